@@ -1,0 +1,456 @@
+"""Confidence intervals for means and proportions, overall and by group, with clustering.
+
+Two vectorised primitives (:func:`wilson_ci`, :func:`t_mean_ci`) and two tidy, grouped tables
+(:func:`mean_ci_table`, :func:`proportion_ci_table`).
+
+The tables follow one rule per group. When every cluster (patient) contributes at most one row
+to the group, or no cluster column is given, the interval is the exact textbook one: Student's t
+for a mean, Wilson's score interval for a proportion. When some patient contributes several rows
+(several episodes), the rows are not independent and the interval accounts for it, either with a
+cluster-robust (CR1 sandwich) variance, or with a percentile bootstrap that resamples patients.
+The ``method`` column of every result names what was used, row by row.
+
+All computations are grouped numpy/pandas aggregations: there is no Python loop over rows,
+patients or groups (the bootstrap loops over chunks of replicates, each chunk vectorised).
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import special
+
+from analysis.errors import AnalysisError
+
+METHOD_T = "t"
+METHOD_WILSON = "Wilson"
+METHOD_CLUSTER_T = "cluster-robust t"
+METHOD_CLUSTER_WILSON = "cluster-robust Wilson (effective sample size)"
+METHOD_BOOTSTRAP = "patient bootstrap (percentile)"
+CLUSTER_METHODS = ("cluster-robust", "bootstrap")
+
+MEAN_COLUMNS = ["estimate", "ci_low", "ci_high", "n", "n_patients", "method", "conf_level"]
+PROPORTION_COLUMNS = ["estimate", "ci_low", "ci_high", "n", "n_patients", "successes", "method",
+                      "conf_level"]
+
+# Bound on the number of floats held at once by one bootstrap chunk (replicates x clusters).
+_BOOTSTRAP_CHUNK_CELLS = 2_000_000
+
+
+def _check_conf_level(conf_level: float) -> float:
+    conf_level = float(conf_level)
+    if not 0.0 < conf_level < 1.0:
+        raise AnalysisError(f"conf_level must be between 0 and 1 (e.g. 0.95), got {conf_level}.")
+    return conf_level
+
+
+def _z(conf_level: float) -> float:
+    """Two-sided standard normal quantile, z_{1-alpha/2}."""
+    return float(special.ndtri(0.5 + 0.5 * conf_level))
+
+
+def _t_quantile(df, conf_level: float):
+    """Two-sided Student t quantile t_{1-alpha/2, df}; NaN where df < 1."""
+    df = np.asarray(df, dtype=float)
+    with np.errstate(invalid="ignore"):
+        q = special.stdtrit(np.where(df >= 1, df, np.nan), 0.5 + 0.5 * conf_level)
+    return q
+
+
+def _unwrap(a: np.ndarray):
+    """Return a numpy scalar for 0-d input, the array otherwise."""
+    return a[()] if a.ndim == 0 else a
+
+
+# --------------------------------------------------------------------------------------------
+# Vectorised primitives
+# --------------------------------------------------------------------------------------------
+def wilson_ci(successes, n, conf_level: float = 0.95):
+    """Wilson score interval for a binomial proportion, vectorised.
+
+    Parameters
+    ----------
+    successes : array_like
+        Number of successes k (may be non-integer, e.g. an effective count).
+    n : array_like
+        Number of trials; broadcast against ``successes``.
+    conf_level : float, default 0.95
+        Two-sided confidence level.
+
+    Returns
+    -------
+    low, high : ndarray (numpy scalars for scalar input)
+        The bounds, in [0, 1]. NaN where ``n == 0`` (or NaN). The lower bound is exactly 0 when
+        k = 0 and the upper bound exactly 1 when k = n.
+
+    Raises
+    ------
+    AnalysisError
+        If some k < 0, k > n or n < 0.
+
+    Notes
+    -----
+    Wilson's score interval without continuity correction, in Newcombe's form:
+    centre = (2k + z^2) / (2(n + z^2)), half-width = z sqrt(4 k (n - k)/n + z^2) / (2(n + z^2)),
+    with z the 1 - alpha/2 normal quantile. Identical to
+    ``scipy.stats.binomtest(k, n).proportion_ci(conf_level, method="wilson")``.
+
+    References
+    ----------
+    E. B. Wilson, Probable inference, the law of succession, and statistical inference,
+    JASA 22 (1927) 209-212. R. G. Newcombe, Two-sided confidence intervals for the single
+    proportion: comparison of seven methods, Stat Med 17 (1998) 857-872.
+    """
+    conf_level = _check_conf_level(conf_level)
+    k = np.asarray(successes, dtype=float)
+    n = np.asarray(n, dtype=float)
+    k, n = np.broadcast_arrays(k, n)
+    with np.errstate(invalid="ignore"):
+        bad = (k < 0) | (k > n * (1 + 1e-12)) | (n < 0)
+    if np.any(bad):
+        raise AnalysisError("wilson_ci needs 0 <= successes <= n; check the counts passed in.")
+    z = _z(conf_level)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        nn = np.where(n > 0, n, np.nan)
+        p = k / nn
+        denom = 2.0 * (nn + z * z)
+        centre = (2.0 * nn * p + z * z) / denom
+        delta = z / denom * np.sqrt(np.maximum(4.0 * nn * p * (1.0 - p), 0.0) + z * z)
+        low = np.where(k == 0, 0.0, centre - delta)
+        high = np.where(k >= n, 1.0, centre + delta)
+    low = np.where(np.isnan(nn), np.nan, np.clip(low, 0.0, 1.0))
+    high = np.where(np.isnan(nn), np.nan, np.clip(high, 0.0, 1.0))
+    return _unwrap(low), _unwrap(high)
+
+
+def t_mean_ci(mean, sd, n, conf_level: float = 0.95):
+    """Student t interval for a mean, vectorised: mean +/- t_{n-1, 1-alpha/2} sd / sqrt(n).
+
+    Parameters
+    ----------
+    mean, sd, n : array_like
+        Sample means, sample standard deviations (ddof = 1) and sizes; broadcast together.
+    conf_level : float, default 0.95
+        Two-sided confidence level.
+
+    Returns
+    -------
+    low, high : ndarray (numpy scalars for scalar input)
+        NaN where n < 2 (the standard deviation, hence the interval, is undefined).
+
+    Notes
+    -----
+    The one-sample t interval (Student 1908). Exact under normality, and by the central limit
+    theorem approximately right for the mean of bounded outcomes such as relief %.
+    """
+    conf_level = _check_conf_level(conf_level)
+    mean = np.asarray(mean, dtype=float)
+    sd = np.asarray(sd, dtype=float)
+    n = np.asarray(n, dtype=float)
+    mean, sd, n = np.broadcast_arrays(mean, sd, n)
+    q = _t_quantile(n - 1, conf_level)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        half = q * sd / np.sqrt(np.where(n >= 2, n, np.nan))
+    return _unwrap(mean - half), _unwrap(mean + half)
+
+
+# --------------------------------------------------------------------------------------------
+# Grouped tables
+# --------------------------------------------------------------------------------------------
+class _Groups:
+    """Group and cluster codes for the rows kept, computed once with vectorised pandas/numpy.
+
+    Attributes: ``keys`` (DataFrame of group keys, one row per group, in sorted order), ``gid``
+    (group code per row), ``unit_group`` (group of each (group, cluster) unit, sorted), ``unit_of_row``,
+    ``unit_n`` (rows per unit), ``n`` (rows per group), ``n_units`` (clusters per group),
+    ``clustered`` (some cluster has > 1 row in the group), ``unit_start`` (first unit of each group).
+    """
+
+    def __init__(self, d: pd.DataFrame, by: list[str], cluster: str | None):
+        if by:
+            grouper = d.groupby(by, sort=True, dropna=False, observed=True)
+            self.gid = grouper.ngroup().to_numpy(dtype=np.int64)
+            self.keys = grouper.size().index.to_frame(index=False)
+        else:
+            self.gid = np.zeros(len(d), dtype=np.int64)
+            self.keys = pd.DataFrame(index=range(1))
+        n_groups = len(self.keys)
+        self.n = np.bincount(self.gid, minlength=n_groups)
+        if cluster is None:
+            ccode = np.arange(len(d), dtype=np.int64)
+            n_codes = max(len(d), 1)
+        else:
+            ccode, uniques = pd.factorize(d[cluster], sort=False)
+            ccode = ccode.astype(np.int64)
+            n_codes = max(len(uniques), 1)
+        pair = self.gid * n_codes + ccode
+        unit_ids, self.unit_of_row = np.unique(pair, return_inverse=True)
+        self.unit_of_row = self.unit_of_row.ravel()
+        self.unit_group = unit_ids // n_codes
+        self.unit_n = np.bincount(self.unit_of_row, minlength=len(unit_ids))
+        self.n_units = np.bincount(self.unit_group, minlength=n_groups)
+        self.clustered = np.bincount(self.unit_group, weights=(self.unit_n > 1),
+                                     minlength=n_groups) > 0
+        self.unit_start = (np.cumsum(self.n_units) - self.n_units).astype(np.int64)
+
+
+def _as_list(by) -> list[str]:
+    if by is None:
+        return []
+    if isinstance(by, str):
+        return [by]
+    return list(by)
+
+
+def _select(df: pd.DataFrame, column: str, by, cluster, method: str, conf_level, n_bootstrap):
+    if not isinstance(df, pd.DataFrame):
+        raise AnalysisError("Expected a pandas DataFrame of rows to summarise.")
+    by = _as_list(by)
+    wanted = by + [column] + ([cluster] if cluster is not None else [])
+    missing = [c for c in wanted if c not in df.columns]
+    if missing:
+        raise AnalysisError(
+            f"Column(s) {', '.join(map(repr, missing))} not found; available columns: "
+            f"{', '.join(map(str, df.columns))}.")
+    if method not in CLUSTER_METHODS:
+        raise AnalysisError(f"method must be one of {CLUSTER_METHODS}, got {method!r}.")
+    conf_level = _check_conf_level(conf_level)
+    if method == "bootstrap" and int(n_bootstrap) < 1:
+        raise AnalysisError(f"n_bootstrap must be a positive number of replicates, got {n_bootstrap}.")
+    d = df.loc[df[column].notna(), list(dict.fromkeys(wanted))]
+    if cluster is not None and d[cluster].isna().any():
+        raise AnalysisError(
+            f"The cluster column {cluster!r} has missing values; every row needs a patient "
+            "identifier for clustered intervals (drop those rows or fill the identifier).")
+    return d, by, conf_level
+
+
+def _bootstrap_ratio(groups: _Groups, unit_num: np.ndarray, unit_den: np.ndarray,
+                     n_bootstrap: int, seed: int) -> np.ndarray:
+    """Bootstrap replicates of sum(num)/sum(den) per group, resampling units within groups.
+
+    Each replicate draws, independently in every group, as many units (patients) as the group
+    has, with replacement. Returns an array of shape (n_bootstrap, n_groups).
+    """
+    rng = np.random.default_rng(seed)
+    n_units = len(unit_num)
+    n_groups = len(groups.n)
+    size = groups.n_units[groups.unit_group].astype(float)       # group size of each draw slot
+    offset = groups.unit_start[groups.unit_group]                # first unit of that group
+    nonempty = groups.n_units > 0
+    starts = groups.unit_start[nonempty]
+    out = np.full((n_bootstrap, n_groups), np.nan)
+    chunk = max(1, _BOOTSTRAP_CHUNK_CELLS // max(n_units, 1))
+    done = 0
+    while done < n_bootstrap:
+        b = min(chunk, n_bootstrap - done)
+        draws = offset + np.floor(rng.random((b, n_units)) * size).astype(np.int64)
+        flat = (np.arange(b, dtype=np.int64)[:, None] * n_units + draws).ravel()
+        counts = np.bincount(flat, minlength=b * n_units).reshape(b, n_units)
+        num = np.add.reduceat(counts * unit_num, starts, axis=1)
+        den = np.add.reduceat(counts * unit_den, starts, axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[done:done + b, nonempty] = num / den
+        done += b
+    return out
+
+
+def _finish(groups: _Groups, cols: dict, order: list[str]) -> pd.DataFrame:
+    out = pd.concat([groups.keys.reset_index(drop=True), pd.DataFrame(cols)], axis=1)
+    return out[list(groups.keys.columns) + order]
+
+
+def mean_ci_table(df: pd.DataFrame, value: str, by: Sequence[str] | str = (), cluster: str | None = None,
+                  conf_level: float = 0.95, method: str = "cluster-robust", n_bootstrap: int = 1000,
+                  seed: int = 0) -> pd.DataFrame:
+    """Mean of a column with its confidence interval, overall or per group, clustering-aware.
+
+    Parameters
+    ----------
+    df : DataFrame
+        One row per observation (e.g. per episode).
+    value : str
+        Numeric column to average. Rows where it is NaN are dropped.
+    by : str or sequence of str, default ()
+        Grouping columns. Missing values in them form their own group (``dropna=False``);
+        unused categories are not reported (groups with no rows are absent). Empty: one row
+        for all the data (with ``n = 0`` and NaN statistics if there is none).
+    cluster : str, optional
+        Column identifying the cluster (the patient). None: rows are independent.
+    conf_level : float, default 0.95
+        Two-sided confidence level.
+    method : {"cluster-robust", "bootstrap"}
+        How a group in which some patient has several rows is handled.
+    n_bootstrap : int, default 1000
+        Bootstrap replicates (``method="bootstrap"``).
+    seed : int, default 0
+        Seed of ``numpy.random.default_rng`` for the bootstrap.
+
+    Returns
+    -------
+    DataFrame
+        One row per group: the ``by`` columns, then ``estimate`` (the mean), ``ci_low``,
+        ``ci_high``, ``n`` (rows used: non-missing values), ``n_patients`` (distinct clusters;
+        equal to ``n`` without ``cluster``), ``method`` and ``conf_level``.
+
+    Notes
+    -----
+    *Independent rows* (no cluster column, or every patient has at most one row in the group):
+    Student's t interval, mean +/- t_{n-1} s / sqrt(n). NaN when n < 2.
+
+    *Clustered rows*, ``method="cluster-robust"``: the CR1 sandwich variance of the mean,
+
+        V = G/(G-1) * sum_g ( sum_{i in g} (x_i - xbar) )^2 / n^2,
+
+    with G patients, and the interval xbar +/- t_{G-1} sqrt(V) (Liang & Zeger 1986; Cameron &
+    Miller 2015). With one row per patient this is exactly the t interval (V = s^2/n, G - 1 = n - 1).
+    It equals statsmodels' ``OLS(y, ones).fit(cov_type="cluster", cov_kwds={"groups": g})`` with
+    its default small-sample correction G/(G-1) * (N-1)/(N-K): with only the intercept, K = 1, so
+    the second factor is 1; statsmodels also uses t with G - 1 degrees of freedom. NaN when G < 2.
+
+    *Clustered rows*, ``method="bootstrap"``: percentile interval of the mean over
+    ``n_bootstrap`` resamples of the group's patients with replacement (each resampled patient
+    brings all of its rows; Davison & Hinkley 1997, sec. 3.8), seeded; quantiles by numpy's
+    default (linear) rule. NaN when the group has a single patient.
+
+    References
+    ----------
+    K.-Y. Liang, S. L. Zeger, Longitudinal data analysis using generalized linear models,
+    Biometrika 73 (1986) 13-22. A. C. Cameron, D. L. Miller, A practitioner's guide to
+    cluster-robust inference, J Human Resources 50 (2015) 317-372.
+    """
+    d, by, conf_level = _select(df, value, by, cluster, method, conf_level, n_bootstrap)
+    x = pd.to_numeric(d[value], errors="coerce").to_numpy(dtype=float)
+    if np.isnan(x).any():
+        raise AnalysisError(f"Column {value!r} must be numeric to compute a mean.")
+    g = _Groups(d, by, cluster)
+    n = g.n.astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.bincount(g.gid, weights=x, minlength=len(n)) / np.where(n > 0, n, np.nan)
+        dev = x - mean[g.gid]
+        sd = np.sqrt(np.bincount(g.gid, weights=dev * dev, minlength=len(n)) / (n - 1))
+    low, high = t_mean_ci(mean, sd, n, conf_level)
+    methods = np.full(len(n), METHOD_T, dtype=object)
+    if g.clustered.any():
+        cl = g.clustered
+        if method == "cluster-robust":
+            unit_dev = np.bincount(g.unit_of_row, weights=dev, minlength=len(g.unit_n))
+            meat = np.bincount(g.unit_group, weights=unit_dev ** 2, minlength=len(n))
+            G = g.n_units.astype(float)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                se = np.sqrt(G / (G - 1) * meat) / n
+            half = _t_quantile(G - 1, conf_level) * se
+            low = np.where(cl, mean - half, low)
+            high = np.where(cl, mean + half, high)
+            methods[cl] = METHOD_CLUSTER_T
+        else:
+            unit_sum = np.bincount(g.unit_of_row, weights=x, minlength=len(g.unit_n))
+            reps = _bootstrap_ratio(g, unit_sum, g.unit_n.astype(float), int(n_bootstrap), seed)
+            alpha = 1.0 - conf_level
+            q = np.quantile(reps[:, cl], [alpha / 2, 1 - alpha / 2], axis=0)
+            low, high = np.array(low, dtype=float), np.array(high, dtype=float)
+            low[cl], high[cl] = q[0], q[1]
+            low[cl & (g.n_units < 2)] = high[cl & (g.n_units < 2)] = np.nan  # one patient: undefined
+            methods[cl] = METHOD_BOOTSTRAP
+    cols = {"estimate": mean, "ci_low": low, "ci_high": high, "n": g.n.astype(np.int64),
+            "n_patients": g.n_units.astype(np.int64), "method": methods,
+            "conf_level": np.full(len(n), conf_level)}
+    return _finish(g, cols, MEAN_COLUMNS)
+
+
+def _as_success(s: pd.Series, name: str) -> np.ndarray:
+    if s.dtype == bool or str(s.dtype) == "boolean":
+        return s.astype(bool).to_numpy(dtype=float)
+    v = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float)
+    if np.isnan(v).any() or not np.isin(v, (0.0, 1.0)).all():
+        raise AnalysisError(
+            f"Column {name!r} must hold success flags (True/False or 1/0); other values were found.")
+    return v
+
+
+def proportion_ci_table(df: pd.DataFrame, success: str, by: Sequence[str] | str = (),
+                        cluster: str | None = None, conf_level: float = 0.95,
+                        method: str = "cluster-robust", n_bootstrap: int = 1000,
+                        seed: int = 0) -> pd.DataFrame:
+    """Proportion of successes with its confidence interval, overall or per group, clustering-aware.
+
+    Parameters
+    ----------
+    df : DataFrame
+        One row per observation (e.g. per episode).
+    success : str
+        Boolean column (True/False or 1/0). Missing values are dropped.
+    by, cluster, conf_level, method, n_bootstrap, seed
+        As in :func:`mean_ci_table`.
+
+    Returns
+    -------
+    DataFrame
+        One row per group: the ``by`` columns, then ``estimate`` (the proportion, in [0, 1]),
+        ``ci_low``, ``ci_high``, ``n`` (rows used), ``n_patients`` (distinct clusters),
+        ``successes`` (count), ``method`` and ``conf_level``.
+
+    Notes
+    -----
+    *Independent rows*: Wilson's score interval (:func:`wilson_ci`).
+
+    *Clustered rows*, ``method="cluster-robust"``: Wilson's interval computed on the effective
+    sample size (Kish's design effect; Korn & Graubard 1998). With p = k/n and the CR1 variance
+    of p, V = G/(G-1) sum_g (sum_{i in g} (x_i - p))^2 / n^2 (see :func:`mean_ci_table`):
+
+    * n_eff = min(n, p(1-p)/V): the design effect deff = p(1-p)/(n V) is truncated at 1, so
+      clustering never narrows the interval below the independent one (NCHS practice, Parker et
+      al. 2017); where p is 0 or 1 the design effect cannot be estimated and n_eff = n;
+    * degrees-of-freedom adjustment (Korn & Graubard 1998): n_eff *= (z / t_{G-1})^2, so that
+      few patients widen the interval as the t quantile does for a mean;
+    * the interval is Wilson's with n_eff trials and p n_eff successes. NaN when G < 2.
+
+    *Clustered rows*, ``method="bootstrap"``: percentile interval over patient resamples, as in
+    :func:`mean_ci_table`.
+
+    References
+    ----------
+    E. L. Korn, B. I. Graubard, Confidence intervals for proportions with small expected number
+    of positive counts estimated from survey data, Survey Methodology 24 (1998) 193-201.
+    L. Kish, Survey Sampling, Wiley 1965. J. D. Parker et al., NCHS data presentation standards
+    for proportions, Vital Health Stat 2(175), 2017.
+    """
+    d, by, conf_level = _select(df, success, by, cluster, method, conf_level, n_bootstrap)
+    x = _as_success(d[success], success)
+    g = _Groups(d, by, cluster)
+    n = g.n.astype(float)
+    k = np.bincount(g.gid, weights=x, minlength=len(n))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = k / np.where(n > 0, n, np.nan)
+    low, high = wilson_ci(k, n, conf_level)
+    low, high = np.atleast_1d(low).copy(), np.atleast_1d(high).copy()
+    methods = np.full(len(n), METHOD_WILSON, dtype=object)
+    if g.clustered.any():
+        cl = g.clustered
+        if method == "cluster-robust":
+            dev = x - p[g.gid]
+            unit_dev = np.bincount(g.unit_of_row, weights=dev, minlength=len(g.unit_n))
+            meat = np.bincount(g.unit_group, weights=unit_dev ** 2, minlength=len(n))
+            G = g.n_units.astype(float)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                var = G / (G - 1) * meat / n ** 2
+                n_eff = np.where((p > 0) & (p < 1) & (var > 0), p * (1 - p) / var, n)
+                n_eff = np.minimum(n_eff, n) * (_z(conf_level) / _t_quantile(G - 1, conf_level)) ** 2
+            lo_c, hi_c = wilson_ci(np.where(cl & (G >= 2), p * n_eff, 0.0),
+                                   np.where(cl & (G >= 2), n_eff, 0.0), conf_level)
+            low = np.where(cl, lo_c, low)
+            high = np.where(cl, hi_c, high)
+            methods[cl] = METHOD_CLUSTER_WILSON
+        else:
+            unit_k = np.bincount(g.unit_of_row, weights=x, minlength=len(g.unit_n))
+            reps = _bootstrap_ratio(g, unit_k, g.unit_n.astype(float), int(n_bootstrap), seed)
+            alpha = 1.0 - conf_level
+            q = np.quantile(reps[:, cl], [alpha / 2, 1 - alpha / 2], axis=0)
+            low[cl], high[cl] = q[0], q[1]
+            low[cl & (g.n_units < 2)] = high[cl & (g.n_units < 2)] = np.nan  # one patient: undefined
+            methods[cl] = METHOD_BOOTSTRAP
+    cols = {"estimate": p, "ci_low": low, "ci_high": high, "n": g.n.astype(np.int64),
+            "n_patients": g.n_units.astype(np.int64), "successes": np.rint(k).astype(np.int64),
+            "method": methods, "conf_level": np.full(len(n), conf_level)}
+    return _finish(g, cols, PROPORTION_COLUMNS)
