@@ -1,0 +1,195 @@
+"""The headline summary per group (what ``python -m analysis summarize`` prints).
+
+Per group: patients, episodes used / excluded, mean immediate relief, immediate responder rate,
+responder rates at the report weeks, median relief duration, relief survival at the report weeks,
+and the log-rank test across groups. Every statistic carries ``estimate``, ``ci_low``, ``ci_high``
+and ``n``, where ``n`` is the number of episodes it is computed from: episodes with an immediate
+score (immediate statistics), episodes with a score in that week (weekly rates), and the episodes
+in the Kaplan-Meier curve, i.e. the immediate responders (duration statistics).
+
+Small groups are *not* suppressed here (this is the analyst's own view of their own data); the
+dashboard hides and the export suppresses groups below ``min_cell_size``.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .dataset import Dataset
+from .definitions import Definitions
+from .duration import SurvivalByGroup, relief_duration
+from .episodes import Episodes, apply_filters, build_episodes, group_labels
+from .relief import immediate_relief, responder_rate
+
+STAT_COLUMNS = ["estimate", "ci_low", "ci_high", "n"]
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Headline results. ``.table`` is tidy: group columns, ``statistic``, ``week``, estimate, CI, n."""
+
+    definitions: Definitions
+    by: tuple
+    counts: pd.DataFrame = field(repr=False)
+    table: pd.DataFrame = field(repr=False)
+    duration: SurvivalByGroup = field(repr=False)
+    filters: dict | None = None
+
+    @property
+    def logrank(self):
+        return self.duration.logrank
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.table
+
+    def to_dict(self) -> dict:
+        """The JSON document of ``summarize --json`` (documented in docs/cli.md)."""
+        by = list(self.by)
+        groups = []
+        tab = self.table
+        for row in self.counts.itertuples(index=False):
+            key = tuple(getattr(row, c) for c in by)
+            mask = np.ones(len(tab), dtype=bool)
+            for c, v in zip(by, key):
+                mask &= (tab[c] == v).to_numpy()
+            g = tab[mask]
+
+            def stat(name, week=None):
+                r = g[(g["statistic"] == name) & ((g["week"] == week) if week is not None else g["week"].isna())]
+                if r.empty:
+                    return None
+                r = r.iloc[0]
+                return {k: _json_number(r[k]) for k in STAT_COLUMNS}
+
+            groups.append({
+                "group": {c: _json_value(v) for c, v in zip(by, key)},
+                "patients": int(row.patients),
+                "episodes_used": int(row.episodes_used),
+                "episodes_excluded": int(row.episodes_excluded),
+                "immediate_relief_pct": stat("immediate_relief_pct"),
+                "immediate_responder_rate": stat("immediate_responder_rate"),
+                "responder_rate_by_week": {str(w): stat("responder_rate", w) for w in self.definitions.report_weeks},
+                "median_relief_duration_days": stat("median_relief_duration_days"),
+                "relief_survival_by_week": {str(w): stat("relief_survival", w) for w in self.definitions.report_weeks},
+            })
+        lr = self.logrank
+        return {
+            "definitions": self.definitions.to_dict(),
+            "by": by,
+            "filters": self.filters or {},
+            "groups": groups,
+            "logrank": None if lr is None else {"chi2": _json_number(lr.chi2), "df": int(lr.df),
+                                                "p_value": _json_number(lr.p_value)},
+        }
+
+    def to_text(self) -> str:
+        """A human-readable table: one block per group."""
+        d = self.definitions
+        lines = [f"CRPS Outcomes - summary ({d.measure}, responder threshold {d.threshold:g}%, "
+                 f"{d.conf_level:.0%} confidence intervals)", ""]
+        doc = self.to_dict()
+        for g in doc["groups"]:
+            label = ", ".join(f"{k}={v}" for k, v in g["group"].items()) or "All episodes"
+            small = g["patients"] < d.min_cell_size
+            lines.append(f"== {label}" + (f"   [fewer than {d.min_cell_size} patients: interpret with care]" if small else ""))
+            lines.append(f"   patients {g['patients']}, episodes used {g['episodes_used']}, excluded {g['episodes_excluded']}")
+            lines.append("   " + _fmt("mean immediate relief (%)", g["immediate_relief_pct"], pct=False))
+            lines.append("   " + _fmt(f"immediate responders (>= {d.threshold:g}%)", g["immediate_responder_rate"], pct=True))
+            for w, s in g["responder_rate_by_week"].items():
+                lines.append("   " + _fmt(f"responders in week {w}", s, pct=True))
+            lines.append("   " + _fmt("median relief duration (days)", g["median_relief_duration_days"], pct=False))
+            for w, s in g["relief_survival_by_week"].items():
+                lines.append("   " + _fmt(f"still relieved at week {w} (KM)", s, pct=True))
+            lines.append("")
+        if doc["logrank"] is not None:
+            lr = doc["logrank"]
+            lines.append(f"Log-rank test of relief duration across groups: chi2 = {lr['chi2']:.2f} on {lr['df']} df, "
+                         f"p = {lr['p_value']:.3g}")
+        lines.append("")
+        lines.extend("Definition: " + s for s in d.describe())
+        return "\n".join(lines)
+
+
+def _json_number(x):
+    if x is None:
+        return None
+    try:
+        f = float(x)
+    except (TypeError, ValueError):
+        return None
+    if not math.isfinite(f):
+        return None
+    if f.is_integer() and abs(f) < 2**53 and isinstance(x, (int, np.integer)):
+        return int(f)
+    return f
+
+
+def _json_value(v):
+    if isinstance(v, (np.integer,)):
+        return int(v)
+    if isinstance(v, (np.floating,)):
+        return float(v)
+    return v
+
+
+def _fmt(label: str, s: dict | None, pct: bool) -> str:
+    if s is None or s["estimate"] is None:
+        return f"{label:<38} not estimable" + (f" (n = {s['n']})" if s else "")
+    k = 100.0 if pct else 1.0
+    unit = "%" if pct else ""
+
+    def f(x):
+        return "NA" if x is None else f"{k * x:.1f}{unit}"
+
+    return f"{label:<38} {f(s['estimate'])}  (95% CI {f(s['ci_low'])} to {f(s['ci_high'])}; n = {s['n']})"
+
+
+def summarize(dataset: Dataset | Episodes, definitions: Definitions | None = None, by=("treatment",),
+              filters: dict | None = None) -> Summary:
+    """Headline results per group. See the module docstring for what each number is.
+
+    Parameters
+    ----------
+    dataset : Dataset or Episodes
+    definitions : Definitions, optional
+    by : sequence of str
+        Grouping columns; ``("treatment",)`` by default, covariates may be added.
+    filters : dict, optional
+        ``{column: [allowed values]}`` applied to episodes before anything else.
+    """
+    if isinstance(dataset, Episodes):
+        episodes = dataset
+        d = episodes.definitions
+    else:
+        d = definitions or Definitions()
+        episodes = build_episodes(dataset, d)
+    by = list(by)
+
+    t = apply_filters(episodes.table, filters)
+    labels = group_labels(t, by)
+    t = t.drop(columns=by).join(labels)
+    counts = (t.groupby(by, sort=True, observed=True)
+              .agg(patients=("patient_id", "nunique"), episodes_used=("included", "sum"), episodes=("included", "size"))
+              .reset_index())
+    counts["episodes_excluded"] = counts["episodes"] - counts["episodes_used"]
+
+    parts = []
+    ir = immediate_relief(episodes, by, filters)
+    parts.append(ir.assign(statistic="immediate_relief_pct", week=np.nan))
+    rr = responder_rate(episodes, d.threshold, by, filters)
+    parts.append(rr.assign(statistic="immediate_responder_rate", week=np.nan))
+    for w in d.report_weeks:
+        parts.append(responder_rate(episodes, d.threshold, by, filters, week=w).assign(statistic="responder_rate"))
+    dur = relief_duration(episodes, by, filters)
+    med = dur.medians()
+    if len(med):
+        parts.append(med.assign(statistic="median_relief_duration_days", week=np.nan))
+        surv = dur.survival_at([7.0 * w for w in d.report_weeks])
+        surv["week"] = (surv["time"] / 7.0).round().astype(int)
+        parts.append(surv.assign(statistic="relief_survival"))
+    keep = [*by, "statistic", "week", *STAT_COLUMNS]
+    table = pd.concat([p[[c for c in keep if c in p.columns]] for p in parts], ignore_index=True)
+    return Summary(definitions=d, by=tuple(by), counts=counts, table=table, duration=dur, filters=filters)
