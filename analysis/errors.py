@@ -45,3 +45,7 @@ class MappingError(DatasetError):
 
 class AnalysisError(ValueError):
     """An analysis cannot be computed with the given options (e.g. unknown grouping column)."""
+
+
+class MissingFileError(DatasetError):
+    """A required file is absent: no ``assessments.csv`` in the folder/zip, or a path that does not exist."""

@@ -1,0 +1,4 @@
+"""``python -m analysis`` runs the command-line interface (see docs/cli.md)."""
+from .cli import main
+
+raise SystemExit(main())

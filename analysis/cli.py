@@ -1,0 +1,141 @@
+"""Command-line interface: ``python -m analysis <command> ...`` (documented in docs/cli.md).
+
+Exit codes: 0 = done, 1 = the dataset (or mapping) is unusable, with a one-line message and no
+traceback, 2 = usage error (unknown option, missing argument).
+
+To add a command: write ``add_<name>_parser(subparsers)`` that registers its options and sets
+``func=cmd_<name>``, call it from :func:`build_parser`, and make ``cmd_<name>(args) -> int``.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from .errors import DatasetError
+
+#: Exclusions printed by ``validate`` without ``--json`` (all of them are in the JSON document).
+MAX_PRINTED_EXCLUSIONS = 50
+
+
+def add_dataset_arguments(p: argparse.ArgumentParser) -> None:
+    """The options every command that loads a dataset shares."""
+    p.add_argument("path", metavar="PATH", help="dataset folder, .zip, or a single CSV/Parquet file")
+    p.add_argument("--mapping", metavar="FILE",
+                   help="column mapping file: .csv with header source,target, or .json {\"Subject\": \"patient_id\"}")
+    p.add_argument("--map", metavar="A=B,...", action="append", default=[],
+                   help="column mappings on the command line, e.g. Subject=patient_id,NRS=pain_nrs "
+                        "(overrides --mapping; may be repeated)")
+    p.add_argument("--drop-identifiers", action="store_true",
+                   help="drop columns that look like direct identifiers instead of refusing the dataset")
+
+
+def mapping_from_args(args: argparse.Namespace) -> dict[str, str]:
+    """The mapping given by ``--mapping`` and ``--map`` (``--map`` wins)."""
+    from .mapping import merge, parse_mapping_option, read_mapping_file
+
+    parts = [read_mapping_file(args.mapping)] if args.mapping else []
+    parts += [parse_mapping_option(m) for m in args.map]
+    return merge(*parts)
+
+
+def load_from_args(args: argparse.Namespace):
+    """Load the dataset named on the command line (raises DatasetError when unusable)."""
+    from .load import load_dataset
+
+    return load_dataset(args.path, mapping=mapping_from_args(args), drop_identifiers=args.drop_identifiers)
+
+
+def add_validate_parser(sub) -> None:
+    p = sub.add_parser("validate", help="load a dataset and print its load report",
+                       description="Load and validate a dataset; print how many rows of each file were used and "
+                                   "every excluded row with its reason. Exit 0 when the dataset loaded, 1 when "
+                                   "it is unusable.")
+    add_dataset_arguments(p)
+    p.add_argument("--json", action="store_true", help="write the report as one JSON document (see docs/cli.md)")
+    p.set_defaults(func=cmd_validate)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m analysis",
+                                     description="CRPS Outcomes: validate and analyse a clinic's outcome data.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    add_validate_parser(sub)
+    return parser
+
+
+def _error_document(message: str, report=None) -> dict:
+    doc = {"ok": False, "error": message, "files": {}, "exclusions": [], "dropped_identifier_columns": [],
+           "notes": [], "fingerprint": ""}
+    if report is not None:
+        doc.update({k: v for k, v in report.to_dict().items() if k not in ("ok", "error")})
+    return doc
+
+
+def format_report(ds) -> str:
+    """The load report as plain text."""
+    r = ds.report
+    out = [f"Loaded {ds.source}"]
+    width = max([len("file")] + [len(n) for n in r.files])
+    out.append(f"  {'file':<{width}}  {'rows read':>9}  {'used':>9}  {'excluded':>9}")
+    for name, c in r.files.items():
+        out.append(f"  {name:<{width}}  {c.rows_read:>9}  {c.rows_used:>9}  {c.rows_excluded:>9}")
+    out.append(f"Patients: {len(ds.patients)}; assessments: {len(ds.assessments)} "
+               f"({', '.join(ds.measures)}); treatment courses: {len(ds.treatments)}")
+    ex = r.exclusions
+    if len(ex):
+        out.append(f"Excluded rows ({len(ex)}):")
+        for row in ex.head(MAX_PRINTED_EXCLUSIONS).itertuples(index=False):
+            val = f" = {row.value!r}" if str(row.value) != "" else ""
+            out.append(f"  {row.file} line {row.line}, column {row.column}{val}: {row.reason}")
+        if len(ex) > MAX_PRINTED_EXCLUSIONS:
+            out.append(f"  ... and {len(ex) - MAX_PRINTED_EXCLUSIONS} more (use --json to see them all)")
+    else:
+        out.append("Excluded rows: none")
+    for f, c, why in r.dropped_identifier_columns:
+        out.append(f"Dropped identifier column: {f} {c!r} ({why})")
+    for n in r.notes:
+        out.append(f"Note: {n}")
+    out.append(f"Fingerprint (SHA-256 of the input files): {r.fingerprint}")
+    return "\n".join(out)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    try:
+        ds = load_from_args(args)
+    except DatasetError as e:
+        if args.json:
+            print(json.dumps(_error_document(str(e), getattr(e, "report", None)), indent=2))
+        else:
+            print(f"error: {e}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(ds.report.to_dict(), indent=2))
+    else:
+        print(format_report(ds))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; returns the exit code (0 ok, 1 unusable dataset, 2 usage error)."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:  # argparse: --help (0) or a usage error (2)
+        return int(e.code or 0)
+    if not getattr(args, "func", None):
+        parser.print_usage(sys.stderr)
+        print("error: give a command, e.g. python -m analysis validate PATH", file=sys.stderr)
+        return 2
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 1
+    except Exception as e:  # never a traceback: one line, exit 1
+        message = f"unexpected problem ({type(e).__name__}: {' '.join(str(e).split())}). Please report this."
+        if getattr(args, "json", False):
+            print(json.dumps(_error_document(message), indent=2))
+        else:
+            print(f"error: {message}", file=sys.stderr)
+        return 1

@@ -1,0 +1,235 @@
+"""The identifier guard: refuse columns that look like direct identifiers.
+
+Outcome data must be anonymised before it is loaded. A column is refused when its **name** says
+it is an identifier (``dob``, ``name``, ``email``, ``phone``, ``address``, ``ssn``, ``nhs_number``,
+``zip``, ``postcode``, ``mrn``, ...) or when its **content** looks like one: e-mail addresses,
+phone numbers, SSN/national-insurance-like numbers, street addresses, full calendar dates (such
+as dates of birth), exact ZIP/postcodes or person names.
+
+What is deliberately *not* flagged: the canonical columns by name (``patient_id``, ``day``,
+``date``/``datetime`` visit dates, which the loader converts to days and drops), values made only
+of digits (they cannot be told apart from measurements and pseudonymous IDs; name such columns
+so the name check catches them), and ordinary covariates such as ``age_band`` ``40-49``,
+``site`` ``site_A``, ``sex`` ``M``/``F`` or treatment labels such as ``ketamine_iv``.
+
+The content checks look at a sample of at most :data:`SAMPLE_SIZE` distinct non-empty values
+per column (the first ones and an evenly spread selection), so they cost the same for 100 or
+3 million rows. A kind of identifier is reported when at least half of the sampled values match
+it; e-mail addresses are reported when any sampled value holds one.
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+#: Distinct values per column examined by the content checks.
+SAMPLE_SIZE = 1000
+#: Share of sampled values that must match a kind for the column to be flagged.
+CONTENT_SHARE = 0.5
+
+
+def _compact(name: str) -> str:
+    return re.sub(r"[^0-9a-z]+", "", str(name).casefold())
+
+
+def _tokens(name: str) -> list[str]:
+    s = re.sub(r"([a-z])([A-Z])", r"\1_\2", str(name))  # camelCase -> camel_Case
+    return [t for t in re.split(r"[^0-9a-z]+", s.casefold()) if t]
+
+
+# Whole names (lower-case, punctuation removed) that are identifiers.
+_EXACT_NAMES = {
+    "name": "person name", "names": "person name", "fullname": "person name", "firstname": "person name",
+    "lastname": "person name", "surname": "person name", "forename": "person name", "forenames": "person name",
+    "givenname": "person name", "familyname": "person name", "middlename": "person name",
+    "maidenname": "person name", "patientname": "person name", "initials": "person initials",
+    "dob": "date of birth", "dateofbirth": "date of birth", "birthdate": "date of birth",
+    "birthday": "date of birth", "geburtsdatum": "date of birth",
+    "email": "e-mail address", "emailaddress": "e-mail address", "mail": "e-mail address",
+    "phone": "phone number", "phonenumber": "phone number", "telephone": "phone number",
+    "tel": "phone number", "mobile": "phone number", "mobilenumber": "phone number",
+    "cellphone": "phone number", "fax": "phone number",
+    "address": "street address", "streetaddress": "street address", "street": "street address",
+    "homeaddress": "street address", "addressline1": "street address", "addressline2": "street address",
+    "ssn": "national ID number", "socialsecuritynumber": "national ID number", "nhsnumber": "national ID number",
+    "nhsno": "national ID number", "nationalid": "national ID number", "nationalidnumber": "national ID number",
+    "ninumber": "national ID number", "nino": "national ID number", "passport": "national ID number",
+    "passportnumber": "national ID number", "insurancenumber": "national ID number",
+    "zip": "ZIP/postcode", "zipcode": "ZIP/postcode", "postcode": "ZIP/postcode", "postalcode": "ZIP/postcode",
+    "plz": "ZIP/postcode",
+    "mrn": "medical record number", "medicalrecordnumber": "medical record number",
+    "hospitalnumber": "medical record number", "chinumber": "national ID number",
+    "ipaddress": "IP address",
+}
+# Words that make a name an identifier wherever they appear in it (``patient_email``, ``home_phone``).
+_TOKENS = {
+    "dob": "date of birth", "birthdate": "date of birth", "birthday": "date of birth",
+    "email": "e-mail address", "phone": "phone number", "telephone": "phone number",
+    "surname": "person name", "forename": "person name", "firstname": "person name", "lastname": "person name",
+    "fullname": "person name", "address": "street address", "street": "street address",
+    "ssn": "national ID number", "nhs": "national ID number", "passport": "national ID number",
+    "zip": "ZIP/postcode", "zipcode": "ZIP/postcode", "postcode": "ZIP/postcode",
+    "mrn": "medical record number",
+}
+# Word sequences inside a name (``date_of_birth_v2``, ``patient first name``).
+_PHRASES = {
+    "dateofbirth": "date of birth", "birthdate": "date of birth", "firstname": "person name",
+    "lastname": "person name", "givenname": "person name", "familyname": "person name",
+    "patientname": "person name", "emailaddress": "e-mail address", "phonenumber": "phone number",
+    "postalcode": "ZIP/postcode", "socialsecurity": "national ID number", "nationalid": "national ID number",
+    "medicalrecord": "medical record number", "hospitalnumber": "medical record number",
+    "mobilenumber": "phone number", "cellphone": "phone number",
+}
+
+
+def name_reason(name: str) -> str | None:
+    """Why a column *name* marks an identifier, or None."""
+    compact = _compact(name)
+    if compact in _EXACT_NAMES:
+        return f"its name says it holds a {_EXACT_NAMES[compact]}"
+    toks = _tokens(name)
+    for t in toks:
+        if t in _TOKENS:
+            return f"its name says it holds a {_TOKENS[t]}"
+    for i in range(len(toks)):
+        for j in range(i + 2, min(len(toks), i + 4) + 1):
+            phrase = "".join(toks[i:j])
+            if phrase in _PHRASES:
+                return f"its name says it holds a {_PHRASES[phrase]}"
+    return None
+
+
+# Common given names (lower case) used to recognise person-name values. Words that are also
+# ordinary English words or labels (may, june, will, grace, ...) are left out on purpose.
+FIRST_NAMES = frozenset("""
+aaron abdul adam adrian ahmed aidan aisha alan albert alejandro alex alexander alexandra alfred ali alice
+alicia alison amanda amelia amy ana andrea andrew andy angela anna anne annie anthony antonio arthur ashley
+barbara ben benjamin bernard beth betty bob brandon brenda brian bruce carl carla carlos carol caroline
+carolyn catherine charles charlie charlotte chloe chris christian christina christine christopher claire
+clara colin craig daniel david deborah dennis diana diane donald donna dorothy douglas edward elena elizabeth
+ella ellen emily emma eric erik eva evelyn fatima frank fred gary george gerald giovanni giuseppe gloria
+gordon greg gregory hannah hans harold harry heather helen henry ian isabel isabella jack jacob james jan
+jane janet janice jason jean jeffrey jennifer jeremy jessica jim joan joe johann johanna john jonathan jorge
+jose joseph joshua juan judith julia julie justin karen karl katherine kathleen kathryn katie keith kelly
+kenneth kevin kim kyle larry laura lauren lawrence linda lisa louis louise lucas lucy luis luke lynn
+margaret maria marie marilyn mario martha martin mary matthew megan melissa michael michelle mohamed
+mohammed muhammad nancy natalie nathan nicholas nicole noah olivia oliver oscar pamela patricia patrick paul
+paula peter philip pierre rachel ralph raymond rebecca richard robert roger ronald roy russell ruth ryan
+samantha samuel sandra sara sarah scott sean sharon shirley sophia sophie stephanie stephen steven susan
+teresa thomas timothy tom tyler victoria vincent virginia walter wayne william yusuf zoe
+""".split())
+
+_NUMERIC = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?")
+_EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+_ISO_DATE_START = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
+_FULL_DATE = re.compile(
+    r"(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+    r"(?:Z|[+-]\d{2}:?\d{2})?")
+_SSN = re.compile(
+    r"\d{3}-\d{2}-\d{4}"                                            # US social security number
+    r"|[A-CEGHJ-PR-TW-Z]{2} ?\d{2} ?\d{2} ?\d{2} ?[A-D]"              # UK national insurance number
+    r"|\d{3} \d{3} \d{4}"                                             # NHS number as usually written
+    r"|\d{6}[-+A]\d{3}[0-9A-Z]", re.IGNORECASE)                       # Nordic personal identity number
+_PHONE = re.compile(r"(?:\+|00)?\(?\d[\d ().\-/]{6,}\d")
+_POSTCODE = re.compile(
+    r"[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}"   # UK
+    r"|\d{5}-\d{4}"                        # US ZIP+4
+    r"|[A-Z]\d[A-Z] ?\d[A-Z]\d"            # Canada
+    r"|\d{4} ?[A-Z]{2}", re.IGNORECASE)    # Netherlands
+_STREET_WORDS = (r"street|st|road|rd|avenue|ave|lane|ln|drive|dr|boulevard|blvd|way|court|ct|place|pl|close|"
+                 r"crescent|terrace|square|sq|highway|hwy|parkway|pkwy")
+_ADDRESS = re.compile(
+    rf"\d+[A-Za-z]?,? +(?:[^\W\d_][\w'.-]* +){{0,4}}(?:{_STREET_WORDS})\b\.?"                 # 221B Baker Street
+    r"|[^\W\d_]+(?:strasse|straße|str\.|weg|gasse|platz|allee|laan|straat|gatan|vej)\s*\d+"    # Hauptstraße 5
+    r"|(?:rue|avenue|via|calle|chemin|boulevard|carrer|rua)\s+.*\d|\d+,?\s+(?:rue|avenue|via|calle)\b",
+    re.IGNORECASE)
+_WORDS = re.compile(r"[^\W\d_]+(?:[ '.,-]+[^\W\d_]+){0,3}\.?")
+
+
+_WORD_TOKEN = re.compile(r"[^\W\d_]+")
+
+
+def _sample(values: pd.Series) -> list[str]:
+    """At most SAMPLE_SIZE distinct non-empty values: from the first rows plus rows spread evenly over the column."""
+    n = len(values)
+    if n > 4 * SAMPLE_SIZE:  # look at 4 x SAMPLE_SIZE rows only, whatever the column's length
+        pos = np.unique(np.concatenate([np.arange(2 * SAMPLE_SIZE), np.linspace(0, n - 1, 2 * SAMPLE_SIZE).astype(int)]))
+        values = values.iloc[pos]
+    out = dict.fromkeys(str(v).strip() for v in values.tolist() if not pd.isna(v))
+    out.pop("", None)
+    return list(out)[:SAMPLE_SIZE]
+
+
+def content_reason(values: pd.Series, *, allow_dates: bool = False) -> str | None:
+    """Why a column's *values* look like direct identifiers, or None.
+
+    Parameters
+    ----------
+    values : Series of str
+        The column's cells as text (empty string = empty cell).
+    allow_dates : bool
+        True for the visit-date column (``date``/``datetime``), whose full dates are expected.
+    """
+    sample = _sample(values)  # bounded: at most SAMPLE_SIZE values, whatever the number of rows
+    n = len(sample)
+    if n == 0:
+        return None
+    if any(_EMAIL.search(v) for v in sample):
+        return "it holds e-mail addresses"
+    text = [v for v in sample if not _NUMERIC.fullmatch(v)]  # digits-only values are never flagged
+
+    def share(matches) -> bool:
+        k = sum(1 for m in matches if m)
+        return k > 0 and k / n >= CONTENT_SHARE
+
+    is_date = [bool(_FULL_DATE.fullmatch(v)) for v in text]
+    if not allow_dates and share(is_date):
+        return "it holds full calendar dates (such as dates of birth)"
+    rest = [v for v, d in zip(text, is_date) if not d and not _ISO_DATE_START.match(v)]
+    if share(_SSN.fullmatch(v) for v in rest):
+        return "it holds national ID / social-security-like numbers"
+    if share(_POSTCODE.fullmatch(v) for v in rest):
+        return "it holds exact ZIP/postcodes"
+    if share(_PHONE.fullmatch(v) and sum(ch.isdigit() for ch in v) >= 9 for v in rest):
+        return "it holds phone numbers"
+    if share(_ADDRESS.search(v) for v in rest):
+        return "it holds street addresses"
+    if share(_WORDS.fullmatch(v) and any(t in FIRST_NAMES for t in _WORD_TOKEN.findall(v.casefold())) for v in rest):
+        return "it holds person names"
+    return None
+
+
+def find_identifier_columns(df: pd.DataFrame, headers: dict[str, str], *, skip_name_check: set[str],
+                            date_columns: set[str]) -> list[tuple[str, str]]:
+    """Columns of ``df`` that look like direct identifiers.
+
+    Parameters
+    ----------
+    df : DataFrame
+        The file's cells as text, columns named after mapping.
+    headers : dict
+        Column name in ``df`` -> the header as written in the file.
+    skip_name_check : set of str
+        Columns whose (mapped) name is canonical (``patient_id``, ``day``, ...): their names are
+        trusted, their content is still checked.
+    date_columns : set of str
+        Visit-date columns (``date``/``datetime``) whose full dates are expected.
+
+    Returns
+    -------
+    list of (column, why)
+        ``column`` is the name in ``df``; ``why`` a short phrase ("its name says it holds a phone number").
+    """
+    found = []
+    for col in df.columns:
+        why = None
+        if col not in skip_name_check:
+            why = name_reason(headers.get(col, col)) or name_reason(col)
+        if why is None:
+            why = content_reason(df[col], allow_dates=col in date_columns)
+        if why is not None:
+            found.append((col, why))
+    return found
+

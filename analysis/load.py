@@ -1,0 +1,1102 @@
+"""Read a clinic's files, map columns, guard against identifiers, validate and account for every row.
+
+The data format and every rule applied here are documented for clinics in ``docs/data-format.md``.
+In short:
+
+* A dataset is a folder or a ``.zip`` holding ``assessments.csv`` (required), ``treatments.csv`` and
+  ``patients.csv`` (optional), or the same names as ``.parquet``; or one single CSV (assessments only,
+  or a *combined* file whose rows with a non-empty ``treatment`` are treatment courses).
+* Every data row is **used** or **excluded** with its file, line (as a spreadsheet shows it, header =
+  line 1), column, value and reason; per file ``rows_read == rows_used + rows_excluded``.
+* Problems that make the whole dataset unusable raise :class:`~analysis.errors.DatasetError`
+  (a subclass of it) whose message names the file and column and says what to do.
+
+Design for speed: files are parsed by pyarrow's multi-threaded CSV reader with every column read as
+text (a strict-but-forgiving pure Python parser takes over for odd files, e.g. rows with too many
+fields); line numbers come from a vectorised scan of the bytes; every check is a vectorised mask
+over all rows, and the exclusion table is built from those masks. There is no loop over rows.
+Nothing is ever written to disk.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath, PureWindowsPath
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from . import identifiers
+from .dataset import EXCLUSION_COLUMNS, Dataset, FileCounts, LoadReport
+from .definitions import KNOWN_MEASURES
+from .errors import (DatasetError, EmptyDatasetError, IdentifierError, MissingColumnError, MissingFileError,
+                     UnreadableFileError)
+from .mapping import CANONICAL_NAMES, as_mapping, normalize_name, resolve
+
+__all__ = ["load_dataset", "load_files", "ROLES", "NA_TOKENS"]
+
+#: The three tables of a dataset, by file stem.
+ROLES = ("assessments", "treatments", "patients")
+CSV_EXTENSIONS = (".csv", ".tsv", ".txt")
+TABLE_EXTENSIONS = CSV_EXTENSIONS + (".parquet",)
+#: Time columns, in order of precedence when a file has more than one.
+TIME_COLUMNS = ("day", "datetime", "date")
+#: Cell texts that mean "no value" in a numeric cell (compared case-insensitively).
+NA_TOKENS = ("", "na", "n/a", "nan", "null", "none")
+_NA_VARIANTS = sorted({v for t in NA_TOKENS for v in (t, t.upper(), t.title(), t.capitalize())})
+#: Refuse zips that unpack to more than this (protection against zip bombs).
+MAX_UNZIPPED_BYTES = 4 * 1024 ** 3
+_DAY_NS = 86_400 * 10 ** 9
+_STR = pd.StringDtype("pyarrow", na_value=np.nan)
+_ARROW_TO_STR = {pa.string(): _STR, pa.large_string(): _STR}.get
+
+_MAGIC = (
+    (b"PK\x03\x04", "an Excel workbook (.xlsx) or a zip archive"),
+    (b"\xd0\xcf\x11\xe0", "an old-style Excel workbook (.xls)"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"%PDF", "a PDF document"),
+    (b"PAR1", "a Parquet file (name it .parquet)"),
+)
+_TEXT_BYTES = bytes([9, 10, 13]) + bytes(range(32, 127)) + bytes(range(128, 256))
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SAVE_AS_CSV = "Save the table as CSV (in Excel: File > Save As > 'CSV UTF-8') and load that file."
+
+# Exclusion reasons (short, stable texts; docs/data-format.md lists them all).
+R_PATIENT_ID = "patient_id is missing"
+R_DAY = "day is missing or not a number"
+R_DATE = "{col} is missing or not an ISO 8601 date (YYYY-MM-DD)"
+R_MEASURE = "measure is missing"
+R_VALUE_MISSING = "value is missing"
+R_NOT_NUMBER = "not a number"
+R_NO_MEASURES = "no measure values in this row"
+R_TREATMENT = "treatment is missing"
+R_DUPLICATE = "exact duplicate of line {line}"
+R_CONFLICT = "conflicting values for the same patient, day and measure (lines {lines})"
+R_NOT_LISTED = "patient_id not in {file}"
+R_PATIENT_TWICE = "patient_id listed more than once with different values (lines {lines})"
+R_EXTRA_FIELDS = "row has more fields than the header has columns ({n})"
+ROW = "(row)"  # the ``column`` of an exclusion that concerns the whole row
+
+
+def _range_reason(measure: str) -> str:
+    spec = KNOWN_MEASURES[measure]
+    lo, hi = spec["min"], spec["max"]
+    valid = f"{lo:g}-{hi:g}" if hi is not None else f"{lo:g} or more"
+    return f"out of range for {measure} (valid {valid})"
+
+
+# --------------------------------------------------------------------------------------------------
+# Public API
+# --------------------------------------------------------------------------------------------------
+
+def load_dataset(path: str | Path, mapping: object = None, drop_identifiers: bool = False) -> Dataset:
+    """Load and validate a dataset from a folder, a ``.zip`` or a single CSV/Parquet file.
+
+    Parameters
+    ----------
+    path : str or Path
+        A folder holding ``assessments.csv`` (+ optional ``treatments.csv``, ``patients.csv``, or
+        the same names as ``.parquet``), a ``.zip`` of those files, or one CSV file (assessments
+        only, or a combined file: see docs/data-format.md).
+    mapping : None, dict, str or Path
+        Column mapping: a ``{source: target}`` dict or the path of a mapping file
+        (``.csv`` with header ``source,target``, or ``.json``). See :mod:`analysis.mapping`.
+    drop_identifiers : bool
+        Drop columns that look like direct identifiers (listed in the report) instead of refusing
+        the dataset.
+
+    Returns
+    -------
+    Dataset
+        ``assessments`` (``patient_id``, ``day``, ``measure``, ``value``), ``treatments``
+        (``patient_id``, ``day``, ``treatment``, extra columns), ``patients`` (``patient_id`` and
+        covariates) and ``report`` (:class:`~analysis.dataset.LoadReport`).
+
+    Raises
+    ------
+    DatasetError
+        (or a subclass) when the dataset cannot be used; ``str(err)`` says which file and column
+        and what to do. ``err.report`` holds the load report when rows were read but none was usable.
+    """
+    p = Path(path)
+    if not p.exists():
+        raise MissingFileError(f"{p} does not exist. Give the path of a dataset folder, a .zip or a CSV file.",
+                               file=str(p))
+    try:
+        if p.is_dir():
+            entries = sorted(f for f in p.iterdir() if f.is_file() and not f.name.startswith("."))
+            known = [f for f in entries if _role_of(f.name) is not None]
+            if not known:
+                found = ", ".join(f.name for f in entries[:10]) or "nothing"
+                raise MissingFileError(
+                    f"The folder {p} holds no assessments.csv (found: {found}). Name the files assessments.csv, "
+                    "treatments.csv and patients.csv, or give the path of a single CSV file.", file=str(p))
+            files = {f.name: f.read_bytes() for f in known}
+        else:
+            files = {p.name: p.read_bytes()}
+    except OSError as e:
+        raise UnreadableFileError(f"Cannot read {p}: {e.strerror or e}.", file=str(p)) from None
+    return load_files(files, mapping=mapping, drop_identifiers=drop_identifiers, source=str(p))
+
+
+def load_files(files: dict[str, bytes], mapping: object = None, drop_identifiers: bool = False,
+               source: str = "upload") -> Dataset:
+    """Load and validate a dataset from files held in memory (e.g. dashboard uploads).
+
+    Parameters
+    ----------
+    files : dict of str -> bytes
+        File name -> content. Either one ``.zip``, or any of ``assessments``/``treatments``/``patients``
+        ``.csv``/``.parquet``, or one single CSV of any name. Folder parts of names are ignored.
+    mapping, drop_identifiers
+        As for :func:`load_dataset`.
+    source : str
+        Where the files came from, kept as ``Dataset.source``.
+
+    Returns
+    -------
+    Dataset
+        See :func:`load_dataset`; both functions run the same code.
+    """
+    cmap = as_mapping(mapping)
+    found, single, ignored = _collect(files)
+    loader = _Loader(cmap, drop_identifiers)
+    for name in ignored:
+        loader.notes.append(f"{name} was ignored: only assessments, treatments and patients files are read.")
+    return loader.run(found, single, source)
+
+
+# --------------------------------------------------------------------------------------------------
+# Collecting files (folder, zip, uploads)
+# --------------------------------------------------------------------------------------------------
+
+def _basename(name: str) -> str:
+    return PureWindowsPath(PurePosixPath(str(name)).name).name
+
+
+def _role_of(name: str) -> str | None:
+    p = PurePosixPath(_basename(name).lower())
+    return p.stem if p.suffix in TABLE_EXTENSIONS and p.stem in ROLES else None
+
+
+def _unzip(name: str, data: bytes) -> list[tuple[str, bytes]]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            members = [i for i in zf.infolist() if not i.is_dir()
+                       and "__MACOSX" not in i.filename and not _basename(i.filename).startswith(".")]
+            if sum(i.file_size for i in members) > MAX_UNZIPPED_BYTES:
+                raise UnreadableFileError(f"{name} unpacks to more than {MAX_UNZIPPED_BYTES // 1024 ** 3} GB; "
+                                          "split the dataset or give the files unzipped.", file=name)
+            known = [i for i in members if _role_of(i.filename) is not None]
+            if not known:
+                listed = ", ".join(_basename(i.filename) for i in members[:10]) or "nothing"
+                raise MissingFileError(
+                    f"{name} holds no known file (found: {listed}). A dataset zip must hold assessments.csv "
+                    "(and optionally treatments.csv and patients.csv), or the same names as .parquet.", file=name)
+            return [(_basename(i.filename), zf.read(i)) for i in known]
+    except DatasetError:
+        raise
+    except Exception as e:  # BadZipFile, encrypted members, unsupported compression, corrupt data
+        raise UnreadableFileError(f"{name} is not a readable zip file ({type(e).__name__}: {e}). "
+                                  "Re-create the zip, or give the CSV files directly.", file=name) from None
+
+
+def _collect(files: dict[str, bytes]) -> tuple[dict[str, tuple[str, bytes]], bool, list[str]]:
+    """Sort the given files into roles. Returns ``({role: (name, bytes)}, single, ignored names)``."""
+    items = [(_basename(k), bytes(v)) for k, v in files.items()]
+    if not items:
+        raise MissingFileError("No files were given. Give assessments.csv (and optionally treatments.csv and "
+                               "patients.csv), a .zip of them, or a single CSV file.")
+    zips = [(n, d) for n, d in items if n.lower().endswith(".zip")]
+    from_zip = bool(zips)
+    if zips:
+        if len(items) > 1:
+            raise DatasetError("Give either one .zip file or the CSV/Parquet files, not both.", file=zips[0][0])
+        items = _unzip(*zips[0])
+    found: dict[str, tuple[str, bytes]] = {}
+    ignored = []
+    for name, data in items:
+        role = _role_of(name)
+        if role is None:
+            ignored.append(name)
+        elif role in found:
+            raise DatasetError(f"Two {role} files were given ({found[role][0]} and {name}); keep only one.", file=name)
+        else:
+            found[role] = (name, data)
+    if len(items) == 1 and not from_zip:
+        name, data = items[0]
+        suffix = PurePosixPath(name.lower()).suffix
+        if suffix not in TABLE_EXTENSIONS:
+            what = "an Excel workbook" if suffix in (".xlsx", ".xls", ".xlsm", ".ods") else f"a '{suffix or name}' file"
+            raise UnreadableFileError(f"{name} is {what}, not a CSV or Parquet file. {_SAVE_AS_CSV}", file=name)
+        role = _role_of(name)
+        if role in ("treatments", "patients"):
+            raise MissingFileError(f"Only {name} was given, but assessments.csv is required. Add the assessments "
+                                   "file (and load the files together, as a folder or zip).", file="assessments.csv")
+        return {"assessments": (name, data)}, True, []
+    if "assessments" not in found:
+        given = ", ".join(n for n, _ in items)
+        raise MissingFileError(f"No assessments file was given (got: {given}). assessments.csv is required.",
+                               file="assessments.csv")
+    return found, len(found) == 1, ignored
+
+
+# --------------------------------------------------------------------------------------------------
+# Parsing one file into text cells + line numbers
+# --------------------------------------------------------------------------------------------------
+
+@dataclass(eq=False)
+class _Table:
+    """One file's data rows as trimmed text cells, with each row's spreadsheet line number."""
+
+    file: str
+    df: pd.DataFrame                      # string columns, named after mapping; "" = empty cell
+    line: np.ndarray                      # int64, line of each df row
+    header: dict[str, str]                # df column -> header as written (trimmed)
+    decimal_comma: bool = False
+    alive: np.ndarray = field(default=None)
+    _codes: dict = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.alive is None:
+            self.alive = np.ones(len(self.df), dtype=bool)
+
+    def subset(self, mask: np.ndarray, columns: list[str]) -> "_Table":
+        idx = np.flatnonzero(mask)
+        return _Table(self.file, self.df.iloc[idx][columns].reset_index(drop=True), self.line[idx],
+                      {c: self.header[c] for c in columns}, self.decimal_comma)
+
+    def col(self, name: str) -> pd.Series:
+        return self.df[name]
+
+    def codes(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """``(codes, sorted distinct texts)`` of a column; codes order like the texts (cached)."""
+        if name not in self._codes:
+            self._codes[name] = _factorize_sorted(self.df[name])
+        return self._codes[name]
+
+    def empty(self, name: str) -> np.ndarray:
+        return (self.df[name] == "").to_numpy(dtype=bool)
+
+
+def _factorize_sorted(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes of a text column whose order is the texts' sorted order (Arrow, no Python strings per row)."""
+    enc = pc.dictionary_encode(pa.array(s, type=pa.large_string()))
+    if isinstance(enc, pa.ChunkedArray):
+        enc = enc.combine_chunks()
+    indices = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    order = pc.array_sort_indices(enc.dictionary).to_numpy().astype(np.int64)
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    uniques = enc.dictionary.take(pa.array(order)).to_numpy(zero_copy_only=False).astype(object)
+    return rank[indices], uniques
+
+
+def _sort_order(keys: list[np.ndarray]) -> np.ndarray:
+    """Stable order sorting by ``keys`` (first key first); free when the rows are already sorted."""
+    n = len(keys[0])
+    if n < 2:
+        return np.arange(n)
+    greater = np.zeros(n - 1, dtype=bool)
+    equal = np.ones(n - 1, dtype=bool)
+    for k in keys:
+        a, b = k[:-1], k[1:]
+        greater |= equal & (b > a)
+        equal &= b == a
+    if (greater | equal).all():
+        return np.arange(n)
+    table = pa.table({f"k{i}": k for i, k in enumerate(keys)})
+    return pc.sort_indices(table, sort_keys=[(f"k{i}", "ascending") for i in range(len(keys))]).to_numpy()
+
+
+def _decode(file: str, data: bytes) -> tuple[str, bytes]:
+    """Check the bytes are CSV text; return ``(text, utf-8 bytes of that text)``."""
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            raise UnreadableFileError(f"{file} is not a CSV file: it looks like {what}. {_SAVE_AS_CSV}", file=file)
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise UnreadableFileError(f"{file}: cannot read its text encoding (broken UTF-16). {_SAVE_AS_CSV}",
+                                      file=file) from None
+        if _CONTROL_CHARS.search(text):
+            raise UnreadableFileError(f"{file} is not a CSV text file (it holds binary data). {_SAVE_AS_CSV}", file=file)
+        blob = None
+    else:
+        if data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
+        data = data.rstrip(b"\x1a")  # DOS end-of-file marker
+        if data.translate(None, _TEXT_BYTES):  # anything left is a control byte: binary content
+            raise UnreadableFileError(f"{file} is not a CSV text file (it holds binary data). {_SAVE_AS_CSV}", file=file)
+        try:
+            text, blob = data.decode("utf-8"), data
+        except UnicodeDecodeError:
+            try:
+                text, blob = data.decode("cp1252"), None
+            except UnicodeDecodeError:
+                raise UnreadableFileError(
+                    f"{file}: cannot read its text encoding (it is neither UTF-8 nor Windows-1252/Latin-1). "
+                    f"{_SAVE_AS_CSV}", file=file) from None
+    if "\n" not in text and "\r" in text:  # old Mac line endings
+        text, blob = text.replace("\r", "\n"), None
+    return text, (blob if blob is not None else text.encode("utf-8"))
+
+
+def _sniff_delimiter(header_line: str) -> str:
+    """Comma, semicolon or tab: whichever occurs most often in the header outside quotes."""
+    unquoted = re.sub(r'"[^"]*"', "", header_line)
+    counts = [(unquoted.count(d), -i, d) for i, d in enumerate((",", ";", "\t"))]
+    n, _, best = max(counts)
+    return best if n > 0 else ","
+
+
+def _split_records(blob: bytes) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Start/end byte offsets of every CSV record; a newline inside double quotes does not end one."""
+    buf = np.frombuffer(blob, dtype=np.uint8)
+    nl = np.flatnonzero(buf == 10)
+    embedded = False
+    if b'"' in blob:
+        quotes = np.flatnonzero(buf == 34)
+        odd = (np.searchsorted(quotes, nl) & 1).astype(bool)  # an odd number of quotes before it: inside a field
+        embedded = bool(odd.any())
+        nl = nl[~odd]
+    starts = np.concatenate(([0], nl + 1))
+    ends = np.concatenate((nl, [len(buf)]))
+    return starts, ends, embedded
+
+
+def _trimmed_frame(columns: list, n: int) -> pd.DataFrame:
+    return pd.DataFrame({i: c for i, c in enumerate(columns)}, index=pd.RangeIndex(n))
+
+
+def _fast_parse(blob: bytes, offset: int, ncols: int, delim: str, embedded: bool, expected: int):
+    names = [f"c{i}" for i in range(ncols)]
+    try:
+        table = pacsv.read_csv(
+            pa.BufferReader(pa.py_buffer(blob).slice(offset)),
+            read_options=pacsv.ReadOptions(column_names=names),
+            parse_options=pacsv.ParseOptions(delimiter=delim, newlines_in_values=embedded, ignore_empty_lines=True),
+            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False))
+    except (pa.ArrowException, ValueError):
+        return None
+    if table.num_rows != expected:
+        return None
+    trimmed = pa.table({n: pc.utf8_trim_whitespace(table.column(n)) for n in names})
+    df = trimmed.to_pandas(types_mapper=_ARROW_TO_STR)
+    df.columns = range(ncols)
+    return df
+
+
+def _slow_parse(file: str, text: str, delim: str):
+    """Python's csv module: tolerates ragged rows. Returns ``(header, df, lines, too_many_lines)``."""
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))
+    except csv.Error as e:
+        raise UnreadableFileError(f"{file} is not a readable CSV file ({e}). {_SAVE_AS_CSV}", file=file) from None
+    lens = np.fromiter(map(len, records), dtype=np.int64, count=len(records))
+    nonblank = np.flatnonzero(lens > 0)
+    if len(nonblank) == 0:
+        raise EmptyDatasetError(f"{file} is empty: it has no header row. Add the header row and data rows.", file=file)
+    h = int(nonblank[0])
+    header = records[h]
+    ncols = len(header)
+    data_idx = nonblank[nonblank > h]
+    lines = data_idx + 1
+    rows = list(map(records.__getitem__, data_idx.tolist()))
+    frame = pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame(index=pd.RangeIndex(0))
+    too_many = np.zeros(len(rows), dtype=bool)
+    if frame.shape[1] > ncols:
+        extra = frame.iloc[:, ncols:].fillna("")
+        too_many = extra.apply(lambda c: c.astype(str).str.strip() != "").any(axis=1).to_numpy(dtype=bool)
+    cols = []
+    for i in range(ncols):
+        c = frame[i] if i < frame.shape[1] else pd.Series([""] * len(frame), dtype=object)
+        cols.append(pd.Series(c.fillna("").to_numpy(dtype=object), dtype=_STR).str.strip())
+    df = _trimmed_frame(cols, len(frame))
+    keep = ~too_many
+    return header, df[keep].reset_index(drop=True), lines[keep], lines[too_many]
+
+
+def _parse_csv(file: str, data: bytes):
+    """Returns ``(header cells, df of trimmed text, lines, lines of rows with too many fields, delimiter)``."""
+    if not data.strip(b" \t\r\n\xef\xbb\xbf"):
+        raise EmptyDatasetError(f"{file} is empty. Give a file with a header row and data rows.", file=file)
+    text, blob = _decode(file, data)
+    if not text.strip():
+        raise EmptyDatasetError(f"{file} is empty. Give a file with a header row and data rows.", file=file)
+    starts, ends, embedded = _split_records(blob)
+    buf = np.frombuffer(blob, dtype=np.uint8)
+    lengths = ends - starts
+    first = buf[np.minimum(starts, len(buf) - 1)]
+    blank = (lengths == 0) | ((lengths == 1) & (first == 13))
+    nonblank = np.flatnonzero(~blank)
+    h = int(nonblank[0])
+    header_text = blob[starts[h]:ends[h]].decode("utf-8").rstrip("\r")
+    delim = _sniff_delimiter(header_text)
+    try:
+        header = next(csv.reader(io.StringIO(header_text, newline=""), delimiter=delim), [""])
+    except csv.Error:
+        header = None
+    data_rec = nonblank[nonblank > h]
+    df = None
+    if header is not None:
+        if len(data_rec) == 0:
+            df = _trimmed_frame([pd.Series([], dtype=_STR) for _ in header], 0)
+        else:
+            df = _fast_parse(blob, int(starts[h + 1]), len(header), delim, embedded, len(data_rec))
+    if df is None:
+        header, df, lines, too_many = _slow_parse(file, text, delim)
+    else:
+        lines, too_many = data_rec + 1, np.array([], dtype=np.int64)
+    return header, df, lines.astype(np.int64), too_many.astype(np.int64), delim
+
+
+def _parse_parquet(file: str, data: bytes):
+    try:
+        table = pq.read_table(pa.BufferReader(data))
+    except Exception as e:  # pyarrow raises several types for corrupt or non-Parquet bytes
+        raise UnreadableFileError(f"{file} is not a readable Parquet file ({type(e).__name__}: {e}). "
+                                  "Write it again with pandas/pyarrow, or give a CSV file.", file=file) from None
+    header = list(table.column_names)
+    cols = []
+    for name, col in zip(header, table.columns):
+        try:
+            if pa.types.is_dictionary(col.type):
+                col = col.cast(col.type.value_type)
+            text = pc.cast(col, pa.string())
+        except (pa.ArrowException, ValueError):
+            raise UnreadableFileError(f"{file}: column {name!r} has type {col.type}, which cannot be read as "
+                                      "text or numbers. Store it as text or numbers.", file=file, column=str(name)) from None
+        cols.append(pc.utf8_trim_whitespace(pc.fill_null(text, "")))
+    df = pa.table({f"c{i}": c for i, c in enumerate(cols)}).to_pandas(types_mapper=_ARROW_TO_STR) if cols \
+        else pd.DataFrame(index=pd.RangeIndex(table.num_rows))
+    df.columns = range(len(cols))
+    lines = np.arange(table.num_rows, dtype=np.int64) + 2  # as the same table would be numbered in a CSV
+    return header, df, lines, np.array([], dtype=np.int64)
+
+
+# --------------------------------------------------------------------------------------------------
+# Typed views of text cells
+# --------------------------------------------------------------------------------------------------
+
+def _numbers(s: pd.Series, decimal_comma: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Text cells -> ``(float values, missing mask, not-a-number mask)``.
+
+    Missing = empty or one of :data:`NA_TOKENS`; not a number = anything else that does not parse as
+    a finite number. With ``decimal_comma`` (semicolon/tab files) ``7,5`` reads as 7.5.
+    """
+    missing = s.isin(_NA_VARIANTS).to_numpy(dtype=bool)
+    t = s.where(~missing, "0")
+    if decimal_comma:
+        t = t.str.replace(",", ".", regex=False)
+    try:
+        vals = pc.cast(pa.array(t), pa.float64()).to_numpy(zero_copy_only=False)
+    except (pa.ArrowException, ValueError):
+        vals = pd.to_numeric(t.astype(object), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    vals = np.array(vals, dtype=float, copy=True)
+    vals[missing] = np.nan
+    bad = ~missing & ~np.isfinite(vals)
+    vals[bad] = np.nan
+    return vals, missing, bad
+
+
+def _dates(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """ISO 8601 text -> ``(int64 nanoseconds since 1970 UTC, unparseable mask)``; parses distinct values once."""
+    codes, uniques = pd.factorize(s)
+    if len(uniques) == 0:
+        return np.zeros(len(s), dtype=np.int64), np.zeros(len(s), dtype=bool)
+    parsed = pd.to_datetime(pd.Index(np.asarray(uniques, dtype=object)), format="ISO8601", errors="coerce", utc=True)
+    ok = ~np.asarray(parsed.isna())
+    ns = np.where(ok, parsed.asi8, 0)
+    return ns[codes], ~ok[codes]
+
+
+def _columns_phrase(names: list[str]) -> str:
+    quoted = ", ".join(repr(n) for n in names)
+    return f"column {quoted} was" if len(names) == 1 else f"columns {quoted} were"
+
+
+def _typed(s: pd.Series, decimal_comma: bool) -> pd.Series:
+    """A kept extra column: numbers where every non-empty cell is a number, otherwise text (NaN when empty)."""
+    vals, missing, bad = _numbers(s, decimal_comma)
+    if not bad.any() and not (s == "").all():
+        return pd.Series(vals, index=s.index, dtype=float)
+    out = s.astype(object)
+    out[(s == "").to_numpy(dtype=bool)] = np.nan
+    return out
+
+
+# --------------------------------------------------------------------------------------------------
+# The loader
+# --------------------------------------------------------------------------------------------------
+
+class _Loader:
+    """One load: reads files, runs every check and keeps the ledger of exclusions."""
+
+    def __init__(self, cmap: dict[str, str], drop_identifiers: bool):
+        self.cmap = cmap
+        self.drop_identifiers = drop_identifiers
+        self.notes: list[str] = []
+        self.dropped: list[tuple[str, str, str]] = []
+        self.parts: list[pd.DataFrame] = []
+        self.read: dict[str, int] = {}
+        self.used_keys: set[str] = set()
+
+    # ---- the ledger -------------------------------------------------------------------------------
+    def exclude(self, t: _Table, mask: np.ndarray, column: str | None | np.ndarray, reason: str | np.ndarray,
+                value: np.ndarray | None = None) -> None:
+        """Exclude the rows of ``t`` in ``mask`` that are still in use, recording one entry per row."""
+        m = np.asarray(mask, dtype=bool) & t.alive
+        if not m.any():
+            return
+        idx = np.flatnonzero(m)
+        if isinstance(column, np.ndarray):
+            col_text = column[idx]
+        else:
+            col_text = ROW if column is None else t.header.get(column, column)
+        if value is not None:
+            val = np.asarray(value, dtype=object)[idx]
+        elif column is None or isinstance(column, np.ndarray):
+            val = ""
+        else:
+            val = t.df[column].iloc[idx].to_numpy(dtype=object)
+        why = reason[idx] if isinstance(reason, np.ndarray) else reason
+        self.parts.append(pd.DataFrame({"file": t.file, "line": t.line[idx], "column": col_text,
+                                        "value": val, "reason": why}))
+        t.alive &= ~m
+
+    # ---- reading ----------------------------------------------------------------------------------
+    def read_table(self, role: str, name: str, data: bytes) -> _Table:
+        if name.lower().endswith(".parquet"):
+            header, df, lines, too_many = _parse_parquet(name, data)
+            decimal_comma = False
+        else:
+            header, df, lines, too_many, delim = _parse_csv(name, data)
+            decimal_comma = delim != ","
+        # A row whose cells are all empty (e.g. ";;;" left by Excel) is a blank line: not a row.
+        if len(df.columns):
+            filled = np.zeros(len(df), dtype=bool)
+            for c in df.columns:
+                filled |= (df[c] != "").to_numpy(dtype=bool)
+            if not filled.all():
+                df, lines = df[filled].reset_index(drop=True), lines[filled]
+        names, keep, shown = [], [], {}
+        for i, h in enumerate(header):
+            text = " ".join(str(h).split())
+            if not text:
+                if (df[i] != "").any():
+                    raise MissingColumnError(
+                        f"{name}: column {i + 1} has values but no header name. Add a header name to it, "
+                        "or delete the column.", file=name)
+                continue
+            new, mapped = resolve(text, self.cmap)
+            if mapped:
+                self.used_keys.add(normalize_name(text))
+            if new in shown:
+                raise DatasetError(
+                    f"{name}: the columns {shown[new]!r} and {text!r} both mean {new!r} (names match "
+                    "case-insensitively, after the mapping). Rename or delete one of them.", file=name, column=new)
+            shown[new] = text
+            names.append(new)
+            keep.append(i)
+        df = df[keep]
+        df.columns = names
+        t = _Table(name, df, lines, shown, decimal_comma)
+        self.read[name] = len(df) + len(too_many)
+        if len(too_many):
+            self.parts.append(pd.DataFrame({"file": name, "line": too_many, "column": ROW, "value": "",
+                                            "reason": R_EXTRA_FIELDS.format(n=len(header))}))
+        self.guard(t, role)
+        return t
+
+    def guard(self, t: _Table, role: str) -> None:
+        """The identifier guard: refuse (or drop) columns that look like direct identifiers."""
+        dates = {c for c in ("date", "datetime") if c in t.df.columns} if role != "patients" else set()
+        found = identifiers.find_identifier_columns(
+            t.df, t.header, skip_name_check={c for c in t.df.columns if c in CANONICAL_NAMES}, date_columns=dates)
+        if not found:
+            return
+        if not self.drop_identifiers:
+            listed = "; ".join(f"column {t.header[c]!r}: {why}" for c, why in found)
+            first = t.header[found[0][0]]
+            raise IdentifierError(
+                f"{t.file}: {'a column looks' if len(found) == 1 else 'columns look'} like direct identifiers "
+                f"({listed}). The data must be anonymised: remove the column from the file, or load with "
+                "drop_identifiers=True (CLI: --drop-identifiers) to drop it.", file=t.file, column=first)
+        for c, why in found:
+            self.dropped.append((t.file, t.header[c], why))
+            del t.header[c]
+        t.df = t.df.drop(columns=[c for c, _ in found])
+
+    # ---- shared checks ----------------------------------------------------------------------------
+    def require(self, t: _Table, columns: tuple[str, ...], what: str) -> None:
+        for c in columns:
+            if c not in t.df.columns:
+                found = ", ".join(t.header.values()) or "none"
+                dropped = [col for f, col, _ in self.dropped if f == t.file]
+                extra = f" (dropped as identifiers: {', '.join(dropped)})" if dropped else ""
+                raise MissingColumnError(
+                    f"{t.file}: required column {c!r} is missing{what} (columns found: {found}{extra}). Rename "
+                    f"the column to {c!r}, or map your column's name to it (mapping file, or --map 'Your name={c}').",
+                    file=t.file, column=c)
+
+    def time_column(self, t: _Table) -> str:
+        present = [c for c in TIME_COLUMNS if c in t.df.columns]
+        if not present:
+            found = ", ".join(t.header.values()) or "none"
+            raise MissingColumnError(
+                f"{t.file}: required column 'day' is missing (columns found: {found}). Add 'day' (days since the "
+                "patient's first treatment) or 'date'/'datetime' (ISO 8601, e.g. 2024-03-01), or map your time "
+                "column to one of them.", file=t.file, column="day")
+        for other in present[1:]:
+            self.notes.append(f"{t.file}: column {t.header[other]!r} was ignored because {t.header[present[0]]!r} "
+                              "gives the time.")
+        t.df = t.df.drop(columns=present[1:])
+        return present[0]
+
+    def check_ids_and_time(self, t: _Table, time_col: str) -> np.ndarray:
+        """patient_id and time checks. Returns int64 ns (dates) or float days (``day``)."""
+        self.exclude(t, t.empty("patient_id"), "patient_id", R_PATIENT_ID)
+        if time_col == "day":
+            vals, missing, bad = _numbers(t.col("day"), t.decimal_comma)
+            self.exclude(t, missing | bad, "day", R_DAY)
+            return vals
+        ns, bad = _dates(t.col(time_col))
+        self.exclude(t, bad, time_col, R_DATE.format(col=t.header[time_col]))
+        return ns
+
+    def check_listed(self, t: _Table, listed: pd.Index | None, patients_file: str | None) -> None:
+        if listed is not None:
+            absent = ~t.col("patient_id").isin(listed).to_numpy(dtype=bool)
+            self.exclude(t, absent, "patient_id", R_NOT_LISTED.format(file=patients_file))
+
+    def exclude_exact_duplicates(self, t: _Table, keys: list[np.ndarray], among: np.ndarray | None = None) -> None:
+        """Among rows still in use (and in ``among``), a row equal on ``keys`` (numbers or codes) to an
+        earlier one is excluded."""
+        idx = np.flatnonzero(t.alive if among is None else t.alive & among)
+        if len(idx) < 2:
+            return
+        kdf = pd.DataFrame({i: np.asarray(v)[idx] for i, v in enumerate(keys)})
+        dup_any = kdf.duplicated(keep=False).to_numpy()
+        if not dup_any.any():
+            return
+        sub = kdf[dup_any]
+        sub_idx = idx[dup_any]
+        first = (pd.Series(t.line[sub_idx], index=sub.index)
+                 .groupby([sub[c] for c in sub.columns], sort=False, dropna=False).transform("first").to_numpy())
+        later = sub.duplicated(keep="first").to_numpy()
+        mask = np.zeros(len(t.df), dtype=bool)
+        reason = np.empty(len(t.df), dtype=object)
+        mask[sub_idx[later]] = True
+        reason[sub_idx] = [R_DUPLICATE.format(line=int(x)) for x in first]
+        self.exclude(t, mask, None, reason)
+
+    # ---- tables -----------------------------------------------------------------------------------
+    def patients(self, t: _Table) -> tuple[pd.Index, pd.DataFrame]:
+        """Returns (patient_ids listed, covariate frame of the rows used)."""
+        self.require(t, ("patient_id",), "")
+        self.exclude(t, t.empty("patient_id"), "patient_id", R_PATIENT_ID)
+        pcode, puniq = t.codes("patient_id")
+        listed = pd.Index(puniq[np.unique(pcode[t.alive])])
+        self.exclude_exact_duplicates(t, [t.codes(c)[0] for c in t.df.columns])
+        idx = np.flatnonzero(t.alive)
+        twice = pd.Series(pcode[idx]).duplicated(keep=False).to_numpy()
+        if twice.any():
+            rows = idx[twice]
+            lines = (pd.Series(t.line[rows]).groupby(pcode[rows], sort=False)
+                     .transform(lambda x: ", ".join(map(str, x.iloc[:10]))))
+            reason = np.empty(len(t.df), dtype=object)
+            reason[rows] = [R_PATIENT_TWICE.format(lines=s) for s in lines]
+            mask = np.zeros(len(t.df), dtype=bool)
+            mask[rows] = True
+            self.exclude(t, mask, "patient_id", reason)
+        idx = np.flatnonzero(t.alive)
+        cov = {"patient_id": puniq[pcode[idx]]}
+        for c in t.df.columns:
+            if c != "patient_id":
+                cov[c] = _typed(t.col(c).iloc[idx].reset_index(drop=True), t.decimal_comma).to_numpy()
+        return listed, pd.DataFrame(cov)
+
+    def treatments_rows(self, t: _Table) -> tuple[str, np.ndarray]:
+        self.require(t, ("patient_id",), "")
+        time_col = self.time_column(t)
+        self.require(t, ("treatment",), " (one row per treatment course: patient_id, day, treatment)")
+        time = self.check_ids_and_time(t, time_col)
+        self.exclude(t, t.empty("treatment"), "treatment", R_TREATMENT)
+        return time_col, time
+
+    def assessment_rows(self, t: _Table) -> tuple[str, np.ndarray, "_Measures"]:
+        """Per-row checks of assessments. Returns ``(time column, time, measures)``."""
+        self.require(t, ("patient_id",), "")
+        time_col = self.time_column(t)
+        cols = set(t.df.columns)
+        if "measure" in cols or "value" in cols:
+            self.require(t, ("measure", "value"), " (long form needs both 'measure' and 'value')")
+            extra = [t.header[c] for c in t.df.columns if c not in ("patient_id", time_col, "measure", "value")]
+            if extra:
+                self.notes.append(f"{t.file}: {_columns_phrase(extra)} ignored (long form reads patient_id, "
+                                  f"{time_col}, measure and value).")
+            time = self.check_ids_and_time(t, time_col)
+            label_code, labels = t.codes("measure")
+            resolved = []
+            for u in labels:
+                new, mapped = resolve(u, self.cmap)
+                if mapped:
+                    self.used_keys.add(normalize_name(u))
+                resolved.append(new)
+            names = sorted(set(resolved) - {""})
+            index = {n: i for i, n in enumerate(names)}
+            to_m = np.array([index.get(n, -1) for n in resolved] + [-1], dtype=np.int64)
+            mcode = to_m[label_code]
+            self.exclude(t, mcode < 0, "measure", R_MEASURE)
+            vals, missing, bad = _numbers(t.col("value"), t.decimal_comma)
+            self.exclude(t, missing, "value", R_VALUE_MISSING)
+            self.exclude(t, bad, "value", R_NOT_NUMBER)
+            lo = np.full(len(names) + 1, -np.inf)
+            hi = np.full(len(names) + 1, np.inf)
+            reasons = np.array([_range_reason(n) if n in KNOWN_MEASURES else "" for n in names] + [""], dtype=object)
+            for i, n in enumerate(names):
+                if n in KNOWN_MEASURES:
+                    lo[i] = KNOWN_MEASURES[n]["min"]
+                    hi[i] = KNOWN_MEASURES[n]["max"] if KNOWN_MEASURES[n]["max"] is not None else np.inf
+            with np.errstate(invalid="ignore"):
+                out = (vals < lo[mcode]) | (vals > hi[mcode])
+            self.exclude(t, out, "value", reasons[mcode])
+            return time_col, time, _Measures("long", names, mcode=mcode, values=vals)
+
+        # Wide form: every other column is a measure; a column with text but no number at all is not.
+        candidates = [c for c in t.df.columns if c not in ("patient_id", time_col, "treatment")]
+        wide, ignored = [], []
+        for c in candidates:
+            vals, missing, bad = _numbers(t.col(c), t.decimal_comma)
+            if c not in KNOWN_MEASURES and bad.any() and not (~missing & ~bad).any():
+                ignored.append(t.header[c])
+            else:
+                wide.append((c, vals, missing, bad))
+        if ignored:
+            self.notes.append(f"{t.file}: {_columns_phrase(ignored)} ignored (text, not scores).")
+        if not wide:
+            found = ", ".join(t.header.values())
+            raise MissingColumnError(
+                f"{t.file}: no measure columns (columns found: {found}). Give the scores in long form (columns "
+                "'measure' and 'value') or in wide form (one numeric column per measure, e.g. 'pain_nrs').",
+                file=t.file, column="measure")
+        time = self.check_ids_and_time(t, time_col)
+        for c, vals, missing, bad in wide:
+            self.exclude(t, bad, c, R_NOT_NUMBER)
+            if c in KNOWN_MEASURES:
+                spec = KNOWN_MEASURES[c]
+                with np.errstate(invalid="ignore"):
+                    out = vals < spec["min"]
+                    if spec["max"] is not None:
+                        out |= vals > spec["max"]
+                self.exclude(t, out, c, _range_reason(c))
+        nothing = np.ones(len(t.df), dtype=bool)
+        for _, _, missing, _ in wide:
+            nothing &= missing
+        self.exclude(t, nothing, None, R_NO_MEASURES)
+        names = sorted(c for c, _, _, _ in wide)
+        return time_col, time, _Measures("wide", names, wide=[(c, names.index(c), vals, missing)
+                                                              for c, vals, missing, _ in wide])
+
+    def cells(self, t: _Table, day: np.ndarray, measures: "_Measures", idx: np.ndarray) -> pd.DataFrame:
+        """The scores of rows ``idx``, one per (row, measure), as numbers and codes:
+        ``row``, ``col`` (index into ``measures.columns``), ``p`` (patient code), ``day``, ``m``, ``value``."""
+        pcode = t.codes("patient_id")[0]
+        if measures.form == "long":
+            return pd.DataFrame({"row": idx, "col": np.zeros(len(idx), dtype=np.int64), "p": pcode[idx],
+                                 "day": day[idx], "m": measures.mcode[idx], "value": measures.values[idx]})
+        parts = []
+        for k, (c, m, vals, missing) in enumerate(measures.wide):
+            rows = idx[~missing[idx]]
+            parts.append(pd.DataFrame({"row": rows, "col": np.full(len(rows), k), "p": pcode[rows], "day": day[rows],
+                                       "m": np.full(len(rows), m), "value": vals[rows]}))
+        out = pd.concat(parts, ignore_index=True)
+        return out.sort_values(["row", "col"], kind="stable").reset_index(drop=True)
+
+    def exclude_conflicts(self, t: _Table, cells: pd.DataFrame, measures: "_Measures") -> pd.DataFrame:
+        """Exclude every row holding a value that conflicts with another row's; return cells still in use."""
+        keys = ["p", "day", "m"]
+        same_key = cells.duplicated(keys, keep=False).to_numpy()
+        if not same_key.any():
+            return cells
+        sub = cells[same_key]
+        nuniq = sub.groupby(keys, sort=False)["value"].transform("nunique").to_numpy()
+        conf = sub[nuniq > 1].copy()
+        if len(conf):
+            conf["line"] = t.line[conf["row"].to_numpy()]
+            conf["lines"] = conf.groupby(keys, sort=False)["line"].transform(
+                lambda x: ", ".join(map(str, pd.unique(x)[:10])) + (", ..." if x.nunique() > 10 else ""))
+            first = conf.drop_duplicates("row")
+            rows = first["row"].to_numpy()
+            cols = [measures.columns[k] for k in first["col"]]
+            n = len(t.df)
+            mask = np.zeros(n, dtype=bool)
+            mask[rows] = True
+            column = np.empty(n, dtype=object)
+            column[rows] = [t.header.get(c, c) for c in cols]
+            value = np.empty(n, dtype=object)
+            value[rows] = [t.df[c].iat[r] for c, r in zip(cols, rows)]
+            reason = np.empty(n, dtype=object)
+            reason[rows] = [R_CONFLICT.format(lines=s) for s in first["lines"]]
+            self.exclude(t, mask, column, reason, value)
+            cells = cells[t.alive[cells["row"].to_numpy()]]
+        # Same value given twice for one (patient, day, measure) by different rows (wide form): keep one.
+        return cells.drop_duplicates(keys, keep="first")
+
+    # ---- the whole load ---------------------------------------------------------------------------
+    def run(self, found: dict[str, tuple[str, bytes]], single: bool, source: str) -> Dataset:
+        digest = hashlib.sha256()
+        for name, data in sorted(found.values()):
+            digest.update(name.encode("utf-8") + b"\0" + len(data).to_bytes(8, "big") + data)
+        tables = {role: self.read_table(role, *found[role]) for role in ROLES if role in found}
+        a = tables["assessments"]
+        t = tables.get("treatments")
+        p = tables.get("patients")
+
+        if single and "treatment" in a.df.columns:
+            a, t = self.split_combined(a)
+        if self.read[a.file] == 0:
+            raise EmptyDatasetError(f"{a.file} has a header but no data rows. Add the assessments.", file=a.file)
+
+        listed, covariates = (None, None)
+        if p is not None:
+            listed, covariates = self.patients(p)
+
+        t_time_col = t_time = None
+        if t is not None:
+            t_time_col, t_time = self.treatments_rows(t)
+        a_time_col, a_time, measures = self.assessment_rows(a)
+
+        a_dates = a_time_col != "day"
+        if t is not None and len(t.df) and (t_time_col != "day") != a_dates:
+            raise DatasetError(
+                f"{a.file} gives time as {a.header[a_time_col]!r} but {t.file} as {t.header[t_time_col]!r}. "
+                "Use the same kind of time column in both files: days (day) or calendar dates (date/datetime).",
+                file=t.file, column=t.header[t_time_col])
+        t_day = t_time
+        if a_dates:
+            a_day, t_day = self.dates_to_days(a, a_time, t, t_time)
+        else:
+            a_day = a_time
+
+        patients_file = p.file if p is not None else None
+        if t is not None:
+            self.check_listed(t, listed, patients_file)
+            self.exclude_exact_duplicates(
+                t, [t.codes("patient_id")[0], t_day, t.codes("treatment")[0]]
+                + [t.codes(c)[0] for c in t.df.columns if c not in ("patient_id", t_time_col, "treatment")])
+        self.check_listed(a, listed, patients_file)
+        p_, d_, m_, v_ = self.finish_assessments(a, a_day, measures)
+
+        report = self.report(a, t, digest.hexdigest())
+        if len(p_) == 0:
+            n_ex = report.files[a.file].rows_excluded
+            err = EmptyDatasetError(
+                f"{a.file}: no usable assessment rows ({n_ex} of {self.read[a.file]} data rows were excluded"
+                + self.top_reason(report, a.file) + "). Fix the rows listed in the load report, then load again.",
+                file=a.file)
+            err.report = report
+            raise err
+
+        a_ids = a.codes("patient_id")[1]
+        assessments = pd.DataFrame({"patient_id": a_ids[p_], "day": d_,
+                                    "measure": np.asarray(measures.names, dtype=object)[m_], "value": v_})
+        treatments = self.treatments_frame(t, t_day, t_time_col)
+        patients = self.patients_frame(covariates, treatments, a_ids[np.bincount(p_, minlength=len(a_ids)) > 0])
+        return Dataset(assessments=assessments, treatments=treatments, patients=patients, report=report,
+                       source=source)
+
+    def finish_assessments(self, a: _Table, day: np.ndarray, measures: "_Measures"):
+        """Exact duplicates and conflicts, then the used scores sorted by patient, day and measure.
+
+        Both rules need two rows with the same patient and day, so one sort finds the few candidate
+        rows and only those go through the (slower) grouping. Returns arrays (patient code, day,
+        measure code, value).
+        """
+        pcode = a.codes("patient_id")[0]
+        long = measures.form == "long"
+        idx = np.flatnonzero(a.alive)
+        keys = [pcode[idx], day[idx]] + ([measures.mcode[idx]] if long else [])
+        rows = idx[_sort_order(keys)]
+        sp, sd = pcode[rows], day[rows]
+        same = (sp[1:] == sp[:-1]) & (sd[1:] == sd[:-1])
+        shared = np.zeros(len(rows), dtype=bool)
+        shared[1:] |= same
+        shared[:-1] |= same
+        among = np.zeros(len(a.df), dtype=bool)
+        among[rows[shared]] = True
+        kept = None
+        if among.any():
+            if long:
+                dup_keys = [pcode, day, measures.mcode, measures.values]
+            else:
+                dup_keys = [pcode, day] + [vals for _, _, vals, _ in measures.wide]
+            self.exclude_exact_duplicates(a, dup_keys, among)
+            cand = np.flatnonzero(among & a.alive)
+            kept = self.exclude_conflicts(a, self.cells(a, day, measures, cand), measures)
+        rows = rows[a.alive[rows]]
+        if long:  # no duplicate keys are left in long form, and the rows are sorted
+            return pcode[rows], day[rows], measures.mcode[rows], measures.values[rows]
+        # Wide form: rows sorted by (patient, day), cells within a row by measure code -> sorted.
+        rows = rows[~among[rows]]
+        by_m = sorted(measures.wide, key=lambda w: w[1])
+        k = len(by_m)
+        has = ~np.column_stack([missing[rows] for _, _, _, missing in by_m]).ravel()
+        p_ = np.repeat(pcode[rows], k)[has]
+        d_ = np.repeat(day[rows], k)[has]
+        m_ = np.tile(np.array([m for _, m, _, _ in by_m], dtype=np.int64), len(rows))[has]
+        v_ = np.column_stack([vals[rows] for _, _, vals, _ in by_m]).ravel()[has]
+        if kept is not None and len(kept):
+            p_ = np.concatenate([p_, kept["p"].to_numpy()])
+            d_ = np.concatenate([d_, kept["day"].to_numpy(dtype=float)])
+            m_ = np.concatenate([m_, kept["m"].to_numpy()])
+            v_ = np.concatenate([v_, kept["value"].to_numpy(dtype=float)])
+            order = _sort_order([p_, d_, m_])
+            p_, d_, m_, v_ = p_[order], d_[order], m_[order], v_[order]
+        return p_, d_, m_, v_
+
+    def dates_to_days(self, a: _Table, a_ns: np.ndarray, t: _Table | None, t_ns: np.ndarray | None):
+        """Calendar times -> days since each patient's earliest treatment row (or first assessment)."""
+        a_code, a_ids = a.codes("patient_id")
+        ref = np.zeros(len(a_ids), dtype=np.int64)
+        has_ref = np.zeros(len(a_ids), dtype=bool)
+        t_day = t_ns
+        if t is not None:
+            t_code, t_ids = t.codes("patient_id")
+            first = pd.Series(t_ns[t.alive]).groupby(t_code[t.alive]).min()
+            t_ref = np.zeros(len(t_ids), dtype=np.int64)
+            t_ref[first.index.to_numpy()] = first.to_numpy(dtype=np.int64)
+            t_day = (np.asarray(t_ns, dtype=np.int64) - t_ref[t_code]) / _DAY_NS
+            pos = pd.Index(t_ids).get_indexer(a_ids)  # assessment patient -> treatment patient
+            known = np.zeros(len(t_ids), dtype=bool)
+            known[first.index.to_numpy()] = True
+            has_ref = (pos >= 0) & known[np.maximum(pos, 0)] if len(t_ids) else has_ref
+            ref = np.where(has_ref, t_ref[np.maximum(pos, 0)] if len(t_ids) else 0, 0)
+        first_a = pd.Series(a_ns[a.alive]).groupby(a_code[a.alive]).min()
+        fallback = np.zeros(len(a_ids), dtype=bool)
+        fallback[first_a.index.to_numpy()] = True
+        fallback &= ~has_ref
+        ref = np.array(ref, dtype=np.int64)
+        a_first = np.zeros(len(a_ids), dtype=np.int64)
+        a_first[first_a.index.to_numpy()] = first_a.to_numpy(dtype=np.int64)
+        ref[fallback] = a_first[fallback]
+        a_day = (np.asarray(a_ns, dtype=np.int64) - ref[a_code]) / _DAY_NS
+        files = a.file + (f" and {t.file}" if t is not None and t.file != a.file else "")
+        note = (f"Dates in {files} were converted to days since each patient's first treatment; "
+                "the calendar dates are not kept.")
+        if fallback.any():
+            note += (f" {int(fallback.sum())} patient(s) without a usable treatment row were counted from their "
+                     "first assessment instead.")
+        self.notes.append(note)
+        return a_day, t_day
+
+    def split_combined(self, a: _Table) -> tuple[_Table, _Table]:
+        """A single combined CSV: rows with a treatment label are treatment courses, the others assessments."""
+        is_t = ~a.empty("treatment")
+        score_cols = [c for c in a.df.columns if c in ("measure", "value") or c in KNOWN_MEASURES]
+        core = [c for c in ("patient_id",) + TIME_COLUMNS if c in a.df.columns]
+        extras_t = [c for c in a.df.columns if c not in core and c != "treatment" and c not in score_cols
+                    and (a.df[c][is_t] != "").any()]
+        scored = [a.header[c] for c in score_cols if (a.df[c][is_t] != "").any()]
+        if scored:
+            self.notes.append(f"{a.file}: scores on treatment rows (columns {', '.join(scored)}) were not read; "
+                              "put each score on a row of its own.")
+        cols_a = [c for c in a.df.columns if c != "treatment" and (c in core or c in score_cols
+                                                                   or (a.df[c][~is_t] != "").any())]
+        t = a.subset(is_t, core + ["treatment"] + extras_t)
+        return a.subset(~is_t, cols_a), t
+
+    # ---- outputs ----------------------------------------------------------------------------------
+    def report(self, a: _Table, t: _Table | None, fingerprint: str) -> LoadReport:
+        ex = (pd.concat(self.parts, ignore_index=True) if self.parts
+              else pd.DataFrame({c: pd.Series(dtype=object) for c in EXCLUSION_COLUMNS}))
+        ex = ex[EXCLUSION_COLUMNS]
+        order = {name: i for i, name in enumerate(self.read)}
+        ex = ex.assign(_f=ex["file"].map(order)).sort_values(["_f", "line"], kind="stable").drop(columns="_f")
+        ex = ex.reset_index(drop=True).astype({"file": object, "column": object, "value": object, "reason": object})
+        ex["line"] = ex["line"].astype(np.int64)
+        counts = ex["file"].value_counts()
+        files = {}
+        for name, n in self.read.items():
+            k = int(counts.get(name, 0))
+            files[name] = FileCounts(rows_read=n, rows_used=n - k, rows_excluded=k)
+        notes = list(dict.fromkeys(self.notes))
+        if t is None:
+            notes.append("No treatments file: relief analyses are unavailable; trajectories work.")
+        elif not t.alive.any():
+            notes.append(f"{t.file} has no usable treatment rows: relief analyses are unavailable.")
+        unused = sorted(set(self.cmap) - self.used_keys)
+        if unused:
+            notes.append(f"Mapping entries that matched no column or measure: {', '.join(unused)}.")
+        return LoadReport(files=files, exclusions=ex, dropped_identifier_columns=list(self.dropped),
+                          notes=notes, fingerprint=fingerprint)
+
+    @staticmethod
+    def top_reason(report: LoadReport, file: str) -> str:
+        ex = report.exclusions[report.exclusions["file"] == file]
+        if len(ex) == 0:
+            return ""
+        top = ex["reason"].value_counts().index[0]
+        line = int(ex.loc[ex["reason"] == top, "line"].iloc[0])
+        return f"; most often: {top}, e.g. line {line}"
+
+    @staticmethod
+    def treatments_frame(t: _Table | None, day: np.ndarray | None, time_col: str | None) -> pd.DataFrame:
+        if t is None or not t.alive.any():
+            return pd.DataFrame({"patient_id": pd.Series(dtype=object), "day": pd.Series(dtype=float),
+                                 "treatment": pd.Series(dtype=object)})
+        idx = np.flatnonzero(t.alive)
+        pcode, pids = t.codes("patient_id")
+        d = np.asarray(day, dtype=float)[idx]
+        order = idx[np.lexsort((d, pcode[idx]))]
+        tcode, labels = t.codes("treatment")
+        out = {"patient_id": pids[pcode[order]], "day": np.asarray(day, dtype=float)[order],
+               "treatment": labels[tcode[order]]}
+        for c in t.df.columns:
+            if c not in ("patient_id", time_col, "treatment"):
+                out[c] = _typed(t.col(c).iloc[order].reset_index(drop=True), t.decimal_comma).to_numpy()
+        return pd.DataFrame(out)
+
+    @staticmethod
+    def patients_frame(covariates: pd.DataFrame | None, treatments: pd.DataFrame,
+                       assessed: np.ndarray) -> pd.DataFrame:
+        seen = [assessed, pd.unique(treatments["patient_id"].to_numpy())]
+        if covariates is not None:
+            seen.append(covariates["patient_id"].to_numpy(dtype=object))
+        ids = pd.Index(np.concatenate([np.asarray(x, dtype=object) for x in seen])).unique().sort_values()
+        out = pd.DataFrame({"patient_id": ids.to_numpy(dtype=object)})
+        if covariates is not None:
+            out = out.merge(covariates, on="patient_id", how="left")
+        return out
+
+
+@dataclass
+class _Measures:
+    """The scores of an assessments file after the per-row checks.
+
+    ``names`` are the measure names, sorted; measure codes index into it. Long form: ``mcode`` and
+    ``values`` per row. Wide form: ``wide`` = [(column, measure code, values, missing mask)].
+    """
+
+    form: str
+    names: list[str]
+    mcode: np.ndarray | None = None
+    values: np.ndarray | None = None
+    wide: list = field(default_factory=list)
+
+    @property
+    def columns(self) -> list[str]:
+        return ["value"] if self.form == "long" else [c for c, _, _, _ in self.wide]

@@ -1,0 +1,118 @@
+"""The identifier guard: direct identifiers are refused (or dropped on request); ordinary
+pseudonymised outcome data is never flagged."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis import IdentifierError, MissingColumnError
+from analysis.identifiers import content_reason, name_reason
+
+A = "assessments.csv"
+P = "patients.csv"
+ASSESS = "patient_id,day,pain_nrs\nP0001,0,7\nP0002,0,5\nP0003,0,6\n"
+
+
+@pytest.mark.parametrize("name", [
+    "dob", "DOB", "date_of_birth", "Date of Birth", "birth_date", "birthdate", "name", "Name", "first_name",
+    "FirstName", "surname", "last name", "email", "E-Mail", "patient_email", "phone", "Phone Number",
+    "home_phone", "address", "street_address", "ssn", "nhs_number", "NHS No", "zip", "zip_code", "postcode",
+    "Post Code", "mrn", "MRN", "medical_record_number",
+])
+def test_identifier_names_are_flagged(name):
+    assert name_reason(name) is not None
+
+
+@pytest.mark.parametrize("name", [
+    "patient_id", "day", "date", "datetime", "age_band", "site", "sex", "disease_duration_months", "treatment",
+    "crps_type", "limb", "inciting_event", "pain_nrs", "phq9", "dose_mg", "sessions", "site_name", "drug_name",
+    "mobility_score", "regions_affected",
+])
+def test_ordinary_names_are_not_flagged(name):
+    assert name_reason(name) is None
+
+
+def s(*values):
+    return pd.Series(list(values), dtype=object)
+
+
+@pytest.mark.parametrize("values, why", [
+    (s("ann@example.org", "", "bob.smith@clinic.co.uk"), "e-mail"),
+    (s("+44 20 7946 0958", "020 7946 0000", "(555) 123-4567"), "phone"),
+    (s("123-45-6789", "987-65-4321"), "national ID"),
+    (s("QQ 12 34 56 C", "AB123456D"), "national ID"),
+    (s("1984-02-29", "1990-12-01", "1975-07-15"), "full calendar dates"),
+    (s("12/03/1961", "01.07.1980"), "full calendar dates"),
+    (s("221B Baker Street", "10 Downing St", "1600 Pennsylvania Avenue"), "street addresses"),
+    (s("Hauptstraße 5", "Bahnhofstr. 12"), "street addresses"),
+    (s("SW1A 1AA", "M1 1AE", "EC1A 1BB"), "ZIP/postcodes"),
+    (s("12345-6789", "02139-4307"), "ZIP/postcodes"),
+    (s("John Smith", "Maria Garcia", "Smith, Sarah"), "person names"),
+])
+def test_identifier_contents_are_flagged(values, why):
+    assert why in (content_reason(values) or "")
+
+
+@pytest.mark.parametrize("values", [
+    s("P0001", "P0002", "crps-017"), s("1", "2", "10003"), s("40-49", "50-59", "70+"), s("site_A", "site_B"),
+    s("ketamine_iv", "ketamine_booster", "physical_therapy"), s("M", "F", ""), s("I", "II"),
+    s("upper", "lower"), s("fracture", "surgery", "sprain"), s("14", "3.5", "120"), s("0", "7,5", "10"),
+    s("Physical Therapy", "Ketamine IV"), s("arm left", "leg right"),
+])
+def test_ordinary_contents_are_not_flagged(values):
+    assert content_reason(values) is None
+
+
+def test_visit_dates_are_allowed_in_the_date_column():
+    assert content_reason(s("2024-03-01", "2024-03-05T10:00"), allow_dates=True) is None
+
+
+def test_realistic_dataset_is_not_flagged(load):
+    ds = load({
+        A: "patient_id,date,pain_nrs,phq9\ncrps-001,2024-01-02,7,12\ncrps-002,2024-01-05,6,\n",
+        "treatments.csv": "patient_id,datetime,treatment,dose_mg\ncrps-001,2024-01-02T09:00,ketamine_iv,0.5\n"
+                          "crps-002,2024-01-05T09:30,physical_therapy,\n",
+        P: "patient_id,sex,age_band,crps_type,limb,inciting_event,disease_duration_months,site\n"
+           "crps-001,F,40-49,I,upper,fracture,14,site_A\ncrps-002,M,50-59,II,lower,surgery,7,site_B\n",
+    })
+    assert ds.report.dropped_identifier_columns == []
+
+
+def test_identifier_column_refused_by_name(load):
+    patients = "patient_id,sex,dob\nP0001,F,1961-03-12\nP0002,M,1970-01-30\nP0003,F,1955-05-05\n"
+    with pytest.raises(IdentifierError, match=r"patients\.csv: a column looks like direct identifiers "
+                                              r"\(column 'dob': its name says it holds a date of birth\)"
+                                              r".*remove the column.*drop_identifiers=True.*--drop-identifiers"):
+        load({A: ASSESS, P: patients})
+
+
+def test_unnamed_contact_column_refused_by_content(load):
+    patients = "patient_id,contact\nP0001,ann@example.org\nP0002,bob@example.org\nP0003,\n"
+    with pytest.raises(IdentifierError, match=r"patients\.csv.*column 'contact': it holds e-mail addresses") as info:
+        load({A: ASSESS, P: patients})
+    assert info.value.file == P and info.value.column == "contact"
+
+
+def test_identifier_in_assessments_file(load):
+    with pytest.raises(IdentifierError, match=r"assessments\.csv.*'Patient Name'"):
+        load({A: "patient_id,day,pain_nrs,Patient Name\nP1,0,7,John Smith\n"})
+
+
+def test_drop_identifiers_drops_and_reports(load):
+    patients = ("patient_id,sex,dob,contact\nP0001,F,1961-03-12,ann@example.org\n"
+                "P0002,M,1970-01-30,+44 20 7946 0958\nP0003,F,1955-05-05,\n")
+    ds = load({A: ASSESS, P: patients}, drop_identifiers=True)
+    assert ds.covariates == ["sex"]
+    assert [(f, c) for f, c, _ in ds.report.dropped_identifier_columns] == [(P, "dob"), (P, "contact")]
+    assert ds.report.to_dict()["dropped_identifier_columns"][1] == {
+        "file": P, "column": "contact", "why": "it holds e-mail addresses"}
+    assert counts_ok(ds)
+
+
+def counts_ok(ds):
+    return all(c.rows_read == c.rows_used + c.rows_excluded for c in ds.report.files.values())
+
+
+def test_dropping_an_identifier_used_as_patient_id_leaves_a_missing_column(load):
+    with pytest.raises(MissingColumnError, match=r"required column 'patient_id' is missing.*dropped as identifiers"):
+        load({A: "patient_id,day,pain_nrs\nann@example.org,0,7\n"}, drop_identifiers=True)
