@@ -4,3 +4,23 @@ from .definitions import Definitions
 from .errors import (DatasetError, EmptyDatasetError, IdentifierError, MappingError, MissingColumnError,
                      MissingFileError, UnreadableFileError)
 from .load import load_dataset, load_files
+from .errors import AnalysisError
+from .survival import KaplanMeierResult, LogrankResult, kaplan_meier, logrank
+from .intervals import mean_ci_table, proportion_ci_table, wilson_ci
+from .episodes import Episodes, build_episodes
+from .relief import (attrition, cumulative_responders, immediate_relief, relief_over_time, responder_rate,
+                     responder_rates, responder_sensitivity)
+from .duration import relief_duration, time_to_spread
+from .secondary import remission_over_time, score_over_time
+from .cohort import cohort_summary
+from .summary import Summary, summarize
+
+__all__ = [
+    "AnalysisError", "Dataset", "DatasetError", "Definitions", "EmptyDatasetError", "Episodes", "FileCounts",
+    "IdentifierError", "KaplanMeierResult", "LoadReport", "LogrankResult", "MappingError", "MissingColumnError",
+    "MissingFileError", "Summary", "UnreadableFileError", "attrition", "build_episodes", "cohort_summary",
+    "cumulative_responders", "immediate_relief", "kaplan_meier", "load_dataset", "load_files", "logrank",
+    "mean_ci_table", "proportion_ci_table", "relief_duration", "relief_over_time", "remission_over_time",
+    "responder_rate", "responder_rates", "responder_sensitivity", "score_over_time", "summarize",
+    "time_to_spread", "wilson_ci",
+]

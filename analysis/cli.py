@@ -56,11 +56,109 @@ def add_validate_parser(sub) -> None:
     p.set_defaults(func=cmd_validate)
 
 
+def _split_list(values: list[str]) -> list[str]:
+    return [v.strip() for item in values for v in item.split(",") if v.strip()]
+
+
+def add_definition_arguments(p: argparse.ArgumentParser) -> None:
+    """Options mirroring the fields of analysis.definitions.Definitions (see docs/methods.md)."""
+    from .definitions import CLUSTER_METHODS, CONF_TYPES, Definitions
+
+    d = Definitions()
+    p.add_argument("--by", metavar="COLUMN", action="append", default=[],
+                   help="also group by this patient covariate (repeat or comma-separate for several); "
+                        "groups are always split by treatment")
+    p.add_argument("--filter", metavar="COLUMN=V1,V2", action="append", default=[],
+                   help="keep only episodes whose COLUMN is one of the values (may be repeated)")
+    p.add_argument("--measure", default=d.measure, help=f"outcome measure (default {d.measure})")
+    p.add_argument("--threshold", type=float, default=d.threshold,
+                   help=f"responder threshold in %% relief (default {d.threshold:g})")
+    p.add_argument("--baseline-window", type=float, default=d.baseline_window_days, metavar="DAYS",
+                   help=f"baseline = last score up to this many days before the start (default {d.baseline_window_days:g})")
+    p.add_argument("--immediate-window", type=float, default=d.immediate_window_days, metavar="DAYS",
+                   help=f"immediate = first score within this many days after the start (default {d.immediate_window_days:g})")
+    p.add_argument("--max-followup", type=float, default=d.max_followup_days, metavar="DAYS",
+                   help=f"follow-up ends this many days after the start (default {d.max_followup_days:g})")
+    p.add_argument("--conf-level", type=float, default=d.conf_level, help=f"confidence level (default {d.conf_level})")
+    p.add_argument("--conf-type", choices=CONF_TYPES, default=d.km_conf_type,
+                   help=f"scale of the Kaplan-Meier intervals (default {d.km_conf_type})")
+    p.add_argument("--cluster-method", choices=CLUSTER_METHODS, default=d.cluster_method,
+                   help="intervals when patients contribute several episodes to a group (default cluster-robust)")
+    p.add_argument("--first-episode-only", action="store_true",
+                   help="analyse only each patient's first course of each treatment")
+    p.add_argument("--retreatment-is-event", action="store_true",
+                   help="count the next treatment start as loss of relief (time to re-treatment)")
+    p.add_argument("--min-cell-size", type=int, default=d.min_cell_size,
+                   help=f"groups with fewer patients are flagged / suppressed (default {d.min_cell_size})")
+
+
+def definitions_from_args(args: argparse.Namespace):
+    from .definitions import Definitions
+
+    thresholds = tuple(sorted({*Definitions().thresholds, float(args.threshold)}))
+    return Definitions(
+        measure=args.measure, threshold=args.threshold, thresholds=thresholds,
+        baseline_window_days=args.baseline_window, immediate_window_days=args.immediate_window,
+        max_followup_days=args.max_followup, conf_level=args.conf_level, km_conf_type=args.conf_type,
+        cluster_method=args.cluster_method, first_episode_only=args.first_episode_only,
+        retreatment_is_event=args.retreatment_is_event, min_cell_size=args.min_cell_size,
+    )
+
+
+def filters_from_args(args: argparse.Namespace) -> dict | None:
+    from .errors import AnalysisError
+
+    filters = {}
+    for item in args.filter:
+        if "=" not in item:
+            raise AnalysisError(f"--filter {item!r}: write COLUMN=VALUE1,VALUE2")
+        col, _, vals = item.partition("=")
+        filters[col.strip()] = [v.strip() for v in vals.split(",") if v.strip()]
+    return filters or None
+
+
+def grouping_from_args(args: argparse.Namespace) -> list[str]:
+    return ["treatment", *[c for c in _split_list(args.by) if c != "treatment"]]
+
+
+def add_summarize_parser(sub) -> None:
+    p = sub.add_parser("summarize", help="print the headline results per treatment (and covariate) group",
+                       description="Headline results per group: patients, episodes, immediate relief and "
+                                   "responders, responder rates at weeks 4/8/12, relief duration (Kaplan-Meier) "
+                                   "and the log-rank test. Definitions: docs/methods.md.")
+    add_dataset_arguments(p)
+    add_definition_arguments(p)
+    p.add_argument("--json", action="store_true", help="write one JSON document (see docs/cli.md)")
+    p.set_defaults(func=cmd_summarize)
+
+
+def cmd_summarize(args: argparse.Namespace) -> int:
+    from .errors import AnalysisError
+    from .summary import summarize
+
+    try:
+        definitions = definitions_from_args(args)
+        ds = load_from_args(args)
+        result = summarize(ds, definitions, by=grouping_from_args(args), filters=filters_from_args(args))
+    except (DatasetError, AnalysisError, ValueError) as e:
+        if args.json:
+            print(json.dumps({"ok": False, "error": str(e)}, indent=2))
+        else:
+            print(f"error: {e}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(result.to_dict(), indent=2))
+    else:
+        print(result.to_text())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m analysis",
                                      description="CRPS Outcomes: validate and analyse a clinic's outcome data.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     add_validate_parser(sub)
+    add_summarize_parser(sub)
     return parser
 
 
@@ -132,6 +230,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # output piped into `head` and closed: not an error of ours
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as e:  # never a traceback: one line, exit 1
         message = f"unexpected problem ({type(e).__name__}: {' '.join(str(e).split())}). Please report this."
         if getattr(args, "json", False):
