@@ -1,0 +1,793 @@
+"""Results -> Plotly figures. The only module of the project that imports Plotly.
+
+Every builder takes analysis *results* (the tidy tables and :class:`SurvivalByGroup` objects of
+:mod:`analysis.relief`, :mod:`analysis.duration`, :mod:`analysis.secondary`,
+:mod:`analysis.published`) and returns a :class:`plotly.graph_objects.Figure`. The dashboard shows
+it with ``st.plotly_chart(fig, theme=None)``; the export writes it with ``fig.write_image``. Small
+groups must be removed *before* a result is drawn (:func:`analysis.views.suppress`).
+
+Conventions
+-----------
+* Colours: the Okabe-Ito palette (Okabe & Ito 2008, "Color Universal Design"), safe for the common
+  colour-vision deficiencies; a group keeps its colour across the figures of one page when the
+  same ``groups`` order is passed.
+* Every figure has a concise title, a subtitle with n, axis titles with units, n in the legend or
+  hover, 95% intervals as error bars or shaded bands, and (for relief) reference lines at the 30%
+  and 50% thresholds (IMMPACT, Dworkin et al. 2008).
+* ``style="screen"`` (dashboard) or ``"publication"`` (export: white background, black axes, fonts
+  readable at single-column width). :func:`apply_style` restyles any figure.
+* ``fig.layout.meta["caption"]`` holds a caption with the definitions behind the figure, ready for
+  a page or a paper.
+"""
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from .views import group_label, group_labels, logrank_text, measure_label
+
+# Okabe-Ito, reordered so that the first colours are the most distinct on white (yellow last).
+OKABE_ITO = {
+    "blue": "#0072B2", "vermillion": "#D55E00", "bluish_green": "#009E73", "reddish_purple": "#CC79A7",
+    "orange": "#E69F00", "sky_blue": "#56B4E9", "black": "#000000", "yellow": "#F0E442",
+}
+PALETTE = list(OKABE_ITO.values())
+GREY = "#7F7F7F"
+
+#: Attrition states -> colour (observed = blue; drop-out = vermillion).
+STATE_COLOURS = {
+    "observed": OKABE_ITO["blue"],
+    "missed week, seen later": OKABE_ITO["sky_blue"],
+    "next treatment started": OKABE_ITO["orange"],
+    "follow-up window ended": "#BBBBBB",
+    "no further scores": OKABE_ITO["vermillion"],
+}
+
+#: Layout presets. ``publication`` is sized for a single journal column (about 85 mm): export it
+#: with ``scale`` 2-4 for 300-600 dpi.
+STYLES = {
+    "screen": {"font_family": "Liberation Sans, Arial, Helvetica, sans-serif", "font_size": 13,
+               "title_size": 17, "height": 460, "width": None, "line_width": 2.2, "marker_size": 7},
+    "publication": {"font_family": "Arial, Liberation Sans, Helvetica, sans-serif", "font_size": 12,
+                    "title_size": 14, "height": 480, "width": 640, "line_width": 2.0, "marker_size": 7},
+}
+
+AXIS_RELIEF = "Relief from baseline (%)"
+AXIS_WEEKS = "Weeks since treatment start"
+AXIS_DAYS = "Days since treatment start"
+AXIS_RESPONDERS = "Responders (% of episodes)"
+
+
+# ----------------------------------------------------------------------------------------------
+# Style helpers
+# ----------------------------------------------------------------------------------------------
+def colour_for(i: int) -> str:
+    """The i-th Okabe-Ito colour (cycling)."""
+    return PALETTE[i % len(PALETTE)]
+
+
+def group_colours(groups) -> dict:
+    """Label -> colour, in the given order (pass the same order to every figure of a page)."""
+    return {g: colour_for(i) for i, g in enumerate(groups)}
+
+
+def rgba(hex_colour: str, alpha: float) -> str:
+    h = hex_colour.lstrip("#")
+    r, g, b = (int(h[i:i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def _wrap(text: str, width: int = 110) -> str:
+    return "<br>".join(textwrap.wrap(text, width)) if text else ""
+
+
+def apply_style(fig: go.Figure, style: str = "screen") -> go.Figure:
+    """Apply a preset (``screen`` or ``publication``) to a figure, in place; returns it."""
+    if style not in STYLES:
+        raise ValueError(f"style must be one of {tuple(STYLES)}, got {style!r}")
+    s = STYLES[style]
+    fig.update_layout(
+        template="plotly_white",
+        font={"family": s["font_family"], "size": s["font_size"], "color": "#111111"},
+        title={"font": {"size": s["title_size"]}, "x": 0.0, "xanchor": "left", "y": 0.98, "yanchor": "top",
+               "pad": {"l": 4}},
+        paper_bgcolor="white", plot_bgcolor="white",
+        height=s["height"], hoverlabel={"font_size": s["font_size"]},
+        legend={"font": {"size": s["font_size"] - 1}, "bgcolor": "rgba(255,255,255,0.85)",
+                "tracegroupgap": 2},
+    )
+    if s["width"]:
+        fig.update_layout(width=s["width"])
+    axis = {"showline": True, "linecolor": "#333333", "linewidth": 1, "ticks": "outside", "tickcolor": "#333333",
+            "title_font": {"size": s["font_size"] + 1}, "zeroline": False}
+    if style == "publication":
+        axis.update(showgrid=False, mirror=False)
+        fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.22, "x": 0, "xanchor": "left"},
+                          margin={"l": 70, "r": 20, "t": 80, "b": 110})
+    else:
+        axis.update(showgrid=True, gridcolor="#E5E5E5")
+        fig.update_layout(legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "xanchor": "left"},
+                          margin={"l": 70, "r": 20, "t": 120, "b": 60})
+    fig.update_xaxes(**axis)
+    fig.update_yaxes(**axis)
+    # Axes that carry a table (number at risk) stay bare in every style.
+    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+    for name in meta.get("bare_axes", []):
+        fig.layout[name].update(showline=False, showgrid=False, ticks="", zeroline=False)
+    fig.update_annotations(font_size=s["font_size"] - 1)
+    return fig
+
+
+def _finish(fig: go.Figure, title: str, subtitle: str, caption: str, style: str, bare_axes=()) -> go.Figure:
+    fig.update_layout(title={"text": title, "subtitle": {"text": _wrap(subtitle, 120)}},
+                      meta={"caption": caption, "title": title, "subtitle": subtitle, "bare_axes": list(bare_axes)})
+    apply_style(fig, style)
+    fig.update_layout(title={"subtitle": {"font": {"size": STYLES[style]["font_size"] - 1, "color": "#444444"}}})
+    return fig
+
+
+def _threshold_lines(fig: go.Figure, thresholds, axis: str = "y", row=None, col=None, label: bool = True) -> None:
+    """Dashed reference lines at the responder thresholds (30% moderate, 50% substantial)."""
+    names = {30.0: "30% (moderate)", 50.0: "50% (substantial)"}
+    for t in thresholds:
+        kw = {"line_dash": "dash", "line_color": GREY, "line_width": 1.2, "layer": "below" if axis == "y" else "above"}
+        if label:
+            kw.update(annotation_text=names.get(float(t), f"{float(t):g}%"), annotation_font_color="#444444",
+                      annotation_font_size=11, annotation_position="top right" if axis == "y" else "bottom right")
+        if row is not None:
+            kw.update(row=row, col=col)
+        if axis == "y":
+            fig.add_hline(y=float(t), **kw)
+        else:
+            fig.add_vline(x=float(t), **kw)
+
+
+def _band(x, lo, hi, colour: str, name: str, legendgroup: str, shape: str = "linear", **kw) -> go.Scatter:
+    """A shaded interval band as one closed polygon (no legend entry)."""
+    x = np.asarray(x, dtype=float)
+    lo = np.asarray(lo, dtype=float)
+    hi = np.asarray(hi, dtype=float)
+    ok = np.isfinite(lo) & np.isfinite(hi)
+    x, lo, hi = x[ok], lo[ok], hi[ok]
+    if shape == "hv" and len(x):
+        # Step function: repeat each point so the polygon follows the steps.
+        xs = np.repeat(x, 2)[1:]
+        lo_s = np.repeat(lo, 2)[:-1]
+        hi_s = np.repeat(hi, 2)[:-1]
+        x, lo, hi = xs, lo_s, hi_s
+    return go.Scatter(x=np.concatenate([x, x[::-1]]), y=np.concatenate([hi, lo[::-1]]), fill="toself",
+                      fillcolor=rgba(colour, 0.18), line={"width": 0}, hoverinfo="skip", showlegend=False,
+                      name=f"{name} 95% CI", legendgroup=legendgroup, mode="lines", **kw)
+
+
+def _labels_in_order(table: pd.DataFrame, by, groups=None) -> list:
+    labs = group_labels(table, by).tolist() if len(table) else []
+    seen = list(dict.fromkeys(labs))
+    if groups is None:
+        return seen
+    return [g for g in groups if g in seen] + [g for g in seen if g not in groups]
+
+
+def _legend_name(label: str, group_n: dict | None, unit: str = "episodes") -> str:
+    if group_n and label in group_n:
+        return f"{label} (n = {int(group_n[label]):,} {unit})"
+    return label
+
+
+def _n_text(n, n_patients=None) -> str:
+    s = f"n = {int(n):,} episodes"
+    if n_patients is not None and np.isfinite(n_patients):
+        s += f" ({int(n_patients):,} patients)"
+    return s
+
+
+def _empty(fig_title: str, message: str, style: str) -> go.Figure:
+    fig = go.Figure()
+    fig.add_annotation(text=message, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False,
+                       font={"size": 14, "color": "#444444"})
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return _finish(fig, fig_title, "", message, style)
+
+
+def _conf(table: pd.DataFrame) -> float:
+    if "conf_level" in table.columns and len(table) and pd.notna(table["conf_level"].iloc[0]):
+        return float(table["conf_level"].iloc[0])
+    return 0.95
+
+
+# ----------------------------------------------------------------------------------------------
+# Pain relief
+# ----------------------------------------------------------------------------------------------
+def relief_distribution_figure(episodes_table: pd.DataFrame, by=("treatment",), *,
+                               value: str = "immediate_relief_pct", thresholds=(30.0, 50.0),
+                               definitions=None, groups=None, style: str = "screen") -> go.Figure:
+    """Distribution of immediate relief per group: box plot with every episode as a point.
+
+    Parameters
+    ----------
+    episodes_table : DataFrame
+        Episode rows (``analysis.relief.select(...)``) with the group columns and ``value``; rows
+        with a missing value are ignored. The distribution *is* the result here.
+    """
+    title = "Immediate relief per treatment episode"
+    t = episodes_table[episodes_table[value].notna()] if len(episodes_table) else episodes_table
+    if not len(t):
+        return _empty(title, "No episode with an immediate score in the selection.", style)
+    by = list(by)
+    labels = group_labels(t, by)
+    order = _labels_in_order(t, by, groups)
+    colours = group_colours(groups if groups is not None else order)
+    fig = go.Figure()
+    for lab in order:
+        sub = t[(labels == lab).to_numpy()]
+        n = len(sub)
+        npat = sub["patient_id"].nunique() if "patient_id" in sub.columns else None
+        xlab = f"{lab}<br>n = {n:,}"
+        fig.add_trace(go.Box(
+            y=sub[value].to_numpy(float), x=[xlab] * n, name=f"{lab} (n = {n:,})", legendgroup=lab,
+            marker={"color": colours.get(lab, GREY), "size": 4, "opacity": 0.55},
+            line={"color": colours.get(lab, GREY), "width": 1.6}, fillcolor=rgba(colours.get(lab, GREY), 0.15),
+            boxpoints="all", jitter=0.45, pointpos=0, boxmean=True, showlegend=False,
+            hovertemplate=f"{lab}<br>relief %{{y:.0f}}%<br>{_n_text(n, npat)}<extra></extra>"))
+    _threshold_lines(fig, thresholds)
+    d = definitions
+    window = f"{d.immediate_window_days:g} days" if d is not None else "the immediate window"
+    fig.update_yaxes(title_text="Immediate relief from baseline (%)", ticksuffix="%")
+    fig.update_xaxes(title_text=None)
+    n_all = len(t)
+    npat_all = t["patient_id"].nunique() if "patient_id" in t.columns else None
+    subtitle = (f"Box = median and quartiles, dashed line in box = mean, dots = episodes; "
+                f"{_n_text(n_all, npat_all)}")
+    caption = (f"Relief % = 100 x (baseline - score) / baseline at the first follow-up score within {window} "
+               "after the start; negative = worse than baseline. Dashed lines: 30% (moderately) and 50% "
+               "(substantially) important improvement (IMMPACT).")
+    return _finish(fig, title, subtitle, caption, style)
+
+
+def responder_summary_figure(mean_table: pd.DataFrame, rates_table: pd.DataFrame, by=("treatment",), *,
+                             definitions=None, groups=None, style: str = "screen") -> go.Figure:
+    """Dot-and-whisker: mean immediate relief (left) and responder rates per threshold (right).
+
+    Parameters
+    ----------
+    mean_table : DataFrame
+        ``analysis.relief.immediate_relief`` result.
+    rates_table : DataFrame
+        ``analysis.relief.responder_rates`` result (``threshold`` column; proportions in [0, 1]).
+    """
+    title = "Immediate relief and responders, with 95% confidence intervals"
+    if not len(mean_table) and not len(rates_table):
+        return _empty(title, "No group large enough to show.", style)
+    by = list(by)
+    order = _labels_in_order(pd.concat([mean_table[by], rates_table[by]]) if by else mean_table, by, groups)
+    fig = make_subplots(rows=1, cols=2, column_widths=[0.45, 0.55], horizontal_spacing=0.11,
+                        subplot_titles=("Mean immediate relief", "Immediate responders"))
+    conf = _conf(mean_table if len(mean_table) else rates_table)
+    lvl = f"{conf:.0%}"
+    if len(mean_table):
+        m = mean_table.assign(_lab=group_labels(mean_table, by).to_numpy()).set_index("_lab").reindex(order).dropna(
+            subset=["estimate"])
+        fig.add_trace(go.Scatter(
+            x=[f"{g}<br>n = {int(n):,}" for g, n in zip(m.index, m["n"])], y=m["estimate"],
+            error_y={"type": "data", "array": m["ci_high"] - m["estimate"],
+                     "arrayminus": m["estimate"] - m["ci_low"], "thickness": 1.8, "width": 6},
+            mode="markers", marker={"size": 10, "color": OKABE_ITO["black"], "symbol": "diamond"},
+            name="Mean relief", showlegend=True,
+            customdata=np.column_stack([m["ci_low"], m["ci_high"], m["n"], m.get("n_patients", m["n"])]),
+            hovertemplate=("%{x}<br>mean relief %{y:.1f}% (" + lvl + " CI %{customdata[0]:.1f} to "
+                           "%{customdata[1]:.1f}%)<br>n = %{customdata[2]} episodes (%{customdata[3]} patients)"
+                           "<extra></extra>")), row=1, col=1)
+    thresholds = sorted(rates_table["threshold"].unique()) if len(rates_table) else []
+    symbols = ["circle", "square", "triangle-up", "diamond-open"]
+    for i, thr in enumerate(thresholds):
+        r = rates_table[rates_table["threshold"] == thr]
+        r = r.assign(_lab=group_labels(r, by).to_numpy()).set_index("_lab").reindex(order).dropna(subset=["estimate"])
+        colour = colour_for(i)
+        fig.add_trace(go.Scatter(
+            x=[f"{g}<br>n = {int(n):,}" for g, n in zip(r.index, r["n"])], y=100 * r["estimate"],
+            error_y={"type": "data", "array": 100 * (r["ci_high"] - r["estimate"]),
+                     "arrayminus": 100 * (r["estimate"] - r["ci_low"]), "thickness": 1.8, "width": 6,
+                     "color": colour},
+            mode="markers", marker={"size": 10, "color": colour, "symbol": symbols[i % len(symbols)]},
+            name=f"Relief \u2265 {thr:g}%", offsetgroup=str(i),
+            customdata=np.column_stack([100 * r["ci_low"], 100 * r["ci_high"], r["n"],
+                                        r.get("n_patients", r["n"])]),
+            hovertemplate=(f"%{{x}}<br>relief \u2265 {thr:g}%: %{{y:.0f}}% ({lvl} CI %{{customdata[0]:.0f}}"
+                           "\u2013%{customdata[1]:.0f}%)<br>n = %{customdata[2]} episodes "
+                           "(%{customdata[3]} patients)<extra></extra>")), row=1, col=2)
+    fig.update_layout(scattermode="group", scattergap=0.6)
+    _threshold_lines(fig, thresholds or (30.0, 50.0), row=1, col=1, label=False)
+    fig.update_yaxes(title_text="Immediate relief from baseline (%)", ticksuffix="%", row=1, col=1)
+    fig.update_yaxes(title_text=AXIS_RESPONDERS, ticksuffix="%", range=[0, 100], row=1, col=2)
+    n_all = int(mean_table["n"].sum()) if len(mean_table) else int(rates_table.groupby(by or None)["n"].first().sum()
+                                                                    if by else rates_table["n"].iloc[0])
+    d = definitions
+    window = f"{d.immediate_window_days:g} days" if d is not None else "the immediate window"
+    subtitle = f"Points = estimates, whiskers = {lvl} CI; n = {n_all:,} episodes with an immediate score"
+    caption = (f"Immediate relief at the first follow-up score within {window} after the start. Responder: "
+               f"relief \u2265 the threshold. {lvl} intervals: t (mean) and Wilson (proportion), cluster-robust "
+               "when patients contribute several episodes.")
+    fig = _finish(fig, title, subtitle, caption, style)
+    if style == "screen":
+        fig.update_layout(legend={"y": 1.1}, margin={"t": 140})
+    return fig
+
+
+def cumulative_responders_figure(table: pd.DataFrame, by=("treatment",), *, thresholds=(30.0, 50.0),
+                                 week: int | None = None, definitions=None, groups=None,
+                                 style: str = "screen") -> go.Figure:
+    """Cumulative responder curve: share of episodes with at least each % relief, with bands.
+
+    ``table`` is ``analysis.relief.cumulative_responders`` (``reduction_pct``, proportions).
+    """
+    when = "immediately after treatment" if week is None else f"in week {week}"
+    title = f"Cumulative responders {when}"
+    if not len(table):
+        return _empty(title, "No group large enough to show.", style)
+    by = list(by)
+    labels = group_labels(table, by)
+    order = _labels_in_order(table, by, groups)
+    colours = group_colours(groups if groups is not None else order)
+    fig = go.Figure()
+    lvl = f"{_conf(table):.0%}"
+    for lab in order:
+        sub = table[(labels == lab).to_numpy()].sort_values("reduction_pct")
+        c = colours.get(lab, GREY)
+        n = int(sub["n"].iloc[0])
+        fig.add_trace(_band(sub["reduction_pct"], 100 * sub["ci_low"], 100 * sub["ci_high"], c, lab, lab))
+        fig.add_trace(go.Scatter(
+            x=sub["reduction_pct"], y=100 * sub["estimate"], mode="lines", name=f"{lab} (n = {n:,})",
+            legendgroup=lab, line={"color": c, "width": STYLES[style]["line_width"]},
+            customdata=np.column_stack([100 * sub["ci_low"], 100 * sub["ci_high"], sub["n"]]),
+            hovertemplate=(f"{lab}<br>relief \u2265 %{{x:.0f}}%: %{{y:.0f}}% of episodes ({lvl} CI "
+                           "%{customdata[0]:.0f}\u2013%{customdata[1]:.0f}%)<br>n = %{customdata[2]}<extra></extra>")))
+    _threshold_lines(fig, thresholds, axis="x")
+    fig.update_xaxes(title_text="Relief from baseline, at least (%)", ticksuffix="%", range=[0, 100], dtick=10)
+    fig.update_yaxes(title_text="Episodes with at least this relief (%)", ticksuffix="%", range=[0, 101])
+    subtitle = f"Lines = share of episodes, bands = {lvl} CI; the curves cross the dashed lines at the responder rates"
+    caption = (f"For each x, the share of episodes whose relief {when} was at least x% (Farrar et al. 2001); "
+               "read off at 30% and 50% for the responder rates.")
+    return _finish(fig, title, subtitle, caption, style)
+
+
+# ----------------------------------------------------------------------------------------------
+# Over time
+# ----------------------------------------------------------------------------------------------
+def time_series_figure(table: pd.DataFrame, by=("treatment",), *, x: str = "week", scale: float = 1.0,
+                       title: str, y_title: str, x_title: str = AXIS_WEEKS, y_suffix: str = "",
+                       value_label: str = "value", subtitle: str = "", caption: str = "",
+                       hlines=(), y_range=None, groups=None, group_n: dict | None = None,
+                       line_dash_by: str | None = None, markers: bool = True, style: str = "screen") -> go.Figure:
+    """Generic estimate-per-time figure: one line per group with a shaded interval band.
+
+    ``table`` has the group columns, ``x`` and ``estimate``/``ci_low``/``ci_high``/``n`` (and
+    optionally ``n_patients``). ``scale`` multiplies the values (100 for proportions).
+    ``line_dash_by``: a column whose levels are drawn with different dashes in the group's colour
+    (e.g. ``analysis`` for the sensitivity analysis).
+    """
+    if not len(table):
+        return _empty(title, "No group large enough to show.", style)
+    by = list(by)
+    labels = group_labels(table, by)
+    order = _labels_in_order(table, by, groups)
+    colours = group_colours(groups if groups is not None else order)
+    dash_levels = list(dict.fromkeys(table[line_dash_by])) if line_dash_by else [None]
+    dashes = ["solid", "dash", "dot", "dashdot"]
+    fig = go.Figure()
+    lvl = f"{_conf(table):.0%}"
+    for lab in order:
+        for j, lev in enumerate(dash_levels):
+            mask = (labels == lab).to_numpy()
+            if line_dash_by:
+                mask &= (table[line_dash_by] == lev).to_numpy()
+            sub = table[mask].sort_values(x)
+            if not len(sub):
+                continue
+            c = colours.get(lab, GREY)
+            name = _legend_name(lab, group_n) + (f" \u2013 {lev}" if line_dash_by else "")
+            lg = f"{lab}|{lev}"
+            fig.add_trace(_band(sub[x], scale * sub["ci_low"], scale * sub["ci_high"], c, name, lg))
+            npat = sub["n_patients"] if "n_patients" in sub.columns else sub["n"]
+            fig.add_trace(go.Scatter(
+                x=sub[x], y=scale * sub["estimate"], mode="lines+markers" if markers else "lines", name=name,
+                legendgroup=lg, line={"color": c, "width": STYLES[style]["line_width"], "dash": dashes[j % 4]},
+                marker={"size": 5, "color": c},
+                customdata=np.column_stack([scale * sub["ci_low"], scale * sub["ci_high"], sub["n"], npat]),
+                hovertemplate=(f"{name}<br>{x_title.split(' since')[0].lower()} %{{x}}: {value_label} "
+                               f"%{{y:.1f}}{y_suffix} ({lvl} CI %{{customdata[0]:.1f}} to %{{customdata[1]:.1f}}"
+                               f"{y_suffix})<br>n = %{{customdata[2]}} episodes (%{{customdata[3]}} patients)"
+                               "<extra></extra>")))
+    if not group_n and "n" in table.columns:
+        lo_n, hi_n = int(table["n"].min()), int(table["n"].max())
+        n_txt = f"n = {lo_n:,} episodes per point" if lo_n == hi_n else f"n = {lo_n:,}\u2013{hi_n:,} episodes per point"
+        subtitle = f"{subtitle}; {n_txt}" if subtitle else n_txt
+    if hlines:
+        _threshold_lines(fig, hlines)
+    fig.update_xaxes(title_text=x_title, rangemode="tozero")
+    fig.update_yaxes(title_text=y_title, ticksuffix=y_suffix)
+    if y_range is not None:
+        fig.update_yaxes(range=y_range)
+    return _finish(fig, title, subtitle or f"Lines = estimates, bands = {lvl} CI; n per week in the hover",
+                   caption, style)
+
+
+def relief_over_time_figure(table: pd.DataFrame, by=("treatment",), *, statistic: str = "mean_relief_pct",
+                            thresholds=(30.0, 50.0), definitions=None, groups=None, group_n=None,
+                            style: str = "screen") -> go.Figure:
+    """Mean relief % per week (``statistic="mean_relief_pct"``) or responder proportion per week
+    (``"responder_rate"``), one line per group with its 95% band.
+
+    ``table`` is ``analysis.relief.relief_over_time`` (long, with a ``statistic`` column).
+    """
+    t = table[table["statistic"] == statistic] if "statistic" in table.columns else table
+    lvl = f"{_conf(t):.0%}" if len(t) else "95%"
+    if statistic == "mean_relief_pct":
+        return time_series_figure(
+            t, by, title="Mean relief over time", y_title=AXIS_RELIEF, y_suffix="%", value_label="mean relief",
+            hlines=thresholds, groups=groups, group_n=group_n, style=style,
+            subtitle=f"Mean of each episode's weekly relief; bands = {lvl} CI; n per week in the hover and the table",
+            caption=("Week k = days 7(k-1) < t <= 7k after the start; each episode contributes the mean relief of "
+                     "its scores that week (observed cases: episodes without a score that week are not counted)."))
+    thr = float(t["threshold"].dropna().iloc[0]) if "threshold" in t.columns and t["threshold"].notna().any() else (
+        definitions.threshold if definitions is not None else 30.0)
+    return time_series_figure(
+        t, by, scale=100.0, title=f"Responders (relief \u2265 {thr:g}%) over time", y_title=AXIS_RESPONDERS,
+        y_suffix="%", value_label="responders", y_range=[0, 101], groups=groups, group_n=group_n, style=style,
+        subtitle=f"Share of episodes with a weekly mean relief \u2265 {thr:g}%; bands = {lvl} CI (Wilson)",
+        caption="Observed cases: the denominator of each week is the episodes with a score that week.")
+
+
+def attrition_figure(table: pd.DataFrame, by=("treatment",), *, definitions=None, groups=None,
+                     style: str = "screen") -> go.Figure:
+    """Stacked bars per week: episodes observed, and why the others were not (one panel per group).
+
+    ``table`` is ``analysis.relief.attrition`` (``week``, ``state``, ``n``, ``total``, ``share``).
+    """
+    title = "Follow-up: episodes observed per week, and why the others were not"
+    if not len(table):
+        return _empty(title, "No group large enough to show.", style)
+    by = list(by)
+    labels = group_labels(table, by)
+    order = _labels_in_order(table, by, groups)
+    k = len(order)
+    titles = []
+    for lab in order:
+        tot = int(table.loc[(labels == lab).to_numpy(), "total"].iloc[0])
+        titles.append(f"{lab} (n = {tot:,} episodes)")
+    fig = make_subplots(rows=k, cols=1, shared_xaxes=True, vertical_spacing=min(0.12, 0.5 / max(k, 1)),
+                        subplot_titles=titles)
+    states = list(dict.fromkeys(table["state"].astype(str)))
+    for i, lab in enumerate(order, start=1):
+        sub = table[(labels == lab).to_numpy()]
+        for st in states:
+            s = sub[sub["state"].astype(str) == st].sort_values("week")
+            fig.add_trace(go.Bar(
+                x=s["week"], y=100 * s["share"], name=st, legendgroup=st, showlegend=(i == 1),
+                marker={"color": STATE_COLOURS.get(st, GREY), "line": {"width": 0}},
+                customdata=np.column_stack([s["n"], s["total"]]),
+                hovertemplate=(f"{lab}<br>week %{{x}}: {st}<br>%{{customdata[0]}} of %{{customdata[1]}} episodes "
+                               "(%{y:.0f}%)<extra></extra>")), row=i, col=1)
+        fig.update_yaxes(title_text="Episodes (%)", ticksuffix="%", range=[0, 100], row=i, col=1)
+    fig.update_layout(barmode="stack", bargap=0.08)
+    fig.update_xaxes(title_text=AXIS_WEEKS, row=k, col=1)
+    subtitle = "Each bar = all analysable episodes of the group (100%), by what is known about them that week"
+    caption = ("Observed = a score that week; missed week, seen later = no score but a later one; next treatment "
+               "started = the patient's next course began; follow-up window ended; no further scores = not seen "
+               "again (drop-out).")
+    fig = _finish(fig, title, subtitle, caption, style)
+    fig.update_layout(height=max(STYLES[style]["height"], 170 + 210 * k),
+                      legend={"orientation": "h", "yanchor": "bottom", "y": 1.0 + 0.35 / (170 + 210 * k) * 100,
+                              "x": 0, "xanchor": "left"})
+    fig.update_layout(margin={"t": 150})
+    return fig
+
+
+def sensitivity_figure(table: pd.DataFrame, by=("treatment",), *, definitions=None, groups=None,
+                       group_n=None, style: str = "screen") -> go.Figure:
+    """Responder rate per week, observed cases vs missing counts as no relief, one panel per group.
+
+    ``table`` is ``analysis.relief.responder_sensitivity`` (``analysis`` column: "observed cases",
+    "missing = no relief").
+    """
+    thr = float(table["threshold"].iloc[0]) if len(table) and "threshold" in table.columns else (
+        definitions.threshold if definitions is not None else 30.0)
+    title = f"Responders (relief \u2265 {thr:g}%): observed cases vs missing counts as no relief"
+    if not len(table):
+        return _empty(title, "No group large enough to show.", style)
+    by = list(by)
+    labels = group_labels(table, by)
+    order = _labels_in_order(table, by, groups)
+    k = len(order)
+    ncols = min(k, 3)
+    nrows = int(np.ceil(k / ncols))
+    fig = make_subplots(rows=nrows, cols=ncols, shared_yaxes=True, horizontal_spacing=0.04,
+                        vertical_spacing=0.16 if nrows > 1 else 0.1,
+                        subplot_titles=[_legend_name(g, group_n or {
+                            g: table.loc[(labels == g).to_numpy(), "n"].max()}) for g in order])
+    lvl = f"{_conf(table):.0%}"
+    analyses = list(dict.fromkeys(table["analysis"]))
+    styles = {0: (OKABE_ITO["blue"], "solid"), 1: (OKABE_ITO["vermillion"], "dash")}
+    for i, lab in enumerate(order):
+        r, c = i // ncols + 1, i % ncols + 1
+        for j, an in enumerate(analyses):
+            sub = table[(labels == lab).to_numpy() & (table["analysis"] == an).to_numpy()].sort_values("week")
+            colour, dash = styles.get(j, (colour_for(j + 2), "dot"))
+            fig.add_trace(_band(sub["week"], 100 * sub["ci_low"], 100 * sub["ci_high"], colour, an, an), row=r, col=c)
+            fig.add_trace(go.Scatter(
+                x=sub["week"], y=100 * sub["estimate"], mode="lines+markers", name=an, legendgroup=an,
+                showlegend=(i == 0), line={"color": colour, "dash": dash, "width": STYLES[style]["line_width"]},
+                marker={"size": 4, "color": colour},
+                customdata=np.column_stack([100 * sub["ci_low"], 100 * sub["ci_high"], sub["n"]]),
+                hovertemplate=(f"{lab}, {an}<br>week %{{x}}: %{{y:.0f}}% ({lvl} CI %{{customdata[0]:.0f}}"
+                               "\u2013%{customdata[1]:.0f}%)<br>n = %{customdata[2]} episodes<extra></extra>")),
+                row=r, col=c)
+        fig.update_xaxes(title_text=AXIS_WEEKS if r == nrows else None, rangemode="tozero", row=r, col=c)
+        fig.update_yaxes(range=[0, 101], ticksuffix="%", title_text=AXIS_RESPONDERS if c == 1 else None, row=r, col=c)
+    subtitle = (f"Blue solid = observed cases (episodes with a score that week); vermillion dashed = every episode "
+                f"counts, a missing week = no relief; bands = {lvl} CI")
+    caption = ("When patients who do badly stop coming, the observed-cases rate is optimistic; the gap between the "
+               "two lines shows by how much. Missing = no relief: every analysable episode counts in every week of "
+               "its follow-up window (baseline observation carried forward).")
+    fig = _finish(fig, title, subtitle, caption, style)
+    fig.update_layout(height=max(STYLES[style]["height"], 120 + 330 * nrows),
+                      legend={"orientation": "h", "yanchor": "bottom", "y": 1.06 if nrows == 1 else 1.03,
+                              "x": 0, "xanchor": "left"}, margin={"t": 130})
+    return fig
+
+
+# ----------------------------------------------------------------------------------------------
+# Kaplan-Meier
+# ----------------------------------------------------------------------------------------------
+def km_figure(result, *, title: str = "Relief duration (time to loss of relief)",
+              y_title: str = "Still relieved (%)", event_label: str = "loss of relief",
+              risk_times=None, max_time: float | None = None, exclude=(), groups=None,
+              definitions=None, caption: str | None = None, style: str = "screen") -> go.Figure:
+    """Kaplan-Meier curves with CI bands, censor marks and a number-at-risk table underneath.
+
+    Parameters
+    ----------
+    result : SurvivalByGroup
+        ``analysis.duration.relief_duration`` or ``time_to_spread``.
+    risk_times : sequence of float, optional
+        Days at which the number at risk is tabulated (default every 28 days).
+    exclude : sequence of tuple
+        Group keys not to draw (small groups, :func:`analysis.views.survival_groups_to_hide`).
+    """
+    curves = result.curves()
+    by = list(result.by)
+    keys = [k for k in result.fits if k not in set(map(tuple, exclude))]
+    if not keys:
+        return _empty(title, "No group large enough to show.", style)
+    labels = {k: group_label(list(k), by) for k in keys}
+    order = [g for g in (groups or []) if g in labels.values()] + [g for g in labels.values() if not groups or
+                                                                     g not in groups]
+    key_of = {v: k for k, v in labels.items()}
+    colours = group_colours(groups if groups is not None else order)
+    tmax = float(max_time) if max_time is not None else float(
+        max(result.fits[k].table["time"].max() if len(result.fits[k].table) else 0 for k in keys))
+    tmax = max(tmax, 7.0)
+    step = 7 if tmax <= 56 else 14 if tmax <= 112 else 28
+    risk_times = np.asarray(risk_times if risk_times is not None else np.arange(0, tmax + 0.1, step), dtype=float)
+    at_risk = result.at_risk(risk_times)
+    lvl = f"{result.conf_level:.0%}"
+    k_groups = len(order)
+    table_h = 0.08 + 0.055 * k_groups
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[1 - table_h, table_h],
+                        vertical_spacing=0.16)
+    clabels = group_labels(curves, by) if len(curves) else pd.Series([], dtype=object)
+    for lab in order:
+        key = key_of[lab]
+        fit = result.fits[key]
+        c = colours.get(lab, GREY)
+        cur = curves[(clabels == lab).to_numpy()].sort_values("time", kind="stable")
+        x = cur["time"].to_numpy(float)
+        y = 100 * cur["estimate"].to_numpy(float)
+        lo = 100 * cur["ci_low"].to_numpy(float)
+        hi = 100 * cur["ci_high"].to_numpy(float)
+        # Carry the curve to the last observed time so censored tails are visible.
+        last = float(result._group_rows(key)["time"].max()) if len(result._group_rows(key)) else float(x[-1])
+        if len(x) and last > x[-1]:
+            x, y, lo, hi = np.append(x, last), np.append(y, y[-1]), np.append(lo, lo[-1]), np.append(hi, hi[-1])
+        name = f"{lab} (n = {fit.n:,}, {fit.n_events:,} events)"
+        fig.add_trace(_band(x, lo, hi, c, name, lab, shape="hv"), row=1, col=1)
+        fig.add_trace(go.Scatter(
+            x=x, y=y, mode="lines", line={"shape": "hv", "color": c, "width": STYLES[style]["line_width"]},
+            name=name, legendgroup=lab,
+            customdata=np.column_stack([lo, hi]),
+            hovertemplate=(f"{lab}<br>day %{{x:.0f}}: %{{y:.0f}}% ({lvl} CI %{{customdata[0]:.0f}}"
+                           "\u2013%{customdata[1]:.0f}%)<extra></extra>")), row=1, col=1)
+        cens = cur[cur["censored"] > 0]
+        if len(cens):
+            fig.add_trace(go.Scatter(
+                x=cens["time"], y=100 * cens["estimate"], mode="markers", legendgroup=lab, showlegend=False,
+                marker={"symbol": "line-ns-open", "size": 9, "color": c, "line": {"width": 1.6}},
+                name=f"{lab} censored", customdata=cens["censored"],
+                hovertemplate=f"{lab}<br>censored at day %{{x:.0f}} (%{{customdata}})<extra></extra>"), row=1, col=1)
+        ar = at_risk[(group_labels(at_risk, by) == lab).to_numpy()] if by else at_risk
+        fig.add_trace(go.Scatter(
+            x=ar["time"], y=[lab] * len(ar), mode="text", text=[f"{int(v):,}" for v in ar["at_risk"]],
+            textfont={"color": c, "size": STYLES[style]["font_size"] - 1}, showlegend=False, legendgroup=lab,
+            hovertemplate=f"{lab}: %{{text}} at risk at day %{{x:.0f}}<extra></extra>"), row=2, col=1)
+    fig.add_hline(y=50, line_dash="dot", line_color=GREY, line_width=1, row=1, col=1)
+    fig.update_yaxes(title_text=y_title, ticksuffix="%", range=[0, 102], row=1, col=1)
+    fig.update_yaxes(title_text=None, showgrid=False, showline=False, ticks="", autorange=False,
+                     range=[k_groups - 0.5, -0.6], type="category", categoryorder="array", categoryarray=order,
+                     row=2, col=1)
+    fig.update_xaxes(range=[-tmax * 0.01, tmax * 1.02], tick0=0, dtick=step, showticklabels=True,
+                     title_text=AXIS_DAYS, row=1, col=1)
+    fig.update_xaxes(title_text=None, tick0=0, dtick=step, showgrid=False, showline=False, ticks="",
+                     showticklabels=False, row=2, col=1)
+    fig.add_annotation(text="<b>Number at risk</b>", xref="paper", yref="y2 domain", x=0, y=1.0,
+                       xanchor="left", yanchor="bottom", showarrow=False)
+    n_total = sum(result.fits[key_of[g]].n for g in order)
+    ev_total = sum(result.fits[key_of[g]].n_events for g in order)
+    lr = result.logrank if len(order) == len(result.fits) else None
+    sub = f"n = {n_total:,} episodes, {ev_total:,} with {event_label}; bands = {lvl} CI; | = censored"
+    if len(order) >= 2:
+        sub += "; " + (logrank_text(lr) if lr is not None else "log-rank test over the shown groups not available")
+    if caption is None:
+        d = definitions
+        thr = f"{d.threshold:g}%" if d is not None else "the threshold"
+        conf = d.km_conf_type if d is not None else "log-log"
+        retreat = (" The next treatment start also counts as loss of relief." if d is not None and d.retreatment_is_event
+                   else " Episodes are censored at their last follow-up score (and at the next treatment start).")
+        caption = (f"Among immediate responders (relief \u2265 {thr}): time to the first follow-up score with relief "
+                   f"< {thr}. Kaplan-Meier estimate, Greenwood variance, {lvl} pointwise intervals on the {conf} "
+                   f"scale.{retreat}")
+    fig = _finish(fig, title, sub, caption, style, bare_axes=("xaxis2", "yaxis2"))
+    fig.update_layout(height=STYLES[style]["height"] + 40 + 22 * k_groups)
+    return fig
+
+
+# ----------------------------------------------------------------------------------------------
+# Secondary outcomes
+# ----------------------------------------------------------------------------------------------
+def score_over_time_figure(table: pd.DataFrame, by=("treatment",), *, measure: str,
+                           statistic: str = "mean_score", groups=None, group_n=None,
+                           style: str = "screen") -> go.Figure:
+    """Mean score (or mean change from baseline) per week, week 0 = baseline.
+
+    ``table`` is ``analysis.secondary.score_over_time`` (``statistic`` in mean_score / mean_change).
+    """
+    t = table[table["statistic"] == statistic] if "statistic" in table.columns else table
+    label = measure_label(measure)
+    short = label.split(" (")[0]
+    lvl = f"{_conf(t):.0%}" if len(t) else "95%"
+    if statistic == "mean_change":
+        return time_series_figure(
+            t, by, title=f"{short}: change from baseline", y_title=f"Change in {short} score (points)",
+            value_label="mean change", groups=groups, group_n=group_n, style=style, hlines=(),
+            subtitle=f"Mean change (score - baseline; negative = better); bands = {lvl} CI; week 0 = baseline",
+            caption=f"{label}. Each episode contributes its mean score per week; week 0 is the baseline score.")
+    return time_series_figure(
+        t, by, title=f"{short} over time", y_title=f"Mean {label}", value_label="mean score",
+        groups=groups, group_n=group_n, style=style,
+        subtitle=f"Mean score per week; bands = {lvl} CI; week 0 = baseline; n per week in the hover",
+        caption=f"{label}. Each episode contributes its mean score per week; week 0 is the baseline score.")
+
+
+def remission_figure(table: pd.DataFrame, by=("treatment",), *, measure: str, groups=None, group_n=None,
+                     style: str = "screen") -> go.Figure:
+    """Proportion in remission (score below the cut-off) per week.
+
+    ``table`` is ``analysis.secondary.remission_over_time`` (``below`` column).
+    """
+    below = float(table["below"].iloc[0]) if len(table) and "below" in table.columns else float("nan")
+    short = measure_label(measure).split(" (")[0]
+    lvl = f"{_conf(table):.0%}" if len(table) else "95%"
+    return time_series_figure(
+        table, by, scale=100.0, title=f"{short}: remission (score < {below:g}) over time",
+        y_title="Episodes in remission (%)", y_suffix="%", value_label="in remission", y_range=[0, 101],
+        groups=groups, group_n=group_n, style=style,
+        subtitle=f"Share of episodes with a weekly mean score < {below:g}; bands = {lvl} CI (Wilson); week 0 = baseline",
+        caption=f"Remission: {short} score < {below:g} (Kroenke et al. 2001).")
+
+
+def secondary_response_figure(table: pd.DataFrame, by=("treatment",), *, measure: str, groups=None,
+                              group_n=None, style: str = "screen") -> go.Figure:
+    """Response (% reduction from baseline >= threshold) per week for a secondary measure.
+
+    ``table`` is ``analysis.relief.relief_over_time`` built on episodes of that measure.
+    """
+    t = table[table["statistic"] == "responder_rate"] if "statistic" in table.columns else table
+    thr = float(t["threshold"].dropna().iloc[0]) if len(t) and t["threshold"].notna().any() else 50.0
+    short = measure_label(measure).split(" (")[0]
+    lvl = f"{_conf(t):.0%}" if len(t) else "95%"
+    return time_series_figure(
+        t, by, scale=100.0, title=f"{short}: response (\u2265 {thr:g}% reduction) over time",
+        y_title="Responders (% of episodes)", y_suffix="%", value_label="responders", y_range=[0, 101],
+        groups=groups, group_n=group_n, style=style,
+        subtitle=f"Share of episodes with a weekly mean score \u2265 {thr:g}% below baseline; bands = {lvl} CI",
+        caption=f"Response: \u2265 {thr:g}% reduction of the {short} score from the episode's baseline.")
+
+
+def time_to_spread_figure(result, *, definitions=None, exclude=(), groups=None, style: str = "screen") -> go.Figure:
+    """Kaplan-Meier of time to symptom spread (``regions_affected`` above its baseline count)."""
+    return km_figure(result, title="Time to symptom spread", y_title="Free of spread (%)",
+                     event_label="spread", exclude=exclude, groups=groups, definitions=definitions,
+                     caption=("Spread: the first follow-up count of body regions affected above the episode's "
+                              "baseline count; censored at the last follow-up score. Kaplan-Meier with "
+                              f"{result.conf_level:.0%} pointwise intervals."), style=style)
+
+
+# ----------------------------------------------------------------------------------------------
+# Comparison with published figures
+# ----------------------------------------------------------------------------------------------
+def published_comparison_figure(comparison: pd.DataFrame, *, style: str = "screen") -> go.Figure:
+    """Forest-style chart: each published value with its CI beside this dataset's estimate and CI.
+
+    ``comparison`` is :func:`analysis.published.compare_with_published`. Rows in percent and rows in
+    days are drawn in separate panels.
+    """
+    title = "This dataset beside published figures"
+    if not len(comparison):
+        return _empty(title, "No published figure to compare with.", style)
+    units = [u for u in ("proportion", "percent", "days") if u in set(comparison["unit"])]
+    fig = make_subplots(rows=len(units), cols=1, vertical_spacing=0.22 if len(units) > 1 else 0.1,
+                        row_heights=[max(1, (comparison["unit"] == u).sum()) for u in units])
+    seen_legend = set()
+    for i, unit in enumerate(units, start=1):
+        rows = comparison[comparison["unit"] == unit].reset_index(drop=True)
+        scale = 100.0 if unit == "proportion" else 1.0
+        pct = unit in ("proportion", "percent")
+        ylabels = [_wrap(f"{r.quantity} \u2013 {r.dataset_label}", 46) for r in rows.itertuples()]
+        # Published
+        pub_v = rows["published_value"].astype(float)
+        has_ci = (rows["published_ci_low"].notna() & rows["published_ci_high"].notna()).to_numpy()
+        fig.add_trace(go.Scatter(
+            x=scale * pub_v, y=ylabels, mode="markers", name="Published (95% CI where reported)",
+            showlegend="pub" not in seen_legend, legendgroup="pub",
+            marker={"symbol": "diamond", "size": 12, "color": OKABE_ITO["black"]},
+            error_x={"type": "data",
+                     "array": np.where(has_ci, scale * (rows["published_ci_high"] - pub_v), 0),
+                     "arrayminus": np.where(has_ci, scale * (pub_v - rows["published_ci_low"]), 0),
+                     "thickness": 1.8, "width": 5},
+            customdata=rows[["source"]].to_numpy(),
+            hovertemplate="%{customdata[0]}: %{x:.0f}" + ("%" if pct else " days") + "<extra></extra>",
+            offsetgroup="pub", orientation="h"), row=i, col=1)
+        seen_legend.add("pub")
+        est = rows[rows["estimate"].notna()]
+        yl_est = [ylabels[j] for j in est.index]
+        fig.add_trace(go.Scatter(
+            x=scale * est["estimate"].astype(float), y=yl_est, mode="markers", name="This dataset (95% CI)",
+            showlegend="own" not in seen_legend, legendgroup="own",
+            marker={"symbol": "circle", "size": 11, "color": OKABE_ITO["blue"]},
+            error_x={"type": "data", "array": scale * (est["ci_high"] - est["estimate"]).fillna(0),
+                     "arrayminus": scale * (est["estimate"] - est["ci_low"]).fillna(0), "thickness": 1.8, "width": 5,
+                     "color": OKABE_ITO["blue"]},
+            customdata=np.column_stack([est["n"].fillna(0).astype(int), est["verdict"]]),
+            hovertemplate=("this dataset: %{x:.0f}" + ("%" if pct else " days")
+                           + ", n = %{customdata[0]}<br>%{customdata[1]}<extra></extra>"),
+            offsetgroup="own", orientation="h"), row=i, col=1)
+        seen_legend.add("own")
+        fig.update_yaxes(autorange="reversed", row=i, col=1, showgrid=False)
+        if pct:
+            fig.update_xaxes(title_text="Patients or episodes with relief (%)", ticksuffix="%", range=[0, 100],
+                             row=i, col=1)
+        else:
+            fig.update_xaxes(title_text="Duration of relief (days since treatment start)", rangemode="tozero",
+                             row=i, col=1)
+    fig.update_layout(scattermode="group", scattergap=0.5)
+    n_rows = len(comparison)
+    n_est = int(comparison["estimate"].notna().sum())
+    subtitle = (f"{n_rows} comparisons, {n_est} with an estimate from this dataset; black = published, "
+                "blue = this dataset; definitions differ (see the notes)")
+    caption = ("Published values are quoted with their 95% CI where the source gives one. A published value inside "
+               "this dataset's interval means the data are compatible with it, not that the treatments work equally.")
+    fig = _finish(fig, title, subtitle, caption, style)
+    fig.update_layout(height=max(STYLES[style]["height"], 200 + 80 * n_rows), margin={"l": 330})
+    return fig
+
+
+__all__ = [
+    "OKABE_ITO", "PALETTE", "STYLES", "STATE_COLOURS", "apply_style", "group_colours",
+    "relief_distribution_figure", "responder_summary_figure", "cumulative_responders_figure",
+    "time_series_figure", "relief_over_time_figure", "attrition_figure", "sensitivity_figure", "km_figure",
+    "score_over_time_figure", "remission_figure", "secondary_response_figure", "time_to_spread_figure",
+    "published_comparison_figure",
+]

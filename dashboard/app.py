@@ -1,0 +1,37 @@
+"""CRPS Outcomes dashboard: ``streamlit run dashboard/app.py`` (from the repository root).
+
+One ``st.navigation`` entry point. The sidebar (dashboard/state.py) is drawn here, before the
+page, so its filters and definitions apply to every page; pages only gather choices, call
+``analysis/`` (through the cached wrappers of dashboard/cache.py) and draw.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # `streamlit run dashboard/app.py` puts only dashboard/ on the path
+    sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+
+from dashboard import state  # noqa: E402
+
+st.set_page_config(page_title="CRPS Outcomes", page_icon=":material/monitoring:", layout="wide",
+                   initial_sidebar_state="expanded")
+
+PAGES = [
+    st.Page("content/data.py", title="Data", icon=":material/database:", url_path="data"),
+    st.Page("content/overview.py", title="Overview", icon=":material/groups:", url_path="overview", default=True),
+    st.Page("content/pain_relief.py", title="Pain relief", icon=":material/healing:", url_path="pain_relief"),
+    st.Page("content/relief_over_time.py", title="Relief over time", icon=":material/show_chart:",
+            url_path="relief_over_time"),
+    st.Page("content/relief_duration.py", title="Relief duration", icon=":material/timer:", url_path="relief_duration"),
+    st.Page("content/secondary.py", title="Secondary outcomes", icon=":material/psychology:", url_path="secondary"),
+    st.Page("content/published.py", title="Compare with published figures", icon=":material/menu_book:",
+            url_path="published"),
+]
+
+page = st.navigation(PAGES)
+state.render_sidebar()
+page.run()

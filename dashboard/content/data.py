@@ -1,0 +1,175 @@
+"""Data: the demo cohort or an upload; column mapping; the load report."""
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import streamlit as st
+
+from analysis import views
+from analysis.errors import DatasetError, IdentifierError, MissingColumnError
+from analysis.mapping import CANONICAL_NAMES, parse_mapping_bytes
+from dashboard import cache, state
+
+ss = st.session_state
+st.title("Data")
+
+SOURCES = {"demo": state.SYNTHETIC_LABEL, "upload": "Upload your own data"}
+
+
+def _on_source() -> None:
+    ss["source"] = ss["_w_source"]
+
+
+def _on_upload() -> None:
+    files = ss.get("_w_upload") or []
+    if files:
+        ss["upload_files"] = {f.name: f.getvalue() for f in files}
+        ss["source"] = "upload"
+    else:
+        ss.pop("upload_files", None)
+
+
+def _on_mapping_file() -> None:
+    f = ss.get("_w_mapping_file")
+    if f is None:
+        return
+    try:
+        ss["mapping"] = {**ss.get("mapping", {}), **parse_mapping_bytes(f.getvalue(), f.name)}
+        ss.pop("_mapping_error", None)
+    except DatasetError as err:
+        ss["_mapping_error"] = str(err)
+
+
+def _on_drop() -> None:
+    ss["drop_identifiers"] = bool(ss["_w_drop"])
+
+
+def _add_mapping(source_key: str, target: str) -> None:
+    src = ss.get(source_key)
+    if src:
+        ss["mapping"] = {**ss.get("mapping", {}), str(src): target}
+
+
+def _add_manual() -> None:
+    src, tgt = ss.get("_w_map_src"), ss.get("_w_map_tgt")
+    if src and tgt:
+        ss["mapping"] = {**ss.get("mapping", {}), str(src): str(tgt)}
+
+
+def _clear_mapping() -> None:
+    ss["mapping"] = {}
+
+
+ss.setdefault("source", "demo")
+ss.setdefault("mapping", {})
+ss.setdefault("drop_identifiers", False)
+ss["_w_source"] = ss["source"]
+st.radio("Dataset", list(SOURCES), format_func=SOURCES.get, key="_w_source", on_change=_on_source, horizontal=True)
+
+if ss["source"] == "demo":
+    st.info("**SYNTHETIC DATA.** The demo cohort is invented by `data/generate_demo.py` (seeded): 800 made-up "
+            "patients treated with ketamine infusions (with boosters) or physical therapy. It shows what the "
+            "dashboard does; its numbers say nothing about real patients.", icon=":material/science:")
+else:
+    st.markdown(
+        "Upload **one .zip** holding `assessments.csv` (required), `treatments.csv` and `patients.csv`, or the "
+        "CSV files themselves. Files stay in this browser session's memory: they are never written to disk and "
+        "no other user can see them. The format is described in `docs/data-format.md`.")
+    # Any file type is accepted here so that a wrong one (e.g. an Excel workbook) gets the loader's explanation.
+    st.file_uploader("Dataset files (.zip or .csv)", accept_multiple_files=True, key="_w_upload",
+                     on_change=_on_upload)
+    if ss.get("upload_files"):
+        st.caption("In memory: " + ", ".join(f"{n} ({len(b):,} bytes)" for n, b in ss["upload_files"].items()))
+    ss["_w_drop"] = ss["drop_identifiers"]
+    st.checkbox("Drop columns that look like identifiers (names, dates of birth, addresses, ...)", key="_w_drop",
+                on_change=_on_drop,
+                help="Without this, a dataset with such a column is refused: anonymise it first, or tick this box "
+                     "to drop those columns on loading (they are listed in the report below).")
+
+ctx = state.context()
+
+# ---------------------------------------------------------------------------------------------- errors + mapping
+if ctx.error:
+    st.error(ctx.error, icon=":material/error:")
+    err = ctx.error_obj
+    if isinstance(err, MissingColumnError) and err.column and ss.get("upload_files"):
+        headers = views.upload_headers(ss["upload_files"])
+        cols = headers.get(err.file or "", []) or sorted({c for cs in headers.values() for c in cs})
+        if cols:
+            st.markdown(f"**Map a column:** which column of `{err.file or 'your file'}` holds **`{err.column}`**?")
+            c1, c2 = st.columns([3, 1])
+            c1.selectbox("Column in your file", cols, key="_w_fix_src", label_visibility="collapsed")
+            c2.button("Use this column", on_click=_add_mapping, args=("_w_fix_src", err.column), type="primary")
+    if isinstance(err, IdentifierError):
+        st.warning("Tick **Drop columns that look like identifiers** above to drop the column(s) and continue, or "
+                   "remove them from the file.")
+
+if ss["source"] == "upload":
+    with st.expander("Column mapping" + (f" ({len(ss['mapping'])} entries)" if ss["mapping"] else ""),
+                     expanded=bool(ss["mapping"]) or isinstance(ctx.error_obj, MissingColumnError)):
+        st.caption("Tell the loader which of your column names mean which standard name (e.g. `Subject` -> "
+                   "`patient_id`, `NRS` -> `pain_nrs`). Remembered for this session; download it to reuse.")
+        if ss["mapping"]:
+            st.dataframe(pd.DataFrame(list(ss["mapping"].items()), columns=["your column", "standard name"]),
+                         hide_index=True, width="content")
+        headers = views.upload_headers(ss.get("upload_files") or {})
+        all_cols = sorted({c for cs in headers.values() for c in cs})
+        if all_cols:
+            c1, c2, c3 = st.columns([2, 2, 1])
+            c1.selectbox("Your column", all_cols, key="_w_map_src")
+            c2.selectbox("Standard name", list(CANONICAL_NAMES), key="_w_map_tgt")
+            c3.button("Add", on_click=_add_manual)
+        c1, c2, c3 = st.columns([2, 2, 1])
+        c1.download_button("Download mapping (JSON)", json.dumps(ss["mapping"], indent=2, ensure_ascii=False),
+                           file_name="mapping.json", mime="application/json", disabled=not ss["mapping"])
+        c2.file_uploader("Load a mapping file (.json or .csv)", type=["json", "csv"], key="_w_mapping_file",
+                         on_change=_on_mapping_file)
+        c3.button("Clear", on_click=_clear_mapping, disabled=not ss["mapping"])
+        if ss.get("_mapping_error"):
+            st.error(ss["_mapping_error"])
+
+if ctx.dataset is None:
+    st.stop()
+
+# ---------------------------------------------------------------------------------------------- report
+ds = ctx.dataset
+rep = ds.report
+st.success(f"Loaded: {ctx.source_label}.", icon=":material/check_circle:")
+st.subheader("Load report")
+counts = pd.DataFrame([{"file": name, "rows read": c.rows_read, "rows used": c.rows_used,
+                        "rows excluded": c.rows_excluded} for name, c in rep.files.items()])
+c1, c2 = st.columns([3, 2])
+with c1:
+    st.dataframe(counts, hide_index=True, width="stretch", key="load_counts")
+with c2:
+    st.metric("Patients", f"{len(ds.patients):,}")
+    st.caption(f"Measures: {', '.join(ds.measures) or 'none'} · Covariates: {', '.join(ds.covariates) or 'none'} · "
+               f"Fingerprint (SHA-256): `{rep.fingerprint[:16]}…`")
+
+st.markdown("**Identifier guard**")
+if rep.dropped_identifier_columns:
+    st.warning("Dropped because they look like direct identifiers: " + "; ".join(
+        f"`{c}` in {f} ({w})" for f, c, w in rep.dropped_identifier_columns))
+else:
+    st.write("Passed: no column looks like a direct identifier (names, dates of birth, contact details, "
+             "record numbers).")
+
+for note in rep.notes:
+    st.caption(note)
+
+st.markdown(f"**Excluded rows** ({len(rep.exclusions):,})")
+if len(rep.exclusions):
+    st.dataframe(rep.exclusions, hide_index=True, width="stretch", key="exclusions")
+else:
+    st.write("None: every row was used.")
+
+ep = state.run_safely(cache.episodes, ctx.key, ds, ctx.definitions, what="the treatment episodes")
+if ep is not None:
+    ex = views.episode_exclusion_counts(ep)
+    st.markdown("**Episodes excluded from relief analyses**")
+    if len(ex):
+        st.dataframe(ex, hide_index=True, width="content")
+    else:
+        st.write("None: every treatment episode has a baseline score.")
+state.show_definitions(ctx)

@@ -1,0 +1,57 @@
+"""Overview: the cohort at a glance and "Table 1" by treatment group."""
+from __future__ import annotations
+
+import streamlit as st
+
+from analysis import views
+from analysis.cohort import ALL_LABEL
+from dashboard import cache, state
+
+st.title("Overview")
+ctx = state.require_dataset()
+state.show_choices(ctx)
+d = ctx.definitions
+group = ctx.by[0] if ctx.by else "treatment"
+
+res = state.run_safely(cache.overview, ctx.key, ctx.dataset, d, group, ctx.filters, what="the cohort summary")
+if res is None:
+    st.stop()
+t1 = res["table1"]
+
+
+def _all(variable: str):
+    row = t1[(t1["group"] == ALL_LABEL) & (t1["variable"] == variable)]
+    return row.iloc[0] if len(row) else None
+
+
+c = st.columns(5)
+pat, epi, ana, fu = _all("Patients"), _all("Episodes"), _all("Episodes analysable"), _all("Follow-up (days)")
+c[0].metric("Patients", f"{int(pat['n']):,}" if pat is not None else "0")
+c[1].metric("Treatment episodes", f"{int(epi['n']):,}" if epi is not None else "0")
+c[2].metric("Analysable episodes", f"{int(ana['n']):,}" if ana is not None else "0",
+            help="Episodes with a baseline score (> 0) in the baseline window.")
+c[3].metric("Treatments", f"{len(res['treatments']):,}")
+c[4].metric("Follow-up, median [IQR]", (f"{views.fmt_num(fu['median'])} d" if fu is not None and fu["n"] else "NA"),
+            help="Days from the start to the last follow-up score, analysable episodes.")
+if fu is not None and fu["n"]:
+    c[4].caption(f"[{views.fmt_num(fu['q1'])}, {views.fmt_num(fu['q3'])}] days, n = {int(fu['n']):,} episodes")
+
+st.subheader("Treatments")
+tc = res["treatments"].rename(columns={"analysable": "analysable episodes"})
+st.dataframe(tc, hide_index=True, width="content", key="treatments_table")
+
+st.subheader(f'"Table 1" by {group}')
+wide = res["table1_wide"]
+small = views.small_group_labels(res["sizes"], d.min_cell_size)
+shown_cols = [c for c in wide.columns if c not in small]
+if small:
+    state.small_note(f"Not shown as separate columns: {', '.join(small)} (fewer than {d.min_cell_size} patients). "
+                     "They are included in the 'All' column.")
+st.dataframe(wide[shown_cols], hide_index=True, width="stretch", key="table1")
+st.caption("Counts are patients (n and % of the group's patients) for patient characteristics; baseline score and "
+           "follow-up are per episode, median [Q1, Q3]. A missing value forms its own level '(missing)'.")
+
+if len(res["exclusions"]):
+    st.subheader("Episodes excluded from relief analyses")
+    st.dataframe(res["exclusions"], hide_index=True, width="content")
+state.show_definitions(ctx)

@@ -1,0 +1,60 @@
+"""Pain relief: immediate relief distribution, responder rates with CIs, cumulative responder curve."""
+from __future__ import annotations
+
+import streamlit as st
+
+from analysis import views
+from dashboard import cache, state
+
+st.title("Pain relief")
+ctx = state.require_dataset()
+state.show_choices(ctx)
+d, by = ctx.definitions, ctx.by
+
+week_options = {"Immediately after treatment": None, **{f"Week {w}": w for w in (1, 2, 4, 8, 12)}}
+res = state.run_safely(cache.pain_relief, ctx.key, ctx.dataset, d, by, ctx.filters, None, what="pain relief")
+if res is None:
+    st.stop()
+sizes = res["sizes"]
+groups = sizes["label"].tolist()
+small = views.small_group_labels(sizes, d.min_cell_size)
+imm = views.suppress(res["immediate"], by, sizes, d.min_cell_size)
+rates = views.suppress(res["rates"], by, sizes, d.min_cell_size)
+rows = views.suppress(res["rows"], by, sizes, d.min_cell_size, cell_column=None).shown
+state.small_note(imm.note)
+if imm.shown.empty and rates.shown.empty:
+    st.warning("No group in this selection is large enough to show (or no episode has an immediate score).")
+
+st.subheader("Immediate relief")
+main = rates.shown[rates.shown["threshold"] == d.threshold]
+lines = []
+for r, lab in zip(main.itertuples(index=False), views.group_labels(main, by)):
+    mean = imm.shown[views.group_labels(imm.shown, by) == lab]
+    mean_txt = (views.fmt_estimate(mean["estimate"].iloc[0], mean["ci_low"].iloc[0], mean["ci_high"].iloc[0],
+                                   kind="percent") if len(mean) else "not estimable")
+    lines.append(f"- **{lab}**: responders (relief \u2265 {d.threshold:g}%) "
+                 f"**{views.fmt_estimate(r.estimate, r.ci_low, r.ci_high, r.n)}** episodes; "
+                 f"mean relief {mean_txt}")
+if lines:
+    st.markdown("\n".join(lines))
+state.plot(cache.figure("relief_distribution_figure", rows, by, thresholds=d.thresholds, definitions=d, groups=groups),
+           key="fig_distribution")
+state.plot(cache.figure("responder_summary_figure", imm.shown, rates.shown, by, definitions=d, groups=groups),
+           key="fig_responders")
+
+st.markdown("**Mean immediate relief and responder rates, with 95% confidence intervals**")
+table = views.relief_summary_table(imm.shown, rates.shown, by)
+st.table(table, hide_index=True)
+st.caption("n = episodes with an immediate score (responders/n in brackets); patients = distinct patients among them. "
+           "Intervals account for patients who contribute several episodes (cluster-robust).")
+
+st.subheader("Cumulative responder curve")
+when = st.selectbox("Relief measured", list(week_options), key="cum_when")
+week = week_options[when]
+cum_res = res if week is None else state.run_safely(cache.pain_relief, ctx.key, ctx.dataset, d, by, ctx.filters,
+                                                    week, what="the cumulative responder curve")
+if cum_res is not None:
+    cum = views.suppress(cum_res["cumulative"], by, sizes, d.min_cell_size)
+    state.plot(cache.figure("cumulative_responders_figure", cum.shown, by, thresholds=d.thresholds, week=week, definitions=d,
+                                                    groups=groups), key="fig_cumulative")
+state.show_definitions(ctx)

@@ -1,0 +1,38 @@
+"""Relief duration: Kaplan-Meier of time to loss of relief, medians, survival at 4/8/12 weeks, log-rank."""
+from __future__ import annotations
+
+import streamlit as st
+
+from analysis import views
+from dashboard import cache, state
+
+st.title("Relief duration")
+ctx = state.require_dataset()
+state.show_choices(ctx)
+d, by = ctx.definitions, ctx.by
+
+res = state.run_safely(cache.relief_duration, ctx.key, ctx.dataset, d, by, ctx.filters, what="relief duration")
+if res is None:
+    st.stop()
+sizes = res["sizes"]
+groups = sizes["label"].tolist()
+result = res["result"]
+hide = views.survival_groups_to_hide(result, sizes, d.min_cell_size)
+small = views.small_group_labels(sizes, d.min_cell_size)
+if small:
+    state.small_note(f"Not shown: {', '.join(small)} (fewer than {d.min_cell_size} patients).")
+
+state.plot(cache.figure("km_figure", result, exclude=hide, groups=groups, definitions=d), key="fig_km")
+
+medians = views.suppress(res["medians"], by, sizes, d.min_cell_size, cell_column=None).shown
+surv = views.suppress(res["survival_at"], by, sizes, d.min_cell_size, cell_column=None).shown
+st.markdown("**Median relief duration and share still relieved**")
+st.table(views.duration_table(medians, surv, by, conf_level=d.conf_level), hide_index=True)
+st.caption("n = immediate responders (episodes in the curve); events = episodes whose relief was lost. "
+           "'not reached' = the curve (or its confidence band) does not fall to 50% within follow-up.")
+if len(result.fits) - len(hide) >= 2:
+    if hide:
+        st.write("Log-rank test: not shown, because some groups are hidden (too small).")
+    else:
+        st.markdown(f"**{views.logrank_text(result.logrank)}** (relief duration differs between groups?)")
+state.show_definitions(ctx)

@@ -1,0 +1,332 @@
+"""The sidebar: data source, filters and definitions, in one module, mirrored in the URL.
+
+Every choice lives in ``st.session_state`` (per browser session) and in ``st.query_params``, so a
+view can be bookmarked and shared: opening a bookmarked address restores the filters and
+definitions (not an upload: uploaded data never leaves the browser session that sent it).
+
+``render_sidebar()`` runs in ``app.py`` before the page, loads the dataset (cached by content) and
+stores a :class:`Context` in the session; pages call :func:`context` / :func:`require_dataset`,
+and :func:`show_definitions` to print the choices on the page so a screenshot explains itself.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+
+import streamlit as st
+
+from analysis import views
+from analysis.definitions import CONF_TYPES, Definitions
+from analysis.errors import AnalysisError, DatasetError
+from dashboard import cache
+
+log = logging.getLogger("crps_outcomes.dashboard")
+
+DEFAULTS = Definitions()
+SYNTHETIC_LABEL = "Demo cohort (SYNTHETIC: invented patients, not real data)"
+
+# URL parameter -> (session key, parser, default)
+_PARAMS = {
+    "thr": ("def_threshold", float, DEFAULTS.threshold),
+    "bw": ("def_baseline", float, DEFAULTS.baseline_window_days),
+    "iw": ("def_immediate", float, DEFAULTS.immediate_window_days),
+    "fu": ("def_followup", float, DEFAULTS.max_followup_days),
+    "ci": ("def_ci", str, DEFAULTS.km_conf_type),
+    "first": ("def_first", bool, DEFAULTS.first_episode_only),
+    "retx": ("def_retx", bool, DEFAULTS.retreatment_is_event),
+    "min": ("def_min", int, DEFAULTS.min_cell_size),
+    "by": ("grp_by", list, ["treatment"]),
+    "tx": ("flt_treatment", list, []),
+    "fcov": ("flt_covs", list, []),
+}
+_COV_PREFIX = "f."          # URL: f.sex=F,M  or  f.disease_duration_months=3..24
+_COV_KEY = "flt_cov_"       # session key prefix of a covariate's filter widget
+GENERIC_ERROR = ("Something in these files could not be processed. Check that they follow the data format "
+                 "(docs/data-format.md: assessments.csv with patient_id, day and scores; optional treatments.csv "
+                 "and patients.csv) and try again. Nothing was kept from the failed attempt.")
+
+
+@dataclass
+class Context:
+    """What every page needs: the dataset, its content key, and the sidebar's choices."""
+
+    dataset: object = None
+    key: str = ""
+    source_label: str = ""
+    definitions: Definitions = field(default_factory=Definitions)
+    by: tuple = ("treatment",)
+    filters: dict | None = None
+    error: str | None = None
+    error_obj: Exception | None = None
+    filter_text: str = "none"
+
+
+# ---------------------------------------------------------------------------------------------- URL
+def _parse(kind, raw: str):
+    if kind is bool:
+        return raw.lower() in ("1", "true", "yes", "on")
+    if kind is list:
+        return [v for v in raw.split(",") if v != ""]
+    return kind(raw)
+
+
+def _format(kind, value) -> str:
+    if kind is bool:
+        return "1" if value else "0"
+    if kind is list:
+        return ",".join(str(v) for v in value)
+    if kind is float:
+        return f"{float(value):g}"
+    return str(value)
+
+
+def _init_from_url() -> None:
+    """First run of a session: copy the URL's choices into the session (invalid values are ignored)."""
+    ss = st.session_state
+    if ss.get("_url_loaded"):
+        return
+    ss["_url_loaded"] = True
+    qp = st.query_params
+    for name, (key, kind, _default) in _PARAMS.items():
+        if name in qp:
+            try:
+                ss[key] = _parse(kind, qp[name])
+            except (TypeError, ValueError):
+                ss["_url_warning"] = f"Ignored the address parameter {name}={qp[name]!r}."
+    for name in qp:
+        if name.startswith(_COV_PREFIX):
+            cov = name[len(_COV_PREFIX):]
+            ss[f"_url_cov_{cov}"] = qp[name]
+    if qp.get("src") == "upload" and "upload_files" not in ss:
+        ss["_url_warning"] = ("This address was bookmarked on uploaded data, which is never stored: upload the files "
+                              "again on the Data page. Showing the demo cohort meanwhile.")
+
+
+def _write_url(extra: dict) -> None:
+    want = {}
+    for name, (key, kind, default) in _PARAMS.items():
+        value = st.session_state.get(key, default)
+        if (list(value) if kind is list else value) != (list(default) if kind is list else default):
+            want[name] = _format(kind, value)
+    want.update(extra)
+    if st.session_state.get("source") == "upload":
+        want["src"] = "upload"
+    current = {k: st.query_params[k] for k in st.query_params}
+    if current != want:
+        st.query_params.from_dict(want)
+
+
+def reset_choices() -> None:
+    """Callback of the sidebar's reset button: defaults everywhere."""
+    ss = st.session_state
+    for _name, (key, _kind, default) in _PARAMS.items():
+        ss[key] = list(default) if isinstance(default, list) else default
+    for k in list(ss.keys()):
+        if str(k).startswith(_COV_KEY):
+            del ss[k]
+
+
+# ---------------------------------------------------------------------------------------------- data
+def _load_dataset(ctx: Context) -> None:
+    ss = st.session_state
+    source = ss.get("source", "demo")
+    try:
+        if source == "upload" and ss.get("upload_files"):
+            files = ss["upload_files"]
+            mapping = dict(ss.get("mapping", {}))
+            drop = bool(ss.get("drop_identifiers", False))
+            key = cache.content_key(files, mapping, drop)
+            names = ", ".join(sorted(files))
+            ctx.source_label = f"Uploaded: {names}"
+            with st.spinner(f"Reading and checking {names} ..."):
+                ctx.dataset = cache.load_upload(key, files, json.dumps(mapping, sort_keys=True), drop)
+            ctx.key = key
+        else:
+            ctx.source_label = SYNTHETIC_LABEL
+            ctx.dataset = cache.load_demo()
+            ctx.key = "demo:" + ctx.dataset.report.fingerprint
+    except (DatasetError, AnalysisError) as err:
+        ctx.error, ctx.error_obj, ctx.dataset = str(err), err, None
+    except Exception as err:  # noqa: BLE001 - never a traceback for a user's file
+        log.exception("Unexpected error while loading a dataset")
+        ctx.error, ctx.error_obj, ctx.dataset = GENERIC_ERROR, err, None
+
+
+# ---------------------------------------------------------------------------------------------- sidebar
+def _default(key: str, value) -> None:
+    if key not in st.session_state:
+        st.session_state[key] = value
+
+
+def _sanitize_multi(key: str, options: list) -> None:
+    cur = st.session_state.get(key, [])
+    st.session_state[key] = [v for v in cur if v in options]
+
+
+def render_sidebar() -> Context:
+    """Draw the sidebar, load the dataset and return (and store) the page context."""
+    _init_from_url()
+    ss = st.session_state
+    for _name, (key, _kind, default) in _PARAMS.items():
+        _default(key, list(default) if isinstance(default, list) else default)
+    ctx = Context()
+    _load_dataset(ctx)
+    ds = ctx.dataset
+    sb = st.sidebar
+    sb.caption(f"**Data:** {ctx.source_label}" if ds is not None else "**Data:** not loaded - see the Data page")
+
+    # Filters ----------------------------------------------------------------------------------
+    sb.subheader("Filters")
+    filters: dict = {}
+    url_extra: dict = {}
+    filter_text = []
+    treatments = sorted(ds.treatments["treatment"].unique().tolist()) if ds is not None and ds.has_treatments else []
+    _sanitize_multi("flt_treatment", treatments)
+    sb.multiselect("Treatments", treatments, key="flt_treatment", placeholder="All treatments",
+                   help="Leave empty for all treatments.")
+    if ss["flt_treatment"]:
+        filters["treatment"] = list(ss["flt_treatment"])
+        filter_text.append("treatment in " + ", ".join(ss["flt_treatment"]))
+    covariates = ds.covariates if ds is not None else []
+    _sanitize_multi("flt_covs", covariates)
+    sb.multiselect("Filter on patient characteristics", covariates, key="flt_covs", placeholder="None")
+    for cov in ss["flt_covs"]:
+        key = f"{_COV_KEY}{cov}"
+        url_raw = ss.pop(f"_url_cov_{cov}", None)
+        if views.covariate_kind(ds.patients, cov) == "numeric":
+            lo, hi = views.covariate_range(ds.patients, cov)
+            if url_raw and ".." in url_raw:
+                try:
+                    a, b = (float(x) for x in url_raw.split("..", 1))
+                    ss[key] = (max(lo, a), min(hi, b))
+                except ValueError:
+                    pass
+            cur = ss.get(key)
+            if not (isinstance(cur, (tuple, list)) and len(cur) == 2 and lo <= cur[0] <= cur[1] <= hi):
+                ss[key] = (lo, hi)
+            if lo < hi:
+                sb.slider(cov, min_value=lo, max_value=hi, key=key)
+            rng = tuple(float(x) for x in ss[key])
+            filters[cov] = rng
+            url_extra[_COV_PREFIX + cov] = f"{rng[0]:g}..{rng[1]:g}"
+            filter_text.append(f"{cov} {rng[0]:g} to {rng[1]:g}")
+        else:
+            levels = views.covariate_levels(ds.patients, cov)
+            if url_raw is not None:
+                ss[key] = [v for v in url_raw.split(",") if v]
+            _default(key, list(levels))
+            _sanitize_multi(key, levels)
+            sb.multiselect(cov, levels, key=key)
+            chosen = list(ss[key])
+            filters[cov] = views.filter_values_for(ds.patients, cov, chosen)
+            url_extra[_COV_PREFIX + cov] = ",".join(chosen)
+            filter_text.append(f"{cov} in {', '.join(chosen) if chosen else '(nothing selected)'}")
+
+    by_options = ["treatment", *views.groupable_covariates(ds.patients)] if ds is not None else ["treatment"]
+    _sanitize_multi("grp_by", by_options)
+    sb.multiselect("Compare groups by", by_options, key="grp_by", max_selections=2, placeholder="All episodes together",
+                   help="Each chart shows one line (or box) per group: treatment and/or a patient characteristic.")
+
+    # Definitions ------------------------------------------------------------------------------
+    sb.subheader("Definitions")
+    sb.slider("Responder threshold (% relief)", 5.0, 95.0, step=5.0, key="def_threshold", format="%g%%",
+              help="Responder: relief >= this % reduction from baseline. 30% = moderately, 50% = substantially "
+                   "important improvement (IMMPACT).")
+    sb.number_input("Baseline window (days before start)", 0.0, 90.0, step=1.0, key="def_baseline", format="%g")
+    sb.number_input("Immediate window (days after start)", 0.5, 30.0, step=0.5, key="def_immediate", format="%g")
+    sb.number_input("Maximum follow-up (days)", 7.0, 730.0, step=7.0, key="def_followup", format="%g")
+    sb.selectbox("Kaplan-Meier CI scale", list(CONF_TYPES), key="def_ci",
+                 help="log-log (default, as lifelines); log is R's default; plain = linear.")
+    sb.checkbox("First episode of each treatment only", key="def_first")
+    sb.checkbox("Re-treatment counts as loss of relief", key="def_retx",
+                help="Counts the next treatment start as the end of relief (time to re-treatment), instead of "
+                     "censoring there. Boosters are usually given when relief fades.")
+    sb.number_input("Minimum group size (patients)", 1, 100, step=1, key="def_min",
+                    help="Smaller groups are not shown as estimates.")
+    sb.button("Reset filters and definitions", on_click=reset_choices, width="stretch")
+    sb.caption("These choices are in the address bar: bookmark or share it to return to this view.")
+
+    thr = float(ss["def_threshold"])
+    try:
+        ctx.definitions = Definitions(
+            threshold=thr, thresholds=tuple(sorted({30.0, 50.0, thr})),
+            baseline_window_days=float(ss["def_baseline"]), immediate_window_days=float(ss["def_immediate"]),
+            max_followup_days=float(ss["def_followup"]), km_conf_type=str(ss["def_ci"]),
+            first_episode_only=bool(ss["def_first"]), retreatment_is_event=bool(ss["def_retx"]),
+            min_cell_size=int(ss["def_min"]))
+    except ValueError as err:
+        st.sidebar.error(str(err))
+        ctx.definitions = Definitions()
+    ctx.by = tuple(ss["grp_by"])
+    ctx.filters = filters or None
+    ctx.filter_text = "; ".join(filter_text) or "none"
+    _write_url(url_extra)
+    if ss.get("_url_warning"):
+        st.warning(ss.pop("_url_warning"))
+    ss["ctx"] = ctx
+    return ctx
+
+
+# ---------------------------------------------------------------------------------------------- pages
+def context() -> Context:
+    return st.session_state.get("ctx") or Context()
+
+
+def require_dataset() -> Context:
+    """The context; stops the page with a pointer to the Data page when no dataset is usable."""
+    ctx = context()
+    if ctx.dataset is None:
+        st.error(ctx.error or "No dataset is loaded.")
+        st.page_link("content/data.py", label="Go to the Data page to choose or fix the dataset", icon=":material/upload:")
+        st.stop()
+    return ctx
+
+
+def show_choices(ctx: Context) -> None:
+    """One line under the page title: data, filters, grouping, the main definitions."""
+    d = ctx.definitions
+    by = " and ".join(ctx.by) if ctx.by else "all episodes together"
+    st.caption(
+        f"**Data:** {ctx.source_label} · **Filters:** {ctx.filter_text} · **Groups:** {by} · "
+        f"**Responder:** relief \u2265 {d.threshold:g}% · **Baseline window:** {d.baseline_window_days:g} d · "
+        f"**Immediate window:** {d.immediate_window_days:g} d · **Max follow-up:** {d.max_followup_days:g} d · "
+        f"**KM CI:** {d.km_conf_type} · **Minimum group:** {d.min_cell_size} patients"
+        + (" · **first episode only**" if d.first_episode_only else "")
+        + (" · **re-treatment = loss of relief**" if d.retreatment_is_event else ""))
+
+
+def show_definitions(ctx: Context, measure_definitions: Definitions | None = None) -> None:
+    """The full definitions (``Definitions.describe()``) as text at the foot of a page."""
+    d = measure_definitions or ctx.definitions
+    st.divider()
+    st.markdown("**Definitions used on this page**")
+    st.caption("  \n".join(d.describe()))
+
+
+def run_safely(fn, *args, what: str = "this analysis", **kwargs):
+    """Call an analysis; on a user-facing error show it (never a traceback) and return None."""
+    try:
+        return fn(*args, **kwargs)
+    except (DatasetError, AnalysisError, ValueError) as err:
+        st.error(f"Cannot compute {what}: {err}")
+    except Exception:  # noqa: BLE001
+        log.exception("Unexpected error in %s", what)
+        st.error(f"Cannot compute {what} for this selection. Try other filters or definitions; "
+                 "if it persists, report it with the settings in the address bar.")
+    return None
+
+
+def plot(fig, key: str | None = None) -> None:
+    """Show a figure with our own colours (Streamlit's theme off) and its caption."""
+    st.plotly_chart(fig, theme=None, width="stretch", key=key,
+                    config={"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}})
+    cap = (fig.layout.meta or {}).get("caption") if isinstance(fig.layout.meta, dict) else None
+    if cap:
+        st.caption(cap)
+
+
+def small_note(*notes: str) -> None:
+    text = " ".join(n for n in notes if n)
+    if text:
+        st.info(text, icon=":material/visibility_off:")

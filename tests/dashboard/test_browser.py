@@ -1,0 +1,142 @@
+"""End-to-end: the real server, driven by Debian's Chromium through Playwright.
+
+Starts ``streamlit run dashboard/app.py`` on a free port (own process group), opens every page,
+waits for the charts, asserts no error element, uploads a small dataset through the file
+uploader, checks a number, and saves a screenshot of each page into artifacts/screenshots/.
+"""
+from __future__ import annotations
+
+import io
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = ROOT / "artifacts" / "screenshots"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PAGES = [("overview", "Overview"), ("data", "Data"), ("pain_relief", "Pain relief"),
+         ("relief_over_time", "Relief over time"), ("relief_duration", "Relief duration"),
+         ("secondary", "Secondary outcomes"), ("published", "Compare with published figures")]
+CHART = "[data-testid=stPlotlyChart] .main-svg"
+
+pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM),
+                                reason=f"{CHROMIUM} is absent: apt-get install chromium fonts-liberation")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("localhost", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port),
+         "--server.headless", "true", "--server.address", "localhost", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://localhost:{port}"
+    try:
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                with urllib.request.urlopen(url + "/_stcore/health", timeout=1) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("The Streamlit server did not answer /_stcore/health within 30 s")
+        yield url
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def _no_errors(page) -> None:
+    assert page.locator("[data-testid=stException]").count() == 0, page.locator(
+        "[data-testid=stException]").first.inner_text()
+
+
+def _wait_idle(page) -> None:
+    """Wait until the script run finished (the status widget disappears after it appeared)."""
+    page.wait_for_timeout(300)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=30_000)
+
+
+def test_every_page_renders(server, browser):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1280, "height": 2200})
+    for path, title in PAGES:
+        page.goto(f"{server}/{path}")
+        page.get_by_role("heading", name=title).first.wait_for(timeout=30_000)
+        if path != "data":
+            page.wait_for_selector(CHART if path != "overview" else "[data-testid=stDataFrame]", timeout=30_000)
+        _wait_idle(page)
+        page.wait_for_timeout(600)  # let Plotly finish its transitions before the screenshot
+        _no_errors(page)
+        page.screenshot(path=str(SHOTS / f"{path}.png"))
+    page.close()
+
+
+def _tiny_dataset_zip() -> bytes:
+    """Six patients, one treatment (ketamine_iv), a pain score before and after."""
+    a = ["patient_id,day,pain_nrs"]
+    t = ["patient_id,day,treatment"]
+    for i, (before, after) in enumerate([(8, 2), (6, 3), (7, 7), (9, 4), (5, 1), (8, 8)]):
+        pid = f"T{i}"
+        a += [f"{pid},-1,{before}", f"{pid},1,{after}", f"{pid},10,{before}"]
+        t.append(f"{pid},0,ketamine_iv")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("assessments.csv", "\n".join(a) + "\n")
+        z.writestr("treatments.csv", "\n".join(t) + "\n")
+    return buf.getvalue()
+
+
+def test_upload_and_check_a_number(server, browser, tmp_path):
+    zpath = tmp_path / "tiny.zip"
+    zpath.write_bytes(_tiny_dataset_zip())
+    page = browser.new_page(viewport={"width": 1280, "height": 1600})
+    page.goto(f"{server}/data")
+    page.get_by_role("heading", name="Data").first.wait_for(timeout=30_000)
+    page.get_by_text("Upload your own data").click()
+    page.locator("[data-testid=stFileUploader] input[type=file]").first.wait_for(state="attached", timeout=30_000)
+    page.locator("[data-testid=stFileUploader] input[type=file]").first.set_input_files(str(zpath))
+    page.get_by_text("Loaded: Uploaded: tiny.zip").wait_for(timeout=30_000)
+    _no_errors(page)
+    page.screenshot(path=str(SHOTS / "data_upload.png"))
+    # Pain relief on the upload: 6 episodes, immediate responders >= 30%: 4 of 6 (67%).
+    page.get_by_role("link", name="Pain relief").click()
+    page.wait_for_selector(CHART, timeout=30_000)
+    _wait_idle(page)
+    _no_errors(page)
+    page.get_by_text("67% (95% CI").first.wait_for(timeout=30_000)
+    page.screenshot(path=str(SHOTS / "pain_relief_upload.png"))
+    page.close()
