@@ -67,9 +67,10 @@ def add_definition_arguments(p: argparse.ArgumentParser) -> None:
     d = Definitions()
     p.add_argument("--by", metavar="COLUMN", action="append", default=[],
                    help="also group by this patient covariate (repeat or comma-separate for several); "
-                        "groups are always split by treatment")
+                        "groups are always split by treatment, unless --by none pools all episodes")
     p.add_argument("--filter", metavar="COLUMN=V1,V2", action="append", default=[],
-                   help="keep only episodes whose COLUMN is one of the values (may be repeated)")
+                   help="keep only episodes whose COLUMN is one of the values, or within LOW..HIGH for a "
+                        "numeric covariate (may be repeated)")
     p.add_argument("--measure", default=d.measure, help=f"outcome measure (default {d.measure})")
     p.add_argument("--threshold", type=float, default=d.threshold,
                    help=f"responder threshold in %% relief (default {d.threshold:g})")
@@ -108,17 +109,28 @@ def definitions_from_args(args: argparse.Namespace):
 def filters_from_args(args: argparse.Namespace) -> dict | None:
     from .errors import AnalysisError
 
-    filters = {}
+    filters: dict = {}
     for item in args.filter:
         if "=" not in item:
-            raise AnalysisError(f"--filter {item!r}: write COLUMN=VALUE1,VALUE2")
+            raise AnalysisError(f"--filter {item!r}: write COLUMN=VALUE1,VALUE2 or COLUMN=LOW..HIGH")
         col, _, vals = item.partition("=")
-        filters[col.strip()] = [v.strip() for v in vals.split(",") if v.strip()]
+        if ".." in vals:
+            lo, _, hi = vals.partition("..")
+            try:
+                filters[col.strip()] = (float(lo), float(hi))
+            except ValueError:
+                raise AnalysisError(f"--filter {item!r}: LOW..HIGH must be numbers, e.g. age=18..65") from None
+        else:
+            filters[col.strip()] = [v.strip() for v in vals.split(",") if v.strip()]
     return filters or None
 
 
 def grouping_from_args(args: argparse.Namespace) -> list[str]:
-    return ["treatment", *[c for c in _split_list(args.by) if c != "treatment"]]
+    """Groups: treatment plus the ``--by`` covariates; ``--by none`` pools all episodes."""
+    extra = _split_list(args.by)
+    if [c.lower() for c in extra] in (["none"], ["all"]):
+        return []
+    return ["treatment", *[c for c in extra if c != "treatment"]]
 
 
 def add_summarize_parser(sub) -> None:
@@ -159,6 +171,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     add_validate_parser(sub)
     add_summarize_parser(sub)
+    from .export import add_export_parser  # plotly is imported only when an export runs
+
+    add_export_parser(sub)
     return parser
 
 

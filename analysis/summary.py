@@ -171,9 +171,11 @@ def summarize(dataset: Dataset | Episodes, definitions: Definitions | None = Non
     t = apply_filters(episodes.table, filters)
     labels = group_labels(t, by)
     t = t.drop(columns=by).join(labels)
-    counts = (t.groupby(by, sort=True, observed=True)
+    # A constant key makes "no grouping" one group of all episodes, with the same code path.
+    keys = by or [t.assign(_all=0)["_all"]]
+    counts = (t.groupby(keys, sort=True, observed=True)
               .agg(patients=("patient_id", "nunique"), episodes_used=("included", "sum"), episodes=("included", "size"))
-              .reset_index())
+              .reset_index(drop=not by))
     counts["episodes_excluded"] = counts["episodes"] - counts["episodes_used"]
 
     parts = []

@@ -67,3 +67,13 @@ def test_summary_threshold_is_a_parameter():
     k = {x["group"]["treatment"]: x for x in doc["groups"]}["ketamine_iv"]
     assert k["immediate_responder_rate"]["estimate"] == pytest.approx(2 / 6)
     assert doc["definitions"]["threshold"] == 50
+
+
+def test_summary_without_grouping_pools_all_episodes():
+    doc = summarize(dataset(), by=()).to_dict()
+    assert len(doc["groups"]) == 1 and doc["groups"][0]["group"] == {}
+    g = doc["groups"][0]
+    assert (g["patients"], g["episodes_used"], g["episodes_excluded"]) == (9, 8, 1)
+    # immediate reliefs: 50 20 70 30 0 40 (ketamine) and 10 60 (PT) -> mean 35
+    assert g["immediate_relief_pct"]["estimate"] == pytest.approx(35.0) and g["immediate_relief_pct"]["n"] == 8
+    assert doc["logrank"] is None

@@ -1,0 +1,67 @@
+"""Per-chart image downloads (PNG / SVG / PDF) for any dashboard page.
+
+``figure_download_buttons(fig, name)`` draws three small download buttons under a chart. The image
+is rendered only when a button is clicked (Streamlit runs the callable then), in the journal style
+of the export (:func:`analysis.export.publication_figure`), with the process-wide warm Kaleido
+server of :mod:`analysis.export`. Without Chromium the buttons are replaced by a note saying what
+to install, so a page never fails because static export is unavailable.
+"""
+from __future__ import annotations
+
+import re
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from analysis import export
+
+MIMES = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
+
+
+@st.cache_resource(show_spinner=False, ttl=300)
+def chromium_path() -> str | None:
+    """The browser Kaleido would use (cached for 5 minutes; None when missing)."""
+    return export.find_chromium()
+
+
+def _safe_name(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", str(name)).strip("_") or "figure"
+
+
+def _renderer(fig, fmt: str, scale: float):
+    def render() -> bytes:
+        pub = export.publication_figure(go.Figure(fig))
+        return export.figure_image_bytes(pub, fmt, scale=scale, keep_warm=True)
+    return render
+
+
+def figure_download_buttons(fig, name: str, formats=export.IMAGE_FORMATS, scale: float = 2,
+                            key: str | None = None) -> None:
+    """Offer one chart as PNG/SVG/PDF downloads (rendered on click), or say how to enable them.
+
+    Parameters
+    ----------
+    fig : plotly Figure
+        The chart as shown (build it with ``style="publication"`` for the journal look; a
+        screen-style figure is exported with a fixed 640 px width).
+    name : str
+        File name stem, e.g. ``"relief_duration_km"``.
+    formats : sequence of str
+        Any of ``png``, ``svg``, ``pdf``.
+    scale : float
+        PNG pixel multiplier (pixels = 640 x scale wide).
+    key : str, optional
+        Widget key prefix (default: the name), needed when one name appears twice on a page.
+    """
+    stem = _safe_name(name)
+    if chromium_path() is None:
+        st.caption(f":material/info: Image download unavailable: {export.CHROMIUM_HINT} (the charts, tables and "
+                   "the HTML report work without it).")
+        return
+    cols = st.columns(len(formats) + 3)
+    for col, fmt in zip(cols, formats):
+        col.download_button(
+            fmt.upper(), data=_renderer(fig, fmt, scale), file_name=f"{stem}.{fmt}", mime=MIMES[fmt],
+            key=f"dl_{key or stem}_{fmt}", icon=":material/download:", on_click="ignore",
+            help=f"Download this chart as {fmt.upper()} (journal style"
+                 + (f", {int(640 * scale)} px wide)" if fmt == "png" else ")"))
