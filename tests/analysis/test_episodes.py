@@ -124,3 +124,15 @@ def test_same_day_treatments_do_not_share_scores():
     e = build_episodes(Dataset.from_frames(a, t))
     assert e.table["n_followup"].tolist() == [0, 1]
     assert len(e.followup) == 1
+
+
+def test_window_boundaries_are_inclusive_as_defined():
+    # baseline window: start - 14 <= day <= start (day -14 counts, -14.01 does not);
+    # immediate: start < day <= start + 2 (day 2 counts); follow-up: day <= start + 182 (182 counts)
+    a = pain([("A", -14, 8), ("A", 2, 4), ("A", 182, 2), ("B", -14.01, 8), ("B", 1, 4)])
+    t = pd.DataFrame({"patient_id": ["A", "B"], "day": [0, 0], "treatment": "k"})
+    e = build_episodes(Dataset.from_frames(a, t))
+    a_row, b_row = ep_row(e, "A", 0), ep_row(e, "B", 0)
+    assert a_row["baseline_day"] == -14 and a_row["immediate_t"] == 2 and a_row["immediate_relief_pct"] == 50
+    assert a_row["last_followup_t"] == 182
+    assert b_row["exclusion_reason"] == EXCLUDED_NO_BASELINE
