@@ -135,7 +135,11 @@ def km_by_group(data: pd.DataFrame, by, conf_type: str = "log-log", conf_level: 
                                      clusters=sub["patient_id"].to_numpy())
     lr = None
     if by and len(fits) >= 2:
-        labels = data[list(by)].astype(str).agg(" / ".join, axis=1).to_numpy()
+        cols = data[list(by)].astype(str)
+        labels = cols.iloc[:, 0]
+        for c in range(1, cols.shape[1]):
+            labels = labels + " / " + cols.iloc[:, c]
+        labels = labels.to_numpy(dtype=object)
         lr = logrank(data["time"].to_numpy(float), data["event"].to_numpy(int), labels)
     return SurvivalByGroup(by=by, data=data, fits=fits, logrank=lr, conf_level=conf_level)
 

@@ -11,7 +11,8 @@ Definitions (docs/methods.md; every window is a field of :class:`~analysis.defin
 * **Relief %** of a follow-up score s: ``100 * (baseline - s) / baseline`` (negative = worse).
 * **Immediate** score: the first follow-up score with ``start < day <= start + immediate_window_days``.
 
-Everything is vectorised with sorted ``merge_asof`` joins: no loop over patients or rows.
+Everything is vectorised with sorted as-of lookups (``searchsorted`` on integer patient codes and
+exact time ranks, equivalent to ``merge_asof``): no loop over patients or rows.
 """
 from __future__ import annotations
 
@@ -74,6 +75,46 @@ def relief_pct(baseline, score):
     return np.where(baseline > 0, out, np.nan)
 
 
+def _is_sorted_pairs(a: np.ndarray, b: np.ndarray) -> bool:
+    """True when (a, b) pairs are in lexicographic order (a non-decreasing, b non-decreasing within a)."""
+    da = np.diff(a)
+    return bool(np.all(da >= 0) and np.all((da > 0) | (np.diff(b) >= 0)))
+
+
+def _asof_backward(left_key, left_time, right_key, right_time, allow_exact: bool,
+                   tolerance: float | None = None) -> np.ndarray:
+    """For each left row, the position in ``right`` of the last row with the same key and time
+    ``<=`` (``allow_exact``) or ``<`` the left time, optionally no more than ``tolerance`` before it;
+    -1 where there is none.
+
+    The same rows as ``pd.merge_asof(left, right, by=key, direction="backward")`` on right sorted by
+    time (stable): among right rows with equal key and time the last in input order wins. Times are
+    replaced by their exact ranks in the union of both time arrays, so (key, rank) packs into one
+    int64 without rounding, and the lookup is one ``searchsorted``.
+    """
+    left_time = np.asarray(left_time, dtype=float)
+    right_time = np.asarray(right_time, dtype=float)
+    if np.isnan(left_time).any() or np.isnan(right_time).any():
+        side = "left" if np.isnan(left_time).any() else "right"
+        raise pd.errors.MergeError(f"Merge keys contain null values on {side} side")
+    out = np.full(len(left_time), -1, dtype=np.int64)
+    if len(left_time) == 0 or len(right_time) == 0:
+        return out
+    grid = np.unique(np.concatenate([left_time, right_time]))
+    m = np.int64(len(grid) + 1)
+    lk = np.asarray(left_key, dtype=np.int64) * m + np.searchsorted(grid, left_time)
+    rk = np.asarray(right_key, dtype=np.int64) * m + np.searchsorted(grid, right_time)
+    order = np.argsort(rk, kind="stable")
+    pos = np.searchsorted(rk[order], lk, side="right" if allow_exact else "left") - 1
+    found = pos >= 0
+    cand = order[np.maximum(pos, 0)]
+    found &= rk[cand] // m == lk // m
+    if tolerance is not None:
+        found &= left_time - right_time[cand] <= tolerance
+    out[found] = cand[found]
+    return out
+
+
 def build_episodes(dataset: Dataset, definitions: Definitions | None = None) -> Episodes:
     """Derive episodes and their follow-up scores for ``definitions.measure``.
 
@@ -99,24 +140,37 @@ def build_episodes(dataset: Dataset, definitions: Definitions | None = None) -> 
             "This dataset has no treatments, so relief cannot be computed: add a treatments.csv "
             "(patient_id, day, treatment) to the dataset. Score trajectories work without it."
         )
-    scores = dataset.assessments.loc[dataset.assessments["measure"] == d.measure, ["patient_id", "day", "value"]]
+    # The measure's scores as arrays (numpy selection: far cheaper than .loc on the long table).
+    a = dataset.assessments
+    sel = a["measure"].to_numpy() == d.measure
+    if not isinstance(sel, np.ndarray) or sel.dtype != bool:
+        sel = np.asarray(a["measure"] == d.measure, dtype=bool)
+    sc_pid = a["patient_id"].to_numpy()[sel]
+    sc_day = a["day"].to_numpy(float)[sel]
+    sc_value = a["value"].to_numpy(float)[sel]
 
     ep = tr[["patient_id", "day", "treatment"]].rename(columns={"day": "start"}).copy()
     ep = ep.sort_values(["patient_id", "start"], kind="stable").reset_index(drop=True)
     ep.insert(0, "episode_id", np.arange(len(ep), dtype=np.int64))
-    ep["next_start"] = ep.groupby("patient_id", sort=False)["start"].shift(-1)
+    # Integer patient codes shared by episodes and scores (one hash pass instead of string keys).
+    codes, _ = pd.factorize(np.concatenate([ep["patient_id"].to_numpy(object), np.asarray(sc_pid, dtype=object)]))
+    ep_code, sc_code = codes[: len(ep)].astype(np.int64), codes[len(ep):].astype(np.int64)
+    start = ep["start"].to_numpy(float)
+    same_next = np.zeros(len(ep), dtype=bool)
+    same_next[:-1] = ep_code[1:] == ep_code[:-1]
+    next_start = np.full(len(ep), np.nan)
+    next_start[:-1] = np.where(same_next[:-1], start[1:], np.nan)
+    ep["next_start"] = next_start
     ep["next_t"] = ep["next_start"] - ep["start"]
-    ep["course_number"] = ep.groupby(["patient_id", "treatment"], sort=False).cumcount() + 1
+    tr_code = pd.factorize(ep["treatment"])[0].astype(np.int64)
+    pt_key = ep_code * (int(tr_code.max(initial=0)) + 2) + tr_code
+    ep["course_number"] = pd.Series(pt_key).groupby(pt_key, sort=False).cumcount().to_numpy() + 1
 
     # Baseline: the last score at or before the start, no more than the window before it.
-    by_day_s = scores.sort_values("day", kind="stable")
-    by_start = ep[["episode_id", "patient_id", "start"]].sort_values("start", kind="stable")
-    base = pd.merge_asof(
-        by_start, by_day_s.rename(columns={"day": "baseline_day", "value": "baseline"}),
-        left_on="start", right_on="baseline_day", by="patient_id", direction="backward",
-        allow_exact_matches=True, tolerance=float(d.baseline_window_days),
-    )
-    ep = ep.merge(base[["episode_id", "baseline", "baseline_day"]], on="episode_id", how="left")
+    b = _asof_backward(ep_code, start, sc_code, sc_day, allow_exact=True, tolerance=float(d.baseline_window_days))
+    hit = b >= 0
+    ep["baseline"] = np.where(hit, sc_value[np.maximum(b, 0)], np.nan) if len(sc_value) else np.nan
+    ep["baseline_day"] = np.where(hit, sc_day[np.maximum(b, 0)], np.nan) if len(sc_day) else np.nan
     ep["included"] = ep["baseline"].notna() & (ep["baseline"] > 0)
     ep["exclusion_reason"] = np.where(
         ep["baseline"].isna(), EXCLUDED_NO_BASELINE, np.where(ep["baseline"] <= 0, EXCLUDED_BASELINE_ZERO, "")
@@ -124,32 +178,48 @@ def build_episodes(dataset: Dataset, definitions: Definitions | None = None) -> 
 
     # Follow-up: each score belongs to the patient's latest episode that started strictly before it.
     # A score on the next start day falls to no episode (it is that episode's baseline, not follow-up).
-    starts = ep[["episode_id", "patient_id", "start", "next_start"]].sort_values("start", kind="stable")
-    fu = pd.merge_asof(
-        by_day_s, starts, left_on="day", right_on="start", by="patient_id",
-        direction="backward", allow_exact_matches=False,
-    )
-    fu = fu[fu["episode_id"].notna()]
-    keep = (fu["day"] <= fu["start"] + d.max_followup_days) & ~(fu["day"] >= fu["next_start"])
-    fu = fu[keep]
+    e = _asof_backward(sc_code, sc_day, ep_code, start, allow_exact=False)
+    rows = np.flatnonzero(e >= 0)
+    e = e[rows]
+    day = sc_day[rows]
+    with np.errstate(invalid="ignore"):
+        keep = (day <= start[e] + d.max_followup_days) & ~(day >= next_start[e])
+    rows, e, day = rows[keep], e[keep], day[keep]
+    t = day - start[e]
+    # Scores are in (patient, day) order and episodes in (patient, start) order, so this is
+    # normally sorted already; a stable sort keeps the input order of ties either way.
+    if len(e) > 1 and not _is_sorted_pairs(e, t):
+        order = np.lexsort((t, e))
+        rows, e, t = rows[order], e[order], t[order]
+    value = sc_value[rows]
+    baseline_of = np.where(ep["included"].to_numpy(), ep["baseline"].to_numpy(float), np.nan)
     fu = pd.DataFrame({
-        "episode_id": fu["episode_id"].astype(np.int64).to_numpy(),
-        "patient_id": fu["patient_id"].to_numpy(),
-        "t": (fu["day"] - fu["start"]).to_numpy(),
-        "value": fu["value"].to_numpy(),
+        "episode_id": e.astype(np.int64),
+        "patient_id": sc_pid[rows],
+        "t": t,
+        "value": value,
+        "relief_pct": relief_pct(baseline_of[e], value),
     })
-    fu = fu.sort_values(["episode_id", "t"], kind="stable").reset_index(drop=True)
-    baseline_of = ep.set_index("episode_id")["baseline"].where(ep.set_index("episode_id")["included"])
-    fu["relief_pct"] = relief_pct(baseline_of.reindex(fu["episode_id"]).to_numpy(), fu["value"].to_numpy())
 
-    g = fu.groupby("episode_id", sort=False)
-    ep["n_followup"] = ep["episode_id"].map(g.size()).fillna(0).astype(np.int64)
-    ep["last_followup_t"] = ep["episode_id"].map(g["t"].max())
-    first = fu.drop_duplicates("episode_id", keep="first")
-    first = first[first["t"] <= d.immediate_window_days].set_index("episode_id")
-    ep["immediate_t"] = ep["episode_id"].map(first["t"])
-    ep["immediate_value"] = ep["episode_id"].map(first["value"])
-    ep["immediate_relief_pct"] = ep["episode_id"].map(first["relief_pct"])
+    # Per-episode summaries from the (episode_id, t)-sorted follow-up: first and last rows per episode.
+    n_ep = len(ep)
+    ep["n_followup"] = np.bincount(e, minlength=n_ep).astype(np.int64)
+    is_first = np.ones(len(e), dtype=bool)
+    is_first[1:] = e[1:] != e[:-1]
+    is_last = np.ones(len(e), dtype=bool)
+    is_last[:-1] = is_first[1:]
+    last_t = np.full(n_ep, np.nan)
+    last_t[e[is_last]] = t[is_last]
+    ep["last_followup_t"] = last_t
+    first = np.flatnonzero(is_first)
+    first = first[t[first] <= d.immediate_window_days]
+    imm_t, imm_v, imm_r = np.full(n_ep, np.nan), np.full(n_ep, np.nan), np.full(n_ep, np.nan)
+    imm_t[e[first]] = t[first]
+    imm_v[e[first]] = value[first]
+    imm_r[e[first]] = fu["relief_pct"].to_numpy()[first]
+    ep["immediate_t"] = imm_t
+    ep["immediate_value"] = imm_v
+    ep["immediate_relief_pct"] = imm_r
 
     covariates = [c for c in dataset.patients.columns if c != "patient_id"]
     if covariates:

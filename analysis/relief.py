@@ -70,7 +70,7 @@ def responder_rate(episodes: Episodes, threshold: float | None = None, by=DEFAUL
         t = select(episodes, by, filters)
         t = t[t["immediate_relief_pct"].notna()].assign(responder=lambda x: x["immediate_relief_pct"] >= thr)
     else:
-        w = weekly_episode_relief(episodes, by, filters)
+        w = weekly_episode_relief(episodes, by, filters, weeks=[int(week)])
         t = w[w["week"] == int(week)].assign(responder=lambda x: x["relief_pct"] >= thr)
     out = proportion_ci_table(t, "responder", by=list(by), **_interval_kwargs(episodes))
     out.insert(len(list(by)), "threshold", thr)
@@ -84,20 +84,34 @@ def responder_rates(episodes: Episodes, thresholds=None, by=DEFAULT_BY, filters=
     return pd.concat([responder_rate(episodes, t, by, filters) for t in thresholds], ignore_index=True)
 
 
-def weekly_episode_relief(episodes: Episodes, by=DEFAULT_BY, filters: dict | None = None) -> pd.DataFrame:
+def weekly_episode_relief(episodes: Episodes, by=DEFAULT_BY, filters: dict | None = None,
+                          weeks=None) -> pd.DataFrame:
     """One row per included episode and week with at least one score: mean relief % in that week.
 
     Week k covers ``7(k-1) < t <= 7k`` days after the start (t > 0 always, so week = ceil(t / 7)).
+    ``weeks`` (optional) keeps only those weeks: the same rows as filtering the full table, computed
+    from the scores of those weeks alone.
     """
     t = select(episodes, by, filters)
     fu = episodes.followup
     fu = fu[fu["episode_id"].isin(t["episode_id"])]
     week = np.ceil(fu["t"].to_numpy() / 7.0).astype(np.int64)
-    w = (pd.DataFrame({"episode_id": fu["episode_id"].to_numpy(), "week": week,
-                       "relief_pct": fu["relief_pct"].to_numpy()})
-         .groupby(["episode_id", "week"], sort=True, as_index=False)["relief_pct"].mean())
+    if weeks is not None:
+        keep = np.isin(week, np.asarray(list(weeks), dtype=np.int64))
+        fu, week = fu[keep], week[keep]
+    # Group on one int64 key, episode_id * span + week: the same groups, in the same sorted order,
+    # as grouping on the pair, with one integer hash instead of a two-level one.
+    low = int(week.min(initial=0))
+    span = int(week.max(initial=0)) - low + 1
+    key = fu["episode_id"].to_numpy(np.int64) * span + (week - low)
+    m = pd.Series(fu["relief_pct"].to_numpy(), copy=False).groupby(key, sort=True).mean()
+    k = m.index.to_numpy(np.int64)
+    w = pd.DataFrame({"episode_id": k // span, "week": k % span + low, "relief_pct": m.to_numpy()})
+    # Left join of the episode columns on the unique episode_id, by position.
     cols = ["episode_id", "patient_id", *list(by)]
-    return w.merge(t[cols], on="episode_id", how="left")
+    pos = pd.Index(t["episode_id"].to_numpy()).get_indexer(w["episode_id"].to_numpy())
+    right = t[cols[1:]].iloc[pos].reset_index(drop=True)
+    return pd.concat([w, right], axis=1)
 
 
 def relief_over_time(episodes: Episodes, by=DEFAULT_BY, filters: dict | None = None,
@@ -236,7 +250,7 @@ def cumulative_responders(episodes: Episodes, by=DEFAULT_BY, filters: dict | Non
         t = t.loc[t["immediate_relief_pct"].notna(), ["episode_id", "patient_id", *list(by), "immediate_relief_pct"]]
         t = t.rename(columns={"immediate_relief_pct": "relief_pct"})
     else:
-        w = weekly_episode_relief(episodes, by, filters)
+        w = weekly_episode_relief(episodes, by, filters, weeks=[int(week)])
         t = w[w["week"] == int(week)]
     xs = np.arange(0.0, 100.0 + step / 2, step)
     grid = pd.DataFrame({
