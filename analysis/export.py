@@ -362,16 +362,10 @@ def publication_figure(fig, note: str = ""):
     """Restyle a figure built by :mod:`analysis.figures` for print, in place; returns it.
 
     The builders of :mod:`analysis.figures` are called with ``style="publication"`` (their own
-    heights and margins are kept: re-applying the preset would reset them). This adds: a fixed
+    heights and margins are kept). This adds: a fixed
     width when the figure has none, and the suppression ``note`` appended to the subtitle (visible
     in the image) and to the caption.
     """
-    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
-    if meta.get("bare_axes"):
-        # Kaplan-Meier with its number-at-risk table: the preset's legend (y = -0.22 of the whole
-        # plotting area) leaves a wide gap under the table; put it right under the table.
-        fig.update_layout(legend={"y": -0.04, "yanchor": "top"}, margin={"b": 60})
-        fig.update_layout(height=int(fig.layout.height or 480) - 60)
     if not fig.layout.width:
         fig.update_layout(width=figures.STYLES["publication"]["width"])
     if not fig.layout.height:
@@ -386,10 +380,10 @@ def _add_note(fig, note: str) -> None:
     meta["caption"] = (str(meta.get("caption", "")) + " " + note).strip()
     meta["suppression_note"] = note
     sub = fig.layout.title.subtitle.text if fig.layout.title and fig.layout.title.subtitle else None
-    wrapped = figures._wrap(note, 100)
+    wrapped = figures._wrap(note, 78)  # ~78 characters fit a 640 px canvas at 15 px
     fig.update_layout(meta=meta, title={"subtitle": {"text": (f"{sub}<br>" if sub else "") + f"<i>{wrapped}</i>"}})
     top = fig.layout.margin.t if fig.layout.margin and fig.layout.margin.t is not None else 80
-    fig.update_layout(margin={"t": int(top) + 16 * (1 + wrapped.count("<br>"))})
+    fig.update_layout(margin={"t": int(top) + 20 * (1 + wrapped.count("<br>"))})
 
 
 def caption_of(fig) -> str:

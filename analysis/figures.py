@@ -47,13 +47,17 @@ STATE_COLOURS = {
     "no further scores": OKABE_ITO["vermillion"],
 }
 
-#: Layout presets. ``publication`` is sized for a single journal column (about 85 mm): export it
-#: with ``scale`` 2-4 for 300-600 dpi.
+#: Layout presets (sizes in CSS px). ``screen`` is the dashboard's. ``publication`` is sized for a
+#: single journal column: 640 px wide printed at 85 mm makes 1 px = 0.133 mm, so tick labels and
+#: legend at 16 px print at 6 pt, axis titles at 18 px at 6.8 pt, the title at 20 px at 7.5 pt
+#: (journals ask for 5-8 pt at final size). Export with ``scale`` 2-4 for 380-760 dpi.
 STYLES = {
     "screen": {"font_family": "Liberation Sans, Arial, Helvetica, sans-serif", "font_size": 13,
-               "title_size": 17, "height": 460, "width": None, "line_width": 2.2, "marker_size": 7},
-    "publication": {"font_family": "Arial, Liberation Sans, Helvetica, sans-serif", "font_size": 12,
-                    "title_size": 14, "height": 480, "width": 640, "line_width": 2.0, "marker_size": 7},
+               "axis_title_size": 14, "title_size": 17, "subtitle_size": 12, "legend_size": 12,
+               "annotation_size": 12, "height": 460, "width": None, "line_width": 2.2, "marker_size": 7},
+    "publication": {"font_family": "Arial, Liberation Sans, Helvetica, sans-serif", "font_size": 16,
+                    "axis_title_size": 18, "title_size": 20, "subtitle_size": 15, "legend_size": 16,
+                    "annotation_size": 15, "height": 520, "width": 640, "line_width": 2.4, "marker_size": 8},
 }
 
 AXIS_RELIEF = "Relief from baseline (%)"
@@ -85,63 +89,164 @@ def _wrap(text: str, width: int = 110) -> str:
     return "<br>".join(textwrap.wrap(text, width)) if text else ""
 
 
+def _template(style: str) -> go.layout.Template:
+    """The small template of a style (built once): fonts, white background, axes, colours.
+
+    Axis defaults live in the template (``layout.xaxis`` there applies to every x axis), so what a
+    builder sets on an axis (a hidden grid, a bare number-at-risk axis) is never overwritten by
+    the style. Plotly's own ``plotly_white`` template describes every trace type and costs about
+    10 ms per figure to validate, copy and unpickle; this one costs almost nothing.
+    """
+    s = STYLES[style]
+    axis = {"showline": True, "linecolor": "#333333", "linewidth": 1, "ticks": "outside", "tickcolor": "#333333",
+            "ticklen": 5, "zeroline": False, "automargin": True, "showgrid": style == "screen",
+            "gridcolor": "#E5E5E5", "title": {"font": {"size": s["axis_title_size"]}, "standoff": 10},
+            "tickfont": {"size": s["font_size"]}}
+    return go.layout.Template(layout={
+        "font": {"family": s["font_family"], "size": s["font_size"], "color": "#111111"},
+        "paper_bgcolor": "white", "plot_bgcolor": "white", "colorway": PALETTE,
+        "xaxis": axis, "yaxis": axis, "hoverlabel": {"font": {"size": s["font_size"]}},
+        "hovermode": "closest",
+    })
+
+
+_TEMPLATES = {name: _template(name) for name in STYLES}
+_LINE = 1.3  # line height of text, in font sizes
+
+
+def _text_lines(text) -> int:
+    return 1 + str(text).count("<br>") if text else 0
+
+
+def _legend_rows(fig: go.Figure, style: str, width: float) -> int:
+    """Rows a horizontal legend needs at ``width`` px (estimated from the entries' text)."""
+    s = STYLES[style]
+    names, seen = [], set()
+    for t in fig.data:
+        if t.showlegend is False or not t.name:
+            continue
+        key = t.legendgroup or t.name
+        if key in seen:
+            continue
+        seen.add(key)
+        names.append(str(t.name))
+    if len(names) < 2 and not any(t.showlegend for t in fig.data):
+        return 0
+    rows, used = 1, 0.0
+    for n in names:
+        w = 44 + 0.5 * s["legend_size"] * len(n)
+        if used and used + w > width:
+            rows, used = rows + 1, 0.0
+        used += w
+    return rows
+
+
+def _preset(fig: go.Figure, style: str, height: int | None = None, left: int | None = None) -> dict:
+    """The layout a style gives a figure (before the builder's own adjustments)."""
+    s = STYLES[style]
+    layout = {
+        "template": _TEMPLATES[style], "paper_bgcolor": "white", "plot_bgcolor": "white",
+        "title": {"font": {"size": s["title_size"]}, "x": 0.0, "xanchor": "left", "xref": "container",
+                  "pad": {"l": 4}, "yanchor": "top",
+                  "subtitle": {"font": {"size": s["subtitle_size"], "color": "#444444"}}},
+        "legend": {"font": {"size": s["legend_size"]}, "bgcolor": "rgba(255,255,255,0.85)", "tracegroupgap": 2,
+                   "orientation": "h", "x": 0, "xanchor": "left", "xref": "paper"},
+    }
+    if style == "screen":
+        layout["height"] = s["height"]
+        layout["title"]["y"] = 0.98
+        layout["legend"].update(yanchor="bottom", y=1.02, yref="paper")
+        layout["margin"] = {"l": 70, "r": 20, "t": 120, "b": 60}
+        return layout
+    # Publication: the title block (title, subtitle) at the top, the legend right under it (above the
+    # plot), the plot below; sizes follow the text actually present, so nothing overlaps and no gap
+    # is left (a legend under the plot sits at a fraction of the plot's height: gaps or overlaps).
+    height = int(height or s["height"])
+    sub = fig.layout.title.subtitle.text if fig.layout.title and fig.layout.title.subtitle else None
+    # One title line: a long title gets a smaller font (down to 15 px) rather than a second line.
+    title_text = str(fig.layout.title.text or "")
+    title_size = max(15, min(s["title_size"], int((s["width"] - 16) / (0.52 * max(len(title_text), 1)))))
+    layout["title"]["font"]["size"] = title_size
+    title_px = 12 + _LINE * title_size + _LINE * s["subtitle_size"] * _text_lines(sub) + 6
+    margin = {"l": 80, "r": 24, "b": 64}
+    rows = _legend_rows(fig, style, s["width"] - (left or margin["l"]) - margin["r"])
+    legend_px = rows * (_LINE * s["legend_size"] + 4)
+    subplot_titles = any(a.yref == "paper" and a.yanchor == "bottom" and a.y is not None and a.y >= 0.999
+                         for a in fig.layout.annotations)
+    gap = 8 + (_LINE * s["annotation_size"] + 4 if subplot_titles else 0)
+    margin["t"] = int(round(title_px + legend_px + gap + 4))
+    plot_h = max(height - margin["t"] - margin["b"], 50)
+    layout.update(height=height, width=s["width"], margin=margin)
+    layout["title"]["y"] = 1 - 10 / height
+    layout["legend"].update(yanchor="bottom", y=1 + gap / plot_h, yref="paper")
+    return layout
+
+
+def _merge(base: dict, over: dict) -> dict:
+    out = dict(base)
+    for k, v in over.items():
+        out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
 def apply_style(fig: go.Figure, style: str = "screen") -> go.Figure:
-    """Apply a preset (``screen`` or ``publication``) to a figure, in place; returns it."""
+    """Apply a preset (``screen`` or ``publication``) to a figure, in place; returns it.
+
+    Idempotent, and it keeps the builder's own layout: what a builder set (a taller figure, a wide
+    left margin, a legend placed above subplot titles; kept in ``layout.meta["layout"]``) is
+    re-applied on top of the preset, so calling it twice, or on a finished figure, changes nothing.
+    Restyling to the *other* style keeps the builder's extra height (its height minus the preset's).
+    """
     if style not in STYLES:
         raise ValueError(f"style must be one of {tuple(STYLES)}, got {style!r}")
-    s = STYLES[style]
-    fig.update_layout(
-        template="plotly_white",
-        font={"family": s["font_family"], "size": s["font_size"], "color": "#111111"},
-        title={"font": {"size": s["title_size"]}, "x": 0.0, "xanchor": "left", "y": 0.98, "yanchor": "top",
-               "pad": {"l": 4}},
-        paper_bgcolor="white", plot_bgcolor="white",
-        height=s["height"], hoverlabel={"font_size": s["font_size"]},
-        legend={"font": {"size": s["font_size"] - 1}, "bgcolor": "rgba(255,255,255,0.85)",
-                "tracegroupgap": 2},
-    )
-    if s["width"]:
-        fig.update_layout(width=s["width"])
-    axis = {"showline": True, "linecolor": "#333333", "linewidth": 1, "ticks": "outside", "tickcolor": "#333333",
-            "title_font": {"size": s["font_size"] + 1}, "zeroline": False}
-    if style == "publication":
-        axis.update(showgrid=False, mirror=False)
-        fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.22, "x": 0, "xanchor": "left"},
-                          margin={"l": 70, "r": 20, "t": 80, "b": 110})
-    else:
-        axis.update(showgrid=True, gridcolor="#E5E5E5")
-        fig.update_layout(legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "xanchor": "left"},
-                          margin={"l": 70, "r": 20, "t": 120, "b": 60})
-    fig.update_xaxes(**axis)
-    fig.update_yaxes(**axis)
-    # Axes that carry a table (number at risk) stay bare in every style.
-    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
-    for name in meta.get("bare_axes", []):
-        fig.layout[name].update(showline=False, showgrid=False, ticks="", zeroline=False)
-    fig.update_annotations(font_size=s["font_size"] - 1)
+    meta = dict(fig.layout.meta) if isinstance(fig.layout.meta, dict) else {}
+    built = meta.get("style", style)
+    own = meta.get("layout") or {}
+    if built != style:
+        own = {"height": own["height"] - STYLES[built]["height"] + STYLES[style]["height"]} if "height" in own else {}
+    layout = _merge(_preset(fig, style, own.get("height"), (own.get("margin") or {}).get("l")), own)
+    layout["meta"] = {**meta, "style": style, "layout": own}
+    fig.update_layout(layout)
+    if fig.layout.annotations:
+        fig.update_annotations(font_size=STYLES[style]["annotation_size"])
     return fig
 
 
-def _finish(fig: go.Figure, title: str, subtitle: str, caption: str, style: str, bare_axes=()) -> go.Figure:
-    fig.update_layout(title={"text": title, "subtitle": {"text": _wrap(subtitle, 120)}},
-                      meta={"caption": caption, "title": title, "subtitle": subtitle, "bare_axes": list(bare_axes)})
-    apply_style(fig, style)
-    fig.update_layout(title={"subtitle": {"font": {"size": STYLES[style]["font_size"] - 1, "color": "#444444"}}})
-    return fig
+def _finish(fig: go.Figure, title: str, subtitle: str, caption: str, style: str, layout: dict | None = None,
+            wrap: int | None = None) -> go.Figure:
+    """Title, subtitle, caption, then the style with the builder's own ``layout`` on top."""
+    if style not in STYLES:
+        raise ValueError(f"style must be one of {tuple(STYLES)}, got {style!r}")
+    wrap = wrap or (120 if style == "screen" else 78)
+    fig.update_layout(title={"text": title, "subtitle": {"text": _wrap(subtitle, wrap)}},
+                      meta={"caption": caption, "title": title, "subtitle": subtitle, "style": style,
+                            "layout": dict(layout or {})})
+    return apply_style(fig, style)
 
 
-def _threshold_lines(fig: go.Figure, thresholds, axis: str = "y", row=None, col=None, label: bool = True) -> None:
-    """Dashed reference lines at the responder thresholds (30% moderate, 50% substantial)."""
+def _threshold_lines(fig: go.Figure, thresholds, axis: str = "y", row=None, col=None, label: bool = True,
+                     outside: bool = False) -> None:
+    """Dashed reference lines at the responder thresholds (30% moderate, 50% substantial).
+
+    ``outside``: label horizontal lines in the right margin (for plots whose right edge holds data,
+    such as box plots); the builder leaves room there.
+    """
     names = {30.0: "30% (moderate)", 50.0: "50% (substantial)"}
     for t in thresholds:
         kw = {"line_dash": "dash", "line_color": GREY, "line_width": 1.2, "layer": "below" if axis == "y" else "above"}
-        if label:
-            kw.update(annotation_text=names.get(float(t), f"{float(t):g}%"), annotation_font_color="#444444",
-                      annotation_font_size=11, annotation_position="top right" if axis == "y" else "bottom right")
+        text = names.get(float(t), f"{float(t):g}%")
+        if label and not (outside and axis == "y"):
+            kw.update(annotation_text=text if axis == "y" else text.replace(" (", "<br>("),
+                      annotation_font_color="#444444", annotation_align="left",
+                      annotation_position="top right" if axis == "y" else "bottom right")
         if row is not None:
             kw.update(row=row, col=col)
         if axis == "y":
             fig.add_hline(y=float(t), **kw)
+            if label and outside:
+                fig.add_annotation(text=text.replace(" (", "<br>("), x=1.0, xref="paper", xanchor="left", xshift=4,
+                                   y=float(t), yref="y", yanchor="middle", showarrow=False, align="left",
+                                   font={"color": "#444444"})
         else:
             fig.add_vline(x=float(t), **kw)
 
@@ -234,7 +339,7 @@ def relief_distribution_figure(episodes_table: pd.DataFrame, by=("treatment",), 
             line={"color": colours.get(lab, GREY), "width": 1.6}, fillcolor=rgba(colours.get(lab, GREY), 0.15),
             boxpoints="all", jitter=0.45, pointpos=0, boxmean=True, showlegend=False,
             hovertemplate=f"{lab}<br>relief %{{y:.0f}}%<br>{_n_text(n, npat)}<extra></extra>"))
-    _threshold_lines(fig, thresholds)
+    _threshold_lines(fig, thresholds, outside=True)
     d = definitions
     window = f"{d.immediate_window_days:g} days" if d is not None else "the immediate window"
     fig.update_yaxes(title_text="Immediate relief from baseline (%)", ticksuffix="%")
@@ -246,7 +351,8 @@ def relief_distribution_figure(episodes_table: pd.DataFrame, by=("treatment",), 
     caption = (f"Relief % = 100 x (baseline - score) / baseline at the first follow-up score within {window} "
                "after the start; negative = worse than baseline. Dashed lines: 30% (moderately) and 50% "
                "(substantially) important improvement (IMMPACT).")
-    return _finish(fig, title, subtitle, caption, style)
+    return _finish(fig, title, subtitle, caption, style,
+                   layout={"margin": {"r": 110, "t": 90}} if style == "screen" else {"margin": {"r": 100}})
 
 
 def responder_summary_figure(mean_table: pd.DataFrame, rates_table: pd.DataFrame, by=("treatment",), *,
@@ -265,21 +371,36 @@ def responder_summary_figure(mean_table: pd.DataFrame, rates_table: pd.DataFrame
         return _empty(title, "No group large enough to show.", style)
     by = list(by)
     order = _labels_in_order(pd.concat([mean_table[by], rates_table[by]]) if by else mean_table, by, groups)
-    fig = make_subplots(rows=1, cols=2, column_widths=[0.45, 0.55], horizontal_spacing=0.11,
-                        subplot_titles=("Mean immediate relief", "Immediate responders"))
+    # Screen: groups along x. Publication (a narrow column): a forest layout, groups down the y axis
+    # with horizontal labels, so long group labels never rotate or collide.
+    horiz = style == "publication"
+    if horiz:
+        fig = make_subplots(rows=1, cols=2, column_widths=[0.45, 0.55], horizontal_spacing=0.07, shared_yaxes=True,
+                            subplot_titles=("Mean relief", "Responders"))
+    else:
+        fig = make_subplots(rows=1, cols=2, column_widths=[0.45, 0.55], horizontal_spacing=0.11,
+                            subplot_titles=("Mean immediate relief", "Immediate responders"))
     conf = _conf(mean_table if len(mean_table) else rates_table)
     lvl = f"{conf:.0%}"
+    cat, val = ("y", "x") if horiz else ("x", "y")
+    err = "error_x" if horiz else "error_y"
+
+    def dots(labels, values, lo, hi, **kw):
+        return go.Scatter(**{cat: labels, val: values,
+                             err: {"type": "data", "array": hi - values, "arrayminus": values - lo,
+                                   "thickness": 1.8, "width": 6, **kw.pop("err_kw", {})}},
+                          orientation="h" if horiz else "v", mode="markers", **kw)
+
     if len(mean_table):
         m = mean_table.assign(_lab=group_labels(mean_table, by).to_numpy()).set_index("_lab").reindex(order).dropna(
             subset=["estimate"])
-        fig.add_trace(go.Scatter(
-            x=[f"{g}<br>n = {int(n):,}" for g, n in zip(m.index, m["n"])], y=m["estimate"],
-            error_y={"type": "data", "array": m["ci_high"] - m["estimate"],
-                     "arrayminus": m["estimate"] - m["ci_low"], "thickness": 1.8, "width": 6},
-            mode="markers", marker={"size": 10, "color": OKABE_ITO["black"], "symbol": "diamond"},
-            name="Mean relief", showlegend=True,
+        fig.add_trace(dots(
+            [f"{g}<br>n = {int(n):,}" for g, n in zip(m.index, m["n"])], m["estimate"].to_numpy(float),
+            m["ci_low"].to_numpy(float), m["ci_high"].to_numpy(float),
+            marker={"size": 10, "color": OKABE_ITO["black"], "symbol": "diamond"}, name="Mean relief",
+            showlegend=True,
             customdata=np.column_stack([m["ci_low"], m["ci_high"], m["n"], m.get("n_patients", m["n"])]),
-            hovertemplate=("%{x}<br>mean relief %{y:.1f}% (" + lvl + " CI %{customdata[0]:.1f} to "
+            hovertemplate=(f"%{{{cat}}}<br>mean relief %{{{val}:.1f}}% (" + lvl + " CI %{customdata[0]:.1f} to "
                            "%{customdata[1]:.1f}%)<br>n = %{customdata[2]} episodes (%{customdata[3]} patients)"
                            "<extra></extra>")), row=1, col=1)
     thresholds = sorted(rates_table["threshold"].unique()) if len(rates_table) else []
@@ -288,34 +409,41 @@ def responder_summary_figure(mean_table: pd.DataFrame, rates_table: pd.DataFrame
         r = rates_table[rates_table["threshold"] == thr]
         r = r.assign(_lab=group_labels(r, by).to_numpy()).set_index("_lab").reindex(order).dropna(subset=["estimate"])
         colour = colour_for(i)
-        fig.add_trace(go.Scatter(
-            x=[f"{g}<br>n = {int(n):,}" for g, n in zip(r.index, r["n"])], y=100 * r["estimate"],
-            error_y={"type": "data", "array": 100 * (r["ci_high"] - r["estimate"]),
-                     "arrayminus": 100 * (r["estimate"] - r["ci_low"]), "thickness": 1.8, "width": 6,
-                     "color": colour},
-            mode="markers", marker={"size": 10, "color": colour, "symbol": symbols[i % len(symbols)]},
+        fig.add_trace(dots(
+            [f"{g}<br>n = {int(n):,}" for g, n in zip(r.index, r["n"])], 100 * r["estimate"].to_numpy(float),
+            100 * r["ci_low"].to_numpy(float), 100 * r["ci_high"].to_numpy(float), err_kw={"color": colour},
+            marker={"size": 10, "color": colour, "symbol": symbols[i % len(symbols)]},
             name=f"Relief \u2265 {thr:g}%", offsetgroup=str(i),
             customdata=np.column_stack([100 * r["ci_low"], 100 * r["ci_high"], r["n"],
                                         r.get("n_patients", r["n"])]),
-            hovertemplate=(f"%{{x}}<br>relief \u2265 {thr:g}%: %{{y:.0f}}% ({lvl} CI %{{customdata[0]:.0f}}"
+            hovertemplate=(f"%{{{cat}}}<br>relief \u2265 {thr:g}%: %{{{val}:.0f}}% ({lvl} CI %{{customdata[0]:.0f}}"
                            "\u2013%{customdata[1]:.0f}%)<br>n = %{customdata[2]} episodes "
                            "(%{customdata[3]} patients)<extra></extra>")), row=1, col=2)
     fig.update_layout(scattermode="group", scattergap=0.6)
-    _threshold_lines(fig, thresholds or (30.0, 50.0), row=1, col=1, label=False)
-    fig.update_yaxes(title_text="Immediate relief from baseline (%)", ticksuffix="%", row=1, col=1)
-    fig.update_yaxes(title_text=AXIS_RESPONDERS, ticksuffix="%", range=[0, 100], row=1, col=2)
+    _threshold_lines(fig, thresholds or (30.0, 50.0), axis=val, row=1, col=1, label=False)
+    val_axes = fig.update_xaxes if horiz else fig.update_yaxes
+    val_axes(title_text="Mean relief (%)" if horiz else "Immediate relief from baseline (%)", ticksuffix="%",
+             row=1, col=1)
+    val_axes(title_text="Responders (%)" if horiz else AXIS_RESPONDERS, ticksuffix="%", range=[0, 100], row=1,
+             col=2)
+    if horiz:
+        fig.update_yaxes(autorange="reversed", categoryorder="array", showgrid=False, row=1, col=1)
+        fig.update_xaxes(dtick=25, row=1, col=2)
     n_all = int(mean_table["n"].sum()) if len(mean_table) else int(rates_table.groupby(by or None)["n"].first().sum()
                                                                     if by else rates_table["n"].iloc[0])
     d = definitions
     window = f"{d.immediate_window_days:g} days" if d is not None else "the immediate window"
     subtitle = f"Points = estimates, whiskers = {lvl} CI; n = {n_all:,} episodes with an immediate score"
+    if horiz:
+        subtitle = f"Immediate relief; points = estimates, whiskers = {lvl} CI; n = {n_all:,} episodes"
     caption = (f"Immediate relief at the first follow-up score within {window} after the start. Responder: "
                f"relief \u2265 the threshold. {lvl} intervals: t (mean) and Wilson (proportion), cluster-robust "
                "when patients contribute several episodes.")
-    fig = _finish(fig, title, subtitle, caption, style)
-    if style == "screen":
-        fig.update_layout(legend={"y": 1.1}, margin={"t": 140})
-    return fig
+    if horiz:
+        layout = {"height": max(STYLES[style]["height"] - 60, 260 + 62 * len(order))}
+    else:
+        layout = {"legend": {"y": 1.1}, "margin": {"t": 140}}
+    return _finish(fig, title, subtitle, caption, style, layout=layout)
 
 
 def cumulative_responders_figure(table: pd.DataFrame, by=("treatment",), *, thresholds=(30.0, 50.0),
@@ -479,12 +607,12 @@ def attrition_figure(table: pd.DataFrame, by=("treatment",), *, definitions=None
     caption = ("Observed = a score that week; missed week, seen later = no score but a later one; next treatment "
                "started = the patient's next course began; follow-up window ended; no further scores = not seen "
                "again (drop-out).")
-    fig = _finish(fig, title, subtitle, caption, style)
-    fig.update_layout(height=max(STYLES[style]["height"], 170 + 210 * k),
-                      legend={"orientation": "h", "yanchor": "bottom", "y": 1.0 + 0.35 / (170 + 210 * k) * 100,
-                              "x": 0, "xanchor": "left"})
-    fig.update_layout(margin={"t": 150})
-    return fig
+    if style == "screen":
+        layout = {"height": max(STYLES[style]["height"], 170 + 210 * k), "margin": {"t": 150},
+                  "legend": {"y": 1.0 + 0.35 / (170 + 210 * k) * 100}}
+    else:
+        layout = {"height": max(STYLES[style]["height"], 200 + 200 * k)}
+    return _finish(fig, title, subtitle, caption, style, layout=layout)
 
 
 def sensitivity_figure(table: pd.DataFrame, by=("treatment",), *, definitions=None, groups=None,
@@ -503,10 +631,12 @@ def sensitivity_figure(table: pd.DataFrame, by=("treatment",), *, definitions=No
     labels = group_labels(table, by)
     order = _labels_in_order(table, by, groups)
     k = len(order)
-    ncols = min(k, 3)
+    # Screen: up to three panels side by side; publication (one narrow column): stacked, shared x.
+    ncols = min(k, 3) if style == "screen" else 1
     nrows = int(np.ceil(k / ncols))
     fig = make_subplots(rows=nrows, cols=ncols, shared_yaxes=True, horizontal_spacing=0.04,
-                        vertical_spacing=0.16 if nrows > 1 else 0.1,
+                        shared_xaxes=style != "screen",
+                        vertical_spacing=(0.16 if nrows > 1 else 0.1) if style == "screen" else min(0.12, 0.45 / nrows),
                         subplot_titles=[_legend_name(g, group_n or {
                             g: table.loc[(labels == g).to_numpy(), "n"].max()}) for g in order])
     lvl = f"{_conf(table):.0%}"
@@ -527,17 +657,19 @@ def sensitivity_figure(table: pd.DataFrame, by=("treatment",), *, definitions=No
                                "\u2013%{customdata[1]:.0f}%)<br>n = %{customdata[2]} episodes<extra></extra>")),
                 row=r, col=c)
         fig.update_xaxes(title_text=AXIS_WEEKS if r == nrows else None, rangemode="tozero", row=r, col=c)
-        fig.update_yaxes(range=[0, 101], ticksuffix="%", title_text=AXIS_RESPONDERS if c == 1 else None, row=r, col=c)
+        y_title = AXIS_RESPONDERS if style == "screen" else "Responders (%)"
+        fig.update_yaxes(range=[0, 101], ticksuffix="%", title_text=y_title if c == 1 else None, row=r, col=c)
     subtitle = (f"Blue solid = observed cases (episodes with a score that week); vermillion dashed = every episode "
                 f"counts, a missing week = no relief; bands = {lvl} CI")
     caption = ("When patients who do badly stop coming, the observed-cases rate is optimistic; the gap between the "
                "two lines shows by how much. Missing = no relief: every analysable episode counts in every week of "
                "its follow-up window (baseline observation carried forward).")
-    fig = _finish(fig, title, subtitle, caption, style)
-    fig.update_layout(height=max(STYLES[style]["height"], 120 + 330 * nrows),
-                      legend={"orientation": "h", "yanchor": "bottom", "y": 1.06 if nrows == 1 else 1.03,
-                              "x": 0, "xanchor": "left"}, margin={"t": 130})
-    return fig
+    if style == "screen":
+        layout = {"height": max(STYLES[style]["height"], 120 + 330 * nrows), "margin": {"t": 130},
+                  "legend": {"y": 1.06 if nrows == 1 else 1.03}}
+    else:
+        layout = {"height": max(STYLES[style]["height"], 200 + 210 * nrows)}
+    return _finish(fig, title, subtitle, caption, style, layout=layout)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -615,13 +747,15 @@ def km_figure(result, *, title: str = "Relief duration (time to loss of relief)"
             hovertemplate=f"{lab}: %{{text}} at risk at day %{{x:.0f}}<extra></extra>"), row=2, col=1)
     fig.add_hline(y=50, line_dash="dot", line_color=GREY, line_width=1, row=1, col=1)
     fig.update_yaxes(title_text=y_title, ticksuffix="%", range=[0, 102], row=1, col=1)
-    fig.update_yaxes(title_text=None, showgrid=False, showline=False, ticks="", autorange=False,
+    fig.update_yaxes(title_text=None, showgrid=False, showline=False, ticks="", zeroline=False, autorange=False,
                      range=[k_groups - 0.5, -0.6], type="category", categoryorder="array", categoryarray=order,
                      row=2, col=1)
+    # The time axis: tick labels under the curves, its title under the number-at-risk table (whose
+    # columns sit at those ticks), so the title never separates the plot from its table.
     fig.update_xaxes(range=[-tmax * 0.01, tmax * 1.02], tick0=0, dtick=step, showticklabels=True,
-                     title_text=AXIS_DAYS, row=1, col=1)
-    fig.update_xaxes(title_text=None, tick0=0, dtick=step, showgrid=False, showline=False, ticks="",
-                     showticklabels=False, row=2, col=1)
+                     title_text=None, row=1, col=1)
+    fig.update_xaxes(title_text=AXIS_DAYS, tick0=0, dtick=step, showgrid=False, showline=False, ticks="",
+                     zeroline=False, showticklabels=False, row=2, col=1)
     fig.add_annotation(text="<b>Number at risk</b>", xref="paper", yref="y2 domain", x=0, y=1.0,
                        xanchor="left", yanchor="bottom", showarrow=False)
     n_total = sum(result.fits[key_of[g]].n for g in order)
@@ -639,9 +773,8 @@ def km_figure(result, *, title: str = "Relief duration (time to loss of relief)"
         caption = (f"Among immediate responders (relief \u2265 {thr}): time to the first follow-up score with relief "
                    f"< {thr}. Kaplan-Meier estimate, Greenwood variance, {lvl} pointwise intervals on the {conf} "
                    f"scale.{retreat}")
-    fig = _finish(fig, title, sub, caption, style, bare_axes=("xaxis2", "yaxis2"))
-    fig.update_layout(height=STYLES[style]["height"] + 40 + 22 * k_groups)
-    return fig
+    extra = 40 + 22 * k_groups if style == "screen" else 60 + 28 * k_groups
+    return _finish(fig, title, sub, caption, style, layout={"height": STYLES[style]["height"] + extra})
 
 
 # ----------------------------------------------------------------------------------------------
@@ -728,14 +861,20 @@ def published_comparison_figure(comparison: pd.DataFrame, *, style: str = "scree
     if not len(comparison):
         return _empty(title, "No published figure to compare with.", style)
     units = [u for u in ("proportion", "percent", "days") if u in set(comparison["unit"])]
-    fig = make_subplots(rows=len(units), cols=1, vertical_spacing=0.22 if len(units) > 1 else 0.1,
+    pub = style == "publication"
+    n_rows = len(comparison)
+    height = max(STYLES[style]["height"], 200 + 80 * n_rows) if not pub else max(STYLES[style]["height"],
+                                                                                   230 + 112 * n_rows)
+    # Between panels: the upper panel's tick labels and axis title (about 90 px).
+    spacing = (0.22 if not pub else min(0.3, 95 / max(height - 230, 100))) if len(units) > 1 else 0.1
+    fig = make_subplots(rows=len(units), cols=1, vertical_spacing=spacing,
                         row_heights=[max(1, (comparison["unit"] == u).sum()) for u in units])
     seen_legend = set()
     for i, unit in enumerate(units, start=1):
         rows = comparison[comparison["unit"] == unit].reset_index(drop=True)
         scale = 100.0 if unit == "proportion" else 1.0
         pct = unit in ("proportion", "percent")
-        ylabels = [_wrap(f"{r.quantity} \u2013 {r.dataset_label}", 46) for r in rows.itertuples()]
+        ylabels = [_wrap(f"{r.quantity} \u2013 {r.dataset_label}", 36 if pub else 46) for r in rows.itertuples()]
         # Published
         pub_v = rows["published_value"].astype(float)
         has_ci = (rows["published_ci_low"].notna() & rows["published_ci_high"].notna()).to_numpy()
@@ -767,25 +906,42 @@ def published_comparison_figure(comparison: pd.DataFrame, *, style: str = "scree
         seen_legend.add("own")
         fig.update_yaxes(autorange="reversed", row=i, col=1, showgrid=False)
         if pct:
-            fig.update_xaxes(title_text="Patients or episodes with relief (%)", ticksuffix="%", range=[0, 100],
-                             row=i, col=1)
+            fig.update_xaxes(title_text="Patients or episodes with relief (%)" if not pub else "With relief (%)",
+                             ticksuffix="%", range=[0, 100], row=i, col=1)
         else:
-            fig.update_xaxes(title_text="Duration of relief (days since treatment start)", rangemode="tozero",
-                             row=i, col=1)
+            fig.update_xaxes(title_text=("Duration of relief (days since treatment start)" if not pub
+                                         else "Relief duration (days)"), rangemode="tozero", row=i, col=1)
     fig.update_layout(scattermode="group", scattergap=0.5)
-    n_rows = len(comparison)
     n_est = int(comparison["estimate"].notna().sum())
     subtitle = (f"{n_rows} comparisons, {n_est} with an estimate from this dataset; black = published, "
                 "blue = this dataset; definitions differ (see the notes)")
     caption = ("Published values are quoted with their 95% CI where the source gives one. A published value inside "
                "this dataset's interval means the data are compatible with it, not that the treatments work equally.")
-    fig = _finish(fig, title, subtitle, caption, style)
-    fig.update_layout(height=max(STYLES[style]["height"], 200 + 80 * n_rows), margin={"l": 330})
-    return fig
+    # Screen: a fixed label margin; publication: the y axes' automargin sizes it to the wrapped labels.
+    layout = {"height": height, "margin": {"l": 330}} if not pub else {"height": height, "margin": {"l": 280}}
+    return _finish(fig, title, subtitle, caption, style, layout=layout)
+
+
+# ----------------------------------------------------------------------------------------------
+# Cheap copies (for caches)
+# ----------------------------------------------------------------------------------------------
+def figure_to_dict(fig: go.Figure) -> dict:
+    """A built figure as plain data (``{"data": [...], "layout": {...}}``, arrays kept as arrays).
+
+    Cheap to pickle and unpickle, unlike a ``Figure``, whose unpickling validates every property
+    again: caches store this and hand out :func:`figure_from_dict` copies.
+    """
+    return fig.to_plotly_json()
+
+
+def figure_from_dict(spec: dict) -> go.Figure:
+    """A ``Figure`` from :func:`figure_to_dict` output, without re-validating what a builder validated."""
+    return go.Figure(spec, _validate=False)
 
 
 __all__ = [
     "OKABE_ITO", "PALETTE", "STYLES", "STATE_COLOURS", "apply_style", "group_colours",
+    "figure_to_dict", "figure_from_dict",
     "relief_distribution_figure", "responder_summary_figure", "cumulative_responders_figure",
     "time_series_figure", "relief_over_time_figure", "attrition_figure", "sensitivity_figure", "km_figure",
     "score_over_time_figure", "remission_figure", "secondary_response_figure", "time_to_spread_figure",

@@ -142,10 +142,20 @@ def comparison(key: str, _dataset, d: Definitions, filters):
 
 # ---------------------------------------------------------------------------------------------- figures
 @st.cache_data(max_entries=256, ttl=_TTL, show_spinner=False)
+def _figure_spec(builder: str, *args, **kwargs) -> dict:
+    return figures.figure_to_dict(getattr(figures, builder)(*args, **kwargs))
+
+
 def figure(builder: str, *args, **kwargs):
     """A figure of :mod:`analysis.figures`, cached on its inputs (the results it draws and its options).
 
     Building a Plotly figure costs far more than drawing it (Plotly validates every property), so a
-    filter change that returns to an earlier view reuses the built figure.
+    filter change that returns to an earlier view reuses the built figure. The cache holds the
+    figure as plain data (cheap to copy out of the cache) and returns a fresh ``Figure`` each call.
     """
-    return getattr(figures, builder)(*args, **kwargs)
+    return figures.figure_from_dict(_figure_spec(builder, *args, **kwargs))
+
+
+def publication_figure(builder: str, *args, **kwargs):
+    """The same figure in the journal style (for the per-chart downloads; built on click, not cached)."""
+    return getattr(figures, builder)(*args, **{**kwargs, "style": "publication"})

@@ -1,10 +1,11 @@
 """Per-chart image downloads (PNG / SVG / PDF) for any dashboard page.
 
-``figure_download_buttons(fig, name)`` draws three small download buttons under a chart. The image
-is rendered only when a button is clicked (Streamlit runs the callable then), in the journal style
-of the export (:func:`analysis.export.publication_figure`), with the process-wide warm Kaleido
-server of :mod:`analysis.export`. Without Chromium the buttons are replaced by a note saying what
-to install, so a page never fails because static export is unavailable.
+``figure_download_buttons(fig, name)`` draws a small "Download this chart" popover under a chart
+with three download buttons. The image is rendered only when a button is clicked (Streamlit runs
+the callable then, outside the page's run: no Kaleido work on a rerun), in the journal style of the
+export (:func:`analysis.export.publication_figure`), with the process-wide warm Kaleido server of
+:mod:`analysis.export`. Without Chromium the popover is replaced by a one-line note saying what to
+install, so a page never fails because static export is unavailable.
 """
 from __future__ import annotations
 
@@ -28,22 +29,24 @@ def _safe_name(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", str(name)).strip("_") or "figure"
 
 
-def _renderer(fig, fmt: str, scale: float):
+def _renderer(fig, fmt: str, scale: float, note: str = ""):
     def render() -> bytes:
-        pub = export.publication_figure(go.Figure(fig))
+        f = fig() if callable(fig) else go.Figure(fig)
+        pub = export.publication_figure(f, note)
         return export.figure_image_bytes(pub, fmt, scale=scale, keep_warm=True)
     return render
 
 
 def figure_download_buttons(fig, name: str, formats=export.IMAGE_FORMATS, scale: float = 2,
-                            key: str | None = None) -> None:
+                            key: str | None = None, note: str = "") -> None:
     """Offer one chart as PNG/SVG/PDF downloads (rendered on click), or say how to enable them.
 
     Parameters
     ----------
-    fig : plotly Figure
-        The chart as shown (build it with ``style="publication"`` for the journal look; a
-        screen-style figure is exported with a fixed 640 px width).
+    fig : plotly Figure or callable
+        The chart, or (better) a function returning it built with ``style="publication"``: it is
+        called only when a button is clicked. A screen-style figure is exported as it is, 640 px
+        wide.
     name : str
         File name stem, e.g. ``"relief_duration_km"``.
     formats : sequence of str
@@ -52,16 +55,20 @@ def figure_download_buttons(fig, name: str, formats=export.IMAGE_FORMATS, scale:
         PNG pixel multiplier (pixels = 640 x scale wide).
     key : str, optional
         Widget key prefix (default: the name), needed when one name appears twice on a page.
+    note : str
+        What the chart leaves out (small groups), printed under its title in the image.
     """
     stem = _safe_name(name)
     if chromium_path() is None:
         st.caption(f":material/info: Image download unavailable: {export.CHROMIUM_HINT} (the charts, tables and "
                    "the HTML report work without it).")
         return
-    cols = st.columns(len(formats) + 3)
-    for col, fmt in zip(cols, formats):
-        col.download_button(
-            fmt.upper(), data=_renderer(fig, fmt, scale), file_name=f"{stem}.{fmt}", mime=MIMES[fmt],
-            key=f"dl_{key or stem}_{fmt}", icon=":material/download:", on_click="ignore",
-            help=f"Download this chart as {fmt.upper()} (journal style"
-                 + (f", {int(640 * scale)} px wide)" if fmt == "png" else ")"))
+    with st.popover("Download this chart", icon=":material/download:", width="content"):
+        st.caption(f"Journal style: white background, fonts for a single column, 640 px wide "
+                   f"(PNG {int(640 * scale)} px). SVG and PDF are vector formats.")
+        cols = st.columns(len(formats))
+        for col, fmt in zip(cols, formats):
+            col.download_button(
+                fmt.upper(), data=_renderer(fig, fmt, scale, note), file_name=f"{stem}.{fmt}", mime=MIMES[fmt],
+                key=f"dl_{key or stem}_{fmt}", icon=":material/download:", on_click="ignore",
+                help=f"Download this chart as {fmt.upper()}")

@@ -20,6 +20,7 @@ from analysis import views
 from analysis.definitions import CONF_TYPES, Definitions
 from analysis.errors import AnalysisError, DatasetError
 from dashboard import cache
+from dashboard.export_buttons import figure_download_buttons
 
 log = logging.getLogger("crps_outcomes.dashboard")
 
@@ -324,6 +325,19 @@ def plot(fig, key: str | None = None) -> None:
     cap = (fig.layout.meta or {}).get("caption") if isinstance(fig.layout.meta, dict) else None
     if cap:
         st.caption(cap)
+
+
+def chart(builder: str, *args, key: str, name: str | None = None, note: str = "", **kwargs) -> None:
+    """Draw a figure of :mod:`analysis.figures` (built through the cache), its caption, and a
+    "Download this chart" popover (PNG/SVG/PDF in the journal style, rendered only on click).
+
+    ``builder`` names the figure function, ``args``/``kwargs`` are its inputs; ``name`` is the file
+    name of the downloads (default: ``key`` without its ``fig_`` prefix); ``note`` says what the
+    chart leaves out (small groups) and is printed in the image.
+    """
+    plot(cache.figure(builder, *args, **kwargs), key=key)
+    figure_download_buttons(lambda: cache.publication_figure(builder, *args, **kwargs),
+                            name or key.removeprefix("fig_"), key=key, note=note)
 
 
 def small_note(*notes: str) -> None:

@@ -37,10 +37,10 @@ for r, lab in zip(main.itertuples(index=False), views.group_labels(main, by)):
                  f"mean relief {mean_txt}")
 if lines:
     st.markdown("\n".join(lines))
-state.plot(cache.figure("relief_distribution_figure", rows, by, thresholds=d.thresholds, definitions=d, groups=groups),
-           key="fig_distribution")
-state.plot(cache.figure("responder_summary_figure", imm.shown, rates.shown, by, definitions=d, groups=groups),
-           key="fig_responders")
+state.chart("relief_distribution_figure", rows, by, thresholds=d.thresholds, definitions=d, groups=groups,
+            key="fig_distribution", name="relief_distribution", note=imm.note)
+state.chart("responder_summary_figure", imm.shown, rates.shown, by, definitions=d, groups=groups,
+            key="fig_responders", name="responder_rates", note=imm.note)
 
 st.markdown("**Mean immediate relief and responder rates, with 95% confidence intervals**")
 table = views.relief_summary_table(imm.shown, rates.shown, by)
@@ -55,6 +55,6 @@ cum_res = res if week is None else state.run_safely(cache.pain_relief, ctx.key, 
                                                     week, what="the cumulative responder curve")
 if cum_res is not None:
     cum = views.suppress(cum_res["cumulative"], by, sizes, d.min_cell_size)
-    state.plot(cache.figure("cumulative_responders_figure", cum.shown, by, thresholds=d.thresholds, week=week, definitions=d,
-                                                    groups=groups), key="fig_cumulative")
+    state.chart("cumulative_responders_figure", cum.shown, by, thresholds=d.thresholds, week=week, definitions=d,
+                groups=groups, key="fig_cumulative", name="cumulative_responders", note=cum.note)
 state.show_definitions(ctx)

@@ -18,7 +18,7 @@ res = state.run_safely(cache.comparison, ctx.key, ctx.dataset, d, ctx.filters, w
 if res is None:
     st.stop()
 cmp = res["comparison"]
-state.plot(cache.figure("published_comparison_figure", cmp), key="fig_published")
+state.chart("published_comparison_figure", cmp, key="fig_published", name="published_comparison")
 
 
 def _pub(r) -> str:

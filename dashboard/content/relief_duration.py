@@ -22,7 +22,8 @@ small = views.small_group_labels(sizes, d.min_cell_size)
 if small:
     state.small_note(f"Not shown: {', '.join(small)} (fewer than {d.min_cell_size} patients).")
 
-state.plot(cache.figure("km_figure", result, exclude=hide, groups=groups, definitions=d), key="fig_km")
+state.chart("km_figure", result, exclude=hide, groups=groups, definitions=d, key="fig_km", name="relief_duration_km",
+            note=f"Not shown: {', '.join(small)} (fewer than {d.min_cell_size} patients)." if small else "")
 
 medians = views.suppress(res["medians"], by, sizes, d.min_cell_size, cell_column=None).shown
 surv = views.suppress(res["survival_at"], by, sizes, d.min_cell_size, cell_column=None).shown

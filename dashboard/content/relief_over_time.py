@@ -20,10 +20,12 @@ group_n = dict(zip(sizes["label"], sizes["episodes"]))
 weekly = views.suppress(res["weekly"], by, sizes, d.min_cell_size)
 state.small_note(weekly.note)
 
-state.plot(cache.figure("relief_over_time_figure", weekly.shown, by, statistic="mean_relief_pct", thresholds=d.thresholds,
-                                           definitions=d, groups=groups, group_n=group_n), key="fig_mean_relief")
-state.plot(cache.figure("relief_over_time_figure", weekly.shown, by, statistic="responder_rate", definitions=d,
-                                           groups=groups, group_n=group_n), key="fig_weekly_responders")
+state.chart("relief_over_time_figure", weekly.shown, by, statistic="mean_relief_pct", thresholds=d.thresholds,
+            definitions=d, groups=groups, group_n=group_n, key="fig_mean_relief", name="mean_relief_over_time",
+            note=weekly.note)
+state.chart("relief_over_time_figure", weekly.shown, by, statistic="responder_rate", definitions=d,
+            groups=groups, group_n=group_n, key="fig_weekly_responders", name="responders_over_time",
+            note=weekly.note)
 
 st.markdown("**Episodes with a score, per week** (the n behind each point above)")
 n_table = views.weekly_n_table(weekly.shown, by, statistic="mean_relief_pct")
@@ -42,10 +44,11 @@ with st.expander("Weekly estimates with 95% CIs (table)"):
 
 st.subheader("Who is still observed?")
 att = views.suppress(res["attrition"], by, sizes, d.min_cell_size, cell_column=None)
-state.plot(cache.figure("attrition_figure", att.shown, by, definitions=d, groups=groups), key="fig_attrition")
+state.chart("attrition_figure", att.shown, by, definitions=d, groups=groups, key="fig_attrition", name="attrition",
+            note=att.note)
 
 st.subheader("Sensitivity: what if a missing week means no relief?")
 sens = views.suppress(res["sensitivity"], by, sizes, d.min_cell_size)
-state.plot(cache.figure("sensitivity_figure", sens.shown, by, definitions=d, groups=groups, group_n=group_n),
-           key="fig_sensitivity")
+state.chart("sensitivity_figure", sens.shown, by, definitions=d, groups=groups, group_n=group_n,
+            key="fig_sensitivity", name="sensitivity_missing_as_no_relief", note=sens.note)
 state.show_definitions(ctx)

@@ -36,18 +36,20 @@ if choices:
         if sizes["episodes"].sum() == 0:
             st.warning(f"No treatment episode has a {views.measure_short(measure)} baseline score in the baseline "
                        f"window ({d.baseline_window_days:g} days before the start).")
-        state.plot(cache.figure("score_over_time_figure", scores.shown, by, measure=measure, statistic="mean_score",
-                                                  groups=groups, group_n=group_n), key="fig_sec_score")
-        state.plot(cache.figure("score_over_time_figure", scores.shown, by, measure=measure, statistic="mean_change",
-                                                  groups=groups, group_n=group_n), key="fig_sec_change")
+        state.chart("score_over_time_figure", scores.shown, by, measure=measure, statistic="mean_score",
+                    groups=groups, group_n=group_n, key="fig_sec_score", name=f"{measure}_mean_score",
+                    note=scores.note)
+        state.chart("score_over_time_figure", scores.shown, by, measure=measure, statistic="mean_change",
+                    groups=groups, group_n=group_n, key="fig_sec_change", name=f"{measure}_mean_change",
+                    note=scores.note)
         if "response" in res:
             resp = views.suppress(res["response"], by, sizes, d.min_cell_size)
-            state.plot(cache.figure("secondary_response_figure", resp.shown, by, measure=measure, groups=groups,
-                                                         group_n=group_n), key="fig_sec_response")
+            state.chart("secondary_response_figure", resp.shown, by, measure=measure, groups=groups,
+                        group_n=group_n, key="fig_sec_response", name=f"{measure}_response", note=resp.note)
         if "remission" in res:
             rem = views.suppress(res["remission"], by, sizes, d.min_cell_size)
-            state.plot(cache.figure("remission_figure", rem.shown, by, measure=measure, groups=groups, group_n=group_n),
-                       key="fig_sec_remission")
+            state.chart("remission_figure", rem.shown, by, measure=measure, groups=groups, group_n=group_n,
+                        key="fig_sec_remission", name=f"{measure}_remission", note=rem.note)
         if measure not in RESPONSE_PCT and measure not in REMISSION_BELOW:
             st.caption(f"No conventional response or remission definition for {views.measure_label(measure)}: "
                        "mean score and change from baseline are shown.")
@@ -67,12 +69,12 @@ if "regions_affected" in ctx.dataset.measures:
         groups = sizes["label"].tolist()
         group_n = dict(zip(sizes["label"], sizes["episodes"]))
         scores = views.suppress(res["scores"], by, sizes, d.min_cell_size)
-        state.plot(cache.figure("score_over_time_figure", scores.shown, by, measure="regions_affected",
-                                                  statistic="mean_score", groups=groups, group_n=group_n),
-                   key="fig_regions")
+        state.chart("score_over_time_figure", scores.shown, by, measure="regions_affected",
+                    statistic="mean_score", groups=groups, group_n=group_n, key="fig_regions",
+                    name="regions_affected_mean_score", note=scores.note)
         hide = views.survival_groups_to_hide(res["spread"], sizes, d.min_cell_size)
-        state.plot(cache.figure("time_to_spread_figure", res["spread"], definitions=sd, exclude=hide, groups=groups),
-                   key="fig_spread")
+        state.chart("time_to_spread_figure", res["spread"], definitions=sd, exclude=hide, groups=groups,
+                    key="fig_spread", name="time_to_spread_km")
         med = views.suppress(res["spread_medians"], by, sizes, d.min_cell_size, cell_column=None).shown
         st.table(views.duration_table(med, med.iloc[0:0], by, conf_level=d.conf_level)
                      .rename(columns={"n (responders)": "n (episodes)",

@@ -192,9 +192,56 @@ def test_styles(ep, style):
     assert fig.layout.paper_bgcolor == "white" and fig.layout.plot_bgcolor == "white"
     if style == "publication":
         assert fig.layout.width == figures.STYLES["publication"]["width"]
-        assert fig.layout.xaxis.showgrid is False
+        assert fig.layout.template.layout.xaxis.showgrid is False
     with pytest.raises(ValueError, match="style must be one of"):
         figures.apply_style(fig, "poster")
+
+
+def test_publication_fonts_are_readable_at_single_column_width():
+    """640 px printed at 85 mm: 1 px = 0.376 pt; tick labels and legend >= 6 pt, axis titles >= 6.5 pt."""
+    pub, scr = figures.STYLES["publication"], figures.STYLES["screen"]
+    pt = 85 / 25.4 * 72 / pub["width"]
+    assert pub["font_size"] * pt >= 6 and pub["legend_size"] * pt >= 6 and pub["annotation_size"] * pt >= 5.5
+    assert pub["axis_title_size"] * pt >= 6.5
+    assert scr["font_size"] == 13 and scr["height"] == 460  # the screen preset is unchanged
+    t = figures._TEMPLATES["publication"].layout
+    assert t.font.size == pub["font_size"] and t.xaxis.title.font.size == pub["axis_title_size"]
+
+
+@pytest.mark.parametrize("style", ["screen", "publication"])
+def test_apply_style_is_idempotent_and_keeps_the_builders_layout(ep, style):
+    res = relief_duration(ep, BY)
+    fig = figures.km_figure(res, definitions=ep.definitions, style=style)
+    before = fig.to_plotly_json()["layout"]
+    assert before["height"] > figures.STYLES[style]["height"]  # taller, for the number-at-risk table
+    figures.apply_style(fig, style)
+    figures.apply_style(fig, style)
+    assert fig.to_plotly_json()["layout"] == before
+    att = figures.attrition_figure(attrition(ep, BY), BY, style=style)
+    h, m = att.layout.height, att.layout.margin.t
+    figures.apply_style(att, style)
+    assert (att.layout.height, att.layout.margin.t) == (h, m)
+    # Restyling to the other style keeps the builder's extra height.
+    other = "publication" if style == "screen" else "screen"
+    extra = fig.layout.height - figures.STYLES[style]["height"]
+    figures.apply_style(fig, other)
+    assert fig.layout.height - figures.STYLES[other]["height"] == extra
+
+
+def test_km_time_axis_title_sits_under_the_risk_table(ep):
+    fig = figures.km_figure(relief_duration(ep, BY), style="publication")
+    assert fig.layout.xaxis2.title.text == "Days since treatment start"   # the table's (bottom) axis
+    assert not fig.layout.xaxis.title.text and fig.layout.xaxis.showticklabels is True
+    assert fig.layout.legend.yanchor == "bottom" and fig.layout.legend.y > 1  # legend above, no gap below
+
+
+def test_publication_responders_panel_has_horizontal_labels(ep):
+    im, rr = immediate_relief(ep, BY), responder_rates(ep, by=BY)
+    fig = figures.responder_summary_figure(im, rr, BY, style="publication")
+    resp30 = next(t for t in fig.data if t.name == "Relief \u2265 30%")
+    r = rr[rr["threshold"] == 30.0].reset_index(drop=True)
+    np.testing.assert_allclose(resp30.x, 100 * r["estimate"])     # values along x, groups down the y axis
+    assert all(str(v).startswith(("ketamine_iv", "physical_therapy")) for v in resp30.y)
 
 
 def test_group_order_keeps_colours_stable(ep):
