@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .episodes import Episodes
+from .episodes import Episodes, falls_below, reaches
 from .errors import AnalysisError
 from .relief import DEFAULT_BY, select
 from .survival import KaplanMeierResult, LogrankResult, kaplan_meier, logrank
@@ -150,9 +150,9 @@ def relief_duration_data(episodes: Episodes, by=DEFAULT_BY, filters: dict | None
     d = episodes.definitions
     thr = d.threshold if threshold is None else float(threshold)
     t = select(episodes, by, filters)
-    t = t[t["immediate_relief_pct"] >= thr]
+    t = t[reaches(t["immediate_relief_pct"], thr)]
     fu = episodes.followup
-    fu = fu[fu["episode_id"].isin(t["episode_id"]) & (fu["relief_pct"] < thr)]
+    fu = fu[fu["episode_id"].isin(t["episode_id"]) & falls_below(fu["relief_pct"], thr)]
     loss = fu.groupby("episode_id", sort=False)["t"].min()
     loss_t = t["episode_id"].map(loss)
     event = loss_t.notna()

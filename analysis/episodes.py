@@ -66,6 +66,35 @@ class Episodes:
         return t.loc[~t["included"], ["episode_id", "patient_id", "treatment", "start", "exclusion_reason"]]
 
 
+#: Thresholds are compared at this tolerance (percentage points): relief of exactly 30% computed in
+#: floating point (100 * (7 - 4.9) / 7 = 29.999999999999996) must count as reaching 30%.
+RELIEF_TOLERANCE = 1e-9
+#: Time differences are rounded to this many decimals of a day (~0.1 ms) before they are compared
+#: with a window: days converted from date-times (30.333... - 32.333...) or typed with decimals
+#: (32.1 - 30.1 = 2.0000000000000018) must land on the window edge they are on.
+TIME_DECIMALS = 9
+
+
+def reaches(relief, threshold) -> np.ndarray:
+    """True where relief >= threshold (within :data:`RELIEF_TOLERANCE`); False where relief is NaN."""
+    relief = np.asarray(relief, dtype=float)
+    with np.errstate(invalid="ignore"):
+        return relief >= np.asarray(threshold, dtype=float) - RELIEF_TOLERANCE
+
+
+def falls_below(relief, threshold) -> np.ndarray:
+    """True where relief < threshold (the complement of :func:`reaches`); False where relief is NaN."""
+    relief = np.asarray(relief, dtype=float)
+    with np.errstate(invalid="ignore"):
+        return relief < np.asarray(threshold, dtype=float) - RELIEF_TOLERANCE
+
+
+def elapsed(later, earlier) -> np.ndarray:
+    """``later - earlier`` in days, rounded to :data:`TIME_DECIMALS` so window edges compare exactly."""
+    with np.errstate(invalid="ignore"):
+        return np.round(np.asarray(later, dtype=float) - np.asarray(earlier, dtype=float), TIME_DECIMALS)
+
+
 def relief_pct(baseline, score):
     """Relief % = 100 x (baseline - score) / baseline. NaN where baseline is 0 or missing."""
     baseline = np.asarray(baseline, dtype=float)
@@ -110,7 +139,7 @@ def _asof_backward(left_key, left_time, right_key, right_time, allow_exact: bool
     cand = order[np.maximum(pos, 0)]
     found &= rk[cand] // m == lk // m
     if tolerance is not None:
-        found &= left_time - right_time[cand] <= tolerance
+        found &= elapsed(left_time, right_time[cand]) <= tolerance
     out[found] = cand[found]
     return out
 
@@ -161,7 +190,7 @@ def build_episodes(dataset: Dataset, definitions: Definitions | None = None) -> 
     next_start = np.full(len(ep), np.nan)
     next_start[:-1] = np.where(same_next[:-1], start[1:], np.nan)
     ep["next_start"] = next_start
-    ep["next_t"] = ep["next_start"] - ep["start"]
+    ep["next_t"] = elapsed(next_start, start)
     tr_code = pd.factorize(ep["treatment"])[0].astype(np.int64)
     pt_key = ep_code * (int(tr_code.max(initial=0)) + 2) + tr_code
     ep["course_number"] = pd.Series(pt_key).groupby(pt_key, sort=False).cumcount().to_numpy() + 1
@@ -182,10 +211,10 @@ def build_episodes(dataset: Dataset, definitions: Definitions | None = None) -> 
     rows = np.flatnonzero(e >= 0)
     e = e[rows]
     day = sc_day[rows]
+    t = elapsed(day, start[e])
     with np.errstate(invalid="ignore"):
-        keep = (day <= start[e] + d.max_followup_days) & ~(day >= next_start[e])
-    rows, e, day = rows[keep], e[keep], day[keep]
-    t = day - start[e]
+        keep = (t <= d.max_followup_days) & ~(day >= next_start[e])
+    rows, e, t = rows[keep], e[keep], t[keep]
     # Scores are in (patient, day) order and episodes in (patient, start) order, so this is
     # normally sorted already; a stable sort keeps the input order of ties either way.
     if len(e) > 1 and not _is_sorted_pairs(e, t):

@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .episodes import Episodes, apply_filters, group_labels
+from .episodes import Episodes, apply_filters, falls_below, group_labels, reaches
 from .intervals import mean_ci_table, proportion_ci_table
 
 DEFAULT_BY = ("treatment",)
@@ -68,10 +68,10 @@ def responder_rate(episodes: Episodes, threshold: float | None = None, by=DEFAUL
     thr = d.threshold if threshold is None else float(threshold)
     if week is None:
         t = select(episodes, by, filters)
-        t = t[t["immediate_relief_pct"].notna()].assign(responder=lambda x: x["immediate_relief_pct"] >= thr)
+        t = t[t["immediate_relief_pct"].notna()].assign(responder=lambda x: reaches(x["immediate_relief_pct"], thr))
     else:
         w = weekly_episode_relief(episodes, by, filters, weeks=[int(week)])
-        t = w[w["week"] == int(week)].assign(responder=lambda x: x["relief_pct"] >= thr)
+        t = w[w["week"] == int(week)].assign(responder=lambda x: reaches(x["relief_pct"], thr))
     out = proportion_ci_table(t, "responder", by=list(by), **_interval_kwargs(episodes))
     out.insert(len(list(by)), "threshold", thr)
     out.insert(len(list(by)) + 1, "week", np.nan if week is None else int(week))
@@ -127,7 +127,7 @@ def relief_over_time(episodes: Episodes, by=DEFAULT_BY, filters: dict | None = N
     keys = [*list(by), "week"]
     mean = mean_ci_table(w, "relief_pct", by=keys, **_interval_kwargs(episodes))
     mean.insert(len(keys), "statistic", "mean_relief_pct")
-    resp = proportion_ci_table(w.assign(responder=w["relief_pct"] >= thr), "responder", by=keys,
+    resp = proportion_ci_table(w.assign(responder=reaches(w["relief_pct"], thr)), "responder", by=keys,
                                **_interval_kwargs(episodes))
     resp.insert(len(keys), "statistic", "responder_rate")
     resp.insert(len(keys) + 1, "threshold", thr)
@@ -153,7 +153,7 @@ def responder_sensitivity(episodes: Episodes, by=DEFAULT_BY, filters: dict | Non
     w = weekly_episode_relief(episodes, by, filters)
     keys = [*list(by), "week"]
     kw = _interval_kwargs(episodes)
-    observed = proportion_ci_table(w.assign(responder=w["relief_pct"] >= thr), "responder", by=keys, **kw)
+    observed = proportion_ci_table(w.assign(responder=reaches(w["relief_pct"], thr)), "responder", by=keys, **kw)
     observed.insert(len(keys), "analysis", "observed cases")
 
     t = select(episodes, by, filters)
@@ -165,7 +165,7 @@ def responder_sensitivity(episodes: Episodes, by=DEFAULT_BY, filters: dict | Non
     grid = grid.merge(t[["episode_id", "patient_id", *list(by)]], on="episode_id", how="left")
     grid = grid.merge(w[["episode_id", "week", "relief_pct"]], on=["episode_id", "week"], how="left")
     # A week without a score is never a response, whatever the threshold.
-    grid["responder"] = grid["relief_pct"].notna() & (grid["relief_pct"] >= thr)
+    grid["responder"] = reaches(grid["relief_pct"], thr)
     bocf = proportion_ci_table(grid, "responder", by=keys, **kw)
     bocf.insert(len(keys), "analysis", "missing = no relief")
     out = pd.concat([observed, bocf], ignore_index=True)
@@ -259,5 +259,5 @@ def cumulative_responders(episodes: Episodes, by=DEFAULT_BY, filters: dict | Non
     })
     for c in by:
         grid[c] = np.repeat(t[c].to_numpy(), len(xs))
-    grid["reached"] = np.repeat(t["relief_pct"].to_numpy(), len(xs)) >= grid["reduction_pct"].to_numpy()
+    grid["reached"] = reaches(np.repeat(t["relief_pct"].to_numpy(), len(xs)), grid["reduction_pct"].to_numpy())
     return proportion_ci_table(grid, "reached", by=[*list(by), "reduction_pct"], **_interval_kwargs(episodes))
