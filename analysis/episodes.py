@@ -264,6 +264,9 @@ def build_episodes(dataset: Dataset, definitions: Definitions | None = None) -> 
 def group_labels(table: pd.DataFrame, by) -> pd.DataFrame:
     """The grouping columns with missing covariate values labelled, so groups add up to the whole."""
     by = list(by)
+    if "patient_id" in by:
+        raise AnalysisError("Cannot group by patient_id: results are per group of patients. "
+                            "Group by treatment or a patient covariate instead.")
     missing = [c for c in by if c not in table.columns]
     if missing:
         raise AnalysisError(

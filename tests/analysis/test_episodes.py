@@ -136,3 +136,10 @@ def test_window_boundaries_are_inclusive_as_defined():
     assert a_row["baseline_day"] == -14 and a_row["immediate_t"] == 2 and a_row["immediate_relief_pct"] == 50
     assert a_row["last_followup_t"] == 182
     assert b_row["exclusion_reason"] == EXCLUDED_NO_BASELINE
+
+
+def test_grouping_by_patient_id_is_a_clear_error(cohort):
+    from analysis.relief import relief_over_time
+
+    with pytest.raises(AnalysisError, match="Cannot group by patient_id"):
+        relief_over_time(build_episodes(cohort), by=("patient_id",))
