@@ -151,13 +151,25 @@ _WORDS = re.compile(r"[^\W\d_]+(?:[ '.,-]+[^\W\d_]+){0,3}\.?")
 _WORD_TOKEN = re.compile(r"[^\W\d_]+")
 
 
+def sample_positions(n: int) -> np.ndarray | None:
+    """The rows (sorted positions) the content checks look at in a column of ``n`` values; None = all.
+
+    The first 2 x SAMPLE_SIZE rows plus 2 x SAMPLE_SIZE rows spread evenly over the column, so at most
+    4 x SAMPLE_SIZE rows whatever the column's length. A caller may pass only these rows (in this
+    order) to :func:`content_reason` and gets the same answer as for the whole column.
+    """
+    if n <= 4 * SAMPLE_SIZE:
+        return None
+    return np.unique(np.concatenate([np.arange(2 * SAMPLE_SIZE), np.linspace(0, n - 1, 2 * SAMPLE_SIZE).astype(int)]))
+
+
 def _sample(values: pd.Series) -> list[str]:
     """At most SAMPLE_SIZE distinct non-empty values: from the first rows plus rows spread evenly over the column."""
-    n = len(values)
-    if n > 4 * SAMPLE_SIZE:  # look at 4 x SAMPLE_SIZE rows only, whatever the column's length
-        pos = np.unique(np.concatenate([np.arange(2 * SAMPLE_SIZE), np.linspace(0, n - 1, 2 * SAMPLE_SIZE).astype(int)]))
+    pos = sample_positions(len(values))
+    if pos is not None:
         values = values.iloc[pos]
-    out = dict.fromkeys(str(v).strip() for v in values.tolist() if not pd.isna(v))
+    out = dict.fromkeys(v.strip() if isinstance(v, str) else str(v).strip()
+                        for v in values.tolist() if isinstance(v, str) or not pd.isna(v))
     out.pop("", None)
     return list(out)[:SAMPLE_SIZE]
 

@@ -13,9 +13,14 @@ In short:
 
 Design for speed: files are parsed by pyarrow's multi-threaded CSV reader with every column read as
 text (a strict-but-forgiving pure Python parser takes over for odd files, e.g. rows with too many
-fields); line numbers come from a vectorised scan of the bytes; every check is a vectorised mask
-over all rows, and the exclusion table is built from those masks. There is no loop over rows.
-Nothing is ever written to disk.
+fields); line numbers come from a vectorised scan of the bytes. The cells stay Arrow arrays as read:
+numbers come from one Arrow cast per column (the exact text rules below take over only for a column
+holding anything but empty cells and finite numbers), text columns are hashed once and trimmed,
+compared and converted on their distinct values, and cell texts are only materialised for the rows
+that are excluded or sampled by the identifier guard. Parquet float64/integer columns are validated
+as numbers without a round-trip through text. Every check is a vectorised mask over all rows, and
+the exclusion table is built from those masks. There is no loop over rows. Nothing is ever written
+to disk.
 """
 from __future__ import annotations
 
@@ -56,7 +61,6 @@ _NA_VARIANTS = sorted({v for t in NA_TOKENS for v in (t, t.upper(), t.title(), t
 MAX_UNZIPPED_BYTES = 4 * 1024 ** 3
 _DAY_NS = 86_400 * 10 ** 9
 _STR = pd.StringDtype("pyarrow", na_value=np.nan)
-_ARROW_TO_STR = {pa.string(): _STR, pa.large_string(): _STR}.get
 
 _MAGIC = (
     (b"PK\x03\x04", "an Excel workbook (.xlsx) or a zip archive"),
@@ -257,48 +261,188 @@ def _collect(files: dict[str, bytes]) -> tuple[dict[str, tuple[str, bytes]], boo
 
 @dataclass(eq=False)
 class _Table:
-    """One file's data rows as trimmed text cells, with each row's spreadsheet line number."""
+    """One file's data rows with each row's spreadsheet line number.
+
+    ``cols`` holds the cells as Arrow arrays, column by column: text exactly as read (trimmed lazily,
+    only where a value is looked at) or, from Parquet, float64/integer numbers. ``text``, ``empty``,
+    ``codes`` and ``numbers`` give the views the checks need, all computed on the trimmed text as a
+    spreadsheet shows it (numbers without a round-trip through text where that gives the same result).
+    """
 
     file: str
-    df: pd.DataFrame                      # string columns, named after mapping; "" = empty cell
-    line: np.ndarray                      # int64, line of each df row
-    header: dict[str, str]                # df column -> header as written (trimmed)
+    cols: dict                            # column (named after mapping) -> pa.Array
+    n: int                                # data rows
+    line: np.ndarray                      # int64, line of each row
+    header: dict[str, str]                # column -> header as written (trimmed)
     decimal_comma: bool = False
+    trimmed: bool = False                 # text cells are already trimmed (Python parser)
     alive: np.ndarray = field(default=None)
     _codes: dict = field(default_factory=dict, repr=False)
+    _empty: dict = field(default_factory=dict, repr=False)
+    _numbers: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if self.alive is None:
-            self.alive = np.ones(len(self.df), dtype=bool)
+            self.alive = np.ones(self.n, dtype=bool)
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self.cols)
+
+    def drop(self, names) -> None:
+        for c in names:
+            del self.cols[c]
+            for cache in (self._codes, self._empty, self._numbers):
+                cache.pop(c, None)
 
     def subset(self, mask: np.ndarray, columns: list[str]) -> "_Table":
         idx = np.flatnonzero(mask)
-        return _Table(self.file, self.df.iloc[idx][columns].reset_index(drop=True), self.line[idx],
-                      {c: self.header[c] for c in columns}, self.decimal_comma)
+        take = pa.array(idx, type=pa.int64())
+        return _Table(self.file, {c: self.cols[c].take(take) for c in columns}, len(idx), self.line[idx],
+                      {c: self.header[c] for c in columns}, self.decimal_comma, self.trimmed)
 
-    def col(self, name: str) -> pd.Series:
-        return self.df[name]
+    def is_text(self, name: str) -> bool:
+        return _is_text_type(self.cols[name].type)
+
+    def text_array(self, name: str, idx: np.ndarray | None = None):
+        """Trimmed text of a column (of rows ``idx``) as an Arrow array ("" = empty cell)."""
+        col = self.cols[name]
+        if idx is not None:
+            col = col.take(pa.array(np.asarray(idx, dtype=np.int64), type=pa.int64()))
+        if not _is_text_type(col.type):
+            return pc.utf8_trim_whitespace(pc.fill_null(pc.cast(col, pa.string()), ""))
+        return col if self.trimmed else pc.utf8_trim_whitespace(col)
+
+    def text(self, name: str, idx: np.ndarray | None = None) -> np.ndarray:
+        """Trimmed text of a column (of rows ``idx``) as an object array of str."""
+        arr = self.text_array(name, idx)
+        if isinstance(arr, pa.ChunkedArray):
+            out = arr.to_numpy()
+        else:
+            out = arr.to_numpy(zero_copy_only=False)
+        return np.asarray(out, dtype=object)
+
+    def series(self, name: str, idx: np.ndarray | None = None) -> pd.Series:
+        return pd.Series(self.text(name, idx), dtype=_STR)
 
     def codes(self, name: str) -> tuple[np.ndarray, np.ndarray]:
-        """``(codes, sorted distinct texts)`` of a column; codes order like the texts (cached)."""
+        """``(codes, sorted distinct trimmed texts)`` of a column; codes order like the texts (cached)."""
         if name not in self._codes:
-            self._codes[name] = _factorize_sorted(self.df[name])
+            col = self.cols[name]
+            if not _is_text_type(col.type):
+                col, trim = self.text_array(name), False
+            else:
+                trim = not self.trimmed
+            self._codes[name] = _factorize_sorted(col, trim)
         return self._codes[name]
 
     def empty(self, name: str) -> np.ndarray:
-        return (self.df[name] == "").to_numpy(dtype=bool)
+        """Cells that are empty after trimming (cached)."""
+        if name not in self._empty:
+            self._empty[name] = _empty_cells(self.cols[name], self.trimmed)
+        return self._empty[name]
+
+    def numbers(self, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:func:`_numbers` of the column's trimmed text (cached); read-only arrays."""
+        if name not in self._numbers:
+            col = self.cols[name]
+            out = None
+            if _is_text_type(col.type):
+                out = _fast_numbers(col, self.decimal_comma)
+            elif pa.types.is_floating(col.type) or pa.types.is_integer(col.type):
+                vals = _to_numpy(pc.cast(col, pa.float64(), safe=False)).astype(float, copy=True)
+                missing = _to_numpy(col.is_null()).astype(bool)
+                bad = ~missing & ~np.isfinite(vals)
+                vals[bad] = np.nan
+                out = vals, missing, bad
+            if out is None:
+                out = _numbers(self.series(name), self.decimal_comma)
+            for a in out:
+                a.flags.writeable = False
+            self._numbers[name] = out
+        return self._numbers[name]
+
+    def typed(self, name: str, idx: np.ndarray) -> np.ndarray:
+        """A kept extra column, rows ``idx``: numbers where every non-empty cell is a number, otherwise
+        text (NaN when empty). Decided and converted on the distinct texts of those rows."""
+        code, uniq = self.codes(name)
+        sub = code[idx]
+        used = np.flatnonzero(np.bincount(sub, minlength=len(uniq)) > 0) if len(sub) else np.array([], np.int64)
+        where = np.full(len(uniq), -1, dtype=np.int64)
+        where[used] = np.arange(len(used))
+        texts = pd.Series(uniq[used], dtype=_STR)
+        vals, missing, bad = _numbers(texts, self.decimal_comma)
+        if not bad.any() and not (texts == "").all():
+            return vals[where[sub]]
+        out = np.asarray(uniq[used], dtype=object).copy()
+        out[(texts == "").to_numpy(dtype=bool)] = np.nan
+        return out[where[sub]]
 
 
-def _factorize_sorted(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Integer codes of a text column whose order is the texts' sorted order (Arrow, no Python strings per row)."""
-    enc = pc.dictionary_encode(pa.array(s, type=pa.large_string()))
+def _is_text_type(t: pa.DataType) -> bool:
+    return pa.types.is_string(t) or pa.types.is_large_string(t)
+
+
+def _to_numpy(arr) -> np.ndarray:
+    if isinstance(arr, pa.ChunkedArray):
+        return arr.to_numpy()
+    return arr.to_numpy(zero_copy_only=False)
+
+
+def _empty_cells(col, trimmed: bool) -> np.ndarray:
+    if not _is_text_type(col.type):
+        return _to_numpy(col.is_null()).astype(bool)
+    empty = pc.equal(col, "")
+    if not trimmed:  # only white space: empty once trimmed
+        empty = pc.or_(empty, pc.utf8_is_space(col))
+    return _to_numpy(empty).astype(bool)
+
+
+def _fast_numbers(col, decimal_comma: bool):
+    """:func:`_numbers` for the usual column (every cell empty or a finite number): one Arrow cast of
+    the cells as read. None when any cell is anything else, and the caller takes the exact slow path."""
+    empty = pc.equal(col, "")
+    x = pc.replace_substring(col, ",", ".") if decimal_comma else col
+    if pc.any(empty).as_py():
+        x = _with_nulls(x, empty)
+    try:
+        vals = np.asarray(_to_numpy(pc.cast(x, pa.float64())), dtype=float)  # null -> NaN
+    except (pa.ArrowException, ValueError):
+        return None
+    missing = np.asarray(_to_numpy(empty), dtype=bool)
+    if np.count_nonzero(np.isfinite(vals)) + np.count_nonzero(missing) != len(vals):
+        return None  # a cell is inf/nan (or an NA token such as "nan"): the exact path decides
+    return vals, missing, np.zeros(len(vals), dtype=bool)
+
+
+def _with_nulls(col: pa.Array, null: pa.BooleanArray) -> pa.Array:
+    """``col`` (text without nulls) with the cells in ``null`` made null, sharing ``col``'s buffers."""
+    valid = pc.invert(null)
+    if (col.null_count == 0 and col.offset == 0 and valid.offset == 0 and valid.null_count == 0
+            and isinstance(col, pa.Array) and col.type == pa.string()):
+        return pa.Array.from_buffers(pa.string(), len(col), [valid.buffers()[1]] + col.buffers()[1:])
+    return pc.if_else(null, pa.scalar(None, col.type), col)
+
+
+def _factorize_sorted(col, trim: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes of a text column whose order is the (trimmed) texts' sorted order.
+
+    Arrow hashing of the cells as read, then trimming and sorting only the distinct texts.
+    """
+    enc = pc.dictionary_encode(col)
     if isinstance(enc, pa.ChunkedArray):
-        enc = enc.combine_chunks()
+        enc = enc.combine_chunks() if enc.num_chunks else pa.array([], pa.string()).dictionary_encode()
     indices = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
-    order = pc.array_sort_indices(enc.dictionary).to_numpy().astype(np.int64)
+    dic = enc.dictionary
+    if trim:
+        dic = pc.utf8_trim_whitespace(dic)
+        inner = pc.dictionary_encode(dic)
+        indices = inner.indices.to_numpy(zero_copy_only=False).astype(np.int64)[indices]
+        dic = inner.dictionary
+    order = pc.array_sort_indices(dic).to_numpy().astype(np.int64)
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order))
-    uniques = enc.dictionary.take(pa.array(order)).to_numpy(zero_copy_only=False).astype(object)
+    uniques = dic.take(pa.array(order)).to_numpy(zero_copy_only=False).astype(object)
     return rank[indices], uniques
 
 
@@ -319,8 +463,12 @@ def _sort_order(keys: list[np.ndarray]) -> np.ndarray:
     return pc.sort_indices(table, sort_keys=[(f"k{i}", "ascending") for i in range(len(keys))]).to_numpy()
 
 
-def _decode(file: str, data: bytes) -> tuple[str, bytes]:
-    """Check the bytes are CSV text; return ``(text, utf-8 bytes of that text)``."""
+def _decode(file: str, data: bytes) -> tuple[str | None, bytes]:
+    """Check the bytes are CSV text; return ``(text, utf-8 bytes of that text)``.
+
+    ``text`` is None for plain ASCII (the usual export): the bytes are the text, and the Python
+    string is only made if the pure Python parser needs it (``blob.decode("ascii")``).
+    """
     for magic, what in _MAGIC:
         if data.startswith(magic):
             raise UnreadableFileError(f"{file} is not a CSV file: it looks like {what}. {_SAVE_AS_CSV}", file=file)
@@ -339,6 +487,8 @@ def _decode(file: str, data: bytes) -> tuple[str, bytes]:
         data = data.rstrip(b"\x1a")  # DOS end-of-file marker
         if data.translate(None, _TEXT_BYTES):  # anything left is a control byte: binary content
             raise UnreadableFileError(f"{file} is not a CSV text file (it holds binary data). {_SAVE_AS_CSV}", file=file)
+        if data.isascii() and (b"\n" in data or b"\r" not in data):
+            return None, data
         try:
             text, blob = data.decode("utf-8"), data
         except UnicodeDecodeError:
@@ -376,11 +526,8 @@ def _split_records(blob: bytes) -> tuple[np.ndarray, np.ndarray, bool]:
     return starts, ends, embedded
 
 
-def _trimmed_frame(columns: list, n: int) -> pd.DataFrame:
-    return pd.DataFrame({i: c for i, c in enumerate(columns)}, index=pd.RangeIndex(n))
-
-
 def _fast_parse(blob: bytes, offset: int, ncols: int, delim: str, embedded: bool, expected: int):
+    """pyarrow's CSV reader, every column as text exactly as read (untrimmed). None if it cannot."""
     names = [f"c{i}" for i in range(ncols)]
     try:
         table = pacsv.read_csv(
@@ -393,14 +540,11 @@ def _fast_parse(blob: bytes, offset: int, ncols: int, delim: str, embedded: bool
         return None
     if table.num_rows != expected:
         return None
-    trimmed = pa.table({n: pc.utf8_trim_whitespace(table.column(n)) for n in names})
-    df = trimmed.to_pandas(types_mapper=_ARROW_TO_STR)
-    df.columns = range(ncols)
-    return df
+    return [table.column(n).combine_chunks() for n in names]  # contiguous: cheap takes and zero-copy numbers
 
 
 def _slow_parse(file: str, text: str, delim: str):
-    """Python's csv module: tolerates ragged rows. Returns ``(header, df, lines, too_many_lines)``."""
+    """Python's csv module: tolerates ragged rows. Returns ``(header, trimmed columns, lines, too_many_lines)``."""
     try:
         records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))
     except csv.Error as e:
@@ -420,21 +564,23 @@ def _slow_parse(file: str, text: str, delim: str):
     if frame.shape[1] > ncols:
         extra = frame.iloc[:, ncols:].fillna("")
         too_many = extra.apply(lambda c: c.astype(str).str.strip() != "").any(axis=1).to_numpy(dtype=bool)
+    keep = ~too_many
     cols = []
     for i in range(ncols):
         c = frame[i] if i < frame.shape[1] else pd.Series([""] * len(frame), dtype=object)
-        cols.append(pd.Series(c.fillna("").to_numpy(dtype=object), dtype=_STR).str.strip())
-    df = _trimmed_frame(cols, len(frame))
-    keep = ~too_many
-    return header, df[keep].reset_index(drop=True), lines[keep], lines[too_many]
+        s = pd.Series(c.fillna("").to_numpy(dtype=object), dtype=_STR).str.strip()
+        cols.append(pa.array(s.to_numpy(dtype=object)[keep], type=pa.string()))
+    return header, cols, lines[keep], lines[too_many]
 
 
 def _parse_csv(file: str, data: bytes):
-    """Returns ``(header cells, df of trimmed text, lines, lines of rows with too many fields, delimiter)``."""
-    if not data.strip(b" \t\r\n\xef\xbb\xbf"):
+    """Returns ``(header cells, columns, lines, lines of rows with too many fields, delimiter, trimmed)``."""
+    if not data[:4096].strip(b" \t\r\n\xef\xbb\xbf") and not data.strip(b" \t\r\n\xef\xbb\xbf"):
         raise EmptyDatasetError(f"{file} is empty. Give a file with a header row and data rows.", file=file)
     text, blob = _decode(file, data)
-    if not text.strip():
+    # (ASCII without control bytes: bytes.strip() removes exactly what str.strip() would)
+    shown = blob if text is None else text
+    if not shown[:4096].strip() and not shown.strip():
         raise EmptyDatasetError(f"{file} is empty. Give a file with a header row and data rows.", file=file)
     starts, ends, embedded = _split_records(blob)
     buf = np.frombuffer(blob, dtype=np.uint8)
@@ -444,26 +590,29 @@ def _parse_csv(file: str, data: bytes):
     nonblank = np.flatnonzero(~blank)
     h = int(nonblank[0])
     header_text = blob[starts[h]:ends[h]].decode("utf-8").rstrip("\r")
+    data_rec = nonblank[nonblank > h]
     delim = _sniff_delimiter(header_text)
     try:
         header = next(csv.reader(io.StringIO(header_text, newline=""), delimiter=delim), [""])
     except csv.Error:
         header = None
-    data_rec = nonblank[nonblank > h]
-    df = None
+    cols = None
     if header is not None:
         if len(data_rec) == 0:
-            df = _trimmed_frame([pd.Series([], dtype=_STR) for _ in header], 0)
+            cols = [pa.array([], type=pa.string()) for _ in header]
         else:
-            df = _fast_parse(blob, int(starts[h + 1]), len(header), delim, embedded, len(data_rec))
-    if df is None:
-        header, df, lines, too_many = _slow_parse(file, text, delim)
+            cols = _fast_parse(blob, int(starts[h + 1]), len(header), delim, embedded, len(data_rec))
+    if cols is None:
+        header, cols, lines, too_many = _slow_parse(file, blob.decode("ascii") if text is None else text, delim)
+        trimmed = True
     else:
-        lines, too_many = data_rec + 1, np.array([], dtype=np.int64)
-    return header, df, lines.astype(np.int64), too_many.astype(np.int64), delim
+        lines, too_many, trimmed = data_rec + 1, np.array([], dtype=np.int64), False
+    return header, cols, lines.astype(np.int64), too_many.astype(np.int64), delim, trimmed
 
 
 def _parse_parquet(file: str, data: bytes):
+    """Returns ``(header, columns, lines, [])``: float64 (without NaN) and integer columns stay numbers,
+    every other column becomes text as before (``""`` for a null)."""
     try:
         table = pq.read_table(pa.BufferReader(data))
     except Exception as e:  # pyarrow raises several types for corrupt or non-Parquet bytes
@@ -472,6 +621,10 @@ def _parse_parquet(file: str, data: bytes):
     header = list(table.column_names)
     cols = []
     for name, col in zip(header, table.columns):
+        col = col.combine_chunks()
+        if pa.types.is_integer(col.type) or (pa.types.is_float64(col.type) and not pc.any(pc.is_nan(col)).as_py()):
+            cols.append(col)
+            continue
         try:
             if pa.types.is_dictionary(col.type):
                 col = col.cast(col.type.value_type)
@@ -479,12 +632,9 @@ def _parse_parquet(file: str, data: bytes):
         except (pa.ArrowException, ValueError):
             raise UnreadableFileError(f"{file}: column {name!r} has type {col.type}, which cannot be read as "
                                       "text or numbers. Store it as text or numbers.", file=file, column=str(name)) from None
-        cols.append(pc.utf8_trim_whitespace(pc.fill_null(text, "")))
-    df = pa.table({f"c{i}": c for i, c in enumerate(cols)}).to_pandas(types_mapper=_ARROW_TO_STR) if cols \
-        else pd.DataFrame(index=pd.RangeIndex(table.num_rows))
-    df.columns = range(len(cols))
+        cols.append(pc.fill_null(text, ""))
     lines = np.arange(table.num_rows, dtype=np.int64) + 2  # as the same table would be numbered in a CSV
-    return header, df, lines, np.array([], dtype=np.int64)
+    return header, cols, lines, np.array([], dtype=np.int64)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -512,11 +662,11 @@ def _numbers(s: pd.Series, decimal_comma: bool) -> tuple[np.ndarray, np.ndarray,
     return vals, missing, bad
 
 
-def _dates(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """ISO 8601 text -> ``(int64 nanoseconds since 1970 UTC, unparseable mask)``; parses distinct values once."""
-    codes, uniques = pd.factorize(s)
+def _dates(codes: np.ndarray, uniques: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """ISO 8601 text (as codes into distinct texts) -> ``(int64 nanoseconds since 1970 UTC, unparseable mask)``."""
+    codes = np.asarray(codes, dtype=np.int64)
     if len(uniques) == 0:
-        return np.zeros(len(s), dtype=np.int64), np.zeros(len(s), dtype=bool)
+        return np.zeros(len(codes), dtype=np.int64), np.zeros(len(codes), dtype=bool)
     parsed = pd.to_datetime(pd.Index(np.asarray(uniques, dtype=object)), format="ISO8601", errors="coerce", utc=True)
     ok = ~np.asarray(parsed.isna())
     ns = np.where(ok, parsed.asi8, 0)
@@ -526,16 +676,6 @@ def _dates(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
 def _columns_phrase(names: list[str]) -> str:
     quoted = ", ".join(repr(n) for n in names)
     return f"column {quoted} was" if len(names) == 1 else f"columns {quoted} were"
-
-
-def _typed(s: pd.Series, decimal_comma: bool) -> pd.Series:
-    """A kept extra column: numbers where every non-empty cell is a number, otherwise text (NaN when empty)."""
-    vals, missing, bad = _numbers(s, decimal_comma)
-    if not bad.any() and not (s == "").all():
-        return pd.Series(vals, index=s.index, dtype=float)
-    out = s.astype(object)
-    out[(s == "").to_numpy(dtype=bool)] = np.nan
-    return out
 
 
 # --------------------------------------------------------------------------------------------------
@@ -571,7 +711,7 @@ class _Loader:
         elif column is None or isinstance(column, np.ndarray):
             val = ""
         else:
-            val = t.df[column].iloc[idx].to_numpy(dtype=object)
+            val = t.text(column, idx)
         why = reason[idx] if isinstance(reason, np.ndarray) else reason
         self.parts.append(pd.DataFrame({"file": t.file, "line": t.line[idx], "column": col_text,
                                         "value": val, "reason": why}))
@@ -580,23 +720,28 @@ class _Loader:
     # ---- reading ----------------------------------------------------------------------------------
     def read_table(self, role: str, name: str, data: bytes) -> _Table:
         if name.lower().endswith(".parquet"):
-            header, df, lines, too_many = _parse_parquet(name, data)
-            decimal_comma = False
+            header, cols, lines, too_many = _parse_parquet(name, data)
+            decimal_comma = trimmed = False
         else:
-            header, df, lines, too_many, delim = _parse_csv(name, data)
+            header, cols, lines, too_many, delim, trimmed = _parse_csv(name, data)
             decimal_comma = delim != ","
         # A row whose cells are all empty (e.g. ";;;" left by Excel) is a blank line: not a row.
-        if len(df.columns):
-            filled = np.zeros(len(df), dtype=bool)
-            for c in df.columns:
-                filled |= (df[c] != "").to_numpy(dtype=bool)
-            if not filled.all():
-                df, lines = df[filled].reset_index(drop=True), lines[filled]
+        if cols:
+            cand = np.flatnonzero(_empty_cells(cols[0], trimmed))
+            for c in cols[1:]:
+                if not len(cand):
+                    break
+                cand = cand[_empty_cells(c.take(pa.array(cand, type=pa.int64())), trimmed)]
+            if len(cand):
+                filled = np.ones(len(lines), dtype=bool)
+                filled[cand] = False
+                keep_rows = pa.array(np.flatnonzero(filled), type=pa.int64())
+                cols, lines = [c.take(keep_rows) for c in cols], lines[filled]
         names, keep, shown = [], [], {}
         for i, h in enumerate(header):
             text = " ".join(str(h).split())
             if not text:
-                if (df[i] != "").any():
+                if not _empty_cells(cols[i], trimmed).all():
                     raise MissingColumnError(
                         f"{name}: column {i + 1} has values but no header name. Add a header name to it, "
                         "or delete the column.", file=name)
@@ -611,10 +756,9 @@ class _Loader:
             shown[new] = text
             names.append(new)
             keep.append(i)
-        df = df[keep]
-        df.columns = names
-        t = _Table(name, df, lines, shown, decimal_comma)
-        self.read[name] = len(df) + len(too_many)
+        t = _Table(name, {new: cols[i] for new, i in zip(names, keep)}, len(lines), lines, shown, decimal_comma,
+                   trimmed)
+        self.read[name] = t.n + len(too_many)
         if len(too_many):
             self.parts.append(pd.DataFrame({"file": name, "line": too_many, "column": ROW, "value": "",
                                             "reason": R_EXTRA_FIELDS.format(n=len(header))}))
@@ -623,9 +767,13 @@ class _Loader:
 
     def guard(self, t: _Table, role: str) -> None:
         """The identifier guard: refuse (or drop) columns that look like direct identifiers."""
-        dates = {c for c in ("date", "datetime") if c in t.df.columns} if role != "patients" else set()
+        dates = {c for c in ("date", "datetime") if c in t.columns} if role != "patients" else set()
+        # The content checks look at a bounded sample of rows: trim and convert only those.
+        pos = identifiers.sample_positions(t.n)
+        rows = pd.RangeIndex(t.n if pos is None else len(pos))
+        sample = pd.DataFrame({c: t.text(c, pos) for c in t.columns}, index=rows)
         found = identifiers.find_identifier_columns(
-            t.df, t.header, skip_name_check={c for c in t.df.columns if c in CANONICAL_NAMES}, date_columns=dates)
+            sample, t.header, skip_name_check={c for c in t.columns if c in CANONICAL_NAMES}, date_columns=dates)
         if not found:
             return
         if not self.drop_identifiers:
@@ -638,12 +786,12 @@ class _Loader:
         for c, why in found:
             self.dropped.append((t.file, t.header[c], why))
             del t.header[c]
-        t.df = t.df.drop(columns=[c for c, _ in found])
+        t.drop([c for c, _ in found])
 
     # ---- shared checks ----------------------------------------------------------------------------
     def require(self, t: _Table, columns: tuple[str, ...], what: str) -> None:
         for c in columns:
-            if c not in t.df.columns:
+            if c not in t.cols:
                 found = ", ".join(t.header.values()) or "none"
                 dropped = [col for f, col, _ in self.dropped if f == t.file]
                 extra = f" (dropped as identifiers: {', '.join(dropped)})" if dropped else ""
@@ -653,7 +801,7 @@ class _Loader:
                     file=t.file, column=c)
 
     def time_column(self, t: _Table) -> str:
-        present = [c for c in TIME_COLUMNS if c in t.df.columns]
+        present = [c for c in TIME_COLUMNS if c in t.cols]
         if not present:
             found = ", ".join(t.header.values()) or "none"
             raise MissingColumnError(
@@ -663,23 +811,26 @@ class _Loader:
         for other in present[1:]:
             self.notes.append(f"{t.file}: column {t.header[other]!r} was ignored because {t.header[present[0]]!r} "
                               "gives the time.")
-        t.df = t.df.drop(columns=present[1:])
+        t.drop(present[1:])
         return present[0]
 
     def check_ids_and_time(self, t: _Table, time_col: str) -> np.ndarray:
         """patient_id and time checks. Returns int64 ns (dates) or float days (``day``)."""
         self.exclude(t, t.empty("patient_id"), "patient_id", R_PATIENT_ID)
         if time_col == "day":
-            vals, missing, bad = _numbers(t.col("day"), t.decimal_comma)
+            vals, missing, bad = t.numbers("day")
             self.exclude(t, missing | bad, "day", R_DAY)
             return vals
-        ns, bad = _dates(t.col(time_col))
+        ns, bad = _dates(*t.codes(time_col))
         self.exclude(t, bad, time_col, R_DATE.format(col=t.header[time_col]))
         return ns
 
     def check_listed(self, t: _Table, listed: pd.Index | None, patients_file: str | None) -> None:
         if listed is not None:
-            absent = ~t.col("patient_id").isin(listed).to_numpy(dtype=bool)
+            code, uniq = t.codes("patient_id")  # test the distinct ids, not every cell
+            ok = pc.is_in(pa.array(uniq, type=pa.string()),
+                          value_set=pa.array(listed.to_numpy(dtype=object), type=pa.string()))
+            absent = ~np.asarray(ok.to_numpy(zero_copy_only=False), dtype=bool)[code]
             self.exclude(t, absent, "patient_id", R_NOT_LISTED.format(file=patients_file))
 
     def exclude_exact_duplicates(self, t: _Table, keys: list[np.ndarray], among: np.ndarray | None = None) -> None:
@@ -697,8 +848,8 @@ class _Loader:
         first = (pd.Series(t.line[sub_idx], index=sub.index)
                  .groupby([sub[c] for c in sub.columns], sort=False, dropna=False).transform("first").to_numpy())
         later = sub.duplicated(keep="first").to_numpy()
-        mask = np.zeros(len(t.df), dtype=bool)
-        reason = np.empty(len(t.df), dtype=object)
+        mask = np.zeros(t.n, dtype=bool)
+        reason = np.empty(t.n, dtype=object)
         mask[sub_idx[later]] = True
         reason[sub_idx] = [R_DUPLICATE.format(line=int(x)) for x in first]
         self.exclude(t, mask, None, reason)
@@ -709,24 +860,24 @@ class _Loader:
         self.require(t, ("patient_id",), "")
         self.exclude(t, t.empty("patient_id"), "patient_id", R_PATIENT_ID)
         pcode, puniq = t.codes("patient_id")
-        listed = pd.Index(puniq[np.unique(pcode[t.alive])])
-        self.exclude_exact_duplicates(t, [t.codes(c)[0] for c in t.df.columns])
+        listed = pd.Index(puniq[np.bincount(pcode[t.alive], minlength=len(puniq)) > 0])
+        self.exclude_exact_duplicates(t, [t.codes(c)[0] for c in t.columns])
         idx = np.flatnonzero(t.alive)
         twice = pd.Series(pcode[idx]).duplicated(keep=False).to_numpy()
         if twice.any():
             rows = idx[twice]
             lines = (pd.Series(t.line[rows]).groupby(pcode[rows], sort=False)
                      .transform(lambda x: ", ".join(map(str, x.iloc[:10]))))
-            reason = np.empty(len(t.df), dtype=object)
+            reason = np.empty(t.n, dtype=object)
             reason[rows] = [R_PATIENT_TWICE.format(lines=s) for s in lines]
-            mask = np.zeros(len(t.df), dtype=bool)
+            mask = np.zeros(t.n, dtype=bool)
             mask[rows] = True
             self.exclude(t, mask, "patient_id", reason)
         idx = np.flatnonzero(t.alive)
         cov = {"patient_id": puniq[pcode[idx]]}
-        for c in t.df.columns:
+        for c in t.columns:
             if c != "patient_id":
-                cov[c] = _typed(t.col(c).iloc[idx].reset_index(drop=True), t.decimal_comma).to_numpy()
+                cov[c] = t.typed(c, idx)
         return listed, pd.DataFrame(cov)
 
     def treatments_rows(self, t: _Table) -> tuple[str, np.ndarray]:
@@ -741,10 +892,10 @@ class _Loader:
         """Per-row checks of assessments. Returns ``(time column, time, measures)``."""
         self.require(t, ("patient_id",), "")
         time_col = self.time_column(t)
-        cols = set(t.df.columns)
+        cols = set(t.columns)
         if "measure" in cols or "value" in cols:
             self.require(t, ("measure", "value"), " (long form needs both 'measure' and 'value')")
-            extra = [t.header[c] for c in t.df.columns if c not in ("patient_id", time_col, "measure", "value")]
+            extra = [t.header[c] for c in t.columns if c not in ("patient_id", time_col, "measure", "value")]
             if extra:
                 self.notes.append(f"{t.file}: {_columns_phrase(extra)} ignored (long form reads patient_id, "
                                   f"{time_col}, measure and value).")
@@ -761,7 +912,7 @@ class _Loader:
             to_m = np.array([index.get(n, -1) for n in resolved] + [-1], dtype=np.int64)
             mcode = to_m[label_code]
             self.exclude(t, mcode < 0, "measure", R_MEASURE)
-            vals, missing, bad = _numbers(t.col("value"), t.decimal_comma)
+            vals, missing, bad = t.numbers("value")
             self.exclude(t, missing, "value", R_VALUE_MISSING)
             self.exclude(t, bad, "value", R_NOT_NUMBER)
             lo = np.full(len(names) + 1, -np.inf)
@@ -777,10 +928,10 @@ class _Loader:
             return time_col, time, _Measures("long", names, mcode=mcode, values=vals)
 
         # Wide form: every other column is a measure; a column with text but no number at all is not.
-        candidates = [c for c in t.df.columns if c not in ("patient_id", time_col, "treatment")]
+        candidates = [c for c in t.columns if c not in ("patient_id", time_col, "treatment")]
         wide, ignored = [], []
         for c in candidates:
-            vals, missing, bad = _numbers(t.col(c), t.decimal_comma)
+            vals, missing, bad = t.numbers(c)
             if c not in KNOWN_MEASURES and bad.any() and not (~missing & ~bad).any():
                 ignored.append(t.header[c])
             else:
@@ -803,7 +954,7 @@ class _Loader:
                     if spec["max"] is not None:
                         out |= vals > spec["max"]
                 self.exclude(t, out, c, _range_reason(c))
-        nothing = np.ones(len(t.df), dtype=bool)
+        nothing = np.ones(t.n, dtype=bool)
         for _, _, missing, _ in wide:
             nothing &= missing
         self.exclude(t, nothing, None, R_NO_MEASURES)
@@ -842,13 +993,16 @@ class _Loader:
             first = conf.drop_duplicates("row")
             rows = first["row"].to_numpy()
             cols = [measures.columns[k] for k in first["col"]]
-            n = len(t.df)
+            n = t.n
             mask = np.zeros(n, dtype=bool)
             mask[rows] = True
             column = np.empty(n, dtype=object)
             column[rows] = [t.header.get(c, c) for c in cols]
             value = np.empty(n, dtype=object)
-            value[rows] = [t.df[c].iat[r] for c, r in zip(cols, rows)]
+            cols_arr = np.asarray(cols, dtype=object)
+            for c in dict.fromkeys(cols):
+                sel = rows[cols_arr == c]
+                value[sel] = t.text(c, sel)
             reason = np.empty(n, dtype=object)
             reason[rows] = [R_CONFLICT.format(lines=s) for s in first["lines"]]
             self.exclude(t, mask, column, reason, value)
@@ -866,7 +1020,7 @@ class _Loader:
         t = tables.get("treatments")
         p = tables.get("patients")
 
-        if single and "treatment" in a.df.columns:
+        if single and "treatment" in a.cols:
             a, t = self.split_combined(a)
         if self.read[a.file] == 0:
             raise EmptyDatasetError(f"{a.file} has a header but no data rows. Add the assessments.", file=a.file)
@@ -881,7 +1035,7 @@ class _Loader:
         a_time_col, a_time, measures = self.assessment_rows(a)
 
         a_dates = a_time_col != "day"
-        if t is not None and len(t.df) and (t_time_col != "day") != a_dates:
+        if t is not None and t.n and (t_time_col != "day") != a_dates:
             raise DatasetError(
                 f"{a.file} gives time as {a.header[a_time_col]!r} but {t.file} as {t.header[t_time_col]!r}. "
                 "Use the same kind of time column in both files: days (day) or calendar dates (date/datetime).",
@@ -897,12 +1051,12 @@ class _Loader:
             self.check_listed(t, listed, patients_file)
             self.exclude_exact_duplicates(
                 t, [t.codes("patient_id")[0], t_day, t.codes("treatment")[0]]
-                + [t.codes(c)[0] for c in t.df.columns if c not in ("patient_id", t_time_col, "treatment")])
+                + [t.codes(c)[0] for c in t.columns if c not in ("patient_id", t_time_col, "treatment")])
         self.check_listed(a, listed, patients_file)
-        p_, d_, m_, v_ = self.finish_assessments(a, a_day, measures)
+        a_pid, a_d, a_m, a_v, assessed = self.finish_assessments(a, a_day, measures)
 
         report = self.report(a, t, digest.hexdigest())
-        if len(p_) == 0:
+        if len(a_v) == 0:
             n_ex = report.files[a.file].rows_excluded
             err = EmptyDatasetError(
                 f"{a.file}: no usable assessment rows ({n_ex} of {self.read[a.file]} data rows were excluded"
@@ -911,11 +1065,10 @@ class _Loader:
             err.report = report
             raise err
 
-        a_ids = a.codes("patient_id")[1]
-        assessments = pd.DataFrame({"patient_id": a_ids[p_], "day": d_,
-                                    "measure": np.asarray(measures.names, dtype=object)[m_], "value": v_})
+        # copy=False: the columns are fresh arrays; pandas need not copy them into one block.
+        assessments = pd.DataFrame({"patient_id": a_pid, "day": a_d, "measure": a_m, "value": a_v}, copy=False)
         treatments = self.treatments_frame(t, t_day, t_time_col)
-        patients = self.patients_frame(covariates, treatments, a_ids[np.bincount(p_, minlength=len(a_ids)) > 0])
+        patients = self.patients_frame(covariates, treatments, a.codes("patient_id")[1][assessed])
         return Dataset(assessments=assessments, treatments=treatments, patients=patients, report=report,
                        source=source)
 
@@ -923,8 +1076,8 @@ class _Loader:
         """Exact duplicates and conflicts, then the used scores sorted by patient, day and measure.
 
         Both rules need two rows with the same patient and day, so one sort finds the few candidate
-        rows and only those go through the (slower) grouping. Returns arrays (patient code, day,
-        measure code, value).
+        rows and only those go through the (slower) grouping. Returns the columns of the assessments
+        table (patient_id, day, measure, value) and which patients (by code) have a score.
         """
         pcode = a.codes("patient_id")[0]
         long = measures.form == "long"
@@ -936,7 +1089,7 @@ class _Loader:
         shared = np.zeros(len(rows), dtype=bool)
         shared[1:] |= same
         shared[:-1] |= same
-        among = np.zeros(len(a.df), dtype=bool)
+        among = np.zeros(a.n, dtype=bool)
         among[rows[shared]] = True
         kept = None
         if among.any():
@@ -948,25 +1101,49 @@ class _Loader:
             cand = np.flatnonzero(among & a.alive)
             kept = self.exclude_conflicts(a, self.cells(a, day, measures, cand), measures)
         rows = rows[a.alive[rows]]
+        a_ids = a.codes("patient_id")[1]
+        names = np.asarray(measures.names, dtype=object)
+        assessed = np.zeros(len(a_ids), dtype=bool)
         if long:  # no duplicate keys are left in long form, and the rows are sorted
-            return pcode[rows], day[rows], measures.mcode[rows], measures.values[rows]
+            p_ = pcode[rows]
+            assessed[p_] = True
+            return a_ids.take(p_), day[rows], names.take(measures.mcode[rows]), measures.values[rows], assessed
         # Wide form: rows sorted by (patient, day), cells within a row by measure code -> sorted.
+        # Each score is written straight to its place in the long table (no rows x measures matrix).
         rows = rows[~among[rows]]
+        if len(rows) == a.n and (a.n == 0 or (rows[0] == 0 and (np.diff(rows) == 1).all())):
+            rows = slice(None)  # every row, already in order: no gathers
         by_m = sorted(measures.wide, key=lambda w: w[1])
-        k = len(by_m)
-        has = ~np.column_stack([missing[rows] for _, _, _, missing in by_m]).ravel()
-        p_ = np.repeat(pcode[rows], k)[has]
-        d_ = np.repeat(day[rows], k)[has]
-        m_ = np.tile(np.array([m for _, m, _, _ in by_m], dtype=np.int64), len(rows))[has]
-        v_ = np.column_stack([vals[rows] for _, _, vals, _ in by_m]).ravel()[has]
-        if kept is not None and len(kept):
-            p_ = np.concatenate([p_, kept["p"].to_numpy()])
-            d_ = np.concatenate([d_, kept["day"].to_numpy(dtype=float)])
-            m_ = np.concatenate([m_, kept["m"].to_numpy()])
-            v_ = np.concatenate([v_, kept["value"].to_numpy(dtype=float)])
-            order = _sort_order([p_, d_, m_])
-            p_, d_, m_, v_ = p_[order], d_[order], m_[order], v_[order]
-        return p_, d_, m_, v_
+        present = [~missing[rows] for _, _, _, missing in by_m]
+        per_row = np.zeros(len(present[0]), dtype=np.int64)
+        for has in present:
+            per_row += has
+        start = np.cumsum(per_row) - per_row
+        total = int(per_row.sum())
+        v_ = np.empty(total, dtype=float)
+        m_ = np.empty(total, dtype=np.int64 if len(names) > 127 else np.int8)
+        measure = np.empty(total, dtype=object)
+        placed = np.zeros(len(per_row), dtype=np.int64)  # scores already written for each row
+        for has, (_, m, vals, _) in zip(present, by_m):
+            r = np.flatnonzero(has)
+            pos = start[r] + placed[r]
+            v_[pos] = vals[rows][r]
+            m_[pos] = m
+            measure[pos] = names[m]
+            placed += has
+        pc_rows = pcode[rows]
+        d_ = np.repeat(day[rows], per_row)
+        assessed[pc_rows[per_row > 0]] = True
+        if kept is None or not len(kept):
+            return np.repeat(a_ids.take(pc_rows), per_row), d_, measure, v_, assessed
+        p_ = np.concatenate([np.repeat(pc_rows, per_row), kept["p"].to_numpy()])
+        d_ = np.concatenate([d_, kept["day"].to_numpy(dtype=float)])
+        m_ = np.concatenate([m_.astype(np.int64), kept["m"].to_numpy(dtype=np.int64)])
+        v_ = np.concatenate([v_, kept["value"].to_numpy(dtype=float)])
+        order = _sort_order([p_, d_, m_])
+        p_, d_, m_, v_ = p_[order], d_[order], m_[order], v_[order]
+        assessed[p_] = True
+        return a_ids.take(p_), d_, names.take(m_), v_, assessed
 
     def dates_to_days(self, a: _Table, a_ns: np.ndarray, t: _Table | None, t_ns: np.ndarray | None):
         """Calendar times -> days since each patient's earliest treatment row (or first assessment)."""
@@ -1006,16 +1183,16 @@ class _Loader:
     def split_combined(self, a: _Table) -> tuple[_Table, _Table]:
         """A single combined CSV: rows with a treatment label are treatment courses, the others assessments."""
         is_t = ~a.empty("treatment")
-        score_cols = [c for c in a.df.columns if c in ("measure", "value") or c in KNOWN_MEASURES]
-        core = [c for c in ("patient_id",) + TIME_COLUMNS if c in a.df.columns]
-        extras_t = [c for c in a.df.columns if c not in core and c != "treatment" and c not in score_cols
-                    and (a.df[c][is_t] != "").any()]
-        scored = [a.header[c] for c in score_cols if (a.df[c][is_t] != "").any()]
+        score_cols = [c for c in a.columns if c in ("measure", "value") or c in KNOWN_MEASURES]
+        core = [c for c in ("patient_id",) + TIME_COLUMNS if c in a.cols]
+        extras_t = [c for c in a.columns if c not in core and c != "treatment" and c not in score_cols
+                    and (~a.empty(c) & is_t).any()]
+        scored = [a.header[c] for c in score_cols if (~a.empty(c) & is_t).any()]
         if scored:
             self.notes.append(f"{a.file}: scores on treatment rows (columns {', '.join(scored)}) were not read; "
                               "put each score on a row of its own.")
-        cols_a = [c for c in a.df.columns if c != "treatment" and (c in core or c in score_cols
-                                                                   or (a.df[c][~is_t] != "").any())]
+        cols_a = [c for c in a.columns if c != "treatment" and (c in core or c in score_cols
+                                                                or (~a.empty(c) & ~is_t).any())]
         t = a.subset(is_t, core + ["treatment"] + extras_t)
         return a.subset(~is_t, cols_a), t
 
@@ -1065,9 +1242,9 @@ class _Loader:
         tcode, labels = t.codes("treatment")
         out = {"patient_id": pids[pcode[order]], "day": np.asarray(day, dtype=float)[order],
                "treatment": labels[tcode[order]]}
-        for c in t.df.columns:
+        for c in t.columns:
             if c not in ("patient_id", time_col, "treatment"):
-                out[c] = _typed(t.col(c).iloc[order].reset_index(drop=True), t.decimal_comma).to_numpy()
+                out[c] = t.typed(c, order)
         return pd.DataFrame(out)
 
     @staticmethod

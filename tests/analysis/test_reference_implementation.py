@@ -599,15 +599,17 @@ def test_decimal_scores_exactly_on_threshold_are_responders():
         pid = f"P{i}"
         rows += [(pid, 0.0, "pain_nrs", b), (pid, 1.0, "pain_nrs", s), (pid, 10.0, "pain_nrs", s)]
         trs.append((pid, 0.0, "ketamine_iv"))
+    # a covariate naming each patient makes one group per patient (grouping by patient_id itself is refused)
+    pts = pd.DataFrame({"patient_id": [t[0] for t in trs], "who": [t[0] for t in trs]})
     ds = Dataset.from_frames(pd.DataFrame(rows, columns=["patient_id", "day", "measure", "value"]),
-                             pd.DataFrame(trs, columns=["patient_id", "day", "treatment"]))
+                             pd.DataFrame(trs, columns=["patient_id", "day", "treatment"]), pts)
     e = build_episodes(ds)
     for i, (b, s, T) in enumerate(DECIMAL_BOUNDARY):
         assert 100 * (decimal_exact(b) - decimal_exact(s)) / decimal_exact(b) == T  # by hand: exactly T
     got = {}
     for T in (30.0, 50.0):
-        rr = responder_rate(e, threshold=T, by=("patient_id",))
-        got[T] = dict(zip(rr["patient_id"], rr["successes"]))
+        rr = responder_rate(e, threshold=T, by=("who",))
+        got[T] = dict(zip(rr["who"], rr["successes"]))
         # every episode whose relief is exactly >= T responds and stays a responder (censored at day 10)
         want_ids = {f"P{i}" for i, (_, _, t) in enumerate(DECIMAL_BOUNDARY) if t >= T}
         assert {p for p, n in got[T].items() if n == 1} == want_ids, T
