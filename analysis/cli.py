@@ -171,10 +171,43 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     add_validate_parser(sub)
     add_summarize_parser(sub)
-    from .export import add_export_parser  # plotly is imported only when an export runs
-
     add_export_parser(sub)
     return parser
+
+
+def add_export_arguments(parser: argparse.ArgumentParser) -> None:
+    """Register the options of ``python -m analysis export`` (documented in docs/export.md).
+
+    The dataset and definition options are those of ``summarize``, so the same command line gives
+    the same numbers in both.
+    """
+    add_dataset_arguments(parser)
+    add_definition_arguments(parser)
+    parser.add_argument("--out", metavar="DIR", required=True, help="folder to write the bundle into")
+    parser.add_argument("--format", default="png,svg,pdf", metavar="LIST",
+                        help="image formats, comma-separated from png,svg,pdf, or 'none' (default png,svg,pdf)")
+    parser.add_argument("--scale", type=float, default=2.0,
+                        help="PNG pixel multiplier: pixels = figure size x scale (default 2)")
+    parser.add_argument("--width", type=int, default=None, help="figure width in px (default 640)")
+    parser.add_argument("--height", type=int, default=None, help="figure height in px (default: per figure)")
+    parser.add_argument("--episode-table", action="store_true",
+                        help="also write the patient-level derived episode table (pseudonymous ids)")
+    parser.set_defaults(func=cmd_export)
+
+
+def add_export_parser(sub) -> None:
+    p = sub.add_parser("export", help="write figures, tables, a methods text and an HTML report",
+                       description="Export publication figures (PNG/SVG/PDF), tidy tables (CSV), a methods text "
+                                   "and a self-contained HTML report, plus a zip of all of them. Exit 0 when "
+                                   "done, 1 when the dataset is unusable or Chromium is missing for images.")
+    add_export_arguments(p)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    # Imported here: the export pulls in Plotly, which no other command needs.
+    from .export import cmd_export as run_export
+
+    return run_export(args)
 
 
 def _error_document(message: str, report=None) -> dict:

@@ -1183,35 +1183,9 @@ def export_zip_bytes(dataset: Dataset, definitions: Definitions | None = None, b
 # ----------------------------------------------------------------------------------------------
 # CLI (wired into analysis/cli.py by `add_export_parser`)
 # ----------------------------------------------------------------------------------------------
-def add_export_arguments(parser) -> None:
-    """Register the options of ``python -m analysis export`` on an argparse (sub)parser.
-
-    The dataset and definition options are those of ``summarize`` (analysis/cli.py), so the same
-    command line gives the same numbers in both.
-    """
-    from .cli import add_dataset_arguments, add_definition_arguments
-
-    add_dataset_arguments(parser)
-    add_definition_arguments(parser)
-    parser.add_argument("--out", metavar="DIR", required=True, help="folder to write the bundle into")
-    parser.add_argument("--format", default="png,svg,pdf", metavar="LIST",
-                        help="image formats, comma-separated from png,svg,pdf, or 'none' (default png,svg,pdf)")
-    parser.add_argument("--scale", type=float, default=2.0,
-                        help="PNG pixel multiplier: pixels = figure size x scale (default 2)")
-    parser.add_argument("--width", type=int, default=None, help="figure width in px (default 640)")
-    parser.add_argument("--height", type=int, default=None, help="figure height in px (default: per figure)")
-    parser.add_argument("--episode-table", action="store_true",
-                        help="also write the patient-level derived episode table (pseudonymous ids)")
-    parser.set_defaults(func=cmd_export)
-
-
-def add_export_parser(sub) -> None:
-    """``sub.add_parser("export", ...)`` with :func:`add_export_arguments` (for analysis/cli.py)."""
-    p = sub.add_parser("export", help="write figures, tables, a methods text and an HTML report",
-                       description="Export publication figures (PNG/SVG/PDF), tidy tables (CSV), a methods text "
-                                   "and a self-contained HTML report, plus a zip of all of them. Exit 0 when "
-                                   "done, 1 when the dataset is unusable or Chromium is missing for images.")
-    add_export_arguments(p)
+# The export's command-line options live in analysis/cli.py, so that building the CLI parser does
+# not import Plotly (~0.15 s on every start of every command); re-exported here for convenience.
+from .cli import add_export_arguments, add_export_parser  # noqa: E402,F401
 
 
 class TerminalProgress:
