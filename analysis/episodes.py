@@ -110,8 +110,14 @@ def _is_sorted_pairs(a: np.ndarray, b: np.ndarray) -> bool:
     return bool(np.all(da >= 0) and np.all((da > 0) | (np.diff(b) >= 0)))
 
 
+def _time_ranks(*times: np.ndarray) -> list[np.ndarray]:
+    """Exact ranks of each array's times in the union of all of them (equal times, equal ranks)."""
+    grid = np.unique(np.concatenate(times))
+    return [np.searchsorted(grid, t).astype(np.int64) for t in times]
+
+
 def _asof_backward(left_key, left_time, right_key, right_time, allow_exact: bool,
-                   tolerance: float | None = None) -> np.ndarray:
+                   tolerance: float | None = None, ranks: tuple | None = None) -> np.ndarray:
     """For each left row, the position in ``right`` of the last row with the same key and time
     ``<=`` (``allow_exact``) or ``<`` the left time, optionally no more than ``tolerance`` before it;
     -1 where there is none.
@@ -119,7 +125,8 @@ def _asof_backward(left_key, left_time, right_key, right_time, allow_exact: bool
     The same rows as ``pd.merge_asof(left, right, by=key, direction="backward")`` on right sorted by
     time (stable): among right rows with equal key and time the last in input order wins. Times are
     replaced by their exact ranks in the union of both time arrays, so (key, rank) packs into one
-    int64 without rounding, and the lookup is one ``searchsorted``.
+    int64 without rounding, and the lookup is one ``searchsorted``. ``ranks`` may pass the
+    (left, right) ranks from :func:`_time_ranks` when several look-ups share the same times.
     """
     left_time = np.asarray(left_time, dtype=float)
     right_time = np.asarray(right_time, dtype=float)
@@ -129,10 +136,10 @@ def _asof_backward(left_key, left_time, right_key, right_time, allow_exact: bool
     out = np.full(len(left_time), -1, dtype=np.int64)
     if len(left_time) == 0 or len(right_time) == 0:
         return out
-    grid = np.unique(np.concatenate([left_time, right_time]))
-    m = np.int64(len(grid) + 1)
-    lk = np.asarray(left_key, dtype=np.int64) * m + np.searchsorted(grid, left_time)
-    rk = np.asarray(right_key, dtype=np.int64) * m + np.searchsorted(grid, right_time)
+    left_rank, right_rank = ranks if ranks is not None else _time_ranks(left_time, right_time)
+    m = np.int64(max(int(left_rank.max()), int(right_rank.max())) + 2)
+    lk = np.asarray(left_key, dtype=np.int64) * m + left_rank
+    rk = np.asarray(right_key, dtype=np.int64) * m + right_rank
     order = np.argsort(rk, kind="stable")
     pos = np.searchsorted(rk[order], lk, side="right" if allow_exact else "left") - 1
     found = pos >= 0
@@ -196,7 +203,10 @@ def build_episodes(dataset: Dataset, definitions: Definitions | None = None) -> 
     ep["course_number"] = pd.Series(pt_key).groupby(pt_key, sort=False).cumcount().to_numpy() + 1
 
     # Baseline: the last score at or before the start, no more than the window before it.
-    b = _asof_backward(ep_code, start, sc_code, sc_day, allow_exact=True, tolerance=float(d.baseline_window_days))
+    # Both look-ups below compare the same times (starts and score days): rank them once.
+    ranks = _time_ranks(start, sc_day) if len(start) and len(sc_day) else None
+    b = _asof_backward(ep_code, start, sc_code, sc_day, allow_exact=True, tolerance=float(d.baseline_window_days),
+                       ranks=ranks)
     hit = b >= 0
     ep["baseline"] = np.where(hit, sc_value[np.maximum(b, 0)], np.nan) if len(sc_value) else np.nan
     ep["baseline_day"] = np.where(hit, sc_day[np.maximum(b, 0)], np.nan) if len(sc_day) else np.nan
@@ -207,7 +217,8 @@ def build_episodes(dataset: Dataset, definitions: Definitions | None = None) -> 
 
     # Follow-up: each score belongs to the patient's latest episode that started strictly before it.
     # A score on the next start day falls to no episode (it is that episode's baseline, not follow-up).
-    e = _asof_backward(sc_code, sc_day, ep_code, start, allow_exact=False)
+    e = _asof_backward(sc_code, sc_day, ep_code, start, allow_exact=False,
+                       ranks=None if ranks is None else (ranks[1], ranks[0]))
     rows = np.flatnonzero(e >= 0)
     e = e[rows]
     day = sc_day[rows]
