@@ -48,7 +48,10 @@ def cohort_summary(episodes: Episodes, group: str = "treatment", filters: dict |
     """
     ep = apply_filters(episodes.table, filters)
     labels = group_labels(ep, [group])[group].astype(str)
-    ep = ep.assign(group=labels.to_numpy())
+    # Only the columns the table uses (copying all episode columns twice was most of the time).
+    used = ["patient_id", "episode_id", "included", "baseline", "last_followup_t",
+            *[c for c in episodes.covariates if c in ep.columns]]
+    ep = ep[list(dict.fromkeys(used))].assign(group=labels.to_numpy())
     both = pd.concat([ep, ep.assign(group=ALL_LABEL)], ignore_index=True)
 
     rows = []

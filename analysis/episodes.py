@@ -16,7 +16,7 @@ exact time ranks, equivalent to ``merge_asof``): no loop over patients or rows.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -270,6 +270,31 @@ def build_episodes(dataset: Dataset, definitions: Definitions | None = None) -> 
         ep = ep[ep["episode_id"].isin(keep_ids)].reset_index(drop=True)
         fu = fu[fu["episode_id"].isin(keep_ids)].reset_index(drop=True)
     return Episodes(table=ep, followup=fu, definitions=d, covariates=tuple(covariates))
+
+
+# The fields of Definitions that build_episodes reads: definitions equal on these give the same tables
+# (the threshold, CI options, minimum group size ... only matter to the analyses of the episodes).
+EPISODE_FIELDS = ("measure", "baseline_window_days", "immediate_window_days", "max_followup_days",
+                  "first_episode_only")
+
+
+def episode_definitions(definitions: Definitions) -> Definitions:
+    """``definitions`` with every field that does not change the episode tables set to its default:
+    a cache key under which ``build_episodes`` is computed once for all thresholds, CI options, ..."""
+    base = Definitions()
+    return base.replace(**{f: getattr(definitions, f) for f in EPISODE_FIELDS})
+
+
+def with_definitions(episodes: Episodes, definitions: Definitions) -> Episodes:
+    """The same episode tables under ``definitions`` (which must agree on :data:`EPISODE_FIELDS`).
+
+    The tables are shared, not copied: treat them as read-only, as every analysis does.
+    """
+    for f in EPISODE_FIELDS:
+        if getattr(episodes.definitions, f) != getattr(definitions, f):
+            raise AnalysisError(f"These episodes were built with {f}={getattr(episodes.definitions, f)!r}, "
+                                f"not {getattr(definitions, f)!r}: build them again.")
+    return episodes if episodes.definitions == definitions else replace(episodes, definitions=definitions)
 
 
 def group_labels(table: pd.DataFrame, by) -> pd.DataFrame:

@@ -308,6 +308,10 @@ def _conf(table: pd.DataFrame) -> float:
 # ----------------------------------------------------------------------------------------------
 # Pain relief
 # ----------------------------------------------------------------------------------------------
+# Dots drawn per group in the relief distribution: above this, a seeded random sample of this many.
+DISTRIBUTION_MAX_POINTS = 2_000
+
+
 def relief_distribution_figure(episodes_table: pd.DataFrame, by=("treatment",), *,
                                value: str = "immediate_relief_pct", thresholds=(30.0, 50.0),
                                definitions=None, groups=None, style: str = "screen") -> go.Figure:
@@ -328,17 +332,41 @@ def relief_distribution_figure(episodes_table: pd.DataFrame, by=("treatment",), 
     order = _labels_in_order(t, by, groups)
     colours = group_colours(groups if groups is not None else order)
     fig = go.Figure()
+    sampled = False
+    rng = np.random.default_rng(getattr(definitions, "seed", 0) if definitions is not None else 0)
     for lab in order:
         sub = t[(labels == lab).to_numpy()]
         n = len(sub)
         npat = sub["patient_id"].nunique() if "patient_id" in sub.columns else None
         xlab = f"{lab}<br>n = {n:,}"
+        y = sub[value].to_numpy(float)
+        colour = colours.get(lab, GREY)
+        hover = f"{lab}<br>relief %{{y:.0f}}%<br>{_n_text(n, npat)}<extra></extra>"
+        if n <= DISTRIBUTION_MAX_POINTS:
+            fig.add_trace(go.Box(
+                y=y, x=[xlab] * n, name=f"{lab} (n = {n:,})", legendgroup=lab,
+                marker={"color": colour, "size": 4, "opacity": 0.55},
+                line={"color": colour, "width": 1.6}, fillcolor=rgba(colour, 0.15),
+                boxpoints="all", jitter=0.45, pointpos=0, boxmean=True, showlegend=False, hovertemplate=hover))
+            continue
+        # Registry scale: the box from all episodes (quartiles, fences and mean computed here), the
+        # dots a seeded random sample, so the chart stays a few hundred kB instead of megabytes.
+        sampled = True
+        q1, med, q3 = np.quantile(y, [0.25, 0.5, 0.75])
+        iqr = q3 - q1
+        lo_f = float(y[y >= q1 - 1.5 * iqr].min())
+        hi_f = float(y[y <= q3 + 1.5 * iqr].max())
         fig.add_trace(go.Box(
-            y=sub[value].to_numpy(float), x=[xlab] * n, name=f"{lab} (n = {n:,})", legendgroup=lab,
-            marker={"color": colours.get(lab, GREY), "size": 4, "opacity": 0.55},
-            line={"color": colours.get(lab, GREY), "width": 1.6}, fillcolor=rgba(colours.get(lab, GREY), 0.15),
-            boxpoints="all", jitter=0.45, pointpos=0, boxmean=True, showlegend=False,
-            hovertemplate=f"{lab}<br>relief %{{y:.0f}}%<br>{_n_text(n, npat)}<extra></extra>"))
+            x=[xlab], q1=[q1], median=[med], q3=[q3], lowerfence=[lo_f], upperfence=[hi_f], mean=[float(y.mean())],
+            name=f"{lab} (n = {n:,})", legendgroup=lab, line={"color": colour, "width": 1.6},
+            fillcolor=rgba(colour, 0.15), boxpoints=False, boxmean=True, showlegend=False,
+            hovertemplate=f"{lab}<br>{_n_text(n, npat)}<extra></extra>"))
+        pick = np.sort(rng.choice(n, size=DISTRIBUTION_MAX_POINTS, replace=False))
+        fig.add_trace(go.Box(
+            y=y[pick], x=[xlab] * len(pick), name=f"{lab} (sample)", legendgroup=lab,
+            marker={"color": colour, "size": 4, "opacity": 0.55}, line={"color": colour, "width": 0},
+            fillcolor="rgba(0,0,0,0)", boxpoints="all", jitter=0.45, pointpos=0, showlegend=False,
+            hoveron="points", hovertemplate=hover))
     _threshold_lines(fig, thresholds, outside=True)
     d = definitions
     window = f"{d.immediate_window_days:g} days" if d is not None else "the immediate window"
@@ -351,6 +379,11 @@ def relief_distribution_figure(episodes_table: pd.DataFrame, by=("treatment",), 
     caption = (f"Relief % = 100 x (baseline - score) / baseline at the first follow-up score within {window} "
                "after the start; negative = worse than baseline. Dashed lines: 30% (moderately) and 50% "
                "(substantially) important improvement (IMMPACT).")
+    if sampled:
+        caption += (f" Groups with more than {DISTRIBUTION_MAX_POINTS:,} episodes show a random sample of "
+                    f"{DISTRIBUTION_MAX_POINTS:,} of them as dots (seeded, reproducible); their box and mean are "
+                    "computed from all episodes.")
+        fig.update_layout(boxmode="overlay")
     return _finish(fig, title, subtitle, caption, style,
                    layout={"margin": {"r": 110, "t": 90}} if style == "screen" else {"margin": {"r": 100}})
 

@@ -185,8 +185,16 @@ class _Groups:
             ccode = ccode.astype(np.int64)
             n_codes = max(len(uniques), 1)
         pair = self.gid * n_codes + ccode
-        unit_ids, self.unit_of_row = np.unique(pair, return_inverse=True)
-        self.unit_of_row = self.unit_of_row.ravel()
+        span = max(n_groups, 1) * n_codes
+        if span <= 4 * len(pair) + 1_000_000:
+            # Dense codes: the sorted distinct pairs and each row's rank among them, exactly what
+            # np.unique(pair, return_inverse=True) returns, by counting instead of sorting.
+            present = np.bincount(pair, minlength=span) > 0
+            unit_ids = np.flatnonzero(present)
+            self.unit_of_row = (np.cumsum(present) - 1)[pair]
+        else:
+            unit_ids, self.unit_of_row = np.unique(pair, return_inverse=True)
+            self.unit_of_row = self.unit_of_row.ravel()
         self.unit_group = unit_ids // n_codes
         self.unit_n = np.bincount(self.unit_of_row, minlength=len(unit_ids))
         self.n_units = np.bincount(self.unit_group, minlength=n_groups)
@@ -454,3 +462,130 @@ def proportion_ci_table(df: pd.DataFrame, success: str, by: Sequence[str] | str 
             "n_patients": g.n_units.astype(np.int64), "successes": np.rint(k).astype(np.int64),
             "method": methods, "conf_level": np.full(len(n), conf_level)}
     return _finish(g, cols, PROPORTION_COLUMNS)
+
+
+def proportion_at_thresholds_table(df: pd.DataFrame, value: str, thresholds, by: Sequence[str] | str = (),
+                                   cluster: str | None = None, conf_level: float = 0.95,
+                                   threshold_column: str = "threshold", reached=None) -> pd.DataFrame:
+    """Share of rows with ``value`` reaching each threshold, per group: a curve of proportions.
+
+    The same table, bitwise, as :func:`proportion_ci_table` (method ``"cluster-robust"``) of the
+    cross join of the rows with the thresholds, grouped by ``[*by, threshold_column]``::
+
+        grid = rows x thresholds;  grid["s"] = reached(grid[value], grid[threshold_column])
+        proportion_ci_table(grid, "s", by=[*by, threshold_column], cluster=cluster, ...)
+
+    without materialising that grid (rows x thresholds, e.g. 300,000 x 101): see
+    :func:`proportion_by_column_table`. ``reached(values, threshold)`` gives the success flags
+    (default: ``values >= threshold``; a missing value never reaches).
+    """
+    _check_columns(df, [value])
+    if reached is None:
+        def reached(v, x):
+            with np.errstate(invalid="ignore"):
+                return v >= x
+    v = pd.to_numeric(df[value], errors="coerce").to_numpy(dtype=float)
+    xs = np.asarray(list(thresholds), dtype=float)
+    return proportion_by_column_table(df, lambda j: reached(v, xs[j]), xs, by=by, cluster=cluster,
+                                      conf_level=conf_level, column=threshold_column)
+
+
+def _check_columns(df: pd.DataFrame, wanted: list) -> None:
+    missing = [c for c in wanted if c not in df.columns]
+    if missing:
+        raise AnalysisError(
+            f"Column(s) {', '.join(map(repr, missing))} not found; available columns: "
+            f"{', '.join(map(str, df.columns))}.")
+
+
+def proportion_by_column_table(df: pd.DataFrame, success, values, by: Sequence[str] | str = (),
+                               cluster: str | None = None, conf_level: float = 0.95,
+                               column: str = "column") -> pd.DataFrame:
+    """Proportions per group and per column of a rows x columns matrix of success flags.
+
+    ``success`` is a boolean array of shape (len(df), len(values)), or a function ``j -> flags of
+    the rows for values[j]``. The result is the same table, bitwise, as :func:`proportion_ci_table`
+    (method ``"cluster-robust"``) of the long "grid" (every row of ``df`` repeated for every value,
+    row-major: row 0 with each value, then row 1, ...), grouped by ``[*by, column]``::
+
+        grid = df.loc[df.index.repeat(len(values)), [*by, cluster]]; grid[column] = tile(values)
+        grid["s"] = success.ravel();  proportion_ci_table(grid, "s", by=[*by, column], cluster=...)
+
+    The grid (e.g. 200,000 episodes x 26 weeks, or x 101 thresholds) is never built: the group and
+    patient codes are computed once on ``df``, and each column takes one ``bincount`` pass over the
+    rows in their order, so every sum is accumulated in the same order as over the grid. Groups are
+    ordered as grouping the grid orders them (by the groups of ``df``, then by ``values``, which must
+    be sorted ascending and distinct). The bootstrap is not offered here (its resampling draws depend
+    on the grid's layout): build the grid and call :func:`proportion_ci_table` for that.
+    """
+    by = _as_list(by)
+    conf_level = _check_conf_level(conf_level)
+    xs = np.asarray(values)
+    if len(xs) > 1 and not (np.diff(xs) > 0).all():
+        raise AnalysisError("proportion_by_column_table needs distinct values in ascending order.")
+    wanted = by + ([cluster] if cluster is not None else [])
+    _check_columns(df, wanted)
+    if column in by:
+        raise AnalysisError(f"{column!r} is both a grouping column and the column of values.")
+    get = (lambda j: success[:, j]) if not callable(success) else success
+    d = df[list(dict.fromkeys(wanted))]
+    if cluster is not None and d[cluster].isna().any():
+        raise AnalysisError(
+            f"The cluster column {cluster!r} has missing values; every row needs a patient "
+            "identifier for clustered intervals (drop those rows or fill the identifier).")
+    n_x = len(xs)
+    if len(d) == 0 or n_x == 0:
+        grid = d.iloc[np.repeat(np.arange(len(d)), n_x)].reset_index(drop=True)
+        grid[column] = np.tile(xs, len(d))
+        flags = np.column_stack([np.asarray(get(j), dtype=bool) for j in range(n_x)]) if n_x and len(d) else \
+            np.zeros((len(d), n_x), dtype=bool)
+        grid["_s"] = flags.ravel()
+        return proportion_ci_table(grid, "_s", by=[*by, column], cluster=cluster, conf_level=conf_level)
+    g = _Groups(d, by, cluster)
+    n_groups = len(g.n)
+    # Group keys, as grouping the grid would give them (same dtypes, sorted by the groups, then the
+    # value): one representative row per group, crossed with the values.
+    first_row = np.unique(g.gid, return_index=True)[1]       # every group has rows (observed=True)
+    reps = d.iloc[np.repeat(first_row, n_x)][by].reset_index(drop=True)
+    reps[column] = np.tile(xs, n_groups)
+    keys = (reps.groupby([*by, column], sort=True, dropna=False, observed=True).size()
+            .index.to_frame(index=False))
+    n1 = g.n.astype(float)
+    k = np.empty((n_groups, n_x))
+    meat = np.zeros((n_groups, n_x))
+    clustered_any = bool(g.clustered.any())
+    for j in range(n_x):
+        s = np.asarray(get(j), dtype=bool).astype(float)
+        kj = np.bincount(g.gid, weights=s, minlength=n_groups)
+        k[:, j] = kj
+        if clustered_any:
+            with np.errstate(invalid="ignore", divide="ignore"):
+                pj = kj / np.where(n1 > 0, n1, np.nan)
+            unit_dev = np.bincount(g.unit_of_row, weights=s - pj[g.gid], minlength=len(g.unit_n))
+            meat[:, j] = np.bincount(g.unit_group, weights=unit_dev ** 2, minlength=n_groups)
+    # Flatten in (group, value) order: the grid's group order.
+    k = k.ravel()
+    meat = meat.ravel()
+    n = np.repeat(n1, n_x)
+    G = np.repeat(g.n_units.astype(float), n_x)
+    cl = np.repeat(g.clustered, n_x)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = k / np.where(n > 0, n, np.nan)
+    low, high = wilson_ci(k, n, conf_level)
+    low, high = np.atleast_1d(low).copy(), np.atleast_1d(high).copy()
+    methods = np.full(len(n), METHOD_WILSON, dtype=object)
+    if cl.any():
+        with np.errstate(invalid="ignore", divide="ignore"):
+            var = G / (G - 1) * meat / n ** 2
+            n_eff = np.where((p > 0) & (p < 1) & (var > 0), p * (1 - p) / var, n)
+            n_eff = np.minimum(n_eff, n) * (_z(conf_level) / _t_quantile(G - 1, conf_level)) ** 2
+        lo_c, hi_c = wilson_ci(np.where(cl & (G >= 2), p * n_eff, 0.0),
+                               np.where(cl & (G >= 2), n_eff, 0.0), conf_level)
+        low = np.where(cl, lo_c, low)
+        high = np.where(cl, hi_c, high)
+        methods[cl] = METHOD_CLUSTER_WILSON
+    cols = {"estimate": p, "ci_low": low, "ci_high": high, "n": n.astype(np.int64),
+            "n_patients": G.astype(np.int64), "successes": np.rint(k).astype(np.int64),
+            "method": methods, "conf_level": np.full(len(n), conf_level)}
+    out = pd.concat([keys.reset_index(drop=True), pd.DataFrame(cols)], axis=1)
+    return out[list(keys.columns) + PROPORTION_COLUMNS]

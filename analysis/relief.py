@@ -22,7 +22,8 @@ import numpy as np
 import pandas as pd
 
 from .episodes import Episodes, apply_filters, falls_below, group_labels, reaches
-from .intervals import mean_ci_table, proportion_ci_table
+from .intervals import (mean_ci_table, proportion_at_thresholds_table, proportion_by_column_table,
+                        proportion_ci_table)
 
 DEFAULT_BY = ("treatment",)
 
@@ -115,15 +116,17 @@ def weekly_episode_relief(episodes: Episodes, by=DEFAULT_BY, filters: dict | Non
 
 
 def relief_over_time(episodes: Episodes, by=DEFAULT_BY, filters: dict | None = None,
-                     threshold: float | None = None) -> pd.DataFrame:
+                     threshold: float | None = None, weekly: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per group and week: mean relief % (t / cluster-robust interval) and responder proportion (Wilson).
 
     Returns a long table with a ``statistic`` column: ``mean_relief_pct`` or ``responder_rate``; ``n`` is
-    the number of episodes with a score in that week.
+    the number of episodes with a score in that week. ``weekly`` (optional): the result of
+    :func:`weekly_episode_relief` for the same episodes, grouping and filters, when already computed
+    (it is the same input for :func:`attrition` and :func:`responder_sensitivity`).
     """
     d = episodes.definitions
     thr = d.threshold if threshold is None else float(threshold)
-    w = weekly_episode_relief(episodes, by, filters)
+    w = weekly_episode_relief(episodes, by, filters) if weekly is None else weekly
     keys = [*list(by), "week"]
     mean = mean_ci_table(w, "relief_pct", by=keys, **_interval_kwargs(episodes))
     mean.insert(len(keys), "statistic", "mean_relief_pct")
@@ -135,13 +138,22 @@ def relief_over_time(episodes: Episodes, by=DEFAULT_BY, filters: dict | None = N
     return pd.concat([mean, resp.drop(columns=["successes"])], ignore_index=True)
 
 
+def _episode_week_cells(t: pd.DataFrame, w: pd.DataFrame, n_wk: int):
+    """Row (in ``t``) and week index (0-based) of each weekly row of ``w`` that falls in the grid of
+    ``t``'s episodes x weeks 1..n_wk, and the mask of those rows of ``w``."""
+    row = pd.Index(t["episode_id"].to_numpy()).get_indexer(w["episode_id"].to_numpy())
+    col = w["week"].to_numpy(np.int64) - 1
+    inside = (row >= 0) & (col >= 0) & (col < n_wk)
+    return row[inside], col[inside], inside
+
+
 def n_weeks(episodes: Episodes) -> int:
     """Number of weeks a follow-up window spans (26 for 182 days)."""
     return int(np.ceil(episodes.definitions.max_followup_days / 7.0))
 
 
 def responder_sensitivity(episodes: Episodes, by=DEFAULT_BY, filters: dict | None = None,
-                          threshold: float | None = None) -> pd.DataFrame:
+                          threshold: float | None = None, weekly: pd.DataFrame | None = None) -> pd.DataFrame:
     """Weekly responder rates two ways: observed cases, and missing week = no relief (BOCF).
 
     In the "missing counts as no relief" analysis every included episode counts in every week of
@@ -150,7 +162,7 @@ def responder_sensitivity(episodes: Episodes, by=DEFAULT_BY, filters: dict | Non
     """
     d = episodes.definitions
     thr = d.threshold if threshold is None else float(threshold)
-    w = weekly_episode_relief(episodes, by, filters)
+    w = weekly_episode_relief(episodes, by, filters) if weekly is None else weekly
     keys = [*list(by), "week"]
     kw = _interval_kwargs(episodes)
     observed = proportion_ci_table(w.assign(responder=reaches(w["relief_pct"], thr)), "responder", by=keys, **kw)
@@ -158,15 +170,24 @@ def responder_sensitivity(episodes: Episodes, by=DEFAULT_BY, filters: dict | Non
 
     t = select(episodes, by, filters)
     weeks = np.arange(1, n_weeks(episodes) + 1)
-    grid = pd.DataFrame({
-        "episode_id": np.repeat(t["episode_id"].to_numpy(), len(weeks)),
-        "week": np.tile(weeks, len(t)),
-    })
-    grid = grid.merge(t[["episode_id", "patient_id", *list(by)]], on="episode_id", how="left")
-    grid = grid.merge(w[["episode_id", "week", "relief_pct"]], on=["episode_id", "week"], how="left")
-    # A week without a score is never a response, whatever the threshold.
-    grid["responder"] = reaches(grid["relief_pct"], thr)
-    bocf = proportion_ci_table(grid, "responder", by=keys, **kw)
+    if kw["method"] == "cluster-robust":
+        # Every included episode x every week, a week without a score never a response: the same
+        # table (bitwise) as the grid below, from an episodes x weeks matrix of flags.
+        _row, _col, inside = _episode_week_cells(t, w, len(weeks))
+        flags = np.zeros((len(t), len(weeks)), dtype=bool)
+        flags[_row, _col] = reaches(w["relief_pct"].to_numpy()[inside], thr)
+        bocf = proportion_by_column_table(t[["patient_id", *list(by)]], flags, weeks, by=list(by),
+                                          cluster=kw["cluster"], conf_level=kw["conf_level"], column="week")
+    else:
+        grid = pd.DataFrame({
+            "episode_id": np.repeat(t["episode_id"].to_numpy(), len(weeks)),
+            "week": np.tile(weeks, len(t)),
+        })
+        grid = grid.merge(t[["episode_id", "patient_id", *list(by)]], on="episode_id", how="left")
+        grid = grid.merge(w[["episode_id", "week", "relief_pct"]], on=["episode_id", "week"], how="left")
+        # A week without a score is never a response, whatever the threshold.
+        grid["responder"] = reaches(grid["relief_pct"], thr)
+        bocf = proportion_ci_table(grid, "responder", by=keys, **kw)
     bocf.insert(len(keys), "analysis", "missing = no relief")
     out = pd.concat([observed, bocf], ignore_index=True)
     out.insert(len(keys) + 1, "threshold", thr)
@@ -177,7 +198,8 @@ ATTRITION_STATES = ("observed", "missed week, seen later", "next treatment start
                     "follow-up window ended", "no further scores")
 
 
-def attrition(episodes: Episodes, by=DEFAULT_BY, filters: dict | None = None) -> pd.DataFrame:
+def attrition(episodes: Episodes, by=DEFAULT_BY, filters: dict | None = None,
+              weekly: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per group and week: how many included episodes are observed, and why the others are not.
 
     States, for episode e in week k (``7(k-1) < t <= 7k``):
@@ -197,30 +219,40 @@ def attrition(episodes: Episodes, by=DEFAULT_BY, filters: dict | None = None) ->
     """
     d = episodes.definitions
     t = select(episodes, by, filters)
-    w = weekly_episode_relief(episodes, by, filters)
+    w = weekly_episode_relief(episodes, by, filters) if weekly is None else weekly
     weeks = np.arange(1, n_weeks(episodes) + 1)
-    ne = len(t)
-    grid = pd.DataFrame({
-        "episode_id": np.repeat(t["episode_id"].to_numpy(), len(weeks)),
-        "week": np.tile(weeks, ne),
-        "last_t": np.repeat(t["last_followup_t"].fillna(0.0).to_numpy(), len(weeks)),
-        "next_t": np.repeat(t["next_t"].to_numpy(dtype=float), len(weeks)),
-    })
-    for c in by:
-        grid[c] = np.repeat(t[c].to_numpy(), len(weeks))
-    seen = pd.MultiIndex.from_frame(w[["episode_id", "week"]])
-    observed = pd.MultiIndex.from_frame(grid[["episode_id", "week"]]).isin(seen)
-    week_start = 7.0 * (grid["week"].to_numpy() - 1)
-    week_end = 7.0 * grid["week"].to_numpy()
-    state = np.select(
-        [observed,
-         grid["last_t"].to_numpy() > week_end,
-         grid["next_t"].to_numpy() <= week_end,
-         week_start >= d.max_followup_days],
-        list(ATTRITION_STATES[:4]), default=ATTRITION_STATES[4])
-    grid["state"] = pd.Categorical(state, categories=list(ATTRITION_STATES))
+    ne, nw = len(t), len(weeks)
+    # The state of every episode x week cell, on an episodes x weeks matrix (first matching rule wins,
+    # as in the list above), then counts per group, week and state with one bincount.
+    row, col, _inside = _episode_week_cells(t, w, nw)
+    state = np.full((ne, nw), len(ATTRITION_STATES) - 1, dtype=np.int64)
+    week_start = 7.0 * (weeks - 1)
+    week_end = 7.0 * weeks
+    last_t = t["last_followup_t"].fillna(0.0).to_numpy(dtype=float)
+    next_t = t["next_t"].to_numpy(dtype=float)
+    state[:, week_start >= d.max_followup_days] = 3
+    with np.errstate(invalid="ignore"):
+        state[next_t[:, None] <= week_end[None, :]] = 2
+        state[last_t[:, None] > week_end[None, :]] = 1
+    state[row, col] = 0
+    if by:
+        gid = t.groupby(list(by), sort=True, dropna=False, observed=True).ngroup().to_numpy(np.int64)
+    else:
+        gid = np.zeros(ne, dtype=np.int64)
+    n_groups = int(gid.max(initial=-1)) + 1
+    n_states = len(ATTRITION_STATES)
+    cell = (gid[:, None] * nw + np.arange(nw)[None, :]) * n_states + state
+    counts = np.bincount(cell.ravel(), minlength=n_groups * nw * n_states).reshape(n_groups, nw, n_states)
+    # The non-empty (group, week, state) cells, with the group's values taken from one of its episodes
+    # (as numpy values, as the grid held them), grouped as the full grid was: same groups, same order.
+    gi, wi, si = np.nonzero(counts)
+    first_row = np.unique(gid, return_index=True)[1] if ne else np.zeros(0, dtype=np.int64)
+    cells = pd.DataFrame({c: t[c].to_numpy()[first_row[gi]] for c in by})
+    cells["week"] = weeks[wi]
+    cells["state"] = pd.Categorical.from_codes(si, categories=list(ATTRITION_STATES))
+    cells["n"] = counts[gi, wi, si]
     keys = [*list(by), "week", "state"]
-    out = grid.groupby(keys, observed=False, sort=True).size().rename("n").reset_index()
+    out = cells.groupby(keys, observed=False, sort=True)["n"].sum().rename("n").reset_index()
     totals = t.groupby(list(by), sort=False).size().rename("total").reset_index() if by else None
     if by:
         out = out.merge(totals, on=list(by), how="inner")
@@ -253,6 +285,14 @@ def cumulative_responders(episodes: Episodes, by=DEFAULT_BY, filters: dict | Non
         w = weekly_episode_relief(episodes, by, filters, weeks=[int(week)])
         t = w[w["week"] == int(week)]
     xs = np.arange(0.0, 100.0 + step / 2, step)
+    kw = _interval_kwargs(episodes)
+    if kw["method"] == "cluster-robust":
+        # The same table as the cross join below (bitwise), without materialising episodes x thresholds.
+        rows = pd.DataFrame({"patient_id": t["patient_id"].to_numpy(),
+                             **{c: t[c].to_numpy() for c in by}, "relief_pct": t["relief_pct"].to_numpy()})
+        return proportion_at_thresholds_table(rows, "relief_pct", xs, by=list(by), cluster=kw["cluster"],
+                                              conf_level=kw["conf_level"], threshold_column="reduction_pct",
+                                              reached=reaches)
     grid = pd.DataFrame({
         "patient_id": np.repeat(t["patient_id"].to_numpy(), len(xs)),
         "reduction_pct": np.tile(xs, len(t)),

@@ -44,13 +44,15 @@ def weekly_episode_scores(episodes: Episodes, by=DEFAULT_BY, filters: dict | Non
     return w
 
 
-def score_over_time(episodes: Episodes, by=DEFAULT_BY, filters: dict | None = None) -> pd.DataFrame:
+def score_over_time(episodes: Episodes, by=DEFAULT_BY, filters: dict | None = None,
+                    weekly: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per group and week (0 = baseline): mean score and mean change from baseline with intervals.
 
     Long table with ``statistic`` in {``mean_score``, ``mean_change``}; ``n`` = episodes with a score
-    that week.
+    that week. ``weekly``: :func:`weekly_episode_scores` of the same episodes, grouping and filters,
+    when already computed.
     """
-    w = weekly_episode_scores(episodes, by, filters)
+    w = weekly_episode_scores(episodes, by, filters) if weekly is None else weekly
     keys = [*list(by), "week"]
     kw = _interval_kwargs(episodes)
     parts = []
@@ -62,15 +64,15 @@ def score_over_time(episodes: Episodes, by=DEFAULT_BY, filters: dict | None = No
 
 
 def remission_over_time(episodes: Episodes, below: float | None = None, by=DEFAULT_BY,
-                        filters: dict | None = None) -> pd.DataFrame:
+                        filters: dict | None = None, weekly: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per group and week (0 = baseline): proportion of episodes with mean score < ``below``."""
     measure = episodes.definitions.measure
     if below is None:
         if measure not in REMISSION_BELOW:
             raise ValueError(f"No conventional remission cut-off for {measure!r}: pass below=...")
         below = REMISSION_BELOW[measure]
-    w = weekly_episode_scores(episodes, by, filters)
-    w["remission"] = w["score"] < float(below)
+    w = weekly_episode_scores(episodes, by, filters) if weekly is None else weekly
+    w = w.assign(remission=w["score"] < float(below))
     keys = [*list(by), "week"]
     out = proportion_ci_table(w, "remission", by=keys, **_interval_kwargs(episodes))
     out.insert(len(keys), "below", float(below))

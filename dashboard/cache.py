@@ -11,21 +11,47 @@ The functions only call ``analysis/``; they compute nothing themselves.
 """
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
+import os
+import sys
 from pathlib import Path
 
 import streamlit as st
 
 from analysis import cohort, duration, figures, published, relief, secondary, summary, views
 from analysis.definitions import Definitions
-from analysis.episodes import build_episodes
+from analysis.episodes import build_episodes, episode_definitions, with_definitions
 from analysis.load import load_dataset, load_files
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_PATH = ROOT / "data" / "demo"
 
+DATA_ENV = "CRPS_OUTCOMES_DATA"
+
 _TTL = 3600  # seconds; results of a dataset nobody looked at for an hour are dropped
+
+
+def default_data_path() -> Path | None:
+    """The clinic's data folder the server was started on, or None for the demo cohort.
+
+    ``streamlit run dashboard/app.py -- --data PATH`` (the script's own arguments) wins over the
+    environment variable ``CRPS_OUTCOMES_DATA=PATH``. Read on every run (cheap), not kept in module state.
+    """
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--data")
+    args, _ = parser.parse_known_args(sys.argv[1:])
+    raw = args.data or os.environ.get(DATA_ENV, "").strip()
+    return Path(raw).expanduser().resolve() if raw else None
+
+
+def _folder_stamp(path: Path) -> tuple:
+    """Names, sizes and modification times of the folder's files: a changed file is read again."""
+    try:
+        return tuple(sorted((f.name, f.stat().st_size, f.stat().st_mtime_ns) for f in path.iterdir() if f.is_file()))
+    except OSError:
+        return ()
 
 
 def content_key(files: dict[str, bytes], mapping: dict | None, drop_identifiers: bool) -> str:
@@ -46,6 +72,17 @@ def load_demo():
     return load_dataset(DEMO_PATH)
 
 
+@st.cache_data(max_entries=2, show_spinner=False)
+def _load_folder(path: str, stamp: tuple):
+    return load_dataset(Path(path))
+
+
+def load_folder(path: Path):
+    """The data folder given at start (``--data`` / ``CRPS_OUTCOMES_DATA``), loaded once per server
+    (and again when one of its files changes)."""
+    return _load_folder(str(path), _folder_stamp(path))
+
+
 @st.cache_data(max_entries=8, ttl=_TTL, show_spinner=False)
 def load_upload(key: str, _files: dict, mapping_json: str, drop_identifiers: bool):
     """An uploaded dataset (bytes held in the session; ``key`` = :func:`content_key`)."""
@@ -54,9 +91,15 @@ def load_upload(key: str, _files: dict, mapping_json: str, drop_identifiers: boo
 
 
 # ---------------------------------------------------------------------------------------------- analyses
-@st.cache_data(max_entries=24, ttl=_TTL, show_spinner=False)
+@st.cache_data(max_entries=12, ttl=_TTL, show_spinner=False)
+def _episodes(key: str, _dataset, episode_definitions: Definitions):
+    return build_episodes(_dataset, episode_definitions)
+
+
 def episodes(key: str, _dataset, definitions: Definitions):
-    return build_episodes(_dataset, definitions)
+    """The episodes, built once per dataset and episode-relevant definitions (windows, measure, first
+    episode only): a new threshold, CI type or minimum group size reuses them."""
+    return with_definitions(_episodes(key, _dataset, episode_definitions(definitions)), definitions)
 
 
 def _ep(key, dataset, d):
@@ -93,11 +136,12 @@ def pain_relief(key: str, _dataset, d: Definitions, by: tuple, filters, cumulati
 @st.cache_data(max_entries=32, ttl=_TTL, show_spinner=False)
 def over_time(key: str, _dataset, d: Definitions, by: tuple, filters):
     ep = _ep(key, _dataset, d)
+    w = relief.weekly_episode_relief(ep, by, filters)   # the common input of the three analyses
     return {
         "sizes": views.group_sizes(ep, by, filters),
-        "weekly": relief.relief_over_time(ep, by, filters),
-        "attrition": relief.attrition(ep, by, filters),
-        "sensitivity": relief.responder_sensitivity(ep, by, filters),
+        "weekly": relief.relief_over_time(ep, by, filters, weekly=w),
+        "attrition": relief.attrition(ep, by, filters, weekly=w),
+        "sensitivity": relief.responder_sensitivity(ep, by, filters, weekly=w),
     }
 
 
@@ -118,10 +162,11 @@ def relief_duration(key: str, _dataset, d: Definitions, by: tuple, filters):
 def secondary_measure(key: str, _dataset, d: Definitions, by: tuple, filters):
     """Views of one secondary measure (``d.measure``)."""
     ep = _ep(key, _dataset, d)
-    out = {"sizes": views.group_sizes(ep, by, filters), "scores": secondary.score_over_time(ep, by, filters)}
+    w = secondary.weekly_episode_scores(ep, by, filters)     # the common input of scores and remission
+    out = {"sizes": views.group_sizes(ep, by, filters), "scores": secondary.score_over_time(ep, by, filters, weekly=w)}
     m = d.measure
     if m in secondary.REMISSION_BELOW:
-        out["remission"] = secondary.remission_over_time(ep, by=by, filters=filters)
+        out["remission"] = secondary.remission_over_time(ep, by=by, filters=filters, weekly=w)
     if m in secondary.RESPONSE_PCT:
         out["response"] = relief.relief_over_time(ep, by, filters, threshold=secondary.RESPONSE_PCT[m])
     if m == "regions_affected":

@@ -129,6 +129,13 @@ def reset_choices() -> None:
 
 
 # ---------------------------------------------------------------------------------------------- data
+def default_label(folder=None) -> str:
+    """Label of the default dataset: the demo cohort, or the data folder the server was started on."""
+    if folder is None:
+        return SYNTHETIC_LABEL
+    return f"{folder.name or folder} (data folder given at start)"
+
+
 def _load_dataset(ctx: Context) -> None:
     ss = st.session_state
     source = ss.get("source", "demo")
@@ -144,9 +151,15 @@ def _load_dataset(ctx: Context) -> None:
                 ctx.dataset = cache.load_upload(key, files, json.dumps(mapping, sort_keys=True), drop)
             ctx.key = key
         else:
-            ctx.source_label = SYNTHETIC_LABEL
-            ctx.dataset = cache.load_demo()
-            ctx.key = "demo:" + ctx.dataset.report.fingerprint
+            folder = cache.default_data_path()
+            ctx.source_label = default_label(folder)
+            if folder is None:
+                ctx.dataset = cache.load_demo()
+                ctx.key = "demo:" + ctx.dataset.report.fingerprint
+            else:
+                with st.spinner(f"Reading and checking {folder} ..."):
+                    ctx.dataset = cache.load_folder(folder)
+                ctx.key = "folder:" + ctx.dataset.report.fingerprint
     except (DatasetError, AnalysisError) as err:
         ctx.error, ctx.error_obj, ctx.dataset = str(err), err, None
     except Exception as err:  # noqa: BLE001 - never a traceback for a user's file

@@ -14,7 +14,8 @@ from dashboard import cache, state
 ss = st.session_state
 st.title("Data")
 
-SOURCES = {"demo": state.SYNTHETIC_LABEL, "upload": "Upload your own data"}
+FOLDER = cache.default_data_path()
+SOURCES = {"demo": state.default_label(FOLDER), "upload": "Upload your own data"}
 
 
 def _on_source() -> None:
@@ -67,7 +68,11 @@ ss.setdefault("drop_identifiers", False)
 ss["_w_source"] = ss["source"]
 st.radio("Dataset", list(SOURCES), format_func=SOURCES.get, key="_w_source", on_change=_on_source, horizontal=True)
 
-if ss["source"] == "demo":
+if ss["source"] == "demo" and FOLDER is not None:
+    st.info(f"The data folder `{FOLDER}` was given when the server started (`--data` or `{cache.DATA_ENV}`). "
+            "It is read from disk by the server; to look at other files, upload them below.",
+            icon=":material/folder_open:")
+elif ss["source"] == "demo":
     st.info("**SYNTHETIC DATA.** The demo cohort is invented by `data/generate_demo.py` (seeded): 800 made-up "
             "patients treated with ketamine infusions (with boosters) or physical therapy. It shows what the "
             "dashboard does; its numbers say nothing about real patients.", icon=":material/science:")

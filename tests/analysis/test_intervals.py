@@ -261,3 +261,30 @@ def test_proportion_bootstrap(episodes):
     assert (out["method"] == METHOD_BOOTSTRAP).all()
     ratio = (out["ci_high"] - out["ci_low"]) / (cr["ci_high"] - cr["ci_low"])
     assert ((ratio > 0.75) & (ratio < 1.2)).all()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_proportion_by_column_equals_the_grid_bitwise(seed):
+    """proportion_by_column_table / proportion_at_thresholds_table == proportion_ci_table of the long grid."""
+    from pandas.testing import assert_frame_equal
+
+    from analysis.intervals import proportion_at_thresholds_table, proportion_by_column_table
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 400))
+    df = pd.DataFrame({"g": rng.choice(["b", "a", "c"], n), "h": rng.choice(["x", "y"], n),
+                       "patient": rng.integers(0, max(2, n // 3), n).astype(str),
+                       "v": np.where(rng.random(n) < 0.1, np.nan, rng.uniform(-20, 100, n).round(1))})
+    by = [["g"], ["g", "h"], []][seed % 3]
+    xs = np.arange(0.0, 101.0, 5.0)
+    grid = df.loc[df.index.repeat(len(xs))].reset_index(drop=True)
+    grid["x"] = np.tile(xs, n)
+    with np.errstate(invalid="ignore"):
+        grid["s"] = grid["v"].to_numpy() >= grid["x"].to_numpy()
+    for cluster in ("patient", None):
+        want = proportion_ci_table(grid, "s", by=[*by, "x"], cluster=cluster)
+        got = proportion_at_thresholds_table(df, "v", xs, by=by, cluster=cluster, threshold_column="x")
+        assert_frame_equal(got, want, check_exact=True)
+        flags = grid["s"].to_numpy().reshape(n, len(xs))
+        got = proportion_by_column_table(df, flags, xs, by=by, cluster=cluster, column="x")
+        assert_frame_equal(got, want, check_exact=True)

@@ -345,3 +345,47 @@ def test_export_page_builds_the_bundle_on_the_demo():
     # A sidebar change makes the built zip stale: the page says so instead of offering the old one.
     at.sidebar.slider(key="def_threshold").set_value(50.0).run()
     assert "build the export again" in all_text(at)
+
+
+def test_server_started_on_a_data_folder(tmp_path, monkeypatch):
+    """``CRPS_OUTCOMES_DATA=PATH`` (or ``-- --data PATH``): that folder replaces the demo, labelled by its name."""
+    import pandas as pd
+
+    folder = tmp_path / "north_clinic"
+    folder.mkdir()
+    keep = sorted(pd.read_csv(ROOT / "data" / "demo" / "patients.csv")["patient_id"].astype(str))[:40]
+    for name in ("assessments.csv", "treatments.csv", "patients.csv"):
+        t = pd.read_csv(ROOT / "data" / "demo" / name, dtype={"patient_id": str})
+        t[t["patient_id"].isin(keep)].to_csv(folder / name, index=False)
+    own = load_dataset(folder)
+    ep = build_episodes(own, Definitions())
+    monkeypatch.setenv("CRPS_OUTCOMES_DATA", str(folder))
+    at = new_app()
+    goto(at, "overview")
+    assert_clean(at, "overview")
+    text = all_text(at)
+    assert "north_clinic" in text and "SYNTHETIC" not in text
+    assert "north_clinic" in " ".join(c.value for c in at.sidebar.caption)
+    assert at.metric[0].value == f"{len(own.patients):,}" and len(own.patients) == 40
+    assert at.metric[1].value == f"{len(ep.table):,}"
+    goto(at, "data")
+    assert "north_clinic" in at.radio(key="_w_source").options[0]
+    assert at.dataframe[0].value.set_index("file")["rows used"].to_dict() == {
+        n: c.rows_used for n, c in own.report.files.items()}
+    # Uploads still replace it for this session.
+    upload(at, EDGE)
+    assert_clean(at, "upload")
+    goto(at, "overview")
+    assert at.metric[0].value == "1"
+
+
+def test_data_folder_argument_wins_over_the_environment(tmp_path, monkeypatch):
+    from dashboard import cache
+
+    monkeypatch.setattr("sys.argv", ["app.py"])
+    monkeypatch.delenv("CRPS_OUTCOMES_DATA", raising=False)
+    assert cache.default_data_path() is None
+    monkeypatch.setenv("CRPS_OUTCOMES_DATA", str(tmp_path / "env_clinic"))
+    assert cache.default_data_path() == (tmp_path / "env_clinic").resolve()
+    monkeypatch.setattr("sys.argv", ["app.py", "--data", str(tmp_path / "arg_clinic")])
+    assert cache.default_data_path() == (tmp_path / "arg_clinic").resolve()
