@@ -367,6 +367,23 @@ def mean_ci_table(df: pd.DataFrame, value: str, by: Sequence[str] | str = (), cl
     return _finish(g, cols, MEAN_COLUMNS)
 
 
+def _cluster_wilson(p, n, G, meat, conf_level: float):
+    """Wilson interval for a proportion from clustered rows, via the design-effect effective sample size.
+
+    ``meat`` is the sum over clusters of the squared sum of (x - p) within the cluster, so the CR1
+    cluster-robust variance of p is V = G/(G-1) * meat / n**2. Then n_eff = p(1-p)/V (n where p is 0
+    or 1 or V is 0), capped at n so clustering never narrows the interval, times (z / t_{G-1})**2
+    (Korn & Graubard 1998) so few clusters widen it as the t quantile does for a mean; Wilson on
+    (p * n_eff, n_eff). NaN with fewer than two clusters.
+    """
+    with np.errstate(invalid="ignore", divide="ignore"):
+        var = G / (G - 1) * meat / n ** 2
+        n_eff = np.where((p > 0) & (p < 1) & (var > 0), p * (1 - p) / var, n)
+        n_eff = np.minimum(n_eff, n) * (_z(conf_level) / _t_quantile(G - 1, conf_level)) ** 2
+    ok = G >= 2
+    return wilson_ci(np.where(ok, p * n_eff, 0.0), np.where(ok, n_eff, 0.0), conf_level)
+
+
 def _as_success(s: pd.Series, name: str) -> np.ndarray:
     if s.dtype == bool or str(s.dtype) == "boolean":
         return s.astype(bool).to_numpy(dtype=float)
@@ -441,12 +458,7 @@ def proportion_ci_table(df: pd.DataFrame, success: str, by: Sequence[str] | str 
             unit_dev = np.bincount(g.unit_of_row, weights=dev, minlength=len(g.unit_n))
             meat = np.bincount(g.unit_group, weights=unit_dev ** 2, minlength=len(n))
             G = g.n_units.astype(float)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                var = G / (G - 1) * meat / n ** 2
-                n_eff = np.where((p > 0) & (p < 1) & (var > 0), p * (1 - p) / var, n)
-                n_eff = np.minimum(n_eff, n) * (_z(conf_level) / _t_quantile(G - 1, conf_level)) ** 2
-            lo_c, hi_c = wilson_ci(np.where(cl & (G >= 2), p * n_eff, 0.0),
-                                   np.where(cl & (G >= 2), n_eff, 0.0), conf_level)
+            lo_c, hi_c = _cluster_wilson(p, n, G, meat, conf_level)
             low = np.where(cl, lo_c, low)
             high = np.where(cl, hi_c, high)
             methods[cl] = METHOD_CLUSTER_WILSON
@@ -575,12 +587,7 @@ def proportion_by_column_table(df: pd.DataFrame, success, values, by: Sequence[s
     low, high = np.atleast_1d(low).copy(), np.atleast_1d(high).copy()
     methods = np.full(len(n), METHOD_WILSON, dtype=object)
     if cl.any():
-        with np.errstate(invalid="ignore", divide="ignore"):
-            var = G / (G - 1) * meat / n ** 2
-            n_eff = np.where((p > 0) & (p < 1) & (var > 0), p * (1 - p) / var, n)
-            n_eff = np.minimum(n_eff, n) * (_z(conf_level) / _t_quantile(G - 1, conf_level)) ** 2
-        lo_c, hi_c = wilson_ci(np.where(cl & (G >= 2), p * n_eff, 0.0),
-                               np.where(cl & (G >= 2), n_eff, 0.0), conf_level)
+        lo_c, hi_c = _cluster_wilson(p, n, G, meat, conf_level)
         low = np.where(cl, lo_c, low)
         high = np.where(cl, hi_c, high)
         methods[cl] = METHOD_CLUSTER_WILSON
