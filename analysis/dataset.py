@@ -3,9 +3,13 @@
 Canonical tables (what every analysis reads; the loader guarantees these shapes):
 
 ``assessments`` (long form, always)
-    ``patient_id`` (str), ``day`` (float64, days since the patient's first treatment),
-    ``measure`` (str, e.g. ``pain_nrs``), ``value`` (float64). Sorted by patient_id, day, measure.
-    No NaN values, no duplicates of (patient_id, day, measure).
+    ``patient_id`` (category of str), ``day`` (float64, days since the patient's first treatment),
+    ``measure`` (category of str, e.g. ``pain_nrs``), ``value`` (float64). Sorted by patient_id,
+    day, measure. No NaN values, no duplicates of (patient_id, day, measure). The two text columns
+    are pandas Categoricals whose categories are exactly the values present, sorted (so ``==``,
+    ``isin``, sorting and grouping behave as for str, and no empty groups appear): at registry
+    scale this table has tens of millions of cells, and object columns of str were a third of the
+    loading time and of its memory. ``.astype(str)`` gives plain text where needed.
 ``treatments``
     ``patient_id`` (str), ``day`` (float64), ``treatment`` (str), then any extra columns as read.
     Sorted by patient_id, day. Empty (with these three columns) when no treatments were given.
@@ -18,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 EXCLUSION_COLUMNS = ["file", "line", "column", "value", "reason"]
@@ -127,6 +132,8 @@ class Dataset:
         a["value"] = a["value"].astype(float)
         a["measure"] = a["measure"].astype(str)
         a = a.sort_values(["patient_id", "day", "measure"], kind="stable").reset_index(drop=True)
+        for c in ("patient_id", "measure"):  # the loader's dtype: categories = the values present, sorted
+            a[c] = pd.Categorical(a[c], categories=sorted(a[c].unique()))
         if treatments is None:
             treatments = pd.DataFrame({"patient_id": pd.Series(dtype=str), "day": pd.Series(dtype=float),
                                        "treatment": pd.Series(dtype=str)})
@@ -135,7 +142,8 @@ class Dataset:
         t["day"] = t["day"].astype(float)
         t["treatment"] = t["treatment"].astype(str)
         t = t.sort_values(["patient_id", "day"], kind="stable").reset_index(drop=True)
-        ids = pd.Index(pd.concat([a["patient_id"], t["patient_id"]]).unique(), name="patient_id")
+        ids = pd.Index(np.concatenate([a["patient_id"].to_numpy(object), t["patient_id"].to_numpy(object)]),
+                       name="patient_id", dtype=object).unique()
         if patients is None:
             p = pd.DataFrame({"patient_id": ids.sort_values()})
         else:

@@ -151,6 +151,15 @@ def _asof_backward(left_key, left_time, right_key, right_time, allow_exact: bool
     return out
 
 
+def _equals(column: pd.Series, value: str) -> np.ndarray:
+    """``column == value`` as a bool array; for a categorical, one comparison of its small codes."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        k = column.cat.categories.get_indexer([value])[0]
+        codes = column.cat.codes.to_numpy()
+        return codes == k if k >= 0 else np.zeros(len(codes), dtype=bool)
+    return np.asarray(column.to_numpy() == value, dtype=bool)
+
+
 def build_episodes(dataset: Dataset, definitions: Definitions | None = None) -> Episodes:
     """Derive episodes and their follow-up scores for ``definitions.measure``.
 
@@ -178,19 +187,28 @@ def build_episodes(dataset: Dataset, definitions: Definitions | None = None) -> 
         )
     # The measure's scores as arrays (numpy selection: far cheaper than .loc on the long table).
     a = dataset.assessments
-    sel = a["measure"].to_numpy() == d.measure
-    if not isinstance(sel, np.ndarray) or sel.dtype != bool:
-        sel = np.asarray(a["measure"] == d.measure, dtype=bool)
-    sc_pid = a["patient_id"].to_numpy()[sel]
+    sel = _equals(a["measure"], d.measure)
+    pid = a["patient_id"]
     sc_day = a["day"].to_numpy(float)[sel]
     sc_value = a["value"].to_numpy(float)[sel]
 
     ep = tr[["patient_id", "day", "treatment"]].rename(columns={"day": "start"}).copy()
     ep = ep.sort_values(["patient_id", "start"], kind="stable").reset_index(drop=True)
     ep.insert(0, "episode_id", np.arange(len(ep), dtype=np.int64))
-    # Integer patient codes shared by episodes and scores (one hash pass instead of string keys).
-    codes, _ = pd.factorize(np.concatenate([ep["patient_id"].to_numpy(object), np.asarray(sc_pid, dtype=object)]))
-    ep_code, sc_code = codes[: len(ep)].astype(np.int64), codes[len(ep):].astype(np.int64)
+    # Integer patient codes shared by episodes and scores (no hashing of millions of strings): the
+    # long table's categorical codes, and the same codes looked up for the few treatment rows.
+    if isinstance(pid.dtype, pd.CategoricalDtype):
+        ids = pid.cat.categories
+        sc_code = pid.cat.codes.to_numpy()[sel].astype(np.int64)
+        ep_code = ids.get_indexer(ep["patient_id"]).astype(np.int64)
+        absent = ep_code < 0  # treated patients without any score: codes after the categories
+        if absent.any():
+            ep_code[absent] = len(ids) + pd.factorize(ep["patient_id"].to_numpy(object)[absent])[0]
+        sc_pid = None  # the follow-up's patient_id is taken from the categories at the end
+    else:
+        sc_pid = pid.to_numpy()[sel]
+        codes, _ = pd.factorize(np.concatenate([ep["patient_id"].to_numpy(object), np.asarray(sc_pid, dtype=object)]))
+        ep_code, sc_code = codes[: len(ep)].astype(np.int64), codes[len(ep):].astype(np.int64)
     start = ep["start"].to_numpy(float)
     same_next = np.zeros(len(ep), dtype=bool)
     same_next[:-1] = ep_code[1:] == ep_code[:-1]
@@ -235,7 +253,7 @@ def build_episodes(dataset: Dataset, definitions: Definitions | None = None) -> 
     baseline_of = np.where(ep["included"].to_numpy(), ep["baseline"].to_numpy(float), np.nan)
     fu = pd.DataFrame({
         "episode_id": e.astype(np.int64),
-        "patient_id": sc_pid[rows],
+        "patient_id": ids.to_numpy(object)[sc_code[rows]] if sc_pid is None else sc_pid[rows],
         "t": t,
         "value": value,
         "relief_pct": relief_pct(baseline_of[e], value),

@@ -446,6 +446,21 @@ def _factorize_sorted(col, trim: bool = False) -> tuple[np.ndarray, np.ndarray]:
     return rank[indices], uniques
 
 
+def _categorical(codes: np.ndarray, labels, used: np.ndarray | None = None) -> pd.Categorical:
+    """Codes into sorted distinct ``labels`` -> a Categorical whose categories are the labels in use
+    (sorted, so sorting the column sorts the texts; no unused categories, so grouping by it never
+    makes empty groups)."""
+    labels = np.asarray(labels, dtype=object)
+    codes = np.asarray(codes)
+    if used is None:
+        used = np.bincount(codes.astype(np.int64, copy=False), minlength=len(labels)) > 0 if len(codes) \
+            else np.zeros(len(labels), dtype=bool)
+    remap = np.cumsum(used) - 1
+    small = np.int8 if used.sum() < 127 else np.int16 if used.sum() < 32767 else np.int32
+    new = remap.astype(small)[codes] if len(codes) else np.array([], dtype=small)
+    return pd.Categorical.from_codes(new, categories=pd.Index(labels[used], dtype=object), validate=False)
+
+
 def _sort_order(keys: list[np.ndarray]) -> np.ndarray:
     """Stable order sorting by ``keys`` (first key first); free when the rows are already sorted."""
     n = len(keys[0])
@@ -1053,7 +1068,7 @@ class _Loader:
                 t, [t.codes("patient_id")[0], t_day, t.codes("treatment")[0]]
                 + [t.codes(c)[0] for c in t.columns if c not in ("patient_id", t_time_col, "treatment")])
         self.check_listed(a, listed, patients_file)
-        a_pid, a_d, a_m, a_v, assessed = self.finish_assessments(a, a_day, measures)
+        a_p, a_d, a_m, a_v, assessed = self.finish_assessments(a, a_day, measures)
 
         report = self.report(a, t, digest.hexdigest())
         if len(a_v) == 0:
@@ -1065,8 +1080,12 @@ class _Loader:
             err.report = report
             raise err
 
+        # patient_id and measure are categoricals (codes into the sorted distinct texts): the long table
+        # has ~30 million cells at registry scale, and object columns of it were a third of the load.
         # copy=False: the columns are fresh arrays; pandas need not copy them into one block.
-        assessments = pd.DataFrame({"patient_id": a_pid, "day": a_d, "measure": a_m, "value": a_v}, copy=False)
+        assessments = pd.DataFrame({"patient_id": _categorical(a_p, a.codes("patient_id")[1], assessed),
+                                    "day": a_d, "measure": _categorical(a_m, measures.names), "value": a_v},
+                                   copy=False)
         treatments = self.treatments_frame(t, t_day, t_time_col)
         patients = self.patients_frame(covariates, treatments, a.codes("patient_id")[1][assessed])
         return Dataset(assessments=assessments, treatments=treatments, patients=patients, report=report,
@@ -1102,12 +1121,12 @@ class _Loader:
             kept = self.exclude_conflicts(a, self.cells(a, day, measures, cand), measures)
         rows = rows[a.alive[rows]]
         a_ids = a.codes("patient_id")[1]
-        names = np.asarray(measures.names, dtype=object)
+        names = list(measures.names)
         assessed = np.zeros(len(a_ids), dtype=bool)
         if long:  # no duplicate keys are left in long form, and the rows are sorted
             p_ = pcode[rows]
             assessed[p_] = True
-            return a_ids.take(p_), day[rows], names.take(measures.mcode[rows]), measures.values[rows], assessed
+            return p_, day[rows], measures.mcode[rows], measures.values[rows], assessed
         # Wide form: rows sorted by (patient, day), cells within a row by measure code -> sorted.
         # Each score is written straight to its place in the long table (no rows x measures matrix).
         rows = rows[~among[rows]]
@@ -1122,20 +1141,18 @@ class _Loader:
         total = int(per_row.sum())
         v_ = np.empty(total, dtype=float)
         m_ = np.empty(total, dtype=np.int64 if len(names) > 127 else np.int8)
-        measure = np.empty(total, dtype=object)
         placed = np.zeros(len(per_row), dtype=np.int64)  # scores already written for each row
         for has, (_, m, vals, _) in zip(present, by_m):
             r = np.flatnonzero(has)
             pos = start[r] + placed[r]
             v_[pos] = vals[rows][r]
             m_[pos] = m
-            measure[pos] = names[m]
             placed += has
         pc_rows = pcode[rows]
         d_ = np.repeat(day[rows], per_row)
         assessed[pc_rows[per_row > 0]] = True
         if kept is None or not len(kept):
-            return np.repeat(a_ids.take(pc_rows), per_row), d_, measure, v_, assessed
+            return np.repeat(pc_rows, per_row), d_, m_, v_, assessed
         p_ = np.concatenate([np.repeat(pc_rows, per_row), kept["p"].to_numpy()])
         d_ = np.concatenate([d_, kept["day"].to_numpy(dtype=float)])
         m_ = np.concatenate([m_.astype(np.int64), kept["m"].to_numpy(dtype=np.int64)])
@@ -1143,7 +1160,7 @@ class _Loader:
         order = _sort_order([p_, d_, m_])
         p_, d_, m_, v_ = p_[order], d_[order], m_[order], v_[order]
         assessed[p_] = True
-        return a_ids.take(p_), d_, names.take(m_), v_, assessed
+        return p_, d_, m_, v_, assessed
 
     def dates_to_days(self, a: _Table, a_ns: np.ndarray, t: _Table | None, t_ns: np.ndarray | None):
         """Calendar times -> days since each patient's earliest treatment row (or first assessment)."""

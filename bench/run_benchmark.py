@@ -6,9 +6,11 @@ Run from the repository root (``make bench`` does exactly this)::
     .venv/bin/python bench/run_benchmark.py --quick              # 1,000 / 10,000 patients, 1 repeat
     .venv/bin/python bench/run_benchmark.py --sizes 1000,50000 --repeat 1 --out /tmp/bench.md
 
-Cohorts are written by the demo generator (``data/generate_demo.py --no-truth``) into
-``bench/cohorts/p<N>/`` (CSV) and ``bench/cohorts/p<N>-parquet/`` and reused on later runs. SYNTHETIC
-data. Every measurement runs in a fresh subprocess, so peak memory (``ru_maxrss`` of that child,
+Cohorts are written by the demo generator (``data/generate_demo.py --shape registry --no-truth``:
+about 30 assessment rows and 3 treatment courses per patient, as issue 6 asks) into
+``bench/cohorts/r<N>/`` (CSV) and ``bench/cohorts/r<N>-parquet/`` and reused on later runs
+(``--shape demo`` writes ``p<N>``, the demo model's ~21 rows and ~2.1 courses). SYNTHETIC data.
+Every measurement runs in a fresh subprocess, so peak memory (``ru_maxrss`` of that child,
 from ``os.wait4``) never mixes steps. Per size it measures:
 
 * **load CSV** - ``load_dataset(folder)`` (parse + validate + canonical tables), timed inside the
@@ -259,11 +261,16 @@ def measure_summarize(path: Path, repeat: int, cli: bool) -> dict:
     return best
 
 
-def ensure_cohort(n: int, fmt: str) -> Path:
-    out = COHORTS / (f"p{n}" if fmt == "csv" else f"p{n}-{fmt}")
+def cohort_dir(n: int, fmt: str, shape: str) -> Path:
+    prefix = "r" if shape == "registry" else "p"      # p<N>: the demo shape (earlier recorded runs)
+    return COHORTS / (f"{prefix}{n}" if fmt == "csv" else f"{prefix}{n}-{fmt}")
+
+
+def ensure_cohort(n: int, fmt: str, shape: str = "registry") -> Path:
+    out = cohort_dir(n, fmt, shape)
     stamp = out / ".complete"
     cmd = [PY, str(GENERATOR), "--patients", str(n), "--seed", str(SEED), "--out", str(out),
-           "--format", fmt, "--no-truth"]
+           "--format", fmt, "--shape", shape, "--no-truth"]
     if stamp.exists() and stamp.read_text() == " ".join(cmd[1:]):
         return out
     print(f"  generating {out.relative_to(ROOT)} ...", file=sys.stderr, flush=True)
@@ -321,6 +328,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", default="1000,10000,100000", help="patients per cohort, comma-separated")
     ap.add_argument("--quick", action="store_true", help="sizes 1000,10000 and one repeat (about a minute)")
     ap.add_argument("--repeat", type=int, default=3, help="runs per measurement, best time kept (default 3)")
+    ap.add_argument("--shape", choices=("registry", "demo"), default="registry",
+                    help="generator shape: registry (default; ~30 assessment rows and ~3 courses per patient, "
+                         "as issue 6 asks) or demo (~21 and ~2.1)")
     ap.add_argument("--no-parquet", action="store_true", help="skip the Parquet loading rows")
     ap.add_argument("--no-check", action="store_true", help="skip the agreement checks")
     ap.add_argument("--out", type=Path, help="also write the machine, table and checks as Markdown here")
@@ -345,8 +355,8 @@ def main(argv: list[str] | None = None) -> int:
     rows = []       # (patients, step, rows, wall, cpu, peak, ref_name, ref_wall, ref_peak, ratio, target, met)
     for n in sizes:
         print(f"{n} patients", file=sys.stderr, flush=True)
-        csv_dir = ensure_cohort(n, "csv")
-        pq_dir = None if args.no_parquet else ensure_cohort(n, "parquet")
+        csv_dir = ensure_cohort(n, "csv", args.shape)
+        pq_dir = None if args.no_parquet else ensure_cohort(n, "parquet", args.shape)
         ref = measure("pyarrow_csv", csv_dir, repeat=repeat)
         a_rows = ref["rows"]["assessments"]
         ours = measure("load", csv_dir, repeat=repeat)
@@ -394,8 +404,9 @@ def main(argv: list[str] | None = None) -> int:
                       f"max |difference| of survival and log-log bounds = {c['max_abs_diff']:.1e} "
                       f"({'OK' if c['max_abs_diff'] <= 1e-8 else 'FAIL'}, tolerance 1e-8)")
         if big_n > CHECK_PATIENTS:
-            small = write_subset(COHORTS / f"p{big_n}", COHORTS / f"p{big_n}-first{CHECK_PATIENTS}", CHECK_PATIENTS)
-            c = measure("check_subset", COHORTS / f"p{big_n}", small)
+            big_dir = cohort_dir(big_n, "csv", args.shape)
+            small = write_subset(big_dir, big_dir.with_name(f"{big_dir.name}-first{CHECK_PATIENTS}"), CHECK_PATIENTS)
+            c = measure("check_subset", big_dir, small)
             ok = c["episodes_equal"] and c["same_nan"] and c["summary_max_abs_diff"] <= 1e-9
             checks.append(f"summarize on the {big_n:,}-patient cohort filtered to its first {CHECK_PATIENTS:,} "
                           f"patients vs those patients loaded from their own files: episode tables "
@@ -428,7 +439,7 @@ def main(argv: list[str] | None = None) -> int:
         f"Machine: {info['cpus']} CPUs, {info['cpu']}, {info['ram']} RAM; Python {info['python']}; "
         + ", ".join(f"{k} {v}" for k, v in info["versions"].items()),
         f"Load average at start / end: {info['loadavg'][0]:.1f} / {la[0]:.1f}; best of {repeat} run(s); "
-        f"benchmark took {elapsed:.0f} s",
+        f"benchmark took {elapsed:.0f} s; cohorts: generator shape '{args.shape}'",
         "",
         *lines,
         "",

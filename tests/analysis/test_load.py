@@ -52,7 +52,11 @@ def test_long_form_gives_canonical_sorted_table(load):
     ds = load({A: LONG})
     expected = pd.DataFrame({"patient_id": ["P1", "P1", "P1", "P2"], "day": [0.0, 0.0, 0.25, 0.0],
                              "measure": ["pain_nrs", "phq9", "pain_nrs", "pain_nrs"], "value": [7.0, 12.0, 2.0, 6.0]})
+    # patient_id and measure are categoricals whose categories are the values present, sorted.
+    for c in ("patient_id", "measure"):
+        expected[c] = pd.Categorical(expected[c], categories=sorted(set(expected[c])))
     pd.testing.assert_frame_equal(ds.assessments, expected)
+    assert list(ds.assessments["measure"].cat.categories) == ["pain_nrs", "phq9"]
     assert counts(ds, A) == (4, 4, 0)
     assert list(ds.patients["patient_id"]) == ["P1", "P2"]
     assert list(ds.treatments.columns) == ["patient_id", "day", "treatment"] and len(ds.treatments) == 0
