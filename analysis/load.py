@@ -26,9 +26,11 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import os
 import io
 import re
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
@@ -362,6 +364,14 @@ class _Table:
             self._numbers[name] = out
         return self._numbers[name]
 
+    def prefetch_numbers(self, names: list[str]) -> None:
+        """Compute :meth:`numbers` of several columns on two threads (Arrow casts and the large numpy
+        operations release the GIL): the casts are a quarter of loading a wide file."""
+        todo = [c for c in names if c not in self._numbers]
+        if len(todo) > 1 and self.n >= 100_000 and (os.cpu_count() or 1) > 1:
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                list(pool.map(self.numbers, todo))
+
     def typed(self, name: str, idx: np.ndarray) -> np.ndarray:
         """A kept extra column, rows ``idx``: numbers where every non-empty cell is a number, otherwise
         text (NaN when empty). Decided and converted on the distinct texts of those rows."""
@@ -401,18 +411,33 @@ def _empty_cells(col, trimmed: bool) -> np.ndarray:
 def _fast_numbers(col, decimal_comma: bool):
     """:func:`_numbers` for the usual column (every cell empty or a finite number): one Arrow cast of
     the cells as read. None when any cell is anything else, and the caller takes the exact slow path."""
-    empty = pc.equal(col, "")
+    empty = _empty_strings(col)
     x = pc.replace_substring(col, ",", ".") if decimal_comma else col
-    if pc.any(empty).as_py():
-        x = _with_nulls(x, empty)
+    if empty.any():
+        x = _with_nulls(x, pa.array(empty, type=pa.bool_()))
     try:
-        vals = np.asarray(_to_numpy(pc.cast(x, pa.float64())), dtype=float)  # null -> NaN
+        cast = pc.cast(x, pa.float64())
     except (pa.ArrowException, ValueError):
         return None
-    missing = np.asarray(_to_numpy(empty), dtype=bool)
-    if np.count_nonzero(np.isfinite(vals)) + np.count_nonzero(missing) != len(vals):
+    if isinstance(cast, pa.ChunkedArray):
+        cast = cast.combine_chunks()
+    # The data buffer as a numpy view (null slots hold whatever the cast left there), then NaN
+    # written into the empty cells: no null-aware conversion and no bit unpacking by Arrow.
+    vals = np.frombuffer(cast.buffers()[1], dtype=np.float64, count=len(cast), offset=8 * cast.offset).copy()
+    vals[empty] = np.nan
+    if np.count_nonzero(np.isfinite(vals)) + np.count_nonzero(empty) != len(vals):
         return None  # a cell is inf/nan (or an NA token such as "nan"): the exact path decides
-    return vals, missing, np.zeros(len(vals), dtype=bool)
+    return vals, empty, np.zeros(len(vals), dtype=bool)
+
+
+def _empty_strings(col) -> np.ndarray:
+    """Cells equal to "" (not trimmed), from the string offsets: no comparison of the texts."""
+    if isinstance(col, pa.ChunkedArray):
+        col = col.combine_chunks()
+    if col.type == pa.string() and col.null_count == 0 and len(col):
+        offsets = np.frombuffer(col.buffers()[1], dtype=np.int32, count=len(col) + 1, offset=4 * col.offset)
+        return offsets[1:] == offsets[:-1]
+    return np.asarray(_to_numpy(pc.equal(col, "")), dtype=bool)
 
 
 def _with_nulls(col: pa.Array, null: pa.BooleanArray) -> pa.Array:
@@ -432,18 +457,21 @@ def _factorize_sorted(col, trim: bool = False) -> tuple[np.ndarray, np.ndarray]:
     enc = pc.dictionary_encode(col)
     if isinstance(enc, pa.ChunkedArray):
         enc = enc.combine_chunks() if enc.num_chunks else pa.array([], pa.string()).dictionary_encode()
-    indices = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    indices = enc.indices.to_numpy(zero_copy_only=False)  # int32, zero-copy
     dic = enc.dictionary
+    # Everything below works on the distinct texts; the cells are gathered once, at the end.
+    to_dic = np.arange(len(dic), dtype=np.int64)
     if trim:
         dic = pc.utf8_trim_whitespace(dic)
         inner = pc.dictionary_encode(dic)
-        indices = inner.indices.to_numpy(zero_copy_only=False).astype(np.int64)[indices]
+        to_dic = inner.indices.to_numpy(zero_copy_only=False).astype(np.int64)
         dic = inner.dictionary
     order = pc.array_sort_indices(dic).to_numpy().astype(np.int64)
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order))
     uniques = dic.take(pa.array(order)).to_numpy(zero_copy_only=False).astype(object)
-    return rank[indices], uniques
+    code_of = rank[to_dic].astype(np.int32 if len(order) < 2**31 else np.int64)
+    return code_of[indices], uniques
 
 
 def _categorical(codes: np.ndarray, labels, used: np.ndarray | None = None) -> pd.Categorical:
@@ -455,10 +483,34 @@ def _categorical(codes: np.ndarray, labels, used: np.ndarray | None = None) -> p
     if used is None:
         used = np.bincount(codes.astype(np.int64, copy=False), minlength=len(labels)) > 0 if len(codes) \
             else np.zeros(len(labels), dtype=bool)
-    remap = np.cumsum(used) - 1
-    small = np.int8 if used.sum() < 127 else np.int16 if used.sum() < 32767 else np.int32
-    new = remap.astype(small)[codes] if len(codes) else np.array([], dtype=small)
+    k = int(used.sum())
+    small = np.int8 if k < 127 else np.int16 if k < 32767 else np.int32
+    if k == len(labels):  # every label in use (the usual case): the codes are already right
+        new = codes.astype(small, copy=False)
+    else:
+        new = (np.cumsum(used) - 1).astype(small)[codes] if len(codes) else np.array([], dtype=small)
     return pd.Categorical.from_codes(new, categories=pd.Index(labels[used], dtype=object), validate=False)
+
+
+def _order_and_ties(keys: list[np.ndarray]) -> tuple[np.ndarray | None, np.ndarray]:
+    """``(order, ties)``: the stable order sorting by ``keys`` (None when the rows are already in
+    that order, the usual case: nothing is gathered), and for each pair of neighbours in that order
+    whether they are equal on every key."""
+    n = len(keys[0])
+    greater = np.zeros(max(n - 1, 0), dtype=bool)
+    equal = np.ones(max(n - 1, 0), dtype=bool)
+    for k in keys:
+        a, b = k[:-1], k[1:]
+        greater |= equal & (b > a)
+        equal &= b == a
+    if (greater | equal).all():
+        return None, equal
+    order = _sort_order(keys)
+    equal = np.ones(n - 1, dtype=bool)
+    for k in keys:
+        ks = k[order]
+        equal &= ks[1:] == ks[:-1]
+    return order, equal
 
 
 def _sort_order(keys: list[np.ndarray]) -> np.ndarray:
@@ -541,8 +593,31 @@ def _split_records(blob: bytes) -> tuple[np.ndarray, np.ndarray, bool]:
     return starts, ends, embedded
 
 
-def _fast_parse(blob: bytes, offset: int, ncols: int, delim: str, embedded: bool, expected: int):
-    """pyarrow's CSV reader, every column as text exactly as read (untrimmed). None if it cannot."""
+def _header_cells(header_text: str, delim: str) -> list[str] | None:
+    try:
+        return next(csv.reader(io.StringIO(header_text, newline=""), delimiter=delim), [""])
+    except csv.Error:
+        return None
+
+
+def _simple_records(blob: bytes) -> tuple[int, np.ndarray] | None:
+    """The usual export: no quotes, the header on the first line. Then, unless there are blank
+    lines, every line is one record and :func:`_split_records` (a scan of every byte into offset
+    arrays) is not needed. Returns ``(offset of the first newline, record numbers of the data rows
+    if no line is blank)``, or None when the file is not that simple. Blank lines are not looked
+    for here (two more scans of the file): pyarrow skips them, so the parse then returns fewer rows
+    than these record numbers and the caller falls back to the general path."""
+    first_nl = blob.find(b"\n")
+    if first_nl <= 0 or blob.startswith(b"\r\n") or b'"' in blob:
+        return None
+    n_records = blob.count(b"\n") + 1
+    last_blank = blob.endswith(b"\n")  # the empty record after the final newline
+    return first_nl, np.arange(1, n_records - (1 if last_blank else 0), dtype=np.int64)
+
+
+def _fast_parse(blob: bytes, offset: int, ncols: int, delim: str, embedded: bool, expected: int | None):
+    """pyarrow's CSV reader, every column as text exactly as read (untrimmed). None if it cannot, or
+    if it reads another number of rows than ``expected``; with ``expected=None``, ``(columns, rows)``."""
     names = [f"c{i}" for i in range(ncols)]
     try:
         table = pacsv.read_csv(
@@ -553,9 +628,10 @@ def _fast_parse(blob: bytes, offset: int, ncols: int, delim: str, embedded: bool
                                                  strings_can_be_null=False, quoted_strings_can_be_null=False))
     except (pa.ArrowException, ValueError):
         return None
-    if table.num_rows != expected:
-        return None
-    return [table.column(n).combine_chunks() for n in names]  # contiguous: cheap takes and zero-copy numbers
+    cols = [table.column(n).combine_chunks() for n in names]  # contiguous: cheap takes and zero-copy numbers
+    if expected is None:
+        return cols, table.num_rows
+    return cols if table.num_rows == expected else None
 
 
 def _slow_parse(file: str, text: str, delim: str):
@@ -597,6 +673,20 @@ def _parse_csv(file: str, data: bytes):
     shown = blob if text is None else text
     if not shown[:4096].strip() and not shown.strip():
         raise EmptyDatasetError(f"{file} is empty. Give a file with a header row and data rows.", file=file)
+    pyarrow_failed = False
+    simple = _simple_records(blob)
+    if simple is not None:
+        first_nl, data_rec = simple
+        header_text = blob[:first_nl].decode("utf-8").rstrip("\r")
+        delim = _sniff_delimiter(header_text)
+        header = _header_cells(header_text, delim)
+        if header is not None and len(data_rec):
+            parsed = _fast_parse(blob, first_nl + 1, len(header), delim, False, None)
+            if parsed is not None and parsed[1] == len(data_rec):  # every line a row: no blank line
+                return header, parsed[0], data_rec + 1, np.array([], dtype=np.int64), delim, False
+            # None: pyarrow cannot read it, and would not on the general path either (same bytes and
+            # options); fewer rows: blank lines, so the records are found the general way.
+            pyarrow_failed = parsed is None
     starts, ends, embedded = _split_records(blob)
     buf = np.frombuffer(blob, dtype=np.uint8)
     lengths = ends - starts
@@ -607,15 +697,12 @@ def _parse_csv(file: str, data: bytes):
     header_text = blob[starts[h]:ends[h]].decode("utf-8").rstrip("\r")
     data_rec = nonblank[nonblank > h]
     delim = _sniff_delimiter(header_text)
-    try:
-        header = next(csv.reader(io.StringIO(header_text, newline=""), delimiter=delim), [""])
-    except csv.Error:
-        header = None
+    header = _header_cells(header_text, delim)
     cols = None
     if header is not None:
         if len(data_rec) == 0:
             cols = [pa.array([], type=pa.string()) for _ in header]
-        else:
+        elif not pyarrow_failed:
             cols = _fast_parse(blob, int(starts[h + 1]), len(header), delim, embedded, len(data_rec))
     if cols is None:
         header, cols, lines, too_many = _slow_parse(file, blob.decode("ascii") if text is None else text, delim)
@@ -944,6 +1031,7 @@ class _Loader:
 
         # Wide form: every other column is a measure; a column with text but no number at all is not.
         candidates = [c for c in t.columns if c not in ("patient_id", time_col, "treatment")]
+        t.prefetch_numbers(candidates + ([time_col] if time_col == "day" else []))
         wide, ignored = [], []
         for c in candidates:
             vals, missing, bad = t.numbers(c)
@@ -1094,17 +1182,21 @@ class _Loader:
     def finish_assessments(self, a: _Table, day: np.ndarray, measures: "_Measures"):
         """Exact duplicates and conflicts, then the used scores sorted by patient, day and measure.
 
-        Both rules need two rows with the same patient and day, so one sort finds the few candidate
+        Both rules need two rows with the same key (patient and day; and measure in long form), so
+        one sort (normally only a check that the file is already in order) finds the few candidate
         rows and only those go through the (slower) grouping. Returns the columns of the assessments
         table (patient_id, day, measure, value) and which patients (by code) have a score.
         """
         pcode = a.codes("patient_id")[0]
         long = measures.form == "long"
-        idx = np.flatnonzero(a.alive)
-        keys = [pcode[idx], day[idx]] + ([measures.mcode[idx]] if long else [])
-        rows = idx[_sort_order(keys)]
-        sp, sd = pcode[rows], day[rows]
-        same = (sp[1:] == sp[:-1]) & (sd[1:] == sd[:-1])
+        # A score is keyed by (patient, day, measure): in long form each row is one key; in wide
+        # form a row holds every measure of its (patient, day).
+        keys = [pcode, day] + ([measures.mcode] if long else [])
+        everyone = bool(a.alive.all())
+        idx = np.arange(a.n) if everyone else np.flatnonzero(a.alive)
+        order, same = _order_and_ties(keys if everyone else [k[idx] for k in keys])
+        rows = idx if order is None else idx[order]
+        in_order = everyone and order is None  # rows == arange(n): gathers can be skipped
         shared = np.zeros(len(rows), dtype=bool)
         shared[1:] |= same
         shared[:-1] |= same
@@ -1119,7 +1211,8 @@ class _Loader:
             self.exclude_exact_duplicates(a, dup_keys, among)
             cand = np.flatnonzero(among & a.alive)
             kept = self.exclude_conflicts(a, self.cells(a, day, measures, cand), measures)
-        rows = rows[a.alive[rows]]
+            rows = rows[a.alive[rows]]
+            in_order = False
         a_ids = a.codes("patient_id")[1]
         names = list(measures.names)
         assessed = np.zeros(len(a_ids), dtype=bool)
@@ -1128,32 +1221,32 @@ class _Loader:
             assessed[p_] = True
             return p_, day[rows], measures.mcode[rows], measures.values[rows], assessed
         # Wide form: rows sorted by (patient, day), cells within a row by measure code -> sorted.
-        # Each score is written straight to its place in the long table (no rows x measures matrix).
-        rows = rows[~among[rows]]
-        if len(rows) == a.n and (a.n == 0 or (rows[0] == 0 and (np.diff(rows) == 1).all())):
+        # The rows x measures matrix of values, read in row-major order where a score is present,
+        # is exactly the long table's order: one boolean gather, and each score's row and measure
+        # follow from its flat position.
+        if in_order:
             rows = slice(None)  # every row, already in order: no gathers
+        else:
+            rows = rows[~among[rows]]
         by_m = sorted(measures.wide, key=lambda w: w[1])
-        present = [~missing[rows] for _, _, _, missing in by_m]
-        per_row = np.zeros(len(present[0]), dtype=np.int64)
-        for has in present:
-            per_row += has
-        start = np.cumsum(per_row) - per_row
-        total = int(per_row.sum())
-        v_ = np.empty(total, dtype=float)
-        m_ = np.empty(total, dtype=np.int64 if len(names) > 127 else np.int8)
-        placed = np.zeros(len(per_row), dtype=np.int64)  # scores already written for each row
-        for has, (_, m, vals, _) in zip(present, by_m):
-            r = np.flatnonzero(has)
-            pos = start[r] + placed[r]
-            v_[pos] = vals[rows][r]
-            m_[pos] = m
-            placed += has
+        n_m = len(by_m)
         pc_rows = pcode[rows]
-        d_ = np.repeat(day[rows], per_row)
-        assessed[pc_rows[per_row > 0]] = True
+        values = np.empty((len(pc_rows), n_m), dtype=float)
+        present = np.empty((len(pc_rows), n_m), dtype=bool)
+        for k, (_, _, vals, missing) in enumerate(by_m):
+            values[:, k] = vals[rows]
+            np.logical_not(missing[rows], out=present[:, k])
+        flat = np.flatnonzero(present)
+        row_of = flat // n_m
+        v_ = values.reshape(-1)[flat]
+        codes_m = np.array([m for _, m, _, _ in by_m], dtype=np.int64 if len(names) > 127 else np.int8)
+        m_ = codes_m[flat - row_of * n_m]
+        d_ = day[rows][row_of]
+        p_ = pc_rows[row_of]
+        assessed[p_] = True
         if kept is None or not len(kept):
-            return np.repeat(pc_rows, per_row), d_, m_, v_, assessed
-        p_ = np.concatenate([np.repeat(pc_rows, per_row), kept["p"].to_numpy()])
+            return p_, d_, m_, v_, assessed
+        p_ = np.concatenate([p_, kept["p"].to_numpy()])
         d_ = np.concatenate([d_, kept["day"].to_numpy(dtype=float)])
         m_ = np.concatenate([m_.astype(np.int64), kept["m"].to_numpy(dtype=np.int64)])
         v_ = np.concatenate([v_, kept["value"].to_numpy(dtype=float)])

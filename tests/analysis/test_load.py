@@ -585,3 +585,44 @@ def test_broken_demo_copy_reports_exactly_the_broken_rows(tmp_path):
     clean = load_dataset(DEMO)
     assert counts(ds, A) == (clean.report.files[A].rows_read + 1, clean.report.files[A].rows_read - 3, 4)
     assert pid20  # the blanked cell really held an id
+
+
+# ------------------------------------------------------------------------------------------------
+# Registry-scale paths (issue 6): the same answers as the small-file paths
+# ------------------------------------------------------------------------------------------------
+
+def test_long_table_text_columns_are_categoricals_of_the_values_in_use(load):
+    # P2's only row is excluded (out of range) and so is the only phq9 score: neither may linger as an
+    # unused category (grouping by the column would otherwise make empty groups).
+    ds = load({A: "patient_id,day,pain_nrs,phq9\nP1,0,7,\nP2,0,11,\nP1,1,5,28\nP1,2,4,\n"})
+    a = ds.assessments
+    assert isinstance(a["patient_id"].dtype, pd.CategoricalDtype) and isinstance(a["measure"].dtype, pd.CategoricalDtype)
+    assert list(a["patient_id"].cat.categories) == ["P1"]
+    assert list(a["measure"].cat.categories) == ["pain_nrs"]
+    assert a["value"].tolist() == [7.0, 4.0]  # the P1 day-1 row is excluded whole (phq9 28 > 27)
+    assert ds.measures == ["pain_nrs"]
+
+
+def test_large_wide_file_reads_numbers_on_two_threads_with_the_same_result(load, exclusions, monkeypatch):
+    # 120,000 rows (the threaded number casts start at 100,000) with bad cells, a row without scores and
+    # an exact duplicate: the answer must equal the one-thread path cell for cell.
+    rng = np.random.default_rng(6)
+    n = 120_000
+    pid = np.repeat(np.arange(n // 20), 20)
+    day = np.tile(np.arange(20), n // 20)
+    pain = rng.integers(0, 11, n).astype(str).astype(object)
+    phq = np.where(rng.random(n) < 0.5, "", rng.integers(0, 28, n).astype(str)).astype(object)
+    pain[5], phq[7] = "x", "99"
+    lines = [f"P{p:05d},{d},{a},{b}" for p, d, a, b in zip(pid, day, pain, phq)]
+    lines[50] = lines[49].split(",")[0] + ",8,,"                       # no score at all
+    lines.insert(100, lines[99])                                          # exact duplicate of line 101
+    text = "patient_id,day,pain_nrs,phq9\n" + "\n".join(lines) + "\n"
+    threaded = load({A: text})
+    from analysis.load import _Table
+    monkeypatch.setattr(_Table, "prefetch_numbers", lambda self, names: None)
+    single = load({A: text})
+    for name in ("assessments", "treatments", "patients"):
+        pd.testing.assert_frame_equal(getattr(threaded, name), getattr(single, name), check_exact=True)
+    assert exclusions(threaded) == exclusions(single)
+    assert [e[1:3] for e in exclusions(threaded)] == [(7, "pain_nrs"), (9, "phq9"), (52, "(row)"), (102, "(row)")]
+    assert counts(threaded, A) == (n + 1, n + 1 - 4, 4)
