@@ -235,6 +235,31 @@ def test_registry_size_generation_is_fast_and_valid(big):
     assert 1.8 < len(t) / 20_000 < 2.5
 
 
+def test_registry_shape_has_about_30_assessments_and_3_courses_per_patient():
+    # Issue 6's benchmark cohort: "about 30 assessments and 3 treatment courses" per patient, with the
+    # response model of the demo (only the visit schedule, arms, boosters and drop-out change).
+    P = gen.registry_parameters()
+    assert P["courses"] == gen.TRUE_PARAMETERS["courses"] and P["pain"] == gen.TRUE_PARAMETERS["pain"]
+    assert P["secondary"] == gen.TRUE_PARAMETERS["secondary"]
+    assert gen.TRUE_PARAMETERS["visits"]["followup_gap_days"] == [7, 14]  # the demo model is untouched
+    f = gen.generate_cohort(5_000, seed=11, params=P)
+    a, t = f["assessments"], f["treatments"]
+    assert 28 < len(a) / 5_000 < 32
+    assert 2.85 < len(t) / 5_000 < 3.2
+    assert not a.duplicated(["patient_id", "day"]).any()
+    for col, (lo, hi) in RANGES.items():
+        assert a[col].dropna().between(lo, hi).all(), col
+
+
+def test_cli_shape_option_writes_the_registry_cohort(tmp_path):
+    assert gen.main(["--patients", "400", "--seed", "5", "--shape", "registry", "--out", str(tmp_path), "--no-truth"]) == 0
+    a = pd.read_csv(tmp_path / "assessments.csv")
+    t = pd.read_csv(tmp_path / "treatments.csv")
+    demo = gen.generate_cohort(400, seed=5)
+    assert len(a) / 400 > 27 and len(a) > 1.25 * len(demo["assessments"])
+    assert len(t) / 400 > 2.7 and len(t) > 1.3 * len(demo["treatments"])
+
+
 def test_cli_writes_csv_and_parquet(tmp_path):
     assert gen.main(["--patients", "50", "--seed", "1", "--out", str(tmp_path / "c"), "--no-truth"]) == 0
     assert gen.main(["--patients", "50", "--seed", "1", "--out", str(tmp_path / "p"), "--no-truth",
