@@ -69,7 +69,9 @@ def cohort_summary(episodes: Episodes, group: str = "treatment", filters: dict |
             rows.append(_numeric_rows(pts, cov, cov))
         else:
             lv = pts[cov].astype(object).where(pts[cov].notna(), MISSING_LABEL).astype(str)
-            c = pts.assign(level=lv.to_numpy()).groupby(["group", "level"], sort=True).size().rename("n").reset_index()
+            # Count on the two key columns alone (assigning the level to all the columns copied them all).
+            c = (pd.DataFrame({"group": pts["group"].to_numpy(), "level": lv.to_numpy()})
+                 .groupby(["group", "level"], sort=True).size().rename("n").reset_index())
             tot = c.groupby("group")["n"].transform("sum")
             c["percent"] = 100.0 * c["n"] / tot
             c["variable"] = cov
@@ -77,8 +79,9 @@ def cohort_summary(episodes: Episodes, group: str = "treatment", filters: dict |
             rows.append(c)
 
     measure = episodes.definitions.measure
-    rows.append(_numeric_rows(both, "baseline", f"Baseline {measure}"))
-    rows.append(_numeric_rows(both[both["included"]], "last_followup_t", "Follow-up (days)"))
+    rows.append(_numeric_rows(both[["group", "baseline"]], "baseline", f"Baseline {measure}"))
+    rows.append(_numeric_rows(both.loc[both["included"].to_numpy(), ["group", "last_followup_t"]], "last_followup_t",
+                              "Follow-up (days)"))
     out = pd.concat(rows, ignore_index=True)
     for c in TABLE1_COLUMNS:
         if c not in out.columns:

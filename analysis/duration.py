@@ -42,6 +42,9 @@ class SurvivalByGroup:
         Group key (tuple of labels) -> KaplanMeierResult.
     logrank : LogrankResult or None
         None with fewer than two non-empty groups.
+    group_rows : dict, optional
+        Group key -> positions of its rows in ``data`` (from the grouping that made the fits), so
+        that per-group tables do not compare every row with the key again.
     """
 
     by: tuple
@@ -49,6 +52,7 @@ class SurvivalByGroup:
     fits: dict = field(repr=False)
     logrank: LogrankResult | None
     conf_level: float = 0.95
+    group_rows: dict | None = field(default=None, repr=False, compare=False)
 
     def _stack(self, frames: dict) -> pd.DataFrame:
         parts = []
@@ -106,6 +110,8 @@ class SurvivalByGroup:
     def _group_rows(self, key) -> pd.DataFrame:
         if not self.by:
             return self.data
+        if self.group_rows is not None and key in self.group_rows:
+            return self.data.iloc[self.group_rows[key]]
         mask = np.ones(len(self.data), dtype=bool)
         for col, val in zip(self.by, key):
             mask &= (self.data[col] == val).to_numpy()
@@ -122,6 +128,7 @@ def km_by_group(data: pd.DataFrame, by, conf_type: str = "log-log", conf_level: 
     """
     by = tuple(by)
     fits = {}
+    rows = {}
     if len(data):
         if by:
             groups = data.groupby(list(by), sort=True, observed=True).indices
@@ -129,6 +136,7 @@ def km_by_group(data: pd.DataFrame, by, conf_type: str = "log-log", conf_level: 
             groups = {(): np.arange(len(data))}
         for key, idx in groups.items():
             key = key if isinstance(key, tuple) else (key,)
+            rows[key] = idx
             sub = data.iloc[idx]
             fits[key] = kaplan_meier(sub["time"].to_numpy(float), sub["event"].to_numpy(int),
                                      conf_type=conf_type, conf_level=conf_level,
@@ -141,19 +149,24 @@ def km_by_group(data: pd.DataFrame, by, conf_type: str = "log-log", conf_level: 
             labels = labels + " / " + cols.iloc[:, c]
         labels = labels.to_numpy(dtype=object)
         lr = logrank(data["time"].to_numpy(float), data["event"].to_numpy(int), labels)
-    return SurvivalByGroup(by=by, data=data, fits=fits, logrank=lr, conf_level=conf_level)
+    return SurvivalByGroup(by=by, data=data, fits=fits, logrank=lr, conf_level=conf_level, group_rows=rows)
 
 
 def relief_duration_data(episodes: Episodes, by=DEFAULT_BY, filters: dict | None = None,
-                         threshold: float | None = None) -> pd.DataFrame:
-    """Episode-level durations: immediate responders, their time to loss of relief and event flag."""
+                         threshold: float | None = None, selected: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Episode-level durations: immediate responders, their time to loss of relief and event flag.
+
+    ``selected``: :func:`analysis.relief.select` of the same episodes, grouping and filters, when
+    already computed."""
     d = episodes.definitions
     thr = d.threshold if threshold is None else float(threshold)
-    t = select(episodes, by, filters)
+    t = select(episodes, by, filters) if selected is None else selected
     t = t[reaches(t["immediate_relief_pct"], thr)]
     fu = episodes.followup
-    fu = fu[fu["episode_id"].isin(t["episode_id"]) & falls_below(fu["relief_pct"], thr)]
-    loss = fu.groupby("episode_id", sort=False)["t"].min()
+    # The follow-up's arrays only (filtering the whole table copied its object column).
+    eid = fu["episode_id"].to_numpy()
+    lost = np.isin(eid, t["episode_id"].to_numpy()) & falls_below(fu["relief_pct"], thr)
+    loss = pd.Series(fu["t"].to_numpy()[lost]).groupby(eid[lost], sort=False).min()
     loss_t = t["episode_id"].map(loss)
     event = loss_t.notna()
     time = loss_t.where(event, t["last_followup_t"])
@@ -168,7 +181,7 @@ def relief_duration_data(episodes: Episodes, by=DEFAULT_BY, filters: dict | None
 
 
 def relief_duration(episodes: Episodes, by=DEFAULT_BY, filters: dict | None = None,
-                    threshold: float | None = None) -> SurvivalByGroup:
+                    threshold: float | None = None, selected: pd.DataFrame | None = None) -> SurvivalByGroup:
     """Kaplan-Meier of time to loss of relief among immediate responders, per group.
 
     Parameters
@@ -181,6 +194,8 @@ def relief_duration(episodes: Episodes, by=DEFAULT_BY, filters: dict | None = No
         See :func:`analysis.episodes.apply_filters`.
     threshold : float, optional
         Responder threshold in %, default ``definitions.threshold``.
+    selected : DataFrame, optional
+        :func:`analysis.relief.select` of the same episodes, grouping and filters, when already computed.
 
     Returns
     -------
@@ -188,18 +203,26 @@ def relief_duration(episodes: Episodes, by=DEFAULT_BY, filters: dict | None = No
         ``.curves()``, ``.medians()``, ``.survival_at(days)``, ``.at_risk(days)``, ``.logrank``.
     """
     d = episodes.definitions
-    data = relief_duration_data(episodes, by, filters, threshold)
+    data = relief_duration_data(episodes, by, filters, threshold, selected=selected)
     return km_by_group(data, by, d.km_conf_type, d.conf_level)
 
 
-def time_to_increase_data(episodes: Episodes, by=DEFAULT_BY, filters: dict | None = None) -> pd.DataFrame:
-    """Episode-level time to the first follow-up score above baseline (e.g. spread of regions)."""
-    t = select(episodes, by, filters)
+def time_to_increase_data(episodes: Episodes, by=DEFAULT_BY, filters: dict | None = None,
+                          selected: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Episode-level time to the first follow-up score above baseline (e.g. spread of regions).
+
+    ``selected``: :func:`analysis.relief.select` of the same episodes, grouping and filters, when
+    already computed."""
+    t = select(episodes, by, filters) if selected is None else selected
     fu = episodes.followup
-    fu = fu[fu["episode_id"].isin(t["episode_id"])]
-    base = t.set_index("episode_id")["baseline"]
-    up = fu[fu["value"].to_numpy() > base.reindex(fu["episode_id"]).to_numpy()]
-    first_up = up.groupby("episode_id", sort=False)["t"].min()
+    # The follow-up's arrays only (filtering the whole table copied its object column); each score's
+    # episode baseline by position.
+    eid = fu["episode_id"].to_numpy()
+    pos = pd.Index(t["episode_id"].to_numpy()).get_indexer(eid)
+    mine = pos >= 0
+    up = np.zeros(len(eid), dtype=bool)
+    up[mine] = fu["value"].to_numpy()[mine] > t["baseline"].to_numpy()[pos[mine]]
+    first_up = pd.Series(fu["t"].to_numpy()[up]).groupby(eid[up], sort=False).min()
     up_t = t["episode_id"].map(first_up)
     event = up_t.notna()
     out = t[["episode_id", "patient_id", *list(by)]].copy()
@@ -209,9 +232,13 @@ def time_to_increase_data(episodes: Episodes, by=DEFAULT_BY, filters: dict | Non
     return out[np.isfinite(out["time"])].reset_index(drop=True)
 
 
-def time_to_spread(episodes: Episodes, by=DEFAULT_BY, filters: dict | None = None) -> SurvivalByGroup:
-    """Kaplan-Meier of time to CRPS spread: first ``regions_affected`` above the episode's baseline."""
+def time_to_spread(episodes: Episodes, by=DEFAULT_BY, filters: dict | None = None,
+                   selected: pd.DataFrame | None = None) -> SurvivalByGroup:
+    """Kaplan-Meier of time to CRPS spread: first ``regions_affected`` above the episode's baseline.
+
+    ``selected``: as in :func:`time_to_increase_data`."""
     d = episodes.definitions
     if d.measure != "regions_affected":
         raise AnalysisError("time_to_spread needs episodes built for the measure 'regions_affected'.")
-    return km_by_group(time_to_increase_data(episodes, by, filters), by, d.km_conf_type, d.conf_level)
+    return km_by_group(time_to_increase_data(episodes, by, filters, selected=selected), by, d.km_conf_type,
+                       d.conf_level)

@@ -111,9 +111,17 @@ def _is_sorted_pairs(a: np.ndarray, b: np.ndarray) -> bool:
 
 
 def _time_ranks(*times: np.ndarray) -> list[np.ndarray]:
-    """Exact ranks of each array's times in the union of all of them (equal times, equal ranks)."""
-    grid = np.unique(np.concatenate(times))
-    return [np.searchsorted(grid, t).astype(np.int64) for t in times]
+    """Exact ranks of each array's times in the union of all of them (equal times, equal ranks).
+
+    The same ranks as ``np.searchsorted(np.unique(union), t)``, but the times are hashed
+    (``pd.factorize``, which also takes -0.0 and 0.0 as equal) and only the distinct ones sorted:
+    score days repeat, so that is a few thousand values instead of millions.
+    """
+    codes, distinct = pd.factorize(np.concatenate(times), sort=False)
+    rank_of = np.empty(len(distinct), dtype=np.int64)
+    rank_of[np.argsort(distinct, kind="stable")] = np.arange(len(distinct), dtype=np.int64)
+    ranks = rank_of[codes]
+    return np.split(ranks, np.cumsum([len(t) for t in times])[:-1])
 
 
 def _asof_backward(left_key, left_time, right_key, right_time, allow_exact: bool,
@@ -179,64 +187,172 @@ def build_episodes(dataset: Dataset, definitions: Definitions | None = None) -> 
         When the dataset has no treatments (relief needs a treatment start).
     """
     d = definitions or Definitions()
-    tr = dataset.treatments
-    if len(tr) == 0:
-        raise AnalysisError(
-            "This dataset has no treatments, so relief cannot be computed: add a treatments.csv "
-            "(patient_id, day, treatment) to the dataset. Score trajectories work without it."
-        )
-    # The measure's scores as arrays (numpy selection: far cheaper than .loc on the long table).
-    a = dataset.assessments
-    sel = _equals(a["measure"], d.measure)
-    pid = a["patient_id"]
-    sc_day = a["day"].to_numpy(float)[sel]
-    sc_value = a["value"].to_numpy(float)[sel]
+    return build_episodes_by_measure(dataset, d, [d.measure])[d.measure]
 
-    ep = tr[["patient_id", "day", "treatment"]].rename(columns={"day": "start"}).copy()
-    ep = ep.sort_values(["patient_id", "start"], kind="stable").reset_index(drop=True)
-    ep.insert(0, "episode_id", np.arange(len(ep), dtype=np.int64))
-    # Integer patient codes shared by episodes and scores (no hashing of millions of strings): the
-    # long table's categorical codes, and the same codes looked up for the few treatment rows.
-    if isinstance(pid.dtype, pd.CategoricalDtype):
-        ids = pid.cat.categories
-        sc_code = pid.cat.codes.to_numpy()[sel].astype(np.int64)
-        ep_code = ids.get_indexer(ep["patient_id"]).astype(np.int64)
-        absent = ep_code < 0  # treated patients without any score: codes after the categories
-        if absent.any():
-            ep_code[absent] = len(ids) + pd.factorize(ep["patient_id"].to_numpy(object)[absent])[0]
-        sc_pid = None  # the follow-up's patient_id is taken from the categories at the end
-    else:
-        sc_pid = pid.to_numpy()[sel]
-        codes, _ = pd.factorize(np.concatenate([ep["patient_id"].to_numpy(object), np.asarray(sc_pid, dtype=object)]))
-        ep_code, sc_code = codes[: len(ep)].astype(np.int64), codes[len(ep):].astype(np.int64)
-    start = ep["start"].to_numpy(float)
-    same_next = np.zeros(len(ep), dtype=bool)
-    same_next[:-1] = ep_code[1:] == ep_code[:-1]
-    next_start = np.full(len(ep), np.nan)
-    next_start[:-1] = np.where(same_next[:-1], start[1:], np.nan)
-    ep["next_start"] = next_start
-    ep["next_t"] = elapsed(next_start, start)
-    tr_code = pd.factorize(ep["treatment"])[0].astype(np.int64)
-    pt_key = ep_code * (int(tr_code.max(initial=0)) + 2) + tr_code
-    ep["course_number"] = pd.Series(pt_key).groupby(pt_key, sort=False).cumcount().to_numpy() + 1
 
-    # Baseline: the last score at or before the start, no more than the window before it.
-    # Both look-ups below compare the same times (starts and score days): rank them once.
-    ranks = _time_ranks(start, sc_day) if len(start) and len(sc_day) else None
-    b = _asof_backward(ep_code, start, sc_code, sc_day, allow_exact=True, tolerance=float(d.baseline_window_days),
-                       ranks=ranks)
+def build_episodes_by_measure(dataset: Dataset, definitions: Definitions | None = None,
+                              measures=None) -> dict[str, Episodes]:
+    """Episodes of several measures under the same windows.
+
+    ``{m: build_episodes(dataset, definitions.replace(measure=m)) for m in measures}`` (the same tables),
+    with the treatment courses prepared once for all the measures: sorted, coded by patient, with
+    their next starts, course numbers and patient covariates. The baselines and follow-up of each
+    measure are then two as-of look-ups of that measure's scores.
+
+    Parameters
+    ----------
+    dataset : Dataset
+    definitions : Definitions, optional
+        The windows (its ``measure`` is used only when ``measures`` is None).
+    measures : sequence of str, optional
+        Default: ``[definitions.measure]``. A measure without scores gives episodes without baselines.
+
+    Returns
+    -------
+    dict
+        Measure -> :class:`Episodes` (with ``definitions.replace(measure=m)``), in the order given.
+    """
+    d = definitions or Definitions()
+    measures = list(dict.fromkeys([d.measure] if measures is None else measures))
+    courses = _Courses(dataset)
+    out = {}
+    for m in measures:
+        dm = d if m == d.measure else d.replace(measure=m)
+        table, fu = courses.episodes(dataset, dm, fresh_table=len(measures) > 1)
+        out[m] = Episodes(table=table, followup=fu, definitions=dm, covariates=tuple(courses.covariates))
+    return out
+
+
+class _Courses:
+    """The treatment courses as episodes before any score is looked at (what every measure shares):
+    ``ep`` (episode_id, patient_id, start, treatment, next_start, next_t, course_number, sorted by
+    patient and start), the patients' integer codes ``ep_code`` (the long table's categorical codes
+    when it has them), ``start``/``next_start`` arrays and the patient covariates in episode order."""
+
+    def __init__(self, dataset: Dataset):
+        tr = dataset.treatments
+        if len(tr) == 0:
+            raise AnalysisError(
+                "This dataset has no treatments, so relief cannot be computed: add a treatments.csv "
+                "(patient_id, day, treatment) to the dataset. Score trajectories work without it."
+            )
+        pid = dataset.assessments["patient_id"]
+        ep = tr[["patient_id", "day", "treatment"]].rename(columns={"day": "start"})
+        # Integer patient codes shared by episodes and scores (no hashing of millions of strings): the
+        # long table's categorical codes, and the same codes looked up for the few treatment rows.
+        self.ids = pid.cat.categories if isinstance(pid.dtype, pd.CategoricalDtype) else None
+        if self.ids is not None:
+            ep_code = self.ids.get_indexer(ep["patient_id"]).astype(np.int64)
+            if (ep_code >= 0).all() and self.ids.is_monotonic_increasing and ep["patient_id"].dtype == object:
+                # Sorted categories: the codes sort as the identifiers do, so the (patient, start) order
+                # is a stable lexsort of the integer codes instead of a sort of the strings.
+                order = np.lexsort((ep["start"].to_numpy(float), ep_code))
+                ep, ep_code = ep.take(order), ep_code[order]
+            else:
+                ep = ep.sort_values(["patient_id", "start"], kind="stable")
+                ep_code = self.ids.get_indexer(ep["patient_id"]).astype(np.int64)
+                absent = ep_code < 0  # treated patients without any score: codes after the categories
+                if absent.any():
+                    ep_code[absent] = len(self.ids) + pd.factorize(ep["patient_id"].to_numpy(object)[absent])[0]
+        else:
+            ep = ep.sort_values(["patient_id", "start"], kind="stable")
+            ep_code = pd.factorize(ep["patient_id"].to_numpy(object))[0].astype(np.int64)
+        ep = ep.reset_index(drop=True)
+        ep.insert(0, "episode_id", np.arange(len(ep), dtype=np.int64))
+        start = ep["start"].to_numpy(float)
+        same_next = np.zeros(len(ep), dtype=bool)
+        same_next[:-1] = ep_code[1:] == ep_code[:-1]
+        next_start = np.full(len(ep), np.nan)
+        next_start[:-1] = np.where(same_next[:-1], start[1:], np.nan)
+        ep["next_start"] = next_start
+        ep["next_t"] = elapsed(next_start, start)
+        tr_code = pd.factorize(ep["treatment"])[0].astype(np.int64)
+        pt_key = ep_code * (int(tr_code.max(initial=0)) + 2) + tr_code
+        ep["course_number"] = pd.Series(pt_key).groupby(pt_key, sort=False).cumcount().to_numpy() + 1
+        self.ep, self.ep_code, self.start, self.next_start = ep, ep_code, start, next_start
+        self.patients = dataset.patients
+        self.covariates = [c for c in dataset.patients.columns if c != "patient_id"]
+        self.cov = _patient_columns(ep, dataset.patients, self.covariates) if self.covariates else None
+
+    def episodes(self, dataset: Dataset, d: Definitions, fresh_table: bool = False):
+        """The episode table and follow-up of ``d.measure`` (``fresh_table``: leave ``self.ep`` as it is)."""
+        # The measure's scores as arrays (numpy selection: far cheaper than .loc on the long table).
+        a = dataset.assessments
+        sel = _equals(a["measure"], d.measure)
+        pid = a["patient_id"]
+        sc_day = a["day"].to_numpy(float)[sel]
+        sc_value = a["value"].to_numpy(float)[sel]
+        ep_code, start = self.ep_code, self.start
+        if self.ids is not None:
+            sc_code = pid.cat.codes.to_numpy()[sel].astype(np.int64)
+            names = self.ids.to_numpy(object)
+
+            def patient_ids(rows):  # the follow-up's patient_id, from the categories
+                return names[sc_code[rows]]
+        else:
+            sc_pid = pid.to_numpy()[sel]
+            codes, _ = pd.factorize(np.concatenate([self.ep["patient_id"].to_numpy(object),
+                                                    np.asarray(sc_pid, dtype=object)]))
+            ep_code, sc_code = codes[: len(ep_code)].astype(np.int64), codes[len(ep_code):].astype(np.int64)
+
+            def patient_ids(rows):
+                return sc_pid[rows]
+
+        # Baseline: the last score at or before the start, no more than the window before it.
+        # Both look-ups below compare the same times (starts and score days): rank them once.
+        ranks = _time_ranks(start, sc_day) if len(start) and len(sc_day) else None
+        b = _asof_backward(ep_code, start, sc_code, sc_day, allow_exact=True,
+                           tolerance=float(d.baseline_window_days), ranks=ranks)
+        # Follow-up: each score belongs to the patient's latest episode that started strictly before
+        # it. A score on the next start day falls to no episode (it is that episode's baseline).
+        e = _asof_backward(sc_code, sc_day, ep_code, start, allow_exact=False,
+                           ranks=None if ranks is None else (ranks[1], ranks[0]))
+        table, fu = _measure_episodes(self.ep.copy() if fresh_table else self.ep, d, start, self.next_start,
+                                      b, e, sc_day, sc_value, patient_ids)
+        if self.covariates:
+            table = pd.concat([table, self.cov], axis=1) if self.cov is not None else \
+                table.merge(self.patients, on="patient_id", how="left")
+        if d.first_episode_only:
+            keep_ids = table.loc[table["course_number"] == 1, "episode_id"]
+            table = table[table["episode_id"].isin(keep_ids)].reset_index(drop=True)
+            fu = fu[fu["episode_id"].isin(keep_ids)].reset_index(drop=True)
+        return table, fu
+
+
+def _patient_columns(ep: pd.DataFrame, patients: pd.DataFrame, covariates: list) -> pd.DataFrame | None:
+    """The covariates of each episode's patient, in episode order, as ``ep.merge(patients, on="patient_id",
+    how="left")`` gives them; None when that merge is not a plain look-up (an identifier listed twice
+    or missing, different identifier types, a covariate named like an episode column): then the
+    caller merges."""
+    right = patients["patient_id"]
+    if right.dtype != ep["patient_id"].dtype or not right.is_unique or set(covariates) & set(ep.columns) \
+            or set(covariates) & set(_DERIVED_COLUMNS):
+        return None
+    pos = pd.Index(right.to_numpy()).get_indexer(ep["patient_id"].to_numpy())
+    if (pos < 0).any():
+        return None
+    return patients[covariates].take(pos).reset_index(drop=True)
+
+
+def _measure_episodes(ep: pd.DataFrame, d: Definitions, start, next_start, b, e, sc_day, sc_value, patient_ids):
+    """The measure's columns of the episode table and its follow-up table (see :func:`build_episodes_by_measure`).
+
+    ``b``: position of each episode's baseline score (-1: none); ``e``: episode of each score (-1: none);
+    ``sc_day``, ``sc_value``: the measure's scores; ``patient_ids(rows)``: the patient identifiers of
+    some of them (made only for the follow-up rows kept)."""
     hit = b >= 0
     ep["baseline"] = np.where(hit, sc_value[np.maximum(b, 0)], np.nan) if len(sc_value) else np.nan
     ep["baseline_day"] = np.where(hit, sc_day[np.maximum(b, 0)], np.nan) if len(sc_day) else np.nan
     ep["included"] = ep["baseline"].notna() & (ep["baseline"] > 0)
-    ep["exclusion_reason"] = np.where(
-        ep["baseline"].isna(), EXCLUDED_NO_BASELINE, np.where(ep["baseline"] <= 0, EXCLUDED_BASELINE_ZERO, "")
-    )
+    # Built as objects directly (np.where on the texts made a fixed-width text array, then one new
+    # string object per episode).
+    baseline = ep["baseline"].to_numpy(float)
+    reason = np.full(len(ep), "", dtype=object)
+    with np.errstate(invalid="ignore"):
+        reason[baseline <= 0] = EXCLUDED_BASELINE_ZERO
+    reason[np.isnan(baseline)] = EXCLUDED_NO_BASELINE
+    ep["exclusion_reason"] = reason
 
-    # Follow-up: each score belongs to the patient's latest episode that started strictly before it.
-    # A score on the next start day falls to no episode (it is that episode's baseline, not follow-up).
-    e = _asof_backward(sc_code, sc_day, ep_code, start, allow_exact=False,
-                       ranks=None if ranks is None else (ranks[1], ranks[0]))
     rows = np.flatnonzero(e >= 0)
     e = e[rows]
     day = sc_day[rows]
@@ -253,11 +369,11 @@ def build_episodes(dataset: Dataset, definitions: Definitions | None = None) -> 
     baseline_of = np.where(ep["included"].to_numpy(), ep["baseline"].to_numpy(float), np.nan)
     fu = pd.DataFrame({
         "episode_id": e.astype(np.int64),
-        "patient_id": ids.to_numpy(object)[sc_code[rows]] if sc_pid is None else sc_pid[rows],
+        "patient_id": patient_ids(rows),
         "t": t,
         "value": value,
         "relief_pct": relief_pct(baseline_of[e], value),
-    })
+    }, copy=False)  # fresh arrays: no copy into consolidated blocks (millions of rows)
 
     # Per-episode summaries from the (episode_id, t)-sorted follow-up: first and last rows per episode.
     n_ep = len(ep)
@@ -278,16 +394,7 @@ def build_episodes(dataset: Dataset, definitions: Definitions | None = None) -> 
     ep["immediate_t"] = imm_t
     ep["immediate_value"] = imm_v
     ep["immediate_relief_pct"] = imm_r
-
-    covariates = [c for c in dataset.patients.columns if c != "patient_id"]
-    if covariates:
-        ep = ep.merge(dataset.patients, on="patient_id", how="left")
-
-    if d.first_episode_only:
-        keep_ids = ep.loc[ep["course_number"] == 1, "episode_id"]
-        ep = ep[ep["episode_id"].isin(keep_ids)].reset_index(drop=True)
-        fu = fu[fu["episode_id"].isin(keep_ids)].reset_index(drop=True)
-    return Episodes(table=ep, followup=fu, definitions=d, covariates=tuple(covariates))
+    return ep, fu
 
 
 # The fields of Definitions that build_episodes reads: definitions equal on these give the same tables
@@ -318,6 +425,22 @@ def with_definitions(episodes: Episodes, definitions: Definitions) -> Episodes:
 def group_labels(table: pd.DataFrame, by) -> pd.DataFrame:
     """The grouping columns with missing covariate values labelled, so groups add up to the whole."""
     by = list(by)
+    check_grouping(table, by)
+    out = table[by].copy()
+    for c in by:
+        col = out[c]
+        if col.isna().any():
+            out[c] = label_missing(col)
+    return out
+
+
+def label_missing(column: pd.Series) -> pd.Series:
+    """A grouping column with its missing values replaced by :data:`MISSING_LABEL` (as objects)."""
+    return column.astype(object).where(column.notna(), MISSING_LABEL)
+
+
+def check_grouping(table: pd.DataFrame, by: list) -> None:
+    """The errors of grouping ``table`` by ``by``: by patient, or by a column it does not have."""
     if "patient_id" in by:
         raise AnalysisError("Cannot group by patient_id: results are per group of patients. "
                             "Group by treatment or a patient covariate instead.")
@@ -327,12 +450,6 @@ def group_labels(table: pd.DataFrame, by) -> pd.DataFrame:
             f"Cannot group by {', '.join(missing)}: no such column. Available: "
             + ", ".join(c for c in table.columns if c not in _DERIVED_COLUMNS)
         )
-    out = table[by].copy()
-    for c in by:
-        col = out[c]
-        if col.isna().any():
-            out[c] = col.astype(object).where(col.notna(), MISSING_LABEL)
-    return out
 
 
 def apply_filters(table: pd.DataFrame, filters: dict | None) -> pd.DataFrame:
@@ -340,8 +457,14 @@ def apply_filters(table: pd.DataFrame, filters: dict | None) -> pd.DataFrame:
 
     A numeric column may instead be given a ``(low, high)`` tuple (inclusive range).
     """
+    mask = filter_mask(table, filters)
+    return table if mask is None else table[mask]
+
+
+def filter_mask(table: pd.DataFrame, filters: dict | None) -> np.ndarray | None:
+    """The rows :func:`apply_filters` keeps, as a bool array (None without filters: every row)."""
     if not filters:
-        return table
+        return None
     mask = np.ones(len(table), dtype=bool)
     for col, allowed in filters.items():
         if col not in table.columns:
@@ -356,7 +479,7 @@ def apply_filters(table: pd.DataFrame, filters: dict | None) -> pd.DataFrame:
             allowed = list(allowed)
             labels = table[col].astype(object).where(table[col].notna(), MISSING_LABEL)
             mask &= labels.isin(allowed).to_numpy()
-    return table[mask]
+    return mask
 
 
 _DERIVED_COLUMNS = {

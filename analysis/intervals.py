@@ -164,11 +164,19 @@ class _Groups:
     Attributes: ``keys`` (DataFrame of group keys, one row per group, in sorted order), ``gid``
     (group code per row), ``unit_group`` (group of each (group, cluster) unit, sorted), ``unit_of_row``,
     ``unit_n`` (rows per unit), ``n`` (rows per group), ``n_units`` (clusters per group),
-    ``clustered`` (some cluster has > 1 row in the group), ``unit_start`` (first unit of each group).
+    ``clustered`` (some cluster has > 1 row in the group), ``unit_start`` (first unit of each group);
+    ``by``, ``cluster`` and ``n_rows`` say what it was computed for (see :func:`grouping`).
+    ``cluster_codes`` may pass ``pd.factorize(d[cluster])[0]`` when already computed, ``group_codes``
+    any labelling of the rows that is equal exactly for rows of the same group (see
+    :func:`grouping_from_codes`).
     """
 
-    def __init__(self, d: pd.DataFrame, by: list[str], cluster: str | None):
-        if by:
+    def __init__(self, d: pd.DataFrame, by: list[str], cluster: str | None, cluster_codes=None,
+                 group_codes=None):
+        self.by, self.cluster, self.n_rows = tuple(by), cluster, len(d)
+        if by and group_codes is not None:
+            self.gid, self.keys = _sorted_groups(d, by, group_codes)
+        elif by:
             grouper = d.groupby(by, sort=True, dropna=False, observed=True)
             self.gid = grouper.ngroup().to_numpy(dtype=np.int64)
             self.keys = grouper.size().index.to_frame(index=False)
@@ -181,17 +189,21 @@ class _Groups:
             ccode = np.arange(len(d), dtype=np.int64)
             n_codes = max(len(d), 1)
         else:
-            ccode, uniques = pd.factorize(d[cluster], sort=False)
+            ccode = _cluster_codes(d, cluster) if cluster_codes is None else cluster_codes
             ccode = ccode.astype(np.int64)
-            n_codes = max(len(uniques), 1)
+            n_codes = max(int(ccode.max(initial=-1)) + 1, 1)
         pair = self.gid * n_codes + ccode
         span = max(n_groups, 1) * n_codes
-        if span <= 4 * len(pair) + 1_000_000:
+        if span <= 8 * len(pair) + 1_000_000:
             # Dense codes: the sorted distinct pairs and each row's rank among them, exactly what
-            # np.unique(pair, return_inverse=True) returns, by counting instead of sorting.
-            present = np.bincount(pair, minlength=span) > 0
+            # np.unique(pair, return_inverse=True) returns, from a bitmap of the pairs present instead
+            # of sorting (one byte and one int32 per possible pair).
+            present = np.zeros(span, dtype=bool)
+            present[pair] = True
             unit_ids = np.flatnonzero(present)
-            self.unit_of_row = (np.cumsum(present) - 1)[pair]
+            rank = np.zeros(span, dtype=np.int32 if len(unit_ids) < 2**31 else np.int64)
+            rank[unit_ids] = np.arange(len(unit_ids), dtype=rank.dtype)
+            self.unit_of_row = rank[pair].astype(np.int64)
         else:
             unit_ids, self.unit_of_row = np.unique(pair, return_inverse=True)
             self.unit_of_row = self.unit_of_row.ravel()
@@ -203,6 +215,65 @@ class _Groups:
         self.unit_start = (np.cumsum(self.n_units) - self.n_units).astype(np.int64)
 
 
+def _sorted_groups(d: pd.DataFrame, by: list[str], group_codes) -> tuple[np.ndarray, pd.DataFrame]:
+    """``d.groupby(by, sort=True, dropna=False, observed=True)``'s ``ngroup()`` and keys, from a labelling
+    of the rows that already separates the groups: the groups are ordered (and their keys typed) by
+    grouping one representative row per label, so only that small frame is grouped by its values."""
+    labels, _ = pd.factorize(np.asarray(group_codes), sort=False)
+    # factorize numbers labels by first appearance: the first row of each label is where the running
+    # maximum of the labels grows.
+    first = np.flatnonzero(np.diff(np.maximum.accumulate(labels), prepend=-1) > 0) if len(labels) else labels
+    grouper = d.iloc[first][by].groupby(by, sort=True, dropna=False, observed=True)
+    order = grouper.ngroup().to_numpy(dtype=np.int64)
+    return order[labels], grouper.size().index.to_frame(index=False)
+
+
+def grouping_from_codes(df: pd.DataFrame, by: Sequence[str] | str, cluster: str | None, group_codes,
+                        cluster_codes=None) -> _Groups:
+    """:func:`grouping` from integer codes the caller already has, for speed on large tables.
+
+    ``group_codes``: one integer per row, equal exactly for the rows with equal ``by`` values (any
+    numbering); ``cluster_codes``: ``pd.factorize(df[cluster])[0]`` (first-appearance numbering), or
+    None to compute it. The result is the same as :func:`grouping` (groups sorted and keyed by
+    grouping one row per code by its values); the caller vouches that the codes separate the rows as
+    the values do.
+    """
+    by = _as_list(by)
+    _check_columns(df, by + ([cluster] if cluster is not None else []))
+    if cluster_codes is not None and cluster is not None and (np.asarray(cluster_codes) < 0).any():
+        raise AnalysisError(
+            f"The cluster column {cluster!r} has missing values; every row needs a patient "
+            "identifier for clustered intervals (drop those rows or fill the identifier).")
+    return _Groups(df, by, cluster, cluster_codes=None if cluster_codes is None else np.asarray(cluster_codes),
+                   group_codes=group_codes)
+
+
+def _cluster_codes(d: pd.DataFrame, cluster: str) -> np.ndarray:
+    """``pd.factorize`` codes of the cluster column (first-appearance order); an error if any is missing.
+
+    The factorisation finds the missing values (code -1) as ``isna`` does, so the check costs no extra
+    pass over the (often object) identifiers."""
+    codes = pd.factorize(d[cluster], sort=False)[0]
+    if (codes < 0).any():
+        raise AnalysisError(
+            f"The cluster column {cluster!r} has missing values; every row needs a patient "
+            "identifier for clustered intervals (drop those rows or fill the identifier).")
+    return codes
+
+
+def grouping(df: pd.DataFrame, by: Sequence[str] | str = (), cluster: str | None = None) -> _Groups:
+    """The group and cluster codes of the rows of ``df``, for ``groups=`` of :func:`mean_ci_table` and
+    :func:`proportion_ci_table`.
+
+    Grouping (sorting the groups, numbering the patients within them) is most of the cost of a table on
+    a million rows; tables of the same rows with the same ``by`` and ``cluster`` (a mean and a
+    proportion of the same weekly rows, say) can compute it once and share it.
+    """
+    by = _as_list(by)
+    _check_columns(df, by + ([cluster] if cluster is not None else []))
+    return _Groups(df, by, cluster)
+
+
 def _as_list(by) -> list[str]:
     if by is None:
         return []
@@ -211,7 +282,10 @@ def _as_list(by) -> list[str]:
     return list(by)
 
 
-def _select(df: pd.DataFrame, column: str, by, cluster, method: str, conf_level, n_bootstrap):
+def _select(df: pd.DataFrame, column: str, by, cluster, method: str, conf_level, n_bootstrap, groups=None):
+    """The rows used (``column`` not missing), ``by`` as a list, the checked level, and the grouping of
+    those rows: ``groups`` when it was computed for the same rows, ``by`` and ``cluster``, else None
+    (then the cluster codes, already checked for missing values, are returned in its place)."""
     if not isinstance(df, pd.DataFrame):
         raise AnalysisError("Expected a pandas DataFrame of rows to summarise.")
     by = _as_list(by)
@@ -226,12 +300,14 @@ def _select(df: pd.DataFrame, column: str, by, cluster, method: str, conf_level,
     conf_level = _check_conf_level(conf_level)
     if method == "bootstrap" and int(n_bootstrap) < 1:
         raise AnalysisError(f"n_bootstrap must be a positive number of replicates, got {n_bootstrap}.")
-    d = df.loc[df[column].notna(), list(dict.fromkeys(wanted))]
-    if cluster is not None and d[cluster].isna().any():
-        raise AnalysisError(
-            f"The cluster column {cluster!r} has missing values; every row needs a patient "
-            "identifier for clustered intervals (drop those rows or fill the identifier).")
-    return d, by, conf_level
+    keep = df[column].notna().to_numpy()
+    # Every row kept (the usual case): no copy of the rows.
+    d = df if keep.all() else df.loc[keep, list(dict.fromkeys(wanted))]
+    if (groups is not None and len(d) == len(df) and groups.n_rows == len(df)
+            and groups.by == tuple(by) and groups.cluster == cluster):
+        return d, by, conf_level, groups
+    codes = None if cluster is None else _cluster_codes(d, cluster)
+    return d, by, conf_level, codes
 
 
 def _bootstrap_ratio(groups: _Groups, unit_num: np.ndarray, unit_den: np.ndarray,
@@ -271,7 +347,7 @@ def _finish(groups: _Groups, cols: dict, order: list[str]) -> pd.DataFrame:
 
 def mean_ci_table(df: pd.DataFrame, value: str, by: Sequence[str] | str = (), cluster: str | None = None,
                   conf_level: float = 0.95, method: str = "cluster-robust", n_bootstrap: int = 1000,
-                  seed: int = 0) -> pd.DataFrame:
+                  seed: int = 0, groups: _Groups | None = None) -> pd.DataFrame:
     """Mean of a column with its confidence interval, overall or per group, clustering-aware.
 
     Parameters
@@ -294,6 +370,9 @@ def mean_ci_table(df: pd.DataFrame, value: str, by: Sequence[str] | str = (), cl
         Bootstrap replicates (``method="bootstrap"``).
     seed : int, default 0
         Seed of ``numpy.random.default_rng`` for the bootstrap.
+    groups : optional
+        :func:`grouping` of ``df`` with the same ``by`` and ``cluster``, when already computed (it is
+        used when no row is dropped for a missing value; otherwise the rows kept are grouped anew).
 
     Returns
     -------
@@ -328,11 +407,12 @@ def mean_ci_table(df: pd.DataFrame, value: str, by: Sequence[str] | str = (), cl
     Biometrika 73 (1986) 13-22. A. C. Cameron, D. L. Miller, A practitioner's guide to
     cluster-robust inference, J Human Resources 50 (2015) 317-372.
     """
-    d, by, conf_level = _select(df, value, by, cluster, method, conf_level, n_bootstrap)
+    d, by, conf_level, g = _select(df, value, by, cluster, method, conf_level, n_bootstrap, groups)
     x = pd.to_numeric(d[value], errors="coerce").to_numpy(dtype=float)
     if np.isnan(x).any():
         raise AnalysisError(f"Column {value!r} must be numeric to compute a mean.")
-    g = _Groups(d, by, cluster)
+    if not isinstance(g, _Groups):
+        g = _Groups(d, by, cluster, cluster_codes=g)
     n = g.n.astype(float)
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.bincount(g.gid, weights=x, minlength=len(n)) / np.where(n > 0, n, np.nan)
@@ -397,7 +477,7 @@ def _as_success(s: pd.Series, name: str) -> np.ndarray:
 def proportion_ci_table(df: pd.DataFrame, success: str, by: Sequence[str] | str = (),
                         cluster: str | None = None, conf_level: float = 0.95,
                         method: str = "cluster-robust", n_bootstrap: int = 1000,
-                        seed: int = 0) -> pd.DataFrame:
+                        seed: int = 0, groups: _Groups | None = None) -> pd.DataFrame:
     """Proportion of successes with its confidence interval, overall or per group, clustering-aware.
 
     Parameters
@@ -406,7 +486,7 @@ def proportion_ci_table(df: pd.DataFrame, success: str, by: Sequence[str] | str 
         One row per observation (e.g. per episode).
     success : str
         Boolean column (True/False or 1/0). Missing values are dropped.
-    by, cluster, conf_level, method, n_bootstrap, seed
+    by, cluster, conf_level, method, n_bootstrap, seed, groups
         As in :func:`mean_ci_table`.
 
     Returns
@@ -441,9 +521,10 @@ def proportion_ci_table(df: pd.DataFrame, success: str, by: Sequence[str] | str 
     L. Kish, Survey Sampling, Wiley 1965. J. D. Parker et al., NCHS data presentation standards
     for proportions, Vital Health Stat 2(175), 2017.
     """
-    d, by, conf_level = _select(df, success, by, cluster, method, conf_level, n_bootstrap)
+    d, by, conf_level, g = _select(df, success, by, cluster, method, conf_level, n_bootstrap, groups)
     x = _as_success(d[success], success)
-    g = _Groups(d, by, cluster)
+    if not isinstance(g, _Groups):
+        g = _Groups(d, by, cluster, cluster_codes=g)
     n = g.n.astype(float)
     k = np.bincount(g.gid, weights=x, minlength=len(n))
     with np.errstate(invalid="ignore", divide="ignore"):

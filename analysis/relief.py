@@ -21,21 +21,32 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .episodes import Episodes, apply_filters, falls_below, group_labels, reaches
-from .intervals import (mean_ci_table, proportion_at_thresholds_table, proportion_by_column_table,
-                        proportion_ci_table)
+from .episodes import Episodes, check_grouping, falls_below, filter_mask, label_missing, reaches
+from .intervals import (_cluster_codes, grouping_from_codes, mean_ci_table, proportion_at_thresholds_table,
+                        proportion_by_column_table, proportion_ci_table)
 
 DEFAULT_BY = ("treatment",)
 
 
 def select(episodes: Episodes, by=DEFAULT_BY, filters: dict | None = None, included_only: bool = True) -> pd.DataFrame:
-    """Episode rows after filters, with grouping columns labelled (missing -> '(missing)')."""
-    t = apply_filters(episodes.table, filters)
+    """Episode rows after filters, with grouping columns labelled (missing -> '(missing)').
+
+    The grouping columns come last (in the order of ``by``), the other columns in the table's order.
+    """
+    table = episodes.table
+    keep = filter_mask(table, filters)
     if included_only:
-        t = t[t["included"]]
+        included = table["included"].to_numpy(dtype=bool)
+        keep = included if keep is None else keep & included
     by = list(by)
-    labels = group_labels(t, by)
-    out = t.drop(columns=by).join(labels) if by else t.copy()
+    check_grouping(table, by)
+    # One take of the rows and columns (every analysis selects; copying the table row-wise and again
+    # column-wise was a good part of each one's time at 100,000 patients).
+    cols = [c for c in table.columns if c not in by] + by
+    out = table.iloc[slice(None) if keep is None else np.flatnonzero(keep), [table.columns.get_loc(c) for c in cols]]
+    for c in by:
+        if out[c].isna().any():
+            out[c] = label_missing(out[c])
     return out
 
 
@@ -45,33 +56,135 @@ def _interval_kwargs(episodes: Episodes) -> dict:
             "n_bootstrap": d.n_bootstrap, "seed": d.seed}
 
 
-def immediate_relief(episodes: Episodes, by=DEFAULT_BY, filters: dict | None = None) -> pd.DataFrame:
+def weekly_grouping(weekly: pd.DataFrame, by=DEFAULT_BY):
+    """The grouping of weekly rows (per group and week, patients as clusters) that the weekly tables use:
+    the same as ``intervals.grouping(weekly, [*by, "week"], "patient_id")``.
+
+    Pass it as ``groups=`` to :func:`relief_over_time`, :func:`responder_sensitivity` and
+    :func:`analysis.secondary.score_over_time` / ``remission_over_time`` of the same ``weekly`` rows:
+    grouping a million weekly rows is most of the cost of each of those tables.
+
+    ``weekly`` is a table of :func:`weekly_episode_relief` or :func:`analysis.secondary.weekly_episode_scores`,
+    whose rows of one episode share its patient and group columns: those (object) columns are
+    factorised on one row per episode, a tenth of the rows, and the codes spread to the episode's weeks.
+    """
+    by = list(by)
+    episode, _ = pd.factorize(weekly["episode_id"].to_numpy(), sort=False)
+    # The first row of each episode (codes are numbered by first appearance).
+    first = np.flatnonzero(np.diff(np.maximum.accumulate(episode), prepend=-1) > 0) if len(episode) else episode
+    per_episode = weekly.iloc[first]
+    group = (per_episode.groupby(by, sort=False, dropna=False, observed=True).ngroup().to_numpy(np.int64)
+             if by else np.zeros(len(first), dtype=np.int64))
+    week, week_values = pd.factorize(weekly["week"], sort=False, use_na_sentinel=False)
+    patient = pd.factorize(_cluster_codes(per_episode, "patient_id")[episode], sort=False)[0]
+    return grouping_from_codes(weekly, [*by, "week"], "patient_id",
+                               group_codes=group[episode] * max(len(week_values), 1) + week,
+                               cluster_codes=patient)
+
+
+def _group_means(key: np.ndarray, values: np.ndarray):
+    """Sorted distinct keys and the mean of ``values`` per key, bitwise equal to
+    ``pd.Series(values).groupby(key, sort=True).mean()``.
+
+    pandas sums each group in row order with Kahan compensation (NaN skipped, a NaN compensation
+    after an infinity reset to 0), then divides by the count. The same steps are applied here to all
+    groups at once, one step per position within the group (so the loop runs as many times as the
+    largest group has rows, a handful for weekly scores). Nearly every weekly group is one score, and
+    the follow-up is already in key order, which is why this is several times faster than the hash
+    groupby at a million rows.
+    """
+    key = np.asarray(key, dtype=np.int64)
+    values = np.asarray(values, dtype=float)
+    n = len(key)
+    if n > 1 and not (key[1:] >= key[:-1]).all():
+        order = np.argsort(key, kind="stable")       # stable: each group keeps its row order
+        key, values = key[order], values[order]
+    starts = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]])) if n else np.zeros(0, np.int64)
+    size = np.diff(np.append(starts, n))
+    # First row of every group: the compensated sum is the value itself (compensation 0; an
+    # infinity gives a NaN compensation, which pandas resets to 0).
+    first = values[starts]
+    seen = ~np.isnan(first)
+    total = np.where(seen, first, 0.0)
+    comp = np.zeros(len(starts))
+    nobs = seen.astype(np.int64)
+    active = np.flatnonzero(size > 1)
+    k = 1
+    with np.errstate(invalid="ignore"):
+        while len(active):
+            v = values[starts[active] + k]
+            ok = ~np.isnan(v)
+            a, v = active[ok], v[ok]
+            y = v - comp[a]
+            t = total[a] + y
+            c = (t - total[a]) - y
+            comp[a] = np.where(np.isnan(c), 0.0, c)
+            total[a] = t
+            nobs[a] += 1
+            k += 1
+            active = active[size[active] > k]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = np.where(nobs > 0, total / np.maximum(nobs, 1), np.nan)
+    return key[starts], means
+
+
+def _rows_with(t: pd.DataFrame, column: str, by) -> pd.DataFrame:
+    """The rows of ``t`` where ``column`` is known, with only the columns a table of it needs (the
+    grouping columns, ``patient_id`` and ``column``; taking every episode column copied them all)."""
+    return t.loc[t[column].notna().to_numpy(), list(dict.fromkeys([*by, "patient_id", column]))]
+
+
+def _flagged(rows: pd.DataFrame, keys, name: str, flags) -> pd.DataFrame:
+    """The grouping and patient columns of ``rows`` with a column of flags: the input of a proportion
+    table. The columns are shared, not copied (``rows.assign`` copied every column of a million rows)."""
+    cols = dict.fromkeys([*keys, "patient_id"])
+    return pd.DataFrame({**{c: rows[c] for c in cols}, name: np.asarray(flags)}, copy=False)
+
+
+def _take_rows(frame: pd.DataFrame, columns, pos: np.ndarray) -> dict:
+    """``frame[columns]`` at positions ``pos`` as a dict of arrays of the columns' own dtypes (no
+    intermediate DataFrame, index or copies of the whole columns)."""
+    out = {}
+    for c in columns:
+        col = frame[c]
+        out[c] = col.to_numpy()[pos] if isinstance(col.dtype, np.dtype) else col.array.take(pos)
+    return out
+
+
+def immediate_relief(episodes: Episodes, by=DEFAULT_BY, filters: dict | None = None,
+                     selected: pd.DataFrame | None = None) -> pd.DataFrame:
     """Mean immediate relief % per group, with its confidence interval.
 
     ``n`` is the number of included episodes with an immediate score (first follow-up score within
-    ``immediate_window_days`` of the start).
+    ``immediate_window_days`` of the start). ``selected``: :func:`select` of the same episodes,
+    grouping and filters, when already computed.
     """
-    t = select(episodes, by, filters)
-    t = t[t["immediate_relief_pct"].notna()]
+    t = select(episodes, by, filters) if selected is None else selected
+    t = _rows_with(t, "immediate_relief_pct", by)
     out = mean_ci_table(t, "immediate_relief_pct", by=list(by), **_interval_kwargs(episodes))
     out.insert(len(list(by)), "statistic", "mean_immediate_relief_pct")
     return out
 
 
 def responder_rate(episodes: Episodes, threshold: float | None = None, by=DEFAULT_BY,
-                   filters: dict | None = None, week: int | None = None) -> pd.DataFrame:
+                   filters: dict | None = None, week: int | None = None, selected: pd.DataFrame | None = None,
+                   weekly: pd.DataFrame | None = None) -> pd.DataFrame:
     """Proportion of episodes with relief >= threshold, immediately (``week=None``) or in week k.
 
     Immediate: relief of the immediate score. Week k: the episode's mean relief over its scores in
     ``7(k-1) < t <= 7k``; only episodes with a score in that week count (observed cases).
+    ``selected`` (:func:`select`) and ``weekly`` (:func:`weekly_episode_relief`, with week k among its
+    weeks) of the same episodes, grouping and filters may be passed when already computed.
     """
     d = episodes.definitions
     thr = d.threshold if threshold is None else float(threshold)
     if week is None:
-        t = select(episodes, by, filters)
-        t = t[t["immediate_relief_pct"].notna()].assign(responder=lambda x: reaches(x["immediate_relief_pct"], thr))
+        t = select(episodes, by, filters) if selected is None else selected
+        t = _rows_with(t, "immediate_relief_pct", by)
+        t = _flagged(t, by, "responder", reaches(t["immediate_relief_pct"], thr))
     else:
-        w = weekly_episode_relief(episodes, by, filters, weeks=[int(week)])
+        w = weekly_episode_relief(episodes, by, filters, weeks=[int(week)], selected=selected) if weekly is None \
+            else weekly
         t = w[w["week"] == int(week)].assign(responder=lambda x: reaches(x["relief_pct"], thr))
     out = proportion_ci_table(t, "responder", by=list(by), **_interval_kwargs(episodes))
     out.insert(len(list(by)), "threshold", thr)
@@ -79,59 +192,78 @@ def responder_rate(episodes: Episodes, threshold: float | None = None, by=DEFAUL
     return out
 
 
-def responder_rates(episodes: Episodes, thresholds=None, by=DEFAULT_BY, filters=None) -> pd.DataFrame:
-    """Immediate responder rates at several thresholds (default: ``definitions.thresholds``), stacked."""
+def responder_rates(episodes: Episodes, thresholds=None, by=DEFAULT_BY, filters=None,
+                    selected: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Immediate responder rates at several thresholds (default: ``definitions.thresholds``), stacked.
+
+    ``selected``: :func:`select` of the same episodes, grouping and filters, when already computed."""
     thresholds = episodes.definitions.thresholds if thresholds is None else thresholds
-    return pd.concat([responder_rate(episodes, t, by, filters) for t in thresholds], ignore_index=True)
+    if selected is None:
+        selected = select(episodes, by, filters)
+    return pd.concat([responder_rate(episodes, t, by, filters, selected=selected) for t in thresholds],
+                     ignore_index=True)
+
+
+def _weekly_means(episodes: Episodes, t: pd.DataFrame, column: str, weeks=None,
+                  name: str | None = None) -> pd.DataFrame:
+    """Per episode of ``t`` and week with a follow-up score: the mean of the follow-up's ``column`` over
+    that week's scores (named ``name``, default ``column``), with the episode's other columns of ``t``
+    (sorted by episode, week)."""
+    fu = episodes.followup
+    # Only the three arrays needed (filtering the whole follow-up table copied its object column).
+    eid = fu["episode_id"].to_numpy(np.int64)
+    keep = np.isin(eid, t["episode_id"].to_numpy(np.int64))
+    week = np.ceil(fu["t"].to_numpy(float) / 7.0).astype(np.int64)
+    if weeks is not None:
+        keep &= np.isin(week, np.asarray(list(weeks), dtype=np.int64))
+    eid, week, values = eid[keep], week[keep], fu[column].to_numpy(float)[keep]
+    # Group on one int64 key, episode_id * span + week: the same groups, in the same sorted order,
+    # as grouping on the pair.
+    low = int(week.min(initial=0))
+    span = int(week.max(initial=0)) - low + 1
+    k, means = _group_means(eid * span + (week - low), values)
+    w = {"episode_id": k // span, "week": k % span + low, name or column: means}
+    # Left join of the episode columns on the unique episode_id, by position.
+    pos = pd.Index(t["episode_id"].to_numpy()).get_indexer(w["episode_id"])
+    cols = [c for c in t.columns if c != "episode_id"]
+    return pd.DataFrame({**w, **_take_rows(t, cols, pos)}, copy=False)  # fresh arrays: no consolidation copy
 
 
 def weekly_episode_relief(episodes: Episodes, by=DEFAULT_BY, filters: dict | None = None,
-                          weeks=None) -> pd.DataFrame:
+                          weeks=None, selected: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per included episode and week with at least one score: mean relief % in that week.
 
     Week k covers ``7(k-1) < t <= 7k`` days after the start (t > 0 always, so week = ceil(t / 7)).
     ``weeks`` (optional) keeps only those weeks: the same rows as filtering the full table, computed
-    from the scores of those weeks alone.
+    from the scores of those weeks alone. ``selected``: :func:`select` of the same episodes, grouping
+    and filters, when already computed.
     """
-    t = select(episodes, by, filters)
-    fu = episodes.followup
-    fu = fu[fu["episode_id"].isin(t["episode_id"])]
-    week = np.ceil(fu["t"].to_numpy() / 7.0).astype(np.int64)
-    if weeks is not None:
-        keep = np.isin(week, np.asarray(list(weeks), dtype=np.int64))
-        fu, week = fu[keep], week[keep]
-    # Group on one int64 key, episode_id * span + week: the same groups, in the same sorted order,
-    # as grouping on the pair, with one integer hash instead of a two-level one.
-    low = int(week.min(initial=0))
-    span = int(week.max(initial=0)) - low + 1
-    key = fu["episode_id"].to_numpy(np.int64) * span + (week - low)
-    m = pd.Series(fu["relief_pct"].to_numpy(), copy=False).groupby(key, sort=True).mean()
-    k = m.index.to_numpy(np.int64)
-    w = pd.DataFrame({"episode_id": k // span, "week": k % span + low, "relief_pct": m.to_numpy()})
-    # Left join of the episode columns on the unique episode_id, by position.
-    cols = ["episode_id", "patient_id", *list(by)]
-    pos = pd.Index(t["episode_id"].to_numpy()).get_indexer(w["episode_id"].to_numpy())
-    right = t[cols[1:]].iloc[pos].reset_index(drop=True)
-    return pd.concat([w, right], axis=1)
+    t = select(episodes, by, filters) if selected is None else selected
+    return _weekly_means(episodes, t[["episode_id", "patient_id", *list(by)]], "relief_pct", weeks)
 
 
 def relief_over_time(episodes: Episodes, by=DEFAULT_BY, filters: dict | None = None,
-                     threshold: float | None = None, weekly: pd.DataFrame | None = None) -> pd.DataFrame:
+                     threshold: float | None = None, weekly: pd.DataFrame | None = None,
+                     groups=None, selected: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per group and week: mean relief % (t / cluster-robust interval) and responder proportion (Wilson).
 
     Returns a long table with a ``statistic`` column: ``mean_relief_pct`` or ``responder_rate``; ``n`` is
     the number of episodes with a score in that week. ``weekly`` (optional): the result of
     :func:`weekly_episode_relief` for the same episodes, grouping and filters, when already computed
-    (it is the same input for :func:`attrition` and :func:`responder_sensitivity`).
+    (it is the same input for :func:`attrition` and :func:`responder_sensitivity`); ``groups``: its
+    :func:`weekly_grouping`, likewise; ``selected``: :func:`select` of the same episodes, grouping and
+    filters (used when ``weekly`` is not given).
     """
     d = episodes.definitions
     thr = d.threshold if threshold is None else float(threshold)
-    w = weekly_episode_relief(episodes, by, filters) if weekly is None else weekly
+    w = weekly_episode_relief(episodes, by, filters, selected=selected) if weekly is None else weekly
     keys = [*list(by), "week"]
-    mean = mean_ci_table(w, "relief_pct", by=keys, **_interval_kwargs(episodes))
+    # The mean and the proportion are tables of the same rows: group them once.
+    g = weekly_grouping(w, by) if groups is None else groups
+    mean = mean_ci_table(w, "relief_pct", by=keys, groups=g, **_interval_kwargs(episodes))
     mean.insert(len(keys), "statistic", "mean_relief_pct")
-    resp = proportion_ci_table(w.assign(responder=reaches(w["relief_pct"], thr)), "responder", by=keys,
-                               **_interval_kwargs(episodes))
+    resp = proportion_ci_table(_flagged(w, keys, "responder", reaches(w["relief_pct"], thr)), "responder", by=keys,
+                               groups=g, **_interval_kwargs(episodes))
     resp.insert(len(keys), "statistic", "responder_rate")
     resp.insert(len(keys) + 1, "threshold", thr)
     mean.insert(len(keys) + 1, "threshold", np.nan)
@@ -153,22 +285,27 @@ def n_weeks(episodes: Episodes) -> int:
 
 
 def responder_sensitivity(episodes: Episodes, by=DEFAULT_BY, filters: dict | None = None,
-                          threshold: float | None = None, weekly: pd.DataFrame | None = None) -> pd.DataFrame:
+                          threshold: float | None = None, weekly: pd.DataFrame | None = None,
+                          groups=None, selected: pd.DataFrame | None = None) -> pd.DataFrame:
     """Weekly responder rates two ways: observed cases, and missing week = no relief (BOCF).
 
     In the "missing counts as no relief" analysis every included episode counts in every week of
     its follow-up window; a week without a score counts as non-response (baseline observation
     carried forward, relief 0%). Drop-outs with poor relief then no longer inflate the rate.
+    ``weekly``, ``groups`` and ``selected``: as in :func:`relief_over_time`.
     """
     d = episodes.definitions
     thr = d.threshold if threshold is None else float(threshold)
-    w = weekly_episode_relief(episodes, by, filters) if weekly is None else weekly
+    if selected is None:
+        selected = select(episodes, by, filters)
+    w = weekly_episode_relief(episodes, by, filters, selected=selected) if weekly is None else weekly
     keys = [*list(by), "week"]
     kw = _interval_kwargs(episodes)
-    observed = proportion_ci_table(w.assign(responder=reaches(w["relief_pct"], thr)), "responder", by=keys, **kw)
+    observed = proportion_ci_table(_flagged(w, keys, "responder", reaches(w["relief_pct"], thr)), "responder", by=keys,
+                                   groups=groups, **kw)
     observed.insert(len(keys), "analysis", "observed cases")
 
-    t = select(episodes, by, filters)
+    t = selected
     weeks = np.arange(1, n_weeks(episodes) + 1)
     if kw["method"] == "cluster-robust":
         # Every included episode x every week, a week without a score never a response: the same
@@ -199,7 +336,7 @@ ATTRITION_STATES = ("observed", "missed week, seen later", "next treatment start
 
 
 def attrition(episodes: Episodes, by=DEFAULT_BY, filters: dict | None = None,
-              weekly: pd.DataFrame | None = None) -> pd.DataFrame:
+              weekly: pd.DataFrame | None = None, selected: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per group and week: how many included episodes are observed, and why the others are not.
 
     States, for episode e in week k (``7(k-1) < t <= 7k``):
@@ -216,10 +353,12 @@ def attrition(episodes: Episodes, by=DEFAULT_BY, filters: dict | None = None,
     DataFrame
         group columns, ``week``, ``state``, ``n`` (episodes), ``total`` (included episodes in the
         group), ``share`` (n / total).
+
+    ``weekly`` and ``selected``: as in :func:`relief_over_time`.
     """
     d = episodes.definitions
-    t = select(episodes, by, filters)
-    w = weekly_episode_relief(episodes, by, filters) if weekly is None else weekly
+    t = select(episodes, by, filters) if selected is None else selected
+    w = weekly_episode_relief(episodes, by, filters, selected=t) if weekly is None else weekly
     weeks = np.arange(1, n_weeks(episodes) + 1)
     ne, nw = len(t), len(weeks)
     # The state of every episode x week cell, on an episodes x weeks matrix (first matching rule wins,
@@ -264,7 +403,8 @@ def attrition(episodes: Episodes, by=DEFAULT_BY, filters: dict | None = None,
 
 
 def cumulative_responders(episodes: Episodes, by=DEFAULT_BY, filters: dict | None = None,
-                          week: int | None = None, step: float = 1.0) -> pd.DataFrame:
+                          week: int | None = None, step: float = 1.0,
+                          selected: pd.DataFrame | None = None) -> pd.DataFrame:
     """Cumulative responder curve: share of episodes reaching at least each % reduction.
 
     For each x in 0, step, ..., 100: the proportion of episodes with relief >= x at the chosen time
@@ -276,13 +416,15 @@ def cumulative_responders(episodes: Episodes, by=DEFAULT_BY, filters: dict | Non
     -------
     DataFrame
         group columns, ``reduction_pct``, ``estimate``, ``ci_low``, ``ci_high``, ``n``, ...
+
+    ``selected``: :func:`select` of the same episodes, grouping and filters, when already computed.
     """
     if week is None:
-        t = select(episodes, by, filters)
+        t = select(episodes, by, filters) if selected is None else selected
         t = t.loc[t["immediate_relief_pct"].notna(), ["episode_id", "patient_id", *list(by), "immediate_relief_pct"]]
         t = t.rename(columns={"immediate_relief_pct": "relief_pct"})
     else:
-        w = weekly_episode_relief(episodes, by, filters, weeks=[int(week)])
+        w = weekly_episode_relief(episodes, by, filters, weeks=[int(week)], selected=selected)
         t = w[w["week"] == int(week)]
     xs = np.arange(0.0, 100.0 + step / 2, step)
     kw = _interval_kwargs(episodes)

@@ -22,7 +22,7 @@ from .dataset import Dataset
 from .definitions import Definitions
 from .duration import SurvivalByGroup, relief_duration
 from .episodes import Episodes, apply_filters, build_episodes, group_labels
-from .relief import immediate_relief, responder_rate
+from .relief import immediate_relief, responder_rate, select, weekly_episode_relief
 
 STAT_COLUMNS = ["estimate", "ci_low", "ci_high", "n"]
 
@@ -179,13 +179,17 @@ def summarize(dataset: Dataset | Episodes, definitions: Definitions | None = Non
     counts["episodes_excluded"] = counts["episodes"] - counts["episodes_used"]
 
     parts = []
-    ir = immediate_relief(episodes, by, filters)
+    # The included episodes and the report weeks' mean relief are computed once for all statistics.
+    sel = select(episodes, by, filters)
+    ir = immediate_relief(episodes, by, filters, selected=sel)
     parts.append(ir.assign(statistic="immediate_relief_pct", week=np.nan))
-    rr = responder_rate(episodes, d.threshold, by, filters)
+    rr = responder_rate(episodes, d.threshold, by, filters, selected=sel)
     parts.append(rr.assign(statistic="immediate_responder_rate", week=np.nan))
+    weekly = weekly_episode_relief(episodes, by, filters, weeks=d.report_weeks, selected=sel)
     for w in d.report_weeks:
-        parts.append(responder_rate(episodes, d.threshold, by, filters, week=w).assign(statistic="responder_rate"))
-    dur = relief_duration(episodes, by, filters)
+        parts.append(responder_rate(episodes, d.threshold, by, filters, week=w, weekly=weekly)
+                     .assign(statistic="responder_rate"))
+    dur = relief_duration(episodes, by, filters, selected=sel)
     med = dur.medians()
     if len(med):
         parts.append(med.assign(statistic="median_relief_duration_days", week=np.nan))

@@ -240,8 +240,11 @@ def duration_table(medians: pd.DataFrame, survival_at: pd.DataFrame, by, conf_le
 # ----------------------------------------------------------------------------------------------
 # Group sizes and small-cell suppression
 # ----------------------------------------------------------------------------------------------
-def group_sizes(episodes: Episodes, by, filters: dict | None = None, included_only: bool = True) -> pd.DataFrame:
+def group_sizes(episodes: Episodes, by, filters: dict | None = None, included_only: bool = True,
+                selected: pd.DataFrame | None = None) -> pd.DataFrame:
     """Patients and episodes per group after filters (the small-cell rule counts patients).
+
+    ``selected``: ``analysis.relief.select(episodes, by, filters, included_only)``, when already computed.
 
     Returns
     -------
@@ -249,7 +252,7 @@ def group_sizes(episodes: Episodes, by, filters: dict | None = None, included_on
         group columns, ``patients``, ``episodes``, ``label``.
     """
     by = list(by)
-    t = select(episodes, by, filters, included_only=included_only)
+    t = select(episodes, by, filters, included_only=included_only) if selected is None else selected
     if by:
         out = (t.groupby(by, sort=True, observed=True)
                .agg(patients=("patient_id", "nunique"), episodes=("episode_id", "size")).reset_index())
