@@ -18,13 +18,13 @@ analysis runs; the cache of the process is cleared once per page first). Times a
 ``at.run()`` (server-side script run; the browser's drawing is not included). The table shows the
 median (and the maximum) of the repetitions.
 
-``--data PATH`` times every page on that dataset folder instead (e.g. the 100,000-patient cohort of
-the registry benchmark, ``bench/cohorts/p100000``; issue 6: every page renders in <= 3 s after the
+``--data PATH`` times every page on that dataset folder instead (e.g. the 100,000-patient registry
+cohort of the benchmark, ``bench/cohorts/r100000``; issue 6: every page renders in <= 3 s after the
 first load). The app is started on the folder through ``CRPS_OUTCOMES_DATA`` (as a clinic would start
 it); the dataset is loaded once (timed: "load"), then for each page:
 
-* **first** - the first render with every analysis cache cleared (the treatment episodes, the page's
-  analyses and its figures are computed; the loaded dataset is kept);
+* **first** - the first render with every analysis cache of dashboard/cache.py cleared (the episodes,
+  the page's analyses and its figures are computed; the loaded dataset is kept);
 * **cold** - the same with the episodes kept (what opening another page costs after the first);
 * **warm** - re-renders with nothing changed (everything from the cache): median (max) of ``--repeat``;
 * **threshold** - the first render after moving the responder threshold 30% -> 50%.
@@ -73,6 +73,7 @@ def measure_page(page: str, repeat: int) -> dict:
     import streamlit as st
 
     st.cache_data.clear()
+    _clear_analyses(keep_episodes=False)
     at = _app()
     at.switch_page(f"content/{page}.py").run()
     _check(at, page)
@@ -103,14 +104,14 @@ def _timed_cpu(fn) -> tuple[float, float]:
 
 
 def _clear_analyses(keep_episodes: bool) -> None:
-    """Empty the analysis and figure caches of dashboard/cache.py; the loaded dataset stays cached."""
+    """Empty the analysis and figure caches of dashboard/cache.py (every cached function but the loaders, and
+    the episodes with ``keep_episodes``); the loaded dataset stays cached."""
     from dashboard import cache
 
-    for fn in (cache.overview, cache.pain_relief, cache.over_time, cache.relief_duration, cache.secondary_measure,
-               cache.comparison, cache._figure_spec):
-        fn.clear()
-    if not keep_episodes:
-        cache._episodes.clear()
+    keep = {"load_demo", "_load_folder", "load_upload"} | ({"_episodes", "_episode_set"} if keep_episodes else set())
+    for name, fn in vars(cache).items():
+        if name not in keep and callable(getattr(fn, "clear", None)) and hasattr(fn, "__wrapped__"):
+            fn.clear()
 
 
 def measure_dataset_page(at, page: str, repeat: int, best: int) -> dict:

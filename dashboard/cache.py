@@ -1,11 +1,17 @@
-"""``st.cache_data`` wrappers around the analysis API, keyed by the dataset's content and the definitions.
+"""Streamlit cache wrappers around the analysis API, keyed by the dataset's content and the definitions.
 
 Every wrapper takes ``key`` (a SHA-256 of the input files' bytes plus the column mapping and the
 identifier option: the *content* of the dataset) and the unhashed dataset object ``_dataset``; the
 remaining arguments (definitions, grouping, filters) are part of the cache key. Nothing is kept in
 module-level state: Streamlit's cache is keyed by content, so two sessions share a cached result
-only when they loaded identical bytes. Uploads stay in memory (``persist`` is off: nothing is
-written to disk).
+only when they loaded identical bytes. Everything stays in memory (nothing is written to disk).
+
+Two kinds of cache: the loaded dataset and the episode tables are *shared* objects
+(``st.cache_resource``): at 100,000 patients they are 150-200 MB, and ``st.cache_data`` would
+pickle them once and unpickle a fresh copy for every page run that uses them (0.1-0.2 s each). They
+are read-only: no analysis modifies its input (``analysis.episodes.with_definitions`` already shares
+the tables between definitions). The page results (small tables and figures) are ``st.cache_data``,
+so a page can never change what another session sees.
 
 The functions only call ``analysis/``; they compute nothing themselves.
 """
@@ -22,7 +28,7 @@ import streamlit as st
 
 from analysis import cohort, duration, figures, published, relief, secondary, summary, views
 from analysis.definitions import Definitions
-from analysis.episodes import build_episodes, episode_definitions, with_definitions
+from analysis.episodes import build_episodes, build_episodes_by_measure, episode_definitions, with_definitions
 from analysis.load import load_dataset, load_files
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,13 +72,13 @@ def content_key(files: dict[str, bytes], mapping: dict | None, drop_identifiers:
 
 
 # ---------------------------------------------------------------------------------------------- loading
-@st.cache_data(max_entries=2, show_spinner=False)
+@st.cache_resource(max_entries=2, show_spinner=False)
 def load_demo():
     """The SYNTHETIC demo cohort (data/demo/), loaded once per server."""
     return load_dataset(DEMO_PATH)
 
 
-@st.cache_data(max_entries=2, show_spinner=False)
+@st.cache_resource(max_entries=2, show_spinner=False)
 def _load_folder(path: str, stamp: tuple):
     return load_dataset(Path(path))
 
@@ -83,7 +89,7 @@ def load_folder(path: Path):
     return _load_folder(str(path), _folder_stamp(path))
 
 
-@st.cache_data(max_entries=8, ttl=_TTL, show_spinner=False)
+@st.cache_resource(max_entries=8, ttl=_TTL, show_spinner=False)
 def load_upload(key: str, _files: dict, mapping_json: str, drop_identifiers: bool):
     """An uploaded dataset (bytes held in the session; ``key`` = :func:`content_key`)."""
     mapping = json.loads(mapping_json) or None
@@ -91,23 +97,45 @@ def load_upload(key: str, _files: dict, mapping_json: str, drop_identifiers: boo
 
 
 # ---------------------------------------------------------------------------------------------- analyses
-@st.cache_data(max_entries=12, ttl=_TTL, show_spinner=False)
+@st.cache_resource(max_entries=12, ttl=_TTL, show_spinner=False)
 def _episodes(key: str, _dataset, episode_definitions: Definitions):
     return build_episodes(_dataset, episode_definitions)
 
 
-def episodes(key: str, _dataset, definitions: Definitions):
+@st.cache_resource(max_entries=6, ttl=_TTL, show_spinner=False)
+def _episode_set(key: str, _dataset, episode_definitions: Definitions, measures: tuple):
+    return build_episodes_by_measure(_dataset, episode_definitions, measures)
+
+
+def episodes(key: str, _dataset, definitions: Definitions, measures: tuple | None = None):
     """The episodes, built once per dataset and episode-relevant definitions (windows, measure, first
-    episode only): a new threshold, CI type or minimum group size reuses them."""
-    return with_definitions(_episodes(key, _dataset, episode_definitions(definitions)), definitions)
+    episode only): a new threshold, CI type or minimum group size reuses them.
+
+    ``measures`` (containing ``definitions.measure``): the measures a page shows together (Secondary
+    outcomes: the chosen measure and body regions); their episodes are built in one pass
+    (``build_episodes_by_measure``) and cached together.
+    """
+    ed = episode_definitions(definitions)
+    if not measures or tuple(measures) == (definitions.measure,):
+        return with_definitions(_episodes(key, _dataset, ed), definitions)
+    if definitions.measure not in measures:
+        raise ValueError(f"measures {measures!r} do not include {definitions.measure!r}")
+    built = _episode_set(key, _dataset, ed.replace(measure=Definitions().measure), tuple(measures))
+    return with_definitions(built[definitions.measure], definitions)
 
 
-def _ep(key, dataset, d):
-    return episodes(key, dataset, d)
+def _ep(key, dataset, d, measures=None):
+    return episodes(key, dataset, d, measures)
+
+
+def overview(key: str, _dataset, d: Definitions, group: str, filters):
+    """Table 1, group sizes and exclusions: they depend on the episode definitions only, so a new
+    threshold or CI option reuses them."""
+    return _overview(key, _dataset, episode_definitions(d), group, filters)
 
 
 @st.cache_data(max_entries=32, ttl=_TTL, show_spinner=False)
-def overview(key: str, _dataset, d: Definitions, group: str, filters):
+def _overview(key: str, _dataset, d: Definitions, group: str, filters):
     ep = _ep(key, _dataset, d)
     t1 = cohort.cohort_summary(ep, group=group, filters=filters)
     return {
@@ -122,55 +150,93 @@ def overview(key: str, _dataset, d: Definitions, group: str, filters):
 @st.cache_data(max_entries=32, ttl=_TTL, show_spinner=False)
 def pain_relief(key: str, _dataset, d: Definitions, by: tuple, filters, cumulative_week):
     ep = _ep(key, _dataset, d)
-    rows = relief.select(ep, by, filters)
+    rows = relief.select(ep, by, filters)    # the included episodes: the common input of every analysis here
     cols = ["episode_id", "patient_id", *by, "immediate_relief_pct"]
     return {
-        "sizes": views.group_sizes(ep, by, filters),
+        "sizes": views.group_sizes(ep, by, filters, selected=rows),
         "rows": rows[cols].reset_index(drop=True),
-        "immediate": relief.immediate_relief(ep, by, filters),
-        "rates": relief.responder_rates(ep, by=by, filters=filters),
-        "cumulative": relief.cumulative_responders(ep, by, filters, week=cumulative_week),
+        "immediate": relief.immediate_relief(ep, by, filters, selected=rows),
+        "rates": relief.responder_rates(ep, by=by, filters=filters, selected=rows),
+        "cumulative": relief.cumulative_responders(ep, by, filters, week=cumulative_week, selected=rows),
     }
+
+
+@st.cache_resource(max_entries=2, ttl=_TTL, show_spinner=False)
+def _weekly_relief(key: str, _dataset, episode_definitions: Definitions, by: tuple, filters):
+    """The included episodes, their weekly mean relief and its grouping: the common input of the Relief
+    over time analyses, independent of the threshold and CI options. Shared objects (~200 MB at 100,000
+    patients, hence only the two latest views), read-only like the episodes."""
+    ep = episodes(key, _dataset, episode_definitions)
+    rows = relief.select(ep, by, filters)
+    w = relief.weekly_episode_relief(ep, by, filters, selected=rows)
+    return rows, w, relief.weekly_grouping(w, by)
+
+
+@st.cache_data(max_entries=32, ttl=_TTL, show_spinner=False)
+def _over_time_fixed(key: str, _dataset, episode_definitions: Definitions, by: tuple, filters):
+    """Group sizes and attrition: independent of the threshold and CI options."""
+    ep = episodes(key, _dataset, episode_definitions)
+    rows, w, _g = _weekly_relief(key, _dataset, episode_definitions, by, filters)
+    return {"sizes": views.group_sizes(ep, by, filters, selected=rows),
+            "attrition": relief.attrition(ep, by, filters, weekly=w, selected=rows)}
 
 
 @st.cache_data(max_entries=32, ttl=_TTL, show_spinner=False)
 def over_time(key: str, _dataset, d: Definitions, by: tuple, filters):
     ep = _ep(key, _dataset, d)
-    w = relief.weekly_episode_relief(ep, by, filters)   # the common input of the three analyses
+    ed = episode_definitions(d)
+    rows, w, g = _weekly_relief(key, _dataset, ed, by, filters)
+    fixed = _over_time_fixed(key, _dataset, ed, by, filters)
     return {
-        "sizes": views.group_sizes(ep, by, filters),
-        "weekly": relief.relief_over_time(ep, by, filters, weekly=w),
-        "attrition": relief.attrition(ep, by, filters, weekly=w),
-        "sensitivity": relief.responder_sensitivity(ep, by, filters, weekly=w),
+        "sizes": fixed["sizes"],
+        "weekly": relief.relief_over_time(ep, by, filters, weekly=w, groups=g),
+        "attrition": fixed["attrition"],
+        "sensitivity": relief.responder_sensitivity(ep, by, filters, weekly=w, groups=g, selected=rows),
     }
 
 
 @st.cache_data(max_entries=32, ttl=_TTL, show_spinner=False)
 def relief_duration(key: str, _dataset, d: Definitions, by: tuple, filters):
     ep = _ep(key, _dataset, d)
-    res = duration.relief_duration(ep, by, filters)
+    rows = relief.select(ep, by, filters)
+    res = duration.relief_duration(ep, by, filters, selected=rows)
     days = [7.0 * w for w in d.report_weeks]
     return {
-        "sizes": views.group_sizes(ep, by, filters),
+        "sizes": views.group_sizes(ep, by, filters, selected=rows),
         "result": res,
         "medians": res.medians(),
         "survival_at": res.survival_at(days),
     }
 
 
+def secondary_measure(key: str, _dataset, d: Definitions, by: tuple, filters, measures: tuple | None = None):
+    """Views of one secondary measure (``d.measure``). ``measures``: the measures the page shows, whose
+    episodes are built together (see :func:`episodes`).
+
+    None of these results reads the responder threshold (response uses the measure's conventional
+    cut-off) or the minimum group size, so they are cached without them: moving the threshold
+    reuses them."""
+    base = Definitions()
+    d = d.replace(threshold=base.threshold, thresholds=base.thresholds, min_cell_size=base.min_cell_size)
+    return _secondary_measure(key, _dataset, d, by, filters, measures)
+
+
 @st.cache_data(max_entries=32, ttl=_TTL, show_spinner=False)
-def secondary_measure(key: str, _dataset, d: Definitions, by: tuple, filters):
-    """Views of one secondary measure (``d.measure``)."""
-    ep = _ep(key, _dataset, d)
-    w = secondary.weekly_episode_scores(ep, by, filters)     # the common input of scores and remission
-    out = {"sizes": views.group_sizes(ep, by, filters), "scores": secondary.score_over_time(ep, by, filters, weekly=w)}
+def _secondary_measure(key: str, _dataset, d: Definitions, by: tuple, filters, _measures: tuple | None = None):
+    # ``_measures`` is not part of the cache key: the results of ``d.measure`` do not depend on it.
+    ep = _ep(key, _dataset, d, _measures)
+    rows = relief.select(ep, by, filters)                                # the included episodes,
+    w = secondary.weekly_episode_scores(ep, by, filters, selected=rows)  # their weekly scores (the common input
+    g = relief.weekly_grouping(w, by)                                    # of scores and remission) and its grouping
+    out = {"sizes": views.group_sizes(ep, by, filters, selected=rows),
+           "scores": secondary.score_over_time(ep, by, filters, weekly=w, groups=g)}
     m = d.measure
     if m in secondary.REMISSION_BELOW:
-        out["remission"] = secondary.remission_over_time(ep, by=by, filters=filters, weekly=w)
+        out["remission"] = secondary.remission_over_time(ep, by=by, filters=filters, weekly=w, groups=g)
     if m in secondary.RESPONSE_PCT:
-        out["response"] = relief.relief_over_time(ep, by, filters, threshold=secondary.RESPONSE_PCT[m])
+        out["response"] = relief.relief_over_time(ep, by, filters, threshold=secondary.RESPONSE_PCT[m], selected=rows)
     if m == "regions_affected":
-        res = duration.time_to_spread(ep, by, filters)
+        res = duration.time_to_spread(ep, by, filters, selected=rows)
         out["spread"] = res
         out["spread_medians"] = res.medians()
     return out

@@ -44,8 +44,8 @@ with st.expander("Weekly estimates with 95% CIs (table)"):
 
 st.subheader("Who is still observed?")
 att = views.suppress(res["attrition"], by, sizes, d.min_cell_size, cell_column=None)
-state.chart("attrition_figure", att.shown, by, definitions=d, groups=groups, key="fig_attrition", name="attrition",
-            note=att.note)
+# (No definitions passed: the figure does not use them, and its cached copy then serves every threshold.)
+state.chart("attrition_figure", att.shown, by, groups=groups, key="fig_attrition", name="attrition", note=att.note)
 
 st.subheader("Sensitivity: what if a missing week means no relief?")
 sens = views.suppress(res["sensitivity"], by, sizes, d.min_cell_size)

@@ -11,7 +11,8 @@ st.title("Secondary outcomes")
 ctx = state.require_dataset()
 state.show_choices(ctx)
 d, by = ctx.definitions, ctx.by
-measures = [m for m in ctx.dataset.measures if m != d.measure]
+all_measures = ctx.dataset.measures
+measures = [m for m in all_measures if m != d.measure]
 if not measures:
     st.info("This dataset has no secondary measures (only the pain score). Add columns such as phq9, gad7, css or "
             "regions_affected to assessments.csv to see them here.")
@@ -22,10 +23,14 @@ preferred = [m for m in ("phq9", "gad7", "css", "pgic") if m in measures] + \
     [m for m in measures if m not in ("phq9", "gad7", "css", "pgic", "regions_affected")]
 choices = preferred or [m for m in measures if m != "regions_affected"]
 md = None
+spread = "regions_affected" in all_measures
+# The episodes of the measures shown on this page (the chosen one and body regions) are built in one pass.
+shown = ("regions_affected",) if spread else ()
 if choices:
     measure = st.selectbox("Measure", choices, format_func=views.measure_label, key="sec_measure")
+    shown = (measure, *shown)
     md = d.replace(measure=measure)
-    res = state.run_safely(cache.secondary_measure, ctx.key, ctx.dataset, md, by, ctx.filters,
+    res = state.run_safely(cache.secondary_measure, ctx.key, ctx.dataset, md, by, ctx.filters, shown,
                            what=f"the {views.measure_short(measure)} results")
     if res is not None:
         sizes = res["sizes"]
@@ -59,11 +64,11 @@ if choices:
                                              extra=("week",)), hide_index=True, width="stretch",
                          key="sec_scores_table")
 
-if "regions_affected" in ctx.dataset.measures:
+if spread:
     st.subheader("Symptom spread (body regions affected)")
     sd = d.replace(measure="regions_affected")
     res = state.run_safely(cache.secondary_measure, ctx.key, ctx.dataset, sd, by, ctx.filters,
-                           what="symptom spread")
+                           shown, what="symptom spread")
     if res is not None:
         sizes = res["sizes"]
         groups = sizes["label"].tolist()
