@@ -1233,8 +1233,8 @@ class _Loader:
             return p_, day[rows], measures.mcode[rows], measures.values[rows], assessed
         # Wide form: rows sorted by (patient, day), cells within a row by measure code -> sorted.
         # The rows x measures matrix of values, read in row-major order where a score is present,
-        # is exactly the long table's order: one boolean gather, and each score's row and measure
-        # follow from its flat position.
+        # is exactly the long table's order: boolean gathers of the matrices and repeats of the row
+        # columns, with no index arrays (fresh memory is slow to touch on a VM: few temporaries).
         if in_order:
             rows = slice(None)  # every row, already in order: no gathers
         else:
@@ -1247,14 +1247,15 @@ class _Loader:
         for k, (_, _, vals, missing) in enumerate(by_m):
             values[:, k] = vals[rows]
             np.logical_not(missing[rows], out=present[:, k])
-        flat = np.flatnonzero(present)
-        row_of = flat // n_m
-        v_ = values.reshape(-1)[flat]
+        per_row = np.count_nonzero(present, axis=1)
+        v_ = values[present]
+        del values
         codes_m = np.array([m for _, m, _, _ in by_m], dtype=np.int64 if len(names) > 127 else np.int8)
-        m_ = codes_m[flat - row_of * n_m]
-        d_ = day[rows][row_of]
-        p_ = pc_rows[row_of]
-        assessed[p_] = True
+        m_ = np.tile(codes_m, len(pc_rows)).reshape(len(pc_rows), n_m)[present]
+        del present
+        d_ = np.repeat(day[rows], per_row)
+        p_ = np.repeat(pc_rows, per_row)
+        assessed[pc_rows[per_row > 0]] = True
         if kept is None or not len(kept):
             return p_, d_, m_, v_, assessed
         p_ = np.concatenate([p_, kept["p"].to_numpy()])
