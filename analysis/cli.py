@@ -226,7 +226,7 @@ def format_report(ds) -> str:
     out.append(f"  {'file':<{width}}  {'rows read':>9}  {'used':>9}  {'excluded':>9}")
     for name, c in r.files.items():
         out.append(f"  {name:<{width}}  {c.rows_read:>9}  {c.rows_used:>9}  {c.rows_excluded:>9}")
-    out.append(f"Patients: {len(ds.patients)}; assessments: {len(ds.assessments)} "
+    out.append(f"Patients: {len(ds.patients)}; assessments: {ds.n_scores} "
                f"({', '.join(ds.measures)}); treatment courses: {len(ds.treatments)}")
     ex = r.exclusions
     if len(ex):

@@ -9,7 +9,9 @@ Canonical tables (what every analysis reads; the loader guarantees these shapes)
     are pandas Categoricals whose categories are exactly the values present, sorted (so ``==``,
     ``isin``, sorting and grouping behave as for str, and no empty groups appear): at registry
     scale this table has tens of millions of cells, and object columns of str were a third of the
-    loading time and of its memory. ``.astype(str)`` gives plain text where needed.
+    loading time and of its memory. ``.astype(str)`` gives plain text where needed. A dataset loaded
+    from a wide file builds this table on first use (:class:`WideScores`); analyses that need one
+    measure call :meth:`Dataset.measure_scores` instead, which does not build it.
 ``treatments``
     ``patient_id`` (str), ``day`` (float64), ``treatment`` (str), then any extra columns as read.
     Sorted by patient_id, day. Empty (with these three columns) when no treatments were given.
@@ -97,19 +99,147 @@ class LoadReport:
         }
 
 
+def _categorical_codes(codes: np.ndarray, n: int) -> np.ndarray:
+    small = np.int8 if n < 127 else np.int16 if n < 32767 else np.int32
+    return np.asarray(codes).astype(small, copy=False)
+
+
+@dataclass(frozen=True, eq=False)
+class WideScores:
+    """Scores as a wide file holds them: one row per visit (patient, day), one column per measure.
+
+    The loader keeps a wide assessments file this way and builds the long ``assessments`` table only
+    when something asks for it: at registry scale (3 million visits, 9 million scores) the long table
+    is most of the loading time and memory, while the analyses only ever need one measure's scores
+    (:meth:`measure`), which are a column of this table.
+
+    Attributes
+    ----------
+    patient_code : int array
+        Per visit row, the code of its patient in ``patient_ids``; rows sorted by patient, then day.
+    patient_ids : Index
+        The patients with at least one score, sorted (the long table's ``patient_id`` categories).
+    day : float array
+        Per visit row.
+    names : tuple of str
+        The measures with at least one score, sorted.
+    values, present : tuple of arrays
+        Per measure (in ``names`` order), the value of each visit row and whether it has one.
+    """
+
+    patient_code: np.ndarray
+    patient_ids: pd.Index
+    day: np.ndarray
+    names: tuple
+    values: tuple
+    present: tuple
+
+    def __len__(self) -> int:
+        """The number of scores (rows of the long table)."""
+        return int(sum(np.count_nonzero(p) for p in self.present))
+
+    def measure(self, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(patient codes, days, values)`` of the visits with a score of ``name``, in (patient, day) order:
+        the same rows as selecting ``measure == name`` from the long table."""
+        if name not in self.names:
+            empty = np.zeros(0)
+            return empty.astype(self.patient_code.dtype), empty, empty
+        k = self.names.index(name)
+        has = self.present[k]
+        return self.patient_code[has], self.day[has], self.values[k][has]
+
+    def long_arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """``(patient codes, days, measure indices into names, values)`` of every score, in long order.
+
+        Rows are sorted by (patient, day) and each row's measures by name, so the rows x measures matrix
+        read in row-major order where a score is present is the long table's order: boolean gathers of
+        the matrices and repeats of the row columns, with no index arrays.
+        """
+        n, n_m = len(self.day), len(self.names)
+        values = np.empty((n, n_m), dtype=float)
+        present = np.empty((n, n_m), dtype=bool)
+        for k in range(n_m):
+            values[:, k] = self.values[k]
+            present[:, k] = self.present[k]
+        per_row = np.count_nonzero(present, axis=1)
+        value = values[present]
+        del values
+        measure = np.tile(_categorical_codes(np.arange(n_m), n_m), n).reshape(n, n_m)[present]
+        del present
+        return np.repeat(self.patient_code, per_row), np.repeat(self.day, per_row), measure, value
+
+    def long(self) -> pd.DataFrame:
+        """The canonical long table (``patient_id``, ``day``, ``measure``, ``value``; see the module doc)."""
+        code, day, measure, value = self.long_arrays()
+        pid = pd.Categorical.from_codes(_categorical_codes(code, len(self.patient_ids)), categories=self.patient_ids,
+                                        validate=False)
+        names = pd.Index(list(self.names), dtype=object)
+        return pd.DataFrame({"patient_id": pid, "day": day,
+                             "measure": pd.Categorical.from_codes(measure, categories=names, validate=False),
+                             "value": value}, copy=False)
+
+
 @dataclass(frozen=True)
 class Dataset:
-    """A loaded, validated dataset. Build one with :func:`analysis.load_dataset`."""
+    """A loaded, validated dataset. Build one with :func:`analysis.load_dataset`.
 
-    assessments: pd.DataFrame = field(repr=False)
+    ``assessments`` is the canonical long table (module doc). A dataset loaded from a wide file keeps
+    its scores as :class:`WideScores` (``wide_scores``) and builds the long table the first time
+    ``assessments`` is read; :meth:`measure_scores` gives one measure's scores without building it.
+    """
+
+    long_assessments: pd.DataFrame | None = field(repr=False)
     treatments: pd.DataFrame = field(repr=False)
     patients: pd.DataFrame = field(repr=False)
     report: LoadReport = field(repr=False)
     source: str = ""
+    wide_scores: WideScores | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.long_assessments is None and self.wide_scores is None:
+            raise ValueError("A Dataset needs its assessments: long_assessments or wide_scores.")
+
+    @property
+    def assessments(self) -> pd.DataFrame:
+        """The long table: patient_id, day, measure, value (see the module doc)."""
+        if self.long_assessments is None:
+            # Built once, on first use (frozen dataclass: the cache is set around __setattr__).
+            object.__setattr__(self, "long_assessments", self.wide_scores.long())
+        return self.long_assessments
+
+    @property
+    def n_scores(self) -> int:
+        """The number of scores (rows of ``assessments``), without building the long table."""
+        return len(self.long_assessments) if self.long_assessments is not None else len(self.wide_scores)
 
     @property
     def measures(self) -> list[str]:
+        if self.long_assessments is None:
+            return list(self.wide_scores.names)
         return sorted(self.assessments["measure"].unique().tolist())
+
+    def patient_categories(self) -> pd.Index | None:
+        """The sorted patient ids of the scores when they are categorical codes (loader output), else None."""
+        if self.long_assessments is None:
+            return self.wide_scores.patient_ids
+        pid = self.long_assessments["patient_id"]
+        return pid.cat.categories if isinstance(pid.dtype, pd.CategoricalDtype) else None
+
+    def measure_scores(self, measure: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(patients, days, values)`` of one measure's scores in (patient, day) order. ``patients`` are
+        codes into :meth:`patient_categories` when that is not None, else the patient ids."""
+        if self.long_assessments is None:
+            return self.wide_scores.measure(measure)
+        a = self.long_assessments
+        m = a["measure"]
+        if isinstance(m.dtype, pd.CategoricalDtype):
+            k = m.cat.categories.get_indexer([measure])[0]
+            sel = m.cat.codes.to_numpy() == k if k >= 0 else np.zeros(len(a), dtype=bool)
+        else:
+            sel = np.asarray(m.to_numpy() == measure, dtype=bool)
+        pid = a["patient_id"]
+        who = pid.cat.codes.to_numpy()[sel] if isinstance(pid.dtype, pd.CategoricalDtype) else pid.to_numpy()[sel]
+        return who, a["day"].to_numpy(float)[sel], a["value"].to_numpy(float)[sel]
 
     @property
     def covariates(self) -> list[str]:
@@ -155,4 +285,4 @@ class Dataset:
             p = p.sort_values("patient_id").reset_index(drop=True)
         files = {"assessments": FileCounts(len(a), len(a), 0)}
         report = LoadReport(files=files, exclusions=pd.DataFrame(columns=EXCLUSION_COLUMNS))
-        return cls(assessments=a, treatments=t, patients=p, report=report, source=source)
+        return cls(long_assessments=a, treatments=t, patients=p, report=report, source=source)

@@ -159,15 +159,6 @@ def _asof_backward(left_key, left_time, right_key, right_time, allow_exact: bool
     return out
 
 
-def _equals(column: pd.Series, value: str) -> np.ndarray:
-    """``column == value`` as a bool array; for a categorical, one comparison of its small codes."""
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        k = column.cat.categories.get_indexer([value])[0]
-        codes = column.cat.codes.to_numpy()
-        return codes == k if k >= 0 else np.zeros(len(codes), dtype=bool)
-    return np.asarray(column.to_numpy() == value, dtype=bool)
-
-
 def build_episodes(dataset: Dataset, definitions: Definitions | None = None) -> Episodes:
     """Derive episodes and their follow-up scores for ``definitions.measure``.
 
@@ -236,11 +227,10 @@ class _Courses:
                 "This dataset has no treatments, so relief cannot be computed: add a treatments.csv "
                 "(patient_id, day, treatment) to the dataset. Score trajectories work without it."
             )
-        pid = dataset.assessments["patient_id"]
         ep = tr[["patient_id", "day", "treatment"]].rename(columns={"day": "start"})
         # Integer patient codes shared by episodes and scores (no hashing of millions of strings): the
-        # long table's categorical codes, and the same codes looked up for the few treatment rows.
-        self.ids = pid.cat.categories if isinstance(pid.dtype, pd.CategoricalDtype) else None
+        # scores' categorical codes, and the same codes looked up for the few treatment rows.
+        self.ids = dataset.patient_categories()
         if self.ids is not None:
             ep_code = self.ids.get_indexer(ep["patient_id"]).astype(np.int64)
             if (ep_code >= 0).all() and self.ids.is_monotonic_increasing and ep["patient_id"].dtype == object:
@@ -277,20 +267,16 @@ class _Courses:
     def episodes(self, dataset: Dataset, d: Definitions, fresh_table: bool = False):
         """The episode table and follow-up of ``d.measure`` (``fresh_table``: leave ``self.ep`` as it is)."""
         # The measure's scores as arrays (numpy selection: far cheaper than .loc on the long table).
-        a = dataset.assessments
-        sel = _equals(a["measure"], d.measure)
-        pid = a["patient_id"]
-        sc_day = a["day"].to_numpy(float)[sel]
-        sc_value = a["value"].to_numpy(float)[sel]
+        who, sc_day, sc_value = dataset.measure_scores(d.measure)
         ep_code, start = self.ep_code, self.start
         if self.ids is not None:
-            sc_code = pid.cat.codes.to_numpy()[sel].astype(np.int64)
+            sc_code = who.astype(np.int64)
             names = self.ids.to_numpy(object)
 
             def patient_ids(rows):  # the follow-up's patient_id, from the categories
                 return names[sc_code[rows]]
         else:
-            sc_pid = pid.to_numpy()[sel]
+            sc_pid = who
             codes, _ = pd.factorize(np.concatenate([self.ep["patient_id"].to_numpy(object),
                                                     np.asarray(sc_pid, dtype=object)]))
             ep_code, sc_code = codes[: len(ep_code)].astype(np.int64), codes[len(ep_code):].astype(np.int64)

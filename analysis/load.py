@@ -31,7 +31,7 @@ import io
 import re
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 import numpy as np
@@ -42,7 +42,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from . import identifiers
-from .dataset import EXCLUSION_COLUMNS, Dataset, FileCounts, LoadReport
+from .dataset import EXCLUSION_COLUMNS, Dataset, FileCounts, LoadReport, WideScores
 from .definitions import KNOWN_MEASURES
 from .errors import (DatasetError, EmptyDatasetError, IdentifierError, MissingColumnError, MissingFileError,
                      UnreadableFileError)
@@ -1167,10 +1167,11 @@ class _Loader:
                 t, [t.codes("patient_id")[0], t_day, t.codes("treatment")[0]]
                 + [t.codes(c)[0] for c in t.columns if c not in ("patient_id", t_time_col, "treatment")])
         self.check_listed(a, listed, patients_file)
-        a_p, a_d, a_m, a_v, assessed = self.finish_assessments(a, a_day, measures)
+        scores, assessed = self.finish_assessments(a, a_day, measures)
+        ids = a.codes("patient_id")[1]
 
         report = self.report(a, t, fingerprint.result())
-        if len(a_v) == 0:
+        if len(scores) == 0 or (isinstance(scores, tuple) and len(scores[3]) == 0):
             n_ex = report.files[a.file].rows_excluded
             err = EmptyDatasetError(
                 f"{a.file}: no usable assessment rows ({n_ex} of {self.read[a.file]} data rows were excluded"
@@ -1179,16 +1180,24 @@ class _Loader:
             err.report = report
             raise err
 
-        # patient_id and measure are categoricals (codes into the sorted distinct texts): the long table
-        # has ~30 million cells at registry scale, and object columns of it were a third of the load.
-        # copy=False: the columns are fresh arrays; pandas need not copy them into one block.
-        assessments = pd.DataFrame({"patient_id": _categorical(a_p, a.codes("patient_id")[1], assessed),
-                                    "day": a_d, "measure": _categorical(a_m, measures.names), "value": a_v},
-                                   copy=False)
+        long_table = wide = None
+        if isinstance(scores, WideScores):
+            # Patient codes renumbered to the patients in use: the long table's categories.
+            code = scores.patient_code
+            if not assessed.all():
+                code = (np.cumsum(assessed) - 1).astype(code.dtype)[code]
+            wide = replace(scores, patient_code=code, patient_ids=pd.Index(ids[assessed], dtype=object))
+        else:
+            a_p, a_d, a_m, a_v = scores
+            # patient_id and measure are categoricals (codes into the sorted distinct texts): the long
+            # table has millions of cells at registry scale, and object columns of str were a third of
+            # the load. copy=False: the columns are fresh arrays; pandas need not copy them into one block.
+            long_table = pd.DataFrame({"patient_id": _categorical(a_p, ids, assessed), "day": a_d,
+                                       "measure": _categorical(a_m, measures.names), "value": a_v}, copy=False)
         treatments = self.treatments_frame(t, t_day, t_time_col)
         patients = self.patients_frame(covariates, treatments, a.codes("patient_id")[1][assessed])
-        return Dataset(assessments=assessments, treatments=treatments, patients=patients, report=report,
-                       source=source)
+        return Dataset(long_assessments=long_table, treatments=treatments, patients=patients, report=report,
+                       source=source, wide_scores=wide)
 
     def finish_assessments(self, a: _Table, day: np.ndarray, measures: "_Measures"):
         """Exact duplicates and conflicts, then the used scores sorted by patient, day and measure.
@@ -1230,42 +1239,36 @@ class _Loader:
         if long:  # no duplicate keys are left in long form, and the rows are sorted
             p_ = pcode[rows]
             assessed[p_] = True
-            return p_, day[rows], measures.mcode[rows], measures.values[rows], assessed
-        # Wide form: rows sorted by (patient, day), cells within a row by measure code -> sorted.
-        # The rows x measures matrix of values, read in row-major order where a score is present,
-        # is exactly the long table's order: boolean gathers of the matrices and repeats of the row
-        # columns, with no index arrays (fresh memory is slow to touch on a VM: few temporaries).
+            return (p_, day[rows], measures.mcode[rows], measures.values[rows]), assessed
+        # Wide form: the rows (sorted by patient, day) kept as they are, one array per measure; the
+        # long table is built from them only if something asks for it (WideScores.long).
         if in_order:
             rows = slice(None)  # every row, already in order: no gathers
         else:
             rows = rows[~among[rows]]
         by_m = sorted(measures.wide, key=lambda w: w[1])
-        n_m = len(by_m)
         pc_rows = pcode[rows]
-        values = np.empty((len(pc_rows), n_m), dtype=float)
-        present = np.empty((len(pc_rows), n_m), dtype=bool)
-        for k, (_, _, vals, missing) in enumerate(by_m):
-            values[:, k] = vals[rows]
-            np.logical_not(missing[rows], out=present[:, k])
-        per_row = np.count_nonzero(present, axis=1)
-        v_ = values[present]
-        del values
-        codes_m = np.array([m for _, m, _, _ in by_m], dtype=np.int64 if len(names) > 127 else np.int8)
-        m_ = np.tile(codes_m, len(pc_rows)).reshape(len(pc_rows), n_m)[present]
-        del present
-        d_ = np.repeat(day[rows], per_row)
-        p_ = np.repeat(pc_rows, per_row)
-        assessed[pc_rows[per_row > 0]] = True
+        values = [vals[rows] for _, _, vals, _ in by_m]
+        present = [~missing[rows] for _, _, _, missing in by_m]
+        used_m = [k for k, has in enumerate(present) if has.any()]
+        if len(pc_rows):
+            assessed[pc_rows] = True  # every row left has a score (rows without one were excluded)
+        wide = WideScores(patient_code=pc_rows, patient_ids=None, day=day[rows],
+                          names=tuple(names[by_m[k][1]] for k in used_m),
+                          values=tuple(values[k] for k in used_m), present=tuple(present[k] for k in used_m))
         if kept is None or not len(kept):
-            return p_, d_, m_, v_, assessed
-        p_ = np.concatenate([p_, kept["p"].to_numpy()])
-        d_ = np.concatenate([d_, kept["day"].to_numpy(dtype=float)])
-        m_ = np.concatenate([m_.astype(np.int64), kept["m"].to_numpy(dtype=np.int64)])
-        v_ = np.concatenate([v_, kept["value"].to_numpy(dtype=float)])
+            return wide, assessed
+        # Rows that shared a (patient, day) with another: their surviving scores are merged in long form.
+        long = wide.long_arrays()
+        p_ = np.concatenate([long[0], kept["p"].to_numpy()])
+        d_ = np.concatenate([long[1], kept["day"].to_numpy(dtype=float)])
+        m_ = np.concatenate([np.asarray([by_m[k][1] for k in used_m], dtype=np.int64)[long[2]],
+                             kept["m"].to_numpy(dtype=np.int64)])
+        v_ = np.concatenate([long[3], kept["value"].to_numpy(dtype=float)])
         order = _sort_order([p_, d_, m_])
         p_, d_, m_, v_ = p_[order], d_[order], m_[order], v_[order]
         assessed[p_] = True
-        return p_, d_, m_, v_, assessed
+        return (p_, d_, m_, v_), assessed
 
     def dates_to_days(self, a: _Table, a_ns: np.ndarray, t: _Table | None, t_ns: np.ndarray | None):
         """Calendar times -> days since each patient's earliest treatment row (or first assessment)."""

@@ -77,7 +77,7 @@ def child_load(path: str) -> dict:
     from analysis import load_dataset
     _warm_imports()
     ds, wall, cpu = _timed(load_dataset, path)
-    return {"wall": wall, "cpu": cpu, "rows_long": len(ds.assessments), "patients": len(ds.patients)}
+    return {"wall": wall, "cpu": cpu, "rows_long": ds.n_scores, "patients": len(ds.patients)}
 
 
 def child_pyarrow_csv(path: str) -> dict:

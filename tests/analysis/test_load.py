@@ -626,3 +626,27 @@ def test_large_wide_file_reads_numbers_on_two_threads_with_the_same_result(load,
     assert exclusions(threaded) == exclusions(single)
     assert [e[1:3] for e in exclusions(threaded)] == [(7, "pain_nrs"), (9, "phq9"), (52, "(row)"), (102, "(row)")]
     assert counts(threaded, A) == (n + 1, n + 1 - 4, 4)
+
+
+def test_wide_file_keeps_its_scores_wide_until_the_long_table_is_asked_for(load):
+    # Issue 6: the long table of a registry is most of the load, and analyses need one measure at a time.
+    ds = load({A: "patient_id,day,pain_nrs,phq9,gad7\nP2,0,6,,\nP1,0,7,12,\nP1,0.25,2,,\nP3,1,,,\n"})
+    assert ds.long_assessments is None and ds.wide_scores is not None
+    assert ds.measures == ["pain_nrs", "phq9"]            # gad7 has no score: not a measure
+    assert ds.n_scores == 4                                # 3 pain + 1 phq9 (P3's empty row is excluded)
+    codes, days, values = ds.measure_scores("pain_nrs")
+    assert list(ds.patient_categories()[codes]) == ["P1", "P1", "P2"]
+    assert days.tolist() == [0.0, 0.25, 0.0] and values.tolist() == [7.0, 2.0, 6.0]
+    assert [len(x) for x in ds.measure_scores("css")] == [0, 0, 0]
+    long = ds.assessments                                   # built now, once
+    assert ds.long_assessments is long and ds.assessments is long
+    assert long.astype({"patient_id": str, "measure": str}).values.tolist() == [
+        ["P1", 0.0, "pain_nrs", 7.0], ["P1", 0.0, "phq9", 12.0], ["P1", 0.25, "pain_nrs", 2.0], ["P2", 0.0, "pain_nrs", 6.0]]
+    assert list(long["patient_id"].cat.categories) == ["P1", "P2"]
+    # the same scores from a long file give the same table, kept long
+    ds_long = load({A: "patient_id,day,measure,value\nP1,0,pain_nrs,7\nP1,0,phq9,12\nP1,0.25,pain_nrs,2\nP2,0,pain_nrs,6\n"})
+    assert ds_long.wide_scores is None
+    pd.testing.assert_frame_equal(ds_long.assessments, long)
+    for m in ("pain_nrs", "phq9"):
+        for x, y in zip(ds_long.measure_scores(m), ds.measure_scores(m)):
+            np.testing.assert_array_equal(x, y)

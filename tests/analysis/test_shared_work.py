@@ -71,7 +71,7 @@ def small_cohort(categorical: bool = True) -> Dataset:
     ds = Dataset.from_frames(a, t, p)
     if not categorical:
         obj = ds.assessments.astype({"patient_id": object, "measure": object})
-        ds = replace(ds, assessments=obj)
+        ds = replace(ds, long_assessments=obj)
     return ds
 
 
@@ -98,7 +98,7 @@ def test_unsorted_categories_take_the_sorting_path():
     ds = small_cohort(True)
     a = ds.assessments.copy()
     a["patient_id"] = a["patient_id"].cat.reorder_categories(sorted(a["patient_id"].cat.categories, reverse=True))
-    other = replace(ds, assessments=a)
+    other = replace(ds, long_assessments=a)
     for m in ["pain_nrs", "regions_affected"]:
         d = Definitions(measure=m)
         assert_same_episodes(build_episodes(other, d), build_episodes(ds, d))
