@@ -168,8 +168,15 @@ def _sample(values: pd.Series) -> list[str]:
     pos = sample_positions(len(values))
     if pos is not None:
         values = values.iloc[pos]
+    # Distinct cells first (hashing in C, first-appearance order kept), then strip only those: the same
+    # values in the same order as stripping every cell, at a fraction of the cost for the usual
+    # columns of a few distinct values.
+    cells = np.asarray(values.to_numpy(), dtype=object)
+    distinct = pd.unique(cells).tolist()
+    if not all(isinstance(v, str) or v is None or v != v for v in distinct):
+        distinct = cells.tolist()  # numbers (1 == 1.0 == True would merge): every cell, as written
     out = dict.fromkeys(v.strip() if isinstance(v, str) else str(v).strip()
-                        for v in values.tolist() if isinstance(v, str) or not pd.isna(v))
+                        for v in distinct if isinstance(v, str) or not pd.isna(v))
     out.pop("", None)
     return list(out)[:SAMPLE_SIZE]
 
