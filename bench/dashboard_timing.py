@@ -179,7 +179,7 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--repeat", type=int, default=5, help="back-and-forth repetitions per widget (default 5)")
     p.add_argument("--pages", default=",".join(PAGES), help="comma-separated pages (default: all)")
-    p.add_argument("--data", type=Path, help="time every page on this dataset folder (e.g. bench/cohorts/p100000)")
+    p.add_argument("--data", type=Path, help="time every page on this dataset folder (e.g. bench/cohorts/r100000, written by make bench)")
     p.add_argument("--best", type=int, default=1, help="with --data: best of N for first/cold/threshold (default 1)")
     args = p.parse_args(argv)
     pages = [x for x in args.pages.split(",") if x]
