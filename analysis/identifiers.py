@@ -163,6 +163,12 @@ def sample_positions(n: int) -> np.ndarray | None:
     return np.unique(np.concatenate([np.arange(2 * SAMPLE_SIZE), np.linspace(0, n - 1, 2 * SAMPLE_SIZE).astype(int)]))
 
 
+def _missing(v) -> bool:
+    """None, NaN, NaT or pd.NA (whose comparisons are not booleans)."""
+    na = pd.isna(v)
+    return isinstance(na, (bool, np.bool_)) and bool(na)
+
+
 def _sample(values: pd.Series) -> list[str]:
     """At most SAMPLE_SIZE distinct non-empty values: from the first rows plus rows spread evenly over the column."""
     pos = sample_positions(len(values))
@@ -173,7 +179,7 @@ def _sample(values: pd.Series) -> list[str]:
     # columns of a few distinct values.
     cells = np.asarray(values.to_numpy(), dtype=object)
     distinct = pd.unique(cells).tolist()
-    if not all(isinstance(v, str) or v is None or v != v for v in distinct):
+    if not all(isinstance(v, str) or _missing(v) for v in distinct):
         distinct = cells.tolist()  # numbers (1 == 1.0 == True would merge): every cell, as written
     out = dict.fromkeys(v.strip() if isinstance(v, str) else str(v).strip()
                         for v in distinct if isinstance(v, str) or not pd.isna(v))

@@ -635,6 +635,8 @@ def _simple_records(blob: bytes) -> tuple[int, np.ndarray] | None:
     first_nl = blob.find(b"\n")
     if first_nl <= 0 or blob.startswith(b"\r\n") or b'"' in blob:
         return None
+    if b"\r" in blob and blob.count(b"\r") != blob.count(b"\r\n"):
+        return None  # a lone CR also ends a row for pyarrow: lines and rows would not match
     n_records = blob.count(b"\n") + 1
     last_blank = blob.endswith(b"\n")  # the empty record after the final newline
     return first_nl, np.arange(1, n_records - (1 if last_blank else 0), dtype=np.int64)

@@ -116,3 +116,12 @@ def counts_ok(ds):
 def test_dropping_an_identifier_used_as_patient_id_leaves_a_missing_column(load):
     with pytest.raises(MissingColumnError, match=r"required column 'patient_id' is missing.*dropped as identifiers"):
         load({A: "patient_id,day,pain_nrs\nann@example.org,0,7\n"}, drop_identifiers=True)
+
+
+def test_missing_cells_of_any_kind_are_skipped_by_the_content_checks():
+    # pd.NA compares to nothing as a boolean: the sample must still skip it (and None, NaN).
+    assert content_reason(pd.Series(["x@y.com", pd.NA], dtype=object)) == "it holds e-mail addresses"
+    assert content_reason(pd.Series(["x@y.com", None, float("nan")], dtype=object)) == "it holds e-mail addresses"
+    assert content_reason(pd.Series(["x@y.com", pd.NA], dtype="string")) == "it holds e-mail addresses"
+    # numbers keep their own text (1 and 1.0 are different cells)
+    assert content_reason(pd.Series([1, 1.0, True], dtype=object)) is None

@@ -650,3 +650,12 @@ def test_wide_file_keeps_its_scores_wide_until_the_long_table_is_asked_for(load)
     for m in ("pain_nrs", "phq9"):
         for x, y in zip(ds_long.measure_scores(m), ds.measure_scores(m)):
             np.testing.assert_array_equal(x, y)
+
+
+def test_a_lone_carriage_return_ends_a_row_and_line_numbers_stay_right(load, exclusions):
+    # A stray CR (old Mac line end inside a Unix file) is a row end for the CSV reader and for a
+    # spreadsheet; with a blank line later the row and line counts happen to agree, so the loader must
+    # not take the every-line-is-a-row shortcut: P3 is on line 5 (header 1, P1 2, P2 3, blank 4).
+    ds = load({A: "patient_id,day,pain_nrs\nP1,0,5\rP2,1,3\n\nP3,2,99\n"})
+    assert exclusions(ds) == [(A, 5, "pain_nrs", "99", "out of range for pain_nrs (valid 0-10)")]
+    assert sorted(ds.assessments["patient_id"].astype(str)) == ["P1", "P2"]
