@@ -468,8 +468,13 @@ def _with_nulls(col: pa.Array, null: pa.BooleanArray) -> pa.Array:
 def _factorize_sorted(col, trim: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Integer codes of a text column whose order is the (trimmed) texts' sorted order.
 
-    Arrow hashing of the cells as read, then trimming and sorting only the distinct texts.
+    Arrow hashing of the cells as read, then trimming and sorting only the distinct texts. A column
+    already sorted (as exports sorted by patient are) needs no hashing: its codes count the changes
+    between neighbours, once the runs' texts are checked to be strictly increasing.
     """
+    sorted_runs = _sorted_runs(col, trim)
+    if sorted_runs is not None:
+        return sorted_runs
     enc = pc.dictionary_encode(col)
     if isinstance(enc, pa.ChunkedArray):
         enc = enc.combine_chunks() if enc.num_chunks else pa.array([], pa.string()).dictionary_encode()
@@ -488,6 +493,25 @@ def _factorize_sorted(col, trim: bool = False) -> tuple[np.ndarray, np.ndarray]:
     uniques = dic.take(pa.array(order)).to_numpy(zero_copy_only=False).astype(object)
     code_of = rank[to_dic].astype(np.int32 if len(order) < 2**31 else np.int64)
     return code_of[indices], uniques
+
+
+def _sorted_runs(col, trim: bool) -> tuple[np.ndarray, np.ndarray] | None:
+    """:func:`_factorize_sorted` of a column whose (trimmed) texts are in strictly increasing runs
+    (each distinct text in one run, runs in sorted order); None for any other column."""
+    if not isinstance(col, pa.Array) or col.type != pa.string() or col.null_count or len(col) < 2:
+        return None
+    n = len(col)
+    change = np.asarray(_to_numpy(pc.not_equal(col.slice(1), col.slice(0, n - 1))), dtype=bool)
+    starts = np.concatenate([[0], np.flatnonzero(change) + 1])
+    runs = col.take(pa.array(starts, type=pa.int64()))
+    if trim:
+        runs = pc.utf8_trim_whitespace(runs)
+    if len(runs) > 1 and not pc.all(pc.less(runs.slice(0, len(runs) - 1), runs.slice(1))).as_py():
+        return None  # not sorted, or two runs of one text (e.g. only white space differs)
+    codes = np.empty(n, dtype=np.int32 if len(runs) < 2**31 else np.int64)
+    codes[0] = 0
+    np.cumsum(change, out=codes[1:])
+    return codes, runs.to_numpy(zero_copy_only=False).astype(object)
 
 
 def _categorical(codes: np.ndarray, labels, used: np.ndarray | None = None) -> pd.Categorical:

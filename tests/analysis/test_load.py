@@ -659,3 +659,29 @@ def test_a_lone_carriage_return_ends_a_row_and_line_numbers_stay_right(load, exc
     ds = load({A: "patient_id,day,pain_nrs\nP1,0,5\rP2,1,3\n\nP3,2,99\n"})
     assert exclusions(ds) == [(A, 5, "pain_nrs", "99", "out of range for pain_nrs (valid 0-10)")]
     assert sorted(ds.assessments["patient_id"].astype(str)) == ["P1", "P2"]
+
+
+@pytest.mark.parametrize("cells", [
+    ["P1", "P1", "P2", "P3", "P3"],                   # sorted: codes from the runs
+    ["P2", "P1", "P1", "P3"],                         # not sorted
+    ["P1", "P2", "P1"],                               # sorted runs, but P1 twice
+    [" P1", "P1", "P2 ", "P2"],                       # equal once trimmed: one code each
+    ["", "", "P1", "P10", "P2", "é", "é"],            # empty cell and non-ASCII, byte order
+    ["P1", "P1"],
+])
+@pytest.mark.parametrize("trim", [True, False])
+def test_patient_codes_of_sorted_files_equal_the_hashed_codes(cells, trim):
+    import pyarrow as pa
+    from analysis.load import _factorize_sorted, _sorted_runs
+    col = pa.array(cells, type=pa.string())
+    fast = _factorize_sorted(col, trim)
+    # the general path: hash every cell (as for an unsorted file)
+    shuffled_first = _factorize_sorted(pa.chunked_array([col]), trim)
+    np.testing.assert_array_equal(fast[0], shuffled_first[0])
+    assert fast[1].tolist() == shuffled_first[1].tolist()
+    expected = sorted({c.strip() if trim else c for c in cells})
+    assert fast[1].tolist() == expected
+    assert [expected[k] for k in fast[0]] == [c.strip() if trim else c for c in cells]
+    runs = _sorted_runs(col, trim)
+    assert (runs is not None) == (cells in (["P1", "P1", "P2", "P3", "P3"], ["P1", "P1"],
+                                            ["", "", "P1", "P10", "P2", "é", "é"]))
