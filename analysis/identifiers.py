@@ -205,23 +205,33 @@ def content_reason(values: pd.Series, *, allow_dates: bool = False) -> str | Non
         return "it holds e-mail addresses"
     text = [v for v in sample if not _NUMERIC.fullmatch(v)]  # digits-only values are never flagged
 
-    def share(matches) -> bool:
-        k = sum(1 for m in matches if m)
+    def share(matches, total: int) -> bool:
+        """At least CONTENT_SHARE of the n sampled values match (``matches`` yields ``total`` results).
+        Stops as soon as the answer is known either way: the checks run on every file's sample."""
+        k = 0
+        for seen, m in enumerate(matches, start=1):
+            if m:
+                k += 1
+                if k / n >= CONTENT_SHARE:
+                    return True
+            elif (k + total - seen) / n < CONTENT_SHARE:
+                return False
         return k > 0 and k / n >= CONTENT_SHARE
 
     is_date = [bool(_FULL_DATE.fullmatch(v)) for v in text]
-    if not allow_dates and share(is_date):
+    if not allow_dates and share(is_date, len(is_date)):
         return "it holds full calendar dates (such as dates of birth)"
     rest = [v for v, d in zip(text, is_date) if not d and not _ISO_DATE_START.match(v)]
-    if share(_SSN.fullmatch(v) for v in rest):
+    if share((_SSN.fullmatch(v) for v in rest), len(rest)):
         return "it holds national ID / social-security-like numbers"
-    if share(_POSTCODE.fullmatch(v) for v in rest):
+    if share((_POSTCODE.fullmatch(v) for v in rest), len(rest)):
         return "it holds exact ZIP/postcodes"
-    if share(_PHONE.fullmatch(v) and sum(ch.isdigit() for ch in v) >= 9 for v in rest):
+    if share((_PHONE.fullmatch(v) and sum(ch.isdigit() for ch in v) >= 9 for v in rest), len(rest)):
         return "it holds phone numbers"
-    if share(_ADDRESS.search(v) for v in rest):
+    if share((_ADDRESS.search(v) for v in rest), len(rest)):
         return "it holds street addresses"
-    if share(_WORDS.fullmatch(v) and any(t in FIRST_NAMES for t in _WORD_TOKEN.findall(v.casefold())) for v in rest):
+    if share((_WORDS.fullmatch(v) and any(t in FIRST_NAMES for t in _WORD_TOKEN.findall(v.casefold()))
+              for v in rest), len(rest)):
         return "it holds person names"
     return None
 
