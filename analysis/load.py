@@ -282,6 +282,7 @@ class _Table:
     _codes: dict = field(default_factory=dict, repr=False)
     _empty: dict = field(default_factory=dict, repr=False)
     _numbers: dict = field(default_factory=dict, repr=False)
+    _pending: dict = field(default_factory=dict, repr=False)   # column -> Future of its numbers
 
     def __post_init__(self) -> None:
         if self.alive is None:
@@ -294,7 +295,7 @@ class _Table:
     def drop(self, names) -> None:
         for c in names:
             del self.cols[c]
-            for cache in (self._codes, self._empty, self._numbers):
+            for cache in (self._codes, self._empty, self._numbers, self._pending):
                 cache.pop(c, None)
 
     def subset(self, mask: np.ndarray, columns: list[str]) -> "_Table":
@@ -346,30 +347,40 @@ class _Table:
 
     def numbers(self, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """:func:`_numbers` of the column's trimmed text (cached); read-only arrays."""
+        if name in self._pending:  # started early on a worker thread (prefetch_numbers)
+            self._numbers[name] = self._pending.pop(name).result()
         if name not in self._numbers:
-            col = self.cols[name]
-            out = None
-            if _is_text_type(col.type):
-                out = _fast_numbers(col, self.decimal_comma)
-            elif pa.types.is_floating(col.type) or pa.types.is_integer(col.type):
-                vals, missing = _float_values(pc.cast(col, pa.float64(), safe=False))
-                bad = ~missing & ~np.isfinite(vals)
-                vals[bad] = np.nan
-                out = vals, missing, bad
-            if out is None:
-                out = _numbers(self.series(name), self.decimal_comma)
-            for a in out:
-                a.flags.writeable = False
-            self._numbers[name] = out
+            self._numbers[name] = self._compute_numbers(name)
         return self._numbers[name]
 
-    def prefetch_numbers(self, names: list[str]) -> None:
-        """Compute :meth:`numbers` of several columns on two threads (Arrow casts and the large numpy
-        operations release the GIL): the casts are a quarter of loading a wide file."""
-        todo = [c for c in names if c not in self._numbers]
+    def _compute_numbers(self, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The work of :meth:`numbers` (no cache: safe on a worker thread)."""
+        col = self.cols[name]
+        out = None
+        if _is_text_type(col.type):
+            out = _fast_numbers(col, self.decimal_comma)
+        elif pa.types.is_floating(col.type) or pa.types.is_integer(col.type):
+            vals, missing = _float_values(pc.cast(col, pa.float64(), safe=False))
+            bad = ~missing & ~np.isfinite(vals)
+            vals[bad] = np.nan
+            out = vals, missing, bad
+        if out is None:
+            out = _numbers(self.series(name), self.decimal_comma)
+        for a in out:
+            a.flags.writeable = False
+        return out
+
+    def prefetch_numbers(self, names: list[str], wait: bool = True) -> None:
+        """Start :meth:`numbers` of several columns on two threads (Arrow casts and the large numpy
+        operations release the GIL): the casts are a quarter of loading a wide file. With
+        ``wait=False`` the caller goes on (checking the other files) while they run; :meth:`numbers`
+        collects each result when it is first asked for."""
+        todo = [c for c in dict.fromkeys(names) if c in self.cols and c not in self._numbers and c not in self._pending]
         if len(todo) > 1 and self.n >= 100_000 and (os.cpu_count() or 1) > 1:
-            with ThreadPoolExecutor(max_workers=2) as pool:
-                list(pool.map(self.numbers, todo))
+            pool = ThreadPoolExecutor(max_workers=2)
+            for c in todo:
+                self._pending[c] = pool.submit(self._compute_numbers, c)
+            pool.shutdown(wait=wait)
 
     def typed(self, name: str, idx: np.ndarray) -> np.ndarray:
         """A kept extra column, rows ``idx``: numbers where every non-empty cell is a number, otherwise
@@ -1041,6 +1052,15 @@ class _Loader:
         self.exclude(t, t.empty("treatment"), "treatment", R_TREATMENT)
         return time_col, time
 
+    @staticmethod
+    def numeric_candidates(t: _Table) -> list[str]:
+        """The columns :meth:`assessment_rows` will read as numbers: day, and value (long form) or
+        every other column (wide form)."""
+        cols = list(t.cols)
+        if "measure" in cols or "value" in cols:
+            return [c for c in ("day", "value") if c in cols]
+        return [c for c in cols if c not in ("patient_id", "treatment", "date", "datetime")]
+
     def assessment_rows(self, t: _Table) -> tuple[str, np.ndarray, "_Measures"]:
         """Per-row checks of assessments. Returns ``(time column, time, measures)``."""
         self.require(t, ("patient_id",), "")
@@ -1171,7 +1191,14 @@ class _Loader:
         hasher = ThreadPoolExecutor(max_workers=1)
         fingerprint = hasher.submit(_fingerprint, list(found.values()))
         hasher.shutdown(wait=False)
-        tables = {role: self.read_table(role, *found[role]) for role in ROLES if role in found}
+        tables = {}
+        for role in ROLES:
+            if role in found:
+                tables[role] = self.read_table(role, *found[role])
+                if role == "assessments" and not (single and "treatment" in tables[role].cols):
+                    # The number casts start now, on two threads, and overlap the reading and checks of
+                    # the other files; assessment_rows collects them.
+                    tables[role].prefetch_numbers(self.numeric_candidates(tables[role]), wait=False)
         a = tables["assessments"]
         t = tables.get("treatments")
         p = tables.get("patients")

@@ -604,7 +604,8 @@ def test_long_table_text_columns_are_categoricals_of_the_values_in_use(load):
 
 
 def test_large_wide_file_reads_numbers_on_two_threads_with_the_same_result(load, exclusions, monkeypatch):
-    # 120,000 rows (the threaded number casts start at 100,000) with bad cells, a row without scores and
+    # 120,000 rows (the threaded number casts start at 100,000, as soon as the file is read, and overlap
+    # the other files' checks: here a treatments and a patients file) with bad cells, a row without scores and
     # an exact duplicate: the answer must equal the one-thread path cell for cell.
     rng = np.random.default_rng(6)
     n = 120_000
@@ -617,10 +618,12 @@ def test_large_wide_file_reads_numbers_on_two_threads_with_the_same_result(load,
     lines[50] = lines[49].split(",")[0] + ",8,,"                       # no score at all
     lines.insert(100, lines[99])                                          # exact duplicate of line 101
     text = "patient_id,day,pain_nrs,phq9\n" + "\n".join(lines) + "\n"
-    threaded = load({A: text})
+    files = {A: text, T: "patient_id,day,treatment\nP00000,0,ketamine_iv\nP00001,0,pt\n",
+             P: "patient_id,sex\n" + "".join(f"P{p:05d},F\n" for p in range(n // 20))}
+    threaded = load(files)
     from analysis.load import _Table
-    monkeypatch.setattr(_Table, "prefetch_numbers", lambda self, names: None)
-    single = load({A: text})
+    monkeypatch.setattr(_Table, "prefetch_numbers", lambda self, names, wait=True: None)
+    single = load(files)
     for name in ("assessments", "treatments", "patients"):
         pd.testing.assert_frame_equal(getattr(threaded, name), getattr(single, name), check_exact=True)
     assert exclusions(threaded) == exclusions(single)
