@@ -58,7 +58,6 @@ TABLE_EXTENSIONS = CSV_EXTENSIONS + (".parquet",)
 TIME_COLUMNS = ("day", "datetime", "date")
 #: Cell texts that mean "no value" in a numeric cell (compared case-insensitively).
 NA_TOKENS = ("", "na", "n/a", "nan", "null", "none")
-_NA_VARIANTS = sorted({v for t in NA_TOKENS for v in (t, t.upper(), t.title(), t.capitalize())})
 #: Refuse zips that unpack to more than this (protection against zip bombs).
 MAX_UNZIPPED_BYTES = 4 * 1024 ** 3
 _DAY_NS = 86_400 * 10 ** 9
@@ -283,6 +282,10 @@ class _Table:
     _empty: dict = field(default_factory=dict, repr=False)
     _numbers: dict = field(default_factory=dict, repr=False)
     _pending: dict = field(default_factory=dict, repr=False)   # column -> Future of its numbers
+    # Columns parsed straight to float64 by the CSV reader (see _parse_csv): column -> field number in
+    # the line. Their text as written (report values) is read back from the file's lines.
+    raw: "_RawLines | None" = None
+    raw_field: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.alive is None:
@@ -302,13 +305,17 @@ class _Table:
         idx = np.flatnonzero(mask)
         take = pa.array(idx, type=pa.int64())
         return _Table(self.file, {c: self.cols[c].take(take) for c in columns}, len(idx), self.line[idx],
-                      {c: self.header[c] for c in columns}, self.decimal_comma, self.trimmed)
+                      {c: self.header[c] for c in columns}, self.decimal_comma, self.trimmed, raw=self.raw,
+                      raw_field={c: f for c, f in self.raw_field.items() if c in columns})
 
     def is_text(self, name: str) -> bool:
         return _is_text_type(self.cols[name].type)
 
     def text_array(self, name: str, idx: np.ndarray | None = None):
         """Trimmed text of a column (of rows ``idx``) as an Arrow array ("" = empty cell)."""
+        if name in self.raw_field:  # read as numbers: the text as written, from the lines
+            lines = self.line if idx is None else self.line[np.asarray(idx, dtype=np.int64)]
+            return pc.utf8_trim_whitespace(self.raw.cells(lines, self.raw_field[name]))
         col = self.cols[name]
         if idx is not None:
             col = col.take(pa.array(np.asarray(idx, dtype=np.int64), type=pa.int64()))
@@ -360,8 +367,16 @@ class _Table:
         if _is_text_type(col.type):
             out = _fast_numbers(col, self.decimal_comma)
         elif pa.types.is_floating(col.type) or pa.types.is_integer(col.type):
-            vals, missing = _float_values(pc.cast(col, pa.float64(), safe=False))
+            vals, missing = _float_values(col if col.type == pa.float64() else pc.cast(col, pa.float64(), safe=False))
             bad = ~missing & ~np.isfinite(vals)
+            if name in self.raw_field and bad.any():
+                # The CSV reader read "nan"/"inf" spellings as numbers: the text rules decide those few
+                # cells (an NA token such as "nan" is an empty cell; "inf" is not a number).
+                rows = np.flatnonzero(bad)
+                na = pc.is_in(pc.utf8_lower(self.text_array(name, rows)), value_set=pa.array(NA_TOKENS)).to_numpy(
+                    zero_copy_only=False)
+                missing[rows[na]] = True
+                bad[rows[na]] = False
             vals[bad] = np.nan
             out = vals, missing, bad
         if out is None:
@@ -375,7 +390,10 @@ class _Table:
         operations release the GIL): the casts are a quarter of loading a wide file. With
         ``wait=False`` the caller goes on (checking the other files) while they run; :meth:`numbers`
         collects each result when it is first asked for."""
-        todo = [c for c in dict.fromkeys(names) if c in self.cols and c not in self._numbers and c not in self._pending]
+        # Only text columns: columns already read as numbers need a copy out of their buffers (a few
+        # ms), cheaper on the calling thread than handing the GIL back and forth with a worker.
+        todo = [c for c in dict.fromkeys(names) if c in self.cols and c not in self._numbers and c not in self._pending
+                and _is_text_type(self.cols[c].type)]
         if len(todo) > 1 and self.n >= 100_000 and (os.cpu_count() or 1) > 1:
             pool = ThreadPoolExecutor(max_workers=2)
             for c in todo:
@@ -412,9 +430,9 @@ def _to_numpy(arr) -> np.ndarray:
 def _empty_cells(col, trimmed: bool) -> np.ndarray:
     if not _is_text_type(col.type):
         return _to_numpy(col.is_null()).astype(bool)
-    empty = pc.equal(col, "")
-    if not trimmed:  # only white space: empty once trimmed
-        empty = pc.or_(empty, pc.utf8_is_space(col))
+    if trimmed:
+        return _empty_strings(col)
+    empty = pc.or_(pc.equal(col, ""), pc.utf8_is_space(col))  # only white space: empty once trimmed
     return _to_numpy(empty).astype(bool)
 
 
@@ -442,18 +460,24 @@ def _fast_numbers(col, decimal_comma: bool):
 
 def _float_values(arr) -> tuple[np.ndarray, np.ndarray]:
     """A float64 Arrow array -> ``(values with NaN where null, null mask)`` as new numpy arrays, read
-    from its buffers (Arrow's null-aware conversion was the slow part of typed Parquet columns)."""
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks() if arr.num_chunks else pa.array([], pa.float64())
+    from its buffers chunk by chunk (Arrow's null-aware conversion was the slow part of typed
+    columns, and combining the chunks first would copy every value twice)."""
+    chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
     n = len(arr)
-    vals = np.frombuffer(arr.buffers()[1], dtype=np.float64, count=n, offset=8 * arr.offset).copy() if n \
-        else np.zeros(0)
-    if arr.null_count:
-        bits = np.frombuffer(arr.buffers()[0], dtype=np.uint8)
-        missing = np.unpackbits(bits, count=arr.offset + n, bitorder="little")[arr.offset:] == 0
-        vals[missing] = np.nan
-    else:
-        missing = np.zeros(n, dtype=bool)
+    vals = np.empty(n, dtype=np.float64)
+    missing = np.zeros(n, dtype=bool)
+    pos = 0
+    for ch in chunks:
+        m = len(ch)
+        if not m:
+            continue
+        vals[pos:pos + m] = np.frombuffer(ch.buffers()[1], dtype=np.float64, count=m, offset=8 * ch.offset)
+        if ch.null_count:
+            bits = np.frombuffer(ch.buffers()[0], dtype=np.uint8)
+            null = np.unpackbits(bits, count=ch.offset + m, bitorder="little")[ch.offset:] == 0
+            missing[pos:pos + m] = null
+            vals[pos:pos + m][null] = np.nan
+        pos += m
     return vals, missing
 
 
@@ -564,6 +588,31 @@ def _order_and_ties(keys: list[np.ndarray]) -> tuple[np.ndarray | None, np.ndarr
     return order, equal
 
 
+def _tied(keys) -> np.ndarray:
+    """Mask of the rows equal on every key to at least one other row (NaN equal to NaN, as pandas'
+    ``duplicated`` has it): one sort (free when the rows are in order) and a comparison of neighbours,
+    so that the grouping that names each duplicate's first line only sees these few rows."""
+    keys = list(keys)
+    n = len(keys[0])
+    order = _sort_order(keys)
+    equal = np.ones(max(n - 1, 0), dtype=bool)
+    for k in keys:
+        k = k[order]
+        same = k[1:] == k[:-1]
+        if k.dtype.kind in "fc":
+            same |= np.isnan(k[1:]) & np.isnan(k[:-1])
+        equal &= same
+    tied = np.zeros(n, dtype=bool)
+    tied[order[1:][equal]] = True
+    tied[order[:-1][equal]] = True
+    return tied
+
+
+def _same_texts(a: np.ndarray, b: np.ndarray) -> bool:
+    """Two arrays of str hold the same texts in the same order."""
+    return len(a) == len(b) and bool((np.asarray(a, dtype=object) == np.asarray(b, dtype=object)).all())
+
+
 def _sort_order(keys: list[np.ndarray]) -> np.ndarray:
     """Stable order sorting by ``keys`` (first key first); free when the rows are already sorted."""
     n = len(keys[0])
@@ -660,40 +709,97 @@ def _header_cells(header_text: str, delim: str) -> list[str] | None:
         return None
 
 
-def _simple_records(blob: bytes) -> tuple[int, np.ndarray] | None:
-    """The usual export: no quotes, the header on the first line. Then, unless there are blank
-    lines, every line is one record and :func:`_split_records` (a scan of every byte into offset
-    arrays) is not needed. Returns ``(offset of the first newline, record numbers of the data rows
-    if no line is blank)``, or None when the file is not that simple. Blank lines are not looked
-    for here (two more scans of the file): pyarrow skips them, so the parse then returns fewer rows
-    than these record numbers and the caller falls back to the general path."""
+def _simple_start(blob: bytes) -> int | None:
+    """The usual export: no quotes, the header on the first line, no lone CR. Then, unless there are
+    blank lines, every line is one record and :func:`_split_records` (a scan of every byte into
+    offset arrays) is not needed. Returns the offset of the first newline, or None when the file is
+    not that simple."""
     first_nl = blob.find(b"\n")
     if first_nl <= 0 or blob.startswith(b"\r\n") or b'"' in blob:
         return None
     if b"\r" in blob and blob.count(b"\r") != blob.count(b"\r\n"):
         return None  # a lone CR also ends a row for pyarrow: lines and rows would not match
-    n_records = blob.count(b"\n") + 1
-    last_blank = blob.endswith(b"\n")  # the empty record after the final newline
-    return first_nl, np.arange(1, n_records - (1 if last_blank else 0), dtype=np.int64)
+    return first_nl
 
 
-def _fast_parse(blob: bytes, offset: int, ncols: int, delim: str, embedded: bool, expected: int | None):
-    """pyarrow's CSV reader, every column as text exactly as read (untrimmed). None if it cannot, or
-    if it reads another number of rows than ``expected``; with ``expected=None``, ``(columns, rows)``."""
+def _fast_parse(blob: bytes, offset: int, ncols: int, delim: str, embedded: bool, expected: int | None,
+                numeric: tuple[int, ...] = (), skip_empty: bool = True):
+    """pyarrow's CSV reader, every column as text exactly as read (untrimmed), except the columns
+    ``numeric``, read as float64 (null = empty cell) and left in the reader's chunks. None if it
+    cannot (for ``numeric`` columns: a cell that is not a number; with ``skip_empty=False`` and more
+    than one column: an empty line), or if it reads another number of rows than ``expected``; with
+    ``expected=None``, ``(columns, rows)``."""
     names = [f"c{i}" for i in range(ncols)]
+    types = {n: pa.string() for n in names}
+    for i in numeric:
+        types[names[i]] = pa.float64()
     try:
         table = pacsv.read_csv(
             pa.BufferReader(pa.py_buffer(blob).slice(offset)),
             read_options=pacsv.ReadOptions(column_names=names),
-            parse_options=pacsv.ParseOptions(delimiter=delim, newlines_in_values=embedded, ignore_empty_lines=True),
-            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
-                                                 strings_can_be_null=False, quoted_strings_can_be_null=False))
+            parse_options=pacsv.ParseOptions(delimiter=delim, newlines_in_values=embedded,
+                                             ignore_empty_lines=skip_empty),
+            convert_options=pacsv.ConvertOptions(column_types=types, null_values=[""], strings_can_be_null=False,
+                                                 quoted_strings_can_be_null=False))
     except (pa.ArrowException, ValueError):
         return None
-    cols = [table.column(n).combine_chunks() for n in names]  # contiguous: cheap takes and zero-copy numbers
+    # Text contiguous: cheap takes and zero-copy numbers. Numbers stay chunked: _float_values copies
+    # them out chunk by chunk, and combining would copy them twice.
+    cols = [table.column(n) if i in numeric else table.column(n).combine_chunks() for i, n in enumerate(names)]
     if expected is None:
         return cols, table.num_rows
     return cols if table.num_rows == expected else None
+
+
+def _numeric_start(blob: bytes, offset: int, ncols: int, delim: str, candidates: list[int]) -> tuple[int, ...]:
+    """The ``candidates`` (column numbers) whose cells in the first rows of the file (64 KB) are all
+    empty or numbers: :func:`_fast_parse` reads those as float64. A column with other text further
+    down makes that parse fail, and the file is read as text instead (same result, slower)."""
+    head = blob[offset:offset + (1 << 16)]
+    head = head[:head.rfind(b"\n") + 1]
+    parsed = _fast_parse(head, 0, ncols, delim, False, None) if head else None
+    if parsed is None:
+        return ()
+    out = []
+    for i in candidates:
+        col = parsed[0][i]
+        empty = _empty_strings(col)
+        try:
+            pc.cast(_with_nulls(col, pa.array(empty, type=pa.bool_())) if empty.any() else col, pa.float64())
+        except (pa.ArrowException, ValueError):
+            continue
+        out.append(i)
+    return tuple(out)
+
+
+class _RawLines:
+    """The lines of an unquoted CSV whose every line is one record (the :func:`_parse_csv` shortcut),
+    to read back the cells of columns parsed as numbers, as written, for the rows that need them
+    (values in the exclusion report). Line starts are found on first use."""
+
+    def __init__(self, blob: bytes, delim: str):
+        self.blob, self.delim = blob, delim
+        self._lines: pa.Array | None = None
+
+    def _all_lines(self) -> pa.Array:
+        if self._lines is None:
+            buf = np.frombuffer(self.blob, dtype=np.uint8)
+            step = 1 << 24  # newline positions block by block: no temporary the size of the file
+            nl = np.concatenate([np.flatnonzero(buf[i:i + step] == 10) + i for i in range(0, len(buf), step)]
+                                or [np.zeros(0, dtype=np.int64)])
+            offsets = np.concatenate([[0], nl + 1, [len(buf)]]).astype(
+                np.int32 if len(buf) < 2**31 - 1 else np.int64)
+            kind = pa.string() if offsets.dtype == np.int32 else pa.large_string()
+            # Line k + 1 (spreadsheet numbering) is element k, its newline included (trimmed later).
+            self._lines = pa.Array.from_buffers(kind, len(offsets) - 1, [None, pa.py_buffer(offsets),
+                                                                           pa.py_buffer(self.blob)])
+        return self._lines
+
+    def cells(self, lines: np.ndarray, field: int) -> pa.Array:
+        """Field ``field`` (0-based) of the given lines (1-based), untrimmed."""
+        rows = self._all_lines().take(pa.array(np.asarray(lines, dtype=np.int64) - 1, type=pa.int64()))
+        parts = pc.split_pattern(rows, self.delim)
+        return pc.list_element(parts, field)
 
 
 def _slow_parse(file: str, text: str, delim: str):
@@ -726,8 +832,14 @@ def _slow_parse(file: str, text: str, delim: str):
     return header, cols, lines[keep], lines[too_many]
 
 
-def _parse_csv(file: str, data: bytes):
-    """Returns ``(header cells, columns, lines, lines of rows with too many fields, delimiter, trimmed)``."""
+def _parse_csv(file: str, data: bytes, numeric=None):
+    """Returns ``(header cells, columns, lines, lines of rows with too many fields, delimiter, trimmed,
+    raw)``.
+
+    ``numeric(header cells)`` may name columns (by number) that will only be read as numbers: in a
+    comma-separated file without quotes whose every line is a record, those are parsed straight to
+    float64 (the text casts were a quarter of loading a registry-size file), and ``raw`` gives back
+    their text as written (:class:`_RawLines`); otherwise every column is text and ``raw`` is None."""
     if not data[:4096].strip(b" \t\r\n\xef\xbb\xbf") and not data.strip(b" \t\r\n\xef\xbb\xbf"):
         raise EmptyDatasetError(f"{file} is empty. Give a file with a header row and data rows.", file=file)
     text, blob = _decode(file, data)
@@ -736,19 +848,35 @@ def _parse_csv(file: str, data: bytes):
     if not shown[:4096].strip() and not shown.strip():
         raise EmptyDatasetError(f"{file} is empty. Give a file with a header row and data rows.", file=file)
     pyarrow_failed = False
-    simple = _simple_records(blob)
-    if simple is not None:
-        first_nl, data_rec = simple
+    first_nl = _simple_start(blob)
+    if first_nl is not None:
         header_text = blob[:first_nl].decode("utf-8").rstrip("\r")
         delim = _sniff_delimiter(header_text)
         header = _header_cells(header_text, delim)
-        if header is not None and len(data_rec):
-            parsed = _fast_parse(blob, first_nl + 1, len(header), delim, False, None)
-            if parsed is not None and parsed[1] == len(data_rec):  # every line a row: no blank line
-                return header, parsed[0], data_rec + 1, np.array([], dtype=np.int64), delim, False
-            # None: pyarrow cannot read it, and would not on the general path either (same bytes and
-            # options); fewer rows: blank lines, so the records are found the general way.
-            pyarrow_failed = parsed is None
+        if header is not None:
+            ncols = len(header)
+            # With more than one column an empty line fails the parse instead of being skipped, so a
+            # parse that succeeds has read every line as a row: line numbers without counting lines.
+            strict = ncols > 1
+            cand = [i for i in (numeric(header) if numeric is not None and delim == "," else ()) if i < ncols]
+            typed = _numeric_start(blob, first_nl + 1, ncols, delim, cand) if cand else ()
+            parsed = None
+            if typed:
+                parsed = _fast_parse(blob, first_nl + 1, ncols, delim, False, None, typed, skip_empty=not strict)
+            if parsed is None:  # no numeric columns, or a cell further down is not a number: all text
+                parsed = _fast_parse(blob, first_nl + 1, ncols, delim, False, None, skip_empty=not strict)
+            if parsed is not None and parsed[1]:
+                n = parsed[1]
+                if strict or n == blob.count(b"\n") - (1 if blob.endswith(b"\n") else 0):
+                    raw = _RawLines(blob, delim) if any(not _is_text_type(c.type) for c in parsed[0]) else None
+                    # ASCII cells without a space or tab are already trimmed (control bytes were refused
+                    # and CR/LF end lines): every trim and white-space test can be skipped.
+                    trimmed = text is None and blob.find(b" ", first_nl) < 0 and blob.find(b"\t", first_nl) < 0
+                    return (header, parsed[0], np.arange(2, n + 2, dtype=np.int64), np.array([], dtype=np.int64),
+                            delim, trimmed, raw)
+            # Otherwise: blank lines (found the general way below), no data rows, or pyarrow cannot read
+            # it; then (one column) it would not on the general path either (same bytes and options).
+            pyarrow_failed = parsed is None and not strict
     starts, ends, embedded = _split_records(blob)
     buf = np.frombuffer(blob, dtype=np.uint8)
     lengths = ends - starts
@@ -771,7 +899,7 @@ def _parse_csv(file: str, data: bytes):
         trimmed = True
     else:
         lines, too_many, trimmed = data_rec + 1, np.array([], dtype=np.int64), False
-    return header, cols, lines.astype(np.int64), too_many.astype(np.int64), delim, trimmed
+    return header, cols, lines.astype(np.int64), too_many.astype(np.int64), delim, trimmed, None
 
 
 def _parse_parquet(file: str, data: bytes):
@@ -811,7 +939,7 @@ def _numbers(s: pd.Series, decimal_comma: bool) -> tuple[np.ndarray, np.ndarray,
     Missing = empty or one of :data:`NA_TOKENS`; not a number = anything else that does not parse as
     a finite number. With ``decimal_comma`` (semicolon/tab files) ``7,5`` reads as 7.5.
     """
-    missing = s.isin(_NA_VARIANTS).to_numpy(dtype=bool)
+    missing = s.str.lower().isin(NA_TOKENS).to_numpy(dtype=bool)  # any case: NaN, N/A, Null
     t = s.where(~missing, "0")
     if decimal_comma:
         t = t.str.replace(",", ".", regex=False)
@@ -886,8 +1014,10 @@ class _Loader:
         if name.lower().endswith(".parquet"):
             header, cols, lines, too_many = _parse_parquet(name, data)
             decimal_comma = trimmed = False
+            raw = None
         else:
-            header, cols, lines, too_many, delim, trimmed = _parse_csv(name, data)
+            header, cols, lines, too_many, delim, trimmed, raw = _parse_csv(
+                name, data, self.numeric_columns if role == "assessments" else None)
             decimal_comma = delim != ","
         # A row whose cells are all empty (e.g. ";;;" left by Excel) is a blank line: not a row.
         if cols:
@@ -921,7 +1051,8 @@ class _Loader:
             names.append(new)
             keep.append(i)
         t = _Table(name, {new: cols[i] for new, i in zip(names, keep)}, len(lines), lines, shown, decimal_comma,
-                   trimmed)
+                   trimmed, raw=raw, raw_field={new: i for new, i in zip(names, keep)
+                                                if raw is not None and not _is_text_type(cols[i].type)})
         self.read[name] = t.n + len(too_many)
         if len(too_many):
             self.parts.append(pd.DataFrame({"file": name, "line": too_many, "column": ROW, "value": "",
@@ -935,7 +1066,11 @@ class _Loader:
         # The content checks look at a bounded sample of rows: trim and convert only those.
         pos = identifiers.sample_positions(t.n)
         rows = pd.RangeIndex(t.n if pos is None else len(pos))
-        sample = pd.DataFrame({c: t.text(c, pos) for c in t.columns}, index=rows)
+        # A column the CSV reader parsed as numbers holds only numbers (and nan/inf spellings), which
+        # the content checks never flag (identifiers.py: digits-only values are not identifiers): its
+        # sample is left empty instead of reading its text back (tests/analysis/test_load_numeric.py).
+        sample = pd.DataFrame({c: (np.full(len(rows), "", dtype=object) if c in t.raw_field else t.text(c, pos))
+                               for c in t.columns}, index=rows)
         found = identifiers.find_identifier_columns(
             sample, t.header, skip_name_check={c for c in t.columns if c in CANONICAL_NAMES}, date_columns=dates)
         if not found:
@@ -1003,6 +1138,9 @@ class _Loader:
         idx = np.flatnonzero(t.alive if among is None else t.alive & among)
         if len(idx) < 2:
             return
+        idx = idx[_tied(np.asarray(v)[idx] for v in keys)]  # rows equal to another on every key
+        if len(idx) < 2:
+            return
         kdf = pd.DataFrame({i: np.asarray(v)[idx] for i, v in enumerate(keys)})
         dup_any = kdf.duplicated(keep=False).to_numpy()
         if not dup_any.any():
@@ -1051,6 +1189,15 @@ class _Loader:
         time = self.check_ids_and_time(t, time_col)
         self.exclude(t, t.empty("treatment"), "treatment", R_TREATMENT)
         return time_col, time
+
+    def numeric_columns(self, header: list[str]) -> list[int]:
+        """The columns of an assessments file (by number) that :meth:`assessment_rows` reads only as
+        numbers (:meth:`numeric_candidates`, from the header as written): the CSV reader may parse
+        them straight to numbers."""
+        names = [resolve(" ".join(str(h).split()), self.cmap)[0] if str(h).strip() else "" for h in header]
+        if "measure" in names or "value" in names:
+            return [i for i, n in enumerate(names) if n in ("day", "value")]
+        return [i for i, n in enumerate(names) if n and n not in ("patient_id", "treatment", "date", "datetime")]
 
     @staticmethod
     def numeric_candidates(t: _Table) -> list[str]:
@@ -1186,12 +1333,8 @@ class _Loader:
 
     # ---- the whole load ---------------------------------------------------------------------------
     def run(self, found: dict[str, tuple[str, bytes]], single: bool, source: str) -> Dataset:
-        # The fingerprint (SHA-256 of every byte) runs on a thread of its own: hashlib releases the
-        # GIL, so it overlaps with the Python parts of the checks instead of adding to them.
-        hasher = ThreadPoolExecutor(max_workers=1)
-        fingerprint = hasher.submit(_fingerprint, list(found.values()))
-        hasher.shutdown(wait=False)
         tables = {}
+        fingerprint = None
         for role in ROLES:
             if role in found:
                 tables[role] = self.read_table(role, *found[role])
@@ -1199,6 +1342,13 @@ class _Loader:
                     # The number casts start now, on two threads, and overlap the reading and checks of
                     # the other files; assessment_rows collects them.
                     tables[role].prefetch_numbers(self.numeric_candidates(tables[role]), wait=False)
+                if fingerprint is None:
+                    # The fingerprint (SHA-256 of every byte) runs on a thread of its own (hashlib
+                    # releases the GIL), started once the assessments file is parsed: it then overlaps
+                    # the one-threaded checks instead of slowing the parse, which uses both cores.
+                    hasher = ThreadPoolExecutor(max_workers=1)
+                    fingerprint = hasher.submit(_fingerprint, list(found.values()))
+                    hasher.shutdown(wait=False)
         a = tables["assessments"]
         t = tables.get("treatments")
         p = tables.get("patients")
@@ -1264,7 +1414,11 @@ class _Loader:
             long_table = pd.DataFrame({"patient_id": _categorical(a_p, ids, assessed), "day": a_d,
                                        "measure": _categorical(a_m, measures.names), "value": a_v}, copy=False)
         treatments = self.treatments_frame(t, t_day, t_time_col)
-        patients = self.patients_frame(covariates, treatments, a.codes("patient_id")[1][assessed])
+        treated = np.zeros(0, dtype=object)
+        if t is not None and t.alive.any():
+            t_code, t_ids = t.codes("patient_id")
+            treated = t_ids[np.bincount(t_code[t.alive], minlength=len(t_ids)) > 0]
+        patients = self.patients_frame(covariates, treated, a.codes("patient_id")[1][assessed])
         return Dataset(long_assessments=long_table, treatments=treatments, patients=patients, report=report,
                        source=source, wide_scores=wide)
 
@@ -1432,7 +1586,7 @@ class _Loader:
         idx = np.flatnonzero(t.alive)
         pcode, pids = t.codes("patient_id")
         d = np.asarray(day, dtype=float)[idx]
-        order = idx[np.lexsort((d, pcode[idx]))]
+        order = idx[_sort_order([pcode[idx], d])]  # stable; free for a file sorted by patient and day
         tcode, labels = t.codes("treatment")
         out = {"patient_id": pids[pcode[order]], "day": np.asarray(day, dtype=float)[order],
                "treatment": labels[tcode[order]]}
@@ -1442,11 +1596,16 @@ class _Loader:
         return pd.DataFrame(out)
 
     @staticmethod
-    def patients_frame(covariates: pd.DataFrame | None, treatments: pd.DataFrame,
-                       assessed: np.ndarray) -> pd.DataFrame:
-        seen = [assessed, pd.unique(treatments["patient_id"].to_numpy())]
-        if covariates is not None:
-            seen.append(covariates["patient_id"].to_numpy(dtype=object))
+    def patients_frame(covariates: pd.DataFrame | None, treated: np.ndarray, assessed: np.ndarray) -> pd.DataFrame:
+        """Every patient seen in any file (sorted), with the covariates of those listed in the patients
+        file. ``assessed`` and ``treated`` are sorted distinct ids."""
+        cov_ids = None if covariates is None else covariates["patient_id"].to_numpy(dtype=object)
+        if _same_texts(assessed, treated) and (cov_ids is None or _same_texts(assessed, cov_ids)):
+            # The usual dataset: the same patients in every file, the patients file in id order.
+            if covariates is None:
+                return pd.DataFrame({"patient_id": np.asarray(assessed, dtype=object)})
+            return covariates.reset_index(drop=True)
+        seen = [assessed, treated] + ([cov_ids] if cov_ids is not None else [])
         ids = pd.Index(np.concatenate([np.asarray(x, dtype=object) for x in seen])).unique().sort_values()
         out = pd.DataFrame({"patient_id": ids.to_numpy(dtype=object)})
         if covariates is not None:

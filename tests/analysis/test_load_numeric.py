@@ -1,0 +1,120 @@
+"""Score columns read straight to numbers by the CSV reader (analysis/load.py, ``_parse_csv``).
+
+In a comma-separated file without quotes, the columns an assessments file uses only as numbers
+(``day``; the measures in wide form; ``value`` in long form) are parsed to float64 by pyarrow
+instead of as text. These tests pin that the outcome is exactly what the text rules give
+(docs/data-format.md): values in the exclusion report as written in the file, NA tokens, a text
+cell far below the rows the reader looks at first, and the identifier guard.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analysis import identifiers
+from analysis.load import _RawLines
+
+A = "assessments.csv"
+
+
+def test_excluded_values_are_reported_as_written(load, exclusions):
+    # 12.0 and 011 are out of range for pain_nrs (0-10): the report shows the cells as typed, not 12 / 11.
+    ds = load({A: "patient_id,day,pain_nrs,phq9\nP1,0,7,3\nP1,7,12.0,4\nP2,0,011,\nP2,1,1E1,2\n"})
+    why = "out of range for pain_nrs (valid 0-10)"
+    assert exclusions(ds) == [(A, 3, "pain_nrs", "12.0", why), (A, 4, "pain_nrs", "011", why)]
+    # 1E1 = 10 is in range and kept.
+    kept = ds.assessments
+    assert kept[(kept["patient_id"] == "P2") & (kept["measure"] == "pain_nrs")]["value"].tolist() == [10.0]
+
+
+@pytest.mark.parametrize("pid", ["P1", '"P1"'])  # unquoted: read as numbers; quoted: read as text
+def test_nan_spellings_follow_the_text_rules(load, exclusions, pid):
+    # NA tokens in any case (NaN, nan, NULL, n/A) are empty cells; "inf" and "Infinity" are not numbers.
+    text = ("patient_id,day,pain_nrs,phq9\nP1,0,7,NaN\nP1,1,6,nan\nP1,2,inf,3\nP1,3,5,Infinity\n"
+            "P1,4,4,NULL\nP1,5,3,n/A\n")
+    ds = load({A: text.replace("P1,", pid + ",")})
+    assert exclusions(ds) == [(A, 4, "pain_nrs", "inf", "not a number"),
+                              (A, 5, "phq9", "Infinity", "not a number")]
+    a = ds.assessments
+    assert a[a["measure"] == "phq9"]["value"].tolist() == []  # no phq9 score left
+    assert a[a["measure"] == "pain_nrs"]["value"].tolist() == [7.0, 6.0, 4.0, 3.0]
+
+
+def _big_wide(n: int, late_cell: str | None) -> str:
+    rows = [f"P{i // 10:05d},{i % 10},{i % 11},{i % 28}" for i in range(n)]
+    if late_cell is not None:
+        p, d, _, q = rows[-3].split(",")
+        rows[-3] = ",".join([p, d, late_cell, q])
+    return "patient_id,day,pain_nrs,phq9\n" + "\n".join(rows) + "\n"
+
+
+@pytest.mark.parametrize("cell,reason,n_pain", [("seven", "not a number", -1),  # row excluded
+                                               ("n/a", None, -1),  # an empty cell: row kept, no pain score
+                                               (" 7 ", None, 0)])  # a number once trimmed
+def test_text_far_below_the_first_rows(load, exclusions, cell, reason, n_pain):
+    # The reader decides which columns to read as numbers from the first 64 KB; a cell further down
+    # that is not a number makes it read the file as text, with the same outcome as anywhere else.
+    n = 20_000  # about 300 KB
+    text = _big_wide(n, cell)
+    assert len(text) > 4 * 65536
+    ds = load({A: text})
+    line = n + 1 - 3 + 1  # header is line 1; the third row from the end
+    ex = exclusions(ds)
+    if reason is None:
+        assert ex == []
+    else:
+        assert ex == [(A, line, "pain_nrs", cell, reason)]
+    a = ds.assessments
+    pain = a[a["measure"] == "pain_nrs"]
+    assert len(pain) == n + n_pain
+    if cell == " 7 ":
+        assert pain["value"].iloc[n - 3] == 7.0
+
+
+def test_same_result_as_text_reading_for_a_large_file(load):
+    # The same file with one quoted cell (so every column is read as text) gives the same tables.
+    text = _big_wide(20_000, "12")
+    quoted = text.replace("P00001,", '"P00001",', 1)
+    a, b = load({A: text}), load({A: quoted})
+    pd.testing.assert_frame_equal(a.assessments, b.assessments)
+    pd.testing.assert_frame_equal(a.report.exclusions, b.report.exclusions)
+
+
+def test_raw_lines_give_cells_as_written():
+    blob = b"patient_id,day,pain_nrs\r\nP1,0, 7\r\nP2,1,12.0\r\n"
+    raw = _RawLines(blob, ",")
+    assert raw.cells([2, 3], 2).to_pylist() == [" 7\r\n", "12.0\r\n"]  # trimmed by the caller
+    assert raw.cells([3], 0).to_pylist() == ["P2"]
+
+
+# The identifier guard skips the content checks of columns the reader parsed as numbers, because
+# such cells are never flagged. This pins that claim for every text Arrow's CSV reader accepts.
+_NUMBERISH = st.text(alphabet="0123456789+-.eE ,\tinfatyINFATY", min_size=1, max_size=12)
+
+
+def _arrow_accepts(cell: str) -> bool:
+    try:
+        t = pacsv.read_csv(pa.py_buffer(("x\n" + cell + "\n").encode()),
+                           parse_options=pacsv.ParseOptions(delimiter="|"),
+                           convert_options=pacsv.ConvertOptions(column_types={"x": pa.float64()}, null_values=[""]))
+    except pa.ArrowInvalid:
+        return False
+    return t.num_rows == 1
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_NUMBERISH, min_size=1, max_size=30))
+def test_guard_never_flags_cells_the_reader_reads_as_numbers(cells):
+    accepted = [c for c in cells if _arrow_accepts(c)]
+    if accepted:
+        assert identifiers.content_reason(pd.Series(accepted)) is None
+
+
+def test_guard_still_checks_numeric_columns_by_name(load):
+    from analysis import IdentifierError
+    with pytest.raises(IdentifierError, match="phone"):
+        load({A: "patient_id,day,pain_nrs,phone\nP1,0,7,5551234567\n"})
