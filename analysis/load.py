@@ -13,7 +13,12 @@ In short:
 
 Design for speed: files are parsed by pyarrow's multi-threaded CSV reader with every column read as
 text (a strict-but-forgiving pure Python parser takes over for odd files, e.g. rows with too many
-fields); line numbers come from a vectorised scan of the bytes. The cells stay Arrow arrays as read:
+fields); line numbers come from a vectorised scan of the bytes, or, for the usual unquoted export,
+from the parse itself. In such a file the assessments' score columns (day, the measures, value) are
+parsed straight to float64 when the first 64 KB show them to be numbers (any other cell further down
+makes the reader read the file as text); their text as written is read back from the file's lines
+only for the cells the report shows. Large arrays are allocated in pyarrow's memory pool, which
+reuses the memory the parse has just freed. The cells stay Arrow arrays as read:
 numbers come from one Arrow cast per column (the exact text rules below take over only for a column
 holding anything but empty cells and finite numbers), text columns are hashed once and trimmed,
 compared and converted on their distinct values, and cell texts are only materialised for the rows
@@ -265,7 +270,8 @@ class _Table:
     """One file's data rows with each row's spreadsheet line number.
 
     ``cols`` holds the cells as Arrow arrays, column by column: text exactly as read (trimmed lazily,
-    only where a value is looked at) or, from Parquet, float64/integer numbers. ``text``, ``empty``,
+    only where a value is looked at) or numbers: float64/integer from Parquet, float64 (null = empty
+    cell) for the score columns of an unquoted CSV (``raw_field``; their text comes from ``raw``). ``text``, ``empty``,
     ``codes`` and ``numbers`` give the views the checks need, all computed on the trimmed text as a
     spreadsheet shows it (numbers without a round-trip through text where that gives the same result).
     """
@@ -281,7 +287,7 @@ class _Table:
     _codes: dict = field(default_factory=dict, repr=False)
     _empty: dict = field(default_factory=dict, repr=False)
     _numbers: dict = field(default_factory=dict, repr=False)
-    _pending: dict = field(default_factory=dict, repr=False)   # column -> Future of its numbers
+    _pending: dict = field(default_factory=dict, repr=False)   # ("numbers"|"codes", column) -> Future
     # Columns parsed straight to float64 by the CSV reader (see _parse_csv): column -> field number in
     # the line. Their text as written (report values) is read back from the file's lines.
     raw: "_RawLines | None" = None
@@ -298,8 +304,10 @@ class _Table:
     def drop(self, names) -> None:
         for c in names:
             del self.cols[c]
-            for cache in (self._codes, self._empty, self._numbers, self._pending):
+            for cache in (self._codes, self._empty, self._numbers):
                 cache.pop(c, None)
+            for kind in ("numbers", "codes"):
+                self._pending.pop((kind, c), None)
 
     def subset(self, mask: np.ndarray, columns: list[str]) -> "_Table":
         idx = np.flatnonzero(mask)
@@ -337,14 +345,20 @@ class _Table:
 
     def codes(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """``(codes, sorted distinct trimmed texts)`` of a column; codes order like the texts (cached)."""
+        key = ("codes", name)
+        if key in self._pending:  # started early on a worker thread (prefetch)
+            self._codes[name] = self._pending.pop(key).result()
         if name not in self._codes:
-            col = self.cols[name]
-            if not _is_text_type(col.type):
-                col, trim = self.text_array(name), False
-            else:
-                trim = not self.trimmed
-            self._codes[name] = _factorize_sorted(col, trim)
+            self._codes[name] = self._compute_codes(name)
         return self._codes[name]
+
+    def _compute_codes(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        col = self.cols[name]
+        if not _is_text_type(col.type):
+            col, trim = self.text_array(name), False
+        else:
+            trim = not self.trimmed
+        return _factorize_sorted(col, trim)
 
     def empty(self, name: str) -> np.ndarray:
         """Cells that are empty after trimming (cached)."""
@@ -354,8 +368,9 @@ class _Table:
 
     def numbers(self, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """:func:`_numbers` of the column's trimmed text (cached); read-only arrays."""
-        if name in self._pending:  # started early on a worker thread (prefetch_numbers)
-            self._numbers[name] = self._pending.pop(name).result()
+        key = ("numbers", name)
+        if key in self._pending:  # started early on a worker thread (prefetch)
+            self._numbers[name] = self._pending.pop(key).result()
         if name not in self._numbers:
             self._numbers[name] = self._compute_numbers(name)
         return self._numbers[name]
@@ -368,7 +383,8 @@ class _Table:
             out = _fast_numbers(col, self.decimal_comma)
         elif pa.types.is_floating(col.type) or pa.types.is_integer(col.type):
             vals, missing = _float_values(col if col.type == pa.float64() else pc.cast(col, pa.float64(), safe=False))
-            bad = ~missing & ~np.isfinite(vals)
+            bad = _pool_empty(len(vals), bool)  # = ~missing & ~isfinite(vals), without temporaries
+            np.logical_not(np.logical_or(np.isfinite(vals, out=bad), missing, out=bad), out=bad)
             if name in self.raw_field and bad.any():
                 # The CSV reader read "nan"/"inf" spellings as numbers: the text rules decide those few
                 # cells (an NA token such as "nan" is an empty cell; "inf" is not a number).
@@ -385,20 +401,24 @@ class _Table:
             a.flags.writeable = False
         return out
 
-    def prefetch_numbers(self, names: list[str], wait: bool = True) -> None:
-        """Start :meth:`numbers` of several columns on two threads (Arrow casts and the large numpy
-        operations release the GIL): the casts are a quarter of loading a wide file. With
-        ``wait=False`` the caller goes on (checking the other files) while they run; :meth:`numbers`
-        collects each result when it is first asked for."""
-        # Only text columns: columns already read as numbers need a copy out of their buffers (a few
-        # ms), cheaper on the calling thread than handing the GIL back and forth with a worker.
-        todo = [c for c in dict.fromkeys(names) if c in self.cols and c not in self._numbers and c not in self._pending
-                and _is_text_type(self.cols[c].type)]
-        if len(todo) > 1 and self.n >= 100_000 and (os.cpu_count() or 1) > 1:
-            pool = ThreadPoolExecutor(max_workers=2)
-            for c in todo:
-                self._pending[c] = pool.submit(self._compute_numbers, c)
-            pool.shutdown(wait=wait)
+    def prefetch(self, numbers: list[str], codes: tuple[str, ...] = (), wait: bool = True) -> None:
+        """Start :meth:`numbers` and :meth:`codes` of columns on worker threads (Arrow's kernels and
+        numpy's large operations release the GIL). Text casts are heavy (two threads); columns the
+        reader already parsed as numbers and the codes of a column are light (one thread, so the
+        GIL is not passed back and forth between two workers and the caller). With ``wait=False``
+        the caller goes on (checking the other files) while they run; :meth:`numbers` and
+        :meth:`codes` collect each result when it is first asked for."""
+        jobs = [(("codes", c), self._compute_codes, c) for c in dict.fromkeys(codes)
+                if c in self.cols and c not in self._codes and ("codes", c) not in self._pending]
+        jobs += [(("numbers", c), self._compute_numbers, c) for c in dict.fromkeys(numbers)
+                 if c in self.cols and c not in self._numbers and ("numbers", c) not in self._pending]
+        if not jobs or self.n < 100_000 or (os.cpu_count() or 1) < 2:
+            return
+        heavy = any(_is_text_type(self.cols[c].type) for _, f, c in jobs if f == self._compute_numbers)
+        pool = ThreadPoolExecutor(max_workers=2 if heavy else 1)
+        for key, f, c in jobs:
+            self._pending[key] = pool.submit(f, c)
+        pool.shutdown(wait=wait)
 
     def typed(self, name: str, idx: np.ndarray) -> np.ndarray:
         """A kept extra column, rows ``idx``: numbers where every non-empty cell is a number, otherwise
@@ -458,26 +478,40 @@ def _fast_numbers(col, decimal_comma: bool):
     return vals, empty, np.zeros(len(vals), dtype=bool)
 
 
+def _pool_empty(n: int, dtype) -> np.ndarray:
+    """``np.empty(n, dtype)`` in pyarrow's memory pool. The CSV reader has just freed the memory of
+    its parse there; a large numpy allocation would instead touch pages new to the process, which
+    costs more than the copy itself on a virtual machine (docs/performance.md: 0.02 s instead of
+    0.03-0.37 s for the seven score columns of 3 million rows)."""
+    dtype = np.dtype(dtype)
+    if n == 0:
+        return np.empty(0, dtype=dtype)
+    return np.frombuffer(pa.allocate_buffer(n * dtype.itemsize), dtype=dtype, count=n)
+
+
 def _float_values(arr) -> tuple[np.ndarray, np.ndarray]:
     """A float64 Arrow array -> ``(values with NaN where null, null mask)`` as new numpy arrays, read
     from its buffers chunk by chunk (Arrow's null-aware conversion was the slow part of typed
     columns, and combining the chunks first would copy every value twice)."""
-    chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
-    n = len(arr)
-    vals = np.empty(n, dtype=np.float64)
-    missing = np.zeros(n, dtype=bool)
+    chunks = [ch for ch in (arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]) if len(ch)]
+    n = sum(len(ch) for ch in chunks)
+    vals = _pool_empty(n, np.float64)
+    if chunks:
+        np.concatenate([np.frombuffer(ch.buffers()[1], dtype=np.float64, count=len(ch), offset=8 * ch.offset)
+                        for ch in chunks], out=vals)
+    missing = _pool_empty(n, bool)
     pos = 0
     for ch in chunks:
         m = len(ch)
-        if not m:
-            continue
-        vals[pos:pos + m] = np.frombuffer(ch.buffers()[1], dtype=np.float64, count=m, offset=8 * ch.offset)
         if ch.null_count:
             bits = np.frombuffer(ch.buffers()[0], dtype=np.uint8)
-            null = np.unpackbits(bits, count=ch.offset + m, bitorder="little")[ch.offset:] == 0
-            missing[pos:pos + m] = null
-            vals[pos:pos + m][null] = np.nan
+            np.equal(np.unpackbits(bits, count=ch.offset + m, bitorder="little")[ch.offset:], 0,
+                     out=missing[pos:pos + m])
+        else:
+            missing[pos:pos + m] = False
         pos += m
+    if pos and arr.null_count:
+        vals[missing] = np.nan
     return vals, missing
 
 
@@ -543,7 +577,7 @@ def _sorted_runs(col, trim: bool) -> tuple[np.ndarray, np.ndarray] | None:
         runs = pc.utf8_trim_whitespace(runs)
     if len(runs) > 1 and not pc.all(pc.less(runs.slice(0, len(runs) - 1), runs.slice(1))).as_py():
         return None  # not sorted, or two runs of one text (e.g. only white space differs)
-    codes = np.empty(n, dtype=np.int32 if len(runs) < 2**31 else np.int64)
+    codes = _pool_empty(n, np.int32 if len(runs) < 2**31 else np.int64)
     codes[0] = 0
     np.cumsum(change, out=codes[1:])
     return codes, runs.to_numpy(zero_copy_only=False).astype(object)
@@ -1249,7 +1283,7 @@ class _Loader:
 
         # Wide form: every other column is a measure; a column with text but no number at all is not.
         candidates = [c for c in t.columns if c not in ("patient_id", time_col, "treatment")]
-        t.prefetch_numbers(candidates + ([time_col] if time_col == "day" else []))
+        t.prefetch(candidates + ([time_col] if time_col == "day" else []))
         wide, ignored = [], []
         for c in candidates:
             vals, missing, bad = t.numbers(c)
@@ -1341,7 +1375,7 @@ class _Loader:
                 if role == "assessments" and not (single and "treatment" in tables[role].cols):
                     # The number casts start now, on two threads, and overlap the reading and checks of
                     # the other files; assessment_rows collects them.
-                    tables[role].prefetch_numbers(self.numeric_candidates(tables[role]), wait=False)
+                    tables[role].prefetch(self.numeric_candidates(tables[role]), ("patient_id",), wait=False)
                 if fingerprint is None:
                     # The fingerprint (SHA-256 of every byte) runs on a thread of its own (hashlib
                     # releases the GIL), started once the assessments file is parsed: it then overlaps

@@ -603,8 +603,8 @@ def test_long_table_text_columns_are_categoricals_of_the_values_in_use(load):
     assert ds.measures == ["pain_nrs"]
 
 
-def test_large_wide_file_reads_numbers_on_two_threads_with_the_same_result(load, exclusions, monkeypatch):
-    # 120,000 rows (the threaded number casts start at 100,000, as soon as the file is read, and overlap
+def test_large_wide_file_reads_numbers_on_worker_threads_with_the_same_result(load, exclusions, monkeypatch):
+    # 120,000 rows (the threaded numbers and codes start at 100,000, as soon as the file is read, and overlap
     # the other files' checks: here a treatments and a patients file) with bad cells, a row without scores and
     # an exact duplicate: the answer must equal the one-thread path cell for cell.
     rng = np.random.default_rng(6)
@@ -622,7 +622,7 @@ def test_large_wide_file_reads_numbers_on_two_threads_with_the_same_result(load,
              P: "patient_id,sex\n" + "".join(f"P{p:05d},F\n" for p in range(n // 20))}
     threaded = load(files)
     from analysis.load import _Table
-    monkeypatch.setattr(_Table, "prefetch_numbers", lambda self, names, wait=True: None)
+    monkeypatch.setattr(_Table, "prefetch", lambda self, numbers, codes=(), wait=True: None)
     single = load(files)
     for name in ("assessments", "treatments", "patients"):
         pd.testing.assert_frame_equal(getattr(threaded, name), getattr(single, name), check_exact=True)
