@@ -63,6 +63,7 @@ TABLE_EXTENSIONS = CSV_EXTENSIONS + (".parquet",)
 TIME_COLUMNS = ("day", "datetime", "date")
 #: Cell texts that mean "no value" in a numeric cell (compared case-insensitively).
 NA_TOKENS = ("", "na", "n/a", "nan", "null", "none")
+_NA_TOKEN_ARRAY = pa.array(NA_TOKENS, type=pa.string())
 #: Refuse zips that unpack to more than this (protection against zip bombs).
 MAX_UNZIPPED_BYTES = 4 * 1024 ** 3
 _DAY_NS = 86_400 * 10 ** 9
@@ -340,9 +341,6 @@ class _Table:
             out = arr.to_numpy(zero_copy_only=False)
         return np.asarray(out, dtype=object)
 
-    def series(self, name: str, idx: np.ndarray | None = None) -> pd.Series:
-        return pd.Series(self.text(name, idx), dtype=_STR)
-
     def codes(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """``(codes, sorted distinct trimmed texts)`` of a column; codes order like the texts (cached)."""
         key = ("codes", name)
@@ -396,7 +394,7 @@ class _Table:
             vals[bad] = np.nan
             out = vals, missing, bad
         if out is None:
-            out = _numbers(self.series(name), self.decimal_comma)
+            out = _numbers(self.text_array(name), self.decimal_comma)
         for a in out:
             a.flags.writeable = False
         return out
@@ -428,12 +426,14 @@ class _Table:
         used = np.flatnonzero(np.bincount(sub, minlength=len(uniq)) > 0) if len(sub) else np.array([], np.int64)
         where = np.full(len(uniq), -1, dtype=np.int64)
         where[used] = np.arange(len(used))
-        texts = pd.Series(uniq[used], dtype=_STR)
-        vals, missing, bad = _numbers(texts, self.decimal_comma)
-        if not bad.any() and not (texts == "").all():
-            return vals[where[sub]]
-        out = np.asarray(uniq[used], dtype=object).copy()
-        out[(texts == "").to_numpy(dtype=bool)] = np.nan
+        texts = np.asarray(uniq[used], dtype=object)
+        empty = texts == ""
+        if not empty.all():
+            vals, missing, bad = _numbers(texts, self.decimal_comma)
+            if not bad.any():
+                return vals[where[sub]]
+        out = texts.copy()
+        out[empty] = np.nan
         return out[where[sub]]
 
 
@@ -967,20 +967,25 @@ def _parse_parquet(file: str, data: bytes):
 # Typed views of text cells
 # --------------------------------------------------------------------------------------------------
 
-def _numbers(s: pd.Series, decimal_comma: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Text cells -> ``(float values, missing mask, not-a-number mask)``.
+def _numbers(s, decimal_comma: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Text cells (an Arrow string array, or anything ``pa.array`` reads as one) -> ``(float values,
+    missing mask, not-a-number mask)``.
 
     Missing = empty or one of :data:`NA_TOKENS`; not a number = anything else that does not parse as
-    a finite number. With ``decimal_comma`` (semicolon/tab files) ``7,5`` reads as 7.5.
+    a finite number. With ``decimal_comma`` (semicolon/tab files) ``7,5`` reads as 7.5. Arrow's
+    kernels throughout (pandas' string methods cost ~1 ms a call, even on a handful of texts).
     """
-    missing = s.str.lower().isin(NA_TOKENS).to_numpy(dtype=bool)  # any case: NaN, N/A, Null
-    t = s.where(~missing, "0")
+    arr = s if isinstance(s, (pa.Array, pa.ChunkedArray)) else pa.array(s, type=pa.string())
+    na = pc.is_in(pc.utf8_lower(arr), value_set=_NA_TOKEN_ARRAY)  # any case: NaN, N/A, Null
+    missing = np.asarray(_to_numpy(na), dtype=bool)
+    t = pc.if_else(na, "0", arr) if missing.any() else arr
     if decimal_comma:
-        t = t.str.replace(",", ".", regex=False)
+        t = pc.replace_substring(t, ",", ".")
     try:
-        vals = pc.cast(pa.array(t), pa.float64()).to_numpy(zero_copy_only=False)
+        vals = _to_numpy(pc.cast(t, pa.float64()))
     except (pa.ArrowException, ValueError):
-        vals = pd.to_numeric(t.astype(object), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        # Arrow refuses the whole column if one cell is not a number: pandas reads the others.
+        vals = pd.to_numeric(np.asarray(_to_numpy(t), dtype=object), errors="coerce")
     vals = np.array(vals, dtype=float, copy=True)
     vals[missing] = np.nan
     bad = ~missing & ~np.isfinite(vals)
@@ -1019,6 +1024,7 @@ class _Loader:
         self.parts: list[pd.DataFrame] = []
         self.read: dict[str, int] = {}
         self.used_keys: set[str] = set()
+        self.content_answers: dict = {}  # the identifier guard's answers by sample, for all files of the load
 
     # ---- the ledger -------------------------------------------------------------------------------
     def exclude(self, t: _Table, mask: np.ndarray, column: str | None | np.ndarray, reason: str | np.ndarray,
@@ -1099,14 +1105,13 @@ class _Loader:
         dates = {c for c in ("date", "datetime") if c in t.columns} if role != "patients" else set()
         # The content checks look at a bounded sample of rows: trim and convert only those.
         pos = identifiers.sample_positions(t.n)
-        rows = pd.RangeIndex(t.n if pos is None else len(pos))
         # A column the CSV reader parsed as numbers holds only numbers (and nan/inf spellings), which
         # the content checks never flag (identifiers.py: digits-only values are not identifiers): its
         # sample is left empty instead of reading its text back (tests/analysis/test_load_numeric.py).
-        sample = pd.DataFrame({c: (np.full(len(rows), "", dtype=object) if c in t.raw_field else t.text(c, pos))
-                               for c in t.columns}, index=rows)
+        sample = {c: (np.zeros(0, dtype=object) if c in t.raw_field else t.text(c, pos)) for c in t.columns}
         found = identifiers.find_identifier_columns(
-            sample, t.header, skip_name_check={c for c in t.columns if c in CANONICAL_NAMES}, date_columns=dates)
+            sample, t.header, skip_name_check={c for c in t.columns if c in CANONICAL_NAMES}, date_columns=dates,
+            cache=self.content_answers)
         if not found:
             return
         if not self.drop_identifiers:

@@ -125,3 +125,54 @@ def test_missing_cells_of_any_kind_are_skipped_by_the_content_checks():
     assert content_reason(pd.Series(["x@y.com", pd.NA], dtype="string")) == "it holds e-mail addresses"
     # numbers keep their own text (1 and 1.0 are different cells)
     assert content_reason(pd.Series([1, 1.0, True], dtype=object)) is None
+
+
+# ---- the address pre-check and the per-load cache (speed only: the answers must not change) ----------
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from analysis import identifiers  # noqa: E402
+
+_ADDRESSY = st.sampled_from([
+    "221B Baker Street", "Hauptstraße 5", "Hauptstrasse5", "HAUPTSTRASSE5", "Bahnhofstr.7", "Kirchweg3",
+    "Rue de Rivoli 10", "10 rue Cler", "Via Roma 1", "1, avenue Foch", "12 Main St", "Dorpslaan12", "P000123",
+    "ſtrasse 4", "Storgatan1", "Nørrevej 2"])
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.one_of(_ADDRESSY, st.text(max_size=14),
+                          st.text(alphabet="aAsStTrReEwWgGlLnNvVjJ. 0123456789ßſ\t\x1c,", max_size=16)),
+                max_size=8))
+def test_address_pre_check_never_hides_an_address(values):
+    # Any value the street-address pattern finds something in passes the cheap pre-check, alone or
+    # among others; so skipping the pattern when the pre-check fails cannot change an answer.
+    for v in values:
+        if identifiers._ADDRESS.search(v):
+            assert identifiers._may_hold_address([v])
+            assert identifiers._may_hold_address(values)
+
+
+def test_street_addresses_without_spaces_are_still_found():
+    assert content_reason(pd.Series(["Hauptstrasse5", "Bahnhofstr.7", "Kirchweg3"])) == "it holds street addresses"
+    assert content_reason(pd.Series([f"P{i:06d}" for i in range(1000)])) is None
+
+
+def test_the_cache_gives_the_same_answers_and_is_shared_between_files(monkeypatch):
+    checked = []
+    real = identifiers._sample_reason
+    monkeypatch.setattr(identifiers, "_sample_reason", lambda sample, dates: checked.append(len(sample)) or
+                        real(sample, dates))
+    cache = {}
+    ids = {"patient_id": pd.Series([f"P{i:04d}" for i in range(300)]),
+           "contact": pd.Series([f"p{i}@example.org" for i in range(300)])}
+    kw = dict(headers={}, skip_name_check={"patient_id"}, date_columns=set())
+    first = identifiers.find_identifier_columns(ids, cache=cache, **kw)
+    assert first == [("contact", "it holds e-mail addresses")] and checked == [300, 300]
+    # The same ids in another file (in another order, as an array): answered from the cache.
+    assert identifiers.find_identifier_columns({"patient_id": ids["patient_id"].to_numpy()[::-1]},
+                                               cache=cache, **kw) == []
+    assert identifiers.find_identifier_columns(ids, cache=cache, **kw) == first
+    assert checked == [300, 300]
+    # Other values are checked afresh.
+    identifiers.find_identifier_columns({"patient_id": ids["patient_id"][:299]}, cache=cache, **kw)
+    assert checked == [300, 300, 299]

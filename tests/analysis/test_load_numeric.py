@@ -118,3 +118,57 @@ def test_guard_still_checks_numeric_columns_by_name(load):
     from analysis import IdentifierError
     with pytest.raises(IdentifierError, match="phone"):
         load({A: "patient_id,day,pain_nrs,phone\nP1,0,7,5551234567\n"})
+
+
+# ---- the text -> number rule on Arrow kernels (analysis/load.py, _numbers) ---------------------------
+def _numbers_reference(cells: list[str], decimal_comma: bool):
+    """The rule as pandas spells it (the loader's former implementation): NA tokens in any case are
+    missing; the other cells are numbers if Arrow casts the whole column, else as pandas.to_numeric
+    reads each; a cell that is not a finite number is "not a number"."""
+    import numpy as np
+    from analysis.load import NA_TOKENS
+    s = pd.Series(cells, dtype=object)
+    missing = s.str.lower().isin(NA_TOKENS).to_numpy(dtype=bool)
+    t = s.where(~missing, "0")
+    if decimal_comma:
+        t = t.str.replace(",", ".", regex=False)
+    try:
+        vals = pa.array(t, type=pa.string()).cast(pa.float64()).to_numpy(zero_copy_only=False)
+    except (pa.ArrowException, ValueError):
+        vals = pd.to_numeric(t, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    vals = np.array(vals, dtype=float)
+    vals[missing] = np.nan
+    bad = ~missing & ~np.isfinite(vals)
+    vals[bad] = np.nan
+    return vals, missing, bad
+
+
+_CELL_TEXTS = st.one_of(
+    st.sampled_from(["", "na", "NA", "N/A", "nan", "NaN", "NULL", "None", "inf", "-inf", "Infinity", "1", "1.5",
+                     "1,5", "-2", "+3", "1e5", "1e400", "40-49", "M", ".5", "5.", "0x10", "1_0", "٣", "7,5",
+                     "1.000,5"]),
+    st.text(alphabet="0123456789.,-+eEnaifINF x", max_size=6))
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_CELL_TEXTS, max_size=8), st.booleans())
+def test_number_rule_matches_its_pandas_formulation(cells, decimal_comma):
+    import numpy as np
+    from analysis.load import _numbers
+    got = _numbers(np.array(cells, dtype=object), decimal_comma)
+    for g, want in zip(got, _numbers_reference(cells, decimal_comma)):
+        np.testing.assert_array_equal(g, want)
+
+
+def test_covariate_types_are_decided_on_their_texts(load):
+    # disease_duration_months: numbers (NA tokens and empty cells are missing); age_band and sex: text.
+    ds = load({A: "patient_id,day,pain_nrs\nP1,0,7\nP2,0,5\nP3,0,6\n",
+               "patients.csv": "patient_id,sex,age_band,disease_duration_months,weight\nP1,F,40-49,12,NA\n"
+                               "P2,M,50-59,n/a,\nP3,,40-49,7.5,\n"})
+    p = ds.patients.set_index("patient_id")
+    assert p["disease_duration_months"].tolist()[:1] == [12.0] and p["disease_duration_months"].dtype == float
+    assert pd.isna(p.loc["P2", "disease_duration_months"]) and p.loc["P3", "disease_duration_months"] == 7.5
+    assert p["age_band"].tolist() == ["40-49", "50-59", "40-49"]
+    assert p.loc["P1", "sex"] == "F" and pd.isna(p.loc["P3", "sex"])
+    # A column of only empty cells and NA tokens has no numbers: all missing.
+    assert p["weight"].isna().all()
