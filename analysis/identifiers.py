@@ -177,7 +177,10 @@ def sample_positions(n: int) -> np.ndarray | None:
     """
     if n <= 4 * SAMPLE_SIZE:
         return None
-    return np.unique(np.concatenate([np.arange(2 * SAMPLE_SIZE), np.linspace(0, n - 1, 2 * SAMPLE_SIZE).astype(int)]))
+    # Above 4 x SAMPLE_SIZE rows the spread positions are more than 2 apart, so distinct, and the
+    # union with the first rows is that simple (= np.unique of both, without its sort).
+    spread = np.linspace(0, n - 1, 2 * SAMPLE_SIZE).astype(int)
+    return np.concatenate([np.arange(2 * SAMPLE_SIZE), spread[spread >= 2 * SAMPLE_SIZE]])
 
 
 def _missing(v) -> bool:
@@ -196,10 +199,16 @@ def _sample(values) -> list[str]:
     else:
         cells = np.asarray(values, dtype=object)
         cells = cells[pos] if pos is not None else cells
-    # Distinct cells first (hashing in C, first-appearance order kept), then strip only those: the same
+    if not len(cells):
+        return []
+    # Distinct cells first (a dict keeps first-appearance order), then strip only those: the same
     # values in the same order as stripping every cell, at a fraction of the cost for the usual
     # columns of a few distinct values.
-    distinct = pd.unique(cells).tolist()
+    distinct = list(dict.fromkeys(cells.tolist()))
+    if all(type(v) is str for v in distinct):  # the loader's case: text cells
+        out = dict.fromkeys(v.strip() for v in distinct)
+        out.pop("", None)
+        return list(out)[:SAMPLE_SIZE]
     if not all(isinstance(v, str) or _missing(v) for v in distinct):
         distinct = cells.tolist()  # numbers (1 == 1.0 == True would merge): every cell, as written
     out = dict.fromkeys(v.strip() if isinstance(v, str) else str(v).strip()

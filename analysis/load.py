@@ -387,8 +387,7 @@ class _Table:
                 # The CSV reader read "nan"/"inf" spellings as numbers: the text rules decide those few
                 # cells (an NA token such as "nan" is an empty cell; "inf" is not a number).
                 rows = np.flatnonzero(bad)
-                na = pc.is_in(pc.utf8_lower(self.text_array(name, rows)), value_set=pa.array(NA_TOKENS)).to_numpy(
-                    zero_copy_only=False)
+                na = _na_tokens(self.text_array(name, rows)).to_numpy(zero_copy_only=False)
                 missing[rows[na]] = True
                 bad[rows[na]] = False
             vals[bad] = np.nan
@@ -429,9 +428,14 @@ class _Table:
         texts = np.asarray(uniq[used], dtype=object)
         empty = texts == ""
         if not empty.all():
-            vals, missing, bad = _numbers(texts, self.decimal_comma)
-            if not bad.any():
-                return vals[where[sub]]
+            arr = pa.array(texts, type=pa.string())
+            # A finite number needs a digit (for Arrow's cast and pandas alike): a cell without one
+            # that is no NA token makes the column text, decided without trying to read numbers.
+            no_digit = texts[~_holds_digit(arr) & ~empty]
+            if all(v.isascii() and v.lower() in NA_TOKENS for v in no_digit):
+                vals, missing, bad = _numbers(arr, self.decimal_comma)
+                if not bad.any():
+                    return vals[where[sub]]
         out = texts.copy()
         out[empty] = np.nan
         return out[where[sub]]
@@ -785,6 +789,9 @@ def _fast_parse(blob: bytes, offset: int, ncols: int, delim: str, embedded: bool
     return cols if table.num_rows == expected else None
 
 
+_SMALL_FILE = 1 << 20
+
+
 def _numeric_start(blob: bytes, offset: int, ncols: int, delim: str, candidates: list[int]) -> tuple[int, ...]:
     """The ``candidates`` (column numbers) whose cells in the first rows of the file (64 KB) are all
     empty or numbers: :func:`_fast_parse` reads those as float64. A column with other text further
@@ -893,7 +900,10 @@ def _parse_csv(file: str, data: bytes, numeric=None):
             # parse that succeeds has read every line as a row: line numbers without counting lines.
             strict = ncols > 1
             cand = [i for i in (numeric(header) if numeric is not None and delim == "," else ()) if i < ncols]
-            typed = _numeric_start(blob, first_nl + 1, ncols, delim, cand) if cand else ()
+            # A file of up to 1 MB is parsed typed straight away (a failed try costs a few ms); a larger
+            # one only if its first 64 KB show those columns to be numbers.
+            typed = () if not cand else tuple(cand) if len(blob) <= _SMALL_FILE else _numeric_start(
+                blob, first_nl + 1, ncols, delim, cand)
             parsed = None
             if typed:
                 parsed = _fast_parse(blob, first_nl + 1, ncols, delim, False, None, typed, skip_empty=not strict)
@@ -967,6 +977,23 @@ def _parse_parquet(file: str, data: bytes):
 # Typed views of text cells
 # --------------------------------------------------------------------------------------------------
 
+def _na_tokens(arr) -> pa.BooleanArray:
+    """Cells that are one of :data:`NA_TOKENS` in any case (NaN, N/A, Null). ASCII lower-casing finds
+    exactly what Unicode lower-casing would: the tokens are ASCII, and no other character lower-cases
+    to one of their letters (tests/analysis/test_load_numeric.py); Arrow's Unicode tables cost ~2 ms
+    to set up on first use."""
+    return pc.is_in(pc.ascii_lower(arr), value_set=_NA_TOKEN_ARRAY)
+
+
+def _holds_digit(arr: pa.Array) -> np.ndarray:
+    """Cells (of a string array without nulls) holding an ASCII digit, from the string buffers."""
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int32, count=len(arr) + 1, offset=4 * arr.offset)
+    data = arr.buffers()[2]
+    digit = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8)
+    run = np.concatenate(([0], np.cumsum((digit >= 48) & (digit <= 57))))
+    return run[offsets[1:]] > run[offsets[:-1]]
+
+
 def _numbers(s, decimal_comma: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Text cells (an Arrow string array, or anything ``pa.array`` reads as one) -> ``(float values,
     missing mask, not-a-number mask)``.
@@ -976,7 +1003,7 @@ def _numbers(s, decimal_comma: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray
     kernels throughout (pandas' string methods cost ~1 ms a call, even on a handful of texts).
     """
     arr = s if isinstance(s, (pa.Array, pa.ChunkedArray)) else pa.array(s, type=pa.string())
-    na = pc.is_in(pc.utf8_lower(arr), value_set=_NA_TOKEN_ARRAY)  # any case: NaN, N/A, Null
+    na = _na_tokens(arr)
     missing = np.asarray(_to_numpy(na), dtype=bool)
     t = pc.if_else(na, "0", arr) if missing.any() else arr
     if decimal_comma:

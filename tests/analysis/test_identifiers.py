@@ -176,3 +176,12 @@ def test_the_cache_gives_the_same_answers_and_is_shared_between_files(monkeypatc
     # Other values are checked afresh.
     identifiers.find_identifier_columns({"patient_id": ids["patient_id"][:299]}, cache=cache, **kw)
     assert checked == [300, 300, 299]
+
+
+@pytest.mark.parametrize("n", [4001, 4002, 4003, 5000, 8001, 99_999, 123_457, 3_000_000])
+def test_sample_positions_are_the_first_rows_and_an_even_spread(n):
+    import numpy as np
+    s = identifiers.SAMPLE_SIZE
+    want = np.unique(np.concatenate([np.arange(2 * s), np.linspace(0, n - 1, 2 * s).astype(int)]))
+    np.testing.assert_array_equal(identifiers.sample_positions(n), want)
+    assert identifiers.sample_positions(4 * s) is None

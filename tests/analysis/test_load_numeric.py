@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis import identifiers
+from analysis import load as load_module
 from analysis.load import _RawLines
 
 A = "assessments.csv"
@@ -55,13 +56,18 @@ def _big_wide(n: int, late_cell: str | None) -> str:
 @pytest.mark.parametrize("cell,reason,n_pain", [("seven", "not a number", -1),  # row excluded
                                                ("n/a", None, -1),  # an empty cell: row kept, no pain score
                                                (" 7 ", None, 0)])  # a number once trimmed
-def test_text_far_below_the_first_rows(load, exclusions, cell, reason, n_pain):
-    # The reader decides which columns to read as numbers from the first 64 KB; a cell further down
-    # that is not a number makes it read the file as text, with the same outcome as anywhere else.
-    n = 20_000  # about 300 KB
+@pytest.mark.parametrize("n", [20_000, 80_000])
+def test_text_far_below_the_first_rows(load, exclusions, cell, reason, n_pain, n, monkeypatch):
+    # A file of up to 1 MB is read with the score columns as numbers straight away; a larger one
+    # only if its first 64 KB show them to be numbers. Either way a cell further down that is not a
+    # number makes the reader read the file as text, with the same outcome as anywhere else.
     text = _big_wide(n, cell)
-    assert len(text) > 4 * 65536
+    assert len(text) > 4 * 65536 and (len(text) > 1 << 20) == (n == 80_000)  # ~300 KB / ~1.2 MB
+    heads = []
+    real = load_module._numeric_start
+    monkeypatch.setattr(load_module, "_numeric_start", lambda *a: heads.append(a) or real(*a))
     ds = load({A: text})
+    assert len(heads) == (n == 80_000)
     line = n + 1 - 3 + 1  # header is line 1; the third row from the end
     ex = exclusions(ds)
     if reason is None:
@@ -172,3 +178,17 @@ def test_covariate_types_are_decided_on_their_texts(load):
     assert p.loc["P1", "sex"] == "F" and pd.isna(p.loc["P3", "sex"])
     # A column of only empty cells and NA tokens has no numbers: all missing.
     assert p["weight"].isna().all()
+
+
+def test_na_tokens_are_found_by_ascii_lower_casing_as_by_unicode_lower_casing():
+    # _na_tokens lower-cases ASCII only. That finds the same cells as Unicode lower-casing because
+    # the tokens are ASCII and no other character lower-cases to one of their letters.
+    import pyarrow.compute as pc
+    from analysis.load import NA_TOKENS, _na_tokens
+    letters = set("".join(NA_TOKENS))
+    chars = [chr(c) for c in range(0x80, 0x110000) if not 0xD800 <= c <= 0xDFFF]
+    lowered = pc.utf8_lower(pa.array(chars)).to_pylist()
+    assert not [c for c, low in zip(chars, lowered) if set(low) & letters and low.isascii()]
+    cells = ["NA", "nA", "N/A", "NULL", "None", "NaN", "", "NONE", "na ", "İ", "\u212a", "n\u0130", "nul"]
+    unicode = pc.is_in(pc.utf8_lower(pa.array(cells)), value_set=pa.array(NA_TOKENS)).to_pylist()
+    assert _na_tokens(pa.array(cells)).to_pylist() == unicode == [True] * 8 + [False] * 5
