@@ -230,8 +230,78 @@ def content_reason(values, *, allow_dates: bool = False) -> str | None:
     return _sample_reason(_sample(values), allow_dates)  # bounded: at most SAMPLE_SIZE values
 
 
+def _whole_lines(pattern: re.Pattern) -> re.Pattern:
+    """``pattern`` matching whole lines of a text that starts and ends with a line break, from the
+    break before the line (= fullmatch of each line). None of the patterns below matches a line
+    break, so a match never spans two lines; the leading literal break lets the regex engine skip
+    from line to line instead of trying every position."""
+    return re.compile(rf"\n(?:{pattern.pattern})(?=\n)", pattern.flags)
+
+
+_NUMERIC_LINE, _FULL_DATE_LINE, _SSN_LINE, _POSTCODE_LINE, _PHONE_LINE, _WORDS_LINE = map(
+    _whole_lines, (_NUMERIC, _FULL_DATE, _SSN, _POSTCODE, _PHONE, _WORDS))
+_ISO_DATE_START_LINE = re.compile(rf"\n(?:{_ISO_DATE_START.pattern})")
+
+
+def _share(k: int, n: int) -> bool:
+    return k > 0 and k / n >= CONTENT_SHARE
+
+
 def _sample_reason(sample: list[str], allow_dates: bool) -> str | None:
-    """:func:`content_reason` of a column's sample (:func:`_sample`)."""
+    """:func:`content_reason` of a column's sample (:func:`_sample`).
+
+    The values are joined into one text, a value per line, and each pattern scans that text once
+    (in C) for whole lines, instead of being called value by value in Python: a sample of 1,000
+    patient ids costs ~0.5 ms instead of ~1.2 ms in every file. Values holding a line break take
+    the value-by-value path, :func:`_sample_reason_per_value` (the same rules; a property test
+    holds the two together)."""
+    n = len(sample)
+    if n == 0:
+        return None
+    joined = "\n" + "\n".join(sample) + "\n"
+    if joined.count("\n") != n + 1:
+        return _sample_reason_per_value(sample, allow_dates)
+    if "@" in joined and _EMAIL.search(joined):  # no e-mail match crosses a line break
+        return "it holds e-mail addresses"
+    lengths = np.fromiter(map(len, sample), dtype=np.int64, count=n)
+    breaks = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))  # the line break before each value
+
+    def lines(pattern: re.Pattern) -> np.ndarray:
+        """Which values the line pattern (:func:`_whole_lines`) matches."""
+        hit = np.zeros(n, dtype=bool)
+        at = [m.start() for m in pattern.finditer(joined)]
+        if at:
+            hit[np.searchsorted(breaks, at)] = True
+        return hit
+
+    text = ~lines(_NUMERIC_LINE)  # digits-only values are never flagged
+    if not _share(int(text.sum()), n):
+        return None  # every check below counts text values only
+    is_date = lines(_FULL_DATE_LINE) & text
+    if not allow_dates and _share(int(is_date.sum()), n):
+        return "it holds full calendar dates (such as dates of birth)"
+    rest = text & ~is_date & ~lines(_ISO_DATE_START_LINE)
+    if not _share(int(rest.sum()), n):
+        return None
+    if _share(int((lines(_SSN_LINE) & rest).sum()), n):
+        return "it holds national ID / social-security-like numbers"
+    if _share(int((lines(_POSTCODE_LINE) & rest).sum()), n):
+        return "it holds exact ZIP/postcodes"
+    phone = np.flatnonzero(lines(_PHONE_LINE) & rest)
+    if _share(sum(sum(ch.isdigit() for ch in sample[i]) >= 9 for i in phone), n):
+        return "it holds phone numbers"
+    rest_values = [sample[i] for i in np.flatnonzero(rest)]
+    if _may_hold_address(rest_values):
+        if _share(sum(1 for v in rest_values if _ADDRESS_HINT.search(v) and _ADDRESS.search(v)), n):
+            return "it holds street addresses"
+    words = np.flatnonzero(lines(_WORDS_LINE) & rest)
+    if _share(sum(any(t in FIRST_NAMES for t in _WORD_TOKEN.findall(sample[i].casefold())) for i in words), n):
+        return "it holds person names"
+    return None
+
+
+def _sample_reason_per_value(sample: list[str], allow_dates: bool) -> str | None:
+    """:func:`_sample_reason` value by value (for samples whose values hold line breaks)."""
     n = len(sample)
     if n == 0:
         return None

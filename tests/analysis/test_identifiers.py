@@ -185,3 +185,32 @@ def test_sample_positions_are_the_first_rows_and_an_even_spread(n):
     want = np.unique(np.concatenate([np.arange(2 * s), np.linspace(0, n - 1, 2 * s).astype(int)]))
     np.testing.assert_array_equal(identifiers.sample_positions(n), want)
     assert identifiers.sample_positions(4 * s) is None
+
+
+# Values of every kind the content checks know, and others, mixed in varying shares.
+_KINDS = st.one_of(
+    st.sampled_from(["x@y.com", "1990-02-03", "03/02/1990", "2024-03-01T10:00", "2024-3-1x", "123-45-6789",
+                     "AB 12 34 56 C", "943 476 5919", "010190-123A", "SW1A 1AA", "12345-6789", "K1A 0B1",
+                     "1234 AB", "+44 20 7946 0958", "(555) 123-4567", "555-1234", "221B Baker Street",
+                     "Hauptstraße 5", "John Smith", "mary", "Anna-Lena Berg", "O'Neil", "P000123", "site_A",
+                     "40-49", "M", "7", "7.5", "-3", "1e5", "ketamine_iv", "Dr. Emily", "upper", "emma x y z w"]),
+    st.text(alphabet="abcdeJSmith0123456789 -./@+()'", min_size=1, max_size=14),
+    st.text(min_size=1, max_size=10))
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_KINDS, min_size=1, max_size=12), st.booleans())
+def test_line_scan_gives_the_value_by_value_answer(values, allow_dates):
+    sample = identifiers._sample(pd.Series(values))
+    if any("\n" in v for v in sample):
+        return
+    assert identifiers._sample_reason(sample, allow_dates) == identifiers._sample_reason_per_value(
+        sample, allow_dates)
+
+
+def test_values_with_line_breaks_take_the_value_by_value_path():
+    # Read line by line, these would look like full dates; as values they are not.
+    assert content_reason(pd.Series(["x\n1990-02-03", "y\n1990-02-04", "z"])) is None
+    assert content_reason(pd.Series(["1990-02-03", "1990-02-04", "z\nw"])) == (
+        "it holds full calendar dates (such as dates of birth)")
+    assert content_reason(pd.Series(["John\nSmith", "Mary Jones", "Paul Lee"])) == "it holds person names"
