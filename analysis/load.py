@@ -1135,7 +1135,10 @@ class _Loader:
         # A column the CSV reader parsed as numbers holds only numbers (and nan/inf spellings), which
         # the content checks never flag (identifiers.py: digits-only values are not identifiers): its
         # sample is left empty instead of reading its text back (tests/analysis/test_load_numeric.py).
-        sample = {c: (np.zeros(0, dtype=object) if c in t.raw_field else t.text(c, pos)) for c in t.columns}
+        # Distinct texts only, in order of first appearance (what the checks take first of any column),
+        # found by Arrow before any Python string is made.
+        sample = {c: (np.zeros(0, dtype=object) if c in t.raw_field
+                      else np.asarray(_to_numpy(pc.unique(t.text_array(c, pos))), dtype=object)) for c in t.columns}
         found = identifiers.find_identifier_columns(
             sample, t.header, skip_name_check={c for c in t.columns if c in CANONICAL_NAMES}, date_columns=dates,
             cache=self.content_answers)

@@ -214,3 +214,15 @@ def test_values_with_line_breaks_take_the_value_by_value_path():
     assert content_reason(pd.Series(["1990-02-03", "1990-02-04", "z\nw"])) == (
         "it holds full calendar dates (such as dates of birth)")
     assert content_reason(pd.Series(["John\nSmith", "Mary Jones", "Paul Lee"])) == "it holds person names"
+
+
+def test_arrow_unique_keeps_first_appearance_order():
+    # The loader hands the guard each column's distinct texts from pyarrow.compute.unique; the
+    # checks take the first SAMPLE_SIZE distinct values in order of appearance, so that order matters.
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    rng = np.random.default_rng(7)
+    for _ in range(50):
+        values = [f"v{x}" for x in rng.integers(0, 3000, size=5000)]
+        assert pc.unique(pa.array(values)).to_pylist() == list(dict.fromkeys(values))
