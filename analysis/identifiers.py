@@ -248,13 +248,19 @@ def _share(k: int, n: int) -> bool:
 
 
 def _sample_reason(sample: list[str], allow_dates: bool) -> str | None:
-    """:func:`content_reason` of a column's sample (:func:`_sample`).
+    """:func:`content_reason` of a column's sample (:func:`_sample`): value by value for a few
+    values, as lines of one text (:func:`_sample_reason_lines`) for many."""
+    if len(sample) < 64:
+        return _sample_reason_per_value(sample, allow_dates)
+    return _sample_reason_lines(sample, allow_dates)
 
-    The values are joined into one text, a value per line, and each pattern scans that text once
-    (in C) for whole lines, instead of being called value by value in Python: a sample of 1,000
-    patient ids costs ~0.5 ms instead of ~1.2 ms in every file. Values holding a line break take
-    the value-by-value path, :func:`_sample_reason_per_value` (the same rules; a property test
-    holds the two together)."""
+
+def _sample_reason_lines(sample: list[str], allow_dates: bool) -> str | None:
+    """:func:`_sample_reason`, with the values joined into one text, a value per line: each pattern
+    scans that text once (in C) for whole lines, instead of being called value by value in Python
+    (a sample of 1,000 patient ids: ~0.75 ms instead of ~1.2 ms, in every file). Values holding a
+    line break take the value-by-value path, :func:`_sample_reason_per_value` (the same rules; a
+    property test holds the two together)."""
     n = len(sample)
     if n == 0:
         return None

@@ -1234,7 +1234,7 @@ class _Loader:
         listed = pd.Index(puniq[np.bincount(pcode[t.alive], minlength=len(puniq)) > 0])
         self.exclude_exact_duplicates(t, [t.codes(c)[0] for c in t.columns])
         idx = np.flatnonzero(t.alive)
-        twice = pd.Series(pcode[idx]).duplicated(keep=False).to_numpy()
+        twice = np.bincount(pcode[idx], minlength=len(puniq))[pcode[idx]] > 1 if len(idx) else np.zeros(0, bool)
         if twice.any():
             rows = idx[twice]
             lines = (pd.Series(t.line[rows]).groupby(pcode[rows], sort=False)

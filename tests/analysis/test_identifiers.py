@@ -199,11 +199,12 @@ _KINDS = st.one_of(
 
 
 @settings(max_examples=3000, deadline=None)
-@given(st.lists(_KINDS, min_size=1, max_size=12), st.booleans())
-def test_line_scan_gives_the_value_by_value_answer(values, allow_dates):
-    sample = identifiers._sample(pd.Series(values))
-    if any("\n" in v for v in sample):
-        return
+@given(st.lists(_KINDS, min_size=1, max_size=12), st.booleans(), st.integers(1, 12))
+def test_line_scan_gives_the_value_by_value_answer(values, allow_dates, copies):
+    # (copies: the same kinds in larger samples, where the loader takes the line scan)
+    sample = identifiers._sample(pd.Series([f"{v}{'' if i == 0 else i}" for v in values for i in range(copies)]))
+    assert identifiers._sample_reason_lines(sample, allow_dates) == identifiers._sample_reason_per_value(
+        sample, allow_dates)
     assert identifiers._sample_reason(sample, allow_dates) == identifiers._sample_reason_per_value(
         sample, allow_dates)
 
@@ -214,6 +215,8 @@ def test_values_with_line_breaks_take_the_value_by_value_path():
     assert content_reason(pd.Series(["1990-02-03", "1990-02-04", "z\nw"])) == (
         "it holds full calendar dates (such as dates of birth)")
     assert content_reason(pd.Series(["John\nSmith", "Mary Jones", "Paul Lee"])) == "it holds person names"
+    for sample in (["x\n1990-02-03", "y\n1990-02-04", "z"], ["1990-02-03", "1990-02-04", "z\nw"]):
+        assert identifiers._sample_reason_lines(sample, False) == content_reason(pd.Series(sample))
 
 
 def test_arrow_unique_keeps_first_appearance_order():
