@@ -23,7 +23,9 @@ from ``os.wait4``) never mixes steps. Per size it measures:
   interval) on 10 x patients random durations with ties and censoring (1,000,000 at 100,000
   patients); reference: ``lifelines.KaplanMeierFitter.fit`` + median + median interval.
 
-Imports are never inside a timed step (except the whole-process row). Times are the best of ``--repeat`` runs (the machine may be shared); peak memory is the largest
+Imports are never inside a timed step (except the whole-process row). Times are the best of
+``--repeat`` runs (default 5; single runs on a VM vary up to 2x); a step and its reference run
+interleaved (ours, reference, ours, ...) so both see the same machine; peak memory is the largest
 seen. ``CPU s`` is user + system time of the child. Two checks run at the end: KM vs lifelines
 (survival and interval bounds equal to 1e-8), and the fast path on the largest cohort restricted
 to 1,000 patients vs the same 1,000 patients written to their own files and loaded separately
@@ -241,6 +243,22 @@ def measure(kind: str, *args, repeat: int = 1) -> dict:
     return best
 
 
+def measure_pair(ours: str, ref: str, *args, repeat: int = 1) -> tuple[dict, dict]:
+    """:func:`measure` of two kinds with their runs interleaved (ours, reference, ours, ...): this
+    VM's speed drifts over minutes, and runs side by side see the same machine."""
+    runs = {ours: [], ref: []}
+    for _ in range(max(1, repeat)):
+        for kind in (ours, ref):
+            runs[kind].append(run_child_rusage([PY, str(Path(__file__).resolve()), "--child", kind,
+                                                *map(str, args)]))
+    out = []
+    for kind in (ours, ref):
+        best = dict(min(runs[kind], key=lambda r: r.get("wall", r["proc_wall"])))
+        best["peak_mib"] = max(r["peak_mib"] for r in runs[kind])
+        out.append(best)
+    return out[0], out[1]
+
+
 def has_summarize_command() -> bool:
     r = subprocess.run([PY, "-m", "analysis", "summarize", "--help"], cwd=ROOT, capture_output=True,
                        env=dict(os.environ, PYTHONPATH=str(ROOT)))
@@ -327,7 +345,7 @@ def main(argv: list[str] | None = None) -> int:
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="1000,10000,100000", help="patients per cohort, comma-separated")
     ap.add_argument("--quick", action="store_true", help="sizes 1000,10000 and one repeat (about a minute)")
-    ap.add_argument("--repeat", type=int, default=3, help="runs per measurement, best time kept (default 3)")
+    ap.add_argument("--repeat", type=int, default=5, help="runs per measurement, best time kept (default 5)")
     ap.add_argument("--shape", choices=("registry", "demo"), default="registry",
                     help="generator shape: registry (default; ~30 assessment rows and ~3 courses per patient, "
                          "as issue 6 asks) or demo (~21 and ~2.1)")
@@ -357,17 +375,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{n} patients", file=sys.stderr, flush=True)
         csv_dir = ensure_cohort(n, "csv", args.shape)
         pq_dir = None if args.no_parquet else ensure_cohort(n, "parquet", args.shape)
-        ref = measure("pyarrow_csv", csv_dir, repeat=repeat)
+        ours, ref = measure_pair("load", "pyarrow_csv", csv_dir, repeat=repeat)
         a_rows = ref["rows"]["assessments"]
-        ours = measure("load", csv_dir, repeat=repeat)
         ratio = ours["wall"] / ref["wall"]
         rows.append(dict(n=n, step="load CSV + validate", rows=a_rows, wall=ours["wall"], cpu=ours["cpu"],
                          peak=ours["peak_mib"], ref="pyarrow.csv.read_csv", ref_wall=ref["wall"],
                          ref_peak=ref["peak_mib"], ratio=ratio, target=f"ratio <= {TARGET_LOAD_RATIO:g}",
                          met=ratio <= TARGET_LOAD_RATIO))
         if pq_dir is not None:
-            refp = measure("pyarrow_parquet", pq_dir, repeat=repeat)
-            oursp = measure("load", pq_dir, repeat=repeat)
+            oursp, refp = measure_pair("load", "pyarrow_parquet", pq_dir, repeat=repeat)
             ratio = oursp["wall"] / refp["wall"]
             rows.append(dict(n=n, step="load Parquet + validate", rows=a_rows, wall=oursp["wall"],
                              cpu=oursp["cpu"], peak=oursp["peak_mib"], ref="pyarrow.parquet.read_table",
@@ -385,8 +401,7 @@ def main(argv: list[str] | None = None) -> int:
                          peak=so["peak_mib"], ref="-", ref_wall=None, ref_peak=None, ratio=None, target="-",
                          met=None))
         nkm = KM_PER_PATIENT * n
-        k = measure("km", nkm, repeat=repeat)
-        kl = measure("lifelines", nkm, repeat=repeat)
+        k, kl = measure_pair("km", "lifelines", nkm, repeat=repeat)
         ratio = k["wall"] / kl["wall"]
         rows.append(dict(n=n, step=f"Kaplan-Meier ({nkm:,} durations)", rows=nkm, wall=k["wall"], cpu=k["cpu"],
                          peak=k["peak_mib"], ref="lifelines KaplanMeierFitter", ref_wall=kl["wall"],
