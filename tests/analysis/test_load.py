@@ -356,6 +356,10 @@ def test_days_and_dates_cannot_be_mixed_across_files(load):
     ({T: "patient_id,day,treatment\nP1,0,k\n"}, MissingFileError, r"assessments\.csv is required"),
     ({"data.xlsx": b"PK\x03\x04"}, UnreadableFileError, r"data\.xlsx is an Excel workbook"),
     ({A: LONG, T: b"\x00\x01binary"}, UnreadableFileError, r"treatments\.csv is not a CSV text file"),
+    # The other files are parsed early on a worker thread; errors still come in reading order.
+    ({A: b"", T: b"\x00\x01binary", P: b""}, EmptyDatasetError, r"assessments\.csv is empty"),
+    ({A: LONG, T: "patient_id,day,treatment\nP1,0,k\n", P: b"\x00\x01"}, UnreadableFileError,
+     r"patients\.csv is not a CSV text file"),
 ])
 def test_dataset_level_errors(load, files, error, pattern):
     if error is None:
