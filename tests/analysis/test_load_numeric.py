@@ -22,6 +22,16 @@ from analysis.load import _RawLines
 A = "assessments.csv"
 
 
+@pytest.fixture(autouse=True, params=["blocks", "one block"])
+def parse_mode(request, monkeypatch):
+    """Every test runs twice: as the reader parses a clinic-size file (blocks, the numbers copied out
+    of their chunks), and as it parses a registry-size one (one block, the numbers used in place;
+    analysis/load.py, _block_size and _float_values), forced here for small files."""
+    if request.param == "one block":
+        monkeypatch.setattr(load_module, "_ONE_BLOCK", 1)
+    return request.param
+
+
 def test_excluded_values_are_reported_as_written(load, exclusions):
     # 12.0 and 011 are out of range for pain_nrs (0-10): the report shows the cells as typed, not 12 / 11.
     ds = load({A: "patient_id,day,pain_nrs,phq9\nP1,0,7,3\nP1,7,12.0,4\nP2,0,011,\nP2,1,1E1,2\n"})
@@ -192,3 +202,30 @@ def test_na_tokens_are_found_by_ascii_lower_casing_as_by_unicode_lower_casing():
     cells = ["NA", "nA", "N/A", "NULL", "None", "NaN", "", "NONE", "na ", "İ", "\u212a", "n\u0130", "nul"]
     unicode = pc.is_in(pc.utf8_lower(pa.array(cells)), value_set=pa.array(NA_TOKENS)).to_pylist()
     assert _na_tokens(pa.array(cells)).to_pylist() == unicode == [True] * 8 + [False] * 5
+
+
+def test_numbers_are_used_in_place_when_the_reader_gives_one_chunk(load, parse_mode, monkeypatch):
+    # In one block, each score column is one chunk: its numbers are the reader's own buffer (no
+    # copy), NaN written into the empty cells. In blocks (a 300 KB file: four) they are copied.
+    import numpy as np
+    seen = []
+    real = load_module._float_values
+
+    def spy(arr, in_place=False):
+        values, missing = real(arr, in_place)
+        data = [np.frombuffer(ch.buffers()[1], dtype=np.float64) for ch in arr.chunks]
+        seen.append((arr.num_chunks, any(np.shares_memory(values, d) for d in data), in_place))
+        return values, missing
+
+    monkeypatch.setattr(load_module, "_float_values", spy)
+    text = _big_wide(20_000, None).replace(",27\n", ",\n")  # empty phq9 cells (null slots)
+    ds = load({A: text})
+    assert seen and all(in_place for _, _, in_place in seen)
+    one_chunk = parse_mode == "one block"
+    assert all((chunks == 1) == one_chunk and shared == one_chunk for chunks, shared, _ in seen)
+    # The same table as reading every cell as text (a quoted cell makes the reader do that).
+    quoted = load({A: text.replace("P00001,", '"P00001",', 1)})
+    pd.testing.assert_frame_equal(ds.assessments, quoted.assessments)
+    a = ds.assessments
+    assert a["value"].isna().sum() == 0  # empty cells are not scores
+    assert (a["measure"] == "phq9").sum() == 20_000 - sum(i % 28 == 27 for i in range(20_000))
