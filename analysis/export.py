@@ -522,8 +522,8 @@ def compute_results(dataset: Dataset, definitions: Definitions | None = None, by
     R.methods_used |= _methods_of(imm, rates, cum)
     s_imm = views.suppress(imm, by, sizes, m)
     s_rates = views.suppress(rates, by, sizes, m)
-    s_rows = views.suppress(rows[["episode_id", "patient_id", *by, "immediate_relief_pct"]], by, sizes, m,
-                            cell_column=None)
+    s_rows = views.suppress_rows(rows[["episode_id", "patient_id", *by, "immediate_relief_pct"]], by, sizes, m,
+                                 "immediate_relief_pct", counted="with an immediate score")
     s_cum = views.suppress(cum, by, sizes, m)
     R.charts.append(_Item("relief_distribution", lambda st, s=s_rows: figures.relief_distribution_figure(
         s.shown, by, thresholds=d.thresholds, definitions=d, groups=groups, style=st), s_rows.note))
@@ -575,14 +575,14 @@ def compute_results(dataset: Dataset, definitions: Definitions | None = None, by
         lr_rows.append(lr)
         R.tests.append("log-rank test (R survdiff, rho = 0) of relief duration across groups")
     hidden_km = [views.group_label(list(k), dur.by) for k in hide]
-    km_note = (f"Not shown: {', '.join(hidden_km)} (fewer than {m} patients)." if hidden_km else "")
+    km_note = views.survival_note(dur, hide, m, counted="among the immediate responders")
     if hidden_km and lr:
         km_note += " Log-rank test over the groups shown."
     R.charts.append(_Item("relief_duration_km", lambda st: _km_with_logrank(
         figures.km_figure(dur, exclude=hide, groups=groups, definitions=d, max_time=d.max_followup_days, style=st),
         lr if hide else None), km_note))
-    s_med = views.suppress(med, by, sizes, m, cell_column=None).shown
-    s_surv = views.suppress(surv, by, sizes, m, cell_column=None).shown
+    s_med = views.suppress(med, by, sizes, m).shown
+    s_surv = views.suppress(surv, by, sizes, m).shown
     R.headline["Relief duration (Kaplan-Meier)"] = views.duration_table(s_med, s_surv, by, conf_level=d.conf_level)
 
     # Headline summary + published comparison ---------------------------------------------------
@@ -671,11 +671,10 @@ def compute_results(dataset: Dataset, definitions: Definitions | None = None, by
             if lr2:
                 lr_rows.append(lr2)
                 R.tests.append("log-rank test (R survdiff, rho = 0) of time to spread across groups")
-            hidden = [views.group_label(list(k), spread.by) for k in shide]
             R.charts.append(_Item("time_to_spread_km", lambda st, r=spread, h=shide, g=mgroups, sd=md, l2=lr2:
                                   _km_with_logrank(figures.time_to_spread_figure(
                                       r, definitions=sd, exclude=h, groups=g, style=st), l2 if h else None),
-                                  f"Not shown: {', '.join(hidden)} (fewer than {m} patients)." if hidden else ""))
+                                  views.survival_note(spread, shide, m)))
     R.tables["logrank"] = pd.DataFrame(lr_rows, columns=["analysis", "groups", "chi2", "df", "p_value", "method",
                                                          "note"])
 

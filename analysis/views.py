@@ -276,23 +276,41 @@ class Suppressed:
         Rows of otherwise shown groups removed because that cell (e.g. a late week) has fewer than
         ``min_cell_size`` patients.
     min_cell_size : int
+    cell_groups : tuple of str
+        Labels of the shown groups that lost cells (named in the note).
+    hidden_counts : dict
+        Label -> patients counted, for groups hidden by :func:`suppress_rows` (named in the note).
+    counted : str
+        What those patients were counted among, e.g. "with an immediate score".
     """
 
     shown: pd.DataFrame = field(repr=False)
     hidden_groups: list
     hidden_cells: int
     min_cell_size: int
+    cell_groups: tuple = ()
+    hidden_counts: dict = field(default_factory=dict)
+    counted: str = ""
 
     @property
     def note(self) -> str:
         """A sentence for the page, or '' when nothing was hidden."""
         parts = []
+        m = self.min_cell_size
         if self.hidden_groups:
-            parts.append(
-                f"Not shown: {', '.join(self.hidden_groups)} (fewer than {self.min_cell_size} patients; "
-                "estimates from so few patients are unreliable and could identify individuals).")
+            counted = f" {self.counted}" if self.counted else ""
+            names = [f"{g} ({self.hidden_counts[g]} patient{'s' if self.hidden_counts[g] != 1 else ''}{counted})"
+                     if g in self.hidden_counts else g for g in self.hidden_groups]
+            if self.hidden_counts:
+                parts.append(f"Not shown: {', '.join(names)}. Groups with fewer than {m} patients{counted} are "
+                             "hidden: estimates from so few patients are unreliable and could identify individuals.")
+            else:
+                parts.append(
+                    f"Not shown: {', '.join(names)} (fewer than {m} patients; "
+                    "estimates from so few patients are unreliable and could identify individuals).")
         if self.hidden_cells:
-            parts.append(f"{self.hidden_cells} cell(s) with fewer than {self.min_cell_size} patients "
+            where = f" of {', '.join(self.cell_groups)}" if self.cell_groups else ""
+            parts.append(f"{self.hidden_cells} estimate(s){where} from fewer than {m} patients "
                          "(e.g. late weeks) are not shown.")
         return " ".join(parts)
 
@@ -323,17 +341,64 @@ def suppress(result: pd.DataFrame, by, sizes: pd.DataFrame, min_cell_size: int,
     hidden_cells = 0
     if cell_column and cell_column in result.columns and len(result):
         cell_ok = (pd.to_numeric(result[cell_column], errors="coerce").fillna(0) >= int(min_cell_size)).to_numpy()
-        hidden_cells = int((keep & ~cell_ok).sum())
+        lost = keep & ~cell_ok
+        hidden_cells = int(lost.sum())
+        cell_groups = tuple(dict.fromkeys(labels[lost].astype(str).tolist()))
         keep &= cell_ok
+    else:
+        cell_groups = ()
     hidden = [g for g in sizes["label"].astype(str).tolist() if g in small]
     return Suppressed(shown=result[keep].reset_index(drop=True), hidden_groups=hidden,
-                      hidden_cells=hidden_cells, min_cell_size=int(min_cell_size))
+                      hidden_cells=hidden_cells, min_cell_size=int(min_cell_size), cell_groups=cell_groups)
+
+
+def suppress_rows(rows: pd.DataFrame, by, sizes: pd.DataFrame, min_cell_size: int, value: str,
+                  counted: str = "with a value") -> Suppressed:
+    """Remove the groups of an episode-level table (rows drawn one by one, as in a box plot with its
+    dots) whose rows with a ``value`` come from fewer than ``min_cell_size`` patients.
+
+    A group can have enough patients (``sizes``) and still show only a few of them: the Pain relief box
+    plot draws the episodes *with an immediate score*, so a group of 6 patients of whom 2 have one drew
+    those 2 values (issue 14). The patients counted here are those behind what is drawn.
+
+    Parameters
+    ----------
+    rows : DataFrame
+        One row per episode: ``patient_id``, the group columns ``by`` and ``value``.
+    sizes : DataFrame
+        From :func:`group_sizes` (same ``by`` and filters): the order of the groups in the note.
+    value : str
+        The column drawn; rows where it is missing are dropped.
+    counted : str
+        What the patients are counted among, for the note ("with an immediate score").
+
+    Returns
+    -------
+    Suppressed
+        ``shown``: the rows with a value of the groups kept; ``hidden_groups``: every group of
+        ``sizes`` (or of ``rows``) with fewer than ``min_cell_size`` such patients, with its count in
+        ``hidden_counts``.
+    """
+    by = list(by)
+    m = int(min_cell_size)
+    r = rows[rows[value].notna()] if len(rows) else rows
+    labels = group_labels(r, by) if len(r) else pd.Series([], dtype=object)
+    patients = (pd.Series(r["patient_id"].to_numpy()).groupby(labels.to_numpy()).nunique()
+                if len(r) else pd.Series([], dtype=int))
+    order = list(dict.fromkeys(sizes["label"].astype(str).tolist() + [str(x) for x in patients.index]))
+    counts = {g: int(patients.get(g, 0)) for g in order}
+    hidden = [g for g in order if counts[g] < m]
+    keep = ~labels.isin(hidden).to_numpy() if len(r) else np.zeros(0, dtype=bool)
+    return Suppressed(shown=r[keep].reset_index(drop=True), hidden_groups=hidden, hidden_cells=0,
+                      min_cell_size=m, hidden_counts={g: counts[g] for g in hidden}, counted=counted)
 
 
 def survival_groups_to_hide(result, sizes: pd.DataFrame, min_cell_size: int) -> list[tuple]:
     """Keys of a :class:`~analysis.duration.SurvivalByGroup` whose group has too few patients.
 
-    The patients counted are those of the group (``sizes``), not only its immediate responders.
+    A curve is hidden when its group has fewer than ``min_cell_size`` patients (``sizes``), or when
+    the episodes in the curve itself (the immediate responders of a relief-duration curve) come from
+    fewer than ``min_cell_size`` patients: a curve of two responders draws their two times.
     """
     small = set(small_group_labels(sizes, min_cell_size))
     hide = []
@@ -342,7 +407,21 @@ def survival_groups_to_hide(result, sizes: pd.DataFrame, min_cell_size: int) -> 
             hide.append(key)
         elif result.by == () and small:
             hide.append(key)
+        elif result._n_patients(key) < int(min_cell_size):
+            hide.append(key)
     return hide
+
+
+def survival_note(result, hide, min_cell_size: int, counted: str = "in the curve") -> str:
+    """The sentence naming the hidden curves of :func:`survival_groups_to_hide` and why ('' if none)."""
+    if not hide:
+        return ""
+    names = []
+    for key in hide:
+        n = result._n_patients(key) if key in result.fits else 0
+        names.append(f"{group_label(list(key), result.by)} ({n} patient{'s' if n != 1 else ''} {counted})")
+    return (f"Not shown: {', '.join(names)}. Curves with fewer than {int(min_cell_size)} patients {counted} are "
+            "hidden: a curve from so few patients is unreliable and could identify individuals.")
 
 
 def weekly_n_table(result: pd.DataFrame, by, statistic: str | None = None) -> pd.DataFrame:

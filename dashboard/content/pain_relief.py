@@ -20,8 +20,14 @@ groups = sizes["label"].tolist()
 small = views.small_group_labels(sizes, d.min_cell_size)
 imm = views.suppress(res["immediate"], by, sizes, d.min_cell_size)
 rates = views.suppress(res["rates"], by, sizes, d.min_cell_size)
-rows = views.suppress(res["rows"], by, sizes, d.min_cell_size, cell_column=None).shown
-state.small_note(imm.note)
+# The box plot draws each episode with an immediate score: a group is drawn only when those episodes come
+# from enough patients (a group of 6 patients of whom 2 have an immediate score showed those 2 values).
+shown_rows = views.suppress_rows(res["rows"], by, sizes, d.min_cell_size, "immediate_relief_pct",
+                                 counted="with an immediate score")
+rows = shown_rows.shown
+# Every estimate of this section is computed from the episodes with an immediate score, so the groups
+# hidden from the box plot are exactly those whose estimates are hidden: one note names them.
+state.small_note(shown_rows.note)
 if imm.shown.empty and rates.shown.empty:
     st.warning("No group in this selection is large enough to show (or no episode has an immediate score).")
 
@@ -38,9 +44,9 @@ for r, lab in zip(main.itertuples(index=False), views.group_labels(main, by)):
 if lines:
     st.markdown("\n".join(lines))
 state.chart("relief_distribution_figure", rows, by, thresholds=d.thresholds, definitions=d, groups=groups,
-            key="fig_distribution", name="relief_distribution", note=imm.note)
+            key="fig_distribution", name="relief_distribution", note=shown_rows.note)
 state.chart("responder_summary_figure", imm.shown, rates.shown, by, definitions=d, groups=groups,
-            key="fig_responders", name="responder_rates", note=imm.note)
+            key="fig_responders", name="responder_rates", note=shown_rows.note)
 
 st.markdown("**Mean immediate relief and responder rates, with 95% confidence intervals**")
 table = views.relief_summary_table(imm.shown, rates.shown, by)
@@ -55,6 +61,8 @@ cum_res = res if week is None else state.run_safely(cache.pain_relief, ctx.key, 
                                                     week, what="the cumulative responder curve")
 if cum_res is not None:
     cum = views.suppress(cum_res["cumulative"], by, sizes, d.min_cell_size)
+    if week is not None:  # immediately after treatment, the note above already names the hidden groups
+        state.small_note(cum.note)
     state.chart("cumulative_responders_figure", cum.shown, by, thresholds=d.thresholds, week=week, definitions=d,
                 groups=groups, key="fig_cumulative", name="cumulative_responders", note=cum.note)
 state.show_definitions(ctx)

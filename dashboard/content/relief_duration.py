@@ -18,15 +18,16 @@ sizes = res["sizes"]
 groups = sizes["label"].tolist()
 result = res["result"]
 hide = views.survival_groups_to_hide(result, sizes, d.min_cell_size)
-small = views.small_group_labels(sizes, d.min_cell_size)
-if small:
-    state.small_note(f"Not shown: {', '.join(small)} (fewer than {d.min_cell_size} patients).")
+# A curve is hidden when its group is small or when its immediate responders come from too few patients.
+note = views.survival_note(result, hide, d.min_cell_size, counted="among the immediate responders")
+state.small_note(note)
 
 state.chart("km_figure", result, exclude=hide, groups=groups, definitions=d, key="fig_km", name="relief_duration_km",
-            note=f"Not shown: {', '.join(small)} (fewer than {d.min_cell_size} patients)." if small else "")
+            note=note)
 
-medians = views.suppress(res["medians"], by, sizes, d.min_cell_size, cell_column=None).shown
-surv = views.suppress(res["survival_at"], by, sizes, d.min_cell_size, cell_column=None).shown
+# The same rule as the curves: rows whose responders come from fewer patients than the minimum are hidden.
+medians = views.suppress(res["medians"], by, sizes, d.min_cell_size).shown
+surv = views.suppress(res["survival_at"], by, sizes, d.min_cell_size).shown
 st.markdown("**Median relief duration and share still relieved**")
 st.table(views.duration_table(medians, surv, by, conf_level=d.conf_level), hide_index=True)
 st.caption("n = immediate responders (episodes in the curve); events = episodes whose relief was lost. "

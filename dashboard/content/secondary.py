@@ -78,9 +78,11 @@ if spread:
                     statistic="mean_score", groups=groups, group_n=group_n, key="fig_regions",
                     name="regions_affected_mean_score", note=scores.note)
         hide = views.survival_groups_to_hide(res["spread"], sizes, d.min_cell_size)
+        spread_note = views.survival_note(res["spread"], hide, d.min_cell_size)
+        state.small_note(spread_note)
         state.chart("time_to_spread_figure", res["spread"], definitions=sd, exclude=hide, groups=groups,
-                    key="fig_spread", name="time_to_spread_km")
-        med = views.suppress(res["spread_medians"], by, sizes, d.min_cell_size, cell_column=None).shown
+                    key="fig_spread", name="time_to_spread_km", note=spread_note)
+        med = views.suppress(res["spread_medians"], by, sizes, d.min_cell_size).shown
         st.table(views.duration_table(med, med.iloc[0:0], by, conf_level=d.conf_level)
                      .rename(columns={"n (responders)": "n (episodes)",
                                       f"Median duration ({d.conf_level:.0%} CI)":

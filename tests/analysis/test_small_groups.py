@@ -1,0 +1,85 @@
+"""Issue 14, item 4: a group drawn episode by episode (box plot dots, a Kaplan-Meier curve) is hidden when
+what is drawn comes from fewer than ``min_cell_size`` patients, even if the group itself is large enough.
+
+The dataset: "ketamine_iv", 6 patients all with an immediate score; "Rappel kétamine", 6 patients with a
+baseline of whom only 2 have a score within the immediate window (so the group has 6 patients, but its box
+plot and its curve would show 2).
+"""
+from __future__ import annotations
+
+import pytest
+
+from analysis import duration, relief, views
+from analysis.definitions import Definitions
+from analysis.episodes import build_episodes
+
+BY = ("treatment",)
+
+
+def _files() -> dict:
+    a = ["patient_id,day,pain_nrs"]
+    t = ["patient_id,day,treatment"]
+    for i in range(6):
+        a += [f"K{i},-1,8", f"K{i},1,{2 + i % 3}", f"K{i},20,{4 + i % 4}"]
+        t.append(f"K{i},0,ketamine_iv")
+    for i in range(6):
+        a += [f"R{i},-1,7"] + ([f"R{i},1,2", f"R{i},15,6"] if i < 2 else [f"R{i},10,5"])
+        t.append(f"R{i},0,Rappel kétamine")
+    return {"assessments.csv": "\n".join(a) + "\n", "treatments.csv": "\n".join(t) + "\n"}
+
+
+@pytest.fixture
+def episodes(load):
+    return build_episodes(load(_files()), Definitions())
+
+
+def test_the_group_is_large_but_only_two_patients_have_an_immediate_score(episodes):
+    rows = relief.select(episodes, BY)
+    sizes = views.group_sizes(episodes, BY, selected=rows)
+    assert sizes.set_index("label")["patients"].to_dict() == {"Rappel kétamine": 6, "ketamine_iv": 6}
+    # The old rule (group size only) kept the two dots of the booster group.
+    old = views.suppress(rows, BY, sizes, 5, cell_column=None).shown
+    assert (old.dropna(subset=["immediate_relief_pct"])["treatment"] == "Rappel kétamine").sum() == 2
+
+
+@pytest.mark.parametrize("m, drawn", [(5, {"ketamine_iv"}), (3, {"ketamine_iv"}), (2, {"ketamine_iv", "Rappel kétamine"}),
+                                      (7, set())])
+def test_box_plot_rows_count_the_patients_behind_the_dots(episodes, m, drawn):
+    rows = relief.select(episodes, BY)
+    sizes = views.group_sizes(episodes, BY, selected=rows)
+    s = views.suppress_rows(rows, BY, sizes, m, "immediate_relief_pct", counted="with an immediate score")
+    assert set(s.shown["treatment"]) == drawn
+    assert s.shown["immediate_relief_pct"].notna().all()
+    hidden = {"Rappel kétamine", "ketamine_iv"} - drawn
+    assert set(s.hidden_groups) == hidden
+    if "Rappel kétamine" in hidden:
+        assert "Rappel kétamine (2 patients with an immediate score)" in s.note
+        assert f"fewer than {m} patients with an immediate score" in s.note
+    if not hidden:
+        assert s.note == ""
+
+
+def test_a_curve_of_two_responders_is_hidden_and_named(episodes):
+    rows = relief.select(episodes, BY)
+    sizes = views.group_sizes(episodes, BY, selected=rows)
+    res = duration.relief_duration(episodes, BY, selected=rows)
+    assert {k: f.n for k, f in res.fits.items()} == {("Rappel kétamine",): 2, ("ketamine_iv",): 6}
+    hide = views.survival_groups_to_hide(res, sizes, 5)
+    assert hide == [("Rappel kétamine",)]
+    note = views.survival_note(res, hide, 5, counted="among the immediate responders")
+    assert note.startswith("Not shown: Rappel kétamine (2 patients among the immediate responders).")
+    assert views.survival_groups_to_hide(res, sizes, 2) == []
+    assert views.survival_note(res, [], 5) == ""
+    # The tables beside the curve follow the same rule (their n_patients column is the curve's).
+    med = views.suppress(res.medians(), BY, sizes, 5)
+    assert med.shown["treatment"].tolist() == ["ketamine_iv"]
+    assert "of Rappel kétamine" in med.note
+
+
+def test_cell_note_names_the_groups_that_lost_cells(episodes):
+    rows = relief.select(episodes, BY)
+    sizes = views.group_sizes(episodes, BY, selected=rows)
+    imm = views.suppress(relief.immediate_relief(episodes, BY, selected=rows), BY, sizes, 5)
+    assert imm.shown["treatment"].tolist() == ["ketamine_iv"]
+    assert imm.hidden_cells == 1 and imm.cell_groups == ("Rappel kétamine",)
+    assert "of Rappel kétamine from fewer than 5 patients" in imm.note
