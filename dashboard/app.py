@@ -30,6 +30,7 @@ PAGES = [
     st.Page("content/secondary.py", title="Secondary outcomes", icon=":material/psychology:", url_path="secondary"),
     st.Page("content/published.py", title="Compare with published figures", icon=":material/menu_book:",
             url_path="published"),
+    st.Page("content/timeline.py", title="Patient timeline", icon=":material/timeline:", url_path="timeline"),
     st.Page("content/export.py", title="Export", icon=":material/download:", url_path="export"),
 ]
 

@@ -270,3 +270,18 @@ def figure(builder: str, *args, **kwargs):
 def publication_figure(builder: str, *args, **kwargs):
     """The same figure in the journal style (for the per-chart downloads; built on click, not cached)."""
     return getattr(figures, builder)(*args, **{**kwargs, "style": "publication"})
+
+
+# ---------------------------------------------------------------------------------------------- one patient
+@st.cache_data(max_entries=64, ttl=_TTL, show_spinner=False)
+def patient_timeline(key: str, _dataset, d: Definitions, patient_id: str):
+    """One patient's timeline (:func:`analysis.timeline.patient_timeline`) under the page's definitions."""
+    from analysis.timeline import patient_timeline as derive
+    return derive(_dataset, d, patient_id)
+
+
+@st.cache_data(max_entries=4, ttl=_TTL, show_spinner=False)
+def patient_ids(key: str, _dataset) -> list:
+    """The dataset's patient identifiers, sorted (the timeline page's chooser)."""
+    from analysis.timeline import patient_ids as ids
+    return ids(_dataset)
