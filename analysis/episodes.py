@@ -225,7 +225,8 @@ class _Courses:
         if len(tr) == 0:
             raise AnalysisError(
                 "This dataset has no treatments, so relief cannot be computed: add a treatments.csv "
-                "(patient_id, day, treatment) to the dataset. Score trajectories work without it."
+                "(patient_id, day, treatment) to the dataset. Score trajectories since the first assessment "
+                "(analysis.trajectories; the dashboard's Overview and Secondary outcomes) work without it."
             )
         ep = tr[["patient_id", "day", "treatment"]].rename(columns={"day": "start"})
         # Integer patient codes shared by episodes and scores (no hashing of millions of strings): the

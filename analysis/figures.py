@@ -1117,7 +1117,8 @@ def patient_timeline_figure(timeline, *, measures=None, style: str = "screen") -
         lo = float(m.min) if np.isfinite(m.min) else float(min(sc["value"].min(), 0))
         hi = float(m.max) if np.isfinite(m.max) else float(max(sc["value"].max(), lo + 1))
         span = hi - lo
-        fig.update_yaxes(range=[lo - 0.06 * span, hi + 0.06 * span], dtick=max(1.0, _nice_dtick(span, 5 if m.outcome else 3)), tick0=lo,
+        fig.update_yaxes(range=[lo - 0.06 * span, hi + 0.06 * span], tick0=lo,
+                         dtick=max(1.0, _nice_dtick(span, 5 if m.outcome else 3)),
                          title_text="score" if not m.outcome else esc(m.label.split(" (")[0]), row=r, col=1)
         fig.add_trace(go.Scatter(
             x=sc["day"], y=sc["value"], mode="lines+markers", name=esc(m.label), showlegend=bool(m.outcome),
@@ -1213,3 +1214,38 @@ def views_measure_label(measure: str) -> str:
 
 
 __all__.append("patient_timeline_figure")
+
+
+def trajectory_figure(table: pd.DataFrame, by=(), *, measure: str, groups=None, group_n=None,
+                      style: str = "screen") -> go.Figure:
+    """Mean score per week since each patient's first assessment (no treatments needed).
+
+    ``table`` is :func:`analysis.trajectories.score_trajectories` (one mean score per patient and week).
+    """
+    label = measure_label(measure)
+    short = label.split(" (")[0]
+    lvl = f"{_conf(table):.0%}" if len(table) else "95%"
+    fig = time_series_figure(
+        table, by, title=f"{short} since the first assessment", y_title=f"Mean {label}", x_title="Weeks since the "
+        "first assessment", value_label="mean score", groups=groups, group_n=group_n, style=style,
+        subtitle=f"Mean score per week over patients; bands = {lvl} CI; week 0 = the first assessment; n in the hover",
+        caption=(f"{label}. Without treatment starts, each patient is aligned on their first assessment (any "
+                 "measure); week k covers days 7(k-1) < t <= 7k after it; each patient contributes the mean of "
+                 "their scores in a week; t intervals over patients."))
+    # The generic builder counts episodes; here every point is a mean over patients.
+    from .views import ALL_GROUPS
+
+    for tr in fig.data:
+        if tr.hovertemplate:
+            tr.hovertemplate = tr.hovertemplate.replace("episodes (%{customdata[3]} patients)", "patients").replace(
+                ALL_GROUPS, "All patients")
+        if tr.name:
+            tr.name = tr.name.replace(" episodes)", " patients)").replace(ALL_GROUPS, "All patients")
+    sub = str(fig.layout.title.subtitle.text or "").replace("episodes per", "patients per")
+    meta = dict(fig.layout.meta)
+    meta["subtitle"] = str(meta.get("subtitle", "")).replace("episodes per", "patients per")
+    fig.update_layout(title_subtitle_text=sub, meta=meta)
+    return fig
+
+
+__all__.append("trajectory_figure")

@@ -1689,7 +1689,9 @@ class _Loader:
             files[name] = FileCounts(rows_read=n, rows_used=n - k, rows_excluded=k)
         notes = list(dict.fromkeys(self.notes))
         if t is None:
-            notes.append("No treatments file: relief analyses are unavailable; trajectories work.")
+            notes.append("No treatments file: relief analyses (Pain relief, Relief over time, Relief duration, "
+                         "the published comparison, the export) are unavailable; score trajectories since the "
+                         "first assessment are on Overview and Secondary outcomes, every score on Patient timeline.")
         elif not t.alive.any():
             notes.append(f"{t.file} has no usable treatment rows: relief analyses are unavailable.")
         unused = sorted(set(self.cmap) - self.used_keys)

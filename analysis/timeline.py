@@ -289,7 +289,8 @@ def _outcomes(e: pd.DataFrame, thr: float) -> list[str]:
         elif not r.responder:
             out.append(f"not an immediate responder (relief {r.immediate_relief_pct:.0f}% < {thr:g}%)")
         elif r.loss_by == "score":
-            out.append(f"relief lost on day {_fmt_day(r.loss_day)} ({_fmt_day(r.loss_day - r.start)} days after the start)")
+            out.append(f"relief lost on day {_fmt_day(r.loss_day)} "
+                       f"({_fmt_day(r.loss_day - r.start)} days after the start)")
         elif r.loss_by == "re-treatment":
             out.append(f"re-treated on day {_fmt_day(r.loss_day)}: counts as loss of relief "
                        f"({_fmt_day(r.loss_day - r.start)} days after the start)")

@@ -285,3 +285,12 @@ def patient_ids(key: str, _dataset) -> list:
     """The dataset's patient identifiers, sorted (the timeline page's chooser)."""
     from analysis.timeline import patient_ids as ids
     return ids(_dataset)
+
+
+# ---------------------------------------------------------------------------------------------- no treatments
+@st.cache_data(max_entries=32, ttl=_TTL, show_spinner=False)
+def trajectories(key: str, _dataset, d: Definitions, measure: str, by: tuple, filters):
+    """Score trajectories by weeks since the first assessment (datasets without treatments)."""
+    from analysis import trajectories as tj
+    return {"sizes": tj.trajectory_sizes(_dataset, measure, by, filters, d),
+            "table": tj.score_trajectories(_dataset, measure, by, filters, d)}

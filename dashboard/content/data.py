@@ -169,7 +169,11 @@ if len(rep.exclusions):
 else:
     st.write("None: every row was used.")
 
-ep = state.run_safely(cache.episodes, ctx.key, ds, ctx.definitions, what="the treatment episodes")
+if not ds.has_treatments:  # say which pages need treatments instead of "Cannot compute" everywhere
+    from dashboard import no_treatments
+    st.info(no_treatments.summary(), icon=":material/info:")
+ep = state.run_safely(cache.episodes, ctx.key, ds, ctx.definitions, what="the treatment episodes") \
+    if ds.has_treatments else None
 if ep is not None:
     ex = views.episode_exclusion_counts(ep)
     st.markdown("**Episodes excluded from relief analyses**")

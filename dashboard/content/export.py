@@ -8,10 +8,12 @@ import streamlit as st
 from analysis import export
 from analysis.errors import AnalysisError, DatasetError
 from dashboard import state
+from dashboard import no_treatments
 from dashboard.export_buttons import chromium_path
 
 st.title("Export for a paper or a report")
 ctx = state.require_dataset()
+no_treatments.require_treatments(ctx, "Export")
 state.show_choices(ctx)
 d, by = ctx.definitions, ctx.by
 

@@ -5,11 +5,15 @@ import streamlit as st
 
 from analysis import views
 from analysis.cohort import ALL_LABEL
-from dashboard import cache, state
+from dashboard import cache, no_treatments, state
 
 st.title("Overview")
 ctx = state.require_dataset()
 state.show_choices(ctx)
+if not ctx.dataset.has_treatments:
+    no_treatments.overview(ctx)
+    state.show_definitions(ctx)
+    st.stop()
 d = ctx.definitions
 group = ctx.by[0] if ctx.by else "treatment"
 

@@ -5,9 +5,11 @@ import streamlit as st
 
 from analysis import views
 from dashboard import cache, state
+from dashboard import no_treatments
 
 st.title("Pain relief")
 ctx = state.require_dataset()
+no_treatments.require_treatments(ctx, "Pain relief")
 state.show_choices(ctx)
 d, by = ctx.definitions, ctx.by
 

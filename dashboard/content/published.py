@@ -7,9 +7,11 @@ import streamlit as st
 from analysis import views
 from analysis.published import LIMITATIONS
 from dashboard import cache, state
+from dashboard import no_treatments
 
 st.title("Compare with published figures")
 ctx = state.require_dataset()
+no_treatments.require_treatments(ctx, "Compare with published figures")
 state.show_choices(ctx)
 d = ctx.definitions
 st.caption("Compared per treatment (the 'Compare groups by' choice does not apply here); filters do apply.")

@@ -5,9 +5,11 @@ import streamlit as st
 
 from analysis import views
 from dashboard import cache, state
+from dashboard import no_treatments
 
 st.title("Relief over time")
 ctx = state.require_dataset()
+no_treatments.require_treatments(ctx, "Relief over time")
 state.show_choices(ctx)
 d, by = ctx.definitions, ctx.by
 

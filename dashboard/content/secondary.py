@@ -5,11 +5,15 @@ import streamlit as st
 
 from analysis import views
 from analysis.secondary import REMISSION_BELOW, RESPONSE_PCT
-from dashboard import cache, state
+from dashboard import cache, no_treatments, state
 
 st.title("Secondary outcomes")
 ctx = state.require_dataset()
 state.show_choices(ctx)
+if not ctx.dataset.has_treatments:
+    no_treatments.secondary(ctx)
+    state.show_definitions(ctx)
+    st.stop()
 d, by = ctx.definitions, ctx.by
 all_measures = ctx.dataset.measures
 measures = [m for m in all_measures if m != d.measure]

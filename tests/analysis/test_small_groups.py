@@ -42,8 +42,8 @@ def test_the_group_is_large_but_only_two_patients_have_an_immediate_score(episod
     assert (old.dropna(subset=["immediate_relief_pct"])["treatment"] == "Rappel kétamine").sum() == 2
 
 
-@pytest.mark.parametrize("m, drawn", [(5, {"ketamine_iv"}), (3, {"ketamine_iv"}), (2, {"ketamine_iv", "Rappel kétamine"}),
-                                      (7, set())])
+@pytest.mark.parametrize("m, drawn", [(5, {"ketamine_iv"}), (3, {"ketamine_iv"}),
+                                      (2, {"ketamine_iv", "Rappel kétamine"}), (7, set())])
 def test_box_plot_rows_count_the_patients_behind_the_dots(episodes, m, drawn):
     rows = relief.select(episodes, BY)
     sizes = views.group_sizes(episodes, BY, selected=rows)
