@@ -1055,15 +1055,17 @@ def patient_timeline_figure(timeline, *, measures=None, style: str = "screen") -
     def ax(r: int, kind: str) -> str:
         return kind if r == 1 else f"{kind}{r}"
 
-    # Lanes: each label goes to the first lane where it does not overlap the previous label (its width
-    # estimated from its longest line at ~7 px per character over a plot ~800 px wide).
-    days_per_px = (x1 - x0 + 2 * pad) / 800.0
+    # Lanes: each label goes to the first lane where it does not overlap the previous label there (its
+    # width estimated at ~6.5 px per character over a plot ~520 px wide: the dashboard beside its sidebar).
+    days_per_px = (x1 - x0 + 2 * pad) / 520.0
     lane_end: list[float] = []
     lanes = []
     labels = []
     for c in courses.itertuples(index=False):
-        label = f"<b>{c.course}</b> {esc(c.treatment)}" + (f"<br>{esc(c.details)}" if c.details else "")
-        width = 7.0 * max(len(f"{c.course} {c.treatment}"), len(c.details or "")) * days_per_px
+        dose = _dose_text(c._asdict(), list(courses.columns))
+        plain = f"{c.course} {c.treatment}" + (f" · {dose}" if dose else "")
+        label = f"<b>{c.course}</b> {esc(c.treatment)}" + (f" · {esc(dose)}" if dose else "")
+        width = (6.5 * len(plain) + 10) * days_per_px
         lane = next((k for k, e in enumerate(lane_end) if c.start >= e), len(lane_end))
         if lane == len(lane_end):
             lane_end.append(0.0)
@@ -1074,8 +1076,8 @@ def patient_timeline_figure(timeline, *, measures=None, style: str = "screen") -
     for i, c in enumerate(courses.itertuples(index=False)):
         colour = tcol[c.treatment]
         lane = lanes[i]
-        shapes.append({"type": "rect", "xref": "x", "yref": "y", "x0": c.start, "x1": c.end, "y0": lane - 0.42,
-                       "y1": lane + 0.42, "fillcolor": rgba(colour, 0.30), "line": {"color": colour, "width": 1},
+        shapes.append({"type": "rect", "xref": "x", "yref": "y", "x0": c.start, "x1": c.end, "y0": lane - 0.38,
+                       "y1": lane + 0.38, "fillcolor": rgba(colour, 0.35), "line": {"width": 0},
                        "layer": "below"})
         notes.append({"x": c.start, "y": lane, "xref": "x", "yref": "y", "text": labels[i], "showarrow": False,
                       "xanchor": "left", "xshift": 3, "align": "left",
@@ -1103,7 +1105,7 @@ def patient_timeline_figure(timeline, *, measures=None, style: str = "screen") -
                          zeroline=False, fixedrange=True, row=1, col=1)
         fig.update_xaxes(showgrid=False, row=1, col=1)
         for t in treatments:  # legend: one entry per treatment
-            fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=esc(t), legendgroup="tx",
+            fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=esc(t),
                                      marker={"symbol": "square", "size": 12, "color": rgba(tcol[t], 0.5),
                                              "line": {"color": tcol[t], "width": 1}}), row=1, col=1)
 
@@ -1200,12 +1202,32 @@ def patient_timeline_figure(timeline, *, measures=None, style: str = "screen") -
                f"start; immediate = first score within {d.immediate_window_days:g} days after it; relief lost = "
                f"the first follow-up score with relief < {thr:g}% after an immediate response"
                + (" (or the next course's start)." if d.retreatment_is_event else "."))
-    height = (40 + 32 * n_lanes if has_lane else 0) + 300 + 125 * max(n_panels - 1, 0) + 130
-    # The legend in the right margin, top-aligned: one entry per line, beside the panels it explains.
-    layout = {"height": height, "margin": {"t": 100, "r": 250},
-              "legend": {"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1.0, "yanchor": "top",
-                         "yref": "paper", "tracegroupgap": 6}}
+    # The legend above the panels, under the title: the whole width stays for the days.
+    legend_px = 24 * max(_legend_rows(fig, style, 760 if style == "screen" else STYLES[style]["width"] - 100), 1)
+    top = 120 + legend_px   # title and subtitle (~90 px), the legend, the first panel's title (~26 px)
+    plots = (34 + 24 * n_lanes if has_lane else 0) + 290 + 120 * max(n_panels - 1, 0)
+    height = top + plots + 60
+    layout = {"height": height, "margin": {"t": top, "r": 24, "b": 60},
+              "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 1 + 26 / plots, "yanchor": "bottom",
+                         "yref": "paper"}}
     return _finish(fig, title, subtitle, caption, style, layout=layout)
+
+
+def _dose_text(course: dict, columns: list) -> str:
+    """The dose of a course for its label: columns named ``dose...``, with the unit read from the name
+    (``dose_mg_per_kg_h`` 0.35 -> "0.35 mg/kg/h"; ``dose`` 50 -> "dose 50"). Other extra columns
+    (sessions, ...) are in the hover and the episode table."""
+    parts = []
+    for c in columns:
+        if not str(c).lower().startswith("dose"):
+            continue
+        v = course.get(c)
+        if v is None or (isinstance(v, float) and np.isnan(v)) or str(v) == "":
+            continue
+        val = f"{v:g}" if isinstance(v, (float, np.floating, int, np.integer)) else str(v)
+        unit = "/".join(t for t in str(c).split("_")[1:] if t and t.lower() != "per")
+        parts.append(f"{val} {unit}" if unit else f"dose {val}")
+    return ", ".join(parts)
 
 
 def views_measure_label(measure: str) -> str:

@@ -305,8 +305,8 @@ def episode_display_table(timeline: PatientTimeline) -> pd.DataFrame:
     """The episode table as shown under the chart: one row per episode, numbers rounded for display."""
     e = timeline.episodes
     if not len(e):
-        return pd.DataFrame(columns=["Episode", "Treatment", "Details", "Start (day)", "Baseline (day: score)",
-                                     "Immediate (day: score, relief)", "Follow-up scores", "Outcome"])
+        return pd.DataFrame(columns=["Episode", "Treatment", "Start (day)", "Outcome", "Baseline (day: score)",
+                                     "Immediate (day: score, relief)", "Follow-up scores", "Details"])
 
     def day_score(day, v):
         return "none" if np.isnan(day) else f"day {_fmt_day(day)}: {v:g}"
@@ -318,10 +318,10 @@ def episode_display_table(timeline: PatientTimeline) -> pd.DataFrame:
     return pd.DataFrame({
         "Episode": e["episode"].astype(int),
         "Treatment": e["treatment"],
-        "Details": e["details"],
         "Start (day)": [_fmt_day(x) for x in e["start"]],
+        "Outcome": e["outcome"],
         "Baseline (day: score)": [day_score(a, b) for a, b in zip(e["baseline_day"], e["baseline"])],
         "Immediate (day: score, relief)": imm,
         "Follow-up scores": e["n_followup"].astype(int),
-        "Outcome": e["outcome"],
+        "Details": e["details"],
     })

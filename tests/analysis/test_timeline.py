@@ -190,7 +190,7 @@ def test_figure_escapes_text_and_shows_no_covariate(load):
 
 def test_display_table(ds):
     t = episode_display_table(patient_timeline(ds, Definitions(), "P1"))
-    assert t.columns.tolist()[:4] == ["Episode", "Treatment", "Details", "Start (day)"]
+    assert t.columns.tolist()[:4] == ["Episode", "Treatment", "Start (day)", "Outcome"]
     assert t["Baseline (day: score)"].tolist() == ["day -1: 8", "day 59: 6"]
     assert t["Immediate (day: score, relief)"].tolist() == ["day 1: 2 (75%)", "day 61: 5 (17%)"]
     assert isinstance(t, pd.DataFrame) and t["Outcome"].iloc[0] == "relief lost on day 30 (30 days after the start)"

@@ -140,3 +140,26 @@ def test_upload_and_check_a_number(server, browser, tmp_path):
     page.get_by_text("67% (95% CI").first.wait_for(timeout=30_000)
     page.screenshot(path=str(SHOTS / "pain_relief_upload.png"))
     page.close()
+
+
+def test_patient_timeline_for_one_patient(server, browser):
+    """Issue 14: open the timeline, choose a patient by typing in the select box, screenshot the page."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1280, "height": 2000})
+    page.goto(f"{server}/timeline")
+    page.get_by_role("heading", name="Patient timeline").first.wait_for(timeout=60_000)
+    page.wait_for_selector(CHART, timeout=60_000)
+    _wait_idle(page)
+    # The page's own select box (the sidebar's come first in the document).
+    page.locator("[data-testid=stMain] [data-testid=stSelectbox] input").first.click()
+    page.keyboard.type("P000798")
+    page.keyboard.press("Enter")
+    page.locator(f"{CHART} .gtitle", has_text="Patient P000798").first.wait_for(timeout=30_000)
+    _wait_idle(page)
+    page.wait_for_timeout(800)
+    _no_errors(page)
+    # The chart: a course lane and one panel per measure, the loss of relief in the legend.
+    assert page.locator(f"{CHART} .legend").count() >= 1
+    assert page.get_by_text("Relief lost (dashed line)").count() >= 1
+    page.screenshot(path=str(SHOTS / "timeline.png"))
+    page.close()

@@ -119,7 +119,7 @@ def test_timeline_on_one_patient_one_course_no_follow_up():
     assert t["Outcome"].tolist() == ["no score within the immediate window: not in the relief analyses"]
     assert t["Details"].tolist() == ["dose_mg 35"]
     fig = specs(at)[0]
-    assert "dose_mg 35" in json.dumps(fig["layout"]["annotations"])
+    assert "ketamine_iv \u00b7 35 mg" in json.dumps(fig["layout"]["annotations"], ensure_ascii=False)
     # Every other page stays calm on this dataset.
     for page in ("overview", "pain_relief", "relief_over_time", "relief_duration", "secondary", "published"):
         goto(at, page)
