@@ -1036,8 +1036,11 @@ def patient_timeline_figure(timeline, *, measures=None, style: str = "screen") -
     rows = len(heights)
     if rows == 0:
         return _empty(title, "Nothing to draw for this patient.", style)
+    # About 60 px between panels: the day labels of the outcome panel, then the next panel's title.
+    gap_px = 60
+    est_px = (80 if has_lane else 0) + 290 + 120 * max(n_panels - 1, 0) + gap_px * (rows - 1)
     fig = make_subplots(rows=rows, cols=1, shared_xaxes=True, row_heights=heights, subplot_titles=titles,
-                        vertical_spacing=min(0.06, 0.3 / max(rows, 1)))
+                        vertical_spacing=gap_px / est_px if rows > 1 else 0.0)
     first_panel = 2 if has_lane else 1
     s = STYLES[style]
     treatments = list(dict.fromkeys(courses["treatment"].tolist()))
@@ -1205,7 +1208,7 @@ def patient_timeline_figure(timeline, *, measures=None, style: str = "screen") -
     # The legend above the panels, under the title: the whole width stays for the days.
     legend_px = 24 * max(_legend_rows(fig, style, 760 if style == "screen" else STYLES[style]["width"] - 100), 1)
     top = 120 + legend_px   # title and subtitle (~90 px), the legend, the first panel's title (~26 px)
-    plots = (34 + 24 * n_lanes if has_lane else 0) + 290 + 120 * max(n_panels - 1, 0)
+    plots = (34 + 24 * n_lanes if has_lane else 0) + 290 + 120 * max(n_panels - 1, 0) + gap_px * (rows - 1)
     height = top + plots + 60
     layout = {"height": height, "margin": {"t": top, "r": 24, "b": 60},
               "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": 1 + 26 / plots, "yanchor": "bottom",
