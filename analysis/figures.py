@@ -1266,9 +1266,9 @@ def trajectory_figure(table: pd.DataFrame, by=(), *, measure: str, groups=None, 
                 ALL_GROUPS, "All patients")
         if tr.name:
             tr.name = tr.name.replace(" episodes)", " patients)").replace(ALL_GROUPS, "All patients")
-    sub = str(fig.layout.title.subtitle.text or "").replace("episodes per", "patients per")
+    sub = str(fig.layout.title.subtitle.text or "").replace("episodes", "patients")
     meta = dict(fig.layout.meta)
-    meta["subtitle"] = str(meta.get("subtitle", "")).replace("episodes per", "patients per")
+    meta["subtitle"] = str(meta.get("subtitle", "")).replace("episodes", "patients")
     fig.update_layout(title_subtitle_text=sub, meta=meta)
     return fig
 

@@ -62,5 +62,7 @@ def test_figure_counts_patients_not_episodes(ds):
     fig = trajectory_figure(score_trajectories(ds, "pain_nrs"), (), measure="pain_nrs")
     assert fig.layout.xaxis.title.text == "Weeks since the first assessment"
     assert "episodes" not in str(fig.layout.title.subtitle.text)
+    big = trajectory_figure(score_trajectories(ds, "pain_nrs").assign(n=[61, 582, 100]), (), measure="pain_nrs")
+    assert "episodes" not in str(big.layout.title.subtitle.text) + str(big.layout.meta["subtitle"])
     line = [t for t in fig.data if t.mode and "markers" in t.mode][0]
     assert line.name == "All patients" and "episodes" not in line.hovertemplate
