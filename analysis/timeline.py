@@ -295,7 +295,7 @@ def _outcomes(e: pd.DataFrame, thr: float) -> list[str]:
             out.append(f"re-treated on day {_fmt_day(r.loss_day)}: counts as loss of relief "
                        f"({_fmt_day(r.loss_day - r.start)} days after the start)")
         elif not np.isnan(r.censored_day):
-            out.append(f"relief kept to the last follow-up score (day {_fmt_day(r.censored_day)}; censored)")
+            out.append(f"relief kept to the last score, day {_fmt_day(r.censored_day)} (censored)")
         else:
             out.append("immediate responder without further follow-up")
     return out

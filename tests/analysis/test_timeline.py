@@ -84,7 +84,7 @@ def test_threshold_and_retreatment_follow_the_definitions(ds):
     # changes (no next course).
     e = patient_timeline(ds, Definitions(retreatment_is_event=True), "P2").episodes
     assert np.isnan(e["loss_day"].iloc[0]) and e["censored_day"].iloc[0] == 20
-    assert e["outcome"].iloc[0] == "relief kept to the last follow-up score (day 20; censored)"
+    assert e["outcome"].iloc[0] == "relief kept to the last score, day 20 (censored)"
 
 
 def test_retreatment_as_loss_of_relief(load):

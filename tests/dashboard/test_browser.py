@@ -145,7 +145,7 @@ def test_upload_and_check_a_number(server, browser, tmp_path):
 def test_patient_timeline_for_one_patient(server, browser):
     """Issue 14: open the timeline, choose a patient by typing in the select box, screenshot the page."""
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page = browser.new_page(viewport={"width": 1280, "height": 2000})
+    page = browser.new_page(viewport={"width": 1280, "height": 2600})
     page.goto(f"{server}/timeline")
     page.get_by_role("heading", name="Patient timeline").first.wait_for(timeout=60_000)
     page.wait_for_selector(CHART, timeout=60_000)
