@@ -15,6 +15,9 @@ from analysis import figures
 from analysis.timeline import episode_display_table
 from dashboard import cache, state
 
+#: Above this many patients the page asks for part of an identifier before listing them.
+MAX_OPTIONS = 2_000
+
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~])")
 
 
@@ -47,9 +50,23 @@ ids = state.run_safely(cache.patient_ids, ctx.key, ctx.dataset, what="the list o
 if not ids:
     st.warning("This dataset has no patient.")
     st.stop()
-if st.session_state.get("tl_patient") not in ids:
-    st.session_state["tl_patient"] = ids[0]
-pid = st.selectbox("Patient (pseudonymous identifier; type to search)", ids, key="tl_patient",
+options = ids
+if len(ids) > MAX_OPTIONS:
+    # A registry: sending 100,000 identifiers to the browser would make the select box slow; search first.
+    query = st.text_input(f"Search a patient identifier ({len(ids):,} patients)", key="tl_search",
+                          placeholder="part of the identifier")
+    found = pd.Series(ids, dtype=object)
+    if query:
+        found = found[found.str.contains(query, case=False, regex=False)]
+    options = found.iloc[:MAX_OPTIONS].tolist()
+    if len(found) > MAX_OPTIONS:
+        st.caption(f"{len(found):,} identifiers match: the first {MAX_OPTIONS:,} are listed; type more to narrow.")
+    if not options:
+        st.warning("No patient identifier contains this text.")
+        st.stop()
+if st.session_state.get("tl_patient") not in options:
+    st.session_state["tl_patient"] = options[0]
+pid = st.selectbox("Patient (pseudonymous identifier; type to search)", options, key="tl_patient",
                    help=f"{len(ids):,} patients. Identifiers are shown as loaded; no other characteristic is shown.")
 
 tl = state.run_safely(cache.patient_timeline, ctx.key, ctx.dataset, d, pid, what="this patient's timeline")

@@ -214,3 +214,39 @@ def test_a_group_of_two_is_drawn_nowhere():
     at.sidebar.number_input(key="def_min").set_value(2).run()
     clean(at)
     assert "Rappel" in json.dumps(specs(at)[0]["data"])
+
+
+def test_trajectories_group_by_a_patient_characteristic_without_treatments():
+    files = dict(NO_TREATMENTS)
+    files["patients.csv"] = ("patient_id,sex\n" + "".join(f"N{i},{'F' if i % 2 else 'M'}\n" for i in range(8))).encode()
+    at = new_app()
+    upload(at, files)
+    goto(at, "overview")
+    at.sidebar.multiselect(key="grp_by").set_value(["sex"]).run()
+    clean(at)
+    # 4 patients per sex < 5: both groups hidden, and the note says so.
+    assert "Not shown: F, M" in text(at)
+    at.sidebar.number_input(key="def_min").set_value(4).run()
+    clean(at)
+    lines = [t for t in specs(at)[0]["data"] if t.get("mode") == "lines+markers"]
+    assert sorted(t["name"] for t in lines) == ["F", "M"]
+    # Week 0, women (odd i): mean of i % 10 over 1, 3, 5, 7 = 4.
+    f = next(t for t in lines if t["name"] == "F")
+    assert arr(f["y"])[0] == pytest.approx(4.0)
+
+
+def test_a_registry_asks_for_part_of_the_identifier():
+    """Above 2,000 patients the page does not send every identifier to the browser: it searches first."""
+    files = {"assessments.csv": ("patient_id,day,pain_nrs\n" + "".join(f"Q{i:05d},0,5\n" for i in range(2_500))).encode()}
+    at = new_app()
+    upload(at, files)
+    goto(at, "timeline")
+    clean(at, "timeline")
+    assert len(at.selectbox(key="tl_patient").options) == 2_000
+    assert "2,500 identifiers match" in text(at)
+    at.text_input(key="tl_search").input("q0012").run()
+    clean(at)
+    assert at.selectbox(key="tl_patient").options == [f"Q0012{k}" for k in range(10)]
+    assert at.selectbox(key="tl_patient").value == "Q00120"
+    at.text_input(key="tl_search").input("nobody").run()
+    assert "No patient identifier contains this text." in text(at)
