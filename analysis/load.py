@@ -143,10 +143,15 @@ def load_dataset(path: str | Path, mapping: object = None, drop_identifiers: boo
     if not p.exists():
         raise MissingFileError(f"{p} does not exist. Give the path of a dataset folder, a .zip or a CSV file.",
                                file=str(p))
+    spec = _export_spec(mapping)
     try:
         if p.is_dir():
             entries = sorted(f for f in p.iterdir() if f.is_file() and not f.name.startswith("."))
             known = [f for f in entries if _role_of(f.name) is not None]
+            if spec is not None or (not known and entries and mapping is None):
+                # A clinic export (REDCap, flowsheet, spreadsheet): every file of the folder is read.
+                return load_files({f.name: f.read_bytes() for f in entries}, mapping=spec,
+                                  drop_identifiers=drop_identifiers, source=str(p))
             if not known:
                 found = ", ".join(f.name for f in entries[:10]) or "nothing"
                 raise MissingFileError(
@@ -179,12 +184,46 @@ def load_files(files: dict[str, bytes], mapping: object = None, drop_identifiers
     Dataset
         See :func:`load_dataset`; both functions run the same code.
     """
+    spec = _export_spec(mapping)
+    if spec is not None or (mapping is None and _is_export(files)):
+        from .io.reader import load_export
+        from .io.propose import auto_spec
+
+        if spec is None:
+            spec = auto_spec(files)  # refuses, saying what to review, when the proposal is not certain
+        return load_export(files, spec, drop_identifiers=drop_identifiers, source=source)
     cmap = as_mapping(mapping)
     found, single, ignored = _collect(files)
     loader = _Loader(cmap, drop_identifiers)
     for name in ignored:
         loader.notes.append(f"{name} was ignored: only assessments, treatments and patients files are read.")
-    return loader.run(found, single, source)
+    ds = loader.run(found, single, source)
+    from .io.plausibility import treatment_warnings
+
+    warnings = treatment_warnings(ds.treatments)
+    return replace(ds, report=replace(ds.report, warnings=warnings)) if warnings else ds
+
+
+def _export_spec(mapping):
+    """The clinic-export mapping (:mod:`analysis.io.spec`) given as ``mapping``, or None for a plain
+    column mapping (``{source: target}`` or a .csv/.json of such pairs)."""
+    from .io import spec as _spec
+
+    if isinstance(mapping, _spec.MappingSpec):
+        return mapping
+    if isinstance(mapping, dict) and _spec.is_spec_document(mapping):
+        return _spec.from_json(mapping, where="mapping")
+    if isinstance(mapping, (str, Path)) and Path(mapping).suffix.lower() in (".json", ".toml"):
+        return _spec.read(mapping)
+    return None
+
+
+def _is_export(files: dict[str, bytes]) -> bool:
+    """Files that are not the canonical ones: no assessments/treatments/patients file among them (or in
+    the zip), and not a single CSV in the canonical format (patient_id and day/date columns)."""
+    from .io.propose import looks_canonical
+
+    return not looks_canonical(files)
 
 
 # --------------------------------------------------------------------------------------------------
