@@ -176,7 +176,7 @@ def distinct_texts(values) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     uniques = np.asarray(uniques, dtype=object)
     if pd.api.types.infer_dtype(uniques, skipna=False) not in ("string", "empty"):
         uniques = np.array([v if isinstance(v, str) else str(v) for v in uniques], dtype=object)  # distinct values only
-    norm = pc.replace_substring_regex(pc.utf8_trim_whitespace(pa.array(uniques, type=pa.string())), r"\s+", " ")
+    norm = pc.replace_substring_regex(pc.utf8_trim_whitespace(pa.array(uniques, type=pa.string())), r"[\s\p{Z}]+", " ")
     # Values that differ only in spaces are one text.
     codes2, texts = pd.factorize(np.asarray(norm.to_numpy(zero_copy_only=False), dtype=object))
     texts = np.append(np.asarray(texts, dtype=object), "")  # the text of null cells
