@@ -110,7 +110,8 @@ def _range_reason(measure: str) -> str:
 # Public API
 # --------------------------------------------------------------------------------------------------
 
-def load_dataset(path: str | Path, mapping: object = None, drop_identifiers: bool = False) -> Dataset:
+def load_dataset(path: str | Path, mapping: object = None, drop_identifiers: bool = False,
+                 date_format: str | None = None) -> Dataset:
     """Load and validate a dataset from a folder, a ``.zip`` or a single CSV/Parquet file.
 
     Parameters
@@ -125,6 +126,12 @@ def load_dataset(path: str | Path, mapping: object = None, drop_identifiers: boo
     drop_identifiers : bool
         Drop columns that look like direct identifiers (listed in the report) instead of refusing
         the dataset.
+    date_format : {"YMD", "DMY", "MDY"}, optional
+        For a clinic export whose dates read two ways (``03/04/2024``): the order they are written in.
+
+    A folder or zip that is a clinic export (REDCap, flowsheet, spreadsheet; no ``assessments.csv``)
+    is read with ``mapping`` when it is a clinic mapping (:mod:`analysis.io.spec`), otherwise with
+    the mapping proposed by :func:`analysis.io.propose.inspect` when nothing in it needs review.
 
     Returns
     -------
@@ -151,7 +158,7 @@ def load_dataset(path: str | Path, mapping: object = None, drop_identifiers: boo
             if spec is not None or (not known and entries and mapping is None):
                 # A clinic export (REDCap, flowsheet, spreadsheet): every file of the folder is read.
                 return load_files({f.name: f.read_bytes() for f in entries}, mapping=spec,
-                                  drop_identifiers=drop_identifiers, source=str(p))
+                                  drop_identifiers=drop_identifiers, source=str(p), date_format=date_format)
             if not known:
                 found = ", ".join(f.name for f in entries[:10]) or "nothing"
                 raise MissingFileError(
@@ -162,11 +169,12 @@ def load_dataset(path: str | Path, mapping: object = None, drop_identifiers: boo
             files = {p.name: p.read_bytes()}
     except OSError as e:
         raise UnreadableFileError(f"Cannot read {p}: {e.strerror or e}.", file=str(p)) from None
-    return load_files(files, mapping=mapping, drop_identifiers=drop_identifiers, source=str(p))
+    return load_files(files, mapping=mapping, drop_identifiers=drop_identifiers, source=str(p),
+                      date_format=date_format)
 
 
 def load_files(files: dict[str, bytes], mapping: object = None, drop_identifiers: bool = False,
-               source: str = "upload") -> Dataset:
+               source: str = "upload", date_format: str | None = None) -> Dataset:
     """Load and validate a dataset from files held in memory (e.g. dashboard uploads).
 
     Parameters
@@ -190,7 +198,9 @@ def load_files(files: dict[str, bytes], mapping: object = None, drop_identifiers
         from .io.propose import auto_spec
 
         if spec is None:
-            spec = auto_spec(files)  # refuses, saying what to review, when the proposal is not certain
+            spec = auto_spec(files, date_format)  # refuses, saying what to review, when not certain
+        elif date_format is not None:
+            spec = replace(spec, date_format=date_format)
         return load_export(files, spec, drop_identifiers=drop_identifiers, source=source)
     cmap = as_mapping(mapping)
     found, single, ignored = _collect(files)

@@ -386,8 +386,9 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
     return fp
 
 
-def inspect(files: dict[str, bytes]) -> Proposal:
-    """Detect what the files are and propose a mapping for them."""
+def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal:
+    """Detect what the files are and propose a mapping for them. ``date_format`` (YMD, DMY, MDY)
+    decides dates that read two ways."""
     tables = _tables(files)
     if not tables:
         raise DatasetError("No CSV file was found among the files given. Save the export as CSV (in Excel: "
@@ -438,6 +439,11 @@ def inspect(files: dict[str, bytes]) -> Proposal:
                     decided.add(fmt.order)
     decided |= {o for o in orders if o}
     ambiguous = order_hints.get("ambiguous", [])
+    if date_format is not None:
+        bad = [(f, h) for f, h, fmt in ambiguous if date_format not in fmt.candidates]
+        if bad:
+            review.append(f"{bad[0][0]}, {bad[0][1]!r}: the dates do not read as {date_format}.")
+        ambiguous = []
     if ambiguous:
         shared = [o for o in decided if all(o in fmt.candidates for _, _, fmt in ambiguous)]
         if len(decided - {"YMD"}) == 1 and shared:
@@ -498,10 +504,10 @@ def inspect(files: dict[str, bytes]) -> Proposal:
     return Proposal(source=source, files=fps, spec=spec, review=review, notes=notes)
 
 
-def auto_spec(files: dict[str, bytes]) -> MappingSpec:
+def auto_spec(files: dict[str, bytes], date_format: str | None = None) -> MappingSpec:
     """The proposed mapping, when nothing in it needs review; otherwise a MappingError listing what to
-    decide (and how: ``inspect --write-mapping``)."""
-    p = inspect(files)
+    decide (and how: ``inspect --write-mapping``). ``date_format`` settles ambiguous dates."""
+    p = inspect(files, date_format=date_format)
     if p.review:
         raise MappingError(
             "This looks like a clinic export (" + p.source + "), but some of it cannot be read without a decision: "

@@ -169,9 +169,10 @@ def read_table(file: str, data: bytes, *, encoding: str | None = None, delimiter
                                   f"({len(rows)} lines).", file=file)
     skipped = [" ".join(c.strip() for c in r if c.strip()) for r in rows[:h] if any(c.strip() for c in r)]
     header = [" ".join(c.split()) for c in rows[h]]
-    while header and not header[-1]:
-        header.pop()
     body = rows[h + 1:]
+    # Trailing columns without a name are kept while some row has a value in them (refused below).
+    while header and not header[-1] and not any(len(r) >= len(header) and r[len(header) - 1].strip() for r in body):
+        header.pop()
     lines = np.arange(h + 2, h + 2 + len(body), dtype=np.int64)
     width = len(header)
     frame = pd.DataFrame(body, dtype=object) if body else pd.DataFrame(columns=range(width), dtype=object)
