@@ -60,6 +60,30 @@ def _has(word: str, name: str) -> bool:
         re.search(rf"(?:^|\s)(?:{_WORDS[word]})(?:\s|$)", " ".join(name.casefold().split())) is not None
 
 
+#: Covariate names in other languages and exports -> the names the product's docs and demo use.
+_COVARIATE_NAMES = [
+    ("sex", r"sex|gender|geschlecht|sexe|sexo|sesso|geslacht"),
+    ("age_band", r"age[\s_]*(?:band|group|groupe|class)|altersgruppe|altersklasse|tranche[\s_]*d[\s_]*âge|"
+                 r"grupo[\s_]*de[\s_]*edad|fascia[\s_]*d[\s_]*età|leeftijdsgroep"),
+    ("crps_type", r"crps[\s_-]*(?:type|typ|tipo)"),
+    ("site", r"site|centre|center|zentrum|standort|department(?:[\s_]*name)?|sede|locatie|data[\s_]*access[\s_]*group"),
+]
+
+
+def covariate_name(label: str) -> str:
+    """``Geschlecht`` -> ``sex``, ``AGE_GROUP`` -> ``age_band``; otherwise the label as a name."""
+    text = " ".join(re.split(r"[\W_]+", label.casefold())).strip()
+    for name, pattern in _COVARIATE_NAMES:
+        if re.fullmatch(rf"(?:{pattern})", text) or re.fullmatch(rf"(?:{pattern})", label.casefold().strip()):
+            return name
+    return slug(label)
+
+
+def _id_like(name: str) -> bool:
+    tokens = re.split(r"[\W_]+", name.casefold())
+    return bool(tokens) and tokens[-1] in ("id", "nr", "no", "number", "nummer", "numéro", "code", "key", "csn", "fin")
+
+
 def measure_of(name: str) -> str | None:
     """The known measure a column or item name names (``"Pain Score (0-10)"`` -> ``pain_nrs``)."""
     c = canonical(name)
@@ -292,6 +316,16 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
             elif len(date_cols) == 1:
                 target = header[date_cols[0]]
             cols[k] = ColumnProposal(h, Column("time", date=target), "time of day", _distinct(vals, 3))
+    # What kind of file: one observation per row (item + value), an administration record (treatment
+    # + action), or a table of scores. In the first two, the other columns describe the observation or
+    # the administration (units, routes, item codes): they are not scores or covariates.
+    has_item = any(_has("item", h) and not _is_number(t.column(k)[t.column(k) != ""][:200]).mean() > 0.9
+                   for k, h in enumerate(header) if h and k not in cols)
+    has_value = any(_has("value", h) for k, h in enumerate(header) if h and k not in cols)
+    has_action = any(_has("action", h) for k, h in enumerate(header) if h and k not in cols)
+    has_treatment = any(_has("treatment", h) for k, h in enumerate(header) if h and k not in cols)
+    row_kind = "observations" if has_item and has_value else "administrations" if has_action and has_treatment \
+        else "table"
     # The remaining columns.
     keys = [normalize_name(h) for h in header]
     for k, h in enumerate(header):
@@ -321,6 +355,14 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
                                      f"REDCap checkbox {fld.name!r}: boxes ticked are counted", ex)
             continue
         label = f.label if f is not None else h
+        core = ("item", "value") if row_kind == "observations" else ("treatment", "action", "dose") \
+            if row_kind == "administrations" else None
+        if core is not None and not any(_has(w, h) for w in core):
+            cols[k] = ColumnProposal(h, Column("ignore"), f"describes the {row_kind[:-1]}, not a score", ex)
+            continue
+        if f is None and _id_like(h):
+            cols[k] = ColumnProposal(h, Column("ignore"), "an identifier or code, not a score", ex)
+            continue
         if not len(filled):
             cols[k] = ColumnProposal(h, Column("ignore"), "empty", ex)
             continue
@@ -330,7 +372,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
                 cols[k] = ColumnProposal(h, Column("treatment", time=time_of),
                                          f"REDCap choice field: {', '.join(f.choices.values())}", ex)
             else:
-                cols[k] = ColumnProposal(h, Column("covariate", name=slug(f.name)),
+                cols[k] = ColumnProposal(h, Column("covariate", name=covariate_name(f.name)),
                                          "REDCap choice field, decoded from the dictionary", ex)
             continue
         if _has("action", h) and not numeric and filled.size and pd.Series(filled).nunique() <= 20:
@@ -358,7 +400,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
         constant = _constant_within(pid, vals)
         few = pd.Series(filled).nunique() <= 12
         if constant and (few or not numeric) and (_has("covariate", label) or few):
-            cols[k] = ColumnProposal(h, Column("covariate", name=slug(canonical(label) or label)),
+            cols[k] = ColumnProposal(h, Column("covariate", name=covariate_name(label)),
                                      "the same for each patient: a covariate", ex)
             continue
         if numeric and not constant:

@@ -174,8 +174,7 @@ def load_export(files: dict[str, bytes], spec: MappingSpec, drop_identifiers: bo
     rule_used = np.full(len(scores), "", dtype=object)
     if len(scores):
         for (m, dc), idx in scores.groupby(["measure", "decimal_comma"], sort=False).indices.items():
-            r = ValueRules(ranges=rules.ranges, fractions=rules.fractions, text=rules.text,
-                           decimal_comma=rules.decimal_comma if "decimal_comma" in spec.values else bool(dc))
+            r = rules if "decimal_comma" in spec.values else replace(rules, decimal_comma=bool(dc))
             pv = parse_values(scores["raw"].to_numpy(dtype=object)[idx], r, scale_max(m))
             value[idx] = pv.value
             rule_used[idx] = pv.rule

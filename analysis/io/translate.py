@@ -14,7 +14,7 @@ per observation and reason) when none is.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -252,8 +252,8 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
         obs.time_kind = times.kind
     contributes = np.zeros(n, dtype=bool)
     rules = ValueRules.from_dict(spec.values)
-    rules = ValueRules(ranges=rules.ranges, fractions=rules.fractions, text=rules.text,
-                       decimal_comma=table.decimal_comma if "decimal_comma" not in spec.values else rules.decimal_comma)
+    if "decimal_comma" not in spec.values:
+        rules = replace(rules, decimal_comma=table.decimal_comma)
     offset = spec.courses.post_offset_hours
 
     pid_header = table.header[pid_cols[0]]
