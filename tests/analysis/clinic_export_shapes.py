@@ -59,8 +59,8 @@ R4 text values. ``"7/10"`` -> 7 (denominator = the scale maximum); a range ``"6-
    number is a number. Items not mapped to a measure (BP ``120/80``, Pulse, RASS, Temp, SpO2) are
    not measures: absent from canonical, counted in ``expected["ignored_items"]``.
 R5 checkboxes. REDCap ``regions___1..5`` -> ``regions_affected`` = number of checked boxes, on rows
-   with at least one box checked (REDCap writes 0 for every box of an unanswered question, so zero
-   checked means "not answered", never "no region").
+   with at least one box checked (REDCap writes 0 for every box of an unanswered question, and form
+   status 0 for a form never opened, so zero checked means "not answered", never "no region").
 R6 REDCap codes. Choice codes are decoded with the data dictionary (sex 1 -> ``Female``), so the
    canonical ``patients.csv`` holds labels; the data access group is covariate ``site`` (raw
    export: the unique group name ``site_a``; labels export: the group label ``Site A``).
@@ -616,7 +616,9 @@ def _redcap_rows(cohort: Cohort) -> pd.DataFrame:
     for name in cells:
         b[name] = ""
         b.loc[done, name] = cells[name].to_numpy()
-    for j in range(len(REGIONS)):         # an unanswered checkbox question still exports 0s
+    # A form never opened (gray status) still exports its status as 0 and its checkboxes as 0s.
+    b.loc[~done, "pain_assessment_complete"] = "0"
+    for j in range(len(REGIONS)):
         b.loc[~done, f"regions___{j + 1}"] = "0"
 
     # Treatment event: the repeating "infusion" instrument, one instance per administration.
