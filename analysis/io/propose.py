@@ -468,7 +468,7 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
     # One date order for the whole export: the one every unambiguous column shows.
     orders = {p.spec.columns[c.header].format for p in fps if p.spec for c in p.columns
               if c.column.role == "date" and c.column.format}
-    date_format = None
+    chosen_order = date_format
     decided = set()
     for p in fps:
         for c in p.columns:
@@ -489,9 +489,9 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
     if ambiguous:
         shared = [o for o in decided if all(o in fmt.candidates for _, _, fmt in ambiguous)]
         if len(decided - {"YMD"}) == 1 and shared:
-            date_format = shared[0]
+            chosen_order = shared[0]
             notes.append(f"The dates of {', '.join(repr(h) for _, h, _ in ambiguous)} could be read two ways; they are "
-                         f"read as {date_format}, the order the other date columns of this export show.")
+                         f"read as {chosen_order}, the order the other date columns of this export show.")
         else:
             for file, h, fmt in ambiguous:
                 review.append(f"{file}, {h!r}: {fmt.describe()} (e.g. {', '.join(fmt.examples)}). Set \"date_format\" "
@@ -535,7 +535,7 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
     if any("treatment" in [c.column.role for c in p.columns] for p in fps) is False:
         notes.append("No column gives treatments: relief analyses need treatment courses; score trajectories work.")
     data_specs = [p.spec for p in fps if p.spec is not None]
-    spec = MappingSpec(files=tuple(data_specs), source=source, date_format=date_format, items=items,
+    spec = MappingSpec(files=tuple(data_specs), source=source, date_format=chosen_order, items=items,
                        values={"ranges": "midpoint", "fractions": True, "text": {}},
                        courses=CourseRules(treatments=treatments))
     for p in fps:
