@@ -286,7 +286,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def _error_document(message: str, report=None) -> dict:
     doc = {"ok": False, "error": message, "files": {}, "exclusions": [], "dropped_identifier_columns": [],
-           "notes": [], "fingerprint": ""}
+           "notes": [], "warnings": [], "fingerprint": ""}
     if report is not None:
         doc.update({k: v for k, v in report.to_dict().items() if k not in ("ok", "error")})
     return doc

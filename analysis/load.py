@@ -155,7 +155,8 @@ def load_dataset(path: str | Path, mapping: object = None, drop_identifiers: boo
         if p.is_dir():
             entries = sorted(f for f in p.iterdir() if f.is_file() and not f.name.startswith("."))
             known = [f for f in entries if _role_of(f.name) is not None]
-            if spec is not None or (not known and entries and mapping is None):
+            tables = [f for f in entries if f.suffix.lower() in (".csv", ".tsv")]
+            if spec is not None or (not known and tables and mapping is None):
                 # A clinic export (REDCap, flowsheet, spreadsheet): every file of the folder is read.
                 return load_files({f.name: f.read_bytes() for f in entries}, mapping=spec,
                                   drop_identifiers=drop_identifiers, source=str(p), date_format=date_format)

@@ -8,8 +8,9 @@ decide; ``inspect --write-mapping`` writes the proposal for a person to check an
 """
 from __future__ import annotations
 
+import fnmatch
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 
 import numpy as np
@@ -162,6 +163,18 @@ class Proposal:
                 "mapping": self.spec.to_json()}
 
 
+def name_pattern(name: str, others: list[str]) -> str:
+    """A file-name pattern that matches this export again next month: the dates and numbers in the
+    name become ``*`` (``CRPS_DATA_2024-06-01_1200.csv`` -> ``CRPS_DATA_*.csv``), unless the
+    pattern would also match another file of the export."""
+    p = PurePosixPath(name)
+    stem = re.sub(r"\*+", "*", re.sub(r"\d[\d_\-.]*\d|\d", "*", p.stem))
+    pattern = stem + p.suffix
+    if pattern == name or sum(fnmatch.fnmatchcase(o.casefold(), pattern.casefold()) for o in others) != 1:
+        return name
+    return pattern
+
+
 def looks_canonical(files: dict[str, bytes]) -> bool:
     """True when the files are in the product's own format (or cannot be told: the canonical loader
     then gives its own messages)."""
@@ -185,8 +198,8 @@ def looks_canonical(files: dict[str, bytes]) -> bool:
             return True
         if any(PurePosixPath(m).stem in _CANONICAL_ROLES for m in members):
             return True
-        return not any(m.endswith((".csv", ".tsv", ".txt")) for m in members)
-    texts = [n for n in names if n.endswith((".csv", ".tsv", ".txt"))]
+        return not any(m.endswith((".csv", ".tsv")) for m in members)
+    texts = [n for n in names if n.endswith((".csv", ".tsv"))]
     if not texts:
         return True
     if len(files) == 1:
@@ -534,7 +547,7 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
                 notes.append(f"{p.name}: {', '.join(map(repr, co[:5]))} look like co-medications and are not treatments.")
     if any("treatment" in [c.column.role for c in p.columns] for p in fps) is False:
         notes.append("No column gives treatments: relief analyses need treatment courses; score trajectories work.")
-    data_specs = [p.spec for p in fps if p.spec is not None]
+    data_specs = [replace(p.spec, match=name_pattern(p.name, [f.name for f in fps])) for p in fps if p.spec is not None]
     spec = MappingSpec(files=tuple(data_specs), source=source, date_format=chosen_order, items=items,
                        values={"ranges": "midpoint", "fractions": True, "text": {}},
                        courses=CourseRules(treatments=treatments))
