@@ -139,6 +139,10 @@ class ValueRules:
                                    "answer (case and spaces are ignored) with different values; keep one.")
             seen[key] = answer
 
+    def __hash__(self) -> int:  # the text mapping is a dict: hash its items
+        return hash((self.ranges, bool(self.fractions), tuple(sorted((k, v) for k, v in self.text.items())),
+                     bool(self.decimal_comma), bool(self.annotated_numbers)))
+
     def to_dict(self) -> dict:
         """The rules as a JSON/TOML-ready dict (every key, defaults included)."""
         return {"ranges": self.ranges, "fractions": bool(self.fractions),
