@@ -167,22 +167,30 @@ def distinct_texts(values) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     ``datetime`` objects) are read as ``str(value)``: a ``pandas.Timestamp`` becomes
     ``2024-03-01 00:00:00``.
     """
-    if isinstance(values, (pa.Array, pa.ChunkedArray)):
-        values = values.to_pandas()
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
     if isinstance(values, (pd.Series, pd.Index)):
         values = values.to_numpy(dtype=object, na_value=None)
-    arr = np.asarray(values, dtype=object).ravel()
-    codes, uniques = pd.factorize(arr, use_na_sentinel=True)
-    uniques = np.asarray(uniques, dtype=object)
-    if pd.api.types.infer_dtype(uniques, skipna=False) not in ("string", "empty"):
-        uniques = np.array([v if isinstance(v, str) else str(v) for v in uniques], dtype=object)  # distinct values only
-    norm = pc.replace_substring_regex(pc.utf8_trim_whitespace(pa.array(uniques, type=pa.string())), r"[\s\p{Z}]+", " ")
-    # Values that differ only in spaces are one text.
-    codes2, texts = pd.factorize(np.asarray(norm.to_numpy(zero_copy_only=False), dtype=object))
-    texts = np.append(np.asarray(texts, dtype=object), "")  # the text of null cells
-    codes = np.where(codes < 0, len(texts) - 1, codes2[codes] if len(codes2) else codes)
-    missing = np.asarray(pc.is_in(pc.utf8_lower(pa.array(texts, type=pa.string())),
-                                  value_set=pa.array(NA_TOKENS, type=pa.string())), dtype=bool)
+    if isinstance(values, pa.Array) and pa.types.is_string(values.type):
+        cells = values
+    else:
+        if isinstance(values, pa.Array):
+            values = values.to_numpy(zero_copy_only=False)
+        arr = np.asarray(values, dtype=object).ravel()
+        try:
+            cells = pa.array(arr, type=pa.string(), from_pandas=True)  # None and NaN -> null
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            # Not all text (numbers, datetime objects): str() of each distinct value.
+            codes, uniques = pd.factorize(arr, use_na_sentinel=True)
+            as_text = pa.array([v if isinstance(v, str) else str(v) for v in uniques], type=pa.string())
+            cells = as_text.take(pa.array(codes, mask=codes < 0))
+    norm = pc.replace_substring_regex(pc.utf8_trim_whitespace(cells), r"[\s\p{Z}]+", " ")
+    # One text for values that differ only in spaces; null cells are the empty text.
+    enc = pc.fill_null(norm, "").dictionary_encode()
+    codes = np.asarray(enc.indices, dtype=np.int64)
+    texts = np.asarray(enc.dictionary.to_numpy(zero_copy_only=False), dtype=object)
+    missing = np.asarray(pc.is_in(pc.utf8_lower(enc.dictionary), value_set=pa.array(NA_TOKENS, type=pa.string())),
+                         dtype=bool)
     return codes.astype(np.int64), texts, missing
 
 

@@ -78,7 +78,7 @@ def _patterns(decimal_comma: bool) -> dict[str, str]:
         "approximate": rf"^(?:~|≈|(?i:ca\.?|approx\.?|about|circa)) ?[+-]?{dec}$",
         "comma": r"^[+-]?\d*,\d+$",
         "infinite": r"^[+-]?(?i:inf|infinity)$",
-        "letters": r"\pL",
+        "letters": r"\pL",  # searched: anywhere in the text
     }
 
 
@@ -261,19 +261,33 @@ def parse_values(values, rules: ValueRules, scale_max: float | None = None) -> P
     todo = ~missing.copy()
     pat = _patterns(bool(rules.decimal_comma))
 
-    def take(mask, val=None, why=None, rule_name=""):
-        """Settle the texts in ``mask`` that are still to do."""
+    def take(mask, val=None, why=None, rule_name="", quote=None):
+        """Settle the texts in ``mask`` that are still to do: a value, or a reason (``why``, or ``quote``
+        with the text as written put in: a loop over those distinct texts only)."""
         m = mask & todo
         if val is not None:
             value[m] = np.broadcast_to(val, (n,))[m]
         if why is not None:
-            reason[m] = np.broadcast_to(np.asarray(why, dtype=object), (n,))[m]
+            reason[m] = why
+        if quote is not None:
+            reason[m] = [quote.format(t) for t in texts[m]]
         rule[m] = rule_name
         todo[m] = False
 
-    def quoted(fmt: str) -> np.ndarray:
-        """One reason per text with the text as written put in (a loop over distinct texts only)."""
-        return np.array([fmt.format(t) if todo[i] else "" for i, t in enumerate(texts)], dtype=object)
+    def match(name, *numbers):
+        """The texts still to do that match pattern ``name`` (a mask over all texts), and the float
+        values of the named groups ``numbers`` (NaN elsewhere). Matching only what is left keeps a
+        column of many distinct numbers to one pass."""
+        idx = np.flatnonzero(todo)
+        g = _Groups(texts_m[idx], pat[name])
+        mask = np.zeros(n, dtype=bool)
+        mask[idx] = g.matched
+        floats = []
+        for group in numbers:
+            f = np.full(n, np.nan)
+            f[idx] = _floats(g, group, g.matched)
+            floats.append(f)
+        return (mask, *floats)
 
     # 2. text answers from the mapping (a loop over the mapping's few entries)
     if rules.text:
@@ -282,45 +296,37 @@ def parse_values(values, rules: ValueRules, scale_max: float | None = None) -> P
         in_map = lowered.isin(list(keys)).to_numpy() & todo
         mapped = pd.to_numeric(lowered.map(keys), errors="coerce").to_numpy(dtype=float)  # None -> NaN
         excluded = in_map & np.isnan(mapped)
-        take(excluded, why=quoted("text answer '{}' is excluded by the mapping"), rule_name="text")
+        take(excluded, quote="text answer '{}' is excluded by the mapping", rule_name="text")
         take(in_map, val=mapped, rule_name="text")
 
     # 3. numbers
-    g = _Groups(texts_m, pat["number"])
-    x = _floats(g, "x", g.matched)
-    finite = g.matched & np.isfinite(x)
-    take(finite, val=x, rule_name="number")
-    take(g.matched, why="not a number")  # too large for a float64
-    if rules.annotated_numbers:
-        g = _Groups(texts_m, pat["annotated"])
-        x = _floats(g, "x", g.matched)
-        take(g.matched & np.isfinite(x), val=x, rule_name="number")
+    matched, x = match("number", "x")
+    take(matched & np.isfinite(x), val=x, rule_name="number")
+    take(matched, why="not a number")  # too large for a float64
+    if rules.annotated_numbers and todo.any():
+        matched, x = match("annotated", "x")
+        take(matched & np.isfinite(x), val=x, rule_name="number")
 
     # 4. fractions
-    g = _Groups(texts_m, pat["fraction"])
-    if g.matched.any():
-        num, den = _floats(g, "num", g.matched), _floats(g, "den", g.matched)
-        if not rules.fractions:
-            take(g.matched, why=quoted("a fraction ({}); the value rules exclude fractions"), rule_name="fraction")
-        elif scale_max is None or not np.isfinite(scale_max):
-            take(g.matched, why="a fraction, but the measure has no known maximum", rule_name="fraction")
-        else:
-            take(g.matched & (den != scale_max),
-                 why=f"a fraction whose denominator is not the scale maximum ({_fmt(scale_max)})",
-                 rule_name="fraction")
-            take(g.matched & (num > den), why=quoted("a fraction above its denominator ({})"), rule_name="fraction")
-            take(g.matched, val=num, rule_name="fraction")
+    matched, num, den = match("fraction", "num", "den")
+    if not rules.fractions:
+        take(matched, quote="a fraction ({}); the value rules exclude fractions", rule_name="fraction")
+    elif scale_max is None or not np.isfinite(scale_max):
+        take(matched, why="a fraction, but the measure has no known maximum", rule_name="fraction")
+    else:
+        take(matched & (den != scale_max),
+             why=f"a fraction whose denominator is not the scale maximum ({_fmt(scale_max)})", rule_name="fraction")
+        take(matched & (num > den), quote="a fraction above its denominator ({})", rule_name="fraction")
+        take(matched, val=num, rule_name="fraction")
 
     # 5. ranges
-    g = _Groups(texts_m, pat["range"])
-    if g.matched.any():
-        lo, hi = _floats(g, "lo", g.matched), _floats(g, "hi", g.matched)
-        take(g.matched & (lo > hi), why=quoted("a range whose ends are in reverse order ({})"), rule_name="range")
-        if rules.ranges == "exclude":
-            take(g.matched, why=quoted("a range ({}); the value rule excludes ranges"), rule_name="range")
-        else:
-            val = {"midpoint": (lo + hi) / 2, "lower": lo, "upper": hi}[rules.ranges]
-            take(g.matched, val=val, rule_name="range")
+    matched, lo, hi = match("range", "lo", "hi")
+    take(matched & (lo > hi), quote="a range whose ends are in reverse order ({})", rule_name="range")
+    if rules.ranges == "exclude":
+        take(matched, quote="a range ({}); the value rule excludes ranges", rule_name="range")
+    else:
+        val = {"midpoint": (lo + hi) / 2, "lower": lo, "upper": hi}[rules.ranges]
+        take(matched, val=val, rule_name="range")
 
     # 6. what is left: say what it looks like
     for name, fmt in (
@@ -329,15 +335,12 @@ def parse_values(values, rules: ValueRules, scale_max: float | None = None) -> P
         ("approximate", "an approximate value ({})"),
         ("annotated", "a number with a note ({}); the value rules read such numbers only with annotated_numbers"),
         ("comma", "a decimal comma ({}); the value rules read decimal commas only with decimal_comma"),
+        ("infinite", None),  # inf, Infinity: the canonical loader's "not a number", though words
+        ("letters", "text answer '{}' has no value in the mapping"),
     ):
         if todo.any():
-            g = _Groups(texts_m, pat[name])
-            take(g.matched, why=quoted(fmt))
-    if todo.any():
-        # The canonical loader's "not a number" for inf/Infinity, which are words too.
-        take(np.asarray(pc.match_substring_regex(arr, pat["infinite"]), dtype=bool), why="not a number")
-        letters = np.asarray(pc.match_substring_regex(arr, pat["letters"]), dtype=bool)
-        take(letters, why=quoted("text answer '{}' has no value in the mapping"))
+            matched, = match(name)
+            take(matched, why="not a number" if fmt is None else None, quote=fmt)
     take(todo.copy(), why="not a number")
 
     return ParsedValues(value=value[codes], missing=missing[codes], reason=reason[codes], rule=rule[codes])
