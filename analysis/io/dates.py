@@ -37,9 +37,9 @@ The rules
 * Values are trimmed and runs of spaces collapsed. Empty cells and the NA tokens of the loader
   (``NA``, ``N/A``, ``NaN``, ``null``, ``None``, any case) are *missing*, not bad.
 
-Every function works on the distinct texts of a column (``pd.factorize``) with regular expressions
-applied by pandas' string methods and numpy arithmetic; results are mapped back by codes. There is
-no loop over rows.
+Every function works on the distinct texts of a column (Arrow's dictionary encoding) with regular
+expressions matched by Arrow's RE2 kernel (linear time; ``\\d`` is ASCII digits only) and numpy
+arithmetic on the extracted fields; results are mapped back by codes. There is no loop over rows.
 
 References
 ----------
@@ -58,7 +58,7 @@ import pyarrow.compute as pc
 from ..errors import MappingError
 
 __all__ = ["ORDERS", "DateFormat", "detect_date_format", "parse_datetimes", "parse_times",
-           "combine_date_time", "NA_TOKENS"]
+           "combine_date_time", "conflicting_times", "NA_TOKENS"]
 
 #: The orders of day, month and year a column can have.
 ORDERS = ("YMD", "DMY", "MDY")
@@ -104,7 +104,8 @@ class DateFormat:
     n_unparsed : int
         Non-empty values that parse under no order.
     examples : tuple of str
-        Up to 3 distinct values as written, that parse.
+        Up to 3 distinct values that parse, as written (trimmed). Dates are identifiers: show them to
+        the user who owns the file, never write them into an export.
     midnight_only : bool
         Times are written but every one is 00:00 (Excel's date cells): read as dates without times.
     has_zone : bool
@@ -498,3 +499,15 @@ def combine_date_time(date_ns, date_has_time, time_ns, time_missing) -> tuple[np
     time_missing = np.asarray(time_missing, dtype=bool)
     add = ~date_has_time & ~time_missing
     return np.where(add, date_ns + time_ns, date_ns), date_has_time | add
+
+
+def conflicting_times(date_ns, date_has_time, time_ns, time_missing) -> np.ndarray:
+    """Rows whose date carries a time of day that differs from the separate time column's.
+
+    :func:`combine_date_time` keeps the date's own time; these rows are worth a warning (which of the
+    two columns is right cannot be known). Compared as wall-clock times of day (a date with a zone was
+    converted to UTC, so its time of day is UTC's).
+    """
+    date_ns = np.asarray(date_ns, dtype=np.int64)
+    both = np.asarray(date_has_time, dtype=bool) & ~np.asarray(time_missing, dtype=bool)
+    return both & (np.mod(date_ns, _DAY_NS) != np.asarray(time_ns, dtype=np.int64))

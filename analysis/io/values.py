@@ -53,6 +53,8 @@ __all__ = ["ValueRules", "ParsedValues", "parse_values", "RANGE_RULES", "RULES"]
 
 #: How a range ``a-b`` is read.
 RANGE_RULES = ("midpoint", "lower", "upper", "exclude")
+#: The word that excludes a text answer on purpose where null cannot be written (TOML).
+EXCLUDE = "exclude"
 #: The rules that can read a cell (the values of ``ParsedValues.rule``; "" = none).
 RULES = ("number", "fraction", "range", "text")
 
@@ -95,7 +97,8 @@ class ValueRules:
         ``7/10`` reads as 7 when the denominator equals the scale maximum of the measure.
     text : mapping of str to float or None, default {}
         Text answers (matched case-insensitively after trimming and collapsing spaces) and their
-        values; None excludes the answer on purpose (counted apart from answers with no entry).
+        values; None (or the word ``"exclude"``, for TOML) excludes the answer on purpose (counted
+        apart from answers with no entry).
     decimal_comma : bool, default False
         ``6,5`` reads as 6.5 (``6.5`` still reads as 6.5).
     annotated_numbers : bool, default False
@@ -125,6 +128,9 @@ class ValueRules:
         if not isinstance(self.text, Mapping):
             raise MappingError("value rules: 'text' must map text answers to numbers (or null to exclude "
                                f"them), e.g. {{\"Denies pain\": 0}}; got {type(self.text).__name__}.")
+        # TOML has no null: the word "exclude" is the same as None.
+        text = {k: (None if isinstance(v, str) and v.strip().lower() == EXCLUDE else v) for k, v in self.text.items()}
+        object.__setattr__(self, "text", text)
         seen: dict[str, str] = {}
         for answer, value in self.text.items():  # a loop over the mapping's few entries
             if not isinstance(answer, str) or not _norm_key(answer):
@@ -132,7 +138,7 @@ class ValueRules:
             if value is not None and (isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float))
                                       or not math.isfinite(value)):
                 raise MappingError(f"value rules: the text answer {answer!r} has the value {value!r}; use a "
-                                   "number, or null to exclude the answer on purpose.")
+                                   "number, or null (in TOML: \"exclude\") to exclude the answer on purpose.")
             key = _norm_key(answer)
             if key in seen and self.text[seen[key]] != value:
                 raise MappingError(f"value rules: the text answers {seen[key]!r} and {answer!r} are the same "
@@ -143,10 +149,11 @@ class ValueRules:
         return hash((self.ranges, bool(self.fractions), tuple(sorted((k, v) for k, v in self.text.items())),
                      bool(self.decimal_comma), bool(self.annotated_numbers)))
 
-    def to_dict(self) -> dict:
-        """The rules as a JSON/TOML-ready dict (every key, defaults included)."""
+    def to_dict(self, *, excluded_as: str | None = None) -> dict:
+        """The rules as a JSON-ready dict (every key, defaults included). Answers excluded on purpose
+        are None (JSON null); pass ``excluded_as="exclude"`` for TOML, which has no null."""
         return {"ranges": self.ranges, "fractions": bool(self.fractions),
-                "text": {k: (None if v is None else float(v)) for k, v in self.text.items()},
+                "text": {k: (excluded_as if v is None else float(v)) for k, v in self.text.items()},
                 "decimal_comma": bool(self.decimal_comma), "annotated_numbers": bool(self.annotated_numbers)}
 
     @classmethod

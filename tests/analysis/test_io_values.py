@@ -251,7 +251,8 @@ def test_to_dict_and_from_dict_round_trip_through_json():
     ({"decimal_comma": 1}, "'decimal_comma' is 1; use true or false"),
     ({"annotated_numbers": None}, "'annotated_numbers' is None; use true or false"),
     ({"text": ["Denies pain"]}, "'text' must map text answers to numbers"),
-    ({"text": {"Denies pain": "zero"}}, "the text answer 'Denies pain' has the value 'zero'; use a number, or null"),
+    ({"text": {"Denies pain": "zero"}},
+     "the text answer 'Denies pain' has the value 'zero'; use a number, or null (in TOML: \"exclude\")"),
     ({"text": {"Denies pain": True}}, "the text answer 'Denies pain' has the value True"),
     ({"text": {"Denies pain": float("nan")}}, "the text answer 'Denies pain' has the value nan"),
     ({"text": {"  ": 0}}, "the text answer '  ' must be non-empty text"),
@@ -378,3 +379,13 @@ def test_the_docstring_example_runs():
 
     from analysis.io import values
     assert doctest.testmod(values).failed == 0
+
+
+def test_the_word_exclude_is_null_for_toml():
+    import tomllib
+    toml = 'ranges = "upper"\n[text]\n"Denies pain" = 0\n"Patient asleep" = "exclude"\n'
+    rules = ValueRules.from_dict(tomllib.loads(toml))
+    assert rules == ValueRules(ranges="upper", text={"Denies pain": 0, "Patient asleep": None})
+    assert read("patient asleep", rules)[2] == "text answer 'patient asleep' is excluded by the mapping"
+    assert rules.to_dict(excluded_as="exclude")["text"] == {"Denies pain": 0.0, "Patient asleep": "exclude"}
+    assert ValueRules.from_dict(rules.to_dict(excluded_as="exclude")) == rules
