@@ -22,10 +22,10 @@ The rules
   A year-first value needs four digits.
 * Years outside 1678-2261 (what 64-bit nanoseconds hold) and impossible dates (``31.04.2024``,
   ``29.02.2023``) are bad values.
-* A time may follow the date after ``T`` or a space: ``hh:mm``, ``hh:mm:ss``, ``hh:mm:ss.fff``
+* A time may follow the date after ``T``, a space or a comma: ``hh:mm``, ``hh:mm:ss``, ``hh:mm:ss.fff``
   (up to 9 decimals, ``.`` or ``,``), ``14h30``, with ``AM``/``PM`` (any case, ``a.m.`` too; a
   12-hour clock: hour 1-12, ``12:xx AM`` is 00:xx, ``12:xx PM`` is 12:xx), and after the time an
-  optional zone ``Z``, ``±hh``, ``±hhmm`` or ``±hh:mm``. Hours run 0-23 (``24:00`` is refused),
+  optional zone ``Z``, ``UTC``, ``GMT``, ``±hh``, ``±hhmm`` or ``±hh:mm``. Hours run 0-23 (``24:00`` is refused),
   minutes and seconds 0-59.
 * **Time zones** are converted to UTC, as the canonical loader does (analysis/load.py, ``_dates``);
   values without a zone are wall-clock times taken as written.
@@ -74,11 +74,11 @@ _MIN_YEAR, _MAX_YEAR = 1678, 2261  # the whole years int64 nanoseconds since 197
 # A time of day: 14:30, 14:30:00, 14:30:00.123, 14h30, 14h, 2:30 PM, 2 p.m.
 _TIME = (r"(?P<H>\d{1,2})(?:(?P<hsep>[:hH])(?P<M>\d{2})?(?::(?P<S>\d{2})(?:[.,](?P<F>\d{1,9}))?)?)?"
          r"(?: ?(?P<ampm>[aApP])\.?[mM]\.?)?")
-_ZONE = r"(?: ?(?P<tz>[zZ]|(?P<tzsign>[+-])(?P<tzh>\d{2})(?::?(?P<tzm>\d{2}))?))?"
+_ZONE = r"(?: ?(?P<tz>[zZ]|(?i:utc|gmt)|(?P<tzsign>[+-])(?P<tzh>\d{2})(?::?(?P<tzm>\d{2}))?))?"
 # RE2 has no back-references: the second separator is its own group, compared after extraction.
 _DATETIME_RE = (r"^(?:(?P<y1>\d{4})(?P<s1>[-/.])(?P<m1>\d{1,2})(?P<s1b>[-/.])(?P<d1>\d{1,2})"
                 r"|(?P<a>\d{1,2})(?P<s2>[-/.])(?P<b>\d{1,2})(?P<s2b>[-/.])(?P<c>\d{4}|\d{2}))"
-                r"(?:[Tt ]" + _TIME + _ZONE + r")?$")
+                r"(?:(?:[Tt]|,? )" + _TIME + _ZONE + r")?$")
 # A separate time column also takes the four digits of a 24-hour clock without a separator (0930).
 _TIME_RE = r"^(?:" + _TIME + r"|(?P<HH>[01]\d|2[0-3])(?P<MM>[0-5]\d))$"
 

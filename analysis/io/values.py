@@ -10,9 +10,10 @@ rules for text observations".
 
 The rules, in the order they are tried on a cell (trimmed, runs of spaces collapsed)
 -----------------------------------------------------------------------------------
-1. *Missing*: empty, or an NA token (``NA``, ``N/A``, ``NaN``, ``null``, ``None``, any case).
-2. *Text* (rule ``"text"``): the cell is a key of ``rules.text`` (matched case-insensitively after
-   trimming and collapsing spaces): its value, or excluded on purpose when the value is None.
+1. *Text* (rule ``"text"``): the cell is a key of ``rules.text`` (matched case-insensitively after
+   trimming and collapsing spaces): its value, or excluded on purpose when the value is None. This
+   comes first so that a clinic can give a value to any answer, even ``None`` (no pain).
+2. *Missing*: empty, or an NA token (``NA``, ``N/A``, ``NaN``, ``null``, ``None``, any case).
 3. *Number* (rule ``"number"``): what the canonical loader reads as a number: ``7``, ``-1``, ``+2``,
    ``6.5``, ``.5``, ``7.``, ``1e1``; with ``decimal_comma`` also ``6,5``. ``inf`` is not a number.
    A negative number is a number, not a range. With ``annotated_numbers``, a number followed by a
@@ -187,7 +188,7 @@ class ParsedValues:
     value : ndarray of float64
         The value; NaN where the cell is missing or excluded.
     missing : ndarray of bool
-        Empty cell or an NA token.
+        Empty cell or an NA token (unless the text mapping gives that token a value).
     reason : ndarray of object
         ``""`` where the value is used or the cell is missing; otherwise why it is excluded (the
         exact reasons are tabulated in docs/data-format.md).
@@ -265,7 +266,8 @@ def parse_values(values, rules: ValueRules, scale_max: float | None = None) -> P
     value = np.full(n, np.nan)
     reason = np.full(n, "", dtype=object)
     rule = np.full(n, "", dtype=object)
-    todo = ~missing.copy()
+    missing = missing.copy()
+    todo = ~missing
     pat = _patterns(bool(rules.decimal_comma))
 
     def take(mask, val=None, why=None, rule_name="", quote=None):
@@ -296,11 +298,14 @@ def parse_values(values, rules: ValueRules, scale_max: float | None = None) -> P
             floats.append(f)
         return (mask, *floats)
 
-    # 2. text answers from the mapping (a loop over the mapping's few entries)
+    # 2. text answers from the mapping (a loop over the mapping's few entries). The mapping wins over
+    # the NA tokens: in a pain item "None" may well mean no pain, and a clinic that maps it says so.
     if rules.text:
         keys = {_norm_key(k): v for k, v in rules.text.items()}
         lowered = pd.Series(texts, dtype=object).str.casefold()
-        in_map = lowered.isin(list(keys)).to_numpy() & todo
+        in_map = lowered.isin(list(keys)).to_numpy()
+        missing[in_map] = False
+        todo[in_map] = True
         mapped = pd.to_numeric(lowered.map(keys), errors="coerce").to_numpy(dtype=float)  # None -> NaN
         excluded = in_map & np.isnan(mapped)
         take(excluded, quote="text answer '{}' is excluded by the mapping", rule_name="text")

@@ -61,6 +61,7 @@ def one(text, order):
     ("01.03.2024 14:30", "DMY", "2024-03-01 14:30", True),
     ("01.03.2024 14:30:59", "DMY", "2024-03-01 14:30:59", True),
     ("01/03/2024 14h30", "DMY", "2024-03-01 14:30", True),
+    ("01.03.2024, 14:30", "DMY", "2024-03-01 14:30", True),
     ("01/03/2024 2:30 PM", "DMY", "2024-03-01 14:30", True),
     # month-first
     ("03/01/2024", "MDY", "2024-03-01 00:00", False),
@@ -333,6 +334,11 @@ def test_time_zones_are_converted_to_utc_like_the_canonical_loader():
     assert ns.tolist() == ref
     assert ns[3] == ns_of("2024-03-02 04:30")  # the zone moves the date
     assert not bad.any() and not missing.any()
+
+
+@pytest.mark.parametrize("zone", ["Z", " UTC", " utc", "GMT", "+00:00"])
+def test_utc_written_in_words(zone):
+    assert one(f"2024-03-01 10:00{zone}", "YMD") == (ns_of("2024-03-01 10:00"), False, False, True)
 
 
 def test_a_zone_on_a_day_first_value_is_converted_too():

@@ -132,6 +132,17 @@ def test_text_answers_match_ignoring_case_and_spaces(text):
     assert read(text, RULES_WITH_TEXT) == (0.0, False, "", "text")
 
 
+def test_the_text_mapping_can_give_an_na_token_a_value():
+    # In a pain item, "None" may mean no pain: a clinic that maps it says so.
+    rules = ValueRules(text={"None": 0, "N/A": None})
+    p = parse_values(["None", "NONE", "N/A", "NA", ""], rules, 10)
+    assert np.allclose(p.value, [0, 0, NAN, NAN, NAN], equal_nan=True)
+    assert p.missing.tolist() == [False, False, False, True, True]
+    assert p.rule.tolist() == ["text", "text", "text", "", ""]
+    assert p.reason[2] == "text answer 'N/A' is excluded by the mapping"
+    assert read("None")[1]  # without the mapping, an NA token
+
+
 def test_text_answer_excluded_on_purpose():
     assert same(read("patient  ASLEEP", RULES_WITH_TEXT),
                 (NAN, False, "text answer 'patient ASLEEP' is excluded by the mapping", "text"))
@@ -282,11 +293,11 @@ def reference(cell, rules: ValueRules, scale_max):
     if cell is None:
         return None, "missing"
     t = " ".join(str(cell).split())
-    if t.lower() in ("", "na", "n/a", "nan", "null", "none"):
-        return None, "missing"
     text = {" ".join(k.split()).casefold(): v for k, v in rules.text.items()}
     if t.casefold() in text:
         return text[t.casefold()], "text"
+    if t.lower() in ("", "na", "n/a", "nan", "null", "none"):
+        return None, "missing"
     num = t.replace(",", ".") if rules.decimal_comma else t
     if re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", num) and math.isfinite(float(num)):
         return float(num), "number"
@@ -326,7 +337,7 @@ def random_cells(rng, n):
 def test_agreement_with_a_slow_reference_on_random_cells(seed):
     rng = np.random.default_rng(seed)
     rules = ValueRules(ranges=["midpoint", "lower", "upper", "exclude"][seed % 4], fractions=seed % 3 != 0,
-                       text={"Denies pain": 0, "Asleep": None}, decimal_comma=seed % 2 == 1)
+                       text={"Denies pain": 0, "Asleep": None, "n/a": -1}, decimal_comma=seed % 2 == 1)
     scale_max = [10, 100, None][seed % 3]
     cells = random_cells(rng, 600)
     p = parse_values(cells, rules, scale_max)
