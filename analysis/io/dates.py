@@ -22,10 +22,10 @@ The rules
   A year-first value needs four digits.
 * Years outside 1678-2261 (what 64-bit nanoseconds hold) and impossible dates (``31.04.2024``,
   ``29.02.2023``) are bad values.
-* A time may follow the date after ``T`` or a space: ``hh:mm``, ``hh:mm:ss``, ``hh:mm:ss.fff``
+* A time may follow the date after ``T``, a space or a comma: ``hh:mm``, ``hh:mm:ss``, ``hh:mm:ss.fff``
   (up to 9 decimals, ``.`` or ``,``), ``14h30``, with ``AM``/``PM`` (any case, ``a.m.`` too; a
   12-hour clock: hour 1-12, ``12:xx AM`` is 00:xx, ``12:xx PM`` is 12:xx), and after the time an
-  optional zone ``Z``, ``±hh``, ``±hhmm`` or ``±hh:mm``. Hours run 0-23 (``24:00`` is refused),
+  optional zone ``Z``, ``UTC``, ``GMT``, ``±hh``, ``±hhmm`` or ``±hh:mm``. Hours run 0-23 (``24:00`` is refused),
   minutes and seconds 0-59.
 * **Time zones** are converted to UTC, as the canonical loader does (analysis/load.py, ``_dates``);
   values without a zone are wall-clock times taken as written.
@@ -37,9 +37,9 @@ The rules
 * Values are trimmed and runs of spaces collapsed. Empty cells and the NA tokens of the loader
   (``NA``, ``N/A``, ``NaN``, ``null``, ``None``, any case) are *missing*, not bad.
 
-Every function works on the distinct texts of a column (``pd.factorize``) with regular expressions
-applied by pandas' string methods and numpy arithmetic; results are mapped back by codes. There is
-no loop over rows.
+Every function works on the distinct texts of a column (Arrow's dictionary encoding) with regular
+expressions matched by Arrow's RE2 kernel (linear time; ``\\d`` is ASCII digits only) and numpy
+arithmetic on the extracted fields; results are mapped back by codes. There is no loop over rows.
 
 References
 ----------
@@ -58,7 +58,7 @@ import pyarrow.compute as pc
 from ..errors import MappingError
 
 __all__ = ["ORDERS", "DateFormat", "detect_date_format", "parse_datetimes", "parse_times",
-           "combine_date_time", "NA_TOKENS"]
+           "combine_date_time", "conflicting_times", "NA_TOKENS"]
 
 #: The orders of day, month and year a column can have.
 ORDERS = ("YMD", "DMY", "MDY")
@@ -74,11 +74,11 @@ _MIN_YEAR, _MAX_YEAR = 1678, 2261  # the whole years int64 nanoseconds since 197
 # A time of day: 14:30, 14:30:00, 14:30:00.123, 14h30, 14h, 2:30 PM, 2 p.m.
 _TIME = (r"(?P<H>\d{1,2})(?:(?P<hsep>[:hH])(?P<M>\d{2})?(?::(?P<S>\d{2})(?:[.,](?P<F>\d{1,9}))?)?)?"
          r"(?: ?(?P<ampm>[aApP])\.?[mM]\.?)?")
-_ZONE = r"(?: ?(?P<tz>[zZ]|(?P<tzsign>[+-])(?P<tzh>\d{2})(?::?(?P<tzm>\d{2}))?))?"
+_ZONE = r"(?: ?(?P<tz>[zZ]|(?i:utc|gmt)|(?P<tzsign>[+-])(?P<tzh>\d{2})(?::?(?P<tzm>\d{2}))?))?"
 # RE2 has no back-references: the second separator is its own group, compared after extraction.
 _DATETIME_RE = (r"^(?:(?P<y1>\d{4})(?P<s1>[-/.])(?P<m1>\d{1,2})(?P<s1b>[-/.])(?P<d1>\d{1,2})"
                 r"|(?P<a>\d{1,2})(?P<s2>[-/.])(?P<b>\d{1,2})(?P<s2b>[-/.])(?P<c>\d{4}|\d{2}))"
-                r"(?:[Tt ]" + _TIME + _ZONE + r")?$")
+                r"(?:(?:[Tt]|,? )" + _TIME + _ZONE + r")?$")
 # A separate time column also takes the four digits of a 24-hour clock without a separator (0930).
 _TIME_RE = r"^(?:" + _TIME + r"|(?P<HH>[01]\d|2[0-3])(?P<MM>[0-5]\d))$"
 
@@ -104,7 +104,8 @@ class DateFormat:
     n_unparsed : int
         Non-empty values that parse under no order.
     examples : tuple of str
-        Up to 3 distinct values as written, that parse.
+        Up to 3 distinct values that parse, as written (trimmed). Dates are identifiers: show them to
+        the user who owns the file, never write them into an export.
     midnight_only : bool
         Times are written but every one is 00:00 (Excel's date cells): read as dates without times.
     has_zone : bool
@@ -167,22 +168,30 @@ def distinct_texts(values) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     ``datetime`` objects) are read as ``str(value)``: a ``pandas.Timestamp`` becomes
     ``2024-03-01 00:00:00``.
     """
-    if isinstance(values, (pa.Array, pa.ChunkedArray)):
-        values = values.to_pandas()
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
     if isinstance(values, (pd.Series, pd.Index)):
         values = values.to_numpy(dtype=object, na_value=None)
-    arr = np.asarray(values, dtype=object).ravel()
-    codes, uniques = pd.factorize(arr, use_na_sentinel=True)
-    uniques = np.asarray(uniques, dtype=object)
-    if pd.api.types.infer_dtype(uniques, skipna=False) not in ("string", "empty"):
-        uniques = np.array([v if isinstance(v, str) else str(v) for v in uniques], dtype=object)  # distinct values only
-    norm = pc.replace_substring_regex(pc.utf8_trim_whitespace(pa.array(uniques, type=pa.string())), r"[\s\p{Z}]+", " ")
-    # Values that differ only in spaces are one text.
-    codes2, texts = pd.factorize(np.asarray(norm.to_numpy(zero_copy_only=False), dtype=object))
-    texts = np.append(np.asarray(texts, dtype=object), "")  # the text of null cells
-    codes = np.where(codes < 0, len(texts) - 1, codes2[codes] if len(codes2) else codes)
-    missing = np.asarray(pc.is_in(pc.utf8_lower(pa.array(texts, type=pa.string())),
-                                  value_set=pa.array(NA_TOKENS, type=pa.string())), dtype=bool)
+    if isinstance(values, pa.Array) and pa.types.is_string(values.type):
+        cells = values
+    else:
+        if isinstance(values, pa.Array):
+            values = values.to_numpy(zero_copy_only=False)
+        arr = np.asarray(values, dtype=object).ravel()
+        try:
+            cells = pa.array(arr, type=pa.string(), from_pandas=True)  # None and NaN -> null
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            # Not all text (numbers, datetime objects): str() of each distinct value.
+            codes, uniques = pd.factorize(arr, use_na_sentinel=True)
+            as_text = pa.array([v if isinstance(v, str) else str(v) for v in uniques], type=pa.string())
+            cells = as_text.take(pa.array(codes, mask=codes < 0))
+    norm = pc.replace_substring_regex(pc.utf8_trim_whitespace(cells), r"[\s\p{Z}]+", " ")
+    # One text for values that differ only in spaces; null cells are the empty text.
+    enc = pc.fill_null(norm, "").dictionary_encode()
+    codes = np.asarray(enc.indices, dtype=np.int64)
+    texts = np.asarray(enc.dictionary.to_numpy(zero_copy_only=False), dtype=object)
+    missing = np.asarray(pc.is_in(pc.utf8_lower(enc.dictionary), value_set=pa.array(NA_TOKENS, type=pa.string())),
+                         dtype=bool)
     return codes.astype(np.int64), texts, missing
 
 
@@ -490,3 +499,15 @@ def combine_date_time(date_ns, date_has_time, time_ns, time_missing) -> tuple[np
     time_missing = np.asarray(time_missing, dtype=bool)
     add = ~date_has_time & ~time_missing
     return np.where(add, date_ns + time_ns, date_ns), date_has_time | add
+
+
+def conflicting_times(date_ns, date_has_time, time_ns, time_missing) -> np.ndarray:
+    """Rows whose date carries a time of day that differs from the separate time column's.
+
+    :func:`combine_date_time` keeps the date's own time; these rows are worth a warning (which of the
+    two columns is right cannot be known). Compared as wall-clock times of day (a date with a zone was
+    converted to UTC, so its time of day is UTC's).
+    """
+    date_ns = np.asarray(date_ns, dtype=np.int64)
+    both = np.asarray(date_has_time, dtype=bool) & ~np.asarray(time_missing, dtype=bool)
+    return both & (np.mod(date_ns, _DAY_NS) != np.asarray(time_ns, dtype=np.int64))

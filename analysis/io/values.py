@@ -10,9 +10,10 @@ rules for text observations".
 
 The rules, in the order they are tried on a cell (trimmed, runs of spaces collapsed)
 -----------------------------------------------------------------------------------
-1. *Missing*: empty, or an NA token (``NA``, ``N/A``, ``NaN``, ``null``, ``None``, any case).
-2. *Text* (rule ``"text"``): the cell is a key of ``rules.text`` (matched case-insensitively after
-   trimming and collapsing spaces): its value, or excluded on purpose when the value is None.
+1. *Text* (rule ``"text"``): the cell is a key of ``rules.text`` (matched case-insensitively after
+   trimming and collapsing spaces): its value, or excluded on purpose when the value is None. This
+   comes first so that a clinic can give a value to any answer, even ``None`` (no pain).
+2. *Missing*: empty, or an NA token (``NA``, ``N/A``, ``NaN``, ``null``, ``None``, any case).
 3. *Number* (rule ``"number"``): what the canonical loader reads as a number: ``7``, ``-1``, ``+2``,
    ``6.5``, ``.5``, ``7.``, ``1e1``; with ``decimal_comma`` also ``6,5``. ``inf`` is not a number.
    A negative number is a number, not a range. With ``annotated_numbers``, a number followed by a
@@ -53,6 +54,8 @@ __all__ = ["ValueRules", "ParsedValues", "parse_values", "RANGE_RULES", "RULES"]
 
 #: How a range ``a-b`` is read.
 RANGE_RULES = ("midpoint", "lower", "upper", "exclude")
+#: The word that excludes a text answer on purpose where null cannot be written (TOML).
+EXCLUDE = "exclude"
 #: The rules that can read a cell (the values of ``ParsedValues.rule``; "" = none).
 RULES = ("number", "fraction", "range", "text")
 
@@ -78,7 +81,7 @@ def _patterns(decimal_comma: bool) -> dict[str, str]:
         "approximate": rf"^(?:~|≈|(?i:ca\.?|approx\.?|about|circa)) ?[+-]?{dec}$",
         "comma": r"^[+-]?\d*,\d+$",
         "infinite": r"^[+-]?(?i:inf|infinity)$",
-        "letters": r"\pL",
+        "letters": r"\pL",  # searched: anywhere in the text
     }
 
 
@@ -95,7 +98,8 @@ class ValueRules:
         ``7/10`` reads as 7 when the denominator equals the scale maximum of the measure.
     text : mapping of str to float or None, default {}
         Text answers (matched case-insensitively after trimming and collapsing spaces) and their
-        values; None excludes the answer on purpose (counted apart from answers with no entry).
+        values; None (or the word ``"exclude"``, for TOML) excludes the answer on purpose (counted
+        apart from answers with no entry).
     decimal_comma : bool, default False
         ``6,5`` reads as 6.5 (``6.5`` still reads as 6.5).
     annotated_numbers : bool, default False
@@ -125,6 +129,9 @@ class ValueRules:
         if not isinstance(self.text, Mapping):
             raise MappingError("value rules: 'text' must map text answers to numbers (or null to exclude "
                                f"them), e.g. {{\"Denies pain\": 0}}; got {type(self.text).__name__}.")
+        # TOML has no null: the word "exclude" is the same as None.
+        text = {k: (None if isinstance(v, str) and v.strip().lower() == EXCLUDE else v) for k, v in self.text.items()}
+        object.__setattr__(self, "text", text)
         seen: dict[str, str] = {}
         for answer, value in self.text.items():  # a loop over the mapping's few entries
             if not isinstance(answer, str) or not _norm_key(answer):
@@ -132,17 +139,22 @@ class ValueRules:
             if value is not None and (isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float))
                                       or not math.isfinite(value)):
                 raise MappingError(f"value rules: the text answer {answer!r} has the value {value!r}; use a "
-                                   "number, or null to exclude the answer on purpose.")
+                                   "number, or null (in TOML: \"exclude\") to exclude the answer on purpose.")
             key = _norm_key(answer)
             if key in seen and self.text[seen[key]] != value:
                 raise MappingError(f"value rules: the text answers {seen[key]!r} and {answer!r} are the same "
                                    "answer (case and spaces are ignored) with different values; keep one.")
             seen[key] = answer
 
-    def to_dict(self) -> dict:
-        """The rules as a JSON/TOML-ready dict (every key, defaults included)."""
+    def __hash__(self) -> int:  # the text mapping is a dict: hash its items
+        return hash((self.ranges, bool(self.fractions), tuple(sorted((k, v) for k, v in self.text.items())),
+                     bool(self.decimal_comma), bool(self.annotated_numbers)))
+
+    def to_dict(self, *, excluded_as: str | None = None) -> dict:
+        """The rules as a JSON-ready dict (every key, defaults included). Answers excluded on purpose
+        are None (JSON null); pass ``excluded_as="exclude"`` for TOML, which has no null."""
         return {"ranges": self.ranges, "fractions": bool(self.fractions),
-                "text": {k: (None if v is None else float(v)) for k, v in self.text.items()},
+                "text": {k: (excluded_as if v is None else float(v)) for k, v in self.text.items()},
                 "decimal_comma": bool(self.decimal_comma), "annotated_numbers": bool(self.annotated_numbers)}
 
     @classmethod
@@ -176,7 +188,7 @@ class ParsedValues:
     value : ndarray of float64
         The value; NaN where the cell is missing or excluded.
     missing : ndarray of bool
-        Empty cell or an NA token.
+        Empty cell or an NA token (unless the text mapping gives that token a value).
     reason : ndarray of object
         ``""`` where the value is used or the cell is missing; otherwise why it is excluded (the
         exact reasons are tabulated in docs/data-format.md).
@@ -254,69 +266,79 @@ def parse_values(values, rules: ValueRules, scale_max: float | None = None) -> P
     value = np.full(n, np.nan)
     reason = np.full(n, "", dtype=object)
     rule = np.full(n, "", dtype=object)
-    todo = ~missing.copy()
+    missing = missing.copy()
+    todo = ~missing
     pat = _patterns(bool(rules.decimal_comma))
 
-    def take(mask, val=None, why=None, rule_name=""):
-        """Settle the texts in ``mask`` that are still to do."""
+    def take(mask, val=None, why=None, rule_name="", quote=None):
+        """Settle the texts in ``mask`` that are still to do: a value, or a reason (``why``, or ``quote``
+        with the text as written put in: a loop over those distinct texts only)."""
         m = mask & todo
         if val is not None:
             value[m] = np.broadcast_to(val, (n,))[m]
         if why is not None:
-            reason[m] = np.broadcast_to(np.asarray(why, dtype=object), (n,))[m]
+            reason[m] = why
+        if quote is not None:
+            reason[m] = [quote.format(t) for t in texts[m]]
         rule[m] = rule_name
         todo[m] = False
 
-    def quoted(fmt: str) -> np.ndarray:
-        """One reason per text with the text as written put in (a loop over distinct texts only)."""
-        return np.array([fmt.format(t) if todo[i] else "" for i, t in enumerate(texts)], dtype=object)
+    def match(name, *numbers):
+        """The texts still to do that match pattern ``name`` (a mask over all texts), and the float
+        values of the named groups ``numbers`` (NaN elsewhere). Matching only what is left keeps a
+        column of many distinct numbers to one pass."""
+        idx = np.flatnonzero(todo)
+        g = _Groups(texts_m[idx], pat[name])
+        mask = np.zeros(n, dtype=bool)
+        mask[idx] = g.matched
+        floats = []
+        for group in numbers:
+            f = np.full(n, np.nan)
+            f[idx] = _floats(g, group, g.matched)
+            floats.append(f)
+        return (mask, *floats)
 
-    # 2. text answers from the mapping (a loop over the mapping's few entries)
+    # 2. text answers from the mapping (a loop over the mapping's few entries). The mapping wins over
+    # the NA tokens: in a pain item "None" may well mean no pain, and a clinic that maps it says so.
     if rules.text:
         keys = {_norm_key(k): v for k, v in rules.text.items()}
         lowered = pd.Series(texts, dtype=object).str.casefold()
-        in_map = lowered.isin(list(keys)).to_numpy() & todo
+        in_map = lowered.isin(list(keys)).to_numpy()
+        missing[in_map] = False
+        todo[in_map] = True
         mapped = pd.to_numeric(lowered.map(keys), errors="coerce").to_numpy(dtype=float)  # None -> NaN
         excluded = in_map & np.isnan(mapped)
-        take(excluded, why=quoted("text answer '{}' is excluded by the mapping"), rule_name="text")
+        take(excluded, quote="text answer '{}' is excluded by the mapping", rule_name="text")
         take(in_map, val=mapped, rule_name="text")
 
     # 3. numbers
-    g = _Groups(texts_m, pat["number"])
-    x = _floats(g, "x", g.matched)
-    finite = g.matched & np.isfinite(x)
-    take(finite, val=x, rule_name="number")
-    take(g.matched, why="not a number")  # too large for a float64
-    if rules.annotated_numbers:
-        g = _Groups(texts_m, pat["annotated"])
-        x = _floats(g, "x", g.matched)
-        take(g.matched & np.isfinite(x), val=x, rule_name="number")
+    matched, x = match("number", "x")
+    take(matched & np.isfinite(x), val=x, rule_name="number")
+    take(matched, why="not a number")  # too large for a float64
+    if rules.annotated_numbers and todo.any():
+        matched, x = match("annotated", "x")
+        take(matched & np.isfinite(x), val=x, rule_name="number")
 
     # 4. fractions
-    g = _Groups(texts_m, pat["fraction"])
-    if g.matched.any():
-        num, den = _floats(g, "num", g.matched), _floats(g, "den", g.matched)
-        if not rules.fractions:
-            take(g.matched, why=quoted("a fraction ({}); the value rules exclude fractions"), rule_name="fraction")
-        elif scale_max is None or not np.isfinite(scale_max):
-            take(g.matched, why="a fraction, but the measure has no known maximum", rule_name="fraction")
-        else:
-            take(g.matched & (den != scale_max),
-                 why=f"a fraction whose denominator is not the scale maximum ({_fmt(scale_max)})",
-                 rule_name="fraction")
-            take(g.matched & (num > den), why=quoted("a fraction above its denominator ({})"), rule_name="fraction")
-            take(g.matched, val=num, rule_name="fraction")
+    matched, num, den = match("fraction", "num", "den")
+    if not rules.fractions:
+        take(matched, quote="a fraction ({}); the value rules exclude fractions", rule_name="fraction")
+    elif scale_max is None or not np.isfinite(scale_max):
+        take(matched, why="a fraction, but the measure has no known maximum", rule_name="fraction")
+    else:
+        take(matched & (den != scale_max),
+             why=f"a fraction whose denominator is not the scale maximum ({_fmt(scale_max)})", rule_name="fraction")
+        take(matched & (num > den), quote="a fraction above its denominator ({})", rule_name="fraction")
+        take(matched, val=num, rule_name="fraction")
 
     # 5. ranges
-    g = _Groups(texts_m, pat["range"])
-    if g.matched.any():
-        lo, hi = _floats(g, "lo", g.matched), _floats(g, "hi", g.matched)
-        take(g.matched & (lo > hi), why=quoted("a range whose ends are in reverse order ({})"), rule_name="range")
-        if rules.ranges == "exclude":
-            take(g.matched, why=quoted("a range ({}); the value rule excludes ranges"), rule_name="range")
-        else:
-            val = {"midpoint": (lo + hi) / 2, "lower": lo, "upper": hi}[rules.ranges]
-            take(g.matched, val=val, rule_name="range")
+    matched, lo, hi = match("range", "lo", "hi")
+    take(matched & (lo > hi), quote="a range whose ends are in reverse order ({})", rule_name="range")
+    if rules.ranges == "exclude":
+        take(matched, quote="a range ({}); the value rule excludes ranges", rule_name="range")
+    else:
+        val = {"midpoint": (lo + hi) / 2, "lower": lo, "upper": hi}[rules.ranges]
+        take(matched, val=val, rule_name="range")
 
     # 6. what is left: say what it looks like
     for name, fmt in (
@@ -325,15 +347,12 @@ def parse_values(values, rules: ValueRules, scale_max: float | None = None) -> P
         ("approximate", "an approximate value ({})"),
         ("annotated", "a number with a note ({}); the value rules read such numbers only with annotated_numbers"),
         ("comma", "a decimal comma ({}); the value rules read decimal commas only with decimal_comma"),
+        ("infinite", None),  # inf, Infinity: the canonical loader's "not a number", though words
+        ("letters", "text answer '{}' has no value in the mapping"),
     ):
         if todo.any():
-            g = _Groups(texts_m, pat[name])
-            take(g.matched, why=quoted(fmt))
-    if todo.any():
-        # The canonical loader's "not a number" for inf/Infinity, which are words too.
-        take(np.asarray(pc.match_substring_regex(arr, pat["infinite"]), dtype=bool), why="not a number")
-        letters = np.asarray(pc.match_substring_regex(arr, pat["letters"]), dtype=bool)
-        take(letters, why=quoted("text answer '{}' has no value in the mapping"))
+            matched, = match(name)
+            take(matched, why="not a number" if fmt is None else None, quote=fmt)
     take(todo.copy(), why="not a number")
 
     return ParsedValues(value=value[codes], missing=missing[codes], reason=reason[codes], rule=rule[codes])

@@ -6,7 +6,7 @@ which is how the canonical loader reads ISO dates.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 import numpy as np
 import pandas as pd
@@ -15,8 +15,8 @@ import pytest
 
 from analysis import load as load_module
 from analysis.errors import MappingError
-from analysis.io.dates import (NA_TOKENS, ORDERS, DateFormat, combine_date_time, detect_date_format,
-                               parse_datetimes, parse_times)
+from analysis.io.dates import (NA_TOKENS, ORDERS, DateFormat, combine_date_time, conflicting_times,
+                               detect_date_format, parse_datetimes, parse_times)
 
 EPOCH = datetime(1970, 1, 1)
 NS = 10 ** 9
@@ -61,6 +61,7 @@ def one(text, order):
     ("01.03.2024 14:30", "DMY", "2024-03-01 14:30", True),
     ("01.03.2024 14:30:59", "DMY", "2024-03-01 14:30:59", True),
     ("01/03/2024 14h30", "DMY", "2024-03-01 14:30", True),
+    ("01.03.2024, 14:30", "DMY", "2024-03-01 14:30", True),
     ("01/03/2024 2:30 PM", "DMY", "2024-03-01 14:30", True),
     # month-first
     ("03/01/2024", "MDY", "2024-03-01 00:00", False),
@@ -335,6 +336,11 @@ def test_time_zones_are_converted_to_utc_like_the_canonical_loader():
     assert not bad.any() and not missing.any()
 
 
+@pytest.mark.parametrize("zone", ["Z", " UTC", " utc", "GMT", "+00:00"])
+def test_utc_written_in_words(zone):
+    assert one(f"2024-03-01 10:00{zone}", "YMD") == (ns_of("2024-03-01 10:00"), False, False, True)
+
+
 def test_a_zone_on_a_day_first_value_is_converted_too():
     assert one("01.03.2024 10:00 +01:00", "DMY")[0] == ns_of("2024-03-01 09:00")
 
@@ -504,3 +510,11 @@ def test_excel_midnight_dates_take_the_separate_time():
     ns, has_time = combine_date_time(date_ns, date_has_time, time_ns, time_missing)
     assert ns.tolist() == [ns_of("2024-03-01 14:30"), ns_of("2024-03-02")]
     assert has_time.tolist() == [True, False]
+
+
+def test_conflicting_times_are_found():
+    date_ns, _, _, date_has_time = parse_datetimes(
+        ["01/03/2024 08:00", "02/03/2024 08:00", "03/03/2024", "04/03/2024 09:00", "05/03/2024 1:00 AM"], "DMY")
+    time_ns, time_missing, _ = parse_times(["08:00", "14:30", "14:30", "", "01:00"])
+    assert conflicting_times(date_ns, date_has_time, time_ns, time_missing).tolist() == [
+        False, True, False, False, False]
