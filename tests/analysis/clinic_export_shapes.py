@@ -426,8 +426,9 @@ def canonical_files(tables: dict[str, pd.DataFrame]) -> dict[str, bytes]:
     return {f"{name}.csv": _to_csv_bytes(tables[name]) for name in ("assessments", "treatments", "patients")}
 
 
-def _cohort_observations(cohort: Cohort, pre_at_start: bool = True) -> pd.DataFrame:
-    """Every measured score of the cohort at its true time, in the cohort's measure names."""
+def _cohort_observations(cohort: Cohort) -> pd.DataFrame:
+    """Every measured score of the cohort in the canonical measure names; the pre-infusion score at
+    the start and the post-infusion score one hour after it (R3)."""
     v, a = cohort.visits, cohort.administrations
     count = np.zeros(len(v), dtype=np.int64)
     for j in range(len(REGIONS)):
@@ -437,7 +438,7 @@ def _cohort_observations(cohort: Cohort, pre_at_start: bool = True) -> pd.DataFr
         pd.DataFrame({"pid": v["pid"], "t": v["t"], "measure": "phq9", "value": v["phq9"]}),
         pd.DataFrame({"pid": v["pid"], "t": v["t"], "measure": "regions_affected",
                       "value": np.where(count > 0, count, np.nan)}),
-        pd.DataFrame({"pid": a["pid"], "t": a["t"] - (0 if pre_at_start else a["pre_lead_min"]),
+        pd.DataFrame({"pid": a["pid"], "t": a["t"],
                       "measure": "pain_nrs", "value": a["nrs_pre"]}),
         pd.DataFrame({"pid": a["pid"], "t": a["t"] + POST_SCORE_OFFSET_MINUTES, "measure": "pain_nrs",
                       "value": a["nrs_post"]}),
@@ -752,9 +753,9 @@ def _pain_text(rng, value: np.ndarray, is_post: np.ndarray) -> tuple[pd.Series, 
     rule[(value <= 1) & (u < 0.5)] = "Denies pain"
     free = rule == "number"
     w = rng.random(m)
-    rule[free & (value == np.floor(value)) & (w < 0.05)] = "n/10"
-    rule[free & (w >= 0.05) & (w < 0.08)] = "range"
-    rule[free & is_post & (w >= 0.08) & (w < 0.18)] = "Patient asleep"    # sedated after ketamine: not at random
+    rule[free & (value == np.floor(value)) & (w < 0.07)] = "n/10"
+    rule[free & (w >= 0.07) & (w < 0.11)] = "range"
+    rule[free & is_post & (w >= 0.11) & (w < 0.21)] = "Patient asleep"    # sedated after ketamine: not at random
     rule[free & (w >= 0.985) & (w < 0.992)] = "Refused"
     rule[free & (w >= 0.992)] = "Unable to rate"
     low = np.minimum(np.floor(value), 9)
