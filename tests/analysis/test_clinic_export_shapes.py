@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 import clinic_export_shapes as ces
-from analysis import load_files
+from analysis import load_files, summarize
 
 N, SEED = 40, 1
 DAY = pd.Timedelta(days=1)
@@ -509,3 +509,16 @@ def test_write_all_writes_every_shape_and_its_canonical_files(tmp_path, cohort):
             assert (tmp_path / kind / "canonical" / name).read_bytes() == data
         doc = json.loads((tmp_path / kind / "expected.json").read_text(encoding="utf-8"))
         assert doc["kind"] == kind and doc["rules"] == json.loads(json.dumps(ces.READING_RULES[kind]))
+
+
+FIRST_COURSE = {"redcap_raw": ces.KETAMINE, "redcap_labels": ces.KETAMINE, "flowsheet": ces.KETAMINE,
+                "spreadsheet_de": "Ketamin i.v.", "spreadsheet_fr": "Kétamine IV"}
+
+
+@pytest.mark.parametrize("kind", ces.KINDS)
+def test_every_shape_gives_non_trivial_relief_numbers(shapes, kind):
+    doc = summarize(load_files(shapes[kind].canonical)).to_dict()
+    group = next(g for g in doc["groups"] if g["group"] == {"treatment": FIRST_COURSE[kind]})
+    relief, responders = group["immediate_relief_pct"], group["immediate_responder_rate"]
+    assert relief["n"] >= 30 and relief["ci_low"] > 0
+    assert 0.3 < responders["estimate"] < 0.85
