@@ -18,6 +18,8 @@ Use::
     shape.files, shape.canonical, shape.expected   # export, canonical, what the reader must report
     ces.write_all("/tmp/shapes")                    # every shape and its canonical files, as files
 
+or from a shell: ``python tests/analysis/clinic_export_shapes.py /tmp/shapes --patients 40 --seed 1``.
+
 Every function is pure (no file I/O except :func:`write_all`) and returns ``dict[file name ->
 bytes]``; the same ``(n_patients, seed)`` gives byte-identical files.
 
@@ -25,7 +27,7 @@ The cohort (:func:`make_cohort`)
 --------------------------------
 Each patient has covariates (sex, age band, CRPS type, site), 1-3 ketamine courses (the first a
 5-consecutive-day IV infusion, later 0-2 one-day boosters 4-16 weeks after the previous course
-start), and 35% a physical-therapy course (6-8 daily sessions on days 8-30, gaps of 1-3 days).
+start), and 35% a physical-therapy course (6-8 sessions from day 8-14 on, 1-3 days apart).
 Pain NRS (0-10, integers, 12% halves) is measured at a baseline visit 1-14 days before the first
 start (missing for 5%), at the start of every ketamine infusion ("pre") and one hour after it
 ("post"), and at irregular follow-up visits (weeks 1, 2, 4, 6, 8, 12, 16, 20 after each course start,
@@ -76,6 +78,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+NOTICE = "INVENTED DATA: no real patient is described by these files."
 KINDS = ("redcap_raw", "redcap_labels", "flowsheet", "spreadsheet_de", "spreadsheet_fr")
 CANONICAL_FILES = ("assessments.csv", "treatments.csv", "patients.csv")
 COURSE_GAP_DAYS = 7                 # R2
@@ -1043,6 +1046,12 @@ def write_all(folder, n_patients: int = 40, seed: int = 1) -> dict[str, Path]:
     root = Path(folder)
     cohort = make_cohort(n_patients, seed)
     written = {"canonical": root / "canonical"}
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "README.txt").write_text(
+        f"{NOTICE}\n\nWritten by tests/analysis/clinic_export_shapes.py (n_patients={int(n_patients)}, "
+        f"seed={int(seed)}).\ncanonical/: the cohort in the canonical format. <kind>/export/: the cohort as "
+        "that product exports it; <kind>/canonical/: what a correct reading of it gives; "
+        "<kind>/expected.json: what the reader must report and the reading rules.\n", encoding="utf-8")
     _write_files(root / "canonical", canonical(cohort))
     for kind in KINDS:
         shape = export_shape(kind, cohort)
@@ -1060,3 +1069,15 @@ def _write_files(folder: Path, files: dict[str, bytes]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for name, data in files.items():
         (folder / name).write_bytes(data)
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Write an invented cohort in every clinic export shape.")
+    parser.add_argument("folder")
+    parser.add_argument("--patients", type=int, default=40)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    for name, path in write_all(args.folder, args.patients, args.seed).items():
+        print(f"{name}: {path}")

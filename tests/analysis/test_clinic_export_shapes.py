@@ -500,6 +500,7 @@ def test_relief_is_built_in_some_respond_some_do_not_and_relief_fades(cohort):
 def test_write_all_writes_every_shape_and_its_canonical_files(tmp_path, cohort):
     written = ces.write_all(tmp_path, n_patients=N, seed=SEED)
     assert set(written) == {"canonical", *ces.KINDS}
+    assert "INVENTED DATA" in (tmp_path / "README.txt").read_text(encoding="utf-8")
     assert {p.name for p in (tmp_path / "canonical").iterdir()} == set(ces.CANONICAL_FILES)
     for kind in ces.KINDS:
         shape = ces.export_shape(kind, cohort)
