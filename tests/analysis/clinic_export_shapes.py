@@ -18,6 +18,8 @@ Use::
     shape.files, shape.canonical, shape.expected   # export, canonical, what the reader must report
     ces.write_all("/tmp/shapes")                    # every shape and its canonical files, as files
 
+or from a shell: ``python tests/analysis/clinic_export_shapes.py /tmp/shapes --patients 40 --seed 1``.
+
 Every function is pure (no file I/O except :func:`write_all`) and returns ``dict[file name ->
 bytes]``; the same ``(n_patients, seed)`` gives byte-identical files.
 
@@ -25,7 +27,7 @@ The cohort (:func:`make_cohort`)
 --------------------------------
 Each patient has covariates (sex, age band, CRPS type, site), 1-3 ketamine courses (the first a
 5-consecutive-day IV infusion, later 0-2 one-day boosters 4-16 weeks after the previous course
-start), and 35% a physical-therapy course (6-8 daily sessions on days 8-30, gaps of 1-3 days).
+start), and 35% a physical-therapy course (6-8 sessions from day 8-14 on, 1-3 days apart).
 Pain NRS (0-10, integers, 12% halves) is measured at a baseline visit 1-14 days before the first
 start (missing for 5%), at the start of every ketamine infusion ("pre") and one hour after it
 ("post"), and at irregular follow-up visits (weeks 1, 2, 4, 6, 8, 12, 16, 20 after each course start,
@@ -76,6 +78,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+NOTICE = "INVENTED DATA: no real patient is described by these files."
 KINDS = ("redcap_raw", "redcap_labels", "flowsheet", "spreadsheet_de", "spreadsheet_fr")
 CANONICAL_FILES = ("assessments.csv", "treatments.csv", "patients.csv")
 COURSE_GAP_DAYS = 7                 # R2
@@ -426,8 +429,9 @@ def canonical_files(tables: dict[str, pd.DataFrame]) -> dict[str, bytes]:
     return {f"{name}.csv": _to_csv_bytes(tables[name]) for name in ("assessments", "treatments", "patients")}
 
 
-def _cohort_observations(cohort: Cohort, pre_at_start: bool = True) -> pd.DataFrame:
-    """Every measured score of the cohort at its true time, in the cohort's measure names."""
+def _cohort_observations(cohort: Cohort) -> pd.DataFrame:
+    """Every measured score of the cohort in the canonical measure names; the pre-infusion score at
+    the start and the post-infusion score one hour after it (R3)."""
     v, a = cohort.visits, cohort.administrations
     count = np.zeros(len(v), dtype=np.int64)
     for j in range(len(REGIONS)):
@@ -437,7 +441,7 @@ def _cohort_observations(cohort: Cohort, pre_at_start: bool = True) -> pd.DataFr
         pd.DataFrame({"pid": v["pid"], "t": v["t"], "measure": "phq9", "value": v["phq9"]}),
         pd.DataFrame({"pid": v["pid"], "t": v["t"], "measure": "regions_affected",
                       "value": np.where(count > 0, count, np.nan)}),
-        pd.DataFrame({"pid": a["pid"], "t": a["t"] - (0 if pre_at_start else a["pre_lead_min"]),
+        pd.DataFrame({"pid": a["pid"], "t": a["t"],
                       "measure": "pain_nrs", "value": a["nrs_pre"]}),
         pd.DataFrame({"pid": a["pid"], "t": a["t"] + POST_SCORE_OFFSET_MINUTES, "measure": "pain_nrs",
                       "value": a["nrs_post"]}),
@@ -752,9 +756,9 @@ def _pain_text(rng, value: np.ndarray, is_post: np.ndarray) -> tuple[pd.Series, 
     rule[(value <= 1) & (u < 0.5)] = "Denies pain"
     free = rule == "number"
     w = rng.random(m)
-    rule[free & (value == np.floor(value)) & (w < 0.05)] = "n/10"
-    rule[free & (w >= 0.05) & (w < 0.08)] = "range"
-    rule[free & is_post & (w >= 0.08) & (w < 0.18)] = "Patient asleep"    # sedated after ketamine: not at random
+    rule[free & (value == np.floor(value)) & (w < 0.07)] = "n/10"
+    rule[free & (w >= 0.07) & (w < 0.11)] = "range"
+    rule[free & is_post & (w >= 0.11) & (w < 0.21)] = "Patient asleep"    # sedated after ketamine: not at random
     rule[free & (w >= 0.985) & (w < 0.992)] = "Refused"
     rule[free & (w >= 0.992)] = "Unable to rate"
     low = np.minimum(np.floor(value), 9)
@@ -1042,6 +1046,12 @@ def write_all(folder, n_patients: int = 40, seed: int = 1) -> dict[str, Path]:
     root = Path(folder)
     cohort = make_cohort(n_patients, seed)
     written = {"canonical": root / "canonical"}
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "README.txt").write_text(
+        f"{NOTICE}\n\nWritten by tests/analysis/clinic_export_shapes.py (n_patients={int(n_patients)}, "
+        f"seed={int(seed)}).\ncanonical/: the cohort in the canonical format. <kind>/export/: the cohort as "
+        "that product exports it; <kind>/canonical/: what a correct reading of it gives; "
+        "<kind>/expected.json: what the reader must report and the reading rules.\n", encoding="utf-8")
     _write_files(root / "canonical", canonical(cohort))
     for kind in KINDS:
         shape = export_shape(kind, cohort)
@@ -1059,3 +1069,15 @@ def _write_files(folder: Path, files: dict[str, bytes]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for name, data in files.items():
         (folder / name).write_bytes(data)
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Write an invented cohort in every clinic export shape.")
+    parser.add_argument("folder")
+    parser.add_argument("--patients", type=int, default=40)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    for name, path in write_all(args.folder, args.patients, args.seed).items():
+        print(f"{name}: {path}")

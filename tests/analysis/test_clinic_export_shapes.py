@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 import clinic_export_shapes as ces
-from analysis import load_files
+from analysis import load_files, summarize
 
 N, SEED = 40, 1
 DAY = pd.Timedelta(days=1)
@@ -249,6 +249,17 @@ def test_french_canonical_is_what_a_reading_of_the_export_gives(shapes):
     _assert_same(_read_french(shapes["spreadsheet_fr"].files), shapes["spreadsheet_fr"].canonical)
 
 
+@pytest.mark.parametrize(("n_patients", "seed"), [(1, 0), (3, 7), (120, 4)])
+def test_canonical_files_match_the_exports_for_other_sizes_and_seeds(n_patients, seed):
+    cohort = ces.make_cohort(n_patients, seed)
+    readers = {"redcap_raw": lambda f: _read_redcap_raw(f)[0], "flowsheet": _read_flowsheet,
+               "spreadsheet_de": _read_german, "spreadsheet_fr": _read_french}
+    for kind, read in readers.items():
+        shape = ces.export_shape(kind, cohort)
+        assert load_files(shape.canonical).report.exclusions.empty
+        _assert_same(read(shape.files), shape.canonical)
+
+
 # --------------------------------------------------------------------------------------------------
 # The files are what the products write
 # --------------------------------------------------------------------------------------------------
@@ -301,6 +312,9 @@ def test_redcap_raw_export_rows_are_record_event_instance_like_redcap_writes_the
     assert df.loc[pain, "visit_date"].str.fullmatch(r"\d{4}-\d\d-\d\d").all()
     assert df.loc[pain, "visit_time"].str.fullmatch(r"(\d\d:\d\d)?").all()
     assert (df.loc[pain, "visit_time"] == "").any()              # R1: some visits without a time
+    # A baseline form never opened: status 0 and unchecked boxes, yet no visit (R5 counts nothing there).
+    gray = base & (df["visit_date"] == "")
+    assert gray.any() and (df.loc[gray, ["pain_assessment_complete"] + boxes] == "0").all().all()
     assert set(df.loc[inf, "inf_drug"]) == {"1", "2"}
     assert (df.loc[inf & (df["inf_drug"] == "2"), ["inf_dose", "nrs_pre", "nrs_post"]] == "").all().all()
 
@@ -365,7 +379,8 @@ def test_flowsheet_expectations_name_the_rows_a_reader_excludes_and_ignores(shap
     assert excluded and {e["value"] for e in excluded} == set(ces.NON_SCORE_ANSWERS)
     for e in excluded:                                              # line 1 is the header
         assert fs.at[e["line"] - 2, "MEAS_VALUE"] == e["value"] and e["column"] == "MEAS_VALUE"
-    assert sh.expected["ignored_items"] == fs["FLO_MEAS_NAME"].value_counts()[list(ces.FLOWSHEET_UNMAPPED)].sort_index().to_dict()
+    ignored = fs["FLO_MEAS_NAME"].value_counts()[list(ces.FLOWSHEET_UNMAPPED)]
+    assert sh.expected["ignored_items"] == ignored.sort_index().to_dict()
     pain_rows = (fs["FLO_MEAS_NAME"] == ces.FLOWSHEET_PAIN).sum()
     assert pain_rows == sh.expected["pain_rows"]
     assert len(_canon(sh.canonical)["assessments"].query("measure == 'pain_nrs'")) == pain_rows - len(excluded)
@@ -485,6 +500,7 @@ def test_relief_is_built_in_some_respond_some_do_not_and_relief_fades(cohort):
 def test_write_all_writes_every_shape_and_its_canonical_files(tmp_path, cohort):
     written = ces.write_all(tmp_path, n_patients=N, seed=SEED)
     assert set(written) == {"canonical", *ces.KINDS}
+    assert "INVENTED DATA" in (tmp_path / "README.txt").read_text(encoding="utf-8")
     assert {p.name for p in (tmp_path / "canonical").iterdir()} == set(ces.CANONICAL_FILES)
     for kind in ces.KINDS:
         shape = ces.export_shape(kind, cohort)
@@ -494,3 +510,16 @@ def test_write_all_writes_every_shape_and_its_canonical_files(tmp_path, cohort):
             assert (tmp_path / kind / "canonical" / name).read_bytes() == data
         doc = json.loads((tmp_path / kind / "expected.json").read_text(encoding="utf-8"))
         assert doc["kind"] == kind and doc["rules"] == json.loads(json.dumps(ces.READING_RULES[kind]))
+
+
+FIRST_COURSE = {"redcap_raw": ces.KETAMINE, "redcap_labels": ces.KETAMINE, "flowsheet": ces.KETAMINE,
+                "spreadsheet_de": "Ketamin i.v.", "spreadsheet_fr": "Kétamine IV"}
+
+
+@pytest.mark.parametrize("kind", ces.KINDS)
+def test_every_shape_gives_non_trivial_relief_numbers(shapes, kind):
+    doc = summarize(load_files(shapes[kind].canonical)).to_dict()
+    group = next(g for g in doc["groups"] if g["group"] == {"treatment": FIRST_COURSE[kind]})
+    relief, responders = group["immediate_relief_pct"], group["immediate_responder_rate"]
+    assert relief["n"] >= 30 and relief["ci_low"] > 0
+    assert 0.3 < responders["estimate"] < 0.85
