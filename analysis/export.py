@@ -64,6 +64,7 @@ from .dataset import Dataset
 from .definitions import Definitions
 from .episodes import apply_filters, build_episodes
 from .errors import AnalysisError, DatasetError
+from .escaping import UnsafeNameError, check_member_name, plotly_text, safe_slug
 from .summary import summarize
 
 CHROMIUM_HINT = "Static images need Chromium: apt-get install chromium fonts-liberation"
@@ -138,6 +139,11 @@ class Bundle:
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as z:
             for name in sorted(self.files):
+                # Never a `..`, absolute or backslash entry, whatever names the data held (issue 15).
+                try:
+                    check_member_name(name)
+                except UnsafeNameError as e:
+                    raise ExportError(f"{e}; please report this") from None
                 info = zipfile.ZipInfo(f"crps_outcomes_export/{name}", date_time=(2026, 1, 1, 0, 0, 0))
                 info.compress_type = zipfile.ZIP_DEFLATED
                 info.external_attr = 0o644 << 16
@@ -380,7 +386,7 @@ def _add_note(fig, note: str) -> None:
     meta["caption"] = (str(meta.get("caption", "")) + " " + note).strip()
     meta["suppression_note"] = note
     sub = fig.layout.title.subtitle.text if fig.layout.title and fig.layout.title.subtitle else None
-    wrapped = figures._wrap(note, 78)  # ~78 characters fit a 640 px canvas at 15 px
+    wrapped = plotly_text(figures._wrap(note, 78)).replace("&lt;br&gt;", "<br>")  # ~78 characters fit 640 px
     fig.update_layout(meta=meta, title={"subtitle": {"text": (f"{sub}<br>" if sub else "") + f"<i>{wrapped}</i>"}})
     top = fig.layout.margin.t if fig.layout.margin and fig.layout.margin.t is not None else 80
     fig.update_layout(margin={"t": int(top) + 20 * (1 + wrapped.count("<br>"))})
@@ -420,6 +426,7 @@ class _Results:
     tests: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
     counts: dict = field(default_factory=dict)
+    names: dict = field(default_factory=dict)           # file stem -> the measure name it stands for
 
 
 def _with_group_patients(table: pd.DataFrame, by, sizes: pd.DataFrame) -> pd.DataFrame:
@@ -626,8 +633,14 @@ def compute_results(dataset: Dataset, definitions: Definitions | None = None, by
 
     # Secondary measures ------------------------------------------------------------------------
     say(0.42, "secondary outcomes")
-    for measure in [x for x in dataset.measures if x != d.measure]:
+    for m_index, measure in enumerate(dataset.measures):
+        if measure == d.measure:
+            continue
         md = d.replace(measure=measure)
+        # A measure name comes from the data: it never becomes a path as it is (issue 15).
+        stem = safe_slug(measure, m_index)
+        if stem != measure:
+            R.names[stem] = measure
         try:
             mep = build_episodes(dataset, md)
             msizes = views.group_sizes(mep, by, filters)
@@ -640,26 +653,26 @@ def compute_results(dataset: Dataset, definitions: Definitions | None = None, by
         if not msizes["episodes"].sum():
             R.warnings.append(f"{measure}: no episode has a baseline score; no figure.")
             continue
-        R.tables[f"{measure}_scores"] = _suppressed_table(scores, by, msizes, m)
+        R.tables[f"{stem}_scores"] = _named(_suppressed_table(scores, by, msizes, m), stem, measure)
         R.methods_used |= _methods_of(scores)
         s_sc = views.suppress(scores, by, msizes, m)
         for stat in ("mean_score", "mean_change"):
-            R.charts.append(_Item(f"{measure}_{stat}", lambda st, s=s_sc, me=measure, sa=stat, g=mgroups,
+            R.charts.append(_Item(f"{stem}_{stat}", lambda st, s=s_sc, me=measure, sa=stat, g=mgroups,
                                   gn=mgroup_n: figures.score_over_time_figure(
                 s.shown, by, measure=me, statistic=sa, groups=g, group_n=gn, style=st), s_sc.note))
         if measure in secondary.RESPONSE_PCT:
             resp = relief.relief_over_time(mep, by, filters, threshold=secondary.RESPONSE_PCT[measure])
-            R.tables[f"{measure}_response"] = _suppressed_table(resp, by, msizes, m)
+            R.tables[f"{stem}_response"] = _named(_suppressed_table(resp, by, msizes, m), stem, measure)
             s_r = views.suppress(resp, by, msizes, m)
-            R.charts.append(_Item(f"{measure}_response", lambda st, s=s_r, me=measure, g=mgroups, gn=mgroup_n:
+            R.charts.append(_Item(f"{stem}_response", lambda st, s=s_r, me=measure, g=mgroups, gn=mgroup_n:
                                   figures.secondary_response_figure(s.shown, by, measure=me, groups=g, group_n=gn,
                                                                     style=st), s_r.note))
         if measure in secondary.REMISSION_BELOW:
             rem = secondary.remission_over_time(mep, by=by, filters=filters)
-            R.tables[f"{measure}_remission"] = _suppressed_table(rem, by, msizes, m)
+            R.tables[f"{stem}_remission"] = _named(_suppressed_table(rem, by, msizes, m), stem, measure)
             R.methods_used |= _methods_of(rem)
             s_rm = views.suppress(rem, by, msizes, m)
-            R.charts.append(_Item(f"{measure}_remission", lambda st, s=s_rm, me=measure, g=mgroups, gn=mgroup_n:
+            R.charts.append(_Item(f"{stem}_remission", lambda st, s=s_rm, me=measure, g=mgroups, gn=mgroup_n:
                                   figures.remission_figure(s.shown, by, measure=me, groups=g, group_n=gn, style=st),
                                   s_rm.note))
         if measure == "regions_affected":
@@ -699,6 +712,13 @@ def compute_results(dataset: Dataset, definitions: Definitions | None = None, by
     R.counts["analysable"] = int(apply_filters(ep.table, filters)["included"].sum())
     R.counts["patients"] = int(apply_filters(ep.table, filters)["patient_id"].nunique())
     return R
+
+
+def _named(table: pd.DataFrame, stem: str, measure: str) -> pd.DataFrame:
+    """Keep a measure's own name inside its table when its file name is a slug of it."""
+    if stem == measure or "measure" in table.columns:
+        return table
+    return table.assign(measure=measure)[["measure", *table.columns]]
 
 
 def _km_with_logrank(fig, lr: dict | None):
@@ -854,7 +874,19 @@ def methods_paragraph(dataset: Dataset, R: _Results) -> str:
 
 
 def _md_inline(s: str) -> str:
-    return str(s)
+    """Escape everything but `code` spans: text from data (names, values, notes) cannot make a
+    link, an image or raw HTML in a Markdown viewer (issue 15)."""
+    parts = str(s).split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick (from data) would leave a "code" part live
+        return _md_escape(str(s)).replace("`", "\\`")
+    return "`".join(p if i % 2 else _md_escape(p) for i, p in enumerate(parts))
+
+
+def _md_escape(s: str) -> str:
+    """The Markdown metacharacters that make links, images, autolinks and raw HTML, escaped."""
+    for c in ("\\", "[", "]", "<", "|"):  # `>` alone makes no tag; `!` no image without `[`
+        s = s.replace(c, "\\" + c)
+    return " ".join(s.splitlines())
 
 
 def blocks_to_markdown(blocks) -> str:
@@ -903,7 +935,7 @@ def _cell(v) -> str:
 
 def _df_markdown(df: pd.DataFrame) -> str:
     cols = [str(c) for c in df.columns]
-    esc = lambda s: _cell(s).replace("|", "\\|")  # noqa: E731
+    esc = lambda s: _md_escape(_cell(s))  # noqa: E731
     lines = ["| " + " | ".join(esc(c) for c in cols) + " |", "|" + "---|" * len(cols)]
     for r in df.itertuples(index=False):
         lines.append("| " + " | ".join(esc(v) for v in r) + " |")
@@ -1066,6 +1098,7 @@ def build_bundle(dataset: Dataset, definitions: Definitions | None = None, by=("
         "created": created, "generator": "CRPS Outcomes analysis.export",
         "dataset_fingerprint_sha256": dataset.report.fingerprint, "source": Path(str(dataset.source)).name,
         "definitions": d.to_dict(), "by": list(R.by), "filters": _jsonable(filters),
+        "names": dict(R.names),
         "formats": list(fmts), "scale": scale, "width": width, "height": height,
         "include_episode_table": include_episode_table, "images_skipped": B.images_skipped,
         "software": software_versions(), "warnings": B.warnings,
@@ -1097,7 +1130,7 @@ def _captions_md(figs: dict, fmts, scale, width, height) -> str:
     for name, fig in figs.items():
         w = int(width or fig.layout.width or 0)
         h = int(height or fig.layout.height or 0)
-        lines += [f"## {name}", "", f"**{title_of(fig)}.** {caption_of(fig)}", "",
+        lines += [f"## {name}", "", f"**{_md_escape(title_of(fig))}.** {_md_escape(caption_of(fig))}", "",
                   f"Size: {w} x {h} px (PNG {int(round(w * scale))} x {int(round(h * scale))} px).", ""]
     return "\n".join(lines)
 
@@ -1127,8 +1160,8 @@ def _report_html(dataset: Dataset, R: _Results, figs: dict, blocks, created: str
         parts.append(f"<h3>{html.escape(title)}</h3>")
         parts.append(_df_html(t) if len(t) else "<p>No group large enough to show.</p>")
     parts.append("<h2>Figures</h2>")
-    for name, fig in figs.items():
-        div = pio.to_html(fig, include_plotlyjs=False, full_html=False, div_id=f"fig-{name}",
+    for i, (name, fig) in enumerate(figs.items()):
+        div = pio.to_html(fig, include_plotlyjs=False, full_html=False, div_id=f"fig-{safe_slug(name, i)}",
                           config={"displaylogo": False, "responsive": True})
         parts.append(f"<div class='fig'>{div}</div><p class='caption'>{html.escape(caption_of(fig))}</p>")
     parts.append("<h2>Methods</h2>")
@@ -1159,8 +1192,14 @@ def export_bundle(dataset: Dataset, out_dir, definitions: Definitions | None = N
     b = build_bundle(dataset, definitions, by, filters, formats, scale, width, height, include_episode_table,
                      progress)
     written = []
+    root = out.resolve()
     for name, data in sorted(b.files.items()):
-        p = out / name
+        try:
+            p = out / check_member_name(name)
+        except UnsafeNameError as e:
+            raise ExportError(f"{e}; please report this") from None
+        if not p.resolve().is_relative_to(root):  # a symlinked sub-folder pointing elsewhere
+            raise ExportError(f"{p} would be written outside {out}: remove the link or choose another --out")
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_bytes(data)
         written.append(p)
