@@ -27,24 +27,30 @@ import unicodedata
 __all__ = ["markdown_text", "markdown_code", "plotly_text", "safe_slug", "check_member_name",
            "UnsafeNameError"]
 
-#: ASCII punctuation that Markdown (CommonMark + GFM + Streamlit's extensions: ``:red[...]``
-#: directives, ``:material/...:`` icons, ``$...$`` math) may interpret. CommonMark lets a
-#: backslash escape any ASCII punctuation, so escaping more than needed only costs readability.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|$:~=&\"'^])")
+#: The Markdown metacharacters that make links, images, autolinks, raw HTML, code, emphasis, math
+#: (Streamlit renders ``$...$``), strikethrough and tables, and Streamlit's ``:colour[...]``
+#: directives (they need ``[``). CommonMark lets a backslash escape any ASCII punctuation; ``_``,
+#: ``.``, ``-`` and ``#`` are left as they are, so column names such as ``patient_id`` stay
+#: readable (in the middle of a line they make no link, image or HTML); so is ``>`` (without
+#: ``<`` it makes no tag, and text from data never starts a line).
+_MD_SPECIAL = re.compile(r"([\\`*\[\]<$~|@])")
+#: GFM turns bare ``http://...`` and ``www....`` into live links.
+_AUTOLINK = re.compile(r"(?i)(://|\bwww\.)")
 
 
 def markdown_text(value) -> str:
-    """``value`` as plain Markdown text: every Markdown metacharacter backslash-escaped.
+    """``value`` as plain Markdown text: no link, image, HTML, code, emphasis or math from it.
 
     Line breaks become spaces (a newline could start a heading, a list or a block of raw HTML).
 
     Examples
     --------
     >>> print(markdown_text("![px](http://host/tx.png)"))
-    \\!\\[px\\]\\(http\\://host/tx\\.png\\)
+    !\\[px\\](http\\://host/tx.png)
     """
     s = " ".join(str(value).splitlines())
-    return _MD_SPECIAL.sub(r"\\\1", s)
+    s = _MD_SPECIAL.sub(r"\\\1", s)
+    return _AUTOLINK.sub(lambda m: m.group(1).replace(":", "\\:").replace(".", "\\."), s)
 
 
 def markdown_code(value) -> str:

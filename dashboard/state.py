@@ -19,6 +19,7 @@ import streamlit as st
 from analysis import views
 from analysis.definitions import CONF_TYPES, Definitions
 from analysis.errors import AnalysisError, DatasetError
+from analysis.escaping import markdown_text as md  # every text from data shown as Markdown goes through md()
 from dashboard import cache
 from dashboard.export_buttons import figure_download_buttons
 
@@ -147,7 +148,7 @@ def _load_dataset(ctx: Context) -> None:
             key = cache.content_key(files, mapping, drop)
             names = ", ".join(sorted(files))
             ctx.source_label = f"Uploaded: {names}"
-            with st.spinner(f"Reading and checking {names} ..."):
+            with st.spinner(f"Reading and checking {md(names)} ..."):
                 ctx.dataset = cache.load_upload(key, files, json.dumps(mapping, sort_keys=True), drop)
             ctx.key = key
         else:
@@ -157,7 +158,7 @@ def _load_dataset(ctx: Context) -> None:
                 ctx.dataset = cache.load_demo()
                 ctx.key = "demo:" + ctx.dataset.report.fingerprint
             else:
-                with st.spinner(f"Reading and checking {folder} ..."):
+                with st.spinner(f"Reading and checking {md(folder)} ..."):
                     ctx.dataset = cache.load_folder(folder)
                 ctx.key = "folder:" + ctx.dataset.report.fingerprint
     except (DatasetError, AnalysisError) as err:
@@ -188,7 +189,7 @@ def render_sidebar() -> Context:
     _load_dataset(ctx)
     ds = ctx.dataset
     sb = st.sidebar
-    sb.caption(f"**Data:** {ctx.source_label}" if ds is not None else "**Data:** not loaded - see the Data page")
+    sb.caption(f"**Data:** {md(ctx.source_label)}" if ds is not None else "**Data:** not loaded - see the Data page")
 
     # Filters ----------------------------------------------------------------------------------
     sb.subheader("Filters")
@@ -220,7 +221,7 @@ def render_sidebar() -> Context:
             if not (isinstance(cur, (tuple, list)) and len(cur) == 2 and lo <= cur[0] <= cur[1] <= hi):
                 ss[key] = (lo, hi)
             if lo < hi:
-                sb.slider(cov, min_value=lo, max_value=hi, key=key)
+                sb.slider(md(cov), min_value=lo, max_value=hi, key=key)
             rng = tuple(float(x) for x in ss[key])
             filters[cov] = rng
             url_extra[_COV_PREFIX + cov] = f"{rng[0]:g}..{rng[1]:g}"
@@ -231,7 +232,7 @@ def render_sidebar() -> Context:
                 ss[key] = [v for v in url_raw.split(",") if v]
             _default(key, list(levels))
             _sanitize_multi(key, levels)
-            sb.multiselect(cov, levels, key=key)
+            sb.multiselect(md(cov), levels, key=key)
             chosen = list(ss[key])
             filters[cov] = views.filter_values_for(ds.patients, cov, chosen)
             url_extra[_COV_PREFIX + cov] = ",".join(chosen)
@@ -277,7 +278,7 @@ def render_sidebar() -> Context:
     ctx.filter_text = "; ".join(filter_text) or "none"
     _write_url(url_extra)
     if ss.get("_url_warning"):
-        st.warning(ss.pop("_url_warning"))
+        st.warning(md(ss.pop("_url_warning")))
     ss["ctx"] = ctx
     return ctx
 
@@ -291,7 +292,7 @@ def require_dataset() -> Context:
     """The context; stops the page with a pointer to the Data page when no dataset is usable."""
     ctx = context()
     if ctx.dataset is None:
-        st.error(ctx.error or "No dataset is loaded.")
+        st.error(md(ctx.error or "No dataset is loaded."))
         st.page_link("content/data.py", label="Go to the Data page to choose or fix the dataset", icon=":material/upload:")
         st.stop()
     return ctx
@@ -302,7 +303,7 @@ def show_choices(ctx: Context) -> None:
     d = ctx.definitions
     by = " and ".join(ctx.by) if ctx.by else "all episodes together"
     st.caption(
-        f"**Data:** {ctx.source_label} · **Filters:** {ctx.filter_text} · **Groups:** {by} · "
+        f"**Data:** {md(ctx.source_label)} · **Filters:** {md(ctx.filter_text)} · **Groups:** {md(by)} · "
         f"**Responder:** relief \u2265 {d.threshold:g}% · **Baseline window:** {d.baseline_window_days:g} d · "
         f"**Immediate window:** {d.immediate_window_days:g} d · **Max follow-up:** {d.max_followup_days:g} d · "
         f"**KM CI:** {d.km_conf_type} · **Minimum group:** {d.min_cell_size} patients"
@@ -315,7 +316,7 @@ def show_definitions(ctx: Context, measure_definitions: Definitions | None = Non
     d = measure_definitions or ctx.definitions
     st.divider()
     st.markdown("**Definitions used on this page**")
-    st.caption("  \n".join(d.describe()))
+    st.caption("  \n".join(md(line) for line in d.describe()))
 
 
 def run_safely(fn, *args, what: str = "this analysis", **kwargs):
@@ -323,7 +324,7 @@ def run_safely(fn, *args, what: str = "this analysis", **kwargs):
     try:
         return fn(*args, **kwargs)
     except (DatasetError, AnalysisError, ValueError) as err:
-        st.error(f"Cannot compute {what}: {err}")
+        st.error(md(f"Cannot compute {what}: {err}"))
     except Exception:  # noqa: BLE001
         log.exception("Unexpected error in %s", what)
         st.error(f"Cannot compute {what} for this selection. Try other filters or definitions; "
@@ -337,7 +338,7 @@ def plot(fig, key: str | None = None) -> None:
                     config={"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}})
     cap = (fig.layout.meta or {}).get("caption") if isinstance(fig.layout.meta, dict) else None
     if cap:
-        st.caption(cap)
+        st.caption(md(cap))
 
 
 def chart(builder: str, *args, key: str, name: str | None = None, note: str = "", **kwargs) -> None:
@@ -356,4 +357,4 @@ def chart(builder: str, *args, key: str, name: str | None = None, note: str = ""
 def small_note(*notes: str) -> None:
     text = " ".join(n for n in notes if n)
     if text:
-        st.info(text, icon=":material/visibility_off:")
+        st.info(md(text), icon=":material/visibility_off:")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis import views
+from analysis.escaping import markdown_text as md
 from analysis.cohort import ALL_LABEL
 from dashboard import cache, state
 
@@ -40,7 +41,7 @@ st.subheader("Treatments")
 tc = res["treatments"].rename(columns={"analysable": "analysable episodes"})
 st.dataframe(tc, hide_index=True, width="content", key="treatments_table")
 
-st.subheader(f'"Table 1" by {group}')
+st.subheader(f'"Table 1" by {md(group)}')
 wide = res["table1_wide"]
 small = views.small_group_labels(res["sizes"], d.min_cell_size)
 shown_cols = [c for c in wide.columns if c not in small]

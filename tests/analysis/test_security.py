@@ -133,8 +133,10 @@ def test_figure_labels_from_data_are_drawn_as_text():
 
 
 def test_escaping_helpers():
-    assert markdown_text("![px](http://host/tx.png)") == r"\!\[px\]\(http\://host/tx\.png\)"
-    assert markdown_text("a\n# b") == r"a \# b"
+    assert markdown_text("![px](http://host/tx.png)") == r"!\[px\](http\://host/tx.png)"
+    assert markdown_text("<img src=x onerror=alert(1)>") == r"\<img src=x onerror=alert(1)>"
+    assert markdown_text("a\n# b") == "a # b"
+    assert markdown_text("www.evil.example patient_id") == r"www\.evil.example patient_id"
     assert markdown_code("a`b") == "``a`b``"
     assert plotly_text("<a>&") == "&lt;a&gt;&amp;"
     assert safe_slug("phq9", 3) == "phq9"
