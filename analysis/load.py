@@ -47,6 +47,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from . import identifiers
+from . import limits
 from .dataset import EXCLUSION_COLUMNS, Dataset, FileCounts, LoadReport, WideScores
 from .definitions import KNOWN_MEASURES
 from .errors import (DatasetError, EmptyDatasetError, IdentifierError, MissingColumnError, MissingFileError,
@@ -205,16 +206,15 @@ def _unzip(name: str, data: bytes) -> list[tuple[str, bytes]]:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             members = [i for i in zf.infolist() if not i.is_dir()
                        and "__MACOSX" not in i.filename and not _basename(i.filename).startswith(".")]
-            if sum(i.file_size for i in members) > MAX_UNZIPPED_BYTES:
-                raise UnreadableFileError(f"{name} unpacks to more than {MAX_UNZIPPED_BYTES // 1024 ** 3} GB; "
-                                          "split the dataset or give the files unzipped.", file=name)
             known = [i for i in members if _role_of(i.filename) is not None]
+            # Zip bombs: declared sizes and ratios before unpacking, counted while unpacking (issue 15).
+            limits.check_archive(name, zf, known)
             if not known:
                 listed = ", ".join(_basename(i.filename) for i in members[:10]) or "nothing"
                 raise MissingFileError(
                     f"{name} holds no known file (found: {listed}). A dataset zip must hold assessments.csv "
                     "(and optionally treatments.csv and patients.csv), or the same names as .parquet.", file=name)
-            return [(_basename(i.filename), zf.read(i)) for i in known]
+            return [(_basename(n), b) for n, b in limits.safe_unzip(name, data, keep=lambda f: _role_of(f) is not None)]
     except DatasetError:
         raise
     except Exception as e:  # BadZipFile, encrypted members, unsupported compression, corrupt data
@@ -254,11 +254,13 @@ def _collect(files: dict[str, bytes]) -> tuple[dict[str, tuple[str, bytes]], boo
         if role in ("treatments", "patients"):
             raise MissingFileError(f"Only {name} was given, but assessments.csv is required. Add the assessments "
                                    "file (and load the files together, as a folder or zip).", file="assessments.csv")
+        limits.check_dataset_files([(name, data)])  # memory and CPU limits before any parse (issue 15)
         return {"assessments": (name, data)}, True, []
     if "assessments" not in found:
         given = ", ".join(n for n, _ in items)
         raise MissingFileError(f"No assessments file was given (got: {given}). assessments.csv is required.",
                                file="assessments.csv")
+    limits.check_dataset_files(list(found.values()))  # memory and CPU limits before any parse (issue 15)
     return found, len(found) == 1, ignored
 
 
@@ -912,6 +914,7 @@ def _parse_csv(file: str, data: bytes, numeric=None):
     their text as written (:class:`_RawLines`); otherwise every column is text and ``raw`` is None."""
     if not data[:4096].strip(b" \t\r\n\xef\xbb\xbf") and not data.strip(b" \t\r\n\xef\xbb\xbf"):
         raise EmptyDatasetError(f"{file} is empty. Give a file with a header row and data rows.", file=file)
+    limits.check_text_file(file, data)
     text, blob = _decode(file, data)
     # (ASCII without control bytes: bytes.strip() removes exactly what str.strip() would)
     shown = blob if text is None else text
