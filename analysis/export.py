@@ -323,7 +323,7 @@ def image_session(keep_warm: bool = False):
         server = _kaleido_server()
         was_running = bool(server is not None and server.is_running())
         if not was_running:
-            kaleido.start_sync_server(mathjax=False, silence_warnings=True)
+            kaleido.start_sync_server(mathjax=False, silence_warnings=True, browser_cls=offline_chromium_class())
 
         def render(fig, fmt: str, scale: float = 2, width: int | None = None, height: int | None = None) -> bytes:
             return _to_image(fig, fmt, scale, width, height)
@@ -1293,6 +1293,47 @@ def cmd_export(args) -> int:
         print(f"error: {res.images_skipped}. Everything else was written to {res.out_dir}.", file=err)
         return 1
     return 0
+
+
+# ----------------------------------------------------------------------------------------------
+# Nothing leaves the machine: the Chromium that renders images talks to nobody (issue 15)
+# ----------------------------------------------------------------------------------------------
+#: Added to the flags choreographer (Kaleido's browser driver) starts Chromium with. choreographer
+#: 1.x already passes --disable-component-update, --disable-sync and --metrics-recording-only; these
+#: turn off the rest of Chromium's own traffic (background networking: variations, safe browsing
+#: lists, certificate transparency, optimisation hints, translation; pings; DNS pre-fetching) and
+#: make every host name but localhost unresolvable, so no page can fetch anything from the internet
+#: (Kaleido loads plotly.js from the installed plotly package; MathJax is off).
+CHROMIUM_OFFLINE_FLAGS = (
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--metrics-recording-only",
+    "--no-pings",
+    "--disable-domain-reliability",
+    "--disable-client-side-phishing-detection",
+    "--disable-default-apps",
+    "--dns-prefetch-disable",
+    "--disable-features=OptimizationHints,Translate,MediaRouter,DialMediaRouteProvider,"
+    "AutofillServerCommunication,CertificateTransparencyComponentUpdater,NetworkTimeServiceQuerying",
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost",
+)
+
+
+def offline_chromium_class():
+    """choreographer's ``Chromium`` with :data:`CHROMIUM_OFFLINE_FLAGS` added to its command line.
+
+    Passed to Kaleido as ``browser_cls`` (Kaleido hands its keyword arguments to
+    ``choreographer.Browser``, whose ``browser_cls`` builds the command line with ``get_cli``).
+    """
+    from choreographer.browsers.chromium import Chromium
+
+    class OfflineChromium(Chromium):
+        def get_cli(self):
+            cli = list(super().get_cli())
+            return cli + [f for f in CHROMIUM_OFFLINE_FLAGS if f not in cli]
+
+    return OfflineChromium
 
 
 __all__ = [
