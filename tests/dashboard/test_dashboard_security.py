@@ -71,3 +71,39 @@ def test_names_from_an_upload_never_render_as_markdown():
         for chart in at.get("plotly_chart"):
             spec = chart.proto.spec
             assert '<a href=\\"http://host' not in spec and "<a href=\"http://host" not in spec, page
+
+
+# ---------------------------------------------------------------------------------------------- uploads
+def test_uploads_are_parsed_in_memory_never_spooled_to_disk():
+    import asyncio
+
+    from starlette.datastructures import Headers
+    from starlette.formparsers import MultiPartParser
+
+    from dashboard.uploads import keep_uploads_in_memory
+
+    limit = keep_uploads_in_memory()
+    assert limit >= 200 * 1024 * 1024  # .streamlit/config.toml: maxUploadSize = 200 (MB)
+    payload = b"patient_id,day,pain_nrs\n" + b"P1,0,5\n" * 600_000  # 4 MB: over Starlette's 1 MB default
+    boundary = "XyZ"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n"
+            f"Content-Type: text/csv\r\n\r\n").encode() + payload + f"\r\n--{boundary}--\r\n".encode()
+
+    async def stream():
+        for i in range(0, len(body), 65536):
+            yield body[i:i + 65536]
+
+    async def parse():
+        headers = Headers({"content-type": f"multipart/form-data; boundary={boundary}"})
+        form = await MultiPartParser(headers, stream()).parse()
+        f = form["file"]
+        return f.file._rolled, await f.read()  # SpooledTemporaryFile: _rolled = written to a disk file
+
+    rolled, data = asyncio.run(parse())
+    assert data == payload and not rolled
+
+
+def test_the_page_icon_is_bundled():
+    app = (ROOT / "dashboard" / "app.py").read_text()
+    assert "page_icon=FAVICON" in app and (ROOT / "dashboard" / "assets" / "favicon.png").is_file()
+    assert 'page_icon=":material' not in app
