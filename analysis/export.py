@@ -504,11 +504,14 @@ def compute_results(dataset: Dataset, definitions: Definitions | None = None, by
     d = definitions or Definitions()
     by = tuple(by or ())
     m = d.min_cell_size
+    if d.measure not in dataset.measures:
+        raise AnalysisError(f"Unknown measure {d.measure!r}: this dataset has {', '.join(dataset.measures) or 'none'}.")
     R = _Results(definitions=d, by=by, filters=filters)
     say = progress or (lambda f, msg: None)
 
     say(0.02, "building episodes")
     ep = build_episodes(dataset, d)
+    _require_analysable(ep, d, filters)
     sizes = views.group_sizes(ep, by, filters)
     groups = sizes["label"].tolist()
     group_n = dict(zip(sizes["label"], sizes["episodes"]))
@@ -712,6 +715,19 @@ def compute_results(dataset: Dataset, definitions: Definitions | None = None, by
     R.counts["analysable"] = int(apply_filters(ep.table, filters)["included"].sum())
     R.counts["patients"] = int(apply_filters(ep.table, filters)["patient_id"].nunique())
     return R
+
+
+def _require_analysable(ep, d: Definitions, filters: dict | None) -> None:
+    """A clear refusal when the selection holds no episode, or none with a baseline (issue 15)."""
+    sel = apply_filters(ep.table, filters)
+    if not len(sel):
+        raise AnalysisError(f"The filters select no treatment episode ({_filters_text(filters)}): there is nothing "
+                            "to export. Widen the filters or choose values that occur in the data.")
+    if not sel["included"].any():
+        raise AnalysisError(
+            f"None of the {len(sel):,} treatment episodes selected is analysable: none has a {d.measure} baseline "
+            f"score above 0 in the {d.baseline_window_days:g} days before its start (the episode exclusions of the "
+            "load report say why for each). Check the scores and the baseline window, or widen the filters.")
 
 
 def _named(table: pd.DataFrame, stem: str, measure: str) -> pd.DataFrame:
@@ -970,6 +986,29 @@ def _html_page(title: str, body: str, head_extra: str = "") -> str:
 # ----------------------------------------------------------------------------------------------
 # The bundle
 # ----------------------------------------------------------------------------------------------
+#: Image size limits: Chromium cannot draw a canvas side over 16,384 px, and a figure narrower than
+#: 200 px has no room for its axes; --scale 1e9 once wrote 3-byte PNGs and exited 0 (issue 15).
+MAX_SCALE, MIN_SIDE, MAX_SIDE, MAX_PIXELS_SIDE = 10.0, 200, 5000, 16384
+
+
+def check_image_options(scale, width=None, height=None) -> None:
+    """Refuse an image scale or size that cannot make a usable image (ValueError with the ranges)."""
+    try:
+        s = float(scale)
+    except (TypeError, ValueError):
+        raise ValueError(f"scale must be a number from 0.1 to {MAX_SCALE:g}, got {scale!r}") from None
+    if not (np.isfinite(s) and 0.1 <= s <= MAX_SCALE):
+        raise ValueError(f"scale must be a number from 0.1 to {MAX_SCALE:g}, got {scale}")
+    for name, v in (("width", width), ("height", height)):
+        if v is None:
+            continue
+        if not (isinstance(v, (int, np.integer)) and MIN_SIDE <= v <= MAX_SIDE):
+            raise ValueError(f"{name} must be a whole number of pixels from {MIN_SIDE} to {MAX_SIDE}, got {v}")
+        if v * s > MAX_PIXELS_SIDE:
+            raise ValueError(f"{name} x scale = {v * s:,.0f} px; Chromium draws at most {MAX_PIXELS_SIDE:,} px a side: "
+                             "lower the scale or the size")
+
+
 def _parse_formats(formats) -> tuple[str, ...]:
     if formats is None:
         return ()
@@ -1025,8 +1064,7 @@ def build_bundle(dataset: Dataset, definitions: Definitions | None = None, by=("
     """
     d = definitions or Definitions()
     fmts = _parse_formats(formats)
-    if scale is None or not float(scale) > 0:
-        raise ValueError(f"scale must be > 0, got {scale}")
+    check_image_options(scale, width, height)
     say = progress or (lambda f, msg: None)
     created = _dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
     R = compute_results(dataset, d, by, filters, include_episode_table,
@@ -1258,6 +1296,7 @@ def cmd_export(args) -> int:
     err = sys.stderr
     try:
         fmts = _parse_formats(args.format)
+        check_image_options(args.scale, getattr(args, "width", None), getattr(args, "height", None))
         filters = filters_from_args(args)
         d = definitions_from_args(args)
         by = grouping_from_args(args)

@@ -73,6 +73,24 @@ def _parse(kind, raw: str):
     return kind(raw)
 
 
+#: The widgets' ranges (render_sidebar): a URL value outside them would make Streamlit raise.
+_URL_RANGES = {"thr": (5.0, 95.0), "bw": (0.0, 90.0), "iw": (0.5, 30.0), "fu": (7.0, 730.0), "min": (1, 100)}
+_MAX_GROUPINGS = 2
+
+
+def _url_problem(name: str, value) -> str | None:
+    """Why a parsed URL value cannot be used (None when it can): NaN, infinity, out of range, too many."""
+    if name in _URL_RANGES:
+        lo, hi = _URL_RANGES[name]
+        if not (isinstance(value, (int, float)) and lo <= value <= hi):  # also false for NaN
+            return f"must be a number from {lo:g} to {hi:g}"
+    if name == "ci" and value not in CONF_TYPES:
+        return f"must be one of {', '.join(CONF_TYPES)}"
+    if name == "by" and len(value) > _MAX_GROUPINGS:
+        return f"at most {_MAX_GROUPINGS} groupings at once; the first {_MAX_GROUPINGS} are used"
+    return None
+
+
 def _format(kind, value) -> str:
     if kind is bool:
         return "1" if value else "0"
@@ -90,12 +108,23 @@ def _init_from_url() -> None:
         return
     ss["_url_loaded"] = True
     qp = st.query_params
+    ignored = []
     for name, (key, kind, _default) in _PARAMS.items():
         if name in qp:
             try:
-                ss[key] = _parse(kind, qp[name])
-            except (TypeError, ValueError):
-                ss["_url_warning"] = f"Ignored the address parameter {name}={qp[name]!r}."
+                value = _parse(kind, qp[name])
+            except (TypeError, ValueError, OverflowError):
+                ignored.append(f"{name}={qp[name]!r} (not a {kind.__name__})")
+                continue
+            problem = _url_problem(name, value)
+            if problem:
+                ignored.append(f"{name}={qp[name]!r} ({problem})")
+                if name == "by" and isinstance(value, list):
+                    ss[key] = value[:_MAX_GROUPINGS]
+                continue
+            ss[key] = value
+    if ignored:
+        ss["_url_warning"] = "Ignored in the address: " + "; ".join(ignored) + "."
     for name in qp:
         if name.startswith(_COV_PREFIX):
             cov = name[len(_COV_PREFIX):]

@@ -18,6 +18,10 @@ res = state.run_safely(cache.overview, ctx.key, ctx.dataset, d, group, ctx.filte
 if res is None:
     st.stop()
 t1 = res["table1"]
+if t1.empty or not int(t1.loc[t1["variable"] == "Episodes", "n"].sum()):
+    st.warning("The filters select no treatment episode: nothing to summarise. Widen the filters in the sidebar "
+               "(a characteristic with no value ticked selects nobody).")
+    st.stop()
 
 
 def _all(variable: str):
@@ -34,6 +38,10 @@ c[2].metric("Analysable episodes", f"{int(ana['n']):,}" if ana is not None else 
 c[3].metric("Treatments", f"{len(res['treatments']):,}")
 c[4].metric("Follow-up, median [IQR]", (f"{views.fmt_num(fu['median'])} d" if fu is not None and fu["n"] else "NA"),
             help="Days from the start to the last follow-up score, analysable episodes.")
+if ana is not None and not int(ana["n"]):
+    st.warning("No episode in this selection is analysable: none has a baseline score above 0 in the baseline "
+               f"window ({d.baseline_window_days:g} days before the start). The Data page lists why each episode "
+               "was excluded; the relief pages will be empty.")
 if fu is not None and fu["n"]:
     c[4].caption(f"[{views.fmt_num(fu['q1'])}, {views.fmt_num(fu['q3'])}] days, n = {int(fu['n']):,} episodes")
 

@@ -54,14 +54,19 @@ def _outside(addr: str) -> bool:
 
 
 def outbound(trace: str) -> tuple[list[str], list[str]]:
-    """(connections or data to outside addresses, UDP route lookups without data) in an ``strace -f -yy``
-    trace of ``connect``/``sendto``/``sendmsg``/``sendmmsg``."""
-    bad, lookups = [], []
+    """(connections, DNS queries or data to outside addresses; UDP route lookups without data) in an
+    ``strace -f -yy`` trace of ``connect``/``sendto``/``sendmsg``/``sendmmsg``.
+
+    A UDP ``connect()`` to an outside address sends nothing by itself; data later sent on that fd
+    (strace does not always print the peer of a connected UDP socket) or a connect to port 53 (a
+    DNS server: a host name is being looked up) is outbound traffic.
+    """
+    bad, probes = [], {}
     for line in trace.splitlines():
         m = _CALL.match(line)
         if not m:
             continue
-        _, call, _, proto, endpoints, args = m.groups()
+        _, call, fd, proto, endpoints, args = m.groups()
         proto = (proto or "").upper()
         if proto.startswith(("UNIX", "NETLINK")):
             continue
@@ -69,13 +74,18 @@ def outbound(trace: str) -> tuple[list[str], list[str]]:
         peer = _PEER.search(endpoints or "")
         if peer:
             targets.append(peer.group(1))
-        if not any(_outside(t) for t in targets):
-            continue
+        outside = any(_outside(t) for t in targets)
         if call == "connect" and proto.startswith("UDP"):
-            lookups.append(line)     # a route lookup; data sent on it is caught by the send* rule
-        else:
+            probes.pop(fd, None)
+            if outside and "htons(53)" in args:
+                bad.append(line)
+            elif outside:
+                probes[fd] = line
+        elif call != "connect" and fd in probes and proto.startswith("UDP"):
+            bad.append(probes.pop(fd) + "  +  " + line)
+        elif outside:
             bad.append(line)
-    return bad, lookups
+    return bad, list(probes.values())
 
 
 def _strace(argv: list[str], out: Path, **kw) -> subprocess.Popen:
@@ -99,11 +109,15 @@ def test_outbound_parser_tells_connections_from_route_lookups():
         '<unfinished ...>',
         '2 sendto(7<TCP:[127.0.0.1:40000->127.0.0.1:8501]>, "GET /", 5, 0, NULL, 0) = 5',
         '3 sendto(8<UDP:[10.0.0.2:5353->8.8.8.8:53]>, "dns", 3, 0, NULL, 0) = 3',
+        '4 connect(23<UDP:[146441]>, {sa_family=AF_INET, sin_port=htons(53), sin_addr=inet_addr("10.255.255.53")}, 16) '
+        '= 0',
+        '4 connect(24<UDP:[146442]>, {sa_family=AF_INET, sin_port=htons(443), sin_addr=inet_addr("10.1.1.1")}, 16) = 0',
+        '4 sendto(24<UDP:[0.0.0.0:60778]>, "query", 5, 0, NULL, 0 <unfinished ...>',
         '3 sendmsg(9<UNIX-STREAM:[4714->4715]>, {msg_name=NULL}, 0) = 10',
         '3 sendto(23<NETLINK:[ROUTE:26270]>, "\\20\\0", 64, MSG_NOSIGNAL, NULL, 0) = 64',
     ])
     bad, lookups = outbound(trace)
-    assert [b.split()[1][:9] for b in bad] == ["connect(5", "sendto(8<"]
+    assert [b.split()[1][:10] for b in bad] == ["connect(5<", "sendto(8<U", "connect(23", "connect(24"]
     assert len(lookups) == 1 and "2001:4860" in lookups[0]
 
 
