@@ -26,7 +26,14 @@ def _on_source() -> None:
 
 def _on_upload() -> None:
     files = ss.get("_w_upload") or []
-    if files:
+    ss.pop("_upload_error", None)
+    names = [f.name for f in files]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:  # a dict by name would silently keep only one of them (issue 15)
+        ss.pop("upload_files", None)
+        ss["_upload_error"] = (f"Two uploaded files have the same name ({', '.join(twice)}): only one can be read. "
+                               "Remove one of them (the x next to it) or rename it.")
+    elif files:
         ss["upload_files"] = {f.name: f.getvalue() for f in files}
         ss["source"] = "upload"
     else:
@@ -86,6 +93,8 @@ else:
     # Any file type is accepted here so that a wrong one (e.g. an Excel workbook) gets the loader's explanation.
     st.file_uploader("Dataset files (.zip or .csv)", accept_multiple_files=True, key="_w_upload",
                      on_change=_on_upload)
+    if ss.get("_upload_error"):
+        st.error(md(ss["_upload_error"]))
     if ss.get("upload_files"):
         st.caption("In memory: " + ", ".join(f"{md(n)} ({len(b):,} bytes)" for n, b in ss["upload_files"].items()))
     ss["_w_drop"] = ss["drop_identifiers"]
