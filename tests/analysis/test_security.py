@@ -142,3 +142,160 @@ def test_escaping_helpers():
     assert safe_slug("phq9", 3) == "phq9"
     assert safe_slug("../x", 3) == "m3_x"
     assert safe_slug("José García", 1) == "m1_Jose_Garcia"
+
+
+# ---------------------------------------------------------------------------------------------- finding 9
+@pytest.fixture(scope="module")
+def demo():
+    return load_dataset(DEMO)
+
+
+def test_export_of_a_selection_without_episodes_says_so(demo):
+    from analysis.errors import AnalysisError
+
+    with pytest.raises(AnalysisError, match="The filters select no treatment episode"):
+        export.build_bundle(demo, filters={"sex": ["nobody"]}, formats="none")
+
+
+def test_export_without_an_analysable_episode_says_so(load):
+    from analysis.errors import AnalysisError
+
+    ds = load({"assessments.csv": "patient_id,day,pain_nrs\nP1,-1,0\nP1,1,0\nP2,-1,0\nP2,2,0\n",
+               "treatments.csv": "patient_id,day,treatment\nP1,0,ketamine_iv\nP2,0,ketamine_iv\n"})
+    with pytest.raises(AnalysisError, match="None of the 2 treatment episodes selected is analysable"):
+        export.build_bundle(ds, formats="none")
+
+
+def test_cli_export_with_no_episode_exits_1_with_a_message(tmp_path, capsys):
+    from analysis.cli import main
+
+    code = main(["export", str(DEMO), "--out", str(tmp_path), "--format", "none", "--filter", "sex=nobody"])
+    err = capsys.readouterr().err
+    assert code == 1 and "select no treatment episode" in err and "KeyError" not in err
+
+
+# ---------------------------------------------------------------------------------------------- finding 10
+@pytest.mark.parametrize("argv, message", [
+    (["--threshold", "nan"], "threshold must be a finite number"),
+    (["--threshold", "inf"], "threshold must be a finite number"),
+    (["--threshold", "-5"], "above 0 and at most 100"),
+    (["--max-followup", "nan"], "max_followup_days must be a finite number"),
+    (["--measure", "nope"], "Unknown measure 'nope'"),
+])
+def test_bad_definition_options_are_refused(argv, message, capsys):
+    from analysis.cli import main
+
+    code = main(["summarize", str(DEMO), *argv])
+    assert code == 1 and message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--scale", "1e9"], "scale must be a number from 0.1 to 10"),
+    (["--scale", "nan"], "scale must be a number from 0.1 to 10"),
+    (["--width", "100000"], "width must be a whole number of pixels from 200 to 5000"),
+    (["--width", "4000", "--scale", "10"], "Chromium draws at most 16,384 px"),
+])
+def test_bad_image_options_are_refused_before_anything_is_computed(argv, message, tmp_path, capsys):
+    from analysis.cli import main
+
+    code = main(["export", str(DEMO), "--out", str(tmp_path / "out"), "--format", "png", *argv])
+    assert code == 2 and message in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_deeply_nested_mapping_is_a_mapping_error():
+    from analysis.errors import MappingError
+    from analysis.mapping import parse_mapping_bytes
+
+    with pytest.raises(MappingError, match="nested too deeply"):
+        parse_mapping_bytes(b"[" * 100_000 + b"]" * 100_000, "mapping.json")
+
+
+def test_one_latin1_byte_in_a_utf8_file_keeps_the_text_and_is_noted(load):
+    data = ("patient_id,day,pain_nrs\nPé1,0,5\nPé1,1,3\n".encode() + "P\xe92,0,6\n".encode("latin-1"))
+    ds = load({"assessments.csv": data})
+    assert set(ds.patients["patient_id"]) == {"Pé1", "Pé2"}  # no mojibake of the UTF-8 rows
+    assert any("1 byte(s) that are not UTF-8 (the first on line 4)" in n for n in ds.report.notes)
+
+
+def test_a_windows_1252_file_is_read_and_noted(load):
+    ds = load({"assessments.csv": "patient_id,day,pain_nrs\nP\xe91,0,5\n".encode("cp1252")})
+    assert list(ds.patients["patient_id"]) == ["Pé1"]
+    assert any("read as Windows-1252" in n for n in ds.report.notes)
+
+
+def test_a_linked_file_outside_the_folder_is_not_read_nor_quoted(tmp_path):
+    from analysis.errors import UnreadableFileError
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "assessments.csv").symlink_to(secret)
+    for path in (folder, folder / "assessments.csv"):
+        with pytest.raises(UnreadableFileError, match="link to a file outside that folder") as e:
+            load_dataset(path)
+        assert "root:x" not in str(e.value)
+
+
+# ---------------------------------------------------------------------------------------------- handled well
+@pytest.mark.parametrize("data, message", [
+    (b"\x00\x01\x02\x03\xff\xfe binary", "holds binary data"),
+    (b"patient_id,day,pain_nrs\nP1,0,5\x00\n", "holds binary data"),
+    ("patient_id,day,pain_nrs\nP1,0,5\n".encode("utf-32"), "holds binary data"),
+    (b"patient_id,day,pain_nrs,pain_nrs\nP1,0,5,6\n", "both mean 'pain_nrs'"),
+    (b'patient_id,day,pain_nrs\nP1,0,"5\nP2,1,4\n', "no usable assessment rows"),
+])
+def test_kept_clear_messages_for_unreadable_files(load, data, message):
+    from analysis.errors import DatasetError
+
+    with pytest.raises(DatasetError, match=re.escape(message)):
+        load({"assessments.csv": data})
+
+
+def test_kept_utf16_is_read(load):
+    ds = load({"assessments.csv": "patient_id,day,pain_nrs\nP1,0,5\n".encode("utf-16")})
+    assert ds.n_scores == 1
+
+
+def test_kept_huge_and_infinite_numbers_are_excluded_with_their_line(load, exclusions):
+    ds = load({"assessments.csv": b"patient_id,day,pain_nrs\nP1,0,1e309\nP1,1,inf\nP1,2,NaN\nP1,3,5\n"})
+    ex = exclusions(ds)
+    assert ("assessments.csv", 2, "pain_nrs", "1e309", "not a number") in ex
+    assert ("assessments.csv", 3, "pain_nrs", "inf", "not a number") in ex
+    assert ds.n_scores == 1
+
+
+def test_kept_zip_traversal_and_symlink_entries_are_never_extracted(tmp_path, monkeypatch):
+    """The loader reads zip members as bytes (by base name); nothing is written anywhere."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("../../assessments.csv", "patient_id,day,pain_nrs\nP1,0,5\n")
+        link = zipfile.ZipInfo("treatments.csv")
+        link.external_attr = 0o120777 << 16  # a symlink entry whose "content" is its target
+        z.writestr(link, "/etc/passwd")
+    monkeypatch.chdir(tmp_path)
+    from analysis import load_files
+    from analysis.errors import DatasetError
+
+    try:
+        load_files({"d.zip": buf.getvalue()})
+    except DatasetError as e:
+        assert "root:" not in str(e)
+    assert list(tmp_path.rglob("*")) == [] and not (tmp_path.parent.parent / "assessments.csv").exists()
+
+
+def test_kept_svg_escapes_text_from_data():
+    if export.find_chromium() is None:
+        pytest.skip(export.CHROMIUM_HINT)
+    table = pd.DataFrame({"treatment": [SCRIPT], "reduction_pct": [30.0], "estimate": [0.5], "ci_low": [0.4],
+                          "ci_high": [0.6], "n": [40], "n_patients": [40], "conf_level": [0.95]})
+    svg = export.figure_image_bytes(figures.cumulative_responders_figure(table, ("treatment",)), "svg",
+                                    keep_warm=False).decode()
+    assert "<script" not in svg and "alert(5)" in svg
+
+
+def test_kept_formula_neutralisation_in_cells_and_headers():
+    t = pd.DataFrame({"=cmd|'/c calc'!A1": ["=1+1", "+x", "-y", "@z", 3.5]})
+    out = export.table_csv_bytes(t).decode()
+    assert "'=cmd" in out and "'=1+1" in out and "'+x" in out and "'@z" in out and "3.5" in out

@@ -107,3 +107,45 @@ def test_the_page_icon_is_bundled():
     app = (ROOT / "dashboard" / "app.py").read_text()
     assert "page_icon=FAVICON" in app and (ROOT / "dashboard" / "assets" / "favicon.png").is_file()
     assert 'page_icon=":material' not in app
+
+
+# ---------------------------------------------------------------------------------------------- URL and state
+@pytest.mark.parametrize("query, shown", [
+    ({"thr": "inf"}, "thr='inf' (must be a number from 5 to 95)"),
+    ({"thr": "-5"}, "thr='-5' (must be a number from 5 to 95)"),
+    ({"bw": "nan"}, "bw='nan' (must be a number from 0 to 90)"),
+    ({"min": "0"}, "min='0' (must be a number from 1 to 100)"),
+    ({"ci": "nope"}, "ci='nope' (must be one of"),
+    ({"by": "sex,site,age_band"}, "at most 2 groupings at once"),
+])
+def test_bad_url_parameters_give_a_message_not_a_traceback(query, shown):
+    at = AppTest.from_file(APP, default_timeout=90)
+    for k, v in query.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    warnings = " ".join(w.value for w in at.warning)
+    assert shown in warnings.replace("\\", ""), warnings
+    at.switch_page("content/pain_relief.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_two_uploads_with_the_same_name_are_refused_not_dropped():
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    at.switch_page("content/data.py").run()
+    at.radio(key="_w_source").set_value("upload").run()
+    a = b"patient_id,day,pain_nrs\nP1,0,5\n"
+    at.file_uploader(key="_w_upload").set_value([("assessments.csv", a, "text/csv"),
+                                                  ("assessments.csv", a + b"P2,0,4\n", "text/csv")]).run()
+    assert not at.exception
+    assert any("same name (assessments.csv)" in e.value.replace("\\", "") for e in at.error), \
+        [e.value for e in at.error]
+
+
+def test_overview_of_a_selection_without_episodes_says_so():
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    at.sidebar.multiselect(key="flt_covs").set_value(["sex"]).run()
+    at.sidebar.multiselect(key="flt_cov_sex").set_value([]).run()
+    at.switch_page("content/overview.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("select no treatment episode" in w.value for w in at.warning), [w.value for w in at.warning]
