@@ -224,6 +224,9 @@ def cmd_summarize(args: argparse.Namespace) -> int:
     try:
         definitions = definitions_from_args(args)
         ds = load_from_args(args)
+        if definitions.measure not in ds.measures:
+            raise AnalysisError(f"Unknown measure {definitions.measure!r}: this dataset has "
+                                f"{', '.join(ds.measures) or 'none'}. Choose one with --measure.")
         result = summarize(ds, definitions, by=grouping_from_args(args), filters=filters_from_args(args))
     except (DatasetError, AnalysisError, ValueError) as e:
         if args.json:

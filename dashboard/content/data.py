@@ -8,6 +8,8 @@ import streamlit as st
 
 from analysis import views
 from analysis.errors import DatasetError, IdentifierError, MissingColumnError
+from analysis.escaping import markdown_code as code
+from analysis.escaping import markdown_text as md
 from analysis.mapping import CANONICAL_NAMES, parse_mapping_bytes
 from dashboard import cache, state
 
@@ -24,7 +26,14 @@ def _on_source() -> None:
 
 def _on_upload() -> None:
     files = ss.get("_w_upload") or []
-    if files:
+    ss.pop("_upload_error", None)
+    names = [f.name for f in files]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:  # a dict by name would silently keep only one of them (issue 15)
+        ss.pop("upload_files", None)
+        ss["_upload_error"] = (f"Two uploaded files have the same name ({', '.join(twice)}): only one can be read. "
+                               "Remove one of them (the x next to it) or rename it.")
+    elif files:
         ss["upload_files"] = {f.name: f.getvalue() for f in files}
         ss["source"] = "upload"
     else:
@@ -69,7 +78,7 @@ ss["_w_source"] = ss["source"]
 st.radio("Dataset", list(SOURCES), format_func=SOURCES.get, key="_w_source", on_change=_on_source, horizontal=True)
 
 if ss["source"] == "demo" and FOLDER is not None:
-    st.info(f"The data folder `{FOLDER}` was given when the server started (`--data` or `{cache.DATA_ENV}`). "
+    st.info(f"The data folder {code(FOLDER)} was given when the server started (`--data` or `{cache.DATA_ENV}`). "
             "It is read from disk by the server; to look at other files, upload them below.",
             icon=":material/folder_open:")
 elif ss["source"] == "demo":
@@ -84,8 +93,10 @@ else:
     # Any file type is accepted here so that a wrong one (e.g. an Excel workbook) gets the loader's explanation.
     st.file_uploader("Dataset files (.zip or .csv)", accept_multiple_files=True, key="_w_upload",
                      on_change=_on_upload)
+    if ss.get("_upload_error"):
+        st.error(md(ss["_upload_error"]))
     if ss.get("upload_files"):
-        st.caption("In memory: " + ", ".join(f"{n} ({len(b):,} bytes)" for n, b in ss["upload_files"].items()))
+        st.caption("In memory: " + ", ".join(f"{md(n)} ({len(b):,} bytes)" for n, b in ss["upload_files"].items()))
     ss["_w_drop"] = ss["drop_identifiers"]
     st.checkbox("Drop columns that look like identifiers (names, dates of birth, addresses, ...)", key="_w_drop",
                 on_change=_on_drop,
@@ -96,13 +107,13 @@ ctx = state.context()
 
 # ---------------------------------------------------------------------------------------------- errors + mapping
 if ctx.error:
-    st.error(ctx.error, icon=":material/error:")
+    st.error(md(ctx.error), icon=":material/error:")
     err = ctx.error_obj
     if isinstance(err, MissingColumnError) and err.column and ss.get("upload_files"):
         headers = views.upload_headers(ss["upload_files"])
         cols = headers.get(err.file or "", []) or sorted({c for cs in headers.values() for c in cs})
         if cols:
-            st.markdown(f"**Map a column:** which column of `{err.file or 'your file'}` holds **`{err.column}`**?")
+            st.markdown(f"**Map a column:** which column of {code(err.file or 'your file')} holds **{code(err.column)}**?")
             c1, c2 = st.columns([3, 1])
             c1.selectbox("Column in your file", cols, key="_w_fix_src", label_visibility="collapsed")
             c2.button("Use this column", on_click=_add_mapping, args=("_w_fix_src", err.column), type="primary")
@@ -132,7 +143,7 @@ if ss["source"] == "upload":
                          on_change=_on_mapping_file)
         c3.button("Clear", on_click=_clear_mapping, disabled=not ss["mapping"])
         if ss.get("_mapping_error"):
-            st.error(ss["_mapping_error"])
+            st.error(md(ss["_mapping_error"]))
 
 if ctx.dataset is None:
     st.stop()
@@ -140,7 +151,7 @@ if ctx.dataset is None:
 # ---------------------------------------------------------------------------------------------- report
 ds = ctx.dataset
 rep = ds.report
-st.success(f"Loaded: {ctx.source_label}.", icon=":material/check_circle:")
+st.success(f"Loaded: {md(ctx.source_label)}.", icon=":material/check_circle:")
 st.subheader("Load report")
 counts = pd.DataFrame([{"file": name, "rows read": c.rows_read, "rows used": c.rows_used,
                         "rows excluded": c.rows_excluded} for name, c in rep.files.items()])
@@ -149,19 +160,19 @@ with c1:
     st.dataframe(counts, hide_index=True, width="stretch", key="load_counts")
 with c2:
     st.metric("Patients", f"{len(ds.patients):,}")
-    st.caption(f"Measures: {', '.join(ds.measures) or 'none'} · Covariates: {', '.join(ds.covariates) or 'none'} · "
+    st.caption(f"Measures: {md(', '.join(ds.measures) or 'none')} · Covariates: {md(', '.join(ds.covariates) or 'none')} · "
                f"Fingerprint (SHA-256): `{rep.fingerprint[:16]}…`")
 
 st.markdown("**Identifier guard**")
 if rep.dropped_identifier_columns:
     st.warning("Dropped because they look like direct identifiers: " + "; ".join(
-        f"`{c}` in {f} ({w})" for f, c, w in rep.dropped_identifier_columns))
+        f"{code(c)} in {md(f)} ({md(w)})" for f, c, w in rep.dropped_identifier_columns))
 else:
     st.write("Passed: no column looks like a direct identifier (names, dates of birth, contact details, "
              "record numbers).")
 
 for note in rep.notes:
-    st.caption(note)
+    st.caption(md(note))
 
 st.markdown(f"**Excluded rows** ({len(rep.exclusions):,})")
 if len(rep.exclusions):
