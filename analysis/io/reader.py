@@ -8,9 +8,7 @@ maps every exclusion back to the export's own file, line and column.
 """
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from dataclasses import replace
 from pathlib import PurePosixPath, PureWindowsPath
 
@@ -29,7 +27,6 @@ from .translate import R_COVARIATE_CONFLICT, Observations, read_rows, resolve_co
 
 _DAY_NS = 86_400 * 10 ** 9
 _CANONICAL = ("assessments.csv", "treatments.csv", "patients.csv")
-MAX_UNZIPPED_BYTES = 1024 ** 3
 
 
 def basename(name: str) -> str:
@@ -37,7 +34,10 @@ def basename(name: str) -> str:
 
 
 def expand(files: dict[str, bytes]) -> list[tuple[str, bytes]]:
-    """The files to read: a zip's members (folders, hidden files and ``__MACOSX`` left out), or the files."""
+    """The files to read: a zip's members (folders, hidden files and ``__MACOSX`` left out), or the
+    files; every one checked against the resource limits (:mod:`analysis.limits`) before it is parsed."""
+    from .. import limits
+
     items = [(basename(k), bytes(v)) for k, v in files.items()]
     out = []
     for name, data in items:
@@ -45,21 +45,17 @@ def expand(files: dict[str, bytes]) -> list[tuple[str, bytes]]:
             out.append((name, data))
             continue
         try:
-            with zipfile.ZipFile(io.BytesIO(data)) as zf:
-                members = [i for i in zf.infolist() if not i.is_dir() and "__MACOSX" not in i.filename
-                           and not basename(i.filename).startswith(".")]
-                if sum(i.file_size for i in members) > MAX_UNZIPPED_BYTES:
-                    raise UnreadableFileError(f"{name} unpacks to more than {MAX_UNZIPPED_BYTES // 1024 ** 2} MB; "
-                                              "give the files unzipped.", file=name)
-                out += [(basename(i.filename), zf.read(i)) for i in members]
+            out += [(basename(m), b) for m, b in limits.safe_unzip(name, data)]
         except DatasetError:
             raise
-        except Exception as e:
-            raise UnreadableFileError(f"{name} is not a readable zip file ({type(e).__name__}).", file=name) from None
+        except Exception as e:  # BadZipFile, encrypted members, unsupported compression
+            raise UnreadableFileError(f"{name} is not a readable zip file ({type(e).__name__}). Re-create the zip, "
+                                      "or give the files unzipped.", file=name) from None
     names = [n for n, _ in out]
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:
         raise DatasetError(f"Two files are called {dup[0]!r}; give each file once.", file=dup[0])
+    limits.check_dataset_files([(n, d) for n, d in out if n.lower().endswith((".csv", ".tsv", ".txt"))])
     return out
 
 
