@@ -99,6 +99,14 @@ def load_upload(key: str, _files: dict, mapping_json: str, drop_identifiers: boo
         return load_files(dict(_files), mapping=mapping, drop_identifiers=drop_identifiers, source="upload")
 
 
+@st.cache_resource(max_entries=4, ttl=_TTL, show_spinner=False)
+def inspect_upload(key: str, _files: dict, date_format: str | None = None):
+    """What an uploaded clinic export is and the mapping proposed for it (``key`` = :func:`content_key`)."""
+    from analysis.io.propose import inspect
+
+    return inspect(dict(_files), date_format=date_format)
+
+
 # ---------------------------------------------------------------------------------------------- analyses
 @st.cache_resource(max_entries=12, ttl=_TTL, show_spinner=False)
 def _episodes(key: str, _dataset, episode_definitions: Definitions):

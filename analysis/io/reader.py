@@ -233,6 +233,7 @@ def load_export(files: dict[str, bytes], spec: MappingSpec, drop_identifiers: bo
         ds, canon_report = None, getattr(e, "report", None)
         if canon_report is None:
             raise
+    notes = _how_read(tables, scores, admins, covs, courses) + notes
     report = _report(obs, scores, admins, course_of, covs, cov_used, canon_report, tables, notes, dropped,
                      _fingerprint(items))
     report = replace(report, warnings=plausibility.export_warnings(
@@ -243,6 +244,30 @@ def load_export(files: dict[str, bytes], spec: MappingSpec, drop_identifiers: bo
         err.report = report
         raise err
     return replace(ds, report=report, source=source)
+
+
+def _how_read(tables, scores, admins, covs, courses) -> list[str]:
+    """A plain statement of how each file was read: what its rows became."""
+    out = []
+    for t, fspec in tables:
+        what = {"raw": "a REDCap raw export", "labels": "a REDCap labels export"}.get(fspec.redcap or "", "a table")
+        parts = []
+        s = scores[scores["file"] == t.file] if len(scores) else scores
+        if len(s):
+            per = s["measure"].value_counts()
+            parts.append(f"{len(s)} score(s) (" + ", ".join(f"{m} {n}" for m, n in per.items()) + ")")
+        a = admins[admins["file"] == t.file] if len(admins) else admins
+        if len(a):
+            parts.append(f"{len(a)} treatment administration(s) of " + ", ".join(map(repr, pd.unique(a["label"])[:5])))
+        c = covs[covs["file"] == t.file] if len(covs) else covs
+        if len(c):
+            parts.append(f"covariates {', '.join(pd.unique(c['name']))}")
+        out.append(f"{t.file} was read as {what} ({t.describe()}): its {t.n} row(s) gave "
+                   + ("; ".join(parts) if parts else "nothing") + ".")
+    if len(courses):
+        out.append(f"Treatment courses: {len(courses)} (" + ", ".join(
+            f"{lab} {n}" for lab, n in courses["treatment"].value_counts().items()) + ").")
+    return out
 
 
 def _observations(parts, columns) -> pd.DataFrame:

@@ -11,7 +11,9 @@ from analysis.errors import DatasetError, IdentifierError, MissingColumnError
 from analysis.escaping import markdown_code as code
 from analysis.escaping import markdown_text as md
 from analysis.mapping import CANONICAL_NAMES, parse_mapping_bytes
-from dashboard import cache, state
+from analysis.io.propose import looks_canonical
+from analysis.io.spec import is_spec_document
+from dashboard import assistant, cache, state
 
 ss = st.session_state
 st.title("Data")
@@ -105,11 +107,22 @@ else:
 
 ctx = state.context()
 
+# A clinic export (REDCap, flowsheet, spreadsheet): the import assistant reads it with a reviewed mapping.
+is_export = ss["source"] == "upload" and bool(ss.get("upload_files")) and not looks_canonical(ss["upload_files"])
+if is_export:
+    before = ss.get("mapping")
+    assistant.start(ss["upload_files"])
+    if ss.get("mapping") != before:
+        st.rerun()  # load with the proposed mapping before anything is shown
+elif ss["source"] == "upload" and is_spec_document(ss.get("mapping")):
+    ss["mapping"] = {}  # files in the product's own format after an export: its mapping no longer applies
+    st.rerun()
+
 # ---------------------------------------------------------------------------------------------- errors + mapping
 if ctx.error:
     st.error(md(ctx.error), icon=":material/error:")
     err = ctx.error_obj
-    if isinstance(err, MissingColumnError) and err.column and ss.get("upload_files"):
+    if isinstance(err, MissingColumnError) and err.column and ss.get("upload_files") and not is_export:
         headers = views.upload_headers(ss["upload_files"])
         cols = headers.get(err.file or "", []) or sorted({c for cs in headers.values() for c in cs})
         if cols:
@@ -121,7 +134,9 @@ if ctx.error:
         st.warning("Tick **Drop columns that look like identifiers** above to drop the column(s) and continue, or "
                    "remove them from the file.")
 
-if ss["source"] == "upload":
+if is_export:
+    assistant.render(ss["upload_files"], ctx)
+elif ss["source"] == "upload":
     with st.expander("Column mapping" + (f" ({len(ss['mapping'])} entries)" if ss["mapping"] else ""),
                      expanded=bool(ss["mapping"]) or isinstance(ctx.error_obj, MissingColumnError)):
         st.caption("Tell the loader which of your column names mean which standard name (e.g. `Subject` -> "
@@ -171,6 +186,8 @@ else:
     st.write("Passed: no column looks like a direct identifier (names, dates of birth, contact details, "
              "record numbers).")
 
+for warning in getattr(rep, "warnings", []):
+    st.warning(md(warning), icon=":material/warning:")
 for note in rep.notes:
     st.caption(md(note))
 
