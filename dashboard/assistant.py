@@ -28,8 +28,9 @@ ROLE_LABELS = {
     "item": "observation name", "value": "observation value", "covariate": "covariate",
     "checkbox": "checkbox (counted)", "event": "event (not read)", "ignore": "ignore",
 }
-TIMING_LABELS = {"at": "when recorded", "before_start": "before the treatment start",
-                 "after_start": "after the treatment start"}
+TIMING_LABELS = {"at": "when recorded", "before_start": "before start", "after_start": "after start"}
+SOURCE_LABELS = {"redcap": "a REDCap export", "flowsheet": "an EHR export (observations and administrations)",
+                 "spreadsheet": "a spreadsheet"}
 DATE_CHOICES = {"": "as detected", "YMD": "year-first (2024-03-01)", "DMY": "day-first (01.03.2024, 01/03/2024)",
                 "MDY": "month-first (03/01/2024)"}
 NOT_A_MEASURE = "(not a measure: ignore)"
@@ -199,7 +200,7 @@ def render(files: dict[str, bytes], ctx) -> None:
                "check the role of every column and the rules, look at the first patients as they will be "
                "read, then download the mapping to reuse it next time. Every page of the dashboard uses this "
                "reading.")
-    st.markdown(f"**Detected:** {markdown_text(proposal.source)} export")
+    st.markdown(f"**Detected:** {SOURCE_LABELS.get(proposal.source, markdown_text(proposal.source))}")
     rows = [{"file": f.name, "what it is": f.kind, "how it is written": f.reading, "data rows": f.n_rows,
              "dates": "; ".join(f"{c}: {d}" for c, d in f.dates.items())} for f in proposal.files]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="assist_detected")

@@ -90,8 +90,10 @@ elif ss["source"] == "demo":
 else:
     st.markdown(
         "Upload **one .zip** holding `assessments.csv` (required), `treatments.csv` and `patients.csv`, or the "
-        "CSV files themselves. Files stay in this browser session's memory: they are never written to disk and "
-        "no other user can see them. The format is described in `docs/data-format.md`.")
+        "CSV files themselves, **or your clinic's own export as it is**: a REDCap export with its data "
+        "dictionary, an EHR flowsheet with its medication-administration record, or a spreadsheet saved as CSV. "
+        "An export opens the import assistant below. Files stay in this browser session's memory: no other "
+        "user can see them. The formats are described in `docs/data-format.md`.")
     # Any file type is accepted here so that a wrong one (e.g. an Excel workbook) gets the loader's explanation.
     st.file_uploader("Dataset files (.zip or .csv)", accept_multiple_files=True, key="_w_upload",
                      on_change=_on_upload)
