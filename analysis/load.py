@@ -1163,9 +1163,20 @@ def _dates(codes: np.ndarray, uniques: np.ndarray) -> tuple[np.ndarray, np.ndarr
     codes = np.asarray(codes, dtype=np.int64)
     if len(uniques) == 0:
         return np.zeros(len(codes), dtype=np.int64), np.zeros(len(codes), dtype=bool)
-    parsed = pd.to_datetime(pd.Index(np.asarray(uniques, dtype=object)), format="ISO8601", errors="coerce", utc=True)
-    ok = ~np.asarray(parsed.isna())
-    ns = np.where(ok, parsed.asi8, 0)
+    texts = pd.Index(np.asarray(uniques, dtype=object)).astype(str)
+    # Values with and without a time zone are parsed apart: in one call, pandas (2.3) gives a value
+    # without a zone the offset of a zoned value parsed before it (10:00 after 10:00-00:30 became
+    # 10:30 UTC). Without a zone a time is taken as written.
+    zoned = np.asarray(texts.str.contains(r"[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)$",
+                                          case=False, regex=True), dtype=bool)
+    ns = np.zeros(len(texts), dtype=np.int64)
+    ok = np.zeros(len(texts), dtype=bool)
+    for part in (zoned, ~zoned):
+        if part.any():
+            parsed = pd.to_datetime(texts[part], format="ISO8601", errors="coerce", utc=True)
+            good = ~np.asarray(parsed.isna())
+            ns[np.flatnonzero(part)[good]] = parsed.asi8[good]
+            ok[np.flatnonzero(part)[good]] = True
     return ns[codes], ~ok[codes]
 
 

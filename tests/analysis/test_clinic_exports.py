@@ -242,3 +242,13 @@ def test_summarize_text_when_the_logrank_test_cannot_be_computed(monkeypatch):
         return d
     monkeypatch.setattr(Summary, "to_dict", no_test)
     assert "not computable" in result.to_text()
+
+
+def test_canonical_dates_without_a_zone_are_not_shifted_by_a_zoned_value_before_them(load):
+    # pandas 2.3 gave the unzoned 10:00 the -00:30 offset of the value before it (found by the
+    # dates module's reference test): 10:00 must stay 10:00.
+    ds = load({"assessments.csv": "patient_id,datetime,pain_nrs\nA,2024-03-01T09:00-00:30,7\nA,2024-03-01T10:00,5\n"
+                                  "A,2024-03-01T12:00,4\n"})
+    days = sorted(ds.assessments["day"])
+    assert days[1] * 24 == pytest.approx(0.5)      # 10:00 is 30 min after 09:00-00:30 (= 09:30 UTC)
+    assert days[2] * 24 == pytest.approx(2.5)
