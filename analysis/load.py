@@ -156,8 +156,11 @@ def load_dataset(path: str | Path, mapping: object = None, drop_identifiers: boo
         if p.is_dir():
             entries = sorted(f for f in p.iterdir() if f.is_file() and not f.name.startswith("."))
             known = [f for f in entries if _role_of(f.name) is not None]
-            tables = [f for f in entries if f.suffix.lower() in (".csv", ".tsv")]
-            if spec is not None or (not known and tables and mapping is None):
+            from .io.propose import looks_canonical
+
+            # The names decide, except for a single file (its first line then does).
+            listed = {f.name: (f.read_bytes() if len(entries) == 1 else b"") for f in entries}
+            if spec is not None or (mapping is None and not looks_canonical(listed)):
                 # A clinic export (REDCap, flowsheet, spreadsheet): every file of the folder is read.
                 return load_files({f.name: f.read_bytes() for f in entries}, mapping=spec,
                                   drop_identifiers=drop_identifiers, source=str(p), date_format=date_format)

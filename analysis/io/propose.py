@@ -176,40 +176,48 @@ def name_pattern(name: str, others: list[str]) -> str:
 
 
 def looks_canonical(files: dict[str, bytes]) -> bool:
-    """True when the files are in the product's own format (or cannot be told: the canonical loader
-    then gives its own messages)."""
+    """True when the files are in the product's own format (docs/data-format.md), or cannot be told
+    (the canonical loader then gives its own messages): an ``assessments`` file is among them, or
+    every CSV is one of the three canonical names, or the one CSV given has ``patient_id`` and ``day``
+    (or ISO dates) in its first line. Anything else is a clinic export."""
     from .reader import basename
 
-    names = [basename(n).lower() for n in files]
-    if not names:
-        return True
-    for n in names:
-        p = PurePosixPath(n)
-        if p.stem in _CANONICAL_ROLES:
-            return True
+    names = [basename(n) for n in files]
     zips = [n for n in files if n.lower().endswith(".zip")]
     if zips:
         import io
         import zipfile
         try:
             with zipfile.ZipFile(io.BytesIO(bytes(files[zips[0]]))) as zf:
-                members = [basename(i.filename).lower() for i in zf.infolist() if not i.is_dir()]
+                names = [basename(i.filename) for i in zf.infolist()
+                         if not i.is_dir() and "__MACOSX" not in i.filename and not basename(i.filename).startswith(".")]
         except Exception:
             return True
-        if any(PurePosixPath(m).stem in _CANONICAL_ROLES for m in members):
-            return True
-        return not any(m.endswith((".csv", ".tsv")) for m in members)
-    texts = [n for n in names if n.endswith((".csv", ".tsv"))]
-    if not texts:
+    if not names:
         return True
-    if len(files) == 1:
+    stems = {PurePosixPath(n.lower()).stem for n in names}
+    if "assessments" in stems:
+        return True
+    csvs = [n for n in names if n.lower().endswith((".csv", ".tsv"))]
+    others = [n for n in csvs if PurePosixPath(n.lower()).stem not in _CANONICAL_ROLES]
+    if not others:
+        return True
+    if len(files) == 1 and not zips:
         name, data = next(iter(files.items()))
         try:
             t = read_table(basename(name), bytes(data)[:65536])
         except DatasetError:
             return True
-        keys = {canonical(h) for h in t.header}
-        return "patient_id" in keys and bool(keys & {"day", "date", "datetime"})
+        keys = [canonical(h) for h in t.header]
+        if t.header_row != 1 or "patient_id" not in keys:
+            return False
+        if "day" in keys:
+            return True
+        for k, key in enumerate(keys):
+            if key in ("date", "datetime"):
+                from .dates import detect_date_format
+                values = t.column(k)
+                return detect_date_format(values[values != ""][:2000]).order == "YMD"
     return False
 
 

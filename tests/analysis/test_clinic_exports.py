@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import clinic_export_shapes as ces
-from analysis import load_files
+from analysis import load_dataset, load_files
 from analysis.cli import main
 from analysis.errors import DatasetError, IdentifierError, MappingError, MissingFileError
 from analysis.io import spec as export_spec
@@ -252,3 +252,22 @@ def test_canonical_dates_without_a_zone_are_not_shifted_by_a_zoned_value_before_
     days = sorted(ds.assessments["day"])
     assert days[1] * 24 == pytest.approx(0.5)      # 10:00 is 30 min after 09:00-00:30 (= 09:30 UTC)
     assert days[2] * 24 == pytest.approx(2.5)
+
+
+def test_a_patients_file_beside_an_export_does_not_change_how_the_export_is_read(tmp_path):
+    # Issue 13: adding patients.csv to the folder silently changed how the combined file was read.
+    shape = ces.export_shape("spreadsheet_fr", ces.make_cohort(N, seed=SEED))
+    for name, data in shape.files.items():
+        (tmp_path / name).write_bytes(data)
+    alone = summary_doc(load_dataset(tmp_path))
+    (tmp_path / "patients.csv").write_text("patient_id,smoker\n001,yes\n")
+    with_patients = load_dataset(tmp_path)
+    assert summary_doc(with_patients) == alone
+    assert "patients.csv" in with_patients.report.files
+
+
+def test_a_single_csv_with_day_first_dates_is_read_as_an_export_not_refused(tmp_path):
+    p = tmp_path / "export.csv"
+    p.write_text("patient_id;date;treatment;pain_nrs\nA;28.02.2024;;8\nA;01.03.2024;ketamine;\nA;02.03.2024;;3\n")
+    ds = load_dataset(p)
+    assert sorted(ds.assessments["day"]) == [-2.0, 1.0]   # 2024 is a leap year
