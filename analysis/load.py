@@ -1260,8 +1260,13 @@ class _Loader:
             text = " ".join(str(h).split())
             if not text:
                 if not _empty_cells(cols[i], trimmed).all():
+                    filled = sum(1 for x in header if str(x).strip())
+                    title = (f" Line 1 has only {filled} filled cell(s) of {len(header)}: it looks like a title above "
+                             "the table, not the header. Delete the lines above the header row, or load the file as "
+                             "a clinic export (python -m analysis inspect), which finds the header row."
+                             if filled <= max(1, len(header) // 3) else "")
                     raise MissingColumnError(
-                        f"{name}: column {i + 1} has values but no header name. Add a header name to it, "
+                        f"{name}: column {i + 1} has values but no header name.{title} Add a header name to it, "
                         "or delete the column.", file=name)
                 continue
             new, mapped = resolve(text, self.cmap)

@@ -271,3 +271,8 @@ def test_a_single_csv_with_day_first_dates_is_read_as_an_export_not_refused(tmp_
     p.write_text("patient_id;date;treatment;pain_nrs\nA;28.02.2024;;8\nA;01.03.2024;ketamine;\nA;02.03.2024;;3\n")
     ds = load_dataset(p)
     assert sorted(ds.assessments["day"]) == [-2.0, 1.0]   # 2024 is a leap year
+
+
+def test_a_title_row_above_a_canonical_file_is_named_as_the_cause(load):
+    with pytest.raises(DatasetError, match="looks like a title above the table"):
+        load({"assessments.csv": "Pain clinic audit 2024,,\npatient_id,day,pain_nrs\nP1,0,7\n"})
