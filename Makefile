@@ -23,7 +23,7 @@ setup: system-packages $(STAMP)
 system-packages:
 	@if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/truetype/liberation ]; then \
 	  if [ "$$(id -u)" = "0" ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-liberation; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-liberation strace; \
 	  else \
 	    echo "NOTE: Chromium is missing; static image export and the browser test need it:"; \
 	    echo "      sudo apt-get install chromium fonts-liberation"; \

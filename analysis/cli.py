@@ -28,6 +28,8 @@ def add_dataset_arguments(p: argparse.ArgumentParser) -> None:
                         "(overrides --mapping; may be repeated)")
     p.add_argument("--drop-identifiers", action="store_true",
                    help="drop columns that look like direct identifiers instead of refusing the dataset")
+    p.add_argument("--date-format", choices=("YMD", "DMY", "MDY"), default=None,
+                   help="for a clinic export whose dates read two ways (03/04/2024): the order they are written in")
 
 
 def mapping_from_args(args: argparse.Namespace) -> dict[str, str]:
@@ -41,9 +43,80 @@ def mapping_from_args(args: argparse.Namespace) -> dict[str, str]:
 
 def load_from_args(args: argparse.Namespace):
     """Load the dataset named on the command line (raises DatasetError when unusable)."""
+    from .io import spec as export_spec
     from .load import load_dataset
 
-    return load_dataset(args.path, mapping=mapping_from_args(args), drop_identifiers=args.drop_identifiers)
+    if args.mapping and export_spec.read(args.mapping) is not None:
+        # A clinic-export mapping (docs/data-format.md, "Clinic exports"); --map does not apply to it.
+        if args.map:
+            raise DatasetError("--map cannot be combined with a clinic-export mapping file: put the column roles "
+                               "in the mapping file.", file="--map")
+        return load_dataset(args.path, mapping=args.mapping, drop_identifiers=args.drop_identifiers,
+                            date_format=args.date_format)
+    mapping = mapping_from_args(args)
+    return load_dataset(args.path, mapping=mapping or None, drop_identifiers=args.drop_identifiers,
+                        date_format=args.date_format)
+
+
+def add_inspect_parser(sub) -> None:
+    p = sub.add_parser("inspect", help="say what an export is and propose the mapping to read it",
+                       description="Detect what the files are (REDCap raw or labels export with its data dictionary, "
+                                   "EHR flowsheet and administration record, spreadsheet), how they are written "
+                                   "(encoding, delimiter, header row, date format) and propose a role for every "
+                                   "column. --write-mapping saves the proposal as a mapping file to review and pass "
+                                   "to validate/summarize/export with --mapping.")
+    p.add_argument("path", metavar="PATH", help="export folder, .zip, or a single CSV file")
+    p.add_argument("--write-mapping", metavar="FILE", help="save the proposed mapping (JSON) to FILE")
+    p.add_argument("--date-format", choices=("YMD", "DMY", "MDY"), default=None,
+                   help="the order of dates that read two ways (03/04/2024)")
+    p.add_argument("--json", action="store_true", help="write the findings as one JSON document")
+    p.set_defaults(func=cmd_inspect)
+
+
+def read_path_files(path: str) -> dict[str, bytes]:
+    """Every file of a folder (hidden files left out), or the one file given."""
+    from pathlib import Path
+
+    p = Path(path)
+    if not p.exists():
+        raise DatasetError(f"{p} does not exist. Give the path of an export folder, a .zip or a CSV file.", file=str(p))
+    try:
+        if p.is_dir():
+            return {f.name: f.read_bytes() for f in sorted(p.iterdir()) if f.is_file() and not f.name.startswith(".")}
+        return {p.name: p.read_bytes()}
+    except OSError as e:
+        raise DatasetError(f"Cannot read {p}: {e.strerror or e}.", file=str(p)) from None
+
+
+def cmd_inspect(args: argparse.Namespace) -> int:
+    from .io.propose import inspect
+
+    try:
+        proposal = inspect(read_path_files(args.path), date_format=args.date_format)
+    except DatasetError as e:
+        if args.json:
+            print(json.dumps({"ok": False, "error": str(e)}, indent=2))
+        else:
+            print(f"error: {e}", file=sys.stderr)
+        return 1
+    if args.write_mapping:
+        try:
+            with open(args.write_mapping, "w", encoding="utf-8") as fh:
+                fh.write(proposal.spec.dumps())
+        except OSError as e:
+            print(f"error: cannot write {args.write_mapping}: {e.strerror or e}", file=sys.stderr)
+            return 1
+    if args.json:
+        print(json.dumps({"ok": True, **proposal.to_dict()}, indent=2, ensure_ascii=False))
+    else:
+        print(proposal.to_text())
+        if args.write_mapping:
+            print(f"\nThe proposed mapping was written to {args.write_mapping}: review it, then load with "
+                  f"--mapping {args.write_mapping}.")
+        elif proposal.review:
+            print("\nSave the proposal with --write-mapping FILE, settle the points above in it, then load with "
+                  "--mapping FILE.")
+    return 0
 
 
 def add_validate_parser(sub) -> None:
@@ -151,6 +224,9 @@ def cmd_summarize(args: argparse.Namespace) -> int:
     try:
         definitions = definitions_from_args(args)
         ds = load_from_args(args)
+        if definitions.measure not in ds.measures:
+            raise AnalysisError(f"Unknown measure {definitions.measure!r}: this dataset has "
+                                f"{', '.join(ds.measures) or 'none'}. Choose one with --measure.")
         result = summarize(ds, definitions, by=grouping_from_args(args), filters=filters_from_args(args))
     except (DatasetError, AnalysisError, ValueError) as e:
         if args.json:
@@ -170,6 +246,7 @@ def build_parser() -> argparse.ArgumentParser:
                                      description="CRPS Outcomes: validate and analyse a clinic's outcome data.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     add_validate_parser(sub)
+    add_inspect_parser(sub)
     add_summarize_parser(sub)
     add_export_parser(sub)
     return parser
@@ -212,7 +289,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def _error_document(message: str, report=None) -> dict:
     doc = {"ok": False, "error": message, "files": {}, "exclusions": [], "dropped_identifier_columns": [],
-           "notes": [], "fingerprint": ""}
+           "notes": [], "warnings": [], "fingerprint": ""}
     if report is not None:
         doc.update({k: v for k, v in report.to_dict().items() if k not in ("ok", "error")})
     return doc
@@ -242,6 +319,8 @@ def format_report(ds) -> str:
         out.append(f"Dropped identifier column: {f} {c!r} ({why})")
     for n in r.notes:
         out.append(f"Note: {n}")
+    for w in getattr(r, "warnings", []):
+        out.append(f"WARNING: {w}")
     out.append(f"Fingerprint (SHA-256 of the input files): {r.fingerprint}")
     return "\n".join(out)
 

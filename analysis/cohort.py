@@ -22,7 +22,8 @@ def _is_numeric(s: pd.Series) -> bool:
 
 def _numeric_rows(values: pd.DataFrame, col: str, label: str) -> pd.DataFrame:
     g = values.groupby("group", sort=False)[col]
-    q = g.quantile([0.25, 0.5, 0.75]).unstack()
+    # reindex: with no row at all (a filter that selects nobody) unstack() gives no columns
+    q = g.quantile([0.25, 0.5, 0.75]).unstack().reindex(columns=[0.25, 0.5, 0.75])
     out = pd.DataFrame({
         "group": q.index, "variable": label, "level": "",
         "n": g.count().reindex(q.index).to_numpy(),

@@ -59,6 +59,9 @@ class LoadReport:
         Non-fatal remarks (e.g. "dates converted to days relative to the first treatment").
     fingerprint : str
         SHA-256 over the input files' bytes (sorted by name), for traceability in exports.
+    warnings : list of str
+        Plausibility warnings (:mod:`analysis.io.plausibility`): what usually means the data was read
+        wrongly (administrations read as courses, scores on a start day without a time, ...).
     """
 
     files: dict[str, FileCounts]
@@ -66,6 +69,7 @@ class LoadReport:
     dropped_identifier_columns: list = field(default_factory=list)
     notes: list = field(default_factory=list)
     fingerprint: str = ""
+    warnings: list = field(default_factory=list)
 
     @property
     def rows_read(self) -> int:
@@ -95,6 +99,7 @@ class LoadReport:
                 {"file": f, "column": c, "why": w} for f, c, w in self.dropped_identifier_columns
             ],
             "notes": list(self.notes),
+            "warnings": list(self.warnings),
             "fingerprint": self.fingerprint,
         }
 

@@ -7,6 +7,8 @@ gives the same text for the UI and the methods export.
 """
 from __future__ import annotations
 
+import math
+
 from dataclasses import asdict, dataclass, field, fields, replace
 
 CONF_TYPES = ("log-log", "log", "plain")
@@ -89,6 +91,14 @@ class Definitions:
             raise ValueError(f"km_conf_type must be one of {CONF_TYPES}, got {self.km_conf_type!r}")
         if self.cluster_method not in CLUSTER_METHODS:
             raise ValueError(f"cluster_method must be one of {CLUSTER_METHODS}, got {self.cluster_method!r}")
+        # NaN and infinity pass every comparison below unnoticed: refuse them first (issue 15).
+        for name in ("threshold", "conf_level", "baseline_window_days", "immediate_window_days",
+                     "max_followup_days"):
+            if not math.isfinite(float(getattr(self, name))):
+                raise ValueError(f"{name} must be a finite number, got {getattr(self, name)}")
+        for t in (self.threshold, *self.thresholds):
+            if not (math.isfinite(t) and 0 < t <= 100):
+                raise ValueError(f"a responder threshold is a relief percentage above 0 and at most 100, got {t:g}")
         if not 0 < self.conf_level < 1:
             raise ValueError(f"conf_level must be between 0 and 1, got {self.conf_level}")
         for name in ("baseline_window_days", "immediate_window_days", "max_followup_days"):

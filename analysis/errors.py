@@ -35,6 +35,10 @@ class UnreadableFileError(DatasetError):
     """A file is not a CSV/Parquet file we can read (encoding, binary content, bad zip)."""
 
 
+class ResourceLimitError(UnreadableFileError):
+    """A file (or zip) would need more memory or time than the limits allow (analysis/limits.py)."""
+
+
 class IdentifierError(DatasetError):
     """A column looks like a direct identifier; the data must be anonymised first."""
 

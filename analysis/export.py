@@ -64,6 +64,7 @@ from .dataset import Dataset
 from .definitions import Definitions
 from .episodes import apply_filters, build_episodes
 from .errors import AnalysisError, DatasetError
+from .escaping import UnsafeNameError, check_member_name, plotly_text, safe_slug
 from .summary import summarize
 
 CHROMIUM_HINT = "Static images need Chromium: apt-get install chromium fonts-liberation"
@@ -138,6 +139,11 @@ class Bundle:
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as z:
             for name in sorted(self.files):
+                # Never a `..`, absolute or backslash entry, whatever names the data held (issue 15).
+                try:
+                    check_member_name(name)
+                except UnsafeNameError as e:
+                    raise ExportError(f"{e}; please report this") from None
                 info = zipfile.ZipInfo(f"crps_outcomes_export/{name}", date_time=(2026, 1, 1, 0, 0, 0))
                 info.compress_type = zipfile.ZIP_DEFLATED
                 info.external_attr = 0o644 << 16
@@ -317,7 +323,7 @@ def image_session(keep_warm: bool = False):
         server = _kaleido_server()
         was_running = bool(server is not None and server.is_running())
         if not was_running:
-            kaleido.start_sync_server(mathjax=False, silence_warnings=True)
+            kaleido.start_sync_server(mathjax=False, silence_warnings=True, browser_cls=offline_chromium_class())
 
         def render(fig, fmt: str, scale: float = 2, width: int | None = None, height: int | None = None) -> bytes:
             return _to_image(fig, fmt, scale, width, height)
@@ -380,7 +386,7 @@ def _add_note(fig, note: str) -> None:
     meta["caption"] = (str(meta.get("caption", "")) + " " + note).strip()
     meta["suppression_note"] = note
     sub = fig.layout.title.subtitle.text if fig.layout.title and fig.layout.title.subtitle else None
-    wrapped = figures._wrap(note, 78)  # ~78 characters fit a 640 px canvas at 15 px
+    wrapped = plotly_text(figures._wrap(note, 78)).replace("&lt;br&gt;", "<br>")  # ~78 characters fit 640 px
     fig.update_layout(meta=meta, title={"subtitle": {"text": (f"{sub}<br>" if sub else "") + f"<i>{wrapped}</i>"}})
     top = fig.layout.margin.t if fig.layout.margin and fig.layout.margin.t is not None else 80
     fig.update_layout(margin={"t": int(top) + 20 * (1 + wrapped.count("<br>"))})
@@ -420,6 +426,7 @@ class _Results:
     tests: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
     counts: dict = field(default_factory=dict)
+    names: dict = field(default_factory=dict)           # file stem -> the measure name it stands for
 
 
 def _with_group_patients(table: pd.DataFrame, by, sizes: pd.DataFrame) -> pd.DataFrame:
@@ -497,11 +504,14 @@ def compute_results(dataset: Dataset, definitions: Definitions | None = None, by
     d = definitions or Definitions()
     by = tuple(by or ())
     m = d.min_cell_size
+    if d.measure not in dataset.measures:
+        raise AnalysisError(f"Unknown measure {d.measure!r}: this dataset has {', '.join(dataset.measures) or 'none'}.")
     R = _Results(definitions=d, by=by, filters=filters)
     say = progress or (lambda f, msg: None)
 
     say(0.02, "building episodes")
     ep = build_episodes(dataset, d)
+    _require_analysable(ep, d, filters)
     sizes = views.group_sizes(ep, by, filters)
     groups = sizes["label"].tolist()
     group_n = dict(zip(sizes["label"], sizes["episodes"]))
@@ -626,8 +636,14 @@ def compute_results(dataset: Dataset, definitions: Definitions | None = None, by
 
     # Secondary measures ------------------------------------------------------------------------
     say(0.42, "secondary outcomes")
-    for measure in [x for x in dataset.measures if x != d.measure]:
+    for m_index, measure in enumerate(dataset.measures):
+        if measure == d.measure:
+            continue
         md = d.replace(measure=measure)
+        # A measure name comes from the data: it never becomes a path as it is (issue 15).
+        stem = safe_slug(measure, m_index)
+        if stem != measure:
+            R.names[stem] = measure
         try:
             mep = build_episodes(dataset, md)
             msizes = views.group_sizes(mep, by, filters)
@@ -640,26 +656,26 @@ def compute_results(dataset: Dataset, definitions: Definitions | None = None, by
         if not msizes["episodes"].sum():
             R.warnings.append(f"{measure}: no episode has a baseline score; no figure.")
             continue
-        R.tables[f"{measure}_scores"] = _suppressed_table(scores, by, msizes, m)
+        R.tables[f"{stem}_scores"] = _named(_suppressed_table(scores, by, msizes, m), stem, measure)
         R.methods_used |= _methods_of(scores)
         s_sc = views.suppress(scores, by, msizes, m)
         for stat in ("mean_score", "mean_change"):
-            R.charts.append(_Item(f"{measure}_{stat}", lambda st, s=s_sc, me=measure, sa=stat, g=mgroups,
+            R.charts.append(_Item(f"{stem}_{stat}", lambda st, s=s_sc, me=measure, sa=stat, g=mgroups,
                                   gn=mgroup_n: figures.score_over_time_figure(
                 s.shown, by, measure=me, statistic=sa, groups=g, group_n=gn, style=st), s_sc.note))
         if measure in secondary.RESPONSE_PCT:
             resp = relief.relief_over_time(mep, by, filters, threshold=secondary.RESPONSE_PCT[measure])
-            R.tables[f"{measure}_response"] = _suppressed_table(resp, by, msizes, m)
+            R.tables[f"{stem}_response"] = _named(_suppressed_table(resp, by, msizes, m), stem, measure)
             s_r = views.suppress(resp, by, msizes, m)
-            R.charts.append(_Item(f"{measure}_response", lambda st, s=s_r, me=measure, g=mgroups, gn=mgroup_n:
+            R.charts.append(_Item(f"{stem}_response", lambda st, s=s_r, me=measure, g=mgroups, gn=mgroup_n:
                                   figures.secondary_response_figure(s.shown, by, measure=me, groups=g, group_n=gn,
                                                                     style=st), s_r.note))
         if measure in secondary.REMISSION_BELOW:
             rem = secondary.remission_over_time(mep, by=by, filters=filters)
-            R.tables[f"{measure}_remission"] = _suppressed_table(rem, by, msizes, m)
+            R.tables[f"{stem}_remission"] = _named(_suppressed_table(rem, by, msizes, m), stem, measure)
             R.methods_used |= _methods_of(rem)
             s_rm = views.suppress(rem, by, msizes, m)
-            R.charts.append(_Item(f"{measure}_remission", lambda st, s=s_rm, me=measure, g=mgroups, gn=mgroup_n:
+            R.charts.append(_Item(f"{stem}_remission", lambda st, s=s_rm, me=measure, g=mgroups, gn=mgroup_n:
                                   figures.remission_figure(s.shown, by, measure=me, groups=g, group_n=gn, style=st),
                                   s_rm.note))
         if measure == "regions_affected":
@@ -698,6 +714,26 @@ def compute_results(dataset: Dataset, definitions: Definitions | None = None, by
     R.counts["analysable"] = int(apply_filters(ep.table, filters)["included"].sum())
     R.counts["patients"] = int(apply_filters(ep.table, filters)["patient_id"].nunique())
     return R
+
+
+def _require_analysable(ep, d: Definitions, filters: dict | None) -> None:
+    """A clear refusal when the selection holds no episode, or none with a baseline (issue 15)."""
+    sel = apply_filters(ep.table, filters)
+    if not len(sel):
+        raise AnalysisError(f"The filters select no treatment episode ({_filters_text(filters)}): there is nothing "
+                            "to export. Widen the filters or choose values that occur in the data.")
+    if not sel["included"].any():
+        raise AnalysisError(
+            f"None of the {len(sel):,} treatment episodes selected is analysable: none has a {d.measure} baseline "
+            f"score above 0 in the {d.baseline_window_days:g} days before its start (the episode exclusions of the "
+            "load report say why for each). Check the scores and the baseline window, or widen the filters.")
+
+
+def _named(table: pd.DataFrame, stem: str, measure: str) -> pd.DataFrame:
+    """Keep a measure's own name inside its table when its file name is a slug of it."""
+    if stem == measure or "measure" in table.columns:
+        return table
+    return table.assign(measure=measure)[["measure", *table.columns]]
 
 
 def _km_with_logrank(fig, lr: dict | None):
@@ -853,7 +889,19 @@ def methods_paragraph(dataset: Dataset, R: _Results) -> str:
 
 
 def _md_inline(s: str) -> str:
-    return str(s)
+    """Escape everything but `code` spans: text from data (names, values, notes) cannot make a
+    link, an image or raw HTML in a Markdown viewer (issue 15)."""
+    parts = str(s).split("`")
+    if len(parts) % 2 == 0:  # an unpaired backtick (from data) would leave a "code" part live
+        return _md_escape(str(s)).replace("`", "\\`")
+    return "`".join(p if i % 2 else _md_escape(p) for i, p in enumerate(parts))
+
+
+def _md_escape(s: str) -> str:
+    """The Markdown metacharacters that make links, images, autolinks and raw HTML, escaped."""
+    for c in ("\\", "[", "]", "<", "|"):  # `>` alone makes no tag; `!` no image without `[`
+        s = s.replace(c, "\\" + c)
+    return " ".join(s.splitlines())
 
 
 def blocks_to_markdown(blocks) -> str:
@@ -902,7 +950,7 @@ def _cell(v) -> str:
 
 def _df_markdown(df: pd.DataFrame) -> str:
     cols = [str(c) for c in df.columns]
-    esc = lambda s: _cell(s).replace("|", "\\|")  # noqa: E731
+    esc = lambda s: _md_escape(_cell(s))  # noqa: E731
     lines = ["| " + " | ".join(esc(c) for c in cols) + " |", "|" + "---|" * len(cols)]
     for r in df.itertuples(index=False):
         lines.append("| " + " | ".join(esc(v) for v in r) + " |")
@@ -937,6 +985,29 @@ def _html_page(title: str, body: str, head_extra: str = "") -> str:
 # ----------------------------------------------------------------------------------------------
 # The bundle
 # ----------------------------------------------------------------------------------------------
+#: Image size limits: Chromium cannot draw a canvas side over 16,384 px, and a figure narrower than
+#: 200 px has no room for its axes; --scale 1e9 once wrote 3-byte PNGs and exited 0 (issue 15).
+MAX_SCALE, MIN_SIDE, MAX_SIDE, MAX_PIXELS_SIDE = 10.0, 200, 5000, 16384
+
+
+def check_image_options(scale, width=None, height=None) -> None:
+    """Refuse an image scale or size that cannot make a usable image (ValueError with the ranges)."""
+    try:
+        s = float(scale)
+    except (TypeError, ValueError):
+        raise ValueError(f"scale must be a number from 0.1 to {MAX_SCALE:g}, got {scale!r}") from None
+    if not (np.isfinite(s) and 0.1 <= s <= MAX_SCALE):
+        raise ValueError(f"scale must be a number from 0.1 to {MAX_SCALE:g}, got {scale}")
+    for name, v in (("width", width), ("height", height)):
+        if v is None:
+            continue
+        if not (isinstance(v, (int, np.integer)) and MIN_SIDE <= v <= MAX_SIDE):
+            raise ValueError(f"{name} must be a whole number of pixels from {MIN_SIDE} to {MAX_SIDE}, got {v}")
+        if v * s > MAX_PIXELS_SIDE:
+            raise ValueError(f"{name} x scale = {v * s:,.0f} px; Chromium draws at most {MAX_PIXELS_SIDE:,} px a side: "
+                             "lower the scale or the size")
+
+
 def _parse_formats(formats) -> tuple[str, ...]:
     if formats is None:
         return ()
@@ -992,8 +1063,7 @@ def build_bundle(dataset: Dataset, definitions: Definitions | None = None, by=("
     """
     d = definitions or Definitions()
     fmts = _parse_formats(formats)
-    if scale is None or not float(scale) > 0:
-        raise ValueError(f"scale must be > 0, got {scale}")
+    check_image_options(scale, width, height)
     say = progress or (lambda f, msg: None)
     created = _dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
     R = compute_results(dataset, d, by, filters, include_episode_table,
@@ -1065,6 +1135,7 @@ def build_bundle(dataset: Dataset, definitions: Definitions | None = None, by=("
         "created": created, "generator": "CRPS Outcomes analysis.export",
         "dataset_fingerprint_sha256": dataset.report.fingerprint, "source": Path(str(dataset.source)).name,
         "definitions": d.to_dict(), "by": list(R.by), "filters": _jsonable(filters),
+        "names": dict(R.names),
         "formats": list(fmts), "scale": scale, "width": width, "height": height,
         "include_episode_table": include_episode_table, "images_skipped": B.images_skipped,
         "software": software_versions(), "warnings": B.warnings,
@@ -1096,7 +1167,7 @@ def _captions_md(figs: dict, fmts, scale, width, height) -> str:
     for name, fig in figs.items():
         w = int(width or fig.layout.width or 0)
         h = int(height or fig.layout.height or 0)
-        lines += [f"## {name}", "", f"**{title_of(fig)}.** {caption_of(fig)}", "",
+        lines += [f"## {name}", "", f"**{_md_escape(title_of(fig))}.** {_md_escape(caption_of(fig))}", "",
                   f"Size: {w} x {h} px (PNG {int(round(w * scale))} x {int(round(h * scale))} px).", ""]
     return "\n".join(lines)
 
@@ -1126,8 +1197,8 @@ def _report_html(dataset: Dataset, R: _Results, figs: dict, blocks, created: str
         parts.append(f"<h3>{html.escape(title)}</h3>")
         parts.append(_df_html(t) if len(t) else "<p>No group large enough to show.</p>")
     parts.append("<h2>Figures</h2>")
-    for name, fig in figs.items():
-        div = pio.to_html(fig, include_plotlyjs=False, full_html=False, div_id=f"fig-{name}",
+    for i, (name, fig) in enumerate(figs.items()):
+        div = pio.to_html(fig, include_plotlyjs=False, full_html=False, div_id=f"fig-{safe_slug(name, i)}",
                           config={"displaylogo": False, "responsive": True})
         parts.append(f"<div class='fig'>{div}</div><p class='caption'>{html.escape(caption_of(fig))}</p>")
     parts.append("<h2>Methods</h2>")
@@ -1158,8 +1229,14 @@ def export_bundle(dataset: Dataset, out_dir, definitions: Definitions | None = N
     b = build_bundle(dataset, definitions, by, filters, formats, scale, width, height, include_episode_table,
                      progress)
     written = []
+    root = out.resolve()
     for name, data in sorted(b.files.items()):
-        p = out / name
+        try:
+            p = out / check_member_name(name)
+        except UnsafeNameError as e:
+            raise ExportError(f"{e}; please report this") from None
+        if not p.resolve().is_relative_to(root):  # a symlinked sub-folder pointing elsewhere
+            raise ExportError(f"{p} would be written outside {out}: remove the link or choose another --out")
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_bytes(data)
         written.append(p)
@@ -1218,6 +1295,7 @@ def cmd_export(args) -> int:
     err = sys.stderr
     try:
         fmts = _parse_formats(args.format)
+        check_image_options(args.scale, getattr(args, "width", None), getattr(args, "height", None))
         filters = filters_from_args(args)
         d = definitions_from_args(args)
         by = grouping_from_args(args)
@@ -1253,6 +1331,47 @@ def cmd_export(args) -> int:
         print(f"error: {res.images_skipped}. Everything else was written to {res.out_dir}.", file=err)
         return 1
     return 0
+
+
+# ----------------------------------------------------------------------------------------------
+# Nothing leaves the machine: the Chromium that renders images talks to nobody (issue 15)
+# ----------------------------------------------------------------------------------------------
+#: Added to the flags choreographer (Kaleido's browser driver) starts Chromium with. choreographer
+#: 1.x already passes --disable-component-update, --disable-sync and --metrics-recording-only; these
+#: turn off the rest of Chromium's own traffic (background networking: variations, safe browsing
+#: lists, certificate transparency, optimisation hints, translation; pings; DNS pre-fetching) and
+#: make every host name but localhost unresolvable, so no page can fetch anything from the internet
+#: (Kaleido loads plotly.js from the installed plotly package; MathJax is off).
+CHROMIUM_OFFLINE_FLAGS = (
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--metrics-recording-only",
+    "--no-pings",
+    "--disable-domain-reliability",
+    "--disable-client-side-phishing-detection",
+    "--disable-default-apps",
+    "--dns-prefetch-disable",
+    "--disable-features=OptimizationHints,Translate,MediaRouter,DialMediaRouteProvider,"
+    "AutofillServerCommunication,CertificateTransparencyComponentUpdater,NetworkTimeServiceQuerying",
+    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost",
+)
+
+
+def offline_chromium_class():
+    """choreographer's ``Chromium`` with :data:`CHROMIUM_OFFLINE_FLAGS` added to its command line.
+
+    Passed to Kaleido as ``browser_cls`` (Kaleido hands its keyword arguments to
+    ``choreographer.Browser``, whose ``browser_cls`` builds the command line with ``get_cli``).
+    """
+    from choreographer.browsers.chromium import Chromium
+
+    class OfflineChromium(Chromium):
+        def get_cli(self):
+            cli = list(super().get_cli())
+            return cli + [f for f in CHROMIUM_OFFLINE_FLAGS if f not in cli]
+
+    return OfflineChromium
 
 
 __all__ = [

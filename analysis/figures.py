@@ -21,6 +21,7 @@ Conventions
 """
 from __future__ import annotations
 
+import re
 import textwrap
 
 import numpy as np
@@ -28,6 +29,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from .escaping import plotly_text
 from .views import group_label, group_labels, logrank_text, measure_label
 
 # Okabe-Ito, reordered so that the first colours are the most distinct on white (yellow last).
@@ -221,6 +223,7 @@ def _finish(fig: go.Figure, title: str, subtitle: str, caption: str, style: str,
     fig.update_layout(title={"text": title, "subtitle": {"text": _wrap(subtitle, wrap)}},
                       meta={"caption": caption, "title": title, "subtitle": subtitle, "style": style,
                             "layout": dict(layout or {})})
+    escape_figure_text(fig)
     return apply_style(fig, style)
 
 
@@ -983,6 +986,92 @@ __all__ = [
 
 
 # ----------------------------------------------------------------------------------------------
+# Text from data is drawn, never interpreted (issue 15)
+# ----------------------------------------------------------------------------------------------
+#: The markup the builders themselves write, and entities (already escaped text): kept as they are.
+_OWN_MARKUP = re.compile(r"(</?(?:br|b|i|sup|sub|extra)>|&(?:lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);)")
+
+
+def escape_markup(text):
+    """Escape ``<``, ``>`` and ``&`` of a Plotly text except the builders' own tags.
+
+    Plotly.js renders ``<a href>``, ``<span style>``, ``<img>``-like tags and entities in titles,
+    legends, tick and hover labels; a group or measure name from the data must be drawn as it is
+    written. The tags the builders use (``<br>``, ``<b>``, ``<i>``, ``<sup>``, ``<sub>``,
+    ``<extra>``) and entities pass unchanged, so escaping twice changes nothing.
+    """
+    if not isinstance(text, str) or not any(c in text for c in "<>&"):
+        return text
+    parts = _OWN_MARKUP.split(text)
+    return "".join(p if i % 2 else plotly_text(p) for i, p in enumerate(parts))
+
+
+def _escape_array(values):
+    """The array with its strings escaped, or None when nothing changes (numbers, plain text)."""
+    if values is None or isinstance(values, str) or (isinstance(values, np.ndarray) and values.dtype.kind in "biufcmM"):
+        return None
+    try:
+        items = list(values)
+    except TypeError:
+        return None
+    distinct = {v for v in items if isinstance(v, str) and any(c in v for c in "<>&")}
+    if not distinct:
+        return None
+    fixed = {v: escape_markup(v) for v in distinct}
+    return [fixed.get(v, v) if isinstance(v, str) else v for v in items]
+
+
+def escape_figure_text(fig: go.Figure) -> go.Figure:
+    """Escape every text of a figure that Plotly renders as markup, in place; returns it.
+
+    Titles, subtitles, axis titles and tick texts, annotations, legend title, trace names, texts,
+    hover texts and templates, and string categories/customdata (see :func:`escape_markup`).
+    Called by every builder (through ``_finish``); call it again after adding text from data.
+    """
+    lay = fig.layout
+    if lay.title.text:
+        lay.title.text = escape_markup(lay.title.text)
+    if lay.title.subtitle and lay.title.subtitle.text:
+        lay.title.subtitle.text = escape_markup(lay.title.subtitle.text)
+    if lay.legend and lay.legend.title and lay.legend.title.text:
+        lay.legend.title.text = escape_markup(lay.legend.title.text)
+
+    def axis(ax):
+        if ax.title and ax.title.text:
+            ax.title.text = escape_markup(ax.title.text)
+        for attr in ("ticktext", "categoryarray"):  # categories must stay equal to the escaped x/y
+            new = _escape_array(ax[attr])
+            if new is not None:
+                ax[attr] = new
+
+    fig.for_each_xaxis(axis)
+    fig.for_each_yaxis(axis)
+    for ann in lay.annotations or ():
+        if ann.text:
+            ann.text = escape_markup(ann.text)
+    for tr in fig.data:
+        for attr in ("name", "hovertemplate", "texttemplate", "text", "hovertext"):
+            if attr in tr:
+                v = tr[attr]
+                if isinstance(v, str):
+                    e = escape_markup(v)
+                    if e != v:
+                        tr[attr] = e
+                elif attr in ("text", "hovertext", "hovertemplate"):
+                    new = _escape_array(v)
+                    if new is not None:
+                        tr[attr] = new
+        for attr in ("x", "y", "customdata"):
+            if attr in tr:
+                new = _escape_array(tr[attr])
+                if new is not None:
+                    tr[attr] = new
+        if "legendgrouptitle" in tr and tr.legendgrouptitle.text:
+            tr.legendgrouptitle.text = escape_markup(tr.legendgrouptitle.text)
+    return fig
+
+
+# ----------------------------------------------------------------------------------------------
 # One patient's timeline (issue 14)
 # ----------------------------------------------------------------------------------------------
 def _nice_dtick(span: float, ticks: int = 5) -> float:
@@ -1015,11 +1104,9 @@ def patient_timeline_figure(timeline, *, measures=None, style: str = "screen") -
     responding episode (baseline x (1 - threshold/100); relief is lost above it), and a dashed vertical
     line where relief was lost. All text from the data is HTML-escaped (Plotly renders tags).
     """
-    import html
-
     tl = timeline
     d = tl.definitions
-    esc = html.escape
+    esc = plotly_text
     title = f"Patient {esc(tl.patient_id)}"
     mtab = tl.measures
     if measures is not None:

@@ -47,6 +47,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from . import identifiers
+from . import limits
 from .dataset import EXCLUSION_COLUMNS, Dataset, FileCounts, LoadReport, WideScores
 from .definitions import KNOWN_MEASURES
 from .errors import (DatasetError, EmptyDatasetError, IdentifierError, MissingColumnError, MissingFileError,
@@ -110,7 +111,8 @@ def _range_reason(measure: str) -> str:
 # Public API
 # --------------------------------------------------------------------------------------------------
 
-def load_dataset(path: str | Path, mapping: object = None, drop_identifiers: bool = False) -> Dataset:
+def load_dataset(path: str | Path, mapping: object = None, drop_identifiers: bool = False,
+                 date_format: str | None = None) -> Dataset:
     """Load and validate a dataset from a folder, a ``.zip`` or a single CSV/Parquet file.
 
     Parameters
@@ -125,6 +127,12 @@ def load_dataset(path: str | Path, mapping: object = None, drop_identifiers: boo
     drop_identifiers : bool
         Drop columns that look like direct identifiers (listed in the report) instead of refusing
         the dataset.
+    date_format : {"YMD", "DMY", "MDY"}, optional
+        For a clinic export whose dates read two ways (``03/04/2024``): the order they are written in.
+
+    A folder or zip that is a clinic export (REDCap, flowsheet, spreadsheet; no ``assessments.csv``)
+    is read with ``mapping`` when it is a clinic mapping (:mod:`analysis.io.spec`), otherwise with
+    the mapping proposed by :func:`analysis.io.propose.inspect` when nothing in it needs review.
 
     Returns
     -------
@@ -143,25 +151,49 @@ def load_dataset(path: str | Path, mapping: object = None, drop_identifiers: boo
     if not p.exists():
         raise MissingFileError(f"{p} does not exist. Give the path of a dataset folder, a .zip or a CSV file.",
                                file=str(p))
+    spec = _export_spec(mapping)
     try:
         if p.is_dir():
             entries = sorted(f for f in p.iterdir() if f.is_file() and not f.name.startswith("."))
             known = [f for f in entries if _role_of(f.name) is not None]
+            from .io.propose import looks_canonical
+
+            # The names decide, except for a single file (its first line then does).
+            listed = {f.name: (f.read_bytes() if len(entries) == 1 else b"") for f in entries}
+            if spec is not None or (mapping is None and not looks_canonical(listed)):
+                # A clinic export (REDCap, flowsheet, spreadsheet): every file of the folder is read.
+                return load_files({f.name: f.read_bytes() for f in entries}, mapping=spec,
+                                  drop_identifiers=drop_identifiers, source=str(p), date_format=date_format)
             if not known:
                 found = ", ".join(f.name for f in entries[:10]) or "nothing"
                 raise MissingFileError(
                     f"The folder {p} holds no assessments.csv (found: {found}). Name the files assessments.csv, "
                     "treatments.csv and patients.csv, or give the path of a single CSV file.", file=str(p))
+            for f in known:
+                _refuse_outside_link(f)
             files = {f.name: f.read_bytes() for f in known}
         else:
+            _refuse_outside_link(p)
             files = {p.name: p.read_bytes()}
     except OSError as e:
         raise UnreadableFileError(f"Cannot read {p}: {e.strerror or e}.", file=str(p)) from None
-    return load_files(files, mapping=mapping, drop_identifiers=drop_identifiers, source=str(p))
+    return load_files(files, mapping=mapping, drop_identifiers=drop_identifiers, source=str(p),
+                      date_format=date_format)
+
+
+def _refuse_outside_link(f: Path) -> None:
+    """A data file that is a link to a file outside its own folder is not read: its content (its
+    first line would be quoted in an error message) is not the dataset's (issue 15)."""
+    if f.is_symlink():
+        folder = f.parent.resolve()
+        if not f.resolve().is_relative_to(folder):
+            raise UnreadableFileError(
+                f"{f.name} in {folder} is a link to a file outside that folder, which is not read. Copy the file "
+                "into the folder instead of linking to it.", file=f.name)
 
 
 def load_files(files: dict[str, bytes], mapping: object = None, drop_identifiers: bool = False,
-               source: str = "upload") -> Dataset:
+               source: str = "upload", date_format: str | None = None) -> Dataset:
     """Load and validate a dataset from files held in memory (e.g. dashboard uploads).
 
     Parameters
@@ -179,12 +211,48 @@ def load_files(files: dict[str, bytes], mapping: object = None, drop_identifiers
     Dataset
         See :func:`load_dataset`; both functions run the same code.
     """
+    spec = _export_spec(mapping)
+    if spec is not None or (mapping is None and _is_export(files)):
+        from .io.reader import load_export
+        from .io.propose import auto_spec
+
+        if spec is None:
+            spec = auto_spec(files, date_format)  # refuses, saying what to review, when not certain
+        elif date_format is not None:
+            spec = replace(spec, date_format=date_format)
+        return load_export(files, spec, drop_identifiers=drop_identifiers, source=source)
     cmap = as_mapping(mapping)
     found, single, ignored = _collect(files)
     loader = _Loader(cmap, drop_identifiers)
     for name in ignored:
         loader.notes.append(f"{name} was ignored: only assessments, treatments and patients files are read.")
-    return loader.run(found, single, source)
+    ds = loader.run(found, single, source)
+    from .io.plausibility import treatment_warnings
+
+    warnings = treatment_warnings(ds.treatments)
+    return replace(ds, report=replace(ds.report, warnings=warnings)) if warnings else ds
+
+
+def _export_spec(mapping):
+    """The clinic-export mapping (:mod:`analysis.io.spec`) given as ``mapping``, or None for a plain
+    column mapping (``{source: target}`` or a .csv/.json of such pairs)."""
+    from .io import spec as _spec
+
+    if isinstance(mapping, _spec.MappingSpec):
+        return mapping
+    if isinstance(mapping, dict) and _spec.is_spec_document(mapping):
+        return _spec.from_json(mapping, where="mapping")
+    if isinstance(mapping, (str, Path)) and Path(mapping).suffix.lower() in (".json", ".toml"):
+        return _spec.read(mapping)
+    return None
+
+
+def _is_export(files: dict[str, bytes]) -> bool:
+    """Files that are not the canonical ones: no assessments/treatments/patients file among them (or in
+    the zip), and not a single CSV in the canonical format (patient_id and day/date columns)."""
+    from .io.propose import looks_canonical
+
+    return not looks_canonical(files)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -205,16 +273,15 @@ def _unzip(name: str, data: bytes) -> list[tuple[str, bytes]]:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             members = [i for i in zf.infolist() if not i.is_dir()
                        and "__MACOSX" not in i.filename and not _basename(i.filename).startswith(".")]
-            if sum(i.file_size for i in members) > MAX_UNZIPPED_BYTES:
-                raise UnreadableFileError(f"{name} unpacks to more than {MAX_UNZIPPED_BYTES // 1024 ** 3} GB; "
-                                          "split the dataset or give the files unzipped.", file=name)
             known = [i for i in members if _role_of(i.filename) is not None]
+            # Zip bombs: declared sizes and ratios before unpacking, counted while unpacking (issue 15).
+            limits.check_archive(name, zf, known)
             if not known:
                 listed = ", ".join(_basename(i.filename) for i in members[:10]) or "nothing"
                 raise MissingFileError(
                     f"{name} holds no known file (found: {listed}). A dataset zip must hold assessments.csv "
                     "(and optionally treatments.csv and patients.csv), or the same names as .parquet.", file=name)
-            return [(_basename(i.filename), zf.read(i)) for i in known]
+            return [(_basename(n), b) for n, b in limits.safe_unzip(name, data, keep=lambda f: _role_of(f) is not None)]
     except DatasetError:
         raise
     except Exception as e:  # BadZipFile, encrypted members, unsupported compression, corrupt data
@@ -254,11 +321,13 @@ def _collect(files: dict[str, bytes]) -> tuple[dict[str, tuple[str, bytes]], boo
         if role in ("treatments", "patients"):
             raise MissingFileError(f"Only {name} was given, but assessments.csv is required. Add the assessments "
                                    "file (and load the files together, as a folder or zip).", file="assessments.csv")
+        limits.check_dataset_files([(name, data)])  # memory and CPU limits before any parse (issue 15)
         return {"assessments": (name, data)}, True, []
     if "assessments" not in found:
         given = ", ".join(n for n, _ in items)
         raise MissingFileError(f"No assessments file was given (got: {given}). assessments.csv is required.",
                                file="assessments.csv")
+    limits.check_dataset_files(list(found.values()))  # memory and CPU limits before any parse (issue 15)
     return found, len(found) == 1, ignored
 
 
@@ -709,15 +778,57 @@ def _decode(file: str, data: bytes) -> tuple[str | None, bytes]:
         try:
             text, blob = data.decode("utf-8"), data
         except UnicodeDecodeError:
-            try:
-                text, blob = data.decode("cp1252"), None
-            except UnicodeDecodeError:
-                raise UnreadableFileError(
-                    f"{file}: cannot read its text encoding (it is neither UTF-8 nor Windows-1252/Latin-1). "
-                    f"{_SAVE_AS_CSV}", file=file) from None
+            text, blob = _decode_not_utf8(file, data), None
     if "\n" not in text and "\r" in text:  # old Mac line endings
         text, blob = text.replace("\r", "\n"), None
     return text, (blob if blob is not None else text.encode("utf-8"))
+
+
+_STRAY = re.compile("[\udc80-\udcff]")
+_UTF8_CHAR = re.compile("[^\x00-\x7f\udc80-\udcff]")
+
+
+def _stray_bytes(data: bytes) -> tuple[str, int, int]:
+    """``data`` decoded as UTF-8 with its invalid bytes kept as lone surrogates (``surrogateescape``);
+    the number of such stray bytes, and of characters that were valid multi-byte UTF-8."""
+    s = data.decode("utf-8", "surrogateescape")
+    stray = len(_STRAY.findall(s))
+    return s, stray, len(_UTF8_CHAR.findall(s))
+
+
+def _decode_not_utf8(file: str, data: bytes) -> str:
+    """Text of a file that is not valid UTF-8: a UTF-8 file with a few stray Windows-1252/Latin-1
+    bytes (an edit in another program) keeps its UTF-8 text and only those bytes are read as
+    Windows-1252; a file with more stray bytes than UTF-8 characters is read as Windows-1252.
+    :func:`encoding_note` tells the user which (issue 15)."""
+    s, stray, utf8 = _stray_bytes(data)
+    if utf8 >= stray:
+        return _STRAY.sub(lambda m: bytes([ord(m.group()) - 0xDC00]).decode("cp1252", "replace"), s)
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise UnreadableFileError(
+            f"{file}: cannot read its text encoding (it is neither UTF-8 nor Windows-1252/Latin-1). "
+            f"{_SAVE_AS_CSV}", file=file) from None
+
+
+def encoding_note(file: str, data: bytes) -> str | None:
+    """A load-report note when a text file is not plain UTF-8 (None when it is)."""
+    if data.isascii() or data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return None
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    try:
+        body.decode("utf-8")
+        return None
+    except UnicodeDecodeError as e:
+        line = body.count(b"\n", 0, e.start) + 1
+    s, stray, utf8 = _stray_bytes(body)
+    if utf8 >= stray:
+        return (f"{file} is UTF-8 text with {stray:,} byte(s) that are not UTF-8 (the first on line {line:,}); "
+                "they were read as Windows-1252/Latin-1 (e.g. \u00e9). Check those values, and save the file as "
+                "UTF-8 to remove this note.")
+    return (f"{file} is not UTF-8; it was read as Windows-1252/Latin-1 (the first non-UTF-8 byte is on line "
+            f"{line:,}). If accented letters look wrong, save the file as CSV UTF-8.")
 
 
 def _sniff_delimiter(header_line: str) -> str:
@@ -912,6 +1023,7 @@ def _parse_csv(file: str, data: bytes, numeric=None):
     their text as written (:class:`_RawLines`); otherwise every column is text and ``raw`` is None."""
     if not data[:4096].strip(b" \t\r\n\xef\xbb\xbf") and not data.strip(b" \t\r\n\xef\xbb\xbf"):
         raise EmptyDatasetError(f"{file} is empty. Give a file with a header row and data rows.", file=file)
+    limits.check_text_file(file, data)
     text, blob = _decode(file, data)
     # (ASCII without control bytes: bytes.strip() removes exactly what str.strip() would)
     shown = blob if text is None else text
@@ -1054,9 +1166,20 @@ def _dates(codes: np.ndarray, uniques: np.ndarray) -> tuple[np.ndarray, np.ndarr
     codes = np.asarray(codes, dtype=np.int64)
     if len(uniques) == 0:
         return np.zeros(len(codes), dtype=np.int64), np.zeros(len(codes), dtype=bool)
-    parsed = pd.to_datetime(pd.Index(np.asarray(uniques, dtype=object)), format="ISO8601", errors="coerce", utc=True)
-    ok = ~np.asarray(parsed.isna())
-    ns = np.where(ok, parsed.asi8, 0)
+    texts = pd.Index(np.asarray(uniques, dtype=object)).astype(str)
+    # Values with and without a time zone are parsed apart: in one call, pandas (2.3) gives a value
+    # without a zone the offset of a zoned value parsed before it (10:00 after 10:00-00:30 became
+    # 10:30 UTC). Without a zone a time is taken as written.
+    zoned = np.asarray(texts.str.contains(r"[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)$",
+                                          case=False, regex=True), dtype=bool)
+    ns = np.zeros(len(texts), dtype=np.int64)
+    ok = np.zeros(len(texts), dtype=bool)
+    for part in (zoned, ~zoned):
+        if part.any():
+            parsed = pd.to_datetime(texts[part], format="ISO8601", errors="coerce", utc=True)
+            good = ~np.asarray(parsed.isna())
+            ns[np.flatnonzero(part)[good]] = parsed.asi8[good]
+            ok[np.flatnonzero(part)[good]] = True
     return ns[codes], ~ok[codes]
 
 
@@ -1117,6 +1240,9 @@ class _Loader:
             header, cols, lines, too_many, delim, trimmed, raw = parsed.result() if parsed is not None else (
                 _parse_csv(name, data, self.numeric_columns if role == "assessments" else None))
             decimal_comma = delim != ","
+            note = encoding_note(name, data)
+            if note:
+                self.notes.append(note)
         # A row whose cells are all empty (e.g. ";;;" left by Excel) is a blank line: not a row.
         if cols:
             cand = np.flatnonzero(_empty_cells(cols[0], trimmed))
@@ -1134,8 +1260,13 @@ class _Loader:
             text = " ".join(str(h).split())
             if not text:
                 if not _empty_cells(cols[i], trimmed).all():
+                    filled = sum(1 for x in header if str(x).strip())
+                    title = (f" Line 1 has only {filled} filled cell(s) of {len(header)}: it looks like a title above "
+                             "the table, not the header. Delete the lines above the header row, or load the file as "
+                             "a clinic export (python -m analysis inspect), which finds the header row."
+                             if filled <= max(1, len(header) // 3) else "")
                     raise MissingColumnError(
-                        f"{name}: column {i + 1} has values but no header name. Add a header name to it, "
+                        f"{name}: column {i + 1} has values but no header name.{title} Add a header name to it, "
                         "or delete the column.", file=name)
                 continue
             new, mapped = resolve(text, self.cmap)

@@ -125,6 +125,10 @@ def merge(*mappings: dict[str, str]) -> dict[str, str]:
     return out
 
 
+#: Largest mapping file accepted (bytes).
+MAX_MAPPING_BYTES = 1024 * 1024
+
+
 def read_mapping_file(path: str | Path) -> dict[str, str]:
     """Read a mapping file (``.csv`` with header ``source,target``, or ``.json``)."""
     p = Path(path)
@@ -138,6 +142,10 @@ def read_mapping_file(path: str | Path) -> dict[str, str]:
 def parse_mapping_bytes(data: bytes, name: str) -> dict[str, str]:
     """Parse the bytes of a mapping file; the format is chosen by ``name``'s extension."""
     suffix = Path(name).suffix.lower()
+    if len(data) > MAX_MAPPING_BYTES:  # a mapping has one line per column: a few KB
+        raise MappingError(f"Mapping file {name} is {len(data):,} bytes; a mapping file is at most "
+                           f"{MAX_MAPPING_BYTES:,} bytes (one line per column). Check that it is the right file.",
+                           file=name)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -151,6 +159,9 @@ def parse_mapping_bytes(data: bytes, name: str) -> dict[str, str]:
         except json.JSONDecodeError as e:
             raise MappingError(f"Mapping file {name} is not valid JSON (line {e.lineno}: {e.msg}). "
                                'Write one object, e.g. {"Subject": "patient_id"}.', file=name) from None
+        except RecursionError:  # e.g. 100,000 nested brackets (issue 15)
+            raise MappingError(f'Mapping file {name} is nested too deeply: write one flat object of text, e.g. '
+                               '{"Subject": "patient_id"}.', file=name) from None
         if not isinstance(obj, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in obj.items()):
             raise MappingError(f'Mapping file {name} must hold one JSON object of text, e.g. {{"Subject": "patient_id"}}.',
                                file=name)

@@ -106,8 +106,13 @@ class Summary:
             lines.append("")
         if doc["logrank"] is not None:
             lr = doc["logrank"]
-            lines.append(f"Log-rank test of relief duration across groups: chi2 = {lr['chi2']:.2f} on {lr['df']} df, "
-                         f"p = {lr['p_value']:.3g}")
+            if lr["chi2"] is None or lr["p_value"] is None:
+                # e.g. no loss of relief in any group, or one group left: the test has nothing to compare.
+                lines.append("Log-rank test of relief duration across groups: not computable for these groups "
+                             "(too few events or groups to compare).")
+            else:
+                lines.append(f"Log-rank test of relief duration across groups: chi2 = {lr['chi2']:.2f} on {lr['df']} "
+                             f"df, p = {lr['p_value']:.3g}")
         lines.append("")
         lines.extend("Definition: " + s for s in d.describe())
         return "\n".join(lines)

@@ -16,8 +16,12 @@ if str(ROOT) not in sys.path:  # `streamlit run dashboard/app.py` puts only dash
 import streamlit as st  # noqa: E402
 
 from dashboard import state  # noqa: E402
+from dashboard.uploads import keep_uploads_in_memory  # noqa: E402
 
-st.set_page_config(page_title="CRPS Outcomes", page_icon=":material/monitoring:", layout="wide",
+# A bundled icon: a `:material/...:` or emoji page icon makes every browser fetch it from the internet.
+FAVICON = str(ROOT / "dashboard" / "assets" / "favicon.png")
+keep_uploads_in_memory()  # uploads never spooled to disk (issue 15)
+st.set_page_config(page_title="CRPS Outcomes", page_icon=FAVICON, layout="wide",
                    initial_sidebar_state="expanded")
 
 PAGES = [

@@ -92,8 +92,19 @@ def load_folder(path: Path):
 @st.cache_resource(max_entries=8, ttl=_TTL, show_spinner=False)
 def load_upload(key: str, _files: dict, mapping_json: str, drop_identifiers: bool):
     """An uploaded dataset (bytes held in the session; ``key`` = :func:`content_key`)."""
+    from dashboard.uploads import LOAD_SLOTS
+
     mapping = json.loads(mapping_json) or None
-    return load_files(dict(_files), mapping=mapping, drop_identifiers=drop_identifiers, source="upload")
+    with LOAD_SLOTS:  # one upload parsed at a time: two large ones cannot add up (issue 15)
+        return load_files(dict(_files), mapping=mapping, drop_identifiers=drop_identifiers, source="upload")
+
+
+@st.cache_resource(max_entries=4, ttl=_TTL, show_spinner=False)
+def inspect_upload(key: str, _files: dict, date_format: str | None = None):
+    """What an uploaded clinic export is and the mapping proposed for it (``key`` = :func:`content_key`)."""
+    from analysis.io.propose import inspect
+
+    return inspect(dict(_files), date_format=date_format)
 
 
 # ---------------------------------------------------------------------------------------------- analyses

@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis import views
+from analysis.escaping import markdown_text as md
 from dashboard import cache, state
 
 #: Pages (titles as in the navigation) that need treatment starts.
@@ -73,7 +74,7 @@ def overview(ctx) -> None:
     if not ds.measures:
         return
     measure = d.measure if d.measure in ds.measures else ds.measures[0]
-    st.subheader(f"{views.measure_short(measure)} since the first assessment")
+    st.subheader(f"{md(views.measure_short(measure))} since the first assessment")
     trajectory(ctx, measure, key="overview_trajectory")
 
 

@@ -19,6 +19,7 @@ import streamlit as st
 from analysis import views
 from analysis.definitions import CONF_TYPES, Definitions
 from analysis.errors import AnalysisError, DatasetError
+from analysis.escaping import markdown_text as md  # every text from data shown as Markdown goes through md()
 from dashboard import cache
 from dashboard.export_buttons import figure_download_buttons
 
@@ -72,6 +73,24 @@ def _parse(kind, raw: str):
     return kind(raw)
 
 
+#: The widgets' ranges (render_sidebar): a URL value outside them would make Streamlit raise.
+_URL_RANGES = {"thr": (5.0, 95.0), "bw": (0.0, 90.0), "iw": (0.5, 30.0), "fu": (7.0, 730.0), "min": (1, 100)}
+_MAX_GROUPINGS = 2
+
+
+def _url_problem(name: str, value) -> str | None:
+    """Why a parsed URL value cannot be used (None when it can): NaN, infinity, out of range, too many."""
+    if name in _URL_RANGES:
+        lo, hi = _URL_RANGES[name]
+        if not (isinstance(value, (int, float)) and lo <= value <= hi):  # also false for NaN
+            return f"must be a number from {lo:g} to {hi:g}"
+    if name == "ci" and value not in CONF_TYPES:
+        return f"must be one of {', '.join(CONF_TYPES)}"
+    if name == "by" and len(value) > _MAX_GROUPINGS:
+        return f"at most {_MAX_GROUPINGS} groupings at once; the first {_MAX_GROUPINGS} are used"
+    return None
+
+
 def _format(kind, value) -> str:
     if kind is bool:
         return "1" if value else "0"
@@ -89,12 +108,23 @@ def _init_from_url() -> None:
         return
     ss["_url_loaded"] = True
     qp = st.query_params
+    ignored = []
     for name, (key, kind, _default) in _PARAMS.items():
         if name in qp:
             try:
-                ss[key] = _parse(kind, qp[name])
-            except (TypeError, ValueError):
-                ss["_url_warning"] = f"Ignored the address parameter {name}={qp[name]!r}."
+                value = _parse(kind, qp[name])
+            except (TypeError, ValueError, OverflowError):
+                ignored.append(f"{name}={qp[name]!r} (not a {kind.__name__})")
+                continue
+            problem = _url_problem(name, value)
+            if problem:
+                ignored.append(f"{name}={qp[name]!r} ({problem})")
+                if name == "by" and isinstance(value, list):
+                    ss[key] = value[:_MAX_GROUPINGS]
+                continue
+            ss[key] = value
+    if ignored:
+        ss["_url_warning"] = "Ignored in the address: " + "; ".join(ignored) + "."
     for name in qp:
         if name.startswith(_COV_PREFIX):
             cov = name[len(_COV_PREFIX):]
@@ -147,7 +177,7 @@ def _load_dataset(ctx: Context) -> None:
             key = cache.content_key(files, mapping, drop)
             names = ", ".join(sorted(files))
             ctx.source_label = f"Uploaded: {names}"
-            with st.spinner(f"Reading and checking {names} ..."):
+            with st.spinner(f"Reading and checking {md(names)} ..."):
                 ctx.dataset = cache.load_upload(key, files, json.dumps(mapping, sort_keys=True), drop)
             ctx.key = key
         else:
@@ -157,7 +187,7 @@ def _load_dataset(ctx: Context) -> None:
                 ctx.dataset = cache.load_demo()
                 ctx.key = "demo:" + ctx.dataset.report.fingerprint
             else:
-                with st.spinner(f"Reading and checking {folder} ..."):
+                with st.spinner(f"Reading and checking {md(folder)} ..."):
                     ctx.dataset = cache.load_folder(folder)
                 ctx.key = "folder:" + ctx.dataset.report.fingerprint
     except (DatasetError, AnalysisError) as err:
@@ -188,7 +218,7 @@ def render_sidebar() -> Context:
     _load_dataset(ctx)
     ds = ctx.dataset
     sb = st.sidebar
-    sb.caption(f"**Data:** {ctx.source_label}" if ds is not None else "**Data:** not loaded - see the Data page")
+    sb.caption(f"**Data:** {md(ctx.source_label)}" if ds is not None else "**Data:** not loaded - see the Data page")
 
     # Filters ----------------------------------------------------------------------------------
     sb.subheader("Filters")
@@ -220,7 +250,7 @@ def render_sidebar() -> Context:
             if not (isinstance(cur, (tuple, list)) and len(cur) == 2 and lo <= cur[0] <= cur[1] <= hi):
                 ss[key] = (lo, hi)
             if lo < hi:
-                sb.slider(cov, min_value=lo, max_value=hi, key=key)
+                sb.slider(md(cov), min_value=lo, max_value=hi, key=key)
             rng = tuple(float(x) for x in ss[key])
             filters[cov] = rng
             url_extra[_COV_PREFIX + cov] = f"{rng[0]:g}..{rng[1]:g}"
@@ -231,7 +261,7 @@ def render_sidebar() -> Context:
                 ss[key] = [v for v in url_raw.split(",") if v]
             _default(key, list(levels))
             _sanitize_multi(key, levels)
-            sb.multiselect(cov, levels, key=key)
+            sb.multiselect(md(cov), levels, key=key)
             chosen = list(ss[key])
             filters[cov] = views.filter_values_for(ds.patients, cov, chosen)
             url_extra[_COV_PREFIX + cov] = ",".join(chosen)
@@ -277,7 +307,7 @@ def render_sidebar() -> Context:
     ctx.filter_text = "; ".join(filter_text) or "none"
     _write_url(url_extra)
     if ss.get("_url_warning"):
-        st.warning(ss.pop("_url_warning"))
+        st.warning(md(ss.pop("_url_warning")))
     ss["ctx"] = ctx
     return ctx
 
@@ -291,7 +321,7 @@ def require_dataset() -> Context:
     """The context; stops the page with a pointer to the Data page when no dataset is usable."""
     ctx = context()
     if ctx.dataset is None:
-        st.error(ctx.error or "No dataset is loaded.")
+        st.error(md(ctx.error or "No dataset is loaded."))
         st.page_link("content/data.py", label="Go to the Data page to choose or fix the dataset", icon=":material/upload:")
         st.stop()
     return ctx
@@ -302,7 +332,7 @@ def show_choices(ctx: Context) -> None:
     d = ctx.definitions
     by = " and ".join(ctx.by) if ctx.by else "all episodes together"
     st.caption(
-        f"**Data:** {ctx.source_label} · **Filters:** {ctx.filter_text} · **Groups:** {by} · "
+        f"**Data:** {md(ctx.source_label)} · **Filters:** {md(ctx.filter_text)} · **Groups:** {md(by)} · "
         f"**Responder:** relief \u2265 {d.threshold:g}% · **Baseline window:** {d.baseline_window_days:g} d · "
         f"**Immediate window:** {d.immediate_window_days:g} d · **Max follow-up:** {d.max_followup_days:g} d · "
         f"**KM CI:** {d.km_conf_type} · **Minimum group:** {d.min_cell_size} patients"
@@ -315,7 +345,7 @@ def show_definitions(ctx: Context, measure_definitions: Definitions | None = Non
     d = measure_definitions or ctx.definitions
     st.divider()
     st.markdown("**Definitions used on this page**")
-    st.caption("  \n".join(d.describe()))
+    st.caption("  \n".join(md(line) for line in d.describe()))
 
 
 def run_safely(fn, *args, what: str = "this analysis", **kwargs):
@@ -323,7 +353,7 @@ def run_safely(fn, *args, what: str = "this analysis", **kwargs):
     try:
         return fn(*args, **kwargs)
     except (DatasetError, AnalysisError, ValueError) as err:
-        st.error(f"Cannot compute {what}: {err}")
+        st.error(md(f"Cannot compute {what}: {err}"))
     except Exception:  # noqa: BLE001
         log.exception("Unexpected error in %s", what)
         st.error(f"Cannot compute {what} for this selection. Try other filters or definitions; "
@@ -337,7 +367,7 @@ def plot(fig, key: str | None = None) -> None:
                     config={"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}})
     cap = (fig.layout.meta or {}).get("caption") if isinstance(fig.layout.meta, dict) else None
     if cap:
-        st.caption(cap)
+        st.caption(md(cap))
 
 
 def chart(builder: str, *args, key: str, name: str | None = None, note: str = "", **kwargs) -> None:
@@ -356,4 +386,4 @@ def chart(builder: str, *args, key: str, name: str | None = None, note: str = ""
 def small_note(*notes: str) -> None:
     text = " ".join(n for n in notes if n)
     if text:
-        st.info(text, icon=":material/visibility_off:")
+        st.info(md(text), icon=":material/visibility_off:")

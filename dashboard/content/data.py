@@ -8,8 +8,12 @@ import streamlit as st
 
 from analysis import views
 from analysis.errors import DatasetError, IdentifierError, MissingColumnError
+from analysis.escaping import markdown_code as code
+from analysis.escaping import markdown_text as md
 from analysis.mapping import CANONICAL_NAMES, parse_mapping_bytes
-from dashboard import cache, state
+from analysis.io.propose import looks_canonical
+from analysis.io.spec import is_spec_document
+from dashboard import assistant, cache, state
 
 ss = st.session_state
 st.title("Data")
@@ -24,7 +28,14 @@ def _on_source() -> None:
 
 def _on_upload() -> None:
     files = ss.get("_w_upload") or []
-    if files:
+    ss.pop("_upload_error", None)
+    names = [f.name for f in files]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:  # a dict by name would silently keep only one of them (issue 15)
+        ss.pop("upload_files", None)
+        ss["_upload_error"] = (f"Two uploaded files have the same name ({', '.join(twice)}): only one can be read. "
+                               "Remove one of them (the x next to it) or rename it.")
+    elif files:
         ss["upload_files"] = {f.name: f.getvalue() for f in files}
         ss["source"] = "upload"
     else:
@@ -69,7 +80,7 @@ ss["_w_source"] = ss["source"]
 st.radio("Dataset", list(SOURCES), format_func=SOURCES.get, key="_w_source", on_change=_on_source, horizontal=True)
 
 if ss["source"] == "demo" and FOLDER is not None:
-    st.info(f"The data folder `{FOLDER}` was given when the server started (`--data` or `{cache.DATA_ENV}`). "
+    st.info(f"The data folder {code(FOLDER)} was given when the server started (`--data` or `{cache.DATA_ENV}`). "
             "It is read from disk by the server; to look at other files, upload them below.",
             icon=":material/folder_open:")
 elif ss["source"] == "demo":
@@ -79,13 +90,17 @@ elif ss["source"] == "demo":
 else:
     st.markdown(
         "Upload **one .zip** holding `assessments.csv` (required), `treatments.csv` and `patients.csv`, or the "
-        "CSV files themselves. Files stay in this browser session's memory: they are never written to disk and "
-        "no other user can see them. The format is described in `docs/data-format.md`.")
+        "CSV files themselves, **or your clinic's own export as it is**: a REDCap export with its data "
+        "dictionary, an EHR flowsheet with its medication-administration record, or a spreadsheet saved as CSV. "
+        "An export opens the import assistant below. Files stay in this browser session's memory: no other "
+        "user can see them. The formats are described in `docs/data-format.md`.")
     # Any file type is accepted here so that a wrong one (e.g. an Excel workbook) gets the loader's explanation.
     st.file_uploader("Dataset files (.zip or .csv)", accept_multiple_files=True, key="_w_upload",
                      on_change=_on_upload)
+    if ss.get("_upload_error"):
+        st.error(md(ss["_upload_error"]))
     if ss.get("upload_files"):
-        st.caption("In memory: " + ", ".join(f"{n} ({len(b):,} bytes)" for n, b in ss["upload_files"].items()))
+        st.caption("In memory: " + ", ".join(f"{md(n)} ({len(b):,} bytes)" for n, b in ss["upload_files"].items()))
     ss["_w_drop"] = ss["drop_identifiers"]
     st.checkbox("Drop columns that look like identifiers (names, dates of birth, addresses, ...)", key="_w_drop",
                 on_change=_on_drop,
@@ -94,15 +109,26 @@ else:
 
 ctx = state.context()
 
+# A clinic export (REDCap, flowsheet, spreadsheet): the import assistant reads it with a reviewed mapping.
+is_export = ss["source"] == "upload" and bool(ss.get("upload_files")) and not looks_canonical(ss["upload_files"])
+if is_export:
+    before = ss.get("mapping")
+    assistant.start(ss["upload_files"])
+    if ss.get("mapping") != before:
+        st.rerun()  # load with the proposed mapping before anything is shown
+elif ss["source"] == "upload" and is_spec_document(ss.get("mapping")):
+    ss["mapping"] = {}  # files in the product's own format after an export: its mapping no longer applies
+    st.rerun()
+
 # ---------------------------------------------------------------------------------------------- errors + mapping
 if ctx.error:
-    st.error(ctx.error, icon=":material/error:")
+    st.error(md(ctx.error), icon=":material/error:")
     err = ctx.error_obj
-    if isinstance(err, MissingColumnError) and err.column and ss.get("upload_files"):
+    if isinstance(err, MissingColumnError) and err.column and ss.get("upload_files") and not is_export:
         headers = views.upload_headers(ss["upload_files"])
         cols = headers.get(err.file or "", []) or sorted({c for cs in headers.values() for c in cs})
         if cols:
-            st.markdown(f"**Map a column:** which column of `{err.file or 'your file'}` holds **`{err.column}`**?")
+            st.markdown(f"**Map a column:** which column of {code(err.file or 'your file')} holds **{code(err.column)}**?")
             c1, c2 = st.columns([3, 1])
             c1.selectbox("Column in your file", cols, key="_w_fix_src", label_visibility="collapsed")
             c2.button("Use this column", on_click=_add_mapping, args=("_w_fix_src", err.column), type="primary")
@@ -110,7 +136,9 @@ if ctx.error:
         st.warning("Tick **Drop columns that look like identifiers** above to drop the column(s) and continue, or "
                    "remove them from the file.")
 
-if ss["source"] == "upload":
+if is_export:
+    assistant.render(ss["upload_files"], ctx)
+elif ss["source"] == "upload":
     with st.expander("Column mapping" + (f" ({len(ss['mapping'])} entries)" if ss["mapping"] else ""),
                      expanded=bool(ss["mapping"]) or isinstance(ctx.error_obj, MissingColumnError)):
         st.caption("Tell the loader which of your column names mean which standard name (e.g. `Subject` -> "
@@ -132,7 +160,7 @@ if ss["source"] == "upload":
                          on_change=_on_mapping_file)
         c3.button("Clear", on_click=_clear_mapping, disabled=not ss["mapping"])
         if ss.get("_mapping_error"):
-            st.error(ss["_mapping_error"])
+            st.error(md(ss["_mapping_error"]))
 
 if ctx.dataset is None:
     st.stop()
@@ -140,7 +168,7 @@ if ctx.dataset is None:
 # ---------------------------------------------------------------------------------------------- report
 ds = ctx.dataset
 rep = ds.report
-st.success(f"Loaded: {ctx.source_label}.", icon=":material/check_circle:")
+st.success(f"Loaded: {md(ctx.source_label)}.", icon=":material/check_circle:")
 st.subheader("Load report")
 counts = pd.DataFrame([{"file": name, "rows read": c.rows_read, "rows used": c.rows_used,
                         "rows excluded": c.rows_excluded} for name, c in rep.files.items()])
@@ -149,19 +177,21 @@ with c1:
     st.dataframe(counts, hide_index=True, width="stretch", key="load_counts")
 with c2:
     st.metric("Patients", f"{len(ds.patients):,}")
-    st.caption(f"Measures: {', '.join(ds.measures) or 'none'} · Covariates: {', '.join(ds.covariates) or 'none'} · "
+    st.caption(f"Measures: {md(', '.join(ds.measures) or 'none')} · Covariates: {md(', '.join(ds.covariates) or 'none')} · "
                f"Fingerprint (SHA-256): `{rep.fingerprint[:16]}…`")
 
 st.markdown("**Identifier guard**")
 if rep.dropped_identifier_columns:
     st.warning("Dropped because they look like direct identifiers: " + "; ".join(
-        f"`{c}` in {f} ({w})" for f, c, w in rep.dropped_identifier_columns))
+        f"{code(c)} in {md(f)} ({md(w)})" for f, c, w in rep.dropped_identifier_columns))
 else:
     st.write("Passed: no column looks like a direct identifier (names, dates of birth, contact details, "
              "record numbers).")
 
+for warning in getattr(rep, "warnings", []):
+    st.warning(md(warning), icon=":material/warning:")
 for note in rep.notes:
-    st.caption(note)
+    st.caption(md(note))
 
 st.markdown(f"**Excluded rows** ({len(rep.exclusions):,})")
 if len(rep.exclusions):

@@ -7,6 +7,7 @@ import streamlit as st
 
 from analysis import export
 from analysis.errors import AnalysisError, DatasetError
+from analysis.escaping import markdown_text as md
 from dashboard import state
 from dashboard import no_treatments
 from dashboard.export_buttons import chromium_path
@@ -53,7 +54,7 @@ if st.button("Build the export", type="primary", icon=":material/inventory_2:", 
                                      include_episode_table=episode_table, progress=_progress)
     except (DatasetError, AnalysisError, ValueError) as err:
         bar.empty()
-        st.error(f"Cannot build the export: {err}")
+        st.error(md(f"Cannot build the export: {err}"))
         st.stop()
     except Exception:  # noqa: BLE001 - never a traceback on the page
         bar.empty()
@@ -75,10 +76,10 @@ elif info and st.session_state.get("exp_zip"):
                        file_name=f"crps_outcomes_export_{info['stamp']}.zip", mime="application/zip",
                        type="primary", icon=":material/download:", key="exp_download", on_click="ignore")
     if info["images_skipped"]:
-        st.warning(f"Images skipped: {info['images_skipped']}")
+        st.warning(md(f"Images skipped: {info['images_skipped']}"))
     for w in info["warnings"]:
         if not w.startswith("Images skipped"):
-            st.caption(w)
+            st.caption(md(w))
     with st.expander(f"What the zip holds ({len(info['files'])} files)"):
         st.code("\n".join(info["files"]), language=None)
 state.show_definitions(ctx)

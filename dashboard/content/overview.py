@@ -4,6 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis import views
+from analysis.escaping import markdown_text as md
 from analysis.cohort import ALL_LABEL
 from dashboard import cache, no_treatments, state
 
@@ -21,6 +22,10 @@ res = state.run_safely(cache.overview, ctx.key, ctx.dataset, d, group, ctx.filte
 if res is None:
     st.stop()
 t1 = res["table1"]
+if t1.empty or not int(t1.loc[t1["variable"] == "Episodes", "n"].sum()):
+    st.warning("The filters select no treatment episode: nothing to summarise. Widen the filters in the sidebar "
+               "(a characteristic with no value ticked selects nobody).")
+    st.stop()
 
 
 def _all(variable: str):
@@ -37,6 +42,10 @@ c[2].metric("Analysable episodes", f"{int(ana['n']):,}" if ana is not None else 
 c[3].metric("Treatments", f"{len(res['treatments']):,}")
 c[4].metric("Follow-up, median [IQR]", (f"{views.fmt_num(fu['median'])} d" if fu is not None and fu["n"] else "NA"),
             help="Days from the start to the last follow-up score, analysable episodes.")
+if ana is not None and not int(ana["n"]):
+    st.warning("No episode in this selection is analysable: none has a baseline score above 0 in the baseline "
+               f"window ({d.baseline_window_days:g} days before the start). The Data page lists why each episode "
+               "was excluded; the relief pages will be empty.")
 if fu is not None and fu["n"]:
     c[4].caption(f"[{views.fmt_num(fu['q1'])}, {views.fmt_num(fu['q3'])}] days, n = {int(fu['n']):,} episodes")
 
@@ -44,7 +53,7 @@ st.subheader("Treatments")
 tc = res["treatments"].rename(columns={"analysable": "analysable episodes"})
 st.dataframe(tc, hide_index=True, width="content", key="treatments_table")
 
-st.subheader(f'"Table 1" by {group}')
+st.subheader(f'"Table 1" by {md(group)}')
 wide = res["table1_wide"]
 small = views.small_group_labels(res["sizes"], d.min_cell_size)
 shown_cols = [c for c in wide.columns if c not in small]

@@ -4,6 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis import views
+from analysis.escaping import markdown_text as md
 from dashboard import cache, state
 from dashboard import no_treatments
 
@@ -40,7 +41,7 @@ for r, lab in zip(main.itertuples(index=False), views.group_labels(main, by)):
     mean = imm.shown[views.group_labels(imm.shown, by) == lab]
     mean_txt = (views.fmt_estimate(mean["estimate"].iloc[0], mean["ci_low"].iloc[0], mean["ci_high"].iloc[0],
                                    kind="percent") if len(mean) else "not estimable")
-    lines.append(f"- **{lab}**: responders (relief \u2265 {d.threshold:g}%) "
+    lines.append(f"- **{md(lab)}**: responders (relief \u2265 {d.threshold:g}%) "
                  f"**{views.fmt_estimate(r.estimate, r.ci_low, r.ci_high, r.n)}** episodes; "
                  f"mean relief {mean_txt}")
 if lines:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis import views
+from analysis.escaping import markdown_text
 from analysis.secondary import REMISSION_BELOW, RESPONSE_PCT
 from dashboard import cache, no_treatments, state
 
@@ -43,7 +44,7 @@ if choices:
         scores = views.suppress(res["scores"], by, sizes, d.min_cell_size)
         state.small_note(scores.note)
         if sizes["episodes"].sum() == 0:
-            st.warning(f"No treatment episode has a {views.measure_short(measure)} baseline score in the baseline "
+            st.warning(f"No treatment episode has a {markdown_text(views.measure_short(measure))} baseline score in the baseline "
                        f"window ({d.baseline_window_days:g} days before the start).")
         state.chart("score_over_time_figure", scores.shown, by, measure=measure, statistic="mean_score",
                     groups=groups, group_n=group_n, key="fig_sec_score", name=f"{measure}_mean_score",
@@ -60,7 +61,7 @@ if choices:
             state.chart("remission_figure", rem.shown, by, measure=measure, groups=groups, group_n=group_n,
                         key="fig_sec_remission", name=f"{measure}_remission", note=rem.note)
         if measure not in RESPONSE_PCT and measure not in REMISSION_BELOW:
-            st.caption(f"No conventional response or remission definition for {views.measure_label(measure)}: "
+            st.caption(f"No conventional response or remission definition for {markdown_text(views.measure_label(measure))}: "
                        "mean score and change from baseline are shown.")
         with st.expander("Weekly mean scores with 95% CIs (table)"):
             sc = scores.shown

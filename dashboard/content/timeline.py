@@ -6,41 +6,23 @@ image button is removed, and the episode table can be downloaded only after tick
 """
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 import streamlit as st
 
 from analysis import figures
+from analysis.escaping import markdown_text as md
+from analysis.export import table_csv_bytes
 from analysis.timeline import episode_display_table
 from dashboard import cache, state
 
 #: Above this many patients the page asks for part of an identifier before listing them.
 MAX_OPTIONS = 2_000
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~])")
-
-
-def _md(text) -> str:
-    """Text from the data, safe inside Markdown (no formatting, link or HTML from an identifier)."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text))
-
-
-def _csv_safe(table: pd.DataFrame) -> bytes:
-    """The table as CSV, with text cells that a spreadsheet would run as a formula prefixed by '."""
-    out = table.copy()
-    for c in out.columns:
-        if out[c].dtype == object:
-            s = out[c].astype(str)
-            out[c] = s.where(~s.str.match(r"^[=+\-@\t\r]"), "'" + s)
-    return out.to_csv(index=False).encode("utf-8")
-
-
 st.title("Patient timeline")
 ctx = state.require_dataset()
 d = ctx.definitions
 st.caption(
-    f"**Data:** {_md(ctx.source_label)} · **Responder:** relief \u2265 {d.threshold:g}% · **Baseline window:** "
+    f"**Data:** {md(ctx.source_label)} · **Responder:** relief \u2265 {d.threshold:g}% · **Baseline window:** "
     f"{d.baseline_window_days:g} d · **Immediate window:** {d.immediate_window_days:g} d · **Max follow-up:** "
     f"{d.max_followup_days:g} d" + (" · **first episode only**" if d.first_episode_only else "")
     + (" · **re-treatment = loss of relief**" if d.retreatment_is_event else "")
@@ -120,6 +102,6 @@ with st.expander("Every score of this patient, as read"):
 if len(table):
     if st.checkbox("Offer this patient's episode table as a file", key="tl_offer",
                    help="Patient-level data: download it only if you need it, and keep it inside the clinic."):
-        st.download_button("Download the episode table (CSV)", _csv_safe(table), file_name="patient_episodes.csv",
+        st.download_button("Download the episode table (CSV)", table_csv_bytes(table), file_name="patient_episodes.csv",
                            mime="text/csv", key="tl_download")
 state.show_definitions(ctx)

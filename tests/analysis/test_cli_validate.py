@@ -46,7 +46,9 @@ def test_validate_json_document(dataset, capsys):
                             "treatments.csv": {"rows_read": 1, "rows_used": 1, "rows_excluded": 0}}
     assert doc["exclusions"] == [{"file": "assessments.csv", "line": 3, "column": "pain_nrs", "value": "11",
                                   "reason": "out of range for pain_nrs (valid 0-10)"}]
-    assert set(doc) == {"ok", "error", "files", "exclusions", "dropped_identifier_columns", "notes", "fingerprint"}
+    assert set(doc) == {"ok", "error", "files", "exclusions", "dropped_identifier_columns", "notes", "warnings",
+                        "fingerprint"}
+    assert doc["warnings"] == []
     assert len(doc["fingerprint"]) == 64
 
 

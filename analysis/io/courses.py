@@ -1,0 +1,97 @@
+"""Treatment courses from administration records or one row per treatment day.
+
+A medication-administration record has a row per bag, rate change, hold and stop; a clinic
+spreadsheet often has a row per infusion day. A *course* (what the analyses call a treatment and
+what starts an episode) is a run of administrations of one treatment:
+
+* only rows that start an administration count (with an action column: the ``start_actions``;
+  "Rate Change", "Stopped", "Held" are not administrations);
+* only chosen treatments count (``treatments`` patterns: ondansetron or midazolam given with the
+  ketamine are not treatments unless chosen);
+* administrations of the same treatment at most ``gap_days`` apart (start to start) form one course,
+  which starts at its first administration;
+* the dose of a course is the sum of its administrations' doses; ``administrations`` counts them;
+* with ``boosters``, a patient's courses of a treatment after their first are labelled as boosters.
+
+docs/methods.md, "Courses from administrations", gives the same rules for readers of a paper.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+_DAY_NS = 86_400 * 10 ** 9
+
+
+def treatment_labels(text: np.ndarray, patterns: dict) -> np.ndarray:
+    """The treatment label of each row's treatment text ("" = not a chosen treatment).
+
+    ``patterns`` maps a text to look for (case-insensitive, anywhere in the cell) to a label; the
+    first pattern that matches wins. Without patterns every non-empty text is its own label.
+    """
+    s = pd.Series(text, dtype=object).fillna("").astype(str)
+    if not patterns:
+        return s.to_numpy(dtype=object)
+    out = np.full(len(s), "", dtype=object)
+    low = s.str.casefold()
+    for pattern, label in patterns.items():
+        hit = low.str.contains(pattern.casefold(), regex=False).to_numpy() & (out == "")
+        out[hit] = label
+    return out
+
+
+def build_courses(patient: np.ndarray, time: np.ndarray, label: np.ndarray, dose: np.ndarray,
+                  gap: float, boosters: dict) -> tuple[pd.DataFrame, np.ndarray]:
+    """Merge administrations into courses.
+
+    Parameters
+    ----------
+    patient, label : arrays of str
+        One entry per administration.
+    time : array of float or int64
+        The administration's time (nanoseconds since 1970 for dates, or days).
+    dose : array of float
+        NaN where no dose was given.
+    gap : float
+        Largest gap, in the unit of ``time``, between two administrations of one course.
+
+    Returns
+    -------
+    courses : DataFrame
+        ``patient_id``, ``start`` (time of the first administration), ``treatment``, ``dose`` (sum;
+        NaN when no administration had a dose), ``administrations``; sorted by patient and start.
+    course_of : ndarray of int64
+        For each administration, the row of its course in ``courses``.
+    """
+    n = len(patient)
+    if n == 0:
+        return (pd.DataFrame({"patient_id": pd.Series(dtype=object), "start": pd.Series(dtype=time.dtype),
+                              "treatment": pd.Series(dtype=object), "dose": pd.Series(dtype=float),
+                              "administrations": pd.Series(dtype=np.int64)}), np.zeros(0, dtype=np.int64))
+    df = pd.DataFrame({"p": patient, "t": time, "l": label, "d": dose, "i": np.arange(n)})
+    df = df.sort_values(["p", "l", "t", "i"], kind="stable")
+    same = (df["p"].to_numpy() == np.roll(df["p"].to_numpy(), 1)) & (df["l"].to_numpy() == np.roll(df["l"].to_numpy(), 1))
+    same[0] = False
+    step = np.diff(df["t"].to_numpy(), prepend=df["t"].to_numpy()[:1])
+    new = ~same | (step > gap)
+    cid = np.cumsum(new) - 1
+    df["c"] = cid
+    g = df.groupby("c", sort=True)
+    courses = pd.DataFrame({
+        "patient_id": g["p"].first(), "start": g["t"].min(), "treatment": g["l"].first(),
+        "dose": g["d"].sum(min_count=1), "administrations": g["i"].size(),
+    }).reset_index(drop=True)
+    order = np.lexsort((courses["treatment"].to_numpy(dtype=object).astype(str),
+                        courses["start"].to_numpy(), courses["patient_id"].to_numpy(dtype=object).astype(str)))
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    courses = courses.iloc[order].reset_index(drop=True)
+    if boosters:
+        first = ~courses.duplicated(["patient_id", "treatment"], keep="first")
+        lab = courses["treatment"].to_numpy(dtype=object).copy()
+        for base, booster in boosters.items():
+            lab[(courses["treatment"].to_numpy() == base) & ~first.to_numpy()] = booster
+        courses["treatment"] = lab
+    course_of = np.empty(n, dtype=np.int64)
+    course_of[df["i"].to_numpy()] = rank[cid]
+    return courses, course_of

@@ -1,0 +1,513 @@
+"""Dates and times as clinics export them: detect the order of day, month and year, then parse.
+
+A clinic's export writes dates the way its software or its country does: ISO 8601
+(``2024-03-01T14:30:00+01:00``, Excel's ``2024-03-01 00:00:00``), day-first (``01.03.2024``,
+``01/03/2024 14:30``), month-first (``03/01/2024 2:30 PM``), sometimes with the time in a separate
+column (``14:30``, ``2:30 PM``, ``14h30``). This module reads them all, vectorised, and never guesses
+the order of day and month: :func:`detect_date_format` finds the order only when every value of the
+column allows exactly one; otherwise the column is *ambiguous* and the user chooses (an option or a
+mapping entry). The rules are documented for users in docs/data-format.md, "Time".
+
+The rules
+---------
+* A date is ``Y-M-D`` with a four-digit year first (separator ``-``, ``/`` or ``.``), or two
+  numbers of one or two digits and a year of four or two digits (``D.M.Y``, ``M/D/Y``, separator
+  ``/``, ``.`` or ``-``). The two separators of one value must be the same (``01/03.2024`` is not a
+  date). Month names (``1 Mar 2024``) and undelimited dates (``20240301``) are not read.
+* A **year-first** value reads the same under every order: a four-digit year first is never followed
+  by the day (``YYYY-DD-MM`` is not a format in use). A column of year-first values is ``YMD``; a
+  column mixing year-first values with day-first ones (Excel turns the cells it recognises into
+  ``2024-03-01 00:00:00`` and leaves the others as typed) is read under the order of the others.
+* **Two-digit years** follow Python's ``%y`` (POSIX): 00-68 are 2000-2068, 69-99 are 1969-1999.
+  A year-first value needs four digits.
+* Years outside 1678-2261 (what 64-bit nanoseconds hold) and impossible dates (``31.04.2024``,
+  ``29.02.2023``) are bad values.
+* A time may follow the date after ``T``, a space or a comma: ``hh:mm``, ``hh:mm:ss``, ``hh:mm:ss.fff``
+  (up to 9 decimals, ``.`` or ``,``), ``14h30``, with ``AM``/``PM`` (any case, ``a.m.`` too; a
+  12-hour clock: hour 1-12, ``12:xx AM`` is 00:xx, ``12:xx PM`` is 12:xx), and after the time an
+  optional zone ``Z``, ``UTC``, ``GMT``, ``±hh``, ``±hhmm`` or ``±hh:mm``. Hours run 0-23 (``24:00`` is refused),
+  minutes and seconds 0-59.
+* **Time zones** are converted to UTC, as the canonical loader does (analysis/load.py, ``_dates``);
+  values without a zone are wall-clock times taken as written.
+* **Midnight-only columns.** When every time written in a column is exactly 00:00 (Excel writes
+  every date-only cell as ``2024-03-01 00:00:00``), the column is read as dates *without* times
+  (``has_time`` is False), so that a separate time column applies and a score on a treatment day is
+  not silently placed before or after the treatment. Pass ``midnight_only_is_date=False`` to keep
+  such times.
+* Values are trimmed and runs of spaces collapsed. Empty cells and the NA tokens of the loader
+  (``NA``, ``N/A``, ``NaN``, ``null``, ``None``, any case) are *missing*, not bad.
+
+Every function works on the distinct texts of a column (Arrow's dictionary encoding) with regular
+expressions matched by Arrow's RE2 kernel (linear time; ``\\d`` is ASCII digits only) and numpy
+arithmetic on the extracted fields; results are mapped back by codes. There is no loop over rows.
+
+References
+----------
+ISO 8601-1:2019, Date and time -- Representations for information interchange.
+Python documentation, ``time.strptime`` and ``datetime``: ``%y`` pivot (POSIX, 69-99 -> 1900s).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..errors import MappingError
+
+__all__ = ["ORDERS", "DateFormat", "detect_date_format", "parse_datetimes", "parse_times",
+           "combine_date_time", "conflicting_times", "NA_TOKENS"]
+
+#: The orders of day, month and year a column can have.
+ORDERS = ("YMD", "DMY", "MDY")
+#: Cell texts that mean "no value" (compared case-insensitively after trimming); the same as the
+#: canonical loader's ``analysis.load.NA_TOKENS`` (a test pins it).
+NA_TOKENS = ("", "na", "n/a", "nan", "null", "none")
+
+_ORDER_WORDS = {"YMD": "year-first", "DMY": "day-first", "MDY": "month-first"}
+_NS = 10 ** 9
+_DAY_NS = 86_400 * _NS
+_MIN_YEAR, _MAX_YEAR = 1678, 2261  # the whole years int64 nanoseconds since 1970 can hold
+
+# A time of day: 14:30, 14:30:00, 14:30:00.123, 14h30, 14h, 2:30 PM, 2 p.m.
+_TIME = (r"(?P<H>\d{1,2})(?:(?P<hsep>[:hH])(?P<M>\d{2})?(?::(?P<S>\d{2})(?:[.,](?P<F>\d{1,9}))?)?)?"
+         r"(?: ?(?P<ampm>[aApP])\.?[mM]\.?)?")
+_ZONE = r"(?: ?(?P<tz>[zZ]|(?i:utc|gmt)|(?P<tzsign>[+-])(?P<tzh>\d{2})(?::?(?P<tzm>\d{2}))?))?"
+# RE2 has no back-references: the second separator is its own group, compared after extraction.
+_DATETIME_RE = (r"^(?:(?P<y1>\d{4})(?P<s1>[-/.])(?P<m1>\d{1,2})(?P<s1b>[-/.])(?P<d1>\d{1,2})"
+                r"|(?P<a>\d{1,2})(?P<s2>[-/.])(?P<b>\d{1,2})(?P<s2b>[-/.])(?P<c>\d{4}|\d{2}))"
+                r"(?:(?:[Tt]|,? )" + _TIME + _ZONE + r")?$")
+# A separate time column also takes the four digits of a 24-hour clock without a separator (0930).
+_TIME_RE = r"^(?:" + _TIME + r"|(?P<HH>[01]\d|2[0-3])(?P<MM>[0-5]\d))$"
+
+
+@dataclass(frozen=True)
+class DateFormat:
+    """What :func:`detect_date_format` found in a column of dates.
+
+    Attributes
+    ----------
+    order : str or None
+        ``"YMD"``, ``"DMY"`` or ``"MDY"``; None when the column is ambiguous (several candidates),
+        contradictory (none) or holds no date.
+    candidates : tuple of str
+        The orders under which every value that parses under some order parses (year-first values
+        parse under every order). ``("DMY", "MDY")`` when every day and month are at most 12; empty
+        when no value parses, or when some values are only day-first and others only month-first.
+    has_time : bool
+        At least one value carries a time of day (not counting a column whose times are all 00:00,
+        see ``midnight_only``).
+    n_values : int
+        Non-empty values seen (cells, not distinct texts; missing tokens not counted).
+    n_unparsed : int
+        Non-empty values that parse under no order.
+    examples : tuple of str
+        Up to 3 distinct values that parse, as written (trimmed). Dates are identifiers: show them to
+        the user who owns the file, never write them into an export.
+    midnight_only : bool
+        Times are written but every one is 00:00 (Excel's date cells): read as dates without times.
+    has_zone : bool
+        At least one value carries a time zone (converted to UTC).
+    unparsed_examples : tuple of str
+        Up to 3 distinct values, as written, that parse under no order.
+    patterns : tuple of str
+        The written patterns of the values that parse under ``order`` (or under the candidates), most
+        frequent first, e.g. ``("DD.MM.YYYY",)``.
+    """
+
+    order: str | None
+    candidates: tuple[str, ...]
+    has_time: bool
+    n_values: int
+    n_unparsed: int
+    examples: tuple[str, ...]
+    midnight_only: bool = False
+    has_zone: bool = False
+    unparsed_examples: tuple[str, ...] = ()
+    patterns: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        """The format in plain words, e.g. ``"day-first dates (DD.MM.YYYY), with times"``."""
+        if self.n_values == 0:
+            return "no dates: every value is empty"
+        n_parsed = self.n_values - self.n_unparsed
+        if n_parsed == 0:
+            return f"not dates: none of the {self.n_values} values reads as a date"
+        if self.order is None and len(self.candidates) > 1:
+            words = " or ".join(f"{_ORDER_WORDS[o]} ({o})" for o in self.candidates)
+            text = f"ambiguous: every date reads as {words}; choose one"
+        elif self.order is None:
+            text = ("contradictory: some dates read only as day-first (DMY), others only as month-first "
+                    "(MDY); check the column")
+        else:
+            shown = " or ".join(self.patterns) if self.patterns else self.order
+            text = f"{_ORDER_WORDS[self.order]} dates ({shown})"
+            if self.midnight_only:
+                text += ", times all 00:00 (read as dates without times)"
+            elif self.has_time:
+                text += ", with times"
+            if self.has_zone:
+                text += ", time zones converted to UTC"
+        if self.n_unparsed:
+            text += f"; {self.n_unparsed} of {self.n_values} values read as no date"
+        return text
+
+
+# --------------------------------------------------------------------------------------------------
+# Distinct texts
+# --------------------------------------------------------------------------------------------------
+
+def distinct_texts(values) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Cells -> ``(codes, texts, missing)``: the distinct cell texts, trimmed with runs of white space
+    collapsed to one space, and for each cell the index of its text.
+
+    ``texts`` is an object array of str; ``missing[k]`` says text ``k`` is empty or an NA token (any
+    case). Cells that are None, NaN or NaT read as the empty text. Values that are not str (numbers,
+    ``datetime`` objects) are read as ``str(value)``: a ``pandas.Timestamp`` becomes
+    ``2024-03-01 00:00:00``.
+    """
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    if isinstance(values, (pd.Series, pd.Index)):
+        values = values.to_numpy(dtype=object, na_value=None)
+    if isinstance(values, pa.Array) and pa.types.is_string(values.type):
+        cells = values
+    else:
+        if isinstance(values, pa.Array):
+            values = values.to_numpy(zero_copy_only=False)
+        arr = np.asarray(values, dtype=object).ravel()
+        try:
+            cells = pa.array(arr, type=pa.string(), from_pandas=True)  # None and NaN -> null
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            # Not all text (numbers, datetime objects): str() of each distinct value.
+            codes, uniques = pd.factorize(arr, use_na_sentinel=True)
+            as_text = pa.array([v if isinstance(v, str) else str(v) for v in uniques], type=pa.string())
+            cells = as_text.take(pa.array(codes, mask=codes < 0))
+    norm = pc.replace_substring_regex(pc.utf8_trim_whitespace(cells), r"[\s\p{Z}]+", " ")
+    # One text for values that differ only in spaces; null cells are the empty text.
+    enc = pc.fill_null(norm, "").dictionary_encode()
+    codes = np.asarray(enc.indices, dtype=np.int64)
+    texts = np.asarray(enc.dictionary.to_numpy(zero_copy_only=False), dtype=object)
+    missing = np.asarray(pc.is_in(pc.utf8_lower(enc.dictionary), value_set=pa.array(NA_TOKENS, type=pa.string())),
+                         dtype=bool)
+    return codes.astype(np.int64), texts, missing
+
+
+class _Groups:
+    """The named groups of a regular expression matched against texts (Arrow's RE2 kernel: linear time,
+    ASCII ``\\d``). A group that did not take part, or a text that does not match, gives ``""``."""
+
+    def __init__(self, texts: np.ndarray, pattern: str):
+        m = pc.extract_regex(pa.array(texts, type=pa.string()), pattern)
+        self.matched = np.asarray(m.is_valid(), dtype=bool)
+        self.fields = {m.type.field(i).name: m.field(i) for i in range(m.type.num_fields)}
+
+    def text(self, name: str) -> np.ndarray:
+        return np.asarray(self.fields[name].to_numpy(zero_copy_only=False), dtype=object)
+
+    def present(self, name: str) -> np.ndarray:
+        return np.asarray(pc.not_equal(self.fields[name], ""), dtype=bool)
+
+    def int(self, name: str) -> np.ndarray:
+        """Digits -> int64; -1 where the group is absent."""
+        f = self.fields[name]
+        return np.asarray(pc.fill_null(pc.cast(pc.if_else(pc.equal(f, ""), None, f), pa.int64()), -1), dtype=np.int64)
+
+    def length(self, name: str) -> np.ndarray:
+        return np.asarray(pc.utf8_length(self.fields[name]), dtype=np.int64)
+
+
+# --------------------------------------------------------------------------------------------------
+# Arithmetic on extracted fields
+# --------------------------------------------------------------------------------------------------
+
+def _civil_days(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Year, month, day -> ``(days since 1970-01-01, valid)``; valid = a real calendar date (Gregorian,
+    leap years by the 4/100/400 rule) within the years nanoseconds can hold."""
+    leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
+    month_days = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+    ok_month = (m >= 1) & (m <= 12)
+    dim = month_days[np.where(ok_month, m, 0)] + ((m == 2) & leap)
+    valid = ok_month & (d >= 1) & (d <= dim) & (y >= _MIN_YEAR) & (y <= _MAX_YEAR)
+    months = (np.where(valid, y, 1970) - 1970) * 12 + np.where(valid, m, 1) - 1
+    days = months.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64) + np.where(valid, d, 1) - 1
+    return days, valid
+
+
+def _time_fields(g: _Groups) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Extracted time groups -> ``(ns since midnight, written, valid, midnight)`` per text.
+
+    written: a time is there; valid: it is a real time under the rules of the module docstring
+    (meaningful only where written); midnight: the time is exactly 00:00:00.
+    """
+    written = g.present("H")
+    h, mnt, s = g.int("H"), g.int("M"), g.int("S")
+    frac = g.fields["F"]
+    frac_ns = np.asarray(pc.cast(pc.if_else(pc.equal(frac, ""), "0",
+                                            pc.utf8_rpad(frac, width=9, padding="0")), pa.int64()))
+    hsep = g.text("hsep")
+    ampm = np.char.lower(g.text("ampm").astype(str))
+    has_ampm = ampm != ""
+    has_m, has_s = mnt >= 0, s >= 0
+    # "14" alone is not a time; "14:" needs its minutes; "14h30:00" is not a format.
+    shape_ok = np.where(hsep == ":", has_m, (hsep != "") | has_ampm) & ~(has_s & (hsep != ":"))
+    hour_ok = np.where(has_ampm, (h >= 1) & (h <= 12), (h >= 0) & (h <= 23))
+    valid = written & shape_ok & hour_ok & (mnt <= 59) & (s <= 59)
+    h24 = np.where(has_ampm, h % 12 + np.where(ampm == "p", 12, 0), h)
+    ns = ((h24 * 60 + np.maximum(mnt, 0)) * 60 + np.maximum(s, 0)) * _NS + frac_ns
+    ns = np.where(valid, ns, 0)
+    return ns, written, valid, valid & (ns == 0)
+
+
+def _zone_offset_ns(g: _Groups) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Extracted zone groups -> ``(offset ns to subtract for UTC, zoned, valid)``."""
+    zoned = g.present("tz")
+    tzh, tzm = g.int("tzh"), g.int("tzm")
+    sign = np.where(g.text("tzsign") == "-", -1, 1)
+    valid = ~zoned | ((tzh <= 23) & (tzm <= 59))
+    offset = sign * (np.maximum(tzh, 0) * 60 + np.maximum(tzm, 0)) * 60 * _NS
+    return np.where(zoned & valid, offset, 0), zoned, valid
+
+
+@dataclass(frozen=True)
+class _Readings:
+    """Every distinct text of a column read under each order (arrays over the distinct texts)."""
+
+    ns: dict            # order -> int64 ns (UTC where zoned), 0 where not valid
+    valid: dict         # order -> bool
+    year_first: np.ndarray
+    time_written: np.ndarray
+    midnight: np.ndarray
+    zoned: np.ndarray
+    sep: np.ndarray         # the date's separator
+    two_digit: np.ndarray   # the year has two digits
+
+
+def _read_all(texts: np.ndarray) -> _Readings:
+    g = _Groups(texts, _DATETIME_RE)
+    year_first = g.matched & g.present("y1") & (g.text("s1") == g.text("s1b"))
+    other = g.matched & g.present("a") & (g.text("s2") == g.text("s2b"))
+    tns, written, tvalid, midnight = _time_fields(g)
+    offset, zoned, zvalid = _zone_offset_ns(g)
+    time_ok = ~written | tvalid
+    ok = (year_first | other) & time_ok & zvalid
+
+    a, b, c = g.int("a"), g.int("b"), g.int("c")
+    two_digit = g.length("c") == 2
+    # Python's %y pivot: 00-68 -> 2000s, 69-99 -> 1900s.
+    yy = np.where(two_digit, np.where(c <= 68, 2000 + c, 1900 + c), c)
+    sep = np.where(year_first, g.text("s1"), g.text("s2"))
+
+    days_yf, valid_yf = _civil_days(g.int("y1"), g.int("m1"), g.int("d1"))
+    days_dmy, valid_dmy = _civil_days(yy, b, a)
+    days_mdy, valid_mdy = _civil_days(yy, a, b)
+    base = np.where(written & tvalid, tns, 0) - offset
+    ns, valid = {}, {}
+    for order, days, vd in (("DMY", days_dmy, valid_dmy), ("MDY", days_mdy, valid_mdy)):
+        v = ok & np.where(year_first, valid_yf, other & vd)
+        ns[order] = np.where(v, np.where(year_first, days_yf, days) * _DAY_NS + base, 0)
+        valid[order] = v
+    v = ok & year_first & valid_yf
+    ns["YMD"] = np.where(v, days_yf * _DAY_NS + base, 0)
+    valid["YMD"] = v
+    return _Readings(ns, valid, year_first, written & tvalid, midnight, zoned & zvalid, sep, two_digit)
+
+
+def _patterns(r: _Readings, order: str, rows: np.ndarray, weights: np.ndarray) -> tuple[str, ...]:
+    """The written patterns (``DD.MM.YYYY``) of the texts ``rows`` under ``order``, most cells first
+    (at most 3). A loop over the few distinct (kind, separator, year length) combinations."""
+    if not rows.any():
+        return ()
+    key = pd.DataFrame({"yf": r.year_first[rows], "sep": r.sep[rows], "yy": r.two_digit[rows],
+                        "n": weights[rows]})
+    top = key.groupby(["yf", "sep", "yy"])["n"].sum().sort_values(ascending=False, kind="stable").index[:3]
+    first, second = ("MM", "DD") if order == "MDY" else ("DD", "MM")
+    return tuple(f"YYYY{sep}MM{sep}DD" if yf else f"{first}{sep}{second}{sep}{'YY' if yy else 'YYYY'}"
+                 for yf, sep, yy in top)
+
+
+def _check_order(order) -> str:
+    if isinstance(order, str) and order.strip().upper() in ORDERS:
+        return order.strip().upper()
+    if order is None:
+        raise MappingError("The order of day and month in the dates is ambiguous: choose one of "
+                           "DMY (day-first), MDY (month-first) or YMD (year-first) for this column.")
+    raise MappingError(f"Unknown date order {order!r}: use DMY (day-first, 31.12.2024), "
+                       "MDY (month-first, 12/31/2024) or YMD (year-first, 2024-12-31).")
+
+
+# --------------------------------------------------------------------------------------------------
+# The public functions
+# --------------------------------------------------------------------------------------------------
+
+def detect_date_format(values) -> DateFormat:
+    """The order of day, month and year in a column of dates, found from every value.
+
+    Parameters
+    ----------
+    values : array-like of str
+        The cells as text (None/NaN are empty).
+
+    Returns
+    -------
+    DateFormat
+        ``order`` is the single candidate when exactly one order reads every value that some order
+        reads; otherwise None (ambiguous or contradictory) with ``candidates`` listed. The order is
+        never guessed: a column of ``01/02/2024``-style values with every day and month at most 12 is
+        ambiguous, one value such as ``13/02/2024`` makes it day-first.
+
+    Notes
+    -----
+    Year-first values (``2024-02-01``) read the same under every order; a column of only such
+    values is ``YMD``. Counts are over cells; the decision is made on the distinct texts.
+    """
+    codes, texts, missing = distinct_texts(values)
+    counts = np.bincount(codes, minlength=len(texts))
+    r = _read_all(texts)
+    present = ~missing & (counts > 0)
+    any_order = r.valid["DMY"] | r.valid["MDY"] | r.valid["YMD"]
+    parsed = present & any_order
+    n_values = int(counts[present].sum())
+    n_unparsed = int(counts[present & ~any_order].sum())
+    others = parsed & ~r.year_first
+    if not parsed.any():
+        candidates: tuple[str, ...] = ()
+    elif not others.any():
+        candidates = ("YMD",)
+    else:
+        candidates = tuple(o for o in ("DMY", "MDY") if r.valid[o][others].all())
+    order = candidates[0] if len(candidates) == 1 else None
+
+    patterns = _patterns(r, order or "DMY", parsed, counts)
+    written = parsed & r.time_written
+    midnight_only = bool(written.any() and r.midnight[written].all())
+    return DateFormat(
+        order=order,
+        candidates=candidates,
+        has_time=bool(written.any()) and not midnight_only,
+        n_values=n_values,
+        n_unparsed=n_unparsed,
+        examples=tuple(texts[parsed][:3]),
+        midnight_only=midnight_only,
+        has_zone=bool((parsed & r.zoned).any()),
+        unparsed_examples=tuple(texts[present & ~any_order][:3]),
+        patterns=patterns,
+    )
+
+
+def parse_datetimes(values, order: str, *, midnight_only_is_date: bool = True
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Dates (optionally with times) read under a given order of day, month and year.
+
+    Parameters
+    ----------
+    values : array-like of str
+        The cells as text (None/NaN are empty).
+    order : {"YMD", "DMY", "MDY"}
+        From :func:`detect_date_format` or chosen by the user (any case). Year-first values read the
+        same under every order; under ``"YMD"`` a value such as ``01/03/2024`` is bad.
+    midnight_only_is_date : bool, default True
+        When every time written in the column is 00:00:00 (Excel's date cells), ``has_time`` is
+        False for every value.
+
+    Returns
+    -------
+    ns : ndarray of int64
+        Nanoseconds since 1970-01-01 00:00, wall-clock time as written (naive); a value with a zone
+        is converted to UTC. 0 where missing or bad.
+    missing : ndarray of bool
+        Empty cell or an NA token.
+    bad : ndarray of bool
+        Not missing and not a date under ``order`` (including impossible dates such as 31.04.2024
+        and impossible times such as 25:00).
+    has_time : ndarray of bool
+        The value carries a time of day (False where missing or bad).
+
+    Raises
+    ------
+    MappingError
+        ``order`` is None or not one of :data:`ORDERS`.
+    """
+    order = _check_order(order)
+    codes, texts, missing = distinct_texts(values)
+    r = _read_all(texts)
+    ok = r.valid[order] & ~missing
+    has_time = ok & r.time_written
+    if midnight_only_is_date:
+        used = np.bincount(codes, minlength=len(texts)) > 0
+        written = has_time & used
+        if written.any() and r.midnight[written].all():
+            has_time = np.zeros_like(has_time)
+    return (r.ns[order][codes], missing[codes], (~missing & ~ok)[codes], has_time[codes])
+
+
+def parse_times(values) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A separate time-of-day column.
+
+    Accepted: ``14:30``, ``14:30:00``, ``14:30:00.5``, ``9:05``, ``2:30 PM``, ``2:30pm``, ``2 PM``,
+    ``2:30 a.m.`` (12-hour clock: hour 1-12; ``12:xx AM`` is 00:xx), ``14h30`` and ``14h`` (French),
+    and four digits of a 24-hour clock without a separator, ``0930`` = 09:30 (how some EHRs write
+    times; 0000-2359 only). Not accepted: ``930`` (three digits), a bare hour ``14``, ``24:00``, a
+    fraction of a day such as Excel's ``0.6041``, times with a zone.
+
+    Parameters
+    ----------
+    values : array-like of str
+
+    Returns
+    -------
+    ns : ndarray of int64
+        Nanoseconds since midnight; 0 where missing or bad.
+    missing : ndarray of bool
+        Empty cell or an NA token.
+    bad : ndarray of bool
+        Not missing and not a time of day.
+    """
+    codes, texts, missing = distinct_texts(values)
+    g = _Groups(texts, _TIME_RE)
+    ns, written, valid, _ = _time_fields(g)
+    military = g.matched & g.present("HH")
+    ns = np.where(military, (g.int("HH") * 60 + g.int("MM")) * 60 * _NS, ns)
+    ok = ~missing & g.matched & ((written & valid) | military)
+    return np.where(ok, ns, 0)[codes], missing[codes], (~missing & ~ok)[codes]
+
+
+def combine_date_time(date_ns, date_has_time, time_ns, time_missing) -> tuple[np.ndarray, np.ndarray]:
+    """A date column and a separate time column -> one time stamp per row.
+
+    Parameters
+    ----------
+    date_ns, date_has_time : ndarray
+        From :func:`parse_datetimes`.
+    time_ns, time_missing : ndarray
+        From :func:`parse_times`. A bad time is the caller's to exclude (or to pass as missing).
+
+    Returns
+    -------
+    ns : ndarray of int64
+        The date's own time where it has one (a row whose date carries a time keeps it); otherwise
+        the date at 00:00 plus the time of the time column; the date at 00:00 where the time is
+        missing.
+    has_time : ndarray of bool
+        The row has a time of day (from either column).
+    """
+    date_ns = np.asarray(date_ns, dtype=np.int64)
+    date_has_time = np.asarray(date_has_time, dtype=bool)
+    time_ns = np.asarray(time_ns, dtype=np.int64)
+    time_missing = np.asarray(time_missing, dtype=bool)
+    add = ~date_has_time & ~time_missing
+    return np.where(add, date_ns + time_ns, date_ns), date_has_time | add
+
+
+def conflicting_times(date_ns, date_has_time, time_ns, time_missing) -> np.ndarray:
+    """Rows whose date carries a time of day that differs from the separate time column's.
+
+    :func:`combine_date_time` keeps the date's own time; these rows are worth a warning (which of the
+    two columns is right cannot be known). Compared as wall-clock times of day (a date with a zone was
+    converted to UTC, so its time of day is UTC's).
+    """
+    date_ns = np.asarray(date_ns, dtype=np.int64)
+    both = np.asarray(date_has_time, dtype=bool) & ~np.asarray(time_missing, dtype=bool)
+    return both & (np.mod(date_ns, _DAY_NS) != np.asarray(time_ns, dtype=np.int64))

@@ -1,0 +1,100 @@
+"""Plausibility warnings: what usually means a dataset was read wrongly.
+
+A load that succeeds can still be wrong in ways no single row shows: administrations read as
+courses, a post-treatment score read as the baseline because its time was missing, a coded
+covariate read as a score. These checks look at the whole dataset and say so in plain words, in
+the load report (``LoadReport.warnings``), the CLI and the dashboard. They never change the data.
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from ..definitions import KNOWN_MEASURES
+
+#: Medications commonly given alongside an infusion; a treatment label naming one is probably a
+#: co-medication, not the treatment being studied.
+CO_MEDICATIONS = ("ondansetron", "midazolam", "lorazepam", "diazepam", "propofol", "clonidine", "dexmedetomidine",
+                  "diphenhydramine", "promethazine", "metoclopramide", "dexamethasone", "glycopyrrolate",
+                  "sodium chloride", "saline", "dextrose", "lactated ringer", "heparin", "acetaminophen",
+                  "paracetamol", "ketorolac", "famotidine", "scopolamine", "magnesium")
+_CO_MED = re.compile("|".join(re.escape(m) for m in CO_MEDICATIONS), re.IGNORECASE)
+
+#: Courses this close together (days) for one patient look like administrations, not courses.
+CLOSE_COURSES_DAYS = 2.0
+
+
+def treatment_warnings(treatments: pd.DataFrame) -> list[str]:
+    """Warnings about the treatment courses of a loaded dataset (any source)."""
+    out = []
+    if not len(treatments):
+        return out
+    labels = pd.unique(treatments["treatment"].astype(str))
+    co = [lab for lab in labels if _CO_MED.search(lab)]
+    if co:
+        out.append(f"Treatment label(s) {', '.join(map(repr, co[:5]))} look like co-medications (given alongside the "
+                   "treatment studied, e.g. against nausea or for sedation). If so, leave them out of the treatments "
+                   "(mapping: courses.treatments names the treatments to keep).")
+    t = treatments.sort_values(["patient_id", "treatment", "day"])
+    same = (t["patient_id"].to_numpy() == np.roll(t["patient_id"].to_numpy(), 1)) & \
+           (t["treatment"].to_numpy() == np.roll(t["treatment"].to_numpy(), 1))
+    if len(same):
+        same[0] = False
+    gap = np.diff(t["day"].to_numpy(dtype=float), prepend=np.nan)
+    close = same & (gap <= CLOSE_COURSES_DAYS)
+    if close.any():
+        n_pat = t.loc[close, "patient_id"].nunique()
+        out.append(f"{int(close.sum())} treatment course(s) of {n_pat} patient(s) start at most {CLOSE_COURSES_DAYS:g} "
+                   "days after a course of the same treatment: these look like daily administrations, not separate "
+                   "courses. Each course starts an episode; merge administrations into courses (mapping: "
+                   "courses.gap_days) if that is what they are.")
+    return out
+
+
+def export_warnings(spec, tables, scores: pd.DataFrame, admins: pd.DataFrame, courses: pd.DataFrame,
+                    course_of: np.ndarray, obs, report) -> list[str]:
+    """Warnings for a clinic export read with a mapping (see the module docstring)."""
+    out = []
+    # Scores on a treatment start day without a time: baseline or immediate cannot be told apart.
+    if len(scores) and len(courses) and "has_time" in scores:
+        dated = scores[(~scores["has_time"].astype(bool)) & (scores["timing"] == "at")]
+        if len(dated) and np.issubdtype(np.asarray(courses["start"]).dtype, np.integer):
+            day_ns = 86_400 * 10 ** 9
+            start_days = set(zip(courses["patient_id"], np.asarray(courses["start"], dtype=np.int64) // day_ns))
+            key = list(zip(dated["pid"], np.asarray(dated["t"], dtype=np.int64) // day_ns))
+            on_start = np.array([k in start_days for k in key], dtype=bool)
+            if on_start.any():
+                out.append(f"{int(on_start.sum())} score(s) of {dated['pid'][on_start].nunique()} patient(s) are dated "
+                           "on a treatment start day without a time of day: they count as the BASELINE of that "
+                           "course (day 0). If some were taken after the treatment, add the time (a time column with "
+                           "the role \"time\") or record them as post-treatment scores (timing \"after_start\").")
+    # Columns with a few coded values read as measures.
+    if len(scores):
+        by_col = scores.groupby(["file", "column"])
+        for (file, col), s in by_col:
+            vals = pd.to_numeric(s["raw"], errors="coerce")
+            distinct = vals.dropna().unique()
+            if 0 < len(distinct) <= 3 and s["pid"].nunique() >= 5 and \
+                    (s.groupby("pid")["raw"].nunique() == 1).all() and s["measure"].iat[0] not in KNOWN_MEASURES:
+                out.append(f"{file}, column {col!r}: read as the measure {s['measure'].iat[0]!r}, but it holds only "
+                           f"{len(distinct)} distinct value(s), the same for each patient: it looks like a coded "
+                           "covariate (e.g. sex or a group). Give it the role \"covariate\" if so.")
+    # Values outside a measure's known range.
+    ex = report.exclusions
+    rng = ex[ex["reason"].astype(str).str.startswith("out of range")]
+    for reason, n in rng["reason"].value_counts().items():
+        out.append(f"{n} value(s) were {reason} and excluded: check the measure each column is mapped to, and the "
+                   "scale the export uses (e.g. a 0-100 VAS read as the 0-10 NRS).")
+    # Administrations merged into courses: a plain statement, and a warning where a course is very long.
+    if len(admins) and len(courses):
+        per = pd.Series(course_of).value_counts()
+        if (per > 1).any():
+            out.append(f"{len(admins)} administration row(s) were merged into {len(courses)} course(s) (administrations "
+                       f"of one treatment at most {spec.courses.gap_days:g} days apart are one course, starting at "
+                       "the first). Check the patient timeline if that is not how the clinic counts courses.")
+    out += treatment_warnings(courses.rename(columns={"start": "day"}).assign(
+        day=lambda d: np.asarray(d["day"], dtype=float) / (86_400e9 if np.issubdtype(
+            np.asarray(courses["start"]).dtype, np.integer) else 1.0)))
+    return out

@@ -1,0 +1,579 @@
+"""What an export is, and the mapping proposed for it (``python -m analysis inspect``).
+
+Proposals come from the column names (in English, German, French, Spanish, Italian, Dutch), the
+REDCap data dictionary (field types, validation, choices, forms) and the values themselves (dates,
+numbers, few coded values). Whatever is not certain is listed under ``review`` and is never applied
+silently: :func:`auto_spec` refuses to load an export whose proposal needs review and says what to
+decide; ``inspect --write-mapping`` writes the proposal for a person to check and complete.
+"""
+from __future__ import annotations
+
+import fnmatch
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import PurePosixPath
+
+import numpy as np
+import pandas as pd
+
+from ..definitions import KNOWN_MEASURES
+from ..errors import DatasetError, MappingError
+from ..mapping import canonical, normalize_name
+from . import redcap
+from .spec import Column, CourseRules, FileSpec, MappingSpec, slug
+from .tables import TextTable, read_table
+
+_CANONICAL_ROLES = ("assessments", "treatments", "patients")
+
+# Words in column names (matched on whole words of the lower-cased name, accents kept).
+_MEASURE_WORDS = [
+    ("pain_nrs", r"pain|nrs|vas|eva|douleur|schmerz\w*|dolor|dolore|pijn|smerte|num(?:eric)?\s*rating"),
+    ("phq9", r"phq\s*-?\s*9|phq"),
+    ("gad7", r"gad\s*-?\s*7|gad"),
+    ("css", r"crps\s*severity|css"),
+    ("pgic", r"pgic|global\s*impression"),
+    ("regions_affected", r"regions?|body\s*regions?|körperregion\w*|zones?|regiones|areas?\s*affected"),
+]
+_WORDS = {
+    "patient_id": r"record[\s_]*id|patient[\s_]*id|pat[\s_]*id|patient|subject|pseudonym|n°\s*patient|"
+                  r"nr|id|code|study[\s_]*id|participant|pid|fall(?:nummer)?|paciente|patiente?",
+    "time": r"time|heure|uhrzeit|zeit|hora|ora|tijd",
+    "date": r"date|datum|fecha|data|datetime|recorded|taken|dt|jour|día|dia|tag",
+    "treatment": r"treatment|behandlung|traitement|tratamiento|trattamento|therapy|therapie|thérapie|drug|"
+                 r"medication|medikament|médicament|medicamento|farmaco|intervention|procedure|infusion[\s_]*drug|"
+                 r"inf[\s_]*drug|medication[\s_]*name|med[\s_]*name",
+    "dose": r"dose|dosis|dosage|posologie|dosering|mg|mg/kg",
+    "action": r"action|mar[\s_]*action|aktion|statut|status|admin[\s_]*action",
+    "item": r"item|flo[\s_]*meas[\s_]*name|measure[\s_]*name|observation|parameter|component|question|"
+            r"display[\s_]*name|test|variable|mesure|messgröße",
+    "value": r"value|meas[\s_]*value|result|wert|valeur|valor|valore|answer|response",
+    "before": r"pre|before|vor|avant|prä|prae|antes|prima|voor|baseline",
+    "after": r"post|after|nach|après|apres|después|despues|dopo|na",
+    "covariate": r"sex|gender|geschlecht|sexe|sexo|sesso|geslacht|age|alter|âge|edad|età|leeftijd|age[\s_]*band|"
+                 r"altersgruppe|site|centre|center|zentrum|crps[\s_]*type|typ|type|limb|extremität|membre|"
+                 r"inciting|ursache|duration|dauer|durée|group|gruppe|arm|bmi|smoker|raucher",
+}
+
+
+def _has(word: str, name: str) -> bool:
+    tokens = " ".join(re.split(r"[\W_]+", name.casefold()))
+    return re.search(rf"(?:^|\s)(?:{_WORDS[word]})(?:\s|$)", tokens) is not None or \
+        re.search(rf"(?:^|\s)(?:{_WORDS[word]})(?:\s|$)", " ".join(name.casefold().split())) is not None
+
+
+#: Covariate names in other languages and exports -> the names the product's docs and demo use.
+_COVARIATE_NAMES = [
+    ("sex", r"sex|gender|geschlecht|sexe|sexo|sesso|geslacht"),
+    ("age_band", r"age[\s_]*(?:band|group|groupe|class)|altersgruppe|altersklasse|tranche[\s_]*d[\s_]*âge|"
+                 r"grupo[\s_]*de[\s_]*edad|fascia[\s_]*d[\s_]*età|leeftijdsgroep"),
+    ("crps_type", r"crps[\s_-]*(?:type|typ|tipo)"),
+    ("site", r"site|centre|center|zentrum|standort|department(?:[\s_]*name)?|sede|locatie|data[\s_]*access[\s_]*group"),
+]
+
+
+def covariate_name(label: str) -> str:
+    """``Geschlecht`` -> ``sex``, ``AGE_GROUP`` -> ``age_band``; otherwise the label as a name."""
+    text = " ".join(re.split(r"[\W_]+", label.casefold())).strip()
+    for name, pattern in _COVARIATE_NAMES:
+        if re.fullmatch(rf"(?:{pattern})", text) or re.fullmatch(rf"(?:{pattern})", label.casefold().strip()):
+            return name
+    return slug(label)
+
+
+def _id_like(name: str) -> bool:
+    tokens = re.split(r"[\W_]+", name.casefold())
+    return bool(tokens) and tokens[-1] in ("id", "nr", "no", "number", "nummer", "numéro", "code", "key", "csn", "fin")
+
+
+def measure_of(name: str) -> str | None:
+    """The known measure a column or item name names (``"Pain Score (0-10)"`` -> ``pain_nrs``)."""
+    c = canonical(name)
+    if c in KNOWN_MEASURES:
+        return c
+    tokens = " ".join(re.split(r"[\W_]+", name.casefold()))
+    for measure, pattern in _MEASURE_WORDS:
+        if re.search(rf"(?:^|\s)(?:{pattern})(?:\s|$|\d)", tokens):
+            return measure
+    return None
+
+
+@dataclass
+class ColumnProposal:
+    header: str
+    column: Column
+    why: str
+    examples: list = field(default_factory=list)
+
+
+@dataclass
+class FileProposal:
+    name: str
+    kind: str                 # "redcap raw export", "observations", "administrations", "table", "dictionary"
+    reading: str              # encoding, delimiter, header row
+    n_rows: int
+    columns: list = field(default_factory=list)
+    dates: dict = field(default_factory=dict)   # column -> DateFormat.describe()
+    items: dict = field(default_factory=dict)   # item -> (rows, proposed measure or None)
+    spec: FileSpec | None = None
+
+
+@dataclass
+class Proposal:
+    """What ``inspect`` found: the source kind, each file, the proposed mapping and what to review."""
+
+    source: str
+    files: list
+    spec: MappingSpec
+    review: list = field(default_factory=list)   # blocking: must be decided before loading
+    notes: list = field(default_factory=list)    # non-blocking remarks
+
+    def to_text(self) -> str:
+        out = [f"Source: {self.source}"]
+        for f in self.files:
+            out.append(f"\n{f.name}: {f.kind}; {f.reading}; {f.n_rows} data rows")
+            for col, desc in f.dates.items():
+                out.append(f"  dates in {col!r}: {desc}")
+            for c in f.columns:
+                role = c.column.role + (f" {c.column.measure}" if c.column.measure else "") + \
+                    (f" ({c.column.timing})" if c.column.timing != "at" else "") + \
+                    (f" {c.column.name}" if c.column.name else "")
+                ex = f"  e.g. {', '.join(repr(e) for e in c.examples[:3])}" if c.examples else ""
+                out.append(f"  {c.header!r:<34} -> {role:<28} {c.why}{ex}")
+            if f.items:
+                out.append("  items:")
+                for it, (n, m) in f.items.items():
+                    out.append(f"    {it!r:<40} {n:>6} rows -> {m or 'not a measure (ignored)'}")
+        if self.spec.courses.treatments:
+            out.append("\nTreatments: " + ", ".join(f"{k!r} -> {v!r}" for k, v in self.spec.courses.treatments.items()))
+        if self.review:
+            out.append("\nTo review before loading:")
+            out += [f"  - {r}" for r in self.review]
+        if self.notes:
+            out.append("\nNotes:")
+            out += [f"  - {n}" for n in self.notes]
+        return "\n".join(out)
+
+    def to_dict(self) -> dict:
+        return {"source": self.source, "review": list(self.review), "notes": list(self.notes),
+                "files": [{"name": f.name, "kind": f.kind, "reading": f.reading, "rows": f.n_rows, "dates": f.dates,
+                           "columns": [{"header": c.header, "role": c.column.to_json(), "why": c.why,
+                                        "examples": [str(e) for e in c.examples[:3]]} for c in f.columns],
+                           "items": {k: {"rows": n, "measure": m} for k, (n, m) in f.items.items()}}
+                          for f in self.files],
+                "mapping": self.spec.to_json()}
+
+
+def name_pattern(name: str, others: list[str]) -> str:
+    """A file-name pattern that matches this export again next month: the dates and numbers in the
+    name become ``*`` (``CRPS_DATA_2024-06-01_1200.csv`` -> ``CRPS_DATA_*.csv``), unless the
+    pattern would also match another file of the export."""
+    p = PurePosixPath(name)
+    stem = re.sub(r"\*+", "*", re.sub(r"\d[\d_\-.]*\d|\d", "*", p.stem))
+    pattern = stem + p.suffix
+    if pattern == name or sum(fnmatch.fnmatchcase(o.casefold(), pattern.casefold()) for o in others) != 1:
+        return name
+    return pattern
+
+
+def looks_canonical(files: dict[str, bytes]) -> bool:
+    """True when the files are in the product's own format (docs/data-format.md), or cannot be told
+    (the canonical loader then gives its own messages): an ``assessments`` file is among them, or
+    every CSV is one of the three canonical names, or the one CSV given has ``patient_id`` and ``day``
+    (or ISO dates) in its first line. Anything else is a clinic export."""
+    from .reader import basename
+
+    names = [basename(n) for n in files]
+    zips = [n for n in files if n.lower().endswith(".zip")]
+    if zips:
+        import io
+        import zipfile
+        try:
+            with zipfile.ZipFile(io.BytesIO(bytes(files[zips[0]]))) as zf:
+                names = [basename(i.filename) for i in zf.infolist()
+                         if not i.is_dir() and "__MACOSX" not in i.filename and not basename(i.filename).startswith(".")]
+        except Exception:
+            return True
+    if not names:
+        return True
+    stems = {PurePosixPath(n.lower()).stem for n in names}
+    if "assessments" in stems:
+        return True
+    csvs = [n for n in names if n.lower().endswith((".csv", ".tsv"))]
+    others = [n for n in csvs if PurePosixPath(n.lower()).stem not in _CANONICAL_ROLES]
+    if not others:
+        return True
+    if len(files) == 1 and not zips:
+        name, data = next(iter(files.items()))
+        try:
+            t = read_table(basename(name), bytes(data)[:65536])
+        except DatasetError:
+            return True
+        keys = [canonical(h) for h in t.header]
+        if t.header_row != 1 or "patient_id" not in keys:
+            return False
+        if "day" in keys:
+            return True
+        for k, key in enumerate(keys):
+            if key in ("date", "datetime"):
+                from .dates import detect_date_format
+                values = t.column(k)
+                return detect_date_format(values[values != ""][:2000]).order == "YMD"
+    return False
+
+
+def _tables(files: dict[str, bytes]):
+    from .reader import expand
+
+    out = []
+    for name, data in expand(files):
+        if not name.lower().endswith((".csv", ".tsv", ".txt")):
+            continue
+        out.append(read_table(name, data))
+    return out
+
+
+def _distinct(values: np.ndarray, k: int = 5) -> list:
+    v = values[values != ""]
+    return list(pd.unique(v)[:k])
+
+
+def _is_number(values: np.ndarray) -> np.ndarray:
+    s = pd.Series(values, dtype=object).str.replace(",", ".", regex=False)
+    return pd.to_numeric(s, errors="coerce").notna().to_numpy()
+
+
+def _date_like(values: np.ndarray):
+    from .dates import detect_date_format
+
+    v = values[values != ""]
+    if not len(v):
+        return None
+    fmt = detect_date_format(v[:5000])
+    if fmt.n_values and fmt.n_unparsed <= 0.05 * fmt.n_values and fmt.candidates:
+        return fmt
+    return None
+
+
+def _time_like(values: np.ndarray) -> bool:
+    from .dates import parse_times
+
+    v = values[values != ""]
+    if not len(v):
+        return False
+    _, missing, bad = parse_times(v[:2000])
+    return bool((~bad).mean() > 0.95) and not _is_number(v[:2000]).all()
+
+
+def _constant_within(pid: np.ndarray, values: np.ndarray) -> bool:
+    m = values != ""
+    if not m.any():
+        return False
+    df = pd.DataFrame({"p": pid[m], "v": values[m]})
+    return bool((df.groupby("p")["v"].nunique() <= 1).all())
+
+
+def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review: list, notes: list,
+                   order_hints: dict) -> FileProposal:
+    """Roles for the columns of one data file."""
+    cols: dict[int, ColumnProposal] = {}
+    header = t.header
+    fields = dictionary or {}
+    # Patient id: the REDCap record id, or the first column whose name says so.
+    pid_k = None
+    if kind_hint in ("raw", "labels") and header:
+        pid_k = 0
+    else:
+        scored = [(0 if canonical(h) == "patient_id" else 1 if _has("patient_id", h) else 2, k)
+                  for k, h in enumerate(header) if h]
+        scored.sort()
+        if scored and scored[0][0] < 2:
+            pid_k = scored[0][1]
+    if pid_k is None:
+        review.append(f"{t.file}: no column looks like the patient id: give one column the role \"patient_id\".")
+    else:
+        cols[pid_k] = ColumnProposal(header[pid_k], Column("patient_id"), "patient id", _distinct(t.column(pid_k), 3))
+    pid = t.column(pid_k) if pid_k is not None else np.full(t.n, "", dtype=object)
+    dates: dict = {}
+    date_cols: list[int] = []
+    form_date: dict[str, str] = {}
+    for k, h in enumerate(header):
+        if not h or k in cols:
+            continue
+        vals = t.column(k)
+        f = fields.get(h)
+        if f is not None:
+            if h.endswith("_complete") and f is None:
+                continue
+            if f.validation.startswith(("date_", "datetime_")) or f.validation in ("date", "datetime"):
+                hint = {"ymd": "YMD", "dmy": "DMY", "mdy": "MDY"}.get(f.validation.rsplit("_", 1)[-1][:3])
+                fmt = _date_like(vals)
+                if fmt is not None:
+                    dates[h] = fmt.describe()
+                    col = Column("date", format=(fmt.order or (hint if hint in fmt.candidates else None)))
+                    if col.format is None and fmt.order is None:
+                        review.append(f"{t.file}, {h!r}: {fmt.describe()}.")
+                else:
+                    col = Column("date")
+                cols[k] = ColumnProposal(h, col, f"REDCap {f.validation} field of form {f.form!r}", _distinct(vals, 3))
+                date_cols.append(k)
+                form_date.setdefault(f.form, h)
+            continue
+        fmt = _date_like(vals)
+        if fmt is not None and not _is_number(vals[vals != ""][:200]).all():
+            dates[h] = fmt.describe()
+            if fmt.order is None:
+                order_hints.setdefault("ambiguous", []).append((t.file, h, fmt))
+            cols[k] = ColumnProposal(h, Column("date"), "values are dates", _distinct(vals, 3))
+            date_cols.append(k)
+    for k, h in enumerate(header):
+        if not h or k in cols:
+            continue
+        vals = t.column(k)
+        f = fields.get(h)
+        if f is not None and f.validation == "time" or (f is None and _has("time", h) and _time_like(vals)):
+            target = None
+            if f is not None:
+                target = form_date.get(f.form)
+            elif len(date_cols) == 1:
+                target = header[date_cols[0]]
+            cols[k] = ColumnProposal(h, Column("time", date=target), "time of day", _distinct(vals, 3))
+    # What kind of file: one observation per row (item + value), an administration record (treatment
+    # + action), or a table of scores. In the first two, the other columns describe the observation or
+    # the administration (units, routes, item codes): they are not scores or covariates.
+    has_item = any(_has("item", h) and not _is_number(t.column(k)[t.column(k) != ""][:200]).mean() > 0.9
+                   for k, h in enumerate(header) if h and k not in cols)
+    has_value = any(_has("value", h) for k, h in enumerate(header) if h and k not in cols)
+    has_action = any(_has("action", h) for k, h in enumerate(header) if h and k not in cols)
+    has_treatment = any(_has("treatment", h) for k, h in enumerate(header) if h and k not in cols)
+    row_kind = "observations" if has_item and has_value else "administrations" if has_action and has_treatment \
+        else "table"
+    # The remaining columns.
+    keys = [normalize_name(h) for h in header]
+    for k, h in enumerate(header):
+        if not h or k in cols:
+            continue
+        vals = t.column(k)
+        filled = vals[vals != ""]
+        key = keys[k]
+        f = fields.get(h)
+        cb = redcap.checkbox_field(h)
+        ex = _distinct(vals, 3)
+        time_of = None
+        if f is not None or (cb and cb in fields):
+            form = (f or fields[cb]).form
+            time_of = form_date.get(form)
+        if key in ("redcap_event_name", "redcap_repeat_instrument", "redcap_repeat_instance",
+                   "redcap_survey_identifier") or key.endswith("_complete") or key.endswith("_timestamp"):
+            cols[k] = ColumnProposal(h, Column("ignore"), "REDCap bookkeeping", ex)
+            continue
+        if key == "redcap_data_access_group":
+            cols[k] = ColumnProposal(h, Column("covariate", name="site"), "REDCap data access group", ex)
+            continue
+        if cb and cb in fields:
+            fld = fields[cb]
+            m = measure_of(fld.label) or measure_of(fld.name) or slug(fld.name)
+            cols[k] = ColumnProposal(h, Column("checkbox", measure=m, time=time_of),
+                                     f"REDCap checkbox {fld.name!r}: boxes ticked are counted", ex)
+            continue
+        label = f.label if f is not None else h
+        core = ("item", "value") if row_kind == "observations" else ("treatment", "action", "dose") \
+            if row_kind == "administrations" else None
+        if core is not None and not any(_has(w, h) for w in core):
+            cols[k] = ColumnProposal(h, Column("ignore"), f"describes the {row_kind[:-1]}, not a score", ex)
+            continue
+        if f is None and _id_like(h):
+            cols[k] = ColumnProposal(h, Column("ignore"), "an identifier or code, not a score", ex)
+            continue
+        if not len(filled):
+            cols[k] = ColumnProposal(h, Column("ignore"), "empty", ex)
+            continue
+        numeric = _is_number(filled).mean() > 0.9
+        if f is not None and f.type in ("radio", "dropdown", "yesno", "truefalse"):
+            if _has("treatment", label) or _has("treatment", f.name):
+                cols[k] = ColumnProposal(h, Column("treatment", time=time_of),
+                                         f"REDCap choice field: {', '.join(f.choices.values())}", ex)
+            else:
+                cols[k] = ColumnProposal(h, Column("covariate", name=covariate_name(f.name)),
+                                         "REDCap choice field, decoded from the dictionary", ex)
+            continue
+        if _has("action", h) and not numeric and filled.size and pd.Series(filled).nunique() <= 20:
+            cols[k] = ColumnProposal(h, Column("action"), "administration action (starts are kept)", ex)
+            continue
+        if _has("item", h) and not numeric:
+            cols[k] = ColumnProposal(h, Column("item"), "observation name", ex)
+            continue
+        if _has("value", h) and not any(c.column.role == "value" for c in cols.values()):
+            cols[k] = ColumnProposal(h, Column("value"), "observation value", ex)
+            continue
+        if _has("treatment", label) and not numeric:
+            cols[k] = ColumnProposal(h, Column("treatment", time=time_of), "treatment name", ex)
+            continue
+        if _has("dose", label) and numeric:
+            cols[k] = ColumnProposal(h, Column("dose"), "dose", ex)
+            continue
+        m = measure_of(label) or (measure_of(f.name) if f is not None else None)
+        timing = "before_start" if _has("before", label) else "after_start" if _has("after", label) else "at"
+        if m and numeric:
+            cols[k] = ColumnProposal(h, Column("measure", measure=m, timing=timing, time=time_of),
+                                     f"score: {KNOWN_MEASURES[m]['label']}" + (
+                                         f", recorded {timing.replace('_', ' ')}" if timing != "at" else ""), ex)
+            continue
+        constant = _constant_within(pid, vals)
+        few = pd.Series(filled).nunique() <= 12
+        if constant and (few or not numeric) and (_has("covariate", label) or few):
+            cols[k] = ColumnProposal(h, Column("covariate", name=covariate_name(label)),
+                                     "the same for each patient: a covariate", ex)
+            continue
+        if numeric and not constant:
+            name = slug(f.name if f is not None else h)
+            cols[k] = ColumnProposal(h, Column("measure", measure=name, timing=timing, time=time_of),
+                                     "numbers that change over time: read as a score", ex)
+            notes.append(f"{t.file}: column {h!r} is read as the measure {name!r} (numbers that change over time); "
+                         "give it the role \"ignore\" if it is not an outcome.")
+            continue
+        cols[k] = ColumnProposal(h, Column("ignore"), "text, not a score or covariate", ex)
+    ordered = [cols[k] for k in sorted(cols)]
+    roles = [c.column.role for c in ordered]
+    kind = {"raw": "REDCap raw export", "labels": "REDCap labels export"}.get(kind_hint or "", None)
+    if kind is None:
+        kind = ("observations (one row per observation)" if "item" in roles else
+                "administration record" if "action" in roles else "table")
+    spec = FileSpec(match=t.file, columns={c.header: c.column for c in ordered}, redcap=kind_hint,
+                    header_row=t.header_row if t.header_row != 1 else None,
+                    decimal_comma=None)
+    fp = FileProposal(t.file, kind, t.describe(), t.n, ordered, dates, spec=spec)
+    if "item" in roles:
+        item_k = next(k for k in sorted(cols) if cols[k].column.role == "item")
+        counts = pd.Series(t.column(item_k)[t.column(item_k) != ""]).value_counts()
+        fp.items = {str(it): (int(n), measure_of(str(it))) for it, n in counts.items()}
+    return fp
+
+
+def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal:
+    """Detect what the files are and propose a mapping for them. ``date_format`` (YMD, DMY, MDY)
+    decides dates that read two ways."""
+    tables = _tables(files)
+    if not tables:
+        raise DatasetError("No CSV file was found among the files given. Save the export as CSV (in Excel: "
+                           "File > Save As > 'CSV UTF-8') and load that file.")
+    review: list[str] = []
+    notes: list[str] = []
+    dictionary = {}
+    fps: list[FileProposal] = []
+    data_tables = []
+    for t in tables:
+        if redcap.is_dictionary(t.header):
+            dictionary.update(redcap.read_dictionary(t))
+            fps.append(FileProposal(t.file, "REDCap data dictionary", t.describe(), t.n,
+                                    spec=FileSpec(match=t.file, kind="redcap_dictionary")))
+        else:
+            data_tables.append(t)
+    order_hints: dict = {}
+    source = "spreadsheet"
+    for t in data_tables:
+        hint = redcap.is_export(t.header)
+        if hint == "labels":
+            if not dictionary:
+                review.append(f"{t.file} is a REDCap labels export: add the project's data dictionary, which says "
+                              "which field each column is.")
+                fps.append(FileProposal(t.file, "REDCap labels export (no dictionary)", t.describe(), t.n,
+                                        spec=FileSpec(match=t.file, redcap="labels")))
+                continue
+            t.header = redcap.labels_to_fields(t, dictionary)
+        if hint:
+            source = "redcap"
+        fp = _propose_table(t, hint, dictionary if hint else {}, review, notes, order_hints)
+        if fp.kind.startswith("observations") or fp.kind == "administration record":
+            source = "flowsheet" if source != "redcap" else source
+        fps.append(fp)
+    # One date order for the whole export: the one every unambiguous column shows.
+    orders = {p.spec.columns[c.header].format for p in fps if p.spec for c in p.columns
+              if c.column.role == "date" and c.column.format}
+    chosen_order = date_format
+    decided = set()
+    for p in fps:
+        for c in p.columns:
+            if c.column.role == "date" and c.header in p.dates:
+                from .dates import detect_date_format
+                t = next(t for t in data_tables if t.file == p.name)
+                k = t.header.index(c.header)
+                fmt = detect_date_format(t.column(k)[t.column(k) != ""])
+                if fmt.order:
+                    decided.add(fmt.order)
+    decided |= {o for o in orders if o}
+    ambiguous = order_hints.get("ambiguous", [])
+    if date_format is not None:
+        bad = [(f, h) for f, h, fmt in ambiguous if date_format not in fmt.candidates]
+        if bad:
+            review.append(f"{bad[0][0]}, {bad[0][1]!r}: the dates do not read as {date_format}.")
+        ambiguous = []
+    if ambiguous:
+        shared = [o for o in decided if all(o in fmt.candidates for _, _, fmt in ambiguous)]
+        if len(decided - {"YMD"}) == 1 and shared:
+            chosen_order = shared[0]
+            notes.append(f"The dates of {', '.join(repr(h) for _, h, _ in ambiguous)} could be read two ways; they are "
+                         f"read as {chosen_order}, the order the other date columns of this export show.")
+        else:
+            for file, h, fmt in ambiguous:
+                review.append(f"{file}, {h!r}: {fmt.describe()} (e.g. {', '.join(fmt.examples)}). Set \"date_format\" "
+                              f"to one of {', '.join(fmt.candidates)} in the mapping (CLI: --date-format).")
+    # Long observations: item names -> measures.
+    items = {}
+    for p in fps:
+        for it, (n, m) in p.items.items():
+            if m:
+                items[it] = m
+        unmapped = [it for it, (n, m) in p.items.items() if not m]
+        if unmapped:
+            notes.append(f"{p.name}: items not read as measures (ignored and counted in the report): "
+                         + ", ".join(repr(u) for u in unmapped[:10]) + ". Add them under \"items\" to read them.")
+        pains = [it for it, (n, m) in p.items.items() if m == "pain_nrs"]
+        if len(pains) > 1:
+            review.append(f"{p.name}: several items look like the pain score ({', '.join(map(repr, pains))}); keep "
+                          "only the one on the 0-10 scale under \"items\".")
+    # Treatments: in an administration record, the medication names that look like the treatment.
+    treatments = {}
+    for p in fps:
+        if p.kind == "administration record":
+            t = next(t for t in data_tables if t.file == p.name)
+            k = next(i for i, h in enumerate(t.header) if p.spec.columns.get(h) and p.spec.columns[h].role == "treatment") \
+                if any(c.column.role == "treatment" for c in p.columns) else None
+            if k is None:
+                continue
+            names = pd.Series(t.column(k)[t.column(k) != ""]).value_counts()
+            from .plausibility import _CO_MED
+            main = [n for n in names.index if not _CO_MED.search(str(n))]
+            co = [n for n in names.index if _CO_MED.search(str(n))]
+            for word in ("ketamin", "lidocain", "lidocaine"):
+                if any(word in str(n).casefold() for n in main):
+                    treatments[word] = {"ketamin": "Ketamine infusion", "lidocain": "Lidocaine infusion",
+                                        "lidocaine": "Lidocaine infusion"}[word]
+            if not treatments and main:
+                review.append(f"{p.name}: say which medications are the treatment studied (courses.treatments), e.g. "
+                              f"{{\"{str(main[0]).split()[0].lower()}\": \"{str(main[0]).split()[0].title()}\"}}.")
+            if co:
+                notes.append(f"{p.name}: {', '.join(map(repr, co[:5]))} look like co-medications and are not treatments.")
+    if any("treatment" in [c.column.role for c in p.columns] for p in fps) is False:
+        notes.append("No column gives treatments: relief analyses need treatment courses; score trajectories work.")
+    data_specs = [replace(p.spec, match=name_pattern(p.name, [f.name for f in fps])) for p in fps if p.spec is not None]
+    spec = MappingSpec(files=tuple(data_specs), source=source, date_format=chosen_order, items=items,
+                       values={"ranges": "midpoint", "fractions": True, "text": {}},
+                       courses=CourseRules(treatments=treatments))
+    for p in fps:
+        if p.kind.startswith("observations"):
+            texts = [it for it in p.items]
+            notes.append(f"{p.name}: text answers such as 'Denies pain' are excluded unless the mapping gives them a "
+                         "value under values.text (e.g. {\"Denies pain\": 0}).")
+    return Proposal(source=source, files=fps, spec=spec, review=review, notes=notes)
+
+
+def auto_spec(files: dict[str, bytes], date_format: str | None = None) -> MappingSpec:
+    """The proposed mapping, when nothing in it needs review; otherwise a MappingError listing what to
+    decide (and how: ``inspect --write-mapping``). ``date_format`` settles ambiguous dates."""
+    p = inspect(files, date_format=date_format)
+    if p.review:
+        raise MappingError(
+            "This looks like a clinic export (" + p.source + "), but some of it cannot be read without a decision: "
+            + " ".join(p.review) + " Run `python -m analysis inspect PATH --write-mapping mapping.json`, edit the file, "
+            "then load with --mapping mapping.json (or use the dashboard's import assistant).", file="mapping")
+    return p.spec

@@ -1,0 +1,391 @@
+"""Load a clinic's export with its mapping: translate, validate, and account for every row.
+
+:func:`load_export` is what ``load_dataset(path, mapping=<clinic mapping>)`` runs. It reads every
+file by its mapping (:mod:`analysis.io.translate`), builds treatment courses
+(:mod:`analysis.io.courses`), converts dates to days since each patient's first course, writes the
+canonical tables and validates them with :mod:`analysis.load` (the product's one validator), then
+maps every exclusion back to the export's own file, line and column.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import PurePosixPath, PureWindowsPath
+
+import numpy as np
+import pandas as pd
+
+from .. import identifiers
+from ..dataset import EXCLUSION_COLUMNS, FileCounts, LoadReport
+from ..definitions import KNOWN_MEASURES
+from ..errors import DatasetError, EmptyDatasetError, IdentifierError, MissingFileError, UnreadableFileError
+from . import plausibility, redcap
+from .courses import build_courses
+from .spec import MappingSpec
+from .tables import TextTable, read_table
+from .translate import R_COVARIATE_CONFLICT, Observations, read_rows, resolve_columns, scale_max
+
+_DAY_NS = 86_400 * 10 ** 9
+_CANONICAL = ("assessments.csv", "treatments.csv", "patients.csv")
+
+
+def basename(name: str) -> str:
+    return PureWindowsPath(PurePosixPath(str(name)).name).name
+
+
+def expand(files: dict[str, bytes]) -> list[tuple[str, bytes]]:
+    """The files to read: a zip's members (folders, hidden files and ``__MACOSX`` left out), or the
+    files; every one checked against the resource limits (:mod:`analysis.limits`) before it is parsed."""
+    from .. import limits
+
+    items = [(basename(k), bytes(v)) for k, v in files.items()]
+    out = []
+    for name, data in items:
+        if not name.lower().endswith(".zip"):
+            out.append((name, data))
+            continue
+        try:
+            out += [(basename(m), b) for m, b in limits.safe_unzip(name, data)]
+        except DatasetError:
+            raise
+        except Exception as e:  # BadZipFile, encrypted members, unsupported compression
+            raise UnreadableFileError(f"{name} is not a readable zip file ({type(e).__name__}). Re-create the zip, "
+                                      "or give the files unzipped.", file=name) from None
+    names = [n for n, _ in out]
+    dup = sorted({n for n in names if names.count(n) > 1})
+    if dup:
+        raise DatasetError(f"Two files are called {dup[0]!r}; give each file once.", file=dup[0])
+    limits.check_dataset_files([(n, d) for n, d in out if n.lower().endswith((".csv", ".tsv", ".txt"))])
+    return out
+
+
+def read_files(items, spec: MappingSpec, notes: list[str]) -> tuple[list, dict]:
+    """Read every data file of the export (and the REDCap dictionary) as text tables."""
+    tables, dictionary = [], {}
+    for name, data in items:
+        fspec = spec.file_for(name)
+        if fspec is None:
+            notes.append(f"{name} was ignored: it matches no file of the mapping.")
+            continue
+        if fspec.kind == "ignore":
+            continue
+        t = read_table(name, data, encoding=fspec.encoding, delimiter=fspec.delimiter, header_row=fspec.header_row,
+                       decimal_comma=fspec.decimal_comma)
+        if fspec.kind == "redcap_dictionary":
+            dictionary.update(redcap.read_dictionary(t))
+            continue
+        if t.skipped:
+            notes.append(f"{name}: the header is on line {t.header_row}; the line(s) above it were skipped "
+                         f"({'; '.join(repr(s[:60]) for s in t.skipped[:3])}).")
+        tables.append((t, fspec))
+    for t, fspec in tables:
+        if fspec.redcap == "labels":
+            if not dictionary:
+                raise MissingFileError(
+                    f"{t.file} is a REDCap labels export: its columns are found by the data dictionary, which was not "
+                    "given. Add the dictionary (Project Setup > Data Dictionary > Download) to the folder or zip.",
+                    file=t.file)
+            t.header = redcap.labels_to_fields(t, dictionary)
+    if not tables:
+        raise MissingFileError("No data file of the export matches the mapping's files "
+                               f"({', '.join(f.match for f in spec.files if f.kind == 'data') or 'none'}).")
+    return tables, dictionary
+
+
+def guard(table: TextTable, fspec: MappingSpec, drop: bool, dropped: list) -> None:
+    """The identifier guard on an export file's own columns (before anything is kept)."""
+    roles, _, _ = resolve_columns(table, fspec)
+    trusted = {"patient_id", "measure", "item", "value", "treatment", "dose", "action", "checkbox", "event", "day"}
+    cols = {str(k): np.asarray(pd.unique(table.column(k)[table.column(k) != ""]), dtype=object)
+            for k, h in enumerate(table.header) if h}
+    headers = {str(k): table.header[k] for k in range(len(table.header)) if table.header[k]}
+    found = identifiers.find_identifier_columns(
+        cols, headers, skip_name_check={str(k) for k, c in roles.items() if c.role in trusted},
+        date_columns={str(k) for k, c in roles.items() if c.role in ("date", "time")})
+    if not found:
+        return
+    if not drop:
+        listed = "; ".join(f"column {headers[c]!r}: {why}" for c, why in found)
+        raise IdentifierError(
+            f"{table.file}: {'a column looks' if len(found) == 1 else 'columns look'} like direct identifiers "
+            f"({listed}). The data must be anonymised: remove the column from the export, map a visit or treatment "
+            "date column as a date, or load with --drop-identifiers to drop it.",
+            file=table.file, column=headers[found[0][0]])
+    for c, why in found:
+        k = int(c)
+        dropped.append((table.file, table.header[k], why))
+        table.header[k] = ""
+        table.cells.iloc[:, k] = ""
+
+
+def _days(t: np.ndarray, ref: np.ndarray, kind: str) -> np.ndarray:
+    """Days between ``ref`` and ``t``: exact for whole seconds (seconds / 86400, correctly rounded)."""
+    if kind == "day":
+        return np.asarray(t, dtype=float) - np.asarray(ref, dtype=float)
+    diff = np.asarray(t, dtype=np.int64) - np.asarray(ref, dtype=np.int64)
+    whole = diff % 10 ** 9 == 0
+    return np.where(whole, (diff // 10 ** 9) / 86_400.0, diff / _DAY_NS)
+
+
+def _csv(frame: pd.DataFrame) -> bytes:
+    # repr of each float round-trips exactly through the canonical loader's number parser.
+    out = frame.copy()
+    for c in out.columns:
+        if out[c].dtype.kind == "f":
+            out[c] = [("" if v != v else repr(float(v))) for v in out[c].to_numpy()]
+    return out.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def load_export(files: dict[str, bytes], spec: MappingSpec, drop_identifiers: bool = False,
+                source: str = "upload"):
+    """Load a clinic export with its mapping. See the module docstring and docs/data-format.md."""
+    from ..load import _fingerprint, load_files
+    from .values import ValueRules, parse_values
+
+    items = expand(files)
+    notes: list[str] = []
+    dropped: list = []
+    tables, dictionary = read_files(items, spec, notes)
+    obs = Observations()
+    row0 = 0
+    for t, fspec in tables:
+        guard(t, fspec, drop_identifiers, dropped)
+        codes = None
+        if fspec.redcap == "raw" and dictionary:
+            codes = {f.name: f.choices for f in dictionary.values()
+                     if f.choices and f.type in ("radio", "dropdown", "yesno", "truefalse")}
+        read_rows(t, fspec, spec, obs, row0, redcap_codes=codes)
+        row0 += t.n
+    notes += obs.notes
+    kind = obs.time_kind or "date"
+    scores = _observations(obs.scores, ["row", "file", "line", "column", "raw", "pid", "t", "has_time", "measure",
+                                        "timing", "decimal_comma"])
+    admins = _observations(obs.admins, ["row", "file", "line", "column", "raw", "pid", "t", "has_time", "label",
+                                        "dose"])
+    covs = _observations(obs.covariates, ["row", "file", "line", "column", "raw", "pid", "name", "value"])
+
+    # Score values by the value rules (7/10, ranges, text answers), per measure's scale.
+    rules = ValueRules.from_dict(spec.values)
+    value = np.full(len(scores), np.nan)
+    rule_used = np.full(len(scores), "", dtype=object)
+    if len(scores):
+        for (m, dc), idx in scores.groupby(["measure", "decimal_comma"], sort=False).indices.items():
+            r = rules if "decimal_comma" in spec.values else replace(rules, decimal_comma=bool(dc))
+            pv = parse_values(scores["raw"].to_numpy(dtype=object)[idx], r, scale_max(m))
+            value[idx] = pv.value
+            rule_used[idx] = pv.rule
+            bad = pv.reason != ""
+            s = scores.iloc[idx[bad]]
+            obs.exclude(s["row"], s["file"].to_numpy(dtype=object), s["line"], s["column"].to_numpy(dtype=object),
+                        s["raw"].to_numpy(dtype=object), pv.reason[bad])
+            value[idx[bad | pv.missing]] = np.nan
+    scores["value"] = value
+    scores["rule"] = rule_used
+    scores = scores[np.isfinite(value)].reset_index(drop=True) if len(scores) else scores
+
+    # Courses, and each patient's day 0 (their first course; else their first score).
+    gap = spec.courses.gap_days * (_DAY_NS if kind == "date" else 1.0)
+    tdtype = np.int64 if kind == "date" else float
+    courses, course_of = build_courses(admins["pid"].to_numpy(dtype=object), admins["t"].to_numpy(dtype=tdtype),
+                                       admins["label"].to_numpy(dtype=object),
+                                       admins["dose"].to_numpy(dtype=float), gap, spec.courses.boosters)
+    first = courses.groupby("patient_id")["start"].min() if len(courses) else pd.Series(dtype=tdtype)
+    first_score = scores.groupby("pid")["t"].min() if len(scores) else pd.Series(dtype=tdtype)
+    no_course = first_score.index.difference(first.index)
+    ref = pd.concat([first, first_score.loc[no_course]])
+    if len(no_course) and len(courses):
+        notes.append(f"{len(no_course)} patient(s) without a treatment course were counted from their first score "
+                     "(day 0 = first score).")
+    if kind == "date" and (len(scores) or len(courses)):
+        notes.append("Dates were converted to days since each patient's first treatment course; the calendar dates "
+                     "are not kept.")
+    s_day = _days(scores["t"].to_numpy(dtype=tdtype), ref.reindex(scores["pid"]).to_numpy(dtype=tdtype), kind) \
+        if len(scores) else np.zeros(0)
+    c_day = _days(courses["start"].to_numpy(dtype=tdtype), ref.reindex(courses["patient_id"]).to_numpy(dtype=tdtype),
+                  kind) if len(courses) else np.zeros(0)
+
+    # Covariates: one value per patient and covariate; disagreeing rows leave it empty.
+    cov_table, cov_used = _covariates(covs, obs)
+    pids = sorted(set(scores["pid"]) | set(courses["patient_id"]) | set(cov_table.index))
+    patients = cov_table.reindex(pids)
+    patients.index.name = "patient_id"
+    patients = patients.reset_index()
+
+    assessments = pd.DataFrame({"patient_id": scores["pid"].to_numpy(dtype=object), "day": s_day,
+                                "measure": scores["measure"].to_numpy(dtype=object), "value": scores["value"]})
+    treatments = pd.DataFrame({"patient_id": courses["patient_id"].to_numpy(dtype=object), "day": c_day,
+                               "treatment": courses["treatment"].to_numpy(dtype=object),
+                               "dose": courses["dose"].to_numpy(dtype=float),
+                               "administrations": courses["administrations"].to_numpy(dtype=float)})
+    if treatments["dose"].isna().all():
+        treatments = treatments.drop(columns="dose")
+    canon = {"assessments.csv": _csv(assessments)}
+    if len(treatments):
+        canon["treatments.csv"] = _csv(treatments)
+    canon["patients.csv"] = _csv(patients) if len(patients.columns) > 1 else \
+        pd.DataFrame({"patient_id": pids}).to_csv(index=False, lineterminator="\n").encode("utf-8")
+    if not len(assessments):
+        raise _no_scores(obs, tables)
+    try:
+        ds = load_files(canon, source=source)
+        canon_report = ds.report
+    except EmptyDatasetError as e:
+        ds, canon_report = None, getattr(e, "report", None)
+        if canon_report is None:
+            raise
+    notes = _how_read(tables, scores, admins, covs, courses) + notes
+    report = _report(obs, scores, admins, course_of, covs, cov_used, canon_report, tables, notes, dropped,
+                     _fingerprint(items))
+    report = replace(report, warnings=plausibility.export_warnings(
+        spec, tables, scores, admins, courses, course_of, obs, report))
+    if ds is None:
+        err = EmptyDatasetError(f"No usable scores: every score of the export was excluded"
+                                f"{_top(report)}. Fix the rows listed in the load report, then load again.")
+        err.report = report
+        raise err
+    return replace(ds, report=report, source=source)
+
+
+def _how_read(tables, scores, admins, covs, courses) -> list[str]:
+    """A plain statement of how each file was read: what its rows became."""
+    out = []
+    for t, fspec in tables:
+        what = {"raw": "a REDCap raw export", "labels": "a REDCap labels export"}.get(fspec.redcap or "", "a table")
+        parts = []
+        s = scores[scores["file"] == t.file] if len(scores) else scores
+        if len(s):
+            per = s["measure"].value_counts()
+            parts.append(f"{len(s)} score(s) (" + ", ".join(f"{m} {n}" for m, n in per.items()) + ")")
+        a = admins[admins["file"] == t.file] if len(admins) else admins
+        if len(a):
+            parts.append(f"{len(a)} treatment administration(s) of " + ", ".join(map(repr, pd.unique(a["label"])[:5])))
+        c = covs[covs["file"] == t.file] if len(covs) else covs
+        if len(c):
+            parts.append(f"covariates {', '.join(pd.unique(c['name']))}")
+        out.append(f"{t.file} was read as {what} ({t.describe()}): its {t.n} row(s) gave "
+                   + ("; ".join(parts) if parts else "nothing") + ".")
+    if len(courses):
+        out.append(f"Treatment courses: {len(courses)} (" + ", ".join(
+            f"{lab} {n}" for lab, n in courses["treatment"].value_counts().items()) + ").")
+    return out
+
+
+def _observations(parts, columns) -> pd.DataFrame:
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    return pd.concat(parts, ignore_index=True)
+
+
+def _covariates(covs: pd.DataFrame, obs: Observations) -> tuple[pd.DataFrame, np.ndarray]:
+    if not len(covs):
+        return pd.DataFrame(index=pd.Index([], name="patient_id")), np.zeros(0, dtype=bool)
+    n_distinct = covs.groupby(["pid", "name"])["value"].transform("nunique").to_numpy()
+    conflict = n_distinct > 1
+    if conflict.any():
+        c = covs[conflict]
+        listing = c.groupby(["pid", "name"])["value"].transform(lambda s: ", ".join(map(repr, pd.unique(s)[:4])))
+        obs.exclude(c["row"], c["file"].to_numpy(dtype=object), c["line"], c["column"].to_numpy(dtype=object),
+                    c["raw"].to_numpy(dtype=object),
+                    np.array([R_COVARIATE_CONFLICT.format(name=nm, values=v) for nm, v in zip(c["name"], listing)],
+                             dtype=object))
+    ok = covs[~conflict]
+    table = ok.drop_duplicates(["pid", "name"]).pivot(index="pid", columns="name", values="value")
+    names = list(dict.fromkeys(covs["name"]))
+    table = table.reindex(columns=names)
+    # A covariate with conflicts for every patient is still a column (empty), so it can be seen.
+    table.columns.name = None
+    return table, ~conflict
+
+
+_LINE_REF = re.compile(r"\b(lines?) ((?:\d+)(?:, \d+)*)")
+
+
+def _report(obs, scores, admins, course_of, covs, cov_used, canon, tables, notes, dropped, fingerprint) -> LoadReport:
+    """The export's own load report: its files and lines, every row used or excluded."""
+    ex_parts = [e for e in obs.excluded if len(e)]
+    used_rows = []
+    # Canonical exclusions -> the observation that made each canonical row.
+    where = {"assessments.csv": scores, "treatments.csv": None, "patients.csv": None}
+    if canon is not None:
+        cx = canon.exclusions
+        # Canonical line L is row L - 2 of the table written.
+        a_bad = np.zeros(len(scores), dtype=bool)
+        ca = cx[cx["file"] == "assessments.csv"]
+        if len(ca):
+            idx = ca["line"].to_numpy(dtype=np.int64) - 2
+            a_bad[idx] = True
+            s = scores.iloc[idx]
+
+            def ref(m: re.Match) -> str:
+                lines = [int(x) for x in m.group(2).split(", ")]
+                refs = [f"{scores['file'].iat[i - 2]} line {scores['line'].iat[i - 2]}" for i in lines
+                        if 0 <= i - 2 < len(scores)]
+                return ", ".join(refs)
+            reasons = [_LINE_REF.sub(ref, r) for r in ca["reason"].astype(str)]
+            ex_parts.append(pd.DataFrame({"row": s["row"].to_numpy(), "file": s["file"].to_numpy(dtype=object),
+                                          "line": s["line"].to_numpy(), "column": s["column"].to_numpy(dtype=object),
+                                          "value": s["raw"].to_numpy(dtype=object), "reason": reasons}))
+        used_rows.append(scores["row"].to_numpy()[~a_bad])
+        ct = cx[cx["file"] == "treatments.csv"]
+        c_bad = np.zeros(int(course_of.max()) + 1 if len(course_of) else 0, dtype=bool)
+        if len(ct):
+            c_bad[ct["line"].to_numpy(dtype=np.int64) - 2] = True
+            firsts = pd.Series(np.arange(len(course_of))).groupby(course_of).first()
+            for (_, r), course in zip(ct.iterrows(), ct["line"].to_numpy(dtype=np.int64) - 2):
+                a = admins.iloc[int(firsts[course])]
+                ex_parts.append(pd.DataFrame({"row": [a["row"]], "file": [a["file"]], "line": [a["line"]],
+                                              "column": [a["column"]], "value": [a["raw"]], "reason": [r["reason"]]}))
+        if len(admins):
+            used_rows.append(admins["row"].to_numpy()[~c_bad[course_of]])
+    if len(covs):
+        used_rows.append(covs["row"].to_numpy()[cov_used])
+    used = np.unique(np.concatenate(used_rows)) if used_rows else np.zeros(0, dtype=np.int64)
+    ex = pd.concat(ex_parts, ignore_index=True) if ex_parts else pd.DataFrame(
+        {c: pd.Series(dtype=object) for c in ["row"] + EXCLUSION_COLUMNS})
+    # A row with at least one used observation is used: its other observations' entries stay as notes of
+    # what was left out of it (docs/data-format.md, "Clinic exports: row accounting").
+    files = {}
+    for file, n, r0, lines in obs.rows:
+        rows = np.arange(r0, r0 + n)
+        u = int(np.isin(rows, used).sum())
+        files[file] = FileCounts(rows_read=n, rows_used=u, rows_excluded=n - u)
+    for t, _ in tables:
+        if len(t.too_many_fields):
+            c = files[t.file]
+            files[t.file] = FileCounts(c.rows_read + len(t.too_many_fields), c.rows_used,
+                                       c.rows_excluded + len(t.too_many_fields))
+            ex = pd.concat([ex, pd.DataFrame({"row": -1, "file": t.file, "line": t.too_many_fields, "column": "(row)",
+                                              "value": "", "reason": f"row has more fields than the header has "
+                                                                     f"columns ({len(t.header)})"})], ignore_index=True)
+    order = {f: i for i, f in enumerate(files)}
+    ex = ex.assign(_f=ex["file"].map(order)).sort_values(["_f", "line"], kind="stable")
+    ex = ex[EXCLUSION_COLUMNS].reset_index(drop=True)
+    ex["line"] = ex["line"].astype(np.int64)
+    kept_notes = list(dict.fromkeys(notes))
+    if canon is not None:
+        for n in canon.notes:
+            if "No treatments file" in n or "no usable treatment rows" in n:
+                kept_notes.append("No treatment course was read: relief analyses are unavailable; score trajectories "
+                                  "work.")
+            elif "Dates in" in n or "were ignored" in n:
+                continue
+            else:
+                kept_notes.append(n)
+    return LoadReport(files=files, exclusions=ex, dropped_identifier_columns=dropped, notes=kept_notes,
+                      fingerprint=fingerprint)
+
+
+def _top(report: LoadReport) -> str:
+    ex = report.exclusions
+    if not len(ex):
+        return ""
+    top = ex["reason"].value_counts().index[0]
+    return f"; most often: {top}"
+
+
+def _no_scores(obs: Observations, tables) -> DatasetError:
+    names = ", ".join(t.file for t, _ in tables)
+    return EmptyDatasetError(
+        f"No scores were read from {names}: no column is mapped as a measure (or no item as a measure), or every "
+        "score was excluded. Run `python -m analysis inspect` on the export to see the proposed roles.")

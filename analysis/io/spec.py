@@ -1,0 +1,353 @@
+"""The mapping file: how a clinic's export is read, in one small human-editable document.
+
+``python -m analysis inspect PATH --write-mapping FILE`` writes one; ``validate``, ``summarize``
+and ``export`` take it with ``--mapping FILE``; the dashboard's Data page downloads and accepts the
+same file. JSON is written; TOML with the same structure is read too. docs/data-format.md,
+"Clinic exports", has a worked example for each source kind. The structure::
+
+    {
+      "crps_outcomes_mapping": 1,
+      "source": "spreadsheet",                # redcap | flowsheet | spreadsheet (informational)
+      "date_format": "DMY",                   # YMD | DMY | MDY, for every date column (optional)
+      "files": [
+        {"match": "Ketamin_*.csv",            # file name pattern (case-insensitive; * and ?)
+         "kind": "data",                      # data | redcap_dictionary | ignore
+         "header_row": 3, "delimiter": ";", "encoding": "utf-8-sig", "decimal_comma": true,  # optional
+         "redcap": "raw",                     # raw | labels, for a REDCap data export
+         "columns": {
+           "Patient": "patient_id",
+           "Datum": "date",
+           "Heure": {"role": "time", "date": "Datum"},
+           "Behandlung": "treatment",
+           "Dosis (mg/kg)": "dose",
+           "Schmerz vor (NRS)": {"role": "measure", "measure": "pain_nrs", "timing": "before_start"},
+           "Schmerz (NRS)": {"role": "measure", "measure": "pain_nrs"},
+           "Geschlecht": {"role": "covariate", "name": "sex", "codes": {"1": "Female", "2": "Male"}},
+           "Kommentar": "ignore"}}
+      ],
+      "items": {"Pain Score (0-10)": "pain_nrs"},          # long observation exports: item -> measure
+      "values": {"ranges": "midpoint", "fractions": true, "text": {"Denies pain": 0}},
+      "courses": {"treatments": {"ketamine": "Ketamine infusion"}, "start_actions": ["New Bag", "Given"],
+                  "gap_days": 7, "boosters": {"Ketamine infusion": "Ketamine booster"},
+                  "post_offset_hours": 1}
+    }
+"""
+from __future__ import annotations
+
+import fnmatch
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import MappingError
+
+VERSION = 1
+MARKER = "crps_outcomes_mapping"
+
+#: Column roles. A string value in ``columns`` is the role itself (``"date"``); an object names it
+#: under ``"role"`` with its options.
+ROLES = ("patient_id", "day", "date", "time", "treatment", "dose", "action", "measure", "item", "value",
+         "covariate", "checkbox", "event", "ignore")
+TIMINGS = ("at", "before_start", "after_start")
+DATE_ORDERS = ("YMD", "DMY", "MDY")
+FILE_KINDS = ("data", "redcap_dictionary", "ignore")
+SOURCES = ("redcap", "flowsheet", "spreadsheet", "canonical")
+
+#: MAR actions that start an administration (matched case-insensitively). Others (Rate Change,
+#: Stopped, Held, Paused, Restarted, Missed, Refused, ...) are not administrations.
+DEFAULT_START_ACTIONS = ("New Bag", "Given", "Started", "Start", "Administered", "Bolus", "Bolus from Bag",
+                         "Push", "Restarted after hold")
+
+_COLUMN_KEYS = {"role", "measure", "timing", "name", "codes", "date", "time", "format", "scale_max"}
+_FILE_KEYS = {"match", "kind", "header_row", "delimiter", "encoding", "decimal_comma", "redcap", "columns"}
+_TOP_KEYS = {MARKER, "source", "date_format", "files", "items", "values", "courses", "note"}
+_COURSE_KEYS = {"treatments", "start_actions", "gap_days", "boosters", "post_offset_hours", "dose"}
+
+
+@dataclass(frozen=True)
+class Column:
+    """The role of one column. ``time``: the date column giving this column's time (where a row
+    has several); ``date``: for a ``time`` column, the date column it completes."""
+
+    role: str
+    measure: str | None = None
+    timing: str = "at"
+    name: str | None = None
+    codes: dict | None = None
+    date: str | None = None
+    time: str | None = None
+    format: str | None = None
+
+    def to_json(self):
+        d = {"role": self.role}
+        for k in ("measure", "name", "codes", "date", "time", "format"):
+            v = getattr(self, k)
+            if v:
+                d[k] = v
+        if self.timing != "at":
+            d["timing"] = self.timing
+        return self.role if len(d) == 1 else d
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    match: str
+    kind: str = "data"
+    columns: dict = field(default_factory=dict)   # header as written -> Column
+    header_row: int | None = None
+    delimiter: str | None = None
+    encoding: str | None = None
+    decimal_comma: bool | None = None
+    redcap: str | None = None
+
+    def matches(self, name: str) -> bool:
+        return fnmatch.fnmatchcase(name.casefold(), self.match.casefold())
+
+    def to_json(self) -> dict:
+        d = {"match": self.match}
+        if self.kind != "data":
+            d["kind"] = self.kind
+        for k in ("header_row", "delimiter", "encoding", "decimal_comma", "redcap"):
+            v = getattr(self, k)
+            if v is not None:
+                d[k] = v
+        if self.kind == "data":
+            d["columns"] = {k: c.to_json() for k, c in self.columns.items()}
+        return d
+
+
+@dataclass(frozen=True)
+class CourseRules:
+    """How treatment rows become courses (docs/methods.md, "Courses from administrations").
+
+    treatments : {pattern: label}
+        Which rows are treatments: a row whose treatment text contains ``pattern`` (case-insensitive)
+        is an administration of ``label``. Empty: every non-empty treatment text is a treatment,
+        labelled as written.
+    start_actions : tuple of str
+        With an ``action`` column, only rows whose action is one of these start an administration.
+    gap_days : float
+        Administrations of one treatment at most this many days apart (start to start) are one course.
+    boosters : {label: booster label}
+        A patient's courses of ``label`` after their first are labelled ``booster label``.
+    post_offset_hours : float
+        A score recorded "after the start" on a treatment row is placed this many hours after it.
+    """
+
+    treatments: dict = field(default_factory=dict)
+    start_actions: tuple = DEFAULT_START_ACTIONS
+    gap_days: float = 7.0
+    boosters: dict = field(default_factory=dict)
+    post_offset_hours: float = 1.0
+
+    def to_json(self) -> dict:
+        return {"treatments": dict(self.treatments), "start_actions": list(self.start_actions),
+                "gap_days": self.gap_days, "boosters": dict(self.boosters),
+                "post_offset_hours": self.post_offset_hours}
+
+
+@dataclass(frozen=True)
+class MappingSpec:
+    files: tuple = ()
+    source: str | None = None
+    date_format: str | None = None
+    items: dict = field(default_factory=dict)
+    values: dict = field(default_factory=dict)
+    courses: CourseRules = field(default_factory=CourseRules)
+
+    def file_for(self, name: str) -> FileSpec | None:
+        for f in self.files:
+            if f.matches(name):
+                return f
+        return None
+
+    def to_json(self) -> dict:
+        d = {MARKER: VERSION}
+        if self.source:
+            d["source"] = self.source
+        if self.date_format:
+            d["date_format"] = self.date_format
+        d["files"] = [f.to_json() for f in self.files]
+        if self.items:
+            d["items"] = dict(self.items)
+        d["values"] = dict(self.values) if self.values else {}
+        d["courses"] = self.courses.to_json()
+        return d
+
+    def dumps(self) -> str:
+        return json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n"
+
+
+def _err(where: str, msg: str) -> MappingError:
+    return MappingError(f"Mapping {where}: {msg}", file="mapping")
+
+
+def _check_keys(obj: dict, allowed: set, where: str) -> None:
+    unknown = sorted(set(obj) - allowed)
+    if unknown:
+        raise _err(where, f"unknown entr{'y' if len(unknown) == 1 else 'ies'} {', '.join(map(repr, unknown))} "
+                          f"(allowed: {', '.join(sorted(allowed))}).")
+
+
+def _text(v, where: str) -> str:
+    if not isinstance(v, str) or not v.strip():
+        raise _err(where, f"expected a non-empty text, got {v!r}.")
+    return v.strip()
+
+
+def _column(v, where: str) -> Column:
+    if isinstance(v, str):
+        v = {"role": v}
+    if not isinstance(v, dict):
+        raise _err(where, f"expected a role (e.g. \"date\") or an object with \"role\", got {v!r}.")
+    _check_keys(v, _COLUMN_KEYS, where)
+    role = v.get("role")
+    if role not in ROLES:
+        raise _err(where, f"role {role!r} is not one of {', '.join(ROLES)}.")
+    timing = v.get("timing", "at")
+    if timing not in TIMINGS:
+        raise _err(where, f"timing {timing!r} is not one of {', '.join(TIMINGS)}.")
+    fmt = v.get("format")
+    if fmt is not None and fmt not in DATE_ORDERS:
+        raise _err(where, f"format {fmt!r} is not one of {', '.join(DATE_ORDERS)}.")
+    if role in ("measure", "checkbox") and not v.get("measure"):
+        raise _err(where, f"a {role} column needs \"measure\": the measure's name, e.g. \"pain_nrs\".")
+    if role == "covariate" and not v.get("name"):
+        raise _err(where, "a covariate column needs \"name\", e.g. \"sex\".")
+    codes = v.get("codes")
+    if codes is not None and (not isinstance(codes, dict)
+                              or not all(isinstance(k, str) and isinstance(x, (str, int, float)) for k, x in codes.items())):
+        raise _err(where, "\"codes\" must be an object of code -> label, e.g. {\"1\": \"Female\"}.")
+    return Column(role=role, measure=v.get("measure") and _text(v["measure"], where), timing=timing,
+                  name=v.get("name") and _text(v["name"], where),
+                  codes={k: str(x) for k, x in codes.items()} if codes else None,
+                  date=v.get("date") and _text(v["date"], where), time=v.get("time") and _text(v["time"], where),
+                  format=fmt)
+
+
+def _number(v, where: str, lo: float = 0.0) -> float:
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not (v >= lo) or v != v or v in (float("inf"),):
+        raise _err(where, f"expected a number >= {lo:g}, got {v!r}.")
+    return float(v)
+
+
+def from_json(obj, where: str = "file") -> MappingSpec:
+    """Check and read a mapping document (the parsed JSON/TOML). Raises MappingError with the place."""
+    if not isinstance(obj, dict) or MARKER not in obj:
+        raise _err(where, f"not a CRPS Outcomes mapping (it needs \"{MARKER}\": {VERSION}).")
+    if obj[MARKER] != VERSION:
+        raise _err(where, f"version {obj[MARKER]!r} is not supported (this version reads {VERSION}).")
+    _check_keys(obj, _TOP_KEYS, where)
+    source = obj.get("source")
+    if source is not None and source not in SOURCES:
+        raise _err(where, f"source {source!r} is not one of {', '.join(SOURCES)}.")
+    order = obj.get("date_format")
+    if order is not None and order not in DATE_ORDERS:
+        raise _err(where, f"date_format {order!r} is not one of {', '.join(DATE_ORDERS)} "
+                          "(YMD = 2024-03-01, DMY = 01.03.2024 or 01/03/2024, MDY = 03/01/2024).")
+    files_in = obj.get("files", [])
+    if not isinstance(files_in, list):
+        raise _err(where, "\"files\" must be a list of objects.")
+    files = []
+    for i, f in enumerate(files_in):
+        w = f"{where}, files[{i}]"
+        if not isinstance(f, dict):
+            raise _err(w, "expected an object with \"match\".")
+        _check_keys(f, _FILE_KEYS, w)
+        kind = f.get("kind", "data")
+        if kind not in FILE_KINDS:
+            raise _err(w, f"kind {kind!r} is not one of {', '.join(FILE_KINDS)}.")
+        cols_in = f.get("columns", {})
+        if not isinstance(cols_in, dict):
+            raise _err(w, "\"columns\" must be an object of column name -> role.")
+        cols = {_text(k, w): _column(v, f"{w}, column {k!r}") for k, v in cols_in.items()}
+        hr = f.get("header_row")
+        if hr is not None and (isinstance(hr, bool) or not isinstance(hr, int) or hr < 1):
+            raise _err(w, f"header_row must be a line number (1 or more), got {hr!r}.")
+        delim = f.get("delimiter")
+        if delim is not None and delim not in (",", ";", "\t", "|"):
+            raise _err(w, f"delimiter must be one of , ; | or a tab, got {delim!r}.")
+        rc = f.get("redcap")
+        if rc is not None and rc not in ("raw", "labels"):
+            raise _err(w, f"redcap must be \"raw\" or \"labels\", got {rc!r}.")
+        dc = f.get("decimal_comma")
+        if dc is not None and not isinstance(dc, bool):
+            raise _err(w, f"decimal_comma must be true or false, got {dc!r}.")
+        files.append(FileSpec(match=_text(f.get("match"), w), kind=kind, columns=cols, header_row=hr,
+                              delimiter=delim, encoding=f.get("encoding"), decimal_comma=dc, redcap=rc))
+    items = obj.get("items", {})
+    if not isinstance(items, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in items.items()):
+        raise _err(where, "\"items\" must be an object of item name -> measure name.")
+    values = obj.get("values", {})
+    if not isinstance(values, dict):
+        raise _err(where, "\"values\" must be an object (ranges, fractions, text, decimal_comma).")
+    from .values import ValueRules  # checks the entries, with their own messages
+    ValueRules.from_dict(values)
+    c = obj.get("courses", {})
+    if not isinstance(c, dict):
+        raise _err(where, "\"courses\" must be an object.")
+    _check_keys(c, _COURSE_KEYS, f"{where}, courses")
+    treatments = c.get("treatments", {})
+    boosters = c.get("boosters", {})
+    for name, d in (("treatments", treatments), ("boosters", boosters)):
+        if not isinstance(d, dict) or not all(isinstance(k, str) and k.strip() and isinstance(v, str) and v.strip()
+                                              for k, v in d.items()):
+            raise _err(f"{where}, courses", f"\"{name}\" must be an object of text -> text.")
+    starts = c.get("start_actions", list(DEFAULT_START_ACTIONS))
+    if not isinstance(starts, list) or not all(isinstance(s, str) for s in starts):
+        raise _err(f"{where}, courses", "\"start_actions\" must be a list of texts, e.g. [\"New Bag\", \"Given\"].")
+    courses = CourseRules(treatments=dict(treatments), start_actions=tuple(starts),
+                          gap_days=_number(c.get("gap_days", 7.0), f"{where}, courses.gap_days"),
+                          boosters=dict(boosters),
+                          post_offset_hours=_number(c.get("post_offset_hours", 1.0),
+                                                    f"{where}, courses.post_offset_hours"))
+    if courses.post_offset_hours <= 0:
+        raise _err(f"{where}, courses.post_offset_hours", "must be more than 0 (a score after the start).")
+    return MappingSpec(files=tuple(files), source=source, date_format=order, items=dict(items),
+                       values=dict(values), courses=courses)
+
+
+def is_spec_document(obj) -> bool:
+    return isinstance(obj, dict) and MARKER in obj
+
+
+def parse_bytes(data: bytes, name: str):
+    """Parse a mapping file's bytes: a :class:`MappingSpec` for a clinic mapping (JSON/TOML with
+    ``crps_outcomes_mapping``), otherwise None (the caller reads it as a plain column mapping)."""
+    suffix = Path(name).suffix.lower()
+    if suffix not in (".json", ".toml"):
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise MappingError(f"Mapping file {name}: save it as UTF-8.", file=name) from None
+    try:
+        if suffix == ".toml":
+            import tomllib
+            obj = tomllib.loads(text)
+        else:
+            obj = json.loads(text)
+    except RecursionError:
+        raise MappingError(f"Mapping file {name} is nested too deeply to be a mapping.", file=name) from None
+    except ValueError as e:  # JSONDecodeError, TOMLDecodeError
+        raise MappingError(f"Mapping file {name} is not valid {suffix[1:].upper()} ({' '.join(str(e).split())}).",
+                           file=name) from None
+    if not is_spec_document(obj):
+        return None
+    return from_json(obj, where=name)
+
+
+def read(path: str | Path) -> MappingSpec | None:
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as e:
+        raise MappingError(f"Cannot read the mapping file {p}: {e.strerror or e}. Check the path.", file=str(p)) from None
+    return parse_bytes(data, p.name)
+
+
+def slug(text: str) -> str:
+    """A measure or covariate name from a column label: lower case, words joined by ``_``."""
+    s = re.sub(r"[^0-9a-z]+", "_", text.casefold()).strip("_")
+    return s or "column"

@@ -1,0 +1,199 @@
+"""One export file as text cells: encoding, delimiter, the header row below any title rows.
+
+Clinic exports are small (a few thousand to a few hundred thousand rows) and irregular: a title
+row above the header, ``;`` and a decimal comma from a German Excel, Windows-1252 from a French
+one. They are read with Python's :mod:`csv` module, which handles all of that, instead of the
+fast Arrow reader of :mod:`analysis.load` (which needs a regular file). Line numbers are those a
+spreadsheet shows: the first line of the file is 1, a quoted cell with a line break is one line.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..errors import MissingColumnError, UnreadableFileError
+
+DELIMITERS = (",", ";", "\t", "|")
+
+#: How many rows at the top of a file are searched for the header row.
+HEADER_SEARCH_ROWS = 30
+
+
+@dataclass(eq=False)
+class TextTable:
+    """The data rows of one file, every cell as trimmed text ("" = empty).
+
+    Attributes
+    ----------
+    file : str
+        The file's name, as the report names it.
+    header : list of str
+        Column names as written (trimmed; inner white space collapsed).
+    cells : DataFrame
+        One column per header entry (by position: ``cells.iloc[:, k]`` is ``header[k]``), one row
+        per data row; object dtype, "" where empty.
+    line : ndarray of int64
+        Each data row's line number as a spreadsheet shows it.
+    encoding, delimiter, header_row : the detected (or given) reading of the file.
+    skipped : list of str
+        The text of the rows above the header (title rows), for the report.
+    """
+
+    file: str
+    header: list[str]
+    cells: pd.DataFrame
+    line: np.ndarray
+    encoding: str
+    delimiter: str
+    header_row: int
+    decimal_comma: bool
+    skipped: list[str] = field(default_factory=list)
+    too_many_fields: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+
+    def column(self, k: int) -> np.ndarray:
+        return self.cells.iloc[:, k].to_numpy(dtype=object)
+
+    @property
+    def n(self) -> int:
+        return len(self.line)
+
+    def describe(self) -> str:
+        enc = {"utf-8-sig": "UTF-8 with BOM", "utf-8": "UTF-8", "cp1252": "Windows-1252", "ascii": "UTF-8 (ASCII)",
+               "utf-16": "UTF-16"}.get(self.encoding, self.encoding)
+        delim = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}[self.delimiter]
+        out = f"{enc}, {delim}-separated, header on line {self.header_row}"
+        if self.decimal_comma:
+            out += ", decimal comma"
+        return out
+
+
+def decode(file: str, data: bytes, encoding: str | None = None) -> tuple[str, str]:
+    """The text of a file and the name of its encoding. Refuses binary files with a clear message."""
+    from ..load import _decode  # the canonical loader's checks: Excel workbooks, binary data, UTF-16
+
+    if encoding:
+        try:
+            return data.decode(encoding), encoding
+        except (UnicodeDecodeError, LookupError) as e:
+            raise UnreadableFileError(f"{file}: cannot be read as {encoding} ({e}). Remove the encoding from "
+                                      "the mapping to let it be detected.", file=file) from None
+    text, blob = _decode(file, data)
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        enc = "utf-16"
+    elif data.startswith(b"\xef\xbb\xbf"):
+        enc = "utf-8-sig"
+    elif text is None:
+        enc = "ascii"
+    else:
+        try:
+            data.decode("utf-8")
+            enc = "utf-8"
+        except UnicodeDecodeError:
+            enc = "cp1252"
+    if text is None:
+        text = blob.decode("ascii")
+    return text, enc
+
+
+def _rows(text: str, delimiter: str, file: str) -> list[list[str]]:
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False))
+    except csv.Error as e:
+        raise UnreadableFileError(f"{file}: not a readable CSV file ({e}).", file=file) from None
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter that splits the first lines into the same number (> 1) of fields most often."""
+    lines = [ln for ln in text.splitlines()[:HEADER_SEARCH_ROWS + 20] if ln.strip()]
+    best, best_score = ",", (0, 0)
+    for d in DELIMITERS:
+        counts = [len(re.sub(r'"[^"]*"', "", ln).split(d)) for ln in lines]
+        counts = [c for c in counts if c > 1]
+        if not counts:
+            continue
+        mode = max(set(counts), key=counts.count)
+        score = (counts.count(mode), mode)
+        if score > best_score:
+            best, best_score = d, score
+    return best
+
+
+def find_header_row(rows: list[list[str]]) -> int:
+    """The 0-based index of the header row: the first row filled like the rows below it.
+
+    Title rows ("Ketamine clinic - audit 2024"), blank rows and notes above the header have one or
+    two filled cells where the table has many. The header is the first row with at least 60% as
+    many filled cells as the most common count among the rows that follow (and at least 2).
+    """
+    filled = [sum(1 for c in r if c.strip()) for r in rows[:HEADER_SEARCH_ROWS + 200]]
+    body = [f for f in filled if f > 0]
+    if not body:
+        return 0
+    typical = max(sorted(set(body)), key=lambda k: (body.count(k), k))
+    need = max(2, int(np.ceil(0.6 * typical)))
+    for i, f in enumerate(filled[:HEADER_SEARCH_ROWS]):
+        if f >= need:
+            return i
+    return 0
+
+
+def read_table(file: str, data: bytes, *, encoding: str | None = None, delimiter: str | None = None,
+               header_row: int | None = None, decimal_comma: bool | None = None) -> TextTable:
+    """Read one export file into a :class:`TextTable`.
+
+    Parameters
+    ----------
+    encoding, delimiter : str, optional
+        Detected when not given (UTF-8 with or without BOM, Windows-1252, UTF-16; comma, semicolon,
+        tab or vertical bar).
+    header_row : int, optional
+        1-based line of the header. Detected when not given: title rows above the table are skipped
+        and named in the report (:func:`find_header_row`).
+    decimal_comma : bool, optional
+        Read ``7,5`` as 7.5. Default: yes in semicolon- and tab-separated files (as a European Excel
+        writes them), no in comma-separated ones.
+    """
+    text, enc = decode(file, data, encoding)
+    delim = delimiter or sniff_delimiter(text)
+    rows = _rows(text, delim, file)
+    if not rows:
+        raise UnreadableFileError(f"{file} is empty.", file=file)
+    h = (header_row - 1) if header_row else find_header_row(rows)
+    if h < 0 or h >= len(rows):
+        raise UnreadableFileError(f"{file}: header_row {header_row} is beyond the end of the file "
+                                  f"({len(rows)} lines).", file=file)
+    skipped = [" ".join(c.strip() for c in r if c.strip()) for r in rows[:h] if any(c.strip() for c in r)]
+    header = [" ".join(c.split()) for c in rows[h]]
+    body = rows[h + 1:]
+    # Trailing columns without a name are kept while some row has a value in them (refused below).
+    while header and not header[-1] and not any(len(r) >= len(header) and r[len(header) - 1].strip() for r in body):
+        header.pop()
+    lines = np.arange(h + 2, h + 2 + len(body), dtype=np.int64)
+    width = len(header)
+    frame = pd.DataFrame(body, dtype=object) if body else pd.DataFrame(columns=range(width), dtype=object)
+    frame = frame.fillna("")
+    if frame.shape[1] < width:
+        for k in range(frame.shape[1], width):
+            frame[k] = ""
+    extra = frame.iloc[:, width:]
+    too_many = np.zeros(len(frame), dtype=bool)
+    if extra.shape[1]:
+        too_many = extra.apply(lambda s: s.astype(str).str.strip() != "").any(axis=1).to_numpy()
+    frame = frame.iloc[:, :width].apply(lambda s: s.astype(str).str.strip())
+    for k, name in enumerate(header):
+        if not name and (frame.iloc[:, k] != "").any():
+            raise MissingColumnError(
+                f"{file}: column {k + 1} has values but no header name (header on line {h + 1}). Add a header "
+                "name to it, or delete the column.", file=file)
+    blank = (frame == "").all(axis=1).to_numpy() & ~too_many
+    keep = ~blank & ~too_many
+    dc = (delim != ",") if decimal_comma is None else bool(decimal_comma)
+    table = TextTable(file=file, header=header, cells=frame[keep].reset_index(drop=True), line=lines[keep],
+                      encoding=enc, delimiter=delim, header_row=h + 1, decimal_comma=dc, skipped=skipped,
+                      too_many_fields=lines[too_many])
+    return table

@@ -1,0 +1,402 @@
+"""Translate a clinic's export into the canonical tables, keeping where every value came from.
+
+Every export (REDCap, flowsheet + administration record, spreadsheet) is read the same way, by
+the column roles of its mapping (:mod:`analysis.io.spec`): each data row contributes *observations*
+— scores (measure columns, item/value pairs, checkbox groups), administrations (a treatment
+column) and covariates — each with its patient, its time and the file, line and column it came
+from. Dates become days relative to each patient's first course here and are not kept.
+
+The observations are then written as canonical tables and validated by :mod:`analysis.load`, the
+one validator of the product (ranges, duplicates, conflicts), and its exclusions are mapped back
+to the export's file, line and column (:mod:`analysis.io.load`). A row of an export can hold
+several observations: it is *used* when at least one of them is, and *excluded* (with one entry
+per observation and reason) when none is.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+
+from ..definitions import KNOWN_MEASURES
+from ..errors import DatasetError, MappingError, MissingColumnError
+from ..mapping import normalize_name
+from . import courses as _courses
+from .spec import Column, FileSpec, MappingSpec
+from .tables import TextTable
+
+_DAY_NS = 86_400 * 10 ** 9
+_CHECKED = {"1", "checked", "yes", "x", "true", "ja", "oui", "sí", "si"}
+
+R_NO_PATIENT = "patient_id is missing"
+R_NO_TIME = "no date (or day) in this row for this value"
+R_BAD_DATE = "{col} is not a date in the {order} format"
+R_BAD_DAY = "day is not a number"
+R_NOTHING = "nothing to read in this row (no score, treatment or covariate)"
+R_ITEM = "item {item!r} is not mapped to a measure (ignored)"
+R_NOT_START = "not the start of an administration (action {action!r})"
+R_NOT_CHOSEN = "{text!r} is not a chosen treatment (co-medication?)"
+R_COVARIATE_CONFLICT = "covariate {name!r} differs between rows of this patient ({values}): left empty"
+
+
+@dataclass
+class Observations:
+    """What the rows of every file contributed, one table per kind (all columns as arrays)."""
+
+    scores: list = field(default_factory=list)     # DataFrames: row, file, line, column, raw, pid, t, has_time, measure
+    admins: list = field(default_factory=list)     # row, file, line, column, raw, pid, t, label, dose
+    covariates: list = field(default_factory=list)  # row, file, line, column, raw, pid, name, value
+    excluded: list = field(default_factory=list)   # row, file, line, column, value, reason
+    rows: list = field(default_factory=list)       # (file, n rows, first row key, lines)
+    notes: list = field(default_factory=list)
+    time_kind: str | None = None                   # "date" or "day"
+    item_counts: dict = field(default_factory=dict)  # (file, item) -> (rows, mapped measure or None)
+
+    def exclude(self, row, file, line, column, value, reason) -> None:
+        n = len(row)
+        if n == 0:
+            return
+        self.excluded.append(pd.DataFrame({
+            "row": np.asarray(row, dtype=np.int64), "file": file, "line": np.asarray(line, dtype=np.int64),
+            "column": np.broadcast_to(np.asarray(column, dtype=object), (n,)),
+            "value": np.broadcast_to(np.asarray(value, dtype=object), (n,)),
+            "reason": np.broadcast_to(np.asarray(reason, dtype=object), (n,))}))
+
+
+def _frame(parts: list, columns: list[str]) -> pd.DataFrame:
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    return pd.concat(parts, ignore_index=True)
+
+
+def resolve_columns(table: TextTable, fspec: FileSpec) -> tuple[dict[int, Column], list[str], list[str]]:
+    """Column position -> role. Returns (roles, header names not in the mapping, mapping keys not found)."""
+    by_key = {normalize_name(k): (k, c) for k, c in fspec.columns.items()}
+    roles, unmapped, seen = {}, [], set()
+    for k, h in enumerate(table.header):
+        key = normalize_name(h)
+        if not h:
+            continue
+        if key in by_key:
+            if key in seen and by_key[key][1].role != "ignore":
+                raise DatasetError(f"{table.file}: the column name {h!r} appears twice, and the mapping gives it the "
+                                   f"role {by_key[key][1].role!r}. Rename one of the columns in the file.",
+                                   file=table.file, column=h)
+            seen.add(key)
+            roles[k] = by_key[key][1]
+        else:
+            unmapped.append(h)
+    missing = [orig for key, (orig, _) in by_key.items() if key not in seen]
+    return roles, unmapped, missing
+
+
+def _positions(roles: dict[int, Column], role: str) -> list[int]:
+    return [k for k, c in roles.items() if c.role == role]
+
+
+def _by_header(table: TextTable, roles: dict[int, Column], name: str, role_hint: str) -> int:
+    key = normalize_name(name)
+    for k in roles:
+        if normalize_name(table.header[k]) == key:
+            return k
+    raise MappingError(f"Mapping for {table.file}: the {role_hint} refers to the column {name!r}, which is not a "
+                       f"mapped column of the file.", file=table.file)
+
+
+class FileTimes:
+    """The times of one file's rows: each date (or day) column parsed, with its time column."""
+
+    def __init__(self, table: TextTable, roles: dict[int, Column], spec: MappingSpec, obs: Observations,
+                 row0: int):
+        from . import dates as _dates
+
+        self.table = table
+        self.kind = None
+        self.cols: dict[int, tuple] = {}   # date col -> (t, has_time, ok, bad)
+        date_cols = _positions(roles, "date")
+        day_cols = _positions(roles, "day")
+        if date_cols and day_cols:
+            raise MappingError(f"Mapping for {table.file}: give the time either as dates or as day numbers, "
+                               "not both.", file=table.file)
+        self.order_used: dict[str, str] = {}
+        if day_cols:
+            self.kind = "day"
+            for k in day_cols:
+                from .values import ValueRules, parse_values
+                pv = parse_values(table.column(k), ValueRules(ranges="exclude", fractions=False,
+                                                              decimal_comma=table.decimal_comma))
+                ok = ~pv.missing & (pv.reason == "")
+                bad = ~pv.missing & ~ok
+                self.cols[k] = (np.where(ok, pv.value, np.nan), np.ones(table.n, dtype=bool), ok, bad, R_BAD_DAY)
+        times = {}
+        for k in _positions(roles, "time"):
+            c = roles[k]
+            target = _by_header(table, roles, c.date, "time column's \"date\"") if c.date else None
+            if target is None:
+                if len(date_cols) != 1:
+                    raise MappingError(
+                        f"Mapping for {table.file}: the time column {table.header[k]!r} must say which date column it "
+                        "completes (\"date\": \"<column>\"), since the file has "
+                        f"{'no' if not date_cols else len(date_cols)} date columns.", file=table.file)
+                target = date_cols[0]
+            times[target] = k
+        for k in date_cols:
+            self.kind = "date"
+            c = roles[k]
+            values = table.column(k)
+            order = c.format or spec.date_format
+            fmt = _dates.detect_date_format(values)
+            if order is None:
+                if fmt.order is None:
+                    if fmt.candidates:
+                        raise MappingError(
+                            f"{table.file}, column {table.header[k]!r}: the dates are ambiguous ({fmt.describe()}; "
+                            f"e.g. {', '.join(fmt.examples)}). Say which order the export uses: \"date_format\": "
+                            f"\"{fmt.candidates[0]}\" or \"{fmt.candidates[1] if len(fmt.candidates) > 1 else 'YMD'}\" "
+                            "in the mapping file (CLI: --date-format).", file=table.file, column=table.header[k])
+                    if fmt.n_values:
+                        raise MappingError(
+                            f"{table.file}, column {table.header[k]!r} is mapped as a date, but none of its values "
+                            f"reads as a date (e.g. {', '.join(fmt.examples)}).", file=table.file,
+                            column=table.header[k])
+                    order = "YMD"
+                else:
+                    order = fmt.order
+            self.order_used[table.header[k]] = order
+            ns, missing, bad, has_time = _dates.parse_datetimes(values, order)
+            ns = np.asarray(ns, dtype=np.int64)
+            has_time = np.asarray(has_time, dtype=bool)
+            if k in times:
+                tk = times[k]
+                t_ns, t_missing, t_bad = _dates.parse_times(table.column(tk))
+                rows = np.flatnonzero(t_bad & ~missing)
+                obs.exclude(row0 + rows, table.file, table.line[rows], table.header[tk], table.column(tk)[rows],
+                            f"{table.header[tk]} is not a time of day (hh:mm)")
+                ns, has_time = _dates.combine_date_time(ns, has_time, np.asarray(t_ns, dtype=np.int64),
+                                                        np.asarray(t_missing | t_bad, dtype=bool))
+                ns = np.asarray(ns, dtype=np.int64)
+                has_time = np.asarray(has_time, dtype=bool)
+            ok = ~missing & ~bad
+            reason = R_BAD_DATE.format(col=table.header[k], order=order)
+            self.cols[k] = (ns, has_time, ok, bad, reason)
+        self.date_cols = date_cols or day_cols
+
+    def for_column(self, col: Column, table: TextTable, roles) -> dict:
+        """The time of each row for the values of column ``col``: its own ``time`` column, or else the
+        first date (or day) column with a value in the row. Arrays: ``t``, ``has_time``, ``ok``, ``bad``,
+        ``why`` (reason when bad), ``column`` (the date column used) and ``text`` (its text)."""
+        if not self.cols:
+            raise MissingColumnError(
+                f"{table.file}: no date or day column is mapped, so the scores and treatments have no time. Map the "
+                "visit or treatment date column with the role \"date\" (or day numbers with \"day\").",
+                file=table.file, column="date")
+        if col.time:
+            k = _by_header(table, roles, col.time, f"\"time\" of column {col.measure or col.role!r}")
+            if k not in self.cols:
+                raise MappingError(f"Mapping for {table.file}: \"time\": {col.time!r} is not a date or day column.",
+                                   file=table.file)
+            order = [k]
+        else:
+            order = list(self.date_cols)
+        n = table.n
+        out = {"t": None, "has_time": np.zeros(n, dtype=bool), "ok": np.zeros(n, dtype=bool),
+               "bad": np.zeros(n, dtype=bool), "why": np.full(n, "", dtype=object),
+               "column": np.full(n, table.header[order[0]], dtype=object), "text": np.full(n, "", dtype=object)}
+        taken = np.zeros(n, dtype=bool)
+        for k in order:
+            t, ht, ok, bad, why = self.cols[k]
+            if out["t"] is None:
+                out["t"] = np.zeros(n, dtype=t.dtype)
+            take = ~taken & (ok | bad)   # the first column with a value in this row
+            out["t"][take] = t[take]
+            out["has_time"][take] = ht[take]
+            out["ok"][take] = ok[take]
+            out["bad"][take] = bad[take]
+            out["why"][take] = why
+            out["column"][take] = table.header[k]
+            out["text"][take] = table.column(k)[take]
+            taken |= take
+        return out
+
+
+def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observations, row0: int,
+              redcap_codes: dict | None = None) -> None:
+    """Collect the observations of one file's rows into ``obs``."""
+    from .values import ValueRules
+
+    roles, unmapped, missing = resolve_columns(table, fspec)
+    if unmapped:
+        obs.notes.append(f"{table.file}: {len(unmapped)} column(s) not in the mapping were ignored: "
+                         + ", ".join(repr(u) for u in unmapped[:12]) + (" ..." if len(unmapped) > 12 else "") + ".")
+    if missing:
+        obs.notes.append(f"{table.file}: mapping entries that matched no column: "
+                         + ", ".join(repr(m) for m in missing[:12]) + ".")
+    n, f, lines = table.n, table.file, table.line
+    rows = row0 + np.arange(n)
+    obs.rows.append((f, n, row0, lines))
+    pid_cols = _positions(roles, "patient_id")
+    if len(pid_cols) != 1:
+        found = ", ".join(repr(h) for h in table.header if h) or "none"
+        raise MissingColumnError(
+            f"{f}: {'no column is' if not pid_cols else 'more than one column is'} mapped as the patient id "
+            f"(columns: {found}). Give exactly one column the role \"patient_id\".", file=f, column="patient_id")
+    pid = table.column(pid_cols[0])
+    has_pid = pid != ""
+    times = FileTimes(table, roles, spec, obs, row0)
+    if times.kind:
+        if obs.time_kind and obs.time_kind != times.kind:
+            raise DatasetError(f"{f}: this file gives day numbers and another gives dates (or the other way round). "
+                               "Use one kind of time in every file.", file=f)
+        obs.time_kind = times.kind
+    contributes = np.zeros(n, dtype=bool)
+    rules = ValueRules.from_dict(spec.values)
+    if "decimal_comma" not in spec.values:
+        rules = replace(rules, decimal_comma=table.decimal_comma)
+    offset = spec.courses.post_offset_hours
+
+    pid_header = table.header[pid_cols[0]]
+
+    def full(x) -> np.ndarray:
+        if isinstance(x, np.ndarray) and x.shape == (n,):
+            return x
+        return np.full(n, x, dtype=object)
+
+    def placed(mask: np.ndarray, col: Column, column) -> tuple[np.ndarray, dict]:
+        """The rows of ``mask`` with a patient and a time; the others are excluded with their reason."""
+        idx = np.flatnonzero(mask)
+        contributes[idx] = True
+        tm = times.for_column(col, table, roles)
+        nop = idx[~has_pid[idx]]
+        obs.exclude(rows[nop], f, lines[nop], pid_header, "", R_NO_PATIENT)
+        idx = idx[has_pid[idx]]
+        b = idx[tm["bad"][idx]]
+        obs.exclude(rows[b], f, lines[b], tm["column"][b], tm["text"][b], tm["why"][b])
+        none = idx[~tm["ok"][idx] & ~tm["bad"][idx]]
+        obs.exclude(rows[none], f, lines[none], full(column)[none], "", R_NO_TIME)
+        return idx[tm["ok"][idx]], tm
+
+    def add_scores(mask, measure, raw, column, col: Column, timing: str) -> None:
+        sel, tm = placed(mask, col, column)
+        if not len(sel):
+            return
+        t = tm["t"][sel]
+        if timing == "after_start":
+            t = t + (round(offset * 3600 * 10 ** 9) if times.kind == "date" else offset / 24.0)
+        obs.scores.append(pd.DataFrame({
+            "row": rows[sel], "file": f, "line": lines[sel], "column": full(column)[sel], "raw": full(raw)[sel],
+            "pid": pid[sel], "t": t, "has_time": tm["has_time"][sel], "measure": full(measure)[sel],
+            "timing": timing, "decimal_comma": table.decimal_comma}))
+
+    # Scores in measure columns.
+    for k in _positions(roles, "measure"):
+        c = roles[k]
+        vals = table.column(k)
+        m = vals != ""
+        add_scores(m, c.measure, vals, table.header[k], c, c.timing)
+    # Checkbox groups: the number of boxes ticked (a visit with none ticked has no value).
+    groups: dict[str, list[int]] = {}
+    for k in _positions(roles, "checkbox"):
+        groups.setdefault(roles[k].measure, []).append(k)
+    for measure, ks in groups.items():
+        ticked = np.zeros(n, dtype=np.int64)
+        for k in ks:
+            ticked += pd.Series(table.column(k)).str.casefold().isin(_CHECKED).to_numpy()
+        m = ticked > 0
+        add_scores(m, measure, ticked.astype(str).astype(object), table.header[ks[0]], roles[ks[0]], "at")
+    # Long observations: item and value columns.
+    items, values = _positions(roles, "item"), _positions(roles, "value")
+    if items or values:
+        if len(items) != 1 or len(values) != 1:
+            raise MappingError(f"Mapping for {f}: a long observation file needs exactly one \"item\" column and one "
+                               "\"value\" column.", file=f)
+        item, value = table.column(items[0]), table.column(values[0])
+        key = pd.Series(item).map(lambda s: " ".join(s.split()).casefold()) if len(item) else pd.Series([], dtype=object)
+        lookup = {normalize_name(k): v for k, v in spec.items.items()}
+        measure = key.map(lookup).to_numpy(dtype=object)
+        mapped = pd.notna(measure) & (item != "")
+        unm = ~mapped & (item != "")
+        counts = pd.Series(item[unm]).value_counts()
+        for it, cnt in counts.items():
+            obs.item_counts[(f, it)] = (int(cnt), None)
+        for it, cnt in pd.Series(item[mapped]).value_counts().items():
+            obs.item_counts[(f, it)] = (int(cnt), lookup[normalize_name(it)])
+        obs.exclude(rows[unm], f, lines[unm], table.header[items[0]], item[unm],
+                    np.array([R_ITEM.format(item=x) for x in item[unm]], dtype=object))
+        contributes |= unm
+        with_value = mapped & (value != "")
+        empty_value = mapped & (value == "")
+        obs.exclude(rows[empty_value], f, lines[empty_value], table.header[values[0]], "", "value is missing")
+        contributes |= empty_value
+        add_scores(with_value, measure, value, table.header[values[0]], roles[values[0]], "at")
+    # Administrations.
+    tcols = _positions(roles, "treatment")
+    if len(tcols) > 1:
+        raise MappingError(f"Mapping for {f}: only one column can have the role \"treatment\".", file=f)
+    if tcols:
+        k = tcols[0]
+        text = table.column(k)
+        if redcap_codes and table.header[k] in redcap_codes:
+            text = pd.Series(text).map(lambda v, c=redcap_codes[table.header[k]]: c.get(v, v)).to_numpy(dtype=object)
+        if roles[k].codes:
+            text = pd.Series(text).map(lambda v, c=roles[k].codes: c.get(v, v)).to_numpy(dtype=object)
+        has = text != ""
+        acts = _positions(roles, "action")
+        start = has.copy()
+        if acts:
+            action = table.column(acts[0])
+            starts = {s.casefold() for s in spec.courses.start_actions}
+            is_start = pd.Series(action).str.casefold().isin(starts).to_numpy()
+            not_start = has & ~is_start
+            obs.exclude(rows[not_start], f, lines[not_start], table.header[acts[0]], action[not_start],
+                        np.array([R_NOT_START.format(action=a) for a in action[not_start]], dtype=object))
+            contributes |= not_start
+            start &= is_start
+        label = _courses.treatment_labels(text, spec.courses.treatments)
+        not_chosen = start & (label == "")
+        obs.exclude(rows[not_chosen], f, lines[not_chosen], table.header[k], text[not_chosen],
+                    np.array([R_NOT_CHOSEN.format(text=x) for x in text[not_chosen]], dtype=object))
+        contributes |= not_chosen
+        adm = start & (label != "")
+        contributes |= adm
+        idx, tm = placed(adm, roles[k], table.header[k])
+        t, ht = tm["t"], tm["has_time"]
+        dose = np.full(len(idx), np.nan)
+        dcols = _positions(roles, "dose")
+        if dcols:
+            from .values import ValueRules, parse_values
+            pv = parse_values(table.column(dcols[0])[idx], ValueRules(ranges="exclude", fractions=False,
+                                                                       decimal_comma=table.decimal_comma))
+            dose = np.where(pv.reason == "", pv.value, np.nan)
+            badd = (~pv.missing) & (pv.reason != "")
+            if badd.any():
+                obs.notes.append(f"{f}: {int(badd.sum())} dose value(s) in {table.header[dcols[0]]!r} are not numbers "
+                                 "and were left out of the course doses.")
+        obs.admins.append(pd.DataFrame({"row": rows[idx], "file": f, "line": lines[idx], "column": table.header[k],
+                                        "raw": text[idx], "pid": pid[idx], "t": t[idx], "has_time": ht[idx],
+                                        "label": label[idx], "dose": dose}))
+    # Covariates (one value per patient).
+    for k in _positions(roles, "covariate"):
+        c = roles[k]
+        vals = table.column(k)
+        codes = dict((redcap_codes or {}).get(table.header[k], {}))
+        codes.update(c.codes or {})
+        if codes:
+            vals = pd.Series(vals).map(lambda v, cc=codes: cc.get(v, v)).to_numpy(dtype=object)
+        m = (vals != "") & has_pid
+        contributes |= m
+        idx = np.flatnonzero(m)
+        obs.covariates.append(pd.DataFrame({"row": rows[idx], "file": f, "line": lines[idx], "column": table.header[k],
+                                            "raw": table.column(k)[idx], "pid": pid[idx], "name": c.name,
+                                            "value": vals[idx]}))
+    nothing = ~contributes
+    obs.exclude(rows[nothing], f, lines[nothing], "(row)", "", R_NOTHING)
+    if len(table.too_many_fields):
+        obs.notes.append(f"{f}: {len(table.too_many_fields)} row(s) had more fields than the header and were not read "
+                         f"(lines {', '.join(map(str, table.too_many_fields[:10]))}).")
+
+
+def scale_max(measure: str) -> float | None:
+    spec = KNOWN_MEASURES.get(measure)
+    return None if spec is None or spec["max"] is None else float(spec["max"])

@@ -1,0 +1,333 @@
+"""The import assistant of the Data page: a clinic export (REDCap, flowsheet, spreadsheet) read with
+a mapping the clinic reviews with widgets, never by typing more than names.
+
+The mapping lives in ``st.session_state["mapping"]`` as the JSON document of
+:class:`analysis.io.spec.MappingSpec` (the file ``inspect --write-mapping`` writes); the sidebar
+loads the upload with it, so every page uses the same reading. Each widget's callback rewrites that
+document; the preview, the load report and the warnings follow on the same rerun.
+"""
+from __future__ import annotations
+
+import copy
+
+import pandas as pd
+import streamlit as st
+
+from analysis.definitions import KNOWN_MEASURES
+from analysis.errors import DatasetError
+from analysis.escaping import markdown_text
+from analysis.io import spec as export_spec
+from analysis.io.spec import ROLES, TIMINGS
+from dashboard import cache
+
+ss = st.session_state
+
+ROLE_LABELS = {
+    "patient_id": "patient id", "date": "date (and time)", "time": "time of day", "day": "day number",
+    "treatment": "treatment", "dose": "dose", "action": "administration action", "measure": "score (measure)",
+    "item": "observation name", "value": "observation value", "covariate": "covariate",
+    "checkbox": "checkbox (counted)", "event": "event (not read)", "ignore": "ignore",
+}
+TIMING_LABELS = {"at": "when recorded", "before_start": "before start", "after_start": "after start"}
+SOURCE_LABELS = {"redcap": "a REDCap export", "flowsheet": "an EHR export (observations and administrations)",
+                 "spreadsheet": "a spreadsheet"}
+DATE_CHOICES = {"": "as detected", "YMD": "year-first (2024-03-01)", "DMY": "day-first (01.03.2024, 01/03/2024)",
+                "MDY": "month-first (03/01/2024)"}
+NOT_A_MEASURE = "(not a measure: ignore)"
+
+
+def _doc() -> dict:
+    return copy.deepcopy(ss.get("mapping") or {})
+
+
+def _set_doc(doc: dict) -> None:
+    try:
+        export_spec.from_json(doc)
+    except DatasetError as err:
+        ss["_assist_error"] = str(err)
+        return
+    ss.pop("_assist_error", None)
+    ss["mapping"] = doc
+
+
+def _on_role(fi: int, header: str, wkey: str) -> None:
+    doc = _doc()
+    cols = doc["files"][fi].setdefault("columns", {})
+    old = cols.get(header, "ignore")
+    old = {"role": old} if isinstance(old, str) else dict(old)
+    role = ss[f"{wkey}_role"]
+    new = {"role": role}
+    name = (ss.get(f"{wkey}_name") or "").strip() or export_spec.slug(header)
+    if role in ("measure", "checkbox"):
+        new["measure"] = old.get("measure") or name
+        if role == "measure" and old.get("timing", "at") != "at":
+            new["timing"] = old["timing"]
+    elif role == "covariate":
+        new["name"] = old.get("name") or name
+    for k in ("time", "date", "format", "codes"):
+        if k in old and role in ("measure", "checkbox", "treatment", "time", "date", "covariate"):
+            new[k] = old[k]
+    cols[header] = new["role"] if len(new) == 1 else new
+    _set_doc(doc)
+
+
+def _on_name(fi: int, header: str, wkey: str) -> None:
+    doc = _doc()
+    cols = doc["files"][fi]["columns"]
+    col = cols.get(header)
+    col = {"role": col} if isinstance(col, str) else dict(col)
+    name = (ss.get(f"{wkey}_name") or "").strip()
+    if not name:
+        return
+    if col["role"] in ("measure", "checkbox"):
+        col["measure"] = name
+    elif col["role"] == "covariate":
+        col["name"] = name
+    cols[header] = col
+    _set_doc(doc)
+
+
+def _on_timing(fi: int, header: str, wkey: str) -> None:
+    doc = _doc()
+    col = dict(doc["files"][fi]["columns"][header])
+    timing = ss[f"{wkey}_timing"]
+    if timing == "at":
+        col.pop("timing", None)
+    else:
+        col["timing"] = timing
+    doc["files"][fi]["columns"][header] = col
+    _set_doc(doc)
+
+
+def _on_item(item: str, wkey: str) -> None:
+    doc = _doc()
+    items = doc.setdefault("items", {})
+    choice = ss[wkey]
+    if choice == NOT_A_MEASURE:
+        items.pop(item, None)
+    else:
+        items[item] = choice
+    _set_doc(doc)
+
+
+def _on_option(path: tuple, wkey: str, empty_removes: bool = False) -> None:
+    doc = _doc()
+    node = doc
+    for p in path[:-1]:
+        node = node.setdefault(p, {})
+    value = ss[wkey]
+    if empty_removes and value in ("", None):
+        node.pop(path[-1], None)
+    else:
+        node[path[-1]] = value
+    _set_doc(doc)
+
+
+def _on_table(path: tuple, wkey: str, key_col: str, value_col: str, numeric: bool = False) -> None:
+    """A two-column editor (e.g. text answer -> value) written back as an object."""
+    edited = ss.get(f"{wkey}_frame")
+    state = ss.get(wkey) or {}
+    frame = edited.copy()
+    for row, changes in state.get("edited_rows", {}).items():
+        for col, v in changes.items():
+            frame.loc[int(row), col] = v
+    for row in state.get("added_rows", []):
+        frame.loc[len(frame)] = [row.get(key_col, ""), row.get(value_col)]
+    frame = frame.drop(index=[i for i in state.get("deleted_rows", []) if i in frame.index])
+    out = {}
+    for k, v in zip(frame[key_col], frame[value_col]):
+        if not isinstance(k, str) or not k.strip():
+            continue
+        if numeric:
+            if v is None or v == "" or (isinstance(v, float) and v != v):
+                continue
+            out[k.strip()] = float(v)
+        elif isinstance(v, str) and v.strip():
+            out[k.strip()] = v.strip()
+    doc = _doc()
+    node = doc
+    for p in path[:-1]:
+        node = node.setdefault(p, {})
+    node[path[-1]] = out
+    _set_doc(doc)
+
+
+def _on_saved_mapping() -> None:
+    f = ss.get("_w_saved_mapping")
+    if f is None:
+        return
+    try:
+        spec = export_spec.parse_bytes(f.getvalue(), f.name)
+    except DatasetError as err:
+        ss["_assist_error"] = str(err)
+        return
+    if spec is None:
+        ss["_assist_error"] = (f"{f.name} is not an import mapping (it has no \"crps_outcomes_mapping\" entry). "
+                               "Use a file downloaded from this page or written by `inspect --write-mapping`.")
+        return
+    ss.pop("_assist_error", None)
+    ss["mapping"] = spec.to_json()
+    ss["_assist_saved"] = f.name
+
+
+def start(files: dict[str, bytes]) -> None:
+    """A new upload that is a clinic export: propose its mapping (kept until the files change)."""
+    key = cache.content_key(files, None, False)
+    if ss.get("_assist_for") == key:
+        return
+    ss["_assist_for"] = key
+    try:
+        proposal = cache.inspect_upload(key, files)
+    except DatasetError as err:
+        ss["_assist_error"] = str(err)
+        return
+    if not export_spec.is_spec_document(ss.get("mapping")) or not ss.get("_assist_saved"):
+        ss["mapping"] = proposal.spec.to_json()
+    ss.pop("_assist_saved", None)
+
+
+def render(files: dict[str, bytes], ctx) -> None:
+    """The assistant: what was detected, every column's role, the rules, a preview, the mapping file."""
+    key = cache.content_key(files, None, False)
+    doc = ss.get("mapping") or {}
+    try:
+        proposal = cache.inspect_upload(key, files, doc.get("date_format"))
+    except DatasetError as err:
+        st.error(str(err))
+        return
+    st.subheader("Import assistant")
+    st.caption("Your files are a clinic export, not the product's own format. Below is how they will be read: "
+               "check the role of every column and the rules, look at the first patients as they will be "
+               "read, then download the mapping to reuse it next time. Every page of the dashboard uses this "
+               "reading.")
+    st.markdown(f"**Detected:** {SOURCE_LABELS.get(proposal.source, markdown_text(proposal.source))}")
+    rows = [{"file": f.name, "what it is": f.kind, "how it is written": f.reading, "data rows": f.n_rows,
+             "dates": "; ".join(f"{c}: {d}" for c, d in f.dates.items())} for f in proposal.files]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="assist_detected")
+    if proposal.review:
+        st.warning("**To decide before loading:**\n\n" + "\n".join(f"- {markdown_text(r)}" for r in proposal.review))
+    for n in proposal.notes:
+        st.caption(markdown_text(n))
+    if ss.get("_assist_error"):
+        st.error(ss["_assist_error"])
+
+    c1, c2 = st.columns(2)
+    ss["_w_date_format"] = doc.get("date_format") or ""
+    c1.selectbox("Date format", list(DATE_CHOICES), format_func=DATE_CHOICES.get, key="_w_date_format",
+                 on_change=_on_option, args=(("date_format",), "_w_date_format", True),
+                 help="Only needed when the dates read two ways (03/04/2024): detected otherwise.")
+    courses = doc.get("courses", {})
+    ss["_w_gap_days"] = float(courses.get("gap_days", 7.0))
+    c2.number_input("Administrations at most this many days apart are one course", min_value=0.0, max_value=365.0,
+                    step=1.0, key="_w_gap_days", on_change=_on_option, args=(("courses", "gap_days"), "_w_gap_days"),
+                    help="One row per infusion day, or a medication record's bags: merged into one course that "
+                         "starts at the first administration.")
+
+    files_doc = doc.get("files", [])
+    for fi, fdoc in enumerate(files_doc):
+        if fdoc.get("kind", "data") != "data":
+            continue
+        fp = next((f for f in proposal.files if export_spec.FileSpec(match=fdoc["match"]).matches(f.name)), None)
+        examples = {c.header: ", ".join(str(e) for e in c.examples[:3]) for c in (fp.columns if fp else [])}
+        with st.expander(f"Columns of {fdoc['match']}", expanded=True):
+            head = st.columns([3, 3, 2, 2])
+            head[0].markdown("**column** (examples)")
+            head[1].markdown("**role**")
+            head[2].markdown("**name**")
+            head[3].markdown("**timing**")
+            for ci, (header, col) in enumerate(fdoc.get("columns", {}).items()):
+                col = {"role": col} if isinstance(col, str) else col
+                wkey = f"_w_col_{fi}_{ci}"
+                row = st.columns([3, 3, 2, 2])
+                row[0].markdown(f"`{markdown_text(header)}`  \n{markdown_text(examples.get(header, ''))[:80]}")
+                ss[f"{wkey}_role"] = col["role"]
+                row[1].selectbox(f"Role of {header}", ROLES, format_func=ROLE_LABELS.get, key=f"{wkey}_role",
+                                 label_visibility="collapsed", on_change=_on_role, args=(fi, header, wkey))
+                if col["role"] in ("measure", "checkbox", "covariate"):
+                    ss[f"{wkey}_name"] = col.get("measure") or col.get("name") or ""
+                    row[2].text_input(f"Name of {header}", key=f"{wkey}_name", label_visibility="collapsed",
+                                      on_change=_on_name, args=(fi, header, wkey))
+                if col["role"] == "measure":
+                    ss[f"{wkey}_timing"] = col.get("timing", "at")
+                    row[3].selectbox(f"Timing of {header}", TIMINGS, format_func=TIMING_LABELS.get,
+                                     key=f"{wkey}_timing", label_visibility="collapsed", on_change=_on_timing,
+                                     args=(fi, header, wkey))
+    items = {}
+    for f in proposal.files:
+        items.update({k: n for k, (n, _) in f.items.items()})
+    if items:
+        with st.expander("Observation items: which are measures", expanded=True):
+            st.caption("Items not chosen as a measure are ignored and counted in the load report.")
+            options = [NOT_A_MEASURE] + list(KNOWN_MEASURES)
+            for i, (item, n) in enumerate(sorted(items.items(), key=lambda x: -x[1])):
+                wkey = f"_w_item_{i}"
+                current = doc.get("items", {}).get(item)
+                if current and current not in options:
+                    options = options + [current]
+                ss[wkey] = current or NOT_A_MEASURE
+                st.selectbox(f"{item} ({n:,} rows)", options, key=wkey, on_change=_on_item, args=(item, wkey))
+    with st.expander("Value and course rules", expanded=False):
+        values = doc.get("values", {})
+        ss["_w_ranges"] = values.get("ranges", "midpoint")
+        st.selectbox("A range such as 6-7 is read as", ["midpoint", "lower", "upper", "exclude"], key="_w_ranges",
+                     on_change=_on_option, args=(("values", "ranges"), "_w_ranges"))
+        answers = dict(values.get("text", {}))
+        if ctx.dataset is not None:
+            ex = ctx.dataset.report.exclusions
+            pending = ex.loc[ex["reason"].astype(str).str.startswith("text answer "), "value"].astype(str)
+            for a in pending.value_counts().index[:20]:
+                answers.setdefault(a, None)
+        frame = pd.DataFrame({"text answer": list(answers), "value": [answers[a] for a in answers]})
+        ss["_w_text_frame"] = frame
+        st.caption("Text answers and the score they mean (empty: the row is excluded, with its reason).")
+        st.data_editor(frame, key="_w_text", num_rows="dynamic", hide_index=True,
+                       on_change=_on_table, args=(("values", "text"), "_w_text", "text answer", "value", True))
+        treat = dict(courses.get("treatments", {}))
+        frame = pd.DataFrame({"text to look for": list(treat), "treatment label": list(treat.values())})
+        ss["_w_treat_frame"] = frame
+        st.caption("Which treatment texts are the treatments studied (empty table: every treatment text, as "
+                   "written). Others, e.g. co-medications, are left out and counted.")
+        st.data_editor(frame, key="_w_treat", num_rows="dynamic", hide_index=True,
+                       on_change=_on_table, args=(("courses", "treatments"), "_w_treat", "text to look for",
+                                                  "treatment label"))
+        boost = dict(courses.get("boosters", {}))
+        labels = sorted(set(ctx.dataset.treatments["treatment"])) if ctx.dataset is not None else []
+        for lab in labels:
+            if lab not in boost and lab not in boost.values():
+                boost.setdefault(lab, "")
+        frame = pd.DataFrame({"treatment": list(boost), "later courses are called": list(boost.values())})
+        ss["_w_boost_frame"] = frame
+        st.caption("Boosters: a patient's later courses of a treatment can get another label (empty: keep it).")
+        st.data_editor(frame, key="_w_boost", num_rows="dynamic", hide_index=True,
+                       on_change=_on_table, args=(("courses", "boosters"), "_w_boost", "treatment",
+                                                  "later courses are called"))
+
+    c1, c2 = st.columns(2)
+    try:
+        text = export_spec.from_json(doc).dumps()
+    except DatasetError:
+        text = None
+    c1.download_button("Download this mapping", text or "", file_name="crps_outcomes_mapping.json",
+                       mime="application/json", disabled=text is None, key="assist_download",
+                       help="The same file the command line takes: --mapping crps_outcomes_mapping.json")
+    c2.file_uploader("Use a saved mapping", type=["json", "toml"], key="_w_saved_mapping",
+                     on_change=_on_saved_mapping)
+    preview(ctx)
+
+
+def preview(ctx) -> None:
+    """The first patients as they will be read: their courses and scores."""
+    ds = ctx.dataset
+    st.markdown("**Preview: the first patients as they will be read**")
+    if ds is None:
+        st.info("Nothing can be read yet: see the message above.")
+        return
+    ids = list(pd.unique(ds.patients["patient_id"].astype(str)))[:3]
+    for pid in ids:
+        t = ds.treatments[ds.treatments["patient_id"].astype(str) == pid]
+        a = ds.assessments[ds.assessments["patient_id"].astype(str) == pid]
+        st.markdown(f"Patient `{markdown_text(pid)}`: {len(t)} course(s), {len(a)} score(s)")
+        c1, c2 = st.columns([2, 3])
+        c1.dataframe(t.drop(columns="patient_id").round(3), hide_index=True, width="stretch", key=f"prev_t_{pid}")
+        c2.dataframe(a.drop(columns="patient_id").astype({"measure": str}).round(3).head(12), hide_index=True,
+                     width="stretch", key=f"prev_a_{pid}")

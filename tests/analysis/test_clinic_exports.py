@@ -1,0 +1,278 @@
+"""Clinic exports load as exported and give the numbers of the same data reshaped by hand (issue 13).
+
+One invented cohort (tests/analysis/clinic_export_shapes.py) is written both as canonical files and
+in each export shape; loading the export with the proposed mapping (after the review a clinic
+would do: naming boosters, giving "Denies pain" a value) must give the same ``summarize --json``
+document as the canonical files, and the load report must account for every row of the export.
+"""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+import clinic_export_shapes as ces
+from analysis import load_dataset, load_files
+from analysis.cli import main
+from analysis.errors import DatasetError, IdentifierError, MappingError, MissingFileError
+from analysis.io import spec as export_spec
+from analysis.io.propose import inspect
+from analysis.summary import summarize
+
+N, SEED = 30, 7
+
+# What a clinic changes in the proposed mapping after reading it (the rest is as proposed).
+REVIEW = {
+    "redcap_raw": {"boosters": {ces.KETAMINE: ces.KETAMINE_BOOSTER}},
+    "redcap_labels": {"boosters": {ces.KETAMINE: ces.KETAMINE_BOOSTER}},
+    "flowsheet": {"boosters": {ces.KETAMINE: ces.KETAMINE_BOOSTER}, "text": {"Denies pain": 0}},
+    "spreadsheet_de": {"boosters": {"Ketamin i.v.": "Ketamin-Booster"}},
+    "spreadsheet_fr": {},
+}
+
+
+@pytest.fixture(scope="module", params=ces.KINDS)
+def shape(request):
+    return ces.export_shape(request.param, ces.make_cohort(N, seed=SEED))
+
+
+def reviewed_mapping(kind: str, files: dict) -> dict:
+    proposal = inspect(files)
+    assert proposal.review == [], proposal.review
+    doc = proposal.spec.to_json()
+    edits = REVIEW[kind]
+    if "boosters" in edits:
+        doc["courses"]["boosters"] = edits["boosters"]
+    if "text" in edits:
+        doc["values"]["text"] = edits["text"]
+    return doc
+
+
+def summary_doc(ds) -> dict:
+    return summarize(ds).to_dict()
+
+
+def test_export_gives_the_same_summary_as_the_canonical_files(shape):
+    mapping = reviewed_mapping(shape.kind, shape.files)
+    from_export = load_files(shape.files, mapping=mapping, source="export")
+    from_canonical = load_files(shape.canonical, source="canonical")
+    assert summary_doc(from_export) == summary_doc(from_canonical)
+    # The tables themselves, not only the summary: same scores on the same days.
+    a, b = from_export.assessments, from_canonical.assessments
+    assert len(a) == len(b)
+    assert np.array_equal(a["day"].to_numpy(), b["day"].to_numpy())
+    assert np.array_equal(a["value"].to_numpy(), b["value"].to_numpy())
+    assert list(from_export.treatments["treatment"]) == list(from_canonical.treatments["treatment"])
+    assert np.array_equal(from_export.treatments["day"].to_numpy(), from_canonical.treatments["day"].to_numpy())
+
+
+def test_the_mapping_written_to_a_file_and_read_back_loads_the_same(shape, tmp_path):
+    doc = reviewed_mapping(shape.kind, shape.files)
+    path = tmp_path / "mapping.json"
+    path.write_text(export_spec.from_json(doc).dumps(), encoding="utf-8")
+    again = export_spec.read(path)
+    assert again.to_json() == export_spec.from_json(doc).to_json()
+    a = load_files(shape.files, mapping=again)
+    b = load_files(shape.files, mapping=doc)
+    assert summary_doc(a) == summary_doc(b)
+    assert a.report.to_dict() == b.report.to_dict()
+
+
+def test_every_row_of_the_export_is_used_or_excluded_with_a_reason(shape):
+    ds = load_files(shape.files, mapping=reviewed_mapping(shape.kind, shape.files))
+    rep = ds.report
+    ex = rep.exclusions
+    data_files = [n for n in shape.files if "DataDictionary" not in n]
+    assert set(rep.files) == set(data_files)
+    for name, counts in rep.files.items():
+        assert counts.rows_read == counts.rows_used + counts.rows_excluded
+        excluded_lines = set(ex.loc[ex["file"] == name, "line"])
+        # every excluded row has at least one entry
+        assert len(excluded_lines) >= counts.rows_excluded
+    assert not ex["reason"].eq("").any()
+
+
+def test_flowsheet_text_values_and_unmapped_items_are_excluded_with_their_reasons():
+    shape = ces.export_shape("flowsheet", ces.make_cohort(N, seed=SEED))
+    ds = load_files(shape.files, mapping=reviewed_mapping("flowsheet", shape.files))
+    ex = ds.report.exclusions
+    for e in shape.expected["excluded_values"]:
+        row = ex[(ex["file"] == e["file"]) & (ex["line"] == e["line"])]
+        assert list(row["column"]) == [e["column"]] and list(row["value"]) == [e["value"]]
+        assert row["reason"].iat[0] == f"text answer '{e['value']}' has no value in the mapping"
+    for item, n in shape.expected["ignored_items"].items():
+        assert (ex["reason"] == f"item {item!r} is not mapped to a measure (ignored)").sum() == n
+    # The MAR: every non-start action and every co-medication row is excluded, never a course.
+    mar = ex[ex["file"] == ces.MAR_FILE]
+    for action, n in shape.expected["mar_actions"].items():
+        if action in ces.MAR_NON_STARTS:
+            assert (mar["reason"] == f"not the start of an administration (action {action!r})").sum() == n
+    co = mar["reason"].str.contains("is not a chosen treatment").sum()
+    assert co == sum(n for med, n in shape.expected["co_medication_rows"].items()) - \
+        sum(1 for _ in ())  # co-medication rows are all "Given" starts in this export
+    assert set(ds.treatments["treatment"]) == {ces.KETAMINE, ces.KETAMINE_BOOSTER}
+
+
+def test_without_the_text_rule_denies_pain_is_excluded_not_guessed():
+    shape = ces.export_shape("flowsheet", ces.make_cohort(N, seed=SEED))
+    doc = reviewed_mapping("flowsheet", shape.files)
+    doc["values"]["text"] = {}
+    ds = load_files(shape.files, mapping=doc)
+    assert (ds.report.exclusions["reason"] == "text answer 'Denies pain' has no value in the mapping").any()
+
+
+def test_german_spreadsheet_title_rows_are_skipped_and_named():
+    shape = ces.export_shape("spreadsheet_de", ces.make_cohort(N, seed=SEED))
+    ds = load_files(shape.files, mapping=reviewed_mapping("spreadsheet_de", shape.files))
+    assert any("header is on line 3" in n for n in ds.report.notes)
+    # line numbers are the spreadsheet's: the first data row is line 4
+    assert ds.report.files[ces.GERMAN_FILE].rows_read == shape.expected["rows"]
+
+
+def test_french_spreadsheet_loads_as_exported_with_no_mapping_at_all():
+    shape = ces.export_shape("spreadsheet_fr", ces.make_cohort(N, seed=SEED))
+    assert summary_doc(load_files(shape.files)) == summary_doc(load_files(shape.canonical))
+
+
+def test_ignoring_the_time_column_is_flagged_not_silently_wrong():
+    # The issue's wrong result: without the Heure column the post-infusion score on the infusion day
+    # becomes the baseline. The load must say so.
+    shape = ces.export_shape("spreadsheet_fr", ces.make_cohort(N, seed=SEED))
+    doc = reviewed_mapping("spreadsheet_fr", shape.files)
+    cols = doc["files"][0]["columns"]
+    time_col = next(k for k, v in cols.items() if (v if isinstance(v, str) else v["role"]) == "time")
+    cols[time_col] = "ignore"
+    ds = load_files(shape.files, mapping=doc)
+    assert any("BASELINE" in w and "without a time of day" in w for w in ds.report.warnings)
+
+
+def test_redcap_labels_export_without_its_dictionary_is_refused_with_what_to_add():
+    shape = ces.export_shape("redcap_labels", ces.make_cohort(N, seed=SEED))
+    doc = reviewed_mapping("redcap_labels", shape.files)
+    files = {k: v for k, v in shape.files.items() if "DataDictionary" not in k}
+    with pytest.raises(MissingFileError, match="data dictionary"):
+        load_files(files, mapping=doc)
+
+
+def test_redcap_raw_codes_are_decoded_and_the_data_access_group_is_the_site():
+    shape = ces.export_shape("redcap_raw", ces.make_cohort(N, seed=SEED))
+    ds = load_files(shape.files, mapping=reviewed_mapping("redcap_raw", shape.files))
+    assert set(ds.patients["sex"].dropna()) <= set(ces.SEXES)
+    assert set(ds.patients["site"].dropna()) <= {"site_a", "site_b"}
+    assert "demographics_complete" not in ds.patients.columns
+    assert set(ds.measures) == {"pain_nrs", "phq9", "regions_affected"}
+
+
+def test_dates_that_read_two_ways_are_never_guessed():
+    files = {"visits.csv": b"patient,date,pain\nA,01/02/2024,7\nA,03/02/2024,3\nB,05/06/2024,6\n",
+             "courses.csv": b"patient,date,treatment\nA,02/02/2024,ketamine\nB,05/06/2024,ketamine\n"}
+    with pytest.raises(MappingError, match="DMY.*MDY|MDY.*DMY"):
+        load_files(files)
+    ds = load_files(files, date_format="DMY")
+    # 01/02 is the day before 02/02 read day-first
+    assert sorted(ds.assessments.loc[ds.assessments["patient_id"] == "A", "day"]) == [-1.0, 1.0]
+    ds = load_files(files, date_format="MDY")
+    assert sorted(ds.assessments.loc[ds.assessments["patient_id"] == "A", "day"]) == [-31.0, 29.0]
+
+
+def test_a_date_of_birth_column_stays_refused_and_a_visit_date_mapped_as_date_is_accepted():
+    files = {"sheet.csv": b"patient,visit date,date of birth,pain\nA,2024-03-01,1970-05-02,7\n"
+                          b"A,2024-03-09,1970-05-02,4\n"}
+    with pytest.raises(IdentifierError, match="date of birth"):
+        load_files(files)
+
+
+def test_a_coded_covariate_read_as_a_measure_is_warned_about():
+    rows = ["patient,date,treatment,pain,group"]
+    for i in range(8):
+        rows += [f"P{i},2024-03-01,ketamine,7,{1 + i % 2}", f"P{i},2024-03-05,,4,{1 + i % 2}"]
+    doc = {"crps_outcomes_mapping": 1, "files": [{"match": "*.csv", "columns": {
+        "patient": "patient_id", "date": "date", "treatment": "treatment",
+        "pain": {"role": "measure", "measure": "pain_nrs"}, "group": {"role": "measure", "measure": "group"}}}]}
+    ds = load_files({"s.csv": "\n".join(rows).encode()}, mapping=doc)
+    assert any("looks like a coded covariate" in w for w in ds.report.warnings)
+
+
+def test_mapping_errors_name_the_entry_and_what_is_allowed():
+    with pytest.raises(MappingError, match="role 'score' is not one of"):
+        export_spec.from_json({"crps_outcomes_mapping": 1, "files": [{"match": "*", "columns": {"x": "score"}}]})
+    with pytest.raises(MappingError, match="date_format"):
+        export_spec.from_json({"crps_outcomes_mapping": 1, "date_format": "DDMMYYYY", "files": []})
+    with pytest.raises(MappingError, match="gap_days"):
+        export_spec.from_json({"crps_outcomes_mapping": 1, "files": [], "courses": {"gap_days": -1}})
+
+
+def test_cli_inspect_writes_a_mapping_that_validate_and_summarize_take(tmp_path, capsys):
+    shape = ces.export_shape("redcap_raw", ces.make_cohort(N, seed=SEED))
+    folder = tmp_path / "export"
+    folder.mkdir()
+    for name, data in shape.files.items():
+        (folder / name).write_bytes(data)
+    mapping = tmp_path / "m.json"
+    assert main(["inspect", str(folder), "--write-mapping", str(mapping)]) == 0
+    out = capsys.readouterr().out
+    assert "REDCap raw export" in out and "record_id" in out and "patient_id" in out
+    doc = json.loads(mapping.read_text())
+    doc["courses"]["boosters"] = {ces.KETAMINE: ces.KETAMINE_BOOSTER}
+    mapping.write_text(json.dumps(doc))
+    assert main(["validate", str(folder), "--mapping", str(mapping), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["ok"] and ces.REDCAP_DATA in report["files"]
+    assert main(["summarize", str(folder), "--mapping", str(mapping), "--json"]) == 0
+    canon = tmp_path / "canon"
+    canon.mkdir()
+    for name, data in shape.canonical.items():
+        (canon / name).write_bytes(data)
+    doc_export = json.loads(capsys.readouterr().out)
+    assert main(["summarize", str(canon), "--json"]) == 0
+    assert doc_export == json.loads(capsys.readouterr().out)
+
+
+def test_summarize_text_when_the_logrank_test_cannot_be_computed(monkeypatch):
+    from analysis.summary import Summary
+
+    shape = ces.export_shape("spreadsheet_fr", ces.make_cohort(N, seed=SEED))
+    result = summarize(load_files(shape.files))
+    real = Summary.to_dict
+
+    def no_test(self):
+        d = real(self)
+        d["logrank"] = {"chi2": None, "df": 1, "p_value": None}
+        return d
+    monkeypatch.setattr(Summary, "to_dict", no_test)
+    assert "not computable" in result.to_text()
+
+
+def test_canonical_dates_without_a_zone_are_not_shifted_by_a_zoned_value_before_them(load):
+    # pandas 2.3 gave the unzoned 10:00 the -00:30 offset of the value before it (found by the
+    # dates module's reference test): 10:00 must stay 10:00.
+    ds = load({"assessments.csv": "patient_id,datetime,pain_nrs\nA,2024-03-01T09:00-00:30,7\nA,2024-03-01T10:00,5\n"
+                                  "A,2024-03-01T12:00,4\n"})
+    days = sorted(ds.assessments["day"])
+    assert days[1] * 24 == pytest.approx(0.5)      # 10:00 is 30 min after 09:00-00:30 (= 09:30 UTC)
+    assert days[2] * 24 == pytest.approx(2.5)
+
+
+def test_a_patients_file_beside_an_export_does_not_change_how_the_export_is_read(tmp_path):
+    # Issue 13: adding patients.csv to the folder silently changed how the combined file was read.
+    shape = ces.export_shape("spreadsheet_fr", ces.make_cohort(N, seed=SEED))
+    for name, data in shape.files.items():
+        (tmp_path / name).write_bytes(data)
+    alone = summary_doc(load_dataset(tmp_path))
+    (tmp_path / "patients.csv").write_text("patient_id,smoker\n001,yes\n")
+    with_patients = load_dataset(tmp_path)
+    assert summary_doc(with_patients) == alone
+    assert "patients.csv" in with_patients.report.files
+
+
+def test_a_single_csv_with_day_first_dates_is_read_as_an_export_not_refused(tmp_path):
+    p = tmp_path / "export.csv"
+    p.write_text("patient_id;date;treatment;pain_nrs\nA;28.02.2024;;8\nA;01.03.2024;ketamine;\nA;02.03.2024;;3\n")
+    ds = load_dataset(p)
+    assert sorted(ds.assessments["day"]) == [-2.0, 1.0]   # 2024 is a leap year
+
+
+def test_a_title_row_above_a_canonical_file_is_named_as_the_cause(load):
+    with pytest.raises(DatasetError, match="looks like a title above the table"):
+        load({"assessments.csv": "Pain clinic audit 2024,,\npatient_id,day,pain_nrs\nP1,0,7\n"})

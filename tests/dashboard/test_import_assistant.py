@@ -1,0 +1,105 @@
+"""The Data page as an import assistant, for every clinic export shape (issue 14, item 1).
+
+For each shape: upload -> the detected kind and the proposed roles are shown -> change one role ->
+the preview and the load report change -> take the mapping the page would download -> a fresh
+session uploads the files and that mapping -> identical load report and numbers.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from analysis import load_files
+from analysis.io import spec as export_spec
+from analysis.summary import summarize
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = str(ROOT / "dashboard" / "app.py")
+sys.path.insert(0, str(ROOT / "tests" / "analysis"))
+import clinic_export_shapes as ces  # noqa: E402
+
+N, SEED = 12, 3
+
+
+def fresh_upload(files: dict[str, bytes]) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    at.switch_page("content/data.py").run()
+    at.radio(key="_w_source").set_value("upload").run()
+    at.file_uploader(key="_w_upload").set_value([(n, b, "text/csv") for n, b in files.items()]).run()
+    return at
+
+
+def text(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [e.value for e in at.error] + \
+        [w.value for w in at.warning] + [s.value for s in at.subheader]
+    return "\n".join(str(p) for p in parts)
+
+
+def frame_with(at: AppTest, column: str):
+    """The first table shown that has ``column`` (dataframes carry no key in the test tree)."""
+    return next(d.value for d in at.dataframe if column in getattr(d.value, "columns", []))
+
+
+def load_counts(at: AppTest) -> dict:
+    return frame_with(at, "rows used").set_index("file")["rows used"].to_dict()
+
+
+def role_boxes(at: AppTest) -> dict:
+    return {sb.label: sb for sb in at.selectbox if str(sb.key or "").endswith("_role")}
+
+
+@pytest.mark.parametrize("kind", ces.KINDS)
+def test_upload_review_change_download_and_reuse(kind):
+    shape = ces.export_shape(kind, ces.make_cohort(N, seed=SEED))
+    at = fresh_upload(shape.files)
+    assert not at.exception, [e.value for e in at.exception]
+    shown = text(at)
+    assert "Import assistant" in shown
+    detected = frame_with(at, "what it is")
+    assert set(detected["file"]) == set(shape.files)
+    boxes = role_boxes(at)
+    assert any(b.value == "patient_id" for b in boxes.values())
+    ds_before = load_files(shape.files, mapping=at.session_state["mapping"])
+    report_before = ds_before.report.to_dict()
+
+    # Change one role: a score column becomes "ignore" (in an observation export: an item stops being
+    # a measure): fewer scores are read.
+    target = next((b for b in boxes.values() if b.value == "measure"), None)
+    if target is not None:
+        target.set_value("ignore").run()
+    else:
+        item = next(sb for sb in at.selectbox if str(sb.key or "").startswith("_w_item_") and sb.value == "phq9")
+        item.set_value("(not a measure: ignore)").run()
+    assert not at.exception, [e.value for e in at.exception]
+    doc = at.session_state["mapping"]
+    ds_after = load_files(shape.files, mapping=doc)
+    assert ds_after.n_scores < ds_before.n_scores
+    assert ds_after.report.to_dict() != report_before
+    # The page shows the new reading: the load report's counts are the loader's.
+    counts = load_counts(at)
+    assert counts == {n: c.rows_used for n, c in ds_after.report.files.items()}
+
+    # "Download this mapping" gives the file of the session's mapping; a fresh session uses it again.
+    saved = export_spec.from_json(doc).dumps().encode("utf-8")
+    again = fresh_upload(shape.files)
+    again.file_uploader(key="_w_saved_mapping").set_value(("crps_outcomes_mapping.json", saved,
+                                                           "application/json")).run()
+    assert not again.exception, [e.value for e in again.exception]
+    reused = load_files(shape.files, mapping=again.session_state["mapping"])
+    assert reused.report.to_dict() == ds_after.report.to_dict()
+    assert summarize(reused).to_dict() == summarize(ds_after).to_dict()
+    counts = load_counts(again)
+    assert counts == {n: c.rows_used for n, c in ds_after.report.files.items()}
+
+
+def test_a_canonical_upload_after_an_export_drops_the_export_mapping():
+    shape = ces.export_shape("spreadsheet_fr", ces.make_cohort(N, seed=SEED))
+    at = fresh_upload(shape.files)
+    assert export_spec.is_spec_document(at.session_state["mapping"])
+    at.file_uploader(key="_w_upload").set_value([(n, b, "text/csv") for n, b in shape.canonical.items()]).run()
+    assert not at.exception
+    assert not export_spec.is_spec_document(at.session_state["mapping"])
+    assert "Import assistant" not in text(at)
