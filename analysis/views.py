@@ -277,7 +277,7 @@ class Suppressed:
         ``min_cell_size`` patients.
     min_cell_size : int
     cell_groups : tuple of str
-        Labels of the shown groups that lost cells (named in the note).
+        Labels of the shown groups that lost cells.
     hidden_counts : dict
         Label -> patients counted, for groups hidden by :func:`suppress_rows` (named in the note).
     counted : str
@@ -309,8 +309,9 @@ class Suppressed:
                     f"Not shown: {', '.join(names)} (fewer than {m} patients; "
                     "estimates from so few patients are unreliable and could identify individuals).")
         if self.hidden_cells:
-            where = f" of {', '.join(self.cell_groups)}" if self.cell_groups else ""
-            parts.append(f"{self.hidden_cells} estimate(s){where} from fewer than {m} patients "
+            # The groups are not named here: weekly tables lose cells in many groups (a long list), and
+            # the groups a page hides entirely are named by the note of what it draws.
+            parts.append(f"{self.hidden_cells} estimate(s) from fewer than {m} patients "
                          "(e.g. late weeks) are not shown.")
         return " ".join(parts)
 

@@ -73,13 +73,13 @@ def test_a_curve_of_two_responders_is_hidden_and_named(episodes):
     # The tables beside the curve follow the same rule (their n_patients column is the curve's).
     med = views.suppress(res.medians(), BY, sizes, 5)
     assert med.shown["treatment"].tolist() == ["ketamine_iv"]
-    assert "of Rappel kétamine" in med.note
+    assert "1 estimate(s) from fewer than 5 patients" in med.note
 
 
-def test_cell_note_names_the_groups_that_lost_cells(episodes):
+def test_cells_hidden_are_counted_with_their_groups(episodes):
     rows = relief.select(episodes, BY)
     sizes = views.group_sizes(episodes, BY, selected=rows)
     imm = views.suppress(relief.immediate_relief(episodes, BY, selected=rows), BY, sizes, 5)
     assert imm.shown["treatment"].tolist() == ["ketamine_iv"]
     assert imm.hidden_cells == 1 and imm.cell_groups == ("Rappel kétamine",)
-    assert "of Rappel kétamine from fewer than 5 patients" in imm.note
+    assert imm.note == "1 estimate(s) from fewer than 5 patients (e.g. late weeks) are not shown."
