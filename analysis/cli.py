@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from .errors import DatasetError
 
@@ -43,7 +44,22 @@ def load_from_args(args: argparse.Namespace):
     """Load the dataset named on the command line (raises DatasetError when unusable)."""
     from .load import load_dataset
 
-    return load_dataset(args.path, mapping=mapping_from_args(args), drop_identifiers=args.drop_identifiers)
+    return load_dataset(dataset_path(args.path), mapping=mapping_from_args(args),
+                        drop_identifiers=args.drop_identifiers)
+
+
+def dataset_path(path: str):
+    """``path``, or the installed demo cohort when ``path`` is ``demo`` or ``data/demo`` and no such
+    folder exists here (rule: :func:`analysis.resources.demo_alias`; a note on stderr says so, so
+    that stdout keeps only the output, e.g. the JSON document)."""
+    from .resources import demo_alias
+
+    demo = demo_alias(path)
+    if demo is None:
+        return path
+    print(f"note: there is no {path} in this folder; using the SYNTHETIC demo cohort installed with "
+          f"CRPS Outcomes ({demo}).", file=sys.stderr)
+    return demo
 
 
 def add_validate_parser(sub) -> None:
@@ -166,7 +182,9 @@ def cmd_summarize(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m analysis",
+    # The console command `crps-outcomes` (pyproject.toml) runs main() too: usage lines name the one typed.
+    prog = "crps-outcomes" if Path(sys.argv[0]).name == "crps-outcomes" else "python -m analysis"
+    parser = argparse.ArgumentParser(prog=prog,
                                      description="CRPS Outcomes: validate and analyse a clinic's outcome data.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     add_validate_parser(sub)
