@@ -45,9 +45,9 @@ def _run(argv: list, cwd: Path, timeout: float = 300) -> subprocess.CompletedPro
 
 
 def _site_directories() -> list[str]:
-    """The site-packages folders this interpreter imports from (its dependencies, pip, setuptools)."""
-    return [p for p in sys.path if p.endswith(("site-packages", "dist-packages")) and Path(p).is_dir()
-            and not Path(p).resolve().is_relative_to(ROOT)]
+    """The site-packages folders this interpreter imports from (its dependencies, pip, setuptools);
+    the checkout itself is never one of them (make's .venv inside it is)."""
+    return [p for p in sys.path if p.rstrip("/\\").endswith(("site-packages", "dist-packages")) and Path(p).is_dir()]
 
 
 def _build_backend_or_skip() -> None:
