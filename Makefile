@@ -30,10 +30,14 @@ system-packages:
 	  fi; \
 	fi
 
-$(STAMP): requirements.txt requirements-dev.txt
+# The project itself is installed in editable mode (pyproject.toml): the dashboard and the tests import
+# `analysis` as an installed package. --no-deps: the pinned requirements above are the set installed;
+# --no-build-isolation: built with the pinned setuptools of requirements-dev.txt.
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -r requirements-dev.txt
+	$(PY) -m pip install -q --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 clean:
