@@ -149,3 +149,12 @@ def test_overview_of_a_selection_without_episodes_says_so():
     at.switch_page("content/overview.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("select no treatment episode" in w.value for w in at.warning), [w.value for w in at.warning]
+
+
+def test_kept_xsrf_protection_and_localhost_only():
+    from streamlit import config
+
+    config.get_config_options(force_reparse=True)
+    assert config.get_option("server.enableXsrfProtection") is True
+    conf = (ROOT / ".streamlit" / "config.toml").read_text()
+    assert 'address = "localhost"' in conf and "gatherUsageStats = false" in conf
