@@ -158,3 +158,19 @@ def test_kept_xsrf_protection_and_localhost_only():
     assert config.get_option("server.enableXsrfProtection") is True
     conf = (ROOT / ".streamlit" / "config.toml").read_text()
     assert 'address = "localhost"' in conf and "gatherUsageStats = false" in conf
+
+
+def test_every_page_of_a_dataset_without_an_analysable_episode_says_so():
+    """Every baseline is 0: issue 15 finding 9 (the Overview page showed a generic error)."""
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    at.switch_page("content/data.py").run()
+    at.radio(key="_w_source").set_value("upload").run()
+    files = {"assessments.csv": b"patient_id,day,pain_nrs\nP1,-1,0\nP1,1,0\nP2,-1,0\nP2,2,0\n",
+             "treatments.csv": b"patient_id,day,treatment\nP1,0,ketamine_iv\nP2,0,ketamine_iv\n"}
+    at.file_uploader(key="_w_upload").set_value([(n, b, "text/csv") for n, b in files.items()]).run()
+    for page in PAGES:
+        at.switch_page(f"content/{page}.py").run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+        assert not at.error, (page, [e.value for e in at.error])
+    at.switch_page("content/overview.py").run()
+    assert any("No episode in this selection is analysable" in w.value for w in at.warning)
