@@ -174,3 +174,21 @@ def test_every_page_of_a_dataset_without_an_analysable_episode_says_so():
         assert not at.error, (page, [e.value for e in at.error])
     at.switch_page("content/overview.py").run()
     assert any("No episode in this selection is analysable" in w.value for w in at.warning)
+
+
+def test_one_upload_is_parsed_at_a_time():
+    """A second upload waits for the first (two large uploads cannot add up to twice the memory limit)."""
+    import threading
+
+    from dashboard import cache
+    from dashboard.uploads import LOAD_SLOTS
+
+    files = {"assessments.csv": b"patient_id,day,pain_nrs\nQ1,0,5\nQ1,3,4\n"}
+    done = threading.Event()
+    with LOAD_SLOTS:  # another session is parsing its upload
+        t = threading.Thread(target=lambda: (cache.load_upload(cache.content_key(files, {}, False) + "slot", files,
+                                                               "{}", False), done.set()))
+        t.start()
+        assert not done.wait(1.0)
+    t.join(30)
+    assert done.is_set()
