@@ -21,12 +21,12 @@ setup: system-packages $(STAMP)
 
 # Chromium renders static figures (Kaleido) and runs the browser test; without fonts it renders no text.
 system-packages:
-	@if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/truetype/liberation ]; then \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/truetype/liberation ] || ! command -v strace >/dev/null; then \
 	  if [ "$$(id -u)" = "0" ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-liberation strace; \
 	  else \
 	    echo "NOTE: Chromium is missing; static image export and the browser test need it:"; \
-	    echo "      sudo apt-get install chromium fonts-liberation"; \
+	    echo "      sudo apt-get install chromium fonts-liberation strace"; \
 	  fi; \
 	fi
 
