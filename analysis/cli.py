@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from .errors import DatasetError
 
@@ -51,11 +52,25 @@ def load_from_args(args: argparse.Namespace):
         if args.map:
             raise DatasetError("--map cannot be combined with a clinic-export mapping file: put the column roles "
                                "in the mapping file.", file="--map")
-        return load_dataset(args.path, mapping=args.mapping, drop_identifiers=args.drop_identifiers,
+        return load_dataset(dataset_path(args.path), mapping=args.mapping, drop_identifiers=args.drop_identifiers,
                             date_format=args.date_format)
     mapping = mapping_from_args(args)
-    return load_dataset(args.path, mapping=mapping or None, drop_identifiers=args.drop_identifiers,
+    return load_dataset(dataset_path(args.path), mapping=mapping or None, drop_identifiers=args.drop_identifiers,
                         date_format=args.date_format)
+
+
+def dataset_path(path: str):
+    """``path``, or the installed demo cohort when ``path`` is ``demo`` or ``data/demo`` and no such
+    folder exists here (rule: :func:`analysis.resources.demo_alias`; a note on stderr says so, so
+    that stdout keeps only the output, e.g. the JSON document)."""
+    from .resources import demo_alias
+
+    demo = demo_alias(path)
+    if demo is None:
+        return path
+    print(f"note: there is no {path} in this folder; using the SYNTHETIC demo cohort installed with "
+          f"CRPS Outcomes ({demo}).", file=sys.stderr)
+    return demo
 
 
 def add_inspect_parser(sub) -> None:
@@ -242,7 +257,9 @@ def cmd_summarize(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m analysis",
+    # The console command `crps-outcomes` (pyproject.toml) runs main() too: usage lines name the one typed.
+    prog = "crps-outcomes" if Path(sys.argv[0]).name == "crps-outcomes" else "python -m analysis"
+    parser = argparse.ArgumentParser(prog=prog,
                                      description="CRPS Outcomes: validate and analyse a clinic's outcome data.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     add_validate_parser(sub)

@@ -851,7 +851,9 @@ def methods_blocks(dataset: Dataset, R: _Results, created: str) -> list[tuple[st
     return b
 
 
-DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
+from .resources import demo_path  # noqa: E402
+
+DEMO_DIR = demo_path().resolve()  # compared with resolved paths by is_demo()
 
 
 def is_demo(dataset: Dataset) -> bool:

@@ -1008,17 +1008,27 @@ def escape_markup(text):
 
 def _escape_array(values):
     """The array with its strings escaped, or None when nothing changes (numbers, plain text)."""
-    if values is None or isinstance(values, str) or (isinstance(values, np.ndarray) and values.dtype.kind in "biufcmM"):
+    if values is None or isinstance(values, str):
         return None
+    if isinstance(values, np.ndarray):
+        if values.dtype.kind in "biufcmM" or values.ndim != 1:
+            return None
+    elif not (len(values) and isinstance(values[0], str)):
+        try:  # Plotly keeps lists as tuples: numbers become a float array here, at C speed
+            arr = np.asarray(values)
+        except (ValueError, TypeError):  # ragged rows: not text
+            return None
+        if arr.dtype.kind in "biufcmM" or arr.ndim != 1:
+            return None
     try:
-        items = list(values)
-    except TypeError:
+        distinct = set(values)  # C speed: a category column has a handful of distinct values
+    except TypeError:  # unhashable items: not text
         return None
-    distinct = {v for v in items if isinstance(v, str) and any(c in v for c in "<>&")}
-    if not distinct:
+    bad = {v for v in distinct if isinstance(v, str) and ("<" in v or ">" in v or "&" in v)}
+    if not bad:
         return None
-    fixed = {v: escape_markup(v) for v in distinct}
-    return [fixed.get(v, v) if isinstance(v, str) else v for v in items]
+    fixed = {v: escape_markup(v) for v in bad}
+    return [fixed.get(v, v) for v in values]
 
 
 def escape_figure_text(fig: go.Figure) -> go.Figure:

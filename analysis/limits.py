@@ -68,11 +68,14 @@ _SETTINGS = {
     "max_line": ("CRPS_MAX_LINE_KB", 1024, 1024),
 }
 
-# Memory model of the loader (analysis/load.py), fitted on the peak resident memory of loading
-# generated files (3 million rows x 3 columns, 44 MB: +690 MB; 200,000 rows x 43 columns, 20 MB:
-# +176 MB; 5 rows x 10,000 columns: +68 MB), with a margin of 25%:
-#   bytes needed = 2 x file size + 165 x rows + 12 x cells + 8 KiB x columns.
-_PER_BYTE, _PER_ROW, _PER_CELL, _PER_COLUMN, _MARGIN = 2.0, 165.0, 12.0, 8192.0, 1.25
+# Memory model of the loader (analysis/load.py), fitted on the growth of the peak resident memory
+# while loading generated files: the benchmark registry of 100,000 patients in long form (195 MB,
+# 8.9 million rows x 4 columns: +1,405 MB) and wide (64 MB, 3.0 million rows x 8: +584 MB), 200,000
+# rows x 43 columns (20 MB: +176 MB) and 5 rows x 10,000 columns (+68 MB); with a margin of 20%:
+#   bytes needed = 2 x file size + 77 x rows + 9.4 x cells + 8 KiB x columns.
+# It is within about 30% of the measured growth for these shapes (under it for files full of
+# duplicate rows, whose exclusions cost more). Refitting: bench/ and docs/security.md.
+_PER_BYTE, _PER_ROW, _PER_CELL, _PER_COLUMN, _MARGIN = 2.0, 77.0, 9.4, 8192.0, 1.2
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,14 @@ class TextShape:
     longest_at: int    # its 1-based line number
 
 
+def _count_byte(data: bytes, byte: int, chunk: int = 4 * MB) -> int:
+    """Occurrences of one byte value, counted with numpy in 4 MB chunks (3-8 times faster than
+    ``bytes.count``, with 4 MB of scratch memory)."""
+    mv = memoryview(data)
+    return sum(int(np.count_nonzero(np.frombuffer(mv[i:i + chunk], dtype=np.uint8) == byte))
+               for i in range(0, len(data), chunk))
+
+
 def text_shape(data: bytes, max_line: int | None = None) -> TextShape:
     """Count lines and the header's columns, and find a line longer than ``max_line`` bytes.
 
@@ -138,7 +149,7 @@ def text_shape(data: bytes, max_line: int | None = None) -> TextShape:
     first_end = data.find(nl)
     header = data[: first_end if first_end >= 0 else min(n, 64 * MB)]
     columns = max(header.count(b","), header.count(b";"), header.count(b"\t")) + 1 if header.strip() else 0
-    rows = data.count(nl) + (1 if n and not data.endswith(nl) else 0)
+    rows = _count_byte(data, nl[0]) + (1 if n and not data.endswith(nl) else 0)
     longest, longest_at = 0, 0
     if max_line is not None:
         # Jump from line break to the last line break within max_line bytes: a window without one

@@ -66,7 +66,6 @@ TIME_COLUMNS = ("day", "datetime", "date")
 NA_TOKENS = ("", "na", "n/a", "nan", "null", "none")
 _NA_TOKEN_ARRAY = pa.array(NA_TOKENS, type=pa.string())
 #: Refuse zips that unpack to more than this (protection against zip bombs).
-MAX_UNZIPPED_BYTES = 4 * 1024 ** 3
 _DAY_NS = 86_400 * 10 ** 9
 _STR = pd.StringDtype("pyarrow", na_value=np.nan)
 

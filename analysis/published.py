@@ -47,8 +47,9 @@ import numpy as np
 import pandas as pd
 
 from .errors import DatasetError
+from .resources import published_figures_path
 
-DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "published_figures.csv"
+DEFAULT_PATH = published_figures_path()
 
 REQUIRED_COLUMNS = ["id", "quantity", "kind", "published_value", "published_ci_low", "published_ci_high", "unit",
                     "statistic", "treatment", "week_from", "week_to", "source", "citation", "doi", "design",

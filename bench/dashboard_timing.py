@@ -1,6 +1,7 @@
 """Dashboard re-run timing (issue 6: a filter change re-runs a page in <= 0.3 s of server time).
 
-Run by hand from the repository root (not part of the test suite)::
+Run by hand from the repository root (not part of the test suite), in the .venv where ``make setup``
+installed the project in editable mode (the app imports ``analysis`` and ``dashboard`` as installed)::
 
     .venv/bin/python bench/dashboard_timing.py                 # every page, 5 repetitions
     .venv/bin/python bench/dashboard_timing.py --repeat 9 --pages pain_relief,relief_duration
@@ -44,7 +45,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")
-sys.path.insert(0, str(ROOT))
 
 APP = str(ROOT / "dashboard" / "app.py")
 PAGES = ["data", "overview", "pain_relief", "relief_over_time", "relief_duration", "secondary", "published",

@@ -6,20 +6,17 @@ page, so its filters and definitions apply to every page; pages only gather choi
 """
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+import streamlit as st
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # `streamlit run dashboard/app.py` puts only dashboard/ on the path
-    sys.path.insert(0, str(ROOT))
+from importlib.resources import files
 
-import streamlit as st  # noqa: E402
-
-from dashboard import state  # noqa: E402
-from dashboard.uploads import keep_uploads_in_memory  # noqa: E402
+# `analysis` and `dashboard` are imported as installed packages (`pip install -e .`, which `make run`
+# does), not from a path added here: see docs/architecture.md#packaging.
+from dashboard import state
+from dashboard.uploads import keep_uploads_in_memory
 
 # A bundled icon: a `:material/...:` or emoji page icon makes every browser fetch it from the internet.
-FAVICON = str(ROOT / "dashboard" / "assets" / "favicon.png")
+FAVICON = str(files("dashboard") / "assets" / "favicon.png")
 keep_uploads_in_memory()  # uploads never spooled to disk (issue 15)
 st.set_page_config(page_title="CRPS Outcomes", page_icon=FAVICON, layout="wide",
                    initial_sidebar_state="expanded")

@@ -30,9 +30,9 @@ from analysis import cohort, duration, figures, published, relief, secondary, su
 from analysis.definitions import Definitions
 from analysis.episodes import build_episodes, build_episodes_by_measure, episode_definitions, with_definitions
 from analysis.load import load_dataset, load_files
+from analysis.resources import demo_path
 
-ROOT = Path(__file__).resolve().parent.parent
-DEMO_PATH = ROOT / "data" / "demo"
+DEMO_PATH = demo_path()
 
 DATA_ENV = "CRPS_OUTCOMES_DATA"
 

@@ -9,12 +9,11 @@ install, so a page never fails because static export is unavailable.
 """
 from __future__ import annotations
 
-import re
-
 import plotly.graph_objects as go
 import streamlit as st
 
 from analysis import export
+from analysis.escaping import safe_slug
 
 MIMES = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 
@@ -26,7 +25,8 @@ def chromium_path() -> str | None:
 
 
 def _safe_name(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", str(name)).strip("_") or "figure"
+    # A download's file name: a measure name from the data never reaches it as it is (issue 15).
+    return safe_slug(str(name)) or "figure"
 
 
 def _renderer(fig, fmt: str, scale: float, note: str = ""):

@@ -6,7 +6,7 @@ import json
 import pandas as pd
 import streamlit as st
 
-from analysis import views
+from analysis import limits, views
 from analysis.errors import DatasetError, IdentifierError, MissingColumnError
 from analysis.escaping import markdown_code as code
 from analysis.escaping import markdown_text as md
@@ -97,6 +97,11 @@ else:
     # Any file type is accepted here so that a wrong one (e.g. an Excel workbook) gets the loader's explanation.
     st.file_uploader("Dataset files (.zip or .csv)", accept_multiple_files=True, key="_w_upload",
                      on_change=_on_upload)
+    lim = limits.current()
+    st.caption(f"Limits of this server: up to {lim.max_columns:,} columns a file, lines up to "
+               f"{lim.max_line // 1024:,} KB, about {lim.max_memory / 1024 ** 3:.1f} GB of memory to load a dataset "
+               f"(zips: {lim.max_unzipped / 1024 ** 3:.1f} GB unpacked). A larger file is refused before it is read; "
+               "the limits are set when the server starts (docs/security.md).")
     if ss.get("_upload_error"):
         st.error(md(ss["_upload_error"]))
     if ss.get("upload_files"):

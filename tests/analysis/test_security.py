@@ -119,8 +119,6 @@ def test_methods_html_escapes(hostile_export):
 
 
 def test_figure_labels_from_data_are_drawn_as_text():
-    from analysis.views import ALL_GROUPS  # noqa: F401  (the module is importable without a dataset)
-
     table = pd.DataFrame({"treatment": [LINK], "reduction_pct": [30.0], "estimate": [0.5], "ci_low": [0.4],
                           "ci_high": [0.6], "n": [40], "n_patients": [40], "conf_level": [0.95]})
     fig = figures.cumulative_responders_figure(table, ("treatment",))

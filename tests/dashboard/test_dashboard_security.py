@@ -149,3 +149,46 @@ def test_overview_of_a_selection_without_episodes_says_so():
     at.switch_page("content/overview.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("select no treatment episode" in w.value for w in at.warning), [w.value for w in at.warning]
+
+
+def test_kept_xsrf_protection_and_localhost_only():
+    from streamlit import config
+
+    config.get_config_options(force_reparse=True)
+    assert config.get_option("server.enableXsrfProtection") is True
+    conf = (ROOT / ".streamlit" / "config.toml").read_text()
+    assert 'address = "localhost"' in conf and "gatherUsageStats = false" in conf
+
+
+def test_every_page_of_a_dataset_without_an_analysable_episode_says_so():
+    """Every baseline is 0: issue 15 finding 9 (the Overview page showed a generic error)."""
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    at.switch_page("content/data.py").run()
+    at.radio(key="_w_source").set_value("upload").run()
+    files = {"assessments.csv": b"patient_id,day,pain_nrs\nP1,-1,0\nP1,1,0\nP2,-1,0\nP2,2,0\n",
+             "treatments.csv": b"patient_id,day,treatment\nP1,0,ketamine_iv\nP2,0,ketamine_iv\n"}
+    at.file_uploader(key="_w_upload").set_value([(n, b, "text/csv") for n, b in files.items()]).run()
+    for page in PAGES:
+        at.switch_page(f"content/{page}.py").run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+        assert not at.error, (page, [e.value for e in at.error])
+    at.switch_page("content/overview.py").run()
+    assert any("No episode in this selection is analysable" in w.value for w in at.warning)
+
+
+def test_one_upload_is_parsed_at_a_time():
+    """A second upload waits for the first (two large uploads cannot add up to twice the memory limit)."""
+    import threading
+
+    from dashboard import cache
+    from dashboard.uploads import LOAD_SLOTS
+
+    files = {"assessments.csv": b"patient_id,day,pain_nrs\nQ1,0,5\nQ1,3,4\n"}
+    done = threading.Event()
+    with LOAD_SLOTS:  # another session is parsing its upload
+        t = threading.Thread(target=lambda: (cache.load_upload(cache.content_key(files, {}, False) + "slot", files,
+                                                               "{}", False), done.set()))
+        t.start()
+        assert not done.wait(1.0)
+    t.join(30)
+    assert done.is_set()

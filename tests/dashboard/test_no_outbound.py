@@ -165,6 +165,10 @@ def test_the_dashboard_server_and_a_page_load_connect_to_nobody(tmp_path):
                 time.sleep(0.3)
         else:
             pytest.fail("the dashboard did not start")
+        # Kept from issue 15's "handled well": no CORS header for a foreign origin.
+        req = urllib.request.Request(url + "/_stcore/health", headers={"Origin": "http://evil.example"})
+        with urllib.request.urlopen(req, timeout=5) as r:
+            assert "access-control-allow-origin" not in {k.lower() for k in r.headers}
         with playwright.sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
                 "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
