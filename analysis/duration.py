@@ -12,7 +12,9 @@ episode's baseline count; censored at the last follow-up score.
 Kaplan-Meier with Greenwood variance (or the patient-level cluster-robust variance when patients
 contribute several episodes to a group), pointwise intervals on the scale of
 ``definitions.km_conf_type``; median with R ``survival``'s interval rule; groups compared with the
-log-rank test (R ``survdiff``, rho = 0). See analysis/survival.py.
+log-rank test (R ``survdiff``, rho = 0), or, when a patient contributes several episodes to the
+comparison, its robust version (R ``coxph(..., cluster = patient)`` robust score test). See
+analysis/survival.py.
 """
 from __future__ import annotations
 
@@ -148,7 +150,8 @@ def km_by_group(data: pd.DataFrame, by, conf_type: str = "log-log", conf_level: 
         for c in range(1, cols.shape[1]):
             labels = labels + " / " + cols.iloc[:, c]
         labels = labels.to_numpy(dtype=object)
-        lr = logrank(data["time"].to_numpy(float), data["event"].to_numpy(int), labels)
+        lr = logrank(data["time"].to_numpy(float), data["event"].to_numpy(int), labels,
+                     clusters=data["patient_id"].to_numpy())
     return SurvivalByGroup(by=by, data=data, fits=fits, logrank=lr, conf_level=conf_level, group_rows=rows)
 
 

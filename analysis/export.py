@@ -487,7 +487,7 @@ def _logrank_row(res, hide, analysis: str) -> dict | None:
         return None
     return {"analysis": analysis, "groups": "; ".join(views.group_label(list(k), by) for k in shown),
             "chi2": float(lr.chi2), "df": int(lr.df), "p_value": float(lr.p_value),
-            "method": "log-rank test (R survdiff, rho = 0)", "note": note}
+            "method": lr.method, "note": note}
 
 
 def compute_results(dataset: Dataset, definitions: Definitions | None = None, by=("treatment",),
@@ -573,7 +573,7 @@ def compute_results(dataset: Dataset, definitions: Definitions | None = None, by
     lr = _logrank_row(dur, hide, "relief duration")
     if lr:
         lr_rows.append(lr)
-        R.tests.append("log-rank test (R survdiff, rho = 0) of relief duration across groups")
+        R.tests.append(f"{lr['method']} of relief duration across groups")
     hidden_km = [views.group_label(list(k), dur.by) for k in hide]
     km_note = (f"Not shown: {', '.join(hidden_km)} (fewer than {m} patients)." if hidden_km else "")
     if hidden_km and lr:
@@ -670,7 +670,7 @@ def compute_results(dataset: Dataset, definitions: Definitions | None = None, by
             lr2 = _logrank_row(spread, shide, "time to spread")
             if lr2:
                 lr_rows.append(lr2)
-                R.tests.append("log-rank test (R survdiff, rho = 0) of time to spread across groups")
+                R.tests.append(f"{lr2['method']} of time to spread across groups")
             hidden = [views.group_label(list(k), spread.by) for k in shide]
             R.charts.append(_Item("time_to_spread_km", lambda st, r=spread, h=shide, g=mgroups, sd=md, l2=lr2:
                                   _km_with_logrank(figures.time_to_spread_figure(

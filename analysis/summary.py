@@ -82,32 +82,37 @@ class Summary:
             "filters": self.filters or {},
             "groups": groups,
             "logrank": None if lr is None else {"chi2": _json_number(lr.chi2), "df": int(lr.df),
-                                                "p_value": _json_number(lr.p_value)},
+                                                "p_value": _json_number(lr.p_value), "method": lr.method},
         }
 
     def to_text(self) -> str:
         """A human-readable table: one block per group."""
         d = self.definitions
         lines = [f"CRPS Outcomes - summary ({d.measure}, responder threshold {d.threshold:g}%, "
-                 f"{d.conf_level:.0%} confidence intervals)", ""]
+                 f"{_conf_label(d.conf_level)} confidence intervals)", ""]
         doc = self.to_dict()
         for g in doc["groups"]:
             label = ", ".join(f"{k}={v}" for k, v in g["group"].items()) or "All episodes"
             small = g["patients"] < d.min_cell_size
             lines.append(f"== {label}" + (f"   [fewer than {d.min_cell_size} patients: interpret with care]" if small else ""))
             lines.append(f"   patients {g['patients']}, episodes used {g['episodes_used']}, excluded {g['episodes_excluded']}")
-            lines.append("   " + _fmt("mean immediate relief (%)", g["immediate_relief_pct"], pct=False))
-            lines.append("   " + _fmt(f"immediate responders (>= {d.threshold:g}%)", g["immediate_responder_rate"], pct=True))
+            cl = d.conf_level
+            lines.append("   " + _fmt("mean immediate relief (%)", g["immediate_relief_pct"], pct=False, conf_level=cl))
+            lines.append("   " + _fmt(f"immediate responders (>= {d.threshold:g}%)", g["immediate_responder_rate"],
+                                      pct=True, conf_level=cl))
             for w, s in g["responder_rate_by_week"].items():
-                lines.append("   " + _fmt(f"responders in week {w}", s, pct=True))
-            lines.append("   " + _fmt("median relief duration (days)", g["median_relief_duration_days"], pct=False))
+                lines.append("   " + _fmt(f"responders in week {w}", s, pct=True, conf_level=cl))
+            lines.append("   " + _fmt("median relief duration (days)", g["median_relief_duration_days"], pct=False,
+                                      conf_level=cl))
             for w, s in g["relief_survival_by_week"].items():
-                lines.append("   " + _fmt(f"still relieved at week {w} (KM)", s, pct=True))
+                lines.append("   " + _fmt(f"still relieved at week {w} (KM)", s, pct=True, conf_level=cl))
             lines.append("")
         if doc["logrank"] is not None:
             lr = doc["logrank"]
-            lines.append(f"Log-rank test of relief duration across groups: chi2 = {lr['chi2']:.2f} on {lr['df']} df, "
-                         f"p = {lr['p_value']:.3g}")
+            chi2 = "NA" if lr["chi2"] is None else f"{lr['chi2']:.2f}"
+            p = "NA" if lr["p_value"] is None else f"{lr['p_value']:.3g}"
+            lines.append(f"Log-rank test of relief duration across groups: chi2 = {chi2} on {lr['df']} df, "
+                         f"p = {p} ({lr['method']})")
         lines.append("")
         lines.extend("Definition: " + s for s in d.describe())
         return "\n".join(lines)
@@ -135,7 +140,12 @@ def _json_value(v):
     return v
 
 
-def _fmt(label: str, s: dict | None, pct: bool) -> str:
+def _conf_label(conf_level: float) -> str:
+    """``95%``, ``90%``, ``97.5%``: the level as given, without a spurious decimal."""
+    return f"{100 * conf_level:.10g}%"
+
+
+def _fmt(label: str, s: dict | None, pct: bool, conf_level: float = 0.95) -> str:
     if s is None or s["estimate"] is None:
         return f"{label:<38} not estimable" + (f" (n = {s['n']})" if s else "")
     k = 100.0 if pct else 1.0
@@ -144,7 +154,8 @@ def _fmt(label: str, s: dict | None, pct: bool) -> str:
     def f(x):
         return "NA" if x is None else f"{k * x:.1f}{unit}"
 
-    return f"{label:<38} {f(s['estimate'])}  (95% CI {f(s['ci_low'])} to {f(s['ci_high'])}; n = {s['n']})"
+    return (f"{label:<38} {f(s['estimate'])}  ({_conf_label(conf_level)} CI {f(s['ci_low'])} to "
+            f"{f(s['ci_high'])}; n = {s['n']})")
 
 
 def summarize(dataset: Dataset | Episodes, definitions: Definitions | None = None, by=("treatment",),
