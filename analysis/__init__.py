@@ -6,6 +6,7 @@ from .errors import (DatasetError, EmptyDatasetError, IdentifierError, MappingEr
 from .load import load_dataset, load_files
 from .errors import AnalysisError
 from .survival import KaplanMeierResult, LogrankResult, kaplan_meier, logrank
+from .cox import CoxResult, cox_regression
 from .intervals import mean_ci_table, proportion_ci_table, wilson_ci
 from .episodes import Episodes, build_episodes
 from .relief import (attrition, cumulative_responders, immediate_relief, relief_over_time, responder_rate,
@@ -16,9 +17,9 @@ from .cohort import cohort_summary
 from .summary import Summary, summarize
 
 __all__ = [
-    "AnalysisError", "Dataset", "DatasetError", "Definitions", "EmptyDatasetError", "Episodes", "FileCounts",
+    "AnalysisError", "CoxResult", "Dataset", "DatasetError", "Definitions", "EmptyDatasetError", "Episodes", "FileCounts",
     "IdentifierError", "KaplanMeierResult", "LoadReport", "LogrankResult", "MappingError", "MissingColumnError",
-    "MissingFileError", "Summary", "UnreadableFileError", "attrition", "build_episodes", "cohort_summary",
+    "MissingFileError", "Summary", "UnreadableFileError", "attrition", "build_episodes", "cohort_summary", "cox_regression",
     "cumulative_responders", "immediate_relief", "kaplan_meier", "load_dataset", "load_files", "logrank",
     "mean_ci_table", "proportion_ci_table", "relief_duration", "relief_over_time", "remission_over_time",
     "responder_rate", "responder_rates", "responder_sensitivity", "score_over_time", "summarize",

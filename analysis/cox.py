@@ -311,3 +311,245 @@ def robust_score_test(time, event, x, clusters, strata=None) -> tuple[float, int
     ef = _efron(beta, des)
     resid = _collapse(_score_residuals(beta, des, ef), clusters)
     return _wald_quadratic(resid.T @ resid, resid.sum(axis=0))
+
+
+def _zph(fit: CoxFit, groups: list[tuple[str, list[int]]]) -> pd.DataFrame:
+    """R's ``cox.zph(fit, transform = "km")``: score tests that a coefficient changes with time.
+
+    Adds gamma_j x_j g(t) to the model, g(t) = 1 - KM(t-) of all rows (pooled over strata),
+    centred at its mean over the events, and tests gamma = 0 by the score test at (beta-hat, 0):
+    with U_k and I_k the score and information contributions of event time k, u = sum_k g_k U_k,
+    I_bb = sum I_k, I_bg = sum g_k I_k, I_gg = sum g_k^2 I_k. For a term (its columns jj) the
+    statistic is u_jj' [I restricted to (beta, gamma_jj)]^-1 u_jj on len(jj) df; GLOBAL uses all.
+    The test is on the scaled Schoenfeld residuals' slope against g(t) (Grambsch & Therneau 1994).
+    """
+    des = fit.design
+    ef = _efron(fit.coef, des)
+    t_sorted = des.key_time[des.key]
+    # pooled Kaplan-Meier just before each distinct time (ignoring strata, as R's cox.zph does)
+    tt = np.sort(t_sorted)
+    uniq, first = np.unique(tt, return_index=True)
+    at_risk = tt.size - first
+    d_at = np.bincount(np.searchsorted(uniq, t_sorted[des.event]), minlength=uniq.size)
+    surv = np.cumprod(1.0 - d_at / at_risk)
+    surv_before = np.r_[1.0, surv[:-1]]
+    g_key = 1.0 - surv_before[np.searchsorted(uniq, des.key_time)]
+    g_key = g_key - np.sum(g_key * ef.deaths) / np.sum(ef.deaths)
+    on = ef.deaths > 0
+    g = g_key[on]
+    U, I = ef.time_score[on], ef.time_info[on]
+    p = U.shape[1]
+    u_g = (g[:, None] * U).sum(axis=0)
+    i_bb = I.sum(axis=0)
+    i_bg = (g[:, None, None] * I).sum(axis=0)
+    i_gg = (g[:, None, None] ** 2 * I).sum(axis=0)
+    full = np.block([[i_bb, i_bg], [i_bg.T, i_gg]])
+    rows = []
+    for name, jj in [*groups, ("GLOBAL", list(range(p)))]:
+        kk = list(range(p)) + [p + j for j in jj]
+        u = np.r_[np.zeros(p), u_g[jj]]
+        stat = float(u @ np.linalg.solve(full[np.ix_(kk, kk)], u))
+        rows.append({"term": name, "chisq": stat, "df": len(jj), "p_value": float(special.chdtrc(len(jj), stat))})
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------------------------
+# The public model: a data frame in, a tidy table out
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True, eq=False)
+class CoxResult:
+    """A fitted Cox model as tidy tables.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per term: ``term``, ``hazard_ratio``, ``ci_low``, ``ci_high``, ``p_value``,
+        ``se`` (of the log hazard ratio), ``n``, ``events``, ``method``, then ``coef`` (log hazard
+        ratio), ``covariate``, ``level`` and ``reference`` (categorical terms; empty for numeric),
+        ``n_patients``, ``conf_level``.
+    ph_test : DataFrame
+        The proportional-hazards check (R ``cox.zph``): ``term`` (covariate, then ``GLOBAL``),
+        ``chisq``, ``df``, ``p_value``.
+    ph_note : str
+        The check in plain words.
+    n, events, n_patients, n_dropped : int
+        Rows used, events among them, distinct patients, rows dropped for a missing value.
+    dropped : dict
+        Column -> rows dropped because that column was missing (a row counts once, at its
+        first missing column in the order time, event, covariates, strata, clusters).
+    loglik : tuple of float
+        Log partial likelihood at 0 and at the estimate.
+    converged : bool
+    strata : tuple of str
+    """
+
+    table: pd.DataFrame = field(repr=False)
+    ph_test: pd.DataFrame = field(repr=False)
+    ph_note: str
+    n: int
+    events: int
+    n_patients: int
+    n_dropped: int
+    dropped: dict
+    loglik: tuple
+    converged: bool
+    strata: tuple = ()
+    fit: CoxFit | None = field(default=None, repr=False)
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.table.copy()
+
+
+def _is_categorical(s: pd.Series) -> bool:
+    return not (pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s))
+
+
+def _ph_note(ph: pd.DataFrame, alpha: float = 0.05) -> str:
+    glob = ph[ph["term"] == "GLOBAL"].iloc[0]
+    flagged = ph[(ph["term"] != "GLOBAL") & (ph["p_value"] < alpha)]
+    if len(flagged) == 0 and glob["p_value"] >= alpha:
+        return (f"Proportional hazards: no sign that the hazard ratios change over follow-up (global test "
+                f"p = {glob['p_value']:.2g}); each hazard ratio can be read as holding throughout.")
+    names = ", ".join(flagged["term"].astype(str)) or "the model as a whole"
+    return (f"Proportional hazards: the effect of {names} may change over follow-up (p < {alpha:g}; global "
+            f"p = {glob['p_value']:.2g}). Its hazard ratio is then an average over time; compare the "
+            "Kaplan-Meier curves, or stratify by that covariate.")
+
+
+def cox_regression(data: pd.DataFrame, time: str, event: str, covariates, clusters: str | None = None,
+                   strata=None, reference: dict | None = None, conf_level: float = 0.95) -> CoxResult:
+    """Cox proportional hazards regression, as R's ``coxph`` (Efron ties), as a tidy table.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per observation (e.g. per episode).
+    time, event : str
+        Columns: follow-up time (days) and event indicator (1/True = event, 0/False = censored).
+    covariates : sequence of str
+        Columns. A numeric column is one term named after the column (hazard ratio per unit). Any
+        other (text, category, bool) gives one indicator term per level against a reference
+        level, named ``"column: level vs reference"``.
+    clusters : str, optional
+        Patient column. When a patient has several rows, the variance is the cluster-robust
+        sandwich (R ``coxph(..., cluster = patient)``); otherwise the model-based variance.
+    strata : str or sequence of str, optional
+        Columns whose levels get their own baseline hazard (R ``strata()``); no term is estimated.
+    reference : dict, optional
+        ``{column: level}``: the reference level of a categorical covariate. Default: the first
+        level in sorted order (R's default for a factor).
+    conf_level : float, default 0.95
+
+    Returns
+    -------
+    CoxResult
+        ``.table`` (see :class:`CoxResult`), ``.ph_test``, ``.ph_note``, counts of rows used and dropped.
+
+    Raises
+    ------
+    AnalysisError
+        A named column is missing; a reference level does not occur; no events; collinear or
+        constant covariates.
+
+    Notes
+    -----
+    The partial likelihood with Efron's (1977) approximation for tied event times is maximised by
+    Newton-Raphson with step halving, from beta = 0. Wald intervals exp(beta -/+ z se) and
+    two-sided Wald p-values. With clusters, the variance is D'D, D the score residuals summed per
+    patient times the inverse information (Lin & Wei 1989; R's "robust se"). Rows with a missing
+    value in any column used are dropped and counted (``n_dropped``, ``dropped``). The
+    proportional-hazards check is R's ``cox.zph`` with the Kaplan-Meier time transform
+    (Grambsch & Therneau 1994), per covariate and globally.
+
+    References
+    ----------
+    D. R. Cox, JRSS B 34 (1972) 187-220. B. Efron, JASA 72 (1977) 557-565. D. Y. Lin, L. J. Wei,
+    JASA 84 (1989) 1074-1078. P. M. Grambsch, T. M. Therneau, Biometrika 81 (1994) 515-526.
+    T. M. Therneau, P. M. Grambsch, Modeling Survival Data (2000).
+    """
+    covariates = list(covariates)
+    strata_cols = [] if strata is None else ([strata] if isinstance(strata, str) else list(strata))
+    cluster_cols = [] if clusters is None else [clusters]
+    used_cols = [time, event, *covariates, *strata_cols, *cluster_cols]
+    missing_cols = [c for c in dict.fromkeys(used_cols) if c not in data.columns]
+    if missing_cols:
+        raise AnalysisError(f"cox_regression: no column {', '.join(map(repr, missing_cols))} in the data; "
+                            f"available: {', '.join(map(str, data.columns))}.")
+    if not covariates:
+        raise AnalysisError("cox_regression: name at least one covariate (e.g. covariates=['treatment']).")
+    reference = dict(reference or {})
+    z = float(special.ndtri(0.5 + 0.5 * float(conf_level)))
+
+    # rows with a missing value are dropped, counted by their first missing column
+    miss = data[list(dict.fromkeys(used_cols))].isna().to_numpy()
+    keep = ~miss.any(axis=1)
+    dropped = {}
+    first = np.argmax(miss, axis=1)
+    for j, c in enumerate(dict.fromkeys(used_cols)):
+        k = int(np.count_nonzero(~keep & (first == j)))
+        if k:
+            dropped[c] = k
+    d = data.loc[keep]
+    tm = d[time].to_numpy(dtype=float)
+    ev_raw = d[event]
+    if pd.api.types.is_bool_dtype(ev_raw):
+        ev = ev_raw.to_numpy(dtype=bool)
+    else:
+        evf = ev_raw.to_numpy(dtype=float)
+        if not np.isin(evf, (0.0, 1.0)).all():
+            raise AnalysisError(f"cox_regression: column {event!r} must be 1 (event) or 0 (censored).")
+        ev = evf == 1
+    if not ev.any():
+        raise AnalysisError("cox_regression: no events among the rows used; a hazard ratio needs events.")
+
+    columns, rows, groups = [], [], []
+    for c in covariates:
+        s = d[c]
+        if _is_categorical(s):
+            levels = sorted(pd.unique(s).tolist(), key=lambda v: (str(type(v)), v))
+            ref = reference.get(c, levels[0] if levels else None)
+            if ref not in levels:
+                raise AnalysisError(f"cox_regression: reference level {ref!r} of {c!r} does not occur among the "
+                                    f"rows used ({', '.join(map(str, levels))}).")
+            others = [v for v in levels if v != ref]
+            if not others:
+                raise AnalysisError(f"cox_regression: {c!r} has a single level ({ref}) among the rows used; "
+                                    "it cannot be compared.")
+            idx = []
+            for v in others:
+                idx.append(len(columns))
+                columns.append((s == v).to_numpy(dtype=float))
+                rows.append({"term": f"{c}: {v} vs {ref}", "covariate": c, "level": str(v), "reference": str(ref)})
+            groups.append((c, idx))
+        else:
+            groups.append((c, [len(columns)]))
+            columns.append(s.to_numpy(dtype=float))
+            rows.append({"term": c, "covariate": c, "level": "", "reference": ""})
+    x = np.column_stack(columns)
+    if np.linalg.matrix_rank(x - x.mean(axis=0)) < x.shape[1]:
+        raise AnalysisError("cox_regression: some covariates are collinear or constant among the rows used "
+                            f"({', '.join(covariates)}); remove one of them.")
+    st = None
+    if strata_cols:
+        st = d[strata_cols].astype(str).agg(" / ".join, axis=1).to_numpy() if len(strata_cols) > 1 \
+            else d[strata_cols[0]].to_numpy()
+    cl = d[clusters].to_numpy() if clusters is not None else None
+    fit = fit_cox(tm, ev, x, strata=st, clusters=cl)
+    n_patients = int(pd.unique(cl).size) if cl is not None else fit.n
+    with np.errstate(over="ignore"):
+        table = pd.DataFrame(rows)
+        table.insert(1, "hazard_ratio", np.exp(fit.coef))
+        table.insert(2, "ci_low", np.exp(fit.coef - z * fit.se))
+        table.insert(3, "ci_high", np.exp(fit.coef + z * fit.se))
+        table.insert(4, "p_value", special.ndtr(-np.abs(fit.coef / fit.se)) * 2)
+        table.insert(5, "se", fit.se)
+        table.insert(6, "n", fit.n)
+        table.insert(7, "events", fit.events)
+        table.insert(8, "method", METHOD_ROBUST if fit.robust else METHOD_MODEL)
+        table.insert(9, "coef", fit.coef)
+    table["n_patients"] = n_patients
+    table["conf_level"] = float(conf_level)
+    ph = _zph(fit, groups)
+    return CoxResult(table=table, ph_test=ph, ph_note=_ph_note(ph), n=fit.n, events=fit.events,
+                     n_patients=n_patients, n_dropped=int((~keep).sum()), dropped=dropped, loglik=fit.loglik,
+                     converged=fit.converged, strata=tuple(strata_cols), fit=fit)
