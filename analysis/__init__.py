@@ -7,6 +7,7 @@ from .load import load_dataset, load_files
 from .errors import AnalysisError
 from .survival import KaplanMeierResult, LogrankResult, kaplan_meier, logrank
 from .cox import CoxResult, cox_regression
+from .gee import RiskRegressionResult, risk_regression
 from .intervals import mean_ci_table, proportion_ci_table, wilson_ci
 from .episodes import Episodes, build_episodes
 from .relief import (attrition, cumulative_responders, immediate_relief, relief_over_time, responder_rate,
@@ -22,6 +23,6 @@ __all__ = [
     "MissingFileError", "Summary", "UnreadableFileError", "attrition", "build_episodes", "cohort_summary", "cox_regression",
     "cumulative_responders", "immediate_relief", "kaplan_meier", "load_dataset", "load_files", "logrank",
     "mean_ci_table", "proportion_ci_table", "relief_duration", "relief_over_time", "remission_over_time",
-    "responder_rate", "responder_rates", "responder_sensitivity", "score_over_time", "summarize",
+    "responder_rate", "responder_rates", "responder_sensitivity", "risk_regression", "RiskRegressionResult", "score_over_time", "summarize",
     "time_to_spread", "wilson_ci",
 ]

@@ -21,6 +21,7 @@ import pandas as pd
 from scipy import special
 
 from .errors import AnalysisError
+from .modelframe import model_frame
 
 #: Newton-Raphson stops when the relative change of the log partial likelihood is below this
 #: (R's ``coxph.control(eps = 1e-9)``); we go on to 1e-12 so the result is R's to well within 1e-6.
@@ -376,7 +377,7 @@ class CoxResult:
         Rows used, events among them, distinct patients, rows dropped for a missing value.
     dropped : dict
         Column -> rows dropped because that column was missing (a row counts once, at its
-        first missing column in the order time, event, covariates, strata, clusters).
+        first missing column in the order time, event, strata, clusters, covariates).
     loglik : tuple of float
         Log partial likelihood at 0 and at the estimate.
     converged : bool
@@ -398,10 +399,6 @@ class CoxResult:
 
     def to_frame(self) -> pd.DataFrame:
         return self.table.copy()
-
-
-def _is_categorical(s: pd.Series) -> bool:
-    return not (pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s))
 
 
 def _ph_note(ph: pd.DataFrame, alpha: float = 0.05) -> str:
@@ -467,29 +464,11 @@ def cox_regression(data: pd.DataFrame, time: str, event: str, covariates, cluste
     JASA 84 (1989) 1074-1078. P. M. Grambsch, T. M. Therneau, Biometrika 81 (1994) 515-526.
     T. M. Therneau, P. M. Grambsch, Modeling Survival Data (2000).
     """
-    covariates = list(covariates)
     strata_cols = [] if strata is None else ([strata] if isinstance(strata, str) else list(strata))
     cluster_cols = [] if clusters is None else [clusters]
-    used_cols = [time, event, *covariates, *strata_cols, *cluster_cols]
-    missing_cols = [c for c in dict.fromkeys(used_cols) if c not in data.columns]
-    if missing_cols:
-        raise AnalysisError(f"cox_regression: no column {', '.join(map(repr, missing_cols))} in the data; "
-                            f"available: {', '.join(map(str, data.columns))}.")
-    if not covariates:
-        raise AnalysisError("cox_regression: name at least one covariate (e.g. covariates=['treatment']).")
-    reference = dict(reference or {})
     z = float(special.ndtri(0.5 + 0.5 * float(conf_level)))
-
-    # rows with a missing value are dropped, counted by their first missing column
-    miss = data[list(dict.fromkeys(used_cols))].isna().to_numpy()
-    keep = ~miss.any(axis=1)
-    dropped = {}
-    first = np.argmax(miss, axis=1)
-    for j, c in enumerate(dict.fromkeys(used_cols)):
-        k = int(np.count_nonzero(~keep & (first == j)))
-        if k:
-            dropped[c] = k
-    d = data.loc[keep]
+    mf = model_frame(data, covariates, [time, event, *strata_cols, *cluster_cols], reference, "cox_regression")
+    d, x, groups = mf.data, mf.x, mf.groups
     tm = d[time].to_numpy(dtype=float)
     ev_raw = d[event]
     if pd.api.types.is_bool_dtype(ev_raw):
@@ -501,34 +480,6 @@ def cox_regression(data: pd.DataFrame, time: str, event: str, covariates, cluste
         ev = evf == 1
     if not ev.any():
         raise AnalysisError("cox_regression: no events among the rows used; a hazard ratio needs events.")
-
-    columns, rows, groups = [], [], []
-    for c in covariates:
-        s = d[c]
-        if _is_categorical(s):
-            levels = sorted(pd.unique(s).tolist(), key=lambda v: (str(type(v)), v))
-            ref = reference.get(c, levels[0] if levels else None)
-            if ref not in levels:
-                raise AnalysisError(f"cox_regression: reference level {ref!r} of {c!r} does not occur among the "
-                                    f"rows used ({', '.join(map(str, levels))}).")
-            others = [v for v in levels if v != ref]
-            if not others:
-                raise AnalysisError(f"cox_regression: {c!r} has a single level ({ref}) among the rows used; "
-                                    "it cannot be compared.")
-            idx = []
-            for v in others:
-                idx.append(len(columns))
-                columns.append((s == v).to_numpy(dtype=float))
-                rows.append({"term": f"{c}: {v} vs {ref}", "covariate": c, "level": str(v), "reference": str(ref)})
-            groups.append((c, idx))
-        else:
-            groups.append((c, [len(columns)]))
-            columns.append(s.to_numpy(dtype=float))
-            rows.append({"term": c, "covariate": c, "level": "", "reference": ""})
-    x = np.column_stack(columns)
-    if np.linalg.matrix_rank(x - x.mean(axis=0)) < x.shape[1]:
-        raise AnalysisError("cox_regression: some covariates are collinear or constant among the rows used "
-                            f"({', '.join(covariates)}); remove one of them.")
     st = None
     if strata_cols:
         st = d[strata_cols].astype(str).agg(" / ".join, axis=1).to_numpy() if len(strata_cols) > 1 \
@@ -537,7 +488,7 @@ def cox_regression(data: pd.DataFrame, time: str, event: str, covariates, cluste
     fit = fit_cox(tm, ev, x, strata=st, clusters=cl)
     n_patients = int(pd.unique(cl).size) if cl is not None else fit.n
     with np.errstate(over="ignore"):
-        table = pd.DataFrame(rows)
+        table = mf.terms.copy()
         table.insert(1, "hazard_ratio", np.exp(fit.coef))
         table.insert(2, "ci_low", np.exp(fit.coef - z * fit.se))
         table.insert(3, "ci_high", np.exp(fit.coef + z * fit.se))
@@ -551,5 +502,5 @@ def cox_regression(data: pd.DataFrame, time: str, event: str, covariates, cluste
     table["conf_level"] = float(conf_level)
     ph = _zph(fit, groups)
     return CoxResult(table=table, ph_test=ph, ph_note=_ph_note(ph), n=fit.n, events=fit.events,
-                     n_patients=n_patients, n_dropped=int((~keep).sum()), dropped=dropped, loglik=fit.loglik,
+                     n_patients=n_patients, n_dropped=mf.n_dropped, dropped=mf.dropped, loglik=fit.loglik,
                      converged=fit.converged, strata=tuple(strata_cols), fit=fit)
