@@ -8,6 +8,7 @@ from .errors import AnalysisError
 from .survival import KaplanMeierResult, LogrankResult, kaplan_meier, logrank
 from .cox import CoxResult, cox_regression
 from .gee import RiskRegressionResult, risk_regression
+from .competing import CumulativeIncidence, cumulative_incidence
 from .intervals import mean_ci_table, proportion_ci_table, wilson_ci
 from .episodes import Episodes, build_episodes
 from .relief import (attrition, cumulative_responders, immediate_relief, relief_over_time, responder_rate,
@@ -20,7 +21,7 @@ from .summary import Summary, summarize
 __all__ = [
     "AnalysisError", "CoxResult", "Dataset", "DatasetError", "Definitions", "EmptyDatasetError", "Episodes", "FileCounts",
     "IdentifierError", "KaplanMeierResult", "LoadReport", "LogrankResult", "MappingError", "MissingColumnError",
-    "MissingFileError", "Summary", "UnreadableFileError", "attrition", "build_episodes", "cohort_summary", "cox_regression",
+    "MissingFileError", "Summary", "UnreadableFileError", "attrition", "build_episodes", "cohort_summary", "cox_regression", "cumulative_incidence", "CumulativeIncidence",
     "cumulative_responders", "immediate_relief", "kaplan_meier", "load_dataset", "load_files", "logrank",
     "mean_ci_table", "proportion_ci_table", "relief_duration", "relief_over_time", "remission_over_time",
     "responder_rate", "responder_rates", "responder_sensitivity", "risk_regression", "RiskRegressionResult", "score_over_time", "summarize",
