@@ -81,6 +81,7 @@ class Summary:
             "by": by,
             "filters": self.filters or {},
             "groups": groups,
+            "relief_duration_estimand": self.duration.estimand,
             "logrank": None if lr is None else {"chi2": _json_number(lr.chi2), "df": int(lr.df),
                                                 "p_value": _json_number(lr.p_value), "method": lr.method},
         }
@@ -113,6 +114,8 @@ class Summary:
             p = "NA" if lr["p_value"] is None else f"{lr['p_value']:.3g}"
             lines.append(f"Log-rank test of relief duration across groups: chi2 = {chi2} on {lr['df']} df, "
                          f"p = {p} ({lr['method']})")
+        if self.duration.estimand:
+            lines.append(f"Relief duration estimand: {self.duration.estimand}.")
         lines.append("")
         lines.extend("Definition: " + s for s in d.describe())
         return "\n".join(lines)
