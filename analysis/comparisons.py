@@ -165,7 +165,8 @@ def responder_comparison(episodes: Episodes, covariates=(), outcomes=None, measu
                 tab.insert(0, "measure", measure)
                 tab.insert(0, "outcome", _outcome_label(outcome))
                 tab["n_dropped"] = n_dropped
-                tab["note"] = "" if res.converged else "the model did not converge"
+                tab["note"] = "" if res.converged else ("not estimable: a treatment with no (or only) responders, "
+                                                        "or too little variation among the rows used")
                 rows.append(tab)
     cols = ["outcome", "measure", "adjustment", "term", "estimate", "ci_low", "ci_high", "p_value", "se", "n",
             "events", "n_patients", "n_dropped", "method", "conf_level", "note"]
@@ -285,6 +286,8 @@ def estimand_comparison(episodes: Episodes, by=("treatment",), filters: dict | N
     for strategy, eps in (("censored", base),
                           ("composite", replace(base, definitions=base.definitions.replace(retreatment_is_event=True)))):
         s = relief_duration(eps, by, filters, threshold).survival_at(days)
+        if s.empty:
+            continue
         s = s.assign(estimate=1 - s["estimate"], ci_low=1 - s["ci_high"], ci_high=1 - s["ci_low"])
         s["week"] = (s["time"] / 7).round().astype(int)
         parts.append(s.assign(strategy=strategy, estimand=ESTIMANDS[strategy]))
@@ -377,3 +380,60 @@ def time_to_next_course(episodes: Episodes, by=("treatment",), filters: dict | N
     Returns :class:`analysis.duration.SurvivalByGroup` (``.medians()``: median interval in days)."""
     d = episodes.definitions
     return km_by_group(time_to_next_course_data(episodes, by, filters), by, d.km_conf_type, d.conf_level)
+
+
+# --------------------------------------------------------------------------------------------
+# One document for the CLI and the export
+# --------------------------------------------------------------------------------------------
+def _records(frame: pd.DataFrame, columns) -> list[dict]:
+    out = []
+    for row in frame[[c for c in columns if c in frame.columns]].to_dict(orient="records"):
+        rec = {}
+        for k, v in row.items():
+            if isinstance(v, (np.integer,)):
+                v = int(v)
+            elif isinstance(v, (float, np.floating)):
+                v = float(v) if np.isfinite(v) else None
+            rec[k] = v
+        out.append(rec)
+    return out
+
+
+def models_summary(episodes: Episodes, covariates=(), filters: dict | None = None,
+                   reference: str | None = None) -> dict:
+    """The treatment-comparison models as one JSON-ready document (``summarize --json``'s ``models``).
+
+    Keys: ``covariates`` (adjusted for), ``responder_comparison`` (rows of
+    :func:`responder_comparison`, risk difference and ratio), ``relief_hazard`` (terms of
+    :func:`relief_hazard_model` with ``ph_test``, ``ph_note``, ``estimand``, counts),
+    ``relief_estimands`` (rows of :func:`estimand_comparison`). A part that cannot be computed
+    (e.g. a single treatment after filters) is ``{"error": "..."}`` with the reason.
+    """
+    covariates = [c for c in covariates if c != "treatment"]
+    doc: dict = {"covariates": list(covariates)}
+    try:
+        rc = responder_comparison(episodes, covariates, filters=filters, reference=reference)
+        doc["responder_comparison"] = _records(rc, ["outcome", "measure", "adjustment", "term", "estimate", "ci_low",
+                                                    "ci_high", "p_value", "n", "n_patients", "n_dropped", "method",
+                                                    "note"])
+    except AnalysisError as err:
+        doc["responder_comparison"] = {"error": str(err)}
+    try:
+        cox = relief_hazard_model(episodes, covariates, reference=reference, filters=filters)
+        doc["relief_hazard"] = {
+            "terms": _records(cox.table, ["term", "hazard_ratio", "ci_low", "ci_high", "p_value", "se", "n", "events",
+                                          "method"]),
+            "ph_test": _records(cox.ph_test, ["term", "chisq", "df", "p_value"]),
+            "ph_note": cox.ph_note, "estimand": relief_estimand(episodes.definitions),
+            "n": cox.n, "events": cox.events, "n_patients": cox.n_patients, "n_dropped": cox.n_dropped,
+        }
+    except AnalysisError as err:
+        doc["relief_hazard"] = {"error": str(err)}
+    try:
+        est = estimand_comparison(episodes, ("treatment",), filters)
+        doc["relief_estimands"] = _records(est, ["strategy", "treatment", "week", "estimate", "ci_low", "ci_high",
+                                                 "n", "n_patients"])
+        doc["estimands"] = dict(ESTIMANDS)
+    except AnalysisError as err:
+        doc["relief_estimands"] = {"error": str(err)}
+    return doc

@@ -108,7 +108,14 @@ class _Efron:
     mx: np.ndarray = field(repr=False)      # mean over l of xbar_l
 
 
-def _efron(beta: np.ndarray, des: _Design, need_time_terms: bool = False) -> _Efron:
+def _efron(beta: np.ndarray, des: _Design) -> _Efron:
+    """:func:`_efron_terms` without floating-point warnings: a fit heading for an infinite
+    coefficient overflows on the way; the caller sees a non-finite log-likelihood or estimate."""
+    with np.errstate(all="ignore"):
+        return _efron_terms(beta, des)
+
+
+def _efron_terms(beta: np.ndarray, des: _Design) -> _Efron:
     """Log partial likelihood, score and information (Efron 1977) at ``beta``.
 
     At a time with d tied events, risk-set sums S0, S1, S2 and event sums S0D, S1D, S2D, the
@@ -120,7 +127,8 @@ def _efron(beta: np.ndarray, des: _Design, need_time_terms: bool = False) -> _Ef
     k = des.key_time.size
     p = x.shape[1]
     eta = x @ beta
-    r = np.exp(eta)
+    with np.errstate(over="ignore"):   # a diverging step: the caller halves it (loglik not finite)
+        r = np.exp(eta)
     rx = r[:, None] * x
     rxx = rx[:, :, None] * x[:, None, :]
     s0 = _rev_cumsum_within(_by_key(r, key, k), des.key_end)
@@ -148,15 +156,19 @@ def _efron(beta: np.ndarray, des: _Design, need_time_terms: bool = False) -> _Ef
         dl = s0[on] - frac * s0d[on]
         al = s1[on] - frac[:, None] * s1d[on]
         bl = s2[on] - frac[:, None, None] * s2d[on]
-        xbar = al / dl[:, None]
-        loglik -= float(np.sum(np.log(dl)))
-        t_score[on] -= xbar
-        t_info[on] += bl / dl[:, None, None] - xbar[:, :, None] * xbar[:, None, :]
-        h[on] += 1.0 / dl
-        hx[on] += xbar / dl[:, None]
-        c[on] += frac / dl
-        cx[on] += frac[:, None] * xbar / dl[:, None]
-        mx[on] += xbar / d[on][:, None]
+        with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+            xbar = al / dl[:, None]
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            loglik -= float(np.sum(np.log(dl)))
+        with np.errstate(invalid="ignore", over="ignore"):
+            t_score[on] -= xbar
+            t_info[on] += bl / dl[:, None, None] - xbar[:, :, None] * xbar[:, None, :]
+        with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+            h[on] += 1.0 / dl
+            hx[on] += xbar / dl[:, None]
+            c[on] += frac / dl
+            cx[on] += frac[:, None] * xbar / dl[:, None]
+            mx[on] += xbar / d[on][:, None]
     return _Efron(loglik=loglik, score=t_score.sum(axis=0), information=t_info.sum(axis=0),
                   time_score=t_score, time_info=t_info, deaths=d, h=h, hx=hx, c=c, cx=cx, mx=mx)
 
@@ -265,15 +277,20 @@ def fit_cox(time, event, x, strata=None, clusters=None) -> CoxFit:
         try:
             step = np.linalg.solve(ef.information, ef.score)
         except np.linalg.LinAlgError:
-            raise AnalysisError("The Cox model cannot be fitted: some covariates are collinear or constant "
-                                "among the rows used; remove one of them.") from None
+            if it == 1:
+                raise AnalysisError("The Cox model cannot be fitted: some covariates are collinear or constant "
+                                    "among the rows used; remove one of them.") from None
+            break                       # the information vanished on the way to an infinite coefficient
+        if not np.all(np.isfinite(step)):
+            break
         new_beta = beta + step
-        new = _efron(new_beta, des)
-        halvings = 0
-        while (not np.isfinite(new.loglik) or new.loglik < ef.loglik - 1e-12 * abs(ef.loglik)) and halvings < 30:
-            new_beta = (beta + new_beta) / 2
+        with np.errstate(all="ignore"):   # a step towards an infinite coefficient: halved below
             new = _efron(new_beta, des)
-            halvings += 1
+            halvings = 0
+            while (not np.isfinite(new.loglik) or new.loglik < ef.loglik - 1e-12 * abs(ef.loglik)) and halvings < 30:
+                new_beta = (beta + new_beta) / 2
+                new = _efron(new_beta, des)
+                halvings += 1
         done = abs(new.loglik - ef.loglik) <= LOGLIK_TOLERANCE * max(abs(new.loglik), 1.0)
         beta, ef = new_beta, new
         if done and np.max(np.abs(step)) < 1e-6:
@@ -282,8 +299,8 @@ def fit_cox(time, event, x, strata=None, clusters=None) -> CoxFit:
     try:
         naive = np.linalg.inv(ef.information)
     except np.linalg.LinAlgError:
-        raise AnalysisError("The Cox model cannot be fitted: some covariates are collinear or constant "
-                            "among the rows used; remove one of them.") from None
+        naive = np.full((p, p), np.nan)
+        converged = False
     n_clusters = len(des.event)
     robust = False
     var = naive
@@ -291,11 +308,14 @@ def fit_cox(time, event, x, strata=None, clusters=None) -> CoxFit:
         cl = np.asarray(clusters)
         n_clusters = int(pd.unique(cl).size)
         if n_clusters < len(cl):
-            resid = _score_residuals(beta, des, ef)
-            dfbeta = _collapse(resid @ naive, cl)
-            var = dfbeta.T @ dfbeta
+            with np.errstate(all="ignore"):
+                resid = _score_residuals(beta, des, ef)
+                dfbeta = _collapse(resid @ naive, cl)
+                var = dfbeta.T @ dfbeta
             robust = True
-    return CoxFit(coef=beta, se=np.sqrt(np.diag(var)), var=var, naive_var=naive, loglik=(loglik0, ef.loglik),
+    with np.errstate(invalid="ignore"):
+        se = np.sqrt(np.diag(var))
+    return CoxFit(coef=beta, se=se, var=var, naive_var=naive, loglik=(loglik0, ef.loglik),
                   iterations=it, converged=converged, robust=robust, n=len(des.event),
                   events=int(des.event.sum()), n_clusters=n_clusters, design=des)
 
@@ -326,6 +346,12 @@ def _zph(fit: CoxFit, groups: list[tuple[str, list[int]]]) -> pd.DataFrame:
     """
     des = fit.design
     ef = _efron(fit.coef, des)
+    with np.errstate(all="ignore"):
+        return _zph_tests(fit, ef, groups)
+
+
+def _zph_tests(fit: CoxFit, ef: _Efron, groups) -> pd.DataFrame:
+    des = fit.design
     t_sorted = des.key_time[des.key]
     # pooled Kaplan-Meier just before each distinct time (ignoring strata, as R's cox.zph does)
     tt = np.sort(t_sorted)
@@ -349,7 +375,10 @@ def _zph(fit: CoxFit, groups: list[tuple[str, list[int]]]) -> pd.DataFrame:
     for name, jj in [*groups, ("GLOBAL", list(range(p)))]:
         kk = list(range(p)) + [p + j for j in jj]
         u = np.r_[np.zeros(p), u_g[jj]]
-        stat = float(u @ np.linalg.solve(full[np.ix_(kk, kk)], u))
+        try:
+            stat = float(u @ np.linalg.solve(full[np.ix_(kk, kk)], u))
+        except np.linalg.LinAlgError:
+            stat = np.nan
         rows.append({"term": name, "chisq": stat, "df": len(jj), "p_value": float(special.chdtrc(len(jj), stat))})
     return pd.DataFrame(rows)
 
@@ -367,7 +396,7 @@ class CoxResult:
         One row per term: ``term``, ``hazard_ratio``, ``ci_low``, ``ci_high``, ``p_value``,
         ``se`` (of the log hazard ratio), ``n``, ``events``, ``method``, then ``coef`` (log hazard
         ratio), ``covariate``, ``level`` and ``reference`` (categorical terms; empty for numeric),
-        ``n_patients``, ``conf_level``.
+        ``n_patients``, ``conf_level``, ``note`` (empty, or why a term is not to be interpreted).
     ph_test : DataFrame
         The proportional-hazards check (R ``cox.zph``): ``term`` (covariate, then ``GLOBAL``),
         ``chisq``, ``df``, ``p_value``.
@@ -403,6 +432,8 @@ class CoxResult:
 
 def _ph_note(ph: pd.DataFrame, alpha: float = 0.05) -> str:
     glob = ph[ph["term"] == "GLOBAL"].iloc[0]
+    if not np.isfinite(glob["p_value"]):
+        return "Proportional hazards: could not be checked for this model (too few events or an unstable fit)."
     flagged = ph[(ph["term"] != "GLOBAL") & (ph["p_value"] < alpha)]
     if len(flagged) == 0 and glob["p_value"] >= alpha:
         return (f"Proportional hazards: no sign that the hazard ratios change over follow-up (global test "
@@ -500,6 +531,8 @@ def cox_regression(data: pd.DataFrame, time: str, event: str, covariates, cluste
         table.insert(9, "coef", fit.coef)
     table["n_patients"] = n_patients
     table["conf_level"] = float(conf_level)
+    table["note"] = "" if fit.converged else ("did not converge: a hazard ratio may be infinite (e.g. a group "
+                                              "without events); do not interpret it")
     ph = _zph(fit, groups)
     return CoxResult(table=table, ph_test=ph, ph_note=_ph_note(ph), n=fit.n, events=fit.events,
                      n_patients=n_patients, n_dropped=mf.n_dropped, dropped=mf.dropped, loglik=fit.loglik,

@@ -76,26 +76,35 @@ def fit_gee_independence(y, x, clusters, measure: str = "RD") -> GEEFit:
         m = min(max(y.mean(), 1e-6), 1 - 1e-6) if link == "logit" else max(y.mean(), 1e-6)
         beta[0] = np.log(m) if link == "log" else special.logit(m)
         converged = False
-        for it in range(1, MAX_ITERATIONS + 1):
-            mu = _mean(x @ beta, link)
-            v = mu if link == "log" else mu * (1 - mu)
-            a = (x * v[:, None]).T @ x
-            try:
-                step = np.linalg.solve(a, x.T @ (y - mu))
-            except np.linalg.LinAlgError:
-                raise AnalysisError("The model cannot be fitted: some covariates are collinear or a group has "
-                                    "no variation; remove one of them.") from None
-            beta = beta + step
-            if np.max(np.abs(step)) < 1e-10 * (1 + np.max(np.abs(beta))):
-                converged = True
-                break
-    mu = _mean(x @ beta, link)
-    v = np.ones_like(mu) if link == "identity" else (mu if link == "log" else mu * (1 - mu))
-    a_inv = np.linalg.inv((x * v[:, None]).T @ x)
-    codes = pd.factorize(np.asarray(clusters), sort=False)[0]
-    u = np.zeros((codes.max() + 1 if codes.size else 0, p))
-    np.add.at(u, codes, x * (y - mu)[:, None])
-    var = a_inv @ (u.T @ u) @ a_inv
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            for it in range(1, MAX_ITERATIONS + 1):
+                mu = _mean(x @ beta, link)
+                v = mu if link == "log" else mu * (1 - mu)
+                a = (x * v[:, None]).T @ x
+                try:
+                    step = np.linalg.solve(a, x.T @ (y - mu))
+                except np.linalg.LinAlgError:
+                    break                       # a group with no (or only) responders: not estimable
+                if not np.all(np.isfinite(step)):
+                    break
+                beta = beta + step
+                if np.max(np.abs(step)) < 1e-10 * (1 + np.max(np.abs(beta))):
+                    converged = True
+                    break
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        mu = _mean(x @ beta, link)
+        v = np.ones_like(mu) if link == "identity" else (mu if link == "log" else mu * (1 - mu))
+        try:
+            a_inv = np.linalg.inv((x * v[:, None]).T @ x)
+        except np.linalg.LinAlgError:
+            a_inv = np.full((p, p), np.nan)
+            converged = False
+        codes = pd.factorize(np.asarray(clusters), sort=False)[0]
+        u = np.zeros((codes.max() + 1 if codes.size else 0, p))
+        np.add.at(u, codes, x * (y - mu)[:, None])
+        var = a_inv @ (u.T @ u) @ a_inv
+    if not np.all(np.isfinite(var)) or not np.all(np.isfinite(beta)):
+        converged = False
     if link == "identity":
         naive = a_inv * np.sum((y - mu) ** 2) / max(len(y) - p, 1)
     else:
@@ -193,10 +202,16 @@ def risk_regression(data: pd.DataFrame, outcome: str, covariates, clusters: str,
     x = np.column_stack([np.ones(len(y)), mf.x])
     fit = fit_gee_independence(y, x, d[clusters].to_numpy(), measure)
     z = float(special.ndtri(0.5 + 0.5 * float(conf_level)))
-    coef, se = fit.coef[1:], np.sqrt(np.diag(fit.var))[1:]
+    coef = fit.coef[1:].copy()
+    with np.errstate(invalid="ignore"):
+        se = np.sqrt(np.diag(fit.var))[1:]
+    # Not estimable (e.g. a treatment with no responders under a log or logit link, or a column
+    # without variation among some patients): NaN rather than a number from a diverging fit.
+    bad = ~(np.isfinite(coef) & np.isfinite(se) & (se > 0)) | (not fit.converged)
+    coef[bad], se[bad] = np.nan, np.nan
     lo, hi = coef - z * se, coef + z * se
     ratio = measure in ("RR", "OR")
-    with np.errstate(over="ignore"):
+    with np.errstate(over="ignore", invalid="ignore"):
         table = mf.terms.copy()
         table.insert(1, "estimate", np.exp(coef) if ratio else coef)
         table.insert(2, "ci_low", np.exp(lo) if ratio else lo)

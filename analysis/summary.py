@@ -37,6 +37,9 @@ class Summary:
     table: pd.DataFrame = field(repr=False)
     duration: SurvivalByGroup = field(repr=False)
     filters: dict | None = None
+    #: Treatment-comparison models (:func:`analysis.comparisons.models_summary`); None when not computed
+    #: (``models=False``, or ``treatment`` not among the groups, or fewer than two treatments).
+    models: dict | None = field(default=None, repr=False)
 
     @property
     def logrank(self):
@@ -84,6 +87,7 @@ class Summary:
             "relief_duration_estimand": self.duration.estimand,
             "logrank": None if lr is None else {"chi2": _json_number(lr.chi2), "df": int(lr.df),
                                                 "p_value": _json_number(lr.p_value), "method": lr.method},
+            "models": self.models,
         }
 
     def to_text(self) -> str:
@@ -116,9 +120,35 @@ class Summary:
                          f"p = {p} ({lr['method']})")
         if self.duration.estimand:
             lines.append(f"Relief duration estimand: {self.duration.estimand}.")
+        lines.extend(_models_text(self.models, d))
         lines.append("")
         lines.extend("Definition: " + s for s in d.describe())
         return "\n".join(lines)
+
+
+def _models_text(models: dict | None, d: Definitions) -> list[str]:
+    """The headline of the treatment comparisons: adjusted risk differences and hazard ratios."""
+    if not models:
+        return []
+    cl = _conf_label(d.conf_level)
+    adj = ", ".join(models.get("covariates") or [])
+    lines = ["", "Treatment comparisons (patients as clusters" + (f"; adjusted for {adj}" if adj else "") + "):"]
+    rc = models.get("responder_comparison")
+    if isinstance(rc, list):
+        wanted = "adjusted for " + adj if adj else "unadjusted"
+        for r in rc:
+            if r["measure"] == "RD" and r["adjustment"] == wanted and r.get("estimate") is not None:
+                lines.append(f"   {r['outcome']}, {r['term']}: risk difference {100 * r['estimate']:+.1f} points "
+                             f"({cl} CI {100 * r['ci_low']:+.1f} to {100 * r['ci_high']:+.1f}; n = {r['n']})")
+    hz = models.get("relief_hazard")
+    if isinstance(hz, dict) and "terms" in hz:
+        for r in hz["terms"]:
+            lines.append(f"   hazard of losing relief, {r['term']}: HR {r['hazard_ratio']:.2f} ({cl} CI "
+                         f"{r['ci_low']:.2f} to {r['ci_high']:.2f}; p = {r['p_value']:.3g})")
+        lines.append(f"   {hz['ph_note']}")
+    elif isinstance(hz, dict) and "error" in hz:
+        lines.append(f"   hazard model not fitted: {hz['error']}")
+    return lines
 
 
 def _json_number(x):
@@ -162,7 +192,7 @@ def _fmt(label: str, s: dict | None, pct: bool, conf_level: float = 0.95) -> str
 
 
 def summarize(dataset: Dataset | Episodes, definitions: Definitions | None = None, by=("treatment",),
-              filters: dict | None = None) -> Summary:
+              filters: dict | None = None, models: bool = True) -> Summary:
     """Headline results per group. See the module docstring for what each number is.
 
     Parameters
@@ -173,6 +203,11 @@ def summarize(dataset: Dataset | Episodes, definitions: Definitions | None = Non
         Grouping columns; ``("treatment",)`` by default, covariates may be added.
     filters : dict, optional
         ``{column: [allowed values]}`` applied to episodes before anything else.
+    models : bool, default True
+        Also compare the treatments with models (:func:`analysis.comparisons.models_summary`:
+        responder risk differences and ratios, the Cox model of relief duration, the estimands),
+        adjusted for the other grouping columns, when ``treatment`` is a grouping column and at
+        least two treatments remain.
     """
     if isinstance(dataset, Episodes):
         episodes = dataset
@@ -212,4 +247,10 @@ def summarize(dataset: Dataset | Episodes, definitions: Definitions | None = Non
         parts.append(surv.assign(statistic="relief_survival"))
     keep = [*by, "statistic", "week", *STAT_COLUMNS]
     table = pd.concat([p[[c for c in keep if c in p.columns]] for p in parts], ignore_index=True)
-    return Summary(definitions=d, by=tuple(by), counts=counts, table=table, duration=dur, filters=filters)
+    model_doc = None
+    if models and "treatment" in by and counts["treatment"].nunique() >= 2:
+        from .comparisons import models_summary  # the model engines, only when asked for
+
+        model_doc = models_summary(episodes, [c for c in by if c != "treatment"], filters)
+    return Summary(definitions=d, by=tuple(by), counts=counts, table=table, duration=dur, filters=filters,
+                   models=model_doc)

@@ -153,3 +153,36 @@ def test_time_to_next_course_by_hand():
     assert got == [("A", 10.0, 0), ("B", 20.0, 1), ("B", 30.0, 0), ("C", 30.0, 0), ("D", 5.0, 0)]
     km = C.time_to_next_course(_hand_episodes())
     assert set(km.fits) == {("k",), ("p",)}
+
+
+def _tiny_cohort(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 12))
+    rows, trt = [], []
+    for i in range(n):
+        starts = np.sort(rng.choice(np.arange(0, 300, 10), int(rng.integers(1, 4)), replace=False)).astype(float)
+        for s in starts:
+            trt.append((f"P{i}", s, rng.choice(["a", "b", "c"][: int(rng.integers(1, 4))])))
+            rows.append((f"P{i}", s, float(rng.integers(0, 11))))
+            for _ in range(int(rng.integers(0, 5))):
+                rows.append((f"P{i}", s + float(rng.integers(1, 60)), float(rng.integers(0, 11))))
+    a = pd.DataFrame(rows, columns=["patient_id", "day", "value"]).assign(measure="pain_nrs")
+    t = pd.DataFrame(trt, columns=["patient_id", "day", "treatment"])
+    p = pd.DataFrame({"patient_id": [f"P{i}" for i in range(n)], "sex": rng.choice(["F", "M", None], n)})
+    return build_episodes(Dataset.from_frames(a, t, p))
+
+
+@pytest.mark.parametrize("seed", range(0, 80, 4))
+def test_tiny_cohorts_give_results_or_reasons_never_a_traceback(seed):
+    # separation, groups without events or responders, one patient: NaN with a note, or an
+    # AnalysisError reason in the document, and no floating-point warning
+    import warnings
+    ep = _tiny_cohort(seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for cov in ([], ["sex"], ["course_number"]):
+            doc = C.models_summary(ep, cov)
+            json_ready = __import__("json").dumps(doc, allow_nan=False)
+            assert json_ready
+        C.booster_summary(ep)
+        C.time_to_next_course(ep)
