@@ -437,3 +437,84 @@ def models_summary(episodes: Episodes, covariates=(), filters: dict | None = Non
     except AnalysisError as err:
         doc["relief_estimands"] = {"error": str(err)}
     return doc
+
+
+# --------------------------------------------------------------------------------------------
+# Subgroups (forest plot)
+# --------------------------------------------------------------------------------------------
+#: A numeric covariate with more distinct values than this is not split into subgroups.
+MAX_SUBGROUP_LEVELS = 12
+
+
+def subgroup_effects(episodes: Episodes, covariates, treatment: str, reference: str, measure: str = "RD",
+                     outcome=OUTCOME_IMMEDIATE, filters: dict | None = None,
+                     threshold: float | None = None) -> pd.DataFrame:
+    """The treatment effect (``treatment`` vs ``reference``) within each level of each covariate,
+    with the interaction p-value: does the effect differ between the levels?
+
+    Returns
+    -------
+    DataFrame
+        One row per covariate level, then one ``All episodes`` row: ``covariate``, ``level``,
+        ``estimate`` (risk difference or ratio), ``ci_low``, ``ci_high``, ``p_value``, ``n``,
+        ``n_patients``, ``interaction_p`` (same for every level of a covariate), ``measure``,
+        ``outcome``, ``method``, ``note``.
+
+    Notes
+    -----
+    Within a level: :func:`analysis.gee.risk_regression` of the outcome on treatment, patients as
+    clusters. Interaction: the robust Wald test that the treatment x covariate coefficients are 0 in
+    the model ``treatment + covariate + treatment:covariate`` (k - 1 df for k levels), on the rows
+    with the covariate known. A missing covariate value is its own level "(missing)" in the
+    subgroup rows and left out of the interaction test. Subgroup effects are many comparisons;
+    read the interaction p-value, not whether single subgroups reach significance (Wang et al.,
+    N Engl J Med 2007;357:2189-2194).
+    """
+    from .episodes import MISSING_LABEL
+    from .gee import interaction_test
+
+    d = episodes.definitions
+    data = responder_data(episodes, outcome, filters, threshold)
+    data = data[data["treatment"].isin([treatment, reference])]
+    label = _outcome_label(outcome)
+    rows = []
+
+    def effect(sub: pd.DataFrame) -> dict:
+        try:
+            r = risk_regression(sub, "responder", ["treatment"], "patient_id", measure=measure,
+                                reference={"treatment": reference}, conf_level=d.conf_level)
+        except AnalysisError as err:
+            return {"n": len(sub), "n_patients": sub["patient_id"].nunique(), "note": str(err)}
+        row = r.table.iloc[0]
+        return {"estimate": row["estimate"], "ci_low": row["ci_low"], "ci_high": row["ci_high"],
+                "p_value": row["p_value"], "n": r.n, "n_patients": r.n_patients, "method": row["method"],
+                "note": "" if r.converged else "not estimable in this subgroup"}
+
+    for c in covariates:
+        if c not in data.columns:
+            raise AnalysisError(f"Cannot split by {c!r}: no such column in the episodes.")
+        col = data[c]
+        if not pd.api.types.is_object_dtype(col) and col.nunique() > MAX_SUBGROUP_LEVELS:
+            rows.append({"covariate": c, "level": "", "note": f"more than {MAX_SUBGROUP_LEVELS} values: group it first"})
+            continue
+        levels = col.astype(object).where(col.notna(), MISSING_LABEL)
+        # interaction test on the rows with the covariate known
+        inter_p = interaction_test(data[col.notna()], "responder", c, treatment, reference, "patient_id",
+                                   measure)["p_value"]
+        for level in sorted(pd.unique(levels).tolist(), key=lambda v: (v == MISSING_LABEL, str(type(v)), v)):
+            sub = data[(levels == level).to_numpy()]
+            rows.append({"covariate": c, "level": str(level), **effect(sub), "interaction_p": inter_p})
+    rows.append({"covariate": "All episodes", "level": "", **effect(data), "interaction_p": np.nan})
+    cols = ["covariate", "level", "estimate", "ci_low", "ci_high", "p_value", "n", "n_patients", "interaction_p",
+            "measure", "outcome", "method", "note", "conf_level"]
+    out = pd.DataFrame(rows)
+    out["measure"] = {"RD": "risk difference", "RR": "risk ratio", "OR": "odds ratio"}[str(measure).upper()]
+    out["outcome"] = label
+    out["conf_level"] = d.conf_level
+    out["treatment"] = treatment
+    out["reference"] = reference
+    for c in cols:
+        if c not in out.columns:
+            out[c] = np.nan
+    out["note"] = out["note"].fillna("")
+    return out[[*cols, "treatment", "reference"]]

@@ -227,3 +227,37 @@ def risk_regression(data: pd.DataFrame, outcome: str, covariates, clusters: str,
     return RiskRegressionResult(table=table, measure=measure, n=len(y), events=int(y.sum()),
                                 n_patients=fit.n_clusters, n_dropped=mf.n_dropped, dropped=mf.dropped,
                                 converged=fit.converged, intercept=float(fit.coef[0]), fit=fit)
+
+
+def interaction_test(data: pd.DataFrame, outcome: str, covariate: str, treatment: str, reference: str,
+                     clusters: str, measure: str = "RD", treatment_column: str = "treatment") -> dict:
+    """Robust Wald test that the effect of ``treatment`` (vs ``reference``) is the same in every level
+    of ``covariate``: the k - 1 coefficients of treatment x covariate in
+    ``outcome ~ treatment + covariate + treatment:covariate`` (GEE, independence, robust variance)
+    are 0. R: ``fit <- geeglm(y ~ treatment * covariate, id = patient, corstr = "independence")``,
+    ``b <- coef(fit)[i]; chi2 <- t(b) %*% solve(vcov(fit)[i, i]) %*% b``.
+
+    Returns ``{"chi2", "df", "p_value"}``; NaN where not testable (one level, one treatment,
+    collinear design, a fit that does not converge). Rows with the covariate missing are left out.
+    """
+    d = data[data[treatment_column].isin([treatment, reference]) & data[covariate].notna()]
+    nan = {"chi2": np.nan, "df": 0, "p_value": np.nan}
+    levels = sorted(pd.unique(d[covariate]).tolist(), key=lambda v: (str(type(v)), v))
+    if len(levels) < 2 or d[treatment_column].nunique() < 2:
+        return nan
+    trt = (d[treatment_column] == treatment).to_numpy(float)
+    dummies = np.column_stack([(d[covariate] == v).to_numpy(float) for v in levels[1:]])
+    x = np.column_stack([np.ones(len(d)), trt, dummies, trt[:, None] * dummies])
+    if np.linalg.matrix_rank(x) < x.shape[1]:
+        return nan
+    y = d[outcome].to_numpy(float)
+    fit = fit_gee_independence(y, x, d[clusters].to_numpy(), str(measure).upper())
+    k = len(levels) - 1
+    b, v = fit.coef[-k:], fit.var[-k:, -k:]
+    if not (fit.converged and np.all(np.isfinite(v))):
+        return nan
+    try:
+        chi2 = float(b @ np.linalg.solve(v, b))
+    except np.linalg.LinAlgError:
+        return nan
+    return {"chi2": chi2, "df": k, "p_value": float(special.chdtrc(k, chi2))}

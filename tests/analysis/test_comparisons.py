@@ -186,3 +186,19 @@ def test_tiny_cohorts_give_results_or_reasons_never_a_traceback(seed):
             assert json_ready
         C.booster_summary(ep)
         C.time_to_next_course(ep)
+
+
+def test_subgroup_effects_rows_are_the_comparison_within_each_level(demo):
+    _, ep = demo
+    tab = C.subgroup_effects(ep, ["sex", "site"], "ketamine_iv", "physical_therapy")
+    assert tab["covariate"].tolist() == ["sex", "sex", "site", "site", "site", "All episodes"]
+    data = C.responder_data(ep)
+    data = data[data["treatment"].isin(["ketamine_iv", "physical_therapy"])]
+    for row in tab.itertuples():
+        sub = data if row.covariate == "All episodes" else data[data[row.covariate] == row.level]
+        p = sub.groupby("treatment")["responder"].mean()
+        assert row.estimate == pytest.approx(p["ketamine_iv"] - p["physical_therapy"], abs=1e-12)
+        assert row.n == len(sub)
+    # one interaction p-value per covariate
+    assert tab.groupby("covariate")["interaction_p"].nunique(dropna=False).loc[["sex", "site"]].eq(1).all()
+    assert tab.loc[tab["covariate"] == "sex", "interaction_p"].between(0, 1).all()

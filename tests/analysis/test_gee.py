@@ -139,3 +139,19 @@ def test_ignoring_clustering_would_undercover():
         covered_robust += rob["ci_low"] <= 0.1 <= rob["ci_high"]
         covered_naive += nai["ci_low"] <= 0.1 <= nai["ci_high"]
     assert covered_robust / 150 >= 0.88 and covered_naive / 150 <= 0.85
+
+
+@pytest.mark.parametrize("measure", ["RD", "RR"])
+@pytest.mark.parametrize("covariate", ["band", "sex"])
+def test_interaction_test_equals_r_wald_test(measure, covariate):
+    # R: fit <- geeglm(responder ~ treatment * band, data = two, id = patient, corstr = "independence",
+    #                  family = gaussian | poisson("log"));  i <- interaction coefficients
+    #    chi2 <- t(coef(fit)[i]) %*% solve(vcov(fit)[i, i]) %*% coef(fit)[i]     (gee_reference.R)
+    from analysis.gee import interaction_test
+    ref = pd.read_csv(RESULTS / "gee_interaction.csv")
+    ref = ref[(ref["measure"] == measure) & (ref["covariate"] == covariate)].iloc[0]
+    d = EPISODES.dropna().assign(band=lambda x: np.where(x["course"] >= 3, "3+", x["course"].astype(str)))
+    got = interaction_test(d, "responder", covariate, "ketamine_iv", "physical_therapy", "patient", measure)
+    assert got["df"] == ref["df"]
+    assert got["chi2"] == pytest.approx(ref["chi2"], rel=1e-6)
+    assert got["p_value"] == pytest.approx(ref["p_value"], rel=1e-6)

@@ -54,3 +54,23 @@ record("ohio_RD", geeglm(resp ~ age + smoke, data = ohio, id = id, corstr = "ind
 record("ohio_OR", geeglm(resp ~ age + smoke, data = ohio, id = id, corstr = "independence",
        family = binomial), "OR")
 write.csv(do.call(rbind, out), "gee_coefficients.csv", row.names = FALSE)
+
+# Interaction (subgroup forest plots): is the ketamine_iv vs physical_therapy difference the same in
+# every course band (1, 2, 3+)? Robust Wald test of the interaction coefficients.
+two <- epc[epc$treatment %in% c("physical_therapy", "ketamine_iv"), ]
+two$treatment <- droplevels(two$treatment)
+two$band <- factor(ifelse(two$course >= 3, "3+", as.character(two$course)))
+inter <- list()
+for (fam in c("RD", "RR")) {
+  family <- if (fam == "RD") gaussian else poisson(link = "log")
+  for (cv in c("band", "sex")) {
+    f <- as.formula(paste("responder ~ treatment *", cv))
+    fit <- geeglm(f, data = two, id = patient, corstr = "independence", family = family)
+    i <- grep(":", names(coef(fit)))
+    b <- coef(fit)[i]
+    chi2 <- drop(t(b) %*% solve(vcov(fit)[i, i, drop = FALSE]) %*% b)
+    inter[[paste(fam, cv)]] <- data.frame(measure = fam, covariate = cv, chi2 = chi2, df = length(i),
+                                          p_value = pchisq(chi2, length(i), lower.tail = FALSE))
+  }
+}
+write.csv(do.call(rbind, inter), "gee_interaction.csv", row.names = FALSE)
