@@ -138,6 +138,8 @@ def responder_comparison(episodes: Episodes, covariates=(), outcomes=None, measu
     """
     d = episodes.definitions
     covariates = [c for c in covariates if c != "treatment"]
+    if COURSE_COLUMN in covariates:
+        episodes = with_course_band(episodes)
     outcomes = [OUTCOME_IMMEDIATE, *d.report_weeks] if outcomes is None else list(outcomes)
     rows = []
     for outcome in outcomes:
@@ -316,6 +318,8 @@ def relief_hazard_model(episodes: Episodes, covariates=(), reference: str | None
     """
     d = episodes.definitions
     covariates = [c for c in covariates if c not in ("treatment", "course_number")]
+    if COURSE_COLUMN in covariates:
+        episodes = with_course_band(episodes)
     data = relief_duration_data(episodes, ("treatment",), filters, threshold)
     extra = [c for c in covariates + ["course_number"] if c not in data.columns]
     missing = [c for c in extra if c not in episodes.table.columns]
@@ -474,6 +478,8 @@ def subgroup_effects(episodes: Episodes, covariates, treatment: str, reference: 
     from .gee import interaction_test
 
     d = episodes.definitions
+    if COURSE_COLUMN in covariates:
+        episodes = with_course_band(episodes)
     data = responder_data(episodes, outcome, filters, threshold)
     data = data[data["treatment"].isin([treatment, reference])]
     label = _outcome_label(outcome)
