@@ -678,6 +678,7 @@ def compute_results(dataset: Dataset, definitions: Definitions | None = None, by
                                   f"Not shown: {', '.join(hidden)} (fewer than {m} patients)." if hidden else ""))
     R.tables["logrank"] = pd.DataFrame(lr_rows, columns=["analysis", "groups", "chi2", "df", "p_value", "method",
                                                          "note"])
+    add_treatment_comparisons(R, ep, filters)   # issue 16: models, estimands, boosters
 
     # Load report -------------------------------------------------------------------------------
     rep = dataset.report
@@ -1262,3 +1263,65 @@ __all__ = [
     "find_chromium", "check_chromium", "image_session", "figure_image_bytes", "publication_figure",
     "add_export_arguments", "add_export_parser", "cmd_export", "software_versions",
 ]
+
+
+# ------------------------------------------------------------------------------------------------
+# Treatment comparisons (issue 16): models, estimands, boosters
+# ------------------------------------------------------------------------------------------------
+def add_treatment_comparisons(R: _Results, ep, filters: dict | None) -> None:
+    """Tables and charts of :mod:`analysis.comparisons` for the export.
+
+    Treatments with fewer than ``min_cell_size`` patients are left out of the models (named in the
+    warnings), so no contrast rests on a suppressed group; descriptive rows below the minimum
+    (boosters by course, estimands) are suppressed as everywhere else. A model that cannot be fitted
+    is reported in the warnings, not as a table.
+    """
+    from . import comparisons
+
+    d = R.definitions
+    m = d.min_cell_size
+    rows = relief.select(ep, (), filters)
+    per_treatment = rows.groupby("treatment", observed=True)["patient_id"].nunique()
+    kept = sorted(per_treatment[per_treatment >= m].index.tolist())
+    left_out = sorted(per_treatment[per_treatment < m].index.tolist())
+    if len(kept) < 2:
+        return
+    f = dict(filters or {})
+    f["treatment"] = [t for t in kept if "treatment" not in (filters or {}) or t in filters["treatment"]]
+    if left_out:
+        R.warnings.append(f"Treatment comparisons leave out {', '.join(map(str, left_out))} "
+                          f"(fewer than {m} patients).")
+
+    def attempt(name, fn):
+        try:
+            return fn()
+        except AnalysisError as err:
+            R.warnings.append(f"{name}: not computed ({err}).")
+            return None
+
+    rc = attempt("Responder comparison", lambda: comparisons.responder_comparison(ep, filters=f))
+    if rc is not None:
+        R.tables["comparison_responders"] = rc
+        R.methods_used |= _methods_of(rc)
+        rd = rc[(rc["measure"] == "RD") & rc["estimate"].notna()]
+        if len(rd):
+            R.charts.append(_Item("comparison_responders_rd", lambda st, t=rd: figures.model_terms_figure(
+                t, kind="risk_difference", style=st)))
+    cox = attempt("Hazard of losing relief", lambda: comparisons.relief_hazard_model(ep, filters=f))
+    if cox is not None:
+        R.tables["comparison_relief_hazard"] = cox.table
+        R.tables["comparison_relief_hazard_ph"] = cox.ph_test.assign(note=cox.ph_note)
+        R.methods_used |= _methods_of(cox.table)
+        R.tests.append("proportional-hazards check (R cox.zph, Kaplan-Meier transform) of the Cox model")
+        R.charts.append(_Item("comparison_hazard_ratios", lambda st, t=cox.table: figures.model_terms_figure(
+            t, kind="hazard", style=st)))
+    est = attempt("Estimands", lambda: comparisons.estimand_comparison(ep, ("treatment",), filters))
+    if est is not None:
+        R.tables["relief_estimands"] = suppress_small_cells(est, m, columns=["n_patients"])
+    boost = attempt("Boosters", lambda: comparisons.booster_summary(ep, filters))
+    if boost is not None:
+        R.tables["booster_summary"] = suppress_small_cells(boost, m, columns=["n_patients"])
+    nxt = attempt("Time to next course",
+                  lambda: comparisons.time_to_next_course(ep, ("treatment",), filters).medians())
+    if nxt is not None:
+        R.tables["time_to_next_course"] = suppress_small_cells(nxt, m, columns=["n_patients"])
