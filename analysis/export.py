@@ -813,6 +813,8 @@ def methods_blocks(dataset: Dataset, R: _Results, created: str) -> list[tuple[st
         "Korn EL, Graubard BI. Confidence intervals for proportions with small expected number of positive "
         "counts estimated from survey data. Survey Methodology 1998;24:193-201.",
         "Therneau TM. A Package for Survival Analysis in R (survival: survfit, survdiff).",
+        *(TREATMENT_COMPARISON_REFERENCES if "comparison_relief_hazard" in R.tables
+          or "comparison_responders" in R.tables else []),
     ]))
     return b
 
@@ -1268,6 +1270,19 @@ __all__ = [
 # ------------------------------------------------------------------------------------------------
 # Treatment comparisons (issue 16): models, estimands, boosters
 # ------------------------------------------------------------------------------------------------
+TREATMENT_COMPARISON_REFERENCES = [
+    "Efron B. The efficiency of Cox's likelihood function for censored data. JASA 1977;72:557-565.",
+    "Lin DY, Wei LJ. The robust inference for the Cox proportional hazards model. JASA 1989;84:1074-1078.",
+    "Grambsch PM, Therneau TM. Proportional hazards tests and diagnostics based on weighted residuals. "
+    "Biometrika 1994;81:515-526.",
+    "Zou G. A modified Poisson regression approach to prospective studies with binary data. "
+    "Am J Epidemiol 2004;159:702-706.",
+    "Aalen OO, Johansen S. An empirical transition matrix for non-homogeneous Markov chains based on censored "
+    "observations. Scand J Stat 1978;5:141-150.",
+    "ICH E9(R1) addendum on estimands and sensitivity analysis in clinical trials, 2019.",
+]
+
+
 def add_treatment_comparisons(R: _Results, ep, filters: dict | None) -> None:
     """Tables and charts of :mod:`analysis.comparisons` for the export.
 
