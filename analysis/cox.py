@@ -501,6 +501,9 @@ def cox_regression(data: pd.DataFrame, time: str, event: str, covariates, cluste
     mf = model_frame(data, covariates, [time, event, *strata_cols, *cluster_cols], reference, "cox_regression")
     d, x, groups = mf.data, mf.x, mf.groups
     tm = d[time].to_numpy(dtype=float)
+    if len(tm) and (not np.isfinite(tm).all() or (tm < 0).any()):
+        raise AnalysisError(f"cox_regression: column {time!r} must hold follow-up times >= 0 (days); "
+                            "drop or fix the rows with negative or infinite times.")
     ev_raw = d[event]
     if pd.api.types.is_bool_dtype(ev_raw):
         ev = ev_raw.to_numpy(dtype=bool)

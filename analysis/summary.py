@@ -2,7 +2,8 @@
 
 Per group: patients, episodes used / excluded, mean immediate relief, immediate responder rate,
 responder rates at the report weeks, median relief duration, relief survival at the report weeks,
-and the log-rank test across groups. Every statistic carries ``estimate``, ``ci_low``, ``ci_high``
+and the log-rank test across groups (robust to patients with several episodes); with ``treatment``
+among the groups, the treatment-comparison models (``Summary.models``). Every statistic carries ``estimate``, ``ci_low``, ``ci_high``
 and ``n``, where ``n`` is the number of episodes it is computed from: episodes with an immediate
 score (immediate statistics), episodes with a score in that week (weekly rates), and the episodes
 in the Kaplan-Meier curve, i.e. the immediate responders (duration statistics).

@@ -174,5 +174,7 @@ def test_errors_say_what_to_do():
         cox_regression(d.assign(course2=2 * d["course"]), time="time", event="event", covariates=["course", "course2"])
     with pytest.raises(AnalysisError, match="single level"):
         cox_regression(d.assign(one="x"), time="time", event="event", covariates=["one"])
+    with pytest.raises(AnalysisError, match="times >= 0"):
+        cox_regression(d.assign(time=-d["time"]), time="time", event="event", covariates=["course"])
     with pytest.raises(AnalysisError, match="1 \\(event\\) or 0"):
         cox_regression(d.assign(event=2), time="time", event="event", covariates=["course"])
