@@ -22,6 +22,8 @@ small = views.small_group_labels(sizes, d.min_cell_size)
 if small:
     state.small_note(f"Not shown: {', '.join(small)} (fewer than {d.min_cell_size} patients).")
 
+st.caption(f"**Estimand:** {result.estimand}. The other strategies for re-treatment are compared on the "
+           "Compare treatments page.")
 state.chart("km_figure", result, exclude=hide, groups=groups, definitions=d, key="fig_km", name="relief_duration_km",
             note=f"Not shown: {', '.join(small)} (fewer than {d.min_cell_size} patients)." if small else "")
 
