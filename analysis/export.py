@@ -37,6 +37,8 @@ file is still written and :attr:`ExportResult.images_skipped` says why.
 """
 from __future__ import annotations
 
+import functools
+
 import contextlib
 import dataclasses
 import datetime as _dt
@@ -861,11 +863,26 @@ DEMO_DIR = demo_path().resolve()  # compared with resolved paths by is_demo()
 
 
 def is_demo(dataset: Dataset) -> bool:
-    """True for the synthetic demo cohort (data/demo/), which must be labelled SYNTHETIC everywhere."""
+    """True for the synthetic demo cohort (data/demo/), which must be labelled SYNTHETIC everywhere:
+    loaded from the installed folder, or the same files anywhere else (same fingerprint), e.g. a
+    checkout beside an installed copy."""
     try:
-        return Path(str(dataset.source)).resolve() == DEMO_DIR
+        if Path(str(dataset.source)).resolve() == DEMO_DIR:
+            return True
     except (OSError, ValueError):
-        return False
+        pass
+    return bool(dataset.report.fingerprint) and dataset.report.fingerprint == _demo_fingerprint()
+
+
+@functools.lru_cache(maxsize=1)
+def _demo_fingerprint() -> str:
+    from .load import _fingerprint, _role_of
+
+    try:
+        return _fingerprint([(f.name, f.read_bytes()) for f in sorted(DEMO_DIR.iterdir())
+                             if f.is_file() and _role_of(f.name) is not None])
+    except OSError:
+        return ""
 
 
 def methods_paragraph(dataset: Dataset, R: _Results) -> str:
