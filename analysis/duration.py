@@ -12,11 +12,13 @@ episode's baseline count; censored at the last follow-up score.
 Kaplan-Meier with Greenwood variance (or the patient-level cluster-robust variance when patients
 contribute several episodes to a group), pointwise intervals on the scale of
 ``definitions.km_conf_type``; median with R ``survival``'s interval rule; groups compared with the
-log-rank test (R ``survdiff``, rho = 0). See analysis/survival.py.
+log-rank test (R ``survdiff``, rho = 0), or, when a patient contributes several episodes to the
+comparison, its robust version (R ``coxph(..., cluster = patient)`` robust score test). See
+analysis/survival.py.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -53,6 +55,8 @@ class SurvivalByGroup:
     logrank: LogrankResult | None
     conf_level: float = 0.95
     group_rows: dict | None = field(default=None, repr=False, compare=False)
+    #: The strategy for re-treatment in words (ICH E9(R1)); empty where it does not apply.
+    estimand: str = ""
 
     def _stack(self, frames: dict) -> pd.DataFrame:
         parts = []
@@ -148,7 +152,8 @@ def km_by_group(data: pd.DataFrame, by, conf_type: str = "log-log", conf_level: 
         for c in range(1, cols.shape[1]):
             labels = labels + " / " + cols.iloc[:, c]
         labels = labels.to_numpy(dtype=object)
-        lr = logrank(data["time"].to_numpy(float), data["event"].to_numpy(int), labels)
+        lr = logrank(data["time"].to_numpy(float), data["event"].to_numpy(int), labels,
+                     clusters=data["patient_id"].to_numpy())
     return SurvivalByGroup(by=by, data=data, fits=fits, logrank=lr, conf_level=conf_level, group_rows=rows)
 
 
@@ -200,11 +205,27 @@ def relief_duration(episodes: Episodes, by=DEFAULT_BY, filters: dict | None = No
     Returns
     -------
     SurvivalByGroup
-        ``.curves()``, ``.medians()``, ``.survival_at(days)``, ``.at_risk(days)``, ``.logrank``.
+        ``.curves()``, ``.medians()``, ``.survival_at(days)``, ``.at_risk(days)``, ``.logrank``,
+        ``.estimand`` (the strategy for re-treatment, in words).
     """
     d = episodes.definitions
     data = relief_duration_data(episodes, by, filters, threshold, selected=selected)
-    return km_by_group(data, by, d.km_conf_type, d.conf_level)
+    return replace(km_by_group(data, by, d.km_conf_type, d.conf_level), estimand=relief_estimand(d))
+
+
+#: ICH E9(R1) strategies for re-treatment (a booster) during relief, in words.
+ESTIMAND_CENSORED = ("While relieved, censored at re-treatment: relief is followed until it is lost; an "
+                     "episode re-treated first is censored there (ICH E9(R1) hypothetical strategy: as if no "
+                     "re-treatment, assuming re-treatment says nothing about relief)")
+ESTIMAND_COMPOSITE = ("Composite: re-treatment counts as loss of relief (ICH E9(R1) composite strategy; "
+                      "time to loss of relief or re-treatment, whichever comes first)")
+ESTIMAND_COMPETING = ("Competing risks: loss of relief, with re-treatment before loss as a competing event "
+                      "(ICH E9(R1) while-on-treatment strategy; Aalen-Johansen cumulative incidence)")
+
+
+def relief_estimand(definitions) -> str:
+    """The estimand of :func:`relief_duration` under these definitions, in words."""
+    return ESTIMAND_COMPOSITE if definitions.retreatment_is_event else ESTIMAND_CENSORED
 
 
 def time_to_increase_data(episodes: Episodes, by=DEFAULT_BY, filters: dict | None = None,

@@ -37,6 +37,8 @@ file is still written and :attr:`ExportResult.images_skipped` says why.
 """
 from __future__ import annotations
 
+import functools
+
 import contextlib
 import dataclasses
 import datetime as _dt
@@ -494,7 +496,7 @@ def _logrank_row(res, hide, analysis: str) -> dict | None:
         return None
     return {"analysis": analysis, "groups": "; ".join(views.group_label(list(k), by) for k in shown),
             "chi2": float(lr.chi2), "df": int(lr.df), "p_value": float(lr.p_value),
-            "method": "log-rank test (R survdiff, rho = 0)", "note": note}
+            "method": lr.method, "note": note}
 
 
 def compute_results(dataset: Dataset, definitions: Definitions | None = None, by=("treatment",),
@@ -583,7 +585,7 @@ def compute_results(dataset: Dataset, definitions: Definitions | None = None, by
     lr = _logrank_row(dur, hide, "relief duration")
     if lr:
         lr_rows.append(lr)
-        R.tests.append("log-rank test (R survdiff, rho = 0) of relief duration across groups")
+        R.tests.append(f"{lr['method']} of relief duration across groups")
     hidden_km = [views.group_label(list(k), dur.by) for k in hide]
     km_note = views.survival_note(dur, hide, m, counted="among the immediate responders")
     if hidden_km and lr:
@@ -686,13 +688,14 @@ def compute_results(dataset: Dataset, definitions: Definitions | None = None, by
             lr2 = _logrank_row(spread, shide, "time to spread")
             if lr2:
                 lr_rows.append(lr2)
-                R.tests.append("log-rank test (R survdiff, rho = 0) of time to spread across groups")
+                R.tests.append(f"{lr2['method']} of time to spread across groups")
             R.charts.append(_Item("time_to_spread_km", lambda st, r=spread, h=shide, g=mgroups, sd=md, l2=lr2:
                                   _km_with_logrank(figures.time_to_spread_figure(
                                       r, definitions=sd, exclude=h, groups=g, style=st), l2 if h else None),
                                   views.survival_note(spread, shide, m)))
     R.tables["logrank"] = pd.DataFrame(lr_rows, columns=["analysis", "groups", "chi2", "df", "p_value", "method",
                                                          "note"])
+    add_treatment_comparisons(R, ep, filters)   # issue 16: models, estimands, boosters
 
     # Load report -------------------------------------------------------------------------------
     rep = dataset.report
@@ -847,6 +850,8 @@ def methods_blocks(dataset: Dataset, R: _Results, created: str) -> list[tuple[st
         "Korn EL, Graubard BI. Confidence intervals for proportions with small expected number of positive "
         "counts estimated from survey data. Survey Methodology 1998;24:193-201.",
         "Therneau TM. A Package for Survival Analysis in R (survival: survfit, survdiff).",
+        *(TREATMENT_COMPARISON_REFERENCES if "comparison_relief_hazard" in R.tables
+          or "comparison_responders" in R.tables else []),
     ]))
     return b
 
@@ -857,11 +862,26 @@ DEMO_DIR = demo_path().resolve()  # compared with resolved paths by is_demo()
 
 
 def is_demo(dataset: Dataset) -> bool:
-    """True for the synthetic demo cohort (data/demo/), which must be labelled SYNTHETIC everywhere."""
+    """True for the synthetic demo cohort (data/demo/), which must be labelled SYNTHETIC everywhere:
+    loaded from the installed folder, or the same files anywhere else (same fingerprint), e.g. a
+    checkout beside an installed copy."""
     try:
-        return Path(str(dataset.source)).resolve() == DEMO_DIR
+        if Path(str(dataset.source)).resolve() == DEMO_DIR:
+            return True
     except (OSError, ValueError):
-        return False
+        pass
+    return bool(dataset.report.fingerprint) and dataset.report.fingerprint == _demo_fingerprint()
+
+
+@functools.lru_cache(maxsize=1)
+def _demo_fingerprint() -> str:
+    from .load import _fingerprint, _role_of
+
+    try:
+        return _fingerprint([(f.name, f.read_bytes()) for f in sorted(DEMO_DIR.iterdir())
+                             if f.is_file() and _role_of(f.name) is not None])
+    except OSError:
+        return ""
 
 
 def methods_paragraph(dataset: Dataset, R: _Results) -> str:
@@ -1382,3 +1402,78 @@ __all__ = [
     "find_chromium", "check_chromium", "image_session", "figure_image_bytes", "publication_figure",
     "add_export_arguments", "add_export_parser", "cmd_export", "software_versions",
 ]
+
+
+# ------------------------------------------------------------------------------------------------
+# Treatment comparisons (issue 16): models, estimands, boosters
+# ------------------------------------------------------------------------------------------------
+TREATMENT_COMPARISON_REFERENCES = [
+    "Efron B. The efficiency of Cox's likelihood function for censored data. JASA 1977;72:557-565.",
+    "Lin DY, Wei LJ. The robust inference for the Cox proportional hazards model. JASA 1989;84:1074-1078.",
+    "Grambsch PM, Therneau TM. Proportional hazards tests and diagnostics based on weighted residuals. "
+    "Biometrika 1994;81:515-526.",
+    "Zou G. A modified Poisson regression approach to prospective studies with binary data. "
+    "Am J Epidemiol 2004;159:702-706.",
+    "Aalen OO, Johansen S. An empirical transition matrix for non-homogeneous Markov chains based on censored "
+    "observations. Scand J Stat 1978;5:141-150.",
+    "ICH E9(R1) addendum on estimands and sensitivity analysis in clinical trials, 2019.",
+]
+
+
+def add_treatment_comparisons(R: _Results, ep, filters: dict | None) -> None:
+    """Tables and charts of :mod:`analysis.comparisons` for the export.
+
+    Treatments with fewer than ``min_cell_size`` patients are left out of the models (named in the
+    warnings), so no contrast rests on a suppressed group; descriptive rows below the minimum
+    (boosters by course, estimands) are suppressed as everywhere else. A model that cannot be fitted
+    is reported in the warnings, not as a table.
+    """
+    from . import comparisons
+
+    d = R.definitions
+    m = d.min_cell_size
+    rows = relief.select(ep, (), filters)
+    per_treatment = rows.groupby("treatment", observed=True)["patient_id"].nunique()
+    kept = sorted(per_treatment[per_treatment >= m].index.tolist())
+    left_out = sorted(per_treatment[per_treatment < m].index.tolist())
+    if len(kept) < 2:
+        return
+    f = dict(filters or {})
+    f["treatment"] = [t for t in kept if "treatment" not in (filters or {}) or t in filters["treatment"]]
+    if left_out:
+        R.warnings.append(f"Treatment comparisons leave out {', '.join(map(str, left_out))} "
+                          f"(fewer than {m} patients).")
+
+    def attempt(name, fn):
+        try:
+            return fn()
+        except AnalysisError as err:
+            R.warnings.append(f"{name}: not computed ({err}).")
+            return None
+
+    rc = attempt("Responder comparison", lambda: comparisons.responder_comparison(ep, filters=f))
+    if rc is not None:
+        R.tables["comparison_responders"] = rc
+        R.methods_used |= _methods_of(rc)
+        rd = rc[(rc["measure"] == "RD") & rc["estimate"].notna()]
+        if len(rd):
+            R.charts.append(_Item("comparison_responders_rd", lambda st, t=rd: figures.model_terms_figure(
+                t, kind="risk_difference", style=st)))
+    cox = attempt("Hazard of losing relief", lambda: comparisons.relief_hazard_model(ep, filters=f))
+    if cox is not None:
+        R.tables["comparison_relief_hazard"] = cox.table
+        R.tables["comparison_relief_hazard_ph"] = cox.ph_test.assign(note=cox.ph_note)
+        R.methods_used |= _methods_of(cox.table)
+        R.tests.append("proportional-hazards check (R cox.zph, Kaplan-Meier transform) of the Cox model")
+        R.charts.append(_Item("comparison_hazard_ratios", lambda st, t=cox.table: figures.model_terms_figure(
+            t, kind="hazard", style=st)))
+    est = attempt("Estimands", lambda: comparisons.estimand_comparison(ep, ("treatment",), filters))
+    if est is not None:
+        R.tables["relief_estimands"] = suppress_small_cells(est, m, columns=["n_patients"])
+    boost = attempt("Boosters", lambda: comparisons.booster_summary(ep, filters))
+    if boost is not None:
+        R.tables["booster_summary"] = suppress_small_cells(boost, m, columns=["n_patients"])
+    nxt = attempt("Time to next course",
+                  lambda: comparisons.time_to_next_course(ep, ("treatment",), filters).medians())
+    if nxt is not None:
+        R.tables["time_to_next_course"] = suppress_small_cells(nxt, m, columns=["n_patients"])

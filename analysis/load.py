@@ -1820,8 +1820,9 @@ class _Loader:
         notes = list(dict.fromkeys(self.notes))
         if t is None:
             notes.append("No treatments file: relief analyses (Pain relief, Relief over time, Relief duration, "
-                         "the published comparison, the export) are unavailable; score trajectories since the "
-                         "first assessment are on Overview and Secondary outcomes, every score on Patient timeline.")
+                         "Compare treatments, the published comparison, the export) are unavailable; score "
+                         "trajectories since the first assessment are on Overview and Secondary outcomes, every "
+                         "score on Patient timeline.")
         elif not t.alive.any():
             notes.append(f"{t.file} has no usable treatment rows: relief analyses are unavailable.")
         unused = sorted(set(self.cmap) - self.used_keys)

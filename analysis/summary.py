@@ -2,7 +2,8 @@
 
 Per group: patients, episodes used / excluded, mean immediate relief, immediate responder rate,
 responder rates at the report weeks, median relief duration, relief survival at the report weeks,
-and the log-rank test across groups. Every statistic carries ``estimate``, ``ci_low``, ``ci_high``
+and the log-rank test across groups (robust to patients with several episodes); with ``treatment``
+among the groups, the treatment-comparison models (``Summary.models``). Every statistic carries ``estimate``, ``ci_low``, ``ci_high``
 and ``n``, where ``n`` is the number of episodes it is computed from: episodes with an immediate
 score (immediate statistics), episodes with a score in that week (weekly rates), and the episodes
 in the Kaplan-Meier curve, i.e. the immediate responders (duration statistics).
@@ -37,6 +38,9 @@ class Summary:
     table: pd.DataFrame = field(repr=False)
     duration: SurvivalByGroup = field(repr=False)
     filters: dict | None = None
+    #: Treatment-comparison models (:func:`analysis.comparisons.models_summary`); None when not computed
+    #: (``models=False``, or ``treatment`` not among the groups, or fewer than two treatments).
+    models: dict | None = field(default=None, repr=False)
 
     @property
     def logrank(self):
@@ -81,41 +85,74 @@ class Summary:
             "by": by,
             "filters": self.filters or {},
             "groups": groups,
+            "relief_duration_estimand": self.duration.estimand,
             "logrank": None if lr is None else {"chi2": _json_number(lr.chi2), "df": int(lr.df),
-                                                "p_value": _json_number(lr.p_value)},
+                                                "p_value": _json_number(lr.p_value), "method": lr.method},
+            "models": self.models,
         }
 
     def to_text(self) -> str:
         """A human-readable table: one block per group."""
         d = self.definitions
         lines = [f"CRPS Outcomes - summary ({d.measure}, responder threshold {d.threshold:g}%, "
-                 f"{d.conf_level:.0%} confidence intervals)", ""]
+                 f"{_conf_label(d.conf_level)} confidence intervals)", ""]
         doc = self.to_dict()
         for g in doc["groups"]:
             label = ", ".join(f"{k}={v}" for k, v in g["group"].items()) or "All episodes"
             small = g["patients"] < d.min_cell_size
             lines.append(f"== {label}" + (f"   [fewer than {d.min_cell_size} patients: interpret with care]" if small else ""))
             lines.append(f"   patients {g['patients']}, episodes used {g['episodes_used']}, excluded {g['episodes_excluded']}")
-            lines.append("   " + _fmt("mean immediate relief (%)", g["immediate_relief_pct"], pct=False))
-            lines.append("   " + _fmt(f"immediate responders (>= {d.threshold:g}%)", g["immediate_responder_rate"], pct=True))
+            cl = d.conf_level
+            lines.append("   " + _fmt("mean immediate relief (%)", g["immediate_relief_pct"], pct=False, conf_level=cl))
+            lines.append("   " + _fmt(f"immediate responders (>= {d.threshold:g}%)", g["immediate_responder_rate"],
+                                      pct=True, conf_level=cl))
             for w, s in g["responder_rate_by_week"].items():
-                lines.append("   " + _fmt(f"responders in week {w}", s, pct=True))
-            lines.append("   " + _fmt("median relief duration (days)", g["median_relief_duration_days"], pct=False))
+                lines.append("   " + _fmt(f"responders in week {w}", s, pct=True, conf_level=cl))
+            lines.append("   " + _fmt("median relief duration (days)", g["median_relief_duration_days"], pct=False,
+                                      conf_level=cl))
             for w, s in g["relief_survival_by_week"].items():
-                lines.append("   " + _fmt(f"still relieved at week {w} (KM)", s, pct=True))
+                lines.append("   " + _fmt(f"still relieved at week {w} (KM)", s, pct=True, conf_level=cl))
             lines.append("")
         if doc["logrank"] is not None:
             lr = doc["logrank"]
             if lr["chi2"] is None or lr["p_value"] is None:
                 # e.g. no loss of relief in any group, or one group left: the test has nothing to compare.
                 lines.append("Log-rank test of relief duration across groups: not computable for these groups "
-                             "(too few events or groups to compare).")
+                             f"(too few events or groups to compare; {lr['method']}).")
             else:
                 lines.append(f"Log-rank test of relief duration across groups: chi2 = {lr['chi2']:.2f} on {lr['df']} "
-                             f"df, p = {lr['p_value']:.3g}")
+                             f"df, p = {lr['p_value']:.3g} ({lr['method']})")
+        if self.duration.estimand:
+            lines.append(f"Relief duration estimand: {self.duration.estimand}.")
+        lines.extend(_models_text(self.models, d))
         lines.append("")
         lines.extend("Definition: " + s for s in d.describe())
         return "\n".join(lines)
+
+
+def _models_text(models: dict | None, d: Definitions) -> list[str]:
+    """The headline of the treatment comparisons: adjusted risk differences and hazard ratios."""
+    if not models:
+        return []
+    cl = _conf_label(d.conf_level)
+    adj = ", ".join(models.get("covariates") or [])
+    lines = ["", "Treatment comparisons (patients as clusters" + (f"; adjusted for {adj}" if adj else "") + "):"]
+    rc = models.get("responder_comparison")
+    if isinstance(rc, list):
+        wanted = "adjusted for " + adj if adj else "unadjusted"
+        for r in rc:
+            if r["measure"] == "RD" and r["adjustment"] == wanted and r.get("estimate") is not None:
+                lines.append(f"   {r['outcome']}, {r['term']}: risk difference {100 * r['estimate']:+.1f} points "
+                             f"({cl} CI {100 * r['ci_low']:+.1f} to {100 * r['ci_high']:+.1f}; n = {r['n']})")
+    hz = models.get("relief_hazard")
+    if isinstance(hz, dict) and "terms" in hz:
+        for r in hz["terms"]:
+            lines.append(f"   hazard of losing relief, {r['term']}: HR {r['hazard_ratio']:.2f} ({cl} CI "
+                         f"{r['ci_low']:.2f} to {r['ci_high']:.2f}; p = {r['p_value']:.3g})")
+        lines.append(f"   {hz['ph_note']}")
+    elif isinstance(hz, dict) and "error" in hz:
+        lines.append(f"   hazard model not fitted: {hz['error']}")
+    return lines
 
 
 def _json_number(x):
@@ -140,7 +177,12 @@ def _json_value(v):
     return v
 
 
-def _fmt(label: str, s: dict | None, pct: bool) -> str:
+def _conf_label(conf_level: float) -> str:
+    """``95%``, ``90%``, ``97.5%``: the level as given, without a spurious decimal."""
+    return f"{100 * conf_level:.10g}%"
+
+
+def _fmt(label: str, s: dict | None, pct: bool, conf_level: float = 0.95) -> str:
     if s is None or s["estimate"] is None:
         return f"{label:<38} not estimable" + (f" (n = {s['n']})" if s else "")
     k = 100.0 if pct else 1.0
@@ -149,11 +191,12 @@ def _fmt(label: str, s: dict | None, pct: bool) -> str:
     def f(x):
         return "NA" if x is None else f"{k * x:.1f}{unit}"
 
-    return f"{label:<38} {f(s['estimate'])}  (95% CI {f(s['ci_low'])} to {f(s['ci_high'])}; n = {s['n']})"
+    return (f"{label:<38} {f(s['estimate'])}  ({_conf_label(conf_level)} CI {f(s['ci_low'])} to "
+            f"{f(s['ci_high'])}; n = {s['n']})")
 
 
 def summarize(dataset: Dataset | Episodes, definitions: Definitions | None = None, by=("treatment",),
-              filters: dict | None = None) -> Summary:
+              filters: dict | None = None, models: bool = True) -> Summary:
     """Headline results per group. See the module docstring for what each number is.
 
     Parameters
@@ -164,6 +207,11 @@ def summarize(dataset: Dataset | Episodes, definitions: Definitions | None = Non
         Grouping columns; ``("treatment",)`` by default, covariates may be added.
     filters : dict, optional
         ``{column: [allowed values]}`` applied to episodes before anything else.
+    models : bool, default True
+        Also compare the treatments with models (:func:`analysis.comparisons.models_summary`:
+        responder risk differences and ratios, the Cox model of relief duration, the estimands),
+        adjusted for the other grouping columns, when ``treatment`` is a grouping column and at
+        least two treatments remain.
     """
     if isinstance(dataset, Episodes):
         episodes = dataset
@@ -203,4 +251,10 @@ def summarize(dataset: Dataset | Episodes, definitions: Definitions | None = Non
         parts.append(surv.assign(statistic="relief_survival"))
     keep = [*by, "statistic", "week", *STAT_COLUMNS]
     table = pd.concat([p[[c for c in keep if c in p.columns]] for p in parts], ignore_index=True)
-    return Summary(definitions=d, by=tuple(by), counts=counts, table=table, duration=dur, filters=filters)
+    model_doc = None
+    if models and "treatment" in by and counts["treatment"].nunique() >= 2:
+        from .comparisons import models_summary  # the model engines, only when asked for
+
+        model_doc = models_summary(episodes, [c for c in by if c != "treatment"], filters)
+    return Summary(definitions=d, by=tuple(by), counts=counts, table=table, duration=dur, filters=filters,
+                   models=model_doc)

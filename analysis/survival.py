@@ -23,6 +23,9 @@ from analysis.errors import AnalysisError
 CONF_TYPES = ("log-log", "log", "plain")
 VARIANCE_GREENWOOD = "Greenwood"
 VARIANCE_ROBUST = "cluster-robust (infinitesimal jackknife)"
+METHOD_LOGRANK = "log-rank test (R survdiff, rho = 0)"
+METHOD_ROBUST_SCORE = ("robust score (log-rank) test with patients as clusters "
+                       "(R coxph(..., cluster = patient))")
 TABLE_COLUMNS = ["time", "at_risk", "events", "censored", "survival", "std_err", "ci_low", "ci_high"]
 
 #: R's ``quantile.survfit`` tolerance for "the curve equals p on a flat stretch".
@@ -148,7 +151,7 @@ class KaplanMeierResult:
 
 @dataclass(frozen=True)
 class LogrankResult:
-    """Result of the k-sample log-rank test.
+    """Result of the k-sample log-rank test (or its cluster-robust version).
 
     Attributes
     ----------
@@ -163,6 +166,9 @@ class LogrankResult:
         Group labels, sorted.
     observed, expected : tuple of float
         Observed and expected events per group.
+    method : str
+        :data:`METHOD_LOGRANK` (R ``survdiff``) or :data:`METHOD_ROBUST_SCORE` (patients
+        contribute several episodes: R ``coxph(..., cluster = patient)`` robust score test).
     """
 
     chi2: float
@@ -171,11 +177,17 @@ class LogrankResult:
     groups: tuple = field(default=(), repr=False)
     observed: tuple = field(default=(), repr=False)
     expected: tuple = field(default=(), repr=False)
+    method: str = METHOD_LOGRANK
+
+    @property
+    def robust(self) -> bool:
+        """True when the test accounts for patients contributing several episodes."""
+        return self.method == METHOD_ROBUST_SCORE
 
     def to_frame(self) -> pd.DataFrame:
         """One row: ``chi2``, ``df``, ``p_value``, ``method``."""
         return pd.DataFrame([{"chi2": self.chi2, "df": self.df, "p_value": self.p_value,
-                              "method": "log-rank"}])
+                              "method": self.method}])
 
     def group_table(self) -> pd.DataFrame:
         """One row per group: ``group``, ``observed``, ``expected`` events."""
@@ -341,6 +353,14 @@ def _robust_sumsq(k_idx: np.ndarray, ev: np.ndarray, ccode: np.ndarray, n_cluste
     return np.maximum(C * C * a + 2.0 * C * rf + ff, 0.0)
 
 
+def _carry_forward_without_events(values: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """``values`` at event times (d > 0), repeated unchanged over the censoring-only times that
+    follow them; 0 before the first event."""
+    idx = np.where(d > 0, np.arange(d.size), -1)
+    last = np.maximum.accumulate(idx) if d.size else idx
+    return np.where(last >= 0, values[np.maximum(last, 0)], 0.0)
+
+
 # --------------------------------------------------------------------------------------------
 # Public API
 # --------------------------------------------------------------------------------------------
@@ -440,6 +460,11 @@ def kaplan_meier(times, events, conf_type: str = "log-log", conf_level: float = 
     with np.errstate(divide="ignore", invalid="ignore"):
         if robust:
             sumsq = _robust_sumsq(k_idx, ev.astype(float), ccode.astype(np.int64), n_clusters, y, d)
+            # Without an event the influence sums do not change (C(t) is flat and a censored member
+            # leaving keeps C R_g + F_g), so the variance is carried forward exactly, as R does;
+            # the expanded square would leave rounding noise (~1e-9) that breaks R's ties of the
+            # bands in the median-limit rule.
+            sumsq = _carry_forward_without_events(sumsq, d)
             std_err = np.where(surv > 0, surv * np.sqrt(sumsq), 0.0)
             se_log = np.where(std_err == 0, 0.0, std_err / surv)
             variance = VARIANCE_ROBUST
@@ -465,8 +490,9 @@ def kaplan_meier(times, events, conf_type: str = "log-log", conf_level: float = 
                              int(n_clusters), start)
 
 
-def logrank(times, events, groups) -> LogrankResult:
-    """k-sample log-rank test, as R's ``survdiff(Surv(time, status) ~ group)`` (rho = 0).
+def logrank(times, events, groups, clusters=None) -> LogrankResult:
+    """k-sample log-rank test, as R's ``survdiff(Surv(time, status) ~ group)`` (rho = 0), made
+    robust to patients contributing several episodes.
 
     Parameters
     ----------
@@ -474,11 +500,14 @@ def logrank(times, events, groups) -> LogrankResult:
     events : array_like of {0, 1} or bool
     groups : array_like
         Group label of each observation (at least two distinct labels; missing labels are an error).
+    clusters : array_like, optional
+        Patient of each observation. When some patient contributes more than one observation, the
+        test is the robust score test (see Notes); otherwise (or without ``clusters``) survdiff's.
 
     Returns
     -------
     LogrankResult
-        ``chi2``, ``df``, ``p_value`` (+ ``to_frame()``, ``group_table()``).
+        ``chi2``, ``df``, ``p_value``, ``method`` (+ ``to_frame()``, ``group_table()``).
 
     Raises
     ------
@@ -495,10 +524,18 @@ def logrank(times, events, groups) -> LogrankResult:
     For two groups chi2 equals ``scipy.stats.logrank(...).statistic ** 2`` and lifelines'
     ``logrank_test``.
 
+    *Clustered episodes.* Episodes of one patient are not independent, and the log-rank variance
+    then understates the noise. With k - 1 group indicators (first group the reference) the score
+    of the Cox model at beta = 0 (Efron ties) is summed per patient, U_g, and the statistic is
+    u' (sum_g U_g U_g')^-1 u with u = sum_g U_g, on k - 1 df: R's robust score test,
+    ``coxph(Surv(time, event) ~ group, cluster = patient)$rscore`` ("Robust" line of
+    ``summary``). Observed and expected events are still the log-rank ones.
+
     References
     ----------
     N. Mantel, Cancer Chemother Rep 50 (1966) 163-170. R. Peto, J. Peto, JRSS A 135 (1972)
-    185-207. T. M. Therneau, survival package, ``survdiff``.
+    185-207. T. M. Therneau, survival package, ``survdiff``. D. Y. Lin, L. J. Wei, JASA 84
+    (1989) 1074-1078 (robust score test).
     """
     t, ev = _check_inputs(times, events, name="logrank")
     grp = pd.Series(np.asarray(groups, dtype=object).ravel() if not isinstance(groups, pd.Series)
@@ -543,5 +580,24 @@ def logrank(times, events, groups) -> LogrankResult:
             chi2 = float(diff @ np.linalg.pinv(vv) @ diff)
         # chi-square upper tail; equals scipy.stats.chi2.sf without importing scipy.stats (~1 s at start-up)
         p = float(special.chdtrc(df, chi2))
+    method = METHOD_LOGRANK
+    if clusters is not None and df >= 1:
+        cl = pd.Series(np.asarray(clusters, dtype=object).ravel() if not isinstance(clusters, pd.Series)
+                       else clusters.to_numpy())
+        if len(cl) != t.size:
+            raise AnalysisError(f"logrank: clusters must have one value per observation "
+                                f"({len(cl)} clusters, {t.size} times).")
+        if cl.isna().any():
+            raise AnalysisError("logrank: clusters has missing values; give every observation its "
+                                "patient identifier.")
+        ccode = pd.factorize(cl, sort=False)[0]
+        if ccode.max() + 1 < t.size:
+            from .cox import robust_score_test  # the Cox engine, only where patients repeat
+
+            x = (codes[:, None] == np.arange(1, k)[None, :]).astype(float)
+            chi2, rdf = robust_score_test(t, ev, x, ccode)
+            df = rdf
+            p = float(special.chdtrc(df, chi2)) if df >= 1 else np.nan
+            method = METHOD_ROBUST_SCORE
     return LogrankResult(chi2=chi2, df=int(max(df, 0)), p_value=p, groups=tuple(labels.tolist()),
-                         observed=tuple(observed.tolist()), expected=tuple(expected.tolist()))
+                         observed=tuple(observed.tolist()), expected=tuple(expected.tolist()), method=method)

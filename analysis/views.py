@@ -132,7 +132,8 @@ def logrank_text(lr) -> str:
     """``Log-rank test: chi-square = 4.20 on 2 df, p = 0.12`` (or an explanation when absent)."""
     if lr is None:
         return "Log-rank test: needs at least two groups."
-    return f"Log-rank test: \u03c7\u00b2 = {float(lr.chi2):.2f} on {int(lr.df)} df, {fmt_p(lr.p_value)}"
+    name = "Log-rank test, robust to repeated episodes of a patient" if getattr(lr, "robust", False) else "Log-rank test"
+    return f"{name}: \u03c7\u00b2 = {float(lr.chi2):.2f} on {int(lr.df)} df, {fmt_p(lr.p_value)}"
 
 
 def format_result(result: pd.DataFrame, by, *, kind: str = "proportion", extra: tuple = (),

@@ -29,6 +29,7 @@ PAGES = [
             url_path="relief_over_time"),
     st.Page("content/relief_duration.py", title="Relief duration", icon=":material/timer:", url_path="relief_duration"),
     st.Page("content/secondary.py", title="Secondary outcomes", icon=":material/psychology:", url_path="secondary"),
+    st.Page("content/compare.py", title="Compare treatments", icon=":material/compare_arrows:", url_path="compare"),
     st.Page("content/published.py", title="Compare with published figures", icon=":material/menu_book:",
             url_path="published"),
     st.Page("content/timeline.py", title="Patient timeline", icon=":material/timeline:", url_path="timeline"),

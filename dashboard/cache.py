@@ -283,6 +283,48 @@ def publication_figure(builder: str, *args, **kwargs):
     return getattr(figures, builder)(*args, **{**kwargs, "style": "publication"})
 
 
+# ---------------------------------------------------------------------------------------------- comparisons
+@st.cache_data(max_entries=16, ttl=_TTL, show_spinner=False)
+def compare_treatments(key: str, _dataset, d: Definitions, filters, covariates: tuple, reference: str | None,
+                       subgroup: tuple | None):
+    """The "Compare treatments" page: responder models, the Cox model of relief, estimands, boosters,
+    subgroups (``subgroup``: (treatment, reference, covariates, measure) or None)."""
+    from analysis import comparisons
+    from analysis.errors import AnalysisError
+
+    ep = _ep(key, _dataset, d)
+    extra = [c for c in covariates if c not in ep.table.columns]
+    if extra:  # a column of the treatments table (e.g. the dose)
+        ep = comparisons.with_treatment_columns(ep, _dataset.treatments, extra)
+
+    def part(fn, *args, **kwargs):
+        # one part that cannot be computed (e.g. a single treatment left after adjusting for the dose)
+        # leaves the others; the page shows the reason
+        try:
+            return fn(*args, **kwargs)
+        except AnalysisError as err:
+            return {"error": str(err)}
+
+    out = {"responders": part(comparisons.responder_comparison, ep, covariates, filters=filters, reference=reference),
+           "cox": part(lambda: _cox_tables(comparisons.relief_hazard_model(ep, covariates, reference=reference,
+                                                                            filters=filters))),
+           "estimands": part(comparisons.estimand_comparison, ep, ("treatment",), filters),
+           "boosters": part(comparisons.booster_summary, ep, filters),
+           "next_course": part(lambda: comparisons.time_to_next_course(ep, ("treatment",), filters).medians())}
+    if subgroup is not None:
+        trt, ref, covs, measure = subgroup
+        out["subgroups"] = part(comparisons.subgroup_effects, ep, list(covs), trt, ref, measure=measure,
+                                filters=filters)
+    return out
+
+
+def _cox_tables(cox) -> dict:
+    """The Cox result as plain tables (small to cache)."""
+    return {"table": cox.table, "ph": cox.ph_test,
+            "info": {"ph_note": cox.ph_note, "n": cox.n, "events": cox.events, "n_patients": cox.n_patients,
+                     "n_dropped": cox.n_dropped, "dropped": cox.dropped}}
+
+
 # ---------------------------------------------------------------------------------------------- one patient
 @st.cache_data(max_entries=64, ttl=_TTL, show_spinner=False)
 def patient_timeline(key: str, _dataset, d: Definitions, patient_id: str):

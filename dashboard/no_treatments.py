@@ -14,7 +14,8 @@ from analysis.escaping import markdown_text as md
 from dashboard import cache, state
 
 #: Pages (titles as in the navigation) that need treatment starts.
-NEED_TREATMENTS = ("Pain relief", "Relief over time", "Relief duration", "Compare with published figures", "Export")
+NEED_TREATMENTS = ("Pain relief", "Relief over time", "Relief duration", "Compare treatments",
+                   "Compare with published figures", "Export")
 #: Pages that work without treatments, and what they show then.
 WORK_WITHOUT = {
     "content/overview.py": ("Overview", "patients, scores and the score trajectory since the first assessment"),

@@ -24,6 +24,8 @@ hide = views.survival_groups_to_hide(result, sizes, d.min_cell_size)
 note = views.survival_note(result, hide, d.min_cell_size, counted="among the immediate responders")
 state.small_note(note)
 
+st.caption(f"**Estimand:** {result.estimand}. The other strategies for re-treatment are compared on the "
+           "Compare treatments page.")
 state.chart("km_figure", result, exclude=hide, groups=groups, definitions=d, key="fig_km", name="relief_duration_km",
             note=note)
 

@@ -238,7 +238,7 @@ def test_summarize_text_when_the_logrank_test_cannot_be_computed(monkeypatch):
 
     def no_test(self):
         d = real(self)
-        d["logrank"] = {"chi2": None, "df": 1, "p_value": None}
+        d["logrank"] = {"chi2": None, "df": 1, "p_value": None, "method": "log-rank"}
         return d
     monkeypatch.setattr(Summary, "to_dict", no_test)
     assert "not computable" in result.to_text()

@@ -48,6 +48,7 @@ def test_redcap_export_through_the_import_assistant(server, browser, tmp_path): 
     _no_errors(page)
     page.get_by_text("redcap export", exact=False).first.wait_for(timeout=10_000)
     page.screenshot(path=str(SHOTS / "import_assistant_redcap.png"))
+    page.screenshot(path=str(SHOTS / "import_assistant_top.png"), clip={"x": 0, "y": 0, "width": 1400, "height": 1500})
     page.get_by_role("link", name="Pain relief").click()
     page.wait_for_selector(CHART, timeout=60_000)
     _wait_idle(page)

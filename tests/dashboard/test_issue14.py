@@ -147,7 +147,7 @@ def test_pages_without_treatments_say_what_they_need_or_show_trajectories():
     upload(at, NO_TREATMENTS)
     clean(at, "upload")
     assert "no treatments" in text(at) and "Cannot compute" not in text(at)
-    for page in ("pain_relief", "relief_over_time", "relief_duration", "published", "export"):
+    for page in ("pain_relief", "relief_over_time", "relief_duration", "compare", "published", "export"):
         goto(at, page)
         clean(at, page)
         assert "needs treatment starts" in text(at), page
