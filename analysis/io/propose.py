@@ -38,7 +38,9 @@ _WORDS = {
     "patient_id": r"record[\s_]*id|patient[\s_]*id|pat[\s_]*id|patient|subject|pseudonym|n°\s*patient|"
                   r"nr|id|code|study[\s_]*id|participant|pid|fall(?:nummer)?|paciente|patiente?",
     "time": r"time|heure|uhrzeit|zeit|hora|ora|tijd",
-    "date": r"date|datum|fecha|data|datetime|recorded|taken|dt|jour|día|dia|tag",
+    "date": r"date|datum|fecha|data|datetime|recorded|taken|dt",
+    "day": r"day|days|tag|tage|jour|jours|día|dia|días|giorno|dag|study[\s_]*day|day[\s_]*number|"
+           r"days[\s_]*since[\s_]*\w+|tag[\s_]*nr",
     "treatment": r"treatment|behandlung|traitement|tratamiento|trattamento|therapy|therapie|thérapie|drug|"
                  r"medication|medikament|médicament|medicamento|farmaco|intervention|procedure|infusion[\s_]*drug|"
                  r"inf[\s_]*drug|medication[\s_]*name|med[\s_]*name",
@@ -427,6 +429,9 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
             continue
         if _has("dose", label) and numeric:
             cols[k] = ColumnProposal(h, Column("dose"), "dose", ex)
+            continue
+        if f is None and numeric and _has("day", h) and not any(c.column.role in ("date", "day") for c in cols.values()):
+            cols[k] = ColumnProposal(h, Column("day"), "day numbers (days since the first treatment)", ex)
             continue
         m = measure_of(label) or (measure_of(f.name) if f is not None else None)
         timing = "before_start" if _has("before", label) else "after_start" if _has("after", label) else "at"

@@ -302,3 +302,12 @@ def test_a_0_to_100_pain_scale_is_not_read_as_the_0_to_10_nrs_and_comments_are_n
     assert cols["VAS Schmerz (0-100)"].measure != "pain_nrs"
     assert cols["Bemerkung"].role == "ignore"
     assert any("0-100 VAS" in n for n in p.notes)
+
+
+def test_day_numbers_under_another_name_are_the_time_not_a_score():
+    files = {"verlauf.csv": "Patient;Tag;Behandlung;NRS\nA;-2;;8\nA;0;Ketamin;\nA;0,25;;3\nA;14;;6\n".encode()}
+    p = inspect(files)
+    cols = {c.header: c.column.role for f in p.files for c in f.columns}
+    assert cols["Tag"] == "day" and cols["NRS"] == "measure"
+    ds = load_files(files)
+    assert list(ds.assessments["day"]) == [-2.0, 0.25, 14.0]
