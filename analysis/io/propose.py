@@ -518,6 +518,10 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
             t.header = redcap.labels_to_fields(t, dictionary)
         if hint:
             source = "redcap"
+            if hint == "raw" and not dictionary:
+                notes.append(f"{t.file} is a REDCap raw export without its data dictionary: choice codes (1, 2, ...) "
+                             "stay codes and date fields are found by their values. Add the dictionary (Project "
+                             "Setup > Data Dictionary > Download) to decode them.")
         fp = _propose_table(t, hint, dictionary if hint else {}, review, notes, order_hints)
         if fp.kind.startswith("observations") or fp.kind == "administration record":
             source = "flowsheet" if source != "redcap" else source
