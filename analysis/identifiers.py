@@ -458,8 +458,15 @@ class _Lines:
             values = [v.replace("\n", " ") for v in values]
             joined = "\n" + "\n".join(values) + "\n"
         self.values, self.text, self.n = values, joined, len(values)
-        lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
-        self.breaks = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))  # the line break before each value
+        self._breaks = None
+
+    @property
+    def breaks(self) -> np.ndarray:
+        """Where the line break before each value is (computed when first needed)."""
+        if self._breaks is None:
+            lengths = np.fromiter(map(len, self.values), dtype=np.int64, count=self.n)
+            self._breaks = np.concatenate(([0], np.cumsum(lengths + 1)[:-1]))
+        return self._breaks
 
     def _hits(self, key: str, side: str) -> np.ndarray:
         hit = np.zeros(self.n, dtype=bool)
@@ -837,6 +844,9 @@ def numbers_never_flagged(col) -> bool:
     return True
 
 
+_IS_STR = str.__instancecheck__  # isinstance(v, str), mapped in C
+
+
 def _given_distinct(values) -> list[str]:
     """A column's distinct stripped texts as given (list, array or pyarrow array), without the empty one."""
     if isinstance(values, (pa.Array, pa.ChunkedArray)):
@@ -845,18 +855,19 @@ def _given_distinct(values) -> list[str]:
         values = values.tolist()
     else:
         values = list(values)
-    if "" in values or None in values:
+    if values and (values[0] == "" or "" in values or None in values):
         values = [v for v in values if v]
-    if set(map(type, values)) - {str}:
-        values = [str(v) for v in values]
     return values
 
 
-def _cache_key(distinct: list[str], allow_dates: bool):
-    if len(distinct) < 2000:
-        return allow_dates, frozenset(distinct)
-    h = hashlib.blake2b("\0".join(sorted(distinct)).encode("utf-8", "surrogatepass"), digest_size=20)
-    return allow_dates, len(distinct), h.digest()
+def _cache_key(values: list[str], allow_dates: bool, ordered: bool = False):
+    """The key of a column's answer in the cache: its set of values. ``ordered``: the values are
+    distinct and come in a canonical order (the loader's sorted codes), so the order itself can be
+    hashed without sorting; another order only misses the cache."""
+    if len(values) < 2000:
+        return allow_dates, frozenset(values)
+    joined = "\0".join(values if ordered else sorted(values))
+    return allow_dates, len(values), hashlib.blake2b(joined.encode("utf-8", "surrogatepass"), digest_size=20).digest()
 
 
 def find_identifier_columns(df, headers: dict[str, str], *, skip_name_check: set[str],
@@ -899,8 +910,10 @@ def find_identifier_columns(df, headers: dict[str, str], *, skip_name_check: set
             why = name_reason(header) or name_reason(col)
         if why is None:
             values = _given_distinct(df[col]) if distinct else _distinct(df[col])
+            if not all(map(_IS_STR, values)):
+                values = [str(v) for v in values]
             allow = col in date_columns
-            key = _cache_key(values, allow)
+            key = _cache_key(values, allow, ordered=distinct)
             if cache is not None and key in cache:
                 kind = cache[key]
             else:
