@@ -37,8 +37,18 @@ Deliberately *not* flagged: hospital and site names (``St Mary's Hospital``), ci
 (``San Jose``), doses (``1800 mg``), score values, and digits-only values below 1,000,000 (they cannot
 be told apart from scores and pseudonymous ids; name such columns so the name check catches them).
 
-The content checks run as vectorised regular expressions (pyarrow's RE2) over the distinct values;
-Python looks only at the few values a pattern singles out (check digits, name lists).
+The content checks join a column's distinct values into one text, a value per line, and run each
+regular expression over it once (in C); Python looks only at the few values a pattern singles out
+(check digits, name lists, free text). Public: :func:`name_reason`, :func:`content_reason`,
+:func:`content_kind`, :func:`find_identifier_columns` (what the loader and the readers of
+``analysis/io`` call), :func:`numbers_never_flagged`.
+
+References: HIPAA Privacy Rule, de-identification by Safe Harbor, 45 CFR 164.514(b)(2) (the 18
+identifiers: names, geographic subdivisions smaller than a state except the first three ZIP digits,
+all elements of dates except the year, phone numbers, e-mail addresses, social security, medical
+record and other account numbers, ...); NHS number check digit: NHS Data Dictionary, "NHS Number";
+BSN "elfproef": Dutch Wet algemene bepalingen burgerservicenummer; DNI letter: Spanish Real
+Decreto 1553/2005.
 """
 from __future__ import annotations
 
@@ -263,7 +273,7 @@ aaron abdul adam adrian ahmed aidan aisha alan albert alejandro alessandra aless
 alfred ali alice alicia alison amanda amelia amit amy ana andrea andreas andrew andy angela anil anja anke anna
 annamaria anne annette annie anthony antoine antonio arthur ashley astrid ayse barbara beatriz ben benjamin bernard
 bernd beth betty birgit bob brandon brenda brian bruce bruno carl carla carlos carmen carol caroline carolyn
-catherine cecile charles charlie charlotte chiara chloe chris christian christina christine christoph christophe
+catherine cecile charles charlie charlotte chiara chloe chris christina christine christoph christophe
 christopher claire clara claudia claudio colin cornelia cornelis craig daan daniel daniela daniele david deborah
 deepak dennis diana diane dieter dirk dolf domenico donald donna dorothy douglas edward elena elisa elisabeth
 elizabeth ella ellen emily emine emma enrique eric erik esther eva evelyn fabian fatima fatma federica federico
@@ -287,31 +297,30 @@ thorsten timothy tomasz tom tyler ulrich ulrike ursula uwe valentina valerie vin
 wayne werner willem william wolfgang youssef yusuf yves zoe
 """.split())
 
-# Common family names, same folding and the same care (no colours, trades or place words that are
-# also covariate values: white, brown, green, baker, mason, hill, wood, king, ...).
+# Common family names, same folding and the same care: no colours, trades, adjectives or place words
+# that are also covariate values in one of the languages (White, Baker, Turner, Koch, Bauer, Moreno,
+# Rubio, Costa, Russo, Bakker, Petit, ...).
 SURNAMES = frozenset("""
 smith jones williams taylor davies evans wilson thomas johnson roberts robinson thompson wright walker edwards
-hughes lewis harris clarke clark patel jackson turner martin cooper morris moore lee harrison morgan allen james
-scott phillips watson davis parker bennett mitchell kelly richardson bailey collins murphy miller cox richards
-khan marshall anderson simpson ellis adams singh begum wilkinson foster chapman powell webb rogers matthews owen
-palmer holmes barnes lloyd butler russell barker fisher stevens jenkins murray dixon harvey garcia rodriguez
-martinez hernandez lopez gonzalez perez sanchez ramirez torres flores rivera gomez diaz nguyen kowalski nowak
-wisniewski muller mueller schmidt schneider fischer weber meyer wagner becker schulz hoffmann schafer schaefer
-koch bauer richter klein schroder schroeder neumann schwarz zimmermann braun kruger krueger hofmann hartmann lange
-schmitt werner schmitz krause meier lehmann bernard dubois robert richard petit durand leroy moreau simon laurent
-lefebvre michel bertrand roux vincent fournier morel girard andre mercier dupont lambert bonnet francois fernandez
-jimenez ruiz moreno munoz alvarez romero alonso gutierrez navarro dominguez vazquez ramos serrano molina morales
-suarez ortega delgado castro ortiz rubio marin sanz rossi russo ferrari esposito bianchi romano colombo ricci
-marino greco gallo conti mancini costa giordano rizzo lombardi moretti barbieri fontana santoro mariani rinaldi
-caruso ferrara galli martini leone longo gentile martinelli vitale lombardo coppola marchetti parisi ferraro
-ferri fabbri marini grasso valentini messina pellegrini palumbo sanna farina rizzi cattaneo morelli amato
-silvestri testa grassi carbone giuliani benedetti barone rossetti caputo montanari palmieri bernardi martino
-ferretti bellini basile donati piras battaglia sartori costantini milani ruggiero sorrentino jansen janssen
-visser smit meijer mulder bos vos peters hendriks dekker brouwer dijkstra smits kok jacobs vermeulen schouten
-willems hoekstra maas verhoeven koster prins huisman peeters devries vandenberg vandijk deboer degroot dejong
-wang zhang liu chen yang huang zhao zhou sun zhu guo luo kumar sharma gupta shah hussain ahmed mohamed yilmaz
-kaya demir sahin celik yildiz ozturk kim park choi jung tanaka suzuki takahashi watanabe yamamoto nakamura
-kobayashi silva santos oliveira pereira ferreira almeida costa carvalho
+hughes lewis harris clarke clark patel jackson martin morris moore lee harrison morgan allen james scott
+phillips watson davis bennett mitchell kelly richardson bailey collins murphy miller cox richards khan
+anderson simpson ellis adams singh begum wilkinson foster chapman powell webb rogers matthews owen holmes
+barnes lloyd russell stevens jenkins murray dixon harvey garcia rodriguez martinez hernandez lopez gonzalez
+perez sanchez ramirez torres flores rivera gomez diaz nguyen kowalski nowak wisniewski muller mueller schmidt
+meyer becker schulz hoffmann schafer schaefer schroder schroeder neumann zimmermann kruger krueger hofmann
+hartmann schmitt werner schmitz meier lehmann bernard dubois robert richard durand leroy moreau simon laurent
+lefebvre michel bertrand vincent fournier morel girard andre mercier dupont lambert francois fernandez jimenez
+ruiz munoz alvarez romero alonso gutierrez navarro dominguez vazquez serrano molina suarez ortega castro ortiz
+marin sanz rossi ferrari esposito bianchi colombo ricci conti mancini giordano rizzo lombardi moretti barbieri
+santoro mariani rinaldi caruso ferrara galli martini gentile martinelli vitale lombardo coppola marchetti
+parisi ferraro ferri fabbri marini grasso valentini messina pellegrini palumbo sanna farina rizzi cattaneo
+morelli amato silvestri grassi carbone giuliani benedetti barone rossetti caputo montanari palmieri bernardi
+martino ferretti bellini basile donati piras battaglia sartori costantini milani ruggiero sorrentino jansen
+janssen smit meijer mulder peters hendriks brouwer dijkstra smits jacobs vermeulen schouten willems hoekstra
+verhoeven koster huisman peeters devries vandenberg vandijk deboer degroot dejong wang zhang liu chen yang
+huang zhao zhou sun zhu guo luo kumar sharma gupta shah hussain ahmed mohamed yilmaz kaya demir sahin celik
+yildiz ozturk kim park choi jung tanaka suzuki takahashi watanabe yamamoto nakamura kobayashi oliveira pereira
+ferreira almeida carvalho
 """.split())
 
 # Words that make a value a place or an institution, not a person: "St Mary's Hospital",
@@ -598,8 +607,8 @@ def _name_kind(v: str) -> bool:
         known = any(w in SURNAMES or w in FIRST_NAMES for w in last_words) or any(
             _fold(w) in FIRST_NAMES for w in first_words)
         return (initials and _is_capitalised(last.strip())) or known
-    if len(words) == 1:
-        return folded[0] in FIRST_NAMES or folded[0] in SURNAMES
+    if len(words) == 1:  # capitalised, as names are written ("Moreno", "Smith"; not "greco", "christian")
+        return _is_capitalised(words[0]) and (folded[0] in FIRST_NAMES or folded[0] in SURNAMES)
     main = [w for w, f in zip(words, folded) if f not in _PARTICLES]
     if not main:
         return False
@@ -680,8 +689,12 @@ REASONS = {
 }
 
 
-def date_advice(header: str | None = None) -> str:
-    """The advice added to a "calendar dates" verdict."""
+def date_advice(header: str | None = None, mappable: bool = True) -> str:
+    """The advice added to a "calendar dates" verdict (``mappable``: the file may hold visit or
+    treatment dates, as assessments and treatments do; a patients file may not)."""
+    if not mappable:
+        return (": dates are identifiers; remove the column, or turn it into years or days relative to "
+                "the first treatment before loading")
     example = f", e.g. --map '{header}=date'" if header else ""
     return (": if these are visit or treatment dates, map the column as a date (mapping role 'date'"
             f"{example}), so they become days relative to the first treatment and are not kept; "
@@ -711,10 +724,10 @@ def content_reason(values, *, allow_dates: bool = False, header: str | None = No
     return _reason(kind, header)
 
 
-def _reason(kind: str | None, header: str | None) -> str | None:
+def _reason(kind: str | None, header: str | None, mappable: bool = True) -> str | None:
     if kind is None:
         return None
-    return REASONS[kind] + (date_advice(header) if kind == "dates" else "")
+    return REASONS[kind] + (date_advice(header, mappable) if kind == "dates" else "")
 
 
 def _kind_of_distinct(distinct: list[str], allow_dates: bool) -> str | None:
@@ -872,7 +885,7 @@ def _cache_key(values: list[str], allow_dates: bool, ordered: bool = False):
 
 def find_identifier_columns(df, headers: dict[str, str], *, skip_name_check: set[str],
                             date_columns: set[str], cache: dict | None = None,
-                            distinct: bool = False) -> list[tuple[str, str]]:
+                            distinct: bool = False, dates_mappable: bool = True) -> list[tuple[str, str]]:
     """Columns of ``df`` that look like direct identifiers.
 
     Parameters
@@ -895,6 +908,10 @@ def find_identifier_columns(df, headers: dict[str, str], *, skip_name_check: set
     distinct : bool
         True when each column's values are already its distinct texts, stripped (empty strings
         and missing values are skipped): saves finding them again.
+    dates_mappable : bool
+        Whether a column of calendar dates in this table could be mapped as a visit or treatment
+        date (assessments, treatments): then the message suggests it; otherwise (patients) it says
+        to remove or convert the dates.
 
     Returns
     -------
@@ -920,7 +937,7 @@ def find_identifier_columns(df, headers: dict[str, str], *, skip_name_check: set
                 kind = _kind_of_distinct(values, allow)
                 if cache is not None:
                     cache[key] = kind
-            why = _reason(kind, header)
+            why = _reason(kind, header, dates_mappable)
         if why is not None:
             found.append((col, why))
     return found

@@ -22,7 +22,7 @@ reuses the memory the parse has just freed. The cells stay Arrow arrays as read:
 numbers come from one Arrow cast per column (the exact text rules below take over only for a column
 holding anything but empty cells and finite numbers), text columns are hashed once and trimmed,
 compared and converted on their distinct values, and cell texts are only materialised for the rows
-that are excluded or sampled by the identifier guard. Parquet float64/integer columns are validated
+that are excluded (the identifier guard checks every row through each column's distinct texts). Parquet float64/integer columns are validated
 as numbers without a round-trip through text. Every check is a vectorised mask over all rows, and
 the exclusion table is built from those masks. There is no loop over rows. Nothing is ever written
 to disk.
@@ -1185,7 +1185,7 @@ class _Loader:
                 distinct[c] = []
             else:
                 distinct[c] = pc.unique(t.text_array(c))
-        self.refuse_identifiers(t, distinct, dates)
+        self.refuse_identifiers(t, distinct, dates, mappable=role != "patients")
         if later:
             self.guard_later.append((t, later, dates))
 
@@ -1195,11 +1195,12 @@ class _Loader:
             self.refuse_identifiers(t, {c: t.codes(c)[1] for c in columns if c in t.cols}, dates)
         self.guard_later = []
 
-    def refuse_identifiers(self, t: _Table, distinct: dict, dates: set[str]) -> None:
-        """Refuse (or drop) the columns of ``distinct`` (column -> distinct texts) that look like identifiers."""
+    def refuse_identifiers(self, t: _Table, distinct: dict, dates: set[str], mappable: bool = True) -> None:
+        """Refuse (or drop) the columns of ``distinct`` (column -> distinct texts) that look like identifiers.
+        ``mappable``: the file may hold visit or treatment dates (not the patients file)."""
         found = identifiers.find_identifier_columns(
             distinct, t.header, skip_name_check={c for c in distinct if c in CANONICAL_NAMES}, date_columns=dates,
-            cache=self.content_answers, distinct=True)
+            cache=self.content_answers, distinct=True, dates_mappable=mappable)
         if not found:
             return
         if not self.drop_identifiers:

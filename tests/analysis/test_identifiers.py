@@ -357,3 +357,10 @@ def test_precision_and_recall_in_the_docs_are_those_of_the_table():
             f"{precision:.2f} ({tp} of {tp + fp} refusals are identifiers), recall {recall:.2f} ({tp} of {tp + fn} "
             "identifiers refused)")
     assert want in text, want
+
+
+def test_dates_in_the_patients_file_are_not_told_to_be_mapped(load):
+    # A patients file cannot hold visit dates: the message says to remove or convert the column.
+    with pytest.raises(IdentifierError, match=r"column 'diagnosis_date': it holds calendar dates: dates are "
+                                              r"identifiers; remove the column, or turn it into years or days"):
+        load({A: ASSESS, P: "patient_id,diagnosis_date\nP0001,2019-05-02\nP0002,2020-11-30\nP0003,2021-01-15\n"})
