@@ -633,7 +633,8 @@ def _names_in_text(v: str) -> bool:
         before = _fold(words[i - 1].group()) if i else ""
         if before in _NOT_PERSON_WORDS:
             continue  # "St Mary Street", "Royal Victoria Infirmary"
-        if f in _TITLES or (_is_capitalised(w) and f in FIRST_NAMES):
+        # A title as a title is written ("Mrs", "Frau"; not "MS" or "MR", which are diagnoses and scans).
+        if (f in _TITLES and _is_capitalised(w) and not w.isupper()) or (_is_capitalised(w) and f in FIRST_NAMES):
             return True
     return False
 
