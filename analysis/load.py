@@ -1172,7 +1172,10 @@ class _Loader:
         worker thread right after this file is read) are ready, before any check uses them.
         """
         dates = {c for c in ("date", "datetime") if c in t.columns} if role != "patients" else set()
-        later = ("patient_id",) if (role == "assessments" and t.n >= 100_000 and "patient_id" in t.cols
+        # A combined file (assessments with a treatment column) is split into two tables before the
+        # checks, which compute their own codes: here Arrow's distinct texts are cheaper.
+        reuse = not (role == "assessments" and "treatment" in t.cols)
+        later = ("patient_id",) if (reuse and role == "assessments" and t.n >= 100_000 and "patient_id" in t.cols
                                     and t.is_text("patient_id")) else ()  # 100_000: as in _Table.prefetch
         distinct = {}
         for c in t.columns:
@@ -1180,7 +1183,7 @@ class _Loader:
             if c in later:
                 continue
             if _is_text_type(col.type):
-                distinct[c] = t.codes(c)[1]
+                distinct[c] = t.codes(c)[1] if reuse else pc.unique(t.text_array(c))
             elif identifiers.numbers_never_flagged(col):
                 distinct[c] = []
             else:

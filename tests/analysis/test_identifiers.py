@@ -364,3 +364,12 @@ def test_dates_in_the_patients_file_are_not_told_to_be_mapped(load):
     with pytest.raises(IdentifierError, match=r"column 'diagnosis_date': it holds calendar dates: dates are "
                                               r"identifiers; remove the column, or turn it into years or days"):
         load({A: ASSESS, P: "patient_id,diagnosis_date\nP0001,2019-05-02\nP0002,2020-11-30\nP0003,2021-01-15\n"})
+
+
+def test_a_combined_file_is_checked_on_every_row(load):
+    # One CSV with assessments and treatment rows (split after the guard): an e-mail on a treatment row.
+    text = ("patient_id,day,treatment,pain_nrs,note\nP1,-1,,7,\nP1,0,ketamine_iv,,ann@example.org\n"
+            "P1,7,,4,\n")
+    with pytest.raises(IdentifierError, match=r"clinic\.csv.*column 'note': it holds e-mail addresses"):
+        load({"clinic.csv": text})
+    assert load({"clinic.csv": text.replace("ann@example.org", "tolerated well")}).report.dropped_identifier_columns == []
