@@ -377,9 +377,9 @@ _RX = {
     # Short codes and numbers: nothing but a record number can hide in them.
     "plain": (r"[A-Za-z]{0,4}[-_ ]?\d{1,6}|[+-]?(?:\d{1,6}(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?|[A-Za-z_]{1,3}"
               r"|(?=[^\n]*[a-fA-F])[0-9a-fA-F-]{16,}"),  # and hashes, UUIDs
-    "email": r"[\w.%+'-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}",
-    "email_obfuscated": (rf"(?i)[\w.%+'-]+{_S}*{_AT}{_S}*[\w-]+(?:{_S}*{_DOT}{_S}*[\w-]+)*{_S}*{_DOT}{_S}*{_L}{{2,}}"
-                         rf"|[\w.%+'-]+{_S}+at{_S}+[\w-]+(?:{_S}+dot{_S}+[\w-]+)*{_S}+dot{_S}+"
+    "email": r"(?<![\w.%+'-])[\w.%+'-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}",
+    "email_obfuscated": (rf"(?i)(?<![\w.%+'-])[\w.%+'-]+{_S}*{_AT}{_S}*[\w-]+(?:{_S}*{_DOT}{_S}*[\w-]+)*{_S}*{_DOT}{_S}*{_L}{{2,}}"
+                         rf"|(?<![\w.%+'-])[\w.%+'-]+{_S}+at{_S}+[\w-]+(?:{_S}+dot{_S}+[\w-]+)*{_S}+dot{_S}+"
                          r"(?:com|org|net|edu|gov|[a-z]{2})\b"),
     # Full calendar dates: year-first, day/month-first (4- or 2-digit year: day and month are checked
     # in Python), written out in six languages; with or without a time.
@@ -408,20 +408,25 @@ _RX = {
                  rf"|[A-Z]\d[A-Z]{_S}?\d[A-Z]\d"                   # Canada
                  rf"|[1-9]\d{{3}}{_S}?[A-Z]{{2}})"),               # Netherlands (units are excluded below)
     "phone": r"(?:\+|00)?\(?\d[\d ().\-/]{6,}\d",
-    "maybe_address": rf"\d.*{_S}|{_S}.*\d|(?i:strasse|straße|str\.|weg|gasse|platz|allee|laan|straat|gatan|vej){_S}*\d",
+    # (a digit and white space, or a street word and a number: decided with single-character searches)
+    "digit": r"\d",
+    "space": _S,
+    "street_number": rf"(?i:strasse|straße|str\.|weg|gasse|platz|allee|laan|straat|gatan|vej){_S}*\d",
     "letters": r"(?=[^\n]*[^\W\d_])(?:[^\W\d_]|['’.,\- \t\u0300-\u036f])+",
     "cjk": r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,4}|[\uac00-\ud7a3]{2,4}",
-    "free_text": rf"\S+{_S}+\S+{_S}+\S",
+    "free_text": rf"(?<!\S)\S+{_S}+\S+{_S}+\S",
 }
-_SEARCH = {"email", "email_obfuscated", "maybe_address", "free_text"}
+_SEARCH = {"email", "email_obfuscated", "digit", "space", "street_number", "free_text"}
+# Every search pattern starts where a run of its first characters starts (the look-behinds), so a
+# long value costs linear time, not quadratic (a hostile file may hold one).
 
 _ADDRESS_STREET_WORDS = (r"street|st|road|rd|avenue|ave|lane|ln|drive|dr|boulevard|blvd|way|court|ct|place|pl|"
                          r"close|crescent|terrace|square|sq|highway|hwy|parkway|pkwy")
 _ADDRESS_PY = re.compile(
-    rf"\d+[A-Za-z]?,? +(?:[^\W\d_][\w'.-]* +){{0,4}}(?:{_ADDRESS_STREET_WORDS})\b\.?"
-    r"|[^\W\d_]+(?:strasse|straße|str\.|weg|gasse|platz|allee|laan|straat|gatan|vej)\s*\d+"
+    rf"(?<!\d)\d+[A-Za-z]?,? +(?:[^\W\d_][\w'.-]* +){{0,4}}(?:{_ADDRESS_STREET_WORDS})\b\.?"
+    r"|(?<![^\W\d_])[^\W\d_]+(?:strasse|straße|str\.|weg|gasse|platz|allee|laan|straat|gatan|vej)\s*\d+"
     r"|(?:rue|avenue|via|calle|chemin|boulevard|carrer|rua|avenida|viale|piazza|plaza|paseo)\s+\D*\d"
-    r"|\d+,?\s+(?:rue|avenue|via|calle|avenida|viale|piazza)\b", re.IGNORECASE)
+    r"|(?<!\d)\d+,?\s+(?:rue|avenue|via|calle|avenida|viale|piazza)\b", re.IGNORECASE)
 # Phone numbers inside free text (Python, on the values that hold 9 digits or more).
 _PHONE_IN_TEXT = re.compile(
     r"(?<![\d.,/-])(?:(?:\+|00)\s?[1-9]\d{0,2}[\s./-]?(?:\(0\)\s?)?\(?\d{1,4}\)?(?:[\s./-]?\d{2,4}){2,4}"
@@ -806,7 +811,7 @@ def _kind_of_distinct(distinct: list[str], allow_dates: bool) -> str | None:
         return "phone" if counts["phone"] >= counts["national"] else "national"
     if not rest.any():
         return None
-    addr = np.flatnonzero(lines.search("maybe_address") & rest)
+    addr = np.flatnonzero(((lines.search("digit") & lines.search("space")) | lines.search("street_number")) & rest)
     if len(addr) and _share(sum(bool(_ADDRESS_PY.search(lines.values[i])) for i in addr), n):
         return "address"
     letters = np.flatnonzero(lines.full("letters") & rest)
