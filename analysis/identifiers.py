@@ -175,7 +175,8 @@ _MODIFIERS = {
     _EMAIL: {"consent", "consented", "sent", "reminder", "reminders", "opt", "optin", "optout", "verified",
              "status", "flag", "yn", "ok", "allowed", "permission", "preference", "newsletter", "survey",
              "invite", "invitation", "bounced", "contacted", "followup", "follow", "einwilligung",
-             "consentimiento", "consenso", "toestemming"},
+             "consentimiento", "consenso", "toestemming", "consentement", "verstuurd", "gesendet", "verschickt",
+             "envoye", "enviado", "inviato", "reminder", "erinnerung", "rappel", "recordatorio", "promemoria"},
     _PHONE: {"followup", "follow", "call", "calls", "called", "interview", "consultation", "consult", "visit",
              "visits", "review", "assessment", "survey", "reminder", "reminders", "consent", "triage",
              "appointment", "appointments", "session", "sessions", "clinic", "yn",
@@ -200,7 +201,7 @@ _NAME_WORDS = {"name", "names", "nombre", "nom", "nome", "naam", "namen"}
 _PERSON_WORDS = {"patient", "patients", "patienten", "paciente", "paziente", "patient", "pt", "full", "first",
                  "last", "given", "family", "maiden", "middle", "mother", "mothers", "father", "fathers", "kin",
                  "nok", "relative", "spouse", "partner", "carer", "caregiver", "contact", "emergency", "person",
-                 "persona", "persoon", "client", "subject", "participant", "de", "famille", "complet", "completo",
+                 "persona", "persoon", "client", "subject", "participant", "famille", "complet", "completo",
                  "voller", "volledige", "vor", "nach", "familie", "pila", "child", "parent", "guardian"}
 # Birth words: a date of birth together with a date word (``fecha_nacimiento``), not alone
 # (``birth_weight``, ``place_of_birth``, ``birth_year``: a year is not a full date).
