@@ -22,7 +22,7 @@ reuses the memory the parse has just freed. The cells stay Arrow arrays as read:
 numbers come from one Arrow cast per column (the exact text rules below take over only for a column
 holding anything but empty cells and finite numbers), text columns are hashed once and trimmed,
 compared and converted on their distinct values, and cell texts are only materialised for the rows
-that are excluded or sampled by the identifier guard. Parquet float64/integer columns are validated
+that are excluded (the identifier guard checks every row through each column's distinct texts). Parquet float64/integer columns are validated
 as numbers without a round-trip through text. Every check is a vectorised mask over all rows, and
 the exclusion table is built from those masks. There is no loop over rows. Nothing is ever written
 to disk.
@@ -1203,7 +1203,8 @@ class _Loader:
         self.parts: list[tuple[str, np.ndarray, dict]] = []
         self.read: dict[str, int] = {}
         self.used_keys: set[str] = set()
-        self.content_answers: dict = {}  # the identifier guard's answers by sample, for all files of the load
+        self.content_answers: dict = {}  # the identifier guard's answers by set of values, for all files of the load
+        self.guard_later: list = []  # (table, columns, date columns) the guard checks in finish_guard
 
     # ---- the ledger -------------------------------------------------------------------------------
     def exclude(self, t: _Table, mask: np.ndarray, column: str | None | np.ndarray, reason: str | np.ndarray,
@@ -1289,20 +1290,50 @@ class _Loader:
         return t
 
     def guard(self, t: _Table, role: str) -> None:
-        """The identifier guard: refuse (or drop) columns that look like direct identifiers."""
+        """The identifier guard: refuse (or drop) columns that look like direct identifiers.
+
+        Every row is checked: the content checks take each column's distinct values, whose set
+        decides the verdict (analysis/identifiers.py). For a text column these are the sorted
+        distinct trimmed texts of ``t.codes``, which the later checks use anyway (computed once,
+        cached on the table). A column read as numbers (the CSV reader's score columns, Parquet
+        numbers) can only be flagged if it holds a number of 7 digits or more: one min and max
+        decide, and only then is its text read back. The patient ids of a registry-size
+        assessments file are checked by :meth:`finish_guard`, once their codes (started on a
+        worker thread right after this file is read) are ready, before any check uses them.
+        """
         dates = {c for c in ("date", "datetime") if c in t.columns} if role != "patients" else set()
-        # The content checks look at a bounded sample of rows: trim and convert only those.
-        pos = identifiers.sample_positions(t.n)
-        # A column the CSV reader parsed as numbers holds only numbers (and nan/inf spellings), which
-        # the content checks never flag (identifiers.py: digits-only values are not identifiers): its
-        # sample is left empty instead of reading its text back (tests/analysis/test_load_numeric.py).
-        # Distinct texts only, in order of first appearance (what the checks take first of any column),
-        # found by Arrow before any Python string is made.
-        sample = {c: (np.zeros(0, dtype=object) if c in t.raw_field
-                      else np.asarray(_to_numpy(pc.unique(t.text_array(c, pos))), dtype=object)) for c in t.columns}
+        # A combined file (assessments with a treatment column) is split into two tables before the
+        # checks, which compute their own codes: here Arrow's distinct texts are cheaper.
+        reuse = not (role == "assessments" and "treatment" in t.cols)
+        later = ("patient_id",) if (reuse and role == "assessments" and t.n >= 100_000 and "patient_id" in t.cols
+                                    and t.is_text("patient_id")) else ()  # 100_000: as in _Table.prefetch
+        distinct = {}
+        for c in t.columns:
+            col = t.cols[c]
+            if c in later:
+                continue
+            if _is_text_type(col.type):
+                distinct[c] = t.codes(c)[1] if reuse else pc.unique(t.text_array(c))
+            elif identifiers.numbers_never_flagged(col):
+                distinct[c] = []
+            else:
+                distinct[c] = pc.unique(t.text_array(c))
+        self.refuse_identifiers(t, distinct, dates, mappable=role != "patients")
+        if later:
+            self.guard_later.append((t, later, dates))
+
+    def finish_guard(self) -> None:
+        """The checks :meth:`guard` left for later (registry-size patient ids)."""
+        for t, columns, dates in self.guard_later:
+            self.refuse_identifiers(t, {c: t.codes(c)[1] for c in columns if c in t.cols}, dates)
+        self.guard_later = []
+
+    def refuse_identifiers(self, t: _Table, distinct: dict, dates: set[str], mappable: bool = True) -> None:
+        """Refuse (or drop) the columns of ``distinct`` (column -> distinct texts) that look like identifiers.
+        ``mappable``: the file may hold visit or treatment dates (not the patients file)."""
         found = identifiers.find_identifier_columns(
-            sample, t.header, skip_name_check={c for c in t.columns if c in CANONICAL_NAMES}, date_columns=dates,
-            cache=self.content_answers)
+            distinct, t.header, skip_name_check={c for c in distinct if c in CANONICAL_NAMES}, date_columns=dates,
+            cache=self.content_answers, distinct=True, dates_mappable=mappable)
         if not found:
             return
         if not self.drop_identifiers:
@@ -1596,6 +1627,7 @@ class _Loader:
                         hasher = ThreadPoolExecutor(max_workers=1)
                         fingerprint = hasher.submit(_fingerprint, list(found.values()))
                         hasher.shutdown(wait=False)
+        self.finish_guard()
         a = tables["assessments"]
         t = tables.get("treatments")
         p = tables.get("patients")

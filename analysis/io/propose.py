@@ -38,14 +38,17 @@ _WORDS = {
     "patient_id": r"record[\s_]*id|patient[\s_]*id|pat[\s_]*id|patient|subject|pseudonym|n°\s*patient|"
                   r"nr|id|code|study[\s_]*id|participant|pid|fall(?:nummer)?|paciente|patiente?",
     "time": r"time|heure|uhrzeit|zeit|hora|ora|tijd",
-    "date": r"date|datum|fecha|data|datetime|recorded|taken|dt|jour|día|dia|tag",
+    "date": r"date|datum|fecha|data|datetime|recorded|taken|dt",
+    "day": r"day|days|tag|tage|jour|jours|día|dia|días|giorno|dag|study[\s_]*day|day[\s_]*number|"
+           r"days[\s_]*since[\s_]*\w+|tag[\s_]*nr",
     "treatment": r"treatment|behandlung|traitement|tratamiento|trattamento|therapy|therapie|thérapie|drug|"
                  r"medication|medikament|médicament|medicamento|farmaco|intervention|procedure|infusion[\s_]*drug|"
                  r"inf[\s_]*drug|medication[\s_]*name|med[\s_]*name",
     "dose": r"dose|dosis|dosage|posologie|dosering|mg|mg/kg",
     "action": r"action|mar[\s_]*action|aktion|statut|status|admin[\s_]*action",
-    "item": r"item|flo[\s_]*meas[\s_]*name|measure[\s_]*name|observation|parameter|component|question|"
-            r"display[\s_]*name|test|variable|mesure|messgröße",
+    "item": r"item|flo[\s_]*meas[\s_]*name|measure[\s_]*name|measure|measurement|observation|parameter|"
+            r"component|question|display[\s_]*name|test|variable|mesure|messgröße|assessment|scale|"
+            r"score[\s_]*name|kennzahl|paramètre|paramètre|row[\s_]*name|flowsheet[\s_]*row|name",
     "value": r"value|meas[\s_]*value|result|wert|valeur|valor|valore|answer|response",
     "before": r"pre|before|vor|avant|prä|prae|antes|prima|voor|baseline",
     "after": r"post|after|nach|après|apres|después|despues|dopo|na",
@@ -337,11 +340,22 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
             elif len(date_cols) == 1:
                 target = header[date_cols[0]]
             cols[k] = ColumnProposal(h, Column("time", date=target), "time of day", _distinct(vals, 3))
+    item_hint = None
     # What kind of file: one observation per row (item + value), an administration record (treatment
     # + action), or a table of scores. In the first two, the other columns describe the observation or
     # the administration (units, routes, item codes): they are not scores or covariates.
     has_item = any(_has("item", h) and not _is_number(t.column(k)[t.column(k) != ""][:200]).mean() > 0.9
                    for k, h in enumerate(header) if h and k not in cols)
+    if not has_item:
+        # No column is called like an item name, but one text column names scores (e.g. "Pain (NRS)").
+        for k, h in enumerate(header):
+            if h and k not in cols:
+                v = t.column(k)[t.column(k) != ""]
+                if len(v) and not _is_number(v[:200]).mean() > 0.5 and pd.Series(v).nunique() <= 100 and \
+                        any(measure_of(str(x)) for x in pd.unique(v)[:100]):
+                    has_item = True
+                    item_hint = k
+                    break
     has_value = any(_has("value", h) for k, h in enumerate(header) if h and k not in cols)
     has_action = any(_has("action", h) for k, h in enumerate(header) if h and k not in cols)
     has_treatment = any(_has("treatment", h) for k, h in enumerate(header) if h and k not in cols)
@@ -378,8 +392,12 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
         label = f.label if f is not None else h
         core = ("item", "value") if row_kind == "observations" else ("treatment", "action", "dose") \
             if row_kind == "administrations" else None
-        if core is not None and not any(_has(w, h) for w in core):
+        if core is not None and not any(_has(w, h) for w in core) and k != item_hint:
             cols[k] = ColumnProposal(h, Column("ignore"), f"describes the {row_kind[:-1]}, not a score", ex)
+            continue
+        if re.search(r"comment|kommentar|bemerkung|notes?|notiz|remarque|commentaire|observaciones|note|opmerking|"
+                     r"free[\s_]*text|freitext", h.casefold()):
+            cols[k] = ColumnProposal(h, Column("ignore"), "free text (comments are not read)", ex)
             continue
         if f is None and _id_like(h):
             cols[k] = ColumnProposal(h, Column("ignore"), "an identifier or code, not a score", ex)
@@ -399,7 +417,8 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
         if _has("action", h) and not numeric and filled.size and pd.Series(filled).nunique() <= 20:
             cols[k] = ColumnProposal(h, Column("action"), "administration action (starts are kept)", ex)
             continue
-        if _has("item", h) and not numeric:
+        if (_has("item", h) or k == item_hint) and not numeric and row_kind == "observations" and \
+                not any(c.column.role == "item" for c in cols.values()):
             cols[k] = ColumnProposal(h, Column("item"), "observation name", ex)
             continue
         if _has("value", h) and not any(c.column.role == "value" for c in cols.values()):
@@ -411,9 +430,22 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
         if _has("dose", label) and numeric:
             cols[k] = ColumnProposal(h, Column("dose"), "dose", ex)
             continue
+        if f is None and numeric and _has("day", h) and not any(c.column.role in ("date", "day") for c in cols.values()):
+            cols[k] = ColumnProposal(h, Column("day"), "day numbers (days since the first treatment)", ex)
+            continue
         m = measure_of(label) or (measure_of(f.name) if f is not None else None)
         timing = "before_start" if _has("before", label) else "after_start" if _has("after", label) else "at"
         if m and numeric:
+            top = pd.to_numeric(pd.Series(filled).str.replace(",", ".", regex=False), errors="coerce").max()
+            hi = KNOWN_MEASURES[m]["max"]
+            if hi is not None and top > hi:
+                # e.g. a 0-100 VAS: not the 0-10 NRS; read under its own name (relief % is scale-free).
+                other = slug(f.name if f is not None else h)
+                cols[k] = ColumnProposal(h, Column("measure", measure=other, timing=timing, time=time_of),
+                                         f"score up to {top:g}: not the {KNOWN_MEASURES[m]['label']}", ex)
+                notes.append(f"{t.file}: column {h!r} looks like {m} but holds values up to {top:g} (beyond "
+                             f"{hi:g}): it is read as the measure {other!r}, e.g. a 0-100 VAS.")
+                continue
             cols[k] = ColumnProposal(h, Column("measure", measure=m, timing=timing, time=time_of),
                                      f"score: {KNOWN_MEASURES[m]['label']}" + (
                                          f", recorded {timing.replace('_', ' ')}" if timing != "at" else ""), ex)
@@ -434,6 +466,10 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
         cols[k] = ColumnProposal(h, Column("ignore"), "text, not a score or covariate", ex)
     ordered = [cols[k] for k in sorted(cols)]
     roles = [c.column.role for c in ordered]
+    if ("item" in roles) != ("value" in roles):
+        missing = "value" if "item" in roles else "item"
+        review.append(f"{t.file}: one observation per row, but no column looks like the observation's {missing}: "
+                      f"give one column the role \"{missing}\".")
     kind = {"raw": "REDCap raw export", "labels": "REDCap labels export"}.get(kind_hint or "", None)
     if kind is None:
         kind = ("observations (one row per observation)" if "item" in roles else
@@ -482,6 +518,10 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
             t.header = redcap.labels_to_fields(t, dictionary)
         if hint:
             source = "redcap"
+            if hint == "raw" and not dictionary:
+                notes.append(f"{t.file} is a REDCap raw export without its data dictionary: choice codes (1, 2, ...) "
+                             "stay codes and date fields are found by their values. Add the dictionary (Project "
+                             "Setup > Data Dictionary > Download) to decode them.")
         fp = _propose_table(t, hint, dictionary if hint else {}, review, notes, order_hints)
         if fp.kind.startswith("observations") or fp.kind == "administration record":
             source = "flowsheet" if source != "redcap" else source

@@ -250,7 +250,10 @@ def _how_read(tables, scores, admins, covs, courses) -> list[str]:
     """A plain statement of how each file was read: what its rows became."""
     out = []
     for t, fspec in tables:
-        what = {"raw": "a REDCap raw export", "labels": "a REDCap labels export"}.get(fspec.redcap or "", "a table")
+        roles = {(c.role if hasattr(c, "role") else c) for c in fspec.columns.values()}
+        what = {"raw": "a REDCap raw export", "labels": "a REDCap labels export"}.get(
+            fspec.redcap or "", "one observation per row" if "item" in roles else
+            "an administration record" if "action" in roles else "a table")
         parts = []
         s = scores[scores["file"] == t.file] if len(scores) else scores
         if len(s):

@@ -276,3 +276,38 @@ def test_a_single_csv_with_day_first_dates_is_read_as_an_export_not_refused(tmp_
 def test_a_title_row_above_a_canonical_file_is_named_as_the_cause(load):
     with pytest.raises(DatasetError, match="looks like a title above the table"):
         load({"assessments.csv": "Pain clinic audit 2024,,\npatient_id,day,pain_nrs\nP1,0,7\n"})
+
+
+def test_an_observation_export_without_an_item_named_column_is_recognised_by_its_values():
+    files = {"obs.csv": b"Patient ID,Date,Time,Measure,Result\nA1,2024-03-01,08:00,Pain (NRS),8\n"
+                        b"A1,2024-03-01,13:00,Pain (NRS),3/10\nA1,2024-03-01,13:00,Heart rate,80\n"
+                        b"A1,2024-03-15,09:00,Pain (NRS),5-6\n",
+             "meds.csv": b"Patient ID,Administered,Medication,Action,Dose\nA1,2024-03-01 09:00,Ketamine IV,Started,35\n"
+                         b"A1,2024-03-01 09:30,Ondansetron 4mg,Given,4\nA1,2024-03-01 12:00,Ketamine IV,Stopped,\n"}
+    p = inspect(files)
+    roles = {c.header: c.column.role for f in p.files for c in f.columns}
+    assert roles["Measure"] == "item" and roles["Result"] == "value" and roles["Action"] == "action"
+    ds = load_files(files)
+    # 8 at 08:00 = baseline, 3/10 at 13:00 = 4 h after the 09:00 start, 5-6 -> 5.5 on day 14
+    assert list(ds.assessments["value"]) == [8.0, 3.0, 5.5]
+    assert list(ds.assessments["day"] * 24) == pytest.approx([-1.0, 4.0, 14 * 24])
+    assert list(ds.treatments["treatment"]) == ["Ketamine infusion"]
+
+
+def test_a_0_to_100_pain_scale_is_not_read_as_the_0_to_10_nrs_and_comments_are_not_covariates():
+    files = {"liste.csv": "ID;Datum;Uhrzeit;Behandlung;VAS Schmerz (0-100);Bemerkung\n1;01.03.2024;08:00;;80;\n"
+                          "1;01.03.2024;09:00;Ketamin;;gut vertragen\n1;01.03.2024;13:00;;30;\n".encode()}
+    p = inspect(files)
+    cols = {c.header: c.column for f in p.files for c in f.columns}
+    assert cols["VAS Schmerz (0-100)"].measure != "pain_nrs"
+    assert cols["Bemerkung"].role == "ignore"
+    assert any("0-100 VAS" in n for n in p.notes)
+
+
+def test_day_numbers_under_another_name_are_the_time_not_a_score():
+    files = {"verlauf.csv": "Patient;Tag;Behandlung;NRS\nA;-2;;8\nA;0;Ketamin;\nA;0,25;;3\nA;14;;6\n".encode()}
+    p = inspect(files)
+    cols = {c.header: c.column.role for f in p.files for c in f.columns}
+    assert cols["Tag"] == "day" and cols["NRS"] == "measure"
+    ds = load_files(files)
+    assert list(ds.assessments["day"]) == [-2.0, 0.25, 14.0]
