@@ -23,7 +23,16 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "bench"))
+
+
+def _run_benchmark():
+    """bench/run_benchmark.py, the sibling script that writes the cohorts (bench/ is not a package)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("run_benchmark", ROOT / "bench" / "run_benchmark.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def child(kind: str, path: str) -> dict:
@@ -79,7 +88,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--before", help="another checkout (its root folder) to time the same way")
     args = ap.parse_args()
-    from run_benchmark import ensure_cohort
+    ensure_cohort = _run_benchmark().ensure_cohort
     codes = {"after": str(ROOT)} | ({"before": args.before} if args.before else {})
     print(f"load average at start: {os.getloadavg()[0]:.1f}")
     for n in (int(s) for s in args.sizes.split(",")):
