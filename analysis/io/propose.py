@@ -406,6 +406,27 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
             cols[k] = ColumnProposal(h, Column("ignore"), "empty", ex)
             continue
         numeric = _is_number(filled).mean() > 0.9
+        if f is not None and f.type in ("radio", "dropdown", "slider") and (measure_of(f.label) or measure_of(f.name)) \
+                and all(_is_number(list(f.choices) or ["0"])):
+            # A score asked as a choice (0 = no pain ... 10 = worst pain): its codes are the score. A labels
+            # export writes the choice labels: they are read back to their codes.
+            m = measure_of(f.label) or measure_of(f.name)
+            timing = "before_start" if _has("before", f.label) else "after_start" if _has("after", f.label) else "at"
+            codes = {lab: code for code, lab in f.choices.items()} if kind_hint == "labels" else None
+            cols[k] = ColumnProposal(h, Column("measure", measure=m, timing=timing, time=time_of, codes=codes),
+                                     f"score asked as a choice ({f.type}): the codes are the score", ex)
+            continue
+        drug = re.search(r"ketamin\w*|lidocain\w*|infusion|booster|treatment|therapy|given|administered", f.label,
+                         re.IGNORECASE) if f is not None and f.type in ("yesno", "truefalse") else None
+        if drug:
+            # "Ketamine infusion given at this visit? yes/no": a Yes is an administration, a No is not.
+            name = "Ketamine infusion" if re.search(r"ketamin", f.label, re.IGNORECASE) else f.label
+            yes = {"1": name, "Yes": name, "True": name, "0": "", "No": "", "False": ""}
+            cols[k] = ColumnProposal(h, Column("treatment", time=time_of, codes=yes),
+                                     f"yes/no field: Yes = an administration of {name!r}", ex)
+            notes.append(f"{t.file}: {h!r} (yes/no) is read as the treatment {name!r}: each Yes is an "
+                         "administration. Rename the treatment in the mapping if needed.")
+            continue
         if f is not None and f.type in ("radio", "dropdown", "yesno", "truefalse"):
             if _has("treatment", label) or _has("treatment", f.name):
                 cols[k] = ColumnProposal(h, Column("treatment", time=time_of),
@@ -464,6 +485,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
                          "give it the role \"ignore\" if it is not an outcome.")
             continue
         cols[k] = ColumnProposal(h, Column("ignore"), "text, not a score or covariate", ex)
+    _one_column_per_score(cols, t.file, fields, review, notes)
     ordered = [cols[k] for k in sorted(cols)]
     roles = [c.column.role for c in ordered]
     if ("item" in roles) != ("value" in roles):
@@ -483,6 +505,40 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
         counts = pd.Series(t.column(item_k)[t.column(item_k) != ""]).value_counts()
         fp.items = {str(it): (int(n), measure_of(str(it))) for it, n in counts.items()}
     return fp
+
+
+_TOTAL = re.compile(r"total|score|sum|gesamt|summe|somme|puntuaci|punteggio|totaal", re.IGNORECASE)
+
+
+def _one_column_per_score(cols: dict, file: str, fields: dict, review: list, notes: list) -> None:
+    """Several columns read as the same measure at the same time (PHQ-9 items 1-9 and their total,
+    "NRS" and "NRS comment") would be conflicting values of one score: keep the total (a name with
+    total/score/sum, a REDCap calculated field, or the measure's own name) and ignore the items."""
+    groups: dict = {}
+    for k, c in cols.items():
+        col = c.column
+        if col.role == "measure" and col.measure in KNOWN_MEASURES:
+            groups.setdefault((col.measure, col.timing, col.time), []).append(k)
+    for (measure, _, _), ks in groups.items():
+        if len(ks) < 2:
+            continue
+
+        def rank(k):
+            h = cols[k].header
+            f = fields.get(h)
+            return (0 if canonical(h) == measure else 1 if (f is not None and f.type == "calc") else
+                    2 if _TOTAL.search(h) or (f is not None and _TOTAL.search(f.label)) else 3, k)
+        best = min(ks, key=rank)
+        if rank(best)[0] == 3:
+            review.append(f"{file}: the columns {', '.join(repr(cols[k].header) for k in ks)} all look like "
+                          f"{measure}: keep one as the measure and give the others the role \"ignore\".")
+            continue
+        for k in ks:
+            if k != best:
+                cols[k] = ColumnProposal(cols[k].header, Column("ignore"),
+                                         f"an item of {measure}; {cols[best].header!r} is its score", cols[k].examples)
+        notes.append(f"{file}: {cols[best].header!r} is read as {measure}; the other columns that look like it "
+                     f"({', '.join(repr(cols[k].header) for k in ks if k != best)}) are ignored as its items.")
 
 
 def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal:

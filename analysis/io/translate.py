@@ -293,6 +293,8 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
     for k in _positions(roles, "measure"):
         c = roles[k]
         vals = table.column(k)
+        if c.codes:  # a score asked as a choice, exported as its labels: back to the codes
+            vals = pd.Series(vals).map(lambda v, cc=c.codes: cc.get(v, v)).to_numpy(dtype=object)
         m = vals != ""
         add_scores(m, c.measure, vals, table.header[k], c, c.timing)
     # Checkbox groups: the number of boxes ticked (a visit with none ticked has no value).

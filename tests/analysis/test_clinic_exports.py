@@ -311,3 +311,73 @@ def test_day_numbers_under_another_name_are_the_time_not_a_score():
     assert cols["Tag"] == "day" and cols["NRS"] == "measure"
     ds = load_files(files)
     assert list(ds.assessments["day"]) == [-2.0, 0.25, 14.0]
+
+
+def _redcap_questionnaire_project():
+    """A small REDCap project of another shape: PHQ-9 asked item by item with a calculated total,
+    pain asked as a 0-10 radio, visits as events (no repeating instrument)."""
+    pain_choices = " | ".join(f"{i}, {i}{' - no pain' if i == 0 else ' - worst pain' if i == 10 else ''}"
+                              for i in range(11))
+    item_choices = "0, Not at all | 1, Several days | 2, More than half the days | 3, Nearly every day"
+    header = ('"Variable / Field Name","Form Name","Section Header","Field Type","Field Label",'
+              '"Choices, Calculations, OR Slider Labels","Field Note","Text Validation Type OR Show Slider Number",'
+              '"Text Validation Min","Text Validation Max","Identifier?","Branching Logic (Show field only if...)",'
+              '"Required Field?","Custom Alignment","Question Number (surveys only)","Matrix Group Name",'
+              '"Matrix Ranking?","Field Annotation"')
+    rows = [f'study_id,enrolment,,text,"Study ID",,,,,,,,,,,,,',
+            f'visit_dt,visit,,text,"Visit date and time",,,datetime_ymd,,,,,,,,,,',
+            f'pain_now,visit,,radio,"Pain right now","{pain_choices}",,,,,,,,,,,,']
+    rows += [f'phq9_{i},visit,,radio,"PHQ-9 item {i}","{item_choices}",,,,,,,,,,,,' for i in range(1, 10)]
+    rows += ['phq9_total,visit,,calc,"PHQ-9 total score","sum([phq9_1],[phq9_2])",,,,,,,,,,,,',
+             'ket_given,visit,,yesno,"Ketamine infusion given at this visit",,,,,,,,,,,,,']
+    dictionary = (header + "\n" + "\n".join(rows) + "\n").encode()
+    raw = ["study_id,redcap_event_name,visit_dt,pain_now," + ",".join(f"phq9_{i}" for i in range(1, 10))
+           + ",phq9_total,ket_given,visit_complete"]
+    data = [("S1", "screening_arm_1", "2024-03-01 08:00", 8, [2] * 9, 18, 0),
+            ("S1", "infusion_arm_1", "2024-03-02 09:00", 7, [2] * 9, 18, 1),
+            ("S1", "week_1_arm_1", "2024-03-09 10:00", 3, [1] * 9, 9, 0),
+            ("S2", "screening_arm_1", "2024-03-11 08:00", 6, [3] * 9, 27, 0),
+            ("S2", "infusion_arm_1", "2024-03-12 09:00", 6, [3] * 9, 27, 1),
+            ("S2", "week_1_arm_1", "2024-03-19 10:00", 5, [2] * 9, 18, 0)]
+    for sid, ev, dt, pain, items, total, given in data:
+        raw.append(f"{sid},{ev},{dt},{pain}," + ",".join(map(str, items)) + f",{total},{given},2")
+    return dictionary, ("\n".join(raw) + "\n").encode()
+
+
+def test_redcap_questionnaire_items_are_not_read_as_the_score_and_choice_scores_keep_their_codes():
+    dictionary, raw = _redcap_questionnaire_project()
+    files = {"Q_DataDictionary_2024.csv": dictionary, "Q_DATA_2024.csv": raw}
+    p = inspect(files)
+    cols = {c.header: c.column for f in p.files for c in f.columns}
+    assert cols["phq9_total"].role == "measure" and cols["phq9_total"].measure == "phq9"
+    assert all(cols[f"phq9_{i}"].role == "ignore" for i in range(1, 10))
+    assert cols["pain_now"].role == "measure" and cols["pain_now"].measure == "pain_nrs"
+    ds = load_files(files)
+    a = ds.assessments
+    assert sorted(a.loc[(a["patient_id"] == "S1") & (a["measure"] == "phq9"), "value"]) == [9.0, 18.0, 18.0]
+    assert sorted(a.loc[(a["patient_id"] == "S1") & (a["measure"] == "pain_nrs"), "value"]) == [3.0, 7.0, 8.0]
+    assert not (ds.report.exclusions["reason"].str.contains("conflicting")).any()
+    # the yes/no "ketamine given" field: each Yes is an administration, a No is not
+    assert list(ds.treatments["treatment"]) == ["Ketamine infusion", "Ketamine infusion"]
+    assert list(ds.treatments["day"]) == [0.0, 0.0]
+    s1 = a[(a["patient_id"] == "S1") & (a["measure"] == "pain_nrs")].sort_values("day")
+    assert list(s1["day"]) == pytest.approx([-25 / 24, 0.0, 7 + 1 / 24])
+
+
+def test_the_same_questionnaire_project_as_a_labels_export_gives_the_same_scores():
+    dictionary, raw = _redcap_questionnaire_project()
+    item = {"0": "Not at all", "1": "Several days", "2": "More than half the days", "3": "Nearly every day"}
+    pain = {str(i): f"{i}{' - no pain' if i == 0 else ' - worst pain' if i == 10 else ''}" for i in range(11)}
+    lines = raw.decode().splitlines()
+    out = ['Study ID,Event Name,Visit date and time,Pain right now,' + ",".join(f"PHQ-9 item {i}" for i in range(1, 10))
+           + ',PHQ-9 total score,Ketamine infusion given at this visit,Complete?']
+    for line in lines[1:]:
+        c = line.split(",")
+        out.append(",".join([c[0], c[1].replace("_arm_1", "").replace("_", " ").title() + " (Arm 1: Arm 1)", c[2],
+                             pain[c[3]]] + [item[x] for x in c[4:13]] + [c[13], "Yes" if c[14] == "1" else "No",
+                                                                          "Complete"]))
+    labels = ("\n".join(out) + "\n").encode()
+    from_raw = load_files({"Q_DataDictionary_2024.csv": dictionary, "Q_DATA_2024.csv": raw})
+    from_labels = load_files({"Q_DataDictionary_2024.csv": dictionary, "Q_DATA_LABELS_2024.csv": labels})
+    assert from_labels.assessments.equals(from_raw.assessments)
+    assert from_labels.treatments.equals(from_raw.treatments)
