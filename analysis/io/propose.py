@@ -649,6 +649,22 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
                               f"{{\"{str(main[0]).split()[0].lower()}\": \"{str(main[0]).split()[0].title()}\"}}.")
             if co:
                 notes.append(f"{p.name}: {', '.join(map(repr, co[:5]))} look like co-medications and are not treatments.")
+        elif p.spec is not None and any(c.column.role == "treatment" and not c.column.codes for c in p.columns):
+            # A table whose treatment cells carry the dose ("Ketamin 0,5 mg/kg", "Ketamin 0,75 mg/kg"): one
+            # treatment, not one per dose. The text before the first digit names it.
+            t = next(t for t in data_tables if t.file == p.name)
+            k = next(i for i, h in enumerate(t.header) if p.spec.columns.get(h) and p.spec.columns[h].role == "treatment")
+            texts = pd.unique(t.column(k)[t.column(k) != ""])
+            bases = {str(x): re.split(r"\d", str(x), maxsplit=1)[0].strip(" ,;:-(") for x in texts}
+            if any(b != x for x, b in bases.items()) and all(bases.values()):
+                merged = {}
+                for b in sorted(set(bases.values()), key=len, reverse=True):
+                    merged[b.casefold()] = b
+                if len(merged) < len(texts):
+                    treatments.update(merged)
+                    notes.append(f"{p.name}: treatment texts with doses ({', '.join(map(repr, list(texts)[:3]))}) are "
+                                 f"read as the treatments {', '.join(map(repr, sorted(set(bases.values()))))}; the "
+                                 "dose column (if any) gives the doses.")
     if any("treatment" in [c.column.role for c in p.columns] for p in fps) is False:
         notes.append("No column gives treatments: relief analyses need treatment courses; score trajectories work.")
     data_specs = [replace(p.spec, match=name_pattern(p.name, [f.name for f in fps])) for p in fps if p.spec is not None]

@@ -381,3 +381,11 @@ def test_the_same_questionnaire_project_as_a_labels_export_gives_the_same_scores
     from_labels = load_files({"Q_DataDictionary_2024.csv": dictionary, "Q_DATA_LABELS_2024.csv": labels})
     assert from_labels.assessments.equals(from_raw.assessments)
     assert from_labels.treatments.equals(from_raw.treatments)
+
+
+def test_treatment_texts_that_carry_the_dose_are_one_treatment_not_one_per_dose():
+    files = {"k.csv": ("Patient;Datum;Uhrzeit;Behandlung;NRS\nA;01.03.2024;08:00;;8\nA;01.03.2024;09:00;Ketamin 0,5 mg/kg;\n"
+                       "A;02.03.2024;09:00;Ketamin 0,75 mg/kg;\nA;02.03.2024;13:00;;3\nA;20.03.2024;10:00;;6\n").encode()}
+    ds = load_files(files)
+    assert list(ds.treatments["treatment"]) == ["Ketamin"]
+    assert ds.treatments["administrations"].tolist() == [2]
