@@ -297,11 +297,76 @@ def add_export_parser(sub) -> None:
     add_export_arguments(p)
 
 
-def cmd_export(args: argparse.Namespace) -> int:
-    # Imported here: the export pulls in Plotly, which no other command needs.
-    from .export import cmd_export as run_export
+class TerminalProgress:
+    """A one-line progress bar on a terminal; plain lines (every 10%) when stderr is not a TTY."""
 
-    return run_export(args)
+    def __init__(self, stream=None, width: int = 28):
+        self.stream = stream or sys.stderr
+        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.width = width
+        self._last = -1
+
+    def __call__(self, fraction: float, message: str) -> None:
+        f = min(max(float(fraction), 0.0), 1.0)
+        pct = int(round(100 * f))
+        if self.tty:
+            filled = int(round(self.width * f))
+            bar = "#" * filled + "-" * (self.width - filled)
+            self.stream.write(f"\r[{bar}] {pct:3d}% {message[:50]:<50}")
+            if f >= 1.0:
+                self.stream.write("\n")
+        elif pct // 10 != self._last // 10 or f >= 1.0 and self._last < 100:
+            self.stream.write(f"export: {pct:3d}% {message}\n")
+            self._last = pct
+        self.stream.flush()
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Run ``python -m analysis export``; returns the exit code (0 ok, 1 unusable input / no Chromium)."""
+    # Imported here: the export pulls in Plotly, which no other command needs.
+    from .errors import AnalysisError
+    from .export import (ChromiumMissingError, parse_formats, check_chromium, check_image_options,
+                         export_bundle)
+
+    err = sys.stderr
+    try:
+        fmts = parse_formats(args.format)
+        check_image_options(args.scale, getattr(args, "width", None), getattr(args, "height", None))
+        filters = filters_from_args(args)
+        d = definitions_from_args(args)
+        by = grouping_from_args(args)
+    except ValueError as e:
+        print(f"error: {e}", file=err)
+        return 2
+    if fmts:
+        try:
+            check_chromium()
+        except ChromiumMissingError as e:
+            print(f"note: {e}. Writing the tables, methods and HTML report without images.", file=err)
+    try:
+        ds = load_from_args(args)
+        res = export_bundle(ds, args.out, definitions=d, by=by, filters=filters, formats=fmts,
+                            scale=args.scale, width=getattr(args, "width", None),
+                            height=getattr(args, "height", None),
+                            include_episode_table=bool(getattr(args, "episode_table", False)),
+                            progress=TerminalProgress(err))
+    except (DatasetError, AnalysisError) as e:
+        print(f"error: {e}", file=err)
+        return 1
+    except ValueError as e:
+        print(f"error: {e}", file=err)
+        return 1
+    except OSError as e:
+        print(f"error: cannot write to {args.out}: {e.strerror or e}", file=err)
+        return 1
+    for w in res.warnings:
+        if not w.startswith("Images skipped"):
+            print(f"note: {w}", file=err)
+    print(f"Wrote {len(res.files)} files to {res.out_dir} in {res.seconds:.1f} s (bundle: {res.zip_path}).")
+    if res.images_skipped:
+        print(f"error: {res.images_skipped}. Everything else was written to {res.out_dir}.", file=err)
+        return 1
+    return 0
 
 
 def _error_document(message: str, report=None) -> dict:

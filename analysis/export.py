@@ -1030,7 +1030,7 @@ def check_image_options(scale, width=None, height=None) -> None:
                              "lower the scale or the size")
 
 
-def _parse_formats(formats) -> tuple[str, ...]:
+def parse_formats(formats) -> tuple[str, ...]:
     if formats is None:
         return ()
     if isinstance(formats, str):
@@ -1084,7 +1084,7 @@ def build_bundle(dataset: Dataset, definitions: Definitions | None = None, by=("
         An unknown image format or a bad option.
     """
     d = definitions or Definitions()
-    fmts = _parse_formats(formats)
+    fmts = parse_formats(formats)
     check_image_options(scale, width, height)
     say = progress or (lambda f, msg: None)
     created = _dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
@@ -1279,83 +1279,6 @@ def export_zip_bytes(dataset: Dataset, definitions: Definitions | None = None, b
 
 
 # ----------------------------------------------------------------------------------------------
-# CLI (wired into analysis/cli.py by `add_export_parser`)
-# ----------------------------------------------------------------------------------------------
-# The export's command-line options live in analysis/cli.py, so that building the CLI parser does
-# not import Plotly (~0.15 s on every start of every command); re-exported here for convenience.
-from .cli import add_export_arguments, add_export_parser  # noqa: E402,F401
-
-
-class TerminalProgress:
-    """A one-line progress bar on a terminal; plain lines (every 10%) when stderr is not a TTY."""
-
-    def __init__(self, stream=None, width: int = 28):
-        self.stream = stream or sys.stderr
-        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
-        self.width = width
-        self._last = -1
-
-    def __call__(self, fraction: float, message: str) -> None:
-        f = min(max(float(fraction), 0.0), 1.0)
-        pct = int(round(100 * f))
-        if self.tty:
-            filled = int(round(self.width * f))
-            bar = "#" * filled + "-" * (self.width - filled)
-            self.stream.write(f"\r[{bar}] {pct:3d}% {message[:50]:<50}")
-            if f >= 1.0:
-                self.stream.write("\n")
-        elif pct // 10 != self._last // 10 or f >= 1.0 and self._last < 100:
-            self.stream.write(f"export: {pct:3d}% {message}\n")
-            self._last = pct
-        self.stream.flush()
-
-
-def cmd_export(args) -> int:
-    """Run ``python -m analysis export``; returns the exit code (0 ok, 1 unusable input / no Chromium)."""
-    from .cli import definitions_from_args, filters_from_args, grouping_from_args, load_from_args
-
-    err = sys.stderr
-    try:
-        fmts = _parse_formats(args.format)
-        check_image_options(args.scale, getattr(args, "width", None), getattr(args, "height", None))
-        filters = filters_from_args(args)
-        d = definitions_from_args(args)
-        by = grouping_from_args(args)
-    except ValueError as e:
-        print(f"error: {e}", file=err)
-        return 2
-    if fmts:
-        try:
-            check_chromium()
-        except ChromiumMissingError as e:
-            print(f"note: {e}. Writing the tables, methods and HTML report without images.", file=err)
-    try:
-        ds = load_from_args(args)
-        res = export_bundle(ds, args.out, definitions=d, by=by, filters=filters, formats=fmts,
-                            scale=args.scale, width=getattr(args, "width", None),
-                            height=getattr(args, "height", None),
-                            include_episode_table=bool(getattr(args, "episode_table", False)),
-                            progress=TerminalProgress(err))
-    except (DatasetError, AnalysisError) as e:
-        print(f"error: {e}", file=err)
-        return 1
-    except ValueError as e:
-        print(f"error: {e}", file=err)
-        return 1
-    except OSError as e:
-        print(f"error: cannot write to {args.out}: {e.strerror or e}", file=err)
-        return 1
-    for w in res.warnings:
-        if not w.startswith("Images skipped"):
-            print(f"note: {w}", file=err)
-    print(f"Wrote {len(res.files)} files to {res.out_dir} in {res.seconds:.1f} s (bundle: {res.zip_path}).")
-    if res.images_skipped:
-        print(f"error: {res.images_skipped}. Everything else was written to {res.out_dir}.", file=err)
-        return 1
-    return 0
-
-
-# ----------------------------------------------------------------------------------------------
 # Nothing leaves the machine: the Chromium that renders images talks to nobody (issue 15)
 # ----------------------------------------------------------------------------------------------
 #: Added to the flags choreographer (Kaleido's browser driver) starts Chromium with. choreographer
@@ -1400,7 +1323,7 @@ __all__ = [
     "CHROMIUM_HINT", "ChromiumMissingError", "ExportError", "ExportResult", "Bundle", "build_bundle",
     "export_bundle", "export_zip_bytes", "suppress_small_cells", "neutralise_formulas", "table_csv_bytes",
     "find_chromium", "check_chromium", "image_session", "figure_image_bytes", "publication_figure",
-    "add_export_arguments", "add_export_parser", "cmd_export", "software_versions",
+    "software_versions",
 ]
 
 

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import export, load_dataset, relief
+from analysis import cli, export, load_dataset, relief
 from analysis.definitions import Definitions
 from analysis.duration import relief_duration
 from analysis.episodes import build_episodes
@@ -45,7 +45,7 @@ def parser() -> argparse.ArgumentParser:
     """The way analysis/cli.py wires the command: a subparser with add_export_arguments."""
     p = argparse.ArgumentParser(prog="python -m analysis")
     sub = p.add_subparsers(dest="command")
-    export.add_export_parser(sub)
+    cli.add_export_parser(sub)
     return p
 
 
@@ -322,7 +322,7 @@ def test_unusable_dataset_exits_1_with_a_message(tmp_path, capsys):
 
 def test_progress_lines_when_not_a_tty():
     buf = io.StringIO()
-    p = export.TerminalProgress(buf)
+    p = cli.TerminalProgress(buf)
     for i in range(11):
         p(i / 10, f"step {i}")
     lines = buf.getvalue().splitlines()
@@ -374,8 +374,18 @@ def test_neutralised_csv_keeps_negative_numbers_numeric():
 def test_docs_mention_every_cli_option():
     doc = (ROOT / "docs" / "export.md").read_text()
     p = argparse.ArgumentParser()
-    export.add_export_arguments(p)
+    cli.add_export_arguments(p)
     for action in p._actions:
         for opt in action.option_strings:
             if opt.startswith("--") and opt != "--help":
                 assert opt in doc, opt
+
+
+def test_the_export_does_not_import_the_command_line():
+    # Issue 12: analysis/cli.py <-> analysis/export.py was an import cycle; the command-line code
+    # (options, progress bar, exit codes) lives in cli.py, the export only writes the bundle.
+    import ast
+
+    tree = ast.parse((ROOT / "analysis" / "export.py").read_text())
+    imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    assert "cli" not in imported and not any(m and m.endswith(".cli") for m in imported)
