@@ -23,12 +23,13 @@ from scipy import special
 
 from analysis.errors import AnalysisError
 
+from .definitions import CLUSTER_METHODS  # the one list of the options (re-exported here)
+
 METHOD_T = "t"
 METHOD_WILSON = "Wilson"
 METHOD_CLUSTER_T = "cluster-robust t"
 METHOD_CLUSTER_WILSON = "cluster-robust Wilson (effective sample size)"
 METHOD_BOOTSTRAP = "patient bootstrap (percentile)"
-CLUSTER_METHODS = ("cluster-robust", "bootstrap")
 
 MEAN_COLUMNS = ["estimate", "ci_low", "ci_high", "n", "n_patients", "method", "conf_level"]
 PROPORTION_COLUMNS = ["estimate", "ci_low", "ci_high", "n", "n_patients", "successes", "method",

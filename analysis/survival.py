@@ -20,7 +20,7 @@ from scipy import special
 
 from analysis.errors import AnalysisError
 
-CONF_TYPES = ("log-log", "log", "plain")
+from analysis.definitions import CONF_TYPES  # one list of the options, in definitions.py
 VARIANCE_GREENWOOD = "Greenwood"
 VARIANCE_ROBUST = "cluster-robust (infinitesimal jackknife)"
 METHOD_LOGRANK = "log-rank test (R survdiff, rho = 0)"
