@@ -271,6 +271,9 @@ def render(files: dict[str, bytes], ctx) -> None:
         ss["_w_ranges"] = values.get("ranges", "midpoint")
         st.selectbox("A range such as 6-7 is read as", ["midpoint", "lower", "upper", "exclude"], key="_w_ranges",
                      on_change=_on_option, args=(("values", "ranges"), "_w_ranges"))
+        ss["_w_annotated"] = bool(values.get("annotated_numbers", False))
+        st.checkbox("Read a number followed by words ('7 - moderate', '3 (mild)') as the number", key="_w_annotated",
+                    on_change=_on_option, args=(("values", "annotated_numbers"), "_w_annotated"))
         answers = dict(values.get("text", {}))
         if ctx.dataset is not None:
             ex = ctx.dataset.report.exclusions

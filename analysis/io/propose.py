@@ -541,6 +541,37 @@ def _one_column_per_score(cols: dict, file: str, fields: dict, review: list, not
                      f"({', '.join(repr(cols[k].header) for k in ks if k != best)}) are ignored as its items.")
 
 
+def _annotated_share(fps, tables, items: dict) -> float:
+    """The share of score values (measure columns, mapped observation items) that are a number
+    followed by a note."""
+    from .values import ValueRules, parse_values
+
+    values = []
+    for p in fps:
+        t = next((t for t in tables if t.file == p.name), None)
+        if t is None or p.spec is None:
+            continue
+        roles = {h: c for h, c in p.spec.columns.items()}
+        item_k = next((i for i, h in enumerate(t.header) if roles.get(h) and roles[h].role == "item"), None)
+        for i, h in enumerate(t.header):
+            c = roles.get(h)
+            if c is None:
+                continue
+            col = t.column(i)
+            if c.role == "measure":
+                values.append(col[col != ""])
+            elif c.role == "value" and item_k is not None:
+                keep = pd.Series(t.column(item_k)).isin(list(items)).to_numpy() & (col != "")
+                values.append(col[keep])
+    if not values:
+        return 0.0
+    v = np.concatenate(values)
+    if not len(v):
+        return 0.0
+    pv = parse_values(v, ValueRules())
+    return float(pd.Series(pv.reason).astype(str).str.startswith("a number with a note").mean())
+
+
 def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal:
     """Detect what the files are and propose a mapping for them. ``date_format`` (YMD, DMY, MDY)
     decides dates that read two ways."""
@@ -668,8 +699,15 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
     if any("treatment" in [c.column.role for c in p.columns] for p in fps) is False:
         notes.append("No column gives treatments: relief analyses need treatment courses; score trajectories work.")
     data_specs = [replace(p.spec, match=name_pattern(p.name, [f.name for f in fps])) for p in fps if p.spec is not None]
+    values = {"ranges": "midpoint", "fractions": True, "text": {}}
+    annotated = _annotated_share(fps, data_tables, items)
+    if annotated > 0.02:
+        # "7 - moderate", "3 (mild)": the number is the score, the words only repeat it.
+        values["annotated_numbers"] = True
+        notes.append(f"{annotated:.0%} of the scores are numbers followed by words (e.g. '7 - moderate'): they are read "
+                     "as the number (values.annotated_numbers).")
     spec = MappingSpec(files=tuple(data_specs), source=source, date_format=chosen_order, items=items,
-                       values={"ranges": "midpoint", "fractions": True, "text": {}},
+                       values=values,
                        courses=CourseRules(treatments=treatments))
     for p in fps:
         if p.kind.startswith("observations"):

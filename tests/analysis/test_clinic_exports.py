@@ -389,3 +389,14 @@ def test_treatment_texts_that_carry_the_dose_are_one_treatment_not_one_per_dose(
     ds = load_files(files)
     assert list(ds.treatments["treatment"]) == ["Ketamin"]
     assert ds.treatments["administrations"].tolist() == [2]
+
+
+def test_scores_written_as_a_number_and_words_are_read_as_the_number_when_most_are():
+    files = {"flows.csv": b"Pat ID,Flowsheet Row Name,Recorded Date/Time,Value\nK1,Pain Level,3/14/2024 08:15,8\n"
+                          b"K1,Pain Level,3/14/2024 13:00,3 - mild\nK2,Pain Level,3/20/2024 09:30,7 - moderate\n"
+                          b"K2,Pain Level,3/21/2024 09:30,Sleeping\n"}
+    p = inspect(files)
+    assert p.spec.values.get("annotated_numbers") is True
+    ds = load_files(files)
+    assert sorted(ds.assessments["value"]) == [3.0, 7.0, 8.0]
+    assert (ds.report.exclusions["reason"] == "text answer 'Sleeping' has no value in the mapping").sum() == 1
