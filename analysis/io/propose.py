@@ -451,6 +451,13 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
         if _has("dose", label) and numeric:
             cols[k] = ColumnProposal(h, Column("dose"), "dose", ex)
             continue
+        if f is None and numeric and _has("date", h):
+            nums = pd.to_numeric(pd.Series(filled), errors="coerce")
+            if nums.between(20000, 80000).mean() > 0.9:
+                cols[k] = ColumnProposal(h, Column("ignore"), "Excel date serial numbers, not dates", ex)
+                review.append(f"{t.file}, {h!r}: the dates are Excel's serial numbers (e.g. {filled[0]}), not dates. In "
+                              "Excel, format the column as a date (e.g. DD.MM.YYYY) and save the file as CSV again.")
+                continue
         if f is None and numeric and _has("day", h) and not any(c.column.role in ("date", "day") for c in cols.values()):
             cols[k] = ColumnProposal(h, Column("day"), "day numbers (days since the first treatment)", ex)
             continue

@@ -400,3 +400,11 @@ def test_scores_written_as_a_number_and_words_are_read_as_the_number_when_most_a
     ds = load_files(files)
     assert sorted(ds.assessments["value"]) == [3.0, 7.0, 8.0]
     assert (ds.report.exclusions["reason"] == "text answer 'Sleeping' has no value in the mapping").sum() == 1
+
+
+def test_excel_date_serial_numbers_are_a_point_to_review_not_a_score():
+    files = {"s.csv": b"Patient;Date;NRS\nA;45352;8\nA;45355;3\n"}
+    p = inspect(files)
+    assert any("serial numbers" in r for r in p.review)
+    with pytest.raises(MappingError, match="serial numbers"):
+        load_files(files)
