@@ -158,12 +158,17 @@ def labels_to_fields(table: TextTable, fields: dict[str, Field]) -> list[str]:
         while k < len(expected) and norm[k] != key:
             k += 1
         if k == len(expected):
-            raise DatasetError(
-                f"{table.file}: the column {h!r} matches no field label of the data dictionary (in REDCap's column "
-                "order). Export the data and the dictionary from the same project, or use the raw export.",
-                file=table.file, column=h)
+            # Not a field of the dictionary (a survey timestamp, a column added by hand): kept under its
+            # label, so the mapping can still name it; the walk goes on from the same place.
+            names.append(h)
+            continue
         names.append(expected[k][0])
         j = k + 1
+    if sum(1 for n, h in zip(names, table.header) if n == h) > len(names) / 2:
+        raise DatasetError(
+            f"{table.file}: most of its columns match no field label of the data dictionary (in REDCap's column "
+            "order). Export the data and the dictionary from the same project, or use the raw export.",
+            file=table.file)
     return names
 
 
