@@ -103,3 +103,19 @@ def test_a_canonical_upload_after_an_export_drops_the_export_mapping():
     assert not at.exception
     assert not export_spec.is_spec_document(at.session_state["mapping"])
     assert "Import assistant" not in text(at)
+
+
+def test_dates_that_read_two_ways_are_decided_with_the_date_format_widget():
+    files = {"visits.csv": b"patient,date,treatment,pain\nA,01/02/2024,,7\nA,02/02/2024,ketamine,\nA,03/02/2024,,3\n"
+                           b"B,05/06/2024,,6\nB,05/06/2024,ketamine,\nB,07/06/2024,,2\n"}
+    at = fresh_upload(files)
+    assert not at.exception
+    shown = text(at)
+    assert "To decide before loading" in shown and "DMY" in shown
+    assert "Loaded:" not in "\n".join(s.value for s in at.success)
+    at.selectbox(key="_w_date_format").set_value("DMY").run()
+    assert not at.exception
+    assert at.session_state["mapping"]["date_format"] == "DMY"
+    assert "Loaded:" in "\n".join(s.value for s in at.success)
+    ds = load_files(files, mapping=at.session_state["mapping"])
+    assert sorted(ds.assessments.loc[ds.assessments["patient_id"] == "A", "day"]) == [-1.0, 1.0]
