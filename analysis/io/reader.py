@@ -128,12 +128,9 @@ def _days(t: np.ndarray, ref: np.ndarray, kind: str) -> np.ndarray:
 
 
 def _csv(frame: pd.DataFrame) -> bytes:
-    # repr of each float round-trips exactly through the canonical loader's number parser.
-    out = frame.copy()
-    for c in out.columns:
-        if out[c].dtype.kind == "f":
-            out[c] = [("" if v != v else repr(float(v))) for v in out[c].to_numpy()]
-    return out.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    # pandas writes each float as its shortest round-trip text (as repr does), which the canonical
+    # loader reads back to the same float: days computed here arrive unchanged (NaN -> empty cell).
+    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
 def load_export(files: dict[str, bytes], spec: MappingSpec, drop_identifiers: bool = False,

@@ -100,6 +100,15 @@ def decode(file: str, data: bytes, encoding: str | None = None) -> tuple[str, st
     return text, enc
 
 
+def _trimmed(column: pd.Series) -> np.ndarray:
+    """A column's cells as str without leading and trailing white space (object array)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(column.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+    return np.asarray(pc.utf8_trim_whitespace(arr).fill_null("").to_numpy(zero_copy_only=False), dtype=object)
+
+
 def _rows(text: str, delimiter: str, file: str) -> list[list[str]]:
     try:
         return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False))
@@ -182,9 +191,10 @@ def read_table(file: str, data: bytes, *, encoding: str | None = None, delimiter
             frame[k] = ""
     extra = frame.iloc[:, width:]
     too_many = np.zeros(len(frame), dtype=bool)
-    if extra.shape[1]:
-        too_many = extra.apply(lambda s: s.astype(str).str.strip() != "").any(axis=1).to_numpy()
-    frame = frame.iloc[:, :width].apply(lambda s: s.astype(str).str.strip())
+    for k in range(extra.shape[1]):
+        too_many |= _trimmed(extra.iloc[:, k]) != ""
+    # Arrow's trim over each column: pandas' .str.strip was most of the reading time of a large export.
+    frame = pd.DataFrame({k: _trimmed(frame.iloc[:, k]) for k in range(width)}, index=frame.index)
     for k, name in enumerate(header):
         if not name and (frame.iloc[:, k] != "").any():
             raise MissingColumnError(

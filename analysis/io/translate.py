@@ -92,6 +92,13 @@ def resolve_columns(table: TextTable, fspec: FileSpec) -> tuple[dict[int, Column
     return roles, unmapped, missing
 
 
+def recode(values: np.ndarray, fn) -> np.ndarray:
+    """``fn`` applied to each distinct value, then spread back (no Python call per row)."""
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=False)
+    out = np.asarray([fn(u) for u in uniques], dtype=object)
+    return out[codes] if len(codes) else np.zeros(0, dtype=object)
+
+
 def _positions(roles: dict[int, Column], role: str) -> list[int]:
     return [k for k, c in roles.items() if c.role == role]
 
@@ -294,7 +301,7 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
         c = roles[k]
         vals = table.column(k)
         if c.codes:  # a score asked as a choice, exported as its labels: back to the codes
-            vals = pd.Series(vals).map(lambda v, cc=c.codes: cc.get(v, v)).to_numpy(dtype=object)
+            vals = recode(vals, lambda v, cc=c.codes: cc.get(v, v))
         m = vals != ""
         add_scores(m, c.measure, vals, table.header[k], c, c.timing)
     # Checkbox groups: the number of boxes ticked (a visit with none ticked has no value).
@@ -314,9 +321,8 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
             raise MappingError(f"Mapping for {f}: a long observation file needs exactly one \"item\" column and one "
                                "\"value\" column.", file=f)
         item, value = table.column(items[0]), table.column(values[0])
-        key = pd.Series(item).map(lambda s: " ".join(s.split()).casefold()) if len(item) else pd.Series([], dtype=object)
         lookup = {normalize_name(k): v for k, v in spec.items.items()}
-        measure = key.map(lookup).to_numpy(dtype=object)
+        measure = recode(item, lambda s: lookup.get(normalize_name(s)))
         mapped = pd.notna(measure) & (item != "")
         unm = ~mapped & (item != "")
         counts = pd.Series(item[unm]).value_counts()
@@ -325,7 +331,7 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
         for it, cnt in pd.Series(item[mapped]).value_counts().items():
             obs.item_counts[(f, it)] = (int(cnt), lookup[normalize_name(it)])
         obs.exclude(rows[unm], f, lines[unm], table.header[items[0]], item[unm],
-                    np.array([R_ITEM.format(item=x) for x in item[unm]], dtype=object))
+                    recode(item[unm], lambda x: R_ITEM.format(item=x)))
         contributes |= unm
         with_value = mapped & (value != "")
         empty_value = mapped & (value == "")
@@ -340,9 +346,9 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
         k = tcols[0]
         text = table.column(k)
         if redcap_codes and table.header[k] in redcap_codes:
-            text = pd.Series(text).map(lambda v, c=redcap_codes[table.header[k]]: c.get(v, v)).to_numpy(dtype=object)
+            text = recode(text, lambda v, c=redcap_codes[table.header[k]]: c.get(v, v))
         if roles[k].codes:
-            text = pd.Series(text).map(lambda v, c=roles[k].codes: c.get(v, v)).to_numpy(dtype=object)
+            text = recode(text, lambda v, c=roles[k].codes: c.get(v, v))
         has = text != ""
         acts = _positions(roles, "action")
         start = has.copy()
@@ -352,13 +358,13 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
             is_start = pd.Series(action).str.casefold().isin(starts).to_numpy()
             not_start = has & ~is_start
             obs.exclude(rows[not_start], f, lines[not_start], table.header[acts[0]], action[not_start],
-                        np.array([R_NOT_START.format(action=a) for a in action[not_start]], dtype=object))
+                        recode(action[not_start], lambda a: R_NOT_START.format(action=a)))
             contributes |= not_start
             start &= is_start
         label = _courses.treatment_labels(text, spec.courses.treatments)
         not_chosen = start & (label == "")
         obs.exclude(rows[not_chosen], f, lines[not_chosen], table.header[k], text[not_chosen],
-                    np.array([R_NOT_CHOSEN.format(text=x) for x in text[not_chosen]], dtype=object))
+                    recode(text[not_chosen], lambda x: R_NOT_CHOSEN.format(text=x)))
         contributes |= not_chosen
         adm = start & (label != "")
         contributes |= adm
@@ -385,7 +391,7 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
         codes = dict((redcap_codes or {}).get(table.header[k], {}))
         codes.update(c.codes or {})
         if codes:
-            vals = pd.Series(vals).map(lambda v, cc=codes: cc.get(v, v)).to_numpy(dtype=object)
+            vals = recode(vals, lambda v, cc=codes: cc.get(v, v))
         m = (vals != "") & has_pid
         contributes |= m
         idx = np.flatnonzero(m)
