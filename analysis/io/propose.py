@@ -245,26 +245,30 @@ def _is_number(values: np.ndarray) -> np.ndarray:
     return pd.to_numeric(s, errors="coerce").notna().to_numpy()
 
 
-def _date_like(values: np.ndarray):
+def _date_like(values: np.ndarray, named: bool = False):
+    """The column's date format when its values are dates. A column *named* as a date may hold a few
+    bad cells (a typo, "unknown"): they are excluded one by one at loading, with their reason."""
     from .dates import detect_date_format
 
     v = values[values != ""]
     if not len(v):
         return None
     fmt = detect_date_format(v[:5000])
-    if fmt.n_values and fmt.n_unparsed <= 0.05 * fmt.n_values and fmt.candidates:
+    share = 0.5 if named else 0.05
+    if fmt.n_values and fmt.n_unparsed <= share * fmt.n_values and fmt.candidates:
         return fmt
     return None
 
 
 def _time_like(values: np.ndarray) -> bool:
+    """Times of day, most of them (a bad cell such as 24:00 is excluded at loading, with its reason)."""
     from .dates import parse_times
 
     v = values[values != ""]
     if not len(v):
         return False
     _, missing, bad = parse_times(v[:2000])
-    return bool((~bad).mean() > 0.95) and not _is_number(v[:2000]).all()
+    return bool((~bad).mean() > 0.5) and not _is_number(v[:2000]).all()
 
 
 def _constant_within(pid: np.ndarray, values: np.ndarray) -> bool:
@@ -321,7 +325,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
                 date_cols.append(k)
                 form_date.setdefault(f.form, h)
             continue
-        fmt = _date_like(vals)
+        fmt = _date_like(vals, named=_has("date", h))
         if fmt is not None and not _is_number(vals[vals != ""][:200]).all():
             dates[h] = fmt.describe()
             if fmt.order is None:
@@ -406,15 +410,29 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
             cols[k] = ColumnProposal(h, Column("ignore"), "empty", ex)
             continue
         numeric = _is_number(filled).mean() > 0.9
+        if not numeric and (measure_of(label) or (f is not None and measure_of(f.name))):
+            # A score column with some 7/10, 6-7 or "k.A." cells is still a score column: the value rules
+            # read what they can at loading and exclude the rest, cell by cell, with the reason.
+            from .values import ValueRules, parse_values
+            pv = parse_values(filled[:5000], ValueRules(annotated_numbers=True, decimal_comma=t.decimal_comma))
+            numeric = float((pv.rule != "").mean() + pv.missing.mean()) >= 0.5
         if f is not None and f.type in ("radio", "dropdown", "slider") and (measure_of(f.label) or measure_of(f.name)) \
                 and all(_is_number(list(f.choices) or ["0"])):
             # A score asked as a choice (0 = no pain ... 10 = worst pain): its codes are the score. A labels
             # export writes the choice labels: they are read back to their codes.
             m = measure_of(f.label) or measure_of(f.name)
             timing = "before_start" if _has("before", f.label) else "after_start" if _has("after", f.label) else "at"
-            codes = {lab: code for code, lab in f.choices.items()} if kind_hint == "labels" else None
-            cols[k] = ColumnProposal(h, Column("measure", measure=m, timing=timing, time=time_of, codes=codes),
-                                     f"score asked as a choice ({f.type}): the codes are the score", ex)
+            lead = {code: re.match(r"^\s*(-?\d+(?:[.,]\d+)?)(?!\d)", lab) for code, lab in f.choices.items()}
+            if f.choices and all(lead.values()) and any(mm.group(1).replace(",", ".") != code
+                                                        for code, mm in lead.items()):
+                # "1, 0 - no pain | 2, 1 | ... | 11, 10 - worst pain": the score is the label's number.
+                value = {code: mm.group(1).replace(",", ".") for code, mm in lead.items()}
+                codes = ({lab: value[code] for code, lab in f.choices.items()} if kind_hint == "labels" else value)
+                why = "score asked as a choice: the number in each choice's label is the score"
+            else:
+                codes = {lab: code for code, lab in f.choices.items()} if kind_hint == "labels" else None
+                why = f"score asked as a choice ({f.type}): the codes are the score"
+            cols[k] = ColumnProposal(h, Column("measure", measure=m, timing=timing, time=time_of, codes=codes), why, ex)
             continue
         drug = re.search(r"ketamin\w*|lidocain\w*|infusion|booster|treatment|therapy|given|administered", f.label,
                          re.IGNORECASE) if f is not None and f.type in ("yesno", "truefalse") else None
@@ -464,9 +482,12 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
         m = measure_of(label) or (measure_of(f.name) if f is not None else None)
         timing = "before_start" if _has("before", label) else "after_start" if _has("after", label) else "at"
         if m and numeric:
-            top = pd.to_numeric(pd.Series(filled).str.replace(",", ".", regex=False), errors="coerce").max()
+            nums = pd.to_numeric(pd.Series(filled).str.replace(",", ".", regex=False), errors="coerce").dropna()
+            top = nums.max() if len(nums) else np.nan
             hi = KNOWN_MEASURES[m]["max"]
-            if hi is not None and top > hi:
+            # One typo (12) is an out-of-range value, excluded at loading; a column where many values are
+            # above the range is another scale (e.g. a 0-100 VAS).
+            if hi is not None and len(nums) and (nums > hi).mean() >= 0.2:
                 # e.g. a 0-100 VAS: not the 0-10 NRS; read under its own name (relief % is scale-free).
                 other = slug(f.name if f is not None else h)
                 cols[k] = ColumnProposal(h, Column("measure", measure=other, timing=timing, time=time_of),

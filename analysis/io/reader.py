@@ -160,6 +160,7 @@ def load_export(files: dict[str, bytes], spec: MappingSpec, drop_identifiers: bo
     admins = _observations(obs.admins, ["row", "file", "line", "column", "raw", "pid", "t", "has_time", "label",
                                         "dose"])
     covs = _observations(obs.covariates, ["row", "file", "line", "column", "raw", "pid", "name", "value"])
+    admins = _without_duplicates(admins, obs)
 
     # Score values by the value rules (7/10, ranges, text answers), per measure's scale.
     rules = ValueRules.from_dict(spec.values)
@@ -241,6 +242,24 @@ def load_export(files: dict[str, bytes], spec: MappingSpec, drop_identifiers: bo
         err.report = report
         raise err
     return replace(ds, report=report, source=source)
+
+
+def _without_duplicates(admins: pd.DataFrame, obs: Observations) -> pd.DataFrame:
+    """An administration recorded twice (same patient, time, treatment and dose) counts once; the
+    later rows are excluded, naming the first (as the canonical loader does for duplicate rows)."""
+    if len(admins) < 2:
+        return admins
+    key = ["pid", "t", "label", "dose"]
+    dup = admins.duplicated(key, keep="first").to_numpy()
+    if not dup.any():
+        return admins
+    first = admins.groupby(key, dropna=False, sort=False)[["file", "line"]].transform("first")
+    d = admins[dup]
+    reasons = [f"exact duplicate of {f} line {n}" if f != fl else f"exact duplicate of line {n}"
+               for f, n, fl in zip(first.loc[dup, "file"], first.loc[dup, "line"], d["file"])]
+    obs.exclude(d["row"], d["file"].to_numpy(dtype=object), d["line"], d["column"].to_numpy(dtype=object),
+                d["raw"].to_numpy(dtype=object), np.asarray(reasons, dtype=object))
+    return admins[~dup].reset_index(drop=True)
 
 
 def _how_read(tables, scores, admins, covs, courses) -> list[str]:

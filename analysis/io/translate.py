@@ -29,6 +29,11 @@ from .tables import TextTable
 _DAY_NS = 86_400 * 10 ** 9
 _CHECKED = {"1", "checked", "yes", "x", "true", "ja", "oui", "sí", "si"}
 
+#: Words a clinic writes in a treatment column to say "no treatment" (read as an empty cell).
+NO_TREATMENT = frozenset({"-", "--", "—", "–", "/", "0", "none", "no", "nein", "keine", "kein", "non", "aucun",
+                          "aucune", "ninguno", "ninguna", "nessuno", "geen", "nee", "n/a", "na", "nil", "nichts",
+                          "rien", "nada"})
+
 R_NO_PATIENT = "patient_id is missing"
 R_NO_TIME = "no date (or day) in this row for this value"
 R_BAD_DATE = "{col} is not a date in the {order} format"
@@ -136,7 +141,9 @@ class FileTimes:
                                                               decimal_comma=table.decimal_comma))
                 ok = ~pv.missing & (pv.reason == "")
                 bad = ~pv.missing & ~ok
-                self.cols[k] = (np.where(ok, pv.value, np.nan), np.ones(table.n, dtype=bool), ok, bad, R_BAD_DAY)
+                self.cols[k] = (np.where(ok, pv.value, np.nan), np.ones(table.n, dtype=bool), ok, bad,
+                                np.full(table.n, R_BAD_DAY, dtype=object), np.full(table.n, table.header[k], dtype=object),
+                                table.column(k))
         times = {}
         for k in _positions(roles, "time"):
             c = roles[k]
@@ -175,19 +182,26 @@ class FileTimes:
             ns, missing, bad, has_time = _dates.parse_datetimes(values, order)
             ns = np.asarray(ns, dtype=np.int64)
             has_time = np.asarray(has_time, dtype=bool)
+            reason = np.full(table.n, R_BAD_DATE.format(col=table.header[k], order=order), dtype=object)
+            column = np.full(table.n, table.header[k], dtype=object)
+            text = table.column(k).copy()
+            bad = np.asarray(bad, dtype=bool).copy()
             if k in times:
                 tk = times[k]
                 t_ns, t_missing, t_bad = _dates.parse_times(table.column(tk))
-                rows = np.flatnonzero(t_bad & ~missing)
-                obs.exclude(row0 + rows, table.file, table.line[rows], table.header[tk], table.column(tk)[rows],
-                            f"{table.header[tk]} is not a time of day (hh:mm)")
+                # A time that does not read (24:00, "morning") leaves the row without a time: its values
+                # are excluded with that reason, never placed at 00:00 of the day.
+                t_bad = np.asarray(t_bad, dtype=bool) & ~np.asarray(missing, dtype=bool) & ~bad
                 ns, has_time = _dates.combine_date_time(ns, has_time, np.asarray(t_ns, dtype=np.int64),
                                                         np.asarray(t_missing | t_bad, dtype=bool))
                 ns = np.asarray(ns, dtype=np.int64)
                 has_time = np.asarray(has_time, dtype=bool)
-            ok = ~missing & ~bad
-            reason = R_BAD_DATE.format(col=table.header[k], order=order)
-            self.cols[k] = (ns, has_time, ok, bad, reason)
+                bad |= t_bad
+                reason[t_bad] = f"{table.header[tk]} is not a time of day (hh:mm)"
+                column[t_bad] = table.header[tk]
+                text[t_bad] = table.column(tk)[t_bad]
+            ok = ~np.asarray(missing, dtype=bool) & ~bad
+            self.cols[k] = (ns, has_time, ok, bad, reason, column, text)
         self.date_cols = date_cols or day_cols
 
     def for_column(self, col: Column, table: TextTable, roles) -> dict:
@@ -213,7 +227,7 @@ class FileTimes:
                "column": np.full(n, table.header[order[0]], dtype=object), "text": np.full(n, "", dtype=object)}
         taken = np.zeros(n, dtype=bool)
         for k in order:
-            t, ht, ok, bad, why = self.cols[k]
+            t, ht, ok, bad, why, cname, ctext = self.cols[k]
             if out["t"] is None:
                 out["t"] = np.zeros(n, dtype=t.dtype)
             take = ~taken & (ok | bad)   # the first column with a value in this row
@@ -221,9 +235,9 @@ class FileTimes:
             out["has_time"][take] = ht[take]
             out["ok"][take] = ok[take]
             out["bad"][take] = bad[take]
-            out["why"][take] = why
-            out["column"][take] = table.header[k]
-            out["text"][take] = table.column(k)[take]
+            out["why"][take] = why[take]
+            out["column"][take] = cname[take]
+            out["text"][take] = ctext[take]
             taken |= take
         return out
 
@@ -270,7 +284,7 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
             return x
         return np.full(n, x, dtype=object)
 
-    def placed(mask: np.ndarray, col: Column, column) -> tuple[np.ndarray, dict]:
+    def placed(mask: np.ndarray, col: Column, column, raw=None) -> tuple[np.ndarray, dict]:
         """The rows of ``mask`` with a patient and a time; the others are excluded with their reason."""
         idx = np.flatnonzero(mask)
         contributes[idx] = True
@@ -281,11 +295,11 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
         b = idx[tm["bad"][idx]]
         obs.exclude(rows[b], f, lines[b], tm["column"][b], tm["text"][b], tm["why"][b])
         none = idx[~tm["ok"][idx] & ~tm["bad"][idx]]
-        obs.exclude(rows[none], f, lines[none], full(column)[none], "", R_NO_TIME)
+        obs.exclude(rows[none], f, lines[none], full(column)[none], "" if raw is None else full(raw)[none], R_NO_TIME)
         return idx[tm["ok"][idx]], tm
 
     def add_scores(mask, measure, raw, column, col: Column, timing: str) -> None:
-        sel, tm = placed(mask, col, column)
+        sel, tm = placed(mask, col, column, raw)
         if not len(sel):
             return
         t = tm["t"][sel]
@@ -349,6 +363,8 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
             text = recode(text, lambda v, c=redcap_codes[table.header[k]]: c.get(v, v))
         if roles[k].codes:
             text = recode(text, lambda v, c=roles[k].codes: c.get(v, v))
+        none = pd.Series(text, dtype=object).str.strip().str.casefold().isin(NO_TREATMENT).to_numpy()
+        text = np.where(none, "", text).astype(object)
         has = text != ""
         acts = _positions(roles, "action")
         start = has.copy()

@@ -408,3 +408,70 @@ def test_excel_date_serial_numbers_are_a_point_to_review_not_a_score():
     assert any("serial numbers" in r for r in p.review)
     with pytest.raises(MappingError, match="serial numbers"):
         load_files(files)
+
+
+# Findings of a fresh-eyes review of the readers: each reproduced on its smallest file.
+
+def test_a_pain_column_with_some_text_values_stays_a_score_and_its_cells_are_read_by_the_rules():
+    files = {"s2.csv": b"Patient,Date,Treatment,Pain,PHQ-9 total\nP1,2024-03-13,Ketamine,7/10,12\n"
+                       b"P1,2024-03-27,,5,12\nP2,2024-03-14,Ketamine,8,12\nP2,2024-03-28,,6-7,12\n"
+                       b"P3,2024-03-14,Ketamine,8,12\nP3,2024-03-28,,k.A.,12\n"}
+    ds = load_files(files)
+    pain = ds.assessments[ds.assessments["measure"] == "pain_nrs"]
+    assert sorted(pain["value"]) == [5.0, 6.5, 7.0, 8.0, 8.0]
+    assert (ds.report.exclusions["value"] == "k.A.").sum() == 1
+
+
+def test_one_unreadable_time_excludes_that_rows_values_instead_of_dropping_the_time_column():
+    files = {"s.csv": b"Patient,Visit Date,Visit Time,Treatment,Pain before,Pain after,Pain\n"
+                      b"1,3/14/2024,12:30 AM,Ketamine,7,3,\n1,3/14/2024,2:30 PM,,,,2\n1,3/28/2024,12:00 PM,,,,5\n"
+                      b"2,3/15/2024,24:00,Ketamine,8,4,\n2,3/29/2024,9:00 AM,,,,6\n"}
+    ds = load_files(files)
+    p1 = ds.assessments[ds.assessments["patient_id"] == "1"].sort_values("day")
+    assert list(p1["value"]) == [7.0, 3.0, 2.0, 5.0]        # the baseline 7 is kept, 2 at 14:30
+    ex = ds.report.exclusions
+    assert (ex["reason"] == "Visit Time is not a time of day (hh:mm)").sum() >= 1
+
+
+def test_one_impossible_date_is_excluded_not_the_whole_date_column():
+    files = {"s1.csv": "Patient;Datum;Behandlung;Schmerz\nP1;14.03.2024;Ketamin;7\nP1;28.03.2024;;5\n"
+                       "P2;15.03.2024;Ketamin;8\nP2;29.03.2024;;6\nP2;31.02.2024;;6\n".encode()}
+    ds = load_files(files)
+    assert (ds.report.exclusions["reason"] == "Datum is not a date in the DMY format").sum() == 1
+    assert ds.n_scores == 4
+
+
+def test_redcap_choice_scores_use_the_number_in_their_labels_when_codes_are_shifted():
+    choices = " | ".join(f"{i + 1}, {i}{' - no pain' if i == 0 else ' - worst pain' if i == 10 else ''}" for i in range(11))
+    dictionary = ('"Variable / Field Name","Form Name","Section Header","Field Type","Field Label",'
+                  '"Choices, Calculations, OR Slider Labels","Field Note","Text Validation Type OR Show Slider Number",'
+                  '"Text Validation Min","Text Validation Max","Identifier?","Branching Logic (Show field only if...)",'
+                  '"Required Field?","Custom Alignment","Question Number (surveys only)","Matrix Group Name",'
+                  '"Matrix Ranking?","Field Annotation"\n'
+                  'record_id,visit,,text,"Record ID",,,,,,,,,,,,,\n'
+                  'visit_dt,visit,,text,"Visit date",,,datetime_ymd,,,,,,,,,,\n'
+                  'ketamine,visit,,yesno,"Ketamine infusion given",,,,,,,,,,,,,\n'
+                  f'nrs,visit,,radio,"Pain NRS","{choices}",,,,,,,,,,,,\n').encode()
+    data = (b"record_id,redcap_repeat_instrument,redcap_repeat_instance,visit_dt,ketamine,nrs,visit_complete\n"
+            b"1,visit,1,2024-03-04 09:00,1,8,2\n1,visit,2,2024-03-18 09:00,0,5,2\n"
+            b"2,visit,1,2024-03-05 10:00,1,11,2\n2,visit,2,2024-03-19 10:00,0,1,2\n")
+    ds = load_files({"P_DataDictionary.csv": dictionary, "P_DATA.csv": data})
+    assert sorted(ds.assessments["value"]) == [0.0, 4.0, 7.0, 10.0]
+
+
+def test_one_typo_above_10_does_not_move_a_pain_column_to_another_scale():
+    files = {"e.csv": b"Patient,Date,Treatment,Pain before,Pain after\nA,2024-03-01,Ketamine,8,3\nA,2024-03-15,,5,\n"
+                      b"B,2024-03-02,Ketamine,12,4\nB,2024-03-16,,6,\nC,2024-03-03,Ketamine,7,2\nC,2024-03-17,,6,\n"}
+    p = inspect(files)
+    assert {c.header: c.column.measure for f in p.files for c in f.columns}["Pain before"] == "pain_nrs"
+    ds = load_files(files)
+    assert (ds.report.exclusions["reason"] == "out of range for pain_nrs (valid 0-10)").sum() == 1
+
+
+def test_no_treatment_words_are_not_treatments_and_a_duplicate_administration_counts_once():
+    files = {"t.csv": "Patient;Datum;Behandlung;Dosis;Schmerz\nP1;14.03.2024;Ketamin;40;7\nP1;14.03.2024;Ketamin;40;\n"
+                      "P1;18.03.2024;keine;;4\nP1;15.04.2024;-;;6\n".encode()}
+    ds = load_files(files)
+    assert list(ds.treatments["treatment"]) == ["Ketamin"]
+    assert ds.treatments["dose"].tolist() == [40.0] and ds.treatments["administrations"].tolist() == [1.0]
+    assert (ds.report.exclusions["reason"] == "exact duplicate of line 2").sum() == 1
