@@ -272,11 +272,15 @@ def _time_like(values: np.ndarray) -> bool:
 
 
 def _constant_within(pid: np.ndarray, values: np.ndarray) -> bool:
+    """The same value on every row of (nearly) every patient: a patient characteristic. One patient
+    whose rows disagree (a typo) does not make it something else: at loading that patient's value is
+    left empty and the rows are listed."""
     m = values != ""
     if not m.any():
         return False
     df = pd.DataFrame({"p": pid[m], "v": values[m]})
-    return bool((df.groupby("p")["v"].nunique() <= 1).all())
+    per = df.groupby("p")["v"].nunique()
+    return bool((per <= 1).mean() >= 0.9) if len(per) >= 10 else bool((per <= 1).sum() >= len(per) - 1 and len(per) > 1)
 
 
 def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review: list, notes: list,
@@ -742,6 +746,21 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
             texts = [it for it in p.items]
             notes.append(f"{p.name}: text answers such as 'Denies pain' are excluded unless the mapping gives them a "
                          "value under values.text (e.g. {\"Denies pain\": 0}).")
+    # The identifier guard's verdicts, so that a column it will refuse is not proposed as a covariate.
+    from .. import identifiers
+    for p in fps:
+        t = next((t for t in data_tables if t.file == p.name), None)
+        if t is None or p.spec is None:
+            continue
+        trusted = {c.header for c in p.columns if c.column.role not in ("covariate", "ignore", "date", "time")}
+        sample = {h: np.asarray(pd.unique(t.column(k)[t.column(k) != ""]), dtype=object)
+                  for k, h in enumerate(t.header) if h and h not in trusted}
+        found = identifiers.find_identifier_columns(
+            sample, {h: h for h in sample}, skip_name_check=set(),
+            date_columns={c.header for c in p.columns if c.column.role in ("date", "time")})
+        for h, why in found:
+            notes.append(f"{p.name}: column {h!r} looks like a direct identifier ({why}): loading refuses the export "
+                         "until it is removed, or drops it with --drop-identifiers (dashboard: the checkbox).")
     return Proposal(source=source, files=fps, spec=spec, review=review, notes=notes)
 
 

@@ -475,3 +475,15 @@ def test_no_treatment_words_are_not_treatments_and_a_duplicate_administration_co
     assert list(ds.treatments["treatment"]) == ["Ketamin"]
     assert ds.treatments["dose"].tolist() == [40.0] and ds.treatments["administrations"].tolist() == [1.0]
     assert (ds.report.exclusions["reason"] == "exact duplicate of line 2").sum() == 1
+
+
+def test_a_covariate_with_one_disagreeing_row_stays_a_covariate_and_identifiers_are_named_by_inspect():
+    rows = ["Patient;Datum;Behandlung;Schmerz;Geschlecht;dob_year"]
+    for i in range(6):
+        sex = "w" if i % 2 else "m"
+        rows += [f"P{i};0{i + 1}.03.2024;Ketamin;7;{sex};1970", f"P{i};2{i}.03.2024;;4;{sex if i else 'w'};1970"]
+    files = {"c.csv": ("\n".join(rows) + "\n").encode()}
+    p = inspect(files, date_format="DMY")
+    cols = {c.header: c.column for f in p.files for c in f.columns}
+    assert cols["Geschlecht"].role == "covariate" and cols["Geschlecht"].name == "sex"
+    assert any("dob_year" in n and "identifier" in n for n in p.notes)
