@@ -332,7 +332,10 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
         fmt = _date_like(vals, named=_has("date", h))
         if fmt is not None and not _is_number(vals[vals != ""][:200]).all():
             dates[h] = fmt.describe()
-            if fmt.order is None:
+            from .translate import dotted_day_first
+            if fmt.order is None and dotted_day_first(vals, fmt):
+                notes.append(f"{t.file}, {h!r}: dotted dates are read day-first (DD.MM.YYYY).")
+            elif fmt.order is None:
                 order_hints.setdefault("ambiguous", []).append((t.file, h, fmt))
             cols[k] = ColumnProposal(h, Column("date"), "values are dates", _distinct(vals, 3))
             date_cols.append(k)

@@ -487,3 +487,13 @@ def test_a_covariate_with_one_disagreeing_row_stays_a_covariate_and_identifiers_
     cols = {c.header: c.column for f in p.files for c in f.columns}
     assert cols["Geschlecht"].role == "covariate" and cols["Geschlecht"].name == "sex"
     assert any("dob_year" in n and "identifier" in n for n in p.notes)
+
+
+def test_dotted_dates_are_day_first_even_when_every_day_is_12_or_less():
+    files = {"d.csv": "Patient;Datum;Behandlung;Schmerz\nP1;01.03.2024;Ketamin;7\nP1;03.03.2024;;3\n".encode()}
+    ds = load_files(files)
+    assert list(ds.assessments["day"]) == [0.0, 2.0]
+    assert any("day-first" in n for n in ds.report.notes)
+    # slashes stay a question
+    with pytest.raises(MappingError, match="DMY"):
+        load_files({"d.csv": b"Patient;Datum;Behandlung;Schmerz\nP1;01/03/2024;Ketamin;7\nP1;03/03/2024;;3\n"})
