@@ -229,6 +229,9 @@ def add_summarize_parser(sub) -> None:
     add_dataset_arguments(p)
     add_definition_arguments(p)
     p.add_argument("--json", action="store_true", help="write one JSON document (see docs/cli.md)")
+    p.add_argument("--no-models", action="store_true",
+                   help="leave out the treatment-comparison models (Cox, GEE, competing risks): the rest in seconds "
+                        "at registry scale; \"models\" is then null")
     p.set_defaults(func=cmd_summarize)
 
 
@@ -242,7 +245,8 @@ def cmd_summarize(args: argparse.Namespace) -> int:
         if definitions.measure not in ds.measures:
             raise AnalysisError(f"Unknown measure {definitions.measure!r}: this dataset has "
                                 f"{', '.join(ds.measures) or 'none'}. Choose one with --measure.")
-        result = summarize(ds, definitions, by=grouping_from_args(args), filters=filters_from_args(args))
+        result = summarize(ds, definitions, by=grouping_from_args(args), filters=filters_from_args(args),
+                           models=not args.no_models)
     except (DatasetError, AnalysisError, ValueError) as e:
         if args.json:
             print(json.dumps({"ok": False, "error": str(e)}, indent=2))

@@ -109,3 +109,17 @@ def test_summarize_as_a_process_prints_no_traceback(tmp_path):
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 1
     assert "treatments" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_no_models_leaves_the_models_out_and_nothing_else(capsys):
+    from pathlib import Path
+    import json as _json
+    from analysis.cli import main as _main
+
+    demo = str(Path(__file__).resolve().parents[2] / "data" / "demo")
+    assert _main(["summarize", demo, "--json"]) == 0
+    full = _json.loads(capsys.readouterr().out)
+    assert _main(["summarize", demo, "--json", "--no-models"]) == 0
+    lean = _json.loads(capsys.readouterr().out)
+    assert full["models"] is not None and lean["models"] is None
+    assert {k: v for k, v in full.items() if k != "models"} == {k: v for k, v in lean.items() if k != "models"}
