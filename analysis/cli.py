@@ -73,6 +73,15 @@ def dataset_path(path: str):
     return demo
 
 
+def _fail(args: argparse.Namespace, error: Exception) -> int:
+    """A command's unusable input: one JSON document with --json, else one line on stderr; exit 1."""
+    if getattr(args, "json", False):
+        print(json.dumps({"ok": False, "error": str(error)}, indent=2))
+    else:
+        print(f"error: {error}", file=sys.stderr)
+    return 1
+
+
 def add_inspect_parser(sub) -> None:
     p = sub.add_parser("inspect", help="say what an export is and propose the mapping to read it",
                        description="Detect what the files are (REDCap raw or labels export with its data dictionary, "
@@ -109,11 +118,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     try:
         proposal = inspect(read_path_files(args.path), date_format=args.date_format)
     except DatasetError as e:
-        if args.json:
-            print(json.dumps({"ok": False, "error": str(e)}, indent=2))
-        else:
-            print(f"error: {e}", file=sys.stderr)
-        return 1
+        return _fail(args, e)
     if args.write_mapping:
         try:
             with open(args.write_mapping, "w", encoding="utf-8") as fh:
@@ -248,11 +253,7 @@ def cmd_summarize(args: argparse.Namespace) -> int:
         result = summarize(ds, definitions, by=grouping_from_args(args), filters=filters_from_args(args),
                            models=not args.no_models)
     except (DatasetError, AnalysisError, ValueError) as e:
-        if args.json:
-            print(json.dumps({"ok": False, "error": str(e)}, indent=2))
-        else:
-            print(f"error: {e}", file=sys.stderr)
-        return 1
+        return _fail(args, e)
     if args.json:
         print(json.dumps(result.to_dict(), indent=2))
     else:

@@ -62,9 +62,10 @@ def export_warnings(spec, tables, scores: pd.DataFrame, admins: pd.DataFrame, co
         dated = scores[(~scores["has_time"].astype(bool)) & (scores["timing"] == "at")]
         if len(dated) and np.issubdtype(np.asarray(courses["start"]).dtype, np.integer):
             day_ns = 86_400 * 10 ** 9
-            start_days = set(zip(courses["patient_id"], np.asarray(courses["start"], dtype=np.int64) // day_ns))
-            key = list(zip(dated["pid"], np.asarray(dated["t"], dtype=np.int64) // day_ns))
-            on_start = np.array([k in start_days for k in key], dtype=bool)
+            starts = pd.MultiIndex.from_arrays([courses["patient_id"].astype(str),
+                                                np.asarray(courses["start"], dtype=np.int64) // day_ns])
+            key = pd.MultiIndex.from_arrays([dated["pid"].astype(str), np.asarray(dated["t"], dtype=np.int64) // day_ns])
+            on_start = np.asarray(key.isin(starts), dtype=bool)
             if on_start.any():
                 out.append(f"{int(on_start.sum())} score(s) of {dated['pid'][on_start].nunique()} patient(s) are dated "
                            "on a treatment start day without a time of day: they count as the BASELINE of that "

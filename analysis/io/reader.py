@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from pathlib import PurePosixPath, PureWindowsPath
 
 import numpy as np
 import pandas as pd
@@ -19,6 +18,7 @@ from .. import identifiers
 from ..dataset import EXCLUSION_COLUMNS, FileCounts, LoadReport
 from ..definitions import KNOWN_MEASURES
 from ..errors import DatasetError, EmptyDatasetError, IdentifierError, MissingFileError, UnreadableFileError
+from ..load import _basename as basename  # the one rule for a file's name inside a path or zip
 from . import plausibility, redcap
 from .courses import build_courses
 from .spec import MappingSpec
@@ -27,10 +27,6 @@ from .translate import R_COVARIATE_CONFLICT, Observations, read_rows, resolve_co
 
 _DAY_NS = 86_400 * 10 ** 9
 _CANONICAL = ("assessments.csv", "treatments.csv", "patients.csv")
-
-
-def basename(name: str) -> str:
-    return PureWindowsPath(PurePosixPath(str(name)).name).name
 
 
 def expand(files: dict[str, bytes]) -> list[tuple[str, bytes]]:

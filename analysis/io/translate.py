@@ -69,13 +69,6 @@ class Observations:
             "reason": np.broadcast_to(np.asarray(reason, dtype=object), (n,))}))
 
 
-def _frame(parts: list, columns: list[str]) -> pd.DataFrame:
-    parts = [p for p in parts if len(p)]
-    if not parts:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
-    return pd.concat(parts, ignore_index=True)
-
-
 def dotted_day_first(values: np.ndarray, fmt) -> bool:
     """True when dates that read two ways are all written with dots (01.03.2024): day-first is the only
     order written with dots (German, Swiss, Austrian, Scandinavian, Russian, ... exports)."""
