@@ -293,6 +293,20 @@ def render(files: dict[str, bytes], ctx) -> None:
         st.data_editor(frame, key="_w_treat", num_rows="dynamic", hide_index=True,
                        on_change=_on_table, args=(("courses", "treatments"), "_w_treat", "text to look for",
                                                   "treatment label"))
+        starts = list(courses.get("start_actions", export_spec.DEFAULT_START_ACTIONS))
+        seen = []
+        if ctx.dataset is not None:
+            ex = ctx.dataset.report.exclusions
+            reasons = ex.loc[ex["reason"].astype(str).str.startswith("not the start of an administration"), "value"]
+            seen = [a for a in reasons.astype(str).value_counts().index if a not in starts]
+        ss["_w_starts"] = starts
+        st.multiselect("Actions of an administration record that start an administration (others, such as rate "
+                       "changes and stops, are not courses)", starts + seen, key="_w_starts",
+                       on_change=_on_option, args=(("courses", "start_actions"), "_w_starts"))
+        ss["_w_post_offset"] = float(courses.get("post_offset_hours", 1.0))
+        st.number_input("A score recorded after the start on a treatment row is placed this many hours after it",
+                        min_value=0.01, max_value=48.0, step=0.5, key="_w_post_offset",
+                        on_change=_on_option, args=(("courses", "post_offset_hours"), "_w_post_offset"))
         boost = dict(courses.get("boosters", {}))
         labels = sorted(set(ctx.dataset.treatments["treatment"])) if ctx.dataset is not None else []
         for lab in labels:

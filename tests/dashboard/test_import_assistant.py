@@ -119,3 +119,18 @@ def test_dates_that_read_two_ways_are_decided_with_the_date_format_widget():
     assert "Loaded:" in "\n".join(s.value for s in at.success)
     ds = load_files(files, mapping=at.session_state["mapping"])
     assert sorted(ds.assessments.loc[ds.assessments["patient_id"] == "A", "day"]) == [-1.0, 1.0]
+
+
+def test_start_actions_and_the_post_start_offset_are_widgets():
+    shape = ces.export_shape("flowsheet", ces.make_cohort(N, seed=SEED))
+    at = fresh_upload(shape.files)
+    before = load_files(shape.files, mapping=at.session_state["mapping"]).n_scores
+    starts = at.multiselect(key="_w_starts")
+    assert "Rate Change" in starts.options          # an action found in the record, offered to choose
+    at.multiselect(key="_w_starts").set_value(["New Bag", "Rate Change"]).run()
+    assert not at.exception
+    assert at.session_state["mapping"]["courses"]["start_actions"] == ["New Bag", "Rate Change"]
+    at.number_input(key="_w_post_offset").set_value(2.0).run()
+    assert not at.exception
+    assert at.session_state["mapping"]["courses"]["post_offset_hours"] == 2.0
+    assert load_files(shape.files, mapping=at.session_state["mapping"]).n_scores == before
