@@ -124,6 +124,32 @@ class SurvivalByGroup:
     def _n_patients(self, key) -> int:
         return int(self._group_rows(key)["patient_id"].nunique())
 
+    def logrank_among(self, keys) -> LogrankResult | None:
+        """The log-rank test over the groups ``keys`` only (those a figure or table shows).
+
+        When small groups are hidden, the test over all groups would compare curves the reader
+        cannot see; the dashboard, the export and the figure all print this one instead. Same
+        test as :attr:`logrank` (robust score test where patients repeat), on the rows of ``keys``.
+        None with fewer than two groups.
+        """
+        keys = [tuple(k) for k in keys if tuple(k) in self.fits]
+        if len(keys) < 2 or not self.by:
+            return None
+        if len(keys) == len(self.fits):
+            return self.logrank
+        shown = pd.concat([self._group_rows(k) for k in keys]).sort_index()
+        return _logrank_between_groups(shown.reset_index(drop=True), self.by)
+
+
+def _logrank_between_groups(data: pd.DataFrame, by) -> LogrankResult:
+    """Log-rank test between the groups of ``by`` in ``data`` (robust where patients repeat)."""
+    cols = data[list(by)].astype(str)
+    labels = cols.iloc[:, 0]
+    for c in range(1, cols.shape[1]):
+        labels = labels + " / " + cols.iloc[:, c]
+    return logrank(data["time"].to_numpy(float), data["event"].to_numpy(int), labels.to_numpy(dtype=object),
+                   clusters=data["patient_id"].to_numpy())
+
 
 def km_by_group(data: pd.DataFrame, by, conf_type: str = "log-log", conf_level: float = 0.95) -> SurvivalByGroup:
     """Kaplan-Meier per group of ``data`` (columns ``time``, ``event``, ``patient_id``, group columns).
@@ -145,15 +171,7 @@ def km_by_group(data: pd.DataFrame, by, conf_type: str = "log-log", conf_level: 
             fits[key] = kaplan_meier(sub["time"].to_numpy(float), sub["event"].to_numpy(int),
                                      conf_type=conf_type, conf_level=conf_level,
                                      clusters=sub["patient_id"].to_numpy())
-    lr = None
-    if by and len(fits) >= 2:
-        cols = data[list(by)].astype(str)
-        labels = cols.iloc[:, 0]
-        for c in range(1, cols.shape[1]):
-            labels = labels + " / " + cols.iloc[:, c]
-        labels = labels.to_numpy(dtype=object)
-        lr = logrank(data["time"].to_numpy(float), data["event"].to_numpy(int), labels,
-                     clusters=data["patient_id"].to_numpy())
+    lr = _logrank_between_groups(data, by) if by and len(fits) >= 2 else None
     return SurvivalByGroup(by=by, data=data, fits=fits, logrank=lr, conf_level=conf_level, group_rows=rows)
 
 

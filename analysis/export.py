@@ -473,30 +473,17 @@ def _km_curves_table(res, by, sizes, m: int) -> pd.DataFrame:
 
 
 def _logrank_row(res, hide, analysis: str) -> dict | None:
-    """Log-rank over the groups shown (recomputed without hidden groups)."""
+    """The log-rank test over the groups shown (the one the figure and the dashboard print)."""
     by = list(res.by)
     if not by:
         return None
     shown = [k for k in res.fits if k not in set(map(tuple, hide))]
-    if len(shown) < 2:
-        return None
-    lr = res.logrank
-    note = ""
-    if hide:
-        data = res.data
-        keep = np.zeros(len(data), dtype=bool)
-        for k in shown:
-            mk = np.ones(len(data), dtype=bool)
-            for c, v in zip(by, k):
-                mk &= (data[c] == v).to_numpy()
-            keep |= mk
-        lr = duration.km_by_group(data[keep].reset_index(drop=True), by, conf_level=res.conf_level).logrank
-        note = "groups with too few patients left out"
+    lr = res.logrank_among(shown)
     if lr is None:
         return None
     return {"analysis": analysis, "groups": "; ".join(views.group_label(list(k), by) for k in shown),
             "chi2": float(lr.chi2), "df": int(lr.df), "p_value": float(lr.p_value),
-            "method": lr.method, "note": note}
+            "method": lr.method, "note": "groups with too few patients left out" if hide else ""}
 
 
 def compute_results(dataset: Dataset, definitions: Definitions | None = None, by=("treatment",),
@@ -590,9 +577,8 @@ def compute_results(dataset: Dataset, definitions: Definitions | None = None, by
     km_note = views.survival_note(dur, hide, m, counted="among the immediate responders")
     if hidden_km and lr:
         km_note += " Log-rank test over the groups shown."
-    R.charts.append(_Item("relief_duration_km", lambda st: _km_with_logrank(
-        figures.km_figure(dur, exclude=hide, groups=groups, definitions=d, max_time=d.max_followup_days, style=st),
-        lr if hide else None), km_note))
+    R.charts.append(_Item("relief_duration_km", lambda st: figures.km_figure(
+        dur, exclude=hide, groups=groups, definitions=d, max_time=d.max_followup_days, style=st), km_note))
     s_med = views.suppress(med, by, sizes, m).shown
     s_surv = views.suppress(surv, by, sizes, m).shown
     R.headline["Relief duration (Kaplan-Meier)"] = views.duration_table(s_med, s_surv, by, conf_level=d.conf_level)
@@ -689,9 +675,8 @@ def compute_results(dataset: Dataset, definitions: Definitions | None = None, by
             if lr2:
                 lr_rows.append(lr2)
                 R.tests.append(f"{lr2['method']} of time to spread across groups")
-            R.charts.append(_Item("time_to_spread_km", lambda st, r=spread, h=shide, g=mgroups, sd=md, l2=lr2:
-                                  _km_with_logrank(figures.time_to_spread_figure(
-                                      r, definitions=sd, exclude=h, groups=g, style=st), l2 if h else None),
+            R.charts.append(_Item("time_to_spread_km", lambda st, r=spread, h=shide, g=mgroups, sd=md:
+                                  figures.time_to_spread_figure(r, definitions=sd, exclude=h, groups=g, style=st),
                                   views.survival_note(spread, shide, m)))
     R.tables["logrank"] = pd.DataFrame(lr_rows, columns=["analysis", "groups", "chi2", "df", "p_value", "method",
                                                          "note"])
@@ -737,18 +722,6 @@ def _named(table: pd.DataFrame, stem: str, measure: str) -> pd.DataFrame:
     if stem == measure or "measure" in table.columns:
         return table
     return table.assign(measure=measure)[["measure", *table.columns]]
-
-
-def _km_with_logrank(fig, lr: dict | None):
-    """When groups were hidden, the KM figure cannot print the all-groups log-rank: give the shown one."""
-    if lr is None:
-        return fig
-    sub = fig.layout.title.subtitle.text or ""
-    text = (f"Log-rank test over the groups shown: \u03c7\u00b2 = {lr['chi2']:.2f} on {lr['df']} df, "
-            f"{views.fmt_p(lr['p_value'])}")
-    sub = sub.replace("log-rank test over the shown groups not available", text)
-    fig.update_layout(title={"subtitle": {"text": sub}})
-    return fig
 
 
 # ----------------------------------------------------------------------------------------------

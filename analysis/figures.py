@@ -796,10 +796,10 @@ def km_figure(result, *, title: str = "Relief duration (time to loss of relief)"
                        xanchor="left", yanchor="bottom", showarrow=False)
     n_total = sum(result.fits[key_of[g]].n for g in order)
     ev_total = sum(result.fits[key_of[g]].n_events for g in order)
-    lr = result.logrank if len(order) == len(result.fits) else None
     sub = f"n = {n_total:,} episodes, {ev_total:,} with {event_label}; bands = {lvl} CI; | = censored"
     if len(order) >= 2:
-        sub += "; " + (logrank_text(lr) if lr is not None else "log-rank test over the shown groups not available")
+        sub += "; " + logrank_text(result.logrank_among([key_of[g] for g in order]),
+                                   shown_only=len(order) < len(result.fits))
     if caption is None:
         d = definitions
         thr = f"{d.threshold:g}%" if d is not None else "the threshold"

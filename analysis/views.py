@@ -128,11 +128,16 @@ def fmt_p(p) -> str:
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}" if p < 0.1 else f"p = {p:.2f}"
 
 
-def logrank_text(lr) -> str:
-    """``Log-rank test: chi-square = 4.20 on 2 df, p = 0.12`` (or an explanation when absent)."""
+def logrank_text(lr, shown_only: bool = False) -> str:
+    """``Log-rank test: chi-square = 4.20 on 2 df, p = 0.12`` (or an explanation when absent).
+
+    ``shown_only``: the test is over the groups shown (small groups hidden), and says so.
+    """
     if lr is None:
         return "Log-rank test: needs at least two groups."
     name = "Log-rank test, robust to repeated episodes of a patient" if getattr(lr, "robust", False) else "Log-rank test"
+    if shown_only:
+        name += " over the groups shown"
     return f"{name}: \u03c7\u00b2 = {float(lr.chi2):.2f} on {int(lr.df)} df, {fmt_p(lr.p_value)}"
 
 

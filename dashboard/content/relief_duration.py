@@ -36,9 +36,9 @@ st.markdown("**Median relief duration and share still relieved**")
 st.table(views.duration_table(medians, surv, by, conf_level=d.conf_level), hide_index=True)
 st.caption("n = immediate responders (episodes in the curve); events = episodes whose relief was lost. "
            "'not reached' = the curve (or its confidence band) does not fall to 50% within follow-up.")
-if len(result.fits) - len(hide) >= 2:
-    if hide:
-        st.write("Log-rank test: not shown, because some groups are hidden (too small).")
-    else:
-        st.markdown(f"**{views.logrank_text(result.logrank)}** (relief duration differs between groups?)")
+shown = [k for k in result.fits if k not in set(map(tuple, hide))]
+if len(shown) >= 2:
+    # Over the groups drawn (small groups hidden): the same test as the figure's subtitle and the export.
+    st.markdown(f"**{views.logrank_text(result.logrank_among(shown), shown_only=bool(hide))}** "
+                "(relief duration differs between groups?)")
 state.show_definitions(ctx)

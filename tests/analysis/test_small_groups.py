@@ -83,3 +83,37 @@ def test_cells_hidden_are_counted_with_their_groups(episodes):
     assert imm.shown["treatment"].tolist() == ["ketamine_iv"]
     assert imm.hidden_cells == 1 and imm.cell_groups == ("Rappel kétamine",)
     assert imm.note == "1 estimate(s) from fewer than 5 patients (e.g. late weeks) are not shown."
+
+
+def _three_groups(load):
+    """Three treatments; the third has only 2 patients, so its curve is hidden at min_cell_size 5."""
+    a, t = ["patient_id,day,pain_nrs"], ["patient_id,day,treatment"]
+    for g, n in (("A", 8), ("B", 8), ("C", 2)):
+        for i in range(n):
+            later = f"{g}{i},{10 + 7 * i},{7 if i % 3 else 3}" if g == "A" else f"{g}{i},{5 + 2 * i},7"
+            a += [f"{g}{i},-1,8", f"{g}{i},1,{2 + i % 2}", later]
+            t.append(f"{g}{i},0,{g}")
+    return load({"assessments.csv": "\n".join(a) + "\n", "treatments.csv": "\n".join(t) + "\n"})
+
+
+def test_the_log_rank_test_printed_with_hidden_groups_is_over_the_groups_shown(load):
+    from analysis import figures
+    from analysis.survival import logrank
+
+    ep = build_episodes(_three_groups(load), Definitions())
+    dur = duration.relief_duration(ep, BY)
+    shown = [("A",), ("B",)]
+    lr = dur.logrank_among(shown)
+    # Reference: the same test computed directly on the rows of A and B only.
+    rows = dur.data[dur.data["treatment"].isin(["A", "B"])]
+    ref = logrank(rows["time"].to_numpy(float), rows["event"].to_numpy(int), rows["treatment"].to_numpy(object),
+                  clusters=rows["patient_id"].to_numpy())
+    assert lr.df == 1 and lr.chi2 == pytest.approx(ref.chi2, rel=1e-12)
+    assert lr.chi2 != pytest.approx(dur.logrank.chi2)          # the all-groups test differs (df 2)
+    assert dur.logrank_among(list(dur.fits)) is dur.logrank
+    assert dur.logrank_among([("A",)]) is None
+    fig = figures.km_figure(dur, exclude=[("C",)])
+    assert "over the groups shown" in fig.layout.title.subtitle.text
+    assert ref.chi2 > 1
+    assert f"{ref.chi2:.2f} on 1 df" in fig.layout.title.subtitle.text.replace("<br>", " ")
+    assert "over the groups shown" not in figures.km_figure(dur).layout.title.subtitle.text
