@@ -29,8 +29,11 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from . import methods
+from .definitions import IMMPACT_THRESHOLDS
 from .escaping import plotly_text
-from .views import group_label, group_labels, logrank_text, measure_label
+from .measures import measure_label, measure_short, response_rules
+from .views import group_label, group_labels, logrank_text
 
 # Okabe-Ito, reordered so that the first colours are the most distinct on white (yellow last).
 OKABE_ITO = {
@@ -234,10 +237,9 @@ def _threshold_lines(fig: go.Figure, thresholds, axis: str = "y", row=None, col=
     ``outside``: label horizontal lines in the right margin (for plots whose right edge holds data,
     such as box plots); the builder leaves room there.
     """
-    names = {30.0: "30% (moderate)", 50.0: "50% (substantial)"}
     for t in thresholds:
         kw = {"line_dash": "dash", "line_color": GREY, "line_width": 1.2, "layer": "below" if axis == "y" else "above"}
-        text = names.get(float(t), f"{float(t):g}%")
+        text = methods.threshold_label(t)
         if label and not (outside and axis == "y"):
             kw.update(annotation_text=text if axis == "y" else text.replace(" (", "<br>("),
                       annotation_font_color="#444444", annotation_align="left",
@@ -302,6 +304,13 @@ def _empty(fig_title: str, message: str, style: str) -> go.Figure:
     return _finish(fig, fig_title, "", message, style)
 
 
+def _thresholds(thresholds, definitions) -> tuple:
+    """The responder thresholds to draw: as given, else those of the definitions, else 30% and 50%."""
+    if thresholds is not None:
+        return tuple(thresholds)
+    return tuple(definitions.thresholds) if definitions is not None else IMMPACT_THRESHOLDS
+
+
 def _conf(table: pd.DataFrame) -> float:
     if "conf_level" in table.columns and len(table) and pd.notna(table["conf_level"].iloc[0]):
         return float(table["conf_level"].iloc[0])
@@ -316,7 +325,7 @@ DISTRIBUTION_MAX_POINTS = 2_000
 
 
 def relief_distribution_figure(episodes_table: pd.DataFrame, by=("treatment",), *,
-                               value: str = "immediate_relief_pct", thresholds=(30.0, 50.0),
+                               value: str = "immediate_relief_pct", thresholds=None,
                                definitions=None, groups=None, style: str = "screen") -> go.Figure:
     """Distribution of immediate relief per group: box plot with every episode as a point.
 
@@ -370,18 +379,14 @@ def relief_distribution_figure(episodes_table: pd.DataFrame, by=("treatment",), 
             marker={"color": colour, "size": 4, "opacity": 0.55}, line={"color": colour, "width": 0},
             fillcolor="rgba(0,0,0,0)", boxpoints="all", jitter=0.45, pointpos=0, showlegend=False,
             hoveron="points", hovertemplate=hover))
-    _threshold_lines(fig, thresholds, outside=True)
-    d = definitions
-    window = f"{d.immediate_window_days:g} days" if d is not None else "the immediate window"
+    _threshold_lines(fig, _thresholds(thresholds, definitions), outside=True)
     fig.update_yaxes(title_text="Immediate relief from baseline (%)", ticksuffix="%")
     fig.update_xaxes(title_text=None)
     n_all = len(t)
     npat_all = t["patient_id"].nunique() if "patient_id" in t.columns else None
     subtitle = (f"Box = median and quartiles, dashed line in box = mean, dots = episodes; "
                 f"{_n_text(n_all, npat_all)}")
-    caption = (f"Relief % = 100 x (baseline - score) / baseline at the first follow-up score within {window} "
-               "after the start; negative = worse than baseline. Dashed lines: 30% (moderately) and 50% "
-               "(substantially) important improvement (IMMPACT).")
+    caption = methods.caption_relief_distribution(definitions)
     if sampled:
         caption += (f" Groups with more than {DISTRIBUTION_MAX_POINTS:,} episodes show a random sample of "
                     f"{DISTRIBUTION_MAX_POINTS:,} of them as dots (seeded, reproducible); their box and mean are "
@@ -456,7 +461,7 @@ def responder_summary_figure(mean_table: pd.DataFrame, rates_table: pd.DataFrame
                            "\u2013%{customdata[1]:.0f}%)<br>n = %{customdata[2]} episodes "
                            "(%{customdata[3]} patients)<extra></extra>")), row=1, col=2)
     fig.update_layout(scattermode="group", scattergap=0.6)
-    _threshold_lines(fig, thresholds or (30.0, 50.0), axis=val, row=1, col=1, label=False)
+    _threshold_lines(fig, thresholds or _thresholds(None, definitions), axis=val, row=1, col=1, label=False)
     val_axes = fig.update_xaxes if horiz else fig.update_yaxes
     val_axes(title_text="Mean relief (%)" if horiz else "Immediate relief from baseline (%)", ticksuffix="%",
              row=1, col=1)
@@ -467,14 +472,10 @@ def responder_summary_figure(mean_table: pd.DataFrame, rates_table: pd.DataFrame
         fig.update_xaxes(dtick=25, row=1, col=2)
     n_all = int(mean_table["n"].sum()) if len(mean_table) else int(rates_table.groupby(by or None)["n"].first().sum()
                                                                     if by else rates_table["n"].iloc[0])
-    d = definitions
-    window = f"{d.immediate_window_days:g} days" if d is not None else "the immediate window"
     subtitle = f"Points = estimates, whiskers = {lvl} CI; n = {n_all:,} episodes with an immediate score"
     if horiz:
         subtitle = f"Immediate relief; points = estimates, whiskers = {lvl} CI; n = {n_all:,} episodes"
-    caption = (f"Immediate relief at the first follow-up score within {window} after the start. Responder: "
-               f"relief \u2265 the threshold. {lvl} intervals: t (mean) and Wilson (proportion), cluster-robust "
-               "when patients contribute several episodes.")
+    caption = methods.caption_responder_summary(definitions, lvl)
     if horiz:
         layout = {"height": max(STYLES[style]["height"] - 60, 260 + 62 * len(order))}
     else:
@@ -482,7 +483,7 @@ def responder_summary_figure(mean_table: pd.DataFrame, rates_table: pd.DataFrame
     return _finish(fig, title, subtitle, caption, style, layout=layout)
 
 
-def cumulative_responders_figure(table: pd.DataFrame, by=("treatment",), *, thresholds=(30.0, 50.0),
+def cumulative_responders_figure(table: pd.DataFrame, by=("treatment",), *, thresholds=None,
                                  week: int | None = None, definitions=None, groups=None,
                                  style: str = "screen") -> go.Figure:
     """Cumulative responder curve: share of episodes with at least each % relief, with bands.
@@ -510,12 +511,11 @@ def cumulative_responders_figure(table: pd.DataFrame, by=("treatment",), *, thre
             customdata=np.column_stack([100 * sub["ci_low"], 100 * sub["ci_high"], sub["n"]]),
             hovertemplate=(f"{lab}<br>relief \u2265 %{{x:.0f}}%: %{{y:.0f}}% of episodes ({lvl} CI "
                            "%{customdata[0]:.0f}\u2013%{customdata[1]:.0f}%)<br>n = %{customdata[2]}<extra></extra>")))
-    _threshold_lines(fig, thresholds, axis="x")
+    _threshold_lines(fig, _thresholds(thresholds, definitions), axis="x")
     fig.update_xaxes(title_text="Relief from baseline, at least (%)", ticksuffix="%", range=[0, 100], dtick=10)
     fig.update_yaxes(title_text="Episodes with at least this relief (%)", ticksuffix="%", range=[0, 101])
     subtitle = f"Lines = share of episodes, bands = {lvl} CI; the curves cross the dashed lines at the responder rates"
-    caption = (f"For each x, the share of episodes whose relief {when} was at least x% (Farrar et al. 2001); "
-               "read off at 30% and 50% for the responder rates.")
+    caption = methods.caption_cumulative_responders(when)
     return _finish(fig, title, subtitle, caption, style)
 
 
@@ -581,7 +581,7 @@ def time_series_figure(table: pd.DataFrame, by=("treatment",), *, x: str = "week
 
 
 def relief_over_time_figure(table: pd.DataFrame, by=("treatment",), *, statistic: str = "mean_relief_pct",
-                            thresholds=(30.0, 50.0), definitions=None, groups=None, group_n=None,
+                            thresholds=None, definitions=None, groups=None, group_n=None,
                             style: str = "screen") -> go.Figure:
     """Mean relief % per week (``statistic="mean_relief_pct"``) or responder proportion per week
     (``"responder_rate"``), one line per group with its 95% band.
@@ -593,17 +593,16 @@ def relief_over_time_figure(table: pd.DataFrame, by=("treatment",), *, statistic
     if statistic == "mean_relief_pct":
         return time_series_figure(
             t, by, title="Mean relief over time", y_title=AXIS_RELIEF, y_suffix="%", value_label="mean relief",
-            hlines=thresholds, groups=groups, group_n=group_n, style=style,
+            hlines=_thresholds(thresholds, definitions), groups=groups, group_n=group_n, style=style,
             subtitle=f"Mean of each episode's weekly relief; bands = {lvl} CI; n per week in the hover and the table",
-            caption=("Week k = days 7(k-1) < t <= 7k after the start; each episode contributes the mean relief of "
-                     "its scores that week (observed cases: episodes without a score that week are not counted)."))
+            caption=methods.CAPTION_MEAN_RELIEF_OVER_TIME)
     thr = float(t["threshold"].dropna().iloc[0]) if "threshold" in t.columns and t["threshold"].notna().any() else (
-        definitions.threshold if definitions is not None else 30.0)
+        definitions.threshold if definitions is not None else IMMPACT_THRESHOLDS[0])
     return time_series_figure(
         t, by, scale=100.0, title=f"Responders (relief \u2265 {thr:g}%) over time", y_title=AXIS_RESPONDERS,
         y_suffix="%", value_label="responders", y_range=[0, 101], groups=groups, group_n=group_n, style=style,
         subtitle=f"Share of episodes with a weekly mean relief \u2265 {thr:g}%; bands = {lvl} CI (Wilson)",
-        caption="Observed cases: the denominator of each week is the episodes with a score that week.")
+        caption=methods.CAPTION_RESPONDERS_OVER_TIME)
 
 
 def attrition_figure(table: pd.DataFrame, by=("treatment",), *, definitions=None, groups=None,
@@ -640,9 +639,7 @@ def attrition_figure(table: pd.DataFrame, by=("treatment",), *, definitions=None
     fig.update_layout(barmode="stack", bargap=0.08)
     fig.update_xaxes(title_text=AXIS_WEEKS, row=k, col=1)
     subtitle = "Each bar = all analysable episodes of the group (100%), by what is known about them that week"
-    caption = ("Observed = a score that week; missed week, seen later = no score but a later one; next treatment "
-               "started = the patient's next course began; follow-up window ended; no further scores = not seen "
-               "again (drop-out).")
+    caption = methods.CAPTION_ATTRITION
     if style == "screen":
         layout = {"height": max(STYLES[style]["height"], 170 + 210 * k), "margin": {"t": 150},
                   "legend": {"y": 1.0 + 0.35 / (170 + 210 * k) * 100}}
@@ -659,7 +656,7 @@ def sensitivity_figure(table: pd.DataFrame, by=("treatment",), *, definitions=No
     "missing = no relief").
     """
     thr = float(table["threshold"].iloc[0]) if len(table) and "threshold" in table.columns else (
-        definitions.threshold if definitions is not None else 30.0)
+        definitions.threshold if definitions is not None else IMMPACT_THRESHOLDS[0])
     title = f"Responders (relief \u2265 {thr:g}%): observed cases vs missing counts as no relief"
     if not len(table):
         return _empty(title, "No group large enough to show.", style)
@@ -697,9 +694,7 @@ def sensitivity_figure(table: pd.DataFrame, by=("treatment",), *, definitions=No
         fig.update_yaxes(range=[0, 101], ticksuffix="%", title_text=y_title if c == 1 else None, row=r, col=c)
     subtitle = (f"Blue solid = observed cases (episodes with a score that week); vermillion dashed = every episode "
                 f"counts, a missing week = no relief; bands = {lvl} CI")
-    caption = ("When patients who do badly stop coming, the observed-cases rate is optimistic; the gap between the "
-               "two lines shows by how much. Missing = no relief: every analysable episode counts in every week of "
-               "its follow-up window (baseline observation carried forward).")
+    caption = methods.CAPTION_SENSITIVITY
     if style == "screen":
         layout = {"height": max(STYLES[style]["height"], 120 + 330 * nrows), "margin": {"t": 130},
                   "legend": {"y": 1.06 if nrows == 1 else 1.03}}
@@ -801,14 +796,7 @@ def km_figure(result, *, title: str = "Relief duration (time to loss of relief)"
         sub += "; " + logrank_text(result.logrank_among([key_of[g] for g in order]),
                                    shown_only=len(order) < len(result.fits))
     if caption is None:
-        d = definitions
-        thr = f"{d.threshold:g}%" if d is not None else "the threshold"
-        conf = d.km_conf_type if d is not None else "log-log"
-        retreat = (" The next treatment start also counts as loss of relief." if d is not None and d.retreatment_is_event
-                   else " Episodes are censored at their last follow-up score (and at the next treatment start).")
-        caption = (f"Among immediate responders (relief \u2265 {thr}): time to the first follow-up score with relief "
-                   f"< {thr}. Kaplan-Meier estimate, Greenwood variance, {lvl} pointwise intervals on the {conf} "
-                   f"scale.{retreat}")
+        caption = methods.caption_relief_duration(definitions, lvl)
     extra = 40 + 22 * k_groups if style == "screen" else 60 + 28 * k_groups
     return _finish(fig, title, sub, caption, style, layout={"height": STYLES[style]["height"] + extra})
 
@@ -825,19 +813,19 @@ def score_over_time_figure(table: pd.DataFrame, by=("treatment",), *, measure: s
     """
     t = table[table["statistic"] == statistic] if "statistic" in table.columns else table
     label = measure_label(measure)
-    short = label.split(" (")[0]
+    short = measure_short(measure)
     lvl = f"{_conf(t):.0%}" if len(t) else "95%"
     if statistic == "mean_change":
         return time_series_figure(
             t, by, title=f"{short}: change from baseline", y_title=f"Change in {short} score (points)",
             value_label="mean change", groups=groups, group_n=group_n, style=style, hlines=(),
             subtitle=f"Mean change (score - baseline; negative = better); bands = {lvl} CI; week 0 = baseline",
-            caption=f"{label}. Each episode contributes its mean score per week; week 0 is the baseline score.")
+            caption=methods.caption_scores(measure))
     return time_series_figure(
         t, by, title=f"{short} over time", y_title=f"Mean {label}", value_label="mean score",
         groups=groups, group_n=group_n, style=style,
         subtitle=f"Mean score per week; bands = {lvl} CI; week 0 = baseline; n per week in the hover",
-        caption=f"{label}. Each episode contributes its mean score per week; week 0 is the baseline score.")
+        caption=methods.caption_scores(measure))
 
 
 def remission_figure(table: pd.DataFrame, by=("treatment",), *, measure: str, groups=None, group_n=None,
@@ -847,14 +835,14 @@ def remission_figure(table: pd.DataFrame, by=("treatment",), *, measure: str, gr
     ``table`` is ``analysis.secondary.remission_over_time`` (``below`` column).
     """
     below = float(table["below"].iloc[0]) if len(table) and "below" in table.columns else float("nan")
-    short = measure_label(measure).split(" (")[0]
+    short = measure_short(measure)
     lvl = f"{_conf(table):.0%}" if len(table) else "95%"
     return time_series_figure(
         table, by, scale=100.0, title=f"{short}: remission (score < {below:g}) over time",
         y_title="Episodes in remission (%)", y_suffix="%", value_label="in remission", y_range=[0, 101],
         groups=groups, group_n=group_n, style=style,
         subtitle=f"Share of episodes with a weekly mean score < {below:g}; bands = {lvl} CI (Wilson); week 0 = baseline",
-        caption=f"Remission: {short} score < {below:g} (Kroenke et al. 2001).")
+        caption=methods.caption_remission(measure, below))
 
 
 def secondary_response_figure(table: pd.DataFrame, by=("treatment",), *, measure: str, groups=None,
@@ -864,24 +852,23 @@ def secondary_response_figure(table: pd.DataFrame, by=("treatment",), *, measure
     ``table`` is ``analysis.relief.relief_over_time`` built on episodes of that measure.
     """
     t = table[table["statistic"] == "responder_rate"] if "statistic" in table.columns else table
-    thr = float(t["threshold"].dropna().iloc[0]) if len(t) and t["threshold"].notna().any() else 50.0
-    short = measure_label(measure).split(" (")[0]
+    thr = float(t["threshold"].dropna().iloc[0]) if len(t) and t["threshold"].notna().any() else float(
+        response_rules().get(measure, 50.0))
+    short = measure_short(measure)
     lvl = f"{_conf(t):.0%}" if len(t) else "95%"
     return time_series_figure(
         t, by, scale=100.0, title=f"{short}: response (\u2265 {thr:g}% reduction) over time",
         y_title="Responders (% of episodes)", y_suffix="%", value_label="responders", y_range=[0, 101],
         groups=groups, group_n=group_n, style=style,
         subtitle=f"Share of episodes with a weekly mean score \u2265 {thr:g}% below baseline; bands = {lvl} CI",
-        caption=f"Response: \u2265 {thr:g}% reduction of the {short} score from the episode's baseline.")
+        caption=methods.caption_secondary_response(measure, thr))
 
 
 def time_to_spread_figure(result, *, definitions=None, exclude=(), groups=None, style: str = "screen") -> go.Figure:
     """Kaplan-Meier of time to symptom spread (``regions_affected`` above its baseline count)."""
     return km_figure(result, title="Time to symptom spread", y_title="Free of spread (%)",
                      event_label="spread", exclude=exclude, groups=groups, definitions=definitions,
-                     caption=("Spread: the first follow-up count of body regions affected above the episode's "
-                              "baseline count; censored at the last follow-up score. Kaplan-Meier with "
-                              f"{result.conf_level:.0%} pointwise intervals."), style=style)
+                     caption=methods.caption_time_to_spread(f"{result.conf_level:.0%}"), style=style)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -1165,9 +1152,7 @@ def subgroup_forest_figure(table: pd.DataFrame, *, style: str = "screen") -> go.
                + f": {_plain(trt)} vs {_plain(ref)}")
     subtitle = (f"{_plain(str(t['outcome'].iloc[0]))}; patients as clusters; n = episodes in the subgroup. "
                 "Read the interaction p-value (does the effect differ between levels?), not single subgroups.")
-    caption = ("Treatment effect within each level of each covariate (GEE with robust variance, patients as "
-               "clusters); interaction p: robust Wald test of treatment x covariate. Observational data: "
-               "subgroups differ in more than the covariate shown.")
+    caption = methods.CAPTION_SUBGROUPS
     return forest_figure(t, label="row", ratio=ratio, x_title=x_title, title="Treatment effect by subgroup",
                          subtitle=subtitle, caption=caption, side_text="side", style=style)
 
@@ -1185,8 +1170,7 @@ def model_terms_figure(table: pd.DataFrame, *, kind: str = "hazard", title: str 
         t = t.rename(columns={"hazard_ratio": "estimate"})
         return forest_figure(t, ratio=True, x_title=f"Hazard ratio of losing relief ({conf:.0%} CI, log scale)",
                              title=title or "Hazard of losing relief: adjusted hazard ratios", subtitle=subtitle,
-                             caption="Cox model (Efron ties), robust variance with patients as clusters. Above 1: "
-                                     "relief is lost sooner; the course-number ratio is per additional course.",
+                             caption=methods.CAPTION_HAZARD_MODEL,
                              style=style)
     ratio = kind != "risk_difference"
     if not ratio:
@@ -1200,8 +1184,7 @@ def model_terms_figure(table: pd.DataFrame, *, kind: str = "hazard", title: str 
     name = "Risk difference (percentage points)" if not ratio else "Risk ratio (log scale)"
     return forest_figure(t, label="row", ratio=ratio, x_title=f"{name}, {conf:.0%} CI",
                          title=title or "Responders: treatment comparisons", subtitle=subtitle,
-                         caption="GEE with independence working correlation and robust variance (patients as "
-                                 "clusters); identity link for differences, log link (modified Poisson) for ratios.",
+                         caption=methods.CAPTION_RESPONDER_MODEL,
                          style=style)
 
 
@@ -1418,17 +1401,13 @@ def patient_timeline_figure(timeline, *, measures=None, style: str = "screen") -
     fig.update_xaxes(title_text=x_title, row=rows, col=1)
     n_out = int(mtab.loc[mtab["outcome"], "n_scores"].sum()) if len(mtab) else 0
     n_lost = int(ep["loss_day"].notna().sum()) if len(ep) else 0
-    out_label = views_measure_label(d.measure)
+    out_short = measure_short(d.measure)
     subtitle = (f"{len(courses)} treatment course{'s' if len(courses) != 1 else ''}, {len(ep)} episode"
-                f"{'s' if len(ep) != 1 else ''} analysed, {n_out} {esc(out_label.split(' (')[0])} scores; relief lost "
+                f"{'s' if len(ep) != 1 else ''} analysed, {n_out} {esc(out_short)} scores; relief lost "
                 f"{n_lost} time{'s' if n_lost != 1 else ''} (responder: relief \u2265 {thr:g}%)")
     if not len(courses):
-        subtitle = f"No treatment course: scores only; {n_out} {esc(out_label.split(' (')[0])} scores"
-    caption = ("Shaded span = a course's follow-up (to the next course, or to day start + "
-               f"{d.max_followup_days:g}); baseline = last score up to {d.baseline_window_days:g} days before the "
-               f"start; immediate = first score within {d.immediate_window_days:g} days after it; relief lost = "
-               f"the first follow-up score with relief < {thr:g}% after an immediate response"
-               + (" (or the next course's start)." if d.retreatment_is_event else "."))
+        subtitle = f"No treatment course: scores only; {n_out} {esc(out_short)} scores"
+    caption = methods.caption_patient_timeline(d)
     # The legend above the panels, under the title: the whole width stays for the days.
     legend_px = 24 * max(_legend_rows(fig, style, 760 if style == "screen" else STYLES[style]["width"] - 100), 1)
     top = 120 + legend_px   # title and subtitle (~90 px), the legend, the first panel's title (~26 px)
@@ -1457,11 +1436,6 @@ def _dose_text(course: dict, columns: list) -> str:
     return ", ".join(parts)
 
 
-def views_measure_label(measure: str) -> str:
-    """The measure's label (``analysis.views.measure_label``), for the timeline's subtitle."""
-    return measure_label(measure)
-
-
 __all__.append("patient_timeline_figure")
 
 
@@ -1472,15 +1446,13 @@ def trajectory_figure(table: pd.DataFrame, by=(), *, measure: str, groups=None, 
     ``table`` is :func:`analysis.trajectories.score_trajectories` (one mean score per patient and week).
     """
     label = measure_label(measure)
-    short = label.split(" (")[0]
+    short = measure_short(measure)
     lvl = f"{_conf(table):.0%}" if len(table) else "95%"
     fig = time_series_figure(
         table, by, title=f"{short} since the first assessment", y_title=f"Mean {label}", x_title="Weeks since the "
         "first assessment", value_label="mean score", groups=groups, group_n=group_n, style=style,
         subtitle=f"Mean score per week over patients; bands = {lvl} CI; week 0 = the first assessment; n in the hover",
-        caption=(f"{label}. Without treatment starts, each patient is aligned on their first assessment (any "
-                 "measure); week k covers days 7(k-1) < t <= 7k after it; each patient contributes the mean of "
-                 "their scores in a week; t intervals over patients."))
+        caption=methods.caption_trajectory(measure))
     # The generic builder counts episodes; here every point is a mean over patients.
     from .views import ALL_GROUPS
 
