@@ -95,3 +95,19 @@ def test_labels_equal_the_views_labels_for_every_name():
                                         ("own scale", "own scale")])
 def test_short_label(name, short):
     assert measure_short(name) == short
+
+
+def test_docs_list_every_measure_with_its_range_and_rules():
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "methods.md").read_text()
+    rows = {line.split("|")[1].strip().strip("`"): line for line in doc.splitlines()
+            if line.startswith("| `")}
+    assert set(rows) == set(MEASURES)
+    for name, m in MEASURES.items():
+        row = rows[name]
+        assert m.range_text().replace("-", "\u2013") in row, name
+        if m.response_pct is not None:
+            assert f"\u2265 {m.response_pct:g}% reduction" in row, name
+        if m.remission_below is not None:
+            assert f"score < {m.remission_below:g}" in row, name
