@@ -29,7 +29,8 @@ from __future__ import annotations
 
 from .comparisons import forest_figure, model_terms_figure, subgroup_forest_figure
 from .markup import escape_figure_text, escape_markup
-from .over_time import attrition_figure, relief_over_time_figure, sensitivity_figure, time_series_figure
+from .over_time import (attrition_figure, relief_over_time_figure, sensitivity_figure, share_over_time_figure,
+                        time_series_figure)
 from .published import published_comparison_figure
 from .relief import (DISTRIBUTION_MAX_POINTS, cumulative_responders_figure, relief_distribution_figure,
                      responder_summary_figure)
@@ -47,7 +48,7 @@ __all__ = [
     "AXIS_WEEKS", "apply_style", "colour_for", "group_colours", "rgba", "figure_to_dict", "figure_from_dict",
     "escape_markup", "escape_figure_text", "DISTRIBUTION_MAX_POINTS",
     "relief_distribution_figure", "responder_summary_figure", "cumulative_responders_figure",
-    "time_series_figure", "relief_over_time_figure", "attrition_figure", "sensitivity_figure", "km_figure",
+    "time_series_figure", "share_over_time_figure", "relief_over_time_figure", "attrition_figure", "sensitivity_figure", "km_figure",
     "score_over_time_figure", "remission_figure", "secondary_response_figure", "time_to_spread_figure",
     "published_comparison_figure", "forest_figure", "subgroup_forest_figure", "model_terms_figure",
     "patient_timeline_figure", "trajectory_figure",

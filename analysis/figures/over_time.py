@@ -9,10 +9,8 @@ from plotly.subplots import make_subplots
 
 from .. import methods
 from ..definitions import IMMPACT_THRESHOLDS
-from ..views import group_labels
 from .style import (AXIS_RELIEF, AXIS_RESPONDERS, AXIS_WEEKS, GREY, OKABE_ITO, STATE_COLOURS, STYLES, _band, _conf,
-                    _empty, _finish, _labels_in_order, _legend_name, _threshold_lines, _thresholds, colour_for,
-                    group_colours)
+                    _empty, _finish, _grouped, _legend_name, _threshold_lines, _thresholds, colour_for)
 
 
 def time_series_figure(table: pd.DataFrame, by=("treatment",), *, x: str = "week", scale: float = 1.0,
@@ -29,10 +27,7 @@ def time_series_figure(table: pd.DataFrame, by=("treatment",), *, x: str = "week
     """
     if not len(table):
         return _empty(title, "No group large enough to show.", style)
-    by = list(by)
-    labels = group_labels(table, by)
-    order = _labels_in_order(table, by, groups)
-    colours = group_colours(groups if groups is not None else order)
+    by, labels, order, colours = _grouped(table, by, groups)
     dash_levels = list(dict.fromkeys(table[line_dash_by])) if line_dash_by else [None]
     dashes = ["solid", "dash", "dot", "dashdot"]
     fig = go.Figure()
@@ -91,11 +86,17 @@ def relief_over_time_figure(table: pd.DataFrame, by=("treatment",), *, statistic
             caption=methods.CAPTION_MEAN_RELIEF_OVER_TIME)
     thr = float(t["threshold"].dropna().iloc[0]) if "threshold" in t.columns and t["threshold"].notna().any() else (
         definitions.threshold if definitions is not None else IMMPACT_THRESHOLDS[0])
-    return time_series_figure(
-        t, by, scale=100.0, title=f"Responders (relief \u2265 {thr:g}%) over time", y_title=AXIS_RESPONDERS,
-        y_suffix="%", value_label="responders", y_range=[0, 101], groups=groups, group_n=group_n, style=style,
+    return share_over_time_figure(
+        t, by, title=f"Responders (relief \u2265 {thr:g}%) over time", y_title=AXIS_RESPONDERS,
+        value_label="responders", groups=groups, group_n=group_n, style=style,
         subtitle=f"Share of episodes with a weekly mean relief \u2265 {thr:g}%; bands = {lvl} CI (Wilson)",
         caption=methods.CAPTION_RESPONDERS_OVER_TIME)
+
+
+def share_over_time_figure(table: pd.DataFrame, by=("treatment",), **kwargs) -> go.Figure:
+    """A proportion per week (responders, remission) in percent from 0 to 100: :func:`time_series_figure`
+    of a table whose estimates are in [0, 1]."""
+    return time_series_figure(table, by, scale=100.0, y_suffix="%", y_range=[0, 101], **kwargs)
 
 
 def attrition_figure(table: pd.DataFrame, by=("treatment",), *, definitions=None, groups=None,
@@ -107,9 +108,7 @@ def attrition_figure(table: pd.DataFrame, by=("treatment",), *, definitions=None
     title = "Follow-up: episodes observed per week, and why the others were not"
     if not len(table):
         return _empty(title, "No group large enough to show.", style)
-    by = list(by)
-    labels = group_labels(table, by)
-    order = _labels_in_order(table, by, groups)
+    by, labels, order, _ = _grouped(table, by, groups)
     k = len(order)
     titles = []
     for lab in order:
@@ -153,9 +152,7 @@ def sensitivity_figure(table: pd.DataFrame, by=("treatment",), *, definitions=No
     title = f"Responders (relief \u2265 {thr:g}%): observed cases vs missing counts as no relief"
     if not len(table):
         return _empty(title, "No group large enough to show.", style)
-    by = list(by)
-    labels = group_labels(table, by)
-    order = _labels_in_order(table, by, groups)
+    by, labels, order, _ = _grouped(table, by, groups)
     k = len(order)
     # Screen: up to three panels side by side; publication (one narrow column): stacked, shared x.
     ncols = min(k, 3) if style == "screen" else 1

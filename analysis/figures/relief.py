@@ -8,8 +8,8 @@ from plotly.subplots import make_subplots
 
 from .. import methods
 from ..views import group_labels
-from .style import (AXIS_RESPONDERS, GREY, OKABE_ITO, STYLES, _band, _conf, _empty, _finish, _labels_in_order,
-                    _n_text, _threshold_lines, _thresholds, colour_for, group_colours, rgba)
+from .style import (AXIS_RESPONDERS, GREY, OKABE_ITO, STYLES, _band, _conf, _empty, _finish, _grouped,
+                    _labels_in_order, _n_text, _threshold_lines, _thresholds, colour_for, rgba)
 
 
 # Dots drawn per group in the relief distribution: above this, a seeded random sample of this many.
@@ -31,10 +31,7 @@ def relief_distribution_figure(episodes_table: pd.DataFrame, by=("treatment",), 
     t = episodes_table[episodes_table[value].notna()] if len(episodes_table) else episodes_table
     if not len(t):
         return _empty(title, "No episode with an immediate score in the selection.", style)
-    by = list(by)
-    labels = group_labels(t, by)
-    order = _labels_in_order(t, by, groups)
-    colours = group_colours(groups if groups is not None else order)
+    by, labels, order, colours = _grouped(t, by, groups)
     fig = go.Figure()
     sampled = False
     rng = np.random.default_rng(getattr(definitions, "seed", 0) if definitions is not None else 0)
@@ -186,10 +183,7 @@ def cumulative_responders_figure(table: pd.DataFrame, by=("treatment",), *, thre
     title = f"Cumulative responders {when}"
     if not len(table):
         return _empty(title, "No group large enough to show.", style)
-    by = list(by)
-    labels = group_labels(table, by)
-    order = _labels_in_order(table, by, groups)
-    colours = group_colours(groups if groups is not None else order)
+    by, labels, order, colours = _grouped(table, by, groups)
     fig = go.Figure()
     lvl = f"{_conf(table):.0%}"
     for lab in order:

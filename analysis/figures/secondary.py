@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from .. import methods
 from ..measures import measure_label, measure_short, response_rules
 from ..views import ALL_GROUPS
-from .over_time import time_series_figure
+from .over_time import share_over_time_figure, time_series_figure
 from .style import _conf
 
 
@@ -45,10 +45,9 @@ def remission_figure(table: pd.DataFrame, by=("treatment",), *, measure: str, gr
     below = float(table["below"].iloc[0]) if len(table) and "below" in table.columns else float("nan")
     short = measure_short(measure)
     lvl = f"{_conf(table):.0%}" if len(table) else "95%"
-    return time_series_figure(
-        table, by, scale=100.0, title=f"{short}: remission (score < {below:g}) over time",
-        y_title="Episodes in remission (%)", y_suffix="%", value_label="in remission", y_range=[0, 101],
-        groups=groups, group_n=group_n, style=style,
+    return share_over_time_figure(
+        table, by, title=f"{short}: remission (score < {below:g}) over time", y_title="Episodes in remission (%)",
+        value_label="in remission", groups=groups, group_n=group_n, style=style,
         subtitle=f"Share of episodes with a weekly mean score < {below:g}; bands = {lvl} CI (Wilson); week 0 = baseline",
         caption=methods.caption_remission(measure, below))
 
@@ -64,10 +63,9 @@ def secondary_response_figure(table: pd.DataFrame, by=("treatment",), *, measure
         response_rules().get(measure, 50.0))
     short = measure_short(measure)
     lvl = f"{_conf(t):.0%}" if len(t) else "95%"
-    return time_series_figure(
-        t, by, scale=100.0, title=f"{short}: response (\u2265 {thr:g}% reduction) over time",
-        y_title="Responders (% of episodes)", y_suffix="%", value_label="responders", y_range=[0, 101],
-        groups=groups, group_n=group_n, style=style,
+    return share_over_time_figure(
+        t, by, title=f"{short}: response (\u2265 {thr:g}% reduction) over time", y_title="Responders (% of episodes)",
+        value_label="responders", groups=groups, group_n=group_n, style=style,
         subtitle=f"Share of episodes with a weekly mean score \u2265 {thr:g}% below baseline; bands = {lvl} CI",
         caption=methods.caption_secondary_response(measure, thr))
 

@@ -265,6 +265,13 @@ def _labels_in_order(table: pd.DataFrame, by, groups=None) -> list:
     return [g for g in groups if g in seen] + [g for g in seen if g not in groups]
 
 
+def _grouped(table: pd.DataFrame, by, groups=None) -> tuple[list, pd.Series, list, dict]:
+    """The group columns, each row's group label, the labels in drawing order, and their colours."""
+    by = list(by)
+    order = _labels_in_order(table, by, groups)
+    return by, group_labels(table, by), order, group_colours(groups if groups is not None else order)
+
+
 def _legend_name(label: str, group_n: dict | None, unit: str = "episodes") -> str:
     if group_n and label in group_n:
         return f"{label} (n = {int(group_n[label]):,} {unit})"
