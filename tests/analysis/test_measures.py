@@ -83,9 +83,21 @@ def _names():
             *made]
 
 
-def test_labels_equal_the_views_labels_for_every_name():
-    # analysis.views.measure_label / measure_short are the same functions until the presentation
-    # layer imports these (issue 12): same output for every input, known or not.
+def _label_before(name):
+    """analysis.views.measure_label as it was written before the registry (the specification)."""
+    return definitions.KNOWN_MEASURES.get(name, {}).get("label", name)
+
+
+def test_labels_equal_the_earlier_labels_for_every_name():
+    # The labels of every table and figure must not change: same output as the earlier
+    # views.measure_label / measure_short for every input, known or not.
+    for name in _names():
+        assert measure_label(name) == _label_before(name), name
+        assert measure_short(name) == _label_before(name).split(" (")[0], name
+
+
+@pytest.mark.skipif(not hasattr(views, "measure_label"), reason="views no longer has its own copy")
+def test_labels_equal_the_views_labels_while_views_has_a_copy():
     for name in _names():
         assert measure_label(name) == views.measure_label(name), name
         assert measure_short(name) == views.measure_short(name), name
