@@ -189,14 +189,13 @@ def add_definition_arguments(p: argparse.ArgumentParser) -> None:
 def definitions_from_args(args: argparse.Namespace):
     from .definitions import Definitions
 
-    thresholds = tuple(sorted({*Definitions().thresholds, float(args.threshold)}))
     return Definitions(
-        measure=args.measure, threshold=args.threshold, thresholds=thresholds,
+        measure=args.measure,
         baseline_window_days=args.baseline_window, immediate_window_days=args.immediate_window,
         max_followup_days=args.max_followup, conf_level=args.conf_level, km_conf_type=args.conf_type,
         cluster_method=args.cluster_method, first_episode_only=args.first_episode_only,
         retreatment_is_event=args.retreatment_is_event, min_cell_size=args.min_cell_size,
-    )
+    ).with_threshold(args.threshold)
 
 
 def filters_from_args(args: argparse.Namespace) -> dict | None:

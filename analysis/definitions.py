@@ -3,29 +3,50 @@
 A single frozen :class:`Definitions` object is passed to every analysis, shown in the
 dashboard's sidebar and written into every export, so a number can always be traced to the
 rules that made it. ``docs/methods.md`` explains each field in words; :meth:`Definitions.describe`
-gives the same text for the UI and the methods export.
+gives the same text for the UI and the methods export (written in :mod:`analysis.methods`). The
+option lists and the ranges a user interface offers live here too.
 """
 from __future__ import annotations
 
 import math
 
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, fields, replace
 
+from .measures import known_measures_table
+from .methods import describe
+
+#: Scales of the pointwise Kaplan-Meier intervals (``km_conf_type``; the CLI's ``--conf-type``).
 CONF_TYPES = ("log-log", "log", "plain")
+#: How intervals account for patients with several episodes (``cluster_method``).
 CLUSTER_METHODS = ("cluster-robust", "bootstrap")
+#: Responder thresholds always reported: 30% = moderately, 50% = substantially important relief
+#: (IMMPACT; Dworkin et al., J Pain 2008;9:105-121).
+IMMPACT_THRESHOLDS = (30.0, 50.0)
+#: Weeks offered for the cumulative responder curve (besides "immediately after treatment").
+CUMULATIVE_WEEKS = (1, 2, 4, 8, 12)
 
-#: Measures whose valid range is checked by the loader, and whether a *lower* value is better.
-#: Relief-style "% reduction from baseline" is computed for lower-is-better measures.
-KNOWN_MEASURES: dict[str, dict] = {
-    "pain_nrs": {"min": 0, "max": 10, "lower_is_better": True, "label": "Pain NRS (0-10)"},
-    "phq9": {"min": 0, "max": 27, "lower_is_better": True, "label": "PHQ-9 depression (0-27)"},
-    "gad7": {"min": 0, "max": 21, "lower_is_better": True, "label": "GAD-7 anxiety (0-21)"},
-    "css": {"min": 0, "max": 16, "lower_is_better": True, "label": "CRPS Severity Score (0-16)"},
-    "pgic": {"min": 1, "max": 7, "lower_is_better": True,
-             "label": "PGIC (1 = very much improved, 7 = very much worse)"},
-    "regions_affected": {"min": 1, "max": None, "lower_is_better": True,
-                         "label": "Body regions affected (count)"},
+
+@dataclass(frozen=True)
+class Choice:
+    """The values a user interface offers for a numeric definition: ``low <= value <= high`` in ``step``s."""
+
+    low: float
+    high: float
+    step: float
+
+
+#: What the dashboard's widgets (and a bookmarked address) accept for each numeric definition.
+CHOICES = {
+    "threshold": Choice(5.0, 95.0, 5.0),
+    "baseline_window_days": Choice(0.0, 90.0, 1.0),
+    "immediate_window_days": Choice(0.5, 30.0, 0.5),
+    "max_followup_days": Choice(7.0, 730.0, 7.0),
+    "min_cell_size": Choice(1, 100, 1),
 }
+
+#: Measures whose valid range is checked by the loader, and whether a *lower* value is better:
+#: derived from the registry of measures (:mod:`analysis.measures`), kept here for the loader.
+KNOWN_MEASURES: dict[str, dict] = known_measures_table()
 
 
 @dataclass(frozen=True)
@@ -72,7 +93,7 @@ class Definitions:
     immediate_window_days: float = 2.0
     max_followup_days: float = 182.0
     threshold: float = 30.0
-    thresholds: tuple[float, ...] = (30.0, 50.0)
+    thresholds: tuple[float, ...] = IMMPACT_THRESHOLDS
     report_weeks: tuple[int, ...] = (4, 8, 12)
     conf_level: float = 0.95
     km_conf_type: str = "log-log"
@@ -111,6 +132,16 @@ class Definitions:
         """A copy with some fields changed (the object itself is immutable)."""
         return replace(self, **changes)
 
+    def with_threshold(self, threshold: float) -> "Definitions":
+        """A copy whose responder threshold is ``threshold``, reported beside this object's thresholds.
+
+        The one rule for a user's threshold (dashboard sidebar, CLI ``--threshold``): the main
+        threshold T changes, and the thresholds shown side by side are the current ones (by default
+        30% and 50%) plus T, sorted, without repeats.
+        """
+        t = float(threshold)
+        return replace(self, threshold=t, thresholds=tuple(sorted({*self.thresholds, t})))
+
     def to_dict(self) -> dict:
         d = asdict(self)
         d["thresholds"] = list(self.thresholds)
@@ -126,34 +157,5 @@ class Definitions:
         return cls(**d)
 
     def describe(self) -> list[str]:
-        """The definitions as plain sentences, for the UI and the methods text."""
-        m = self.measure
-        pct = f"{self.conf_level:.0%}"
-        lines = [
-            f"Outcome measure: {KNOWN_MEASURES.get(m, {}).get('label', m)}.",
-            "Episode: each treatment course starts an episode at its start day; its follow-up scores are "
-            f"those after the start, before the patient's next treatment, and no later than day {self.max_followup_days:g}.",
-            f"Baseline: the last score from {self.baseline_window_days:g} days before the start up to the start day; "
-            "episodes without one, or with baseline 0, are excluded.",
-            "Relief % = 100 x (baseline - score) / baseline; negative means worse than baseline.",
-            f"Immediate relief: the first follow-up score within {self.immediate_window_days:g} days after the start.",
-            f"Responder: relief >= {self.threshold:g}% (thresholds shown: "
-            + ", ".join(f"{t:g}%" for t in self.thresholds) + "; IMMPACT, Dworkin et al. 2008).",
-            "Relief over time: week k covers days 7(k-1) < t <= 7k after the start; each episode contributes "
-            "the mean relief of its scores in that week.",
-            f"Relief duration: among immediate responders, time to the first follow-up score with relief < {self.threshold:g}%; "
-            + ("the next treatment start also counts as loss of relief (time to re-treatment)."
-               if self.retreatment_is_event else
-               "episodes without one are censored at their last follow-up score."),
-            f"Intervals: {pct}; t-interval for means, Wilson for proportions, Kaplan-Meier with Greenwood variance "
-            f"on the {self.km_conf_type} scale; when patients contribute several episodes to a group, "
-            + ("cluster-robust (patient-level) variances." if self.cluster_method == "cluster-robust"
-               else f"a patient-level bootstrap ({self.n_bootstrap} replicates, seed {self.seed}).")
-        ]
-        if self.first_episode_only:
-            lines.append("Only each patient's first episode of each treatment is analysed.")
-        lines.append(f"Groups with fewer than {self.min_cell_size} patients are not shown.")
-        return lines
-
-
-DEFAULT = Definitions()
+        """The definitions as plain sentences, for the UI and the methods text (:func:`analysis.methods.describe`)."""
+        return describe(self)

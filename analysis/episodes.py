@@ -166,7 +166,7 @@ def build_episodes(dataset: Dataset, definitions: Definitions | None = None) -> 
     ----------
     dataset : Dataset
     definitions : Definitions, optional
-        Windows and the measure; defaults to :data:`analysis.definitions.DEFAULT`.
+        Windows and the measure; defaults to ``Definitions()`` (the documented defaults).
 
     Returns
     -------

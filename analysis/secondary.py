@@ -18,12 +18,13 @@ import pandas as pd
 
 from .episodes import Episodes
 from .intervals import mean_ci_table, proportion_ci_table
+from .measures import remission_rules, response_rules
 from .relief import DEFAULT_BY, _flagged, _interval_kwargs, _weekly_means, select, weekly_grouping
 
-#: Conventional remission cut-offs (score strictly below the value).
-REMISSION_BELOW = {"phq9": 5.0, "gad7": 5.0}
-#: Conventional response: >= this % reduction from baseline.
-RESPONSE_PCT = {"phq9": 50.0, "gad7": 50.0}
+#: Conventional remission cut-offs (score strictly below the value), from the registry of measures.
+REMISSION_BELOW = remission_rules()
+#: Conventional response: >= this % reduction from baseline, from the registry of measures.
+RESPONSE_PCT = response_rules()
 
 
 def weekly_episode_scores(episodes: Episodes, by=DEFAULT_BY, filters: dict | None = None,

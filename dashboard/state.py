@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
-from analysis import views
-from analysis.definitions import CONF_TYPES, Definitions
+from analysis import methods, views
+from analysis.definitions import CHOICES, CONF_TYPES, Definitions
 from analysis.errors import AnalysisError, DatasetError
 from analysis.escaping import markdown_text as md  # every text from data shown as Markdown goes through md()
 from dashboard import cache
@@ -74,7 +74,9 @@ def _parse(kind, raw: str):
 
 
 #: The widgets' ranges (render_sidebar): a URL value outside them would make Streamlit raise.
-_URL_RANGES = {"thr": (5.0, 95.0), "bw": (0.0, 90.0), "iw": (0.5, 30.0), "fu": (7.0, 730.0), "min": (1, 100)}
+_URL_RANGES = {name: (CHOICES[field].low, CHOICES[field].high) for name, field in (
+    ("thr", "threshold"), ("bw", "baseline_window_days"), ("iw", "immediate_window_days"),
+    ("fu", "max_followup_days"), ("min", "min_cell_size"))}
 _MAX_GROUPINGS = 2
 
 
@@ -274,31 +276,29 @@ def render_sidebar() -> Context:
 
     # Definitions ------------------------------------------------------------------------------
     sb.subheader("Definitions")
-    sb.slider("Responder threshold (% relief)", 5.0, 95.0, step=5.0, key="def_threshold", format="%g%%",
-              help="Responder: relief >= this % reduction from baseline. 30% = moderately, 50% = substantially "
-                   "important improvement (IMMPACT).")
-    sb.number_input("Baseline window (days before start)", 0.0, 90.0, step=1.0, key="def_baseline", format="%g")
-    sb.number_input("Immediate window (days after start)", 0.5, 30.0, step=0.5, key="def_immediate", format="%g")
-    sb.number_input("Maximum follow-up (days)", 7.0, 730.0, step=7.0, key="def_followup", format="%g")
+    c = CHOICES
+    sb.slider("Responder threshold (% relief)", c["threshold"].low, c["threshold"].high, step=c["threshold"].step,
+              key="def_threshold", format="%g%%", help=methods.THRESHOLD_HELP)
+    for label, key, name in (("Baseline window (days before start)", "def_baseline", "baseline_window_days"),
+                             ("Immediate window (days after start)", "def_immediate", "immediate_window_days"),
+                             ("Maximum follow-up (days)", "def_followup", "max_followup_days")):
+        sb.number_input(label, c[name].low, c[name].high, step=c[name].step, key=key, format="%g")
     sb.selectbox("Kaplan-Meier CI scale", list(CONF_TYPES), key="def_ci",
                  help="log-log (default, as lifelines); log is R's default; plain = linear.")
     sb.checkbox("First episode of each treatment only", key="def_first")
-    sb.checkbox("Re-treatment counts as loss of relief", key="def_retx",
-                help="Counts the next treatment start as the end of relief (time to re-treatment), instead of "
-                     "censoring there. Boosters are usually given when relief fades.")
-    sb.number_input("Minimum group size (patients)", 1, 100, step=1, key="def_min",
-                    help="Smaller groups are not shown as estimates.")
+    sb.checkbox("Re-treatment counts as loss of relief", key="def_retx", help=methods.RETREATMENT_HELP)
+    sb.number_input("Minimum group size (patients)", c["min_cell_size"].low, c["min_cell_size"].high,
+                    step=c["min_cell_size"].step, key="def_min", help="Smaller groups are not shown as estimates.")
     sb.button("Reset filters and definitions", on_click=reset_choices, width="stretch")
     sb.caption("These choices are in the address bar: bookmark or share it to return to this view.")
 
     thr = float(ss["def_threshold"])
     try:
         ctx.definitions = Definitions(
-            threshold=thr, thresholds=tuple(sorted({30.0, 50.0, thr})),
             baseline_window_days=float(ss["def_baseline"]), immediate_window_days=float(ss["def_immediate"]),
             max_followup_days=float(ss["def_followup"]), km_conf_type=str(ss["def_ci"]),
             first_episode_only=bool(ss["def_first"]), retreatment_is_event=bool(ss["def_retx"]),
-            min_cell_size=int(ss["def_min"]))
+            min_cell_size=int(ss["def_min"])).with_threshold(thr)
     except ValueError as err:
         st.sidebar.error(str(err))
         ctx.definitions = Definitions()
@@ -341,11 +341,11 @@ def show_choices(ctx: Context) -> None:
 
 
 def show_definitions(ctx: Context, measure_definitions: Definitions | None = None) -> None:
-    """The full definitions (``Definitions.describe()``) as text at the foot of a page."""
+    """The full definitions (:func:`analysis.methods.describe`) as text at the foot of a page."""
     d = measure_definitions or ctx.definitions
     st.divider()
     st.markdown("**Definitions used on this page**")
-    st.caption("  \n".join(md(line) for line in d.describe()))
+    st.caption("  \n".join(md(line) for line in methods.describe(d)))
 
 
 def run_safely(fn, *args, what: str = "this analysis", **kwargs):

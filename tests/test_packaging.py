@@ -145,7 +145,7 @@ def test_installed_summarize_from_another_folder_equals_the_repository_result(wh
 
 def test_installed_package_reads_its_own_data_files(wheel_install):
     python, elsewhere = wheel_install
-    probe = ("import json, analysis, analysis.resources as r, analysis.published as p, analysis.export as e\n"
+    probe = ("import json, analysis, analysis.resources as r, analysis.published as p, analysis.documents as e\n"
              "print(json.dumps({'package': analysis.__file__, 'demo': str(r.demo_path()), "
              "'published': str(p.DEFAULT_PATH), 'rows': len(p.load_published()), 'export_demo': str(e.DEMO_DIR)}))")
     r = _run([python, "-c", probe], elsewhere)

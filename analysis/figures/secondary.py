@@ -1,0 +1,98 @@
+"""Any measure over time: scores, change from baseline, remission and response; score trajectories
+of datasets without treatments."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from .. import methods
+from ..measures import measure_label, measure_short, response_rules
+from ..views import ALL_GROUPS
+from .over_time import share_over_time_figure, time_series_figure
+from .style import _conf
+
+
+def score_over_time_figure(table: pd.DataFrame, by=("treatment",), *, measure: str,
+                           statistic: str = "mean_score", groups=None, group_n=None,
+                           style: str = "screen") -> go.Figure:
+    """Mean score (or mean change from baseline) per week, week 0 = baseline.
+
+    ``table`` is ``analysis.secondary.score_over_time`` (``statistic`` in mean_score / mean_change).
+    """
+    t = table[table["statistic"] == statistic] if "statistic" in table.columns else table
+    label = measure_label(measure)
+    short = measure_short(measure)
+    lvl = f"{_conf(t):.0%}" if len(t) else "95%"
+    if statistic == "mean_change":
+        return time_series_figure(
+            t, by, title=f"{short}: change from baseline", y_title=f"Change in {short} score (points)",
+            value_label="mean change", groups=groups, group_n=group_n, style=style, hlines=(),
+            subtitle=f"Mean change (score - baseline; negative = better); bands = {lvl} CI; week 0 = baseline",
+            caption=methods.caption_scores(measure))
+    return time_series_figure(
+        t, by, title=f"{short} over time", y_title=f"Mean {label}", value_label="mean score",
+        groups=groups, group_n=group_n, style=style,
+        subtitle=f"Mean score per week; bands = {lvl} CI; week 0 = baseline; n per week in the hover",
+        caption=methods.caption_scores(measure))
+
+
+def remission_figure(table: pd.DataFrame, by=("treatment",), *, measure: str, groups=None, group_n=None,
+                     style: str = "screen") -> go.Figure:
+    """Proportion in remission (score below the cut-off) per week.
+
+    ``table`` is ``analysis.secondary.remission_over_time`` (``below`` column).
+    """
+    below = float(table["below"].iloc[0]) if len(table) and "below" in table.columns else float("nan")
+    short = measure_short(measure)
+    lvl = f"{_conf(table):.0%}" if len(table) else "95%"
+    return share_over_time_figure(
+        table, by, title=f"{short}: remission (score < {below:g}) over time", y_title="Episodes in remission (%)",
+        value_label="in remission", groups=groups, group_n=group_n, style=style,
+        subtitle=f"Share of episodes with a weekly mean score < {below:g}; bands = {lvl} CI (Wilson); week 0 = baseline",
+        caption=methods.caption_remission(measure, below))
+
+
+def secondary_response_figure(table: pd.DataFrame, by=("treatment",), *, measure: str, groups=None,
+                              group_n=None, style: str = "screen") -> go.Figure:
+    """Response (% reduction from baseline >= threshold) per week for a secondary measure.
+
+    ``table`` is ``analysis.relief.relief_over_time`` built on episodes of that measure.
+    """
+    t = table[table["statistic"] == "responder_rate"] if "statistic" in table.columns else table
+    thr = float(t["threshold"].dropna().iloc[0]) if len(t) and t["threshold"].notna().any() else float(
+        response_rules().get(measure, 50.0))
+    short = measure_short(measure)
+    lvl = f"{_conf(t):.0%}" if len(t) else "95%"
+    return share_over_time_figure(
+        t, by, title=f"{short}: response (\u2265 {thr:g}% reduction) over time", y_title="Responders (% of episodes)",
+        value_label="responders", groups=groups, group_n=group_n, style=style,
+        subtitle=f"Share of episodes with a weekly mean score \u2265 {thr:g}% below baseline; bands = {lvl} CI",
+        caption=methods.caption_secondary_response(measure, thr))
+
+
+def trajectory_figure(table: pd.DataFrame, by=(), *, measure: str, groups=None, group_n=None,
+                      style: str = "screen") -> go.Figure:
+    """Mean score per week since each patient's first assessment (no treatments needed).
+
+    ``table`` is :func:`analysis.trajectories.score_trajectories` (one mean score per patient and week).
+    """
+    label = measure_label(measure)
+    short = measure_short(measure)
+    lvl = f"{_conf(table):.0%}" if len(table) else "95%"
+    fig = time_series_figure(
+        table, by, title=f"{short} since the first assessment", y_title=f"Mean {label}", x_title="Weeks since the "
+        "first assessment", value_label="mean score", groups=groups, group_n=group_n, style=style,
+        subtitle=f"Mean score per week over patients; bands = {lvl} CI; week 0 = the first assessment; n in the hover",
+        caption=methods.caption_trajectory(measure))
+    # The generic builder counts episodes; here every point is a mean over patients.
+    for tr in fig.data:
+        if tr.hovertemplate:
+            tr.hovertemplate = tr.hovertemplate.replace("episodes (%{customdata[3]} patients)", "patients").replace(
+                ALL_GROUPS, "All patients")
+        if tr.name:
+            tr.name = tr.name.replace(" episodes)", " patients)").replace(ALL_GROUPS, "All patients")
+    sub = str(fig.layout.title.subtitle.text or "").replace("episodes", "patients")
+    meta = dict(fig.layout.meta)
+    meta["subtitle"] = str(meta.get("subtitle", "")).replace("episodes", "patients")
+    fig.update_layout(title_subtitle_text=sub, meta=meta)
+    return fig

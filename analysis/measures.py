@@ -1,0 +1,156 @@
+"""The registry of outcome measures: one entry per measure with every fact the product uses.
+
+Each :class:`Measure` holds a measure's label, valid range, direction, unit, its conventional
+response and remission rules, and the reference for them. Everything else reads these facts from
+here: the loader's range check (``analysis.definitions.KNOWN_MEASURES``), the secondary-outcome
+rules (``analysis.secondary.RESPONSE_PCT`` and ``REMISSION_BELOW``), labels in figures, tables and
+the methods text (:func:`measure_label`, :func:`measure_short`). ``docs/methods.md`` ("Measures")
+shows the same table for users.
+
+A measure the registry does not know (a clinic's own scale) is analysed all the same:
+:func:`measure` gives it an entry built from its name (label = the name, no valid range, lower is
+better, no response or remission rule).
+
+References
+----------
+Dworkin RH et al. Interpreting the clinical importance of treatment outcomes in chronic pain
+clinical trials: IMMPACT recommendations. J Pain 2008;9:105-121.
+Farrar JT et al. Clinical importance of changes in chronic pain intensity measured on an 11-point
+numerical pain rating scale. Pain 2001;94:149-158.
+Kroenke K, Spitzer RL, Williams JBW. The PHQ-9: validity of a brief depression severity measure.
+J Gen Intern Med 2001;16:606-613.
+Löwe B, Unützer J, Callahan CM, Perkins AJ, Kroenke K. Monitoring depression treatment outcomes
+with the Patient Health Questionnaire-9. Med Care 2004;42:1194-1201.
+Spitzer RL, Kroenke K, Williams JBW, Löwe B. A brief measure for assessing generalized anxiety
+disorder: the GAD-7. Arch Intern Med 2006;166:1092-1097.
+Harden RN et al. Development of a severity score for CRPS. Pain 2010;151:870-876.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One outcome measure and its rules.
+
+    Attributes
+    ----------
+    name : str
+        The column or ``measure`` value in the data (``pain_nrs``, ``phq9``, ...).
+    label : str
+        Human label with the range, e.g. ``"PHQ-9 depression (0-27)"``.
+    short_label : str
+        The label without the range, e.g. ``"PHQ-9 depression"``.
+    min, max : int or None
+        Valid range of a score (inclusive); the loader excludes scores outside it. ``None``: no bound.
+    lower_is_better : bool
+        Direction: relief-style "% reduction from baseline" is an improvement for lower-is-better measures.
+    unit : str
+        What one unit of the score is ("points", "regions").
+    response_pct : float or None
+        Conventional response of a secondary measure: a reduction from baseline of at least this
+        percentage. ``None``: no conventional rule (the primary outcome's responder threshold is a
+        definition, ``Definitions.threshold``, not a property of the measure).
+    remission_below : float or None
+        Conventional remission: a score strictly below this value. ``None``: no conventional rule.
+    reference : str
+        Where the range and the rules come from.
+    citation : str
+        The short citation of the rules in captions ("Kroenke et al. 2001"); empty when none.
+    known : bool
+        False for a measure the registry does not know (an entry built from its name).
+    """
+
+    name: str
+    label: str
+    short_label: str
+    min: int | float | None = None
+    max: int | float | None = None
+    lower_is_better: bool = True
+    unit: str = "points"
+    response_pct: float | None = None
+    remission_below: float | None = None
+    reference: str = ""
+    citation: str = ""
+    known: bool = True
+
+    def range_text(self) -> str:
+        """The valid range in words: ``"0-10"``, ``"1 or more"``, ``"any value"``."""
+        if self.min is not None and self.max is not None:
+            return f"{self.min:g}-{self.max:g}"
+        if self.min is not None:
+            return f"{self.min:g} or more"
+        if self.max is not None:
+            return f"up to {self.max:g}"
+        return "any value"
+
+
+#: Every measure the product knows, in the order they are listed (the timeline's panel order).
+MEASURES: dict[str, Measure] = {m.name: m for m in (
+    Measure("pain_nrs", "Pain NRS (0-10)", "Pain NRS", 0, 10, unit="points",
+            reference="0-10 numeric rating scale; responder at 30% (moderately) and 50% (substantially) "
+                      "important relief: IMMPACT, Dworkin et al., J Pain 2008;9:105-121; Farrar et al., "
+                      "Pain 2001;94:149-158",
+            citation="Dworkin et al. 2008"),
+    Measure("phq9", "PHQ-9 depression (0-27)", "PHQ-9 depression", 0, 27, unit="points",
+            response_pct=50.0, remission_below=5.0,
+            reference="Kroenke et al., J Gen Intern Med 2001;16:606-613 (scores below 5: minimal depression); "
+                      "response and remission as in Löwe et al., Med Care 2004;42:1194-1201",
+            citation="Kroenke et al. 2001"),
+    Measure("gad7", "GAD-7 anxiety (0-21)", "GAD-7 anxiety", 0, 21, unit="points",
+            response_pct=50.0, remission_below=5.0,
+            reference="Spitzer et al., Arch Intern Med 2006;166:1092-1097 (scores below 5: minimal anxiety); "
+                      "50% response by the same convention as the PHQ-9",
+            citation="Spitzer et al. 2006"),
+    Measure("css", "CRPS Severity Score (0-16)", "CRPS Severity Score", 0, 16, unit="points",
+            reference="Harden et al., Pain 2010;151:870-876", citation="Harden et al. 2010"),
+    Measure("pgic", "PGIC (1 = very much improved, 7 = very much worse)", "PGIC", 1, 7, unit="category",
+            reference="Patient Global Impression of Change, 7 categories (Guy, ECDEU Assessment Manual 1976; "
+                      "used as the anchor by Farrar et al. 2001)"),
+    Measure("regions_affected", "Body regions affected (count)", "Body regions affected", 1, None,
+            unit="regions", reference="the product's spread outcome: an increase above the episode's baseline count"),
+)}
+
+
+def measure(name: str) -> Measure:
+    """The registry entry of a measure; for a measure the registry does not know, one built from its
+    name (label = the name, no range, lower is better, no response or remission rule)."""
+    known = MEASURES.get(name)
+    if known is not None:
+        return known
+    return Measure(name=name, label=name, short_label=str(name).split(" (")[0], known=False)
+
+
+def measure_label(name: str) -> str:
+    """Human label of a measure, e.g. ``"PHQ-9 depression (0-27)"``; unknown measures as given."""
+    known = MEASURES.get(name)
+    return known.label if known is not None else name
+
+
+def measure_short(name: str) -> str:
+    """Short name without the range: ``"PHQ-9 depression"`` (an unknown name up to its first " (")."""
+    return measure(name).short_label
+
+
+def known_measures_table() -> dict[str, dict]:
+    """The loader's view of the registry: ``{name: {"min", "max", "lower_is_better", "label"}}``
+    (``analysis.definitions.KNOWN_MEASURES``)."""
+    return {m.name: {"min": m.min, "max": m.max, "lower_is_better": m.lower_is_better, "label": m.label}
+            for m in MEASURES.values()}
+
+
+def response_rules() -> dict[str, float]:
+    """``{name: % reduction}`` of the measures with a conventional response rule
+    (``analysis.secondary.RESPONSE_PCT``)."""
+    return {m.name: m.response_pct for m in MEASURES.values() if m.response_pct is not None}
+
+
+def remission_rules() -> dict[str, float]:
+    """``{name: cut-off}`` of the measures with a conventional remission rule (score strictly below;
+    ``analysis.secondary.REMISSION_BELOW``)."""
+    return {m.name: m.remission_below for m in MEASURES.values() if m.remission_below is not None}
+
+
+__all__ = ["Measure", "MEASURES", "measure", "measure_label", "measure_short", "known_measures_table",
+           "response_rules", "remission_rules"]
