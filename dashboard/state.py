@@ -387,3 +387,9 @@ def small_note(*notes: str) -> None:
     text = " ".join(n for n in notes if n)
     if text:
         st.info(md(text), icon=":material/visibility_off:")
+
+
+def draw(spec, key: str) -> None:
+    """Draw a figure of a panel (:class:`analysis.present.FigureSpec`) with its caption and downloads:
+    the figure the export writes under the same name."""
+    chart(spec.builder, *spec.args, key=key, name=spec.name, note=spec.note, **spec.kwargs)

@@ -78,7 +78,7 @@ def failed(part) -> bool:
 def compare_panel(res: dict, d: Definitions) -> Panel:
     """What the page shows, from :func:`compare_results`.
 
-    ``shown``: per part the display table (``responders``, ``cox``, ``estimands``, ``boosters``,
+    ``shown``: ``kept`` and ``left_out`` (the treatments compared and those too small), per part the display table (``responders``, ``cox``, ``estimands``, ``boosters``,
     ``next_course``; rows of fewer than ``min_cell_size`` patients removed), ``cox_info`` (n, events,
     the proportional-hazards note), ``errors`` (part -> why it was not computed), ``subgroups``
     (shown rows). ``tables``: the export's (rows below the minimum blanked).
@@ -86,6 +86,7 @@ def compare_panel(res: dict, d: Definitions) -> Panel:
     m = d.min_cell_size
     pct = f"{d.conf_level:.0%}"
     P = Panel()
+    P.shown.update(kept=res["kept"], left_out=res["left_out"])
     if res["left_out"] and len(res["kept"]) >= 2:
         P.warnings.append(f"Treatment comparisons leave out {', '.join(map(str, res['left_out']))} "
                           f"(fewer than {m} patients).")

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from analysis import cohort, views
 from analysis.definitions import Definitions
-from analysis.episodes import apply_filters
 
 from .panel import Panel
 from .suppression import suppress_small_cells
@@ -13,13 +12,14 @@ def overview_results(ep, group: str, filters) -> dict:
     """The analyses of the page (unsuppressed; they depend on the episode definitions only):
     ``table1`` (:func:`analysis.cohort.cohort_summary`), ``sizes`` of every episode's group,
     episode ``exclusions`` per reason, ``treatments`` (patients, episodes, analysable), and
-    ``patients`` (distinct patients selected by the filters: the "All" column's group)."""
+    ``table1_wide`` (one column per group, before suppression)."""
+    t1 = cohort.cohort_summary(ep, group=group, filters=filters)
     return {
-        "table1": cohort.cohort_summary(ep, group=group, filters=filters),
+        "table1": t1,
+        "table1_wide": cohort.table1_wide(t1),
         "sizes": views.group_sizes(ep, (group,), filters, included_only=False),
         "exclusions": views.episode_exclusion_counts(ep, filters),
         "treatments": views.treatment_counts(ep, filters),
-        "patients": int(apply_filters(ep.table, filters)["patient_id"].nunique()),
     }
 
 
@@ -35,7 +35,9 @@ def overview_panel(res: dict, d: Definitions, group: str) -> Panel:
     sizes = res["sizes"]
     t1g = t1.merge(sizes[["label", "patients"]].rename(columns={"label": "group", "patients": "group_patients"}),
                    on="group", how="left")
-    t1g.loc[t1g["group"] == cohort.ALL_LABEL, "group_patients"] = res["patients"]
+    # The "All" column's group: every patient selected (the table's own count of them).
+    every = (t1["group"] == cohort.ALL_LABEL) & (t1["variable"] == "Patients")
+    t1g.loc[t1g["group"] == cohort.ALL_LABEL, "group_patients"] = int(t1.loc[every, "n"].sum())
     t1s = suppress_small_cells(t1g, m, columns=["group_patients", "n"])
     small = views.small_group_labels(sizes, m)
     wide = cohort.table1_wide(t1s.assign(display=t1s["display"].where(~t1s["suppressed"], f"<{m}")))

@@ -18,9 +18,10 @@ if not ctx.dataset.has_treatments:
 d = ctx.definitions
 group = ctx.by[0] if ctx.by else "treatment"
 
-res = state.run_safely(cache.overview, ctx.key, ctx.dataset, d, group, ctx.filters, what="the cohort summary")
-if res is None:
+panel = state.run_safely(cache.overview_panel, ctx.key, ctx.dataset, d, group, ctx.filters, what="the cohort summary")
+if panel is None:
     st.stop()
+res = panel.shown
 t1 = res["table1"]
 if t1.empty or not int(t1.loc[t1["variable"] == "Episodes", "n"].sum()):
     st.warning("The filters select no treatment episode: nothing to summarise. Widen the filters in the sidebar "
@@ -54,15 +55,11 @@ tc = res["treatments"].rename(columns={"analysable": "analysable episodes"})
 st.dataframe(tc, hide_index=True, width="content", key="treatments_table")
 
 st.subheader(f'"Table 1" by {md(group)}')
-wide = res["table1_wide"]
-small = views.small_group_labels(res["sizes"], d.min_cell_size)
-shown_cols = [c for c in wide.columns if c not in small]
-if small:
-    state.small_note(f"Not shown as separate columns: {', '.join(small)} (fewer than {d.min_cell_size} patients). "
-                     "They are included in the 'All' column.")
-st.dataframe(wide[shown_cols], hide_index=True, width="stretch", key="table1")
+state.small_note(panel.note)
+st.dataframe(res["table1_wide"], hide_index=True, width="stretch", key="table1")
 st.caption("Counts are patients (n and % of the group's patients) for patient characteristics; baseline score and "
-           "follow-up are per episode, median [Q1, Q3]. A missing value forms its own level '(missing)'.")
+           f"follow-up are per episode, median [Q1, Q3]. A missing value forms its own level '(missing)'. Cells "
+           f"counting fewer than {d.min_cell_size} patients read '<{d.min_cell_size}'.")
 
 if len(res["exclusions"]):
     st.subheader("Episodes excluded from relief analyses")
