@@ -35,37 +35,50 @@ Progress = Callable[[float, str], None]
 
 @dataclass
 class Results:
-    """The panels of one state, merged: what the export writes.
+    """The panels of one state, in the export's order, and what the export reads of them merged.
 
-    ``tables``: name -> DataFrame (already suppressed); ``charts``: the
-    :class:`~analysis.present.panel.FigureSpec` of every chart; ``headline``: title -> display table
-    of the report; ``panels``: page -> :class:`~analysis.present.panel.Panel` (secondary measures as
-    ``secondary:<measure>``).
+    ``panels``: section -> :class:`~analysis.present.panel.Panel` (the pages; secondary measures as
+    ``secondary:<measure>``; ``selection``, ``summary``, ``logrank`` and ``load_report`` for the
+    export's own tables). ``counts``: patients, episodes and analysable episodes selected, group
+    ``sizes``; ``names``: file stem -> the measure name it stands for.
     """
 
     definitions: Definitions
     by: tuple
     filters: dict | None
-    tables: dict = field(default_factory=dict)
-    charts: list = field(default_factory=list)
-    headline: dict = field(default_factory=dict)
-    methods_used: set = field(default_factory=set)
-    tests: list = field(default_factory=list)
-    warnings: list = field(default_factory=list)
-    counts: dict = field(default_factory=dict)
-    names: dict = field(default_factory=dict)           # file stem -> the measure name it stands for
     panels: dict = field(default_factory=dict)
+    counts: dict = field(default_factory=dict)
+    names: dict = field(default_factory=dict)
 
-    def add(self, page: str, P: Panel, tables: bool = True) -> None:
-        """Take a panel's tables, figures, methods, tests and warnings."""
-        self.panels[page] = P
-        if tables:
-            self.tables.update(P.tables)
-        self.charts += P.figures
-        self.headline.update(P.headline)
-        self.methods_used |= P.methods
-        self.tests += P.test_names
-        self.warnings += P.warnings
+    def _merged(self, attribute: str) -> list:
+        return [getattr(P, attribute) for P in self.panels.values()]
+
+    @property
+    def tables(self) -> dict:
+        """Name -> DataFrame (already suppressed), every panel's."""
+        return {k: v for t in self._merged("tables") for k, v in t.items()}
+
+    @property
+    def charts(self) -> list:
+        """The :class:`~analysis.present.panel.FigureSpec` of every chart."""
+        return [f for figs in self._merged("figures") for f in figs]
+
+    @property
+    def headline(self) -> dict:
+        """Title -> display table of the report's headline results."""
+        return {k: v for h in self._merged("headline") for k, v in h.items()}
+
+    @property
+    def methods_used(self) -> set:
+        return set().union(*self._merged("methods"))
+
+    @property
+    def tests(self) -> list:
+        return [t for names in self._merged("test_names") for t in names]
+
+    @property
+    def warnings(self) -> list:
+        return [w for ws in self._merged("warnings") for w in ws]
 
 
 def compute_results(dataset: Dataset, definitions: Definitions | None = None, by=("treatment",),
@@ -86,17 +99,16 @@ def compute_results(dataset: Dataset, definitions: Definitions | None = None, by
     require_analysable(ep, d, filters)
     sizes = views.group_sizes(ep, by, filters)
     small = views.small_group_labels(sizes, m)
-    if small:
-        R.warnings.append(f"Suppressed (fewer than {m} patients): {', '.join(small)}.")
+    R.panels["selection"] = Panel(sizes=sizes, warnings=[f"Suppressed (fewer than {m} patients): {', '.join(small)}."]
+                                  if small else [])
     R.counts["sizes"] = sizes
 
     say(0.06, "pain relief")
-    R.add("pain_relief", pain_relief_panel(pain_relief_results(ep, by, filters), d, by))
+    R.panels["pain_relief"] = pain_relief_panel(pain_relief_results(ep, by, filters), d, by)
     say(0.14, "relief over time")
-    R.add("relief_over_time", over_time_panel(over_time_results(ep, by, filters), d, by))
+    R.panels["relief_over_time"] = over_time_panel(over_time_results(ep, by, filters), d, by)
     say(0.22, "relief duration (Kaplan-Meier)")
-    dur = duration_panel(duration_results(ep, by, filters, d), d, by)
-    R.add("relief_duration", dur)
+    R.panels["relief_duration"] = duration_panel(duration_results(ep, by, filters, d), d, by)
 
     say(0.30, "headline summary")
     # summarize(by=()) raises "No group keys passed!" (analysis/summary.py): group by a constant instead.
@@ -105,20 +117,20 @@ def compute_results(dataset: Dataset, definitions: Definitions | None = None, by
     summ = summarize(sep, by=sby, filters=filters)
     st_ = summ.table.merge(summ.counts[[*sby, "patients"]].rename(columns={"patients": "group_patients"}),
                            on=list(sby), how="left")
-    R.tables["summary"] = suppress_small_cells(st_, m, columns=["group_patients", "n"])
-    R.tables["group_counts"] = suppress_small_cells(summ.counts.rename(columns={"patients": "n_patients"}), m)
+    R.panels["summary"] = Panel(tables={
+        "summary": suppress_small_cells(st_, m, columns=["group_patients", "n"]),
+        "group_counts": suppress_small_cells(summ.counts.rename(columns={"patients": "n_patients"}), m)})
     try:
         pres = published_results(ep, filters, summary=summ if by == ("treatment",) else None)
-        R.add("published", published_panel(pres, d))
+        R.panels["published"] = published_panel(pres, d)
     except DatasetError as e:
-        R.warnings.append(f"Comparison with published figures skipped: {e}")
+        R.panels["published"] = Panel(warnings=[f"Comparison with published figures skipped: {e}"])
 
     say(0.36, "Table 1")
     group = by[0] if by else "treatment"
-    R.add("overview", overview_panel(overview_results(ep, group, filters), d, group))
+    R.panels["overview"] = overview_panel(overview_results(ep, group, filters), d, group)
 
     say(0.42, "secondary outcomes")
-    tests = list(dur.tests)
     for m_index, measure in enumerate(dataset.measures):
         if measure == d.measure:
             continue
@@ -130,34 +142,29 @@ def compute_results(dataset: Dataset, definitions: Definitions | None = None, by
             mep = build_episodes(dataset, d.replace(measure=measure))
             P = secondary_panel(secondary_results(mep, by, filters), d, by, measure, stem=stem)
         except AnalysisError as e:
-            R.warnings.append(f"{measure}: skipped ({e})")
-            continue
-        if P.warnings:  # no episode with a baseline score: nothing to show
-            R.warnings += P.warnings
-            continue
-        R.add(f"secondary:{measure}", P)
-        tests += P.tests
-    R.tables["logrank"] = pd.DataFrame(tests, columns=LOGRANK_COLUMNS)
+            P = Panel(warnings=[f"{measure}: skipped ({e})"])
+        # no episode with a baseline score (or skipped): nothing to show but the reason
+        R.panels[f"secondary:{measure}"] = Panel(warnings=P.warnings) if P.warnings else P
+    tests = [t for P in R.panels.values() for t in P.tests]
+    R.panels["logrank"] = Panel(tables={"logrank": pd.DataFrame(tests, columns=LOGRANK_COLUMNS)})
     cmp = compare_results(ep, d, filters)   # issue 16: models, estimands, boosters
     if len(cmp["kept"]) >= 2:
-        R.add("compare", compare_panel(cmp, d))
+        R.panels["compare"] = compare_panel(cmp, d)
 
-    # Load report -------------------------------------------------------------------------------
     rep = dataset.report
-    R.tables["load_report"] = pd.DataFrame(
-        [{"file": f, **c.to_dict()} for f, c in rep.files.items()],
-        columns=["file", "rows_read", "rows_used", "rows_excluded"])
     ex = rep.exclusions.copy()
     if not include_episode_table and "value" in ex.columns:
         ex = ex.drop(columns="value")
-    R.tables["exclusions"] = ex
-    R.tables["exclusions_summary"] = (rep.exclusions.groupby(["file", "column", "reason"], sort=True).size()
-                                      .rename("rows").reset_index() if len(rep.exclusions) else
-                                      pd.DataFrame(columns=["file", "column", "reason", "rows"]))
-    R.tables["episode_exclusions"] = R.panels["overview"].shown["exclusions"]
     selected = apply_filters(ep.table, filters)
-    if include_episode_table:
-        R.tables["episodes"] = selected.reset_index(drop=True)
+    R.panels["load_report"] = Panel(tables={
+        "load_report": pd.DataFrame([{"file": f, **c.to_dict()} for f, c in rep.files.items()],
+                                    columns=["file", "rows_read", "rows_used", "rows_excluded"]),
+        "exclusions": ex,
+        "exclusions_summary": (rep.exclusions.groupby(["file", "column", "reason"], sort=True).size()
+                               .rename("rows").reset_index() if len(rep.exclusions) else
+                               pd.DataFrame(columns=["file", "column", "reason", "rows"])),
+        "episode_exclusions": R.panels["overview"].shown["exclusions"],
+        **({"episodes": selected.reset_index(drop=True)} if include_episode_table else {})})
     R.counts["episodes"] = int(len(selected))
     R.counts["analysable"] = int(selected["included"].sum())
     R.counts["patients"] = int(selected["patient_id"].nunique())
