@@ -11,6 +11,8 @@ import streamlit as st
 
 from analysis import views
 from analysis.escaping import markdown_text as md
+from analysis.present.formatting import format_result
+from analysis.present.suppression import suppress
 from dashboard import cache, state
 
 #: Pages (titles as in the navigation) that need treatment starts.
@@ -53,12 +55,12 @@ def trajectory(ctx, measure: str, key: str) -> None:
         return
     sizes = res["sizes"]
     groups = sizes["label"].tolist()
-    shown = views.suppress(res["table"], by, sizes, d.min_cell_size)
+    shown = suppress(res["table"], by, sizes, d.min_cell_size)
     state.small_note(shown.note)
     state.chart("trajectory_figure", shown.shown, by, measure=measure, groups=groups, key=f"fig_{key}",
                 name=f"{measure}_since_first_assessment", note=shown.note)
     with st.expander("Weekly mean scores with 95% CIs (table)"):
-        t = views.format_result(shown.shown, by, kind="number", extra=("week",)).rename(
+        t = format_result(shown.shown, by, kind="number", extra=("week",)).rename(
             columns={"n (episodes)": "n (patients)"})
         st.dataframe(t.drop(columns=["patients"], errors="ignore"), hide_index=True, width="stretch",
                      key=f"tbl_{key}")

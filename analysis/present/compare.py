@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import relief, views
+from analysis import relief
 from analysis.definitions import Definitions
 from analysis.errors import AnalysisError
 
+from .formatting import fmt_p
 from .panel import FigureSpec, Panel, methods_of
 from .suppression import suppress_small_cells
 
@@ -78,8 +79,8 @@ def failed(part) -> bool:
 def compare_panel(res: dict, d: Definitions) -> Panel:
     """What the page shows, from :func:`compare_results`.
 
-    ``shown``: ``kept`` and ``left_out`` (the treatments compared and those too small), per part the display table (``responders``, ``cox``, ``estimands``, ``boosters``,
-    ``next_course``; rows of fewer than ``min_cell_size`` patients removed), ``cox_info`` (n, events,
+    ``shown``: ``kept`` and ``left_out`` (the treatments compared and those too small), per part the
+    display table (``responders``, ``cox``, ``estimands``, ``boosters``, ``next_course``; rows of fewer than ``min_cell_size`` patients removed), ``cox_info`` (n, events,
     the proportional-hazards note), ``errors`` (part -> why it was not computed), ``subgroups``
     (shown rows). ``tables``: the export's (rows below the minimum blanked).
     """
@@ -96,7 +97,7 @@ def compare_panel(res: dict, d: Definitions) -> Panel:
     if rc is not None and not failed(rc):
         show = rc.copy()
         show["effect"] = [_ci(r, 100.0, 1, " pts") if r["measure"] == "RD" else _ci(r) for _, r in show.iterrows()]
-        show["p"] = show["p_value"].map(views.fmt_p)
+        show["p"] = show["p_value"].map(fmt_p)
         P.shown["responders"] = show[["outcome", "measure", "adjustment", "term", "effect", "p", "n", "n_patients",
                                       "n_dropped", "note"]].rename(columns={
             "effect": f"estimate ({pct} CI)", "n": "episodes", "n_patients": "patients",
@@ -112,7 +113,7 @@ def compare_panel(res: dict, d: Definitions) -> Panel:
         t = cox.table
         P.shown["cox"] = t.assign(**{
             f"hazard ratio ({pct} CI)": [_ci(r.rename({"hazard_ratio": "estimate"})) for _, r in t.iterrows()],
-            "p": t["p_value"].map(views.fmt_p)})[["term", f"hazard ratio ({pct} CI)", "p", "note"]]
+            "p": t["p_value"].map(fmt_p)})[["term", f"hazard ratio ({pct} CI)", "p", "note"]]
         P.shown["cox_info"] = {"ph_note": cox.ph_note, "n": cox.n, "events": cox.events,
                                "n_patients": cox.n_patients, "n_dropped": cox.n_dropped}
         P.tables["comparison_relief_hazard"] = t

@@ -2,11 +2,14 @@
 weeks, and the log-rank test over the groups shown."""
 from __future__ import annotations
 
-from analysis import duration, relief, views
+from analysis import duration, relief
 from analysis.definitions import Definitions
 
+from .formatting import duration_table, logrank_text
+from .groups import group_sizes
+from .labels import group_label
 from .panel import FigureSpec, Panel
-from .suppression import km_curves_table, suppressed_table
+from .suppression import km_curves_table, suppress, suppressed_table, survival_groups_to_hide, survival_note
 
 LOGRANK_COLUMNS = ["analysis", "groups", "chi2", "df", "p_value", "method", "note"]
 
@@ -16,7 +19,7 @@ def duration_results(ep, by, filters, d: Definitions) -> dict:
     ``medians`` and ``survival_at`` the report weeks of ``d``."""
     rows = relief.select(ep, by, filters)
     res = duration.relief_duration(ep, by, filters, selected=rows)
-    return {"sizes": views.group_sizes(ep, by, filters, selected=rows), "result": res,
+    return {"sizes": group_sizes(ep, by, filters, selected=rows), "result": res,
             "medians": res.medians(), "survival_at": res.survival_at([7.0 * w for w in d.report_weeks])}
 
 
@@ -30,7 +33,7 @@ def logrank_row(res, hide, analysis: str) -> dict | None:
     lr = res.logrank_among(shown)
     if lr is None:
         return None
-    return {"analysis": analysis, "groups": "; ".join(views.group_label(list(k), by) for k in shown),
+    return {"analysis": analysis, "groups": "; ".join(group_label(list(k), by) for k in shown),
             "chi2": float(lr.chi2), "df": int(lr.df), "p_value": float(lr.p_value),
             "method": lr.method, "note": "groups with too few patients left out" if hide else ""}
 
@@ -47,20 +50,20 @@ def duration_panel(res: dict, d: Definitions, by) -> Panel:
     sizes = res["sizes"]
     groups = sizes["label"].tolist()
     result = res["result"]
-    hide = views.survival_groups_to_hide(result, sizes, m)
+    hide = survival_groups_to_hide(result, sizes, m)
     # A curve is hidden when its group is small or when its immediate responders come from too few patients.
-    note = views.survival_note(result, hide, m, counted="among the immediate responders")
-    medians = views.suppress(res["medians"], by, sizes, m).shown
-    surv = views.suppress(res["survival_at"], by, sizes, m).shown
+    note = survival_note(result, hide, m, counted="among the immediate responders")
+    medians = suppress(res["medians"], by, sizes, m).shown
+    surv = suppress(res["survival_at"], by, sizes, m).shown
     lr = logrank_row(result, hide, "relief duration")
     shown_keys = [k for k in result.fits if k not in set(map(tuple, hide))]
     text = ""
     if len(shown_keys) >= 2:
         # Over the groups drawn (small groups hidden): the same test as the figure's subtitle and the export.
-        text = views.logrank_text(result.logrank_among(shown_keys), shown_only=bool(hide))
+        text = logrank_text(result.logrank_among(shown_keys), shown_only=bool(hide))
     P = Panel(sizes=sizes, notes=[note])
     P.shown = {"result": result, "hide": hide, "medians": medians, "survival_at": surv, "logrank_text": text,
-               "table": views.duration_table(medians, surv, by, conf_level=d.conf_level)}
+               "table": duration_table(medians, surv, by, conf_level=d.conf_level)}
     P.tables = {"relief_duration_curves": km_curves_table(result, by, sizes, m),
                 "relief_duration_medians": suppressed_table(res["medians"], by, sizes, m),
                 "relief_duration_survival_at": suppressed_table(res["survival_at"], by, sizes, m)}

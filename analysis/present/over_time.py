@@ -1,11 +1,13 @@
 """The Relief over time page: weekly mean relief and responders, attrition, and the missing-data sensitivity."""
 from __future__ import annotations
 
-from analysis import relief, views
+from analysis import relief
 from analysis.definitions import Definitions
 
+from .formatting import format_result, weekly_n_table
+from .groups import group_sizes
 from .panel import FigureSpec, Panel, methods_of
-from .suppression import suppressed_table
+from .suppression import suppress, suppressed_table
 
 
 def weekly_inputs(ep, by, filters) -> tuple:
@@ -19,7 +21,7 @@ def weekly_inputs(ep, by, filters) -> tuple:
 def over_time_fixed(ep, by, filters, inputs: tuple | None = None) -> dict:
     """Group ``sizes`` and ``attrition``: independent of the threshold and CI options."""
     rows, w, _g = inputs if inputs is not None else weekly_inputs(ep, by, filters)
-    return {"sizes": views.group_sizes(ep, by, filters, selected=rows),
+    return {"sizes": group_sizes(ep, by, filters, selected=rows),
             "attrition": relief.attrition(ep, by, filters, weekly=w, selected=rows)}
 
 
@@ -49,20 +51,20 @@ def over_time_panel(res: dict, d: Definitions, by) -> Panel:
     sizes = res["sizes"]
     groups = sizes["label"].tolist()
     group_n = dict(zip(sizes["label"], sizes["episodes"]))
-    weekly = views.suppress(res["weekly"], by, sizes, m)
-    att = views.suppress(res["attrition"], by, sizes, m, cell_column=None)
-    sens = views.suppress(res["sensitivity"], by, sizes, m)
+    weekly = suppress(res["weekly"], by, sizes, m)
+    att = suppress(res["attrition"], by, sizes, m, cell_column=None)
+    sens = suppress(res["sensitivity"], by, sizes, m)
     wk = weekly.shown
-    n_table = views.weekly_n_table(wk, by, statistic="mean_relief_pct")
+    n_table = weekly_n_table(wk, by, statistic="mean_relief_pct")
     if len(n_table):
         n_table = n_table.set_index("week").T
         n_table.columns = [f"wk {w}" for w in n_table.columns]
         n_table = n_table.rename_axis("group").reset_index()
     P = Panel(sizes=sizes, notes=[weekly.note])
     P.shown = {"weekly": wk, "attrition": att.shown, "sensitivity": sens.shown, "weekly_n": n_table,
-               "weekly_mean": views.format_result(wk[wk["statistic"] == "mean_relief_pct"], by, kind="percent",
+               "weekly_mean": format_result(wk[wk["statistic"] == "mean_relief_pct"], by, kind="percent",
                                                   extra=("week",)),
-               "weekly_responders": views.format_result(wk[wk["statistic"] == "responder_rate"], by,
+               "weekly_responders": format_result(wk[wk["statistic"] == "responder_rate"], by,
                                                         kind="proportion", extra=("week",))}
     P.tables = {"relief_over_time": suppressed_table(res["weekly"], by, sizes, m),
                 "attrition": suppressed_table(res["attrition"], by, sizes, m, cell=False),

@@ -1,11 +1,12 @@
 """The Overview page: "Table 1" by group, group sizes, episodes excluded, treatments."""
 from __future__ import annotations
 
-from analysis import cohort, views
+from analysis import cohort
 from analysis.definitions import Definitions
 
+from .groups import episode_exclusion_counts, group_sizes, treatment_counts
 from .panel import Panel
-from .suppression import suppress_small_cells
+from .suppression import small_group_labels, suppress_small_cells
 
 
 def overview_results(ep, group: str, filters) -> dict:
@@ -17,9 +18,9 @@ def overview_results(ep, group: str, filters) -> dict:
     return {
         "table1": t1,
         "table1_wide": cohort.table1_wide(t1),
-        "sizes": views.group_sizes(ep, (group,), filters, included_only=False),
-        "exclusions": views.episode_exclusion_counts(ep, filters),
-        "treatments": views.treatment_counts(ep, filters),
+        "sizes": group_sizes(ep, (group,), filters, included_only=False),
+        "exclusions": episode_exclusion_counts(ep, filters),
+        "treatments": treatment_counts(ep, filters),
     }
 
 
@@ -39,7 +40,7 @@ def overview_panel(res: dict, d: Definitions, group: str) -> Panel:
     every = (t1["group"] == cohort.ALL_LABEL) & (t1["variable"] == "Patients")
     t1g.loc[t1g["group"] == cohort.ALL_LABEL, "group_patients"] = int(t1.loc[every, "n"].sum())
     t1s = suppress_small_cells(t1g, m, columns=["group_patients", "n"])
-    small = views.small_group_labels(sizes, m)
+    small = small_group_labels(sizes, m)
     wide = cohort.table1_wide(t1s.assign(display=t1s["display"].where(~t1s["suppressed"], f"<{m}")))
     wide = wide[[c for c in wide.columns if c not in small]]
     P = Panel(sizes=sizes)

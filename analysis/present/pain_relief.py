@@ -1,12 +1,15 @@
 """The Pain relief page: immediate relief, responder rates, and the cumulative responder curve."""
 from __future__ import annotations
 
-from analysis import relief, views
+from analysis import relief
 from analysis.definitions import Definitions
 from analysis.escaping import markdown_text as md
 
+from .formatting import fmt_estimate, relief_summary_table
+from .groups import group_sizes
+from .labels import row_labels
 from .panel import FigureSpec, Panel, methods_of
-from .suppression import suppressed_table
+from .suppression import suppress, suppress_rows, suppressed_table
 
 
 def pain_relief_results(ep, by, filters, week: int | None = None) -> dict:
@@ -17,7 +20,7 @@ def pain_relief_results(ep, by, filters, week: int | None = None) -> dict:
     rows = relief.select(ep, by, filters)
     cols = ["episode_id", "patient_id", *by, "immediate_relief_pct"]
     return {
-        "sizes": views.group_sizes(ep, by, filters, selected=rows),
+        "sizes": group_sizes(ep, by, filters, selected=rows),
         "rows": rows[cols].reset_index(drop=True),
         "immediate": relief.immediate_relief(ep, by, filters, selected=rows),
         "rates": relief.responder_rates(ep, by=by, filters=filters, selected=rows),
@@ -37,16 +40,16 @@ def pain_relief_panel(res: dict, d: Definitions, by, week: int | None = None) ->
     m = d.min_cell_size
     sizes = res["sizes"]
     groups = sizes["label"].tolist()
-    imm = views.suppress(res["immediate"], by, sizes, m)
-    rates = views.suppress(res["rates"], by, sizes, m)
+    imm = suppress(res["immediate"], by, sizes, m)
+    rates = suppress(res["rates"], by, sizes, m)
     # The box plot draws each episode with an immediate score: a group is drawn only when those episodes
     # come from enough patients (a group of 6 patients of whom 2 have an immediate score showed those 2).
-    rows = views.suppress_rows(res["rows"], by, sizes, m, "immediate_relief_pct", counted="with an immediate score")
-    cum = views.suppress(res["cumulative"], by, sizes, m)
+    rows = suppress_rows(res["rows"], by, sizes, m, "immediate_relief_pct", counted="with an immediate score")
+    cum = suppress(res["cumulative"], by, sizes, m)
     P = Panel(sizes=sizes, notes=[rows.note] + ([cum.note] if week is not None else []))
     P.shown = {"immediate": imm.shown, "rates": rates.shown, "rows": rows.shown, "cumulative": cum.shown,
                "lines": _headline_lines(imm.shown, rates.shown, by, d),
-               "summary_table": views.relief_summary_table(imm.shown, rates.shown, by)}
+               "summary_table": relief_summary_table(imm.shown, rates.shown, by)}
     P.tables = {"immediate_relief": suppressed_table(res["immediate"], by, sizes, m),
                 "responder_rates": suppressed_table(res["rates"], by, sizes, m),
                 "cumulative_responders": suppressed_table(res["cumulative"], by, sizes, m)}
@@ -69,12 +72,12 @@ def _headline_lines(imm, rates, by, d: Definitions) -> list[str]:
     lines = []
     if not len(main):
         return lines
-    imm_labels = views.group_labels(imm, by)
-    for r, lab in zip(main.itertuples(index=False), views.group_labels(main, by)):
+    imm_labels = row_labels(imm, by)
+    for r, lab in zip(main.itertuples(index=False), row_labels(main, by)):
         mean = imm[imm_labels == lab]
-        mean_txt = (views.fmt_estimate(mean["estimate"].iloc[0], mean["ci_low"].iloc[0], mean["ci_high"].iloc[0],
+        mean_txt = (fmt_estimate(mean["estimate"].iloc[0], mean["ci_low"].iloc[0], mean["ci_high"].iloc[0],
                                        kind="percent") if len(mean) else "not estimable")
         lines.append(f"- **{md(lab)}**: responders (relief \u2265 {d.threshold:g}%) "
-                     f"**{views.fmt_estimate(r.estimate, r.ci_low, r.ci_high, r.n)}** episodes; "
+                     f"**{fmt_estimate(r.estimate, r.ci_low, r.ci_high, r.n)}** episodes; "
                      f"mean relief {mean_txt}")
     return lines

@@ -50,10 +50,10 @@ class Panel:
     Attributes
     ----------
     sizes : DataFrame or None
-        Patients and episodes per group (:func:`analysis.views.group_sizes`).
+        Patients and episodes per group (:func:`analysis.present.groups.group_sizes`).
     shown : dict
         Name -> what the page draws: results with small groups and cells removed
-        (:func:`analysis.views.suppress`) and formatted tables.
+        (:func:`analysis.present.suppression.suppress`) and formatted tables.
     tables : dict
         Name -> the tidy tables the export writes (small cells blanked by
         :func:`analysis.present.suppression.suppress_small_cells`, ``suppressed`` flag).

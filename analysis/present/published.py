@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis import published, views
+from analysis import published
 from analysis.definitions import Definitions
 from analysis.summary import summarize
 
+from .formatting import fmt_estimate
 from .panel import FigureSpec, Panel
 
 
@@ -28,16 +29,16 @@ def published_panel(res: dict, d: Definitions) -> Panel:
 
     def published_value(r) -> str:
         if r.unit == "proportion":
-            return views.fmt_estimate(r.published_value, r.published_ci_low if pd.notna(r.published_ci_low) else None,
+            return fmt_estimate(r.published_value, r.published_ci_low if pd.notna(r.published_ci_low) else None,
                                       r.published_ci_high if pd.notna(r.published_ci_high) else None,
                                       kind="proportion")
-        return views.fmt_estimate(r.published_value, None, None, kind="days")
+        return fmt_estimate(r.published_value, None, None, kind="days")
 
     def own_value(r) -> str:
         if pd.isna(r.estimate) and pd.isna(r.ci_low):
             return "-"
         kind = "proportion" if r.unit == "proportion" else "days"
-        return views.fmt_estimate(r.estimate, r.ci_low, r.ci_high, r.n, kind=kind, conf_level=d.conf_level)
+        return fmt_estimate(r.estimate, r.ci_low, r.ci_high, r.n, kind=kind, conf_level=d.conf_level)
 
     table = pd.DataFrame({
         "Published figure (source)": [f"{q} ({s})" for q, s in zip(cmp["quantity"], cmp["source"])],

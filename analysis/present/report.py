@@ -12,7 +12,6 @@ from typing import Callable
 
 import pandas as pd
 
-from analysis import views
 from analysis.dataset import Dataset
 from analysis.definitions import Definitions
 from analysis.episodes import apply_filters, build_episodes
@@ -22,13 +21,15 @@ from analysis.summary import summarize
 
 from .compare import compare_panel, compare_results
 from .duration import LOGRANK_COLUMNS, duration_panel, duration_results
+from .groups import group_sizes
+from .labels import ALL_GROUPS
 from .over_time import over_time_panel, over_time_results
 from .overview import overview_panel, overview_results
 from .pain_relief import pain_relief_panel, pain_relief_results
 from .panel import Panel
 from .published import published_panel, published_results
 from .secondary import secondary_panel, secondary_results
-from .suppression import suppress_small_cells
+from .suppression import small_group_labels, suppress_small_cells
 
 Progress = Callable[[float, str], None]
 
@@ -97,8 +98,8 @@ def compute_results(dataset: Dataset, definitions: Definitions | None = None, by
     say(0.02, "building episodes")
     ep = build_episodes(dataset, d)
     require_analysable(ep, d, filters)
-    sizes = views.group_sizes(ep, by, filters)
-    small = views.small_group_labels(sizes, m)
+    sizes = group_sizes(ep, by, filters)
+    small = small_group_labels(sizes, m)
     R.panels["selection"] = Panel(sizes=sizes, warnings=[f"Suppressed (fewer than {m} patients): {', '.join(small)}."]
                                   if small else [])
     R.counts["sizes"] = sizes
@@ -113,7 +114,7 @@ def compute_results(dataset: Dataset, definitions: Definitions | None = None, by
     say(0.30, "headline summary")
     # summarize(by=()) raises "No group keys passed!" (analysis/summary.py): group by a constant instead.
     sby = by if by else ("group",)
-    sep = ep if by else dataclasses.replace(ep, table=ep.table.assign(group=views.ALL_GROUPS))
+    sep = ep if by else dataclasses.replace(ep, table=ep.table.assign(group=ALL_GROUPS))
     summ = summarize(sep, by=sby, filters=filters)
     st_ = summ.table.merge(summ.counts[[*sby, "patients"]].rename(columns={"patients": "group_patients"}),
                            on=list(sby), how="left")

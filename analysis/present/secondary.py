@@ -2,12 +2,14 @@
 (where the measure has a conventional definition), and time to spread for body regions."""
 from __future__ import annotations
 
-from analysis import duration, relief, secondary, views
+from analysis import duration, relief, secondary
 from analysis.definitions import Definitions
 
 from .duration import logrank_row
+from .formatting import duration_table, format_result
+from .groups import group_sizes
 from .panel import FigureSpec, Panel, methods_of
-from .suppression import km_curves_table, suppressed_table
+from .suppression import km_curves_table, suppress, suppressed_table, survival_groups_to_hide, survival_note
 
 SPREAD_MEASURE = "regions_affected"
 
@@ -20,7 +22,7 @@ def secondary_results(ep, by, filters) -> dict:
     rows = relief.select(ep, by, filters)                                # the included episodes,
     w = secondary.weekly_episode_scores(ep, by, filters, selected=rows)  # their weekly scores (the common input
     g = relief.weekly_grouping(w, by)                                    # of scores and remission) and its grouping
-    out = {"sizes": views.group_sizes(ep, by, filters, selected=rows),
+    out = {"sizes": group_sizes(ep, by, filters, selected=rows),
            "scores": secondary.score_over_time(ep, by, filters, weekly=w, groups=g)}
     if m in secondary.REMISSION_BELOW:
         out["remission"] = secondary.remission_over_time(ep, by=by, filters=filters, weekly=w, groups=g)
@@ -52,10 +54,10 @@ def secondary_panel(res: dict, d: Definitions, by, measure: str, stem: str | Non
         P.warnings.append(f"{measure}: no episode has a baseline score; no figure.")
     groups = sizes["label"].tolist()
     group_n = dict(zip(sizes["label"], sizes["episodes"]))
-    scores = views.suppress(res["scores"], by, sizes, m)
+    scores = suppress(res["scores"], by, sizes, m)
     sc = scores.shown
     P.notes.append(scores.note)
-    P.shown = {"scores": sc, "scores_table": views.format_result(sc[sc["statistic"] == "mean_score"], by,
+    P.shown = {"scores": sc, "scores_table": format_result(sc[sc["statistic"] == "mean_score"], by,
                                                                  kind="number", extra=("week",))}
     P.tables[f"{stem}_scores"] = named(suppressed_table(res["scores"], by, sizes, m), stem, measure)
     P.methods |= methods_of(res["scores"])
@@ -65,7 +67,7 @@ def secondary_panel(res: dict, d: Definitions, by, measure: str, stem: str | Non
                                     scores.note))
     for part, builder in (("response", "secondary_response_figure"), ("remission", "remission_figure")):
         if part in res:
-            s = views.suppress(res[part], by, sizes, m)
+            s = suppress(res[part], by, sizes, m)
             P.shown[part] = s.shown
             P.tables[f"{stem}_{part}"] = named(suppressed_table(res[part], by, sizes, m), stem, measure)
             if part == "remission":
@@ -74,12 +76,12 @@ def secondary_panel(res: dict, d: Definitions, by, measure: str, stem: str | Non
                                         dict(measure=measure, groups=groups, group_n=group_n), s.note))
     if "spread" in res:
         spread = res["spread"]
-        hide = views.survival_groups_to_hide(spread, sizes, m)
-        note = views.survival_note(spread, hide, m)
+        hide = survival_groups_to_hide(spread, sizes, m)
+        note = survival_note(spread, hide, m)
         P.notes.append(note)
-        med = views.suppress(res["spread_medians"], by, sizes, m).shown
+        med = suppress(res["spread_medians"], by, sizes, m).shown
         lvl = f"{d.conf_level:.0%}"
-        P.shown.update(hide=hide, spread_medians=med, spread_table=views.duration_table(
+        P.shown.update(hide=hide, spread_medians=med, spread_table=duration_table(
             med, med.iloc[0:0], by, conf_level=d.conf_level).rename(columns={
                 "n (responders)": "n (episodes)", f"Median duration ({lvl} CI)": f"Median time to spread ({lvl} CI)"}))
         P.tables["time_to_spread_curves"] = km_curves_table(spread, by, sizes, m)

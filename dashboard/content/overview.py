@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analysis import views
+from analysis.present.formatting import fmt_num
 from analysis.escaping import markdown_text as md
 from analysis.cohort import ALL_LABEL
 from dashboard import cache, no_treatments, state
@@ -41,14 +41,14 @@ c[1].metric("Treatment episodes", f"{int(epi['n']):,}" if epi is not None else "
 c[2].metric("Analysable episodes", f"{int(ana['n']):,}" if ana is not None else "0",
             help="Episodes with a baseline score (> 0) in the baseline window.")
 c[3].metric("Treatments", f"{len(res['treatments']):,}")
-c[4].metric("Follow-up, median [IQR]", (f"{views.fmt_num(fu['median'])} d" if fu is not None and fu["n"] else "NA"),
+c[4].metric("Follow-up, median [IQR]", (f"{fmt_num(fu['median'])} d" if fu is not None and fu["n"] else "NA"),
             help="Days from the start to the last follow-up score, analysable episodes.")
 if ana is not None and not int(ana["n"]):
     st.warning("No episode in this selection is analysable: none has a baseline score above 0 in the baseline "
                f"window ({d.baseline_window_days:g} days before the start). The Data page lists why each episode "
                "was excluded; the relief pages will be empty.")
 if fu is not None and fu["n"]:
-    c[4].caption(f"[{views.fmt_num(fu['q1'])}, {views.fmt_num(fu['q3'])}] days, n = {int(fu['n']):,} episodes")
+    c[4].caption(f"[{fmt_num(fu['q1'])}, {fmt_num(fu['q3'])}] days, n = {int(fu['n']):,} episodes")
 
 st.subheader("Treatments")
 tc = res["treatments"].rename(columns={"analysable": "analysable episodes"})

@@ -8,6 +8,7 @@ import pytest
 from analysis import views
 from analysis.errors import DatasetError
 from analysis.published import COMPARISON_COLUMNS, LIMITATIONS, compare_with_published, load_published
+from dashboard.uploads import upload_headers
 
 
 @pytest.mark.parametrize("args, kw, expected", [
@@ -60,7 +61,7 @@ def test_upload_headers_reads_csv_and_zip():
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("data/assessments.csv", "Subject;Tag;NRS\nA;1;5\n")
-    h = views.upload_headers({"x.zip": buf.getvalue(), "treatments.csv": b"patient_id,day,treatment\n"})
+    h = upload_headers({"x.zip": buf.getvalue(), "treatments.csv": b"patient_id,day,treatment\n"})
     assert h == {"assessments.csv": ["Subject", "Tag", "NRS"], "treatments.csv": ["patient_id", "day", "treatment"]}
 
 

@@ -22,7 +22,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analysis import views
+from analysis.present.formatting import (
+    duration_table, fmt_estimate, fmt_p, format_result, relief_summary_table, weekly_n_table,
+)
+from analysis.present.labels import row_labels
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "dashboard" / "app.py")
@@ -78,7 +81,7 @@ def shown(table: pd.DataFrame) -> pd.DataFrame:
 
 def hidden_labels(table: pd.DataFrame, by=BY) -> set:
     """Groups whose every row the export suppresses."""
-    lab = views.group_labels(table, by)
+    lab = row_labels(table, by)
     sup = table["suppressed"].astype(bool)
     return {g for g in set(lab) if sup[(lab == g).to_numpy()].all()}
 
@@ -114,13 +117,13 @@ def check_overview(at, ex):
 def check_pain_relief(at, ex):
     goto(at, "pain_relief")
     imm, rates = ex["immediate_relief"], ex["responder_rates"]
-    expected = views.relief_summary_table(shown(imm), shown(rates), BY)
+    expected = relief_summary_table(shown(imm), shown(rates), BY)
     assert_same_table(at.table[0].value, expected, "mean relief and responder rates")
     text = page_text(at)
     main = shown(rates)[shown(rates)["threshold"] == 40.0]
     assert len(main)
     for r in main.itertuples():
-        assert f"**{views.fmt_estimate(r.estimate, r.ci_low, r.ci_high, r.n)}** episodes" in text
+        assert f"**{fmt_estimate(r.estimate, r.ci_low, r.ci_high, r.n)}** episodes" in text
     for g in hidden_labels(rates):
         assert f"**{g}**" not in text and g in text  # not shown, but named in the note
 
@@ -129,9 +132,9 @@ def check_relief_over_time(at, ex):
     goto(at, "relief_over_time")
     wk = shown(ex["relief_over_time"])
     for i, (stat, kind) in enumerate((("mean_relief_pct", "percent"), ("responder_rate", "proportion")), start=1):
-        expected = views.format_result(wk[wk["statistic"] == stat], BY, kind=kind, extra=("week",))
+        expected = format_result(wk[wk["statistic"] == stat], BY, kind=kind, extra=("week",))
         assert_same_table(at.dataframe[i].value, expected, stat)
-    n = views.weekly_n_table(wk, BY, statistic="mean_relief_pct").set_index("week").T
+    n = weekly_n_table(wk, BY, statistic="mean_relief_pct").set_index("week").T
     assert [int(x) for x in at.dataframe[0].value.iloc[:, 1:].fillna(-1).to_numpy().ravel()] == \
         [int(x) for x in n.fillna(-1).to_numpy().ravel()]
     assert HIDDEN_GROUP in page_text(at)
@@ -139,11 +142,11 @@ def check_relief_over_time(at, ex):
 
 def check_relief_duration(at, ex):
     goto(at, "relief_duration")
-    expected = views.duration_table(shown(ex["relief_duration_medians"]), shown(ex["relief_duration_survival_at"]),
+    expected = duration_table(shown(ex["relief_duration_medians"]), shown(ex["relief_duration_survival_at"]),
                                     BY, conf_level=0.95)
     assert_same_table(at.table[0].value, expected, "median relief duration")
     lr = ex["logrank"].set_index("analysis").loc["relief duration"]
-    assert f"\u03c7\u00b2 = {lr['chi2']:.2f} on {int(lr['df'])} df, {views.fmt_p(lr['p_value'])}" in page_text(at)
+    assert f"\u03c7\u00b2 = {lr['chi2']:.2f} on {int(lr['df'])} df, {fmt_p(lr['p_value'])}" in page_text(at)
     assert HIDDEN_GROUP not in str(lr["groups"])
 
 
@@ -151,10 +154,10 @@ def check_secondary(at, ex):
     goto(at, "secondary")
     assert at.selectbox(key="sec_measure").value == "phq9"
     sc = shown(ex["phq9_scores"])
-    expected = views.format_result(sc[sc["statistic"] == "mean_score"], BY, kind="number", extra=("week",))
+    expected = format_result(sc[sc["statistic"] == "mean_score"], BY, kind="number", extra=("week",))
     assert_same_table(at.dataframe[0].value, expected, "PHQ-9 weekly mean scores")
     med = shown(ex["time_to_spread_medians"])
-    expected = views.duration_table(med, med.iloc[0:0], BY, conf_level=0.95).rename(columns={
+    expected = duration_table(med, med.iloc[0:0], BY, conf_level=0.95).rename(columns={
         "n (responders)": "n (episodes)", "Median duration (95% CI)": "Median time to spread (95% CI)"})
     assert_same_table(at.table[0].value, expected, "median time to spread")
 
@@ -191,7 +194,7 @@ def check_published(at, ex):
     own = []
     for r in cmp.itertuples():
         kind = "proportion" if r.unit == "proportion" else "days"
-        value = "-" if pd.isna(r.estimate) and pd.isna(r.ci_low) else views.fmt_estimate(
+        value = "-" if pd.isna(r.estimate) and pd.isna(r.ci_low) else fmt_estimate(
             r.estimate, r.ci_low, r.ci_high, r.n, kind=kind, conf_level=0.95)
         own.append(f"{r.dataset_label}: {value}")
     assert at.table[0].value["This dataset"].tolist() == own
