@@ -99,8 +99,9 @@ def km_curves_table(res, by, sizes, m: int) -> pd.DataFrame:
     """The Kaplan-Meier curves of a ``SurvivalByGroup`` with each group's patients, small groups blanked."""
     cur = res.curves()
     if len(cur):
-        cur = cur.assign(n_patients=[res._n_patients(tuple(k) if isinstance(k, tuple) else (k,)) for k in (
-            cur[list(by)].itertuples(index=False, name=None) if by else [()] * len(cur))])
+        # one count per group (a handful), mapped onto the curve's rows by their label
+        patients = {group_label(list(k), by): res._n_patients(k) for k in res.fits}
+        cur = cur.assign(n_patients=row_labels(cur, by).map(patients).to_numpy())
     return suppressed_table(cur, by, sizes, m)
 
 
