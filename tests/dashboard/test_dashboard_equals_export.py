@@ -6,7 +6,8 @@ patients, which hides a group (physical therapy, men: 41 patients) and many late
 same session builds the export on its Export page (no images). Each page is then run, and the
 numbers it shows (its tables and text) are compared with the export's CSV tables: the rows the export
 marks as not suppressed, formatted with the helpers the pages use, must be exactly what the page
-shows, and the groups the export suppresses must not be shown.
+shows, and the groups the export suppresses must not be shown. Every chart the page draws has the
+same traces (points, intervals, hover text with n) as the export's chart of the same name.
 
 The export and the pages call the same panel functions (``analysis.present``); this test is what
 keeps them from drifting apart again. ``test_the_comparison_fails_for_another_threshold`` shows that
@@ -15,6 +16,7 @@ it can fail: the page at the default threshold does not match the export at 40%.
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from pathlib import Path
 
@@ -25,6 +27,9 @@ from streamlit.testing.v1 import AppTest
 from analysis.present.formatting import (
     duration_table, fmt_estimate, fmt_p, format_result, relief_summary_table, weekly_n_table,
 )
+from analysis.definitions import Definitions
+from analysis.export import compute_results
+from analysis.load import load_dataset
 from analysis.present.labels import row_labels
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,14 +59,15 @@ def page_text(at: AppTest) -> str:
     return "\n".join(map(str, parts))
 
 
-def export_tables(at: AppTest) -> dict[str, pd.DataFrame]:
-    """Build the export on the Export page of this session (tables only) and read its CSV tables."""
+def export_tables(at: AppTest) -> tuple[dict[str, pd.DataFrame], dict]:
+    """Build the export on the Export page of this session (tables only): its CSV tables and manifest."""
     goto(at, "export")
     at.multiselect(key="exp_formats").set_value([]).run()
     at.button(key="exp_build").click().run()
     assert not at.exception and not at.error
     tables = {}
     with zipfile.ZipFile(io.BytesIO(at.session_state["exp_zip"])) as z:
+        manifest = json.loads(z.read("crps_outcomes_export/manifest.json"))
         for name in z.namelist():
             if "/tables/" in name and name.endswith(".csv"):
                 t = pd.read_csv(io.BytesIO(z.read(name)), keep_default_na=False, na_values=[""])
@@ -70,7 +76,7 @@ def export_tables(at: AppTest) -> dict[str, pd.DataFrame]:
                     if t[c].dtype == object:
                         t[c] = t[c].map(lambda v: v[1:] if isinstance(v, str) and v.startswith("'") else v)
                 tables[Path(name).stem] = t
-    return tables
+    return tables, manifest
 
 
 def shown(table: pd.DataFrame) -> pd.DataFrame:
@@ -99,7 +105,16 @@ def assert_same_table(page: pd.DataFrame, expected: pd.DataFrame, what: str) -> 
 @pytest.fixture(scope="module")
 def session():
     at = new_app(STATE)
-    return at, export_tables(at)
+    return (at, *export_tables(at))
+
+
+@pytest.fixture(scope="module")
+def export_charts(session):
+    """The export's charts (screen style, as in its report) for the state its manifest records."""
+    _at, _tables, manifest = session
+    results = compute_results(load_dataset(ROOT / "data" / "demo"), Definitions.from_dict(manifest["definitions"]),
+                              tuple(manifest["by"]), manifest["filters"])
+    return {c.name: json.loads(c.build("screen").to_json())["data"] for c in results.charts}
 
 
 # ---------------------------------------------------------------------------------------------- pages
@@ -207,13 +222,35 @@ PAGES = {"overview": check_overview, "pain_relief": check_pain_relief, "relief_o
 
 @pytest.mark.parametrize("page", list(PAGES))
 def test_the_page_shows_the_numbers_of_the_export(session, page):
-    at, ex = session
+    at, ex, _manifest = session
     PAGES[page](at, ex)
+
+
+#: The charts of each page, in the order drawn, by their names in the export (the subgroup forest plot of
+#: Compare treatments is the page's own: the export has no subgroup choice).
+CHARTS = {"pain_relief": ["relief_distribution", "responder_rates", "cumulative_responders"],
+          "relief_over_time": ["mean_relief_over_time", "responders_over_time", "attrition",
+                               "sensitivity_missing_as_no_relief"],
+          "relief_duration": ["relief_duration_km"],
+          "secondary": ["phq9_mean_score", "phq9_mean_change", "phq9_response", "phq9_remission",
+                        "regions_affected_mean_score", "time_to_spread_km"],
+          "compare": ["comparison_responders_rd", "comparison_hazard_ratios"],
+          "published": ["published_comparison"]}
+
+
+@pytest.mark.parametrize("page", list(CHARTS))
+def test_the_page_draws_the_charts_of_the_export(session, export_charts, page):
+    """Every trace (points, intervals, n in the hover text) of every chart equals the export's."""
+    at = goto(session[0], page)
+    drawn = [json.loads(c.proto.spec)["data"] for c in at.get("plotly_chart")]
+    assert len(drawn) >= len(CHARTS[page])
+    for name, data in zip(CHARTS[page], drawn):
+        assert data == export_charts[name], name
 
 
 def test_the_state_hides_a_group_and_uses_a_non_default_threshold(session):
     """The state of these tests is one where suppression and the threshold matter."""
-    at, ex = session
+    at, ex, _manifest = session
     assert HIDDEN_GROUP in hidden_labels(ex["responder_rates"])
     assert set(ex["responder_rates"]["threshold"]) >= {40.0}
     assert ex["relief_over_time"]["suppressed"].astype(bool).sum() > 0
@@ -222,8 +259,16 @@ def test_the_state_hides_a_group_and_uses_a_non_default_threshold(session):
 @pytest.mark.parametrize("page", ["pain_relief", "relief_over_time", "relief_duration"])
 def test_the_comparison_fails_for_another_threshold(session, page):
     """A page computed at another threshold (30%, the default) does not pass against the export at 40%."""
-    _at, ex = session
+    _at, ex, _manifest = session
     other = new_app({**STATE, "thr": "30"})
     goto(other, page)  # the page runs cleanly: what fails below is the comparison of its numbers
     with pytest.raises(AssertionError):
         PAGES[page](other, ex)
+
+
+def test_the_chart_comparison_fails_for_another_threshold(session, export_charts):
+    """The weekly responder chart at 30% is not the export's chart at 40%."""
+    other = goto(new_app({**STATE, "thr": "30"}), "relief_over_time")
+    drawn = [json.loads(c.proto.spec)["data"] for c in other.get("plotly_chart")]
+    assert drawn[1] != export_charts["responders_over_time"]
+    assert drawn[2] == export_charts["attrition"]  # attrition does not depend on the threshold
