@@ -122,6 +122,7 @@ def check_overview(at, ex):
     goto(at, "overview")
     # "Table 1": the same cells (n (%), median [IQR], "<min" where a cell counts fewer patients)
     t1 = ex["table1_wide"]
+    assert len(t1) and (t1 == "<50").any().any()  # a cell too small to show
     assert_same_table(at.dataframe[1].value, t1, "Table 1")
     long = ex["table1"]
     patients = long[(long["group"] == "All") & (long["variable"] == "Patients")]["n"].iloc[0]
@@ -146,6 +147,7 @@ def check_pain_relief(at, ex):
 def check_relief_over_time(at, ex):
     goto(at, "relief_over_time")
     wk = shown(ex["relief_over_time"])
+    assert len(wk)
     for i, (stat, kind) in enumerate((("mean_relief_pct", "percent"), ("responder_rate", "proportion")), start=1):
         expected = format_result(wk[wk["statistic"] == stat], BY, kind=kind, extra=("week",))
         assert_same_table(at.dataframe[i].value, expected, stat)
@@ -159,6 +161,7 @@ def check_relief_duration(at, ex):
     goto(at, "relief_duration")
     expected = duration_table(shown(ex["relief_duration_medians"]), shown(ex["relief_duration_survival_at"]),
                                     BY, conf_level=0.95)
+    assert len(expected)
     assert_same_table(at.table[0].value, expected, "median relief duration")
     lr = ex["logrank"].set_index("analysis").loc["relief duration"]
     assert f"\u03c7\u00b2 = {lr['chi2']:.2f} on {int(lr['df'])} df, {fmt_p(lr['p_value'])}" in page_text(at)
@@ -169,9 +172,11 @@ def check_secondary(at, ex):
     goto(at, "secondary")
     assert at.selectbox(key="sec_measure").value == "phq9"
     sc = shown(ex["phq9_scores"])
+    assert len(sc)
     expected = format_result(sc[sc["statistic"] == "mean_score"], BY, kind="number", extra=("week",))
     assert_same_table(at.dataframe[0].value, expected, "PHQ-9 weekly mean scores")
     med = shown(ex["time_to_spread_medians"])
+    assert len(med)
     expected = duration_table(med, med.iloc[0:0], BY, conf_level=0.95).rename(columns={
         "n (responders)": "n (episodes)", "Median duration (95% CI)": "Median time to spread (95% CI)"})
     assert_same_table(at.table[0].value, expected, "median time to spread")
@@ -197,8 +202,15 @@ def check_compare(at, ex):
     est = shown(ex["relief_estimands"])
     values = sorted(_ci(r.estimate, r.ci_low, r.ci_high, 100.0, 1, "%") for r in est.itertuples())
     page_est = at.dataframe[2].value.drop(columns=["treatment", "week"])
-    assert sorted(v for v in page_est.to_numpy().ravel() if isinstance(v, str)) == values
+    assert values and sorted(v for v in page_est.to_numpy().ravel() if isinstance(v, str)) == values
+    scale = {"immediate_responder_rate": (100.0, 1, "%"), "mean_immediate_relief_pct": (1.0, 1, "%"),
+             "median_relief_duration_days": (1.0, 0, " d")}
+    boosters = sorted(_ci(r.estimate, r.ci_low, r.ci_high, *scale[r.statistic])
+                      for r in shown(ex["booster_summary"]).itertuples())
+    page_boosters = at.dataframe[3].value.drop(columns=["treatment", "course_band"])
+    assert boosters and sorted(v for v in page_boosters.to_numpy().ravel() if isinstance(v, str)) == boosters
     nxt = shown(ex["time_to_next_course"])
+    assert len(nxt) and len(rc) and len(cox)
     assert at.dataframe[4].value["median"].tolist() == [
         _ci(r.estimate, r.ci_low, r.ci_high, 1.0, 0, " d") for r in nxt.itertuples()]
 
@@ -206,6 +218,7 @@ def check_compare(at, ex):
 def check_published(at, ex):
     goto(at, "published")
     cmp = ex["published_comparison"]
+    assert len(cmp)
     own = []
     for r in cmp.itertuples():
         kind = "proportion" if r.unit == "proportion" else "days"
