@@ -1,9 +1,10 @@
 """Researchers' export: publication figures, tidy tables, a methods text and one HTML report.
 
-One pure builder, :func:`build_bundle`, computes every analysis of the dashboard with the
-analysis API, draws every chart with the *same* builders as the dashboard
-(:mod:`analysis.figures`, publication style), applies the small-cell rule, and returns the bundle
-as ``{relative path: bytes}``. Two thin faces use it:
+One pure builder, :func:`build_bundle`, takes every panel of the dashboard for the state given
+(:func:`analysis.present.report.compute_results`: the same panel functions the pages draw, so the
+same numbers, suppressed by the same rule), draws every chart with the *same* builders as the
+dashboard (:mod:`analysis.figures`, publication style), and returns the bundle as
+``{relative path: bytes}``. Two thin faces use it:
 
 * :func:`export_bundle` writes the files (and ``bundle.zip``) into a folder (CLI, scripts);
 * :func:`export_zip_bytes` returns the zip in memory (the dashboard's Export page: nothing on disk).
@@ -23,7 +24,7 @@ Safety of what leaves
 ---------------------
 * **Small cells.** :func:`suppress_small_cells` blanks every statistic of a row whose patient count
   is below ``Definitions.min_cell_size`` (``suppressed`` = True, a note says why); figures omit such
-  groups and cells (:func:`analysis.views.suppress`) and say so in their subtitle and caption.
+  groups and cells (:func:`analysis.present.suppression.suppress`) and say so in their subtitle and caption.
 * **Formula injection.** :func:`neutralise_formulas`: text cells that begin with ``=``, ``+``,
   ``-``, ``@``, a tab or a carriage return get a leading apostrophe (OWASP "CSV injection");
   numbers stay numbers.
