@@ -26,7 +26,7 @@ import pandas as pd
 from .episodes import Episodes, falls_below, reaches
 from .errors import AnalysisError
 from .relief import DEFAULT_BY, select
-from .survival import KaplanMeierResult, LogrankResult, kaplan_meier, logrank
+from .survival import LogrankResult, kaplan_meier, logrank
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,10 @@
 """Researchers' export: publication figures, tidy tables, a methods text and one HTML report.
 
-One pure builder, :func:`build_bundle`, computes every analysis of the dashboard with the
-analysis API, draws every chart with the *same* builders as the dashboard
-(:mod:`analysis.figures`, publication style), applies the small-cell rule, and returns the bundle
-as ``{relative path: bytes}``. Two thin faces use it:
+One pure builder, :func:`build_bundle`, takes every panel of the dashboard for the state given
+(:func:`analysis.present.report.compute_results`: the same panel functions the pages draw, so the
+same numbers, suppressed by the same rule), draws every chart with the *same* builders as the
+dashboard (:mod:`analysis.figures`, publication style), and returns the bundle as
+``{relative path: bytes}``. Two thin faces use it:
 
 * :func:`export_bundle` writes the files (and ``bundle.zip``) into a folder (CLI, scripts);
 * :func:`export_zip_bytes` returns the zip in memory (the dashboard's Export page: nothing on disk).
@@ -23,7 +24,7 @@ Safety of what leaves
 ---------------------
 * **Small cells.** :func:`suppress_small_cells` blanks every statistic of a row whose patient count
   is below ``Definitions.min_cell_size`` (``suppressed`` = True, a note says why); figures omit such
-  groups and cells (:func:`analysis.views.suppress`) and say so in their subtitle and caption.
+  groups and cells (:func:`analysis.present.suppression.suppress`) and say so in their subtitle and caption.
 * **Formula injection.** :func:`neutralise_formulas`: text cells that begin with ``=``, ``+``,
   ``-``, ``@``, a tab or a carriage return get a leading apostrophe (OWASP "CSV injection");
   numbers stay numbers.
@@ -38,7 +39,6 @@ file is still written and :attr:`ExportResult.images_skipped` says why.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as _dt
 import hashlib
 import html
@@ -52,33 +52,23 @@ import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pandas as pd
 
-from . import cohort, duration, figures, published, relief, secondary, views
+from . import figures
 from .dataset import Dataset
 from .definitions import Definitions
 from .documents import blocks_to_html, blocks_to_markdown, df_html, html_page, is_demo, md_escape
-from .episodes import apply_filters, build_episodes
-from .errors import AnalysisError, DatasetError
 from .escaping import UnsafeNameError, check_member_name, plotly_text, safe_slug
 from .methods import filters_text, methods_blocks, software_versions
-from .summary import summarize
+from .present.report import Progress, Results as _Results, compute_results  # noqa: F401 (compute_results: public here too)
+from .present.suppression import suppress_small_cells  # noqa: F401 (public here too)
 
 CHROMIUM_HINT = "Static images need Chromium: apt-get install chromium fonts-liberation"
 IMAGE_FORMATS = ("png", "svg", "pdf")
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
-#: Columns blanked in a suppressed row (statistics and counts; group and descriptor columns stay).
-SUPPRESSED_COLUMNS = (
-    "estimate", "ci_low", "ci_high", "n", "n_patients", "successes", "std_err", "at_risk", "events", "censored",
-    "share", "total", "percent", "median", "q1", "q3", "mean", "sd", "display", "p_value", "chi2",
-    "group_patients", "patients", "episodes", "episodes_used", "episodes_excluded",
-)
-
-Progress = Callable[[float, str], None]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -153,58 +143,6 @@ class Bundle:
 # ----------------------------------------------------------------------------------------------
 # Safety: small cells and formula injection (pure functions)
 # ----------------------------------------------------------------------------------------------
-def suppress_small_cells(table: pd.DataFrame, min_cell_size: int, columns=None) -> pd.DataFrame:
-    """Blank the statistics of rows counting fewer than ``min_cell_size`` patients.
-
-    Parameters
-    ----------
-    table : DataFrame
-        A tidy result (group columns, ``estimate``, ``ci_low``, ``ci_high``, ``n``, ...).
-    min_cell_size : int
-        Minimum number of patients (``Definitions.min_cell_size``).
-    columns : sequence of str, optional
-        Count columns that must all be >= ``min_cell_size``. Default: ``n_patients`` where the
-        table has it, otherwise ``n``. A missing (NaN) count counts as too small.
-
-    Returns
-    -------
-    DataFrame
-        A copy with two more columns: ``suppressed`` (bool) and ``suppression_note`` (text, '' when
-        shown). In suppressed rows every column of :data:`SUPPRESSED_COLUMNS` present is set to
-        missing; group and descriptor columns (week, threshold, method, ...) are kept so the reader
-        sees *that* a cell exists but not its value.
-
-    Notes
-    -----
-    Rows whose count is 0 are suppressed too (their statistics are undefined anyway). The input
-    is not modified.
-    """
-    m = int(min_cell_size)
-    if m < 1:
-        raise ValueError(f"min_cell_size must be >= 1, got {min_cell_size}")
-    out = table.copy()
-    if columns is None:
-        columns = ["n_patients"] if "n_patients" in out.columns else (["n"] if "n" in out.columns else [])
-    columns = [c for c in columns if c in out.columns]
-    small = np.zeros(len(out), dtype=bool)
-    for c in columns:
-        small |= ~(pd.to_numeric(out[c], errors="coerce").fillna(-1).to_numpy() >= m)
-    for c in SUPPRESSED_COLUMNS:
-        if c in out.columns and small.any():
-            if pd.api.types.is_integer_dtype(out[c]):
-                out[c] = out[c].astype("Int64")
-                out.loc[small, c] = pd.NA
-            elif pd.api.types.is_numeric_dtype(out[c]) and not pd.api.types.is_bool_dtype(out[c]):
-                out[c] = out[c].astype(float)
-                out.loc[small, c] = np.nan
-            else:
-                out[c] = out[c].astype(object)
-                out.loc[small, c] = None
-    out["suppressed"] = small
-    out["suppression_note"] = np.where(small, f"fewer than {m} patients: not shown", "")
-    return out
-
-
 def _neutralise_text(v):
     if isinstance(v, str) and v.startswith(FORMULA_PREFIXES):
         return "'" + v
@@ -399,326 +337,6 @@ def caption_of(fig) -> str:
 def title_of(fig) -> str:
     meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
     return str(meta.get("title", "") or (fig.layout.title.text or ""))
-
-
-# ----------------------------------------------------------------------------------------------
-# Analyses -> tables and figures
-# ----------------------------------------------------------------------------------------------
-@dataclass
-class _Item:
-    """One chart: how to build it (style -> Figure), and the note about what it omits."""
-
-    name: str
-    build: Callable
-    note: str = ""
-
-
-@dataclass
-class _Results:
-    definitions: Definitions
-    by: tuple
-    filters: dict | None
-    tables: dict = field(default_factory=dict)          # name -> DataFrame (already suppressed)
-    charts: list = field(default_factory=list)          # list of _Item
-    headline: dict = field(default_factory=dict)        # name -> display DataFrame for the report
-    methods_used: set = field(default_factory=set)
-    tests: list = field(default_factory=list)
-    warnings: list = field(default_factory=list)
-    counts: dict = field(default_factory=dict)
-    names: dict = field(default_factory=dict)           # file stem -> the measure name it stands for
-
-
-def _with_group_patients(table: pd.DataFrame, by, sizes: pd.DataFrame) -> pd.DataFrame:
-    """Add ``group_patients`` (patients in the row's group) from :func:`analysis.views.group_sizes`."""
-    by = list(by)
-    t = table.copy()
-    if not len(t):
-        t["group_patients"] = pd.Series(dtype=float)
-        return t
-    if by:
-        lab = views.group_labels(t, by).to_numpy()
-        t["group_patients"] = pd.Series(lab).map(dict(zip(sizes["label"].astype(str), sizes["patients"]))).to_numpy()
-    else:
-        t["group_patients"] = int(sizes["patients"].iloc[0]) if len(sizes) else 0
-    return t
-
-
-def _suppressed_table(table, by, sizes, m: int, cell: bool = True, extra=()) -> pd.DataFrame:
-    t = _with_group_patients(table, by, sizes)
-    cols = ["group_patients"] + (["n_patients"] if cell and "n_patients" in t.columns else []) + list(extra)
-    return suppress_small_cells(t, m, columns=cols)
-
-
-def _note(*parts) -> str:
-    return " ".join(p for p in parts if p)
-
-
-def _methods_of(*tables) -> set:
-    out = set()
-    for t in tables:
-        if isinstance(t, pd.DataFrame) and "method" in t.columns and len(t):
-            out.update(str(x) for x in t["method"].dropna().unique())
-    return out
-
-
-def _km_curves_table(res, by, sizes, m: int) -> pd.DataFrame:
-    cur = res.curves()
-    if len(cur):
-        cur = cur.assign(n_patients=[res._n_patients(tuple(k) if isinstance(k, tuple) else (k,)) for k in (
-            cur[list(by)].itertuples(index=False, name=None) if by else [()] * len(cur))])
-    return _suppressed_table(cur, by, sizes, m)
-
-
-def _logrank_row(res, hide, analysis: str) -> dict | None:
-    """The log-rank test over the groups shown (the one the figure and the dashboard print)."""
-    by = list(res.by)
-    if not by:
-        return None
-    shown = [k for k in res.fits if k not in set(map(tuple, hide))]
-    lr = res.logrank_among(shown)
-    if lr is None:
-        return None
-    return {"analysis": analysis, "groups": "; ".join(views.group_label(list(k), by) for k in shown),
-            "chi2": float(lr.chi2), "df": int(lr.df), "p_value": float(lr.p_value),
-            "method": lr.method, "note": "groups with too few patients left out" if hide else ""}
-
-
-def compute_results(dataset: Dataset, definitions: Definitions | None = None, by=("treatment",),
-                    filters: dict | None = None, include_episode_table: bool = False,
-                    progress: Progress | None = None) -> _Results:
-    """Every analysis of the dashboard, suppressed tables and chart builders (internal)."""
-    d = definitions or Definitions()
-    by = tuple(by or ())
-    m = d.min_cell_size
-    if d.measure not in dataset.measures:
-        raise AnalysisError(f"Unknown measure {d.measure!r}: this dataset has {', '.join(dataset.measures) or 'none'}.")
-    R = _Results(definitions=d, by=by, filters=filters)
-    say = progress or (lambda f, msg: None)
-
-    say(0.02, "building episodes")
-    ep = build_episodes(dataset, d)
-    _require_analysable(ep, d, filters)
-    sizes = views.group_sizes(ep, by, filters)
-    groups = sizes["label"].tolist()
-    group_n = dict(zip(sizes["label"], sizes["episodes"]))
-    small = views.small_group_labels(sizes, m)
-    if small:
-        R.warnings.append(f"Suppressed (fewer than {m} patients): {', '.join(small)}.")
-    R.counts["sizes"] = sizes
-
-    # Pain relief ------------------------------------------------------------------------------
-    say(0.06, "pain relief")
-    rows = relief.select(ep, by, filters)
-    imm = relief.immediate_relief(ep, by, filters)
-    rates = relief.responder_rates(ep, by=by, filters=filters)
-    cum = relief.cumulative_responders(ep, by, filters)
-    R.tables["immediate_relief"] = _suppressed_table(imm, by, sizes, m)
-    R.tables["responder_rates"] = _suppressed_table(rates, by, sizes, m)
-    R.tables["cumulative_responders"] = _suppressed_table(cum, by, sizes, m)
-    R.methods_used |= _methods_of(imm, rates, cum)
-    s_imm = views.suppress(imm, by, sizes, m)
-    s_rates = views.suppress(rates, by, sizes, m)
-    s_rows = views.suppress_rows(rows[["episode_id", "patient_id", *by, "immediate_relief_pct"]], by, sizes, m,
-                                 "immediate_relief_pct", counted="with an immediate score")
-    s_cum = views.suppress(cum, by, sizes, m)
-    R.charts.append(_Item("relief_distribution", lambda st, s=s_rows: figures.relief_distribution_figure(
-        s.shown, by, thresholds=d.thresholds, definitions=d, groups=groups, style=st), s_rows.note))
-    R.charts.append(_Item("responder_rates", lambda st, a=s_imm, b=s_rates: figures.responder_summary_figure(
-        a.shown, b.shown, by, definitions=d, groups=groups, style=st), _note(s_imm.note)))
-    R.charts.append(_Item("cumulative_responders", lambda st, s=s_cum: figures.cumulative_responders_figure(
-        s.shown, by, thresholds=d.thresholds, definitions=d, groups=groups, style=st), s_cum.note))
-    R.headline["Immediate relief and responders"] = views.relief_summary_table(s_imm.shown, s_rates.shown, by)
-
-    # Over time ---------------------------------------------------------------------------------
-    say(0.14, "relief over time")
-    weekly = relief.relief_over_time(ep, by, filters)
-    att = relief.attrition(ep, by, filters)
-    sens = relief.responder_sensitivity(ep, by, filters)
-    R.tables["relief_over_time"] = _suppressed_table(weekly, by, sizes, m)
-    R.tables["attrition"] = _suppressed_table(att, by, sizes, m, cell=False)
-    R.tables["responder_sensitivity"] = _suppressed_table(sens, by, sizes, m)
-    R.methods_used |= _methods_of(weekly, sens)
-    s_week = views.suppress(weekly, by, sizes, m)
-    s_att = views.suppress(att, by, sizes, m, cell_column=None)
-    s_sens = views.suppress(sens, by, sizes, m)
-    R.charts.append(_Item("mean_relief_over_time", lambda st, s=s_week: figures.relief_over_time_figure(
-        s.shown, by, statistic="mean_relief_pct", thresholds=d.thresholds, definitions=d, groups=groups,
-        group_n=group_n, style=st), s_week.note))
-    R.charts.append(_Item("responders_over_time", lambda st, s=s_week: figures.relief_over_time_figure(
-        s.shown, by, statistic="responder_rate", definitions=d, groups=groups, group_n=group_n, style=st),
-        s_week.note))
-    R.charts.append(_Item("attrition", lambda st, s=s_att: figures.attrition_figure(
-        s.shown, by, definitions=d, groups=groups, style=st), s_att.note))
-    R.charts.append(_Item("sensitivity_missing_as_no_relief", lambda st, s=s_sens: figures.sensitivity_figure(
-        s.shown, by, definitions=d, groups=groups, group_n=group_n, style=st), s_sens.note))
-
-    # Relief duration ---------------------------------------------------------------------------
-    say(0.22, "relief duration (Kaplan-Meier)")
-    dur = duration.relief_duration(ep, by, filters)
-    days = [7.0 * w for w in d.report_weeks]
-    hide = views.survival_groups_to_hide(dur, sizes, m)
-    med = dur.medians()
-    surv = dur.survival_at(days)
-    R.tables["relief_duration_curves"] = _km_curves_table(dur, by, sizes, m)
-    R.tables["relief_duration_medians"] = _suppressed_table(med, by, sizes, m)
-    R.tables["relief_duration_survival_at"] = _suppressed_table(surv, by, sizes, m)
-    if len(dur.fits):
-        R.methods_used.add(f"Kaplan-Meier, Greenwood variance (cluster-robust where patients contribute several "
-                           f"episodes), {d.km_conf_type} scale")
-    lr_rows = []
-    lr = _logrank_row(dur, hide, "relief duration")
-    if lr:
-        lr_rows.append(lr)
-        R.tests.append(f"{lr['method']} of relief duration across groups")
-    hidden_km = [views.group_label(list(k), dur.by) for k in hide]
-    km_note = views.survival_note(dur, hide, m, counted="among the immediate responders")
-    if hidden_km and lr:
-        km_note += " Log-rank test over the groups shown."
-    R.charts.append(_Item("relief_duration_km", lambda st: figures.km_figure(
-        dur, exclude=hide, groups=groups, definitions=d, max_time=d.max_followup_days, style=st), km_note))
-    s_med = views.suppress(med, by, sizes, m).shown
-    s_surv = views.suppress(surv, by, sizes, m).shown
-    R.headline["Relief duration (Kaplan-Meier)"] = views.duration_table(s_med, s_surv, by, conf_level=d.conf_level)
-
-    # Headline summary + published comparison ---------------------------------------------------
-    say(0.30, "headline summary")
-    # summarize(by=()) raises "No group keys passed!" (analysis/summary.py): group by a constant instead.
-    sby = by if by else ("group",)
-    sep = ep if by else dataclasses.replace(ep, table=ep.table.assign(group=views.ALL_GROUPS))
-    summ = summarize(sep, by=sby, filters=filters)
-    st_ = summ.table.copy()
-    cnt = summ.counts[[*sby, "patients"]].rename(columns={"patients": "group_patients"})
-    st_ = st_.merge(cnt, on=list(sby), how="left")
-    R.tables["summary"] = suppress_small_cells(st_, m, columns=["group_patients", "n"])
-    counts = summ.counts.copy()
-    R.tables["group_counts"] = suppress_small_cells(counts.rename(columns={"patients": "n_patients"}), m)
-    try:
-        pub = published.load_published()
-        summ_tx = summarize(ep, by=("treatment",), filters=filters) if by != ("treatment",) else summ
-        cmp = published.compare_with_published(summ_tx, pub)
-        R.tables["published_comparison"] = cmp
-        R.charts.append(_Item("published_comparison",
-                              lambda st, c=cmp: figures.published_comparison_figure(c, style=st), ""))
-    except DatasetError as e:
-        R.warnings.append(f"Comparison with published figures skipped: {e}")
-
-    # Table 1 -------------------------------------------------------------------------------------
-    say(0.36, "Table 1")
-    group = by[0] if by else "treatment"
-    t1 = cohort.cohort_summary(ep, group=group, filters=filters)
-    sizes_all = views.group_sizes(ep, (group,), filters, included_only=False)
-    t1 = t1.merge(sizes_all[["label", "patients"]].rename(columns={"label": "group", "patients": "group_patients"}),
-                  on="group", how="left")
-    t1.loc[t1["group"] == cohort.ALL_LABEL, "group_patients"] = int(ep.table.pipe(
-        lambda t: apply_filters(t, filters))["patient_id"].nunique())
-    t1s = suppress_small_cells(t1, m, columns=["group_patients", "n"])
-    R.tables["table1"] = t1s
-    small_t1 = views.small_group_labels(sizes_all, m)
-    wide = cohort.table1_wide(t1s.assign(display=t1s["display"].where(~t1s["suppressed"], f"<{m}")))
-    wide = wide[[c for c in wide.columns if c not in small_t1]]
-    R.tables["table1_wide"] = wide
-    R.headline[f'"Table 1" by {group}'] = wide
-
-    # Secondary measures ------------------------------------------------------------------------
-    say(0.42, "secondary outcomes")
-    for m_index, measure in enumerate(dataset.measures):
-        if measure == d.measure:
-            continue
-        md = d.replace(measure=measure)
-        # A measure name comes from the data: it never becomes a path as it is (issue 15).
-        stem = safe_slug(measure, m_index)
-        if stem != measure:
-            R.names[stem] = measure
-        try:
-            mep = build_episodes(dataset, md)
-            msizes = views.group_sizes(mep, by, filters)
-            mgroups = msizes["label"].tolist()
-            mgroup_n = dict(zip(msizes["label"], msizes["episodes"]))
-            scores = secondary.score_over_time(mep, by, filters)
-        except AnalysisError as e:
-            R.warnings.append(f"{measure}: skipped ({e})")
-            continue
-        if not msizes["episodes"].sum():
-            R.warnings.append(f"{measure}: no episode has a baseline score; no figure.")
-            continue
-        R.tables[f"{stem}_scores"] = _named(_suppressed_table(scores, by, msizes, m), stem, measure)
-        R.methods_used |= _methods_of(scores)
-        s_sc = views.suppress(scores, by, msizes, m)
-        for stat in ("mean_score", "mean_change"):
-            R.charts.append(_Item(f"{stem}_{stat}", lambda st, s=s_sc, me=measure, sa=stat, g=mgroups,
-                                  gn=mgroup_n: figures.score_over_time_figure(
-                s.shown, by, measure=me, statistic=sa, groups=g, group_n=gn, style=st), s_sc.note))
-        if measure in secondary.RESPONSE_PCT:
-            resp = relief.relief_over_time(mep, by, filters, threshold=secondary.RESPONSE_PCT[measure])
-            R.tables[f"{stem}_response"] = _named(_suppressed_table(resp, by, msizes, m), stem, measure)
-            s_r = views.suppress(resp, by, msizes, m)
-            R.charts.append(_Item(f"{stem}_response", lambda st, s=s_r, me=measure, g=mgroups, gn=mgroup_n:
-                                  figures.secondary_response_figure(s.shown, by, measure=me, groups=g, group_n=gn,
-                                                                    style=st), s_r.note))
-        if measure in secondary.REMISSION_BELOW:
-            rem = secondary.remission_over_time(mep, by=by, filters=filters)
-            R.tables[f"{stem}_remission"] = _named(_suppressed_table(rem, by, msizes, m), stem, measure)
-            R.methods_used |= _methods_of(rem)
-            s_rm = views.suppress(rem, by, msizes, m)
-            R.charts.append(_Item(f"{stem}_remission", lambda st, s=s_rm, me=measure, g=mgroups, gn=mgroup_n:
-                                  figures.remission_figure(s.shown, by, measure=me, groups=g, group_n=gn, style=st),
-                                  s_rm.note))
-        if measure == "regions_affected":
-            spread = duration.time_to_spread(mep, by, filters)
-            shide = views.survival_groups_to_hide(spread, msizes, m)
-            R.tables["time_to_spread_curves"] = _km_curves_table(spread, by, msizes, m)
-            R.tables["time_to_spread_medians"] = _suppressed_table(spread.medians(), by, msizes, m)
-            lr2 = _logrank_row(spread, shide, "time to spread")
-            if lr2:
-                lr_rows.append(lr2)
-                R.tests.append(f"{lr2['method']} of time to spread across groups")
-            R.charts.append(_Item("time_to_spread_km", lambda st, r=spread, h=shide, g=mgroups, sd=md:
-                                  figures.time_to_spread_figure(r, definitions=sd, exclude=h, groups=g, style=st),
-                                  views.survival_note(spread, shide, m)))
-    R.tables["logrank"] = pd.DataFrame(lr_rows, columns=["analysis", "groups", "chi2", "df", "p_value", "method",
-                                                         "note"])
-    add_treatment_comparisons(R, ep, filters)   # issue 16: models, estimands, boosters
-
-    # Load report -------------------------------------------------------------------------------
-    rep = dataset.report
-    R.tables["load_report"] = pd.DataFrame(
-        [{"file": f, **c.to_dict()} for f, c in rep.files.items()],
-        columns=["file", "rows_read", "rows_used", "rows_excluded"])
-    ex = rep.exclusions.copy()
-    if not include_episode_table and "value" in ex.columns:
-        ex = ex.drop(columns="value")
-    R.tables["exclusions"] = ex
-    R.tables["exclusions_summary"] = (rep.exclusions.groupby(["file", "column", "reason"], sort=True).size()
-                                      .rename("rows").reset_index() if len(rep.exclusions) else
-                                      pd.DataFrame(columns=["file", "column", "reason", "rows"]))
-    R.tables["episode_exclusions"] = views.episode_exclusion_counts(ep, filters)
-    if include_episode_table:
-        et = apply_filters(ep.table, filters)
-        R.tables["episodes"] = et.reset_index(drop=True)
-    R.counts["episodes"] = int(len(apply_filters(ep.table, filters)))
-    R.counts["analysable"] = int(apply_filters(ep.table, filters)["included"].sum())
-    R.counts["patients"] = int(apply_filters(ep.table, filters)["patient_id"].nunique())
-    return R
-
-
-def _require_analysable(ep, d: Definitions, filters: dict | None) -> None:
-    """A clear refusal when the selection holds no episode, or none with a baseline (issue 15)."""
-    sel = apply_filters(ep.table, filters)
-    if not len(sel):
-        raise AnalysisError(f"The filters select no treatment episode ({filters_text(filters)}): there is nothing "
-                            "to export. Widen the filters or choose values that occur in the data.")
-    if not sel["included"].any():
-        raise AnalysisError(
-            f"None of the {len(sel):,} treatment episodes selected is analysable: none has a {d.measure} baseline "
-            f"score above 0 in the {d.baseline_window_days:g} days before its start (the episode exclusions of the "
-            "load report say why for each). Check the scores and the baseline window, or widen the filters.")
-
-
-def _named(table: pd.DataFrame, stem: str, measure: str) -> pd.DataFrame:
-    """Keep a measure's own name inside its table when its file name is a slug of it."""
-    if stem == measure or "measure" in table.columns:
-        return table
-    return table.assign(measure=measure)[["measure", *table.columns]]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -1042,65 +660,3 @@ __all__ = [
     "find_chromium", "check_chromium", "image_session", "figure_image_bytes", "publication_figure",
     "software_versions",
 ]
-
-
-# ------------------------------------------------------------------------------------------------
-# Treatment comparisons (issue 16): models, estimands, boosters
-# ------------------------------------------------------------------------------------------------
-def add_treatment_comparisons(R: _Results, ep, filters: dict | None) -> None:
-    """Tables and charts of :mod:`analysis.comparisons` for the export.
-
-    Treatments with fewer than ``min_cell_size`` patients are left out of the models (named in the
-    warnings), so no contrast rests on a suppressed group; descriptive rows below the minimum
-    (boosters by course, estimands) are suppressed as everywhere else. A model that cannot be fitted
-    is reported in the warnings, not as a table.
-    """
-    from . import comparisons
-
-    d = R.definitions
-    m = d.min_cell_size
-    rows = relief.select(ep, (), filters)
-    per_treatment = rows.groupby("treatment", observed=True)["patient_id"].nunique()
-    kept = sorted(per_treatment[per_treatment >= m].index.tolist())
-    left_out = sorted(per_treatment[per_treatment < m].index.tolist())
-    if len(kept) < 2:
-        return
-    f = dict(filters or {})
-    f["treatment"] = [t for t in kept if "treatment" not in (filters or {}) or t in filters["treatment"]]
-    if left_out:
-        R.warnings.append(f"Treatment comparisons leave out {', '.join(map(str, left_out))} "
-                          f"(fewer than {m} patients).")
-
-    def attempt(name, fn):
-        try:
-            return fn()
-        except AnalysisError as err:
-            R.warnings.append(f"{name}: not computed ({err}).")
-            return None
-
-    rc = attempt("Responder comparison", lambda: comparisons.responder_comparison(ep, filters=f))
-    if rc is not None:
-        R.tables["comparison_responders"] = rc
-        R.methods_used |= _methods_of(rc)
-        rd = rc[(rc["measure"] == "RD") & rc["estimate"].notna()]
-        if len(rd):
-            R.charts.append(_Item("comparison_responders_rd", lambda st, t=rd: figures.model_terms_figure(
-                t, kind="risk_difference", style=st)))
-    cox = attempt("Hazard of losing relief", lambda: comparisons.relief_hazard_model(ep, filters=f))
-    if cox is not None:
-        R.tables["comparison_relief_hazard"] = cox.table
-        R.tables["comparison_relief_hazard_ph"] = cox.ph_test.assign(note=cox.ph_note)
-        R.methods_used |= _methods_of(cox.table)
-        R.tests.append("proportional-hazards check (R cox.zph, Kaplan-Meier transform) of the Cox model")
-        R.charts.append(_Item("comparison_hazard_ratios", lambda st, t=cox.table: figures.model_terms_figure(
-            t, kind="hazard", style=st)))
-    est = attempt("Estimands", lambda: comparisons.estimand_comparison(ep, ("treatment",), filters))
-    if est is not None:
-        R.tables["relief_estimands"] = suppress_small_cells(est, m, columns=["n_patients"])
-    boost = attempt("Boosters", lambda: comparisons.booster_summary(ep, filters))
-    if boost is not None:
-        R.tables["booster_summary"] = suppress_small_cells(boost, m, columns=["n_patients"])
-    nxt = attempt("Time to next course",
-                  lambda: comparisons.time_to_next_course(ep, ("treatment",), filters).medians())
-    if nxt is not None:
-        R.tables["time_to_next_course"] = suppress_small_cells(nxt, m, columns=["n_patients"])

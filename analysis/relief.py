@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .episodes import Episodes, check_grouping, falls_below, filter_mask, label_missing, reaches
+from .episodes import Episodes, check_grouping, filter_mask, label_missing, reaches
 from .intervals import (_cluster_codes, grouping_from_codes, mean_ci_table, proportion_at_thresholds_table,
                         proportion_by_column_table, proportion_ci_table)
 

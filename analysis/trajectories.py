@@ -23,7 +23,7 @@ from .definitions import Definitions
 from .episodes import check_grouping, filter_mask, label_missing
 from .errors import AnalysisError
 from .intervals import mean_ci_table
-from .views import group_labels
+from .present.labels import row_labels
 
 
 def _first_day(dataset: Dataset) -> tuple[np.ndarray, np.ndarray | None]:
@@ -117,5 +117,5 @@ def trajectory_sizes(dataset: Dataset, measure: str, by=(), filters: dict | None
     else:
         out = pd.DataFrame({"patients": [rows["patient_id"].nunique()]})
     out["episodes"] = out["patients"]
-    out["label"] = group_labels(out, by).to_numpy()
+    out["label"] = row_labels(out, by).to_numpy()
     return out

@@ -13,7 +13,9 @@ are read-only: no analysis modifies its input (``analysis.episodes.with_definiti
 the tables between definitions). The page results (small tables and figures) are ``st.cache_data``,
 so a page can never change what another session sees.
 
-The functions only call ``analysis/``; they compute nothing themselves.
+The functions only call ``analysis/``; they compute nothing themselves. A page's analyses
+(``analysis.present.<page>_results``) are cached; its panel (``<page>_panel``: suppression, tables,
+notes, figure specifications) is made from them on each run, with the page's minimum group size.
 """
 from __future__ import annotations
 
@@ -26,7 +28,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from analysis import cohort, duration, figures, published, relief, secondary, summary, views
+from analysis import figures, present
 from analysis.definitions import Definitions
 from analysis.episodes import build_episodes, build_episodes_by_measure, episode_definitions, with_definitions
 from analysis.load import load_dataset, load_files
@@ -147,29 +149,23 @@ def overview(key: str, _dataset, d: Definitions, group: str, filters):
 
 @st.cache_data(max_entries=32, ttl=_TTL, show_spinner=False)
 def _overview(key: str, _dataset, d: Definitions, group: str, filters):
-    ep = _ep(key, _dataset, d)
-    t1 = cohort.cohort_summary(ep, group=group, filters=filters)
-    return {
-        "table1": t1,
-        "table1_wide": cohort.table1_wide(t1),
-        "sizes": views.group_sizes(ep, (group,), filters, included_only=False),
-        "exclusions": views.episode_exclusion_counts(ep, filters),
-        "treatments": views.treatment_counts(ep, filters),
-    }
+    return present.overview_results(_ep(key, _dataset, d), group, filters)
+
+
+def overview_panel(key: str, _dataset, d: Definitions, group: str, filters):
+    """The Overview page (:func:`analysis.present.overview_panel`)."""
+    return present.overview_panel(overview(key, _dataset, d, group, filters), d, group)
 
 
 @st.cache_data(max_entries=32, ttl=_TTL, show_spinner=False)
 def pain_relief(key: str, _dataset, d: Definitions, by: tuple, filters, cumulative_week):
-    ep = _ep(key, _dataset, d)
-    rows = relief.select(ep, by, filters)    # the included episodes: the common input of every analysis here
-    cols = ["episode_id", "patient_id", *by, "immediate_relief_pct"]
-    return {
-        "sizes": views.group_sizes(ep, by, filters, selected=rows),
-        "rows": rows[cols].reset_index(drop=True),
-        "immediate": relief.immediate_relief(ep, by, filters, selected=rows),
-        "rates": relief.responder_rates(ep, by=by, filters=filters, selected=rows),
-        "cumulative": relief.cumulative_responders(ep, by, filters, week=cumulative_week, selected=rows),
-    }
+    return present.pain_relief_results(_ep(key, _dataset, d), by, filters, cumulative_week)
+
+
+def pain_relief_panel(key: str, _dataset, d: Definitions, by: tuple, filters, cumulative_week):
+    """The Pain relief page, with the cumulative responder curve at ``cumulative_week`` (None: immediately)."""
+    return present.pain_relief_panel(pain_relief(key, _dataset, d, by, filters, cumulative_week), d, by,
+                                     cumulative_week)
 
 
 @st.cache_resource(max_entries=2, ttl=_TTL, show_spinner=False)
@@ -177,51 +173,41 @@ def _weekly_relief(key: str, _dataset, episode_definitions: Definitions, by: tup
     """The included episodes, their weekly mean relief and its grouping: the common input of the Relief
     over time analyses, independent of the threshold and CI options. Shared objects (~200 MB at 100,000
     patients, hence only the two latest views), read-only like the episodes."""
-    ep = episodes(key, _dataset, episode_definitions)
-    rows = relief.select(ep, by, filters)
-    w = relief.weekly_episode_relief(ep, by, filters, selected=rows)
-    return rows, w, relief.weekly_grouping(w, by)
+    return present.weekly_inputs(episodes(key, _dataset, episode_definitions), by, filters)
 
 
 @st.cache_data(max_entries=32, ttl=_TTL, show_spinner=False)
 def _over_time_fixed(key: str, _dataset, episode_definitions: Definitions, by: tuple, filters):
     """Group sizes and attrition: independent of the threshold and CI options."""
-    ep = episodes(key, _dataset, episode_definitions)
-    rows, w, _g = _weekly_relief(key, _dataset, episode_definitions, by, filters)
-    return {"sizes": views.group_sizes(ep, by, filters, selected=rows),
-            "attrition": relief.attrition(ep, by, filters, weekly=w, selected=rows)}
+    return present.over_time_fixed(episodes(key, _dataset, episode_definitions), by, filters,
+                                   _weekly_relief(key, _dataset, episode_definitions, by, filters))
 
 
 @st.cache_data(max_entries=32, ttl=_TTL, show_spinner=False)
 def over_time(key: str, _dataset, d: Definitions, by: tuple, filters):
-    ep = _ep(key, _dataset, d)
     ed = episode_definitions(d)
-    rows, w, g = _weekly_relief(key, _dataset, ed, by, filters)
-    fixed = _over_time_fixed(key, _dataset, ed, by, filters)
-    return {
-        "sizes": fixed["sizes"],
-        "weekly": relief.relief_over_time(ep, by, filters, weekly=w, groups=g),
-        "attrition": fixed["attrition"],
-        "sensitivity": relief.responder_sensitivity(ep, by, filters, weekly=w, groups=g, selected=rows),
-    }
+    return present.over_time_results(_ep(key, _dataset, d), by, filters,
+                                     inputs=_weekly_relief(key, _dataset, ed, by, filters),
+                                     fixed=_over_time_fixed(key, _dataset, ed, by, filters))
+
+
+def over_time_panel(key: str, _dataset, d: Definitions, by: tuple, filters):
+    """The Relief over time page."""
+    return present.over_time_panel(over_time(key, _dataset, d, by, filters), d, by)
 
 
 @st.cache_data(max_entries=32, ttl=_TTL, show_spinner=False)
 def relief_duration(key: str, _dataset, d: Definitions, by: tuple, filters):
-    ep = _ep(key, _dataset, d)
-    rows = relief.select(ep, by, filters)
-    res = duration.relief_duration(ep, by, filters, selected=rows)
-    days = [7.0 * w for w in d.report_weeks]
-    return {
-        "sizes": views.group_sizes(ep, by, filters, selected=rows),
-        "result": res,
-        "medians": res.medians(),
-        "survival_at": res.survival_at(days),
-    }
+    return present.duration_results(_ep(key, _dataset, d), by, filters, d)
+
+
+def relief_duration_panel(key: str, _dataset, d: Definitions, by: tuple, filters):
+    """The Relief duration page."""
+    return present.duration_panel(relief_duration(key, _dataset, d, by, filters), d, by)
 
 
 def secondary_measure(key: str, _dataset, d: Definitions, by: tuple, filters, measures: tuple | None = None):
-    """Views of one secondary measure (``d.measure``). ``measures``: the measures the page shows, whose
+    """Analyses of one secondary measure (``d.measure``). ``measures``: the measures the page shows, whose
     episodes are built together (see :func:`episodes`).
 
     None of these results reads the responder threshold (response uses the measure's conventional
@@ -235,31 +221,22 @@ def secondary_measure(key: str, _dataset, d: Definitions, by: tuple, filters, me
 @st.cache_data(max_entries=32, ttl=_TTL, show_spinner=False)
 def _secondary_measure(key: str, _dataset, d: Definitions, by: tuple, filters, _measures: tuple | None = None):
     # ``_measures`` is not part of the cache key: the results of ``d.measure`` do not depend on it.
-    ep = _ep(key, _dataset, d, _measures)
-    rows = relief.select(ep, by, filters)                                # the included episodes,
-    w = secondary.weekly_episode_scores(ep, by, filters, selected=rows)  # their weekly scores (the common input
-    g = relief.weekly_grouping(w, by)                                    # of scores and remission) and its grouping
-    out = {"sizes": views.group_sizes(ep, by, filters, selected=rows),
-           "scores": secondary.score_over_time(ep, by, filters, weekly=w, groups=g)}
-    m = d.measure
-    if m in secondary.REMISSION_BELOW:
-        out["remission"] = secondary.remission_over_time(ep, by=by, filters=filters, weekly=w, groups=g)
-    if m in secondary.RESPONSE_PCT:
-        out["response"] = relief.relief_over_time(ep, by, filters, threshold=secondary.RESPONSE_PCT[m], selected=rows)
-    if m == "regions_affected":
-        res = duration.time_to_spread(ep, by, filters, selected=rows)
-        out["spread"] = res
-        out["spread_medians"] = res.medians()
-    return out
+    return present.secondary_results(_ep(key, _dataset, d, _measures), by, filters)
+
+
+def secondary_panel(key: str, _dataset, d: Definitions, by: tuple, filters, measures: tuple | None = None):
+    """The Secondary outcomes page for ``d.measure`` (its minimum group size and CI level are the page's)."""
+    return present.secondary_panel(secondary_measure(key, _dataset, d, by, filters, measures), d, by, d.measure)
 
 
 @st.cache_data(max_entries=16, ttl=_TTL, show_spinner=False)
 def comparison(key: str, _dataset, d: Definitions, filters):
-    ep = _ep(key, _dataset, d)
-    s = summary.summarize(ep, by=("treatment",), filters=filters)
-    pub = published.load_published()
-    return {"summary_table": s.table, "counts": s.counts,
-            "comparison": published.compare_with_published(s, pub), "published": pub}
+    return present.published_results(_ep(key, _dataset, d), filters)
+
+
+def comparison_panel(key: str, _dataset, d: Definitions, filters):
+    """The Compare with published figures page."""
+    return present.published_panel(comparison(key, _dataset, d, filters), d)
 
 
 # ---------------------------------------------------------------------------------------------- figures
@@ -285,44 +262,12 @@ def publication_figure(builder: str, *args, **kwargs):
 
 # ---------------------------------------------------------------------------------------------- comparisons
 @st.cache_data(max_entries=16, ttl=_TTL, show_spinner=False)
-def compare_treatments(key: str, _dataset, d: Definitions, filters, covariates: tuple, reference: str | None,
+def compare_treatments_panel(key: str, _dataset, d: Definitions, filters, covariates: tuple, reference: str | None,
                        subgroup: tuple | None):
-    """The "Compare treatments" page: responder models, the Cox model of relief, estimands, boosters,
+    """The "Compare treatments" panel: responder models, the Cox model of relief, estimands, boosters,
     subgroups (``subgroup``: (treatment, reference, covariates, measure) or None)."""
-    from analysis import comparisons
-    from analysis.errors import AnalysisError
-
-    ep = _ep(key, _dataset, d)
-    extra = [c for c in covariates if c not in ep.table.columns]
-    if extra:  # a column of the treatments table (e.g. the dose)
-        ep = comparisons.with_treatment_columns(ep, _dataset.treatments, extra)
-
-    def part(fn, *args, **kwargs):
-        # one part that cannot be computed (e.g. a single treatment left after adjusting for the dose)
-        # leaves the others; the page shows the reason
-        try:
-            return fn(*args, **kwargs)
-        except AnalysisError as err:
-            return {"error": str(err)}
-
-    out = {"responders": part(comparisons.responder_comparison, ep, covariates, filters=filters, reference=reference),
-           "cox": part(lambda: _cox_tables(comparisons.relief_hazard_model(ep, covariates, reference=reference,
-                                                                            filters=filters))),
-           "estimands": part(comparisons.estimand_comparison, ep, ("treatment",), filters),
-           "boosters": part(comparisons.booster_summary, ep, filters),
-           "next_course": part(lambda: comparisons.time_to_next_course(ep, ("treatment",), filters).medians())}
-    if subgroup is not None:
-        trt, ref, covs, measure = subgroup
-        out["subgroups"] = part(comparisons.subgroup_effects, ep, list(covs), trt, ref, measure=measure,
-                                filters=filters)
-    return out
-
-
-def _cox_tables(cox) -> dict:
-    """The Cox result as plain tables (small to cache)."""
-    return {"table": cox.table, "ph": cox.ph_test,
-            "info": {"ph_note": cox.ph_note, "n": cox.n, "events": cox.events, "n_patients": cox.n_patients,
-                     "n_dropped": cox.n_dropped, "dropped": cox.dropped}}
+    return present.compare_panel(present.compare_results(_ep(key, _dataset, d), d, filters, covariates, reference,
+                                                         subgroup, treatments=_dataset.treatments), d)
 
 
 # ---------------------------------------------------------------------------------------------- one patient

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analysis import views
+from analysis import measures
 from analysis.escaping import markdown_text as md
+from analysis.present.formatting import format_result
+from analysis.present.suppression import suppress
 from dashboard import cache, state
 
 #: Pages (titles as in the navigation) that need treatment starts.
@@ -48,17 +50,17 @@ def trajectory(ctx, measure: str, key: str) -> None:
     characteristics (treatment ignored), small groups and weeks hidden, with its weekly table."""
     d, by = ctx.definitions, tuple(c for c in ctx.by if c != "treatment")
     res = state.run_safely(cache.trajectories, ctx.key, ctx.dataset, d, measure, by, ctx.filters,
-                           what=f"the {views.measure_short(measure)} trajectory")
+                           what=f"the {measures.measure_short(measure)} trajectory")
     if res is None:
         return
     sizes = res["sizes"]
     groups = sizes["label"].tolist()
-    shown = views.suppress(res["table"], by, sizes, d.min_cell_size)
+    shown = suppress(res["table"], by, sizes, d.min_cell_size)
     state.small_note(shown.note)
     state.chart("trajectory_figure", shown.shown, by, measure=measure, groups=groups, key=f"fig_{key}",
                 name=f"{measure}_since_first_assessment", note=shown.note)
     with st.expander("Weekly mean scores with 95% CIs (table)"):
-        t = views.format_result(shown.shown, by, kind="number", extra=("week",)).rename(
+        t = format_result(shown.shown, by, kind="number", extra=("week",)).rename(
             columns={"n (episodes)": "n (patients)"})
         st.dataframe(t.drop(columns=["patients"], errors="ignore"), hide_index=True, width="stretch",
                      key=f"tbl_{key}")
@@ -75,7 +77,7 @@ def overview(ctx) -> None:
     if not ds.measures:
         return
     measure = d.measure if d.measure in ds.measures else ds.measures[0]
-    st.subheader(f"{md(views.measure_short(measure))} since the first assessment")
+    st.subheader(f"{md(measures.measure_short(measure))} since the first assessment")
     trajectory(ctx, measure, key="overview_trajectory")
 
 
@@ -86,5 +88,5 @@ def secondary(ctx) -> None:
             "(no baseline, change or response, which are measured from a treatment start).", icon=":material/info:")
     if not ds.measures:
         return
-    measure = st.selectbox("Measure", ds.measures, format_func=views.measure_label, key="sec_measure_nt")
+    measure = st.selectbox("Measure", ds.measures, format_func=measures.measure_label, key="sec_measure_nt")
     trajectory(ctx, measure, key="secondary_trajectory")

@@ -16,11 +16,14 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
-from analysis import methods, views
+from analysis import methods
 from analysis.definitions import CHOICES, CONF_TYPES, Definitions
 from analysis.errors import AnalysisError, DatasetError
 from analysis.escaping import markdown_text as md  # every text from data shown as Markdown goes through md()
 from dashboard import cache
+from dashboard.covariates import (
+    covariate_kind, covariate_levels, covariate_range, filter_values_for, groupable_covariates,
+)
 from dashboard.export_buttons import figure_download_buttons
 
 log = logging.getLogger("crps_outcomes.dashboard")
@@ -240,8 +243,8 @@ def render_sidebar() -> Context:
     for cov in ss["flt_covs"]:
         key = f"{_COV_KEY}{cov}"
         url_raw = ss.pop(f"_url_cov_{cov}", None)
-        if views.covariate_kind(ds.patients, cov) == "numeric":
-            lo, hi = views.covariate_range(ds.patients, cov)
+        if covariate_kind(ds.patients, cov) == "numeric":
+            lo, hi = covariate_range(ds.patients, cov)
             if url_raw and ".." in url_raw:
                 try:
                     a, b = (float(x) for x in url_raw.split("..", 1))
@@ -258,18 +261,18 @@ def render_sidebar() -> Context:
             url_extra[_COV_PREFIX + cov] = f"{rng[0]:g}..{rng[1]:g}"
             filter_text.append(f"{cov} {rng[0]:g} to {rng[1]:g}")
         else:
-            levels = views.covariate_levels(ds.patients, cov)
+            levels = covariate_levels(ds.patients, cov)
             if url_raw is not None:
                 ss[key] = [v for v in url_raw.split(",") if v]
             _default(key, list(levels))
             _sanitize_multi(key, levels)
             sb.multiselect(md(cov), levels, key=key)
             chosen = list(ss[key])
-            filters[cov] = views.filter_values_for(ds.patients, cov, chosen)
+            filters[cov] = filter_values_for(ds.patients, cov, chosen)
             url_extra[_COV_PREFIX + cov] = ",".join(chosen)
             filter_text.append(f"{cov} in {', '.join(chosen) if chosen else '(nothing selected)'}")
 
-    by_options = ["treatment", *views.groupable_covariates(ds.patients)] if ds is not None else ["treatment"]
+    by_options = ["treatment", *groupable_covariates(ds.patients)] if ds is not None else ["treatment"]
     _sanitize_multi("grp_by", by_options)
     sb.multiselect("Compare groups by", by_options, key="grp_by", max_selections=2, placeholder="All episodes together",
                    help="Each chart shows one line (or box) per group: treatment and/or a patient characteristic.")
@@ -387,3 +390,9 @@ def small_note(*notes: str) -> None:
     text = " ".join(n for n in notes if n)
     if text:
         st.info(md(text), icon=":material/visibility_off:")
+
+
+def draw(spec, key: str) -> None:
+    """Draw a figure of a panel (:class:`analysis.present.FigureSpec`) with its caption and downloads:
+    the figure the export writes under the same name."""
+    chart(spec.builder, *spec.args, key=key, name=spec.name, note=spec.note, **spec.kwargs)

@@ -12,7 +12,11 @@
 """
 from __future__ import annotations
 
+import io
 import threading
+import zipfile
+
+import pandas as pd
 
 #: Uploaded datasets parsed at the same time in this server.
 LOAD_SLOTS = threading.BoundedSemaphore(1)
@@ -36,3 +40,34 @@ def keep_uploads_in_memory() -> int:
     if MultiPartParser.spool_max_size < limit:
         MultiPartParser.spool_max_size = limit
     return MultiPartParser.spool_max_size
+
+
+def upload_headers(files: dict[str, bytes]) -> dict[str, list[str]]:
+    """The column names of each uploaded CSV (inside a zip too), read from the header line only.
+
+    Used by the dashboard to offer the columns of a file when a required one is missing. Files
+    that cannot be read give an empty list (the loader reports the real error).
+    """
+    out: dict[str, list[str]] = {}
+
+    def header(name: str, data: bytes) -> None:
+        if not name.lower().endswith((".csv", ".txt", ".tsv")):
+            return
+        try:
+            head = pd.read_csv(io.BytesIO(data), nrows=0, sep=None, engine="python", encoding="utf-8-sig")
+            out[name.rsplit("/", 1)[-1]] = [str(c) for c in head.columns]
+        except Exception:  # noqa: BLE001 - any unreadable file simply offers no columns
+            out[name.rsplit("/", 1)[-1]] = []
+
+    for name, data in files.items():
+        if name.lower().endswith(".zip"):
+            try:
+                with zipfile.ZipFile(io.BytesIO(data)) as z:
+                    for info in z.infolist():
+                        if not info.is_dir() and "__MACOSX" not in info.filename:
+                            header(info.filename, z.read(info.filename)[:65536])
+            except (zipfile.BadZipFile, OSError, RuntimeError):
+                continue
+        else:
+            header(name, data[:65536])
+    return out

@@ -4,7 +4,7 @@ Every builder takes analysis *results* (the tidy tables and :class:`SurvivalByGr
 :mod:`analysis.relief`, :mod:`analysis.duration`, :mod:`analysis.secondary`,
 :mod:`analysis.published`) and returns a :class:`plotly.graph_objects.Figure`. The dashboard shows
 it with ``st.plotly_chart(fig, theme=None)``; the export writes it with ``fig.write_image``. Small
-groups must be removed *before* a result is drawn (:func:`analysis.views.suppress`).
+groups must be removed *before* a result is drawn (:func:`analysis.present.suppression.suppress`).
 
 Modules: :mod:`~analysis.figures.style` (colours, layout presets, captions, threshold lines, the
 empty figure), :mod:`~analysis.figures.markup` (text from data escaped), and one module per kind of

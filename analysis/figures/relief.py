@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from .. import methods
-from ..views import group_labels
+from ..present.labels import row_labels
 from .style import (AXIS_RESPONDERS, GREY, OKABE_ITO, STYLES, _band, _conf, _empty, _finish, _grouped,
                     _labels_in_order, _n_text, _threshold_lines, _thresholds, colour_for, rgba)
 
@@ -122,7 +122,7 @@ def responder_summary_figure(mean_table: pd.DataFrame, rates_table: pd.DataFrame
                           orientation="h" if horiz else "v", mode="markers", **kw)
 
     if len(mean_table):
-        m = mean_table.assign(_lab=group_labels(mean_table, by).to_numpy()).set_index("_lab").reindex(order).dropna(
+        m = mean_table.assign(_lab=row_labels(mean_table, by).to_numpy()).set_index("_lab").reindex(order).dropna(
             subset=["estimate"])
         fig.add_trace(dots(
             [f"{g}<br>n = {int(n):,}" for g, n in zip(m.index, m["n"])], m["estimate"].to_numpy(float),
@@ -137,7 +137,7 @@ def responder_summary_figure(mean_table: pd.DataFrame, rates_table: pd.DataFrame
     symbols = ["circle", "square", "triangle-up", "diamond-open"]
     for i, thr in enumerate(thresholds):
         r = rates_table[rates_table["threshold"] == thr]
-        r = r.assign(_lab=group_labels(r, by).to_numpy()).set_index("_lab").reindex(order).dropna(subset=["estimate"])
+        r = r.assign(_lab=row_labels(r, by).to_numpy()).set_index("_lab").reindex(order).dropna(subset=["estimate"])
         colour = colour_for(i)
         fig.add_trace(dots(
             [f"{g}<br>n = {int(n):,}" for g, n in zip(r.index, r["n"])], 100 * r["estimate"].to_numpy(float),

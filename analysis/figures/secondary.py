@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 
 from .. import methods
 from ..measures import measure_label, measure_short, response_rules
-from ..views import ALL_GROUPS
+from ..present.labels import ALL_GROUPS
 from .over_time import share_over_time_figure, time_series_figure
 from .style import _conf
 

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from .. import methods
 from ..definitions import IMMPACT_THRESHOLDS
-from ..views import group_labels
+from ..present.labels import row_labels
 from .markup import escape_figure_text
 
 
@@ -258,7 +258,7 @@ def _band(x, lo, hi, colour: str, name: str, legendgroup: str, shape: str = "lin
 
 
 def _labels_in_order(table: pd.DataFrame, by, groups=None) -> list:
-    labs = group_labels(table, by).tolist() if len(table) else []
+    labs = row_labels(table, by).tolist() if len(table) else []
     seen = list(dict.fromkeys(labs))
     if groups is None:
         return seen
@@ -269,7 +269,7 @@ def _grouped(table: pd.DataFrame, by, groups=None) -> tuple[list, pd.Series, lis
     """The group columns, each row's group label, the labels in drawing order, and their colours."""
     by = list(by)
     order = _labels_in_order(table, by, groups)
-    return by, group_labels(table, by), order, group_colours(groups if groups is not None else order)
+    return by, row_labels(table, by), order, group_colours(groups if groups is not None else order)
 
 
 def _legend_name(label: str, group_n: dict | None, unit: str = "episodes") -> str:

@@ -7,7 +7,8 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from .. import methods
-from ..views import group_label, group_labels, logrank_text
+from ..present.formatting import logrank_text
+from ..present.labels import group_label, row_labels
 from .style import AXIS_DAYS, GREY, STYLES, _band, _empty, _finish, group_colours
 
 
@@ -24,7 +25,7 @@ def km_figure(result, *, title: str = "Relief duration (time to loss of relief)"
     risk_times : sequence of float, optional
         Days at which the number at risk is tabulated (default every 28 days).
     exclude : sequence of tuple
-        Group keys not to draw (small groups, :func:`analysis.views.survival_groups_to_hide`).
+        Group keys not to draw (small groups, :func:`analysis.present.suppression.survival_groups_to_hide`).
     """
     curves = result.curves()
     by = list(result.by)
@@ -47,7 +48,7 @@ def km_figure(result, *, title: str = "Relief duration (time to loss of relief)"
     table_h = 0.08 + 0.055 * k_groups
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[1 - table_h, table_h],
                         vertical_spacing=0.16)
-    clabels = group_labels(curves, by) if len(curves) else pd.Series([], dtype=object)
+    clabels = row_labels(curves, by) if len(curves) else pd.Series([], dtype=object)
     for lab in order:
         key = key_of[lab]
         fit = result.fits[key]
@@ -76,7 +77,7 @@ def km_figure(result, *, title: str = "Relief duration (time to loss of relief)"
                 marker={"symbol": "line-ns-open", "size": 9, "color": c, "line": {"width": 1.6}},
                 name=f"{lab} censored", customdata=cens["censored"],
                 hovertemplate=f"{lab}<br>censored at day %{{x:.0f}} (%{{customdata}})<extra></extra>"), row=1, col=1)
-        ar = at_risk[(group_labels(at_risk, by) == lab).to_numpy()] if by else at_risk
+        ar = at_risk[(row_labels(at_risk, by) == lab).to_numpy()] if by else at_risk
         fig.add_trace(go.Scatter(
             x=ar["time"], y=[lab] * len(ar), mode="text", text=[f"{int(v):,}" for v in ar["at_risk"]],
             textfont={"color": c, "size": STYLES[style]["font_size"] - 1}, showlegend=False, legendgroup=lab,

@@ -6,14 +6,16 @@ import json
 import pandas as pd
 import streamlit as st
 
-from analysis import limits, views
+from analysis import limits
 from analysis.errors import DatasetError, IdentifierError, MissingColumnError
 from analysis.escaping import markdown_code as code
 from analysis.escaping import markdown_text as md
 from analysis.mapping import CANONICAL_NAMES, parse_mapping_bytes
 from analysis.io.propose import looks_canonical
 from analysis.io.spec import is_spec_document
+from analysis.present.groups import episode_exclusion_counts
 from dashboard import assistant, cache, state
+from dashboard.uploads import upload_headers
 
 ss = st.session_state
 st.title("Data")
@@ -130,7 +132,7 @@ if ctx.error:
     st.error(md(ctx.error), icon=":material/error:")
     err = ctx.error_obj
     if isinstance(err, MissingColumnError) and err.column and ss.get("upload_files") and not is_export:
-        headers = views.upload_headers(ss["upload_files"])
+        headers = upload_headers(ss["upload_files"])
         cols = headers.get(err.file or "", []) or sorted({c for cs in headers.values() for c in cs})
         if cols:
             st.markdown(f"**Map a column:** which column of {code(err.file or 'your file')} holds **{code(err.column)}**?")
@@ -151,7 +153,7 @@ elif ss["source"] == "upload":
         if ss["mapping"]:
             st.dataframe(pd.DataFrame(list(ss["mapping"].items()), columns=["your column", "standard name"]),
                          hide_index=True, width="content")
-        headers = views.upload_headers(ss.get("upload_files") or {})
+        headers = upload_headers(ss.get("upload_files") or {})
         all_cols = sorted({c for cs in headers.values() for c in cs})
         if all_cols:
             c1, c2, c3 = st.columns([2, 2, 1])
@@ -210,7 +212,7 @@ if not ds.has_treatments:  # say which pages need treatments instead of "Cannot 
 ep = state.run_safely(cache.episodes, ctx.key, ds, ctx.definitions, what="the treatment episodes") \
     if ds.has_treatments else None
 if ep is not None:
-    ex = views.episode_exclusion_counts(ep)
+    ex = episode_exclusion_counts(ep)
     st.markdown("**Episodes excluded from relief analyses**")
     if len(ex):
         st.dataframe(ex, hide_index=True, width="content")

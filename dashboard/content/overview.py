@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analysis import views
+from analysis.present.formatting import fmt_num
 from analysis.escaping import markdown_text as md
 from analysis.cohort import ALL_LABEL
 from dashboard import cache, no_treatments, state
@@ -18,9 +18,10 @@ if not ctx.dataset.has_treatments:
 d = ctx.definitions
 group = ctx.by[0] if ctx.by else "treatment"
 
-res = state.run_safely(cache.overview, ctx.key, ctx.dataset, d, group, ctx.filters, what="the cohort summary")
-if res is None:
+panel = state.run_safely(cache.overview_panel, ctx.key, ctx.dataset, d, group, ctx.filters, what="the cohort summary")
+if panel is None:
     st.stop()
+res = panel.shown
 t1 = res["table1"]
 if t1.empty or not int(t1.loc[t1["variable"] == "Episodes", "n"].sum()):
     st.warning("The filters select no treatment episode: nothing to summarise. Widen the filters in the sidebar "
@@ -40,29 +41,25 @@ c[1].metric("Treatment episodes", f"{int(epi['n']):,}" if epi is not None else "
 c[2].metric("Analysable episodes", f"{int(ana['n']):,}" if ana is not None else "0",
             help="Episodes with a baseline score (> 0) in the baseline window.")
 c[3].metric("Treatments", f"{len(res['treatments']):,}")
-c[4].metric("Follow-up, median [IQR]", (f"{views.fmt_num(fu['median'])} d" if fu is not None and fu["n"] else "NA"),
+c[4].metric("Follow-up, median [IQR]", (f"{fmt_num(fu['median'])} d" if fu is not None and fu["n"] else "NA"),
             help="Days from the start to the last follow-up score, analysable episodes.")
 if ana is not None and not int(ana["n"]):
     st.warning("No episode in this selection is analysable: none has a baseline score above 0 in the baseline "
                f"window ({d.baseline_window_days:g} days before the start). The Data page lists why each episode "
                "was excluded; the relief pages will be empty.")
 if fu is not None and fu["n"]:
-    c[4].caption(f"[{views.fmt_num(fu['q1'])}, {views.fmt_num(fu['q3'])}] days, n = {int(fu['n']):,} episodes")
+    c[4].caption(f"[{fmt_num(fu['q1'])}, {fmt_num(fu['q3'])}] days, n = {int(fu['n']):,} episodes")
 
 st.subheader("Treatments")
 tc = res["treatments"].rename(columns={"analysable": "analysable episodes"})
 st.dataframe(tc, hide_index=True, width="content", key="treatments_table")
 
 st.subheader(f'"Table 1" by {md(group)}')
-wide = res["table1_wide"]
-small = views.small_group_labels(res["sizes"], d.min_cell_size)
-shown_cols = [c for c in wide.columns if c not in small]
-if small:
-    state.small_note(f"Not shown as separate columns: {', '.join(small)} (fewer than {d.min_cell_size} patients). "
-                     "They are included in the 'All' column.")
-st.dataframe(wide[shown_cols], hide_index=True, width="stretch", key="table1")
+state.small_note(panel.note)
+st.dataframe(res["table1_wide"], hide_index=True, width="stretch", key="table1")
 st.caption("Counts are patients (n and % of the group's patients) for patient characteristics; baseline score and "
-           "follow-up are per episode, median [Q1, Q3]. A missing value forms its own level '(missing)'.")
+           f"follow-up are per episode, median [Q1, Q3]. A missing value forms its own level '(missing)'. Cells "
+           f"counting fewer than {d.min_cell_size} patients read '<{d.min_cell_size}'.")
 
 if len(res["exclusions"]):
     st.subheader("Episodes excluded from relief analyses")

@@ -5,7 +5,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import figures, views
+from analysis import figures
+from analysis.present import labels
 from analysis.dataset import Dataset
 from analysis.definitions import Definitions
 from analysis.duration import relief_duration, time_to_spread
@@ -249,4 +250,4 @@ def test_group_order_keeps_colours_stable(ep):
     a = figures.cumulative_responders_figure(cum, BY, groups=["physical_therapy", "ketamine_iv"])
     line = next(t for t in a.data if t.name.startswith("physical_therapy") and t.mode == "lines" and t.fill is None)
     assert line.line.color == figures.PALETTE[0]
-    assert views.group_label(("a", "b"), ("x", "y")) == "a / b"
+    assert labels.group_label(("a", "b"), ("x", "y")) == "a / b"

@@ -6,7 +6,7 @@ import string
 import numpy as np
 import pytest
 
-from analysis import definitions, measures, secondary, views
+from analysis import definitions, measures, secondary
 from analysis.measures import MEASURES, Measure, measure, measure_label, measure_short
 
 
@@ -84,7 +84,7 @@ def _names():
 
 
 def _label_before(name):
-    """analysis.views.measure_label as it was written before the registry (the specification)."""
+    """analysis.measures.measure_label as it was written before the registry (the specification)."""
     return definitions.KNOWN_MEASURES.get(name, {}).get("label", name)
 
 
@@ -95,12 +95,6 @@ def test_labels_equal_the_earlier_labels_for_every_name():
         assert measure_label(name) == _label_before(name), name
         assert measure_short(name) == _label_before(name).split(" (")[0], name
 
-
-@pytest.mark.skipif(not hasattr(views, "measure_label"), reason="views no longer has its own copy")
-def test_labels_equal_the_views_labels_while_views_has_a_copy():
-    for name in _names():
-        assert measure_label(name) == views.measure_label(name), name
-        assert measure_short(name) == views.measure_short(name), name
 
 
 @pytest.mark.parametrize("name,short", [("phq9", "PHQ-9 depression"), ("pgic", "PGIC"), ("a (b) c", "a"),

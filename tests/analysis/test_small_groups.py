@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from analysis import duration, relief, views
+from analysis import duration, relief
+from analysis.present import groups, suppression
 from analysis.definitions import Definitions
 from analysis.episodes import build_episodes
 
@@ -35,10 +36,10 @@ def episodes(load):
 
 def test_the_group_is_large_but_only_two_patients_have_an_immediate_score(episodes):
     rows = relief.select(episodes, BY)
-    sizes = views.group_sizes(episodes, BY, selected=rows)
+    sizes = groups.group_sizes(episodes, BY, selected=rows)
     assert sizes.set_index("label")["patients"].to_dict() == {"Rappel kétamine": 6, "ketamine_iv": 6}
     # The old rule (group size only) kept the two dots of the booster group.
-    old = views.suppress(rows, BY, sizes, 5, cell_column=None).shown
+    old = suppression.suppress(rows, BY, sizes, 5, cell_column=None).shown
     assert (old.dropna(subset=["immediate_relief_pct"])["treatment"] == "Rappel kétamine").sum() == 2
 
 
@@ -46,8 +47,8 @@ def test_the_group_is_large_but_only_two_patients_have_an_immediate_score(episod
                                       (2, {"ketamine_iv", "Rappel kétamine"}), (7, set())])
 def test_box_plot_rows_count_the_patients_behind_the_dots(episodes, m, drawn):
     rows = relief.select(episodes, BY)
-    sizes = views.group_sizes(episodes, BY, selected=rows)
-    s = views.suppress_rows(rows, BY, sizes, m, "immediate_relief_pct", counted="with an immediate score")
+    sizes = groups.group_sizes(episodes, BY, selected=rows)
+    s = suppression.suppress_rows(rows, BY, sizes, m, "immediate_relief_pct", counted="with an immediate score")
     assert set(s.shown["treatment"]) == drawn
     assert s.shown["immediate_relief_pct"].notna().all()
     hidden = {"Rappel kétamine", "ketamine_iv"} - drawn
@@ -61,25 +62,25 @@ def test_box_plot_rows_count_the_patients_behind_the_dots(episodes, m, drawn):
 
 def test_a_curve_of_two_responders_is_hidden_and_named(episodes):
     rows = relief.select(episodes, BY)
-    sizes = views.group_sizes(episodes, BY, selected=rows)
+    sizes = groups.group_sizes(episodes, BY, selected=rows)
     res = duration.relief_duration(episodes, BY, selected=rows)
     assert {k: f.n for k, f in res.fits.items()} == {("Rappel kétamine",): 2, ("ketamine_iv",): 6}
-    hide = views.survival_groups_to_hide(res, sizes, 5)
+    hide = suppression.survival_groups_to_hide(res, sizes, 5)
     assert hide == [("Rappel kétamine",)]
-    note = views.survival_note(res, hide, 5, counted="among the immediate responders")
+    note = suppression.survival_note(res, hide, 5, counted="among the immediate responders")
     assert note.startswith("Not shown: Rappel kétamine (2 patients among the immediate responders).")
-    assert views.survival_groups_to_hide(res, sizes, 2) == []
-    assert views.survival_note(res, [], 5) == ""
+    assert suppression.survival_groups_to_hide(res, sizes, 2) == []
+    assert suppression.survival_note(res, [], 5) == ""
     # The tables beside the curve follow the same rule (their n_patients column is the curve's).
-    med = views.suppress(res.medians(), BY, sizes, 5)
+    med = suppression.suppress(res.medians(), BY, sizes, 5)
     assert med.shown["treatment"].tolist() == ["ketamine_iv"]
     assert "1 estimate(s) from fewer than 5 patients" in med.note
 
 
 def test_cells_hidden_are_counted_with_their_groups(episodes):
     rows = relief.select(episodes, BY)
-    sizes = views.group_sizes(episodes, BY, selected=rows)
-    imm = views.suppress(relief.immediate_relief(episodes, BY, selected=rows), BY, sizes, 5)
+    sizes = groups.group_sizes(episodes, BY, selected=rows)
+    imm = suppression.suppress(relief.immediate_relief(episodes, BY, selected=rows), BY, sizes, 5)
     assert imm.shown["treatment"].tolist() == ["ketamine_iv"]
     assert imm.hidden_cells == 1 and imm.cell_groups == ("Rappel kétamine",)
     assert imm.note == "1 estimate(s) from fewer than 5 patients (e.g. late weeks) are not shown."

@@ -1,13 +1,14 @@
-"""analysis/views.py (formatting, small cells) and analysis/published.py (reference figures, comparison)."""
+"""analysis/present (formatting, small cells) and analysis/published.py (reference figures, comparison)."""
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import views
+from analysis.present import formatting, suppression
 from analysis.errors import DatasetError
 from analysis.published import COMPARISON_COLUMNS, LIMITATIONS, compare_with_published, load_published
+from dashboard.uploads import upload_headers
 
 
 @pytest.mark.parametrize("args, kw, expected", [
@@ -19,13 +20,13 @@ from analysis.published import COMPARISON_COLUMNS, LIMITATIONS, compare_with_pub
     ((np.nan, np.nan, np.nan, 0), {}, "not estimable, n = 0"),
 ])
 def test_fmt_estimate(args, kw, expected):
-    assert views.fmt_estimate(*args, **kw) == expected
+    assert formatting.fmt_estimate(*args, **kw) == expected
 
 
 def test_fmt_p():
-    assert views.fmt_p(0.0004) == "p < 0.001"
-    assert views.fmt_p(0.0312) == "p = 0.031"
-    assert views.fmt_p(0.5) == "p = 0.50"
+    assert formatting.fmt_p(0.0004) == "p < 0.001"
+    assert formatting.fmt_p(0.0312) == "p = 0.031"
+    assert formatting.fmt_p(0.5) == "p = 0.50"
 
 
 def test_suppress_hides_small_groups_and_cells():
@@ -33,11 +34,11 @@ def test_suppress_hides_small_groups_and_cells():
     res = pd.DataFrame({"treatment": ["a", "a", "b"], "week": [1, 2, 1], "estimate": [0.5, 0.4, 0.9],
                         "ci_low": [0.3, 0.1, 0.5], "ci_high": [0.7, 0.8, 1.0], "n": [10, 4, 3],
                         "n_patients": [10, 4, 3]})
-    s = views.suppress(res, ["treatment"], sizes, 5)
+    s = suppression.suppress(res, ["treatment"], sizes, 5)
     assert s.shown["treatment"].tolist() == ["a"] and s.shown["week"].tolist() == [1]
     assert s.hidden_groups == ["b"] and s.hidden_cells == 1
     assert "fewer than 5 patients" in s.note
-    s1 = views.suppress(res, ["treatment"], sizes, 1)
+    s1 = suppression.suppress(res, ["treatment"], sizes, 1)
     assert len(s1.shown) == 3 and s1.note == ""
 
 
@@ -47,7 +48,7 @@ def test_relief_summary_table_formats_the_results():
     rr = pd.DataFrame({"treatment": ["a", "a"], "threshold": [30.0, 50.0], "week": np.nan, "successes": [30, 20],
                        "estimate": [0.6, 0.4], "ci_low": [0.46, 0.27], "ci_high": [0.72, 0.54], "n": [50, 50],
                        "n_patients": [40, 40], "method": "wilson", "conf_level": 0.95})
-    t = views.relief_summary_table(im, rr, ["treatment"])
+    t = formatting.relief_summary_table(im, rr, ["treatment"])
     row = t.iloc[0]
     assert row["Mean immediate relief (95% CI)"] == "40.0% (95% CI 35.0\u201345.0%)"
     assert row["Responders \u2265 30% (95% CI)"] == "60% (95% CI 46\u201372%) (30/50)"
@@ -60,7 +61,7 @@ def test_upload_headers_reads_csv_and_zip():
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("data/assessments.csv", "Subject;Tag;NRS\nA;1;5\n")
-    h = views.upload_headers({"x.zip": buf.getvalue(), "treatments.csv": b"patient_id,day,treatment\n"})
+    h = upload_headers({"x.zip": buf.getvalue(), "treatments.csv": b"patient_id,day,treatment\n"})
     assert h == {"assessments.csv": ["Subject", "Tag", "NRS"], "treatments.csv": ["patient_id", "day", "treatment"]}
 
 

@@ -1,7 +1,7 @@
 """Every page through ``streamlit.testing.v1.AppTest``, asserting on the numbers shown.
 
 The expected numbers come from the analysis API (analysis/), formatted with the same helper the
-pages use (analysis.views.fmt_estimate), so a page that computed or rounded anything differently
+pages use (analysis.present.formatting.fmt_estimate), so a page that computed or rounded anything differently
 would fail.
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analysis import views
+from analysis.present import formatting
 from analysis.definitions import Definitions
 from analysis.duration import relief_duration
 from analysis.episodes import build_episodes
@@ -130,15 +130,15 @@ def test_pain_relief_numbers_equal_the_api_and_follow_the_threshold(demo):
     r, m = _ketamine_numbers(demo, Definitions())
     table = at.table[0].value
     row = table[table["treatment"] == "ketamine_iv"].iloc[0]
-    assert row["Responders \u2265 30% (95% CI)"].startswith(views.fmt_estimate(r.estimate, r.ci_low, r.ci_high))
+    assert row["Responders \u2265 30% (95% CI)"].startswith(formatting.fmt_estimate(r.estimate, r.ci_low, r.ci_high))
     assert row["Responders \u2265 30% (95% CI)"].endswith(f"({int(r.successes)}/{int(r.n)})")
-    assert row["Mean immediate relief (95% CI)"] == views.fmt_estimate(m.estimate, m.ci_low, m.ci_high, kind="percent")
+    assert row["Mean immediate relief (95% CI)"] == formatting.fmt_estimate(m.estimate, m.ci_low, m.ci_high, kind="percent")
     assert int(row["n (episodes)"]) == int(m.n)
 
     at.sidebar.slider(key="def_threshold").set_value(40.0).run()
     assert_clean(at)
     r40, _ = _ketamine_numbers(demo, Definitions(threshold=40.0, thresholds=(30.0, 40.0, 50.0)))
-    headline = views.fmt_estimate(r40.estimate, r40.ci_low, r40.ci_high, r40.n)
+    headline = formatting.fmt_estimate(r40.estimate, r40.ci_low, r40.ci_high, r40.n)
     assert f"responders (relief \u2265 40%) **{headline}**" in all_text(at)
     assert "Responders \u2265 40% (95% CI)" in at.table[0].value.columns
     assert at.query_params["thr"] == "40"
@@ -155,15 +155,15 @@ def test_relief_duration_numbers_equal_the_api(demo):
     m = med[med["treatment"] == "ketamine_iv"].iloc[0]
     table = at.table[0].value
     row = table[table["treatment"] == "ketamine_iv"].iloc[0]
-    assert row["Median duration (95% CI)"] == views.fmt_estimate(m.estimate, m.ci_low, m.ci_high, kind="days")
+    assert row["Median duration (95% CI)"] == formatting.fmt_estimate(m.estimate, m.ci_low, m.ci_high, kind="days")
     assert int(row["n (responders)"]) == int(m.n)
-    assert views.logrank_text(res.logrank) in all_text(at)
+    assert formatting.logrank_text(res.logrank) in all_text(at)
     # Re-treatment as the event changes the curve: the page follows.
     at.sidebar.checkbox(key="def_retx").check().run()
     res2 = relief_duration(build_episodes(demo, d.replace(retreatment_is_event=True)))
     m2 = res2.medians().set_index("treatment").loc["ketamine_iv"]
     row2 = at.table[0].value.set_index("treatment").loc["ketamine_iv"]
-    assert row2["Median duration (95% CI)"] == views.fmt_estimate(m2.estimate, m2.ci_low, m2.ci_high, kind="days")
+    assert row2["Median duration (95% CI)"] == formatting.fmt_estimate(m2.estimate, m2.ci_low, m2.ci_high, kind="days")
     assert at.query_params["retx"] == "1"
 
 

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from test_browser import CHART, SHOTS, _no_errors, _wait_idle, browser, server  # noqa: F401  (fixtures)
 
-from analysis import Definitions, build_episodes, load_files, responder_rate, views
+from analysis import Definitions, build_episodes, load_files, responder_rate
+from analysis.present import formatting
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "analysis"))
@@ -33,7 +34,7 @@ def test_redcap_export_through_the_import_assistant(server, browser, tmp_path): 
     ds = load_files(shape.files)
     r = responder_rate(build_episodes(ds, Definitions()), by=["treatment"])
     row = r[r["treatment"] == ces.KETAMINE].iloc[0]
-    expected = views.fmt_estimate(row.estimate, row.ci_low, row.ci_high)
+    expected = formatting.fmt_estimate(row.estimate, row.ci_low, row.ci_high)
 
     SHOTS.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport={"width": 1400, "height": 3000})

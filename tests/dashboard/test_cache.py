@@ -13,7 +13,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analysis import cohort, duration, relief, secondary, views
+from analysis import cohort, duration, relief, secondary
+from analysis.present import groups
 from analysis.definitions import Definitions
 from analysis.episodes import build_episodes
 from analysis.load import load_dataset
@@ -69,7 +70,7 @@ def test_secondary_measure_equals_the_analyses(cache, demo, threshold):
     for m in ("phq9", "regions_affected", "css"):
         dm = d.replace(measure=m)
         ep = build_episodes(demo, dm)
-        ref = {"sizes": views.group_sizes(ep, BY, FILTERS), "scores": secondary.score_over_time(ep, BY, FILTERS)}
+        ref = {"sizes": groups.group_sizes(ep, BY, FILTERS), "scores": secondary.score_over_time(ep, BY, FILTERS)}
         if m in secondary.REMISSION_BELOW:
             ref["remission"] = secondary.remission_over_time(ep, by=BY, filters=FILTERS)
         if m in secondary.RESPONSE_PCT:
@@ -86,7 +87,7 @@ def test_over_time_and_overview_equal_the_analyses(cache, demo, threshold):
     d = Definitions(threshold=threshold, thresholds=(30.0, 50.0, threshold))
     ep = build_episodes(demo, d)
     same(cache.over_time(key, demo, d, BY, FILTERS), {
-        "sizes": views.group_sizes(ep, BY, FILTERS),
+        "sizes": groups.group_sizes(ep, BY, FILTERS),
         "weekly": relief.relief_over_time(ep, BY, FILTERS),
         "attrition": relief.attrition(ep, BY, FILTERS),
         "sensitivity": relief.responder_sensitivity(ep, BY, FILTERS),
@@ -94,9 +95,9 @@ def test_over_time_and_overview_equal_the_analyses(cache, demo, threshold):
     t1 = cohort.cohort_summary(ep, group="sex", filters=FILTERS)
     same(cache.overview(key, demo, d, "sex", FILTERS), {
         "table1": t1, "table1_wide": cohort.table1_wide(t1),
-        "sizes": views.group_sizes(ep, ("sex",), FILTERS, included_only=False),
-        "exclusions": views.episode_exclusion_counts(ep, FILTERS),
-        "treatments": views.treatment_counts(ep, FILTERS),
+        "sizes": groups.group_sizes(ep, ("sex",), FILTERS, included_only=False),
+        "exclusions": groups.episode_exclusion_counts(ep, FILTERS),
+        "treatments": groups.treatment_counts(ep, FILTERS),
     })
     res = cache.pain_relief(key, demo, d, BY, FILTERS, 4)
     same({k: res[k] for k in ("immediate", "rates", "cumulative")}, {

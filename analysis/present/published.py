@@ -1,0 +1,56 @@
+"""The Compare with published figures page: each quoted figure beside this dataset's estimate and CI."""
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis import published
+from analysis.definitions import Definitions
+from analysis.summary import summarize
+
+from .formatting import fmt_estimate
+from .panel import FigureSpec, Panel
+
+
+def published_results(ep, filters, summary=None) -> dict:
+    """The headline summary per treatment (``summary``: :func:`analysis.summary.summarize` by treatment,
+    when already computed), the published figures and the ``comparison`` of the two."""
+    s = summary if summary is not None else summarize(ep, by=("treatment",), filters=filters)
+    pub = published.load_published()
+    return {"summary_table": s.table, "counts": s.counts, "comparison": published.compare_with_published(s, pub),
+            "published": pub}
+
+
+def published_panel(res: dict, d: Definitions) -> Panel:
+    """What the page shows, from :func:`published_results`: ``shown["table"]`` (published value, this
+    dataset's estimate with its CI and n, verdict), ``limitations``, ``sources`` and ``definitions``
+    (Markdown lines), and the comparison figure; ``tables["published_comparison"]`` for the export."""
+    cmp = res["comparison"]
+    pub = res["published"]
+
+    def published_value(r) -> str:
+        if r.unit == "proportion":
+            return fmt_estimate(r.published_value, r.published_ci_low if pd.notna(r.published_ci_low) else None,
+                                      r.published_ci_high if pd.notna(r.published_ci_high) else None,
+                                      kind="proportion")
+        return fmt_estimate(r.published_value, None, None, kind="days")
+
+    def own_value(r) -> str:
+        if pd.isna(r.estimate) and pd.isna(r.ci_low):
+            return "-"
+        kind = "proportion" if r.unit == "proportion" else "days"
+        return fmt_estimate(r.estimate, r.ci_low, r.ci_high, r.n, kind=kind, conf_level=d.conf_level)
+
+    table = pd.DataFrame({
+        "Published figure (source)": [f"{q} ({s})" for q, s in zip(cmp["quantity"], cmp["source"])],
+        "Published value": [published_value(r) for r in cmp.itertuples()],
+        "This dataset": [f"{lab}: {own_value(r)}" for lab, r in zip(cmp["dataset_label"], cmp.itertuples())],
+        "Verdict": [f"{v}: {t}" for v, t in zip(cmp["verdict"], cmp["verdict_text"])],
+    })
+    P = Panel()
+    P.shown = {"table": table, "comparison": cmp, "limitations": list(published.LIMITATIONS),
+               "sources": [f"- {r.citation} doi:[{r.doi}](https://doi.org/{r.doi}) — *{r.design}*"
+                           for r in pub.drop_duplicates("citation").itertuples()],
+               "definitions": [f"- **{r.quantity}** ({r.source}): {r.definition_note}" for r in pub.itertuples()]}
+    P.tables = {"published_comparison": cmp}
+    P.figures = [FigureSpec("published_comparison", "published_comparison_figure", (cmp,))]
+    return P

@@ -1,0 +1,102 @@
+"""The Secondary outcomes page, for one measure: weekly scores and change, response and remission
+(where the measure has a conventional definition), and time to spread for body regions."""
+from __future__ import annotations
+
+from analysis import duration, relief, secondary
+from analysis.definitions import Definitions
+
+from .duration import logrank_row
+from .formatting import duration_table, format_result
+from .groups import group_sizes
+from .panel import FigureSpec, Panel, methods_of
+from .suppression import km_curves_table, suppress, suppressed_table, survival_groups_to_hide, survival_note
+
+SPREAD_MEASURE = "regions_affected"
+
+
+def secondary_results(ep, by, filters) -> dict:
+    """The analyses of one secondary measure (``ep.definitions.measure``; unsuppressed): ``sizes``,
+    weekly ``scores``, and where the measure has them ``remission``, ``response`` (its conventional
+    relief cut-off, not the responder threshold) and time to ``spread`` with its ``spread_medians``."""
+    m = ep.definitions.measure
+    rows = relief.select(ep, by, filters)                                # the included episodes,
+    w = secondary.weekly_episode_scores(ep, by, filters, selected=rows)  # their weekly scores (the common input
+    g = relief.weekly_grouping(w, by)                                    # of scores and remission) and its grouping
+    out = {"sizes": group_sizes(ep, by, filters, selected=rows),
+           "scores": secondary.score_over_time(ep, by, filters, weekly=w, groups=g)}
+    if m in secondary.REMISSION_BELOW:
+        out["remission"] = secondary.remission_over_time(ep, by=by, filters=filters, weekly=w, groups=g)
+    if m in secondary.RESPONSE_PCT:
+        out["response"] = relief.relief_over_time(ep, by, filters, threshold=secondary.RESPONSE_PCT[m], selected=rows)
+    if m == SPREAD_MEASURE:
+        res = duration.time_to_spread(ep, by, filters, selected=rows)
+        out["spread"] = res
+        out["spread_medians"] = res.medians()
+    return out
+
+
+def secondary_panel(res: dict, d: Definitions, by, measure: str, stem: str | None = None) -> Panel:
+    """What the Secondary outcomes page shows of ``measure``, from :func:`secondary_results`.
+
+    ``d``: the page's definitions (its minimum group size and CI level); ``stem``: the file stem of the
+    measure's tables and figures (default the measure's name). ``shown``: ``scores`` (and
+    ``response``, ``remission``) with small groups and cells removed, ``scores_table`` (weekly mean
+    scores formatted), for body regions ``hide``, ``spread_medians`` and ``spread_table``.
+    ``warnings``: no episode with a baseline score (the export then leaves the measure out).
+    """
+    by = tuple(by)
+    stem = stem or measure
+    m = d.min_cell_size
+    sd = d.replace(measure=measure)
+    sizes = res["sizes"]
+    P = Panel(sizes=sizes)
+    if not sizes["episodes"].sum():
+        P.warnings.append(f"{measure}: no episode has a baseline score; no figure.")
+    groups = sizes["label"].tolist()
+    group_n = dict(zip(sizes["label"], sizes["episodes"]))
+    scores = suppress(res["scores"], by, sizes, m)
+    sc = scores.shown
+    P.notes.append(scores.note)
+    P.shown = {"scores": sc, "scores_table": format_result(sc[sc["statistic"] == "mean_score"], by,
+                                                                 kind="number", extra=("week",))}
+    P.tables[f"{stem}_scores"] = named(suppressed_table(res["scores"], by, sizes, m), stem, measure)
+    P.methods |= methods_of(res["scores"])
+    for stat in ("mean_score", "mean_change"):
+        P.figures.append(FigureSpec(f"{stem}_{stat}", "score_over_time_figure", (sc, by),
+                                    dict(measure=measure, statistic=stat, groups=groups, group_n=group_n),
+                                    scores.note))
+    for part, builder in (("response", "secondary_response_figure"), ("remission", "remission_figure")):
+        if part in res:
+            s = suppress(res[part], by, sizes, m)
+            P.shown[part] = s.shown
+            P.tables[f"{stem}_{part}"] = named(suppressed_table(res[part], by, sizes, m), stem, measure)
+            if part == "remission":
+                P.methods |= methods_of(res[part])
+            P.figures.append(FigureSpec(f"{stem}_{part}", builder, (s.shown, by),
+                                        dict(measure=measure, groups=groups, group_n=group_n), s.note))
+    if "spread" in res:
+        spread = res["spread"]
+        hide = survival_groups_to_hide(spread, sizes, m)
+        note = survival_note(spread, hide, m)
+        P.notes.append(note)
+        med = suppress(res["spread_medians"], by, sizes, m).shown
+        lvl = f"{d.conf_level:.0%}"
+        P.shown.update(hide=hide, spread_medians=med, spread_table=duration_table(
+            med, med.iloc[0:0], by, conf_level=d.conf_level).rename(columns={
+                "n (responders)": "n (episodes)", f"Median duration ({lvl} CI)": f"Median time to spread ({lvl} CI)"}))
+        P.tables["time_to_spread_curves"] = km_curves_table(spread, by, sizes, m)
+        P.tables["time_to_spread_medians"] = suppressed_table(res["spread_medians"], by, sizes, m)
+        lr = logrank_row(spread, hide, "time to spread")
+        if lr:
+            P.tests.append(lr)
+            P.test_names.append(f"{lr['method']} of time to spread across groups")
+        P.figures.append(FigureSpec("time_to_spread_km", "time_to_spread_figure", (spread,),
+                                    dict(definitions=sd, exclude=hide, groups=groups), note))
+    return P
+
+
+def named(table, stem: str, measure: str):
+    """Keep a measure's own name inside its table when its file name is a slug of it."""
+    if stem == measure or "measure" in table.columns:
+        return table
+    return table.assign(measure=measure)[["measure", *table.columns]]
