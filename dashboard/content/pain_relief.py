@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from analysis.definitions import CUMULATIVE_WEEKS
 from dashboard import cache, state
 from dashboard import no_treatments
 
@@ -13,7 +14,7 @@ no_treatments.require_treatments(ctx, "Pain relief")
 state.show_choices(ctx)
 d, by = ctx.definitions, ctx.by
 
-week_options = {"Immediately after treatment": None, **{f"Week {w}": w for w in (1, 2, 4, 8, 12)}}
+week_options = {"Immediately after treatment": None, **{f"Week {w}": w for w in CUMULATIVE_WEEKS}}
 panel = state.run_safely(cache.pain_relief_panel, ctx.key, ctx.dataset, d, by, ctx.filters, None, what="pain relief")
 if panel is None:
     st.stop()
