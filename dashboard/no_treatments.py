@@ -90,3 +90,22 @@ def secondary(ctx) -> None:
         return
     measure = st.selectbox("Measure", ds.measures, format_func=measures.measure_label, key="sec_measure_nt")
     trajectory(ctx, measure, key="secondary_trajectory")
+
+
+def treatment_panel_page(title: str, panel_function, *options, what: str):
+    """The common start of a page that analyses treatment episodes: title, dataset, the stop for a
+    dataset without treatments, the choices in force, the page's panel (``panel_function`` from
+    dashboard/cache.py, called with the sidebar's state and ``options``) and its small-group note.
+
+    Returns ``(ctx, panel)``; stops the page (after saying why) when the panel cannot be computed.
+    """
+    st.title(title)
+    ctx = state.require_dataset()
+    require_treatments(ctx, title)
+    state.show_choices(ctx)
+    panel = state.run_safely(panel_function, ctx.key, ctx.dataset, ctx.definitions, ctx.by, ctx.filters, *options,
+                             what=what)
+    if panel is None:
+        st.stop()
+    state.small_note(panel.note)
+    return ctx, panel

@@ -5,23 +5,14 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis.definitions import CUMULATIVE_WEEKS
-from dashboard import cache, state
-from dashboard import no_treatments
-
-st.title("Pain relief")
-ctx = state.require_dataset()
-no_treatments.require_treatments(ctx, "Pain relief")
-state.show_choices(ctx)
-d, by = ctx.definitions, ctx.by
+from dashboard import cache, no_treatments, state
 
 week_options = {"Immediately after treatment": None, **{f"Week {w}": w for w in CUMULATIVE_WEEKS}}
-panel = state.run_safely(cache.pain_relief_panel, ctx.key, ctx.dataset, d, by, ctx.filters, None, what="pain relief")
-if panel is None:
-    st.stop()
-shown = panel.shown
 # Every estimate of this section is computed from the episodes with an immediate score, so the groups
 # hidden from the box plot are exactly those whose estimates are hidden: one note names them.
-state.small_note(panel.note)
+ctx, panel = no_treatments.treatment_panel_page("Pain relief", cache.pain_relief_panel, None, what="pain relief")
+d, by = ctx.definitions, ctx.by
+shown = panel.shown
 if shown["immediate"].empty and shown["rates"].empty:
     st.warning("No group in this selection is large enough to show (or no episode has an immediate score).")
 

@@ -4,20 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import cache, state
-from dashboard import no_treatments
+from dashboard import cache, no_treatments, state
 
-st.title("Relief duration")
-ctx = state.require_dataset()
-no_treatments.require_treatments(ctx, "Relief duration")
-state.show_choices(ctx)
+ctx, panel = no_treatments.treatment_panel_page("Relief duration", cache.relief_duration_panel, what="relief duration")
 d, by = ctx.definitions, ctx.by
-
-panel = state.run_safely(cache.relief_duration_panel, ctx.key, ctx.dataset, d, by, ctx.filters, what="relief duration")
-if panel is None:
-    st.stop()
 shown = panel.shown
-state.small_note(panel.note)
 
 st.caption(f"**Estimand:** {shown['result'].estimand}. The other strategies for re-treatment are compared on the "
            "Compare treatments page.")

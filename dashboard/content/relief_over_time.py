@@ -4,20 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import cache, state
-from dashboard import no_treatments
+from dashboard import cache, no_treatments, state
 
-st.title("Relief over time")
-ctx = state.require_dataset()
-no_treatments.require_treatments(ctx, "Relief over time")
-state.show_choices(ctx)
+ctx, panel = no_treatments.treatment_panel_page("Relief over time", cache.over_time_panel, what="relief over time")
 d, by = ctx.definitions, ctx.by
-
-panel = state.run_safely(cache.over_time_panel, ctx.key, ctx.dataset, d, by, ctx.filters, what="relief over time")
-if panel is None:
-    st.stop()
 shown = panel.shown
-state.small_note(panel.note)
 
 state.draw(panel.figure("mean_relief_over_time"), key="fig_mean_relief")
 state.draw(panel.figure("responders_over_time"), key="fig_weekly_responders")
