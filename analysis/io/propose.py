@@ -750,7 +750,7 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
             notes.append(f"{p.name}: text answers such as 'Denies pain' are excluded unless the mapping gives them a "
                          "value under values.text (e.g. {\"Denies pain\": 0}).")
     # The identifier guard's verdicts, so that a column it will refuse is not proposed as a covariate.
-    from .. import identifiers
+    from . import identifiers
     for p in fps:
         t = next((t for t in data_tables if t.file == p.name), None)
         if t is None or p.spec is None:

@@ -14,11 +14,12 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from .. import identifiers
+from . import identifiers
 from ..dataset import EXCLUSION_COLUMNS, FileCounts, LoadReport
 from ..definitions import KNOWN_MEASURES
 from ..errors import DatasetError, EmptyDatasetError, IdentifierError, MissingFileError, UnreadableFileError
-from ..load import _basename as basename  # the one rule for a file's name inside a path or zip
+from .sources import _basename as basename  # the one rule for a file's name inside a path or zip
+from .sources import _fingerprint
 from . import plausibility, redcap
 from .courses import build_courses
 from .spec import MappingSpec
@@ -132,7 +133,7 @@ def _csv(frame: pd.DataFrame) -> bytes:
 def load_export(files: dict[str, bytes], spec: MappingSpec, drop_identifiers: bool = False,
                 source: str = "upload"):
     """Load a clinic export with its mapping. See the module docstring and docs/data-format.md."""
-    from ..load import _fingerprint, load_files
+    from ..load import load_files
     from .values import ValueRules, parse_values
 
     items = expand(files)
