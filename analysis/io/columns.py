@@ -381,10 +381,9 @@ def _categorical(codes: np.ndarray, labels, used: np.ndarray | None = None) -> p
     return pd.Categorical.from_codes(new, categories=pd.Index(labels[used], dtype=object), validate=False)
 
 
-def _order_and_ties(keys: list[np.ndarray]) -> tuple[np.ndarray | None, np.ndarray]:
-    """``(order, ties)``: the stable order sorting by ``keys`` (None when the rows are already in
-    that order, the usual case: nothing is gathered), and for each pair of neighbours in that order
-    whether they are equal on every key."""
+def _in_order(keys: list[np.ndarray]) -> tuple[bool, np.ndarray]:
+    """Whether the rows are already sorted by ``keys`` (first key first; ties allowed), and for each
+    pair of neighbours whether they are equal on every key: one pass of neighbour comparisons."""
     n = len(keys[0])
     greater = np.zeros(max(n - 1, 0), dtype=bool)
     equal = np.ones(max(n - 1, 0), dtype=bool)
@@ -392,14 +391,37 @@ def _order_and_ties(keys: list[np.ndarray]) -> tuple[np.ndarray | None, np.ndarr
         a, b = k[:-1], k[1:]
         greater |= equal & (b > a)
         equal &= b == a
-    if (greater | equal).all():
-        return None, equal
-    order = _sort_order(keys)
-    equal = np.ones(n - 1, dtype=bool)
+    return bool((greater | equal).all()), equal
+
+
+def _sorted_by(keys: list[np.ndarray]) -> np.ndarray:
+    """The stable order sorting by ``keys`` (first key first): Arrow's multi-key sort."""
+    table = pa.table({f"k{i}": k for i, k in enumerate(keys)})
+    return pc.sort_indices(table, sort_keys=[(f"k{i}", "ascending") for i in range(len(keys))]).to_numpy()
+
+
+def _neighbours_equal(keys, order: np.ndarray, nan_equal: bool = False) -> np.ndarray:
+    """For each pair of neighbours in ``order``, whether they are equal on every key (with
+    ``nan_equal``, NaN equals NaN, as pandas' ``duplicated`` has it)."""
+    equal = np.ones(max(len(order) - 1, 0), dtype=bool)
     for k in keys:
-        ks = k[order]
-        equal &= ks[1:] == ks[:-1]
-    return order, equal
+        k = k[order]
+        same = k[1:] == k[:-1]
+        if nan_equal and k.dtype.kind in "fc":
+            same |= np.isnan(k[1:]) & np.isnan(k[:-1])
+        equal &= same
+    return equal
+
+
+def _order_and_ties(keys: list[np.ndarray]) -> tuple[np.ndarray | None, np.ndarray]:
+    """``(order, ties)``: the stable order sorting by ``keys`` (None when the rows are already in
+    that order, the usual case: nothing is gathered), and for each pair of neighbours in that order
+    whether they are equal on every key."""
+    in_order, equal = _in_order(keys)
+    if in_order:
+        return None, equal
+    order = _sorted_by(keys)
+    return order, _neighbours_equal(keys, order)
 
 
 def _tied(keys) -> np.ndarray:
@@ -409,13 +431,7 @@ def _tied(keys) -> np.ndarray:
     keys = list(keys)
     n = len(keys[0])
     order = _sort_order(keys)
-    equal = np.ones(max(n - 1, 0), dtype=bool)
-    for k in keys:
-        k = k[order]
-        same = k[1:] == k[:-1]
-        if k.dtype.kind in "fc":
-            same |= np.isnan(k[1:]) & np.isnan(k[:-1])
-        equal &= same
+    equal = _neighbours_equal(keys, order, nan_equal=True)
     tied = np.zeros(n, dtype=bool)
     tied[order[1:][equal]] = True
     tied[order[:-1][equal]] = True
@@ -430,18 +446,9 @@ def _same_texts(a: np.ndarray, b: np.ndarray) -> bool:
 def _sort_order(keys: list[np.ndarray]) -> np.ndarray:
     """Stable order sorting by ``keys`` (first key first); free when the rows are already sorted."""
     n = len(keys[0])
-    if n < 2:
+    if n < 2 or _in_order(keys)[0]:
         return np.arange(n)
-    greater = np.zeros(n - 1, dtype=bool)
-    equal = np.ones(n - 1, dtype=bool)
-    for k in keys:
-        a, b = k[:-1], k[1:]
-        greater |= equal & (b > a)
-        equal &= b == a
-    if (greater | equal).all():
-        return np.arange(n)
-    table = pa.table({f"k{i}": k for i, k in enumerate(keys)})
-    return pc.sort_indices(table, sort_keys=[(f"k{i}", "ascending") for i in range(len(keys))]).to_numpy()
+    return _sorted_by(keys)
 
 
 
