@@ -27,10 +27,9 @@ from pathlib import Path
 from .dataset import Dataset
 from .errors import MissingFileError, UnreadableFileError
 from .io.columns import NA_TOKENS
-from .io.sources import ROLES, _collect, _refuse_outside_link, _role_of
+from .io.sources import ROLES, _refuse_outside_link, _role_of
 from .io.sources import _fingerprint  # noqa: F401  (re-exported: analysis/export.py imports it from here)
-from .io.validate import _Loader
-from .mapping import as_mapping
+from .io.validate import load_canonical
 
 __all__ = ["load_dataset", "load_files", "ROLES", "NA_TOKENS"]
 
@@ -134,16 +133,7 @@ def load_files(files: dict[str, bytes], mapping: object = None, drop_identifiers
         elif date_format is not None:
             spec = replace(spec, date_format=date_format)
         return load_export(files, spec, drop_identifiers=drop_identifiers, source=source)
-    cmap = as_mapping(mapping)
-    found, single, ignored = _collect(files)
-    loader = _Loader(cmap, drop_identifiers)
-    for name in ignored:
-        loader.notes.append(f"{name} was ignored: only assessments, treatments and patients files are read.")
-    ds = loader.run(found, single, source)
-    from .io.plausibility import treatment_warnings
-
-    warnings = treatment_warnings(ds.treatments)
-    return replace(ds, report=replace(ds.report, warnings=warnings)) if warnings else ds
+    return load_canonical(files, mapping=mapping, drop_identifiers=drop_identifiers, source=source)
 
 
 def _export_spec(mapping):

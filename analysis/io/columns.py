@@ -15,15 +15,11 @@ from __future__ import annotations
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-
-if TYPE_CHECKING:
-    from .csv_reader import _RawLines
 
 #: Cell texts that mean "no value" in a numeric cell (compared case-insensitively).
 NA_TOKENS = ("", "na", "n/a", "nan", "null", "none")
@@ -58,7 +54,7 @@ class _Table:
     _pending: dict = field(default_factory=dict, repr=False)   # ("numbers"|"codes", column) -> Future
     # Columns parsed straight to float64 by the CSV reader (see _parse_csv): column -> field number in
     # the line. Their text as written (report values) is read back from the file's lines.
-    raw: "_RawLines | None" = None
+    raw: object = None  # csv_reader._RawLines
     raw_field: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:

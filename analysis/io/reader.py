@@ -20,6 +20,7 @@ from ..definitions import KNOWN_MEASURES
 from ..errors import DatasetError, EmptyDatasetError, IdentifierError, MissingFileError, UnreadableFileError
 from .sources import _basename as basename  # the one rule for a file's name inside a path or zip
 from .sources import _fingerprint
+from .validate import load_canonical
 from . import plausibility, redcap
 from .courses import build_courses
 from .spec import MappingSpec
@@ -133,7 +134,6 @@ def _csv(frame: pd.DataFrame) -> bytes:
 def load_export(files: dict[str, bytes], spec: MappingSpec, drop_identifiers: bool = False,
                 source: str = "upload"):
     """Load a clinic export with its mapping. See the module docstring and docs/data-format.md."""
-    from ..load import load_files
     from .values import ValueRules, parse_values
 
     items = expand(files)
@@ -222,7 +222,7 @@ def load_export(files: dict[str, bytes], spec: MappingSpec, drop_identifiers: bo
     if not len(assessments):
         raise _no_scores(obs, tables)
     try:
-        ds = load_files(canon, source=source)
+        ds = load_canonical(canon, source=source)
         canon_report = ds.report
     except EmptyDatasetError as e:
         ds, canon_report = None, getattr(e, "report", None)

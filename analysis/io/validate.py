@@ -22,14 +22,15 @@ import pyarrow.compute as pc
 from ..dataset import Dataset, LoadReport, WideScores
 from ..definitions import KNOWN_MEASURES
 from ..errors import DatasetError, EmptyDatasetError, MissingColumnError
-from ..mapping import normalize_name, resolve
+from ..mapping import as_mapping, normalize_name, resolve
 from .columns import (_Table, _categorical, _dates, _empty_cells, _is_text_type, _order_and_ties, _same_texts,
                       _sort_order, _tied)
 from .csv_reader import _SMALL_FILE, _parse_csv, encoding_note
 from .identifiers.guard import IdentifierGuard
 from .ledger import Ledger
 from .parquet_reader import _parse_parquet
-from .sources import ROLES, _fingerprint
+from .plausibility import treatment_warnings
+from .sources import ROLES, _collect, _fingerprint
 
 #: Time columns, in order of precedence when a file has more than one.
 TIME_COLUMNS = ("day", "datetime", "date")
@@ -67,6 +68,24 @@ def _columns_phrase(names: list[str]) -> str:
 # --------------------------------------------------------------------------------------------------
 # The loader
 # --------------------------------------------------------------------------------------------------
+
+def load_canonical(files: dict[str, bytes], mapping: object = None, drop_identifiers: bool = False,
+                   source: str = "upload") -> Dataset:
+    """Validate a dataset in the canonical format, from files held in memory.
+
+    The work of :func:`analysis.load.load_files` once the files are known to be the canonical ones
+    (``assessments``/``treatments``/``patients`` ``.csv``/``.parquet``, a zip of them, or one single
+    CSV); a clinic export comes here after :mod:`analysis.io.reader` translated it. ``mapping`` is a
+    plain column mapping (:func:`analysis.mapping.as_mapping`).
+    """
+    found, single, ignored = _collect(files)
+    loader = _Loader(as_mapping(mapping), drop_identifiers)
+    for name in ignored:
+        loader.notes.append(f"{name} was ignored: only assessments, treatments and patients files are read.")
+    ds = loader.run(found, single, source)
+    warnings = treatment_warnings(ds.treatments)
+    return replace(ds, report=replace(ds.report, warnings=warnings)) if warnings else ds
+
 
 class _Loader:
     """One load: reads files, runs every check and keeps the ledger of exclusions."""
