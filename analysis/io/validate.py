@@ -10,7 +10,6 @@ The rules are documented for clinics in ``docs/data-format.md``.
 """
 from __future__ import annotations
 
-import os
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
@@ -100,16 +99,16 @@ class _Loader:
         self.exclude = self.ledger.exclude
 
     # ---- reading ----------------------------------------------------------------------------------
-    def read_table(self, role: str, name: str, data: bytes, parsed: Future | None = None) -> _Table:
-        """One file's table, identifier guard included. ``parsed``: :func:`_parse_csv` of it, started
-        earlier on a worker thread."""
+    def read_table(self, role: str, name: str, data: bytes) -> _Table:
+        """One file's table (read, blank rows dropped, columns named after the mapping), identifier
+        guard included."""
         if name.lower().endswith(".parquet"):
             header, cols, lines, too_many = _parse_parquet(name, data)
             decimal_comma = trimmed = False
             raw = None
         else:
-            header, cols, lines, too_many, delim, trimmed, raw = parsed.result() if parsed is not None else (
-                _parse_csv(name, data, self.numeric_columns if role == "assessments" else None))
+            header, cols, lines, too_many, delim, trimmed, raw = _parse_csv(
+                name, data, self.numeric_columns if role == "assessments" else None)
             decimal_comma = delim != ","
             note = encoding_note(name, data)
             if note:
@@ -407,30 +406,20 @@ class _Loader:
     def run(self, found: dict[str, tuple[str, bytes]], single: bool, source: str) -> Dataset:
         tables = {}
         fingerprint = None
-        # Clinic-size files: the other CSV files are parsed on a worker thread while this one parses
-        # and checks the assessments (Arrow's parser releases the GIL; ~1 ms of 20 at 1,000 patients).
-        # At registry size the parses already fill both cores, and this was slower. Errors surface
-        # when a file's turn comes, in the same order as reading one after the other.
+        # Registry-size files: the fingerprint (SHA-256 of every byte) runs on a thread of its own
+        # (hashlib releases the GIL), started once the assessments file is parsed, so that it overlaps
+        # the one-threaded checks instead of slowing the parse, which uses both cores. A clinic's few
+        # MB hash faster than a thread starts. (Parsing the other files on a worker thread while the
+        # assessments are checked was tried and dropped: it bought nothing measurable at either size.)
         small = sum(len(d) for _, d in found.values()) < _SMALL_FILE * 4
-        early = {role: found[role] for role in ROLES[1:]
-                 if role in found and not found[role][0].lower().endswith(".parquet")}
-        parsed = {}
-        if small and early and (os.cpu_count() or 1) > 1:
-            reader = ThreadPoolExecutor(max_workers=1)
-            parsed = {role: reader.submit(_parse_csv, *found[role]) for role in early}
-            reader.shutdown(wait=False)
         for role in ROLES:
             if role in found:
-                tables[role] = self.read_table(role, *found[role], parsed=parsed.get(role))
+                tables[role] = self.read_table(role, *found[role])
                 if role == "assessments" and not (single and "treatment" in tables[role].cols):
                     # The number casts start now, on two threads, and overlap the reading and checks of
                     # the other files; assessment_rows collects them.
                     tables[role].prefetch(self.numeric_candidates(tables[role]), ("patient_id",), wait=False)
                 if fingerprint is None:
-                    # The fingerprint (SHA-256 of every byte) runs on a thread of its own (hashlib
-                    # releases the GIL), started once the assessments file is parsed: it then overlaps
-                    # the one-threaded checks instead of slowing the parse, which uses both cores.
-                    # A few MB hash in a few ms: cheaper here than starting a thread.
                     if small:
                         fingerprint = Future()
                         fingerprint.set_result(_fingerprint(list(found.values())))
