@@ -391,9 +391,60 @@ def _in_order(keys: list[np.ndarray]) -> tuple[bool, np.ndarray]:
 
 
 def _sorted_by(keys: list[np.ndarray]) -> np.ndarray:
-    """The stable order sorting by ``keys`` (first key first): Arrow's multi-key sort."""
+    """The stable order sorting by ``keys`` (first key first)."""
+    packed = _packed_sort(keys)
+    if packed is not None:
+        return packed[0]
     table = pa.table({f"k{i}": k for i, k in enumerate(keys)})
     return pc.sort_indices(table, sort_keys=[(f"k{i}", "ascending") for i in range(len(keys))]).to_numpy()
+
+
+def _as_integers(k: np.ndarray) -> np.ndarray | None:
+    """Integers in the order of ``k`` (equal where ``k`` is equal): integer codes as they are; days
+    (float) scaled by the smallest power of ten up to 10**6 that makes every value whole, as days
+    written with a few decimals are. None when there is none (or a NaN)."""
+    if k.dtype.kind in "iub":
+        return k.astype(np.int64, copy=False)
+    for scale in (1, 10, 100, 1000, 10_000, 100_000, 1_000_000):
+        whole = np.rint(k * scale) if scale != 1 else np.rint(k)
+        # x -> rint(x * scale) never decreases, and it is one-to-one on values that come back exactly.
+        if np.array_equal(whole / scale if scale != 1 else whole, k) and np.abs(whole).max(initial=0) < 2 ** 62:
+            return whole.astype(np.int64)
+    return None
+
+
+def _packed_sort(keys: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray] | None:
+    """``(order, ties)`` from one sort of a single int64 per row: the keys' integers, each shifted
+    into bits of its own, and the row number in the lowest bits (which keeps equal keys in row
+    order: a stable sort). Why: rows in random order (long form at registry size) made Arrow's
+    multi-key sort and the gathers to compare neighbours in that order the largest part of a load;
+    numpy's sort of one int64 array, and neighbours compared on that array, cost far less
+    (docs/performance.md). None when the keys do not fit in 63 bits or are not whole numbers."""
+    n = len(keys[0])
+    if n == 0:
+        return None
+    row_bits = max(n - 1, 1).bit_length()
+    parts, total = [], row_bits
+    for k in keys:
+        whole = _as_integers(k)
+        if whole is None:
+            return None
+        lo = int(whole.min())
+        bits = (int(whole.max()) - lo).bit_length()
+        total += bits
+        if total > 63:
+            return None
+        parts.append((whole, lo, bits))
+    packed = np.zeros(n, dtype=np.int64)
+    for whole, lo, bits in parts:
+        packed <<= bits
+        packed |= whole - lo
+    packed <<= row_bits
+    packed |= np.arange(n, dtype=np.int64)
+    packed.sort()
+    order = packed & ((1 << row_bits) - 1)
+    packed >>= row_bits
+    return order, packed[1:] == packed[:-1]
 
 
 def _neighbours_equal(keys, order: np.ndarray, nan_equal: bool = False) -> np.ndarray:
@@ -416,6 +467,9 @@ def _order_and_ties(keys: list[np.ndarray]) -> tuple[np.ndarray | None, np.ndarr
     in_order, equal = _in_order(keys)
     if in_order:
         return None, equal
+    packed = _packed_sort(keys)
+    if packed is not None:
+        return packed
     order = _sorted_by(keys)
     return order, _neighbours_equal(keys, order)
 
