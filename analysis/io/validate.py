@@ -517,7 +517,7 @@ class _Loader:
         everyone = bool(a.alive.all())
         idx = np.arange(a.n) if everyone else np.flatnonzero(a.alive)
         order, same = _order_and_ties(keys if everyone else [k[idx] for k in keys])
-        rows = idx if order is None else idx[order]
+        rows = idx if order is None else order if everyone else idx[order]  # (idx is arange for everyone)
         in_order = everyone and order is None  # rows == arange(n): gathers can be skipped
         shared = np.zeros(len(rows), dtype=bool)
         shared[1:] |= same
