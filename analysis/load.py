@@ -27,7 +27,7 @@ from pathlib import Path
 from .dataset import Dataset
 from .errors import MissingFileError, UnreadableFileError
 from .io.columns import NA_TOKENS
-from .io.sources import ROLES, _refuse_outside_link, _role_of
+from .io.sources import ROLES, _refuse_outside_link, _role_of, looks_canonical
 from .io.sources import _fingerprint  # noqa: F401  (re-exported: analysis/export.py imports it from here)
 from .io.validate import load_canonical
 
@@ -79,8 +79,6 @@ def load_dataset(path: str | Path, mapping: object = None, drop_identifiers: boo
         if p.is_dir():
             entries = sorted(f for f in p.iterdir() if f.is_file() and not f.name.startswith("."))
             known = [f for f in entries if _role_of(f.name) is not None]
-            from .io.propose import looks_canonical
-
             # The names decide, except for a single file (its first line then does).
             listed = {f.name: (f.read_bytes() if len(entries) == 1 else b"") for f in entries}
             if spec is not None or (mapping is None and not looks_canonical(listed)):
@@ -139,6 +137,8 @@ def load_files(files: dict[str, bytes], mapping: object = None, drop_identifiers
 def _export_spec(mapping):
     """The clinic-export mapping (:mod:`analysis.io.spec`) given as ``mapping``, or None for a plain
     column mapping (``{source: target}`` or a .csv/.json of such pairs)."""
+    if mapping is None:
+        return None
     from .io import spec as _spec
 
     if isinstance(mapping, _spec.MappingSpec):
@@ -153,6 +153,4 @@ def _export_spec(mapping):
 def _is_export(files: dict[str, bytes]) -> bool:
     """Files that are not the canonical ones: no assessments/treatments/patients file among them (or in
     the zip), and not a single CSV in the canonical format (patient_id and day/date columns)."""
-    from .io.propose import looks_canonical
-
     return not looks_canonical(files)

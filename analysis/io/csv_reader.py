@@ -26,8 +26,8 @@ import pyarrow.csv as pacsv
 from .. import limits
 from ..errors import EmptyDatasetError, UnreadableFileError
 from .columns import _empty_strings, _is_text_type, _with_nulls
-from .sources import _SAVE_AS_CSV
 
+_SAVE_AS_CSV = "Save the table as CSV (in Excel: File > Save As > 'CSV UTF-8') and load that file."
 _STR = pd.StringDtype("pyarrow", na_value=np.nan)
 _MAGIC = (
     (b"PK\x03\x04", "an Excel workbook (.xlsx) or a zip archive"),

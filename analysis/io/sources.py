@@ -14,12 +14,13 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from .. import limits
 from ..errors import DatasetError, MissingFileError, UnreadableFileError
+from ..mapping import canonical
+from .csv_reader import _SAVE_AS_CSV
 
 #: The three tables of a dataset, by file stem.
 ROLES = ("assessments", "treatments", "patients")
 CSV_EXTENSIONS = (".csv", ".tsv", ".txt")
 TABLE_EXTENSIONS = CSV_EXTENSIONS + (".parquet",)
-_SAVE_AS_CSV = "Save the table as CSV (in Excel: File > Save As > 'CSV UTF-8') and load that file."
 
 
 def _refuse_outside_link(f: Path) -> None:
@@ -117,3 +118,47 @@ def _fingerprint(files: list[tuple[str, bytes]]) -> str:
         digest.update(name.encode("utf-8") + b"\0" + len(data).to_bytes(8, "big"))
         digest.update(data)
     return digest.hexdigest()
+
+
+def looks_canonical(files: dict[str, bytes]) -> bool:
+    """True when the files are in the product's own format (docs/data-format.md), or cannot be told
+    (the canonical loader then gives its own messages): an ``assessments`` file is among them, or
+    every CSV is one of the three canonical names, or the one CSV given has ``patient_id`` and ``day``
+    (or ISO dates) in its first line. Anything else is a clinic export."""
+    names = [_basename(n) for n in files]
+    zips = [n for n in files if n.lower().endswith(".zip")]
+    if zips:
+        try:
+            with zipfile.ZipFile(io.BytesIO(bytes(files[zips[0]]))) as zf:
+                names = [_basename(i.filename) for i in zf.infolist()
+                         if not i.is_dir() and "__MACOSX" not in i.filename and not _basename(i.filename).startswith(".")]
+        except Exception:
+            return True
+    if not names:
+        return True
+    stems = {PurePosixPath(n.lower()).stem for n in names}
+    if "assessments" in stems:
+        return True
+    csvs = [n for n in names if n.lower().endswith((".csv", ".tsv"))]
+    others = [n for n in csvs if PurePosixPath(n.lower()).stem not in ROLES]
+    if not others:
+        return True
+    if len(files) == 1 and not zips:
+        from .tables import read_table  # only for a single file of another name: its first line decides
+
+        name, data = next(iter(files.items()))
+        try:
+            t = read_table(_basename(name), bytes(data)[:65536])
+        except DatasetError:
+            return True
+        keys = [canonical(h) for h in t.header]
+        if t.header_row != 1 or "patient_id" not in keys:
+            return False
+        if "day" in keys:
+            return True
+        for k, key in enumerate(keys):
+            if key in ("date", "datetime"):
+                from .dates import detect_date_format
+                values = t.column(k)
+                return detect_date_format(values[values != ""][:2000]).order == "YMD"
+    return False
