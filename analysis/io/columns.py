@@ -246,8 +246,7 @@ def _fast_numbers(col, decimal_comma: bool):
 def _pool_empty(n: int, dtype) -> np.ndarray:
     """``np.empty(n, dtype)`` in pyarrow's memory pool. The CSV reader has just freed the memory of
     its parse there; a large numpy allocation would instead touch pages new to the process, which
-    costs more than the copy itself on a virtual machine (docs/performance.md: 0.02 s instead of
-    0.03-0.37 s for the seven score columns of 3 million rows)."""
+    costs more than the copy itself on a virtual machine (numbers: docs/performance.md)."""
     dtype = np.dtype(dtype)
     if n == 0:
         return np.empty(0, dtype=dtype)
@@ -519,8 +518,8 @@ def _sort_order(keys: list[np.ndarray]) -> np.ndarray:
 def _na_tokens(arr) -> pa.BooleanArray:
     """Cells that are one of :data:`NA_TOKENS` in any case (NaN, N/A, Null). ASCII lower-casing finds
     exactly what Unicode lower-casing would: the tokens are ASCII, and no other character lower-cases
-    to one of their letters (tests/analysis/test_load_numeric.py); Arrow's Unicode tables cost ~2 ms
-    to set up on first use."""
+    to one of their letters (tests/analysis/test_load_numeric.py), and ASCII lower-casing does not
+    set up Arrow's Unicode tables, a cost on the first use in a process."""
     return pc.is_in(pc.ascii_lower(arr), value_set=_NA_TOKEN_ARRAY)
 
 
@@ -539,7 +538,8 @@ def _numbers(s, decimal_comma: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray
 
     Missing = empty or one of :data:`NA_TOKENS`; not a number = anything else that does not parse as
     a finite number. With ``decimal_comma`` (semicolon/tab files) ``7,5`` reads as 7.5. Arrow's
-    kernels throughout (pandas' string methods cost ~1 ms a call, even on a handful of texts).
+    kernels throughout (pandas' string methods have a fixed cost per call that dominates on the few
+    distinct texts these calls usually see).
     """
     arr = s if isinstance(s, (pa.Array, pa.ChunkedArray)) else pa.array(s, type=pa.string())
     na = _na_tokens(arr)

@@ -174,9 +174,9 @@ def _block_size(n: int, typed: bool = False) -> int:
     clinic-size file (a 650 KB file is one block). Four blocks from 64 KB up; 1 MB from 4 MB on.
 
     ``typed`` (score columns read as numbers) from 16 MB to 1 GB: one block, so each column is one
-    chunk and :func:`_float_values` uses the reader's numbers in place. The parse itself is ~0.1 s
-    slower at 3 million rows, but copying seven columns out of a thousand chunks into fresh memory
-    took 0.3-0.7 s there (0.05 s in place); below ~16 MB the copies are cheap and blocks win."""
+    chunk and :func:`_float_values` uses the reader's numbers in place. One block parses a little
+    slower, but copying the score columns out of hundreds of chunks into fresh memory costs more at
+    registry size; below ~16 MB the copies are cheap and blocks win (numbers: docs/performance.md)."""
     if typed and _ONE_BLOCK <= n <= 1 << 30:
         return n + 1
     return min(max(n // 4 + 1, 1 << 16), 1 << 20)
