@@ -405,55 +405,61 @@ def _sorted_by(keys: list[np.ndarray]) -> np.ndarray:
     return pc.sort_indices(table, sort_keys=[(f"k{i}", "ascending") for i in range(len(keys))]).to_numpy()
 
 
-def _as_integers(k: np.ndarray) -> np.ndarray | None:
-    """Integers in the order of ``k`` (equal where ``k`` is equal): integer codes as they are; days
-    (float) scaled by the smallest power of ten up to 10**6 that makes every value whole, as days
-    written with a few decimals are. None when there is none (or a NaN)."""
-    if k.dtype.kind in "iub":
-        return k.astype(np.int64, copy=False)
-    scales = (1, 10, 100, 1000, 10_000, 100_000, 1_000_000)
-    head = k[:65536]  # the first values choose where to start: usually the one full pass needed
-    start = next((i for i, s in enumerate(scales) if np.array_equal(np.rint(head * s) / s, head)), len(scales))
-    for scale in scales[start:]:
-        whole = np.rint(k * scale)
-        # x -> rint(x * scale) never decreases, and it is one-to-one on values that come back exactly.
-        if np.array_equal(whole / scale, k):
-            break
-    else:
-        return None
-    if np.abs(whole).max(initial=0) >= 2 ** 62:
-        return None
-    return whole.astype(np.int64)
+_SCALES = (1, 10, 100, 1000, 10_000, 100_000, 1_000_000)
+_CHUNK = 1 << 20  # rows per step when packing: temporaries stay small (fresh memory is what costs here)
+
+
+def _day_scale(k: np.ndarray) -> int | None:
+    """The smallest power of ten (up to 10**6) that makes a float key whole on a sample of its values
+    spread over the file (days written with a few decimals); None when there is none."""
+    sample = k[::max(1, len(k) // 65536)]
+    return next((s for s in _SCALES if np.array_equal(np.rint(sample * s) / s, sample)), None)
 
 
 def _packed_sort(keys: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray] | None:
-    """``(order, ties)`` from one sort of a single int64 per row: the keys' integers, each shifted
-    into bits of its own, and the row number in the lowest bits (which keeps equal keys in row
-    order: a stable sort). Why: rows in random order (long form at registry size) made Arrow's
-    multi-key sort and the gathers to compare neighbours in that order the largest part of a load;
-    numpy's sort of one int64 array, and neighbours compared on that array, cost far less
-    (docs/performance.md). None when the keys do not fit in 63 bits or are not whole numbers."""
+    """``(order, ties)`` from one sort of a single int64 per row: the keys as integers (codes as they
+    are, days scaled to whole numbers), each shifted into bits of its own, and the row number in the
+    lowest bits (which keeps equal keys in row order: a stable sort). Why: rows in random order
+    (long form at registry size) made Arrow's multi-key sort and the gathers to compare neighbours in
+    that order the largest part of a load; numpy's sort of one int64 array, and neighbours compared
+    on that array, cost far less (docs/performance.md). None when the keys do not fit in 63 bits or
+    a day has more decimals than the sample showed (then Arrow's sort is used)."""
     n = len(keys[0])
     if n == 0:
         return None
     row_bits = max(n - 1, 1).bit_length()
-    parts, total = [], row_bits
+    plan, total = [], row_bits
     for k in keys:
-        whole = _as_integers(k)
-        if whole is None:
-            return None
-        lo = int(whole.min())
-        bits = (int(whole.max()) - lo).bit_length()
-        total += bits
+        if k.dtype.kind in "iub":
+            scale, lo, hi = None, int(k.min()), int(k.max())
+        else:
+            scale, low, high = _day_scale(k), k.min(), k.max()
+            if scale is None or not (np.isfinite(low) and np.isfinite(high)) or \
+                    max(abs(low), abs(high)) * scale >= 2 ** 62:
+                return None
+            lo, hi = int(np.rint(low * scale)), int(np.rint(high * scale))
+        total += (hi - lo).bit_length()
         if total > 63:
             return None
-        parts.append((whole, lo, bits))
-    packed = np.zeros(n, dtype=np.int64)
-    for whole, lo, bits in parts:
-        packed <<= bits
-        packed |= whole - lo
-    packed <<= row_bits
-    packed |= np.arange(n, dtype=np.int64)
+        plan.append((k, scale, lo, (hi - lo).bit_length()))
+    packed = _pool_empty(n, np.int64)
+    for start in range(0, n, _CHUNK):
+        stop = min(start + _CHUNK, n)
+        part = packed[start:stop]
+        part[:] = 0
+        for k, scale, lo, bits in plan:
+            c = k[start:stop]
+            if scale is not None:
+                whole = np.rint(c * scale)
+                # x -> rint(x * scale) never decreases, and it is one-to-one on values that come back
+                # exactly: the integers sort and tie as the days do.
+                if not np.array_equal(whole / scale, c):
+                    return None
+                c = whole
+            part <<= bits
+            part |= c.astype(np.int64) - lo
+        part <<= row_bits
+        part |= np.arange(start, stop, dtype=np.int64)
     packed.sort()
     order = packed & ((1 << row_bits) - 1)
     packed >>= row_bits
