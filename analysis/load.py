@@ -122,7 +122,9 @@ def load_files(files: dict[str, bytes], mapping: object = None, drop_identifiers
         See :func:`load_dataset`; both functions run the same code.
     """
     spec = _export_spec(mapping)
-    if spec is not None or (mapping is None and _is_export(files)):
+    # A clinic export: no assessments/treatments/patients file (also in a zip), and not a single CSV in
+    # the canonical format (patient_id and day/date columns).
+    if spec is not None or (mapping is None and not looks_canonical(files)):
         from .io.reader import load_export
         from .io.propose import auto_spec
 
@@ -149,8 +151,3 @@ def _export_spec(mapping):
         return _spec.read(mapping)
     return None
 
-
-def _is_export(files: dict[str, bytes]) -> bool:
-    """Files that are not the canonical ones: no assessments/treatments/patients file among them (or in
-    the zip), and not a single CSV in the canonical format (patient_id and day/date columns)."""
-    return not looks_canonical(files)
