@@ -239,7 +239,7 @@ def test_an_identifier_on_any_row_is_found(load):
 
 
 def test_registry_size_patient_ids_are_checked_too(load):
-    # From 100,000 rows the assessments' patient ids are checked once their codes are ready (finish_guard).
+    # From 100,000 rows the assessments' patient ids are checked once their codes are ready (IdentifierGuard.finish).
     rows = [f"P{i:06d},0,5" for i in range(100_000)]
     rows[77_777] = "ann@example.org,0,5"
     with pytest.raises(IdentifierError, match=r"assessments\.csv.*column 'patient_id': it holds e-mail addresses"):

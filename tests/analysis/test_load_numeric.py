@@ -1,4 +1,4 @@
-"""Score columns read straight to numbers by the CSV reader (analysis/load.py, ``_parse_csv``).
+"""Score columns read straight to numbers by the CSV reader (analysis/io/csv_reader.py, ``_parse_csv``).
 
 In a comma-separated file without quotes, the columns an assessments file uses only as numbers
 (``day``; the measures in wide form; ``value`` in long form) are parsed to float64 by pyarrow
@@ -27,7 +27,7 @@ A = "assessments.csv"
 def parse_mode(request, monkeypatch):
     """Every test runs twice: as the reader parses a clinic-size file (blocks, the numbers copied out
     of their chunks), and as it parses a registry-size one (one block, the numbers used in place;
-    analysis/load.py, _block_size and _float_values), forced here for small files."""
+    analysis/io/csv_reader.py _block_size, analysis/io/columns.py _float_values), forced here for small files."""
     if request.param == "one block":
         monkeypatch.setattr(csv_module, "_ONE_BLOCK", 1)
     return request.param
@@ -143,7 +143,7 @@ def test_guard_still_checks_numeric_columns_by_name(load):
         load({A: "patient_id,day,pain_nrs,phone\nP1,0,7,5551234567\n"})
 
 
-# ---- the text -> number rule on Arrow kernels (analysis/load.py, _numbers) ---------------------------
+# ---- the text -> number rule on Arrow kernels (analysis/io/columns.py, _numbers) ---------------------------
 def _numbers_reference(cells: list[str], decimal_comma: bool):
     """The rule as pandas spells it (the loader's former implementation): NA tokens in any case are
     missing; the other cells are numbers if Arrow casts the whole column, else as pandas.to_numeric
