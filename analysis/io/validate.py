@@ -1,4 +1,4 @@
-"""Validation: one load's checks of every row, and the ledger of the rows excluded.
+"""Validation: one load's checks of every row (the rows excluded go to :mod:`analysis.io.ledger`).
 
 Every data row is **used** or **excluded** with its file, line (as a spreadsheet shows it, header =
 line 1), column, value and reason; per file ``rows_read == rows_used + rows_excluded``. Problems that
@@ -58,7 +58,6 @@ def _range_reason(measure: str) -> str:
     return f"out of range for {measure} (valid {valid})"
 
 
-
 def _columns_phrase(names: list[str]) -> str:
     quoted = ", ".join(repr(n) for n in names)
     return f"column {quoted} was" if len(names) == 1 else f"columns {quoted} were"
@@ -87,7 +86,8 @@ def load_canonical(files: dict[str, bytes], mapping: object = None, drop_identif
 
 
 class _Loader:
-    """One load: reads files, runs every check and keeps the ledger of exclusions."""
+    """One load: reads the files, runs every check (with the identifier guard and the ledger of
+    exclusions) and builds the canonical tables."""
 
     def __init__(self, cmap: dict[str, str], drop_identifiers: bool):
         self.cmap = cmap
