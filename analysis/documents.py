@@ -35,11 +35,11 @@ def is_demo(dataset: Dataset) -> bool:
 
 @functools.lru_cache(maxsize=1)
 def _demo_fingerprint() -> str:
-    from .load import _fingerprint, _role_of
+    from .io.sources import files_fingerprint, role_of
 
     try:
-        return _fingerprint([(f.name, f.read_bytes()) for f in sorted(DEMO_DIR.iterdir())
-                             if f.is_file() and _role_of(f.name) is not None])
+        return files_fingerprint([(f.name, f.read_bytes()) for f in sorted(DEMO_DIR.iterdir())
+                             if f.is_file() and role_of(f.name) is not None])
     except OSError:
         return ""
 

@@ -57,6 +57,7 @@ import numpy as np
 import pandas as pd
 
 from . import figures
+from .figures.style import wrap_text
 from .dataset import Dataset
 from .definitions import Definitions
 from .documents import blocks_to_html, blocks_to_markdown, df_html, html_page, is_demo, md_escape
@@ -323,7 +324,7 @@ def _add_note(fig, note: str) -> None:
     meta["caption"] = (str(meta.get("caption", "")) + " " + note).strip()
     meta["suppression_note"] = note
     sub = fig.layout.title.subtitle.text if fig.layout.title and fig.layout.title.subtitle else None
-    wrapped = plotly_text(figures._wrap(note, 78)).replace("&lt;br&gt;", "<br>")  # ~78 characters fit 640 px
+    wrapped = plotly_text(wrap_text(note, 78)).replace("&lt;br&gt;", "<br>")  # ~78 characters fit 640 px
     fig.update_layout(meta=meta, title={"subtitle": {"text": (f"{sub}<br>" if sub else "") + f"<i>{wrapped}</i>"}})
     top = fig.layout.margin.t if fig.layout.margin and fig.layout.margin.t is not None else 80
     fig.update_layout(margin={"t": int(top) + 20 * (1 + wrapped.count("<br>"))})

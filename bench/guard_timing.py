@@ -10,7 +10,9 @@ The wide-form cohorts are those of ``bench/run_benchmark.py`` (``bench/cohorts/r
 missing); the long form (``r<N>-long``: patient_id, day, measure, value; empty scores left out) is
 written from them. Each measurement runs in a fresh process, the steps interleaved (ours, then the
 reference), best wall time of ``--repeat`` kept; the guard's own time is the main thread's CPU time
-in ``_Loader.guard`` and ``_Loader.finish_guard`` (codes the later checks reuse included).
+in ``IdentifierGuard.check`` and ``IdentifierGuard.finish`` (``analysis/io/identifiers/guard.py``;
+``_Loader.guard`` and ``_Loader.finish_guard`` in a checkout from before issue 12), codes the later
+checks reuse included.
 """
 from __future__ import annotations
 
@@ -42,11 +44,16 @@ def child(kind: str, path: str) -> dict:
         for name in ("assessments", "treatments", "patients"):
             pacsv.read_csv(os.path.join(path, name + ".csv"))
         return {"wall": time.perf_counter() - t0}
-    from analysis import load as L
     from analysis import load_dataset
+    try:  # the loader split by responsibility (issue 12)
+        from analysis.io.identifiers.guard import IdentifierGuard as owner
+        steps = ("check", "finish")
+    except ImportError:  # a checkout from before (--before)
+        from analysis.load import _Loader as owner
+        steps = ("guard", "finish_guard")
     spent = [0.0]
-    for name in ("guard", "finish_guard"):
-        real = getattr(L._Loader, name, None)
+    for name in steps:
+        real = getattr(owner, name, None)
         if real is None:
             continue
 
@@ -56,7 +63,7 @@ def child(kind: str, path: str) -> dict:
                 return real(self, *a)
             finally:
                 spent[0] += time.thread_time() - t0
-        setattr(L._Loader, name, timed)
+        setattr(owner, name, timed)
     t0 = time.perf_counter()
     load_dataset(path)
     return {"wall": time.perf_counter() - t0, "guard": spent[0]}

@@ -1,4 +1,4 @@
-"""Where a load's time goes: wall time of each ``_Loader`` step of ``analysis/load.py`` (issue 12).
+"""Where a load's time goes: wall time of each step of the loader (``analysis/io/validate.py``, issue 12).
 
 Not part of the test suite. From the repository root::
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 import time
 
-STEPS = ("run", "read_table", "finish_guard", "patients", "treatments_rows", "assessment_rows",
+STEPS = ("run", "read_table", "guard.check", "guard.finish", "patients", "treatments_rows", "assessment_rows",
          "check_ids_and_time", "check_listed", "exclude_exact_duplicates", "finish_assessments",
          "exclude_conflicts", "report", "treatments_frame", "patients_frame")
 
@@ -25,11 +25,18 @@ def main() -> None:
     ap.add_argument("path")
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
-    from analysis import load as L
     from analysis import load_dataset
+    from analysis.io.identifiers.guard import IdentifierGuard
+    from analysis.io.validate import _Loader
 
     spent: dict[str, float] = {}
-    originals = {name: L._Loader.__dict__[name] for name in STEPS if name in L._Loader.__dict__}
+    owners = {"guard": IdentifierGuard}
+    originals = {}
+    for step in STEPS:
+        owner, _, name = step.rpartition(".")
+        cls = owners.get(owner, _Loader)
+        if name in cls.__dict__:
+            originals[step] = (cls, name, cls.__dict__[name])
 
     def wrap(name, real):
         def timed(*a, **k):
@@ -40,11 +47,11 @@ def main() -> None:
                 spent[name] = spent.get(name, 0.0) + time.perf_counter() - t0
         return timed
 
-    for name, raw in originals.items():
+    for step, (cls, name, raw) in originals.items():
         if isinstance(raw, staticmethod):
-            setattr(L._Loader, name, staticmethod(wrap(name, raw.__func__)))
+            setattr(cls, name, staticmethod(wrap(step, raw.__func__)))
         else:
-            setattr(L._Loader, name, wrap(name, raw))
+            setattr(cls, name, wrap(step, raw))
     best = None
     try:
         for _ in range(args.repeat):
@@ -55,8 +62,8 @@ def main() -> None:
             if best is None or wall < best[0]:
                 best = (wall, dict(spent))
     finally:
-        for name, raw in originals.items():
-            setattr(L._Loader, name, raw)
+        for cls, name, raw in originals.values():
+            setattr(cls, name, raw)
     wall, steps = best
     print(f"{args.path}: load_dataset {wall:.3f} s (best of {args.repeat})")
     for name in STEPS:

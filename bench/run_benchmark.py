@@ -407,6 +407,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-parquet", action="store_true", help="skip the Parquet loading rows")
     ap.add_argument("--no-long", action="store_true", help="skip the long-form loading rows")
     ap.add_argument("--no-check", action="store_true", help="skip the agreement checks")
+    ap.add_argument("--load-only", action="store_true",
+                    help="only the loading rows (no summarize, no Kaplan-Meier, no checks)")
     ap.add_argument("--out", type=Path, help="also write the machine, table and checks as Markdown here")
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -452,6 +454,8 @@ def main(argv: list[str] | None = None) -> int:
                              wall=oursl["wall"], cpu=oursl["cpu"], peak=oursl["peak_mib"],
                              ref="pyarrow.csv.read_csv", ref_wall=refl["wall"], ref_peak=refl["peak_mib"],
                              ratio=ratio, **dict(zip(("target", "met"), load_target(n, oursl["wall"], ratio)))))
+        if args.load_only:
+            continue
         s = measure_summarize(csv_dir, repeat, cli)
         met = (s["proc_wall"] <= TARGET_SUMMARY_WALL_S and s["peak_mib"] <= TARGET_SUMMARY_PEAK_MIB) \
             if n == TARGET_SIZE else None
@@ -474,7 +478,7 @@ def main(argv: list[str] | None = None) -> int:
                          met=(ratio <= TARGET_KM_RATIO) if nkm >= 1_000_000 else None))
 
     checks = []
-    if not args.no_check:
+    if not (args.no_check or args.load_only):
         big_n = max(sizes)
         km_n = KM_PER_PATIENT * big_n
         print("checks", file=sys.stderr, flush=True)

@@ -37,9 +37,6 @@ from .relief import (DISTRIBUTION_MAX_POINTS, cumulative_responders_figure, reli
 from .secondary import remission_figure, score_over_time_figure, secondary_response_figure, trajectory_figure
 from .style import (AXIS_DAYS, AXIS_RELIEF, AXIS_RESPONDERS, AXIS_WEEKS, GREY, OKABE_ITO, PALETTE, STATE_COLOURS,
                     STYLES, apply_style, colour_for, figure_from_dict, figure_to_dict, group_colours, rgba)
-# Internal, but read from outside the package: the export wraps its notes like the captions, and a
-# test reads the publication template.
-from .style import _TEMPLATES, _wrap  # noqa: F401
 from .survival import km_figure, time_to_spread_figure
 from .timeline import patient_timeline_figure
 

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .. import methods
-from .style import GREY, OKABE_ITO, STYLES, _conf, _empty, _finish, _wrap
+from .style import GREY, OKABE_ITO, STYLES, _conf, _empty, _finish, wrap_text
 
 
 def _plain(text) -> str:
@@ -35,7 +35,7 @@ def forest_figure(table: pd.DataFrame, *, label: str = "term", estimate: str = "
         return _empty(title, "Nothing to compare.", style)
     pub = style == "publication"
     t = table.reset_index(drop=True)
-    labels = [_wrap(_plain(v), 40 if pub else 60) for v in t[label]]
+    labels = [wrap_text(_plain(v), 40 if pub else 60) for v in t[label]]
     est = t[estimate].astype(float).to_numpy()
     lo, hi = t["ci_low"].astype(float).to_numpy(), t["ci_high"].astype(float).to_numpy()
     ok = np.isfinite(est)

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .style import OKABE_ITO, STYLES, _empty, _finish, _wrap
+from .style import OKABE_ITO, STYLES, _empty, _finish, wrap_text
 
 
 def published_comparison_figure(comparison: pd.DataFrame, *, style: str = "screen") -> go.Figure:
@@ -32,7 +32,7 @@ def published_comparison_figure(comparison: pd.DataFrame, *, style: str = "scree
         rows = comparison[comparison["unit"] == unit].reset_index(drop=True)
         scale = 100.0 if unit == "proportion" else 1.0
         pct = unit in ("proportion", "percent")
-        ylabels = [_wrap(f"{r.quantity} \u2013 {r.dataset_label}", 36 if pub else 46) for r in rows.itertuples()]
+        ylabels = [wrap_text(f"{r.quantity} \u2013 {r.dataset_label}", 36 if pub else 46) for r in rows.itertuples()]
         # Published
         pub_v = rows["published_value"].astype(float)
         has_ci = (rows["published_ci_low"].notna() & rows["published_ci_high"].notna()).to_numpy()

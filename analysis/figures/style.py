@@ -73,7 +73,7 @@ def rgba(hex_colour: str, alpha: float) -> str:
     return f"rgba({r},{g},{b},{alpha})"
 
 
-def _wrap(text: str, width: int = 110) -> str:
+def wrap_text(text: str, width: int = 110) -> str:
     return "<br>".join(textwrap.wrap(text, width)) if text else ""
 
 
@@ -206,7 +206,7 @@ def _finish(fig: go.Figure, title: str, subtitle: str, caption: str, style: str,
     if style not in STYLES:
         raise ValueError(f"style must be one of {tuple(STYLES)}, got {style!r}")
     wrap = wrap or (120 if style == "screen" else 78)
-    fig.update_layout(title={"text": title, "subtitle": {"text": _wrap(subtitle, wrap)}},
+    fig.update_layout(title={"text": title, "subtitle": {"text": wrap_text(subtitle, wrap)}},
                       meta={"caption": caption, "title": title, "subtitle": subtitle, "style": style,
                             "layout": dict(layout or {})})
     escape_figure_text(fig)

@@ -27,7 +27,7 @@ The rules
   12-hour clock: hour 1-12, ``12:xx AM`` is 00:xx, ``12:xx PM`` is 12:xx), and after the time an
   optional zone ``Z``, ``UTC``, ``GMT``, ``±hh``, ``±hhmm`` or ``±hh:mm``. Hours run 0-23 (``24:00`` is refused),
   minutes and seconds 0-59.
-* **Time zones** are converted to UTC, as the canonical loader does (analysis/load.py, ``_dates``);
+* **Time zones** are converted to UTC, as the canonical loader does (analysis/io/columns.py, ``_dates``);
   values without a zone are wall-clock times taken as written.
 * **Midnight-only columns.** When every time written in a column is exactly 00:00 (Excel writes
   every date-only cell as ``2024-03-01 00:00:00``), the column is read as dates *without* times

@@ -23,7 +23,6 @@ from . import redcap
 from .spec import Column, CourseRules, FileSpec, MappingSpec, slug
 from .tables import TextTable, read_table
 
-_CANONICAL_ROLES = ("assessments", "treatments", "patients")
 
 # Words in column names (matched on whole words of the lower-cased name, accents kept).
 _MEASURE_WORDS = [
@@ -176,52 +175,6 @@ def name_pattern(name: str, others: list[str]) -> str:
     if pattern == name or sum(fnmatch.fnmatchcase(o.casefold(), pattern.casefold()) for o in others) != 1:
         return name
     return pattern
-
-
-def looks_canonical(files: dict[str, bytes]) -> bool:
-    """True when the files are in the product's own format (docs/data-format.md), or cannot be told
-    (the canonical loader then gives its own messages): an ``assessments`` file is among them, or
-    every CSV is one of the three canonical names, or the one CSV given has ``patient_id`` and ``day``
-    (or ISO dates) in its first line. Anything else is a clinic export."""
-    from .reader import basename
-
-    names = [basename(n) for n in files]
-    zips = [n for n in files if n.lower().endswith(".zip")]
-    if zips:
-        import io
-        import zipfile
-        try:
-            with zipfile.ZipFile(io.BytesIO(bytes(files[zips[0]]))) as zf:
-                names = [basename(i.filename) for i in zf.infolist()
-                         if not i.is_dir() and "__MACOSX" not in i.filename and not basename(i.filename).startswith(".")]
-        except Exception:
-            return True
-    if not names:
-        return True
-    stems = {PurePosixPath(n.lower()).stem for n in names}
-    if "assessments" in stems:
-        return True
-    csvs = [n for n in names if n.lower().endswith((".csv", ".tsv"))]
-    others = [n for n in csvs if PurePosixPath(n.lower()).stem not in _CANONICAL_ROLES]
-    if not others:
-        return True
-    if len(files) == 1 and not zips:
-        name, data = next(iter(files.items()))
-        try:
-            t = read_table(basename(name), bytes(data)[:65536])
-        except DatasetError:
-            return True
-        keys = [canonical(h) for h in t.header]
-        if t.header_row != 1 or "patient_id" not in keys:
-            return False
-        if "day" in keys:
-            return True
-        for k, key in enumerate(keys):
-            if key in ("date", "datetime"):
-                from .dates import detect_date_format
-                values = t.column(k)
-                return detect_date_format(values[values != ""][:2000]).order == "YMD"
-    return False
 
 
 def _tables(files: dict[str, bytes]):
@@ -750,7 +703,7 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
             notes.append(f"{p.name}: text answers such as 'Denies pain' are excluded unless the mapping gives them a "
                          "value under values.text (e.g. {\"Denies pain\": 0}).")
     # The identifier guard's verdicts, so that a column it will refuse is not proposed as a covariate.
-    from .. import identifiers
+    from . import identifiers
     for p in fps:
         t = next((t for t in data_tables if t.file == p.name), None)
         if t is None or p.spec is None:

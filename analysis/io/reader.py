@@ -14,11 +14,12 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from .. import identifiers
+from . import identifiers
 from ..dataset import EXCLUSION_COLUMNS, FileCounts, LoadReport
-from ..definitions import KNOWN_MEASURES
 from ..errors import DatasetError, EmptyDatasetError, IdentifierError, MissingFileError, UnreadableFileError
-from ..load import _basename as basename  # the one rule for a file's name inside a path or zip
+from .sources import _basename as basename  # the one rule for a file's name inside a path or zip
+from .sources import files_fingerprint
+from .validate import load_canonical
 from . import plausibility, redcap
 from .courses import build_courses
 from .spec import MappingSpec
@@ -132,7 +133,6 @@ def _csv(frame: pd.DataFrame) -> bytes:
 def load_export(files: dict[str, bytes], spec: MappingSpec, drop_identifiers: bool = False,
                 source: str = "upload"):
     """Load a clinic export with its mapping. See the module docstring and docs/data-format.md."""
-    from ..load import _fingerprint, load_files
     from .values import ValueRules, parse_values
 
     items = expand(files)
@@ -221,7 +221,7 @@ def load_export(files: dict[str, bytes], spec: MappingSpec, drop_identifiers: bo
     if not len(assessments):
         raise _no_scores(obs, tables)
     try:
-        ds = load_files(canon, source=source)
+        ds = load_canonical(canon, source=source)
         canon_report = ds.report
     except EmptyDatasetError as e:
         ds, canon_report = None, getattr(e, "report", None)
@@ -229,7 +229,7 @@ def load_export(files: dict[str, bytes], spec: MappingSpec, drop_identifiers: bo
             raise
     notes = _how_read(tables, scores, admins, covs, courses) + notes
     report = _report(obs, scores, admins, course_of, covs, cov_used, canon_report, tables, notes, dropped,
-                     _fingerprint(items))
+                     files_fingerprint(items))
     report = replace(report, warnings=plausibility.export_warnings(
         spec, tables, scores, admins, courses, course_of, obs, report))
     if ds is None:
@@ -321,7 +321,6 @@ def _report(obs, scores, admins, course_of, covs, cov_used, canon, tables, notes
     ex_parts = [e for e in obs.excluded if len(e)]
     used_rows = []
     # Canonical exclusions -> the observation that made each canonical row.
-    where = {"assessments.csv": scores, "treatments.csv": None, "patients.csv": None}
     if canon is not None:
         cx = canon.exclusions
         # Canonical line L is row L - 2 of the table written.

@@ -74,7 +74,7 @@ class TextTable:
 
 def decode(file: str, data: bytes, encoding: str | None = None) -> tuple[str, str]:
     """The text of a file and the name of its encoding. Refuses binary files with a clear message."""
-    from ..load import _decode  # the canonical loader's checks: Excel workbooks, binary data, UTF-16
+    from .csv_reader import _decode  # the canonical loader's checks: Excel workbooks, binary data, UTF-16
 
     if encoding:
         try:

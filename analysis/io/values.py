@@ -69,7 +69,7 @@ _DEC = r"(?:\d+(?:{d}\d+)?|{d}\d+)"
 def _patterns(decimal_comma: bool) -> dict[str, str]:
     d = "[.,]" if decimal_comma else r"\."
     dec = _DEC.format(d=d)
-    # What the loader's Arrow cast reads as a finite number (analysis/load.py, _numbers).
+    # What the loader's Arrow cast reads as a finite number (analysis/io/columns.py, _numbers).
     number = r"[+-]?(?:\d+(?:{d}\d*)?|{d}\d+)(?:[eE][+-]?\d+)?".format(d=d)
     return {
         "number": rf"^(?P<x>{number})$",

@@ -11,7 +11,7 @@ from analysis.errors import DatasetError, IdentifierError, MissingColumnError
 from analysis.escaping import markdown_code as code
 from analysis.escaping import markdown_text as md
 from analysis.mapping import CANONICAL_NAMES, parse_mapping_bytes
-from analysis.io.propose import looks_canonical
+from analysis.io.sources import looks_canonical
 from analysis.io.spec import is_spec_document
 from analysis.present.groups import episode_exclusion_counts
 from dashboard import assistant, cache, state

@@ -205,7 +205,7 @@ def test_publication_fonts_are_readable_at_single_column_width():
     assert pub["font_size"] * pt >= 6 and pub["legend_size"] * pt >= 6 and pub["annotation_size"] * pt >= 5.5
     assert pub["axis_title_size"] * pt >= 6.5
     assert scr["font_size"] == 13 and scr["height"] == 460  # the screen preset is unchanged
-    t = figures._TEMPLATES["publication"].layout
+    t = figures.style._TEMPLATES["publication"].layout
     assert t.font.size == pub["font_size"] and t.xaxis.title.font.size == pub["axis_title_size"]
 
 

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from analysis import IdentifierError, MissingColumnError
-from analysis.identifiers import content_reason, find_identifier_columns, name_reason
+from analysis.io.identifiers import content_reason, find_identifier_columns, name_reason
 
 A = "assessments.csv"
 P = "patients.csv"
@@ -220,7 +220,8 @@ import numpy as np  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from analysis import identifiers  # noqa: E402
+from analysis.io import identifiers  # noqa: E402
+from analysis.io.identifiers import content, guard  # noqa: E402
 
 
 def _patients(n, contact_at=None):
@@ -238,7 +239,7 @@ def test_an_identifier_on_any_row_is_found(load):
 
 
 def test_registry_size_patient_ids_are_checked_too(load):
-    # From 100,000 rows the assessments' patient ids are checked once their codes are ready (finish_guard).
+    # From 100,000 rows the assessments' patient ids are checked once their codes are ready (IdentifierGuard.finish).
     rows = [f"P{i:06d},0,5" for i in range(100_000)]
     rows[77_777] = "ann@example.org,0,5"
     with pytest.raises(IdentifierError, match=r"assessments\.csv.*column 'patient_id': it holds e-mail addresses"):
@@ -278,7 +279,7 @@ def test_the_verdict_depends_only_on_the_set_of_distinct_values(values, allow_da
     distinct = list(dict.fromkeys(v.strip() for v in values if v.strip()))
     rnd.shuffle(distinct)
     kw = dict(headers={}, skip_name_check=set(), date_columns={"c"} if allow_dates else set())
-    want = [] if once is None else [("c", identifiers._reason(identifiers.content_kind(values, allow_dates=allow_dates),
+    want = [] if once is None else [("c", content._reason(identifiers.content_kind(values, allow_dates=allow_dates),
                                                                "c"))]
     assert identifiers.find_identifier_columns({"c": distinct}, distinct=True, **kw) == want
     assert identifiers.find_identifier_columns({"c": pd.Series(rows)}, **kw) == want
@@ -291,8 +292,8 @@ def test_values_with_line_breaks_are_read_as_one_value():
 
 def test_the_cache_gives_the_same_answers_and_is_shared_between_files(monkeypatch):
     checked = []
-    real = identifiers._kind_of_distinct
-    monkeypatch.setattr(identifiers, "_kind_of_distinct", lambda values, dates: checked.append(len(values)) or
+    real = guard._kind_of_distinct
+    monkeypatch.setattr(guard, "_kind_of_distinct", lambda values, dates: checked.append(len(values)) or
                         real(values, dates))
     cache = {}
     ids = {"patient_id": pd.Series([f"P{i:04d}" for i in range(3000)]),

@@ -326,7 +326,7 @@ def test_time_zones_are_converted_to_utc_like_the_canonical_loader():
               "2024-03-01T23:30-05:00", "2024-03-01T10:00+0530", "2024-03-01T10:00+05", "2024-03-01 10:00 +01:00",
               "2024-03-01T10:00:00.250-00:30", "2024-03-01T10:00:00", "2024-03-01"]
     ns, missing, bad, has_time = parse_datetimes(values, "YMD")
-    # The reference: the canonical loader's reading (analysis/load.py, _dates), one value at a time: in one
+    # The reference: the canonical loader's reading (analysis/io/columns.py, _dates), one value at a time: in one
     # call, pandas 2.3 gives a value without a zone the offset of the zoned value before it (10:00 after a
     # -00:30 value reads as 10:30 UTC). It takes neither a space before the zone nor a lower-case z.
     ref = [pd.to_datetime(pd.Index([v.replace(" +", "+").replace("z", "Z")]), format="ISO8601", utc=True).asi8[0]

@@ -625,7 +625,7 @@ def test_large_wide_file_reads_numbers_on_worker_threads_with_the_same_result(lo
     files = {A: text, T: "patient_id,day,treatment\nP00000,0,ketamine_iv\nP00001,0,pt\n",
              P: "patient_id,sex\n" + "".join(f"P{p:05d},F\n" for p in range(n // 20))}
     threaded = load(files)
-    from analysis.load import _Table
+    from analysis.io.columns import _Table
     monkeypatch.setattr(_Table, "prefetch", lambda self, numbers, codes=(), wait=True: None)
     single = load(files)
     for name in ("assessments", "treatments", "patients"):
@@ -679,7 +679,7 @@ def test_a_lone_carriage_return_ends_a_row_and_line_numbers_stay_right(load, exc
 @pytest.mark.parametrize("trim", [True, False])
 def test_patient_codes_of_sorted_files_equal_the_hashed_codes(cells, trim):
     import pyarrow as pa
-    from analysis.load import _factorize_sorted, _sorted_runs
+    from analysis.io.columns import _factorize_sorted, _sorted_runs
     col = pa.array(cells, type=pa.string())
     fast = _factorize_sorted(col, trim)
     # the general path: hash every cell (as for an unsorted file)

@@ -1,4 +1,4 @@
-"""Score columns read straight to numbers by the CSV reader (analysis/load.py, ``_parse_csv``).
+"""Score columns read straight to numbers by the CSV reader (analysis/io/csv_reader.py, ``_parse_csv``).
 
 In a comma-separated file without quotes, the columns an assessments file uses only as numbers
 (``day``; the measures in wide form; ``value`` in long form) are parsed to float64 by pyarrow
@@ -15,9 +15,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis import identifiers
-from analysis import load as load_module
-from analysis.load import _RawLines
+from analysis.io import columns as columns_module
+from analysis.io import csv_reader as csv_module
+from analysis.io import identifiers
+from analysis.io.csv_reader import _RawLines
 
 A = "assessments.csv"
 
@@ -26,9 +27,9 @@ A = "assessments.csv"
 def parse_mode(request, monkeypatch):
     """Every test runs twice: as the reader parses a clinic-size file (blocks, the numbers copied out
     of their chunks), and as it parses a registry-size one (one block, the numbers used in place;
-    analysis/load.py, _block_size and _float_values), forced here for small files."""
+    analysis/io/csv_reader.py _block_size, analysis/io/columns.py _float_values), forced here for small files."""
     if request.param == "one block":
-        monkeypatch.setattr(load_module, "_ONE_BLOCK", 1)
+        monkeypatch.setattr(csv_module, "_ONE_BLOCK", 1)
     return request.param
 
 
@@ -74,8 +75,8 @@ def test_text_far_below_the_first_rows(load, exclusions, cell, reason, n_pain, n
     text = _big_wide(n, cell)
     assert len(text) > 4 * 65536 and (len(text) > 1 << 20) == (n == 80_000)  # ~300 KB / ~1.2 MB
     heads = []
-    real = load_module._numeric_start
-    monkeypatch.setattr(load_module, "_numeric_start", lambda *a: heads.append(a) or real(*a))
+    real = csv_module._numeric_start
+    monkeypatch.setattr(csv_module, "_numeric_start", lambda *a: heads.append(a) or real(*a))
     ds = load({A: text})
     assert len(heads) == (n == 80_000)
     line = n + 1 - 3 + 1  # header is line 1; the third row from the end
@@ -142,7 +143,7 @@ def test_guard_still_checks_numeric_columns_by_name(load):
         load({A: "patient_id,day,pain_nrs,phone\nP1,0,7,5551234567\n"})
 
 
-# ---- the text -> number rule on Arrow kernels (analysis/load.py, _numbers) ---------------------------
+# ---- the text -> number rule on Arrow kernels (analysis/io/columns.py, _numbers) ---------------------------
 def _numbers_reference(cells: list[str], decimal_comma: bool):
     """The rule as pandas spells it (the loader's former implementation): NA tokens in any case are
     missing; the other cells are numbers if Arrow casts the whole column, else as pandas.to_numeric
@@ -176,7 +177,7 @@ _CELL_TEXTS = st.one_of(
 @given(st.lists(_CELL_TEXTS, max_size=8), st.booleans())
 def test_number_rule_matches_its_pandas_formulation(cells, decimal_comma):
     import numpy as np
-    from analysis.load import _numbers
+    from analysis.io.columns import _numbers
     got = _numbers(np.array(cells, dtype=object), decimal_comma)
     for g, want in zip(got, _numbers_reference(cells, decimal_comma)):
         np.testing.assert_array_equal(g, want)
@@ -200,7 +201,7 @@ def test_na_tokens_are_found_by_ascii_lower_casing_as_by_unicode_lower_casing():
     # _na_tokens lower-cases ASCII only. That finds the same cells as Unicode lower-casing because
     # the tokens are ASCII and no other character lower-cases to one of their letters.
     import pyarrow.compute as pc
-    from analysis.load import NA_TOKENS, _na_tokens
+    from analysis.io.columns import NA_TOKENS, _na_tokens
     letters = set("".join(NA_TOKENS))
     chars = [chr(c) for c in range(0x80, 0x110000) if not 0xD800 <= c <= 0xDFFF]
     lowered = pc.utf8_lower(pa.array(chars)).to_pylist()
@@ -215,7 +216,7 @@ def test_numbers_are_used_in_place_when_the_reader_gives_one_chunk(load, parse_m
     # copy), NaN written into the empty cells. In blocks (a 300 KB file: four) they are copied.
     import numpy as np
     seen = []
-    real = load_module._float_values
+    real = columns_module._float_values
 
     def spy(arr, in_place=False):
         values, missing = real(arr, in_place)
@@ -223,7 +224,7 @@ def test_numbers_are_used_in_place_when_the_reader_gives_one_chunk(load, parse_m
         seen.append((arr.num_chunks, any(np.shares_memory(values, d) for d in data), in_place))
         return values, missing
 
-    monkeypatch.setattr(load_module, "_float_values", spy)
+    monkeypatch.setattr(columns_module, "_float_values", spy)
     text = _big_wide(20_000, None).replace(",27\n", ",\n")  # empty phq9 cells (null slots)
     ds = load({A: text})
     assert seen and all(in_place for _, _, in_place in seen)

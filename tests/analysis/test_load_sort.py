@@ -1,0 +1,71 @@
+"""The loader's sort of rows by several keys (analysis/io/columns.py): one int64 per row when the keys
+are whole numbers (codes, days with a few decimals), Arrow's multi-key sort otherwise. Both must give
+the stable order and the ties that Arrow's sort of the keys themselves gives."""
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analysis.io.columns import _order_and_ties, _packed_sort, _sort_order, _tied
+
+
+def arrow_order(keys):
+    """The reference: Arrow's stable sort of the keys as they are, ties by comparing neighbours."""
+    table = pa.table({f"k{i}": k for i, k in enumerate(keys)})
+    order = pc.sort_indices(table, sort_keys=[(f"k{i}", "ascending") for i in range(len(keys))]).to_numpy()
+    equal = np.ones(max(len(order) - 1, 0), dtype=bool)
+    for k in keys:
+        equal &= k[order][1:] == k[order][:-1]
+    return order, equal
+
+
+days = st.one_of(st.integers(-400, 4000).map(float),
+                 st.integers(-40_000, 400_000).map(lambda x: x / 100),      # days with two decimals
+                 st.sampled_from([0.0, -0.0, 0.25, 1 / 3, 1e-7, 2.5e15]))   # 1/3: not a short decimal
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 50), days, st.integers(0, 6)), min_size=2, max_size=60))
+def test_the_order_and_ties_are_those_of_arrows_stable_sort(rows):
+    p = np.array([r[0] for r in rows], dtype=np.int32)
+    d = np.array([r[1] for r in rows], dtype=float)
+    m = np.array([r[2] for r in rows], dtype=np.int64)
+    keys = [p, d, m]
+    want_order, want_ties = arrow_order(keys)
+    order, ties = _order_and_ties(keys)
+    if order is None:  # already in order: nothing to gather
+        assert np.array_equal(want_order, np.arange(len(rows)))
+    else:
+        assert np.array_equal(order, want_order)
+    assert np.array_equal(ties, want_ties)
+    assert np.array_equal(_sort_order(keys), want_order)
+
+
+def test_rows_in_random_order_are_sorted_by_one_int64_key():
+    rng = np.random.default_rng(12)
+    n = 20_000
+    keys = [rng.integers(0, 3000, n).astype(np.int32), np.round(rng.uniform(-30, 400, n), 2),
+            rng.integers(0, 7, n)]
+    keys[1][:50] = keys[1][50:100]                    # a few equal keys: kept in row order
+    keys[0][:50] = keys[0][50:100]
+    keys[2][:50] = keys[2][50:100]
+    assert _packed_sort(keys) is not None
+    order, ties = _order_and_ties(keys)
+    want = arrow_order(keys)
+    assert np.array_equal(order, want[0]) and np.array_equal(ties, want[1]) and ties.sum() >= 50
+
+
+@pytest.mark.parametrize("day", [np.nan, np.inf, 1 / 3, 1e300])
+def test_keys_that_are_not_short_whole_numbers_take_arrows_sort(day):
+    keys = [np.array([2, 1, 1, 0], dtype=np.int32), np.array([1.0, day, 0.5, 2.0]), np.array([0, 1, 0, 3])]
+    assert _packed_sort(keys) is None
+    assert np.array_equal(_sort_order(keys), arrow_order(keys)[0])
+
+
+def test_tied_rows_are_found_with_nan_equal_to_nan():
+    keys = [np.array([1, 0, 1, 0]), np.array([np.nan, 2.0, np.nan, 2.5])]
+    assert _tied(keys).tolist() == [True, False, True, False]
