@@ -25,7 +25,7 @@ from analysis.intervals import (_Groups, grouping, grouping_from_codes, mean_ci_
 from analysis.load import load_dataset
 from analysis.relief import _group_means, select, weekly_episode_relief, weekly_grouping
 from analysis.summary import summarize
-from analysis.views import group_sizes
+from analysis.present.groups import group_sizes
 
 ROOT = Path(__file__).resolve().parents[2]
 MEASURES = ["pain_nrs", "phq9", "regions_affected", "gad7"]
