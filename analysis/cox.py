@@ -9,16 +9,16 @@ log-rank test made robust to patients contributing several episodes (used by
 :func:`analysis.survival.logrank`).
 
 The computation works on the distinct (stratum, time) pairs: sums over the risk set are reversed
-cumulative sums, the Efron correction for tied events is a loop over the tie position (at most
-the largest number of tied events), so nothing loops over rows or patients.
+cumulative sums, and the Efron correction for tied events is one array with a row per event (its
+position among the events tied with it), so nothing loops over rows, times or patients.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
-from scipy import special
+from scipy import sparse, special
 
 from .errors import AnalysisError
 from .modelframe import model_frame
@@ -34,9 +34,30 @@ METHOD_ROBUST = "Cox proportional hazards (Efron ties), cluster-robust variance 
 # --------------------------------------------------------------------------------------------
 # Risk-set sums on distinct (stratum, time) pairs
 # --------------------------------------------------------------------------------------------
+def _segment_sums(counts: np.ndarray, with_start: bool = False) -> sparse.csr_array:
+    """The matrix whose product with an array adds up consecutive runs of its rows.
+
+    Row j of the product sums the next ``counts[j]`` rows (after those of rows 0..j-1). With
+    ``with_start`` the product is taken with ``[start; values]`` (``start`` one row per run) and
+    run j begins with ``start[j]``.
+    A compressed sparse row product adds each row's entries in column order, one after the other
+    (as a running total in a loop), so the sums are exactly the same floating-point numbers
+    whatever else is computed beside them.
+    """
+    counts = np.asarray(counts, dtype=np.int64)
+    k, n = counts.size, int(counts.sum())
+    if not with_start:
+        indptr = np.r_[0, np.cumsum(counts)]
+        return sparse.csr_array((np.ones(n), np.arange(n), indptr), shape=(k, n))
+    cols = np.insert(np.arange(k, k + n), np.cumsum(counts) - counts, np.arange(k))
+    indptr = np.r_[0, np.cumsum(counts + 1)]
+    return sparse.csr_array((np.ones(n + k), cols, indptr), shape=(k, k + n))
+
+
 @dataclass(frozen=True, eq=False)
 class _Design:
-    """Rows sorted by stratum then time, with the distinct (stratum, time) keys."""
+    """Rows sorted by stratum then time, with the distinct (stratum, time) keys and, for Efron's
+    approximation, one entry per event: its key and its position l among the events tied with it."""
 
     x: np.ndarray          # n x p, centred
     event: np.ndarray      # n, bool
@@ -45,6 +66,13 @@ class _Design:
     key_time: np.ndarray   # K
     order: np.ndarray      # sorted position -> original row
     means: np.ndarray      # p
+    deaths: np.ndarray = field(repr=False)       # K, events at the key
+    event_x: np.ndarray = field(repr=False)      # K x p, sum of x over the key's events
+    tie_key: np.ndarray = field(repr=False)      # E, key of each event
+    tie_frac: np.ndarray = field(repr=False)     # E, l / d
+    by_key: sparse.csr_array = field(repr=False)         # K x n: sums of rows per key
+    by_tie: sparse.csr_array = field(repr=False)         # K x E: sums over l per key
+    by_tie_from: sparse.csr_array = field(repr=False)    # K x (K + E): the same, after a start value
 
 
 def _design(time, event, x, strata=None) -> _Design:
@@ -64,16 +92,17 @@ def _design(time, event, x, strata=None) -> _Design:
     strat_end = np.r_[strat_start[1:], k]
     key_end = np.repeat(strat_end, np.diff(np.r_[strat_start, k]))
     means = x.mean(axis=0) if len(x) else np.zeros(x.shape[1])
-    return _Design(x=x[order] - means, event=event[order], key=key, key_end=key_end, key_time=ts[new],
-                   order=order, means=means)
-
-
-def _by_key(values: np.ndarray, key: np.ndarray, k: int) -> np.ndarray:
-    """Sum of ``values`` (rows first axis) per key."""
-    flat = values.reshape(len(values), -1)
-    out = np.zeros((k, flat.shape[1]))
-    np.add.at(out, key, flat)
-    return out.reshape((k,) + values.shape[1:])
+    xs, ev = x[order] - means, event[order]
+    by_key = _segment_sums(np.bincount(key, minlength=k))
+    evf = ev.astype(float)
+    deaths = by_key @ evf
+    counts = deaths.astype(np.int64)
+    tie_key = np.repeat(np.arange(k), counts)
+    tie = np.arange(tie_key.size) - np.repeat(np.cumsum(counts) - counts, counts)
+    return _Design(x=xs, event=ev, key=key, key_end=key_end, key_time=ts[new], order=order, means=means,
+                   deaths=deaths, event_x=by_key @ (xs * evf[:, None]), tie_key=tie_key,
+                   tie_frac=tie / deaths[tie_key], by_key=by_key, by_tie=_segment_sums(counts),
+                   by_tie_from=_segment_sums(counts, with_start=True))
 
 
 def _rev_cumsum_within(values: np.ndarray, key_end: np.ndarray) -> np.ndarray:
@@ -101,76 +130,64 @@ class _Efron:
     time_score: np.ndarray       # K x p: each key's contribution to the score (sum of Schoenfeld residuals)
     time_info: np.ndarray        # K x p x p: each key's contribution to the information
     deaths: np.ndarray           # K
-    h: np.ndarray = field(repr=False)       # sum_l 1/D_l
-    hx: np.ndarray = field(repr=False)      # sum_l xbar_l/D_l
-    c: np.ndarray = field(repr=False)       # sum_l (l/d)/D_l
-    cx: np.ndarray = field(repr=False)      # sum_l (l/d) xbar_l/D_l
-    mx: np.ndarray = field(repr=False)      # mean over l of xbar_l
+    # for the score residuals (None unless asked for):
+    h: np.ndarray | None = field(default=None, repr=False)       # sum_l 1/D_l
+    hx: np.ndarray | None = field(default=None, repr=False)      # sum_l xbar_l/D_l
+    c: np.ndarray | None = field(default=None, repr=False)       # sum_l (l/d)/D_l
+    cx: np.ndarray | None = field(default=None, repr=False)      # sum_l (l/d) xbar_l/D_l
+    mx: np.ndarray | None = field(default=None, repr=False)      # mean over l of xbar_l
 
 
-def _efron(beta: np.ndarray, des: _Design) -> _Efron:
+def _efron(beta: np.ndarray, des: _Design, residual_terms: bool = False) -> _Efron:
     """:func:`_efron_terms` without floating-point warnings: a fit heading for an infinite
     coefficient overflows on the way; the caller sees a non-finite log-likelihood or estimate."""
     with np.errstate(all="ignore"):
-        return _efron_terms(beta, des)
+        return _efron_terms(beta, des, residual_terms)
 
 
-def _efron_terms(beta: np.ndarray, des: _Design) -> _Efron:
+def _efron_terms(beta: np.ndarray, des: _Design, residual_terms: bool = False) -> _Efron:
     """Log partial likelihood, score and information (Efron 1977) at ``beta``.
 
     At a time with d tied events, risk-set sums S0, S1, S2 and event sums S0D, S1D, S2D, the
     Efron approximation uses for l = 0..d-1: D_l = S0 - (l/d) S0D, A_l = S1 - (l/d) S1D,
     B_l = S2 - (l/d) S2D; loglik += sum_D eta - sum_l log D_l, score += sum_D x - sum_l A_l/D_l,
     information += sum_l (B_l/D_l - A_l A_l'/D_l^2).
-    """
-    x, ev, key = des.x, des.event, des.key
-    k = des.key_time.size
-    p = x.shape[1]
-    eta = x @ beta
-    with np.errstate(over="ignore"):   # a diverging step: the caller halves it (loglik not finite)
-        r = np.exp(eta)
-    rx = r[:, None] * x
-    rxx = rx[:, :, None] * x[:, None, :]
-    s0 = _rev_cumsum_within(_by_key(r, key, k), des.key_end)
-    s1 = _rev_cumsum_within(_by_key(rx, key, k), des.key_end)
-    s2 = _rev_cumsum_within(_by_key(rxx, key, k), des.key_end)
-    evf = ev.astype(float)
-    d = _by_key(evf, key, k)
-    s0d = _by_key(r * evf, key, k)
-    s1d = _by_key(rx * evf[:, None], key, k)
-    s2d = _by_key(rxx * evf[:, None, None], key, k)
-    xd = _by_key(x * evf[:, None], key, k)
 
-    loglik = float(np.sum(eta[ev]))
-    t_score = xd.copy()
-    t_info = np.zeros((k, p, p))
-    h = np.zeros(k)
-    hx = np.zeros((k, p))
-    c = np.zeros(k)
-    cx = np.zeros((k, p))
-    mx = np.zeros((k, p))
-    max_d = int(d.max()) if k else 0
-    for tie in range(max_d):                  # position within a group of tied events
-        on = d > tie
-        frac = tie / d[on]
-        dl = s0[on] - frac * s0d[on]
-        al = s1[on] - frac[:, None] * s1d[on]
-        bl = s2[on] - frac[:, None, None] * s2d[on]
-        with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
-            xbar = al / dl[:, None]
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            loglik -= float(np.sum(np.log(dl)))
-        with np.errstate(invalid="ignore", over="ignore"):
-            t_score[on] -= xbar
-            t_info[on] += bl / dl[:, None, None] - xbar[:, :, None] * xbar[:, None, :]
-        with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
-            h[on] += 1.0 / dl
-            hx[on] += xbar / dl[:, None]
-            c[on] += frac / dl
-            cx[on] += frac[:, None] * xbar / dl[:, None]
-            mx[on] += xbar / d[on][:, None]
-    return _Efron(loglik=loglik, score=t_score.sum(axis=0), information=t_info.sum(axis=0),
-                  time_score=t_score, time_info=t_info, deaths=d, h=h, hx=hx, c=c, cx=cx, mx=mx)
+    The sums over l are taken over one array with an entry per event (its time's key and l),
+    O(events p^2) per call. ``residual_terms`` adds what :func:`_score_residuals` needs.
+    """
+    x, evf = des.x, des.event.astype(float)
+    k, p = des.key_time.size, x.shape[1]
+    eta = x @ beta
+    r = np.exp(eta)
+    rx = r[:, None] * x
+    by_key, key_end = des.by_key, des.key_end
+    s0 = _rev_cumsum_within(by_key @ r, key_end)
+    s1 = _rev_cumsum_within(by_key @ rx, key_end)
+    s0d = by_key @ (r * evf)
+    s1d = by_key @ (rx * evf[:, None])
+
+    tk, frac = des.tie_key, des.tie_frac
+    dl = s0[tk] - frac * s0d[tk]
+    xbar = (s1[tk] - frac[:, None] * s1d[tk]) / dl[:, None]
+    loglik = float(np.sum(eta[des.event])) - float(np.sum(np.log(dl)))
+    t_score = des.by_tie_from @ np.concatenate([des.event_x, -xbar])
+    # The information, one row of covariates at a time, so no array is rows x p x p.
+    t_info = np.empty((k, p, p))
+    for i in range(p):
+        rxx = rx[:, i:i + 1] * x
+        s2 = _rev_cumsum_within(by_key @ rxx, key_end)
+        s2d = by_key @ (rxx * evf[:, None])
+        bl = s2[tk] - frac[:, None] * s2d[tk]
+        t_info[:, i, :] = des.by_tie @ (bl / dl[:, None] - xbar[:, i:i + 1] * xbar)
+    ef = _Efron(loglik=loglik, score=t_score.sum(axis=0), information=t_info.sum(axis=0),
+                time_score=t_score, time_info=t_info, deaths=des.deaths)
+    if not residual_terms:
+        return ef
+    by_tie = des.by_tie
+    return replace(ef, h=by_tie @ (1.0 / dl), hx=by_tie @ (xbar / dl[:, None]), c=by_tie @ (frac / dl),
+                   cx=by_tie @ (frac[:, None] * xbar / dl[:, None]),
+                   mx=by_tie @ (xbar / des.deaths[tk][:, None]))
 
 
 def _score_residuals(beta: np.ndarray, des: _Design, ef: _Efron) -> np.ndarray:
@@ -193,10 +210,11 @@ def _score_residuals(beta: np.ndarray, des: _Design, ef: _Efron) -> np.ndarray:
 
 
 def _collapse(values: np.ndarray, clusters) -> np.ndarray:
+    """Sum of the rows of ``values`` per cluster (clusters in order of first appearance; each
+    cluster's rows added in their order)."""
     codes = pd.factorize(np.asarray(clusters), sort=False)[0]
-    out = np.zeros((codes.max() + 1 if codes.size else 0, values.shape[1]))
-    np.add.at(out, codes, values)
-    return out
+    order = np.argsort(codes, kind="stable")
+    return _segment_sums(np.bincount(codes, minlength=codes.max() + 1 if codes.size else 0)) @ values[order]
 
 
 def _wald_quadratic(var: np.ndarray, u: np.ndarray) -> tuple[float, int]:
@@ -248,6 +266,7 @@ class CoxFit:
     events: int
     n_clusters: int
     design: _Design = field(repr=False)
+    efron: _Efron = field(repr=False)          # the terms at the estimate
 
 
 def fit_cox(time, event, x, strata=None, clusters=None) -> CoxFit:
@@ -308,6 +327,7 @@ def fit_cox(time, event, x, strata=None, clusters=None) -> CoxFit:
         cl = np.asarray(clusters)
         n_clusters = int(pd.unique(cl).size)
         if n_clusters < len(cl):
+            ef = _efron(beta, des, residual_terms=True)
             with np.errstate(all="ignore"):
                 resid = _score_residuals(beta, des, ef)
                 dfbeta = _collapse(resid @ naive, cl)
@@ -317,7 +337,7 @@ def fit_cox(time, event, x, strata=None, clusters=None) -> CoxFit:
         se = np.sqrt(np.diag(var))
     return CoxFit(coef=beta, se=se, var=var, naive_var=naive, loglik=(loglik0, ef.loglik),
                   iterations=it, converged=converged, robust=robust, n=len(des.event),
-                  events=int(des.event.sum()), n_clusters=n_clusters, design=des)
+                  events=int(des.event.sum()), n_clusters=n_clusters, design=des, efron=ef)
 
 
 def robust_score_test(time, event, x, clusters, strata=None) -> tuple[float, int]:
@@ -329,7 +349,7 @@ def robust_score_test(time, event, x, clusters, strata=None) -> tuple[float, int
     """
     des = _design(time, event, x, strata)
     beta = np.zeros(des.x.shape[1])
-    ef = _efron(beta, des)
+    ef = _efron(beta, des, residual_terms=True)
     resid = _collapse(_score_residuals(beta, des, ef), clusters)
     return _wald_quadratic(resid.T @ resid, resid.sum(axis=0))
 
@@ -344,10 +364,8 @@ def _zph(fit: CoxFit, groups: list[tuple[str, list[int]]]) -> pd.DataFrame:
     statistic is u_jj' [I restricted to (beta, gamma_jj)]^-1 u_jj on len(jj) df; GLOBAL uses all.
     The test is on the scaled Schoenfeld residuals' slope against g(t) (Grambsch & Therneau 1994).
     """
-    des = fit.design
-    ef = _efron(fit.coef, des)
     with np.errstate(all="ignore"):
-        return _zph_tests(fit, ef, groups)
+        return _zph_tests(fit, fit.efron, groups)
 
 
 def _zph_tests(fit: CoxFit, ef: _Efron, groups) -> pd.DataFrame:

@@ -83,3 +83,17 @@ def test_input_errors():
     with pytest.raises(AnalysisError, match="patient identifier"):
         cumulative_incidence([1, 2], [1, 2], clusters=["a", None])
     assert cumulative_incidence([], []).table.empty
+
+
+@pytest.mark.parametrize("step", [1, 7, 100_000])
+def test_the_variance_does_not_depend_on_how_many_patients_are_computed_together(monkeypatch, step):
+    # STEP_PATIENTS only sizes the working arrays: every number stays the same to the last bit,
+    # including a curve with a single time (numpy sums one column in another order).
+    import analysis.competing as competing
+
+    cases = [(MGUS2["etime"], MGUS2["event"], None), (EPISODES["time"], EPISODES["status"], EPISODES["id"]),
+             (np.full(40, 3.0), np.arange(40) % 3, np.arange(40) // 2)]
+    before = [cumulative_incidence(t, s, clusters=c).table for t, s, c in cases]
+    monkeypatch.setattr(competing, "STEP_PATIENTS", step)
+    for (t, s, c), ref in zip(cases, before):
+        pd.testing.assert_frame_equal(cumulative_incidence(t, s, clusters=c).table, ref, check_exact=True)
