@@ -162,23 +162,24 @@ def _efron_terms(beta: np.ndarray, des: _Design, residual_terms: bool = False) -
     r = np.exp(eta)
     rx = r[:, None] * x
     by_key, key_end = des.by_key, des.key_end
-    s0 = _rev_cumsum_within(by_key @ r, key_end)
-    s1 = _rev_cumsum_within(by_key @ rx, key_end)
-    s0d = by_key @ (r * evf)
-    s1d = by_key @ (rx * evf[:, None])
+    # per key: the sums of r and r x over its rows (0, 1..p) and over its events (p+1, p+2..2p+1)
+    sums = by_key @ np.column_stack([r, rx, r * evf, rx * evf[:, None]])
+    risk = _rev_cumsum_within(sums[:, :p + 1], key_end)
 
     tk, frac = des.tie_key, des.tie_frac
-    dl = s0[tk] - frac * s0d[tk]
-    xbar = (s1[tk] - frac[:, None] * s1d[tk]) / dl[:, None]
+    at_tie = np.take(risk, tk, axis=0)
+    events_at_tie = np.take(sums[:, p + 1:], tk, axis=0)
+    dl = at_tie[:, 0] - frac * events_at_tie[:, 0]
+    xbar = (at_tie[:, 1:] - frac[:, None] * events_at_tie[:, 1:]) / dl[:, None]
     loglik = float(np.sum(eta[des.event])) - float(np.sum(np.log(dl)))
     t_score = des.by_tie_from @ np.concatenate([des.event_x, -xbar])
     # The information, one row of covariates at a time, so no array is rows x p x p.
     t_info = np.empty((k, p, p))
     for i in range(p):
         rxx = rx[:, i:i + 1] * x
-        s2 = _rev_cumsum_within(by_key @ rxx, key_end)
-        s2d = by_key @ (rxx * evf[:, None])
-        bl = s2[tk] - frac[:, None] * s2d[tk]
+        sums2 = by_key @ np.column_stack([rxx, rxx * evf[:, None]])
+        s2 = np.take(_rev_cumsum_within(sums2[:, :p], key_end), tk, axis=0)
+        bl = s2 - frac[:, None] * np.take(sums2[:, p:], tk, axis=0)
         t_info[:, i, :] = des.by_tie @ (bl / dl[:, None] - xbar[:, i:i + 1] * xbar)
     ef = _Efron(loglik=loglik, score=t_score.sum(axis=0), information=t_info.sum(axis=0),
                 time_score=t_score, time_info=t_info, deaths=des.deaths)
