@@ -179,7 +179,8 @@ def _influence_sumsq(tidx, ev, st, ccode, n_clusters, causes, y, surv, s_before,
     # with one time is summed in whole blocks (its variance then does not depend on the step either).
     step = CLUSTER_BLOCK if m == 1 else STEP_PATIENTS
     rows_max = min(step, n_clusters)
-    risk, u, u_before, tmp = np.empty((4, rows_max, m))
+    u, u_before, tmp = np.empty((3, rows_max, m))
+    risk = np.empty((rows_max, m), dtype=np.int64)
     b_all = np.empty((rows_max + 1, m))          # row 0: the block's total so far
     for lo in range(0, n_clusters, CLUSTER_BLOCK):
         hi = min(lo + CLUSTER_BLOCK, n_clusters)
@@ -189,8 +190,11 @@ def _influence_sumsq(tidx, ev, st, ccode, n_clusters, causes, y, surv, s_before,
             r0, r1 = first_row[a], first_row[a + nb]
             cell = (code_s[r0:r1] - a) * m + t_s[r0:r1]
             rk, uk, ub, tm = risk[:nb], u[:nb], u_before[:nb], tmp[:nb]
+            # members with T >= t_j: all members less those that left before t_j (counts, in integers)
             leave = np.bincount(cell, minlength=nb * m).reshape(nb, m)
-            np.cumsum(leave[:, ::-1], axis=1, out=rk[:, ::-1])          # members with T >= t_j
+            np.cumsum(leave, axis=1, out=rk)
+            np.subtract(leave, rk, out=rk)
+            rk += (first_row[a + 1:a + nb + 1] - first_row[a:a + nb])[:, None]
             ev_all = np.bincount(cell, weights=ev_s[r0:r1], minlength=nb * m).reshape(nb, m)
             np.multiply(rk, g, out=uk)                                  # dS(t)/dw / S(t), summed in g
             np.multiply(ev_all, e, out=tm)
