@@ -14,7 +14,7 @@ position among the events tied with it), so nothing loops over rows, times or pa
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -130,22 +130,18 @@ class _Efron:
     time_score: np.ndarray       # K x p: each key's contribution to the score (sum of Schoenfeld residuals)
     time_info: np.ndarray        # K x p x p: each key's contribution to the information
     deaths: np.ndarray           # K
-    # for the score residuals (None unless asked for):
-    h: np.ndarray | None = field(default=None, repr=False)       # sum_l 1/D_l
-    hx: np.ndarray | None = field(default=None, repr=False)      # sum_l xbar_l/D_l
-    c: np.ndarray | None = field(default=None, repr=False)       # sum_l (l/d)/D_l
-    cx: np.ndarray | None = field(default=None, repr=False)      # sum_l (l/d) xbar_l/D_l
-    mx: np.ndarray | None = field(default=None, repr=False)      # mean over l of xbar_l
+    dl: np.ndarray = field(repr=False)        # E: D_l of each event (its key, its l)
+    xbar: np.ndarray = field(repr=False)      # E x p: A_l / D_l
 
 
-def _efron(beta: np.ndarray, des: _Design, residual_terms: bool = False) -> _Efron:
+def _efron(beta: np.ndarray, des: _Design) -> _Efron:
     """:func:`_efron_terms` without floating-point warnings: a fit heading for an infinite
     coefficient overflows on the way; the caller sees a non-finite log-likelihood or estimate."""
     with np.errstate(all="ignore"):
-        return _efron_terms(beta, des, residual_terms)
+        return _efron_terms(beta, des)
 
 
-def _efron_terms(beta: np.ndarray, des: _Design, residual_terms: bool = False) -> _Efron:
+def _efron_terms(beta: np.ndarray, des: _Design) -> _Efron:
     """Log partial likelihood, score and information (Efron 1977) at ``beta``.
 
     At a time with d tied events, risk-set sums S0, S1, S2 and event sums S0D, S1D, S2D, the
@@ -154,7 +150,7 @@ def _efron_terms(beta: np.ndarray, des: _Design, residual_terms: bool = False) -
     information += sum_l (B_l/D_l - A_l A_l'/D_l^2).
 
     The sums over l are taken over one array with an entry per event (its time's key and l),
-    O(events p^2) per call. ``residual_terms`` adds what :func:`_score_residuals` needs.
+    O(events p^2) per call.
     """
     x, evf = des.x, des.event.astype(float)
     k, p = des.key_time.size, x.shape[1]
@@ -162,33 +158,26 @@ def _efron_terms(beta: np.ndarray, des: _Design, residual_terms: bool = False) -
     r = np.exp(eta)
     rx = r[:, None] * x
     by_key, key_end = des.by_key, des.key_end
-    # per key: the sums of r and r x over its rows (0, 1..p) and over its events (p+1, p+2..2p+1)
-    sums = by_key @ np.column_stack([r, rx, r * evf, rx * evf[:, None]])
-    risk = _rev_cumsum_within(sums[:, :p + 1], key_end)
-
     tk, frac = des.tie_key, des.tie_frac
-    at_tie = np.take(risk, tk, axis=0)
-    events_at_tie = np.take(sums[:, p + 1:], tk, axis=0)
-    dl = at_tie[:, 0] - frac * events_at_tie[:, 0]
-    xbar = (at_tie[:, 1:] - frac[:, None] * events_at_tie[:, 1:]) / dl[:, None]
+    # at each event: the sums over the risk set of its time and over the events there
+    s0 = np.take(_rev_cumsum_within(by_key @ r, key_end), tk)
+    s1 = np.take(_rev_cumsum_within(by_key @ rx, key_end), tk, axis=0)
+    s0d = np.take(by_key @ (r * evf), tk)
+    s1d = np.take(by_key @ (rx * evf[:, None]), tk, axis=0)
+    dl = s0 - frac * s0d
+    xbar = (s1 - frac[:, None] * s1d) / dl[:, None]
     loglik = float(np.sum(eta[des.event])) - float(np.sum(np.log(dl)))
     t_score = des.by_tie_from @ np.concatenate([des.event_x, -xbar])
     # The information, one row of covariates at a time, so no array is rows x p x p.
     t_info = np.empty((k, p, p))
     for i in range(p):
         rxx = rx[:, i:i + 1] * x
-        sums2 = by_key @ np.column_stack([rxx, rxx * evf[:, None]])
-        s2 = np.take(_rev_cumsum_within(sums2[:, :p], key_end), tk, axis=0)
-        bl = s2 - frac[:, None] * np.take(sums2[:, p:], tk, axis=0)
+        s2 = np.take(_rev_cumsum_within(by_key @ rxx, key_end), tk, axis=0)
+        s2d = np.take(by_key @ (rxx * evf[:, None]), tk, axis=0)
+        bl = s2 - frac[:, None] * s2d
         t_info[:, i, :] = des.by_tie @ (bl / dl[:, None] - xbar[:, i:i + 1] * xbar)
-    ef = _Efron(loglik=loglik, score=t_score.sum(axis=0), information=t_info.sum(axis=0),
-                time_score=t_score, time_info=t_info, deaths=des.deaths)
-    if not residual_terms:
-        return ef
-    by_tie = des.by_tie
-    return replace(ef, h=by_tie @ (1.0 / dl), hx=by_tie @ (xbar / dl[:, None]), c=by_tie @ (frac / dl),
-                   cx=by_tie @ (frac[:, None] * xbar / dl[:, None]),
-                   mx=by_tie @ (xbar / des.deaths[tk][:, None]))
+    return _Efron(loglik=loglik, score=t_score.sum(axis=0), information=t_info.sum(axis=0),
+                  time_score=t_score, time_info=t_info, deaths=des.deaths, dl=dl, xbar=xbar)
 
 
 def _score_residuals(beta: np.ndarray, des: _Design, ef: _Efron) -> np.ndarray:
@@ -200,11 +189,16 @@ def _score_residuals(beta: np.ndarray, des: _Design, ef: _Efron) -> np.ndarray:
     """
     x, ev, key = des.x, des.event, des.key
     r = np.exp(x @ beta)
-    H = _cumsum_within(ef.h, des.key_end)[key]
-    G = _cumsum_within(ef.hx, des.key_end)[key]
+    # per key, sums over its tied events l: 1/D_l, xbar_l/D_l, (l/d)/D_l, (l/d) xbar_l/D_l, xbar_l/d
+    by_tie, frac, dl, xbar = des.by_tie, des.tie_frac, ef.dl, ef.xbar
+    h, hx = by_tie @ (1.0 / dl), by_tie @ (xbar / dl[:, None])
+    c, cx = by_tie @ (frac / dl), by_tie @ (frac[:, None] * xbar / dl[:, None])
+    mx = by_tie @ (xbar / des.deaths[des.tie_key][:, None])
+    H = _cumsum_within(h, des.key_end)[key]
+    G = _cumsum_within(hx, des.key_end)[key]
     evf = ev.astype(float)[:, None]
-    res = evf * (x - ef.mx[key]) - r[:, None] * (x * H[:, None] - G) \
-        + evf * r[:, None] * (x * ef.c[key][:, None] - ef.cx[key])
+    res = evf * (x - mx[key]) - r[:, None] * (x * H[:, None] - G) \
+        + evf * r[:, None] * (x * c[key][:, None] - cx[key])
     out = np.empty_like(res)
     out[des.order] = res
     return out
@@ -328,7 +322,6 @@ def fit_cox(time, event, x, strata=None, clusters=None) -> CoxFit:
         cl = np.asarray(clusters)
         n_clusters = int(pd.unique(cl).size)
         if n_clusters < len(cl):
-            ef = _efron(beta, des, residual_terms=True)
             with np.errstate(all="ignore"):
                 resid = _score_residuals(beta, des, ef)
                 dfbeta = _collapse(resid @ naive, cl)
@@ -350,7 +343,7 @@ def robust_score_test(time, event, x, clusters, strata=None) -> tuple[float, int
     """
     des = _design(time, event, x, strata)
     beta = np.zeros(des.x.shape[1])
-    ef = _efron(beta, des, residual_terms=True)
+    ef = _efron(beta, des)
     resid = _collapse(_score_residuals(beta, des, ef), clusters)
     return _wald_quadratic(resid.T @ resid, resid.sum(axis=0))
 
