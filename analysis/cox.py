@@ -194,11 +194,11 @@ def _score_residuals(beta: np.ndarray, des: _Design, ef: _Efron) -> np.ndarray:
     h, hx = by_tie @ (1.0 / dl), by_tie @ (xbar / dl[:, None])
     c, cx = by_tie @ (frac / dl), by_tie @ (frac[:, None] * xbar / dl[:, None])
     mx = by_tie @ (xbar / des.deaths[des.tie_key][:, None])
-    H = _cumsum_within(h, des.key_end)[key]
-    G = _cumsum_within(hx, des.key_end)[key]
+    H = np.take(_cumsum_within(h, des.key_end), key)
+    G = np.take(_cumsum_within(hx, des.key_end), key, axis=0)
     evf = ev.astype(float)[:, None]
-    res = evf * (x - mx[key]) - r[:, None] * (x * H[:, None] - G) \
-        + evf * r[:, None] * (x * c[key][:, None] - cx[key])
+    res = evf * (x - np.take(mx, key, axis=0)) - r[:, None] * (x * H[:, None] - G) \
+        + evf * r[:, None] * (x * np.take(c, key)[:, None] - np.take(cx, key, axis=0))
     out = np.empty_like(res)
     out[des.order] = res
     return out

@@ -102,8 +102,9 @@ def fit_gee_independence(y, x, clusters, measure: str = "RD") -> GEEFit:
         codes = pd.factorize(np.asarray(clusters), sort=False)[0]
         n_clusters = codes.max() + 1 if codes.size else 0
         # each patient's score, its rows added in order (one column of the design at a time)
-        u = np.column_stack([np.bincount(codes, weights=col, minlength=n_clusters)
-                             for col in (x * (y - mu)[:, None]).T]).reshape(n_clusters, p)
+        resid = y - mu
+        u = np.column_stack([np.bincount(codes, weights=x[:, j] * resid, minlength=n_clusters)
+                             for j in range(p)]).reshape(n_clusters, p)
         var = a_inv @ (u.T @ u) @ a_inv
     if not np.all(np.isfinite(var)) or not np.all(np.isfinite(beta)):
         converged = False
