@@ -26,6 +26,7 @@ and the end: on a shared machine single runs vary by 2x or more.
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import os
 import platform
@@ -61,12 +62,17 @@ def child_phases(path: str, models: str) -> dict:
     summary = timed("descriptive", summarize, episodes, models=False)
     doc = None
     if models == "models":
-        # the parts of models_summary, timed where models_summary calls them
-        for name, attr in (("responders", "responder_comparison"), ("hazard", "_relief_hazard_model"),
-                           ("estimands", "_estimand_comparison")):
+        # the parts of models_summary, timed where models_summary calls them (the private helpers, or
+        # a checkout from before them, the public functions)
+        for name, attrs in (("responders", ["responder_comparison"]),
+                            ("hazard", ["_relief_hazard_model", "relief_hazard_model"]),
+                            ("estimands", ["_estimand_comparison", "estimand_comparison"])):
+            attr = next(a for a in attrs if hasattr(comparisons, a))
             original = getattr(comparisons, attr)
             setattr(comparisons, attr, lambda *a, _f=original, _n=name, **k: timed(_n, _f, *a, **k))
-        doc = comparisons.models_summary(episodes, [], None, duration=summary.duration)
+        handed_over = "duration" in inspect.signature(comparisons.models_summary).parameters
+        doc = comparisons.models_summary(episodes, [], None,
+                                         **({"duration": summary.duration} if handed_over else {}))
     start = time.perf_counter()
     text = json.dumps({**summary.to_dict(), "models": doc}, indent=2)
     out["json"] = time.perf_counter() - start
