@@ -476,7 +476,8 @@ def _with_patient_codes(episodes: Episodes, duration: SurvivalByGroup | None):
     episodes = replace(episodes, table=episodes.table.assign(patient_id=codes))
     if duration is not None:
         rows = pd.Index(episodes.table["episode_id"]).get_indexer(duration.data["episode_id"])
-        duration = replace(duration, data=duration.data.assign(patient_id=codes[rows]))
+        # durations of other episodes than these are not used (computed again from these)
+        duration = replace(duration, data=duration.data.assign(patient_id=codes[rows])) if (rows >= 0).all() else None
     return episodes, duration
 
 

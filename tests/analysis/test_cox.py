@@ -225,3 +225,15 @@ def test_efron_terms_equal_their_definition_with_heavy_ties_strata_and_one_row_r
     np.testing.assert_allclose(fit.naive_var, np.linalg.inv(info), rtol=1e-10)
     loglik0, _, _ = _efron_by_definition(time, event, xc, np.zeros(3), strata)
     assert fit.loglik[0] == pytest.approx(loglik0, rel=1e-12)
+
+
+def test_run_sums_add_each_run_as_a_running_total():
+    # The Efron terms rely on it to equal, to the last bit, sums taken one row after the other:
+    # (1e16 + 1) - 1e16 is 0 as a running total (the 1 is lost), 1 in another order.
+    from analysis.cox import _segment_sums
+
+    values = np.array([1e16, 1.0, -1e16, 2.0, 3.0])
+    np.testing.assert_array_equal(_segment_sums([3, 0, 2]) @ values, [0.0, 0.0, 5.0])
+    start = np.array([-1e16, 7.0, 1.0])
+    np.testing.assert_array_equal(_segment_sums([3, 0, 2], with_start=True) @ np.r_[start, values],
+                                  [((-1e16 + 1e16) + 1.0) - 1e16, 7.0, 6.0])
