@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import AnalysisError
-from .survival import CONF_TYPES, _confint, _z
+from .survival import CONF_TYPES, _confint, _z, cluster_labels
 
 #: The variance adds the patients' squared influences one after the other within blocks of this
 #: many patients, then the blocks' totals.
@@ -121,7 +121,7 @@ def cumulative_incidence(times, status, clusters=None, conf_type: str = "log-log
     if clusters is None:
         ccode = np.arange(t.size)
     else:
-        cl = pd.Series(np.asarray(clusters, dtype=object).ravel())
+        cl = cluster_labels(clusters)
         if len(cl) != t.size:
             raise AnalysisError("cumulative_incidence: clusters must have one value per observation.")
         if cl.isna().any():
