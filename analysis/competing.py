@@ -195,10 +195,11 @@ def _influence_sumsq(tidx, ev, st, ccode, n_clusters, causes, y, surv, s_before,
         # the representatives' rows, patient after patient, and the table of their squared influence
         reps_first = np.r_[0, np.cumsum(np.diff(first_row)[representative])]
         rows = np.repeat(first_row[representative] - reps_first[:-1], np.diff(reps_first)) + np.arange(reps_first[-1])
+        reps_t, reps_ev, reps_st = t_s[rows], ev_s[rows], st_s[rows]
         table = {k: np.empty((representative.size, m)) for k in causes}
         for a in range(0, representative.size, step):
             nb = min(step, representative.size - a)
-            _squared_influence(t_s[rows], ev_s[rows], st_s[rows], reps_first, a, nb, causes, const, work,
+            _squared_influence(reps_t, reps_ev, reps_st, reps_first, a, nb, causes, const, work,
                                {k: table[k][a:a + nb] for k in causes})
 
     for lo in range(0, n_clusters, CLUSTER_BLOCK):
