@@ -25,11 +25,11 @@ import pandas as pd
 
 from .competing import cumulative_incidence
 from .cox import CoxResult, cox_regression
-from .duration import (ESTIMAND_COMPETING, ESTIMAND_COMPOSITE, ESTIMAND_CENSORED, km_by_group, relief_duration,
-                       relief_duration_data, relief_estimand)
+from .duration import (ESTIMAND_COMPETING, ESTIMAND_COMPOSITE, ESTIMAND_CENSORED, SurvivalByGroup, km_by_group,
+                       relief_duration, relief_duration_data, relief_estimand)
 from .episodes import Episodes, reaches
 from .errors import AnalysisError
-from .gee import risk_regression
+from .gee import risk_regression, risk_regressions
 from .relief import immediate_relief, responder_rate, select, weekly_episode_relief
 
 ESTIMANDS = {"censored": ESTIMAND_CENSORED, "composite": ESTIMAND_COMPOSITE, "competing": ESTIMAND_COMPETING}
@@ -83,15 +83,24 @@ def responder_data(episodes: Episodes, outcome=OUTCOME_IMMEDIATE, filters: dict 
     ``outcome``: ``"immediate"`` (immediate relief >= threshold) or a week number k (mean relief in
     week k >= threshold; episodes without a score that week are left out: observed cases).
     """
+    t = select(episodes, (), filters)
+    weekly = None if outcome == OUTCOME_IMMEDIATE else \
+        weekly_episode_relief(episodes, (), filters, weeks=[int(outcome)], selected=t)
+    return _responder_rows(episodes, t, weekly, outcome, threshold)
+
+
+def _responder_rows(episodes: Episodes, selected: pd.DataFrame, weekly: pd.DataFrame | None, outcome,
+                    threshold: float | None) -> pd.DataFrame:
+    """:func:`responder_data` from the included episodes (:func:`select`, no grouping) and, for a week,
+    their weekly relief (:func:`weekly_episode_relief`, that week among its weeks)."""
     d = episodes.definitions
     thr = d.threshold if threshold is None else float(threshold)
-    t = select(episodes, (), filters)
+    t = selected
     if outcome == OUTCOME_IMMEDIATE:
         t = t[t["immediate_relief_pct"].notna()]
         return t.assign(responder=reaches(t["immediate_relief_pct"], thr).astype(int)).reset_index(drop=True)
     week = int(outcome)
-    w = weekly_episode_relief(episodes, (), filters, weeks=[week], selected=t)
-    w = w[w["week"] == week]
+    w = weekly[weekly["week"] == week]
     relief = t["episode_id"].map(pd.Series(w["relief_pct"].to_numpy(), index=w["episode_id"].to_numpy()))
     t = t.assign(relief_pct=relief.to_numpy())
     t = t[t["relief_pct"].notna()]
@@ -141,26 +150,39 @@ def responder_comparison(episodes: Episodes, covariates=(), outcomes=None, measu
     if COURSE_COLUMN in covariates:
         episodes = with_course_band(episodes)
     outcomes = [OUTCOME_IMMEDIATE, *d.report_weeks] if outcomes is None else list(outcomes)
+    # The included episodes (the columns the models use) and the weeks' relief once for all
+    # outcomes; each model's rows and design once for all measures.
+    selected = select(episodes, (), filters)
+    used = ["episode_id", "patient_id", "treatment", "immediate_relief_pct", *covariates]
+    selected = selected[[c for c in dict.fromkeys(used) if c in selected.columns]]
+    weeks = sorted({int(o) for o in outcomes if o != OUTCOME_IMMEDIATE})
+    weekly = weekly_episode_relief(episodes, (), filters, weeks=weeks, selected=selected) if weeks else None
+    ref = {"treatment": reference} if reference is not None else None
     rows = []
     for outcome in outcomes:
-        data = responder_data(episodes, outcome, filters, threshold)
+        data = _responder_rows(episodes, selected, weekly, outcome, threshold)
         missing = [c for c in covariates if c not in data.columns]
         if missing:
             raise AnalysisError(f"Cannot adjust for {', '.join(missing)}: no such column in the episodes.")
         complete = data.dropna(subset=covariates) if covariates else data
         n_dropped = len(data) - len(complete)
-        ref = {"treatment": reference} if reference is not None else None
+        adjustments = [[]] + ([covariates] if covariates else [])
+        fits = []
+        for adjust in adjustments:
+            try:
+                fits.append(risk_regressions(complete, "responder", ["treatment", *adjust], "patient_id",
+                                             measures=measures, reference=ref, conf_level=d.conf_level))
+            except AnalysisError as err:
+                fits.append(err)
         for measure in measures:
-            for adjust in ([[]] + ([covariates] if covariates else [])):
+            for adjust, fit in zip(adjustments, fits):
                 label = "unadjusted" if not adjust else "adjusted for " + ", ".join(adjust)
                 base = {"outcome": _outcome_label(outcome), "measure": measure, "adjustment": label}
-                try:
-                    res = risk_regression(complete, "responder", ["treatment", *adjust], "patient_id",
-                                          measure=measure, reference=ref, conf_level=d.conf_level)
-                except AnalysisError as err:
+                if isinstance(fit, AnalysisError):
                     rows.append(pd.DataFrame([{**base, "term": "treatment", "n": len(complete),
-                                               "n_dropped": n_dropped, "note": str(err)}]))
+                                               "n_dropped": n_dropped, "note": str(fit)}]))
                     continue
+                res = fit[str(measure).upper()]
                 tab = res.table[res.table["covariate"] == "treatment"].drop(columns=["covariate", "level",
                                                                                      "reference", "measure"])
                 tab.insert(0, "adjustment", label)
@@ -193,8 +215,12 @@ def relief_competing_data(episodes: Episodes, by=("treatment",), filters: dict |
     """Immediate responders with ``time`` and ``status``: 1 = relief lost, 2 = re-treated first
     (the next course starts, within the follow-up window, before relief was lost), 0 = censored."""
     eps = _censoring_episodes(episodes)
+    return _with_competing_status(eps, relief_duration_data(eps, by, filters, threshold))
+
+
+def _with_competing_status(eps: Episodes, data: pd.DataFrame) -> pd.DataFrame:
+    """:func:`relief_competing_data` from the durations censored at re-treatment (``data``, of ``eps``)."""
     d = eps.definitions
-    data = relief_duration_data(eps, by, filters, threshold)
     nxt = eps.table.set_index("episode_id")["next_t"].reindex(data["episode_id"]).to_numpy(float)
     retreated = (data["event"].to_numpy() == 0) & np.isfinite(nxt) & (nxt <= d.max_followup_days)
     status = np.where(data["event"].to_numpy() == 1, CAUSE_LOSS, np.where(retreated, CAUSE_RETREATED, 0))
@@ -233,9 +259,12 @@ def relief_competing_risks(episodes: Episodes, by=("treatment",), filters: dict 
                            threshold: float | None = None) -> CompetingRisksResult:
     """Aalen-Johansen cumulative incidence of loss of relief, with re-treatment first as a
     competing event, per group (patients as clusters). See :func:`analysis.competing.cumulative_incidence`."""
+    return _competing_risks(episodes, tuple(by), relief_competing_data(episodes, by, filters, threshold))
+
+
+def _competing_risks(episodes: Episodes, by: tuple, data: pd.DataFrame) -> CompetingRisksResult:
+    """:func:`relief_competing_risks` from its data (:func:`relief_competing_data`)."""
     d = episodes.definitions
-    by = tuple(by)
-    data = relief_competing_data(episodes, by, filters, threshold)
     fits, frames = {}, []
     groups = data.groupby(list(by), sort=True, observed=True).indices if by else {(): np.arange(len(data))}
     for key, idx in groups.items():
@@ -279,21 +308,46 @@ def estimand_comparison(episodes: Episodes, by=("treatment",), filters: dict | N
     competing-risks value is never above the censored one: censoring at re-treatment treats those
     episodes as if relief could still be lost later, which it then never is.
     """
-    d = episodes.definitions
     by = tuple(by)
+    durations = _Durations(episodes, by, filters, threshold)
+    return _estimand_comparison(episodes, by, weeks, durations)
+
+
+class _Durations:
+    """Relief duration by ``by`` under each strategy for re-treatment (censored, composite), each
+    computed once, when first asked for (:func:`analysis.duration.relief_duration`)."""
+
+    def __init__(self, episodes: Episodes, by: tuple, filters: dict | None, threshold: float | None,
+                 known: SurvivalByGroup | None = None):
+        base = _censoring_episodes(episodes)
+        self.episodes = {"censored": base,
+                         "composite": replace(base, definitions=base.definitions.replace(retreatment_is_event=True))}
+        self.own = "composite" if episodes.definitions.retreatment_is_event else "censored"
+        self.by, self.filters, self.threshold = by, filters, threshold
+        self.fits = {} if known is None else {self.own: known}
+
+    def __getitem__(self, strategy: str) -> SurvivalByGroup:
+        if strategy not in self.fits:
+            self.fits[strategy] = relief_duration(self.episodes[strategy], self.by, self.filters, self.threshold)
+        return self.fits[strategy]
+
+
+def _estimand_comparison(episodes: Episodes, by: tuple, weeks, durations: _Durations) -> pd.DataFrame:
+    """:func:`estimand_comparison` from the relief durations under each strategy."""
+    d = episodes.definitions
     weeks = d.report_weeks if weeks is None else tuple(int(w) for w in weeks)
     days = [7.0 * w for w in weeks]
-    base = _censoring_episodes(episodes)
     parts = []
-    for strategy, eps in (("censored", base),
-                          ("composite", replace(base, definitions=base.definitions.replace(retreatment_is_event=True)))):
-        s = relief_duration(eps, by, filters, threshold).survival_at(days)
+    for strategy in ("censored", "composite"):
+        s = durations[strategy].survival_at(days)
         if s.empty:
             continue
         s = s.assign(estimate=1 - s["estimate"], ci_low=1 - s["ci_high"], ci_high=1 - s["ci_low"])
         s["week"] = (s["time"] / 7).round().astype(int)
         parts.append(s.assign(strategy=strategy, estimand=ESTIMANDS[strategy]))
-    cr = relief_competing_risks(episodes, by, filters, threshold).at(days)
+    base = durations.episodes["censored"]
+    competing = _competing_risks(episodes, by, _with_competing_status(base, durations["censored"].data))
+    cr = competing.at(days)
     if len(cr):
         cr = cr[cr["cause"] == CAUSE_LABELS[CAUSE_LOSS]].drop(columns=["cause"])
         cr["week"] = (cr["time"] / 7).round().astype(int)
@@ -316,11 +370,17 @@ def relief_hazard_model(episodes: Episodes, covariates=(), reference: str | None
 
     The result's ``table`` has an extra ``estimand`` column naming the strategy.
     """
+    return _relief_hazard_model(episodes, relief_duration_data(episodes, ("treatment",), filters, threshold),
+                                covariates, reference, course)
+
+
+def _relief_hazard_model(episodes: Episodes, data: pd.DataFrame, covariates, reference: str | None,
+                         course: bool) -> CoxResult:
+    """:func:`relief_hazard_model` from the relief durations by treatment (:func:`relief_duration_data`)."""
     d = episodes.definitions
     covariates = [c for c in covariates if c not in ("treatment", "course_number")]
     if COURSE_COLUMN in covariates:
         episodes = with_course_band(episodes)
-    data = relief_duration_data(episodes, ("treatment",), filters, threshold)
     extra = [c for c in covariates + ["course_number"] if c not in data.columns]
     missing = [c for c in extra if c not in episodes.table.columns]
     if missing:
@@ -403,8 +463,26 @@ def _records(frame: pd.DataFrame, columns) -> list[dict]:
     return out
 
 
+def _with_patient_codes(episodes: Episodes, duration: SurvivalByGroup | None):
+    """The episodes (and the durations' rows) with each patient identifier replaced by a number, in
+    order of first appearance (missing stays missing).
+
+    The models only group and count patients, and every one of them hashes the identifiers again
+    (clusters, robust variances, patient counts); numbers in the same order give the same groups in
+    the same order, so the same results, for a fraction of the cost with text identifiers.
+    """
+    codes, _ = pd.factorize(episodes.table["patient_id"], sort=False)
+    codes = np.where(codes >= 0, codes, np.nan) if (codes < 0).any() else codes
+    episodes = replace(episodes, table=episodes.table.assign(patient_id=codes))
+    if duration is not None:
+        rows = pd.Index(episodes.table["episode_id"]).get_indexer(duration.data["episode_id"])
+        # durations of other episodes than these are not used (computed again from these)
+        duration = replace(duration, data=duration.data.assign(patient_id=codes[rows])) if (rows >= 0).all() else None
+    return episodes, duration
+
+
 def models_summary(episodes: Episodes, covariates=(), filters: dict | None = None,
-                   reference: str | None = None) -> dict:
+                   reference: str | None = None, duration: SurvivalByGroup | None = None) -> dict:
     """The treatment-comparison models as one JSON-ready document (``summarize --json``'s ``models``).
 
     Keys: ``covariates`` (adjusted for), ``responder_comparison`` (rows of
@@ -412,9 +490,16 @@ def models_summary(episodes: Episodes, covariates=(), filters: dict | None = Non
     :func:`relief_hazard_model` with ``ph_test``, ``ph_note``, ``estimand``, counts),
     ``relief_estimands`` (rows of :func:`estimand_comparison`). A part that cannot be computed
     (e.g. a single treatment after filters) is ``{"error": "..."}`` with the reason.
+
+    ``duration``: :func:`analysis.duration.relief_duration` of the same episodes by treatment with
+    the same filters, when the caller has it (:func:`analysis.summary.summarize` does); the hazard
+    model and the estimands then start from it instead of computing it again.
     """
     covariates = [c for c in covariates if c != "treatment"]
     doc: dict = {"covariates": list(covariates)}
+    by = ("treatment",)
+    episodes, duration = _with_patient_codes(episodes, duration)
+    durations = _Durations(episodes, by, filters, None, known=duration)
     try:
         rc = responder_comparison(episodes, covariates, filters=filters, reference=reference)
         doc["responder_comparison"] = _records(rc, ["outcome", "measure", "adjustment", "term", "estimate", "ci_low",
@@ -423,7 +508,7 @@ def models_summary(episodes: Episodes, covariates=(), filters: dict | None = Non
     except AnalysisError as err:
         doc["responder_comparison"] = {"error": str(err)}
     try:
-        cox = relief_hazard_model(episodes, covariates, reference=reference, filters=filters)
+        cox = _relief_hazard_model(episodes, durations[durations.own].data, covariates, reference, course=True)
         doc["relief_hazard"] = {
             "terms": _records(cox.table, ["term", "hazard_ratio", "ci_low", "ci_high", "p_value", "se", "n", "events",
                                           "method"]),
@@ -434,7 +519,7 @@ def models_summary(episodes: Episodes, covariates=(), filters: dict | None = Non
     except AnalysisError as err:
         doc["relief_hazard"] = {"error": str(err)}
     try:
-        est = estimand_comparison(episodes, ("treatment",), filters)
+        est = _estimand_comparison(episodes, by, None, durations)
         doc["relief_estimands"] = _records(est, ["strategy", "treatment", "week", "estimate", "ci_low", "ci_high",
                                                  "n", "n_patients"])
         doc["estimands"] = dict(ESTIMANDS)

@@ -9,8 +9,8 @@ log-rank test made robust to patients contributing several episodes (used by
 :func:`analysis.survival.logrank`).
 
 The computation works on the distinct (stratum, time) pairs: sums over the risk set are reversed
-cumulative sums, the Efron correction for tied events is a loop over the tie position (at most
-the largest number of tied events), so nothing loops over rows or patients.
+cumulative sums, and the Efron correction for tied events is one array with a row per event (its
+position among the events tied with it), so nothing loops over rows, times or patients.
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import special
+from scipy import sparse, special
 
 from .errors import AnalysisError
 from .modelframe import model_frame
@@ -34,9 +34,30 @@ METHOD_ROBUST = "Cox proportional hazards (Efron ties), cluster-robust variance 
 # --------------------------------------------------------------------------------------------
 # Risk-set sums on distinct (stratum, time) pairs
 # --------------------------------------------------------------------------------------------
+def _segment_sums(counts: np.ndarray, with_start: bool = False) -> sparse.csr_array:
+    """The matrix whose product with an array adds up consecutive runs of its rows.
+
+    Row j of the product sums the next ``counts[j]`` rows (after those of rows 0..j-1). With
+    ``with_start`` the product is taken with ``[start; values]`` (``start`` one row per run) and
+    run j begins with ``start[j]``.
+    A compressed sparse row product adds each row's entries in column order, one after the other
+    (as a running total in a loop), so the sums are exactly the same floating-point numbers
+    whatever else is computed beside them.
+    """
+    counts = np.asarray(counts, dtype=np.int64)
+    k, n = counts.size, int(counts.sum())
+    if not with_start:
+        indptr = np.r_[0, np.cumsum(counts)]
+        return sparse.csr_array((np.ones(n), np.arange(n), indptr), shape=(k, n))
+    cols = np.insert(np.arange(k, k + n), np.cumsum(counts) - counts, np.arange(k))
+    indptr = np.r_[0, np.cumsum(counts + 1)]
+    return sparse.csr_array((np.ones(n + k), cols, indptr), shape=(k, k + n))
+
+
 @dataclass(frozen=True, eq=False)
 class _Design:
-    """Rows sorted by stratum then time, with the distinct (stratum, time) keys."""
+    """Rows sorted by stratum then time, with the distinct (stratum, time) keys and, for Efron's
+    approximation, one entry per event: its key and its position l among the events tied with it."""
 
     x: np.ndarray          # n x p, centred
     event: np.ndarray      # n, bool
@@ -45,6 +66,13 @@ class _Design:
     key_time: np.ndarray   # K
     order: np.ndarray      # sorted position -> original row
     means: np.ndarray      # p
+    deaths: np.ndarray = field(repr=False)       # K, events at the key
+    event_x: np.ndarray = field(repr=False)      # K x p, sum of x over the key's events
+    tie_key: np.ndarray = field(repr=False)      # E, key of each event
+    tie_frac: np.ndarray = field(repr=False)     # E, l / d
+    by_key: sparse.csr_array = field(repr=False)         # K x n: sums of rows per key
+    by_tie: sparse.csr_array = field(repr=False)         # K x E: sums over l per key
+    by_tie_from: sparse.csr_array = field(repr=False)    # K x (K + E): the same, after a start value
 
 
 def _design(time, event, x, strata=None) -> _Design:
@@ -64,16 +92,17 @@ def _design(time, event, x, strata=None) -> _Design:
     strat_end = np.r_[strat_start[1:], k]
     key_end = np.repeat(strat_end, np.diff(np.r_[strat_start, k]))
     means = x.mean(axis=0) if len(x) else np.zeros(x.shape[1])
-    return _Design(x=x[order] - means, event=event[order], key=key, key_end=key_end, key_time=ts[new],
-                   order=order, means=means)
-
-
-def _by_key(values: np.ndarray, key: np.ndarray, k: int) -> np.ndarray:
-    """Sum of ``values`` (rows first axis) per key."""
-    flat = values.reshape(len(values), -1)
-    out = np.zeros((k, flat.shape[1]))
-    np.add.at(out, key, flat)
-    return out.reshape((k,) + values.shape[1:])
+    xs, ev = x[order] - means, event[order]
+    by_key = _segment_sums(np.bincount(key, minlength=k))
+    evf = ev.astype(float)
+    deaths = by_key @ evf
+    counts = deaths.astype(np.int64)
+    tie_key = np.repeat(np.arange(k), counts)
+    tie = np.arange(tie_key.size) - np.repeat(np.cumsum(counts) - counts, counts)
+    return _Design(x=xs, event=ev, key=key, key_end=key_end, key_time=ts[new], order=order, means=means,
+                   deaths=deaths, event_x=by_key @ (xs * evf[:, None]), tie_key=tie_key,
+                   tie_frac=tie / deaths[tie_key], by_key=by_key, by_tie=_segment_sums(counts),
+                   by_tie_from=_segment_sums(counts, with_start=True))
 
 
 def _rev_cumsum_within(values: np.ndarray, key_end: np.ndarray) -> np.ndarray:
@@ -101,11 +130,8 @@ class _Efron:
     time_score: np.ndarray       # K x p: each key's contribution to the score (sum of Schoenfeld residuals)
     time_info: np.ndarray        # K x p x p: each key's contribution to the information
     deaths: np.ndarray           # K
-    h: np.ndarray = field(repr=False)       # sum_l 1/D_l
-    hx: np.ndarray = field(repr=False)      # sum_l xbar_l/D_l
-    c: np.ndarray = field(repr=False)       # sum_l (l/d)/D_l
-    cx: np.ndarray = field(repr=False)      # sum_l (l/d) xbar_l/D_l
-    mx: np.ndarray = field(repr=False)      # mean over l of xbar_l
+    dl: np.ndarray = field(repr=False)        # E: D_l of each event (its key, its l)
+    xbar: np.ndarray = field(repr=False)      # E x p: A_l / D_l
 
 
 def _efron(beta: np.ndarray, des: _Design) -> _Efron:
@@ -122,55 +148,36 @@ def _efron_terms(beta: np.ndarray, des: _Design) -> _Efron:
     Efron approximation uses for l = 0..d-1: D_l = S0 - (l/d) S0D, A_l = S1 - (l/d) S1D,
     B_l = S2 - (l/d) S2D; loglik += sum_D eta - sum_l log D_l, score += sum_D x - sum_l A_l/D_l,
     information += sum_l (B_l/D_l - A_l A_l'/D_l^2).
-    """
-    x, ev, key = des.x, des.event, des.key
-    k = des.key_time.size
-    p = x.shape[1]
-    eta = x @ beta
-    with np.errstate(over="ignore"):   # a diverging step: the caller halves it (loglik not finite)
-        r = np.exp(eta)
-    rx = r[:, None] * x
-    rxx = rx[:, :, None] * x[:, None, :]
-    s0 = _rev_cumsum_within(_by_key(r, key, k), des.key_end)
-    s1 = _rev_cumsum_within(_by_key(rx, key, k), des.key_end)
-    s2 = _rev_cumsum_within(_by_key(rxx, key, k), des.key_end)
-    evf = ev.astype(float)
-    d = _by_key(evf, key, k)
-    s0d = _by_key(r * evf, key, k)
-    s1d = _by_key(rx * evf[:, None], key, k)
-    s2d = _by_key(rxx * evf[:, None, None], key, k)
-    xd = _by_key(x * evf[:, None], key, k)
 
-    loglik = float(np.sum(eta[ev]))
-    t_score = xd.copy()
-    t_info = np.zeros((k, p, p))
-    h = np.zeros(k)
-    hx = np.zeros((k, p))
-    c = np.zeros(k)
-    cx = np.zeros((k, p))
-    mx = np.zeros((k, p))
-    max_d = int(d.max()) if k else 0
-    for tie in range(max_d):                  # position within a group of tied events
-        on = d > tie
-        frac = tie / d[on]
-        dl = s0[on] - frac * s0d[on]
-        al = s1[on] - frac[:, None] * s1d[on]
-        bl = s2[on] - frac[:, None, None] * s2d[on]
-        with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
-            xbar = al / dl[:, None]
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            loglik -= float(np.sum(np.log(dl)))
-        with np.errstate(invalid="ignore", over="ignore"):
-            t_score[on] -= xbar
-            t_info[on] += bl / dl[:, None, None] - xbar[:, :, None] * xbar[:, None, :]
-        with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
-            h[on] += 1.0 / dl
-            hx[on] += xbar / dl[:, None]
-            c[on] += frac / dl
-            cx[on] += frac[:, None] * xbar / dl[:, None]
-            mx[on] += xbar / d[on][:, None]
+    The sums over l are taken over one array with an entry per event (its time's key and l),
+    O(events p^2) per call.
+    """
+    x, evf = des.x, des.event.astype(float)
+    k, p = des.key_time.size, x.shape[1]
+    eta = x @ beta
+    r = np.exp(eta)
+    rx = r[:, None] * x
+    by_key, key_end = des.by_key, des.key_end
+    tk, frac = des.tie_key, des.tie_frac
+    # at each event: the sums over the risk set of its time and over the events there
+    s0 = np.take(_rev_cumsum_within(by_key @ r, key_end), tk)
+    s1 = np.take(_rev_cumsum_within(by_key @ rx, key_end), tk, axis=0)
+    s0d = np.take(by_key @ (r * evf), tk)
+    s1d = np.take(by_key @ (rx * evf[:, None]), tk, axis=0)
+    dl = s0 - frac * s0d
+    xbar = (s1 - frac[:, None] * s1d) / dl[:, None]
+    loglik = float(np.sum(eta[des.event])) - float(np.sum(np.log(dl)))
+    t_score = des.by_tie_from @ np.concatenate([des.event_x, -xbar])
+    # The information, one row of covariates at a time, so no array is rows x p x p.
+    t_info = np.empty((k, p, p))
+    for i in range(p):
+        rxx = rx[:, i:i + 1] * x
+        s2 = np.take(_rev_cumsum_within(by_key @ rxx, key_end), tk, axis=0)
+        s2d = np.take(by_key @ (rxx * evf[:, None]), tk, axis=0)
+        bl = s2 - frac[:, None] * s2d
+        t_info[:, i, :] = des.by_tie @ (bl / dl[:, None] - xbar[:, i:i + 1] * xbar)
     return _Efron(loglik=loglik, score=t_score.sum(axis=0), information=t_info.sum(axis=0),
-                  time_score=t_score, time_info=t_info, deaths=d, h=h, hx=hx, c=c, cx=cx, mx=mx)
+                  time_score=t_score, time_info=t_info, deaths=des.deaths, dl=dl, xbar=xbar)
 
 
 def _score_residuals(beta: np.ndarray, des: _Design, ef: _Efron) -> np.ndarray:
@@ -182,21 +189,27 @@ def _score_residuals(beta: np.ndarray, des: _Design, ef: _Efron) -> np.ndarray:
     """
     x, ev, key = des.x, des.event, des.key
     r = np.exp(x @ beta)
-    H = _cumsum_within(ef.h, des.key_end)[key]
-    G = _cumsum_within(ef.hx, des.key_end)[key]
+    # per key, sums over its tied events l: 1/D_l, xbar_l/D_l, (l/d)/D_l, (l/d) xbar_l/D_l, xbar_l/d
+    by_tie, frac, dl, xbar = des.by_tie, des.tie_frac, ef.dl, ef.xbar
+    h, hx = by_tie @ (1.0 / dl), by_tie @ (xbar / dl[:, None])
+    c, cx = by_tie @ (frac / dl), by_tie @ (frac[:, None] * xbar / dl[:, None])
+    mx = by_tie @ (xbar / des.deaths[des.tie_key][:, None])
+    H = np.take(_cumsum_within(h, des.key_end), key)
+    G = np.take(_cumsum_within(hx, des.key_end), key, axis=0)
     evf = ev.astype(float)[:, None]
-    res = evf * (x - ef.mx[key]) - r[:, None] * (x * H[:, None] - G) \
-        + evf * r[:, None] * (x * ef.c[key][:, None] - ef.cx[key])
+    res = evf * (x - np.take(mx, key, axis=0)) - r[:, None] * (x * H[:, None] - G) \
+        + evf * r[:, None] * (x * np.take(c, key)[:, None] - np.take(cx, key, axis=0))
     out = np.empty_like(res)
     out[des.order] = res
     return out
 
 
 def _collapse(values: np.ndarray, clusters) -> np.ndarray:
+    """Sum of the rows of ``values`` per cluster (clusters in order of first appearance; each
+    cluster's rows added in their order)."""
     codes = pd.factorize(np.asarray(clusters), sort=False)[0]
-    out = np.zeros((codes.max() + 1 if codes.size else 0, values.shape[1]))
-    np.add.at(out, codes, values)
-    return out
+    order = np.argsort(codes, kind="stable")
+    return _segment_sums(np.bincount(codes, minlength=codes.max() + 1 if codes.size else 0)) @ values[order]
 
 
 def _wald_quadratic(var: np.ndarray, u: np.ndarray) -> tuple[float, int]:
@@ -248,6 +261,7 @@ class CoxFit:
     events: int
     n_clusters: int
     design: _Design = field(repr=False)
+    efron: _Efron = field(repr=False)          # the terms at the estimate
 
 
 def fit_cox(time, event, x, strata=None, clusters=None) -> CoxFit:
@@ -317,7 +331,7 @@ def fit_cox(time, event, x, strata=None, clusters=None) -> CoxFit:
         se = np.sqrt(np.diag(var))
     return CoxFit(coef=beta, se=se, var=var, naive_var=naive, loglik=(loglik0, ef.loglik),
                   iterations=it, converged=converged, robust=robust, n=len(des.event),
-                  events=int(des.event.sum()), n_clusters=n_clusters, design=des)
+                  events=int(des.event.sum()), n_clusters=n_clusters, design=des, efron=ef)
 
 
 def robust_score_test(time, event, x, clusters, strata=None) -> tuple[float, int]:
@@ -344,10 +358,8 @@ def _zph(fit: CoxFit, groups: list[tuple[str, list[int]]]) -> pd.DataFrame:
     statistic is u_jj' [I restricted to (beta, gamma_jj)]^-1 u_jj on len(jj) df; GLOBAL uses all.
     The test is on the scaled Schoenfeld residuals' slope against g(t) (Grambsch & Therneau 1994).
     """
-    des = fit.design
-    ef = _efron(fit.coef, des)
     with np.errstate(all="ignore"):
-        return _zph_tests(fit, ef, groups)
+        return _zph_tests(fit, fit.efron, groups)
 
 
 def _zph_tests(fit: CoxFit, ef: _Efron, groups) -> pd.DataFrame:

@@ -100,8 +100,11 @@ def fit_gee_independence(y, x, clusters, measure: str = "RD") -> GEEFit:
             a_inv = np.full((p, p), np.nan)
             converged = False
         codes = pd.factorize(np.asarray(clusters), sort=False)[0]
-        u = np.zeros((codes.max() + 1 if codes.size else 0, p))
-        np.add.at(u, codes, x * (y - mu)[:, None])
+        n_clusters = codes.max() + 1 if codes.size else 0
+        # each patient's score, its rows added in order (one column of the design at a time)
+        resid = y - mu
+        u = np.column_stack([np.bincount(codes, weights=x[:, j] * resid, minlength=n_clusters)
+                             for j in range(p)]).reshape(n_clusters, p)
         var = a_inv @ (u.T @ u) @ a_inv
     if not np.all(np.isfinite(var)) or not np.all(np.isfinite(beta)):
         converged = False
@@ -187,9 +190,19 @@ def risk_regression(data: pd.DataFrame, outcome: str, covariates, clusters: str,
     J Stat Softw 15(2) (2006) (geepack).
     """
     measure = str(measure).upper()
-    if measure not in MEASURES:
-        raise AnalysisError(f"risk_regression: measure must be one of {', '.join(MEASURES)}, got {measure!r}.")
-    spec = MEASURES[measure]
+    return risk_regressions(data, outcome, covariates, clusters, (measure,), reference, conf_level)[measure]
+
+
+def risk_regressions(data: pd.DataFrame, outcome: str, covariates, clusters: str, measures=("RD", "RR"),
+                     reference: dict | None = None, conf_level: float = 0.95) -> dict:
+    """:func:`risk_regression` for several measures of the same model: ``{measure: result}``.
+
+    The rows, the design matrix and the patients are found once for all measures.
+    """
+    measures = [str(m).upper() for m in measures]
+    for measure in measures:
+        if measure not in MEASURES:
+            raise AnalysisError(f"risk_regression: measure must be one of {', '.join(MEASURES)}, got {measure!r}.")
     mf = model_frame(data, covariates, [outcome, clusters], reference, "risk_regression")
     d = mf.data
     y_raw = d[outcome]
@@ -200,8 +213,16 @@ def risk_regression(data: pd.DataFrame, outcome: str, covariates, clusters: str,
         raise AnalysisError(f"risk_regression: {outcome!r} is the same for every row used ({len(y)} rows); "
                             "there is nothing to compare.")
     x = np.column_stack([np.ones(len(y)), mf.x])
-    fit = fit_gee_independence(y, x, d[clusters].to_numpy(), measure)
+    # patients numbered by first appearance, as fit_gee_independence numbers them
+    patients = pd.factorize(d[clusters].to_numpy(), sort=False)[0]
     z = float(special.ndtri(0.5 + 0.5 * float(conf_level)))
+    return {measure: _risk_table(mf, y, fit_gee_independence(y, x, patients, measure), measure, z, conf_level)
+            for measure in measures}
+
+
+def _risk_table(mf, y: np.ndarray, fit: GEEFit, measure: str, z: float, conf_level: float) -> RiskRegressionResult:
+    """The fit of one measure as a :class:`RiskRegressionResult` (Wald intervals, ``z`` quantile)."""
+    spec = MEASURES[measure]
     coef = fit.coef[1:].copy()
     with np.errstate(invalid="ignore"):
         se = np.sqrt(np.diag(fit.var))[1:]

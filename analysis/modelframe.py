@@ -78,7 +78,10 @@ def model_frame(data: pd.DataFrame, covariates, other_columns=(), reference: dic
     for c in covariates:
         s = d[c]
         if is_categorical(s):
-            levels = sorted(pd.unique(s).tolist(), key=lambda v: (str(type(v)), v))
+            # the levels as codes, so each indicator compares numbers, not text
+            codes, uniques = pd.factorize(s, sort=False)
+            position = {v: j for j, v in enumerate(uniques.tolist())}
+            levels = sorted(position, key=lambda v: (str(type(v)), v))
             ref = reference.get(c, levels[0] if levels else None)
             if ref not in levels:
                 raise AnalysisError(f"{caller}: reference level {ref!r} of {c!r} does not occur among the "
@@ -90,7 +93,7 @@ def model_frame(data: pd.DataFrame, covariates, other_columns=(), reference: dic
             idx = []
             for v in others:
                 idx.append(len(columns))
-                columns.append((s == v).to_numpy(dtype=float))
+                columns.append((codes == position[v]).astype(float))
                 rows.append({"term": f"{c}: {v} vs {ref}", "covariate": c, "level": str(v), "reference": str(ref)})
             groups.append((c, idx))
         else:

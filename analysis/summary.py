@@ -255,6 +255,8 @@ def summarize(dataset: Dataset | Episodes, definitions: Definitions | None = Non
     if models and "treatment" in by and counts["treatment"].nunique() >= 2:
         from .comparisons import models_summary  # the model engines, only when asked for
 
-        model_doc = models_summary(episodes, [c for c in by if c != "treatment"], filters)
+        # the relief duration by treatment alone is the models' own: handed over, not computed again
+        model_doc = models_summary(episodes, [c for c in by if c != "treatment"], filters,
+                                   duration=dur if by == ["treatment"] else None)
     return Summary(definitions=d, by=tuple(by), counts=counts, table=table, duration=dur, filters=filters,
                    models=model_doc)

@@ -353,6 +353,18 @@ def _robust_sumsq(k_idx: np.ndarray, ev: np.ndarray, ccode: np.ndarray, n_cluste
     return np.maximum(C * C * a + 2.0 * C * rf + ff, 0.0)
 
 
+def cluster_labels(clusters) -> pd.Series:
+    """The cluster (patient) of each observation as a Series to factorize: numbers stay numbers
+    (hashed as such, much faster than as Python objects), anything else becomes Python objects, so
+    1 and "1" stay two clusters."""
+    if isinstance(clusters, pd.Series):
+        return pd.Series(clusters.to_numpy())
+    values = np.asarray(clusters)
+    if values.dtype.kind not in "biuf":
+        values = np.asarray(clusters, dtype=object)
+    return pd.Series(values.ravel())
+
+
 def _carry_forward_without_events(values: np.ndarray, d: np.ndarray) -> np.ndarray:
     """``values`` at event times (d > 0), repeated unchanged over the censoring-only times that
     follow them; 0 before the first event."""
@@ -582,8 +594,7 @@ def logrank(times, events, groups, clusters=None) -> LogrankResult:
         p = float(special.chdtrc(df, chi2))
     method = METHOD_LOGRANK
     if clusters is not None and df >= 1:
-        cl = pd.Series(np.asarray(clusters, dtype=object).ravel() if not isinstance(clusters, pd.Series)
-                       else clusters.to_numpy())
+        cl = cluster_labels(clusters)
         if len(cl) != t.size:
             raise AnalysisError(f"logrank: clusters must have one value per observation "
                                 f"({len(cl)} clusters, {t.size} times).")

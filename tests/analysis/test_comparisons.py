@@ -202,3 +202,15 @@ def test_subgroup_effects_rows_are_the_comparison_within_each_level(demo):
     # one interaction p-value per covariate
     assert tab.groupby("covariate")["interaction_p"].nunique(dropna=False).loc[["sex", "site"]].eq(1).all()
     assert tab.loc[tab["covariate"] == "sex", "interaction_p"].between(0, 1).all()
+
+
+@pytest.mark.parametrize("retreatment_is_event", [False, True])
+def test_models_summary_is_the_same_with_the_relief_duration_handed_over(demo, retreatment_is_event):
+    # summarize hands over its relief duration by treatment; the models then do not compute it
+    # again, and every number stays the same, under either strategy for re-treatment.
+    _, eps = demo
+    if retreatment_is_event:
+        eps = C.replace(eps, definitions=eps.definitions.replace(retreatment_is_event=True))
+    alone = C.models_summary(eps)
+    assert C.models_summary(eps, duration=relief_duration(eps, ("treatment",))) == alone
+    assert alone["relief_hazard"]["estimand"] == (ESTIMAND_COMPOSITE if retreatment_is_event else ESTIMAND_CENSORED)

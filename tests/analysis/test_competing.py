@@ -83,3 +83,35 @@ def test_input_errors():
     with pytest.raises(AnalysisError, match="patient identifier"):
         cumulative_incidence([1, 2], [1, 2], clusters=["a", None])
     assert cumulative_incidence([], []).table.empty
+
+
+@pytest.mark.parametrize("step", [1, 7, 100_000])
+def test_the_variance_does_not_depend_on_how_many_patients_are_computed_together(monkeypatch, step):
+    # STEP_PATIENTS only sizes the working arrays: every number stays the same to the last bit,
+    # including a curve with a single time (numpy sums one column in another order).
+    import analysis.competing as competing
+
+    cases = [(MGUS2["etime"], MGUS2["event"], None), (EPISODES["time"], EPISODES["status"], EPISODES["id"]),
+             (np.full(40, 3.0), np.arange(40) % 3, np.arange(40) // 2)]
+    before = [cumulative_incidence(t, s, clusters=c).table for t, s, c in cases]
+    monkeypatch.setattr(competing, "STEP_PATIENTS", step)
+    for (t, s, c), ref in zip(cases, before):
+        pd.testing.assert_frame_equal(cumulative_incidence(t, s, clusters=c).table, ref, check_exact=True)
+
+
+def test_patients_sharing_a_pattern_of_episodes_and_patients_computed_one_by_one_give_the_same_variance(monkeypatch):
+    # The influence is computed once per distinct pattern of (time, status) cells and kept in a
+    # table; without room for the table every patient's influence is computed in turn. Many
+    # patients here share a pattern (one episode at the same day with the same status).
+    import analysis.competing as competing
+
+    rng = np.random.default_rng(16)
+    n_patients = 600
+    size = rng.integers(1, 4, n_patients)
+    patient = np.repeat(np.arange(n_patients), size)
+    time = rng.integers(1, 6, patient.size).astype(float)
+    status = rng.choice([0, 1, 2], patient.size, p=[0.2, 0.6, 0.2])
+    with_table = cumulative_incidence(time, status, clusters=patient).table
+    monkeypatch.setattr(competing, "PATTERN_TABLE_BYTES", 0)
+    one_by_one = cumulative_incidence(time, status, clusters=patient).table
+    pd.testing.assert_frame_equal(with_table, one_by_one, check_exact=True)

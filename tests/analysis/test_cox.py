@@ -178,3 +178,62 @@ def test_errors_say_what_to_do():
         cox_regression(d.assign(time=-d["time"]), time="time", event="event", covariates=["course"])
     with pytest.raises(AnalysisError, match="1 \\(event\\) or 0"):
         cox_regression(d.assign(event=2), time="time", event="event", covariates=["course"])
+
+
+def _efron_by_definition(time, event, x, beta, strata):
+    """Efron's log partial likelihood, score and information written out time by time (slow)."""
+    loglik, score, info = 0.0, np.zeros(x.shape[1]), np.zeros((x.shape[1],) * 2)
+    eta = x @ beta
+    r = np.exp(eta)
+    for s in np.unique(strata):
+        for t in np.unique(time[(strata == s) & event]):
+            at_risk = (strata == s) & (time >= t)
+            dead = at_risk & (time == t) & event
+            d = dead.sum()
+            loglik += eta[dead].sum()
+            score += x[dead].sum(axis=0)
+            for l in range(d):
+                w = np.where(dead, 1 - l / d, 1.0) * at_risk * r
+                s0, s1, s2 = w.sum(), w @ x, (x * w[:, None]).T @ x
+                loglik -= np.log(s0)
+                score -= s1 / s0
+                info += s2 / s0 - np.outer(s1, s1) / s0 ** 2
+    return loglik, score, info
+
+
+def test_efron_terms_equal_their_definition_with_heavy_ties_strata_and_one_row_risk_sets():
+    # Whole-day times (up to 15 events tied at one time), censoring-only times, three strata, one
+    # of them a single row, and the last time of each stratum with one row at risk.
+    from analysis.cox import fit_cox
+
+    rng = np.random.default_rng(12)
+    n = 400
+    time = rng.integers(1, 12, n).astype(float)
+    event = rng.random(n) < 0.6
+    strata = rng.integers(0, 2, n)
+    x = np.column_stack([rng.integers(0, 2, n), rng.normal(size=n), rng.integers(1, 4, n)]).astype(float)
+    time = np.r_[time, 30.0, 40.0, 5.0]          # a last row alone in each stratum; a stratum of one row
+    event = np.r_[event, True, True, True]
+    strata = np.r_[strata, 0, 1, 2]
+    x = np.r_[x, [[1, 0.5, 2], [0, -0.5, 1], [1, 0.0, 3]]]
+    fit = fit_cox(time, event, x, strata=strata)
+    xc = x - x.mean(axis=0)
+    loglik, score, info = _efron_by_definition(time, event, xc, fit.coef, strata)
+    assert fit.converged
+    assert fit.loglik[1] == pytest.approx(loglik, rel=1e-12)
+    np.testing.assert_allclose(score, 0, atol=1e-8)
+    np.testing.assert_allclose(fit.naive_var, np.linalg.inv(info), rtol=1e-10)
+    loglik0, _, _ = _efron_by_definition(time, event, xc, np.zeros(3), strata)
+    assert fit.loglik[0] == pytest.approx(loglik0, rel=1e-12)
+
+
+def test_run_sums_add_each_run_as_a_running_total():
+    # The Efron terms rely on it to equal, to the last bit, sums taken one row after the other:
+    # (1e16 + 1) - 1e16 is 0 as a running total (the 1 is lost), 1 in another order.
+    from analysis.cox import _segment_sums
+
+    values = np.array([1e16, 1.0, -1e16, 2.0, 3.0])
+    np.testing.assert_array_equal(_segment_sums([3, 0, 2]) @ values, [0.0, 0.0, 5.0])
+    start = np.array([-1e16, 7.0, 1.0])
+    np.testing.assert_array_equal(_segment_sums([3, 0, 2], with_start=True) @ np.r_[start, values],
+                                  [((-1e16 + 1e16) + 1.0) - 1e16, 7.0, 6.0])
