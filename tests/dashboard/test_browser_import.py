@@ -54,6 +54,6 @@ def test_redcap_export_through_the_import_assistant(server, browser, tmp_path): 
     page.wait_for_selector(CHART, timeout=60_000)
     _wait_idle(page)
     _no_errors(page)
-    page.get_by_text(expected.split(")")[0]).first.wait_for(timeout=30_000)
+    page.get_by_text(expected.split(")")[0]).first.wait_for(timeout=90_000)
     page.screenshot(path=str(SHOTS / "pain_relief_redcap.png"))
     page.close()
