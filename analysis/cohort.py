@@ -21,7 +21,10 @@ def _is_numeric(s: pd.Series) -> bool:
 
 
 def _numeric_rows(values: pd.DataFrame, col: str, label: str) -> pd.DataFrame:
-    g = values.groupby("group", sort=False)[col]
+    # As float64: a whole-number covariate is nullable Int64 (analysis/io/columns.py), whose groupby
+    # statistics are Float64 with <NA>; the numbers are the same, the type of the table is not.
+    x = pd.Series(values[col].to_numpy(dtype=float, na_value=np.nan), index=values.index)
+    g = x.groupby(values["group"].to_numpy(), sort=False)
     # reindex: with no row at all (a filter that selects nobody) unstack() gives no columns
     q = g.quantile([0.25, 0.5, 0.75]).unstack().reindex(columns=[0.25, 0.5, 0.75])
     out = pd.DataFrame({

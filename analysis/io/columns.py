@@ -178,9 +178,15 @@ class _Table:
             self._pending[key] = pool.submit(f, c)
         pool.shutdown(wait=wait)
 
-    def typed(self, name: str, idx: np.ndarray) -> np.ndarray:
+    def typed(self, name: str, idx: np.ndarray, whole_as_integers: bool = False):
         """A kept extra column, rows ``idx``: numbers where every non-empty cell is a number, otherwise
-        text (NaN when empty). Decided and converted on the distinct texts of those rows."""
+        text (NaN when empty). Decided and converted on the distinct texts of those rows.
+
+        With ``whole_as_integers`` (the patients file's covariates), numbers that are all whole (codes
+        such as site 1/2/3, ages in years) are pandas' nullable ``Int64`` (an empty cell is ``<NA>``),
+        so that a group reads "1", not "1.0", wherever it is shown or written; a column with any
+        fraction, or a whole number beyond 2**53, is float64 (NaN when empty). Otherwise numbers
+        are float64."""
         code, uniq = self.codes(name)
         sub = code[idx]
         used = np.flatnonzero(np.bincount(sub, minlength=len(uniq)) > 0) if len(sub) else np.array([], np.int64)
@@ -196,10 +202,31 @@ class _Table:
             if all(v.isascii() and v.lower() in NA_TOKENS for v in no_digit):
                 vals, missing, bad = _numbers(arr, self.decimal_comma)
                 if not bad.any():
+                    if whole_as_integers and _all_whole(vals, missing):
+                        return _whole_numbers(vals, missing)[where[sub]]
                     return vals[where[sub]]
         out = texts.copy()
         out[empty] = np.nan
         return out[where[sub]]
+
+
+#: The largest magnitude a whole number may have to be kept as an integer: float64 holds every
+#: integer up to 2**53 exactly, so the integer is the number the text meant.
+_MAX_EXACT_INTEGER = 2.0 ** 53
+
+
+def _all_whole(vals: np.ndarray, missing: np.ndarray) -> bool:
+    """Every value that is not missing is a whole number that float64 holds exactly (and at least
+    one is there): such a column is read as integers."""
+    present = vals[~missing]
+    return bool(len(present)) and bool(np.all((np.abs(present) <= _MAX_EXACT_INTEGER)
+                                              & (present == np.floor(present))))
+
+
+def _whole_numbers(vals: np.ndarray, missing: np.ndarray) -> pd.arrays.IntegerArray:
+    """Whole numbers (float64, NaN where ``missing``) as pandas' nullable ``Int64`` (``<NA>`` where
+    missing); the caller checked :func:`_all_whole`."""
+    return pd.arrays.IntegerArray(np.where(missing, 0.0, vals).astype(np.int64), np.asarray(missing, dtype=bool))
 
 
 def _is_text_type(t: pa.DataType) -> bool:

@@ -250,7 +250,7 @@ class _Loader:
         cov = {"patient_id": puniq[pcode[idx]]}
         for c in t.columns:
             if c != "patient_id":
-                cov[c] = t.typed(c, idx)
+                cov[c] = t.typed(c, idx, whole_as_integers=True)  # codes 1/2/3 show as "1", not "1.0"
         return listed, pd.DataFrame(cov)
 
     def treatments_rows(self, t: _Table) -> tuple[str, np.ndarray]:

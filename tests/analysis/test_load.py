@@ -94,7 +94,8 @@ def test_three_files(load):
     assert ds.treatments["dose_mg"].tolist()[0] == 50.0 and np.isnan(ds.treatments["dose_mg"].tolist()[1])
     assert ds.covariates == ["sex", "age_band", "disease_duration_months"]
     assert ds.patients["patient_id"].tolist() == ["P1", "P2", "P3"]
-    assert ds.patients["disease_duration_months"].dtype == float
+    # Whole numbers: nullable integers, shown "14" not "14.0" (tests/analysis/test_covariate_codes.py).
+    assert ds.patients["disease_duration_months"].dtype == "Int64"
     assert ds.patients["age_band"].tolist() == ["40-49", "50-59", "30-39"]
 
 
