@@ -217,3 +217,23 @@ def test_a_clinic_export_s_coded_covariate_reads_as_integers():
     ds = load_files({"s.csv": "\n".join(rows).encode()}, mapping=doc)
     assert ds.patients["site"].dtype == "Int64"
     assert covariate_levels(ds.patients, "site") == ["1", "2", MISSING_LABEL]
+
+
+def test_a_parquet_patients_file_s_integer_and_float_columns_follow_the_same_rule():
+    import io
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.table({"patient_id": [f"P{i:02d}" for i in range(N_PATIENTS)],
+                      "site_code": pa.array([None if i == 0 else 1 + i % 3 for i in range(N_PATIENTS)], pa.int64()),
+                      "grade": pa.array([float(1 + i % 2) for i in range(N_PATIENTS)], pa.float64()),
+                      "weight_kg": pa.array([60.5 + i for i in range(N_PATIENTS)], pa.float64())})
+    buf = io.BytesIO()
+    pq.write_table(table, buf)
+    files = {k: v for k, v in _files().items() if k != "patients.csv"}
+    ds = load_files({**files, "patients.parquet": buf.getvalue()})
+    assert ds.patients["site_code"].dtype == "Int64" and ds.patients["site_code"].isna().sum() == 1
+    assert ds.patients["grade"].dtype == "Int64"          # whole numbers stored as floats: integers
+    assert ds.patients["weight_kg"].dtype == "float64"
+    assert covariate_levels(ds.patients, "site_code") == ["1", "2", "3", MISSING_LABEL]
