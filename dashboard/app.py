@@ -21,9 +21,23 @@ keep_uploads_in_memory()  # uploads never spooled to disk (issue 15)
 st.set_page_config(page_title="CRPS Outcomes", page_icon=FAVICON, layout="wide",
                    initial_sidebar_state="expanded")
 
+OVERVIEW = st.Page("content/overview.py", title="Overview", icon=":material/groups:", url_path="overview")
+
+
+def _open_overview() -> None:
+    """The app's own address ("/") opens the Overview at its address, with the choices in the address bar.
+
+    Streamlit serves its default page at "/" only, so a default Overview made a bookmarked or shared
+    "/overview" link show "Page not found"; a hidden default page that moves on keeps both working.
+    """
+    st.switch_page(OVERVIEW, query_params=st.query_params.to_dict())
+
+
+START = st.Page(_open_overview, title="CRPS Outcomes", url_path="start", default=True, visibility="hidden")
 PAGES = [
+    START,
     st.Page("content/data.py", title="Data", icon=":material/database:", url_path="data"),
-    st.Page("content/overview.py", title="Overview", icon=":material/groups:", url_path="overview", default=True),
+    OVERVIEW,
     st.Page("content/pain_relief.py", title="Pain relief", icon=":material/healing:", url_path="pain_relief"),
     st.Page("content/relief_over_time.py", title="Relief over time", icon=":material/show_chart:",
             url_path="relief_over_time"),
@@ -37,5 +51,7 @@ PAGES = [
 ]
 
 page = st.navigation(PAGES)
+if page is START:
+    _open_overview()  # before the sidebar reads the address, so its messages show on the Overview
 state.render_sidebar()
 page.run()

@@ -101,7 +101,21 @@ def test_every_page_renders(server, browser):
         _wait_idle(page)
         page.wait_for_timeout(600)  # let Plotly finish its transitions before the screenshot
         _no_errors(page)
+        # A page opened by its own address (a bookmark, a shared link) is that page, not a "Page not found".
+        assert page.get_by_text("Page not found").count() == 0, path
         page.screenshot(path=str(SHOTS / f"{path}.png"))
+    page.close()
+
+
+def test_the_app_address_opens_the_overview_at_its_own_address_with_the_choices(server, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 1400})
+    page.goto(f"{server}/?thr=40")
+    page.get_by_role("heading", name="Overview").first.wait_for(timeout=30_000)
+    page.wait_for_url("**/overview?*", timeout=30_000)
+    assert "thr=40" in page.url
+    _wait_idle(page)
+    assert page.get_by_text("Page not found").count() == 0
+    assert page.get_by_text("relief \u2265 40%").count() >= 1   # the threshold from the address is in force
     page.close()
 
 
