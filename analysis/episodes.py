@@ -460,8 +460,9 @@ def filter_mask(table: pd.DataFrame, filters: dict | None) -> np.ndarray | None:
             continue
         if isinstance(allowed, tuple) and len(allowed) == 2:
             lo, hi = allowed
-            v = pd.to_numeric(table[col], errors="coerce")
-            mask &= (v >= lo).to_numpy() & (v <= hi).to_numpy()
+            # float with NaN for a missing value: an Int64 column's <NA> would make the comparison an object array
+            v = pd.to_numeric(table[col], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+            mask &= (v >= lo) & (v <= hi)
         else:
             allowed = list(allowed)
             labels = table[col].astype(object).where(table[col].notna(), MISSING_LABEL)

@@ -155,10 +155,6 @@ def test_a_range_filter_on_whole_years_keeps_the_episodes_float_kept():
         pd.testing.assert_frame_equal(a, b, check_dtype=False)
 
 
-@pytest.mark.xfail(strict=True, raises=TypeError, reason=(
-    "analysis/episodes.py filter_mask compares a nullable Int64 column with <NA> into an object array "
-    "(True/False/<NA>); it needs `v = pd.to_numeric(table[col], errors='coerce').to_numpy(dtype=float, "
-    "na_value=np.nan)`, a change in a file this branch may not touch (see the branch's report)"))
 def test_a_range_filter_on_whole_years_with_an_empty_cell_leaves_that_patient_out():
     ints, floats = _pair(age_empty=True)
     a = cohort_summary(ints, group="treatment", filters={"age": (40.0, 60.0)})
