@@ -328,7 +328,9 @@ class _Durations:
 
     def __getitem__(self, strategy: str) -> SurvivalByGroup:
         if strategy not in self.fits:
-            self.fits[strategy] = relief_duration(self.episodes[strategy], self.by, self.filters, self.threshold)
+            # the estimands read the curves only, never the log-rank test
+            self.fits[strategy] = relief_duration(self.episodes[strategy], self.by, self.filters, self.threshold,
+                                                  logrank=False)
         return self.fits[strategy]
 
 

@@ -263,7 +263,8 @@ class _Courses:
         self.ep, self.ep_code, self.start, self.next_start = ep, ep_code, start, next_start
         self.patients = dataset.patients
         self.covariates = [c for c in dataset.patients.columns if c != "patient_id"]
-        self.cov = _patient_columns(ep, dataset.patients, self.covariates) if self.covariates else None
+        self.cov = _patient_columns(ep, dataset.patients, self.covariates, self.ids, ep_code) if self.covariates \
+            else None
 
     def episodes(self, dataset: Dataset, d: Definitions, fresh_table: bool = False):
         """The episode table and follow-up of ``d.measure`` (``fresh_table``: leave ``self.ep`` as it is)."""
@@ -306,16 +307,27 @@ class _Courses:
         return table, fu
 
 
-def _patient_columns(ep: pd.DataFrame, patients: pd.DataFrame, covariates: list) -> pd.DataFrame | None:
+def _patient_columns(ep: pd.DataFrame, patients: pd.DataFrame, covariates: list, ids: pd.Index | None = None,
+                     ep_code: np.ndarray | None = None) -> pd.DataFrame | None:
     """The covariates of each episode's patient, in episode order, as ``ep.merge(patients, on="patient_id",
     how="left")`` gives them; None when that merge is not a plain look-up (an identifier listed twice
     or missing, different identifier types, a covariate named like an episode column): then the
-    caller merges."""
+    caller merges. ``ids``, ``ep_code``: the patient categories and the episodes' codes into them
+    (:class:`_Courses`), when known."""
     right = patients["patient_id"]
-    if right.dtype != ep["patient_id"].dtype or not right.is_unique or set(covariates) & set(ep.columns) \
+    if right.dtype != ep["patient_id"].dtype or set(covariates) & set(ep.columns) \
             or set(covariates) & set(_DERIVED_COLUMNS):
         return None
-    pos = pd.Index(right.to_numpy()).get_indexer(ep["patient_id"].to_numpy())
+    if ids is not None and ep_code is not None and len(right) == len(ids) \
+            and ((ep_code >= 0) & (ep_code < len(ids))).all() \
+            and np.array_equal(right.to_numpy(), ids.to_numpy()):
+        # The patients table lists the categories in their order (the loader's usual output): the
+        # episodes' codes are the positions, no hashing of the identifiers again (categories are unique).
+        pos = ep_code
+    else:
+        if not right.is_unique:
+            return None
+        pos = pd.Index(right.to_numpy()).get_indexer(ep["patient_id"].to_numpy())
     if (pos < 0).any():
         return None
     return patients[covariates].take(pos).reset_index(drop=True)

@@ -138,6 +138,23 @@ def test_covariates_by_position_equal_the_merge():
     assert _patient_columns(ep, ds.patients.rename(columns={"age": "start"}), ["sex", "start"]) is None
 
 
+def test_covariates_from_the_patient_codes_equal_the_merge():
+    ds = small_cohort()
+    ep = ds.treatments[["patient_id"]].sample(frac=1.0, random_state=3).reset_index(drop=True)
+    covs = [c for c in ds.patients.columns if c != "patient_id"]
+    merged = ep.merge(ds.patients, on="patient_id", how="left")[covs]
+    ids = pd.Index(ds.patients["patient_id"].to_numpy())
+    codes = ids.get_indexer(ep["patient_id"]).astype(np.int64)
+    # the patients table in the categories' order: the codes are the positions
+    pd.testing.assert_frame_equal(_patient_columns(ep, ds.patients, covs, ids, codes), merged, check_exact=True)
+    # another order, or codes of patients outside the categories: looked up by identifier instead
+    shuffled = ds.patients.iloc[::-1].reset_index(drop=True)
+    pd.testing.assert_frame_equal(_patient_columns(ep, shuffled, covs, ids, codes), merged, check_exact=True)
+    beyond = codes.copy()
+    beyond[0] = len(ids)
+    pd.testing.assert_frame_equal(_patient_columns(ep, ds.patients, covs, ids, beyond), merged, check_exact=True)
+
+
 def test_covariate_merge_fallback_gives_the_same_episodes():
     ds = small_cohort()
     # A patient listed twice in patients: the merge repeats that patient's episodes, as it always did.
