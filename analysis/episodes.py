@@ -124,6 +124,10 @@ def _time_ranks(*times: np.ndarray) -> list[np.ndarray]:
     return np.split(ranks, np.cumsum([len(t) for t in times])[:-1])
 
 
+def _non_decreasing(a: np.ndarray) -> bool:
+    return bool(len(a) < 2 or (a[1:] >= a[:-1]).all())
+
+
 def _asof_backward(left_key, left_time, right_key, right_time, allow_exact: bool,
                    tolerance: float | None = None, ranks: tuple | None = None) -> np.ndarray:
     """For each left row, the position in ``right`` of the last row with the same key and time
@@ -146,13 +150,23 @@ def _asof_backward(left_key, left_time, right_key, right_time, allow_exact: bool
         return out
     left_rank, right_rank = ranks if ranks is not None else _time_ranks(left_time, right_time)
     m = np.int64(max(int(left_rank.max()), int(right_rank.max())) + 2)
-    lk = np.asarray(left_key, dtype=np.int64) * m + left_rank
-    rk = np.asarray(right_key, dtype=np.int64) * m + right_rank
+    left_key = np.asarray(left_key, dtype=np.int64)
+    right_key = np.asarray(right_key, dtype=np.int64)
+    lk = left_key * m + left_rank
+    rk = right_key * m + right_rank
     order = np.argsort(rk, kind="stable")
-    pos = np.searchsorted(rk[order], lk, side="right" if allow_exact else "left") - 1
+    rk_sorted = rk[order]
+    if len(lk) > len(rk_sorted) and _non_decreasing(lk):
+        # Many sorted left rows (the scores, in patient and day order, looked up among the episodes):
+        # place the few right keys among the left ones and count, instead of a binary search per left
+        # row. pos[i] = #{j: rk_sorted[j] <= lk[i]} - 1 (or < without an exact match), as below.
+        idx = np.searchsorted(lk, rk_sorted, side="left" if allow_exact else "right")
+        pos = np.cumsum(np.bincount(idx, minlength=len(lk) + 1)[: len(lk)]) - 1
+    else:
+        pos = np.searchsorted(rk_sorted, lk, side="right" if allow_exact else "left") - 1
     found = pos >= 0
     cand = order[np.maximum(pos, 0)]
-    found &= rk[cand] // m == lk // m
+    found &= right_key[cand] == left_key    # the same key (ranks are below m: the packed key's quotient)
     if tolerance is not None:
         found &= elapsed(left_time, right_time[cand]) <= tolerance
     out[found] = cand[found]
