@@ -99,9 +99,13 @@ def relief_pct(baseline, score):
     """Relief % = 100 x (baseline - score) / baseline. NaN where baseline is 0 or missing."""
     baseline = np.asarray(baseline, dtype=float)
     score = np.asarray(score, dtype=float)
+    # in place: the same operations in the same order, without four temporaries of every score
     with np.errstate(divide="ignore", invalid="ignore"):
-        out = 100.0 * (baseline - score) / baseline
-    return np.where(baseline > 0, out, np.nan)
+        out = np.asarray(np.subtract(baseline, score))
+        np.multiply(100.0, out, out=out)
+        np.divide(out, baseline, out=out)
+    out[~(baseline > 0)] = np.nan
+    return out
 
 
 def _is_sorted_pairs(a: np.ndarray, b: np.ndarray) -> bool:
