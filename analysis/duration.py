@@ -151,10 +151,13 @@ def _logrank_between_groups(data: pd.DataFrame, by) -> LogrankResult:
                    clusters=data["patient_id"].to_numpy())
 
 
-def km_by_group(data: pd.DataFrame, by, conf_type: str = "log-log", conf_level: float = 0.95) -> SurvivalByGroup:
+def km_by_group(data: pd.DataFrame, by, conf_type: str = "log-log", conf_level: float = 0.95,
+                logrank: bool = True) -> SurvivalByGroup:
     """Kaplan-Meier per group of ``data`` (columns ``time``, ``event``, ``patient_id``, group columns).
 
     Patients with several episodes in a group make the variance cluster-robust (patient clusters).
+    ``logrank=False`` leaves out the log-rank test (``.logrank`` is None): for callers that use the
+    curves only, since at registry scale the robust test costs about as much as the curves.
     """
     by = tuple(by)
     fits = {}
@@ -171,7 +174,7 @@ def km_by_group(data: pd.DataFrame, by, conf_type: str = "log-log", conf_level: 
             fits[key] = kaplan_meier(sub["time"].to_numpy(float), sub["event"].to_numpy(int),
                                      conf_type=conf_type, conf_level=conf_level,
                                      clusters=sub["patient_id"].to_numpy())
-    lr = _logrank_between_groups(data, by) if by and len(fits) >= 2 else None
+    lr = _logrank_between_groups(data, by) if logrank and by and len(fits) >= 2 else None
     return SurvivalByGroup(by=by, data=data, fits=fits, logrank=lr, conf_level=conf_level, group_rows=rows)
 
 
@@ -204,7 +207,8 @@ def relief_duration_data(episodes: Episodes, by=DEFAULT_BY, filters: dict | None
 
 
 def relief_duration(episodes: Episodes, by=DEFAULT_BY, filters: dict | None = None,
-                    threshold: float | None = None, selected: pd.DataFrame | None = None) -> SurvivalByGroup:
+                    threshold: float | None = None, selected: pd.DataFrame | None = None,
+                    logrank: bool = True) -> SurvivalByGroup:
     """Kaplan-Meier of time to loss of relief among immediate responders, per group.
 
     Parameters
@@ -219,6 +223,8 @@ def relief_duration(episodes: Episodes, by=DEFAULT_BY, filters: dict | None = No
         Responder threshold in %, default ``definitions.threshold``.
     selected : DataFrame, optional
         :func:`analysis.relief.select` of the same episodes, grouping and filters, when already computed.
+    logrank : bool
+        False: no log-rank test (``.logrank`` is None), for callers that use the curves only.
 
     Returns
     -------
@@ -228,7 +234,7 @@ def relief_duration(episodes: Episodes, by=DEFAULT_BY, filters: dict | None = No
     """
     d = episodes.definitions
     data = relief_duration_data(episodes, by, filters, threshold, selected=selected)
-    return replace(km_by_group(data, by, d.km_conf_type, d.conf_level), estimand=relief_estimand(d))
+    return replace(km_by_group(data, by, d.km_conf_type, d.conf_level, logrank), estimand=relief_estimand(d))
 
 
 #: ICH E9(R1) strategies for re-treatment (a booster) during relief, in words.

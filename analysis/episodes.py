@@ -99,9 +99,13 @@ def relief_pct(baseline, score):
     """Relief % = 100 x (baseline - score) / baseline. NaN where baseline is 0 or missing."""
     baseline = np.asarray(baseline, dtype=float)
     score = np.asarray(score, dtype=float)
+    # in place: the same operations in the same order, without four temporaries of every score
     with np.errstate(divide="ignore", invalid="ignore"):
-        out = 100.0 * (baseline - score) / baseline
-    return np.where(baseline > 0, out, np.nan)
+        out = np.asarray(np.subtract(baseline, score))
+        np.multiply(100.0, out, out=out)
+        np.divide(out, baseline, out=out)
+    out[~(baseline > 0)] = np.nan
+    return out
 
 
 def _is_sorted_pairs(a: np.ndarray, b: np.ndarray) -> bool:
@@ -122,6 +126,10 @@ def _time_ranks(*times: np.ndarray) -> list[np.ndarray]:
     rank_of[np.argsort(distinct, kind="stable")] = np.arange(len(distinct), dtype=np.int64)
     ranks = rank_of[codes]
     return np.split(ranks, np.cumsum([len(t) for t in times])[:-1])
+
+
+def _non_decreasing(a: np.ndarray) -> bool:
+    return bool(len(a) < 2 or (a[1:] >= a[:-1]).all())
 
 
 def _asof_backward(left_key, left_time, right_key, right_time, allow_exact: bool,
@@ -146,13 +154,23 @@ def _asof_backward(left_key, left_time, right_key, right_time, allow_exact: bool
         return out
     left_rank, right_rank = ranks if ranks is not None else _time_ranks(left_time, right_time)
     m = np.int64(max(int(left_rank.max()), int(right_rank.max())) + 2)
-    lk = np.asarray(left_key, dtype=np.int64) * m + left_rank
-    rk = np.asarray(right_key, dtype=np.int64) * m + right_rank
+    left_key = np.asarray(left_key, dtype=np.int64)
+    right_key = np.asarray(right_key, dtype=np.int64)
+    lk = left_key * m + left_rank
+    rk = right_key * m + right_rank
     order = np.argsort(rk, kind="stable")
-    pos = np.searchsorted(rk[order], lk, side="right" if allow_exact else "left") - 1
+    rk_sorted = rk[order]
+    if len(lk) > len(rk_sorted) and _non_decreasing(lk):
+        # Many sorted left rows (the scores, in patient and day order, looked up among the episodes):
+        # place the few right keys among the left ones and count, instead of a binary search per left
+        # row. pos[i] = #{j: rk_sorted[j] <= lk[i]} - 1 (or < without an exact match), as below.
+        idx = np.searchsorted(lk, rk_sorted, side="left" if allow_exact else "right")
+        pos = np.cumsum(np.bincount(idx, minlength=len(lk) + 1)[: len(lk)]) - 1
+    else:
+        pos = np.searchsorted(rk_sorted, lk, side="right" if allow_exact else "left") - 1
     found = pos >= 0
     cand = order[np.maximum(pos, 0)]
-    found &= rk[cand] // m == lk // m
+    found &= right_key[cand] == left_key    # the same key (ranks are below m: the packed key's quotient)
     if tolerance is not None:
         found &= elapsed(left_time, right_time[cand]) <= tolerance
     out[found] = cand[found]
@@ -263,7 +281,8 @@ class _Courses:
         self.ep, self.ep_code, self.start, self.next_start = ep, ep_code, start, next_start
         self.patients = dataset.patients
         self.covariates = [c for c in dataset.patients.columns if c != "patient_id"]
-        self.cov = _patient_columns(ep, dataset.patients, self.covariates) if self.covariates else None
+        self.cov = _patient_columns(ep, dataset.patients, self.covariates, self.ids, ep_code) if self.covariates \
+            else None
 
     def episodes(self, dataset: Dataset, d: Definitions, fresh_table: bool = False):
         """The episode table and follow-up of ``d.measure`` (``fresh_table``: leave ``self.ep`` as it is)."""
@@ -306,16 +325,27 @@ class _Courses:
         return table, fu
 
 
-def _patient_columns(ep: pd.DataFrame, patients: pd.DataFrame, covariates: list) -> pd.DataFrame | None:
+def _patient_columns(ep: pd.DataFrame, patients: pd.DataFrame, covariates: list, ids: pd.Index | None = None,
+                     ep_code: np.ndarray | None = None) -> pd.DataFrame | None:
     """The covariates of each episode's patient, in episode order, as ``ep.merge(patients, on="patient_id",
     how="left")`` gives them; None when that merge is not a plain look-up (an identifier listed twice
     or missing, different identifier types, a covariate named like an episode column): then the
-    caller merges."""
+    caller merges. ``ids``, ``ep_code``: the patient categories and the episodes' codes into them
+    (:class:`_Courses`), when known."""
     right = patients["patient_id"]
-    if right.dtype != ep["patient_id"].dtype or not right.is_unique or set(covariates) & set(ep.columns) \
+    if right.dtype != ep["patient_id"].dtype or set(covariates) & set(ep.columns) \
             or set(covariates) & set(_DERIVED_COLUMNS):
         return None
-    pos = pd.Index(right.to_numpy()).get_indexer(ep["patient_id"].to_numpy())
+    if ids is not None and ep_code is not None and len(right) == len(ids) \
+            and ((ep_code >= 0) & (ep_code < len(ids))).all() \
+            and np.array_equal(right.to_numpy(), ids.to_numpy()):
+        # The patients table lists the categories in their order (the loader's usual output): the
+        # episodes' codes are the positions, no hashing of the identifiers again (categories are unique).
+        pos = ep_code
+    else:
+        if not right.is_unique:
+            return None
+        pos = pd.Index(right.to_numpy()).get_indexer(ep["patient_id"].to_numpy())
     if (pos < 0).any():
         return None
     return patients[covariates].take(pos).reset_index(drop=True)

@@ -19,8 +19,8 @@ from analysis import relief, secondary
 from analysis.dataset import Dataset
 from analysis.definitions import Definitions
 from analysis.duration import relief_duration, relief_duration_data, time_to_increase_data, time_to_spread
-from analysis.episodes import (MISSING_LABEL, _patient_columns, _time_ranks, apply_filters, build_episodes,
-                               build_episodes_by_measure, group_labels)
+from analysis.episodes import (MISSING_LABEL, _asof_backward, _patient_columns, _time_ranks, apply_filters,
+                               build_episodes, build_episodes_by_measure, group_labels)
 from analysis.intervals import (_Groups, grouping, grouping_from_codes, mean_ci_table, proportion_ci_table)
 from analysis.load import load_dataset
 from analysis.relief import _group_means, select, weekly_episode_relief, weekly_grouping
@@ -136,6 +136,23 @@ def test_covariates_by_position_equal_the_merge():
     assert _patient_columns(ep, twice, covs) is None
     assert _patient_columns(ep, ds.patients.iloc[1:], covs) is None
     assert _patient_columns(ep, ds.patients.rename(columns={"age": "start"}), ["sex", "start"]) is None
+
+
+def test_covariates_from_the_patient_codes_equal_the_merge():
+    ds = small_cohort()
+    ep = ds.treatments[["patient_id"]].sample(frac=1.0, random_state=3).reset_index(drop=True)
+    covs = [c for c in ds.patients.columns if c != "patient_id"]
+    merged = ep.merge(ds.patients, on="patient_id", how="left")[covs]
+    ids = pd.Index(ds.patients["patient_id"].to_numpy())
+    codes = ids.get_indexer(ep["patient_id"]).astype(np.int64)
+    # the patients table in the categories' order: the codes are the positions
+    pd.testing.assert_frame_equal(_patient_columns(ep, ds.patients, covs, ids, codes), merged, check_exact=True)
+    # another order, or codes of patients outside the categories: looked up by identifier instead
+    shuffled = ds.patients.iloc[::-1].reset_index(drop=True)
+    pd.testing.assert_frame_equal(_patient_columns(ep, shuffled, covs, ids, codes), merged, check_exact=True)
+    beyond = codes.copy()
+    beyond[0] = len(ids)
+    pd.testing.assert_frame_equal(_patient_columns(ep, ds.patients, covs, ids, beyond), merged, check_exact=True)
 
 
 def test_covariate_merge_fallback_gives_the_same_episodes():
@@ -369,3 +386,35 @@ def test_summary_on_a_dataset_equals_summary_on_its_episodes(demo, demo_episodes
         b = summarize(demo_episodes, by=by)
         pd.testing.assert_frame_equal(a.table, b.table, check_exact=True)
         assert a.to_text() == b.to_text()
+
+
+def _asof_by_definition(left_key, left_time, right_key, right_time, allow_exact, tolerance=None):
+    out = np.full(len(left_key), -1, dtype=np.int64)
+    for i, (k, t) in enumerate(zip(left_key, left_time)):
+        best = -1
+        for j, (rk, rt) in enumerate(zip(right_key, right_time)):
+            if rk == k and (rt <= t if allow_exact else rt < t) and (best < 0 or rt >= right_time[best]):
+                best = j                # the latest time; among equal times the last row
+        if best >= 0 and (tolerance is None or t - right_time[best] <= tolerance):
+            out[i] = best
+    return out
+
+
+@pytest.mark.parametrize("left_sorted", [False, True])
+@pytest.mark.parametrize("allow_exact", [False, True])
+def test_asof_backward_is_the_last_earlier_row_of_the_same_key(left_sorted, allow_exact):
+    # Many left rows and few right rows, with ties in time: sorted left rows take the counting path.
+    rng = np.random.default_rng(12)
+    left_key, left_time = rng.integers(0, 6, 400), rng.integers(-5, 30, 400).astype(float)
+    right_key, right_time = rng.integers(0, 7, 60), rng.integers(-5, 30, 60).astype(float)
+    if left_sorted:
+        order = np.lexsort((left_time, left_key))
+        left_key, left_time = left_key[order], left_time[order]
+    for tolerance in (None, 4.0):
+        got = _asof_backward(left_key, left_time, right_key, right_time, allow_exact, tolerance)
+        want = _asof_by_definition(left_key, left_time, right_key, right_time, allow_exact, tolerance)
+        np.testing.assert_array_equal(got, want)
+        # the other direction: few left rows among many right rows
+        got = _asof_backward(right_key, right_time, left_key, left_time, allow_exact, tolerance)
+        want = _asof_by_definition(right_key, right_time, left_key, left_time, allow_exact, tolerance)
+        np.testing.assert_array_equal(got, want)
