@@ -496,7 +496,9 @@ def filter_mask(table: pd.DataFrame, filters: dict | None) -> np.ndarray | None:
         else:
             allowed = list(allowed)
             labels = table[col].astype(object).where(table[col].notna(), MISSING_LABEL)
-            mask &= labels.isin(allowed).to_numpy()
+            # Values typed on the command line (--filter site=1,2) are text; a coded column holds numbers:
+            # a value matches as itself or as the text it is shown as.
+            mask &= (labels.isin(allowed) | labels.astype(str).isin([str(a) for a in allowed])).to_numpy()
     return mask
 
 

@@ -386,12 +386,16 @@ def attrition(episodes: Episodes, by=DEFAULT_BY, filters: dict | None = None,
     # (as numpy values, as the grid held them), grouped as the full grid was: same groups, same order.
     gi, wi, si = np.nonzero(counts)
     first_row = np.unique(gid, return_index=True)[1] if ne else np.zeros(0, dtype=np.int64)
-    cells = pd.DataFrame({c: t[c].to_numpy()[first_row[gi]] for c in by})
-    cells["week"] = weeks[wi]
-    cells["state"] = pd.Categorical.from_codes(si, categories=list(ATTRITION_STATES))
-    cells["n"] = counts[gi, wi, si]
-    keys = [*list(by), "week", "state"]
-    out = cells.groupby(keys, observed=False, sort=True)["n"].sum().rename("n").reset_index()
+    # Grouped by the group's number (in the sorted order of its values), not by the values: a numeric
+    # covariate with a missing value holds numbers and "(missing)", which cannot be sorted together.
+    cells = pd.DataFrame({"_group": gi, "week": weeks[wi],
+                          "state": pd.Categorical.from_codes(si, categories=list(ATTRITION_STATES)),
+                          "n": counts[gi, wi, si]})
+    out = cells.groupby(["_group", "week", "state"], observed=False, sort=True)["n"].sum().rename("n").reset_index()
+    group_rows = first_row[out["_group"].to_numpy()]
+    for i, c in enumerate(by):
+        out.insert(i, c, t[c].to_numpy()[group_rows])
+    out = out.drop(columns="_group")
     totals = t.groupby(list(by), sort=False).size().rename("total").reset_index() if by else None
     if by:
         out = out.merge(totals, on=list(by), how="inner")

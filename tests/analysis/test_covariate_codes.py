@@ -233,3 +233,39 @@ def test_a_parquet_patients_file_s_integer_and_float_columns_follow_the_same_rul
     assert ds.patients["grade"].dtype == "Int64"          # whole numbers stored as floats: integers
     assert ds.patients["weight_kg"].dtype == "float64"
     assert covariate_levels(ds.patients, "site_code") == ["1", "2", "3", MISSING_LABEL]
+
+
+# ------------------------------------------------- grouping with a missing value; filters typed as text
+def test_attrition_by_a_coded_covariate_with_an_empty_cell_counts_every_group_and_the_missing_one():
+    from analysis.relief import attrition
+
+    ints, _ = _pair(site_empty=True)
+    out = attrition(ints, ("site_code",))
+    groups = list(dict.fromkeys(out["site_code"]))
+    assert groups == [1, 2, 3, MISSING_LABEL]          # numbers in order, then the missing group
+    # Reference: each group's attrition computed on its own episodes (no mixed types to sort).
+    for g in (1, 2, 3):
+        alone = attrition(ints, (), filters={"site_code": [g]})
+        mine = out[out["site_code"] == g].drop(columns="site_code").reset_index(drop=True)
+        pd.testing.assert_frame_equal(mine, alone.reset_index(drop=True), check_dtype=False)
+    assert out.loc[out["site_code"] == MISSING_LABEL, "total"].iat[0] == 1   # patient P00's one episode
+
+
+def test_attrition_by_ordinary_groups_is_the_grouped_sum_of_its_cells():
+    from analysis.relief import attrition
+
+    _, floats = _pair(site_empty=False)
+    out = attrition(floats, ("treatment",))
+    for tx in ("ketamine_iv", "lidocaine_iv"):
+        alone = attrition(floats, (), filters={"treatment": [tx]})
+        mine = out[out["treatment"] == tx].drop(columns="treatment").reset_index(drop=True)
+        pd.testing.assert_frame_equal(mine, alone.reset_index(drop=True), check_dtype=False)
+
+
+def test_a_level_filter_typed_as_text_selects_a_coded_covariate():
+    # The command line gives --filter site_code=1,2 as text; the column holds the numbers 1, 2, 3.
+    ints, _ = _pair(site_empty=True)
+    as_text = immediate_relief(ints, ("site_code",), filters={"site_code": ["1", "2"]})
+    as_numbers = immediate_relief(ints, ("site_code",), filters={"site_code": [1, 2]})
+    assert as_text["site_code"].tolist() == [1, 2]
+    pd.testing.assert_frame_equal(as_text, as_numbers)
