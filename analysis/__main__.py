@@ -1,4 +1,4 @@
 """``python -m analysis`` runs the command-line interface (see docs/cli.md)."""
-from .cli import main
+from .cli import run
 
-raise SystemExit(main())
+run()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -455,3 +456,22 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print(f"error: {message}", file=sys.stderr)
         return 1
+
+
+def run() -> None:
+    """The process entry point (``python -m analysis``, the ``crps-outcomes`` command): :func:`main`,
+    then the exit without the interpreter's teardown.
+
+    Arrow's native thread pools, torn down with the interpreter, now and then abort a finished process
+    ("terminate called without an active exception", exit code -6; apache/arrow#34314), turning a
+    correct run into a failed one. Everything the commands write is closed by then (files in ``with``
+    blocks, the image session's Chromium stopped), so the output is flushed and the process leaves at
+    once with the command's own exit code.
+    """
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (BrokenPipeError, ValueError):  # output piped into `head` and closed
+        pass
+    os._exit(code)

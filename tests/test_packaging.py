@@ -254,7 +254,7 @@ def test_every_pinned_runtime_requirement_satisfies_the_package_dependencies():
 
 
 def test_console_command_is_the_command_line_interface():
-    assert PYPROJECT["project"]["scripts"] == {"crps-outcomes": "analysis.cli:main"}
+    assert PYPROJECT["project"]["scripts"] == {"crps-outcomes": "analysis.cli:run"}
 
 
 def test_no_code_patches_sys_path_or_finds_data_through_the_source_tree():
