@@ -12,7 +12,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from test_browser import CHART, SHOTS, _no_errors, _wait_idle, browser, server  # noqa: F401  (fixtures)
+from test_browser import CHART, SHOTS, _no_errors, _open_in_app, _wait_for_text, _wait_idle, browser, server  # noqa: F401  (fixtures)
 
 from analysis import Definitions, build_episodes, load_files, responder_rate
 from analysis.present import formatting
@@ -50,10 +50,8 @@ def test_redcap_export_through_the_import_assistant(server, browser, tmp_path): 
     page.get_by_text("redcap export", exact=False).first.wait_for(timeout=10_000)
     page.screenshot(path=str(SHOTS / "import_assistant_redcap.png"))
     page.screenshot(path=str(SHOTS / "import_assistant_top.png"), clip={"x": 0, "y": 0, "width": 1400, "height": 1500})
-    page.get_by_role("link", name="Pain relief").click()
-    page.wait_for_selector(CHART, timeout=60_000)
-    _wait_idle(page)
+    _open_in_app(page, "Pain relief", "pain_relief")
     _no_errors(page)
-    page.get_by_text(expected.split(")")[0]).first.wait_for(timeout=90_000)
+    _wait_for_text(page, expected.split(")")[0], "Pain relief", "pain_relief")
     page.screenshot(path=str(SHOTS / "pain_relief_redcap.png"))
     page.close()
