@@ -53,24 +53,67 @@ def treatment_warnings(treatments: pd.DataFrame) -> list[str]:
     return out
 
 
+#: What to do about date-only scores on a start day, in a clinic export (read with a mapping) ...
+EXPORT_TIME_ADVICE = ("add the time (a time column with the role \"time\") or record them as post-treatment scores "
+                      "(timing \"after_start\")")
+#: ... and in the canonical files (assessments.csv with dates).
+CANONICAL_TIME_ADVICE = "give their time of day (e.g. 2024-03-05T15:00 in the date column)"
+
+
+def scores_on_start_days(score_pid, score_ns, score_has_time, start_pid, start_ns) -> np.ndarray:
+    """Which scores are dated on a treatment start day of their patient without a time of day.
+
+    A score without a time is at 00:00 of its date, so it counts as the baseline of a course that
+    starts that day whatever the time of the course (also exactly 00:00, or no time at all): whether it
+    was taken before or after the treatment cannot be known. A score with a time, even 00:00 when
+    written (``analysis.io.dates``: a column whose times are *all* 00:00 is read as dates), is placed
+    by its time and is not counted.
+
+    Parameters
+    ----------
+    score_pid, start_pid : array-like
+        Patient ids (compared as text) of the scores and of the course starts.
+    score_ns, start_ns : array-like of int64
+        Wall-clock times as nanoseconds since 1970-01-01 (``analysis.io.dates.parse_datetimes``);
+        the calendar day is ``ns // 86,400 s``.
+    score_has_time : array-like of bool
+        The score's date carries a time of day.
+
+    Returns
+    -------
+    ndarray of bool, one per score
+    """
+    day_ns = 86_400 * 10 ** 9
+    dated = ~np.asarray(score_has_time, dtype=bool)
+    starts = pd.MultiIndex.from_arrays([pd.Index(start_pid).astype(str),
+                                        np.asarray(start_ns, dtype=np.int64) // day_ns])
+    key = pd.MultiIndex.from_arrays([pd.Index(score_pid).astype(str), np.asarray(score_ns, dtype=np.int64) // day_ns])
+    return dated & np.asarray(key.isin(starts), dtype=bool)
+
+
+def start_day_warning(score_pid, score_ns, score_has_time, start_pid, start_ns, advice: str) -> list[str]:
+    """The warning for :func:`scores_on_start_days` (empty list when there is none); ``advice`` says
+    how to give the time in the files at hand (:data:`EXPORT_TIME_ADVICE`, :data:`CANONICAL_TIME_ADVICE`)."""
+    on_start = scores_on_start_days(score_pid, score_ns, score_has_time, start_pid, start_ns)
+    if not on_start.any():
+        return []
+    n_pat = pd.unique(np.asarray(score_pid, dtype=object)[on_start]).size
+    return [f"{int(on_start.sum())} score(s) of {n_pat} patient(s) are dated on a treatment start day without a "
+            "time of day: they count as the BASELINE of that course (day 0). If some were taken after the "
+            f"treatment, {advice}."]
+
+
 def export_warnings(spec, tables, scores: pd.DataFrame, admins: pd.DataFrame, courses: pd.DataFrame,
                     course_of: np.ndarray, obs, report) -> list[str]:
     """Warnings for a clinic export read with a mapping (see the module docstring)."""
     out = []
     # Scores on a treatment start day without a time: baseline or immediate cannot be told apart.
-    if len(scores) and len(courses) and "has_time" in scores:
-        dated = scores[(~scores["has_time"].astype(bool)) & (scores["timing"] == "at")]
-        if len(dated) and np.issubdtype(np.asarray(courses["start"]).dtype, np.integer):
-            day_ns = 86_400 * 10 ** 9
-            starts = pd.MultiIndex.from_arrays([courses["patient_id"].astype(str),
-                                                np.asarray(courses["start"], dtype=np.int64) // day_ns])
-            key = pd.MultiIndex.from_arrays([dated["pid"].astype(str), np.asarray(dated["t"], dtype=np.int64) // day_ns])
-            on_start = np.asarray(key.isin(starts), dtype=bool)
-            if on_start.any():
-                out.append(f"{int(on_start.sum())} score(s) of {dated['pid'][on_start].nunique()} patient(s) are dated "
-                           "on a treatment start day without a time of day: they count as the BASELINE of that "
-                           "course (day 0). If some were taken after the treatment, add the time (a time column with "
-                           "the role \"time\") or record them as post-treatment scores (timing \"after_start\").")
+    if len(scores) and len(courses) and "has_time" in scores and \
+            np.issubdtype(np.asarray(courses["start"]).dtype, np.integer):
+        at = (scores["timing"] == "at").to_numpy()
+        out += start_day_warning(scores["pid"].to_numpy()[at], scores["t"].to_numpy()[at],
+                                 scores["has_time"].to_numpy()[at], courses["patient_id"].to_numpy(),
+                                 courses["start"].to_numpy(), EXPORT_TIME_ADVICE)
     # Columns with a few coded values read as measures.
     if len(scores):
         by_col = scores.groupby(["file", "column"])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import clinic_export_shapes as ces
@@ -145,6 +146,83 @@ def test_ignoring_the_time_column_is_flagged_not_silently_wrong():
     cols[time_col] = "ignore"
     ds = load_files(shape.files, mapping=doc)
     assert any("BASELINE" in w and "without a time of day" in w for w in ds.report.warnings)
+
+
+START_DAY = "start day without a time of day"
+VISITS = b"patient,date,pain\nA,2024-03-05,7\nA,2024-03-12,3\nB,2024-02-28,6\nB,2024-03-08,2\n"
+
+
+def _courses_at(written: str, other_time: str) -> bytes:
+    """Patient A's course on 2024-03-05 at the time written as ``written`` ("sep": a separate time
+    column); patient B's course at ``other_time`` (09:00, or 00:00 too: a column of only 00:00 times)."""
+    if written == "sep":
+        return f"patient,date,time,treatment\nA,2024-03-05,00:00,ketamine\nB,2024-03-01,{other_time},ketamine\n".encode()
+    return (f"patient,date,treatment\nA,{written.format(d='2024-03-05')},ketamine\n"
+            f"B,2024-03-01 {other_time},ketamine\n").encode()
+
+
+@pytest.mark.parametrize("other_time", ["09:00", "00:00"])
+@pytest.mark.parametrize("written", ["{d} 00:00", "{d}T00:00:00", "{d} 00:00:00", "{d} 12:00 AM", "sep"])
+def test_a_date_only_score_on_the_day_of_a_treatment_written_at_00_00_is_warned_about(written, other_time):
+    # A clinician reads a written 00:00 as a time: the score of that day without a time may be before
+    # or after the treatment, so the load says so (as for a treatment at 14:30 or without a time).
+    ds = load_files({"visits.csv": VISITS, "courses.csv": _courses_at(written, other_time)})
+    warning = [w for w in ds.report.warnings if START_DAY in w]
+    assert warning and warning[0].startswith("1 score(s) of 1 patient(s)")
+    # ... and it is the baseline of that course (day 0), as the warning says
+    a = ds.assessments
+    assert a.loc[a["patient_id"] == "A", "day"].tolist() == [0.0, 7.0]
+
+
+def test_a_score_written_at_00_00_on_a_treatment_day_is_placed_by_its_time_and_not_warned_about():
+    visits = b"patient,date,pain\nA,2024-03-05 00:00,7\nA,2024-03-12 10:00,3\n"
+    courses = b"patient,date,treatment\nA,2024-03-05 00:00,ketamine\nA,2024-06-01 10:00,ketamine\n"
+    ds = load_files({"visits.csv": visits, "courses.csv": courses})
+    assert not any(START_DAY in w for w in ds.report.warnings)
+
+
+def test_a_treatment_at_00_00_with_a_pre_treatment_score_and_a_date_only_score_conflicts_and_is_warned_about():
+    # The known limit of issue 13: both scores are at 00:00 of the start day; they conflict (both
+    # excluded, with their lines) and the start-day warning says why.
+    sheet = (b"patient,date,treatment,pain,pain_pre\nA,2024-03-05 00:00,ketamine,,8\nA,2024-03-05,,7,\n"
+             b"A,2024-03-12 10:00,,3,\nB,2024-03-01 09:00,ketamine,,6\nB,2024-03-08,,2,\n")
+    doc = {"crps_outcomes_mapping": 1, "files": [{"match": "*.csv", "columns": {
+        "patient": "patient_id", "date": "date", "treatment": "treatment",
+        "pain": {"role": "measure", "measure": "pain_nrs"},
+        "pain_pre": {"role": "measure", "measure": "pain_nrs", "timing": "before_start"}}}]}
+    ds = load_files({"s.csv": sheet}, mapping=doc)
+    ex = ds.report.exclusions
+    assert sorted(ex["line"]) == [2, 3] and ex["reason"].str.startswith("conflicting values").all()
+    assert any(START_DAY in w for w in ds.report.warnings)
+
+
+@pytest.mark.parametrize("start, score, has_time, counted", [
+    ("2024-03-05 00:00", "2024-03-05", False, True),    # course at midnight
+    ("2024-03-05 14:30", "2024-03-05", False, True),    # course later that day
+    ("2024-03-05", "2024-03-05", False, True),          # course without a time
+    ("2024-03-05 23:59", "2024-03-05", False, True),
+    ("2024-03-05 00:00", "2024-03-05 00:00", True, False),  # a score with its time is placed by it
+    ("2024-03-05 00:00", "2024-03-04", False, False),   # the day before
+    ("2024-03-05 00:00", "2024-03-06", False, False),   # the day after
+])
+def test_scores_on_start_days_is_a_calendar_day_rule(start, score, has_time, counted):
+    from analysis.io.plausibility import scores_on_start_days
+
+    def ns(text):
+        return pd.Timestamp(text).value
+
+    got = scores_on_start_days(["A", "B"], [ns(score), ns(score)], [has_time, has_time], ["A"], [ns(start)])
+    assert got.tolist() == [counted, False]  # B has no course that day
+
+
+@pytest.mark.xfail(strict=True, reason="the canonical loader (analysis/io/validate.py) does not keep whether a date "
+                                       "has a time; the change is described in the report of branch small12")
+@pytest.mark.parametrize("time", ["T00:00:00", "T14:30:00"])
+def test_canonical_files_warn_about_a_date_only_score_on_the_day_of_a_timed_treatment(time):
+    files = {"assessments.csv": b"patient_id,date,pain_nrs\nA,2024-03-05,7\nA,2024-03-12,3\n",
+             "treatments.csv": f"patient_id,datetime,treatment\nA,2024-03-05{time},ketamine\n".encode()}
+    ds = load_files(files)
+    assert any(START_DAY in w for w in ds.report.warnings)
 
 
 def test_redcap_labels_export_without_its_dictionary_is_refused_with_what_to_add():
