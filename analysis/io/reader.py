@@ -141,13 +141,15 @@ def load_export(files: dict[str, bytes], spec: MappingSpec, drop_identifiers: bo
     tables, dictionary = read_files(items, spec, notes)
     obs = Observations()
     row0 = 0
+    coded: set[str] = set()
     for t, fspec in tables:
         guard(t, fspec, drop_identifiers, dropped)
-        codes = None
-        if fspec.redcap == "raw" and dictionary:
-            codes = {f.name: f.choices for f in dictionary.values()
-                     if f.choices and f.type in ("radio", "dropdown", "yesno", "truefalse")}
+        choices = {f.name: f.choices for f in dictionary.values()
+                   if f.choices and f.type in ("radio", "dropdown", "yesno", "truefalse")} \
+            if fspec.redcap in ("raw", "labels") and dictionary else {}
+        codes = choices if fspec.redcap == "raw" else None   # a labels export already holds the labels
         read_rows(t, fspec, spec, obs, row0, redcap_codes=codes)
+        coded |= _coded_covariates(t, fspec, choices)
         row0 += t.n
     notes += obs.notes
     kind = obs.time_kind or "date"
@@ -223,6 +225,7 @@ def load_export(files: dict[str, bytes], spec: MappingSpec, drop_identifiers: bo
     try:
         ds = load_canonical(canon, source=source)
         canon_report = ds.report
+        ds = _declared_categories(ds, patients, coded)
     except EmptyDatasetError as e:
         ds, canon_report = None, getattr(e, "report", None)
         if canon_report is None:
@@ -238,6 +241,35 @@ def load_export(files: dict[str, bytes], spec: MappingSpec, drop_identifiers: bo
         err.report = report
         raise err
     return replace(ds, report=report, source=source)
+
+
+def _coded_covariates(table: TextTable, fspec, choices: dict) -> set[str]:
+    """The names of one file's covariates whose codes are declared: ``codes`` in the mapping, or a
+    choice field of the REDCap data dictionary (``choices``: field name -> codes; a raw export's codes
+    are decoded by :func:`analysis.io.translate.read_rows`, a labels export holds the labels)."""
+    roles = resolve_columns(table, fspec)[0]
+    return {c.name for k, c in roles.items() if c.role == "covariate" and (c.codes or table.header[k] in choices)}
+
+
+def _declared_categories(ds, patients: pd.DataFrame, coded: set[str]):
+    """Covariates with declared codes are categories (Table 1: n (%); models: one term per level),
+    also when every label is a whole number (``{"1": "1", "2": "2"}``, a dictionary choice labelled
+    ``3``), which the canonical loader would read as a quantity (``Int64``, median [IQR]). A plain
+    number column without declared codes stays a quantity: a dose in mg can have few values too.
+
+    The labels are taken as the export gave them (``patients``: the covariates written to the
+    canonical ``patients.csv``, text), by patient; a value the canonical loader left out stays missing.
+    """
+    cols = [c for c in ds.patients.columns
+            if c in coded and c != "patient_id" and pd.api.types.is_numeric_dtype(ds.patients[c])]
+    if not cols:
+        return ds
+    p = ds.patients.copy()
+    labels = patients.set_index("patient_id")
+    for c in cols:
+        text = p["patient_id"].map(labels[c]).astype(object)
+        p[c] = text.where(p[c].notna().to_numpy(), np.nan)
+    return replace(ds, patients=p)
 
 
 def _without_duplicates(admins: pd.DataFrame, obs: Observations) -> pd.DataFrame:

@@ -16,8 +16,12 @@ import pytest
 import clinic_export_shapes as ces
 from analysis import load_dataset, load_files
 from analysis.cli import main
+from analysis.cohort import cohort_summary
+from analysis.definitions import Definitions
+from analysis.episodes import build_episodes
 from analysis.errors import DatasetError, IdentifierError, MappingError, MissingFileError
 from analysis.io import spec as export_spec
+from analysis.io.plausibility import scores_on_start_days
 from analysis.io.propose import inspect
 from analysis.summary import summarize
 
@@ -206,8 +210,6 @@ def test_a_treatment_at_00_00_with_a_pre_treatment_score_and_a_date_only_score_c
     ("2024-03-05 00:00", "2024-03-06", False, False),   # the day after
 ])
 def test_scores_on_start_days_is_a_calendar_day_rule(start, score, has_time, counted):
-    from analysis.io.plausibility import scores_on_start_days
-
     def ns(text):
         return pd.Timestamp(text).value
 
@@ -440,6 +442,38 @@ def test_redcap_questionnaire_items_are_not_read_as_the_score_and_choice_scores_
     assert list(ds.treatments["day"]) == [0.0, 0.0]
     s1 = a[(a["patient_id"] == "S1") & (a["measure"] == "pain_nrs")].sort_values("day")
     assert list(s1["day"]) == pytest.approx([-25 / 24, 0.0, 7 + 1 / 24])
+
+
+@pytest.mark.parametrize("export", ["raw", "labels"])
+def test_a_redcap_choice_covariate_labelled_with_numbers_is_categorical(export):
+    # The data dictionary declares the codes of a radio field: its values are categories (Table 1
+    # counts them), even when the labels are numbers the canonical loader would read as a quantity.
+    dictionary, raw = _redcap_questionnaire_project()
+    # "clinic": the last field of the visit form, so exported just before visit_complete
+    dictionary = dictionary.replace(b"ket_given,visit,,yesno,\"Ketamine infusion given at this visit\",,,,,,,,,,,,,",
+                                    b"ket_given,visit,,yesno,\"Ketamine infusion given at this visit\",,,,,,,,,,,,,\n"
+                                    b"clinic,visit,,radio,\"Clinic\",\"1, 1 | 2, 2 | 3, 3\",,,,,,,,,,,,")
+    assert b"clinic,visit" in dictionary
+    lines = raw.decode().splitlines()
+    rows = [line.split(",") for line in lines]
+    rows = [rows[0][:-1] + ["clinic", rows[0][-1]]] + [r[:-1] + ["1" if r[0] == "S1" else "3", r[-1]] for r in rows[1:]]
+    data = "".join(",".join(r) + "\n" for r in rows).encode()
+    if export == "labels":  # the same rows as a labels export (the fields' labels as header)
+        fields = ["Study ID", "Event Name", "Visit date and time", "Pain right now",
+                  *[f"PHQ-9 item {i}" for i in range(1, 10)], "PHQ-9 total score",
+                  "Ketamine infusion given at this visit", "Clinic", "Complete?"]
+        pain = {str(i): f"{i}{' - no pain' if i == 0 else ' - worst pain' if i == 10 else ''}" for i in range(11)}
+        item = {"0": "Not at all", "1": "Several days", "2": "More than half the days", "3": "Nearly every day"}
+        out = [fields] + [[c[0], c[1].replace("_arm_1", "").replace("_", " ").title() + " (Arm 1: Arm 1)", c[2],
+                           pain[c[3]], *[item[x] for x in c[4:13]], c[13], "Yes" if c[14] == "1" else "No", c[15],
+                           "Complete"] for c in rows[1:]]
+        data = "".join(",".join(r) + "\n" for r in out).encode()
+    name = "Q_DATA_2024.csv" if export == "raw" else "Q_DATA_LABELS_2024.csv"
+    ds = load_files({"Q_DataDictionary_2024.csv": dictionary, name: data})
+    assert ds.patients.set_index("patient_id")["clinic"].to_dict() == {"S1": "1", "S2": "3"}
+    t1 = cohort_summary(build_episodes(ds, Definitions()))
+    clinic = t1[(t1["variable"] == "clinic") & (t1["group"] == "All")]
+    assert clinic[["level", "n"]].values.tolist() == [["1", 1], ["3", 1]]
 
 
 def test_the_same_questionnaire_project_as_a_labels_export_gives_the_same_scores():

@@ -215,6 +215,52 @@ def test_a_clinic_export_s_coded_covariate_reads_as_integers():
     assert covariate_levels(ds.patients, "site") == ["1", "2", MISSING_LABEL]
 
 
+def _coded_export(codes: dict | None) -> dict:
+    """8 patients of a clinic export; ``site`` coded 1/2 (P0 empty: 3 patients at 1, 4 at 2, 1 missing)
+    with the mapping's ``codes``; ``dose_mg`` a whole number with two values (100/150) and no codes."""
+    rows = ["patient,date,treatment,pain,site,dose_mg"]
+    for i in range(8):
+        site = "" if i == 0 else str(1 + i % 2)
+        rows += [f"P{i},2024-03-01,ketamine,7,{site},{100 + 50 * (i % 2)}", f"P{i},2024-03-05,,4,{site},"]
+    site = {"role": "covariate", "name": "site", **({"codes": codes} if codes else {})}
+    doc = {"crps_outcomes_mapping": 1, "files": [{"match": "*.csv", "columns": {
+        "patient": "patient_id", "date": "date", "treatment": "treatment",
+        "pain": {"role": "measure", "measure": "pain_nrs"}, "site": site,
+        "dose_mg": {"role": "covariate", "name": "dose_mg"}}}]}
+    return {"files": {"s.csv": "\n".join(rows).encode()}, "mapping": doc}
+
+
+@pytest.mark.parametrize("codes, one, two", [
+    ({"1": "North", "2": "South"}, "North", "South"),   # decoded to names
+    ({"1": "1", "2": "2"}, "1", "2"),                   # declared as codes, the numbers kept as labels
+    ({"1": "North"}, "North", "2"),                     # a code without a label keeps its number
+], ids=["labels", "numbers as labels", "partly labelled"])
+def test_a_clinic_export_covariate_with_declared_codes_is_categorical_in_table1_and_the_models(codes, one, two):
+    ds = load_files(**_coded_export(codes))
+    assert ds.patients["site"].dtype == object
+    ep = build_episodes(ds, Definitions())
+    t1 = cohort_summary(ep, group="treatment")
+    site = t1[(t1["variable"] == "site") & (t1["group"] == "All")].set_index("level")
+    # counted by hand from _coded_export: n (% of the 8 patients)
+    assert site["n"].to_dict() == {one: 3, two: 4, MISSING_LABEL: 1}
+    assert site["percent"].to_dict() == pytest.approx({one: 37.5, two: 50.0, MISSING_LABEL: 12.5})
+    assert site["median"].isna().all()
+    # ... and the models compare the levels (the first in sorted order is the reference), not per unit
+    terms = model_frame(ep.table, ["site"]).terms
+    reference, other = sorted([one, two])
+    assert terms[["covariate", "level", "reference"]].values.tolist() == [["site", other, reference]]
+
+
+def test_a_whole_number_covariate_without_declared_codes_stays_a_quantity_in_table1():
+    # Few distinct values do not make a code: a dose of 100 or 150 mg is a quantity (median [IQR]).
+    ds = load_files(**_coded_export({"1": "North", "2": "South"}))
+    assert ds.patients["dose_mg"].dtype == "Int64"
+    t1 = cohort_summary(build_episodes(ds, Definitions()), group="treatment")
+    dose = t1[(t1["variable"] == "dose_mg") & (t1["group"] == "All")]
+    assert len(dose) == 1 and dose["n"].iat[0] == 8
+    assert dose["median"].iat[0] == 125.0 and dose["display"].iat[0] == "125.0 [100.0, 150.0]"
+
+
 def test_a_parquet_patients_file_s_integer_and_float_columns_follow_the_same_rule():
     import io
 
