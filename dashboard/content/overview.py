@@ -57,9 +57,10 @@ st.dataframe(tc, hide_index=True, width="content", key="treatments_table")
 st.subheader(f'"Table 1" by {md(group)}')
 state.small_note(panel.note)
 st.dataframe(res["table1_wide"], hide_index=True, width="stretch", key="table1")
-st.caption("Counts are patients (n and % of the group's patients) for patient characteristics; baseline score and "
-           f"follow-up are per episode, median [Q1, Q3]. A missing value forms its own level '(missing)'. Cells "
-           f"counting fewer than {d.min_cell_size} patients read '<{d.min_cell_size}'.")
+st.caption("Patient characteristics count each patient once: categories as n (% of the group's patients), with a "
+           "missing value as its own level '(missing)'; numbers (an age) as median [Q1, Q3]. Baseline score and "
+           f"follow-up are per episode, median [Q1, Q3]. Cells counting fewer than {d.min_cell_size} patients read "
+           f"'<{d.min_cell_size}'.")
 
 if len(res["exclusions"]):
     st.subheader("Episodes excluded from relief analyses")

@@ -114,6 +114,20 @@ def test_overview_counts_follow_the_treatment_filter(demo):
     assert at.query_params["tx"] == "ketamine_iv"
 
 
+def test_overview_table1_shows_a_numeric_characteristic_as_median_iqr_and_says_so(demo):
+    # docs/dashboard.md, Overview: categorical characteristics as n (%), numeric ones as median [Q1, Q3].
+    months = demo.patients["disease_duration_months"].astype(float)
+    at = new_app()
+    goto(at, "overview")
+    assert_clean(at)
+    t1 = next(d.value for d in at.dataframe if "variable" in d.value.columns).set_index(["variable", "level"])
+    q1, med, q3 = months.quantile([0.25, 0.5, 0.75])  # every demo patient is treated: "All" is every patient
+    assert t1.loc[("disease_duration_months", ""), "All"] == f"{med:.1f} [{q1:.1f}, {q3:.1f}]"
+    n_female = int((demo.patients["sex"] == "F").sum())
+    assert t1.loc[("sex", "F"), "All"] == f"{n_female} ({100 * n_female / len(demo.patients):.0f}%)"
+    assert "numbers (an age) as median [Q1, Q3]" in all_text(at)
+
+
 def _ketamine_numbers(demo, d: Definitions):
     ep = build_episodes(demo, d)
     rr = responder_rate(ep, d.threshold)
