@@ -303,6 +303,14 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
                 target = form_date.get(f.form)
             elif len(date_cols) == 1:
                 target = header[date_cols[0]]
+            elif date_cols:
+                # "Infusion date", "Infusion time": the date whose name's other words are in the time's
+                # name, else the nearest date column to the left.
+                words = _name_words(h)
+                named = [d for d in date_cols if (_name_words(header[d]) - _DATE_NAME_WORDS) <= words
+                         and _name_words(header[d]) - _DATE_NAME_WORDS]
+                left = [d for d in date_cols if d < k]
+                target = header[named[0]] if len(named) == 1 else header[left[-1]] if left else None
             cols[k] = ColumnProposal(h, Column("time", date=target), "time of day", _distinct(vals, 3))
     item_hint = None
     # What kind of file: one observation per row (item + value), an administration record (treatment
@@ -473,6 +481,8 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
                          "give it the role \"ignore\" if it is not an outcome.")
             continue
         cols[k] = ColumnProposal(h, Column("ignore"), "text, not a score or covariate", ex)
+    if kind_hint is None and len(date_cols) >= 2:
+        _pair_with_dates(cols, header, date_cols, t.file, review)
     _one_column_per_score(cols, t.file, fields, review, notes)
     ordered = [cols[k] for k in sorted(cols)]
     roles = [c.column.role for c in ordered]
@@ -493,6 +503,51 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
         counts = pd.Series(t.column(item_k)[t.column(item_k) != ""]).value_counts()
         fp.items = {str(it): (int(n), measure_of(str(it))) for it, n in counts.items()}
     return fp
+
+
+_DATE_NAME_WORDS = frozenset({"date", "datum", "fecha", "data", "datetime", "dt", "time", "zeit", "uhrzeit", "heure",
+                              "hora", "ora", "of", "the", "de", "du", "der", "des", "la", "le", "on", "at", "am"})
+_TREATMENT_DATE = re.compile(r"infusion|treatment|behandlung|therap|perfusion|traitement|tratamiento|session|sitzung|"
+                             r"séance|ketamin|lidocain|admin|given|injection|block|start", re.IGNORECASE)
+
+
+def _name_words(name: str) -> set:
+    return set(re.split(r"[\W_]+", name.casefold())) - {""}
+
+
+def _pair_with_dates(cols: dict, header: list, date_cols: list, file: str, review: list) -> None:
+    """A table with several date columns, one per visit ("Baseline date", "Baseline NRS", "Week 2 date",
+    "Week 2 NRS", ...): each score and treatment column gets its own date (``time``), never the row's
+    first date, which would put every visit's score on one day (conflicting values, or a week-2 score
+    read as the baseline). The date is the one whose name's words (without "date") are all in the
+    column's name; else, for a treatment or a pre-/post-treatment score, the one date named like a
+    treatment ("Infusion date"); else the nearest date column to the left. A column left without one
+    is a point to review."""
+    own = {d: _name_words(header[d]) - _DATE_NAME_WORDS for d in date_cols}
+    treatment_dates = [d for d in date_cols if _TREATMENT_DATE.search(header[d])]
+    for k in sorted(cols):
+        c = cols[k]
+        col = c.column
+        if col.role not in ("measure", "checkbox", "treatment") or col.time:
+            continue
+        words = _name_words(header[k])
+        named = [d for d in date_cols if own[d] and own[d] <= words]
+        best = max((len(own[d]) for d in named), default=0)
+        named = [d for d in named if len(own[d]) == best]
+        left = [d for d in date_cols if d < k]
+        if len(named) == 1:
+            target = named[0]
+        elif (col.role == "treatment" or col.timing != "at") and len(treatment_dates) == 1:
+            target = treatment_dates[0]
+        elif left and not named:
+            target = left[-1]
+        else:
+            review.append(f"{file}: the file has several date columns ({', '.join(repr(header[d]) for d in date_cols)}) "
+                          f"and which one gives the time of {header[k]!r} is not clear: set its \"time\" to that date "
+                          "column in the mapping.")
+            continue
+        cols[k] = ColumnProposal(c.header, replace(col, time=header[target]),
+                                 f"{c.why}; dated by {header[target]!r}", c.examples)
 
 
 _TOTAL = re.compile(r"total|score|sum|gesamt|summe|somme|puntuaci|punteggio|totaal", re.IGNORECASE)

@@ -497,3 +497,51 @@ def test_dotted_dates_are_day_first_even_when_every_day_is_12_or_less():
     # slashes stay a question
     with pytest.raises(MappingError, match="DMY"):
         load_files({"d.csv": b"Patient;Datum;Behandlung;Schmerz\nP1;01/03/2024;Ketamin;7\nP1;03/03/2024;;3\n"})
+
+
+# Found by a fresh-eyes acceptance test with invented clinic exports (each on its smallest file).
+
+# One row per patient, a date column per visit (Excel's CSV, month-first): a common clinic log.
+WIDE_LOG = (b"Patient,Treatment,Infusion date,Pain score pre,Pain score post,Week 2 date,Pain score week 2,"
+            b"Week 4 date,Pain score week 4\n"
+            b"Z1,Ketamine,3/4/2024 9:00,8,4,3/18/2024,5,4/1/2024,7\n"
+            b"Z2,Ketamine,2/27/2024 8:30,6,5,3/12/2024,6,,\n"
+            b"Z3,Ketamine,3/10/2024 10:00,10,7,3/24/2024,6,,\n"
+            b"Z4,Ketamine,3/5/2024 14:00,5,2,3/19/2024,0,4/2/2024,4\n"
+            b"Z5,Ketamine,2/1/2024 9:00,,3,2/15/2024,4,,\n")
+
+
+def test_a_row_with_a_date_column_per_visit_gives_each_score_its_own_date():
+    ds = load_files({"log.csv": WIDE_LOG})
+    z1 = ds.assessments[ds.assessments["patient_id"] == "Z1"].sort_values("day")
+    # 3/4 09:00 is day 0: pre at 0, post 1 hour later, week 2 on 3/18 00:00, week 4 on 4/1 00:00.
+    assert z1["value"].tolist() == [8.0, 4.0, 5.0, 7.0]
+    assert z1["day"].tolist() == pytest.approx([0.0, 1 / 24, 14 - 9 / 24, 28 - 9 / 24])
+    assert len(ds.report.exclusions) == 0
+    # By hand: immediate relief 50, 16.7, 30, 60 % (Z5 has no baseline): mean 39.17 %, 3 of 4 responders.
+    g = summarize(ds).to_dict()["groups"][0]
+    assert g["immediate_relief_pct"]["estimate"] == pytest.approx((50 + 100 / 6 + 30 + 60) / 4)
+    assert g["immediate_responder_rate"]["estimate"] == pytest.approx(0.75)
+    assert (g["episodes_used"], g["episodes_excluded"]) == (4, 1)
+
+
+def test_a_score_column_whose_date_cannot_be_told_is_a_point_to_review():
+    # Dates after the scores: which date belongs to which score is not in the names.
+    files = {"l.csv": b"Patient,Treatment,NRS a,NRS b,First date,Second date\n"
+                      b"Z1,Ketamine,8,4,2024-03-04,2024-03-18\nZ2,Ketamine,6,5,2024-02-27,2024-03-12\n"}
+    p = inspect(files)
+    assert any("NRS a" in r and "\"time\"" in r for r in p.review)
+
+
+def test_a_time_column_beside_several_date_columns_completes_the_date_it_is_named_after():
+    files = {"l.csv": b"Patient,Baseline Date,Baseline NRS,Infusion Date,Infusion Time,Treatment,Pre NRS,Post NRS,"
+                      b"2 Week Date,2 Week NRS\n"
+                      b"Z1,3/1/2024,8,3/4/2024,9:00,Ketamine,8,4,3/18/2024,5\n"
+                      b"Z2,2/20/2024,6,2/27/2024,8:30,Ketamine,,5,3/12/2024,6\n"}
+    cols = {c.header: c.column for f in inspect(files).files for c in f.columns}
+    assert cols["Infusion Time"].date == "Infusion Date"
+    ds = load_files(files)
+    z2 = ds.assessments[ds.assessments["patient_id"] == "Z2"].sort_values("day")
+    # 2/27 08:30 is day 0: baseline 2/20 00:00, post 09:30, week 2 on 3/12 00:00.
+    assert z2["day"].tolist() == pytest.approx([-7 - 8.5 / 24, 1 / 24, 14 - 8.5 / 24])
+    assert z2["value"].tolist() == [6.0, 5.0, 6.0]
