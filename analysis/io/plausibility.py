@@ -71,6 +71,19 @@ def export_warnings(spec, tables, scores: pd.DataFrame, admins: pd.DataFrame, co
                            "on a treatment start day without a time of day: they count as the BASELINE of that "
                            "course (day 0). If some were taken after the treatment, add the time (a time column with "
                            "the role \"time\") or record them as post-treatment scores (timing \"after_start\").")
+    # Times with a zone (converted to UTC) beside times without one (taken as written): when the latter
+    # are local times, the two are shifted against each other by the zone's offset, which can move a
+    # score to the other side of a treatment start (a post-infusion score read as the baseline).
+    zoned = [(f, c) for f, c, z, _ in getattr(obs, "zones", []) if z]
+    local = [(f, c) for f, c, _, t in getattr(obs, "zones", []) if t]
+    if zoned and local:
+        def named(cols):
+            return ", ".join(f"{f} {c!r}" for f, c in cols[:4]) + (" ..." if len(cols) > 4 else "")
+        out.append(f"Times with a time zone ({named(zoned)}) were converted to UTC, but times without one "
+                   f"({named(local)}) were taken as written. If those are local times, the two are hours apart "
+                   "(the zone's offset), which can put a score on the wrong side of a treatment start (e.g. a "
+                   "post-treatment score read as the baseline). Export every time the same way (all with a zone, or "
+                   "all as local times without one).")
     # Columns with a few coded values read as measures.
     if len(scores):
         by_col = scores.groupby(["file", "column"])

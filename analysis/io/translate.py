@@ -57,6 +57,7 @@ class Observations:
     notes: list = field(default_factory=list)
     time_kind: str | None = None                   # "date" or "day"
     item_counts: dict = field(default_factory=dict)  # (file, item) -> (rows, mapped measure or None)
+    zones: list = field(default_factory=list)      # (file, date column, has a zone, has a time without one)
 
     def exclude(self, row, file, line, column, value, reason) -> None:
         n = len(row)
@@ -186,6 +187,7 @@ class FileTimes:
                 else:
                     order = fmt.order
             self.order_used[table.header[k]] = order
+            obs.zones.append((table.file, table.header[k], fmt.has_zone, fmt.has_local_time))
             ns, missing, bad, has_time = _dates.parse_datetimes(values, order)
             ns = np.asarray(ns, dtype=np.int64)
             has_time = np.asarray(has_time, dtype=bool)

@@ -545,3 +545,27 @@ def test_a_time_column_beside_several_date_columns_completes_the_date_it_is_name
     # 2/27 08:30 is day 0: baseline 2/20 00:00, post 09:30, week 2 on 3/12 00:00.
     assert z2["day"].tolist() == pytest.approx([-7 - 8.5 / 24, 1 / 24, 14 - 8.5 / 24])
     assert z2["value"].tolist() == [6.0, 5.0, 6.0]
+
+
+def test_times_with_a_zone_beside_local_times_without_one_are_warned_about():
+    # The observations are in UTC ("Z", "+01:00"), the infusions in local time without a zone: 08:55Z is
+    # 09:55 in Paris, after a 09:00 start, but is read as 5 minutes before it (the baseline).
+    obs = (b"patient_ref,observation_time,observation,result\nA1,2024-03-01T10:15:00Z,Pain (NRS),8\n"
+           b"A1,2024-03-04T08:55:00Z,Pain (NRS),8\nA1,2024-03-04T10:05:00+01:00,Pain (NRS),4\n")
+    inf = b"patient_ref,drug,start,dose_mg\nA1,Ketamine,04/03/2024 09:00:00,40\nA2,Ketamine,31/03/2024 08:30:00,40\n"
+    ds = load_files({"obs.csv": obs, "infusions.csv": inf})
+    warned = [w for w in ds.report.warnings if "time zone" in w]
+    assert len(warned) == 1
+    assert "obs.csv 'observation_time'" in warned[0] and "infusions.csv 'start'" in warned[0]
+    # Every time with a zone, or every time without one: nothing to warn about.
+    same = load_files({"obs.csv": obs, "infusions.csv": inf.replace(b":00,40", b":00Z,40")})
+    assert not [w for w in same.report.warnings if "time zone" in w]
+
+
+@pytest.mark.xfail(strict=True, reason="the canonical reader (analysis/io/validate.py, _dates of analysis/io/columns.py) "
+                                       "does not yet report which date columns had zones; the lead is changing them")
+def test_canonical_files_mixing_times_with_and_without_a_zone_are_warned_about(load):
+    ds = load({"assessments.csv": "patient_id,datetime,measure,value\nA1,2024-03-04T08:55:00Z,pain_nrs,8\n"
+                                  "A1,2024-03-04T09:05:00Z,pain_nrs,4\n",
+               "treatments.csv": "patient_id,datetime,treatment\nA1,2024-03-04 09:00,ketamine\n"})
+    assert [w for w in ds.report.warnings if "time zone" in w]
