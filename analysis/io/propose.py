@@ -138,7 +138,8 @@ class Proposal:
             for c in f.columns:
                 role = c.column.role + (f" {c.column.measure}" if c.column.measure else "") + \
                     (f" ({c.column.timing})" if c.column.timing != "at" else "") + \
-                    (f" {c.column.name}" if c.column.name else "")
+                    (f" {c.column.name}" if c.column.name else "") + \
+                    (f" (treatment {c.column.treatment})" if c.column.treatment else "")
                 ex = f"  e.g. {', '.join(repr(e) for e in c.examples[:3])}" if c.examples else ""
                 out.append(f"  {c.header!r:<34} -> {role:<28} {c.why}{ex}")
             if f.items:
@@ -508,7 +509,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
 _DATE_NAME_WORDS = frozenset({"date", "datum", "fecha", "data", "datetime", "dt", "time", "zeit", "uhrzeit", "heure",
                               "hora", "ora", "of", "the", "de", "du", "der", "des", "la", "le", "on", "at", "am"})
 _TREATMENT_DATE = re.compile(r"infusion|treatment|behandlung|therap|perfusion|traitement|tratamiento|session|sitzung|"
-                             r"séance|ketamin|lidocain|admin|given|injection|block|start", re.IGNORECASE)
+                             r"séance|ketamin|lidocain|admin|injection|block", re.IGNORECASE)
 
 
 def _name_words(name: str) -> set:
@@ -548,6 +549,32 @@ def _pair_with_dates(cols: dict, header: list, date_cols: list, file: str, revie
             continue
         cols[k] = ColumnProposal(c.header, replace(col, time=header[target]),
                                  f"{c.why}; dated by {header[target]!r}", c.examples)
+
+
+def _dated_treatment(fps: list, dictionary: dict, notes: list) -> bool:
+    """No column names a treatment, but one date column is named like one ("Infusion Date"; a date field
+    of a REDCap form "infusion"): each of its dates is an administration of the treatment it names.
+    Returns True when one was found (shown in the proposal and, at loading, in a note)."""
+    found = []
+    for p in fps:
+        if p.spec is None or p.kind.startswith("observations"):
+            continue
+        for i, c in enumerate(p.columns):
+            f = (dictionary or {}).get(c.header) if p.spec.redcap else None
+            name = f.form if f is not None else c.header
+            if c.column.role == "date" and _TREATMENT_DATE.search(name):
+                found.append((p, i, name))
+    if len(found) != 1:
+        return False
+    p, i, name = found[0]
+    c = p.columns[i]
+    label = " ".join(w for w in re.split(r"[\W_]+", name) if w and w.casefold() not in _DATE_NAME_WORDS).capitalize()
+    col = replace(c.column, treatment=label)
+    p.columns[i] = ColumnProposal(c.header, col, f"{c.why}; each date is an administration of {label!r}", c.examples)
+    p.spec.columns[c.header] = col
+    notes.append(f"{p.name}: no column names the treatment; each date in {c.header!r} is read as an administration of "
+                 f"{label!r} (\"treatment\" on that date column). Rename the treatment in the mapping if needed.")
+    return True
 
 
 _TOTAL = re.compile(r"total|score|sum|gesamt|summe|somme|puntuaci|punteggio|totaal", re.IGNORECASE)
@@ -739,7 +766,8 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
                     notes.append(f"{p.name}: treatment texts with doses ({', '.join(map(repr, list(texts)[:3]))}) are "
                                  f"read as the treatments {', '.join(map(repr, sorted(set(bases.values()))))}; the "
                                  "dose column (if any) gives the doses.")
-    if any("treatment" in [c.column.role for c in p.columns] for p in fps) is False:
+    if not any(c.column.role == "treatment" for p in fps for c in p.columns) and \
+            not _dated_treatment(fps, dictionary, notes):
         notes.append("No column gives treatments: relief analyses need treatment courses; score trajectories work.")
     data_specs = [replace(p.spec, match=name_pattern(p.name, [f.name for f in fps])) for p in fps if p.spec is not None]
     values = {"ranges": "midpoint", "fractions": True, "text": {}}

@@ -59,7 +59,7 @@ SOURCES = ("redcap", "flowsheet", "spreadsheet", "canonical")
 DEFAULT_START_ACTIONS = ("New Bag", "Given", "Started", "Start", "Administered", "Bolus", "Bolus from Bag",
                          "Push", "Restarted after hold")
 
-_COLUMN_KEYS = {"role", "measure", "timing", "name", "codes", "date", "time", "format", "scale_max"}
+_COLUMN_KEYS = {"role", "measure", "timing", "name", "codes", "date", "time", "format", "scale_max", "treatment"}
 _FILE_KEYS = {"match", "kind", "header_row", "delimiter", "encoding", "decimal_comma", "redcap", "columns"}
 _TOP_KEYS = {MARKER, "source", "date_format", "files", "items", "values", "courses", "note"}
 _COURSE_KEYS = {"treatments", "start_actions", "gap_days", "boosters", "post_offset_hours", "dose"}
@@ -68,7 +68,9 @@ _COURSE_KEYS = {"treatments", "start_actions", "gap_days", "boosters", "post_off
 @dataclass(frozen=True)
 class Column:
     """The role of one column. ``time``: the date column giving this column's time (where a row
-    has several); ``date``: for a ``time`` column, the date column it completes."""
+    has several); ``date``: for a ``time`` column, the date column it completes; ``treatment``: for a
+    ``date`` column, a row with a date in it is an administration of this treatment (an infusion log
+    or a REDCap infusion form without a column naming the drug)."""
 
     role: str
     measure: str | None = None
@@ -78,10 +80,11 @@ class Column:
     date: str | None = None
     time: str | None = None
     format: str | None = None
+    treatment: str | None = None
 
     def to_json(self):
         d = {"role": self.role}
-        for k in ("measure", "name", "codes", "date", "time", "format"):
+        for k in ("measure", "name", "codes", "date", "time", "format", "treatment"):
             v = getattr(self, k)
             if v:
                 d[k] = v
@@ -215,6 +218,9 @@ def _column(v, where: str) -> Column:
         raise _err(where, f"a {role} column needs \"measure\": the measure's name, e.g. \"pain_nrs\".")
     if role == "covariate" and not v.get("name"):
         raise _err(where, "a covariate column needs \"name\", e.g. \"sex\".")
+    if v.get("treatment") is not None and role != "date":
+        raise _err(where, "\"treatment\" is for a date column only (each date is an administration of that "
+                          "treatment); a column naming the treatment has the role \"treatment\".")
     codes = v.get("codes")
     if codes is not None and (not isinstance(codes, dict)
                               or not all(isinstance(k, str) and isinstance(x, (str, int, float)) for k, x in codes.items())):
@@ -223,7 +229,7 @@ def _column(v, where: str) -> Column:
                   name=v.get("name") and _text(v["name"], where),
                   codes={k: str(x) for k, x in codes.items()} if codes else None,
                   date=v.get("date") and _text(v["date"], where), time=v.get("time") and _text(v["time"], where),
-                  format=fmt)
+                  format=fmt, treatment=v.get("treatment") and _text(v["treatment"], where))
 
 
 def _number(v, where: str, lo: float = 0.0) -> float:

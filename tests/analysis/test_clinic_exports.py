@@ -569,3 +569,41 @@ def test_canonical_files_mixing_times_with_and_without_a_zone_are_warned_about(l
                                   "A1,2024-03-04T09:05:00Z,pain_nrs,4\n",
                "treatments.csv": "patient_id,datetime,treatment\nA1,2024-03-04 09:00,ketamine\n"})
     assert [w for w in ds.report.warnings if "time zone" in w]
+
+
+# An infusion log with an "Infusion Date" but no column naming the drug (a REDCap "infusion" form, a
+# spreadsheet column): each date is an administration. Before, there were no treatments at all.
+INFUSION_DATES = (b"Patient,Baseline Date,Baseline NRS,Infusion Date,Infusion Time,Ketamine dose (mg),Pre NRS,Post NRS\n"
+                  b"Z1,3/1/2024,8,3/4/2024,9:00,35,8,4\nZ1,,,3/5/2024,9:00,35,6,3\n"
+                  b"Z2,2/20/2024,6,2/27/2024,8:30,40,,5\nZ3,,,3/10/2024,10:00,30,10,7\n")
+
+
+def test_a_date_column_named_like_a_treatment_gives_the_administrations_when_no_column_names_the_drug():
+    p = inspect({"log.csv": INFUSION_DATES})
+    cols = {c.header: c.column for f in p.files for c in f.columns}
+    assert cols["Infusion Date"].role == "date" and cols["Infusion Date"].treatment == "Infusion"
+    assert p.review == []
+    ds = load_files({"log.csv": INFUSION_DATES})
+    t = ds.treatments
+    assert t["treatment"].tolist() == ["Infusion"] * 3
+    assert t["dose"].tolist() == [70.0, 40.0, 30.0] and t["administrations"].tolist() == [2.0, 1.0, 1.0]
+    # By hand: immediate relief 50 % (8 -> 4), 16.7 % (6 -> 5), 30 % (10 -> 7).
+    g = summarize(ds).to_dict()["groups"][0]
+    assert g["immediate_relief_pct"]["estimate"] == pytest.approx((50 + 100 / 6 + 30) / 3)
+
+
+def test_a_treatment_on_a_date_column_is_written_and_read_back_and_checked():
+    doc = {"crps_outcomes_mapping": 1, "files": [{"match": "log.csv", "columns": {
+        "Patient": "patient_id", "Baseline Date": "date",
+        "Baseline NRS": {"role": "measure", "measure": "pain_nrs", "time": "Baseline Date"},
+        "Infusion Date": {"role": "date", "treatment": "Ketamine infusion"},
+        "Infusion Time": {"role": "time", "date": "Infusion Date"},
+        "Pre NRS": {"role": "measure", "measure": "pain_nrs", "timing": "before_start", "time": "Infusion Date"},
+        "Post NRS": {"role": "measure", "measure": "pain_nrs", "timing": "after_start", "time": "Infusion Date"}}}]}
+    spec = export_spec.from_json(doc)
+    assert export_spec.from_json(spec.to_json()) == spec
+    ds = load_files({"log.csv": INFUSION_DATES}, mapping=doc)
+    assert ds.treatments["treatment"].tolist() == ["Ketamine infusion"] * 3
+    doc["files"][0]["columns"]["Pre NRS"]["treatment"] = "x"
+    with pytest.raises(MappingError, match="is for a date column only"):
+        export_spec.from_json(doc)
