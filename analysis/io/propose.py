@@ -511,6 +511,8 @@ _DATE_NAME_WORDS = frozenset({"date", "datum", "fecha", "data", "datetime", "dt"
 _TREATMENT_DATE = re.compile(r"infusion|treatment|behandlung|therap|perfusion|traitement|tratamiento|session|sitzung|"
                              r"séance|ketamin|lidocain|admin|injection|block", re.IGNORECASE)
 
+_START_DATE = re.compile(r"start|begin|beginn|début|debut|inicio|inizio|given|taken|admin", re.IGNORECASE)
+
 
 def _name_words(name: str) -> set:
     return set(re.split(r"[\W_]+", name.casefold())) - {""}
@@ -522,7 +524,8 @@ def _pair_with_dates(cols: dict, header: list, date_cols: list, file: str, revie
     first date, which would put every visit's score on one day (conflicting values, or a week-2 score
     read as the baseline). The date is the one whose name's words (without "date") are all in the
     column's name; else, for a treatment or a pre-/post-treatment score, the one date named like a
-    treatment ("Infusion date"); else the nearest date column to the left. A column left without one
+    treatment ("Infusion date"); else, for a treatment, the start of an administration record's start and
+    stop (or the first date); else the nearest date column to the left. A column left without one
     is a point to review."""
     own = {d: _name_words(header[d]) - _DATE_NAME_WORDS for d in date_cols}
     treatment_dates = [d for d in date_cols if _TREATMENT_DATE.search(header[d])]
@@ -540,6 +543,10 @@ def _pair_with_dates(cols: dict, header: list, date_cols: list, file: str, revie
             target = named[0]
         elif (col.role == "treatment" or col.timing != "at") and len(treatment_dates) == 1:
             target = treatment_dates[0]
+        elif col.role == "treatment" and not named:
+            # An administration record's start and stop: the start; else the first date of the row.
+            starts = [d for d in date_cols if _START_DATE.search(header[d])]
+            target = starts[0] if starts else date_cols[0]
         elif left and not named:
             target = left[-1]
         else:

@@ -607,3 +607,13 @@ def test_a_treatment_on_a_date_column_is_written_and_read_back_and_checked():
     doc["files"][0]["columns"]["Pre NRS"]["treatment"] = "x"
     with pytest.raises(MappingError, match="is for a date column only"):
         export_spec.from_json(doc)
+
+
+def test_an_infusion_record_with_start_and_stop_dates_is_dated_by_its_start():
+    files = {"inf.csv": b"patient_ref,drug,stop,start,dose_mg\nA1,Ketamine,2024-03-04 13:00,2024-03-04 09:00,40\n",
+             "obs.csv": b"patient_ref,observation_time,observation,result\nA1,2024-03-04 08:55,Pain (NRS),8\n"
+                        b"A1,2024-03-04 10:00,Pain (NRS),4\n"}
+    p = inspect(files)
+    assert p.review == []
+    ds = load_files(files)
+    assert ds.assessments["day"].tolist() == pytest.approx([-5 / 1440, 1 / 24])
