@@ -37,6 +37,7 @@ from __future__ import annotations
 import fnmatch
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -354,6 +355,9 @@ def read(path: str | Path) -> MappingSpec | None:
 
 
 def slug(text: str) -> str:
-    """A measure or covariate name from a column label: lower case, words joined by ``_``."""
-    s = re.sub(r"[^0-9a-z]+", "_", text.casefold()).strip("_")
+    """A measure or covariate name from a column label: lower case, words joined by ``_``, accents
+    taken off the letters (``Établissement`` -> ``etablissement``, ``Größe`` -> ``grosse``), never dropped
+    with them (``tablissement``)."""
+    plain = "".join(ch for ch in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(ch))
+    s = re.sub(r"[^0-9a-z]+", "_", plain).strip("_")
     return s or "column"

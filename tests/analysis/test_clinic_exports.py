@@ -617,3 +617,12 @@ def test_an_infusion_record_with_start_and_stop_dates_is_dated_by_its_start():
     assert p.review == []
     ds = load_files(files)
     assert ds.assessments["day"].tolist() == pytest.approx([-5 / 1440, 1 / 24])
+
+
+def test_accented_column_names_keep_their_letters_as_covariate_names():
+    files = {"s.csv": "N° patient;Date;Traitement;EVA douleur;Établissement;Durée (mois)\n"
+                      "F01;01/03/2024;Kétamine;8;Hôpital Nord;14\nF01;18/03/2024;;5;Hôpital Nord;14\n"
+                      "F02;20/02/2024;Kétamine;6;Clinique Saint-Éloi;7\n".encode("cp1252")}
+    ds = load_files(files)
+    assert list(ds.patients.columns) == ["patient_id", "etablissement", "duree_mois"]
+    assert ds.patients["etablissement"].tolist() == ["Hôpital Nord", "Clinique Saint-Éloi"]
