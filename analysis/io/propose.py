@@ -42,7 +42,8 @@ _WORDS = {
            r"days[\s_]*since[\s_]*\w+|tag[\s_]*nr",
     "treatment": r"treatment|behandlung|traitement|tratamiento|trattamento|therapy|therapie|thérapie|drug|"
                  r"medication|medikament|médicament|medicamento|farmaco|intervention|procedure|infusion[\s_]*drug|"
-                 r"inf[\s_]*drug|medication[\s_]*name|med[\s_]*name",
+                 r"inf[\s_]*drug|medication[\s_]*name|med[\s_]*name|agent|infusion[\s_]*agent|substance|wirkstoff|"
+                 r"substanz|produit|principe[\s_]*actif",
     "dose": r"dose|dosis|dosage|posologie|dosering|mg|mg/kg",
     "action": r"action|mar[\s_]*action|aktion|statut|status|admin[\s_]*action",
     "item": r"item|flo[\s_]*meas[\s_]*name|measure[\s_]*name|measure|measurement|observation|parameter|"
@@ -558,10 +559,11 @@ def _pair_with_dates(cols: dict, header: list, date_cols: list, file: str, revie
                                  f"{c.why}; dated by {header[target]!r}", c.examples)
 
 
-def _dated_treatment(fps: list, dictionary: dict, notes: list) -> bool:
+def _dated_treatment(fps: list, dictionary: dict, notes: list, review: list) -> bool:
     """No column names a treatment, but one date column is named like one ("Infusion Date"; a date field
     of a REDCap form "infusion"): each of its dates is an administration of the treatment it names.
-    Returns True when one was found (shown in the proposal and, at loading, in a note)."""
+    Where a choice field of the same REDCap form may name the drug, that is a point to review. Returns
+    True when one was found (shown in the proposal and, at loading, in a note)."""
     found = []
     for p in fps:
         if p.spec is None or p.kind.startswith("observations"):
@@ -575,6 +577,18 @@ def _dated_treatment(fps: list, dictionary: dict, notes: list) -> bool:
         return False
     p, i, name = found[0]
     c = p.columns[i]
+    f = (dictionary or {}).get(c.header) if p.spec.redcap else None
+    if f is not None:
+        # A choice field of the same form may name the drug (Ketamine / Lidocaine): pooling its levels into
+        # one treatment would be wrong, reading it as the treatment may be too. Ask.
+        choices = [o.header for o in p.columns if o.column.role == "covariate" and o.header in dictionary
+                   and dictionary[o.header].form == f.form and dictionary[o.header].type in ("radio", "dropdown")]
+        if choices:
+            review.append(f"{p.name}: no column is read as the treatment, but the form {f.form!r} has the date "
+                          f"{c.header!r} and the choice field(s) {', '.join(map(repr, choices))}. If one names the "
+                          "drug, give it the role \"treatment\" (with \"time\": \"" + c.header + "\"); otherwise "
+                          f"set \"treatment\": \"<name>\" on {c.header!r}: each of its dates is then an administration.")
+            return True
     label = " ".join(w for w in re.split(r"[\W_]+", name) if w and w.casefold() not in _DATE_NAME_WORDS).capitalize()
     col = replace(c.column, treatment=label)
     p.columns[i] = ColumnProposal(c.header, col, f"{c.why}; each date is an administration of {label!r}", c.examples)
@@ -774,7 +788,7 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
                                  f"read as the treatments {', '.join(map(repr, sorted(set(bases.values()))))}; the "
                                  "dose column (if any) gives the doses.")
     if not any(c.column.role == "treatment" for p in fps for c in p.columns) and \
-            not _dated_treatment(fps, dictionary, notes):
+            not _dated_treatment(fps, dictionary, notes, review):
         notes.append("No column gives treatments: relief analyses need treatment courses; score trajectories work.")
     data_specs = [replace(p.spec, match=name_pattern(p.name, [f.name for f in fps])) for p in fps if p.spec is not None]
     values = {"ranges": "midpoint", "fractions": True, "text": {}}

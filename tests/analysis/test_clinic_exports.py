@@ -626,3 +626,32 @@ def test_accented_column_names_keep_their_letters_as_covariate_names():
     ds = load_files(files)
     assert list(ds.patients.columns) == ["patient_id", "etablissement", "duree_mois"]
     assert ds.patients["etablissement"].tolist() == ["Hôpital Nord", "Clinique Saint-Éloi"]
+
+
+def _redcap_infusion_project(agent_label: str, agent: str = "inf_agent"):
+    head = ('"Variable / Field Name","Form Name","Section Header","Field Type","Field Label",'
+            '"Choices, Calculations, OR Slider Labels","Field Note","Text Validation Type OR Show Slider Number",'
+            '"Text Validation Min","Text Validation Max","Identifier?","Branching Logic (Show field only if...)",'
+            '"Required Field?","Custom Alignment","Question Number (surveys only)","Matrix Group Name",'
+            '"Matrix Ranking?","Field Annotation"\n')
+    dictionary = (head + 'study_id,visit,,text,"Study ID",,,,,,,,,,,,,\n'
+                  'visit_dt,visit,,text,"Visit date/time",,,datetime_seconds_ymd,,,,,,,,,,\n'
+                  'pain_now,visit,,text,"Pain intensity now (0-10)",,,integer,0,10,,,,,,,,\n'
+                  'inf_dt,infusion,,text,"Infusion start",,,datetime_seconds_ymd,,,,,,,,,,\n'
+                  f'{agent},infusion,,dropdown,"{agent_label}","1, Ketamine | 2, Lidocaine",,,,,,,,,,,,\n'
+                  'inf_post,infusion,,text,"Pain post-infusion",,,integer,0,10,,,,,,,,\n').encode()
+    data = (b"study_id,redcap_event_name,visit_dt,pain_now,visit_complete,inf_dt," + agent.encode()
+            + b",inf_post,infusion_complete\n"
+            b"1,baseline_arm_1,2024-03-01 10:15:00,8,2,,,,0\n1,infusion_1_arm_1,,,0,2024-03-04 09:00:00,1,4,2\n"
+            b"2,baseline_arm_1,2024-02-20 09:00:00,6,2,,,,0\n2,infusion_1_arm_1,,,0,2024-02-27 08:30:00,2,5,2\n")
+    return {"P_DataDictionary.csv": dictionary, "P_DATA.csv": data}
+
+
+def test_a_redcap_infusion_form_with_a_drug_choice_gives_the_drug_not_one_pooled_treatment():
+    ds = load_files(_redcap_infusion_project("Infusion agent"))
+    assert ds.treatments.sort_values("patient_id")["treatment"].tolist() == ["Ketamine", "Lidocaine"]
+
+
+def test_a_choice_field_beside_a_dated_treatment_is_a_point_to_review_not_pooled():
+    p = inspect(_redcap_infusion_project("Protocol", "protocol"))
+    assert any("'inf_dt'" in r and "'protocol'" in r for r in p.review)
