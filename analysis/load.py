@@ -27,6 +27,7 @@ from pathlib import Path
 from .dataset import Dataset
 from .errors import MissingFileError, UnreadableFileError
 from .io.columns import NA_TOKENS
+from .io.csv_reader import _SAVE_AS_CSV
 from .io.sources import ROLES, refuse_outside_link, role_of, looks_canonical
 from .io.validate import load_canonical
 
@@ -86,6 +87,11 @@ def load_dataset(path: str | Path, mapping: object = None, drop_identifiers: boo
                                   drop_identifiers=drop_identifiers, source=str(p), date_format=date_format)
             if not known:
                 found = ", ".join(f.name for f in entries[:10]) or "nothing"
+                books = [f.name for f in entries if f.suffix.lower() in (".xlsx", ".xls", ".xlsm", ".ods")]
+                if books:
+                    raise MissingFileError(
+                        f"The folder {p} holds no CSV file to read: {books[0]} is an Excel workbook, which is not "
+                        f"read. {_SAVE_AS_CSV}", file=books[0])
                 raise MissingFileError(
                     f"The folder {p} holds no assessments.csv (found: {found}). Name the files assessments.csv, "
                     "treatments.csv and patients.csv, or give the path of a single CSV file.", file=str(p))
