@@ -80,7 +80,9 @@ def load_dataset(path: str | Path, mapping: object = None, drop_identifiers: boo
             entries = sorted(f for f in p.iterdir() if f.is_file() and not f.name.startswith("."))
             known = [f for f in entries if role_of(f.name) is not None]
             # The names decide, except for a single file (its first line then does).
-            listed = {f.name: (f.read_bytes() if len(entries) == 1 else b"") for f in entries}
+            # (A .txt file's first line says whether it is a table: Excel's "Unicode Text" is a .txt.)
+            listed = {f.name: (f.read_bytes() if len(entries) == 1 or f.suffix.lower() == ".txt" else b"")
+                      for f in entries}
             if spec is not None or (mapping is None and not looks_canonical(listed)):
                 # A clinic export (REDCap, flowsheet, spreadsheet): every file of the folder is read.
                 return load_files({f.name: f.read_bytes() for f in entries}, mapping=spec,

@@ -655,3 +655,17 @@ def test_a_redcap_infusion_form_with_a_drug_choice_gives_the_drug_not_one_pooled
 def test_a_choice_field_beside_a_dated_treatment_is_a_point_to_review_not_pooled():
     p = inspect(_redcap_infusion_project("Protocol", "protocol"))
     assert any("'inf_dt'" in r and "'protocol'" in r for r in p.review)
+
+
+def test_excel_unicode_text_saved_as_txt_loads_as_an_export_like_its_csv(tmp_path):
+    # Excel's "Unicode Text" is UTF-16 with a BOM, tab-separated, named .txt.
+    text = ("N° patient\tDate\tHeure\tTraitement\tEVA douleur\tSexe\nF01\t01/03/2024\t10h15\t\t8\tFéminin\n"
+            "F01\t04/03/2024\t09h00\tKétamine\t\tFéminin\nF01\t04/03/2024\t10h05\t\t4\tFéminin\n"
+            "F02\t20/02/2024\t09:00\t\t6,5\tMasculin\nF02\t27/02/2024\t08:30\tKétamine\t\tMasculin\n"
+            "F02\t27/02/2024\t13:40\t\t5\tMasculin\n")
+    as_csv = load_files({"Suivi.csv": text.encode("cp1252")})
+    (tmp_path / "Suivi.txt").write_bytes(b"\xff\xfe" + text.encode("utf-16-le"))
+    for path in (tmp_path, tmp_path / "Suivi.txt"):
+        ds = load_dataset(path)
+        assert summary_doc(ds) == summary_doc(as_csv)
+        assert sorted(ds.assessments["value"]) == [4.0, 5.0, 6.5, 8.0]
