@@ -485,7 +485,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
         cols[k] = ColumnProposal(h, Column("ignore"), "text, not a score or covariate", ex)
     if kind_hint is None and len(date_cols) >= 2:
         _pair_with_dates(cols, header, date_cols, t.file, review)
-    _one_column_per_score(cols, t.file, fields, review, notes)
+    _one_column_per_score(cols, t.file, fields, review, notes, [header[d] for d in date_cols])
     ordered = [cols[k] for k in sorted(cols)]
     roles = [c.column.role for c in ordered]
     if ("item" in roles) != ("value" in roles):
@@ -526,10 +526,15 @@ def _pair_with_dates(cols: dict, header: list, date_cols: list, file: str, revie
     read as the baseline). The date is the one whose name's words (without "date") are all in the
     column's name; else, for a treatment or a pre-/post-treatment score, the one date named like a
     treatment ("Infusion date"); else, for a treatment, the start of an administration record's start and
-    stop (or the first date); else the nearest date column to the left. A column left without one
-    is a point to review."""
+    stop (or the first date); else, where dates and scores alternate, the nearest date column to the left
+    (a score left of every date is a point to review); where they do not (a visit date beside a date
+    entered), the row's first date, as for a file with one date column."""
     own = {d: _name_words(header[d]) - _DATE_NAME_WORDS for d in date_cols}
     treatment_dates = [d for d in date_cols if _TREATMENT_DATE.search(header[d])]
+    # Dates and scores alternate (date, score, date, score): a score's date is the one before it. Dates side
+    # by side (a visit date and a date entered) say nothing by position: the row's first date is used.
+    interleaved = any(c.column.role in ("measure", "checkbox") and date_cols[0] < k < date_cols[-1]
+                      for k, c in cols.items())
     for k in sorted(cols):
         c = cols[k]
         col = c.column
@@ -548,8 +553,10 @@ def _pair_with_dates(cols: dict, header: list, date_cols: list, file: str, revie
             # An administration record's start and stop: the start; else the first date of the row.
             starts = [d for d in date_cols if _START_DATE.search(header[d])]
             target = starts[0] if starts else date_cols[0]
-        elif left and not named:
+        elif left and not named and interleaved:
             target = left[-1]
+        elif not named and not interleaved:
+            continue
         else:
             review.append(f"{file}: the file has several date columns ({', '.join(repr(header[d]) for d in date_cols)}) "
                           f"and which one gives the time of {header[k]!r} is not clear: set its \"time\" to that date "
@@ -601,7 +608,8 @@ def _dated_treatment(fps: list, dictionary: dict, notes: list, review: list) -> 
 _TOTAL = re.compile(r"total|score|sum|gesamt|summe|somme|puntuaci|punteggio|totaal", re.IGNORECASE)
 
 
-def _one_column_per_score(cols: dict, file: str, fields: dict, review: list, notes: list) -> None:
+def _one_column_per_score(cols: dict, file: str, fields: dict, review: list, notes: list,
+                          dates: list = ()) -> None:
     """Several columns read as the same measure at the same time (PHQ-9 items 1-9 and their total,
     "NRS" and "NRS comment") would be conflicting values of one score: keep the total (a name with
     total/score/sum, a REDCap calculated field, or the measure's own name) and ignore the items."""
@@ -621,8 +629,10 @@ def _one_column_per_score(cols: dict, file: str, fields: dict, review: list, not
                     2 if _TOTAL.search(h) or (f is not None and _TOTAL.search(f.label)) else 3, k)
         best = min(ks, key=rank)
         if rank(best)[0] == 3:
+            visits = (f" If they are scores of different visits, give each the date column of its visit "
+                      f"(\"time\": one of {', '.join(map(repr, dates))})." if len(dates) > 1 else "")
             review.append(f"{file}: the columns {', '.join(repr(cols[k].header) for k in ks)} all look like "
-                          f"{measure}: keep one as the measure and give the others the role \"ignore\".")
+                          f"{measure}: keep one as the measure and give the others the role \"ignore\".{visits}")
             continue
         for k in ks:
             if k != best:

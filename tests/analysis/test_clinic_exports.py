@@ -669,3 +669,11 @@ def test_excel_unicode_text_saved_as_txt_loads_as_an_export_like_its_csv(tmp_pat
         ds = load_dataset(path)
         assert summary_doc(ds) == summary_doc(as_csv)
         assert sorted(ds.assessments["value"]) == [4.0, 5.0, 6.5, 8.0]
+
+
+def test_a_visit_date_beside_a_date_entered_dates_the_scores_by_the_first_as_before():
+    files = {"v.csv": b"Patient,Visit date,Date entered,Treatment,Pain\nA,2024-03-01,2024-03-09,Ketamine,8\n"
+                      b"A,2024-03-15,2024-03-20,,4\n"}
+    cols = {c.header: c.column for f in inspect(files).files for c in f.columns}
+    assert cols["Pain"].time is None and cols["Treatment"].time == "Visit date"
+    assert load_files(files).assessments["day"].tolist() == [0.0, 14.0]
