@@ -262,6 +262,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
     dates: dict = {}
     date_cols: list[int] = []
     form_date: dict[str, str] = {}
+    survey_dates: list = []
     for k, h in enumerate(header):
         if not h or k in cols:
             continue
@@ -294,6 +295,11 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
                 order_hints.setdefault("ambiguous", []).append((t.file, h, fmt))
             cols[k] = ColumnProposal(h, Column("date"), "values are dates", _distinct(vals, 3))
             date_cols.append(k)
+            if kind_hint and h.endswith("_timestamp"):
+                survey_dates.append((h[:-len("_timestamp")], h))
+    # A survey's timestamp dates its form's scores, unless the form has a date field of its own.
+    for form, h in survey_dates:
+        form_date.setdefault(form, h)
     for k, h in enumerate(header):
         if not h or k in cols:
             continue
@@ -402,6 +408,11 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
             else:
                 codes = {lab: code for code, lab in f.choices.items()} if kind_hint == "labels" else None
                 why = f"score asked as a choice ({f.type}): the codes are the score"
+            # A slider is 0-100: a pain slider is a VAS, not the 0-10 NRS.
+            other = _other_scale(m, filled if codes is None else pd.Series(filled, dtype=object).replace(codes).to_numpy(),
+                                 h, f, t.file, notes)
+            if other is not None:
+                m, why = other
             cols[k] = ColumnProposal(h, Column("measure", measure=m, timing=timing, time=time_of, codes=codes), why, ex)
             continue
         drug = re.search(r"ketamin\w*|lidocain\w*|infusion|booster|treatment|therapy|given|administered", f.label,
@@ -452,18 +463,10 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
         m = measure_of(label) or (measure_of(f.name) if f is not None else None)
         timing = "before_start" if _has("before", label) else "after_start" if _has("after", label) else "at"
         if m and numeric:
-            nums = pd.to_numeric(pd.Series(filled).str.replace(",", ".", regex=False), errors="coerce").dropna()
-            top = nums.max() if len(nums) else np.nan
-            hi = KNOWN_MEASURES[m]["max"]
-            # One typo (12) is an out-of-range value, excluded at loading; a column where many values are
-            # above the range is another scale (e.g. a 0-100 VAS).
-            if hi is not None and len(nums) and (nums > hi).mean() >= 0.2:
-                # e.g. a 0-100 VAS: not the 0-10 NRS; read under its own name (relief % is scale-free).
-                other = slug(f.name if f is not None else h)
-                cols[k] = ColumnProposal(h, Column("measure", measure=other, timing=timing, time=time_of),
-                                         f"score up to {top:g}: not the {KNOWN_MEASURES[m]['label']}", ex)
-                notes.append(f"{t.file}: column {h!r} looks like {m} but holds values up to {top:g} (beyond "
-                             f"{hi:g}): it is read as the measure {other!r}, e.g. a 0-100 VAS.")
+            other = _other_scale(m, filled, h, f, t.file, notes)
+            if other is not None:
+                cols[k] = ColumnProposal(h, Column("measure", measure=other[0], timing=timing, time=time_of),
+                                         other[1], ex)
                 continue
             cols[k] = ColumnProposal(h, Column("measure", measure=m, timing=timing, time=time_of),
                                      f"score: {KNOWN_MEASURES[m]['label']}" + (
@@ -505,6 +508,22 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
         counts = pd.Series(t.column(item_k)[t.column(item_k) != ""]).value_counts()
         fp.items = {str(it): (int(n), measure_of(str(it))) for it, n in counts.items()}
     return fp
+
+
+def _other_scale(m: str, filled: np.ndarray, h: str, f, file: str, notes: list) -> tuple[str, str] | None:
+    """``(measure name, why)`` when a column that looks like the known measure ``m`` holds many values
+    above its range (a 0-100 VAS or REDCap slider named "pain"): it is read under its own name (relief %
+    is scale-free). One typo (12) is not enough: it is an out-of-range value, excluded at loading."""
+    nums = pd.to_numeric(pd.Series(filled, dtype=object).astype(str).str.replace(",", ".", regex=False),
+                         errors="coerce").dropna()
+    hi = KNOWN_MEASURES[m]["max"]
+    if hi is None or not len(nums) or (nums > hi).mean() < 0.2:
+        return None
+    top = nums.max()
+    other = slug(f.name if f is not None else h)
+    notes.append(f"{file}: column {h!r} looks like {m} but holds values up to {top:g} (beyond {hi:g}): it is read as "
+                 f"the measure {other!r}, e.g. a 0-100 VAS.")
+    return other, f"score up to {top:g}: not the {KNOWN_MEASURES[m]['label']}"
 
 
 _DATE_NAME_WORDS = frozenset({"date", "datum", "fecha", "data", "datetime", "dt", "time", "zeit", "uhrzeit", "heure",
@@ -577,9 +596,10 @@ def _dated_treatment(fps: list, dictionary: dict, notes: list, review: list) -> 
             continue
         for i, c in enumerate(p.columns):
             f = (dictionary or {}).get(c.header) if p.spec.redcap else None
-            name = f.form if f is not None else c.header
-            if c.column.role == "date" and _TREATMENT_DATE.search(name):
-                found.append((p, i, name))
+            # REDCap: the field's label ("Date of ketamine infusion") names the treatment best, else its form.
+            names = [n for n in ((f.label, f.form) if f is not None else (c.header,)) if _TREATMENT_DATE.search(n)]
+            if c.column.role == "date" and names:
+                found.append((p, i, names[0]))
     if len(found) != 1:
         return False
     p, i, name = found[0]
@@ -596,7 +616,8 @@ def _dated_treatment(fps: list, dictionary: dict, notes: list, review: list) -> 
                           "drug, give it the role \"treatment\" (with \"time\": \"" + c.header + "\"); otherwise "
                           f"set \"treatment\": \"<name>\" on {c.header!r}: each of its dates is then an administration.")
             return True
-    label = " ".join(w for w in re.split(r"[\W_]+", name) if w and w.casefold() not in _DATE_NAME_WORDS).capitalize()
+    label = " ".join(w for w in re.split(r"[\W_]+", name)
+                     if w and w.casefold() not in _DATE_NAME_WORDS | {"start", "started"}).capitalize()
     col = replace(c.column, treatment=label)
     p.columns[i] = ColumnProposal(c.header, col, f"{c.why}; each date is an administration of {label!r}", c.examples)
     p.spec.columns[c.header] = col
@@ -710,6 +731,8 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
                 notes.append(f"{t.file} is a REDCap raw export without its data dictionary: choice codes (1, 2, ...) "
                              "stay codes and date fields are found by their values. Add the dictionary (Project "
                              "Setup > Data Dictionary > Download) to decode them.")
+        if hint:
+            redcap.blank_survey_placeholders(t)
         fp = _propose_table(t, hint, dictionary if hint else {}, review, notes, order_hints)
         if fp.kind.startswith("observations") or fp.kind == "administration record":
             source = "flowsheet" if source != "redcap" else source

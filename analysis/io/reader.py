@@ -83,6 +83,8 @@ def read_files(items, spec: MappingSpec, notes: list[str]) -> tuple[list, dict]:
                     "given. Add the dictionary (Project Setup > Data Dictionary > Download) to the folder or zip.",
                     file=t.file)
             t.header = redcap.labels_to_fields(t, dictionary)
+        if fspec.redcap:
+            redcap.blank_survey_placeholders(t)
     if not tables:
         raise MissingFileError("No data file of the export matches the mapping's files "
                                f"({', '.join(f.match for f in spec.files if f.kind == 'data') or 'none'}).")

@@ -14,6 +14,7 @@ import pytest
 
 import clinic_export_shapes as ces
 from analysis import load_dataset, load_files
+from analysis.definitions import Definitions
 from analysis.cli import main
 from analysis.errors import DatasetError, IdentifierError, MappingError, MissingFileError
 from analysis.io import spec as export_spec
@@ -677,3 +678,41 @@ def test_a_visit_date_beside_a_date_entered_dates_the_scores_by_the_first_as_bef
     cols = {c.header: c.column for f in inspect(files).files for c in f.columns}
     assert cols["Pain"].time is None and cols["Treatment"].time == "Visit date"
     assert load_files(files).assessments["day"].tolist() == [0.0, 14.0]
+
+
+def _redcap_survey_project(extra_rows: bytes = b"") -> dict:
+    """A treatment log form and a pain diary survey (a 0-100 slider, timed by its survey timestamp)."""
+    head = ('"Variable / Field Name","Form Name","Section Header","Field Type","Field Label",'
+            '"Choices, Calculations, OR Slider Labels","Field Note","Text Validation Type OR Show Slider Number",'
+            '"Text Validation Min","Text Validation Max","Identifier?","Branching Logic (Show field only if...)",'
+            '"Required Field?","Custom Alignment","Question Number (surveys only)","Matrix Group Name",'
+            '"Matrix Ranking?","Field Annotation"\n')
+    dictionary = (head + 'record_id,treatment_log,,text,"Record ID",,,,,,,,,,,,,\n'
+                  'inf_date,treatment_log,,text,"Date of ketamine infusion",,,datetime_ymd,,,,,,,,,,\n'
+                  'pain_today,pain_diary,,slider,"How bad is your pain right now?","No pain | | Worst pain",,number,'
+                  ',,,,,,,,,\n').encode()
+    data = (b"record_id,redcap_event_name,redcap_survey_identifier,inf_date,treatment_log_complete,"
+            b"pain_diary_timestamp,pain_today,pain_diary_complete\n"
+            b"1,baseline_arm_1,,,0,2024-03-01 10:15:33,80,2\n1,infusion_arm_1,,2024-03-04 09:00,2,,,0\n"
+            b"1,day_1_arm_1,,,0,2024-03-04 12:02:10,40,2\n2,baseline_arm_1,,,0,2024-02-20 09:00:00,60,2\n"
+            b"2,infusion_arm_1,,2024-02-27 08:30,2,,,0\n2,day_1_arm_1,,,0,2024-02-27 15:10:00,50,2\n" + extra_rows)
+    return {"S_DataDictionary.csv": dictionary, "S_DATA.csv": data}
+
+
+def test_a_redcap_slider_pain_score_0_to_100_is_its_own_measure_not_the_nrs_and_survey_times_date_it():
+    ds = load_files(_redcap_survey_project())
+    assert set(ds.assessments["measure"]) == {"pain_today"}
+    assert ds.treatments["treatment"].tolist() == ["Ketamine infusion"] * 2
+    # By hand (relief is scale-free): 80 -> 40 is 50 %, 60 -> 50 is 16.7 %.
+    g = summarize(ds, Definitions(measure="pain_today")).to_dict()["groups"][0]
+    assert g["immediate_relief_pct"]["estimate"] == pytest.approx((50 + 100 / 6) / 2)
+
+
+def test_a_redcap_survey_not_completed_has_no_time_and_does_not_make_its_timestamp_an_identifier():
+    # REDCap writes "[not completed]" in the timestamp of a survey not (yet) answered.
+    files = _redcap_survey_project(b"2,week_2_arm_1,,,0,[not completed],,0\n1,week_4_arm_1,,,0,[not completed],,0\n")
+    cols = {c.header: c.column for f in inspect(files).files for c in f.columns}
+    assert cols["pain_diary_timestamp"].role == "date" and cols["pain_today"].time == "pain_diary_timestamp"
+    ds = load_files(files)
+    assert summary_doc(ds) == summary_doc(load_files(_redcap_survey_project()))
+    assert (ds.report.exclusions["reason"] == "nothing to read in this row (no score, treatment or covariate)").sum() == 2
