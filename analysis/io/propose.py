@@ -19,7 +19,7 @@ import pandas as pd
 from ..definitions import KNOWN_MEASURES
 from ..errors import DatasetError, MappingError
 from ..mapping import canonical, normalize_name
-from . import redcap
+from . import redcap, visits
 from .spec import Column, CourseRules, FileSpec, MappingSpec, slug
 from .tables import TextTable, read_table
 
@@ -312,13 +312,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
             elif len(date_cols) == 1:
                 target = header[date_cols[0]]
             elif date_cols:
-                # "Infusion date", "Infusion time": the date whose name's other words are in the time's
-                # name, else the nearest date column to the left.
-                words = _name_words(h)
-                named = [d for d in date_cols if (_name_words(header[d]) - _DATE_NAME_WORDS) <= words
-                         and _name_words(header[d]) - _DATE_NAME_WORDS]
-                left = [d for d in date_cols if d < k]
-                target = header[named[0]] if len(named) == 1 else header[left[-1]] if left else None
+                target = visits.time_column_date(k, header, date_cols)
             cols[k] = ColumnProposal(h, Column("time", date=target), "time of day", _distinct(vals, 3))
     item_hint = None
     # What kind of file: one observation per row (item + value), an administration record (treatment
@@ -487,7 +481,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
             continue
         cols[k] = ColumnProposal(h, Column("ignore"), "text, not a score or covariate", ex)
     if kind_hint is None and len(date_cols) >= 2:
-        _pair_with_dates(cols, header, date_cols, t.file, review)
+        visits.pair_with_dates(cols, header, date_cols, t.file, review)
     _one_column_per_score(cols, t.file, fields, review, notes, [header[d] for d in date_cols])
     ordered = [cols[k] for k in sorted(cols)]
     roles = [c.column.role for c in ordered]
@@ -524,106 +518,6 @@ def _other_scale(m: str, filled: np.ndarray, h: str, f, file: str, notes: list) 
     notes.append(f"{file}: column {h!r} looks like {m} but holds values up to {top:g} (beyond {hi:g}): it is read as "
                  f"the measure {other!r}, e.g. a 0-100 VAS.")
     return other, f"score up to {top:g}: not the {KNOWN_MEASURES[m]['label']}"
-
-
-_DATE_NAME_WORDS = frozenset({"date", "datum", "fecha", "data", "datetime", "dt", "time", "zeit", "uhrzeit", "heure",
-                              "hora", "ora", "of", "the", "de", "du", "der", "des", "la", "le", "on", "at", "am"})
-_TREATMENT_DATE = re.compile(r"infusion|treatment|behandlung|therap|perfusion|traitement|tratamiento|session|sitzung|"
-                             r"séance|ketamin|lidocain|admin|injection|block", re.IGNORECASE)
-
-_START_DATE = re.compile(r"start|begin|beginn|début|debut|inicio|inizio|given|taken|admin", re.IGNORECASE)
-
-
-def _name_words(name: str) -> set:
-    return set(re.split(r"[\W_]+", name.casefold())) - {""}
-
-
-def _pair_with_dates(cols: dict, header: list, date_cols: list, file: str, review: list) -> None:
-    """A table with several date columns, one per visit ("Baseline date", "Baseline NRS", "Week 2 date",
-    "Week 2 NRS", ...): each score and treatment column gets its own date (``time``), never the row's
-    first date, which would put every visit's score on one day (conflicting values, or a week-2 score
-    read as the baseline). The date is the one whose name's words (without "date") are all in the
-    column's name; else, for a treatment or a pre-/post-treatment score, the one date named like a
-    treatment ("Infusion date"); else, for a treatment, the start of an administration record's start and
-    stop (or the first date); else, where dates and scores alternate, the nearest date column to the left
-    (a score left of every date is a point to review); where they do not (a visit date beside a date
-    entered), the row's first date, as for a file with one date column."""
-    own = {d: _name_words(header[d]) - _DATE_NAME_WORDS for d in date_cols}
-    treatment_dates = [d for d in date_cols if _TREATMENT_DATE.search(header[d])]
-    # Dates and scores alternate (date, score, date, score): a score's date is the one before it. Dates side
-    # by side (a visit date and a date entered) say nothing by position: the row's first date is used.
-    interleaved = any(c.column.role in ("measure", "checkbox") and date_cols[0] < k < date_cols[-1]
-                      for k, c in cols.items())
-    for k in sorted(cols):
-        c = cols[k]
-        col = c.column
-        if col.role not in ("measure", "checkbox", "treatment") or col.time:
-            continue
-        words = _name_words(header[k])
-        named = [d for d in date_cols if own[d] and own[d] <= words]
-        best = max((len(own[d]) for d in named), default=0)
-        named = [d for d in named if len(own[d]) == best]
-        left = [d for d in date_cols if d < k]
-        if len(named) == 1:
-            target = named[0]
-        elif (col.role == "treatment" or col.timing != "at") and len(treatment_dates) == 1:
-            target = treatment_dates[0]
-        elif col.role == "treatment" and not named:
-            # An administration record's start and stop: the start; else the first date of the row.
-            starts = [d for d in date_cols if _START_DATE.search(header[d])]
-            target = starts[0] if starts else date_cols[0]
-        elif left and not named and interleaved:
-            target = left[-1]
-        elif not named and not interleaved:
-            continue
-        else:
-            review.append(f"{file}: the file has several date columns ({', '.join(repr(header[d]) for d in date_cols)}) "
-                          f"and which one gives the time of {header[k]!r} is not clear: set its \"time\" to that date "
-                          "column in the mapping.")
-            continue
-        cols[k] = ColumnProposal(c.header, replace(col, time=header[target]),
-                                 f"{c.why}; dated by {header[target]!r}", c.examples)
-
-
-def _dated_treatment(fps: list, dictionary: dict, notes: list, review: list) -> bool:
-    """No column names a treatment, but one date column is named like one ("Infusion Date"; a date field
-    of a REDCap form "infusion"): each of its dates is an administration of the treatment it names.
-    Where a choice field of the same REDCap form may name the drug, that is a point to review. Returns
-    True when one was found (shown in the proposal and, at loading, in a note)."""
-    found = []
-    for p in fps:
-        if p.spec is None or p.kind.startswith("observations"):
-            continue
-        for i, c in enumerate(p.columns):
-            f = (dictionary or {}).get(c.header) if p.spec.redcap else None
-            # REDCap: the field's label ("Date of ketamine infusion") names the treatment best, else its form.
-            names = [n for n in ((f.label, f.form) if f is not None else (c.header,)) if _TREATMENT_DATE.search(n)]
-            if c.column.role == "date" and names:
-                found.append((p, i, names[0]))
-    if len(found) != 1:
-        return False
-    p, i, name = found[0]
-    c = p.columns[i]
-    f = (dictionary or {}).get(c.header) if p.spec.redcap else None
-    if f is not None:
-        # A choice field of the same form may name the drug (Ketamine / Lidocaine): pooling its levels into
-        # one treatment would be wrong, reading it as the treatment may be too. Ask.
-        choices = [o.header for o in p.columns if o.column.role == "covariate" and o.header in dictionary
-                   and dictionary[o.header].form == f.form and dictionary[o.header].type in ("radio", "dropdown")]
-        if choices:
-            review.append(f"{p.name}: no column is read as the treatment, but the form {f.form!r} has the date "
-                          f"{c.header!r} and the choice field(s) {', '.join(map(repr, choices))}. If one names the "
-                          "drug, give it the role \"treatment\" (with \"time\": \"" + c.header + "\"); otherwise "
-                          f"set \"treatment\": \"<name>\" on {c.header!r}: each of its dates is then an administration.")
-            return True
-    label = " ".join(w for w in re.split(r"[\W_]+", name)
-                     if w and w.casefold() not in _DATE_NAME_WORDS | {"start", "started"}).capitalize()
-    col = replace(c.column, treatment=label)
-    p.columns[i] = ColumnProposal(c.header, col, f"{c.why}; each date is an administration of {label!r}", c.examples)
-    p.spec.columns[c.header] = col
-    notes.append(f"{p.name}: no column names the treatment; each date in {c.header!r} is read as an administration of "
-                 f"{label!r} (\"treatment\" on that date column). Rename the treatment in the mapping if needed.")
-    return True
 
 
 _TOTAL = re.compile(r"total|score|sum|gesamt|summe|somme|puntuaci|punteggio|totaal", re.IGNORECASE)
@@ -821,7 +715,7 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
                                  f"read as the treatments {', '.join(map(repr, sorted(set(bases.values()))))}; the "
                                  "dose column (if any) gives the doses.")
     if not any(c.column.role == "treatment" for p in fps for c in p.columns) and \
-            not _dated_treatment(fps, dictionary, notes, review):
+            not visits.dated_treatment(fps, dictionary, notes, review):
         notes.append("No column gives treatments: relief analyses need treatment courses; score trajectories work.")
     data_specs = [replace(p.spec, match=name_pattern(p.name, [f.name for f in fps])) for p in fps if p.spec is not None]
     values = {"ranges": "midpoint", "fractions": True, "text": {}}
