@@ -20,7 +20,7 @@ from ..definitions import KNOWN_MEASURES
 from ..errors import DatasetError, MappingError
 from ..mapping import canonical, normalize_name
 from . import redcap, visits
-from .spec import Column, CourseRules, FileSpec, MappingSpec, slug
+from .spec import DEFAULT_START_ACTIONS, Column, CourseRules, FileSpec, MappingSpec, slug
 from .tables import TextTable, read_table
 
 
@@ -331,7 +331,12 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
                     item_hint = k
                     break
     has_value = any(_has("value", h) for k, h in enumerate(header) if h and k not in cols)
-    has_action = any(_has("action", h) for k, h in enumerate(header) if h and k not in cols)
+    # The action column, by its name ("MAR Action") or by its values ("New Bag", "Rate Change"; Cerner's
+    # "Admin Event" column says "Begin Bag"): without it every rate change and hold would be a treatment.
+    action_k = next((k for k, h in enumerate(header) if h and k not in cols and _has("action", h)), None)
+    if action_k is None:
+        action_k = next((k for k, h in enumerate(header) if h and k not in cols and _mar_actions(t.column(k))), None)
+    has_action = action_k is not None
     has_treatment = any(_has("treatment", h) for k, h in enumerate(header) if h and k not in cols)
     row_kind = "observations" if has_item and has_value else "administrations" if has_action and has_treatment \
         else "table"
@@ -366,7 +371,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
         label = f.label if f is not None else h
         core = ("item", "value") if row_kind == "observations" else ("treatment", "action", "dose") \
             if row_kind == "administrations" else None
-        if core is not None and not any(_has(w, h) for w in core) and k != item_hint:
+        if core is not None and not any(_has(w, h) for w in core) and k not in (item_hint, action_k):
             cols[k] = ColumnProposal(h, Column("ignore"), f"describes the {row_kind[:-1]}, not a score", ex)
             continue
         if re.search(r"comment|kommentar|bemerkung|notes?|notiz|remarque|commentaire|observaciones|note|opmerking|"
@@ -428,7 +433,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
                 cols[k] = ColumnProposal(h, Column("covariate", name=covariate_name(f.name)),
                                          "REDCap choice field, decoded from the dictionary", ex)
             continue
-        if _has("action", h) and not numeric and filled.size and pd.Series(filled).nunique() <= 20:
+        if (_has("action", h) or k == action_k) and not numeric and filled.size and pd.Series(filled).nunique() <= 20:
             cols[k] = ColumnProposal(h, Column("action"), "administration action (starts are kept)", ex)
             continue
         if (_has("item", h) or k == item_hint) and not numeric and row_kind == "observations" and \
@@ -518,6 +523,20 @@ def _other_scale(m: str, filled: np.ndarray, h: str, f, file: str, notes: list) 
     notes.append(f"{file}: column {h!r} looks like {m} but holds values up to {top:g} (beyond {hi:g}): it is read as "
                  f"the measure {other!r}, e.g. a 0-100 VAS.")
     return other, f"score up to {top:g}: not the {KNOWN_MEASURES[m]['label']}"
+
+
+#: What a medication-administration record writes in its action column (Epic, Cerner, others).
+_MAR_ACTION = re.compile(r"new bag|begin bag|start bag|rate change|rate verify|stopped|stop|held|hold|paused|restarted|"
+                         r"restarted after hold|given|not given|bolus|bolus from bag|infuse|site change|waste|missed|"
+                         r"canceled entry|cancelled entry|refused|completed|due", re.IGNORECASE)
+
+
+def _mar_actions(values: np.ndarray) -> bool:
+    """A column of a few texts, most of them administration actions ("New Bag", "Rate Change")."""
+    distinct = pd.unique(values[values != ""])
+    if not 2 <= len(distinct) <= 20:
+        return False
+    return np.mean([_MAR_ACTION.fullmatch(str(v).strip()) is not None for v in distinct]) >= 0.5
 
 
 _TOTAL = re.compile(r"total|score|sum|gesamt|summe|somme|puntuaci|punteggio|totaal", re.IGNORECASE)
@@ -693,6 +712,17 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
                 if any(word in str(n).casefold() for n in main):
                     treatments[word] = {"ketamin": "Ketamine infusion", "lidocain": "Lidocaine infusion",
                                         "lidocaine": "Lidocaine infusion"}[word]
+            acts = [i for i, h in enumerate(t.header) if p.spec.columns.get(h) and p.spec.columns[h].role == "action"]
+            if acts:
+                # Rows of the treatment whose actions hold no known start would all be left out: ask.
+                mine = ~pd.Series(t.column(k)).str.contains(_CO_MED.pattern, case=False, regex=True).to_numpy(dtype=bool) \
+                    & (t.column(k) != "")
+                actions = pd.unique(t.column(acts[0])[mine])
+                starts = {a.casefold() for a in DEFAULT_START_ACTIONS}
+                if len(actions) and not any(str(a).casefold() in starts for a in actions):
+                    review.append(f"{p.name}: none of the actions of the treatment rows ({', '.join(map(repr, actions[:8]))}) "
+                                  "is known to start an administration: list those that do in courses.start_actions "
+                                  "(e.g. [\"" + str(actions[0]) + "\"]).")
             if not treatments and main:
                 review.append(f"{p.name}: say which medications are the treatment studied (courses.treatments), e.g. "
                               f"{{\"{str(main[0]).split()[0].lower()}\": \"{str(main[0]).split()[0].title()}\"}}.")

@@ -57,8 +57,8 @@ SOURCES = ("redcap", "flowsheet", "spreadsheet", "canonical")
 
 #: MAR actions that start an administration (matched case-insensitively). Others (Rate Change,
 #: Stopped, Held, Paused, Restarted, Missed, Refused, ...) are not administrations.
-DEFAULT_START_ACTIONS = ("New Bag", "Given", "Started", "Start", "Administered", "Bolus", "Bolus from Bag",
-                         "Push", "Restarted after hold")
+DEFAULT_START_ACTIONS = ("New Bag", "Begin Bag", "Start Bag", "Given", "Started", "Start", "Administered", "Bolus",
+                         "Bolus from Bag", "Push", "Restarted after hold")
 
 _COLUMN_KEYS = {"role", "measure", "timing", "name", "codes", "date", "time", "format", "scale_max", "treatment"}
 _FILE_KEYS = {"match", "kind", "header_row", "delimiter", "encoding", "decimal_comma", "redcap", "columns"}

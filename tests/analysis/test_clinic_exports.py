@@ -716,3 +716,35 @@ def test_a_redcap_survey_not_completed_has_no_time_and_does_not_make_its_timesta
     ds = load_files(files)
     assert summary_doc(ds) == summary_doc(load_files(_redcap_survey_project()))
     assert (ds.report.exclusions["reason"] == "nothing to read in this row (no score, treatment or covariate)").sum() == 2
+
+
+# A medication-administration record whose action column is not called "Action" (Cerner: "Admin Event",
+# "Begin Bag"): before, every row (rate changes, holds, ondansetron, midazolam) became a treatment.
+CERNER_MAR = (b"Patient ID,Medication,Admin Event,Admin Time,Dose,Dose Unit,Route\n"
+              b"Z1,ONDANSETRON 4 MG/2 ML IV SOLN,Given,03/04/2024 8:50 AM,4,mg,IV\n"
+              b"Z1,KETAMINE 500 MG/50 ML IV INFUSION,Begin Bag,03/04/2024 9:00 AM,0.5,mg/kg/hr,IV\n"
+              b"Z1,KETAMINE 500 MG/50 ML IV INFUSION,Rate Change,03/04/2024 11:00 AM,0.75,mg/kg/hr,IV\n"
+              b"Z1,KETAMINE 500 MG/50 ML IV INFUSION,Stopped,03/04/2024 1:00 PM,,,IV\n"
+              b"Z2,MIDAZOLAM 2 MG/2 ML IV,Given,02/27/2024 8:25 AM,2,mg,IV\n"
+              b"Z2,KETAMINE 500 MG/50 ML IV INFUSION,Begin Bag,02/27/2024 8:30 AM,0.5,mg/kg/hr,IV\n"
+              b"Z2,KETAMINE 500 MG/50 ML IV INFUSION,Begin Bag,05/13/2024 8:30 AM,0.5,mg/kg/hr,IV\n")
+CERNER_OBS = (b"Patient ID,Taken Time,Flowsheet Row Name,Meas Value\nZ1,03/04/2024 8:55 AM,Pain Score (0-10),8\n"
+              b"Z1,03/04/2024 10:05 AM,Pain Score (0-10),4\nZ2,02/20/2024 9:00 AM,Pain Score (0-10),6\n"
+              b"Z2,02/27/2024 9:40 AM,Pain Score (0-10),5\n")
+
+
+def test_an_administration_record_is_found_by_its_actions_whatever_the_action_column_is_called():
+    files = {"mar.csv": CERNER_MAR, "obs.csv": CERNER_OBS}
+    cols = {c.header: c.column for f in inspect(files).files for c in f.columns}
+    assert cols["Admin Event"].role == "action" and cols["Route"].role == "ignore"
+    ds = load_files(files)
+    assert ds.treatments["treatment"].tolist() == ["Ketamine infusion"] * 3
+    assert ds.treatments["day"].tolist() == [0.0, 0.0, 76.0]
+    ex = ds.report.exclusions
+    assert set(ex.loc[ex["file"] == "mar.csv", "line"]) == {2, 4, 5, 6}
+
+
+def test_an_administration_record_whose_actions_hold_no_known_start_is_a_point_to_review():
+    files = {"mar.csv": CERNER_MAR.replace(b"Begin Bag", b"Infuse"), "obs.csv": CERNER_OBS}
+    p = inspect(files)
+    assert any("start_actions" in r and "'Infuse'" in r for r in p.review)
