@@ -272,13 +272,14 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
             if h.endswith("_complete") and f is None:
                 continue
             if f.validation.startswith(("date_", "datetime_")) or f.validation in ("date", "datetime"):
-                hint = {"ymd": "YMD", "dmy": "DMY", "mdy": "MDY"}.get(f.validation.rsplit("_", 1)[-1][:3])
                 fmt = _date_like(vals)
                 if fmt is not None:
                     dates[h] = fmt.describe()
-                    col = Column("date", format=(fmt.order or (hint if hint in fmt.candidates else None)))
-                    if col.format is None and fmt.order is None:
-                        review.append(f"{t.file}, {h!r}: {fmt.describe()}.")
+                    # The validation type (date_dmy) is how REDCap's forms show the field, not the order of the
+                    # export, which is chosen in the export dialog: dates that read two ways are asked.
+                    col = Column("date", format=fmt.order)
+                    if fmt.order is None:
+                        order_hints.setdefault("ambiguous", []).append((t.file, h, fmt))
                 else:
                     col = Column("date")
                 cols[k] = ColumnProposal(h, col, f"REDCap {f.validation} field of form {f.form!r}", _distinct(vals, 3))

@@ -748,3 +748,26 @@ def test_an_administration_record_whose_actions_hold_no_known_start_is_a_point_t
     files = {"mar.csv": CERNER_MAR.replace(b"Begin Bag", b"Infuse"), "obs.csv": CERNER_OBS}
     p = inspect(files)
     assert any("start_actions" in r and "'Infuse'" in r for r in p.review)
+
+
+def test_redcap_dates_that_read_two_ways_are_asked_not_taken_from_the_fields_display_format():
+    # The dictionary's date_dmy is how REDCap's forms show the field; the export's order is the one chosen
+    # in the export dialog (here MM/DD/YYYY). 03/01/2024 ... 02/09/2024 read both ways: ask.
+    head = ('"Variable / Field Name","Form Name","Section Header","Field Type","Field Label",'
+            '"Choices, Calculations, OR Slider Labels","Field Note","Text Validation Type OR Show Slider Number",'
+            '"Text Validation Min","Text Validation Max","Identifier?","Branching Logic (Show field only if...)",'
+            '"Required Field?","Custom Alignment","Question Number (surveys only)","Matrix Group Name",'
+            '"Matrix Ranking?","Field Annotation"\n')
+    dictionary = (head + 'record_id,visit,,text,"Record ID",,,,,,,,,,,,,\n'
+                  'visit_date,visit,,text,"Date of visit",,,date_dmy,,,,,,,,,,\n'
+                  'ketamine,visit,,yesno,"Ketamine infusion given",,,,,,,,,,,,,\n'
+                  'nrs,visit,,text,"Pain NRS",,,integer,0,10,,,,,,,,\n').encode()
+    data = (b"record_id,redcap_repeat_instrument,redcap_repeat_instance,visit_date,ketamine,nrs,visit_complete\n"
+            b"1,visit,1,03/01/2024,0,8,2\n1,visit,2,03/04/2024,1,4,2\n1,visit,3,03/12/2024,0,5,2\n"
+            b"2,visit,1,02/02/2024,0,6,2\n2,visit,2,02/09/2024,1,5,2\n")
+    files = {"P_DataDictionary.csv": dictionary, "P_DATA.csv": data}
+    assert any("date_format" in r for r in inspect(files).review)
+    with pytest.raises(MappingError, match="MDY"):
+        load_files(files)
+    ds = load_files(files, date_format="MDY")
+    assert ds.assessments.loc[ds.assessments["patient_id"] == "1", "day"].tolist() == [-3.0, 0.0, 8.0]
