@@ -25,7 +25,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .dataset import Dataset
-from .errors import MissingFileError, UnreadableFileError
+from .errors import EmptyDatasetError, MissingFileError, UnreadableFileError
 from .io.columns import NA_TOKENS
 from .io.csv_reader import _SAVE_AS_CSV
 from .io.sources import ROLES, refuse_outside_link, role_of, looks_canonical
@@ -89,6 +89,9 @@ def load_dataset(path: str | Path, mapping: object = None, drop_identifiers: boo
                                   drop_identifiers=drop_identifiers, source=str(p), date_format=date_format)
             if not known:
                 found = ", ".join(f.name for f in entries[:10]) or "nothing"
+                if entries and all(f.stat().st_size == 0 for f in entries):
+                    raise EmptyDatasetError(f"{entries[0].name} is empty (0 bytes): export the data again, then load it.",
+                                            file=entries[0].name)
                 books = [f.name for f in entries if f.suffix.lower() in (".xlsx", ".xls", ".xlsm", ".ods")]
                 if books:
                     raise MissingFileError(

@@ -402,6 +402,9 @@ def _top(report: LoadReport) -> str:
 
 def _no_scores(obs: Observations, tables) -> DatasetError:
     names = ", ".join(t.file for t, _ in tables)
+    if all(t.n == 0 for t, _ in tables):
+        return EmptyDatasetError(f"{names} {'has' if len(tables) == 1 else 'have'} a header but no data rows: export "
+                                 "the data again (with its rows), then load it.")
     return EmptyDatasetError(
         f"No scores were read from {names}: no column is mapped as a measure (or no item as a measure), or every "
         "score was excluded. Run `python -m analysis inspect` on the export to see the proposed roles.")

@@ -771,3 +771,11 @@ def test_redcap_dates_that_read_two_ways_are_asked_not_taken_from_the_fields_dis
         load_files(files)
     ds = load_files(files, date_format="MDY")
     assert ds.assessments.loc[ds.assessments["patient_id"] == "1", "day"].tolist() == [-3.0, 0.0, 8.0]
+
+
+def test_an_export_with_a_header_but_no_rows_or_an_empty_file_says_so(tmp_path):
+    with pytest.raises(DatasetError, match="header but no data rows"):
+        load_files({"export.csv": b"Patient;Datum;Behandlung;NRS\n"})
+    (tmp_path / "export.csv").write_bytes(b"")
+    with pytest.raises(DatasetError, match=r"export\.csv is empty"):
+        load_dataset(tmp_path)
