@@ -25,6 +25,19 @@ def name_words(name: str) -> set:
     return set(re.split(r"[\W_]+", name.casefold())) - {""}
 
 
+#: Words that name a visit ("Week 2", "Monat 3", "J7", "FU1"): a score named so belongs to that visit's date.
+VISIT_WORD = re.compile(r"\d+|[a-z]{1,2}\d+|week|weeks|woche|wochen|semaine|semaines|month|months|monat|monate|mois|"
+                        r"day|days|tag|tage|jour|jours|visit|besuch|visite|follow|followup|fu|kontrolle|contrôle|"
+                        r"control|baseline|screening")
+
+
+def visit_words(name: str) -> set:
+    """The words of a column name that name a visit (a score named so takes no other visit's date); a
+    scale's range (``(0-10)``) and a questionnaire's number (``PHQ-9``) are not visits."""
+    plain = re.sub(r"\(.*?\)|\d+\s*[-–]\s*\d+|(?:phq|gad)\s*-?\s*\d+", " ", name.casefold())
+    return {w for w in name_words(plain) if VISIT_WORD.fullmatch(w)}
+
+
 def pair_with_dates(cols: dict, header: list, date_cols: list, file: str, review: list) -> None:
     """A table with several date columns, one per visit ("Baseline date", "Baseline NRS", "Week 2 date",
     "Week 2 NRS", ...): each score and treatment column gets its own date (``time``), never the row's
@@ -33,7 +46,8 @@ def pair_with_dates(cols: dict, header: list, date_cols: list, file: str, review
     column's name; else, for a treatment or a pre-/post-treatment score, the one date named like a
     treatment ("Infusion date"); else, for a treatment, the start of an administration record's start and
     stop (or the first date); else, where dates and scores alternate, the nearest date column to the left
-    (a score left of every date is a point to review); where they do not (a visit date beside a date
+    (a score left of every date, or one naming a visit that date does not name, is a point to review);
+    where they do not (a visit date beside a date
     entered), the row's first date, as for a file with one date column."""
     own = {d: name_words(header[d]) - DATE_NAME_WORDS for d in date_cols}
     treatment_dates = [d for d in date_cols if TREATMENT_DATE.search(header[d])]
@@ -59,7 +73,7 @@ def pair_with_dates(cols: dict, header: list, date_cols: list, file: str, review
             # An administration record's start and stop: the start; else the first date of the row.
             starts = [d for d in date_cols if START_DATE.search(header[d])]
             target = starts[0] if starts else date_cols[0]
-        elif left and not named and interleaved:
+        elif left and not named and interleaved and not (visit_words(header[k]) - own[left[-1]]):
             target = left[-1]
         elif not named and not interleaved:
             continue

@@ -779,3 +779,13 @@ def test_an_export_with_a_header_but_no_rows_or_an_empty_file_says_so(tmp_path):
     (tmp_path / "export.csv").write_bytes(b"")
     with pytest.raises(DatasetError, match=r"export\.csv is empty"):
         load_dataset(tmp_path)
+
+
+def test_a_visit_score_whose_visit_has_no_date_column_is_a_point_to_review_not_put_on_another_date():
+    # "NRS Woche 2" has no "Datum Woche 2": it must not take the infusion date before it.
+    files = {"v.csv": "Patient;Datum Baseline;NRS Baseline;Datum Infusion;NRS vor;NRS nach;NRS Woche 2\n"
+                      "K01;01.03.2024;8;04.03.2024;8;4;5\nK02;20.02.2024;6;27.02.2024;;5;6\n".encode()}
+    p = inspect(files)
+    assert any("'NRS Woche 2'" in r and "\"time\"" in r for r in p.review)
+    cols = {c.header: c.column for f in p.files for c in f.columns}
+    assert cols["NRS vor"].time == "Datum Infusion"
