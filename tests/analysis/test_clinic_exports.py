@@ -789,3 +789,17 @@ def test_a_visit_score_whose_visit_has_no_date_column_is_a_point_to_review_not_p
     assert any("'NRS Woche 2'" in r and "\"time\"" in r for r in p.review)
     cols = {c.header: c.column for f in p.files for c in f.columns}
     assert cols["NRS vor"].time == "Datum Infusion"
+
+
+def test_summarize_says_on_stderr_what_the_load_warned_about_and_how_many_values_were_left_out(tmp_path, capsys):
+    # A reviewer who runs only `summarize` must still see that the reading is doubtful (stdout keeps only
+    # the results, so --json stays one JSON document).
+    (tmp_path / "obs.csv").write_bytes(b"patient_ref,observation_time,observation,result\n"
+                                       b"A1,2024-03-04T08:55:00Z,Pain (NRS),8\nA1,2024-03-04T10:05:00Z,Pain (NRS),4\n"
+                                       b"A1,2024-03-04T11:05:00Z,Pain (NRS),Patient asleep\n")
+    (tmp_path / "inf.csv").write_bytes(b"patient_ref,drug,start\nA1,Ketamine,2024-03-04 09:00\n")
+    assert main(["summarize", str(tmp_path), "--no-models", "--json"]) == 0
+    out = capsys.readouterr()
+    json.loads(out.out)
+    assert "warning: Times with a time zone" in out.err
+    assert "1 value(s) of the files were left out on loading" in out.err and "validate" in out.err
