@@ -74,8 +74,8 @@ def export_warnings(spec, tables, scores: pd.DataFrame, admins: pd.DataFrame, co
     # Times with a zone (converted to UTC) beside times without one (taken as written): when the latter
     # are local times, the two are shifted against each other by the zone's offset, which can move a
     # score to the other side of a treatment start (a post-infusion score read as the baseline).
-    zoned = [(f, c) for f, c, z, _ in getattr(obs, "zones", []) if z]
-    local = [(f, c) for f, c, _, t in getattr(obs, "zones", []) if t]
+    zoned = [(f, c) for f, c, z, _ in obs.zones if z]
+    local = [(f, c) for f, c, _, t in obs.zones if t]
     if zoned and local:
         def named(cols):
             return ", ".join(f"{f} {c!r}" for f, c in cols[:4]) + (" ..." if len(cols) > 4 else "")

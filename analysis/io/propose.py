@@ -19,6 +19,7 @@ import pandas as pd
 from ..definitions import KNOWN_MEASURES
 from ..errors import DatasetError, MappingError
 from ..mapping import canonical, normalize_name
+from . import courses as _courses
 from . import redcap, visits
 from .spec import DEFAULT_START_ACTIONS, Column, CourseRules, FileSpec, MappingSpec, slug
 from .tables import TextTable, read_table
@@ -336,7 +337,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
     # "Admin Event" column says "Begin Bag"): without it every rate change and hold would be a treatment.
     action_k = next((k for k, h in enumerate(header) if h and k not in cols and _has("action", h)), None)
     if action_k is None:
-        action_k = next((k for k, h in enumerate(header) if h and k not in cols and _mar_actions(t.column(k))), None)
+        action_k = next((k for k, h in enumerate(header) if h and k not in cols and _courses.looks_like_actions(t.column(k))), None)
     has_action = action_k is not None
     has_treatment = any(_has("treatment", h) for k, h in enumerate(header) if h and k not in cols)
     row_kind = "observations" if has_item and has_value else "administrations" if has_action and has_treatment \
@@ -524,20 +525,6 @@ def _other_scale(m: str, filled: np.ndarray, h: str, f, file: str, notes: list) 
     notes.append(f"{file}: column {h!r} looks like {m} but holds values up to {top:g} (beyond {hi:g}): it is read as "
                  f"the measure {other!r}, e.g. a 0-100 VAS.")
     return other, f"score up to {top:g}: not the {KNOWN_MEASURES[m]['label']}"
-
-
-#: What a medication-administration record writes in its action column (Epic, Cerner, others).
-_MAR_ACTION = re.compile(r"new bag|begin bag|start bag|rate change|rate verify|stopped|stop|held|hold|paused|restarted|"
-                         r"restarted after hold|given|not given|bolus|bolus from bag|infuse|site change|waste|missed|"
-                         r"canceled entry|cancelled entry|refused|completed|due", re.IGNORECASE)
-
-
-def _mar_actions(values: np.ndarray) -> bool:
-    """A column of a few texts, most of them administration actions ("New Bag", "Rate Change")."""
-    distinct = pd.unique(values[values != ""])
-    if not 2 <= len(distinct) <= 20:
-        return False
-    return np.mean([_MAR_ACTION.fullmatch(str(v).strip()) is not None for v in distinct]) >= 0.5
 
 
 _TOTAL = re.compile(r"total|score|sum|gesamt|summe|somme|puntuaci|punteggio|totaal", re.IGNORECASE)

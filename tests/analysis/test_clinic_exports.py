@@ -803,3 +803,10 @@ def test_summarize_says_on_stderr_what_the_load_warned_about_and_how_many_values
     json.loads(out.out)
     assert "warning: Times with a time zone" in out.err
     assert "1 value(s) of the files were left out on loading" in out.err and "validate" in out.err
+
+
+def test_a_given_or_not_given_column_of_a_spreadsheet_does_not_make_it_an_administration_record():
+    files = {"s.csv": b"Patient,Date,Treatment,Infusion,Pain\nA,2024-03-01,Ketamine,Given,8\n"
+                      b"A,2024-03-02,Ketamine,Not given,6\nA,2024-03-15,,,4\n"}
+    cols = {c.header: c.column for f in inspect(files).files for c in f.columns}
+    assert cols["Pain"].role == "measure"
