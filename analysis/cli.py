@@ -258,7 +258,19 @@ def cmd_summarize(args: argparse.Namespace) -> int:
         print(json.dumps(result.to_dict(), indent=2))
     else:
         print(result.to_text())
+    say_load_doubts(ds.report, args.path)
     return 0
+
+
+def say_load_doubts(report, path: str) -> None:
+    """The load's plausibility warnings and the number of values left out, on stderr (stdout keeps only the
+    results): a reviewer who runs only ``summarize`` still sees that a reading is doubtful."""
+    for w in report.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    if len(report.exclusions):
+        print(f"note: {len(report.exclusions)} value(s) of the files were left out on loading; "
+              f"`validate {path}` (with the same options) lists each with its file, line, column and reason.",
+              file=sys.stderr)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -25,8 +25,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from .dataset import Dataset
-from .errors import MissingFileError, UnreadableFileError
+from .errors import EmptyDatasetError, MissingFileError, UnreadableFileError
 from .io.columns import NA_TOKENS
+from .io.csv_reader import _SAVE_AS_CSV
 from .io.sources import ROLES, refuse_outside_link, role_of, looks_canonical
 from .io.validate import load_canonical
 
@@ -79,13 +80,23 @@ def load_dataset(path: str | Path, mapping: object = None, drop_identifiers: boo
             entries = sorted(f for f in p.iterdir() if f.is_file() and not f.name.startswith("."))
             known = [f for f in entries if role_of(f.name) is not None]
             # The names decide, except for a single file (its first line then does).
-            listed = {f.name: (f.read_bytes() if len(entries) == 1 else b"") for f in entries}
+            # (A .txt file's first line says whether it is a table: Excel's "Unicode Text" is a .txt.)
+            listed = {f.name: (f.read_bytes() if len(entries) == 1 or f.suffix.lower() == ".txt" else b"")
+                      for f in entries}
             if spec is not None or (mapping is None and not looks_canonical(listed)):
                 # A clinic export (REDCap, flowsheet, spreadsheet): every file of the folder is read.
                 return load_files({f.name: f.read_bytes() for f in entries}, mapping=spec,
                                   drop_identifiers=drop_identifiers, source=str(p), date_format=date_format)
             if not known:
                 found = ", ".join(f.name for f in entries[:10]) or "nothing"
+                if entries and all(f.stat().st_size == 0 for f in entries):
+                    raise EmptyDatasetError(f"{entries[0].name} is empty (0 bytes): export the data again, then load it.",
+                                            file=entries[0].name)
+                books = [f.name for f in entries if f.suffix.lower() in (".xlsx", ".xls", ".xlsm", ".ods")]
+                if books:
+                    raise MissingFileError(
+                        f"The folder {p} holds no CSV file to read: {books[0]} is an Excel workbook, which is not "
+                        f"read. {_SAVE_AS_CSV}", file=books[0])
                 raise MissingFileError(
                     f"The folder {p} holds no assessments.csv (found: {found}). Name the files assessments.csv, "
                     "treatments.csv and patients.csv, or give the path of a single CSV file.", file=str(p))

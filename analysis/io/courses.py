@@ -13,9 +13,14 @@ what starts an episode) is a run of administrations of one treatment:
 * the dose of a course is the sum of its administrations' doses; ``administrations`` counts them;
 * with ``boosters``, a patient's courses of a treatment after their first are labelled as boosters.
 
+The action column of a record is found by its name or, whatever its name (Cerner's "Admin Event"), by
+its values (:func:`looks_like_actions`).
+
 docs/methods.md, "Courses from administrations", gives the same rules for readers of a paper.
 """
 from __future__ import annotations
+
+import re
 
 import numpy as np
 import pandas as pd
@@ -95,3 +100,23 @@ def build_courses(patient: np.ndarray, time: np.ndarray, label: np.ndarray, dose
     course_of = np.empty(n, dtype=np.int64)
     course_of[df["i"].to_numpy()] = rank[cid]
     return courses, course_of
+
+
+#: What a medication-administration record writes in its action column (Epic, Cerner, others).
+MAR_ACTION = re.compile(r"new bag|begin bag|start bag|rate change|rate verify|stopped|stop|held|hold|paused|restarted|"
+                        r"restarted after hold|given|not given|bolus|bolus from bag|infuse|site change|waste|missed|"
+                        r"canceled entry|cancelled entry|refused|completed|due", re.IGNORECASE)
+#: Actions only an infusion record writes (a spreadsheet's yes/no column may say "Given" / "Not given").
+INFUSION_ACTION = re.compile(r"new bag|begin bag|start bag|rate change|rate verify|bolus from bag|site change|held|"
+                             r"paused|stopped|restarted|restarted after hold", re.IGNORECASE)
+
+
+def looks_like_actions(values: np.ndarray) -> bool:
+    """A column of a few texts, most of them administration actions, at least one only an infusion record
+    writes ("New Bag", "Rate Change"; "Given" / "Not given" alone may be a spreadsheet's yes/no)."""
+    distinct = pd.unique(values[values != ""])
+    if not 2 <= len(distinct) <= 20:
+        return False
+    distinct = [str(v).strip() for v in distinct]
+    return np.mean([MAR_ACTION.fullmatch(v) is not None for v in distinct]) >= 0.5 and \
+        any(INFUSION_ACTION.fullmatch(v) for v in distinct)

@@ -110,6 +110,8 @@ class DateFormat:
         Times are written but every one is 00:00 (Excel's date cells): read as dates without times.
     has_zone : bool
         At least one value carries a time zone (converted to UTC).
+    has_local_time : bool
+        At least one value carries a time of day without a zone (a wall-clock time, taken as written).
     unparsed_examples : tuple of str
         Up to 3 distinct values, as written, that parse under no order.
     patterns : tuple of str
@@ -125,6 +127,7 @@ class DateFormat:
     examples: tuple[str, ...]
     midnight_only: bool = False
     has_zone: bool = False
+    has_local_time: bool = False
     unparsed_examples: tuple[str, ...] = ()
     patterns: tuple[str, ...] = ()
 
@@ -392,6 +395,7 @@ def detect_date_format(values) -> DateFormat:
         examples=tuple(texts[parsed][:3]),
         midnight_only=midnight_only,
         has_zone=bool((parsed & r.zoned).any()),
+        has_local_time=bool((written & ~r.zoned).any()) and not midnight_only,
         unparsed_examples=tuple(texts[present & ~any_order][:3]),
         patterns=patterns,
     )

@@ -103,6 +103,21 @@ def start_day_warning(score_pid, score_ns, score_has_time, start_pid, start_ns, 
             f"treatment, {advice}."]
 
 
+def mixed_zone_warning(zoned: list[str], local: list[str]) -> str | None:
+    """The warning when some date columns (``"file 'column'"``) hold times with a zone (converted to UTC)
+    and some hold times without one (taken as written); None otherwise. For any reader: the canonical
+    files can mix them as well."""
+    if not zoned or not local:
+        return None
+
+    def named(cols):
+        return ", ".join(cols[:4]) + (" ..." if len(cols) > 4 else "")
+    return (f"Times with a time zone ({named(zoned)}) were converted to UTC, but times without one ({named(local)}) "
+            "were taken as written. If those are local times, the two are hours apart (the zone's offset), which can "
+            "put a score on the wrong side of a treatment start (e.g. a post-treatment score read as the baseline). "
+            "Export every time the same way (all with a zone, or all as local times without one).")
+
+
 def export_warnings(spec, tables, scores: pd.DataFrame, admins: pd.DataFrame, courses: pd.DataFrame,
                     course_of: np.ndarray, obs, report) -> list[str]:
     """Warnings for a clinic export read with a mapping (see the module docstring)."""
@@ -114,6 +129,12 @@ def export_warnings(spec, tables, scores: pd.DataFrame, admins: pd.DataFrame, co
         out += start_day_warning(scores["pid"].to_numpy()[at], scores["t"].to_numpy()[at],
                                  scores["has_time"].to_numpy()[at], courses["patient_id"].to_numpy(),
                                  courses["start"].to_numpy(), EXPORT_TIME_ADVICE)
+    # Times with a zone (converted to UTC) beside times without one (taken as written): when the latter
+    # are local times, the two are shifted against each other by the zone's offset, which can move a
+    # score to the other side of a treatment start (a post-infusion score read as the baseline).
+    zones = mixed_zone_warning([f"{f} {c!r}" for f, c, z, _ in obs.zones if z],
+                               [f"{f} {c!r}" for f, c, _, t in obs.zones if t])
+    out += [zones] if zones else []
     # Columns with a few coded values read as measures.
     if len(scores):
         by_col = scores.groupby(["file", "column"])

@@ -19,8 +19,9 @@ import pandas as pd
 from ..definitions import KNOWN_MEASURES
 from ..errors import DatasetError, MappingError
 from ..mapping import canonical, normalize_name
-from . import redcap
-from .spec import Column, CourseRules, FileSpec, MappingSpec, slug
+from . import courses as _courses
+from . import redcap, visits
+from .spec import DEFAULT_START_ACTIONS, Column, CourseRules, FileSpec, MappingSpec, slug
 from .tables import TextTable, read_table
 
 
@@ -42,7 +43,8 @@ _WORDS = {
            r"days[\s_]*since[\s_]*\w+|tag[\s_]*nr",
     "treatment": r"treatment|behandlung|traitement|tratamiento|trattamento|therapy|therapie|thérapie|drug|"
                  r"medication|medikament|médicament|medicamento|farmaco|intervention|procedure|infusion[\s_]*drug|"
-                 r"inf[\s_]*drug|medication[\s_]*name|med[\s_]*name",
+                 r"inf[\s_]*drug|medication[\s_]*name|med[\s_]*name|agent|infusion[\s_]*agent|substance|wirkstoff|"
+                 r"substanz|produit|principe[\s_]*actif",
     "dose": r"dose|dosis|dosage|posologie|dosering|mg|mg/kg",
     "action": r"action|mar[\s_]*action|aktion|statut|status|admin[\s_]*action",
     "item": r"item|flo[\s_]*meas[\s_]*name|measure[\s_]*name|measure|measurement|observation|parameter|"
@@ -138,7 +140,8 @@ class Proposal:
             for c in f.columns:
                 role = c.column.role + (f" {c.column.measure}" if c.column.measure else "") + \
                     (f" ({c.column.timing})" if c.column.timing != "at" else "") + \
-                    (f" {c.column.name}" if c.column.name else "")
+                    (f" {c.column.name}" if c.column.name else "") + \
+                    (f" (treatment {c.column.treatment})" if c.column.treatment else "")
                 ex = f"  e.g. {', '.join(repr(e) for e in c.examples[:3])}" if c.examples else ""
                 out.append(f"  {c.header!r:<34} -> {role:<28} {c.why}{ex}")
             if f.items:
@@ -260,6 +263,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
     dates: dict = {}
     date_cols: list[int] = []
     form_date: dict[str, str] = {}
+    survey_dates: list = []
     for k, h in enumerate(header):
         if not h or k in cols:
             continue
@@ -269,13 +273,14 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
             if h.endswith("_complete") and f is None:
                 continue
             if f.validation.startswith(("date_", "datetime_")) or f.validation in ("date", "datetime"):
-                hint = {"ymd": "YMD", "dmy": "DMY", "mdy": "MDY"}.get(f.validation.rsplit("_", 1)[-1][:3])
                 fmt = _date_like(vals)
                 if fmt is not None:
                     dates[h] = fmt.describe()
-                    col = Column("date", format=(fmt.order or (hint if hint in fmt.candidates else None)))
-                    if col.format is None and fmt.order is None:
-                        review.append(f"{t.file}, {h!r}: {fmt.describe()}.")
+                    # The validation type (date_dmy) is how REDCap's forms show the field, not the order of the
+                    # export, which is chosen in the export dialog: dates that read two ways are asked.
+                    col = Column("date", format=fmt.order)
+                    if fmt.order is None:
+                        order_hints.setdefault("ambiguous", []).append((t.file, h, fmt))
                 else:
                     col = Column("date")
                 cols[k] = ColumnProposal(h, col, f"REDCap {f.validation} field of form {f.form!r}", _distinct(vals, 3))
@@ -292,6 +297,11 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
                 order_hints.setdefault("ambiguous", []).append((t.file, h, fmt))
             cols[k] = ColumnProposal(h, Column("date"), "values are dates", _distinct(vals, 3))
             date_cols.append(k)
+            if kind_hint and h.endswith("_timestamp"):
+                survey_dates.append((h[:-len("_timestamp")], h))
+    # A survey's timestamp dates its form's scores, unless the form has a date field of its own.
+    for form, h in survey_dates:
+        form_date.setdefault(form, h)
     for k, h in enumerate(header):
         if not h or k in cols:
             continue
@@ -303,6 +313,8 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
                 target = form_date.get(f.form)
             elif len(date_cols) == 1:
                 target = header[date_cols[0]]
+            elif date_cols:
+                target = visits.time_column_date(k, header, date_cols)
             cols[k] = ColumnProposal(h, Column("time", date=target), "time of day", _distinct(vals, 3))
     item_hint = None
     # What kind of file: one observation per row (item + value), an administration record (treatment
@@ -321,7 +333,12 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
                     item_hint = k
                     break
     has_value = any(_has("value", h) for k, h in enumerate(header) if h and k not in cols)
-    has_action = any(_has("action", h) for k, h in enumerate(header) if h and k not in cols)
+    # The action column, by its name ("MAR Action") or by its values ("New Bag", "Rate Change"; Cerner's
+    # "Admin Event" column says "Begin Bag"): without it every rate change and hold would be a treatment.
+    action_k = next((k for k, h in enumerate(header) if h and k not in cols and _has("action", h)), None)
+    if action_k is None:
+        action_k = next((k for k, h in enumerate(header) if h and k not in cols and _courses.looks_like_actions(t.column(k))), None)
+    has_action = action_k is not None
     has_treatment = any(_has("treatment", h) for k, h in enumerate(header) if h and k not in cols)
     row_kind = "observations" if has_item and has_value else "administrations" if has_action and has_treatment \
         else "table"
@@ -356,7 +373,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
         label = f.label if f is not None else h
         core = ("item", "value") if row_kind == "observations" else ("treatment", "action", "dose") \
             if row_kind == "administrations" else None
-        if core is not None and not any(_has(w, h) for w in core) and k != item_hint:
+        if core is not None and not any(_has(w, h) for w in core) and k not in (item_hint, action_k):
             cols[k] = ColumnProposal(h, Column("ignore"), f"describes the {row_kind[:-1]}, not a score", ex)
             continue
         if re.search(r"comment|kommentar|bemerkung|notes?|notiz|remarque|commentaire|observaciones|note|opmerking|"
@@ -392,6 +409,11 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
             else:
                 codes = {lab: code for code, lab in f.choices.items()} if kind_hint == "labels" else None
                 why = f"score asked as a choice ({f.type}): the codes are the score"
+            # A slider is 0-100: a pain slider is a VAS, not the 0-10 NRS.
+            other = _other_scale(m, filled if codes is None else pd.Series(filled, dtype=object).replace(codes).to_numpy(),
+                                 h, f, t.file, notes)
+            if other is not None:
+                m, why = other
             cols[k] = ColumnProposal(h, Column("measure", measure=m, timing=timing, time=time_of, codes=codes), why, ex)
             continue
         drug = re.search(r"ketamin\w*|lidocain\w*|infusion|booster|treatment|therapy|given|administered", f.label,
@@ -413,7 +435,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
                 cols[k] = ColumnProposal(h, Column("covariate", name=covariate_name(f.name)),
                                          "REDCap choice field, decoded from the dictionary", ex)
             continue
-        if _has("action", h) and not numeric and filled.size and pd.Series(filled).nunique() <= 20:
+        if (_has("action", h) or k == action_k) and not numeric and filled.size and pd.Series(filled).nunique() <= 20:
             cols[k] = ColumnProposal(h, Column("action"), "administration action (starts are kept)", ex)
             continue
         if (_has("item", h) or k == item_hint) and not numeric and row_kind == "observations" and \
@@ -442,18 +464,10 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
         m = measure_of(label) or (measure_of(f.name) if f is not None else None)
         timing = "before_start" if _has("before", label) else "after_start" if _has("after", label) else "at"
         if m and numeric:
-            nums = pd.to_numeric(pd.Series(filled).str.replace(",", ".", regex=False), errors="coerce").dropna()
-            top = nums.max() if len(nums) else np.nan
-            hi = KNOWN_MEASURES[m]["max"]
-            # One typo (12) is an out-of-range value, excluded at loading; a column where many values are
-            # above the range is another scale (e.g. a 0-100 VAS).
-            if hi is not None and len(nums) and (nums > hi).mean() >= 0.2:
-                # e.g. a 0-100 VAS: not the 0-10 NRS; read under its own name (relief % is scale-free).
-                other = slug(f.name if f is not None else h)
-                cols[k] = ColumnProposal(h, Column("measure", measure=other, timing=timing, time=time_of),
-                                         f"score up to {top:g}: not the {KNOWN_MEASURES[m]['label']}", ex)
-                notes.append(f"{t.file}: column {h!r} looks like {m} but holds values up to {top:g} (beyond "
-                             f"{hi:g}): it is read as the measure {other!r}, e.g. a 0-100 VAS.")
+            other = _other_scale(m, filled, h, f, t.file, notes)
+            if other is not None:
+                cols[k] = ColumnProposal(h, Column("measure", measure=other[0], timing=timing, time=time_of),
+                                         other[1], ex)
                 continue
             cols[k] = ColumnProposal(h, Column("measure", measure=m, timing=timing, time=time_of),
                                      f"score: {KNOWN_MEASURES[m]['label']}" + (
@@ -473,7 +487,9 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
                          "give it the role \"ignore\" if it is not an outcome.")
             continue
         cols[k] = ColumnProposal(h, Column("ignore"), "text, not a score or covariate", ex)
-    _one_column_per_score(cols, t.file, fields, review, notes)
+    if kind_hint is None and len(date_cols) >= 2:
+        visits.pair_with_dates(cols, header, date_cols, t.file, review)
+    _one_column_per_score(cols, t.file, fields, review, notes, [header[d] for d in date_cols])
     ordered = [cols[k] for k in sorted(cols)]
     roles = [c.column.role for c in ordered]
     if ("item" in roles) != ("value" in roles):
@@ -495,10 +511,27 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
     return fp
 
 
+def _other_scale(m: str, filled: np.ndarray, h: str, f, file: str, notes: list) -> tuple[str, str] | None:
+    """``(measure name, why)`` when a column that looks like the known measure ``m`` holds many values
+    above its range (a 0-100 VAS or REDCap slider named "pain"): it is read under its own name (relief %
+    is scale-free). One typo (12) is not enough: it is an out-of-range value, excluded at loading."""
+    nums = pd.to_numeric(pd.Series(filled, dtype=object).astype(str).str.replace(",", ".", regex=False),
+                         errors="coerce").dropna()
+    hi = KNOWN_MEASURES[m]["max"]
+    if hi is None or not len(nums) or (nums > hi).mean() < 0.2:
+        return None
+    top = nums.max()
+    other = slug(f.name if f is not None else h)
+    notes.append(f"{file}: column {h!r} looks like {m} but holds values up to {top:g} (beyond {hi:g}): it is read as "
+                 f"the measure {other!r}, e.g. a 0-100 VAS.")
+    return other, f"score up to {top:g}: not the {KNOWN_MEASURES[m]['label']}"
+
+
 _TOTAL = re.compile(r"total|score|sum|gesamt|summe|somme|puntuaci|punteggio|totaal", re.IGNORECASE)
 
 
-def _one_column_per_score(cols: dict, file: str, fields: dict, review: list, notes: list) -> None:
+def _one_column_per_score(cols: dict, file: str, fields: dict, review: list, notes: list,
+                          dates: list = ()) -> None:
     """Several columns read as the same measure at the same time (PHQ-9 items 1-9 and their total,
     "NRS" and "NRS comment") would be conflicting values of one score: keep the total (a name with
     total/score/sum, a REDCap calculated field, or the measure's own name) and ignore the items."""
@@ -518,8 +551,10 @@ def _one_column_per_score(cols: dict, file: str, fields: dict, review: list, not
                     2 if _TOTAL.search(h) or (f is not None and _TOTAL.search(f.label)) else 3, k)
         best = min(ks, key=rank)
         if rank(best)[0] == 3:
+            visits = (f" If they are scores of different visits, give each the date column of its visit "
+                      f"(\"time\": one of {', '.join(map(repr, dates))})." if len(dates) > 1 else "")
             review.append(f"{file}: the columns {', '.join(repr(cols[k].header) for k in ks)} all look like "
-                          f"{measure}: keep one as the measure and give the others the role \"ignore\".")
+                          f"{measure}: keep one as the measure and give the others the role \"ignore\".{visits}")
             continue
         for k in ks:
             if k != best:
@@ -597,6 +632,8 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
                 notes.append(f"{t.file} is a REDCap raw export without its data dictionary: choice codes (1, 2, ...) "
                              "stay codes and date fields are found by their values. Add the dictionary (Project "
                              "Setup > Data Dictionary > Download) to decode them.")
+        if hint:
+            redcap.blank_survey_placeholders(t)
         fp = _propose_table(t, hint, dictionary if hint else {}, review, notes, order_hints)
         if fp.kind.startswith("observations") or fp.kind == "administration record":
             source = "flowsheet" if source != "redcap" else source
@@ -663,6 +700,17 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
                 if any(word in str(n).casefold() for n in main):
                     treatments[word] = {"ketamin": "Ketamine infusion", "lidocain": "Lidocaine infusion",
                                         "lidocaine": "Lidocaine infusion"}[word]
+            acts = [i for i, h in enumerate(t.header) if p.spec.columns.get(h) and p.spec.columns[h].role == "action"]
+            if acts:
+                # Rows of the treatment whose actions hold no known start would all be left out: ask.
+                mine = ~pd.Series(t.column(k)).str.contains(_CO_MED.pattern, case=False, regex=True).to_numpy(dtype=bool) \
+                    & (t.column(k) != "")
+                actions = pd.unique(t.column(acts[0])[mine])
+                starts = {a.casefold() for a in DEFAULT_START_ACTIONS}
+                if len(actions) and not any(str(a).casefold() in starts for a in actions):
+                    review.append(f"{p.name}: none of the actions of the treatment rows ({', '.join(map(repr, actions[:8]))}) "
+                                  "is known to start an administration: list those that do in courses.start_actions "
+                                  "(e.g. [\"" + str(actions[0]) + "\"]).")
             if not treatments and main:
                 review.append(f"{p.name}: say which medications are the treatment studied (courses.treatments), e.g. "
                               f"{{\"{str(main[0]).split()[0].lower()}\": \"{str(main[0]).split()[0].title()}\"}}.")
@@ -684,7 +732,8 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
                     notes.append(f"{p.name}: treatment texts with doses ({', '.join(map(repr, list(texts)[:3]))}) are "
                                  f"read as the treatments {', '.join(map(repr, sorted(set(bases.values()))))}; the "
                                  "dose column (if any) gives the doses.")
-    if any("treatment" in [c.column.role for c in p.columns] for p in fps) is False:
+    if not any(c.column.role == "treatment" for p in fps for c in p.columns) and \
+            not visits.dated_treatment(fps, dictionary, notes, review):
         notes.append("No column gives treatments: relief analyses need treatment courses; score trajectories work.")
     data_specs = [replace(p.spec, match=name_pattern(p.name, [f.name for f in fps])) for p in fps if p.spec is not None]
     values = {"ranges": "midpoint", "fractions": True, "text": {}}

@@ -83,6 +83,8 @@ def read_files(items, spec: MappingSpec, notes: list[str]) -> tuple[list, dict]:
                     "given. Add the dictionary (Project Setup > Data Dictionary > Download) to the folder or zip.",
                     file=t.file)
             t.header = redcap.labels_to_fields(t, dictionary)
+        if fspec.redcap:
+            redcap.blank_survey_placeholders(t)
     if not tables:
         raise MissingFileError("No data file of the export matches the mapping's files "
                                f"({', '.join(f.match for f in spec.files if f.kind == 'data') or 'none'}).")
@@ -432,6 +434,9 @@ def _top(report: LoadReport) -> str:
 
 def _no_scores(obs: Observations, tables) -> DatasetError:
     names = ", ".join(t.file for t, _ in tables)
+    if all(t.n == 0 for t, _ in tables):
+        return EmptyDatasetError(f"{names} {'has' if len(tables) == 1 else 'have'} a header but no data rows: export "
+                                 "the data again (with its rows), then load it.")
     return EmptyDatasetError(
         f"No scores were read from {names}: no column is mapped as a measure (or no item as a measure), or every "
         "score was excluded. Run `python -m analysis inspect` on the export to see the proposed roles.")

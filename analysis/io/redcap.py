@@ -175,3 +175,17 @@ def labels_to_fields(table: TextTable, fields: dict[str, Field]) -> list[str]:
 def checkbox_field(name: str) -> str | None:
     m = re.match(r"^(.*)___[^_].*$", name)
     return m.group(1) if m else None
+
+
+#: What REDCap writes in a survey's timestamp column when the survey was not completed.
+NOT_COMPLETED = "[not completed]"
+
+
+def blank_survey_placeholders(table: TextTable) -> None:
+    """A survey not completed has no time: REDCap's ``[not completed]`` in a ``*_timestamp`` column
+    (labels export: ``Survey Timestamp``) becomes an empty cell, in place. Otherwise the column would
+    not read as dates, and its dates would then be refused as identifiers."""
+    for k, h in enumerate(table.header):
+        if h.casefold().endswith("_timestamp") or h.casefold() == "survey timestamp":
+            col = table.cells.iloc[:, k].astype(object)
+            table.cells.iloc[:, k] = col.where(col.str.casefold() != NOT_COMPLETED, "")

@@ -120,6 +120,19 @@ def files_fingerprint(files: list[tuple[str, bytes]]) -> str:
     return digest.hexdigest()
 
 
+def _is_table(name: str, data: bytes) -> bool:
+    """A ``.txt`` file is a table (Excel's "Unicode Text" or "Text (Tab delimited)") when its header has
+    several columns; a ``notes.txt`` is not."""
+    from .tables import read_table
+
+    if not data:
+        return False
+    try:
+        return sum(1 for h in read_table(name, data[:65536]).header if h) >= 2
+    except DatasetError:
+        return False
+
+
 def looks_canonical(files: dict[str, bytes]) -> bool:
     """True when the files are in the product's own format (docs/data-format.md), or cannot be told
     (the canonical loader then gives its own messages): an ``assessments`` file is among them, or
@@ -139,7 +152,9 @@ def looks_canonical(files: dict[str, bytes]) -> bool:
     stems = {PurePosixPath(n.lower()).stem for n in names}
     if "assessments" in stems:
         return True
-    csvs = [n for n in names if n.lower().endswith((".csv", ".tsv"))]
+    by_name = {} if zips else {_basename(n): bytes(d) for n, d in files.items()}
+    csvs = [n for n in names if n.lower().endswith((".csv", ".tsv")) or
+            (n.lower().endswith(".txt") and _is_table(n, by_name.get(n, b"")))]
     others = [n for n in csvs if PurePosixPath(n.lower()).stem not in ROLES]
     if not others:
         return True

@@ -37,6 +37,7 @@ from __future__ import annotations
 import fnmatch
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,10 +57,10 @@ SOURCES = ("redcap", "flowsheet", "spreadsheet", "canonical")
 
 #: MAR actions that start an administration (matched case-insensitively). Others (Rate Change,
 #: Stopped, Held, Paused, Restarted, Missed, Refused, ...) are not administrations.
-DEFAULT_START_ACTIONS = ("New Bag", "Given", "Started", "Start", "Administered", "Bolus", "Bolus from Bag",
-                         "Push", "Restarted after hold")
+DEFAULT_START_ACTIONS = ("New Bag", "Begin Bag", "Start Bag", "Given", "Started", "Start", "Administered", "Bolus",
+                         "Bolus from Bag", "Push", "Restarted after hold")
 
-_COLUMN_KEYS = {"role", "measure", "timing", "name", "codes", "date", "time", "format", "scale_max"}
+_COLUMN_KEYS = {"role", "measure", "timing", "name", "codes", "date", "time", "format", "scale_max", "treatment"}
 _FILE_KEYS = {"match", "kind", "header_row", "delimiter", "encoding", "decimal_comma", "redcap", "columns"}
 _TOP_KEYS = {MARKER, "source", "date_format", "files", "items", "values", "courses", "note"}
 _COURSE_KEYS = {"treatments", "start_actions", "gap_days", "boosters", "post_offset_hours", "dose"}
@@ -68,7 +69,9 @@ _COURSE_KEYS = {"treatments", "start_actions", "gap_days", "boosters", "post_off
 @dataclass(frozen=True)
 class Column:
     """The role of one column. ``time``: the date column giving this column's time (where a row
-    has several); ``date``: for a ``time`` column, the date column it completes."""
+    has several); ``date``: for a ``time`` column, the date column it completes; ``treatment``: for a
+    ``date`` column, a row with a date in it is an administration of this treatment (an infusion log
+    or a REDCap infusion form without a column naming the drug)."""
 
     role: str
     measure: str | None = None
@@ -78,10 +81,11 @@ class Column:
     date: str | None = None
     time: str | None = None
     format: str | None = None
+    treatment: str | None = None
 
     def to_json(self):
         d = {"role": self.role}
-        for k in ("measure", "name", "codes", "date", "time", "format"):
+        for k in ("measure", "name", "codes", "date", "time", "format", "treatment"):
             v = getattr(self, k)
             if v:
                 d[k] = v
@@ -215,6 +219,9 @@ def _column(v, where: str) -> Column:
         raise _err(where, f"a {role} column needs \"measure\": the measure's name, e.g. \"pain_nrs\".")
     if role == "covariate" and not v.get("name"):
         raise _err(where, "a covariate column needs \"name\", e.g. \"sex\".")
+    if v.get("treatment") is not None and role != "date":
+        raise _err(where, "\"treatment\" is for a date column only (each date is an administration of that "
+                          "treatment); a column naming the treatment has the role \"treatment\".")
     codes = v.get("codes")
     if codes is not None and (not isinstance(codes, dict)
                               or not all(isinstance(k, str) and isinstance(x, (str, int, float)) for k, x in codes.items())):
@@ -223,7 +230,7 @@ def _column(v, where: str) -> Column:
                   name=v.get("name") and _text(v["name"], where),
                   codes={k: str(x) for k, x in codes.items()} if codes else None,
                   date=v.get("date") and _text(v["date"], where), time=v.get("time") and _text(v["time"], where),
-                  format=fmt)
+                  format=fmt, treatment=v.get("treatment") and _text(v["treatment"], where))
 
 
 def _number(v, where: str, lo: float = 0.0) -> float:
@@ -348,6 +355,9 @@ def read(path: str | Path) -> MappingSpec | None:
 
 
 def slug(text: str) -> str:
-    """A measure or covariate name from a column label: lower case, words joined by ``_``."""
-    s = re.sub(r"[^0-9a-z]+", "_", text.casefold()).strip("_")
+    """A measure or covariate name from a column label: lower case, words joined by ``_``, accents
+    taken off the letters (``Établissement`` -> ``etablissement``, ``Größe`` -> ``grosse``), never dropped
+    with them (``tablissement``)."""
+    plain = "".join(ch for ch in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(ch))
+    s = re.sub(r"[^0-9a-z]+", "_", plain).strip("_")
     return s or "column"

@@ -57,6 +57,7 @@ class Observations:
     notes: list = field(default_factory=list)
     time_kind: str | None = None                   # "date" or "day"
     item_counts: dict = field(default_factory=dict)  # (file, item) -> (rows, mapped measure or None)
+    zones: list = field(default_factory=list)      # (file, date column, has a zone, has a time without one)
 
     def exclude(self, row, file, line, column, value, reason) -> None:
         n = len(row)
@@ -186,6 +187,7 @@ class FileTimes:
                 else:
                     order = fmt.order
             self.order_used[table.header[k]] = order
+            obs.zones.append((table.file, table.header[k], fmt.has_zone, fmt.has_local_time))
             ns, missing, bad, has_time = _dates.parse_datetimes(values, order)
             ns = np.asarray(ns, dtype=np.int64)
             has_time = np.asarray(has_time, dtype=bool)
@@ -361,15 +363,24 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
         add_scores(with_value, measure, value, table.header[values[0]], roles[values[0]], "at")
     # Administrations.
     tcols = _positions(roles, "treatment")
-    if len(tcols) > 1:
-        raise MappingError(f"Mapping for {f}: only one column can have the role \"treatment\".", file=f)
+    dated = [k for k in _positions(roles, "date") if roles[k].treatment]
+    if len(tcols) + len(dated) > 1:
+        raise MappingError(f"Mapping for {f}: only one column can give the treatment (the role \"treatment\", or "
+                           "\"treatment\" on one date column).", file=f)
     if tcols:
         k = tcols[0]
+        tcol = roles[k]
         text = table.column(k)
         if redcap_codes and table.header[k] in redcap_codes:
             text = recode(text, lambda v, c=redcap_codes[table.header[k]]: c.get(v, v))
         if roles[k].codes:
             text = recode(text, lambda v, c=roles[k].codes: c.get(v, v))
+    elif dated:
+        # A date in this column is an administration of the treatment the mapping names, at that date.
+        k = dated[0]
+        tcol = Column("treatment", time=table.header[k])
+        text = np.where(table.column(k) != "", roles[k].treatment, "").astype(object)
+    if tcols or dated:
         none = pd.Series(text, dtype=object).str.strip().str.casefold().isin(NO_TREATMENT).to_numpy()
         text = np.where(none, "", text).astype(object)
         has = text != ""
@@ -391,7 +402,7 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
         contributes |= not_chosen
         adm = start & (label != "")
         contributes |= adm
-        idx, tm = placed(adm, roles[k], table.header[k])
+        idx, tm = placed(adm, tcol, table.header[k])
         t, ht = tm["t"], tm["has_time"]
         dose = np.full(len(idx), np.nan)
         dcols = _positions(roles, "dose")

@@ -467,6 +467,12 @@ def test_folder_without_assessments(tmp_path):
         load_dataset(tmp_path)
 
 
+def test_a_folder_holding_an_excel_workbook_says_to_save_it_as_csv(tmp_path):
+    (tmp_path / "Ketamine_tracker.xlsx").write_bytes(b"PK\x03\x04 a workbook")
+    with pytest.raises(MissingFileError, match=r"Ketamine_tracker\.xlsx is an Excel workbook.*CSV UTF-8"):
+        load_dataset(tmp_path)
+
+
 def test_missing_path(tmp_path):
     with pytest.raises(MissingFileError, match="does not exist"):
         load_dataset(tmp_path / "nope")

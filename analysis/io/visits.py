@@ -1,0 +1,136 @@
+"""Which date dates which column of a clinic's table, for the proposal (:mod:`analysis.io.propose`).
+
+A spreadsheet with one row per patient has a date column per visit ("Baseline date", "Baseline NRS",
+"Week 2 date", "Week 2 NRS", ...); an infusion log may give its administrations only by a date
+("Infusion Date", a REDCap "infusion" form's date field). Reading every score at the row's first date,
+or finding no treatment, gives wrong or no relief numbers; these rules decide from the names and the
+order of the columns, and leave to review what they cannot tell (docs/data-format.md, "Clinic exports").
+The proposals are :class:`~analysis.io.propose.ColumnProposal` objects, changed with ``replace``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+
+DATE_NAME_WORDS = frozenset({"date", "datum", "fecha", "data", "datetime", "dt", "time", "zeit", "uhrzeit", "heure",
+                             "hora", "ora", "of", "the", "de", "du", "der", "des", "la", "le", "on", "at", "am"})
+TREATMENT_DATE = re.compile(r"infusion|treatment|behandlung|therap|perfusion|traitement|tratamiento|session|sitzung|"
+                            r"séance|ketamin|lidocain|admin|injection|block", re.IGNORECASE)
+
+START_DATE = re.compile(r"start|begin|beginn|début|debut|inicio|inizio|given|taken|admin", re.IGNORECASE)
+
+
+def name_words(name: str) -> set:
+    return set(re.split(r"[\W_]+", name.casefold())) - {""}
+
+
+#: Words that name a visit ("Week 2", "Monat 3", "J7", "FU1"): a score named so belongs to that visit's date.
+VISIT_WORD = re.compile(r"\d+|[a-z]{1,2}\d+|week|weeks|woche|wochen|semaine|semaines|month|months|monat|monate|mois|"
+                        r"day|days|tag|tage|jour|jours|visit|besuch|visite|follow|followup|fu|kontrolle|contrôle|"
+                        r"control|baseline|screening")
+
+
+def visit_words(name: str) -> set:
+    """The words of a column name that name a visit (a score named so takes no other visit's date); a
+    scale's range (``(0-10)``) and a questionnaire's number (``PHQ-9``) are not visits."""
+    plain = re.sub(r"\(.*?\)|\d+\s*[-–]\s*\d+|(?:phq|gad)\s*-?\s*\d+", " ", name.casefold())
+    return {w for w in name_words(plain) if VISIT_WORD.fullmatch(w)}
+
+
+def pair_with_dates(cols: dict, header: list, date_cols: list, file: str, review: list) -> None:
+    """A table with several date columns, one per visit ("Baseline date", "Baseline NRS", "Week 2 date",
+    "Week 2 NRS", ...): each score and treatment column gets its own date (``time``), never the row's
+    first date, which would put every visit's score on one day (conflicting values, or a week-2 score
+    read as the baseline). The date is the one whose name's words (without "date") are all in the
+    column's name; else, for a treatment or a pre-/post-treatment score, the one date named like a
+    treatment ("Infusion date"); else, for a treatment, the start of an administration record's start and
+    stop (or the first date); else, where dates and scores alternate, the nearest date column to the left
+    (a score left of every date, or one naming a visit that date does not name, is a point to review);
+    where they do not (a visit date beside a date
+    entered), the row's first date, as for a file with one date column."""
+    own = {d: name_words(header[d]) - DATE_NAME_WORDS for d in date_cols}
+    treatment_dates = [d for d in date_cols if TREATMENT_DATE.search(header[d])]
+    # Dates and scores alternate (date, score, date, score): a score's date is the one before it. Dates side
+    # by side (a visit date and a date entered) say nothing by position: the row's first date is used.
+    interleaved = any(c.column.role in ("measure", "checkbox") and date_cols[0] < k < date_cols[-1]
+                      for k, c in cols.items())
+    for k in sorted(cols):
+        c = cols[k]
+        col = c.column
+        if col.role not in ("measure", "checkbox", "treatment") or col.time:
+            continue
+        words = name_words(header[k])
+        named = [d for d in date_cols if own[d] and own[d] <= words]
+        best = max((len(own[d]) for d in named), default=0)
+        named = [d for d in named if len(own[d]) == best]
+        left = [d for d in date_cols if d < k]
+        if len(named) == 1:
+            target = named[0]
+        elif (col.role == "treatment" or col.timing != "at") and len(treatment_dates) == 1:
+            target = treatment_dates[0]
+        elif col.role == "treatment" and not named:
+            # An administration record's start and stop: the start; else the first date of the row.
+            starts = [d for d in date_cols if START_DATE.search(header[d])]
+            target = starts[0] if starts else date_cols[0]
+        elif left and not named and interleaved and not (visit_words(header[k]) - own[left[-1]]):
+            target = left[-1]
+        elif not named and not interleaved:
+            continue
+        else:
+            review.append(f"{file}: the file has several date columns ({', '.join(repr(header[d]) for d in date_cols)}) "
+                          f"and which one gives the time of {header[k]!r} is not clear: set its \"time\" to that date "
+                          "column in the mapping.")
+            continue
+        cols[k] = replace(c, column=replace(col, time=header[target]), why=f"{c.why}; dated by {header[target]!r}")
+
+
+def dated_treatment(fps: list, dictionary: dict, notes: list, review: list) -> bool:
+    """No column names a treatment, but one date column is named like one ("Infusion Date"; a date field
+    of a REDCap form "infusion"): each of its dates is an administration of the treatment it names.
+    Where a choice field of the same REDCap form may name the drug, that is a point to review. Returns
+    True when one was found (shown in the proposal and, at loading, in a note)."""
+    found = []
+    for p in fps:
+        if p.spec is None or p.kind.startswith("observations"):
+            continue
+        for i, c in enumerate(p.columns):
+            f = (dictionary or {}).get(c.header) if p.spec.redcap else None
+            # REDCap: the field's label ("Date of ketamine infusion") names the treatment best, else its form.
+            names = [n for n in ((f.label, f.form) if f is not None else (c.header,)) if TREATMENT_DATE.search(n)]
+            if c.column.role == "date" and names:
+                found.append((p, i, names[0]))
+    if len(found) != 1:
+        return False
+    p, i, name = found[0]
+    c = p.columns[i]
+    f = (dictionary or {}).get(c.header) if p.spec.redcap else None
+    if f is not None:
+        # A choice field of the same form may name the drug (Ketamine / Lidocaine): pooling its levels into
+        # one treatment would be wrong, reading it as the treatment may be too. Ask.
+        choices = [o.header for o in p.columns if o.column.role == "covariate" and o.header in dictionary
+                   and dictionary[o.header].form == f.form and dictionary[o.header].type in ("radio", "dropdown")]
+        if choices:
+            review.append(f"{p.name}: no column is read as the treatment, but the form {f.form!r} has the date "
+                          f"{c.header!r} and the choice field(s) {', '.join(map(repr, choices))}. If one names the "
+                          "drug, give it the role \"treatment\" (with \"time\": \"" + c.header + "\"); otherwise "
+                          f"set \"treatment\": \"<name>\" on {c.header!r}: each of its dates is then an administration.")
+            return True
+    label = " ".join(w for w in re.split(r"[\W_]+", name)
+                     if w and w.casefold() not in DATE_NAME_WORDS | {"start", "started"}).capitalize()
+    col = replace(c.column, treatment=label)
+    p.columns[i] = replace(c, column=col, why=f"{c.why}; each date is an administration of {label!r}")
+    p.spec.columns[c.header] = col
+    notes.append(f"{p.name}: no column names the treatment; each date in {c.header!r} is read as an administration of "
+                 f"{label!r} (\"treatment\" on that date column). Rename the treatment in the mapping if needed.")
+    return True
+
+
+def time_column_date(k: int, header: list, date_cols: list) -> str | None:
+    """The date column a time column (``Infusion time``) completes, where a table has several: the date
+    whose name's other words are all in the time's name, else the nearest date column to its left."""
+    words = name_words(header[k])
+    own = {d: name_words(header[d]) - DATE_NAME_WORDS for d in date_cols}
+    named = [d for d in date_cols if own[d] and own[d] <= words]
+    left = [d for d in date_cols if d < k]
+    return header[named[0]] if len(named) == 1 else header[left[-1]] if left else None
