@@ -592,6 +592,23 @@ def _numbers(s, decimal_comma: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray
     return vals, missing, bad
 
 
+_ZONED = r"[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)$"
+
+
+def _zoned(texts: pd.Index) -> np.ndarray:
+    """ISO 8601 texts whose time carries a zone (Z, +01:00, -0500)."""
+    return np.asarray(texts.str.contains(_ZONED, case=False, regex=True), dtype=bool)
+
+
+def zone_kinds(uniques: np.ndarray) -> tuple[bool, bool]:
+    """``(some time has a zone, some time has none)`` among distinct ISO 8601 texts (date-only values
+    are neither): the canonical reader warns when a load mixes the two (plausibility.mixed_zone_warning)."""
+    texts = pd.Index(np.asarray(uniques, dtype=object)).astype(str)
+    zoned = _zoned(texts)
+    timed = np.asarray(texts.str.contains(r"[T ]\d{1,2}:\d{2}", regex=True), dtype=bool)
+    return bool(zoned.any()), bool((timed & ~zoned).any())
+
+
 def _dates(codes: np.ndarray, uniques: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """ISO 8601 text (as codes into distinct texts) -> ``(int64 nanoseconds since 1970 UTC, unparseable mask)``."""
     codes = np.asarray(codes, dtype=np.int64)
@@ -601,8 +618,7 @@ def _dates(codes: np.ndarray, uniques: np.ndarray) -> tuple[np.ndarray, np.ndarr
     # Values with and without a time zone are parsed apart: in one call, pandas (2.3) gives a value
     # without a zone the offset of a zoned value parsed before it (10:00 after 10:00-00:30 became
     # 10:30 UTC). Without a zone a time is taken as written.
-    zoned = np.asarray(texts.str.contains(r"[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)$",
-                                          case=False, regex=True), dtype=bool)
+    zoned = _zoned(texts)
     ns = np.zeros(len(texts), dtype=np.int64)
     ok = np.zeros(len(texts), dtype=bool)
     for part in (zoned, ~zoned):

@@ -23,12 +23,13 @@ from ..definitions import KNOWN_MEASURES
 from ..errors import DatasetError, EmptyDatasetError, MissingColumnError
 from ..mapping import as_mapping, normalize_name, resolve
 from .columns import (_Table, _categorical, _dates, _empty_cells, _is_text_type, _order_and_ties, _same_texts,
-                      _sort_order, _tied)
+                      _sort_order, _tied, zone_kinds)
 from .csv_reader import _SMALL_FILE, _parse_csv, encoding_note
 from .identifiers.guard import IdentifierGuard
 from .ledger import Ledger
 from .parquet_reader import _parse_parquet
-from .plausibility import treatment_warnings
+from .dates import parse_datetimes
+from .plausibility import CANONICAL_TIME_ADVICE, mixed_zone_warning, start_day_warning, treatment_warnings
 from .sources import ROLES, collect_files, files_fingerprint
 
 #: Time columns, in order of precedence when a file has more than one.
@@ -81,7 +82,9 @@ def load_canonical(files: dict[str, bytes], mapping: object = None, drop_identif
     for name in ignored:
         loader.notes.append(f"{name} was ignored: only assessments, treatments and patients files are read.")
     ds = loader.run(found, single, source)
-    warnings = treatment_warnings(ds.treatments)
+    zones = mixed_zone_warning([f"{f} {c!r}" for f, c, z, _ in loader.zones if z],
+                               [f"{f} {c!r}" for f, c, _, local in loader.zones if local])
+    warnings = loader.warnings + ([zones] if zones else []) + treatment_warnings(ds.treatments)
     return replace(ds, report=replace(ds.report, warnings=warnings)) if warnings else ds
 
 
@@ -92,6 +95,8 @@ class _Loader:
     def __init__(self, cmap: dict[str, str], drop_identifiers: bool):
         self.cmap = cmap
         self.notes: list[str] = []
+        self.warnings: list[str] = []
+        self.zones: list[tuple[str, str, bool, bool]] = []  # (file, date column, has a zone, has a time without one)
         self.used_keys: set[str] = set()
         self.guard = IdentifierGuard(drop_identifiers)
         self.ledger = Ledger()
@@ -191,7 +196,10 @@ class _Loader:
             vals, missing, bad = t.numbers("day")
             self.exclude(t, missing | bad, "day", R_DAY)
             return vals
-        ns, bad = _dates(*t.codes(time_col))
+        codes, uniques = t.codes(time_col)
+        ns, bad = _dates(codes, uniques)
+        used = np.unique(codes[~bad]) if len(codes) else codes
+        self.zones.append((t.file, t.header[time_col], *zone_kinds(uniques[used])))
         self.exclude(t, bad, time_col, R_DATE.format(col=t.header[time_col]))
         return ns
 
@@ -455,6 +463,8 @@ class _Loader:
         t_day = t_time
         if a_dates:
             a_day, t_day = self.dates_to_days(a, a_time, t, t_time)
+            if t is not None and t.n:
+                self.warnings += self.start_day_warning(a, a_time_col, a_time, t, t_time)
         else:
             a_day = a_time
 
@@ -571,6 +581,17 @@ class _Loader:
         p_, d_, m_, v_ = p_[order], d_[order], m_[order], v_[order]
         assessed[p_] = True
         return (p_, d_, m_, v_), assessed
+
+    @staticmethod
+    def start_day_warning(a: _Table, a_time_col: str, a_ns: np.ndarray, t: _Table, t_ns: np.ndarray) -> list[str]:
+        """Date-only scores on a treatment start day (analysis.io.plausibility), on the rows kept."""
+        code, uniq = a.codes(a_time_col)
+        has_time = parse_datetimes(np.asarray(uniq, dtype=object), "YMD")[3][code]
+        ka, kt = a.alive, t.alive
+        return start_day_warning(
+            a.codes("patient_id")[1][a.codes("patient_id")[0][ka]], a_ns[ka], has_time[ka],
+            t.codes("patient_id")[1][t.codes("patient_id")[0][kt]], np.asarray(t_ns)[kt],
+            CANONICAL_TIME_ADVICE)
 
     def dates_to_days(self, a: _Table, a_ns: np.ndarray, t: _Table | None, t_ns: np.ndarray | None):
         """Calendar times -> days since each patient's earliest treatment row (or first assessment)."""

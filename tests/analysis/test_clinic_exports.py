@@ -218,8 +218,6 @@ def test_scores_on_start_days_is_a_calendar_day_rule(start, score, has_time, cou
     assert got.tolist() == [counted, False]  # B has no course that day
 
 
-@pytest.mark.xfail(strict=True, reason="the canonical loader (analysis/io/validate.py) does not yet call "
-                                       "plausibility.start_day_warning with each score's has_time (dates.parse_datetimes)")
 @pytest.mark.parametrize("time", ["T00:00:00", "T14:30:00"])
 def test_canonical_files_warn_about_a_date_only_score_on_the_day_of_a_timed_treatment(time):
     files = {"assessments.csv": b"patient_id,date,pain_nrs\nA,2024-03-05,7\nA,2024-03-12,3\n",
@@ -675,8 +673,6 @@ def test_times_with_a_zone_beside_local_times_without_one_are_warned_about():
     assert not [w for w in same.report.warnings if "time zone" in w]
 
 
-@pytest.mark.xfail(strict=True, reason="the canonical reader (analysis/io/validate.py, _dates of analysis/io/columns.py) "
-                                       "does not yet report which date columns had zones; the lead is changing them")
 def test_canonical_files_mixing_times_with_and_without_a_zone_are_warned_about(load):
     ds = load({"assessments.csv": "patient_id,datetime,measure,value\nA1,2024-03-04T08:55:00Z,pain_nrs,8\n"
                                   "A1,2024-03-04T09:05:00Z,pain_nrs,4\n",
