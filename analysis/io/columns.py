@@ -443,14 +443,43 @@ def _day_scale(k: np.ndarray) -> int | None:
     return next((s for s in _SCALES if np.array_equal(np.rint(sample * s) / s, sample)), None)
 
 
-def _packed_sort(keys: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray] | None:
+#: From this many rows the packed keys are sorted in two halves on two threads (numpy's sort
+#: releases the GIL): 8.9 million keys 0.40 s instead of 0.57 s (docs/performance.md); below, the
+#: split and the copies cost more than they save.
+_SPLIT_SORT_ROWS = 1 << 20
+
+
+def _sort_packed(packed: np.ndarray, split_at: int | None) -> None:
+    """Sort ``packed`` in place. With ``split_at`` (and two cores), the keys below it and the others
+    are sorted apart on two threads and written back one after the other: the same result."""
+    if split_at is None or (os.cpu_count() or 1) < 2:
+        packed.sort()
+        return
+    low = packed < split_at
+    below, above = packed[low], packed[~low]
+    del low
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        done = pool.submit(below.sort)
+        above.sort()
+        done.result()
+    packed[:len(below)] = below
+    packed[len(below):] = above
+
+
+def _packed_sort(keys: list[np.ndarray], with_keys: bool = False, split_rows: int = _SPLIT_SORT_ROWS):
     """``(order, ties)`` from one sort of a single int64 per row: the keys as integers (codes as they
     are, days scaled to whole numbers), each shifted into bits of its own, and the row number in the
     lowest bits (which keeps equal keys in row order: a stable sort). Why: rows in random order
     (long form at registry size) made Arrow's multi-key sort and the gathers to compare neighbours in
     that order the largest part of a load; numpy's sort of one int64 array, and neighbours compared
     on that array, cost far less (docs/performance.md). None when the keys do not fit in 63 bits or
-    a day has more decimals than the sample showed (then Arrow's sort is used)."""
+    a day has more decimals than the sample showed (then Arrow's sort is used).
+
+    ``with_keys``: also the keys in sorted order, ``(order, ties, [k[order] for k in keys])``, read
+    off the sorted integers (shifts and masks) instead of gathered through ``order``: random-access
+    gathers of millions of rows are what costs. A float key is exactly the integer divided by its
+    scale (checked while packing); a key holding -0.0 is gathered, to keep the sign of its zeros.
+    From ``split_rows`` rows the sort runs on two threads (:func:`_sort_packed`)."""
     n = len(keys[0])
     if n == 0:
         return None
@@ -468,13 +497,14 @@ def _packed_sort(keys: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray] | None
         total += (hi - lo).bit_length()
         if total > 63:
             return None
-        plan.append((k, scale, lo, (hi - lo).bit_length()))
+        plan.append([k, scale, lo, (hi - lo).bit_length(), False])
     packed = _pool_empty(n, np.int64)
     for start in range(0, n, _CHUNK):
         stop = min(start + _CHUNK, n)
         part = packed[start:stop]
         part[:] = 0
-        for k, scale, lo, bits in plan:
+        for entry in plan:
+            k, scale, lo, bits, _ = entry
             c = k[start:stop]
             if scale is not None:
                 whole = np.rint(c * scale)
@@ -482,15 +512,35 @@ def _packed_sort(keys: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray] | None
                 # exactly: the integers sort and tie as the days do.
                 if not np.array_equal(whole / scale, c):
                     return None
+                if with_keys and not entry[4]:
+                    entry[4] = bool(np.any(np.signbit(c) & (c == 0)))
                 c = whole
             part <<= bits
             part |= c.astype(np.int64) - lo
         part <<= row_bits
         part |= np.arange(start, stop, dtype=np.int64)
-    packed.sort()
+    first_bits = plan[0][3]
+    split_at = None
+    if n >= split_rows and first_bits:
+        # Halfway through the first key's values (patients, about equally many rows each).
+        split_at = (((1 << first_bits) - 1) // 2 + 1) << (total - first_bits)
+    _sort_packed(packed, split_at)
     order = packed & ((1 << row_bits) - 1)
     packed >>= row_bits
-    return order, packed[1:] == packed[:-1]
+    ties = packed[1:] == packed[:-1]
+    if not with_keys:
+        return order, ties
+    sorted_keys, shift = [None] * len(plan), 0
+    for i in range(len(plan) - 1, -1, -1):
+        k, scale, lo, bits, negative_zero = plan[i]
+        if negative_zero:
+            sorted_keys[i] = k[order]
+        else:
+            whole = (packed >> shift) & ((1 << bits) - 1)
+            whole += lo
+            sorted_keys[i] = whole / scale if scale is not None else whole.astype(k.dtype, copy=False)
+        shift += bits
+    return order, ties, sorted_keys
 
 
 def _neighbours_equal(keys, order: np.ndarray, nan_equal: bool = False) -> np.ndarray:
@@ -506,18 +556,20 @@ def _neighbours_equal(keys, order: np.ndarray, nan_equal: bool = False) -> np.nd
     return equal
 
 
-def _order_and_ties(keys: list[np.ndarray]) -> tuple[np.ndarray | None, np.ndarray]:
+def _order_and_ties(keys: list[np.ndarray], with_keys: bool = False):
     """``(order, ties)``: the stable order sorting by ``keys`` (None when the rows are already in
     that order, the usual case: nothing is gathered), and for each pair of neighbours in that order
-    whether they are equal on every key."""
+    whether they are equal on every key. ``with_keys``: also the keys in that order
+    (``(order, ties, sorted keys)``; the keys themselves when ``order`` is None)."""
     in_order, equal = _in_order(keys)
     if in_order:
-        return None, equal
-    packed = _packed_sort(keys)
+        return (None, equal, list(keys)) if with_keys else (None, equal)
+    packed = _packed_sort(keys, with_keys)
     if packed is not None:
         return packed
     order = _sorted_by(keys)
-    return order, _neighbours_equal(keys, order)
+    ties = _neighbours_equal(keys, order)
+    return (order, ties, [k[order] for k in keys]) if with_keys else (order, ties)
 
 
 def _tied(keys) -> np.ndarray:

@@ -104,9 +104,9 @@ class _Loader:
         self.exclude = self.ledger.exclude
 
     # ---- reading ----------------------------------------------------------------------------------
-    def read_table(self, role: str, name: str, data: bytes) -> _Table:
+    def read_table(self, role: str, name: str, data: bytes, combined: bool = False) -> _Table:
         """One file's table (read, blank rows dropped, columns named after the mapping), identifier
-        guard included."""
+        guard included. ``combined``: a single file that may hold the treatments as well."""
         if name.lower().endswith(".parquet"):
             header, cols, lines, too_many = _parse_parquet(name, data)
             decimal_comma = trimmed = False
@@ -160,6 +160,11 @@ class _Loader:
         self.read[name] = t.n + len(too_many)
         if len(too_many):
             self.ledger.exclude_lines(name, too_many, R_EXTRA_FIELDS.format(n=len(header)))
+        if role == "assessments" and not (combined and "treatment" in t.cols):
+            # The number casts and the patient ids' codes start now on worker threads, so that they
+            # overlap the guard's codes of the other columns (measure) and the reading and checks of
+            # the other files; assessment_rows and the guard collect them.
+            t.prefetch(self.numeric_candidates(t), ("patient_id",), wait=False)
         self.guard.check(t, role)
         return t
 
@@ -422,11 +427,7 @@ class _Loader:
         small = sum(len(d) for _, d in found.values()) < _SMALL_FILE * 4
         for role in ROLES:
             if role in found:
-                tables[role] = self.read_table(role, *found[role])
-                if role == "assessments" and not (single and "treatment" in tables[role].cols):
-                    # The number casts start now, on two threads, and overlap the reading and checks of
-                    # the other files; assessment_rows collects them.
-                    tables[role].prefetch(self.numeric_candidates(tables[role]), ("patient_id",), wait=False)
+                tables[role] = self.read_table(role, *found[role], combined=single)
                 if fingerprint is None:
                     if small:
                         fingerprint = Future()
@@ -526,7 +527,10 @@ class _Loader:
         keys = [pcode, day] + ([measures.mcode] if long else [])
         everyone = bool(a.alive.all())
         idx = np.arange(a.n) if everyone else np.flatnonzero(a.alive)
-        order, same = _order_and_ties(keys if everyone else [k[idx] for k in keys])
+        # Long form: the sorted keys come back read off the sort (no gathers of millions of rows in
+        # random order); None when the rows are already in order.
+        order, same, *sorted_keys = _order_and_ties(keys if everyone else [k[idx] for k in keys], with_keys=long)
+        sorted_keys = sorted_keys[0] if sorted_keys and order is not None else None
         rows = idx if order is None else order if everyone else idx[order]  # (idx is arange for everyone)
         in_order = everyone and order is None  # rows == arange(n): gathers can be skipped
         shared = np.zeros(len(rows), dtype=bool)
@@ -543,15 +547,18 @@ class _Loader:
             self.exclude_exact_duplicates(a, dup_keys, among)
             cand = np.flatnonzero(among & a.alive)
             kept = self.exclude_conflicts(a, self.cells(a, day, measures, cand), measures)
-            rows = rows[a.alive[rows]]
+            still = a.alive[rows]
+            rows = rows[still]
+            if sorted_keys is not None:
+                sorted_keys = [k[still] for k in sorted_keys]
             in_order = False
         a_ids = a.codes("patient_id")[1]
         names = list(measures.names)
         assessed = np.zeros(len(a_ids), dtype=bool)
         if long:  # no duplicate keys are left in long form, and the rows are sorted
-            p_ = pcode[rows]
+            p_, d_, m_ = sorted_keys if sorted_keys is not None else (pcode[rows], day[rows], measures.mcode[rows])
             assessed[p_] = True
-            return (p_, day[rows], measures.mcode[rows], measures.values[rows]), assessed
+            return (p_, d_, m_, measures.values[rows]), assessed
         # Wide form: the rows (sorted by patient, day) kept as they are, one array per measure; the
         # long table is built from them only if something asks for it (WideScores.long).
         if in_order:
