@@ -530,15 +530,26 @@ def _packed_sort(keys: list[np.ndarray], with_keys: bool = False, split_rows: in
     ties = packed[1:] == packed[:-1]
     if not with_keys:
         return order, ties
-    sorted_keys, shift = [None] * len(plan), 0
+    # Every array below is written in place into memory of pyarrow's pool (:func:`_pool_empty`):
+    # temporaries of fresh memory cost more than the arithmetic on this VM.
+    sorted_keys, shift, whole = [None] * len(plan), 0, None
     for i in range(len(plan) - 1, -1, -1):
         k, scale, lo, bits, negative_zero = plan[i]
         if negative_zero:
             sorted_keys[i] = k[order]
         else:
-            whole = (packed >> shift) & ((1 << bits) - 1)
+            whole = _pool_empty(n, np.int64) if whole is None else whole
+            np.right_shift(packed, shift, out=whole)
+            np.bitwise_and(whole, (1 << bits) - 1, out=whole)
             whole += lo
-            sorted_keys[i] = whole / scale if scale is not None else whole.astype(k.dtype, copy=False)
+            if scale is None and k.dtype == np.int64:
+                sorted_keys[i], whole = whole, None
+            else:
+                sorted_keys[i] = _pool_empty(n, np.float64 if scale is not None else k.dtype)
+                if scale is not None:
+                    np.divide(whole, scale, out=sorted_keys[i])
+                else:
+                    np.copyto(sorted_keys[i], whole, casting="unsafe")
         shift += bits
     return order, ties, sorted_keys
 
