@@ -117,11 +117,14 @@ def compute_results(dataset: Dataset, definitions: Definitions | None = None, by
     sby = by if by else ("group",)
     sep = ep if by else dataclasses.replace(ep, table=ep.table.assign(group=ALL_GROUPS))
     summ = summarize(sep, by=sby, filters=filters)
-    st_ = summ.table.merge(summ.counts[[*sby, "patients"]].rename(columns={"patients": "group_patients"}),
-                           on=list(sby), how="left")
+    # The same rule as the relief tables: a group counts its patients with an analysable episode (those
+    # the statistics come from), a cell the patients behind its n episodes.
+    st_ = summ.table.merge(summ.counts[[*sby, "patients_analysable"]]
+                           .rename(columns={"patients_analysable": "group_patients"}), on=list(sby), how="left")
     R.panels["summary"] = Panel(tables={
-        "summary": suppress_small_cells(st_, m, columns=["group_patients", "n"]),
-        "group_counts": suppress_small_cells(summ.counts.rename(columns={"patients": "n_patients"}), m)})
+        "summary": suppress_small_cells(st_, m, columns=["group_patients", "n_patients"]),
+        "group_counts": suppress_small_cells(summ.counts.rename(
+            columns={"patients": "n_patients", "patients_analysable": "n_patients_analysable"}), m)})
     try:
         pres = published_results(ep, filters, summary=summ if by == ("treatment",) else None)
         R.panels["published"] = published_panel(pres, d)
