@@ -30,7 +30,7 @@ from .pain_relief import pain_relief_panel, pain_relief_results
 from .panel import Panel
 from .published import published_panel, published_results
 from .secondary import secondary_panel, secondary_results
-from .suppression import small_group_labels, suppress_small_cells
+from .suppression import ANALYSABLE, small_group_labels, suppress_small_cells
 
 Progress = Callable[[float, str], None]
 
@@ -101,8 +101,8 @@ def compute_results(dataset: Dataset, definitions: Definitions | None = None, by
     require_analysable(ep, d, filters)
     sizes = group_sizes(ep, by, filters)
     small = small_group_labels(sizes, m)
-    R.panels["selection"] = Panel(sizes=sizes, warnings=[f"Suppressed (fewer than {m} patients): {', '.join(small)}."]
-                                  if small else [])
+    R.panels["selection"] = Panel(sizes=sizes, warnings=[
+        f"Suppressed (fewer than {m} patients {ANALYSABLE}): {', '.join(small)}."] if small else [])
     R.counts["sizes"] = sizes
 
     say(0.06, "pain relief")
@@ -173,6 +173,7 @@ def compute_results(dataset: Dataset, definitions: Definitions | None = None, by
     R.counts["episodes"] = int(len(selected))
     R.counts["analysable"] = int(selected["included"].sum())
     R.counts["patients"] = int(selected["patient_id"].nunique())
+    R.counts["patients_analysable"] = int(selected.loc[selected["included"], "patient_id"].nunique())
     return R
 
 

@@ -195,3 +195,23 @@ def test_a_summary_cell_of_six_episodes_from_three_patients_is_blanked_as_in_rel
     imm = summary[summary["statistic"] == "immediate_relief_pct"].iloc[0]
     # the group itself (six patients, all with an immediate score) is shown, with its counts
     assert not imm["suppressed"] and (imm["n"], imm["n_patients"], imm["group_patients"]) == (9, 6, 6)
+
+
+def test_every_note_of_the_suppressed_group_says_which_patients_it_counts(load):
+    """A clinician reads "5 patients" in Table 1 and "fewer than 5 patients" beside the relief tables:
+    the words say which patients each count is (every patient of the group vs those with an analysable
+    episode)."""
+    from analysis.methods import describe, methods_blocks
+    from analysis.present.report import compute_results
+    ds = load(_five_treated_four_analysable())
+    R = compute_results(ds)
+    assert R.panels["selection"].warnings == [
+        "Suppressed (fewer than 5 patients with an analysable episode): ketamine_iv."]
+    assert ("Not shown: ketamine_iv (fewer than 5 patients with an analysable episode;"
+            in R.panels["relief_over_time"].notes[0])
+    t1 = R.panels["overview"].tables["table1"].set_index(["group", "variable"])
+    assert t1.loc[("ketamine_iv", "Patients"), "n"] == 5            # every patient of the group, shown
+    assert any("5 patients with an analysable episode" in s for s in describe(R.definitions))
+    text = " ".join(str(x) for _, x in methods_blocks(ds, R, "today", demo=False))
+    assert "Patients: 5, of whom 4 with an analysable episode; treatment episodes: 5, of which 4 analysable" in text
+    assert "Table 1 and `group_counts` (`n_patients`) count every patient of the group" in text
