@@ -546,7 +546,8 @@ def _report_html(dataset: Dataset, R: _Results, figs: dict, blocks, created: str
              f"{html.escape(filters_text(R.filters))}; responder threshold {d.threshold:g}%; "
              f"{d.conf_level:.0%} confidence intervals.</p>",
              "<p class='note'>This report holds aggregated results only. Groups with fewer than "
-             f"{d.min_cell_size} patients are not shown. The figures are interactive (hover for n and intervals) "
+             f"{d.min_cell_size} patients with an analysable episode are not shown. The figures are interactive "
+             "(hover for n and intervals) "
              "and work offline.</p>"]
     if R.warnings:
         parts.append("<ul>" + "".join(f"<li>{html.escape(w)}</li>" for w in R.warnings) + "</ul>")

@@ -84,7 +84,8 @@ def describe(d) -> list[str]:
     ]
     if d.first_episode_only:
         lines.append("Only each patient's first episode of each treatment is analysed.")
-    lines.append(f"Groups with fewer than {d.min_cell_size} patients are not shown.")
+    lines.append(f"Groups with fewer than {d.min_cell_size} patients with an analysable episode (the patients "
+                 "their estimates come from), and estimates from fewer patients, are not shown.")
     return lines
 
 
@@ -132,7 +133,8 @@ def methods_paragraph(d, by, filters: dict | None, fingerprint: str) -> str:
         + ("cluster-robust variances" if d.cluster_method == "cluster-robust" else
            f"bootstrap resampling ({d.n_bootstrap} replicates, seed {d.seed})")
         + f". Results are given by {grp}; filters: {filters_text(filters)}. Groups with fewer than "
-        f"{d.min_cell_size} patients were suppressed. Analyses used CRPS Outcomes with Python "
+        f"{d.min_cell_size} patients with an analysable episode, and estimates from fewer patients, were "
+        "suppressed. Analyses used CRPS Outcomes with Python "
         f"{platform.python_version()} (dataset SHA-256 {fingerprint[:16] or 'n/a'}...)."
     )
 
@@ -158,7 +160,8 @@ def methods_blocks(dataset, R, created: str, *, demo: bool) -> list[tuple[str, o
     files = [f"{f}: {c.rows_read:,} rows read, {c.rows_used:,} used, {c.rows_excluded:,} excluded"
              for f, c in rep.files.items()]
     b.append(("ul", files + [
-        f"Patients analysed: {R.counts.get('patients', 0):,}; treatment episodes: {R.counts.get('episodes', 0):,}, "
+        f"Patients: {R.counts.get('patients', 0):,}, of whom {R.counts.get('patients_analysable', 0):,} with an "
+        f"analysable episode; treatment episodes: {R.counts.get('episodes', 0):,}, "
         f"of which {R.counts.get('analysable', 0):,} analysable (with a baseline score > 0).",
         f"Measures in the dataset: {', '.join(dataset.measures)}.",
     ] + [f"Identifier column dropped on request: {f} {c!r} ({w})." for f, c, w in rep.dropped_identifier_columns]
@@ -191,9 +194,13 @@ def methods_blocks(dataset, R, created: str, *, demo: bool) -> list[tuple[str, o
                    "responder rates are observed cases; the sensitivity analysis counts a missing week as no "
                    "relief (baseline observation carried forward)."))
     b.append(("h2", "Small-cell suppression"))
-    b.append(("p", f"Groups (and cells, such as late weeks) with fewer than {d.min_cell_size} patients are "
-                   "suppressed in every exported table and figure: in tables their estimates, intervals and counts "
-                   "are blanked and `suppressed` is True; figures omit them and say so in the subtitle and caption. "
+    b.append(("p", f"Groups with fewer than {d.min_cell_size} patients with an analysable episode (the patients "
+                   "their estimates come from), and cells (such as late weeks) whose estimate comes from fewer "
+                   "patients, are suppressed in every exported table and figure: in tables their estimates, "
+                   "intervals and counts are blanked and `suppressed` is True; figures omit them and say so in the "
+                   "subtitle and caption. `group_patients` is that count of the group; Table 1 and `group_counts` "
+                   "(`n_patients`) count every patient of the group, analysable or not, so a group can have "
+                   f"{d.min_cell_size} or more patients there and still be suppressed. "
                    "Log-rank tests are computed over the groups shown. Text cells that a spreadsheet could run as "
                    "a formula (beginning with =, +, -, @, tab or carriage return) are prefixed with an "
                    "apostrophe."))

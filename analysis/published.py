@@ -192,10 +192,12 @@ def compare_with_published(summary_or_results, published_df: pd.DataFrame | None
     threshold : float, optional
         Responder threshold used (for labels); taken from the summary's definitions when given one.
     min_cell_size : int, optional
-        Groups with fewer patients get the verdict ``group too small`` and no estimate. Taken from
-        the summary's definitions (with its patient counts) when given one.
+        Groups with fewer patients with an analysable episode, and estimates whose ``n_patients``
+        (where the table has it) is smaller, get the verdict ``group too small`` and no estimate.
+        Taken from the summary's definitions (with its ``patients_analysable`` counts) when given one.
     group_patients : dict, optional
-        Treatment -> patients, when a table (not a Summary) is given and small groups must be hidden.
+        Treatment -> patients with an analysable episode, when a table (not a Summary) is given and
+        small groups must be hidden.
 
     Returns
     -------
@@ -215,7 +217,8 @@ def compare_with_published(summary_or_results, published_df: pd.DataFrame | None
         thr = s.definitions.threshold if threshold is None else threshold
         mcs = s.definitions.min_cell_size if min_cell_size is None else min_cell_size
         if group_patients is None and "treatment" in s.counts.columns:
-            group_patients = s.counts.groupby("treatment")["patients"].sum().to_dict()
+            # the patients the estimates come from, as the small-group rule of every other table counts
+            group_patients = s.counts.groupby("treatment")["patients_analysable"].sum().to_dict()
         report_weeks = tuple(s.definitions.report_weeks)
     else:
         table = summary_or_results
@@ -250,9 +253,17 @@ def compare_with_published(summary_or_results, published_df: pd.DataFrame | None
                 match = match[match["week"].isna()] if week is None else match[match["week"] == week]
             too_small = (mcs is not None and group_patients is not None
                          and 0 < group_patients.get(p.treatment, 0) < mcs)
+            # a cell of a large enough group may still come from fewer patients (e.g. a late week)
+            small_cell = (mcs is not None and len(match) and "n_patients" in match.columns
+                          and not pd.to_numeric(match["n_patients"].iloc[0], errors="coerce") >= mcs)
             if too_small:
                 base.update(includes=pd.NA, verdict="group too small",
-                            verdict_text=f"'{p.treatment}' has fewer than {mcs} patients: not shown.")
+                            verdict_text=f"'{p.treatment}' has fewer than {mcs} patients with an analysable "
+                                         "episode: not shown.")
+            elif small_cell and not (weekly and week is None):
+                base.update(includes=pd.NA, verdict="group too small",
+                            verdict_text=f"'{p.treatment}': this estimate comes from fewer than {mcs} patients: "
+                                         "not shown.")
             elif weekly and week is None:
                 base.update(includes=pd.NA, verdict="not available",
                             verdict_text=f"This dataset reports no week in {p.week_from:g}\u2013{p.week_to:g}.")

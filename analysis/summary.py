@@ -8,8 +8,14 @@ and ``n``, where ``n`` is the number of episodes it is computed from: episodes w
 score (immediate statistics), episodes with a score in that week (weekly rates), and the episodes
 in the Kaplan-Meier curve, i.e. the immediate responders (duration statistics).
 
+``counts`` has per group ``patients`` (every patient with an episode in the group),
+``patients_analysable`` (those with an analysable episode: the patients every statistic comes from),
+``episodes``, ``episodes_used`` and ``episodes_excluded``; ``table`` also has ``n_patients`` (the
+patients among a statistic's n episodes; not in the JSON document).
+
 Small groups are *not* suppressed here (this is the analyst's own view of their own data); the
-dashboard hides and the export suppresses groups below ``min_cell_size``.
+dashboard hides and the export suppresses groups with fewer than ``min_cell_size`` patients with an
+analysable episode, and cells whose ``n_patients`` is smaller; the text output flags those groups.
 """
 from __future__ import annotations
 
@@ -97,11 +103,15 @@ class Summary:
         lines = [f"CRPS Outcomes - summary ({d.measure}, responder threshold {d.threshold:g}%, "
                  f"{_conf_label(d.conf_level)} confidence intervals)", ""]
         doc = self.to_dict()
-        for g in doc["groups"]:
+        for g, analysable in zip(doc["groups"], self.counts["patients_analysable"]):
             label = ", ".join(f"{k}={v}" for k, v in g["group"].items()) or "All episodes"
-            small = g["patients"] < d.min_cell_size
-            lines.append(f"== {label}" + (f"   [fewer than {d.min_cell_size} patients: interpret with care]" if small else ""))
-            lines.append(f"   patients {g['patients']}, episodes used {g['episodes_used']}, excluded {g['episodes_excluded']}")
+            # the count the dashboard and the export hide a group by: its patients with an analysable episode
+            small = analysable < d.min_cell_size
+            lines.append(f"== {label}" + (f"   [fewer than {d.min_cell_size} patients with an analysable episode: "
+                                          "interpret with care]" if small else ""))
+            who = f" ({analysable} with an analysable episode)" if analysable != g["patients"] else ""
+            lines.append(f"   patients {g['patients']}{who}, episodes used {g['episodes_used']}, "
+                         f"excluded {g['episodes_excluded']}")
             cl = d.conf_level
             lines.append("   " + _fmt("mean immediate relief (%)", g["immediate_relief_pct"], pct=False, conf_level=cl))
             lines.append("   " + _fmt(f"immediate responders (>= {d.threshold:g}%)", g["immediate_responder_rate"],
@@ -226,8 +236,12 @@ def summarize(dataset: Dataset | Episodes, definitions: Definitions | None = Non
     t = t.drop(columns=by).join(labels)
     # A constant key makes "no grouping" one group of all episodes, with the same code path.
     keys = by or [t.assign(_all=0)["_all"]]
-    counts = (t.groupby(keys, sort=True, observed=True)
-              .agg(patients=("patient_id", "nunique"), episodes_used=("included", "sum"), episodes=("included", "size"))
+    # patients_analysable: the patients every statistic comes from, which the small-group rule of the
+    # dashboard and the export counts; ``patients`` also counts those whose every episode was excluded.
+    counts = (t.assign(_analysable_patient=t["patient_id"].where(t["included"]))
+              .groupby(keys, sort=True, observed=True)
+              .agg(patients=("patient_id", "nunique"), patients_analysable=("_analysable_patient", "nunique"),
+                   episodes_used=("included", "sum"), episodes=("included", "size"))
               .reset_index(drop=not by))
     counts["episodes_excluded"] = counts["episodes"] - counts["episodes_used"]
 
@@ -249,7 +263,8 @@ def summarize(dataset: Dataset | Episodes, definitions: Definitions | None = Non
         surv = dur.survival_at([7.0 * w for w in d.report_weeks])
         surv["week"] = (surv["time"] / 7.0).round().astype(int)
         parts.append(surv.assign(statistic="relief_survival"))
-    keep = [*by, "statistic", "week", *STAT_COLUMNS]
+    # n_patients (patients among the n episodes) is kept for the small-cell rule, not written to JSON
+    keep = [*by, "statistic", "week", *STAT_COLUMNS, "n_patients"]
     table = pd.concat([p[[c for c in keep if c in p.columns]] for p in parts], ignore_index=True)
     model_doc = None
     if models and "treatment" in by and counts["treatment"].nunique() >= 2:

@@ -7,7 +7,7 @@ from analysis.definitions import Definitions
 from .formatting import format_result, weekly_n_table
 from .groups import group_sizes
 from .panel import FigureSpec, Panel, methods_of
-from .suppression import suppress, suppressed_table
+from .suppression import ANALYSABLE, suppress, suppressed_table
 
 
 def weekly_inputs(ep, by, filters) -> tuple:
@@ -51,9 +51,9 @@ def over_time_panel(res: dict, d: Definitions, by) -> Panel:
     sizes = res["sizes"]
     groups = sizes["label"].tolist()
     group_n = dict(zip(sizes["label"], sizes["episodes"]))
-    weekly = suppress(res["weekly"], by, sizes, m)
-    att = suppress(res["attrition"], by, sizes, m, cell_column=None)
-    sens = suppress(res["sensitivity"], by, sizes, m)
+    weekly = suppress(res["weekly"], by, sizes, m, counted=ANALYSABLE)
+    att = suppress(res["attrition"], by, sizes, m, cell_column=None, counted=ANALYSABLE)
+    sens = suppress(res["sensitivity"], by, sizes, m, counted=ANALYSABLE)
     wk = weekly.shown
     n_table = weekly_n_table(wk, by, statistic="mean_relief_pct")
     if len(n_table):

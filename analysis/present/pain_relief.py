@@ -9,7 +9,7 @@ from .formatting import fmt_estimate, relief_summary_table
 from .groups import group_sizes
 from .labels import row_labels
 from .panel import FigureSpec, Panel, methods_of
-from .suppression import suppress, suppress_rows, suppressed_table
+from .suppression import ANALYSABLE, suppress, suppress_rows, suppressed_table
 
 
 def pain_relief_results(ep, by, filters, week: int | None = None) -> dict:
@@ -45,7 +45,7 @@ def pain_relief_panel(res: dict, d: Definitions, by, week: int | None = None) ->
     # The box plot draws each episode with an immediate score: a group is drawn only when those episodes
     # come from enough patients (a group of 6 patients of whom 2 have an immediate score showed those 2).
     rows = suppress_rows(res["rows"], by, sizes, m, "immediate_relief_pct", counted="with an immediate score")
-    cum = suppress(res["cumulative"], by, sizes, m)
+    cum = suppress(res["cumulative"], by, sizes, m, counted=ANALYSABLE)
     P = Panel(sizes=sizes, notes=[rows.note] + ([cum.note] if week is not None else []))
     P.shown = {"immediate": imm.shown, "rates": rates.shown, "rows": rows.shown, "cumulative": cum.shown,
                "lines": _headline_lines(imm.shown, rates.shown, by, d),

@@ -30,7 +30,7 @@ from .pain_relief import pain_relief_panel, pain_relief_results
 from .panel import Panel
 from .published import published_panel, published_results
 from .secondary import secondary_panel, secondary_results
-from .suppression import small_group_labels, suppress_small_cells
+from .suppression import ANALYSABLE, small_group_labels, suppress_small_cells
 
 Progress = Callable[[float, str], None]
 
@@ -101,8 +101,8 @@ def compute_results(dataset: Dataset, definitions: Definitions | None = None, by
     require_analysable(ep, d, filters)
     sizes = group_sizes(ep, by, filters)
     small = small_group_labels(sizes, m)
-    R.panels["selection"] = Panel(sizes=sizes, warnings=[f"Suppressed (fewer than {m} patients): {', '.join(small)}."]
-                                  if small else [])
+    R.panels["selection"] = Panel(sizes=sizes, warnings=[
+        f"Suppressed (fewer than {m} patients {ANALYSABLE}): {', '.join(small)}."] if small else [])
     R.counts["sizes"] = sizes
 
     say(0.06, "pain relief")
@@ -117,11 +117,14 @@ def compute_results(dataset: Dataset, definitions: Definitions | None = None, by
     sby = by if by else ("group",)
     sep = ep if by else dataclasses.replace(ep, table=ep.table.assign(group=ALL_GROUPS))
     summ = summarize(sep, by=sby, filters=filters)
-    st_ = summ.table.merge(summ.counts[[*sby, "patients"]].rename(columns={"patients": "group_patients"}),
-                           on=list(sby), how="left")
+    # The same rule as the relief tables: a group counts its patients with an analysable episode (those
+    # the statistics come from), a cell the patients behind its n episodes.
+    st_ = summ.table.merge(summ.counts[[*sby, "patients_analysable"]]
+                           .rename(columns={"patients_analysable": "group_patients"}), on=list(sby), how="left")
     R.panels["summary"] = Panel(tables={
-        "summary": suppress_small_cells(st_, m, columns=["group_patients", "n"]),
-        "group_counts": suppress_small_cells(summ.counts.rename(columns={"patients": "n_patients"}), m)})
+        "summary": suppress_small_cells(st_, m, columns=["group_patients", "n_patients"]),
+        "group_counts": suppress_small_cells(summ.counts.rename(
+            columns={"patients": "n_patients", "patients_analysable": "n_patients_analysable"}), m)})
     try:
         pres = published_results(ep, filters, summary=summ if by == ("treatment",) else None)
         R.panels["published"] = published_panel(pres, d)
@@ -170,6 +173,7 @@ def compute_results(dataset: Dataset, definitions: Definitions | None = None, by
     R.counts["episodes"] = int(len(selected))
     R.counts["analysable"] = int(selected["included"].sum())
     R.counts["patients"] = int(selected["patient_id"].nunique())
+    R.counts["patients_analysable"] = int(selected.loc[selected["included"], "patient_id"].nunique())
     return R
 
 

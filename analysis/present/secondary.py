@@ -9,7 +9,7 @@ from .duration import logrank_row
 from .formatting import duration_table, format_result
 from .groups import group_sizes
 from .panel import FigureSpec, Panel, methods_of
-from .suppression import km_curves_table, suppress, suppressed_table, survival_groups_to_hide, survival_note
+from .suppression import ANALYSABLE, km_curves_table, suppress, suppressed_table, survival_groups_to_hide, survival_note
 
 SPREAD_MEASURE = "regions_affected"
 
@@ -54,7 +54,7 @@ def secondary_panel(res: dict, d: Definitions, by, measure: str, stem: str | Non
         P.warnings.append(f"{measure}: no episode has a baseline score; no figure.")
     groups = sizes["label"].tolist()
     group_n = dict(zip(sizes["label"], sizes["episodes"]))
-    scores = suppress(res["scores"], by, sizes, m)
+    scores = suppress(res["scores"], by, sizes, m, counted=ANALYSABLE)
     sc = scores.shown
     P.notes.append(scores.note)
     P.shown = {"scores": sc, "scores_table": format_result(sc[sc["statistic"] == "mean_score"], by,
@@ -67,7 +67,7 @@ def secondary_panel(res: dict, d: Definitions, by, measure: str, stem: str | Non
                                     scores.note))
     for part, builder in (("response", "secondary_response_figure"), ("remission", "remission_figure")):
         if part in res:
-            s = suppress(res[part], by, sizes, m)
+            s = suppress(res[part], by, sizes, m, counted=ANALYSABLE)
             P.shown[part] = s.shown
             P.tables[f"{stem}_{part}"] = named(suppressed_table(res[part], by, sizes, m), stem, measure)
             if part == "remission":

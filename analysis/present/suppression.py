@@ -149,7 +149,7 @@ class Suppressed:
                              "hidden: estimates from so few patients are unreliable and could identify individuals.")
             else:
                 parts.append(
-                    f"Not shown: {', '.join(names)} (fewer than {m} patients; "
+                    f"Not shown: {', '.join(names)} (fewer than {m} patients{counted}; "
                     "estimates from so few patients are unreliable and could identify individuals).")
         if self.hidden_cells:
             # The groups are not named here: weekly tables lose cells in many groups (a long list), and
@@ -158,12 +158,17 @@ class Suppressed:
                          "(e.g. late weeks) are not shown.")
         return " ".join(parts)
 
+#: Who the patients of a group are in the relief and secondary-measure pages (``group_sizes`` of the
+#: analysable episodes): the words of their notes, so "5 patients" elsewhere (Table 1) is not read as these.
+ANALYSABLE = "with an analysable episode"
+
+
 def small_group_labels(sizes: pd.DataFrame, min_cell_size: int) -> list[str]:
     """Labels of the groups with fewer than ``min_cell_size`` patients."""
     return sizes.loc[sizes["patients"] < int(min_cell_size), "label"].astype(str).tolist()
 
 def suppress(result: pd.DataFrame, by, sizes: pd.DataFrame, min_cell_size: int,
-             cell_column: str | None = "n_patients") -> Suppressed:
+             cell_column: str | None = "n_patients", counted: str = "") -> Suppressed:
     """Remove groups with fewer than ``min_cell_size`` patients, and cells below it.
 
     Parameters
@@ -175,6 +180,9 @@ def suppress(result: pd.DataFrame, by, sizes: pd.DataFrame, min_cell_size: int,
     cell_column : str or None
         Per-row patient count (``n_patients``); rows below the minimum are removed too. None
         to keep every row of the shown groups.
+    counted : str
+        Who the patients of ``sizes`` are, for the note (:data:`ANALYSABLE` where ``sizes`` counts
+        the analysable episodes); '' says only "patients".
     """
     by = list(by)
     small = set(small_group_labels(sizes, min_cell_size))
@@ -191,7 +199,8 @@ def suppress(result: pd.DataFrame, by, sizes: pd.DataFrame, min_cell_size: int,
         cell_groups = ()
     hidden = [g for g in sizes["label"].astype(str).tolist() if g in small]
     return Suppressed(shown=result[keep].reset_index(drop=True), hidden_groups=hidden,
-                      hidden_cells=hidden_cells, min_cell_size=int(min_cell_size), cell_groups=cell_groups)
+                      hidden_cells=hidden_cells, min_cell_size=int(min_cell_size), cell_groups=cell_groups,
+                      counted=counted)
 
 def suppress_rows(rows: pd.DataFrame, by, sizes: pd.DataFrame, min_cell_size: int, value: str,
                   counted: str = "with a value") -> Suppressed:
