@@ -224,7 +224,11 @@ def _time_like(values: np.ndarray) -> bool:
     if not len(v):
         return False
     _, missing, bad = parse_times(v[:2000])
-    return bool((~bad).mean() > 0.5) and not _is_number(v[:2000]).all()
+    # Numbers are scores, except a column of four-digit 24-hour clock times (0930, 1415) as some
+    # EHRs write them: every value exactly four digits that reads as a time (not 12, 36, 1.5).
+    lengths = np.char.str_len(v[:2000].astype(str))
+    clock = bool((lengths == 4).all() and not bad.any())
+    return bool((~bad).mean() > 0.5) and (clock or not _is_number(v[:2000]).all())
 
 
 def _constant_within(pid: np.ndarray, values: np.ndarray) -> bool:

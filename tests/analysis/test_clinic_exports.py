@@ -918,3 +918,29 @@ def test_a_given_or_not_given_column_of_a_spreadsheet_does_not_make_it_an_admini
                       b"A,2024-03-02,Ketamine,Not given,6\nA,2024-03-15,,,4\n"}
     cols = {c.header: c.column for f in inspect(files).files for c in f.columns}
     assert cols["Pain"].role == "measure"
+
+
+def test_a_time_column_of_four_digit_24_hour_clock_values_is_proposed_as_the_time():
+    # Some EHRs write the time of day without a colon (0930, 1415): all digits, but a time of day,
+    # not a score; ignoring it would put a post-infusion score at 00:00 of its day (the baseline).
+    files = {"flowsheet.csv": b"Patient ID,Obs Date,Obs Time,Row Name,Value\n"
+                              b"P1,03/13/24,1400,Pain Score,8\nP1,03/14/24,1530,Pain Score,4\n"
+                              b"P2,03/19/24,0930,Pain Score,7\nP2,03/20/24,1415,Pain Score,5\n",
+             "mar.csv": b"Patient ID,Medication,Action,Admin Date,Admin Time\n"
+                        b"P1,KETAMINE IV INFUSION,New Bag,03/14/24,0900\n"
+                        b"P2,KETAMINE IV INFUSION,New Bag,03/20/24,1000\n"}
+    cols = {(f.name, c.header): c.column for f in inspect(files).files for c in f.columns}
+    assert cols[("flowsheet.csv", "Obs Time")].role == "time"
+    assert cols[("flowsheet.csv", "Obs Time")].date == "Obs Date"
+    assert cols[("mar.csv", "Admin Time")].role == "time"
+    ds = load_files(files)
+    p2 = ds.assessments[ds.assessments["patient_id"] == "P2"].sort_values("day")
+    # Start 03/20 10:00: baseline 03/19 09:30 is day -1 - 0.5/24, the score at 14:15 is day 4.25/24.
+    assert p2["day"].tolist() == pytest.approx([-1 - 0.5 / 24, 4.25 / 24])
+
+
+def test_a_column_named_time_with_numbers_that_are_not_clock_times_is_not_a_time():
+    files = {"s.csv": b"Patient,Date,Time since onset (months),Treatment,NRS\n"
+                      b"Z1,2024-03-04,12,Ketamine,8\nZ1,2024-03-05,12,,4\nZ2,2024-03-04,36,Ketamine,6\n"}
+    cols = {c.header: c.column for f in inspect(files).files for c in f.columns}
+    assert cols["Time since onset (months)"].role != "time"
