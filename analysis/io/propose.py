@@ -534,6 +534,15 @@ def _other_scale(m: str, filled: np.ndarray, h: str, f, file: str, notes: list) 
 _TOTAL = re.compile(r"total|score|sum|gesamt|summe|somme|puntuaci|punteggio|totaal", re.IGNORECASE)
 
 
+def _numbered_items(headers: list) -> bool:
+    """Names that differ only by a final number running 1, 2, ..., n (``PHQ9_1`` ... ``PHQ9_9``,
+    ``GAD-7 item 1`` ...): a questionnaire's items."""
+    parts = [re.fullmatch(r"(.*?)(\d+)\s*", h) for h in headers]
+    if any(m is None for m in parts) or len({m.group(1).strip().lower() for m in parts}) != 1:
+        return False
+    return sorted(int(m.group(2)) for m in parts) == list(range(1, len(parts) + 1))
+
+
 def _one_column_per_score(cols: dict, file: str, fields: dict, review: list, notes: list,
                           dates: list = ()) -> None:
     """Several columns read as the same measure at the same time (PHQ-9 items 1-9 and their total,
@@ -557,8 +566,12 @@ def _one_column_per_score(cols: dict, file: str, fields: dict, review: list, not
         if rank(best)[0] == 3:
             visits = (f" If they are scores of different visits, give each the date column of its visit "
                       f"(\"time\": one of {', '.join(map(repr, dates))})." if len(dates) > 1 else "")
-            review.append(f"{file}: the columns {', '.join(repr(cols[k].header) for k in ks)} all look like "
-                          f"{measure}: keep one as the measure and give the others the role \"ignore\".{visits}")
+            # One item is not the questionnaire's score: never suggest keeping one of them.
+            what = (f"look like the items of {measure} without its total ({measure} is the total score, not an "
+                    f"item): add the total to the export (REDCap: a calculated field) or give them the role "
+                    f"\"ignore\"" if _numbered_items([cols[k].header for k in ks]) else f"all look like {measure}: "
+                    f"keep one as the measure and give the others the role \"ignore\"")
+            review.append(f"{file}: the columns {', '.join(repr(cols[k].header) for k in ks)} {what}.{visits}")
             continue
         for k in ks:
             if k != best:
