@@ -252,7 +252,9 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
     # Patient id: the REDCap record id, or the first column whose name says so.
     pid_k = None
     if kind_hint in ("raw", "labels") and header:
-        pid_k = 0
+        # The dictionary's first field wherever it is (columns get moved); never a redcap_* column.
+        rid = next(iter(fields), None)
+        pid_k = header.index(rid) if rid in header else None if rid or header[0] in redcap.SPECIAL_COLUMNS else 0
     else:
         scored = [(0 if canonical(h) == "patient_id" else 1 if _has("patient_id", h) else 2, k)
                   for k, h in enumerate(header) if h]

@@ -958,3 +958,35 @@ def test_questionnaire_items_without_their_total_are_not_proposed_as_one_item_st
     assert "items of phq9" in review[0] and "keep one as the measure" not in review[0]
     with pytest.raises(MappingError):
         load_files({"s.csv": (head + "\n".join(rows) + "\n").encode()})
+
+
+REDCAP_DICT = ('"Variable / Field Name","Form Name","Section Header","Field Type","Field Label",'
+               '"Choices, Calculations, OR Slider Labels","Field Note","Text Validation Type OR Show Slider Number"\n'
+               'study_id,demographics,,text,"Study ID",,,\nsex,demographics,,radio,Sex,"1, Female | 2, Male",,\n'
+               'inf_date,infusion,,text,"Infusion date",,,datetime_ymd\n'
+               'nrs_pre,infusion,,text,"Pain before infusion (NRS)",,,integer\n'
+               'nrs_post,infusion,,text,"Pain after infusion (NRS)",,,integer\n')
+
+
+def test_a_redcap_export_whose_record_id_is_not_the_first_column_is_read_by_its_record_id():
+    # Columns moved in a spreadsheet before the export reached us: the record id is the dictionary's
+    # first field wherever it is; reading column 1 (the repeat instrument) as the patient would make
+    # 'infusion' a patient and the study ids scores.
+    data = ("redcap_repeat_instrument,redcap_repeat_instance,study_id,sex,demographics_complete,inf_date,"
+            "nrs_pre,nrs_post,infusion_complete\n"
+            ",,101,1,2,,,,\ninfusion,1,101,,,2024-03-04 09:00,8,4,2\n"
+            ",,102,2,2,,,,\ninfusion,1,102,,,2024-03-05 10:00,6,5,2\n")
+    files = {"S_DataDictionary_2024-06-03.csv": REDCAP_DICT.encode(), "S_DATA_2024-06-03_1412.csv": data.encode()}
+    cols = {c.header: c.column for f in inspect(files).files for c in f.columns}
+    assert cols["study_id"].role == "patient_id"
+    assert cols["redcap_repeat_instrument"].role == "ignore"
+    ds = load_files(files)
+    assert sorted(ds.assessments["patient_id"].unique()) == ["101", "102"]
+    assert set(ds.assessments["measure"]) == {"pain_nrs"}
+
+
+def test_a_redcap_export_without_its_record_id_column_asks_for_the_patient_id():
+    data = ("redcap_repeat_instrument,redcap_repeat_instance,sex,inf_date,nrs_pre,nrs_post,infusion_complete\n"
+            "infusion,1,1,2024-03-04 09:00,8,4,2\ninfusion,1,2,2024-03-05 10:00,6,5,2\n")
+    files = {"S_DataDictionary_2024-06-03.csv": REDCAP_DICT.encode(), "S_DATA_2024-06-03_1412.csv": data.encode()}
+    assert any("patient id" in r for r in inspect(files).review)
