@@ -14,7 +14,8 @@ from dataclasses import replace
 
 
 DATE_NAME_WORDS = frozenset({"date", "datum", "fecha", "data", "datetime", "dt", "time", "zeit", "uhrzeit", "heure",
-                             "hora", "ora", "of", "the", "de", "du", "der", "des", "la", "le", "on", "at", "am"})
+                             "hora", "ora", "of", "the", "de", "du", "der", "des", "la", "le", "on", "at", "am",
+                             "and", "und", "et", "y", "e", "en"})
 TREATMENT_DATE = re.compile(r"infusion|treatment|behandlung|therap|perfusion|traitement|tratamiento|session|sitzung|"
                             r"séance|ketamin|lidocain|admin|injection|block", re.IGNORECASE)
 

@@ -990,3 +990,11 @@ def test_a_redcap_export_without_its_record_id_column_asks_for_the_patient_id():
             "infusion,1,1,2024-03-04 09:00,8,4,2\ninfusion,1,2,2024-03-05 10:00,6,5,2\n")
     files = {"S_DataDictionary_2024-06-03.csv": REDCAP_DICT.encode(), "S_DATA_2024-06-03_1412.csv": data.encode()}
     assert any("patient id" in r for r in inspect(files).review)
+
+
+@pytest.mark.parametrize("header", ["Infusion date and time", "Date et heure de la perfusion"])
+def test_a_treatment_named_by_its_date_column_leaves_out_the_words_joining_date_and_time(header):
+    files = {"l.csv": (f"Patient,{header},Pre NRS,Post NRS\n"
+                       "Z1,2024-03-04 09:00,8,4\nZ2,2024-03-05 10:00,6,5\n").encode()}
+    cols = {c.header: c.column for f in inspect(files).files for c in f.columns}
+    assert cols[header].treatment in ("Infusion", "Perfusion")
