@@ -157,6 +157,11 @@ class DateFormat:
             text += f"; {self.n_unparsed} of {self.n_values} values read as no date"
         return text
 
+    def example_text(self) -> str:
+        """Examples for a message: dates that read, then values that do not (where the fault is)."""
+        text = f"e.g. {', '.join(self.examples)}"
+        return text + (f"; not dates: {', '.join(self.unparsed_examples)}" if self.unparsed_examples else "")
+
 
 # --------------------------------------------------------------------------------------------------
 # Distinct texts

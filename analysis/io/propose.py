@@ -686,7 +686,7 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
                          f"read as {chosen_order}, the order the other date columns of this export show.")
         else:
             for file, h, fmt in ambiguous:
-                review.append(f"{file}, {h!r}: {fmt.describe()} (e.g. {', '.join(fmt.examples)}). Set \"date_format\" "
+                review.append(f"{file}, {h!r}: {fmt.describe()} ({fmt.example_text()}). Set \"date_format\" "
                               f"to one of {', '.join(fmt.candidates)} in the mapping (CLI: --date-format).")
     # Long observations: item names -> measures.
     items = {}

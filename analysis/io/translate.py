@@ -175,7 +175,7 @@ class FileTimes:
                     if fmt.candidates:
                         raise MappingError(
                             f"{table.file}, column {table.header[k]!r}: the dates are ambiguous ({fmt.describe()}; "
-                            f"e.g. {', '.join(fmt.examples)}). Say which order the export uses: \"date_format\": "
+                            f"{fmt.example_text()}). Say which order the export uses: \"date_format\": "
                             f"\"{fmt.candidates[0]}\" or \"{fmt.candidates[1] if len(fmt.candidates) > 1 else 'YMD'}\" "
                             "in the mapping file (CLI: --date-format).", file=table.file, column=table.header[k])
                     if fmt.n_values:
