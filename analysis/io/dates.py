@@ -78,8 +78,9 @@ _ZONE = r"(?: ?(?P<tz>[zZ]|(?i:utc|gmt)|(?P<tzsign>[+-])(?P<tzh>\d{2})(?::?(?P<t
 # RE2 has no back-references: the second separator is its own group, compared after extraction.
 _DATETIME_RE = (r"^(?:(?P<y1>\d{4})(?P<s1>[-/.])(?P<m1>\d{1,2})(?P<s1b>[-/.])(?P<d1>\d{1,2})"
                 r"|(?P<a>\d{1,2})(?P<s2>[-/.])(?P<b>\d{1,2})(?P<s2b>[-/.])(?P<c>\d{4}|\d{2}))"
-                r"(?:(?:[Tt]|,? )" + _TIME + _ZONE + r")?$")
-# A separate time column also takes the four digits of a 24-hour clock without a separator (0930).
+                r"(?:(?:[Tt]|,? )(?:" + _TIME + _ZONE + r"|(?P<HH>[01]\d|2[0-3])(?P<MM>[0-5]\d)))?$")
+# A separate time column, and a time after a date (03/01/24 0930, as some EHRs write it), also take
+# the four digits of a 24-hour clock without a separator.
 _TIME_RE = r"^(?:" + _TIME + r"|(?P<HH>[01]\d|2[0-3])(?P<MM>[0-5]\d))$"
 
 
@@ -298,6 +299,9 @@ def _read_all(texts: np.ndarray) -> _Readings:
     year_first = g.matched & g.present("y1") & (g.text("s1") == g.text("s1b"))
     other = g.matched & g.present("a") & (g.text("s2") == g.text("s2b"))
     tns, written, tvalid, midnight = _time_fields(g)
+    military = g.matched & g.present("HH")
+    tns = np.where(military, (g.int("HH") * 60 + g.int("MM")) * 60 * _NS, tns)
+    written, tvalid, midnight = written | military, tvalid | military, np.where(military, tns == 0, midnight)
     offset, zoned, zvalid = _zone_offset_ns(g)
     time_ok = ~written | tvalid
     ok = (year_first | other) & time_ok & zvalid

@@ -1010,3 +1010,15 @@ def test_an_ambiguous_date_column_with_values_that_are_not_dates_shows_those_val
     assert "not dates: 03/01/24 0930, 03/04/24 1415" in review
     with pytest.raises(MappingError, match="not dates: 03/01/24 0930"):
         load_files(files)
+
+
+def test_a_flowsheet_with_four_digit_times_after_its_dates_loads_and_places_each_score_by_its_time():
+    # 03/01/24 0930 was "no date", and in a column mapped as a date the guard took it for a phone number.
+    files = {"flow.csv": b"Patient ID,Taken,Item,Value\nP1,03/01/24 0930,Pain Score,8\nP1,03/04/24 1415,Pain Score,4\n"
+                         b"P2,02/02/24 08:00,Pain Score,6\nP2,02/03/24 10:00,Pain Score,3\n",
+             "mar.csv": b"Patient ID,Medication,Action,Taken\nP1,Ketamine infusion,New Bag,03/04/24 0900\n"
+                        b"P2,Ketamine infusion,New Bag,02/03/24 09:00\n"}
+    ds = load_files(files, date_format="MDY")
+    p1 = ds.assessments[ds.assessments["patient_id"] == "P1"].sort_values("day")
+    assert p1["day"].tolist() == pytest.approx([-3 + 0.5 / 24, 5.25 / 24])
+    assert ds.report.exclusions.empty and not ds.report.dropped_identifier_columns

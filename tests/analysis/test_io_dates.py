@@ -518,3 +518,19 @@ def test_conflicting_times_are_found():
     time_ns, time_missing, _ = parse_times(["08:00", "14:30", "14:30", "", "01:00"])
     assert conflicting_times(date_ns, date_has_time, time_ns, time_missing).tolist() == [
         False, True, False, False, False]
+
+
+@pytest.mark.parametrize("text, order, expected", [
+    ("03/01/24 0930", "MDY", "2024-03-01 09:30"),
+    ("03/01/24 1415", "MDY", "2024-03-01 14:15"),
+    ("01.03.2024 0005", "DMY", "2024-03-01 00:05"),
+    ("2024-03-01 2359", "YMD", "2024-03-01 23:59"),
+])
+def test_a_date_followed_by_four_digits_of_a_24_hour_clock_has_that_time(text, order, expected):
+    # As some EHRs write a time stamp (03/01/24 0930), like the separate time column's 0930.
+    assert one(text, order) == (ns_of(expected), False, False, True)
+
+
+@pytest.mark.parametrize("text", ["03/01/24 2400", "03/01/24 0960", "03/01/24 930", "03/01/24 09300"])
+def test_four_digits_after_a_date_that_are_not_a_clock_time_are_bad(text):
+    assert one(text, "MDY")[2]

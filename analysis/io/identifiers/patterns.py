@@ -110,7 +110,7 @@ _MONTHS = ("jan|janu?ary?|januar|janvier|janv|enero|ene|gennaio|gen|januari|feb|
 _L = r"[^\W\d_]"                                   # a letter
 _S = r"[^\S\n]"                                    # white space within a value
 _TIME = (rf"(?:(?:T|,{_S}*|{_S}+)\d{{1,2}}[:.h]\d{{2}}(?::\d{{2}}(?:\.\d+)?)?(?:{_S}?[AaPp]\.?[Mm]\.?)?"
-         r"(?:Z|[+-]\d{2}:?\d{2})?)?")
+         rf"(?:Z|[+-]\d{{2}}:?\d{{2}})?|(?:T|{_S}+)(?:[01]\d|2[0-3])[0-5]\d)?")  # or 0930, as some EHRs write it
 _AT = r"[\(\[\{<]" + _S + r"*(?:at|arroba|chiocciola|apenstaartje|klammeraffe)" + _S + r"*[\)\]\}>]"
 _DOT = r"(?:\.|[\(\[\{<]" + _S + r"*(?:dot|punto|point|punkt)" + _S + r"*[\)\]\}>])"
 # Whole values (fullmatch); search=True: anywhere in a value.
