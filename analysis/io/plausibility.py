@@ -60,6 +60,12 @@ EXPORT_TIME_ADVICE = ("add the time (a time column with the role \"time\") or re
 CANONICAL_TIME_ADVICE = "give their time of day (e.g. 2024-03-05T15:00 in the date column)"
 
 
+def _patient_key(pid) -> pd.Index:
+    """Patient ids as text (an id read as 7 and as "7" are one patient); integer codes as they are."""
+    idx = pd.Index(pid)
+    return idx if idx.dtype.kind in "iu" else idx.astype(str)
+
+
 def scores_on_start_days(score_pid, score_ns, score_has_time, start_pid, start_ns) -> np.ndarray:
     """Which scores are dated on a treatment start day of their patient without a time of day.
 
@@ -72,7 +78,8 @@ def scores_on_start_days(score_pid, score_ns, score_has_time, start_pid, start_n
     Parameters
     ----------
     score_pid, start_pid : array-like
-        Patient ids (compared as text) of the scores and of the course starts.
+        Patient ids (compared as text) of the scores and of the course starts, or integer codes of
+        the patients (compared as they are).
     score_ns, start_ns : array-like of int64
         Wall-clock times as nanoseconds since 1970-01-01 (``analysis.io.dates.parse_datetimes``);
         the calendar day is ``ns // 86,400 s``.
@@ -85,9 +92,8 @@ def scores_on_start_days(score_pid, score_ns, score_has_time, start_pid, start_n
     """
     day_ns = 86_400 * 10 ** 9
     dated = ~np.asarray(score_has_time, dtype=bool)
-    starts = pd.MultiIndex.from_arrays([pd.Index(start_pid).astype(str),
-                                        np.asarray(start_ns, dtype=np.int64) // day_ns])
-    key = pd.MultiIndex.from_arrays([pd.Index(score_pid).astype(str), np.asarray(score_ns, dtype=np.int64) // day_ns])
+    starts = pd.MultiIndex.from_arrays([_patient_key(start_pid), np.asarray(start_ns, dtype=np.int64) // day_ns])
+    key = pd.MultiIndex.from_arrays([_patient_key(score_pid), np.asarray(score_ns, dtype=np.int64) // day_ns])
     return dated & np.asarray(key.isin(starts), dtype=bool)
 
 

@@ -203,8 +203,9 @@ class _Loader:
             return vals
         codes, uniques = t.codes(time_col)
         ns, bad = _dates(codes, uniques)
-        used = np.unique(codes[~bad]) if len(codes) else codes
-        self.zones.append((t.file, t.header[time_col], *zone_kinds(uniques[used])))
+        read = np.zeros(len(uniques), dtype=bool)
+        read[codes[~bad]] = True  # the distinct texts that are dates
+        self.zones.append((t.file, t.header[time_col], *zone_kinds(uniques[read])))
         self.exclude(t, bad, time_col, R_DATE.format(col=t.header[time_col]))
         return ns
 
@@ -594,11 +595,13 @@ class _Loader:
         """Date-only scores on a treatment start day (analysis.io.plausibility), on the rows kept."""
         code, uniq = a.codes(a_time_col)
         has_time = parse_datetimes(np.asarray(uniq, dtype=object), "YMD")[3][code]
+        a_code, a_ids = a.codes("patient_id")
+        t_code, t_ids = t.codes("patient_id")
+        # Patients as integer codes of the assessments' ids (-1: no score), not millions of id texts.
+        t_as_a = pd.Index(a_ids).get_indexer(t_ids)[t_code]
         ka, kt = a.alive, t.alive
-        return start_day_warning(
-            a.codes("patient_id")[1][a.codes("patient_id")[0][ka]], a_ns[ka], has_time[ka],
-            t.codes("patient_id")[1][t.codes("patient_id")[0][kt]], np.asarray(t_ns)[kt],
-            CANONICAL_TIME_ADVICE)
+        return start_day_warning(a_code[ka], a_ns[ka], has_time[ka], t_as_a[kt], np.asarray(t_ns)[kt],
+                                 CANONICAL_TIME_ADVICE)
 
     def dates_to_days(self, a: _Table, a_ns: np.ndarray, t: _Table | None, t_ns: np.ndarray | None):
         """Calendar times -> days since each patient's earliest treatment row (or first assessment)."""
