@@ -47,6 +47,13 @@ _PARAMS = {
 }
 _COV_PREFIX = "f."          # URL: f.sex=F,M  or  f.disease_duration_months=3..24
 _COV_KEY = "flt_cov_"       # session key prefix of a covariate's filter widget
+#: The sidebar's choices are kept under ``_KEPT + widget key``, not only in the widgets' own state.
+#: Streamlit can lose a widget's state (a navigation click arriving while a run is still going, cf.
+#: streamlit/streamlit#9100); a number input or slider then falls back to its ``value`` argument, and
+#: without one to its *minimum*: a CI run showed a 5% responder threshold and a 0-day baseline window
+#: after an upload and a page change. Each run copies the kept value into the widget before drawing it
+#: and the widget's on_change copies a user's change back (the workaround of streamlit/streamlit#4989).
+_KEPT = "_kept_"
 GENERIC_ERROR = ("Something in these files could not be processed. Check that they follow the data format "
                  "(docs/data-format.md: assessments.csv with patient_id, day and scores; optional treatments.csv "
                  "and patients.csv) and try again. Nothing was kept from the failed attempt.")
@@ -125,9 +132,9 @@ def _init_from_url() -> None:
             if problem:
                 ignored.append(f"{name}={qp[name]!r} ({problem})")
                 if name == "by" and isinstance(value, list):
-                    ss[key] = value[:_MAX_GROUPINGS]
+                    ss[_KEPT + key] = value[:_MAX_GROUPINGS]
                 continue
-            ss[key] = value
+            ss[_KEPT + key] = value
     if ignored:
         ss["_url_warning"] = "Ignored in the address: " + "; ".join(ignored) + "."
     for name in qp:
@@ -142,7 +149,7 @@ def _init_from_url() -> None:
 def _write_url(extra: dict) -> None:
     want = {}
     for name, (key, kind, default) in _PARAMS.items():
-        value = st.session_state.get(key, default)
+        value = st.session_state.get(_KEPT + key, default)
         if (list(value) if kind is list else value) != (list(default) if kind is list else default):
             want[name] = _format(kind, value)
     want.update(extra)
@@ -157,9 +164,9 @@ def reset_choices() -> None:
     """Callback of the sidebar's reset button: defaults everywhere."""
     ss = st.session_state
     for _name, (key, _kind, default) in _PARAMS.items():
-        ss[key] = list(default) if isinstance(default, list) else default
+        ss[_KEPT + key] = list(default) if isinstance(default, list) else default
     for k in list(ss.keys()):
-        if str(k).startswith(_COV_KEY):
+        if str(k).startswith((_COV_KEY, _KEPT + _COV_KEY)):
             del ss[k]
 
 
@@ -204,13 +211,30 @@ def _load_dataset(ctx: Context) -> None:
 
 # ---------------------------------------------------------------------------------------------- sidebar
 def _default(key: str, value) -> None:
-    if key not in st.session_state:
-        st.session_state[key] = value
+    """Keep ``value`` as the choice of widget ``key`` unless one is kept already."""
+    if _KEPT + key not in st.session_state:
+        st.session_state[_KEPT + key] = value
+
+
+def _kept(key: str):
+    """The kept choice of widget ``key`` (what the analyses use)."""
+    return st.session_state[_KEPT + key]
+
+
+def _keep(key: str) -> None:
+    """on_change of a sidebar widget: the user's new value becomes the kept choice."""
+    st.session_state[_KEPT + key] = st.session_state[key]
+
+
+def _bound(key: str) -> dict:
+    """Put the kept choice into widget ``key`` before it is drawn; the widget's keyword arguments."""
+    st.session_state[key] = st.session_state[_KEPT + key]
+    return {"key": key, "on_change": _keep, "args": (key,)}
 
 
 def _sanitize_multi(key: str, options: list) -> None:
-    cur = st.session_state.get(key, [])
-    st.session_state[key] = [v for v in cur if v in options]
+    cur = st.session_state.get(_KEPT + key, [])
+    st.session_state[_KEPT + key] = [v for v in cur if v in options]
 
 
 def render_sidebar() -> Context:
@@ -232,80 +256,86 @@ def render_sidebar() -> Context:
     filter_text = []
     treatments = sorted(ds.treatments["treatment"].unique().tolist()) if ds is not None and ds.has_treatments else []
     _sanitize_multi("flt_treatment", treatments)
-    sb.multiselect("Treatments", treatments, key="flt_treatment", placeholder="All treatments",
-                   help="Leave empty for all treatments.")
-    if ss["flt_treatment"]:
-        filters["treatment"] = list(ss["flt_treatment"])
-        filter_text.append("treatment in " + ", ".join(ss["flt_treatment"]))
+    sb.multiselect("Treatments", treatments, placeholder="All treatments", help="Leave empty for all treatments.",
+                   **_bound("flt_treatment"))
+    if _kept("flt_treatment"):
+        filters["treatment"] = list(_kept("flt_treatment"))
+        filter_text.append("treatment in " + ", ".join(_kept("flt_treatment")))
     covariates = ds.covariates if ds is not None else []
     _sanitize_multi("flt_covs", covariates)
-    sb.multiselect("Filter on patient characteristics", covariates, key="flt_covs", placeholder="None")
-    for cov in ss["flt_covs"]:
+    sb.multiselect("Filter on patient characteristics", covariates, placeholder="None", **_bound("flt_covs"))
+    for cov in _kept("flt_covs"):
         key = f"{_COV_KEY}{cov}"
+        kept = _KEPT + key
         url_raw = ss.pop(f"_url_cov_{cov}", None)
         if covariate_kind(ds.patients, cov) == "numeric":
             lo, hi = covariate_range(ds.patients, cov)
             if url_raw and ".." in url_raw:
                 try:
                     a, b = (float(x) for x in url_raw.split("..", 1))
-                    ss[key] = (max(lo, a), min(hi, b))
+                    ss[kept] = (max(lo, a), min(hi, b))
                 except ValueError:
                     pass
-            cur = ss.get(key)
+            cur = ss.get(kept)
             if not (isinstance(cur, (tuple, list)) and len(cur) == 2 and lo <= cur[0] <= cur[1] <= hi):
-                ss[key] = (lo, hi)
+                ss[kept] = (lo, hi)
             if lo < hi:
-                sb.slider(md(cov), min_value=lo, max_value=hi, key=key)
-            rng = tuple(float(x) for x in ss[key])
+                sb.slider(md(cov), min_value=lo, max_value=hi, **_bound(key))
+            rng = tuple(float(x) for x in ss[kept])
             filters[cov] = rng
             url_extra[_COV_PREFIX + cov] = f"{rng[0]:g}..{rng[1]:g}"
             filter_text.append(f"{cov} {rng[0]:g} to {rng[1]:g}")
         else:
             levels = covariate_levels(ds.patients, cov)
             if url_raw is not None:
-                ss[key] = [v for v in url_raw.split(",") if v]
+                ss[kept] = [v for v in url_raw.split(",") if v]
             _default(key, list(levels))
             _sanitize_multi(key, levels)
-            sb.multiselect(md(cov), levels, key=key)
-            chosen = list(ss[key])
+            sb.multiselect(md(cov), levels, **_bound(key))
+            chosen = list(ss[kept])
             filters[cov] = filter_values_for(ds.patients, cov, chosen)
             url_extra[_COV_PREFIX + cov] = ",".join(chosen)
             filter_text.append(f"{cov} in {', '.join(chosen) if chosen else '(nothing selected)'}")
 
     by_options = ["treatment", *groupable_covariates(ds.patients)] if ds is not None else ["treatment"]
     _sanitize_multi("grp_by", by_options)
-    sb.multiselect("Compare groups by", by_options, key="grp_by", max_selections=2, placeholder="All episodes together",
+    sb.multiselect("Compare groups by", by_options, **_bound("grp_by"), max_selections=2, placeholder="All episodes together",
                    help="Each chart shows one line (or box) per group: treatment and/or a patient characteristic.")
 
     # Definitions ------------------------------------------------------------------------------
     sb.subheader("Definitions")
     c = CHOICES
-    sb.slider("Responder threshold (% relief)", c["threshold"].low, c["threshold"].high, step=c["threshold"].step,
-              key="def_threshold", format="%g%%", help=methods.THRESHOLD_HELP)
+    # `value=` is the default definition: what Streamlit falls back to if a widget's state is ever lost or
+    # a number field is left empty (without it, the minimum: a 0-day baseline window).
+    sb.slider("Responder threshold (% relief)", c["threshold"].low, c["threshold"].high, DEFAULTS.threshold,
+              step=c["threshold"].step, format="%g%%", help=methods.THRESHOLD_HELP, **_bound("def_threshold"))
     for label, key, name in (("Baseline window (days before start)", "def_baseline", "baseline_window_days"),
                              ("Immediate window (days after start)", "def_immediate", "immediate_window_days"),
                              ("Maximum follow-up (days)", "def_followup", "max_followup_days")):
-        sb.number_input(label, c[name].low, c[name].high, step=c[name].step, key=key, format="%g")
-    sb.selectbox("Kaplan-Meier CI scale", list(CONF_TYPES), key="def_ci",
-                 help="log-log (default, as lifelines); log is R's default; plain = linear.")
-    sb.checkbox("First episode of each treatment only", key="def_first")
-    sb.checkbox("Re-treatment counts as loss of relief", key="def_retx", help=methods.RETREATMENT_HELP)
+        sb.number_input(label, c[name].low, c[name].high, float(getattr(DEFAULTS, name)), step=c[name].step,
+                        format="%g", **_bound(key))
+    sb.selectbox("Kaplan-Meier CI scale", list(CONF_TYPES), list(CONF_TYPES).index(DEFAULTS.km_conf_type),
+                 help="log-log (default, as lifelines); log is R's default; plain = linear.", **_bound("def_ci"))
+    sb.checkbox("First episode of each treatment only", DEFAULTS.first_episode_only, **_bound("def_first"))
+    sb.checkbox("Re-treatment counts as loss of relief", DEFAULTS.retreatment_is_event, help=methods.RETREATMENT_HELP,
+                **_bound("def_retx"))
     sb.number_input("Minimum group size (patients)", c["min_cell_size"].low, c["min_cell_size"].high,
-                    step=c["min_cell_size"].step, key="def_min", help="Smaller groups are not shown as estimates.")
+                    int(DEFAULTS.min_cell_size), step=c["min_cell_size"].step,
+                    help="Smaller groups are not shown as estimates.", **_bound("def_min"))
     sb.button("Reset filters and definitions", on_click=reset_choices, width="stretch")
     sb.caption("These choices are in the address bar: bookmark or share it to return to this view.")
 
-    thr = float(ss["def_threshold"])
+    thr = float(_kept("def_threshold"))
     try:
         ctx.definitions = Definitions(
-            baseline_window_days=float(ss["def_baseline"]), immediate_window_days=float(ss["def_immediate"]),
-            max_followup_days=float(ss["def_followup"]), km_conf_type=str(ss["def_ci"]),
-            first_episode_only=bool(ss["def_first"]), retreatment_is_event=bool(ss["def_retx"]),
-            min_cell_size=int(ss["def_min"])).with_threshold(thr)
+            baseline_window_days=float(_kept("def_baseline")), immediate_window_days=float(_kept("def_immediate")),
+            max_followup_days=float(_kept("def_followup")), km_conf_type=str(_kept("def_ci")),
+            first_episode_only=bool(_kept("def_first")), retreatment_is_event=bool(_kept("def_retx")),
+            min_cell_size=int(_kept("def_min"))).with_threshold(thr)
     except ValueError as err:
         st.sidebar.error(str(err))
         ctx.definitions = Definitions()
-    ctx.by = tuple(ss["grp_by"])
+    ctx.by = tuple(_kept("grp_by"))
     ctx.filters = filters or None
     ctx.filter_text = "; ".join(filter_text) or "none"
     _write_url(url_extra)
