@@ -219,7 +219,7 @@ def render(files: dict[str, bytes], ctx) -> None:
     courses = doc.get("courses", {})
     ss["_w_gap_days"] = float(courses.get("gap_days", 7.0))
     c2.number_input("Administrations at most this many days apart are one course", min_value=0.0, max_value=365.0,
-                    step=1.0, key="_w_gap_days", on_change=_on_option, args=(("courses", "gap_days"), "_w_gap_days"),
+                    value=7.0, step=1.0, key="_w_gap_days", on_change=_on_option, args=(("courses", "gap_days"), "_w_gap_days"),
                     help="One row per infusion day, or a medication record's bags: merged into one course that "
                          "starts at the first administration.")
 
@@ -305,7 +305,7 @@ def render(files: dict[str, bytes], ctx) -> None:
                        on_change=_on_option, args=(("courses", "start_actions"), "_w_starts"))
         ss["_w_post_offset"] = float(courses.get("post_offset_hours", 1.0))
         st.number_input("A score recorded after the start on a treatment row is placed this many hours after it",
-                        min_value=0.01, max_value=48.0, step=0.5, key="_w_post_offset",
+                        min_value=0.01, max_value=48.0, value=1.0, step=0.5, key="_w_post_offset",
                         on_change=_on_option, args=(("courses", "post_offset_hours"), "_w_post_offset"))
         boost = dict(courses.get("boosters", {}))
         labels = sorted(set(ctx.dataset.treatments["treatment"])) if ctx.dataset is not None else []
