@@ -21,84 +21,10 @@ from ..errors import DatasetError, MappingError
 from ..mapping import canonical, normalize_name
 from . import courses as _courses
 from . import redcap, visits
+from .column_words import covariate_name, has_word, id_like, measure_of
+from .score_columns import one_column_per_score, other_scale
 from .spec import DEFAULT_START_ACTIONS, Column, CourseRules, FileSpec, MappingSpec, slug
 from .tables import TextTable, read_table
-
-
-# Words in column names (matched on whole words of the lower-cased name, accents kept).
-_MEASURE_WORDS = [
-    ("pain_nrs", r"pain|nrs|vas|eva|douleur|schmerz\w*|dolor|dolore|pijn|smerte|num(?:eric)?\s*rating"),
-    ("phq9", r"phq\s*-?\s*9|phq"),
-    ("gad7", r"gad\s*-?\s*7|gad"),
-    ("css", r"crps\s*severity|css"),
-    ("pgic", r"pgic|global\s*impression"),
-    ("regions_affected", r"regions?|body\s*regions?|körperregion\w*|zones?|regiones|areas?\s*affected"),
-]
-_WORDS = {
-    "patient_id": r"record[\s_]*id|patient[\s_]*id|pat[\s_]*id|patient|subject|pseudonym|n°\s*patient|"
-                  r"nr|id|code|study[\s_]*id|participant|pid|fall(?:nummer)?|paciente|patiente?",
-    "time": r"time|heure|uhrzeit|zeit|hora|ora|tijd",
-    "date": r"date|datum|fecha|data|datetime|recorded|taken|dt",
-    "day": r"day|days|tag|tage|jour|jours|día|dia|días|giorno|dag|study[\s_]*day|day[\s_]*number|"
-           r"days[\s_]*since[\s_]*\w+|tag[\s_]*nr",
-    "treatment": r"treatment|behandlung|traitement|tratamiento|trattamento|therapy|therapie|thérapie|drug|"
-                 r"medication|medikament|médicament|medicamento|farmaco|intervention|procedure|infusion[\s_]*drug|"
-                 r"inf[\s_]*drug|medication[\s_]*name|med[\s_]*name|agent|infusion[\s_]*agent|substance|wirkstoff|"
-                 r"substanz|produit|principe[\s_]*actif",
-    "dose": r"dose|dosis|dosage|posologie|dosering|mg|mg/kg",
-    "action": r"action|mar[\s_]*action|aktion|statut|status|admin[\s_]*action",
-    "item": r"item|flo[\s_]*meas[\s_]*name|measure[\s_]*name|measure|measurement|observation|parameter|"
-            r"component|question|display[\s_]*name|test|variable|mesure|messgröße|assessment|scale|"
-            r"score[\s_]*name|kennzahl|paramètre|paramètre|row[\s_]*name|flowsheet[\s_]*row|name",
-    "value": r"value|meas[\s_]*value|result|wert|valeur|valor|valore|answer|response",
-    "before": r"pre|before|vor|avant|prä|prae|antes|prima|voor|baseline",
-    "after": r"post|after|nach|après|apres|después|despues|dopo|na",
-    "covariate": r"sex|gender|geschlecht|sexe|sexo|sesso|geslacht|age|alter|âge|edad|età|leeftijd|age[\s_]*band|"
-                 r"altersgruppe|site|centre|center|zentrum|crps[\s_]*type|typ|type|limb|extremität|membre|"
-                 r"inciting|ursache|duration|dauer|durée|group|gruppe|arm|bmi|smoker|raucher",
-}
-
-
-def _has(word: str, name: str) -> bool:
-    tokens = " ".join(re.split(r"[\W_]+", name.casefold()))
-    return re.search(rf"(?:^|\s)(?:{_WORDS[word]})(?:\s|$)", tokens) is not None or \
-        re.search(rf"(?:^|\s)(?:{_WORDS[word]})(?:\s|$)", " ".join(name.casefold().split())) is not None
-
-
-#: Covariate names in other languages and exports -> the names the product's docs and demo use.
-_COVARIATE_NAMES = [
-    ("sex", r"sex|gender|geschlecht|sexe|sexo|sesso|geslacht"),
-    ("age_band", r"age[\s_]*(?:band|group|groupe|class)|altersgruppe|altersklasse|tranche[\s_]*d[\s_]*âge|"
-                 r"grupo[\s_]*de[\s_]*edad|fascia[\s_]*d[\s_]*età|leeftijdsgroep"),
-    ("crps_type", r"crps[\s_-]*(?:type|typ|tipo)"),
-    ("site", r"site|centre|center|zentrum|standort|department(?:[\s_]*name)?|sede|locatie|data[\s_]*access[\s_]*group"),
-]
-
-
-def covariate_name(label: str) -> str:
-    """``Geschlecht`` -> ``sex``, ``AGE_GROUP`` -> ``age_band``; otherwise the label as a name."""
-    text = " ".join(re.split(r"[\W_]+", label.casefold())).strip()
-    for name, pattern in _COVARIATE_NAMES:
-        if re.fullmatch(rf"(?:{pattern})", text) or re.fullmatch(rf"(?:{pattern})", label.casefold().strip()):
-            return name
-    return slug(label)
-
-
-def _id_like(name: str) -> bool:
-    tokens = re.split(r"[\W_]+", name.casefold())
-    return bool(tokens) and tokens[-1] in ("id", "nr", "no", "number", "nummer", "numéro", "code", "key", "csn", "fin")
-
-
-def measure_of(name: str) -> str | None:
-    """The known measure a column or item name names (``"Pain Score (0-10)"`` -> ``pain_nrs``)."""
-    c = canonical(name)
-    if c in KNOWN_MEASURES:
-        return c
-    tokens = " ".join(re.split(r"[\W_]+", name.casefold()))
-    for measure, pattern in _MEASURE_WORDS:
-        if re.search(rf"(?:^|\s)(?:{pattern})(?:\s|$|\d)", tokens):
-            return measure
-    return None
 
 
 @dataclass
@@ -256,7 +182,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
         rid = next(iter(fields), None)
         pid_k = header.index(rid) if rid in header else None if rid or header[0] in redcap.SPECIAL_COLUMNS else 0
     else:
-        scored = [(0 if canonical(h) == "patient_id" else 1 if _has("patient_id", h) else 2, k)
+        scored = [(0 if canonical(h) == "patient_id" else 1 if has_word("patient_id", h) else 2, k)
                   for k, h in enumerate(header) if h]
         scored.sort()
         if scored and scored[0][0] < 2:
@@ -293,7 +219,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
                 date_cols.append(k)
                 form_date.setdefault(f.form, h)
             continue
-        fmt = _date_like(vals, named=_has("date", h))
+        fmt = _date_like(vals, named=has_word("date", h))
         if fmt is not None and not _is_number(vals[vals != ""][:200]).all():
             dates[h] = fmt.describe()
             from .translate import dotted_day_first
@@ -313,7 +239,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
             continue
         vals = t.column(k)
         f = fields.get(h)
-        if f is not None and f.validation == "time" or (f is None and _has("time", h) and _time_like(vals)):
+        if f is not None and f.validation == "time" or (f is None and has_word("time", h) and _time_like(vals)):
             target = None
             if f is not None:
                 target = form_date.get(f.form)
@@ -326,7 +252,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
     # What kind of file: one observation per row (item + value), an administration record (treatment
     # + action), or a table of scores. In the first two, the other columns describe the observation or
     # the administration (units, routes, item codes): they are not scores or covariates.
-    has_item = any(_has("item", h) and not _is_number(t.column(k)[t.column(k) != ""][:200]).mean() > 0.9
+    has_item = any(has_word("item", h) and not _is_number(t.column(k)[t.column(k) != ""][:200]).mean() > 0.9
                    for k, h in enumerate(header) if h and k not in cols)
     if not has_item:
         # No column is called like an item name, but one text column names scores (e.g. "Pain (NRS)").
@@ -338,14 +264,14 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
                     has_item = True
                     item_hint = k
                     break
-    has_value = any(_has("value", h) for k, h in enumerate(header) if h and k not in cols)
+    has_value = any(has_word("value", h) for k, h in enumerate(header) if h and k not in cols)
     # The action column, by its name ("MAR Action") or by its values ("New Bag", "Rate Change"; Cerner's
     # "Admin Event" column says "Begin Bag"): without it every rate change and hold would be a treatment.
-    action_k = next((k for k, h in enumerate(header) if h and k not in cols and _has("action", h)), None)
+    action_k = next((k for k, h in enumerate(header) if h and k not in cols and has_word("action", h)), None)
     if action_k is None:
         action_k = next((k for k, h in enumerate(header) if h and k not in cols and _courses.looks_like_actions(t.column(k))), None)
     has_action = action_k is not None
-    has_treatment = any(_has("treatment", h) for k, h in enumerate(header) if h and k not in cols)
+    has_treatment = any(has_word("treatment", h) for k, h in enumerate(header) if h and k not in cols)
     row_kind = "observations" if has_item and has_value else "administrations" if has_action and has_treatment \
         else "table"
     # The remaining columns.
@@ -379,14 +305,14 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
         label = f.label if f is not None else h
         core = ("item", "value") if row_kind == "observations" else ("treatment", "action", "dose") \
             if row_kind == "administrations" else None
-        if core is not None and not any(_has(w, h) for w in core) and k not in (item_hint, action_k):
+        if core is not None and not any(has_word(w, h) for w in core) and k not in (item_hint, action_k):
             cols[k] = ColumnProposal(h, Column("ignore"), f"describes the {row_kind[:-1]}, not a score", ex)
             continue
         if re.search(r"comment|kommentar|bemerkung|notes?|notiz|remarque|commentaire|observaciones|note|opmerking|"
                      r"free[\s_]*text|freitext", h.casefold()):
             cols[k] = ColumnProposal(h, Column("ignore"), "free text (comments are not read)", ex)
             continue
-        if f is None and _id_like(h):
+        if f is None and id_like(h):
             cols[k] = ColumnProposal(h, Column("ignore"), "an identifier or code, not a score", ex)
             continue
         if not len(filled):
@@ -404,7 +330,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
             # A score asked as a choice (0 = no pain ... 10 = worst pain): its codes are the score. A labels
             # export writes the choice labels: they are read back to their codes.
             m = measure_of(f.label) or measure_of(f.name)
-            timing = "before_start" if _has("before", f.label) else "after_start" if _has("after", f.label) else "at"
+            timing = "before_start" if has_word("before", f.label) else "after_start" if has_word("after", f.label) else "at"
             lead = {code: re.match(r"^\s*(-?\d+(?:[.,]\d+)?)(?!\d)", lab) for code, lab in f.choices.items()}
             if f.choices and all(lead.values()) and any(mm.group(1).replace(",", ".") != code
                                                         for code, mm in lead.items()):
@@ -416,7 +342,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
                 codes = {lab: code for code, lab in f.choices.items()} if kind_hint == "labels" else None
                 why = f"score asked as a choice ({f.type}): the codes are the score"
             # A slider is 0-100: a pain slider is a VAS, not the 0-10 NRS.
-            other = _other_scale(m, filled if codes is None else pd.Series(filled, dtype=object).replace(codes).to_numpy(),
+            other = other_scale(m, filled if codes is None else pd.Series(filled, dtype=object).replace(codes).to_numpy(),
                                  h, f, t.file, notes)
             if other is not None:
                 m, why = other
@@ -434,43 +360,43 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
                          "administration. Rename the treatment in the mapping if needed.")
             continue
         if f is not None and f.type in ("radio", "dropdown", "yesno", "truefalse"):
-            if _has("treatment", label) or _has("treatment", f.name):
+            if has_word("treatment", label) or has_word("treatment", f.name):
                 cols[k] = ColumnProposal(h, Column("treatment", time=time_of),
                                          f"REDCap choice field: {', '.join(f.choices.values())}", ex)
             else:
                 cols[k] = ColumnProposal(h, Column("covariate", name=covariate_name(f.name)),
                                          "REDCap choice field, decoded from the dictionary", ex)
             continue
-        if (_has("action", h) or k == action_k) and not numeric and filled.size and pd.Series(filled).nunique() <= 20:
+        if (has_word("action", h) or k == action_k) and not numeric and filled.size and pd.Series(filled).nunique() <= 20:
             cols[k] = ColumnProposal(h, Column("action"), "administration action (starts are kept)", ex)
             continue
-        if (_has("item", h) or k == item_hint) and not numeric and row_kind == "observations" and \
+        if (has_word("item", h) or k == item_hint) and not numeric and row_kind == "observations" and \
                 not any(c.column.role == "item" for c in cols.values()):
             cols[k] = ColumnProposal(h, Column("item"), "observation name", ex)
             continue
-        if _has("value", h) and not any(c.column.role == "value" for c in cols.values()):
+        if has_word("value", h) and not any(c.column.role == "value" for c in cols.values()):
             cols[k] = ColumnProposal(h, Column("value"), "observation value", ex)
             continue
-        if _has("treatment", label) and not numeric:
+        if has_word("treatment", label) and not numeric:
             cols[k] = ColumnProposal(h, Column("treatment", time=time_of), "treatment name", ex)
             continue
-        if _has("dose", label) and numeric:
+        if has_word("dose", label) and numeric:
             cols[k] = ColumnProposal(h, Column("dose"), "dose", ex)
             continue
-        if f is None and numeric and _has("date", h):
+        if f is None and numeric and has_word("date", h):
             nums = pd.to_numeric(pd.Series(filled), errors="coerce")
             if nums.between(20000, 80000).mean() > 0.9:
                 cols[k] = ColumnProposal(h, Column("ignore"), "Excel date serial numbers, not dates", ex)
                 review.append(f"{t.file}, {h!r}: the dates are Excel's serial numbers (e.g. {filled[0]}), not dates. In "
                               "Excel, format the column as a date (e.g. DD.MM.YYYY) and save the file as CSV again.")
                 continue
-        if f is None and numeric and _has("day", h) and not any(c.column.role in ("date", "day") for c in cols.values()):
+        if f is None and numeric and has_word("day", h) and not any(c.column.role in ("date", "day") for c in cols.values()):
             cols[k] = ColumnProposal(h, Column("day"), "day numbers (days since the first treatment)", ex)
             continue
         m = measure_of(label) or (measure_of(f.name) if f is not None else None)
-        timing = "before_start" if _has("before", label) else "after_start" if _has("after", label) else "at"
+        timing = "before_start" if has_word("before", label) else "after_start" if has_word("after", label) else "at"
         if m and numeric:
-            other = _other_scale(m, filled, h, f, t.file, notes)
+            other = other_scale(m, filled, h, f, t.file, notes)
             if other is not None:
                 cols[k] = ColumnProposal(h, Column("measure", measure=other[0], timing=timing, time=time_of),
                                          other[1], ex)
@@ -481,7 +407,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
             continue
         constant = _constant_within(pid, vals)
         few = pd.Series(filled).nunique() <= 12
-        if constant and (few or not numeric) and (_has("covariate", label) or few):
+        if constant and (few or not numeric) and (has_word("covariate", label) or few):
             cols[k] = ColumnProposal(h, Column("covariate", name=covariate_name(label)),
                                      "the same for each patient: a covariate", ex)
             continue
@@ -495,7 +421,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
         cols[k] = ColumnProposal(h, Column("ignore"), "text, not a score or covariate", ex)
     if kind_hint is None and len(date_cols) >= 2:
         visits.pair_with_dates(cols, header, date_cols, t.file, review)
-    _one_column_per_score(cols, t.file, fields, review, notes, [header[d] for d in date_cols])
+    one_column_per_score(cols, t.file, fields, review, notes, [header[d] for d in date_cols])
     ordered = [cols[k] for k in sorted(cols)]
     roles = [c.column.role for c in ordered]
     if ("item" in roles) != ("value" in roles):
@@ -515,72 +441,6 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
         counts = pd.Series(t.column(item_k)[t.column(item_k) != ""]).value_counts()
         fp.items = {str(it): (int(n), measure_of(str(it))) for it, n in counts.items()}
     return fp
-
-
-def _other_scale(m: str, filled: np.ndarray, h: str, f, file: str, notes: list) -> tuple[str, str] | None:
-    """``(measure name, why)`` when a column that looks like the known measure ``m`` holds many values
-    above its range (a 0-100 VAS or REDCap slider named "pain"): it is read under its own name (relief %
-    is scale-free). One typo (12) is not enough: it is an out-of-range value, excluded at loading."""
-    nums = pd.to_numeric(pd.Series(filled, dtype=object).astype(str).str.replace(",", ".", regex=False),
-                         errors="coerce").dropna()
-    hi = KNOWN_MEASURES[m]["max"]
-    if hi is None or not len(nums) or (nums > hi).mean() < 0.2:
-        return None
-    top = nums.max()
-    other = slug(f.name if f is not None else h)
-    notes.append(f"{file}: column {h!r} looks like {m} but holds values up to {top:g} (beyond {hi:g}): it is read as "
-                 f"the measure {other!r}, e.g. a 0-100 VAS.")
-    return other, f"score up to {top:g}: not the {KNOWN_MEASURES[m]['label']}"
-
-
-_TOTAL = re.compile(r"total|score|sum|gesamt|summe|somme|puntuaci|punteggio|totaal", re.IGNORECASE)
-
-
-def _numbered_items(headers: list) -> bool:
-    """Names that differ only by a final number running 1, 2, ..., n (``PHQ9_1`` ... ``PHQ9_9``,
-    ``GAD-7 item 1`` ...): a questionnaire's items."""
-    parts = [re.fullmatch(r"(.*?)(\d+)\s*", h) for h in headers]
-    if any(m is None for m in parts) or len({m.group(1).strip().lower() for m in parts}) != 1:
-        return False
-    return sorted(int(m.group(2)) for m in parts) == list(range(1, len(parts) + 1))
-
-
-def _one_column_per_score(cols: dict, file: str, fields: dict, review: list, notes: list,
-                          dates: list = ()) -> None:
-    """Several columns read as the same measure at the same time (PHQ-9 items 1-9 and their total,
-    "NRS" and "NRS comment") would be conflicting values of one score: keep the total (a name with
-    total/score/sum, a REDCap calculated field, or the measure's own name) and ignore the items."""
-    groups: dict = {}
-    for k, c in cols.items():
-        col = c.column
-        if col.role == "measure" and col.measure in KNOWN_MEASURES:
-            groups.setdefault((col.measure, col.timing, col.time), []).append(k)
-    for (measure, _, _), ks in groups.items():
-        if len(ks) < 2:
-            continue
-
-        def rank(k):
-            h = cols[k].header
-            f = fields.get(h)
-            return (0 if canonical(h) == measure else 1 if (f is not None and f.type == "calc") else
-                    2 if _TOTAL.search(h) or (f is not None and _TOTAL.search(f.label)) else 3, k)
-        best = min(ks, key=rank)
-        if rank(best)[0] == 3:
-            visits = (f" If they are scores of different visits, give each the date column of its visit "
-                      f"(\"time\": one of {', '.join(map(repr, dates))})." if len(dates) > 1 else "")
-            # One item is not the questionnaire's score: never suggest keeping one of them.
-            what = (f"look like the items of {measure} without its total ({measure} is the total score, not an "
-                    f"item): add the total to the export (REDCap: a calculated field) or give them the role "
-                    f"\"ignore\"" if _numbered_items([cols[k].header for k in ks]) else f"all look like {measure}: "
-                    f"keep one as the measure and give the others the role \"ignore\"")
-            review.append(f"{file}: the columns {', '.join(repr(cols[k].header) for k in ks)} {what}.{visits}")
-            continue
-        for k in ks:
-            if k != best:
-                cols[k] = ColumnProposal(cols[k].header, Column("ignore"),
-                                         f"an item of {measure}; {cols[best].header!r} is its score", cols[k].examples)
-        notes.append(f"{file}: {cols[best].header!r} is read as {measure}; the other columns that look like it "
-                     f"({', '.join(repr(cols[k].header) for k in ks if k != best)}) are ignored as its items.")
 
 
 def _annotated_share(fps, tables, items: dict) -> float:

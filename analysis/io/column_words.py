@@ -1,0 +1,89 @@
+"""What a column's name says: its role, the measure it names, a covariate's usual name.
+
+The name tables of the proposal (:mod:`analysis.io.propose`), in English, German, French, Spanish,
+Italian and Dutch: words that name a role (patient id, date, treatment, item, ...), the known
+measures (pain/NRS/VAS/EVA/douleur/Schmerz, PHQ-9, GAD-7, ...) and the usual names of covariates.
+"""
+from __future__ import annotations
+
+import re
+
+from ..definitions import KNOWN_MEASURES
+from ..mapping import canonical
+from .spec import slug
+
+
+# Words in column names (matched on whole words of the lower-cased name, accents kept).
+MEASUREWORDS = [
+    ("pain_nrs", r"pain|nrs|vas|eva|douleur|schmerz\w*|dolor|dolore|pijn|smerte|num(?:eric)?\s*rating"),
+    ("phq9", r"phq\s*-?\s*9|phq"),
+    ("gad7", r"gad\s*-?\s*7|gad"),
+    ("css", r"crps\s*severity|css"),
+    ("pgic", r"pgic|global\s*impression"),
+    ("regions_affected", r"regions?|body\s*regions?|körperregion\w*|zones?|regiones|areas?\s*affected"),
+]
+WORDS = {
+    "patient_id": r"record[\s_]*id|patient[\s_]*id|pat[\s_]*id|patient|subject|pseudonym|n°\s*patient|"
+                  r"nr|id|code|study[\s_]*id|participant|pid|fall(?:nummer)?|paciente|patiente?",
+    "time": r"time|heure|uhrzeit|zeit|hora|ora|tijd",
+    "date": r"date|datum|fecha|data|datetime|recorded|taken|dt",
+    "day": r"day|days|tag|tage|jour|jours|día|dia|días|giorno|dag|study[\s_]*day|day[\s_]*number|"
+           r"days[\s_]*since[\s_]*\w+|tag[\s_]*nr",
+    "treatment": r"treatment|behandlung|traitement|tratamiento|trattamento|therapy|therapie|thérapie|drug|"
+                 r"medication|medikament|médicament|medicamento|farmaco|intervention|procedure|infusion[\s_]*drug|"
+                 r"inf[\s_]*drug|medication[\s_]*name|med[\s_]*name|agent|infusion[\s_]*agent|substance|wirkstoff|"
+                 r"substanz|produit|principe[\s_]*actif",
+    "dose": r"dose|dosis|dosage|posologie|dosering|mg|mg/kg",
+    "action": r"action|mar[\s_]*action|aktion|statut|status|admin[\s_]*action",
+    "item": r"item|flo[\s_]*meas[\s_]*name|measure[\s_]*name|measure|measurement|observation|parameter|"
+            r"component|question|display[\s_]*name|test|variable|mesure|messgröße|assessment|scale|"
+            r"score[\s_]*name|kennzahl|paramètre|paramètre|row[\s_]*name|flowsheet[\s_]*row|name",
+    "value": r"value|meas[\s_]*value|result|wert|valeur|valor|valore|answer|response",
+    "before": r"pre|before|vor|avant|prä|prae|antes|prima|voor|baseline",
+    "after": r"post|after|nach|après|apres|después|despues|dopo|na",
+    "covariate": r"sex|gender|geschlecht|sexe|sexo|sesso|geslacht|age|alter|âge|edad|età|leeftijd|age[\s_]*band|"
+                 r"altersgruppe|site|centre|center|zentrum|crps[\s_]*type|typ|type|limb|extremität|membre|"
+                 r"inciting|ursache|duration|dauer|durée|group|gruppe|arm|bmi|smoker|raucher",
+}
+
+
+def has_word(word: str, name: str) -> bool:
+    tokens = " ".join(re.split(r"[\W_]+", name.casefold()))
+    return re.search(rf"(?:^|\s)(?:{WORDS[word]})(?:\s|$)", tokens) is not None or \
+        re.search(rf"(?:^|\s)(?:{WORDS[word]})(?:\s|$)", " ".join(name.casefold().split())) is not None
+
+
+#: Covariate names in other languages and exports -> the names the product's docs and demo use.
+COVARIATE_NAMES = [
+    ("sex", r"sex|gender|geschlecht|sexe|sexo|sesso|geslacht"),
+    ("age_band", r"age[\s_]*(?:band|group|groupe|class)|altersgruppe|altersklasse|tranche[\s_]*d[\s_]*âge|"
+                 r"grupo[\s_]*de[\s_]*edad|fascia[\s_]*d[\s_]*età|leeftijdsgroep"),
+    ("crps_type", r"crps[\s_-]*(?:type|typ|tipo)"),
+    ("site", r"site|centre|center|zentrum|standort|department(?:[\s_]*name)?|sede|locatie|data[\s_]*access[\s_]*group"),
+]
+
+
+def covariate_name(label: str) -> str:
+    """``Geschlecht`` -> ``sex``, ``AGE_GROUP`` -> ``age_band``; otherwise the label as a name."""
+    text = " ".join(re.split(r"[\W_]+", label.casefold())).strip()
+    for name, pattern in COVARIATE_NAMES:
+        if re.fullmatch(rf"(?:{pattern})", text) or re.fullmatch(rf"(?:{pattern})", label.casefold().strip()):
+            return name
+    return slug(label)
+
+
+def id_like(name: str) -> bool:
+    tokens = re.split(r"[\W_]+", name.casefold())
+    return bool(tokens) and tokens[-1] in ("id", "nr", "no", "number", "nummer", "numéro", "code", "key", "csn", "fin")
+
+
+def measure_of(name: str) -> str | None:
+    """The known measure a column or item name names (``"Pain Score (0-10)"`` -> ``pain_nrs``)."""
+    c = canonical(name)
+    if c in KNOWN_MEASURES:
+        return c
+    tokens = " ".join(re.split(r"[\W_]+", name.casefold()))
+    for measure, pattern in MEASUREWORDS:
+        if re.search(rf"(?:^|\s)(?:{pattern})(?:\s|$|\d)", tokens):
+            return measure
+    return None

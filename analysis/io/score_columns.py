@@ -1,0 +1,81 @@
+"""Which score a column is: another scale than the measure its name says, or a questionnaire's
+items beside (or without) its total. Rules of the proposal (:mod:`analysis.io.propose`); the
+proposals are :class:`~analysis.io.propose.ColumnProposal` objects, changed with ``replace``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+
+from ..definitions import KNOWN_MEASURES
+from ..mapping import canonical
+from .spec import Column, slug
+
+
+def other_scale(m: str, filled: np.ndarray, h: str, f, file: str, notes: list) -> tuple[str, str] | None:
+    """``(measure name, why)`` when a column that looks like the known measure ``m`` holds many values
+    above its range (a 0-100 VAS or REDCap slider named "pain"): it is read under its own name (relief %
+    is scale-free). One typo (12) is not enough: it is an out-of-range value, excluded at loading."""
+    nums = pd.to_numeric(pd.Series(filled, dtype=object).astype(str).str.replace(",", ".", regex=False),
+                         errors="coerce").dropna()
+    hi = KNOWN_MEASURES[m]["max"]
+    if hi is None or not len(nums) or (nums > hi).mean() < 0.2:
+        return None
+    top = nums.max()
+    other = slug(f.name if f is not None else h)
+    notes.append(f"{file}: column {h!r} looks like {m} but holds values up to {top:g} (beyond {hi:g}): it is read as "
+                 f"the measure {other!r}, e.g. a 0-100 VAS.")
+    return other, f"score up to {top:g}: not the {KNOWN_MEASURES[m]['label']}"
+
+
+_TOTAL = re.compile(r"total|score|sum|gesamt|summe|somme|puntuaci|punteggio|totaal", re.IGNORECASE)
+
+
+def _numbered_items(headers: list) -> bool:
+    """Names that differ only by a final number running 1, 2, ..., n (``PHQ9_1`` ... ``PHQ9_9``,
+    ``GAD-7 item 1`` ...): a questionnaire's items."""
+    parts = [re.fullmatch(r"(.*?)(\d+)\s*", h) for h in headers]
+    if any(m is None for m in parts) or len({m.group(1).strip().lower() for m in parts}) != 1:
+        return False
+    return sorted(int(m.group(2)) for m in parts) == list(range(1, len(parts) + 1))
+
+
+def one_column_per_score(cols: dict, file: str, fields: dict, review: list, notes: list,
+                          dates: list = ()) -> None:
+    """Several columns read as the same measure at the same time (PHQ-9 items 1-9 and their total,
+    "NRS" and "NRS comment") would be conflicting values of one score: keep the total (a name with
+    total/score/sum, a REDCap calculated field, or the measure's own name) and ignore the items."""
+    groups: dict = {}
+    for k, c in cols.items():
+        col = c.column
+        if col.role == "measure" and col.measure in KNOWN_MEASURES:
+            groups.setdefault((col.measure, col.timing, col.time), []).append(k)
+    for (measure, _, _), ks in groups.items():
+        if len(ks) < 2:
+            continue
+
+        def rank(k):
+            h = cols[k].header
+            f = fields.get(h)
+            return (0 if canonical(h) == measure else 1 if (f is not None and f.type == "calc") else
+                    2 if _TOTAL.search(h) or (f is not None and _TOTAL.search(f.label)) else 3, k)
+        best = min(ks, key=rank)
+        if rank(best)[0] == 3:
+            visits = (f" If they are scores of different visits, give each the date column of its visit "
+                      f"(\"time\": one of {', '.join(map(repr, dates))})." if len(dates) > 1 else "")
+            # One item is not the questionnaire's score: never suggest keeping one of them.
+            what = (f"look like the items of {measure} without its total ({measure} is the total score, not an "
+                    f"item): add the total to the export (REDCap: a calculated field) or give them the role "
+                    f"\"ignore\"" if _numbered_items([cols[k].header for k in ks]) else f"all look like {measure}: "
+                    f"keep one as the measure and give the others the role \"ignore\"")
+            review.append(f"{file}: the columns {', '.join(repr(cols[k].header) for k in ks)} {what}.{visits}")
+            continue
+        for k in ks:
+            if k != best:
+                cols[k] = replace(cols[k], column=Column("ignore"),
+                                  why=f"an item of {measure}; {cols[best].header!r} is its score")
+        notes.append(f"{file}: {cols[best].header!r} is read as {measure}; the other columns that look like it "
+                     f"({', '.join(repr(cols[k].header) for k in ks if k != best)}) are ignored as its items.")
