@@ -17,7 +17,7 @@ from analysis.definitions import KNOWN_MEASURES
 from analysis.errors import DatasetError
 from analysis.escaping import markdown_text
 from analysis.io import spec as export_spec
-from analysis.io.spec import ROLES, TIMINGS
+from analysis.io.spec import ROLES, SCORE_ROLES, TIMINGS
 from dashboard import cache
 
 ss = st.session_state
@@ -26,7 +26,8 @@ ROLE_LABELS = {
     "patient_id": "patient id", "date": "date (and time)", "time": "time of day", "day": "day number",
     "treatment": "treatment", "dose": "dose", "action": "administration action", "measure": "score (measure)",
     "item": "observation name", "value": "observation value", "covariate": "covariate",
-    "checkbox": "checkbox (counted)", "event": "event (not read)", "ignore": "ignore",
+    "checkbox": "checkbox (counted)", "list": "list in one cell (items counted)", "event": "event (not read)",
+    "ignore": "ignore",
 }
 TIMING_LABELS = {"at": "when recorded", "before_start": "before start", "after_start": "after start"}
 SOURCE_LABELS = {"redcap": "a REDCap export", "flowsheet": "an EHR export (observations and administrations)",
@@ -58,14 +59,14 @@ def _on_role(fi: int, header: str, wkey: str) -> None:
     role = ss[f"{wkey}_role"]
     new = {"role": role}
     name = (ss.get(f"{wkey}_name") or "").strip() or export_spec.slug(header)
-    if role in ("measure", "checkbox"):
+    if role in SCORE_ROLES:
         new["measure"] = old.get("measure") or name
-        if role == "measure" and old.get("timing", "at") != "at":
+        if role in ("measure", "list") and old.get("timing", "at") != "at":
             new["timing"] = old["timing"]
     elif role == "covariate":
         new["name"] = old.get("name") or name
     for k in ("time", "date", "format", "codes"):
-        if k in old and role in ("measure", "checkbox", "treatment", "time", "date", "covariate"):
+        if k in old and role in SCORE_ROLES + ("treatment", "time", "date", "covariate"):
             new[k] = old[k]
     cols[header] = new["role"] if len(new) == 1 else new
     _set_doc(doc)
@@ -79,7 +80,7 @@ def _on_name(fi: int, header: str, wkey: str) -> None:
     name = (ss.get(f"{wkey}_name") or "").strip()
     if not name:
         return
-    if col["role"] in ("measure", "checkbox"):
+    if col["role"] in SCORE_ROLES:
         col["measure"] = name
     elif col["role"] == "covariate":
         col["name"] = name
@@ -243,11 +244,11 @@ def render(files: dict[str, bytes], ctx) -> None:
                 ss[f"{wkey}_role"] = col["role"]
                 row[1].selectbox(f"Role of {header}", ROLES, format_func=ROLE_LABELS.get, key=f"{wkey}_role",
                                  label_visibility="collapsed", on_change=_on_role, args=(fi, header, wkey))
-                if col["role"] in ("measure", "checkbox", "covariate"):
+                if col["role"] in SCORE_ROLES + ("covariate",):
                     ss[f"{wkey}_name"] = col.get("measure") or col.get("name") or ""
                     row[2].text_input(f"Name of {header}", key=f"{wkey}_name", label_visibility="collapsed",
                                       on_change=_on_name, args=(fi, header, wkey))
-                if col["role"] == "measure":
+                if col["role"] in ("measure", "list"):
                     ss[f"{wkey}_timing"] = col.get("timing", "at")
                     row[3].selectbox(f"Timing of {header}", TIMINGS, format_func=TIMING_LABELS.get,
                                      key=f"{wkey}_timing", label_visibility="collapsed", on_change=_on_timing,

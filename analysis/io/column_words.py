@@ -20,7 +20,10 @@ MEASUREWORDS = [
     ("gad7", r"gad\s*-?\s*7|gad"),
     ("css", r"crps\s*severity|css"),
     ("pgic", r"pgic|global\s*impression"),
-    ("regions_affected", r"regions?|body\s*regions?|körperregion\w*|zones?|regiones|areas?\s*affected"),
+    # Plural "limbs", "body parts": a count or a list; one "limb" is a covariate (the limb with CRPS).
+    ("regions_affected", r"regions?|body\s*regions?|körperregion\w*|zones?|regiones|areas?\s*affected|"
+                         r"body\s*parts?|körperteile|parties\s*du\s*corps|partes\s*del\s*cuerpo|parti\s*del\s*corpo|"
+                         r"lichaamsdelen|limbs|extremities|extremitäten|gliedmaßen|membres\s*atteints|ledematen"),
 ]
 WORDS = {
     "patient_id": r"record[\s_]*id|patient[\s_]*id|pat[\s_]*id|patient|subject|pseudonym|n°\s*patient|"

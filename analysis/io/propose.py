@@ -22,7 +22,7 @@ from ..mapping import canonical, normalize_name
 from . import courses as _courses
 from . import redcap, visits
 from .column_words import covariate_name, has_word, id_like, measure_of
-from .score_columns import one_column_per_score, other_scale
+from .score_columns import list_column, one_column_per_score, other_scale
 from .spec import DEFAULT_START_ACTIONS, Column, CourseRules, FileSpec, MappingSpec, slug
 from .tables import TextTable, read_table
 
@@ -393,6 +393,12 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
         if f is None and numeric and has_word("day", h) and not any(c.column.role in ("date", "day") for c in cols.values()):
             cols[k] = ColumnProposal(h, Column("day"), "day numbers (days since the first treatment)", ex)
             continue
+        constant = _constant_within(pid, vals)
+        listed = list_column(h, [label, f.name if f is not None else None], filled, bool(_is_number(filled).all()),
+                             constant, time_of, t.file, review, notes)
+        if listed is not None:
+            cols[k] = ColumnProposal(h, listed, "body regions listed in one cell: the regions are counted", ex)
+            continue
         m = measure_of(label) or (measure_of(f.name) if f is not None else None)
         timing = "before_start" if has_word("before", label) else "after_start" if has_word("after", label) else "at"
         if m and numeric:
@@ -405,7 +411,6 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
                                      f"score: {KNOWN_MEASURES[m]['label']}" + (
                                          f", recorded {timing.replace('_', ' ')}" if timing != "at" else ""), ex)
             continue
-        constant = _constant_within(pid, vals)
         few = pd.Series(filled).nunique() <= 12
         if constant and (few or not numeric) and (has_word("covariate", label) or few):
             cols[k] = ColumnProposal(h, Column("covariate", name=covariate_name(label)),

@@ -94,7 +94,7 @@ def read_files(items, spec: MappingSpec, notes: list[str]) -> tuple[list, dict]:
 def guard(table: TextTable, fspec: MappingSpec, drop: bool, dropped: list) -> None:
     """The identifier guard on an export file's own columns (before anything is kept)."""
     roles, _, _ = resolve_columns(table, fspec)
-    trusted = {"patient_id", "measure", "item", "value", "treatment", "dose", "action", "checkbox", "event", "day"}
+    trusted = {"patient_id", "measure", "item", "value", "treatment", "dose", "action", "checkbox", "list", "event", "day"}
     cols = {str(k): np.asarray(pd.unique(table.column(k)[table.column(k) != ""]), dtype=object)
             for k, h in enumerate(table.header) if h}
     headers = {str(k): table.header[k] for k in range(len(table.header)) if table.header[k]}
@@ -155,8 +155,8 @@ def load_export(files: dict[str, bytes], spec: MappingSpec, drop_identifiers: bo
         row0 += t.n
     notes += obs.notes
     kind = obs.time_kind or "date"
-    scores = _observations(obs.scores, ["row", "file", "line", "column", "raw", "pid", "t", "has_time", "measure",
-                                        "timing", "decimal_comma"])
+    scores = _observations(obs.scores, ["row", "file", "line", "column", "raw", "text", "pid", "t", "has_time",
+                                        "measure", "timing", "decimal_comma"])
     admins = _observations(obs.admins, ["row", "file", "line", "column", "raw", "pid", "t", "has_time", "label",
                                         "dose"])
     covs = _observations(obs.covariates, ["row", "file", "line", "column", "raw", "pid", "name", "value"])
@@ -175,7 +175,7 @@ def load_export(files: dict[str, bytes], spec: MappingSpec, drop_identifiers: bo
             bad = pv.reason != ""
             s = scores.iloc[idx[bad]]
             obs.exclude(s["row"], s["file"].to_numpy(dtype=object), s["line"], s["column"].to_numpy(dtype=object),
-                        s["raw"].to_numpy(dtype=object), pv.reason[bad])
+                        s["text"].to_numpy(dtype=object), pv.reason[bad])
             value[idx[bad | pv.missing]] = np.nan
     scores["value"] = value
     scores["rule"] = rule_used
@@ -373,7 +373,7 @@ def _report(obs, scores, admins, course_of, covs, cov_used, canon, tables, notes
             reasons = [_LINE_REF.sub(ref, r) for r in ca["reason"].astype(str)]
             ex_parts.append(pd.DataFrame({"row": s["row"].to_numpy(), "file": s["file"].to_numpy(dtype=object),
                                           "line": s["line"].to_numpy(), "column": s["column"].to_numpy(dtype=object),
-                                          "value": s["raw"].to_numpy(dtype=object), "reason": reasons}))
+                                          "value": s["text"].to_numpy(dtype=object), "reason": reasons}))
         used_rows.append(scores["row"].to_numpy()[~a_bad])
         ct = cx[cx["file"] == "treatments.csv"]
         c_bad = np.zeros(int(course_of.max()) + 1 if len(course_of) else 0, dtype=bool)

@@ -12,6 +12,8 @@ import pandas as pd
 
 from ..definitions import KNOWN_MEASURES
 from ..mapping import canonical
+from .column_words import measure_of
+from .lists import several_listed
 from .spec import Column, slug
 
 
@@ -79,3 +81,33 @@ def one_column_per_score(cols: dict, file: str, fields: dict, review: list, note
                                   why=f"an item of {measure}; {cols[best].header!r} is its score")
         notes.append(f"{file}: {cols[best].header!r} is read as {measure}; the other columns that look like it "
                      f"({', '.join(repr(cols[k].header) for k in ks if k != best)}) are ignored as its items.")
+
+
+def list_column(h: str, names: list, filled: np.ndarray, all_numbers: bool, constant: bool, time_of: str | None,
+                file: str, review: list, notes: list) -> Column | None:
+    """The role ``"list"`` (the distinct items of each cell counted, :mod:`analysis.io.lists`) for a text
+    column named like the body regions (``names``: the header, and a REDCap field's label and name),
+    or None where that is not the reading (``filled``: the column's non-empty cells; ``all_numbers``: every
+    one of them is a number).
+
+    Certain, with a note: some cells list several items (``left hand, right foot``). A column with one
+    item per cell that is the same on every row of a patient ("Region: upper limb") stays a covariate
+    (None). One item per cell that changes within patients may be a list or something else: the role
+    ``"list"`` is proposed as a point to review, never applied silently. A column of numbers is a
+    score column (None)."""
+    if all_numbers or not len(filled) or not any(measure_of(n) == "regions_affected" for n in names if n):
+        return None
+    measure = "regions_affected"
+    column = Column("list", measure=measure, time=time_of)
+    shown = ", ".join(repr(str(v)) for v in pd.unique(filled)[:3])
+    if several_listed(filled) > 0:
+        notes.append(f"{file}: column {h!r} lists body regions in one cell (e.g. {shown}): it is read as {measure}, "
+                     "the number of distinct regions listed (role \"list\"); a cell meaning none is 0, out of "
+                     "the measure's range (1 or more), and listed in the report.")
+        return column
+    if constant:
+        return None
+    review.append(f"{file}, {h!r}: named like the body regions, with one region per cell that changes within "
+                  f"patients (e.g. {shown}). Keep the role \"list\" to count the regions listed in each cell as "
+                  f"{measure} (each cell here counts 1), or give it the role \"ignore\".")
+    return column

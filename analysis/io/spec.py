@@ -22,6 +22,7 @@ same file. JSON is written; TOML with the same structure is read too. docs/data-
            "Dosis (mg/kg)": "dose",
            "Schmerz vor (NRS)": {"role": "measure", "measure": "pain_nrs", "timing": "before_start"},
            "Schmerz (NRS)": {"role": "measure", "measure": "pain_nrs"},
+           "Betroffene Regionen": {"role": "list", "measure": "regions_affected"},   # "Hand li.; Fuß re."
            "Geschlecht": {"role": "covariate", "name": "sex", "codes": {"1": "Female", "2": "Male"}},
            "Kommentar": "ignore"}}
       ],
@@ -49,7 +50,10 @@ MARKER = "crps_outcomes_mapping"
 #: Column roles. A string value in ``columns`` is the role itself (``"date"``); an object names it
 #: under ``"role"`` with its options.
 ROLES = ("patient_id", "day", "date", "time", "treatment", "dose", "action", "measure", "item", "value",
-         "covariate", "checkbox", "event", "ignore")
+         "covariate", "checkbox", "list", "event", "ignore")
+#: Roles that give a score and so need ``"measure"``: a score column, one box of a checkbox group
+#: (boxes ticked are counted), a list in one cell (the distinct items listed are counted, io/lists.py).
+SCORE_ROLES = ("measure", "checkbox", "list")
 TIMINGS = ("at", "before_start", "after_start")
 DATE_ORDERS = ("YMD", "DMY", "MDY")
 FILE_KINDS = ("data", "redcap_dictionary", "ignore")
@@ -215,7 +219,7 @@ def _column(v, where: str) -> Column:
     fmt = v.get("format")
     if fmt is not None and fmt not in DATE_ORDERS:
         raise _err(where, f"format {fmt!r} is not one of {', '.join(DATE_ORDERS)}.")
-    if role in ("measure", "checkbox") and not v.get("measure"):
+    if role in SCORE_ROLES and not v.get("measure"):
         raise _err(where, f"a {role} column needs \"measure\": the measure's name, e.g. \"pain_nrs\".")
     if role == "covariate" and not v.get("name"):
         raise _err(where, "a covariate column needs \"name\", e.g. \"sex\".")

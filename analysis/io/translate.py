@@ -2,7 +2,7 @@
 
 Every export (REDCap, flowsheet + administration record, spreadsheet) is read the same way, by
 the column roles of its mapping (:mod:`analysis.io.spec`): each data row contributes *observations*
-— scores (measure columns, item/value pairs, checkbox groups), administrations (a treatment
+— scores (measure columns, item/value pairs, checkbox groups, lists in one cell), administrations (a treatment
 column) and covariates — each with its patient, its time and the file, line and column it came
 from. Dates become days relative to each patient's first course here and are not kept.
 
@@ -23,6 +23,7 @@ from ..definitions import KNOWN_MEASURES
 from ..errors import DatasetError, MappingError, MissingColumnError
 from ..mapping import normalize_name
 from . import courses as _courses
+from .lists import count_listed
 from .spec import Column, FileSpec, MappingSpec
 from .tables import TextTable
 
@@ -49,7 +50,8 @@ R_COVARIATE_CONFLICT = "covariate {name!r} differs between rows of this patient 
 class Observations:
     """What the rows of every file contributed, one table per kind (all columns as arrays)."""
 
-    scores: list = field(default_factory=list)     # DataFrames: row, file, line, column, raw, pid, t, has_time, measure
+    scores: list = field(default_factory=list)     # DataFrames: row, file, line, column, raw, text, pid, t, has_time,
+    #                                                 measure (raw: read by the value rules; text: as written)
     admins: list = field(default_factory=list)     # row, file, line, column, raw, pid, t, label, dose
     covariates: list = field(default_factory=list)  # row, file, line, column, raw, pid, name, value
     excluded: list = field(default_factory=list)   # row, file, line, column, value, reason
@@ -307,8 +309,11 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
         obs.exclude(rows[none], f, lines[none], full(column)[none], "" if raw is None else full(raw)[none], R_NO_TIME)
         return idx[tm["ok"][idx]], tm
 
-    def add_scores(mask, measure, raw, column, col: Column, timing: str) -> None:
-        sel, tm = placed(mask, col, column, raw)
+    def add_scores(mask, measure, raw, column, col: Column, timing: str, text=None) -> None:
+        """``raw``: what the value rules read; ``text``: the cell as written, shown where the value is
+        left out (default ``raw``; a list column's count is read, its list is shown)."""
+        text = raw if text is None else text
+        sel, tm = placed(mask, col, column, text)
         if not len(sel):
             return
         t = tm["t"][sel]
@@ -316,7 +321,7 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
             t = t + (round(offset * 3600 * 10 ** 9) if times.kind == "date" else offset / 24.0)
         obs.scores.append(pd.DataFrame({
             "row": rows[sel], "file": f, "line": lines[sel], "column": full(column)[sel], "raw": full(raw)[sel],
-            "pid": pid[sel], "t": t, "has_time": tm["has_time"][sel], "measure": full(measure)[sel],
+            "text": full(text)[sel], "pid": pid[sel], "t": t, "has_time": tm["has_time"][sel], "measure": full(measure)[sel],
             "timing": timing, "decimal_comma": table.decimal_comma}))
 
     # Scores in measure columns.
@@ -337,6 +342,18 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
             ticked += pd.Series(table.column(k)).str.casefold().isin(_CHECKED).to_numpy()
         m = ticked > 0
         add_scores(m, measure, ticked.astype(str).astype(object), table.header[ks[0]], roles[ks[0]], "at")
+    # Lists in one cell ("left hand, right foot"): the number of distinct items (io/lists.py); a cell the
+    # rule cannot count is excluded here with its reason, a count of 0 by the validator (the measure's range).
+    for k in _positions(roles, "list"):
+        c = roles[k]
+        vals = table.column(k)
+        listed = count_listed(vals)
+        bad = listed.reason != ""
+        obs.exclude(rows[bad], f, lines[bad], table.header[k], vals[bad], listed.reason[bad])
+        contributes |= bad
+        ok = ~listed.missing & ~bad
+        counts = np.where(ok, listed.count, 0).astype(np.int64).astype(str).astype(object)
+        add_scores(ok, c.measure, counts, table.header[k], c, c.timing, text=vals)
     # Long observations: item and value columns.
     items, values = _positions(roles, "item"), _positions(roles, "value")
     if items or values:

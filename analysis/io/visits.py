@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from .spec import SCORE_ROLES
+
 
 DATE_NAME_WORDS = frozenset({"date", "datum", "fecha", "data", "datetime", "dt", "time", "zeit", "uhrzeit", "heure",
                              "hora", "ora", "of", "the", "de", "du", "der", "des", "la", "le", "on", "at", "am",
@@ -54,12 +56,12 @@ def pair_with_dates(cols: dict, header: list, date_cols: list, file: str, review
     treatment_dates = [d for d in date_cols if TREATMENT_DATE.search(header[d])]
     # Dates and scores alternate (date, score, date, score): a score's date is the one before it. Dates side
     # by side (a visit date and a date entered) say nothing by position: the row's first date is used.
-    interleaved = any(c.column.role in ("measure", "checkbox") and date_cols[0] < k < date_cols[-1]
+    interleaved = any(c.column.role in SCORE_ROLES and date_cols[0] < k < date_cols[-1]
                       for k, c in cols.items())
     for k in sorted(cols):
         c = cols[k]
         col = c.column
-        if col.role not in ("measure", "checkbox", "treatment") or col.time:
+        if col.role not in SCORE_ROLES + ("treatment",) or col.time:
             continue
         words = name_words(header[k])
         named = [d for d in date_cols if own[d] and own[d] <= words]

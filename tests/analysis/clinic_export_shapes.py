@@ -63,6 +63,10 @@ R4 text values. ``"7/10"`` -> 7 (denominator = the scale maximum); a range ``"6-
 R5 checkboxes. REDCap ``regions___1..5`` -> ``regions_affected`` = number of checked boxes, on rows
    with at least one box checked (REDCap writes 0 for every box of an unanswered question, and form
    status 0 for a form never opened, so zero checked means "not answered", never "no region").
+R5b lists. A spreadsheet's "Affected regions" cell lists the regions of a visit (``Left arm, Trunk``;
+   ``;`` or `` and `` between them, some in lower case, a few with a region typed twice):
+   ``regions_affected`` = the number of distinct regions listed (case-insensitive); an empty cell
+   = not asked (no value).
 R6 REDCap codes. Choice codes are decoded with the data dictionary (sex 1 -> ``Female``), so the
    canonical ``patients.csv`` holds labels; the data access group is covariate ``site`` (raw
    export: the unique group name ``site_a``; labels export: the group label ``Site A``).
@@ -79,7 +83,7 @@ import numpy as np
 import pandas as pd
 
 NOTICE = "INVENTED DATA: no real patient is described by these files."
-KINDS = ("redcap_raw", "redcap_labels", "flowsheet", "spreadsheet_de", "spreadsheet_fr")
+KINDS = ("redcap_raw", "redcap_labels", "flowsheet", "spreadsheet_de", "spreadsheet_fr", "spreadsheet_en")
 CANONICAL_FILES = ("assessments.csv", "treatments.csv", "patients.csv")
 COURSE_GAP_DAYS = 7                 # R2
 POST_SCORE_OFFSET_MINUTES = 60      # R3
@@ -105,7 +109,8 @@ REDCAP_DICTIONARY_HEADERS = (
     "Required Field?", "Custom Alignment", "Question Number (surveys only)", "Matrix Group Name",
     "Matrix Ranking?", "Field Annotation")
 FLOWSHEET_FILE, MAR_FILE, EHR_DEMOGRAPHICS_FILE = "flowsheet_export.csv", "mar_export.csv", "demographics_export.csv"
-GERMAN_FILE, FRENCH_FILE = "Ketamin_Auswertung.csv", "Suivi_ketamine.csv"
+GERMAN_FILE, FRENCH_FILE, ENGLISH_FILE = "Ketamin_Auswertung.csv", "Suivi_ketamine.csv", "clinic_log.csv"
+ENGLISH_PHYSIO = "Physical therapy"
 
 KETAMINE_MED = "KETAMINE 500 MG/5 ML IV SOLUTION"
 CO_MEDICATIONS = ("ONDANSETRON 4 MG/2 ML IV", "MIDAZOLAM 2 MG/2 ML IV")
@@ -176,6 +181,19 @@ READING_RULES: dict[str, dict] = {
         "trap": "on infusion days a pain row at 08:30 (before the start) and one at 14:00 (after it): "
                 "without Heure both are at 00:00 and the post-infusion score would be the baseline",
     },
+}
+READING_RULES["spreadsheet_en"] = {
+    "files": {"combined": ENGLISH_FILE},
+    "encoding": "utf-8", "delimiter": ",",
+    "patient_id": "Patient ID", "date": "Visit date (YYYY-MM-DD HH:MM)",
+    "treatment": "Treatment: 'Ketamine infusion' | 'Physical therapy'; empty -> assessment row",
+    "dose": "Dose (mg), summed per course",
+    "pre_post": {"Pain before infusion (NRS)": "pain_nrs at the administration (R3)",
+                 "Pain after infusion (NRS)": "pain_nrs at the administration + 1 h (R3)"},
+    "measures": {"Pain (NRS)": "pain_nrs", "PHQ-9": "phq9",
+                 "Affected regions": "regions_affected: the number of distinct regions listed (R5b)"},
+    "covariates": {"Sex": "sex", "Age group": "age_band", "CRPS type": "crps_type"},
+    "course_gap_days": COURSE_GAP_DAYS, "booster": {},
 }
 READING_RULES["redcap_labels"] = {
     **READING_RULES["redcap_raw"],
@@ -1014,8 +1032,92 @@ def spreadsheet_fr(cohort: Cohort) -> ExportShape:
     return ExportShape("spreadsheet_fr", files, canon_files, expected, READING_RULES["spreadsheet_fr"])
 
 
+def _region_lists(regions: np.ndarray, rng) -> np.ndarray:
+    """The regions of each visit (bit masks of :data:`REGIONS`) as a clinician types them in one cell:
+    in any order, joined by ``, `` (60%), ``; `` (25%) or `` and `` (15%); 10% of cells in lower case;
+    5% with the first region typed again at the end (``Left arm, Trunk, left arm``). 0 -> empty."""
+    m = len(regions)
+    order = np.argsort(rng.random((m, len(REGIONS))), axis=1)
+    sep = rng.choice([", ", "; ", " and "], m, p=[0.6, 0.25, 0.15]).astype(object)
+    lower = rng.random(m) < 0.10
+    repeat = rng.random(m) < 0.05
+    names = np.asarray(REGIONS, dtype=object)
+    cells = np.full(m, "", dtype=object)
+    first = np.full(m, "", dtype=object)
+    for j in range(len(REGIONS)):
+        name = names[order[:, j]]
+        name = np.where(lower, pd.Series(name).str.lower().to_numpy(dtype=object), name)
+        on = ((regions >> order[:, j]) & 1) == 1
+        first = np.where(on & (first == ""), name, first)
+        cells = np.where(on, np.where(cells == "", name, cells + sep + name), cells)
+    again = repeat & (cells != "")
+    cells[again] = cells[again] + sep[again] + pd.Series(first[again]).str.lower().to_numpy(dtype=object)
+    return cells
+
+
+def spreadsheet_en(cohort: Cohort) -> ExportShape:
+    """English clinic log kept in a spreadsheet, saved as CSV (UTF-8, ',', LF).
+
+    :data:`ENGLISH_FILE`: one row per treatment day (Treatment "Ketamine infusion" with Dose (mg) and
+    Pain before / after infusion, or "Physical therapy") and one row per visit (Treatment empty;
+    Pain (NRS), PHQ-9, and "Affected regions": the regions with CRPS signs listed in one cell, R5b);
+    ``Visit date`` is ``YYYY-MM-DD HH:MM``; covariates repeated on every row. Canonical: the regions
+    as their count ``regions_affected``; no booster label.
+    """
+    rows = _sheet_rows(cohort)
+    v = cohort.visits
+    pats = cohort.patients
+    ids = ("C-" + pd.Series(pats["pid"] + 1).astype(str).str.zfill(3)).to_numpy()
+    ket, pt = (rows["kind"] == "ketamine").to_numpy(), (rows["kind"] == "physio").to_numpy()
+    is_visit = ~(ket | pt)
+    # _sheet_rows keeps the visits' order (pid, t): the regions of each visit row, in that order.
+    vis_sorted = v.sort_values(["pid", "t"], kind="stable")
+    regions = np.zeros(len(rows), dtype=np.int64)
+    key = rows.loc[is_visit, ["pid", "t"]]
+    regions[is_visit] = pd.MultiIndex.from_frame(key).map(
+        pd.Series(vis_sorted["regions"].to_numpy(), index=pd.MultiIndex.from_frame(vis_sorted[["pid", "t"]]))).to_numpy()
+    rng = np.random.default_rng([cohort.seed, 5])
+    p = rows["pid"].to_numpy()
+    sheet = pd.DataFrame({
+        "Patient ID": ids[p], "Visit date": _fmt_time(rows["t"], "%Y-%m-%d %H:%M"),
+        "Treatment": np.where(ket, KETAMINE, np.where(pt, ENGLISH_PHYSIO, "")),
+        "Dose (mg)": _num_text(rows["dose_mg"]),
+        "Pain before infusion (NRS)": _num_text(rows["nrs_pre"]), "Pain after infusion (NRS)": _num_text(rows["nrs_post"]),
+        "Pain (NRS)": _num_text(rows["nrs"]), "PHQ-9": _num_text(rows["phq9"]),
+        "Affected regions": _region_lists(regions, rng),
+        "Sex": pats["sex"].to_numpy()[p], "Age group": pats["age_band"].to_numpy()[p],
+        "CRPS type": pats["crps_type"].to_numpy()[p],
+    })
+    files = {ENGLISH_FILE: _csv_text(sheet, ",", ',"\n\r', "\n").encode("utf-8")}
+
+    tr = rows[ket | pt]
+    adm_c = pd.DataFrame({"patient_id": ids[tr["pid"]], "t": tr["t"],
+                          "treatment": np.where(ket[tr.index], KETAMINE, ENGLISH_PHYSIO), "dose": tr["dose_mg"]})
+    vis = rows[is_visit]
+    count = np.zeros(len(rows), dtype=np.int64)
+    for j in range(len(REGIONS)):
+        count += (regions >> j) & 1
+    obs_c = pd.concat([
+        pd.DataFrame({"patient_id": ids[vis["pid"]], "t": vis["t"], "measure": "pain_nrs", "value": vis["nrs"]}),
+        pd.DataFrame({"patient_id": ids[vis["pid"]], "t": vis["t"], "measure": "phq9", "value": vis["phq9"]}),
+        pd.DataFrame({"patient_id": ids[vis["pid"]], "t": vis["t"], "measure": "regions_affected",
+                      "value": np.where(count[is_visit] > 0, count[is_visit], np.nan)}),
+        pd.DataFrame({"patient_id": ids[tr["pid"]], "t": tr["t"], "measure": "pain_nrs", "value": tr["nrs_pre"]}),
+        pd.DataFrame({"patient_id": ids[tr["pid"]], "t": tr["t"] + POST_SCORE_OFFSET_MINUTES,
+                      "measure": "pain_nrs", "value": tr["nrs_post"]}),
+    ], ignore_index=True).dropna(subset=["value"])
+    pats_c = pd.DataFrame({"patient_id": ids, "sex": pats["sex"], "age_band": pats["age_band"],
+                           "crps_type": pats["crps_type"]})
+    canon_files = canonical_files(canonical_tables(pats_c, adm_c, obs_c))
+    listed = sheet["Affected regions"]
+    expected = {"rows": int(len(sheet)), "treatment_rows": int(len(tr)), "date_format": "%Y-%m-%d %H:%M",
+                "excluded_values": [], "region_lists": int((listed != "").sum()),
+                "region_counts": {int(k): int(n) for k, n in pd.Series(count[count > 0]).value_counts().sort_index().items()}}
+    return ExportShape("spreadsheet_en", files, canon_files, expected, READING_RULES["spreadsheet_en"])
+
+
 _SHAPES = {"redcap_raw": redcap_raw, "redcap_labels": redcap_labels, "flowsheet": flowsheet,
-           "spreadsheet_de": spreadsheet_de, "spreadsheet_fr": spreadsheet_fr}
+           "spreadsheet_de": spreadsheet_de, "spreadsheet_fr": spreadsheet_fr, "spreadsheet_en": spreadsheet_en}
 
 
 def export_shape(kind: str, cohort: Cohort) -> ExportShape:

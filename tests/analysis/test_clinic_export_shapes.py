@@ -185,6 +185,29 @@ def _read_french(files: dict[str, bytes]) -> dict:
     return _as_canonical(adm, obs, {})
 
 
+def _read_english(files: dict[str, bytes]) -> dict:
+    sheet = pd.read_csv(io.BytesIO(files[ces.ENGLISH_FILE]), dtype={"Patient ID": str, "Treatment": str,
+                                                                 "Affected regions": str})
+    time = pd.to_datetime(sheet["Visit date"], format="%Y-%m-%d %H:%M")
+    tr = sheet["Treatment"].notna()
+    pid = sheet["Patient ID"]
+    adm = pd.DataFrame({"patient_id": pid[tr], "time": time[tr], "treatment": sheet["Treatment"][tr],
+                        "dose": sheet["Dose (mg)"][tr]})
+    # R5b: the distinct regions of each cell, whatever separates them and however they are written.
+    items = sheet["Affected regions"].str.lower().str.split(r", |; | and ").explode().dropna()
+    regions = items.groupby(level=0).nunique().reindex(sheet.index)
+    obs = pd.concat([
+        pd.DataFrame({"patient_id": pid, "time": time, "measure": "pain_nrs", "value": sheet["Pain (NRS)"]}),
+        pd.DataFrame({"patient_id": pid, "time": time, "measure": "phq9", "value": sheet["PHQ-9"]}),
+        pd.DataFrame({"patient_id": pid, "time": time, "measure": "regions_affected", "value": regions}),
+        pd.DataFrame({"patient_id": pid, "time": time, "measure": "pain_nrs",
+                      "value": sheet["Pain before infusion (NRS)"]}),
+        pd.DataFrame({"patient_id": pid, "time": time + pd.Timedelta(hours=1), "measure": "pain_nrs",
+                      "value": sheet["Pain after infusion (NRS)"]}),
+    ])
+    return _as_canonical(adm, obs, {})
+
+
 # --------------------------------------------------------------------------------------------------
 # The canonical files load cleanly and say what the exports say
 # --------------------------------------------------------------------------------------------------
@@ -249,11 +272,29 @@ def test_french_canonical_is_what_a_reading_of_the_export_gives(shapes):
     _assert_same(_read_french(shapes["spreadsheet_fr"].files), shapes["spreadsheet_fr"].canonical)
 
 
+def test_english_canonical_is_what_a_reading_of_the_export_gives(shapes):
+    _assert_same(_read_english(shapes["spreadsheet_en"].files), shapes["spreadsheet_en"].canonical)
+
+
+def test_english_region_lists_use_every_separator_case_and_a_repeated_region(shapes):
+    sh = shapes["spreadsheet_en"]
+    sheet = pd.read_csv(io.BytesIO(sh.files[ces.ENGLISH_FILE]), dtype=str, keep_default_na=False)
+    cells = sheet["Affected regions"][sheet["Affected regions"] != ""]
+    assert len(cells) == sh.expected["region_lists"]
+    for pattern in (", ", "; ", " and "):
+        assert cells.str.contains(pattern, regex=False).any(), pattern
+    assert cells.str.fullmatch(r"[a-z ,;]+").any() and cells.str.contains("[A-Z]").any()
+    items = cells.str.lower().str.split(r", |; | and ")
+    assert (items.map(len) > items.map(lambda x: len(set(x)))).any()     # a region typed twice in a cell
+    counts = _canon(sh.canonical)["assessments"].query("measure == 'regions_affected'")["value"]
+    assert counts.value_counts().sort_index().to_dict() == {float(k): n for k, n in sh.expected["region_counts"].items()}
+
+
 @pytest.mark.parametrize(("n_patients", "seed"), [(1, 0), (3, 7), (120, 4)])
 def test_canonical_files_match_the_exports_for_other_sizes_and_seeds(n_patients, seed):
     cohort = ces.make_cohort(n_patients, seed)
     readers = {"redcap_raw": lambda f: _read_redcap_raw(f)[0], "flowsheet": _read_flowsheet,
-               "spreadsheet_de": _read_german, "spreadsheet_fr": _read_french}
+               "spreadsheet_de": _read_german, "spreadsheet_fr": _read_french, "spreadsheet_en": _read_english}
     for kind, read in readers.items():
         shape = ces.export_shape(kind, cohort)
         assert load_files(shape.canonical).report.exclusions.empty
@@ -513,7 +554,7 @@ def test_write_all_writes_every_shape_and_its_canonical_files(tmp_path, cohort):
 
 
 FIRST_COURSE = {"redcap_raw": ces.KETAMINE, "redcap_labels": ces.KETAMINE, "flowsheet": ces.KETAMINE,
-                "spreadsheet_de": "Ketamin i.v.", "spreadsheet_fr": "Kétamine IV"}
+                "spreadsheet_de": "Ketamin i.v.", "spreadsheet_fr": "Kétamine IV", "spreadsheet_en": ces.KETAMINE}
 
 
 @pytest.mark.parametrize("kind", ces.KINDS)

@@ -35,6 +35,7 @@ REVIEW = {
     "flowsheet": {"boosters": {ces.KETAMINE: ces.KETAMINE_BOOSTER}, "text": {"Denies pain": 0}},
     "spreadsheet_de": {"boosters": {"Ketamin i.v.": "Ketamin-Booster"}},
     "spreadsheet_fr": {},
+    "spreadsheet_en": {},
 }
 
 

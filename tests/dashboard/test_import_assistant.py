@@ -134,3 +134,30 @@ def test_start_actions_and_the_post_start_offset_are_widgets():
     assert not at.exception
     assert at.session_state["mapping"]["courses"]["post_offset_hours"] == 2.0
     assert load_files(shape.files, mapping=at.session_state["mapping"]).n_scores == before
+
+
+def test_body_regions_listed_in_one_cell_have_a_role_that_counts_them():
+    shape = ces.export_shape("spreadsheet_en", ces.make_cohort(N, seed=SEED))
+    at = fresh_upload(shape.files)
+    assert not at.exception, [e.value for e in at.exception]
+    box = role_boxes(at)["Role of Affected regions"]
+    assert box.value == "list"
+    assert "list in one cell (items counted)" in box.options
+    name = next(t for t in at.text_input if t.label == "Name of Affected regions")
+    assert name.value == "regions_affected"
+    counted = load_files(shape.files, mapping=at.session_state["mapping"])
+    n_regions = int((counted.assessments["measure"] == "regions_affected").sum())
+    assert n_regions == shape.expected["region_lists"]
+
+    # Ignored: no regions are read; chosen again and named: the same counts as proposed.
+    box.set_value("ignore").run()
+    assert not at.exception
+    doc = at.session_state["mapping"]
+    assert doc["files"][0]["columns"]["Affected regions"] == "ignore"
+    assert "regions_affected" not in set(load_files(shape.files, mapping=doc).assessments["measure"])
+    role_boxes(at)["Role of Affected regions"].set_value("list").run()
+    next(t for t in at.text_input if t.label == "Name of Affected regions").set_value("regions_affected").run()
+    assert not at.exception
+    doc = at.session_state["mapping"]
+    assert doc["files"][0]["columns"]["Affected regions"] == {"role": "list", "measure": "regions_affected"}
+    assert load_files(shape.files, mapping=doc).assessments.equals(counted.assessments)

@@ -1,0 +1,132 @@
+"""Items listed in one cell (``left hand, right foot``), counted: the column role ``"list"``.
+
+A spreadsheet or flowsheet often records the body regions with CRPS signs as a list in one cell per
+visit ("Affected regions": ``L hand; R foot; L knee``). The canonical measure ``regions_affected`` is
+the *number* of regions (docs/data-format.md, "Clinic exports"), so such a column is read as the count
+of the distinct items it lists, at the visit's time, like a score column.
+
+The rule for one cell (docs/data-format.md, "The role list", states it for users)
+---------------------------------------------------------------------------------
+1. *Not measured*: an empty cell, or ``NA``, ``N/A``, ``NaN``, ``null`` (any case): no value, no
+   exclusion (as an empty score cell).
+2. *None*: the whole cell is a word for "none" (:data:`NONE_WORDS`: ``none``, ``no``, ``nil``, ``0``,
+   ``-``, ``keine``, ``aucune``, ``ninguna``, ``nessuna``, ``geen``, ...): the count is 0. The
+   canonical validator then checks it against the measure's range: ``regions_affected`` is 1 or more,
+   so the visit's 0 is excluded and listed with its reason (out of range), never dropped silently.
+3. *A count*: the whole cell is a whole number (``2``, ``2.0``): that count. A number that is not a
+   whole number of items (``1.5``, ``-1``) is excluded with its reason.
+4. *A list*: otherwise the cell is split at the separators (:data:`SEPARATORS`): ``,`` ``;`` ``/``
+   ``|`` ``+`` ``&``, a line break, and the whole words ``and``, ``und``, ``et``, ``y``, ``e``,
+   ``en`` between spaces ("and" in English, German, French, Spanish, Italian, Dutch). Each item is
+   trimmed (spaces and full stops at either end), runs of spaces become one, and items equal apart
+   from case are one item (``Left hand, left HAND`` is 1). The count is the number of distinct items.
+   Items are not interpreted: ``L hand`` and ``left hand`` are two items.
+5. Excluded, with the reason, rather than guessed: a list mixing named items with a count or a word
+   for none (``left hand, 2``; ``left hand, none``); a cell starting with a number followed by words
+   (``2 regions``: the count, or a count of listed things?); a cell of separators only (``,``).
+
+Everything works on the distinct texts of the column (pandas string methods over them, then spread
+back by codes): no Python loop over rows.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .dates import NA_TOKENS
+
+#: Cells meaning "not measured" (no value, no exclusion): the loader's NA tokens except ``none``,
+#: which in a list answers the question (no item).
+NOT_MEASURED = frozenset(t for t in NA_TOKENS if t != "none")
+#: Whole cells meaning "no item listed" (count 0), matched after trimming, in any case.
+NONE_WORDS = frozenset({"none", "no", "nil", "0", "-", "--", "—", "–", "no region", "no regions", "nothing",
+                        "keine", "kein", "keines", "nein", "aucun", "aucune", "non", "ninguno", "ninguna", "nada",
+                        "nessuno", "nessuna", "geen", "nee"})
+#: The separators of a list (a regular expression over the case-folded cell, spaces collapsed).
+SEPARATORS = r"\s*[,;/|+&\n\r]\s*|\s(?:and|und|et|y|e|en)\s"
+
+R_NOT_WHOLE = "{value!r} is not a whole number of items"
+R_MIXED = "{value!r} mixes listed items with a count or a word for none: write the items, or the count alone"
+R_COUNT_WORDS = "{value!r} starts with a number followed by words: write the count alone, or list the items"
+R_NO_ITEM = "{value!r} lists no item (only separators)"
+
+_NUMBER = r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)"
+
+
+@dataclass(frozen=True)
+class ListCounts:
+    """Per cell: ``count`` (float; NaN where not read), ``missing`` (not measured) and ``reason``
+    (``""`` where read or missing; otherwise why the cell is excluded). ``items`` is the number of
+    items each cell lists before any check (0 for a missing cell), for the proposal."""
+
+    count: np.ndarray
+    missing: np.ndarray
+    reason: np.ndarray
+    items: np.ndarray
+
+
+def _normal(texts: pd.Series) -> pd.Series:
+    return texts.str.casefold().str.replace(r"[ \t\u00a0]+", " ", regex=True).str.strip()
+
+
+def count_listed(values: np.ndarray) -> ListCounts:
+    """Count the distinct items listed in each cell (the rule in the module docstring).
+
+    Parameters
+    ----------
+    values : ndarray of str
+        The column's cells as text (``""`` for an empty cell).
+
+    Returns
+    -------
+    ListCounts
+    """
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=False)
+    u = pd.Series(np.asarray(uniques, dtype=object)).fillna("").astype(str)
+    norm = _normal(u)
+    n = len(u)
+    count = np.full(n, np.nan)
+    reason = np.full(n, "", dtype=object)
+    missing = norm.isin(NOT_MEASURED).to_numpy()
+    none = norm.isin(NONE_WORDS).to_numpy() & ~missing
+    count[none] = 0.0
+    number = norm.str.fullmatch(_NUMBER).to_numpy(dtype=bool) & ~missing & ~none
+    x = pd.to_numeric(norm[number].str.replace(",", ".", regex=False), errors="coerce").to_numpy(dtype=float)
+    whole = (x >= 0) & (x == np.floor(x))
+    count[np.flatnonzero(number)[whole]] = x[whole]
+    bad_number = np.flatnonzero(number)[~whole]
+    reason[bad_number] = [R_NOT_WHOLE.format(value=v) for v in u.iloc[bad_number]]
+    listed = ~(missing | none | number)
+    items = np.zeros(n, dtype=np.int64)
+    if listed.any():
+        parts = norm[listed].str.split(SEPARATORS, regex=True).explode()
+        parts = parts.str.strip(" .").str.replace(r"\s+", " ", regex=True)
+        has_sep = norm[listed].str.contains(SEPARATORS, regex=True).to_numpy(dtype=bool)
+        kept = parts[parts != ""]
+        distinct = kept.groupby(level=0).nunique().reindex(norm.index[listed], fill_value=0).to_numpy()
+        items[listed] = distinct
+        odd = (kept.isin(NONE_WORDS) | kept.str.fullmatch(_NUMBER)).groupby(level=0).any() \
+            .reindex(norm.index[listed], fill_value=False).to_numpy(dtype=bool)
+        words_after_count = norm[listed].str.match(rf"^{_NUMBER}\s+[^\d\s]").to_numpy(dtype=bool)
+        idx = np.flatnonzero(listed)
+        r = np.full(len(idx), "", dtype=object)
+        texts = u.iloc[idx].to_numpy(dtype=object)
+        for mask, template in ((distinct == 0, R_NO_ITEM), (words_after_count, R_COUNT_WORDS),
+                               (odd & has_sep & (distinct > 0), R_MIXED)):
+            take = mask & (r == "")
+            r[take] = [template.format(value=v) for v in texts[take]]
+        ok = r == ""
+        count[idx[ok]] = distinct[ok]
+        reason[idx] = r
+    count[reason != ""] = np.nan
+    return ListCounts(count=count[codes], missing=missing[codes], reason=reason[codes], items=items[codes])
+
+
+def several_listed(values: np.ndarray) -> float:
+    """The share of measured cells that list two or more items (``left hand, right foot``): what makes
+    a text column look like a list to the proposal."""
+    lc = count_listed(values[values != ""])
+    measured = ~lc.missing
+    return float((lc.items[measured] >= 2).mean()) if measured.any() else 0.0

@@ -1,0 +1,220 @@
+"""Body regions listed in one cell ("left hand, right foot") are counted into ``regions_affected``.
+
+The column role ``"list"`` (analysis/io/lists.py; docs/data-format.md, "Clinic exports"): the
+number of distinct items a cell lists, at the visit's time, like a score column. Every cell is
+used, not measured (empty) or excluded with its file, line, column, value as written and reason.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import clinic_export_shapes as ces
+from analysis import load_files
+from analysis.definitions import Definitions
+from analysis.duration import time_to_increase_data, time_to_spread
+from analysis.episodes import build_episodes
+from analysis.errors import MappingError
+from analysis.io import spec as export_spec
+from analysis.io.lists import count_listed
+from analysis.io.propose import auto_spec, inspect
+from analysis.summary import summarize
+
+N, SEED = 30, 7
+REGIONS = Definitions().replace(measure="regions_affected")
+
+
+# --------------------------------------------------------------------------------------------------
+# The rule for one cell
+# --------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("cell, count", [
+    ("left hand", 1),
+    ("left hand, right foot", 2),
+    ("L hand; R foot; L knee", 3),
+    ("hand/wrist", 2),
+    ("left hand | right foot", 2),
+    ("L+R foot", 2),
+    ("hand & foot", 2),
+    ("left hand and right foot", 2),
+    ("Hand links und Fuß rechts", 2),
+    ("main gauche et pied droit", 2),
+    ("mano izquierda y pie derecho", 2),
+    ("mano sinistra e piede destro", 2),
+    ("linkerhand en rechtervoet", 2),
+    ("left hand,\nright foot", 2),
+    ("  left hand ,  right   foot  ", 2),            # items trimmed, runs of spaces are one space
+    ("left hand, right foot.", 2),                    # a full stop at the end is not part of the item
+    ("Left hand, left HAND", 1),                      # the same item in another case counts once
+    ("left  hand; Left Hand; right foot", 2),
+    ("L hand, left hand", 2),                         # items are not interpreted: two ways, two items
+    ("Sandhand", 1),                                  # "and" only between spaces separates
+    ("2", 2), ("2.0", 2), ("3,0", 3), (" 4 ", 4),     # a bare number is the count
+    ("none", 0), ("None", 0), ("NO", 0), ("0", 0), ("-", 0), ("keine", 0), ("aucune", 0), ("ninguna", 0),
+])
+def test_a_cell_counts_the_distinct_items_it_lists(cell, count):
+    lc = count_listed(np.array([cell], dtype=object))
+    assert lc.reason[0] == "" and not lc.missing[0]
+    assert lc.count[0] == count
+
+
+@pytest.mark.parametrize("cell", ["", "NA", "n/a", "N/A", "NaN", "null"])
+def test_an_empty_cell_or_an_na_token_is_not_measured_and_not_an_exclusion(cell):
+    lc = count_listed(np.array([cell], dtype=object))
+    assert lc.missing[0] and lc.reason[0] == "" and np.isnan(lc.count[0])
+
+
+@pytest.mark.parametrize("cell, reason", [
+    ("1.5", "'1.5' is not a whole number of items"),
+    ("-1", "'-1' is not a whole number of items"),
+    ("left hand, 2", "'left hand, 2' mixes listed items with a count or a word for none: write the items, or the "
+                     "count alone"),
+    ("left hand; none", "'left hand; none' mixes listed items with a count or a word for none: write the items, or "
+                        "the count alone"),
+    ("2 regions", "'2 regions' starts with a number followed by words: write the count alone, or list the items"),
+    (", ;", "', ;' lists no item (only separators)"),
+])
+def test_a_cell_the_rule_cannot_count_is_excluded_with_its_reason(cell, reason):
+    lc = count_listed(np.array([cell], dtype=object))
+    assert lc.reason[0] == reason and not lc.missing[0] and np.isnan(lc.count[0])
+
+
+def test_cells_are_counted_by_their_distinct_texts_and_spread_back_to_every_row():
+    cells = np.array(["a, b", "", "none", "a, b", "c", "a, b", "x, 2"], dtype=object)
+    lc = count_listed(cells)
+    assert lc.count[[0, 2, 3, 4, 5]].tolist() == [2, 0, 2, 1, 2]
+    assert lc.missing.tolist() == [False, True, False, False, False, False, False]
+    assert [bool(r) for r in lc.reason] == [False] * 6 + [True]
+
+
+# --------------------------------------------------------------------------------------------------
+# Loading: scores at the visit's time, every left-out cell in the report
+# --------------------------------------------------------------------------------------------------
+
+SHEET = ("Patient,Date,Treatment,NRS,Affected regions\n"
+         "A,2024-03-01,,7,left hand\n"                      # line 2
+         "A,2024-03-05,Ketamine,,\n"                        # line 3
+         "A,2024-03-12,,4,\"left hand, Right foot\"\n"      # line 4
+         "A,2024-03-20,,3,none\n"                           # line 5: 0 regions, out of range
+         "B,2024-03-01,,6,L hand; R foot; l HAND\n"         # line 6
+         "B,2024-03-04,Ketamine,,\n"                        # line 7
+         "B,2024-03-11,,5,2 regions\n"                      # line 8
+         "B,2024-03-18,,,\"left hand, 2\"\n"                # line 9: nothing else in the row
+         "B,2024-03-25,,4,3\n"                              # line 10
+         "B,2024-04-01,,4,n/a\n").encode()                  # line 11: not measured
+MAPPING = {"crps_outcomes_mapping": 1, "files": [{"match": "*.csv", "columns": {
+    "Patient": "patient_id", "Date": "date", "Treatment": "treatment",
+    "NRS": {"role": "measure", "measure": "pain_nrs"},
+    "Affected regions": {"role": "list", "measure": "regions_affected"}}}]}
+
+
+def test_lists_load_as_counts_on_the_visit_days_and_every_left_out_cell_is_reported():
+    ds = load_files({"s.csv": SHEET}, mapping=MAPPING)
+    a = ds.assessments
+    regions = a[a["measure"] == "regions_affected"].sort_values(["patient_id", "day"])
+    assert regions[["patient_id", "day", "value"]].values.tolist() == [
+        ["A", -4.0, 1.0], ["A", 7.0, 2.0], ["B", -3.0, 2.0], ["B", 21.0, 3.0]]
+    ex = ds.report.exclusions
+    listed = ex[ex["column"] == "Affected regions"]
+    assert listed[["file", "line", "value", "reason"]].values.tolist() == [
+        ["s.csv", 5, "none", "out of range for regions_affected (valid 1 or more)"],
+        ["s.csv", 8, "2 regions", "'2 regions' starts with a number followed by words: write the count alone, or "
+                                  "list the items"],
+        ["s.csv", 9, "left hand, 2", "'left hand, 2' mixes listed items with a count or a word for none: write the "
+                                     "items, or the count alone"]]
+    # Line 9 held nothing else: the row is excluded; lines 5 and 8 are used for their pain score.
+    counts = ds.report.files["s.csv"]
+    assert (counts.rows_read, counts.rows_used, counts.rows_excluded) == (10, 9, 1)
+
+
+def test_a_list_column_takes_the_date_of_its_visit_like_a_score_column():
+    sheet = (b"Patient,Baseline date,Baseline regions,Infusion date,Week 4 date,Week 4 regions\n"
+             b"A,2024-03-01,left hand,2024-03-05,2024-04-02,\"left hand, right hand\"\n")
+    doc = {"crps_outcomes_mapping": 1, "files": [{"match": "*.csv", "columns": {
+        "Patient": "patient_id", "Baseline date": "date", "Infusion date": {"role": "date", "treatment": "Ketamine"},
+        "Week 4 date": "date",
+        "Baseline regions": {"role": "list", "measure": "regions_affected", "time": "Baseline date"},
+        "Week 4 regions": {"role": "list", "measure": "regions_affected", "time": "Week 4 date"}}}]}
+    ds = load_files({"s.csv": sheet}, mapping=doc)
+    assert ds.assessments[["day", "value"]].values.tolist() == [[-4.0, 1.0], [28.0, 2.0]]
+    proposed = {c.header: c.column for f in inspect({"s.csv": sheet}).files for c in f.columns}
+    assert proposed["Week 4 regions"].role == "list" and proposed["Week 4 regions"].time == "Week 4 date"
+
+
+def test_a_list_column_needs_the_name_of_its_measure():
+    doc = {"crps_outcomes_mapping": 1, "files": [{"match": "*.csv", "columns": {"Regions": "list"}}]}
+    with pytest.raises(MappingError, match="a list column needs \"measure\""):
+        export_spec.from_json(doc)
+    doc["files"][0]["columns"]["Regions"] = {"role": "list", "measure": "regions_affected"}
+    assert export_spec.from_json(doc).to_json()["files"][0]["columns"]["Regions"] == \
+        {"role": "list", "measure": "regions_affected"}
+
+
+# --------------------------------------------------------------------------------------------------
+# The proposal
+# --------------------------------------------------------------------------------------------------
+
+def _roles(files: dict) -> dict:
+    return {c.header: c.column for f in inspect(files).files for c in f.columns}
+
+
+def test_a_column_named_like_regions_with_lists_is_proposed_as_a_list_without_review():
+    p = inspect({"s.csv": SHEET})
+    col = {c.header: c.column for f in p.files for c in f.columns}["Affected regions"]
+    assert (col.role, col.measure) == ("list", "regions_affected")
+    assert not any("Affected regions" in r for r in p.review)
+    assert any("'Affected regions' lists body regions in one cell" in n for n in p.notes)
+    # ... so the export loads with no mapping at all, as with the reviewed one.
+    assert load_files({"s.csv": SHEET}).assessments.equals(load_files({"s.csv": SHEET}, mapping=MAPPING).assessments)
+
+
+@pytest.mark.parametrize("header", ["Body parts", "Limbs affected", "Betroffene Körperteile", "Regions"])
+def test_other_names_of_the_body_regions_are_proposed_as_lists(header):
+    sheet = SHEET.replace(b"Affected regions", header.encode())
+    assert _roles({"s.csv": sheet})[header].role == "list"
+
+
+def test_one_region_per_cell_that_changes_within_patients_is_a_point_to_review():
+    sheet = (b"Patient,Date,Treatment,NRS,Region\nA,2024-03-01,,7,left hand\nA,2024-03-05,Ketamine,,\n"
+             b"A,2024-03-12,,4,right foot\nB,2024-03-01,,6,left knee\nB,2024-03-04,Ketamine,,\nB,2024-03-11,,5,left hand\n")
+    p = inspect({"s.csv": sheet})
+    assert _roles({"s.csv": sheet})["Region"].role == "list"
+    assert any("'Region': named like the body regions, with one region per cell" in r for r in p.review)
+    with pytest.raises(MappingError, match="named like the body regions"):
+        auto_spec({"s.csv": sheet})
+
+
+def test_one_region_per_patient_stays_a_covariate_and_a_list_not_named_like_regions_is_not_counted():
+    sheet = (b"Patient,Date,Treatment,NRS,Region,Medications\nA,2024-03-01,,7,upper limb,\"gabapentin, naproxen\"\n"
+             b"A,2024-03-05,Ketamine,,upper limb,\nA,2024-03-12,,4,upper limb,gabapentin\n"
+             b"B,2024-03-01,,6,lower limb,\"amitriptyline, tramadol\"\nB,2024-03-04,Ketamine,,lower limb,\n"
+             b"B,2024-03-11,,5,lower limb,tramadol\n")
+    roles = _roles({"s.csv": sheet})
+    assert roles["Region"].role == "covariate"
+    assert roles["Medications"].role != "list"
+
+
+def test_a_column_of_region_counts_stays_a_score_column():
+    sheet = SHEET.replace(b"\"left hand, Right foot\"", b"2").replace(b"L hand; R foot; l HAND", b"3") \
+        .replace(b"left hand\n", b"1\n").replace(b"none", b"1").replace(b"2 regions", b"2") \
+        .replace(b"\"left hand, 2\"", b"1").replace(b"n/a", b"2")
+    col = _roles({"s.csv": sheet})["Affected regions"]
+    assert (col.role, col.measure) == ("measure", "regions_affected")
+
+
+# --------------------------------------------------------------------------------------------------
+# The invented cohort: the spread analysis from the list column equals the canonical files'
+# --------------------------------------------------------------------------------------------------
+
+def test_region_lists_give_the_regions_and_spread_numbers_of_the_canonical_files():
+    shape = ces.export_shape("spreadsheet_en", ces.make_cohort(N, seed=SEED))
+    from_export, from_canonical = load_files(shape.files), load_files(shape.canonical)
+    for ds in (from_export, from_canonical):
+        a = ds.assessments
+        assert (a["measure"] == "regions_affected").sum() == shape.expected["region_lists"]
+    assert summarize(from_export, REGIONS).to_dict() == summarize(from_canonical, REGIONS).to_dict()
+    ep_export, ep_canonical = build_episodes(from_export, REGIONS), build_episodes(from_canonical, REGIONS)
+    spread = time_to_increase_data(ep_export)
+    assert spread.equals(time_to_increase_data(ep_canonical))
+    assert spread["event"].sum() > 0 and (spread["event"] == 0).any()      # some spread, some not
+    assert time_to_spread(ep_export).medians().equals(time_to_spread(ep_canonical).medians())
