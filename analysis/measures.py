@@ -60,6 +60,11 @@ class Measure:
         The short citation of the rules in captions ("Kroenke et al. 2001"); empty when none.
     known : bool
         False for a measure the registry does not know (an entry built from its name).
+    items, item_max : int or None
+        A questionnaire whose score is the sum of its items: the number of items and the top of each
+        item's range (each item 0 to ``item_max``), as its scoring instructions define them (the
+        PHQ-9: 9 items 0-3, Kroenke et al. 2001; the GAD-7: 7 items 0-3, Spitzer et al. 2006). A clinic
+        export that gives only the items is summed by the import (the column role ``sum_item``).
     """
 
     name: str
@@ -74,6 +79,8 @@ class Measure:
     reference: str = ""
     citation: str = ""
     known: bool = True
+    items: int | None = None
+    item_max: int | None = None
 
     def range_text(self) -> str:
         """The valid range in words: ``"0-10"``, ``"1 or more"``, ``"any value"``."""
@@ -97,12 +104,12 @@ MEASURES: dict[str, Measure] = {m.name: m for m in (
             response_pct=50.0, remission_below=5.0,
             reference="Kroenke et al., J Gen Intern Med 2001;16:606-613 (scores below 5: minimal depression); "
                       "response and remission as in Löwe et al., Med Care 2004;42:1194-1201",
-            citation="Kroenke et al. 2001"),
+            citation="Kroenke et al. 2001", items=9, item_max=3),
     Measure("gad7", "GAD-7 anxiety (0-21)", "GAD-7 anxiety", 0, 21, unit="points",
             response_pct=50.0, remission_below=5.0,
             reference="Spitzer et al., Arch Intern Med 2006;166:1092-1097 (scores below 5: minimal anxiety); "
                       "50% response by the same convention as the PHQ-9",
-            citation="Spitzer et al. 2006"),
+            citation="Spitzer et al. 2006", items=7, item_max=3),
     Measure("css", "CRPS Severity Score (0-16)", "CRPS Severity Score", 0, 16, unit="points",
             reference="Harden et al., Pain 2010;151:870-876", citation="Harden et al. 2010"),
     Measure("pgic", "PGIC (1 = very much improved, 7 = very much worse)", "PGIC", 1, 7, unit="category",

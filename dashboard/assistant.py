@@ -17,7 +17,9 @@ from analysis.definitions import KNOWN_MEASURES
 from analysis.errors import DatasetError
 from analysis.escaping import markdown_text
 from analysis.io import spec as export_spec
+from analysis.io.column_words import measure_of
 from analysis.io.spec import ROLES, SCORE_ROLES, TIMINGS
+from analysis.measures import MEASURES
 from dashboard import cache
 
 ss = st.session_state
@@ -26,7 +28,8 @@ ROLE_LABELS = {
     "patient_id": "patient id", "date": "date (and time)", "time": "time of day", "day": "day number",
     "treatment": "treatment", "dose": "dose", "action": "administration action", "measure": "score (measure)",
     "item": "observation name", "value": "observation value", "covariate": "covariate",
-    "checkbox": "checkbox (counted)", "list": "list in one cell (items counted)", "event": "event (not read)",
+    "checkbox": "checkbox (counted)", "list": "list in one cell (items counted)",
+    "sum_item": "questionnaire item (items summed)", "event": "event (not read)",
     "ignore": "ignore",
 }
 TIMING_LABELS = {"at": "when recorded", "before_start": "before start", "after_start": "after start"}
@@ -59,7 +62,11 @@ def _on_role(fi: int, header: str, wkey: str) -> None:
     role = ss[f"{wkey}_role"]
     new = {"role": role}
     name = (ss.get(f"{wkey}_name") or "").strip() or export_spec.slug(header)
-    if role in SCORE_ROLES:
+    if role == "sum_item":
+        # Only a questionnaire scored as the sum of its items can be summed (PHQ-9, GAD-7): its name.
+        summed = [m for m, spec in MEASURES.items() if spec.items]
+        new["measure"] = next((m for m in (old.get("measure"), measure_of(header)) if m in summed), name)
+    elif role in SCORE_ROLES:
         new["measure"] = old.get("measure") or name
         if role in ("measure", "list") and old.get("timing", "at") != "at":
             new["timing"] = old["timing"]

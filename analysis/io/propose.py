@@ -426,7 +426,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
         cols[k] = ColumnProposal(h, Column("ignore"), "text, not a score or covariate", ex)
     if kind_hint is None and len(date_cols) >= 2:
         visits.pair_with_dates(cols, header, date_cols, t.file, review)
-    one_column_per_score(cols, t.file, fields, review, notes, [header[d] for d in date_cols])
+    one_column_per_score(cols, t.file, fields, review, notes, [header[d] for d in date_cols], t.column)
     ordered = [cols[k] for k in sorted(cols)]
     roles = [c.column.role for c in ordered]
     if ("item" in roles) != ("value" in roles):

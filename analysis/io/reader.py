@@ -94,7 +94,7 @@ def read_files(items, spec: MappingSpec, notes: list[str]) -> tuple[list, dict]:
 def guard(table: TextTable, fspec: MappingSpec, drop: bool, dropped: list) -> None:
     """The identifier guard on an export file's own columns (before anything is kept)."""
     roles, _, _ = resolve_columns(table, fspec)
-    trusted = {"patient_id", "measure", "item", "value", "treatment", "dose", "action", "checkbox", "list", "event", "day"}
+    trusted = {"patient_id", "measure", "item", "value", "treatment", "dose", "action", "checkbox", "list", "sum_item", "event", "day"}
     cols = {str(k): np.asarray(pd.unique(table.column(k)[table.column(k) != ""]), dtype=object)
             for k, h in enumerate(table.header) if h}
     headers = {str(k): table.header[k] for k in range(len(table.header)) if table.header[k]}

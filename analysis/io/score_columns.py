@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..definitions import KNOWN_MEASURES
+from ..measures import MEASURES
 from ..mapping import canonical
 from .column_words import measure_of
 from .lists import several_listed
@@ -46,10 +47,13 @@ def _numbered_items(headers: list) -> bool:
 
 
 def one_column_per_score(cols: dict, file: str, fields: dict, review: list, notes: list,
-                          dates: list = ()) -> None:
+                          dates: list = (), column_cells=None) -> None:
     """Several columns read as the same measure at the same time (PHQ-9 items 1-9 and their total,
     "NRS" and "NRS comment") would be conflicting values of one score: keep the total (a name with
-    total/score/sum, a REDCap calculated field, or the measure's own name) and ignore the items."""
+    total/score/sum, a REDCap calculated field, or the measure's own name) and ignore the items.
+    Without a total, the complete items of a questionnaire scored as their sum (every item 1 ... n of
+    the PHQ-9 or GAD-7, their values within the item range) are summed (:func:`summed_items`);
+    anything else is a point to review. ``column_cells``: column position -> its cells."""
     groups: dict = {}
     for k, c in cols.items():
         col = c.column
@@ -65,12 +69,16 @@ def one_column_per_score(cols: dict, file: str, fields: dict, review: list, note
             return (0 if canonical(h) == measure else 1 if (f is not None and f.type == "calc") else
                     2 if _TOTAL.search(h) or (f is not None and _TOTAL.search(f.label)) else 3, k)
         best = min(ks, key=rank)
+        if rank(best)[0] == 3 and summed_items(cols, ks, measure, file, notes, column_cells):
+            continue
         if rank(best)[0] == 3:
             visits = (f" If they are scores of different visits, give each the date column of its visit "
                       f"(\"time\": one of {', '.join(map(repr, dates))})." if len(dates) > 1 else "")
             # One item is not the questionnaire's score: never suggest keeping one of them.
             what = (f"look like the items of {measure} without its total ({measure} is the total score, not an "
-                    f"item): add the total to the export (REDCap: a calculated field) or give them the role "
+                    f"item), but not its {MEASURES[measure].items or ''} items each "
+                    f"0-{MEASURES[measure].item_max or ''}: add the total to the export (REDCap: a calculated "
+                    f"field), map every item with the role \"sum_item\", or give them the role "
                     f"\"ignore\"" if _numbered_items([cols[k].header for k in ks]) else f"all look like {measure}: "
                     f"keep one as the measure and give the others the role \"ignore\"")
             review.append(f"{file}: the columns {', '.join(repr(cols[k].header) for k in ks)} {what}.{visits}")
@@ -111,3 +119,35 @@ def list_column(h: str, names: list, filled: np.ndarray, all_numbers: bool, cons
                   f"patients (e.g. {shown}). Keep the role \"list\" to count the regions listed in each cell as "
                   f"{measure} (each cell here counts 1), or give it the role \"ignore\".")
     return column
+
+
+def summed_items(cols: dict, ks: list, measure: str, file: str, notes: list, column_cells) -> bool:
+    """The columns ``ks``, all read as ``measure`` without its total, become its items summed (the role
+    ``sum_item``, :mod:`analysis.io.questionnaires`) when that is certain: the measure is scored as the
+    sum of its items, the columns are numbered 1 ... n (``PHQ9_1`` ... ``PHQ9_9``) with n its number of
+    items, and (nearly) every number in them lies in the item range: columns of totals per visit
+    (``PHQ9_1`` ... with values up to 27) are not items; one typo (a 4) is, and its row is excluded at
+    loading with the reason. Returns whether they were changed (with a note)."""
+    m = MEASURES.get(measure)
+    headers = [cols[k].header for k in ks]
+    if m is None or not m.items or len(ks) != m.items or not _numbered_items(headers) or column_cells is None:
+        return False
+    numbers = []
+    for k in ks:
+        cells = column_cells(k)
+        cells = cells[cells != ""]
+        if cols[k].column.codes:
+            cells = pd.Series(cells, dtype=object).replace(cols[k].column.codes).to_numpy(dtype=object)
+        numbers.append(pd.to_numeric(pd.Series(cells, dtype=object).astype(str).str.replace(",", ".", regex=False),
+                                     errors="coerce").dropna())
+    x = pd.concat(numbers)
+    if len(x) and ((x > m.item_max) | (x < 0)).mean() > 0.05:
+        return False
+    for k in ks:
+        cols[k] = replace(cols[k], column=replace(cols[k].column, role="sum_item"),
+                          why=f"an item of {measure} (0-{m.item_max}): the {m.items} items are summed")
+    notes.append(f"{file}: the columns {', '.join(map(repr, headers))} are the {m.items} items of {measure} without "
+                 f"its total: each row's {measure} is their sum when every item is answered with a whole number "
+                 f"0-{m.item_max}; a row with an item missing or out of range has no score and is listed in the "
+                 "report (no prorating).")
+    return True

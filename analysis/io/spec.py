@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import MappingError
+from ..measures import MEASURES
 
 VERSION = 1
 MARKER = "crps_outcomes_mapping"
@@ -50,10 +51,11 @@ MARKER = "crps_outcomes_mapping"
 #: Column roles. A string value in ``columns`` is the role itself (``"date"``); an object names it
 #: under ``"role"`` with its options.
 ROLES = ("patient_id", "day", "date", "time", "treatment", "dose", "action", "measure", "item", "value",
-         "covariate", "checkbox", "list", "event", "ignore")
+         "covariate", "checkbox", "list", "sum_item", "event", "ignore")
 #: Roles that give a score and so need ``"measure"``: a score column, one box of a checkbox group
-#: (boxes ticked are counted), a list in one cell (the distinct items listed are counted, io/lists.py).
-SCORE_ROLES = ("measure", "checkbox", "list")
+#: (boxes ticked are counted), a list in one cell (the distinct items listed are counted, io/lists.py),
+#: one item of a questionnaire given without its total (the items are summed, io/questionnaires.py).
+SCORE_ROLES = ("measure", "checkbox", "list", "sum_item")
 TIMINGS = ("at", "before_start", "after_start")
 DATE_ORDERS = ("YMD", "DMY", "MDY")
 FILE_KINDS = ("data", "redcap_dictionary", "ignore")
@@ -221,6 +223,11 @@ def _column(v, where: str) -> Column:
         raise _err(where, f"format {fmt!r} is not one of {', '.join(DATE_ORDERS)}.")
     if role in SCORE_ROLES and not v.get("measure"):
         raise _err(where, f"a {role} column needs \"measure\": the measure's name, e.g. \"pain_nrs\".")
+    if role == "sum_item" and v.get("measure"):
+        summed = [m.name for m in MEASURES.values() if m.items]
+        if v["measure"] not in summed:
+            raise _err(where, f"a sum_item column is an item of a questionnaire whose score is the sum of its items: "
+                              f"\"measure\" must be one of {', '.join(summed)}, got {v['measure']!r}.")
     if role == "covariate" and not v.get("name"):
         raise _err(where, "a covariate column needs \"name\", e.g. \"sex\".")
     if v.get("treatment") is not None and role != "date":

@@ -2,7 +2,8 @@
 
 Every export (REDCap, flowsheet + administration record, spreadsheet) is read the same way, by
 the column roles of its mapping (:mod:`analysis.io.spec`): each data row contributes *observations*
-— scores (measure columns, item/value pairs, checkbox groups, lists in one cell), administrations (a treatment
+— scores (measure columns, item/value pairs, checkbox groups, lists in one cell, questionnaire items
+summed), administrations (a treatment
 column) and covariates — each with its patient, its time and the file, line and column it came
 from. Dates become days relative to each patient's first course here and are not kept.
 
@@ -24,6 +25,7 @@ from ..errors import DatasetError, MappingError, MissingColumnError
 from ..mapping import normalize_name
 from . import courses as _courses
 from .lists import count_listed
+from .questionnaires import check_items, sum_items
 from .spec import Column, FileSpec, MappingSpec
 from .tables import TextTable
 
@@ -342,6 +344,22 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
             ticked += pd.Series(table.column(k)).str.casefold().isin(_CHECKED).to_numpy()
         m = ticked > 0
         add_scores(m, measure, ticked.astype(str).astype(object), table.header[ks[0]], roles[ks[0]], "at")
+    # A questionnaire's items without its total: their sum, when every item of the row reads (io/questionnaires.py).
+    summed: dict[tuple, list[int]] = {}
+    for k in _positions(roles, "sum_item"):
+        summed.setdefault((roles[k].measure, roles[k].timing, roles[k].time), []).append(k)
+    for (measure, timing, _), ks in summed.items():
+        headers = [table.header[k] for k in ks]
+        check_items(measure, headers, f)
+        cells = [recode(table.column(k), lambda v, cc=roles[k].codes: cc.get(v, v)) if roles[k].codes
+                 else table.column(k) for k in ks]
+        total, measured, why, item, text = sum_items(measure, headers, cells)
+        bad = why != ""
+        obs.exclude(rows[bad], f, lines[bad], item[bad], text[bad], why[bad])
+        contributes |= bad
+        ok = measured & ~bad
+        add_scores(ok, measure, np.where(ok, total, 0).astype(np.int64).astype(str).astype(object), headers[0],
+                   roles[ks[0]], timing)
     # Lists in one cell ("left hand, right foot"): the number of distinct items (io/lists.py); a cell the
     # rule cannot count is excluded here with its reason, a count of 0 by the validator (the measure's range).
     for k in _positions(roles, "list"):

@@ -67,6 +67,10 @@ R5b lists. A spreadsheet's "Affected regions" cell lists the regions of a visit 
    ``;`` or `` and `` between them, some in lower case, a few with a region typed twice):
    ``regions_affected`` = the number of distinct regions listed (case-insensitive); an empty cell
    = not asked (no value).
+R5c questionnaire items. The English clinic log gives the PHQ-9 as its 9 items (``PHQ-9 item 1`` ...
+   ``PHQ-9 item 9``, each 0-3) without the total: ``phq9`` = their sum when all 9 are answered; a
+   visit with an item left empty has no ``phq9`` (listed in ``expected["phq9_incomplete"]``, not in
+   canonical; never prorated).
 R6 REDCap codes. Choice codes are decoded with the data dictionary (sex 1 -> ``Female``), so the
    canonical ``patients.csv`` holds labels; the data access group is covariate ``site`` (raw
    export: the unique group name ``site_a``; labels export: the group label ``Site A``).
@@ -190,7 +194,7 @@ READING_RULES["spreadsheet_en"] = {
     "dose": "Dose (mg), summed per course",
     "pre_post": {"Pain before infusion (NRS)": "pain_nrs at the administration (R3)",
                  "Pain after infusion (NRS)": "pain_nrs at the administration + 1 h (R3)"},
-    "measures": {"Pain (NRS)": "pain_nrs", "PHQ-9": "phq9",
+    "measures": {"Pain (NRS)": "pain_nrs", "PHQ-9 item 1..9": "phq9 = the sum of the 9 items, all answered (R5c)",
                  "Affected regions": "regions_affected: the number of distinct regions listed (R5b)"},
     "covariates": {"Sex": "sex", "Age group": "age_band", "CRPS type": "crps_type"},
     "course_gap_days": COURSE_GAP_DAYS, "booster": {},
@@ -1055,14 +1059,28 @@ def _region_lists(regions: np.ndarray, rng) -> np.ndarray:
     return cells
 
 
+def _phq9_items(total: np.ndarray, rng) -> np.ndarray:
+    """Nine item answers (0-3) whose sum is each visit's PHQ-9 total (0-27; NaN -> NaN): the total
+    spread as evenly as it goes, in a random order of the items."""
+    m = len(total)
+    t = np.nan_to_num(total, nan=0).astype(np.int64)
+    even = (t // 9)[:, None] + (np.arange(9)[None, :] < (t % 9)[:, None])
+    order = np.argsort(rng.random((m, 9)), axis=1)
+    items = np.take_along_axis(even, order, axis=1).astype(float)
+    items[np.isnan(total)] = np.nan
+    return items
+
+
 def spreadsheet_en(cohort: Cohort) -> ExportShape:
     """English clinic log kept in a spreadsheet, saved as CSV (UTF-8, ',', LF).
 
     :data:`ENGLISH_FILE`: one row per treatment day (Treatment "Ketamine infusion" with Dose (mg) and
     Pain before / after infusion, or "Physical therapy") and one row per visit (Treatment empty;
     Pain (NRS), PHQ-9, and "Affected regions": the regions with CRPS signs listed in one cell, R5b);
-    ``Visit date`` is ``YYYY-MM-DD HH:MM``; covariates repeated on every row. Canonical: the regions
-    as their count ``regions_affected``; no booster label.
+    ``Visit date`` is ``YYYY-MM-DD HH:MM``; covariates repeated on every row. The PHQ-9 is written as
+    its 9 items without the total (R5c); 4% of the visits with a PHQ-9 leave one item empty.
+    Canonical: the regions as their count ``regions_affected``, the PHQ-9 as the items' sum (none for
+    a visit with an item missing); no booster label.
     """
     rows = _sheet_rows(cohort)
     v = cohort.visits
@@ -1078,12 +1096,17 @@ def spreadsheet_en(cohort: Cohort) -> ExportShape:
         pd.Series(vis_sorted["regions"].to_numpy(), index=pd.MultiIndex.from_frame(vis_sorted[["pid", "t"]]))).to_numpy()
     rng = np.random.default_rng([cohort.seed, 5])
     p = rows["pid"].to_numpy()
+    items = _phq9_items(rows["phq9"].to_numpy(dtype=float), rng)
+    asked = ~np.isnan(rows["phq9"].to_numpy(dtype=float))
+    incomplete = asked & (rng.random(len(rows)) < 0.04)
+    items[incomplete, rng.integers(0, 9, len(rows))[incomplete]] = np.nan
     sheet = pd.DataFrame({
         "Patient ID": ids[p], "Visit date": _fmt_time(rows["t"], "%Y-%m-%d %H:%M"),
         "Treatment": np.where(ket, KETAMINE, np.where(pt, ENGLISH_PHYSIO, "")),
         "Dose (mg)": _num_text(rows["dose_mg"]),
         "Pain before infusion (NRS)": _num_text(rows["nrs_pre"]), "Pain after infusion (NRS)": _num_text(rows["nrs_post"]),
-        "Pain (NRS)": _num_text(rows["nrs"]), "PHQ-9": _num_text(rows["phq9"]),
+        "Pain (NRS)": _num_text(rows["nrs"]),
+        **{f"PHQ-9 item {j + 1}": _num_text(items[:, j]) for j in range(9)},
         "Affected regions": _region_lists(regions, rng),
         "Sex": pats["sex"].to_numpy()[p], "Age group": pats["age_band"].to_numpy()[p],
         "CRPS type": pats["crps_type"].to_numpy()[p],
@@ -1099,7 +1122,8 @@ def spreadsheet_en(cohort: Cohort) -> ExportShape:
         count += (regions >> j) & 1
     obs_c = pd.concat([
         pd.DataFrame({"patient_id": ids[vis["pid"]], "t": vis["t"], "measure": "pain_nrs", "value": vis["nrs"]}),
-        pd.DataFrame({"patient_id": ids[vis["pid"]], "t": vis["t"], "measure": "phq9", "value": vis["phq9"]}),
+        pd.DataFrame({"patient_id": ids[vis["pid"]], "t": vis["t"], "measure": "phq9",
+                      "value": np.where(incomplete[is_visit], np.nan, vis["phq9"])}),
         pd.DataFrame({"patient_id": ids[vis["pid"]], "t": vis["t"], "measure": "regions_affected",
                       "value": np.where(count[is_visit] > 0, count[is_visit], np.nan)}),
         pd.DataFrame({"patient_id": ids[tr["pid"]], "t": tr["t"], "measure": "pain_nrs", "value": tr["nrs_pre"]}),
@@ -1112,6 +1136,7 @@ def spreadsheet_en(cohort: Cohort) -> ExportShape:
     listed = sheet["Affected regions"]
     expected = {"rows": int(len(sheet)), "treatment_rows": int(len(tr)), "date_format": "%Y-%m-%d %H:%M",
                 "excluded_values": [], "region_lists": int((listed != "").sum()),
+                "phq9_incomplete": [int(i) + 2 for i in np.flatnonzero(incomplete)],   # lines (header = 1)
                 "region_counts": {int(k): int(n) for k, n in pd.Series(count[count > 0]).value_counts().sort_index().items()}}
     return ExportShape("spreadsheet_en", files, canon_files, expected, READING_RULES["spreadsheet_en"])
 

@@ -196,9 +196,11 @@ def _read_english(files: dict[str, bytes]) -> dict:
     # R5b: the distinct regions of each cell, whatever separates them and however they are written.
     items = sheet["Affected regions"].str.lower().str.split(r", |; | and ").explode().dropna()
     regions = items.groupby(level=0).nunique().reindex(sheet.index)
+    # R5c: the PHQ-9 is the sum of its 9 items when every one is answered.
+    phq9 = sheet[[f"PHQ-9 item {j}" for j in range(1, 10)]].sum(axis=1, min_count=9)
     obs = pd.concat([
         pd.DataFrame({"patient_id": pid, "time": time, "measure": "pain_nrs", "value": sheet["Pain (NRS)"]}),
-        pd.DataFrame({"patient_id": pid, "time": time, "measure": "phq9", "value": sheet["PHQ-9"]}),
+        pd.DataFrame({"patient_id": pid, "time": time, "measure": "phq9", "value": phq9}),
         pd.DataFrame({"patient_id": pid, "time": time, "measure": "regions_affected", "value": regions}),
         pd.DataFrame({"patient_id": pid, "time": time, "measure": "pain_nrs",
                       "value": sheet["Pain before infusion (NRS)"]}),
@@ -274,6 +276,20 @@ def test_french_canonical_is_what_a_reading_of_the_export_gives(shapes):
 
 def test_english_canonical_is_what_a_reading_of_the_export_gives(shapes):
     _assert_same(_read_english(shapes["spreadsheet_en"].files), shapes["spreadsheet_en"].canonical)
+
+
+def test_english_phq9_items_sum_to_the_cohorts_totals_and_some_visits_leave_one_item_empty(cohort, shapes):
+    sh = shapes["spreadsheet_en"]
+    sheet = pd.read_csv(io.BytesIO(sh.files[ces.ENGLISH_FILE]), dtype={"Patient ID": str})
+    items = sheet[[f"PHQ-9 item {j}" for j in range(1, 10)]]
+    assert items.stack().between(0, 3).all()
+    asked = items.notna().any(axis=1)
+    assert asked.sum() == cohort.visits["phq9"].notna().sum()
+    incomplete = asked & items.isna().any(axis=1)
+    assert (incomplete & (items.isna().sum(axis=1) == 1)).sum() == incomplete.sum() > 0
+    assert list(np.flatnonzero(incomplete) + 2) == sh.expected["phq9_incomplete"]
+    phq9 = _canon(sh.canonical)["assessments"].query("measure == 'phq9'")
+    assert len(phq9) == asked.sum() - incomplete.sum()
 
 
 def test_english_region_lists_use_every_separator_case_and_a_repeated_region(shapes):

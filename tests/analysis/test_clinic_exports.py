@@ -948,11 +948,13 @@ def test_a_column_named_time_with_numbers_that_are_not_clock_times_is_not_a_time
 
 
 def test_questionnaire_items_without_their_total_are_not_proposed_as_one_item_standing_for_the_score():
-    # PHQ9_1 ... PHQ9_9 without a total: keeping one of them as phq9 (0-27) would read item 1 (0-3)
-    # as the depression score, a wrong number that looks right. The review says what they are.
-    head = "Patient;Datum;Behandlung;NRS;" + ";".join(f"PHQ9_{i}" for i in range(1, 10)) + "\n"
-    rows = ["Z1;1.3.2024;;8;" + ";".join("2" * 9), "Z1;5.3.2024;Ketamin;;" + ";" * 8,
-            "Z1;6.3.2024;;4;" + ";".join("1" * 9)]
+    # PHQ9_1 ... PHQ9_8 without a total (an item short of the PHQ-9, so they cannot be summed either):
+    # keeping one of them as phq9 (0-27) would read item 1 (0-3) as the depression score, a wrong
+    # number that looks right. The review says what they are. (All nine items are summed:
+    # tests/analysis/test_questionnaire_items.py.)
+    head = "Patient;Datum;Behandlung;NRS;" + ";".join(f"PHQ9_{i}" for i in range(1, 9)) + "\n"
+    rows = ["Z1;1.3.2024;;8;" + ";".join("2" * 8), "Z1;5.3.2024;Ketamin;;" + ";" * 7,
+            "Z1;6.3.2024;;4;" + ";".join("1" * 8)]
     p = inspect({"s.csv": (head + "\n".join(rows) + "\n").encode()})
     review = [r for r in p.review if "PHQ9_1" in r]
     assert len(review) == 1

@@ -161,3 +161,30 @@ def test_body_regions_listed_in_one_cell_have_a_role_that_counts_them():
     doc = at.session_state["mapping"]
     assert doc["files"][0]["columns"]["Affected regions"] == {"role": "list", "measure": "regions_affected"}
     assert load_files(shape.files, mapping=doc).assessments.equals(counted.assessments)
+
+
+def test_questionnaire_items_without_their_total_have_a_role_that_sums_them():
+    head = "Patient;Datum;Behandlung;NRS;" + ";".join(f"PHQ9_{i}" for i in range(1, 10)) + "\n"
+    rows = ["Z1;1.3.2024;;8;" + ";".join("222222222"), "Z1;5.3.2024;Ketamin;;" + ";" * 8,
+            "Z1;6.3.2024;;4;" + ";".join("123012301")]
+    files = {"s.csv": (head + "\n".join(rows) + "\n").encode()}
+    at = fresh_upload(files)
+    assert not at.exception, [e.value for e in at.exception]
+    boxes = role_boxes(at)
+    assert {boxes[f"Role of PHQ9_{i}"].value for i in range(1, 10)} == {"sum_item"}
+    assert "questionnaire item (items summed)" in boxes["Role of PHQ9_1"].options
+    doc = at.session_state["mapping"]
+    phq9 = load_files(files, mapping=doc).assessments.query("measure == 'phq9'")["value"].tolist()
+    assert phq9 == [18.0, 13.0]                                  # 9 x 2; 1+2+3+0+1+2+3+0+1
+
+    # One item left out: the questionnaire cannot be summed, and the page says what to do.
+    boxes["Role of PHQ9_9"].set_value("ignore").run()
+    assert not at.exception
+    assert "phq9 is the sum of its 9 items, but 8 column(s) are mapped" in text(at)
+    # Chosen again: named phq9 by itself (the only questionnaire the name says), summed again.
+    role_boxes(at)["Role of PHQ9_9"].set_value("sum_item").run()
+    assert not at.exception
+    col = at.session_state["mapping"]["files"][0]["columns"]["PHQ9_9"]
+    assert col == {"role": "sum_item", "measure": "phq9"}
+    assert load_files(files, mapping=at.session_state["mapping"]).assessments.query(
+        "measure == 'phq9'")["value"].tolist() == phq9
