@@ -99,7 +99,8 @@ def add_inspect_parser(sub) -> None:
 
 
 def read_path_files(path: str) -> dict[str, bytes]:
-    """Every file of a folder (hidden files left out), or the one file given."""
+    """Every file of a folder (hidden files left out), or the one file given; workbooks as the CSV
+    files of their sheets."""
     from pathlib import Path
 
     p = Path(path)
@@ -107,10 +108,14 @@ def read_path_files(path: str) -> dict[str, bytes]:
         raise DatasetError(f"{p} does not exist. Give the path of an export folder, a .zip or a CSV file.", file=str(p))
     try:
         if p.is_dir():
-            return {f.name: f.read_bytes() for f in sorted(p.iterdir()) if f.is_file() and not f.name.startswith(".")}
-        return {p.name: p.read_bytes()}
+            files = {f.name: f.read_bytes() for f in sorted(p.iterdir()) if f.is_file() and not f.name.startswith(".")}
+        else:
+            files = {p.name: p.read_bytes()}
     except OSError as e:
         raise DatasetError(f"Cannot read {p}: {e.strerror or e}.", file=str(p)) from None
+    from .io.workbooks import expand_workbooks
+
+    return expand_workbooks(files)[0]  # a workbook: the CSV files of its sheets, named after them
 
 
 def cmd_inspect(args: argparse.Namespace) -> int:
