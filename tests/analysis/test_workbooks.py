@@ -219,3 +219,14 @@ def test_a_table_that_starts_below_and_right_of_a1_loads_and_messages_name_the_s
     excluded = ds.report.to_dict()["exclusions"]
     assert [(e["file"], e["line"], e["value"]) for e in excluded] == [
         ("assessments.csv", 5, "x"), ("assessments.csv", 6, "a\nb"), ("assessments.csv", 7, "y")]
+
+
+def test_a_libreoffice_workbook_is_read_as_an_excel_one():
+    frame = pd.DataFrame({"patient_id": ["007", "P2"], "date": [dt.date(2024, 3, 1), dt.date(2024, 3, 2)],
+                          "pain_nrs": [6.5, 7.0], "sessions": [1, 2]})
+    ods, xlsx = io.BytesIO(), io.BytesIO()
+    frame.to_excel(ods, engine="odf", index=False, sheet_name="Scores")
+    frame.to_excel(xlsx, engine="openpyxl", index=False, sheet_name="Scores")
+    expected = b"patient_id,date,pain_nrs,sessions\n007,2024-03-01,6.5,1\nP2,2024-03-02,7,2\n"
+    assert workbook_tables("scores.ods", ods.getvalue())[0] == [("scores.csv", expected)]
+    assert workbook_tables("scores.xlsx", xlsx.getvalue())[0] == [("scores.csv", expected)]
