@@ -187,7 +187,7 @@ def _load_dataset(ctx: Context) -> None:
             mapping = dict(ss.get("mapping", {}))
             drop = bool(ss.get("drop_identifiers", False))
             key = cache.content_key(files, mapping, drop)
-            names = ", ".join(sorted(files))
+            names = ", ".join(ss.get("upload_names") or sorted(files))
             ctx.source_label = f"Uploaded: {names}"
             with st.spinner(f"Reading and checking {md(names)} ..."):
                 ctx.dataset = cache.load_upload(key, files, json.dumps(mapping, sort_keys=True), drop)

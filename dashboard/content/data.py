@@ -46,6 +46,7 @@ def _on_upload() -> None:
             ss["upload_files"], ss["_upload_notes"] = expand_workbooks(raw)
         except DatasetError:
             ss["upload_files"], ss["_upload_notes"] = raw, []
+        ss["upload_names"] = sorted(raw)  # as uploaded (the workbook, not its sheets): the data's label
         ss["source"] = "upload"
     else:
         ss.pop("upload_files", None)
