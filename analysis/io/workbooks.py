@@ -167,11 +167,36 @@ def workbook_tables(name: str, data: bytes) -> tuple[list[tuple[str, bytes]], li
     return out, notes
 
 
+def _zip_with_workbooks(name: str, data: bytes) -> list[tuple[str, bytes]] | None:
+    """The members of zip ``name`` (folder parts dropped) when one of them is a workbook, else None (the
+    zip is then read as before: a dataset zip or a clinic export's zip)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            if not any(is_workbook(i.filename) for i in zf.infolist() if not i.is_dir()):
+                return None
+        members = limits.safe_unzip(name, data)
+    except DatasetError:
+        raise
+    except Exception:  # noqa: BLE001 - not a readable zip: the zip readers say so, as before
+        return None
+    return [(PurePosixPath(m.replace("\\", "/")).name, b) for m, b in members]
+
+
 def expand_workbooks(files: dict[str, bytes]) -> tuple[dict[str, bytes], list[str]]:
     """``files`` with each workbook replaced by its tables (:func:`workbook_tables`), and the notes.
+    A zip that holds a workbook is unpacked first (its members are then read as if given one by one).
 
     Two files of the same name after that (``visits.xlsx`` given with ``visits.csv``) are refused:
     one of them would be silently lost."""
+    zips = {n: _zip_with_workbooks(n, bytes(d)) for n, d in files.items() if str(n).lower().endswith(".zip")}
+    if any(m is not None for m in zips.values()):
+        unpacked: dict[str, bytes] = {}
+        for n, d in files.items():
+            for member, b in (zips.get(n) or [(n, d)]):
+                if member in unpacked:
+                    raise DatasetError(f"Two files are named {member} (in {n} and another): keep only one.", file=n)
+                unpacked[member] = b
+        files = unpacked
     if not any(is_workbook(n) for n in files):
         return files, []
     out: dict[str, bytes] = {}

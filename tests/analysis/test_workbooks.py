@@ -230,3 +230,16 @@ def test_a_libreoffice_workbook_is_read_as_an_excel_one():
     expected = b"patient_id,date,pain_nrs,sessions\n007,2024-03-01,6.5,1\nP2,2024-03-02,7,2\n"
     assert workbook_tables("scores.ods", ods.getvalue())[0] == [("scores.csv", expected)]
     assert workbook_tables("scores.xlsx", xlsx.getvalue())[0] == [("scores.csv", expected)]
+
+
+def test_a_zip_holding_a_workbook_is_read_as_its_files_given_one_by_one():
+    book = _xlsx({"assessments": [["patient_id", "day", "pain_nrs"], ["P1", -1, 8], ["P1", 1, 2]],
+                  "treatments": [["patient_id", "day", "treatment"], ["P1", 0, "ketamine_iv"]]})
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("export/clinic.xlsx", book)
+        z.writestr("__MACOSX/export/._clinic.xlsx", b"resource fork")
+    ds = load_files({"export.zip": buf.getvalue()})
+    assert ds.assessments["value"].tolist() == [8.0, 2.0]
+    assert ds.treatments["treatment"].tolist() == ["ketamine_iv"]
+    assert "clinic.xlsx: the sheet 'assessments' was read as assessments.csv (3 rows)." in ds.report.notes
