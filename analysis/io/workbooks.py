@@ -116,9 +116,11 @@ def workbook_tables(name: str, data: bytes) -> tuple[list[tuple[str, bytes]], li
             grid = book.get_sheet_by_name(sheet)
             # Python objects for every cell cost about 100 bytes each: refuse a sheet that would not fit
             # before they are made (the CSV written from it is checked again like any CSV).
-            if grid.height * grid.width * _BYTES_PER_CELL > lim.max_memory:
+            # (from A1: the empty rows and columns above and left of the table are read too)
+            n_rows, n_cols = (grid.end[0] + 1, grid.end[1] + 1) if grid.end is not None else (0, 0)
+            if n_rows * n_cols * _BYTES_PER_CELL > lim.max_memory:
                 raise ResourceLimitError(
-                    f"{name}: the sheet '{sheet}' has {grid.height:,} rows x {grid.width:,} columns, more than "
+                    f"{name}: the sheet '{sheet}' has {n_rows:,} rows x {n_cols:,} columns, more than "
                     f"can be read within the memory limit of {lim.max_memory / 1024 ** 3:.1f} GB "
                     f"({lim.env('max_memory')}). Keep only the columns the analysis needs, or split the sheet.",
                     file=name)
