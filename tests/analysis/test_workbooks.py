@@ -201,9 +201,12 @@ def test_inspect_reads_a_workbook_given_by_its_path(tmp_path, capsys):
     path.write_bytes(_xlsx({"Suivi": [["N° patient", "Date", "EVA douleur", "Traitement"],
                                       ["001", dt.date(2024, 3, 1), 8, "Kétamine IV"],
                                       ["001", dt.date(2024, 3, 8), 4, None]]}))
-    assert main(["inspect", str(path), "--json"]) in (0, 1)
+    assert main(["inspect", str(path), "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
-    assert "Suivi.csv" in json.dumps(doc, ensure_ascii=False)
+    assert doc["workbook_sheets"] == ["Suivi.xlsx: the sheet 'Suivi' was read as Suivi.csv (3 rows)."]
+    assert [f["name"] for f in doc["files"]] == ["Suivi.csv"]
+    assert main(["inspect", str(path)]) == 0
+    assert capsys.readouterr().out.startswith("Suivi.xlsx: the sheet 'Suivi' was read as Suivi.csv (3 rows).\n\n")
 
 
 def test_a_table_that_starts_below_and_right_of_a1_loads_and_messages_name_the_sheets_rows():
