@@ -79,14 +79,15 @@ def load_dataset(path: str | Path, mapping: object = None, drop_identifiers: boo
     try:
         if p.is_dir():
             entries = sorted(f for f in p.iterdir() if f.is_file() and not f.name.startswith("."))
-            if any(is_workbook(f.name) for f in entries):
+            known = [f for f in entries if role_of(f.name) is not None]
+            if not known and any(is_workbook(f.name) for f in entries):
                 # A workbook is read as the CSV files of its sheets (analysis.io.workbooks): every file of
                 # the folder goes through load_files, which decides between our format and an export.
+                # (Beside files of our format a workbook is not the data: the rule below ignores it.)
                 for f in entries:
                     refuse_outside_link(f)
                 return load_files({f.name: f.read_bytes() for f in entries}, mapping=mapping,
                                   drop_identifiers=drop_identifiers, source=str(p), date_format=date_format)
-            known = [f for f in entries if role_of(f.name) is not None]
             # The names decide, except for a single file (its first line then does).
             # (A .txt file's first line says whether it is a table: Excel's "Unicode Text" is a .txt.)
             listed = {f.name: (f.read_bytes() if len(entries) == 1 or f.suffix.lower() == ".txt" else b"")

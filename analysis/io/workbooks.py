@@ -10,65 +10,58 @@ import assistant) reads it exactly as it reads a CSV saved from Excel. Cells are
   format (a score of 6.6 shown as ``7`` is still 6.6);
 * date cells ``YYYY-MM-DD``, date-time cells ``YYYY-MM-DD HH:MM:SS``, time cells ``HH:MM:SS`` (ISO
   8601: never ambiguous, whatever the workbook's display format or language);
-* text as it is (``007`` stays ``007``); TRUE/FALSE; an empty cell empty; an error cell (``#N/A``) as
-  its text, so that the loader reports it as a value it could not read.
+* text as it is (``007`` stays ``007``), except a number written as text with a decimal comma
+  (``4,5``, from a French or German sheet) which is the number (``4.5``) like every number cell;
+  TRUE/FALSE; an empty cell empty. An error cell (``#N/A``) is empty: calamine gives no value for
+  it, so a score there is missing, not reported as excluded. A percentage cell is its value (0.3).
 
 Which sheets: every visible sheet with a table (at least two columns with a value). A sheet named
-``assessments``, ``treatments`` or ``patients`` becomes that file (a workbook in the product's own
-format); otherwise the only table of a workbook becomes ``<workbook>.csv`` and several become
-``<workbook> (<sheet>).csv``. Hidden sheets and sheets without a table are not read, and the load
-report says so (:func:`expand_workbooks` returns the notes).
+``assessments``, ``treatments`` or ``patients`` whose first line is in the product's own format
+becomes that file; otherwise the only table of a workbook becomes ``<workbook>.csv`` and several
+become ``<workbook> (<sheet>).csv``. Hidden sheets and sheets without a table are not read, and the
+load report says so (:func:`expand_workbooks` returns the notes). Beside files in our own format
+(``assessments.csv``, ...), a workbook is not read (it is listed as ignored, as before workbooks were
+read: e.g. the workbook those CSV files were saved from); Excel's and LibreOffice's lock files
+(``~$x.xlsx``) are never read.
 
 The reader is python-calamine (Rust's calamine): it reads all these formats, evaluates no formula
 (cells hold the values Excel saved) and runs no macro, and its XML parser expands no entities (no
 "billion laughs"). A workbook is a zip (except .xls): its declared sizes and compression ratios are
-checked against :mod:`analysis.limits` before it is opened, as for any zip.
+checked against :mod:`analysis.limits` before it is opened, as for any zip. The sheets are read in a
+child process whose memory is capped (:mod:`analysis.io.sheet_reader` says why). A file named .xls
+that is text (what some "Export to Excel" buttons write) is read as the text table it is.
 """
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
+import pickle
 import re
+import subprocess
+import sys
 import zipfile
+from importlib.resources import as_file, files
 from pathlib import PurePosixPath
 
 from .. import limits
 from ..errors import DatasetError, ResourceLimitError, UnreadableFileError
+from ..mapping import canonical
+from .sources import role_of
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
 _ROLES = ("assessments", "treatments", "patients")
-#: Memory of one cell as a Python object in the list of rows calamine gives: 48 bytes on average for a
-#: sheet of ids, numbers and dates (tracemalloc, docs/performance.md); 100 leaves room for the CSV text.
-_BYTES_PER_CELL = 100
+#: Files that only look like workbooks: the lock files Excel (``~$Visits.xlsx``) and LibreOffice
+#: (``.~lock.Visits.xlsx#``) keep beside a workbook while it is open.
+_LOCK_FILE = re.compile(r"^(~\$|\.~lock\.)")
+#: Seconds a workbook may take to read (a child process: analysis.io.sheet_reader).
+_TIMEOUT = 300
 _RESAVE = ("Open it in Excel (or LibreOffice) and save it again, or save the sheet as 'CSV UTF-8 (Comma "
            "delimited) (*.csv)' and load that file.")
 
 
 def is_workbook(name: str) -> bool:
-    return PurePosixPath(str(name).lower()).suffix in WORKBOOK_SUFFIXES
-
-
-def _cell_text(v) -> str:
-    """One cell as Excel's CSV would write it (see the module docstring)."""
-    if v is None or v == "":
-        return ""
-    if isinstance(v, bool):
-        return "TRUE" if v else "FALSE"
-    if isinstance(v, float):
-        return str(int(v)) if v.is_integer() and abs(v) < 1e15 else f"{v:.15g}"
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, dt.datetime):
-        return v.isoformat(sep=" ", timespec="seconds")
-    if isinstance(v, dt.date):
-        return v.isoformat()
-    if isinstance(v, dt.time):
-        return v.isoformat(timespec="seconds")
-    if isinstance(v, dt.timedelta):  # a duration cell ([h]:mm): hours:minutes:seconds
-        secs = int(round(v.total_seconds()))
-        return f"{'-' if secs < 0 else ''}{abs(secs) // 3600}:{abs(secs) % 3600 // 60:02d}:{abs(secs) % 60:02d}"
-    return str(v)
+    base = PurePosixPath(str(name).replace("\\", "/")).name
+    return PurePosixPath(base.lower()).suffix in WORKBOOK_SUFFIXES and not _LOCK_FILE.match(base)
 
 
 def _safe_name(text: str) -> str:
@@ -77,14 +70,51 @@ def _safe_name(text: str) -> str:
     return re.sub(r"[\\/\x00-\x1f\x7f]+", " ", str(text)).strip() or "sheet"
 
 
-def _has_table(rows: list[list]) -> bool:
-    """At least two columns hold a value somewhere (a notes sheet of one column is not a table)."""
-    filled = set()
-    for row in rows:  # rows of one sheet (a loop over rows, as csv.writer makes anyway)
-        filled.update(k for k, v in enumerate(row) if v is not None and v != "")
-        if len(filled) >= 2:
-            return True
-    return False
+def _shown(text: str) -> str:
+    """A sheet name in a message: control characters (a terminal's escape codes) as spaces."""
+    return re.sub(r"[\x00-\x1f\x7f-\x9f]", " ", str(text))
+
+
+def _read_in_child(name: str, data: bytes) -> list[tuple[str, str, bytes, int]]:
+    """:func:`analysis.io.sheet_reader.convert` in a child process whose memory is capped at the
+    loader's limit (``CRPS_MAX_MEMORY_MB``), so that no workbook can take the reading process down."""
+    lim = limits.current()
+    script = files("analysis.io") / "sheet_reader.py"
+    try:
+        with as_file(script) as path:
+            proc = subprocess.run([sys.executable, "-I", str(path), str(lim.max_memory)], input=data,
+                                  capture_output=True, timeout=_TIMEOUT, check=False)
+    except subprocess.TimeoutExpired:
+        raise ResourceLimitError(f"{name}: reading this workbook took longer than {_TIMEOUT} s, so it was stopped. "
+                                 f"Save the sheet that holds the data as CSV and load that file.", file=name) from None
+    too_big = (f"{name}: reading this workbook needs more memory than the limit of "
+               f"{limits._size(lim.max_memory)} ({lim.env('max_memory')}). ")
+    far = ("A sheet reaches very far right or down (a value or a format in a far cell counts): delete the empty "
+           "rows and columns after the table and save it again, or save the sheet as CSV and load that file.")
+    if proc.returncode != 0:  # the child was killed: an allocation over its cap aborts it
+        raise ResourceLimitError(too_big + far, file=name)
+    try:
+        result = pickle.loads(proc.stdout)  # our own child's output, never a file's bytes
+    except Exception:  # noqa: BLE001 - a child that printed nothing usable
+        raise UnreadableFileError(f"{name} is not a readable workbook. {_RESAVE}", file=name) from None
+    if result[0] == "ok":
+        return result[1]
+    kind, detail = result[1], result[2]
+    if kind == "memory":
+        sheet, rows, cols = (detail.split("\0") + ["", "0", "0"])[:3]
+        raise ResourceLimitError(too_big + f"The sheet '{_shown(sheet)}' spans {int(rows):,} rows x {int(cols):,} "
+                                 "columns from A1. " + far, file=name)
+    if kind == "password":
+        raise UnreadableFileError(f"{name} is protected by a password. {_RESAVE}", file=name)
+    raise UnreadableFileError(f"{name} is not a readable workbook ({detail}). {_RESAVE}", file=name)
+
+
+def _in_our_format(role: str, csv_bytes: bytes) -> bool:
+    """Whether a sheet's first line is the header of that file of our format: ``patient_id`` (or a name
+    the loader maps to it) first of all, and for assessments and treatments a day or date column."""
+    first = csv_bytes.lstrip(b"\n").split(b"\n", 1)[0].decode("utf-8", "replace")
+    keys = {canonical(h) for h in next(csv.reader([first]), [])}
+    return "patient_id" in keys and (role == "patients" or bool(keys & {"day", "date", "datetime"}))
 
 
 def workbook_tables(name: str, data: bytes) -> tuple[list[tuple[str, bytes]], list[str]]:
@@ -93,8 +123,6 @@ def workbook_tables(name: str, data: bytes) -> tuple[list[tuple[str, bytes]], li
     Raises :class:`~analysis.errors.UnreadableFileError` for a file that is not a readable workbook
     (damaged, encrypted) and :class:`~analysis.errors.ResourceLimitError` for one over the limits.
     """
-    from python_calamine import CalamineWorkbook, SheetVisibleEnum
-
     if data[:4] == b"PK\x03\x04":  # .xlsx, .xlsm, .xlsb and .ods are zips: bombs refused before opening
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
@@ -104,68 +132,36 @@ def workbook_tables(name: str, data: bytes) -> tuple[list[tuple[str, bytes]], li
         except Exception as e:  # noqa: BLE001 - a damaged zip: said below, like any unreadable workbook
             raise UnreadableFileError(f"{name} is not a readable workbook ({type(e).__name__}). {_RESAVE}",
                                       file=name) from None
-    lim = limits.current()
-    try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheets = [(m.name, m.visible == SheetVisibleEnum.Visible) for m in book.sheets_metadata]
-        read = []
-        for sheet, visible in sheets:
-            if not visible:
-                read.append((sheet, None))
-                continue
-            grid = book.get_sheet_by_name(sheet)
-            # Python objects for every cell cost about 100 bytes each: refuse a sheet that would not fit
-            # before they are made (the CSV written from it is checked again like any CSV).
-            # (from A1: the empty rows and columns above and left of the table are read too)
-            n_rows, n_cols = (grid.end[0] + 1, grid.end[1] + 1) if grid.end is not None else (0, 0)
-            if n_rows * n_cols * _BYTES_PER_CELL > lim.max_memory:
-                raise ResourceLimitError(
-                    f"{name}: the sheet '{sheet}' has {n_rows:,} rows x {n_cols:,} columns, more than "
-                    f"can be read within the memory limit of {lim.max_memory / 1024 ** 3:.1f} GB "
-                    f"({lim.env('max_memory')}). Keep only the columns the analysis needs, or split the sheet.",
-                    file=name)
-            read.append((sheet, grid.to_python(skip_empty_area=False)))
-    except DatasetError:
-        raise
-    except Exception as e:  # noqa: BLE001 - calamine's errors (password, XML, zip) and anything else
-        what = "is protected by a password" if type(e).__name__ == "PasswordError" else \
-            f"is not a readable workbook ({type(e).__name__})"
-        raise UnreadableFileError(f"{name} {what}. {_RESAVE}", file=name) from None
-
-    stem = _safe_name(PurePosixPath(name).stem)
+    elif data[:4] != b"\xd0\xcf\x11\xe0":
+        # Not a workbook at all: "Export to Excel" buttons write tab-separated text or an HTML page and
+        # name it .xls. Text is read as the CSV it is; anything else is refused by the CSV reader's checks.
+        stem = _safe_name(PurePosixPath(str(name).replace("\\", "/")).stem)
+        return [(f"{stem}.txt", data)], [f"{name} is not a workbook but a text file: it was read as text."]
+    sheets = _read_in_child(name, data)
+    stem = _safe_name(PurePosixPath(str(name).replace("\\", "/")).stem)
     notes, tables = [], []
-    for sheet, rows in read:
-        if rows is None:
-            notes.append(f"{name}: the hidden sheet '{sheet}' was not read.")
-        elif not _has_table(rows):
-            notes.append(f"{name}: the sheet '{sheet}' holds no table (fewer than two columns with values) and "
-                         "was not read.")
+    for sheet, status, csv_bytes, rows in sheets:
+        if status == "hidden":
+            notes.append(f"{name}: the hidden sheet '{_shown(sheet)}' was not read.")
+        elif status == "no table":
+            notes.append(f"{name}: the sheet '{_shown(sheet)}' holds no table (fewer than two columns with values) "
+                         "and was not read.")
         else:
-            tables.append((sheet, rows))
+            tables.append((sheet, csv_bytes, rows))
     if not tables:
         raise UnreadableFileError(
             f"{name} holds no table: none of its visible sheets has two columns with values. Give the workbook "
             "that holds the data (a header row, then one row per visit or per score).", file=name)
     out = []
-    for sheet, rows in tables:
+    for sheet, csv_bytes, rows in tables:
         role = sheet.strip().lower()
-        csv_name = (f"{role}.csv" if role in _ROLES else f"{stem}.csv" if len(tables) == 1
+        # A sheet named after a file of our format is that file only when its first line says so (a clinic's
+        # sheet called "Assessments" with Patient, Date, NRS columns is an export, as its CSV would be).
+        ours = role in _ROLES and _in_our_format(role, csv_bytes)
+        csv_name = (f"{role}.csv" if ours else f"{stem}.csv" if len(tables) == 1
                     else f"{stem} ({_safe_name(sheet)}).csv")
-        texts = [[_cell_text(v) for v in row] for row in rows]
-        # The table where it is on the sheet: empty columns left and right of it dropped, an empty row
-        # written as an empty line (skipped), so line k of the CSV is row k of the sheet.
-        used = [k for k in range(max(map(len, texts), default=0)) if any(k < len(r) and r[k] for r in texts)]
-        first, last = used[0], used[-1] + 1
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        for row in texts:
-            cells = row[first:last]
-            if any(cells):
-                writer.writerow(cells)
-            else:
-                buf.write("\n")
-        out.append((csv_name, buf.getvalue().encode("utf-8")))
-        notes.append(f"{name}: the sheet '{sheet}' was read as {csv_name} ({len(rows):,} rows).")
+        out.append((csv_name, csv_bytes))
+        notes.append(f"{name}: the sheet '{_shown(sheet)}' was read as {csv_name} ({rows:,} rows).")
     return out, notes
 
 
@@ -201,8 +197,15 @@ def expand_workbooks(files: dict[str, bytes]) -> tuple[dict[str, bytes], list[st
         files = unpacked
     if not any(is_workbook(n) for n in files):
         return files, []
+    if any(role_of(n) is not None for n in files if not is_workbook(n)):
+        return files, []  # files of our own format: the workbook is not the data (listed as ignored)
     out: dict[str, bytes] = {}
     notes: list[str] = []
+    locks = [n for n in files if _LOCK_FILE.match(PurePosixPath(str(n).replace("\\", "/")).name)]
+    if locks:
+        notes.append(f"{', '.join(locks)}: lock file(s) that Excel or LibreOffice keep while a workbook is open, "
+                     "not read.")
+        files = {n: d for n, d in files.items() if n not in locks}
     for name, data in files.items():
         parts = workbook_tables(name, bytes(data)) if is_workbook(name) else ([(name, data)], [])
         for csv_name, csv_bytes in parts[0]:

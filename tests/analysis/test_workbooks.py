@@ -23,7 +23,8 @@ from analysis import load_dataset, load_files
 from analysis.cli import main
 from analysis.errors import DatasetError, ResourceLimitError, UnreadableFileError
 from analysis.io.propose import inspect
-from analysis.io.workbooks import _cell_text, _safe_name, expand_workbooks, workbook_tables
+from analysis.io.sheet_reader import cell_text
+from analysis.io.workbooks import _safe_name, expand_workbooks, workbook_tables
 from analysis.summary import summarize
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -108,6 +109,8 @@ def test_the_demo_cohort_as_a_workbook_of_three_sheets_is_the_demo_cohort(tmp_pa
     demo = load_dataset(DEMO)
     assert summarize(book).to_dict() == summarize(demo).to_dict()
     pd.testing.assert_frame_equal(book.assessments, demo.assessments)
+    pd.testing.assert_frame_equal(book.treatments, demo.treatments)
+    pd.testing.assert_frame_equal(book.patients, demo.patients)
     # A folder holding the workbook reads the same.
     assert summarize(load_dataset(tmp_path)).to_dict() == summarize(demo).to_dict()
     assert "demo.xlsx: the sheet 'assessments' was read as assessments.csv (16,750 rows)." in book.report.notes
@@ -116,11 +119,13 @@ def test_the_demo_cohort_as_a_workbook_of_three_sheets_is_the_demo_cohort(tmp_pa
 @pytest.mark.parametrize("value, text", [
     (7.0, "7"), (7, "7"), (6.5, "6.5"), (0.1 + 0.2, "0.3"), (-0.25, "-0.25"), (1e-7, "1e-07"),
     (True, "TRUE"), (False, "FALSE"), (None, ""), ("", ""), ("007", "007"), ("7/10", "7/10"), ("#N/A", "#N/A"),
+    (1234567890123456.0, "1234567890123456"), (2.0 ** 53, "9007199254740992"), (1e20, "1e+20"),
+    ("4,5", "4.5"), (" -12,25 ", "-12.25"), ("1,234", "1,234"), ("4,5 mg", "4,5 mg"), ("1,2,3", "1,2,3"),
     (dt.datetime(2024, 3, 1, 9, 30), "2024-03-01 09:30:00"), (dt.date(2024, 3, 1), "2024-03-01"),
     (dt.time(14, 5), "14:05:00"), (dt.timedelta(hours=26, minutes=3), "26:03:00"),
 ])
 def test_each_cell_is_written_as_excels_csv_writes_it(value, text):
-    assert _cell_text(value) == text
+    assert cell_text(value) == text
 
 
 def test_cells_keep_their_value_not_their_display_format():
@@ -185,8 +190,9 @@ def test_a_workbook_that_is_a_zip_bomb_is_refused_before_it_is_opened():
 
 def test_a_sheet_too_large_for_the_memory_limit_is_refused_before_its_cells_are_made(monkeypatch):
     book = _xlsx({"Scores": [["patient_id", "day", "pain_nrs", "x", "y"]] + [["P1", d, 5, 1, 1] for d in range(3000)]})
-    monkeypatch.setenv("CRPS_MAX_MEMORY_MB", "1")    # 3,001 x 5 cells x 100 bytes > 1 MB
-    with pytest.raises(ResourceLimitError, match=r"big\.xlsx: the sheet 'Scores' has 3,001 rows x 5 columns.*CRPS_MAX_MEMORY_MB"):
+    monkeypatch.setenv("CRPS_MAX_MEMORY_MB", "1")    # 3,001 x 5 cells x 200 bytes > 1 MB
+    with pytest.raises(ResourceLimitError, match=r"big\.xlsx: reading this workbook needs more memory than the limit "
+                                                 r"of 1\.0 MB \(CRPS_MAX_MEMORY_MB\)\. The sheet 'Scores' spans 3,001 rows x 5"):
         load_files({"big.xlsx": book})
 
 
@@ -246,3 +252,72 @@ def test_a_zip_holding_a_workbook_is_read_as_its_files_given_one_by_one():
     assert ds.assessments["value"].tolist() == [8.0, 2.0]
     assert ds.treatments["treatment"].tolist() == ["ketamine_iv"]
     assert "clinic.xlsx: the sheet 'assessments' was read as assessments.csv (3 rows)." in ds.report.notes
+
+
+
+def test_a_value_in_the_last_cell_of_a_sheet_is_refused_without_harm_to_the_reading_process():
+    # Calamine makes a sheet a dense grid from A1: this 5 KB file asks for 550 GB. The child process that
+    # reads it dies at its memory cap; the loader (the dashboard's server) lives on and says what to do.
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["patient_id", "day", "pain_nrs"])
+    ws.append(["P1", -1, 8])
+    ws["XFD1048576"] = "x"
+    buf = io.BytesIO()
+    wb.save(buf)
+    with pytest.raises(ResourceLimitError, match=r"far\.xlsx: reading this workbook needs more memory than the limit.*"
+                                                 r"delete the empty rows and columns after the table"):
+        load_files({"far.xlsx": buf.getvalue()})
+
+
+def test_numeric_ids_of_sixteen_digits_stay_two_patients():
+    book = _xlsx({"Scores": [["patient_id", "day", "pain_nrs"], [1234567890123456, -1, 8], [1234567890123457, -1, 6]]})
+    ds = load_files({"scores.xlsx": book})
+    assert sorted(ds.assessments["patient_id"].astype(str)) == ["1234567890123456", "1234567890123457"]
+
+
+def test_beside_files_of_our_format_a_workbook_or_a_lock_file_is_not_read(tmp_path):
+    for name in ("assessments", "treatments", "patients"):
+        (tmp_path / f"{name}.csv").write_bytes((DEMO / f"{name}.csv").read_bytes())
+    (tmp_path / "~$Notes.xlsx").write_bytes(b"\x0bExcel lock file")          # Excel's, while Notes.xlsx is open
+    (tmp_path / "assessments.xlsx").write_bytes(b"PK\x03\x04 the workbook the CSV was saved from")
+    ds = load_dataset(tmp_path)
+    assert summarize(ds).to_dict() == summarize(load_dataset(DEMO)).to_dict()
+
+
+def test_a_lock_file_beside_a_workbook_is_noted_not_read():
+    book = _xlsx({"assessments": [["patient_id", "day", "pain_nrs"], ["P1", -1, 8]]})
+    files, notes = expand_workbooks({"clinic.xlsx": book, "~$clinic.xlsx": b"\x0block"})
+    assert list(files) == ["assessments.csv"]
+    assert notes[0].startswith("~$clinic.xlsx: lock file(s) that Excel or LibreOffice keep while a workbook is open")
+
+
+def test_a_clinic_sheet_named_assessments_is_read_as_an_export_not_as_our_format():
+    book = _xlsx({"Assessments": [["Patient", "Date", "NRS"], ["A1", dt.date(2024, 3, 1), 8]],
+                  "Infusions": [["Patient", "Date", "Drug"], ["A1", dt.date(2024, 3, 1), "Ketamine"]]})
+    files, _ = expand_workbooks({"clinic.xlsx": book})
+    assert list(files) == ["clinic (Assessments).csv", "clinic (Infusions).csv"]
+    ours = _xlsx({"Assessments": [["patient_id", "day", "pain_nrs"], ["A1", -1, 8]]})
+    assert list(expand_workbooks({"clinic.xlsx": ours})[0]) == ["assessments.csv"]
+
+
+def test_a_text_file_named_xls_is_read_as_the_table_it_is():
+    # Some "Export to Excel" buttons write tab-separated text and name it .xls.
+    text = b"patient_id\tday\tpain_nrs\nP1\t-1\t8\nP1\t1\t3\n"
+    ds = load_files({"report.xls": text})
+    assert ds.assessments["value"].tolist() == [8.0, 3.0]
+    assert "report.xls is not a workbook but a text file: it was read as text." in ds.report.notes
+
+
+def test_sheet_names_reach_messages_without_control_characters():
+    book = _xlsx({"Scores": [["patient_id", "day", "pain_nrs"], ["P1", -1, 8]], "Hid": [["a", "b"]]}, hidden=("Hid",))
+    # openpyxl refuses control characters in titles: put one in the saved workbook's XML
+    with zipfile.ZipFile(io.BytesIO(book)) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(b'name="Hid"', b'name="H&#x1b;[31mid"')
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for n, b in parts.items():
+            z.writestr(n, b)
+    notes = expand_workbooks({"clinic.xlsx": buf.getvalue()})[1]
+    assert "\x1b" not in " ".join(notes) and "the hidden sheet 'H [31mid' was not read" in " ".join(notes)
