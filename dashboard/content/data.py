@@ -16,7 +16,7 @@ from analysis.io.spec import is_spec_document
 from analysis.io.workbooks import expand_workbooks
 from analysis.present.groups import episode_exclusion_counts
 from dashboard import assistant, cache, state
-from dashboard.uploads import upload_headers
+from dashboard.uploads import LOAD_SLOTS, upload_headers
 
 ss = st.session_state
 st.title("Data")
@@ -43,7 +43,8 @@ def _on_upload() -> None:
         # cannot be read is kept as it is: loading it gives its message on this page and on every other.
         raw = {f.name: f.getvalue() for f in files}
         try:
-            ss["upload_files"], ss["_upload_notes"] = expand_workbooks(raw)
+            with LOAD_SLOTS:  # a workbook's reading counts as the upload's parse (one at a time, issue 15)
+                ss["upload_files"], ss["_upload_notes"] = expand_workbooks(raw)
         except DatasetError:
             ss["upload_files"], ss["_upload_notes"] = raw, []
         ss["upload_names"] = sorted(raw)  # as uploaded (the workbook, not its sheets): the data's label
