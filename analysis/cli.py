@@ -98,8 +98,9 @@ def add_inspect_parser(sub) -> None:
     p.set_defaults(func=cmd_inspect)
 
 
-def read_path_files(path: str) -> dict[str, bytes]:
-    """Every file of a folder (hidden files left out), or the one file given."""
+def read_path_files(path: str) -> tuple[dict[str, bytes], list[str]]:
+    """Every file of a folder (hidden files left out), or the one file given; workbooks as the CSV
+    files of their sheets, with notes saying how each sheet was read."""
     from pathlib import Path
 
     p = Path(path)
@@ -107,17 +108,22 @@ def read_path_files(path: str) -> dict[str, bytes]:
         raise DatasetError(f"{p} does not exist. Give the path of an export folder, a .zip or a CSV file.", file=str(p))
     try:
         if p.is_dir():
-            return {f.name: f.read_bytes() for f in sorted(p.iterdir()) if f.is_file() and not f.name.startswith(".")}
-        return {p.name: p.read_bytes()}
+            files = {f.name: f.read_bytes() for f in sorted(p.iterdir()) if f.is_file() and not f.name.startswith(".")}
+        else:
+            files = {p.name: p.read_bytes()}
     except OSError as e:
         raise DatasetError(f"Cannot read {p}: {e.strerror or e}.", file=str(p)) from None
+    from .io.workbooks import expand_workbooks
+
+    return expand_workbooks(files)  # a workbook: the CSV files of its sheets, named after them
 
 
 def cmd_inspect(args: argparse.Namespace) -> int:
     from .io.propose import inspect
 
     try:
-        proposal = inspect(read_path_files(args.path), date_format=args.date_format)
+        files, sheets = read_path_files(args.path)
+        proposal = inspect(files, date_format=args.date_format)
     except DatasetError as e:
         return _fail(args, e)
     if args.write_mapping:
@@ -128,9 +134,9 @@ def cmd_inspect(args: argparse.Namespace) -> int:
             print(f"error: cannot write {args.write_mapping}: {e.strerror or e}", file=sys.stderr)
             return 1
     if args.json:
-        print(json.dumps({"ok": True, **proposal.to_dict()}, indent=2, ensure_ascii=False))
+        print(json.dumps({"ok": True, **proposal.to_dict(), "workbook_sheets": sheets}, indent=2, ensure_ascii=False))
     else:
-        print(proposal.to_text())
+        print("".join(f"{note}\n" for note in sheets) + ("\n" if sheets else "") + proposal.to_text())
         if args.write_mapping:
             print(f"\nThe proposed mapping was written to {args.write_mapping}: review it, then load with "
                   f"--mapping {args.write_mapping}.")

@@ -27,8 +27,8 @@ from pathlib import Path
 from .dataset import Dataset
 from .errors import EmptyDatasetError, MissingFileError, UnreadableFileError
 from .io.columns import NA_TOKENS
-from .io.csv_reader import _SAVE_AS_CSV
 from .io.sources import ROLES, refuse_outside_link, role_of, looks_canonical
+from .io.workbooks import expand_workbooks, is_workbook
 from .io.validate import load_canonical
 
 __all__ = ["load_dataset", "load_files", "ROLES", "NA_TOKENS"]
@@ -43,7 +43,8 @@ def load_dataset(path: str | Path, mapping: object = None, drop_identifiers: boo
     path : str or Path
         A folder holding ``assessments.csv`` (+ optional ``treatments.csv``, ``patients.csv``, or
         the same names as ``.parquet``), a ``.zip`` of those files, or one CSV file (assessments
-        only, or a combined file: see docs/data-format.md).
+        only, or a combined file: see docs/data-format.md); a clinic export's folder or file; a
+        workbook (read as the CSV files of its sheets).
     mapping : None, dict, str or Path
         Column mapping: a ``{source: target}`` dict or the path of a mapping file
         (``.csv`` with header ``source,target``, or ``.json``). See :mod:`analysis.mapping`.
@@ -79,6 +80,14 @@ def load_dataset(path: str | Path, mapping: object = None, drop_identifiers: boo
         if p.is_dir():
             entries = sorted(f for f in p.iterdir() if f.is_file() and not f.name.startswith("."))
             known = [f for f in entries if role_of(f.name) is not None]
+            if not known and any(is_workbook(f.name) for f in entries):
+                # A workbook is read as the CSV files of its sheets (analysis.io.workbooks): every file of
+                # the folder goes through load_files, which decides between our format and an export.
+                # (Beside files of our format a workbook is not the data: the rule below ignores it.)
+                for f in entries:
+                    refuse_outside_link(f)
+                return load_files({f.name: f.read_bytes() for f in entries}, mapping=mapping,
+                                  drop_identifiers=drop_identifiers, source=str(p), date_format=date_format)
             # The names decide, except for a single file (its first line then does).
             # (A .txt file's first line says whether it is a table: Excel's "Unicode Text" is a .txt.)
             listed = {f.name: (f.read_bytes() if len(entries) == 1 or f.suffix.lower() == ".txt" else b"")
@@ -92,11 +101,6 @@ def load_dataset(path: str | Path, mapping: object = None, drop_identifiers: boo
                 if entries and all(f.stat().st_size == 0 for f in entries):
                     raise EmptyDatasetError(f"{entries[0].name} is empty (0 bytes): export the data again, then load it.",
                                             file=entries[0].name)
-                books = [f.name for f in entries if f.suffix.lower() in (".xlsx", ".xls", ".xlsm", ".ods")]
-                if books:
-                    raise MissingFileError(
-                        f"The folder {p} holds no CSV file to read: {books[0]} is an Excel workbook, which is not "
-                        f"read. {_SAVE_AS_CSV}", file=books[0])
                 raise MissingFileError(
                     f"The folder {p} holds no assessments.csv (found: {found}). Name the files assessments.csv, "
                     "treatments.csv and patients.csv, or give the path of a single CSV file.", file=str(p))
@@ -120,7 +124,9 @@ def load_files(files: dict[str, bytes], mapping: object = None, drop_identifiers
     ----------
     files : dict of str -> bytes
         File name -> content. Either one ``.zip``, or any of ``assessments``/``treatments``/``patients``
-        ``.csv``/``.parquet``, or one single CSV of any name. Folder parts of names are ignored.
+        ``.csv``/``.parquet``, or one single CSV of any name, or a clinic export's files; a workbook
+        (``.xlsx``, ``.xls``, ``.ods``, ...) is read as the CSV files of its sheets
+        (:mod:`analysis.io.workbooks`). Folder parts of names are ignored.
     mapping, drop_identifiers
         As for :func:`load_dataset`.
     source : str
@@ -131,6 +137,14 @@ def load_files(files: dict[str, bytes], mapping: object = None, drop_identifiers
     Dataset
         See :func:`load_dataset`; both functions run the same code.
     """
+    files, book_notes = expand_workbooks(files)
+    dataset = _load_files(files, mapping, drop_identifiers, source, date_format)
+    dataset.report.notes[:0] = book_notes  # which sheets were read, first
+    return dataset
+
+
+def _load_files(files: dict[str, bytes], mapping, drop_identifiers: bool, source: str,
+                date_format: str | None) -> Dataset:
     spec = _export_spec(mapping)
     # A clinic export: no assessments/treatments/patients file (also in a zip), and not a single CSV in
     # the canonical format (patient_id and day/date columns).

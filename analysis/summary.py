@@ -77,6 +77,7 @@ class Summary:
             groups.append({
                 "group": {c: _json_value(v) for c, v in zip(by, key)},
                 "patients": int(row.patients),
+                "patients_analysable": int(row.patients_analysable),
                 "episodes_used": int(row.episodes_used),
                 "episodes_excluded": int(row.episodes_excluded),
                 "immediate_relief_pct": stat("immediate_relief_pct"),

@@ -6,6 +6,8 @@ page, so its filters and definitions apply to every page; pages only gather choi
 """
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
 from importlib.resources import files
@@ -18,6 +20,10 @@ from dashboard.uploads import keep_uploads_in_memory
 # A bundled icon: a `:material/...:` or emoji page icon makes every browser fetch it from the internet.
 FAVICON = str(files("dashboard") / "assets" / "favicon.png")
 keep_uploads_in_memory()  # uploads never spooled to disk (issue 15)
+# The sidebar copies its kept choices into widgets that also have defaults (dashboard/state.py, _KEPT):
+# by design, so Streamlit's warning about it (with a stack trace) is noise in a server's log. The
+# repository's .streamlit/config.toml turns it off too, but only for a server started in that folder.
+logging.getLogger("streamlit.elements.lib.policies").setLevel(logging.ERROR)
 st.set_page_config(page_title="CRPS Outcomes", page_icon=FAVICON, layout="wide",
                    initial_sidebar_state="expanded")
 

@@ -79,7 +79,7 @@ def _parse(kind, raw: str):
     if kind is bool:
         return raw.lower() in ("1", "true", "yes", "on")
     if kind is list:
-        return [v for v in raw.split(",") if v != ""]
+        return list(dict.fromkeys(v for v in raw.split(",") if v != ""))  # each once: ?by=sex,sex
     return kind(raw)
 
 
@@ -187,7 +187,7 @@ def _load_dataset(ctx: Context) -> None:
             mapping = dict(ss.get("mapping", {}))
             drop = bool(ss.get("drop_identifiers", False))
             key = cache.content_key(files, mapping, drop)
-            names = ", ".join(sorted(files))
+            names = ", ".join(ss.get("upload_names") or sorted(files))
             ctx.source_label = f"Uploaded: {names}"
             with st.spinner(f"Reading and checking {md(names)} ..."):
                 ctx.dataset = cache.load_upload(key, files, json.dumps(mapping, sort_keys=True), drop)
@@ -226,15 +226,32 @@ def _keep(key: str) -> None:
     st.session_state[_KEPT + key] = st.session_state[key]
 
 
-def _bound(key: str) -> dict:
-    """Put the kept choice into widget ``key`` before it is drawn; the widget's keyword arguments."""
-    st.session_state[key] = st.session_state[_KEPT + key]
+def _among(values, options) -> list:
+    """The values that are options now, in their order, each once. The kept choice itself is not
+    trimmed: a grouping or filter for a characteristic this dataset lacks (or while no dataset loads)
+    comes back with the dataset that has it."""
+    allowed = set(options)
+    return [v for v in dict.fromkeys(values) if v in allowed]
+
+
+def _bound(key: str, options=None) -> dict:
+    """Put the kept choice (for a multiselect: those of its values that are ``options``) into widget
+    ``key`` before it is drawn; the widget's keyword arguments."""
+    kept = st.session_state[_KEPT + key]
+    st.session_state[key] = kept if options is None else _among(kept, options)
     return {"key": key, "on_change": _keep, "args": (key,)}
 
 
-def _sanitize_multi(key: str, options: list) -> None:
-    cur = st.session_state.get(_KEPT + key, [])
-    st.session_state[_KEPT + key] = [v for v in cur if v in options]
+def _forget_covariate_filters(data_key: str | None) -> None:
+    """A covariate's filter values belong to one dataset: another dataset starts from all its levels
+    (kept levels of the old one could select nobody). Not on the first load: a bookmark's values apply."""
+    ss = st.session_state
+    if data_key is None:
+        return
+    if ss.get("_kept_data_key") not in (None, data_key):
+        for k in [k for k in ss.keys() if str(k).startswith(_KEPT + _COV_KEY)]:
+            del ss[k]
+    ss["_kept_data_key"] = data_key
 
 
 def render_sidebar() -> Context:
@@ -254,17 +271,22 @@ def render_sidebar() -> Context:
     filters: dict = {}
     url_extra: dict = {}
     filter_text = []
+    _forget_covariate_filters(ctx.key if ds is not None else None)
     treatments = sorted(ds.treatments["treatment"].unique().tolist()) if ds is not None and ds.has_treatments else []
-    _sanitize_multi("flt_treatment", treatments)
     sb.multiselect("Treatments", treatments, placeholder="All treatments", help="Leave empty for all treatments.",
-                   **_bound("flt_treatment"))
-    if _kept("flt_treatment"):
-        filters["treatment"] = list(_kept("flt_treatment"))
-        filter_text.append("treatment in " + ", ".join(_kept("flt_treatment")))
+                   **_bound("flt_treatment", treatments))
+    chosen_tx = _among(_kept("flt_treatment"), treatments)
+    if chosen_tx:
+        filters["treatment"] = chosen_tx
+        filter_text.append("treatment in " + ", ".join(chosen_tx))
     covariates = ds.covariates if ds is not None else []
-    _sanitize_multi("flt_covs", covariates)
-    sb.multiselect("Filter on patient characteristics", covariates, placeholder="None", **_bound("flt_covs"))
-    for cov in _kept("flt_covs"):
+    sb.multiselect("Filter on patient characteristics", covariates, placeholder="None",
+                   **_bound("flt_covs", covariates))
+    if ds is not None:  # a characteristic no longer filtered on starts again from all its values
+        for k in [k for k in ss.keys() if str(k).startswith(_KEPT + _COV_KEY)
+                  and str(k)[len(_KEPT + _COV_KEY):] not in _kept("flt_covs")]:
+            del ss[k]
+    for cov in _among(_kept("flt_covs"), covariates):
         key = f"{_COV_KEY}{cov}"
         kept = _KEPT + key
         url_raw = ss.pop(f"_url_cov_{cov}", None)
@@ -280,7 +302,7 @@ def render_sidebar() -> Context:
             if not (isinstance(cur, (tuple, list)) and len(cur) == 2 and lo <= cur[0] <= cur[1] <= hi):
                 ss[kept] = (lo, hi)
             if lo < hi:
-                sb.slider(md(cov), min_value=lo, max_value=hi, **_bound(key))
+                sb.slider(md(cov), min_value=lo, max_value=hi, value=(lo, hi), **_bound(key))
             rng = tuple(float(x) for x in ss[kept])
             filters[cov] = rng
             url_extra[_COV_PREFIX + cov] = f"{rng[0]:g}..{rng[1]:g}"
@@ -290,16 +312,15 @@ def render_sidebar() -> Context:
             if url_raw is not None:
                 ss[kept] = [v for v in url_raw.split(",") if v]
             _default(key, list(levels))
-            _sanitize_multi(key, levels)
-            sb.multiselect(md(cov), levels, **_bound(key))
-            chosen = list(ss[kept])
+            sb.multiselect(md(cov), levels, default=list(levels), **_bound(key, levels))
+            chosen = _among(ss[kept], levels)
             filters[cov] = filter_values_for(ds.patients, cov, chosen)
             url_extra[_COV_PREFIX + cov] = ",".join(chosen)
             filter_text.append(f"{cov} in {', '.join(chosen) if chosen else '(nothing selected)'}")
 
     by_options = ["treatment", *groupable_covariates(ds.patients)] if ds is not None else ["treatment"]
-    _sanitize_multi("grp_by", by_options)
-    sb.multiselect("Compare groups by", by_options, **_bound("grp_by"), max_selections=2, placeholder="All episodes together",
+    sb.multiselect("Compare groups by", by_options, default=["treatment"], **_bound("grp_by", by_options),
+                   max_selections=_MAX_GROUPINGS, placeholder="All episodes together",
                    help="Each chart shows one line (or box) per group: treatment and/or a patient characteristic.")
 
     # Definitions ------------------------------------------------------------------------------
@@ -335,7 +356,7 @@ def render_sidebar() -> Context:
     except ValueError as err:
         st.sidebar.error(str(err))
         ctx.definitions = Definitions()
-    ctx.by = tuple(_kept("grp_by"))
+    ctx.by = tuple(_among(_kept("grp_by"), by_options)[:_MAX_GROUPINGS])
     ctx.filters = filters or None
     ctx.filter_text = "; ".join(filter_text) or "none"
     _write_url(url_extra)

@@ -13,9 +13,10 @@ from analysis.escaping import markdown_text as md
 from analysis.mapping import CANONICAL_NAMES, parse_mapping_bytes
 from analysis.io.sources import looks_canonical
 from analysis.io.spec import is_spec_document
+from analysis.io.workbooks import expand_workbooks
 from analysis.present.groups import episode_exclusion_counts
 from dashboard import assistant, cache, state
-from dashboard.uploads import upload_headers
+from dashboard.uploads import LOAD_SLOTS, upload_headers
 
 ss = st.session_state
 st.title("Data")
@@ -38,7 +39,15 @@ def _on_upload() -> None:
         ss["_upload_error"] = (f"Two uploaded files have the same name ({', '.join(twice)}): only one can be read. "
                                "Remove one of them (the x next to it) or rename it.")
     elif files:
-        ss["upload_files"] = {f.name: f.getvalue() for f in files}
+        # A workbook becomes the CSV files of its sheets here, so the import assistant reads those. One that
+        # cannot be read is kept as it is: loading it gives its message on this page and on every other.
+        raw = {f.name: f.getvalue() for f in files}
+        try:
+            with LOAD_SLOTS:  # a workbook's reading counts as the upload's parse (one at a time, issue 15)
+                ss["upload_files"], ss["_upload_notes"] = expand_workbooks(raw)
+        except DatasetError:
+            ss["upload_files"], ss["_upload_notes"] = raw, []
+        ss["upload_names"] = sorted(raw)  # as uploaded (the workbook, not its sheets): the data's label
         ss["source"] = "upload"
     else:
         ss.pop("upload_files", None)
@@ -93,11 +102,12 @@ else:
     st.markdown(
         "Upload **one .zip** holding `assessments.csv` (required), `treatments.csv` and `patients.csv`, or the "
         "CSV files themselves, **or your clinic's own export as it is**: a REDCap export with its data "
-        "dictionary, an EHR flowsheet with its medication-administration record, or a spreadsheet saved as CSV. "
+        "dictionary, an EHR flowsheet with its medication-administration record, or a spreadsheet (the workbook "
+        "itself, .xlsx/.xls/.ods, or saved as CSV). "
         "An export opens the import assistant below. Files stay in this browser session's memory: no other "
         "user can see them. The formats are described in `docs/data-format.md`.")
-    # Any file type is accepted here so that a wrong one (e.g. an Excel workbook) gets the loader's explanation.
-    st.file_uploader("Dataset files (.zip or .csv)", accept_multiple_files=True, key="_w_upload",
+    # Any file type is accepted here so that a wrong one (e.g. a PDF) gets the loader's explanation.
+    st.file_uploader("Dataset files (.zip, .csv, or an Excel/LibreOffice workbook)", accept_multiple_files=True, key="_w_upload",
                      on_change=_on_upload)
     lim = limits.current()
     st.caption(f"Limits of this server: up to {lim.max_columns:,} columns a file, lines up to "
@@ -108,6 +118,8 @@ else:
         st.error(md(ss["_upload_error"]))
     if ss.get("upload_files"):
         st.caption("In memory: " + ", ".join(f"{md(n)} ({len(b):,} bytes)" for n, b in ss["upload_files"].items()))
+        for note in ss.get("_upload_notes", []):
+            st.caption(md(note))
     ss["_w_drop"] = ss["drop_identifiers"]
     st.checkbox("Drop columns that look like identifiers (names, dates of birth, addresses, ...)", key="_w_drop",
                 on_change=_on_drop,

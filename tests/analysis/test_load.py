@@ -355,7 +355,7 @@ def test_days_and_dates_cannot_be_mixed_across_files(load):
     ({A: "patient_id,day,,pain_nrs\nP1,0,x,7\n"}, MissingColumnError,
      r"assessments\.csv: column 3 has values but no header name"),
     ({T: "patient_id,day,treatment\nP1,0,k\n"}, MissingFileError, r"assessments\.csv is required"),
-    ({"data.xlsx": b"PK\x03\x04"}, UnreadableFileError, r"data\.xlsx is an Excel workbook"),
+    ({"data.xlsx": b"PK\x03\x04"}, UnreadableFileError, r"data\.xlsx is not a readable workbook.*CSV UTF-8"),
     ({A: LONG, T: b"\x00\x01binary"}, UnreadableFileError, r"treatments\.csv is not a CSV text file"),
     # The other files are parsed early on a worker thread; errors still come in reading order.
     ({A: b"", T: b"\x00\x01binary", P: b""}, EmptyDatasetError, r"assessments\.csv is empty"),
@@ -467,9 +467,10 @@ def test_folder_without_assessments(tmp_path):
         load_dataset(tmp_path)
 
 
-def test_a_folder_holding_an_excel_workbook_says_to_save_it_as_csv(tmp_path):
+def test_a_folder_holding_a_damaged_workbook_says_to_save_it_again_or_as_csv(tmp_path):
+    # A readable workbook is read (tests/analysis/test_workbooks.py); a damaged one says what to do.
     (tmp_path / "Ketamine_tracker.xlsx").write_bytes(b"PK\x03\x04 a workbook")
-    with pytest.raises(MissingFileError, match=r"Ketamine_tracker\.xlsx is an Excel workbook.*CSV UTF-8"):
+    with pytest.raises(UnreadableFileError, match=r"Ketamine_tracker\.xlsx is not a readable workbook.*CSV UTF-8"):
         load_dataset(tmp_path)
 
 

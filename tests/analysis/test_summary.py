@@ -39,6 +39,8 @@ def test_summary_json_contract():
     k, pt = g["ketamine_iv"], g["physical_therapy"]
     assert (k["patients"], k["episodes_used"], k["episodes_excluded"]) == (6, 6, 0)
     assert (pt["patients"], pt["episodes_used"], pt["episodes_excluded"]) == (3, 2, 1)
+    # T3 has no baseline: 3 patients, 2 with an analysable episode (the count small groups are judged by)
+    assert (k["patients_analysable"], pt["patients_analysable"]) == (6, 2)
     assert k["immediate_relief_pct"]["estimate"] == pytest.approx(35.0) and k["immediate_relief_pct"]["n"] == 6
     rr = k["immediate_responder_rate"]
     ci = stats.binomtest(4, 6).proportion_ci(0.95, method="wilson")

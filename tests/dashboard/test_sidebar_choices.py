@@ -76,3 +76,54 @@ def test_reset_returns_every_choice_to_its_default():
     assert "relief >= 30%" in text and "from 14 days before the start" in text
     assert at.sidebar.slider(key="def_threshold").value == 30.0
     assert "thr" not in at.query_params and "bw" not in at.query_params
+
+
+def _upload(at: AppTest, files: dict[str, bytes]) -> None:
+    at.switch_page("content/data.py").run()
+    at.radio(key="_w_source").set_value("upload").run()
+    at.file_uploader(key="_w_upload").set_value([(n, b, "text/csv") for n, b in files.items()]).run()
+
+
+def _cohort(sites: str, identifier: bool = False) -> dict[str, bytes]:
+    n = 40
+    a = b"patient_id,day,pain_nrs\n" + b"".join(f"Q{i},-1,8\nQ{i},1,{i % 9}\n".encode() for i in range(n))
+    t = b"patient_id,day,treatment\n" + b"".join(f"Q{i},0,ketamine_iv\n".encode() for i in range(n))
+    p = ("patient_id,site" + (",patient_name" if identifier else "") + "\n").encode() + b"".join(
+        f"Q{i},{sites.split()[i % 2]}{f',Name{i} Smith' if identifier else ''}\n".encode() for i in range(n))
+    return {"assessments.csv": a, "treatments.csv": t, "patients.csv": p}
+
+
+def test_a_grouping_survives_a_dataset_that_fails_to_load_and_returns_with_one_that_has_it():
+    at = _app()
+    at.sidebar.multiselect(key="grp_by").set_value(["treatment", "site"]).run()
+    _upload(at, _cohort("A B", identifier=True))              # refused by the identifier guard
+    assert at.error
+    at.checkbox(key="_w_drop").check().run()                  # loads, without patient_name, with site
+    assert not at.error and not at.exception
+    assert at.session_state["ctx"].by == ("treatment", "site")
+
+
+def test_a_new_dataset_starts_its_covariate_filters_from_all_its_values():
+    at = _app()
+    at.sidebar.multiselect(key="flt_covs").set_value(["site"]).run()
+    at.sidebar.multiselect(key=f"flt_cov_site").set_value([at.sidebar.multiselect(key="flt_cov_site").options[0]]).run()
+    _upload(at, _cohort("Lyon Paris"))
+    assert at.session_state["ctx"].filters == {"site": ["Lyon", "Paris"]}
+    at.switch_page("content/overview.py").run()
+    assert at.metric[0].value == "40"
+
+
+def test_a_filter_taken_off_and_put_back_starts_from_all_values():
+    at = _app()
+    at.sidebar.multiselect(key="flt_covs").set_value(["site"]).run()
+    levels = at.sidebar.multiselect(key="flt_cov_site").options
+    at.sidebar.multiselect(key="flt_cov_site").set_value(levels[:1]).run()
+    at.sidebar.multiselect(key="flt_covs").set_value([]).run()
+    at.sidebar.multiselect(key="flt_covs").set_value(["site"]).run()
+    assert at.sidebar.multiselect(key="flt_cov_site").value == levels
+
+
+def test_a_value_twice_in_the_address_counts_once():
+    at = _app(fcov="sex,sex", by="sex,sex")
+    assert not at.exception
+    assert at.session_state["ctx"].by == ("sex",)

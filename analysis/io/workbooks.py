@@ -1,0 +1,217 @@
+"""Spreadsheet workbooks (.xlsx, .xlsm, .xlsb, .xls, .ods) read as the CSV files Excel would save.
+
+A clinic's spreadsheet is usually a workbook, not a CSV: each of its sheets that holds a table becomes
+one CSV file in memory, and everything after that (the canonical loader, the clinic-export reader, the
+import assistant) reads it exactly as it reads a CSV saved from Excel. Cells are written as Excel's
+"CSV UTF-8" would write them, so that a workbook and its CSV give the same dataset:
+
+* numbers: whole numbers without decimals (``7``), others with up to 15 significant digits, as Excel's
+  "General" format writes them (``6.5``; ``0.1 + 0.2`` is ``0.3``), never a cell's rounded display
+  format (a score of 6.6 shown as ``7`` is still 6.6);
+* date cells ``YYYY-MM-DD``, date-time cells ``YYYY-MM-DD HH:MM:SS``, time cells ``HH:MM:SS`` (ISO
+  8601: never ambiguous, whatever the workbook's display format or language);
+* text as it is (``007`` stays ``007``), except a number written as text with a decimal comma
+  (``4,5``, from a French or German sheet) which is the number (``4.5``) like every number cell;
+  TRUE/FALSE; an empty cell empty. An error cell (``#N/A``) is empty: calamine gives no value for
+  it, so a score there is missing, not reported as excluded. A percentage cell is its value (0.3).
+
+Which sheets: every visible sheet with a table (at least two columns with a value). A sheet named
+``assessments``, ``treatments`` or ``patients`` whose first line is in the product's own format
+becomes that file; otherwise the only table of a workbook becomes ``<workbook>.csv`` and several
+become ``<workbook> (<sheet>).csv``. Hidden sheets and sheets without a table are not read, and the
+load report says so (:func:`expand_workbooks` returns the notes). Beside files in our own format
+(``assessments.csv``, ...), a workbook is not read (it is listed as ignored, as before workbooks were
+read: e.g. the workbook those CSV files were saved from); Excel's and LibreOffice's lock files
+(``~$x.xlsx``) are never read.
+
+The reader is python-calamine (Rust's calamine): it reads all these formats, evaluates no formula
+(cells hold the values Excel saved) and runs no macro, and its XML parser expands no entities (no
+"billion laughs"). A workbook is a zip (except .xls): its declared sizes and compression ratios are
+checked against :mod:`analysis.limits` before it is opened, as for any zip. The sheets are read in a
+child process whose memory is capped (:mod:`analysis.io.sheet_reader` says why). A file named .xls
+that is text (what some "Export to Excel" buttons write) is read as the text table it is.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import pickle
+import re
+import subprocess
+import sys
+import zipfile
+from importlib.resources import as_file, files
+from pathlib import PurePosixPath
+
+from .. import limits
+from ..errors import DatasetError, ResourceLimitError, UnreadableFileError
+from ..mapping import canonical
+from .sources import role_of
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
+_ROLES = ("assessments", "treatments", "patients")
+#: Files that only look like workbooks: the lock files Excel (``~$Visits.xlsx``) and LibreOffice
+#: (``.~lock.Visits.xlsx#``) keep beside a workbook while it is open.
+_LOCK_FILE = re.compile(r"^(~\$|\.~lock\.)")
+#: Seconds a workbook may take to read (a child process: analysis.io.sheet_reader).
+_TIMEOUT = 300
+_RESAVE = ("Open it in Excel (or LibreOffice) and save it again, or save the sheet as 'CSV UTF-8 (Comma "
+           "delimited) (*.csv)' and load that file.")
+
+
+def is_workbook(name: str) -> bool:
+    base = PurePosixPath(str(name).replace("\\", "/")).name
+    return PurePosixPath(base.lower()).suffix in WORKBOOK_SUFFIXES and not _LOCK_FILE.match(base)
+
+
+def _safe_name(text: str) -> str:
+    """A sheet or workbook name as part of a file name in memory (never a path): no separators or
+    control characters."""
+    return re.sub(r"[\\/\x00-\x1f\x7f]+", " ", str(text)).strip() or "sheet"
+
+
+def _shown(text: str) -> str:
+    """A sheet name in a message: control characters (a terminal's escape codes) as spaces."""
+    return re.sub(r"[\x00-\x1f\x7f-\x9f]", " ", str(text))
+
+
+def _read_in_child(name: str, data: bytes) -> list[tuple[str, str, bytes, int]]:
+    """:func:`analysis.io.sheet_reader.convert` in a child process whose memory is capped at the
+    loader's limit (``CRPS_MAX_MEMORY_MB``), so that no workbook can take the reading process down."""
+    lim = limits.current()
+    script = files("analysis.io") / "sheet_reader.py"
+    try:
+        with as_file(script) as path:
+            proc = subprocess.run([sys.executable, "-I", str(path), str(lim.max_memory)], input=data,
+                                  capture_output=True, timeout=_TIMEOUT, check=False)
+    except subprocess.TimeoutExpired:
+        raise ResourceLimitError(f"{name}: reading this workbook took longer than {_TIMEOUT} s, so it was stopped. "
+                                 f"Save the sheet that holds the data as CSV and load that file.", file=name) from None
+    too_big = (f"{name}: reading this workbook needs more memory than the limit of "
+               f"{limits._size(lim.max_memory)} ({lim.env('max_memory')}). ")
+    far = ("A sheet reaches very far right or down (a value or a format in a far cell counts): delete the empty "
+           "rows and columns after the table and save it again, or save the sheet as CSV and load that file.")
+    if proc.returncode != 0:  # the child was killed: an allocation over its cap aborts it
+        raise ResourceLimitError(too_big + far, file=name)
+    try:
+        result = pickle.loads(proc.stdout)  # our own child's output, never a file's bytes
+    except Exception:  # noqa: BLE001 - a child that printed nothing usable
+        raise UnreadableFileError(f"{name} is not a readable workbook. {_RESAVE}", file=name) from None
+    if result[0] == "ok":
+        return result[1]
+    kind, detail = result[1], result[2]
+    if kind == "memory":
+        sheet, rows, cols = (detail.split("\0") + ["", "0", "0"])[:3]
+        raise ResourceLimitError(too_big + f"The sheet '{_shown(sheet)}' spans {int(rows):,} rows x {int(cols):,} "
+                                 "columns from A1. " + far, file=name)
+    if kind == "password":
+        raise UnreadableFileError(f"{name} is protected by a password. {_RESAVE}", file=name)
+    raise UnreadableFileError(f"{name} is not a readable workbook ({detail}). {_RESAVE}", file=name)
+
+
+def _in_our_format(role: str, csv_bytes: bytes) -> bool:
+    """Whether a sheet's first line is the header of that file of our format: ``patient_id`` (or a name
+    the loader maps to it) first of all, and for assessments and treatments a day or date column."""
+    first = csv_bytes.lstrip(b"\n").split(b"\n", 1)[0].decode("utf-8", "replace")
+    keys = {canonical(h) for h in next(csv.reader([first]), [])}
+    return "patient_id" in keys and (role == "patients" or bool(keys & {"day", "date", "datetime"}))
+
+
+def workbook_tables(name: str, data: bytes) -> tuple[list[tuple[str, bytes]], list[str]]:
+    """The tables of workbook ``name`` as ``[(csv name, csv bytes)]``, and notes for the load report.
+
+    Raises :class:`~analysis.errors.UnreadableFileError` for a file that is not a readable workbook
+    (damaged, encrypted) and :class:`~analysis.errors.ResourceLimitError` for one over the limits.
+    """
+    if data[:4] == b"PK\x03\x04":  # .xlsx, .xlsm, .xlsb and .ods are zips: bombs refused before opening
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                limits.check_archive(name, zf, zf.infolist())
+        except DatasetError:
+            raise
+        except Exception as e:  # noqa: BLE001 - a damaged zip: said below, like any unreadable workbook
+            raise UnreadableFileError(f"{name} is not a readable workbook ({type(e).__name__}). {_RESAVE}",
+                                      file=name) from None
+    elif data[:4] != b"\xd0\xcf\x11\xe0":
+        # Not a workbook at all: "Export to Excel" buttons write tab-separated text or an HTML page and
+        # name it .xls. Text is read as the CSV it is; anything else is refused by the CSV reader's checks.
+        stem = _safe_name(PurePosixPath(str(name).replace("\\", "/")).stem)
+        return [(f"{stem}.txt", data)], [f"{name} is not a workbook but a text file: it was read as text."]
+    sheets = _read_in_child(name, data)
+    stem = _safe_name(PurePosixPath(str(name).replace("\\", "/")).stem)
+    notes, tables = [], []
+    for sheet, status, csv_bytes, rows in sheets:
+        if status == "hidden":
+            notes.append(f"{name}: the hidden sheet '{_shown(sheet)}' was not read.")
+        elif status == "no table":
+            notes.append(f"{name}: the sheet '{_shown(sheet)}' holds no table (fewer than two columns with values) "
+                         "and was not read.")
+        else:
+            tables.append((sheet, csv_bytes, rows))
+    if not tables:
+        raise UnreadableFileError(
+            f"{name} holds no table: none of its visible sheets has two columns with values. Give the workbook "
+            "that holds the data (a header row, then one row per visit or per score).", file=name)
+    out = []
+    for sheet, csv_bytes, rows in tables:
+        role = sheet.strip().lower()
+        # A sheet named after a file of our format is that file only when its first line says so (a clinic's
+        # sheet called "Assessments" with Patient, Date, NRS columns is an export, as its CSV would be).
+        ours = role in _ROLES and _in_our_format(role, csv_bytes)
+        csv_name = (f"{role}.csv" if ours else f"{stem}.csv" if len(tables) == 1
+                    else f"{stem} ({_safe_name(sheet)}).csv")
+        out.append((csv_name, csv_bytes))
+        notes.append(f"{name}: the sheet '{_shown(sheet)}' was read as {csv_name} ({rows:,} rows).")
+    return out, notes
+
+
+def _zip_with_workbooks(name: str, data: bytes) -> list[tuple[str, bytes]] | None:
+    """The members of zip ``name`` (folder parts dropped) when one of them is a workbook, else None (the
+    zip is then read as before: a dataset zip or a clinic export's zip)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            if not any(is_workbook(i.filename) for i in zf.infolist() if not i.is_dir()):
+                return None
+        members = limits.safe_unzip(name, data)
+    except DatasetError:
+        raise
+    except Exception:  # noqa: BLE001 - not a readable zip: the zip readers say so, as before
+        return None
+    return [(PurePosixPath(m.replace("\\", "/")).name, b) for m, b in members]
+
+
+def expand_workbooks(files: dict[str, bytes]) -> tuple[dict[str, bytes], list[str]]:
+    """``files`` with each workbook replaced by its tables (:func:`workbook_tables`), and the notes.
+    A zip that holds a workbook is unpacked first (its members are then read as if given one by one).
+
+    Two files of the same name after that (``visits.xlsx`` given with ``visits.csv``) are refused:
+    one of them would be silently lost."""
+    zips = {n: _zip_with_workbooks(n, bytes(d)) for n, d in files.items() if str(n).lower().endswith(".zip")}
+    if any(m is not None for m in zips.values()):
+        unpacked: dict[str, bytes] = {}
+        for n, d in files.items():
+            for member, b in (zips.get(n) or [(n, d)]):
+                if member in unpacked:
+                    raise DatasetError(f"Two files are named {member} (in {n} and another): keep only one.", file=n)
+                unpacked[member] = b
+        files = unpacked
+    if not any(is_workbook(n) for n in files):
+        return files, []
+    if any(role_of(n) is not None for n in files if not is_workbook(n)):
+        return files, []  # files of our own format: the workbook is not the data (listed as ignored)
+    out: dict[str, bytes] = {}
+    notes: list[str] = []
+    locks = [n for n in files if _LOCK_FILE.match(PurePosixPath(str(n).replace("\\", "/")).name)]
+    if locks:
+        notes.append(f"{', '.join(locks)}: lock file(s) that Excel or LibreOffice keep while a workbook is open, "
+                     "not read.")
+        files = {n: d for n, d in files.items() if n not in locks}
+    for name, data in files.items():
+        parts = workbook_tables(name, bytes(data)) if is_workbook(name) else ([(name, data)], [])
+        for csv_name, csv_bytes in parts[0]:
+            if csv_name in out:
+                raise DatasetError(f"Two files would both be read as {csv_name} (from {name} and another file): "
+                                   "give only one of them, or rename one.", file=name)
+            out[csv_name] = csv_bytes
+        notes += parts[1]
+    return out, notes
