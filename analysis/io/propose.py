@@ -479,6 +479,36 @@ def _annotated_share(fps, tables, items: dict) -> float:
     return float(pd.Series(pv.reason).astype(str).str.startswith("a number with a note").mean())
 
 
+_DESCRIBES_PATIENTS = {"patient_id", "covariate", "ignore"}
+
+
+def _leave_out_lookup_tables(fps: list, data_tables: list, notes: list) -> None:
+    """A file whose columns would only give patient characteristics, and whose patient ids share no value
+    with the files that give scores or treatments, is a legend or lookup table (a workbook's "Codes" sheet:
+    Code | Meaning), not patients: it is not read, with a note. Read as patients, it made patients of its
+    codes (the Data page counted them) and a characteristic of its meanings."""
+    def ids(p) -> set:
+        t = next(t for t in data_tables if t.file == p.name)
+        k = next((i for i, h in enumerate(t.header) if h in p.spec.columns and p.spec.columns[h].role == "patient_id"), None)
+        return set() if k is None else {str(v).strip() for v in t.column(k) if str(v).strip()}
+
+    describing = [p for p in fps if p.spec is not None and p.spec.kind == "data" and p.spec.columns
+                  and {c.role for c in p.spec.columns.values()} <= _DESCRIBES_PATIENTS
+                  and any(c.role == "covariate" for c in p.spec.columns.values())]
+    others = [p for p in fps if p.spec is not None and p.spec.kind == "data" and p not in describing]
+    if not describing or not others:
+        return
+    known = set().union(*(ids(p) for p in others))
+    for p in describing:
+        mine = ids(p)
+        if mine and not mine & known:
+            shown = ", ".join(repr(v) for v in sorted(mine)[:3])
+            notes.append(f"{p.name} was not read: its patient ids ({shown}, ...) are none of the patients of the other "
+                         "files, so it looks like a legend or lookup table. If it holds patient characteristics, give "
+                         "it the same patient ids as the other files.")
+            p.spec = None
+
+
 def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal:
     """Detect what the files are and propose a mapping for them. ``date_format`` (YMD, DMY, MDY)
     decides dates that read two ways."""
@@ -619,6 +649,7 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
     if not any(c.column.role == "treatment" for p in fps for c in p.columns) and \
             not visits.dated_treatment(fps, dictionary, notes, review):
         notes.append("No column gives treatments: relief analyses need treatment courses; score trajectories work.")
+    _leave_out_lookup_tables(fps, data_tables, notes)
     data_specs = [replace(p.spec, match=name_pattern(p.name, [f.name for f in fps])) for p in fps if p.spec is not None]
     values = {"ranges": "midpoint", "fractions": True, "text": {}}
     annotated = _annotated_share(fps, data_tables, items)
