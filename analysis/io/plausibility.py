@@ -124,6 +124,40 @@ def mixed_zone_warning(zoned: list[str], local: list[str]) -> str | None:
             "Export every time the same way (all with a zone, or all as local times without one).")
 
 
+def _id_key(ids: pd.Index) -> pd.Index:
+    """An id as a spreadsheet program may rewrite it: case and spaces ignored, and leading zeros of
+    an all-digit id dropped (Excel opens ``007`` as the number 7)."""
+    key = ids.astype(str).str.strip().str.casefold()
+    digits = key.str.fullmatch(r"\d+")
+    return key.where(~digits, key.str.lstrip("0").where(key.str.lstrip("0") != "", "0"))
+
+
+def unmatched_id_warning(score_pid, course_pid) -> list[str]:
+    """The warning when patients with scores but no course and patients with courses but no score
+    have ids that are the same but for leading zeros, case or spaces (``7`` and ``007``).
+
+    Each such patient is silently two: scores counted from their first score with no episode, and a
+    course with no baseline; the analyses lose them. The ids are never merged here: ``7`` and ``007``
+    may be two patients, so the files must say which.
+    """
+    scored = pd.Index(pd.unique(np.asarray(score_pid, dtype=object))).astype(str)
+    treated = pd.Index(pd.unique(np.asarray(course_pid, dtype=object))).astype(str)
+    only_scored, only_treated = scored.difference(treated), treated.difference(scored)
+    if not len(only_scored) or not len(only_treated):
+        return []
+    keys = pd.Series(only_treated, index=_id_key(only_treated))
+    keys = keys[~keys.index.duplicated()]
+    hit = _id_key(only_scored).isin(keys.index)
+    if not hit.any():
+        return []
+    pairs = [f"{a!r} and {b!r}" for a, b in zip(only_scored[hit], keys.loc[_id_key(only_scored[hit])])]
+    return [f"{int(hit.sum())} patient id(s) with scores but no treatment course are, but for leading zeros, case or "
+            f"spaces, the ids of patients with a course but no score ({', '.join(pairs[:4])}"
+            f"{' ...' if len(pairs) > 4 else ''}): each is read as two patients, and their episodes have no scores. "
+            "A spreadsheet program drops the leading zeros of ids it takes for numbers: write the ids the same way "
+            "in every file (format the id column as text before saving)."]
+
+
 def export_warnings(spec, tables, scores: pd.DataFrame, admins: pd.DataFrame, courses: pd.DataFrame,
                     course_of: np.ndarray, obs, report) -> list[str]:
     """Warnings for a clinic export read with a mapping (see the module docstring)."""
@@ -135,6 +169,8 @@ def export_warnings(spec, tables, scores: pd.DataFrame, admins: pd.DataFrame, co
         out += start_day_warning(scores["pid"].to_numpy()[at], scores["t"].to_numpy()[at],
                                  scores["has_time"].to_numpy()[at], courses["patient_id"].to_numpy(),
                                  courses["start"].to_numpy(), EXPORT_TIME_ADVICE)
+    if len(scores) and len(courses):
+        out += unmatched_id_warning(scores["pid"].to_numpy(), courses["patient_id"].to_numpy())
     # Times with a zone (converted to UTC) beside times without one (taken as written): when the latter
     # are local times, the two are shifted against each other by the zone's offset, which can move a
     # score to the other side of a treatment start (a post-infusion score read as the baseline).
