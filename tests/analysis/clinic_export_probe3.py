@@ -148,3 +148,13 @@ def redcap_classic_mdy() -> dict[str, bytes]:
             out.append(f"{rec},pain_diary,{i},,,,,,,,,{day0 + delta:%m/%d/%Y %H:%M:%S},{v},2")
     return {"KetaminePain_DataDictionary_2024-06-03.csv": _b(REDCAP_CLASSIC_DICTIONARY),
             "KetaminePain_DATA_2024-06-03_1412.csv": _b("\n".join(out) + "\n")}
+
+
+def month_name_dates() -> dict[str, bytes]:
+    """A sheet saved from Excel with its ``d-mmm-yy`` date cells (``4-Mar-24``) beside an Oracle-style
+    infusion log (``04-MAR-2024 09:00``)."""
+    scores = ["Patient,Date,NRS", "M1,1-Mar-24,8", "M1,5-Mar-24,4", "M1,1-Apr-24,6",
+              "M2,12-Mar-24,6", "M2,15-Mar-24,3", "M2,8-Apr-24,3", "M3,20-Mar-24,9", "M3,22-Mar-24,8"]
+    log = ["PATIENT,ADMIN_DTTM,DRUG", "M1,04-MAR-2024 09:00,KETAMINE", "M2,14-MAR-2024 10:30,KETAMINE",
+           "M3,21-MAR-2024 08:00,KETAMINE"]
+    return {"scores.csv": _b("\n".join(scores) + "\n"), "infusions.csv": _b("\n".join(log) + "\n")}
