@@ -327,3 +327,24 @@ def test_a_date_of_birth_column_is_never_proposed_as_the_date_of_the_scores_or_t
                       b"M1,12/05/1960,03/05/2024,,4\nM2,13/07/1971,12/03/2024,,6\nM2,13/07/1971,14/03/2024,Ketamine,\n"}
     cols = columns(files)
     assert cols[("s.csv", "DOB")].role != "date" and cols[("s.csv", "Treatment")].time != "DOB"
+
+
+# --- Pain scores charted as words ---------------------------------------------------------------
+
+@pytest.mark.parametrize("text, value", [("7 of 10", 7), ("7 out of 10", 7), ("7 OUT OF 10", 7), ("6.5 of 10", 6.5),
+                                         ("7 von 10", 7), ("7 sur 10", 7), ("7 de 10", 7), ("0 of 10", 0)])
+def test_a_fraction_written_in_words_reads_like_7_slash_10(text, value):
+    from analysis.io.values import ValueRules, parse_values
+    r = parse_values(np.array([text], dtype=object), ValueRules(), scale_max=10)
+    assert r.reason[0] == "" and r.value[0] == value
+
+
+@pytest.mark.parametrize("text, reason", [("7 of 5", "denominator is not the scale maximum"),
+                                          ("12 out of 10", "above its denominator"),
+                                          ("7of10", "text answer"), ("7 of ten", "text answer")])
+def test_a_fraction_in_words_follows_the_fraction_rules(text, reason):
+    from analysis.io.values import ValueRules, parse_values
+    r = parse_values(np.array([text], dtype=object), ValueRules(), scale_max=10)
+    assert reason in r.reason[0]
+    excluded = parse_values(np.array(["7 of 10"], dtype=object), ValueRules(fractions=False), scale_max=10)
+    assert "the value rules exclude fractions" in excluded.reason[0]
