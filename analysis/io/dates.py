@@ -39,6 +39,8 @@ The rules
   (``has_time`` is False), so that a separate time column applies and a score on a treatment day is
   not silently placed before or after the treatment. Pass ``midnight_only_is_date=False`` to keep
   such times.
+* **Excel's day zero.** A value dated 30 Dec 1899 (``1899-12-30 09:30:00``) is a time-only cell of
+  Excel or Access as tools reading the workbook write it: not a date; :func:`parse_times` reads its time.
 * Values are trimmed and runs of spaces collapsed. Empty cells and the NA tokens of the loader
   (``NA``, ``N/A``, ``NaN``, ``null``, ``None``, any case) are *missing*, not bad.
 
@@ -90,7 +92,11 @@ _DATETIME_RE = (r"^(?:(?P<y1>\d{4})(?P<s1>[-/.])(?P<m1>\d{1,2})(?P<s1b>[-/.])(?P
                 r"(?:(?:[Tt]|,? )(?:" + _TIME + _ZONE + r"|(?P<HH>[01]\d|2[0-3])(?P<MM>[0-5]\d)))?$")
 # A separate time column, and a time after a date (03/01/24 0930, as some EHRs write it), also take
 # the four digits of a 24-hour clock without a separator.
-_TIME_RE = r"^(?:" + _TIME + r"|(?P<HH>[01]\d|2[0-3])(?P<MM>[0-5]\d))$"
+# Excel and Access keep a time-only cell as a time on their day zero, 30 Dec 1899, and tools that read
+# the workbook write it so (``1899-12-30 09:00:00``): a time column, not a date.
+_EXCEL_DAY_ZERO_RE = r"(?:1899-12-30|12/30/1899|30[./]12[./]1899)[ T]"
+_TIME_RE = r"^(?:" + _EXCEL_DAY_ZERO_RE + r")?(?:" + _TIME + r"|(?P<HH>[01]\d|2[0-3])(?P<MM>[0-5]\d))$"
+_EXCEL_DAY_ZERO = -25_569   # 1899-12-30 in days since 1970-01-01
 
 
 #: Month names and abbreviations (English, German, French, Spanish, Italian, Dutch; lower case, accents
@@ -378,6 +384,9 @@ def _read_all(texts: np.ndarray) -> _Readings:
     days_mdy, valid_mdy = _civil_days(yy, a, b)
     base = np.where(written & tvalid, tns, 0) - offset
     ns, valid = {}, {}
+    # A value on Excel's day zero is a time-only cell (parse_times reads it), not a date of 1899.
+    valid_fixed = valid_fixed & (days_fixed != _EXCEL_DAY_ZERO)
+    valid_dmy, valid_mdy = valid_dmy & (days_dmy != _EXCEL_DAY_ZERO), valid_mdy & (days_mdy != _EXCEL_DAY_ZERO)
     for order, days, vd in (("DMY", days_dmy, valid_dmy), ("MDY", days_mdy, valid_mdy)):
         v = ok & np.where(fixed, valid_fixed, other & vd)
         ns[order] = np.where(v, np.where(fixed, days_fixed, days) * _DAY_NS + base, 0)
@@ -525,7 +534,8 @@ def parse_times(values) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     Accepted: ``14:30``, ``14:30:00``, ``14:30:00.5``, ``9:05``, ``2:30 PM``, ``2:30pm``, ``2 PM``,
     ``2:30 a.m.`` (12-hour clock: hour 1-12; ``12:xx AM`` is 00:xx), ``14h30`` and ``14h`` (French),
     and four digits of a 24-hour clock without a separator, ``0930`` = 09:30 (how some EHRs write
-    times; 0000-2359 only). Not accepted: ``930`` (three digits), a bare hour ``14``, ``24:00``, a
+    times; 0000-2359 only). A time on Excel's and Access's day zero, ``1899-12-30 09:30:00`` (also
+    ``12/30/1899``, ``30.12.1899``: a time-only cell as tools reading the workbook write it), is the time. Not accepted: ``930`` (three digits), a bare hour ``14``, ``24:00``, a
     fraction of a day such as Excel's ``0.6041``, times with a zone.
 
     Parameters

@@ -158,3 +158,16 @@ def month_name_dates() -> dict[str, bytes]:
     log = ["PATIENT,ADMIN_DTTM,DRUG", "M1,04-MAR-2024 09:00,KETAMINE", "M2,14-MAR-2024 10:30,KETAMINE",
            "M3,21-MAR-2024 08:00,KETAMINE"]
     return {"scores.csv": _b("\n".join(scores) + "\n"), "infusions.csv": _b("\n".join(log) + "\n")}
+
+
+def excel_day_zero_times() -> dict[str, bytes]:
+    """A workbook read by a tool that writes Excel's date cells as ``2024-03-04 00:00:00`` and its
+    time-only cells on Excel's day zero, ``1899-12-30 09:00:00``."""
+    rows = ["Patient,Date,Time,Treatment,NRS"]
+    for pid, day, (b, start, post), (vb, vp) in [("X1", 4, ("08:30", "09:00", "13:00"), (8, 4)),
+                                                 ("X2", 11, ("08:00", "09:30", "14:00"), (6, 3)),
+                                                 ("X3", 18, ("07:45", "08:15", "10:00"), (9, 7))]:
+        date = f"2024-03-{day:02d} 00:00:00"
+        rows += [f"{pid},{date},1899-12-30 {b}:00,,{vb}", f"{pid},{date},1899-12-30 {start}:00,Ketamine,",
+                 f"{pid},{date},1899-12-30 {post}:00,,{vp}"]
+    return {"sheet.csv": _b("\n".join(rows) + "\n")}

@@ -348,3 +348,35 @@ def test_a_fraction_in_words_follows_the_fraction_rules(text, reason):
     assert reason in r.reason[0]
     excluded = parse_values(np.array(["7 of 10"], dtype=object), ValueRules(fractions=False), scale_max=10)
     assert "the value rules exclude fractions" in excluded.reason[0]
+
+
+# --- Excel's time-only cells on its day zero -------------------------------------------------------
+
+def test_times_written_on_excels_day_zero_are_the_time_of_the_date_column():
+    # Before: 'Time' (1899-12-30 09:00:00) was a second date column, every score was dated by 'Date' at
+    # 00:00 and the load was refused for "conflicting values for the same patient, day and measure".
+    files = probe.excel_day_zero_times()
+    col = columns(files)[("sheet.csv", "Time")]
+    assert col.role == "time" and col.date == "Date"
+    ds = load_files(files)
+    assert ds.report.exclusions.empty
+    x2 = ds.assessments[ds.assessments["patient_id"] == "X2"].sort_values("day")["day"].tolist()
+    assert x2 == pytest.approx([-1.5 / 24, 4.5 / 24])         # 08:00 and 14:00 around a 09:30 start
+    g = group(ds)
+    assert g["immediate_relief_pct"]["estimate"] == pytest.approx(np.mean([50, 50, relief(9, 7)]))
+    check_rate(g["immediate_responder_rate"], 2, 3)
+
+
+@pytest.mark.parametrize("text, hours", [("1899-12-30 09:30:00", 9.5), ("12/30/1899 2:30 PM", 14.5),
+                                         ("30.12.1899 00:00", 0.0), ("1899-12-30T17:05", 17 + 5 / 60)])
+def test_a_time_on_excels_day_zero_is_a_time_and_not_a_date(text, hours):
+    from analysis.io.dates import detect_date_format, parse_times
+    ns, missing, bad = parse_times([text])
+    assert not bad[0] and ns[0] == pytest.approx(hours * 3600e9)
+    assert detect_date_format([text]).n_unparsed == 1
+
+
+def test_other_dates_of_1899_stay_dates():
+    from analysis.io.dates import parse_datetimes
+    assert not parse_datetimes(["1899-12-29 09:30:00"], "YMD")[2][0]
+    assert parse_datetimes(["1899-12-30 09:30:00"], "YMD")[2][0]
