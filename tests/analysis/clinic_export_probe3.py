@@ -171,3 +171,25 @@ def excel_day_zero_times() -> dict[str, bytes]:
         rows += [f"{pid},{date},1899-12-30 {b}:00,,{vb}", f"{pid},{date},1899-12-30 {start}:00,Ketamine,",
                  f"{pid},{date},1899-12-30 {post}:00,,{vp}"]
     return {"sheet.csv": _b("\n".join(rows) + "\n")}
+
+
+_CLASSIC_LABELS = ["Record ID", "Repeat Instrument", "Repeat Instance", "Sex", "Complete?", "Date of infusion",
+                   "Start time", "Ketamine dose (mg)", "Pain before infusion (0-10)", "Pain 1 h after start (0-10)",
+                   "Complete?", "Date and time of entry", "Pain now (0-10)", "Complete?"]
+
+
+def redcap_classic_mdy_labels() -> dict[str, bytes]:
+    """:func:`redcap_classic_mdy` as REDCap's "CSV (labels)" export: field labels as headers (three
+    ``Complete?``), choice labels, the instruments' labels (``Pain Diary``) in Repeat Instrument."""
+    files = redcap_classic_mdy()
+    raw = files.pop("KetaminePain_DATA_2024-06-03_1412.csv").decode().splitlines()
+    out = [",".join(f'"{h}"' for h in _CLASSIC_LABELS)]
+    for line in raw[1:]:
+        c = line.split(",")
+        c[1] = {"infusion": "Infusion", "pain_diary": "Pain Diary"}.get(c[1], c[1])
+        c[3] = {"1": "Female", "2": "Male"}.get(c[3], c[3])
+        for k in (4, 10, 13):
+            c[k] = {"2": "Complete"}.get(c[k], c[k])
+        out.append(",".join(c))
+    files["KetaminePain_DATA_LABELS_2024-06-03_1413.csv"] = _b("\n".join(out) + "\n")
+    return files
