@@ -65,7 +65,7 @@ import pyarrow.compute as pc
 from ..errors import MappingError
 
 __all__ = ["ORDERS", "DateFormat", "detect_date_format", "parse_datetimes", "parse_times",
-           "combine_date_time", "conflicting_times", "NA_TOKENS"]
+           "combine_date_time", "conflicting_times", "swapped_by_a_spreadsheet", "NA_TOKENS"]
 
 #: The orders of day, month and year a column can have.
 ORDERS = ("YMD", "DMY", "MDY")
@@ -526,6 +526,45 @@ def parse_datetimes(values, order: str, *, midnight_only_is_date: bool = True
         if written.any() and r.midnight[written].all():
             has_time = np.zeros_like(has_time)
     return (r.ns[order][codes], missing[codes], (~missing & ~ok)[codes], has_time[codes])
+
+
+def swapped_by_a_spreadsheet(values) -> tuple[int, int] | None:
+    """Dates a spreadsheet program probably converted with day and month swapped.
+
+    A program set to month-first dates that opens day-first text converts the values it can read
+    (``04/03/2024``, 4 March, becomes 3 April and is written ``2024-04-03 00:00:00``) and leaves the
+    others as typed (``13/03/2024``). The column then mixes year-first dates whose day is at most 12
+    with other dates that all read in one order only, with the day above 12. The year-first values
+    read as written are then wrong by the swap, and nothing in a single value shows it.
+
+    Parameters
+    ----------
+    values : array-like of str
+
+    Returns
+    -------
+    (n_year_first, n_other) or None
+        The numbers of cells of each kind when the column has this mark (at least two distinct
+        year-first dates and one other date), else None. The mirror case (month-first text opened as
+        day-first) has the same mark. No values are returned: dates are identifiers.
+    """
+    codes, texts, missing = distinct_texts(values)
+    used = (np.bincount(codes, minlength=len(texts)) > 0) & ~missing
+    r = _read_all(texts)
+    g = _Groups(texts, _DATETIME_RE)
+    parsed = used & (r.valid["DMY"] | r.valid["MDY"] | r.valid["YMD"])
+    year_first = parsed & r.year_first
+    others = parsed & ~r.fixed
+    if year_first.sum() < 2 or not others.any():
+        return None
+    day_of_year_first = g.int("d1")[year_first]
+    # Each other value reads in one order only, and the number that is then its day is above 12.
+    one_order = r.valid["DMY"][others] != r.valid["MDY"][others]
+    day = np.where(r.valid["DMY"][others], g.int("a")[others], g.int("b")[others])
+    if (day_of_year_first <= 12).all() and one_order.all() and (day > 12).all():
+        counts = np.bincount(codes, minlength=len(texts))
+        return int(counts[year_first].sum()), int(counts[others].sum())
+    return None
 
 
 def parse_times(values) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

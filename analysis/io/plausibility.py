@@ -158,6 +158,28 @@ def unmatched_id_warning(score_pid, course_pid) -> list[str]:
             "in every file (format the id column as text before saving)."]
 
 
+def swapped_date_warnings(tables) -> list[str]:
+    """A warning per date column whose dates look converted by a spreadsheet program with day and
+    month swapped (:func:`analysis.io.dates.swapped_by_a_spreadsheet`). ``tables``: the export's
+    ``(TextTable, FileSpec)`` pairs; a loop over the few date columns."""
+    from .dates import swapped_by_a_spreadsheet
+
+    out = []
+    for t, fspec in tables:
+        for header, col in fspec.columns.items():
+            if getattr(col, "role", None) != "date" or header not in t.header:
+                continue
+            mark = swapped_by_a_spreadsheet(t.column(t.header.index(header)))
+            if mark:
+                out.append(f"{t.file}, column {header!r}: its {mark[0]} year-first dates (written like 2024-04-03) all have a day of "
+                           f"12 or less, and its {mark[1]} other dates (written like 13/03/2024) all a day above 12. That is the mark "
+                           "of a spreadsheet program that read day-first dates as month-first (or the reverse) and "
+                           "converted only those it could: 04/03/2024 (4 March) became 2024-04-03 (3 April). If so, "
+                           "day and month of the year-first dates are swapped: export the file again from its source, "
+                           "or open it in the spreadsheet program with the language it was written in.")
+    return out
+
+
 def export_warnings(spec, tables, scores: pd.DataFrame, admins: pd.DataFrame, courses: pd.DataFrame,
                     course_of: np.ndarray, obs, report) -> list[str]:
     """Warnings for a clinic export read with a mapping (see the module docstring)."""
@@ -169,6 +191,7 @@ def export_warnings(spec, tables, scores: pd.DataFrame, admins: pd.DataFrame, co
         out += start_day_warning(scores["pid"].to_numpy()[at], scores["t"].to_numpy()[at],
                                  scores["has_time"].to_numpy()[at], courses["patient_id"].to_numpy(),
                                  courses["start"].to_numpy(), EXPORT_TIME_ADVICE)
+    out += swapped_date_warnings(tables)
     if len(scores) and len(courses):
         out += unmatched_id_warning(scores["pid"].to_numpy(), courses["patient_id"].to_numpy())
     # Times with a zone (converted to UTC) beside times without one (taken as written): when the latter

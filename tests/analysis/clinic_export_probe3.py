@@ -193,3 +193,14 @@ def redcap_classic_mdy_labels() -> dict[str, bytes]:
         out.append(",".join(c))
     files["KetaminePain_DATA_LABELS_2024-06-03_1413.csv"] = _b("\n".join(out) + "\n")
     return files
+
+
+def excel_swapped_dates() -> dict[str, bytes]:
+    """A day-first sheet opened by a spreadsheet program set to month-first dates: the dates it could
+    read were converted with day and month swapped (2 March -> ``2024-02-03 00:00:00``), the others
+    left as typed (``13/03/2024``)."""
+    rows = ["Patient,Date,Treatment,NRS",
+            "S1,2024-02-03 00:00:00,,8", "S1,2024-03-04 00:00:00,Ketamine,", "S1,2024-04-04 00:00:00,,4",
+            "S2,13/03/2024,,6", "S2,14/03/2024,Ketamine,", "S2,15/03/2024,,3",
+            "S3,2024-05-03 00:00:00,,7", "S3,2024-06-03 00:00:00,Ketamine,", "S3,2024-07-03 00:00:00,,7"]
+    return {"sheet.csv": _b("\n".join(rows) + "\n")}

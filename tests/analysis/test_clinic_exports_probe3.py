@@ -401,3 +401,32 @@ def test_a_timepoint_column_such_as_d0_d1_w4_gives_the_days():
                           b"T2,D-7,,6\nT2,D0,Ketamine,\nT2,D1,,3\nT2,W4,,5\n"}
     ds = load_files(files)
     assert sorted(ds.assessments.loc[ds.assessments["patient_id"] == "T1", "day"]) == [-7, 1, 28]
+
+
+# --- Dates a spreadsheet program converted with day and month swapped ------------------------------
+
+def test_dates_swapped_by_a_spreadsheet_program_are_warned_about():
+    # Read as written, S1's baseline (2 March, written 2024-02-03) is 29 days before the infusion: 2 of 3
+    # episodes had no baseline and the immediate relief was 50% of n = 1 instead of 33% of n = 3.
+    ds = load_files(probe.excel_swapped_dates())
+    warning = [w for w in ds.report.warnings if "swapped" in w]
+    assert len(warning) == 1
+    assert "'Date'" in warning[0] and "6 year-first dates" in warning[0] and "3 other dates" in warning[0]
+    assert "2024-02-03" not in warning[0]          # dates are identifiers: counts only
+
+
+@pytest.mark.parametrize("values", [
+    ["2024-03-04 00:00:00", "2024-03-05 00:00:00"],                     # all year-first
+    ["2024-03-04 00:00:00", "2024-03-05 00:00:00", "31/02/2024"],       # a typo left as text
+    ["2024-03-14 00:00:00", "2024-03-05 00:00:00", "13/03/2024"],       # a year-first day above 12
+    ["2024-03-04 00:00:00", "2024-03-05 00:00:00", "01/03/2024"],       # the other date reads both ways
+    ["2024-03-04 00:00:00", "13/03/2024"],                              # one year-first date is no mark
+])
+def test_no_swap_warning_without_the_whole_mark(values):
+    from analysis.io.dates import swapped_by_a_spreadsheet
+    assert swapped_by_a_spreadsheet(values) is None
+
+
+def test_the_mirror_case_month_first_text_opened_day_first_has_the_mark():
+    from analysis.io.dates import swapped_by_a_spreadsheet
+    assert swapped_by_a_spreadsheet(["2024-04-03", "2024-05-03", "03/13/2024", "03/14/2024"]) == (2, 2)
