@@ -208,6 +208,49 @@ def ids_written_once_warnings(tables) -> list[str]:
     return out
 
 
+def second_date_warnings(spec, tables) -> list[str]:
+    """A warning per file whose scores are dated by the first of several date columns (they have no
+    ``time``) while another date column of the same rows says otherwise: an EHR's charting time
+    ("Recorded Time", "Entry Time") beside the time the score was taken ("Taken Time"). A pre-infusion
+    score charted after the start then reads as an immediate score. ``tables``: the export's
+    ``(TextTable, FileSpec)`` pairs; a loop over the few date columns."""
+    from .dates import detect_date_format, parse_datetimes
+
+    out = []
+    for t, fspec in tables:
+        cols = {h: c for h, c in fspec.columns.items() if h in t.header}
+        dates = [h for h, c in cols.items() if getattr(c, "role", None) == "date" and not c.treatment]
+        untimed = [h for h, c in cols.items() if getattr(c, "role", None) in ("measure", "value", "checkbox")
+                   and not c.time]
+        if len(dates) < 2 or not untimed:
+            continue
+        dates.sort(key=t.header.index)
+        read = {}
+        for h in dates:
+            values = t.column(t.header.index(h))
+            order = cols[h].format or spec.date_format or detect_date_format(values).order
+            if order is None:
+                break
+            ns, missing, bad, _ = parse_datetimes(values, order)
+            read[h] = (np.asarray(ns, dtype=np.int64), ~np.asarray(missing, dtype=bool) & ~np.asarray(bad, dtype=bool),
+                       ~np.asarray(missing, dtype=bool))
+        if len(read) != len(dates):
+            continue
+        first = read[dates[0]]
+        for h in dates[1:]:
+            ns, ok, _ = read[h]
+            both = first[1] & ok
+            differ = both & (ns != first[0])
+            if differ.any():
+                hours = np.abs(ns[differ] - first[0][differ]).max() / 3.6e12
+                out.append(f"{t.file}: the scores ({', '.join(map(repr, untimed[:3]))}) are dated by {dates[0]!r}, the first "
+                           f"date column with a value in the row, but {h!r} differs from it in {int(differ.sum())} of "
+                           f"{int(both.sum())} rows (by up to {hours:.1f} hours). If {h!r} is when the scores were taken "
+                           f"(and {dates[0]!r} when they were charted), give the score columns \"time\": \"{h}\" in the "
+                           "mapping: a pre-treatment score charted after the start is otherwise read as an immediate score.")
+    return out
+
+
 def export_warnings(spec, tables, scores: pd.DataFrame, admins: pd.DataFrame, courses: pd.DataFrame,
                     course_of: np.ndarray, obs, report) -> list[str]:
     """Warnings for a clinic export read with a mapping (see the module docstring)."""
@@ -219,7 +262,7 @@ def export_warnings(spec, tables, scores: pd.DataFrame, admins: pd.DataFrame, co
         out += start_day_warning(scores["pid"].to_numpy()[at], scores["t"].to_numpy()[at],
                                  scores["has_time"].to_numpy()[at], courses["patient_id"].to_numpy(),
                                  courses["start"].to_numpy(), EXPORT_TIME_ADVICE)
-    out += swapped_date_warnings(tables) + ids_written_once_warnings(tables)
+    out += swapped_date_warnings(tables) + ids_written_once_warnings(tables) + second_date_warnings(spec, tables)
     if len(scores) and len(courses):
         out += unmatched_id_warning(scores["pid"].to_numpy(), courses["patient_id"].to_numpy())
     # Times with a zone (converted to UTC) beside times without one (taken as written): when the latter
