@@ -50,6 +50,21 @@ def treatment_warnings(treatments: pd.DataFrame) -> list[str]:
                    "days after a course of the same treatment: these look like daily administrations, not separate "
                    "courses. Each course starts an episode; merge administrations into courses (mapping: "
                    "courses.gap_days) if that is what they are.")
+    # Courses of different treatments close together (ketamine and lidocaine of one combined infusion): each
+    # starts an episode, and a course's follow-up ends where the next begins, so the first has none.
+    t = treatments.sort_values(["patient_id", "day"], kind="stable")
+    pid, day, label = (t[c].to_numpy() for c in ("patient_id", "day", "treatment"))
+    nxt = np.zeros(len(t), dtype=bool)
+    if len(t) > 1:
+        nxt[:-1] = (pid[1:] == pid[:-1]) & (label[1:] != label[:-1]) & \
+            (day[1:].astype(float) - day[:-1].astype(float) <= CLOSE_COURSES_DAYS)
+    if nxt.any():
+        pairs = pd.Series([f"{a} + {b}" for a, b in zip(label[:-1][nxt[:-1]], label[1:][nxt[:-1]])]).value_counts()
+        out.append(f"{int(nxt.sum())} course(s) of {pd.unique(pid[nxt]).size} patient(s) are followed within "
+                   f"{CLOSE_COURSES_DAYS:g} days by a course of another treatment ({', '.join(pairs.index[:3])}): the "
+                   "follow-up of a course ends where the next begins, so these have little or none (no immediate "
+                   "relief). If they are one combined treatment, give both the same label (mapping: courses.treatments, "
+                   "e.g. both patterns -> 'Ketamine + lidocaine').")
     return out
 
 

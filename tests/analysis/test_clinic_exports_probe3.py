@@ -499,3 +499,41 @@ def test_an_administration_cancelled_as_charted_in_error_is_not_a_course():
                         b"C1,KETAMINE INFUSION,Given,3/20/2024 11:00 AM\n"
                         b"C1,KETAMINE INFUSION,Canceled Entry,3/20/2024 11:00 AM\nC2,KETAMINE INFUSION,Given,3/11/2024 9:00 AM\n"}
     assert len(load_files(files).treatments) == 2
+
+
+# --- Two drugs of one combined infusion ------------------------------------------------------------
+
+def combined_infusion_files() -> dict:
+    flow, mar = ["Study ID,Flowsheet Row Name,Value,Taken Time"], ["Study ID,Medication,MAR Action,Taken Time"]
+    for i in range(1, 6):
+        d = f"3/{i + 3}/2024"
+        flow += [f"A{i},Pain Score (0-10),8,{d} 8:45 AM", f"A{i},Pain Score (0-10),4,{d} 1:00 PM"]
+        mar += [f"A{i},KETAMINE INFUSION,Given,{d} 9:00 AM", f"A{i},LIDOCAINE INFUSION,Given,{d} 9:05 AM"]
+    return {"flowsheet.csv": ("\n".join(flow) + "\n").encode(), "mar.csv": ("\n".join(mar) + "\n").encode()}
+
+
+def test_two_drugs_of_one_combined_infusion_are_warned_about_and_load_as_one_treatment_when_labelled_so():
+    # Read as two treatments, ketamine's episodes end 5 minutes after they start (no immediate relief) and
+    # lidocaine gets every follow-up score (50%, n = 5): a comparison that looks right and is not.
+    files = combined_infusion_files()
+    ds = load_files(files, date_format="MDY")
+    warning = [w for w in ds.report.warnings if "another treatment" in w]
+    assert len(warning) == 1 and "5 course(s) of 5 patient(s)" in warning[0]
+    assert "Ketamine infusion + Lidocaine infusion" in warning[0]
+    doc = proposal_doc(files)
+    doc["date_format"] = "MDY"
+    doc["courses"]["treatments"] = {"ketamin": "Ketamine + lidocaine", "lidocain": "Ketamine + lidocaine"}
+    one = load_files(files, mapping=doc)
+    assert not [w for w in one.report.warnings if "another treatment" in w]
+    g = group(one)
+    assert g["group"] == {"treatment": "Ketamine + lidocaine"}
+    assert g["immediate_relief_pct"]["estimate"] == pytest.approx(50) and g["immediate_relief_pct"]["n"] == 5
+
+
+def test_courses_of_other_treatments_weeks_apart_are_not_warned_about():
+    from analysis.io.plausibility import treatment_warnings
+    import pandas as pd
+    t = pd.DataFrame({"patient_id": ["p", "p", "q"], "day": [0.0, 30.0, 0.0], "treatment": ["ket", "pt", "ket"]})
+    assert treatment_warnings(t) == []
+    t.loc[1, "day"] = 2.0
+    assert len(treatment_warnings(t)) == 1
