@@ -140,16 +140,18 @@ def mixed_zone_warning(zoned: list[str], local: list[str]) -> str | None:
 
 
 def _id_key(ids: pd.Index) -> pd.Index:
-    """An id as a spreadsheet program may rewrite it: case and spaces ignored, and leading zeros of
-    an all-digit id dropped (Excel opens ``007`` as the number 7)."""
-    key = ids.astype(str).str.strip().str.casefold()
+    """An id as a spreadsheet program may rewrite it: case and spaces ignored, leading zeros of an
+    all-digit id dropped (Excel opens ``007`` as the number 7), and a number written as a decimal
+    (``7.0``, as a column of numbers with an empty cell is saved by pandas) read as the integer."""
+    key = ids.astype(str).str.strip().str.casefold().str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
     digits = key.str.fullmatch(r"\d+")
     return key.where(~digits, key.str.lstrip("0").where(key.str.lstrip("0") != "", "0"))
 
 
 def unmatched_id_warning(score_pid, course_pid) -> list[str]:
     """The warning when patients with scores but no course and patients with courses but no score
-    have ids that are the same but for leading zeros, case or spaces (``7`` and ``007``).
+    have ids that are the same but for leading zeros, case, spaces or a decimal ``.0`` (``7``, ``007``,
+    ``7.0``).
 
     Each such patient is silently two: scores counted from their first score with no episode, and a
     course with no baseline; the analyses lose them. The ids are never merged here: ``7`` and ``007``
@@ -166,8 +168,8 @@ def unmatched_id_warning(score_pid, course_pid) -> list[str]:
     if not hit.any():
         return []
     pairs = [f"{a!r} and {b!r}" for a, b in zip(only_scored[hit], keys.loc[_id_key(only_scored[hit])])]
-    return [f"{int(hit.sum())} patient id(s) with scores but no treatment course are, but for leading zeros, case or "
-            f"spaces, the ids of patients with a course but no score ({', '.join(pairs[:4])}"
+    return [f"{int(hit.sum())} patient id(s) with scores but no treatment course are, but for leading zeros, case, "
+            f"spaces or a decimal '.0', the ids of patients with a course but no score ({', '.join(pairs[:4])}"
             f"{' ...' if len(pairs) > 4 else ''}): each is read as two patients, and their episodes have no scores. "
             "A spreadsheet program drops the leading zeros of ids it takes for numbers: write the ids the same way "
             "in every file (format the id column as text before saving)."]

@@ -227,6 +227,7 @@ def test_ids_written_the_same_way_in_every_file_give_no_such_warning():
     (["7", "12"], ["007", "12"], ["'7' and '007'"]),
     (["k001", "K002"], ["K001", "K002"], ["'k001' and 'K001'"]),
     (["0"], ["000"], ["'0' and '000'"]),
+    (["7.0", "12.0"], ["7", "12"], ["'7.0' and '7'", "'12.0' and '12'"]),   # ids saved as decimals
     (["A7"], ["A07"], []),                      # not all digits: A7 and A07 may be two patients
     (["7", "007"], ["007"], []),                # both ids have scores: nothing is unmatched
 ])
