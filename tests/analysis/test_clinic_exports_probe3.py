@@ -20,7 +20,6 @@ from statsmodels.stats.proportion import proportion_confint
 import clinic_export_probe3 as probe
 from analysis import load_files
 from analysis.definitions import Definitions
-from analysis.errors import DatasetError
 from analysis.io.plausibility import unmatched_id_warning
 from analysis.io.propose import inspect
 from analysis.summary import summarize
