@@ -13,7 +13,12 @@ The rules
 * A date is ``Y-M-D`` with a four-digit year first (separator ``-``, ``/`` or ``.``), or two
   numbers of one or two digits and a year of four or two digits (``D.M.Y``, ``M/D/Y``, separator
   ``/``, ``.`` or ``-``). The two separators of one value must be the same (``01/03.2024`` is not a
-  date). Month names (``1 Mar 2024``) and undelimited dates (``20240301``) are not read.
+  date). Undelimited dates (``20240301``) are not read.
+* **Month names** (what Excel writes for its ``d-mmm-yy`` format, Oracle and SAS exports, and
+  typed dates): ``4-Mar-24``, ``04-MAR-2024``, ``4 Mar 2024``, ``4. März 2024``, ``04MAR2024``,
+  ``Mar 4, 2024``, ``March 4 2024``; month names and their usual abbreviations in English, German,
+  French, Spanish, Italian and Dutch, any case, with or without a final dot. The month is named, so
+  such a value reads the same under every order, like a year-first value.
 * A **year-first** value reads the same under every order: a four-digit year first is never followed
   by the day (``YYYY-DD-MM`` is not a format in use). A column of year-first values is ``YMD``; a
   column mixing year-first values with day-first ones (Excel turns the cells it recognises into
@@ -34,6 +39,8 @@ The rules
   (``has_time`` is False), so that a separate time column applies and a score on a treatment day is
   not silently placed before or after the treatment. Pass ``midnight_only_is_date=False`` to keep
   such times.
+* **Excel's day zero.** A value dated 30 Dec 1899 (``1899-12-30 09:30:00``) is a time-only cell of
+  Excel or Access as tools reading the workbook write it: not a date; :func:`parse_times` reads its time.
 * Values are trimmed and runs of spaces collapsed. Empty cells and the NA tokens of the loader
   (``NA``, ``N/A``, ``NaN``, ``null``, ``None``, any case) are *missing*, not bad.
 
@@ -58,7 +65,7 @@ import pyarrow.compute as pc
 from ..errors import MappingError
 
 __all__ = ["ORDERS", "DateFormat", "detect_date_format", "parse_datetimes", "parse_times",
-           "combine_date_time", "conflicting_times", "NA_TOKENS"]
+           "combine_date_time", "conflicting_times", "swapped_by_a_spreadsheet", "NA_TOKENS"]
 
 #: The orders of day, month and year a column can have.
 ORDERS = ("YMD", "DMY", "MDY")
@@ -77,11 +84,40 @@ _TIME = (r"(?P<H>\d{1,2})(?:(?P<hsep>[:hH])(?P<M>\d{2})?(?::(?P<S>\d{2})(?:[.,](
 _ZONE = r"(?: ?(?P<tz>[zZ]|(?i:utc|gmt)|(?P<tzsign>[+-])(?P<tzh>\d{2})(?::?(?P<tzm>\d{2}))?))?"
 # RE2 has no back-references: the second separator is its own group, compared after extraction.
 _DATETIME_RE = (r"^(?:(?P<y1>\d{4})(?P<s1>[-/.])(?P<m1>\d{1,2})(?P<s1b>[-/.])(?P<d1>\d{1,2})"
-                r"|(?P<a>\d{1,2})(?P<s2>[-/.])(?P<b>\d{1,2})(?P<s2b>[-/.])(?P<c>\d{4}|\d{2}))"
+                r"|(?P<a>\d{1,2})(?P<s2>[-/.])(?P<b>\d{1,2})(?P<s2b>[-/.])(?P<c>\d{4}|\d{2})"
+                # Month names: 4-Mar-24, 4. März 2024; Mar 4, 2024; 04MAR2024 (SAS's DATE9).
+                r"|(?P<nd>\d{1,2})(?P<s3>[-/ ]|\. ?)(?P<nm>\p{L}{3,9})\.?(?P<s3b>[-/ ]|\.)(?P<ny>\d{4}|\d{2})"
+                r"|(?P<nm2>\p{L}{3,9})\.? (?P<nd2>\d{1,2}),? (?P<ny2>\d{4})"
+                r"|(?P<nd3>\d{2})(?P<nm3>\p{L}{3})(?P<ny3>\d{4}))"
                 r"(?:(?:[Tt]|,? )(?:" + _TIME + _ZONE + r"|(?P<HH>[01]\d|2[0-3])(?P<MM>[0-5]\d)))?$")
 # A separate time column, and a time after a date (03/01/24 0930, as some EHRs write it), also take
 # the four digits of a 24-hour clock without a separator.
-_TIME_RE = r"^(?:" + _TIME + r"|(?P<HH>[01]\d|2[0-3])(?P<MM>[0-5]\d))$"
+# Excel and Access keep a time-only cell as a time on their day zero, 30 Dec 1899, and tools that read
+# the workbook write it so (``1899-12-30 09:00:00``): a time column, not a date.
+_EXCEL_DAY_ZERO_RE = r"(?:1899-12-30|12/30/1899|30[./]12[./]1899)[ T]"
+_TIME_RE = r"^(?:" + _EXCEL_DAY_ZERO_RE + r")?(?:" + _TIME + r"|(?P<HH>[01]\d|2[0-3])(?P<MM>[0-5]\d))$"
+_EXCEL_DAY_ZERO = -25_569   # 1899-12-30 in days since 1970-01-01
+
+
+#: Month names and abbreviations (English, German, French, Spanish, Italian, Dutch; lower case, accents
+#: as written and without). No text names two different months across these languages.
+_MONTHS = {
+    1: "jan january januar jänner jän janv janvier janvie ene enero gen gennaio januari",
+    2: "feb february februar févr fevr février fevrier febrero febbraio februari",
+    3: "mar march märz maerz mrz mär mars marzo maart mrt",
+    4: "apr april avr avril abr abril aprile",
+    5: "may mai mayo mag maggio mei",
+    6: "jun june juni juin giu giugno junio",
+    7: "jul july juli juil juillet julio lug luglio",
+    8: "aug august août aout ago agosto augustus",
+    9: "sep sept september septembre septiembre set settembre",
+    10: "oct october okt oktober octobre octubre ott ottobre",
+    11: "nov november novembre noviembre",
+    12: "dec december dez dezember déc decembre décembre dic diciembre dicembre",
+}
+_MONTH_OF = {name: m for m, names in _MONTHS.items() for name in names.split()}
+#: The written pattern of each kind of month-name date (see _read_all's ``named``).
+_NAMED_PATTERNS = {1: "DD{sep}Mon{sep}{year}", 2: "Mon DD, YYYY", 3: "DDMonYYYY"}
 
 
 @dataclass(frozen=True)
@@ -147,7 +183,8 @@ class DateFormat:
                     "(MDY); check the column")
         else:
             shown = " or ".join(self.patterns) if self.patterns else self.order
-            text = f"{_ORDER_WORDS[self.order]} dates ({shown})"
+            named = bool(self.patterns) and all("Mon" in p for p in self.patterns)
+            text = f"{'month-name' if named else _ORDER_WORDS[self.order]} dates ({shown})"
             if self.midnight_only:
                 text += ", times all 00:00 (read as dates without times)"
             elif self.has_time:
@@ -292,6 +329,31 @@ class _Readings:
     zoned: np.ndarray
     sep: np.ndarray         # the date's separator
     two_digit: np.ndarray   # the year has two digits
+    named: np.ndarray       # month-name date: 0 no, 1 ``4-Mar-24``, 2 ``Mar 4, 2024``, 3 ``04MAR2024``
+
+    @property
+    def fixed(self) -> np.ndarray:
+        """The value reads the same under every order (a four-digit year first, or a month name)."""
+        return self.year_first | (self.named > 0)
+
+
+def _named_dates(g: _Groups) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Month-name dates -> ``(kind, days since 1970, valid, two-digit year)`` per text; kind as in
+    :class:`_Readings` ``named`` (0 where the text is not a month-name date)."""
+    s3, s3b = g.text("s3"), g.text("s3b")
+    # The two separators agree, except that "4. März 2024" has a dot after the day only.
+    seps_ok = (s3 == s3b) | (np.isin(s3, [". ", " "]) & (s3b == " "))
+    kind = np.select([g.present("nm") & seps_ok, g.present("nm2"), g.present("nm3")], [1, 2, 3], 0)
+    kind = np.where(g.matched, kind, 0)
+    name = np.where(kind == 1, g.text("nm"), np.where(kind == 2, g.text("nm2"), g.text("nm3")))
+    month = pd.Series(name, dtype=object).str.casefold().map(_MONTH_OF).fillna(-1).to_numpy(dtype=np.int64)
+    day = np.select([kind == 1, kind == 2, kind == 3], [g.int("nd"), g.int("nd2"), g.int("nd3")], -1)
+    year = np.select([kind == 1, kind == 2, kind == 3], [g.int("ny"), g.int("ny2"), g.int("ny3")], -1)
+    two_digit = (kind == 1) & (g.length("ny") == 2)
+    year = np.where(two_digit, np.where(year <= 68, 2000 + year, 1900 + year), year)
+    days, valid = _civil_days(year, month, day)
+    kind = np.where(month > 0, kind, 0)
+    return kind, days, valid & (kind > 0), two_digit
 
 
 def _read_all(texts: np.ndarray) -> _Readings:
@@ -304,27 +366,35 @@ def _read_all(texts: np.ndarray) -> _Readings:
     written, tvalid, midnight = written | military, tvalid | military, np.where(military, tns == 0, midnight)
     offset, zoned, zvalid = _zone_offset_ns(g)
     time_ok = ~written | tvalid
-    ok = (year_first | other) & time_ok & zvalid
+    named, days_named, valid_named, named_two_digit = _named_dates(g)
+    fixed = year_first | (named > 0)
+    ok = (year_first | other | (named > 0)) & time_ok & zvalid
 
     a, b, c = g.int("a"), g.int("b"), g.int("c")
-    two_digit = g.length("c") == 2
+    two_digit = np.where(named > 0, named_two_digit, g.length("c") == 2)
     # Python's %y pivot: 00-68 -> 2000s, 69-99 -> 1900s.
     yy = np.where(two_digit, np.where(c <= 68, 2000 + c, 1900 + c), c)
-    sep = np.where(year_first, g.text("s1"), g.text("s2"))
+    sep = np.where(year_first, g.text("s1"), np.where(named == 1, g.text("s3b"), g.text("s2")))
 
     days_yf, valid_yf = _civil_days(g.int("y1"), g.int("m1"), g.int("d1"))
+    # A value read the same under every order: year-first or with a month name.
+    days_fixed = np.where(year_first, days_yf, days_named)
+    valid_fixed = np.where(year_first, valid_yf, valid_named)
     days_dmy, valid_dmy = _civil_days(yy, b, a)
     days_mdy, valid_mdy = _civil_days(yy, a, b)
     base = np.where(written & tvalid, tns, 0) - offset
     ns, valid = {}, {}
+    # A value on Excel's day zero is a time-only cell (parse_times reads it), not a date of 1899.
+    valid_fixed = valid_fixed & (days_fixed != _EXCEL_DAY_ZERO)
+    valid_dmy, valid_mdy = valid_dmy & (days_dmy != _EXCEL_DAY_ZERO), valid_mdy & (days_mdy != _EXCEL_DAY_ZERO)
     for order, days, vd in (("DMY", days_dmy, valid_dmy), ("MDY", days_mdy, valid_mdy)):
-        v = ok & np.where(year_first, valid_yf, other & vd)
-        ns[order] = np.where(v, np.where(year_first, days_yf, days) * _DAY_NS + base, 0)
+        v = ok & np.where(fixed, valid_fixed, other & vd)
+        ns[order] = np.where(v, np.where(fixed, days_fixed, days) * _DAY_NS + base, 0)
         valid[order] = v
-    v = ok & year_first & valid_yf
-    ns["YMD"] = np.where(v, days_yf * _DAY_NS + base, 0)
+    v = ok & fixed & valid_fixed
+    ns["YMD"] = np.where(v, days_fixed * _DAY_NS + base, 0)
     valid["YMD"] = v
-    return _Readings(ns, valid, year_first, written & tvalid, midnight, zoned & zvalid, sep, two_digit)
+    return _Readings(ns, valid, year_first, written & tvalid, midnight, zoned & zvalid, sep, two_digit, named)
 
 
 def _patterns(r: _Readings, order: str, rows: np.ndarray, weights: np.ndarray) -> tuple[str, ...]:
@@ -333,11 +403,13 @@ def _patterns(r: _Readings, order: str, rows: np.ndarray, weights: np.ndarray) -
     if not rows.any():
         return ()
     key = pd.DataFrame({"yf": r.year_first[rows], "sep": r.sep[rows], "yy": r.two_digit[rows],
-                        "n": weights[rows]})
-    top = key.groupby(["yf", "sep", "yy"])["n"].sum().sort_values(ascending=False, kind="stable").index[:3]
+                        "named": r.named[rows], "n": weights[rows]})
+    top = key.groupby(["yf", "sep", "yy", "named"])["n"].sum().sort_values(ascending=False, kind="stable").index[:3]
     first, second = ("MM", "DD") if order == "MDY" else ("DD", "MM")
-    return tuple(f"YYYY{sep}MM{sep}DD" if yf else f"{first}{sep}{second}{sep}{'YY' if yy else 'YYYY'}"
-                 for yf, sep, yy in top)
+    return tuple(f"YYYY{sep}MM{sep}DD" if yf else
+                 _NAMED_PATTERNS[named].format(sep=sep, year="YY" if yy else "YYYY") if named else
+                 f"{first}{sep}{second}{sep}{'YY' if yy else 'YYYY'}"
+                 for yf, sep, yy, named in top)
 
 
 def _check_order(order) -> str:
@@ -383,7 +455,7 @@ def detect_date_format(values) -> DateFormat:
     parsed = present & any_order
     n_values = int(counts[present].sum())
     n_unparsed = int(counts[present & ~any_order].sum())
-    others = parsed & ~r.year_first
+    others = parsed & ~r.fixed
     if not parsed.any():
         candidates: tuple[str, ...] = ()
     elif not others.any():
@@ -456,13 +528,53 @@ def parse_datetimes(values, order: str, *, midnight_only_is_date: bool = True
     return (r.ns[order][codes], missing[codes], (~missing & ~ok)[codes], has_time[codes])
 
 
+def swapped_by_a_spreadsheet(values) -> tuple[int, int] | None:
+    """Dates a spreadsheet program probably converted with day and month swapped.
+
+    A program set to month-first dates that opens day-first text converts the values it can read
+    (``04/03/2024``, 4 March, becomes 3 April and is written ``2024-04-03 00:00:00``) and leaves the
+    others as typed (``13/03/2024``). The column then mixes year-first dates whose day is at most 12
+    with other dates that all read in one order only, with the day above 12. The year-first values
+    read as written are then wrong by the swap, and nothing in a single value shows it.
+
+    Parameters
+    ----------
+    values : array-like of str
+
+    Returns
+    -------
+    (n_year_first, n_other) or None
+        The numbers of cells of each kind when the column has this mark (at least two distinct
+        year-first dates and one other date), else None. The mirror case (month-first text opened as
+        day-first) has the same mark. No values are returned: dates are identifiers.
+    """
+    codes, texts, missing = distinct_texts(values)
+    used = (np.bincount(codes, minlength=len(texts)) > 0) & ~missing
+    r = _read_all(texts)
+    g = _Groups(texts, _DATETIME_RE)
+    parsed = used & (r.valid["DMY"] | r.valid["MDY"] | r.valid["YMD"])
+    year_first = parsed & r.year_first
+    others = parsed & ~r.fixed
+    if year_first.sum() < 2 or not others.any():
+        return None
+    day_of_year_first = g.int("d1")[year_first]
+    # Each other value reads in one order only, and the number that is then its day is above 12.
+    one_order = r.valid["DMY"][others] != r.valid["MDY"][others]
+    day = np.where(r.valid["DMY"][others], g.int("a")[others], g.int("b")[others])
+    if (day_of_year_first <= 12).all() and one_order.all() and (day > 12).all():
+        counts = np.bincount(codes, minlength=len(texts))
+        return int(counts[year_first].sum()), int(counts[others].sum())
+    return None
+
+
 def parse_times(values) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A separate time-of-day column.
 
     Accepted: ``14:30``, ``14:30:00``, ``14:30:00.5``, ``9:05``, ``2:30 PM``, ``2:30pm``, ``2 PM``,
     ``2:30 a.m.`` (12-hour clock: hour 1-12; ``12:xx AM`` is 00:xx), ``14h30`` and ``14h`` (French),
     and four digits of a 24-hour clock without a separator, ``0930`` = 09:30 (how some EHRs write
-    times; 0000-2359 only). Not accepted: ``930`` (three digits), a bare hour ``14``, ``24:00``, a
+    times; 0000-2359 only). A time on Excel's and Access's day zero, ``1899-12-30 09:30:00`` (also
+    ``12/30/1899``, ``30.12.1899``: a time-only cell as tools reading the workbook write it), is the time. Not accepted: ``930`` (three digits), a bare hour ``14``, ``24:00``, a
     fraction of a day such as Excel's ``0.6041``, times with a zone.
 
     Parameters

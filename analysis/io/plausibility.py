@@ -50,6 +50,21 @@ def treatment_warnings(treatments: pd.DataFrame) -> list[str]:
                    "days after a course of the same treatment: these look like daily administrations, not separate "
                    "courses. Each course starts an episode; merge administrations into courses (mapping: "
                    "courses.gap_days) if that is what they are.")
+    # Courses of different treatments close together (ketamine and lidocaine of one combined infusion): each
+    # starts an episode, and a course's follow-up ends where the next begins, so the first has none.
+    t = treatments.sort_values(["patient_id", "day"], kind="stable")
+    pid, day, label = (t[c].to_numpy() for c in ("patient_id", "day", "treatment"))
+    nxt = np.zeros(len(t), dtype=bool)
+    if len(t) > 1:
+        nxt[:-1] = (pid[1:] == pid[:-1]) & (label[1:] != label[:-1]) & \
+            (day[1:].astype(float) - day[:-1].astype(float) <= CLOSE_COURSES_DAYS)
+    if nxt.any():
+        pairs = pd.Series([f"{a} + {b}" for a, b in zip(label[:-1][nxt[:-1]], label[1:][nxt[:-1]])]).value_counts()
+        out.append(f"{int(nxt.sum())} course(s) of {pd.unique(pid[nxt]).size} patient(s) are followed within "
+                   f"{CLOSE_COURSES_DAYS:g} days by a course of another treatment ({', '.join(pairs.index[:3])}): the "
+                   "follow-up of a course ends where the next begins, so these have little or none (no immediate "
+                   "relief). If they are one combined treatment, give both the same label (mapping: courses.treatments, "
+                   "e.g. both patterns -> 'Ketamine + lidocaine').")
     return out
 
 
@@ -124,6 +139,135 @@ def mixed_zone_warning(zoned: list[str], local: list[str]) -> str | None:
             "Export every time the same way (all with a zone, or all as local times without one).")
 
 
+def _id_key(ids: pd.Index) -> pd.Index:
+    """An id as a spreadsheet program may rewrite it: case and spaces ignored, leading zeros of an
+    all-digit id dropped (Excel opens ``007`` as the number 7), and a number written as a decimal
+    (``7.0``, as a column of numbers with an empty cell is saved by pandas) read as the integer."""
+    key = ids.astype(str).str.strip().str.casefold().str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
+    digits = key.str.fullmatch(r"\d+")
+    return key.where(~digits, key.str.lstrip("0").where(key.str.lstrip("0") != "", "0"))
+
+
+def unmatched_id_warning(score_pid, course_pid) -> list[str]:
+    """The warning when patients with scores but no course and patients with courses but no score
+    have ids that are the same but for leading zeros, case, spaces or a decimal ``.0`` (``7``, ``007``,
+    ``7.0``).
+
+    Each such patient is silently two: scores counted from their first score with no episode, and a
+    course with no baseline; the analyses lose them. The ids are never merged here: ``7`` and ``007``
+    may be two patients, so the files must say which.
+    """
+    scored = pd.Index(pd.unique(np.asarray(score_pid, dtype=object))).astype(str)
+    treated = pd.Index(pd.unique(np.asarray(course_pid, dtype=object))).astype(str)
+    only_scored, only_treated = scored.difference(treated), treated.difference(scored)
+    if not len(only_scored) or not len(only_treated):
+        return []
+    keys = pd.Series(only_treated, index=_id_key(only_treated))
+    keys = keys[~keys.index.duplicated()]
+    hit = _id_key(only_scored).isin(keys.index)
+    if not hit.any():
+        return []
+    pairs = [f"{a!r} and {b!r}" for a, b in zip(only_scored[hit], keys.loc[_id_key(only_scored[hit])])]
+    return [f"{int(hit.sum())} patient id(s) with scores but no treatment course are, but for leading zeros, case, "
+            f"spaces or a decimal '.0', the ids of patients with a course but no score ({', '.join(pairs[:4])}"
+            f"{' ...' if len(pairs) > 4 else ''}): each is read as two patients, and their episodes have no scores. "
+            "A spreadsheet program drops the leading zeros of ids it takes for numbers: write the ids the same way "
+            "in every file (format the id column as text before saving)."]
+
+
+def swapped_date_warnings(tables) -> list[str]:
+    """A warning per date column whose dates look converted by a spreadsheet program with day and
+    month swapped (:func:`analysis.io.dates.swapped_by_a_spreadsheet`). ``tables``: the export's
+    ``(TextTable, FileSpec)`` pairs; a loop over the few date columns."""
+    from .dates import swapped_by_a_spreadsheet
+
+    out = []
+    for t, fspec in tables:
+        for header, col in fspec.columns.items():
+            if getattr(col, "role", None) != "date" or header not in t.header:
+                continue
+            mark = swapped_by_a_spreadsheet(t.column(t.header.index(header)))
+            if mark:
+                out.append(f"{t.file}, column {header!r}: its {mark[0]} year-first dates (written like 2024-04-03) all have a day of "
+                           f"12 or less, and its {mark[1]} other dates (written like 13/03/2024) all a day above 12. That is the mark "
+                           "of a spreadsheet program that read day-first dates as month-first (or the reverse) and "
+                           "converted only those it could: 04/03/2024 (4 March) became 2024-04-03 (3 April). If so, "
+                           "day and month of the year-first dates are swapped: export the file again from its source, "
+                           "or open it in the spreadsheet program with the language it was written in.")
+    return out
+
+
+def ids_written_once_warnings(tables) -> list[str]:
+    """A warning per file whose patient id seems written on the first row of each patient only (merged
+    cells, or a blank meaning "same as above"): rows with values but no id follow rows with one, and
+    every id stands on one row, and such rows come before other patients' rows (not only at the bottom,
+    where summary rows stand). Those rows are excluded ("patient_id is missing"); the warning names
+    the likely cause. ``tables``: the export's ``(TextTable, FileSpec)`` pairs."""
+    out = []
+    for t, fspec in tables:
+        ids = [h for h, c in fspec.columns.items() if getattr(c, "role", None) == "patient_id" and h in t.header]
+        if len(ids) != 1 or t.n < 3:
+            continue
+        k = t.header.index(ids[0])
+        pid = pd.Series(t.column(k), dtype=object).fillna("").astype(str).str.strip()
+        others = t.cells.drop(columns=t.cells.columns[k]).fillna("").astype(str).apply(lambda c: c.str.strip() != "")
+        blank = (pid == "").to_numpy() & others.any(axis=1).to_numpy()
+        written = pid[pid != ""]
+        # Blocks, not summary rows at the bottom (Mean, SD under a table of one row per patient): some row
+        # without an id is followed by a row with one.
+        interleaved = bool((blank[:-1] & (pid != "").to_numpy()[1:]).any())
+        if blank.sum() >= 2 and interleaved and pid.iat[0] != "" and written.is_unique and len(written) >= 2:
+            out.append(f"{t.file}: {int(blank.sum())} row(s) with values but no patient id follow rows that have one, and "
+                       f"each of the {len(written)} ids is written on one row only: the id seems written once per "
+                       "patient (merged cells, or a blank meaning 'same as above'). Those rows were excluded. Fill the id "
+                       "down into every row of its patient (e.g. in the spreadsheet: select the column, Go To Special > "
+                       "Blanks, type = and the cell above, Ctrl+Enter) and load again.")
+    return out
+
+
+def second_date_warnings(spec, tables) -> list[str]:
+    """A warning per file whose scores are dated by the first of several date columns (they have no
+    ``time``) while another date column of the same rows says otherwise: an EHR's charting time
+    ("Recorded Time", "Entry Time") beside the time the score was taken ("Taken Time"). A pre-infusion
+    score charted after the start then reads as an immediate score. ``tables``: the export's
+    ``(TextTable, FileSpec)`` pairs; a loop over the few date columns."""
+    from .dates import detect_date_format, parse_datetimes
+
+    out = []
+    for t, fspec in tables:
+        cols = {h: c for h, c in fspec.columns.items() if h in t.header}
+        dates = [h for h, c in cols.items() if getattr(c, "role", None) == "date" and not c.treatment]
+        untimed = [h for h, c in cols.items() if getattr(c, "role", None) in ("measure", "value", "checkbox")
+                   and not c.time]
+        if len(dates) < 2 or not untimed:
+            continue
+        dates.sort(key=t.header.index)
+        read = {}
+        for h in dates:
+            values = t.column(t.header.index(h))
+            order = cols[h].format or spec.date_format or detect_date_format(values).order
+            if order is None:
+                break
+            ns, missing, bad, _ = parse_datetimes(values, order)
+            read[h] = (np.asarray(ns, dtype=np.int64), ~np.asarray(missing, dtype=bool) & ~np.asarray(bad, dtype=bool),
+                       ~np.asarray(missing, dtype=bool))
+        if len(read) != len(dates):
+            continue
+        first = read[dates[0]]
+        for h in dates[1:]:
+            ns, ok, _ = read[h]
+            both = first[1] & ok
+            differ = both & (ns != first[0])
+            if differ.any():
+                hours = np.abs(ns[differ] - first[0][differ]).max() / 3.6e12
+                out.append(f"{t.file}: the scores ({', '.join(map(repr, untimed[:3]))}) are dated by {dates[0]!r}, the first "
+                           f"date column with a value in the row, but {h!r} differs from it in {int(differ.sum())} of "
+                           f"{int(both.sum())} rows (by up to {hours:.1f} hours). If {h!r} is when the scores were taken "
+                           f"(and {dates[0]!r} when they were charted), give the score columns \"time\": \"{h}\" in the "
+                           "mapping: a pre-treatment score charted after the start is otherwise read as an immediate score.")
+    return out
+
+
 def export_warnings(spec, tables, scores: pd.DataFrame, admins: pd.DataFrame, courses: pd.DataFrame,
                     course_of: np.ndarray, obs, report) -> list[str]:
     """Warnings for a clinic export read with a mapping (see the module docstring)."""
@@ -135,6 +279,9 @@ def export_warnings(spec, tables, scores: pd.DataFrame, admins: pd.DataFrame, co
         out += start_day_warning(scores["pid"].to_numpy()[at], scores["t"].to_numpy()[at],
                                  scores["has_time"].to_numpy()[at], courses["patient_id"].to_numpy(),
                                  courses["start"].to_numpy(), EXPORT_TIME_ADVICE)
+    out += swapped_date_warnings(tables) + ids_written_once_warnings(tables) + second_date_warnings(spec, tables)
+    if len(scores) and len(courses):
+        out += unmatched_id_warning(scores["pid"].to_numpy(), courses["patient_id"].to_numpy())
     # Times with a zone (converted to UTC) beside times without one (taken as written): when the latter
     # are local times, the two are shifted against each other by the zone's offset, which can move a
     # score to the other side of a treatment start (a post-infusion score read as the baseline).

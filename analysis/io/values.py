@@ -74,7 +74,8 @@ def _patterns(decimal_comma: bool) -> dict[str, str]:
     return {
         "number": rf"^(?P<x>{number})$",
         "annotated": rf"^(?P<x>{number}) ?(?:\([^()0-9]*\)|[-–—:=] ?[^0-9 ][^0-9]*)$",
-        "fraction": rf"^(?P<num>{dec}) ?/ ?(?P<den>{dec})$",
+        # 7/10, and in words as nurses chart it: 7 of 10, 7 out of 10, 7 von 10, 7 sur 10, 7 de 10, 7 su 10, 7 van 10.
+        "fraction": rf"^(?P<num>{dec})(?: ?/ ?| (?i:out of|of|von|sur|de|su|van) )(?P<den>{dec})$",
         "range": rf"^(?P<lo>[+-]?{dec}) ?(?:-|–|—|(?i:to)) ?(?P<hi>[+-]?{dec})$",
         "bound": rf"^(?:<|>|<=|>=|≤|≥|=<|=>) ?[+-]?{dec}$",
         "uncertain": rf"^(?:\?+ ?[+-]?{dec}|[+-]?{dec} ?\?+)$",
@@ -95,7 +96,8 @@ class ValueRules:
         How a range ``6-7`` (also ``6 - 7``, ``6–7``, ``6 to 7``) is read: (a + b) / 2, a, b, or
         excluded.
     fractions : bool, default True
-        ``7/10`` reads as 7 when the denominator equals the scale maximum of the measure.
+        ``7/10`` (also ``7 of 10``, ``7 out of 10``, ``7 von 10``, ``7 sur 10``, ``7 de 10``, ``7 su 10``,
+        ``7 van 10``) reads as 7 when the denominator equals the scale maximum of the measure.
     text : mapping of str to float or None, default {}
         Text answers (matched case-insensitively after trimming and collapsing spaces) and their
         values; None (or the word ``"exclude"``, for TOML) excludes the answer on purpose (counted
