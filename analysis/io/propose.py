@@ -479,6 +479,9 @@ def _annotated_share(fps, tables, items: dict) -> float:
     return float(pd.Series(pv.reason).astype(str).str.startswith("a number with a note").mean())
 
 
+#: Words of a medication text that name the treatment studied (generic names and brands), with its label.
+_TREATMENT_WORDS = {"ketamin": "Ketamine infusion", "ketalar": "Ketamine infusion",
+                    "lidocain": "Lidocaine infusion", "xylocain": "Lidocaine infusion"}
 _DESCRIBES_PATIENTS = {"patient_id", "covariate", "ignore"}
 
 
@@ -610,10 +613,13 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
             from .plausibility import _CO_MED
             main = [n for n in names.index if not _CO_MED.search(str(n))]
             co = [n for n in names.index if _CO_MED.search(str(n))]
-            for word in ("ketamin", "lidocain", "lidocaine"):
+            for word, label in _TREATMENT_WORDS.items():
                 if any(word in str(n).casefold() for n in main):
-                    treatments[word] = {"ketamin": "Ketamine infusion", "lidocain": "Lidocaine infusion",
-                                        "lidocaine": "Lidocaine infusion"}[word]
+                    treatments[word] = label
+            unmatched = [n for n in main if not any(w in str(n).casefold() for w in _TREATMENT_WORDS)]
+            if treatments and unmatched:
+                notes.append(f"{p.name}: {', '.join(map(repr, unmatched[:5]))} match no treatment studied and are "
+                             "not read as treatments; add them to courses.treatments if they are one.")
             acts = [i for i, h in enumerate(t.header) if p.spec.columns.get(h) and p.spec.columns[h].role == "action"]
             if acts:
                 # Rows of the treatment whose actions hold no known start would all be left out: ask.

@@ -128,15 +128,11 @@ def test_a_mar_dose_column_with_units_is_the_dose_not_a_covariate():
     assert columns(probe.epic_two_times())[("mar.csv", "Dose")].role == "dose"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "propose.py (the courses.treatments proposal): a brand name without the generic name ('KETALAR 50 MG/ML INJ') "
-    "matches no pattern ('ketamin' -> 'Ketamine infusion'), so that patient's course is excluded as 'not a "
-    "chosen treatment (co-medication?)' and the patient has no episode; the proposal says nothing. Fix: add "
-    "brand names to the drug patterns (Ketalar -> ketamine, Xylocaine -> lidocaine), and make treatment texts "
-    "that match no pattern and no known co-medication a review point."))
 def test_a_brand_name_of_ketamine_is_the_ketamine_treatment():
+    # 'KETALAR 50 MG/ML INJ' matched no pattern ('ketamin'): that patient's course was excluded as a co-medication.
     files = probe.epic_two_times()
     files["mar.csv"] = files["mar.csv"].replace(b"002,ketamine (KETALAR) 50 mg/mL injection", b"002,KETALAR 50 MG/ML INJ")
+    assert inspect(files).spec.courses.treatments["ketalar"] == "Ketamine infusion"
     ds = load_files(files, mapping=proposal_doc(files))
     assert len(ds.treatments) == 8
 
