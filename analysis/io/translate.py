@@ -44,6 +44,11 @@ R_BAD_DAY = "day is not a number"
 R_NOTHING = "nothing to read in this row (no score, treatment or covariate)"
 R_ITEM = "item {item!r} is not mapped to a measure (ignored)"
 R_NOT_START = "not the start of an administration (action {action!r})"
+#: Actions by which a medication record withdraws an administration charted in error: the start row of the same
+#: patient, medication text and time is not an administration (both rows are listed with their reason).
+CANCEL_ACTIONS = frozenset({"canceled entry", "cancelled entry", "charted in error", "documented in error",
+                            "entered in error", "mar in error", "error correction"})
+R_CANCELLED = "administration withdrawn by line "
 R_NOT_CHOSEN = "{text!r} is not a chosen treatment (co-medication?)"
 R_COVARIATE_CONFLICT = "covariate {name!r} differs between rows of this patient ({values}): left empty"
 
@@ -430,6 +435,20 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
                         recode(action[not_start], lambda a: R_NOT_START.format(action=a)))
             contributes |= not_start
             start &= is_start
+            cancel = has & pd.Series(action).str.strip().str.casefold().isin(CANCEL_ACTIONS).to_numpy()
+            if cancel.any() and start.any():
+                tm0 = times.for_column(tcol, table, roles)
+                ok = tm0["ok"] & has_pid
+                keys = pd.DataFrame({"p": pid, "x": pd.Series(text, dtype=object).str.strip().str.casefold(),
+                                     "t": tm0["t"]})
+                withdrawn = keys[start & ok].reset_index().merge(
+                    keys[cancel & ok].reset_index().drop_duplicates(["p", "x", "t"]), on=["p", "x", "t"],
+                    suffixes=("", "_by"))
+                gone, by = withdrawn["index"].to_numpy(), withdrawn["index_by"].to_numpy()
+                why = (R_CANCELLED + pd.Series(lines[by]).astype(str) + " (" + pd.Series(action[by]).astype(str)
+                       + ")").to_numpy(dtype=object)
+                obs.exclude(rows[gone], f, lines[gone], table.header[acts[0]], action[gone], why)
+                start[gone] = False
         label = _courses.treatment_labels(text, spec.courses.treatments)
         not_chosen = start & (label == "")
         obs.exclude(rows[not_chosen], f, lines[not_chosen], table.header[k], text[not_chosen],

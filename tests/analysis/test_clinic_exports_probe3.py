@@ -480,13 +480,9 @@ def test_a_patient_id_written_once_per_patient_is_filled_down():
 
 # --- An administration charted in error -------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason=(
-    "translate.py (administration rows; start actions): a 'Given' row later cancelled by a 'Canceled Entry' row "
-    "(same patient, medication and time: how an EHR's MAR shows an administration charted in error) still "
-    "counts as an administration, so a course that never happened starts an episode with its own baseline and "
-    "relief. Fix: actions such as 'Canceled Entry', 'Charted in Error', 'Documented in Error' cancel the start "
-    "rows of the same patient, treatment text and time (both rows excluded with that reason)."))
 def test_an_administration_cancelled_as_charted_in_error_is_not_a_course():
+    # A 'Given' row withdrawn by a 'Canceled Entry' row (same patient, medication and time) counted as a course
+    # that never happened, with its own baseline and relief.
     files = {"flowsheet.csv": b"Study ID,Flowsheet Row Name,Value,Taken Time\nC1,Pain Score (0-10),8,3/4/2024 8:45 AM\n"
                               b"C1,Pain Score (0-10),4,3/4/2024 1:00 PM\nC1,Pain Score (0-10),6,3/20/2024 10:00 AM\n"
                               b"C1,Pain Score (0-10),3,3/20/2024 2:00 PM\nC2,Pain Score (0-10),7,3/11/2024 8:45 AM\n"
@@ -494,7 +490,12 @@ def test_an_administration_cancelled_as_charted_in_error_is_not_a_course():
              "mar.csv": b"Study ID,Medication,MAR Action,Taken Time\nC1,KETAMINE INFUSION,Given,3/4/2024 9:00 AM\n"
                         b"C1,KETAMINE INFUSION,Given,3/20/2024 11:00 AM\n"
                         b"C1,KETAMINE INFUSION,Canceled Entry,3/20/2024 11:00 AM\nC2,KETAMINE INFUSION,Given,3/11/2024 9:00 AM\n"}
-    assert len(load_files(files).treatments) == 2
+    ds = load_files(files)
+    assert len(ds.treatments) == 2
+    ex = ds.report.exclusions
+    gone = ex[ex["reason"].astype(str).str.startswith("administration withdrawn")]
+    assert gone[["file", "line"]].values.tolist() == [["mar.csv", 3]]
+    assert gone["reason"].tolist() == ["administration withdrawn by line 4 (Canceled Entry)"]
 
 
 # --- Two drugs of one combined infusion ------------------------------------------------------------
