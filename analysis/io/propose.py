@@ -21,6 +21,7 @@ from ..errors import DatasetError, MappingError
 from ..mapping import canonical, normalize_name
 from . import courses as _courses
 from . import redcap, visits
+from .identifiers.names import name_reason
 from .column_words import covariate_name, has_word, id_like, measure_of
 from .score_columns import list_column, one_column_per_score, other_scale
 from .spec import DEFAULT_START_ACTIONS, Column, CourseRules, FileSpec, MappingSpec, slug
@@ -218,6 +219,12 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
                 cols[k] = ColumnProposal(h, col, f"REDCap {f.validation} field of form {f.form!r}", _distinct(vals, 3))
                 date_cols.append(k)
                 form_date.setdefault(f.form, h)
+            continue
+        if "date of birth" in (name_reason(h) or ""):
+            # Never a time source: dating treatments or scores by it was refused by the identifier guard after
+            # all, with a confusing message once the column was dropped.
+            cols[k] = ColumnProposal(h, Column("ignore"), "a date of birth: an identifier, remove it from the "
+                                     "export (or load with --drop-identifiers)", [])
             continue
         fmt = _date_like(vals, named=has_word("date", h))
         if fmt is not None and not _is_number(vals[vals != ""][:200]).all():

@@ -324,17 +324,12 @@ def test_month_name_dates_beside_numeric_ones_take_the_columns_order_and_never_d
     assert only_names.order is not None and "month-name dates" in only_names.describe()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "propose.py: a date-of-birth column ('DOB') is proposed as a 'date' and the treatment is 'dated by' it; the "
-    "identifier guard then refuses the load, and with --drop-identifiers the mapping fails ('the time of column "
-    "treatment refers to the column DOB, which is not a mapped column'). Fix: a column whose name says date of "
-    "birth (the guard's own name test, analysis/io/identifiers) is proposed 'ignore' with a note to remove it, "
-    "and is never a time source."))
 def test_a_date_of_birth_column_is_never_proposed_as_the_date_of_the_scores_or_treatments():
     files = {"s.csv": b"Patient,DOB,Date,Treatment,NRS\nM1,12/05/1960,03/01/2024,,8\nM1,12/05/1960,03/04/2024,Ketamine,\n"
                       b"M1,12/05/1960,03/05/2024,,4\nM2,13/07/1971,12/03/2024,,6\nM2,13/07/1971,14/03/2024,Ketamine,\n"}
+    # It was proposed as a date and the treatment 'dated by' it; the guard then refused the load.
     cols = columns(files)
-    assert cols[("s.csv", "DOB")].role != "date" and cols[("s.csv", "Treatment")].time != "DOB"
+    assert cols[("s.csv", "DOB")].role == "ignore" and cols[("s.csv", "Treatment")].time != "DOB"
 
 
 # --- Pain scores charted as words ---------------------------------------------------------------
