@@ -423,6 +423,13 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
             cols[k] = ColumnProposal(h, Column("covariate", name=covariate_name(label)),
                                      "the same for each patient: a covariate", ex)
             continue
+        if numeric and not constant and _SEQUENCE_NAME.search(h):
+            # 'Session no.', 'Visit #', 'Infusion Nr': the row's number in a series, not an outcome (read as a score
+            # it also raised the start-day warning for every session).
+            cols[k] = ColumnProposal(h, Column("ignore"), "a sequence number (session, visit), not a score", ex)
+            notes.append(f"{t.file}: column {h!r} looks like a sequence number and is not read; give it the role "
+                         "\"measure\" if it is an outcome.")
+            continue
         if numeric and not constant:
             name = slug(f.name if f is not None else h)
             cols[k] = ColumnProposal(h, Column("measure", measure=name, timing=timing, time=time_of),
@@ -486,6 +493,11 @@ def _annotated_share(fps, tables, items: dict) -> float:
     return float(pd.Series(pv.reason).astype(str).str.startswith("a number with a note").mean())
 
 
+#: A column name that numbers the rows of a series ('Session no.', 'Visit #', 'Infusion Nr', 'Sitzung Nummer',
+#: 'n° séance'): a word for a session or visit with a word for its number (not 'Number of flares').
+_SEQUENCE_NAME = re.compile(
+    r"(?i)^(?=.*\b(session|visit|infusion|cycle|appointment|sitzung|termin|besuch|behandlung|s[ée]ance|visite|"
+    r"cure|sesi[óo]n|visita|seduta)s?\b)(?=.*(\b(no|nr|num|number|nummer|numero|n[úu]mero)\b|#|\bn°))")
 #: Words of a medication text that name the treatment studied (generic names and brands), with its label.
 _TREATMENT_WORDS = {"ketamin": "Ketamine infusion", "ketalar": "Ketamine infusion",
                     "lidocain": "Lidocaine infusion", "xylocain": "Lidocaine infusion"}

@@ -249,12 +249,8 @@ def test_a_physical_therapy_log_is_one_course_per_patient_with_the_first_session
     assert not [w for w in ds.report.warnings if "without a time of day" in w]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "propose.py: a session-number column ('Session no.', 1..6) is proposed as the measure 'session_no' "
-    "(numbers that change over time) and, being dated on the course start, raises the warning that scores on a "
-    "start day have no time. Fix: names such as 'no.', 'number', '#', 'nr', 'Nummer', 'n°' with values counting "
-    "1, 2, 3 ... within a patient are the row's sequence number: role 'ignore', with a note."))
 def test_a_session_number_column_is_not_a_score():
+    # It was the measure 'session_no' (numbers that change over time) and raised the start-day warning.
     assert columns(probe.pt_sessions())[("pt_log.csv", "Session no.")].role == "ignore"
 
 
