@@ -438,6 +438,8 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
                          "give it the role \"ignore\" if it is not an outcome.")
             continue
         cols[k] = ColumnProposal(h, Column("ignore"), "text, not a score or covariate", ex)
+    if len(date_cols) >= 2:
+        date_cols = _without_charting_times(cols, header, date_cols, t.file, notes)
     if kind_hint is None and len(date_cols) >= 2:
         visits.pair_with_dates(cols, header, date_cols, t.file, review)
     one_column_per_score(cols, t.file, fields, review, notes, [header[d] for d in date_cols], t.column)
@@ -498,6 +500,28 @@ def _annotated_share(fps, tables, items: dict) -> float:
 _SEQUENCE_NAME = re.compile(
     r"(?i)^(?=.*\b(session|visit|infusion|cycle|appointment|sitzung|termin|besuch|behandlung|s[ée]ance|visite|"
     r"cure|sesi[óo]n|visita|seduta)s?\b)(?=.*(\b(no|nr|num|number|nummer|numero|n[úu]mero)\b|#|\bn°))")
+#: Date columns that say when something was *taken* (Epic's 'Taken Time', 'Collected', 'Performed') and those that
+#: say when it was *charted* ('Recorded Time', 'Entry Time', 'Filed'): an EHR export often has both.
+_CLINICAL_TIME = re.compile(r"(?i)\b(taken|collected|performed|observed|measured|obtained|administered|given)\b")
+_CHARTING_TIME = re.compile(r"(?i)\b(recorded|record|entry|entered|filed|charted|documented|documentation)\b")
+
+
+def _without_charting_times(cols: dict, header: list, date_cols: list, file: str, notes: list) -> list:
+    """Beside a date column saying when a score was taken, one saying when it was charted is not a time of the
+    data (role ignore, with a note). Dated by the first of them, scores charted after a 09:00 start became
+    immediate scores (immediate relief 32% instead of 39% in a probe); the charting time is not when it happened."""
+    clinical = [k for k in date_cols if _CLINICAL_TIME.search(header[k]) and not _CHARTING_TIME.search(header[k])]
+    charting = [k for k in date_cols if _CHARTING_TIME.search(header[k]) and not _CLINICAL_TIME.search(header[k])]
+    if not clinical or not charting:
+        return date_cols
+    for k in charting:
+        cols[k] = ColumnProposal(header[k], Column("ignore"), "when it was charted, not when it happened",
+                                 cols[k].examples)
+    notes.append(f"{file}: {', '.join(repr(header[k]) for k in charting)} say when the rows were charted; the times "
+                 f"are read from {header[clinical[0]]!r}, when they were taken.")
+    return [k for k in date_cols if k not in charting]
+
+
 #: Words of a medication text that name the treatment studied (generic names and brands), with its label.
 _TREATMENT_WORDS = {"ketamin": "Ketamine infusion", "ketalar": "Ketamine infusion",
                     "lidocain": "Lidocaine infusion", "xylocain": "Lidocaine infusion"}
@@ -702,7 +726,7 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
                   for k, h in enumerate(t.header) if h and h not in trusted}
         found = identifiers.find_identifier_columns(
             sample, {h: h for h in sample}, skip_name_check=set(),
-            date_columns={c.header for c in p.columns if c.column.role in ("date", "time")})
+            date_columns={c.header for c in p.columns if c.column.role in ("date", "time", "ignore")})
         for h, why in found:
             notes.append(f"{p.name}: column {h!r} looks like a direct identifier ({why}): loading refuses the export "
                          "until it is removed, or drops it with --drop-identifiers (dashboard: the checkbox).")

@@ -100,7 +100,8 @@ def guard(table: TextTable, fspec: MappingSpec, drop: bool, dropped: list) -> No
     headers = {str(k): table.header[k] for k in range(len(table.header)) if table.header[k]}
     found = identifiers.find_identifier_columns(
         cols, headers, skip_name_check={str(k) for k, c in roles.items() if c.role in trusted},
-        date_columns={str(k) for k, c in roles.items() if c.role in ("date", "time")})
+        # A column mapped "ignore" is never read or kept: its dates (a charting time) are not identifiers to refuse.
+        date_columns={str(k) for k, c in roles.items() if c.role in ("date", "time", "ignore")})
     if not found:
         return
     if not drop:

@@ -82,37 +82,31 @@ def test_an_epic_flowsheet_dated_by_its_taken_time_gives_the_hand_computed_relie
     assert reasons.str.contains("ONDANSETRON").sum() == 1
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "propose.py (_propose_table / inspect): an observation file with two date columns ('Recorded Time', the "
-    "charting time, and 'Taken Time', the clinical time) gets both as role 'date' with no review point, and "
-    "translate.py then dates each score by the first date column with a value (Recorded Time): three pre-infusion "
-    "scores charted after the 09:00 start become immediate scores and immediate relief is 32.1% instead of 38.8%. "
-    "Fix: when a file has two or more date columns and the scores (or items) have no 'time', make it a review "
-    "point naming the columns (or prefer Taken/Collected/Performed over Recorded/Entry/Filed with a note)."))
 def test_a_flowsheet_with_a_taken_and_a_recorded_time_is_not_silently_dated_by_the_charting_time():
+    # Both were proposed as dates and each score dated by the first (Recorded Time): three pre-infusion scores
+    # charted after the 09:00 start became immediate scores (32.1% instead of 38.8%).
     files = probe.epic_two_times()
-    review = inspect(files).review
-    named = any("Recorded Time" in r and "Taken Time" in r for r in review)
-    assert named or group(load_files(files))["immediate_relief_pct"]["estimate"] == pytest.approx(38.839285714)
+    proposal = inspect(files)
+    assert columns(files)[("flowsheet.csv", "Recorded Time")].role == "ignore"
+    assert any("'Recorded Time' say when the rows were charted" in n for n in proposal.notes)
+    assert group(load_files(files))["immediate_relief_pct"]["estimate"] == pytest.approx(38.839285714)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "reader.py (guard): a date column the mapping gives the role 'ignore' (the charting 'Recorded Time' beside "
-    "the 'Taken Time' used as the date) is refused by the identifier guard as calendar dates, so the user must "
-    "load with --drop-identifiers or edit the export. Fix: a column explicitly mapped 'ignore' is not read, "
-    "so the guard should not refuse it for holding dates (other date columns of the same file are read anyway); "
-    "also the note 'mapping entries that matched no column' should not name a dropped column."))
 def test_a_second_date_column_mapped_ignore_is_not_refused_as_an_identifier():
     files = probe.epic_two_times()
     doc = proposal_doc(files)
     doc["files"][0]["columns"]["Recorded Time"] = "ignore"
-    load_files(files, mapping=doc)
+    ds = load_files(files, mapping=doc)      # was refused: 'Recorded Time' looked like calendar dates to keep
+    assert not ds.report.dropped_identifier_columns
 
 
 def test_scores_dated_by_a_charting_time_that_differs_from_another_date_column_are_warned_about():
     # As proposed, the scores are dated by 'Recorded Time' (immediate relief 32.1%, not 38.8%): the load says
     # which column dated them, that the other differs, and how to choose it.
-    ds = load_files(probe.epic_two_times())
+    files = probe.epic_two_times()
+    doc = proposal_doc(files)
+    doc["files"][0]["columns"]["Recorded Time"] = {"role": "date"}    # a mapping that dates by the charting time
+    ds = load_files(files, mapping=doc)
     warning = [w for w in ds.report.warnings if "charted" in w]
     assert len(warning) == 1
     assert "dated by 'Recorded Time'" in warning[0] and "'Taken Time' differs from it in 24 of 40 rows" in warning[0]
