@@ -387,7 +387,9 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
         if has_word("treatment", label) and not numeric:
             cols[k] = ColumnProposal(h, Column("treatment", time=time_of), "treatment name", ex)
             continue
-        if has_word("dose", label) and numeric:
+        if has_word("dose", label) and (numeric or row_kind == "administrations"):
+            # In a medication record the dose column is the dose even with units in its cells ('0.5 mg/kg'):
+            # as a covariate it was emptied by the co-medications' doses (the units are noted at loading).
             cols[k] = ColumnProposal(h, Column("dose"), "dose", ex)
             continue
         if f is None and numeric and has_word("date", h):

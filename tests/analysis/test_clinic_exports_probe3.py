@@ -113,12 +113,8 @@ def test_scores_dated_by_a_charting_time_that_differs_from_another_date_column_a
     assert '"time": "Taken Time"' in warning[0]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "propose.py: a MAR's 'Dose' column with units in the cell ('0.5 mg/kg', '4 mg') is proposed as the "
-    "covariate 'dose' (one value per patient), not the role 'dose'; the ondansetron row then makes the "
-    "covariate 'differ' and it is left empty. Fix: in an administration record a column named dose is the "
-    "dose role whatever its values (translate.py then notes the doses it cannot read as numbers)."))
 def test_a_mar_dose_column_with_units_is_the_dose_not_a_covariate():
+    # '0.5 mg/kg', '4 mg' made it a covariate (one value per patient), emptied by the ondansetron dose.
     assert columns(probe.epic_two_times())[("mar.csv", "Dose")].role == "dose"
 
 
