@@ -1,7 +1,7 @@
 """Small invented clinic exports of a third fresh-eyes probe (shapes not covered before).
 
 Each function returns ``{file name: bytes}`` for a handful of patients whose expected numbers are
-worked out by hand in the test that uses it (tests/analysis/test_clinic_exports_probe3.py).
+worked out by hand in the test that uses it (tests/analysis/test_clinic_export_pitfalls.py).
 """
 from __future__ import annotations
 

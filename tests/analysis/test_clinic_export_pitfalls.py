@@ -1,13 +1,13 @@
-"""A third fresh-eyes probe of clinic exports: small invented exports in shapes not covered before,
-each with its expected numbers worked out by hand (tests/analysis/clinic_export_probe3.py).
+"""Clinic exports with the pitfalls that gave wrong numbers or refusals (found by a fresh-eyes probe):
+small invented exports in shapes not covered elsewhere, each with its expected numbers worked out by
+hand (tests/analysis/clinic_export_pitfalls.py).
 
 Definitions used for the hand calculations (docs/methods.md): the baseline is the last score with
 start - 14 <= day <= start; immediate relief is 100 x (baseline - s) / baseline for the first score
 s with start < day <= start + 2; a responder has relief >= 30%; week k is start + 7(k-1) < day <=
 start + 7k. Wilson intervals are checked against statsmodels' ``proportion_confint``.
 
-Tests marked xfail(strict=True) are defects whose fix belongs in a module another helper was
-editing at the time (propose.py, spec.py, translate.py, reader.py); the reason names it.
+Tests marked xfail(strict=True) are defects not fixed yet; the reason names where the fix belongs.
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from statsmodels.stats.proportion import proportion_confint
 
-import clinic_export_probe3 as probe
+import clinic_export_pitfalls as probe
 from analysis import load_files
 from analysis.definitions import Definitions
 from analysis.io.plausibility import unmatched_id_warning
