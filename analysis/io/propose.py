@@ -530,6 +530,27 @@ _TREATMENT_WORDS = {"ketamin": "Ketamine infusion", "ketalar": "Ketamine infusio
 _DESCRIBES_PATIENTS = {"patient_id", "covariate", "ignore"}
 
 
+def _leave_out_tables_without_patients(fps: list, review: list, notes: list) -> None:
+    """Beside files with a patient id, a file without any column that could be one is a summary or notes
+    table (a workbook's 'Summary' sheet of means): it is not read, with a note, instead of a point to
+    review that stopped the whole export from loading."""
+    def has_id(p) -> bool:
+        return p.spec is not None and any(c.role == "patient_id" for c in p.spec.columns.values())
+
+    if not any(has_id(p) for p in fps):
+        return
+    for p in fps:
+        if p.spec is None or p.spec.kind != "data" or has_id(p):
+            continue
+        point = f"{p.name}: no column looks like the patient id: give one column the role \"patient_id\"."
+        if point in review:
+            review.remove(point)
+            notes.append(f"{p.name} was not read: unlike the other files it has no column that looks like a patient "
+                         "id, so it looks like a summary or notes table. If it holds data, give one of its columns "
+                         "the role \"patient_id\" in the mapping.")
+            p.spec = None
+
+
 def _leave_out_lookup_tables(fps: list, data_tables: list, notes: list) -> None:
     """A file whose columns would only give patient characteristics, and whose patient ids share no value
     with the files that give scores or treatments, is a legend or lookup table (a workbook's "Codes" sheet:
@@ -700,6 +721,7 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
     if not any(c.column.role == "treatment" for p in fps for c in p.columns) and \
             not visits.dated_treatment(fps, dictionary, notes, review):
         notes.append("No column gives treatments: relief analyses need treatment courses; score trajectories work.")
+    _leave_out_tables_without_patients(fps, review, notes)
     _leave_out_lookup_tables(fps, data_tables, notes)
     data_specs = [replace(p.spec, match=name_pattern(p.name, [f.name for f in fps])) for p in fps if p.spec is not None]
     values = {"ranges": "midpoint", "fractions": True, "text": {}}

@@ -341,3 +341,17 @@ def test_a_legend_sheet_is_not_read_as_patients():
     people = [["N° patient", "Sexe"], ["001", "F"], ["002", "M"]]
     ds = load_files({"clinique.xlsx": _xlsx({"Suivi": visits, "Patients": people})})
     assert sorted(ds.patients["patient_id"]) == ["001", "002"] and ds.covariates == ["sex"]
+
+
+def test_a_summary_sheet_without_patient_ids_is_left_out_not_a_reason_to_refuse_the_workbook():
+    book = _xlsx({"Data": [["Patient", "Date", "NRS"], ["001", dt.date(2024, 3, 1), 8], ["001", dt.date(2024, 3, 8), 4],
+                           ["002", dt.date(2024, 3, 2), 7]],
+                  "Summary": [["Measure", "Mean"], ["NRS", 6.3]]})
+    files, _ = expand_workbooks({"clinique.xlsx": book})
+    proposal = inspect(files)
+    assert proposal.review == []
+    assert any(n.startswith("clinique (Summary).csv was not read: unlike the other files it has no column that looks "
+                            "like a patient id") for n in proposal.notes)
+    ds = load_files({"clinique.xlsx": book})
+    assert ds.assessments["value"].tolist() == [8.0, 4.0, 7.0]
+    assert "clinique (Summary).csv was ignored: it matches no file of the mapping." in ds.report.notes
