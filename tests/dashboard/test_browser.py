@@ -109,6 +109,17 @@ def _open_in_app(page, link: str, path: str) -> None:
     _wait_idle(page)
 
 
+def _upload(page, server: str, path, query: str = "") -> None:
+    """Open the Data page (with ``query`` in its address), choose "Upload your own data" and give ``path``
+    to the file uploader."""
+    page.goto(f"{server}/data{query}")
+    page.get_by_role("heading", name="Data").first.wait_for(timeout=30_000)
+    page.get_by_text("Upload your own data").click()
+    uploader = page.locator("[data-testid=stFileUploader] input[type=file]").first
+    uploader.wait_for(state="attached", timeout=30_000)
+    uploader.set_input_files(str(path))
+
+
 def _wait_for_text(page, text: str, link: str, path: str) -> None:
     """Wait for ``text`` on the page; if it does not come, open the page once more from the navigation
     (a rerun lost on a slow machine showed the page without its numbers in two CI runs)."""
@@ -170,11 +181,7 @@ def test_upload_and_check_a_number(server, browser, tmp_path):
     page = browser.new_page(viewport={"width": 1280, "height": 1600})
     # A non-default threshold from the address must survive the upload and the page change (a CI run
     # once showed the widgets' minimums instead: tests/dashboard/test_sidebar_choices.py).
-    page.goto(f"{server}/data?thr=40")
-    page.get_by_role("heading", name="Data").first.wait_for(timeout=30_000)
-    page.get_by_text("Upload your own data").click()
-    page.locator("[data-testid=stFileUploader] input[type=file]").first.wait_for(state="attached", timeout=30_000)
-    page.locator("[data-testid=stFileUploader] input[type=file]").first.set_input_files(str(zpath))
+    _upload(page, server, zpath, "?thr=40")
     page.get_by_text("Loaded: Uploaded: tiny.zip").wait_for(timeout=30_000)
     _no_errors(page)
     page.screenshot(path=str(SHOTS / "data_upload.png"))

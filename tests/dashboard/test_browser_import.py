@@ -1,9 +1,11 @@
-"""End-to-end: a REDCap export uploaded through the import assistant in a real Chromium (issue 14).
+"""End-to-end: clinic exports uploaded through the import assistant in a real Chromium (issues 13, 14).
 
-The server and browser fixtures are those of test_browser.py. The REDCap raw export and its data
-dictionary (tests/analysis/clinic_export_shapes.py) are uploaded as one zip; the assistant shows
-what it detected; the Pain relief page then shows the immediate responder rate that the analysis
-API computes from the same files. Screenshots go to artifacts/screenshots/.
+The server and browser fixtures are those of test_browser.py. A REDCap raw export with its data
+dictionary (tests/analysis/clinic_export_shapes.py), uploaded as one zip, and a French clinic's
+workbook (.xlsx with date cells, time cells and numbers: tests/analysis/test_workbooks.py), uploaded
+as it is: the assistant shows what it detected; the Pain relief page then shows the immediate
+responder rate that the analysis API computes from the same data. Screenshots go to
+artifacts/screenshots/.
 """
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from test_browser import CHART, SHOTS, _no_errors, _open_in_app, _wait_for_text, _wait_idle, browser, server  # noqa: F401  (fixtures)
+from test_browser import SHOTS, _no_errors, _upload, _open_in_app, _wait_for_text, _wait_idle, browser, server  # noqa: F401  (fixtures)
 
 from analysis import Definitions, build_episodes, load_files, responder_rate
 from analysis.present import formatting
@@ -20,6 +22,35 @@ from analysis.present import formatting
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "analysis"))
 import clinic_export_shapes as ces  # noqa: E402
+from test_workbooks import SPREADSHEETS, _typed_rows, _xlsx  # noqa: E402
+
+
+def _immediate_responders(ds, treatment: str) -> str:
+    """The immediate responder rate (>= 30%) of ``treatment`` as the pages print it, from the API."""
+    r = responder_rate(build_episodes(ds, Definitions()), by=["treatment"])
+    row = r[r["treatment"] == treatment].iloc[0]
+    return formatting.fmt_estimate(row.estimate, row.ci_low, row.ci_high).split(")")[0]
+
+
+def _through_the_assistant(server, browser, path: Path, detected: str, expected: str, name: str,
+                           height: int) -> None:
+    """Upload ``path``, wait for the assistant to say ``detected``, then find ``expected`` on Pain relief."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1400, "height": height})
+    _upload(page, server, path)
+    page.get_by_role("heading", name="Import assistant").wait_for(timeout=60_000)
+    page.get_by_text(f"Loaded: Uploaded: {path.name}").wait_for(timeout=60_000)
+    _wait_idle(page)
+    _no_errors(page)
+    page.get_by_text(detected, exact=False).first.wait_for(timeout=10_000)
+    page.screenshot(path=str(SHOTS / f"import_assistant_{name}.png"))
+    if name == "redcap":
+        page.screenshot(path=str(SHOTS / "import_assistant_top.png"), clip={"x": 0, "y": 0, "width": 1400, "height": 1500})
+    _open_in_app(page, "Pain relief", "pain_relief")
+    _no_errors(page)
+    _wait_for_text(page, expected, "Pain relief", "pain_relief")
+    page.screenshot(path=str(SHOTS / f"pain_relief_{name}.png"))
+    page.close()
 
 
 def test_redcap_export_through_the_import_assistant(server, browser, tmp_path):  # noqa: F811
@@ -31,27 +62,17 @@ def test_redcap_export_through_the_import_assistant(server, browser, tmp_path): 
     zpath = tmp_path / "redcap_export.zip"
     zpath.write_bytes(buf.getvalue())
     # What the page must show: the proposal's reading, as the API gives it.
-    ds = load_files(shape.files)
-    r = responder_rate(build_episodes(ds, Definitions()), by=["treatment"])
-    row = r[r["treatment"] == ces.KETAMINE].iloc[0]
-    expected = formatting.fmt_estimate(row.estimate, row.ci_low, row.ci_high)
+    expected = _immediate_responders(load_files(shape.files), ces.KETAMINE)
+    _through_the_assistant(server, browser, zpath, "redcap export", expected, "redcap", 3000)
 
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page = browser.new_page(viewport={"width": 1400, "height": 3000})
-    page.goto(f"{server}/data")
-    page.get_by_role("heading", name="Data").first.wait_for(timeout=30_000)
-    page.get_by_text("Upload your own data").click()
-    page.locator("[data-testid=stFileUploader] input[type=file]").first.wait_for(state="attached", timeout=30_000)
-    page.locator("[data-testid=stFileUploader] input[type=file]").first.set_input_files(str(zpath))
-    page.get_by_role("heading", name="Import assistant").wait_for(timeout=60_000)
-    page.get_by_text("Loaded: Uploaded: redcap_export.zip").wait_for(timeout=60_000)
-    _wait_idle(page)
-    _no_errors(page)
-    page.get_by_text("redcap export", exact=False).first.wait_for(timeout=10_000)
-    page.screenshot(path=str(SHOTS / "import_assistant_redcap.png"))
-    page.screenshot(path=str(SHOTS / "import_assistant_top.png"), clip={"x": 0, "y": 0, "width": 1400, "height": 1500})
-    _open_in_app(page, "Pain relief", "pain_relief")
-    _no_errors(page)
-    _wait_for_text(page, expected.split(")")[0], "Pain relief", "pain_relief")
-    page.screenshot(path=str(SHOTS / "pain_relief_redcap.png"))
-    page.close()
+
+def test_a_french_workbook_uploaded_as_it_is(server, browser, tmp_path):  # noqa: F811
+    shape = ces.export_shape("spreadsheet_fr", ces.make_cohort(30, seed=5))
+    (csv_name, csv_bytes), = shape.files.items()
+    encoding, titles, date_col, fmt, time_col, text_cols, _ = SPREADSHEETS["spreadsheet_fr"]
+    book = tmp_path / "Suivi_ketamine.xlsx"
+    book.write_bytes(_xlsx({"Suivi": _typed_rows(csv_bytes, encoding, titles, date_col, fmt, time_col, text_cols)}))
+    # What the page must show: the cohort's canonical files' number (the workbook must read as they do).
+    expected = _immediate_responders(load_files(shape.canonical), "Kétamine IV")
+    _through_the_assistant(server, browser, book, "the sheet 'Suivi' was read as Suivi_ketamine.csv", expected,
+                           "workbook", 2400)
