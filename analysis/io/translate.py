@@ -37,6 +37,8 @@ NO_TREATMENT = frozenset({"-", "--", "—", "–", "/", "0", "none", "no", "nein
                           "aucune", "ninguno", "ninguna", "nessuno", "geen", "nee", "n/a", "na", "nil", "nichts",
                           "rien", "nada"})
 
+#: The measure an observation file's items give as a list of regions (counted, like the role "list").
+LISTED_MEASURE = "regions_affected"
 R_NO_PATIENT = "patient_id is missing"
 R_NO_TIME = "no date (or day) in this row for this value"
 R_BAD_DATE = "{col} is not a date in the {order} format"
@@ -400,6 +402,20 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
         empty_value = mapped & (value == "")
         obs.exclude(rows[empty_value], f, lines[empty_value], table.header[values[0]], "", "value is missing")
         contributes |= empty_value
+        # A body-regions item charts the regions ('L hand, R foot'): counted as the role "list" counts them.
+        listed = with_value & (pd.Series(measure, dtype=object) == LISTED_MEASURE).to_numpy()
+        if listed.any():
+            idx = np.flatnonzero(listed)
+            lc = count_listed(value[idx])
+            bad = lc.reason != ""
+            obs.exclude(rows[idx[bad]], f, lines[idx[bad]], table.header[values[0]], value[idx[bad]], lc.reason[bad])
+            contributes[idx[bad]] = True
+            counted = np.zeros(len(value), dtype=bool)
+            counted[idx[~lc.missing & ~bad]] = True
+            counts = value.copy()
+            counts[idx] = np.where(~lc.missing & ~bad, lc.count, 0).astype(np.int64).astype(str).astype(object)
+            add_scores(counted, measure, counts, table.header[values[0]], roles[values[0]], "at", text=value)
+            with_value &= ~listed
         add_scores(with_value, measure, value, table.header[values[0]], roles[values[0]], "at")
     # Administrations.
     tcols = _positions(roles, "treatment")

@@ -218,3 +218,22 @@ def test_region_lists_give_the_regions_and_spread_numbers_of_the_canonical_files
     assert spread.equals(time_to_increase_data(ep_canonical))
     assert spread["event"].sum() > 0 and (spread["event"] == 0).any()      # some spread, some not
     assert time_to_spread(ep_export).medians().equals(time_to_spread(ep_canonical).medians())
+
+
+def test_a_flowsheet_item_listing_the_regions_is_counted_like_a_list_column():
+    # The value of an item mapped to regions_affected was excluded as 'not a number'.
+    flowsheet = (b"Study ID,Flowsheet Row,Value,Taken Time\n"
+                 b"F1,Pain Score (0-10),8,2024-03-04 08:00\nF1,Pain Score (0-10),4,2024-03-04 13:00\n"
+                 b'F1,Affected regions,"L hand, R foot",2024-03-04 08:00\n'
+                 b'F1,Affected regions,"L hand; R foot; l HAND; L knee",2024-04-04 08:00\n'
+                 b"F1,Affected regions,2,2024-05-04 08:00\nF1,Affected regions,none,2024-06-04 08:00\n"
+                 b"F1,Affected regions,2 regions,2024-07-04 08:00\n")
+    mar = b"Study ID,Medication,Action,Admin Time\nF1,KETAMINE INFUSION,New Bag,2024-03-04 09:00\n"
+    ds = load_files({"flowsheet.csv": flowsheet, "mar.csv": mar})
+    regions = ds.assessments[ds.assessments["measure"] == "regions_affected"]
+    assert regions["value"].tolist() == [2.0, 3.0, 2.0]
+    ex = ds.report.exclusions
+    assert ex[["line", "value"]].values.tolist() == [[7, "none"], [8, "2 regions"]]
+    assert ex["reason"].tolist() == ["out of range for regions_affected (valid 1 or more)",
+                                     "'2 regions' starts with a number followed by words: write the count alone, "
+                                     "or list the items"]
