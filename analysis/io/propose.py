@@ -22,6 +22,7 @@ from ..mapping import canonical, normalize_name
 from . import courses as _courses
 from . import redcap, visits
 from .identifiers.names import name_reason
+from .values import timepoint_days
 from .column_words import covariate_name, has_word, id_like, measure_of
 from .score_columns import list_column, one_column_per_score, other_scale
 from .spec import DEFAULT_START_ACTIONS, Column, CourseRules, FileSpec, MappingSpec, slug
@@ -401,6 +402,12 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
                 continue
         if f is None and numeric and has_word("day", h) and not any(c.column.role in ("date", "day") for c in cols.values()):
             cols[k] = ColumnProposal(h, Column("day"), "day numbers (days since the first treatment)", ex)
+            continue
+        if f is None and not numeric and not date_cols and not any(c.column.role == "day" for c in cols.values()) \
+                and (~np.isnan(timepoint_days(filled))).mean() > 0.9:
+            cols[k] = ColumnProposal(h, Column("day"), "time points (D-7, D0, W4, M3): the days they stand for", ex)
+            notes.append(f"{t.file}: {h!r} holds time points, read as days since the start (D-7 = -7, W4 = 28, "
+                         "M3 = 91).")
             continue
         constant = _constant_within(pid, vals)
         listed = list_column(h, [label, f.name if f is not None else None], filled, bool(_is_number(filled).all()),

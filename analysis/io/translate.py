@@ -151,11 +151,17 @@ class FileTimes:
             self.kind = "day"
             for k in day_cols:
                 from .values import ValueRules, parse_values
+                from .values import timepoint_days
                 pv = parse_values(table.column(k), ValueRules(ranges="exclude", fractions=False,
                                                               decimal_comma=table.decimal_comma))
                 ok = ~pv.missing & (pv.reason == "")
+                day = np.where(ok, pv.value, np.nan)
+                # A research sheet's time points (D-7, D0, W4, M3) are the days they stand for.
+                point = timepoint_days(table.column(k))
+                named = ~pv.missing & ~ok & ~np.isnan(point)
+                day[named], ok = point[named], ok | named
                 bad = ~pv.missing & ~ok
-                self.cols[k] = (np.where(ok, pv.value, np.nan), np.ones(table.n, dtype=bool), ok, bad,
+                self.cols[k] = (day, np.ones(table.n, dtype=bool), ok, bad,
                                 np.full(table.n, R_BAD_DAY, dtype=object), np.full(table.n, table.header[k], dtype=object),
                                 table.column(k))
         times = {}

@@ -39,6 +39,7 @@ loop over rows.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -358,3 +359,25 @@ def parse_values(values, rules: ValueRules, scale_max: float | None = None) -> P
     take(todo.copy(), why="not a number")
 
     return ParsedValues(value=value[codes], missing=missing[codes], reason=reason[codes], rule=rule[codes])
+
+
+#: Days in a study month for time points written in months (M3): the mean Gregorian month, so M3 is
+#: day 91 and M12 day 365 (a time point is a visit's nominal day, not a calendar date).
+DAYS_PER_MONTH = 365.25 / 12
+_TIMEPOINT = re.compile(
+    r"^\s*(?:(?P<d>d|day|j|jour|tag|dia|día|giorno)|(?P<w>w|wk|week|woche|wo|semaine|sem|semana|settimana)"
+    r"|(?P<m>m|mo|month|monat|mois|mes|mese))\s*(?P<n>[+-]?\s*\d+)\s*$", re.IGNORECASE)
+
+
+def timepoint_days(values: np.ndarray) -> np.ndarray:
+    """Time points written as research sheets do (``D-7``, ``D0``, ``Day 1``, ``J7``, ``W4``, ``Wk 12``, ``M3``,
+    ``Woche 4``, ``semaine 4``; not ``T1`` or ``S4``, which number visits or sessions) as the day they stand for: days as written, weeks x 7, months x 365.25 / 12
+    rounded to a whole day (M3 = 91). NaN for any other text. Read once per distinct text."""
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object).fillna(""))
+    days = np.full(len(uniques), np.nan)
+    for i, text in enumerate(uniques):  # a loop over the distinct time points of a column, a handful
+        m = _TIMEPOINT.match(str(text))
+        if m:
+            n = int(m.group("n").replace(" ", ""))
+            days[i] = n if m.group("d") else 7 * n if m.group("w") else round(DAYS_PER_MONTH * n)
+    return days[codes] if len(codes) else np.zeros(0)

@@ -379,17 +379,25 @@ def test_the_classic_redcap_project_as_a_labels_export_gives_the_same_summary_as
 
 # --- Visits named by a time point instead of a date ----------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason=(
-    "translate.py (the 'day' role, read with values.parse_values) and propose.py: a research sheet's time point "
-    "column ('Timepoint': D-7, D0, D1, W4, M3) is proposed 'ignore' and the load is refused with 'no date or day "
-    "column is mapped'; mapped as 'day' its values are excluded as text. Fix: read time-point labels as day numbers "
-    "(D-7 -> -7, D0 -> 0, W4 -> 28, M3 -> 91 by a documented rule, or a 'timepoints' table in the mapping) and "
-    "propose the column as the day."))
 def test_a_timepoint_column_such_as_d0_d1_w4_gives_the_days():
+    # It was proposed 'ignore' and the load refused: 'no date or day column is mapped'.
     files = {"sheet.csv": b"Patient,Timepoint,Treatment,NRS\nT1,D-7,,8\nT1,D0,Ketamine,\nT1,D1,,4\nT1,W4,,6\n"
                           b"T2,D-7,,6\nT2,D0,Ketamine,\nT2,D1,,3\nT2,W4,,5\n"}
     ds = load_files(files)
     assert sorted(ds.assessments.loc[ds.assessments["patient_id"] == "T1", "day"]) == [-7, 1, 28]
+
+
+@pytest.mark.parametrize("text, day", [("D-7", -7), ("D0", 0), ("Day 1", 1), ("J7", 7), ("W4", 28), ("Wk 12", 84),
+                                       ("Woche 4", 28), ("semaine 4", 28), ("M3", 91), ("M12", 365)])
+def test_time_points_stand_for_their_days(text, day):
+    from analysis.io.values import timepoint_days
+    assert timepoint_days(np.array([text], dtype=object))[0] == day
+
+
+@pytest.mark.parametrize("text", ["T1", "S4", "Visit 2", "baseline", "D", "4"])
+def test_texts_that_are_not_time_points_stand_for_no_day(text):
+    from analysis.io.values import timepoint_days
+    assert np.isnan(timepoint_days(np.array([text], dtype=object))[0])
 
 
 # --- Dates a spreadsheet program converted with day and month swapped ------------------------------
