@@ -46,6 +46,41 @@ def _numbered_items(headers: list) -> bool:
     return sorted(int(m.group(2)) for m in parts) == list(range(1, len(parts) + 1))
 
 
+#: A visit named in a column header ('NRS day 1', 'NRS week 4', 'Schmerz Woche 12', 'EVA J7', 'NRS M3').
+_VISIT = re.compile(r"(?i)\b(?:(?P<d>day|d|j|jour|tag)|(?P<w>week|wk|w|woche|semaine|sem)|(?P<m>month|mo|m|monat|mois))"
+                    r"\s*(?P<n>\d+)\b")
+_BASELINE = re.compile(r"(?i)\b(baseline|pre|before|vor|avant|initial|ausgangswert)\b")
+
+
+def visit_columns(cols: dict, ks: list, measure: str, file: str, notes: list, dates: list) -> bool:
+    """One row per patient with a score column per visit ('NRS baseline', 'NRS day 1', 'NRS week 4') beside one
+    date column (the treatment's): each column is placed at its visit, that many days after the date
+    (``offset_days``; weeks x 7, months x 365.25/12 rounded), the baseline column before the start. Without this
+    the advice was to keep one of them and ignore the others, which threw the follow-up away."""
+    if len(dates) != 1:
+        return False
+    placed = {}
+    for k in ks:
+        h = cols[k].header
+        m = _VISIT.search(h)
+        if m:
+            n = int(m.group("n"))
+            placed[k] = ("at", float(n if m.group("d") else 7 * n if m.group("w") else round(365.25 / 12 * n)))
+        elif _BASELINE.search(h):
+            placed[k] = ("before_start", None)
+        else:
+            return False
+    if len({v for v in placed.values()}) < len(placed):
+        return False  # two columns at the same visit: not this layout
+    for k, (timing, offset) in placed.items():
+        cols[k] = replace(cols[k], column=replace(cols[k].column, timing=timing, offset_days=offset),
+                          why=f"score of the visit {offset:g} days after {dates[0]!r}" if offset is not None
+                          else f"baseline score, before the start on {dates[0]!r}")
+    notes.append(f"{file}: the columns {', '.join(repr(cols[k].header) for k in ks)} are read as {measure} at their "
+                 f"visits, days after {dates[0]!r} (offset_days; weeks x 7, months x 365.25/12).")
+    return True
+
+
 def one_column_per_score(cols: dict, file: str, fields: dict, review: list, notes: list,
                           dates: list = (), column_cells=None) -> None:
     """Several columns read as the same measure at the same time (PHQ-9 items 1-9 and their total,
@@ -69,6 +104,8 @@ def one_column_per_score(cols: dict, file: str, fields: dict, review: list, note
             return (0 if canonical(h) == measure else 1 if (f is not None and f.type == "calc") else
                     2 if _TOTAL.search(h) or (f is not None and _TOTAL.search(f.label)) else 3, k)
         best = min(ks, key=rank)
+        if rank(best)[0] == 3 and visit_columns(cols, ks, measure, file, notes, dates):
+            continue
         if rank(best)[0] == 3 and summed_items(cols, ks, measure, file, notes, column_cells):
             continue
         if rank(best)[0] == 3:

@@ -36,6 +36,7 @@ same file. JSON is written; TOML with the same structure is read too. docs/data-
 from __future__ import annotations
 
 import fnmatch
+import math
 import json
 import re
 import unicodedata
@@ -66,7 +67,8 @@ SOURCES = ("redcap", "flowsheet", "spreadsheet", "canonical")
 DEFAULT_START_ACTIONS = ("New Bag", "Begin Bag", "Start Bag", "Given", "Started", "Start", "Administered", "Bolus",
                          "Bolus from Bag", "Push", "Restarted after hold")
 
-_COLUMN_KEYS = {"role", "measure", "timing", "name", "codes", "date", "time", "format", "scale_max", "treatment"}
+_COLUMN_KEYS = {"role", "measure", "timing", "name", "codes", "date", "time", "format", "scale_max", "treatment",
+                "offset_days"}
 _FILE_KEYS = {"match", "kind", "header_row", "delimiter", "encoding", "decimal_comma", "redcap", "columns"}
 _TOP_KEYS = {MARKER, "source", "date_format", "files", "items", "values", "courses", "note"}
 _COURSE_KEYS = {"treatments", "start_actions", "gap_days", "boosters", "post_offset_hours", "dose"}
@@ -88,10 +90,12 @@ class Column:
     time: str | None = None
     format: str | None = None
     treatment: str | None = None
+    #: For a score column of one visit in a row per patient ('NRS week 4'): the days after its date column.
+    offset_days: float | None = None
 
     def to_json(self):
         d = {"role": self.role}
-        for k in ("measure", "name", "codes", "date", "time", "format", "treatment"):
+        for k in ("measure", "name", "codes", "date", "time", "format", "treatment", "offset_days"):
             v = getattr(self, k)
             if v:
                 d[k] = v
@@ -233,6 +237,11 @@ def _column(v, where: str) -> Column:
     if v.get("treatment") is not None and role != "date":
         raise _err(where, "\"treatment\" is for a date column only (each date is an administration of that "
                           "treatment); a column naming the treatment has the role \"treatment\".")
+    offset = v.get("offset_days")
+    if offset is not None and (role not in SCORE_ROLES or isinstance(offset, bool) or not isinstance(offset, (int, float))
+                               or not math.isfinite(offset) or abs(offset) > 3660):
+        raise _err(where, "\"offset_days\" is for a score column only: a number of days after the row's date "
+                          "(e.g. 28 for 'NRS week 4'), within 10 years.")
     codes = v.get("codes")
     if codes is not None and (not isinstance(codes, dict)
                               or not all(isinstance(k, str) and isinstance(x, (str, int, float)) for k, x in codes.items())):
@@ -241,7 +250,8 @@ def _column(v, where: str) -> Column:
                   name=v.get("name") and _text(v["name"], where),
                   codes={k: str(x) for k, x in codes.items()} if codes else None,
                   date=v.get("date") and _text(v["date"], where), time=v.get("time") and _text(v["time"], where),
-                  format=fmt, treatment=v.get("treatment") and _text(v["treatment"], where))
+                  format=fmt, treatment=v.get("treatment") and _text(v["treatment"], where),
+                  offset_days=float(offset) if offset is not None else None)
 
 
 def _number(v, where: str, lo: float = 0.0) -> float:

@@ -332,6 +332,8 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
         if not len(sel):
             return
         t = tm["t"][sel]
+        if col.offset_days:  # a visit's column in a row per patient: that many days after the row's date
+            t = t + (round(col.offset_days * _DAY_NS) if times.kind == "date" else col.offset_days)
         if timing == "after_start":
             t = t + (round(offset * 3600 * 10 ** 9) if times.kind == "date" else offset / 24.0)
         obs.scores.append(pd.DataFrame({

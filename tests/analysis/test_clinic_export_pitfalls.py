@@ -155,19 +155,35 @@ def test_without_decimal_comma_a_quoted_6_5_is_excluded_with_its_reason_not_read
 
 # --- One row per patient, visits as column groups without their own dates -----------------------
 
-@pytest.mark.xfail(strict=True, reason=(
-    "spec.py / propose.py / translate.py: a sheet with one row per patient and the visits as columns "
-    "('Infusion date', 'NRS baseline', 'NRS day 1', 'NRS week 4', 'NRS week 12') cannot be read: the mapping has "
-    "no way to place a score at an offset from a date column, and the review advises 'keep one as the measure "
-    "and give the others the role ignore', which throws the follow-up away. Fix: a column option such as "
-    "{'role': 'measure', 'time': 'Infusion date', 'offset_days': 28} (spec.py Column, translate.py placing), "
-    "proposed from visit words in the name (day 1, week 4 / wk4, month 3, Woche 4, semaine 4, J7, M3) in propose.py."))
 def test_visit_columns_named_by_their_day_or_week_are_placed_at_that_offset_from_the_infusion():
+    # The review advised keeping one of 'NRS day 1', 'NRS week 4', 'NRS week 12' and ignoring the others.
     files = probe.wide_visit_columns()
     assert not any("keep one as the measure" in r for r in inspect(files).review)
     ds = load_files(files)
     days = sorted(ds.assessments.loc[ds.assessments["patient_id"] == "W01", "day"])
     assert days[1:] == pytest.approx([1, 28, 84])
+
+
+def test_the_visit_offsets_are_written_in_the_mapping_and_read_back():
+    from analysis.io import spec as export_spec
+    doc = proposal_doc(probe.wide_visit_columns())
+    cols = doc["files"][0]["columns"]
+    assert cols["NRS week 4"] == {"role": "measure", "measure": "pain_nrs", "offset_days": 28.0}
+    assert cols["NRS baseline"] == {"role": "measure", "measure": "pain_nrs", "timing": "before_start"}
+    assert export_spec.from_json(doc).to_json() == doc
+
+
+@pytest.mark.parametrize("column", [{"role": "covariate", "name": "sex", "offset_days": 3},
+                                    {"role": "measure", "measure": "pain_nrs", "offset_days": "28"},
+                                    {"role": "measure", "measure": "pain_nrs", "offset_days": float("nan")},
+                                    {"role": "measure", "measure": "pain_nrs", "offset_days": 10 ** 6}])
+def test_an_offset_is_a_number_of_days_for_a_score_column_only(column):
+    from analysis.errors import MappingError
+    from analysis.io import spec as export_spec
+    doc = proposal_doc(probe.wide_visit_columns())
+    doc["files"][0]["columns"]["NRS week 4"] = column
+    with pytest.raises(MappingError, match="offset_days"):
+        export_spec.from_json(doc)
 
 
 def test_a_mean_row_under_a_table_is_excluded_with_its_line():
