@@ -75,6 +75,8 @@ def _on_role(fi: int, header: str, wkey: str) -> None:
     for k in ("time", "date", "format", "codes"):
         if k in old and role in SCORE_ROLES + ("treatment", "time", "date", "covariate"):
             new[k] = old[k]
+    if "offset_days" in old and role in SCORE_ROLES:  # a visit's column keeps its visit
+        new["offset_days"] = old["offset_days"]
     cols[header] = new["role"] if len(new) == 1 else new
     _set_doc(doc)
 

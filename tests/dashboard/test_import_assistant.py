@@ -188,3 +188,16 @@ def test_questionnaire_items_without_their_total_have_a_role_that_sums_them():
     assert col == {"role": "sum_item", "measure": "phq9"}
     assert load_files(files, mapping=at.session_state["mapping"]).assessments.query(
         "measure == 'phq9'")["value"].tolist() == phq9
+
+
+def test_a_visit_column_keeps_its_visit_when_its_role_is_changed_and_back():
+    import clinic_export_pitfalls as pitfalls
+    at = fresh_upload(pitfalls.wide_visit_columns())
+    assert not at.exception, [e.value for e in at.exception]
+    week4 = {"role": "measure", "measure": "pain_nrs", "offset_days": 28.0}
+    assert at.session_state["mapping"]["files"][0]["columns"]["NRS week 4"] == week4
+    role_boxes(at)["Role of NRS week 4"].set_value("list").run()     # another score role: still that visit
+    assert not at.exception
+    assert at.session_state["mapping"]["files"][0]["columns"]["NRS week 4"]["offset_days"] == 28.0
+    role_boxes(at)["Role of NRS week 4"].set_value("measure").run()
+    assert at.session_state["mapping"]["files"][0]["columns"]["NRS week 4"] == week4
