@@ -46,6 +46,7 @@ from pathlib import PurePosixPath
 from .. import limits
 from ..errors import DatasetError, ResourceLimitError, UnreadableFileError
 from ..mapping import canonical
+from .sources import _basename as basename  # the one rule for a file's name inside a path or zip
 from .sources import role_of
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
@@ -60,7 +61,7 @@ _RESAVE = ("Open it in Excel (or LibreOffice) and save it again, or save the she
 
 
 def is_workbook(name: str) -> bool:
-    base = PurePosixPath(str(name).replace("\\", "/")).name
+    base = basename(name)
     return PurePosixPath(base.lower()).suffix in WORKBOOK_SUFFIXES and not _LOCK_FILE.match(base)
 
 
@@ -123,6 +124,7 @@ def workbook_tables(name: str, data: bytes) -> tuple[list[tuple[str, bytes]], li
     Raises :class:`~analysis.errors.UnreadableFileError` for a file that is not a readable workbook
     (damaged, encrypted) and :class:`~analysis.errors.ResourceLimitError` for one over the limits.
     """
+    stem = _safe_name(PurePosixPath(basename(name)).stem)
     if data[:4] == b"PK\x03\x04":  # .xlsx, .xlsm, .xlsb and .ods are zips: bombs refused before opening
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:
@@ -135,10 +137,8 @@ def workbook_tables(name: str, data: bytes) -> tuple[list[tuple[str, bytes]], li
     elif data[:4] != b"\xd0\xcf\x11\xe0":
         # Not a workbook at all: "Export to Excel" buttons write tab-separated text or an HTML page and
         # name it .xls. Text is read as the CSV it is; anything else is refused by the CSV reader's checks.
-        stem = _safe_name(PurePosixPath(str(name).replace("\\", "/")).stem)
         return [(f"{stem}.txt", data)], [f"{name} is not a workbook but a text file: it was read as text."]
     sheets = _read_in_child(name, data)
-    stem = _safe_name(PurePosixPath(str(name).replace("\\", "/")).stem)
     notes, tables = [], []
     for sheet, status, csv_bytes, rows in sheets:
         if status == "hidden":
@@ -177,7 +177,7 @@ def _zip_with_workbooks(name: str, data: bytes) -> list[tuple[str, bytes]] | Non
         raise
     except Exception:  # noqa: BLE001 - not a readable zip: the zip readers say so, as before
         return None
-    return [(PurePosixPath(m.replace("\\", "/")).name, b) for m, b in members]
+    return [(basename(m), b) for m, b in members]
 
 
 def expand_workbooks(files: dict[str, bytes]) -> tuple[dict[str, bytes], list[str]]:
@@ -201,7 +201,7 @@ def expand_workbooks(files: dict[str, bytes]) -> tuple[dict[str, bytes], list[st
         return files, []  # files of our own format: the workbook is not the data (listed as ignored)
     out: dict[str, bytes] = {}
     notes: list[str] = []
-    locks = [n for n in files if _LOCK_FILE.match(PurePosixPath(str(n).replace("\\", "/")).name)]
+    locks = [n for n in files if _LOCK_FILE.match(basename(n))]
     if locks:
         notes.append(f"{', '.join(locks)}: lock file(s) that Excel or LibreOffice keep while a workbook is open, "
                      "not read.")
