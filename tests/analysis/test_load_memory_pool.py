@@ -1,0 +1,77 @@
+"""The loader borrows jemalloc as pyarrow's memory pool while it loads, and gives the pool back.
+
+Why it does (docs/performance.md, "Memory pool"): the default pool returns freed memory to the system at
+once, so every large buffer of a load starts on new pages; jemalloc keeps it for reuse. What must hold:
+the host program's pool is restored after every load, failed or not; a pool chosen by the user is left
+alone; a pyarrow without jemalloc loads as before.
+"""
+from __future__ import annotations
+
+import pyarrow as pa
+import pytest
+
+import analysis.load as load_module
+from analysis import load_files
+from analysis.errors import DatasetError
+
+GOOD = {"assessments.csv": b"patient_id,day,measure,value\nP1,0,pain_nrs,7\nP1,1,pain_nrs,3\n"}
+BAD = {"assessments.csv": b"patient_id,day,measure,value\n"}
+
+
+def has_jemalloc() -> bool:
+    try:
+        pa.jemalloc_memory_pool()
+    except NotImplementedError:
+        return False
+    return True
+
+
+def pool_seen_by_the_loader(monkeypatch) -> list[str]:
+    seen = []
+    real = load_module._load_files
+
+    def spy(*args, **kwargs):
+        seen.append(pa.default_memory_pool().backend_name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(load_module, "_load_files", spy)
+    return seen
+
+
+@pytest.mark.skipif(not has_jemalloc(), reason="this pyarrow has no jemalloc")
+def test_a_load_runs_with_jemalloc_and_gives_the_pool_back(monkeypatch):
+    monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL", raising=False)
+    before = pa.default_memory_pool().backend_name
+    seen = pool_seen_by_the_loader(monkeypatch)
+    ds = load_files(GOOD)
+    assert seen == ["jemalloc"]
+    assert pa.default_memory_pool().backend_name == before
+    assert ds.assessments["value"].tolist() == [7.0, 3.0]
+
+
+def test_the_pool_is_given_back_when_the_dataset_is_refused(monkeypatch):
+    monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL", raising=False)
+    before = pa.default_memory_pool().backend_name
+    with pytest.raises(DatasetError):
+        load_files(BAD)
+    assert pa.default_memory_pool().backend_name == before
+
+
+def test_a_pool_chosen_by_the_user_is_left_alone(monkeypatch):
+    monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", "system")
+    seen = pool_seen_by_the_loader(monkeypatch)
+    load_files(GOOD)
+    assert seen == [pa.default_memory_pool().backend_name]
+
+
+def test_a_pyarrow_without_jemalloc_loads_with_its_own_pool(monkeypatch):
+    monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL", raising=False)
+
+    def no_jemalloc():
+        raise NotImplementedError("built without jemalloc")
+
+    monkeypatch.setattr(pa, "jemalloc_memory_pool", no_jemalloc)
+    seen = pool_seen_by_the_loader(monkeypatch)
+    ds = load_files(GOOD)
+    assert seen == [pa.default_memory_pool().backend_name]
+    assert len(ds.assessments) == 2
