@@ -355,3 +355,56 @@ def test_a_summary_sheet_without_patient_ids_is_left_out_not_a_reason_to_refuse_
     ds = load_files({"clinique.xlsx": book})
     assert ds.assessments["value"].tolist() == [8.0, 4.0, 7.0]
     assert "clinique (Summary).csv was ignored: it matches no file of the mapping." in ds.report.notes
+
+
+# --- Old Excel files (.xls, BIFF8), written by xlwt as Excel 97-2003 writes them ---------------------------
+
+def _xls(sheets: dict[str, list[list]]) -> bytes:
+    """A real .xls workbook: dates and times as Excel stores them (day numbers with a date or time format)."""
+    import xlwt
+
+    book = xlwt.Workbook()
+    styles = {dt.date: xlwt.easyxf(num_format_str="DD.MM.YYYY"), dt.datetime: xlwt.easyxf(num_format_str="DD.MM.YYYY HH:MM"),
+              dt.time: xlwt.easyxf(num_format_str="HH:MM")}
+    for name, rows in sheets.items():
+        ws = book.add_sheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if value is None:
+                    continue
+                style = styles.get(type(value))
+                ws.write(r, c, value, style) if style is not None else ws.write(r, c, value)
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("kind", list(SPREADSHEETS))
+def test_an_old_excel_xls_workbook_gives_the_same_summary_as_the_canonical_files(cohort, kind):
+    shape = ces.export_shape(kind, cohort)
+    encoding, titles, date_col, fmt, time_col, text_cols, boosters = SPREADSHEETS[kind]
+    (csv_name, csv_bytes), = shape.files.items()
+    rows = _typed_rows(csv_bytes, encoding, titles, date_col, fmt, time_col, text_cols)
+    book = {Path(csv_name).stem + ".xls": _xls({"Suivi": rows})}
+    assert book[Path(csv_name).stem + ".xls"][:4] == b"\xd0\xcf\x11\xe0"  # a real BIFF8 compound file
+    proposal = inspect(expand_workbooks(book)[0])
+    assert proposal.review == [], proposal.review
+    doc = proposal.spec.to_json()
+    if boosters:
+        doc["courses"]["boosters"] = boosters
+    from_book = load_files(book, mapping=doc)
+    from_canonical = load_files(shape.canonical)
+    assert summarize(from_book).to_dict() == summarize(from_canonical).to_dict()
+    assert np.array_equal(from_book.assessments["day"].to_numpy(), from_canonical.assessments["day"].to_numpy())
+    assert np.array_equal(from_book.assessments["value"].to_numpy(), from_canonical.assessments["value"].to_numpy())
+
+
+def test_the_demo_cohort_as_an_xls_workbook_is_the_demo_cohort():
+    frames = {n: pd.read_csv(DEMO / f"{n}.csv", dtype={"patient_id": str}) for n in ("assessments", "treatments", "patients")}
+    sheets = {n: [list(f.columns)] + [[None if pd.isna(v) else v for v in row] for row in f.itertuples(index=False)]
+              for n, f in frames.items()}
+    book = load_files({"demo.xls": _xls(sheets)})
+    demo = load_dataset(DEMO)
+    assert summarize(book).to_dict() == summarize(demo).to_dict()
+    pd.testing.assert_frame_equal(book.assessments, demo.assessments)
+    pd.testing.assert_frame_equal(book.patients, demo.patients)
