@@ -62,11 +62,14 @@ def mar_rate_changes() -> dict[str, bytes]:
                 ("Rate Change", t0 + dt.timedelta(hours=6), 40, 10),
                 ("New Bag", t0 + dt.timedelta(days=1), 180, 10), ("New Bag", t0 + dt.timedelta(days=2), 240, 10),
                 ("Stopped", t0 + dt.timedelta(days=2, hours=8), 80, 0)]
-        mar += [f"{pid},ketamine 200 mg in NS 50 mL,{ev},{t:%Y-%m-%dT%H:%M:%S},{vol},{rate}" for ev, t, vol, rate in rows]
+        mar += [f"{pid},ketamine 200 mg in NS 50 mL,{ev},{t:%Y-%m-%dT%H:%M:%S},{vol},{rate}"
+                for ev, t, vol, rate in rows]
         if pid in ("101", "103"):      # an antiemetic given on the ward round of day 1: a co-medication, not a course
-            mar.append(f"{pid},ondansetron 4 mg IV push,Given,{t0 + dt.timedelta(days=1, hours=1):%Y-%m-%dT%H:%M:%S},2,")
+            mar.append(f"{pid},ondansetron 4 mg IV push,Given,{t0 + dt.timedelta(days=1, hours=1):%Y-%m-%dT%H:%M:%S},"
+                       "2,")
         if pid == "103":               # and again at the day-14 clinic visit (nausea): still not a course
-            mar.append(f"{pid},ondansetron 4 mg IV push,Given,{t0 + dt.timedelta(days=14, hours=2):%Y-%m-%dT%H:%M:%S},2,")
+            mar.append(f"{pid},ondansetron 4 mg IV push,Given,{t0 + dt.timedelta(days=14, hours=2):%Y-%m-%dT%H:%M:%S},"
+                       "2,")
         for t, v in [(t0 - dt.timedelta(minutes=30), base), (t0 + dt.timedelta(hours=5), p14),
                      (t0 + dt.timedelta(hours=23), d1), (t0 + dt.timedelta(days=27, hours=2), w4)]:
             flow.append(f"{pid},Pain Score,{v},{t:%Y-%m-%dT%H:%M:%S}")
@@ -268,7 +271,8 @@ def redcap_regions_with_none() -> dict[str, bytes]:
 
 # --- PHQ-9 written with its severity ---------------------------------------------------------------
 
-PHQ = {"Q1": ("12 (moderate)", "6 (mild)"), "Q2": ("20 (severe)", "9 (mild)"), "Q3": ("16 (moderately severe)", "14 (moderate)"),
+PHQ = {"Q1": ("12 (moderate)", "6 (mild)"), "Q2": ("20 (severe)", "9 (mild)"),
+       "Q3": ("16 (moderately severe)", "14 (moderate)"),
        "Q4": ("4 (minimal)", "3 (minimal)")}
 
 
@@ -389,3 +393,29 @@ def utc_offsets() -> dict[str, bytes]:
         mar.append(f"{pid},Ketamine infusion,Given,{start}")
         flow += [f"{pid},Pain Score (0-10),{v},{t}" for t, v in rows]
     return {"mar.csv": _b(mar), "flowsheet.csv": _b(flow)}
+
+
+# --- A pain dropdown whose anchors carry their words -----------------------------------------------------
+
+# pid: (infusion date, pre, post 3 h, day 27) as charted; the anchors 0 and 10 are charted with their words.
+ANCHORS = {"E1": ((2024, 3, 4), "10 = Worst pain imaginable", "0 = No pain", "4"),
+           "E2": ((2024, 3, 5), "7", "5", "6"), "E3": ((2024, 3, 11), "8", "0 = No pain", "3"),
+           "E4": ((2024, 3, 12), "6", "5", "6"), "E5": ((2024, 3, 18), "9", "7", "8"),
+           "E6": ((2024, 3, 19), "5", "4", "5"), "E7": ((2024, 3, 25), "8", "6", "7")}
+ANCHORS_READ = {"E1": (10, 0, 4), "E2": (7, 5, 6), "E3": (8, 0, 3), "E4": (6, 5, 6), "E5": (9, 7, 8),
+                "E6": (5, 4, 5), "E7": (8, 6, 7)}
+
+
+def flowsheet_anchor_words() -> dict[str, bytes]:
+    """An Epic 0-10 pain row built as a dropdown list whose two anchors carry their words: ``0 = No pain``
+    and ``10 = Worst pain imaginable``; every other choice is the bare number. Few values are anchors (3 of
+    21), and they are the patients with the most relief: leaving them out biases the relief downwards."""
+    flow = ["Study ID,Flowsheet Row,Value,Taken Time"]
+    mar = ["Study ID,Medication,MAR Action,Taken Time"]
+    for pid, (d0, pre, post, w4) in ANCHORS.items():
+        t0 = dt.datetime(*d0, 9, 0)
+        for t, v in [(t0 - dt.timedelta(minutes=20), pre), (t0 + dt.timedelta(hours=3), post),
+                     (t0 + dt.timedelta(days=27), w4)]:
+            flow.append(f"{pid},Pain Score (0-10),{v},{t:%Y-%m-%d %H:%M}")
+        mar.append(f"{pid},Ketamine infusion,Given,{t0:%Y-%m-%d %H:%M}")
+    return {"flowsheet.csv": _b(flow), "mar.csv": _b(mar)}
