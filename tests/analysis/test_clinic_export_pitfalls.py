@@ -230,6 +230,9 @@ def test_ids_written_the_same_way_in_every_file_give_no_such_warning():
     (["0"], ["000"], ["'0' and '000'"]),
     (["7.0", "12.0"], ["7", "12"], ["'7.0' and '7'", "'12.0' and '12'"]),   # ids saved as decimals
     (["A7"], ["A07"], []),                      # not all digits: A7 and A07 may be two patients
+    (["KP-007", "kp 012", "KP.3"], ["KP007", "KP_012", "KP/3"],   # separators of a hand-kept log
+     ["'KP-007' and 'KP007'", "'kp 012' and 'KP_012'", "'KP.3' and 'KP/3'"]),
+    (["12-3"], ["0123"], ["'12-3' and '0123'"]),  # digits once the separator is gone: leading zeros too
     (["7", "007"], ["007"], []),                # both ids have scores: nothing is unmatched
 ])
 def test_unmatched_id_warning_pairs_ids_that_differ_only_by_leading_zeros_case_or_spaces(scored, treated, pairs):

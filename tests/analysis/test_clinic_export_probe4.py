@@ -473,12 +473,6 @@ def test_ids_written_the_same_way_give_the_hand_computed_relief():
     check_rate(g["immediate_responder_rate"], 2, 3)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "analysis/io/plausibility.py (unmatched_id_warning): 'KP-007' (scores) and 'KP007' (infusion log) are "
-    "two patients with no warning: relief is computed for 1 patient of 3 (KP-015, 22.2%, 0 of 1 responders, "
-    "instead of 40.74%, 2 of 3), and the only trace is the note '2 patient(s) without a treatment course were "
-    "counted from their first score'. Ids of unmatched patients that differ only by separators ('-', '_', '/', "
-    "'.', spaces) should be paired in the warning as leading zeros, case and spaces are."))
 def test_ids_that_differ_only_by_a_hyphen_across_files_are_warned_about():
     ds = load_files(probe.hyphenated_ids())
     warning = " ".join(ds.report.warnings)
