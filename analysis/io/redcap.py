@@ -177,6 +177,22 @@ def checkbox_field(name: str) -> str | None:
     return m.group(1) if m else None
 
 
+#: A checkbox choice whose label says "none of them" (``None``, ``None of these``, ``None of the above``,
+#: ``Keine der genannten``, ``Aucune``, ``No region``): ticking it names no item, so it is not counted.
+_NONE_CHOICE = re.compile(r"(?:none|nothing|no\s+regions?|no\s+body\s+regions?|keine[rs]?|kein|aucune?|"
+                          r"ningun[oa]|nessun[oa]|geen)\b(?:\s+(?:of|der|des|de|dei|van)\b.*)?")
+
+
+def choice_means_none(label: str) -> bool:
+    """Whether a checkbox choice's label means "none of the choices" (whole label, any case)."""
+    return bool(_NONE_CHOICE.fullmatch(" ".join(str(label).casefold().split()).rstrip(".")))
+
+
+def checkbox_choice(name: str, field: "Field") -> str:
+    """The label of the choice a raw checkbox column (``region___0``) stands for ('' when unknown)."""
+    return str(field.choices.get(name[len(field.name) + 3:], ""))
+
+
 #: What REDCap writes in a survey's timestamp column when the survey was not completed.
 NOT_COMPLETED = "[not completed]"
 

@@ -346,17 +346,34 @@ def test_a_longitudinal_redcap_project_with_a_visit_form_per_event_gives_the_han
     check_rate(g["immediate_responder_rate"], 3, 4)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "analysis/io/redcap.py (checkbox groups): the box of the choice '0, None of these' is counted as a region, so "
-    "a visit with only that box ticked has regions_affected 1 (R3 at both visits, R2 at week 4) instead of 0 "
-    "regions (or no count: the measure's range is 1 or more): R2's regions went 1 -> 1 instead of 1 -> 0. A "
-    "choice whose label says none ('None', 'None of these', 'Keine', 'Aucune') must not count; ticked with "
-    "another box it is a contradiction to exclude with its reason."))
 def test_a_none_of_these_box_is_not_counted_as_a_region():
-    regions = scores(load_files(probe.redcap_regions_with_none()), "regions_affected")
-    assert regions["R1"] == [(-7.0, 2), (27.0, 3)] and regions["R4"] == [(-7.0, 3), (27.0, 3)]
-    assert all(v == 0 for _, v in regions.get("R3", []))
-    assert [v for _, v in regions["R2"]][:1] == [1] and all(v == 0 for d, v in regions["R2"] if d > 0)
+    """The 'None of these' box names no region: a visit with only it ticked has no region count (not 1), and the
+    proposal says why the column is not counted. R3 ticked only it at both visits, R2 at week 4."""
+    files = probe.redcap_regions_with_none()
+    regions = scores(load_files(files), "regions_affected")
+    assert regions == {"R1": [(-7.0, 2), (27.0, 3)], "R2": [(-7.0, 1)], "R4": [(-7.0, 3), (27.0, 3)]}
+    proposed = {c.header: c for f in inspect(files).files for c in f.columns}
+    assert proposed["region___0"].column.role == "ignore"
+    assert "the choice 'None of these' names no item" in proposed["region___0"].why
+    assert proposed["region___1"].column.role == "checkbox"
+
+
+def test_a_none_of_these_box_in_a_labels_export_is_not_counted_either():
+    files = probe.redcap_regions_with_none()
+    data = next(k for k in files if "DATA" in k)
+    lines = files[data].decode().splitlines()
+    labels = ["Study ID", "Event Name", "Visit date", "Pain now (0-10)"] + [
+        f"Affected body regions (choice={c})" for c in ("Left arm", "Right arm", "Left leg", "Right leg", "None of these")
+    ] + ["Complete?", "Infusion date", "Pain after infusion (0-10)", "Complete?"]
+    body = []
+    for line in lines[1:]:
+        cells = line.split(",")
+        cells[4:9] = [{"1": "Checked", "0": "Unchecked"}.get(c, c) for c in cells[4:9]]
+        cells = [{"2": "Complete"}.get(c, c) if i in (9, 12) else c for i, c in enumerate(cells)]
+        body.append(",".join(cells))
+    files[data] = "\n".join([",".join(f'"{h}"' for h in labels)] + body).encode()
+    regions = scores(load_files(files), "regions_affected")
+    assert regions == {"R1": [(-7.0, 2), (27.0, 3)], "R2": [(-7.0, 1)], "R4": [(-7.0, 3), (27.0, 3)]}
 
 
 # --- 12. PHQ-9 written with its severity band -------------------------------------------------------------
