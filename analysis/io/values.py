@@ -19,7 +19,9 @@ The rules, in the order they are tried on a cell (trimmed, runs of spaces collap
    A negative number is a number, not a range. With ``annotated_numbers``, a number followed by a
    note without digits, ``7 (moderate)``, ``7 - moderate``, ``7 = severe``, also reads as the number.
 4. *Fraction* (rule ``"fraction"``): ``7/10``, ``7.5 / 10`` reads as the numerator when the
-   denominator equals the measure's scale maximum (``scale_max``).
+   denominator equals the measure's scale maximum (``scale_max``). *A score after its scale* (rule
+   ``"scale"``, by the same ``fractions`` setting): ``0-10: 7``, ``0-10 = 7``, ``(0-10) 7`` reads as 7
+   when the scale is the measure's (0 or 1 to ``scale_max``), never as the range 0-10.
 5. *Range* (rule ``"range"``): ``6-7``, ``6 - 7``, ``6–7`` (en dash), ``6—7`` (em dash), ``6 to 7``
    (ends may be signed: ``-2-1``); read by ``rules.ranges``: the midpoint, the lower or the upper end,
    or excluded.
@@ -58,7 +60,7 @@ RANGE_RULES = ("midpoint", "lower", "upper", "exclude")
 #: The word that excludes a text answer on purpose where null cannot be written (TOML).
 EXCLUDE = "exclude"
 #: The rules that can read a cell (the values of ``ParsedValues.rule``; "" = none).
-RULES = ("number", "fraction", "range", "text")
+RULES = ("number", "fraction", "scale", "range", "text")
 
 _KEYS = ("ranges", "fractions", "text", "decimal_comma", "annotated_numbers")
 
@@ -77,6 +79,8 @@ def _patterns(decimal_comma: bool) -> dict[str, str]:
         "annotated": rf"^(?P<x>{number}) ?(?:\([^()0-9]*\)|[-–—:=] ?[^0-9 ][^0-9]*)$",
         # 7/10, and in words as nurses chart it: 7 of 10, 7 out of 10, 7 von 10, 7 sur 10, 7 de 10, 7 su 10, 7 van 10.
         "fraction": rf"^(?P<num>{dec})(?: ?/ ?| (?i:out of|of|von|sur|de|su|van) )(?P<den>{dec})$",
+        # The scale, then the score, as a flowsheet dropdown template writes it: 0-10: 7, (0-10) 7, 0-10 = 7.
+        "scale": rf"^\(?(?P<lo>{dec}) ?[-–—] ?(?P<hi>{dec})(?:\) ?| ?[:=] ?)(?P<x>{dec})$",
         "range": rf"^(?P<lo>[+-]?{dec}) ?(?:-|–|—|(?i:to)) ?(?P<hi>[+-]?{dec})$",
         "bound": rf"^(?:<|>|<=|>=|≤|≥|=<|=>) ?[+-]?{dec}$",
         "uncertain": rf"^(?:\?+ ?[+-]?{dec}|[+-]?{dec} ?\?+)$",
@@ -333,6 +337,19 @@ def parse_values(values, rules: ValueRules, scale_max: float | None = None) -> P
              why=f"a fraction whose denominator is not the scale maximum ({_fmt(scale_max)})", rule_name="fraction")
         take(matched & (num > den), quote="a fraction above its denominator ({})", rule_name="fraction")
         take(matched, val=num, rule_name="fraction")
+
+    # 4b. a score after its scale (0-10: 7): read by the fractions setting, as 7/10 is; the scale must
+    # be the measure's (0 or 1 to its maximum), or the number could be on another scale.
+    matched, lo, hi, x = match("scale", "lo", "hi", "x")
+    if not rules.fractions:
+        take(matched, quote="a score after its scale ({}); the value rules exclude fractions", rule_name="scale")
+    elif scale_max is None or not np.isfinite(scale_max):
+        take(matched, why="a score after its scale, but the measure has no known maximum", rule_name="scale")
+    else:
+        take(matched & ((hi != scale_max) | ~np.isin(lo, (0, 1))),
+             why=f"a score after a scale that is not the measure's (0-{_fmt(scale_max)})", rule_name="scale")
+        take(matched & ((x > hi) | (x < lo)), quote="a score outside the scale written before it ({})", rule_name="scale")
+        take(matched, val=x, rule_name="scale")
 
     # 5. ranges
     matched, lo, hi = match("range", "lo", "hi")

@@ -96,6 +96,26 @@ def test_fractions_excluded(text, rules, scale_max, reason):
 # Ranges
 # ---------------------------------------------------------------------------------------------------
 
+@pytest.mark.parametrize("text, expected", [
+    ("0-10: 7", 7.0), ("0-10:7", 7.0), ("0 - 10 : 7", 7.0), ("0-10 = 3", 3.0), ("(0-10) 5", 5.0), ("(0-10)5", 5.0),
+    ("1-10: 4", 4.0), ("0-10: 0", 0.0), ("0-10: 10", 10.0), ("0–10: 6.5", 6.5),
+])
+def test_a_score_after_its_scale_reads_as_the_score_never_as_the_range(text, expected):
+    # A flowsheet dropdown template writes the scale, then the score: '0-10: 7' is 7, not the range 0-10 (5).
+    assert same(read(text, scale_max=10), (expected, False, "", "scale"))
+
+
+@pytest.mark.parametrize("text, rules, scale_max, reason", [
+    ("0-100: 40", ValueRules(), 10, "a score after a scale that is not the measure's (0-10)"),
+    ("2-10: 5", ValueRules(), 10, "a score after a scale that is not the measure's (0-10)"),
+    ("0-10: 12", ValueRules(), 10, "a score outside the scale written before it (0-10: 12)"),
+    ("0-10: 7", ValueRules(), None, "a score after its scale, but the measure has no known maximum"),
+    ("0-10: 7", ValueRules(fractions=False), 10, "a score after its scale (0-10: 7); the value rules exclude fractions"),
+])
+def test_a_score_after_another_scale_is_excluded_with_why(text, rules, scale_max, reason):
+    assert same(read(text, rules, scale_max), (NAN, False, reason, "scale"))
+
+
 @pytest.mark.parametrize("text", ["6-7", "6 - 7", "6–7", "6 – 7", "6—7", "6 to 7", "6 TO 7", "6.0-7.0"])
 @pytest.mark.parametrize("rule, expected", [("midpoint", 6.5), ("lower", 6.0), ("upper", 7.0)])
 def test_ranges_by_rule(text, rule, expected):
@@ -306,6 +326,11 @@ def reference(cell, rules: ValueRules, scale_max):
         a, b = float(m.group(1)), float(m.group(2))
         ok = rules.fractions and scale_max is not None and b == scale_max and a <= b
         return (a if ok else None), "fraction"
+    m = re.fullmatch(r"\(?(\d+(?:\.\d+)?) ?[-–—] ?(\d+(?:\.\d+)?)(?:\) ?| ?[:=] ?)(\d+(?:\.\d+)?)", num)
+    if m:
+        lo, hi, x = (float(g) for g in m.groups())
+        ok = rules.fractions and scale_max is not None and hi == scale_max and lo in (0, 1) and lo <= x <= hi
+        return (x if ok else None), "scale"
     m = re.fullmatch(r"([+-]?\d+(?:\.\d+)?) ?(?:-|–|—|to|TO|To|tO) ?([+-]?\d+(?:\.\d+)?)", num)
     if m:
         a, b = float(m.group(1)), float(m.group(2))
@@ -316,7 +341,7 @@ def reference(cell, rules: ValueRules, scale_max):
 
 
 def random_cells(rng, n):
-    kinds = rng.integers(0, 9, size=n)
+    kinds = rng.integers(0, 10, size=n)
     out = []
     for k in kinds:  # test-only generator
         a = round(float(rng.uniform(-2, 12)), int(rng.integers(0, 3)))
@@ -329,6 +354,8 @@ def random_cells(rng, n):
             fa, f"{abs(a):g}/{d}".replace(".", sep), f"{fa}{rng.choice(['-', ' - ', '–', ' to '])}{fb}",
             rng.choice(["Denies pain", "denies  PAIN", "asleep", "Refused", "NA", "", "n/a"]),
             f"<{abs(a):g}", f"{int(abs(a))}?", f" {fa} ", f"{int(abs(a))}/{d}", str(rng.choice(["7 (mod)", "x"])),
+            rng.choice(["0-{d}: {x}", "1-{d}:{x}", "(0-{d}) {x}", "0 - {d} = {x}", "2-{d}: {x}"]).format(
+                d=d, x=f"{abs(b):g}".replace(".", sep)),
         ][k])
     return out
 
@@ -366,14 +393,16 @@ def test_every_reason_is_in_the_documentation_table():
         (ValueRules(ranges="exclude"), ["6-7"]),
         (ValueRules(fractions=False), ["7/10"]),
         (ValueRules(text={"Patient asleep": None}), ["Patient asleep"]),
-        (ValueRules(), ["?", "Patient asleep", "<1", "7?", "~7", "7 (moderate)", "6,5", "7-6", "12/10", "7/5"]),
+        (ValueRules(), ["?", "Patient asleep", "<1", "7?", "~7", "7 (moderate)", "6,5", "7-6", "12/10", "7/5",
+                        "0-100: 7", "0-10: 12"]),
+        (ValueRules(fractions=False), ["0-10: 7"]),
     ]
     reasons = set()
     for rules, texts in cells:
         reasons |= set(parse_values(texts, rules, 10).reason)
-    reasons |= set(parse_values(["7/10"], ValueRules()).reason)
+    reasons |= set(parse_values(["7/10", "0-10: 7"], ValueRules()).reason)
     reasons.discard("")
-    assert len(reasons) == 14
+    assert len(reasons) == 18
     for why in reasons:
         assert f"`{why}`" in section, why
 
