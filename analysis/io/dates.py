@@ -567,11 +567,21 @@ def swapped_by_a_spreadsheet(values) -> tuple[int, int] | None:
     return None
 
 
+def _german_clock(texts: np.ndarray) -> np.ndarray:
+    """German clock times as a ward writes them, ``9:00 Uhr``, ``13.30 Uhr``, ``14 Uhr``, as ``H:MM``.
+    The dot separates hours and minutes only before ``Uhr`` (a bare ``13.30`` could be a number)."""
+    arr = pa.array(texts, type=pa.string())
+    arr = pc.replace_substring_regex(arr, r"^(\d{1,2})[.:](\d{2})(:\d{2})? ?(?i:uhr)$", r"\1:\2\3")
+    arr = pc.replace_substring_regex(arr, r"^(\d{1,2}) ?(?i:uhr)$", r"\1:00")
+    return np.asarray(arr.to_numpy(zero_copy_only=False), dtype=object)
+
+
 def parse_times(values) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """A separate time-of-day column.
 
     Accepted: ``14:30``, ``14:30:00``, ``14:30:00.5``, ``9:05``, ``2:30 PM``, ``2:30pm``, ``2 PM``,
     ``2:30 a.m.`` (12-hour clock: hour 1-12; ``12:xx AM`` is 00:xx), ``14h30`` and ``14h`` (French),
+    ``9:00 Uhr``, ``13.30 Uhr`` and ``14 Uhr`` (German; the dot only before ``Uhr``),
     and four digits of a 24-hour clock without a separator, ``0930`` = 09:30 (how some EHRs write
     times; 0000-2359 only). A time on Excel's and Access's day zero, ``1899-12-30 09:30:00`` (also
     ``12/30/1899``, ``30.12.1899``: a time-only cell as tools reading the workbook write it), is the time. Not accepted: ``930`` (three digits), a bare hour ``14``, ``24:00``, a
@@ -591,7 +601,7 @@ def parse_times(values) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         Not missing and not a time of day.
     """
     codes, texts, missing = distinct_texts(values)
-    g = _Groups(texts, _TIME_RE)
+    g = _Groups(_german_clock(texts), _TIME_RE)
     ns, written, valid, _ = _time_fields(g)
     military = g.matched & g.present("HH")
     ns = np.where(military, (g.int("HH") * 60 + g.int("MM")) * 60 * _NS, ns)

@@ -309,13 +309,6 @@ def test_a_header_over_two_rows_is_refused_naming_the_column_without_a_name():
 
 # --- 10. German times written with 'Uhr' ------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason=(
-    "analysis/io/dates.py (time of day) and propose.py: times written '9:00 Uhr' / '8.00 Uhr' / '13.30 Uhr' "
-    "(German usage) are not read: 'Uhrzeit' is proposed 'ignore', so the two scores of the infusion day fall on "
-    "the same date and are excluded as 'conflicting values' (no immediate relief for anyone), and mapped as "
-    "'time' every value is unreadable ('No scores were read ... no column is mapped as a measure', which "
-    "misnames the cause). Accept an optional trailing 'Uhr' (and 'h') and the dotted 'H.MM' in a time column. "
-    "Expected: G1 8->4 50%, G2 6->3 50%, G3 9->9 0%, G4 6->4 33.3%: mean 33.33%, 3 of 4."))
 def test_german_times_written_with_uhr_place_the_scores_before_and_after_the_infusion():
     files = probe.german_uhr_times()
     assert columns(files)[("station.csv", "Uhrzeit")].role == "time"

@@ -452,6 +452,9 @@ def test_agreement_with_strptime_on_random_impossible_dates():
     ("2:30 PM", "14:30"), ("2:30 pm", "14:30"), ("2:30PM", "14:30"), ("2 PM", "14:00"),
     ("14h30", "14:30"), ("14H30", "14:30"), ("14h", "14:00"), ("9h05", "09:05"),
     ("0930", "09:30"), ("0000", "00:00"), ("2359", "23:59"), (" 14:30 ", "14:30"),
+    # German wards: the clock with 'Uhr', the dot between hours and minutes only before it.
+    ("9:00 Uhr", "09:00"), ("13.30 Uhr", "13:30"), ("8.00 uhr", "08:00"), ("14 Uhr", "14:00"), ("14Uhr", "14:00"),
+    ("9:00:15 Uhr", "09:00:15"),
 ])
 def test_times_accepted(text, expected):
     ns, missing, bad = parse_times([text])
@@ -460,7 +463,7 @@ def test_times_accepted(text, expected):
 
 @pytest.mark.parametrize("text", ["930", "14", "24:00", "2400", "1260", "25:00", "14:60", "14:5", "0.6041",
                                   "14:30 +01:00", "14:30Z", "noon", "14.30", "2:30 XM", "01.03.2024",
-                                  "14h30:00", "14:30:00:00"])
+                                  "14h30:00", "14:30:00:00", "25 Uhr", "13.60 Uhr", "Uhr", "13,30 Uhr"])
 def test_times_refused(text):
     ns, missing, bad = parse_times([text])
     assert (int(ns[0]), bool(missing[0]), bool(bad[0])) == (0, False, True)
