@@ -78,6 +78,20 @@ def _on_role(fi: int, header: str, wkey: str) -> None:
     if "offset_days" in old and role in SCORE_ROLES:  # a visit's column keeps its visit
         new["offset_days"] = old["offset_days"]
     cols[header] = new["role"] if len(new) == 1 else new
+    fill = doc["files"][fi].get("fill_down")
+    if fill and role != "patient_id" and header in fill:  # only the patient id is filled down
+        fill.remove(header)
+        if not fill:
+            del doc["files"][fi]["fill_down"]
+    _set_doc(doc)
+
+
+def _on_fill_down(fi: int, header: str, wkey: str) -> None:
+    doc = _doc()
+    if ss[wkey]:
+        doc["files"][fi]["fill_down"] = [header]
+    else:
+        doc["files"][fi].pop("fill_down", None)
     _set_doc(doc)
 
 
@@ -240,6 +254,15 @@ def render(files: dict[str, bytes], ctx) -> None:
         fp = next((f for f in proposal.files if export_spec.FileSpec(match=fdoc["match"]).matches(f.name)), None)
         examples = {c.header: ", ".join(str(e) for e in c.examples[:3]) for c in (fp.columns if fp else [])}
         with st.expander(f"Columns of {fdoc['match']}", expanded=True):
+            ids = [h for h, c in fdoc.get("columns", {}).items()
+                   if (c if isinstance(c, str) else c.get("role")) == "patient_id"]
+            if ids:
+                ss[f"_w_fill_{fi}"] = ids[0] in fdoc.get("fill_down", [])
+                st.checkbox("Patient id written only on each patient's first row: fill it down", key=f"_w_fill_{fi}",
+                            on_change=_on_fill_down, args=(fi, ids[0], f"_w_fill_{fi}"),
+                            help="Empty cells of the patient id column take the id above them, on rows with a date; rows "
+                                 "without one (totals) are not filled. Merged cells and report layouts are exported "
+                                 "so.")
             head = st.columns([3, 3, 2, 2])
             head[0].markdown("**column** (examples)")
             head[1].markdown("**role**")
