@@ -123,6 +123,20 @@ def _on_timing(fi: int, header: str, wkey: str) -> None:
     _set_doc(doc)
 
 
+def _on_offset(fi: int, header: str, wkey: str) -> None:
+    """A score column's visit: the days after the row's date (empty: the row's date itself)."""
+    doc = _doc()
+    col = doc["files"][fi]["columns"][header]
+    col = {"role": col} if isinstance(col, str) else dict(col)
+    days = ss.get(f"{wkey}_offset")
+    if days is None:
+        col.pop("offset_days", None)
+    else:
+        col["offset_days"] = float(days)
+    doc["files"][fi]["columns"][header] = col
+    _set_doc(doc)
+
+
 def _on_item(item: str, wkey: str) -> None:
     doc = _doc()
     items = doc.setdefault("items", {})
@@ -263,15 +277,18 @@ def render(files: dict[str, bytes], ctx) -> None:
                             help="Empty cells of the patient id column take the id above them, on rows with a date; rows "
                                  "without one (totals) are not filled. Merged cells and report layouts are exported "
                                  "so.")
-            head = st.columns([3, 3, 2, 2])
+            head = st.columns([3, 3, 2, 2, 2])
             head[0].markdown("**column** (examples)")
             head[1].markdown("**role**")
             head[2].markdown("**name**")
             head[3].markdown("**timing**")
+            head[4].markdown("**days after the date**", help="For a visit's score column in a sheet with one row "
+                             "per patient ('NRS week 4' beside an 'Infusion date'): the visit's day after the row's "
+                             "date (28). Empty: the score is at the row's date.")
             for ci, (header, col) in enumerate(fdoc.get("columns", {}).items()):
                 col = {"role": col} if isinstance(col, str) else col
                 wkey = f"_w_col_{fi}_{ci}"
-                row = st.columns([3, 3, 2, 2])
+                row = st.columns([3, 3, 2, 2, 2])
                 row[0].markdown(f"`{markdown_text(header)}`  \n{markdown_text(examples.get(header, ''))[:80]}")
                 ss[f"{wkey}_role"] = col["role"]
                 row[1].selectbox(f"Role of {header}", ROLES, format_func=ROLE_LABELS.get, key=f"{wkey}_role",
@@ -285,6 +302,11 @@ def render(files: dict[str, bytes], ctx) -> None:
                     row[3].selectbox(f"Timing of {header}", TIMINGS, format_func=TIMING_LABELS.get,
                                      key=f"{wkey}_timing", label_visibility="collapsed", on_change=_on_timing,
                                      args=(fi, header, wkey))
+                if col["role"] in SCORE_ROLES:
+                    ss[f"{wkey}_offset"] = col.get("offset_days")
+                    row[4].number_input(f"Days after the date of {header}", min_value=-3660.0, max_value=3660.0,
+                                        value=None, step=1.0, key=f"{wkey}_offset", label_visibility="collapsed",
+                                        placeholder="none", on_change=_on_offset, args=(fi, header, wkey))
     items = {}
     for f in proposal.files:
         items.update({k: n for k, (n, _) in f.items.items()})
