@@ -87,4 +87,4 @@ def propose(fps: list, tables: list, notes: list) -> None:
         notes.append(f"{p.name}: the patient id {mark[0]!r} is written on each patient's first row only ({mark[1]} "
                      f"row(s) with values but no id below one of its {mark[2]} ids): it is filled down into the rows "
                      "below it that have a date (fill_down); rows without a date, such as totals, are not filled. "
-                     "Check the preview.")
+                     "The load report counts the rows filled.")

@@ -169,3 +169,28 @@ def test_a_wrong_fill_down_is_refused_with_what_to_do(value, message):
     doc["files"][0]["fill_down"] = value
     with pytest.raises(MappingError, match=message):
         export_spec.from_json(doc)
+
+
+def test_a_workbook_with_the_id_in_merged_cells_is_filled_down():
+    # As a clinic's Excel report keeps it: the id cell merged over each patient's rows (only its top cell
+    # holds the id), real dates; read through the workbook reader like any sheet.
+    import datetime as dt
+    import io
+
+    import openpyxl
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Auswertung"
+    ws.append(["Patient", "Datum", "Behandlung", "NRS"])
+    for line in FILLED_ONCE.splitlines()[1:]:
+        pid, day, treat, nrs = line.split(";")
+        d, m, y = map(int, day.split("."))
+        ws.append([pid or None, dt.datetime(y, m, d), treat or None, int(nrs) if nrs else None])
+    for first in (2, 5, 8):
+        ws.merge_cells(f"A{first}:A{first + 2}")
+    buf = io.BytesIO()
+    wb.save(buf)
+    ds = load_files({"Ketamin.xlsx": buf.getvalue()})
+    check_three_patients(ds)
+    assert len(ds.report.exclusions) == 0
+    assert any("filled down from the row above in 6 row(s)" in n for n in ds.report.notes)
