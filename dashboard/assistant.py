@@ -78,6 +78,20 @@ def _on_role(fi: int, header: str, wkey: str) -> None:
     if "offset_days" in old and role in SCORE_ROLES:  # a visit's column keeps its visit
         new["offset_days"] = old["offset_days"]
     cols[header] = new["role"] if len(new) == 1 else new
+    fill = doc["files"][fi].get("fill_down")
+    if fill and role != "patient_id" and header in fill:  # only the patient id is filled down
+        fill.remove(header)
+        if not fill:
+            del doc["files"][fi]["fill_down"]
+    _set_doc(doc)
+
+
+def _on_fill_down(fi: int, header: str, wkey: str) -> None:
+    doc = _doc()
+    if ss[wkey]:
+        doc["files"][fi]["fill_down"] = [header]
+    else:
+        doc["files"][fi].pop("fill_down", None)
     _set_doc(doc)
 
 
@@ -105,6 +119,20 @@ def _on_timing(fi: int, header: str, wkey: str) -> None:
         col.pop("timing", None)
     else:
         col["timing"] = timing
+    doc["files"][fi]["columns"][header] = col
+    _set_doc(doc)
+
+
+def _on_offset(fi: int, header: str, wkey: str) -> None:
+    """A score column's visit: the days after the row's date (empty: the row's date itself)."""
+    doc = _doc()
+    col = doc["files"][fi]["columns"][header]
+    col = {"role": col} if isinstance(col, str) else dict(col)
+    days = ss.get(f"{wkey}_offset")
+    if days is None:
+        col.pop("offset_days", None)
+    else:
+        col["offset_days"] = float(days)
     doc["files"][fi]["columns"][header] = col
     _set_doc(doc)
 
@@ -240,15 +268,27 @@ def render(files: dict[str, bytes], ctx) -> None:
         fp = next((f for f in proposal.files if export_spec.FileSpec(match=fdoc["match"]).matches(f.name)), None)
         examples = {c.header: ", ".join(str(e) for e in c.examples[:3]) for c in (fp.columns if fp else [])}
         with st.expander(f"Columns of {fdoc['match']}", expanded=True):
-            head = st.columns([3, 3, 2, 2])
+            ids = [h for h, c in fdoc.get("columns", {}).items()
+                   if (c if isinstance(c, str) else c.get("role")) == "patient_id"]
+            if ids:
+                ss[f"_w_fill_{fi}"] = ids[0] in fdoc.get("fill_down", [])
+                st.checkbox("Patient id written only on each patient's first row: fill it down", key=f"_w_fill_{fi}",
+                            on_change=_on_fill_down, args=(fi, ids[0], f"_w_fill_{fi}"),
+                            help="Empty cells of the patient id column take the id above them, on rows with a date; rows "
+                                 "without one (totals) are not filled. Merged cells and report layouts are exported "
+                                 "so.")
+            head = st.columns([3, 3, 2, 2, 2])
             head[0].markdown("**column** (examples)")
             head[1].markdown("**role**")
             head[2].markdown("**name**")
             head[3].markdown("**timing**")
+            head[4].markdown("**days after the date**", help="For a visit's score column in a sheet with one row "
+                             "per patient ('NRS week 4' beside an 'Infusion date'): the visit's day after the row's "
+                             "date (28). Empty: the score is at the row's date.")
             for ci, (header, col) in enumerate(fdoc.get("columns", {}).items()):
                 col = {"role": col} if isinstance(col, str) else col
                 wkey = f"_w_col_{fi}_{ci}"
-                row = st.columns([3, 3, 2, 2])
+                row = st.columns([3, 3, 2, 2, 2])
                 row[0].markdown(f"`{markdown_text(header)}`  \n{markdown_text(examples.get(header, ''))[:80]}")
                 ss[f"{wkey}_role"] = col["role"]
                 row[1].selectbox(f"Role of {header}", ROLES, format_func=ROLE_LABELS.get, key=f"{wkey}_role",
@@ -262,6 +302,11 @@ def render(files: dict[str, bytes], ctx) -> None:
                     row[3].selectbox(f"Timing of {header}", TIMINGS, format_func=TIMING_LABELS.get,
                                      key=f"{wkey}_timing", label_visibility="collapsed", on_change=_on_timing,
                                      args=(fi, header, wkey))
+                if col["role"] in SCORE_ROLES:
+                    ss[f"{wkey}_offset"] = col.get("offset_days")
+                    row[4].number_input(f"Days after the date of {header}", min_value=-3660.0, max_value=3660.0,
+                                        value=None, step=1.0, key=f"{wkey}_offset", label_visibility="collapsed",
+                                        placeholder="none", on_change=_on_offset, args=(fi, header, wkey))
     items = {}
     for f in proposal.files:
         items.update({k: n for k, (n, _) in f.items.items()})

@@ -200,31 +200,48 @@ def swapped_date_warnings(tables) -> list[str]:
     return out
 
 
+def ids_written_once(t, fspec) -> tuple[str, int, int] | None:
+    """Whether a file's patient id seems written on the first row of each patient only (merged cells,
+    or a blank meaning "same as above"): rows with values but no id follow rows with one, every id
+    stands on one row, and such rows come before other patients' rows (not only at the bottom, where
+    summary rows stand).
+
+    Returns
+    -------
+    (id column, rows with values but no id, ids written) or None
+    """
+    ids = [h for h, c in fspec.columns.items() if getattr(c, "role", None) == "patient_id" and h in t.header]
+    if len(ids) != 1 or t.n < 3:
+        return None
+    k = t.header.index(ids[0])
+    pid = pd.Series(t.column(k), dtype=object).fillna("").astype(str).str.strip()
+    others = t.cells.drop(columns=t.cells.columns[k]).fillna("").astype(str).apply(lambda c: c.str.strip() != "")
+    blank = (pid == "").to_numpy() & others.any(axis=1).to_numpy()
+    written = pid[pid != ""]
+    # Blocks, not summary rows at the bottom (Mean, SD under a table of one row per patient): some row
+    # without an id is followed by a row with one.
+    interleaved = bool((blank[:-1] & (pid != "").to_numpy()[1:]).any())
+    if blank.sum() >= 2 and interleaved and pid.iat[0] != "" and written.is_unique and len(written) >= 2:
+        return ids[0], int(blank.sum()), len(written)
+    return None
+
+
 def ids_written_once_warnings(tables) -> list[str]:
-    """A warning per file whose patient id seems written on the first row of each patient only (merged
-    cells, or a blank meaning "same as above"): rows with values but no id follow rows with one, and
-    every id stands on one row, and such rows come before other patients' rows (not only at the bottom,
-    where summary rows stand). Those rows are excluded ("patient_id is missing"); the warning names
-    the likely cause. ``tables``: the export's ``(TextTable, FileSpec)`` pairs."""
+    """A warning per file whose patient id seems written on the first row of each patient only
+    (:func:`ids_written_once`) and that the mapping does not fill down (``fill_down``): those rows are
+    excluded ("patient_id is missing"); the warning names the likely cause and the remedy.
+    ``tables``: the export's ``(TextTable, FileSpec)`` pairs."""
     out = []
     for t, fspec in tables:
-        ids = [h for h, c in fspec.columns.items() if getattr(c, "role", None) == "patient_id" and h in t.header]
-        if len(ids) != 1 or t.n < 3:
+        mark = ids_written_once(t, fspec)
+        if mark is None or mark[0] in getattr(fspec, "fill_down", ()):
             continue
-        k = t.header.index(ids[0])
-        pid = pd.Series(t.column(k), dtype=object).fillna("").astype(str).str.strip()
-        others = t.cells.drop(columns=t.cells.columns[k]).fillna("").astype(str).apply(lambda c: c.str.strip() != "")
-        blank = (pid == "").to_numpy() & others.any(axis=1).to_numpy()
-        written = pid[pid != ""]
-        # Blocks, not summary rows at the bottom (Mean, SD under a table of one row per patient): some row
-        # without an id is followed by a row with one.
-        interleaved = bool((blank[:-1] & (pid != "").to_numpy()[1:]).any())
-        if blank.sum() >= 2 and interleaved and pid.iat[0] != "" and written.is_unique and len(written) >= 2:
-            out.append(f"{t.file}: {int(blank.sum())} row(s) with values but no patient id follow rows that have one, and "
-                       f"each of the {len(written)} ids is written on one row only: the id seems written once per "
-                       "patient (merged cells, or a blank meaning 'same as above'). Those rows were excluded. Fill the id "
-                       "down into every row of its patient (e.g. in the spreadsheet: select the column, Go To Special > "
-                       "Blanks, type = and the cell above, Ctrl+Enter) and load again.")
+        out.append(f"{t.file}: {mark[1]} row(s) with values but no patient id follow rows that have one, and "
+                   f"each of the {mark[2]} ids is written on one row only: the id seems written once per "
+                   "patient (merged cells, or a blank meaning 'same as above'). Those rows were excluded. Fill the id "
+                   f"down: in the mapping, \"fill_down\": [\"{mark[0]}\"] for this file (dashboard: the import "
+                   "assistant's checkbox), or in the spreadsheet (select the column, Go To Special > Blanks, type = "
+                   "and the cell above, Ctrl+Enter), and load again.")
     return out
 
 

@@ -20,7 +20,7 @@ from ..definitions import KNOWN_MEASURES
 from ..errors import DatasetError, MappingError
 from ..mapping import canonical, normalize_name
 from . import courses as _courses
-from . import redcap, visits
+from . import fill_down, redcap, visits
 from .identifiers.names import name_reason
 from .values import timepoint_days
 from .column_words import covariate_name, has_word, id_like, measure_of
@@ -65,6 +65,8 @@ class Proposal:
             out.append(f"\n{f.name}: {f.kind}; {f.reading}; {f.n_rows} data rows")
             for col, desc in f.dates.items():
                 out.append(f"  dates in {col!r}: {desc}")
+            for h in (f.spec.fill_down if f.spec else ()):
+                out.append(f"  {h!r} written on each patient's first row only: filled down (fill_down)")
             for c in f.columns:
                 role = c.column.role + (f" {c.column.measure}" if c.column.measure else "") + \
                     (f" ({c.column.timing})" if c.column.timing != "at" else "") + \
@@ -89,6 +91,7 @@ class Proposal:
     def to_dict(self) -> dict:
         return {"source": self.source, "review": list(self.review), "notes": list(self.notes),
                 "files": [{"name": f.name, "kind": f.kind, "reading": f.reading, "rows": f.n_rows, "dates": f.dates,
+                           "fill_down": list(f.spec.fill_down) if f.spec else [],
                            "columns": [{"header": c.header, "role": c.column.to_json(), "why": c.why,
                                         "examples": [str(e) for e in c.examples[:3]]} for c in f.columns],
                            "items": {k: {"rows": n, "measure": m} for k, (n, m) in f.items.items()}}
@@ -735,6 +738,7 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
         notes.append("No column gives treatments: relief analyses need treatment courses; score trajectories work.")
     _leave_out_tables_without_patients(fps, review, notes)
     _leave_out_lookup_tables(fps, data_tables, notes)
+    fill_down.propose(fps, data_tables, notes)
     data_specs = [replace(p.spec, match=name_pattern(p.name, [f.name for f in fps])) for p in fps if p.spec is not None]
     values = {"ranges": "midpoint", "fractions": True, "text": {}}
     annotated = _annotated_share(fps, data_tables, items)

@@ -14,6 +14,7 @@ same file. JSON is written; TOML with the same structure is read too. docs/data-
          "kind": "data",                      # data | redcap_dictionary | ignore
          "header_row": 3, "delimiter": ";", "encoding": "utf-8-sig", "decimal_comma": true,  # optional
          "redcap": "raw",                     # raw | labels, for a REDCap data export
+         "fill_down": ["Patient"],            # the id written on each patient's first row only (optional)
          "columns": {
            "Patient": "patient_id",
            "Datum": "date",
@@ -69,7 +70,7 @@ DEFAULT_START_ACTIONS = ("New Bag", "Begin Bag", "Start Bag", "Given", "Started"
 
 _COLUMN_KEYS = {"role", "measure", "timing", "name", "codes", "date", "time", "format", "scale_max", "treatment",
                 "offset_days"}
-_FILE_KEYS = {"match", "kind", "header_row", "delimiter", "encoding", "decimal_comma", "redcap", "columns"}
+_FILE_KEYS = {"match", "kind", "header_row", "delimiter", "encoding", "decimal_comma", "redcap", "columns", "fill_down"}
 _TOP_KEYS = {MARKER, "source", "date_format", "files", "items", "values", "courses", "note"}
 _COURSE_KEYS = {"treatments", "start_actions", "gap_days", "boosters", "post_offset_hours", "dose"}
 
@@ -114,6 +115,9 @@ class FileSpec:
     encoding: str | None = None
     decimal_comma: bool | None = None
     redcap: str | None = None
+    #: Columns written on each patient's first row only (merged cells, a report layout): their empty
+    #: cells take the value above them (analysis/io/fill_down.py). Only the patient id column for now.
+    fill_down: tuple = ()
 
     def matches(self, name: str) -> bool:
         return fnmatch.fnmatchcase(name.casefold(), self.match.casefold())
@@ -126,6 +130,8 @@ class FileSpec:
             v = getattr(self, k)
             if v is not None:
                 d[k] = v
+        if self.fill_down:
+            d["fill_down"] = list(self.fill_down)
         if self.kind == "data":
             d["columns"] = {k: c.to_json() for k, c in self.columns.items()}
         return d
@@ -254,6 +260,21 @@ def _column(v, where: str) -> Column:
                   offset_days=float(offset) if offset is not None else None)
 
 
+def _fill_down(v, cols: dict, where: str) -> tuple:
+    """The ``fill_down`` entry of a file: a list of its column names, each mapped as the patient id
+    (the one column filled down: a score, a treatment or a date filled down would be read again on
+    rows that do not have it)."""
+    if not isinstance(v, list) or not all(isinstance(h, str) and h.strip() for h in v):
+        raise _err(where, f"\"fill_down\" must be a list of column names, e.g. [\"Patient\"], got {v!r}.")
+    for h in v:
+        col = cols.get(h.strip())
+        if col is None or col.role != "patient_id":
+            raise _err(where, f"\"fill_down\" names {h!r}, which is not the file's patient id column: only the "
+                              "patient id is filled down (written on each patient's first row only). Give that "
+                              "column the role \"patient_id\", or remove it from \"fill_down\".")
+    return tuple(dict.fromkeys(h.strip() for h in v))
+
+
 def _number(v, where: str, lo: float = 0.0) -> float:
     if isinstance(v, bool) or not isinstance(v, (int, float)) or not (v >= lo) or v != v or v in (float("inf"),):
         raise _err(where, f"expected a number >= {lo:g}, got {v!r}.")
@@ -303,7 +324,8 @@ def from_json(obj, where: str = "file") -> MappingSpec:
         if dc is not None and not isinstance(dc, bool):
             raise _err(w, f"decimal_comma must be true or false, got {dc!r}.")
         files.append(FileSpec(match=_text(f.get("match"), w), kind=kind, columns=cols, header_row=hr,
-                              delimiter=delim, encoding=f.get("encoding"), decimal_comma=dc, redcap=rc))
+                              delimiter=delim, encoding=f.get("encoding"), decimal_comma=dc, redcap=rc,
+                              fill_down=_fill_down(f.get("fill_down", []), cols, w)))
     items = obj.get("items", {})
     if not isinstance(items, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in items.items()):
         raise _err(where, "\"items\" must be an object of item name -> measure name.")

@@ -24,6 +24,7 @@ from ..definitions import KNOWN_MEASURES
 from ..errors import DatasetError, MappingError, MissingColumnError
 from ..mapping import normalize_name
 from . import courses as _courses
+from . import fill_down as _fill_down
 from .lists import count_listed
 from .questionnaires import check_items, sum_items
 from .spec import Column, FileSpec, MappingSpec
@@ -290,8 +291,18 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
             f"{f}: {'no column is' if not pid_cols else 'more than one column is'} mapped as the patient id "
             f"(columns: {found}). Give exactly one column the role \"patient_id\".", file=f, column="patient_id")
     pid = table.column(pid_cols[0])
-    has_pid = pid != ""
     times = FileTimes(table, roles, spec, obs, row0)
+    no_pid = np.full(n, R_NO_PATIENT, dtype=object)
+    if normalize_name(table.header[pid_cols[0]]) in {normalize_name(h) for h in fspec.fill_down}:
+        # An id written on each patient's first row only: filled down into the dated rows below it (io/fill_down.py).
+        dated = np.zeros(n, dtype=bool)
+        for c in times.cols.values():
+            dated |= c[2]
+        pid, filled, why = _fill_down.fill_ids(pid, dated)
+        no_pid = np.where(why != "", why, no_pid).astype(object)
+        if filled.any() or (why != "").any():
+            obs.notes.append(_fill_down.note(f, table.header[pid_cols[0]], filled, why))
+    has_pid = pid != ""
     if times.kind:
         if obs.time_kind and obs.time_kind != times.kind:
             raise DatasetError(f"{f}: this file gives day numbers and another gives dates (or the other way round). "
@@ -316,7 +327,7 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
         contributes[idx] = True
         tm = times.for_column(col, table, roles)
         nop = idx[~has_pid[idx]]
-        obs.exclude(rows[nop], f, lines[nop], pid_header, "", R_NO_PATIENT)
+        obs.exclude(rows[nop], f, lines[nop], pid_header, "", no_pid[nop])
         idx = idx[has_pid[idx]]
         b = idx[tm["bad"][idx]]
         obs.exclude(rows[b], f, lines[b], tm["column"][b], tm["text"][b], tm["why"][b])

@@ -456,9 +456,14 @@ FILLED_ONCE = ("Patient;Datum;Behandlung;NRS\nK01;01.03.2024;;8\n;04.03.2024;Ket
 
 
 def test_a_patient_id_written_once_per_patient_is_warned_about_with_how_to_fill_it_down():
-    ds = load_files({"sheet.csv": FILLED_ONCE.encode()})
+    # A mapping without fill_down (written before the option, or with it unticked): the rows are excluded and
+    # the load says why and how to fill the id down.
+    doc = proposal_doc({"sheet.csv": FILLED_ONCE.encode()})
+    del doc["files"][0]["fill_down"]
+    ds = load_files({"sheet.csv": FILLED_ONCE.encode()}, mapping=doc)
     warning = [w for w in ds.report.warnings if "written once per patient" in w]
     assert len(warning) == 1 and "6 row(s)" in warning[0] and "3 ids" in warning[0]
+    assert '"fill_down": ["Patient"]' in warning[0]
     assert (ds.report.exclusions["reason"].astype(str) == "patient_id is missing").sum() == 6
 
 
@@ -476,14 +481,18 @@ def test_no_fill_down_warning_for_summary_rows_or_complete_ids(text):
     assert ids_written_once_warnings([(t, spec.files[0])]) == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "propose.py / spec.py / translate.py: a patient id written once per patient (merged cells) excludes every "
-    "other row; the load now warns (plausibility.ids_written_once_warnings) but cannot read them. Fix: a file "
-    "option such as \"fill_down\": [\"Patient\"] (spec.py FileSpec, applied in translate.read_rows before the "
-    "rows are read), proposed by propose.py when the id column has this mark."))
 def test_a_patient_id_written_once_per_patient_is_filled_down():
+    # Proposed: "fill_down": ["Patient"] (io/fill_down.py); every row of K01, K02, K03 is read.
     ds = load_files({"sheet.csv": FILLED_ONCE.encode()})
     assert len(ds.treatments) == 3
+    assert len(ds.report.exclusions) == 0
+    assert not [w for w in ds.report.warnings if "written once per patient" in w]
+    assert "The patient id was filled down from the row above in 6 row(s) of sheet.csv" in "\n".join(ds.report.notes)
+    # Baselines 8, 6, 9 (2-3 days before each infusion); immediate scores 4, 3, 7 (the day after).
+    expected = [relief(8, 4), relief(6, 3), relief(9, 7)]                      # 50, 50, 22.2
+    g = group(ds)
+    assert g["immediate_relief_pct"]["estimate"] == pytest.approx(np.mean(expected))  # 40.740...
+    check_rate(g["immediate_responder_rate"], 2, 3)
 
 
 # --- An administration charted in error -------------------------------------------------------------

@@ -201,3 +201,71 @@ def test_a_visit_column_keeps_its_visit_when_its_role_is_changed_and_back():
     assert at.session_state["mapping"]["files"][0]["columns"]["NRS week 4"]["offset_days"] == 28.0
     role_boxes(at)["Role of NRS week 4"].set_value("measure").run()
     assert at.session_state["mapping"]["files"][0]["columns"]["NRS week 4"] == week4
+
+
+def test_a_patient_id_written_once_per_patient_is_filled_down_with_a_checkbox():
+    sys.path.insert(0, str(ROOT / "tests" / "analysis"))
+    from test_clinic_export_pitfalls import FILLED_ONCE
+    files = {"sheet.csv": FILLED_ONCE.encode()}
+    at = fresh_upload(files)
+    assert not at.exception, [e.value for e in at.exception]
+    box = at.checkbox(key="_w_fill_0")
+    assert box.label == "Patient id written only on each patient's first row: fill it down"
+    assert box.value                                            # proposed: the id column has the mark
+    assert at.session_state["mapping"]["files"][0]["fill_down"] == ["Patient"]
+    filled = load_files(files, mapping=at.session_state["mapping"])
+    assert sorted(filled.treatments["patient_id"]) == ["K01", "K02", "K03"] and filled.n_scores == 6
+
+    # Unticked: the rows below each first row are excluded, and the load warns; the saved mapping has no fill_down.
+    box.set_value(False).run()
+    assert not at.exception
+    doc = at.session_state["mapping"]
+    assert "fill_down" not in doc["files"][0]
+    plain = load_files(files, mapping=doc)
+    assert plain.n_scores == 3 and len(plain.treatments) == 0
+    assert any("written once per patient" in w for w in plain.report.warnings)
+
+    # Ticked again: what the page downloads carries it, and a fresh session reads the same with that file.
+    at.checkbox(key="_w_fill_0").set_value(True).run()
+    assert not at.exception
+    saved = export_spec.from_json(at.session_state["mapping"]).dumps()
+    assert '"fill_down": [\n        "Patient"\n      ]' in saved
+    again = load_files(files, mapping=export_spec.parse_bytes(saved.encode(), "m.json"))
+    assert again.assessments.equals(filled.assessments) and again.treatments.equals(filled.treatments)
+
+    # The id column given another role: it is no longer filled down (only the patient id is).
+    role_boxes(at)["Role of Patient"].set_value("ignore").run()
+    assert not at.exception
+    assert "fill_down" not in at.session_state["mapping"]["files"][0]
+
+
+def test_a_score_columns_visit_day_is_a_number_input_saved_in_the_mapping():
+    import clinic_export_pitfalls as pitfalls
+    files = pitfalls.wide_visit_columns()
+    at = fresh_upload(files)
+    assert not at.exception, [e.value for e in at.exception]
+    offsets = {n.label: n for n in at.number_input if str(n.key or "").startswith("_w_col_")}
+    # Shown for the score columns only (not for the id, sex or date columns); proposed from the headers.
+    assert set(offsets) == {f"Days after the date of NRS {v}" for v in ("baseline", "day 1", "week 4", "week 12")}
+    assert offsets["Days after the date of NRS week 4"].value == 28.0
+    assert offsets["Days after the date of NRS baseline"].value is None
+
+    def days(doc, pid="W01") -> list:
+        a = load_files(files, mapping=doc).assessments
+        return a.loc[a["patient_id"] == pid, "day"].tolist()
+    assert days(at.session_state["mapping"]) == [0.0, 1.0, 28.0, 84.0]
+
+    # Week 4 seen on day 21 instead: that score moves to day 21, in the mapping the page would download.
+    offsets["Days after the date of NRS week 4"].set_value(21.0).run()
+    assert not at.exception
+    doc = at.session_state["mapping"]
+    assert doc["files"][0]["columns"]["NRS week 4"] == {"role": "measure", "measure": "pain_nrs", "offset_days": 21.0}
+    assert days(export_spec.parse_bytes(export_spec.from_json(doc).dumps().encode(), "m.json").to_json()) == \
+        [0.0, 1.0, 21.0, 84.0]
+
+    # Emptied: no visit offset, the score is at the row's date (day 0, beside the baseline).
+    next(n for n in at.number_input if n.label == "Days after the date of NRS week 4").set_value(None).run()
+    assert not at.exception
+    doc = at.session_state["mapping"]
+    assert "offset_days" not in doc["files"][0]["columns"]["NRS week 4"]
+    assert not [w.value for w in at.warning if "Session State" in str(w.value)]

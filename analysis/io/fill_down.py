@@ -1,0 +1,90 @@
+"""A patient id written on each patient's first row only, filled down into the rows below it.
+
+Spreadsheets laid out as a report (one block of rows per patient) and tables with merged cells are
+exported with the id on the first row of each block and empty cells below it. Read as they are, all
+the other rows are excluded ("patient_id is missing"). With the file option ``fill_down`` (the
+mapping file, :mod:`analysis.io.spec`; proposed by :func:`propose` when the id column has this mark,
+:func:`analysis.io.plausibility.ids_written_once`), an empty id cell takes the id written nearest
+above it, in the same file, under one rule:
+
+* only a row with a date (or day) that reads is filled. A total or summary row at the bottom of a
+  report (``Mean;;;6.1``, ``;;;6.1``, a row without a date) is not a visit of the patient above it:
+  it keeps no id and is excluded, with a reason that says why it was not filled;
+* a row above the first written id has nothing to take: it stays excluded, with that reason.
+
+The rows filled are counted in a note of the load report, so the user sees that it happened.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+
+#: Exclusion reasons of the rows without an id in a file whose id is filled down.
+R_NOTHING_ABOVE = "patient_id is missing, and no row above it has one to fill down"
+R_UNDATED = ("patient_id is missing, and not filled down: the row has no date (or day) that reads "
+             "(a total or summary row?)")
+
+
+def fill_ids(pid: np.ndarray, dated: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Fill empty patient ids from the nearest id written above them, on dated rows only.
+
+    Parameters
+    ----------
+    pid : ndarray of object
+        The id column's cells in file order ("" = empty).
+    dated : ndarray of bool
+        The row has a date (or day) that reads.
+
+    Returns
+    -------
+    filled : ndarray of object
+        The ids, with the empty cells of dated rows below a written id filled.
+    was_filled : ndarray of bool
+        The rows whose id was filled.
+    reason : ndarray of object
+        For rows still without an id, why (:data:`R_NOTHING_ABOVE`, :data:`R_UNDATED`); "" elsewhere.
+    """
+    pid = np.asarray(pid, dtype=object)
+    empty = pid == ""
+    above = pd.Series(pid, dtype=object).where(~empty).ffill().to_numpy(dtype=object)
+    has_above = pd.notna(above)
+    was_filled = empty & has_above & np.asarray(dated, dtype=bool)
+    filled = np.where(was_filled, above, pid).astype(object)
+    reason = np.full(len(pid), "", dtype=object)
+    reason[empty & ~has_above] = R_NOTHING_ABOVE
+    reason[empty & has_above & ~was_filled] = R_UNDATED
+    return filled, was_filled, reason
+
+
+def note(file: str, header: str, was_filled: np.ndarray, reason: np.ndarray) -> str:
+    """The load report's note that the id was filled down (and in how many rows not)."""
+    left = int((reason != "").sum())
+    return (f"The patient id was filled down from the row above in {int(was_filled.sum())} row(s) of {file} "
+            f"(fill_down: {header!r} is written on each patient's first row only)"
+            + (f"; {left} row(s) without an id were not filled (no date, or no id above them) and are excluded."
+               if left else "."))
+
+
+def propose(fps: list, tables: list, notes: list) -> None:
+    """Set ``fill_down`` on the proposed file specs whose id column is written once per patient.
+
+    ``fps``: the :class:`analysis.io.propose.FileProposal` of each file (their ``spec`` replaced);
+    ``tables``: the data files' :class:`analysis.io.tables.TextTable`.
+    """
+    from .plausibility import ids_written_once
+
+    by_name = {t.file: t for t in tables}
+    for p in fps:
+        t = by_name.get(p.name)
+        if t is None or p.spec is None or p.spec.kind != "data":
+            continue
+        mark = ids_written_once(t, p.spec)
+        if mark is None:
+            continue
+        p.spec = replace(p.spec, fill_down=(mark[0],))
+        notes.append(f"{p.name}: the patient id {mark[0]!r} is written on each patient's first row only ({mark[1]} "
+                     f"row(s) with values but no id below one of its {mark[2]} ids): it is filled down into the rows "
+                     "below it that have a date (fill_down); rows without a date, such as totals, are not filled. "
+                     "The load report counts the rows filled.")
