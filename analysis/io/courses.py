@@ -120,3 +120,29 @@ def looks_like_actions(values: np.ndarray) -> bool:
     distinct = [str(v).strip() for v in distinct]
     return np.mean([MAR_ACTION.fullmatch(v) is not None for v in distinct]) >= 0.5 and \
         any(INFUSION_ACTION.fullmatch(v) for v in distinct)
+
+
+#: Generic and brand names of the treatments studied (ketamine, lidocaine), as medication texts write them.
+STUDIED_DRUG = re.compile(r"ketamin|ketalar|lidocain|lignocain|xylocain", re.IGNORECASE)
+#: What else a medication text holds: a dose with its unit, a route, or a drug often given with an infusion.
+_MEDICATION_TEXT = re.compile(
+    r"\d\s*(?:mg|mcg|µg|ug|g|ml|iu|units?|mmol|%)(?![a-z])|\b(?:iv|i\.v\.|po|sc|s\.c\.|im|push|infusion|bolus|drip|"
+    r"tablet|tab|injection|inj|solution|soln|ivpb|pca)\b|" + "|".join(
+        ("ondansetron", "midazolam", "lorazepam", "diazepam", "propofol", "clonidin", "dexmedetomidin",
+         "diphenhydramin", "promethazin", "metoclopramid", "dexamethason", "glycopyrr", "sodium chloride",
+         "saline", "dextrose", "ringer", "heparin", "acetaminophen", "paracetamol", "ketorolac", "famotidin",
+         "scopolamin", "magnesium", "morphin", "fentanyl", "hydromorphon", "oxycodon")), re.IGNORECASE)
+
+
+def looks_like_medications(values: np.ndarray) -> bool:
+    """A text column naming medications: every distinct value names the treatment studied (``Ketamine``,
+    ``ketamine 200 mg in NS 50 mL``) or is a medication text (a dose with its unit, a route, a drug given
+    with an infusion: ``ondansetron 4 mg IV push``), and at least one names the treatment studied. What a
+    MAR's ``Order Mnemonic`` or a sheet's ``Infusion`` column holds (empty on rows without one). Read as
+    anything else, every charted drug became a course of the treatment, or no course was read at all."""
+    distinct = pd.unique(values[values != ""])
+    if not 1 <= len(distinct) <= 200:
+        return False
+    texts = [str(v).strip() for v in distinct]
+    studied = [STUDIED_DRUG.search(v) is not None for v in texts]
+    return any(studied) and all(st or _MEDICATION_TEXT.search(v) is not None for st, v in zip(studied, texts))

@@ -283,6 +283,10 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
         action_k = next((k for k, h in enumerate(header) if h and k not in cols and _courses.looks_like_actions(t.column(k))), None)
     has_action = action_k is not None
     has_treatment = any(has_word("treatment", h) for k, h in enumerate(header) if h and k not in cols)
+    # A column of medication texts under another name (Cerner's "Order Mnemonic", a sheet's "Infusion").
+    drug_k = None if has_treatment else next((k for k, h in enumerate(header) if h and k not in cols and k != action_k
+                                              and _courses.looks_like_medications(t.column(k))), None)
+    has_treatment = has_treatment or drug_k is not None
     row_kind = "observations" if has_item and has_value else "administrations" if has_action and has_treatment \
         else "table"
     # The remaining columns.
@@ -317,6 +321,9 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
             m = measure_of(fld.label) or measure_of(fld.name) or slug(fld.name)
             cols[k] = ColumnProposal(h, Column("checkbox", measure=m, time=time_of),
                                      f"REDCap checkbox {fld.name!r}: boxes ticked are counted", ex)
+            continue
+        if k == drug_k:
+            cols[k] = ColumnProposal(h, Column("treatment", time=time_of), "names the medication given", ex)
             continue
         label = f.label if f is not None else h
         core = ("item", "value") if row_kind == "observations" else ("treatment", "action", "dose") \
@@ -513,10 +520,14 @@ def _annotated_share(fps, tables, items: dict) -> float:
 
 
 #: A column name that numbers the rows of a series ('Session no.', 'Visit #', 'Infusion Nr', 'Sitzung Nummer',
-#: 'n° séance'): a word for a session or visit with a word for its number (not 'Number of flares').
+#: 'n° séance'): a word for a session or visit with a word for its number (not 'Number of flares'); or the
+#: day's number within a course ('Day of course').
 _SEQUENCE_NAME = re.compile(
     r"(?i)^(?=.*\b(session|visit|infusion|cycle|appointment|sitzung|termin|besuch|behandlung|s[ée]ance|visite|"
-    r"cure|sesi[óo]n|visita|seduta)s?\b)(?=.*(\b(no|nr|num|number|nummer|numero|n[úu]mero)\b|#|\bn°))")
+    r"cure|sesi[óo]n|visita|seduta)s?\b)(?=.*(\b(no|nr|num|number|nummer|numero|n[úu]mero)\b|#|\bn°))"
+    # The day's number within a multi-day course: 'Day of course', 'Infusion day', 'Behandlungstag', 'jour de cure'.
+    r"|^\s*(day\s*(of|in)\s*(the\s*)?(course|infusion|treatment|cycle|cure)|(course|infusion|treatment|cycle)\s*day"
+    r"|behandlungstag|infusionstag|tag\s*der\s*(infusion|behandlung)|jour\s*de\s*(cure|perfusion|traitement))\s*$")
 #: Date columns that say when something was *taken* (Epic's 'Taken Time', 'Collected', 'Performed') and those that
 #: say when it was *charted* ('Recorded Time', 'Entry Time', 'Filed'): an EHR export often has both.
 _CLINICAL_TIME = re.compile(r"(?i)\b(taken|collected|performed|observed|measured|obtained|administered|given)\b")

@@ -89,12 +89,6 @@ def test_a_five_day_infusion_charted_day_by_day_is_one_course_measured_from_its_
                sum(relief(days[0][0], w4) >= 30 for _, _, days, w4 in probe.FIVE_DAY.values()), 4)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "analysis/io/propose.py (treatment proposal): a column named 'Infusion' whose cells name a drug "
-    "('Ketamine') on some rows and are empty on the others is proposed as a covariate (same value for every "
-    "patient), so the load reads no course at all and relief is silently unavailable ('No treatment course was "
-    "read'). A column whose non-empty values are drug names (ketamin/lidocain patterns, or empty on the "
-    "non-treatment rows) should be the treatment, as 'Treatment'/'Behandlung' are."))
 def test_an_infusion_column_naming_the_drug_on_the_treatment_days_is_proposed_as_the_treatment():
     files = probe.five_day_infusion_sheet()
     assert columns(files)[("ketamine_5day.csv", "Infusion")].role == "treatment"
@@ -102,10 +96,6 @@ def test_an_infusion_column_naming_the_drug_on_the_treatment_days_is_proposed_as
     assert len(ds.treatments) == 4
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "analysis/io/propose.py (sequence numbers): 'Day of course' (1..5 on the infusion rows) is proposed as a "
-    "measure 'day_of_course'; like 'Session no.' or 'Infusion Nr' it numbers the rows of a course and should be "
-    "ignored with a note (it would otherwise appear as an outcome in the dashboard's measure list)."))
 def test_a_day_of_course_counter_is_not_an_outcome():
     assert columns(probe.five_day_infusion_sheet())[("ketamine_5day.csv", "Day of course")].role == "ignore"
 
@@ -147,14 +137,6 @@ def test_an_infusion_with_rate_changes_stops_restarts_and_new_bags_is_one_course
     check_rate(g["responder_rate_by_week"]["4"], sum(MAR_WEEK4), 5)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "analysis/io/propose.py (treatment column): Cerner's 'Order Mnemonic' (the medication text: 'ketamine 200 mg "
-    "in NS 50 mL', 'ondansetron 4 mg IV push') is proposed 'ignore', and the date column 'Admin Date/Time' is made "
-    "the treatment 'Admin', so every charted administration of any drug is a ketamine course: patient 103's "
-    "ondansetron at the day-14 visit became a second course (6 courses, not 5; 103's week-4 score moved to "
-    "that false course, week-4 responders 0/4 instead of 1/5) and 101/103 got 4 administrations instead of 3. "
-    "Fix: propose a column whose values are medication texts (dose units, a known drug) as the treatment, "
-    "with courses.treatments from them, as for 'Medication'/'MEDICATION'."))
 def test_a_cerner_order_mnemonic_is_the_medication_so_a_co_medication_is_not_a_course():
     files = probe.mar_rate_changes()
     assert columns(files)[("mar.csv", "Order Mnemonic")].role == "treatment"
@@ -163,10 +145,6 @@ def test_a_cerner_order_mnemonic_is_the_medication_so_a_co_medication_is_not_a_c
     check_rate(group(ds)["responder_rate_by_week"]["4"], sum(MAR_WEEK4), 5)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "analysis/io/propose.py (administration records): in a file read as an administration record, the pump's "
-    "'Infused Volume (mL)' and 'Rate (mL/hr)' are proposed as outcome measures ('infused_volume_ml', "
-    "'rate_ml_hr'); they describe the administration (ignore them, or a dose), never a patient's score."))
 def test_pump_volumes_and_rates_of_an_administration_record_are_not_outcomes():
     cols = columns(probe.mar_rate_changes())
     assert cols[("mar.csv", "Infused Volume (mL)")].role != "measure"
