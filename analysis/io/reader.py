@@ -20,7 +20,7 @@ from ..errors import DatasetError, EmptyDatasetError, IdentifierError, MissingFi
 from .sources import _basename as basename  # the one rule for a file's name inside a path or zip
 from .sources import files_fingerprint
 from .validate import load_canonical
-from . import plausibility, redcap
+from . import headers, plausibility, redcap
 from .courses import build_courses
 from .spec import MappingSpec
 from .tables import TextTable, read_table
@@ -85,6 +85,10 @@ def read_files(items, spec: MappingSpec, notes: list[str]) -> tuple[list, dict]:
             t.header = redcap.labels_to_fields(t, dictionary)
         if fspec.redcap:
             redcap.blank_survey_placeholders(t)
+        else:
+            repeated = headers.number_repeated(t)
+            if repeated:
+                notes.append(repeated)
     if not tables:
         raise MissingFileError("No data file of the export matches the mapping's files "
                                f"({', '.join(f.match for f in spec.files if f.kind == 'data') or 'none'}).")

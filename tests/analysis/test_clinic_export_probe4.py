@@ -261,17 +261,19 @@ def test_visit_columns_suffixed_by_pandas_get_the_date_of_their_own_visit():
     check_rate(g["responder_rate_by_week"]["4"], sum(week4), 5)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "analysis/io/csv_reader.py / propose.py (headers): a sheet whose header repeats 'Visit date' and 'NRS' three "
-    "times (as Excel saves it) is refused with advice that cannot be followed: 'give each the date column of its "
-    "visit (\"time\": one of 'Infusion date', 'Visit date', 'Visit date', 'Visit date')' while the mapping "
-    "addresses columns by name, so the three cannot be told apart. Repeated headers should be made unique "
-    "('Visit date', 'Visit date (2)', ... or pandas' '.1') with a note, then paired like the suffixed sheet "
-    "(which loads and gives 35.87%, 3 of 5)."))
 def test_repeated_headers_as_excel_saves_them_load_like_the_suffixed_ones():
-    ds = load_files(probe.duplicate_header_names())
+    """Excel writes 'Visit date, NRS' once per visit: the repeats are numbered as pandas numbers them
+    ('Visit date.1', 'NRS.1'), said in a note, and each score takes its own visit's date: 35.87%, 3 of 5."""
+    files = probe.duplicate_header_names()
+    ds = load_files(files)
     g = group(ds)
     assert g["immediate_relief_pct"]["estimate"] == pytest.approx(np.mean(REPEATED_IMMEDIATE))
+    suffixed = group(load_files(probe.repeated_column_names()))
+    assert g["immediate_relief_pct"] == suffixed["immediate_relief_pct"]
+    assert g["responder_rate_by_week"] == suffixed["responder_rate_by_week"]
+    note = [n for n in ds.report.notes if "the header repeats" in n]
+    assert len(note) == 1 and "'Visit date.1'" in note[0] and "'NRS.2'" in note[0]
+    assert ("followup_wide.csv", "Visit date.2") in columns(files)
 
 
 # --- 9. A header over two rows --------------------------------------------------------------------------
