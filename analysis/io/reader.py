@@ -404,13 +404,15 @@ def _report(obs, scores, admins, course_of, covs, cov_used, canon, tables, notes
         u = int(np.isin(rows, used).sum())
         files[file] = FileCounts(rows_read=n, rows_used=u, rows_excluded=n - u)
     for t, _ in tables:
-        if len(t.too_many_fields):
+        # Rows the table reader set aside: too many fields, and the notes below the table.
+        for lines, reason in ((t.too_many_fields, f"row has more fields than the header has columns ({len(t.header)})"),
+                              (t.below_table, t.below_reason)):
+            if not len(lines):
+                continue
             c = files[t.file]
-            files[t.file] = FileCounts(c.rows_read + len(t.too_many_fields), c.rows_used,
-                                       c.rows_excluded + len(t.too_many_fields))
-            ex = pd.concat([ex, pd.DataFrame({"row": -1, "file": t.file, "line": t.too_many_fields, "column": "(row)",
-                                              "value": "", "reason": f"row has more fields than the header has "
-                                                                     f"columns ({len(t.header)})"})], ignore_index=True)
+            files[t.file] = FileCounts(c.rows_read + len(lines), c.rows_used, c.rows_excluded + len(lines))
+            ex = pd.concat([ex, pd.DataFrame({"row": -1, "file": t.file, "line": lines, "column": "(row)",
+                                              "value": "", "reason": reason})], ignore_index=True)
     order = {f: i for i, f in enumerate(files)}
     ex = ex.assign(_f=ex["file"].map(order)).sort_values(["_f", "line"], kind="stable")
     ex = ex[EXCLUSION_COLUMNS].reset_index(drop=True)

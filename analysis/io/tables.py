@@ -54,6 +54,9 @@ class TextTable:
     decimal_comma: bool
     skipped: list[str] = field(default_factory=list)
     too_many_fields: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    #: Lines of the notes below the table (:data:`NOTES_HEADING`), not read, and the reason they are excluded.
+    below_table: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    below_reason: str = ""
 
     def column(self, k: int) -> np.ndarray:
         return self.cells.iloc[:, k].to_numpy(dtype=object)
@@ -201,9 +204,36 @@ def read_table(file: str, data: bytes, *, encoding: str | None = None, delimiter
                 f"{file}: column {k + 1} has values but no header name (header on line {h + 1}). Add a header "
                 "name to it, or delete the column.", file=file)
     blank = (frame == "").all(axis=1).to_numpy() & ~too_many
-    keep = ~blank & ~too_many
+    below, below_reason = _below_table(frame, blank, lines)
+    keep = ~blank & ~too_many & ~below
     dc = (delim != ",") if decimal_comma is None else bool(decimal_comma)
     table = TextTable(file=file, header=header, cells=frame[keep].reset_index(drop=True), line=lines[keep],
                       encoding=enc, delimiter=delim, header_row=h + 1, decimal_comma=dc, skipped=skipped,
-                      too_many_fields=lines[too_many])
+                      too_many_fields=lines[too_many], below_table=lines[below & ~blank], below_reason=below_reason)
     return table
+
+
+#: The first cell of a row that starts the notes under a table (a legend, remarks, the source): ``Notes:``,
+#: ``Legende``, ``Anmerkungen:``, ``Remarques :``, ``Source: ...`` (alone in its row).
+NOTES_HEADING = re.compile(
+    r"(?i)^(?:notes?|legends?|legende|legenda|key|footnotes?|abbreviations?|comments?|remarks?|source|"
+    r"anmerkung(?:en)?|hinweise?|bemerkung(?:en)?|erläuterung(?:en)?|fu(?:ß|ss)noten?|abkürzungen|quelle|"
+    r"remarques?|commentaires?|l[ée]gende)\s*(?::.*)?$")
+
+
+def _below_table(frame: pd.DataFrame, blank: np.ndarray, lines: np.ndarray) -> tuple[np.ndarray, str]:
+    """Rows from a notes heading on: an empty row, then a row whose only filled cell is the first and reads
+    as a heading (:data:`NOTES_HEADING`). Those rows (a legend, the export date, the number screened) are no
+    patients; read as data, ``Export;01.07.2024;;;;10`` became a patient with a score of 10."""
+    if frame.shape[1] < 2 or not blank.any():
+        return np.zeros(len(frame), dtype=bool), ""
+    first = frame.iloc[:, 0]
+    alone = (frame.iloc[:, 1:] == "").all(axis=1).to_numpy()
+    after_blank = np.concatenate(([False], blank[:-1]))
+    heading = np.flatnonzero(alone & after_blank & first.str.fullmatch(NOTES_HEADING).to_numpy(dtype=bool))
+    below = np.zeros(len(frame), dtype=bool)
+    if not len(heading):
+        return below, ""
+    below[heading[0]:] = True
+    return below, (f"below the table: the notes after the empty line {int(lines[heading[0]]) - 1} "
+                   f"(heading {str(first.iloc[heading[0]])[:40]!r}) are not data")

@@ -98,3 +98,25 @@ def test_header_search_and_delimiter_sniffing():
     assert find_header_row(rows) == 2
     assert sniff_delimiter("a;b;c\n1;2,5;3\n") == ";"
     assert sniff_delimiter("a\tb\n1\t2\n") == "\t"
+
+
+# --- Notes under a table ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("heading", ["Notes:", "Note", "Legende", "Anmerkungen:", "Remarques :", "Source: EHR export",
+                                     "Legend: NRS = numeric rating scale"])
+def test_an_empty_line_then_a_notes_heading_ends_the_table(heading):
+    text = f"Patient;NRS;Day\nP1;7;0\nP2;5;0\n;;\n{heading};;\nExport;10;3\n"
+    t = read_table("sheet.csv", text.encode())
+    assert t.column(0).tolist() == ["P1", "P2"]
+    assert t.below_table.tolist() == [5, 6]
+    assert t.below_reason.startswith("below the table: the notes after the empty line 4 (heading ")
+
+
+@pytest.mark.parametrize("text", [
+    "Patient;NRS;Day\nP1;7;0\nNotes;5;0\n",            # no empty line before it
+    "Patient;NRS;Day\nP1;7;0\n;;\nNotes;5;0\n",       # not alone in its row: a patient named Notes
+    "Patient;NRS;Day\nP1;7;0\n;;\nP2;5;0\n",          # an empty line inside the table
+])
+def test_without_an_empty_line_and_a_heading_alone_every_row_is_data(text):
+    t = read_table("sheet.csv", text.encode())
+    assert len(t.below_table) == 0 and t.n == len([l for l in text.splitlines()[1:] if l.strip(";")])
