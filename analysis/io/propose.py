@@ -484,8 +484,26 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
     if "item" in roles:
         item_k = next(k for k in sorted(cols) if cols[k].column.role == "item")
         counts = pd.Series(t.column(item_k)[t.column(item_k) != ""]).value_counts()
-        fp.items = {str(it): (int(n), measure_of(str(it))) for it, n in counts.items()}
+        scored = _items_with_scores(t, item_k, cols)
+        fp.items = {str(it): (int(n), measure_of(str(it)) if it in scored else None) for it, n in counts.items()}
     return fp
+
+
+def _items_with_scores(t: TextTable, item_k: int, cols: dict) -> set:
+    """The items of an observation file at least half of whose values read as a score (a number, 7/10, 6-7;
+    the value rules at their most lenient): 'Pain Location' (Left hand) is named like a pain item but is no
+    score, and listing it among the candidate pain scores only made the choice look harder."""
+    from .values import ValueRules, parse_values
+
+    value_k = next((k for k in sorted(cols) if cols[k].column.role == "value"), None)
+    items = t.column(item_k)
+    if value_k is None:
+        return set(items)
+    values = t.column(value_k)
+    pv = parse_values(values, ValueRules(annotated_numbers=True, decimal_comma=t.decimal_comma), 10)
+    filled = values != ""
+    read = pd.Series((pv.rule != "") & filled)[filled].groupby(items[filled]).mean()
+    return set(read.index[read >= 0.5])
 
 
 def _annotated_share(fps, tables, items: dict) -> float:

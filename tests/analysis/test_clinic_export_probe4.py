@@ -392,11 +392,6 @@ def test_a_pain_goal_item_is_never_read_as_a_pain_score_without_asking():
     check_rate(g["immediate_responder_rate"], 4, 5)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "analysis/io/propose.py (pain items): the review lists 'Pain Location' (values 'Left hand', no number) among "
-    "the items that 'look like the pain score' and asks to keep 'the one on the 0-10 scale': an item without "
-    "numbers cannot be the score and only makes the choice look harder; list only numeric 0-10 items (and say "
-    "that a 'goal' item is not a score)."))
 def test_a_text_item_is_not_listed_as_a_candidate_pain_score():
     review = " ".join(inspect(probe.flowsheet_pain_goal()).review)
     assert "Pain Location" not in review
