@@ -28,7 +28,8 @@ MEASUREWORDS = [
 WORDS = {
     "patient_id": r"record[\s_]*id|patient[\s_]*id|pat[\s_]*id|patient|subject|pseudonym|n°\s*patient|"
                   r"nr|id|code|study[\s_]*id|participant|pid|fall(?:nummer)?|paciente|patiente?",
-    "time": r"time|heure|uhrzeit|zeit|hora|ora|tijd",
+    # (a start's time: 'Infusion start' 09:00; a column of dates named so is a date, decided first by its values)
+    "time": r"time|heure|uhrzeit|zeit|hora|ora|tijd|start|begin|beginn|début|debut|inicio|starttijd",
     "date": r"date|datum|fecha|data|datetime|recorded|taken|dt",
     "day": r"day|days|tag|tage|jour|jours|día|dia|días|giorno|dag|study[\s_]*day|day[\s_]*number|"
            r"days[\s_]*since[\s_]*\w+|tag[\s_]*nr",

@@ -485,7 +485,9 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
         item_k = next(k for k in sorted(cols) if cols[k].column.role == "item")
         counts = pd.Series(t.column(item_k)[t.column(item_k) != ""]).value_counts()
         scored = _items_with_scores(t, item_k, cols)
-        fp.items = {str(it): (int(n), measure_of(str(it)) if it in scored else None) for it, n in counts.items()}
+        # (body regions are counted from the lists they are charted as, not read as numbers)
+        fp.items = {str(it): (int(n), m if it in scored or m == "regions_affected" else None)
+                    for it, n in counts.items() for m in [measure_of(str(it))]}
     return fp
 
 

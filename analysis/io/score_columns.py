@@ -49,23 +49,28 @@ def _numbered_items(headers: list) -> bool:
 #: A visit named in a column header ('NRS day 1', 'NRS week 4', 'Schmerz Woche 12', 'EVA J7', 'NRS M3').
 _VISIT = re.compile(r"(?i)\b(?:(?P<d>day|d|j|jour|tag)|(?P<w>week|wk|w|woche|semaine|sem)|(?P<m>month|mo|m|monat|mois))"
                     r"\s*(?P<n>\d+)\b")
+# The number first, and hours too: 'NRS 2h', 'NRS 24 h', 'Schmerz 4 Std.', 'NRS 1 week', 'EVA 3 mois'.
+_VISIT_AFTER = re.compile(r"(?i)\b(?P<n>\d+)\s*(?:(?P<h>h|hr|hrs|hours?|std|stunden?|heures?)|(?P<d>d|days?|tage?|jours?)"
+                          r"|(?P<w>w|wk|wks|weeks?|wochen?|semaines?)|(?P<m>mo|months?|monate?|mois))(?![\w])")
 _BASELINE = re.compile(r"(?i)\b(baseline|pre|before|vor|avant|initial|ausgangswert)\b")
 
 
 def visit_columns(cols: dict, ks: list, measure: str, file: str, notes: list, dates: list) -> bool:
     """One row per patient with a score column per visit ('NRS baseline', 'NRS day 1', 'NRS week 4') beside one
     date column (the treatment's): each column is placed at its visit, that many days after the date
-    (``offset_days``; weeks x 7, months x 365.25/12 rounded), the baseline column before the start. Without this
+    (``offset_days``; hours / 24, weeks x 7, months x 365.25/12 rounded; 'day 1' or '1 day', '2h'), the baseline
+    column before the start. Without this
     the advice was to keep one of them and ignore the others, which threw the follow-up away."""
     if len(dates) != 1:
         return False
     placed = {}
     for k in ks:
         h = cols[k].header
-        m = _VISIT.search(h)
+        m = _VISIT.search(h) or _VISIT_AFTER.search(h)
         if m:
             n = int(m.group("n"))
-            placed[k] = ("at", float(n if m.group("d") else 7 * n if m.group("w") else round(365.25 / 12 * n)))
+            placed[k] = ("at", n / 24 if m.groupdict().get("h") else float(
+                n if m.group("d") else 7 * n if m.group("w") else round(365.25 / 12 * n)))
         elif _BASELINE.search(h):
             placed[k] = ("before_start", None)
         else:
@@ -74,10 +79,10 @@ def visit_columns(cols: dict, ks: list, measure: str, file: str, notes: list, da
         return False  # two columns at the same visit: not this layout
     for k, (timing, offset) in placed.items():
         cols[k] = replace(cols[k], column=replace(cols[k].column, timing=timing, offset_days=offset),
-                          why=f"score of the visit {offset:g} days after {dates[0]!r}" if offset is not None
+                          why=f"score of the visit {offset:.4g} days after {dates[0]!r}" if offset is not None
                           else f"baseline score, before the start on {dates[0]!r}")
     notes.append(f"{file}: the columns {', '.join(repr(cols[k].header) for k in ks)} are read as {measure} at their "
-                 f"visits, days after {dates[0]!r} (offset_days; weeks x 7, months x 365.25/12).")
+                 f"visits, days after {dates[0]!r} (offset_days; hours / 24, weeks x 7, months x 365.25/12).")
     return True
 
 

@@ -423,20 +423,19 @@ def test_scores_hours_after_the_infusion_placed_by_offsets_give_the_hand_compute
     check_rate(g["immediate_responder_rate"], 1, 5)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "analysis/io/propose.py / visits.py (visit offsets): 'NRS 2h', 'NRS 24h', 'NRS 1 week' on an infusion row "
-    "are not proposed at their offsets (hours are not visit words, and '1 week' with the number first is not "
-    "read), so the export is refused with 'keep one as the measure and give the others the role \"ignore\"' "
-    "(advice that throws away two of three follow-ups); 'Infusion start' (09:00 on every row) is proposed as a "
-    "covariate instead of the time. Propose offset_days 2/24, 1 and 7 (hours as h/hr/hours/Std., number before "
-    "or after the unit) and the time column; then it loads with 21.22%, 1 of 5."))
 def test_scores_named_by_hours_after_the_infusion_are_proposed_at_their_offsets():
     files = probe.hours_after_columns()
     cols = columns(files)
     assert cols[("infusion_register.csv", "Infusion start")].role == "time"
     assert cols[("infusion_register.csv", "NRS 24h")].offset_days == 1
-    g = group(load_files(files))
+    assert cols[("infusion_register.csv", "NRS 2h")].offset_days == pytest.approx(2 / 24)
+    assert cols[("infusion_register.csv", "NRS 1 week")].offset_days == 7
+    ds = load_files(files)
+    assert ds.report.exclusions.empty
+    assert scores(ds)["H1"] == [(0.0, 8), (round(2 / 24, 6), 6), (1.0, 4), (7.0, 5)]
+    g = group(ds)
     assert g["immediate_relief_pct"]["estimate"] == pytest.approx(np.mean(HOURS_IMMEDIATE))
+    check_rate(g["immediate_responder_rate"], 1, 5)
 
 
 # --- 16. Ids with and without a hyphen in two files -----------------------------------------------------------
