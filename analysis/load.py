@@ -22,6 +22,7 @@ export (REDCap, flowsheet, spreadsheet) is first translated into the canonical t
 from __future__ import annotations
 
 import os
+import threading
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -148,9 +149,15 @@ def load_files(files: dict[str, bytes], mapping: object = None, drop_identifiers
     return dataset
 
 
+#: Loads running now (dashboard sessions load on threads of one server) and the pool they replaced:
+#: the first load in switches the pool, the last one out restores it.
+_POOL_LOCK = threading.Lock()
+_POOL_STATE = {"loads": 0, "before": None}
+
+
 @contextmanager
 def _memory_pool_for_loading():
-    """Make jemalloc pyarrow's memory pool while a dataset loads (where this pyarrow has it), then
+    """Make jemalloc pyarrow's memory pool while datasets load (where this pyarrow has it), then
     restore the pool that was in use.
 
     Why: pyarrow's default pool (mimalloc) hands the memory of a freed buffer back to the system
@@ -158,23 +165,31 @@ def _memory_pool_for_loading():
     touches new pages again, one 4 KiB page fault at a time; jemalloc keeps freed memory for
     reuse. A registry-size long-form file (8.9 million rows in random order) loads in 3.1-3.5 s
     instead of 5.1-6.3 s; wide form and clinic-size loads are unchanged (docs/performance.md). The
-    arrays keep the pool they came from, so restoring the default afterwards is safe. A pool chosen
-    by the user (``ARROW_DEFAULT_MEMORY_POOL``) is left alone.
+    arrays keep the pool they came from, so restoring the default afterwards is safe; loads on
+    several threads at once share the switch (counted under a lock). A pool chosen by the user
+    (``ARROW_DEFAULT_MEMORY_POOL``) is left alone.
     """
-    before = pa.default_memory_pool()
-    pool = None
-    if "ARROW_DEFAULT_MEMORY_POOL" not in os.environ:
-        try:
-            pool = pa.jemalloc_memory_pool()
-        except NotImplementedError:  # a pyarrow built without jemalloc (Windows wheels)
-            pool = None
-    if pool is not None:
-        pa.set_memory_pool(pool)
+    if "ARROW_DEFAULT_MEMORY_POOL" in os.environ:
+        yield
+        return
+    try:
+        pool = pa.jemalloc_memory_pool()
+    except NotImplementedError:  # a pyarrow built without jemalloc (Windows wheels)
+        yield
+        return
+    with _POOL_LOCK:
+        if _POOL_STATE["loads"] == 0:
+            _POOL_STATE["before"] = pa.default_memory_pool()
+            pa.set_memory_pool(pool)
+        _POOL_STATE["loads"] += 1
     try:
         yield
     finally:
-        if pool is not None:
-            pa.set_memory_pool(before)
+        with _POOL_LOCK:
+            _POOL_STATE["loads"] -= 1
+            if _POOL_STATE["loads"] == 0:
+                pa.set_memory_pool(_POOL_STATE["before"])
+                _POOL_STATE["before"] = None
 
 
 def _load_files(files: dict[str, bytes], mapping, drop_identifiers: bool, source: str,

@@ -75,3 +75,34 @@ def test_a_pyarrow_without_jemalloc_loads_with_its_own_pool(monkeypatch):
     ds = load_files(GOOD)
     assert seen == [pa.default_memory_pool().backend_name]
     assert len(ds.assessments) == 2
+
+
+@pytest.mark.skipif(not has_jemalloc(), reason="this pyarrow has no jemalloc")
+def test_loads_on_several_threads_at_once_keep_jemalloc_until_the_last_ends(monkeypatch):
+    """Dashboard sessions load on threads of one server: a load that started first and ends first must not
+    switch the pool back under a load still running, and the last one out restores the host's pool."""
+    import threading
+
+    monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL", raising=False)
+    before = pa.default_memory_pool().backend_name
+    early_inside, late_inside = threading.Event(), threading.Event()
+    seen = {}
+    real = load_module._load_files
+
+    def overlapping(*args, **kwargs):
+        if threading.current_thread().name == "early":
+            early_inside.set()
+            late_inside.wait(timeout=30)       # ends while the late load is still running
+        else:
+            late_inside.set()
+            early.join(timeout=30)             # the early load has ended
+            seen["late, after the early one ended"] = pa.default_memory_pool().backend_name
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(load_module, "_load_files", overlapping)
+    early = threading.Thread(target=load_files, args=(GOOD,), name="early")
+    early.start()
+    assert early_inside.wait(timeout=30)
+    load_files(GOOD)
+    assert seen == {"late, after the early one ended": "jemalloc"}
+    assert pa.default_memory_pool().backend_name == before
