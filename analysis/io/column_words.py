@@ -28,8 +28,10 @@ MEASUREWORDS = [
 WORDS = {
     "patient_id": r"record[\s_]*id|patient[\s_]*id|pat[\s_]*id|patient|subject|pseudonym|n°\s*patient|"
                   r"nr|id|code|study[\s_]*id|participant|pid|fall(?:nummer)?|paciente|patiente?",
-    # (a start's time: 'Infusion start' 09:00; a column of dates named so is a date, decided first by its values)
-    "time": r"time|heure|uhrzeit|zeit|hora|ora|tijd|start|begin|beginn|début|debut|inicio|starttijd",
+    "time": r"time|heure|uhrzeit|zeit|hora|ora|tijd",
+    # A start's time of day ('Infusion start' 09:00): a time column only with clock times written with a
+    # separator, and only when no other column gives the times ('Symptom start' 2021 is a year, not 20:21).
+    "start": r"start|begin|beginn|début|debut|inicio|starttijd",
     "date": r"date|datum|fecha|data|datetime|recorded|taken|dt",
     "day": r"day|days|tag|tage|jour|jours|día|dia|días|giorno|dag|study[\s_]*day|day[\s_]*number|"
            r"days[\s_]*since[\s_]*\w+|tag[\s_]*nr",

@@ -134,15 +134,20 @@ _MEDICATION_TEXT = re.compile(
          "scopolamin", "magnesium", "morphin", "fentanyl", "hydromorphon", "oxycodon")), re.IGNORECASE)
 
 
-def looks_like_medications(values: np.ndarray) -> bool:
-    """A text column naming medications: every distinct value names the treatment studied (``Ketamine``,
-    ``ketamine 200 mg in NS 50 mL``) or is a medication text (a dose with its unit, a route, a drug given
-    with an infusion: ``ondansetron 4 mg IV push``), and at least one names the treatment studied. What a
-    MAR's ``Order Mnemonic`` or a sheet's ``Infusion`` column holds (empty on rows without one). Read as
-    anything else, every charted drug became a course of the treatment, or no course was read at all."""
+def looks_like_medications(values: np.ndarray, administrations: bool) -> bool:
+    """A text column naming the treatment given, under another name than "treatment". In an administration
+    record (``administrations``: the file has an action column, Cerner's ``Order Mnemonic`` beside
+    ``Admin Event``) every distinct value names the treatment studied (``ketamine 200 mg in NS 50 mL``) or is
+    a medication text (a dose with its unit, a route, a drug given with an infusion: ``ondansetron 4 mg IV
+    push``), and at least one names the treatment studied. Elsewhere (a sheet's ``Infusion`` column, empty on
+    the rows without one) every value names the treatment studied: a column of the patients' other
+    medications (``pregabalin 75 mg``, ``lidocaine 5% plaster``) is not the treatment. Read as anything
+    else, every charted drug became a course of the treatment, or no course was read at all."""
     distinct = pd.unique(values[values != ""])
     if not 1 <= len(distinct) <= 200:
         return False
     texts = [str(v).strip() for v in distinct]
     studied = [STUDIED_DRUG.search(v) is not None for v in texts]
+    if not administrations:
+        return all(studied)
     return any(studied) and all(st or _MEDICATION_TEXT.search(v) is not None for st, v in zip(studied, texts))

@@ -67,6 +67,17 @@ def note(file: str, header: str, was_filled: np.ndarray, reason: np.ndarray) -> 
                if left else "."))
 
 
+def _in_blocks(t, id_column: str) -> bool:
+    """Whether at least half of the ids are followed by a row without one: a block of rows per patient.
+    The warning's mark (:func:`analysis.io.plausibility.ids_written_once`) is weaker: a register of one
+    row per patient with two ids left empty has it too, and filling those rows down merged two unknown
+    patients into their neighbours; that is left excluded and warned about, not proposed."""
+    pid = pd.Series(t.column(t.header.index(id_column)), dtype=object).fillna("").astype(str).str.strip().to_numpy()
+    written = np.flatnonzero(pid != "")
+    followed = written[written + 1 < len(pid)]
+    return bool(len(written)) and (pid[followed + 1] == "").sum() >= len(written) / 2
+
+
 def propose(fps: list, tables: list, notes: list) -> None:
     """Set ``fill_down`` on the proposed file specs whose id column is written once per patient.
 
@@ -81,7 +92,7 @@ def propose(fps: list, tables: list, notes: list) -> None:
         if t is None or p.spec is None or p.spec.kind != "data":
             continue
         mark = ids_written_once(t, p.spec)
-        if mark is None:
+        if mark is None or not _in_blocks(t, mark[0]):
             continue
         p.spec = replace(p.spec, fill_down=(mark[0],))
         notes.append(f"{p.name}: the patient id {mark[0]!r} is written on each patient's first row only ({mark[1]} "

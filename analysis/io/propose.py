@@ -147,12 +147,15 @@ def _date_like(values: np.ndarray, named: bool = False):
     return None
 
 
-def _time_like(values: np.ndarray) -> bool:
-    """Times of day, most of them (a bad cell such as 24:00 is excluded at loading, with its reason)."""
+def _time_like(values: np.ndarray, separated: bool = False) -> bool:
+    """Times of day, most of them (a bad cell such as 24:00 is excluded at loading, with its reason).
+    ``separated``: only clock times with a separator or a unit (09:00, 9h, 9 Uhr), not 0930."""
     from .dates import parse_times
 
     v = values[values != ""]
     if not len(v):
+        return False
+    if separated and not pd.Series(v[:2000]).str.contains(r"\d\s*(?::|[hH]|[uU]hr)", regex=True).all():
         return False
     _, missing, bad = parse_times(v[:2000])
     # Numbers are scores, except a column of four-digit 24-hour clock times (0930, 1415) as some
@@ -250,7 +253,10 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
             continue
         vals = t.column(k)
         f = fields.get(h)
-        if f is not None and f.validation == "time" or (f is None and has_word("time", h) and _time_like(vals)):
+        start_time = f is None and has_word("start", h) and _time_like(vals, separated=True) and not any(
+            c.column.role == "time" for c in cols.values()) and not any(
+            has_word("time", o) for j, o in enumerate(header) if o and j != k)
+        if f is not None and f.validation == "time" or (f is None and has_word("time", h) and _time_like(vals)) or start_time:
             target = None
             if f is not None:
                 target = form_date.get(f.form)
@@ -285,7 +291,8 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
     has_treatment = any(has_word("treatment", h) for k, h in enumerate(header) if h and k not in cols)
     # A column of medication texts under another name (Cerner's "Order Mnemonic", a sheet's "Infusion").
     drug_k = None if has_treatment else next((k for k, h in enumerate(header) if h and k not in cols and k != action_k
-                                              and _courses.looks_like_medications(t.column(k))), None)
+                                              and _courses.looks_like_medications(t.column(k), action_k is not None)),
+                                             None)
     has_treatment = has_treatment or drug_k is not None
     row_kind = "observations" if has_item and has_value else "administrations" if has_action and has_treatment \
         else "table"

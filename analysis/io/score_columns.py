@@ -55,7 +55,7 @@ _VISIT_AFTER = re.compile(r"(?i)\b(?P<n>\d+)\s*(?:(?P<h>h|hr|hrs|hours?|std|stun
 _BASELINE = re.compile(r"(?i)\b(baseline|pre|before|vor|avant|initial|ausgangswert)\b")
 
 
-def visit_columns(cols: dict, ks: list, measure: str, file: str, notes: list, dates: list) -> bool:
+def visit_columns(cols: dict, ks: list, measure: str, file: str, notes: list, dates: list, review: list) -> bool:
     """One row per patient with a score column per visit ('NRS baseline', 'NRS day 1', 'NRS week 4') beside one
     date column (the treatment's): each column is placed at its visit, that many days after the date
     (``offset_days``; hours / 24, weeks x 7, months x 365.25/12 rounded; 'day 1' or '1 day', '2h'), the baseline
@@ -77,6 +77,15 @@ def visit_columns(cols: dict, ks: list, measure: str, file: str, notes: list, da
             return False
     if len({v for v in placed.values()}) < len(placed):
         return False  # two columns at the same visit: not this layout
+    timed = any(c.column.role == "time" and c.column.date in (None, dates[0]) for c in cols.values())
+    hours = [k for k, (_, offset) in placed.items() if offset is not None and offset != int(offset)]
+    if hours and not timed:
+        # Hours after a date without a time of day would count from midnight: 'NRS 2h' at 02:00, before a 09:00
+        # infusion, read as the baseline. Asked, not guessed.
+        review.append(f"{file}: the columns {', '.join(repr(cols[k].header) for k in hours)} are hours after the start, "
+                      f"but {dates[0]!r} has no time of day: add the start's time as a time column (role \"time\", "
+                      f"\"date\": {dates[0]!r}), or set each column's offset_days by hand (days after the date).")
+        return True
     for k, (timing, offset) in placed.items():
         cols[k] = replace(cols[k], column=replace(cols[k].column, timing=timing, offset_days=offset),
                           why=f"score of the visit {offset:.4g} days after {dates[0]!r}" if offset is not None
@@ -109,7 +118,7 @@ def one_column_per_score(cols: dict, file: str, fields: dict, review: list, note
             return (0 if canonical(h) == measure else 1 if (f is not None and f.type == "calc") else
                     2 if _TOTAL.search(h) or (f is not None and _TOTAL.search(f.label)) else 3, k)
         best = min(ks, key=rank)
-        if rank(best)[0] == 3 and visit_columns(cols, ks, measure, file, notes, dates):
+        if rank(best)[0] == 3 and visit_columns(cols, ks, measure, file, notes, dates, review):
             continue
         if rank(best)[0] == 3 and summed_items(cols, ks, measure, file, notes, column_cells):
             continue

@@ -209,7 +209,7 @@ def read_table(file: str, data: bytes, *, encoding: str | None = None, delimiter
     dc = (delim != ",") if decimal_comma is None else bool(decimal_comma)
     table = TextTable(file=file, header=header, cells=frame[keep].reset_index(drop=True), line=lines[keep],
                       encoding=enc, delimiter=delim, header_row=h + 1, decimal_comma=dc, skipped=skipped,
-                      too_many_fields=lines[too_many], below_table=lines[below & ~blank], below_reason=below_reason)
+                      too_many_fields=lines[too_many], below_table=lines[below & ~blank & ~too_many], below_reason=below_reason)
     return table
 
 
@@ -234,6 +234,18 @@ def _below_table(frame: pd.DataFrame, blank: np.ndarray, lines: np.ndarray) -> t
     below = np.zeros(len(frame), dtype=bool)
     if not len(heading):
         return below, ""
-    below[heading[0]:] = True
+    # A comment between patients' blocks ('Comment: N1 nausea', then N2's rows) is no end of the table: a
+    # row below it with two or more filled cells whose first cell is shaped like most ids above (N2 like N1;
+    # 'Export' is not) is data, and then nothing is cut.
+    cut = heading[0]
+    shape = first.str.replace(r"[^\W\d_]+", "a", regex=True).str.replace(r"\d+", "9", regex=True)
+    filled = (frame != "").sum(axis=1).to_numpy()
+    above = shape.iloc[:cut][(~blank[:cut]) & (filled[:cut] >= 2)]
+    if len(above):
+        usual = set(above.value_counts()[lambda c: c >= len(above) / 2].index)
+        later = shape.iloc[cut + 1:][(filled[cut + 1:] >= 2)]
+        if later.isin(usual).any():
+            return below, ""
+    below[cut:] = True
     return below, (f"below the table: the notes after the empty line {int(lines[heading[0]]) - 1} "
                    f"(heading {str(first.iloc[heading[0]])[:40]!r}) are not data")

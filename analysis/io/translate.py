@@ -176,6 +176,11 @@ class FileTimes:
                         "completes (\"date\": \"<column>\"), since the file has "
                         f"{'no' if not date_cols else len(date_cols)} date columns.", file=table.file)
                 target = date_cols[0]
+            if target in times:
+                raise MappingError(
+                    f"Mapping for {table.file}: the time columns {table.header[times[target]]!r} and {table.header[k]!r} "
+                    f"both complete the date column {table.header[target]!r}; give one of them the role \"ignore\" "
+                    "(or another \"date\").", file=table.file)
             times[target] = k
         for k in date_cols:
             self.kind = "date"
