@@ -259,7 +259,8 @@ def thousands_separator_ids() -> dict[str, bytes]:
     for i, (shown, plain, pre, post) in enumerate([("1,234", "1234", 8, 4), ("12,005", "12005", 7, 6),
                                                    ("1,002", "1002", 9, 4)]):
         d0 = _start(i) + dt.timedelta(days=9)
-        s += [f"{shown};{d0 - dt.timedelta(days=1):%d.%m.%Y};{pre}", f"{shown};{d0 + dt.timedelta(days=1):%d.%m.%Y};{post}"]
+        s += [f"{shown};{d0 - dt.timedelta(days=1):%d.%m.%Y};{pre}",
+              f"{shown};{d0 + dt.timedelta(days=1):%d.%m.%Y};{post}"]
         t.append(f"{plain};{d0:%d.%m.%Y};Ketamin")
     return {"scores.csv": _b(s), "treatments.csv": _b(t)}
 
@@ -362,3 +363,23 @@ def stata_tc_datetimes() -> dict[str, bytes]:
                 f"{pid},score,{tc(t0 + dt.timedelta(hours=4, minutes=45))},{post}",
                 f"{pid},score,{tc(t0 + dt.timedelta(days=27, hours=1))},{w4}"]
     return {"stata_long.csv": _b(out)}
+
+
+# --- Canonical wide files whose score columns are named as the clinic names them ------------------------------
+
+def canonical_wide_clinic_headers() -> dict[str, bytes]:
+    """Our canonical files (``patient_id``, ``day``) but the score columns typed as the clinic names them:
+    ``NRS`` and ``PHQ-9`` instead of ``pain_nrs`` and ``phq9``. W1 8->4, W2 6->5, W3 9->6 (day -1, day 1)."""
+    a = ["patient_id,day,NRS,PHQ-9", "W1,-1,8,12", "W1,1,4,", "W2,-1,6,9", "W2,1,5,", "W3,-1,9,20", "W3,1,6,"]
+    t = ["patient_id,day,treatment", "W1,0,ketamine_iv", "W2,0,ketamine_iv", "W3,0,ketamine_iv"]
+    return {"assessments.csv": _b(a), "treatments.csv": _b(t)}
+
+
+# --- A date column with one cell left as Excel's serial number --------------------------------------------
+
+def one_serial_date() -> dict[str, bytes]:
+    """A day-first sheet where one date cell was pasted as a number (Excel's serial 45366 = 16/03/2024, the day
+    after X1's infusion on 14/03/2024); every other date is text."""
+    out = ["Patient,Date,Treatment,NRS", "X1,13/03/2024,,8", "X1,14/03/2024,Ketamine,", "X1,45366,,4",
+           "X1,11/04/2024,,6", "X2,20/03/2024,,7", "X2,21/03/2024,Ketamine,", "X2,22/03/2024,,3"]
+    return {"sheet.csv": _b(out)}
