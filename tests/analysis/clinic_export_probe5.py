@@ -383,3 +383,12 @@ def one_serial_date() -> dict[str, bytes]:
     out = ["Patient,Date,Treatment,NRS", "X1,13/03/2024,,8", "X1,14/03/2024,Ketamine,", "X1,45366,,4",
            "X1,11/04/2024,,6", "X2,20/03/2024,,7", "X2,21/03/2024,Ketamine,", "X2,22/03/2024,,3"]
     return {"sheet.csv": _b(out)}
+
+
+def same_minute_agreement() -> dict[str, bytes]:
+    """:func:`same_minute_conflict` where both encounters charted the same 5 at 10:00 (the ward copied the pain
+    service's score): one score, not two and not a conflict."""
+    files = same_minute_conflict()
+    flow = files["flowsheet.csv"]
+    files["flowsheet.csv"] = flow.replace(b"E2,1003,Pain Score (0-10),7,", b"E2,1003,Pain Score (0-10),5,")
+    return files

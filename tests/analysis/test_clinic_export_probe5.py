@@ -597,3 +597,15 @@ def test_one_serial_number_in_a_text_date_column_is_excluded_with_its_line_not_g
 def test_one_serial_number_in_a_text_date_column_is_named_as_a_serial_number():
     ex = load_files(probe.one_serial_date()).report.exclusions
     assert "serial" in ex["reason"].iloc[0]
+
+
+def test_the_same_score_charted_by_two_encounters_at_the_same_minute_counts_once():
+    """E2's 5 at 10:00 charted in encounters 1002 and 1003: line 6 is excluded as a duplicate of line 5 (the
+    encounter number differs but is not read); E2's immediate score is that 5: 7->5 28.6%, not a responder.
+    E1 50%, E2 28.6%, E3 44.4%: mean 41.01%, 2 of 3."""
+    ds = load_files(probe.same_minute_agreement())
+    ex = ds.report.exclusions
+    assert ex[["line", "reason"]].values.tolist() == [[6, "exact duplicate of flowsheet.csv line 5"]]
+    g = group(ds)
+    assert g["immediate_relief_pct"]["estimate"] == pytest.approx(np.mean([50, relief(7, 5), relief(9, 5)]))
+    check_rate(g["immediate_responder_rate"], 2, 3)
