@@ -141,12 +141,12 @@ def mixed_zone_warning(zoned: list[str], local: list[str]) -> str | None:
 
 def _id_key(ids: pd.Index) -> pd.Index:
     """An id as a spreadsheet program or a hand-kept log may rewrite it: case ignored, separators
-    (spaces, ``-``, ``_``, ``/``, ``.``) ignored (``KP-007`` in the scores, ``KP007`` in the infusion
+    (spaces, ``-``, ``_``, ``/``, ``.``, and ``,`` or ``'`` of a thousands format: ``1,234``) ignored (``KP-007`` in the scores, ``KP007`` in the infusion
     log), leading zeros of an all-digit id dropped (Excel opens ``007`` as the number 7; ``A7`` and
     ``A07`` may be two patients), and a number written as a decimal (``7.0``, as a column of numbers
     with an empty cell is saved by pandas) read as the integer."""
     key = ids.astype(str).str.strip().str.casefold().str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
-    key = key.str.replace(r"[\s\-_/.]+", "", regex=True)
+    key = key.str.replace(r"[\s\-_/.,']+", "", regex=True)
     digits = key.str.fullmatch(r"\d+")
     return key.where(~digits, key.str.lstrip("0").where(key.str.lstrip("0") != "", "0"))
 
@@ -172,7 +172,7 @@ def unmatched_id_warning(score_pid, course_pid) -> list[str]:
         return []
     pairs = [f"{a!r} and {b!r}" for a, b in zip(only_scored[hit], keys.loc[_id_key(only_scored[hit])])]
     return [f"{int(hit.sum())} patient id(s) with scores but no treatment course are, but for leading zeros, case, "
-            f"separators (spaces, '-', '_', '/', '.') or a decimal '.0', the ids of patients with a course but no score ({', '.join(pairs[:4])}"
+            f"separators (spaces, '-', '_', '/', '.', a thousands ',') or a decimal '.0', the ids of patients with a course but no score ({', '.join(pairs[:4])}"
             f"{' ...' if len(pairs) > 4 else ''}): each is read as two patients, and their episodes have no scores. "
             "A spreadsheet program drops the leading zeros of ids it takes for numbers: write the ids the same way "
             "in every file (format the id column as text before saving)."]

@@ -36,7 +36,11 @@ _CHECKED = {"1", "checked", "yes", "x", "true", "ja", "oui", "sí", "si"}
 #: Words a clinic writes in a treatment column to say "no treatment" (read as an empty cell).
 NO_TREATMENT = frozenset({"-", "--", "—", "–", "/", "0", "none", "no", "nein", "keine", "kein", "non", "aucun",
                           "aucune", "ninguno", "ninguna", "nessuno", "geen", "nee", "n/a", "na", "nil", "nichts",
-                          "rien", "nada"})
+                          "rien", "nada",
+                          # Phrases (an SPSS or REDCap value label written on every visit row).
+                          "no treatment", "none given", "not given", "no infusion", "keine behandlung", "keine therapie",
+                          "keine infusion", "pas de traitement", "aucun traitement", "sin tratamiento", "ningún tratamiento",
+                          "nessun trattamento", "geen behandeling"})
 
 #: The measure an observation file's items give as a list of regions (counted, like the role "list").
 LISTED_MEASURE = "regions_affected"
@@ -461,7 +465,8 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
         tcol = Column("treatment", time=table.header[k])
         text = np.where(table.column(k) != "", roles[k].treatment, "").astype(object)
     if tcols or dated:
-        none = pd.Series(text, dtype=object).str.strip().str.casefold().isin(NO_TREATMENT).to_numpy()
+        none = pd.Series(text, dtype=object).str.strip().str.casefold().str.split().str.join(" ").isin(
+            NO_TREATMENT).to_numpy()
         text = np.where(none, "", text).astype(object)
         has = text != ""
         acts = _positions(roles, "action")
