@@ -13,7 +13,8 @@ The rules, in the order they are tried on a cell (trimmed, runs of spaces collap
 1. *Text* (rule ``"text"``): the cell is a key of ``rules.text`` (matched case-insensitively after
    trimming and collapsing spaces): its value, or excluded on purpose when the value is None. This
    comes first so that a clinic can give a value to any answer, even ``None`` (no pain).
-2. *Missing*: empty, or an NA token (``NA``, ``N/A``, ``NaN``, ``null``, ``None``, any case).
+2. *Missing*: empty, or an NA token (``NA``, ``N/A``, ``NaN``, ``null``, ``None``, any case), or ``.``
+   alone (the system-missing value of SPSS, Stata and SAS exports).
 3. *Number* (rule ``"number"``): what the canonical loader reads as a number: ``7``, ``-1``, ``+2``,
    ``6.5``, ``.5``, ``7.``, ``1e1``; with ``decimal_comma`` also ``6,5``. ``inf`` is not a number.
    A negative number is a number, not a range. With ``annotated_numbers``, a number followed by a
@@ -273,7 +274,8 @@ def parse_values(values, rules: ValueRules, scale_max: float | None = None) -> P
     value = np.full(n, np.nan)
     reason = np.full(n, "", dtype=object)
     rule = np.full(n, "", dtype=object)
-    missing = missing.copy()
+    # '.' alone is the system-missing value of SPSS, Stata and SAS exports: missing, not "not a number".
+    missing = missing | (np.asarray(texts, dtype=object) == ".")
     todo = ~missing
     pat = _patterns(bool(rules.decimal_comma))
 

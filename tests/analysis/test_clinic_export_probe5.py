@@ -198,11 +198,6 @@ def test_spss_upper_case_month_name_dates_are_read():
     assert got["2"] == [-2.0, 1.0]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "analysis/io/values.py (missing-value words): SPSS/Stata/SAS write system-missing as '.', which is read as "
-    "'not a number' and excluded: expected the '.' cells to be missing (no exclusion; lines 3, 7, 11, 15 are "
-    "the ketamine rows whose treatment IS used, line 9 an unanswered visit); got 5 exclusions 'not a number' "
-    "while the file's counts say rows_read=16, rows_used=16, rows_excluded=0 (the report contradicts itself)"))
 def test_an_spss_system_missing_dot_is_a_missing_value_not_an_excluded_row():
     ds = load_files(probe.spss_export())
     assert ds.report.exclusions.empty

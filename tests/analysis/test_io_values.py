@@ -49,9 +49,14 @@ def test_negative_numbers_are_numbers_not_ranges(text):
         assert read(text, ValueRules(ranges=ranges))[3] == "number"
 
 
-@pytest.mark.parametrize("text", ["inf", "-Infinity", "1e400", "--", "?", "6/7/8", "7..5", "1-2-3", "+-1", "."])
+@pytest.mark.parametrize("text", ["inf", "-Infinity", "1e400", "--", "?", "6/7/8", "7..5", "1-2-3", "+-1", ".."])
 def test_not_a_number(text):
     assert same(read(text, scale_max=10), (NAN, False, "not a number", ""))
+
+
+@pytest.mark.parametrize("text", [".", " . "])
+def test_a_dot_alone_is_spss_stata_and_sas_system_missing(text):
+    assert same(read(text), (NAN, True, "", ""))
 
 
 def test_decimal_comma_only_when_asked():
