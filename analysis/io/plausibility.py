@@ -336,3 +336,25 @@ def export_warnings(spec, tables, scores: pd.DataFrame, admins: pd.DataFrame, co
         day=lambda d: np.asarray(d["day"], dtype=float) / (86_400e9 if np.issubdtype(
             np.asarray(courses["start"]).dtype, np.integer) else 1.0)))
     return out
+
+
+def measure_name_warnings(measures) -> list[str]:
+    """A warning per measure name of the canonical files that the analyses do not know but that names a
+    known measure the dataset lacks (``NRS`` or ``NRS (0-10)`` and no ``pain_nrs``; ``PHQ-9`` and no
+    ``phq9``). Canonical names are taken as written (a clinic may track a measure of its own), so such a
+    file loaded without a word about it and gave no relief at all; the warning names the mapping that
+    reads it as the known measure. ``measures``: the distinct measure names of the assessments."""
+    from .column_words import measure_of
+
+    present = {str(m) for m in measures}
+    out = []
+    for name in sorted(present - set(KNOWN_MEASURES)):  # a loop over a handful of measure names
+        known = measure_of(name)
+        if known in KNOWN_MEASURES and known not in present:
+            out.append(f"The measure {name!r} is not one the analyses know, and it looks like {known!r} "
+                       f"({KNOWN_MEASURES[known]['label']}), which this dataset does not have: analyses of {known} "
+                       f"(relief, response) are not available. If it is that measure, map it: --map \"{name}={known}\" "
+                       f"on the command line, or {{\"{name}\": \"{known}\"}} in a mapping file (docs/data-format.md, "
+                       "\"Column names and the mapping\").")
+    return out
+

@@ -29,7 +29,8 @@ from .identifiers.guard import IdentifierGuard
 from .ledger import Ledger
 from .parquet_reader import _parse_parquet
 from .dates import parse_datetimes
-from .plausibility import CANONICAL_TIME_ADVICE, mixed_zone_warning, start_day_warning, treatment_warnings
+from .plausibility import (CANONICAL_TIME_ADVICE, measure_name_warnings, mixed_zone_warning, start_day_warning,
+                           treatment_warnings)
 from .sources import ROLES, collect_files, files_fingerprint
 
 #: Time columns, in order of precedence when a file has more than one.
@@ -68,6 +69,14 @@ def _columns_phrase(names: list[str]) -> str:
 # The loader
 # --------------------------------------------------------------------------------------------------
 
+def _measure_names(ds: Dataset):
+    """The dataset's measure names, without making a wide file long or scanning millions of rows."""
+    if ds.long_assessments is None:
+        return ds.wide_scores.names
+    m = ds.long_assessments["measure"]
+    return m.cat.categories if isinstance(m.dtype, pd.CategoricalDtype) else m.unique()
+
+
 def load_canonical(files: dict[str, bytes], mapping: object = None, drop_identifiers: bool = False,
                    source: str = "upload") -> Dataset:
     """Validate a dataset in the canonical format, from files held in memory.
@@ -84,7 +93,8 @@ def load_canonical(files: dict[str, bytes], mapping: object = None, drop_identif
     ds = loader.run(found, single, source)
     zones = mixed_zone_warning([f"{f} {c!r}" for f, c, z, _ in loader.zones if z],
                                [f"{f} {c!r}" for f, c, _, local in loader.zones if local])
-    warnings = loader.warnings + ([zones] if zones else []) + treatment_warnings(ds.treatments)
+    warnings = loader.warnings + ([zones] if zones else []) + treatment_warnings(ds.treatments) + \
+        measure_name_warnings(_measure_names(ds))
     return replace(ds, report=replace(ds.report, warnings=warnings)) if warnings else ds
 
 
