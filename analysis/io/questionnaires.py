@@ -27,6 +27,30 @@ from ..errors import MappingError
 from ..measures import MEASURES
 from .dates import NA_TOKENS
 
+#: The answers of the PHQ-9 and GAD-7 items ("Over the last 2 weeks, how often ...") and their codes, in
+#: the questionnaires' English, German, French and Spanish versions: a survey tool or a statistics
+#: package writes the answer, not its code.
+ANSWER_CODES = {
+    "not at all": "0", "several days": "1", "more than half the days": "2", "nearly every day": "3",
+    "überhaupt nicht": "0", "an einzelnen tagen": "1", "an mehr als der hälfte der tage": "2",
+    "beinahe jeden tag": "3",
+    "jamais": "0", "plusieurs jours": "1", "plus de la moitié du temps": "2", "presque tous les jours": "3",
+    "para nada": "0", "nunca": "0", "varios días": "1", "más de la mitad de los días": "2", "casi todos los días": "3",
+}
+
+
+def answer_codes(measure: str, cells: np.ndarray) -> dict | None:
+    """``{answer as written: code}`` when every filled cell of an item column of ``measure`` (PHQ-9, GAD-7) is
+    one of :data:`ANSWER_CODES` (any case and spacing); else None. Read as text, such items were patient
+    characteristics and the questionnaire had no score."""
+    m = MEASURES.get(measure)
+    if m is None or not m.items or m.item_max != 3:
+        return None
+    distinct = pd.unique(cells[cells != ""])
+    codes = {str(v): ANSWER_CODES.get(" ".join(str(v).casefold().split())) for v in distinct}
+    return codes if codes and all(codes.values()) else None
+
+
 R_ITEM_RANGE = "{item!r} is {value!r}, not a whole number from 0 to {top}: no {measure} score for this row"
 R_ITEMS_MISSING = ("{answered} of {items} items of {measure} answered ({item!r} is empty): no score without every "
                    "item (a score is never prorated)")

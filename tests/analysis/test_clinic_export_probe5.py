@@ -361,11 +361,6 @@ def test_a_vas_in_mm_beside_the_nrs_is_its_own_measure_and_the_relief_is_the_nrs
 
 # --- 12. PHQ-9 items written as their answer labels ----------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason=(
-    "analysis/io/questionnaires.py / analysis/io/propose.py: PHQ-9 items whose cells are the answer labels "
-    "('Not at all' = 0, 'Several days' = 1, 'More than half the days' = 2, 'Nearly every day' = 3) are proposed "
-    "as nine patient covariates with no review point: expected phq9 totals Q1 11, Q2 12, Q3 2 at day -1 "
-    "(the labels coded 0-3 and summed); got no phq9 measure and covariates PHQ9_1..PHQ9_9 holding the labels"))
 def test_phq9_items_written_as_answer_labels_are_summed_into_the_phq9():
     ds = load_files(probe.phq9_item_labels())
     assert {pid: [v for _, v in s] for pid, s in scores(ds, "phq9").items()} == \

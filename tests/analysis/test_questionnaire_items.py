@@ -190,3 +190,22 @@ def test_a_redcap_project_without_its_phq9_total_gives_the_scores_of_the_same_pr
     with_total = load_files({"Q_DataDictionary_2024.csv": dictionary, "Q_DATA_2024.csv": raw}).assessments
     assert summed.equals(with_total)
     assert sorted(summed.loc[summed["measure"] == "phq9", "value"]) == [9.0, 18.0, 18.0, 18.0, 27.0, 27.0]
+
+
+# --- Items written as their answers ----------------------------------------------------------------------
+
+def test_item_answers_are_read_as_their_codes_in_any_case_and_spacing():
+    from analysis.io.questionnaires import answer_codes
+
+    cells = np.array(["Not at all", "several  days", "More than half the days", "NEARLY EVERY DAY", ""], dtype=object)
+    assert answer_codes("phq9", cells) == {"Not at all": "0", "several  days": "1", "More than half the days": "2",
+                                           "NEARLY EVERY DAY": "3"}
+    assert answer_codes("gad7", np.array(["Überhaupt nicht", "Beinahe jeden Tag"], dtype=object)) == {
+        "Überhaupt nicht": "0", "Beinahe jeden Tag": "3"}
+
+
+def test_a_column_with_any_other_answer_or_of_another_measure_is_not_coded():
+    from analysis.io.questionnaires import answer_codes
+
+    assert answer_codes("phq9", np.array(["Not at all", "sometimes"], dtype=object)) is None
+    assert answer_codes("pain_nrs", np.array(["Not at all"], dtype=object)) is None
