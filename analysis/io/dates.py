@@ -646,3 +646,12 @@ def conflicting_times(date_ns, date_has_time, time_ns, time_missing) -> np.ndarr
     date_ns = np.asarray(date_ns, dtype=np.int64)
     both = np.asarray(date_has_time, dtype=bool) & ~np.asarray(time_missing, dtype=bool)
     return both & (np.mod(date_ns, _DAY_NS) != np.asarray(time_ns, dtype=np.int64))
+
+
+def dotted_day_first(values: np.ndarray, fmt) -> bool:
+    """True when dates that read two ways are all written with dots (01.03.2024): day-first is the only
+    order written with dots (German, Swiss, Austrian, Scandinavian, Russian, ... exports)."""
+    if set(fmt.candidates) != {"DMY", "MDY"}:
+        return False
+    v = pd.Series(values[values != ""], dtype=object)
+    return bool(len(v)) and bool(v.str.match(r"^\s*\d{1,2}\.\d{1,2}\.\d{2,4}(?:\D|$)").all())

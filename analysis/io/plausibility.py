@@ -299,7 +299,8 @@ def export_warnings(spec, tables, scores: pd.DataFrame, admins: pd.DataFrame, co
         out += start_day_warning(scores["pid"].to_numpy()[at], scores["t"].to_numpy()[at],
                                  scores["has_time"].to_numpy()[at], courses["patient_id"].to_numpy(),
                                  courses["start"].to_numpy(), EXPORT_TIME_ADVICE)
-    out += swapped_date_warnings(tables) + ids_written_once_warnings(tables) + second_date_warnings(spec, tables)
+    out += swapped_date_warnings(tables) + ids_written_once_warnings(tables) + second_date_warnings(spec, tables) + \
+        first_of_month_warnings(spec, tables)
     if len(scores) and len(courses):
         out += unmatched_id_warning(scores["pid"].to_numpy(), courses["patient_id"].to_numpy())
     # Times with a zone (converted to UTC) beside times without one (taken as written): when the latter
@@ -356,5 +357,31 @@ def measure_name_warnings(measures) -> list[str]:
                        f"(relief, response) are not available. If it is that measure, map it: --map \"{name}={known}\" "
                        f"on the command line, or {{\"{name}\": \"{known}\"}} in a mapping file (docs/data-format.md, "
                        "\"Column names and the mapping\").")
+    return out
+
+
+def first_of_month_warnings(spec, tables) -> list[str]:
+    """A warning per date column whose every date (5 or more distinct) is the 1st of a month: months typed as
+    ``03/2024``, which a spreadsheet program stored as 1 March. Days are then known only to within a month,
+    and scores 30 days "after" a course whose day is unknown look like a week-5 follow-up.
+    ``tables``: the export's ``(TextTable, FileSpec)`` pairs; a loop over the few date columns."""
+    from .dates import detect_date_format, dotted_day_first, parse_datetimes
+
+    out = []
+    for t, fspec in tables:
+        for h, c in fspec.columns.items():
+            if getattr(c, "role", None) != "date" or h not in t.header:
+                continue
+            values = t.column(t.header.index(h))
+            fmt = detect_date_format(values)
+            order = c.format or spec.date_format or fmt.order or ("DMY" if dotted_day_first(values, fmt) else None)
+            if order is None:
+                continue
+            ns, missing, bad, _ = parse_datetimes(values, order)
+            days = pd.to_datetime(pd.Series(np.asarray(ns)[~np.asarray(missing) & ~np.asarray(bad)]), unit="ns").dt.normalize()
+            if days.nunique() >= 5 and (days.dt.day == 1).all():
+                out.append(f"{t.file}, column {h!r}: every date is the 1st of a month ({days.nunique()} dates), as when "
+                           "months typed as 03/2024 are stored as dates by a spreadsheet program. The days are then known "
+                           "only to within a month, and relief by day or week is not meaningful: export the real dates.")
     return out
 

@@ -237,7 +237,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
         fmt = _date_like(vals, named=has_word("date", h))
         if fmt is not None and not _is_number(vals[vals != ""][:200]).all():
             dates[h] = fmt.describe()
-            from .translate import dotted_day_first
+            from .dates import dotted_day_first
             if fmt.order is None and dotted_day_first(vals, fmt):
                 notes.append(f"{t.file}, {h!r}: dotted dates are read day-first (DD.MM.YYYY).")
             elif fmt.order is None:

@@ -86,15 +86,6 @@ class Observations:
             "reason": np.broadcast_to(np.asarray(reason, dtype=object), (n,))}))
 
 
-def dotted_day_first(values: np.ndarray, fmt) -> bool:
-    """True when dates that read two ways are all written with dots (01.03.2024): day-first is the only
-    order written with dots (German, Swiss, Austrian, Scandinavian, Russian, ... exports)."""
-    if set(fmt.candidates) != {"DMY", "MDY"}:
-        return False
-    v = pd.Series(values[values != ""], dtype=object)
-    return bool(len(v)) and bool(v.str.match(r"^\s*\d{1,2}\.\d{1,2}\.\d{2,4}(?:\D|$)").all())
-
-
 def resolve_columns(table: TextTable, fspec: FileSpec) -> tuple[dict[int, Column], list[str], list[str]]:
     """Column position -> role. Returns (roles, header names not in the mapping, mapping keys not found)."""
     by_key = {normalize_name(k): (k, c) for k, c in fspec.columns.items()}
@@ -192,7 +183,7 @@ class FileTimes:
             values = table.column(k)
             order = c.format or spec.date_format
             fmt = _dates.detect_date_format(values)
-            if order is None and fmt.order is None and dotted_day_first(values, fmt):
+            if order is None and fmt.order is None and _dates.dotted_day_first(values, fmt):
                 order = "DMY"
                 obs.notes.append(f"{table.file}, column {table.header[k]!r}: dotted dates such as "
                                  f"{fmt.examples[0] if fmt.examples else '01.03.2024'} are read day-first (DD.MM.YYYY), "

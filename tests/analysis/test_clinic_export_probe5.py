@@ -461,12 +461,6 @@ def test_times_written_as_bare_12_hour_clock_hours_place_the_scores_around_the_i
 
 # --- 18. Dates that are all the first of a month --------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason=(
-    "analysis/io/plausibility.py (a new check beside the swapped-dates one): a date column whose every value is "
-    "the 1st of a month (months typed as '03/2024' that Excel stored as dates) gives days known only to within a "
-    "month; expected a warning naming 'Datum' and the 1st of the month (or a review point); got no such "
-    "warning and plausible-looking numbers: week-5 responders 2 of 4 from scores 30-31 days 'after' infusions "
-    "whose days are unknown"))
 def test_dates_that_are_all_the_first_of_a_month_are_warned_about():
     ds = load_files(probe.first_of_month_dates())
     assert any("Datum" in w and ("1st" in w or "first day of" in w) for w in ds.report.warnings)

@@ -138,3 +138,12 @@ def test_hours_after_a_date_without_a_time_are_asked_not_counted_from_midnight()
                            "P2,Ketamine infusion,Given,2024-03-08 10:00", "P3,Ketamine infusion,Given,2024-03-15 09:30"])}
     review = " ".join(inspect(files).review)
     assert "'NRS 2h' are hours after the start, but 'Infusion date' has no time of day" in review
+
+
+def test_monthly_visits_on_real_days_are_not_warned_about_as_first_of_month_dates():
+    rows = ["Patient;Datum;Behandlung;NRS"]
+    for i, pid in enumerate(["M1", "M2", "M3"]):
+        d0 = dt.date(2024, 3, 1) + dt.timedelta(days=9 * i)   # 1 March, 10 March, 19 March
+        rows += [f"{pid};{d0:%d.%m.%Y};Ketamin;8", f"{pid};{d0 + dt.timedelta(days=28):%d.%m.%Y};;5"]
+    ds = load_files({"sheet.csv": b(rows)})
+    assert not [w for w in ds.report.warnings if "1st of a month" in w]
