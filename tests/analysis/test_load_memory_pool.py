@@ -57,7 +57,7 @@ def test_the_pool_is_given_back_when_the_dataset_is_refused(monkeypatch):
     assert pa.default_memory_pool().backend_name == before
 
 
-def test_a_pool_chosen_by_the_user_is_left_alone(monkeypatch):
+def test_with_a_pool_chosen_by_the_user_the_loader_does_not_switch_it(monkeypatch):
     monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", "system")
     seen = pool_seen_by_the_loader(monkeypatch)
     load_files(GOOD)
