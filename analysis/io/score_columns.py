@@ -103,10 +103,21 @@ def one_column_per_score(cols: dict, file: str, fields: dict, review: list, note
     Without a total, the complete items of a questionnaire scored as their sum (every item 1 ... n of
     the PHQ-9 or GAD-7, their values within the item range) are summed (:func:`summed_items`);
     anything else is a point to review. ``column_cells``: column position -> its cells."""
+    # A baseline column beside visit columns ('NRS baseline', 'NRS week 4'): the baseline was proposed
+    # before the start, so the week-4 column alone was at the date too and both were conflicting values.
+    by_measure: dict = {}
+    for k, c in cols.items():
+        if c.column.role == "measure" and c.column.measure in KNOWN_MEASURES and c.column.offset_days is None:
+            by_measure.setdefault((c.column.measure, c.column.time), []).append(k)
+    for (measure, _), ks in by_measure.items():
+        visit = [k for k in ks if _VISIT.search(cols[k].header) or _VISIT_AFTER.search(cols[k].header)]
+        if len(ks) >= 2 and visit and len({cols[k].column.timing for k in ks}) > 1 and \
+                all(k in visit or _BASELINE.search(cols[k].header) for k in ks):
+            visit_columns(cols, ks, measure, file, notes, list(dates), review)
     groups: dict = {}
     for k, c in cols.items():
         col = c.column
-        if col.role == "measure" and col.measure in KNOWN_MEASURES:
+        if col.role == "measure" and col.measure in KNOWN_MEASURES and col.offset_days is None:
             groups.setdefault((col.measure, col.timing, col.time), []).append(k)
     for (measure, _, _), ks in groups.items():
         if len(ks) < 2:

@@ -147,3 +147,23 @@ def test_monthly_visits_on_real_days_are_not_warned_about_as_first_of_month_date
         rows += [f"{pid};{d0:%d.%m.%Y};Ketamin;8", f"{pid};{d0 + dt.timedelta(days=28):%d.%m.%Y};;5"]
     ds = load_files({"sheet.csv": b(rows)})
     assert not [w for w in ds.report.warnings if "1st of a month" in w]
+
+
+def test_a_baseline_column_beside_one_week_4_column_places_week_4_at_day_28():
+    """'NRS baseline' and 'NRS week 4' on one row per infusion: the week-4 score is 28 days after the infusion
+    date (both were at the date and excluded as conflicting values). Responders at week 4, by hand: 8->5, 9->3,
+    8->4, 9->5, 6->3 of 8 patients (37.5-66.7%): 5 of 8."""
+    from statsmodels.stats.proportion import proportion_confint
+
+    data = [("P1", 8, 5), ("P2", 7, 6), ("P3", 9, 3), ("P4", 6, 6), ("P5", 8, 4), ("P6", 7, 7), ("P7", 9, 5), ("P8", 6, 3)]
+    rows = ["Patient,Infusion date,Treatment,NRS baseline,NRS week 4"]
+    for i, (pid, pre, w4) in enumerate(data):
+        rows.append(f"{pid},{dt.date(2024, 3, 1) + dt.timedelta(days=7 * i)},Ketamine,{pre},{w4}")
+    ds = load_files({"register.csv": b(rows)})
+    assert ds.report.exclusions.empty
+    a = ds.assessments
+    assert sorted(a.loc[a["patient_id"] == "P1", "day"].tolist()) == [0.0, 28.0]
+    week4 = summarize(ds, Definitions(), models=False).to_dict()["groups"][0]["responder_rate_by_week"]["4"]
+    low, high = proportion_confint(5, 8, method="wilson")
+    assert (week4["n"], week4["estimate"]) == (8, 5 / 8)
+    assert (week4["ci_low"], week4["ci_high"]) == pytest.approx((low, high))
