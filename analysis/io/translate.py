@@ -47,6 +47,8 @@ LISTED_MEASURE = "regions_affected"
 R_NO_PATIENT = "patient_id is missing"
 R_NO_TIME = "no date (or day) in this row for this value"
 R_BAD_DATE = "{col} is not a date in the {order} format"
+R_SERIAL_DATE = ("{col} is a number, Excel's serial number of the date {date}: format the cell as a date in the "
+                 "spreadsheet and save it again")
 R_BAD_DAY = "day is not a number"
 R_NOTHING = "nothing to read in this row (no score, treatment or covariate)"
 R_ITEM = "item {item!r} is not mapped to a measure (ignored)"
@@ -213,6 +215,12 @@ class FileTimes:
             column = np.full(table.n, table.header[k], dtype=object)
             text = table.column(k).copy()
             bad = np.asarray(bad, dtype=bool).copy()
+            # A cell Excel left as its date serial number (45366) among dates: say so, and what to do.
+            serial = bad & pd.Series(text, dtype=object).str.fullmatch(r"[2-7]\d{4}").fillna(False).to_numpy(dtype=bool)
+            if serial.any():
+                day0 = pd.Timestamp("1899-12-30")
+                as_date = [(day0 + pd.Timedelta(days=int(v))).strftime("%Y-%m-%d") for v in text[serial]]
+                reason[serial] = [R_SERIAL_DATE.format(col=table.header[k], date=d) for d in as_date]
             if k in times:
                 tk = times[k]
                 t_ns, t_missing, t_bad = _dates.parse_times(table.column(tk))

@@ -378,7 +378,7 @@ def canonical_wide_clinic_headers() -> dict[str, bytes]:
 # --- A date column with one cell left as Excel's serial number --------------------------------------------
 
 def one_serial_date() -> dict[str, bytes]:
-    """A day-first sheet where one date cell was pasted as a number (Excel's serial 45366 = 16/03/2024, the day
+    """A day-first sheet where one date cell was pasted as a number (Excel's serial 45366 = 15/03/2024, the day
     after X1's infusion on 14/03/2024); every other date is text."""
     out = ["Patient,Date,Treatment,NRS", "X1,13/03/2024,,8", "X1,14/03/2024,Ketamine,", "X1,45366,,4",
            "X1,11/04/2024,,6", "X2,20/03/2024,,7", "X2,21/03/2024,Ketamine,", "X2,22/03/2024,,3"]

@@ -547,14 +547,10 @@ def test_one_serial_number_in_a_text_date_column_is_excluded_with_its_line_not_g
     check_rate(g["immediate_responder_rate"], 1, 1)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "analysis/io/translate.py R_BAD_DATE / analysis/io/dates.py: the exclusion reason of a lone Excel serial "
-    "number in a text date column is 'Date is not a date in the DMY format'; expected it to say the value is "
-    "Excel's serial number of 16/03/2024 and to format the cell as a date (as the whole-column review point "
-    "does); got the generic reason (cosmetic: the row is reported)"))
 def test_one_serial_number_in_a_text_date_column_is_named_as_a_serial_number():
     ex = load_files(probe.one_serial_date()).report.exclusions
-    assert "serial" in ex["reason"].iloc[0]
+    assert ex["reason"].iloc[0] == ("Date is a number, Excel's serial number of the date 2024-03-15: format the cell "
+                                    "as a date in the spreadsheet and save it again")
 
 
 def test_the_same_score_charted_by_two_encounters_at_the_same_minute_counts_once():
