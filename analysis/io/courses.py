@@ -151,3 +151,28 @@ def looks_like_medications(values: np.ndarray, administrations: bool) -> bool:
     if not administrations:
         return all(studied)
     return any(studied) and all(st or _MEDICATION_TEXT.search(v) is not None for st, v in zip(studied, texts))
+
+
+#: A value that names a treatment event in a column marking what each row is ("event", "visit type").
+_TREATMENT_EVENT = re.compile(r"(?i)\b(infusions?|ketamin\w*|lidocain\w*|treatments?|therapy|booster|block|"
+                              r"behandlung|therapie|perfusion|traitement|tratamiento|trattamento|behandeling)\b")
+
+
+def marked_treatment_rows(file: str, header: list, columns: list, scores: list, candidates: list) -> str | None:
+    """A point to review when nothing gives treatments but a text column (``candidates``: positions) has
+    one value, naming a treatment event, on exactly the rows without any score (``scores``: positions;
+    ``columns``: position -> cells): a Stata or SPSS long file's ``event`` = ``infusion`` / ``score``. Read
+    as nothing, the infusion rows were "nothing to read" and relief was unavailable without a word."""
+    if not scores:
+        return None
+    no_score = np.logical_and.reduce([columns[k] == "" for k in scores])
+    for k in candidates:
+        cells = columns[k]
+        marked = pd.unique(cells[no_score & (cells != "")])
+        if len(marked) == 1 and _TREATMENT_EVENT.search(str(marked[0])) and not (cells[~no_score] == marked[0]).any():
+            return (f"{file}: the column {header[k]!r} is {str(marked[0])[:40]!r} on exactly the rows without a score: if "
+                    f"those rows are the treatments, give {header[k]!r} the role \"treatment\" and list "
+                    f"{{\"{str(marked[0])[:40]}\": \"<treatment name>\"}} under courses.treatments; otherwise give it the "
+                    "role \"ignore\".")
+    return None
+

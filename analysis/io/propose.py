@@ -731,6 +731,13 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
     if not any(c.column.role == "treatment" for p in fps for c in p.columns) and \
             not visits.dated_treatment(fps, dictionary, notes, review):
         notes.append("No column gives treatments: relief analyses need treatment courses; score trajectories work.")
+        for p in fps:
+            t = next((t for t in data_tables if t.file == p.name), None)
+            roles = {t.header.index(c.header): c.column.role for c in p.columns} if t is not None else {}
+            point = t is not None and _courses.marked_treatment_rows(
+                t.file, t.header, {k: t.column(k) for k in roles}, [k for k, r in roles.items() if r == "measure"],
+                [k for k, r in roles.items() if r in ("ignore", "covariate")])
+            review += [point] if point else []
     leave_out.tables_without_patients(fps, review, notes)
     leave_out.lookup_tables(fps, data_tables, notes)
     fill_down.propose(fps, data_tables, notes)

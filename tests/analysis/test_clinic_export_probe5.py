@@ -487,8 +487,12 @@ STATA_IMMEDIATE = [relief(a, b) for a, b, _ in probe.STATA.values()]
 def test_stata_tc_datetimes_place_scores_by_their_minute():
     """'04mar2024 08:15:00' (%tc: no separators, lower-case month) reads to the minute. Without a treatment
     read, days count from the first score (08:15): the 13:45 score is 5.5 h later, the day-27 10:00 score
-    27 days and 1 h 45 min later."""
-    ds = load_files(probe.stata_tc_datetimes())
+    27 days and 1 h 45 min later. ('event' marks the infusion rows, a point to review: decided here as
+    'ignore'.)"""
+    files = probe.stata_tc_datetimes()
+    doc = proposal_doc(files)
+    doc["files"][0]["columns"]["event"] = "ignore"
+    ds = load_files(files, mapping=doc)
     assert [d for d, _ in scores(ds)["1"]] == [0.0, round(5.5 / 24, 6), round(27 + 1.75 / 24, 6)]
 
 
@@ -506,12 +510,6 @@ def test_a_stata_event_column_chosen_as_the_treatment_gives_the_hand_computed_re
     check_rate(g["responder_rate_by_week"]["4"], 2, 4)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "analysis/io/propose.py: an 'event' column whose value is 'infusion' exactly on the rows without a score "
-    "is proposed 'ignore' with no review point; the 4 infusion rows are excluded 'nothing to read in this row' "
-    "and the load has no treatment (relief unavailable). Expected: 'event' proposed as the treatment (its "
-    "'infusion' rows as the courses, 'score' rows as no treatment) or a review point naming it; got no "
-    "review point and treatments empty"))
 def test_an_event_column_marking_the_infusion_rows_is_proposed_or_asked_about():
     files = probe.stata_tc_datetimes()
     proposal = inspect(files)
