@@ -159,19 +159,22 @@ _TREATMENT_EVENT = re.compile(r"(?i)\b(infusions?|ketamin\w*|lidocain\w*|treatme
 
 
 def marked_treatment_rows(file: str, header: list, columns: list, scores: list, candidates: list) -> str | None:
-    """A point to review when nothing gives treatments but a text column (``candidates``: positions) has
-    one value, naming a treatment event, on exactly the rows without any score (``scores``: positions;
-    ``columns``: position -> cells): a Stata or SPSS long file's ``event`` = ``infusion`` / ``score``. Read
-    as nothing, the infusion rows were "nothing to read" and relief was unavailable without a word."""
+    """A point to review when nothing gives treatments but a text column read as nothing (``candidates``:
+    positions; ``columns``: position -> cells) marks what each row is, with exactly one of its few values
+    naming a treatment event: a Stata or SPSS long file's ``event`` (``infusion`` / ``score``), a register's
+    ``Visit type`` (``Baseline`` / ``Infusion`` / ``Follow-up``). Read as nothing, the infusion rows were
+    "nothing to read" (or plain visits) and relief was unavailable without a word. ``scores``: positions of
+    the score columns (without any, there is nothing to relieve)."""
     if not scores:
         return None
-    no_score = np.logical_and.reduce([columns[k] == "" for k in scores])
     for k in candidates:
         cells = columns[k]
-        marked = pd.unique(cells[no_score & (cells != "")])
-        if len(marked) == 1 and _TREATMENT_EVENT.search(str(marked[0])) and not (cells[~no_score] == marked[0]).any():
-            return (f"{file}: the column {header[k]!r} is {str(marked[0])[:40]!r} on exactly the rows without a score: if "
-                    f"those rows are the treatments, give {header[k]!r} the role \"treatment\" and list "
+        distinct = pd.unique(cells[cells != ""])
+        named = [v for v in distinct if _TREATMENT_EVENT.search(str(v))]
+        marked = named if 2 <= len(distinct) <= 10 and len(named) == 1 else []
+        if marked:
+            return (f"{file}: the column {header[k]!r} marks some rows {str(marked[0])[:40]!r} and nothing else gives the "
+                    f"treatments: if those rows are the treatments, give {header[k]!r} the role \"treatment\" and list "
                     f"{{\"{str(marked[0])[:40]}\": \"<treatment name>\"}} under courses.treatments; otherwise give it the "
                     "role \"ignore\".")
     return None

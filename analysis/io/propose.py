@@ -736,7 +736,7 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
             roles = {t.header.index(c.header): c.column.role for c in p.columns} if t is not None else {}
             point = t is not None and _courses.marked_treatment_rows(
                 t.file, t.header, {k: t.column(k) for k in roles}, [k for k, r in roles.items() if r == "measure"],
-                [k for k, r in roles.items() if r in ("ignore", "covariate")])
+                [k for k, r in roles.items() if r == "ignore"])  # (a covariate such as Group: Ketamine/Control is no event)
             review += [point] if point else []
     leave_out.tables_without_patients(fps, review, notes)
     leave_out.lookup_tables(fps, data_tables, notes)

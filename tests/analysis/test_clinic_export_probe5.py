@@ -425,14 +425,19 @@ def test_a_spinal_cord_stimulator_procedure_column_is_the_treatment():
 
 # --- 16. A visit type and days from the infusion, no dates -----------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason=(
-    "analysis/io/propose.py / analysis/io/translate.py: a register with 'Visit type' (Baseline/Infusion/"
-    "Follow-up) and 'Days from infusion' (-7, 0, 1, 28) has its infusion on day 0; expected one course per "
-    "patient at day 0 (the 'Infusion' rows, or the day column's own zero) and immediate relief T1 8->5 37.5%, "
-    "T2 6->6 0%, T3 9->4 55.6%, T4 7->3 57.1%, T5 5->4 20% = 34.04%, 3 of 5; got 'Visit type' ignored, no "
-    "treatment, the days re-based on the first score (-7 -> 0, 0 -> 7, 28 -> 35) and relief unavailable"))
 def test_visit_type_infusion_rows_beside_days_from_infusion_are_the_course():
-    ds = load_files(probe.visit_type_days())
+    """'Visit type' marks the infusion rows: a point to review (nothing else gives treatments); decided as the
+    treatment, each 'Infusion' row is a course at day 0 and the days stay as written. T1 8->5 37.5%, T2 6->6 0%,
+    T3 9->4 55.6%, T4 7->3 57.1%, T5 5->4 20%: 34.04%, 3 of 5."""
+    files = probe.visit_type_days()
+    proposal = inspect(files)
+    assert any("'Visit type' marks some rows 'Infusion'" in r for r in proposal.review)
+    with pytest.raises(MappingError, match="Visit type"):
+        load_files(files)
+    doc = proposal_doc(files)
+    doc["files"][0]["columns"]["Visit type"] = "treatment"
+    doc["courses"]["treatments"] = {"Infusion": "Ketamine infusion"}
+    ds = load_files(files, mapping=doc)
     assert scores(ds)["T1"] == [(-7.0, 9), (0.0, 8), (1.0, 5), (28.0, 6)]
     assert len(ds.treatments) == 5 and (ds.treatments["day"] == 0).all()
     g = group(ds)
