@@ -134,6 +134,12 @@ _MEDICATION_TEXT = re.compile(
          "scopolamin", "magnesium", "morphin", "fentanyl", "hydromorphon", "oxycodon")), re.IGNORECASE)
 
 
+def medication_text(text: str) -> bool:
+    """A text that names a drug, a dose or a route (``ONDANSETRON 4 MG/2 ML IV``, ``midazolam``), as opposed
+    to a visit or event word (``Baseline``, ``Follow-up``): only such a text is asked about as a co-medication."""
+    return bool(STUDIED_DRUG.search(text) or _MEDICATION_TEXT.search(text))
+
+
 def looks_like_medications(values: np.ndarray, administrations: bool) -> bool:
     """A text column naming the treatment given, under another name than "treatment". In an administration
     record (``administrations``: the file has an action column, Cerner's ``Order Mnemonic`` beside

@@ -59,6 +59,8 @@ CANCEL_ACTIONS = frozenset({"canceled entry", "cancelled entry", "charted in err
                             "entered in error", "mar in error", "error correction"})
 R_CANCELLED = "administration withdrawn by line "
 R_NOT_CHOSEN = "{text!r} is not a chosen treatment (co-medication?)"
+#: The same for a text that names no drug ('Baseline', 'Follow-up' in a column marking the visits).
+R_NOT_CHOSEN_EVENT = "{text!r} is not a chosen treatment (courses.treatments)"
 R_COVARIATE_CONFLICT = "covariate {name!r} differs between rows of this patient ({values}): left empty"
 
 
@@ -496,7 +498,8 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
         label = _courses.treatment_labels(text, spec.courses.treatments)
         not_chosen = start & (label == "")
         obs.exclude(rows[not_chosen], f, lines[not_chosen], table.header[k], text[not_chosen],
-                    recode(text[not_chosen], lambda x: R_NOT_CHOSEN.format(text=x)))
+                    recode(text[not_chosen], lambda x: (R_NOT_CHOSEN if _courses.medication_text(x) else
+                                                        R_NOT_CHOSEN_EVENT).format(text=x)))
         contributes |= not_chosen
         adm = start & (label != "")
         contributes |= adm
