@@ -15,7 +15,7 @@ from .spec import slug
 
 # Words in column names (matched on whole words of the lower-cased name, accents kept).
 MEASUREWORDS = [
-    ("pain_nrs", r"pain|nrs|vas|eva|douleur|schmerz\w*|dolor|dolore|pijn\w*|smerte|num(?:eric)?\s*rating"),
+    ("pain_nrs", r"pain|nrs|vas|eva|douleur|schmerz\w*|dolor|dolore|pijn(?:score|intensiteit|niveau)?|smerte|num(?:eric)?\s*rating"),
     ("phq9", r"phq\s*-?\s*9|phq"),
     ("gad7", r"gad\s*-?\s*7|gad"),
     ("css", r"crps\s*severity|css"),
@@ -28,7 +28,7 @@ MEASUREWORDS = [
 WORDS = {
     "patient_id": r"record[\s_]*id|patient[\s_]*id|pat[\s_]*id|patient|subject|pseudonym|n°\s*patient|"
                   r"nr|id|code|study[\s_]*id|participant|pid|fall(?:nummer)?|paciente|patiente?|paziente|"
-                  r"patiënt|pati[ëe]nten?nummer",
+                  r"patiënt|patiëntnummer",
     "time": r"time|heure|uhrzeit|zeit|hora|ora|tijd",
     # A start's time of day ('Infusion start' 09:00): a time column only with clock times written with a
     # separator, and only when no other column gives the times ('Symptom start' 2021 is a year, not 20:21).

@@ -131,7 +131,11 @@ _MEDICATION_TEXT = re.compile(
         ("ondansetron", "midazolam", "lorazepam", "diazepam", "propofol", "clonidin", "dexmedetomidin",
          "diphenhydramin", "promethazin", "metoclopramid", "dexamethason", "glycopyrr", "sodium chloride",
          "saline", "dextrose", "ringer", "heparin", "acetaminophen", "paracetamol", "ketorolac", "famotidin",
-         "scopolamin", "magnesium", "morphin", "fentanyl", "hydromorphon", "oxycodon")), re.IGNORECASE)
+         "scopolamin", "magnesium", "morphin", "fentanyl", "hydromorphon", "oxycodon",
+         # drugs of CRPS care given beside (or instead of) an infusion
+         "pamidron", "zoledron", "alendron", "neridron", "bisphosphon", "ivig", "immunoglobulin", "gabapentin",
+         "pregabalin", "prednisolon", "prednison", "dmso", "amitriptylin", "duloxetin", "baclofen", "clonazepam",
+         "tramadol", "tapentadol", "memantin", "naltrexon", "capsaicin")), re.IGNORECASE)
 
 
 def medication_text(text: str) -> bool:
@@ -164,6 +168,12 @@ _TREATMENT_EVENT = re.compile(r"(?i)\b(infusions?|ketamin\w*|lidocain\w*|treatme
                               r"behandlung|therapie|perfusion|traitement|tratamiento|trattamento|behandeling)\b")
 
 
+#: A cell that is the treatment event itself, as a visit-type or event column writes it.
+_TREATMENT_EVENT_CELL = re.compile(r"(?i)\s*(?:infusions?|ketamin\w*|lidocain\w*|treatments?|therapy|booster|"
+                                   r"behandlung|therapie|perfusion|traitement|tratamiento|trattamento|behandeling)"
+                                   r"(?:\s+(?:day|tag|jour|\d+))?\s*")
+
+
 def marked_treatment_rows(file: str, header: list, columns: list, scores: list, candidates: list) -> str | None:
     """A point to review when nothing gives treatments but a text column read as nothing (``candidates``:
     positions; ``columns``: position -> cells) marks what each row is, with exactly one of its few values
@@ -173,11 +183,18 @@ def marked_treatment_rows(file: str, header: list, columns: list, scores: list, 
     the score columns (without any, there is nothing to relieve)."""
     if not scores:
         return None
+    no_score = np.logical_and.reduce([columns[k] == "" for k in scores])
     for k in candidates:
         cells = columns[k]
         distinct = pd.unique(cells[cells != ""])
         named = [v for v in distinct if _TREATMENT_EVENT.search(str(v))]
         marked = named if 2 <= len(distinct) <= 10 and len(named) == 1 else []
+        # The value is the event itself ('Infusion', not 'Post-infusion' or 'infusion postponed'), or its rows
+        # are exactly the rows without a score while the others mostly have one.
+        rows = cells == marked[0] if marked else None
+        if marked and not (_TREATMENT_EVENT_CELL.fullmatch(str(marked[0]))
+                           or (no_score[rows].all() and (~no_score[~rows & (cells != "")]).mean() >= 0.5)):
+            marked = []
         if marked:
             return (f"{file}: the column {header[k]!r} marks some rows {str(marked[0])[:40]!r} and nothing else gives the "
                     f"treatments: if those rows are the treatments, give {header[k]!r} the role \"treatment\" and list "

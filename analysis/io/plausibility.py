@@ -339,18 +339,26 @@ def export_warnings(spec, tables, scores: pd.DataFrame, admins: pd.DataFrame, co
     return out
 
 
+#: Whole names (case, spaces, '-', '_', '.', brackets ignored) that are a known measure under another spelling.
+_MEASURE_ALIASES = {**dict.fromkeys(("nrs", "nrs010", "painnrs", "painnrs010", "nrspain", "painscore", "painscore010",
+                                      "numericratingscale", "pain"), "pain_nrs"),
+                    **dict.fromkeys(("phq9", "phq9total", "phq9score", "phq9totalscore"), "phq9"),
+                    **dict.fromkeys(("gad7", "gad7total", "gad7score", "gad7totalscore"), "gad7")}
+
+
 def measure_name_warnings(measures) -> list[str]:
     """A warning per measure name of the canonical files that the analyses do not know but that names a
     known measure the dataset lacks (``NRS`` or ``NRS (0-10)`` and no ``pain_nrs``; ``PHQ-9`` and no
     ``phq9``). Canonical names are taken as written (a clinic may track a measure of its own), so such a
     file loaded without a word about it and gave no relief at all; the warning names the mapping that
     reads it as the known measure. ``measures``: the distinct measure names of the assessments."""
-    from .column_words import measure_of
-
     present = {str(m) for m in measures}
     out = []
     for name in sorted(present - set(KNOWN_MEASURES)):  # a loop over a handful of measure names
-        known = measure_of(name)
+        # Only a whole name that is the known measure's ('NRS (0-10)', 'PHQ9 total'), never a measure of the
+        # clinic's own that shares a word ('pain_interference', 'PHQ-15', 'GAD-2', 'eq5d_vas'), which the
+        # advice would have mapped onto another scale.
+        known = _MEASURE_ALIASES.get(re.sub(r"[\s\-_().]+", "", name.casefold()))
         if known in KNOWN_MEASURES and known not in present:
             out.append(f"The measure {name!r} is not one the analyses know, and it looks like {known!r} "
                        f"({KNOWN_MEASURES[known]['label']}), which this dataset does not have: analyses of {known} "
@@ -361,7 +369,8 @@ def measure_name_warnings(measures) -> list[str]:
 
 
 def first_of_month_warnings(spec, tables) -> list[str]:
-    """A warning per date column whose every date (5 or more distinct) is the 1st of a month: months typed as
+    """A warning per date column (not a treatment's date) whose every date (5 or more distinct) is the 1st of a
+    month, worded as a question (a clinic may see its patients on the 1st): months typed as
     ``03/2024``, which a spreadsheet program stored as 1 March. Days are then known only to within a month,
     and scores 30 days "after" a course whose day is unknown look like a week-5 follow-up.
     ``tables``: the export's ``(TextTable, FileSpec)`` pairs; a loop over the few date columns."""
@@ -370,7 +379,7 @@ def first_of_month_warnings(spec, tables) -> list[str]:
     out = []
     for t, fspec in tables:
         for h, c in fspec.columns.items():
-            if getattr(c, "role", None) != "date" or h not in t.header:
+            if getattr(c, "role", None) != "date" or h not in t.header or c.treatment:
                 continue
             values = t.column(t.header.index(h))
             fmt = detect_date_format(values)
@@ -380,8 +389,9 @@ def first_of_month_warnings(spec, tables) -> list[str]:
             ns, missing, bad, _ = parse_datetimes(values, order)
             days = pd.to_datetime(pd.Series(np.asarray(ns)[~np.asarray(missing) & ~np.asarray(bad)]), unit="ns").dt.normalize()
             if days.nunique() >= 5 and (days.dt.day == 1).all():
-                out.append(f"{t.file}, column {h!r}: every date is the 1st of a month ({days.nunique()} dates), as when "
-                           "months typed as 03/2024 are stored as dates by a spreadsheet program. The days are then known "
-                           "only to within a month, and relief by day or week is not meaningful: export the real dates.")
+                out.append(f"{t.file}, column {h!r}: every date is the 1st of a month ({days.nunique()} dates). If the visits "
+                           "were not all on the 1st, these are months typed as 03/2024 and stored as dates by a "
+                           "spreadsheet program: the days are then known only to within a month, and relief by day or "
+                           "week is not meaningful; export the real dates.")
     return out
 

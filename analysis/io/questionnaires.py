@@ -35,7 +35,7 @@ ANSWER_CODES = {
     "überhaupt nicht": "0", "an einzelnen tagen": "1", "an mehr als der hälfte der tage": "2",
     "beinahe jeden tag": "3",
     "jamais": "0", "plusieurs jours": "1", "plus de la moitié du temps": "2", "presque tous les jours": "3",
-    "para nada": "0", "nunca": "0", "varios días": "1", "más de la mitad de los días": "2", "casi todos los días": "3",
+    "para nada": "0", "nunca": "0", "ningún día": "0", "ningun dia": "0", "varios días": "1", "más de la mitad de los días": "2", "casi todos los días": "3",
 }
 
 
@@ -46,7 +46,7 @@ def answer_codes(measure: str, cells: np.ndarray) -> dict | None:
     m = MEASURES.get(measure)
     if m is None or not m.items or m.item_max != 3:
         return None
-    distinct = pd.unique(cells[cells != ""])
+    distinct = [v for v in pd.unique(cells[cells != ""]) if str(v).strip().casefold() not in NA_TOKENS]
     codes = {str(v): ANSWER_CODES.get(" ".join(str(v).casefold().split())) for v in distinct}
     return codes if codes and all(codes.values()) else None
 

@@ -218,7 +218,10 @@ class FileTimes:
             text = table.column(k).copy()
             bad = np.asarray(bad, dtype=bool).copy()
             # A cell Excel left as its date serial number (45366) among dates: say so, and what to do.
-            serial = bad & pd.Series(text, dtype=object).str.fullmatch(r"[2-7]\d{4}").fillna(False).to_numpy(dtype=bool)
+            # (1990-01-01 to 2030-12-31: a '20240' typed for 2024 is no serial number)
+            number = pd.to_numeric(pd.Series(text, dtype=object).where(
+                pd.Series(text, dtype=object).str.fullmatch(r"\d{5}").fillna(False)), errors="coerce").to_numpy()
+            serial = bad & (number >= 32874) & (number <= 47848)
             if serial.any():
                 day0 = pd.Timestamp("1899-12-30")
                 as_date = [(day0 + pd.Timedelta(days=int(v))).strftime("%Y-%m-%d") for v in text[serial]]

@@ -167,3 +167,55 @@ def test_a_baseline_column_beside_one_week_4_column_places_week_4_at_day_28():
     low, high = proportion_confint(5, 8, method="wilson")
     assert (week4["n"], week4["estimate"]) == (8, 5 / 8)
     assert (week4["ci_low"], week4["ci_high"]) == pytest.approx((low, high))
+
+
+# --- A second review, of the rules added after probe 5 -------------------------------------------------------
+
+@pytest.mark.parametrize("header, cells", [
+    ("Visit", ["Baseline", "Post-infusion", "Week 4"]),        # a visit label that only mentions the treatment
+    ("Comment", ["", "infusion postponed", ""]),               # free text
+])
+def test_a_column_that_only_mentions_a_treatment_does_not_stop_a_scores_only_export(header, cells):
+    rows = [f"Patient ID,Date,Pain NRS,{header}"]
+    for p in (1, 2, 3):
+        rows += [f"{p},2024-03-01,7,{cells[0]}", f"{p},2024-03-05,3,{cells[1]}", f"{p},2024-04-02,5,{cells[2]}"]
+    files = {"scores.csv": b(rows)}
+    assert inspect(files).review == []
+    assert len(load_files(files).assessments) == 9
+
+
+def test_one_na_answer_does_not_drop_a_phq9_item_column():
+    answers = ["Not at all", "Several days", "More than half the days", "Nearly every day"]
+    rows = ["Patient ID,Date," + ",".join(f"PHQ-9 item {i}" for i in range(1, 10))]
+    for p in (1, 2, 3):
+        rows.append(f"{p},2024-03-05," + ",".join(answers[(p + i) % 4] for i in range(9)))
+    rows.append("4,2024-03-05,N/A," + ",".join(answers[i % 4] for i in range(8)))
+    ds = load_files({"phq.csv": b(rows)})
+    totals = {str(k): v for k, v in ds.assessments.set_index("patient_id")["value"].to_dict().items()}
+    assert totals == {str(p): float(sum((p + i) % 4 for i in range(9))) for p in (1, 2, 3)}
+    ex = ds.report.exclusions
+    assert (ex["line"] == 5).any()   # patient 4's visit: an item unanswered, no score, listed
+
+
+def test_a_clinics_own_measures_sharing_a_word_with_known_ones_are_not_warned_about():
+    a = b(["patient_id,day,measure,value", "1,0,GAD-2,5", "1,7,GAD-2,2", "1,0,pain_interference,60",
+           "1,7,pain_interference,52", "1,0,PHQ-15,9", "1,7,PHQ-15,7"])
+    ds = load_files({"assessments.csv": a, "treatments.csv": b(["patient_id,day,treatment", "1,0,ketamine"])})
+    assert not [w for w in ds.report.warnings if "is not one the analyses know" in w]
+
+
+def test_a_dutch_pain_duration_is_not_a_pain_score():
+    rows = ["Patient ID,Datum,NRS,Pijnduur (jaren)"]
+    for p, years in ((1, 2), (2, 8), (3, 4)):
+        rows += [f"{p},2024-03-01,7,{years}", f"{p},2024-03-05,3,{years}"]
+    files = {"s.csv": b(rows)}
+    assert roles(files)["Pijnduur (jaren)"] != "measure"
+    assert set(load_files(files).assessments["measure"]) == {"pain_nrs"}
+
+
+def test_only_plausible_excel_serial_numbers_are_named_as_dates():
+    ds = load_files({"s.csv": b(["Patient ID,Date,Pain NRS", "1,2024-03-01,7", "1,45366,5", "1,20240,4",
+                                 "1,2024-04-01,3"])})
+    assert ds.report.exclusions["reason"].tolist() == [
+        "Date is a number, Excel's serial number of the date 2024-03-15: format the cell as a date in the spreadsheet "
+        "and save it again", "Date is not a date in the YMD format"]
