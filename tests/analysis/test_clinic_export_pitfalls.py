@@ -11,43 +11,16 @@ Tests marked xfail(strict=True) are defects not fixed yet; the reason names wher
 """
 from __future__ import annotations
 
-import copy
-
 import numpy as np
 import pytest
-from statsmodels.stats.proportion import proportion_confint
 
 import clinic_export_pitfalls as probe
+from clinic_checks import group, check_rate, columns, proposal_doc, relief
 from analysis import load_files
 from analysis.definitions import Definitions
 from analysis.io.plausibility import unmatched_id_warning
 from analysis.io.propose import inspect
 from analysis.summary import summarize
-
-
-def group(ds) -> dict:
-    groups = summarize(ds, Definitions(), models=False).to_dict()["groups"]
-    assert len(groups) == 1
-    return groups[0]
-
-
-def check_rate(result: dict, k: int, n: int) -> None:
-    low, high = proportion_confint(k, n, alpha=0.05, method="wilson")
-    assert result["n"] == n
-    assert result["estimate"] == pytest.approx(k / n)
-    assert (result["ci_low"], result["ci_high"]) == pytest.approx((low, high))
-
-
-def columns(files: dict) -> dict:
-    return {(f.name, c.header): c.column for f in inspect(files).files for c in f.columns}
-
-
-def proposal_doc(files: dict) -> dict:
-    return copy.deepcopy(inspect(files).spec.to_json())
-
-
-def relief(baseline, score) -> float:
-    return 100 * (baseline - score) / baseline
 
 
 # --- Epic flowsheet with a "Taken Time" and a later "Recorded Time", and its MAR -----------------

@@ -14,50 +14,16 @@ Tests marked xfail(strict=True) are defects not fixed yet; the reason names wher
 """
 from __future__ import annotations
 
-import copy
-
 import numpy as np
 import pytest
 from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
 import clinic_export_probe4 as probe
+from clinic_checks import group, check_rate, columns, proposal_doc, relief, scores
 from analysis import load_files
-from analysis.definitions import Definitions
 from analysis.errors import MappingError, MissingColumnError
 from analysis.io.propose import inspect
-from analysis.summary import summarize
-
-
-def group(ds) -> dict:
-    groups = summarize(ds, Definitions(), models=False).to_dict()["groups"]
-    assert len(groups) == 1
-    return groups[0]
-
-
-def check_rate(result: dict, k: int, n: int) -> None:
-    low, high = proportion_confint(k, n, alpha=0.05, method="wilson")
-    assert result["n"] == n
-    assert result["estimate"] == pytest.approx(k / n)
-    assert (result["ci_low"], result["ci_high"]) == pytest.approx((low, high))
-
-
-def columns(files: dict) -> dict:
-    return {(f.name, c.header): c.column for f in inspect(files).files for c in f.columns}
-
-
-def proposal_doc(files: dict) -> dict:
-    return copy.deepcopy(inspect(files).spec.to_json())
-
-
-def relief(baseline, score) -> float:
-    return 100 * (baseline - score) / baseline
-
-
-def scores(ds, measure: str = "pain_nrs") -> dict:
-    """{patient: [(day, value), ...]} of one measure, in time order."""
-    a = ds.assessments[ds.assessments["measure"] == measure].sort_values(["patient_id", "day"])
-    return {pid: list(zip(g["day"].round(6), g["value"])) for pid, g in a.groupby("patient_id", observed=True)}
 
 
 # --- 1. A five-day infusion, one sheet row per infusion day -----------------------------------------

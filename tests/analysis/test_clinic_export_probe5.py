@@ -14,14 +14,13 @@ Tests marked xfail(strict=True) are defects not fixed yet; the reason names wher
 """
 from __future__ import annotations
 
-import copy
-
 import numpy as np
 import pytest
 from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
 import clinic_export_probe5 as probe
+from clinic_checks import group, check_rate, roles, proposal_doc, relief, scores
 from analysis import load_files
 from analysis.comparisons import with_course_band
 from analysis.definitions import Definitions
@@ -29,40 +28,6 @@ from analysis.episodes import build_episodes
 from analysis.errors import MappingError
 from analysis.io.propose import inspect
 from analysis.summary import summarize
-
-
-def groups(ds) -> list[dict]:
-    return summarize(ds, Definitions(), models=False).to_dict()["groups"]
-
-
-def group(ds) -> dict:
-    gs = groups(ds)
-    assert len(gs) == 1, [g["group"] for g in gs]
-    return gs[0]
-
-
-def check_rate(result: dict, k: int, n: int) -> None:
-    low, high = proportion_confint(k, n, alpha=0.05, method="wilson")
-    assert result["n"] == n
-    assert result["estimate"] == pytest.approx(k / n)
-    assert (result["ci_low"], result["ci_high"]) == pytest.approx((low, high))
-
-
-def roles(files: dict) -> dict:
-    return {(f.name, c.header): c.column.role for f in inspect(files).files for c in f.columns}
-
-
-def proposal_doc(files: dict) -> dict:
-    return copy.deepcopy(inspect(files).spec.to_json())
-
-
-def relief(baseline, score) -> float:
-    return 100 * (baseline - score) / baseline
-
-
-def scores(ds, measure: str = "pain_nrs") -> dict:
-    a = ds.assessments[ds.assessments["measure"] == measure].sort_values(["patient_id", "day"])
-    return {pid: list(zip(g["day"].round(6), g["value"])) for pid, g in a.groupby("patient_id", observed=True)}
 
 
 # --- 1. A Spanish sheet -------------------------------------------------------------------------------

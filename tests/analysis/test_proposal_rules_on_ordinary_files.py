@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from analysis import load_files
+from clinic_checks import relief
 from analysis.definitions import Definitions
 from analysis.io.propose import inspect
 from analysis.summary import summarize
@@ -27,10 +28,6 @@ def roles(files) -> dict:
 
 def immediate(ds) -> dict:
     return summarize(ds, Definitions(), models=False).to_dict()["groups"][0]["immediate_relief_pct"]
-
-
-def relief(before, after) -> float:
-    return 100 * (before - after) / before
 
 
 def test_a_symptom_start_year_is_not_a_time_of_day():
