@@ -304,7 +304,8 @@ def render(files: dict[str, bytes], ctx) -> None:
                                      args=(fi, header, wkey))
                 if col["role"] in SCORE_ROLES:
                     ss[f"{wkey}_offset"] = col.get("offset_days")
-                    row[4].number_input(f"Days after the date of {header}", min_value=-3660.0, max_value=3660.0,
+                    row[4].number_input(f"Days after the date of {header}", min_value=-float(export_spec.MAX_OFFSET_DAYS),
+                                        max_value=float(export_spec.MAX_OFFSET_DAYS),
                                         value=None, step=1.0, key=f"{wkey}_offset", label_visibility="collapsed",
                                         placeholder="none", on_change=_on_offset, args=(fi, header, wkey))
     items = {}

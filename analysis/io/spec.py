@@ -58,6 +58,8 @@ ROLES = ("patient_id", "day", "date", "time", "treatment", "dose", "action", "me
 #: (boxes ticked are counted), a list in one cell (the distinct items listed are counted, io/lists.py),
 #: one item of a questionnaire given without its total (the items are summed, io/questionnaires.py).
 SCORE_ROLES = ("measure", "checkbox", "list", "sum_item")
+#: The largest ``offset_days`` of a score column (days after the row's date, either way): 10 years.
+MAX_OFFSET_DAYS = 3660
 TIMINGS = ("at", "before_start", "after_start")
 DATE_ORDERS = ("YMD", "DMY", "MDY")
 FILE_KINDS = ("data", "redcap_dictionary", "ignore")
@@ -245,7 +247,7 @@ def _column(v, where: str) -> Column:
                           "treatment); a column naming the treatment has the role \"treatment\".")
     offset = v.get("offset_days")
     if offset is not None and (role not in SCORE_ROLES or isinstance(offset, bool) or not isinstance(offset, (int, float))
-                               or not math.isfinite(offset) or abs(offset) > 3660):
+                               or not math.isfinite(offset) or abs(offset) > MAX_OFFSET_DAYS):
         raise _err(where, "\"offset_days\" is for a score column only: a number of days after the row's date "
                           "(e.g. 28 for 'NRS week 4'), within 10 years.")
     codes = v.get("codes")
