@@ -149,38 +149,63 @@ def load_files(files: dict[str, bytes], mapping: object = None, drop_identifiers
     return dataset
 
 
-#: Loads running now (dashboard sessions load on threads of one server) and the pool they replaced:
-#: the first load in switches the pool, the last one out restores it.
+#: Loads running now (dashboard sessions load on threads of one server) and the settings they replaced:
+#: the first load in switches them, the last one out restores them.
 _POOL_LOCK = threading.Lock()
-_POOL_STATE = {"loads": 0, "before": None}
+_POOL_STATE = {"loads": 0, "before": None, "hugepages_before": None}
+
+
+def _numpy_hugepage_switch():
+    """numpy's switch for asking the kernel for huge pages for large arrays (``madvise``), or None
+    when this numpy has none or the user set ``NUMPY_MADVISE_HUGEPAGE`` (their choice stands)."""
+    if "NUMPY_MADVISE_HUGEPAGE" in os.environ:
+        return None
+    try:
+        from numpy._core.multiarray import _set_madvise_hugepage
+    except ImportError:  # numpy < 2
+        try:
+            from numpy.core.multiarray import _set_madvise_hugepage
+        except ImportError:
+            return None
+    return _set_madvise_hugepage
 
 
 @contextmanager
 def _memory_pool_for_loading():
-    """Make jemalloc pyarrow's memory pool while datasets load (where this pyarrow has it), then
-    restore the pool that was in use.
+    """While datasets load: jemalloc as pyarrow's memory pool (where this pyarrow has it), and numpy's
+    large arrays on ordinary pages; afterwards the settings that were in use are restored.
 
-    Why: pyarrow's default pool (mimalloc) hands the memory of a freed buffer back to the system
-    within milliseconds, so the next large buffer of a load (the parse's columns, the sort keys)
-    touches new pages again, one 4 KiB page fault at a time; jemalloc keeps freed memory for
-    reuse. A registry-size long-form file (8.9 million rows in random order) loads in 3.1-3.5 s
-    instead of 5.1-6.3 s; wide form and clinic-size loads are unchanged (docs/performance.md). The
-    arrays keep the pool they came from, so restoring the default afterwards is safe; loads on
-    several threads at once share the switch (counted under a lock). A pool chosen by the user
-    (``ARROW_DEFAULT_MEMORY_POOL``) is left alone.
+    Why, the pool: pyarrow's default pool (mimalloc) hands the memory of a freed buffer back to the
+    system within milliseconds, so the next large buffer of a load (the parse's columns, the sort keys)
+    touches new pages again, one page fault at a time; jemalloc keeps freed memory for reuse. A
+    registry-size long-form file (8.9 million rows in random order) loaded in 3.1-3.5 s instead of
+    5.1-6.3 s; wide form and clinic-size loads were unchanged. The arrays keep the pool they came
+    from, so restoring the default afterwards is safe.
+
+    Why, the pages: numpy asks for transparent huge pages for every array from 4 MB. A load makes
+    and drops dozens of arrays of 8.9 million elements; each new huge page is 2 MB to clear, and on a
+    virtual machine that hands free memory back to its host (free page reporting) each comes back
+    from the host again. On ordinary pages a freed array's memory is reused at once. Measured on the
+    same long-form file: system time 2.3 s -> 1.3 s per load (docs/performance.md, "Huge pages").
+
+    Loads on several threads at once share the switch (counted under a lock). A pool chosen by the
+    user (``ARROW_DEFAULT_MEMORY_POOL``) and a page setting chosen by the user
+    (``NUMPY_MADVISE_HUGEPAGE``) are left alone.
     """
-    if "ARROW_DEFAULT_MEMORY_POOL" in os.environ:
-        yield
-        return
-    try:
-        pool = pa.jemalloc_memory_pool()
-    except NotImplementedError:  # a pyarrow built without jemalloc (Windows wheels)
-        yield
-        return
+    pool = None
+    if "ARROW_DEFAULT_MEMORY_POOL" not in os.environ:
+        try:
+            pool = pa.jemalloc_memory_pool()
+        except NotImplementedError:  # a pyarrow built without jemalloc (Windows wheels)
+            pool = None
+    hugepages = _numpy_hugepage_switch()
     with _POOL_LOCK:
         if _POOL_STATE["loads"] == 0:
-            _POOL_STATE["before"] = pa.default_memory_pool()
-            pa.set_memory_pool(pool)
+            if pool is not None:
+                _POOL_STATE["before"] = pa.default_memory_pool()
+                pa.set_memory_pool(pool)
+            if hugepages is not None:
+                _POOL_STATE["hugepages_before"] = hugepages(False)
         _POOL_STATE["loads"] += 1
     try:
         yield
@@ -188,8 +213,12 @@ def _memory_pool_for_loading():
         with _POOL_LOCK:
             _POOL_STATE["loads"] -= 1
             if _POOL_STATE["loads"] == 0:
-                pa.set_memory_pool(_POOL_STATE["before"])
-                _POOL_STATE["before"] = None
+                if _POOL_STATE["before"] is not None:
+                    pa.set_memory_pool(_POOL_STATE["before"])
+                    _POOL_STATE["before"] = None
+                if _POOL_STATE["hugepages_before"] is not None:
+                    hugepages(_POOL_STATE["hugepages_before"])
+                    _POOL_STATE["hugepages_before"] = None
 
 
 def _load_files(files: dict[str, bytes], mapping, drop_identifiers: bool, source: str,

@@ -450,20 +450,20 @@ _SPLIT_SORT_ROWS = 1 << 20
 
 
 def _sort_packed(packed: np.ndarray, split_at: int | None) -> None:
-    """Sort ``packed`` in place. With ``split_at`` (and two cores), the keys below it and the others
-    are sorted apart on two threads and written back one after the other: the same result."""
+    """Sort ``packed`` in place. With ``split_at`` (and two cores), the keys below it are moved
+    before the others (a partition, in place: the keys are distinct, so the k keys below it are the
+    k smallest), and the two parts are sorted on two threads: the same result, without copies of
+    the keys (new memory costs more than the copy on this VM, docs/performance.md)."""
     if split_at is None or (os.cpu_count() or 1) < 2:
         packed.sort()
         return
-    low = packed < split_at
-    below, above = packed[low], packed[~low]
-    del low
+    k = int(np.count_nonzero(packed < split_at))
+    if 0 < k < len(packed):
+        packed.partition(k)
     with ThreadPoolExecutor(max_workers=1) as pool:
-        done = pool.submit(below.sort)
-        above.sort()
+        done = pool.submit(packed[:k].sort)
+        packed[k:].sort()
         done.result()
-    packed[:len(below)] = below
-    packed[len(below):] = above
 
 
 def _packed_sort(keys: list[np.ndarray], with_keys: bool = False, split_rows: int = _SPLIT_SORT_ROWS):

@@ -22,8 +22,8 @@ from ..dataset import Dataset, LoadReport, WideScores
 from ..definitions import KNOWN_MEASURES
 from ..errors import DatasetError, EmptyDatasetError, MissingColumnError
 from ..mapping import as_mapping, normalize_name, resolve
-from .columns import (_Table, _categorical, _dates, _empty_cells, _is_text_type, _order_and_ties, _same_texts,
-                      _sort_order, _tied, zone_kinds)
+from .columns import (_Table, _categorical, _dates, _empty_cells, _is_text_type, _order_and_ties, _pool_empty,
+                      _same_texts, _sort_order, _tied, zone_kinds)
 from .csv_reader import _SMALL_FILE, _parse_csv, encoding_note
 from .identifiers.guard import IdentifierGuard
 from .ledger import Ledger
@@ -58,6 +58,12 @@ def _range_reason(measure: str) -> str:
     lo, hi = spec["min"], spec["max"]
     valid = f"{lo:g}-{hi:g}" if hi is not None else f"{lo:g} or more"
     return f"out of range for {measure} (valid {valid})"
+
+
+def _rows_mask(n: int, rows: np.ndarray) -> np.ndarray:
+    mask = np.zeros(n, dtype=bool)
+    mask[rows] = True
+    return mask
 
 
 def _columns_phrase(names: list[str]) -> str:
@@ -332,14 +338,17 @@ class _Loader:
             self.exclude(t, bad, "value", R_NOT_NUMBER)
             lo = np.full(len(names) + 1, -np.inf)
             hi = np.full(len(names) + 1, np.inf)
-            reasons = np.array([_range_reason(n) if n in KNOWN_MEASURES else "" for n in names] + [""], dtype=object)
             for i, n in enumerate(names):
                 if n in KNOWN_MEASURES:
                     lo[i] = KNOWN_MEASURES[n]["min"]
                     hi[i] = KNOWN_MEASURES[n]["max"] if KNOWN_MEASURES[n]["max"] is not None else np.inf
             with np.errstate(invalid="ignore"):
                 out = (vals < lo[mcode]) | (vals > hi[mcode])
-            self.exclude(t, out, "value", reasons[mcode])
+            # One exclusion call per measure out of range: a reason text per row would be an array of
+            # millions of references at registry size, for the few rows out of range.
+            out_rows = np.flatnonzero(out)
+            for i in np.unique(mcode[out_rows]):
+                self.exclude(t, _rows_mask(t.n, out_rows[mcode[out_rows] == i]), "value", _range_reason(names[i]))
             return time_col, time, _Measures("long", names, mcode=mcode, values=vals)
 
         # Wide form: every other column is a measure; a column with text but no number at all is not.
@@ -410,8 +419,7 @@ class _Loader:
             rows = first["row"].to_numpy()
             cols = [measures.columns[k] for k in first["col"]]
             n = t.n
-            mask = np.zeros(n, dtype=bool)
-            mask[rows] = True
+            mask = _rows_mask(n, rows)
             column = np.empty(n, dtype=object)
             column[rows] = [t.header.get(c, c) for c in cols]
             value = np.empty(n, dtype=object)
@@ -569,7 +577,8 @@ class _Loader:
         if long:  # no duplicate keys are left in long form, and the rows are sorted
             p_, d_, m_ = sorted_keys if sorted_keys is not None else (pcode[rows], day[rows], measures.mcode[rows])
             assessed[p_] = True
-            return (p_, d_, m_, measures.values[rows]), assessed
+            # Into memory the load has freed (pyarrow's pool), not new pages: see _pool_empty.
+            return (p_, d_, m_, np.take(measures.values, rows, out=_pool_empty(len(rows), np.float64))), assessed
         # Wide form: the rows (sorted by patient, day) kept as they are, one array per measure; the
         # long table is built from them only if something asks for it (WideScores.long).
         if in_order:

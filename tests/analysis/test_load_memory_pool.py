@@ -106,3 +106,58 @@ def test_loads_on_several_threads_at_once_keep_jemalloc_until_the_last_ends(monk
     load_files(GOOD)
     assert seen == {"late, after the early one ended": "jemalloc"}
     assert pa.default_memory_pool().backend_name == before
+
+
+# --- numpy's huge pages: off while a dataset loads, the host's setting given back ---------------------
+
+def hugepages_seen_by_the_loader(monkeypatch) -> list[bool]:
+    """What numpy's huge-page switch was set to inside the load (read by setting it and putting it back)."""
+    seen = []
+    real = load_module._load_files
+
+    def spy(*args, **kwargs):
+        from numpy._core.multiarray import _set_madvise_hugepage
+        now = _set_madvise_hugepage(False)
+        _set_madvise_hugepage(now)
+        seen.append(now)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(load_module, "_load_files", spy)
+    return seen
+
+
+def numpy_hugepages_now() -> bool:
+    from numpy._core.multiarray import _set_madvise_hugepage
+    now = _set_madvise_hugepage(False)
+    _set_madvise_hugepage(now)
+    return now
+
+
+@pytest.mark.parametrize("host_setting", [True, False])
+def test_a_load_runs_without_numpy_huge_pages_and_gives_the_setting_back(monkeypatch, host_setting):
+    from numpy._core.multiarray import _set_madvise_hugepage
+    monkeypatch.delenv("NUMPY_MADVISE_HUGEPAGE", raising=False)
+    before = _set_madvise_hugepage(host_setting)
+    try:
+        seen = hugepages_seen_by_the_loader(monkeypatch)
+        ds = load_files(GOOD)
+        assert seen == [False]
+        assert numpy_hugepages_now() is host_setting
+        with pytest.raises(DatasetError):
+            load_files(BAD)
+        assert numpy_hugepages_now() is host_setting
+        assert ds.assessments["value"].tolist() == [7.0, 3.0]
+    finally:
+        _set_madvise_hugepage(before)
+
+
+def test_with_huge_pages_chosen_by_the_user_the_loader_does_not_switch_them(monkeypatch):
+    from numpy._core.multiarray import _set_madvise_hugepage
+    monkeypatch.setenv("NUMPY_MADVISE_HUGEPAGE", "1")
+    before = _set_madvise_hugepage(True)
+    try:
+        seen = hugepages_seen_by_the_loader(monkeypatch)
+        load_files(GOOD)
+        assert seen == [True]
+    finally:
+        _set_madvise_hugepage(before)
