@@ -392,6 +392,11 @@ def _sorted_runs(col, trim: bool) -> tuple[np.ndarray, np.ndarray] | None:
     return codes, runs.to_numpy(zero_copy_only=False).astype(object)
 
 
+def _small_int(n: int) -> type:
+    """The smallest signed integer type holding the codes 0..n (and -1 for "none")."""
+    return np.int8 if n < 127 else np.int16 if n < 32767 else np.int32
+
+
 def _categorical(codes: np.ndarray, labels, used: np.ndarray | None = None) -> pd.Categorical:
     """Codes into sorted distinct ``labels`` -> a Categorical whose categories are the labels in use
     (sorted, so sorting the column sorts the texts; no unused categories, so grouping by it never
@@ -399,10 +404,10 @@ def _categorical(codes: np.ndarray, labels, used: np.ndarray | None = None) -> p
     labels = np.asarray(labels, dtype=object)
     codes = np.asarray(codes)
     if used is None:
-        used = np.bincount(codes.astype(np.int64, copy=False), minlength=len(labels)) > 0 if len(codes) \
-            else np.zeros(len(labels), dtype=bool)
+        used = np.zeros(len(labels), dtype=bool)
+        used[codes] = True
     k = int(used.sum())
-    small = np.int8 if k < 127 else np.int16 if k < 32767 else np.int32
+    small = _small_int(k)
     if k == len(labels):  # every label in use (the usual case): the codes are already right
         new = codes.astype(small, copy=False)
     else:
@@ -525,7 +530,9 @@ def _packed_sort(keys: list[np.ndarray], with_keys: bool = False, split_rows: in
         # Halfway through the first key's values (patients, about equally many rows each).
         split_at = (((1 << first_bits) - 1) // 2 + 1) << (total - first_bits)
     _sort_packed(packed, split_at)
-    order = packed & ((1 << row_bits) - 1)
+    # Row numbers as int32 where they fit: half the memory of int64, written straight from the keys.
+    order = np.empty(n, dtype=np.int32 if n < 2**31 else np.int64)
+    np.bitwise_and(packed, (1 << row_bits) - 1, out=order, casting="unsafe")
     packed >>= row_bits
     ties = packed[1:] == packed[:-1]
     if not with_keys:

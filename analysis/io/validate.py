@@ -22,8 +22,8 @@ from ..dataset import Dataset, LoadReport, WideScores
 from ..definitions import KNOWN_MEASURES
 from ..errors import DatasetError, EmptyDatasetError, MissingColumnError
 from ..mapping import as_mapping, normalize_name, resolve
-from .columns import (_Table, _categorical, _dates, _empty_cells, _is_text_type, _order_and_ties, _pool_empty,
-                      _same_texts, _sort_order, _tied, zone_kinds)
+from .columns import (_CHUNK, _Table, _categorical, _dates, _empty_cells, _is_text_type, _order_and_ties, _pool_empty,
+                      _same_texts, _small_int, _sort_order, _tied, zone_kinds)
 from .csv_reader import _SMALL_FILE, _parse_csv, encoding_note
 from .identifiers.guard import IdentifierGuard
 from .ledger import Ledger
@@ -330,7 +330,9 @@ class _Loader:
                 resolved.append(new)
             names = sorted(set(resolved) - {""})
             index = {n: i for i, n in enumerate(names)}
-            to_m = np.array([index.get(n, -1) for n in resolved] + [-1], dtype=np.int64)
+            # The smallest integer type: 8.9 million codes at registry scale, and every array of the
+            # load's size that need not be made saves clearing new memory (docs/performance.md).
+            to_m = np.array([index.get(n, -1) for n in resolved] + [-1], dtype=_small_int(len(names)))
             mcode = to_m[label_code]
             self.exclude(t, mcode < 0, "measure", R_MEASURE)
             vals, missing, bad = t.numbers("value")
@@ -342,8 +344,12 @@ class _Loader:
                 if n in KNOWN_MEASURES:
                     lo[i] = KNOWN_MEASURES[n]["min"]
                     hi[i] = KNOWN_MEASURES[n]["max"] if KNOWN_MEASURES[n]["max"] is not None else np.inf
-            with np.errstate(invalid="ignore"):
-                out = (vals < lo[mcode]) | (vals > hi[mcode])
+            out = np.zeros(t.n, dtype=bool)
+            for start in range(0, t.n, _CHUNK):  # in steps: no float temporaries of the file's size
+                part = slice(start, start + _CHUNK)
+                m, v = mcode[part], vals[part]
+                with np.errstate(invalid="ignore"):
+                    out[part] = (v < lo[m]) | (v > hi[m])
             # One exclusion call per measure out of range: a reason text per row would be an array of
             # millions of references at registry size, for the few rows out of range.
             out_rows = np.flatnonzero(out)
