@@ -471,7 +471,8 @@ def _sort_packed(packed: np.ndarray, split_at: int | None) -> None:
         done.result()
 
 
-def _packed_sort(keys: list[np.ndarray], with_keys: bool = False, split_rows: int = _SPLIT_SORT_ROWS):
+def _packed_sort(keys: list[np.ndarray], with_keys: bool = False, split_rows: int = _SPLIT_SORT_ROWS,
+                 carry: np.ndarray | None = None):
     """``(order, ties)`` from one sort of a single int64 per row: the keys as integers (codes as they
     are, days scaled to whole numbers), each shifted into bits of its own, and the row number in the
     lowest bits (which keeps equal keys in row order: a stable sort). Why: rows in random order
@@ -484,7 +485,12 @@ def _packed_sort(keys: list[np.ndarray], with_keys: bool = False, split_rows: in
     off the sorted integers (shifts and masks) instead of gathered through ``order``: random-access
     gathers of millions of rows are what costs. A float key is exactly the integer divided by its
     scale (checked while packing); a key holding -0.0 is gathered, to keep the sign of its zeros.
-    From ``split_rows`` rows the sort runs on two threads (:func:`_sort_packed`)."""
+    From ``split_rows`` rows the sort runs on two threads (:func:`_sort_packed`).
+
+    ``carry`` (with ``with_keys``): an array that is not a key but wanted in sorted order too (the
+    scores' values), appended to the sorted keys; from ``split_rows`` rows it is gathered on a thread
+    while the keys are read off (a random-access gather of millions of rows waits on memory, not on
+    the other core)."""
     n = len(keys[0])
     if n == 0:
         return None
@@ -537,6 +543,15 @@ def _packed_sort(keys: list[np.ndarray], with_keys: bool = False, split_rows: in
     ties = packed[1:] == packed[:-1]
     if not with_keys:
         return order, ties
+    carried = None
+    if carry is not None:
+        out = _pool_empty(n, carry.dtype)
+        if n >= split_rows and (os.cpu_count() or 1) > 1:
+            pool = ThreadPoolExecutor(max_workers=1)
+            carried = pool.submit(np.take, carry, order, out=out)
+            pool.shutdown(wait=False)
+        else:
+            carried = np.take(carry, order, out=out)
     # Every array below is written in place into memory of pyarrow's pool (:func:`_pool_empty`):
     # temporaries of fresh memory cost more than the arithmetic on this VM.
     sorted_keys, shift, whole = [None] * len(plan), 0, None
@@ -558,6 +573,8 @@ def _packed_sort(keys: list[np.ndarray], with_keys: bool = False, split_rows: in
                 else:
                     np.copyto(sorted_keys[i], whole, casting="unsafe")
         shift += bits
+    if carry is not None:
+        sorted_keys.append(carried if isinstance(carried, np.ndarray) else carried.result())
     return order, ties, sorted_keys
 
 
@@ -574,20 +591,22 @@ def _neighbours_equal(keys, order: np.ndarray, nan_equal: bool = False) -> np.nd
     return equal
 
 
-def _order_and_ties(keys: list[np.ndarray], with_keys: bool = False):
+def _order_and_ties(keys: list[np.ndarray], with_keys: bool = False, carry: np.ndarray | None = None):
     """``(order, ties)``: the stable order sorting by ``keys`` (None when the rows are already in
     that order, the usual case: nothing is gathered), and for each pair of neighbours in that order
     whether they are equal on every key. ``with_keys``: also the keys in that order
-    (``(order, ties, sorted keys)``; the keys themselves when ``order`` is None)."""
+    (``(order, ties, sorted keys)``; the keys themselves when ``order`` is None), followed by
+    ``carry`` in that order when it is given (an array sorted along, not a key)."""
+    extra = [] if carry is None else [carry]
     in_order, equal = _in_order(keys)
     if in_order:
-        return (None, equal, list(keys)) if with_keys else (None, equal)
-    packed = _packed_sort(keys, with_keys)
+        return (None, equal, list(keys) + extra) if with_keys else (None, equal)
+    packed = _packed_sort(keys, with_keys, carry=carry if with_keys else None)
     if packed is not None:
         return packed
     order = _sorted_by(keys)
     ties = _neighbours_equal(keys, order)
-    return (order, ties, [k[order] for k in keys]) if with_keys else (order, ties)
+    return (order, ties, [k[order] for k in keys + extra]) if with_keys else (order, ties)
 
 
 def _tied(keys) -> np.ndarray:

@@ -554,7 +554,10 @@ class _Loader:
         idx = np.arange(a.n) if everyone else np.flatnonzero(a.alive)
         # Long form: the sorted keys come back read off the sort (no gathers of millions of rows in
         # random order); None when the rows are already in order.
-        order, same, *sorted_keys = _order_and_ties(keys if everyone else [k[idx] for k in keys], with_keys=long)
+        # The values come back in sorted order too (gathered while the keys are read off).
+        carry = None if not long else measures.values if everyone else measures.values[idx]
+        order, same, *sorted_keys = _order_and_ties(keys if everyone else [k[idx] for k in keys], with_keys=long,
+                                                    carry=carry)
         sorted_keys = sorted_keys[0] if sorted_keys and order is not None else None
         rows = idx if order is None else order if everyone else idx[order]  # (idx is arange for everyone)
         in_order = everyone and order is None  # rows == arange(n): gathers can be skipped
@@ -581,10 +584,12 @@ class _Loader:
         names = list(measures.names)
         assessed = np.zeros(len(a_ids), dtype=bool)
         if long:  # no duplicate keys are left in long form, and the rows are sorted
-            p_, d_, m_ = sorted_keys if sorted_keys is not None else (pcode[rows], day[rows], measures.mcode[rows])
+            if sorted_keys is not None:
+                p_, d_, m_, v_ = sorted_keys
+            else:
+                p_, d_, m_, v_ = (pcode[rows], day[rows], measures.mcode[rows], measures.values[rows])
             assessed[p_] = True
-            # Into memory the load has freed (pyarrow's pool), not new pages: see _pool_empty.
-            return (p_, d_, m_, np.take(measures.values, rows, out=_pool_empty(len(rows), np.float64))), assessed
+            return (p_, d_, m_, v_), assessed
         # Wide form: the rows (sorted by patient, day) kept as they are, one array per measure; the
         # long table is built from them only if something asks for it (WideScores.long).
         if in_order:

@@ -101,3 +101,32 @@ def test_a_registry_size_sort_on_two_threads_gives_arrows_order():
     want_order, want_ties = arrow_order(keys)
     assert np.array_equal(order, want_order) and np.array_equal(ties, want_ties) and ties.any()
     assert all(np.array_equal(s, k[want_order]) for s, k in zip(sorted_keys, keys))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 50), days, st.integers(0, 6), st.floats(allow_nan=True)), min_size=2,
+                max_size=60))
+def test_a_carried_column_comes_back_in_the_sorted_order_on_every_path(rows):
+    """The scores' values are sorted along with the keys (not a key): whichever path sorts (already in
+    order, packed integers, Arrow's sort), they come back gathered in the keys' stable order."""
+    p = np.array([r[0] for r in rows], dtype=np.int32)
+    d = np.array([r[1] for r in rows], dtype=float)
+    m = np.array([r[2] for r in rows], dtype=np.int8)
+    v = np.array([r[3] for r in rows], dtype=float)
+    order, _, sorted_keys = _order_and_ties([p, d, m], with_keys=True, carry=v)
+    want_order, _ = arrow_order([p, d, m])
+    got = sorted_keys[3]
+    assert len(sorted_keys) == 4
+    assert np.array_equal(got, v[want_order], equal_nan=True)
+
+
+def test_a_carried_column_of_a_registry_size_sort_is_gathered_on_a_thread_in_that_order():
+    rng = np.random.default_rng(11)
+    n = 300_000
+    keys = [rng.integers(0, 20_000, n).astype(np.int32), rng.integers(-30, 400, n) / 4,
+            rng.integers(0, 7, n).astype(np.int8)]
+    values = rng.integers(0, 11, n).astype(float)
+    order, ties, sorted_keys = _packed_sort(keys, with_keys=True, split_rows=1000, carry=values)
+    want_order, _ = arrow_order(keys)
+    assert np.array_equal(order, want_order)
+    assert np.array_equal(sorted_keys[3], values[want_order])
