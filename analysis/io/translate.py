@@ -392,7 +392,8 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
         check_items(measure, headers, f)
         cells = [recode(table.column(k), lambda v, cc=roles[k].codes: cc.get(v, v)) if roles[k].codes
                  else table.column(k) for k in ks]
-        total, measured, why, item, text = sum_items(measure, headers, cells)
+        total, measured, why, item, text = sum_items(measure, headers, cells, [bool(roles[k].codes) for k in ks],
+                                                     rules.text)
         bad = why != ""
         obs.exclude(rows[bad], f, lines[bad], item[bad], text[bad], why[bad])
         contributes |= bad
