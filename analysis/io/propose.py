@@ -322,12 +322,10 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
         if cb and cb in fields:
             fld = fields[cb]
             choice = redcap.checkbox_choice(h, fld)
-            if redcap.choice_means_none(choice):
-                cols[k] = ColumnProposal(h, Column("ignore"), f"REDCap checkbox {fld.name!r}: the choice {choice!r} "
-                                         "names no item, so it is not counted", ex)
-                continue
             m = measure_of(fld.label) or measure_of(fld.name) or slug(fld.name)
-            cols[k] = ColumnProposal(h, Column("checkbox", measure=m, time=time_of),
+            none = redcap.choice_means_none(choice)
+            cols[k] = ColumnProposal(h, Column("checkbox", measure=m, time=time_of, means_none=none),
+                                     redcap.none_choice_why(fld.name, choice, m) if none else
                                      f"REDCap checkbox {fld.name!r}: boxes ticked are counted", ex)
             continue
         if k == drug_k:

@@ -16,6 +16,11 @@ the GAD-7 the sum of its 7 items, each 0-3 (0-21; Spitzer et al., Arch Intern Me
   unanswered (how many, and the first). No score is prorated from the items answered: neither
   reference above defines a rule for missing items, so none is applied.
 
+Items written as their answers ('Not at all' ... 'Nearly every day', :data:`ANSWER_CODES`) read as their codes.
+The proposal reads an item column as answers when most of its cells are (:data:`ANSWERS_READ_SHARE`); a cell
+whose text is no answer ('Several dyas', '?', 'refused') is then one item that does not read: that row has no
+score, and the reason names the text and the fix (its code under ``values.text``, or correcting the cell).
+
 Every step works on whole columns (one numpy operation per item column): no loop over rows.
 """
 from __future__ import annotations
