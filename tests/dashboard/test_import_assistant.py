@@ -298,3 +298,11 @@ def test_a_none_of_these_checkbox_box_has_a_checkbox_saying_it_means_none():
     doc = at.session_state["mapping"]
     assert doc["files"][data]["columns"]["region___0"]["means_none"] is True
     assert '"means_none": true' in export_spec.from_json(doc).dumps()
+
+
+def test_an_unknown_answer_of_a_questionnaire_item_is_offered_in_the_text_answers_table():
+    import test_questionnaire_answers as answers
+    at = fresh_upload(answers.survey())
+    assert not at.exception, [e.value for e in at.exception]
+    offered = at.session_state["_w_text_frame"]
+    assert {"Several dyas", "?", "refused"} <= set(offered["text answer"])
