@@ -388,7 +388,8 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
             else:
                 ticked += box
         count = ticked.astype(str).astype(object)
-        add_scores((ticked > 0) & ~none, measure, count, table.header[ks[0]], roles[ks[0]], "at")
+        first = next((k for k in ks if not roles[k].means_none), ks[0])
+        add_scores((ticked > 0) & ~none, measure, count, table.header[first], roles[first], "at")
         if none.any():
             k = next(k for k in ks if roles[k].means_none)   # the 0 is reported under the box that gave it
             add_scores(none & (ticked == 0), measure, count, table.header[k], roles[k], "at")
