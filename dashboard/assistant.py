@@ -77,6 +77,8 @@ def _on_role(fi: int, header: str, wkey: str) -> None:
             new[k] = old[k]
     if "offset_days" in old and role in SCORE_ROLES:  # a visit's column keeps its visit
         new["offset_days"] = old["offset_days"]
+    if old.get("means_none") and role == "checkbox":
+        new["means_none"] = True
     cols[header] = new["role"] if len(new) == 1 else new
     fill = doc["files"][fi].get("fill_down")
     if fill and role != "patient_id" and header in fill:  # only the patient id is filled down
@@ -133,6 +135,18 @@ def _on_offset(fi: int, header: str, wkey: str) -> None:
         col.pop("offset_days", None)
     else:
         col["offset_days"] = float(days)
+    doc["files"][fi]["columns"][header] = col
+    _set_doc(doc)
+
+
+def _on_means_none(fi: int, header: str, wkey: str) -> None:
+    """A checkbox group's "None of these" box: ticked alone, the visit counts 0 (spec.Column.means_none)."""
+    doc = _doc()
+    col = dict(doc["files"][fi]["columns"][header])
+    if ss[f"{wkey}_none"]:
+        col["means_none"] = True
+    else:
+        col.pop("means_none", None)
     doc["files"][fi]["columns"][header] = col
     _set_doc(doc)
 
@@ -302,6 +316,11 @@ def render(files: dict[str, bytes], ctx) -> None:
                     row[3].selectbox(f"Timing of {header}", TIMINGS, format_func=TIMING_LABELS.get,
                                      key=f"{wkey}_timing", label_visibility="collapsed", on_change=_on_timing,
                                      args=(fi, header, wkey))
+                if col["role"] == "checkbox":
+                    ss[f"{wkey}_none"] = bool(col.get("means_none"))
+                    row[3].checkbox("means none (0)", key=f"{wkey}_none", on_change=_on_means_none,
+                                    args=(fi, header, wkey), help="A \"None of these\" box: a visit with only it ticked "
+                                    "counts 0 (then the measure's range applies); not counted as an item.")
                 if col["role"] in SCORE_ROLES:
                     ss[f"{wkey}_offset"] = col.get("offset_days")
                     row[4].number_input(f"Days after the date of {header}", min_value=-float(export_spec.MAX_OFFSET_DAYS),

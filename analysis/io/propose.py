@@ -24,7 +24,7 @@ from . import fill_down, headers, leave_out, redcap, visits
 from .identifiers.names import name_reason
 from .values import timepoint_days
 from .column_words import covariate_name, has_word, id_like, measure_of
-from .questionnaires import answer_codes
+from .questionnaires import answer_column
 from .score_columns import list_column, one_column_per_score, other_scale
 from .spec import DEFAULT_START_ACTIONS, Column, CourseRules, FileSpec, MappingSpec, slug
 from .tables import TextTable, read_table
@@ -322,12 +322,10 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
         if cb and cb in fields:
             fld = fields[cb]
             choice = redcap.checkbox_choice(h, fld)
-            if redcap.choice_means_none(choice):
-                cols[k] = ColumnProposal(h, Column("ignore"), f"REDCap checkbox {fld.name!r}: the choice {choice!r} "
-                                         "names no item, so it is not counted", ex)
-                continue
             m = measure_of(fld.label) or measure_of(fld.name) or slug(fld.name)
-            cols[k] = ColumnProposal(h, Column("checkbox", measure=m, time=time_of),
+            none = redcap.choice_means_none(choice)
+            cols[k] = ColumnProposal(h, Column("checkbox", measure=m, time=time_of, means_none=none),
+                                     redcap.none_choice_why(fld.name, choice, m) if none else
                                      f"REDCap checkbox {fld.name!r}: boxes ticked are counted", ex)
             continue
         if k == drug_k:
@@ -356,7 +354,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
             from .values import ValueRules, parse_values
             pv = parse_values(filled[:5000], ValueRules(annotated_numbers=True, decimal_comma=t.decimal_comma))
             numeric = float((pv.rule != "").mean() + pv.missing.mean()) >= 0.5
-            answers = None if numeric else answer_codes(measure_of(label) or "", filled)
+            answers = None if numeric else answer_column(measure_of(label) or "", filled, h, t.file, notes)
             if answers:
                 cols[k] = ColumnProposal(h, Column("measure", measure=measure_of(label), codes=answers),
                                          "a questionnaire item's answers, read as their codes 0-3", ex)

@@ -16,9 +16,16 @@ the GAD-7 the sum of its 7 items, each 0-3 (0-21; Spitzer et al., Arch Intern Me
   unanswered (how many, and the first). No score is prorated from the items answered: neither
   reference above defines a rule for missing items, so none is applied.
 
+Items written as their answers ('Not at all' ... 'Nearly every day', :data:`ANSWER_CODES`) read as their codes.
+The proposal reads an item column as answers when most of its cells are (:data:`ANSWERS_READ_SHARE`); a cell
+whose text is no answer ('Several dyas', '?', 'refused') is then one item that does not read: that row has no
+score, and the reason names the text and the fix (its code under ``values.text``, or correcting the cell).
+
 Every step works on whole columns (one numpy operation per item column): no loop over rows.
 """
 from __future__ import annotations
+
+import re
 
 import numpy as np
 import pandas as pd
@@ -39,19 +46,101 @@ ANSWER_CODES = {
 }
 
 
-def answer_codes(measure: str, cells: np.ndarray) -> dict | None:
-    """``{answer as written: code}`` when every filled cell of an item column of ``measure`` (PHQ-9, GAD-7) is
-    one of :data:`ANSWER_CODES` (any case and spacing); else None. Read as text, such items were patient
-    characteristics and the questionnaire had no score."""
+#: An item column is read as answers when at least this share of its answered cells (not empty, not an NA
+#: word) are answers of :data:`ANSWER_CODES`, or all but one of at least three: a typo ('Several dyas'), a '?'
+#: or a 'refused' is one excluded cell, not a column the questionnaire loses. Below it the column is other text
+#: (comments, 'tired', 'fine'), never guessed to be answers.
+ANSWERS_READ_SHARE = 0.8
+
+
+def _answer_key(text: pd.Series) -> pd.Series:
+    """The form an answer is looked up by: any case, runs of spaces as one."""
+    return text.astype(str).str.casefold().str.split().str.join(" ")
+
+
+def answer_split(measure: str, cells: np.ndarray) -> tuple[dict, list, int, int] | None:
+    """``(codes, unknown, n_known, n_answered)`` of an item column of ``measure`` (PHQ-9, GAD-7): the known
+    answers as written -> their codes, the other answered texts as written, and the cell counts; None for a
+    measure without these answers."""
     m = MEASURES.get(measure)
     if m is None or not m.items or m.item_max != 3:
         return None
-    distinct = [v for v in pd.unique(cells[cells != ""]) if str(v).strip().casefold() not in NA_TOKENS]
-    codes = {str(v): ANSWER_CODES.get(" ".join(str(v).casefold().split())) for v in distinct}
-    return codes if codes and all(codes.values()) else None
+    cells = pd.Series(np.asarray(cells, dtype=object), dtype=object).fillna("").astype(str)
+    answered = cells[~cells.str.strip().str.casefold().isin(NA_TOKENS)]
+    distinct = pd.Series(pd.unique(answered.to_numpy(dtype=object)), dtype=object)
+    code = _answer_key(distinct).map(ANSWER_CODES)
+    x = pd.to_numeric(distinct.str.strip(), errors="coerce")
+    known = code.notna().to_numpy()
+    codes = dict(zip(distinct[known], code[known]))
+    # A code written as its number (2) reads as it is: an answer, without an entry in ``codes``.
+    known |= (x.between(0, m.item_max) & (x == np.floor(x))).to_numpy()
+    n_known = int(answered.isin(list(distinct[known])).sum())
+    return codes, list(distinct[~known]), n_known, len(answered)
+
+
+def answer_codes(measure: str, cells: np.ndarray) -> dict | None:
+    """``{answer as written: code}`` of an item column of ``measure`` (PHQ-9, GAD-7) whose answered cells
+    are answers of :data:`ANSWER_CODES` (any case and spacing) by the rule of :data:`ANSWERS_READ_SHARE`;
+    else None. The cells with other answers are not given a code: at loading each is excluded with its
+    reason (:func:`sum_items`). Read as text, such items were patient characteristics and the
+    questionnaire had no score."""
+    split = answer_split(measure, cells)
+    return _read_as_answers(split)
+
+
+def _read_as_answers(split) -> dict | None:
+    if split is None:
+        return None
+    codes, _, n_known, n = split
+    return codes if codes and (n_known >= ANSWERS_READ_SHARE * n or (n >= 3 and n_known == n - 1)) else None
+
+
+def answer_column(measure: str, cells: np.ndarray, header: str, file: str, notes: list) -> dict | None:
+    """:func:`answer_codes`, with a note naming the other answers left to the load report."""
+    split = answer_split(measure, cells)
+    codes = _read_as_answers(split)
+    if codes and split[1]:
+        notes.append(f"{file}, {header!r}: read as the answers of {measure}; {split[3] - split[2]} cell(s) hold other "
+                     f"text ({', '.join(map(repr, split[1][:3]))}): each is excluded at loading with its line (that "
+                     f"visit has no {measure}), unless values.text gives it its code.")
+    return codes
+
+
+def unread_items(cols: dict, ks: list, measure: str, column_cells) -> list[str]:
+    """What to say about the item columns of ``measure`` that were not read as its items: the columns of the
+    proposal ``cols`` named like the items ``ks`` (the same name with another item number, 1 ... n) that are
+    not among them, each with the other texts it holds."""
+    m = MEASURES.get(measure)
+    named = item_numbers([cols[k].header for k in ks])
+    if m is None or not m.items or named is None or column_cells is None:
+        return []
+    out = []
+    for k, c in cols.items():  # a loop over the file's columns
+        other = item_numbers([c.header])
+        if k in ks or other is None or other[0] != named[0] or not 1 <= other[1][0] <= m.items:
+            continue
+        split = answer_split(measure, column_cells(k))
+        if split is not None and split[3]:
+            out.append(f"{c.header!r} is not read as answers of {measure} ({split[2]} of its {split[3]} answered cells "
+                       f"are answers; the others are e.g. {', '.join(map(repr, split[1][:3]))})")
+    return out
+
+
+def item_numbers(headers: list[str]) -> tuple[str, list[int]] | None:
+    """``(name, numbers)`` of a questionnaire's item columns (``phq9_``, [1, 4] of ``PHQ9_1``, ``PHQ9_4``), the
+    name in lower case: names that differ only by a final number, each number once. None otherwise."""
+    parts = [re.fullmatch(r"(.*?)(\d+)\s*", h) for h in headers]
+    if not parts or any(p is None for p in parts) or len({p.group(1).strip().lower() for p in parts}) != 1:
+        return None
+    numbers = [int(p.group(2)) for p in parts]
+    return (parts[0].group(1).strip().lower(), numbers) if len(set(numbers)) == len(numbers) else None
 
 
 R_ITEM_RANGE = "{item!r} is {value!r}, not a whole number from 0 to {top}: no {measure} score for this row"
+R_ITEM_ANSWER = ("text answer {value!r} in {item!r} is not an answer of {measure} (Not at all 0, Several days 1, "
+                 "More than half the days 2, Nearly every day 3): no {measure} score for this row. Give it its code "
+                 "under values.text in the mapping (the import assistant's text answers) or correct the cell")
+R_ITEM_EXCLUDED = "text answer {value!r} in {item!r} is excluded by the mapping: no {measure} score for this row"
 R_ITEMS_MISSING = ("{answered} of {items} items of {measure} answered ({item!r} is empty): no score without every "
                    "item (a score is never prorated)")
 
@@ -66,7 +155,8 @@ def check_items(measure: str, headers: list[str], file: str) -> None:
             f"them all, give these columns the role \"ignore\".", file=file)
 
 
-def sum_items(measure: str, headers: list[str], cells: list[np.ndarray]) -> tuple:
+def sum_items(measure: str, headers: list[str], cells: list[np.ndarray], labelled: list[bool] | None = None,
+              text: dict | None = None) -> tuple:
     """Sum the items of each row (the rule in the module docstring).
 
     Parameters
@@ -77,6 +167,14 @@ def sum_items(measure: str, headers: list[str], cells: list[np.ndarray]) -> tupl
         The item columns' names, in the order of ``cells``.
     cells : list of ndarray of str
         Each item column's cells as text (``""`` when empty), after any decoding of choice labels.
+    labelled : list of bool, optional
+        The columns known to hold answers written as text (the mapping gives them ``codes``). A column
+        with an answer of :data:`ANSWER_CODES` in it is one too: there a text that is no answer is
+        excluded as an unknown answer (:data:`R_ITEM_ANSWER`), elsewhere as not a number.
+    text : dict, optional
+        The mapping's ``values.text`` (answer -> value, None to exclude it on purpose): consulted for an
+        answered cell (not empty, not an NA word) before it is read as a number. Answers of
+        :data:`ANSWER_CODES` read as their codes (for items scored 0-3).
 
     Returns
     -------
@@ -93,12 +191,24 @@ def sum_items(measure: str, headers: list[str], cells: list[np.ndarray]) -> tupl
     answered = np.zeros((n, len(cells)), dtype=bool)
     valid = np.zeros((n, len(cells)), dtype=bool)
     values = np.zeros((n, len(cells)))
-    for j, col in enumerate(cells):
-        text = pd.Series(col, dtype=object).fillna("").astype(str).str.strip()
-        answered[:, j] = ~text.str.casefold().isin(NA_TOKENS).to_numpy()
-        x = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce").to_numpy(dtype=float)
+    kind = np.zeros((n, len(cells)), dtype=np.int8)    # why a bad cell is bad: 0 range, 1 unknown answer, 2 excluded
+    answers = ANSWER_CODES if m.item_max == 3 else {}
+    mapped = {" ".join(str(k).casefold().split()): v for k, v in (text or {}).items()}
+    for j, col in enumerate(cells):  # a loop over the questionnaire's items
+        text_j = pd.Series(col, dtype=object).fillna("").astype(str).str.strip()
+        answered[:, j] = ~text_j.str.casefold().isin(NA_TOKENS).to_numpy()
+        key = _answer_key(text_j)
+        code = key.map(answers)
+        rule = key.map(mapped) if mapped else pd.Series(np.nan, index=key.index, dtype=object)
+        by_rule = key.isin(list(mapped)).to_numpy() & answered[:, j]
+        on_purpose = by_rule & rule.isna().to_numpy()
+        x = pd.to_numeric(text_j.str.replace(",", ".", regex=False), errors="coerce").to_numpy(dtype=float)
+        x = np.where(code.notna().to_numpy(), pd.to_numeric(code, errors="coerce").to_numpy(dtype=float), x)
+        x = np.where(by_rule & ~on_purpose, pd.to_numeric(rule, errors="coerce").to_numpy(dtype=float), x)
         valid[:, j] = answered[:, j] & (x >= 0) & (x <= m.item_max) & (x == np.floor(x))
         values[:, j] = np.where(valid[:, j], x, 0.0)
+        as_text = np.isnan(x) & ((bool(labelled[j]) if labelled else False) or bool(code.notna().any()))
+        kind[:, j] = np.where(on_purpose, 2, np.where(as_text, 1, 0))
     measured = answered.any(axis=1)
     complete = valid.all(axis=1) if len(cells) else np.zeros(n, dtype=bool)
     total = np.where(complete, values.sum(axis=1), np.nan)
@@ -113,23 +223,25 @@ def sum_items(measure: str, headers: list[str], cells: list[np.ndarray]) -> tupl
     rows = np.flatnonzero(bad)
     column[rows] = headers_a[first_bad[rows]]
     value[rows] = cells_a[rows, first_bad[rows]]
-    reason[rows] = _each_distinct(column[rows], value[rows], lambda c, v: R_ITEM_RANGE.format(
-        item=c, value=v, top=m.item_max, measure=measure))
+    templates = np.asarray([R_ITEM_RANGE, R_ITEM_ANSWER, R_ITEM_EXCLUDED], dtype=object)
+    reason[rows] = _each_distinct(lambda c, v, t: t.format(item=c, value=v, top=m.item_max, measure=measure),
+                                  column[rows], value[rows], templates[kind[rows, first_bad[rows]]])
     gaps = measured & ~bad & ~complete
     first_gap = (~answered).argmax(axis=1)
     rows = np.flatnonzero(gaps)
     column[rows] = headers_a[first_gap[rows]]
     count = answered.sum(axis=1)
-    reason[rows] = _each_distinct(count[rows], column[rows], lambda a, c: R_ITEMS_MISSING.format(
-        answered=a, items=m.items, measure=measure, item=c))
+    reason[rows] = _each_distinct(lambda a, c: R_ITEMS_MISSING.format(answered=a, items=m.items, measure=measure,
+                                                                      item=c), count[rows], column[rows])
     return total, measured, reason, column, value
 
 
-def _each_distinct(a: np.ndarray, b: np.ndarray, fn) -> np.ndarray:
-    """``fn(a, b)`` for each distinct pair, spread back to every row (no Python call per row)."""
-    if not len(a):
+def _each_distinct(fn, *arrays: np.ndarray) -> np.ndarray:
+    """``fn(*values)`` for each distinct combination of the arrays' values, spread back to every row (no
+    Python call per row)."""
+    if not len(arrays[0]):
         return np.zeros(0, dtype=object)
-    pairs = pd.DataFrame({"a": a, "b": b})
-    codes = pairs.groupby(["a", "b"], sort=False).ngroup().to_numpy()
-    firsts = pairs.drop_duplicates().to_numpy()
-    return np.asarray([fn(x, y) for x, y in firsts], dtype=object)[codes]
+    parts = pd.DataFrame({i: a for i, a in enumerate(arrays)})
+    codes = parts.groupby(list(parts.columns), sort=False).ngroup().to_numpy()
+    firsts = parts.drop_duplicates().to_numpy()
+    return np.asarray([fn(*x) for x in firsts], dtype=object)[codes]

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from ..errors import DatasetError
 from ..mapping import normalize_name
+from ..measures import measure as registry
 from .tables import TextTable
 
 #: Dictionary headers (the CSV downloaded from the project, and the API's names).
@@ -178,7 +179,8 @@ def checkbox_field(name: str) -> str | None:
 
 
 #: A checkbox choice whose label says "none of them" (``None``, ``None of these``, ``None of the above``,
-#: ``Keine der genannten``, ``Aucune``, ``No region``): ticking it names no item, so it is not counted.
+#: ``Keine der genannten``, ``Aucune``, ``No region``): ticking it names no item; the proposal gives its column
+#: ``means_none`` (analysis/io/spec.py), so that a visit with only it ticked counts 0.
 _NONE_CHOICE = re.compile(r"(?:none|nothing|no\s+regions?|no\s+body\s+regions?|keine[rs]?|kein|aucune?|"
                           r"ningun[oa]|nessun[oa]|geen)\b(?:\s+(?:of|der|des|de|dei|van)\b.*)?")
 
@@ -186,6 +188,15 @@ _NONE_CHOICE = re.compile(r"(?:none|nothing|no\s+regions?|no\s+body\s+regions?|k
 def choice_means_none(label: str) -> bool:
     """Whether a checkbox choice's label means "none of the choices" (whole label, any case)."""
     return bool(_NONE_CHOICE.fullmatch(" ".join(str(label).casefold().split()).rstrip(".")))
+
+
+def none_choice_why(field: str, choice: str, measure: str) -> str:
+    """Why a checkbox column whose choice means none is proposed with ``means_none``."""
+    lo = registry(measure).min
+    fate = (f"then out of {measure}'s range ({lo:g} or more) and listed in the load report" if lo is not None and lo > 0
+            else "a count like any other")
+    return (f"REDCap checkbox {field!r}: the choice {choice!r} names no item: a visit with only it ticked counts 0 "
+            f"(means_none; {fate}); ticked beside other boxes, the visit has no count and is listed")
 
 
 def checkbox_choice(name: str, field: "Field") -> str:

@@ -15,6 +15,7 @@ from ..measures import MEASURES
 from ..mapping import canonical
 from .column_words import measure_of
 from .lists import several_listed
+from .questionnaires import item_numbers, unread_items
 from .spec import Column, slug
 
 
@@ -40,10 +41,8 @@ _TOTAL = re.compile(r"total|score|sum|gesamt|summe|somme|puntuaci|punteggio|tota
 def _numbered_items(headers: list) -> bool:
     """Names that differ only by a final number running 1, 2, ..., n (``PHQ9_1`` ... ``PHQ9_9``,
     ``GAD-7 item 1`` ...): a questionnaire's items."""
-    parts = [re.fullmatch(r"(.*?)(\d+)\s*", h) for h in headers]
-    if any(m is None for m in parts) or len({m.group(1).strip().lower() for m in parts}) != 1:
-        return False
-    return sorted(int(m.group(2)) for m in parts) == list(range(1, len(parts) + 1))
+    named = item_numbers(headers)
+    return named is not None and sorted(named[1]) == list(range(1, len(headers) + 1))
 
 
 #: A visit named in a column header ('NRS day 1', 'NRS week 4', 'Schmerz Woche 12', 'EVA J7', 'NRS M3').
@@ -136,12 +135,16 @@ def one_column_per_score(cols: dict, file: str, fields: dict, review: list, note
         if rank(best)[0] == 3:
             visits = (f" If they are scores of different visits, give each the date column of its visit "
                       f"(\"time\": one of {', '.join(map(repr, dates))})." if len(dates) > 1 else "")
-            # One item is not the questionnaire's score: never suggest keeping one of them.
+            # One item is not the questionnaire's score: never suggest keeping one of them (that advice is for
+            # alternative columns of one score). Items some of which are not read are named with what they hold.
+            unread = unread_items(cols, ks, measure, column_cells)
+            items = MEASURES[measure].items and (item_numbers([cols[k].header for k in ks]) is not None or unread)
             what = (f"look like the items of {measure} without its total ({measure} is the total score, not an "
                     f"item), but not its {MEASURES[measure].items or ''} items each "
-                    f"0-{MEASURES[measure].item_max or ''}: add the total to the export (REDCap: a calculated "
-                    f"field), map every item with the role \"sum_item\", or give them the role "
-                    f"\"ignore\"" if _numbered_items([cols[k].header for k in ks]) else f"all look like {measure}: "
+                    f"0-{MEASURES[measure].item_max or ''}" + "".join(f"; {u}" for u in unread) +
+                    ": add the total to the export (REDCap: a calculated field), map every item with the role "
+                    "\"sum_item\" (a cell that is not an answer is then excluded with its line, or read with "
+                    "values.text), or give them the role \"ignore\"" if items else f"all look like {measure}: "
                     f"keep one as the measure and give the others the role \"ignore\"")
             review.append(f"{file}: the columns {', '.join(repr(cols[k].header) for k in ks)} {what}.{visits}")
             continue

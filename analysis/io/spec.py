@@ -24,6 +24,7 @@ same file. JSON is written; TOML with the same structure is read too. docs/data-
            "Schmerz vor (NRS)": {"role": "measure", "measure": "pain_nrs", "timing": "before_start"},
            "Schmerz (NRS)": {"role": "measure", "measure": "pain_nrs"},
            "Betroffene Regionen": {"role": "list", "measure": "regions_affected"},   # "Hand li.; Fuß re."
+           "regions___0": {"role": "checkbox", "measure": "regions_affected", "means_none": true},  # "None of these"
            "Geschlecht": {"role": "covariate", "name": "sex", "codes": {"1": "Female", "2": "Male"}},
            "Kommentar": "ignore"}}
       ],
@@ -71,7 +72,7 @@ DEFAULT_START_ACTIONS = ("New Bag", "Begin Bag", "Start Bag", "Given", "Started"
                          "Bolus from Bag", "Push", "Restarted after hold")
 
 _COLUMN_KEYS = {"role", "measure", "timing", "name", "codes", "date", "time", "format", "scale_max", "treatment",
-                "offset_days"}
+                "offset_days", "means_none"}
 _FILE_KEYS = {"match", "kind", "header_row", "delimiter", "encoding", "decimal_comma", "redcap", "columns", "fill_down"}
 _TOP_KEYS = {MARKER, "source", "date_format", "files", "items", "values", "courses", "note"}
 _COURSE_KEYS = {"treatments", "start_actions", "gap_days", "boosters", "post_offset_hours", "dose"}
@@ -95,10 +96,14 @@ class Column:
     treatment: str | None = None
     #: For a score column of one visit in a row per patient ('NRS week 4'): the days after its date column.
     offset_days: float | None = None
+    #: For a box of a checkbox group: ticked, it means none of the items (REDCap's "None of these"): a visit with
+    #: only it ticked counts 0 (then the measure's range applies, as to any 0); ticked beside other boxes, the
+    #: visit has no count and is listed. False (the default): the box is counted as one item like the others.
+    means_none: bool = False
 
     def to_json(self):
         d = {"role": self.role}
-        for k in ("measure", "name", "codes", "date", "time", "format", "treatment", "offset_days"):
+        for k in ("measure", "name", "codes", "date", "time", "format", "treatment", "offset_days", "means_none"):
             v = getattr(self, k)
             if v:
                 d[k] = v
@@ -250,6 +255,10 @@ def _column(v, where: str) -> Column:
                                or not math.isfinite(offset) or abs(offset) > MAX_OFFSET_DAYS):
         raise _err(where, "\"offset_days\" is for a score column only: a number of days after the row's date "
                           "(e.g. 28 for 'NRS week 4'), within 10 years.")
+    means_none = v.get("means_none", False)
+    if not isinstance(means_none, bool) or (means_none and role != "checkbox"):
+        raise _err(where, "\"means_none\" is true or false, for a box of a checkbox group only: true when ticking it "
+                          "means none of the items (\"None of these\"), so that the visit counts 0.")
     codes = v.get("codes")
     if codes is not None and (not isinstance(codes, dict)
                               or not all(isinstance(k, str) and isinstance(x, (str, int, float)) for k, x in codes.items())):
@@ -259,7 +268,7 @@ def _column(v, where: str) -> Column:
                   codes={k: str(x) for k, x in codes.items()} if codes else None,
                   date=v.get("date") and _text(v["date"], where), time=v.get("time") and _text(v["time"], where),
                   format=fmt, treatment=v.get("treatment") and _text(v["treatment"], where),
-                  offset_days=float(offset) if offset is not None else None)
+                  offset_days=float(offset) if offset is not None else None, means_none=means_none)
 
 
 def _fill_down(v, cols: dict, where: str) -> tuple:

@@ -373,16 +373,31 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
             vals = recode(vals, lambda v, cc=c.codes: cc.get(v, v))
         m = vals != ""
         add_scores(m, c.measure, vals, table.header[k], c, c.timing)
-    # Checkbox groups: the number of boxes ticked (a visit with none ticked has no value).
+    # Checkbox groups: the number of boxes ticked (a visit with none ticked has no value; with only a box
+    # meaning none ticked, 0).
     groups: dict[str, list[int]] = {}
     for k in _positions(roles, "checkbox"):
         groups.setdefault(roles[k].measure, []).append(k)
     for measure, ks in groups.items():
         ticked = np.zeros(n, dtype=np.int64)
+        none = np.zeros(n, dtype=bool)    # a box meaning none of the items (means_none) is ticked
         for k in ks:
-            ticked += pd.Series(table.column(k)).str.casefold().isin(_CHECKED).to_numpy()
-        m = ticked > 0
-        add_scores(m, measure, ticked.astype(str).astype(object), table.header[ks[0]], roles[ks[0]], "at")
+            box = pd.Series(table.column(k)).str.casefold().isin(_CHECKED).to_numpy()
+            if roles[k].means_none:
+                none |= box
+            else:
+                ticked += box
+        count = ticked.astype(str).astype(object)
+        first = next((k for k in ks if not roles[k].means_none), ks[0])
+        add_scores((ticked > 0) & ~none, measure, count, table.header[first], roles[first], "at")
+        if none.any():
+            k = next(k for k in ks if roles[k].means_none)   # the 0 is reported under the box that gave it
+            add_scores(none & (ticked == 0), measure, count, table.header[k], roles[k], "at")
+            both = none & (ticked > 0)
+            obs.exclude(rows[both], f, lines[both], table.header[k], table.column(k)[both],
+                        f"{table.header[k]!r} (none of the items) is ticked beside other boxes of {measure}: no "
+                        f"{measure} for this row; correct the record")
+            contributes |= both
     # A questionnaire's items without its total: their sum, when every item of the row reads (io/questionnaires.py).
     summed: dict[tuple, list[int]] = {}
     for k in _positions(roles, "sum_item"):
@@ -392,7 +407,8 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
         check_items(measure, headers, f)
         cells = [recode(table.column(k), lambda v, cc=roles[k].codes: cc.get(v, v)) if roles[k].codes
                  else table.column(k) for k in ks]
-        total, measured, why, item, text = sum_items(measure, headers, cells)
+        total, measured, why, item, text = sum_items(measure, headers, cells, [bool(roles[k].codes) for k in ks],
+                                                     rules.text)
         bad = why != ""
         obs.exclude(rows[bad], f, lines[bad], item[bad], text[bad], why[bad])
         contributes |= bad

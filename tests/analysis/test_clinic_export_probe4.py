@@ -271,20 +271,24 @@ def test_a_longitudinal_redcap_project_with_a_visit_form_per_event_gives_the_han
     """Events baseline_arm_1 (day -7), infusion_arm_1 (the infusion date, the post score 1 h after), week_4_arm_1
     (day 27). R1 8->4 50%, R2 6->3 50%, R3 7->6 14.3%, R4 9->5 44.4%: mean 39.68%, 3 of 4."""
     ds = load_files(probe.redcap_regions_with_none())
-    assert ds.report.exclusions.empty and len(ds.treatments) == 4
+    # Only the visits with just 'None of these' ticked: 0 regions, out of the range 1+ (test_checkbox_none.py).
+    assert ds.report.exclusions[["line", "column"]].values.tolist() == [[7, "region___0"], [8, "region___0"],
+                                                                        [10, "region___0"]]
+    assert len(ds.treatments) == 4
     g = group(ds)
     assert g["immediate_relief_pct"]["estimate"] == pytest.approx(np.mean([50, 50, relief(7, 6), relief(9, 5)]))
     check_rate(g["immediate_responder_rate"], 3, 4)
 
 
 def test_a_none_of_these_box_is_not_counted_as_a_region():
-    """The 'None of these' box names no region: a visit with only it ticked has no region count (not 1), and the
-    proposal says why the column is not counted. R3 ticked only it at both visits, R2 at week 4."""
+    """The 'None of these' box names no region: a visit with only it ticked counts 0 regions (not 1), which the
+    range 1+ excludes (listed in the report, test_checkbox_none.py), and the proposal says why (means_none). R3
+    ticked only it at both visits, R2 at week 4."""
     files = probe.redcap_regions_with_none()
     regions = scores(load_files(files), "regions_affected")
     assert regions == {"R1": [(-7.0, 2), (27.0, 3)], "R2": [(-7.0, 1)], "R4": [(-7.0, 3), (27.0, 3)]}
     proposed = {c.header: c for f in inspect(files).files for c in f.columns}
-    assert proposed["region___0"].column.role == "ignore"
+    assert (proposed["region___0"].column.role, proposed["region___0"].column.means_none) == ("checkbox", True)
     assert "the choice 'None of these' names no item" in proposed["region___0"].why
     assert proposed["region___1"].column.role == "checkbox"
 

@@ -269,3 +269,40 @@ def test_a_score_columns_visit_day_is_a_number_input_saved_in_the_mapping():
     doc = at.session_state["mapping"]
     assert "offset_days" not in doc["files"][0]["columns"]["NRS week 4"]
     assert not [w.value for w in at.warning if "Session State" in str(w.value)]
+
+
+def test_a_none_of_these_checkbox_box_has_a_checkbox_saying_it_means_none():
+    import clinic_export_probe4 as probe4
+    files = probe4.redcap_regions_with_none()
+    at = fresh_upload(files)
+    assert not at.exception, [e.value for e in at.exception]
+    # One per box of the checkbox group (4 limbs and 'None of these'), ticked for the box the dictionary labels None.
+    boxes = [b for b in at.checkbox if str(b.key or "").endswith("_none")]
+    assert [b.label for b in boxes] == ["means none (0)"] * 5
+    assert [b.value for b in boxes] == [False, False, False, False, True]
+    data = next(i for i, f in enumerate(at.session_state["mapping"]["files"]) if f.get("kind", "data") == "data")
+
+    def regions(doc) -> dict:
+        a = load_files(files, mapping=doc).assessments
+        return a[a["measure"] == "regions_affected"].groupby("patient_id", observed=True)["value"].apply(list).to_dict()
+    assert "R3" not in regions(at.session_state["mapping"])        # only None ticked: 0, out of the range 1+
+
+    boxes[-1].set_value(False).run()                                # unticked: the box is counted as a region
+    assert not at.exception
+    doc = at.session_state["mapping"]
+    assert "means_none" not in doc["files"][data]["columns"]["region___0"]
+    assert regions(doc)["R3"] == [1.0, 1.0]
+
+    at.checkbox(key=boxes[-1].key).set_value(True).run()
+    assert not at.exception
+    doc = at.session_state["mapping"]
+    assert doc["files"][data]["columns"]["region___0"]["means_none"] is True
+    assert '"means_none": true' in export_spec.from_json(doc).dumps()
+
+
+def test_an_unknown_answer_of_a_questionnaire_item_is_offered_in_the_text_answers_table():
+    import test_questionnaire_answers as answers
+    at = fresh_upload(answers.survey())
+    assert not at.exception, [e.value for e in at.exception]
+    offered = at.session_state["_w_text_frame"]
+    assert {"Several dyas", "?", "refused"} <= set(offered["text answer"])
