@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..definitions import KNOWN_MEASURES
+from .lists import NONE_WORDS
 
 #: Medications commonly given alongside an infusion; a treatment label naming one is probably a
 #: co-medication, not the treatment being studied.
@@ -323,7 +324,20 @@ def export_warnings(spec, tables, scores: pd.DataFrame, admins: pd.DataFrame, co
     # Values outside a measure's known range.
     ex = report.exclusions
     rng = ex[ex["reason"].astype(str).str.startswith("out of range")]
+    zero = pd.to_numeric(rng["value"], errors="coerce").eq(0) | rng["value"].astype(str).str.strip().str.casefold().isin(
+        NONE_WORDS)
     for reason, n in rng["reason"].value_counts().items():
+        of = (rng["reason"] == reason).to_numpy()
+        count = re.fullmatch(r"out of range for (.+) \(valid (\d+) or more\)", str(reason))
+        if count and int(count.group(2)) >= 1 and zero.to_numpy()[of].all():
+            # A count that starts at 1 (regions with signs) given as none: a "None of these" box, a "none"
+            # cell. Not a wrong scale: a visit with nothing to count, which the measure does not define.
+            m, lo = count.groups()
+            out.append(f"{n} visit(s) recorded no {m} (a 'None' box ticked, 'none' written, or 0), but {m} counts "
+                       f"from {lo}: those visits have no {m} and are listed in the load report as out of range. "
+                       "That is the measure's definition, not a wrong scale; nothing to change unless the column is "
+                       "mapped to the wrong measure.")
+            continue
         out.append(f"{n} value(s) were {reason} and excluded: check the measure each column is mapped to, and the "
                    "scale the export uses (e.g. a 0-100 VAS read as the 0-10 NRS).")
     # Administrations merged into courses: a plain statement, and a warning where a course is very long.

@@ -129,3 +129,27 @@ def test_an_export_without_a_mapping_reads_the_none_box_as_0_regions_and_reports
     ds = load_files(probe.redcap_regions_with_none())
     assert ds.report.exclusions[["line", "column", "reason"]].values.tolist() == [
         [7, "region___0", RANGE], [8, "region___0", RANGE], [10, "region___0", RANGE]]
+
+
+def test_the_warning_about_visits_with_none_says_what_they_are_not_that_the_scale_is_wrong():
+    """A 0 from 'None of these' is excluded because regions_affected counts from 1: the load's warning says so,
+    and does not send the clinic looking for a wrong scale (as for a 0-100 VAS read as the NRS)."""
+    ds = load_files(probe.redcap_regions_with_none(), mapping=_doc(NONE_BOX))
+    about = [w for w in ds.report.warnings if "regions_affected" in w]
+    assert len(about) == 1
+    assert about[0].startswith("3 visit(s) recorded no regions_affected") and "counts from 1" in about[0]
+    assert "VAS" not in about[0]
+
+
+def test_a_value_out_of_range_that_is_not_none_keeps_the_advice_to_check_the_scale():
+    """An NRS of 70 (a 0-100 VAS read as the NRS) is still the wrong-scale warning."""
+    doc = _doc(NONE_BOX)
+    files = dict(probe.redcap_regions_with_none())
+    name = next(n for n in files if "_DATA_" in n)
+    text = files[name].decode("utf-8")
+    header, first, *rest = text.split("\n")
+    cells = first.split(",")
+    cells[header.split(",").index("nrs")] = "70"
+    files[name] = "\n".join([header, ",".join(cells), *rest]).encode("utf-8")
+    ds = load_files(files, mapping=doc)
+    assert any(w.startswith("1 value(s) were out of range for pain_nrs") and "VAS" in w for w in ds.report.warnings)
