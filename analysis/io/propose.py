@@ -72,7 +72,8 @@ class Proposal:
                 role = c.column.role + (f" {c.column.measure}" if c.column.measure else "") + \
                     (f" ({c.column.timing})" if c.column.timing != "at" else "") + \
                     (f" {c.column.name}" if c.column.name else "") + \
-                    (f" (treatment {c.column.treatment})" if c.column.treatment else "")
+                    (f" (treatment {c.column.treatment})" if c.column.treatment else "") + \
+                    (" (means none: 0)" if c.column.means_none else "")
                 ex = f"  e.g. {', '.join(repr(e) for e in c.examples[:3])}" if c.examples else ""
                 out.append(f"  {c.header!r:<34} -> {role:<28} {c.why}{ex}")
             if f.items:

@@ -123,6 +123,8 @@ def test_the_proposal_sets_means_none_on_a_choice_labelled_none_of_these_visibly
     written = p.spec.to_json()["files"][1]["columns"]
     assert written["region___0"]["means_none"] is True
     assert not any(c.means_none for (_, h), c in columns(files).items() if h in BOXES)
+    line = next(x for x in p.to_text().splitlines() if x.strip().startswith("'region___0'"))
+    assert "checkbox regions_affected (means none: 0)" in line
 
 
 def test_an_export_without_a_mapping_reads_the_none_box_as_0_regions_and_reports_them():
