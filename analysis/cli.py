@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from .errors import DatasetError
+from .memory import ordinary_pages_for_this_process
 
 #: Exclusions printed by ``validate`` without ``--json`` (all of them are in the JSON document).
 MAX_PRINTED_EXCLUSIONS = 50
@@ -486,6 +487,8 @@ def run() -> None:
     blocks, the image session's Chromium stopped), so the output is flushed and the process leaves at
     once with the command's own exit code.
     """
+    # One command, then exit: large arrays on ordinary pages for the whole process (analysis/memory.py).
+    ordinary_pages_for_this_process()
     code = main()
     try:
         sys.stdout.flush()

@@ -31,6 +31,7 @@ import pyarrow as pa
 
 from .dataset import Dataset
 from .errors import EmptyDatasetError, MissingFileError, UnreadableFileError
+from .memory import numpy_hugepage_switch
 from .io.columns import NA_TOKENS
 from .io.sources import ROLES, refuse_outside_link, role_of, looks_canonical
 from .io.workbooks import expand_workbooks, is_workbook
@@ -155,21 +156,6 @@ _POOL_LOCK = threading.Lock()
 _POOL_STATE = {"loads": 0, "before": None, "hugepages_before": None}
 
 
-def _numpy_hugepage_switch():
-    """numpy's switch for asking the kernel for huge pages for large arrays (``madvise``), or None
-    when this numpy has none or the user set ``NUMPY_MADVISE_HUGEPAGE`` (their choice stands)."""
-    if "NUMPY_MADVISE_HUGEPAGE" in os.environ:
-        return None
-    try:
-        from numpy._core.multiarray import _set_madvise_hugepage
-    except ImportError:  # numpy < 2
-        try:
-            from numpy.core.multiarray import _set_madvise_hugepage
-        except ImportError:
-            return None
-    return _set_madvise_hugepage
-
-
 @contextmanager
 def _memory_pool_for_loading():
     """While datasets load: jemalloc as pyarrow's memory pool (where this pyarrow has it), and numpy's
@@ -182,11 +168,9 @@ def _memory_pool_for_loading():
     5.1-6.3 s; wide form and clinic-size loads were unchanged. The arrays keep the pool they came
     from, so restoring the default afterwards is safe.
 
-    Why, the pages: numpy asks for transparent huge pages for every array from 4 MB. A load makes
-    and drops dozens of arrays of 8.9 million elements; each new huge page is 2 MB to clear, and on a
-    virtual machine that hands free memory back to its host (free page reporting) each comes back
-    from the host again. On ordinary pages a freed array's memory is reused at once. Measured on the
-    same long-form file: system time 2.3 s -> 1.3 s per load (docs/performance.md, "Huge pages").
+    Why, the pages: see :mod:`analysis.memory` (a load makes and drops dozens of arrays of millions
+    of elements; on a VM that hands free memory back to its host each new huge page comes back from
+    the host; long form at 100,000 patients: 2.4 s -> 1.4 s in the kernel per load).
 
     Loads on several threads at once share the switch (counted under a lock). A pool chosen by the
     user (``ARROW_DEFAULT_MEMORY_POOL``) and a page setting chosen by the user
@@ -198,7 +182,7 @@ def _memory_pool_for_loading():
             pool = pa.jemalloc_memory_pool()
         except NotImplementedError:  # a pyarrow built without jemalloc (Windows wheels)
             pool = None
-    hugepages = _numpy_hugepage_switch()
+    hugepages = numpy_hugepage_switch()
     with _POOL_LOCK:
         if _POOL_STATE["loads"] == 0:
             if pool is not None:
