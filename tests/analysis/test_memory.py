@@ -14,6 +14,15 @@ STATE = ("from numpy._core.multiarray import _set_madvise_hugepage as s; now = s
          "print('huge pages', now)")
 
 
+#: The command-line process (cli.run), its command replaced by a report of numpy's huge-page setting.
+CLI_REPORTING_PAGES = ("import analysis.cli as cli\n"
+                       "def main():\n"
+                       f"    {STATE}\n"
+                       "    return 0\n"
+                       "cli.main = main\n"
+                       "cli.run()\n")
+
+
 def run_python(code: str, **env) -> str:
     environ = {k: v for k, v in os.environ.items() if k != "NUMPY_MADVISE_HUGEPAGE"}
     environ.update(env)
@@ -23,24 +32,12 @@ def run_python(code: str, **env) -> str:
 
 
 def test_the_command_line_process_runs_its_command_without_huge_pages():
-    code = ("import analysis.cli as cli\n"
-            "def main():\n"
-            f"    {STATE}\n"
-            "    return 0\n"
-            "cli.main = main\n"
-            "cli.run()\n")
-    assert run_python(code) == "huge pages False"
+    assert run_python(CLI_REPORTING_PAGES) == "huge pages False"
 
 
 @pytest.mark.parametrize("chosen, seen", [("1", "True"), ("0", "False")])
 def test_a_users_numpy_madvise_hugepage_stands_in_the_command_line_process(chosen, seen):
-    code = ("import analysis.cli as cli\n"
-            "def main():\n"
-            f"    {STATE}\n"
-            "    return 0\n"
-            "cli.main = main\n"
-            "cli.run()\n")
-    assert run_python(code, NUMPY_MADVISE_HUGEPAGE=chosen) == f"huge pages {seen}"
+    assert run_python(CLI_REPORTING_PAGES, NUMPY_MADVISE_HUGEPAGE=chosen) == f"huge pages {seen}"
 
 
 def test_importing_analysis_leaves_a_programs_setting_alone():
