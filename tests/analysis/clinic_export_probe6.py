@@ -251,3 +251,107 @@ def infusion_date_per_column() -> dict[str, bytes]:
     out = ["Patient,Infusion 1 date,NRS before 1,NRS after 1,Infusion 2 date,NRS before 2,NRS after 2"]
     out += [",".join([pid] + [str(v) for v in vals]) for pid, vals in TWO_INFUSIONS.items()]
     return {"infusions.csv": _b(out)}
+
+
+# --- Day numbers, with a patient scored only before the infusion --------------------------------------
+
+def day_numbers_with_pre_only_patient() -> dict[str, bytes]:
+    """``Patient, Day, Treatment, NRS`` with negative days before the infusion (day 0); N2 has scores
+    only before its infusion; a last line ``Total: 3 patients`` without separators."""
+    out = ["Patient,Day,Treatment,NRS",
+           "N1,-7,,8", "N1,0,Ketamine,", "N1,1,,4", "N1,28,,6",
+           "N2,-14,,7", "N2,-3,,7", "N2,0,Ketamine,",
+           "N3,-2,,9", "N3,0,Ketamine,", "N3,2,,3", "N3,27,,4",
+           "Total: 3 patients"]
+    return {"days.csv": _b(out)}
+
+
+# --- A workbook whose id cells are numbers shown with leading zeros -----------------------------------
+
+def ids_shown_with_leading_zeros() -> dict[str, bytes]:
+    """``clinic.xlsx``: on sheet ``Scores`` the ids are numbers formatted ``000`` (shown 007, 012, 103), on
+    sheet ``Infusions`` they are typed as text (``007``)."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    sc = wb.active
+    sc.title = "Scores"
+    sc.append(["Patient", "Date", "NRS"])
+    inf = wb.create_sheet("Infusions")
+    inf.append(["Patient", "Date", "Drug"])
+    for i, (pid, (a, b, c)) in enumerate({7: (8, 4, 5), 12: (6, 5, 6), 103: (9, 3, 4)}.items()):
+        d0 = dt.datetime(2024, 3, 4, 10) + dt.timedelta(days=7 * i)
+        for t, s in ((d0 - dt.timedelta(hours=1), a), (d0 + dt.timedelta(hours=4), b), (d0 + dt.timedelta(days=28), c)):
+            sc.append([pid, t, s])
+            sc.cell(sc.max_row, 1).number_format = "000"
+        inf.append([f"{pid:03d}", d0, "Ketamine"])
+    out = io.BytesIO()
+    wb.save(out)
+    return {"clinic.xlsx": out.getvalue()}
+
+
+# --- A flowsheet report: one row per time, one column per flowsheet row -----------------------------
+
+def vitals_flowsheet_report() -> dict[str, bytes]:
+    """An EHR flowsheet report pivoted to one column per row name: ``BP`` (``128/82``), ``Pulse``, ``SpO2``,
+    ``Pain Score``, ``Pain Location``, ``Pain Goal``, ``RASS``, and ``MAR Medication`` on the infusion's row
+    (month-first date-times)."""
+    out = ["Pat ID,Date/Time,BP,Pulse,SpO2,Pain Score,Pain Location,Pain Goal,RASS,MAR Medication"]
+    for pid, (d0, t_pre, pre, t_post, post, d1, t1, fu) in FLOWSHEET.items():
+        loc = {"F1": "Left foot", "F2": "Right hand", "F3": "Both feet"}[pid]
+        out += [f"{pid},{d0} {t_pre},128/82,78,98,{pre},{loc},3,0,",
+                f"{pid},{d0} 10:00,,,,,,,,Ketamine 0.5 mg/kg IV",
+                f"{pid},{d0} {t_post},118/76,72,97,{post},{loc},3,-1,",
+                f"{pid},{d1} {t1},122/80,75,99,{fu},{loc},3,0,"]
+    return {"vitals.csv": _b(out)}
+
+
+# --- A REDCap raw export without its data dictionary ---------------------------------------------------
+
+def redcap_raw_without_dictionary() -> dict[str, bytes]:
+    """A REDCap raw export (events, a repeating ``infusion`` form, the data access group) downloaded
+    without its data dictionary: ``infusion_drug`` is a radio field, 1 = Ketamine, 2 = Lidocaine."""
+    out = ["record_id,redcap_event_name,redcap_repeat_instrument,redcap_repeat_instance,redcap_data_access_group,"
+           "visit_date,nrs,visit_complete,infusion_date,infusion_drug,infusion_complete",
+           "1,baseline_arm_1,,,site_a,2024-03-03,8,2,,,", "1,treatment_arm_1,infusion,1,site_a,,,,2024-03-04,1,2",
+           "1,followup_arm_1,,,site_a,2024-03-05,4,2,,,",
+           "2,baseline_arm_1,,,site_b,2024-03-10,6,2,,,", "2,treatment_arm_1,infusion,1,site_b,,,,2024-03-11,2,2",
+           "2,followup_arm_1,,,site_b,2024-03-12,6,2,,,",
+           "3,baseline_arm_1,,,site_a,2024-03-17,9,2,,,", "3,treatment_arm_1,infusion,1,site_a,,,,2024-03-18,1,2",
+           "3,followup_arm_1,,,site_a,2024-03-19,3,2,,,"]
+    return {"PainStudy_DATA_2024-05-01_1200.csv": _b(out)}
+
+
+# --- The infusion date written on every visit row ------------------------------------------------------
+
+# patient: (infusion date, [(visit date, NRS), ...]), day-first
+VISITS_WITH_INFUSION_DATE = {"R1": ("04/03/2024", [("03/03/2024", 8), ("05/03/2024", 4), ("01/04/2024", 6)]),
+                             "R2": ("11/03/2024", [("10/03/2024", 6), ("12/03/2024", 6), ("08/04/2024", 6)]),
+                             "R3": ("18/03/2024", [("17/03/2024", 9), ("19/03/2024", 3), ("15/04/2024", 4)])}
+
+
+def infusion_date_on_every_visit_row(visit_first: bool = False) -> dict[str, bytes]:
+    """A register with one row per visit, each row carrying the patient's ``Infusion date`` beside its own
+    ``Visit date`` (with ``visit_first`` the visit date is the first column of the two)."""
+    head = ["Visit date", "Infusion date"] if visit_first else ["Infusion date", "Visit date"]
+    out = ["Patient," + ",".join(head) + ",NRS"]
+    for pid, (d_inf, visits) in VISITS_WITH_INFUSION_DATE.items():
+        for d, s in visits:
+            pair = (d, d_inf) if visit_first else (d_inf, d)
+            out.append(f"{pid},{pair[0]},{pair[1]},{s}")
+    return {"register.csv": _b(out)}
+
+
+# --- Time points named in words beside the infusion date ---------------------------------------------
+
+# patient: (infusion date, NRS at Baseline, Week 1, Week 4, Month 3)
+TIMEPOINTS = {"T1": ("04/03/2024", 8, 4, 5, 6), "T2": ("11/03/2024", 6, 5, 6, 6), "T3": ("18/03/2024", 9, 3, 4, 5)}
+
+
+def timepoints_beside_infusion_date() -> dict[str, bytes]:
+    """A long research sheet: ``Patient, Infusion date, Timepoint, NRS`` with ``Timepoint`` in ``Baseline``,
+    ``Week 1``, ``Week 4``, ``Month 3``: each score's day is its time point after the infusion date."""
+    out = ["Patient,Infusion date,Timepoint,NRS"]
+    for pid, (d, *vals) in TIMEPOINTS.items():
+        out += [f"{pid},{d},{tp},{v}" for tp, v in zip(("Baseline", "Week 1", "Week 4", "Month 3"), vals)]
+    return {"timepoints.csv": _b(out)}

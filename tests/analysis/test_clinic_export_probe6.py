@@ -323,3 +323,107 @@ def test_a_date_column_per_infusion_gives_a_course_per_infusion():
 def test_each_infusions_scores_are_dated_by_their_own_infusion_date():
     ds = load_files(probe.infusion_date_per_column())
     assert scores(ds)["W1"] == [(0.0, 8), (round(1 / 24, 6), 4), (42.0, 7), (round(42 + 1 / 24, 6), 3)]
+
+
+# --- 8. Day numbers; a patient scored only before the infusion ----------------------------------------
+
+def test_negative_days_are_before_the_infusion_and_a_patient_without_a_later_score_has_no_relief():
+    """N1 -7: 8, day 1: 4 (50%); N3 -2: 9, day 2: 3 (66.7%); N2 has only scores before day 0, so no
+    immediate score: mean 58.33% over 2 courses, 2 of 2; week 4: N1 25%, N3 (day 27) 55.6%: 1 of 2. The
+    'Total' line is left out with its line."""
+    ds = load_files(probe.day_numbers_with_pre_only_patient())
+    assert ds.report.exclusions["line"].tolist() == [13]
+    assert scores(ds)["N2"] == [(-14.0, 7), (-3.0, 7)]
+    g = group(ds)
+    assert g["immediate_relief_pct"]["estimate"] == pytest.approx(np.mean([relief(8, 4), relief(9, 3)]))
+    check_rate(g["immediate_responder_rate"], 2, 2)
+    check_rate(g["responder_rate_by_week"]["4"], 1, 2)
+
+
+# --- 9. Ids shown with leading zeros by a number format ------------------------------------------------
+
+def test_ids_shown_with_leading_zeros_by_a_cell_format_are_warned_about_and_never_merged():
+    """The workbook is read by its cells' values (7), not their display (007): the ids of the two sheets
+    differ, each pair is named in a warning, and only 103 (written alike) has relief: 9->3 66.7%."""
+    ds = load_files(probe.ids_shown_with_leading_zeros())
+    (w,) = [w for w in ds.report.warnings if "leading zeros" in w]
+    assert "'7' and '007'" in w and "'12' and '012'" in w
+    assert sorted(ds.treatments["patient_id"]) == ["007", "012", "103"]
+    g = group(ds)
+    check_rate(g["immediate_responder_rate"], 1, 1)
+
+
+# --- 10. A flowsheet report with vitals beside the pain score --------------------------------------------
+
+def test_a_flowsheet_report_of_vitals_reads_the_pain_score_and_leaves_the_blood_pressure_out():
+    """'Pain Score' is pain_nrs, 'Pain Goal' is not a second pain score, 'BP' (128/82) is no score; pulse,
+    SpO2 and RASS are read under their own names with a note each. F1 8->4, F2 6->5, F3 9->3 (2 of 3)."""
+    files = probe.vitals_flowsheet_report()
+    r = roles(files)
+    assert (r[("vitals.csv", "Pain Score")], r[("vitals.csv", "Pain Goal")], r[("vitals.csv", "BP")],
+            r[("vitals.csv", "MAR Medication")]) == ("measure", "ignore", "ignore", "treatment")
+    ds = load_files(files)
+    assert set(ds.assessments["measure"]) == {"pain_nrs", "pulse", "spo2", "rass"}
+    assert sum("give it the role \"ignore\" if it is not an outcome" in n for n in inspect(files).notes) == 3
+    g = group(ds)
+    assert g["immediate_relief_pct"]["estimate"] == pytest.approx(np.mean([relief(8, 4), relief(6, 5), relief(9, 3)]))
+    check_rate(g["immediate_responder_rate"], 2, 3)
+
+
+# --- 11. A REDCap raw export without its dictionary ------------------------------------------------------
+
+def test_a_redcap_raw_export_without_its_dictionary_loads_and_says_codes_stay_codes():
+    files = probe.redcap_raw_without_dictionary()
+    p = inspect(files)
+    assert any("without its data dictionary" in n for n in p.notes)
+    assert roles(files)[("PainStudy_DATA_2024-05-01_1200.csv", "redcap_data_access_group")] == "covariate"
+
+
+@pytest.mark.xfail(strict=True, reason="analysis/io/visits.py dated_treatment(): without the REDCap dictionary the "
+                   "choice field 'infusion_drug' of the 'infusion_date' form is not seen, so ketamine (1) and "
+                   "lidocaine (2) are pooled as one treatment 'Infusion' and the drug becomes a patient covariate; "
+                   "a coded column named like the date's form must be a point to review, as with the dictionary")
+def test_a_redcap_drug_code_beside_the_infusion_date_is_asked_about_without_the_dictionary():
+    files = probe.redcap_raw_without_dictionary()
+    p = inspect(files)
+    assert any("'infusion_drug'" in r for r in p.review)
+
+
+# --- 12. The infusion date on every visit row ------------------------------------------------------------
+
+def check_visits_with_infusion_date(ds) -> None:
+    """R1 8->4 50%, R2 6->6 0%, R3 9->3 66.7%: mean 38.89%, 2 of 3; week 4: 25%, 0%, 55.6%: 1 of 3."""
+    assert len(ds.treatments) == 3 and (ds.treatments["day"] == 0).all()
+    assert scores(ds)["R1"] == [(-1.0, 8), (1.0, 4), (28.0, 6)]
+    g = group(ds)
+    assert g["immediate_relief_pct"]["estimate"] == pytest.approx(np.mean([relief(8, 4), relief(6, 6), relief(9, 3)]))
+    check_rate(g["immediate_responder_rate"], 2, 3)
+    check_rate(g["responder_rate_by_week"]["4"], 1, 3)
+
+
+@pytest.mark.xfail(strict=True, reason="analysis/io/visits.py (the time of each score column): with 'Infusion date' "
+                   "(the treatment) before 'Visit date', the scores are dated by the row's first date, the infusion's, "
+                   "so every visit of a patient falls on day 0 and they conflict; a score must be dated by the date "
+                   "column that is not the treatment's")
+def test_scores_beside_an_infusion_date_repeated_on_every_row_are_dated_by_their_visit_date():
+    check_visits_with_infusion_date(load_files(probe.infusion_date_on_every_visit_row()))
+
+
+def test_with_the_visit_date_first_the_scores_are_dated_by_it():
+    ds = load_files(probe.infusion_date_on_every_visit_row(visit_first=True))
+    check_visits_with_infusion_date(ds)
+
+
+# --- 13. Time points in words beside the infusion date ----------------------------------------------------
+
+@pytest.mark.xfail(strict=True, reason="analysis/io/propose.py + analysis/io/translate.py: a time-point column "
+                   "('Baseline', 'Week 1', 'Week 4', 'Month 3') beside a date column is ignored (translate refuses "
+                   "dates and days together), so every score of a patient lands on the infusion date and the load "
+                   "fails with 'conflicting values'; the time point must be an offset from the date (Baseline = the "
+                   "date, before the start), or at least a point to review naming the column")
+def test_time_points_in_words_beside_the_infusion_date_give_each_score_its_day():
+    """Baseline before the start at day 0, Week 1 day 7, Week 4 day 28, Month 3 day 91: week 4: T1 8->5
+    37.5%, T2 0%, T3 9->4 55.6%: 2 of 3."""
+    ds = load_files(probe.timepoints_beside_infusion_date())
+    assert [d for d, _ in scores(ds)["T1"]] == [0.0, 7.0, 28.0, 91.0]
+    check_rate(group(ds)["responder_rate_by_week"]["4"], 2, 3)
