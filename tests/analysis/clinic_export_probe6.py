@@ -355,3 +355,20 @@ def timepoints_beside_infusion_date() -> dict[str, bytes]:
     for pid, (d, *vals) in TIMEPOINTS.items():
         out += [f"{pid},{d},{tp},{v}" for tp, v in zip(("Baseline", "Week 1", "Week 4", "Month 3"), vals)]
     return {"timepoints.csv": _b(out)}
+
+
+# --- Two tables side by side on one sheet ------------------------------------------------------------
+
+def two_tables_side_by_side() -> dict[str, bytes]:
+    """A hand-kept sheet with the scores (``Patient, Date, NRS``) on the left and, after an empty column,
+    the infusions (``Patient, Infusion date, Drug``) on the right: row k of the right table is not the
+    patient of row k of the left one."""
+    left = [("B1", "03/03/2024", 8), ("B1", "05/03/2024", 4), ("B1", "01/04/2024", 6),
+            ("B2", "10/03/2024", 6), ("B2", "12/03/2024", 6), ("B2", "08/04/2024", 6),
+            ("B3", "17/03/2024", 9), ("B3", "19/03/2024", 3), ("B3", "15/04/2024", 4)]
+    right = [("B1", "04/03/2024", "Ketamine"), ("B2", "11/03/2024", "Ketamine"), ("B3", "18/03/2024", "Ketamine")]
+    out = ["Patient,Date,NRS,,Patient,Infusion date,Drug"]
+    for i, (pid, d, s) in enumerate(left):
+        r = right[i] if i < len(right) else ("", "", "")
+        out.append(f"{pid},{d},{s},," + ",".join(r))
+    return {"side.csv": _b(out)}

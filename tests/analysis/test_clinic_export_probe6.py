@@ -427,3 +427,17 @@ def test_time_points_in_words_beside_the_infusion_date_give_each_score_its_day()
     ds = load_files(probe.timepoints_beside_infusion_date())
     assert [d for d, _ in scores(ds)["T1"]] == [0.0, 7.0, 28.0, 91.0]
     check_rate(group(ds)["responder_rate_by_week"]["4"], 2, 3)
+
+
+# --- 14. Two tables side by side on one sheet ------------------------------------------------------------
+
+@pytest.mark.xfail(strict=True, reason="the proposal (a rule module beside analysis/io/headers.py): a second table "
+                   "beside the first (its own 'Patient' column, read as 'Patient.1', with other ids on the same rows) "
+                   "is read as part of the first table's rows, so B2's and B3's infusions became B1's; it must be a "
+                   "point to review naming the second table's columns")
+def test_a_second_table_beside_the_first_is_a_point_to_review_not_read_into_the_first_tables_rows():
+    files = probe.two_tables_side_by_side()
+    p = inspect(files)
+    assert any("'Patient.1'" in r and "second table" in r for r in p.review)
+    with pytest.raises(MappingError, match="second table"):
+        load_files(files)
