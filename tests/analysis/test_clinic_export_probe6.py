@@ -431,13 +431,16 @@ def test_time_points_in_words_beside_the_infusion_date_give_each_score_its_day()
 
 # --- 14. Two tables side by side on one sheet ------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="the proposal (a rule module beside analysis/io/headers.py): a second table "
-                   "beside the first (its own 'Patient' column, read as 'Patient.1', with other ids on the same rows) "
-                   "is read as part of the first table's rows, so B2's and B3's infusions became B1's; it must be a "
-                   "point to review naming the second table's columns")
 def test_a_second_table_beside_the_first_is_a_point_to_review_not_read_into_the_first_tables_rows():
     files = probe.two_tables_side_by_side()
     p = inspect(files)
     assert any("'Patient.1'" in r and "second table" in r for r in p.review)
     with pytest.raises(MappingError, match="second table"):
         load_files(files)
+
+
+def test_a_patient_column_repeated_with_the_same_ids_on_each_row_is_not_a_second_table():
+    """Blocks of columns per visit that each repeat the patient id (as a sheet laid out for printing)."""
+    files = {"v.csv": b"Patient,Visit date,NRS,Patient,Visit date,NRS\nB1,2024-03-03,8,B1,2024-03-05,4\n"
+                      b"B2,2024-03-10,6,B2,2024-03-12,6\n"}
+    assert not any("second table" in r for r in inspect(files).review)
