@@ -50,8 +50,9 @@ def pair_with_dates(cols: dict, header: list, date_cols: list, file: str, review
     treatment ("Infusion date"); else, for a treatment, the start of an administration record's start and
     stop (or the first date); else, where dates and scores alternate, the nearest date column to the left
     (a score left of every date, or one naming a visit that date does not name, is a point to review);
-    where they do not (a visit date beside a date
-    entered), the row's first date, as for a file with one date column."""
+    where they do not, a score beside a treatment's date and one other date (the infusion date written on
+    every visit row beside the visit date) takes the other; otherwise (a visit date beside a date
+    entered) the row's first date, as for a file with one date column."""
     own = {d: name_words(header[d]) - DATE_NAME_WORDS for d in date_cols}
     treatment_dates = [d for d in date_cols if TREATMENT_DATE.search(header[d])]
     # Dates and scores alternate (date, score, date, score): a score's date is the one before it. Dates side
@@ -78,6 +79,10 @@ def pair_with_dates(cols: dict, header: list, date_cols: list, file: str, review
             target = starts[0] if starts else date_cols[0]
         elif left and not named and interleaved and not (visit_words(header[k]) - own[left[-1]]):
             target = left[-1]
+        elif not named and not interleaved and len(treatment_dates) == 1 and len(date_cols) == 2:
+            # The infusion date written on every visit row beside the visit's own date: the row's first date
+            # (the infusion's, when it comes first) put every visit of a patient on the infusion day.
+            target = next(d for d in date_cols if d not in treatment_dates)
         elif not named and not interleaved:
             continue
         else:

@@ -401,10 +401,6 @@ def check_visits_with_infusion_date(ds) -> None:
     check_rate(g["responder_rate_by_week"]["4"], 1, 3)
 
 
-@pytest.mark.xfail(strict=True, reason="analysis/io/visits.py (the time of each score column): with 'Infusion date' "
-                   "(the treatment) before 'Visit date', the scores are dated by the row's first date, the infusion's, "
-                   "so every visit of a patient falls on day 0 and they conflict; a score must be dated by the date "
-                   "column that is not the treatment's")
 def test_scores_beside_an_infusion_date_repeated_on_every_row_are_dated_by_their_visit_date():
     check_visits_with_infusion_date(load_files(probe.infusion_date_on_every_visit_row()))
 
