@@ -15,6 +15,7 @@ per observation and reason) when none is.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -78,6 +79,7 @@ class Observations:
     time_kind: str | None = None                   # "date" or "day"
     item_counts: dict = field(default_factory=dict)  # (file, item) -> (rows, mapped measure or None)
     zones: list = field(default_factory=list)      # (file, date column, has a zone, has a time without one)
+    warnings: list = field(default_factory=list)   # plausibility warnings found while reading (doses' units)
 
     def exclude(self, row, file, line, column, value, reason) -> None:
         n = len(row)
@@ -519,6 +521,9 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
             if badd.any():
                 obs.notes.append(f"{f}: {int(badd.sum())} dose value(s) in {table.header[dcols[0]]!r} are not numbers "
                                  "and were left out of the course doses.")
+            unit_k = next((u for u in range(len(table.header)) if u != dcols[0] and _UNIT.search(table.header[u])), None)
+            if unit_k is not None:
+                dose = _one_unit_doses(dose, table.column(unit_k)[idx], label[idx], f, table.header[unit_k], obs)
         obs.admins.append(pd.DataFrame({"row": rows[idx], "file": f, "line": lines[idx], "column": table.header[k],
                                         "raw": text[idx], "pid": pid[idx], "t": t[idx], "has_time": ht[idx],
                                         "label": label[idx], "dose": dose}))
@@ -546,3 +551,24 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
 def scale_max(measure: str) -> float | None:
     spec = KNOWN_MEASURES.get(measure)
     return None if spec is None or spec["max"] is None else float(spec["max"])
+
+
+#: A column giving the unit of the dose beside it ('Dose Unit', 'Unit', 'Einheit', 'Unité', 'Unidad').
+_UNIT = re.compile(r"(?i)\b(?:units?|einheit|unit[ée]|unidad(?:es)?)\b")
+
+
+def _one_unit_doses(dose: np.ndarray, unit: np.ndarray, label: np.ndarray, file: str, header: str,
+                    obs: Observations) -> np.ndarray:
+    """The administrations' doses, left out (NaN) for every treatment whose doses are written in different
+    units in the unit column (``0.5`` mg/kg/hr for the bag, ``20`` mg for a bolus): a course's dose is a sum
+    and doses are compared across courses, neither of which means anything across units. Warned about."""
+    units = pd.Series(unit, dtype=object).str.casefold().str.split().str.join(" ").fillna("").to_numpy(dtype=object)
+    given = pd.DataFrame({"label": label, "unit": units})[~np.isnan(dose) & (units != "")]
+    per = given.groupby("label", sort=True)["unit"].unique()
+    for lab, written in per[per.map(len) > 1].items():  # a loop over the few treatments with mixed units
+        dose = np.where(label == lab, np.nan, dose)
+        obs.warnings.append(
+            f"{file}: the doses of {lab!r} are written in different units in {header!r} "
+            f"({', '.join(repr(u) for u in sorted(written))}): they are not summed or compared, so its courses have "
+            "no dose. Convert the doses to one unit to use them.")
+    return dose

@@ -186,15 +186,21 @@ def test_a_mar_with_given_not_given_and_bolus_from_bag_gives_one_course_per_infu
     check_rate(g["responder_rate_by_week"]["4"], 0, 2)
 
 
-@pytest.mark.xfail(strict=True, reason="analysis/io/translate.py (administrations): the course dose sums the 'Dose' "
-                   "column whatever the 'Dose Unit' beside it says (0.5 mg/kg/hr + 20 mg = 20.5); a course whose "
-                   "administrations have different units must get no dose, with a warning naming the units")
 def test_doses_in_different_units_are_not_summed_into_one_course_dose():
+    """0.5 mg/kg/hr + 20 mg is no dose: the treatment's doses (written in two units) are left out of every
+    course, since doses are also compared across courses, and a warning names the units."""
     ds = load_files(probe.mar_mixed_dose_units())
-    t = ds.treatments.set_index("patient_id")
-    assert np.isnan(t.loc["M1", "dose"])
-    assert t.loc["M2", "dose"] == 0.5
-    assert any("mg/kg/hr" in w and "mg" in w for w in ds.report.warnings)
+    assert "dose" not in ds.treatments.columns
+    assert ds.treatments.set_index("patient_id")["administrations"].to_dict() == {"M1": 2, "M2": 1}
+    assert any("'Ketamine infusion'" in w and "'mg', 'mg/kg/hr'" in w and "'Dose Unit'" in w
+               for w in ds.report.warnings)
+
+
+def test_doses_in_one_unit_written_beside_them_are_summed_per_course():
+    """The MAR above with every dose in mg/kg: E3's bag and bolus, 0.5 + 0.1 mg/kg."""
+    ds = load_files(probe.mar_given_not_given_bolus())
+    assert ds.treatments.set_index("patient_id")["dose"].to_dict() == pytest.approx({"E1": 0.5, "E2": 0.5, "E3": 0.6})
+    assert not any("different units" in w for w in ds.report.warnings)
 
 
 # --- 4. A hand-kept German sheet ---------------------------------------------------------------------
