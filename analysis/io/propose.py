@@ -25,6 +25,7 @@ from .identifiers.names import name_reason
 from .values import timepoint_days
 from .column_words import covariate_name, has_word, id_like, measure_of
 from .questionnaires import answer_codes
+from .worded_scales import worded_answers
 from .score_columns import list_column, one_column_per_score, other_scale
 from .spec import DEFAULT_START_ACTIONS, Column, CourseRules, FileSpec, MappingSpec, slug
 from .tables import TextTable, read_table
@@ -357,9 +358,11 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
             pv = parse_values(filled[:5000], ValueRules(annotated_numbers=True, decimal_comma=t.decimal_comma))
             numeric = float((pv.rule != "").mean() + pv.missing.mean()) >= 0.5
             answers = None if numeric else answer_codes(measure_of(label) or "", filled)
-            if answers:
-                cols[k] = ColumnProposal(h, Column("measure", measure=measure_of(label), codes=answers),
-                                         "a questionnaire item's answers, read as their codes 0-3", ex)
+            worded = None if numeric or answers else worded_answers(measure_of(label) or "", filled)
+            if answers or worded:
+                cols[k] = ColumnProposal(h, Column("measure", measure=measure_of(label), codes=answers or worded),
+                                         "a questionnaire item's answers, read as their codes 0-3" if answers else
+                                         "the scale's worded answers, read as their codes", ex)
                 continue
         if f is not None and f.type in ("radio", "dropdown", "slider") and (measure_of(f.label) or measure_of(f.name)) \
                 and all(_is_number(list(f.choices) or ["0"])):

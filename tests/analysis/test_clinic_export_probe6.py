@@ -268,16 +268,27 @@ def test_pain_at_rest_chosen_in_the_mapping_keeps_movement_as_its_own_measure():
     check_rate(g["immediate_responder_rate"], 2, 3)
 
 
-@pytest.mark.xfail(strict=True, reason="the proposal (analysis/io/propose.py, answer codes from "
-                   "analysis/io/questionnaires.answer_codes) reads a PGIC column of worded answers ('Much improved') "
-                   "as a patient covariate 'pgic': the outcome is lost and becomes a grouping; worded answers must "
-                   "be read as their codes 1-7 (1 = very much improved)")
 def test_a_pgic_written_in_words_is_the_pgic_measure_not_a_patient_covariate():
     files = probe.pgic_in_words()
     assert roles(files)[("pgic.csv", "PGIC")] == "measure"
     ds = load_files(files)
     assert "pgic" not in ds.patients.columns
     assert {pid: v for pid, [(_, v)] in scores(ds, "pgic").items()} == {"G1": 2, "G2": 4, "G3": 1, "G4": 3}
+    assert [d for pid, [(d, _)] in scores(ds, "pgic").items()] == [28.0] * 4
+
+
+@pytest.mark.parametrize("text, code", [("Very much better", 1), ("a little  better", 3), ("UNCHANGED", 4),
+                                        ("Slightly worse", 5), ("Very much worse", 7), ("viel besser", 2),
+                                        ("légèrement aggravé", 5), ("sin cambios", 4)])
+def test_the_pgics_worded_answers_in_their_usual_versions_read_as_their_codes(text, code):
+    from analysis.io.worded_scales import worded_answers
+    assert worded_answers("pgic", np.array([text, "", "N/A"], dtype=object)) == {text: str(code)}
+
+
+def test_a_pgic_column_with_a_word_that_is_no_answer_is_not_read_by_the_words():
+    from analysis.io.worded_scales import worded_answers
+    assert worded_answers("pgic", np.array(["Much improved", "better I think"], dtype=object)) is None
+    assert worded_answers("pain_nrs", np.array(["Much improved"], dtype=object)) is None
 
 
 # --- 6. Times that are not dates ---------------------------------------------------------------------
