@@ -113,16 +113,21 @@ def dated_treatment(fps: list, dictionary: dict, notes: list, review: list) -> b
     p, i, name = found[0]
     c = p.columns[i]
     f = (dictionary or {}).get(c.header) if p.spec.redcap else None
-    if f is not None:
+    if f is not None or (p.spec.redcap and not dictionary):
         # A choice field of the same form may name the drug (Ketamine / Lidocaine): pooling its levels into
-        # one treatment would be wrong, reading it as the treatment may be too. Ask.
-        choices = [o.header for o in p.columns if o.column.role == "covariate" and o.header in dictionary
-                   and dictionary[o.header].form == f.form and dictionary[o.header].type in ("radio", "dropdown")]
+        # one treatment would be wrong, reading it as the treatment may be too. Ask. Without the dictionary,
+        # the form is told by the field names' first word (infusion_date, infusion_drug).
+        form = f.form if f is not None else c.header.split("_")[0]
+        choices = [o.header for o in p.columns if o.column.role == "covariate" and (
+            o.header in dictionary and dictionary[o.header].form == f.form and dictionary[o.header].type in
+            ("radio", "dropdown") if f is not None else o.header != c.header and o.header.split("_")[0] == form)]
         if choices:
-            review.append(f"{p.name}: no column is read as the treatment, but the form {f.form!r} has the date "
+            review.append(f"{p.name}: no column is read as the treatment, but the form {form!r} has the date "
                           f"{c.header!r} and the choice field(s) {', '.join(map(repr, choices))}. If one names the "
                           "drug, give it the role \"treatment\" (with \"time\": \"" + c.header + "\"); otherwise "
-                          f"set \"treatment\": \"<name>\" on {c.header!r}: each of its dates is then an administration.")
+                          f"set \"treatment\": \"<name>\" on {c.header!r}: each of its dates is then an administration."
+                          + ("" if f is not None else " Add the data dictionary to the export: it decodes the choices' "
+                             "codes (1, 2, ...) into the drugs' names."))
             return True
     label = " ".join(w for w in re.split(r"[\W_]+", name)
                      if w and w.casefold() not in DATE_NAME_WORDS | {"start", "started"}).capitalize()

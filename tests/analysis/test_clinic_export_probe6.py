@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 
 import clinic_export_probe6 as probe
-from clinic_checks import group, check_rate, roles, proposal_doc, relief, scores
+from clinic_checks import group, groups, check_rate, roles, proposal_doc, relief, scores
 from analysis import load_files
 from analysis.cli import main
 from analysis.errors import DatasetError, MappingError
@@ -396,14 +396,27 @@ def test_a_redcap_raw_export_without_its_dictionary_loads_and_says_codes_stay_co
     assert roles(files)[("PainStudy_DATA_2024-05-01_1200.csv", "redcap_data_access_group")] == "covariate"
 
 
-@pytest.mark.xfail(strict=True, reason="analysis/io/visits.py dated_treatment(): without the REDCap dictionary the "
-                   "choice field 'infusion_drug' of the 'infusion_date' form is not seen, so ketamine (1) and "
-                   "lidocaine (2) are pooled as one treatment 'Infusion' and the drug becomes a patient covariate; "
-                   "a coded column named like the date's form must be a point to review, as with the dictionary")
 def test_a_redcap_drug_code_beside_the_infusion_date_is_asked_about_without_the_dictionary():
     files = probe.redcap_raw_without_dictionary()
     p = inspect(files)
-    assert any("'infusion_drug'" in r for r in p.review)
+    assert any("'infusion_drug'" in r and "dictionary" in r for r in p.review)
+    with pytest.raises(MappingError, match="infusion_drug"):
+        load_files(files)
+
+
+def test_the_redcap_drug_code_given_the_role_treatment_with_its_codes_gives_each_drugs_relief():
+    """Ketamine: record 1 8->4 50%, record 3 9->3 66.7% (2 of 2); lidocaine: record 2 6->6 0% (0 of 1)."""
+    files = probe.redcap_raw_without_dictionary()
+    doc = proposal_doc(files)
+    doc["files"][0]["columns"]["infusion_drug"] = {"role": "treatment", "time": "infusion_date",
+                                                   "codes": {"1": "Ketamine", "2": "Lidocaine"}}
+    ds = load_files(files, mapping=doc)
+    assert ds.treatments.set_index("patient_id")["treatment"].to_dict() == {"1": "Ketamine", "2": "Lidocaine",
+                                                                            "3": "Ketamine"}
+    by = {g["group"]["treatment"]: g for g in groups(ds)}
+    assert by["Ketamine"]["immediate_relief_pct"]["estimate"] == pytest.approx(np.mean([relief(8, 4), relief(9, 3)]))
+    check_rate(by["Ketamine"]["immediate_responder_rate"], 2, 2)
+    check_rate(by["Lidocaine"]["immediate_responder_rate"], 0, 1)
 
 
 # --- 12. The infusion date on every visit row ------------------------------------------------------------
