@@ -454,23 +454,23 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
     # Administrations.
     tcols = _positions(roles, "treatment")
     dated = [k for k in _positions(roles, "date") if roles[k].treatment]
-    if len(tcols) + len(dated) > 1:
+    if len(tcols) > 1 or (tcols and dated):
         raise MappingError(f"Mapping for {f}: only one column can give the treatment (the role \"treatment\", or "
-                           "\"treatment\" on one date column).", file=f)
+                           "\"treatment\" on date columns, one per administration of a row).", file=f)
+    sources = []
     if tcols:
         k = tcols[0]
-        tcol = roles[k]
         text = table.column(k)
         if redcap_codes and table.header[k] in redcap_codes:
             text = recode(text, lambda v, c=redcap_codes[table.header[k]]: c.get(v, v))
         if roles[k].codes:
             text = recode(text, lambda v, c=roles[k].codes: c.get(v, v))
-    elif dated:
-        # A date in this column is an administration of the treatment the mapping names, at that date.
-        k = dated[0]
-        tcol = Column("treatment", time=table.header[k])
-        text = np.where(table.column(k) != "", roles[k].treatment, "").astype(object)
-    if tcols or dated:
+        sources.append((k, roles[k], text))
+    # A date in such a column is an administration of the treatment the mapping names, at that date (a row
+    # per patient may have a date column per infusion: 'Infusion 1 date', 'Infusion 2 date').
+    sources += [(k, Column("treatment", time=table.header[k]),
+                 np.where(table.column(k) != "", roles[k].treatment, "").astype(object)) for k in dated]
+    for k, tcol, text in sources:
         none = pd.Series(text, dtype=object).str.strip().str.casefold().str.split().str.join(" ").isin(
             NO_TREATMENT).to_numpy()
         text = np.where(none, "", text).astype(object)
@@ -511,7 +511,7 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
         idx, tm = placed(adm, tcol, table.header[k])
         t, ht = tm["t"], tm["has_time"]
         dose = np.full(len(idx), np.nan)
-        dcols = _positions(roles, "dose")
+        dcols = _positions(roles, "dose") if len(sources) == 1 else []  # whose dose, of several dates in a row?
         if dcols:
             from .values import ValueRules, parse_values
             pv = parse_values(table.column(dcols[0])[idx], ValueRules(ranges="exclude", fractions=False,

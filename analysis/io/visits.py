@@ -109,7 +109,7 @@ def dated_treatment(fps: list, dictionary: dict, notes: list, review: list) -> b
             if c.column.role == "date" and names:
                 found.append((p, i, names[0]))
     if len(found) != 1:
-        return False
+        return _numbered_treatment_dates(found, notes)
     p, i, name = found[0]
     c = p.columns[i]
     f = (dictionary or {}).get(c.header) if p.spec.redcap else None
@@ -129,13 +129,47 @@ def dated_treatment(fps: list, dictionary: dict, notes: list, review: list) -> b
                           + ("" if f is not None else " Add the data dictionary to the export: it decodes the choices' "
                              "codes (1, 2, ...) into the drugs' names."))
             return True
-    label = " ".join(w for w in re.split(r"[\W_]+", name)
-                     if w and w.casefold() not in DATE_NAME_WORDS | {"start", "started"}).capitalize()
+    label = _treatment_label(name)
     col = replace(c.column, treatment=label)
     p.columns[i] = replace(c, column=col, why=f"{c.why}; each date is an administration of {label!r}")
     p.spec.columns[c.header] = col
     notes.append(f"{p.name}: no column names the treatment; each date in {c.header!r} is read as an administration of "
                  f"{label!r} (\"treatment\" on that date column). Rename the treatment in the mapping if needed.")
+    return True
+
+
+#: A word numbering the administrations of a row ('Infusion 1 date', '2nd infusion date', 'Infusion #3').
+_NUMBERING = re.compile(r"(?i)\d+(?:st|nd|rd|th|e|er|te)?|first|second|third|fourth|fifth|no|nr|n°")
+
+
+def _treatment_label(name: str, numbered: bool = False) -> str:
+    """The treatment a date column's name names: its words but the date words (and, with ``numbered``,
+    the words numbering the administrations)."""
+    return " ".join(w for w in re.split(r"[\W_]+", name) if w and w.casefold() not in DATE_NAME_WORDS | {"start", "started"}
+                    and not (numbered and _NUMBERING.fullmatch(w))).capitalize()
+
+
+def _numbered_treatment_dates(found: list, notes: list) -> bool:
+    """Several date columns of one table (not a REDCap export) named like a treatment and told apart only by
+    a number (a row per patient with 'Infusion 1 date', 'Infusion 2 date'): each date is an administration
+    of the one treatment they name. Two such columns that differ otherwise ('Infusion start date', 'Infusion
+    end date') are not read so. Returns True when they were."""
+    files = {id(p) for p, _, _ in found}
+    if len(found) < 2 or len(files) != 1 or found[0][0].spec.redcap:
+        return False
+    labels = {_treatment_label(name, numbered=True) for _, _, name in found}
+    if len(labels) != 1 or len({_treatment_label(name) for _, _, name in found}) != len(found) or not min(labels):
+        return False
+    label = labels.pop()
+    p = found[0][0]
+    for _, i, _ in found:
+        c = p.columns[i]
+        col = replace(c.column, treatment=label)
+        p.columns[i] = replace(c, column=col, why=f"{c.why}; each date is an administration of {label!r}")
+        p.spec.columns[c.header] = col
+    notes.append(f"{p.name}: no column names the treatment; each date in {', '.join(repr(p.columns[i].header) for _, i, _ in found)} "
+                 f"is read as an administration of {label!r} (\"treatment\" on those date columns). Rename the "
+                 "treatment in the mapping if needed.")
     return True
 
 

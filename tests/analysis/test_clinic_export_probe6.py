@@ -321,10 +321,6 @@ def test_hours_since_the_infusion_are_never_read_as_days():
 
 # --- 7. One row per patient, a block of columns per infusion -----------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="analysis/io/visits.py dated_treatment() proposes a treatment only for a file "
-                   "with one date column named like a treatment, and analysis/io/translate.py refuses a mapping with "
-                   "\"treatment\" on several date columns ('only one column can give the treatment'): each "
-                   "'Infusion N date' must be an administration of the same treatment")
 def test_a_date_column_per_infusion_gives_a_course_per_infusion():
     """W1 day 0 and 42, W2 day 0, W3 day 0 and 42. Per course: W1 8->4 50%, 7->3 57.1%; W2 6->6 0%; W3 9->5
     44.4%, 8->2 75%: mean 45.32%, 4 of 5."""
@@ -335,6 +331,21 @@ def test_a_date_column_per_infusion_gives_a_course_per_infusion():
     expected = [relief(8, 4), relief(7, 3), relief(6, 6), relief(9, 5), relief(8, 2)]
     assert g["immediate_relief_pct"]["estimate"] == pytest.approx(np.mean(expected))
     assert_rate(g["immediate_responder_rate"], 4, 5)
+
+
+def test_the_infusion_date_columns_are_proposed_as_one_treatment_and_written_in_the_mapping():
+    files = probe.infusion_date_per_column()
+    cols = proposal_doc(files)["files"][0]["columns"]
+    assert cols["Infusion 1 date"] == cols["Infusion 2 date"] == {"role": "date", "treatment": "Infusion"}
+    assert any("'Infusion 1 date', 'Infusion 2 date'" in n for n in inspect(files).notes)
+
+
+def test_a_start_and_an_end_date_of_an_infusion_are_not_two_administrations():
+    files = {"log.csv": b"Patient,Infusion start date,Infusion end date,NRS before,NRS after\n"
+                        b"A,04/03/2024,08/03/2024,8,4\nB,11/03/2024,15/03/2024,6,5\n"}
+    cols = proposal_doc(files)["files"][0]["columns"]
+    assert not [c for c in ("Infusion start date", "Infusion end date")
+                if isinstance(cols[c], dict) and cols[c].get("treatment")]
 
 
 def test_each_infusions_scores_are_dated_by_their_own_infusion_date():
