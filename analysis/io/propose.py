@@ -25,6 +25,7 @@ from .identifiers.names import name_reason
 from .values import timepoint_days
 from .column_words import covariate_name, has_word, id_like, measure_of
 from .questionnaires import answer_codes
+from .time_units import elapsed_time_unit
 from .worded_scales import worded_answers
 from .score_columns import list_column, one_column_per_score, other_scale
 from .spec import DEFAULT_START_ACTIONS, Column, CourseRules, FileSpec, MappingSpec, slug
@@ -431,8 +432,11 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
                 review.append(f"{t.file}, {h!r}: the dates are Excel's serial numbers (e.g. {filled[0]}), not dates. In "
                               "Excel, format the column as a date (e.g. DD.MM.YYYY) and save the file as CSV again.")
                 continue
-        if f is None and numeric and has_word("day", h) and not any(c.column.role in ("date", "day") for c in cols.values()):
-            cols[k] = ColumnProposal(h, Column("day"), "day numbers (days since the first treatment)", ex)
+        if f is None and numeric and (has_word("day", h) or elapsed_time_unit(h)) and \
+                not any(c.column.role in ("date", "day") for c in cols.values()):
+            unit = elapsed_time_unit(h)
+            cols[k] = ColumnProposal(h, Column("day"), f"{unit} since the treatment, read as days" if unit else
+                                     "day numbers (days since the first treatment)", ex)
             continue
         if f is None and not numeric and not date_cols and not any(c.column.role == "day" for c in cols.values()) \
                 and (~np.isnan(timepoint_days(filled))).mean() > 0.9:

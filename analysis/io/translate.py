@@ -30,6 +30,7 @@ from .lists import count_listed
 from .questionnaires import check_items, sum_items
 from .spec import Column, FileSpec, MappingSpec
 from .tables import TextTable
+from .time_units import to_days
 
 _DAY_NS = 86_400 * 10 ** 9
 _CHECKED = {"1", "checked", "yes", "x", "true", "ja", "oui", "sí", "si"}
@@ -157,7 +158,8 @@ class FileTimes:
                 pv = parse_values(table.column(k), ValueRules(ranges="exclude", fractions=False,
                                                               decimal_comma=table.decimal_comma))
                 ok = ~pv.missing & (pv.reason == "")
-                day = np.where(ok, pv.value, np.nan)
+                # 'Hours after infusion', 'Weeks since infusion': the unit the column's name says.
+                day = to_days(np.where(ok, pv.value, np.nan), table.header[k])
                 # A research sheet's time points (D-7, D0, W4, M3) are the days they stand for.
                 point = timepoint_days(table.column(k))
                 named = ~pv.missing & ~ok & ~np.isnan(point)

@@ -293,10 +293,6 @@ def test_a_pgic_column_with_a_word_that_is_no_answer_is_not_read_by_the_words():
 
 # --- 6. Times that are not dates ---------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="analysis/io/propose.py (a new rule module beside visits.py): a column of hours "
-                   "(or weeks) since the infusion is proposed as a score 'hours_after_infusion', and the load then "
-                   "advises mapping it as \"day\", which would read 168 hours as day 168; it must be the time, "
-                   "in days (hours / 24), or a point to review saying the unit")
 def test_hours_since_the_infusion_are_the_time_of_the_scores_not_a_score():
     """Hour 2 is the immediate score, hour 672 day 28: H1 8->4 50%, H2 6->5 16.7%, H3 9->3 66.7% (2 of 3);
     week 4: 25%, 0%, 44.4%: 1 of 3."""
@@ -307,6 +303,20 @@ def test_hours_since_the_infusion_are_the_time_of_the_scores_not_a_score():
     g = group(ds)
     check_rate(g["immediate_responder_rate"], 2, 3)
     check_rate(g["responder_rate_by_week"]["4"], 1, 3)
+
+
+@pytest.mark.parametrize("header, written, day", [("Weeks since infusion", "4", 28.0), ("Follow-up month", "3", 91.0),
+                                                  ("Stunden nach Infusion", "48", 2.0), ("Day", "28", 28.0)])
+def test_an_elapsed_time_column_is_read_in_the_unit_its_name_says(header, written, day):
+    files = {"t.csv": f"Patient,{header},Treatment,NRS\nA,0,Ketamine,\nA,-0.5,,8\nA,{written},,5\n".encode()}
+    assert roles(files)[("t.csv", header)] == "day"
+    assert [d for d, _ in scores(load_files(files))["A"]][-1] == pytest.approx(day)
+
+
+def test_an_infusions_duration_in_hours_is_not_the_time_of_the_scores():
+    files = {"t.csv": b"Patient,Date,Treatment,Infusion duration (hours),NRS\nA,2024-03-04,Ketamine,4,\n"
+                      b"A,2024-03-03,,,8\nA,2024-03-05,,,4\nB,2024-03-11,Ketamine,6,\nB,2024-03-12,,,5\n"}
+    assert roles(files)[("t.csv", "Infusion duration (hours)")] != "day"
 
 
 def test_hours_since_the_infusion_are_never_read_as_days():
