@@ -231,15 +231,13 @@ def test_excels_sep_line_above_the_header_is_skipped_and_the_sheet_reads_the_sam
     check_rate(group(ds)["immediate_responder_rate"], 2, 3)
 
 
-@pytest.mark.xfail(strict=True, reason="analysis/io/tables.py read_table(): a data row that repeats the header (two "
-                   "exports pasted together) is read as data, so 'Datum' makes the dotted dates 'ambiguous' and the "
-                   "export is refused; such a row belongs with the rows set aside (like the notes below the table), "
-                   "excluded as a repeat of the header")
 def test_a_header_repeated_under_the_first_export_is_left_out_with_its_line():
     """S1 8->4 50%, S2 6->3 50%: 2 of 2; week 4: 25%, 16.7%: 0 of 2."""
     ds = load_files(probe.two_exports_pasted_together())
     ex = ds.report.exclusions
-    assert ex["line"].tolist() == [6] and "header" in ex["reason"].iloc[0]
+    assert ex["line"].tolist() == [6] and "repeats the header of line 1" in ex["reason"].iloc[0]
+    c = ds.report.files["schmerz.csv"]
+    assert (c.rows_read, c.rows_used, c.rows_excluded) == (9, 8, 1)
     g = group(ds)
     assert g["immediate_relief_pct"]["estimate"] == pytest.approx(50.0)
     check_rate(g["immediate_responder_rate"], 2, 2)
@@ -491,3 +489,10 @@ def test_a_patient_column_repeated_with_the_same_ids_on_each_row_is_not_a_second
     files = {"v.csv": b"Patient,Visit date,NRS,Patient,Visit date,NRS\nB1,2024-03-03,8,B1,2024-03-05,4\n"
                       b"B2,2024-03-10,6,B2,2024-03-12,6\n"}
     assert not any("second table" in r for r in inspect(files).review)
+
+
+def test_a_row_that_only_shares_some_words_with_the_header_stays_data():
+    files = {"s.csv": b"Patient,Date,Treatment,NRS\nPatient,2024-03-03,,8\nPatient,2024-03-04,Ketamine,\n"
+                      b"Patient,2024-03-05,,4\n"}
+    ds = load_files(files)
+    assert ds.report.exclusions.empty and scores(ds)["Patient"] == [(-1.0, 8), (1.0, 4)]
