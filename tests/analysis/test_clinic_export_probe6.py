@@ -154,9 +154,6 @@ def test_the_flowsheet_mapping_written_by_inspect_and_read_back_loads_the_same(t
     check_rate(with_mapping["groups"][0]["immediate_responder_rate"], 2, 3)
 
 
-@pytest.mark.xfail(strict=True, reason="analysis/io/values.py: no value rule reads a score written after its row's "
-                   "name and a colon ('Pain Score: 8'), so the item is not proposed as a measure and, mapped, every "
-                   "score is excluded; a rule 'label: number' (the label without digits) belongs beside the 'scale' rule")
 def test_flowsheet_values_written_as_the_rows_name_a_colon_and_the_score_read_as_the_score():
     files = probe.flowsheet_with_labelled_values()
     p = inspect(files)
@@ -164,6 +161,27 @@ def test_flowsheet_values_written_as_the_rows_name_a_colon_and_the_score_read_as
     ds = load_files(files)
     assert scores(ds)["F1"] == [(-0.0625, 8), (round(4 / 24, 6), 4), (28.0, 6)]
     check_rate(group(ds)["immediate_responder_rate"], 2, 3)
+
+
+@pytest.mark.parametrize("text, value", [("Pain Score: 8", 8.0), ("NRS = 6", 6.0), ("pain score:7.5", 7.5),
+                                         ("Schmerz: 5", 5.0), ("Douleur : 3", 3.0)])
+def test_a_score_after_its_scales_name_reads_as_the_score(text, value):
+    from analysis.io.values import ValueRules, parse_values
+    pv = parse_values(np.array([text], dtype=object), ValueRules(), 10)
+    assert (pv.value[0], pv.rule[0], pv.reason[0]) == (value, "scale", "")
+
+
+@pytest.mark.parametrize("text", ["BP: 120", "Goal 3", "Pain Score: 8/10 at rest", "Pulse: 72"])
+def test_a_number_after_other_words_is_not_read_as_the_score(text):
+    from analysis.io.values import ValueRules, parse_values
+    pv = parse_values(np.array([text], dtype=object), ValueRules(), 10)
+    assert np.isnan(pv.value[0]) and pv.reason[0]
+
+
+def test_without_fractions_a_score_after_its_scales_name_is_excluded_with_its_reason():
+    from analysis.io.values import ValueRules, parse_values
+    pv = parse_values(np.array(["Pain Score: 8"], dtype=object), ValueRules(fractions=False), 10)
+    assert pv.reason[0] == "a score after its scale's name (Pain Score: 8); the value rules exclude fractions"
 
 
 def test_a_mar_with_given_not_given_and_bolus_from_bag_gives_one_course_per_infusion_with_its_dose():
