@@ -26,6 +26,7 @@ from .values import timepoint_days
 from .column_words import covariate_name, has_word, id_like, measure_of
 from .questionnaires import answer_codes
 from .time_units import elapsed_time_unit
+from .workbooks import expand_workbooks
 from .worded_scales import worded_answers
 from .score_columns import list_column, one_column_per_score, other_scale
 from .spec import DEFAULT_START_ACTIONS, Column, CourseRules, FileSpec, MappingSpec, slug
@@ -596,12 +597,13 @@ _TREATMENT_WORDS = {"ketamin": "Ketamine infusion", "ketalar": "Ketamine infusio
 def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal:
     """Detect what the files are and propose a mapping for them. ``date_format`` (YMD, DMY, MDY)
     decides dates that read two ways."""
+    files, book_notes = expand_workbooks(files)  # a workbook as it is: the tables of its sheets
     tables = _tables(files)
     if not tables:
         raise DatasetError("No CSV file was found among the files given. Save the export as CSV (in Excel: "
                            "File > Save As > 'CSV UTF-8') and load that file.")
     review: list[str] = []
-    notes: list[str] = []
+    notes: list[str] = list(book_notes)
     dictionary = {}
     fps: list[FileProposal] = []
     data_tables = []

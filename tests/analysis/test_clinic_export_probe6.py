@@ -101,13 +101,12 @@ def test_inspect_on_the_command_line_reads_each_sheet_of_the_workbook(tmp_path, 
     assert "'Dose (mg)'" in out and "dose" in out
 
 
-@pytest.mark.xfail(strict=True, reason="analysis/io/propose.py inspect(): a workbook given to inspect() is not "
-                   "expanded (expand_workbooks is called by load_files and the CLI only), so the proposal refuses "
-                   "it with 'No CSV file was found ... Save the export as CSV'")
 def test_inspect_given_the_workbook_itself_proposes_the_roles_of_its_sheets():
-    r = roles(probe.two_sheet_workbook())
+    files = probe.two_sheet_workbook()
+    r = roles(files)
     assert r[("Ketamine clinic (Pain scores).csv", "NRS")] == "measure"
     assert r[("Ketamine clinic (Infusions).csv", "Drug")] == "treatment"
+    assert any("the sheet 'Infusions' was read as" in n for n in inspect(files).notes)
 
 
 def test_a_date_column_of_date_cells_and_day_first_texts_reads_both():
