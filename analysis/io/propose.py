@@ -482,7 +482,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
             notes.append(f"{t.file}: column {h!r} is read as the measure {name!r} (numbers that change over time); "
                          "give it the role \"ignore\" if it is not an outcome.")
             continue
-        cols[k] = ColumnProposal(h, Column("ignore"), "text, not a score or covariate", ex)
+        cols[k] = ColumnProposal(h, Column("ignore"), visits.text_reason(k, t, pid, date_cols, review), ex)
     if len(date_cols) >= 2:
         date_cols = _without_charting_times(cols, header, date_cols, t.file, notes)
     if kind_hint is None and len(date_cols) >= 2:

@@ -12,7 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+import numpy as np
+import pandas as pd
+
 from .spec import SCORE_ROLES
+from .values import timepoint_days
 
 
 DATE_NAME_WORDS = frozenset({"date", "datum", "fecha", "data", "datetime", "dt", "time", "zeit", "uhrzeit", "heure",
@@ -181,3 +185,33 @@ def time_column_date(k: int, header: list, date_cols: list) -> str | None:
     named = [d for d in date_cols if own[d] and own[d] <= words]
     left = [d for d in date_cols if d < k]
     return header[named[0]] if len(named) == 1 else header[left[-1]] if left else None
+
+
+#: A baseline visit's name among time points ('Baseline', 'Week 1', 'Week 4').
+_BASELINE = re.compile(r"(?i)baseline|screening|pre|vor|avant|antes|prima|voor|d[- ]?0|day 0|t0")
+
+
+def text_reason(k: int, table, pid: np.ndarray, date_cols: list, review: list) -> str:
+    """Why the text column ``k`` is not read; where it holds the visits' time points ('Baseline', 'Week 1',
+    'Week 4', 'Month 3') changing within patients beside date columns that do not (the infusion date on
+    every row), that is a point to review: dated by those dates alone, every visit of a patient falls on
+    one date and their scores conflict (or, when equal, one is kept as the baseline)."""
+    values = table.column(k)
+    filled = values != ""
+    if not date_cols or filled.sum() < 2:
+        return "text, not a score or covariate"
+    days = timepoint_days(values[filled])
+    named = ~np.isnan(days) | pd.Series(values[filled], dtype=object).str.strip().str.fullmatch(_BASELINE).to_numpy()
+    if named.mean() < 0.9 or len(set(days[~np.isnan(days)])) < 2:
+        return "text, not a score or covariate"
+    frame = pd.DataFrame({"p": pid, "tp": values, **{d: table.column(d) for d in date_cols}})[filled & (pid != "")]
+    per = frame.groupby("p").nunique()
+    if not ((per["tp"] > 1).any() and (per[date_cols] <= 1).all().all()):
+        return "text, not a score or covariate"
+    shown = ", ".join(repr(v) for v in pd.unique(values[filled])[:4])
+    dates = ", ".join(repr(table.header[d]) for d in date_cols)
+    review.append(f"{table.file}: {table.header[k]!r} holds the visits' time points ({shown}, ...), but each patient's "
+                  f"rows have one date ({dates}): dated by it, every visit of a patient falls on that date. Add a column "
+                  "with each visit's own date (the scores are then dated by it, the treatment by the date above); "
+                  "time points are read as days only without a date column (D0, W1 = day 7, M3 = day 91).")
+    return "the visits' time points (a point to review)"
