@@ -20,14 +20,11 @@ from ..definitions import KNOWN_MEASURES
 from ..errors import DatasetError, MappingError
 from ..mapping import canonical, normalize_name
 from . import courses as _courses
-from . import fill_down, headers, leave_out, redcap, side_by_side, visits
+from . import fill_down, headers, leave_out, redcap, side_by_side, time_units, visits, worded_scales, workbooks
 from .identifiers.names import name_reason
 from .values import timepoint_days
 from .column_words import covariate_name, has_word, id_like, measure_of
 from .questionnaires import answer_codes
-from .time_units import elapsed_time_unit
-from .workbooks import expand_workbooks
-from .worded_scales import worded_answers
 from .score_columns import list_column, one_column_per_score, other_scale
 from .spec import DEFAULT_START_ACTIONS, Column, CourseRules, FileSpec, MappingSpec, slug
 from .tables import TextTable, read_table
@@ -360,7 +357,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
             pv = parse_values(filled[:5000], ValueRules(annotated_numbers=True, decimal_comma=t.decimal_comma))
             numeric = float((pv.rule != "").mean() + pv.missing.mean()) >= 0.5
             answers = None if numeric else answer_codes(measure_of(label) or "", filled)
-            worded = None if numeric or answers else worded_answers(measure_of(label) or "", filled)
+            worded = None if numeric or answers else worded_scales.worded_answers(measure_of(label) or "", filled)
             if answers or worded:
                 cols[k] = ColumnProposal(h, Column("measure", measure=measure_of(label), codes=answers or worded),
                                          "a questionnaire item's answers, read as their codes 0-3" if answers else
@@ -433,9 +430,9 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
                 review.append(f"{t.file}, {h!r}: the dates are Excel's serial numbers (e.g. {filled[0]}), not dates. In "
                               "Excel, format the column as a date (e.g. DD.MM.YYYY) and save the file as CSV again.")
                 continue
-        if f is None and numeric and (has_word("day", h) or elapsed_time_unit(h)) and \
+        if f is None and numeric and (has_word("day", h) or time_units.elapsed_time_unit(h)) and \
                 not any(c.column.role in ("date", "day") for c in cols.values()):
-            unit = elapsed_time_unit(h)
+            unit = time_units.elapsed_time_unit(h)
             cols[k] = ColumnProposal(h, Column("day"), f"{unit} since the treatment, read as days" if unit else
                                      "day numbers (days since the first treatment)", ex)
             continue
@@ -597,7 +594,7 @@ _TREATMENT_WORDS = {"ketamin": "Ketamine infusion", "ketalar": "Ketamine infusio
 def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal:
     """Detect what the files are and propose a mapping for them. ``date_format`` (YMD, DMY, MDY)
     decides dates that read two ways."""
-    files, book_notes = expand_workbooks(files)  # a workbook as it is: the tables of its sheets
+    files, book_notes = workbooks.expand_workbooks(files)  # a workbook as it is: the tables of its sheets
     tables = _tables(files)
     if not tables:
         raise DatasetError("No CSV file was found among the files given. Save the export as CSV (in Excel: "

@@ -35,7 +35,7 @@ def second_tables(fps: list, data_tables: list, review: list) -> None:
             i = differ[0]
             review.append(
                 f"{p.name}: the columns from {h!r} on look like a second table beside the first: on line "
-                f"{int(t.line[i])}, {name!r} is {pid[i]!r} but {h!r} is {other[i]!r}. Read as one table, its rows would "
-                "be given to the first table's patients. Save the second table as a file (or sheet) of its own and "
+                f"{int(t.line[i])}, {name!r} is {pid[i]!r} but {h!r} is {other[i]!r}. Read as one table, its rows "
+                "would be given to the first table's patients. Save the second table as a file (or sheet) of its own and "
                 "load both, or give its columns the role \"ignore\".")
             break

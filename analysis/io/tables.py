@@ -216,8 +216,8 @@ def read_table(file: str, data: bytes, *, encoding: str | None = None, delimiter
     dc = (delim != ",") if decimal_comma is None else bool(decimal_comma)
     table = TextTable(file=file, header=header, cells=frame[keep].reset_index(drop=True), line=lines[keep],
                       encoding=enc, delimiter=delim, header_row=h + 1, decimal_comma=dc, skipped=skipped,
-                      too_many_fields=lines[too_many], below_table=lines[below & ~blank & ~too_many & ~again], below_reason=below_reason,
-                      repeated_header=lines[again & ~below])
+                      too_many_fields=lines[too_many], below_table=lines[below & ~blank & ~too_many & ~again],
+                      below_reason=below_reason, repeated_header=lines[again & ~below])
     return table
 
 

@@ -149,8 +149,9 @@ _NUMBERING = re.compile(r"(?i)\d+(?:st|nd|rd|th|e|er|te)?|first|second|third|fou
 def _treatment_label(name: str, numbered: bool = False) -> str:
     """The treatment a date column's name names: its words but the date words (and, with ``numbered``,
     the words numbering the administrations)."""
-    return " ".join(w for w in re.split(r"[\W_]+", name) if w and w.casefold() not in DATE_NAME_WORDS | {"start", "started"}
-                    and not (numbered and _NUMBERING.fullmatch(w))).capitalize()
+    dropped = DATE_NAME_WORDS | {"start", "started"}
+    return " ".join(w for w in re.split(r"[\W_]+", name)
+                    if w and w.casefold() not in dropped and not (numbered and _NUMBERING.fullmatch(w))).capitalize()
 
 
 def _numbered_treatment_dates(found: list, notes: list) -> bool:
@@ -171,9 +172,9 @@ def _numbered_treatment_dates(found: list, notes: list) -> bool:
         col = replace(c.column, treatment=label)
         p.columns[i] = replace(c, column=col, why=f"{c.why}; each date is an administration of {label!r}")
         p.spec.columns[c.header] = col
-    notes.append(f"{p.name}: no column names the treatment; each date in {', '.join(repr(p.columns[i].header) for _, i, _ in found)} "
-                 f"is read as an administration of {label!r} (\"treatment\" on those date columns). Rename the "
-                 "treatment in the mapping if needed.")
+    named = ", ".join(repr(p.columns[i].header) for _, i, _ in found)
+    notes.append(f"{p.name}: no column names the treatment; each date in {named} is read as an administration of "
+                 f"{label!r} (\"treatment\" on those date columns). Rename the treatment in the mapping if needed.")
     return True
 
 
@@ -210,8 +211,8 @@ def text_reason(k: int, table, pid: np.ndarray, date_cols: list, review: list) -
         return "text, not a score or covariate"
     shown = ", ".join(repr(v) for v in pd.unique(values[filled])[:4])
     dates = ", ".join(repr(table.header[d]) for d in date_cols)
-    review.append(f"{table.file}: {table.header[k]!r} holds the visits' time points ({shown}, ...), but each patient's "
-                  f"rows have one date ({dates}): dated by it, every visit of a patient falls on that date. Add a column "
-                  "with each visit's own date (the scores are then dated by it, the treatment by the date above); "
+    review.append(f"{table.file}: {table.header[k]!r} holds the visits' time points ({shown}, ...), but each "
+                  f"patient's rows have one date ({dates}): dated by it, every visit of a patient falls on that date. "
+                  "Add a column with each visit's own date (the scores are then dated by it, the treatment by the date above); "
                   "time points are read as days only without a date column (D0, W1 = day 7, M3 = day 91).")
     return "the visits' time points (a point to review)"
