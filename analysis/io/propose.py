@@ -20,7 +20,8 @@ from ..definitions import KNOWN_MEASURES
 from ..errors import DatasetError, MappingError
 from ..mapping import canonical, normalize_name
 from . import courses as _courses
-from . import fill_down, headers, leave_out, redcap, side_by_side, time_units, visits, worded_scales, workbooks
+from . import dosage_forms, fill_down, headers, leave_out, redcap, side_by_side, time_units, visits, worded_scales, \
+    workbooks
 from .identifiers.names import name_reason
 from .values import timepoint_days
 from .column_words import covariate_name, has_word, id_like, measure_of
@@ -698,6 +699,7 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
             for word, label in _TREATMENT_WORDS.items():
                 if any(word in str(n).casefold() for n in main):
                     treatments[word] = label
+            treatments = dosage_forms.only_infused(treatments, main, p.name, notes, review)
             unmatched = [n for n in main if not any(w in str(n).casefold() for w in _TREATMENT_WORDS)]
             if treatments and unmatched:
                 notes.append(f"{p.name}: {', '.join(map(repr, unmatched[:5]))} match no treatment studied and are "

@@ -372,3 +372,22 @@ def two_tables_side_by_side() -> dict[str, bytes]:
         r = right[i] if i < len(right) else ("", "", "")
         out.append(f"{pid},{d},{s},," + ",".join(r))
     return {"side.csv": _b(out)}
+
+
+# --- A MAR with the drugs studied in other forms than an infusion -------------------------------------
+
+def mar_with_patch_and_oral_ketamine(plain_text: bool = False) -> dict[str, bytes]:
+    """Ketamine infusions (``New Bag``) and, two weeks later, a ``LIDOCAINE 5 % PATCH`` (L1) or ``KETAMINE 10
+    MG ORAL SOLUTION`` (L2) on two days. With ``plain_text`` the infusion is charted as ``KETAMINE`` alone,
+    a text contained in the oral one."""
+    fs = ["Study ID,Taken,Item,Value",
+          "L1,2024-03-04 08:30,Pain Score,8", "L1,2024-03-04 14:00,Pain Score,4", "L1,2024-04-01 10:00,Pain Score,6",
+          "L2,2024-03-11 08:00,Pain Score,6", "L2,2024-03-11 15:00,Pain Score,5", "L2,2024-04-08 09:00,Pain Score,6"]
+    iv = "KETAMINE" if plain_text else "KETAMINE 200 MG IN NS 250 ML IV INFUSION"
+    mar = ["Study ID,Administration Time,Medication,Action,Dose",
+           f"L1,2024-03-04 10:00,{iv},New Bag,200",
+           "L1,2024-03-20 09:00,LIDOCAINE 5 % PATCH,Given,1", "L1,2024-03-21 09:00,LIDOCAINE 5 % PATCH,Given,1",
+           f"L2,2024-03-11 10:00,{iv},New Bag,200",
+           "L2,2024-03-25 09:00,KETAMINE 10 MG ORAL SOLUTION,Given,10",
+           "L2,2024-03-26 09:00,KETAMINE 10 MG ORAL SOLUTION,Given,10"]
+    return {"flowsheet.csv": _b(fs), "mar.csv": _b(mar)}

@@ -523,3 +523,34 @@ def test_visit_labels_beside_each_visits_own_date_are_no_point_to_review():
                       b"B,,2024-03-11,Ketamine,\nB,Week 1,2024-03-18,,6\nB,Week 4,2024-04-08,,6\n"}
     assert not inspect(files).review
     assert scores(load_files(files))["A"] == [(-1.0, 8), (7.0, 5), (28.0, 6)]
+
+
+# --- 15. The drugs studied in other forms than an infusion ----------------------------------------------
+
+def test_a_lidocaine_patch_and_oral_ketamine_in_the_mar_are_not_infusion_courses():
+    """Only the bags are courses: L1 8->4 50%, L2 6->5 16.7% (1 of 2); week 4 (day 28 and 27.96) belongs to
+    the infusion, not to an oral 'course' on day 14: L1 25%, L2 0%: 0 of 2. The patch and oral rows are left
+    out as not chosen treatments, with a note naming them."""
+    files = probe.mar_with_patch_and_oral_ketamine()
+    p = inspect(files)
+    assert p.spec.courses.treatments == {"ketamine 200 mg in ns 250 ml iv infusion": "Ketamine infusion"}
+    assert sum("in another form than an infusion" in n for n in p.notes) == 2
+    ds = load_files(files)
+    assert ds.treatments[["patient_id", "day", "treatment"]].values.tolist() == [
+        ["L1", 0.0, "Ketamine infusion"], ["L2", 0.0, "Ketamine infusion"]]
+    ex = ds.report.exclusions
+    assert ex["line"].tolist() == [3, 4, 6, 7] and ex["reason"].str.endswith("is not a chosen treatment (co-medication?)").all()
+    g = group(ds)
+    assert g["immediate_relief_pct"]["estimate"] == pytest.approx(np.mean([relief(8, 4), relief(6, 5)]))
+    check_rate(g["immediate_responder_rate"], 1, 2)
+    check_rate(g["responder_rate_by_week"]["4"], 0, 2)
+
+
+def test_an_infusion_text_contained_in_an_oral_one_is_a_point_to_review():
+    assert_asked(probe.mar_with_patch_and_oral_ketamine(plain_text=True), "'KETAMINE 10 MG ORAL SOLUTION'",
+                 "courses.treatments", match="another form than an infusion")
+
+
+def test_a_mar_of_infusions_only_keeps_the_drugs_pattern():
+    p = inspect(probe.mar_given_not_given_bolus())
+    assert p.spec.courses.treatments == {"ketamin": "Ketamine infusion"}
