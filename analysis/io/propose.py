@@ -20,8 +20,8 @@ from ..definitions import KNOWN_MEASURES
 from ..errors import DatasetError, MappingError
 from ..mapping import canonical, normalize_name
 from . import courses as _courses
-from . import dosage_forms, fill_down, headers, leave_out, redcap, side_by_side, time_units, visits, worded_scales, \
-    workbooks
+from . import dosage_forms, fill_down, headers, leave_out, redcap, side_by_side, time_units, treatment_arms, \
+    visits, worded_scales, workbooks
 from .identifiers.names import name_reason
 from .values import timepoint_days
 from .column_words import covariate_name, has_word, id_like, measure_of
@@ -749,6 +749,7 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
     leave_out.tables_without_patients(fps, review, notes)
     leave_out.lookup_tables(fps, data_tables, notes)
     side_by_side.second_tables(fps, data_tables, review)
+    treatment_arms.arm_columns(fps, data_tables, review)
     fill_down.propose(fps, data_tables, notes)
     data_specs = [replace(p.spec, match=name_pattern(p.name, [f.name for f in fps])) for p in fps if p.spec is not None]
     values = {"ranges": "midpoint", "fractions": True, "text": {}}

@@ -391,3 +391,17 @@ def mar_with_patch_and_oral_ketamine(plain_text: bool = False) -> dict[str, byte
            "L2,2024-03-25 09:00,KETAMINE 10 MG ORAL SOLUTION,Given,10",
            "L2,2024-03-26 09:00,KETAMINE 10 MG ORAL SOLUTION,Given,10"]
     return {"flowsheet.csv": _b(fs), "mar.csv": _b(mar)}
+
+
+# --- The treatment group written on every row ----------------------------------------------------------
+
+def treatment_arm_on_every_row() -> dict[str, bytes]:
+    """``Patient, Date, Treatment, NRS`` with the patient's arm (``Ketamine`` or ``Lidocaine``) on every visit
+    row: the day before the infusion, the day after, and day 28; no row marks the infusion itself."""
+    out = ["Patient,Date,Treatment,NRS"]
+    for i, (pid, arm, (a, b, c)) in enumerate((("G1", "Ketamine", (8, 4, 6)), ("G2", "Ketamine", (6, 5, 6)),
+                                              ("G3", "Lidocaine", (9, 3, 4)), ("G4", "Lidocaine", (7, 6, 7)))):
+        d0 = dt.date(2024, 3, 4) + dt.timedelta(days=7 * i)
+        out += [f"{pid},{d0 - dt.timedelta(days=1)},{arm},{a}", f"{pid},{d0 + dt.timedelta(days=1)},{arm},{b}",
+                f"{pid},{d0 + dt.timedelta(days=28)},{arm},{c}"]
+    return {"arm.csv": _b(out)}

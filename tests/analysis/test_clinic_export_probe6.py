@@ -554,3 +554,30 @@ def test_an_infusion_text_contained_in_an_oral_one_is_a_point_to_review():
 def test_a_mar_of_infusions_only_keeps_the_drugs_pattern():
     p = inspect(probe.mar_given_not_given_bolus())
     assert p.spec.courses.treatments == {"ketamin": "Ketamine infusion"}
+
+
+# --- 16. The treatment group written on every row -------------------------------------------------------
+
+def test_a_treatment_group_on_every_visit_row_is_a_point_to_review_not_an_administration_per_visit():
+    """Read as administrations, the baseline visit started each course and day 28 a second course (week-4
+    relief lost); the proposal asks instead."""
+    assert_asked(probe.treatment_arm_on_every_row(), "'Treatment' names the same treatment on every row",
+                 "treatment group", match="treatment group")
+
+
+def test_the_group_mapped_as_a_covariate_loads_the_scores_without_courses():
+    files = probe.treatment_arm_on_every_row()
+    doc = proposal_doc(files)
+    doc["files"][0]["columns"]["Treatment"] = {"role": "covariate", "name": "group"}
+    ds = load_files(files, mapping=doc)
+    assert ds.treatments.empty
+    assert ds.patients.set_index("patient_id")["group"].to_dict() == {"G1": "Ketamine", "G2": "Ketamine",
+                                                                      "G3": "Lidocaine", "G4": "Lidocaine"}
+
+
+def test_an_infusion_log_with_scores_before_and_after_on_every_row_is_not_asked_about():
+    """Every row an infusion (the same drug for each patient, months apart) with its pre and post scores."""
+    assert not inspect(probe.visit_register()).review
+    files = {"log.csv": b"Patient,Date,Treatment,NRS before,NRS after\nA,2024-03-04,Ketamine,8,4\n"
+                        b"A,2024-06-03,Ketamine,7,3\nB,2024-03-11,Ketamine,6,6\nB,2024-06-10,Ketamine,6,5\n"}
+    assert not inspect(files).review
