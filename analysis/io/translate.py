@@ -205,10 +205,14 @@ class FileTimes:
                             f"\"{fmt.candidates[0]}\" or \"{fmt.candidates[1] if len(fmt.candidates) > 1 else 'YMD'}\" "
                             "in the mapping file (CLI: --date-format).", file=table.file, column=table.header[k])
                     if fmt.n_values:
+                        shown = ", ".join(repr(v) for v in pd.unique(values[values != ""])[:3])
+                        compact = pd.Series(values[values != ""], dtype=object).str.fullmatch(r"(?:19|20)\d{6}").all()
                         raise MappingError(
                             f"{table.file}, column {table.header[k]!r} is mapped as a date, but none of its values "
-                            f"reads as a date (e.g. {', '.join(fmt.examples)}).", file=table.file,
-                            column=table.header[k])
+                            f"reads as a date (e.g. {shown})."
+                            + (" Dates written without separators (YYYYMMDD) are not read: write them as "
+                               "YYYY-MM-DD (in Excel, format the column as a date) and save the file again."
+                               if compact else ""), file=table.file, column=table.header[k])
                     order = "YMD"
                 else:
                     order = fmt.order

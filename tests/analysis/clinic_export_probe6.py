@@ -405,3 +405,14 @@ def treatment_arm_on_every_row() -> dict[str, bytes]:
         out += [f"{pid},{d0 - dt.timedelta(days=1)},{arm},{a}", f"{pid},{d0 + dt.timedelta(days=1)},{arm},{b}",
                 f"{pid},{d0 + dt.timedelta(days=28)},{arm},{c}"]
     return {"arm.csv": _b(out)}
+
+
+# --- Dates written without separators ------------------------------------------------------------------
+
+def compact_dates() -> dict[str, bytes]:
+    """A SAS or database extract with dates as ``YYYYMMDD`` (``20240303``): C1 8 the day before the infusion,
+    4 the day after, 6 on day 28; C2 6, 6, 6."""
+    out = ["PatientID,VisitDate,Treatment,NRS",
+           "C1,20240303,,8", "C1,20240304,Ketamine,", "C1,20240305,,4", "C1,20240401,,6",
+           "C2,20240310,,6", "C2,20240311,Ketamine,", "C2,20240312,,6", "C2,20240408,,6"]
+    return {"extract.csv": _b(out)}
