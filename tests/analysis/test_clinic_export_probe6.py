@@ -269,6 +269,13 @@ def test_a_header_repeated_under_the_first_export_is_left_out_with_its_line():
     check_rate(g["responder_rate_by_week"]["4"], 0, 2)
 
 
+def test_a_row_that_only_shares_some_words_with_the_header_stays_data():
+    files = {"s.csv": b"Patient,Date,Treatment,NRS\nPatient,2024-03-03,,8\nPatient,2024-03-04,Ketamine,\n"
+                      b"Patient,2024-03-05,,4\n"}
+    ds = load_files(files)
+    assert ds.report.exclusions.empty and scores(ds)["Patient"] == [(-1.0, 8), (1.0, 4)]
+
+
 # --- 5. Which column is the score ------------------------------------------------------------------------
 
 def test_pain_at_rest_and_on_movement_are_asked_about_not_pooled():
@@ -490,6 +497,20 @@ def test_time_points_in_words_beside_the_infusion_date_give_each_score_its_day()
     check_rate(group(ds)["responder_rate_by_week"]["4"], 2, 3)
 
 
+def test_time_points_beside_one_date_per_patient_are_a_point_to_review_naming_the_column():
+    """Not the load's 'conflicting values for the same patient, day and measure' on every row."""
+    assert_asked(probe.timepoints_beside_infusion_date(), "'Timepoint' holds the visits' time points ('Baseline', "
+                 "'Week 1'", "'Infusion date'", match="Timepoint")
+
+def test_visit_labels_beside_each_visits_own_date_are_no_point_to_review():
+    """'Visit' = Baseline / Week 1 / Week 4 with the visit's date on its row: the dates place the scores."""
+    files = {"v.csv": b"Patient,Visit,Visit date,Treatment,NRS\nA,Baseline,2024-03-03,,8\nA,,2024-03-04,Ketamine,\n"
+                      b"A,Week 1,2024-03-11,,5\nA,Week 4,2024-04-01,,6\nB,Baseline,2024-03-10,,6\n"
+                      b"B,,2024-03-11,Ketamine,\nB,Week 1,2024-03-18,,6\nB,Week 4,2024-04-08,,6\n"}
+    assert not inspect(files).review
+    assert scores(load_files(files))["A"] == [(-1.0, 8), (7.0, 5), (28.0, 6)]
+
+
 # --- 14. Two tables side by side on one sheet ------------------------------------------------------------
 
 def test_a_second_table_beside_the_first_is_a_point_to_review_not_read_into_the_first_tables_rows():
@@ -501,28 +522,6 @@ def test_a_patient_column_repeated_with_the_same_ids_on_each_row_is_not_a_second
     files = {"v.csv": b"Patient,Visit date,NRS,Patient,Visit date,NRS\nB1,2024-03-03,8,B1,2024-03-05,4\n"
                       b"B2,2024-03-10,6,B2,2024-03-12,6\n"}
     assert not any("second table" in r for r in inspect(files).review)
-
-
-def test_a_row_that_only_shares_some_words_with_the_header_stays_data():
-    files = {"s.csv": b"Patient,Date,Treatment,NRS\nPatient,2024-03-03,,8\nPatient,2024-03-04,Ketamine,\n"
-                      b"Patient,2024-03-05,,4\n"}
-    ds = load_files(files)
-    assert ds.report.exclusions.empty and scores(ds)["Patient"] == [(-1.0, 8), (1.0, 4)]
-
-
-def test_time_points_beside_one_date_per_patient_are_a_point_to_review_naming_the_column():
-    """Not the load's 'conflicting values for the same patient, day and measure' on every row."""
-    assert_asked(probe.timepoints_beside_infusion_date(), "'Timepoint' holds the visits' time points ('Baseline', "
-                 "'Week 1'", "'Infusion date'", match="Timepoint")
-
-
-def test_visit_labels_beside_each_visits_own_date_are_no_point_to_review():
-    """'Visit' = Baseline / Week 1 / Week 4 with the visit's date on its row: the dates place the scores."""
-    files = {"v.csv": b"Patient,Visit,Visit date,Treatment,NRS\nA,Baseline,2024-03-03,,8\nA,,2024-03-04,Ketamine,\n"
-                      b"A,Week 1,2024-03-11,,5\nA,Week 4,2024-04-01,,6\nB,Baseline,2024-03-10,,6\n"
-                      b"B,,2024-03-11,Ketamine,\nB,Week 1,2024-03-18,,6\nB,Week 4,2024-04-08,,6\n"}
-    assert not inspect(files).review
-    assert scores(load_files(files))["A"] == [(-1.0, 8), (7.0, 5), (28.0, 6)]
 
 
 # --- 15. The drugs studied in other forms than an infusion ----------------------------------------------
