@@ -310,6 +310,7 @@ def export_warnings(spec, tables, scores: pd.DataFrame, admins: pd.DataFrame, co
     zones = mixed_zone_warning([f"{f} {c!r}" for f, c, z, _ in obs.zones if z],
                                [f"{f} {c!r}" for f, c, _, t in obs.zones if t])
     out += [zones] if zones else []
+    out += obs.warnings
     # Columns with a few coded values read as measures.
     if len(scores):
         by_col = scores.groupby(["file", "column"])

@@ -20,7 +20,8 @@ from ..definitions import KNOWN_MEASURES
 from ..errors import DatasetError, MappingError
 from ..mapping import canonical, normalize_name
 from . import courses as _courses
-from . import fill_down, headers, leave_out, redcap, visits
+from . import dosage_forms, fill_down, headers, leave_out, redcap, side_by_side, time_units, treatment_arms, \
+    visits, worded_scales, workbooks
 from .identifiers.names import name_reason
 from .values import timepoint_days
 from .column_words import covariate_name, has_word, id_like, measure_of
@@ -356,9 +357,11 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
             pv = parse_values(filled[:5000], ValueRules(annotated_numbers=True, decimal_comma=t.decimal_comma))
             numeric = float((pv.rule != "").mean() + pv.missing.mean()) >= 0.5
             answers = None if numeric else answer_column(measure_of(label) or "", filled, h, t.file, notes)
-            if answers:
-                cols[k] = ColumnProposal(h, Column("measure", measure=measure_of(label), codes=answers),
-                                         "a questionnaire item's answers, read as their codes 0-3", ex)
+            worded = None if numeric or answers else worded_scales.worded_answers(measure_of(label) or "", filled)
+            if answers or worded:
+                cols[k] = ColumnProposal(h, Column("measure", measure=measure_of(label), codes=answers or worded),
+                                         "a questionnaire item's answers, read as their codes 0-3" if answers else
+                                         "the scale's worded answers, read as their codes", ex)
                 continue
         if f is not None and f.type in ("radio", "dropdown", "slider") and (measure_of(f.label) or measure_of(f.name)) \
                 and all(_is_number(list(f.choices) or ["0"])):
@@ -427,8 +430,11 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
                 review.append(f"{t.file}, {h!r}: the dates are Excel's serial numbers (e.g. {filled[0]}), not dates. In "
                               "Excel, format the column as a date (e.g. DD.MM.YYYY) and save the file as CSV again.")
                 continue
-        if f is None and numeric and has_word("day", h) and not any(c.column.role in ("date", "day") for c in cols.values()):
-            cols[k] = ColumnProposal(h, Column("day"), "day numbers (days since the first treatment)", ex)
+        if f is None and numeric and (has_word("day", h) or time_units.elapsed_time_unit(h)) and \
+                not any(c.column.role in ("date", "day") for c in cols.values()):
+            unit = time_units.elapsed_time_unit(h)
+            cols[k] = ColumnProposal(h, Column("day"), f"{unit} since the treatment, read as days" if unit else
+                                     "day numbers (days since the first treatment)", ex)
             continue
         if f is None and not numeric and not date_cols and not any(c.column.role == "day" for c in cols.values()) \
                 and (~np.isnan(timepoint_days(filled))).mean() > 0.9:
@@ -473,7 +479,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
             notes.append(f"{t.file}: column {h!r} is read as the measure {name!r} (numbers that change over time); "
                          "give it the role \"ignore\" if it is not an outcome.")
             continue
-        cols[k] = ColumnProposal(h, Column("ignore"), "text, not a score or covariate", ex)
+        cols[k] = ColumnProposal(h, Column("ignore"), visits.text_reason(k, t, pid, date_cols, review), ex)
     if len(date_cols) >= 2:
         date_cols = _without_charting_times(cols, header, date_cols, t.file, notes)
     if kind_hint is None and len(date_cols) >= 2:
@@ -588,12 +594,13 @@ _TREATMENT_WORDS = {"ketamin": "Ketamine infusion", "ketalar": "Ketamine infusio
 def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal:
     """Detect what the files are and propose a mapping for them. ``date_format`` (YMD, DMY, MDY)
     decides dates that read two ways."""
+    files, book_notes = workbooks.expand_workbooks(files)  # a workbook as it is: the tables of its sheets
     tables = _tables(files)
     if not tables:
         raise DatasetError("No CSV file was found among the files given. Save the export as CSV (in Excel: "
                            "File > Save As > 'CSV UTF-8') and load that file.")
     review: list[str] = []
-    notes: list[str] = []
+    notes: list[str] = list(book_notes)
     dictionary = {}
     fps: list[FileProposal] = []
     data_tables = []
@@ -691,6 +698,7 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
             for word, label in _TREATMENT_WORDS.items():
                 if any(word in str(n).casefold() for n in main):
                     treatments[word] = label
+            treatments = dosage_forms.only_infused(treatments, main, p.name, notes, review)
             unmatched = [n for n in main if not any(w in str(n).casefold() for w in _TREATMENT_WORDS)]
             if treatments and unmatched:
                 notes.append(f"{p.name}: {', '.join(map(repr, unmatched[:5]))} match no treatment studied and are "
@@ -739,6 +747,8 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
             review += [point] if point else []
     leave_out.tables_without_patients(fps, review, notes)
     leave_out.lookup_tables(fps, data_tables, notes)
+    side_by_side.second_tables(fps, data_tables, review)
+    treatment_arms.arm_columns(fps, data_tables, review)
     fill_down.propose(fps, data_tables, notes)
     data_specs = [replace(p.spec, match=name_pattern(p.name, [f.name for f in fps])) for p in fps if p.spec is not None]
     values = {"ranges": "midpoint", "fractions": True, "text": {}}

@@ -406,7 +406,9 @@ def _report(obs, scores, admins, course_of, covs, cov_used, canon, tables, notes
     for t, _ in tables:
         # Rows the table reader set aside: too many fields, and the notes below the table.
         for lines, reason in ((t.too_many_fields, f"row has more fields than the header has columns ({len(t.header)})"),
-                              (t.below_table, t.below_reason)):
+                              (t.below_table, t.below_reason),
+                              (t.repeated_header, f"repeats the header of line {t.header_row} (exports pasted one "
+                                                  "under the other?): not data")):
             if not len(lines):
                 continue
             c = files[t.file]

@@ -57,6 +57,8 @@ class TextTable:
     #: Lines of the notes below the table (:data:`NOTES_HEADING`), not read, and the reason they are excluded.
     below_table: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     below_reason: str = ""
+    #: Lines that repeat the header (two exports pasted one under the other), not read.
+    repeated_header: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     def column(self, k: int) -> np.ndarray:
         return self.cells.iloc[:, k].to_numpy(dtype=object)
@@ -205,11 +207,17 @@ def read_table(file: str, data: bytes, *, encoding: str | None = None, delimiter
                 "name to it, or delete the column.", file=file)
     blank = (frame == "").all(axis=1).to_numpy() & ~too_many
     below, below_reason = _below_table(frame, blank, lines)
-    keep = ~blank & ~too_many & ~below
+    # The header again under the table's first rows: two exports (of two months, two sites) pasted one under
+    # the other. Read as data, 'Datum' in the date column made the dates "ambiguous" and the export refused.
+    again = np.zeros(len(frame), dtype=bool)
+    if sum(1 for name in header if name) >= 2:
+        again = ~too_many & (frame == pd.Series(header, index=frame.columns[:width])).all(axis=1).to_numpy()
+    keep = ~blank & ~too_many & ~below & ~again
     dc = (delim != ",") if decimal_comma is None else bool(decimal_comma)
     table = TextTable(file=file, header=header, cells=frame[keep].reset_index(drop=True), line=lines[keep],
                       encoding=enc, delimiter=delim, header_row=h + 1, decimal_comma=dc, skipped=skipped,
-                      too_many_fields=lines[too_many], below_table=lines[below & ~blank & ~too_many], below_reason=below_reason)
+                      too_many_fields=lines[too_many], below_table=lines[below & ~blank & ~too_many & ~again],
+                      below_reason=below_reason, repeated_header=lines[again & ~below])
     return table
 
 

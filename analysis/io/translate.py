@@ -15,6 +15,7 @@ per observation and reason) when none is.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -29,6 +30,7 @@ from .lists import count_listed
 from .questionnaires import check_items, sum_items
 from .spec import Column, FileSpec, MappingSpec
 from .tables import TextTable
+from .time_units import to_days
 
 _DAY_NS = 86_400 * 10 ** 9
 _CHECKED = {"1", "checked", "yes", "x", "true", "ja", "oui", "sí", "si"}
@@ -78,6 +80,7 @@ class Observations:
     time_kind: str | None = None                   # "date" or "day"
     item_counts: dict = field(default_factory=dict)  # (file, item) -> (rows, mapped measure or None)
     zones: list = field(default_factory=list)      # (file, date column, has a zone, has a time without one)
+    warnings: list = field(default_factory=list)   # plausibility warnings found while reading (doses' units)
 
     def exclude(self, row, file, line, column, value, reason) -> None:
         n = len(row)
@@ -155,7 +158,8 @@ class FileTimes:
                 pv = parse_values(table.column(k), ValueRules(ranges="exclude", fractions=False,
                                                               decimal_comma=table.decimal_comma))
                 ok = ~pv.missing & (pv.reason == "")
-                day = np.where(ok, pv.value, np.nan)
+                # 'Hours after infusion', 'Weeks since infusion': the unit the column's name says.
+                day = to_days(np.where(ok, pv.value, np.nan), table.header[k])
                 # A research sheet's time points (D-7, D0, W4, M3) are the days they stand for.
                 point = timepoint_days(table.column(k))
                 named = ~pv.missing & ~ok & ~np.isnan(point)
@@ -201,10 +205,14 @@ class FileTimes:
                             f"\"{fmt.candidates[0]}\" or \"{fmt.candidates[1] if len(fmt.candidates) > 1 else 'YMD'}\" "
                             "in the mapping file (CLI: --date-format).", file=table.file, column=table.header[k])
                     if fmt.n_values:
+                        shown = ", ".join(repr(v) for v in pd.unique(values[values != ""])[:3])
+                        compact = pd.Series(values[values != ""], dtype=object).str.fullmatch(r"(?:19|20)\d{6}").all()
                         raise MappingError(
                             f"{table.file}, column {table.header[k]!r} is mapped as a date, but none of its values "
-                            f"reads as a date (e.g. {', '.join(fmt.examples)}).", file=table.file,
-                            column=table.header[k])
+                            f"reads as a date (e.g. {shown})."
+                            + (" Dates written without separators (YYYYMMDD) are not read: write them as "
+                               "YYYY-MM-DD (in Excel, format the column as a date) and save the file again."
+                               if compact else ""), file=table.file, column=table.header[k])
                     order = "YMD"
                 else:
                     order = fmt.order
@@ -468,23 +476,23 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
     # Administrations.
     tcols = _positions(roles, "treatment")
     dated = [k for k in _positions(roles, "date") if roles[k].treatment]
-    if len(tcols) + len(dated) > 1:
+    if len(tcols) > 1 or (tcols and dated):
         raise MappingError(f"Mapping for {f}: only one column can give the treatment (the role \"treatment\", or "
-                           "\"treatment\" on one date column).", file=f)
+                           "\"treatment\" on date columns, one per administration of a row).", file=f)
+    sources = []
     if tcols:
         k = tcols[0]
-        tcol = roles[k]
         text = table.column(k)
         if redcap_codes and table.header[k] in redcap_codes:
             text = recode(text, lambda v, c=redcap_codes[table.header[k]]: c.get(v, v))
         if roles[k].codes:
             text = recode(text, lambda v, c=roles[k].codes: c.get(v, v))
-    elif dated:
-        # A date in this column is an administration of the treatment the mapping names, at that date.
-        k = dated[0]
-        tcol = Column("treatment", time=table.header[k])
-        text = np.where(table.column(k) != "", roles[k].treatment, "").astype(object)
-    if tcols or dated:
+        sources.append((k, roles[k], text))
+    # A date in such a column is an administration of the treatment the mapping names, at that date (a row
+    # per patient may have a date column per infusion: 'Infusion 1 date', 'Infusion 2 date').
+    sources += [(k, Column("treatment", time=table.header[k]),
+                 np.where(table.column(k) != "", roles[k].treatment, "").astype(object)) for k in dated]
+    for k, tcol, text in sources:
         none = pd.Series(text, dtype=object).str.strip().str.casefold().str.split().str.join(" ").isin(
             NO_TREATMENT).to_numpy()
         text = np.where(none, "", text).astype(object)
@@ -525,7 +533,7 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
         idx, tm = placed(adm, tcol, table.header[k])
         t, ht = tm["t"], tm["has_time"]
         dose = np.full(len(idx), np.nan)
-        dcols = _positions(roles, "dose")
+        dcols = _positions(roles, "dose") if len(sources) == 1 else []  # whose dose, of several dates in a row?
         if dcols:
             from .values import ValueRules, parse_values
             pv = parse_values(table.column(dcols[0])[idx], ValueRules(ranges="exclude", fractions=False,
@@ -535,6 +543,9 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
             if badd.any():
                 obs.notes.append(f"{f}: {int(badd.sum())} dose value(s) in {table.header[dcols[0]]!r} are not numbers "
                                  "and were left out of the course doses.")
+            unit_k = next((u for u in range(len(table.header)) if u != dcols[0] and _UNIT.search(table.header[u])), None)
+            if unit_k is not None:
+                dose = _one_unit_doses(dose, table.column(unit_k)[idx], label[idx], f, table.header[unit_k], obs)
         obs.admins.append(pd.DataFrame({"row": rows[idx], "file": f, "line": lines[idx], "column": table.header[k],
                                         "raw": text[idx], "pid": pid[idx], "t": t[idx], "has_time": ht[idx],
                                         "label": label[idx], "dose": dose}))
@@ -562,3 +573,24 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
 def scale_max(measure: str) -> float | None:
     spec = KNOWN_MEASURES.get(measure)
     return None if spec is None or spec["max"] is None else float(spec["max"])
+
+
+#: A column giving the unit of the dose beside it ('Dose Unit', 'Unit', 'Einheit', 'Unité', 'Unidad').
+_UNIT = re.compile(r"(?i)\b(?:units?|einheit|unit[ée]|unidad(?:es)?)\b")
+
+
+def _one_unit_doses(dose: np.ndarray, unit: np.ndarray, label: np.ndarray, file: str, header: str,
+                    obs: Observations) -> np.ndarray:
+    """The administrations' doses, left out (NaN) for every treatment whose doses are written in different
+    units in the unit column (``0.5`` mg/kg/hr for the bag, ``20`` mg for a bolus): a course's dose is a sum
+    and doses are compared across courses, neither of which means anything across units. Warned about."""
+    units = pd.Series(unit, dtype=object).str.casefold().str.split().str.join(" ").fillna("").to_numpy(dtype=object)
+    given = pd.DataFrame({"label": label, "unit": units})[~np.isnan(dose) & (units != "")]
+    per = given.groupby("label", sort=True)["unit"].unique()
+    for lab, written in per[per.map(len) > 1].items():  # a loop over the few treatments with mixed units
+        dose = np.where(label == lab, np.nan, dose)
+        obs.warnings.append(
+            f"{file}: the doses of {lab!r} are written in different units in {header!r} "
+            f"({', '.join(repr(u) for u in sorted(written))}): they are not summed or compared, so its courses have "
+            "no dose. Convert the doses to one unit to use them.")
+    return dose

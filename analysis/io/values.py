@@ -22,7 +22,9 @@ The rules, in the order they are tried on a cell (trimmed, runs of spaces collap
 4. *Fraction* (rule ``"fraction"``): ``7/10``, ``7.5 / 10`` reads as the numerator when the
    denominator equals the measure's scale maximum (``scale_max``). *A score after its scale* (rule
    ``"scale"``, by the same ``fractions`` setting): ``0-10: 7``, ``0-10 = 7``, ``(0-10) 7`` reads as 7
-   when the scale is the measure's (0 or 1 to ``scale_max``), never as the range 0-10.
+   when the scale is the measure's (0 or 1 to ``scale_max``), never as the range 0-10; and a score
+   after a pain scale's name (``Pain Score: 7``, ``NRS = 6``, ``Schmerz: 5``; only such words, never
+   ``BP: 120``) reads as the score.
 5. *Range* (rule ``"range"``): ``6-7``, ``6 - 7``, ``6–7`` (en dash), ``6—7`` (em dash), ``6 to 7``
    (ends may be signed: ``-2-1``); read by ``rules.ranges``: the midpoint, the lower or the upper end,
    or excluded.
@@ -70,6 +72,11 @@ _KEYS = ("ranges", "fractions", "text", "decimal_comma", "annotated_numbers")
 _DEC = r"(?:\d+(?:{d}\d+)?|{d}\d+)"
 
 
+#: The words of a pain scale's name written before its score in a cell ("Pain Score: 7").
+_SCALE_NAME = (r"(?:pain|nrs|vas|nprs|numeric|rating|scale|score|intensity|level|schmerz|schmerzen|schmerzstärke|"
+               r"douleur|dolor|eva|pijn|pijnscore|dolore)")
+
+
 def _patterns(decimal_comma: bool) -> dict[str, str]:
     d = "[.,]" if decimal_comma else r"\."
     dec = _DEC.format(d=d)
@@ -82,6 +89,9 @@ def _patterns(decimal_comma: bool) -> dict[str, str]:
         "fraction": rf"^(?P<num>{dec})(?: ?/ ?| (?i:out of|of|von|sur|de|su|van) )(?P<den>{dec})$",
         # The scale, then the score, as a flowsheet dropdown template writes it: 0-10: 7, (0-10) 7, 0-10 = 7.
         "scale": rf"^\(?(?P<lo>{dec}) ?[-–—] ?(?P<hi>{dec})(?:\) ?| ?[:=] ?)(?P<x>{dec})$",
+        # The scale's name, then the score, as some flowsheet exports write the row's name into its value:
+        # Pain Score: 7, NRS = 6, Schmerz: 5 (words of a pain scale only: never BP: 120).
+        "named": rf"^(?i:{_SCALE_NAME}(?: {_SCALE_NAME})*) ?[:=] ?(?P<x>{dec})$",
         "range": rf"^(?P<lo>[+-]?{dec}) ?(?:-|–|—|(?i:to)) ?(?P<hi>[+-]?{dec})$",
         "bound": rf"^(?:<|>|<=|>=|≤|≥|=<|=>) ?[+-]?{dec}$",
         "uncertain": rf"^(?:\?+ ?[+-]?{dec}|[+-]?{dec} ?\?+)$",
@@ -351,6 +361,13 @@ def parse_values(values, rules: ValueRules, scale_max: float | None = None) -> P
         take(matched & ((hi != scale_max) | ~np.isin(lo, (0, 1))),
              why=f"a score after a scale that is not the measure's (0-{_fmt(scale_max)})", rule_name="scale")
         take(matched & ((x > hi) | (x < lo)), quote="a score outside the scale written before it ({})", rule_name="scale")
+        take(matched, val=x, rule_name="scale")
+
+    # 4c. a score after its scale's name (Pain Score: 7), read by the same setting.
+    matched, x = match("named", "x")
+    if not rules.fractions:
+        take(matched, quote="a score after its scale's name ({}); the value rules exclude fractions", rule_name="scale")
+    else:
         take(matched, val=x, rule_name="scale")
 
     # 5. ranges

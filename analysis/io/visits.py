@@ -12,7 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+import numpy as np
+import pandas as pd
+
 from .spec import SCORE_ROLES
+from .values import timepoint_days
 
 
 DATE_NAME_WORDS = frozenset({"date", "datum", "fecha", "data", "datetime", "dt", "time", "zeit", "uhrzeit", "heure",
@@ -50,8 +54,9 @@ def pair_with_dates(cols: dict, header: list, date_cols: list, file: str, review
     treatment ("Infusion date"); else, for a treatment, the start of an administration record's start and
     stop (or the first date); else, where dates and scores alternate, the nearest date column to the left
     (a score left of every date, or one naming a visit that date does not name, is a point to review);
-    where they do not (a visit date beside a date
-    entered), the row's first date, as for a file with one date column."""
+    where they do not, a score beside a treatment's date and one other date (the infusion date written on
+    every visit row beside the visit date) takes the other; otherwise (a visit date beside a date
+    entered) the row's first date, as for a file with one date column."""
     own = {d: name_words(header[d]) - DATE_NAME_WORDS for d in date_cols}
     treatment_dates = [d for d in date_cols if TREATMENT_DATE.search(header[d])]
     # Dates and scores alternate (date, score, date, score): a score's date is the one before it. Dates side
@@ -78,6 +83,10 @@ def pair_with_dates(cols: dict, header: list, date_cols: list, file: str, review
             target = starts[0] if starts else date_cols[0]
         elif left and not named and interleaved and not (visit_words(header[k]) - own[left[-1]]):
             target = left[-1]
+        elif not named and not interleaved and len(treatment_dates) == 1 and len(date_cols) == 2:
+            # The infusion date written on every visit row beside the visit's own date: the row's first date
+            # (the infusion's, when it comes first) put every visit of a patient on the infusion day.
+            target = next(d for d in date_cols if d not in treatment_dates)
         elif not named and not interleaved:
             continue
         else:
@@ -104,28 +113,68 @@ def dated_treatment(fps: list, dictionary: dict, notes: list, review: list) -> b
             if c.column.role == "date" and names:
                 found.append((p, i, names[0]))
     if len(found) != 1:
-        return False
+        return _numbered_treatment_dates(found, notes)
     p, i, name = found[0]
     c = p.columns[i]
     f = (dictionary or {}).get(c.header) if p.spec.redcap else None
-    if f is not None:
+    if f is not None or (p.spec.redcap and not dictionary):
         # A choice field of the same form may name the drug (Ketamine / Lidocaine): pooling its levels into
-        # one treatment would be wrong, reading it as the treatment may be too. Ask.
-        choices = [o.header for o in p.columns if o.column.role == "covariate" and o.header in dictionary
-                   and dictionary[o.header].form == f.form and dictionary[o.header].type in ("radio", "dropdown")]
+        # one treatment would be wrong, reading it as the treatment may be too. Ask. Without the dictionary,
+        # the form is told by the field names' first word (infusion_date, infusion_drug).
+        form = f.form if f is not None else c.header.split("_")[0]
+        choices = [o.header for o in p.columns if o.column.role == "covariate" and (
+            o.header in dictionary and dictionary[o.header].form == f.form and dictionary[o.header].type in
+            ("radio", "dropdown") if f is not None else o.header != c.header and o.header.split("_")[0] == form)]
         if choices:
-            review.append(f"{p.name}: no column is read as the treatment, but the form {f.form!r} has the date "
+            review.append(f"{p.name}: no column is read as the treatment, but the form {form!r} has the date "
                           f"{c.header!r} and the choice field(s) {', '.join(map(repr, choices))}. If one names the "
                           "drug, give it the role \"treatment\" (with \"time\": \"" + c.header + "\"); otherwise "
-                          f"set \"treatment\": \"<name>\" on {c.header!r}: each of its dates is then an administration.")
+                          f"set \"treatment\": \"<name>\" on {c.header!r}: each of its dates is then an administration."
+                          + ("" if f is not None else " Add the data dictionary to the export: it decodes the choices' "
+                             "codes (1, 2, ...) into the drugs' names."))
             return True
-    label = " ".join(w for w in re.split(r"[\W_]+", name)
-                     if w and w.casefold() not in DATE_NAME_WORDS | {"start", "started"}).capitalize()
+    label = _treatment_label(name)
     col = replace(c.column, treatment=label)
     p.columns[i] = replace(c, column=col, why=f"{c.why}; each date is an administration of {label!r}")
     p.spec.columns[c.header] = col
     notes.append(f"{p.name}: no column names the treatment; each date in {c.header!r} is read as an administration of "
                  f"{label!r} (\"treatment\" on that date column). Rename the treatment in the mapping if needed.")
+    return True
+
+
+#: A word numbering the administrations of a row ('Infusion 1 date', '2nd infusion date', 'Infusion #3').
+_NUMBERING = re.compile(r"(?i)\d+(?:st|nd|rd|th|e|er|te)?|first|second|third|fourth|fifth|no|nr|n°")
+
+
+def _treatment_label(name: str, numbered: bool = False) -> str:
+    """The treatment a date column's name names: its words but the date words (and, with ``numbered``,
+    the words numbering the administrations)."""
+    dropped = DATE_NAME_WORDS | {"start", "started"}
+    return " ".join(w for w in re.split(r"[\W_]+", name)
+                    if w and w.casefold() not in dropped and not (numbered and _NUMBERING.fullmatch(w))).capitalize()
+
+
+def _numbered_treatment_dates(found: list, notes: list) -> bool:
+    """Several date columns of one table (not a REDCap export) named like a treatment and told apart only by
+    a number (a row per patient with 'Infusion 1 date', 'Infusion 2 date'): each date is an administration
+    of the one treatment they name. Two such columns that differ otherwise ('Infusion start date', 'Infusion
+    end date') are not read so. Returns True when they were."""
+    files = {id(p) for p, _, _ in found}
+    if len(found) < 2 or len(files) != 1 or found[0][0].spec.redcap:
+        return False
+    labels = {_treatment_label(name, numbered=True) for _, _, name in found}
+    if len(labels) != 1 or len({_treatment_label(name) for _, _, name in found}) != len(found) or not min(labels):
+        return False
+    label = labels.pop()
+    p = found[0][0]
+    for _, i, _ in found:
+        c = p.columns[i]
+        col = replace(c.column, treatment=label)
+        p.columns[i] = replace(c, column=col, why=f"{c.why}; each date is an administration of {label!r}")
+        p.spec.columns[c.header] = col
+    named = ", ".join(repr(p.columns[i].header) for _, i, _ in found)
+    notes.append(f"{p.name}: no column names the treatment; each date in {named} is read as an administration of "
+                 f"{label!r} (\"treatment\" on those date columns). Rename the treatment in the mapping if needed.")
     return True
 
 
@@ -137,3 +186,33 @@ def time_column_date(k: int, header: list, date_cols: list) -> str | None:
     named = [d for d in date_cols if own[d] and own[d] <= words]
     left = [d for d in date_cols if d < k]
     return header[named[0]] if len(named) == 1 else header[left[-1]] if left else None
+
+
+#: A baseline visit's name among time points ('Baseline', 'Week 1', 'Week 4').
+_BASELINE = re.compile(r"(?i)baseline|screening|pre|vor|avant|antes|prima|voor|d[- ]?0|day 0|t0")
+
+
+def text_reason(k: int, table, pid: np.ndarray, date_cols: list, review: list) -> str:
+    """Why the text column ``k`` is not read; where it holds the visits' time points ('Baseline', 'Week 1',
+    'Week 4', 'Month 3') changing within patients beside date columns that do not (the infusion date on
+    every row), that is a point to review: dated by those dates alone, every visit of a patient falls on
+    one date and their scores conflict (or, when equal, one is kept as the baseline)."""
+    values = table.column(k)
+    filled = values != ""
+    if not date_cols or filled.sum() < 2:
+        return "text, not a score or covariate"
+    days = timepoint_days(values[filled])
+    named = ~np.isnan(days) | pd.Series(values[filled], dtype=object).str.strip().str.fullmatch(_BASELINE).to_numpy()
+    if named.mean() < 0.9 or len(set(days[~np.isnan(days)])) < 2:
+        return "text, not a score or covariate"
+    frame = pd.DataFrame({"p": pid, "tp": values, **{d: table.column(d) for d in date_cols}})[filled & (pid != "")]
+    per = frame.groupby("p").nunique()
+    if not ((per["tp"] > 1).any() and (per[date_cols] <= 1).all().all()):
+        return "text, not a score or covariate"
+    shown = ", ".join(repr(v) for v in pd.unique(values[filled])[:4])
+    dates = ", ".join(repr(table.header[d]) for d in date_cols)
+    review.append(f"{table.file}: {table.header[k]!r} holds the visits' time points ({shown}, ...), but each "
+                  f"patient's rows have one date ({dates}): dated by it, every visit of a patient falls on that date. "
+                  "Add a column with each visit's own date (the scores are then dated by it, the treatment by the date above); "
+                  "time points are read as days only without a date column (D0, W1 = day 7, M3 = day 91).")
+    return "the visits' time points (a point to review)"

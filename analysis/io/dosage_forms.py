@@ -1,0 +1,48 @@
+"""The treatment studied given in another form than an infusion: not a course of the infusion.
+
+An administration record lists every form of a drug a patient received: beside ``KETAMINE 200 MG IN NS 250
+ML IV INFUSION`` a ``KETAMINE 10 MG ORAL SOLUTION`` between infusions, beside ketamine infusions a
+``LIDOCAINE 5 % PATCH`` for the painful limb. The proposal's treatment patterns (``ketamin``, ``lidocain``)
+matched them all: the oral doses became a second ketamine course two weeks after the first (whose follow-up
+then ended there, so its week-4 relief was lost) and the patch a lidocaine infusion group. Here the texts of
+a drug studied that name a form other than an infusion (patch, plaster, oral, PO, tablet, nasal spray,
+cream, ...) are left out of the patterns: the drug's other texts become the patterns, each as written, and
+the left-out texts are excluded at loading as not chosen treatments, with a note. Called by
+:func:`analysis.io.propose.inspect`.
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from .courses import treatment_labels
+
+#: Words of a medication text naming a form other than an infusion or injection.
+NOT_INFUSED = re.compile(
+    r"\b(?:patch(?:es)?|plasters?|pflaster|emplâtre|parche|cerotto|oral|po|p\.o\.|per os|tablets?|tabs?|"
+    r"capsules?|caps|lozenges?|nasal|intranasal|spray|cream|creme|crème|gel|ointment|salbe|topical|"
+    r"transdermal|drops|tropfen|gouttes|sublingual|comprimés?|gélules?|lollipop|mouthwash|viscous|jelly|"
+    r"enema|suppositor(?:y|ies))\b", re.IGNORECASE)
+
+
+def only_infused(treatments: dict, texts: list, file: str, notes: list, review: list) -> dict:
+    """``treatments`` (pattern -> label) with each drug's pattern replaced by its infused texts, where some
+    of the drug's texts in ``texts`` (the medication texts of ``file``) name another form; a point to review
+    where those texts cannot be told apart by patterns (an infused text contained in another one)."""
+    out = dict(treatments)
+    for word, label in treatments.items():  # a loop over the few drugs studied
+        mine = [str(n) for n in texts if word in str(n).casefold()]
+        other = [n for n in mine if NOT_INFUSED.search(n)]
+        if not other:
+            continue
+        del out[word]
+        out.update({n.casefold(): label for n in mine if n not in other})
+        shown = ", ".join(repr(n) for n in other[:4])
+        if (treatment_labels(np.asarray(other, dtype=object), out) != "").any():
+            review.append(f"{file}: {shown} give {word!r} in another form than an infusion; say in courses.treatments "
+                          f"which medication texts are {label!r} (each text as written).")
+        else:
+            notes.append(f"{file}: {shown} give {word!r} in another form than an infusion (a patch, by mouth, ...): "
+                         f"not read as {label!r}; add them to courses.treatments if they are a treatment studied.")
+    return out
