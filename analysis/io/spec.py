@@ -69,7 +69,8 @@ SOURCES = ("redcap", "flowsheet", "spreadsheet", "canonical")
 #: MAR actions that start an administration (matched case-insensitively). Others (Rate Change,
 #: Stopped, Held, Paused, Restarted, Missed, Refused, ...) are not administrations.
 DEFAULT_START_ACTIONS = ("New Bag", "Begin Bag", "Start Bag", "Given", "Started", "Start", "Administered", "Bolus",
-                         "Bolus from Bag", "Push", "Restarted after hold")
+                         "Bolus from Bag", "Push", "Restarted after hold", "Infusion Started", "Infusion Start",
+                         "Start Infusion", "Begin Infusion", "New Infusion")
 
 _COLUMN_KEYS = {"role", "measure", "timing", "name", "codes", "date", "time", "format", "scale_max", "treatment",
                 "offset_days", "means_none"}

@@ -59,8 +59,8 @@ from __future__ import annotations
 from .content import (CONTENT_SHARE, MIN_SIGNIFICANT_DIGITS, NEVER_FLAGGED_BELOW, REASONS, content_kind,
                       content_reason, date_advice, numbers_never_flagged)
 from .guard import IdentifierGuard, find_identifier_columns
-from .names import name_reason
+from .names import name_reason, rename_hint
 
 __all__ = ["CONTENT_SHARE", "MIN_SIGNIFICANT_DIGITS", "NEVER_FLAGGED_BELOW", "REASONS", "IdentifierGuard",
            "content_kind", "content_reason", "date_advice", "find_identifier_columns", "name_reason",
-           "numbers_never_flagged"]
+           "numbers_never_flagged", "rename_hint"]

@@ -13,7 +13,7 @@ from ...errors import IdentifierError
 from ...mapping import CANONICAL_NAMES
 from ..columns import PREFETCH_ROWS, _Table, _is_text_type
 from .content import _distinct, _kind_of_distinct, _reason, numbers_never_flagged
-from .names import name_reason
+from .names import name_reason, rename_hint
 
 _IS_STR = str.__instancecheck__  # isinstance(v, str), mapped in C
 
@@ -165,7 +165,8 @@ class IdentifierGuard:
             raise IdentifierError(
                 f"{t.file}: {'a column looks' if len(found) == 1 else 'columns look'} like direct identifiers "
                 f"({listed}). The data must be anonymised: remove the column from the file, or load with "
-                "drop_identifiers=True (CLI: --drop-identifiers) to drop it.", file=t.file, column=first)
+                "drop_identifiers=True (CLI: --drop-identifiers) to drop it." + rename_hint(w for _, w in found),
+                file=t.file, column=first)
         for c, why in found:
             self.dropped.append((t.file, t.header[c], why))
             del t.header[c]

@@ -192,3 +192,15 @@ def name_reason(name: str) -> str | None:
     if words & _MODIFIERS.get(found, set()) and found != _DOB:
         return None
     return why(found)
+
+
+def rename_hint(reasons) -> str:
+    """Advice added to a refusal when a column is refused by its name as a medical record number: exports
+    name a study's own pseudonymous codes that way too ('MRN Deid', 'Hospital number (study)'). Renaming the
+    column lets it be read; its content is still checked (record-number patterns). Not offered for other
+    kinds (a national number, a name, a date of birth are never pseudonyms under another name)."""
+    mrn = f"its name says it holds a {_MRN}"
+    if not any(str(r) == mrn for r in reasons):
+        return ""
+    return (" If a column named like a record number holds pseudonymous study codes rather than the real numbers, "
+            "rename it (e.g. to 'study_id'): its content is still checked.")
