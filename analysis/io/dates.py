@@ -13,7 +13,9 @@ The rules
 * A date is ``Y-M-D`` with a four-digit year first (separator ``-``, ``/`` or ``.``), or two
   numbers of one or two digits and a year of four or two digits (``D.M.Y``, ``M/D/Y``, separator
   ``/``, ``.`` or ``-``). The two separators of one value must be the same (``01/03.2024`` is not a
-  date). Undelimited dates (``20240301``) are not read.
+  date). Undelimited dates are read only as ``YYYYMMDD`` with a year 1900-2099 (``20240301``: SAS,
+  Stata and database extracts); a column of such numbers is proposed as dates only when its name says
+  date (analysis/io/propose.py), so ids and scores of eight digits are never read as dates.
 * **Month names** (what Excel writes for its ``d-mmm-yy`` format, Oracle and SAS exports, and
   typed dates): ``4-Mar-24``, ``04-MAR-2024``, ``4 Mar 2024``, ``4. März 2024``, ``04MAR2024``,
   ``Mar 4, 2024``, ``March 4 2024``; month names and their usual abbreviations in English, German,
@@ -88,7 +90,9 @@ _DATETIME_RE = (r"^(?:(?P<y1>\d{4})(?P<s1>[-/.])(?P<m1>\d{1,2})(?P<s1b>[-/.])(?P
                 # Month names: 4-Mar-24, 4. März 2024; Mar 4, 2024; 04MAR2024 (SAS's DATE9).
                 r"|(?P<nd>\d{1,2})(?P<s3>[-/ ]|\. ?)(?P<nm>\p{L}{3,9})\.?(?P<s3b>[-/ ]|\.)(?P<ny>\d{4}|\d{2})"
                 r"|(?P<nm2>\p{L}{3,9})\.? (?P<nd2>\d{1,2}),? (?P<ny2>\d{4})"
-                r"|(?P<nd3>\d{2})(?P<nm3>\p{L}{3})(?P<ny3>\d{4}))"
+                r"|(?P<nd3>\d{2})(?P<nm3>\p{L}{3})(?P<ny3>\d{4})"
+                # YYYYMMDD, without separators (SAS, Stata and database extracts), years 1900-2099 only.
+                r"|(?P<y5>(?:19|20)\d{2})(?P<m5>0[1-9]|1[0-2])(?P<d5>0[1-9]|[12]\d|3[01]))"
                 r"(?:(?:[Tt]|,? )(?:" + _TIME + _ZONE + r"|(?P<HH>[01]\d|2[0-3])(?P<MM>[0-5]\d)))?$")
 # A separate time column, and a time after a date (03/01/24 0930, as some EHRs write it), also take
 # the four digits of a 24-hour clock without a separator.
@@ -358,7 +362,8 @@ def _named_dates(g: _Groups) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.nda
 
 def _read_all(texts: np.ndarray) -> _Readings:
     g = _Groups(texts, _DATETIME_RE)
-    year_first = g.matched & g.present("y1") & (g.text("s1") == g.text("s1b"))
+    compact = g.matched & g.present("y5")
+    year_first = (g.matched & g.present("y1") & (g.text("s1") == g.text("s1b"))) | compact
     other = g.matched & g.present("a") & (g.text("s2") == g.text("s2b"))
     tns, written, tvalid, midnight = _time_fields(g)
     military = g.matched & g.present("HH")
@@ -376,7 +381,8 @@ def _read_all(texts: np.ndarray) -> _Readings:
     yy = np.where(two_digit, np.where(c <= 68, 2000 + c, 1900 + c), c)
     sep = np.where(year_first, g.text("s1"), np.where(named == 1, g.text("s3b"), g.text("s2")))
 
-    days_yf, valid_yf = _civil_days(g.int("y1"), g.int("m1"), g.int("d1"))
+    days_yf, valid_yf = _civil_days(np.where(compact, g.int("y5"), g.int("y1")),
+                                    np.where(compact, g.int("m5"), g.int("m1")), np.where(compact, g.int("d5"), g.int("d1")))
     # A value read the same under every order: year-first or with a month name.
     days_fixed = np.where(year_first, days_yf, days_named)
     valid_fixed = np.where(year_first, valid_yf, valid_named)

@@ -236,8 +236,11 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
             cols[k] = ColumnProposal(h, Column("ignore"), "a date of birth: an identifier, remove it from the "
                                      "export (or load with --drop-identifiers)", [])
             continue
-        fmt = _date_like(vals, named=has_word("date", h))
-        if fmt is not None and not _is_number(vals[vals != ""][:200]).all():
+        named_date = has_word("date", re.sub(r"(?<=[a-z])(?=[A-Z])", " ", h))  # 'VisitDate' too
+        fmt = _date_like(vals, named=named_date)
+        # Numbers are dates only as YYYYMMDD in a column named as a date: 8-digit ids and scores are not.
+        if fmt is not None and (not _is_number(vals[vals != ""][:200]).all()
+                                or (named_date and fmt.patterns == ("YYYYMMDD",))):
             dates[h] = fmt.describe()
             from .dates import dotted_day_first
             if fmt.order is None and dotted_day_first(vals, fmt):

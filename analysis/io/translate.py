@@ -210,7 +210,8 @@ class FileTimes:
                         raise MappingError(
                             f"{table.file}, column {table.header[k]!r} is mapped as a date, but none of its values "
                             f"reads as a date (e.g. {shown})."
-                            + (" Dates written without separators (YYYYMMDD) are not read: write them as "
+                            + (" Dates without separators are read as YYYYMMDD (a year 1900-2099, then a real "
+                               "month and day); these are not such dates: check the column, or write the dates as "
                                "YYYY-MM-DD (in Excel, format the column as a date) and save the file again."
                                if compact else ""), file=table.file, column=table.header[k])
                     order = "YMD"

@@ -584,10 +584,6 @@ def test_an_infusion_log_with_scores_before_and_after_on_every_row_is_not_asked_
 
 # --- 17. Dates written without separators ----------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="analysis/io/dates.py reads no undelimited date (its _DATETIME_RE; a documented "
-                   "rule), so the proposal (analysis/io/propose.py, numbers that change over time) reads 'VisitDate' "
-                   "20240303 as a score and the identifier guard refuses it; YYYYMMDD (years 1900-2099) must read as a "
-                   "year-first date and be proposed as the date")
 def test_dates_written_as_yyyymmdd_are_the_visit_dates():
     """C1 8->4 50%, C2 6->6 0%: 1 of 2; week 4: C1 25%, C2 0%: 0 of 2."""
     files = probe.compact_dates()
@@ -597,9 +593,28 @@ def test_dates_written_as_yyyymmdd_are_the_visit_dates():
     check_rate(g["responder_rate_by_week"]["4"], 0, 2)
 
 
-def test_dates_written_as_yyyymmdd_and_mapped_as_dates_are_refused_saying_how_to_write_them():
+def test_dates_written_as_yyyymmdd_and_mapped_as_dates_give_the_same_relief():
     files = probe.compact_dates()
     doc = proposal_doc(files)
     doc["files"][0]["columns"]["VisitDate"] = "date"
-    with pytest.raises(MappingError, match=r"e\.g\. '20240303', '20240304'.*YYYYMMDD.*YYYY-MM-DD"):
+    g = group(load_files(files, mapping=doc))
+    check_rate(g["immediate_responder_rate"], 1, 2)
+    check_rate(g["responder_rate_by_week"]["4"], 0, 2)
+
+
+def test_eight_digit_numbers_that_are_no_yyyymmdd_dates_are_refused_saying_how_dates_without_separators_read():
+    files = {"extract.csv": b"PatientID,VisitDate,Treatment,NRS\nC1,20241399,,8\nC1,20241400,Ketamine,\n"
+                            b"C1,20241401,,4\n"}
+    doc = proposal_doc(probe.compact_dates())
+    doc["files"][0]["columns"]["VisitDate"] = "date"
+    with pytest.raises(MappingError, match=r"e\.g\. '20241399'.*read as YYYYMMDD.*YYYY-MM-DD"):
         load_files(files, mapping=doc)
+
+
+@pytest.mark.parametrize("header", ["PatientID", "NRS", "Code"])
+def test_eight_digit_numbers_are_dates_only_in_a_column_named_as_a_date(header):
+    """Ids, scores and codes of eight digits that happen to read as YYYYMMDD stay what their name says."""
+    rows = ["20240303", "20240304", "20240305", "20240306"]
+    text = f"{header},Visit date,Treatment,Pain\n" + "".join(
+        f"{v},2024-03-0{i + 1},{'Ketamine' if i == 1 else ''},{5 + i}\n" for i, v in enumerate(rows))
+    assert roles({"x.csv": text.encode()})[("x.csv", header)] != "date"

@@ -122,7 +122,9 @@ def test_leap_years(text, ok):
     ("01.03.2024 14", "DMY"), ("01.03.2024 14:", "DMY"), ("01.03.2024 14h30:00", "DMY"),
     ("2024-03-01T10:00+25:00", "YMD"),
     # not dates at all
-    ("01/03.2024", "DMY"), ("2024-03/01", "YMD"), ("20240301", "YMD"), ("31-Apr-2024", "DMY"), ("1-Foo-2024", "DMY"),
+    ("01/03.2024", "DMY"), ("2024-03/01", "YMD"), ("31-Apr-2024", "DMY"), ("1-Foo-2024", "DMY"),
+    ("20241301", "YMD"), ("20240230", "YMD"), ("21000101", "YMD"), ("18991231", "YMD"), ("2024031", "YMD"),
+    ("202403011", "YMD"),
     ("45352", "DMY"), ("01.03.024", "DMY"), ("001.03.2024", "DMY"), ("24-03-01", "YMD"),
     ("yesterday", "DMY"), ("01.03.2024 14:30 extra", "DMY"), ("01.03.2024T", "DMY"),
     # years 64-bit nanoseconds cannot hold
@@ -537,3 +539,17 @@ def test_a_date_followed_by_four_digits_of_a_24_hour_clock_has_that_time(text, o
 @pytest.mark.parametrize("text", ["03/01/24 2400", "03/01/24 0960", "03/01/24 930", "03/01/24 09300"])
 def test_four_digits_after_a_date_that_are_not_a_clock_time_are_bad(text):
     assert one(text, "MDY")[2]
+
+
+
+@pytest.mark.parametrize("order", ["YMD", "DMY", "MDY"])
+def test_yyyymmdd_without_separators_is_a_year_first_date_under_every_order(order):
+    """SAS, Stata and database extracts write 20240301: a year 1900-2099, then month and day; like any
+    year-first date it reads the same under the order chosen for the column's other dates."""
+    ns, missing, bad, has_time = one("20240301", order)
+    assert (ns, missing, bad, has_time) == (pd.Timestamp("2024-03-01").value, False, False, False)
+
+
+def test_a_column_of_yyyymmdd_dates_is_detected_as_year_first():
+    fmt = detect_date_format(["20240301", "20240315 14:30", "19991231"])
+    assert fmt.order == "YMD" and fmt.n_unparsed == 0 and "YYYYMMDD" in fmt.patterns
