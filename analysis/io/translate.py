@@ -544,7 +544,8 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
             if badd.any():
                 obs.notes.append(f"{f}: {int(badd.sum())} dose value(s) in {table.header[dcols[0]]!r} are not numbers "
                                  "and were left out of the course doses.")
-            unit_k = next((u for u in range(len(table.header)) if u != dcols[0] and _UNIT.search(table.header[u])), None)
+            unit_k = next((u for u in range(len(table.header)) if u != dcols[0] and _UNIT.search(table.header[u])
+                           and _dose_units(table.column(u))), None)
             if unit_k is not None:
                 dose = _one_unit_doses(dose, table.column(unit_k)[idx], label[idx], f, table.header[unit_k], obs)
         obs.admins.append(pd.DataFrame({"row": rows[idx], "file": f, "line": lines[idx], "column": table.header[k],
@@ -578,6 +579,16 @@ def scale_max(measure: str) -> float | None:
 
 #: A column giving the unit of the dose beside it ('Dose Unit', 'Unit', 'Einheit', 'Unité', 'Unidad').
 _UNIT = re.compile(r"(?i)\b(?:units?|einheit|unit[ée]|unidad(?:es)?)\b")
+
+
+#: A dose's unit as MARs write it: mg, mcg, µg, g, mL, units, IU, mmol, mEq, with /kg, /hr, /min, /day.
+_DOSE_UNIT = r"(?i)(?:[mµnu]?c?g|mcg|ml|l|units?|iu|i\.e\.|ie|u|mmol|meq|%)(?:\s*/\s*(?:kg|h|hr|hour|min|d|day|ml)){0,2}"
+
+
+def _dose_units(cells: np.ndarray) -> bool:
+    """Every filled cell is a dose unit: a column named 'Unit' may be the ward (a nursing unit, '5 West')."""
+    filled = pd.Series(cells[cells != ""], dtype=object).str.strip()
+    return bool(len(filled)) and bool(filled.str.fullmatch(_DOSE_UNIT).all())
 
 
 def _one_unit_doses(dose: np.ndarray, unit: np.ndarray, label: np.ndarray, file: str, header: str,

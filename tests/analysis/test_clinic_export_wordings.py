@@ -71,3 +71,15 @@ def test_our_own_format_with_an_mrn_column_mapped_as_the_patient_id_gives_the_sa
         load_files({"assessments.csv": f"MRN,day,measure,value\n{rows}\n".encode()}, mapping={"MRN": "patient_id"})
     assert "its name says it holds a medical record number" in str(refused.value)
     assert "rename it (e.g. to 'study_id')" in str(refused.value)
+
+
+def test_a_ward_column_named_unit_is_not_taken_for_the_doses_unit():
+    """Epic MARs carry the nursing unit ('5 West', 'ICU') in a column 'Unit': the doses are summed as written,
+    with no warning about different dose units (those are 'mg', 'mg/kg/hr', ... in a 'Dose Unit' column)."""
+    mar = "Study ID,Administration Time,Medication,Action,Dose,Unit\n" + "\n".join(
+        f"P{i},2024-03-0{i} 09:00,Ketamine infusion,New Bag,{20 + i},{'5 West' if i % 2 else 'ICU'}" for i in range(1, 7))
+    flow = "Study ID,Taken Time,Flowsheet Row,Value\n" + "\n".join(
+        f"P{i},2024-03-0{i} 08:30,Pain Score (0-10),8\nP{i},2024-03-0{i} 13:00,Pain Score (0-10),4" for i in range(1, 7))
+    ds = load_files({"mar.csv": mar.encode(), "flow.csv": flow.encode()})
+    assert ds.treatments["dose"].tolist() == [21.0, 22.0, 23.0, 24.0, 25.0, 26.0]
+    assert not any("different units" in w for w in ds.report.warnings)
