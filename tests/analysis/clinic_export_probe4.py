@@ -116,13 +116,19 @@ def flowsheet_annotated_pain() -> dict[str, bytes]:
     """A flowsheet whose pain row is a dropdown list: the values are charted as ``8 - severe`` (the
     number with its category) or, from another unit's template, ``0-10: 7`` (the scale, then the score).
     A clinician reads 8 and 7; ``0-10: 7`` is not the range 0-10 (5) and ``8 - severe`` not a range."""
+    return _pain_row_and_mar(ANNOTATED, "Pain Intensity")
+
+
+def _pain_row_and_mar(charted: dict, row_name: str) -> dict[str, bytes]:
+    """A flowsheet charting ``row_name`` 20 minutes before a 09:00 ketamine bag, 3 hours after it and on day
+    27, as ``charted`` gives them (pid: (date, pre, post, week 4)), and the MAR giving the bags."""
     flow = ["Study ID,Flowsheet Row,Value,Taken Time"]
     mar = ["Study ID,Medication,MAR Action,Taken Time"]
-    for pid, (d0, pre, post, w4) in ANNOTATED.items():
+    for pid, (d0, pre, post, w4) in charted.items():
         t0 = dt.datetime(*d0, 9, 0)
         for t, v in [(t0 - dt.timedelta(minutes=20), pre), (t0 + dt.timedelta(hours=3), post),
                      (t0 + dt.timedelta(days=27), w4)]:
-            flow.append(f"{pid},Pain Intensity,{v},{t:%Y-%m-%d %H:%M}")
+            flow.append(f"{pid},{row_name},{v},{t:%Y-%m-%d %H:%M}")
         mar.append(f"{pid},Ketamine infusion,Given,{t0:%Y-%m-%d %H:%M}")
     return {"flowsheet.csv": _b(flow), "mar.csv": _b(mar)}
 
@@ -410,12 +416,4 @@ def flowsheet_anchor_words() -> dict[str, bytes]:
     """An Epic 0-10 pain row built as a dropdown list whose two anchors carry their words: ``0 = No pain``
     and ``10 = Worst pain imaginable``; every other choice is the bare number. Few values are anchors (3 of
     21), and they are the patients with the most relief: leaving them out biases the relief downwards."""
-    flow = ["Study ID,Flowsheet Row,Value,Taken Time"]
-    mar = ["Study ID,Medication,MAR Action,Taken Time"]
-    for pid, (d0, pre, post, w4) in ANCHORS.items():
-        t0 = dt.datetime(*d0, 9, 0)
-        for t, v in [(t0 - dt.timedelta(minutes=20), pre), (t0 + dt.timedelta(hours=3), post),
-                     (t0 + dt.timedelta(days=27), w4)]:
-            flow.append(f"{pid},Pain Score (0-10),{v},{t:%Y-%m-%d %H:%M}")
-        mar.append(f"{pid},Ketamine infusion,Given,{t0:%Y-%m-%d %H:%M}")
-    return {"flowsheet.csv": _b(flow), "mar.csv": _b(mar)}
+    return _pain_row_and_mar(ANCHORS, "Pain Score (0-10)")
