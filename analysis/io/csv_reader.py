@@ -173,16 +173,16 @@ def _block_size(n: int, typed: bool = False) -> int:
     """The CSV reader parses blocks in parallel; its 1 MB default leaves one of two cores idle on a
     clinic-size file (a 650 KB file is one block). Four blocks from 64 KB up; 1 MB from 4 MB on.
 
-    ``typed`` (score columns read as numbers) from 16 MB to 1 GB: one block, so each column is one
-    chunk and :func:`_float_values` uses the reader's numbers in place. One block parses a little
-    slower, but copying the score columns out of hundreds of chunks into fresh memory costs more at
-    registry size; below ~16 MB the copies are cheap and blocks win (numbers: docs/performance.md)."""
-    if typed and _ONE_BLOCK <= n <= 1 << 30:
-        return n + 1
+    ``typed`` (score columns read as numbers) from 16 MB: blocks of an eighth of the file, 4 to 16 MB,
+    so that both cores parse and :func:`_float_values` copies the numbers out of a few dozen chunks,
+    not hundreds. (One block, which spared those copies, left a core idle: a registry-size long-form
+    file parsed in 0.9 s instead of 0.45 s; numbers: docs/performance.md.)"""
+    if typed and n >= _ONE_BLOCK:
+        return min(max(n // 8, 4 << 20), 16 << 20)
     return min(max(n // 4 + 1, 1 << 16), 1 << 20)
 
 
-_ONE_BLOCK = 16 << 20
+_ONE_BLOCK = 16 << 20  # from this size a typed parse uses larger blocks (see _block_size)
 
 
 def _fast_parse(blob: bytes, offset: int, ncols: int, delim: str, embedded: bool, expected: int | None,

@@ -25,9 +25,10 @@ A = "assessments.csv"
 
 @pytest.fixture(autouse=True, params=["blocks", "one block"])
 def parse_mode(request, monkeypatch):
-    """Every test runs twice: as the reader parses a clinic-size file (blocks, the numbers copied out
-    of their chunks), and as it parses a registry-size one (one block, the numbers used in place;
-    analysis/io/csv_reader.py _block_size, analysis/io/columns.py _float_values), forced here for small files."""
+    """Every test runs twice: as the reader parses a clinic-size file (1 MB blocks or smaller, the numbers
+    copied out of their chunks), and as it parses a registry-size one (blocks of 4-16 MB, so a test
+    file is one block and its numbers are used in place; analysis/io/csv_reader.py _block_size,
+    analysis/io/columns.py _float_values), forced here for small files."""
     if request.param == "one block":
         monkeypatch.setattr(csv_module, "_ONE_BLOCK", 1)
     return request.param
