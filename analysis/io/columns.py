@@ -21,6 +21,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .numbered_codes import fixed_width_number_codes
+
 #: Cell texts that mean "no value" in a numeric cell (compared case-insensitively).
 NA_TOKENS = ("", "na", "n/a", "nan", "null", "none")
 _NA_TOKEN_ARRAY = pa.array(NA_TOKENS, type=pa.string())
@@ -341,11 +343,15 @@ def _factorize_sorted(col, trim: bool = False) -> tuple[np.ndarray, np.ndarray]:
 
     Arrow hashing of the cells as read, then trimming and sorting only the distinct texts. A column
     already sorted (as exports sorted by patient are) needs no hashing: its codes count the changes
-    between neighbours, once the runs' texts are checked to be strictly increasing.
+    between neighbours, once the runs' texts are checked to be strictly increasing. Nor does a column
+    of numbers written at one width after one prefix (:mod:`analysis.io.numbered_codes`).
     """
     sorted_runs = _sorted_runs(col, trim)
     if sorted_runs is not None:
         return sorted_runs
+    numbered = fixed_width_number_codes(col, _pool_empty)  # study codes such as P000123: no hashing
+    if numbered is not None:
+        return numbered
     enc = pc.dictionary_encode(col)
     if isinstance(enc, pa.ChunkedArray):
         enc = enc.combine_chunks() if enc.num_chunks else pa.array([], pa.string()).dictionary_encode()
