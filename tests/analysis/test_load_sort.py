@@ -130,3 +130,20 @@ def test_a_carried_column_of_a_registry_size_sort_is_gathered_on_a_thread_in_tha
     want_order, _ = arrow_order(keys)
     assert np.array_equal(order, want_order)
     assert np.array_equal(sorted_keys[3], values[want_order])
+
+
+@pytest.mark.parametrize("values", [
+    np.arange(1_100_000) % 11 * 1.0,                       # whole scores 0-10: gathered one byte per row
+    np.arange(1_100_000) % 2_000 - 1_000.0,                # two bytes per row
+    (np.arange(1_100_000) % 21) / 2,                       # half points: the plain gather
+    np.where(np.arange(1_100_000) % 5 == 0, -0.0, 3.0),    # a negative zero keeps its sign
+    np.where(np.arange(1_100_000) % 7 == 0, np.nan, 4.0),  # NaN
+    np.arange(1_100_000) * 1.0,                            # too large for two bytes
+    np.arange(1_100_000) % 11,                             # integers (not float): the plain gather
+])
+def test_the_carried_values_are_gathered_bit_for_bit(values):
+    from analysis.io.columns import _gathered
+    order = np.random.default_rng(5).permutation(len(values)).astype(np.int32)
+    got, want = _gathered(values, order), values[order]
+    assert got.dtype == want.dtype
+    assert np.array_equal(got.view(np.uint8), want.view(np.uint8))  # NaN, -0.0 and all, bit for bit
