@@ -202,3 +202,34 @@ def marked_treatment_rows(file: str, header: list, columns: list, scores: list, 
                     "role \"ignore\".")
     return None
 
+
+
+#: A field or column named after a treatment given at a visit ("Ketamine infusion given?", "Infusion").
+_GIVEN_NAME = re.compile(r"ketamin\w*|lidocain\w*|infusion|booster|treatment|therapy|given|administered", re.IGNORECASE)
+_YES = frozenset({"1", "yes", "y", "x", "true", "checked", "ja", "j", "oui", "sí", "si", "✓", "✔"})
+_NO = frozenset({"0", "no", "n", "false", "unchecked", "nein", "non", "-"})
+
+
+def yes_no_treatment(name: str, cells: np.ndarray, redcap_type: str | None = None) -> dict | None:
+    """Codes that read a yes/no column as treatment events (``{"Yes": "Infusion", "No": ""}``), or None.
+
+    A sheet marks the visits at which the treatment was given by a column named after it ("Infusion",
+    "Ketamine given") holding Yes or nothing (or X, 1, Ja, Oui; No, 0). Each Yes is an administration of
+    the treatment the name says ("Ketamine infusion" where it names ketamine, else the name itself); read
+    as a covariate ("the same for each patient" once the blanks are left out) it gave no treatments and
+    no relief. ``redcap_type``: a REDCap field's type (then only yesno/truefalse fields, codes 1/0 and
+    their labels); None for a spreadsheet column, whose every filled cell must be a yes or a no word,
+    with at least one yes."""
+    if not _GIVEN_NAME.search(name):
+        return None
+    label = "Ketamine infusion" if re.search(r"ketamin", name, re.IGNORECASE) else name
+    if redcap_type is not None:
+        if redcap_type not in ("yesno", "truefalse"):
+            return None
+        return {"1": label, "Yes": label, "True": label, "0": "", "No": "", "False": ""}
+    distinct = [str(v) for v in pd.unique(pd.Series(cells, dtype=object))]  # a handful of distinct answers
+    words = {v: " ".join(v.casefold().split()) for v in distinct}
+    if not distinct or not all(w in _YES or w in _NO for w in words.values()) or \
+            not any(w in _YES for w in words.values()):
+        return None
+    return {v: label if w in _YES else "" for v, w in words.items()}

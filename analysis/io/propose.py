@@ -389,12 +389,11 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
                 m, why = other
             cols[k] = ColumnProposal(h, Column("measure", measure=m, timing=timing, time=time_of, codes=codes), why, ex)
             continue
-        drug = re.search(r"ketamin\w*|lidocain\w*|infusion|booster|treatment|therapy|given|administered", f.label,
-                         re.IGNORECASE) if f is not None and f.type in ("yesno", "truefalse") else None
-        if drug:
-            # "Ketamine infusion given at this visit? yes/no": a Yes is an administration, a No is not.
-            name = "Ketamine infusion" if re.search(r"ketamin", f.label, re.IGNORECASE) else f.label
-            yes = {"1": name, "Yes": name, "True": name, "0": "", "No": "", "False": ""}
+        # "Ketamine infusion given at this visit? yes/no", a sheet's "Infusion" column of Yes: a Yes is an
+        # administration, a No is not.
+        yes = _courses.yes_no_treatment(h if f is None else f.label, filled, None if f is None else f.type)
+        if yes:
+            name = next(v for v in yes.values() if v)
             cols[k] = ColumnProposal(h, Column("treatment", time=time_of, codes=yes),
                                      f"yes/no field: Yes = an administration of {name!r}", ex)
             notes.append(f"{t.file}: {h!r} (yes/no) is read as the treatment {name!r}: each Yes is an "
