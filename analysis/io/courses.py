@@ -45,6 +45,23 @@ def treatment_labels(text: np.ndarray, patterns: dict) -> np.ndarray:
     return out
 
 
+def one_spelling(labels: np.ndarray) -> tuple[np.ndarray, dict]:
+    """Treatment labels that differ only in case or spacing (``Ketamine``, ``ketamine``, ``KETAMINE ``) as one
+    treatment, written as its most frequent spelling (ties: the one written first). Returns the labels
+    and ``{spelling: the label it became}`` for the spellings that changed. Why: typed by hand, one drug's
+    courses fell into groups of a few patients each, and every comparison by treatment split it."""
+    codes, uniques = pd.factorize(pd.Series(labels, dtype=object).fillna("").astype(str))
+    keys = pd.Series(uniques, dtype=object).str.split().str.join(" ").str.casefold()
+    if len(uniques) < 2 or keys.nunique() == len(uniques):
+        return labels, {}
+    count = np.bincount(codes[codes >= 0], minlength=len(uniques))
+    spellings = pd.DataFrame({"key": keys, "text": uniques, "n": count})
+    best = spellings.sort_values("n", ascending=False, kind="stable").drop_duplicates("key").set_index("key")["text"]
+    chosen = best.reindex(keys).to_numpy(dtype=object)
+    merged = {u: c for u, c in zip(uniques, chosen) if u != c}
+    return chosen[codes], merged
+
+
 def build_courses(patient: np.ndarray, time: np.ndarray, label: np.ndarray, dose: np.ndarray,
                   gap: float, boosters: dict) -> tuple[pd.DataFrame, np.ndarray]:
     """Merge administrations into courses.

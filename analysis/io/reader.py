@@ -21,7 +21,7 @@ from .sources import _basename as basename  # the one rule for a file's name ins
 from .sources import files_fingerprint
 from .validate import load_canonical
 from . import headers, plausibility, redcap
-from .courses import build_courses
+from .courses import build_courses, one_spelling
 from .spec import MappingSpec
 from .tables import TextTable, read_table
 from .translate import R_COVARIATE_CONFLICT, Observations, read_rows, resolve_columns, scale_max
@@ -190,8 +190,12 @@ def load_export(files: dict[str, bytes], spec: MappingSpec, drop_identifiers: bo
     # Courses, and each patient's day 0 (their first course; else their first score).
     gap = spec.courses.gap_days * (_DAY_NS if kind == "date" else 1.0)
     tdtype = np.int64 if kind == "date" else float
+    labels, merged = one_spelling(admins["label"].to_numpy(dtype=object))
+    if merged:
+        notes.append("Treatment names that differ only in case or spacing are one treatment: "
+                     + ", ".join(f"{a!r} -> {b!r}" for a, b in list(merged.items())[:5]) + ".")
     courses, course_of = build_courses(admins["pid"].to_numpy(dtype=object), admins["t"].to_numpy(dtype=tdtype),
-                                       admins["label"].to_numpy(dtype=object),
+                                       labels,
                                        admins["dose"].to_numpy(dtype=float), gap, spec.courses.boosters)
     first = courses.groupby("patient_id")["start"].min() if len(courses) else pd.Series(dtype=tdtype)
     first_score = scores.groupby("pid")["t"].min() if len(scores) else pd.Series(dtype=tdtype)
