@@ -39,6 +39,13 @@ def treatment_warnings(treatments: pd.DataFrame) -> list[str]:
     if not len(treatments):
         return out
     labels = pd.unique(treatments["treatment"].astype(str))
+    spellings = pd.Series(labels, dtype=object).groupby(
+        pd.Series(labels, dtype=object).str.split().str.join(" ").str.casefold().to_numpy()).unique()
+    twins = [list(v) for v in spellings if len(v) > 1]  # a loop over the few treatment names
+    if twins:
+        named = "; ".join(" / ".join(map(repr, t)) for t in twins[:3])
+        out.append(f"Treatment labels that differ only in case or spacing ({named}) are analysed as different "
+                   "treatments. If they are one, write them the same way in the treatments file.")
     co = [lab for lab in labels if _CO_MED.search(lab)]
     if co:
         out.append(f"Treatment label(s) {', '.join(map(repr, co[:5]))} look like co-medications (given alongside the "
