@@ -18,7 +18,6 @@ import pandas as pd
 
 from .counted_from import date_kind, read_time_points
 from .spec import SCORE_ROLES, Column
-from .values import timepoint_days
 
 
 DATE_NAME_WORDS = frozenset({"date", "datum", "fecha", "data", "datetime", "dt", "time", "zeit", "uhrzeit", "heure",
@@ -209,9 +208,9 @@ def text_column(proposal, k: int, table, pid: np.ndarray, date_cols: list, revie
     filled = values != ""
     if not date_cols or filled.sum() < 2:
         return replace(proposal, why=_NOT_READ)
-    days = timepoint_days(values[filled])
-    named = ~np.isnan(days) | pd.Series(values[filled], dtype=object).str.strip().str.fullmatch(_BASELINE).to_numpy()
     offsets, _ = read_time_points(values)
+    # Named as visits (also 'D0', 'T0', 'Screening', which are no days after a date): most cells, for the question.
+    named = ~np.isnan(offsets[filled]) | pd.Series(values[filled], dtype=object).str.strip().str.fullmatch(_BASELINE).to_numpy()
     if named.mean() < 0.9 or len(set(offsets[~np.isnan(offsets)])) < 2:
         return replace(proposal, why=_NOT_READ)
     rows = filled & (pid != "")

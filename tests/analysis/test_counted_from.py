@@ -13,6 +13,8 @@ duplicates (as for any date repeated so), which the checks of excluded rows belo
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -109,6 +111,19 @@ def test_time_points_read_as_days_after_the_date():
     assert baseline.tolist() == [True, True] + [False] * 10
 
 
+def test_day_0_counted_from_the_date_has_no_side_and_counts_as_the_baseline_with_the_start_day_warning():
+    """'D0' is the infusion day, before or after the infusion: at 00:00 of the date, the baseline, with the load's
+    warning about date-only scores on a start day; 'Baseline' says before, and has no such warning."""
+    def load(first: bytes):
+        files = {"t.csv": b"Patient,Infusion date,Timepoint,NRS\nA,04/03/2024," + first + b",8\n"
+                          b"A,04/03/2024,Week 1,4\nA,04/03/2024,Week 4,5\n"}
+        return load_files(files, mapping=_doc())
+    for first, warned in ((b"D0", True), (b"Baseline", False)):
+        ds = load(first)
+        assert scores(ds)["A"] == [(0.0, 8), (7.0, 4), (28.0, 5)]
+        assert any("treatment start day without a time" in w for w in ds.report.warnings) == warned, first
+
+
 def test_each_course_of_a_patient_counts_from_its_own_infusion_date():
     """C1's rows carry 04/03/2024 (Baseline, Week 1, Week 4), then 15/07/2024 (133 days later): days 0, 7, 28,
     133, 140, 161; two courses. Week 4: C1 course 1 8->5 37.5%, course 2 7->6 14.3%, C2 6->6 0%: 1 of 3."""
@@ -200,3 +215,22 @@ def test_a_numeric_study_day_beside_each_visits_date_is_not_counted_from_it():
                       b"B,2024-03-18,7,,6\nB,2024-04-08,28,,6\n"}
     assert not any(c.counted_from for c in columns(files).values())
     assert scores(load_files(files))["A"] == [(-1.0, 8), (7.0, 5), (28.0, 6)]
+
+
+# --- The documentation ------------------------------------------------------------------------------------
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "data-format.md"
+
+
+def test_the_documented_example_sheet_and_mapping_load_as_the_docs_say():
+    """docs/data-format.md, "Time points counted from a date": its sheet (without the '...' line) read with its
+    mapping's columns gives T1 days 0, 7, 28, 91; the role table lists the option."""
+    text = DOCS.read_text(encoding="utf-8")
+    section = text.split("### Time points counted from a date", 1)[1].split("\n### ", 1)[0]
+    sheet, mapping = re.findall(r"```(?:json)?\n(.*?)```", section, flags=re.S)[:2]
+    csv = "\n".join(line for line in sheet.splitlines() if line != "...") + "\n"
+    doc = {"crps_outcomes_mapping": 1, "date_format": "DMY",
+           "files": [{"match": "*.csv", **json.loads("{" + mapping + "}")}]}
+    ds = load_files({"sheet.csv": csv.encode()}, mapping=doc)
+    assert [d for d, _ in scores(ds)["T1"]] == [0.0, 7.0, 28.0, 91.0]
+    assert "| `day` | `counted_from` |" in text
