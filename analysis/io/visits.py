@@ -57,17 +57,21 @@ def pair_with_dates(cols: dict, header: list, date_cols: list, file: str, review
     (a score left of every date, or one naming a visit that date does not name, is a point to review);
     where they do not, a score beside a treatment's date and one other date (the infusion date written on
     every visit row beside the visit date) takes the other; otherwise (a visit date beside a date
-    entered) the row's first date, as for a file with one date column."""
+    entered) the row's first date, as for a file with one date column. Beside time points counted from
+    a date (``counted_from``), a score recorded at a visit keeps no date: the time points date it."""
     own = {d: name_words(header[d]) - DATE_NAME_WORDS for d in date_cols}
     treatment_dates = [d for d in date_cols if TREATMENT_DATE.search(header[d])]
     # Dates and scores alternate (date, score, date, score): a score's date is the one before it. Dates side
     # by side (a visit date and a date entered) say nothing by position: the row's first date is used.
     interleaved = any(c.column.role in SCORE_ROLES and date_cols[0] < k < date_cols[-1]
                       for k, c in cols.items())
+    # Time points counted from a date (io/counted_from.py) give the scores recorded at a visit their day.
+    counted = any(c.column.counted_from for c in cols.values())
     for k in sorted(cols):
         c = cols[k]
         col = c.column
-        if col.role not in SCORE_ROLES + ("treatment",) or col.time:
+        if col.role not in SCORE_ROLES + ("treatment",) or col.time or (counted and col.role != "treatment"
+                                                                        and col.timing == "at"):
             continue
         words = name_words(header[k])
         named = [d for d in date_cols if own[d] and own[d] <= words]

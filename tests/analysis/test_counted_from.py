@@ -192,6 +192,26 @@ def test_a_treatment_column_beside_the_time_points_is_dated_by_the_date_not_by_a
     assert scores(ds)["A"] == [(0.0, 8), (7.0, 4), (28.0, 5)]
 
 
+def test_beside_a_second_date_constant_per_patient_the_time_points_count_from_the_infusion_date():
+    """'Diagnosis date' and 'Infusion date' are both one date per patient: the time points count from the one
+    named like a treatment, and the scores are dated by the time points, never by the diagnosis date."""
+    files = {"t.csv": b"Patient,Diagnosis date,Infusion date,Timepoint,NRS\n"
+                      b"A,01/01/2023,04/03/2024,Baseline,8\nA,01/01/2023,04/03/2024,Week 1,4\n"
+                      b"A,01/01/2023,04/03/2024,Week 4,5\nB,15/06/2023,11/03/2024,Baseline,6\n"
+                      b"B,15/06/2023,11/03/2024,Week 1,5\nB,15/06/2023,11/03/2024,Week 4,6\n"}
+    cols = columns(files)
+    assert cols[("t.csv", "Timepoint")].counted_from == "Infusion date"
+    assert cols[("t.csv", "NRS")].time is None
+    assert scores(load_files(files)) == {"A": [(0.0, 8), (7.0, 4), (28.0, 5)], "B": [(0.0, 6), (7.0, 5), (28.0, 6)]}
+
+
+def test_beside_two_dates_neither_named_like_a_treatment_which_one_is_asked():
+    files = {"t.csv": b"Patient,Consent date,Enrolment date,Timepoint,NRS\n"
+                      b"A,01/01/2024,15/01/2024,Baseline,8\nA,01/01/2024,15/01/2024,Week 1,4\n"}
+    review = inspect(files).review
+    assert any("'Timepoint'" in r and "say which one they count from" in r for r in review), review
+
+
 # --- What the dates are to the time points (the proposal's certainty) ---------------------------------------
 
 @pytest.mark.parametrize("dates, points, kind", [
