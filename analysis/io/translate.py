@@ -140,7 +140,15 @@ def _by_header(table: TextTable, roles: dict[int, Column], name: str, role_hint:
 def _day_numbers(table: TextTable, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The cells of the day column ``k`` as days: numbers in the unit its name says ('Hours after infusion',
     :func:`analysis.io.time_units.to_days`), else a research sheet's time points (D-7, D0, W4, M3) as the days
-    they stand for. Returns (days, ok, bad: filled but not read)."""
+    they stand for.
+
+    Returns
+    -------
+    days : ndarray of float
+        The days (NaN where not read).
+    ok, bad : ndarray of bool
+        The cell reads; the cell is filled but does not read.
+    """
     from .values import ValueRules, parse_values, timepoint_days
 
     pv = parse_values(table.column(k), ValueRules(ranges="exclude", fractions=False, decimal_comma=table.decimal_comma))
@@ -291,7 +299,18 @@ class FileTimes:
         """The times of the time point column ``k``: its date column ``d``'s times plus the time points (in
         days; a baseline word is the date itself, :func:`analysis.io.counted_from.read_time_points`). A row
         whose time point does not read, or is empty beside a score, is bad with that reason; a row whose date
-        does not read is bad with the date's reason."""
+        does not read is bad with the date's reason.
+
+        Parameters
+        ----------
+        k, d : int
+            The positions of the time point column and of its date column (already read into ``self.cols``).
+
+        Returns
+        -------
+        tuple
+            As the other entries of ``self.cols``: (t as nanoseconds, has_time, ok, bad, why, column, text).
+        """
         table = self.table
         ns, has_time, d_ok, d_bad, d_why, d_column, d_text = self.cols[d]
         day, ok, bad = _day_numbers(table, k)

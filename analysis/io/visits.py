@@ -207,7 +207,26 @@ def text_column(proposal, k: int, table, pid: np.ndarray, date_cols: list, revie
     time point reads and one date is the reference (the only date, or the one named like a treatment), the
     column is the role ``day`` counted from that date (analysis/io/counted_from.py), with a note; otherwise
     that is a point to review. Time points beside each visit's own date are not read: the dates place the
-    scores."""
+    scores.
+
+    Parameters
+    ----------
+    proposal : ColumnProposal
+        The column's proposal so far (role ``ignore``); changed with ``replace``.
+    k : int
+        The column's position in ``table`` (a :class:`~analysis.io.tables.TextTable`).
+    pid : ndarray of str
+        The patient id of each row ("" where none).
+    date_cols : list of int
+        The positions of the table's date columns.
+    review, notes : list of str
+        The proposal's points to review and notes, appended to.
+
+    Returns
+    -------
+    ColumnProposal
+        Role ``day`` with ``counted_from`` and its reason, or role ``ignore`` with why it is not read.
+    """
     values = table.column(k)
     filled = values != ""
     if not date_cols or filled.sum() < 2:
