@@ -79,6 +79,8 @@ def _on_role(fi: int, header: str, wkey: str) -> None:
         new["offset_days"] = old["offset_days"]
     if old.get("means_none") and role == "checkbox":
         new["means_none"] = True
+    if old.get("counted_from") and role == "day":
+        new["counted_from"] = old["counted_from"]
     cols[header] = new["role"] if len(new) == 1 else new
     fill = doc["files"][fi].get("fill_down")
     if fill and role != "patient_id" and header in fill:  # only the patient id is filled down
@@ -148,6 +150,20 @@ def _on_means_none(fi: int, header: str, wkey: str) -> None:
     else:
         col.pop("means_none", None)
     doc["files"][fi]["columns"][header] = col
+    _set_doc(doc)
+
+
+def _on_counted_from(fi: int, header: str, wkey: str) -> None:
+    """A day column of time points ('Baseline', 'Week 4'): the date column they count from (spec.Column.counted_from);
+    empty: day numbers since the first course."""
+    doc = _doc()
+    col = doc["files"][fi]["columns"][header]
+    col = {"role": col} if isinstance(col, str) else dict(col)
+    if ss[f"{wkey}_from"]:
+        col["counted_from"] = ss[f"{wkey}_from"]
+    else:
+        col.pop("counted_from", None)
+    doc["files"][fi]["columns"][header] = col["role"] if len(col) == 1 else col
     _set_doc(doc)
 
 
@@ -321,6 +337,14 @@ def render(files: dict[str, bytes], ctx) -> None:
                     row[3].checkbox("means none (0)", key=f"{wkey}_none", on_change=_on_means_none,
                                     args=(fi, header, wkey), help="A \"None of these\" box: a visit with only it ticked "
                                     "counts 0 (then the measure's range applies); not counted as an item.")
+                if col["role"] == "day":
+                    dates = [""] + [h for h, c in fdoc["columns"].items() if (c if isinstance(c, str) else c["role"]) == "date"]
+                    ss[f"{wkey}_from"] = col.get("counted_from") if col.get("counted_from") in dates else ""
+                    row[4].selectbox(f"Counted from (date) of {header}", dates, key=f"{wkey}_from",
+                                     format_func=lambda h: f"after {h}" if h else "days since the first course",
+                                     label_visibility="collapsed", on_change=_on_counted_from, args=(fi, header, wkey),
+                                     help="Time points ('Baseline', 'Week 4') counted from a date of the same row (the "
+                                          "infusion date on each visit row): a score's day is that date plus its time point.")
                 if col["role"] in SCORE_ROLES:
                     ss[f"{wkey}_offset"] = col.get("offset_days")
                     row[4].number_input(f"Days after the date of {header}", min_value=-float(export_spec.MAX_OFFSET_DAYS),

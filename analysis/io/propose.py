@@ -74,7 +74,7 @@ class Proposal:
                     (f" ({c.column.timing})" if c.column.timing != "at" else "") + \
                     (f" {c.column.name}" if c.column.name else "") + \
                     (f" (treatment {c.column.treatment})" if c.column.treatment else "") + \
-                    (" (means none: 0)" if c.column.means_none else "")
+                    (" (means none: 0)" if c.column.means_none else "") + (f" counted from {c.column.counted_from!r}" if c.column.counted_from else "")
                 ex = f"  e.g. {', '.join(repr(e) for e in c.examples[:3])}" if c.examples else ""
                 out.append(f"  {c.header!r:<34} -> {role:<28} {c.why}{ex}")
             if f.items:
@@ -481,7 +481,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
             notes.append(f"{t.file}: column {h!r} is read as the measure {name!r} (numbers that change over time); "
                          "give it the role \"ignore\" if it is not an outcome.")
             continue
-        cols[k] = ColumnProposal(h, Column("ignore"), visits.text_reason(k, t, pid, date_cols, review), ex)
+        cols[k] = visits.text_column(ColumnProposal(h, Column("ignore"), "", ex), k, t, pid, date_cols, review, notes)
     if len(date_cols) >= 2:
         date_cols = _without_charting_times(cols, header, date_cols, t.file, notes)
     if kind_hint is None and len(date_cols) >= 2:

@@ -19,6 +19,7 @@ same file. JSON is written; TOML with the same structure is read too. docs/data-
            "Patient": "patient_id",
            "Datum": "date",
            "Heure": {"role": "time", "date": "Datum"},
+           "Visite": {"role": "day", "counted_from": "Datum"},   # time points (Baseline, Week 4) after "Datum"
            "Behandlung": "treatment",
            "Dosis (mg/kg)": "dose",
            "Schmerz vor (NRS)": {"role": "measure", "measure": "pain_nrs", "timing": "before_start"},
@@ -46,6 +47,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import MappingError
+from ..mapping import normalize_name
 from ..measures import MEASURES
 
 VERSION = 1
@@ -73,7 +75,7 @@ DEFAULT_START_ACTIONS = ("New Bag", "Begin Bag", "Start Bag", "Given", "Started"
                          "Start Infusion", "Begin Infusion", "New Infusion")
 
 _COLUMN_KEYS = {"role", "measure", "timing", "name", "codes", "date", "time", "format", "scale_max", "treatment",
-                "offset_days", "means_none"}
+                "offset_days", "means_none", "counted_from"}
 _FILE_KEYS = {"match", "kind", "header_row", "delimiter", "encoding", "decimal_comma", "redcap", "columns", "fill_down"}
 _TOP_KEYS = {MARKER, "source", "date_format", "files", "items", "values", "courses", "note"}
 _COURSE_KEYS = {"treatments", "start_actions", "gap_days", "boosters", "post_offset_hours", "dose"}
@@ -101,10 +103,15 @@ class Column:
     #: only it ticked counts 0 (then the measure's range applies, as to any 0); ticked beside other boxes, the
     #: visit has no count and is listed. False (the default): the box is counted as one item like the others.
     means_none: bool = False
+    #: For a ``day`` column of time points ('Baseline', 'Week 4', 'Month 3'): the date column of the same row they
+    #: count from (the infusion date written on each visit row): a score's day is that date plus its time point
+    #: (analysis/io/counted_from.py). None (the default): the days count from the patient's first course.
+    counted_from: str | None = None
 
     def to_json(self):
         d = {"role": self.role}
-        for k in ("measure", "name", "codes", "date", "time", "format", "treatment", "offset_days", "means_none"):
+        for k in ("measure", "name", "codes", "date", "time", "format", "treatment", "offset_days", "means_none",
+                  "counted_from"):
             v = getattr(self, k)
             if v:
                 d[k] = v
@@ -260,6 +267,10 @@ def _column(v, where: str) -> Column:
     if not isinstance(means_none, bool) or (means_none and role != "checkbox"):
         raise _err(where, "\"means_none\" is true or false, for a box of a checkbox group only: true when ticking it "
                           "means none of the items (\"None of these\"), so that the visit counts 0.")
+    counted_from = v.get("counted_from")
+    if counted_from is not None and (role != "day" or not isinstance(counted_from, str) or not counted_from.strip()):
+        raise _err(where, "\"counted_from\" is for a day column only (time points such as 'Baseline', 'Week 4'): the "
+                          "name of the date column of the same row they count from, e.g. \"Infusion date\".")
     codes = v.get("codes")
     if codes is not None and (not isinstance(codes, dict)
                               or not all(isinstance(k, str) and isinstance(x, (str, int, float)) for k, x in codes.items())):
@@ -269,7 +280,8 @@ def _column(v, where: str) -> Column:
                   codes={k: str(x) for k, x in codes.items()} if codes else None,
                   date=v.get("date") and _text(v["date"], where), time=v.get("time") and _text(v["time"], where),
                   format=fmt, treatment=v.get("treatment") and _text(v["treatment"], where),
-                  offset_days=float(offset) if offset is not None else None, means_none=means_none)
+                  offset_days=float(offset) if offset is not None else None, means_none=means_none,
+                  counted_from=counted_from and counted_from.strip())
 
 
 def _fill_down(v, cols: dict, where: str) -> tuple:
@@ -285,6 +297,17 @@ def _fill_down(v, cols: dict, where: str) -> tuple:
                               "patient id is filled down (written on each patient's first row only). Give that "
                               "column the role \"patient_id\", or remove it from \"fill_down\".")
     return tuple(dict.fromkeys(h.strip() for h in v))
+
+
+def _counted_from(cols: dict, where: str) -> None:
+    """Each ``counted_from`` of a file names one of its columns mapped as a date (matched as column names are:
+    case and spaces aside): the time points are counted from a date, read with that column's format."""
+    dates = {normalize_name(h) for h, c in cols.items() if c.role == "date"}
+    for h, c in cols.items():
+        if c.counted_from and normalize_name(c.counted_from) not in dates:
+            raise _err(f"{where}, column {h!r}", f"\"counted_from\" names {c.counted_from!r}, which is not a date column "
+                       "of this file's mapping: give the date the time points count from (e.g. \"Infusion date\") the "
+                       "role \"date\" under \"columns\", and write its name here as it is written in the header.")
 
 
 def _number(v, where: str, lo: float = 0.0) -> float:
@@ -323,6 +346,7 @@ def from_json(obj, where: str = "file") -> MappingSpec:
         if not isinstance(cols_in, dict):
             raise _err(w, "\"columns\" must be an object of column name -> role.")
         cols = {_text(k, w): _column(v, f"{w}, column {k!r}") for k, v in cols_in.items()}
+        _counted_from(cols, w)
         hr = f.get("header_row")
         if hr is not None and (isinstance(hr, bool) or not isinstance(hr, int) or hr < 1):
             raise _err(w, f"header_row must be a line number (1 or more), got {hr!r}.")

@@ -27,6 +27,7 @@ from ..mapping import normalize_name
 from . import courses as _courses
 from . import fill_down as _fill_down
 from .lists import count_listed
+from .counted_from import read_time_points
 from .questionnaires import check_items, sum_items
 from .spec import Column, FileSpec, MappingSpec
 from .tables import TextTable
@@ -52,6 +53,8 @@ R_BAD_DATE = "{col} is not a date in the {order} format"
 R_SERIAL_DATE = ("{col} is a number, Excel's serial number of the date {date}: format the cell as a date in the "
                  "spreadsheet and save it again")
 R_BAD_DAY = "day is not a number"
+R_BAD_TIMEPOINT = "{col} is not a time point (Baseline, Day 7, Week 4, Month 3) or a number of days"
+R_NO_TIMEPOINT = "no time point in {col} for this value (its day after {date})"
 R_NOTHING = "nothing to read in this row (no score, treatment or covariate)"
 R_ITEM = "item {item!r} is not mapped to a measure (ignored)"
 R_NOT_START = "not the start of an administration (action {action!r})"
@@ -134,6 +137,46 @@ def _by_header(table: TextTable, roles: dict[int, Column], name: str, role_hint:
                        f"mapped column of the file.", file=table.file)
 
 
+def _day_numbers(table: TextTable, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The cells of the day column ``k`` as days: numbers in the unit its name says ('Hours after infusion',
+    :func:`analysis.io.time_units.to_days`), else a research sheet's time points (D-7, D0, W4, M3) as the days
+    they stand for.
+
+    Returns
+    -------
+    days : ndarray of float
+        The days (NaN where not read).
+    ok, bad : ndarray of bool
+        The cell reads; the cell is filled but does not read.
+    """
+    from .values import ValueRules, parse_values, timepoint_days
+
+    pv = parse_values(table.column(k), ValueRules(ranges="exclude", fractions=False, decimal_comma=table.decimal_comma))
+    ok = ~pv.missing & (pv.reason == "")
+    day = to_days(np.where(ok, pv.value, np.nan), table.header[k])
+    point = timepoint_days(table.column(k))
+    named = ~pv.missing & ~ok & ~np.isnan(point)
+    day[named], ok = point[named], ok | named
+    return day, ok, ~pv.missing & ~ok
+
+
+def _counted_date(table: TextTable, roles: dict[int, Column], k: int) -> int:
+    """The position of the date column the time points of column ``k`` count from (``counted_from``)."""
+    name = roles[k].counted_from
+    found = [j for j, h in enumerate(table.header) if normalize_name(h) == normalize_name(name)]
+    if not found:
+        raise MappingError(f"Mapping for {table.file}: the time points of {table.header[k]!r} are counted from "
+                           f"{name!r}, which is not a column of the file (its columns: "
+                           f"{', '.join(repr(h) for h in table.header[:12] if h)}{' ...' if len(table.header) > 12 else ''})"
+                           ". Write the name of the date column they count from as it is written in the header.",
+                           file=table.file, column=table.header[k])
+    if found[0] not in roles or roles[found[0]].role != "date":
+        raise MappingError(f"Mapping for {table.file}: the time points of {table.header[k]!r} are counted from "
+                           f"{name!r}, which is not mapped as a date: give it the role \"date\".", file=table.file,
+                           column=table.header[k])
+    return found[0]
+
+
 class FileTimes:
     """The times of one file's rows: each date (or day) column parsed, with its time column."""
 
@@ -146,6 +189,10 @@ class FileTimes:
         self.cols: dict[int, tuple] = {}   # date col -> (t, has_time, ok, bad)
         date_cols = _positions(roles, "date")
         day_cols = _positions(roles, "day")
+        # Time points counted from a date of the same row ('Week 4' after the 'Infusion date') are dates, not
+        # day numbers since the first course: they may stand beside date columns (analysis/io/counted_from.py).
+        counted = [k for k in day_cols if roles[k].counted_from]
+        day_cols = [k for k in day_cols if not roles[k].counted_from]
         if date_cols and day_cols:
             raise MappingError(f"Mapping for {table.file}: give the time either as dates or as day numbers, "
                                "not both.", file=table.file)
@@ -153,18 +200,7 @@ class FileTimes:
         if day_cols:
             self.kind = "day"
             for k in day_cols:
-                from .values import ValueRules, parse_values
-                from .values import timepoint_days
-                pv = parse_values(table.column(k), ValueRules(ranges="exclude", fractions=False,
-                                                              decimal_comma=table.decimal_comma))
-                ok = ~pv.missing & (pv.reason == "")
-                # 'Hours after infusion', 'Weeks since infusion': the unit the column's name says.
-                day = to_days(np.where(ok, pv.value, np.nan), table.header[k])
-                # A research sheet's time points (D-7, D0, W4, M3) are the days they stand for.
-                point = timepoint_days(table.column(k))
-                named = ~pv.missing & ~ok & ~np.isnan(point)
-                day[named], ok = point[named], ok | named
-                bad = ~pv.missing & ~ok
+                day, ok, bad = _day_numbers(table, k)
                 self.cols[k] = (day, np.ones(table.n, dtype=bool), ok, bad,
                                 np.full(table.n, R_BAD_DAY, dtype=object), np.full(table.n, table.header[k], dtype=object),
                                 table.column(k))
@@ -251,12 +287,57 @@ class FileTimes:
                 text[t_bad] = table.column(tk)[t_bad]
             ok = ~np.asarray(missing, dtype=bool) & ~bad
             self.cols[k] = (ns, has_time, ok, bad, reason, column, text)
-        self.date_cols = date_cols or day_cols
+        #: Per time point column, the rows whose time point is a baseline word: before that date's treatment.
+        self.baseline: dict[int, np.ndarray] = {}
+        for k in counted:
+            self.cols[k] = self._counted(k, _counted_date(table, roles, k))
+        # Scores without a "time" of their own take it from the time points; a treatment from its date.
+        self.date_cols = counted or date_cols or day_cols
+        self.treatment_cols = date_cols or day_cols
+
+    def _counted(self, k: int, d: int) -> tuple:
+        """The times of the time point column ``k``: its date column ``d``'s times plus the time points (in
+        days; a baseline word is the date itself, :func:`analysis.io.counted_from.read_time_points`). A row
+        whose time point does not read, or is empty beside a score, is bad with that reason; a row whose date
+        does not read is bad with the date's reason.
+
+        Parameters
+        ----------
+        k, d : int
+            The positions of the time point column and of its date column (already read into ``self.cols``).
+
+        Returns
+        -------
+        tuple
+            As the other entries of ``self.cols``: (t as nanoseconds, has_time, ok, bad, why, column, text).
+        """
+        table = self.table
+        ns, has_time, d_ok, d_bad, d_why, d_column, d_text = self.cols[d]
+        day, ok, bad = _day_numbers(table, k)
+        _, baseline = read_time_points(table.column(k))
+        baseline &= ~ok
+        day[baseline], ok = 0.0, ok | baseline
+        bad &= ~baseline
+        # A score beside an empty time point has no day: counted from its date it would be one more baseline.
+        empty = (table.column(k) == "") & d_ok
+        header = table.header[k]
+        why = np.where(empty, R_NO_TIMEPOINT.format(col=header, date=table.header[d]),
+                       R_BAD_TIMEPOINT.format(col=header)).astype(object)
+        column = np.full(table.n, header, dtype=object)
+        text = table.column(k).copy()
+        # Where the date does not read, that is the reason, on the date's column (a time point cannot mend it).
+        why[d_bad], column[d_bad], text[d_bad] = d_why[d_bad], d_column[d_bad], d_text[d_bad]
+        t = ns + np.round(np.where(ok, day, 0.0) * _DAY_NS).astype(np.int64)
+        self.baseline[k] = baseline
+        self.kind = "date"
+        return t, has_time, ok & d_ok, (bad & ~d_bad) | empty | d_bad, why, column, text
 
     def for_column(self, col: Column, table: TextTable, roles) -> dict:
         """The time of each row for the values of column ``col``: its own ``time`` column, or else the
-        first date (or day) column with a value in the row. Arrays: ``t``, ``has_time``, ``ok``, ``bad``,
-        ``why`` (reason when bad), ``column`` (the date column used) and ``text`` (its text)."""
+        first date (or day) column with a value in the row (for a score, the time point column counted from
+        a date, where the file has one). Arrays: ``t``, ``has_time``, ``ok``, ``bad``, ``why`` (reason when
+        bad), ``column`` (the date column used), ``text`` (its text) and ``baseline`` (the time is a baseline
+        time point: before the treatment of that date)."""
         if not self.cols:
             raise MissingColumnError(
                 f"{table.file}: no date or day column is mapped, so the scores and treatments have no time. Map the "
@@ -269,11 +350,12 @@ class FileTimes:
                                    file=table.file)
             order = [k]
         else:
-            order = list(self.date_cols)
+            order = list(self.treatment_cols if col.role == "treatment" else self.date_cols)
         n = table.n
         out = {"t": None, "has_time": np.zeros(n, dtype=bool), "ok": np.zeros(n, dtype=bool),
                "bad": np.zeros(n, dtype=bool), "why": np.full(n, "", dtype=object),
-               "column": np.full(n, table.header[order[0]], dtype=object), "text": np.full(n, "", dtype=object)}
+               "column": np.full(n, table.header[order[0]], dtype=object), "text": np.full(n, "", dtype=object),
+               "baseline": np.zeros(n, dtype=bool)}
         taken = np.zeros(n, dtype=bool)
         for k in order:
             t, ht, ok, bad, why, cname, ctext = self.cols[k]
@@ -287,6 +369,8 @@ class FileTimes:
             out["why"][take] = why[take]
             out["column"][take] = cname[take]
             out["text"][take] = ctext[take]
+            if k in self.baseline:
+                out["baseline"][take] = self.baseline[k][take]
             taken |= take
         return out
 
@@ -369,10 +453,13 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
             t = t + (round(col.offset_days * _DAY_NS) if times.kind == "date" else col.offset_days)
         if timing == "after_start":
             t = t + (round(offset * 3600 * 10 ** 9) if times.kind == "date" else offset / 24.0)
+        # A baseline time point ('Baseline' counted from the infusion date) is before that day's treatment: said so,
+        # it is no date-only score of unknown side on a start day (plausibility.start_day_warning).
+        when = np.where(tm["baseline"][sel], "before_start", timing) if timing == "at" else timing
         obs.scores.append(pd.DataFrame({
             "row": rows[sel], "file": f, "line": lines[sel], "column": full(column)[sel], "raw": full(raw)[sel],
             "text": full(text)[sel], "pid": pid[sel], "t": t, "has_time": tm["has_time"][sel], "measure": full(measure)[sel],
-            "timing": timing, "decimal_comma": table.decimal_comma}))
+            "timing": when, "decimal_comma": table.decimal_comma}))
 
     # Scores in measure columns.
     for k in _positions(roles, "measure"):

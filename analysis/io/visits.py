@@ -4,7 +4,8 @@ A spreadsheet with one row per patient has a date column per visit ("Baseline da
 "Week 2 date", "Week 2 NRS", ...); an infusion log may give its administrations only by a date
 ("Infusion Date", a REDCap "infusion" form's date field). Reading every score at the row's first date,
 or finding no treatment, gives wrong or no relief numbers; these rules decide from the names and the
-order of the columns, and leave to review what they cannot tell (docs/data-format.md, "Clinic exports").
+order of the columns, and leave to review what they cannot tell (docs/data-format.md, "Clinic exports");
+visit time points beside one date per patient are counted from it (analysis/io/counted_from.py).
 The proposals are :class:`~analysis.io.propose.ColumnProposal` objects, changed with ``replace``.
 """
 from __future__ import annotations
@@ -15,8 +16,8 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from .spec import SCORE_ROLES
-from .values import timepoint_days
+from .counted_from import date_kind, read_time_points
+from .spec import SCORE_ROLES, Column
 
 
 DATE_NAME_WORDS = frozenset({"date", "datum", "fecha", "data", "datetime", "dt", "time", "zeit", "uhrzeit", "heure",
@@ -56,17 +57,21 @@ def pair_with_dates(cols: dict, header: list, date_cols: list, file: str, review
     (a score left of every date, or one naming a visit that date does not name, is a point to review);
     where they do not, a score beside a treatment's date and one other date (the infusion date written on
     every visit row beside the visit date) takes the other; otherwise (a visit date beside a date
-    entered) the row's first date, as for a file with one date column."""
+    entered) the row's first date, as for a file with one date column. Beside time points counted from
+    a date (``counted_from``), a score recorded at a visit keeps no date: the time points date it."""
     own = {d: name_words(header[d]) - DATE_NAME_WORDS for d in date_cols}
     treatment_dates = [d for d in date_cols if TREATMENT_DATE.search(header[d])]
     # Dates and scores alternate (date, score, date, score): a score's date is the one before it. Dates side
     # by side (a visit date and a date entered) say nothing by position: the row's first date is used.
     interleaved = any(c.column.role in SCORE_ROLES and date_cols[0] < k < date_cols[-1]
                       for k, c in cols.items())
+    # Time points counted from a date (io/counted_from.py) give the scores recorded at a visit their day.
+    counted = any(c.column.counted_from for c in cols.values())
     for k in sorted(cols):
         c = cols[k]
         col = c.column
-        if col.role not in SCORE_ROLES + ("treatment",) or col.time:
+        if col.role not in SCORE_ROLES + ("treatment",) or col.time or (counted and col.role != "treatment"
+                                                                        and col.timing == "at"):
             continue
         words = name_words(header[k])
         named = [d for d in date_cols if own[d] and own[d] <= words]
@@ -190,29 +195,81 @@ def time_column_date(k: int, header: list, date_cols: list) -> str | None:
 
 #: A baseline visit's name among time points ('Baseline', 'Week 1', 'Week 4').
 _BASELINE = re.compile(r"(?i)baseline|screening|pre|vor|avant|antes|prima|voor|d[- ]?0|day 0|t0")
+_NOT_READ = "text, not a score or covariate"
 
 
-def text_reason(k: int, table, pid: np.ndarray, date_cols: list, review: list) -> str:
-    """Why the text column ``k`` is not read; where it holds the visits' time points ('Baseline', 'Week 1',
-    'Week 4', 'Month 3') changing within patients beside date columns that do not (the infusion date on
-    every row), that is a point to review: dated by those dates alone, every visit of a patient falls on
-    one date and their scores conflict (or, when equal, one is kept as the baseline)."""
+def text_column(proposal, k: int, table, pid: np.ndarray, date_cols: list, review: list, notes: list):
+    """The proposal for the text column ``k`` (``proposal``: the column ignored), where it holds the visits'
+    time points ('Baseline', 'Week 1', 'Week 4', 'Month 3') changing within patients beside date columns
+    that do not (the infusion date on every row: one per patient, or per course, by
+    :func:`analysis.io.counted_from.date_kind`). Dated by those dates alone, every visit of a patient
+    falls on one date and their scores conflict (or, when equal, one is kept as the baseline). Where every
+    time point reads and one date is the reference (the only date, or the one named like a treatment), the
+    column is the role ``day`` counted from that date (analysis/io/counted_from.py), with a note; otherwise
+    that is a point to review. Time points beside each visit's own date are not read: the dates place the
+    scores.
+
+    Parameters
+    ----------
+    proposal : ColumnProposal
+        The column's proposal so far (role ``ignore``); changed with ``replace``.
+    k : int
+        The column's position in ``table`` (a :class:`~analysis.io.tables.TextTable`).
+    pid : ndarray of str
+        The patient id of each row ("" where none).
+    date_cols : list of int
+        The positions of the table's date columns.
+    review, notes : list of str
+        The proposal's points to review and notes, appended to.
+
+    Returns
+    -------
+    ColumnProposal
+        Role ``day`` with ``counted_from`` and its reason, or role ``ignore`` with why it is not read.
+    """
     values = table.column(k)
     filled = values != ""
     if not date_cols or filled.sum() < 2:
-        return "text, not a score or covariate"
-    days = timepoint_days(values[filled])
-    named = ~np.isnan(days) | pd.Series(values[filled], dtype=object).str.strip().str.fullmatch(_BASELINE).to_numpy()
-    if named.mean() < 0.9 or len(set(days[~np.isnan(days)])) < 2:
-        return "text, not a score or covariate"
-    frame = pd.DataFrame({"p": pid, "tp": values, **{d: table.column(d) for d in date_cols}})[filled & (pid != "")]
-    per = frame.groupby("p").nunique()
-    if not ((per["tp"] > 1).any() and (per[date_cols] <= 1).all().all()):
-        return "text, not a score or covariate"
+        return replace(proposal, why=_NOT_READ)
+    offsets, _ = read_time_points(values)
+    # Named as visits (also 'D0', 'T0', 'Screening', which are no days after a date): most cells, for the question.
+    named = ~np.isnan(offsets[filled]) | pd.Series(values[filled], dtype=object).str.strip().str.fullmatch(_BASELINE).to_numpy()
+    if named.mean() < 0.9 or len(set(offsets[~np.isnan(offsets)])) < 2:
+        return replace(proposal, why=_NOT_READ)
+    rows = filled & (pid != "")
+    per = pd.DataFrame({"p": pid[rows], "tp": values[rows]}).groupby("p")["tp"].nunique()
+    kinds = [date_kind(pid[rows], values[rows], offsets[rows], table.column(d)[rows]) for d in date_cols]
+    if not (per > 1).any() or "own" in kinds:
+        return replace(proposal, why=_NOT_READ)
+    h = table.header[k]
     shown = ", ".join(repr(v) for v in pd.unique(values[filled])[:4])
+    if "mixed" in kinds:
+        mixed = [table.header[d] for d, kind in zip(date_cols, kinds) if kind == "mixed"]
+        review.append(f"{table.file}: {h!r} holds the visits' time points ({shown}, ...) beside "
+                      f"{', '.join(map(repr, mixed))}, which holds one date for several visits of a patient but differs "
+                      "(or is empty) on some of their rows: if it is the date the time points count from, correct those "
+                      f"cells (or map {{\"role\": \"day\", \"counted_from\": \"{mixed[0] if len(mixed) == 1 else '<date column>'}\"}} "
+                      f"on {h!r}); if it is each visit's own date, correct the visits that share one.")
+        return replace(proposal, why="the visits' time points (a point to review)")
+    named_dates = [d for d in date_cols if TREATMENT_DATE.search(table.header[d])]
+    ref = date_cols[0] if len(date_cols) == 1 else named_dates[0] if len(named_dates) == 1 else None
+    unread = pd.unique(values[filled & np.isnan(offsets)])
+    if ref is not None and not len(unread):
+        date = table.header[ref]
+        notes.append(f"{table.file}: {h!r} counted from {date!r}: each score's day is its time point after that date "
+                     f"({shown}; Baseline = that date, before the treatment; Week 1 = 7 days; months x 365.25/12 "
+                     "rounded, Month 3 = 91).")
+        return replace(proposal, column=Column("day", counted_from=date),
+                       why="the visits' time points; the date is the same on each patient's (or course's) rows")
     dates = ", ".join(repr(table.header[d]) for d in date_cols)
-    review.append(f"{table.file}: {table.header[k]!r} holds the visits' time points ({shown}, ...), but each "
-                  f"patient's rows have one date ({dates}): dated by it, every visit of a patient falls on that date. "
-                  "Add a column with each visit's own date (the scores are then dated by it, the treatment by the date above); "
-                  "time points are read as days only without a date column (D0, W1 = day 7, M3 = day 91).")
-    return "the visits' time points (a point to review)"
+    if ref is None:
+        review.append(f"{table.file}: {h!r} holds the visits' time points ({shown}, ...) beside several dates that "
+                      f"do not change within a patient's visits ({dates}): say which one they count from, "
+                      f"{{\"role\": \"day\", \"counted_from\": \"<date column>\"}} on {h!r} in the mapping.")
+    else:
+        review.append(f"{table.file}: {h!r} holds the visits' time points ({shown}, ...) counted from {dates}, "
+                      f"but {', '.join(repr(v) for v in unread[:3])} do(es) not read as a time point ('Baseline', "
+                      f"'Day 7', 'Week 4', 'Month 3'): correct the cells, or map {h!r} as {{\"role\": \"day\", "
+                      f"\"counted_from\": \"{table.header[ref]}\"}}; the rows whose time point does not read are "
+                      "then excluded, each with its reason.")
+    return replace(proposal, why="the visits' time points (a point to review)")

@@ -348,13 +348,42 @@ def infusion_date_on_every_visit_row(visit_first: bool = False) -> dict[str, byt
 TIMEPOINTS = {"T1": ("04/03/2024", 8, 4, 5, 6), "T2": ("11/03/2024", 6, 5, 6, 6), "T3": ("18/03/2024", 9, 3, 4, 5)}
 
 
-def timepoints_beside_infusion_date() -> dict[str, bytes]:
+POINTS = ("Baseline", "Week 1", "Week 4", "Month 3")
+#: The days the time points stand for after the infusion date (months x 365.25 / 12 rounded).
+POINT_DAYS = (0, 7, 28, 91)
+
+
+def timepoints_beside_infusion_date(own_dates: bool = False, unread: str | None = None,
+                                    typo: bool = False) -> dict[str, bytes]:
     """A long research sheet: ``Patient, Infusion date, Timepoint, NRS`` with ``Timepoint`` in ``Baseline``,
-    ``Week 1``, ``Week 4``, ``Month 3``: each score's day is its time point after the infusion date."""
-    out = ["Patient,Infusion date,Timepoint,NRS"]
+    ``Week 1``, ``Week 4``, ``Month 3``: each score's day is its time point after the infusion date (lines
+    2-5 T1, 6-9 T2, 10-13 T3).
+
+    Variants: ``own_dates``: the column is ``Visit date`` and holds each visit's own date (the infusion
+    date + 0, 7, 28, 91 days), so the time points only name the visits; ``unread``: T2's week-1 time point
+    (line 7) written so instead; ``typo``: T3's week-4 row (line 12) carries another infusion date
+    (``25/03/2024``)."""
+    out = [f"Patient,{'Visit date' if own_dates else 'Infusion date'},Timepoint,NRS"]
     for pid, (d, *vals) in TIMEPOINTS.items():
-        out += [f"{pid},{d},{tp},{v}" for tp, v in zip(("Baseline", "Week 1", "Week 4", "Month 3"), vals)]
+        start = dt.datetime.strptime(d, "%d/%m/%Y")
+        for tp, days, v in zip(POINTS, POINT_DAYS, vals):
+            date = (start + dt.timedelta(days=days)).strftime("%d/%m/%Y") if own_dates else d
+            if typo and (pid, tp) == ("T3", "Week 4"):
+                date = "25/03/2024"
+            tp = unread if unread is not None and (pid, tp) == ("T2", "Week 1") else tp
+            out.append(f"{pid},{date},{tp},{v}")
     return {"timepoints.csv": _b(out)}
+
+
+def timepoints_of_two_courses() -> dict[str, bytes]:
+    """The same sheet for one patient with two courses: ``Infusion date`` 04/03/2024 on the rows of the first
+    (Baseline 8, Week 1 4, Week 4 5), 15/07/2024 (133 days later) on those of the second (Baseline 7, Week 1
+    3, Week 4 6); and a patient with one course (11/03/2024: Baseline 6, Week 1 5, Week 4 6)."""
+    out = ["Patient,Infusion date,Timepoint,NRS",
+           "C1,04/03/2024,Baseline,8", "C1,04/03/2024,Week 1,4", "C1,04/03/2024,Week 4,5",
+           "C1,15/07/2024,Baseline,7", "C1,15/07/2024,Week 1,3", "C1,15/07/2024,Week 4,6",
+           "C2,11/03/2024,Baseline,6", "C2,11/03/2024,Week 1,5", "C2,11/03/2024,Week 4,6"]
+    return {"courses.csv": _b(out)}
 
 
 # --- Two tables side by side on one sheet ------------------------------------------------------------

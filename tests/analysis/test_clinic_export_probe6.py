@@ -22,11 +22,12 @@ import numpy as np
 import pytest
 
 import clinic_export_probe6 as probe
-from clinic_checks import group, groups, check_rate, roles, proposal_doc, relief, scores
+from clinic_checks import columns, group, groups, check_rate, roles, proposal_doc, relief, scores
 from analysis import load_files
 from analysis.cli import main
 from analysis.errors import DatasetError, MappingError
 from analysis.io.propose import inspect
+from analysis.io.spec import Column
 
 
 def assert_asked(files: dict, *fragments: str, match: str) -> None:
@@ -485,10 +486,6 @@ def test_with_the_visit_date_first_the_scores_are_dated_by_it():
 
 # --- 13. Time points in words beside the infusion date ----------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="analysis/io/translate.py FileTimes refuses dates and day numbers in one file "
-                   "('give the time either as dates or as day numbers, not both'): a time point ('Week 4') as an offset "
-                   "from the row's date (and a role or mapping entry for it in analysis/io/spec.py) is needed to read "
-                   "this sheet; until then the proposal asks (the test below)")
 def test_time_points_in_words_beside_the_infusion_date_give_each_score_its_day():
     """Baseline before the start at day 0, Week 1 day 7, Week 4 day 28, Month 3 day 91: week 4: T1 8->5
     37.5%, T2 0%, T3 9->4 55.6%: 2 of 3."""
@@ -497,10 +494,60 @@ def test_time_points_in_words_beside_the_infusion_date_give_each_score_its_day()
     check_rate(group(ds)["responder_rate_by_week"]["4"], 2, 3)
 
 
-def test_time_points_beside_one_date_per_patient_are_a_point_to_review_naming_the_column():
-    """Not the load's 'conflicting values for the same patient, day and measure' on every row."""
-    assert_asked(probe.timepoints_beside_infusion_date(), "'Timepoint' holds the visits' time points ('Baseline', "
-                 "'Week 1'", "'Infusion date'", match="Timepoint")
+def test_time_points_beside_one_date_per_patient_are_counted_from_it_and_inspect_says_so():
+    """The proposal reads 'Timepoint' as days counted from 'Infusion date' (the date is the same on each
+    patient's rows, every time point reads), says so, and the sheet loads without a mapping. The baseline is
+    the baseline: taken before the infusion (no warning about date-only scores on a start day), each episode
+    has it, and week 1 (day 7) is no immediate score (none within 2 days of the start). Week 4: 2 of 3."""
+    files = probe.timepoints_beside_infusion_date()
+    p = inspect(files)
+    assert not p.review
+    assert columns(files)[("timepoints.csv", "Timepoint")] == Column("day", counted_from="Infusion date")
+    text = p.to_text()
+    assert "'Timepoint' counted from 'Infusion date'" in text
+    assert proposal_doc(files)["files"][0]["columns"]["Timepoint"] == {"role": "day", "counted_from": "Infusion date"}
+    ds = load_files(files)
+    assert {pid: [v for _, v in s] for pid, s in scores(ds).items()} == {
+        pid: list(vals) for pid, (_, *vals) in probe.TIMEPOINTS.items()}
+    assert not [w for w in ds.report.warnings if "start day" in w]
+    g = group(ds)
+    assert (g["episodes_used"], g["episodes_excluded"]) == (3, 0)   # each with its baseline
+    assert g["immediate_responder_rate"] is None
+    check_rate(g["responder_rate_by_week"]["4"], 2, 3)
+
+
+def test_time_points_beside_each_visits_own_date_are_not_counted_from_it():
+    """'Visit date' holds each visit's own date (infusion date + 0, 7, 28, 91): the dates place the scores,
+    the time points only name the visits. Counted from the dates as well, week 4 would be day 56."""
+    files = probe.timepoints_beside_infusion_date(own_dates=True)
+    assert roles(files)[("timepoints.csv", "Timepoint")] == "ignore"
+    assert not inspect(files).review
+    assert [d for d, _ in scores(load_files(files))["T1"]] == [0.0, 7.0, 28.0, 91.0]
+
+
+def test_a_date_differing_on_one_row_of_a_patient_is_a_point_to_review_not_counted_from():
+    """T3's week-4 row carries another infusion date: not one date per patient (nor per course, whose rows
+    would start with a baseline), nor each visit's own date (Baseline to Month 3 on 18/03): asked."""
+    assert_asked(probe.timepoints_beside_infusion_date(typo=True), "'Timepoint'", "'Infusion date'",
+                 "differs (or is empty) on some of their rows", match="Timepoint")
+
+
+def test_a_time_point_that_does_not_read_is_a_point_to_review_and_with_the_mapping_one_excluded_row():
+    """'Week ?' on line 7: the proposal is not certain, so it asks, naming the cell and the mapping entry;
+    with that entry the row is excluded with its file, line, column and reason, and the rest is read (week 4
+    still 2 of 3)."""
+    files = probe.timepoints_beside_infusion_date(unread="Week ?")
+    assert_asked(files, "'Week ?'", "\"counted_from\": \"Infusion date\"", match="Week \\?")
+    doc = proposal_doc(files)
+    doc["files"][0]["columns"]["Timepoint"] = {"role": "day", "counted_from": "Infusion date"}
+    ds = load_files(files, mapping=doc)
+    ex = ds.report.exclusions
+    ex = ex[ex["column"] != "Infusion date"]   # the infusion written on each visit row: exact duplicates after the first
+    assert ex[["file", "line", "column", "value"]].values.tolist() == [["timepoints.csv", 7, "Timepoint", "Week ?"]]
+    assert ex["reason"].tolist() == ["Timepoint is not a time point (Baseline, Day 7, Week 4, Month 3) or a number of days"]
+    assert [d for d, _ in scores(ds)["T2"]] == [0.0, 28.0, 91.0]
+    check_rate(group(ds)["responder_rate_by_week"]["4"], 2, 3)
+
 
 def test_visit_labels_beside_each_visits_own_date_are_no_point_to_review():
     """'Visit' = Baseline / Week 1 / Week 4 with the visit's date on its row: the dates place the scores."""

@@ -300,6 +300,31 @@ def test_a_none_of_these_checkbox_box_has_a_checkbox_saying_it_means_none():
     assert '"means_none": true' in export_spec.from_json(doc).dumps()
 
 
+def test_time_points_counted_from_the_infusion_date_show_that_date_in_a_selectbox():
+    """The proposal counts 'Timepoint' from 'Infusion date' (counted_from): the day column's selectbox shows it;
+    chosen empty, the mapping has plain day numbers (refused beside a date: said on the page, mapping kept);
+    chosen again, the mapping the page downloads carries it and reads T1's days 0, 7, 28, 91."""
+    import clinic_export_probe6 as probe6
+    files = probe6.timepoints_beside_infusion_date()
+    at = fresh_upload(files)
+    assert not at.exception, [e.value for e in at.exception]
+    box = next(sb for sb in at.selectbox if str(sb.key or "").endswith("_from"))
+    assert box.label == "Counted from (date) of Timepoint" and box.value == "Infusion date"
+    assert box.options == ["days since the first course", "after Infusion date"]
+
+    box.set_value("").run()
+    assert not at.exception
+    assert at.session_state["mapping"]["files"][0]["columns"]["Timepoint"] == "day"
+
+    at.selectbox(key=box.key).set_value("Infusion date").run()
+    assert not at.exception
+    doc = at.session_state["mapping"]
+    assert doc["files"][0]["columns"]["Timepoint"] == {"role": "day", "counted_from": "Infusion date"}
+    saved = export_spec.parse_bytes(export_spec.from_json(doc).dumps().encode(), "m.json")
+    a = load_files(files, mapping=saved).assessments
+    assert a.loc[a["patient_id"] == "T1", "day"].tolist() == [0.0, 7.0, 28.0, 91.0]
+
+
 def test_an_unknown_answer_of_a_questionnaire_item_is_offered_in_the_text_answers_table():
     import test_questionnaire_answers as answers
     at = fresh_upload(answers.survey())

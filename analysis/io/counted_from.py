@@ -1,0 +1,110 @@
+"""Time points counted from a date on the same row: 'Week 4' after the 'Infusion date'.
+
+A long research sheet gives each visit row a time point in words (``Baseline``, ``Week 1``, ``Week 4``,
+``Month 3``) and, on every row, the date of the infusion: the same date on each of a patient's rows (or
+on each row of one course), ``Patient, Infusion date, Timepoint, NRS``. Dated by that date alone, every
+visit of a patient falls on one day and their scores conflict. A ``day`` column with ``"counted_from":
+"Infusion date"`` (:class:`analysis.io.spec.Column`) is read as offsets from that date: a score's time is
+the row's date plus its time point, as written in the time point column:
+
+* a time point as research sheets write it (``D7``, ``Day 7``, ``W4``, ``Week 4``, ``M3``, ``Month 3``,
+  ``Woche 4``, ...): the days it stands for (:func:`analysis.io.values.timepoint_days`: weeks x 7, months
+  x 365.25 / 12 rounded to a whole day, so ``Month 3`` is day 91);
+* a baseline word (``Baseline``, ``Pre``, ``Pre-infusion``, ``Vorher``, ``Avant``, ...,
+  :data:`BASELINE`): the date itself, and the score is taken *before* the treatment of that date (as a
+  score with the timing ``before_start``), so it is that course's baseline without the warning about
+  date-only scores on a start day, which is for scores whose side of the treatment is unknown;
+* a number: days (or, by the column's name, hours, weeks or months: :mod:`analysis.io.time_units`).
+
+The proposal (:func:`analysis.io.visits.text_column`) proposes this reading only where it is certain:
+every time point reads and the date is one reference date per patient or per course
+(:func:`date_kind`); otherwise it is a point to review.
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from .values import timepoint_days
+
+#: A time point naming the visit before the treatment ('Baseline', 'Pre-infusion', 'Screening', 'Vorher'):
+#: 0 days after the date, before the treatment. 'D0' / 'Day 0' are day 0 without a side (the start-day rule).
+#: ('Screening' is not: a screening visit may be weeks before the infusion.)
+BASELINE = re.compile(r"(?i)\s*(?:baseline(?:[-\s]?visit)?|pre(?:[-\s]?(?:infusion|treatment|op))?|before|vorher|vor|"
+                      r"ausgangswert|avant|antes|prima|voor|basal)\s*")
+
+
+def baseline_words(values: np.ndarray) -> np.ndarray:
+    """Which cells name the baseline visit (:data:`BASELINE`, any case, spaces around ignored)."""
+    return pd.Series(values, dtype=object).fillna("").str.fullmatch(BASELINE).to_numpy(dtype=bool)
+
+
+def read_time_points(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Time points in words as days after their row's date.
+
+    Parameters
+    ----------
+    values : ndarray of str
+        The cells of a time point column ('Baseline', 'Week 1', 'W4', 'Month 3').
+
+    Returns
+    -------
+    days : ndarray of float
+        The days each time point stands for (weeks x 7, months x 365.25 / 12 rounded, as
+        :func:`analysis.io.values.timepoint_days`); 0 for a baseline word; NaN for any other text.
+    baseline : ndarray of bool
+        The cell is a baseline word: the visit before the treatment of that date.
+    """
+    days = timepoint_days(values).astype(float)
+    baseline = baseline_words(values) & np.isnan(days)
+    days[baseline] = 0.0
+    return days, baseline
+
+
+#: Time points further apart than this (days) on one date of one patient are not each visit's own date: no
+#: two visits a week apart share a date (a baseline and a day-0 visit, 0 apart, may).
+SHARED_DATE_SPREAD = 2.0
+
+
+def date_kind(pid: np.ndarray, points: np.ndarray, days: np.ndarray, dates: np.ndarray) -> str:
+    """What a date column is to the time points beside it: one reference date they count from, or each
+    visit's own date.
+
+    * ``"reference"`` (certain): the date is the same on every row of each patient (the infusion date
+      written on each visit row), or, for patients with several courses, on every row of one course:
+      the rows of a patient with one date hold different time points, one of them the baseline (at or
+      before the date), and every row has a date.
+    * ``"own"``: no date of a patient holds time points more than :data:`SHARED_DATE_SPREAD` days apart
+      (each visit is dated; the dates place the scores).
+    * ``"mixed"``: neither (a reference date typed differently on some rows, a date missing on some).
+
+    Dates are compared as written (``04/03/2024`` and ``4/3/2024`` differ), so a date typed two ways
+    is never taken for certain.
+
+    Parameters
+    ----------
+    pid : ndarray of str
+        The patient of each row (rows with a time point and a patient only).
+    points : ndarray of str
+        The time point of each row as written.
+    days : ndarray of float
+        ``points`` as days (:func:`read_time_points`; NaN where they do not read).
+    dates : ndarray of str
+        The date column's cells, as written.
+
+    Returns
+    -------
+    str
+    """
+    rows = pd.DataFrame({"p": pid, "d": dates, "tp": points, "day": days})
+    per = rows.groupby(["p", "d"], sort=False).agg(n=("tp", "size"), distinct=("tp", "nunique"),
+                                                   first=("day", "min"), last=("day", "max"))
+    dated = bool((dates != "").all())
+    if dated and (rows.groupby("p", sort=False)["d"].nunique() <= 1).all():
+        return "reference"
+    # A course's block of visits: one date, its time points each once, the baseline among them.
+    if dated and (per["n"] == per["distinct"]).all() and (per["first"] <= 0).all():
+        return "reference"
+    return "own" if not (per["last"] - per["first"] > SHARED_DATE_SPREAD).any() else "mixed"

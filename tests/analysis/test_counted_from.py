@@ -1,0 +1,256 @@
+"""Time points counted from a date of the same row: the mapping option ``counted_from`` of a ``day`` column.
+
+``{"role": "day", "counted_from": "Infusion date"}`` (analysis/io/spec.py; analysis/io/counted_from.py;
+docs/data-format.md, "Time points counted from a date"): a score's time is the row's date plus its time point
+('Baseline' = the date, before the treatment; 'Week 1' = 7 days; 'Month 3' = 91: months x 365.25/12 rounded;
+a number: days, or the unit the column's name says). The proposal sets it only where it is certain (tests in
+test_clinic_export_probe6.py, section 13). Expected days and rates are worked out by hand in each docstring
+(definitions: test_clinic_export_probe6.py's module docstring); rates are checked against statsmodels' Wilson
+interval (clinic_checks.check_rate). The infusion date given as the treatment (``"treatment"`` on the date
+column) is written on each visit row: the administrations after a patient's first are listed as exact
+duplicates (as for any date repeated so), which the checks of excluded rows below leave aside (``_excluded``).
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import clinic_export_probe6 as probe
+from clinic_checks import check_rate, columns, group, scores
+from analysis import load_files
+from analysis.errors import MappingError
+from analysis.io import spec as export_spec
+from analysis.io.counted_from import date_kind, read_time_points
+from analysis.io.propose import inspect
+
+
+def _doc(timepoint="counted", date: str = "Infusion date", **file_options) -> dict:
+    cols = {"Patient": "patient_id", date: {"role": "date", "treatment": "Ketamine"},
+            "Timepoint": {"role": "day", "counted_from": "Infusion date"} if timepoint == "counted" else timepoint,
+            "NRS": {"role": "measure", "measure": "pain_nrs"}}
+    return {"crps_outcomes_mapping": 1, "date_format": "DMY",
+            "files": [{"match": "*.csv", "columns": cols, **file_options}]}
+
+
+def _excluded(ds) -> list:
+    """(line, column, reason) of the excluded rows but the repeated administrations of the infusion date."""
+    ex = ds.report.exclusions
+    ex = ex[~ex["reason"].str.startswith("exact duplicate of line")]
+    return ex[["line", "column", "reason"]].values.tolist()
+
+
+# --- The option in the mapping file -----------------------------------------------------------------------
+
+def test_counted_from_is_read_and_written_back_and_absent_by_default():
+    spec = export_spec.from_json(_doc())
+    assert spec.file_for("t.csv").columns["Timepoint"].counted_from == "Infusion date"
+    written = json.loads(spec.dumps())
+    assert written["files"][0]["columns"]["Timepoint"] == {"role": "day", "counted_from": "Infusion date"}
+    assert export_spec.from_json(written) == spec
+    plain = export_spec.from_json(_doc(timepoint="day"))
+    assert plain.file_for("t.csv").columns["Timepoint"].counted_from is None
+    assert json.loads(plain.dumps())["files"][0]["columns"]["Timepoint"] == "day"
+
+
+def test_counted_from_in_a_toml_mapping_file():
+    toml = b'crps_outcomes_mapping = 1\n[[files]]\nmatch = "*.csv"\n[files.columns]\nPatient = "patient_id"\n' \
+           b'"Infusion date" = "date"\nTimepoint = { role = "day", counted_from = "Infusion date" }\n' \
+           b'NRS = { role = "measure", measure = "pain_nrs" }\n'
+    spec = export_spec.parse_bytes(toml, "m.toml")
+    assert spec.file_for("t.csv").columns["Timepoint"] == export_spec.Column("day", counted_from="Infusion date")
+
+
+@pytest.mark.parametrize("column", [
+    {"role": "measure", "measure": "pain_nrs", "counted_from": "Infusion date"},
+    {"role": "date", "counted_from": "Infusion date"},
+    {"role": "day", "counted_from": ""},
+    {"role": "day", "counted_from": 7},
+])
+def test_counted_from_names_a_date_for_a_day_column_only(column):
+    with pytest.raises(MappingError, match="\"counted_from\" is for a day column only"):
+        export_spec.from_json(_doc(timepoint=column))
+
+
+def test_counted_from_naming_no_date_column_of_the_mapping_is_refused_saying_what_to_do():
+    doc = _doc(timepoint={"role": "day", "counted_from": "Infusion dat"})
+    with pytest.raises(MappingError, match="\"counted_from\" names 'Infusion dat', which is not a date column of this "
+                                           "file's mapping: give the date"):
+        export_spec.from_json(doc)
+    doc = _doc()
+    doc["files"][0]["columns"]["Infusion date"] = "ignore"
+    with pytest.raises(MappingError, match="column 'Timepoint'.*not a date column"):
+        export_spec.from_json(doc)
+
+
+def test_a_date_column_named_by_the_mapping_but_missing_from_the_file_is_refused_at_loading():
+    files = {"t.csv": b"Patient,Site,Timepoint,NRS\nA,North,Baseline,8\nA,North,Week 1,4\n"}
+    with pytest.raises(MappingError, match="the time points of 'Timepoint' are counted from 'Infusion date', which is "
+                                           "not a column of the file \\(its columns: 'Patient', 'Site'"):
+        load_files(files, mapping=_doc())
+
+
+def test_the_mapping_written_by_inspect_loads_the_same_numbers():
+    files = probe.timepoints_beside_infusion_date()
+    doc = json.loads(inspect(files).spec.dumps())
+    ds = load_files(files, mapping=doc)
+    assert scores(ds) == scores(load_files(files))
+    check_rate(group(ds)["responder_rate_by_week"]["4"], 2, 3)
+
+
+# --- The reading --------------------------------------------------------------------------------------------
+
+def test_time_points_read_as_days_after_the_date():
+    days, baseline = read_time_points(np.array(["Baseline", " pre-infusion ", "Week 1", "W4", "Month 3", "M12",
+                                                "D-7", "Day 0", "Screening", "T1", "Week ?", ""], dtype=object))
+    assert days[:8].tolist() == [0, 0, 7, 28, 91, 365, -7, 0]
+    assert np.isnan(days[8:]).all()
+    assert baseline.tolist() == [True, True] + [False] * 10
+
+
+def test_day_0_counted_from_the_date_has_no_side_and_counts_as_the_baseline_with_the_start_day_warning():
+    """'D0' is the infusion day, before or after the infusion: at 00:00 of the date, the baseline, with the load's
+    warning about date-only scores on a start day; 'Baseline' says before, and has no such warning."""
+    def load(first: bytes):
+        files = {"t.csv": b"Patient,Infusion date,Timepoint,NRS\nA,04/03/2024," + first + b",8\n"
+                          b"A,04/03/2024,Week 1,4\nA,04/03/2024,Week 4,5\n"}
+        return load_files(files, mapping=_doc())
+    for first, warned in ((b"D0", True), (b"Baseline", False)):
+        ds = load(first)
+        assert scores(ds)["A"] == [(0.0, 8), (7.0, 4), (28.0, 5)]
+        assert any("treatment start day without a time" in w for w in ds.report.warnings) == warned, first
+
+
+def test_each_course_of_a_patient_counts_from_its_own_infusion_date():
+    """C1's rows carry 04/03/2024 (Baseline, Week 1, Week 4), then 15/07/2024 (133 days later): days 0, 7, 28,
+    133, 140, 161; two courses. Week 4: C1 course 1 8->5 37.5%, course 2 7->6 14.3%, C2 6->6 0%: 1 of 3."""
+    files = probe.timepoints_of_two_courses()
+    p = inspect(files)
+    assert not p.review
+    assert columns(files)[("courses.csv", "Timepoint")].counted_from == "Infusion date"
+    ds = load_files(files)
+    assert scores(ds)["C1"] == [(0.0, 8), (7.0, 4), (28.0, 5), (133.0, 7), (140.0, 3), (161.0, 6)]
+    assert ds.treatments[["patient_id", "day"]].values.tolist() == [["C1", 0.0], ["C1", 133.0], ["C2", 0.0]]
+    # Two episodes of C1: patients are clusters and the interval is cluster-robust (docs/methods.md), not Wilson's.
+    rate = group(ds)["responder_rate_by_week"]["4"]
+    assert (rate["n"], rate["estimate"]) == (3, pytest.approx(1 / 3))
+
+
+def test_a_score_beside_an_empty_time_point_is_excluded_with_its_reason_not_put_on_the_date():
+    """Line 3 has a score but no time point: counted from the date it would be a second baseline."""
+    files = {"t.csv": b"Patient,Infusion date,Timepoint,NRS\nA,04/03/2024,Baseline,8\nA,04/03/2024,,5\n"
+                      b"A,04/03/2024,Week 1,4\n"}
+    ds = load_files(files, mapping=_doc())
+    assert scores(ds)["A"] == [(0.0, 8), (7.0, 4)]
+    assert _excluded(ds) == [[3, "Timepoint", "no time point in Timepoint for this value (its day after Infusion date)"]]
+
+
+def test_a_date_that_does_not_read_excludes_its_row_with_the_dates_reason():
+    files = {"t.csv": b"Patient,Infusion date,Timepoint,NRS\nA,04/03/2024,Baseline,8\nA,31/02/2024,Week 1,4\n"
+                      b"A,04/03/2024,Week 4,5\n"}
+    ds = load_files(files, mapping=_doc())
+    assert scores(ds)["A"] == [(0.0, 8), (28.0, 5)]
+    # (listed once for the score and once for the administration the date also gives)
+    assert {tuple(e) for e in _excluded(ds)} == {(3, "Infusion date", "Infusion date is not a date in the DMY format")}
+
+
+def test_numbers_counted_from_a_date_are_read_in_the_unit_the_columns_name_says():
+    """'Weeks after infusion' 0, 1, 4 beside the infusion date: days 0, 7, 28 after it (weeks x 7)."""
+    files = {"t.csv": b"Patient,Infusion date,Weeks after infusion,NRS\nA,04/03/2024,0,8\nA,04/03/2024,1,4\n"
+                      b"A,04/03/2024,4,5\n"}
+    doc = _doc()
+    cols = doc["files"][0]["columns"]
+    cols["Weeks after infusion"] = cols.pop("Timepoint")
+    assert scores(load_files(files, mapping=doc))["A"] == [(0.0, 8), (7.0, 4), (28.0, 5)]
+
+
+def test_a_time_of_day_beside_the_date_moves_every_time_point_with_it():
+    """The infusion at 10:00: the baseline is at 10:00 (the start itself, the baseline), week 1 at 10:00 a week
+    later: days 0 and 7, and the start's day is day 0."""
+    files = {"t.csv": b"Patient,Infusion date,Infusion time,Timepoint,NRS\nA,04/03/2024,10:00,Baseline,8\n"
+                      b"A,04/03/2024,10:00,Week 1,4\n"}
+    doc = _doc()
+    doc["files"][0]["columns"]["Infusion time"] = {"role": "time", "date": "Infusion date"}
+    ds = load_files(files, mapping=doc)
+    assert scores(ds)["A"] == [(0.0, 8), (7.0, 4)]
+    assert ds.treatments["day"].tolist() == [0.0]
+
+
+def test_a_treatment_column_beside_the_time_points_is_dated_by_the_date_not_by_a_time_point():
+    """'Treatment' written on the baseline row: the administration is at the infusion date (day 0)."""
+    files = {"t.csv": b"Patient,Infusion date,Timepoint,Treatment,NRS\nA,04/03/2024,Baseline,Ketamine,8\n"
+                      b"A,04/03/2024,Week 1,,4\nA,04/03/2024,Week 4,,5\n"}
+    doc = _doc()
+    cols = doc["files"][0]["columns"]
+    cols["Infusion date"] = "date"
+    cols["Treatment"] = "treatment"
+    ds = load_files(files, mapping=doc)
+    assert ds.treatments[["day", "treatment"]].values.tolist() == [[0.0, "Ketamine"]]
+    assert scores(ds)["A"] == [(0.0, 8), (7.0, 4), (28.0, 5)]
+
+
+def test_beside_a_second_date_constant_per_patient_the_time_points_count_from_the_infusion_date():
+    """'Diagnosis date' and 'Infusion date' are both one date per patient: the time points count from the one
+    named like a treatment, and the scores are dated by the time points, never by the diagnosis date."""
+    files = {"t.csv": b"Patient,Diagnosis date,Infusion date,Timepoint,NRS\n"
+                      b"A,01/01/2023,04/03/2024,Baseline,8\nA,01/01/2023,04/03/2024,Week 1,4\n"
+                      b"A,01/01/2023,04/03/2024,Week 4,5\nB,15/06/2023,11/03/2024,Baseline,6\n"
+                      b"B,15/06/2023,11/03/2024,Week 1,5\nB,15/06/2023,11/03/2024,Week 4,6\n"}
+    cols = columns(files)
+    assert cols[("t.csv", "Timepoint")].counted_from == "Infusion date"
+    assert cols[("t.csv", "NRS")].time is None
+    assert scores(load_files(files)) == {"A": [(0.0, 8), (7.0, 4), (28.0, 5)], "B": [(0.0, 6), (7.0, 5), (28.0, 6)]}
+
+
+def test_beside_two_dates_neither_named_like_a_treatment_which_one_is_asked():
+    files = {"t.csv": b"Patient,Consent date,Enrolment date,Timepoint,NRS\n"
+                      b"A,01/01/2024,15/01/2024,Baseline,8\nA,01/01/2024,15/01/2024,Week 1,4\n"}
+    review = inspect(files).review
+    assert any("'Timepoint'" in r and "say which one they count from" in r for r in review), review
+
+
+# --- What the dates are to the time points (the proposal's certainty) ---------------------------------------
+
+@pytest.mark.parametrize("dates, points, kind", [
+    (["d1"] * 4, ["Baseline", "Week 1", "Week 4", "Month 3"], "reference"),          # one date per patient
+    (["d1", "d1", "d2", "d2"], ["Baseline", "Week 1", "Baseline", "Week 1"], "reference"),  # one per course
+    (["d1", "d2", "d3", "d4"], ["Baseline", "Week 1", "Week 4", "Month 3"], "own"),  # each visit's own date
+    (["d1", "d1", "d2", "d3"], ["Baseline", "Day 0", "Week 1", "Week 4"], "own"),    # two visits on the start day
+    (["d1", "d1", "d2", "d1"], ["Baseline", "Week 1", "Week 4", "Month 3"], "mixed"),  # one row typed otherwise
+    (["d1", "d1", "", "d1"], ["Baseline", "Week 1", "Week 4", "Month 3"], "mixed"),  # a date missing
+])
+def test_a_date_is_the_time_points_reference_only_where_it_is_certain(dates, points, kind):
+    days, _ = read_time_points(np.array(points, dtype=object))
+    assert date_kind(np.array(["A"] * 4, dtype=object), np.array(points, dtype=object), days,
+                     np.array(dates, dtype=object)) == kind
+
+
+def test_a_numeric_study_day_beside_each_visits_date_is_not_counted_from_it():
+    """'Study day' repeats what 'Visit date' says: the dates place the scores, as before."""
+    files = {"v.csv": b"Patient,Visit date,Study day,Treatment,NRS\nA,2024-03-03,-1,,8\nA,2024-03-04,0,Ketamine,\n"
+                      b"A,2024-03-11,7,,5\nA,2024-04-01,28,,6\nB,2024-03-10,-1,,6\nB,2024-03-11,0,Ketamine,\n"
+                      b"B,2024-03-18,7,,6\nB,2024-04-08,28,,6\n"}
+    assert not any(c.counted_from for c in columns(files).values())
+    assert scores(load_files(files))["A"] == [(-1.0, 8), (7.0, 5), (28.0, 6)]
+
+
+# --- The documentation ------------------------------------------------------------------------------------
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "data-format.md"
+
+
+def test_the_documented_example_sheet_and_mapping_load_as_the_docs_say():
+    """docs/data-format.md, "Time points counted from a date": its sheet (without the '...' line) read with its
+    mapping's columns gives T1 days 0, 7, 28, 91; the role table lists the option."""
+    text = DOCS.read_text(encoding="utf-8")
+    section = text.split("### Time points counted from a date", 1)[1].split("\n### ", 1)[0]
+    sheet, mapping = re.findall(r"```(?:json)?\n(.*?)```", section, flags=re.S)[:2]
+    csv = "\n".join(line for line in sheet.splitlines() if line != "...") + "\n"
+    doc = {"crps_outcomes_mapping": 1, "date_format": "DMY",
+           "files": [{"match": "*.csv", **json.loads("{" + mapping + "}")}]}
+    ds = load_files({"sheet.csv": csv.encode()}, mapping=doc)
+    assert [d for d, _ in scores(ds)["T1"]] == [0.0, 7.0, 28.0, 91.0]
+    assert "| `day` | `counted_from` |" in text
