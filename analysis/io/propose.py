@@ -23,7 +23,7 @@ from . import courses as _courses
 from . import dosage_forms, fill_down, headers, leave_out, redcap, side_by_side, time_units, treatment_arms, \
     visits, worded_scales, workbooks
 from .identifiers.names import name_reason
-from .values import timepoint_days
+from .counted_from import read_time_points
 from .column_words import covariate_name, has_word, id_like, measure_of
 from .questionnaires import answer_column
 from .score_columns import list_column, one_column_per_score, other_scale
@@ -439,10 +439,10 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
                                      "day numbers (days since the first treatment)", ex)
             continue
         if f is None and not numeric and not date_cols and not any(c.column.role == "day" for c in cols.values()) \
-                and (~np.isnan(timepoint_days(filled))).mean() > 0.9:
+                and (~np.isnan(read_time_points(filled)[0])).mean() > 0.9:
             cols[k] = ColumnProposal(h, Column("day"), "time points (D-7, D0, W4, M3): the days they stand for", ex)
             notes.append(f"{t.file}: {h!r} holds time points, read as days since the start (D-7 = -7, W4 = 28, "
-                         "M3 = 91).")
+                         "M3 = 91; Baseline = the start day, before the treatment).")
             continue
         constant = _constant_within(pid, vals)
         listed = list_column(h, [label, f.name if f is not None else None], filled, bool(_is_number(filled).all()),
@@ -750,6 +750,7 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
     leave_out.tables_without_patients(fps, review, notes)
     leave_out.lookup_tables(fps, data_tables, notes)
     side_by_side.second_tables(fps, data_tables, review)
+    visits.untimed_files(fps, review)
     treatment_arms.arm_columns(fps, data_tables, review)
     fill_down.propose(fps, data_tables, notes)
     data_specs = [replace(p.spec, match=name_pattern(p.name, [f.name for f in fps])) for p in fps if p.spec is not None]

@@ -197,10 +197,17 @@ class FileTimes:
             raise MappingError(f"Mapping for {table.file}: give the time either as dates or as day numbers, "
                                "not both.", file=table.file)
         self.order_used: dict[str, str] = {}
+        #: Per time point column, the rows whose time point is a baseline word: before that date's treatment.
+        self.baseline: dict[int, np.ndarray] = {}
         if day_cols:
             self.kind = "day"
             for k in day_cols:
                 day, ok, bad = _day_numbers(table, k)
+                # 'Baseline' among time points without dates: the day of the first treatment, before it.
+                _, baseline = read_time_points(table.column(k))
+                baseline &= ~ok
+                day[baseline], ok, bad = 0.0, ok | baseline, bad & ~baseline
+                self.baseline[k] = baseline
                 self.cols[k] = (day, np.ones(table.n, dtype=bool), ok, bad,
                                 np.full(table.n, R_BAD_DAY, dtype=object), np.full(table.n, table.header[k], dtype=object),
                                 table.column(k))
@@ -287,8 +294,6 @@ class FileTimes:
                 text[t_bad] = table.column(tk)[t_bad]
             ok = ~np.asarray(missing, dtype=bool) & ~bad
             self.cols[k] = (ns, has_time, ok, bad, reason, column, text)
-        #: Per time point column, the rows whose time point is a baseline word: before that date's treatment.
-        self.baseline: dict[int, np.ndarray] = {}
         for k in counted:
             self.cols[k] = self._counted(k, _counted_date(table, roles, k))
         # Scores without a "time" of their own take it from the time points; a treatment from its date.

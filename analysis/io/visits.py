@@ -273,3 +273,19 @@ def text_column(proposal, k: int, table, pid: np.ndarray, date_cols: list, revie
                       f"\"counted_from\": \"{table.header[ref]}\"}}; the rows whose time point does not read are "
                       "then excluded, each with its reason.")
     return replace(proposal, why="the visits' time points (a point to review)")
+
+
+def untimed_files(fps: list, review: list) -> None:
+    """A point to review for each file with scores or treatments but no column giving their time (no date,
+    no day numbers, no time points read): loading would refuse it ("no date or day column is mapped"), so
+    the proposal says so first, with what the file would need, instead of proposing a mapping that fails.
+    A REDCap project's events (``week_4_arm_1``) or visit names that are not time points are such files."""
+    for p in fps:  # a loop over the export's few files
+        roles = {c.column.role for c in p.columns}
+        if (roles & set(SCORE_ROLES) or "treatment" in roles) and not roles & {"date", "day"}:
+            visits = [c.header for c in p.columns if c.column.role == "ignore" and c.header.casefold() in
+                      ("redcap_event_name", "event name", "visit", "visit name", "timepoint", "time point", "event")]
+            named = f" ({', '.join(map(repr, visits))} names the visits, but not when they were)" if visits else ""
+            review.append(f"{p.name}: no column gives the time of the scores{named}: add the visit dates (role "
+                          "\"date\"), day numbers since the first treatment (role \"day\"), or time points such as "
+                          "Baseline, Week 4, Month 3 (role \"day\") to the export.")
