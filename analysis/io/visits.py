@@ -281,7 +281,9 @@ def untimed_files(fps: list, review: list) -> None:
     the proposal says so first, with what the file would need, instead of proposing a mapping that fails.
     A REDCap project's events (``week_4_arm_1``) or visit names that are not time points are such files."""
     for p in fps:  # a loop over the export's few files
-        roles = {c.column.role for c in p.columns}
+        if p.spec is None or p.spec.kind != "data":  # not read (a summary sheet, a data dictionary)
+            continue
+        roles = {c.role for c in p.spec.columns.values()}
         if (roles & set(SCORE_ROLES) or "treatment" in roles) and not roles & {"date", "day"}:
             visits = [c.header for c in p.columns if c.column.role == "ignore" and c.header.casefold() in
                       ("redcap_event_name", "event name", "visit", "visit name", "timepoint", "time point", "event")]
