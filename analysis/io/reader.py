@@ -166,7 +166,7 @@ def load_export(files: dict[str, bytes], spec: MappingSpec, drop_identifiers: bo
     admins = _observations(obs.admins, ["row", "file", "line", "column", "raw", "pid", "t", "has_time", "label",
                                         "dose"])
     covs = _observations(obs.covariates, ["row", "file", "line", "column", "raw", "pid", "name", "value"])
-    admins = _without_duplicates(admins, obs)
+    admins = _without_duplicates(admins, obs, scores["row"].to_numpy(), notes)
 
     # Score values by the value rules (7/10, ranges, text answers), per measure's scale.
     rules = ValueRules.from_dict(spec.values)
@@ -284,19 +284,31 @@ def _declared_categories(ds, patients: pd.DataFrame, coded: set[str]):
     return replace(ds, patients=p)
 
 
-def _without_duplicates(admins: pd.DataFrame, obs: Observations) -> pd.DataFrame:
+def _without_duplicates(admins: pd.DataFrame, obs: Observations, scored_rows: np.ndarray,
+                        notes: list[str]) -> pd.DataFrame:
     """An administration recorded twice (same patient, time, treatment and dose) counts once; the
-    later rows are excluded, naming the first (as the canonical loader does for duplicate rows)."""
+    later rows are excluded, naming the first (as the canonical loader does for duplicate rows).
+
+    Except where the later row is a visit row that also gives scores (``scored_rows``): a sheet that writes
+    the infusion date (or the treatment) on every visit row of a course repeats it by its layout, and
+    listing each visit as an excluded duplicate (nine for three patients of four visits) read as if rows
+    were lost; those are counted in one note instead."""
     if len(admins) < 2:
         return admins
     key = ["pid", "t", "label", "dose"]
     dup = admins.duplicated(key, keep="first").to_numpy()
     if not dup.any():
         return admins
+    repeated = dup & np.isin(admins["row"].to_numpy(), scored_rows)
+    if repeated.any():
+        notes.append(f"{int(repeated.sum())} visit row(s) repeat the treatment of an earlier row of the same patient "
+                     "and date (the treatment or its date written on every visit row): each administration is read "
+                     "once, and those rows' scores are used.")
+    listed = dup & ~repeated
     first = admins.groupby(key, dropna=False, sort=False)[["file", "line"]].transform("first")
-    d = admins[dup]
+    d = admins[listed]
     reasons = [f"exact duplicate of {f} line {n}" if f != fl else f"exact duplicate of line {n}"
-               for f, n, fl in zip(first.loc[dup, "file"], first.loc[dup, "line"], d["file"])]
+               for f, n, fl in zip(first.loc[listed, "file"], first.loc[listed, "line"], d["file"])]
     obs.exclude(d["row"], d["file"].to_numpy(dtype=object), d["line"], d["column"].to_numpy(dtype=object),
                 d["raw"].to_numpy(dtype=object), np.asarray(reasons, dtype=object))
     return admins[~dup].reset_index(drop=True)

@@ -492,6 +492,9 @@ def test_time_points_in_words_beside_the_infusion_date_give_each_score_its_day()
     ds = load_files(probe.timepoints_beside_infusion_date())
     assert [d for d, _ in scores(ds)["T1"]] == [0.0, 7.0, 28.0, 91.0]
     check_rate(group(ds)["responder_rate_by_week"]["4"], 2, 3)
+    # The infusion date on every visit row is one infusion per patient: no visit is listed as excluded.
+    assert ds.report.exclusions.empty
+    assert any(n.startswith("9 visit row(s) repeat the treatment") for n in ds.report.notes)
 
 
 def test_time_points_beside_one_date_per_patient_are_counted_from_it_and_inspect_says_so():

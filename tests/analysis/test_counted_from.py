@@ -37,7 +37,9 @@ def _doc(timepoint="counted", date: str = "Infusion date", **file_options) -> di
 
 
 def _excluded(ds) -> list:
-    """(line, column, reason) of the excluded rows but the repeated administrations of the infusion date."""
+    """(line, column, reason) of the excluded rows but the repeated administrations of the infusion date (a
+    visit row whose score is used is no such exclusion: it is counted in a note; one whose score is excluded
+    also lists its repeated date)."""
     ex = ds.report.exclusions
     ex = ex[~ex["reason"].str.startswith("exact duplicate of line")]
     return ex[["line", "column", "reason"]].values.tolist()
