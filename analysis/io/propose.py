@@ -26,7 +26,7 @@ from .identifiers.names import name_reason
 from .counted_from import read_time_points
 from .column_words import covariate_name, has_word, id_like, measure_of
 from .questionnaires import answer_column
-from .score_columns import list_column, one_column_per_score, other_scale
+from .score_columns import decimal_comma_scores, list_column, one_column_per_score, other_scale
 from .spec import DEFAULT_START_ACTIONS, Column, CourseRules, FileSpec, MappingSpec, slug
 from .tables import TextTable, read_table
 
@@ -499,7 +499,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
                 "administration record" if "action" in roles else "table")
     spec = FileSpec(match=t.file, columns={c.header: c.column for c in ordered}, redcap=kind_hint,
                     header_row=t.header_row if t.header_row != 1 else None,
-                    decimal_comma=None)
+                    decimal_comma=decimal_comma_scores(t, ordered, notes))
     fp = FileProposal(t.file, kind, t.describe(), t.n, ordered, dates, spec=spec)
     if "item" in roles:
         item_k = next(k for k in sorted(cols) if cols[k].column.role == "item")

@@ -216,3 +216,28 @@ def summed_items(cols: dict, ks: list, measure: str, file: str, notes: list, col
                  f"0-{m.item_max}; a row with an item missing or out of range has no score and is listed in the "
                  "report (no prorating).")
     return True
+
+
+_DECIMAL_COMMA = re.compile(r"\s*-?\d+,\d{1,2}\s*")
+_DECIMAL_POINT = re.compile(r"\s*-?\d*\.\d+\s*")
+
+
+def decimal_comma_scores(t, columns: list, notes: list) -> bool | None:
+    """True for a comma-separated file whose score columns write decimals with a comma (``7,5``, quoted in
+    the file: a spreadsheet in a European language saved as CSV with commas) and never with a point; None
+    otherwise (the reader's default: decimal commas in semicolon- and tab-separated files only).
+
+    Why: read with points only, every such score was excluded ("a decimal comma (7,5)") and a patient's
+    relief went missing, though nothing else in the file could mean 7,5. Only the columns proposed as
+    known scores in points decide: elsewhere a quoted ``1,3`` may be a list (body regions ``1,3``)."""
+    if t.decimal_comma or t.delimiter != ",":
+        return None
+    ks = [t.header.index(c.header) for c in columns if c.column.role == "measure" and c.header in t.header
+          and c.column.measure in MEASURES and MEASURES[c.column.measure].unit == "points"]  # not a count of regions
+    cells = pd.Series(np.concatenate([t.column(k) for k in ks]) if ks else [], dtype=object)
+    comma = cells[cells.str.fullmatch(_DECIMAL_COMMA).fillna(False).astype(bool)]
+    if not len(comma) or cells.str.fullmatch(_DECIMAL_POINT).fillna(False).any():
+        return None
+    notes.append(f"{t.file}: the scores write decimals with a comma ({comma.iloc[0].strip()!r}, quoted in this "
+                 "comma-separated file): read as decimals, 7,5 = 7.5 (the file's \"decimal_comma\").")
+    return True
