@@ -119,8 +119,17 @@ def test_day_numbers_since_the_infusion_with_fractions_and_decimal_commas_give_t
     check_rate(g["responder_rate_by_week"]["4"], sum(relief(pre, d27) >= 30 for _, pre, _, _, d27 in DAYS.values()), 6)
 
 
-def test_without_decimal_comma_a_quoted_6_5_is_excluded_with_its_reason_not_read_as_65():
-    ds = load_files(probe.days_since_infusion())
+def test_quoted_6_5_scores_are_proposed_as_decimals_and_without_decimal_comma_excluded_not_read_as_65():
+    # The scores write decimals only with a comma ("6,5", quoted): the proposal reads them as decimals, the
+    # same relief as the mapping above; told otherwise (decimal_comma false), they are excluded with the reason.
+    files = probe.days_since_infusion()
+    doc = proposal_doc(files)
+    assert doc["files"][0]["decimal_comma"] is True
+    g = group(load_files(files))
+    assert g["immediate_relief_pct"]["estimate"] == pytest.approx(
+        np.mean([relief(pre, post) for _, pre, post, _, _ in DAYS.values()]))
+    doc["files"][0]["decimal_comma"] = False
+    ds = load_files(files, mapping=doc)
     ex = ds.report.exclusions
     assert sorted(ex["value"].astype(str)) == ["4,5", "6,5"]
     assert ex["reason"].astype(str).str.contains("decimal comma").all()
