@@ -115,56 +115,39 @@ def _on_name(fi: int, header: str, wkey: str) -> None:
     _set_doc(doc)
 
 
-def _on_timing(fi: int, header: str, wkey: str) -> None:
+def _set_column_option(fi: int, header: str, key: str, value) -> None:
+    """Set one option of a column in the mapping being edited, or remove it (``value`` None: the default)."""
     doc = _doc()
-    col = dict(doc["files"][fi]["columns"][header])
-    timing = ss[f"{wkey}_timing"]
-    if timing == "at":
-        col.pop("timing", None)
+    col = doc["files"][fi]["columns"][header]
+    col = {"role": col} if isinstance(col, str) else dict(col)
+    if value is None:
+        col.pop(key, None)
     else:
-        col["timing"] = timing
-    doc["files"][fi]["columns"][header] = col
+        col[key] = value
+    doc["files"][fi]["columns"][header] = col["role"] if len(col) == 1 else col
     _set_doc(doc)
+
+
+def _on_timing(fi: int, header: str, wkey: str) -> None:
+    timing = ss[f"{wkey}_timing"]
+    _set_column_option(fi, header, "timing", None if timing == "at" else timing)
 
 
 def _on_offset(fi: int, header: str, wkey: str) -> None:
     """A score column's visit: the days after the row's date (empty: the row's date itself)."""
-    doc = _doc()
-    col = doc["files"][fi]["columns"][header]
-    col = {"role": col} if isinstance(col, str) else dict(col)
     days = ss.get(f"{wkey}_offset")
-    if days is None:
-        col.pop("offset_days", None)
-    else:
-        col["offset_days"] = float(days)
-    doc["files"][fi]["columns"][header] = col
-    _set_doc(doc)
+    _set_column_option(fi, header, "offset_days", None if days is None else float(days))
 
 
 def _on_means_none(fi: int, header: str, wkey: str) -> None:
     """A checkbox group's "None of these" box: ticked alone, the visit counts 0 (spec.Column.means_none)."""
-    doc = _doc()
-    col = dict(doc["files"][fi]["columns"][header])
-    if ss[f"{wkey}_none"]:
-        col["means_none"] = True
-    else:
-        col.pop("means_none", None)
-    doc["files"][fi]["columns"][header] = col
-    _set_doc(doc)
+    _set_column_option(fi, header, "means_none", True if ss[f"{wkey}_none"] else None)
 
 
 def _on_counted_from(fi: int, header: str, wkey: str) -> None:
     """A day column of time points ('Baseline', 'Week 4'): the date column they count from (spec.Column.counted_from);
     empty: day numbers since the first course."""
-    doc = _doc()
-    col = doc["files"][fi]["columns"][header]
-    col = {"role": col} if isinstance(col, str) else dict(col)
-    if ss[f"{wkey}_from"]:
-        col["counted_from"] = ss[f"{wkey}_from"]
-    else:
-        col.pop("counted_from", None)
-    doc["files"][fi]["columns"][header] = col["role"] if len(col) == 1 else col
-    _set_doc(doc)
+    _set_column_option(fi, header, "counted_from", ss[f"{wkey}_from"] or None)
 
 
 def _on_item(item: str, wkey: str) -> None:

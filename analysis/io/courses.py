@@ -25,6 +25,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from .values import CHECKED
+
 _DAY_NS = 86_400 * 10 ** 9
 
 
@@ -223,7 +225,7 @@ def marked_treatment_rows(file: str, header: list, columns: list, scores: list, 
 
 #: A field or column named after a treatment given at a visit ("Ketamine infusion given?", "Infusion").
 _GIVEN_NAME = re.compile(r"ketamin\w*|lidocain\w*|infusion|booster|treatment|therapy|given|administered", re.IGNORECASE)
-_YES = frozenset({"1", "yes", "y", "x", "true", "checked", "ja", "j", "oui", "sí", "si", "✓", "✔"})
+_YES = CHECKED | {"y", "j", "✓", "✔"}  # a box ticked, and the short yes of a hand-typed column
 _NO = frozenset({"0", "no", "n", "false", "unchecked", "nein", "non", "-"})
 
 

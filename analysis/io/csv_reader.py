@@ -177,12 +177,12 @@ def _block_size(n: int, typed: bool = False) -> int:
     so that both cores parse and :func:`_float_values` copies the numbers out of a few dozen chunks,
     not hundreds. (One block, which spared those copies, left a core idle: a registry-size long-form
     file parsed in 0.9 s instead of 0.45 s; numbers: docs/performance.md.)"""
-    if typed and n >= _ONE_BLOCK:
+    if typed and n >= _TYPED_BLOCKS_FROM:
         return min(max(n // 8, 4 << 20), 16 << 20)
     return min(max(n // 4 + 1, 1 << 16), 1 << 20)
 
 
-_ONE_BLOCK = 16 << 20  # from this size a typed parse uses larger blocks (see _block_size)
+_TYPED_BLOCKS_FROM = 16 << 20  # from this size a typed parse uses blocks of 4-16 MB (see _block_size)
 
 
 def _fast_parse(blob: bytes, offset: int, ncols: int, delim: str, embedded: bool, expected: int | None,

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..definitions import KNOWN_MEASURES
+from .courses import one_spelling
 from .lists import NONE_WORDS
 
 #: Medications commonly given alongside an infusion; a treatment label naming one is probably a
@@ -39,9 +40,8 @@ def treatment_warnings(treatments: pd.DataFrame) -> list[str]:
     if not len(treatments):
         return out
     labels = pd.unique(treatments["treatment"].astype(str))
-    spellings = pd.Series(labels, dtype=object).groupby(
-        pd.Series(labels, dtype=object).str.split().str.join(" ").str.casefold().to_numpy()).unique()
-    twins = [list(v) for v in spellings if len(v) > 1]  # a loop over the few treatment names
+    merged = one_spelling(labels)[1]  # the rule a clinic export applies, here only named
+    twins = [[name] + [s for s, into in merged.items() if into == name] for name in dict.fromkeys(merged.values())]
     if twins:
         named = "; ".join(" / ".join(map(repr, t)) for t in twins[:3])
         out.append(f"Treatment labels that differ only in case or spacing ({named}) are analysed as different "

@@ -32,9 +32,9 @@ from .questionnaires import check_items, sum_items
 from .spec import Column, FileSpec, MappingSpec
 from .tables import TextTable
 from .time_units import to_days
+from .values import CHECKED
 
 _DAY_NS = 86_400 * 10 ** 9
-_CHECKED = {"1", "checked", "yes", "x", "true", "ja", "oui", "sí", "si"}
 
 #: Words a clinic writes in a treatment column to say "no treatment" (read as an empty cell).
 NO_TREATMENT = frozenset({"-", "--", "—", "–", "/", "0", "none", "no", "nein", "keine", "kein", "non", "aucun",
@@ -137,10 +137,11 @@ def _by_header(table: TextTable, roles: dict[int, Column], name: str, role_hint:
                        f"mapped column of the file.", file=table.file)
 
 
-def _day_numbers(table: TextTable, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _day_numbers(table: TextTable, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The cells of the day column ``k`` as days: numbers in the unit its name says ('Hours after infusion',
     :func:`analysis.io.time_units.to_days`), else a research sheet's time points (D-7, D0, W4, M3) as the days
-    they stand for.
+    they stand for, and a baseline word ('Baseline', 'Pre') as 0, before the treatment
+    (:func:`analysis.io.counted_from.read_time_points`).
 
     Returns
     -------
@@ -148,16 +149,18 @@ def _day_numbers(table: TextTable, k: int) -> tuple[np.ndarray, np.ndarray, np.n
         The days (NaN where not read).
     ok, bad : ndarray of bool
         The cell reads; the cell is filled but does not read.
+    baseline : ndarray of bool
+        The cell is a baseline word: day 0 of its date (or of the first treatment), before that treatment.
     """
-    from .values import ValueRules, parse_values, timepoint_days
+    from .values import ValueRules, parse_values
 
     pv = parse_values(table.column(k), ValueRules(ranges="exclude", fractions=False, decimal_comma=table.decimal_comma))
     ok = ~pv.missing & (pv.reason == "")
     day = to_days(np.where(ok, pv.value, np.nan), table.header[k])
-    point = timepoint_days(table.column(k))
+    point, baseline = read_time_points(table.column(k))
     named = ~pv.missing & ~ok & ~np.isnan(point)
     day[named], ok = point[named], ok | named
-    return day, ok, ~pv.missing & ~ok
+    return day, ok, ~pv.missing & ~ok, baseline & named
 
 
 def _counted_date(table: TextTable, roles: dict[int, Column], k: int) -> int:
@@ -202,12 +205,8 @@ class FileTimes:
         if day_cols:
             self.kind = "day"
             for k in day_cols:
-                day, ok, bad = _day_numbers(table, k)
                 # 'Baseline' among time points without dates: the day of the first treatment, before it.
-                _, baseline = read_time_points(table.column(k))
-                baseline &= ~ok
-                day[baseline], ok, bad = 0.0, ok | baseline, bad & ~baseline
-                self.baseline[k] = baseline
+                day, ok, bad, self.baseline[k] = _day_numbers(table, k)
                 self.cols[k] = (day, np.ones(table.n, dtype=bool), ok, bad,
                                 np.full(table.n, R_BAD_DAY, dtype=object), np.full(table.n, table.header[k], dtype=object),
                                 table.column(k))
@@ -318,11 +317,7 @@ class FileTimes:
         """
         table = self.table
         ns, has_time, d_ok, d_bad, d_why, d_column, d_text = self.cols[d]
-        day, ok, bad = _day_numbers(table, k)
-        _, baseline = read_time_points(table.column(k))
-        baseline &= ~ok
-        day[baseline], ok = 0.0, ok | baseline
-        bad &= ~baseline
+        day, ok, bad, baseline = _day_numbers(table, k)
         # A score beside an empty time point has no day: counted from its date it would be one more baseline.
         empty = (table.column(k) == "") & d_ok
         header = table.header[k]
@@ -483,7 +478,7 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
         ticked = np.zeros(n, dtype=np.int64)
         none = np.zeros(n, dtype=bool)    # a box meaning none of the items (means_none) is ticked
         for k in ks:
-            box = pd.Series(table.column(k)).str.casefold().isin(_CHECKED).to_numpy()
+            box = pd.Series(table.column(k)).str.casefold().isin(CHECKED).to_numpy()
             if roles[k].means_none:
                 none |= box
             else:

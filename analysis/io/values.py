@@ -58,6 +58,8 @@ from .dates import _Groups, distinct_texts
 
 __all__ = ["ValueRules", "ParsedValues", "parse_values", "RANGE_RULES", "RULES"]
 
+#: A ticked box or a yes, as cells write it (a checkbox column; a yes/no column of treatment visits).
+CHECKED = frozenset({"1", "checked", "yes", "x", "true", "ja", "oui", "sí", "si"})
 #: How a range ``a-b`` is read.
 RANGE_RULES = ("midpoint", "lower", "upper", "exclude")
 #: The word that excludes a text answer on purpose where null cannot be written (TOML).

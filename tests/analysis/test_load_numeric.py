@@ -30,7 +30,7 @@ def parse_mode(request, monkeypatch):
     file is one block and its numbers are used in place; analysis/io/csv_reader.py _block_size,
     analysis/io/columns.py _float_values), forced here for small files."""
     if request.param == "one block":
-        monkeypatch.setattr(csv_module, "_ONE_BLOCK", 1)
+        monkeypatch.setattr(csv_module, "_TYPED_BLOCKS_FROM", 1)
     return request.param
 
 
