@@ -21,7 +21,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .arrays import CHUNK as _CHUNK
+from .arrays import pool_empty as _pool_empty
 from .numbered_codes import fixed_width_number_codes
+from .packed_sort import _packed_sort
 
 #: Cell texts that mean "no value" in a numeric cell (compared case-insensitively).
 NA_TOKENS = ("", "na", "n/a", "nan", "null", "none")
@@ -272,16 +275,6 @@ def _fast_numbers(col, decimal_comma: bool):
     return vals, empty, np.zeros(len(vals), dtype=bool)
 
 
-def _pool_empty(n: int, dtype) -> np.ndarray:
-    """``np.empty(n, dtype)`` in pyarrow's memory pool. The CSV reader has just freed the memory of
-    its parse there; a large numpy allocation would instead touch pages new to the process, which
-    costs more than the copy itself on a virtual machine (numbers: docs/performance.md)."""
-    dtype = np.dtype(dtype)
-    if n == 0:
-        return np.empty(0, dtype=dtype)
-    return np.frombuffer(pa.allocate_buffer(n * dtype.itemsize), dtype=dtype, count=n)
-
-
 def _float_values(arr, in_place: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """A float64 Arrow array -> ``(values with NaN where null, null mask)`` as numpy arrays, read
     from its buffers chunk by chunk (Arrow's null-aware conversion was the slow part of typed
@@ -441,179 +434,6 @@ def _sorted_by(keys: list[np.ndarray]) -> np.ndarray:
         return packed[0]
     table = pa.table({f"k{i}": k for i, k in enumerate(keys)})
     return pc.sort_indices(table, sort_keys=[(f"k{i}", "ascending") for i in range(len(keys))]).to_numpy()
-
-
-_SCALES = (1, 10, 100, 1000, 10_000, 100_000, 1_000_000)
-_CHUNK = 1 << 20  # rows per step when packing: temporaries stay small (fresh memory is what costs here)
-
-
-def _day_scale(k: np.ndarray) -> int | None:
-    """The smallest power of ten (up to 10**6) that makes a float key whole on a sample of its values
-    spread over the file (days written with a few decimals); None when there is none."""
-    sample = k[::max(1, len(k) // 65536)]
-    return next((s for s in _SCALES if np.array_equal(np.rint(sample * s) / s, sample)), None)
-
-
-#: From this many rows the packed keys are sorted in two halves on two threads (numpy's sort
-#: releases the GIL): 8.9 million keys 0.40 s instead of 0.57 s (docs/performance.md); below, the
-#: split and the copies cost more than they save.
-_SPLIT_SORT_ROWS = 1 << 20
-
-
-def _sort_packed(packed: np.ndarray, split_at: int | None) -> None:
-    """Sort ``packed`` in place. With ``split_at`` (and two cores), the keys below it are moved
-    before the others (a partition, in place: the keys are distinct, so the k keys below it are the
-    k smallest), and the two parts are sorted on two threads: the same result, without copies of
-    the keys (new memory costs more than the copy on this VM, docs/performance.md)."""
-    if split_at is None or (os.cpu_count() or 1) < 2:
-        packed.sort()
-        return
-    k = int(np.count_nonzero(packed < split_at))
-    if 0 < k < len(packed):
-        packed.partition(k)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        done = pool.submit(packed[:k].sort)
-        packed[k:].sort()
-        done.result()
-
-
-def _packed_sort(keys: list[np.ndarray], with_keys: bool = False, split_rows: int = _SPLIT_SORT_ROWS,
-                 carry: np.ndarray | None = None):
-    """``(order, ties)`` from one sort of a single int64 per row: the keys as integers (codes as they
-    are, days scaled to whole numbers), each shifted into bits of its own, and the row number in the
-    lowest bits (which keeps equal keys in row order: a stable sort). Why: rows in random order
-    (long form at registry size) made Arrow's multi-key sort and the gathers to compare neighbours in
-    that order the largest part of a load; numpy's sort of one int64 array, and neighbours compared
-    on that array, cost far less (docs/performance.md). None when the keys do not fit in 63 bits or
-    a day has more decimals than the sample showed (then Arrow's sort is used).
-
-    ``with_keys``: also the keys in sorted order, ``(order, ties, [k[order] for k in keys])``, read
-    off the sorted integers (shifts and masks) instead of gathered through ``order``: random-access
-    gathers of millions of rows are what costs. A float key is exactly the integer divided by its
-    scale (checked while packing); a key holding -0.0 is gathered, to keep the sign of its zeros.
-    From ``split_rows`` rows the sort runs on two threads (:func:`_sort_packed`).
-
-    ``carry`` (with ``with_keys``): an array that is not a key but wanted in sorted order too (the
-    scores' values), appended to the sorted keys; from ``split_rows`` rows it is gathered on a thread
-    while the keys are read off (a random-access gather of millions of rows waits on memory, not on
-    the other core)."""
-    n = len(keys[0])
-    if n == 0:
-        return None
-    row_bits = max(n - 1, 1).bit_length()
-    plan, total = [], row_bits
-    for k in keys:
-        if k.dtype.kind in "iub":
-            scale, lo, hi = None, int(k.min()), int(k.max())
-        else:
-            scale, low, high = _day_scale(k), k.min(), k.max()
-            if scale is None or not (np.isfinite(low) and np.isfinite(high)) or \
-                    max(abs(low), abs(high)) * scale >= 2 ** 62:
-                return None
-            lo, hi = int(np.rint(low * scale)), int(np.rint(high * scale))
-        total += (hi - lo).bit_length()
-        if total > 63:
-            return None
-        plan.append([k, scale, lo, (hi - lo).bit_length(), False])
-    packed = _pool_empty(n, np.int64)
-    for start in range(0, n, _CHUNK):
-        stop = min(start + _CHUNK, n)
-        part = packed[start:stop]
-        part[:] = 0
-        for entry in plan:
-            k, scale, lo, bits, _ = entry
-            c = k[start:stop]
-            if scale is not None:
-                whole = np.rint(c * scale)
-                # x -> rint(x * scale) never decreases, and it is one-to-one on values that come back
-                # exactly: the integers sort and tie as the days do.
-                if not np.array_equal(whole / scale, c):
-                    return None
-                if with_keys and not entry[4]:
-                    entry[4] = bool(np.any(np.signbit(c) & (c == 0)))
-                c = whole
-            part <<= bits
-            part |= c.astype(np.int64) - lo
-        part <<= row_bits
-        part |= np.arange(start, stop, dtype=np.int64)
-    first_bits = plan[0][3]
-    split_at = None
-    if n >= split_rows and first_bits:
-        # Halfway through the first key's values (patients, about equally many rows each).
-        split_at = (((1 << first_bits) - 1) // 2 + 1) << (total - first_bits)
-    _sort_packed(packed, split_at)
-    # Row numbers as int32 where they fit: half the memory of int64, written straight from the keys.
-    order = np.empty(n, dtype=np.int32 if n < 2**31 else np.int64)
-    np.bitwise_and(packed, (1 << row_bits) - 1, out=order, casting="unsafe")
-    packed >>= row_bits
-    ties = packed[1:] == packed[:-1]
-    if not with_keys:
-        return order, ties
-    carried = None
-    if carry is not None:
-        if n >= split_rows and (os.cpu_count() or 1) > 1:
-            pool = ThreadPoolExecutor(max_workers=1)
-            carried = pool.submit(_gathered, carry, order)
-            pool.shutdown(wait=False)
-        else:
-            carried = _gathered(carry, order)
-    # Every array below is written in place into memory of pyarrow's pool (:func:`_pool_empty`):
-    # temporaries of fresh memory cost more than the arithmetic on this VM.
-    sorted_keys, shift, whole = [None] * len(plan), 0, None
-    for i in range(len(plan) - 1, -1, -1):
-        k, scale, lo, bits, negative_zero = plan[i]
-        if negative_zero:
-            sorted_keys[i] = k[order]
-        else:
-            whole = _pool_empty(n, np.int64) if whole is None else whole
-            np.right_shift(packed, shift, out=whole)
-            np.bitwise_and(whole, (1 << bits) - 1, out=whole)
-            whole += lo
-            if scale is None and k.dtype == np.int64:
-                sorted_keys[i], whole = whole, None
-            else:
-                sorted_keys[i] = _pool_empty(n, np.float64 if scale is not None else k.dtype)
-                if scale is not None:
-                    np.divide(whole, scale, out=sorted_keys[i])
-                else:
-                    np.copyto(sorted_keys[i], whole, casting="unsafe")
-        shift += bits
-    if carry is not None:
-        sorted_keys.append(carried if isinstance(carried, np.ndarray) else carried.result())
-    return order, ties, sorted_keys
-
-
-def _gathered(values: np.ndarray, order: np.ndarray) -> np.ndarray:
-    """``values[order]``. Scores are mostly small whole numbers: those are gathered from a copy one byte
-    (or two) per row, which stays in the processor's cache, then widened again; a random-access gather
-    of millions of 8-byte values waits on memory (8.9 million rows: 0.11-0.2 s, docs/performance.md).
-    Bit for bit the same values (a NaN, a -0.0 or a fraction keeps the plain gather)."""
-    out = _pool_empty(len(order), values.dtype)
-    small = _small_whole_copy(values) if len(values) >= _CHUNK else None
-    if small is None:
-        return np.take(values, order, out=out)
-    np.copyto(out, np.take(small, order), casting="unsafe")
-    return out
-
-
-def _small_whole_copy(values: np.ndarray) -> np.ndarray | None:
-    """``values`` (float64) as int8 or int16 when each is exactly such an integer, else None."""
-    if values.dtype != np.float64:
-        return None
-    lo, hi = values.min(), values.max()
-    if not (np.isfinite(lo) and np.isfinite(hi)):
-        return None
-    dtype = np.int8 if -128 <= lo and hi <= 127 else np.int16 if -32768 <= lo and hi <= 32767 else None
-    if dtype is None:
-        return None
-    small = np.empty(len(values), dtype=dtype)
-    for start in range(0, len(values), _CHUNK):
-        c, s = values[start:start + _CHUNK], small[start:start + _CHUNK]
-        np.copyto(s, c, casting="unsafe")
-        # Compared as bit patterns: 2.5 -> 2 and -0.0 -> 0 both differ.
-        if not np.array_equal(s.astype(np.float64).view(np.int64), c.view(np.int64)):
-            return None
-    return small
 
 
 def _neighbours_equal(keys, order: np.ndarray, nan_equal: bool = False) -> np.ndarray:

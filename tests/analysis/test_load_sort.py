@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.io.columns import _order_and_ties, _packed_sort, _sort_order, _tied
+from analysis.io.columns import _order_and_ties, _sort_order, _tied
+from analysis.io.packed_sort import _packed_sort
 
 
 def arrow_order(keys):
@@ -142,8 +143,29 @@ def test_a_carried_column_of_a_registry_size_sort_is_gathered_on_a_thread_in_tha
     np.arange(1_100_000) % 11,                             # integers (not float): the plain gather
 ])
 def test_the_carried_values_are_gathered_bit_for_bit(values):
-    from analysis.io.columns import _gathered
-    order = np.random.default_rng(5).permutation(len(values)).astype(np.int32)
-    got, want = _gathered(values, order), values[order]
+    """Small whole scores travel one byte (or two) per row through the sort's gather; every other
+    value travels as it is. Either way each value comes back bit for bit."""
+    key = np.random.default_rng(5).permutation(len(values)).astype(np.int32)
+    order, _, sorted_keys = _packed_sort([key], with_keys=True, carry=values)
+    got, want = sorted_keys[-1], values[np.argsort(key)]
+    assert np.array_equal(order, np.argsort(key))
     assert got.dtype == want.dtype
     assert np.array_equal(got.view(np.uint8), want.view(np.uint8))  # NaN, -0.0 and all, bit for bit
+
+
+@pytest.mark.parametrize("cores", [1, 2, 3, 8])
+def test_the_sort_spread_over_any_number_of_cores_gives_arrows_order(monkeypatch, cores):
+    """On a machine with more cores the rows are sorted in more parts (one range of patients each):
+    the order, the ties (across the parts' edges too) and the keys read back stay the same."""
+    monkeypatch.setattr("analysis.io.arrays.os.cpu_count", lambda: cores)
+    rng = np.random.default_rng(cores)
+    n = 200_000
+    keys = [rng.integers(0, 5_000, n).astype(np.int32), rng.integers(-30, 400, n) / 4,
+            rng.integers(0, 7, n).astype(np.int8)]
+    keys[0][:1000] = 4_999  # one patient with many rows: parts of unequal size
+    values = rng.integers(0, 11, n).astype(float)
+    order, ties, sorted_keys = _packed_sort(keys, with_keys=True, split_rows=1000, carry=values)
+    want_order, want_ties = arrow_order(keys)
+    assert np.array_equal(order, want_order) and np.array_equal(ties, want_ties) and ties.any()
+    for k, got in zip(keys + [values], sorted_keys):
+        assert got.dtype == k.dtype and np.array_equal(got, k[want_order])
