@@ -21,7 +21,14 @@ The rule for one cell (docs/data-format.md, "The role list", states it for users
    trimmed (spaces and full stops at either end), runs of spaces become one, and items equal apart
    from case are one item (``Left hand, left HAND`` is 1). The count is the number of distinct items.
    Items are not interpreted: ``L hand`` and ``left hand`` are two items.
-5. Excluded, with the reason, rather than guessed: a list mixing named items with a count or a word
+5. *Codes*: a column whose cells are all numbers or lists of numbers (``1,3``, ``2; 4``, ``2``), at
+   least one of them a list that is not a number written with a decimal comma (``1,3`` of a count is
+   not 1.3 items; ``1,2,4`` and ``2; 4`` are no numbers at all), lists *codes* (a form's choices
+   exported as their codes: REDCap, an EHR's coded list). Each cell's count is the number of distinct
+   codes it lists, so a single number is one code (``2`` = 1 region), not a count; a cell that is a
+   word for none (``0``, ``none``) is still 0. The column as a whole is read so, with a note
+   (:attr:`ListCounts.codes`); a column of whole numbers only stays a column of counts (rule 3).
+6. Excluded, with the reason, rather than guessed: a list mixing named items with a count or a word
    for none (``left hand, 2``; ``left hand, none``); a cell starting with a number followed by words
    (``2 regions``: the count, or a count of listed things?); a cell of separators only (``,``).
 
@@ -53,6 +60,23 @@ R_COUNT_WORDS = "{value!r} starts with a number followed by words: write the cou
 R_NO_ITEM = "{value!r} lists no item (only separators)"
 
 _NUMBER = r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)"
+#: Two or more numbers with separators between them (rule 5), over the case-folded cell.
+_CODES = rf"\d+(?:(?:{SEPARATORS})\d+)+"
+#: What a cell of codes could also be: one number with a decimal comma that is whole (``2,0``).
+_WHOLE_WITH_COMMA = r"\d+,0+"
+
+
+def _lists_codes(norm: pd.Series, measured: np.ndarray) -> bool:
+    """Rule 5: every measured cell is a whole number or a list of them, and at least one is such a
+    list that is not a whole number written with a decimal comma."""
+    cells = norm[measured]
+    if not len(cells):
+        return False
+    listed = cells.str.fullmatch(_CODES).to_numpy(dtype=bool)
+    single = cells.str.fullmatch(r"\d+").to_numpy(dtype=bool)
+    if not (listed | single).all():
+        return False
+    return bool((listed & ~cells.str.fullmatch(_WHOLE_WITH_COMMA).to_numpy(dtype=bool)).any())
 
 
 @dataclass(frozen=True)
@@ -65,6 +89,7 @@ class ListCounts:
     missing: np.ndarray
     reason: np.ndarray
     items: np.ndarray
+    codes: bool = False  # the column lists codes (rule 5): a single number is one code, not a count
 
 
 def _normal(texts: pd.Series) -> pd.Series:
@@ -83,7 +108,7 @@ def count_listed(values: np.ndarray) -> ListCounts:
     -------
     ListCounts
     """
-    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=False)
+    codes_of, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=False)
     u = pd.Series(np.asarray(uniques, dtype=object)).fillna("").astype(str)
     norm = _normal(u)
     n = len(u)
@@ -92,6 +117,16 @@ def count_listed(values: np.ndarray) -> ListCounts:
     missing = norm.isin(NOT_MEASURED).to_numpy()
     none = norm.isin(NONE_WORDS).to_numpy() & ~missing
     count[none] = 0.0
+    if _lists_codes(norm, ~missing & ~none):
+        # Rule 5: each cell's count is its distinct codes ('1,3,3' is 2; '2' is 1).
+        measured = ~missing & ~none
+        listed_codes = norm[measured].str.findall(r"\d+").explode()
+        distinct = listed_codes.groupby(level=0).nunique().reindex(norm.index[measured], fill_value=0).to_numpy()
+        count[measured] = distinct
+        items = np.zeros(n, dtype=np.int64)
+        items[measured] = distinct
+        return ListCounts(count=count[codes_of], missing=missing[codes_of], reason=reason[codes_of],
+                          items=items[codes_of], codes=True)
     number = norm.str.fullmatch(_NUMBER).to_numpy(dtype=bool) & ~missing & ~none
     x = pd.to_numeric(norm[number].str.replace(",", ".", regex=False), errors="coerce").to_numpy(dtype=float)
     whole = (x >= 0) & (x == np.floor(x))
@@ -121,7 +156,7 @@ def count_listed(values: np.ndarray) -> ListCounts:
         count[idx[ok]] = distinct[ok]
         reason[idx] = r
     count[reason != ""] = np.nan
-    return ListCounts(count=count[codes], missing=missing[codes], reason=reason[codes], items=items[codes])
+    return ListCounts(count=count[codes_of], missing=missing[codes_of], reason=reason[codes_of], items=items[codes_of])
 
 
 def several_listed(values: np.ndarray) -> float:

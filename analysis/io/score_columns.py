@@ -14,7 +14,7 @@ from ..definitions import KNOWN_MEASURES
 from ..measures import MEASURES
 from ..mapping import canonical
 from .column_words import measure_of
-from .lists import several_listed
+from .lists import count_listed, several_listed
 from .questionnaires import item_numbers, unread_items
 from .spec import Column, slug
 
@@ -167,14 +167,20 @@ def list_column(h: str, names: list, filled: np.ndarray, all_numbers: bool, cons
     item per cell that is the same on every row of a patient ("Region: upper limb") stays a covariate
     (None). One item per cell that changes within patients may be a list or something else: the role
     ``"list"`` is proposed as a point to review, never applied silently. A column of numbers is a
-    score column (None)."""
-    if all_numbers or not len(filled) or not any(measure_of(n) == "regions_affected" for n in names if n):
+    score column (None), unless some cells list several numbers (``1,3``: codes of the regions, rule 5 of
+    :mod:`analysis.io.lists`; read as decimal commas they were excluded, and a bare ``2`` beside them
+    counted 2 regions instead of one)."""
+    if not len(filled) or not any(measure_of(n) == "regions_affected" for n in names if n):
+        return None
+    codes = count_listed(filled).codes
+    if all_numbers and not codes:
         return None
     measure = "regions_affected"
     column = Column("list", measure=measure, time=time_of)
     shown = ", ".join(repr(str(v)) for v in pd.unique(filled)[:3])
     if several_listed(filled) > 0:
-        notes.append(f"{file}: column {h!r} lists body regions in one cell (e.g. {shown}): it is read as {measure}, "
+        what = "the codes of body regions" if codes else "body regions"
+        notes.append(f"{file}: column {h!r} lists {what} in one cell (e.g. {shown}): it is read as {measure}, "
                      "the number of distinct regions listed (role \"list\"); a cell meaning none is 0, out of "
                      "the measure's range (1 or more), and listed in the report.")
         return column

@@ -517,6 +517,11 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
         c = roles[k]
         vals = table.column(k)
         listed = count_listed(vals)
+        if listed.codes:
+            shown = ", ".join(repr(str(v)) for v in pd.unique(vals[~listed.missing])[:3])
+            obs.notes.append(f"{f}, column {table.header[k]!r}: its cells list codes (e.g. {shown}): each cell's "
+                             f"{c.measure} is the number of distinct codes it lists, so a single number is one "
+                             "code, not a count (docs/data-format.md, \"The role list\").")
         bad = listed.reason != ""
         obs.exclude(rows[bad], f, lines[bad], table.header[k], vals[bad], listed.reason[bad])
         contributes |= bad

@@ -87,6 +87,55 @@ def test_cells_are_counted_by_their_distinct_texts_and_spread_back_to_every_row(
     assert [bool(r) for r in lc.reason] == [False] * 6 + [True]
 
 
+def test_a_column_of_numbers_and_lists_of_numbers_lists_codes_and_a_single_number_is_one_code():
+    """Rule 5: a form's coded choices exported as their codes ('1,3' = regions 1 and 3). Read as the
+    number 1.3 it was excluded, and the bare '2' beside it counted as 2 regions instead of 1."""
+    cells = np.array(["1,3", "2", "1,2,3", "2; 4", "1,1,3", "", "none", "3 / 4"], dtype=object)
+    lc = count_listed(cells)
+    assert lc.codes
+    assert lc.count[[0, 1, 2, 3, 4, 6, 7]].tolist() == [2, 1, 3, 2, 2, 0, 2]
+    assert lc.missing.tolist() == [False] * 5 + [True] + [False] * 2
+    assert (lc.reason == "").all()
+
+
+@pytest.mark.parametrize("cells, counts", [
+    (["2", "3", "1"], [2, 3, 1]),                    # whole numbers only: counts (rule 3)
+    (["2,0", "3,0", "1"], [2, 3, 1]),                # whole numbers with a decimal comma: still counts
+])
+def test_numbers_that_can_be_counts_stay_counts(cells, counts):
+    lc = count_listed(np.array(cells, dtype=object))
+    assert not lc.codes and lc.count.tolist() == counts
+
+
+def test_lists_of_numbers_beside_named_items_are_not_codes_and_stay_excluded_with_the_reason():
+    lc = count_listed(np.array(["1,3", "left hand"], dtype=object))
+    assert not lc.codes
+    assert lc.reason[0] == "'1,3' is not a whole number of items" and lc.count[1] == 1
+
+
+CODED = ("Patient,Visit date,Infusion,NRS,Regions affected\n"
+         "A1,2024-01-02,Yes,8,\"1,3\"\n"
+         "A1,2024-01-09,No,5,\"1,3\"\n"
+         "A1,2024-02-01,No,6,\"1,2,3\"\n"
+         "A2,2024-01-03,Yes,7,2\n"
+         "A2,2024-01-10,No,3,2\n"
+         "A2,2024-02-02,No,4,\"2,4\"\n").encode()
+
+
+def test_an_export_of_region_codes_loads_as_the_number_of_regions_with_a_note():
+    ds = load_files({"visits.csv": CODED})
+    a = ds.assessments
+    regions = a[a["measure"] == "regions_affected"].sort_values(["patient_id", "day"])
+    assert regions[["patient_id", "day", "value"]].values.tolist() == [
+        ["A1", 0.0, 2.0], ["A1", 7.0, 2.0], ["A1", 30.0, 3.0], ["A2", 0.0, 1.0], ["A2", 7.0, 1.0], ["A2", 30.0, 2.0]]
+    assert ds.report.exclusions.empty
+    assert any("'Regions affected': its cells list codes (e.g. '1,3', '1,2,3', '2')" in n for n in ds.report.notes)
+    # Two codes per cell at most, no three-item list: still proposed as a list, without review.
+    two = CODED.replace(b'"1,2,3"', b'"1,2"')
+    assert _roles({"visits.csv": two})["Regions affected"].role == "list"
+    assert not any("Regions affected" in r for r in inspect({"visits.csv": two}).review)
+
+
 # --------------------------------------------------------------------------------------------------
 # Loading: scores at the visit's time, every left-out cell in the report
 # --------------------------------------------------------------------------------------------------
