@@ -317,9 +317,10 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
         if f is not None or (cb and cb in fields):
             form = (f or fields[cb]).form
             time_of = form_date.get(form)
-        if key in ("redcap_event_name", "redcap_repeat_instrument", "redcap_repeat_instance",
-                   "redcap_survey_identifier") or key.endswith("_complete") or key.endswith("_timestamp"):
+        if key in redcap.SPECIAL_COLUMNS and key != "redcap_data_access_group" or key.endswith(("_complete", "_timestamp")):
             cols[k] = ColumnProposal(h, Column("ignore"), "REDCap bookkeeping", ex)
+            if key == "redcap_event_name" and not (date_cols or form_date):
+                cols[k] = visits.event_days(cols[k], filled, t.file, notes)
             continue
         if key == "redcap_data_access_group":
             cols[k] = ColumnProposal(h, Column("covariate", name="site"), "REDCap data access group", ex)
@@ -487,16 +488,16 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
     if kind_hint is None and len(date_cols) >= 2:
         visits.pair_with_dates(cols, header, date_cols, t.file, review)
     one_column_per_score(cols, t.file, fields, review, notes, [header[d] for d in date_cols], t.column)
+    visits.scored_events(cols, t, review)
     ordered = [cols[k] for k in sorted(cols)]
     roles = [c.column.role for c in ordered]
     if ("item" in roles) != ("value" in roles):
         missing = "value" if "item" in roles else "item"
         review.append(f"{t.file}: one observation per row, but no column looks like the observation's {missing}: "
                       f"give one column the role \"{missing}\".")
-    kind = {"raw": "REDCap raw export", "labels": "REDCap labels export"}.get(kind_hint or "", None)
-    if kind is None:
-        kind = ("observations (one row per observation)" if "item" in roles else
-                "administration record" if "action" in roles else "table")
+    kind = {"raw": "REDCap raw export", "labels": "REDCap labels export"}.get(kind_hint or "") or (
+        "observations (one row per observation)" if "item" in roles else "administration record" if "action" in roles
+        else "table")
     spec = FileSpec(match=t.file, columns={c.header: c.column for c in ordered}, redcap=kind_hint,
                     header_row=t.header_row if t.header_row != 1 else None,
                     decimal_comma=decimal_comma_scores(t, ordered, notes))

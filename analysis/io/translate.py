@@ -207,8 +207,11 @@ class FileTimes:
             for k in day_cols:
                 # 'Baseline' among time points without dates: the day of the first treatment, before it.
                 day, ok, bad, self.baseline[k] = _day_numbers(table, k)
+                # A column of time points in words (REDCap events) says so of a cell that is none.
+                words = bad.any() and (~np.isnan(read_time_points(table.column(k)[ok])[0])).any()
+                why = R_BAD_TIMEPOINT.format(col=table.header[k]) if words else R_BAD_DAY
                 self.cols[k] = (day, np.ones(table.n, dtype=bool), ok, bad,
-                                np.full(table.n, R_BAD_DAY, dtype=object), np.full(table.n, table.header[k], dtype=object),
+                                np.full(table.n, why, dtype=object), np.full(table.n, table.header[k], dtype=object),
                                 table.column(k))
         times = {}
         for k in _positions(roles, "time"):
