@@ -36,6 +36,20 @@ BASELINE = re.compile(r"(?i)\s*(?:baseline(?:[-\s]?visit)?|pre(?:[-\s]?(?:infusi
                       r"ausgangswert|avant|antes|prima|voor|basal)\s*")
 
 
+#: REDCap writes a longitudinal project's events with the arm: ``week_4_arm_1`` (unique event name, raw
+#: export) or ``Week 4 (Arm 1: Ketamine)`` (event label, labels export). Without the arm, and with
+#: underscores as spaces, an event named for its time point reads like any other time point.
+_REDCAP_ARM = re.compile(r"(?i)(?:_arm_\d+|\s*\(arm\s*\d+(?::[^)]*)?\))\s*$")
+
+
+def event_time_points(values: np.ndarray) -> np.ndarray:
+    """Cells as time points are read: REDCap's arm taken off an event's name and underscores read as
+    spaces (``week_4_arm_1`` -> ``week 4``, ``Baseline (Arm 1: Ketamine)`` -> ``Baseline``); any
+    other text as written."""
+    s = pd.Series(values, dtype=object).fillna("").astype(str)
+    return s.str.replace(_REDCAP_ARM, "", regex=True).str.replace("_", " ", regex=False).to_numpy(dtype=object)
+
+
 def baseline_words(values: np.ndarray) -> np.ndarray:
     """Which cells name the baseline visit (:data:`BASELINE`, any case, spaces around ignored)."""
     return pd.Series(values, dtype=object).fillna("").str.fullmatch(BASELINE).to_numpy(dtype=bool)
@@ -47,7 +61,8 @@ def read_time_points(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     Parameters
     ----------
     values : ndarray of str
-        The cells of a time point column ('Baseline', 'Week 1', 'W4', 'Month 3').
+        The cells of a time point column ('Baseline', 'Week 1', 'W4', 'Month 3'; a REDCap event
+        such as 'week_4_arm_1', :func:`event_time_points`).
 
     Returns
     -------
@@ -57,6 +72,7 @@ def read_time_points(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     baseline : ndarray of bool
         The cell is a baseline word: the visit before the treatment of that date.
     """
+    values = event_time_points(values)
     days = timepoint_days(values).astype(float)
     baseline = baseline_words(values) & np.isnan(days)
     days[baseline] = 0.0

@@ -96,6 +96,19 @@ EXPORT_TIME_ADVICE = ("add the time (a time column with the role \"time\") or re
 CANONICAL_TIME_ADVICE = "give their time of day (e.g. 2024-03-05T15:00 in the date column)"
 
 
+def _read_dates(values, order: str) -> tuple:
+    """``(ns, missing, bad)`` of a date column read in ``order`` (DMY, MDY, YMD) or as Excel's serial numbers
+    (``"excel"``, :mod:`analysis.io.excel_serials`)."""
+    from . import excel_serials
+    from .dates import parse_datetimes
+
+    if order == excel_serials.EXCEL:
+        ns, _, missing, bad, _ = excel_serials.read(values, "")
+        return ns, missing, bad
+    ns, missing, bad, _ = parse_datetimes(values, order)
+    return ns, missing, bad
+
+
 def _patient_key(pid) -> pd.Index:
     """Patient ids as text (an id read as 7 and as "7" are one patient); integer codes as they are."""
     idx = pd.Index(pid)
@@ -272,7 +285,7 @@ def second_date_warnings(spec, tables) -> list[str]:
     ("Recorded Time", "Entry Time") beside the time the score was taken ("Taken Time"). A pre-infusion
     score charted after the start then reads as an immediate score. ``tables``: the export's
     ``(TextTable, FileSpec)`` pairs; a loop over the few date columns."""
-    from .dates import detect_date_format, parse_datetimes
+    from .dates import detect_date_format
 
     out = []
     for t, fspec in tables:
@@ -289,7 +302,7 @@ def second_date_warnings(spec, tables) -> list[str]:
             order = cols[h].format or spec.date_format or detect_date_format(values).order
             if order is None:
                 break
-            ns, missing, bad, _ = parse_datetimes(values, order)
+            ns, missing, bad = _read_dates(values, order)
             read[h] = (np.asarray(ns, dtype=np.int64), ~np.asarray(missing, dtype=bool) & ~np.asarray(bad, dtype=bool),
                        ~np.asarray(missing, dtype=bool))
         if len(read) != len(dates):
@@ -409,7 +422,7 @@ def first_of_month_warnings(spec, tables) -> list[str]:
     ``03/2024``, which a spreadsheet program stored as 1 March. Days are then known only to within a month,
     and scores 30 days "after" a course whose day is unknown look like a week-5 follow-up.
     ``tables``: the export's ``(TextTable, FileSpec)`` pairs; a loop over the few date columns."""
-    from .dates import detect_date_format, dotted_day_first, parse_datetimes
+    from .dates import detect_date_format, dotted_day_first
 
     out = []
     for t, fspec in tables:
@@ -421,7 +434,7 @@ def first_of_month_warnings(spec, tables) -> list[str]:
             order = c.format or spec.date_format or fmt.order or ("DMY" if dotted_day_first(values, fmt) else None)
             if order is None:
                 continue
-            ns, missing, bad, _ = parse_datetimes(values, order)
+            ns, missing, bad = _read_dates(values, order)
             days = pd.to_datetime(pd.Series(np.asarray(ns)[~np.asarray(missing) & ~np.asarray(bad)]), unit="ns").dt.normalize()
             if days.nunique() >= 5 and (days.dt.day == 1).all():
                 out.append(f"{t.file}, column {h!r}: every date is the 1st of a month ({days.nunique()} dates). If the visits "

@@ -20,8 +20,8 @@ from ..definitions import KNOWN_MEASURES
 from ..errors import DatasetError, MappingError
 from ..mapping import canonical, normalize_name
 from . import courses as _courses
-from . import dosage_forms, fill_down, headers, leave_out, redcap, side_by_side, time_units, treatment_arms, \
-    visits, worded_scales, workbooks
+from . import dosage_forms, excel_serials, fill_down, headers, leave_out, redcap, side_by_side, time_units, \
+    treatment_arms, visits, worded_scales, workbooks
 from .identifiers.names import name_reason
 from .counted_from import read_time_points
 from .column_words import covariate_name, has_word, id_like, measure_of
@@ -317,9 +317,10 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
         if f is not None or (cb and cb in fields):
             form = (f or fields[cb]).form
             time_of = form_date.get(form)
-        if key in ("redcap_event_name", "redcap_repeat_instrument", "redcap_repeat_instance",
-                   "redcap_survey_identifier") or key.endswith("_complete") or key.endswith("_timestamp"):
+        if key in redcap.SPECIAL_COLUMNS and key != "redcap_data_access_group" or key.endswith(("_complete", "_timestamp")):
             cols[k] = ColumnProposal(h, Column("ignore"), "REDCap bookkeeping", ex)
+            if key == "redcap_event_name" and not (date_cols or form_date):
+                cols[k] = visits.event_days(cols[k], filled, t.file, notes)
             continue
         if key == "redcap_data_access_group":
             cols[k] = ColumnProposal(h, Column("covariate", name="site"), "REDCap data access group", ex)
@@ -425,13 +426,9 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
             # as a covariate it was emptied by the co-medications' doses (the units are noted at loading).
             cols[k] = ColumnProposal(h, Column("dose"), "dose", ex)
             continue
-        if f is None and numeric and has_word("date", h):
-            nums = pd.to_numeric(pd.Series(filled), errors="coerce")
-            if nums.between(20000, 80000).mean() > 0.9:
-                cols[k] = ColumnProposal(h, Column("ignore"), "Excel date serial numbers, not dates", ex)
-                review.append(f"{t.file}, {h!r}: the dates are Excel's serial numbers (e.g. {filled[0]}), not dates. In "
-                              "Excel, format the column as a date (e.g. DD.MM.YYYY) and save the file as CSV again.")
-                continue
+        if f is None and numeric and has_word("date", h) and excel_serials.looks_like_serials(filled):
+            cols[k] = ColumnProposal(h, Column("date", format=excel_serials.EXCEL), excel_serials.WHY, ex)
+            continue  # kept where every date of the export is a serial number (excel_serials.resolve)
         if f is None and numeric and (has_word("day", h) or time_units.elapsed_time_unit(h)) and \
                 not any(c.column.role in ("date", "day") for c in cols.values()):
             unit = time_units.elapsed_time_unit(h)
@@ -487,16 +484,16 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
     if kind_hint is None and len(date_cols) >= 2:
         visits.pair_with_dates(cols, header, date_cols, t.file, review)
     one_column_per_score(cols, t.file, fields, review, notes, [header[d] for d in date_cols], t.column)
+    visits.scored_events(cols, t, review)
     ordered = [cols[k] for k in sorted(cols)]
     roles = [c.column.role for c in ordered]
     if ("item" in roles) != ("value" in roles):
         missing = "value" if "item" in roles else "item"
         review.append(f"{t.file}: one observation per row, but no column looks like the observation's {missing}: "
                       f"give one column the role \"{missing}\".")
-    kind = {"raw": "REDCap raw export", "labels": "REDCap labels export"}.get(kind_hint or "", None)
-    if kind is None:
-        kind = ("observations (one row per observation)" if "item" in roles else
-                "administration record" if "action" in roles else "table")
+    kind = {"raw": "REDCap raw export", "labels": "REDCap labels export"}.get(kind_hint or "") or (
+        "observations (one row per observation)" if "item" in roles else "administration record" if "action" in roles
+        else "table")
     spec = FileSpec(match=t.file, columns={c.header: c.column for c in ordered}, redcap=kind_hint,
                     header_row=t.header_row if t.header_row != 1 else None,
                     decimal_comma=decimal_comma_scores(t, ordered, notes))
@@ -641,7 +638,7 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
         fps.append(fp)
     # One date order for the whole export: the one every unambiguous column shows.
     orders = {p.spec.columns[c.header].format for p in fps if p.spec for c in p.columns
-              if c.column.role == "date" and c.column.format}
+              if c.column.role == "date" and c.column.format not in (None, excel_serials.EXCEL)}
     chosen_order = date_format
     decided = set()
     for p in fps:
@@ -750,6 +747,7 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
     leave_out.tables_without_patients(fps, review, notes)
     leave_out.lookup_tables(fps, data_tables, notes)
     side_by_side.second_tables(fps, data_tables, review)
+    excel_serials.resolve(fps, review, notes)
     visits.untimed_files(fps, review)
     treatment_arms.arm_columns(fps, data_tables, review)
     fill_down.propose(fps, data_tables, notes)

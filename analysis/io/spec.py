@@ -244,8 +244,9 @@ def _column(v, where: str) -> Column:
     if timing not in TIMINGS:
         raise _err(where, f"timing {timing!r} is not one of {', '.join(TIMINGS)}.")
     fmt = v.get("format")
-    if fmt is not None and fmt not in DATE_ORDERS:
-        raise _err(where, f"format {fmt!r} is not one of {', '.join(DATE_ORDERS)}.")
+    if fmt is not None and fmt not in DATE_ORDERS + ("excel",):
+        raise _err(where, f"format {fmt!r} is not one of {', '.join(DATE_ORDERS + ('excel',))} (excel: the dates are "
+                          "Excel's serial numbers).")
     if role in SCORE_ROLES and not v.get("measure"):
         raise _err(where, f"a {role} column needs \"measure\": the measure's name, e.g. \"pain_nrs\".")
     if role == "sum_item" and v.get("measure"):

@@ -25,6 +25,7 @@ from ..definitions import KNOWN_MEASURES
 from ..errors import DatasetError, MappingError, MissingColumnError
 from ..mapping import normalize_name
 from . import courses as _courses
+from . import excel_serials
 from . import fill_down as _fill_down
 from .lists import count_listed
 from .counted_from import read_time_points
@@ -207,8 +208,11 @@ class FileTimes:
             for k in day_cols:
                 # 'Baseline' among time points without dates: the day of the first treatment, before it.
                 day, ok, bad, self.baseline[k] = _day_numbers(table, k)
+                # A column of time points in words (REDCap events) says so of a cell that is none.
+                words = bad.any() and (~np.isnan(read_time_points(table.column(k)[ok])[0])).any()
+                why = R_BAD_TIMEPOINT.format(col=table.header[k]) if words else R_BAD_DAY
                 self.cols[k] = (day, np.ones(table.n, dtype=bool), ok, bad,
-                                np.full(table.n, R_BAD_DAY, dtype=object), np.full(table.n, table.header[k], dtype=object),
+                                np.full(table.n, why, dtype=object), np.full(table.n, table.header[k], dtype=object),
                                 table.column(k))
         times = {}
         for k in _positions(roles, "time"):
@@ -231,6 +235,10 @@ class FileTimes:
             self.kind = "date"
             c = roles[k]
             values = table.column(k)
+            if c.format == excel_serials.EXCEL:  # Excel's serial numbers (analysis/io/excel_serials.py)
+                ns, has_time, missing, bad, reason = excel_serials.read(values, table.header[k])
+                self._finish_dates(k, times, ns, has_time, missing, bad, reason)
+                continue
             order = c.format or spec.date_format
             fmt = _dates.detect_date_format(values)
             if order is None and fmt.order is None and _dates.dotted_day_first(values, fmt):
@@ -262,11 +270,8 @@ class FileTimes:
             self.order_used[table.header[k]] = order
             obs.zones.append((table.file, table.header[k], fmt.has_zone, fmt.has_local_time))
             ns, missing, bad, has_time = _dates.parse_datetimes(values, order)
-            ns = np.asarray(ns, dtype=np.int64)
-            has_time = np.asarray(has_time, dtype=bool)
             reason = np.full(table.n, R_BAD_DATE.format(col=table.header[k], order=order), dtype=object)
-            column = np.full(table.n, table.header[k], dtype=object)
-            text = table.column(k).copy()
+            text = table.column(k)
             bad = np.asarray(bad, dtype=bool).copy()
             # A cell Excel left as its date serial number (45366) among dates: say so, and what to do.
             # (1990-01-01 to 2030-12-31: a '20240' typed for 2024 is no serial number)
@@ -277,27 +282,40 @@ class FileTimes:
                 day0 = pd.Timestamp("1899-12-30")
                 as_date = [(day0 + pd.Timedelta(days=int(v))).strftime("%Y-%m-%d") for v in text[serial]]
                 reason[serial] = [R_SERIAL_DATE.format(col=table.header[k], date=d) for d in as_date]
-            if k in times:
-                tk = times[k]
-                t_ns, t_missing, t_bad = _dates.parse_times(table.column(tk))
-                # A time that does not read (24:00, "morning") leaves the row without a time: its values
-                # are excluded with that reason, never placed at 00:00 of the day.
-                t_bad = np.asarray(t_bad, dtype=bool) & ~np.asarray(missing, dtype=bool) & ~bad
-                ns, has_time = _dates.combine_date_time(ns, has_time, np.asarray(t_ns, dtype=np.int64),
-                                                        np.asarray(t_missing | t_bad, dtype=bool))
-                ns = np.asarray(ns, dtype=np.int64)
-                has_time = np.asarray(has_time, dtype=bool)
-                bad |= t_bad
-                reason[t_bad] = f"{table.header[tk]} is not a time of day (hh:mm)"
-                column[t_bad] = table.header[tk]
-                text[t_bad] = table.column(tk)[t_bad]
-            ok = ~np.asarray(missing, dtype=bool) & ~bad
-            self.cols[k] = (ns, has_time, ok, bad, reason, column, text)
+            self._finish_dates(k, times, ns, has_time, missing, bad, reason)
         for k in counted:
             self.cols[k] = self._counted(k, _counted_date(table, roles, k))
         # Scores without a "time" of their own take it from the time points; a treatment from its date.
         self.date_cols = counted or date_cols or day_cols
         self.treatment_cols = date_cols or day_cols
+
+    def _finish_dates(self, k: int, times: dict, ns, has_time, missing, bad, reason) -> None:
+        """``self.cols[k]`` of the date column ``k`` read into ``ns`` (with ``has_time``, ``missing``, ``bad``
+        and the ``reason`` of a bad cell), completed by its time column (``times[k]``) if it has one."""
+        from . import dates as _dates
+
+        table = self.table
+        ns = np.asarray(ns, dtype=np.int64)
+        has_time = np.asarray(has_time, dtype=bool)
+        bad = np.asarray(bad, dtype=bool).copy()
+        column = np.full(table.n, table.header[k], dtype=object)
+        text = table.column(k).copy()
+        if k in times:
+            tk = times[k]
+            t_ns, t_missing, t_bad = _dates.parse_times(table.column(tk))
+            # A time that does not read (24:00, "morning") leaves the row without a time: its values
+            # are excluded with that reason, never placed at 00:00 of the day.
+            t_bad = np.asarray(t_bad, dtype=bool) & ~np.asarray(missing, dtype=bool) & ~bad
+            ns, has_time = _dates.combine_date_time(ns, has_time, np.asarray(t_ns, dtype=np.int64),
+                                                    np.asarray(t_missing | t_bad, dtype=bool))
+            ns = np.asarray(ns, dtype=np.int64)
+            has_time = np.asarray(has_time, dtype=bool)
+            bad |= t_bad
+            reason[t_bad] = f"{table.header[tk]} is not a time of day (hh:mm)"
+            column[t_bad] = table.header[tk]
+            text[t_bad] = table.column(tk)[t_bad]
+        ok = ~np.asarray(missing, dtype=bool) & ~bad
+        self.cols[k] = (ns, has_time, ok, bad, reason, column, text)
 
     def _counted(self, k: int, d: int) -> tuple:
         """The times of the time point column ``k``: its date column ``d``'s times plus the time points (in

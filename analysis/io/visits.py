@@ -16,6 +16,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
+from ..mapping import normalize_name
 from .counted_from import date_kind, read_time_points
 from .spec import SCORE_ROLES, Column
 
@@ -291,3 +292,40 @@ def untimed_files(fps: list, review: list) -> None:
             review.append(f"{p.name}: no column gives the time of the scores{named}: add the visit dates (role "
                           "\"date\"), day numbers since the first treatment (role \"day\"), or time points such as "
                           "Baseline, Week 4, Month 3 (role \"day\") to the export.")
+
+
+def event_days(proposal, values: np.ndarray, file: str, notes: list):
+    """A REDCap export without dates: its event column (``redcap_event_name``: ``baseline_arm_1``,
+    ``week_4_arm_1``, ``month_3_arm_1``) read as time points, the role ``day`` (days since the first
+    treatment; the baseline event is that day, before the treatment), when most of its filled cells
+    name two or more time points (:func:`analysis.io.counted_from.event_time_points`). Events naming
+    none (``screening_arm_1``) are fine on rows without scores or treatments (covariates); on rows
+    with them they make a point to review (:func:`scored_events`). Otherwise the proposal as it is
+    (REDCap bookkeeping), and the file is a point to review for having no time (:func:`untimed_files`)."""
+    filled = values[values != ""]
+    days = read_time_points(filled)[0]
+    if not len(filled) or (~np.isnan(days)).mean() <= 0.5 or len(set(days[~np.isnan(days)])) < 2:
+        return proposal
+    shown = ", ".join(repr(str(v)) for v in pd.unique(filled[~np.isnan(days)])[:4])
+    notes.append(f"{file}: the export has no dates, and its events name time points ({shown}): they are read as "
+                 "days since the first treatment (week_4 = 28, month_3 = 91; baseline = the first treatment's day, "
+                 "before the treatment).")
+    return replace(proposal, column=Column("day"), why="REDCap events named for time points: the days they stand for")
+
+
+def scored_events(cols: dict, table, review: list) -> None:
+    """A point to review when REDCap events read as time points (:func:`event_days`) leave rows with a
+    score or a treatment without a time: those rows' events name no time point (``infusion_2_arm_1``)."""
+    day = [k for k, c in cols.items() if c.column.role == "day" and normalize_name(c.header) == "redcap_event_name"]
+    if not day:
+        return
+    used = [k for k, c in cols.items() if c.column.role in SCORE_ROLES or c.column.role == "treatment"]
+    rows = np.zeros(table.n, dtype=bool)
+    for k in used:  # a loop over the file's score and treatment columns, a handful
+        rows |= table.column(k) != ""
+    events = table.column(day[0])[rows]
+    untimed = pd.unique(events[np.isnan(read_time_points(events)[0])])
+    if len(untimed):
+        review.append(f"{table.file}: the events {', '.join(map(repr, untimed[:5].tolist()))} hold scores or treatments "
+                      "but name no time point (as baseline_arm_1, week_4_arm_1, month_3_arm_1 do): add the visit "
+                      "dates to the export (a date field on the form), or leave those events out of it.")

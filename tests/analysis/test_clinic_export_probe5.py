@@ -15,6 +15,7 @@ Tests marked xfail(strict=True) are defects not fixed yet; the reason names wher
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
@@ -170,15 +171,22 @@ def test_an_spss_system_missing_dot_is_a_missing_value_not_an_excluded_row():
 
 # --- 5. Excel serial dates ---------------------------------------------------------------------------
 
-def test_excel_serial_numbers_in_a_date_column_are_a_review_point_naming_the_fix():
-    """45355..45376 are Excel serial numbers of dates: never a score, never days; the proposal says what they
-    are and how to fix them, and the load refuses with that message rather than guessing."""
+def test_excel_serial_numbers_in_a_date_column_are_read_as_the_dates_they_stand_for():
+    """45355..45376 are Excel serial numbers of dates: never a score, never days. Every date of this export is
+    one, so their days apart do not depend on Excel's date system: the sheet loads as the same sheet with
+    the dates written out (2024-03-04 = 45355), with a note saying how they were read."""
     files = probe.excel_serial_dates()
-    assert roles(files)[("sheet.csv", "Date")] != "measure"
-    review = " ".join(inspect(files).review)
-    assert "serial numbers" in review and "format the column as a date" in review
-    with pytest.raises(MappingError, match="serial numbers"):
-        load_files(files)
+    assert roles(files)[("sheet.csv", "Date")] == "date"
+    proposal = inspect(files)
+    assert not proposal.review
+    assert any("Excel serial numbers" in n and "1904" in n for n in proposal.notes)
+    written = files["sheet.csv"].decode().splitlines()
+    as_dates = [written[0]] + [",".join([r.split(",")[0], (pd.Timestamp("1899-12-30") + pd.Timedelta(
+        days=int(r.split(",")[1]))).strftime("%Y-%m-%d")] + r.split(",")[2:]) for r in written[1:]]
+    want = load_files({"sheet.csv": ("\n".join(as_dates) + "\n").encode()})
+    got = load_files(files)
+    assert got.assessments.equals(want.assessments) and got.treatments.equals(want.treatments)
+    assert got.report.exclusions.empty
 
 
 # --- 6. Our long layout with dates and the clinic's measure labels -------------------------------------

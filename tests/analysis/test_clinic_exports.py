@@ -514,12 +514,13 @@ def test_scores_written_as_a_number_and_words_are_read_as_the_number_when_most_a
     assert (ds.report.exclusions["reason"] == "text answer 'Sleeping' has no value in the mapping").sum() == 1
 
 
-def test_excel_date_serial_numbers_are_a_point_to_review_not_a_score():
+def test_excel_date_serial_numbers_are_dates_not_a_score():
+    """The only dates of the export are serials: read as dates (test_excel_serials.py has the rules)."""
     files = {"s.csv": b"Patient;Date;NRS\nA;45352;8\nA;45355;3\n"}
     p = inspect(files)
-    assert any("serial numbers" in r for r in p.review)
-    with pytest.raises(MappingError, match="serial numbers"):
-        load_files(files)
+    assert not p.review and any("Excel serial numbers" in n for n in p.notes)
+    a = load_files(files).assessments
+    assert a["measure"].unique().tolist() == ["pain_nrs"] and np.diff(a["day"]).tolist() == [3.0]
 
 
 # Findings of a fresh-eyes review of the readers: each reproduced on its smallest file.

@@ -3,12 +3,13 @@ points are the days since the first treatment, Baseline its day before it. A she
 point to review before loading, not a refusal after the proposal said nothing."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from clinic_checks import check_rate, group, relief, scores
 from analysis import load_files
 from analysis.errors import MappingError
-from analysis.io.propose import inspect
+from analysis.io.propose import auto_spec, inspect
 
 # (baseline, week 1, week 4) pain per patient; the treatment is given at the baseline visit.
 PAIN = {"A": (8, 5, 4), "B": (7, 3, 6), "C": (9, 4, 5), "D": (6, 6, 6)}
@@ -35,14 +36,77 @@ def test_time_points_without_dates_are_days_since_the_treatment_and_baseline_is_
     check_rate(group(ds)["responder_rate_by_week"]["4"], responders, 4)
 
 
-def test_a_redcap_export_whose_events_have_no_dates_is_a_point_to_review_naming_the_events():
-    files = {"export.csv": b"record_id,redcap_event_name,treatment,nrs_pain\n1,baseline_arm_1,ketamine,8\n"
-                           b"1,week_1_arm_1,,5\n2,baseline_arm_1,ketamine,7\n2,week_1_arm_1,,3\n"}
+def test_a_redcap_export_whose_events_name_no_time_points_is_a_point_to_review_naming_the_events():
+    files = {"export.csv": b"record_id,redcap_event_name,treatment,nrs_pain\n1,visit_1_arm_1,ketamine,8\n"
+                           b"1,visit_2_arm_1,,5\n2,visit_1_arm_1,ketamine,7\n2,visit_2_arm_1,,3\n"}
     review = inspect(files).review
     assert any("no column gives the time of the scores" in r and "'redcap_event_name' names the visits" in r
                for r in review), review
     with pytest.raises(MappingError, match="no column gives the time"):
         load_files(files)
+
+
+def _redcap(events: list[str], labels: bool = False) -> dict:
+    """A longitudinal REDCap export without a date field: the treatment (a yes/no field) at the first
+    event, the pain at every event; with its data dictionary."""
+    rows = []
+    for p, pain in PAIN.items():
+        for i, (e, v) in enumerate(zip(events, pain)):
+            given = ("Yes" if labels else "1") if i == 0 else ""
+            rows.append(f"{p},{e},{given},{v},{'Complete' if labels else 2}")
+    header = ("Record ID,Event Name,Ketamine infusion given,Pain NRS (0-10),Complete?" if labels else
+              "record_id,redcap_event_name,ketamine_given,nrs_pain,visit_complete")
+    data = "KetStudy_DATA_LABELS_2024-05-01_1200.csv" if labels else "KetStudy_DATA_2024-05-01_1200.csv"
+    dictionary = ("Variable / Field Name,Form Name,Section Header,Field Type,Field Label,"
+                  "\"Choices, Calculations, OR Slider Labels\",Field Note,Text Validation Type OR Show Slider Number\n"
+                  "record_id,visit,,text,Record ID,,,\nketamine_given,visit,,yesno,Ketamine infusion given,,,\n"
+                  "nrs_pain,visit,,text,Pain NRS (0-10),,,integer\n")
+    return {data: (header + "\n" + "\n".join(rows) + "\n").encode(),
+            "KetStudy_DataDictionary_2024-05-01.csv": dictionary.encode()}
+
+
+@pytest.mark.parametrize("events, labels", [
+    (["baseline_arm_1", "week_1_arm_1", "week_4_arm_1"], False),                       # raw export: unique names
+    (["Baseline (Arm 1: Ketamine)", "Week 1 (Arm 1: Ketamine)", "Week 4 (Arm 1: Ketamine)"], True),  # labels
+])
+def test_redcap_events_named_for_time_points_are_the_days_since_the_treatment(events, labels):
+    """REDCap's events without dates (``week_4_arm_1``): the arm taken off, they read as the time points of
+    a research sheet; the baseline event is the treatment's day, before it."""
+    files = _redcap(events, labels)
+    proposal = inspect(files)
+    assert not proposal.review
+    assert any("its events name time points" in n for n in proposal.notes)
+    ds = load_files(files)
+    assert scores(ds)["A"] == [(0.0, 8), (7.0, 5), (28.0, 4)]
+    assert ds.treatments["day"].tolist() == [0.0] * 4
+    assert not any("start day" in w for w in ds.report.warnings)
+    assert ds.report.exclusions.empty
+    responders = sum(relief(b, w4) >= 30 for b, _, w4 in PAIN.values())
+    check_rate(group(ds)["responder_rate_by_week"]["4"], responders, 4)
+
+
+def test_an_event_without_a_time_point_holding_only_covariates_is_fine_but_one_holding_scores_is_a_point_to_review():
+    files = _redcap(["baseline_arm_1", "week_1_arm_1", "week_4_arm_1"])
+    name = next(f for f in files if "DATA" in f)
+    head, *rows = files[name].decode().splitlines()
+    # A screening event with the patient's sex only: no time needed, the covariate kept.
+    sex = {"A": "F", "B": "M", "C": "F", "D": "M"}
+    screening = ("record_id,redcap_event_name,sex,ketamine_given,nrs_pain,visit_complete\n" + "\n".join(
+        [f"{p},screening_arm_1,{sex[p]},,,2" for p in PAIN] +
+        [",".join(r.split(",")[:2] + [""] + r.split(",")[2:]) for r in rows]) + "\n").encode()
+    dictionary = files["KetStudy_DataDictionary_2024-05-01.csv"].decode().replace(
+        "record_id,visit,,text,Record ID,,,\n", "record_id,visit,,text,Record ID,,,\nsex,visit,,text,Sex,,,\n").encode()
+    ok = {name: screening, "KetStudy_DataDictionary_2024-05-01.csv": dictionary}
+    assert not inspect(ok).review
+    ds = load_files(ok)
+    assert ds.patients.set_index("patient_id")["sex"].to_dict() == sex
+    assert scores(ds)["A"] == [(0.0, 8), (7.0, 5), (28.0, 4)] and ds.report.exclusions.empty
+    # A second infusion at an event that names no time: it would be left out, so the proposal asks first.
+    more = {**ok, name: screening + b"A,infusion_2_arm_1,,1,5,2\n"}
+    review = inspect(more).review
+    assert any("the events 'infusion_2_arm_1' hold scores or treatments but name no time point" in r for r in review)
+    with pytest.raises(MappingError, match="infusion_2_arm_1"):
+        load_files(more)
 
 
 def test_scores_with_no_time_at_all_are_a_point_to_review():
@@ -53,3 +117,25 @@ def test_scores_with_no_time_at_all_are_a_point_to_review():
 def test_a_patients_file_without_scores_needs_no_time():
     files = {"visits.csv": _sheet()["visits.csv"], "patients.csv": b"Patient,Sex,Age\nA,F,40\nB,M,51\nC,F,33\nD,F,60\n"}
     assert not inspect(files).review
+
+
+def test_redcap_event_names_read_as_time_points_without_their_arm():
+    from analysis.io.counted_from import read_time_points
+    days, baseline = read_time_points(np.array(["baseline_arm_1", "week_4_arm_2", "month_3_arm_1", "day_14_arm_1",
+                                                "Week 4 (Arm 1: Ketamine)", "Baseline (Arm 2)", "screening_arm_1",
+                                                "visit_2_arm_1"], dtype=object))
+    assert days[:6].tolist() == [0.0, 28.0, 91.0, 14.0, 28.0, 0.0] and np.isnan(days[6:]).all()
+    assert baseline.tolist() == [True, False, False, False, False, True, False, False]
+
+
+def test_a_mapped_event_that_is_no_time_point_is_listed_with_its_reason():
+    """Read with a reviewed mapping anyway: the row of that event is listed, saying it is no time point."""
+    files = _redcap(["baseline_arm_1", "week_1_arm_1", "week_4_arm_1"])
+    name = next(f for f in files if "DATA" in f)
+    spec = auto_spec(files)
+    more = {**files, name: files[name] + b"A,infusion_2_arm_1,,5,2\n"}
+    ds = load_files(more, mapping=spec)
+    ex = ds.report.exclusions
+    assert ex[["line", "value", "reason"]].values.tolist() == [
+        [14, "infusion_2_arm_1", "redcap_event_name is not a time point (Baseline, Day 7, Week 4, Month 3) or a "
+                                 "number of days"]]

@@ -1,0 +1,81 @@
+"""Dates a spreadsheet saved as Excel's serial numbers (45366 = 2024-03-15): read as dates in Excel's 1900
+date system (analysis/io/excel_serials.py; docs/data-format.md). The reference for each date is pandas'
+own arithmetic from Excel's documented epoch, 1899-12-30, not the module's formula."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import load_files
+from analysis.errors import MappingError
+from analysis.io import excel_serials
+from analysis.io.propose import inspect
+
+EPOCH = pd.Timestamp("1899-12-30")
+
+
+def _ns(ts: pd.Timestamp) -> int:
+    return int((ts - pd.Timestamp("1970-01-01")) / pd.Timedelta(1, "ns"))
+
+
+@pytest.mark.parametrize("cell, when, has_time", [
+    ("45366", EPOCH + pd.Timedelta(days=45366), False),                          # 2024-03-15
+    ("45366.5", EPOCH + pd.Timedelta(days=45366, hours=12), True),
+    ("45366.0208333333", EPOCH + pd.Timedelta(days=45366, minutes=30), True),    # 00:30, as Excel writes it
+    ("61", pd.Timestamp("1900-03-01"), False),                                    # after Excel's 29 Feb 1900
+    ("1", pd.Timestamp("1900-01-01"), False),                                     # before it: one day later
+])
+def test_a_serial_number_is_the_date_excel_shows_for_it(cell, when, has_time):
+    ns, timed, missing, bad, _ = excel_serials.read(np.array([cell], dtype=object), "Date")
+    assert not missing[0] and not bad[0]
+    assert ns[0] == _ns(when) and timed[0] == has_time
+
+
+def test_an_empty_cell_is_missing_and_a_cell_that_is_no_serial_is_excluded_with_its_reason():
+    ns, timed, missing, bad, reason = excel_serials.read(np.array(["", "abc", "0", "-3", "15/03/2024"], dtype=object),
+                                                         "Date")
+    assert missing.tolist() == [True, False, False, False, False]
+    assert bad.tolist() == [False, True, True, True, True]
+    assert reason[1] == "Date is not an Excel date serial number (a number of days, such as 45366)"
+
+
+SHEET = "Patient,Visit date,Treatment,NRS\nA,45366,Ketamine,8\nA,45373,,5\nA,45394.5,,4\nB,45370,Ketamine,7\n" \
+        "B,45377,,3\nB,45398,,6\n"
+
+
+def test_a_sheet_whose_every_date_is_a_serial_loads_with_the_days_between_its_dates():
+    files = {"visits.csv": SHEET.encode()}
+    assert not inspect(files).review
+    ds = load_files(files)
+    a = ds.assessments.sort_values(["patient_id", "day"])
+    assert a[["patient_id", "day", "value"]].values.tolist() == [
+        ["A", 0.0, 8.0], ["A", 7.0, 5.0], ["A", 28.5, 4.0], ["B", 0.0, 7.0], ["B", 7.0, 3.0], ["B", 28.0, 6.0]]
+    assert ds.treatments["day"].tolist() == [0.0, 0.0]
+
+
+def test_serials_beside_dates_written_as_dates_are_a_point_to_review_and_load_with_the_option_given():
+    """The treatments written as dates, the visits as serials: the date system (1900 or 1904) would decide
+    how far apart the two are, so the proposal asks; with "format": "excel" given, the 1900 system is used."""
+    files = {"visits.csv": "Patient,Visit date,NRS\nA,45366,8\nA,45373,5\nB,45370,7\nB,45377,3\n".encode(),
+             "infusions.csv": "Patient,Infusion date,Drug\nA,2024-03-15,Ketamine\nB,2024-03-19,Ketamine\n".encode()}
+    review = " ".join(inspect(files).review)
+    assert "Excel's serial numbers" in review and "1900 or 1904" in review and "'Infusion date'" in review
+    with pytest.raises(MappingError, match="serial numbers"):
+        load_files(files)
+    doc = {"crps_outcomes_mapping": 1, "files": [
+        {"match": "visits.csv", "columns": {"Patient": "patient_id", "Visit date": {"role": "date", "format": "excel"},
+                                            "NRS": {"role": "measure", "measure": "pain_nrs"}}},
+        {"match": "infusions.csv", "columns": {"Patient": "patient_id", "Infusion date": "date",
+                                               "Drug": "treatment"}}]}
+    ds = load_files(files, mapping=doc)
+    assert ds.assessments.sort_values(["patient_id", "day"])[["patient_id", "day"]].values.tolist() == [
+        ["A", 0.0], ["A", 7.0], ["B", 0.0], ["B", 7.0]]
+
+
+def test_a_time_column_completes_a_serial_date():
+    files = {"visits.csv": ("Patient,Visit date,Time,Treatment,NRS\nA,45366,09:00,Ketamine,8\nA,45366,15:00,,4\n"
+                            "A,45373,09:00,,5\n").encode()}
+    ds = load_files(files)
+    a = ds.assessments.sort_values("day")
+    assert a["day"].tolist() == pytest.approx([0.0, 0.25, 7.0])
