@@ -293,7 +293,9 @@ def second_date_warnings(spec, tables) -> list[str]:
         dates = [h for h, c in cols.items() if getattr(c, "role", None) == "date" and not c.treatment]
         untimed = [h for h, c in cols.items() if getattr(c, "role", None) in ("measure", "value", "checkbox")
                    and not c.time]
-        if len(dates) < 2 or not untimed:
+        # Time points counted from a date (analysis/io/counted_from.py) time the scores, not a date column.
+        counted = any(getattr(c, "role", None) == "day" and getattr(c, "counted_from", None) for c in cols.values())
+        if len(dates) < 2 or not untimed or counted:
             continue
         dates.sort(key=t.header.index)
         read = {}

@@ -256,3 +256,16 @@ def test_the_documented_example_sheet_and_mapping_load_as_the_docs_say():
     ds = load_files({"sheet.csv": csv.encode()}, mapping=doc)
     assert [d for d, _ in scores(ds)["T1"]] == [0.0, 7.0, 28.0, 91.0]
     assert "| `day` | `counted_from` |" in text
+
+
+def test_two_more_date_columns_beside_counted_time_points_raise_no_warning_about_which_date_times_the_scores():
+    """The scores take their time from the time points (counted from the infusion date): a 'Visit date' and a
+    'Charted' column that differ say nothing about it, so the warning about a charting date is not given."""
+    sheet = ("Patient,Infusion date,Timepoint,Visit date,Charted,NRS\n"
+             "A,04/03/2024,Baseline,04/03/2024,05/03/2024,8\nA,04/03/2024,Week 1,11/03/2024,12/03/2024,5\n"
+             "B,06/03/2024,Baseline,06/03/2024,07/03/2024,7\nB,06/03/2024,Week 1,13/03/2024,14/03/2024,3\n").encode()
+    doc = _doc()
+    doc["files"][0]["columns"].update({"Visit date": "date", "Charted": "date"})
+    ds = load_files({"s.csv": sheet}, mapping=doc)
+    assert scores(ds)["A"] == [(0.0, 8), (7.0, 5)]
+    assert not any("differs from it" in w for w in ds.report.warnings), ds.report.warnings
