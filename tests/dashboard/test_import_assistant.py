@@ -331,3 +331,30 @@ def test_an_unknown_answer_of_a_questionnaire_item_is_offered_in_the_text_answer
     assert not at.exception, [e.value for e in at.exception]
     offered = at.session_state["_w_text_frame"]
     assert {"Several dyas", "?", "refused"} <= set(offered["text answer"])
+
+
+def test_a_redcap_export_whose_events_name_time_points_loads_in_the_assistant_with_its_note():
+    """A longitudinal REDCap project without a date field: the event column is the day column (its events
+    name time points), the page says so in the proposal's notes, and the mapping it would download loads the
+    scores at days 0, 7 and 28."""
+    sys.path.insert(0, str(ROOT / "tests" / "analysis"))
+    from test_time_points_without_dates import _redcap
+    files = _redcap(["baseline_arm_1", "week_1_arm_1", "week_4_arm_1"])
+    at = fresh_upload(files)
+    assert not at.exception, [e.value for e in at.exception]
+    assert role_boxes(at)["Role of redcap_event_name"].value == "day"
+    assert "its events name time points" in text(at)
+    a = load_files(files, mapping=at.session_state["mapping"]).assessments
+    assert sorted(a["day"].unique().tolist()) == [0.0, 7.0, 28.0]
+
+
+def test_dates_saved_as_excel_serial_numbers_are_a_date_column_in_the_assistant():
+    files = {"visits.csv": b"Patient,Visit date,Treatment,NRS\nA,45366,Ketamine,8\nA,45373,,5\nB,45370,Ketamine,7\n"
+                           b"B,45377,,3\n"}
+    at = fresh_upload(files)
+    assert not at.exception, [e.value for e in at.exception]
+    assert role_boxes(at)["Role of Visit date"].value == "date"
+    assert "Excel serial numbers" in text(at)
+    doc = at.session_state["mapping"]
+    assert doc["files"][0]["columns"]["Visit date"] == {"role": "date", "format": "excel"}
+    assert load_files(files, mapping=doc).assessments["day"].tolist() == [0.0, 7.0, 0.0, 7.0]
