@@ -39,15 +39,23 @@ BASELINE = re.compile(r"(?i)\s*(?:baseline(?:[-\s]?visit)?|pre(?:[-\s]?(?:infusi
 #: REDCap writes a longitudinal project's events with the arm: ``week_4_arm_1`` (unique event name, raw
 #: export) or ``Week 4 (Arm 1: Ketamine)`` (event label, labels export). Without the arm, and with
 #: underscores as spaces, an event named for its time point reads like any other time point.
-_REDCAP_ARM = re.compile(r"(?i)(?:_arm_\d+|\s*\(arm\s*\d+(?::[^)]*)?\))\s*$")
+_REDCAP_ARM = re.compile(r"(?i)(?:_arm_\d+|\s*\(arm\s*\d+\b.*\))\s*$")
+#: An event named number first (``6_months``, ``12_week``): read as ``month 6``, ``week 12``.
+_NUMBER_FIRST = re.compile(r"(?i)^\s*(\d+)\s*(day|week|wk|month|mo)s?\b")
+#: A plural unit (``weeks 4``) and a word after the time point that names the visit (``week 4 follow-up``).
+_PLURAL = re.compile(r"(?i)\b(day|week|month)s\b")
+_VISIT_WORD = re.compile(r"(?i)\s+(?:follow\s*-?\s*up|fu|visit|assessment|survey|questionnaire)\s*$")
 
 
 def event_time_points(values: np.ndarray) -> np.ndarray:
-    """Cells as time points are read: REDCap's arm taken off an event's name and underscores read as
-    spaces (``week_4_arm_1`` -> ``week 4``, ``Baseline (Arm 1: Ketamine)`` -> ``Baseline``); any
-    other text as written."""
+    """Cells as time points are read: REDCap's arm taken off an event's name, underscores read as spaces,
+    a number before its unit put after it, and a word naming the visit after the time point left out
+    (``week_4_arm_1`` -> ``week 4``, ``6_months_arm_1`` -> ``month 6``, ``week_4_followup_arm_1`` ->
+    ``week 4``, ``Baseline (Arm 1: Ketamine)`` -> ``Baseline``); any other text as written."""
     s = pd.Series(values, dtype=object).fillna("").astype(str)
-    return s.str.replace(_REDCAP_ARM, "", regex=True).str.replace("_", " ", regex=False).to_numpy(dtype=object)
+    s = s.str.replace(_REDCAP_ARM, "", regex=True).str.replace("_", " ", regex=False)
+    s = s.str.replace(_NUMBER_FIRST, r"\2 \1", regex=True).str.replace(_PLURAL, r"\1", regex=True)
+    return s.str.replace(_VISIT_WORD, "", regex=True).to_numpy(dtype=object)
 
 
 def baseline_words(values: np.ndarray) -> np.ndarray:

@@ -25,14 +25,15 @@ from .spec import Column
 
 #: The column option's value.
 EXCEL = "excel"
-#: Serial numbers read as dates: 1 (1900-01-01) to 2958465 (9999-12-31), Excel's own range.
-_FIRST, _LAST = 1, 2958465
+#: Serial numbers read as dates: 1 (1900-01-01) to 132319 (2262-04-10), the last whole day that nanoseconds
+#: since 1970 hold (Excel's own range goes on to 2958465, 9999-12-31: such a date is excluded, not wrapped).
+_FIRST, _LAST = 1, 132319
 #: 1970-01-01 in the 1900 system (from serial 61 on, the days since 1899-12-30).
 _UNIX_EPOCH = 25569
 _DAY_NS = 86_400 * 10**9
 
 WHY = "Excel date serial numbers (days since 1899-12-30)"
-R_NOT_SERIAL = "{col} is not an Excel date serial number (a number of days, such as 45366)"
+R_NOT_SERIAL = "{col} is not an Excel date serial number of a date from 1900 to 2262 (a number of days, such as 45366)"
 
 
 def looks_like_serials(filled: np.ndarray) -> bool:
@@ -59,7 +60,7 @@ def read(values: np.ndarray, header: str) -> tuple:
     # Serials 1-60 fall before Excel's non-existent 29 February 1900: one day later in its count.
     days = np.where(ok, number - _UNIX_EPOCH + (number < 61), 0.0)
     # Whole milliseconds: a fraction of a day written with 10 decimals (0.5208333333) is a minute, not noise.
-    ns = (np.round(days * 86_400_000) * 1_000_000).astype(np.int64)
+    ns = np.round(days * 86_400_000).astype(np.int64) * 1_000_000
     has_time = ok & (number != np.floor(number))
     bad = ~missing & ~ok
     reason = np.full(len(values), R_NOT_SERIAL.format(col=header), dtype=object)

@@ -22,8 +22,9 @@ The rule for one cell (docs/data-format.md, "The role list", states it for users
    from case are one item (``Left hand, left HAND`` is 1). The count is the number of distinct items.
    Items are not interpreted: ``L hand`` and ``left hand`` are two items.
 5. *Codes*: a column whose cells are all numbers or lists of numbers (``1,3``, ``2; 4``, ``2``), at
-   least one of them a list that is not a number written with a decimal comma (``1,3`` of a count is
-   not 1.3 items; ``1,2,4`` and ``2; 4`` are no numbers at all), lists *codes* (a form's choices
+   least two distinct ones lists that cannot be a number written with a decimal comma (``1,3`` of a count
+   is not 1.3 items, unless the file writes decimals with commas; ``1,2,4`` and ``2; 4`` are no numbers
+   at all), lists *codes* (a form's choices
    exported as their codes: REDCap, an EHR's coded list). Each cell's count is the number of distinct
    codes it lists, so a single number is one code (``2`` = 1 region), not a count; a cell that is a
    word for none (``0``, ``none``) is still 0. The column as a whole is read so, with a note
@@ -66,17 +67,19 @@ _CODES = rf"\d+(?:(?:{SEPARATORS})\d+)+"
 _WHOLE_WITH_COMMA = r"\d+,0+"
 
 
-def _lists_codes(norm: pd.Series, measured: np.ndarray) -> bool:
-    """Rule 5: every measured cell is a whole number or a list of them, and at least one is such a
-    list that is not a whole number written with a decimal comma."""
+def _lists_codes(norm: pd.Series, measured: np.ndarray, decimal_comma: bool) -> bool:
+    """Rule 5: every measured cell (``norm``: the distinct texts) is a whole number or a list of them, and
+    at least two are such lists that cannot be a number written with a decimal comma: in a file that
+    writes decimals so (``decimal_comma``), ``1,5`` is 1.5 (rule 3 then excludes it), and elsewhere a
+    whole number with a decimal comma (``2,0``) is that number. One list alone does not turn a column
+    of counts into codes."""
     cells = norm[measured]
     if not len(cells):
         return False
-    listed = cells.str.fullmatch(_CODES).to_numpy(dtype=bool)
+    number = cells.str.fullmatch(_WHOLE_WITH_COMMA if not decimal_comma else r"\d+,\d+").to_numpy(dtype=bool)
+    listed = cells.str.fullmatch(_CODES).to_numpy(dtype=bool) & ~number
     single = cells.str.fullmatch(r"\d+").to_numpy(dtype=bool)
-    if not (listed | single).all():
-        return False
-    return bool((listed & ~cells.str.fullmatch(_WHOLE_WITH_COMMA).to_numpy(dtype=bool)).any())
+    return bool((listed | single).all()) and int(listed.sum()) >= 2
 
 
 @dataclass(frozen=True)
@@ -96,13 +99,15 @@ def _normal(texts: pd.Series) -> pd.Series:
     return texts.str.casefold().str.replace(r"[ \t\u00a0]+", " ", regex=True).str.strip()
 
 
-def count_listed(values: np.ndarray) -> ListCounts:
+def count_listed(values: np.ndarray, decimal_comma: bool = False) -> ListCounts:
     """Count the distinct items listed in each cell (the rule in the module docstring).
 
     Parameters
     ----------
     values : ndarray of str
         The column's cells as text (``""`` for an empty cell).
+    decimal_comma : bool
+        The file writes decimals with a comma (``;``-separated exports): ``1,5`` is a number, never two codes.
 
     Returns
     -------
@@ -117,7 +122,7 @@ def count_listed(values: np.ndarray) -> ListCounts:
     missing = norm.isin(NOT_MEASURED).to_numpy()
     none = norm.isin(NONE_WORDS).to_numpy() & ~missing
     count[none] = 0.0
-    if _lists_codes(norm, ~missing & ~none):
+    if _lists_codes(norm, ~missing & ~none, decimal_comma):
         # Rule 5: each cell's count is its distinct codes ('1,3,3' is 2; '2' is 1).
         measured = ~missing & ~none
         listed_codes = norm[measured].str.findall(r"\d+").explode()
@@ -159,9 +164,9 @@ def count_listed(values: np.ndarray) -> ListCounts:
     return ListCounts(count=count[codes_of], missing=missing[codes_of], reason=reason[codes_of], items=items[codes_of])
 
 
-def several_listed(values: np.ndarray) -> float:
+def several_listed(values: np.ndarray, decimal_comma: bool = False) -> float:
     """The share of measured cells that list two or more items (``left hand, right foot``): what makes
     a text column look like a list to the proposal."""
-    lc = count_listed(values[values != ""])
+    lc = count_listed(values[values != ""], decimal_comma)
     measured = ~lc.missing
     return float((lc.items[measured] >= 2).mean()) if measured.any() else 0.0

@@ -251,6 +251,10 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
             date_cols.append(k)
             if kind_hint and h.endswith("_timestamp"):
                 survey_dates.append((h[:-len("_timestamp")], h))
+        elif named_date and excel_serials.looks_like_serials(vals[vals != ""]):  # kept where every date is one:
+            cols[k] = ColumnProposal(h, Column("date", format=excel_serials.EXCEL), excel_serials.WHY,
+                                     _distinct(vals, 3))  # excel_serials.resolve
+            date_cols.append(k)
     # A survey's timestamp dates its form's scores, unless the form has a date field of its own.
     for form, h in survey_dates:
         form_date.setdefault(form, h)
@@ -426,9 +430,6 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
             # as a covariate it was emptied by the co-medications' doses (the units are noted at loading).
             cols[k] = ColumnProposal(h, Column("dose"), "dose", ex)
             continue
-        if f is None and numeric and has_word("date", h) and excel_serials.looks_like_serials(filled):
-            cols[k] = ColumnProposal(h, Column("date", format=excel_serials.EXCEL), excel_serials.WHY, ex)
-            continue  # kept where every date of the export is a serial number (excel_serials.resolve)
         if f is None and numeric and (has_word("day", h) or time_units.elapsed_time_unit(h)) and \
                 not any(c.column.role in ("date", "day") for c in cols.values()):
             unit = time_units.elapsed_time_unit(h)
@@ -443,7 +444,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
             continue
         constant = _constant_within(pid, vals)
         listed = list_column(h, [label, f.name if f is not None else None], filled, bool(_is_number(filled).all()),
-                             constant, time_of, t.file, review, notes)
+                             constant, time_of, t.file, review, notes, t.decimal_comma)
         if listed is not None:
             cols[k] = ColumnProposal(h, listed, "body regions listed in one cell: the regions are counted", ex)
             continue

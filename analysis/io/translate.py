@@ -138,6 +138,14 @@ def _by_header(table: TextTable, roles: dict[int, Column], name: str, role_hint:
                        f"mapped column of the file.", file=table.file)
 
 
+def _codes_note(file: str, column: str, measure: str, cells: np.ndarray) -> str:
+    """The note saying a column of body regions lists codes (rule 5 of :mod:`analysis.io.lists`)."""
+    shown = ", ".join(repr(str(v)) for v in pd.unique(cells)[:3])
+    return (f"{file}, column {column!r}: its cells list codes (e.g. {shown}): each cell's {measure} is the number "
+            "of distinct codes it lists, so a single number is one code, not a count (docs/data-format.md, \"Body "
+            "regions listed in one cell\").")
+
+
 def _day_numbers(table: TextTable, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The cells of the day column ``k`` as days: numbers in the unit its name says ('Hours after infusion',
     :func:`analysis.io.time_units.to_days`), else a research sheet's time points (D-7, D0, W4, M3) as the days
@@ -279,8 +287,7 @@ class FileTimes:
                 pd.Series(text, dtype=object).str.fullmatch(r"\d{5}").fillna(False)), errors="coerce").to_numpy()
             serial = bad & (number >= 32874) & (number <= 47848)
             if serial.any():
-                day0 = pd.Timestamp("1899-12-30")
-                as_date = [(day0 + pd.Timedelta(days=int(v))).strftime("%Y-%m-%d") for v in text[serial]]
+                as_date = pd.to_datetime(excel_serials.read(text[serial], table.header[k])[0]).strftime("%Y-%m-%d")
                 reason[serial] = [R_SERIAL_DATE.format(col=table.header[k], date=d) for d in as_date]
             self._finish_dates(k, times, ns, has_time, missing, bad, reason)
         for k in counted:
@@ -534,12 +541,9 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
     for k in _positions(roles, "list"):
         c = roles[k]
         vals = table.column(k)
-        listed = count_listed(vals)
+        listed = count_listed(vals, table.decimal_comma)
         if listed.codes:
-            shown = ", ".join(repr(str(v)) for v in pd.unique(vals[~listed.missing])[:3])
-            obs.notes.append(f"{f}, column {table.header[k]!r}: its cells list codes (e.g. {shown}): each cell's "
-                             f"{c.measure} is the number of distinct codes it lists, so a single number is one "
-                             "code, not a count (docs/data-format.md, \"The role list\").")
+            obs.notes.append(_codes_note(f, table.header[k], c.measure, vals[~listed.missing]))
         bad = listed.reason != ""
         obs.exclude(rows[bad], f, lines[bad], table.header[k], vals[bad], listed.reason[bad])
         contributes |= bad
@@ -573,7 +577,10 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
         listed = with_value & (pd.Series(measure, dtype=object) == LISTED_MEASURE).to_numpy()
         if listed.any():
             idx = np.flatnonzero(listed)
-            lc = count_listed(value[idx])
+            lc = count_listed(value[idx], table.decimal_comma)
+            if lc.codes:
+                obs.notes.append(_codes_note(f, f"{table.header[values[0]]} ({LISTED_MEASURE})", LISTED_MEASURE,
+                                             value[idx][~lc.missing]))
             bad = lc.reason != ""
             obs.exclude(rows[idx[bad]], f, lines[idx[bad]], table.header[values[0]], value[idx[bad]], lc.reason[bad])
             contributes[idx[bad]] = True

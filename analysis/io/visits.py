@@ -19,6 +19,7 @@ import pandas as pd
 from ..mapping import normalize_name
 from .counted_from import date_kind, read_time_points
 from .spec import SCORE_ROLES, Column
+from .values import CHECKED
 
 
 DATE_NAME_WORDS = frozenset({"date", "datum", "fecha", "data", "datetime", "dt", "time", "zeit", "uhrzeit", "heure",
@@ -319,10 +320,18 @@ def scored_events(cols: dict, table, review: list) -> None:
     day = [k for k, c in cols.items() if c.column.role == "day" and normalize_name(c.header) == "redcap_event_name"]
     if not day:
         return
-    used = [k for k, c in cols.items() if c.column.role in SCORE_ROLES or c.column.role == "treatment"]
     rows = np.zeros(table.n, dtype=bool)
-    for k in used:  # a loop over the file's score and treatment columns, a handful
-        rows |= table.column(k) != ""
+    for k, c in cols.items():  # a loop over the file's columns, a handful
+        col = c.column
+        if col.role not in SCORE_ROLES and col.role != "treatment":
+            continue
+        cells = pd.Series(table.column(k), dtype=object)
+        if col.role == "checkbox":  # an unticked box (0, Unchecked) is no score
+            rows |= cells.str.strip().str.casefold().isin(CHECKED).to_numpy()
+        elif col.codes:  # a yes/no treatment answered No (codes to "") is no treatment
+            rows |= (cells != "").to_numpy() & (cells.map(col.codes).fillna(cells) != "").to_numpy()
+        else:
+            rows |= (cells != "").to_numpy()
     events = table.column(day[0])[rows]
     untimed = pd.unique(events[np.isnan(read_time_points(events)[0])])
     if len(untimed):

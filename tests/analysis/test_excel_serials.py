@@ -3,6 +3,8 @@ date system (analysis/io/excel_serials.py; docs/data-format.md). The reference f
 own arithmetic from Excel's documented epoch, 1899-12-30, not the module's formula."""
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -16,7 +18,7 @@ EPOCH = pd.Timestamp("1899-12-30")
 
 
 def _ns(ts: pd.Timestamp) -> int:
-    return int((ts - pd.Timestamp("1970-01-01")) / pd.Timedelta(1, "ns"))
+    return pd.Timestamp(ts).as_unit("ns").value  # nanoseconds since 1970-01-01
 
 
 @pytest.mark.parametrize("cell, when, has_time", [
@@ -33,11 +35,21 @@ def test_a_serial_number_is_the_date_excel_shows_for_it(cell, when, has_time):
 
 
 def test_an_empty_cell_is_missing_and_a_cell_that_is_no_serial_is_excluded_with_its_reason():
-    ns, timed, missing, bad, reason = excel_serials.read(np.array(["", "abc", "0", "-3", "15/03/2024"], dtype=object),
-                                                         "Date")
-    assert missing.tolist() == [True, False, False, False, False]
-    assert bad.tolist() == [False, True, True, True, True]
-    assert reason[1] == "Date is not an Excel date serial number (a number of days, such as 45366)"
+    cells = ["", "abc", "0", "-3", "15/03/2024", "453777", "2958465", "132319.5"]
+    ns, timed, missing, bad, reason = excel_serials.read(np.array(cells, dtype=object), "Date")
+    assert missing.tolist() == [True] + [False] * 7
+    # A typo beyond the dates a load can hold (453777: year 3142) is excluded, never wrapped into another date.
+    assert bad.tolist() == [False, True, True, True, True, True, True, False]
+    assert reason[1] == "Date is not an Excel date serial number of a date from 1900 to 2262 (a number of days, such " \
+                        "as 45366)"
+    last = datetime(1899, 12, 30) + timedelta(days=132319, hours=12)  # 2262-04-10 12:00 (beyond a pandas Timedelta)
+    assert ns[7] == (last - datetime(1970, 1, 1)) // timedelta(microseconds=1) * 1000
+
+
+def test_a_time_of_day_is_read_to_the_millisecond_as_a_whole_number_of_nanoseconds():
+    ns = excel_serials.read(np.array(["45366.99999999"], dtype=object), "Date")[0]
+    assert ns[0] % 1_000_000 == 0
+    assert ns[0] == _ns(EPOCH + pd.Timedelta(days=45366, hours=23, minutes=59, seconds=59, milliseconds=999))
 
 
 SHEET = "Patient,Visit date,Treatment,NRS\nA,45366,Ketamine,8\nA,45373,,5\nA,45394.5,,4\nB,45370,Ketamine,7\n" \
@@ -79,3 +91,25 @@ def test_a_time_column_completes_a_serial_date():
     ds = load_files(files)
     a = ds.assessments.sort_values("day")
     assert a["day"].tolist() == pytest.approx([0.0, 0.25, 7.0])
+
+
+def test_time_points_beside_a_serial_infusion_date_are_counted_from_it():
+    """'Infusion date' saved as serials with 'Week 1' beside it: the time points count from that date, as
+    they do from the same date written out (the serial column is a date column for every rule that pairs
+    time points or visit columns with a date)."""
+    rows = ["Patient,Infusion date,Time point,NRS"]
+    for i, p in enumerate("ABCD"):
+        rows += [f"{p},{45366 + i},Baseline,8", f"{p},{45366 + i},Week 1,5", f"{p},{45366 + i},Week 4,4"]
+    files = {"visits.csv": ("\n".join(rows) + "\n").encode()}
+    assert not inspect(files).review
+    ds = load_files(files)
+    assert ds.assessments.groupby("day").size().to_dict() == {0.0: 4, 7.0: 4, 28.0: 4}
+    assert len(ds.treatments) == 4
+
+
+def test_one_row_per_patient_with_a_serial_infusion_date_reads_each_visit_column_at_its_day():
+    rows = ["Patient,Infusion date,NRS baseline,NRS week 1,NRS week 4"] + [f"{p},{45366 + i},8,5,4"
+                                                                          for i, p in enumerate("ABCD")]
+    files = {"w.csv": ("\n".join(rows) + "\n").encode()}
+    assert not inspect(files).review
+    assert load_files(files).assessments.groupby("day").size().to_dict() == {0.0: 4, 7.0: 4, 28.0: 4}

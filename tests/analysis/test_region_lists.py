@@ -286,3 +286,29 @@ def test_a_flowsheet_item_listing_the_regions_is_counted_like_a_list_column():
     assert ex["reason"].tolist() == ["out of range for regions_affected (valid 1 or more)",
                                      "'2 regions' starts with a number followed by words: write the count alone, "
                                      "or list the items"]
+
+
+@pytest.mark.parametrize("cells, decimal_comma, counts", [
+    (["4", "3", "2", "1,5", "3"], True, [4, 3, 2, None, 3]),   # a ;-separated file: 1,5 is 1.5, excluded
+    (["4", "3", "2", "1,5", "3"], False, [4, 3, 2, None, 3]),  # one list alone: still a column of counts
+    (["1,3", "2", "2,4"], True, [None, 2, None]),              # decimal commas: no codes at all
+    (["1,3", "2", "2,4"], False, [2, 1, 2]),                   # two lists of numbers: codes
+    (["1,2,3", "2; 4", "2"], True, [3, 2, 1]),                 # lists no decimal comma can write: codes
+])
+def test_one_list_of_numbers_or_a_decimal_comma_does_not_turn_counts_into_codes(cells, decimal_comma, counts):
+    lc = count_listed(np.array(cells, dtype=object), decimal_comma=decimal_comma)
+    assert [None if np.isnan(c) else c for c in lc.count] == counts
+    assert lc.codes == (counts == [2, 1, 2] or counts == [3, 2, 1])
+
+
+def test_a_flowsheet_item_listing_region_codes_says_so_in_a_note():
+    files = {"flow.csv": ("Patient,Date,Item,Value\nA,2024-03-01,Ketamine infusion,given\n"
+                          "A,2024-03-01,Affected regions,\"1,3\"\nA,2024-03-08,Affected regions,2\n"
+                          "B,2024-03-02,Ketamine infusion,given\nB,2024-03-02,Affected regions,\"2;4\"\n"
+                          "B,2024-03-09,Affected regions,4\n").encode()}
+    mapping = {"crps_outcomes_mapping": 1, "items": {"Affected regions": "regions_affected"}, "files": [
+        {"match": "*.csv", "columns": {"Patient": "patient_id", "Date": "date", "Item": "item", "Value": "value"}}]}
+    ds = load_files(files, mapping=mapping)
+    a = ds.assessments.sort_values(["patient_id", "day"])
+    assert a["value"].tolist() == [2.0, 1.0, 2.0, 1.0]
+    assert any("its cells list codes" in n for n in ds.report.notes)

@@ -139,3 +139,29 @@ def test_a_mapped_event_that_is_no_time_point_is_listed_with_its_reason():
     assert ex[["line", "value", "reason"]].values.tolist() == [
         [14, "infusion_2_arm_1", "redcap_event_name is not a time point (Baseline, Day 7, Week 4, Month 3) or a "
                                  "number of days"]]
+
+
+def test_a_yes_no_treatment_answered_no_at_an_event_without_a_time_point_needs_no_review():
+    """The visit form on every event: at screening its 'ketamine given' is answered 0 (no): no treatment, so
+    the event needs no time; the export loads with the infusions at the baseline event only."""
+    files = _redcap(["baseline_arm_1", "week_1_arm_1", "week_4_arm_1"])
+    name = next(f for f in files if "DATA" in f)
+    files[name] += "".join(f"{p},screening_arm_1,0,,2\n" for p in PAIN).encode()
+    assert not inspect(files).review
+    ds = load_files(files)
+    assert ds.treatments["day"].tolist() == [0.0] * 4
+    # The screening rows hold nothing to read (a No is no treatment): listed as such, as any empty row.
+    assert set(ds.report.exclusions["reason"]) == {"nothing to read in this row (no score, treatment or covariate)"}
+    assert len(ds.report.exclusions) == 4
+
+
+@pytest.mark.parametrize("event, day", [
+    ("6_months_arm_1", 183.0), ("12_week_arm_1", 84.0), ("3_month_followup_arm_1", 91.0),
+    ("week_4_followup_arm_1", 28.0), ("weeks_2_arm_1", 14.0), ("Week 4 (Arm 1: Ketamine (IV))", 28.0),
+    ("day_0_arm_1", 0.0), ("follow_up_1_arm_1", None), ("visit_2_arm_1", None),
+])
+def test_redcap_event_names_written_other_ways_read_as_the_same_time_points(event, day):
+    """Number first, a plural unit, a word naming the visit after it, an arm label with parentheses."""
+    from analysis.io.counted_from import read_time_points
+    got = read_time_points(np.array([event], dtype=object))[0][0]
+    assert (np.isnan(got) if day is None else got == day)
