@@ -314,25 +314,61 @@ def event_days(proposal, values: np.ndarray, file: str, notes: list):
     return replace(proposal, column=Column("day"), why="REDCap events named for time points: the days they stand for")
 
 
-def scored_events(cols: dict, table, review: list) -> None:
-    """A point to review when REDCap events read as time points (:func:`event_days`) leave rows with a
-    score or a treatment without a time: those rows' events name no time point (``infusion_2_arm_1``)."""
-    day = [k for k, c in cols.items() if c.column.role == "day" and normalize_name(c.header) == "redcap_event_name"]
-    if not day:
-        return
+def _rows_with_values(cols: dict, table) -> np.ndarray:
+    """The rows holding a score or a treatment: an unticked box (0, Unchecked) is no score, and a yes/no
+    treatment answered No (coded to "") no treatment."""
     rows = np.zeros(table.n, dtype=bool)
     for k, c in cols.items():  # a loop over the file's columns, a handful
         col = c.column
         if col.role not in SCORE_ROLES and col.role != "treatment":
             continue
         cells = pd.Series(table.column(k), dtype=object)
-        if col.role == "checkbox":  # an unticked box (0, Unchecked) is no score
+        if col.role == "checkbox":
             rows |= cells.str.strip().str.casefold().isin(CHECKED).to_numpy()
-        elif col.codes:  # a yes/no treatment answered No (codes to "") is no treatment
+        elif col.codes:
             rows |= (cells != "").to_numpy() & (cells.map(col.codes).fillna(cells) != "").to_numpy()
         else:
             rows |= (cells != "").to_numpy()
-    events = table.column(day[0])[rows]
+    return rows
+
+
+def events_for_undated_scores(cols: dict, table, notes: list) -> None:
+    """A REDCap export with a date field only on rows without scores or treatments (a consent date at
+    screening) and visits dated by nothing else: the scores' rows have no date, so the events, where each
+    of those rows' events names a time point (two or more different ones), are the day column
+    (:func:`event_days`), and the date fields, which time nothing, are ignored, with a note."""
+    event = [k for k, c in cols.items() if c.column.role == "ignore" and normalize_name(c.header) == "redcap_event_name"]
+    dates = [k for k, c in cols.items() if c.column.role == "date"]
+    if not event or not dates:
+        return
+    rows = _rows_with_values(cols, table)
+    if not rows.any() or any((table.column(k)[rows] != "").any() for k in dates):
+        return  # the dates time some scores or treatments
+    days = read_time_points(table.column(event[0])[rows])[0]
+    if np.isnan(days).any() or len(set(days)) < 2:
+        return
+    k = event[0]
+    cols[k] = replace(cols[k], column=Column("day"), why="REDCap events named for time points: the days they stand for")
+    for d in dates:
+        cols[d] = replace(cols[d], column=Column("ignore"), why="a date only on rows without scores or treatments")
+    ignored = {cols[d].header for d in dates}
+    for j, c in cols.items():  # scores of the date's form took their time from it: now from the events
+        if c.column.time in ignored:
+            cols[j] = replace(c, column=replace(c.column, time=None))
+    named = ", ".join(repr(cols[d].header) for d in dates)
+    notes.append(f"{table.file}: the rows with scores or treatments have no date ({named} is filled only on other "
+                 "rows, e.g. a consent date), and their events name time points: the events are read as days since "
+                 f"the first treatment (week_4 = 28, month_3 = 91; baseline = the first treatment's day, before it), "
+                 f"and {named} is ignored.")
+
+
+def scored_events(cols: dict, table, review: list) -> None:
+    """A point to review when REDCap events read as time points (:func:`event_days`) leave rows with a
+    score or a treatment without a time: those rows' events name no time point (``infusion_2_arm_1``)."""
+    day = [k for k, c in cols.items() if c.column.role == "day" and normalize_name(c.header) == "redcap_event_name"]
+    if not day:
+        return
+    events = table.column(day[0])[_rows_with_values(cols, table)]
     untimed = pd.unique(events[np.isnan(read_time_points(events)[0])])
     if len(untimed):
         review.append(f"{table.file}: the events {', '.join(map(repr, untimed[:5].tolist()))} hold scores or treatments "

@@ -165,3 +165,30 @@ def test_redcap_event_names_written_other_ways_read_as_the_same_time_points(even
     from analysis.io.counted_from import read_time_points
     got = read_time_points(np.array([event], dtype=object))[0][0]
     assert (np.isnan(got) if day is None else got == day)
+
+
+def test_a_consent_date_on_the_screening_event_only_does_not_hide_the_events_time_points():
+    """The only date field is the consent date, filled at screening (a row without scores): the scores' rows
+    have no date, so their events time them and the consent date, which times nothing, is ignored."""
+    files = _redcap(["baseline_arm_1", "week_1_arm_1", "week_4_arm_1"])
+    name = next(f for f in files if "DATA" in f)
+    head, *rows = files[name].decode().splitlines()
+    data = ["record_id,redcap_event_name,consent_date,ketamine_given,nrs_pain,visit_complete"]
+    data += [f"{p},screening_arm_1,2024-01-0{i + 1},,,2" for i, p in enumerate(PAIN)]
+    data += [",".join(r.split(",")[:2] + [""] + r.split(",")[2:]) for r in rows]
+    dictionary = files["KetStudy_DataDictionary_2024-05-01.csv"].decode().replace(
+        "record_id,visit,,text,Record ID,,,\n",
+        "record_id,visit,,text,Record ID,,,\nconsent_date,visit,,text,Date of consent,,,date_ymd\n")
+    files = {name: ("\n".join(data) + "\n").encode(), "KetStudy_DataDictionary_2024-05-01.csv": dictionary.encode()}
+    proposal = inspect(files)
+    assert not proposal.review
+    assert any("'consent_date' is filled only on other rows" in n for n in proposal.notes)
+    ds = load_files(files)
+    assert scores(ds)["A"] == [(0.0, 8), (7.0, 5), (28.0, 4)]
+    assert ds.treatments["day"].tolist() == [0.0] * 4
+    # With a visit date on the scores' rows the dates time them, as before: the events stay bookkeeping.
+    dated = [r if ",screening_arm_1," in r else r.replace(",,", ",2024-02-01,", 1) for r in data]
+    roles = {c.header: c.column.role for f in inspect({name: ("\n".join(dated) + "\n").encode(),
+                                                        "KetStudy_DataDictionary_2024-05-01.csv": dictionary.encode()}
+                                                       ).files for c in f.columns}
+    assert roles["redcap_event_name"] == "ignore" and roles["consent_date"] == "date"
