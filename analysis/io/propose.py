@@ -485,7 +485,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
     if kind_hint is None and len(date_cols) >= 2:
         visits.pair_with_dates(cols, header, date_cols, t.file, review)
     one_column_per_score(cols, t.file, fields, review, notes, [header[d] for d in date_cols], t.column)
-    visits.events_for_undated_scores(cols, t, notes)
+    visits.events_for_undated_scores(cols, t, notes, review)
     visits.scored_events(cols, t, review)
     ordered = [cols[k] for k in sorted(cols)]
     roles = [c.column.role for c in ordered]

@@ -295,6 +295,9 @@ def untimed_files(fps: list, review: list) -> None:
                           "Baseline, Week 4, Month 3 (role \"day\") to the export.")
 
 
+_EVENT_DAYS = "REDCap events named for time points: the days they stand for"
+
+
 def event_days(proposal, values: np.ndarray, file: str, notes: list):
     """A REDCap export without dates: its event column (``redcap_event_name``: ``baseline_arm_1``,
     ``week_4_arm_1``, ``month_3_arm_1``) read as time points, the role ``day`` (days since the first
@@ -311,7 +314,7 @@ def event_days(proposal, values: np.ndarray, file: str, notes: list):
     notes.append(f"{file}: the export has no dates, and its events name time points ({shown}): they are read as "
                  "days since the first treatment (week_4 = 28, month_3 = 91; baseline = the first treatment's day, "
                  "before the treatment).")
-    return replace(proposal, column=Column("day"), why="REDCap events named for time points: the days they stand for")
+    return replace(proposal, column=Column("day"), why=_EVENT_DAYS)
 
 
 def _rows_with_values(cols: dict, table) -> np.ndarray:
@@ -332,11 +335,13 @@ def _rows_with_values(cols: dict, table) -> np.ndarray:
     return rows
 
 
-def events_for_undated_scores(cols: dict, table, notes: list) -> None:
+def events_for_undated_scores(cols: dict, table, notes: list, review: list) -> None:
     """A REDCap export with a date field only on rows without scores or treatments (a consent date at
     screening) and visits dated by nothing else: the scores' rows have no date, so the events, where each
     of those rows' events names a time point (two or more different ones), are the day column
-    (:func:`event_days`), and the date fields, which time nothing, are ignored, with a note."""
+    (:func:`event_days`), and the date fields, which time nothing, are ignored, with a note. When one of
+    those dates names a treatment (an infusion form's date: the administrations), dates and time points
+    cannot be combined in one file: a point to review, saying so."""
     event = [k for k, c in cols.items() if c.column.role == "ignore" and normalize_name(c.header) == "redcap_event_name"]
     dates = [k for k, c in cols.items() if c.column.role == "date"]
     if not event or not dates:
@@ -347,8 +352,16 @@ def events_for_undated_scores(cols: dict, table, notes: list) -> None:
     days = read_time_points(table.column(event[0])[rows])[0]
     if np.isnan(days).any() or len(set(days)) < 2:
         return
+    treated = [cols[d].header for d in dates if cols[d].column.treatment or TREATMENT_DATE.search(cols[d].header)
+               or TREATMENT_DATE.search(cols[d].why)]
+    if treated:
+        review.append(f"{table.file}: the rows with scores have no date and their events name time points, but "
+                      f"{treated[0]!r} dates the treatments: dates and time points cannot be combined in one file. "
+                      "Add a visit date field to the scores' form (or day numbers since the infusion) and export "
+                      "again.")
+        return
     k = event[0]
-    cols[k] = replace(cols[k], column=Column("day"), why="REDCap events named for time points: the days they stand for")
+    cols[k] = replace(cols[k], column=Column("day"), why=_EVENT_DAYS)
     for d in dates:
         cols[d] = replace(cols[d], column=Column("ignore"), why="a date only on rows without scores or treatments")
     ignored = {cols[d].header for d in dates}

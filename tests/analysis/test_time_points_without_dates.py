@@ -192,3 +192,23 @@ def test_a_consent_date_on_the_screening_event_only_does_not_hide_the_events_tim
                                                         "KetStudy_DataDictionary_2024-05-01.csv": dictionary.encode()}
                                                        ).files for c in f.columns}
     assert roles["redcap_event_name"] == "ignore" and roles["consent_date"] == "date"
+
+
+def test_an_infusion_date_on_its_own_event_beside_undated_visits_is_a_point_to_review_not_dropped():
+    """The infusions dated on their own event, the visits' scores undated at events named for time points:
+    dates and time points cannot be combined in one file, so the proposal asks (the infusion dates are
+    never ignored as if they were a consent date)."""
+    rows = ["record_id,redcap_event_name,infusion_date,infusion_complete,nrs_pain,visit_complete"]
+    for p, (b, w1, w4) in PAIN.items():
+        rows += [f"{p},baseline_arm_1,,,{b},2", f"{p},infusion_1_arm_1,2024-01-02,2,,", f"{p},week_1_arm_1,,,{w1},2",
+                 f"{p},week_4_arm_1,,,{w4},2"]
+    dictionary = ("Variable / Field Name,Form Name,Section Header,Field Type,Field Label,"
+                  "\"Choices, Calculations, OR Slider Labels\",Field Note,Text Validation Type OR Show Slider Number\n"
+                  "record_id,visit,,text,Record ID,,,\ninfusion_date,infusion,,text,Date of ketamine infusion,,,date_ymd\n"
+                  "nrs_pain,visit,,text,Pain NRS (0-10),,,integer\n")
+    files = {"KetStudy_DATA_2024-05-01_1200.csv": ("\n".join(rows) + "\n").encode(),
+             "KetStudy_DataDictionary_2024-05-01.csv": dictionary.encode()}
+    review = inspect(files).review
+    assert any("'infusion_date' dates the treatments: dates and time points cannot be combined" in r for r in review)
+    with pytest.raises(MappingError, match="cannot be combined"):
+        load_files(files)

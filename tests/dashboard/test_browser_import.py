@@ -76,3 +76,30 @@ def test_a_french_workbook_uploaded_as_it_is(server, browser, tmp_path):  # noqa
     expected = _immediate_responders(load_files(shape.canonical), "Kétamine IV")
     _through_the_assistant(server, browser, book, "the sheet 'Suivi' was read as Suivi_ketamine.csv", expected,
                            "workbook", 2400)
+
+
+def test_a_redcap_export_without_dates_whose_events_name_time_points(server, browser, tmp_path):  # noqa: F811
+    """A longitudinal REDCap project without any date field (events baseline_arm_1, week_1_arm_1, ...):
+    uploaded with its dictionary as one zip, the events are read as time points and Pain relief shows the
+    API's immediate responder rate."""
+    rng = __import__("numpy").random.default_rng(12)
+    rows = ["record_id,redcap_event_name,ketamine_given,nrs_pain,visit_complete"]
+    for p in range(1, 25):
+        base = int(rng.integers(6, 10))
+        for event, pain in (("baseline_arm_1", base), ("day_1_arm_1", max(0, base - int(rng.integers(0, 6)))),
+                            ("week_4_arm_1", max(0, base - int(rng.integers(0, 4))))):
+            rows.append(f"{p},{event},{1 if event == 'baseline_arm_1' else ''},{pain},2")
+    files = {"KetStudy_DATA_2024-05-01_1200.csv": ("\n".join(rows) + "\n").encode(),
+             "KetStudy_DataDictionary_2024-05-01.csv": (
+                 "Variable / Field Name,Form Name,Section Header,Field Type,Field Label,"
+                 "\"Choices, Calculations, OR Slider Labels\",Field Note,Text Validation Type OR Show Slider Number\n"
+                 "record_id,visit,,text,Record ID,,,\nketamine_given,visit,,yesno,Ketamine infusion given,,,\n"
+                 "nrs_pain,visit,,text,Pain NRS (0-10),,,integer\n").encode()}
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, data in files.items():
+            z.writestr(name, data)
+    zpath = tmp_path / "redcap_events.zip"
+    zpath.write_bytes(buf.getvalue())
+    expected = _immediate_responders(load_files(files), "Ketamine infusion")
+    _through_the_assistant(server, browser, zpath, "its events name time points", expected, "redcap_events", 2400)
