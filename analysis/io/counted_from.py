@@ -63,14 +63,17 @@ def baseline_words(values: np.ndarray) -> np.ndarray:
     return pd.Series(values, dtype=object).fillna("").str.fullmatch(BASELINE).to_numpy(dtype=bool)
 
 
-def read_time_points(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def read_time_points(values: np.ndarray, events: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Time points in words as days after their row's date.
 
     Parameters
     ----------
     values : ndarray of str
-        The cells of a time point column ('Baseline', 'Week 1', 'W4', 'Month 3'; a REDCap event
-        such as 'week_4_arm_1', :func:`event_time_points`).
+        The cells of a time point column ('Baseline', 'Week 1', 'W4', 'Month 3').
+    events : bool
+        The cells are REDCap's event names ('week_4_arm_1', '6_months_arm_1'), read after
+        :func:`event_time_points`; only there, since those rules ('6 months' is month 6) would take a
+        patient's disease duration written the same way for a time point.
 
     Returns
     -------
@@ -80,7 +83,8 @@ def read_time_points(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     baseline : ndarray of bool
         The cell is a baseline word: the visit before the treatment of that date.
     """
-    values = event_time_points(values)
+    if events:
+        values = event_time_points(values)
     days = timepoint_days(values).astype(float)
     baseline = baseline_words(values) & np.isnan(days)
     days[baseline] = 0.0

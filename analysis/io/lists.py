@@ -21,11 +21,11 @@ The rule for one cell (docs/data-format.md, "The role list", states it for users
    trimmed (spaces and full stops at either end), runs of spaces become one, and items equal apart
    from case are one item (``Left hand, left HAND`` is 1). The count is the number of distinct items.
    Items are not interpreted: ``L hand`` and ``left hand`` are two items.
-5. *Codes*: a column whose cells are all numbers or lists of numbers (``1,3``, ``2; 4``, ``2``), at
-   least two distinct ones lists that cannot be a number written with a decimal comma (``1,3`` of a count
-   is not 1.3 items, unless the file writes decimals with commas; ``1,2,4`` and ``2; 4`` are no numbers
-   at all), lists *codes* (a form's choices
-   exported as their codes: REDCap, an EHR's coded list). Each cell's count is the number of distinct
+5. *Codes*: a column whose cells are all numbers or lists of numbers (``1,3``, ``2; 4``, ``2``) lists
+   *codes* (a form's choices exported as their codes: REDCap, an EHR's coded list) when a list proves
+   it (:func:`codes_verdict`: one no number can be written as, ``1,2,4``, ``2; 4``; two different
+   ``a,b``, since a count is never 1.3 twice over; one ``a,b`` beside single numbers that are all 1); a
+   single ``a,b`` beside other numbers is a point to review for the proposal. Each cell's count is the number of distinct
    codes it lists, so a single number is one code (``2`` = 1 region), not a count; a cell that is a
    word for none (``0``, ``none``) is still 0. The column as a whole is read so, with a note
    (:attr:`ListCounts.codes`); a column of whole numbers only stays a column of counts (rule 3).
@@ -67,19 +67,34 @@ _CODES = rf"\d+(?:(?:{SEPARATORS})\d+)+"
 _WHOLE_WITH_COMMA = r"\d+,0+"
 
 
-def _lists_codes(norm: pd.Series, measured: np.ndarray, decimal_comma: bool) -> bool:
-    """Rule 5: every measured cell (``norm``: the distinct texts) is a whole number or a list of them, and
-    at least two are such lists that cannot be a number written with a decimal comma: in a file that
-    writes decimals so (``decimal_comma``), ``1,5`` is 1.5 (rule 3 then excludes it), and elsewhere a
-    whole number with a decimal comma (``2,0``) is that number. One list alone does not turn a column
-    of counts into codes."""
-    cells = norm[measured]
-    if not len(cells):
-        return False
-    number = cells.str.fullmatch(_WHOLE_WITH_COMMA if not decimal_comma else r"\d+,\d+").to_numpy(dtype=bool)
-    listed = cells.str.fullmatch(_CODES).to_numpy(dtype=bool) & ~number
-    single = cells.str.fullmatch(r"\d+").to_numpy(dtype=bool)
-    return bool((listed | single).all()) and int(listed.sum()) >= 2
+def codes_verdict(norm: pd.Series) -> str:
+    """Rule 5 over a column's measured cells (``norm``: distinct, case-folded, not none or missing):
+    ``"codes"``, ``"counts"`` or ``"ask"``.
+
+    Every cell must be a whole number or a list of them. A list no number can be written as (three or
+    more numbers, ``1,2,4``; another separator, ``2; 4``, ``1, 3``) proves codes. ``a,b`` could also be a
+    number with a decimal comma (a whole ``2,0`` is that number): two different such lists are codes (a
+    count is never 1.3 twice over); one alone is codes only if every single number is 1 (a code 1 and a
+    count 1 are both one region), else the reading changes the other cells (``2``: two regions, or region
+    2) and the proposal asks."""
+    if not len(norm):
+        return "counts"
+    single = norm.str.fullmatch(r"\d+").to_numpy(dtype=bool)
+    whole = norm.str.fullmatch(_WHOLE_WITH_COMMA).to_numpy(dtype=bool)
+    listed = norm.str.fullmatch(_CODES).to_numpy(dtype=bool) & ~whole
+    if not (listed | single | whole).all() or not listed.any():
+        return "counts"
+    ambiguous = listed & norm.str.fullmatch(r"\d+,\d+").to_numpy(dtype=bool)
+    if (listed & ~ambiguous).any() or ambiguous.sum() >= 2:
+        return "codes"
+    numbers = pd.to_numeric(norm[single], errors="coerce")
+    return "codes" if bool((numbers <= 1).all()) else "ask"
+
+
+def column_codes_verdict(values: np.ndarray) -> str:
+    """:func:`codes_verdict` of a column's cells as written (empty, not-measured and none cells left out)."""
+    norm = _normal(pd.Series(pd.unique(pd.Series(values, dtype=object).fillna("").astype(str)), dtype=object))
+    return codes_verdict(norm[~norm.isin(NOT_MEASURED) & ~norm.isin(NONE_WORDS) & (norm != "")])
 
 
 @dataclass(frozen=True)
@@ -99,15 +114,13 @@ def _normal(texts: pd.Series) -> pd.Series:
     return texts.str.casefold().str.replace(r"[ \t\u00a0]+", " ", regex=True).str.strip()
 
 
-def count_listed(values: np.ndarray, decimal_comma: bool = False) -> ListCounts:
+def count_listed(values: np.ndarray) -> ListCounts:
     """Count the distinct items listed in each cell (the rule in the module docstring).
 
     Parameters
     ----------
     values : ndarray of str
         The column's cells as text (``""`` for an empty cell).
-    decimal_comma : bool
-        The file writes decimals with a comma (``;``-separated exports): ``1,5`` is a number, never two codes.
 
     Returns
     -------
@@ -122,7 +135,7 @@ def count_listed(values: np.ndarray, decimal_comma: bool = False) -> ListCounts:
     missing = norm.isin(NOT_MEASURED).to_numpy()
     none = norm.isin(NONE_WORDS).to_numpy() & ~missing
     count[none] = 0.0
-    if _lists_codes(norm, ~missing & ~none, decimal_comma):
+    if codes_verdict(norm[~missing & ~none]) == "codes":
         # Rule 5: each cell's count is its distinct codes ('1,3,3' is 2; '2' is 1).
         measured = ~missing & ~none
         listed_codes = norm[measured].str.findall(r"\d+").explode()
@@ -164,9 +177,9 @@ def count_listed(values: np.ndarray, decimal_comma: bool = False) -> ListCounts:
     return ListCounts(count=count[codes_of], missing=missing[codes_of], reason=reason[codes_of], items=items[codes_of])
 
 
-def several_listed(values: np.ndarray, decimal_comma: bool = False) -> float:
+def several_listed(values: np.ndarray) -> float:
     """The share of measured cells that list two or more items (``left hand, right foot``): what makes
     a text column look like a list to the proposal."""
-    lc = count_listed(values[values != ""], decimal_comma)
+    lc = count_listed(values[values != ""])
     measured = ~lc.missing
     return float((lc.items[measured] >= 2).mean()) if measured.any() else 0.0

@@ -251,9 +251,9 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
             date_cols.append(k)
             if kind_hint and h.endswith("_timestamp"):
                 survey_dates.append((h[:-len("_timestamp")], h))
-        elif named_date and excel_serials.looks_like_serials(vals[vals != ""]):  # kept where every date is one:
+        elif named_date and not id_like(h) and excel_serials.looks_like_serials(vals[vals != ""]):  # see resolve
             cols[k] = ColumnProposal(h, Column("date", format=excel_serials.EXCEL), excel_serials.WHY,
-                                     _distinct(vals, 3))  # excel_serials.resolve
+                                     _distinct(vals, 3))
             date_cols.append(k)
     # A survey's timestamp dates its form's scores, unless the form has a date field of its own.
     for form, h in survey_dates:
@@ -444,7 +444,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
             continue
         constant = _constant_within(pid, vals)
         listed = list_column(h, [label, f.name if f is not None else None], filled, bool(_is_number(filled).all()),
-                             constant, time_of, t.file, review, notes, t.decimal_comma)
+                             constant, time_of, t.file, review, notes)
         if listed is not None:
             cols[k] = ColumnProposal(h, listed, "body regions listed in one cell: the regions are counted", ex)
             continue

@@ -14,7 +14,7 @@ from ..definitions import KNOWN_MEASURES
 from ..measures import MEASURES
 from ..mapping import canonical
 from .column_words import measure_of
-from .lists import count_listed, several_listed
+from .lists import column_codes_verdict, several_listed
 from .questionnaires import item_numbers, unread_items
 from .spec import Column, slug
 
@@ -157,11 +157,11 @@ def one_column_per_score(cols: dict, file: str, fields: dict, review: list, note
 
 
 def list_column(h: str, names: list, filled: np.ndarray, all_numbers: bool, constant: bool, time_of: str | None,
-                file: str, review: list, notes: list, decimal_comma: bool = False) -> Column | None:
+                file: str, review: list, notes: list) -> Column | None:
     """The role ``"list"`` (the distinct items of each cell counted, :mod:`analysis.io.lists`) for a text
     column named like the body regions (``names``: the header, and a REDCap field's label and name),
     or None where that is not the reading (``filled``: the column's non-empty cells; ``all_numbers``: every
-    one of them is a number; ``decimal_comma``: the file writes decimals with a comma).
+    one of them is a number).
 
     Certain, with a note: some cells list several items (``left hand, right foot``). A column with one
     item per cell that is the same on every row of a patient ("Region: upper limb") stays a covariate
@@ -172,13 +172,20 @@ def list_column(h: str, names: list, filled: np.ndarray, all_numbers: bool, cons
     counted 2 regions instead of one)."""
     if not len(filled) or not any(measure_of(n) == "regions_affected" for n in names if n):
         return None
-    codes = count_listed(filled, decimal_comma).codes
-    if all_numbers and not codes:
-        return None
+    verdict = column_codes_verdict(filled)
+    codes = verdict == "codes"
     measure = "regions_affected"
     column = Column("list", measure=measure, time=time_of)
     shown = ", ".join(repr(str(v)) for v in pd.unique(filled)[:3])
-    if several_listed(filled, decimal_comma) > 0:
+    if verdict == "ask":
+        review.append(f"{file}, {h!r}: named like the body regions, with numbers and one list of numbers (e.g. "
+                      f"{shown}). If the numbers are codes of regions (the list names two regions), keep the role "
+                      f"\"list\": each cell then counts its codes (a single number is one region); if they are counts "
+                      "of regions, give it the role \"measure\" (the list is then excluded).")
+        return column
+    if all_numbers and not codes:
+        return None
+    if several_listed(filled) > 0:
         what = "the codes of body regions" if codes else "body regions"
         notes.append(f"{file}: column {h!r} lists {what} in one cell (e.g. {shown}): it is read as {measure}, "
                      "the number of distinct regions listed (role \"list\"); a cell meaning none is 0, out of "

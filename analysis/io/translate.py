@@ -166,7 +166,7 @@ def _day_numbers(table: TextTable, k: int) -> tuple[np.ndarray, np.ndarray, np.n
     pv = parse_values(table.column(k), ValueRules(ranges="exclude", fractions=False, decimal_comma=table.decimal_comma))
     ok = ~pv.missing & (pv.reason == "")
     day = to_days(np.where(ok, pv.value, np.nan), table.header[k])
-    point, baseline = read_time_points(table.column(k))
+    point, baseline = read_time_points(table.column(k), events=normalize_name(table.header[k]) == "redcap_event_name")
     named = ~pv.missing & ~ok & ~np.isnan(point)
     day[named], ok = point[named], ok | named
     return day, ok, ~pv.missing & ~ok, baseline & named
@@ -217,7 +217,7 @@ class FileTimes:
                 # 'Baseline' among time points without dates: the day of the first treatment, before it.
                 day, ok, bad, self.baseline[k] = _day_numbers(table, k)
                 # A column of time points in words (REDCap events) says so of a cell that is none.
-                words = bad.any() and (~np.isnan(read_time_points(table.column(k)[ok])[0])).any()
+                words = bad.any() and (~np.isnan(read_time_points(table.column(k)[ok], events=True)[0])).any()
                 why = R_BAD_TIMEPOINT.format(col=table.header[k]) if words else R_BAD_DAY
                 self.cols[k] = (day, np.ones(table.n, dtype=bool), ok, bad,
                                 np.full(table.n, why, dtype=object), np.full(table.n, table.header[k], dtype=object),
@@ -541,7 +541,7 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
     for k in _positions(roles, "list"):
         c = roles[k]
         vals = table.column(k)
-        listed = count_listed(vals, table.decimal_comma)
+        listed = count_listed(vals)
         if listed.codes:
             obs.notes.append(_codes_note(f, table.header[k], c.measure, vals[~listed.missing]))
         bad = listed.reason != ""
@@ -577,7 +577,7 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
         listed = with_value & (pd.Series(measure, dtype=object) == LISTED_MEASURE).to_numpy()
         if listed.any():
             idx = np.flatnonzero(listed)
-            lc = count_listed(value[idx], table.decimal_comma)
+            lc = count_listed(value[idx])
             if lc.codes:
                 obs.notes.append(_codes_note(f, f"{table.header[values[0]]} ({LISTED_MEASURE})", LISTED_MEASURE,
                                              value[idx][~lc.missing]))

@@ -307,7 +307,7 @@ def event_days(proposal, values: np.ndarray, file: str, notes: list):
     with them they make a point to review (:func:`scored_events`). Otherwise the proposal as it is
     (REDCap bookkeeping), and the file is a point to review for having no time (:func:`untimed_files`)."""
     filled = values[values != ""]
-    days = read_time_points(filled)[0]
+    days = read_time_points(filled, events=True)[0]
     if not len(filled) or (~np.isnan(days)).mean() <= 0.5 or len(set(days[~np.isnan(days)])) < 2:
         return proposal
     shown = ", ".join(repr(str(v)) for v in pd.unique(filled[~np.isnan(days)])[:4])
@@ -317,13 +317,17 @@ def event_days(proposal, values: np.ndarray, file: str, notes: list):
     return replace(proposal, column=Column("day"), why=_EVENT_DAYS)
 
 
+#: Roles that say nothing about a visit: a row holding only these needs no time.
+_NOT_OF_A_VISIT = frozenset({"ignore", "covariate", "patient_id", "date", "time", "day"})
+
+
 def _rows_with_values(cols: dict, table) -> np.ndarray:
-    """The rows holding a score or a treatment: an unticked box (0, Unchecked) is no score, and a yes/no
-    treatment answered No (coded to "") no treatment."""
+    """The rows holding anything of a visit (a score, a treatment, a dose, ...): an unticked box (0,
+    Unchecked) is no score, and a yes/no treatment answered No (coded to "") no treatment."""
     rows = np.zeros(table.n, dtype=bool)
     for k, c in cols.items():  # a loop over the file's columns, a handful
         col = c.column
-        if col.role not in SCORE_ROLES and col.role != "treatment":
+        if col.role in _NOT_OF_A_VISIT:
             continue
         cells = pd.Series(table.column(k), dtype=object)
         if col.role == "checkbox":
@@ -347,9 +351,16 @@ def events_for_undated_scores(cols: dict, table, notes: list, review: list) -> N
     if not event or not dates:
         return
     rows = _rows_with_values(cols, table)
-    if not rows.any() or any((table.column(k)[rows] != "").any() for k in dates):
-        return  # the dates time some scores or treatments
-    days = read_time_points(table.column(event[0])[rows])[0]
+    if not rows.any():
+        return
+    if any((table.column(k)[rows] != "").any() for k in dates):  # the dates time something of a visit ...
+        scored = _rows_with_values({j: c for j, c in cols.items() if c.column.role in SCORE_ROLES}, table)
+        if scored.any() and not any((table.column(k)[scored] != "").any() for k in dates):  # ... but no score
+            review.append(f"{table.file}: no row with a score has a date ({', '.join(repr(cols[k].header) for k in dates)} "
+                          "is filled only on other rows, e.g. doses): the scores cannot be placed in time. Add a date "
+                          "field to the scores' form (or put the scores on the dated rows) and export again.")
+        return
+    days = read_time_points(table.column(event[0])[rows], events=True)[0]
     if np.isnan(days).any() or len(set(days)) < 2:
         return
     treated = [cols[d].header for d in dates if cols[d].column.treatment or TREATMENT_DATE.search(cols[d].header)
@@ -368,6 +379,8 @@ def events_for_undated_scores(cols: dict, table, notes: list, review: list) -> N
     for j, c in cols.items():  # scores of the date's form took their time from it: now from the events
         if c.column.time in ignored:
             cols[j] = replace(c, column=replace(c.column, time=None))
+        elif c.column.role == "time":  # a time of day completes a date that is ignored now
+            cols[j] = replace(c, column=Column("ignore"), why="the time of a date that times nothing")
     named = ", ".join(repr(cols[d].header) for d in dates)
     notes.append(f"{table.file}: the rows with scores or treatments have no date ({named} is filled only on other "
                  "rows, e.g. a consent date), and their events name time points: the events are read as days since "
@@ -382,7 +395,7 @@ def scored_events(cols: dict, table, review: list) -> None:
     if not day:
         return
     events = table.column(day[0])[_rows_with_values(cols, table)]
-    untimed = pd.unique(events[np.isnan(read_time_points(events)[0])])
+    untimed = pd.unique(events[np.isnan(read_time_points(events, events=True)[0])])
     if len(untimed):
         review.append(f"{table.file}: the events {', '.join(map(repr, untimed[:5].tolist()))} hold scores or treatments "
                       "but name no time point (as baseline_arm_1, week_4_arm_1, month_3_arm_1 do): add the visit "

@@ -113,3 +113,12 @@ def test_one_row_per_patient_with_a_serial_infusion_date_reads_each_visit_column
     files = {"w.csv": ("\n".join(rows) + "\n").encode()}
     assert not inspect(files).review
     assert load_files(files).assessments.groupby("day").size().to_dict() == {0.0: 4, 7.0: 4, 28.0: 4}
+
+
+def test_an_id_column_named_with_date_is_no_serial_date():
+    """'Date ID' holds numbers like 45001: an id (…ID), never Excel's serial numbers of dates."""
+    files = {"s.csv": b"Patient,Date ID,Visit,NRS\nA,45001,Baseline,8\nA,45002,Week 4,4\nB,45003,Baseline,7\n"
+                      b"B,45004,Week 4,3\n"}
+    roles = {c.header: c.column.role for f in inspect(files).files for c in f.columns}
+    assert roles["Date ID"] != "date" and roles["Visit"] == "day"
+    assert sorted(load_files(files).assessments["day"].unique().tolist()) == [0.0, 28.0]

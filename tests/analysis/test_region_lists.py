@@ -288,17 +288,54 @@ def test_a_flowsheet_item_listing_the_regions_is_counted_like_a_list_column():
                                      "or list the items"]
 
 
-@pytest.mark.parametrize("cells, decimal_comma, counts", [
-    (["4", "3", "2", "1,5", "3"], True, [4, 3, 2, None, 3]),   # a ;-separated file: 1,5 is 1.5, excluded
-    (["4", "3", "2", "1,5", "3"], False, [4, 3, 2, None, 3]),  # one list alone: still a column of counts
-    (["1,3", "2", "2,4"], True, [None, 2, None]),              # decimal commas: no codes at all
-    (["1,3", "2", "2,4"], False, [2, 1, 2]),                   # two lists of numbers: codes
-    (["1,2,3", "2; 4", "2"], True, [3, 2, 1]),                 # lists no decimal comma can write: codes
+@pytest.mark.parametrize("cells, verdict, counts", [
+    (["1,3", "2", "2,4"], "codes", [2, 1, 2]),                # two different a,b: a count is never 1.3 twice over
+    (["1,2,3", "2; 4", "2"], "codes", [3, 2, 1]),             # lists no decimal comma can write prove codes
+    (["1", "1,3,4", "1,3,4"], "codes", [1, 3, 3]),
+    (["1,3", "1", "1"], "codes", [2, 1, 1]),                  # one a,b beside 1s: codes and counts agree on the 1s
+    (["4", "3", "2", "1,5", "3"], "ask", [4, 3, 2, None, 3]),  # one a,b beside other numbers: asked, 1,5 excluded
+    (["1,3", "1,3", "2", "4"], "ask", [None, None, 2, 4]),
+    (["2,0", "3,0", "1"], "counts", [2, 3, 1]),               # whole numbers with a decimal comma: counts
+    (["2", "3", "1"], "counts", [2, 3, 1]),
 ])
-def test_one_list_of_numbers_or_a_decimal_comma_does_not_turn_counts_into_codes(cells, decimal_comma, counts):
-    lc = count_listed(np.array(cells, dtype=object), decimal_comma=decimal_comma)
+def test_a_list_of_numbers_proves_codes_only_when_no_count_could_be_written_so(cells, verdict, counts):
+    from analysis.io.lists import column_codes_verdict
+    assert column_codes_verdict(np.array(cells, dtype=object)) == verdict
+    lc = count_listed(np.array(cells, dtype=object))
     assert [None if np.isnan(c) else c for c in lc.count] == counts
-    assert lc.codes == (counts == [2, 1, 2] or counts == [3, 2, 1])
+    assert lc.codes == (verdict == "codes")
+
+
+def test_one_list_of_numbers_beside_other_numbers_is_a_point_to_review():
+    """'1,3' twice (one patient) beside '2' and '4': region codes (2, 1 and 1 regions) or counts with one
+    decimal (2 and 4 regions)? Either reading changes the other cells: the proposal asks."""
+    sheet = (b"Patient,Date,Treatment,NRS,Affected regions\nA,2024-03-01,Ketamine,8,\"1,3\"\nA,2024-03-08,,5,\"1,3\"\n"
+             b"B,2024-03-02,Ketamine,7,2\nB,2024-03-09,,4,2\nC,2024-03-02,Ketamine,7,4\nC,2024-03-09,,4,4\n")
+    review = inspect({"s.csv": sheet}).review
+    assert any("named like the body regions, with numbers and one list of numbers" in r for r in review), review
+
+
+@pytest.mark.parametrize("sep", ["\t", ";"])
+def test_region_codes_in_a_tab_or_semicolon_file_are_codes_not_decimals(sep):
+    """A tab- or semicolon-separated export reads decimals with a comma, but a count is never 1.3 regions:
+    two different lists '1,3' and '2,4' are codes (they were read as the counts 1.3 and 2.4)."""
+    rows = ["Patient,Date,Treatment,Affected regions,NRS", "A,2024-03-01,Ketamine,1,3,8", "A,2024-03-08,,1,3,5",
+            "B,2024-03-02,Ketamine,2,4,7", "B,2024-03-09,,2,4", "C,2024-03-02,Ketamine,3,7", "C,2024-03-09,,3,4"]
+    # Written with the separator between fields; the codes keep their comma.
+    text = "\n".join(r.replace(",", sep) for r in rows[:1]) + "\n" + "\n".join(
+        sep.join([f for f in _fields(r)]) for r in rows[1:]) + "\n"
+    files = {"s.csv": text.encode()}
+    assert _roles(files)["Affected regions"].role == "list"
+    a = load_files(files).assessments
+    regions = a[a["measure"] == "regions_affected"].sort_values(["patient_id", "day"])
+    assert regions["value"].tolist() == [2.0, 2.0, 2.0, 1.0, 1.0, 1.0]
+
+
+def _fields(row: str) -> list:
+    """The fields of a row written above: patient, date, treatment, regions (a code list '1,3' or a number), NRS."""
+    p, d, t, *rest = row.split(",")
+    regions = ",".join(rest[:-1]) if len(rest) > 2 else rest[0]
+    return [p, d, t, regions, rest[-1]]
 
 
 def test_a_flowsheet_item_listing_region_codes_says_so_in_a_note():

@@ -123,7 +123,7 @@ def test_redcap_event_names_read_as_time_points_without_their_arm():
     from analysis.io.counted_from import read_time_points
     days, baseline = read_time_points(np.array(["baseline_arm_1", "week_4_arm_2", "month_3_arm_1", "day_14_arm_1",
                                                 "Week 4 (Arm 1: Ketamine)", "Baseline (Arm 2)", "screening_arm_1",
-                                                "visit_2_arm_1"], dtype=object))
+                                                "visit_2_arm_1"], dtype=object), events=True)
     assert days[:6].tolist() == [0.0, 28.0, 91.0, 14.0, 28.0, 0.0] and np.isnan(days[6:]).all()
     assert baseline.tolist() == [True, False, False, False, False, True, False, False]
 
@@ -163,8 +163,11 @@ def test_a_yes_no_treatment_answered_no_at_an_event_without_a_time_point_needs_n
 def test_redcap_event_names_written_other_ways_read_as_the_same_time_points(event, day):
     """Number first, a plural unit, a word naming the visit after it, an arm label with parentheses."""
     from analysis.io.counted_from import read_time_points
-    got = read_time_points(np.array([event], dtype=object))[0][0]
+    got = read_time_points(np.array([event], dtype=object), events=True)[0][0]
     assert (np.isnan(got) if day is None else got == day)
+    # Only event names are read so: the same text in another column is read as written.
+    if "arm" in event and day is not None and not event[0].isalpha():
+        assert np.isnan(read_time_points(np.array([event], dtype=object))[0][0])
 
 
 def test_a_consent_date_on_the_screening_event_only_does_not_hide_the_events_time_points():
@@ -212,3 +215,33 @@ def test_an_infusion_date_on_its_own_event_beside_undated_visits_is_a_point_to_r
     assert any("'infusion_date' dates the treatments: dates and time points cannot be combined" in r for r in review)
     with pytest.raises(MappingError, match="cannot be combined"):
         load_files(files)
+
+
+def test_a_duration_written_like_6_months_stays_a_covariate_beside_the_time_points():
+    """REDCap's event rules ('6_months' is month 6) read event names only: a patient's disease duration
+    written '6 months' is no time point, and the visit column keeps the time."""
+    files = {"s.csv": b"Patient,Disease duration,Timepoint,NRS\nP1,6 months,Baseline,7\nP1,6 months,Week 4,5\n"
+                      b"P2,12 months,Baseline,8\nP2,12 months,Week 4,6\nP3,3 months,Baseline,6\nP3,3 months,Week 4,4\n"}
+    roles = {c.header: c.column.role for f in inspect(files).files for c in f.columns}
+    assert roles["Timepoint"] == "day" and roles["Disease duration"] != "day"
+
+
+def test_a_dose_on_a_dated_event_keeps_its_date():
+    """Doses recorded on their own dated events are of a visit: their date is no consent date, so it is not
+    ignored (the events do not replace it)."""
+    rows = ["record_id,redcap_event_name,visit_date,ketamine_dose_mg,ketamine_given,nrs_pain,visit_complete"]
+    for p, (b, w1, w4) in PAIN.items():
+        rows += [f"{p},baseline_arm_1,,,1,{b},2", f"{p},day_1_arm_1,2024-01-02,50,,,2", f"{p},week_4_arm_1,,,,{w4},2"]
+    dictionary = ("Variable / Field Name,Form Name,Section Header,Field Type,Field Label,"
+                  "\"Choices, Calculations, OR Slider Labels\",Field Note,Text Validation Type OR Show Slider Number\n"
+                  "record_id,visit,,text,Record ID,,,\nvisit_date,dosing,,text,Visit date,,,date_ymd\n"
+                  "ketamine_dose_mg,dosing,,text,Ketamine dose (mg),,,number\n"
+                  "ketamine_given,visit,,yesno,Ketamine infusion given,,,\nnrs_pain,visit,,text,Pain NRS (0-10),,,integer\n")
+    files = {"KetStudy_DATA_2024-05-01_1200.csv": ("\n".join(rows) + "\n").encode(),
+             "KetStudy_DataDictionary_2024-05-01.csv": dictionary.encode()}
+    proposal = inspect(files)
+    roles = {c.header: c.column.role for f in proposal.files for c in f.columns}
+    assert roles["visit_date"] == "date" and roles["redcap_event_name"] != "day"
+    # The scores' rows have no date at all: said before loading, not 'No scores were read' after.
+    assert any("no row with a score has a date ('visit_date' is filled only on other rows" in r
+               for r in proposal.review), proposal.review
