@@ -16,6 +16,7 @@ the system would decide how far apart the two kinds are, and it remains a point 
 """
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import numpy as np
@@ -36,11 +37,28 @@ WHY = "Excel date serial numbers (days since 1899-12-30)"
 R_NOT_SERIAL = "{col} is not an Excel date serial number of a date from 1900 to 2262 (a number of days, such as 45366)"
 
 
-def looks_like_serials(filled: np.ndarray) -> bool:
-    """Whether a column's filled cells are (nine in ten) numbers in the range of dates from 1954 to 2119
-    (serials 20000-80000): Excel's serial numbers of dates, not day numbers or scores."""
-    nums = pd.to_numeric(pd.Series(filled, dtype=object), errors="coerce")
-    return bool(len(filled)) and bool(nums.between(20000, 80000).mean() > 0.9)
+#: Serials of the dates a clinic's export holds, 1990-01-01 to 2049-12-31: a wider range would take other
+#: numbers for dates (US dates that lost their leading zero and separators, 31524 for 03/15/24).
+_PLAUSIBLE = (32874, 54789)
+#: A name with a dose or unit word is no date column, whatever its values ('Dose to date (mcg)').
+_NOT_A_DATE_NAME = re.compile(r"(?i)\b(?:dose|doses|dosage|mg|mcg|ug|µg|ml|units?|total|cumulative|to\s+date|"
+                              r"up\s+to\s+date|since)\b")
+
+
+def _numbers(values) -> pd.Series:
+    """Cells as numbers; a decimal comma (``45394,5``, a semicolon-separated export) read as a point."""
+    text = pd.Series(values, dtype=object).fillna("").astype(str).str.strip()
+    text = text.where(~text.str.fullmatch(r"\d+,\d+"), text.str.replace(",", ".", regex=False))
+    return pd.to_numeric(text.where(~text.str.contains(r"[^0-9.]", regex=True), ""), errors="coerce")
+
+
+def looks_like_serials(header: str, filled: np.ndarray) -> bool:
+    """Whether a column is Excel's serial numbers of dates: its name says date and nothing of a dose or
+    unit (the caller checks the date word), and nine in ten of its filled cells are numbers of dates from
+    1990 to 2049 (:data:`_PLAUSIBLE`), not day numbers, doses or scores."""
+    if not len(filled) or _NOT_A_DATE_NAME.search(header):
+        return False
+    return bool(_numbers(filled).between(*_PLAUSIBLE).mean() > 0.9)
 
 
 def read(values: np.ndarray, header: str) -> tuple:
@@ -53,9 +71,8 @@ def read(values: np.ndarray, header: str) -> tuple:
         where not read), whether the serial has a fraction (a time of day), the empty cells, the filled cells
         that are no serial number in Excel's range (excluded with ``reason``).
     """
-    text = pd.Series(values, dtype=object).fillna("").astype(str).str.strip()
-    missing = (text == "").to_numpy()
-    number = pd.to_numeric(text.where(~text.str.contains(r"[^0-9.]", regex=True), ""), errors="coerce").to_numpy()
+    missing = (pd.Series(values, dtype=object).fillna("").astype(str).str.strip() == "").to_numpy()
+    number = _numbers(values).to_numpy()
     ok = ~missing & np.isfinite(number) & (number >= _FIRST) & (number < _LAST + 1)
     # Serials 1-60 fall before Excel's non-existent 29 February 1900: one day later in its count.
     days = np.where(ok, number - _UNIX_EPOCH + (number < 61), 0.0)

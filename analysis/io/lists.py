@@ -21,11 +21,11 @@ The rule for one cell (docs/data-format.md, "The role list", states it for users
    trimmed (spaces and full stops at either end), runs of spaces become one, and items equal apart
    from case are one item (``Left hand, left HAND`` is 1). The count is the number of distinct items.
    Items are not interpreted: ``L hand`` and ``left hand`` are two items.
-5. *Codes*: a column whose cells are all numbers or lists of numbers (``1,3``, ``2; 4``, ``2``) lists
-   *codes* (a form's choices exported as their codes: REDCap, an EHR's coded list) when a list proves
-   it (:func:`codes_verdict`: one no number can be written as, ``1,2,4``, ``2; 4``; two different
-   ``a,b``, since a count is never 1.3 twice over; one ``a,b`` beside single numbers that are all 1); a
-   single ``a,b`` beside other numbers is a point to review for the proposal. Each cell's count is the number of distinct
+5. *Codes*: a column whose cells are all numbers or lists of numbers separated by commas or
+   semicolons (``1,3``, ``2; 4``, ``2``) lists *codes* (a form's choices exported as their codes:
+   REDCap, an EHR's coded list) when two different lists prove it, or one list beside single numbers
+   that are all 1 (:func:`codes_verdict`); one list beside other numbers is read as counts, the list
+   excluded, with a note (:func:`lone_list`). Each cell's count is the number of distinct
    codes it lists, so a single number is one code (``2`` = 1 region), not a count; a cell that is a
    word for none (``0``, ``none``) is still 0. The column as a whole is read so, with a note
    (:attr:`ListCounts.codes`); a column of whole numbers only stays a column of counts (rule 3).
@@ -61,34 +61,50 @@ R_COUNT_WORDS = "{value!r} starts with a number followed by words: write the cou
 R_NO_ITEM = "{value!r} lists no item (only separators)"
 
 _NUMBER = r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)"
-#: Two or more numbers with separators between them (rule 5), over the case-folded cell.
-_CODES = rf"\d+(?:(?:{SEPARATORS})\d+)+"
 #: What a cell of codes could also be: one number with a decimal comma that is whole (``2,0``).
 _WHOLE_WITH_COMMA = r"\d+,0+"
 
 
+#: A list of codes as forms export them: numbers separated by commas or semicolons ('1,3', '1, 3', '2;4').
+#: ('2/4', '1+3', '2 and 4' are how people write text, '2/4' often two of four limbs: the list rules.)
+_CODE_LIST = r"\d+(?:\s*[,;]\s*\d+)+"
+
+
 def codes_verdict(norm: pd.Series) -> str:
     """Rule 5 over a column's measured cells (``norm``: distinct, case-folded, not none or missing):
-    ``"codes"``, ``"counts"`` or ``"ask"``.
+    ``"codes"`` or ``"counts"``.
 
-    Every cell must be a whole number or a list of them. A list no number can be written as (three or
-    more numbers, ``1,2,4``; another separator, ``2; 4``, ``1, 3``) proves codes. ``a,b`` could also be a
-    number with a decimal comma (a whole ``2,0`` is that number): two different such lists are codes (a
-    count is never 1.3 twice over); one alone is codes only if every single number is 1 (a code 1 and a
-    count 1 are both one region), else the reading changes the other cells (``2``: two regions, or region
-    2) and the proposal asks."""
+    Every cell must be a whole number (a whole number with a decimal comma, ``2,0``, is that number) or
+    a list of them separated by commas or semicolons (:data:`_CODE_LIST`). Codes take two different
+    lists (``1,3`` and ``2,4``: one list alone may be a stray cell, or a decimal, among counts), or one
+    list beside single numbers that are all 1 (a code 1 and a count 1 are both one region). Otherwise
+    the column is counts, and a list among them is excluded by the other rules, as a decimal or a list
+    mixing numbers; with one list beside other numbers the load says so in a note (:func:`lone_list`)."""
     if not len(norm):
         return "counts"
     single = norm.str.fullmatch(r"\d+").to_numpy(dtype=bool)
     whole = norm.str.fullmatch(_WHOLE_WITH_COMMA).to_numpy(dtype=bool)
-    listed = norm.str.fullmatch(_CODES).to_numpy(dtype=bool) & ~whole
+    listed = norm.str.fullmatch(_CODE_LIST).to_numpy(dtype=bool) & ~whole
     if not (listed | single | whole).all() or not listed.any():
         return "counts"
-    ambiguous = listed & norm.str.fullmatch(r"\d+,\d+").to_numpy(dtype=bool)
-    if (listed & ~ambiguous).any() or ambiguous.sum() >= 2:
+    if listed.sum() >= 2:
         return "codes"
     numbers = pd.to_numeric(norm[single], errors="coerce")
-    return "codes" if bool((numbers <= 1).all()) else "ask"
+    return "codes" if bool((numbers <= 1).all()) else "counts"
+
+
+def lone_list(values: np.ndarray) -> str | None:
+    """The one list of numbers (``1,3``) in a column otherwise of single numbers some above 1, which
+    :func:`codes_verdict` reads as counts: if the column lists codes, every other cell is then wrong, so
+    the load names it in a note. None for any other column."""
+    norm = _normal(pd.Series(pd.unique(pd.Series(values, dtype=object).fillna("").astype(str)), dtype=object))
+    norm = norm[~norm.isin(NOT_MEASURED) & ~norm.isin(NONE_WORDS) & (norm != "")]
+    single = norm.str.fullmatch(r"\d+").to_numpy(dtype=bool)
+    listed = norm.str.fullmatch(_CODE_LIST).to_numpy(dtype=bool) & ~norm.str.fullmatch(_WHOLE_WITH_COMMA).to_numpy(
+        dtype=bool)
+    if listed.sum() != 1 or not (listed | single).all() or codes_verdict(norm) != "counts":
+        return None
+    return str(norm[listed].iloc[0])
 
 
 def column_codes_verdict(values: np.ndarray) -> str:

@@ -251,7 +251,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
             date_cols.append(k)
             if kind_hint and h.endswith("_timestamp"):
                 survey_dates.append((h[:-len("_timestamp")], h))
-        elif named_date and not id_like(h) and excel_serials.looks_like_serials(vals[vals != ""]):  # see resolve
+        elif named_date and not id_like(h) and excel_serials.looks_like_serials(h, vals[vals != ""]):  # see resolve
             cols[k] = ColumnProposal(h, Column("date", format=excel_serials.EXCEL), excel_serials.WHY,
                                      _distinct(vals, 3))
             date_cols.append(k)

@@ -167,22 +167,15 @@ def list_column(h: str, names: list, filled: np.ndarray, all_numbers: bool, cons
     item per cell that is the same on every row of a patient ("Region: upper limb") stays a covariate
     (None). One item per cell that changes within patients may be a list or something else: the role
     ``"list"`` is proposed as a point to review, never applied silently. A column of numbers is a
-    score column (None), unless some cells list several numbers (``1,3``: codes of the regions, rule 5 of
-    :mod:`analysis.io.lists`; read as decimal commas they were excluded, and a bare ``2`` beside them
-    counted 2 regions instead of one)."""
+    score column (None), unless its lists of numbers prove codes of the regions (``1,3`` and ``2,4``:
+    rule 5 of :mod:`analysis.io.lists`; read as decimal commas they were excluded, and a bare ``2`` beside
+    them counted 2 regions instead of one)."""
     if not len(filled) or not any(measure_of(n) == "regions_affected" for n in names if n):
         return None
-    verdict = column_codes_verdict(filled)
-    codes = verdict == "codes"
+    codes = column_codes_verdict(filled) == "codes"
     measure = "regions_affected"
     column = Column("list", measure=measure, time=time_of)
     shown = ", ".join(repr(str(v)) for v in pd.unique(filled)[:3])
-    if verdict == "ask":
-        review.append(f"{file}, {h!r}: named like the body regions, with numbers and one list of numbers (e.g. "
-                      f"{shown}). If the numbers are codes of regions (the list names two regions), keep the role "
-                      f"\"list\": each cell then counts its codes (a single number is one region); if they are counts "
-                      "of regions, give it the role \"measure\" (the list is then excluded).")
-        return column
     if all_numbers and not codes:
         return None
     if several_listed(filled) > 0:

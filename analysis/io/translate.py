@@ -27,7 +27,7 @@ from ..mapping import normalize_name
 from . import courses as _courses
 from . import excel_serials
 from . import fill_down as _fill_down
-from .lists import count_listed
+from .lists import count_listed, lone_list
 from .counted_from import read_time_points
 from .questionnaires import check_items, sum_items
 from .spec import Column, FileSpec, MappingSpec
@@ -544,6 +544,11 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
         listed = count_listed(vals)
         if listed.codes:
             obs.notes.append(_codes_note(f, table.header[k], c.measure, vals[~listed.missing]))
+        elif (lone := lone_list(vals)) is not None:
+            obs.notes.append(f"{f}, column {table.header[k]!r}: one cell lists numbers ({lone!r}) among single numbers: "
+                             f"read as counts of {c.measure}, that cell excluded. If the column lists codes of "
+                             "regions (2 = region 2), these counts are wrong: check the column (docs/data-format.md, "
+                             "\"Body regions listed in one cell\").")
         bad = listed.reason != ""
         obs.exclude(rows[bad], f, lines[bad], table.header[k], vals[bad], listed.reason[bad])
         contributes |= bad

@@ -394,7 +394,19 @@ def scored_events(cols: dict, table, review: list) -> None:
     day = [k for k, c in cols.items() if c.column.role == "day" and normalize_name(c.header) == "redcap_event_name"]
     if not day:
         return
-    events = table.column(day[0])[_rows_with_values(cols, table)]
+    rows = _rows_with_values(cols, table)
+    events = table.column(day[0])[rows]
+    # A repeating form's instances on one event (5 infusions, a week's diary) have no time between them.
+    pid = [k for k, c in cols.items() if c.column.role == "patient_id"]
+    repeat = [k for k, h in enumerate(table.header) if normalize_name(h) in ("redcap_repeat_instance", "repeat instance")]
+    if pid and repeat:
+        key = pd.DataFrame({"p": table.column(pid[0])[rows], "e": events, "i": table.column(repeat[0])[rows]})
+        many = key[key["i"] != ""].drop_duplicates().duplicated(["p", "e"], keep=False)
+        if many.any():
+            shown = ", ".join(map(repr, pd.unique(key.loc[many[many].index, "e"])[:3].tolist()))
+            review.append(f"{table.file}: several instances of a repeating form hold scores or treatments on one event "
+                          f"({shown}), and the events are the only time: the instances would all fall on one day. Add "
+                          "a date field to the repeating form and export again.")
     untimed = pd.unique(events[np.isnan(read_time_points(events, events=True)[0])])
     if len(untimed):
         review.append(f"{table.file}: the events {', '.join(map(repr, untimed[:5].tolist()))} hold scores or treatments "

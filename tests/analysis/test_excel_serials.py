@@ -122,3 +122,20 @@ def test_an_id_column_named_with_date_is_no_serial_date():
     roles = {c.header: c.column.role for f in inspect(files).files for c in f.columns}
     assert roles["Date ID"] != "date" and roles["Visit"] == "day"
     assert sorted(load_files(files).assessments["day"].unique().tolist()) == [0.0, 28.0]
+
+
+def test_a_dose_to_date_column_is_a_dose_not_serial_dates():
+    """'Dose to date (mcg)' holds numbers like 25000 and 'date' in its name: a dose, never a date."""
+    files = {"s.csv": b"Patient,Day,Treatment,NRS,Dose to date (mcg)\nA,0,Ketamine,8,25000\nA,7,,5,\n"
+                      b"A,28,Ketamine,4,50000\nB,0,Ketamine,7,26000\nB,7,,3,\n"}
+    roles = {c.header: c.column.role for f in inspect(files).files for c in f.columns}
+    assert roles["Day"] == "day" and roles["Dose to date (mcg)"] != "date"
+    assert len(load_files(files).assessments) == 5
+
+
+def test_a_serial_with_a_decimal_comma_is_read_in_a_semicolon_file():
+    files = {"s.csv": b"Patient;Visit date;Treatment;NRS\nA;45366;Ketamine;8\nA;45373,5;;5\nB;45370;Ketamine;7\n"
+                      b"B;45377;;3\n"}
+    ds = load_files(files)
+    assert ds.report.exclusions.empty
+    assert sorted(ds.assessments["day"].tolist()) == [0.0, 0.0, 7.0, 7.5]

@@ -90,7 +90,7 @@ def test_cells_are_counted_by_their_distinct_texts_and_spread_back_to_every_row(
 def test_a_column_of_numbers_and_lists_of_numbers_lists_codes_and_a_single_number_is_one_code():
     """Rule 5: a form's coded choices exported as their codes ('1,3' = regions 1 and 3). Read as the
     number 1.3 it was excluded, and the bare '2' beside it counted as 2 regions instead of 1."""
-    cells = np.array(["1,3", "2", "1,2,3", "2; 4", "1,1,3", "", "none", "3 / 4"], dtype=object)
+    cells = np.array(["1,3", "2", "1,2,3", "2; 4", "1,1,3", "", "none", "3 ; 4"], dtype=object)
     lc = count_listed(cells)
     assert lc.codes
     assert lc.count[[0, 1, 2, 3, 4, 6, 7]].tolist() == [2, 1, 3, 2, 2, 0, 2]
@@ -290,11 +290,13 @@ def test_a_flowsheet_item_listing_the_regions_is_counted_like_a_list_column():
 
 @pytest.mark.parametrize("cells, verdict, counts", [
     (["1,3", "2", "2,4"], "codes", [2, 1, 2]),                # two different a,b: a count is never 1.3 twice over
-    (["1,2,3", "2; 4", "2"], "codes", [3, 2, 1]),             # lists no decimal comma can write prove codes
-    (["1", "1,3,4", "1,3,4"], "codes", [1, 3, 3]),
-    (["1,3", "1", "1"], "codes", [2, 1, 1]),                  # one a,b beside 1s: codes and counts agree on the 1s
-    (["4", "3", "2", "1,5", "3"], "ask", [4, 3, 2, None, 3]),  # one a,b beside other numbers: asked, 1,5 excluded
-    (["1,3", "1,3", "2", "4"], "ask", [None, None, 2, 4]),
+    (["1,2,3", "2; 4", "2"], "codes", [3, 2, 1]),
+    (["1", "1,3,4", "1,3,4"], "codes", [1, 3, 3]),            # one list beside 1s: codes and counts agree on the 1s
+    (["1,3", "1", "1"], "codes", [2, 1, 1]),
+    (["4", "3", "2", "1,5", "3"], "counts", [4, 3, 2, None, 3]),  # one list beside other numbers: counts, excluded
+    (["1,3", "1,3", "2", "4"], "counts", [None, None, 2, 4]),
+    (["3", "2", "2/4", "4"], "counts", [3, 2, None, 4]),      # '2/4' (two of four limbs?) is no list of codes
+    (["1 and 3", "2 & 4", "2"], "counts", [None, None, 2]),
     (["2,0", "3,0", "1"], "counts", [2, 3, 1]),               # whole numbers with a decimal comma: counts
     (["2", "3", "1"], "counts", [2, 3, 1]),
 ])
@@ -306,13 +308,23 @@ def test_a_list_of_numbers_proves_codes_only_when_no_count_could_be_written_so(c
     assert lc.codes == (verdict == "codes")
 
 
-def test_one_list_of_numbers_beside_other_numbers_is_a_point_to_review():
-    """'1,3' twice (one patient) beside '2' and '4': region codes (2, 1 and 1 regions) or counts with one
-    decimal (2 and 4 regions)? Either reading changes the other cells: the proposal asks."""
+def test_one_list_of_numbers_beside_other_numbers_is_read_as_counts_with_a_note():
+    """'1,3' twice (one patient) beside '2' and '4': region codes, or counts with one stray cell? One list
+    does not prove codes: counts, as before, the list excluded with its reason (a score column here: a
+    decimal comma; in a list column, a note says what the list would mean)."""
     sheet = (b"Patient,Date,Treatment,NRS,Affected regions\nA,2024-03-01,Ketamine,8,\"1,3\"\nA,2024-03-08,,5,\"1,3\"\n"
              b"B,2024-03-02,Ketamine,7,2\nB,2024-03-09,,4,2\nC,2024-03-02,Ketamine,7,4\nC,2024-03-09,,4,4\n")
-    review = inspect({"s.csv": sheet}).review
-    assert any("named like the body regions, with numbers and one list of numbers" in r for r in review), review
+    assert not inspect({"s.csv": sheet}).review
+    ds = load_files({"s.csv": sheet})
+    a = ds.assessments
+    assert sorted(a.loc[a["measure"] == "regions_affected", "value"].tolist()) == [2.0, 2.0, 4.0, 4.0]
+    ex = ds.report.exclusions
+    assert (ex["value"] == "1,3").sum() == 2 and ex.loc[ex["value"] == "1,3", "reason"].str.contains("decimal comma").all()
+    mapping = {"crps_outcomes_mapping": 1, "files": [{"match": "*.csv", "columns": {
+        "Patient": "patient_id", "Date": "date", "Treatment": "treatment", "NRS": {"role": "measure", "measure": "pain_nrs"},
+        "Affected regions": {"role": "list", "measure": "regions_affected"}}}]}
+    listed = load_files({"s.csv": sheet}, mapping=mapping)
+    assert any("one cell lists numbers ('1,3') among single numbers" in n for n in listed.report.notes)
 
 
 @pytest.mark.parametrize("sep", ["\t", ";"])

@@ -245,3 +245,18 @@ def test_a_dose_on_a_dated_event_keeps_its_date():
     # The scores' rows have no date at all: said before loading, not 'No scores were read' after.
     assert any("no row with a score has a date ('visit_date' is filled only on other rows" in r
                for r in proposal.review), proposal.review
+
+
+def test_repeating_instances_on_one_event_without_dates_are_a_point_to_review():
+    """A diary form repeated seven times at week 4, no dates: the instances would fall on one day and
+    conflict; the proposal asks for a date field on the repeating form."""
+    rows = ["record_id,redcap_event_name,redcap_repeat_instrument,redcap_repeat_instance,ketamine_given,nrs_pain"]
+    for p, (b, w1, w4) in PAIN.items():
+        rows += [f"{p},baseline_arm_1,,,1,{b}", f"{p},week_1_arm_1,,,,{w1}"]
+        rows += [f"{p},week_4_arm_1,diary,{i},,{max(0, w4 - i % 2)}" for i in range(1, 8)]
+    files = _redcap(["baseline_arm_1", "week_1_arm_1", "week_4_arm_1"])
+    name = next(f for f in files if "DATA" in f)
+    files[name] = ("\n".join(rows) + "\n").encode()
+    review = inspect(files).review
+    assert any("several instances of a repeating form hold scores or treatments on one event ('week_4_arm_1')" in r
+               for r in review), review
