@@ -81,6 +81,8 @@ def _on_role(fi: int, header: str, wkey: str) -> None:
         new["means_none"] = True
     if old.get("counted_from") and role == "day":
         new["counted_from"] = old["counted_from"]
+    if old.get("listed") and role == "list":  # region codes, as the proposal decided them
+        new["listed"] = old["listed"]
     cols[header] = new["role"] if len(new) == 1 else new
     fill = doc["files"][fi].get("fill_down")
     if fill and role != "patient_id" and header in fill:  # only the patient id is filled down

@@ -130,13 +130,17 @@ def _normal(texts: pd.Series) -> pd.Series:
     return texts.str.casefold().str.replace(r"[ \t\u00a0]+", " ", regex=True).str.strip()
 
 
-def count_listed(values: np.ndarray) -> ListCounts:
+def count_listed(values: np.ndarray, listed: str | None = None) -> ListCounts:
     """Count the distinct items listed in each cell (the rule in the module docstring).
 
     Parameters
     ----------
     values : ndarray of str
         The column's cells as text (``""`` for an empty cell).
+    listed : {"codes", "counts"}, optional
+        How a column of numbers is read, as the mapping says (the column option ``listed``): ``"codes"``
+        when every measured cell is a number or a list of them; ``"counts"`` never codes. None: rule 5
+        decides from the cells (:func:`codes_verdict`).
 
     Returns
     -------
@@ -151,7 +155,12 @@ def count_listed(values: np.ndarray) -> ListCounts:
     missing = norm.isin(NOT_MEASURED).to_numpy()
     none = norm.isin(NONE_WORDS).to_numpy() & ~missing
     count[none] = 0.0
-    if codes_verdict(norm[~missing & ~none]) == "codes":
+    measured_cells = norm[~missing & ~none]
+    if listed == "codes":
+        as_codes = bool(measured_cells.str.fullmatch(rf"\d+|{_CODE_LIST}").all())
+    else:
+        as_codes = listed is None and codes_verdict(measured_cells) == "codes"
+    if as_codes:
         # Rule 5: each cell's count is its distinct codes ('1,3,3' is 2; '2' is 1).
         measured = ~missing & ~none
         listed_codes = norm[measured].str.findall(r"\d+").explode()

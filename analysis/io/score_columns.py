@@ -174,7 +174,9 @@ def list_column(h: str, names: list, filled: np.ndarray, all_numbers: bool, cons
         return None
     codes = column_codes_verdict(filled) == "codes"
     measure = "regions_affected"
-    column = Column("list", measure=measure, time=time_of)
+    # Codes decided from this file are written into the mapping: next month's file (perhaps without a
+    # list) is then read the same way.
+    column = Column("list", measure=measure, time=time_of, listed="codes" if codes else None)
     shown = ", ".join(repr(str(v)) for v in pd.unique(filled)[:3])
     if all_numbers and not codes:
         return None

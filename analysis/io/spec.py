@@ -75,7 +75,7 @@ DEFAULT_START_ACTIONS = ("New Bag", "Begin Bag", "Start Bag", "Given", "Started"
                          "Start Infusion", "Begin Infusion", "New Infusion")
 
 _COLUMN_KEYS = {"role", "measure", "timing", "name", "codes", "date", "time", "format", "scale_max", "treatment",
-                "offset_days", "means_none", "counted_from"}
+                "offset_days", "means_none", "counted_from", "listed"}
 _FILE_KEYS = {"match", "kind", "header_row", "delimiter", "encoding", "decimal_comma", "redcap", "columns", "fill_down"}
 _TOP_KEYS = {MARKER, "source", "date_format", "files", "items", "values", "courses", "note"}
 _COURSE_KEYS = {"treatments", "start_actions", "gap_days", "boosters", "post_offset_hours", "dose"}
@@ -107,11 +107,15 @@ class Column:
     #: count from (the infusion date written on each visit row): a score's day is that date plus its time point
     #: (analysis/io/counted_from.py). None (the default): the days count from the patient's first course.
     counted_from: str | None = None
+    #: For a ``list`` column of numbers: ``"codes"`` (each cell counts the codes it lists, a single number is one
+    #: code) or ``"counts"`` (a single number is the count, a list of numbers is excluded). None (the default):
+    #: decided from the file's cells (rule 5 of analysis/io/lists.py); the proposal writes what it decided.
+    listed: str | None = None
 
     def to_json(self):
         d = {"role": self.role}
         for k in ("measure", "name", "codes", "date", "time", "format", "treatment", "offset_days", "means_none",
-                  "counted_from"):
+                  "counted_from", "listed"):
             v = getattr(self, k)
             if v:
                 d[k] = v
@@ -272,6 +276,10 @@ def _column(v, where: str) -> Column:
     if counted_from is not None and (role != "day" or not isinstance(counted_from, str) or not counted_from.strip()):
         raise _err(where, "\"counted_from\" is for a day column only (time points such as 'Baseline', 'Week 4'): the "
                           "name of the date column of the same row they count from, e.g. \"Infusion date\".")
+    listed = v.get("listed")
+    if listed is not None and (role != "list" or listed not in ("codes", "counts")):
+        raise _err(where, "\"listed\" is for a list column only: \"codes\" (a cell of numbers lists codes of "
+                          "regions, 1,3 = 2 regions, 2 = 1 region) or \"counts\" (a single number is the count).")
     codes = v.get("codes")
     if codes is not None and (not isinstance(codes, dict)
                               or not all(isinstance(k, str) and isinstance(x, (str, int, float)) for k, x in codes.items())):
@@ -282,7 +290,7 @@ def _column(v, where: str) -> Column:
                   date=v.get("date") and _text(v["date"], where), time=v.get("time") and _text(v["time"], where),
                   format=fmt, treatment=v.get("treatment") and _text(v["treatment"], where),
                   offset_days=float(offset) if offset is not None else None, means_none=means_none,
-                  counted_from=counted_from and counted_from.strip())
+                  counted_from=counted_from and counted_from.strip(), listed=listed)
 
 
 def _fill_down(v, cols: dict, where: str) -> tuple:

@@ -541,14 +541,14 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
     for k in _positions(roles, "list"):
         c = roles[k]
         vals = table.column(k)
-        listed = count_listed(vals)
+        listed = count_listed(vals, c.listed)
         if listed.codes:
             obs.notes.append(_codes_note(f, table.header[k], c.measure, vals[~listed.missing]))
-        elif (lone := lone_list(vals)) is not None:
+        elif c.listed is None and (lone := lone_list(vals)) is not None:
             obs.notes.append(f"{f}, column {table.header[k]!r}: one cell lists numbers ({lone!r}) among single numbers: "
                              f"read as counts of {c.measure}, that cell excluded. If the column lists codes of "
-                             "regions (2 = region 2), these counts are wrong: check the column (docs/data-format.md, "
-                             "\"Body regions listed in one cell\").")
+                             "regions (2 = region 2), these counts are wrong: give the column \"listed\": \"codes\" "
+                             "in the mapping (docs/data-format.md, \"Body regions listed in one cell\").")
         bad = listed.reason != ""
         obs.exclude(rows[bad], f, lines[bad], table.header[k], vals[bad], listed.reason[bad])
         contributes |= bad

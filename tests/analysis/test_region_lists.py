@@ -361,3 +361,29 @@ def test_a_flowsheet_item_listing_region_codes_says_so_in_a_note():
     a = ds.assessments.sort_values(["patient_id", "day"])
     assert a["value"].tolist() == [2.0, 1.0, 2.0, 1.0]
     assert any("its cells list codes" in n for n in ds.report.notes)
+
+
+def test_the_mapping_says_codes_or_counts_and_the_proposal_writes_what_it_decided():
+    """'listed': 'codes' on a list column reads a column of numbers as codes even where the file alone
+    would not prove it (one list, or none: next month's file); 'counts' never reads codes. The proposal
+    writes 'codes' when it decided so, so the saved mapping reads every later file the same way."""
+    from analysis.io import spec as export_spec
+    jan = (b"Patient,Date,Treatment,NRS,Affected regions\nA,2024-03-01,Ketamine,8,\"1,3\"\nA,2024-03-08,,5,\"2,4\"\n"
+           b"B,2024-03-02,Ketamine,7,2\nB,2024-03-09,,4,2\n")
+    feb = (b"Patient,Date,Treatment,NRS,Affected regions\nA,2024-04-01,Ketamine,8,3\nA,2024-04-08,,5,4\n"
+           b"B,2024-04-02,Ketamine,7,2\nB,2024-04-09,,4,2\n")
+    col = _roles({"s.csv": jan})["Affected regions"]
+    assert (col.role, col.listed) == ("list", "codes")
+    doc = {"crps_outcomes_mapping": 1, "files": [{"match": "*.csv", "columns": {
+        "Patient": "patient_id", "Date": "date", "Treatment": "treatment", "NRS": {"role": "measure", "measure": "pain_nrs"},
+        "Affected regions": {"role": "list", "measure": "regions_affected", "listed": "codes"}}}]}
+    # The option is written back as read.
+    assert export_spec.from_json(doc).files[0].columns["Affected regions"].listed == "codes"
+    a = load_files({"s.csv": feb}, mapping=doc).assessments
+    assert a.loc[a["measure"] == "regions_affected", "value"].tolist() == [1.0] * 4
+    doc["files"][0]["columns"]["Affected regions"]["listed"] = "counts"
+    a = load_files({"s.csv": feb}, mapping=doc).assessments
+    assert sorted(a.loc[a["measure"] == "regions_affected", "value"].tolist()) == [2.0, 2.0, 3.0, 4.0]
+    with pytest.raises(MappingError, match="listed"):
+        doc["files"][0]["columns"]["NRS"]["listed"] = "codes"
+        export_spec.from_json(doc)
