@@ -414,10 +414,18 @@ def _categorical(codes: np.ndarray, labels, used: np.ndarray | None = None) -> p
     return pd.Categorical.from_codes(new, categories=pd.Index(labels[used], dtype=object), validate=False)
 
 
-def _in_order(keys: list[np.ndarray]) -> tuple[bool, np.ndarray]:
+#: Rows whose order is looked at first: a file in random order shows it in its first rows, and then the
+#: whole file's comparisons (a dozen temporaries of its size, each new memory) are not made.
+_FIRST_ROWS = 1 << 16
+
+
+def _in_order(keys: list[np.ndarray]) -> tuple[bool, np.ndarray | None]:
     """Whether the rows are already sorted by ``keys`` (first key first; ties allowed), and for each
-    pair of neighbours whether they are equal on every key: one pass of neighbour comparisons."""
+    pair of neighbours whether they are equal on every key: one pass of neighbour comparisons (None
+    instead of the ties when the first rows are already out of order)."""
     n = len(keys[0])
+    if n > 2 * _FIRST_ROWS and not _in_order([k[:_FIRST_ROWS] for k in keys])[0]:
+        return False, None
     greater = np.zeros(max(n - 1, 0), dtype=bool)
     equal = np.ones(max(n - 1, 0), dtype=bool)
     for k in keys:

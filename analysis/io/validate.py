@@ -551,7 +551,7 @@ class _Loader:
         # form a row holds every measure of its (patient, day).
         keys = [pcode, day] + ([measures.mcode] if long else [])
         everyone = bool(a.alive.all())
-        idx = np.arange(a.n) if everyone else np.flatnonzero(a.alive)
+        idx = None if everyone else np.flatnonzero(a.alive)  # (every row: the row numbers themselves)
         # Long form: the sorted keys come back read off the sort (no gathers of millions of rows in
         # random order); None when the rows are already in order.
         # The values come back in sorted order too (gathered while the keys are read off).
@@ -559,7 +559,10 @@ class _Loader:
         order, same, *sorted_keys = _order_and_ties(keys if everyone else [k[idx] for k in keys], with_keys=long,
                                                     carry=carry)
         sorted_keys = sorted_keys[0] if sorted_keys and order is not None else None
-        rows = idx if order is None else order if everyone else idx[order]  # (idx is arange for everyone)
+        if everyone:
+            rows = np.arange(a.n) if order is None else order
+        else:
+            rows = idx if order is None else idx[order]
         in_order = everyone and order is None  # rows == arange(n): gathers can be skipped
         shared = np.zeros(len(rows), dtype=bool)
         shared[1:] |= same
