@@ -31,7 +31,6 @@ EXCEL = "excel"
 _FIRST, _LAST = 1, 132319
 #: 1970-01-01 in the 1900 system (from serial 61 on, the days since 1899-12-30).
 _UNIX_EPOCH = 25569
-_DAY_NS = 86_400 * 10**9
 
 WHY = "Excel date serial numbers (days since 1899-12-30)"
 R_NOT_SERIAL = "{col} is not an Excel date serial number of a date from 1900 to 2262 (a number of days, such as 45366)"

@@ -93,12 +93,17 @@ def codes_verdict(norm: pd.Series) -> str:
     return "codes" if bool((numbers <= 1).all()) else "counts"
 
 
+def _measured_distinct(values: np.ndarray) -> pd.Series:
+    """A column's distinct cells, normalised, without the empty, not-measured and none cells."""
+    norm = _normal(pd.Series(pd.unique(pd.Series(values, dtype=object).fillna("").astype(str)), dtype=object))
+    return norm[~norm.isin(NOT_MEASURED) & ~norm.isin(NONE_WORDS) & (norm != "")]
+
+
 def lone_list(values: np.ndarray) -> str | None:
     """The one list of numbers (``1,3``) in a column otherwise of single numbers some above 1, which
     :func:`codes_verdict` reads as counts: if the column lists codes, every other cell is then wrong, so
     the load names it in a note. None for any other column."""
-    norm = _normal(pd.Series(pd.unique(pd.Series(values, dtype=object).fillna("").astype(str)), dtype=object))
-    norm = norm[~norm.isin(NOT_MEASURED) & ~norm.isin(NONE_WORDS) & (norm != "")]
+    norm = _measured_distinct(values)
     single = norm.str.fullmatch(r"\d+").to_numpy(dtype=bool)
     listed = norm.str.fullmatch(_CODE_LIST).to_numpy(dtype=bool) & ~norm.str.fullmatch(_WHOLE_WITH_COMMA).to_numpy(
         dtype=bool)
@@ -109,8 +114,7 @@ def lone_list(values: np.ndarray) -> str | None:
 
 def column_codes_verdict(values: np.ndarray) -> str:
     """:func:`codes_verdict` of a column's cells as written (empty, not-measured and none cells left out)."""
-    norm = _normal(pd.Series(pd.unique(pd.Series(values, dtype=object).fillna("").astype(str)), dtype=object))
-    return codes_verdict(norm[~norm.isin(NOT_MEASURED) & ~norm.isin(NONE_WORDS) & (norm != "")])
+    return codes_verdict(_measured_distinct(values))
 
 
 @dataclass(frozen=True)
@@ -155,14 +159,13 @@ def count_listed(values: np.ndarray, listed: str | None = None) -> ListCounts:
     missing = norm.isin(NOT_MEASURED).to_numpy()
     none = norm.isin(NONE_WORDS).to_numpy() & ~missing
     count[none] = 0.0
-    measured_cells = norm[~missing & ~none]
+    measured = ~missing & ~none
     if listed == "codes":
-        as_codes = bool(measured_cells.str.fullmatch(rf"\d+|{_CODE_LIST}").all())
+        as_codes = bool(norm[measured].str.fullmatch(rf"\d+|{_CODE_LIST}").all())
     else:
-        as_codes = listed is None and codes_verdict(measured_cells) == "codes"
+        as_codes = listed is None and codes_verdict(norm[measured]) == "codes"
     if as_codes:
         # Rule 5: each cell's count is its distinct codes ('1,3,3' is 2; '2' is 1).
-        measured = ~missing & ~none
         listed_codes = norm[measured].str.findall(r"\d+").explode()
         distinct = listed_codes.groupby(level=0).nunique().reindex(norm.index[measured], fill_value=0).to_numpy()
         count[measured] = distinct

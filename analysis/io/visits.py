@@ -296,6 +296,9 @@ def untimed_files(fps: list, review: list) -> None:
 
 
 _EVENT_DAYS = "REDCap events named for time points: the days they stand for"
+#: How events are read as days, as the notes say it.
+_EVENTS_AS_DAYS = ("read as days since the first treatment (week_4 = 28, month_3 = 91; baseline = the first "
+                   "treatment's day, before the treatment)")
 
 
 def event_days(proposal, values: np.ndarray, file: str, notes: list):
@@ -311,9 +314,8 @@ def event_days(proposal, values: np.ndarray, file: str, notes: list):
     if not len(filled) or (~np.isnan(days)).mean() <= 0.5 or len(set(days[~np.isnan(days)])) < 2:
         return proposal
     shown = ", ".join(repr(str(v)) for v in pd.unique(filled[~np.isnan(days)])[:4])
-    notes.append(f"{file}: the export has no dates, and its events name time points ({shown}): they are read as "
-                 "days since the first treatment (week_4 = 28, month_3 = 91; baseline = the first treatment's day, "
-                 "before the treatment).")
+    notes.append(f"{file}: the export has no dates, and its events name time points ({shown}): they are "
+                 f"{_EVENTS_AS_DAYS}.")
     return replace(proposal, column=Column("day"), why=_EVENT_DAYS)
 
 
@@ -383,8 +385,7 @@ def events_for_undated_scores(cols: dict, table, notes: list, review: list) -> N
             cols[j] = replace(c, column=Column("ignore"), why="the time of a date that times nothing")
     named = ", ".join(repr(cols[d].header) for d in dates)
     notes.append(f"{table.file}: the rows with scores or treatments have no date ({named} is filled only on other "
-                 "rows, e.g. a consent date), and their events name time points: the events are read as days since "
-                 f"the first treatment (week_4 = 28, month_3 = 91; baseline = the first treatment's day, before it), "
+                 f"rows, e.g. a consent date), and their events name time points: the events are {_EVENTS_AS_DAYS}, "
                  f"and {named} is ignored.")
 
 
