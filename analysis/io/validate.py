@@ -230,8 +230,9 @@ class _Loader:
             code, uniq = t.codes("patient_id")  # test the distinct ids, not every cell
             ok = pc.is_in(pa.array(uniq, type=pa.string()),
                           value_set=pa.array(listed.to_numpy(dtype=object), type=pa.string()))
-            absent = ~np.asarray(ok.to_numpy(zero_copy_only=False), dtype=bool)[code]
-            self.exclude(t, absent, "patient_id", R_NOT_LISTED.format(file=patients_file))
+            absent = ~np.asarray(ok.to_numpy(zero_copy_only=False), dtype=bool)
+            if absent.any():  # else no row to test
+                self.exclude(t, absent[code], "patient_id", R_NOT_LISTED.format(file=patients_file))
 
     def exclude_exact_duplicates(self, t: _Table, keys: list[np.ndarray], among: np.ndarray | None = None) -> None:
         """Among rows still in use (and in ``among``), a row equal on ``keys`` (numbers or codes) to an
