@@ -282,7 +282,7 @@ class _Loader:
         for c in t.columns:
             if c != "patient_id":
                 cov[c] = t.typed(c, idx, whole_as_integers=True)  # codes 1/2/3 show as "1", not "1.0"
-        return listed, pd.DataFrame(cov)
+        return listed, pd.DataFrame(cov, copy=False)  # fresh arrays: no consolidating copy
 
     def treatments_rows(self, t: _Table) -> tuple[str, np.ndarray]:
         self.require(t, ("patient_id",), "")
@@ -718,7 +718,9 @@ class _Loader:
         for c in t.columns:
             if c not in ("patient_id", time_col, "treatment"):
                 out[c] = t.typed(c, order)
-        return pd.DataFrame(out)
+        # Fresh arrays, each its own block: consolidating them into one 2-d block copied every column
+        # (0.08 s for a registry's 300,000 courses, in new memory) for no later use.
+        return pd.DataFrame(out, copy=False)
 
     @staticmethod
     def patients_frame(covariates: pd.DataFrame | None, treated: np.ndarray, assessed: np.ndarray) -> pd.DataFrame:
