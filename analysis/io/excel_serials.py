@@ -38,7 +38,7 @@ R_NOT_SERIAL = "{col} is not an Excel date serial number of a date from 1900 to 
 
 #: Serials of the dates a clinic's export holds, 1990-01-01 to 2049-12-31: a wider range would take other
 #: numbers for dates (US dates that lost their leading zero and separators, 31524 for 03/15/24).
-_PLAUSIBLE = (32874, 54789)
+PLAUSIBLE = (32874, 54789)
 #: A name with a dose or unit word is no date column, whatever its values ('Dose to date (mcg)').
 _NOT_A_DATE_NAME = re.compile(r"(?i)\b(?:dose|doses|dosage|mg|mcg|ug|µg|ml|units?|total|cumulative|to\s+date|"
                               r"up\s+to\s+date|since)\b")
@@ -54,10 +54,10 @@ def _numbers(values) -> pd.Series:
 def looks_like_serials(header: str, filled: np.ndarray) -> bool:
     """Whether a column is Excel's serial numbers of dates: its name says date and nothing of a dose or
     unit (the caller checks the date word), and nine in ten of its filled cells are numbers of dates from
-    1990 to 2049 (:data:`_PLAUSIBLE`), not day numbers, doses or scores."""
+    1990 to 2049 (:data:`PLAUSIBLE`), not day numbers, doses or scores."""
     if not len(filled) or _NOT_A_DATE_NAME.search(header):
         return False
-    return bool(_numbers(filled).between(*_PLAUSIBLE).mean() > 0.9)
+    return bool(_numbers(filled).between(*PLAUSIBLE).mean() > 0.9)
 
 
 def read(values: np.ndarray, header: str) -> tuple:

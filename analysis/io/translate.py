@@ -282,10 +282,11 @@ class FileTimes:
             text = table.column(k)
             bad = np.asarray(bad, dtype=bool).copy()
             # A cell Excel left as its date serial number (45366) among dates: say so, and what to do.
-            # (1990-01-01 to 2030-12-31: a '20240' typed for 2024 is no serial number)
+            # (the dates a clinic's export holds, as for a column of serials: a '20240' typed for 2024 is none)
             number = pd.to_numeric(pd.Series(text, dtype=object).where(
                 pd.Series(text, dtype=object).str.fullmatch(r"\d{5}").fillna(False)), errors="coerce").to_numpy()
-            serial = bad & (number >= 32874) & (number <= 47848)
+            first, last = excel_serials.PLAUSIBLE
+            serial = bad & (number >= first) & (number <= last)
             if serial.any():
                 as_date = pd.to_datetime(excel_serials.read(text[serial], table.header[k])[0]).strftime("%Y-%m-%d")
                 reason[serial] = [R_SERIAL_DATE.format(col=table.header[k], date=d) for d in as_date]

@@ -139,3 +139,18 @@ def test_a_serial_with_a_decimal_comma_is_read_in_a_semicolon_file():
     ds = load_files(files)
     assert ds.report.exclusions.empty
     assert sorted(ds.assessments["day"].tolist()) == [0.0, 0.0, 7.0, 7.5]
+
+
+@pytest.mark.parametrize("serial, date", [("45366", "2024-03-15"), ("50000", "2036-11-21")])
+def test_one_serial_among_written_dates_is_excluded_naming_the_date_it_stands_for(serial, date):
+    """A cell Excel left as its serial number among dates written as dates is excluded (one cell cannot
+    tell the 1900 from the 1904 system), with the date it would be: within the same 1990-2049 range as a
+    column of serials (the date is pandas' arithmetic from the epoch, checked here)."""
+    assert (EPOCH + pd.Timedelta(days=int(serial))).strftime("%Y-%m-%d") == date
+    files = {"visits.csv": ("Patient,Visit date,Treatment,NRS\nA,2024-03-15,Ketamine,8\nA,2024-03-22,,5\n"
+                            f"A,{serial},,4\nB,2024-03-16,Ketamine,7\nB,2024-03-23,,3\n").encode()}
+    ds = load_files(files)
+    ex = ds.report.exclusions
+    assert len(ex) == 1 and ex["line"].tolist() == [4]
+    assert f"serial number of the date {date}" in ex["reason"].iloc[0]
+    assert len(ds.assessments) == 4
