@@ -16,8 +16,10 @@ from .spec import slug
 # Words in column names (matched on whole words of the lower-cased name, accents kept).
 MEASUREWORDS = [
     ("pain_nrs", r"pain|nrs|vas|eva|douleur|schmerz\w*|dolor|dolore|pijn(?:score|intensiteit|niveau)?|smerte|num(?:eric)?\s*rating"),
-    ("phq9", r"phq\s*-?\s*9|phq"),
-    ("gad7", r"gad\s*-?\s*7|gad"),
+    # 'PHQ' alone is the PHQ-9; the PHQ-2, PHQ-8 and PHQ-15 (somatic symptoms) and the GAD-2 are other
+    # scales, with other ranges, never read as these.
+    ("phq9", r"phq\s*-?\s*9|phq(?!\s*-?\s*\d)"),
+    ("gad7", r"gad\s*-?\s*7|gad(?!\s*-?\s*\d)"),
     ("css", r"crps\s*severity|css"),
     ("pgic", r"pgic|global\s*impression"),
     # Plural "limbs", "body parts": a count or a list; one "limb" is a covariate (the limb with CRPS).

@@ -20,8 +20,8 @@ from ..definitions import KNOWN_MEASURES
 from ..errors import DatasetError, MappingError
 from ..mapping import canonical, normalize_name
 from . import courses as _courses
-from . import dosage_forms, excel_serials, fill_down, headers, leave_out, redcap, side_by_side, time_units, \
-    treatment_arms, visits, worded_scales, workbooks
+from . import dosage_forms, excel_serials, fill_down, headers, leave_out, observation_items, redcap, side_by_side, \
+    time_units, treatment_arms, visits, worded_scales, workbooks
 from .identifiers.names import name_reason
 from .counted_from import read_time_points
 from .column_words import covariate_name, has_word, id_like, measure_of
@@ -48,6 +48,7 @@ class FileProposal:
     columns: list = field(default_factory=list)
     dates: dict = field(default_factory=dict)   # column -> DateFormat.describe()
     items: dict = field(default_factory=dict)   # item -> (rows, proposed measure or None)
+    questions: dict = field(default_factory=dict)  # item -> measure: a questionnaire's single questions
     spec: FileSpec | None = None
 
 
@@ -502,29 +503,9 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
     fp = FileProposal(t.file, kind, t.describe(), t.n, ordered, dates, spec=spec)
     if "item" in roles:
         item_k = next(k for k in sorted(cols) if cols[k].column.role == "item")
-        counts = pd.Series(t.column(item_k)[t.column(item_k) != ""]).value_counts()
-        scored = _items_with_scores(t, item_k, cols)
-        # (body regions are counted from the lists they are charted as, not read as numbers)
-        fp.items = {str(it): (int(n), m if it in scored or m == "regions_affected" else None)
-                    for it, n in counts.items() for m in [measure_of(str(it))]}
+        fp.items, fp.questions = observation_items.propose_items(
+            pd.Series(t.column(item_k)[t.column(item_k) != ""]), observation_items.items_with_scores(t, item_k, cols))
     return fp
-
-
-def _items_with_scores(t: TextTable, item_k: int, cols: dict) -> set:
-    """The items of an observation file at least half of whose values read as a score (a number, 7/10, 6-7;
-    the value rules at their most lenient): 'Pain Location' (Left hand) is named like a pain item but is no
-    score, and listing it among the candidate pain scores only made the choice look harder."""
-    from .values import ValueRules, parse_values
-
-    value_k = next((k for k in sorted(cols) if cols[k].column.role == "value"), None)
-    items = t.column(item_k)
-    if value_k is None:
-        return set(items)
-    values = t.column(value_k)
-    pv = parse_values(values, ValueRules(annotated_numbers=True, decimal_comma=t.decimal_comma), 10)
-    filled = values != ""
-    read = pd.Series((pv.rule != "") & filled)[filled].groupby(items[filled]).mean()
-    return set(read.index[read >= 0.5])
 
 
 def _annotated_share(fps, tables, items: dict) -> float:
@@ -675,14 +656,7 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
         for it, (n, m) in p.items.items():
             if m:
                 items[it] = m
-        unmapped = [it for it, (n, m) in p.items.items() if not m]
-        if unmapped:
-            notes.append(f"{p.name}: items not read as measures (ignored and counted in the report): "
-                         + ", ".join(repr(u) for u in unmapped[:10]) + ". Add them under \"items\" to read them.")
-        pains = [it for it, (n, m) in p.items.items() if m == "pain_nrs"]
-        if len(pains) > 1:
-            review.append(f"{p.name}: several items look like the pain score ({', '.join(map(repr, pains))}); keep "
-                          "only the one on the 0-10 scale under \"items\".")
+        observation_items.item_notes(p.name, p.items, p.questions, notes, review)
     # Treatments: in an administration record, the medication names that look like the treatment.
     treatments = {}
     for p in fps:

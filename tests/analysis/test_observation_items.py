@@ -1,0 +1,89 @@
+"""Scales that are not the PHQ-9 or GAD-7 are never read as them, and a questionnaire's single questions
+charted one per row (a flowsheet) are never read as its score (analysis/io/observation_items.py,
+analysis/io/column_words.py). The expected values are the files' own cells, read by hand."""
+from __future__ import annotations
+
+import pytest
+
+from analysis import load_files
+from analysis.io.column_words import measure_of
+from analysis.io.observation_items import questionnaire_item_rows
+from analysis.io.propose import inspect
+
+MAR = ("Patient,Medication,Action,Admin Date/Time\n"
+       "H1,Ketamine infusion,New Bag,2024-03-04T09:00\nH2,Ketamine infusion,New Bag,2024-03-11T09:00\n")
+
+
+@pytest.mark.parametrize("name, measure", [
+    ("PHQ-9", "phq9"), ("PHQ9", "phq9"), ("PHQ", "phq9"), ("PHQ score", "phq9"), ("PHQ-9 Total Score", "phq9"),
+    ("phq9_total", "phq9"), ("GAD-7", "gad7"), ("GAD", "gad7"), ("GAD7 total", "gad7"),
+    ("PHQ-2 Total Score", None), ("PHQ-8", None), ("PHQ-15", None), ("phq15", None), ("GAD-2", None),
+    ("gad2", None)])
+def test_other_scales_of_the_same_family_are_not_the_phq9_or_gad7(name, measure):
+    """PHQ-2 (0-6), PHQ-8 (0-24), PHQ-15 (somatic symptoms, 0-30) and GAD-2 (0-6) are other scales."""
+    assert measure_of(name) == measure
+
+
+def test_phq15_and_gad2_columns_keep_their_own_names():
+    files = {"sheet.csv": (b"Patient,Date,Treatment,NRS,PHQ-15,GAD-2\nS1,2024-03-03,,8,18,3\nS1,2024-03-04,Ketamine,,,\n"
+                           b"S1,2024-04-01,,5,12,2\nS2,2024-03-10,,7,9,1\nS2,2024-03-11,Ketamine,,,\nS2,2024-04-08,,4,7,0\n")}
+    a = load_files(files).assessments
+    assert set(a["measure"].astype(str)) == {"pain_nrs", "phq_15", "gad_2"}
+    assert sorted(a.loc[a["measure"] == "phq_15", "value"]) == [7.0, 9.0, 12.0, 18.0]
+
+
+def test_a_phq2_row_beside_the_phq9_total_is_not_a_phq9_value():
+    """H1 has only PHQ-2 totals (1, 0): no PHQ-9. H2's PHQ-9 of 20 is kept, not a conflict with its PHQ-2 of 5."""
+    files = {"flowsheet.csv": (b"Patient,Taken Date/Time,Flowsheet Row,Value\n"
+                               b"H1,2024-03-04T08:30,Pain Score (0-10),8\nH1,2024-03-04T08:30,PHQ-2 Total Score,1\n"
+                               b"H1,2024-04-01T08:30,Pain Score (0-10),5\nH1,2024-04-01T08:30,PHQ-2 Total Score,0\n"
+                               b"H2,2024-03-11T08:30,PHQ-2 Total Score,5\nH2,2024-03-11T08:30,PHQ-9 Total Score,20\n"),
+             "mar.csv": MAR.encode()}
+    p = inspect(files)
+    assert dict(p.spec.items) == {"Pain Score (0-10)": "pain_nrs", "PHQ-9 Total Score": "phq9"}
+    ds = load_files(files)
+    phq = ds.assessments[ds.assessments["measure"] == "phq9"]
+    assert phq[["patient_id", "value"]].values.tolist() == [["H2", 20.0]]
+    ex = ds.report.exclusions
+    assert set(ex["value"]) == {"PHQ-2 Total Score"} and len(ex) == 3
+
+
+def _items_sheet(with_total: bool) -> bytes:
+    rows = ["Patient,Taken Date/Time,Flowsheet Row,Value"]
+    answers = {"H1": [2, 1, 3, 1, 2, 0, 1, 3, 2], "H2": [3] * 9}
+    for p, day in (("H1", "2024-03-04"), ("H2", "2024-03-11")):
+        rows.append(f"{p},{day}T08:30,Pain Score (0-10),7")
+        rows += [f"{p},{day}T08:30,PHQ-9 Item {i},{a}" for i, a in enumerate(answers[p], start=1)]
+        rows.append(f"{p},{day}T08:30,PHQ-9 Item 10,Somewhat difficult")
+        if with_total:
+            rows.append(f"{p},{day}T08:30,PHQ-9 Total Score,{sum(answers[p])}")
+    return ("\n".join(rows) + "\n").encode()
+
+
+def test_single_questions_charted_one_per_row_are_not_the_score_and_the_total_row_is():
+    files = {"flowsheet.csv": _items_sheet(with_total=True), "mar.csv": MAR.encode()}
+    p = inspect(files)
+    assert not p.review
+    assert dict(p.spec.items) == {"Pain Score (0-10)": "pain_nrs", "PHQ-9 Total Score": "phq9"}
+    assert any("single questions of phq9" in n and "'PHQ-9 Total Score'" in n for n in p.notes)
+    ds = load_files(files)
+    phq = ds.assessments[ds.assessments["measure"] == "phq9"]
+    assert phq[["patient_id", "value"]].values.tolist() == [["H1", 15.0], ["H2", 27.0]]
+    assert len(ds.report.exclusions) == 20  # 10 question rows per patient, each listed
+
+
+def test_single_questions_without_a_total_give_no_score_and_a_note_saying_so():
+    files = {"flowsheet.csv": _items_sheet(with_total=False), "mar.csv": MAR.encode()}
+    p = inspect(files)
+    note = next(n for n in p.notes if "single questions of phq9" in n)
+    assert "No row gives the phq9 total" in note
+    assert not any("Add them under" in n and "PHQ-9 Item" in n for n in p.notes)  # that advice would be wrong
+    ds = load_files(files)
+    assert "phq9" not in set(ds.assessments["measure"].astype(str))
+
+
+def test_question_rows_are_found_by_their_numbers_not_by_a_scale_number_in_the_name():
+    named = {"PHQ-9": "phq9", "PHQ-9 Total": "phq9", "PHQ9 Q1": "phq9", "PHQ9 Q2": "phq9", "GAD-7": "gad7",
+             "Pain Score (0-10)": "pain_nrs", "Pain 1": "pain_nrs", "Pain 2": "pain_nrs"}
+    # 'PHQ-9' alone ends with a number but has no sibling; the pain score has no items.
+    assert questionnaire_item_rows(named) == {"PHQ9 Q1": "phq9", "PHQ9 Q2": "phq9"}
