@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from ..definitions import KNOWN_MEASURES
+from ..measures import MEASURES
 from ..mapping import canonical
 from .spec import slug
 
@@ -86,11 +87,27 @@ def id_like(name: str) -> bool:
     return bool(tokens) and tokens[-1] in ("id", "nr", "no", "number", "nummer", "numéro", "code", "key", "csn", "fin")
 
 
+#: A questionnaire's question by its number ('phq9_10', 'GAD-7 item 8'): a number beyond the questionnaire's
+#: items is the "how difficult have these problems made it" question asked after them, no item of its score.
+_QUESTION = re.compile(r"(phq|gad)\s*(9|7)\s*(?:item|q|question|frage|no|nr)?\s*(\d+)")
+
+
+def question_after_items(name: str) -> str | None:
+    """The questionnaire (``phq9``) whose items ``name`` numbers beyond their count (``phq9_10``, ``GAD-7
+    item 8``: the "how difficult" question asked after them), else None."""
+    question = _QUESTION.fullmatch(" ".join(re.split(r"[\W_]+", name.casefold())).strip())
+    scale = MEASURES.get(question.group(1) + question.group(2)) if question else None
+    return scale.name if scale is not None and scale.items and int(question.group(3)) > scale.items else None
+
+
 def measure_of(name: str) -> str | None:
-    """The known measure a column or item name names (``"Pain Score (0-10)"`` -> ``pain_nrs``)."""
+    """The known measure a column or item name names (``"Pain Score (0-10)"`` -> ``pain_nrs``); None for
+    the question asked after a questionnaire's items (``phq9_10``)."""
     c = canonical(name)
     if c in KNOWN_MEASURES:
         return c
+    if question_after_items(name):
+        return None
     tokens = " ".join(re.split(r"[\W_]+", name.casefold()))
     for measure, pattern in MEASUREWORDS:
         if re.search(rf"(?:^|\s)(?:{pattern})(?:\s|$|\d)", tokens):

@@ -16,7 +16,7 @@ import re
 import pandas as pd
 
 from ..measures import MEASURES
-from .column_words import measure_of
+from .column_words import measure_of, question_after_items
 
 
 def questionnaire_item_rows(named: dict[str, str | None]) -> dict[str, str]:
@@ -43,7 +43,8 @@ def propose_items(items: pd.Series, scored: set) -> tuple[dict, dict]:
     the items at least half of whose values read as a score (body regions are counted from the lists
     they are charted as, so they need not read as numbers)."""
     counts = items.value_counts()
-    named = {str(it): measure_of(str(it)) for it in counts.index}
+    # ('PHQ-9 Item 10', the question asked after the items, names no measure but is one of the questions)
+    named = {str(it): measure_of(str(it)) or question_after_items(str(it)) for it in counts.index}
     questions = questionnaire_item_rows(named)
     proposed = {str(it): (int(n), m if (it in scored or m == "regions_affected") and str(it) not in questions
                           else None)

@@ -20,8 +20,8 @@ from ..definitions import KNOWN_MEASURES
 from ..errors import DatasetError, MappingError
 from ..mapping import canonical, normalize_name
 from . import courses as _courses
-from . import dosage_forms, excel_serials, fill_down, headers, leave_out, observation_items, redcap, side_by_side, \
-    time_units, treatment_arms, visits, worded_scales, workbooks
+from . import column_words, dosage_forms, excel_serials, fill_down, headers, leave_out, observation_items, redcap, \
+    side_by_side, time_units, treatment_arms, visits, worded_scales, workbooks
 from .identifiers.names import name_reason
 from .counted_from import read_time_points
 from .column_words import covariate_name, has_word, id_like, measure_of
@@ -316,7 +316,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
         filled = vals[vals != ""]
         key = keys[k]
         f = fields.get(h)
-        cb = redcap.checkbox_field(h)
+        cb = redcap.checkbox_field(h, fields)
         ex = _distinct(vals, 3)
         time_of = None
         if f is not None or (cb and cb in fields):
@@ -331,13 +331,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
             cols[k] = ColumnProposal(h, Column("covariate", name="site"), "REDCap data access group", ex)
             continue
         if cb and cb in fields:
-            fld = fields[cb]
-            choice = redcap.checkbox_choice(h, fld)
-            m = measure_of(fld.label) or measure_of(fld.name) or slug(fld.name)
-            none = redcap.choice_means_none(choice)
-            cols[k] = ColumnProposal(h, Column("checkbox", measure=m, time=time_of, means_none=none),
-                                     redcap.none_choice_why(fld.name, choice, m) if none else
-                                     f"REDCap checkbox {fld.name!r}: boxes ticked are counted", ex)
+            cols[k] = ColumnProposal(h, *redcap.checkbox_column(h, fields[cb], time_of, t.file, notes), ex)
             continue
         if k == drug_k:
             cols[k] = ColumnProposal(h, Column("treatment", time=time_of), "names the medication given", ex)
@@ -351,6 +345,11 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
         if re.search(r"comment|kommentar|bemerkung|notes?|notiz|remarque|commentaire|observaciones|note|opmerking|"
                      r"free[\s_]*text|freitext", h.casefold()):
             cols[k] = ColumnProposal(h, Column("ignore"), "free text (comments are not read)", ex)
+            continue
+        after = column_words.question_after_items(h) or (f is not None and column_words.question_after_items(f.name))
+        if after:
+            cols[k] = ColumnProposal(h, Column("ignore"), f"the question asked after the items of {after} (how "
+                                     "difficult ...): not part of its score", ex)
             continue
         if f is None and id_like(h):
             cols[k] = ColumnProposal(h, Column("ignore"), "an identifier or code, not a score", ex)

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from ..errors import DatasetError
 from ..mapping import normalize_name
 from ..measures import measure as registry
+from .column_words import measure_of
+from .spec import Column, slug
 from .tables import TextTable
 
 #: Dictionary headers (the CSV downloaded from the project, and the API's names).
@@ -173,9 +175,13 @@ def labels_to_fields(table: TextTable, fields: dict[str, Field]) -> list[str]:
     return names
 
 
-def checkbox_field(name: str) -> str | None:
-    m = re.match(r"^(.*)___[^_].*$", name)
-    return m.group(1) if m else None
+def checkbox_field(name: str, fields: dict | None = None) -> str | None:
+    """The checkbox field a raw export's column (``regions___1``) is a choice of. REDCap writes a negative
+    code's minus as an underscore (``regions____99`` for the choice -99): the field is the name before the
+    first ``___`` that is a field of ``fields`` (the data dictionary), or, without one, before the first."""
+    splits = [m.start() for m in re.finditer(r"(?=____?[^_])", name) if m.start() > 0]
+    names = [name[:i] for i in splits]
+    return next((n for n in names if fields and n in fields), names[0] if names else None)
 
 
 #: A checkbox choice whose label says "none of them" (``None``, ``None of these``, ``None of the above``,
@@ -185,9 +191,45 @@ _NONE_CHOICE = re.compile(r"(?:none|nothing|no\s+regions?|no\s+body\s+regions?|k
                           r"ningun[oa]|nessun[oa]|geen)\b(?:\s+(?:of|der|des|de|dei|van)\b.*)?")
 
 
+#: A checkbox choice whose label says the items were not known (``Not assessed``, ``Unknown``, ``N/A``,
+#: ``Declined``): ticking it is no item, and a visit with only it ticked has no count (not 0 and not 1).
+_UNKNOWN_CHOICE = re.compile(r"not\s+(?:assessed|examined|done|known|applicable|recorded|evaluated)|unknown|"
+                             r"unable\s+to\s+(?:assess|examine)|n/?a|declined|refused|missing|unbekannt|"
+                             r"nicht\s+(?:erhoben|beurteilt|untersucht)|inconnu|non\s+(?:évalué|evalue|renseigné)|"
+                             r"desconocido|no\s+evaluado|sconosciuto|onbekend")
+
+
+#: REDCap's missing data codes (project setting): exported as one more box of every checkbox
+#: (``regions___unk``), with no choice of the field's own.
+MISSING_DATA_CODES = {"ni", "inv", "unk", "nask", "asku", "nav", "msk", "na", "navu", "np", "qs", "qi", "trc", "unc",
+                      "der", "pinf", "ninf", "oth"}
+
+
+def choice_means_unknown(label: str, column: str = "", field: "Field | None" = None) -> bool:
+    """Whether a checkbox choice's label means the items were not known (whole label, any case), or its
+    column (of ``field``) is the box of one of REDCap's missing data codes."""
+    if not label and field is not None and column[len(field.name) + 3:].casefold() in MISSING_DATA_CODES:
+        return True
+    return bool(_UNKNOWN_CHOICE.fullmatch(" ".join(str(label).casefold().split()).rstrip(".")))
+
+
 def choice_means_none(label: str) -> bool:
     """Whether a checkbox choice's label means "none of the choices" (whole label, any case)."""
     return bool(_NONE_CHOICE.fullmatch(" ".join(str(label).casefold().split()).rstrip(".")))
+
+
+#: Words of a body part, in a checkbox choice's label ('Left arm', 'Right lower limb', 'Main droite').
+_BODY_PART = re.compile(r"(?i)\b(?:arms?|legs?|hands?|foot|feet|wrists?|ankles?|knees?|shoulders?|hips?|elbows?|"
+                        r"fingers?|toes?|limbs?|extremit\w*|thigh|calf|forearm|face|trunk|neck|back|"
+                        r"bein|beine|fu(?:ss|ß)|füße|bras|jambes?|main|mains|pieds?|brazo|pierna|mano|pie)\b")
+
+
+def choices_name_body_parts(field: "Field") -> bool:
+    """Whether a checkbox's choices are body parts (at least two; each one that does not mean none names
+    one): its boxes ticked are a count of body regions, whatever the field is called ('Location of pain')."""
+    parts = [str(lab) for lab in field.choices.values()
+             if not choice_means_none(str(lab)) and not choice_means_unknown(str(lab))]
+    return len(parts) >= 2 and all(_BODY_PART.search(lab) for lab in parts)
 
 
 def none_choice_why(field: str, choice: str, measure: str) -> str:
@@ -201,7 +243,10 @@ def none_choice_why(field: str, choice: str, measure: str) -> str:
 
 def checkbox_choice(name: str, field: "Field") -> str:
     """The label of the choice a raw checkbox column (``region___0``) stands for ('' when unknown)."""
-    return str(field.choices.get(name[len(field.name) + 3:], ""))
+    code = name[len(field.name) + 3:]
+    if code not in field.choices and code.startswith("_"):
+        code = "-" + code[1:]  # a negative code (regions____99 for -99)
+    return str(field.choices.get(code, ""))
 
 
 #: What REDCap writes in a survey's timestamp column when the survey was not completed.
@@ -216,3 +261,29 @@ def blank_survey_placeholders(table: TextTable) -> None:
         if h.casefold().endswith("_timestamp") or h.casefold() == "survey timestamp":
             col = table.cells.iloc[:, k].astype(object)
             table.cells.iloc[:, k] = col.where(col.str.casefold() != NOT_COMPLETED, "")
+
+
+def checkbox_column(column: str, field: Field, time_of: str | None, file: str, notes: list) -> tuple[Column, str]:
+    """The proposed role of one box (``column``) of a checkbox ``field``, and why. Boxes ticked are a count:
+    of the body regions (a field named so, or whose choices are body parts: 'Location of pain' with Left arm,
+    Right leg), or of something of the clinic's own, under its own name; never a score ('Pain quality':
+    Burning and Stabbing are no pain score of 2). A box that means "not known" is no item (ignored); one that
+    means "none of them" counts 0 (``means_none``)."""
+    choice = checkbox_choice(column, field)
+    if choice_means_unknown(choice, column, field):
+        return Column("ignore"), (f"REDCap checkbox {field.name!r}: the choice {choice or column!r} is no item (a "
+                                  "visit with only it ticked has no count)")
+    m = measure_of(field.label) or measure_of(field.name)
+    if m != "regions_affected":
+        parts = choices_name_body_parts(field)
+        note = (f"{file}: the checkbox {field.name!r} ({field.label!r}) " + (
+            "names body parts: the boxes ticked are counted as regions_affected (the body regions). If they are "
+            "not the regions with signs of CRPS, give its columns the role \"ignore\"." if parts else
+            f"is counted under its own name, not as {m}: boxes ticked are no score. If it records the body "
+            "regions with signs of CRPS, give its columns the measure regions_affected."))
+        if (m or parts) and note not in notes:
+            notes.append(note)
+        m = "regions_affected" if parts else slug(field.name)
+    none = choice_means_none(choice)
+    return (Column("checkbox", measure=m, time=time_of, means_none=none),
+            none_choice_why(field.name, choice, m) if none else f"REDCap checkbox {field.name!r}: boxes ticked are counted")

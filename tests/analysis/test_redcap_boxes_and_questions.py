@@ -1,0 +1,111 @@
+"""REDCap checkboxes that are no score, boxes that are no item, and the question asked after a
+questionnaire's items (analysis/io/redcap.py ``checkbox_column``, analysis/io/column_words.py). The
+expected values are worked out by hand from the rows below."""
+from __future__ import annotations
+
+from analysis import load_files, summarize
+from analysis.io.propose import inspect
+
+DICT_HEADER = ('"Variable / Field Name","Form Name","Section Header","Field Type","Field Label","Choices, Calculations, '
+               'OR Slider Labels","Field Note","Text Validation Type OR Show Slider Number","Text Validation Min",'
+               '"Text Validation Max",Identifier?,"Branching Logic (Show field only if...)","Required Field?",'
+               '"Custom Alignment","Question Number (surveys only)","Matrix Group Name","Matrix Ranking?",'
+               '"Field Annotation"')
+BASE_FIELDS = ["record_id,visit,,text,Record ID,,,,,,,,,,,,,",
+               "visit_date,visit,,text,Visit date,,,date_ymd,,,,,,,,,,",
+               "nrs,visit,,text,Pain score (0-10),,,integer,0,10,,,,,,,,"]
+INFUSION = ["inf_date,infusion,,text,Infusion date,,,date_ymd,,,,,,,,,,"]
+
+
+def _export(fields: list[str], rows: list[str]) -> dict[str, bytes]:
+    return {"P_DATA_2024-06-01_1200.csv": ("\n".join(rows) + "\n").encode(),
+            "P_DataDictionary_2024-06-01.csv": ("\n".join([DICT_HEADER] + fields) + "\n").encode()}
+
+
+def _region_rows(box_99: str) -> list[str]:
+    return [f"record_id,redcap_event_name,visit_date,nrs,regions___1,regions___2,regions___3,regions___4,{box_99},"
+            "visit_complete,inf_date,infusion_complete",
+            "1,baseline_arm_1,2024-03-01,8,1,1,0,0,0,2,,", "1,infusion_arm_1,,,0,0,0,0,0,,2024-03-04,2",
+            "1,week_4_arm_1,2024-04-01,4,1,0,0,0,0,2,,",
+            "2,baseline_arm_1,2024-03-10,6,0,0,1,1,0,2,,", "2,infusion_arm_1,,,0,0,0,0,0,,2024-03-11,2",
+            "2,week_4_arm_1,2024-04-08,6,0,0,0,0,1,2,,"]
+
+
+def _regions(ds) -> list:
+    a = ds.assessments
+    return a.loc[a["measure"] == "regions_affected", ["patient_id", "day", "value"]].values.tolist()
+
+
+def test_a_checkbox_of_pain_qualities_is_no_pain_score():
+    """'Pain quality' (Burning, Stabbing, ...) on the infusion form: its boxes ticked (2, 1) were read as the
+    pain score on the infusion day, i.e. as each patient's baseline. Baselines are 8 and 6; at week 4, 4 and 3:
+    both 50% relief, two responders of two."""
+    fields = BASE_FIELDS + INFUSION + [
+        'pain_quality,infusion,,checkbox,Pain quality today,"1, Burning | 2, Stabbing | 3, Throbbing | 4, Aching"'
+        ",,,,,,,,,,,,"]
+    rows = ["record_id,redcap_event_name,visit_date,nrs,visit_complete,inf_date,pain_quality___1,pain_quality___2,"
+            "pain_quality___3,pain_quality___4,infusion_complete",
+            "1,baseline_arm_1,2024-02-26,8,2,,0,0,0,0,", "1,infusion_arm_1,,,,2024-03-04,1,1,0,0,2",
+            "1,week_4_arm_1,2024-04-01,4,2,,0,0,0,0,",
+            "2,baseline_arm_1,2024-03-04,6,2,,0,0,0,0,", "2,infusion_arm_1,,,,2024-03-11,1,0,0,0,2",
+            "2,week_4_arm_1,2024-04-08,3,2,,0,0,0,0,"]
+    files = _export(fields, rows)
+    p = inspect(files)
+    assert any("'pain_quality'" in n and "counted under its own name, not as pain_nrs" in n for n in p.notes)
+    ds = load_files(files)
+    nrs = ds.assessments[ds.assessments["measure"] == "pain_nrs"].sort_values(["patient_id", "day"])
+    assert nrs["value"].tolist() == [8.0, 4.0, 6.0, 3.0]
+    assert sorted(ds.assessments.loc[ds.assessments["measure"] == "pain_quality", "value"]) == [1.0, 2.0]
+
+
+def test_a_checkbox_whose_choices_are_body_parts_counts_the_regions():
+    fields = BASE_FIELDS + INFUSION + [
+        'pain_location,visit,,checkbox,Location of pain,"1, Left arm | 2, Right arm | 3, Left leg | 4, Right leg"'
+        ",,,,,,,,,,,,"]
+    rows = [r.replace("regions___", "pain_location___") for r in _region_rows("regions___5")]
+    rows = [",".join(c for i, c in enumerate(r.split(",")) if i != 8) for r in rows]  # no fifth box here
+    p = inspect(_export(fields, rows))
+    assert any("names body parts" in n for n in p.notes)
+    assert _regions(load_files(_export(fields, rows))) == [["1", -3.0, 2.0], ["1", 28.0, 1.0], ["2", -1.0, 2.0]]
+
+
+def test_a_not_assessed_box_is_no_region_also_with_a_negative_code():
+    """Record 2 at week 4 ticks only 'Not assessed': no count (was 1). REDCap writes the code -99 as
+    ``regions____99``."""
+    for code, column in (("99", "regions___99"), ("-99", "regions____99")):
+        fields = BASE_FIELDS + [f'regions,visit,,checkbox,Regions affected,"1, Left arm | 2, Right arm | 3, Left leg | '
+                                f'4, Right leg | {code}, Not assessed",,,,,,,,,,,,'] + INFUSION
+        ds = load_files(_export(fields, _region_rows(column)))
+        assert _regions(ds) == [["1", -3.0, 2.0], ["1", 28.0, 1.0], ["2", -1.0, 2.0]], code
+        assert ds.report.exclusions.empty
+
+
+def test_the_box_of_a_missing_data_code_is_no_region():
+    fields = BASE_FIELDS + ['regions,visit,,checkbox,Regions affected,"1, Left arm | 2, Right arm | 3, Left leg | '
+                            '4, Right leg",,,,,,,,,,,,'] + INFUSION
+    assert _regions(load_files(_export(fields, _region_rows("regions___unk")))) == [
+        ["1", -3.0, 2.0], ["1", 28.0, 1.0], ["2", -1.0, 2.0]]
+
+
+def test_the_question_asked_after_the_phq9_items_is_not_part_of_the_score():
+    """phq9_10 ('how difficult ...', 0-3) beside the nine items: the score is the sum of the nine (13 and 4;
+    9 and 9); the difficulty answer is neither a PHQ-9 value nor a covariate."""
+    answers = '"0, Not at all | 1, Several days | 2, More than half the days | 3, Nearly every day"'
+    fields = BASE_FIELDS + [f"phq9_{i},visit,,radio,PHQ-9 item {i},{answers},,,,,,,,,,,," for i in range(1, 10)] + [
+        'phq9_10,visit,,radio,"If you checked off any problems, how difficult have these problems made it for you...",'
+        '"0, Not difficult at all | 1, Somewhat difficult | 2, Very difficult | 3, Extremely difficult",,,,,,,,,,,,'
+    ] + INFUSION
+    items = ",".join(f"phq9_{i}" for i in range(1, 11))
+    rows = [f"record_id,redcap_event_name,visit_date,nrs,{items},visit_complete,inf_date,infusion_complete",
+            "1,baseline_arm_1,2024-03-01,8,2,2,1,3,2,1,1,0,1,2,2,,", "1,week_4_arm_1,2024-04-01,4,1,1,0,1,1,0,0,0,0,1,2,,",
+            "1,infusion_arm_1,,,,,,,,,,,,,,2024-03-04,2",
+            "2,baseline_arm_1,2024-03-10,6,1,1,1,1,1,1,1,1,1,3,2,,", "2,week_4_arm_1,2024-04-08,6,1,1,1,1,1,1,1,1,1,0,2,,",
+            "2,infusion_arm_1,,,,,,,,,,,,,,2024-03-11,2"]
+    files = _export(fields, rows)
+    p = inspect(files)
+    assert not p.review
+    ds = load_files(files)
+    phq = ds.assessments[ds.assessments["measure"] == "phq9"].sort_values(["patient_id", "day"])
+    assert phq["value"].tolist() == [13.0, 4.0, 9.0, 9.0]
+    assert ds.report.exclusions.empty and "phq9_10" not in ds.patients.columns
+    assert summarize(ds) is not None
