@@ -35,6 +35,10 @@ from .values import timepoint_days
 BASELINE = re.compile(r"(?i)\s*(?:baseline(?:[-\s]?visit)?|pre(?:[-\s]?(?:infusion|treatment|op))?|before|vorher|vor|"
                       r"ausgangswert|avant|antes|prima|voor|basal)\s*")
 
+#: A time point naming the visit right after the treatment ('Post', 'Post-infusion', 'After', 'Nachher'): 0 days
+#: after the date, after the treatment (the immediate score).
+POST = re.compile(r"(?i)\s*(?:post(?:[-\s]?(?:infusion|treatment|op|inf|tx))?|after(?:[-\s]?(?:infusion|treatment))?|"
+                  r"nachher|nach|après|apres|después|despues|dopo|immediately\s+after)\s*")
 
 #: REDCap writes a longitudinal project's events with the arm: ``week_4_arm_1`` (unique event name, raw
 #: export) or ``Week 4 (Arm 1: Ketamine)`` (event label, labels export). Without the arm, and with
@@ -69,26 +73,31 @@ def read_time_points(values: np.ndarray, events: bool = False) -> tuple[np.ndarr
     Parameters
     ----------
     values : ndarray of str
-        The cells of a time point column ('Baseline', 'Week 1', 'W4', 'Month 3').
+        The cells of a time point column ('Baseline', 'Week 1', 'W4', 'Month 3', 'Post').
     events : bool
-        The cells are REDCap's event names ('week_4_arm_1', '6_months_arm_1'), read after
-        :func:`event_time_points`; only there, since those rules ('6 months' is month 6) would take a
-        patient's disease duration written the same way for a time point.
+        The cells are REDCap's event names ('week_4_arm_1', '6_months_arm_1'), or the visits' time points
+        beside the date they count from ('4 weeks'), read after :func:`event_time_points`; only there,
+        since those rules ('6 months' is month 6) would take a patient's disease duration written the same
+        way for a time point.
 
     Returns
     -------
     days : ndarray of float
         The days each time point stands for (weeks x 7, months x 365.25 / 12 rounded, as
-        :func:`analysis.io.values.timepoint_days`); 0 for a baseline word; NaN for any other text.
-    baseline : ndarray of bool
-        The cell is a baseline word: the visit before the treatment of that date.
+        :func:`analysis.io.values.timepoint_days`); 0 for a baseline or post word; NaN for any other text.
+    side : ndarray of int8
+        -1 where the cell is a baseline word (the visit before the treatment of that date), 1 where it is a
+        post word (the visit right after it), else 0.
     """
     if events:
         values = event_time_points(values)
     days = timepoint_days(values).astype(float)
     baseline = baseline_words(values) & np.isnan(days)
-    days[baseline] = 0.0
-    return days, baseline
+    post = pd.Series(values, dtype=object).fillna("").str.fullmatch(POST).to_numpy(dtype=bool) & np.isnan(days)
+    days[baseline | post] = 0.0
+    side = np.zeros(len(days), dtype=np.int8)
+    side[baseline], side[post] = -1, 1
+    return days, side
 
 
 #: Time points further apart than this (days) on one date of one patient are not each visit's own date: no

@@ -146,11 +146,12 @@ def _codes_note(file: str, column: str, measure: str, cells: np.ndarray) -> str:
             "regions listed in one cell\").")
 
 
-def _day_numbers(table: TextTable, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _day_numbers(table: TextTable, k: int, counted: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The cells of the day column ``k`` as days: numbers in the unit its name says ('Hours after infusion',
     :func:`analysis.io.time_units.to_days`), else a research sheet's time points (D-7, D0, W4, M3) as the days
-    they stand for, and a baseline word ('Baseline', 'Pre') as 0, before the treatment
-    (:func:`analysis.io.counted_from.read_time_points`).
+    they stand for, and a baseline word ('Baseline', 'Pre') as 0, before the treatment, a post word ('Post')
+    as 0, after it (:func:`analysis.io.counted_from.read_time_points`; ``counted``: the time points count from
+    a date, and are read as REDCap's event names are, '4 weeks' as week 4).
 
     Returns
     -------
@@ -158,18 +159,20 @@ def _day_numbers(table: TextTable, k: int) -> tuple[np.ndarray, np.ndarray, np.n
         The days (NaN where not read).
     ok, bad : ndarray of bool
         The cell reads; the cell is filled but does not read.
-    baseline : ndarray of bool
-        The cell is a baseline word: day 0 of its date (or of the first treatment), before that treatment.
+    side : ndarray of int8
+        -1 for a baseline word: day 0 of its date (or of the first treatment), before that treatment; 1 for a
+        post word, after it; else 0.
     """
     from .values import ValueRules, parse_values
 
     pv = parse_values(table.column(k), ValueRules(ranges="exclude", fractions=False, decimal_comma=table.decimal_comma))
     ok = ~pv.missing & (pv.reason == "")
     day = to_days(np.where(ok, pv.value, np.nan), table.header[k])
-    point, baseline = read_time_points(table.column(k), events=normalize_name(table.header[k]) == "redcap_event_name")
+    point, side = read_time_points(table.column(k),
+                                   events=counted or normalize_name(table.header[k]) == "redcap_event_name")
     named = ~pv.missing & ~ok & ~np.isnan(point)
     day[named], ok = point[named], ok | named
-    return day, ok, ~pv.missing & ~ok, baseline & named
+    return day, ok, ~pv.missing & ~ok, np.where(named, side, 0).astype(np.int8)
 
 
 def _counted_date(table: TextTable, roles: dict[int, Column], k: int) -> int:
@@ -209,13 +212,14 @@ class FileTimes:
             raise MappingError(f"Mapping for {table.file}: give the time either as dates or as day numbers, "
                                "not both.", file=table.file)
         self.order_used: dict[str, str] = {}
-        #: Per time point column, the rows whose time point is a baseline word: before that date's treatment.
-        self.baseline: dict[int, np.ndarray] = {}
+        #: Per time point column, the side of each row's time point: -1 a baseline word (before that date's
+        #: treatment), 1 a post word (right after it), 0 neither.
+        self.side: dict[int, np.ndarray] = {}
         if day_cols:
             self.kind = "day"
             for k in day_cols:
                 # 'Baseline' among time points without dates: the day of the first treatment, before it.
-                day, ok, bad, self.baseline[k] = _day_numbers(table, k)
+                day, ok, bad, self.side[k] = _day_numbers(table, k)
                 # A column of time points in words (REDCap events) says so of a cell that is none.
                 words = bad.any() and (~np.isnan(read_time_points(table.column(k)[ok], events=True)[0])).any()
                 why = R_BAD_TIMEPOINT.format(col=table.header[k]) if words else R_BAD_DAY
@@ -343,7 +347,7 @@ class FileTimes:
         """
         table = self.table
         ns, has_time, d_ok, d_bad, d_why, d_column, d_text = self.cols[d]
-        day, ok, bad, baseline = _day_numbers(table, k)
+        day, ok, bad, side = _day_numbers(table, k, counted=True)
         # A score beside an empty time point has no day: counted from its date it would be one more baseline.
         empty = (table.column(k) == "") & d_ok
         header = table.header[k]
@@ -354,7 +358,7 @@ class FileTimes:
         # Where the date does not read, that is the reason, on the date's column (a time point cannot mend it).
         why[d_bad], column[d_bad], text[d_bad] = d_why[d_bad], d_column[d_bad], d_text[d_bad]
         t = ns + np.round(np.where(ok, day, 0.0) * _DAY_NS).astype(np.int64)
-        self.baseline[k] = baseline
+        self.side[k] = side
         self.kind = "date"
         return t, has_time, ok & d_ok, (bad & ~d_bad) | empty | d_bad, why, column, text
 
@@ -362,7 +366,7 @@ class FileTimes:
         """The time of each row for the values of column ``col``: its own ``time`` column, or else the
         first date (or day) column with a value in the row (for a score, the time point column counted from
         a date, where the file has one). Arrays: ``t``, ``has_time``, ``ok``, ``bad``, ``why`` (reason when
-        bad), ``column`` (the date column used), ``text`` (its text) and ``baseline`` (the time is a baseline
+        bad), ``column`` (the date column used), ``text`` (its text) and ``side`` (-1: the time is a baseline
         time point: before the treatment of that date)."""
         if not self.cols:
             raise MissingColumnError(
@@ -381,7 +385,7 @@ class FileTimes:
         out = {"t": None, "has_time": np.zeros(n, dtype=bool), "ok": np.zeros(n, dtype=bool),
                "bad": np.zeros(n, dtype=bool), "why": np.full(n, "", dtype=object),
                "column": np.full(n, table.header[order[0]], dtype=object), "text": np.full(n, "", dtype=object),
-               "baseline": np.zeros(n, dtype=bool)}
+               "side": np.zeros(n, dtype=np.int8)}
         taken = np.zeros(n, dtype=bool)
         for k in order:
             t, ht, ok, bad, why, cname, ctext = self.cols[k]
@@ -395,8 +399,8 @@ class FileTimes:
             out["why"][take] = why[take]
             out["column"][take] = cname[take]
             out["text"][take] = ctext[take]
-            if k in self.baseline:
-                out["baseline"][take] = self.baseline[k][take]
+            if k in self.side:
+                out["side"][take] = self.side[k][take]
             taken |= take
         return out
 
@@ -481,7 +485,12 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
             t = t + (round(offset * 3600 * 10 ** 9) if times.kind == "date" else offset / 24.0)
         # A baseline time point ('Baseline' counted from the infusion date) is before that day's treatment: said so,
         # it is no date-only score of unknown side on a start day (plausibility.start_day_warning).
-        when = np.where(tm["baseline"][sel], "before_start", timing) if timing == "at" else timing
+        # A post time point ('Post', right after the infusion) is the immediate score, as a post column's is.
+        side = tm["side"][sel]
+        if timing == "at" and (side == 1).any():
+            t = t + np.where(side == 1, round(offset * 3600 * 10 ** 9) if times.kind == "date" else offset / 24.0, 0)
+        when = np.where(side == -1, "before_start", np.where(side == 1, "after_start", timing)) if timing == "at" \
+            else timing
         obs.scores.append(pd.DataFrame({
             "row": rows[sel], "file": f, "line": lines[sel], "column": full(column)[sel], "raw": full(raw)[sel],
             "text": full(text)[sel], "pid": pid[sel], "t": t, "has_time": tm["has_time"][sel], "measure": full(measure)[sel],

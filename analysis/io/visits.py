@@ -233,10 +233,11 @@ def text_column(proposal, k: int, table, pid: np.ndarray, date_cols: list, revie
     filled = values != ""
     if not date_cols or filled.sum() < 2:
         return replace(proposal, why=_NOT_READ)
-    offsets, _ = read_time_points(values)
+    offsets, _ = read_time_points(values, events=True)  # ('4 weeks', as the load reads a counted column)
     # Named as visits (also 'D0', 'T0', 'Screening', which are no days after a date): most cells, for the question.
+    # Half is enough to ask: left out, every visit of a patient would fall on the one date.
     named = ~np.isnan(offsets[filled]) | pd.Series(values[filled], dtype=object).str.strip().str.fullmatch(_BASELINE).to_numpy()
-    if named.mean() < 0.9 or len(set(offsets[~np.isnan(offsets)])) < 2:
+    if named.mean() < 0.5 or len(set(offsets[~np.isnan(offsets)])) < 2:
         return replace(proposal, why=_NOT_READ)
     rows = filled & (pid != "")
     per = pd.DataFrame({"p": pid[rows], "tp": values[rows]}).groupby("p")["tp"].nunique()
@@ -259,7 +260,7 @@ def text_column(proposal, k: int, table, pid: np.ndarray, date_cols: list, revie
     if ref is not None and not len(unread):
         date = table.header[ref]
         notes.append(f"{table.file}: {h!r} counted from {date!r}: each score's day is its time point after that date "
-                     f"({shown}; Baseline = that date, before the treatment; Week 1 = 7 days; months x 365.25/12 "
+                     f"({shown}; Baseline = that date, before the treatment; Post = right after it; Week 1 = 7 days; months x 365.25/12 "
                      "rounded, Month 3 = 91).")
         return replace(proposal, column=Column("day", counted_from=date),
                        why="the visits' time points; the date is the same on each patient's (or course's) rows")

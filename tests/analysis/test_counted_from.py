@@ -106,11 +106,21 @@ def test_the_mapping_written_by_inspect_loads_the_same_numbers():
 # --- The reading --------------------------------------------------------------------------------------------
 
 def test_time_points_read_as_days_after_the_date():
-    days, baseline = read_time_points(np.array(["Baseline", " pre-infusion ", "Week 1", "W4", "Month 3", "M12",
-                                                "D-7", "Day 0", "Screening", "T1", "Week ?", ""], dtype=object))
+    days, side = read_time_points(np.array(["Baseline", " pre-infusion ", "Week 1", "W4", "Month 3", "M12",
+                                            "D-7", "Day 0", "Screening", "T1", "Week ?", ""], dtype=object))
     assert days[:8].tolist() == [0, 0, 7, 28, 91, 365, -7, 0]
     assert np.isnan(days[8:]).all()
-    assert baseline.tolist() == [True, True] + [False] * 10
+    assert side.tolist() == [-1, -1] + [0] * 10
+
+
+def test_a_post_word_is_day_0_after_the_treatment_and_spelled_time_points_read_beside_a_date():
+    """'Post' is the visit right after the treatment (side 1); '4 weeks', '3 months', '1 wk' read as week 4,
+    month 3 and week 1 where the time points count from a date (events=True), not in general."""
+    cells = np.array(["Post", "post-infusion", "After", "Nachher", "4 weeks", "3 months", "1 wk", "na"], dtype=object)
+    days, side = read_time_points(cells, events=True)
+    assert days[:7].tolist() == [0, 0, 0, 0, 28, 91, 7] and np.isnan(days[7])
+    assert side.tolist() == [1, 1, 1, 1, 0, 0, 0, 0]
+    assert np.isnan(read_time_points(cells[4:7])[0]).all()
 
 
 def test_day_0_counted_from_the_date_has_no_side_and_counts_as_the_baseline_with_the_start_day_warning():
@@ -269,3 +279,37 @@ def test_two_more_date_columns_beside_counted_time_points_raise_no_warning_about
     ds = load_files({"s.csv": sheet}, mapping=doc)
     assert scores(ds)["A"] == [(0.0, 8), (7.0, 5)]
     assert not any("differs from it" in w for w in ds.report.warnings), ds.report.warnings
+
+
+def _audit(points: list[str]) -> dict[str, bytes]:
+    """Patient, Infusion date (DD/MM/YYYY), Timepoint, NRS: T1-T3 with the NRS below at ``points``."""
+    nrs = {"T1": [8, 4, 5, 6], "T2": [6, 6, 6, 6], "T3": [9, 3, 4, 5]}
+    dates = {"T1": "04/03/2024", "T2": "11/03/2024", "T3": "18/03/2024"}
+    rows = ["Patient,Infusion date,Timepoint,NRS"] + [f"{p},{dates[p]},{tp},{v}" for p in nrs
+                                                      for tp, v in zip(points, nrs[p])]
+    return {"audit.csv": ("\n".join(rows) + "\n").encode()}
+
+
+def test_pre_post_and_spelled_time_points_place_each_score():
+    """'Pre' is the baseline (the date, before the infusion), 'Post' the immediate score (right after it, as a
+    post column's: +1 hour, days are kept to 6 decimals), '1 week' day 7, '4 weeks' day 28. By hand: immediate
+    relief 50% (8->4), 0% (6->6), 66.7% (9->3); immediate responders (30% or more): two of three."""
+    files = _audit(["Pre", "Post", "1 week", "4 weeks"])
+    p = inspect(files)
+    assert not p.review
+    assert columns(files)[("audit.csv", "Timepoint")].counted_from == "Infusion date"
+    ds = load_files(files)
+    t1 = scores(ds)["T1"]
+    assert [v for _, v in t1] == [8.0, 4.0, 5.0, 6.0]
+    assert [d for d, _ in t1] == pytest.approx([0.0, 1 / 24, 7.0, 28.0], abs=1e-6)
+    g = group(ds)
+    assert g["immediate_relief_pct"]["estimate"] == pytest.approx((50 + 0 + 100 * 6 / 9) / 3)
+    check_rate(g["immediate_responder_rate"], 2, 3)
+
+
+@pytest.mark.parametrize("points", [["Baseline", "Week 1", "Week ?", "Week 4"], ["Pre", "Infusion", "W1", "W4"]])
+def test_time_points_that_do_not_all_read_are_a_point_to_review_not_left_out(points):
+    """Left out, every score of a patient would fall on the infusion date (conflicts, or the equal ones
+    merged into one baseline): a time point column that mostly reads is asked about instead."""
+    review = " ".join(inspect(_audit(points)).review)
+    assert "'Timepoint' holds the visits' time points" in review and "does not read" in review.replace("do(es)", "does")

@@ -121,11 +121,11 @@ def test_a_patients_file_without_scores_needs_no_time():
 
 def test_redcap_event_names_read_as_time_points_without_their_arm():
     from analysis.io.counted_from import read_time_points
-    days, baseline = read_time_points(np.array(["baseline_arm_1", "week_4_arm_2", "month_3_arm_1", "day_14_arm_1",
+    days, side = read_time_points(np.array(["baseline_arm_1", "week_4_arm_2", "month_3_arm_1", "day_14_arm_1",
                                                 "Week 4 (Arm 1: Ketamine)", "Baseline (Arm 2)", "screening_arm_1",
                                                 "visit_2_arm_1"], dtype=object), events=True)
     assert days[:6].tolist() == [0.0, 28.0, 91.0, 14.0, 28.0, 0.0] and np.isnan(days[6:]).all()
-    assert baseline.tolist() == [True, False, False, False, False, True, False, False]
+    assert side.tolist() == [-1, 0, 0, 0, 0, -1, 0, 0]
 
 
 def test_a_mapped_event_that_is_no_time_point_is_listed_with_its_reason():
