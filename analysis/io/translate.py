@@ -668,10 +668,17 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
         dose = np.full(len(idx), np.nan)
         dcols = _positions(roles, "dose") if len(sources) == 1 else []  # whose dose, of several dates in a row?
         if dcols:
+            from .number_grouping import read_grouped_thousands
             from .values import ValueRules, parse_values
-            pv = parse_values(table.column(dcols[0])[idx], ValueRules(ranges="exclude", fractions=False,
-                                                                       decimal_comma=table.decimal_comma))
-            dose = np.where(pv.reason == "", pv.value, np.nan)
+            cells, either = read_grouped_thousands(table.column(dcols[0])[idx], table.delimiter, fspec.decimal_comma)
+            pv = parse_values(cells, ValueRules(ranges="exclude", fractions=False, decimal_comma=table.decimal_comma))
+            dose = np.where((pv.reason == "") & ~either, pv.value, np.nan)
+            if either.any():
+                shown = ", ".join(repr(v) for v in pd.unique(cells[either])[:3])
+                obs.notes.append(f"{f}: {int(either.sum())} dose(s) in {table.header[dcols[0]]!r} ({shown}) read either "
+                                 "as thousands (1,200 = 1200) or as decimals (1.2): left out of the course doses. Write "
+                                 "them without a thousands separator, or give the file \"decimal_comma\": false "
+                                 "(decimal points; then 1,200 = 1200) or true (decimal commas) in the mapping.")
             badd = (~pv.missing) & (pv.reason != "")
             if badd.any():
                 obs.notes.append(f"{f}: {int(badd.sum())} dose value(s) in {table.header[dcols[0]]!r} are not numbers "

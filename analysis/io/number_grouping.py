@@ -1,0 +1,50 @@
+"""Doses written with a thousands separator: ``1.200`` in a German export and ``1,200`` in an American one are
+1200 mg, where the value rules of a file with decimal commas read both as 1.2.
+
+The rule, per dose column (only doses: a score never reaches 1,000):
+
+* a number written in groups of three digits after a separator (``1.200``, ``12,500``, ``1.200.000``) has
+  a thousands separator when the file says which separator is the decimal one: a ``;``-separated file (or
+  ``"decimal_comma": true`` in the mapping) writes decimal commas, so ``.`` groups thousands; a
+  ``,``-separated file (the cell quoted) or ``"decimal_comma": false`` writes decimal points, so ``,``
+  groups thousands; another cell of the column with that separator and not three digits after it (``0,5``,
+  ``12.75``) says it too; and two or more groups (``1.200.000``) can only be thousands;
+* otherwise (a tab-separated file whose every such cell has one group of three) the cell reads either way,
+  1,200 or 1.2: its dose is left out of the course (not guessed), and a note names the cells and what to do.
+
+Every step is one regular expression over the column's distinct cells.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+_GROUPED = r"[1-9]\d{{0,2}}(?:{sep}\d{{3}})+"
+
+
+def _matches(cells: pd.Series, pattern: str) -> np.ndarray:
+    return cells.str.fullmatch(pattern).fillna(False).to_numpy(dtype=bool)
+
+
+def read_grouped_thousands(cells: np.ndarray, delimiter: str, decimal_comma: bool | None) -> tuple[np.ndarray, np.ndarray]:
+    """``(cells, ambiguous)``: the dose cells with the thousands separators the rule (module docstring) finds
+    taken out (``1.200`` -> ``1200``), and the cells that read either way (left as written)."""
+    s = pd.Series(cells, dtype=object).fillna("").astype(str).str.strip()
+    out = s.to_numpy(dtype=object).copy()
+    ambiguous = np.zeros(len(s), dtype=bool)
+    for sep, other in ((".", ","), (",", ".")):
+        grouped = _matches(s, _GROUPED.format(sep="\\" + sep))
+        if not grouped.any():
+            continue
+        several = _matches(s, _GROUPED.format(sep="\\" + sep).replace("+", "{2,}"))
+        # The other separator is the decimal one: by the file's delimiter or mapping, or by a cell of this column.
+        said = (decimal_comma if decimal_comma is not None else
+                True if delimiter == ";" else False if delimiter == "," else None)
+        other_decimal = bool(_matches(s, rf"-?\d*\{other}(?:\d{{1,2}}|\d{{4,}})").any())
+        this_decimal = bool(_matches(s, rf"-?\d*\{sep}(?:\d{{1,2}}|\d{{4,}})").any())
+        if said is None and other_decimal != this_decimal:
+            said = other_decimal == (sep == ".")  # the column's own decimals say which separator is which
+        sure = grouped & (several | bool(said is (sep == ".")))
+        out[sure] = s[sure].str.replace(sep, "", regex=False).to_numpy(dtype=object)
+        ambiguous |= grouped & ~sure & (said is not (sep == ","))
+    return out, ambiguous
