@@ -214,11 +214,15 @@ def _load_files(files: dict[str, bytes], mapping, drop_identifiers: bool, source
         from .io.reader import load_export
         from .io.propose import auto_spec
 
+        proposed: list[str] = []
         if spec is None:
-            spec = auto_spec(files, date_format)  # refuses, saying what to review, when not certain
+            spec = auto_spec(files, date_format, proposed)  # refuses, saying what to review, when not certain
         elif date_format is not None:
             spec = replace(spec, date_format=date_format)
-        return load_export(files, spec, drop_identifiers=drop_identifiers, source=source)
+        dataset = load_export(files, spec, drop_identifiers=drop_identifiers, source=source)
+        known = set(dataset.report.notes)
+        dataset.report.notes.extend(n for n in dict.fromkeys(proposed) if n not in known)
+        return dataset
     return load_canonical(files, mapping=mapping, drop_identifiers=drop_identifiers, source=source)
 
 

@@ -760,10 +760,14 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
     return Proposal(source=source, files=fps, spec=spec, review=review, notes=notes)
 
 
-def auto_spec(files: dict[str, bytes], date_format: str | None = None) -> MappingSpec:
+def auto_spec(files: dict[str, bytes], date_format: str | None = None, notes: list | None = None) -> MappingSpec:
     """The proposed mapping, when nothing in it needs review; otherwise a MappingError listing what to
-    decide (and how: ``inspect --write-mapping``). ``date_format`` settles ambiguous dates."""
+    decide (and how: ``inspect --write-mapping``). ``date_format`` settles ambiguous dates. ``notes``: the
+    proposal's notes (what it decided by itself, e.g. a date order taken from another file) are appended,
+    for the load report: loaded without a mapping, they are the only place a user sees them."""
     p = inspect(files, date_format=date_format)
+    if notes is not None:
+        notes.extend(p.notes)
     if p.review:
         raise MappingError(
             "This looks like a clinic export (" + p.source + "), but some of it cannot be read without a decision: "
