@@ -744,4 +744,16 @@ def _one_unit_doses(dose: np.ndarray, unit: np.ndarray, label: np.ndarray, file:
             f"{file}: the doses of {lab!r} are written in different units in {header!r} "
             f"({', '.join(repr(u) for u in sorted(written))}): they are not summed or compared, so its courses have "
             "no dose. Convert the doses to one unit to use them.")
+    # A rate (0.5 mg/kg/hr for each bag) is no amount: summed over a course's bags it would be 1.5 of nothing.
+    rates = per[per.map(lambda w: len(w) == 1 and bool(_RATE_UNIT.search(str(w[0]))))]
+    for lab, written in rates.items():  # a loop over the few treatments
+        dose = np.where(label == lab, np.nan, dose)
+        obs.warnings.append(
+            f"{file}: the doses of {lab!r} are rates ({written[0]!r} in {header!r}), not amounts: a course's dose is "
+            "the sum of its administrations' doses, which rates are not, so its courses have no dose. Give the "
+            "amount given (e.g. mg) to use them.")
     return dose
+
+
+#: A dose unit per time: a rate (mg/kg/hr, mcg/min), no amount given.
+_RATE_UNIT = re.compile(r"(?i)/\s*(?:h|hr|hrs|hour|min|minute|d|day)\b")

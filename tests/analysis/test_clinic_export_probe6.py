@@ -222,6 +222,22 @@ def test_doses_in_different_units_are_not_summed_into_one_course_dose():
                for w in ds.report.warnings)
 
 
+def test_rates_are_not_summed_into_a_course_dose():
+    """Three bags at 0.5 mg/kg/hr are one course of three administrations, but no dose of 1.5: a rate is no
+    amount given. The course has no dose and a warning says why."""
+    mar = ["Patient,Medication,MAR Action,Action Date/Time,Dose,Dose Unit"] + [
+        f"R{p},KETAMINE 500 MG IN NS 500 ML,New Bag,03/{day:02d}/2024 0900,0.5,mg/kg/hr"
+        for p, first in ((1, 4), (2, 11)) for day in range(first, first + 3)]
+    flow = ["Patient,Taken Date/Time,Flowsheet Row,Value"] + [
+        f"R{p},03/{first:02d}/2024 {tm},Pain Score (0-10),{v}" for p, first in ((1, 4), (2, 11))
+        for tm, v in (("0830", 8), ("1400", 4))]
+    ds = load_files({"mar.csv": ("\n".join(mar) + "\n").encode(), "flowsheet.csv": ("\n".join(flow) + "\n").encode()})
+    t = ds.treatments.set_index("patient_id")
+    assert t["administrations"].to_dict() == {"R1": 3, "R2": 3}
+    assert "dose" not in t.columns or t["dose"].isna().all()
+    assert any("are rates ('mg/kg/hr'" in w for w in ds.report.warnings)
+
+
 def test_doses_in_one_unit_written_beside_them_are_summed_per_course():
     """The MAR above with every dose in mg/kg: E3's bag and bolus, 0.5 + 0.1 mg/kg."""
     ds = load_files(probe.mar_given_not_given_bolus())
