@@ -655,6 +655,14 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
                        + ")").to_numpy(dtype=object)
                 obs.exclude(rows[gone], f, lines[gone], table.header[acts[0]], action[gone], why)
                 start[gone] = False
+                # A cancel at another time than any administration withdraws nothing: said, not guessed.
+                alone = np.setdiff1d(np.flatnonzero(cancel & ok), by)
+                if len(alone):
+                    obs.warnings.append(
+                        f"{f}: {len(alone)} {action[alone[0]]!r} row(s) (line(s) "
+                        f"{', '.join(str(x) for x in lines[alone][:5])}) match no administration of the same patient, "
+                        "medication and time, so no administration was withdrawn. If one withdraws an administration "
+                        "charted at another time, remove that administration's row (or give it the cancel's time).")
         label = _courses.treatment_labels(text, spec.courses.treatments)
         not_chosen = start & (label == "")
         obs.exclude(rows[not_chosen], f, lines[not_chosen], table.header[k], text[not_chosen],

@@ -495,6 +495,20 @@ def test_an_administration_cancelled_as_charted_in_error_is_not_a_course():
     gone = ex[ex["reason"].astype(str).str.startswith("administration withdrawn")]
     assert gone[["file", "line"]].values.tolist() == [["mar.csv", 3]]
     assert gone["reason"].tolist() == ["administration withdrawn by line 4 (Canceled Entry)"]
+    assert not any("match no administration" in w for w in ds.report.warnings)
+
+
+def test_a_cancel_at_another_time_withdraws_nothing_and_says_so():
+    """'Canceled Entry' 12 minutes after the bag it may withdraw: not guessed (a real administration is not
+    dropped on a guess), but a warning names its line."""
+    files = {"flowsheet.csv": b"Study ID,Flowsheet Row Name,Value,Taken Time\nC1,Pain Score (0-10),8,3/4/2024 8:45 AM\n"
+                              b"C1,Pain Score (0-10),4,3/4/2024 1:00 PM\n",
+             "mar.csv": b"Study ID,Medication,MAR Action,Taken Time\nC1,KETAMINE INFUSION,Given,3/4/2024 9:00 AM\n"
+                        b"C1,KETAMINE INFUSION,Given,3/20/2024 11:00 AM\n"
+                        b"C1,KETAMINE INFUSION,Canceled Entry,3/20/2024 11:12 AM\n"}
+    ds = load_files(files)
+    assert len(ds.treatments) == 2
+    assert any("'Canceled Entry' row(s) (line(s) 4) match no administration" in w for w in ds.report.warnings)
 
 
 # --- Two drugs of one combined infusion ------------------------------------------------------------
