@@ -48,16 +48,23 @@ _REDCAP_ARM = re.compile(r"(?i)(?:_arm_\d+|\s*\(arm\s*\d+\b.*\))\s*$")
 _NUMBER_FIRST = re.compile(r"(?i)^\s*(\d+)\s*(day|week|wk|month|mo)s?\b")
 #: A plural unit (``weeks 4``) and a word after the time point that names the visit (``week 4 follow-up``).
 _PLURAL = re.compile(r"(?i)\b(day|week|month)s\b")
-_VISIT_WORD = re.compile(r"(?i)\s+(?:follow\s*-?\s*up|fu|visit|assessment|survey|questionnaire)\s*$")
+_VISIT_WORD = re.compile(r"(?i)\s+(?:follow\s*-?\s*up|fu|visit|assessment|survey|questionnaire|infusion|treatment|tx|"
+                         r"booster|post(?:\s*infusion)?|phone\s*call|call)\s*$")
+#: A word naming the visit before the time point (``follow_up_1_month``, ``fu_3_months``).
+_LEAD_WORD = re.compile(r"(?i)^\s*(?:follow\s*-?\s*up|fu)\s+(?=\d|day|week|wk|month|mo)")
+#: Hours after the start (``24_hours``, ``48_hour``): read as days (24 hours = 1 day).
+_HOURS = re.compile(r"(?i)^\s*(\d+)\s*(?:h|hr|hrs|hour|hours)\s*$")
 
 
 def event_time_points(values: np.ndarray) -> np.ndarray:
     """Cells as time points are read: REDCap's arm taken off an event's name, underscores read as spaces,
-    a number before its unit put after it, and a word naming the visit after the time point left out
+    a word naming the visit before the time point left out (``follow_up_1_month``), a number before its
+    unit put after it, and a word naming the visit after the time point left out
     (``week_4_arm_1`` -> ``week 4``, ``6_months_arm_1`` -> ``month 6``, ``week_4_followup_arm_1`` ->
     ``week 4``, ``Baseline (Arm 1: Ketamine)`` -> ``Baseline``); any other text as written."""
     s = pd.Series(values, dtype=object).fillna("").astype(str)
     s = s.str.replace(_REDCAP_ARM, "", regex=True).str.replace("_", " ", regex=False)
+    s = s.str.replace(_LEAD_WORD, "", regex=True)
     s = s.str.replace(_NUMBER_FIRST, r"\2 \1", regex=True).str.replace(_PLURAL, r"\1", regex=True)
     return s.str.replace(_VISIT_WORD, "", regex=True).to_numpy(dtype=object)
 
@@ -92,6 +99,9 @@ def read_time_points(values: np.ndarray, events: bool = False) -> tuple[np.ndarr
     if events:
         values = event_time_points(values)
     days = timepoint_days(values).astype(float)
+    if events:
+        hours = pd.Series(values, dtype=object).fillna("").astype(str).str.extract(_HOURS)[0].astype(float).to_numpy()
+        days = np.where(np.isnan(days), hours / 24.0, days)
     baseline = baseline_words(values) & np.isnan(days)
     post = pd.Series(values, dtype=object).fillna("").str.fullmatch(POST).to_numpy(dtype=bool) & np.isnan(days)
     days[baseline | post] = 0.0

@@ -260,3 +260,17 @@ def test_repeating_instances_on_one_event_without_dates_are_a_point_to_review():
     review = inspect(files).review
     assert any("several instances of a repeating form hold scores or treatments on one event ('week_4_arm_1')" in r
                for r in review), review
+
+
+@pytest.mark.parametrize("event, day, side", [
+    ("day_0_infusion_arm_1", 0.0, 0), ("24_hours_arm_1", 1.0, 0), ("48_hour_arm_1", 2.0, 0),
+    ("follow_up_1_month_arm_1", 30.0, 0), ("fu_3_months_arm_1", 91.0, 0), ("month_6_fu_arm_1", 183.0, 0),
+    ("1_week_post_arm_1", 7.0, 0), ("Follow-up 3 months (Arm 1: Ketamine)", 91.0, 0),
+    ("post_infusion_arm_1", 0.0, 1), ("pre_infusion_arm_1", 0.0, -1),
+    ("infusion_1_arm_1", np.nan, 0), ("visit_2_arm_1", np.nan, 0), ("follow_up_arm_1", np.nan, 0)])
+def test_event_names_with_words_around_their_time_point_read_as_it(event, day, side):
+    """Words naming the visit before or after the time point (follow_up_, _fu, _infusion, _post) are left out;
+    hours read as days (24 hours = 1); an event that numbers visits or infusions names no time."""
+    from analysis.io.counted_from import read_time_points
+    days, sides = read_time_points(np.array([event], dtype=object), events=True)
+    assert days[0] == pytest.approx(day, nan_ok=True) and sides[0] == side
