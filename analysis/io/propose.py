@@ -595,7 +595,7 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
     order_hints: dict = {}
     source = "spreadsheet"
     for t in data_tables:
-        hint = redcap.is_export(t.header)
+        hint = redcap.is_export(t.header, dictionary)
         if hint == "labels":
             if not dictionary:
                 review.append(f"{t.file} is a REDCap labels export: add the project's data dictionary, which says "

@@ -67,14 +67,20 @@ def is_dictionary(header: list[str]) -> bool:
     return all(any(a in keys for a in _DICT_COLUMNS[k]) for k in ("field", "form", "type", "label"))
 
 
-def is_export(header: list[str]) -> str | None:
-    """``"raw"`` or ``"labels"`` when the header looks like a REDCap data export."""
+def is_export(header: list[str], dictionary: dict | None = None) -> str | None:
+    """``"raw"`` or ``"labels"`` when the header looks like a REDCap data export. With the project's data
+    ``dictionary``, its first field (the record id, whatever its name: ``participant_id``) or that field's
+    label first in the header, beside the forms' status columns, says so too."""
     keys = [normalize_name(h) for h in header]
     if "redcap_event_name" in keys or "redcap_repeat_instrument" in keys or "redcap_data_access_group" in keys:
         return "raw"
-    if any(k.endswith("_complete") for k in keys) and keys and keys[0] in ("record_id", "id", "study_id"):
+    first = next(iter(dictionary.values()), None) if dictionary else None
+    ids = ("record_id", "id", "study_id") + ((normalize_name(first.name),) if first is not None else ())
+    if any(k.endswith("_complete") for k in keys) and keys and keys[0] in ids:
         return "raw"
-    if "complete?" in keys and ("event name" in keys or "repeat instrument" in keys or "record id" in keys):
+    label = normalize_name(strip_html(first.label)) if first is not None else None
+    if "complete?" in keys and ("event name" in keys or "repeat instrument" in keys or "record id" in keys
+                                or keys[0] == label):
         return "labels"
     return None
 

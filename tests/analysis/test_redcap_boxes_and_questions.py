@@ -109,3 +109,24 @@ def test_the_question_asked_after_the_phq9_items_is_not_part_of_the_score():
     assert phq["value"].tolist() == [13.0, 4.0, 9.0, 9.0]
     assert ds.report.exclusions.empty and "phq9_10" not in ds.patients.columns
     assert summarize(ds) is not None
+
+
+def test_a_classic_project_whose_record_id_has_another_name_is_read_as_redcap():
+    """The dictionary's first field is the record id, whatever its name: 'participant_id' here. Read as a
+    plain sheet, the infusion form's date gave no treatments."""
+    fields = ["participant_id,baseline,,text,Participant ID,,,,,,,,,,,,,",
+              "base_date,baseline,,text,Date of baseline visit,,,date_ymd,,,,,,,,,,",
+              "base_nrs,baseline,,text,Pain score (0-10),,,integer,0,10,,,,,,,,",
+              "inf_date,infusion,,text,Infusion date,,,date_ymd,,,,,,,,,,",
+              "w4_date,week_4,,text,Date of week 4 visit,,,date_ymd,,,,,,,,,,",
+              "w4_nrs,week_4,,text,Pain score (0-10),,,integer,0,10,,,,,,,,"]
+    rows = ["participant_id,base_date,base_nrs,baseline_complete,inf_date,infusion_complete,w4_date,w4_nrs,"
+            "week_4_complete",
+            "P1,2024-03-01,8,2,2024-03-04,2,2024-04-01,4,2", "P2,2024-03-10,6,2,2024-03-11,2,2024-04-08,6,2"]
+    files = _export(fields, rows)
+    assert inspect(files).source == "redcap"
+    ds = load_files(files)
+    assert len(ds.treatments) == 2
+    nrs = ds.assessments[ds.assessments["measure"] == "pain_nrs"].sort_values(["patient_id", "day"])
+    assert nrs[["patient_id", "day", "value"]].values.tolist() == [["P1", -3.0, 8.0], ["P1", 28.0, 4.0],
+                                                                   ["P2", -1.0, 6.0], ["P2", 28.0, 6.0]]
