@@ -25,7 +25,7 @@ from . import column_words, dosage_forms, excel_serials, fill_down, headers, lea
 from .identifiers.names import name_reason
 from .counted_from import read_time_points
 from .column_words import covariate_name, has_word, id_like, measure_of
-from .questionnaires import answer_column
+from .questionnaires import ANSWER_CODES, answer_column
 from .score_columns import decimal_comma_scores, list_column, one_column_per_score, other_scale
 from .spec import DEFAULT_START_ACTIONS, Column, CourseRules, FileSpec, MappingSpec, slug
 from .tables import TextTable, read_table
@@ -378,8 +378,14 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
             m = measure_of(f.label) or measure_of(f.name)
             timing = "before_start" if has_word("before", f.label) else "after_start" if has_word("after", f.label) else "at"
             lead = {code: re.match(r"^\s*(-?\d+(?:[.,]\d+)?)(?!\d)", lab) for code, lab in f.choices.items()}
-            if f.choices and all(lead.values()) and any(mm.group(1).replace(",", ".") != code
-                                                        for code, mm in lead.items()):
+            said = {code: ANSWER_CODES.get(" ".join(str(lab).casefold().split())) for code, lab in f.choices.items()}
+            if f.choices and all(said.values()):
+                # A questionnaire item's answers ('1, Not at all | 2, Several days | ...': REDCap numbers choices
+                # from 1): the answer, not the code, is the item's value 0-3.
+                codes = ({lab: said[code] for code, lab in f.choices.items()} if kind_hint == "labels" else said)
+                why = "a questionnaire item's answers, read as their codes 0-3"
+            elif f.choices and all(lead.values()) and any(mm.group(1).replace(",", ".") != code
+                                                          for code, mm in lead.items()):
                 # "1, 0 - no pain | 2, 1 | ... | 11, 10 - worst pain": the score is the label's number.
                 value = {code: mm.group(1).replace(",", ".") for code, mm in lead.items()}
                 codes = ({lab: value[code] for code, lab in f.choices.items()} if kind_hint == "labels" else value)

@@ -130,3 +130,19 @@ def test_a_classic_project_whose_record_id_has_another_name_is_read_as_redcap():
     nrs = ds.assessments[ds.assessments["measure"] == "pain_nrs"].sort_values(["patient_id", "day"])
     assert nrs[["patient_id", "day", "value"]].values.tolist() == [["P1", -3.0, 8.0], ["P1", 28.0, 4.0],
                                                                    ["P2", -1.0, 6.0], ["P2", 28.0, 6.0]]
+
+
+def test_phq9_items_whose_choices_redcap_numbered_from_1_are_read_as_their_answers():
+    """'1, Not at all | 2, Several days | 3, More than half the days | 4, Nearly every day': the raw export
+    writes 1-4, the items are 0-3 (the answers). Row 1: codes 3,3,2,4,3,2,2,1,2 = answers 2,2,1,3,2,1,1,0,1
+    = 13; row 2: all 2 = answers all 1 = 9."""
+    answers = '"1, Not at all | 2, Several days | 3, More than half the days | 4, Nearly every day"'
+    fields = BASE_FIELDS + [f"phq9_{i},visit,,radio,PHQ-9 item {i},{answers},,,,,,,,,,,," for i in range(1, 10)] + INFUSION
+    items = ",".join(f"phq9_{i}" for i in range(1, 10))
+    rows = [f"record_id,redcap_event_name,visit_date,nrs,{items},visit_complete,inf_date,infusion_complete",
+            "1,baseline_arm_1,2024-03-01,8,3,3,2,4,3,2,2,1,2,2,,", "1,infusion_arm_1,,,,,,,,,,,,,2024-03-04,2",
+            "2,baseline_arm_1,2024-03-10,6,2,2,2,2,2,2,2,2,2,2,,", "2,infusion_arm_1,,,,,,,,,,,,,2024-03-11,2"]
+    files = _export(fields, rows)
+    assert not inspect(files).review
+    phq = load_files(files).assessments
+    assert phq.loc[phq["measure"] == "phq9"].sort_values("patient_id")["value"].tolist() == [13.0, 9.0]
