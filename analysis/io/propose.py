@@ -582,6 +582,7 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
     """Detect what the files are and propose a mapping for them. ``date_format`` (YMD, DMY, MDY)
     decides dates that read two ways."""
     files, book_notes = workbooks.expand_workbooks(files)  # a workbook as it is: the tables of its sheets
+    redcap.refuse_headerless(files)
     tables = _tables(files)
     if not tables:
         raise DatasetError("No CSV file was found among the files given. Save the export as CSV (in Excel: "

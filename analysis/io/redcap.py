@@ -85,6 +85,22 @@ def is_export(header: list[str], dictionary: dict | None = None) -> str | None:
     return None
 
 
+#: REDCap's export for R, SAS, SPSS and Stata: a data file without a header row (``*_DATA_NOHDRS_*.csv``)
+#: beside the syntax file that names its columns.
+_HEADERLESS = re.compile(r"(?i)_DATA_NOHDRS_")
+
+
+def refuse_headerless(files: dict) -> None:
+    """Refuse REDCap's headerless data file of the statistics-package export, saying which export to use
+    (read as a table, its first record was taken for the header)."""
+    for name in files:
+        if _HEADERLESS.search(str(name)):
+            raise DatasetError(
+                f"{name} is REDCap's data file for R, SAS, SPSS or Stata: it has no header row (the column names "
+                "are in the syntax file beside it). Export the data again as 'CSV / Microsoft Excel (raw data)' "
+                "(or labels), with the data dictionary, and load those files.", file=name)
+
+
 def strip_html(text: str) -> str:
     return " ".join(re.sub(r"<[^>]*>", " ", str(text)).split())
 

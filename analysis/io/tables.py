@@ -18,7 +18,7 @@ import pandas as pd
 
 from ..errors import MissingColumnError, UnreadableFileError
 
-DELIMITERS = (",", ";", "\t", "|")
+DELIMITERS = (",", ";", "\t", "|", "^")  # REDCap offers all five
 
 #: How many rows at the top of a file are searched for the header row.
 HEADER_SEARCH_ROWS = 30
@@ -70,7 +70,7 @@ class TextTable:
     def describe(self) -> str:
         enc = {"utf-8-sig": "UTF-8 with BOM", "utf-8": "UTF-8", "cp1252": "Windows-1252", "ascii": "UTF-8 (ASCII)",
                "utf-16": "UTF-16"}.get(self.encoding, self.encoding)
-        delim = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}[self.delimiter]
+        delim = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar", "^": "caret"}[self.delimiter]
         out = f"{enc}, {delim}-separated, header on line {self.header_row}"
         if self.decimal_comma:
             out += ", decimal comma"

@@ -146,3 +146,22 @@ def test_phq9_items_whose_choices_redcap_numbered_from_1_are_read_as_their_answe
     assert not inspect(files).review
     phq = load_files(files).assessments
     assert phq.loc[phq["measure"] == "phq9"].sort_values("patient_id")["value"].tolist() == [13.0, 9.0]
+
+
+def test_a_caret_separated_export_reads_as_the_comma_separated_one():
+    """REDCap offers comma, tab, semicolon, pipe and caret as the export's delimiter."""
+    fields = BASE_FIELDS + INFUSION
+    rows = ["record_id,redcap_event_name,visit_date,nrs,visit_complete,inf_date,infusion_complete",
+            "1,baseline_arm_1,2024-03-01,8,2,,", "1,infusion_arm_1,,,,2024-03-04,2", "1,week_4_arm_1,2024-04-01,4,2,,"]
+    comma = load_files(_export(fields, rows)).assessments
+    caret = load_files(_export(fields, [r.replace(",", "^") for r in rows])).assessments
+    assert caret.values.tolist() == comma.values.tolist() and len(comma) == 2
+
+
+def test_the_headerless_data_file_of_the_statistics_package_export_is_refused_saying_which_export_to_use():
+    import pytest
+    from analysis.errors import DatasetError
+    files = {"CRPS_DATA_NOHDRS_2024-06-01_1200.csv": b"1,baseline_arm_1,2024-03-01,8,2,,\n1,week_4_arm_1,2024-04-01,4,2,,\n",
+             "CRPS_STATA_2024-06-01_1200.do": b"insheet record_id redcap_event_name ..."}
+    with pytest.raises(DatasetError, match="no header row.*CSV / Microsoft Excel \\(raw data\\)"):
+        load_files(files)
