@@ -601,8 +601,10 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
             data_tables.append(t)
     order_hints: dict = {}
     source = "spreadsheet"
+    hints = {t.file: redcap.is_export(t.header, dictionary) for t in data_tables}
+    redcap.raw_beside_labels(hints, review)
     for t in data_tables:
-        hint = redcap.is_export(t.header, dictionary)
+        hint = hints[t.file]
         if hint == "labels":
             if not dictionary:
                 review.append(f"{t.file} is a REDCap labels export: add the project's data dictionary, which says "

@@ -101,6 +101,18 @@ def refuse_headerless(files: dict) -> None:
                 "(or labels), with the data dictionary, and load those files.", file=name)
 
 
+def raw_beside_labels(hints: dict, review: list) -> None:
+    """A point to review when the files hold both a raw and a labels export (``hints``: file -> "raw",
+    "labels" or None): two exports of one project read together give every record twice, once coded and
+    once labelled (treatments read twice, covariates that 'differ')."""
+    raw = [f for f, h in hints.items() if h == "raw"]
+    labels = [f for f, h in hints.items() if h == "labels"]
+    if raw and labels:
+        review.append(f"{raw[0]} (a REDCap raw export) and {labels[0]} (a labels export) look like two exports of "
+                      "the same data: load one of them (with the data dictionary), or give the other the kind "
+                      "\"ignore\" in the mapping.")
+
+
 def strip_html(text: str) -> str:
     return " ".join(re.sub(r"<[^>]*>", " ", str(text)).split())
 
@@ -177,6 +189,7 @@ def labels_to_fields(table: TextTable, fields: dict[str, Field]) -> list[str]:
     expected = export_columns(fields)
     norm = [normalize_name(strip_html(lab)) for _, lab in expected]
     names, j = [], 0
+    stamps: list[int] = []  # 'Survey Timestamp' columns waiting for the form they precede
     for h in table.header:
         key = normalize_name(strip_html(h))
         k = j
@@ -185,16 +198,32 @@ def labels_to_fields(table: TextTable, fields: dict[str, Field]) -> list[str]:
         if k == len(expected):
             # Not a field of the dictionary (a survey timestamp, a column added by hand): kept under its
             # label, so the mapping can still name it; the walk goes on from the same place.
+            if key == "survey timestamp":
+                stamps.append(len(names))
             names.append(h)
             continue
         names.append(expected[k][0])
         j = k + 1
+        # A survey's timestamp comes first in its form's columns: named as the raw export names it
+        # ('<form>_timestamp'), so that two surveys' timestamps are two columns, not one name twice.
+        form = _form_of(expected[k][0], fields)
+        for i in stamps if form else ():
+            names[i] = f"{form}_timestamp"
+        stamps = []
     if sum(1 for n, h in zip(names, table.header) if n == h) > len(names) / 2:
         raise DatasetError(
             f"{table.file}: most of its columns match no field label of the data dictionary (in REDCap's column "
             "order). Export the data and the dictionary from the same project, or use the raw export.",
             file=table.file)
     return names
+
+
+def _form_of(name: str, fields: dict) -> str | None:
+    """The form of an export column named ``name`` (a field, a checkbox's box, a form's status column)."""
+    field = fields.get(name) or fields.get(checkbox_field(name, fields) or "")
+    if field is not None:
+        return field.form
+    return name[:-len("_complete")] if name.endswith("_complete") else None
 
 
 def checkbox_field(name: str, fields: dict | None = None) -> str | None:

@@ -1,7 +1,10 @@
-"""REDCap checkboxes that are no score, boxes that are no item, and the question asked after a
-questionnaire's items (analysis/io/redcap.py ``checkbox_column``, analysis/io/column_words.py). The
-expected values are worked out by hand from the rows below."""
+"""REDCap exports as projects write them: checkboxes that are no score, boxes that are no item, the question
+asked after a questionnaire's items, a record id of any name, answers numbered from 1, five delimiters, two
+surveys' timestamps, a raw and a labels export side by side (analysis/io/redcap.py, analysis/io/column_words.py).
+The expected values are worked out by hand from the rows below."""
 from __future__ import annotations
+
+import pytest
 
 from analysis import load_files, summarize
 from analysis.io.propose import inspect
@@ -159,9 +162,40 @@ def test_a_caret_separated_export_reads_as_the_comma_separated_one():
 
 
 def test_the_headerless_data_file_of_the_statistics_package_export_is_refused_saying_which_export_to_use():
-    import pytest
     from analysis.errors import DatasetError
     files = {"CRPS_DATA_NOHDRS_2024-06-01_1200.csv": b"1,baseline_arm_1,2024-03-01,8,2,,\n1,week_4_arm_1,2024-04-01,4,2,,\n",
              "CRPS_STATA_2024-06-01_1200.do": b"insheet record_id redcap_event_name ..."}
     with pytest.raises(DatasetError, match="no header row.*CSV / Microsoft Excel \\(raw data\\)"):
         load_files(files)
+
+
+def test_a_labels_export_with_two_surveys_names_each_timestamp_after_its_form():
+    """Both surveys' timestamps are headed 'Survey Timestamp' in a labels export: named as the raw export
+    names them (pain_baseline_timestamp, pain_week4_timestamp), each dates its own survey's score. By
+    hand: record 1 at 2024-03-02 18:05 and 2024-04-01 09:12, infusion 2024-03-04."""
+    fields = ["record_id,enrolment,,text,Record ID,,,,,,,,,,,,,",
+              "nrs_base,pain_baseline,,text,Pain now (0-10),,,integer,0,10,,,,,,,,",
+              "inf_date,infusion,,text,Infusion date,,,date_ymd,,,,,,,,,,",
+              "nrs_w4,pain_week4,,text,Pain now (0-10),,,integer,0,10,,,,,,,,"]
+    rows = ["Record ID,Complete?,Survey Timestamp,Pain now (0-10),Complete?,Infusion date,Complete?,Survey Timestamp,"
+            "Pain now (0-10),Complete?",
+            "1,Complete,2024-03-02 18:05:00,8,Complete,2024-03-04,Complete,2024-04-01 09:12:00,4,Complete",
+            "2,Complete,2024-03-10 20:00:00,6,Complete,2024-03-11,Complete,2024-04-09 07:30:00,6,Complete"]
+    files = {"S_DATA_LABELS_2024-06-01_1200.csv": ("\n".join(rows) + "\n").encode(),
+             "S_DataDictionary_2024-06-01.csv": ("\n".join([DICT_HEADER] + fields) + "\n").encode()}
+    ds = load_files(files)
+    nrs = ds.assessments.sort_values(["patient_id", "day"])
+    day = lambda d, h, m: d + (h * 60 + m) / 1440  # noqa: E731
+    assert nrs["value"].tolist() == [8.0, 4.0, 6.0, 6.0]
+    assert nrs["day"].tolist() == pytest.approx([day(-2, 18, 5), day(28, 9, 12), day(-1, 20, 0), day(29, 7, 30)],
+                                                abs=1e-6)
+
+
+def test_a_raw_and_a_labels_export_of_one_project_together_are_a_point_to_review():
+    fields = BASE_FIELDS + INFUSION
+    raw = ["record_id,redcap_event_name,visit_date,nrs,visit_complete,inf_date,infusion_complete",
+           "1,baseline_arm_1,2024-03-01,8,2,,", "1,infusion_arm_1,,,,2024-03-04,2"]
+    labels = ["Record ID,Event Name,Visit date,Pain score (0-10),Complete?,Infusion date,Complete?",
+              "1,Baseline (Arm 1: Arm 1),2024-03-01,8,Complete,,", "1,Infusion (Arm 1: Arm 1),,,,2024-03-04,Complete"]
+    files = {**_export(fields, raw), "P_DATA_LABELS_2024-06-01_1201.csv": ("\n".join(labels) + "\n").encode()}
+    assert any("look like two exports of the same data" in r for r in inspect(files).review)
