@@ -719,7 +719,8 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
                                  f"read as the treatments {', '.join(map(repr, sorted(set(bases.values()))))}; the "
                                  "dose column (if any) gives the doses.")
     if not any(c.column.role == "treatment" for p in fps for c in p.columns) and \
-            not visits.dated_treatment(fps, dictionary, notes, review):
+            not visits.dated_treatment(fps, dictionary, notes, review) and \
+            not visits.session_treatment(fps, data_tables, notes):
         notes.append("No column gives treatments: relief analyses need treatment courses; score trajectories work.")
         for p in fps:
             t = next((t for t in data_tables if t.file == p.name), None)

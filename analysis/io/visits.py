@@ -185,6 +185,46 @@ def _numbered_treatment_dates(found: list, notes: list) -> bool:
     return True
 
 
+#: A treatment session by its number ('Infusion #1', 'Booster 2', 'Session no. 3', 'Perfusion n°2').
+_SESSION = re.compile(r"\s*(infusion|infusions|booster|session|sitzung|séance|seance|sesión|sesion|treatment|behandlung|"
+                      r"perfusion|infusión|infusione)\s*(?:#|no\.?|nr\.?|n°|number)?\s*\d+\s*", re.IGNORECASE)
+
+
+def session_treatment(fps: list, tables: list, notes: list) -> bool:
+    """No column names a treatment and no date is named like one, but a table with one date column has a
+    column numbering the treatment sessions ('Infusion #1', 'Infusion #2', 'Booster #1') beside scores
+    recorded before or after the start (or a dose): each row is a session, so each of its dates is an
+    administration, of the treatment the sessions name ('Infusion'; a booster is a session of the same
+    treatment: courses and boosters are told apart by the course rules). Returns True when one was found."""
+    for p in fps:
+        t = next((t for t in tables if t.file == p.name), None)
+        if t is None or p.spec is None or p.spec.redcap:
+            continue
+        dates = [c for c in p.columns if c.column.role == "date"]
+        scored = any(c.column.role == "dose" or c.column.timing in ("before_start", "after_start") for c in p.columns)
+        if len(dates) != 1 or not scored:
+            continue
+        for c in p.columns:
+            if c.column.role != "ignore" or c.header not in t.header:
+                continue
+            cells = pd.Series(t.column(t.header.index(c.header)), dtype=object).str.strip()
+            cells = cells[cells != ""]
+            words = cells.str.extract(_SESSION)[0].where(cells.str.fullmatch(_SESSION)).dropna().str.casefold()
+            if len(cells) < 2 or len(words) < 0.9 * len(cells):
+                continue
+            named = words[~words.isin(["booster", "session", "sitzung", "séance", "seance", "sesión", "sesion"])]
+            label = named.mode().iloc[0].capitalize() if len(named) else "Infusion"
+            d = dates[0]
+            col = replace(d.column, treatment=label)
+            p.columns[p.columns.index(d)] = replace(d, column=col, why=f"{d.why}; each date is a session of {label!r}")
+            p.spec.columns[d.header] = col
+            notes.append(f"{p.name}: no column names the treatment, but {c.header!r} numbers the sessions "
+                         f"({', '.join(repr(v) for v in pd.unique(cells)[:3])}): each date in {d.header!r} is read as "
+                         f"an administration of {label!r}. Rename the treatment in the mapping if needed.")
+            return True
+    return False
+
+
 def time_column_date(k: int, header: list, date_cols: list) -> str | None:
     """The date column a time column (``Infusion time``) completes, where a table has several: the date
     whose name's other words are all in the time's name, else the nearest date column to its left."""

@@ -547,3 +547,31 @@ def test_courses_of_other_treatments_weeks_apart_are_not_warned_about():
     assert treatment_warnings(t) == []
     t.loc[1, "day"] = 2.0
     assert len(treatment_warnings(t)) == 1
+
+
+# --- An infusion log that numbers its sessions -------------------------------------------------------
+
+def test_a_log_numbering_its_infusion_sessions_reads_each_row_as_an_administration():
+    """'Session' = Infusion #1, Infusion #2, Booster #1 beside Pre/Post NRS and a dose, one date column named
+    only 'Date': each row is a session. N1: infusions on 04/03 and 05/03 (one course, 200 mg) and a booster
+    on 15/04 (day 42, a second course); N2 one course of two. Immediate relief by hand, first session of each
+    course: N1 8->5 37.5%, 7->3 57.1%; N2 6->6 0%."""
+    log = ("Patient,Date,Time,Session,Pre NRS,Post NRS,Dose (mg)\n"
+           "N1,04/03/2024,09:00,Infusion #1,8,5,100\nN1,05/03/2024,09:00,Infusion #2,6,4,100\n"
+           "N1,15/04/2024,09:00,Booster #1,7,3,100\nN2,11/03/2024,09:00,Infusion #1,6,6,100\n"
+           "N2,12/03/2024,09:00,Infusion #2,6,5,100\n")
+    files = {"log.csv": log.encode()}
+    p = inspect(files)
+    assert not p.review and any("'Session' numbers the sessions" in n for n in p.notes)
+    ds = load_files(files)
+    t = ds.treatments.sort_values(["patient_id", "day"])
+    assert t[["patient_id", "day", "treatment", "dose", "administrations"]].values.tolist() == [
+        ["N1", 0.0, "Infusion", 200.0, 2], ["N1", 42.0, "Infusion", 100.0, 1], ["N2", 0.0, "Infusion", 200.0, 2]]
+
+
+def test_a_session_column_without_scores_around_the_start_is_not_read_as_treatments():
+    """Numbered sessions of something else (a questionnaire 'Session 1'), with no pre/post score and no dose:
+    no treatment is guessed."""
+    sheet = ("Patient,Date,Session,NRS\nA,04/03/2024,Session 1,8\nA,11/03/2024,Session 2,5\n"
+             "B,05/03/2024,Session 1,6\nB,12/03/2024,Session 2,4\n")
+    assert any("No column gives treatments" in n for n in inspect({"s.csv": sheet.encode()}).notes)
