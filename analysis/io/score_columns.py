@@ -146,6 +146,13 @@ def one_column_per_score(cols: dict, file: str, fields: dict, review: list, note
                     "\"sum_item\" (a cell that is not an answer is then excluded with its line, or read with "
                     "values.text), or give them the role \"ignore\"" if items else f"all look like {measure}: "
                     f"keep one as the measure and give the others the role \"ignore\"")
+            if not items and not dates and all(_VISIT.search(cols[k].header) or _VISIT_AFTER.search(cols[k].header)
+                                               for k in ks):
+                # Visits of one score by their time points ('1 wk NRS', '4 wk NRS'), in a file without dates: keeping
+                # one would lose the others; what is missing is the date they count from.
+                what = (f"are {measure} at the visits their names say, but the file has no date to count them from: "
+                        "add each patient's treatment date as a column (e.g. 'Infusion date'); the visits are then "
+                        "its days (Week 1 = 7, Month 3 = 91)")
             review.append(f"{file}: the columns {', '.join(repr(cols[k].header) for k in ks)} {what}.{visits}")
             continue
         for k in ks:

@@ -575,3 +575,15 @@ def test_a_session_column_without_scores_around_the_start_is_not_read_as_treatme
     sheet = ("Patient,Date,Session,NRS\nA,04/03/2024,Session 1,8\nA,11/03/2024,Session 2,5\n"
              "B,05/03/2024,Session 1,6\nB,12/03/2024,Session 2,4\n")
     assert any("No column gives treatments" in n for n in inspect({"s.csv": sheet.encode()}).notes)
+
+
+def test_visit_columns_without_a_date_ask_for_the_date_not_to_keep_one_column():
+    """'Keep one and ignore the others' would lose the visits; the missing piece is the date they count from,
+    and with it the same sheet loads (1 wk = day 7, 4 wk = 28, 3 mo = 91)."""
+    sheet = "Patient,Baseline NRS,Post NRS,1 wk NRS,4 wk NRS,3 mo NRS\nK1,8,4,5,6,7\nK2,6,6,6,6,6\n"
+    review = " ".join(inspect({"a.csv": sheet.encode()}).review)
+    assert "no date to count them from" in review and "keep one" not in review
+    dated = "Patient,Infusion date,Baseline NRS,Post NRS,1 wk NRS,4 wk NRS,3 mo NRS\nK1,2024-03-04,8,4,5,6,7\n" \
+            "K2,2024-03-11,6,6,6,6,6\n"
+    a = load_files({"a.csv": dated.encode()}).assessments
+    assert sorted(set(a["day"].round(3))) == [0.0, 0.042, 7.0, 28.0, 91.0]
