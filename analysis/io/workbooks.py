@@ -43,6 +43,8 @@ import zipfile
 from importlib.resources import as_file, files
 from pathlib import PurePosixPath
 
+import numpy as np
+
 from .. import limits
 from ..errors import DatasetError, ResourceLimitError, UnreadableFileError
 from ..mapping import canonical
@@ -152,7 +154,8 @@ def workbook_tables(name: str, data: bytes) -> tuple[list[tuple[str, bytes]], li
         raise UnreadableFileError(
             f"{name} holds no table: none of its visible sheets has two columns with values. Give the workbook "
             "that holds the data (a header row, then one row per visit or per score).", file=name)
-    out = []
+    tables, combined = _sheets_per_patient(tables, stem, name, notes)
+    out = combined
     for sheet, csv_bytes, rows in tables:
         role = sheet.strip().lower()
         # A sheet named after a file of our format is that file only when its first line says so (a clinic's
@@ -163,6 +166,38 @@ def workbook_tables(name: str, data: bytes) -> tuple[list[tuple[str, bytes]], li
         out.append((csv_name, csv_bytes))
         notes.append(f"{name}: the sheet '{_shown(sheet)}' was read as {csv_name} ({rows:,} rows).")
     return out, notes
+
+
+def _sheets_per_patient(tables: list, stem: str, name: str, notes: list) -> tuple[list, list]:
+    """A workbook kept with one sheet per patient (sheets 'P01', 'P02', ...: the same header, no column for the
+    patient, whose id is the sheet's name): those sheets are one table, ``<workbook>.csv``, with the sheet's
+    name as a first column ``Patient``. Returns the other sheets, and the combined table (``[(csv name,
+    csv bytes)]``, empty when there is none). Read sheet by sheet, each had no patient id and was refused."""
+    from .column_words import has_word
+
+    by_header: dict[bytes, list] = {}
+    for sheet, csv_bytes, rows in tables:
+        by_header.setdefault(csv_bytes.split(b"\n", 1)[0].strip(), []).append((sheet, csv_bytes, rows))
+    header, group = max(by_header.items(), key=lambda kv: len(kv[1]))
+    cells = next(csv.reader([header.decode("utf-8", "replace")]), [])
+    if len(group) < 2 or any(has_word("patient_id", c) for c in cells if c):
+        return tables, []
+    # Sheets named for visits ('Baseline', 'Week 4') or longer than an id are no patients.
+    from .counted_from import read_time_points
+    names = [sheet.strip() for sheet, _, _ in group]
+    if any(len(n) > 24 for n in names) or (~np.isnan(read_time_points(np.array(names, dtype=object), events=True)[0])).any():
+        return tables, []
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["Patient"] + cells)
+    for sheet, csv_bytes, _ in group:  # a loop over the workbook's sheets
+        body = list(csv.reader(io.StringIO(csv_bytes.decode("utf-8"), newline="")))[1:]
+        writer.writerows([sheet.strip()] + row for row in body if any(c.strip() for c in row))
+    shown = ", ".join(f"'{_shown(sheet)}'" for sheet, _, _ in group[:4]) + (", ..." if len(group) > 4 else "")
+    notes.append(f"{name}: the sheets {shown} have the same columns and none for the patient: one sheet per "
+                 f"patient, read as one table ({stem}.csv) with each sheet's name as the patient id.")
+    rest = [t for t in tables if t[0] not in {g[0] for g in group}]
+    return rest, [(f"{stem}.csv", buf.getvalue().encode("utf-8"))]
 
 
 def _zip_with_workbooks(name: str, data: bytes) -> list[tuple[str, bytes]] | None:

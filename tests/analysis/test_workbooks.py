@@ -410,3 +410,34 @@ def test_the_demo_cohort_as_an_xls_workbook_is_the_demo_cohort():
     assert summarize(book).to_dict() == summarize(demo).to_dict()
     pd.testing.assert_frame_equal(book.assessments, demo.assessments)
     pd.testing.assert_frame_equal(book.patients, demo.patients)
+
+
+def _patient_sheet(first_day: int, scores: tuple) -> list[list]:
+    """Baseline 2 days before the infusion (March ``first_day``), the infusion, a score 28 days after it."""
+    day = lambda n: dt.datetime(2024, 3, 1) + dt.timedelta(days=n - 1)  # noqa: E731
+    return [["Date", "Treatment", "NRS"], [day(first_day - 2), None, scores[0]], [day(first_day), "Ketamine", None],
+            [day(first_day + 28), None, scores[1]]]
+
+
+def test_a_workbook_with_one_sheet_per_patient_is_one_table_with_the_sheet_names_as_ids():
+    """Sheets 'P01', 'P02' with the same columns and none for the patient (a small clinic's tab per patient):
+    one table, each row's patient its sheet's name. Read sheet by sheet, no table had a patient id."""
+    book = _xlsx({"P01": _patient_sheet(4, (8, 5)), "P02": _patient_sheet(11, (6, 6))})
+    files, notes = expand_workbooks({"Ketamine patients.xlsx": book})
+    assert list(files) == ["Ketamine patients.csv"]
+    assert any("one sheet per patient" in n for n in notes)
+    ds = load_files({"Ketamine patients.xlsx": book})
+    a = ds.assessments.sort_values(["patient_id", "day"])
+    assert a[["patient_id", "day", "value"]].values.tolist() == [
+        ["P01", -2.0, 8.0], ["P01", 28.0, 5.0], ["P02", -2.0, 6.0], ["P02", 28.0, 6.0]]
+    assert sorted(ds.treatments["patient_id"]) == ["P01", "P02"]
+    assert ds.report.exclusions.empty
+
+
+def test_sheets_named_for_visits_or_with_a_patient_column_are_not_read_as_patients():
+    same = [["Patient", "Date", "NRS"], ["A", dt.datetime(2024, 3, 4), 8]]
+    files, _ = expand_workbooks({"v.xlsx": _xlsx({"2023": same, "2024": same})})
+    assert sorted(files) == ["v (2023).csv", "v (2024).csv"]
+    visits = [["Date", "NRS"], [dt.datetime(2024, 3, 4), 8]]
+    files, _ = expand_workbooks({"w.xlsx": _xlsx({"Baseline": visits, "Week 4": visits})})
+    assert sorted(files) == ["w (Baseline).csv", "w (Week 4).csv"]
