@@ -734,6 +734,7 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
     side_by_side.second_tables(fps, data_tables, review)
     excel_serials.resolve(fps, review, notes)
     visits.untimed_files(fps, review)
+    visits.undated_treatments(fps, data_tables, review)
     treatment_arms.arm_columns(fps, data_tables, review)
     fill_down.propose(fps, data_tables, notes)
     data_specs = [replace(p.spec, match=name_pattern(p.name, [f.name for f in fps])) for p in fps if p.spec is not None]

@@ -225,6 +225,29 @@ def session_treatment(fps: list, tables: list, notes: list) -> bool:
     return False
 
 
+def undated_treatments(fps: list, tables: list, review: list) -> None:
+    """A point to review for a file whose treatment column is filled only on rows where no date or day
+    column is (a REDCap infusion form without a date field, on an event of its own): every administration
+    would be excluded for want of a date, and the load would then say only "add a treatments.csv"."""
+    for p in fps:  # a loop over the export's few files
+        t = next((t for t in tables if t.file == p.name), None)
+        if t is None or p.spec is None:
+            continue
+        timed = [c.header for c in p.columns if c.column.role in ("date", "day") and c.header in t.header]
+        for c in p.columns:
+            if c.column.role != "treatment" or c.column.time or not timed or c.header not in t.header:
+                continue
+            given = t.column(t.header.index(c.header)) != ""
+            dated = np.zeros(t.n, dtype=bool)
+            for h in timed:
+                dated |= t.column(t.header.index(h)) != ""
+            if given.any() and not (given & dated).any():
+                review.append(f"{p.name}: {c.header!r} (the treatment) is filled only on rows without a date "
+                              f"({', '.join(map(repr, timed))} are empty there): no administration could be placed "
+                              "in time. Add the treatment's date to its form or rows (e.g. an infusion date field), "
+                              "or give the column a \"time\" naming the date column that dates it.")
+
+
 def time_column_date(k: int, header: list, date_cols: list) -> str | None:
     """The date column a time column (``Infusion time``) completes, where a table has several: the date
     whose name's other words are all in the time's name, else the nearest date column to its left."""

@@ -199,3 +199,13 @@ def test_a_raw_and_a_labels_export_of_one_project_together_are_a_point_to_review
               "1,Baseline (Arm 1: Arm 1),2024-03-01,8,Complete,,", "1,Infusion (Arm 1: Arm 1),,,,2024-03-04,Complete"]
     files = {**_export(fields, raw), "P_DATA_LABELS_2024-06-01_1201.csv": ("\n".join(labels) + "\n").encode()}
     assert any("look like two exports of the same data" in r for r in inspect(files).review)
+
+
+def test_a_treatment_given_only_on_undated_rows_is_a_point_to_review():
+    """The infusion form has the agent but no date field, on an event of its own: no administration could be
+    placed in time (each would be excluded, and the load would only say 'add a treatments.csv')."""
+    fields = BASE_FIELDS + ['inf_agent,infusion,,radio,Infusion agent,"1, Ketamine | 2, Lidocaine",,,,,,,,,,,,']
+    rows = ["record_id,redcap_event_name,visit_date,nrs,visit_complete,inf_agent,infusion_complete",
+            "1,baseline_arm_1,2024-03-03,8,2,,", "1,day_0_arm_1,,,,1,2", "1,week_4_arm_1,2024-04-01,5,2,,"]
+    review = " ".join(inspect(_export(fields, rows)).review)
+    assert "'inf_agent' (the treatment) is filled only on rows without a date" in review
