@@ -4,11 +4,11 @@
 The rule, per dose column (only doses: a score never reaches 1,000):
 
 * a number written in groups of three digits after a separator (``1.200``, ``12,500``, ``1.200.000``) has
-  a thousands separator when the file says which separator is the decimal one: a ``;``-separated file (or
-  ``"decimal_comma": true`` in the mapping) writes decimal commas, so ``.`` groups thousands; a
-  ``,``-separated file (the cell quoted) or ``"decimal_comma": false`` writes decimal points, so ``,``
-  groups thousands; another cell of the column with that separator and not three digits after it (``0,5``,
-  ``12.75``) says it too; and two or more groups (``1.200.000``) can only be thousands;
+  a thousands separator when it is known which separator is the decimal one: said by the mapping
+  (``"decimal_comma": true`` or ``false``), else by another cell of the column with decimals (``0,5``,
+  ``12.75``: that separator with other than three digits after it), else by the file's delimiter (a
+  ``;``-separated file writes decimal commas, so ``.`` groups thousands; in a ``,``-separated file, the
+  cell quoted, ``,`` groups thousands); two or more groups (``1.200.000``) can only be thousands;
 * otherwise (a tab-separated file whose every such cell has one group of three) the cell reads either way,
   1,200 or 1.2: its dose is left out of the course (not guessed), and a note names the cells and what to do.
 
@@ -37,13 +37,13 @@ def read_grouped_thousands(cells: np.ndarray, delimiter: str, decimal_comma: boo
         if not grouped.any():
             continue
         several = _matches(s, _GROUPED.format(sep="\\" + sep).replace("+", "{2,}"))
-        # The other separator is the decimal one: by the file's delimiter or mapping, or by a cell of this column.
-        said = (decimal_comma if decimal_comma is not None else
-                True if delimiter == ";" else False if delimiter == "," else None)
+        # Which separator is the decimal one (said: decimal commas): the mapping says, else a cell of this
+        # column with decimals (0,5 or 12.75), else the file's delimiter.
         other_decimal = bool(_matches(s, rf"-?\d*\{other}(?:\d{{1,2}}|\d{{4,}})").any())
         this_decimal = bool(_matches(s, rf"-?\d*\{sep}(?:\d{{1,2}}|\d{{4,}})").any())
-        if said is None and other_decimal != this_decimal:
-            said = other_decimal == (sep == ".")  # the column's own decimals say which separator is which
+        said = (decimal_comma if decimal_comma is not None else
+                other_decimal == (sep == ".") if other_decimal != this_decimal else
+                True if delimiter == ";" else False if delimiter == "," else None)
         sure = grouped & (several | bool(said is (sep == ".")))
         out[sure] = s[sure].str.replace(sep, "", regex=False).to_numpy(dtype=object)
         ambiguous |= grouped & ~sure & (said is not (sep == ","))
