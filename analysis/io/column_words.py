@@ -17,10 +17,10 @@ from .spec import slug
 # Words in column names (matched on whole words of the lower-cased name, accents kept).
 MEASUREWORDS = [
     ("pain_nrs", r"pain|nrs|vas|eva|douleur|schmerz\w*|dolor|dolore|pijn(?:score|intensiteit|niveau)?|smerte|num(?:eric)?\s*rating"),
-    # 'PHQ' alone is the PHQ-9; the PHQ-2, PHQ-8 and PHQ-15 (somatic symptoms) and the GAD-2 are other
-    # scales, with other ranges, never read as these.
-    ("phq9", r"phq\s*-?\s*9|phq(?!\s*-?\s*\d)"),
-    ("gad7", r"gad\s*-?\s*7|gad(?!\s*-?\s*\d)"),
+    # 'PHQ' alone (also with an item, visit or range number: phq_3, PHQ (0-27)) is the PHQ-9; the other
+    # scales of the family are told apart by OTHER_SCALES below.
+    ("phq9", r"phq"),
+    ("gad7", r"gad"),
     ("css", r"crps\s*severity|css"),
     ("pgic", r"pgic|global\s*impression"),
     # Plural "limbs", "body parts": a count or a list; one "limb" is a covariate (the limb with CRPS).
@@ -90,23 +90,29 @@ def id_like(name: str) -> bool:
 #: A questionnaire's question by its number ('phq9_10', 'GAD-7 item 8'): a number beyond the questionnaire's
 #: items is the "how difficult have these problems made it" question asked after them, no item of its score.
 _QUESTION = re.compile(r"(phq|gad)\s*(9|7)\s*(?:item|q|question|frage|no|nr)?\s*(\d+)")
+#: The PHQ-2, PHQ-4, PHQ-8, PHQ-15 (somatic symptoms) and GAD-2: other scales, with other ranges, never read
+#: as the PHQ-9 or GAD-7. Named so with a hyphen ('PHQ-2'), or as a total ('PHQ2 total'); 15 in any spelling
+#: (no item of the PHQ-9). 'phq_2' and 'PHQ 2' alone stay item 2 of the PHQ-9.
+OTHER_SCALES = re.compile(r"(?i)\b(?:(?:phq\s*-\s*(?:2|4|8|15)|gad\s*-\s*2|phq\s*_?\s*15)(?!\d)|"
+                          r"(?:phq\s*_?\s*(?:2|4|8)|gad\s*_?\s*2)(?!\d)[^0-9]*?(?:total|score|sum|summe|gesamt))")
 
 
 def question_after_items(name: str) -> str | None:
-    """The questionnaire (``phq9``) whose items ``name`` numbers beyond their count (``phq9_10``, ``GAD-7
-    item 8``: the "how difficult" question asked after them), else None."""
+    """The questionnaire (``phq9``) whose items ``name`` numbers one beyond their count (``phq9_10``,
+    ``GAD-7 item 8``: the "how difficult" question asked after them), else None. Only a name: the caller
+    checks the values (0-3 answers; a PHQ-9 total of 12 in 'PHQ9_10' is a visit's score)."""
     question = _QUESTION.fullmatch(" ".join(re.split(r"[\W_]+", name.casefold())).strip())
     scale = MEASURES.get(question.group(1) + question.group(2)) if question else None
-    return scale.name if scale is not None and scale.items and int(question.group(3)) > scale.items else None
+    return scale.name if scale is not None and scale.items and int(question.group(3)) == scale.items + 1 else None
 
 
 def measure_of(name: str) -> str | None:
     """The known measure a column or item name names (``"Pain Score (0-10)"`` -> ``pain_nrs``); None for
-    the question asked after a questionnaire's items (``phq9_10``)."""
+    another scale of the PHQ family (:data:`OTHER_SCALES`)."""
     c = canonical(name)
     if c in KNOWN_MEASURES:
         return c
-    if question_after_items(name):
+    if OTHER_SCALES.search(str(name)):
         return None
     tokens = " ".join(re.split(r"[\W_]+", name.casefold()))
     for measure, pattern in MEASUREWORDS:

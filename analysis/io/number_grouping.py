@@ -6,13 +6,15 @@ The rule, per dose column (only doses: a score never reaches 1,000):
 * a number written in groups of three digits after a separator (``1.200``, ``12,500``, ``1.200.000``) has
   a thousands separator when it is known which separator is the decimal one: said by the mapping
   (``"decimal_comma": true`` or ``false``), else by another cell of the column with decimals (``0,5``,
-  ``12.75``: that separator with other than three digits after it), else by the file's delimiter (a
+  ``12.75``, ``0.750``: that separator with other than three digits after it, or after a 0), else by the file's delimiter (a
   ``;``-separated file writes decimal commas, so ``.`` groups thousands; in a ``,``-separated file, the
   cell quoted, ``,`` groups thousands); two or more groups (``1.200.000``) can only be thousands;
 * otherwise (a tab-separated file whose every such cell has one group of three) the cell reads either way,
   1,200 or 1.2: its dose is left out of the course (not guessed), and a note names the cells and what to do.
 
-Every step is one regular expression over the column's distinct cells.
+A REDCap export writes numbers as stored, never with a thousands separator: its doses are not read so.
+
+Every step is one regular expression over the column's cells.
 """
 from __future__ import annotations
 
@@ -39,8 +41,8 @@ def read_grouped_thousands(cells: np.ndarray, delimiter: str, decimal_comma: boo
         several = _matches(s, _GROUPED.format(sep="\\" + sep).replace("+", "{2,}"))
         # Which separator is the decimal one (said: decimal commas): the mapping says, else a cell of this
         # column with decimals (0,5 or 12.75), else the file's delimiter.
-        other_decimal = bool(_matches(s, rf"-?\d*\{other}(?:\d{{1,2}}|\d{{4,}})").any())
-        this_decimal = bool(_matches(s, rf"-?\d*\{sep}(?:\d{{1,2}}|\d{{4,}})").any())
+        other_decimal = bool(_matches(s, rf"-?(?:\d*\{other}(?:\d{{1,2}}|\d{{4,}})|0?\{other}\d+)").any())
+        this_decimal = bool(_matches(s, rf"-?(?:\d*\{sep}(?:\d{{1,2}}|\d{{4,}})|0?\{sep}\d+)").any())
         said = (decimal_comma if decimal_comma is not None else
                 other_decimal == (sep == ".") if other_decimal != this_decimal else
                 True if delimiter == ";" else False if delimiter == "," else None)

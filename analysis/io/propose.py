@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..definitions import KNOWN_MEASURES
+from ..measures import MEASURES
 from ..errors import DatasetError, MappingError
 from ..mapping import canonical, normalize_name
 from . import courses as _courses
@@ -347,7 +348,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
             cols[k] = ColumnProposal(h, Column("ignore"), "free text (comments are not read)", ex)
             continue
         after = column_words.question_after_items(h) or (f is not None and column_words.question_after_items(f.name))
-        if after:
+        if after and not (pd.to_numeric(pd.Series(filled), errors="coerce") > MEASURES[after].item_max).any():
             cols[k] = ColumnProposal(h, Column("ignore"), f"the question asked after the items of {after} (how "
                                      "difficult ...): not part of its score", ex)
             continue
@@ -508,8 +509,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
     fp = FileProposal(t.file, kind, t.describe(), t.n, ordered, dates, spec=spec)
     if "item" in roles:
         item_k = next(k for k in sorted(cols) if cols[k].column.role == "item")
-        fp.items, fp.questions = observation_items.propose_items(
-            pd.Series(t.column(item_k)[t.column(item_k) != ""]), observation_items.items_with_scores(t, item_k, cols))
+        fp.items, fp.questions = observation_items.propose_items(t, item_k, cols)
     return fp
 
 

@@ -275,12 +275,20 @@ _BODY_PART = re.compile(r"(?i)\b(?:arms?|legs?|hands?|foot|feet|wrists?|ankles?|
                         r"bein|beine|fu(?:ss|ß)|füße|bras|jambes?|main|mains|pieds?|brazo|pierna|mano|pie)\b")
 
 
+#: Words of a checkbox's name or label that say where ('Location of pain', 'Pain site(s)', 'Painful areas').
+_WHERE = re.compile(r"(?i)\b(?:locations?|sites?|areas?|where|localisation|lokalisation|localizaci[oó]n|"
+                    r"ubicaci[oó]n|zones?|spread|extent|distribution)\b")
+
+
 def choices_name_body_parts(field: "Field") -> bool:
-    """Whether a checkbox's choices are body parts (at least two; each one that does not mean none names
-    one): its boxes ticked are a count of body regions, whatever the field is called ('Location of pain')."""
+    """Whether a checkbox says where (its name or label: 'Location of pain', 'Pain site(s)') and its choices
+    are body parts (at least two; each one that does not mean none names one): its boxes ticked are a
+    count of body regions. A finding on an exam by body part ('Allodynia on exam': Left hand, Right foot)
+    says no where: it is not the regions (counted under its own name)."""
     parts = [str(lab) for lab in field.choices.values()
              if not choice_means_none(str(lab)) and not choice_means_unknown(str(lab))]
-    return len(parts) >= 2 and all(_BODY_PART.search(lab) for lab in parts)
+    return (bool(_WHERE.search(field.label) or _WHERE.search(field.name.replace("_", " "))) and len(parts) >= 2
+            and all(_BODY_PART.search(lab) for lab in parts))
 
 
 def none_choice_why(field: str, choice: str, measure: str) -> str:
@@ -314,10 +322,16 @@ def blank_survey_placeholders(table: TextTable) -> None:
             table.cells.iloc[:, k] = col.where(col.str.casefold() != NOT_COMPLETED, "")
 
 
+#: Known measures that are counts of boxes ticked: the body regions with signs, and the CRPS Severity Score
+#: (the number of its 16 signs and symptoms present; Harden et al., Pain 2010;151:870-876).
+COUNTED_MEASURES = ("regions_affected", "css")
+
+
 def checkbox_column(column: str, field: Field, time_of: str | None, file: str, notes: list) -> tuple[Column, str]:
     """The proposed role of one box (``column``) of a checkbox ``field``, and why. Boxes ticked are a count:
-    of the body regions (a field named so, or whose choices are body parts: 'Location of pain' with Left arm,
-    Right leg), or of something of the clinic's own, under its own name; never a score ('Pain quality':
+    of the body regions (a field named so, or one that says where and whose choices are body parts: 'Location
+    of pain' with Left arm, Right leg), of the CRPS Severity Score's signs and symptoms (a field named so), or
+    of something of the clinic's own, under its own name; never another score ('Pain quality':
     Burning and Stabbing are no pain score of 2). A box that means "not known" is no item (ignored); one that
     means "none of them" counts 0 (``means_none``)."""
     choice = checkbox_choice(column, field)
@@ -325,7 +339,7 @@ def checkbox_column(column: str, field: Field, time_of: str | None, file: str, n
         return Column("ignore"), (f"REDCap checkbox {field.name!r}: the choice {choice or column!r} is no item (a "
                                   "visit with only it ticked has no count)")
     m = measure_of(field.label) or measure_of(field.name)
-    if m != "regions_affected":
+    if m not in COUNTED_MEASURES:
         parts = choices_name_body_parts(field)
         note = (f"{file}: the checkbox {field.name!r} ({field.label!r}) " + (
             "names body parts: the boxes ticked are counted as regions_affected (the body regions). If they are "

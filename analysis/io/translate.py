@@ -678,7 +678,8 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
         if dcols:
             from .number_grouping import read_grouped_thousands
             from .values import ValueRules, parse_values
-            cells, either = read_grouped_thousands(table.column(dcols[0])[idx], table.delimiter, fspec.decimal_comma)
+            cells, either = read_grouped_thousands(table.column(dcols[0])[idx], table.delimiter, fspec.decimal_comma) \
+                if not fspec.redcap else (table.column(dcols[0])[idx], np.zeros(len(idx), dtype=bool))
             pv = parse_values(cells, ValueRules(ranges="exclude", fractions=False, decimal_comma=table.decimal_comma))
             dose = np.where((pv.reason == "") & ~either, pv.value, np.nan)
             if either.any():

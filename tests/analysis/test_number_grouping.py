@@ -22,6 +22,8 @@ from analysis.io.number_grouping import read_grouped_thousands
     (["0,125", "12.75", "850", "", "1,20"], "\t", None, ["0,125", "12.75", "850", "", "1,20"], [False] * 5),
     (["1.500", "0.75"], ";", None, ["1.500", "0.75"], [False] * 2),   # the column's 0.75 over the ; delimiter
     (["1.500", "0.75"], ";", True, ["1500", "0.75"], [False] * 2),    # ... but the mapping over both
+    (["1.500", "0.750"], ";", None, ["1.500", "0.750"], [False] * 2), # 0.750: a decimal, three digits or not
+    (["1.500", "2.000", "0.750"], "|", None, ["1.500", "2.000", "0.750"], [False] * 3),
 ])
 def test_groups_of_three_digits_are_thousands_where_the_file_says_which_separator_is_decimal(
         cells, delimiter, decimal_comma, read, either):

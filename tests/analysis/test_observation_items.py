@@ -18,9 +18,13 @@ MAR = ("Patient,Medication,Action,Admin Date/Time\n"
     ("PHQ-9", "phq9"), ("PHQ9", "phq9"), ("PHQ", "phq9"), ("PHQ score", "phq9"), ("PHQ-9 Total Score", "phq9"),
     ("phq9_total", "phq9"), ("GAD-7", "gad7"), ("GAD", "gad7"), ("GAD7 total", "gad7"),
     ("PHQ-2 Total Score", None), ("PHQ-8", None), ("PHQ-15", None), ("phq15", None), ("GAD-2", None),
-    ("gad2", None)])
+    ("PHQ-4", None), ("PHQ2 total", None), ("phq2_total", None), ("gad2 score", None),
+    # an item, visit or range number is no other scale
+    ("phq_2", "phq9"), ("PHQ 8", "phq9"), ("PHQ (0-27)", "phq9"), ("GAD (0-21)", "gad7"), ("PHQ_3", "phq9"),
+    ("PHQ9_12", "phq9"), ("phq9_10", "phq9"), ("gad_2", "gad7")])
 def test_other_scales_of_the_same_family_are_not_the_phq9_or_gad7(name, measure):
-    """PHQ-2 (0-6), PHQ-8 (0-24), PHQ-15 (somatic symptoms, 0-30) and GAD-2 (0-6) are other scales."""
+    """PHQ-2 (0-6), PHQ-4, PHQ-8 (0-24), PHQ-15 (somatic symptoms, 0-30) and GAD-2 (0-6) are other scales, named
+    with a hyphen or as a total; 'phq_2' alone is item 2 of the PHQ-9 and 'PHQ (0-27)' its range."""
     assert measure_of(name) == measure
 
 
@@ -80,6 +84,22 @@ def test_single_questions_without_a_total_give_no_score_and_a_note_saying_so():
     assert not any("Add them under" in n and "PHQ-9 Item" in n for n in p.notes)  # that advice would be wrong
     ds = load_files(files)
     assert "phq9" not in set(ds.assessments["measure"].astype(str))
+
+
+def test_rows_named_by_visit_or_with_totals_above_the_item_range_are_no_questions():
+    """'PHQ-9 Week 0' 15 and 'PHQ-9 Week 4' 9 are the score at two visits (values above 3, names of visits);
+    a lone 'PHQ-9 Q10' (0-3) beside the total row is the "how difficult" question, not a second PHQ-9."""
+    week = ("Patient,Taken Date/Time,Flowsheet Row,Value\nH1,2024-03-04T08:30,Pain Score (0-10),8\n"
+            "H1,2024-03-04T08:30,PHQ-9 Week 0,15\nH1,2024-04-01T08:30,Pain Score (0-10),4\n"
+            "H1,2024-04-01T08:30,PHQ-9 Week 4,9\n")
+    ds = load_files({"flowsheet.csv": week.encode(), "mar.csv": MAR.encode()})
+    assert ds.assessments.loc[ds.assessments["measure"] == "phq9", "value"].tolist() == [15.0, 9.0]
+    q10 = ("Patient,Taken Date/Time,Flowsheet Row,Value\nH1,2024-03-04T08:30,Pain Score (0-10),8\n"
+           "H1,2024-03-04T08:30,PHQ-9 Total Score,16\nH1,2024-03-04T08:30,PHQ-9 Q10,2\n"
+           "H1,2024-04-01T08:30,Pain Score (0-10),4\nH1,2024-04-01T08:30,PHQ-9 Total Score,9\n"
+           "H1,2024-04-01T08:30,PHQ-9 Q10,1\n")
+    ds = load_files({"flowsheet.csv": q10.encode(), "mar.csv": MAR.encode()})
+    assert ds.assessments.loc[ds.assessments["measure"] == "phq9", "value"].tolist() == [16.0, 9.0]
 
 
 def test_question_rows_are_found_by_their_numbers_not_by_a_scale_number_in_the_name():

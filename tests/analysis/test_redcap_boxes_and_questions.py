@@ -209,3 +209,68 @@ def test_a_treatment_given_only_on_undated_rows_is_a_point_to_review():
             "1,baseline_arm_1,2024-03-03,8,2,,", "1,day_0_arm_1,,,,1,2", "1,week_4_arm_1,2024-04-01,5,2,,"]
     review = " ".join(inspect(_export(fields, rows)).review)
     assert "'inf_agent' (the treatment) is filled only on rows without a date" in review
+
+
+# --- What the rules above must leave alone (found by a review of them) -------------------------------------
+
+def test_phq_items_named_phq_1_to_9_are_still_summed_and_phq9_at_visits_still_read():
+    """phq_1..phq_9 (no '9' after PHQ) are the PHQ-9's items: 2+1+3+2+1+2+1+2+1 = 15 and 6. PHQ9_0/3/12 beside
+    dates of visits 0, 3 and 12 months are the score at each visit: PHQ9_12 (10, 13) is no 'question after
+    the items'."""
+    items = ("Patient,Visit date,Infusion date,NRS,phq_1,phq_2,phq_3,phq_4,phq_5,phq_6,phq_7,phq_8,phq_9\n"
+             "A,2024-03-01,2024-03-04,8,2,1,3,2,1,2,1,2,1\nA,2024-04-01,,4,1,1,1,1,0,1,0,1,0\n")
+    a = load_files({"s.csv": items.encode()}).assessments
+    assert a.loc[a["measure"] == "phq9"].sort_values("day")["value"].tolist() == [15.0, 6.0]
+    visits = ("Patient,Infusion date,Date_0,NRS_0,PHQ9_0,Date_3,NRS_3,PHQ9_3,Date_12,NRS_12,PHQ9_12\n"
+              "W1,2024-01-08,2024-01-08,8,18,2024-04-08,4,12,2025-01-06,5,10\n"
+              "W2,2024-01-15,2024-01-15,7,15,2024-04-15,6,14,2025-01-13,6,13\n")
+    a = load_files({"reg.csv": visits.encode()}).assessments
+    assert sorted(a.loc[a["measure"] == "phq9", "value"]) == [10.0, 12.0, 13.0, 14.0, 15.0, 18.0]
+
+
+def _short_dictionary(rows: list[str]) -> bytes:
+    head = ('Variable / Field Name,Form Name,Field Type,Field Label,"Choices, Calculations, OR Slider Labels",'
+            'Text Validation Type OR Show Slider Number')
+    return ("\n".join([head] + rows) + "\n").encode()
+
+
+def test_a_finding_on_exam_by_body_part_is_not_added_to_the_regions():
+    """'Allodynia on exam' (Left hand ... Right foot) says no where: counted under its own name, the regions
+    stay those of the regions checkbox (patient 1: 2 then 1)."""
+    parts = '"1, Left hand | 2, Right hand | 3, Left foot | 4, Right foot"'
+    dictionary = _short_dictionary(["record_id,visit,text,Record ID,,", "visit_date,visit,text,Visit date,,date_ymd",
+                                    "nrs,visit,text,Pain score (0-10),,integer",
+                                    f"regions,visit,checkbox,Regions affected,{parts},",
+                                    f"allodynia,visit,checkbox,Allodynia on exam,{parts},",
+                                    "inf_date,visit,text,Infusion date,,date_ymd"])
+    data = ("record_id,visit_date,nrs,regions___1,regions___2,regions___3,regions___4,allodynia___1,allodynia___2,"
+            "allodynia___3,allodynia___4,inf_date,visit_complete\n1,2024-03-01,8,1,1,0,0,1,0,0,0,2024-03-04,2\n"
+            "1,2024-04-01,4,1,0,0,0,0,0,0,0,,2\n")
+    ds = load_files({"R_DATA_2024-06-01_1200.csv": data.encode(), "R_DataDictionary.csv": dictionary})
+    assert _regions(ds) == [["1", -3.0, 2.0], ["1", 28.0, 1.0]]
+    assert ds.assessments.loc[ds.assessments["measure"] == "allodynia", "value"].tolist() == [1.0]
+
+
+def test_a_checkbox_of_the_crps_severity_score_counts_the_score():
+    """The CSS is the number of its signs and symptoms present: 3 then 1."""
+    dictionary = _short_dictionary([
+        "record_id,visit,text,Record ID,,", "visit_date,visit,text,Visit date,,date_ymd",
+        "nrs,visit,text,Pain score (0-10),,integer",
+        'css_items,visit,checkbox,CRPS Severity Score (signs and symptoms present),"1, Allodynia | 2, Edema | '
+        '3, Sweating | 4, Decreased range of motion",', "inf_date,visit,text,Infusion date,,date_ymd"])
+    data = ("record_id,visit_date,nrs,css_items___1,css_items___2,css_items___3,css_items___4,inf_date,visit_complete\n"
+            "1,2024-03-01,8,1,1,1,0,2024-03-04,2\n1,2024-04-01,4,1,0,0,0,,2\n")
+    a = load_files({"C_DATA_2024-06-01_1200.csv": data.encode(), "C_DataDictionary.csv": dictionary}).assessments
+    assert a.loc[a["measure"] == "css"].sort_values("day")["value"].tolist() == [3.0, 1.0]
+
+
+def test_redcap_doses_are_never_read_with_thousands_separators():
+    """A ';'-separated REDCap export of a number_3dp dose: 1.500 is 1.5 mg/kg, as 0.750 is 0.75."""
+    dictionary = _short_dictionary(["record_id,infusion,text,Record ID,,", "inf_date,infusion,text,Infusion date,,date_ymd",
+                                    "ket_dose,infusion,text,Ketamine dose (mg/kg),,number_3dp",
+                                    "nrs_pre,infusion,text,Pain before infusion (0-10),,integer",
+                                    "nrs_post,infusion,text,Pain after infusion (0-10),,integer"])
+    data = ("record_id;inf_date;ket_dose;nrs_pre;nrs_post;infusion_complete\n1;2024-03-04;1.500;8;4;2\n"
+            "2;2024-03-05;0.750;6;5;2\n")
+    t = load_files({"K_DATA_2024-06-01_1200.csv": data.encode(), "K_DataDictionary.csv": dictionary}).treatments
+    assert t.sort_values("patient_id")["dose"].tolist() == [1.5, 0.75]
