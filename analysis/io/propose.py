@@ -348,7 +348,9 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
             cols[k] = ColumnProposal(h, Column("ignore"), "free text (comments are not read)", ex)
             continue
         after = column_words.question_after_items(h) or (f is not None and column_words.question_after_items(f.name))
-        if after and not (pd.to_numeric(pd.Series(filled), errors="coerce") > MEASURES[after].item_max).any():
+        # (answers 0-3, or a REDCap choice of four answers whatever their codes: 'Not difficult at all' ...)
+        if after and ((f is not None and f.type in ("radio", "dropdown") and 2 <= len(f.choices) <= 4) or
+                      not (pd.to_numeric(pd.Series(filled), errors="coerce") > MEASURES[after].item_max).any()):
             cols[k] = ColumnProposal(h, Column("ignore"), f"the question asked after the items of {after} (how "
                                      "difficult ...): not part of its score", ex)
             continue

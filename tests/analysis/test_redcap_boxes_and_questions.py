@@ -138,13 +138,16 @@ def test_a_classic_project_whose_record_id_has_another_name_is_read_as_redcap():
 def test_phq9_items_whose_choices_redcap_numbered_from_1_are_read_as_their_answers():
     """'1, Not at all | 2, Several days | 3, More than half the days | 4, Nearly every day': the raw export
     writes 1-4, the items are 0-3 (the answers). Row 1: codes 3,3,2,4,3,2,2,1,2 = answers 2,2,1,3,2,1,1,0,1
-    = 13; row 2: all 2 = answers all 1 = 9."""
+    = 13; row 2: all 2 = answers all 1 = 9. phq9_10, the difficulty question coded 1-4 (4 = Extremely difficult),
+    is no item."""
     answers = '"1, Not at all | 2, Several days | 3, More than half the days | 4, Nearly every day"'
-    fields = BASE_FIELDS + [f"phq9_{i},visit,,radio,PHQ-9 item {i},{answers},,,,,,,,,,,," for i in range(1, 10)] + INFUSION
-    items = ",".join(f"phq9_{i}" for i in range(1, 10))
+    fields = BASE_FIELDS + [f"phq9_{i},visit,,radio,PHQ-9 item {i},{answers},,,,,,,,,,,," for i in range(1, 10)] + [
+        'phq9_10,visit,,radio,"How difficult have these problems made it ...","1, Not difficult at all | 2, Somewhat '
+        'difficult | 3, Very difficult | 4, Extremely difficult",,,,,,,,,,,,'] + INFUSION
+    items = ",".join(f"phq9_{i}" for i in range(1, 11))
     rows = [f"record_id,redcap_event_name,visit_date,nrs,{items},visit_complete,inf_date,infusion_complete",
-            "1,baseline_arm_1,2024-03-01,8,3,3,2,4,3,2,2,1,2,2,,", "1,infusion_arm_1,,,,,,,,,,,,,2024-03-04,2",
-            "2,baseline_arm_1,2024-03-10,6,2,2,2,2,2,2,2,2,2,2,,", "2,infusion_arm_1,,,,,,,,,,,,,2024-03-11,2"]
+            "1,baseline_arm_1,2024-03-01,8,3,3,2,4,3,2,2,1,2,4,2,,", "1,infusion_arm_1,,,,,,,,,,,,,,2024-03-04,2",
+            "2,baseline_arm_1,2024-03-10,6,2,2,2,2,2,2,2,2,2,1,2,,", "2,infusion_arm_1,,,,,,,,,,,,,,2024-03-11,2"]
     files = _export(fields, rows)
     assert not inspect(files).review
     phq = load_files(files).assessments
