@@ -103,3 +103,23 @@ def test_a_redcap_export_without_dates_whose_events_name_time_points(server, bro
     zpath.write_bytes(buf.getvalue())
     expected = _immediate_responders(load_files(files), "Ketamine infusion")
     _through_the_assistant(server, browser, zpath, "its events name time points", expected, "redcap_events", 2400)
+
+
+def test_a_workbook_with_one_sheet_per_patient(server, browser, tmp_path):  # noqa: F811
+    """A small clinic's workbook with a tab per patient (no patient column): the assistant says the sheets
+    were read as one table with the sheet names as ids, and Pain relief shows the API's responder rate."""
+    import datetime as dt
+    rng = __import__("numpy").random.default_rng(7)
+    sheets = {}
+    for p in range(1, 13):
+        start = dt.datetime(2024, 3, 1) + dt.timedelta(days=int(rng.integers(0, 60)))
+        base = int(rng.integers(6, 10))
+        sheets[f"P{p:02d}"] = [["Date", "Time", "Treatment", "NRS"],
+                               [start - dt.timedelta(days=2), dt.time(9, 0), None, base],
+                               [start, dt.time(9, 0), "Ketamine", None],
+                               [start, dt.time(15, 0), None, max(0, base - int(rng.integers(0, 6)))],
+                               [start + dt.timedelta(days=28), dt.time(10, 0), None, max(0, base - int(rng.integers(0, 4)))]]
+    book = tmp_path / "Ketamine patients.xlsx"
+    book.write_bytes(_xlsx(sheets))
+    expected = _immediate_responders(load_files({book.name: book.read_bytes()}), "Ketamine")
+    _through_the_assistant(server, browser, book, "one sheet per patient", expected, "sheet_per_patient", 2400)
