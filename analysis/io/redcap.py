@@ -322,6 +322,13 @@ def blank_survey_placeholders(table: TextTable) -> None:
             table.cells.iloc[:, k] = col.where(col.str.casefold() != NOT_COMPLETED, "")
 
 
+#: A checkbox field whose ticks are treatments given ('Treatment given at this visit', 'Procedures today') ...
+_TREATMENT_FIELD = re.compile(r"(?i)\b(?:treatments?|therap\w*|given|tx|interventions?|procedures?|infusions?|"
+                              r"behandlung\w*|traitements?|tratamientos?)\b")
+#: ... and a choice that is one of the treatments a CRPS clinic studies (not a co-medication).
+_TREATMENT_CHOICE = re.compile(r"(?i)ketamin|lidocain|infusion|block|stimulat|physio|physical\s+therapy|"
+                               r"mirror|graded\s+motor|bisphosphonat|neridronat|pamidronat|ivig|immunoglobulin")
+
 #: Known measures that are counts of boxes ticked: the body regions with signs, and the CRPS Severity Score
 #: (the number of its 16 signs and symptoms present; Harden et al., Pain 2010;151:870-876).
 COUNTED_MEASURES = ("regions_affected", "css")
@@ -338,6 +345,11 @@ def checkbox_column(column: str, field: Field, time_of: str | None, file: str, n
     if choice_means_unknown(choice, column, field):
         return Column("ignore"), (f"REDCap checkbox {field.name!r}: the choice {choice or column!r} is no item (a "
                                   "visit with only it ticked has no count)")
+    if _TREATMENT_FIELD.search(field.label) and _TREATMENT_CHOICE.search(choice):
+        # 'Treatment given at this visit': Ketamine infusion, Lidocaine infusion, Stellate ganglion block: a tick
+        # is an administration of its choice, at the row's date.
+        return (Column("treatment", time=time_of, codes={"1": choice, "Checked": choice, "0": "", "Unchecked": ""}),
+                f"REDCap checkbox {field.name!r}: ticked = an administration of {choice!r}")
     m = measure_of(field.label) or measure_of(field.name)
     if m not in COUNTED_MEASURES:
         parts = choices_name_body_parts(field)

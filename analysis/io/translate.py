@@ -609,12 +609,14 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
     # Administrations.
     tcols = _positions(roles, "treatment")
     dated = [k for k in _positions(roles, "date") if roles[k].treatment]
-    if len(tcols) > 1 or (tcols and dated):
+    # Several treatment columns only as boxes (a REDCap checkbox 'Treatment given': Ketamine infusion, Lidocaine
+    # infusion), each reading its ticks as its own treatment through its codes; never beside MAR actions.
+    boxes = len(tcols) > 1 and all(roles[k].codes for k in tcols) and not _positions(roles, "action")
+    if (len(tcols) > 1 and not boxes) or (tcols and dated):
         raise MappingError(f"Mapping for {f}: only one column can give the treatment (the role \"treatment\", or "
                            "\"treatment\" on date columns, one per administration of a row).", file=f)
     sources = []
-    if tcols:
-        k = tcols[0]
+    for k in tcols:
         text = table.column(k)
         if redcap_codes and table.header[k] in redcap_codes:
             text = recode(text, lambda v, c=redcap_codes[table.header[k]]: c.get(v, v))

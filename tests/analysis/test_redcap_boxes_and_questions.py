@@ -277,3 +277,21 @@ def test_redcap_doses_are_never_read_with_thousands_separators():
             "2;2024-03-05;0.750;6;5;2\n")
     t = load_files({"K_DATA_2024-06-01_1200.csv": data.encode(), "K_DataDictionary.csv": dictionary}).treatments
     assert t.sort_values("patient_id")["dose"].tolist() == [1.5, 0.75]
+
+
+def test_a_checkbox_of_treatments_given_reads_each_tick_as_an_administration_and_medications_do_not():
+    """'Treatment given at this visit' (Ketamine infusion | Lidocaine infusion | Stellate ganglion block): a tick
+    is an administration of its choice at the visit's date. 'Current medications' (Gabapentin, ...) is no
+    treatment studied: counted under its own name, as before."""
+    fields = BASE_FIELDS + [
+        'tx_given,visit,,checkbox,Treatment given at this visit,"1, Ketamine infusion | 2, Lidocaine infusion | 3, '
+        'Stellate ganglion block",,,,,,,,,,,,',
+        'meds,visit,,checkbox,Current medications,"1, Gabapentin | 2, Pregabalin",,,,,,,,,,,,']
+    rows = ["record_id,visit_date,nrs,tx_given___1,tx_given___2,tx_given___3,meds___1,meds___2,visit_complete",
+            "1,2024-03-02,8,0,0,0,1,0,2", "1,2024-03-04,,1,0,0,1,0,2", "1,2024-04-01,4,0,0,0,1,1,2",
+            "2,2024-03-09,6,0,0,0,0,0,2", "2,2024-03-11,,0,1,0,0,0,2", "2,2024-04-08,6,0,0,0,0,0,2"]
+    ds = load_files(_export(fields, rows))
+    t = ds.treatments.sort_values("patient_id")
+    assert t[["patient_id", "day", "treatment"]].values.tolist() == [["1", 0.0, "Ketamine infusion"],
+                                                                     ["2", 0.0, "Lidocaine infusion"]]
+    assert set(ds.assessments["measure"].astype(str)) == {"pain_nrs", "meds"}
