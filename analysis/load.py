@@ -220,10 +220,20 @@ def _load_files(files: dict[str, bytes], mapping, drop_identifiers: bool, source
         elif date_format is not None:
             spec = replace(spec, date_format=date_format)
         dataset = load_export(files, spec, drop_identifiers=drop_identifiers, source=source)
-        known = set(dataset.report.notes)
-        dataset.report.notes.extend(n for n in dict.fromkeys(proposed) if n not in known)
+        dataset.report.notes.extend(_proposal_notes(proposed, dataset.report.notes, drop_identifiers))
         return dataset
     return load_canonical(files, mapping=mapping, drop_identifiers=drop_identifiers, source=source)
+
+
+def _proposal_notes(proposed: list[str], loaded: list[str], drop_identifiers: bool) -> list[str]:
+    """The proposal's notes for the load report, but those the load says itself (a note on dotted dates, said
+    by the reader with an example) and, with ``drop_identifiers``, the warning that loading would refuse an
+    identifier column (it was dropped: the report lists it)."""
+    known = set(loaded)
+    said = " ".join(loaded)
+    return [n for n in dict.fromkeys(proposed) if n not in known
+            and not ("dotted dates" in n and "dotted dates" in said)
+            and not (drop_identifiers and "looks like a direct identifier" in n)]
 
 
 def _export_spec(mapping):

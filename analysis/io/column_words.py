@@ -91,10 +91,12 @@ def id_like(name: str) -> bool:
 #: items is the "how difficult have these problems made it" question asked after them, no item of its score.
 _QUESTION = re.compile(r"(phq|gad)\s*(9|7)\s*(?:item|q|question|frage|no|nr)?\s*(\d+)")
 #: The PHQ-2, PHQ-4, PHQ-8, PHQ-15 (somatic symptoms) and GAD-2: other scales, with other ranges, never read
-#: as the PHQ-9 or GAD-7. Named so with a hyphen ('PHQ-2'), or as a total ('PHQ2 total'); 15 in any spelling
-#: (no item of the PHQ-9). 'phq_2' and 'PHQ 2' alone stay item 2 of the PHQ-9.
-OTHER_SCALES = re.compile(r"(?i)\b(?:(?:phq\s*-\s*(?:2|4|8|15)|gad\s*-\s*2|phq\s*_?\s*15)(?!\d)|"
-                          r"(?:phq\s*_?\s*(?:2|4|8)|gad\s*_?\s*2)(?!\d)[^0-9]*?(?:total|score|sum|summe|gesamt))")
+#: as the PHQ-9 or GAD-7. Named so with a hyphen ('PHQ-2'), or as a total ('PHQ2 total'); 15 also as 'PHQ15' (no
+#: item of the PHQ-9). 'phq_2' and 'PHQ 2' alone stay item 2 of the PHQ-9, and a number with a unit is a visit
+#: ('PHQ 4wk total', 'PHQ_15' beside 'Date_15').
+_NOT_A_UNIT = r"(?!\d)(?!\s*(?:w|wk|wks|week|weeks|m|mo|mos|month|months|d|day|days|y|yr|yrs|year|years|h|hr)(?![a-z]))"
+OTHER_SCALES = re.compile(rf"(?i)\b(?:(?:phq\s*-\s*(?:2|4|8|15)|gad\s*-\s*2|phq\s?15){_NOT_A_UNIT}|"
+                          rf"(?:phq\s*_?\s*(?:2|4|8)|gad\s*_?\s*2){_NOT_A_UNIT}[^0-9]*?(?:total|score|sum|summe|gesamt))")
 
 
 def question_after_items(name: str) -> str | None:

@@ -40,6 +40,8 @@ BASELINE = re.compile(r"(?i)\s*(?:baseline(?:[-\s]?visit)?|pre(?:[-\s]?(?:infusi
 POST = re.compile(r"(?i)\s*(?:post(?:[-\s]?(?:infusion|treatment|op|inf|tx))?|after(?:[-\s]?(?:infusion|treatment))?|"
                   r"nachher|nach|après|apres|después|despues|dopo|immediately\s+after)\s*")
 
+_POST_WORD = re.compile(r"(?i)\b(?:post|after|nach|apr[èe]s)\b")
+
 #: REDCap writes a longitudinal project's events with the arm: ``week_4_arm_1`` (unique event name, raw
 #: export) or ``Week 4 (Arm 1: Ketamine)`` (event label, labels export). Without the arm, and with
 #: underscores as spaces, an event named for its time point reads like any other time point.
@@ -96,7 +98,11 @@ def read_time_points(values: np.ndarray, events: bool = False) -> tuple[np.ndarr
         -1 where the cell is a baseline word (the visit before the treatment of that date), 1 where it is a
         post word (the visit right after it), else 0.
     """
+    after = None
     if events:
+        # 'day_0_post', 'Day 0 post': the post word goes with the visit words left out, but says the side.
+        spelled = pd.Series(values, dtype=object).fillna("").astype(str).str.replace("_", " ", regex=False)
+        after = spelled.str.contains(_POST_WORD, regex=True).to_numpy(dtype=bool)
         values = event_time_points(values)
     days = timepoint_days(values).astype(float)
     if events:
@@ -107,6 +113,8 @@ def read_time_points(values: np.ndarray, events: bool = False) -> tuple[np.ndarr
     days[baseline | post] = 0.0
     side = np.zeros(len(days), dtype=np.int8)
     side[baseline], side[post] = -1, 1
+    if after is not None:
+        side[after & (days == 0) & ~baseline] = 1
     return days, side
 
 

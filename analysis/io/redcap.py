@@ -278,6 +278,9 @@ _BODY_PART = re.compile(r"(?i)\b(?:arms?|legs?|hands?|foot|feet|wrists?|ankles?|
 #: Words of a checkbox's name or label that say where ('Location of pain', 'Pain site(s)', 'Painful areas').
 _WHERE = re.compile(r"(?i)\b(?:locations?|sites?|areas?|where|localisation|lokalisation|localizaci[oó]n|"
                     r"ubicaci[oó]n|zones?|spread|extent|distribution)\b")
+#: ... but not where a procedure was done or an injury happened ('IV site', 'Block site', 'Site of initial injury').
+_NOT_REGIONS = re.compile(r"(?i)\b(?:iv|i\.v\.|intravenous|cannula|catheter|injection|injury|injured|trauma|"
+                          r"fracture|surgery|surgical|operation|block|puncture|infusion|incision|biopsy)\b")
 
 
 def choices_name_body_parts(field: "Field") -> bool:
@@ -287,7 +290,8 @@ def choices_name_body_parts(field: "Field") -> bool:
     says no where: it is not the regions (counted under its own name)."""
     parts = [str(lab) for lab in field.choices.values()
              if not choice_means_none(str(lab)) and not choice_means_unknown(str(lab))]
-    return (bool(_WHERE.search(field.label) or _WHERE.search(field.name.replace("_", " "))) and len(parts) >= 2
+    named = f"{field.label} {field.name.replace('_', ' ')}"
+    return (bool(_WHERE.search(named)) and not _NOT_REGIONS.search(named) and len(parts) >= 2
             and all(_BODY_PART.search(lab) for lab in parts))
 
 
@@ -325,6 +329,11 @@ def blank_survey_placeholders(table: TextTable) -> None:
 #: A checkbox field whose ticks are treatments given ('Treatment given at this visit', 'Procedures today') ...
 _TREATMENT_FIELD = re.compile(r"(?i)\b(?:treatments?|therap\w*|given|tx|interventions?|procedures?|infusions?|"
                               r"behandlung\w*|traitements?|tratamientos?)\b")
+#: ... that says they were given (at this visit), not that they were tried before ('Previous treatments tried') ...
+_GIVEN = re.compile(r"(?i)\b(?:given|administered|received|today|this\s+visit|performed|done|verabreicht|"
+                    r"durchgef(?:ü|ue)hrt|erhalten|administr[ée]e?s?|re[çc]us?|realizad[oa]s?|administrad[oa]s?)\b")
+_HISTORY = re.compile(r"(?i)\b(?:previous|prior|past|history|tried|earlier|before|former|lifetime|ever|"
+                      r"fr(?:ü|ue)her\w*|vorherige\w*|ant[ée]c[ée]dents?|anteriores?|previos?)\b")
 #: ... and a choice that is one of the treatments a CRPS clinic studies (not a co-medication).
 _TREATMENT_CHOICE = re.compile(r"(?i)ketamin|lidocain|infusion|block|stimulat|physio|physical\s+therapy|"
                                r"mirror|graded\s+motor|bisphosphonat|neridronat|pamidronat|ivig|immunoglobulin")
@@ -345,7 +354,8 @@ def checkbox_column(column: str, field: Field, time_of: str | None, file: str, n
     if choice_means_unknown(choice, column, field):
         return Column("ignore"), (f"REDCap checkbox {field.name!r}: the choice {choice or column!r} is no item (a "
                                   "visit with only it ticked has no count)")
-    if _TREATMENT_FIELD.search(field.label) and _TREATMENT_CHOICE.search(choice):
+    if _TREATMENT_FIELD.search(field.label) and _GIVEN.search(field.label) and not _HISTORY.search(field.label) \
+            and _TREATMENT_CHOICE.search(choice):
         # 'Treatment given at this visit': Ketamine infusion, Lidocaine infusion, Stellate ganglion block: a tick
         # is an administration of its choice, at the row's date.
         return (Column("treatment", time=time_of, codes={"1": choice, "Checked": choice, "0": "", "Unchecked": ""}),

@@ -649,6 +649,7 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
                 ok = tm0["ok"] & has_pid
                 keys = pd.DataFrame({"p": pid, "x": pd.Series(text, dtype=object).str.strip().str.casefold(),
                                      "t": tm0["t"]})
+                charted = keys[start & ok].drop_duplicates()  # the administrations a cancel may withdraw
                 withdrawn = keys[start & ok].reset_index().merge(
                     keys[cancel & ok].reset_index().drop_duplicates(["p", "x", "t"]), on=["p", "x", "t"],
                     suffixes=("", "_by"))
@@ -657,8 +658,10 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
                        + ")").to_numpy(dtype=object)
                 obs.exclude(rows[gone], f, lines[gone], table.header[acts[0]], action[gone], why)
                 start[gone] = False
-                # A cancel at another time than any administration withdraws nothing: said, not guessed.
-                alone = np.setdiff1d(np.flatnonzero(cancel & ok), by)
+                # A cancel at another time than any administration withdraws nothing: said, not guessed. (Cancels
+                # repeated at one time all match: the merge above kept only the first of them.)
+                cancels = keys[cancel & ok].reset_index().merge(charted, on=["p", "x", "t"], how="left", indicator=True)
+                alone = np.sort(cancels.loc[cancels["_merge"] == "left_only", "index"].to_numpy())
                 if len(alone):
                     obs.warnings.append(
                         f"{f}: {len(alone)} {action[alone[0]]!r} row(s) (line(s) "
@@ -678,9 +681,11 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
         dose = np.full(len(idx), np.nan)
         dcols = _positions(roles, "dose") if len(sources) == 1 else []  # whose dose, of several dates in a row?
         if dcols:
-            from .number_grouping import read_grouped_thousands
+            from .number_grouping import file_decimals, read_grouped_thousands
             from .values import ValueRules, parse_values
-            cells, either = read_grouped_thousands(table.column(dcols[0])[idx], table.delimiter, fspec.decimal_comma) \
+            hint = file_decimals([table.column(j) for j in _positions(roles, "measure") + _positions(roles, "value")])
+            cells, either = read_grouped_thousands(table.column(dcols[0])[idx], table.delimiter, fspec.decimal_comma,
+                                                   hint) \
                 if not fspec.redcap else (table.column(dcols[0])[idx], np.zeros(len(idx), dtype=bool))
             pv = parse_values(cells, ValueRules(ranges="exclude", fractions=False, decimal_comma=table.decimal_comma))
             dose = np.where((pv.reason == "") & ~either, pv.value, np.nan)

@@ -258,6 +258,10 @@ def time_column_date(k: int, header: list, date_cols: list) -> str | None:
     return header[named[0]] if len(named) == 1 else header[left[-1]] if left else None
 
 
+#: The name of a column of the visits' time points ('Timepoint', 'Visit', 'Zeitpunkt'), not of a duration.
+_VISIT_COLUMN = re.compile(r"(?i)^(?!.*\b(?:duration|dauer|since|seit|depuis|desde|age|alter|years?|jahre)\b).*\b(?:"
+                           r"time\s*-?\s*points?|timepoints?|visits?|visite|besuch|zeitpunkt|termin|follow\s*-?\s*up|"
+                           r"assessment|events?|occasion|moment|momento|tp)\b")
 #: A baseline visit's name among time points ('Baseline', 'Week 1', 'Week 4').
 _BASELINE = re.compile(r"(?i)baseline|screening|pre|vor|avant|antes|prima|voor|d[- ]?0|day 0|t0")
 _NOT_READ = "text, not a score or covariate"
@@ -296,7 +300,9 @@ def text_column(proposal, k: int, table, pid: np.ndarray, date_cols: list, revie
     filled = values != ""
     if not date_cols or filled.sum() < 2:
         return replace(proposal, why=_NOT_READ)
-    offsets, _ = read_time_points(values, events=True)  # ('4 weeks', as the load reads a counted column)
+    # A column named for the visits reads '4 weeks' as week 4, as the load reads a counted column; any other
+    # column only the usual spellings (a 'CRPS duration' of '14 months' is no time point).
+    offsets, _ = read_time_points(values, events=bool(_VISIT_COLUMN.search(table.header[k])))
     # Named as visits (also 'D0', 'T0', 'Screening', which are no days after a date): most cells, for the question.
     # Half is enough to ask: left out, every visit of a patient would fall on the one date.
     named = ~np.isnan(offsets[filled]) | pd.Series(values[filled], dtype=object).str.strip().str.fullmatch(_BASELINE).to_numpy()

@@ -168,6 +168,17 @@ def workbook_tables(name: str, data: bytes) -> tuple[list[tuple[str, bytes]], li
     return out, notes
 
 
+#: A header that may hold the patient ('Study number', 'Pt', 'Proband', 'Sujet', 'Case'): then the sheets are no patients.
+_ID_HEADER = re.compile(r"(?i)\b(?:number|no|nr|num|id|code|pt|pat|proband\w*|sujet|subject|case|fall|study|"
+                        r"participant|teilnehmer\w*|paciente|patiente?|record|mrn|initials?)\b")
+#: Sheet names that say what else splits a workbook: years, months, sites, groups, Excel's default names.
+_NOT_A_PATIENT_SHEET = re.compile(
+    r"(?i)(?:19|20)\d\d(?:\s*[-/]\s*\d+)?|(?:sheet|tabelle|feuil|hoja|foglio|blad)\s*\d*|"
+    r"(?:site|center|centre|clinic|ward|group|arm|cohort|standort|zentrum|gruppe)\b.*|"
+    r"jan\w*|feb\w*|m[aä]r\w*|apr\w*|ma[iy]\w*|jun\w*|jul\w*|aug\w*|sep\w*|o[ck]t\w*|nov\w*|de[cz]\w*|"
+    r"q[1-4](?:\s*\d+)?|data|daten|donn[ée]es|datos|summary|overview|[üu]bersicht|scores?|infusions?|visits?")
+
+
 def _sheets_per_patient(tables: list, stem: str, name: str, notes: list) -> tuple[list, list]:
     """A workbook kept with one sheet per patient (sheets 'P01', 'P02', ...: the same header, no column for the
     patient, whose id is the sheet's name): those sheets are one table, ``<workbook>.csv``, with the sheet's
@@ -180,12 +191,14 @@ def _sheets_per_patient(tables: list, stem: str, name: str, notes: list) -> tupl
         by_header.setdefault(csv_bytes.split(b"\n", 1)[0].strip(), []).append((sheet, csv_bytes, rows))
     header, group = max(by_header.items(), key=lambda kv: len(kv[1]))
     cells = next(csv.reader([header.decode("utf-8", "replace")]), [])
-    if len(group) < 2 or any(has_word("patient_id", c) for c in cells if c):
+    if len(group) < 2 or any(has_word("patient_id", c) or _ID_HEADER.search(c) for c in cells if c):
         return tables, []
-    # Sheets named for visits ('Baseline', 'Week 4') or longer than an id are no patients.
+    # Sheets named for visits ('Baseline', 'Week 4'), years, sites or Excel's defaults, or longer than an id,
+    # are no patients.
     from .counted_from import read_time_points
     names = [sheet.strip() for sheet, _, _ in group]
-    if any(len(n) > 24 for n in names) or (~np.isnan(read_time_points(np.array(names, dtype=object), events=True)[0])).any():
+    if any(len(n) > 24 or _NOT_A_PATIENT_SHEET.fullmatch(n) for n in names) or \
+            (~np.isnan(read_time_points(np.array(names, dtype=object), events=True)[0])).any():
         return tables, []
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, lineterminator="\n")

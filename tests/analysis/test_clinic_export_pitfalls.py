@@ -587,3 +587,19 @@ def test_visit_columns_without_a_date_ask_for_the_date_not_to_keep_one_column():
             "K2,2024-03-11,6,6,6,6,6\n"
     a = load_files({"a.csv": dated.encode()}).assessments
     assert sorted(set(a["day"].round(3))) == [0.0, 0.042, 7.0, 28.0, 91.0]
+
+
+def test_the_load_report_does_not_repeat_or_contradict_itself_with_the_proposals_notes():
+    """Dotted dates are said once (by the reader, with an example); with drop_identifiers the report does not
+    say that loading refuses the identifier column it dropped; two cancels of one administration both match."""
+    sheet = b"Patient,MRN,Infusion date,Drug,Pain before,Pain after\nP01,10023456,04.03.2024,Ketamine,8,4\n" \
+            b"P02,10098765,11.03.2024,Ketamine,6,5\n"
+    notes = load_files({"infusions.csv": sheet}, drop_identifiers=True).report.notes
+    assert sum("dotted dates" in n for n in notes) == 1
+    assert not any("loading refuses the export" in n for n in notes)
+    mar = (b"Patient,Medication,MAR Action,Action Date/Time\nE1,KETAMINE INFUSION,New Bag,03/04/2024 0900\n"
+           b"E1,KETAMINE INFUSION,New Bag,03/16/2024 0900\nE1,KETAMINE INFUSION,Canceled Entry,03/16/2024 0900\n"
+           b"E1,KETAMINE INFUSION,Canceled Entry,03/16/2024 0900\n")
+    flow = b"Patient,Taken Date/Time,Flowsheet Row,Value\nE1,03/04/2024 0830,Pain Score (0-10),8\n"
+    ds = load_files({"mar.csv": mar, "flowsheet.csv": flow})
+    assert len(ds.treatments) == 1 and not any("match no administration" in w for w in ds.report.warnings)

@@ -313,3 +313,13 @@ def test_time_points_that_do_not_all_read_are_a_point_to_review_not_left_out(poi
     merged into one baseline): a time point column that mostly reads is asked about instead."""
     review = " ".join(inspect(_audit(points)).review)
     assert "'Timepoint' holds the visits' time points" in review and "does not read" in review.replace("do(es)", "does")
+
+
+def test_a_disease_duration_written_in_months_is_no_time_point():
+    """'CRPS duration' (14 months, 15 months) changes between a patient's rows, but only a column named for
+    the visits reads '4 weeks' spelled out: the Visit column places the scores (days 0, 28, 91)."""
+    sheet = ("Patient,Infusion date,CRPS duration,Visit,NRS\nP01,2024-03-04,14 months,Baseline,8\n"
+             "P01,2024-03-04,15 months,Week 4,5\nP01,2024-03-04,17 months,Month 3,4\n"
+             "P02,2024-02-12,6 months,Baseline,7\nP02,2024-02-12,7 months,Week 4,6\nP02,2024-02-12,9 months,Month 3,6\n")
+    a = load_files({"visits.csv": sheet.encode()}).assessments
+    assert sorted(set(a["day"])) == [0.0, 28.0, 91.0]

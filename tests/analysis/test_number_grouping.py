@@ -44,3 +44,14 @@ def test_a_tab_separated_export_whose_doses_read_either_way_leaves_them_out_with
     ds = load_files({"register.txt": sheet.encode()})
     assert ds.treatments.sort_values("patient_id")["dose"].tolist() == pytest.approx([np.nan, 850.0], nan_ok=True)
     assert any("read either as thousands" in n and "'1,200'" in n for n in ds.report.notes)
+
+
+def test_the_files_scores_say_which_separator_is_the_decimal_one():
+    """';' and decimal points: pain 7.5 says '.' is the decimal separator, so the dose 1.500 is 1.5 mg/kg (it
+    was read as 1500); the same with pain 7,5 makes 1.200 mg 1200."""
+    points = ("Patient;Infusion date;Drug;Dose (mg/kg);Pain before;Pain after\nP01;2024-03-04;Lidocaine;1.500;7.5;4.5\n"
+              "P02;2024-03-05;Lidocaine;2.000;7;3.5\n")
+    assert load_files({"s.csv": points.encode()}).treatments.sort_values("patient_id")["dose"].tolist() == [1.5, 2.0]
+    commas = ("Patient\tInfusion date\tDrug\tDose (mg)\tPain before\tPain after\nP01\t04.03.2024\tKetamin\t1.200\t7,5\t4,5\n"
+              "P02\t05.03.2024\tKetamin\t950\t6\t5\n")
+    assert load_files({"s.txt": commas.encode()}).treatments.sort_values("patient_id")["dose"].tolist() == [1200.0, 950.0]

@@ -107,3 +107,9 @@ def test_question_rows_are_found_by_their_numbers_not_by_a_scale_number_in_the_n
              "Pain Score (0-10)": "pain_nrs", "Pain 1": "pain_nrs", "Pain 2": "pain_nrs"}
     # 'PHQ-9' alone ends with a number but has no sibling; the pain score has no items.
     assert questionnaire_item_rows(named) == {"PHQ9 Q1": "phq9", "PHQ9 Q2": "phq9"}
+
+
+@pytest.mark.parametrize("name", ["PHQ 4wk total", "phq_2wk_score", "PHQ 8 weeks total score", "gad_2wk_score",
+                                  "PHQ_15"])
+def test_a_number_with_a_unit_after_phq_is_a_visit_not_another_scale(name):
+    assert measure_of(name) in ("phq9", "gad7")

@@ -295,3 +295,43 @@ def test_a_checkbox_of_treatments_given_reads_each_tick_as_an_administration_and
     assert t[["patient_id", "day", "treatment"]].values.tolist() == [["1", 0.0, "Ketamine infusion"],
                                                                      ["2", 0.0, "Lidocaine infusion"]]
     assert set(ds.assessments["measure"].astype(str)) == {"pain_nrs", "meds"}
+
+
+# --- Found by a second review: what the rules above must leave alone -------------------------------------------
+
+def test_a_checkbox_of_treatments_tried_before_is_no_administration():
+    """'Previous treatments tried' (Physiotherapy, Stellate ganglion block, Ketamine infusion) ticked at baseline:
+    history, not treatments given: counted under its own name; the infusion form's date gives the course."""
+    fields = BASE_FIELDS + [
+        'prior_tx,visit,,checkbox,Previous treatments tried,"1, Physiotherapy | 2, Stellate ganglion block | 3, '
+        'Ketamine infusion",,,,,,,,,,,,'] + INFUSION
+    rows = ["record_id,redcap_event_name,visit_date,nrs,prior_tx___1,prior_tx___2,prior_tx___3,visit_complete,inf_date,"
+            "infusion_complete", "1,baseline_arm_1,2024-03-01,8,1,1,0,2,,", "1,infusion_arm_1,,,,,,,2024-03-04,2",
+            "1,week_4_arm_1,2024-04-01,4,0,0,0,2,,"]
+    ds = load_files(_export(fields, rows))
+    assert ds.treatments[["day", "treatment"]].values.tolist() == [[0.0, "Infusion"]]
+    assert ds.assessments.loc[ds.assessments["measure"] == "prior_tx", "value"].tolist() == [2.0]
+
+
+def test_an_iv_site_checkbox_is_not_added_to_the_regions():
+    """'IV site' names where a cannula went (Left hand ...), no region with CRPS signs: regions stay 2."""
+    parts = '"1, Left hand | 2, Right hand | 3, Left arm | 4, Right arm"'
+    dictionary = _short_dictionary(["record_id,visit,text,Record ID,,", "visit_date,visit,text,Visit date,,date_ymd",
+                                    "nrs,visit,text,Pain score (0-10),,integer",
+                                    f"regions,visit,checkbox,Body regions with CRPS signs,{parts},",
+                                    f"iv_site,visit,checkbox,IV site,{parts},",
+                                    "inf_date,visit,text,Infusion date,,date_ymd"])
+    data = ("record_id,visit_date,nrs,regions___1,regions___2,regions___3,regions___4,iv_site___1,iv_site___2,"
+            "iv_site___3,iv_site___4,inf_date,visit_complete\n1,2024-03-04,8,1,1,0,0,0,1,0,0,2024-03-04,2\n")
+    ds = load_files({"R_DATA_2024-06-01_1200.csv": data.encode(), "R_DataDictionary.csv": dictionary})
+    assert _regions(ds) == [["1", 0.0, 2.0]]
+
+
+def test_an_event_at_day_0_named_post_is_the_immediate_score():
+    """day_0_post_arm_1: day 0, after the treatment (was: the baseline's twin, both excluded as conflicting)."""
+    fields = BASE_FIELDS[:1] + BASE_FIELDS[2:] + ['ketamine_given,visit,,yesno,Ketamine infusion given,,,,,,,,,,,,,']
+    rows = ["record_id,redcap_event_name,nrs,ketamine_given,visit_complete",
+            "1,baseline_arm_1,8,,2", "1,day_0_arm_1,,1,2", "1,day_0_post_arm_1,3,,2", "1,month_3_arm_1,6,,2"]
+    a = load_files(_export(fields, rows)).assessments.sort_values("day")
+    assert a["value"].tolist() == [8.0, 3.0, 6.0]
+    assert a["day"].tolist() == pytest.approx([0.0, 1 / 24, 91.0], abs=1e-6)

@@ -441,3 +441,12 @@ def test_sheets_named_for_visits_or_with_a_patient_column_are_not_read_as_patien
     visits = [["Date", "NRS"], [dt.datetime(2024, 3, 4), 8]]
     files, _ = expand_workbooks({"w.xlsx": _xlsx({"Baseline": visits, "Week 4": visits})})
     assert sorted(files) == ["w (Baseline).csv", "w (Week 4).csv"]
+
+
+@pytest.mark.parametrize("names, id_header", [(("2023", "2024"), "Study number"), (("Site A", "Site B"), "Pt"),
+                                              (("Sheet1", "Sheet2"), "Proband"), (("P01", "P02"), "Sujet")])
+def test_sheets_split_by_year_site_or_default_names_or_with_an_id_column_are_no_patients(names, id_header):
+    rows = [[id_header, "Infusion date", "Drug", "Pain before", "Pain after"],
+            ["S01", dt.datetime(2024, 3, 4), "Ketamine", 8, 4], ["S02", dt.datetime(2024, 3, 5), "Ketamine", 6, 5]]
+    files, notes = expand_workbooks({"Infusions.xlsx": _xlsx({n: rows for n in names})})
+    assert len(files) == 2 and not any("one sheet per patient" in n for n in notes)
