@@ -47,13 +47,13 @@ _POST_WORD = re.compile(r"(?i)\b(?:post|after|nach|apr[èe]s)\b")
 #: underscores as spaces, an event named for its time point reads like any other time point.
 _REDCAP_ARM = re.compile(r"(?i)(?:_arm_\d+|\s*\(arm\s*\d+\b.*\))\s*$")
 #: An event named number first (``6_months``, ``12_week``): read as ``month 6``, ``week 12``.
-_NUMBER_FIRST = re.compile(r"(?i)^\s*(\d+)\s*(day|week|wk|month|mo)s?\b")
+_NUMBER_FIRST = re.compile(r"(?i)^\s*(\d+)\s*(day|week|wk|month|mo|tag|woche|monat|jour|semaine|mois)(?:s|n|e|en)?\b")
 #: A plural unit (``weeks 4``) and a word after the time point that names the visit (``week 4 follow-up``).
 _PLURAL = re.compile(r"(?i)\b(day|week|month)s\b")
 _VISIT_WORD = re.compile(r"(?i)\s+(?:follow\s*-?\s*up|fu|visit|assessment|survey|questionnaire|infusion|treatment|tx|"
                          r"booster|post(?:\s*infusion)?|phone\s*call|call)\s*$")
 #: A word naming the visit before the time point (``follow_up_1_month``, ``fu_3_months``).
-_LEAD_WORD = re.compile(r"(?i)^\s*(?:follow\s*-?\s*up|fu)\s+(?=\d|day|week|wk|month|mo)")
+_LEAD_WORD = re.compile(r"(?i)^\s*(?:follow\s*-?\s*up|fu|after|post|nach|apr[èe]s)\s+(?=\d)")
 #: Hours after the start (``24_hours``, ``48_hour``): read as days (24 hours = 1 day).
 _HOURS = re.compile(r"(?i)^\s*(\d+)\s*(?:h|hr|hrs|hour|hours)\s*$")
 

@@ -323,3 +323,25 @@ def test_a_disease_duration_written_in_months_is_no_time_point():
              "P02,2024-02-12,6 months,Baseline,7\nP02,2024-02-12,7 months,Week 4,6\nP02,2024-02-12,9 months,Month 3,6\n")
     a = load_files({"visits.csv": sheet.encode()}).assessments
     assert sorted(set(a["day"])) == [0.0, 28.0, 91.0]
+
+
+@pytest.mark.parametrize("cell, day, side", [
+    ("After 1 week", 7.0, 0), ("Post 4 weeks", 28.0, 0), ("Nach 4 Wochen", 28.0, 0), ("4 Wochen", 28.0, 0),
+    ("Nach 3 Monaten", 91.0, 0), ("Après 1 semaine", 7.0, 0), ("3 mois", 91.0, 0), ("After", 0.0, 1),
+    ("Before", 0.0, -1)])
+def test_time_points_after_the_treatment_in_words_and_languages_read_beside_a_date(cell, day, side):
+    days, sides = read_time_points(np.array([cell], dtype=object), events=True)
+    assert days[0] == day and sides[0] == side
+
+
+def test_before_after_and_after_n_weeks_place_each_score():
+    """Visit = Before, After, After 1 week, After 4 weeks beside the infusion date: days 0 (before), 0 (after,
+    +1 h), 7, 28; by hand immediate relief 50% and 0%."""
+    rows = ["Patient,Infusion date,Visit,NRS"] + [f"{p},{d},{v},{n}" for p, d, scores in
+                                                  (("A", "2024-03-04", (8, 4, 5, 6)), ("B", "2024-03-11", (6, 6, 6, 6)))
+                                                  for v, n in zip(("Before", "After", "After 1 week", "After 4 weeks"),
+                                                                  scores)]
+    ds = load_files({"v.csv": ("\n".join(rows) + "\n").encode()})
+    a = scores(ds)["A"]
+    assert [d for d, _ in a] == pytest.approx([0.0, 1 / 24, 7.0, 28.0], abs=1e-6)
+    assert group(ds)["immediate_relief_pct"]["estimate"] == pytest.approx(25.0)
