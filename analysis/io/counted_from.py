@@ -40,6 +40,7 @@ BASELINE = re.compile(r"(?i)\s*(?:baseline(?:[-\s]?visit)?|pre(?:[-\s]?(?:infusi
 POST = re.compile(r"(?i)\s*(?:post(?:[-\s]?(?:infusion|treatment|op|inf|tx))?|after(?:[-\s]?(?:infusion|treatment))?|"
                   r"nachher|nach|après|apres|después|despues|dopo|immediately\s+after)\s*")
 
+#: A post word anywhere in an event's or time point's name ('day_0_post'): day 0 named so is after the treatment.
 _POST_WORD = re.compile(r"(?i)\b(?:post|after|nach|apr[èe]s)\b")
 
 #: REDCap writes a longitudinal project's events with the arm: ``week_4_arm_1`` (unique event name, raw
@@ -104,12 +105,13 @@ def read_time_points(values: np.ndarray, events: bool = False) -> tuple[np.ndarr
         spelled = pd.Series(values, dtype=object).fillna("").astype(str).str.replace("_", " ", regex=False)
         after = spelled.str.contains(_POST_WORD, regex=True).to_numpy(dtype=bool)
         values = event_time_points(values)
+    text = pd.Series(values, dtype=object).fillna("").astype(str)
     days = timepoint_days(values).astype(float)
     if events:
-        hours = pd.Series(values, dtype=object).fillna("").astype(str).str.extract(_HOURS)[0].astype(float).to_numpy()
+        hours = text.str.extract(_HOURS)[0].astype(float).to_numpy()
         days = np.where(np.isnan(days), hours / 24.0, days)
     baseline = baseline_words(values) & np.isnan(days)
-    post = pd.Series(values, dtype=object).fillna("").str.fullmatch(POST).to_numpy(dtype=bool) & np.isnan(days)
+    post = text.str.fullmatch(POST).to_numpy(dtype=bool) & np.isnan(days)
     days[baseline | post] = 0.0
     side = np.zeros(len(days), dtype=np.int8)
     side[baseline], side[post] = -1, 1

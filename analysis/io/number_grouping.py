@@ -31,8 +31,8 @@ def _matches(cells: pd.Series, pattern: str) -> np.ndarray:
 
 def file_decimals(columns: list[np.ndarray], rows: int = 2000) -> bool | None:
     """Which decimal separator the file's scores (``columns``; not its dates or times, '09.30') use, in its
-    first ``rows`` rows: True for commas
-    (``7,5``), False for points (``7.5``), None when they show neither or both."""
+    first ``rows`` rows: True for commas (``7,5``), False for points (``7.5``), None when they show neither
+    or both."""
     cells = pd.Series(np.concatenate([np.asarray(c[:rows], dtype=object) for c in columns]) if columns else [],
                       dtype=object).fillna("").astype(str).str.strip()
     comma = _matches(cells, r"-?\d+,\d{1,2}").any()
@@ -41,19 +41,22 @@ def file_decimals(columns: list[np.ndarray], rows: int = 2000) -> bool | None:
 
 
 def read_grouped_thousands(cells: np.ndarray, delimiter: str, decimal_comma: bool | None,
-                           file_hint: bool | None = None) -> tuple[np.ndarray, np.ndarray]:
+                           file_hint: bool | None = None, redcap: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """``(cells, ambiguous)``: the dose cells with the thousands separators the rule (module docstring) finds
-    taken out (``1.200`` -> ``1200``), and the cells that read either way (left as written)."""
+    taken out (``1.200`` -> ``1200``), and the cells that read either way (left as written). ``file_hint``:
+    :func:`file_decimals` of the file's scores; ``redcap``: the file is a REDCap export (cells as given)."""
+    ambiguous = np.zeros(len(cells), dtype=bool)
+    if redcap:
+        return np.asarray(cells, dtype=object), ambiguous
     s = pd.Series(cells, dtype=object).fillna("").astype(str).str.strip()
     out = s.to_numpy(dtype=object).copy()
-    ambiguous = np.zeros(len(s), dtype=bool)
     for sep, other in ((".", ","), (",", ".")):
         grouped = _matches(s, _GROUPED.format(sep="\\" + sep))
         if not grouped.any():
             continue
         several = _matches(s, _GROUPED.format(sep="\\" + sep).replace("+", "{2,}"))
         # Which separator is the decimal one (said: decimal commas): the mapping says, else a cell of this
-        # column with decimals (0,5 or 12.75), else the file's delimiter.
+        # column with decimals (0,5, 12.75, 0.750), else the file's scores, else the file's delimiter.
         other_decimal = bool(_matches(s, rf"-?(?:\d*\{other}(?:\d{{1,2}}|\d{{4,}})|0?\{other}\d+)").any())
         this_decimal = bool(_matches(s, rf"-?(?:\d*\{sep}(?:\d{{1,2}}|\d{{4,}})|0?\{sep}\d+)").any())
         said = (decimal_comma if decimal_comma is not None else

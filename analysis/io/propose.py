@@ -21,11 +21,11 @@ from ..measures import MEASURES
 from ..errors import DatasetError, MappingError
 from ..mapping import canonical, normalize_name
 from . import courses as _courses
-from . import column_words, dosage_forms, excel_serials, fill_down, headers, leave_out, observation_items, redcap, \
+from . import dosage_forms, excel_serials, fill_down, headers, leave_out, observation_items, redcap, \
     side_by_side, time_units, treatment_arms, visits, worded_scales, workbooks
 from .identifiers.names import name_reason
 from .counted_from import read_time_points
-from .column_words import covariate_name, has_word, id_like, measure_of
+from .column_words import covariate_name, has_word, id_like, measure_of, question_after_items
 from .questionnaires import ANSWER_CODES, answer_column
 from .score_columns import decimal_comma_scores, list_column, one_column_per_score, other_scale
 from .spec import DEFAULT_START_ACTIONS, Column, CourseRules, FileSpec, MappingSpec, slug
@@ -347,7 +347,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
                      r"free[\s_]*text|freitext", h.casefold()):
             cols[k] = ColumnProposal(h, Column("ignore"), "free text (comments are not read)", ex)
             continue
-        after = column_words.question_after_items(h) or (f is not None and column_words.question_after_items(f.name))
+        after = question_after_items(h) or (f is not None and question_after_items(f.name))
         # (answers 0-3, or a REDCap choice of four answers whatever their codes: 'Not difficult at all' ...)
         if after and ((f is not None and f.type in ("radio", "dropdown") and 2 <= len(f.choices) <= 4) or
                       not (pd.to_numeric(pd.Series(filled), errors="coerce") > MEASURES[after].item_max).any()):

@@ -481,14 +481,15 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
         t = tm["t"][sel]
         if col.offset_days:  # a visit's column in a row per patient: that many days after the row's date
             t = t + (round(col.offset_days * _DAY_NS) if times.kind == "date" else col.offset_days)
+        after_start = round(offset * 3600 * 10 ** 9) if times.kind == "date" else offset / 24.0
         if timing == "after_start":
-            t = t + (round(offset * 3600 * 10 ** 9) if times.kind == "date" else offset / 24.0)
+            t = t + after_start
         # A baseline time point ('Baseline' counted from the infusion date) is before that day's treatment: said so,
         # it is no date-only score of unknown side on a start day (plausibility.start_day_warning).
         # A post time point ('Post', right after the infusion) is the immediate score, as a post column's is.
         side = tm["side"][sel]
         if timing == "at" and (side == 1).any():
-            t = t + np.where(side == 1, round(offset * 3600 * 10 ** 9) if times.kind == "date" else offset / 24.0, 0)
+            t = t + np.where(side == 1, after_start, 0)
         when = np.where(side == -1, "before_start", np.where(side == 1, "after_start", timing)) if timing == "at" \
             else timing
         obs.scores.append(pd.DataFrame({
@@ -685,8 +686,7 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
             from .values import ValueRules, parse_values
             hint = file_decimals([table.column(j) for j in _positions(roles, "measure") + _positions(roles, "value")])
             cells, either = read_grouped_thousands(table.column(dcols[0])[idx], table.delimiter, fspec.decimal_comma,
-                                                   hint) \
-                if not fspec.redcap else (table.column(dcols[0])[idx], np.zeros(len(idx), dtype=bool))
+                                                   hint, redcap=bool(fspec.redcap))
             pv = parse_values(cells, ValueRules(ranges="exclude", fractions=False, decimal_comma=table.decimal_comma))
             dose = np.where((pv.reason == "") & ~either, pv.value, np.nan)
             if either.any():

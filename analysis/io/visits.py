@@ -234,13 +234,13 @@ def undated_treatments(fps: list, tables: list, review: list) -> None:
         if t is None or p.spec is None:
             continue
         timed = [c.header for c in p.columns if c.column.role in ("date", "day") and c.header in t.header]
+        dated = np.zeros(t.n, dtype=bool)
+        for h in timed:
+            dated |= t.column(t.header.index(h)) != ""
         for c in p.columns:
             if c.column.role != "treatment" or c.column.time or not timed or c.header not in t.header:
                 continue
             given = t.column(t.header.index(c.header)) != ""
-            dated = np.zeros(t.n, dtype=bool)
-            for h in timed:
-                dated |= t.column(t.header.index(h)) != ""
             if given.any() and not (given & dated).any():
                 review.append(f"{p.name}: {c.header!r} (the treatment) is filled only on rows without a date "
                               f"({', '.join(map(repr, timed))} are empty there): no administration could be placed "
