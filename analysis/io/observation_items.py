@@ -6,8 +6,12 @@ least half of its values read as a score, except the rows of a questionnaire's s
 more items named for one questionnaire with items (PHQ-9, GAD-7) that differ only by a final number
 (``PHQ-9 Item 1`` ... ``PHQ-9 Item 9``, and ``phq9_10``, the "how difficult" question beside them). Each
 such row is one answer (0-3), not the score (0-27): read as the score, a patient's answers became nine
-conflicting PHQ-9 values of one visit, and an answer of 1 a PHQ-9 of 1. They are left out, with a note;
-the questionnaire's total, charted as its own row (``PHQ-9 Total Score``), is read.
+conflicting PHQ-9 values of one visit, and an answer of 1 a PHQ-9 of 1. Where the questionnaire's total is
+charted as its own row (``PHQ-9 Total Score``), that row is read and the questions are left out, with a note.
+Where it is not, and every question of the questionnaire is charted (1 ... 9 of the PHQ-9), they are mapped as
+its questions (``"PHQ-9 Item 3": "phq9 item 3"``) and summed: the questions charted for one patient at one
+time are one questionnaire, scored by the rule of :mod:`analysis.io.questionnaires` (every item answered
+0-3; never prorated), its score carried by the first of its rows (:func:`sum_question_rows`).
 """
 from __future__ import annotations
 
@@ -18,6 +22,98 @@ import pandas as pd
 
 from ..measures import MEASURES
 from .column_words import measure_of, question_after_items
+from .questionnaires import each_distinct, sum_items
+
+
+#: An item mapped as one question of a questionnaire (the mapping's "items"): ``"phq9 item 3"``.
+_QUESTION = re.compile(r"(?i)\s*([a-z0-9_]+)\s+item\s+(\d+)\s*")
+
+
+def question_of(target: str | None) -> tuple[str, int] | None:
+    """``(measure, item number)`` of an "items" entry naming one question of a questionnaire whose score is
+    the sum of its items (``"phq9 item 3"`` -> ``("phq9", 3)``); None for any other entry."""
+    m = _QUESTION.fullmatch(target) if isinstance(target, str) else None
+    if m is None:
+        return None
+    measure, number = m.group(1).lower(), int(m.group(2))
+    spec = MEASURES.get(measure)
+    return (measure, number) if spec is not None and spec.items and 1 <= number <= spec.items else None
+
+
+R_QUESTION_TWICE = ("{item!r} is charted twice for this patient at this time ({first!r} and {second!r}): no {measure} "
+                    "score from these questions (which answer counts is not known)")
+R_QUESTIONS_MISSING = ("{answered} of {items} questions of {measure} charted for this patient at this time ({item!r} is "
+                       "not): no score without every item (a score is never prorated)")
+R_QUESTIONS_UNANSWERED = "no question of {measure} answered at this time ({value!r}): no {measure} score"
+
+
+def sum_question_rows(pid: np.ndarray, t: np.ndarray, targets: np.ndarray, names: np.ndarray, values: np.ndarray,
+                      text: dict | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The questionnaires charted one question per row: the rows of one patient, one time and one measure
+    are one questionnaire, summed by :func:`~analysis.io.questionnaires.sum_items` (every item answered with
+    a whole number in the item range, or its answer, 'Several days'; never prorated).
+
+    ``targets``: each row's "items" entry (``"phq9 item 3"``, :func:`question_of`); ``names``: the item as
+    charted; ``values``: the value as charted; ``text``: the mapping's ``values.text``.
+
+    Returns ``(carrier, score, reason, summed_into)``: the row that carries its questionnaire's score (the first
+    of its rows), that score as text, for the rows of a questionnaire without a score why (``""`` elsewhere),
+    and for the other rows of a scored questionnaire the position of the row carrying the score they are summed
+    into (-1 elsewhere)."""
+    n = len(pid)
+    carrier, score, reason = np.zeros(n, dtype=bool), np.full(n, "", dtype=object), np.full(n, "", dtype=object)
+    summed_into = np.full(n, -1, dtype=np.int64)
+    if not n:
+        return carrier, score, reason, summed_into
+    parsed = pd.Series(targets, dtype=object).map(question_of)
+    measure = parsed.str[0].to_numpy(dtype=object)
+    number = parsed.str[1].to_numpy(dtype=np.int64)
+    group = pd.DataFrame({"m": measure, "p": pid, "t": t}).groupby(["m", "p", "t"], sort=False).ngroup().to_numpy()
+    for m in pd.unique(measure):  # a loop over the few questionnaires charted
+        k_items = MEASURES[m].items
+        idx = np.flatnonzero(measure == m)
+        # Groups numbered 0..G-1 for this measure, in the order of their first rows.
+        _, first, g = np.unique(group[idx], return_index=True, return_inverse=True)
+        n_groups = len(first)
+        slot = g * k_items + (number[idx] - 1)
+        twice = np.bincount(slot, minlength=n_groups * k_items) > 1
+        headers, cells = [], []
+        for j in range(k_items):  # a loop over the questionnaire's items
+            on = number[idx] == j + 1
+            cell = np.full(n_groups, "", dtype=object)
+            # Where an item is charted twice, either answer is read here; that questionnaire gets no score below.
+            cell[g[on]] = values[idx[on]]
+            cells.append(cell)
+            headers.append(str(names[idx[on]][0]) if on.any() else f"{m} item {j + 1}")
+        total, measured, why, column, value = sum_items(m, headers, cells, None, text)
+        answered = np.column_stack([c != "" for c in cells]).sum(axis=1)
+        gap = np.flatnonzero(measured & np.isnan(total) & (value == "") & (column != ""))
+        why[gap] = each_distinct(lambda a, c: R_QUESTIONS_MISSING.format(answered=a, items=k_items, measure=m, item=c),
+                                 answered[gap], column[gap])
+        # Every question charted is an NA word ('N/A'): the first is named.
+        none = np.flatnonzero(~measured)
+        first_cell = np.full(n_groups, "", dtype=object)
+        for c in reversed(cells):  # a loop over the questionnaire's items
+            first_cell = np.where(c != "", c, first_cell)
+        why[none] = each_distinct(lambda v: R_QUESTIONS_UNANSWERED.format(measure=m, value=v), first_cell[none])
+        # A question charted twice: its first two answers are named.
+        dup_rows = idx[twice[slot]]
+        if len(dup_rows):
+            order = np.argsort(slot[twice[slot]], kind="stable")
+            dup_rows, dup_slot = dup_rows[order], slot[twice[slot]][order]
+            starts = np.flatnonzero(np.r_[True, dup_slot[1:] != dup_slot[:-1]])
+            a, b = dup_rows[starts], dup_rows[starts + 1]
+            q = dup_slot[starts] // k_items
+            why[q] = each_distinct(lambda it, v1, v2: R_QUESTION_TWICE.format(item=it, first=v1, second=v2, measure=m),
+                                   names[a].astype(str), values[a].astype(str), values[b].astype(str))
+        scored = why == ""
+        reason[idx] = why[g]
+        carriers = idx[first[scored]]
+        carrier[carriers] = True
+        score[carriers] = total[scored].astype(np.int64).astype(str)
+        summed_into[idx] = np.where(scored[g], idx[first[g]], -1)
+        summed_into[carriers] = -1
+    return carrier, score, reason, summed_into
 
 
 #: Words of a name that give a visit ('PHQ-9 Week 4', 'GAD-7 Month 3'): such a number is no question's.
@@ -34,13 +130,16 @@ def questionnaire_item_rows(named: dict[str, str | None], top: dict[str, float] 
     for name, measure in named.items():
         m = MEASURES.get(measure) if measure else None
         numbered = re.fullmatch(r"(.*?\D)(\d+)\s*", name)
-        if m is None or not m.items or numbered is None or _VISIT_WORDS.search(name) or \
-                top.get(name, 0) > (m.item_max or 0):
+        if m is None or not m.items or numbered is None or _VISIT_WORDS.search(name):
             continue
         groups.setdefault((measure, numbered.group(1).strip().casefold()), []).append((name, int(numbered.group(2))))
     out = {}
     for (measure, _), members in groups.items():
-        if len({n for _, n in members}) >= 2:
+        # Numbered names most of which chart values above the item range are scores ('PHQ-9 1', 'PHQ-9 2' for two
+        # visits); one question with a typo (an answer of 5) among its siblings is still a question, whose row is
+        # excluded as out of range: read as the score, its 5 became a PHQ-9 of 5.
+        above = sum(top.get(name, 0) > (MEASURES[measure].item_max or 0) for name, _ in members)
+        if len({n for _, n in members}) >= 2 and 2 * above < len(members):
             out.update({name: measure for name, _ in members})
     # The question asked after the items ('PHQ-9 Q10', 0-3) is no score even without its items beside it.
     out.update({name: q for name in named for q in [question_after_items(name)]
@@ -63,7 +162,26 @@ def propose_items(t, item_k: int, cols: dict) -> tuple[dict, dict]:
     proposed = {str(it): (int(n), m if (it in scored or m == "regions_affected") and str(it) not in questions
                           else None)
                 for it, n in counts.items() for m in [named[str(it)]]}
+    for name, target in summed_questions(questions, proposed).items():
+        proposed[name] = (proposed[name][0], target)
     return proposed, questions
+
+
+def summed_questions(questions: dict[str, str], proposed: dict) -> dict[str, str]:
+    """The single questions to sum (module docstring): for a questionnaire none of whose items is proposed as
+    its total, and whose questions charted are each of its items once under one name ('PHQ-9 Item 1' ...
+    'PHQ-9 Item 9'), each question -> its "items" entry ('phq9 item 1')."""
+    out = {}
+    for measure in set(questions.values()):
+        if any(m == measure for _, m in proposed.values()):
+            continue  # the total is charted: it is read, the questions are left out
+        parts = [(name, re.fullmatch(r"(.*?\D)(\d+)\s*", name)) for name, m in questions.items()
+                 if m == measure and not question_after_items(name)]
+        stems = {p.group(1).strip().casefold() for _, p in parts if p}
+        numbers = sorted(int(p.group(2)) for _, p in parts if p)
+        if len(stems) == 1 and numbers == list(range(1, MEASURES[measure].items + 1)):
+            out.update({name: f"{measure} item {int(p.group(2))}" for name, p in parts})
+    return out
 
 
 def _read_values(t, item_k: int, cols: dict) -> tuple[set, dict]:
@@ -92,6 +210,12 @@ def item_notes(file: str, items: dict, questions: dict, notes: list, review: lis
         by_measure.setdefault(measure, []).append(name)
     for measure, names in by_measure.items():
         total = [it for it, (_, m) in items.items() if m == measure]
+        if any(question_of(items[name][1]) for name in names):
+            notes.append(f"{file}: {', '.join(map(repr, names[:10]))} are the single questions of {measure}, charted one "
+                         f"per row, and no row gives its total: the questions charted for a patient at one time are "
+                         f"summed into its score (every item answered, never prorated; each questionnaire without a "
+                         f"score is listed in the report with its reason).")
+            continue
         notes.append(f"{file}: {', '.join(map(repr, names[:10]))} are single questions of {measure}, charted one "
                      f"per row: not read (a question is not the score) and counted in the report. "
                      + (f"The score is read from {total[0]!r}." if total else

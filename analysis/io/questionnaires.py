@@ -224,19 +224,19 @@ def sum_items(measure: str, headers: list[str], cells: list[np.ndarray], labelle
     column[rows] = headers_a[first_bad[rows]]
     value[rows] = cells_a[rows, first_bad[rows]]
     templates = np.asarray([R_ITEM_RANGE, R_ITEM_ANSWER, R_ITEM_EXCLUDED], dtype=object)
-    reason[rows] = _each_distinct(lambda c, v, t: t.format(item=c, value=v, top=m.item_max, measure=measure),
+    reason[rows] = each_distinct(lambda c, v, t: t.format(item=c, value=v, top=m.item_max, measure=measure),
                                   column[rows], value[rows], templates[kind[rows, first_bad[rows]]])
     gaps = measured & ~bad & ~complete
     first_gap = (~answered).argmax(axis=1)
     rows = np.flatnonzero(gaps)
     column[rows] = headers_a[first_gap[rows]]
     count = answered.sum(axis=1)
-    reason[rows] = _each_distinct(lambda a, c: R_ITEMS_MISSING.format(answered=a, items=m.items, measure=measure,
+    reason[rows] = each_distinct(lambda a, c: R_ITEMS_MISSING.format(answered=a, items=m.items, measure=measure,
                                                                       item=c), count[rows], column[rows])
     return total, measured, reason, column, value
 
 
-def _each_distinct(fn, *arrays: np.ndarray) -> np.ndarray:
+def each_distinct(fn, *arrays: np.ndarray) -> np.ndarray:
     """``fn(*values)`` for each distinct combination of the arrays' values, spread back to every row (no
     Python call per row)."""
     if not len(arrays[0]):

@@ -29,6 +29,7 @@ from . import excel_serials
 from . import fill_down as _fill_down
 from .lists import count_listed, lone_list
 from .counted_from import read_time_points
+from .observation_items import question_of, sum_question_rows
 from .questionnaires import check_items, sum_items
 from .spec import Column, FileSpec, MappingSpec
 from .tables import TextTable
@@ -85,6 +86,7 @@ class Observations:
     item_counts: dict = field(default_factory=dict)  # (file, item) -> (rows, mapped measure or None)
     zones: list = field(default_factory=list)      # (file, date column, has a zone, has a time without one)
     warnings: list = field(default_factory=list)   # plausibility warnings found while reading (doses' units)
+    summed_into: list = field(default_factory=list)  # (file, rows, lines, rows and lines carrying their sum)
 
     def exclude(self, row, file, line, column, value, reason) -> None:
         n = len(row)
@@ -606,6 +608,21 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
             counts[idx] = np.where(~lc.missing & ~bad, lc.count, 0).astype(np.int64).astype(str).astype(object)
             add_scores(counted, measure, counts, table.header[values[0]], roles[values[0]], "at", text=value)
             with_value &= ~listed
+        # A questionnaire charted one question per row ("phq9 item 3"): the questions of one time summed.
+        questionnaire = recode(measure, lambda x: (question_of(x) or (None,))[0])
+        question = with_value & pd.notna(questionnaire)
+        if question.any():
+            vh = table.header[values[0]]
+            sel, tm = placed(question, roles[values[0]], vh, value)
+            carrier, total, why, into = sum_question_rows(pid[sel], tm["t"][sel], measure[sel], item[sel], value[sel],
+                                                          rules.text)
+            obs.exclude(rows[sel[why != ""]], f, lines[sel[why != ""]], vh, value[sel[why != ""]], why[why != ""])
+            part = sel[into >= 0]
+            obs.summed_into.append((f, rows[part], lines[part], rows[sel[into[into >= 0]]], lines[sel[into[into >= 0]]]))
+            summed, at = np.zeros(n, dtype=bool), value.copy()
+            summed[sel[carrier]], at[sel[carrier]] = True, total[carrier]
+            add_scores(summed, questionnaire, at, vh, roles[values[0]], "at")
+            with_value &= ~question
         add_scores(with_value, measure, value, table.header[values[0]], roles[values[0]], "at")
     # Administrations.
     tcols = _positions(roles, "treatment")

@@ -76,14 +76,78 @@ def test_single_questions_charted_one_per_row_are_not_the_score_and_the_total_ro
     assert len(ds.report.exclusions) == 20  # 10 question rows per patient, each listed
 
 
-def test_single_questions_without_a_total_give_no_score_and_a_note_saying_so():
+def test_single_questions_without_a_total_are_summed_per_patient_and_time():
+    """Without a total row, the nine questions charted for a patient at one time are one PHQ-9: H1's answers
+    2+1+3+1+2+0+1+3+2 = 15, H2's 9 x 3 = 27 (the sums by hand); the 'Item 10' question is not among them."""
     files = {"flowsheet.csv": _items_sheet(with_total=False), "mar.csv": MAR.encode()}
     p = inspect(files)
+    assert not p.review
+    assert p.spec.items["PHQ-9 Item 3"] == "phq9 item 3" and "PHQ-9 Item 10" not in p.spec.items
     note = next(n for n in p.notes if "single questions of phq9" in n)
-    assert "No row gives the phq9 total" in note
-    assert not any("Add them under" in n and "PHQ-9 Item" in n for n in p.notes)  # that advice would be wrong
+    assert "summed" in note and "never prorated" in note
+    assert not any("Add them under" in n and "PHQ-9 Item" in n for n in p.notes)
     ds = load_files(files)
+    phq = ds.assessments[ds.assessments["measure"] == "phq9"]
+    assert phq[["patient_id", "value"]].values.tolist() == [["H1", 15.0], ["H2", 27.0]]
+    # Only the 'how difficult' question is left out (one per patient); the nine questions are used in the sum.
+    ex = ds.report.exclusions
+    assert sorted(ex["value"]) == ["PHQ-9 Item 10", "PHQ-9 Item 10"]
+    counts = ds.report.files["flowsheet.csv"]
+    assert (counts.rows_read, counts.rows_used, counts.rows_excluded) == (22, 20, 2)
+
+
+def _questions(answers_by_time: dict[tuple[str, str], dict[int, str]]) -> bytes:
+    rows = ["Patient,Taken Date/Time,Flowsheet Row,Value"]
+    for (p, when), answers in answers_by_time.items():
+        rows.append(f"{p},{when},Pain Score (0-10),6")
+        rows += [f"{p},{when},PHQ-9 Item {i},{a}" for i, a in answers.items()]
+    return ("\n".join(rows) + "\n").encode()
+
+
+ALL_ONES = {i: "1" for i in range(1, 10)}
+
+
+def test_each_time_is_its_own_questionnaire_and_an_incomplete_one_has_no_score_with_its_reason():
+    """H1 at baseline (9 x 1 = 9) and at week 4 (written as answers: 9 x 'Several days' = 9, minus one
+    'Not at all' = 8); H2's week-4 questionnaire lacks item 9: no score, never prorated, its 8 rows listed."""
+    week4 = {i: "Several days" for i in range(1, 9)} | {9: "Not at all"}
+    files = {"flowsheet.csv": _questions({("H1", "2024-03-04T08:30"): ALL_ONES, ("H1", "2024-04-01T10:00"): week4,
+                                          ("H2", "2024-03-11T08:30"): ALL_ONES,
+                                          ("H2", "2024-04-08T08:30"): {i: "2" for i in range(1, 9)}}),
+             "mar.csv": MAR.encode()}
+    ds = load_files(files)
+    phq = ds.assessments[ds.assessments["measure"] == "phq9"]
+    # Days from the infusion at 09:00: 08:30 is half an hour before it, 28 days + 1 h after it.
+    assert phq[["patient_id", "value"]].values.tolist() == [["H1", 9.0], ["H1", 8.0], ["H2", 9.0]]
+    assert (phq["day"] * 48).round().tolist() == [-1, 28 * 48 + 2, -1]
+    ex = ds.report.exclusions
+    assert len(ex) == 8 and set(ex["line"]) == set(range(33, 41))
+    assert ex["reason"].iloc[0] == ("8 of 9 questions of phq9 charted for this patient at this time ('PHQ-9 Item 9' is "
+                                    "not): no score without every item (a score is never prorated)")
+
+
+def test_a_question_charted_twice_at_one_time_gives_no_score_and_an_answer_out_of_range_is_named():
+    twice = _questions({("H1", "2024-03-04T08:30"): ALL_ONES, ("H2", "2024-03-11T08:30"): ALL_ONES}).decode()
+    twice += "H1,2024-03-04T08:30,PHQ-9 Item 4,3\n"  # a correction charted as a second row
+    twice = twice.replace("H2,2024-03-11T08:30,PHQ-9 Item 2,1", "H2,2024-03-11T08:30,PHQ-9 Item 2,5")
+    ds = load_files({"flowsheet.csv": twice.encode(), "mar.csv": MAR.encode()})
     assert "phq9" not in set(ds.assessments["measure"].astype(str))
+    reasons = ds.report.exclusions.groupby("reason").size()
+    assert reasons["'PHQ-9 Item 4' is charted twice for this patient at this time ('1' and '3'): no phq9 score from "
+                   "these questions (which answer counts is not known)"] == 10
+    assert reasons["'PHQ-9 Item 2' is '5', not a whole number from 0 to 3: no phq9 score for this row"] == 9
+
+
+def test_questions_mapped_by_hand_are_summed_and_a_total_row_keeps_them_left_out():
+    """The mapping entry "phq9 item k" sums; with a total row charted the proposal reads the total instead."""
+    from analysis.io.spec import from_json
+    files = {"flowsheet.csv": _questions({("H1", "2024-03-04T08:30"): ALL_ONES}), "mar.csv": MAR.encode()}
+    spec = inspect(files).spec
+    assert sum(v.startswith("phq9 item") for v in spec.items.values()) == 9
+    ds = load_files(files, mapping=from_json(spec.to_json()))
+    assert ds.assessments.loc[ds.assessments["measure"] == "phq9", "value"].tolist() == [9.0]
+    with_total = {"flowsheet.csv": _items_sheet(with_total=True), "mar.csv": MAR.encode()}
+    assert not any(v.startswith("phq9 item") for v in inspect(with_total).spec.items.values())
 
 
 def test_rows_named_by_visit_or_with_totals_above_the_item_range_are_no_questions():
@@ -113,3 +177,23 @@ def test_question_rows_are_found_by_their_numbers_not_by_a_scale_number_in_the_n
                                   "PHQ_15"])
 def test_a_number_with_a_unit_after_phq_is_a_visit_not_another_scale(name):
     assert measure_of(name) in ("phq9", "gad7")
+
+
+def test_questions_summed_into_a_score_that_is_excluded_are_listed_with_it():
+    """Mapped by hand beside a total row that disagrees (12 against the questions' 9), H1's PHQ-9 at that time is a
+    conflict: the row carrying the sum is excluded, and the eight questions summed into it are listed too, so
+    every row is used or excluded (rows_read == rows_used + rows_excluded, each excluded row in the table)."""
+    from analysis.io.spec import from_json
+    flowsheet = _questions({("H1", "2024-03-04T08:30"): ALL_ONES, ("H2", "2024-03-11T08:30"): ALL_ONES})
+    files = {"flowsheet.csv": flowsheet + b"H1,2024-03-04T08:30,PHQ Total,12\n", "mar.csv": MAR.encode()}
+    mapping = inspect(files).spec.to_json()
+    mapping["items"].update({f"PHQ-9 Item {k}": f"phq9 item {k}" for k in range(1, 10)})
+    ds = load_files(files, mapping=from_json(mapping))
+    assert ds.assessments.loc[ds.assessments["measure"] == "phq9", ["patient_id", "value"]].values.tolist() == [
+        ["H2", 9.0]]
+    ex = ds.report.exclusions
+    assert ex.loc[ex["line"].between(4, 11), "reason"].unique().tolist() == [
+        "summed into the score of line 3, which is excluded"]
+    assert ex.loc[ex["line"] == 3, "reason"].str.startswith("conflicting values").all()
+    counts = ds.report.files["flowsheet.csv"]
+    assert (counts.rows_read, counts.rows_used, counts.rows_excluded) == (21, 11, 10) and len(ex) == 10
