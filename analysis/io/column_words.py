@@ -108,9 +108,22 @@ def question_after_items(name: str) -> str | None:
     return scale.name if scale is not None and scale.items and int(question.group(3)) == scale.items + 1 else None
 
 
+#: Names about pain that are not its intensity: relief ('Pain relief 4 wk', 'Schmerzlinderung', 'Soulagement
+#: douleur', a 0-10 relief rating or a percent), interference (BPI), a goal or acceptable level, its quality,
+#: location, duration or change. Read as the 0-10 pain score, a relief of 7 became a pain of 7 (a clinic's
+#: best responders its worst) and a relief of 50% a pain of 0.5.
+NOT_PAIN_INTENSITY = re.compile(
+    r"(?:^|\s|schmerz)(?:relie\w*|reduc\w*|improv\w*|chang\w*|interfer\w*|goals?|acceptab\w*|tolerab\w*|"
+    r"catastroph\w*|qualit\w*|locat\w*|lokali\w*|duration|dauer|onset|frequen\w*|manag\w*|"
+    r"linderung|besserung|verbesserung|reduktion|veränderung|beeinträchtigung|ziel|soulag\w*|amélior\w*|"
+    r"ameli\w*|diminution|interférence|objectif|alivio|mejor\w*|reducci\w*|objetivo|verlicht\w*|"
+    r"vermindering|verbetering|doel|sollievo|riduzion\w*|migliora\w*|obiettivo)(?:\s|$|\d)")
+
+
 def measure_of(name: str) -> str | None:
     """The known measure a column or item name names (``"Pain Score (0-10)"`` -> ``pain_nrs``); None for
-    another scale of the PHQ family (:data:`OTHER_SCALES`)."""
+    another scale of the PHQ family (:data:`OTHER_SCALES`) and for a name about pain that is not its
+    intensity (:data:`NOT_PAIN_INTENSITY`: ``Pain relief``, ``Pain interference``, ``Pain goal``)."""
     c = canonical(name)
     if c in KNOWN_MEASURES:
         return c
@@ -119,5 +132,5 @@ def measure_of(name: str) -> str | None:
     tokens = " ".join(re.split(r"[\W_]+", name.casefold()))
     for measure, pattern in MEASUREWORDS:
         if re.search(rf"(?:^|\s)(?:{pattern})(?:\s|$|\d)", tokens):
-            return measure
+            return None if measure == "pain_nrs" and NOT_PAIN_INTENSITY.search(tokens) else measure
     return None

@@ -349,13 +349,14 @@ def test_each_instance_of_a_repeating_redcap_event_is_a_course():
 # --- 14. The patient's pain goal beside the pain score ----------------------------------------------------
 
 def test_a_pain_goal_item_is_never_read_as_a_pain_score_without_asking():
-    """The goal (charted 08:00, after the 07:30 pre score) would be the baseline. Asked; kept to 'Pain Score
-    (0-10)': P1 8->4 50%, P2 7->6 14.3%, P3 9->5 44.4%, P4 6->3 50%, P5 10->7 30%: mean 37.75%, 4 of 5."""
+    """The goal (charted 08:00, after the 07:30 pre score) would be the baseline. A goal is no pain intensity
+    (column_words.NOT_PAIN_INTENSITY): not proposed, nothing to ask; the pain score is 'Pain Score (0-10)':
+    P1 8->4 50%, P2 7->6 14.3%, P3 9->5 44.4%, P4 6->3 50%, P5 10->7 30%: mean 37.75%, 4 of 5."""
     files = probe.flowsheet_pain_goal()
-    assert any("Patient's Stated Pain Goal (0-10)" in r for r in inspect(files).review)
-    doc = proposal_doc(files)
-    doc["items"] = {"Pain Score (0-10)": "pain_nrs"}
-    ds = load_files(files, mapping=doc)
+    p = inspect(files)
+    assert not any("Pain Goal" in r for r in p.review)
+    assert [it for it, m in p.spec.items.items() if m == "pain_nrs"] == ["Pain Score (0-10)"]
+    ds = load_files(files)
     g = group(ds)
     expected = [relief(b, p) for _, b, _, p, _ in probe.GOAL.values()]
     assert g["immediate_relief_pct"]["estimate"] == pytest.approx(np.mean(expected))

@@ -54,7 +54,9 @@ def test_a_checkbox_of_pain_qualities_is_no_pain_score():
             "2,week_4_arm_1,2024-04-08,3,2,,0,0,0,0,"]
     files = _export(fields, rows)
     p = inspect(files)
-    assert any("'pain_quality'" in n and "counted under its own name, not as pain_nrs" in n for n in p.notes)
+    # A quality of pain is no pain intensity (column_words.NOT_PAIN_INTENSITY): counted under its own name.
+    boxes = {c.header: c.column for f in p.files for c in f.columns if c.header.startswith("pain_quality")}
+    assert {(c.role, c.measure) for c in boxes.values()} == {("checkbox", "pain_quality")}
     ds = load_files(files)
     nrs = ds.assessments[ds.assessments["measure"] == "pain_nrs"].sort_values(["patient_id", "day"])
     assert nrs["value"].tolist() == [8.0, 4.0, 6.0, 3.0]
