@@ -21,12 +21,12 @@ from ..measures import MEASURES
 from ..errors import DatasetError, MappingError
 from ..mapping import canonical, normalize_name
 from . import courses as _courses
-from . import dosage_forms, excel_serials, fill_down, headers, leave_out, observation_items, redcap, \
+from . import choice_scores, dosage_forms, excel_serials, fill_down, headers, leave_out, observation_items, redcap, \
     side_by_side, time_units, treatment_arms, visits, worded_scales, workbooks
 from .identifiers.names import name_reason
 from .counted_from import read_time_points
 from .column_words import covariate_name, has_word, id_like, measure_of, question_after_items
-from .questionnaires import ANSWER_CODES, answer_column
+from .questionnaires import answer_column
 from .score_columns import decimal_comma_scores, list_column, one_column_per_score, other_scale
 from .spec import DEFAULT_START_ACTIONS, Column, CourseRules, FileSpec, MappingSpec, slug
 from .tables import TextTable, read_table
@@ -380,24 +380,16 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
             # export writes the choice labels: they are read back to their codes.
             m = measure_of(f.label) or measure_of(f.name)
             timing = "before_start" if has_word("before", f.label) else "after_start" if has_word("after", f.label) else "at"
-            lead = {code: re.match(r"^\s*(-?\d+(?:[.,]\d+)?)(?!\d)", lab) for code, lab in f.choices.items()}
-            said = {code: ANSWER_CODES.get(" ".join(str(lab).casefold().split())) for code, lab in f.choices.items()}
-            if f.choices and all(said.values()):
-                # A questionnaire item's answers ('1, Not at all | 2, Several days | ...': REDCap numbers choices
-                # from 1): the answer, not the code, is the item's value 0-3.
-                codes = ({lab: said[code] for code, lab in f.choices.items()} if kind_hint == "labels" else said)
-                why = "a questionnaire item's answers, read as their codes 0-3"
-            elif f.choices and all(lead.values()) and any(mm.group(1).replace(",", ".") != code
-                                                          for code, mm in lead.items()):
-                # "1, 0 - no pain | 2, 1 | ... | 11, 10 - worst pain": the score is the label's number.
-                value = {code: mm.group(1).replace(",", ".") for code, mm in lead.items()}
-                codes = ({lab: value[code] for code, lab in f.choices.items()} if kind_hint == "labels" else value)
-                why = "score asked as a choice: the number in each choice's label is the score"
-            else:
-                codes = {lab: code for code, lab in f.choices.items()} if kind_hint == "labels" else None
-                why = f"score asked as a choice ({f.type}): the codes are the score"
+            value, why = choice_scores.choice_values(f.choices, m) if f.type != "slider" else \
+                (None, "score asked as a slider: its position is the score")
+            codes = ({lab: value[code] for code, lab in f.choices.items()} if value is not None else
+                     {lab: code for code, lab in f.choices.items()}) if kind_hint == "labels" else value
+            grades = None if f.type == "slider" else choice_scores.grades_not_nrs(value, f.choices, m, f.name, t.file,
+                                                                                  h, notes)
+            if grades is not None:
+                m, why = grades
             # A slider is 0-100: a pain slider is a VAS, not the 0-10 NRS.
-            other = other_scale(m, filled if codes is None else pd.Series(filled, dtype=object).replace(codes).to_numpy(),
+            other = None if m not in KNOWN_MEASURES else other_scale(m, filled if codes is None else pd.Series(filled, dtype=object).replace(codes).to_numpy(),
                                  h, f, t.file, notes)
             if other is not None:
                 m, why = other
