@@ -47,16 +47,48 @@ _POST_WORD = re.compile(r"(?i)\b(?:post|after|nach|apr[èe]s)\b")
 #: export) or ``Week 4 (Arm 1: Ketamine)`` (event label, labels export). Without the arm, and with
 #: underscores as spaces, an event named for its time point reads like any other time point.
 _REDCAP_ARM = re.compile(r"(?i)(?:_arm_\d+|\s*\(arm\s*\d+\b.*\))\s*$")
-#: An event named number first (``6_months``, ``12_week``): read as ``month 6``, ``week 12``.
-_NUMBER_FIRST = re.compile(r"(?i)^\s*(\d+)\s*(day|week|wk|month|mo|tag|woche|monat|jour|semaine|mois)(?:s|n|e|en)?\b")
+#: The unit words of a time point in English, German, French, Spanish, Dutch and Italian, each with its English
+#: unit (what :func:`analysis.io.values.timepoint_days` reads) and how many of that unit one stands for: a year
+#: is 12 months (``1 año`` = ``month 12`` = day 365).
+_UNIT_WORDS = {
+    "day": ("day", 1), "tag": ("day", 1), "jour": ("day", 1), "día": ("day", 1), "dia": ("day", 1), "dag": ("day", 1),
+    "giorno": ("day", 1), "giorni": ("day", 1), "dagen": ("day", 1), "tage": ("day", 1), "tagen": ("day", 1),
+    "week": ("week", 1), "wk": ("week", 1), "woche": ("week", 1), "wochen": ("week", 1), "semaine": ("week", 1),
+    "semana": ("week", 1), "weken": ("week", 1), "settimana": ("week", 1), "settimane": ("week", 1),
+    "month": ("month", 1), "mo": ("month", 1), "monat": ("month", 1), "monate": ("month", 1), "monaten": ("month", 1),
+    "mois": ("month", 1), "mes": ("month", 1), "meses": ("month", 1), "maand": ("month", 1), "maanden": ("month", 1),
+    "mese": ("month", 1), "mesi": ("month", 1),
+    "year": ("month", 12), "yr": ("month", 12), "jahr": ("month", 12), "jahre": ("month", 12), "jahren": ("month", 12),
+    "an": ("month", 12), "année": ("month", 12), "annee": ("month", 12), "año": ("month", 12), "ano": ("month", 12),
+    "jaar": ("month", 12), "jaren": ("month", 12), "anno": ("month", 12), "anni": ("month", 12),
+}
+#: A unit word, also with an English or Romance plural (``weeks``, ``semanas``, ``meses``, ``días``, ``años``).
+_UNIT = "(" + "|".join(sorted(map(re.escape, _UNIT_WORDS), key=len, reverse=True)) + r")(?:s|es)?"
+#: A time point written number first (``6 months``, ``4 semanas``, ``3 maanden``, ``1 año``) or with a unit
+#: word other than English (``Maand 3``, ``Dag 7``): read as the English ``month 6``, ``week 4``, ``day 7``.
+_NUMBER_FIRST = re.compile(rf"(?i)^\s*(\d+)\s*{_UNIT}\b")
+_UNIT_FIRST = re.compile(rf"(?i)^\s*{_UNIT}\s*(\d+)\s*$")
 #: A plural unit (``weeks 4``) and a word after the time point that names the visit (``week 4 follow-up``).
 _PLURAL = re.compile(r"(?i)\b(day|week|month)s\b")
 _VISIT_WORD = re.compile(r"(?i)\s+(?:follow\s*-?\s*up|fu|visit|assessment|survey|questionnaire|infusion|treatment|tx|"
                          r"booster|post(?:\s*infusion)?|phone\s*call|call)\s*$")
-#: A word naming the visit before the time point (``follow_up_1_month``, ``fu_3_months``).
-_LEAD_WORD = re.compile(r"(?i)^\s*(?:follow\s*-?\s*up|fu|after|post|nach|apr[èe]s)\s+(?=\d)")
-#: Hours after the start (``24_hours``, ``48_hour``): read as days (24 hours = 1 day).
-_HOURS = re.compile(r"(?i)^\s*(\d+)\s*(?:h|hr|hrs|hour|hours)\s*$")
+#: Words naming the visit before the time point, one or more (``follow_up_1_month``, ``fu_3_months``,
+#: ``followup_week_4``, ``visit_week_2``, ``post_infusion_week_1``, ``Na 4 weken``, ``Tras 4 semanas``), taken
+#: off only where a time point follows: a number or a unit and its number. ``followup_1`` keeps its ``1``
+#: alone, which is no time point: a visit's number is not a time.
+_LEAD_WORD = re.compile(
+    r"(?i)^\s*(?:(?:follow\s*-?\s*up|fu|visit|visita|visite|seguimiento|assessment|infusion|treatment|after|post|nach|"
+    r"apr[èe]s|tras|despu[ée]s(?:\s+de)?|na)\s+)+"
+    rf"(?=[+-]?\d|(?:{_UNIT}|d|w|m|j)\s*[+-]?\d)")
+#: Hours after the start (``24_hours``, ``48_hour``, ``24 uur``, ``4 Std``): read as days (24 hours = 1 day).
+_HOURS = re.compile(r"(?i)^\s*(\d+)\s*(?:h|hr|hrs|hours?|stunden?|std|heures?|horas?|ore|uur)\s*$")
+
+
+def _in_english(m: re.Match, number_first: bool) -> str:
+    """A time point's unit and number as :func:`analysis.io.values.timepoint_days` reads them (``month 12``)."""
+    n, word = (m.group(1), m.group(2)) if number_first else (m.group(2), m.group(1))
+    unit, per = _UNIT_WORDS[word.casefold()]
+    return f"{unit} {int(n) * per}"
 
 
 def event_time_points(values: np.ndarray) -> np.ndarray:
@@ -68,8 +100,9 @@ def event_time_points(values: np.ndarray) -> np.ndarray:
     s = pd.Series(values, dtype=object).fillna("").astype(str)
     s = s.str.replace(_REDCAP_ARM, "", regex=True).str.replace("_", " ", regex=False)
     s = s.str.replace(_LEAD_WORD, "", regex=True)
-    s = s.str.replace(_NUMBER_FIRST, r"\2 \1", regex=True).str.replace(_PLURAL, r"\1", regex=True)
-    return s.str.replace(_VISIT_WORD, "", regex=True).to_numpy(dtype=object)
+    s = s.str.replace(_NUMBER_FIRST, lambda m: _in_english(m, True), regex=True).str.replace(_PLURAL, r"\1", regex=True)
+    s = s.str.replace(_VISIT_WORD, "", regex=True)
+    return s.str.replace(_UNIT_FIRST, lambda m: _in_english(m, False), regex=True).to_numpy(dtype=object)
 
 
 def baseline_words(values: np.ndarray) -> np.ndarray:

@@ -85,6 +85,9 @@ def read_files(items, spec: MappingSpec, notes: list[str]) -> tuple[list, dict]:
             t.header = redcap.labels_to_fields(t, dictionary)
         if fspec.redcap:
             redcap.blank_survey_placeholders(t)
+            # Time points of a choice field read as their labels, and counted from their record's date.
+            redcap.decode_time_points(t, fspec, dictionary)
+            notes += [n for n in [redcap.record_dates_for_instances(t, fspec)] if n]
         else:
             repeated = headers.number_repeated(t)
             if repeated:

@@ -22,11 +22,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
+import pandas as pd
+
 from ..errors import DatasetError
 from ..mapping import normalize_name
 from ..measures import measure as registry
 from .column_words import measure_of
-from .spec import Column, slug
+from .spec import SCORE_ROLES, Column, slug
 from .tables import TextTable
 
 #: Dictionary headers (the CSV downloaded from the project, and the API's names).
@@ -374,3 +377,73 @@ def checkbox_column(column: str, field: Field, time_of: str | None, file: str, n
     none = choice_means_none(choice)
     return (Column("checkbox", measure=m, time=time_of, means_none=none),
             none_choice_why(field.name, choice, m) if none else f"REDCap checkbox {field.name!r}: boxes ticked are counted")
+
+
+def _positions(table: TextTable, fspec, role: str) -> list[int]:
+    """The positions of the table's columns the file's mapping gives ``role``."""
+    roles = {normalize_name(h): c for h, c in fspec.columns.items()}
+    return [k for k, h in enumerate(table.header) if h and getattr(roles.get(normalize_name(h)), "role", None) == role]
+
+
+def decode_time_points(table: TextTable, fspec, fields: dict[str, Field]) -> None:
+    """A choice field mapped as a day column, in a raw export (``fu_timepoint``: ``1, Baseline | 2, Week 1 |
+    3, Week 4``): its codes become their labels, in place, so that the time points are read as written in the
+    project ('Week 1' = day 7). Read as they are, code 2 would be day 2 and code 3 day 3: a wrong day that
+    looks right. A labels export already holds the labels."""
+    if fspec.redcap != "raw":
+        return
+    for k in _positions(table, fspec, "day"):
+        f = fields.get(table.header[k])
+        if f is not None and f.choices and f.type in ("radio", "dropdown"):
+            col = pd.Series(table.column(k), dtype=object)
+            table.cells.iloc[:, k] = col.map(f.choices).fillna(col).to_numpy(dtype=object)
+
+
+def record_dates_for_instances(table: TextTable, fspec) -> str | None:
+    """The date a day column counts from (``counted_from``), written once per record, taken for the record's
+    repeating instances that hold scores.
+
+    A classic REDCap project writes a field of a form that does not repeat (``inf_date`` of ``enrolment``) on
+    the record's own row only, and a repeating form's fields (``fu_timepoint``, ``nrs`` of ``followup``) on one
+    row per instance, where the date is empty. The date is the record's, so its instances count from it: it is
+    copied, in place, into their empty cells, only where that is certain: the row is an instance of a repeating
+    form with a score and a time point, and the record (and event, in a longitudinal project) has exactly one
+    date on its rows that are no instance. A record with none, or two, keeps its instances without a date
+    (excluded at loading, each with its reason). Returns the load report's note, or None."""
+    if not fspec.redcap:
+        return None
+    keys = [normalize_name(h) for h in table.header]
+    rep = next((k for k, h in enumerate(keys) if h in ("redcap_repeat_instrument", "repeat_instrument")), None)
+    pid = _positions(table, fspec, "patient_id")
+    if rep is None or len(pid) != 1:
+        return None
+    event = next((k for k, h in enumerate(keys) if h in ("redcap_event_name", "event_name")), None)
+    roles = {normalize_name(h): c for h, c in fspec.columns.items()}
+    scored = np.zeros(table.n, dtype=bool)
+    for k in [k for role in SCORE_ROLES for k in _positions(table, fspec, role)]:
+        scored |= table.column(k) != ""
+    instance = table.column(rep) != ""
+    filled = []
+    for k in _positions(table, fspec, "day"):
+        name = roles[keys[k]].counted_from
+        dates = [j for j, h in enumerate(keys) if name and h == normalize_name(name)]
+        if not dates:
+            continue
+        d = dates[0]
+        key = pd.Series(table.column(pid[0]), dtype=object) + (
+            "\x1f" + pd.Series(table.column(event), dtype=object) if event is not None else "")
+        date = pd.Series(table.column(d), dtype=object)
+        own = pd.DataFrame({"key": key, "date": date})[~instance & (date != "").to_numpy()]
+        once = own.groupby("key")["date"].agg(["nunique", "first"])
+        once = once.loc[once["nunique"] == 1, "first"]
+        todo = instance & scored & (table.column(k) != "") & (date == "").to_numpy()
+        value = key.map(once).fillna("").to_numpy(dtype=object)
+        todo &= value != ""
+        if todo.any():
+            table.cells.iloc[np.flatnonzero(todo), d] = value[todo]
+            filled.append(f"{table.header[d]!r} ({int(todo.sum())} row(s))")
+    if not filled:
+        return None
+    return (f"{table.file}: the date the time points count from, {', '.join(filled)}, is written on each record's own "
+            "row only: the rows of its repeating forms' instances with scores were given their record's date "
+            "(counted_from).")

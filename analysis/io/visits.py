@@ -25,8 +25,10 @@ from .values import CHECKED
 DATE_NAME_WORDS = frozenset({"date", "datum", "fecha", "data", "datetime", "dt", "time", "zeit", "uhrzeit", "heure",
                              "hora", "ora", "of", "the", "de", "du", "der", "des", "la", "le", "on", "at", "am",
                              "and", "und", "et", "y", "e", "en"})
-TREATMENT_DATE = re.compile(r"infusion|treatment|behandlung|therap|perfusion|traitement|tratamiento|session|sitzung|"
-                            r"séance|ketamin|lidocain|admin|injection|block", re.IGNORECASE)
+#: A date column named like a treatment ('Infusion date', 'Datum Infusion'; Spanish 'Fecha infusión', 'Fecha de
+#: perfusión', Dutch 'Datum infuus', 'Infusiedatum', 'Behandeldatum').
+TREATMENT_DATE = re.compile(r"infusi[oó]n|infuus|infusie|treatment|behandlung|behandel|therap|perfusi[oó]n|traitement|"
+                            r"tratamiento|session|sitzung|séance|ketamin|lidocain|admin|injection|block", re.IGNORECASE)
 
 START_DATE = re.compile(r"start|begin|beginn|début|debut|inicio|inizio|given|taken|admin", re.IGNORECASE)
 
@@ -259,11 +261,14 @@ def time_column_date(k: int, header: list, date_cols: list) -> str | None:
 
 
 #: The name of a column of the visits' time points ('Timepoint', 'Visit', 'Zeitpunkt'), not of a duration.
-_VISIT_COLUMN = re.compile(r"(?i)^(?!.*\b(?:duration|dauer|since|seit|depuis|desde|age|alter|years?|jahre)\b).*\b(?:"
-                           r"time\s*-?\s*points?|timepoints?|visits?|visite|besuch|zeitpunkt|termin|follow\s*-?\s*up|"
-                           r"assessment|events?|occasion|moment|momento|tp)\b")
+#: Also Spanish ('Momento', 'Visita', 'Seguimiento', 'Evaluación') and Dutch ('Tijdstip', 'Meetmoment', 'Bezoek').
+_VISIT_COLUMN = re.compile(r"(?i)^(?!.*\b(?:duration|dauer|duración|duracion|duur|since|seit|depuis|desde|sinds|age|alter|"
+                           r"edad|leeftijd|years?|jahre)\b).*\b(?:"
+                           r"time\s*-?\s*points?|timepoints?|visits?|visite|visitas?|besuch|zeitpunkt|termin|follow\s*-?\s*up|"
+                           r"assessment|events?|occasion|moment|momento|tp|seguimiento|evaluaci[oó]n|tijdstip|meetmoment|"
+                           r"bezoek)\b")
 #: A baseline visit's name among time points ('Baseline', 'Week 1', 'Week 4').
-_BASELINE = re.compile(r"(?i)baseline|screening|pre|vor|avant|antes|prima|voor|d[- ]?0|day 0|t0")
+_BASELINE = re.compile(r"(?i)baseline|screening|pre|vor|vorher|avant|antes|prima|voor|basal|d[- ]?0|day 0|t0")
 _NOT_READ = "text, not a score or covariate"
 
 
@@ -307,7 +312,7 @@ def text_column(proposal, k: int, table, pid: np.ndarray, date_cols: list, revie
     # Half is enough to ask: left out, every visit of a patient would fall on the one date.
     named = ~np.isnan(offsets[filled]) | pd.Series(values[filled], dtype=object).str.strip().str.fullmatch(_BASELINE).to_numpy()
     if named.mean() < 0.5 or len(set(offsets[~np.isnan(offsets)])) < 2:
-        return replace(proposal, why=_NOT_READ)
+        return _unread_visits(proposal, k, table, pid, date_cols, review)
     rows = filled & (pid != "")
     per = pd.DataFrame({"p": pid[rows], "tp": values[rows]}).groupby("p")["tp"].nunique()
     kinds = [date_kind(pid[rows], values[rows], offsets[rows], table.column(d)[rows]) for d in date_cols]
@@ -345,6 +350,31 @@ def text_column(proposal, k: int, table, pid: np.ndarray, date_cols: list, revie
                       f"\"counted_from\": \"{table.header[ref]}\"}}; the rows whose time point does not read are "
                       "then excluded, each with its reason.")
     return replace(proposal, why="the visits' time points (a point to review)")
+
+
+def _unread_visits(proposal, k: int, table, pid: np.ndarray, date_cols: list, review: list):
+    """A column named for the visits ('Momento', 'Visit') whose cells change within patients but do not read as
+    time points, beside a date that is the same on each patient's rows: left out, every visit of a patient
+    falls on that one date and the load fails on conflicting scores, far from the cause. A point to review
+    naming the column; any other column is left out as text."""
+    values = table.column(k)
+    rows = (values != "") & (pid != "")
+    if not _VISIT_COLUMN.search(table.header[k]) or not rows.any():
+        return replace(proposal, why=_NOT_READ)
+    if not (pd.DataFrame({"p": pid[rows], "v": values[rows]}).groupby("p")["v"].nunique() > 1).any():
+        return replace(proposal, why=_NOT_READ)
+    same = [d for d in date_cols if (table.column(d)[rows] != "").all() and
+            (pd.DataFrame({"p": pid[rows], "d": table.column(d)[rows]}).groupby("p")["d"].nunique() == 1).all()]
+    if not same:
+        return replace(proposal, why=_NOT_READ)
+    h, date = table.header[k], table.header[same[0]]
+    shown = ", ".join(repr(v) for v in pd.unique(values[rows])[:4])
+    review.append(f"{table.file}: {h!r} names the visits ({shown}, ...) beside {date!r}, which is the same on each "
+                  f"patient's rows, but they do not read as time points ('Baseline', 'Week 1', 'Week 4', 'Month 3'; also "
+                  f"'1 semana', '4 weken', ...): dated by {date!r} alone, every visit of a patient would fall on one day. "
+                  f"Write the time points so and map {h!r} as {{\"role\": \"day\", \"counted_from\": \"{date}\"}}, "
+                  "or add each visit's own date.")
+    return replace(proposal, why="the visits, not read as time points (a point to review)")
 
 
 def untimed_files(fps: list, review: list) -> None:
@@ -411,7 +441,7 @@ def _rows_with_values(cols: dict, table) -> np.ndarray:
     return rows
 
 
-def events_for_undated_scores(cols: dict, table, notes: list, review: list) -> None:
+def events_for_undated_scores(cols: dict, table, notes: list, review: list, fields: dict | None = None) -> None:
     """A REDCap export with a date field only on rows without scores or treatments (a consent date at
     screening) and visits dated by nothing else: the scores' rows have no date, so the events, where each
     of those rows' events names a time point (two or more different ones), are the day column
@@ -420,7 +450,10 @@ def events_for_undated_scores(cols: dict, table, notes: list, review: list) -> N
     cannot be combined in one file: a point to review, saying so."""
     event = [k for k, c in cols.items() if c.column.role == "ignore" and normalize_name(c.header) == "redcap_event_name"]
     dates = [k for k, c in cols.items() if c.column.role == "date"]
-    if not event or not dates:
+    if not dates:
+        return
+    if not event:
+        dates_on_other_rows(cols, table, dates, notes, review, fields or {})
         return
     rows = _rows_with_values(cols, table)
     if not rows.any():
@@ -457,6 +490,73 @@ def events_for_undated_scores(cols: dict, table, notes: list, review: list) -> N
     notes.append(f"{table.file}: the rows with scores or treatments have no date ({named} is filled only on other "
                  f"rows, e.g. a consent date), and their events name time points: the events are {_EVENTS_AS_DAYS}, "
                  f"and {named} is ignored.")
+
+
+def dates_on_other_rows(cols: dict, table, dates: list, notes: list, review: list, fields: dict) -> None:
+    """Scores on rows without a date, beside dates filled only on other rows: every score would be excluded for
+    want of a time, and the load would say only that no score was read. A classic REDCap project with a repeating
+    follow-up form is such a file: the infusion date on the record's own row (form ``enrolment``), the scores and
+    a choice field naming their time point (``fu_timepoint``: Baseline, Week 1, Week 4) on the rows of the
+    instances. There the time points count from the record's date (the loader takes it for the instances:
+    :func:`analysis.io.redcap.record_dates_for_instances`), proposed with a note where it is certain: every
+    row with a score is an instance with a time point that reads (a choice field's labels, from the data
+    dictionary ``fields``, or as a labels export writes them), and every such record has one date on its own
+    rows (one date column, or the one named like a treatment). Otherwise a point to review saying why."""
+    score_cols = {j: c for j, c in cols.items() if c.column.role in SCORE_ROLES}
+    scored = _rows_with_values(score_cols, table)
+    timed = [k for k, c in cols.items() if c.column.role in ("date", "day")]
+    if not scored.any() or any((table.column(k)[scored] != "").any() for k in timed):
+        return
+    keys = [normalize_name(h) for h in table.header]
+    rep = next((k for k, h in enumerate(keys) if h in ("redcap_repeat_instrument", "repeat_instrument")), None)
+    pid = [k for k, c in cols.items() if c.column.role == "patient_id"]
+    named = [d for d in dates if TREATMENT_DATE.search(cols[d].header) or cols[d].column.treatment]
+    ref = dates[0] if len(dates) == 1 else named[0] if len(named) == 1 else None
+    point, maybe = None, []
+    for k, c in sorted(cols.items()):  # a loop over the file's columns, a handful
+        cells = table.column(k)[scored]
+        if c.column.role not in ("covariate", "ignore") or keys[k] in ("redcap_repeat_instrument", "repeat_instrument",
+                                                                       "redcap_repeat_instance", "repeat_instance") \
+                or (cells == "").any():
+            continue
+        if pid and (pd.DataFrame({"p": table.column(pid[0])[scored], "v": cells}).groupby("p")["v"].nunique() > 1).any():
+            maybe.append(c.header)  # changes within a patient's scored rows: perhaps their time points, in codes
+        f = fields.get(c.header)
+        labels = pd.Series(cells, dtype=object).map(f.choices).fillna("").to_numpy(dtype=object) \
+            if f is not None and f.choices else cells
+        days = read_time_points(labels, events=True)[0]
+        if not np.isnan(days).any() and len(set(days)) >= 2:
+            point = k
+            break
+    certain = rep is not None and pid and ref is not None and point is not None and \
+        bool((table.column(rep)[scored] != "").all())
+    if certain:
+        own = pd.DataFrame({"p": table.column(pid[0]), "d": table.column(ref)})[
+            (table.column(rep) == "") & (table.column(ref) != "")]
+        per = own.groupby("p")["d"].nunique()
+        records = pd.unique(table.column(pid[0])[scored])
+        certain = bool(per.reindex(records).eq(1).all())
+    names = ", ".join(repr(cols[d].header) for d in dates)
+    if certain:
+        h, date = cols[point].header, cols[ref].header
+        cols[point] = replace(cols[point], column=Column("day", counted_from=date),
+                              why=f"the instances' time points, counted from the record's {date!r}")
+        notes.append(f"{table.file}: the scores are on the rows of a repeating form without a date, {h!r} gives their "
+                     f"time points and {date!r} is written once per record, on its own row: the time points count from "
+                     f"the record's {date!r} (taken for its instances; Baseline = that date, before the treatment; "
+                     "Week 1 = 7 days; months x 365.25/12 rounded, Month 3 = 91).")
+        return
+    hint = (f"If {cols[point].header!r} gives the scores' time points (Baseline, Week 4), map it as "
+            f"{{\"role\": \"day\", \"counted_from\": \"{cols[ref].header if ref is not None else '<date column>'}\"}}"
+            + (": each record's date is then taken for its instances. " if rep is not None else
+               " once the date is on each visit row. ") if point is not None else
+            f"If {' or '.join(map(repr, maybe[:3])) if maybe else 'a column of the scores’ rows'} gives their time "
+            "points (Baseline, Week 4), give it the role \"day\" with \"counted_from\" naming the date"
+            + (" (each record's date is then taken for its instances). " if rep is not None else ". "))
+    review.append(f"{table.file}: no row with a score has a date ({names} is filled only on other rows"
+                  + (", e.g. each record's own row, the scores being on the rows of a repeating form" if rep is not None
+                     else "") + "): every score would be excluded for want of a time. " + hint
+                  + "Otherwise add a date field to the scores' form (or the date to each visit row) and export again.")
 
 
 def scored_events(cols: dict, table, review: list) -> None:
