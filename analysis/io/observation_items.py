@@ -20,6 +20,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from ..mapping import normalize_name
 from ..measures import MEASURES
 from .column_words import measure_of, question_after_items
 from .questionnaires import each_distinct, sum_items
@@ -120,6 +121,37 @@ def sum_question_rows(pid: np.ndarray, t: np.ndarray, targets: np.ndarray, names
 _VISIT_WORDS = re.compile(r"(?i)\b(?:week|wk|w|month|mo|m|day|d|visit|baseline|follow|fu|t)\s*-?\s*\d+\s*$")
 
 
+#: The PHQ-9's and GAD-7's questions by the words that open them, as EHR templates name their rows without a
+#: number ('PHQ9 Little Interest', 'GAD-7 Feeling nervous, anxious or on edge').
+QUESTION_WORDS = {
+    "phq9": ["little interest", "feeling down", "trouble falling", "feeling tired", "poor appetite",
+             "feeling bad about yourself", "trouble concentrating", "moving or speaking", "thoughts that you would"],
+    "gad7": ["feeling nervous", "not being able to stop", "worrying too much", "trouble relaxing", "so restless",
+             "easily annoyed", "feeling afraid"],
+}
+#: A question's number right after the scale's name, its text after it ('PHQ-9: 1. Little interest ...',
+#: 'PHQ-9 Q1 Interest', 'PHQ-9 (1)', 'GAD7 #3 - Worrying').
+_NUMBER_FIRST = re.compile(r"(?i)\s*(?:phq|gad)(?:[\s_-]*(?:9|7))?+[\s_:.-]*(?:item|q|question|frage|no\.?|nr\.?|#)?"
+                           r"[\s_#(]*(\d{1,2})(?:[\s.):_-]+\D.*|\s*\)\s*)")
+
+
+def question_number(name: str, measure: str) -> tuple[str, int] | None:
+    """``(group, number)`` of a name that numbers one question of ``measure``'s questionnaire: a final number
+    (``PHQ-9 Item 3``: the group is the text before it), a number right after the scale's name with the
+    question's text after it (``PHQ-9: 3. Trouble falling asleep``), or the question's own opening words
+    (``PHQ9 Trouble Falling``); None otherwise. Names numbered the second or third way form one group per
+    questionnaire."""
+    final = re.fullmatch(r"(.*?\D)(\d+)\s*", name)
+    if final:
+        return final.group(1).strip().casefold(), int(final.group(2))
+    first = _NUMBER_FIRST.fullmatch(name)
+    if first:
+        return f"{measure} questions", int(first.group(1))
+    text = " ".join(re.split(r"[\W_]+", name.casefold()))
+    hits = [i for i, words in enumerate(QUESTION_WORDS.get(measure, []), start=1) if words in text]
+    return (f"{measure} questions", hits[0]) if len(hits) == 1 else None
+
+
 def questionnaire_item_rows(named: dict[str, str | None], top: dict[str, float] | None = None) -> dict[str, str]:
     """The names among ``named`` (item name -> the measure it names, or None) that are single questions of a
     questionnaire with items (module docstring): name -> measure. ``top``: the largest value charted for
@@ -129,10 +161,11 @@ def questionnaire_item_rows(named: dict[str, str | None], top: dict[str, float] 
     groups: dict[tuple[str, str], list[tuple[str, int]]] = {}
     for name, measure in named.items():
         m = MEASURES.get(measure) if measure else None
-        numbered = re.fullmatch(r"(.*?\D)(\d+)\s*", name)
-        if m is None or not m.items or numbered is None or _VISIT_WORDS.search(name):
+        if m is None or not m.items or _VISIT_WORDS.search(name):
             continue
-        groups.setdefault((measure, numbered.group(1).strip().casefold()), []).append((name, int(numbered.group(2))))
+        numbered = question_number(name, measure)
+        if numbered is not None:
+            groups.setdefault((measure, numbered[0]), []).append((name, numbered[1]))
     out = {}
     for (measure, _), members in groups.items():
         # Numbered names most of which chart values above the item range are scores ('PHQ-9 1', 'PHQ-9 2' for two
@@ -175,12 +208,13 @@ def summed_questions(questions: dict[str, str], proposed: dict) -> dict[str, str
     for measure in set(questions.values()):
         if any(m == measure for _, m in proposed.values()):
             continue  # the total is charted: it is read, the questions are left out
-        parts = [(name, re.fullmatch(r"(.*?\D)(\d+)\s*", name)) for name, m in questions.items()
-                 if m == measure and not question_after_items(name)]
-        stems = {p.group(1).strip().casefold() for _, p in parts if p}
-        numbers = sorted(int(p.group(2)) for _, p in parts if p)
-        if len(stems) == 1 and numbers == list(range(1, MEASURES[measure].items + 1)):
-            out.update({name: f"{measure} item {int(p.group(2))}" for name, p in parts})
+        # The question asked after the items ('PHQ-9 Q10 Difficulty') is no item of the sum.
+        parts = [(name, p) for name, m in questions.items() if m == measure and not question_after_items(name)
+                 for p in [question_number(name, measure)] if p is None or p[1] <= MEASURES[measure].items]
+        stems = {p[0] for _, p in parts if p}
+        numbers = sorted(p[1] for _, p in parts if p)
+        if len(stems) == 1 and len(parts) == len(numbers) and numbers == list(range(1, MEASURES[measure].items + 1)):
+            out.update({name: f"{measure} item {p[1]}" for name, p in parts})
     return out
 
 
@@ -226,6 +260,7 @@ def item_notes(file: str, items: dict, questions: dict, notes: list, review: lis
         notes.append(f"{file}: items not read as measures (ignored and counted in the report): "
                      + ", ".join(repr(u) for u in unmapped[:10]) + ". Add them under \"items\" to read them.")
     pains = [it for it, (n, m) in items.items() if m == "pain_nrs"]
-    if len(pains) > 1:
+    # 'Pain Score (0-10)', 'PAIN SCORE (0-10)', 'Pain score (0-10) ' are one item (the mapping matches names so).
+    if len({normalize_name(p) for p in pains}) > 1:
         review.append(f"{file}: several items look like the pain score ({', '.join(map(repr, pains))}); keep "
                       "only the one on the 0-10 scale under \"items\".")

@@ -197,3 +197,45 @@ def test_questions_summed_into_a_score_that_is_excluded_are_listed_with_it():
     assert ex.loc[ex["line"] == 3, "reason"].str.startswith("conflicting values").all()
     counts = ds.report.files["flowsheet.csv"]
     assert (counts.rows_read, counts.rows_used, counts.rows_excluded) == (21, 11, 10) and len(ex) == 10
+
+
+EPIC_PHQ = ["Little interest or pleasure in doing things", "Feeling down, depressed, or hopeless",
+            "Trouble falling or staying asleep, or sleeping too much", "Feeling tired or having little energy",
+            "Poor appetite or overeating", "Feeling bad about yourself", "Trouble concentrating on things",
+            "Moving or speaking so slowly that other people could have noticed",
+            "Thoughts that you would be better off dead"]
+
+
+@pytest.mark.parametrize("style", ["PHQ-9: {n}. {text}", "PHQ-9 Q{n} {short}", "PHQ9 {text}", "PHQ-9 ({n})"])
+def test_questions_named_the_way_ehr_templates_name_them_are_questions(style):
+    """Epic's 'PHQ-9: 1. Little interest ...' rows were each read as the PHQ-9: P1's answer 2 a PHQ-9 of 2, and
+    the real total of 14 lost as a conflict. With the total charted, the total is read (14 and 5); without
+    it, the nine questions are summed (P1 2+3+1+2+1+2+1+1+1 = 14, P2 9 x 1 = 9 minus... all ones = 9)."""
+    answers = {"P1": [2, 3, 1, 2, 1, 2, 1, 1, 1], "P2": [1] * 9}
+    def sheet(total: bool) -> bytes:
+        rows = ["PAT_ID,RECORDED_TIME,FLOWSHEET_ROW_NAME,MEAS_VALUE"]
+        for p, day in (("P1", "2024-03-04"), ("P2", "2024-03-11")):
+            rows.append(f"{p},{day}T08:30:00,Pain Score (0-10),7")
+            for n, (text, a) in enumerate(zip(EPIC_PHQ, answers[p]), start=1):
+                name = style.format(n=n, text=text, short=text.split()[0])
+                rows.append(f'{p},{day}T08:30:00,"{name}",{a}')
+            if total:
+                rows.append(f"{p},{day}T08:30:00,PHQ-9 Total Score,{sum(answers[p])}")
+        return ("\n".join(rows) + "\n").encode()
+    mar = MAR.replace("H1", "P1").replace("H2", "P2").encode()
+    for total in (True, False):
+        if style == "PHQ-9 Q{n} {short}" and not total:
+            continue  # 'Feeling' opens two questions' texts: numbered by Q{n}, still one group
+        ds = load_files({"flowsheet.csv": sheet(total), "mar.csv": mar})
+        phq = ds.assessments[ds.assessments["measure"] == "phq9"]
+        assert phq[["patient_id", "value"]].values.tolist() == [["P1", 14.0], ["P2", 9.0]], (style, total)
+
+
+def test_one_pain_item_written_in_several_cases_is_one_item_not_a_point_to_review():
+    sheet = ("Patient,Taken Date/Time,Flowsheet Row,Value\nH1,2024-03-04T08:30,Pain Score (0-10),8\n"
+             "H1,2024-04-01T08:30,PAIN SCORE (0-10),4\nH2,2024-03-11T08:30,Pain score (0-10) ,6\n"
+             "H2,2024-04-08T08:30,Pain Score (0-10),3\n")
+    files = {"flowsheet.csv": sheet.encode(), "mar.csv": MAR.encode()}
+    assert not inspect(files).review
+    nrs = load_files(files).assessments
+    assert nrs.loc[nrs["measure"] == "pain_nrs", "value"].tolist() == [8.0, 4.0, 6.0, 3.0]
