@@ -6,7 +6,7 @@ process that reads it; in the dashboard that would be the server of every user. 
 its address space capped (``RLIMIT_AS``), so such a file kills only the child, and the parent says why.
 
 Protocol: ``python -I sheet_reader.py CAP_BYTES`` reads the workbook's bytes on stdin and writes one
-pickle on stdout: ``("ok", [(sheet, status, csv_bytes, rows)])`` with status ``"table"``, ``"hidden"``
+pickle on stdout: ``("ok", [(sheet, status, csv_bytes, rows, formula_cells)])`` with status ``"table"``, ``"hidden"``
 or ``"no table"``, or ``("error", kind, detail)``. It imports nothing of the package (``-I``: no
 current folder, no PYTHONPATH): the standard library and python_calamine only, so the cap is spent on
 the workbook, not on pandas. Cells are written as :mod:`analysis.io.workbooks` documents.
@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import io
+import itertools
 import pickle
 import re
 import sys
@@ -23,10 +25,13 @@ import sys
 #: Memory of one cell as a Python object in the list of rows calamine gives (measured 48 bytes on
 #: average for ids, numbers and dates, 166 bytes at peak with the CSV text: docs/performance.md).
 BYTES_PER_CELL = 200
-#: A text cell that is a number written with a decimal comma ("4,5"): the CSV written here has every
-#: number cell with a point, so such text is read as the number it says. Not "1,234" (a thousands
-#: separator in English): exactly three digits after a single comma stay text.
+#: A text cell that may be a number written with a decimal comma ("4,5"), never "1,234" (a thousands
+#: separator in English: exactly three digits after a single comma stay text). Between ``\0``, the
+#: separator of a column's cells joined into one string (no cell of a sheet holds a NUL).
 _DECIMAL_COMMA = re.compile(r"\s*[+-]?\d+,(\d{1,2}|\d{4,})\s*")
+_DECIMAL_COMMA_CELL = re.compile(r"(?:\A|\0)\s*[+-]?\d+,(?:\d{1,2}|\d{4,})\s*(?=\0|\Z)")
+#: A cell that writes a decimal with a point: a number cell with decimals ("6.5"), or such text.
+_DECIMAL_POINT_CELL = re.compile(r"(?:\A|\0)\s*[+-]?\d*\.\d+\s*(?=\0|\Z)")
 
 
 def cell_text(v) -> str:
@@ -49,48 +54,156 @@ def cell_text(v) -> str:
     if isinstance(v, dt.timedelta):  # a duration cell ([h]:mm): hours:minutes:seconds
         secs = int(round(v.total_seconds()))
         return f"{'-' if secs < 0 else ''}{abs(secs) // 3600}:{abs(secs) % 3600 // 60:02d}:{abs(secs) % 60:02d}"
-    text = str(v)
-    return text.strip().replace(",", ".") if _DECIMAL_COMMA.fullmatch(text) else text
+    return str(v)  # text as it is: "1,3" may list two region codes (see decimal_commas)
 
 
-def sheet_csv(rows: list[list]) -> tuple[bytes, int] | None:
+def decimal_commas(texts: list[str]) -> list[str]:
+    """One column's cells, with text that is a number written with a decimal comma ("4,5") read as that
+    number ("4.5") when the column also writes decimals with a point (a number cell 6.5).
+
+    Why: a sheet typed in a French or German Excel holds its scores as number cells (6.5, written here
+    with a point) and some as text ("4,5": a cell formatted as text, a pasted value); beside the points,
+    the loader would exclude the comma as a decimal comma. But the same text in a column of whole numbers
+    is what the cell says: "1,3" in a column of body regions lists the codes 1 and 3 (never 1.3 regions),
+    and is written as it is, as Excel's CSV writes it; the loader then reads it by its column's role (a
+    list of codes, or a score written with a decimal comma) as it reads that CSV. A count of regions is
+    never a decimal, so a column with a decimal point is never such a list."""
+    joined = "\0".join(texts)
+    if "," not in joined or not _DECIMAL_COMMA_CELL.search(joined) or not _DECIMAL_POINT_CELL.search(joined):
+        return texts
+    return [t.strip().replace(",", ".") if "," in t and _DECIMAL_COMMA.fullmatch(t) else t for t in texts]
+
+
+def sheet_csv(rows: list[list]) -> tuple[bytes, int, bool] | None:
     """The CSV text of one sheet's rows, or None when it holds no table (fewer than two columns with a
     value). Empty columns left and right of the table are dropped and an empty row is an empty line,
-    so line k of the CSV is row k of the sheet."""
-    texts = [[cell_text(v) for v in row] for row in rows]
-    width = max(map(len, texts), default=0)
-    used = [k for k in range(width) if any(k < len(r) and r[k] for r in texts)]
+    so line k of the CSV is row k of the sheet. The flag says whether a cell of the table is empty (only
+    then may a formula without a saved value hide there: :func:`formulas_without_values`)."""
+    # Column by column: whether a text "4,5" is a decimal depends on its column (decimal_commas).
+    columns = [decimal_commas(list(map(cell_text, col))) for col in itertools.zip_longest(*rows)]
+    used = [k for k, col in enumerate(columns) if any(col)]
     if len(used) < 2:
         return None
     first, last = used[0], used[-1] + 1
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    for row in texts:
-        cells = row[first:last]
+    gaps = False
+    for cells in zip(*columns[first:last]):
         if any(cells):
             writer.writerow(cells)
+            gaps = gaps or not all(cells)
         else:
             buf.write("\n")
-    return buf.getvalue().encode("utf-8"), len(rows)
+            gaps = True
+    return buf.getvalue().encode("utf-8"), len(rows), gaps
 
 
-def convert(data: bytes, cap: int) -> list[tuple[str, str, bytes, int]]:
-    """Every sheet of the workbook ``data``: ``(name, status, csv bytes, rows)``. A sheet whose grid
+#: In an .xlsx part: a sheet of xl/workbook.xml, a relationship of its .rels (attributes in any order,
+#: any namespace prefix: read with patterns, not an XML parser, so that no entity is ever expanded).
+_SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)>")
+_RELATIONSHIP_TAG = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)>")
+_ATTRIBUTE = re.compile(rb"([\w:]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+#: A cell that holds a formula and no saved value: ``<c r="B4"><f>B3+28</f><v/></c>`` (openpyxl and most
+#: scripts write formulas so: the value is computed when Excel next opens the file), or without ``<v>``.
+_FORMULA_WITHOUT_VALUE = re.compile(
+    rb"<(?:\w+:)?c\b([^>]*)>\s*<(?:\w+:)?f\b[^>]*(?:/>|>[^<]*</(?:\w+:)?f>)\s*"
+    rb"(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>")
+#: Where such a cell may end: the end of a formula (``</f>``, or ``"/>`` of ``<f t="shared" si="0"/>``),
+#: no value, ``</c>``. Trying the pattern above at every ``<`` of a 30 MB sheet takes 0.4-0.7 s, and one
+#: pattern for both ends as long; each of these, whose first characters are a fixed text, 20-25 ms. The
+#: pattern above then checks only the cells they find (usually none).
+_NO_VALUE = rb"\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>"
+_CELL_ENDS_AFTER_FORMULA = (re.compile(rb"f>" + _NO_VALUE), re.compile(rb'"/>' + _NO_VALUE))
+_SHEET_DATA = re.compile(rb"<(\w+:)?sheetData\b")
+#: A sheet's XML is read in pieces of this size, cut after a row (a cell never spans rows).
+_PIECE = 1 << 20
+
+
+def _attributes(tag: bytes) -> dict[str, str]:
+    return {m[1].decode("utf-8", "replace"): html.unescape((m[2] or m[3]).decode("utf-8", "replace"))
+            for m in _ATTRIBUTE.finditer(tag)}
+
+
+def sheet_parts(zf) -> dict[str, str]:
+    """The XML part of each sheet of an .xlsx/.xlsm (``{sheet name: "xl/worksheets/sheet1.xml"}``); empty
+    for a zip that is no such workbook (.ods, .xlsb)."""
+    names = set(zf.namelist())
+    if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
+        return {}
+    rels = {}
+    for m in _RELATIONSHIP_TAG.finditer(zf.read("xl/_rels/workbook.xml.rels")):
+        a = _attributes(m[1])
+        target = a.get("Target", "")
+        rels[a.get("Id")] = target.lstrip("/") if target.startswith("/") else "xl/" + target
+    parts = {}
+    for m in _SHEET_TAG.finditer(zf.read("xl/workbook.xml")):
+        a = _attributes(m[1])
+        rid = next((v for k, v in a.items() if k == "id" or k.endswith(":id")), None)
+        if "name" in a and rels.get(rid) in names:
+            parts[a["name"]] = rels[rid]
+    return parts
+
+
+def formulas_without_values(zf, part: str) -> list[str]:
+    """The cells (``B4``) of sheet ``part`` that hold a formula without a saved value: calamine, which
+    computes no formula, reads them as empty. An empty text result that Excel saved (``t="str"``, the
+    formula ``=IF(A2="","",A2)``) is a value, and not listed. Read piece by piece: memory stays small."""
+    cells, tail, opening = [], b"", None
+    with zf.open(part) as f:
+        while True:
+            piece = f.read(_PIECE)
+            buf = tail + piece
+            cut = len(buf) if not piece else buf.rfind(b"row>") + 4  # after </row> (or </x:row>)
+            if opening is None:
+                found = _SHEET_DATA.search(buf)
+                opening = b"<" + (found[1] or b"") + b"c " if found else None  # "<c " or "<x:c "
+            if cut < 4 or opening is None:  # no row ends in this piece yet, or no cell so far
+                tail = buf if piece else b""
+                if piece:
+                    continue
+                return cells
+            ends = [e for pattern in _CELL_ENDS_AFTER_FORMULA for e in pattern.finditer(buf, 0, cut)]
+            for end in sorted(ends, key=lambda e: e.start()):  # usually none: no loop over the cells
+                m = _FORMULA_WITHOUT_VALUE.match(buf, buf.rfind(opening, 0, end.start()), end.end())
+                a = _attributes(m[1]) if m is not None and m.end() == end.end() else {"t": "str"}
+                if a.get("t") not in ("str", "inlineStr"):  # an empty text result is a saved value
+                    cells.append(a.get("r", "?"))
+            tail = buf[cut:]
+            if not piece:
+                return cells
+
+
+def convert(data: bytes, cap: int) -> list[tuple[str, str, bytes, int, list[str]]]:
+    """Every sheet of the workbook ``data``: ``(name, status, csv bytes, rows, formula cells)``, the last the
+    cells of an .xlsx that hold a formula without a saved value (read as empty). A sheet whose grid
     (from A1) would need more than ``cap`` bytes as Python objects raises MemoryError first."""
+    import zipfile
+
     from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
     book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    zf = zipfile.ZipFile(io.BytesIO(data)) if data[:4] == b"PK\x03\x04" else None
+    parts = None
     out = []
     for meta in book.sheets_metadata:
         if meta.visible != SheetVisibleEnum.Visible:
-            out.append((meta.name, "hidden", b"", 0))
+            out.append((meta.name, "hidden", b"", 0, []))
             continue
         grid = book.get_sheet_by_name(meta.name)
         n_rows, n_cols = (grid.end[0] + 1, grid.end[1] + 1) if grid.end is not None else (0, 0)
         if n_rows * n_cols * BYTES_PER_CELL > cap:
             raise MemoryError(f"{meta.name}\0{n_rows}\0{n_cols}")
         made = sheet_csv(grid.to_python(skip_empty_area=False))
-        out.append((meta.name, "no table", b"", 0) if made is None else (meta.name, "table", *made))
+        if made is None:
+            out.append((meta.name, "no table", b"", 0, []))
+        else:
+            csv_bytes, rows, gaps = made
+            formulas = []
+            # The sheet's XML is read a second time only where a formula may hide: in an empty cell of an .xlsx.
+            if gaps and zf is not None:
+                parts = sheet_parts(zf) if parts is None else parts
+                formulas = formulas_without_values(zf, parts[meta.name]) if meta.name in parts else []
+            out.append((meta.name, "table", csv_bytes, rows, formulas))
         del grid, made  # one sheet's cells at a time
     return out
 

@@ -30,7 +30,7 @@ The rules, in the order they are tried on a cell (trimmed, runs of spaces collap
    or excluded.
 6. Everything else is excluded with a reason saying what it looks like: a bound (``<1``, ``>=8``),
    an uncertain value (``7?``), an approximate value (``~7``, ``ca. 7``), a decimal comma without
-   ``decimal_comma``, a number with a note without ``annotated_numbers``, a text answer with no value
+   ``decimal_comma``, a date (``2024-07-06``: a date cell, Excel's reading of ``6-7`` typed), a number with a note without ``annotated_numbers``, a text answer with no value
    in the mapping, or "not a number".
 
 ``rule`` names the rule that recognised the cell whether or not the value is used (a range excluded
@@ -79,6 +79,11 @@ _SCALE_NAME = (r"(?:pain|nrs|vas|nprs|numeric|rating|scale|score|intensity|level
                r"douleur|dolor|eva|pijn|pijnscore|dolore)")
 
 
+#: A score cell that holds a date (the exact text is tabulated in docs/data-format.md).
+_DATE_REASON = ("a date ({}), not a score: a spreadsheet turns a score typed as 6-7 or 7/10 into a date; "
+                "type it again as text ('6-7) or as a number")
+
+
 def _patterns(decimal_comma: bool) -> dict[str, str]:
     d = "[.,]" if decimal_comma else r"\."
     dec = _DEC.format(d=d)
@@ -99,6 +104,9 @@ def _patterns(decimal_comma: bool) -> dict[str, str]:
         "uncertain": rf"^(?:\?+ ?[+-]?{dec}|[+-]?{dec} ?\?+)$",
         "approximate": rf"^(?:~|≈|(?i:ca\.?|approx\.?|about|circa)) ?[+-]?{dec}$",
         "comma": r"^[+-]?\d*,\d+$",
+        # A date as the workbook reader writes a date cell (analysis.io.sheet_reader): in a score column, what
+        # Excel made of 6-7 or 7/10 typed into a cell (it turns them into dates as they are typed).
+        "date": r"^\d{4}-\d\d-\d\d(?: 00:00:00)?$",
         "infinite": r"^[+-]?(?i:inf|infinity)$",
         "letters": r"\pL",  # searched: anywhere in the text
     }
@@ -388,6 +396,7 @@ def parse_values(values, rules: ValueRules, scale_max: float | None = None) -> P
         ("approximate", "an approximate value ({})"),
         ("annotated", "a number with a note ({}); the value rules read such numbers only with annotated_numbers"),
         ("comma", "a decimal comma ({}); the value rules read decimal commas only with decimal_comma"),
+        ("date", _DATE_REASON),
         ("infinite", None),  # inf, Infinity: the canonical loader's "not a number", though words
         ("letters", "text answer '{}' has no value in the mapping"),
     ):

@@ -10,9 +10,10 @@ import assistant) reads it exactly as it reads a CSV saved from Excel. Cells are
   format (a score of 6.6 shown as ``7`` is still 6.6);
 * date cells ``YYYY-MM-DD``, date-time cells ``YYYY-MM-DD HH:MM:SS``, time cells ``HH:MM:SS`` (ISO
   8601: never ambiguous, whatever the workbook's display format or language);
-* text as it is (``007`` stays ``007``), except a number written as text with a decimal comma
-  (``4,5``, from a French or German sheet) which is the number (``4.5``) like every number cell;
-  TRUE/FALSE; an empty cell empty. An error cell (``#N/A``) is empty: calamine gives no value for
+* text as it is (``007`` stays ``007``; ``1,3`` stays ``1,3``: it may list two region codes), except a
+  number written as text with a decimal comma (``4,5``, from a French or German sheet) in a column that
+  also writes decimals with a point, or in a sheet of our own format: there it is the number (``4.5``)
+  like the number cells around it (:func:`analysis.io.sheet_reader.decimal_commas` says why); TRUE/FALSE; an empty cell empty. An error cell (``#N/A``) is empty: calamine gives no value for
   it, so a score there is missing, not reported as excluded. A percentage cell is its value (0.3).
 
 Which sheets: every visible sheet with a table (at least two columns with a value). A sheet named
@@ -25,7 +26,8 @@ read: e.g. the workbook those CSV files were saved from); Excel's and LibreOffic
 (``~$x.xlsx``) are never read.
 
 The reader is python-calamine (Rust's calamine): it reads all these formats, evaluates no formula
-(cells hold the values Excel saved) and runs no macro, and its XML parser expands no entities (no
+(cells hold the values Excel saved; an .xlsx formula saved without a value, as openpyxl writes it, is
+empty, and the notes name those cells and say to save the file in Excel or LibreOffice) and runs no macro, and its XML parser expands no entities (no
 "billion laughs"). A workbook is a zip (except .xls): its declared sizes and compression ratios are
 checked against :mod:`analysis.limits` before it is opened, as for any zip. The sheets are read in a
 child process whose memory is capped (:mod:`analysis.io.sheet_reader` says why). A file named .xls
@@ -58,6 +60,8 @@ _ROLES = ("assessments", "treatments", "patients")
 _LOCK_FILE = re.compile(r"^(~\$|\.~lock\.)")
 #: Seconds a workbook may take to read (a child process: analysis.io.sheet_reader).
 _TIMEOUT = 300
+#: A text cell written with a decimal comma ("4,5"; not "1,234") as the sheet's CSV quotes it: ``"4,5"``.
+_QUOTED_DECIMAL_COMMA = re.compile(rb'(?m)(?:^|(?<=,))"\s*([+-]?\d+),(\d{1,2}|\d{4,})\s*"(?=,|$)')
 _RESAVE = ("Open it in Excel (or LibreOffice) and save it again, or save the sheet as 'CSV UTF-8 (Comma "
            "delimited) (*.csv)' and load that file.")
 
@@ -78,7 +82,7 @@ def _shown(text: str) -> str:
     return re.sub(r"[\x00-\x1f\x7f-\x9f]", " ", str(text))
 
 
-def _read_in_child(name: str, data: bytes) -> list[tuple[str, str, bytes, int]]:
+def _read_in_child(name: str, data: bytes) -> list[tuple[str, str, bytes, int, list[str]]]:
     """:func:`analysis.io.sheet_reader.convert` in a child process whose memory is capped at the
     loader's limit (``CRPS_MAX_MEMORY_MB``), so that no workbook can take the reading process down."""
     lim = limits.current()
@@ -112,6 +116,16 @@ def _read_in_child(name: str, data: bytes) -> list[tuple[str, str, bytes, int]]:
     raise UnreadableFileError(f"{name} is not a readable workbook ({detail}). {_RESAVE}", file=name)
 
 
+def _formulas_note(name: str, sheet: str, cells: list[str]) -> str:
+    """What to do about cells that hold a formula without a saved value (a follow-up date ``=B3+28``
+    written by a script): without it the user sees only "no date in this row", where Excel shows a date."""
+    shown = ", ".join(cells[:10]) + (f" and {len(cells) - 10:,} more" if len(cells) > 10 else "")
+    return (f"{name}: in the sheet '{_shown(sheet)}', {len(cells):,} cell(s) hold a formula without a saved value "
+            f"({shown}): they were read as empty: formulas are not computed here, and the program that wrote "
+            "the file did not store their values. Open the workbook in Excel or LibreOffice and save it, so that the values are "
+            "stored with the formulas, then load it again.")
+
+
 def _in_our_format(role: str, csv_bytes: bytes) -> bool:
     """Whether a sheet's first line is the header of that file of our format: ``patient_id`` (or a name
     the loader maps to it) first of all, and for assessments and treatments a day or date column."""
@@ -142,7 +156,9 @@ def workbook_tables(name: str, data: bytes) -> tuple[list[tuple[str, bytes]], li
         return [(f"{stem}.txt", data)], [f"{name} is not a workbook but a text file: it was read as text."]
     sheets = _read_in_child(name, data)
     notes, tables = [], []
-    for sheet, status, csv_bytes, rows in sheets:
+    for sheet, status, csv_bytes, rows, formulas in sheets:
+        if formulas:
+            notes.append(_formulas_note(name, sheet, formulas))
         if status == "hidden":
             notes.append(f"{name}: the hidden sheet '{_shown(sheet)}' was not read.")
         elif status == "no table":
@@ -161,6 +177,8 @@ def workbook_tables(name: str, data: bytes) -> tuple[list[tuple[str, bytes]], li
         # A sheet named after a file of our format is that file only when its first line says so (a clinic's
         # sheet called "Assessments" with Patient, Date, NRS columns is an export, as its CSV would be).
         ours = role in _ROLES and _in_our_format(role, csv_bytes)
+        if ours:  # no column of our format lists items: a text "4,5" there is the number 4.5
+            csv_bytes = _QUOTED_DECIMAL_COMMA.sub(rb"\1.\2", csv_bytes)
         csv_name = (f"{role}.csv" if ours else f"{stem}.csv" if len(tables) == 1
                     else f"{stem} ({_safe_name(sheet)}).csv")
         out.append((csv_name, csv_bytes))

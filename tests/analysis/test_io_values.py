@@ -399,7 +399,7 @@ def test_every_reason_is_in_the_documentation_table():
         (ValueRules(fractions=False), ["7/10"]),
         (ValueRules(text={"Patient asleep": None}), ["Patient asleep"]),
         (ValueRules(), ["?", "Patient asleep", "<1", "7?", "~7", "7 (moderate)", "6,5", "7-6", "12/10", "7/5",
-                        "0-100: 7", "0-10: 12"]),
+                        "0-100: 7", "0-10: 12", "2024-07-06"]),
         (ValueRules(fractions=False), ["0-10: 7"]),
     ]
     reasons = set()
@@ -407,7 +407,7 @@ def test_every_reason_is_in_the_documentation_table():
         reasons |= set(parse_values(texts, rules, 10).reason)
     reasons |= set(parse_values(["7/10", "0-10: 7"], ValueRules()).reason)
     reasons.discard("")
-    assert len(reasons) == 18
+    assert len(reasons) == 19
     for why in reasons:
         assert f"`{why}`" in section, why
 
