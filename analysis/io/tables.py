@@ -207,6 +207,8 @@ def read_table(file: str, data: bytes, *, encoding: str | None = None, delimiter
                 "name to it, or delete the column.", file=file)
     blank = (frame == "").all(axis=1).to_numpy() & ~too_many
     below, below_reason = _below_table(frame, blank, lines)
+    if not below.any():
+        below, below_reason = _summary_rows(frame, blank)
     # The header again under the table's first rows: two exports (of two months, two sites) pasted one under
     # the other. Read as data, 'Datum' in the date column made the dates "ambiguous" and the export refused.
     again = np.zeros(len(frame), dtype=bool)
@@ -257,3 +259,31 @@ def _below_table(frame: pd.DataFrame, blank: np.ndarray, lines: np.ndarray) -> t
     below[cut:] = True
     return below, (f"below the table: the notes after the empty line {int(lines[heading[0]]) - 1} "
                    f"(heading {str(first.iloc[heading[0]])[:40]!r}) are not data")
+
+
+#: The first cell of a summary row a clinic adds under its table: ``Mean``, ``n=4``, ``Total``, ``Mittelwert``,
+#: ``Moyenne``, ``Gemiddelde``, ``Promedio``, ``SD`` (with a colon or a value after it).
+SUMMARY_LABEL = re.compile(
+    r"(?i)^(?:mean|average|avg|median|sd|s\.d\.|std\.?(?:\s*dev\.?)?|standard\s+deviation|totals?|sum|count|n|"
+    r"min(?:imum)?|max(?:imum)?|range|iqr|mean\s*\(sd\)|mean\s*±\s*sd|ø|mittelwert|mw|durchschnitt|summe|gesamt|"
+    r"anzahl|moyenne|médiane|mediane|somme|écart[\s-]type|gemiddelde|mediaan|totaal|media|promedio|mediana|suma|"
+    r"totale)\s*(?:[:=].*)?$")
+
+
+def _summary_rows(frame: pd.DataFrame, blank: np.ndarray) -> tuple[np.ndarray, str]:
+    """The rows at the bottom of the table whose first cell labels a summary (:data:`SUMMARY_LABEL`): a
+    clinic's ``Mean`` or ``n=`` row under its patients. Read as data, ``Mean`` with the mean age became a
+    patient (one patient too many, its age in every grouping). Only the last rows: a ``Total`` between
+    patients is left to the checks of the rows."""
+    below = np.zeros(len(frame), dtype=bool)
+    if frame.shape[1] < 2 or not len(frame):
+        return below, ""
+    first = frame.iloc[:, 0]
+    summary = first.str.fullmatch(SUMMARY_LABEL).to_numpy(dtype=bool)
+    data = np.flatnonzero(~blank & ~summary)
+    if not summary.any() or not len(data) or not summary[data[-1] + 1:].any():
+        return below, ""
+    below[data[-1] + 1:] = True
+    labels = list(dict.fromkeys(first[below & summary].str.slice(0, 20)))
+    return below, (f"below the table: a summary row ({', '.join(map(repr, labels[:3]))}) under the patients' rows is "
+                   "not a patient")

@@ -1,0 +1,53 @@
+"""A clinic's summary rows under its table ('Mean', 'n=4', 'Mittelwert') are no patients
+(analysis/io/tables.py, SUMMARY_LABEL). Read as data, 'Mean' with the mean age became a fifth patient whose age
+entered every grouping."""
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from analysis import load_files
+
+SHEET = [["Patient", "Sex", "Age", "Date infusion", "NRS baseline", "NRS 4 wk"],
+         ["P01", "F", 45, "2024-03-04", 8, 5], ["P02", "M", 52, "2024-03-11", 7, 7],
+         ["P03", "F", 38, "2024-03-18", 9, 4], ["P04", "F", 61, "2024-03-25", 6, 4]]
+
+
+def _csv(rows) -> bytes:
+    return ("\n".join(",".join("" if c is None else str(c) for c in r) for r in rows) + "\n").encode()
+
+
+def _xlsx(rows) -> bytes:
+    import openpyxl
+    wb = openpyxl.Workbook()
+    for r in rows:
+        wb.active.append(r)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("summary", [[["Mean", None, 49, None, 7.5, 5]],
+                                     [["Mittelwert:", None, 49, None, 7.5, 5], ["n = 4"] + [None] * 5],
+                                     [["Moyenne", None, 49, None, 7.5, 5], ["SD", None, 9.6, None, 1.3, 1.4]]])
+@pytest.mark.parametrize("as_file", ["sheet.csv", "sheet.xlsx"])
+def test_summary_rows_under_the_table_are_excluded_as_no_patients(summary, as_file):
+    rows = SHEET + [[None] * 6] + summary
+    data = _csv(rows) if as_file.endswith(".csv") else _xlsx(rows)
+    ds = load_files({as_file: data})
+    assert ds.patients["patient_id"].tolist() == ["P01", "P02", "P03", "P04"]
+    assert ds.patients["age"].tolist() == [45, 52, 38, 61]
+    ex = ds.report.exclusions
+    assert len(ex) == len(summary) and ex["reason"].str.contains("a summary row").all()
+    assert ex["line"].tolist() == list(range(7, 7 + len(summary)))
+    (counts,) = ds.report.files.values()  # one table (a workbook's one sheet is named as its table)
+    assert (counts.rows_used, counts.rows_excluded) == (4, len(summary))
+
+
+def test_a_patient_row_after_a_total_row_keeps_every_row_read():
+    """Only the rows at the bottom are cut: a 'Total' between patients is left to the checks of the rows."""
+    rows = SHEET[:3] + [["Total", None, None, None, 15, 12]] + SHEET[3:]
+    ds = load_files({"sheet.csv": _csv(rows)})
+    assert "P04" in set(ds.patients["patient_id"]) and "P03" in set(ds.patients["patient_id"])
+    assert not ds.report.exclusions["reason"].str.contains("summary row").any()
