@@ -94,6 +94,10 @@ def _patterns(decimal_comma: bool) -> dict[str, str]:
         "annotated": rf"^(?P<x>{number}) ?(?:\([^()0-9]*\)|[-–—:=] ?[^0-9 ][^0-9]*)$",
         # 7/10, and in words as nurses chart it: 7 of 10, 7 out of 10, 7 von 10, 7 sur 10, 7 de 10, 7 su 10, 7 van 10.
         "fraction": rf"^(?P<num>{dec})(?: ?/ ?| (?i:out of|of|von|sur|de|su|van) )(?P<den>{dec})$",
+        # 8/10 - severe, 7/10 (moderate): a fraction with a note, read with annotated_numbers.
+        "fraction_noted": rf"^(?P<num>{dec}) ?/ ?(?P<den>{dec}) ?(?:\([^()0-9]*\)|[-–—:=] ?[^0-9 ][^0-9]*)$",
+        # The score, then its scale in brackets: 6 (0-10).
+        "scale_after": rf"^(?P<x>{dec}) ?\( ?(?P<lo>{dec}) ?[-–—] ?(?P<hi>{dec}) ?\)$",
         # The scale, then the score, as a flowsheet dropdown template writes it: 0-10: 7, (0-10) 7, 0-10 = 7.
         "scale": rf"^\(?(?P<lo>{dec}) ?[-–—] ?(?P<hi>{dec})(?:\) ?| ?[:=] ?)(?P<x>{dec})$",
         # The scale's name, then the score, as some flowsheet exports write the row's name into its value:
@@ -350,6 +354,9 @@ def parse_values(values, rules: ValueRules, scale_max: float | None = None) -> P
 
     # 4. fractions
     matched, num, den = match("fraction", "num", "den")
+    if rules.annotated_numbers:
+        noted, num2, den2 = match("fraction_noted", "num", "den")
+        matched, num, den = matched | noted, np.where(noted, num2, num), np.where(noted, den2, den)
     if not rules.fractions:
         take(matched, quote="a fraction ({}); the value rules exclude fractions", rule_name="fraction")
     elif scale_max is None or not np.isfinite(scale_max):
@@ -363,6 +370,8 @@ def parse_values(values, rules: ValueRules, scale_max: float | None = None) -> P
     # 4b. a score after its scale (0-10: 7): read by the fractions setting, as 7/10 is; the scale must
     # be the measure's (0 or 1 to its maximum), or the number could be on another scale.
     matched, lo, hi, x = match("scale", "lo", "hi", "x")
+    after, lo2, hi2, x2 = match("scale_after", "lo", "hi", "x")
+    matched, lo, hi, x = matched | after, np.where(after, lo2, lo), np.where(after, hi2, hi), np.where(after, x2, x)
     if not rules.fractions:
         take(matched, quote="a score after its scale ({}); the value rules exclude fractions", rule_name="scale")
     elif scale_max is None or not np.isfinite(scale_max):
@@ -370,7 +379,7 @@ def parse_values(values, rules: ValueRules, scale_max: float | None = None) -> P
     else:
         take(matched & ((hi != scale_max) | ~np.isin(lo, (0, 1))),
              why=f"a score after a scale that is not the measure's (0-{_fmt(scale_max)})", rule_name="scale")
-        take(matched & ((x > hi) | (x < lo)), quote="a score outside the scale written before it ({})", rule_name="scale")
+        take(matched & ((x > hi) | (x < lo)), quote="a score outside the scale written with it ({})", rule_name="scale")
         take(matched, val=x, rule_name="scale")
 
     # 4c. a score after its scale's name (Pain Score: 7), read by the same setting.

@@ -104,6 +104,8 @@ def test_fractions_excluded(text, rules, scale_max, reason):
 @pytest.mark.parametrize("text, expected", [
     ("0-10: 7", 7.0), ("0-10:7", 7.0), ("0 - 10 : 7", 7.0), ("0-10 = 3", 3.0), ("(0-10) 5", 5.0), ("(0-10)5", 5.0),
     ("1-10: 4", 4.0), ("0-10: 0", 0.0), ("0-10: 10", 10.0), ("0–10: 6.5", 6.5),
+    # the scale after the score, as some flowsheet templates write it
+    ("6 (0-10)", 6.0), ("7 (0–10)", 7.0), ("5(1-10)", 5.0),
 ])
 def test_a_score_after_its_scale_reads_as_the_score_never_as_the_range(text, expected):
     # A flowsheet dropdown template writes the scale, then the score: '0-10: 7' is 7, not the range 0-10 (5).
@@ -113,7 +115,9 @@ def test_a_score_after_its_scale_reads_as_the_score_never_as_the_range(text, exp
 @pytest.mark.parametrize("text, rules, scale_max, reason", [
     ("0-100: 40", ValueRules(), 10, "a score after a scale that is not the measure's (0-10)"),
     ("2-10: 5", ValueRules(), 10, "a score after a scale that is not the measure's (0-10)"),
-    ("0-10: 12", ValueRules(), 10, "a score outside the scale written before it (0-10: 12)"),
+    ("0-10: 12", ValueRules(), 10, "a score outside the scale written with it (0-10: 12)"),
+    ("11 (0-10)", ValueRules(), 10, "a score outside the scale written with it (11 (0-10))"),
+    ("6 (0-5)", ValueRules(), 10, "a score after a scale that is not the measure's (0-10)"),
     ("0-10: 7", ValueRules(), None, "a score after its scale, but the measure has no known maximum"),
     ("0-10: 7", ValueRules(fractions=False), 10, "a score after its scale (0-10: 7); the value rules exclude fractions"),
 ])
@@ -434,3 +438,9 @@ def test_the_word_exclude_is_null_for_toml():
     assert read("patient asleep", rules)[2] == "text answer 'patient asleep' is excluded by the mapping"
     assert rules.to_dict(excluded_as="exclude")["text"] == {"Denies pain": 0.0, "Patient asleep": "exclude"}
     assert ValueRules.from_dict(rules.to_dict(excluded_as="exclude")) == rules
+
+
+@pytest.mark.parametrize("text, expected", [("8/10 - severe", 8.0), ("7/10 (moderate)", 7.0), ("3 / 10 = mild", 3.0)])
+def test_a_fraction_with_a_note_reads_with_annotated_numbers_and_is_left_out_without(text, expected):
+    assert same(read(text, ValueRules(annotated_numbers=True), 10), (expected, False, "", "fraction"))
+    assert np.isnan(read(text, ValueRules(), 10)[0])
