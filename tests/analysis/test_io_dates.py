@@ -343,6 +343,16 @@ def test_utc_written_in_words(zone):
     assert one(f"2024-03-01 10:00{zone}", "YMD") == (ns_of("2024-03-01 10:00"), False, False, True)
 
 
+@pytest.mark.parametrize("written, utc", [
+    # Cerner/CCL reports write the zone's abbreviation; across the change to summer time of 10 March 2024
+    # (US) the abbreviation tells the two sides apart. Offsets by hand: CST -6, CDT -5, EST -5, CET +1, MESZ +2.
+    ("03/09/2024 21:30:00 CST", "2024-03-10 03:30"), ("03/10/2024 04:00:00 CDT", "2024-03-10 09:00"),
+    ("03/04/2024 2:05 PM EST", "2024-03-04 19:05"), ("03/04/2024 14:05 cet", "2024-03-04 13:05"),
+    ("07/04/2024 14:05 MESZ", "2024-07-04 12:05"), ("07/04/2024 09:00 PDT", "2024-07-04 16:00")])
+def test_zone_abbreviations_are_converted_to_utc(written, utc):
+    assert one(written, "MDY")[0] == ns_of(utc)
+
+
 def test_a_zone_on_a_day_first_value_is_converted_too():
     assert one("01.03.2024 10:00 +01:00", "DMY")[0] == ns_of("2024-03-01 09:00")
 
