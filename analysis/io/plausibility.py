@@ -347,6 +347,10 @@ def second_date_warnings(spec, tables) -> list[str]:
     return out
 
 
+#: Numbers exports write for missing data (REDCap projects, SPSS and Stata files): never a score.
+MISSING_NUMBERS = (-9, -99, -999, -9999, -88, -888, -8888, -77, -777, -7777, -98, -97, -96)
+
+
 def export_warnings(spec, tables, scores: pd.DataFrame, admins: pd.DataFrame, courses: pd.DataFrame,
                     course_of: np.ndarray, obs, report) -> list[str]:
     """Warnings for a clinic export read with a mapping (see the module docstring)."""
@@ -399,6 +403,13 @@ def export_warnings(spec, tables, scores: pd.DataFrame, admins: pd.DataFrame, co
                        f"from {lo}: those visits have no {m} and are listed in the load report as out of range. "
                        "That is the measure's definition, not a wrong scale; nothing to change unless the column is "
                        "mapped to the wrong measure.")
+            continue
+        values = pd.to_numeric(rng["value"][of], errors="coerce")
+        if values.isin(MISSING_NUMBERS).all():
+            # -99, -999, -88: how exports code missing data; not a wrong scale.
+            out.append(f"{n} value(s) were {reason} and excluded; every one is a negative code "
+                       f"({', '.join(sorted({f'{v:g}' for v in values}))}), as exports write missing data: nothing to "
+                       "change if that is what they mean.")
             continue
         out.append(f"{n} value(s) were {reason} and excluded: check the measure each column is mapped to, and the "
                    "scale the export uses (e.g. a 0-100 VAS read as the 0-10 NRS).")

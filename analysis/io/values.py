@@ -112,6 +112,8 @@ def _patterns(decimal_comma: bool) -> dict[str, str]:
         # Excel made of 6-7 or 7/10 typed into a cell (it turns them into dates as they are typed).
         "date": r"^\d{4}-\d\d-\d\d(?: 00:00:00)?$",
         "infinite": r"^[+-]?(?i:inf|infinity)$",
+        # REDCap's missing-data codes as a project exports them (UNK unknown, NASK not asked, ...).
+        "missing_code": r"^(?:UNK|NI|INV|NASK|ASKU|NAV|NAVU|MSK|NP|QS|QI|TRC|UNC|DER|PINF|NINF|OTH)$",
         "letters": r"\pL",  # searched: anywhere in the text
     }
 
@@ -407,6 +409,7 @@ def parse_values(values, rules: ValueRules, scale_max: float | None = None) -> P
         ("comma", "a decimal comma ({}); the value rules read decimal commas only with decimal_comma"),
         ("date", _DATE_REASON),
         ("infinite", None),  # inf, Infinity: the canonical loader's "not a number", though words
+        ("missing_code", "a missing-data code ({}: REDCap's unknown, not asked, ...), not a value"),
         ("letters", "text answer '{}' has no value in the mapping"),
     ):
         if todo.any():

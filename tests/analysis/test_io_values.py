@@ -444,3 +444,11 @@ def test_the_word_exclude_is_null_for_toml():
 def test_a_fraction_with_a_note_reads_with_annotated_numbers_and_is_left_out_without(text, expected):
     assert same(read(text, ValueRules(annotated_numbers=True), 10), (expected, False, "", "fraction"))
     assert np.isnan(read(text, ValueRules(), 10)[0])
+
+
+@pytest.mark.parametrize("code", ["UNK", "NASK", "ASKU", "NAVU", "OTH"])
+def test_a_redcap_missing_data_code_is_excluded_saying_what_it_is(code):
+    reason = read(code, ValueRules(), 10)[2]
+    assert reason == f"a missing-data code ({code}: REDCap's unknown, not asked, ...), not a value"
+    # written otherwise it is a text answer like any other
+    assert read(code.lower(), ValueRules(), 10)[2] == f"text answer '{code.lower()}' has no value in the mapping"

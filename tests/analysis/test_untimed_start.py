@@ -41,3 +41,13 @@ def test_a_redcap_survey_timestamp_before_a_date_only_infusion_is_warned_about()
     warnings = load_files(files).report.warnings
     assert any(w.startswith("4 score(s) of 2 patient(s) have a time of day on the day of a treatment start") and
                "Give the treatment's time" in w for w in warnings), warnings
+
+
+def test_out_of_range_values_that_are_all_missing_data_codes_are_warned_about_as_such():
+    """An NRS of -99 (a project's missing-data code) is excluded as out of range; the warning says it is a code,
+    not that a 0-100 VAS may have been read as the NRS."""
+    sheet = ("Patient,Date,Treatment,NRS\nP1,2024-03-01,,8\nP1,2024-03-04,Ketamine,\nP1,2024-04-01,,-99\n"
+             "P2,2024-03-02,,7\nP2,2024-03-05,Ketamine,\nP2,2024-04-02,,3\n")
+    warnings = load_files({"sheet.csv": sheet.encode()}).report.warnings
+    assert any("every one is a negative code (-99), as exports write missing data" in w for w in warnings), warnings
+    assert not any("0-100 VAS" in w for w in warnings)
