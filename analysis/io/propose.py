@@ -137,6 +137,16 @@ def _is_number(values: np.ndarray) -> np.ndarray:
     return pd.to_numeric(s, errors="coerce").notna().to_numpy()
 
 
+def _numbers_but_codes(values: np.ndarray) -> bool:
+    """Numbers but for missing-data words and codes (``NA``, REDCap's ``UNK``, ``NASK``): one ``UNK`` among a
+    few doses made the dose column a patient characteristic."""
+    from .dates import NA_TOKENS
+    from .redcap import MISSING_DATA_CODES
+    text = pd.Series(values, dtype=object).astype(str).str.strip().str.casefold()
+    rest = values[~text.isin(set(NA_TOKENS) | MISSING_DATA_CODES).to_numpy()]
+    return len(rest) > 0 and _is_number(rest).mean() > 0.9
+
+
 def _date_like(values: np.ndarray, named: bool = False):
     """The column's date format when its values are dates. A column *named* as a date may hold a few
     bad cells (a typo, "unknown"): they are excluded one by one at loading, with their reason."""
@@ -426,7 +436,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
         if has_word("treatment", label) and not numeric:
             cols[k] = ColumnProposal(h, Column("treatment", time=time_of), "treatment name", ex)
             continue
-        if has_word("dose", label) and (numeric or row_kind == "administrations"):
+        if has_word("dose", label) and (numeric or row_kind == "administrations" or _numbers_but_codes(filled)):
             # In a medication record the dose column is the dose even with units in its cells ('0.5 mg/kg'):
             # as a covariate it was emptied by the co-medications' doses (the units are noted at loading).
             cols[k] = ColumnProposal(h, Column("dose"), "dose", ex)

@@ -79,3 +79,24 @@ def test_a_reversed_pgic_choice_reads_as_the_registry_codes_it():
     ds = load_files(files)
     pgic = ds.assessments[ds.assessments["measure"] == "pgic"].sort_values("patient_id")
     assert pgic["value"].tolist() == [1.0, 6.0]
+
+
+def test_a_dose_field_with_a_missing_data_code_stays_the_dose():
+    """One 'UNK' among the doses made the dose column a patient characteristic ('ketamine_dose_mg = 200' for
+    patient 2) and the courses had no dose. It stays the dose; the UNK is no amount."""
+    fields = ["record_id,visit,,text,Record ID,,,,,,,,,,,,,", "visit_date,visit,,text,Visit date,,,date_ymd,,,,,,,,,,",
+              "nrs,visit,,text,Pain score (0-10),,,integer,0,10,,,,,,,,",
+              "inf_date,infusion,,text,Infusion date,,,date_ymd,,,,,,,,,,",
+              "inf_dose,infusion,,text,Ketamine dose (mg),,,number,,,,,,,,,,"]
+    rows = ["record_id,redcap_repeat_instrument,redcap_repeat_instance,visit_date,nrs,visit_complete,inf_date,inf_dose,"
+            "infusion_complete",
+            "1,visit,1,2024-01-08,8,2,,,", "1,infusion,1,,,,2024-01-10,200,2", "1,infusion,2,,,,2024-01-11,UNK,2",
+            "1,visit,2,2024-02-07,3,2,,,", "2,visit,1,2024-01-15,7,2,,,", "2,infusion,1,,,,2024-01-17,200,2",
+            "2,visit,2,2024-02-14,4,2,,,"]
+    files = {"P_DATA_2024-06-01_1200.csv": ("\n".join(rows) + "\n").encode(),
+             "P_DataDictionary_2024-06-01.csv": ("\n".join([DICT_HEADER] + fields) + "\n").encode()}
+    roles = {c.header: c.column.role for f in inspect(files).files for c in f.columns}
+    assert roles["inf_dose"] == "dose"
+    ds = load_files(files)
+    assert "ketamine_dose_mg" not in ds.patients.columns and "inf_dose" not in ds.patients.columns
+    assert ds.treatments.sort_values("patient_id")["dose"].tolist()[1] == 200.0
