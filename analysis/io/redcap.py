@@ -294,8 +294,15 @@ def choices_name_body_parts(field: "Field") -> bool:
     parts = [str(lab) for lab in field.choices.values()
              if not choice_means_none(str(lab)) and not choice_means_unknown(str(lab))]
     named = f"{field.label} {field.name.replace('_', ' ')}"
-    return (bool(_WHERE.search(named)) and not _NOT_REGIONS.search(named) and len(parts) >= 2
-            and all(_BODY_PART.search(lab) for lab in parts))
+    # 'Other' (another body part, written elsewhere) is one region more, not a choice that makes the field
+    # something else: with it, 'Location of CRPS pain' was counted under its own name.
+    body = [lab for lab in parts if not _OTHER_CHOICE.fullmatch(lab.strip())]
+    return (bool(_WHERE.search(named)) and not _NOT_REGIONS.search(named) and len(body) >= 2
+            and all(_BODY_PART.search(lab) for lab in body))
+
+
+_OTHER_CHOICE = re.compile(r"(?i)(?:other|others|andere[sr]?|sonstige[sr]?|autres?|otros?|otras?|altro|altri|overig|"
+                           r"anders)\b.*")
 
 
 def none_choice_why(field: str, choice: str, measure: str) -> str:

@@ -74,6 +74,19 @@ def test_a_checkbox_whose_choices_are_body_parts_counts_the_regions():
     assert _regions(load_files(_export(fields, rows))) == [["1", -3.0, 2.0], ["1", 28.0, 1.0], ["2", -1.0, 2.0]]
 
 
+def test_an_other_choice_beside_the_body_parts_is_one_region_more():
+    """'Location of CRPS pain' with an 'Other' choice was counted under its own name (only a note said so).
+    Ticked, 'Other' is one more region: record 2 at baseline ticks Left leg, Right leg and Other: 3; at week 4
+    (2024-04-08, 28 days after the infusion) only Other: 1."""
+    fields = BASE_FIELDS + INFUSION + [
+        'pain_location,visit,,checkbox,Location of CRPS pain,"1, Left arm | 2, Right arm | 3, Left leg | 4, Right leg '
+        '| 5, Other"' ",,,,,,,,,,,,"]
+    rows = [r.replace("regions___", "pain_location___") for r in _region_rows("regions___5")]
+    rows[4] = rows[4].replace("2024-03-10,6,0,0,1,1,0", "2024-03-10,6,0,0,1,1,1")
+    assert _regions(load_files(_export(fields, rows))) == [["1", -3.0, 2.0], ["1", 28.0, 1.0], ["2", -1.0, 3.0],
+                                                            ["2", 28.0, 1.0]]
+
+
 def test_a_not_assessed_box_is_no_region_also_with_a_negative_code():
     """Record 2 at week 4 ticks only 'Not assessed': no count (was 1). REDCap writes the code -99 as
     ``regions____99``."""
