@@ -255,7 +255,7 @@ def test_a_hand_kept_sheet_with_two_digit_years_quoted_line_breaks_and_a_total_l
     ds = load_files(probe.german_hand_kept_sheet())
     ex = ds.report.exclusions
     assert list(zip(ex["line"], ex["reason"])) == [
-        (16, "nothing to read in this row (no score, treatment or covariate)")]
+        (16, "below the table: a summary row ('Total: 4 patients') under the patients' rows is not a patient")]
     assert sorted(ds.treatments["patient_id"]) == ["007", "012", "7"]
     s = scores(ds)
     assert s["007"] == [(-1.0, 8), (1.0, 4), (28.0, 6)] and s["7"] == [(-1.0, 6), (1.0, 6), (28.0, 6)]
