@@ -19,20 +19,30 @@ from .questionnaires import item_numbers, unread_items
 from .spec import Column, slug
 
 
+#: A header or label that gives a 0-100 scale: 'VAS (mm)', 'Pain VAS 0-100', 'Schmerz /100'.
+_HUNDRED = re.compile(r"(?i)\bmm\b|\b0\s*[-–]\s*100\b|/\s*100\b")
+
+
 def other_scale(m: str, filled: np.ndarray, h: str, f, file: str, notes: list) -> tuple[str, str] | None:
     """``(measure name, why)`` when a column that looks like the known measure ``m`` holds many values
-    above its range (a 0-100 VAS or REDCap slider named "pain"): it is read under its own name (relief %
-    is scale-free). One typo (12) is not enough: it is an out-of-range value, excluded at loading."""
+    above its range (a 0-100 VAS or REDCap slider named "pain"), or whose name says a 0-100 scale ('VAS 1 wk
+    (mm)', whose values may all happen to be 10 or less): it is read under its own name (relief % is
+    scale-free), without the words of its visit, so that 'VAS baseline (mm)' and 'VAS 4 wk (mm)' are one
+    measure, 'vas_mm', at two visits. One typo (12) is not enough: it is an out-of-range value, excluded
+    at loading."""
     nums = pd.to_numeric(pd.Series(filled, dtype=object).astype(str).str.replace(",", ".", regex=False),
                          errors="coerce").dropna()
     hi = KNOWN_MEASURES[m]["max"]
-    if hi is None or not len(nums) or (nums > hi).mean() < 0.2:
+    named = hi is not None and hi < 100 and any(_HUNDRED.search(x) for x in (h, f.label if f is not None else "") if x)
+    if hi is None or not (named or len(nums) and (nums > hi).mean() >= 0.2):
         return None
-    top = nums.max()
-    other = slug(f.name if f is not None else h)
-    notes.append(f"{file}: column {h!r} looks like {m} but holds values up to {top:g} (beyond {hi:g}): it is read as "
-                 f"the measure {other!r}, e.g. a 0-100 VAS.")
-    return other, f"score up to {top:g}: not the {KNOWN_MEASURES[m]['label']}"
+    top = nums.max() if len(nums) else float("nan")
+    other = slug(f.name if f is not None else _without_visit(h))
+    said = "its name says a 0-100 scale" if named else f"holds values up to {top:g} (beyond {hi:g})"
+    notes.append(f"{file}: column {h!r} looks like {m} but {said}: it is read as the measure {other!r}, e.g. a "
+                 "0-100 VAS.")
+    return other, ("a 0-100 scale by its name" if named else f"score up to {top:g}") + \
+        f": not the {KNOWN_MEASURES[m]['label']}"
 
 
 _TOTAL = re.compile(r"total|score|sum|gesamt|summe|somme|puntuaci|punteggio|totaal", re.IGNORECASE)
@@ -45,36 +55,72 @@ def _numbered_items(headers: list) -> bool:
     return named is not None and sorted(named[1]) == list(range(1, len(headers) + 1))
 
 
-#: A visit named in a column header ('NRS day 1', 'NRS week 4', 'Schmerz Woche 12', 'EVA J7', 'NRS M3').
-_VISIT = re.compile(r"(?i)\b(?:(?P<d>day|d|j|jour|tag)|(?P<w>week|wk|w|woche|semaine|sem)|(?P<m>month|mo|m|monat|mois))"
-                    r"\s*(?P<n>\d+)\b")
-# The number first, and hours too: 'NRS 2h', 'NRS 24 h', 'Schmerz 4 Std.', 'NRS 1 week', 'EVA 3 mois'.
-_VISIT_AFTER = re.compile(r"(?i)\b(?P<n>\d+)\s*(?:(?P<h>h|hr|hrs|hours?|std|stunden?|heures?)|(?P<d>d|days?|tage?|jours?)"
-                          r"|(?P<w>w|wk|wks|weeks?|wochen?|semaines?)|(?P<m>mo|months?|monate?|mois))(?![\w])")
-_BASELINE = re.compile(r"(?i)\b(baseline|pre|before|vor|avant|initial|ausgangswert)\b")
+#: A visit named in a column header, the unit before the number ('NRS day 1', 'NRS week 4', 'Schmerz Woche 12',
+#: 'EVA J7', 'NRS M3', 'NRS semana 4', 'NRS maand 3').
+_VISIT = re.compile(r"(?i)\b(?:(?P<d>day|d|j|jour|tag|dag|d[ií]a|giorno)|(?P<w>week|wk|w|woche|semaine|sem|semana|settimana)"
+                    r"|(?P<m>month|mo|m|monat|mois|maand|mes|mese)|(?P<y>year|yr|jahr|jaar|a[ñn]o|anno))\s*(?P<n>\d+)\b")
+# The number first, and hours too: 'NRS 2h', 'NRS 24 h', 'Schmerz 4 Std.', 'NRS 1 week', 'EVA 3 mois', 'NRS 3m',
+# 'NRS 1 yr', and the Dutch, Spanish and Italian units ('4 weken', '3 maanden', '4 semanas', '3 meses', '3 mesi').
+# Not a number joined to a name by a hyphen: 'EQ-5D' is no visit at day 5.
+_VISIT_AFTER = re.compile(
+    r"(?i)(?<![-\w])(?P<n>\d+)\s*(?:(?P<h>h|hr|hrs|hours?|std|stunden?|heures?|uur|horas?|ore)"
+    r"|(?P<d>d|days?|tage?n?|jours?|dagen|dag|d[ií]as?|giorni)"
+    r"|(?P<w>w|wk|wks|weeks?|wochen?|semaines?|weken|semanas?|settimane)"
+    r"|(?P<m>m|mo|mos|mths?|months?|monate?n?|mois|maanden?|mes|meses|mesi)"
+    r"|(?P<y>y|yr|yrs|years?|jahre?n?|ans?|jaar|a[ñn]os?|anni))(?![\w])")
+# British clinical shorthand, a number over the days of a week, the weeks or the months of a year: '6/52' is
+# 6 weeks, '3/12' 3 months, '5/7' 5 days ('NRS 6/52'). Not '7/10' (a score out of 10).
+_UK_VISIT = re.compile(r"(?<![\d/.])(?P<n>\d+)\s*/\s*(?P<u>52|12|7)(?![\d/.])")
+_BASELINE = re.compile(r"(?i)\b(baseline|pre|before|vor|vorher|voor|avant|initial|ausgangswert|basal|antes|pr[ée]|t0)\b")
+#: A recall period, not a visit: 'Pain over the last 7 days', 'NRS past 24h', 'Schmerz letzte 4 Wochen'.
+_RECALL = re.compile(r"(?i)\b(last|past|previous|over|letzten?|vergangenen?|derni[eè]re?s?|[úu]ltim[oa]s?|ultimi|"
+                     r"afgelopen|laatste)\b")
+#: Words of a header that name a visit without saying its day ('NRS T1', 'NRS FU', 'NRS V2', 'NRS follow-up').
+_VISIT_LIKE = re.compile(r"(?i)\d|^(fu|follow|followup|visit|visite|besuch|kontrolle|control|termin|pre|post|vorher|"
+                         r"nachher|voor|na|na[cç]h|antes|despu[eé]s|avant|apr[eè]s|baseline|basal|screening|"
+                         r"nachsorge|verlauf|seguimiento|suivi)$")
+
+
+def visit_of(h: str) -> tuple[str, float | None] | None:
+    """``("at", days after the date)`` for a header naming a visit ('NRS week 4' 28; hours / 24, weeks x 7, months
+    x 365.25/12 and years x 365.25 rounded to a whole day), ``("before_start", None)`` for a baseline ('NRS
+    baseline', 'NRS vorher', 'NRS T0'); None for anything else, and for a recall period ('pain last 7 days')."""
+    if _RECALL.search(h):
+        return None
+    m = _VISIT.search(h) or _VISIT_AFTER.search(h)
+    if m:
+        n, g = int(m.group("n")), m.groupdict()
+        return "at", (n / 24 if g.get("h") else float(n) if g.get("d") else 7.0 * n if g.get("w") else
+                      float(round(365.25 / 12 * n)) if g.get("m") else float(round(365.25 * n)))
+    m = _UK_VISIT.search(h)
+    if m:
+        n, u = int(m.group("n")), m.group("u")
+        return "at", float(n) if u == "7" else 7.0 * n if u == "52" else float(round(365.25 / 12 * n))
+    return ("before_start", None) if _BASELINE.search(h) else None
+
+
+def _without_visit(h: str) -> str:
+    """The header without the words naming its visit: 'VAS 4 wk (mm)' -> 'VAS (mm)' (one measure for all visits)."""
+    if visit_of(h) is None:
+        return h
+    for r in (_VISIT, _VISIT_AFTER, _UK_VISIT, _BASELINE):
+        h = r.sub(" ", h)
+    return " ".join(h.split()) or h
 
 
 def visit_columns(cols: dict, ks: list, measure: str, file: str, notes: list, dates: list, review: list) -> bool:
-    """One row per patient with a score column per visit ('NRS baseline', 'NRS day 1', 'NRS week 4') beside one
-    date column (the treatment's): each column is placed at its visit, that many days after the date
-    (``offset_days``; hours / 24, weeks x 7, months x 365.25/12 rounded; 'day 1' or '1 day', '2h'), the baseline
-    column before the start. Without this
-    the advice was to keep one of them and ignore the others, which threw the follow-up away."""
+    """Score columns named for their visits ('NRS baseline', 'NRS day 1', 'NRS week 4'; one row per patient, or an
+    infusion log's 'NRS 24h') beside one date column (the treatment's): each column is placed at its visit, that
+    many days after the date (``offset_days``, :func:`visit_of`), the baseline column before the start. Also a
+    single such column ('PGIC 4 wk' beside 'NRS baseline', 'NRS 4 wk'), which was read at the date itself, the
+    infusion day. Without this the advice was to keep one of several and ignore the others, which threw the
+    follow-up away."""
     if len(dates) != 1:
         return False
-    placed = {}
-    for k in ks:
-        h = cols[k].header
-        m = _VISIT.search(h) or _VISIT_AFTER.search(h)
-        if m:
-            n = int(m.group("n"))
-            placed[k] = ("at", n / 24 if m.groupdict().get("h") else float(
-                n if m.group("d") else 7 * n if m.group("w") else round(365.25 / 12 * n)))
-        elif _BASELINE.search(h):
-            placed[k] = ("before_start", None)
-        else:
-            return False
-    if len({v for v in placed.values()}) < len(placed):
+    placed = {k: visit_of(cols[k].header) for k in ks}
+    if any(v is None for v in placed.values()):
+        return False
+    if len(set(placed.values())) < len(placed):
         return False  # two columns at the same visit: not this layout
     timed = any(c.column.role == "time" and c.column.date in (None, dates[0]) for c in cols.values())
     hours = [k for k, (_, offset) in placed.items() if offset is not None and offset != int(offset)]
@@ -89,71 +135,140 @@ def visit_columns(cols: dict, ks: list, measure: str, file: str, notes: list, da
         cols[k] = replace(cols[k], column=replace(cols[k].column, timing=timing, offset_days=offset),
                           why=f"score of the visit {offset:.4g} days after {dates[0]!r}" if offset is not None
                           else f"baseline score, before the start on {dates[0]!r}")
-    notes.append(f"{file}: the columns {', '.join(repr(cols[k].header) for k in ks)} are read as {measure} at their "
-                 f"visits, days after {dates[0]!r} (offset_days; hours / 24, weeks x 7, months x 365.25/12).")
+    notes.append(f"{file}: the column{'s' if len(ks) > 1 else ''} {', '.join(repr(cols[k].header) for k in ks)} "
+                 f"{'are' if len(ks) > 1 else 'is'} read as {measure} at {'their' if len(ks) > 1 else 'its'} visit"
+                 f"{'s' if len(ks) > 1 else ''}, days after {dates[0]!r} (offset_days; hours / 24, weeks x 7, months "
+                 "x 365.25/12, years x 365.25).")
     return True
+
+
+#: Scores that are the sum of parts: a column named as their total (or a REDCap calculated field) beside columns
+#: of their parts is the score. A single rating (the pain NRS, the PGIC) has no parts: of several pain columns
+#: ('pain_avg_week', 'pain_worst', 'pain_score_now') none is the total of the others, whatever its name.
+_SUMMED = {m for m, x in MEASURES.items() if x.items} | {"css", "regions_affected"}
+
+
+#: A pain goal or target ('Pain Goal' 3 on a flowsheet, 'Zielwert Schmerz'): the level a patient finds acceptable,
+#: set by the care team, never a measurement of the pain.
+_GOAL = re.compile(r"(?i)\b(goals?|targets?|ziel|zielwert|objectif|objetivo|obiettivo|doel|acceptable|tolerable)\b")
+
+
+def _goals(cols: dict, ks: list, measure: str, file: str, notes: list) -> list:
+    """``ks`` without the columns named as a goal of the score (ignored, with a note) when another column of
+    ``measure`` is no goal: of 'Pain Score' and 'Pain Goal', 'Pain Score' is the measurement."""
+    goals = [k for k in ks if _GOAL.search(cols[k].header)]
+    if not goals or len(goals) == len(ks):
+        return ks
+    for k in goals:
+        cols[k] = replace(cols[k], column=Column("ignore"), why=f"a goal of {measure}, not a measurement")
+    notes.append(f"{file}: {', '.join(repr(cols[k].header) for k in goals)} name{'s' if len(goals) == 1 else ''} a "
+                 f"goal or target, not a measurement of {measure}: not read (give it the role \"measure\" if it is "
+                 "one).")
+    return [k for k in ks if k not in goals]
+
+
+def _visit_groups(cols: dict, file: str, notes: list, dates: list, review: list) -> None:
+    """The score columns of each measure whose headers name their visits (with a baseline, 'NRS vorher', or
+    without) are placed at them (:func:`visit_columns`), also a lone 'PGIC 4 wk'; pre- and post-treatment
+    columns on a treatment row ('NRS pre', 'NRS post' beside 'NRS 24h') may stand beside them."""
+    by_measure: dict = {}
+    for k, c in cols.items():
+        if c.column.role == "measure" and c.column.measure and c.column.offset_days is None:
+            by_measure.setdefault((c.column.measure, c.column.time), []).append(k)
+    for (measure, _), ks in by_measure.items():
+        read = {k: visit_of(cols[k].header) for k in ks}
+        visits = [k for k in ks if read[k] is not None]
+        if not any(v is not None and v[0] == "at" for v in read.values()):
+            continue
+        if all(read[k] is not None or cols[k].column.timing == "after_start" for k in ks):
+            visit_columns(cols, visits, measure, file, notes, list(dates), review)
+
+
+def _same_scale(cols: dict, file: str, notes: list) -> None:
+    """A visit's column of a 0-100 VAS whose values happen to lie within 0-10 ('VAS 1 wk' 5, 8, 9 beside 'VAS
+    baseline' 80, 70, 65) was the 0-10 NRS: read as the scale of its other visits (:func:`other_scale`), the
+    name without the visit words being the same."""
+    other = {}
+    for c in cols.values():
+        if c.column.role == "measure" and c.column.measure not in KNOWN_MEASURES and visit_of(c.header) is not None:
+            name = slug(_without_visit(c.header))
+            if c.column.measure == name:
+                other[name] = c.header
+    for k, c in cols.items():
+        name = slug(_without_visit(c.header))
+        if c.column.role == "measure" and c.column.measure in KNOWN_MEASURES and name in other and \
+                visit_of(c.header) is not None:
+            cols[k] = replace(c, column=replace(c.column, measure=name),
+                              why=f"the scale of {other[name]!r} at another visit: not the "
+                                  f"{KNOWN_MEASURES[c.column.measure]['label']}")
+            notes.append(f"{file}: column {c.header!r} is read as {name!r}, as {other[name]!r} is (the same scale at "
+                         f"another visit), though its values lie within the range of {c.column.measure}.")
+
+
+def _visit_like(headers: list) -> bool:
+    """Every header differs from the others by words that name a visit ('NRS T1', 'NRS T2'; 'NRS FU'), read or not:
+    the columns are one score at several visits, not alternatives to keep one of."""
+    words = [set(re.findall(r"[^\W_]+", h.casefold())) for h in headers]
+    common = set.intersection(*words)
+    return all(w - common and all(_VISIT_LIKE.search(x) for x in w - common) for w in words) or \
+        all(visit_of(h) is not None for h in headers)
 
 
 def one_column_per_score(cols: dict, file: str, fields: dict, review: list, notes: list,
                           dates: list = (), column_cells=None) -> None:
     """Several columns read as the same measure at the same time (PHQ-9 items 1-9 and their total,
-    "NRS" and "NRS comment") would be conflicting values of one score: keep the total (a name with
-    total/score/sum, a REDCap calculated field, or the measure's own name) and ignore the items.
-    Without a total, the complete items of a questionnaire scored as their sum (every item 1 ... n of
-    the PHQ-9 or GAD-7, their values within the item range) are summed (:func:`summed_items`);
-    anything else is a point to review. ``column_cells``: column position -> its cells."""
+    "NRS" and "NRS comment") would be conflicting values of one score: for a score that is a sum of parts
+    (:data:`_SUMMED`) keep the total (a name with total/score/sum, a REDCap calculated field, or the measure's
+    own name) and ignore the items, except a REDCap calculated field beside the questionnaire's complete
+    items, which are summed instead (:func:`summed_items`: REDCap's sum() skips blank items and adds the
+    choices' codes, 1-4 where the answers are 0-3). Without a total, the complete items of a questionnaire
+    scored as their sum (every item 1 ... n of the PHQ-9 or GAD-7, their values within the item range) are
+    summed; anything else is a point to review. ``column_cells``: column position -> its cells."""
     # A baseline column beside visit columns ('NRS baseline', 'NRS week 4'): the baseline was proposed
     # before the start, so the week-4 column alone was at the date too and both were conflicting values.
-    by_measure: dict = {}
-    for k, c in cols.items():
-        if c.column.role == "measure" and c.column.measure in KNOWN_MEASURES and c.column.offset_days is None:
-            by_measure.setdefault((c.column.measure, c.column.time), []).append(k)
-    for (measure, _), ks in by_measure.items():
-        visit = [k for k in ks if _VISIT.search(cols[k].header) or _VISIT_AFTER.search(cols[k].header)]
-        if len(ks) >= 2 and visit and len({cols[k].column.timing for k in ks}) > 1 and \
-                all(k in visit or _BASELINE.search(cols[k].header) for k in ks):
-            visit_columns(cols, ks, measure, file, notes, list(dates), review)
+    _same_scale(cols, file, notes)
+    _visit_groups(cols, file, notes, dates, review)
     groups: dict = {}
     for k, c in cols.items():
         col = c.column
         if col.role == "measure" and col.measure in KNOWN_MEASURES and col.offset_days is None:
             groups.setdefault((col.measure, col.timing, col.time), []).append(k)
     for (measure, _, _), ks in groups.items():
+        if len(ks) >= 2 and measure not in _SUMMED:
+            ks = _goals(cols, ks, measure, file, notes)
         if len(ks) < 2:
             continue
 
         def rank(k):
             h = cols[k].header
             f = fields.get(h)
-            return (0 if canonical(h) == measure else 1 if (f is not None and f.type == "calc") else
+            return (0 if canonical(h) == measure else 3 if measure not in _SUMMED else
+                    1 if (f is not None and f.type == "calc") else
                     2 if _TOTAL.search(h) or (f is not None and _TOTAL.search(f.label)) else 3, k)
         best = min(ks, key=rank)
-        if rank(best)[0] == 3 and visit_columns(cols, ks, measure, file, notes, dates, review):
+        calc = fields.get(cols[best].header)
+        if calc is not None and calc.type == "calc" and \
+                summed_items(cols, [k for k in ks if k != best], measure, file, notes, column_cells, calc=best):
+            cols[best] = replace(cols[best], column=Column("ignore"),
+                                 why=f"REDCap calculated field: {measure} is summed from its items instead")
+            continue
+        others = [cols[k].header for k in ks if k != best]
+        if calc is not None and calc.type == "calc" and MEASURES[measure].items == len(others) and \
+                _numbered_items(others):
+            # Its complete items are there but do not read as 0-3 (codes 1-4 whose labels are not the answers):
+            # the calculated field would then be their codes' sum, 9 too many. Asked, not trusted.
+            review.append(f"{file}: {cols[best].header!r} is a REDCap calculated field of {measure} beside its items "
+                          f"({', '.join(map(repr, others))}), whose values are not all within 0-"
+                          f"{MEASURES[measure].item_max}: the field may sum the choices' codes (REDCap numbers choices "
+                          f"from 1) or items left blank. Give the items the choices 0-{MEASURES[measure].item_max} "
+                          "in the data dictionary (or their \"codes\" in the mapping) and the role \"sum_item\" "
+                          f"with the field \"ignore\"; or, if the field is right, keep it and ignore the items.")
             continue
         if rank(best)[0] == 3 and summed_items(cols, ks, measure, file, notes, column_cells):
             continue
         if rank(best)[0] == 3:
-            visits = (f" If they are scores of different visits, give each the date column of its visit "
-                      f"(\"time\": one of {', '.join(map(repr, dates))})." if len(dates) > 1 else "")
-            # One item is not the questionnaire's score: never suggest keeping one of them (that advice is for
-            # alternative columns of one score). Items some of which are not read are named with what they hold.
-            unread = unread_items(cols, ks, measure, column_cells)
-            items = MEASURES[measure].items and (item_numbers([cols[k].header for k in ks]) is not None or unread)
-            what = (f"look like the items of {measure} without its total ({measure} is the total score, not an "
-                    f"item), but not its {MEASURES[measure].items or ''} items each "
-                    f"0-{MEASURES[measure].item_max or ''}" + "".join(f"; {u}" for u in unread) +
-                    ": add the total to the export (REDCap: a calculated field), map every item with the role "
-                    "\"sum_item\" (a cell that is not an answer is then excluded with its line, or read with "
-                    "values.text), or give them the role \"ignore\"" if items else f"all look like {measure}: "
-                    f"keep one as the measure and give the others the role \"ignore\"")
-            if not items and not dates and all(_VISIT.search(cols[k].header) or _VISIT_AFTER.search(cols[k].header)
-                                               for k in ks):
-                # Visits of one score by their time points ('1 wk NRS', '4 wk NRS'), in a file without dates: keeping
-                # one would lose the others; what is missing is the date they count from.
-                what = (f"are {measure} at the visits their names say, but the file has no date to count them from: "
-                        "add each patient's treatment date as a column (e.g. 'Infusion date'); the visits are then "
-                        "its days (Week 1 = 7, Month 3 = 91)")
-            review.append(f"{file}: the columns {', '.join(repr(cols[k].header) for k in ks)} {what}.{visits}")
+            review.append(f"{file}: the columns {', '.join(repr(cols[k].header) for k in ks)} "
+                          f"{_advice(cols, ks, measure, dates, column_cells)}")
             continue
         for k in ks:
             if k != best:
@@ -161,6 +276,46 @@ def one_column_per_score(cols: dict, file: str, fields: dict, review: list, note
                                   why=f"an item of {measure}; {cols[best].header!r} is its score")
         notes.append(f"{file}: {cols[best].header!r} is read as {measure}; the other columns that look like it "
                      f"({', '.join(repr(cols[k].header) for k in ks if k != best)}) are ignored as its items.")
+
+
+def _advice(cols: dict, ks: list, measure: str, dates: list, column_cells) -> str:
+    """What to decide about several columns of one measure at one time that are neither a total with its items
+    nor summed items nor visits placed after the one date: the end of a point to review."""
+    headers = [cols[k].header for k in ks]
+    # One item is not the questionnaire's score: never suggest keeping one of them (that advice is for
+    # alternative columns of one score). Items some of which are not read are named with what they hold.
+    unread = unread_items(cols, ks, measure, column_cells)
+    if MEASURES[measure].items and (item_numbers(headers) is not None or unread):
+        return (f"look like the items of {measure} without its total ({measure} is the total score, not an "
+                f"item), but not its {MEASURES[measure].items or ''} items each 0-{MEASURES[measure].item_max or ''}"
+                + "".join(f"; {u}" for u in unread) +
+                ": add the total to the export (REDCap: a calculated field), map every item with the role "
+                "\"sum_item\" (a cell that is not an answer is then excluded with its line, or read with "
+                "values.text), or give them the role \"ignore\".")
+    if _visit_like(headers):
+        # Visits of one score: keeping one would throw the others away. What is missing is when each was.
+        days = [visit_of(h) for h in headers]
+        if not dates and all(days):
+            # Visits by their time points ('1 wk NRS', '4 wk NRS'), in a file without dates.
+            return (f"are {measure} at the visits their names say, but the file has no date to count them from: "
+                    "add each patient's treatment date as a column (e.g. 'Infusion date'); the visits are then "
+                    "its days (Week 1 = 7, Month 3 = 91).")
+        if dates and all(days):
+            # Read, but not placed: several dates (which one do the visits count from?), or two at one visit.
+            said = ", ".join(f"{h!r} " + ("before the treatment" if d[1] is None else f"{d[1]:g} days after")
+                             for h, d in zip(headers, days))
+            return (f"are {measure} at the visits their names say ({said}), but not placed: with several dates "
+                    f"({', '.join(map(repr, dates))}), which one they count from is not known. Give each column the "
+                    "date its visit counts from (\"time\") and its days after that date (\"offset_days\"; a "
+                    "baseline: \"timing\": \"before_start\"), rather than keeping one and losing the others.")
+        base = (f"days after {dates[0]!r}" if len(dates) == 1 else "days after the date given as its \"time\"" if dates
+                else "days after a treatment date, which the file needs as a column")
+        return (f"look like {measure} at different visits, but their names do not say all of their days: give each "
+                f"column the day of its visit, \"offset_days\" ({base}; Week 4 = 28, Month 3 = 91; a baseline before "
+                "the treatment: \"timing\": \"before_start\"), rather than keeping one and losing the others.")
+    visits = (f" If they are scores of different visits, give each the date column of its visit "
+              f"(\"time\": one of {', '.join(map(repr, dates))})." if len(dates) > 1 else "")
+    return f"all look like {measure}: keep one as the measure and give the others the role \"ignore\".{visits}"
 
 
 def list_column(h: str, names: list, filled: np.ndarray, all_numbers: bool, constant: bool, time_of: str | None,
@@ -201,13 +356,18 @@ def list_column(h: str, names: list, filled: np.ndarray, all_numbers: bool, cons
     return column
 
 
-def summed_items(cols: dict, ks: list, measure: str, file: str, notes: list, column_cells) -> bool:
+def summed_items(cols: dict, ks: list, measure: str, file: str, notes: list, column_cells, calc=None) -> bool:
     """The columns ``ks``, all read as ``measure`` without its total, become its items summed (the role
     ``sum_item``, :mod:`analysis.io.questionnaires`) when that is certain: the measure is scored as the
     sum of its items, the columns are numbered 1 ... n (``PHQ9_1`` ... ``PHQ9_9``) with n its number of
     items, and (nearly) every number in them lies in the item range: columns of totals per visit
     (``PHQ9_1`` ... with values up to 27) are not items; one typo (a 4) is, and its row is excluded at
-    loading with the reason. Returns whether they were changed (with a note)."""
+    loading with the reason. Returns whether they were changed (with a note).
+
+    ``calc``: the column of a REDCap calculated field of ``measure`` beside them; the note then says why the
+    items are summed rather than the field read: REDCap's ``sum()`` skips blank items (3,3 and seven blanks
+    made a PHQ-9 of 6, where the documented rule gives no score) and adds the choices' codes, which REDCap
+    numbers from 1 in many projects (1-4 for answers scored 0-3: 9 too many)."""
     m = MEASURES.get(measure)
     headers = [cols[k].header for k in ks]
     if m is None or not m.items or len(ks) != m.items or not _numbered_items(headers) or column_cells is None:
@@ -226,10 +386,13 @@ def summed_items(cols: dict, ks: list, measure: str, file: str, notes: list, col
     for k in ks:
         cols[k] = replace(cols[k], column=replace(cols[k].column, role="sum_item"),
                           why=f"an item of {measure} (0-{m.item_max}): the {m.items} items are summed")
-    notes.append(f"{file}: the columns {', '.join(map(repr, headers))} are the {m.items} items of {measure} without "
-                 f"its total: each row's {measure} is their sum when every item is answered with a whole number "
-                 f"0-{m.item_max}; a row with an item missing or out of range has no score and is listed in the "
-                 "report (no prorating).")
+    what = (f"without its total" if calc is None else f"beside the REDCap calculated field {cols[calc].header!r}, "
+            f"which is not read (REDCap's sum() adds the items answered, skipping blanks, and adds the choices' codes, "
+            f"not the answers' scores)")
+    notes.append(f"{file}: the columns {', '.join(map(repr, headers))} are the {m.items} items of {measure} {what}: "
+                 f"each row's {measure} is their sum when every item is answered with a whole number "
+                 f"0-{m.item_max} (answers read by their labels); a row with an item missing or out of range has no "
+                 "score and is listed in the report (no prorating).")
     return True
 
 

@@ -429,8 +429,10 @@ def test_redcap_questionnaire_items_are_not_read_as_the_score_and_choice_scores_
     files = {"Q_DataDictionary_2024.csv": dictionary, "Q_DATA_2024.csv": raw}
     p = inspect(files)
     cols = {c.header: c.column for f in p.files for c in f.columns}
-    assert cols["phq9_total"].role == "measure" and cols["phq9_total"].measure == "phq9"
-    assert all(cols[f"phq9_{i}"].role == "ignore" for i in range(1, 10))
+    # phq9_total is a calculated field beside the complete items: the items are summed (same totals here, 18, 9,
+    # 27; tests/analysis/test_score_column_rules.py has the rows where REDCap's sum() is wrong).
+    assert cols["phq9_total"].role == "ignore"
+    assert all(cols[f"phq9_{i}"].role == "sum_item" and cols[f"phq9_{i}"].measure == "phq9" for i in range(1, 10))
     assert cols["pain_now"].role == "measure" and cols["pain_now"].measure == "pain_nrs"
     ds = load_files(files)
     a = ds.assessments
