@@ -44,7 +44,12 @@ WORDS = {
                  r"inf[\s_]*drug|medication[\s_]*name|med[\s_]*name|agent|infusion[\s_]*agent|substance|wirkstoff|"
                  r"substanz|produit|principe[\s_]*actif",
     "dose": r"dose|dosis|dosage|posologie|dosering|mg|mg/kg",
-    "action": r"action|mar[\s_]*action|aktion|statut|status|admin[\s_]*action",
+    # Not "status": a 'Result Status' says whether the entry is valid (Auth (Verified), In Error), the role "status"
+    # (analysis/io/entry_status.py); read as the action it hid the record's real actions ('Admin Event').
+    "action": r"action|mar[\s_]*action|aktion|admin[\s_]*action|admin[\s_]*event",
+    "route": r"route|admin[\s_]*route|route[\s_]*of[\s_]*administration|applikationsweg|applikationsart|"
+             r"verabreichungsweg|voie|voie[\s_]*d[\s_']*administration|vía|via[\s_]*de[\s_]*administración|"
+             r"via[\s_]*di[\s_]*somministrazione|toedieningsweg",
     "item": r"item|flo[\s_]*meas[\s_]*name|measure[\s_]*name|measure|measurement|observation|parameter|"
             r"component|question|display[\s_]*name|test|variable|mesure|messgröße|assessment|scale|"
             r"score[\s_]*name|kennzahl|paramètre|paramètre|row[\s_]*name|flowsheet[\s_]*row|name",

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 import numpy as np
+import pandas as pd
 
 from .courses import treatment_labels
 
@@ -26,14 +27,26 @@ NOT_INFUSED = re.compile(
     r"enema|suppositor(?:y|ies))\b", re.IGNORECASE)
 
 
-def only_infused(treatments: dict, texts: list, file: str, notes: list, review: list) -> dict:
+def given_otherwise(text: np.ndarray, route: np.ndarray) -> list:
+    """The medication texts of a record with a route column (:mod:`analysis.io.routes`) never given
+    intravenously: every row of the text names another route (``lidocaine (PF) 1 % injection``, always
+    ``Subcutaneous``). For :func:`only_infused`'s ``otherwise``."""
+    from .routes import not_intravenous
+
+    other = pd.Series(not_intravenous(route)).groupby(pd.Series(text, dtype=object).astype(str)).all()
+    return [t for t, never in other.items() if never and t]
+
+
+def only_infused(treatments: dict, texts: list, file: str, notes: list, review: list, otherwise=()) -> dict:
     """``treatments`` (pattern -> label) with each drug's pattern replaced by its infused texts, where some
-    of the drug's texts in ``texts`` (the medication texts of ``file``) name another form; a point to review
-    where those texts cannot be told apart by patterns (an infused text contained in another one)."""
+    of the drug's texts in ``texts`` (the medication texts of ``file``) name another form, or are among
+    ``otherwise`` (texts whose route column never says intravenous, :func:`given_otherwise`); a point to
+    review where those texts cannot be told apart by patterns (an infused text contained in another one)."""
     out = dict(treatments)
+    otherwise = set(map(str, otherwise))
     for word, label in treatments.items():  # a loop over the few drugs studied
         mine = [str(n) for n in texts if word in str(n).casefold()]
-        other = [n for n in mine if NOT_INFUSED.search(n)]
+        other = [n for n in mine if NOT_INFUSED.search(n) or n in otherwise]
         if not other:
             continue
         del out[word]

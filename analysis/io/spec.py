@@ -56,7 +56,10 @@ MARKER = "crps_outcomes_mapping"
 #: Column roles. A string value in ``columns`` is the role itself (``"date"``); an object names it
 #: under ``"role"`` with its options.
 ROLES = ("patient_id", "day", "date", "time", "treatment", "dose", "action", "measure", "item", "value",
-         "covariate", "checkbox", "list", "sum_item", "event", "ignore")
+         "covariate", "checkbox", "list", "sum_item", "event", "ignore",
+         # the entry's status (rows in error are withdrawn, io/entry_status.py); an administration's route
+         # (only intravenous rows are infusions, io/routes.py)
+         "status", "route")
 #: Roles that give a score and so need ``"measure"``: a score column, one box of a checkbox group
 #: (boxes ticked are counted), a list in one cell (the distinct items listed are counted, io/lists.py),
 #: one item of a questionnaire given without its total (the items are summed, io/questionnaires.py).
@@ -69,9 +72,10 @@ FILE_KINDS = ("data", "redcap_dictionary", "ignore")
 SOURCES = ("redcap", "flowsheet", "spreadsheet", "canonical")
 
 #: MAR actions that start an administration (matched case-insensitively). Others (Rate Change,
-#: Stopped, Held, Paused, Restarted, Missed, Refused, ...) are not administrations.
+#: Stopped, Held, Paused, Restarted, Missed, Refused, ...) are not administrations, nor is a "Bolus from Bag"
+#: (drawn from the running bag: part of its infusion, io/mar_actions.py).
 DEFAULT_START_ACTIONS = ("New Bag", "Begin Bag", "Start Bag", "Given", "Started", "Start", "Administered", "Bolus",
-                         "Bolus from Bag", "Push", "Restarted after hold", "Infusion Started", "Infusion Start",
+                         "Push", "Restarted after hold", "Infusion Started", "Infusion Start",
                          "Start Infusion", "Begin Infusion", "New Infusion")
 
 _COLUMN_KEYS = {"role", "measure", "timing", "name", "codes", "date", "time", "format", "scale_max", "treatment",

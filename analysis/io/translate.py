@@ -25,7 +25,7 @@ from ..definitions import KNOWN_MEASURES
 from ..errors import DatasetError, MappingError, MissingColumnError
 from ..mapping import normalize_name
 from . import courses as _courses
-from . import excel_serials
+from . import dose_units, entry_status, excel_serials, mar_actions, routes
 from . import fill_down as _fill_down
 from .lists import count_listed, lone_list
 from .counted_from import read_time_points
@@ -59,12 +59,6 @@ R_BAD_TIMEPOINT = "{col} is not a time point (Baseline, Day 7, Week 4, Month 3) 
 R_NO_TIMEPOINT = "no time point in {col} for this value (its day after {date})"
 R_NOTHING = "nothing to read in this row (no score, treatment or covariate)"
 R_ITEM = "item {item!r} is not mapped to a measure (ignored)"
-R_NOT_START = "not the start of an administration (action {action!r})"
-#: Actions by which a medication record withdraws an administration charted in error: the start row of the same
-#: patient, medication text and time is not an administration (both rows are listed with their reason).
-CANCEL_ACTIONS = frozenset({"canceled entry", "cancelled entry", "charted in error", "documented in error",
-                            "entered in error", "mar in error", "error correction"})
-R_CANCELLED = "administration withdrawn by line "
 R_NOT_CHOSEN = "{text!r} is not a chosen treatment (co-medication?)"
 #: The same for a text that names no drug ('Baseline', 'Follow-up' in a column marking the visits).
 R_NOT_CHOSEN_EVENT = "{text!r} is not a chosen treatment (courses.treatments)"
@@ -413,15 +407,26 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
     from .values import ValueRules
 
     roles, unmapped, missing = resolve_columns(table, fspec)
+    f = table.file
+    has_treatment = bool(_positions(roles, "treatment")) or any(c.treatment for c in roles.values())
+    status_ks = entry_status.status_columns(f, table.header, roles, table.column, has_treatment, obs.notes)
+    route_ks = routes.route_columns(f, table.header, roles, has_treatment, obs.notes)
+    unmapped = [u for u in unmapped if u not in {table.header[k] for k in status_ks + route_ks}]
     if unmapped:
         obs.notes.append(f"{table.file}: {len(unmapped)} column(s) not in the mapping were ignored: "
                          + ", ".join(repr(u) for u in unmapped[:12]) + (" ..." if len(unmapped) > 12 else "") + ".")
     if missing:
         obs.notes.append(f"{table.file}: mapping entries that matched no column: "
                          + ", ".join(repr(m) for m in missing[:12]) + ".")
-    n, f, lines = table.n, table.file, table.line
-    rows = row0 + np.arange(n)
-    obs.rows.append((f, n, row0, lines))
+    rows = row0 + np.arange(table.n)
+    obs.rows.append((f, table.n, row0, table.line))
+    if status_ks:  # entries charted in error: withdrawn before anything of them is read (io/entry_status.py)
+        gone, column, value, why = entry_status.withdrawn(table, roles, status_ks)
+        obs.exclude(rows[gone], f, table.line[gone], column[gone], value[gone], why[gone])
+        if gone.any():
+            table = replace(table, cells=table.cells[~gone].reset_index(drop=True), line=table.line[~gone])
+            rows = rows[~gone]
+    n, lines = table.n, table.line
     pid_cols = _positions(roles, "patient_id")
     if len(pid_cols) != 1:
         found = ", ".join(repr(h) for h in table.header if h) or "none"
@@ -652,40 +657,14 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
         has = text != ""
         acts = _positions(roles, "action")
         start = has.copy()
-        if acts:
-            action = table.column(acts[0])
-            starts = {s.casefold() for s in spec.courses.start_actions}
-            is_start = pd.Series(action).str.casefold().isin(starts).to_numpy()
-            not_start = has & ~is_start
-            obs.exclude(rows[not_start], f, lines[not_start], table.header[acts[0]], action[not_start],
-                        recode(action[not_start], lambda a: R_NOT_START.format(action=a)))
-            contributes |= not_start
-            start &= is_start
-            cancel = has & pd.Series(action).str.strip().str.casefold().isin(CANCEL_ACTIONS).to_numpy()
-            if cancel.any() and start.any():
-                tm0 = times.for_column(tcol, table, roles)
-                ok = tm0["ok"] & has_pid
-                keys = pd.DataFrame({"p": pid, "x": pd.Series(text, dtype=object).str.strip().str.casefold(),
-                                     "t": tm0["t"]})
-                charted = keys[start & ok].drop_duplicates()  # the administrations a cancel may withdraw
-                withdrawn = keys[start & ok].reset_index().merge(
-                    keys[cancel & ok].reset_index().drop_duplicates(["p", "x", "t"]), on=["p", "x", "t"],
-                    suffixes=("", "_by"))
-                gone, by = withdrawn["index"].to_numpy(), withdrawn["index_by"].to_numpy()
-                why = (R_CANCELLED + pd.Series(lines[by]).astype(str) + " (" + pd.Series(action[by]).astype(str)
-                       + ")").to_numpy(dtype=object)
-                obs.exclude(rows[gone], f, lines[gone], table.header[acts[0]], action[gone], why)
-                start[gone] = False
-                # A cancel at another time than any administration withdraws nothing: said, not guessed. (Cancels
-                # repeated at one time all match: the merge above kept only the first of them.)
-                cancels = keys[cancel & ok].reset_index().merge(charted, on=["p", "x", "t"], how="left", indicator=True)
-                alone = np.sort(cancels.loc[cancels["_merge"] == "left_only", "index"].to_numpy())
-                if len(alone):
-                    obs.warnings.append(
-                        f"{f}: {len(alone)} {action[alone[0]]!r} row(s) (line(s) "
-                        f"{', '.join(str(x) for x in lines[alone][:5])}) match no administration of the same patient, "
-                        "medication and time, so no administration was withdrawn. If one withdraws an administration "
-                        "charted at another time, remove that administration's row (or give it the cancel's time).")
+        if acts:  # the MAR's actions: starts, corrections, boluses from the bag (io/mar_actions.py)
+            tm0 = times.for_column(tcol, table, roles)
+            minute = tm0["t"] // (60 * 10 ** 9) if times.kind == "date" else tm0["t"]
+            key = pd.DataFrame({"p": pid, "x": entry_status.normalised(text), "t": minute})
+            start, listed = mar_actions.read_actions(table.column(acts[0]), has, key, tm0["ok"] & has_pid,
+                                                     spec.courses.start_actions, f, table.header[acts[0]], rows,
+                                                     lines, obs)
+            contributes |= listed
         label = _courses.treatment_labels(text, spec.courses.treatments)
         not_chosen = start & (label == "")
         obs.exclude(rows[not_chosen], f, lines[not_chosen], table.header[k], text[not_chosen],
@@ -693,11 +672,18 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
                                                         R_NOT_CHOSEN_EVENT).format(text=x)))
         contributes |= not_chosen
         adm = start & (label != "")
+        if route_ks:  # only an intravenous (or unwritten) route is an infusion (io/routes.py)
+            route = table.column(route_ks[0])
+            oral = adm & routes.not_intravenous(route, roles[route_ks[0]].codes)
+            obs.exclude(rows[oral], f, lines[oral], table.header[route_ks[0]], route[oral],
+                        routes.reasons(route[oral], label[oral]))
+            contributes |= oral
+            adm &= ~oral
         contributes |= adm
         idx, tm = placed(adm, tcol, table.header[k])
         t, ht = tm["t"], tm["has_time"]
         dose = np.full(len(idx), np.nan)
-        dcols = _positions(roles, "dose") if len(sources) == 1 else []  # whose dose, of several dates in a row?
+        dcols = dose_units.dose_columns(table, [k for k in _positions(roles, "dose")]) if len(sources) == 1 else []  # whose dose, of several dates in a row?
         if dcols:
             from .number_grouping import file_decimals, read_grouped_thousands
             from .values import ValueRules, parse_values
@@ -716,10 +702,9 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
             if badd.any():
                 obs.notes.append(f"{f}: {int(badd.sum())} dose value(s) in {table.header[dcols[0]]!r} are not numbers "
                                  "and were left out of the course doses.")
-            unit_k = next((u for u in range(len(table.header)) if u != dcols[0] and _UNIT.search(table.header[u])
-                           and _dose_units(table.column(u))), None)
+            unit_k = next(iter(dose_units.unit_columns(table, dcols[0])), None)
             if unit_k is not None:
-                dose = _one_unit_doses(dose, table.column(unit_k)[idx], label[idx], f, table.header[unit_k], obs)
+                dose = dose_units.one_unit_doses(dose, table.column(unit_k)[idx], label[idx], f, table.header[unit_k], obs)
         obs.admins.append(pd.DataFrame({"row": rows[idx], "file": f, "line": lines[idx], "column": table.header[k],
                                         "raw": text[idx], "pid": pid[idx], "t": t[idx], "has_time": ht[idx],
                                         "label": label[idx], "dose": dose}))
@@ -747,46 +732,3 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
 def scale_max(measure: str) -> float | None:
     spec = KNOWN_MEASURES.get(measure)
     return None if spec is None or spec["max"] is None else float(spec["max"])
-
-
-#: A column giving the unit of the dose beside it ('Dose Unit', 'Unit', 'Einheit', 'Unité', 'Unidad').
-_UNIT = re.compile(r"(?i)\b(?:units?|einheit|unit[ée]|unidad(?:es)?)\b")
-
-
-#: A dose's unit as MARs write it: mg, mcg, µg, g, mL, units, IU, mmol, mEq, with /kg, /hr, /min, /day.
-_DOSE_UNIT = r"(?i)(?:[mµnu]?c?g|mcg|ml|l|units?|iu|i\.e\.|ie|u|mmol|meq|%)(?:\s*/\s*(?:kg|h|hr|hour|min|d|day|ml)){0,2}"
-
-
-def _dose_units(cells: np.ndarray) -> bool:
-    """Every filled cell is a dose unit: a column named 'Unit' may be the ward (a nursing unit, '5 West')."""
-    filled = pd.Series(cells[cells != ""], dtype=object).str.strip()
-    return bool(len(filled)) and bool(filled.str.fullmatch(_DOSE_UNIT).all())
-
-
-def _one_unit_doses(dose: np.ndarray, unit: np.ndarray, label: np.ndarray, file: str, header: str,
-                    obs: Observations) -> np.ndarray:
-    """The administrations' doses, left out (NaN) for every treatment whose doses are written in different
-    units in the unit column (``0.5`` mg/kg/hr for the bag, ``20`` mg for a bolus): a course's dose is a sum
-    and doses are compared across courses, neither of which means anything across units. Warned about."""
-    units = pd.Series(unit, dtype=object).str.casefold().str.split().str.join(" ").fillna("").to_numpy(dtype=object)
-    given = pd.DataFrame({"label": label, "unit": units})[~np.isnan(dose) & (units != "")]
-    per = given.groupby("label", sort=True)["unit"].unique()
-    for lab, written in per[per.map(len) > 1].items():  # a loop over the few treatments with mixed units
-        dose = np.where(label == lab, np.nan, dose)
-        obs.warnings.append(
-            f"{file}: the doses of {lab!r} are written in different units in {header!r} "
-            f"({', '.join(repr(u) for u in sorted(written))}): they are not summed or compared, so its courses have "
-            "no dose. Convert the doses to one unit to use them.")
-    # A rate (0.5 mg/kg/hr for each bag) is no amount: summed over a course's bags it would be 1.5 of nothing.
-    rates = per[per.map(lambda w: len(w) == 1 and bool(_RATE_UNIT.search(str(w[0]))))]
-    for lab, written in rates.items():  # a loop over the few treatments
-        dose = np.where(label == lab, np.nan, dose)
-        obs.warnings.append(
-            f"{file}: the doses of {lab!r} are rates ({written[0]!r} in {header!r}), not amounts: a course's dose is "
-            "the sum of its administrations' doses, which rates are not, so its courses have no dose. Give the "
-            "amount given (e.g. mg) to use them.")
-    return dose
-
-
-#: A dose unit per time: a rate (mg/kg/hr, mcg/min), no amount given.
-_RATE_UNIT = re.compile(r"(?i)/\s*(?:h|hr|hrs|hour|min|minute|d|day)\b")

@@ -193,19 +193,22 @@ def test_without_fractions_a_score_after_its_scales_name_is_excluded_with_its_re
 
 
 def test_a_mar_with_given_not_given_and_bolus_from_bag_gives_one_course_per_infusion_with_its_dose():
-    """'Given' and 'Bolus from Bag' start administrations (E3's bolus 30 min after its bag is the same
-    course: dose 0.5 + 0.1 mg/kg); 'Not Given' is no administration; ondansetron is a co-medication; the
-    pre-infusion score charted by two encounters counts once. E1 8->4 50%, E2 6->5 16.7%, E3 9->3 66.7%;
-    week 4: E1 (day 28.0) 25%, E2 (day 27.96) 0%, E3 at day 28.04 is in week 5: 0 of 2."""
+    """'Given' starts an administration; E3's 'Bolus from Bag' 30 min after its bag is drawn from that bag:
+    part of its infusion, no administration of its own, its dose in the bag's (0.5 mg/kg, not 0.6); 'Not
+    Given' is no administration; ondansetron is a co-medication; the pre-infusion score charted by two
+    encounters counts once. E1 8->4 50%, E2 6->5 16.7%, E3 9->3 66.7%; week 4: E1 (day 28.0) 25%, E2 (day
+    27.96) 0%, E3 at day 28.04 is in week 5: 0 of 2."""
     ds = load_files(probe.mar_given_not_given_bolus())
     ex = ds.report.exclusions
     assert list(zip(ex["file"], ex["line"], ex["reason"])) == [
         ("flowsheet.csv", 3, "exact duplicate of flowsheet.csv line 2"),
         ("mar.csv", 3, "'ONDANSETRON 4 MG IV' is not a chosen treatment (co-medication?)"),
-        ("mar.csv", 5, "not the start of an administration (action 'Not Given')")]
+        ("mar.csv", 5, "not the start of an administration (action 'Not Given')"),
+        ("mar.csv", 7, "a bolus drawn from the running bag (action 'Bolus from Bag'): part of that bag's infusion, "
+                       "not an administration of its own (its dose is in the bag's)")]
     t = ds.treatments.set_index("patient_id")
-    assert t["dose"].to_dict() == pytest.approx({"E1": 0.5, "E2": 0.5, "E3": 0.6})
-    assert t["administrations"].to_dict() == {"E1": 1, "E2": 1, "E3": 2}
+    assert t["dose"].to_dict() == pytest.approx({"E1": 0.5, "E2": 0.5, "E3": 0.5})
+    assert t["administrations"].to_dict() == {"E1": 1, "E2": 1, "E3": 1}
     g = group(ds)
     assert g["immediate_relief_pct"]["estimate"] == pytest.approx(np.mean([relief(8, 4), relief(6, 5), relief(9, 3)]))
     check_rate(g["immediate_responder_rate"], 2, 3)
@@ -214,8 +217,11 @@ def test_a_mar_with_given_not_given_and_bolus_from_bag_gives_one_course_per_infu
 
 def test_doses_in_different_units_are_not_summed_into_one_course_dose():
     """0.5 mg/kg/hr + 20 mg is no dose: the treatment's doses (written in two units) are left out of every
-    course, since doses are also compared across courses, and a warning names the units."""
-    ds = load_files(probe.mar_mixed_dose_units())
+    course, since doses are also compared across courses, and a warning names the units. (M1's 20 mg is a
+    'Given' here: a 'Bolus from Bag' would be no administration at all.)"""
+    files = probe.mar_mixed_dose_units()
+    files["mar.csv"] = files["mar.csv"].replace(b"Bolus from Bag", b"Given")
+    ds = load_files(files)
     assert "dose" not in ds.treatments.columns
     assert ds.treatments.set_index("patient_id")["administrations"].to_dict() == {"M1": 2, "M2": 1}
     assert any("'Ketamine infusion'" in w and "'mg', 'mg/kg/hr'" in w and "'Dose Unit'" in w
@@ -239,8 +245,10 @@ def test_rates_are_not_summed_into_a_course_dose():
 
 
 def test_doses_in_one_unit_written_beside_them_are_summed_per_course():
-    """The MAR above with every dose in mg/kg: E3's bag and bolus, 0.5 + 0.1 mg/kg."""
-    ds = load_files(probe.mar_given_not_given_bolus())
+    """The MAR above with every dose in mg/kg, E3's bolus a 'Given' of its own: 0.5 + 0.1 mg/kg."""
+    files = probe.mar_given_not_given_bolus()
+    files["mar.csv"] = files["mar.csv"].replace(b"Bolus from Bag", b"Given")
+    ds = load_files(files)
     assert ds.treatments.set_index("patient_id")["dose"].to_dict() == pytest.approx({"E1": 0.5, "E2": 0.5, "E3": 0.6})
     assert not any("different units" in w for w in ds.report.warnings)
 

@@ -1,0 +1,167 @@
+"""The actions of a medication-administration record: which rows start an administration.
+
+A MAR writes a row per bag, rate change, hold, stop, and per correction of an entry charted in error.
+Of the rows of a treatment (:func:`read_actions`):
+
+* a row whose action is one of ``courses.start_actions`` starts an administration (actions compared with
+  case and spaces normalised: ``New  Bag`` is ``New Bag``); any other action is listed as not a start;
+* a ``Bolus from Bag`` is drawn from the running bag: part of that bag's infusion, not an administration
+  of its own, and its dose is already in the bag's (counted, it made a course of five bags six
+  administrations and 2525 mg). Listed with that reason, even where a mapping lists it as a start;
+* a correction (:data:`CANCEL_ACTIONS`: ``Canceled Entry``, ``Entered in Error``, ``Canceled``,
+  ``Unchart``, ``Undo``, ...) withdraws **one** start of the same patient, medication text and minute: the
+  nearest one above it in the file not yet withdrawn (else the nearest one below it, for an export sorted
+  so). A clinic that cancels a bag charted with the wrong dose and charts it again at the same minute
+  keeps the second bag; withdrawing every start of that minute left the patient without a course. A
+  correction that finds no such start withdraws nothing (which one it meant is not guessed), with a
+  warning;
+* any other action that is no known MAR action (``Wrong Patient``), or says the start did not happen
+  (``Not Given``, ``Refused``, ``Missed``), at the same patient, medication and minute as a start is not
+  taken as a correction but warned about: it may withdraw it.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .courses import MAR_ACTION
+from .entry_status import normalised
+
+#: Actions by which a record withdraws an administration charted in error (normalised: lower case, one space).
+CANCEL_ACTIONS = frozenset({"canceled entry", "cancelled entry", "charted in error", "documented in error",
+                            "entered in error", "mar in error", "error correction", "canceled", "cancelled",
+                            "cancel", "unchart", "uncharted", "undo", "undone", "error", "in error", "deleted",
+                            "void", "voided", "retracted"})
+#: A bolus drawn from the running bag (normalised).
+FROM_BAG = frozenset({"bolus from bag", "bag bolus", "bolus from infusion", "bolus from pump"})
+#: Actions saying a charted start did not happen, worth a word beside a start of the same minute.
+_DID_NOT_HAPPEN = frozenset({"not given", "refused", "missed", "not done", "omitted"})
+
+R_NOT_START = "not the start of an administration (action {action!r})"
+R_CANCELLED = "administration withdrawn by line "
+R_FROM_BAG = ("a bolus drawn from the running bag (action {action!r}): part of that bag's infusion, not an "
+              "administration of its own (its dose is in the bag's)")
+
+
+def _withdrawn(group: np.ndarray, is_start: np.ndarray, is_cancel: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pair each correction with the nearest start above it of its group not withdrawn by a nearer one
+    (rows in file order; ``group``: an int per row, -1 for rows of neither kind).
+
+    The pairing of a stack, vectorised: within a group, the depth after each row (+1 a start, -1 a
+    correction, never below 0) is the cumulative sum less its lowest point so far; a correction with a
+    depth above 0 before it withdraws the last start above it that brought the depth to that level.
+
+    Returns (the corrections' rows, the rows of the starts they withdraw); unpaired corrections are left out.
+    """
+    idx = np.flatnonzero(is_start | is_cancel)
+    if not len(idx):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    d = pd.DataFrame({"g": group[idx], "row": idx, "s": np.where(is_start[idx], 1, -1)})
+    d = d.sort_values(["g", "row"], kind="stable")
+    raw = d.groupby("g")["s"].cumsum()
+    low = raw.groupby(d["g"]).cummin().clip(upper=0)
+    d["depth"] = raw - low
+    d["before"] = d.groupby("g")["depth"].shift(1).fillna(0).astype(np.int64)  # the depth before the row
+    cancels = d[(d["s"] == -1) & (d["before"] > 0)].rename(columns={"before": "level"})
+    starts = d[d["s"] == 1].rename(columns={"depth": "level"})
+    paired = pd.merge_asof(cancels[["row", "g", "level"]].sort_values("row"),
+                           starts[["row", "g", "level"]].rename(columns={"row": "start"}).sort_values("start"),
+                           left_on="row", right_on="start", by=["g", "level"], direction="backward",
+                           allow_exact_matches=False)
+    paired = paired.dropna(subset=["start"])
+    return paired["row"].to_numpy(dtype=np.int64), paired["start"].to_numpy(dtype=np.int64)
+
+
+def read_actions(action: np.ndarray, has: np.ndarray, key: pd.DataFrame, key_ok: np.ndarray, start_actions,
+                 file: str, header: str, rows: np.ndarray, lines: np.ndarray, obs) -> tuple[np.ndarray, np.ndarray]:
+    """The rows of a treatment (``has``) that start an administration, after the corrections.
+
+    Parameters
+    ----------
+    action : array of str
+        The action column's cells.
+    key : DataFrame
+        Per row, what a correction must share with the start it withdraws: patient, medication text and time
+        (to the minute), comparable as they are; ``key_ok``: the row has them all.
+    start_actions : iterable of str
+        ``courses.start_actions``.
+    file, header, rows, lines, obs
+        For the listing of the rows left out (:meth:`analysis.io.translate.Observations.exclude`) and the warnings.
+
+    Returns
+    -------
+    start : ndarray of bool
+        The rows that start an administration.
+    listed : ndarray of bool
+        The rows of the treatment listed here as left out (each once).
+    """
+    norm = normalised(action)
+    starts = {" ".join(str(s).casefold().split()) for s in start_actions} - FROM_BAG
+    s = pd.Series(norm)
+    is_start = has & s.isin(starts).to_numpy()
+    from_bag = has & s.isin(FROM_BAG).to_numpy()
+    cancel = has & s.isin(CANCEL_ACTIONS).to_numpy()
+    not_start = has & ~is_start & ~from_bag
+    obs.exclude(rows[from_bag], file, lines[from_bag], header, action[from_bag],
+                _each(action[from_bag], R_FROM_BAG))
+    obs.exclude(rows[not_start], file, lines[not_start], header, action[not_start],
+                _each(action[not_start], R_NOT_START))
+    listed = not_start | from_bag
+    start = is_start.copy()
+    if not (start & key_ok).any():
+        return start, listed
+    group = np.full(len(norm), -1, dtype=np.int64)
+    codes = key[key_ok].groupby(list(key.columns), sort=False, dropna=False).ngroup().to_numpy()
+    group[key_ok] = codes
+    mine = key_ok & (start | cancel)
+    by, gone = _withdrawn(group, start & mine, cancel & mine)
+    left = np.setdiff1d(np.flatnonzero(cancel & mine), by)
+    if len(left):  # a correction above its start (an export sorted by action): the nearest start below it
+        rest = start & mine
+        rest[gone] = False
+        back = np.arange(len(norm))[::-1]
+        only = np.zeros(len(norm), dtype=bool)
+        only[left] = True
+        by2, gone2 = _withdrawn(group[back], rest[back], only[back])
+        by, gone = np.concatenate([by, back[by2]]), np.concatenate([gone, back[gone2]])
+    why = (R_CANCELLED + pd.Series(lines[by]).astype(str) + " (" + pd.Series(action[by]).astype(str) + ")").to_numpy(
+        dtype=object)
+    obs.exclude(rows[gone], file, lines[gone], header, action[gone], why)
+    start[gone] = False
+    listed[gone] = True
+    alone = np.setdiff1d(np.flatnonzero(cancel & key_ok), by)
+    # A correction repeated word for word (a row exported twice) beside the one that withdrew the start: no other
+    # administration was meant, nothing to warn about.
+    said = pd.MultiIndex.from_arrays([group[by], norm[by]]) if len(by) else None
+    if said is not None and len(alone):
+        alone = alone[~pd.MultiIndex.from_arrays([group[alone], norm[alone]]).isin(said)]
+    if len(alone):
+        obs.warnings.append(
+            f"{file}: {len(alone)} {action[alone[0]]!r} row(s) (line(s) {', '.join(str(x) for x in lines[alone][:5])}) "
+            "match no administration of the same patient, medication and minute not already withdrawn by another, so "
+            "none was withdrawn. If one withdraws an administration "
+            "charted at another time, remove that administration's row (or give it the correction's time).")
+    _warn_unknown_beside_starts(norm, action, has & key_ok & ~is_start & ~cancel & ~from_bag, is_start & key_ok,
+                                group, file, lines, obs)
+    return start, listed
+
+
+def _each(action: np.ndarray, reason: str) -> np.ndarray:
+    codes, uniques = pd.factorize(pd.Series(action, dtype=object))
+    said = np.asarray([reason.format(action=a) for a in uniques], dtype=object)
+    return said[codes] if len(codes) else np.zeros(0, dtype=object)
+
+
+def _warn_unknown_beside_starts(norm, action, other, start, group, file, lines, obs) -> None:
+    """A warning for the rows with an action that is no known MAR action, or says the start did not happen, at
+    the patient, medication and minute of a start (it may be a correction this reader does not know)."""
+    s = pd.Series(norm)
+    known = s.str.fullmatch(MAR_ACTION.pattern, case=False).fillna(False).to_numpy()
+    doubt = other & (~known | s.isin(_DID_NOT_HAPPEN).to_numpy()) & np.isin(group, group[start])
+    if doubt.any():
+        shown = ", ".join(repr(a) for a in pd.unique(action[doubt])[:4])
+        obs.warnings.append(
+            f"{file}: {int(doubt.sum())} row(s) with the action(s) {shown} (line(s) "
+            f"{', '.join(str(x) for x in lines[doubt][:5])}) are charted at the same patient, medication and minute "
+            "as an administration, which was kept: if they withdraw it (an entry charted in error), remove that "
+            "administration's row, or check the record.")
