@@ -125,6 +125,13 @@ NOT_PAIN_INTENSITY = re.compile(
     r"vermindering|verbetering|doel|sollievo|riduzion\w*|migliora\w*|obiettivo)(?:\s|$|\d)")
 
 
+def about_pain_not_intensity(name: str) -> bool:
+    """A name about pain that is not its intensity (:data:`NOT_PAIN_INTENSITY`): 'Pain relief 4 wk', 'Pain Goal'."""
+    tokens = " ".join(re.split(r"[\W_]+", str(name).casefold()))
+    return re.search(rf"(?:^|\s)(?:{MEASUREWORDS[0][1]})(?:\s|$|\d)", tokens) is not None and \
+        NOT_PAIN_INTENSITY.search(tokens) is not None
+
+
 def measure_of(name: str) -> str | None:
     """The known measure a column or item name names (``"Pain Score (0-10)"`` -> ``pain_nrs``); None for
     another scale of the PHQ family (:data:`OTHER_SCALES`) and for a name about pain that is not its

@@ -25,7 +25,9 @@ def arm_columns(fps: list, data_tables: list, review: list) -> None:
         treat = [k for k, c in role.items() if c.role == "treatment"]
         pid_k = [k for k, c in role.items() if c.role == "patient_id"]
         date_k = [k for k, c in role.items() if c.role == "date"]
-        at_scores = [k for k, c in role.items() if c.role == "measure" and c.timing == "at"]
+        # A score placed days after the row's date ('NRS 24h') follows up that row's treatment, as pre and post
+        # scores do: no sign of a treatment group written on every visit.
+        at_scores = [k for k, c in role.items() if c.role == "measure" and c.timing == "at" and not c.offset_days]
         if len(treat) != 1 or len(pid_k) != 1 or not date_k or not at_scores:
             continue
         text, pid, date = t.column(treat[0]), t.column(pid_k[0]), t.column(date_k[0])
