@@ -21,14 +21,14 @@ from ..measures import MEASURES
 from ..errors import DatasetError, MappingError
 from ..mapping import canonical, normalize_name
 from . import courses as _courses
-from . import choice_scores, dosage_forms, excel_serials, fill_down, headers, leave_out, observation_items, redcap, \
+from . import choice_scores, dosage_forms, entry_status, excel_serials, fill_down, mar_treatments, headers, leave_out, observation_items, redcap, \
     side_by_side, time_units, treatment_arms, visits, worded_scales, workbooks
 from .identifiers.names import name_reason
 from .counted_from import read_time_points
 from .column_words import about_pain_not_intensity, covariate_name, has_word, id_like, measure_of, question_after_items
 from .questionnaires import answer_column
 from .score_columns import decimal_comma_scores, list_column, one_column_per_score, other_scale
-from .spec import DEFAULT_START_ACTIONS, Column, CourseRules, FileSpec, MappingSpec, slug
+from .spec import Column, CourseRules, FileSpec, MappingSpec, slug
 from .tables import TextTable, read_table
 
 
@@ -288,6 +288,12 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
                 target = visits.time_column_date(k, header, date_cols)
             cols[k] = ColumnProposal(h, Column("time", date=target), "time of day", _distinct(vals, 3))
     item_hint = None
+    # An entry's status ('Result Status': Auth (Verified) / In Error): rows in error are withdrawn. Not an item's
+    # value ('result') nor a MAR action ('status'), which read so made a MAR an observation file.
+    for k, h in enumerate(header):
+        if h and k not in cols and entry_status.looks_like_status(h, t.column(k)):
+            cols[k] = ColumnProposal(h, Column("status"), "the entry's status: rows in error are left out",
+                                     _distinct(t.column(k), 3))
     # What kind of file: one observation per row (item + value), an administration record (treatment
     # + action), or a table of scores. In the first two, the other columns describe the observation or
     # the administration (units, routes, item codes): they are not scores or covariates.
@@ -350,6 +356,9 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
         label = f.label if f is not None else h
         core = ("item", "value") if row_kind == "observations" else ("treatment", "action", "dose") \
             if row_kind == "administrations" else None
+        if row_kind == "administrations" and has_word("route", h):
+            cols[k] = ColumnProposal(h, Column("route"), "the route: only intravenous rows are infusions", ex)
+            continue
         if core is not None and not any(has_word(w, h) for w in core) and k not in (item_hint, action_k):
             cols[k] = ColumnProposal(h, Column("ignore"), f"describes the {row_kind[:-1]}, not a score", ex)
             continue
@@ -677,39 +686,8 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
     treatments = {}
     for p in fps:
         if p.kind == "administration record":
-            t = next(t for t in data_tables if t.file == p.name)
-            k = next(i for i, h in enumerate(t.header) if p.spec.columns.get(h) and p.spec.columns[h].role == "treatment") \
-                if any(c.column.role == "treatment" for c in p.columns) else None
-            if k is None:
-                continue
-            names = pd.Series(t.column(k)[t.column(k) != ""]).value_counts()
-            from .plausibility import _CO_MED
-            main = [n for n in names.index if not _CO_MED.search(str(n))]
-            co = [n for n in names.index if _CO_MED.search(str(n))]
-            for word, label in _TREATMENT_WORDS.items():
-                if any(word in str(n).casefold() for n in main):
-                    treatments[word] = label
-            treatments = dosage_forms.only_infused(treatments, main, p.name, notes, review)
-            unmatched = [n for n in main if not any(w in str(n).casefold() for w in _TREATMENT_WORDS)]
-            if treatments and unmatched:
-                notes.append(f"{p.name}: {', '.join(map(repr, unmatched[:5]))} match no treatment studied and are "
-                             "not read as treatments; add them to courses.treatments if they are one.")
-            acts = [i for i, h in enumerate(t.header) if p.spec.columns.get(h) and p.spec.columns[h].role == "action"]
-            if acts:
-                # Rows of the treatment whose actions hold no known start would all be left out: ask.
-                mine = ~pd.Series(t.column(k)).str.contains(_CO_MED.pattern, case=False, regex=True).to_numpy(dtype=bool) \
-                    & (t.column(k) != "")
-                actions = pd.unique(t.column(acts[0])[mine])
-                starts = {a.casefold() for a in DEFAULT_START_ACTIONS}
-                if len(actions) and not any(str(a).casefold() in starts for a in actions):
-                    review.append(f"{p.name}: none of the actions of the treatment rows ({', '.join(map(repr, actions[:8]))}) "
-                                  "is known to start an administration: list those that do in courses.start_actions "
-                                  "(e.g. [\"" + str(actions[0]) + "\"]).")
-            if not treatments and main:
-                review.append(f"{p.name}: say which medications are the treatment studied (courses.treatments), e.g. "
-                              f"{{\"{str(main[0]).split()[0].lower()}\": \"{str(main[0]).split()[0].title()}\"}}.")
-            if co:
-                notes.append(f"{p.name}: {', '.join(map(repr, co[:5]))} look like co-medications and are not treatments.")
+            treatments = mar_treatments.propose(p, next(t for t in data_tables if t.file == p.name), treatments,
+                                                _TREATMENT_WORDS, notes, review)
         elif p.spec is not None and any(c.column.role == "treatment" and not c.column.codes for c in p.columns):
             # A table whose treatment cells carry the dose ("Ketamin 0,5 mg/kg", "Ketamin 0,75 mg/kg"): one
             # treatment, not one per dose. The text before the first digit names it.
