@@ -75,7 +75,7 @@ def build_courses(patient: np.ndarray, time: np.ndarray, label: np.ndarray, dose
     time : array of float or int64
         The administration's time (nanoseconds since 1970 for dates, or days).
     dose : array of float
-        NaN where no dose was given.
+        NaN where no dose was given; -inf where one was written that is no amount (the course then has no dose).
     gap : float
         Largest gap, in the unit of ``time``, between two administrations of one course.
 
@@ -105,6 +105,8 @@ def build_courses(patient: np.ndarray, time: np.ndarray, label: np.ndarray, dose
         "patient_id": g["p"].first(), "start": g["t"].min(), "treatment": g["l"].first(),
         "dose": g["d"].sum(min_count=1), "administrations": g["i"].size(),
     }).reset_index(drop=True)
+    # -inf: a dose written but not an amount (translate.py): the course's total is not known.
+    courses["dose"] = courses["dose"].where(courses["dose"] != -np.inf)
     order = np.lexsort((courses["treatment"].to_numpy(dtype=object).astype(str),
                         courses["start"].to_numpy(), courses["patient_id"].to_numpy(dtype=object).astype(str)))
     rank = np.empty(len(order), dtype=np.int64)

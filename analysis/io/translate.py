@@ -698,10 +698,14 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
                                  "as thousands (1,200 = 1200) or as decimals (1.2): left out of the course doses. Write "
                                  "them without a thousands separator, or give the file \"decimal_comma\": false "
                                  "(decimal points; then 1,200 = 1200) or true (decimal commas) in the mapping.")
-            badd = (~pv.missing) & (pv.reason != "")
+            # A dose written but not read ('UNK', '-99': no amount) makes its course's total unknown (courses.py):
+            # summed without it, the course's dose was too small and looked right.
+            badd = (~pv.missing) & ((pv.reason != "") | (np.nan_to_num(pv.value) < 0))
             if badd.any():
-                obs.notes.append(f"{f}: {int(badd.sum())} dose value(s) in {table.header[dcols[0]]!r} are not numbers "
-                                 "and were left out of the course doses.")
+                dose = np.where(badd, -np.inf, dose)
+                obs.notes.append(f"{f}: {int(badd.sum())} dose value(s) in {table.header[dcols[0]]!r} are not amounts "
+                                 f"(e.g. {', '.join(map(repr, pd.unique(cells[badd])[:3]))}: not numbers, or negative "
+                                 "missing-data codes): the courses they belong to have no dose.")
             unit_k = next(iter(dose_units.unit_columns(table, dcols[0])), None)
             if unit_k is not None:
                 dose = dose_units.one_unit_doses(dose, table.column(unit_k)[idx], label[idx], f, table.header[unit_k], obs)

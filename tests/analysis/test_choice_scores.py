@@ -2,6 +2,7 @@
 (analysis/io/choice_scores.py). The expected scores are read off the dictionaries below by hand."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from analysis import load_files
@@ -99,4 +100,10 @@ def test_a_dose_field_with_a_missing_data_code_stays_the_dose():
     assert roles["inf_dose"] == "dose"
     ds = load_files(files)
     assert "ketamine_dose_mg" not in ds.patients.columns and "inf_dose" not in ds.patients.columns
-    assert ds.treatments.sort_values("patient_id")["dose"].tolist()[1] == 200.0
+    # Patient 1's course had 200 mg and an unknown dose: its total is unknown (not 200); patient 2's is 200.
+    doses = ds.treatments.sort_values("patient_id")["dose"].tolist()
+    assert np.isnan(doses[0]) and doses[1] == 200.0
+    assert any("not amounts (e.g. 'UNK'" in n and "have no dose" in n for n in ds.report.notes)
+    # A -99 (a missing-data code) is no amount either: summed, 200 + -99 + 200 was a course of 301 mg.
+    minus = {k: v.replace(b"2024-01-11,UNK", b"2024-01-11,-99") for k, v in files.items()}
+    assert np.isnan(load_files(minus).treatments.sort_values("patient_id")["dose"].tolist()[0])
