@@ -59,3 +59,28 @@ def only_infused(treatments: dict, texts: list, file: str, notes: list, review: 
             notes.append(f"{file}: {shown} give {word!r} in another form than an infusion (a patch, by mouth, ...): "
                          f"not read as {label!r}; add them to courses.treatments if they are a treatment studied.")
     return out
+
+
+#: Words that name the drugs studied, in medication texts.
+DRUG_WORDS = re.compile(r"(?i)ketamin|ketalar|lidocain|xylocain")
+
+
+def unchosen_infusions_warning(texts: np.ndarray, treatments: dict, file: str) -> list[str]:
+    """The warning when medication texts left out as not chosen (``texts``, one per row) name a drug studied as
+    an infusion (not another form): a mapping that lists a month's exact texts drops next month's new bag
+    ('KETAMINE 250 MG IN NS 250 ML') as a co-medication, and its patients lose their courses."""
+    if not len(texts) or not treatments:
+        return []
+    drugs = {m.group(0).casefold()[:6] for m in map(DRUG_WORDS.search, map(str, treatments))
+             if m is not None} | {m.group(0).casefold()[:6] for m in map(DRUG_WORDS.search, map(str, treatments.values()))
+                                  if m is not None}
+    counts = pd.Series(texts, dtype=object).value_counts()
+    named = [t for t in counts.index if (m := DRUG_WORDS.search(str(t))) and m.group(0).casefold()[:6] in drugs
+             and not NOT_INFUSED.search(str(t))]
+    if not named:
+        return []
+    rows = int(counts[named].sum())
+    return [f"{file}: {rows} row(s) name a drug studied as an infusion but match no entry of courses.treatments "
+            f"({', '.join(map(repr, named[:3]))}): they are left out as not chosen treatments, and their patients "
+            "lose those courses. If they are the treatment studied, add them (or the drug's name, e.g. \"ketamin\") "
+            "to courses.treatments."]

@@ -25,7 +25,7 @@ from ..definitions import KNOWN_MEASURES
 from ..errors import DatasetError, MappingError, MissingColumnError
 from ..mapping import normalize_name
 from . import courses as _courses
-from . import dose_units, entry_status, excel_serials, mar_actions, routes
+from . import dosage_forms, dose_units, entry_status, excel_serials, mar_actions, routes
 from . import fill_down as _fill_down
 from .lists import count_listed, lone_list
 from .counted_from import read_time_points
@@ -671,6 +671,7 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
                     recode(text[not_chosen], lambda x: (R_NOT_CHOSEN if _courses.medication_text(x) else
                                                         R_NOT_CHOSEN_EVENT).format(text=x)))
         contributes |= not_chosen
+        obs.warnings += dosage_forms.unchosen_infusions_warning(text[not_chosen], spec.courses.treatments, f)
         adm = start & (label != "")
         if route_ks:  # only an intravenous (or unwritten) route is an infusion (io/routes.py)
             route = table.column(route_ks[0])

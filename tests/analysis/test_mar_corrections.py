@@ -336,3 +336,22 @@ def test_a_medication_never_given_intravenously_is_not_proposed_as_a_treatment()
     ds = load_files(files)
     assert ds.treatments[["patient_id", "treatment"]].values.tolist() == [["P1", "Ketamine infusion"],
                                                                         ["P2", "Ketamine infusion"]]
+
+
+def test_new_infusion_texts_left_out_by_a_saved_mapping_of_exact_texts_are_warned_about():
+    """Month 1 had an oral ketamine text, so the proposal listed the infusion's exact text; month 2's new bags
+    ('ketamine 250 mg ...', upper case) were left out as co-medications and every course was lost, silently."""
+    from analysis.io.spec import from_json
+    month1 = mar("PAT_ID,TAKEN_TIME,MEDICATION_NAME,MAR_ACTION,DOSE",
+                 f"P1,2024-03-04T09:00:00,{KET},New Bag,500", "P1,2024-03-18T09:00:00,ketamine 10 mg/mL oral solution,Given,10",
+                 f"P2,2024-03-05T09:00:00,{KET},New Bag,500")
+    mapping = from_json(inspect(month1).spec.to_json())
+    assert "ketamin" not in mapping.courses.treatments  # exact texts
+    month2 = mar("PAT_ID,TAKEN_TIME,MEDICATION_NAME,MAR_ACTION,DOSE",
+                 f"P1,2024-03-04T09:00:00,{KET},New Bag,500",
+                 "P2,2024-03-05T09:00:00,KETAMINE 250 MG IN NS 250 ML IV INFUSION,New Bag,250",
+                 "P2,2024-03-19T09:00:00,ketamine 10 mg/mL oral solution,Given,10")
+    ds = load_files(month2, mapping=mapping)
+    (w,) = [w for w in ds.report.warnings if "name a drug studied as an infusion" in w]
+    assert w.startswith("mar.csv: 1 row(s) name") and "'KETAMINE 250 MG IN NS 250 ML IV INFUSION'" in w
+    assert "oral solution" not in w  # another form: rightly not a course
