@@ -40,7 +40,7 @@ _DID_NOT_HAPPEN = frozenset({"not given", "refused", "missed", "not done", "omit
 R_NOT_START = "not the start of an administration (action {action!r})"
 R_CANCELLED = "administration withdrawn by line "
 R_FROM_BAG = ("a bolus drawn from the running bag (action {action!r}): part of that bag's infusion, not an "
-              "administration of its own (its dose is in the bag's)")
+              "administration of its own")
 
 
 def _withdrawn(group: np.ndarray, is_start: np.ndarray, is_cancel: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -273,8 +273,7 @@ def test_a_bolus_from_the_bag_is_part_of_the_bags_infusion():
                         f"P1,2024-03-06T09:00:00,{KET},New Bag,500,mg", f"P2,2024-03-05T09:00:00,{KET},New Bag,500,mg"))
     assert courses(ds) == [("P1", 0.0, 1500.0, 3), ("P2", 0.0, 500.0, 1)]
     assert reasons(ds) == [(4, "MAR_ACTION", "a bolus drawn from the running bag (action 'Bolus from Bag'): part of "
-                                             "that bag's infusion, not an administration of its own (its dose is in "
-                                             "the bag's)")]
+                                             "that bag's infusion, not an administration of its own")]
 
 
 def test_the_worked_example_of_the_docs():
