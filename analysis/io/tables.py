@@ -280,6 +280,12 @@ def _summary_rows(frame: pd.DataFrame, blank: np.ndarray) -> tuple[np.ndarray, s
         return below, ""
     first = frame.iloc[:, 0]
     summary = first.str.fullmatch(SUMMARY_LABEL).to_numpy(dtype=bool)
+    # A summary leaves a column empty that every patient row fills (the date, the id of a second column):
+    # a last patient whose id reads like a label ('SD', 'N', 'MW' as initials or a Y/N column) fills them all.
+    filled = (frame != "").to_numpy()
+    rows = ~blank & ~summary
+    always = filled[rows].all(axis=0) if rows.any() else np.zeros(frame.shape[1], dtype=bool)
+    summary &= (~filled[:, always]).any(axis=1) if always.any() else np.zeros(len(frame), dtype=bool)
     data = np.flatnonzero(~blank & ~summary)
     if not summary.any() or not len(data) or not summary[data[-1] + 1:].any():
         return below, ""

@@ -51,3 +51,27 @@ def test_a_patient_row_after_a_total_row_keeps_every_row_read():
     ds = load_files({"sheet.csv": _csv(rows)})
     assert "P04" in set(ds.patients["patient_id"]) and "P03" in set(ds.patients["patient_id"])
     assert not ds.report.exclusions["reason"].str.contains("summary row").any()
+
+
+@pytest.mark.parametrize("sheet, patients", [
+    # a last patient with initials that read like a label fills every column a patient row fills
+    ("Patient,Infusion date,NRS baseline,NRS week 4\nAB,2024-01-10,7,4\nCK,2024-02-01,8,5\nSD,2024-02-03,6,2\n",
+     ["AB", "CK", "SD"]),
+    ("Patient,Infusion date,NRS baseline,NRS week 4\nAB,2024-01-10,7,4\nMW,2024-02-01,8,5\nN,2024-02-03,6,2\n",
+     ["AB", "MW", "N"]),
+    # a first column that is no id (Included: Y/N), its N rows last
+    ("Included,Patient ID,Infusion date,NRS baseline,NRS week 4\nY,P1,2024-01-10,7,4\nY,P2,2024-02-01,8,5\n"
+     "N,P3,2024-02-03,6,2\nN,P4,2024-02-05,6,3\n", ["P1", "P2", "P3", "P4"])])
+def test_a_last_row_that_fills_every_column_a_patient_row_fills_is_a_patient(sheet, patients):
+    ds = load_files({"sheet.csv": sheet.encode()})
+    assert sorted(ds.assessments["patient_id"].unique()) == patients
+    assert not ds.report.exclusions["reason"].str.contains("summary row").any()
+
+
+def test_a_redcap_dictionary_whose_last_field_is_named_total_keeps_it():
+    from analysis.io.tables import read_table
+    from test_redcap_boxes_and_questions import DICT_HEADER
+    dictionary = "\n".join([DICT_HEADER, "record_id,visit,,text,Record ID,,,,,,,,,,,,,",
+                            'total,phq,,calc,PHQ-9 total,"sum([phq_1],[phq_2])",,,,,,,,,,,,']) + "\n"
+    t = read_table("P_DataDictionary_2024-06-01.csv", dictionary.encode())
+    assert len(t.cells) == 2 and not len(t.below_table)
