@@ -30,6 +30,7 @@ ROLE_LABELS = {
     "item": "observation name", "value": "observation value", "covariate": "covariate",
     "checkbox": "checkbox (counted)", "list": "list in one cell (items counted)",
     "sum_item": "questionnaire item (items summed)", "event": "event (not read)",
+    "status": "entry status (rows in error left out)", "route": "route (only intravenous rows are infusions)",
     "ignore": "ignore",
 }
 TIMING_LABELS = {"at": "when recorded", "before_start": "before start", "after_start": "after start"}

@@ -848,7 +848,7 @@ CERNER_OBS = (b"Patient ID,Taken Time,Flowsheet Row Name,Meas Value\nZ1,03/04/20
 def test_an_administration_record_is_found_by_its_actions_whatever_the_action_column_is_called():
     files = {"mar.csv": CERNER_MAR, "obs.csv": CERNER_OBS}
     cols = {c.header: c.column for f in inspect(files).files for c in f.columns}
-    assert cols["Admin Event"].role == "action" and cols["Route"].role == "ignore"
+    assert cols["Admin Event"].role == "action" and cols["Route"].role == "route"  # only IV rows are infusions
     ds = load_files(files)
     assert ds.treatments["treatment"].tolist() == ["Ketamine infusion"] * 3
     assert ds.treatments["day"].tolist() == [0.0, 0.0, 76.0]

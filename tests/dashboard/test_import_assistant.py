@@ -95,6 +95,12 @@ def test_upload_review_change_download_and_reuse(kind):
     assert counts == {n: c.rows_used for n, c in ds_after.report.files.items()}
 
 
+def test_every_role_of_the_mapping_has_a_label_in_the_assistant():
+    """A role without a label broke the assistant's role selectbox on every export (new roles 'status', 'route')."""
+    from dashboard.assistant import ROLE_LABELS
+    assert set(export_spec.ROLES) <= set(ROLE_LABELS)
+
+
 def test_a_canonical_upload_after_an_export_drops_the_export_mapping():
     shape = ces.export_shape("spreadsheet_fr", ces.make_cohort(N, seed=SEED))
     at = fresh_upload(shape.files)
