@@ -114,22 +114,24 @@ def question_after_items(name: str) -> str | None:
 
 
 #: Names about pain that are not its intensity: relief ('Pain relief 4 wk', 'Schmerzlinderung', 'Soulagement
-#: douleur', a 0-10 relief rating or a percent), interference (BPI), a goal or acceptable level, its quality,
-#: location, duration or change. Read as the 0-10 pain score, a relief of 7 became a pain of 7 (a clinic's
-#: best responders its worst) and a relief of 50% a pain of 0.5.
+#: douleur', a 0-10 relief rating or a percent), interference (BPI), a goal or acceptable level, a change.
+#: Read as the 0-10 pain score, a relief of 7 became a pain of 7 (a clinic's best responders its worst) and a
+#: relief of 50% a pain of 0.5.
 NOT_PAIN_INTENSITY = re.compile(
     r"(?:^|\s|schmerz)(?:relie\w*|reduc\w*|improv\w*|chang\w*|interfer\w*|goals?|acceptab\w*|tolerab\w*|"
-    r"catastroph\w*|qualit\w*|locat\w*|lokali\w*|duration|dauer|onset|frequen\w*|manag\w*|"
-    r"linderung|besserung|verbesserung|reduktion|veränderung|beeinträchtigung|ziel|soulag\w*|amélior\w*|"
-    r"ameli\w*|diminution|interférence|objectif|alivio|mejor\w*|reducci\w*|objetivo|verlicht\w*|"
+    r"catastroph\w*|linderung|besserung|verbesserung|reduktion|veränderung|beeinträchtigung|ziel|soulag\w*|"
+    r"amélior\w*|ameli\w*|diminution|interférence|objectif|alivio|mejor\w*|reducci\w*|objetivo|verlicht\w*|"
     r"vermindering|verbetering|doel|sollievo|riduzion\w*|migliora\w*|obiettivo)(?:\s|$|\d)")
+#: Names about pain that are no intensity unless the name also says it is one: its quality, duration, onset or
+#: frequency ('Pain duration (months)', 'Schmerzdauer'), but 'Pain Score (Duration 24h)' is a score.
+PAIN_ASPECT = re.compile(r"(?:^|\s|schmerz)(?:qualit\w*|duration|dauer|onset|frequen\w*|häufigkeit)(?:\s|$|\d)")
+PAIN_INTENSITY_WORDS = re.compile(r"(?:^|\s)(?:score|nrs|vas|eva|intensity|intensität|intensité|intensidad|"
+                                  r"level|rating|scale|skala|échelle|escala|niveau|stärke)(?:\s|$|\d)")
 
 
-def about_pain_not_intensity(name: str) -> bool:
-    """A name about pain that is not its intensity (:data:`NOT_PAIN_INTENSITY`): 'Pain relief 4 wk', 'Pain Goal'."""
-    tokens = " ".join(re.split(r"[\W_]+", str(name).casefold()))
-    return re.search(rf"(?:^|\s)(?:{MEASUREWORDS[0][1]})(?:\s|$|\d)", tokens) is not None and \
-        NOT_PAIN_INTENSITY.search(tokens) is not None
+def _not_intensity(tokens: str) -> bool:
+    return NOT_PAIN_INTENSITY.search(tokens) is not None or \
+        (PAIN_ASPECT.search(tokens) is not None and PAIN_INTENSITY_WORDS.search(tokens) is None)
 
 
 def measure_of(name: str) -> str | None:
@@ -144,5 +146,5 @@ def measure_of(name: str) -> str | None:
     tokens = " ".join(re.split(r"[\W_]+", name.casefold()))
     for measure, pattern in MEASUREWORDS:
         if re.search(rf"(?:^|\s)(?:{pattern})(?:\s|$|\d)", tokens):
-            return None if measure == "pain_nrs" and NOT_PAIN_INTENSITY.search(tokens) else measure
+            return None if measure == "pain_nrs" and _not_intensity(tokens) else measure
     return None

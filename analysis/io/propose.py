@@ -25,7 +25,7 @@ from . import choice_scores, dosage_forms, entry_status, excel_serials, fill_dow
     side_by_side, time_units, treatment_arms, visits, worded_scales, workbooks
 from .identifiers.names import name_reason
 from .counted_from import read_time_points
-from .column_words import about_pain_not_intensity, covariate_name, has_word, id_like, measure_of, question_after_items
+from .column_words import covariate_name, has_word, id_like, measure_of, question_after_items
 from .questionnaires import answer_column
 from .score_columns import decimal_comma_scores, list_column, one_column_per_score, other_scale
 from .spec import Column, CourseRules, FileSpec, MappingSpec, slug
@@ -365,10 +365,6 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
         if re.search(r"comment|kommentar|bemerkung|notes?|notiz|remarque|commentaire|observaciones|note|opmerking|"
                      r"free[\s_]*text|freitext", h.casefold()):
             cols[k] = ColumnProposal(h, Column("ignore"), "free text (comments are not read)", ex)
-            continue
-        if about_pain_not_intensity(label) and not (f is not None and f.type == "checkbox"):
-            cols[k] = ColumnProposal(h, Column("ignore"), "about pain, not its intensity (relief, interference, goal, "
-                                     "...): not read; map it as a measure of its own name to read it", ex)
             continue
         after = question_after_items(h) or (f is not None and question_after_items(f.name))
         # (answers 0-3, or a REDCap choice of four answers whatever their codes: 'Not difficult at all' ...)

@@ -445,12 +445,13 @@ def test_ids_shown_with_leading_zeros_by_a_cell_format_are_warned_about_and_neve
 # --- 10. A flowsheet report with vitals beside the pain score --------------------------------------------
 
 def test_a_flowsheet_report_of_vitals_reads_the_pain_score_and_leaves_the_blood_pressure_out():
-    """'Pain Score' is pain_nrs, 'Pain Goal' is not a second pain score (about pain, not its intensity: ignored), 'BP' (128/82) is no score; pulse,
+    """'Pain Score' is pain_nrs, 'Pain Goal' is not a second pain score (no pain intensity; the same goal on each
+    patient's rows: a covariate), 'BP' (128/82) is no score; pulse,
     SpO2 and RASS are read under their own names with a note each. F1 8->4, F2 6->5, F3 9->3 (2 of 3)."""
     files = probe.vitals_flowsheet_report()
     r = roles(files)
     assert (r[("vitals.csv", "Pain Score")], r[("vitals.csv", "Pain Goal")], r[("vitals.csv", "BP")],
-            r[("vitals.csv", "MAR Medication")]) == ("measure", "ignore", "ignore", "treatment")
+            r[("vitals.csv", "MAR Medication")]) == ("measure", "covariate", "ignore", "treatment")
     ds = load_files(files)
     assert set(ds.assessments["measure"]) == {"pain_nrs", "pulse", "spo2", "rass"}
     assert sum("give it the role \"ignore\" if it is not an outcome" in n for n in inspect(files).notes) == 3

@@ -1,5 +1,5 @@
-"""Names about pain that are not its intensity (relief, interference, a goal, quality, location, duration,
-change) are never read as the 0-10 pain score (analysis/io/column_words.py, NOT_PAIN_INTENSITY). Read so, a
+"""Names about pain that are not its intensity (relief, interference, a goal, a change; its quality, duration or
+onset unless the name also says score/NRS/intensity) are never read as the 0-10 pain score (analysis/io/column_words.py, NOT_PAIN_INTENSITY). Read so, a
 relief rating of 7 became a pain of 7 and a relief of 50% a pain of 0.5: a clinic's best responders its worst."""
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from analysis.io.column_words import measure_of
     "Pain relief 4 wk", "Pain relief 4 wk (%)", "% pain relief", "Pain relief since the infusion (0 = no relief, "
     "10 = complete relief)", "Schmerzlinderung 4 Wochen", "Soulagement douleur 4 semaines", "Alivio del dolor",
     "Pijnverlichting", "Pain interference 4 wk", "bpi_interference", "Pain Goal", "Acceptable pain level",
-    "Pain quality", "Pain Location", "Pain duration", "Schmerzdauer", "Change in pain", "Pain reduction (%)",
-    "Pain improvement"])
+    "Pain quality", "Pain duration (months)", "Schmerzdauer", "Pain onset", "Change in pain", "Pain reduction (%)",
+    "Pain improvement", "NRS change"])
 def test_names_about_pain_that_are_not_its_intensity_name_no_measure(name):
     assert measure_of(name) is None
 
@@ -22,7 +22,10 @@ def test_names_about_pain_that_are_not_its_intensity_name_no_measure(name):
 @pytest.mark.parametrize("name", [
     "Pain Score (0-10)", "Pain Intensity", "NRS baseline", "NRS 4 wk", "Schmerz vorher", "Schmerzintensität",
     "EVA avant", "Dolor basal", "Pijnscore", "pain_now", "Worst pain", "Pain Rating at Rest", "pain_avg_week",
-    "Pain Score - Left foot", "VAS (mm)", "NRS Schmerz", "Schmerz bei Beginn der Infusion"])
+    "Pain Score - Left foot", "VAS (mm)", "NRS Schmerz", "Schmerz bei Beginn der Infusion",
+    # a location, a flowsheet's group or a recall period beside an intensity word: still the score
+    "Pain (0-10) - Location: left hand", "Pain Score - Primary Location", "Pain Management Pain Score",
+    "Pain Score (Duration 24h)", "Schmerz Dauer NRS"])
 def test_names_of_the_pain_intensity_still_name_it(name):
     assert measure_of(name) in ("pain_nrs",)
 

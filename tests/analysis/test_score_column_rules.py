@@ -136,13 +136,13 @@ def test_a_pain_column_named_score_is_not_the_total_of_the_other_pain_columns():
 
 
 def test_a_pain_goal_is_not_a_second_pain_score_without_the_word_score_deciding():
-    """'Pain Goal' (3 on every row: the level the patient accepts) beside 'NRS': the NRS is the measurement,
-    the goal is ignored with a note."""
+    """'Pain Goal' (3 on every row: the level the patient accepts) beside 'NRS': the NRS is the measurement;
+    the goal is no second pain score."""
     files = _sheet("Patient,Visit date,NRS,Pain Goal\nP1,2024-03-04,8,3\nP1,2024-03-11,4,3\n"
                    "P2,2024-03-05,6,3\nP2,2024-03-12,5,3\n")
     cols = _columns(files)
-    assert (cols["NRS"].column.role, cols["Pain Goal"].column.role) == ("measure", "ignore")
-    assert "not its intensity" in cols["Pain Goal"].why  # column_words.NOT_PAIN_INTENSITY
+    # A goal is no pain intensity (column_words.NOT_PAIN_INTENSITY): the same 3 for each patient, a covariate.
+    assert (cols["NRS"].column.role, cols["Pain Goal"].column.role) == ("measure", "covariate")
     # A target named for another score is left out by score_columns._goals, with a note.
     files = _sheet("Patient,Visit date,NRS,Pain target\nP1,2024-03-04,8,3\nP1,2024-03-11,4,3\n"
                    "P2,2024-03-05,6,3\nP2,2024-03-12,5,3\n")
