@@ -33,7 +33,8 @@ The rules
   (up to 9 decimals, ``.`` or ``,``), ``14h30``, with ``AM``/``PM`` (any case, ``a.m.`` too; a
   12-hour clock: hour 1-12, ``12:xx AM`` is 00:xx, ``12:xx PM`` is 12:xx), and after the time an
   optional zone ``Z``, ``UTC``, ``GMT``, ``±hh``, ``±hhmm``, ``±hh:mm`` or an abbreviation of
-  :data:`ZONE_NAMES` (``CST``, ``CDT``, ``EST``, ``CET``, ``MESZ``; ``CST`` is US Central Standard Time). Hours run 0-23 (``24:00`` is refused),
+  :data:`ZONE_NAMES` (``CST``, ``CDT``, ``EST``, ``CET``, ``MESZ``), whose time is taken as written (the
+  system's local wall-clock time, as the times of other files without a zone). Hours run 0-23 (``24:00`` is refused),
   minutes and seconds 0-59.
 * **Time zones** are converted to UTC, as the canonical loader does (analysis/io/columns.py, ``_dates``);
   values without a zone are wall-clock times taken as written.
@@ -84,8 +85,9 @@ _MIN_YEAR, _MAX_YEAR = 1678, 2261  # the whole years int64 nanoseconds since 197
 # A time of day: 14:30, 14:30:00, 14:30:00.123, 14h30, 14h, 2:30 PM, 2 p.m.
 _TIME = (r"(?P<H>\d{1,2})(?:(?P<hsep>[:hH])(?P<M>\d{2})?(?::(?P<S>\d{2})(?:[.,](?P<F>\d{1,9}))?)?)?"
          r"(?: ?(?P<ampm>[aApP])\.?[mM]\.?)?")
-#: Zone abbreviations as EHR reports write them after the time (Cerner's ``03/09/2024 21:30:00 CST``), with
-#: their offsets from UTC in minutes: North America's (CST is US Central here, not China's) and Europe's.
+#: Zone abbreviations as EHR reports write them after the time (Cerner's ``03/09/2024 21:30:00 CST``): read, and
+#: the time taken as written (wall-clock; see _zone_offset_ns). Their offsets from UTC in minutes, for reference
+#: and the tests: North America's (CST is US Central here, not China's) and Europe's.
 ZONE_NAMES = {"est": -300, "edt": -240, "cst": -360, "cdt": -300, "mst": -420, "mdt": -360, "pst": -480,
               "pdt": -420, "akst": -540, "akdt": -480, "hst": -600, "ast": -240, "adt": -180, "nst": -210,
               "ndt": -150, "wet": 0, "west": 60, "bst": 60, "cet": 60, "cest": 120, "mez": 60, "mesz": 120,
@@ -326,10 +328,10 @@ def _zone_offset_ns(g: _Groups) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     sign = np.where(g.text("tzsign") == "-", -1, 1)
     valid = ~zoned | ((tzh <= 23) & (tzm <= 59))
     offset = sign * (np.maximum(tzh, 0) * 60 + np.maximum(tzm, 0)) * 60 * _NS
-    named = g.present("tzname")
-    if named.any():
-        minutes = pd.Series(g.text("tzname"), dtype=object).str.lower().map(ZONE_NAMES).fillna(0).to_numpy()
-        offset = np.where(named, minutes.astype(np.int64) * 60 * _NS, offset)
+    # A zone's abbreviation (CST, CDT) names the local zone the system writes its times in: the time is taken
+    # as written, a wall-clock time like the times of the files beside it that carry no zone (converted to
+    # UTC, an evening score on an infusion day moved to the next day against a date-only start).
+    zoned = zoned & ~g.present("tzname")
     return np.where(zoned & valid, offset, 0), zoned, valid
 
 
