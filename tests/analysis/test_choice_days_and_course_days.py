@@ -120,3 +120,19 @@ def test_a_field_named_for_days_keeps_codes_that_could_be_a_numbering():
                               ["0", "1", "2", "0", "3"])
     assert scores(load_files(files, mapping=mapping)) == {"1": [(0.0, 8), (1.0, 3), (2.0, 5)],
                                                           "2": [(0.0, 7), (3.0, 4)]}
+
+
+# --- 2. Visit names beside a date of each visit ----------------------------------------------------------------
+
+def test_visit_names_beside_each_visits_own_date_do_not_refuse_the_file():
+    """'Date of first infusion' is the same on each patient's rows, but 'Visit date' dates each row: the visit
+    names are labels. After 5304f09 this was refused ("every visit of a patient would fall on one day"). Days:
+    P1 2024-01-10 -> 02-10 = 31, -> 03-10 = 31 + 29 (2024 is a leap year) = 60; P2 01-11 -> 02-12 = 20 + 12 = 32."""
+    text = ("Patient ID,Date of first infusion,Visit date,Visit type,NRS\n"
+            "P1,2024-01-10,2024-01-10,Infusion,7\nP1,2024-01-10,2024-02-10,Clinic follow-up,5\n"
+            "P1,2024-01-10,2024-03-10,Phone call,4\nP2,2024-01-11,2024-01-11,Infusion,8\n"
+            "P2,2024-01-11,2024-02-12,Clinic follow-up,6\n")
+    files = {"a.csv": text.encode()}
+    assert not any("names the visits" in r for r in inspect(files).review)
+    ds = load_files(files)
+    assert scores(ds) == {"P1": [(0.0, 7), (31.0, 5), (60.0, 4)], "P2": [(0.0, 8), (32.0, 6)]}
