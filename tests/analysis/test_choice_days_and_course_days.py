@@ -136,3 +136,40 @@ def test_visit_names_beside_each_visits_own_date_do_not_refuse_the_file():
     assert not any("names the visits" in r for r in inspect(files).review)
     ds = load_files(files)
     assert scores(ds) == {"P1": [(0.0, 7), (31.0, 5), (60.0, 4)], "P2": [(0.0, 8), (32.0, 6)]}
+
+
+# --- 3. Events named within a treatment course; French 'an' ----------------------------------------------------
+
+@pytest.mark.parametrize("event", [
+    "infusion_day_1_arm_1", "infusion_day_5_arm_1", "treatment_day_3_arm_1", "infusion_week_1_arm_1",
+    "session_2_day_1_arm_1", "booster_day_1_arm_1", "dose_1_day_2_arm_1", "cycle_2_day_1_arm_1",
+    "Infusion Tag 2", "Behandlung Tag 3", "perfusion_jour_1", "tratamiento_dia_2", "behandeling_dag_1",
+    # 'an' (French: year) is a unit after its number only:
+    "an_1", "visit_an_1",
+])
+def test_no_time_point_is_read_within_a_treatment_course_or_before_an(event):
+    """Day 1 of an infusion course is most often its first day, day 0: read as day 1 it is one day late. After
+    412bb9d these read as days 1-5 (and 'an_1' as day 365); before it, and again, not read: an event holding
+    scores that names no time point is a point to review."""
+    assert np.isnan(read_time_points(np.array([event], dtype=object), events=True)[0]).all()
+
+
+@pytest.mark.parametrize("event, day", [
+    ("post_infusion_week_1_arm_1", 7.0), ("after_treatment_day_3_arm_1", 3.0), ("week_4_infusion_arm_1", 28.0),
+    ("followup_week_4_arm_1", 28.0), ("1_an", 365.0), ("2_ans", 730.0), ("1 año", 365.0), ("año 1", 365.0),
+])
+def test_a_time_point_after_a_post_word_or_a_unit_after_its_number_still_reads(event, day):
+    assert read_time_points(np.array([event], dtype=object), events=True)[0].tolist() == [day]
+
+
+def test_redcap_events_named_for_the_days_of_an_infusion_course_are_asked_about():
+    dictionary = (DICT_HEADER + _field("record_id", "visit", "text", "Record ID")
+                  + _field("ket_given", "visit", "yesno", "Ketamine infusion given")
+                  + _field("nrs", "visit", "text", "Pain NRS (0-10)", validation="integer"))
+    rows = ["record_id,redcap_event_name,ket_given,nrs,visit_complete"] + [
+        f"{p},infusion_day_{i}_arm_1,1,{8 - i},2" for p in "12" for i in range(1, 6)]
+    files = {"P_DATA_2024-05-01_1200.csv": ("\n".join(rows) + "\n").encode(),
+             "P_DataDictionary_2024-05-01.csv": dictionary.encode()}
+    assert any("'redcap_event_name' names the visits, but not when they were" in r for r in inspect(files).review)
+    with pytest.raises(MappingError, match="names the visits, but not when they were"):
+        load_files(files)
