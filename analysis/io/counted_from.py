@@ -64,10 +64,13 @@ _UNIT_WORDS = {
 }
 #: A unit word, also with an English or Romance plural (``weeks``, ``semanas``, ``meses``, ``días``, ``años``).
 _UNIT = "(" + "|".join(sorted(map(re.escape, _UNIT_WORDS), key=len, reverse=True)) + r")(?:s|es)?"
+#: A unit word written before its number (``Maand 3``, ``año 1``): all but French ``an``, which is a year only
+#: after its number (``1 an``, ``2 ans``); before one it is no unit (``an_1``, ``visit_an_1`` are no day 365).
+_UNIT_BEFORE = "(" + "|".join(sorted(map(re.escape, set(_UNIT_WORDS) - {"an"}), key=len, reverse=True)) + r")(?:s|es)?"
 #: A time point written number first (``6 months``, ``4 semanas``, ``3 maanden``, ``1 año``) or with a unit
 #: word other than English (``Maand 3``, ``Dag 7``): read as the English ``month 6``, ``week 4``, ``day 7``.
 _NUMBER_FIRST = re.compile(rf"(?i)^\s*(\d+)\s*{_UNIT}\b")
-_UNIT_FIRST = re.compile(rf"(?i)^\s*{_UNIT}\s*(\d+)\s*$")
+_UNIT_FIRST = re.compile(rf"(?i)^\s*{_UNIT_BEFORE}\s*(\d+)\s*$")
 #: A plural unit (``weeks 4``) and a word after the time point that names the visit (``week 4 follow-up``).
 _PLURAL = re.compile(r"(?i)\b(day|week|month)s\b")
 _VISIT_WORD = re.compile(r"(?i)\s+(?:follow\s*-?\s*up|fu|visit|assessment|survey|questionnaire|infusion|treatment|tx|"
@@ -79,7 +82,18 @@ _VISIT_WORD = re.compile(r"(?i)\s+(?:follow\s*-?\s*up|fu|visit|assessment|survey
 _LEAD_WORD = re.compile(
     r"(?i)^\s*(?:(?:follow\s*-?\s*up|fu|visit|visita|visite|seguimiento|assessment|infusion|treatment|after|post|nach|"
     r"apr[èe]s|tras|despu[ée]s(?:\s+de)?|na)\s+)+"
-    rf"(?=[+-]?\d|(?:{_UNIT}|d|w|m|j)\s*[+-]?\d)")
+    rf"(?=[+-]?\d|(?:{_UNIT_BEFORE}|d|w|m|j)\s*[+-]?\d)")
+#: A treatment's name (English, German, French, Spanish, Dutch, Italian). A time point after it counts within the
+#: course (``infusion_day_1``, ``treatment_day_3``, ``Infusion Tag 2``, ``cycle_2_day_1``), where day 1 is most often
+#: the course's first day (day 0): read as day 1 it would be one day late, a wrong day that looks right. Such
+#: events are not read (a point to review where they hold scores); after a post word (``post_infusion_week_1``,
+#: one week after the infusion) the time point is the visit's.
+_TREATMENT_WORD = (r"(?:infusions?|infusi[oó]n(?:es)?|infusione|infuus|infusie|treatments?|tx|sessions?|sesi[oó]n|"
+                   r"sessione|sitzung|s[ée]ances?|boosters?|doses?|dosis|behandlung(?:en)?|behandeling|perfusions?|"
+                   r"traitements?|tratamientos?|trattamento|cycles?|zyklus|ciclo|courses?|kur|kuur)")
+_AFTER_TREATMENT = re.compile(rf"(?i)\b(?:post|after|nach|apr[èe]s|tras|despu[ée]s(?:\s+de)?|dopo|na)[\s-]+"
+                              rf"{_TREATMENT_WORD}\b")
+_COURSE_TIME = re.compile(rf"(?i)\b{_TREATMENT_WORD}\b.*\d")
 #: Hours after the start (``24_hours``, ``48_hour``, ``24 uur``, ``4 Std``): read as days (24 hours = 1 day).
 _HOURS = re.compile(r"(?i)^\s*(\d+)\s*(?:h|hr|hrs|hours?|stunden?|std|heures?|horas?|ore|uur)\s*$")
 
@@ -99,10 +113,14 @@ def event_time_points(values: np.ndarray) -> np.ndarray:
     ``week 4``, ``Baseline (Arm 1: Ketamine)`` -> ``Baseline``); any other text as written."""
     s = pd.Series(values, dtype=object).fillna("").astype(str)
     s = s.str.replace(_REDCAP_ARM, "", regex=True).str.replace("_", " ", regex=False)
+    course = s.str.replace(_AFTER_TREATMENT, "", regex=True).str.contains(_COURSE_TIME, regex=True).to_numpy(dtype=bool)
+    spelled = s.to_numpy(dtype=object)
     s = s.str.replace(_LEAD_WORD, "", regex=True)
     s = s.str.replace(_NUMBER_FIRST, lambda m: _in_english(m, True), regex=True).str.replace(_PLURAL, r"\1", regex=True)
     s = s.str.replace(_VISIT_WORD, "", regex=True)
-    return s.str.replace(_UNIT_FIRST, lambda m: _in_english(m, False), regex=True).to_numpy(dtype=object)
+    s = s.str.replace(_UNIT_FIRST, lambda m: _in_english(m, False), regex=True).to_numpy(dtype=object)
+    # A time point within a treatment course stays as written, which reads as no time point.
+    return np.where(course, spelled, s)
 
 
 def baseline_words(values: np.ndarray) -> np.ndarray:

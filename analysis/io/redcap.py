@@ -25,12 +25,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..errors import DatasetError
+from ..errors import DatasetError, MappingError
 from ..mapping import normalize_name
 from ..measures import measure as registry
 from .column_words import measure_of
+from .counted_from import read_time_points
 from .spec import SCORE_ROLES, Column, slug
 from .tables import TextTable
+from .time_units import to_days
 
 #: Dictionary headers (the CSV downloaded from the project, and the API's names).
 _DICT_COLUMNS = {
@@ -393,17 +395,86 @@ def _positions(table: TextTable, fspec, role: str) -> list[int]:
 
 
 def decode_time_points(table: TextTable, fspec, fields: dict[str, Field]) -> None:
-    """A choice field mapped as a day column, in a raw export (``fu_timepoint``: ``1, Baseline | 2, Week 1 |
-    3, Week 4``): its codes become their labels, in place, so that the time points are read as written in the
-    project ('Week 1' = day 7). Read as they are, code 2 would be day 2 and code 3 day 3: a wrong day that
-    looks right. A labels export already holds the labels."""
+    """A choice field mapped as a day column, in a raw export: its codes become their labels, in place, where the
+    labels are the time points, and stay the days they are where they are the days.
+
+    * Every label of the codes written in the column reads as a time point (``1, Baseline | 2, Week 1 |
+      3, Week 4``): the labels decide, so code 3 is 'Week 4', day 28. Read as a number it would be day 3: a wrong
+      day that looks right.
+    * Otherwise the codes are kept, as they were read before labels were: where they look like days
+      (:func:`_codes_are_days`: ``0, Pre-infusion | 7, One week | 28, One month``, or ``0, Day 0 (infusion) |
+      7, Day 7``), each code is its day. Decoding there would exclude every row whose label does not read.
+    * Neither: a :class:`MappingError` naming the field (a point to review; the rows are not dropped unsaid).
+
+    A ``"codes"`` object on the day column in the mapping is the user's reading of the codes and is used as
+    given. A labels export already holds the labels."""
     if fspec.redcap != "raw":
         return
+    roles = {normalize_name(h): c for h, c in fspec.columns.items()}
     for k in _positions(table, fspec, "day"):
-        f = fields.get(table.header[k])
-        if f is not None and f.choices and f.type in ("radio", "dropdown"):
-            col = pd.Series(table.column(k), dtype=object)
-            table.cells.iloc[:, k] = col.map(f.choices).fillna(col).to_numpy(dtype=object)
+        h = table.header[k]
+        col, f = roles[normalize_name(h)], fields.get(h)
+        cells = pd.Series(table.column(k), dtype=object)
+        if col.codes:
+            table.cells.iloc[:, k] = cells.map(col.codes).fillna(cells).to_numpy(dtype=object)
+            continue
+        if f is None or not f.choices or f.type not in ("radio", "dropdown"):
+            continue
+        events = bool(col.counted_from) or normalize_name(h) == "redcap_event_name"
+        used = [c for c in f.choices if (cells == c).any()]
+        if not used:
+            continue
+        used_days = _label_days([str(f.choices[c]) for c in used], h, events)
+        if not np.isnan(used_days).any():
+            table.cells.iloc[:, k] = cells.map(f.choices).fillna(cells).to_numpy(dtype=object)
+            continue
+        if _codes_are_days(f, h, events):
+            continue
+        unread = [f"{c}, {f.choices[c]}" for c, d in zip(used, used_days) if np.isnan(d)]
+        example = ", ".join(f'"{c}": "..."' for c in list(f.choices)[:3])
+        raise MappingError(
+            f"{table.file}: {h!r} is mapped as the day, but its choices neither read as time points (not "
+            f"{' | '.join(unread[:4])}{' ...' if len(unread) > 4 else ''}; 'Baseline', 'Day 7', 'Week 4', 'Month 3' "
+            f"do) nor are the days themselves (its codes {', '.join(list(f.choices)[:6])}"
+            f"{' ...' if len(f.choices) > 6 else ''} number the choices, or a label that reads says another day): "
+            "read either way, a score could fall on a wrong day. Give the day column each code's time point ('Baseline', "
+            f"'Week 1', 'Month 3', or the number of days), \"codes\": {{{example}}}, or write the choices' labels "
+            "as time points in the project.",
+            file=table.file, column=h)
+
+
+#: A field named for days ('Days since infusion', 'fu_day', 'Tag', 'jour'): its codes may be days.
+_DAYS_NAME = re.compile(r"(?i)(?:^|[\W_])(?:days?|tage?n?|jours?|d[ií]as?|dag(?:en)?|giorn[oi])(?:$|[\W_])")
+
+
+def _label_days(labels: list, header: str, events: bool) -> np.ndarray:
+    """The days each choice label stands for, as the loader reads a day column's cells
+    (:func:`analysis.io.translate._day_numbers`): a number in the unit the column's name says, else a time point
+    in words (:func:`analysis.io.counted_from.read_time_points`); NaN where it does not read."""
+    text = pd.Series(labels, dtype=object).astype(str).str.strip()
+    days = to_days(pd.to_numeric(text, errors="coerce").to_numpy(dtype=float), header)
+    words = read_time_points(text.to_numpy(dtype=object), events=events)[0]
+    return np.where(np.isnan(days), words, days)
+
+
+def _codes_are_days(f: Field, header: str, events: bool) -> bool:
+    """A choice field's codes look like the days of its time points: every code is a number, no label that reads
+    as a time point says another day than its code (``1, Baseline`` is day 0, not 1; ``3, Week 4`` is day 28),
+    and either a label says the same day as its code and that day is not 0 (``7, Day 7``), or the field is named
+    for days (``Days since infusion``), or the codes are no numbering of the choices (not 1, 2, 3, ... or
+    0, 1, 2, ...; nor 10, 20, 30, ...: ``0, 7, 28, 91`` are days)."""
+    codes = to_days(pd.to_numeric(pd.Series(list(f.choices), dtype=object), errors="coerce").to_numpy(dtype=float),
+                    header)
+    if np.isnan(codes).any():
+        return False
+    labels = _label_days([str(x) for x in f.choices.values()], header, events)
+    read = ~np.isnan(labels)
+    if (labels[read] != codes[read]).any():
+        return False
+    step = np.unique(np.diff(np.sort(codes)))
+    numbering = len(codes) >= 2 and len(step) == 1 and step[0] in (1.0, 10.0, 100.0)
+    named = bool(_DAYS_NAME.search(f"{f.name} {f.label}"))
+    return bool((read & (labels != 0)).any()) or named or not numbering
 
 
 def record_dates_for_instances(table: TextTable, fspec) -> str | None:

@@ -354,18 +354,22 @@ def text_column(proposal, k: int, table, pid: np.ndarray, date_cols: list, revie
 
 def _unread_visits(proposal, k: int, table, pid: np.ndarray, date_cols: list, review: list):
     """A column named for the visits ('Momento', 'Visit') whose cells change within patients but do not read as
-    time points, beside a date that is the same on each patient's rows: left out, every visit of a patient
-    falls on that one date and the load fails on conflicting scores, far from the cause. A point to review
-    naming the column; any other column is left out as text."""
+    time points, beside a date that is the same on each patient's rows and no date that changes within them:
+    left out, every visit of a patient falls on that one date and the load fails on conflicting scores, far from
+    the cause. A point to review naming the column; any other column is left out as text (also beside a date of
+    each visit, 'Visit date' next to 'Date of first infusion', which places the scores by itself)."""
     values = table.column(k)
     rows = (values != "") & (pid != "")
     if not _VISIT_COLUMN.search(table.header[k]) or not rows.any():
         return replace(proposal, why=_NOT_READ)
     if not (pd.DataFrame({"p": pid[rows], "v": values[rows]}).groupby("p")["v"].nunique() > 1).any():
         return replace(proposal, why=_NOT_READ)
-    same = [d for d in date_cols if (table.column(d)[rows] != "").all() and
-            (pd.DataFrame({"p": pid[rows], "d": table.column(d)[rows]}).groupby("p")["d"].nunique() == 1).all()]
-    if not same:
+    per = {d: pd.DataFrame({"p": pid[rows], "d": table.column(d)[rows]}).groupby("p")["d"].nunique()
+           for d in date_cols if (table.column(d)[rows] != "").all()}
+    same = [d for d, n in per.items() if (n == 1).all()]
+    # Another date that changes within patients ('Visit date' beside 'Date of first infusion') dates each visit:
+    # the visit names are labels beside it, not needed to place the scores.
+    if not same or any((n > 1).any() for n in per.values()):
         return replace(proposal, why=_NOT_READ)
     h, date = table.header[k], table.header[same[0]]
     shown = ", ".join(repr(v) for v in pd.unique(values[rows])[:4])
