@@ -16,6 +16,7 @@ import pytest
 
 from analysis import load_files
 from analysis.io.propose import inspect
+from analysis.io.score_columns import visit_of
 
 DICT_HEADER = ('"Variable / Field Name","Form Name","Section Header","Field Type","Field Label","Choices, Calculations, '
                'OR Slider Labels","Field Note","Text Validation Type OR Show Slider Number","Text Validation Min",'
@@ -198,7 +199,8 @@ def test_a_recall_period_is_no_visit():
 @pytest.mark.parametrize("baseline,visit,days", [
     ("NRS vorher", "NRS 4 Wochen", 28), ("NRS voor", "NRS 4 weken", 28), ("NRS voor", "NRS 3 maanden", 91),
     ("NRS basal", "NRS 4 semanas", 28), ("NRS basal", "NRS 3 meses", 91), ("NRS baseline", "NRS 6/52", 42),
-    ("NRS baseline", "NRS 3/12", 91), ("NRS baseline", "NRS 1 yr", 365), ("NRS T0", "NRS 3m", 91)])
+    ("NRS baseline", "NRS 3/12", 91), ("NRS baseline", "NRS 1 yr", 365), ("NRS T0", "NRS M3", 91), ("NRS T0", "NRS 3 mo", 91),
+    ("NRS baseline", "NRS 5/7", 5)])
 def test_visit_words_of_other_languages_and_shorthand_are_read(baseline, visit, days):
     """Weeks x 7; months x 365.25/12 rounded (3 -> 91); a year 365.25 rounded (365); 6/52 is 6 weeks, 3/12
     3 months. Before: refused with the advice to keep one column, or the visit read at the infusion day."""
@@ -255,3 +257,49 @@ def test_an_infusion_log_with_a_24_hour_score_loads():
     scores are days 1 and 33."""
     ds = load_files(_sheet(LOG))
     assert [d for p, d, v in _values(ds, "pain_nrs") if p == "P1" and d == int(d)] == [0.0, 1.0, 32.0, 33.0]
+
+
+# F. Numbers in a header that are no visit ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("header,read", [
+    ("Pain 30m post", None), ("NRS 5m", None), ("Pain 6 m walk", None),  # minutes or metres: 'm' alone is no month
+    ("NRS M3", ("at", 91.0)), ("NRS 3 mo", ("at", 91.0)), ("NRS 3 months", ("at", 91.0)),
+    ("Worst pain 24h", None), ("Pain 24h average", None), ("Average pain 7d", None),  # what the score sums up
+    ("Douleur moyenne 7 jours", None), ("Dolor promedio 7 días", None), ("Durchschnittlicher Schmerz 7 Tage", None),
+    ("Worst pain week 4", ("at", 28.0)),  # a visit named unit first is no period
+    ("NRS 24/7", None), ("NRS 5/7", ("at", 5.0)), ("NRS 7/10", None),  # 24/7: always; x/7 only 1-6 days
+    ("NRS 1.5h", ("at", 0.0625)), ("NRS 1.5 wk", None)])  # 1.5 h = 1.5/24 days, not 5 h; 1.5 weeks: which day?
+def test_what_a_header_says_of_its_visit(header, read):
+    assert visit_of(header) == read
+
+
+def test_a_score_30_minutes_after_each_infusion_is_a_post_score_not_month_30():
+    """'Pain 30m post' was read as month 30 (day 913). It is the post score: after the infusion, by
+    courses.post_offset_hours (1 hour: minute 60 of day 0). The infusions of 10/01 and 11/01 are one course (day 0)."""
+    files = _sheet("Patient ID,Infusion date,Ketamine dose (mg),Pain pre,Pain 30m post\n"
+                   "P1,2024-01-10,100,7,5\nP1,2024-01-11,100,6,4\nP2,2024-01-11,100,6,3\nP2,2024-01-12,100,5,3\n")
+    cols = _columns(files)
+    assert (cols["Pain 30m post"].column.timing, cols["Pain 30m post"].column.offset_days) == ("after_start", None)
+    minutes = [[p, round(d * 24 * 60), v] for p, d, v in _values(load_files(files), "pain_nrs")]
+    assert minutes == [["P1", 0, 7.0], ["P1", 60, 5.0], ["P1", 1440, 6.0], ["P1", 1500, 4.0],
+                       ["P2", 0, 6.0], ["P2", 60, 3.0], ["P2", 1440, 5.0], ["P2", 1500, 3.0]]
+
+
+@pytest.mark.parametrize("date,score", [("Visit date", "Worst pain 24h"), ("Visit date", "NRS 24h"),
+                                        ("Infusion date", "Pain 24h average"), ("Infusion date", "Average pain 7d")])
+def test_a_recall_period_or_a_lone_column_in_a_visit_log_is_read_at_the_rows_date(date, score):
+    """Each row is scored on its own date: P1 on 10/01 and 10/02 (days 0 and 31), P2 on 11/01 and 12/02 (0, 32).
+    'Worst pain 24h' had moved to the next day and 'Average pain 7d' would have moved 7 days. A lone 'NRS 24h'
+    beside a 'Visit date' is no offset from it either: only a treatment's date is counted from."""
+    files = _sheet(f"Patient ID,{date},PHQ-9 total,{score}\n"
+                   "P1,2024-01-10,12,8\nP1,2024-02-10,10,6\nP2,2024-01-11,14,7\nP2,2024-02-12,9,5\n")
+    assert _columns(files)[score].column.offset_days is None
+    assert _values(load_files(files), "pain_nrs") == [["P1", 0.0, 8.0], ["P1", 31.0, 6.0],
+                                                      ["P2", 0.0, 7.0], ["P2", 32.0, 5.0]]
+
+
+def test_a_lone_24_hour_score_beside_the_infusion_date_is_the_day_after():
+    """P1's infusions of 04/03 and 05/04 are two courses (days 0 and 32): the 24-hour scores are days 1 and 33."""
+    files = _sheet("Patient,Infusion date,Ketamine dose (mg),NRS 24h\nP1,2024-03-04,100,6\nP1,2024-04-05,100,5\n"
+                   "P2,2024-03-11,100,4\n")
+    assert _values(load_files(files), "pain_nrs") == [["P1", 1.0, 6.0], ["P1", 33.0, 5.0], ["P2", 1.0, 4.0]]
