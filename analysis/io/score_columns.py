@@ -186,6 +186,55 @@ def _goals(cols: dict, ks: list, measure: str, file: str, notes: list) -> list:
     return [k for k in ks if k not in goals]
 
 
+#: What makes a pain column one of several pain questions, not the pain now: worst, least, average (BPI), at rest,
+#: with activity, at night, during the day ('Worst pain', 'pain_avg_week', 'Schmerz in Ruhe', 'Douleur nocturne').
+_QUALIFIED = re.compile(r"(?i)(?<![^\W_])(?:worst|least|average|avg|mean|usual|typical|highest|lowest|best|max|maximum|"
+                        r"maximal|min|minimum|minimal|rest|resting|activity|activities|active|movement|moving|exercise|"
+                        r"exertion|walking|night|nighttime|nocturnal|daytime|durchschnitt\w*|mittlere[rn]?|"
+                        r"st[äa]rkste[rn]?|geringste[rn]?|schlimmste[rn]?|maximale[rn]?|minimale[rn]?|ruhe|"
+                        r"ruheschmerz|belastung\w*|bewegung\w*|nacht\w*|tags[üu]ber|pire|moindre|moyenne?|repos|"
+                        r"activit[ée]|mouvement|nuit|nocturne|journ[ée]e|peor|menor|promedio|medio|media|reposo|"
+                        r"actividad|movimiento|noche|nocturno|diurno|peggiore|minore|riposo|attivit[àa]|movimento|"
+                        r"notte|notturno|ergste|minste|gemiddeld[e]?|rust|activiteit|beweging|nacht)(?![^\W_])|"
+                        r"during\s+the\s+day|m[áa]xim[oa]|m[íi]nim[oa]|massim[oa]|minim[oa]")
+#: The words a name of the pain now may have beside its pain words: 'Pain score', 'NRS (0-10)', 'Current pain
+#: intensity', 'pain_score_now', BPI's 'Pain right now', 'Schmerz aktuell', 'Douleur actuelle'.
+_CURRENT = re.compile(r"(?i)score|scores|nrs|vas|numeric|rating|scale|intensity|level|current|currently|now|right|today|"
+                      r"the|of|your|pain|schmerz\w*|douleur|dolor|dolore|pijn\w*|eva|aktuell\w*|jetzt|heute|"
+                      r"st[äa]rke|intensit[äa]t|wert|actuelle?|maintenant|aujourd|hui|intensit[ée]|niveau|actual|ahora|"
+                      r"hoy|intensidad|nivel|puntuaci[oó]n|attuale|ora|oggi|intensit[àa]|livello|punteggio|huidige?|nu|"
+                      r"vandaag|\d+")
+
+
+def _current_pain(cols: dict, ks: list, fields: dict, file: str, notes: list) -> list:
+    """Of several pain columns, the one that is the pain now (its name says only pain, score, intensity, current
+    ...: :data:`_CURRENT`) when every other is another question about pain (:data:`_QUALIFIED`: 'Pain score',
+    'Worst pain', 'Least pain'; REDCap 'pain_score_now' "Pain right now" beside 'pain_avg_week', 'pain_worst'):
+    it is read and the others ignored, with a note naming them. Otherwise (two plain names, or a name that is
+    neither, 'NRS left') ``ks`` as they are: which one is the measure is asked."""
+    def words(k):
+        f = fields.get(cols[k].header)
+        return [cols[k].header] + ([f.label] if f is not None and f.label else [])
+
+    def plain(k):
+        return all(_CURRENT.fullmatch(w) for x in words(k) for w in re.findall(r"[^\W_]+", x))
+
+    def qualified(k):
+        return any(_QUALIFIED.search(x) for x in words(k))
+
+    now = [k for k in ks if plain(k)]
+    if len(now) != 1 or not all(qualified(k) for k in ks if k != now[0]):
+        return ks
+    others = [k for k in ks if k != now[0]]
+    for k in others:
+        cols[k] = replace(cols[k], column=Column("ignore"), why=f"another question about pain than {cols[now[0]].header!r}")
+    notes.append(f"{file}: of the pain columns, {cols[now[0]].header!r} (the pain now) is read as pain_nrs; "
+                 f"{', '.join(repr(cols[k].header) for k in others)} (worst, least, average, at rest ... : other "
+                 "questions) are left out. Give one of them the role \"measure\" and this one \"ignore\" if that is the "
+                 "clinic's outcome.")
+    return [now[0]]
+
+
 #: A date column named as the treatment's ('Infusion date', 'Date of first infusion', 'Behandlungsdatum', 'Date
 #: de perfusion'), which the visits of a sheet with one row per patient, or an infusion log's 'NRS 24h', count from.
 _TREATMENT_DATE = re.compile(r"(?i)(?<![^\W_])(?:infusions?|inf|treatments?|therapy|therapie|th[ée]rapie|terapia|"
@@ -268,6 +317,8 @@ def one_column_per_score(cols: dict, file: str, fields: dict, review: list, note
     for (measure, _, _), ks in groups.items():
         if len(ks) >= 2 and measure not in _SUMMED:
             ks = _goals(cols, ks, measure, file, notes)
+        if len(ks) >= 2 and measure == "pain_nrs":
+            ks = _current_pain(cols, ks, fields, file, notes)
         if len(ks) < 2:
             continue
 

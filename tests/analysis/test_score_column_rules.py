@@ -4,6 +4,9 @@
   read: the items are summed by the questionnaire's rule (REDCap's sum() skips blanks and adds the choices'
   codes, 1-4 in many projects).
 * Of several pain columns, none is the total of the others because its name says "score": pain has no items.
+  The pain now ('Pain score', 'Pain right now') is read beside worst, least, average ... pain, which are left out.
+* A number that is minutes ('30m'), a recall period ('Worst pain 24h') or '24/7' is no visit; a lone column
+  named for a visit counts from a treatment's date, never from a row's own visit date.
 * A score column named for its visit ('PGIC 4 wk', 'VAS 1 wk (mm)', 'NRS 6/52') is placed at that visit, also
   alone; a VAS in mm is never the 0-10 NRS.
 * Visit words the proposal cannot read are asked about as visits, never with the advice to keep one column.
@@ -118,8 +121,9 @@ def test_a_redcap_calc_beside_items_that_do_not_read_as_answers_is_asked_about()
 # B. Several pain columns: none is the total of the others -------------------------------------------------
 
 def test_a_pain_column_named_score_is_not_the_total_of_the_other_pain_columns():
-    """'pain_score_now' was kept as pain_nrs and 'pain_avg_week', 'pain_worst' ignored "as its items": three
-    different questions, one chosen for its name. Pain has no items: which one is the NRS is asked."""
+    """'pain_score_now' was kept as pain_nrs and 'pain_avg_week', 'pain_worst' ignored "as its items", for the word
+    "score". Pain has no items: it is kept because it is the pain now (BPI's "Pain right now") and the two others
+    are other questions about pain (average, worst), which the note names as left out."""
     fields = BASE + ["pain_avg_week,visit,,text,Average pain over the last 7 days,,,integer,0,10,,,,,,,,",
                      "pain_worst,visit,,text,Worst pain in the last 7 days,,,integer,0,10,,,,,,,,",
                      "pain_score_now,visit,,text,Pain right now,,,integer,0,10,,,,,,,,"] + INFUSION
@@ -129,11 +133,51 @@ def test_a_pain_column_named_score_is_not_the_total_of_the_other_pain_columns():
             "1,week_4_arm_1,2024-04-01,3,5,2,2,,"]
     files = _redcap(fields, rows)
     p = inspect(files)
-    assert [r for r in p.review if "pain_nrs" in r] == [
-        "Proj_DATA_2024-05-01_1200.csv: the columns 'pain_avg_week', 'pain_worst', 'pain_score_now' all look like "
-        "pain_nrs: keep one as the measure and give the others the role \"ignore\". If they are scores of different "
-        "visits, give each the date column of its visit (\"time\": one of 'visit_date', 'inf_date')."]
+    assert not [r for r in p.review if "pain_nrs" in r]
     assert not any("ignored as its items" in n for n in p.notes)
+    cols = _columns(files)
+    assert [cols[h].column.role for h in ("pain_score_now", "pain_avg_week", "pain_worst")] == \
+        ["measure", "ignore", "ignore"]
+    assert any("'pain_score_now' (the pain now) is read as pain_nrs; 'pain_avg_week', 'pain_worst'" in n and
+               "left out" in n for n in p.notes)
+    # The pain now of 01/03 and 01/04, three days before and 28 days after the infusion of 04/03.
+    assert _values(load_files(files), "pain_nrs") == [["1", -3.0, 5.0], ["1", 28.0, 2.0]]
+
+
+def test_the_pain_now_is_read_beside_worst_and_least_pain():
+    """A clinic's export with the pain now and two BPI questions: 'Pain score' was refused with "keep one";
+    it is the score read (P1 7 on 10/01, 5 on 10/02: days 0 and 31), 'Worst pain', 'Least pain' left out."""
+    files = _sheet("Patient ID,Visit date,Pain score,Worst pain,Least pain\n"
+                   "P1,2024-01-10,7,9,4\nP1,2024-02-10,5,7,3\nP2,2024-01-11,6,8,2\nP2,2024-02-12,4,6,1\n")
+    p = inspect(files)
+    assert not p.review
+    cols = _columns(files)
+    assert [cols[h].column.role for h in ("Pain score", "Worst pain", "Least pain")] == ["measure", "ignore", "ignore"]
+    assert _values(load_files(files), "pain_nrs") == [["P1", 0.0, 7.0], ["P1", 31.0, 5.0],
+                                                      ["P2", 0.0, 6.0], ["P2", 32.0, 4.0]]
+
+
+@pytest.mark.parametrize("others", ["Schmerz in Ruhe,Pain with activity,Pain at night",
+                                    "Pain during the day,Douleur moyenne,Maximal pain"])
+def test_the_pain_now_is_read_beside_pain_at_rest_with_activity_at_night(others):
+    """'Current pain intensity (0-10)' (6, 4) is the pain now; the three others (5, 4, 3 on each row) are left out."""
+    files = _sheet(f"Patient,Visit date,Current pain intensity (0-10),{others}\n"
+                   "P1,2024-03-04,6,5,4,3\nP2,2024-03-11,4,5,4,3\n")
+    assert not inspect(files).review
+    assert _values(load_files(files), "pain_nrs") == [["P1", 0.0, 6.0], ["P2", 0.0, 4.0]]
+
+
+@pytest.mark.parametrize("header", ["Pain score,Pain now", "Pain score,Worst pain,Pain last 7 days",
+                                    "Pain score,Worst pain,Pain score left knee"])
+def test_two_pain_nows_or_a_pain_column_of_another_kind_are_still_asked(header):
+    """Two names of the pain now, or a column neither the pain now nor worst/least/average/...: which one is the
+    measure is asked, as before."""
+    n = header.count(",") + 1
+    files = _sheet(f"Patient,Visit date,{header}\nP1,2024-03-04,{','.join(['5'] * n)}\n"
+                   f"P2,2024-03-11,{','.join(['4'] * n)}\n")
+    review = inspect(files).review
+    assert len(review) == 1 and f"the columns {', '.join(repr(h) for h in header.split(','))} all look like " \
+        "pain_nrs: keep one" in review[0]
 
 
 def test_a_pain_goal_is_not_a_second_pain_score_without_the_word_score_deciding():
