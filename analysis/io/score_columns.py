@@ -59,22 +59,34 @@ def _numbered_items(headers: list) -> bool:
 #: 'EVA J7', 'NRS M3', 'NRS semana 4', 'NRS maand 3').
 _VISIT = re.compile(r"(?i)\b(?:(?P<d>day|d|j|jour|tag|dag|d[ií]a|giorno)|(?P<w>week|wk|w|woche|semaine|sem|semana|settimana)"
                     r"|(?P<m>month|mo|m|monat|mois|maand|mes|mese)|(?P<y>year|yr|jahr|jaar|a[ñn]o|anno))\s*(?P<n>\d+)\b")
-# The number first, and hours too: 'NRS 2h', 'NRS 24 h', 'Schmerz 4 Std.', 'NRS 1 week', 'EVA 3 mois', 'NRS 3m',
-# 'NRS 1 yr', and the Dutch, Spanish and Italian units ('4 weken', '3 maanden', '4 semanas', '3 meses', '3 mesi').
-# Not a number joined to a name by a hyphen: 'EQ-5D' is no visit at day 5.
+# The number first, and hours too: 'NRS 2h', 'NRS 24 h', 'NRS 1.5h', 'Schmerz 4 Std.', 'NRS 1 week', 'EVA 3 mois',
+# 'NRS 3 mo', 'NRS 1 yr', and the Dutch, Spanish and Italian units ('4 weken', '3 maanden', '4 semanas', '3 meses',
+# '3 mesi'). Not a bare 'm' after the number: 'Pain 30m post' is 30 minutes after an infusion, not month 30 (day
+# 913); 'NRS 5m' and 'Pain 6 m walk' are no visits either ('M3' before the number, '3 mo', '3 months' are).
+# Minutes are not read as a visit: such a column keeps its pre/post timing. Not a number joined to a name by a
+# hyphen: 'EQ-5D' is no visit at day 5; nor the decimals of a number, '1.5h' is no visit at 5 hours.
 _VISIT_AFTER = re.compile(
-    r"(?i)(?<![-\w])(?P<n>\d+)\s*(?:(?P<h>h|hr|hrs|hours?|std|stunden?|heures?|uur|horas?|ore)"
+    r"(?i)(?<![-\w.,])(?P<n>\d+(?:[.,]\d+)?)\s*(?:(?P<h>h|hr|hrs|hours?|std|stunden?|heures?|uur|horas?|ore)"
     r"|(?P<d>d|days?|tage?n?|jours?|dagen|dag|d[ií]as?|giorni)"
     r"|(?P<w>w|wk|wks|weeks?|wochen?|semaines?|weken|semanas?|settimane)"
-    r"|(?P<m>m|mo|mos|mths?|months?|monate?n?|mois|maanden?|mes|meses|mesi)"
+    r"|(?P<m>mo|mos|mths?|months?|monate?n?|mois|maanden?|mes|meses|mesi)"
     r"|(?P<y>y|yr|yrs|years?|jahre?n?|ans?|jaar|a[ñn]os?|anni))(?![\w])")
 # British clinical shorthand, a number over the days of a week, the weeks or the months of a year: '6/52' is
-# 6 weeks, '3/12' 3 months, '5/7' 5 days ('NRS 6/52'). Not '7/10' (a score out of 10).
-_UK_VISIT = re.compile(r"(?<![\d/.])(?P<n>\d+)\s*/\s*(?P<u>52|12|7)(?![\d/.])")
+# 6 weeks, '3/12' 3 months, '5/7' 5 days ('NRS 6/52'). Not '7/10' (a score out of 10), nor '24/7' (always): over 7
+# only 1-6, the days of a week.
+_UK_VISIT = re.compile(r"(?<![\d/.])(?:(?P<n>\d+)\s*/\s*(?P<u>52|12)|(?P<n7>[1-6])\s*/\s*(?P<u7>7))(?![\d/.])")
 _BASELINE = re.compile(r"(?i)\b(baseline|pre|before|vor|vorher|voor|avant|initial|ausgangswert|basal|antes|pr[ée]|t0)\b")
 #: A recall period, not a visit: 'Pain over the last 7 days', 'NRS past 24h', 'Schmerz letzte 4 Wochen'.
 _RECALL = re.compile(r"(?i)\b(last|past|previous|over|letzten?|vergangenen?|derni[eè]re?s?|[úu]ltim[oa]s?|ultimi|"
                      r"afgelopen|laatste)\b")
+#: Words that make a duration after them ('Worst pain 24h', 'Pain 24h average', 'Average pain 7d', 'Douleur
+#: moyenne 7 jours') the period the score sums up, not its visit: each row's score was taken on the row's date.
+#: A visit named unit first stays a visit ('Worst pain week 4', 'Average pain M3'): 'week 4' is no period.
+_SUMMARY = re.compile(r"(?i)(?<![^\W_])(average|avg|mean|worst|least|usual|typical|highest|lowest|max|maximum|"
+                      r"maximal|min|minimum|minimal|durchschnitt\w*|mittlere[rn]?|st[äa]rkste[rn]?|"
+                      r"geringste[rn]?|schlimmste[rn]?|maximale[rn]?|minimale[rn]?|pire|moyenne?|maximale?|minimale?|"
+                      r"peor|promedio|medio|media|m[áa]xim[oa]|m[íi]nim[oa]|peggiore|massim[oa]|minim[oa]|ergste|"
+                      r"gemiddeld[e]?|hoogste|laagste)(?![^\W_])")
 #: Words of a header that name a visit without saying its day ('NRS T1', 'NRS FU', 'NRS V2', 'NRS follow-up').
 _VISIT_LIKE = re.compile(r"(?i)\d|^(fu|follow|followup|visit|visite|besuch|kontrolle|control|termin|pre|post|vorher|"
                          r"nachher|voor|na|na[cç]h|antes|despu[eé]s|avant|apr[eè]s|baseline|basal|screening|"
@@ -84,18 +96,25 @@ _VISIT_LIKE = re.compile(r"(?i)\d|^(fu|follow|followup|visit|visite|besuch|kontr
 def visit_of(h: str) -> tuple[str, float | None] | None:
     """``("at", days after the date)`` for a header naming a visit ('NRS week 4' 28; hours / 24, weeks x 7, months
     x 365.25/12 and years x 365.25 rounded to a whole day), ``("before_start", None)`` for a baseline ('NRS
-    baseline', 'NRS vorher', 'NRS T0'); None for anything else, and for a recall period ('pain last 7 days')."""
+    baseline', 'NRS vorher', 'NRS T0'); None for anything else, for a recall period ('pain last 7 days', 'Worst
+    pain 24h', 'Average pain 7d': :data:`_SUMMARY`) and for part of a day, week, month or year ('NRS 1.5 wk': which
+    day is not known; '1.5h' is 0.0625 days)."""
     if _RECALL.search(h):
         return None
-    m = _VISIT.search(h) or _VISIT_AFTER.search(h)
+    summary = _SUMMARY.search(h) is not None
+    m = _VISIT.search(h) or (None if summary else _VISIT_AFTER.search(h))
     if m:
-        n, g = int(m.group("n")), m.groupdict()
-        return "at", (n / 24 if g.get("h") else float(n) if g.get("d") else 7.0 * n if g.get("w") else
+        n, g = float(m.group("n").replace(",", ".")), m.groupdict()
+        if n != int(n) and not g.get("h"):
+            return None
+        return "at", (n / 24 if g.get("h") else n if g.get("d") else 7.0 * n if g.get("w") else
                       float(round(365.25 / 12 * n)) if g.get("m") else float(round(365.25 * n)))
-    m = _UK_VISIT.search(h)
+    m = None if summary else _UK_VISIT.search(h)
     if m:
-        n, u = int(m.group("n")), m.group("u")
-        return "at", float(n) if u == "7" else 7.0 * n if u == "52" else float(round(365.25 / 12 * n))
+        if m.group("n7"):
+            return "at", float(m.group("n7"))
+        n = int(m.group("n"))
+        return "at", 7.0 * n if m.group("u") == "52" else float(round(365.25 / 12 * n))
     return ("before_start", None) if _BASELINE.search(h) else None
 
 
@@ -167,10 +186,70 @@ def _goals(cols: dict, ks: list, measure: str, file: str, notes: list) -> list:
     return [k for k in ks if k not in goals]
 
 
+#: What makes a pain column one of several pain questions, not the pain now: worst, least, average (BPI), at rest,
+#: with activity, at night, during the day ('Worst pain', 'pain_avg_week', 'Schmerz in Ruhe', 'Douleur nocturne').
+_QUALIFIED = re.compile(r"(?i)(?<![^\W_])(?:worst|least|average|avg|mean|usual|typical|highest|lowest|best|max|maximum|"
+                        r"maximal|min|minimum|minimal|rest|resting|activity|activities|active|movement|moving|exercise|"
+                        r"exertion|walking|night|nighttime|nocturnal|daytime|durchschnitt\w*|mittlere[rn]?|"
+                        r"st[äa]rkste[rn]?|geringste[rn]?|schlimmste[rn]?|maximale[rn]?|minimale[rn]?|ruhe|"
+                        r"ruheschmerz|belastung\w*|bewegung\w*|nacht\w*|tags[üu]ber|pire|moindre|moyenne?|repos|"
+                        r"activit[ée]|mouvement|nuit|nocturne|journ[ée]e|peor|menor|promedio|medio|media|reposo|"
+                        r"actividad|movimiento|noche|nocturno|diurno|peggiore|minore|riposo|attivit[àa]|movimento|"
+                        r"notte|notturno|ergste|minste|gemiddeld[e]?|rust|activiteit|beweging|nacht)(?![^\W_])|"
+                        r"during\s+the\s+day|m[áa]xim[oa]|m[íi]nim[oa]|massim[oa]|minim[oa]")
+#: The words a name of the pain now may have beside its pain words: 'Pain score', 'NRS (0-10)', 'Current pain
+#: intensity', 'pain_score_now', BPI's 'Pain right now', 'Schmerz aktuell', 'Douleur actuelle'.
+_CURRENT = re.compile(r"(?i)score|scores|nrs|vas|numeric|rating|scale|intensity|level|current|currently|now|right|today|"
+                      r"the|of|your|pain|schmerz\w*|douleur|dolor|dolore|pijn\w*|eva|aktuell\w*|jetzt|heute|"
+                      r"st[äa]rke|intensit[äa]t|wert|actuelle?|maintenant|aujourd|hui|intensit[ée]|niveau|actual|ahora|"
+                      r"hoy|intensidad|nivel|puntuaci[oó]n|attuale|ora|oggi|intensit[àa]|livello|punteggio|huidige?|nu|"
+                      r"vandaag|\d+")
+
+
+def _current_pain(cols: dict, ks: list, fields: dict, file: str, notes: list) -> list:
+    """Of several pain columns, the one that is the pain now (its name says only pain, score, intensity, current
+    ...: :data:`_CURRENT`) when every other is another question about pain (:data:`_QUALIFIED`: 'Pain score',
+    'Worst pain', 'Least pain'; REDCap 'pain_score_now' "Pain right now" beside 'pain_avg_week', 'pain_worst'):
+    it is read and the others ignored, with a note naming them. Otherwise (two plain names, or a name that is
+    neither, 'NRS left') ``ks`` as they are: which one is the measure is asked."""
+    def words(k):
+        f = fields.get(cols[k].header)
+        return [cols[k].header] + ([f.label] if f is not None and f.label else [])
+
+    def plain(k):
+        return all(_CURRENT.fullmatch(w) for x in words(k) for w in re.findall(r"[^\W_]+", x))
+
+    def qualified(k):
+        return any(_QUALIFIED.search(x) for x in words(k))
+
+    now = [k for k in ks if plain(k)]
+    if len(now) != 1 or not all(qualified(k) for k in ks if k != now[0]):
+        return ks
+    others = [k for k in ks if k != now[0]]
+    for k in others:
+        cols[k] = replace(cols[k], column=Column("ignore"), why=f"another question about pain than {cols[now[0]].header!r}")
+    notes.append(f"{file}: of the pain columns, {cols[now[0]].header!r} (the pain now) is read as pain_nrs; "
+                 f"{', '.join(repr(cols[k].header) for k in others)} (worst, least, average, at rest ... : other "
+                 "questions) are left out. Give one of them the role \"measure\" and this one \"ignore\" if that is the "
+                 "clinic's outcome.")
+    return [now[0]]
+
+
+#: A date column named as the treatment's ('Infusion date', 'Date of first infusion', 'Behandlungsdatum', 'Date
+#: de perfusion'), which the visits of a sheet with one row per patient, or an infusion log's 'NRS 24h', count from.
+_TREATMENT_DATE = re.compile(r"(?i)(?<![^\W_])(?:infusions?|inf|treatments?|therapy|therapie|th[ée]rapie|terapia|"
+                             r"procedures?|block|blockade|injections?|ketamin[ea]?|lidoca[ií]n[ea]?|behandlung\w*|infusion\w*|"
+                             r"eingriff|perfusions?|traitement|tratamiento|infusi[oó]n|trattamento|infusione|"
+                             r"behandeling|infuus|course|kur)(?![^\W_])|behandlungs|infusions")
+
+
 def _visit_groups(cols: dict, file: str, notes: list, dates: list, review: list) -> None:
     """The score columns of each measure whose headers name their visits (with a baseline, 'NRS vorher', or
-    without) are placed at them (:func:`visit_columns`), also a lone 'PGIC 4 wk'; pre- and post-treatment
-    columns on a treatment row ('NRS pre', 'NRS post' beside 'NRS 24h') may stand beside them."""
+    without) are placed at them (:func:`visit_columns`); pre- and post-treatment columns on a treatment row
+    ('NRS pre', 'NRS post' beside 'NRS 24h') may stand beside them. A lone column named for a visit ('PGIC 4 wk',
+    an infusion log's 'NRS 24h' beside 'NRS post') only beside a date named as the treatment's ('Infusion date'):
+    in a log where each row has its own visit date ('Visit date', 'Date'), the number of its name is no offset
+    from that date, and the column is read at it, as before."""
     by_measure: dict = {}
     for k, c in cols.items():
         if c.column.role == "measure" and c.column.measure and c.column.offset_days is None:
@@ -179,6 +258,8 @@ def _visit_groups(cols: dict, file: str, notes: list, dates: list, review: list)
         read = {k: visit_of(cols[k].header) for k in ks}
         visits = [k for k in ks if read[k] is not None]
         if not any(v is not None and v[0] == "at" for v in read.values()):
+            continue
+        if len(visits) == 1 and not (len(dates) == 1 and _TREATMENT_DATE.search(dates[0])):
             continue
         if all(read[k] is not None or cols[k].column.timing == "after_start" for k in ks):
             visit_columns(cols, visits, measure, file, notes, list(dates), review)
@@ -236,6 +317,8 @@ def one_column_per_score(cols: dict, file: str, fields: dict, review: list, note
     for (measure, _, _), ks in groups.items():
         if len(ks) >= 2 and measure not in _SUMMED:
             ks = _goals(cols, ks, measure, file, notes)
+        if len(ks) >= 2 and measure == "pain_nrs":
+            ks = _current_pain(cols, ks, fields, file, notes)
         if len(ks) < 2:
             continue
 

@@ -4,6 +4,9 @@
   read: the items are summed by the questionnaire's rule (REDCap's sum() skips blanks and adds the choices'
   codes, 1-4 in many projects).
 * Of several pain columns, none is the total of the others because its name says "score": pain has no items.
+  The pain now ('Pain score', 'Pain right now') is read beside worst, least, average ... pain, which are left out.
+* A number that is minutes ('30m'), a recall period ('Worst pain 24h') or '24/7' is no visit; a lone column
+  named for a visit counts from a treatment's date, never from a row's own visit date.
 * A score column named for its visit ('PGIC 4 wk', 'VAS 1 wk (mm)', 'NRS 6/52') is placed at that visit, also
   alone; a VAS in mm is never the 0-10 NRS.
 * Visit words the proposal cannot read are asked about as visits, never with the advice to keep one column.
@@ -16,6 +19,7 @@ import pytest
 
 from analysis import load_files
 from analysis.io.propose import inspect
+from analysis.io.score_columns import visit_of
 
 DICT_HEADER = ('"Variable / Field Name","Form Name","Section Header","Field Type","Field Label","Choices, Calculations, '
                'OR Slider Labels","Field Note","Text Validation Type OR Show Slider Number","Text Validation Min",'
@@ -117,8 +121,9 @@ def test_a_redcap_calc_beside_items_that_do_not_read_as_answers_is_asked_about()
 # B. Several pain columns: none is the total of the others -------------------------------------------------
 
 def test_a_pain_column_named_score_is_not_the_total_of_the_other_pain_columns():
-    """'pain_score_now' was kept as pain_nrs and 'pain_avg_week', 'pain_worst' ignored "as its items": three
-    different questions, one chosen for its name. Pain has no items: which one is the NRS is asked."""
+    """'pain_score_now' was kept as pain_nrs and 'pain_avg_week', 'pain_worst' ignored "as its items", for the word
+    "score". Pain has no items: it is kept because it is the pain now (BPI's "Pain right now") and the two others
+    are other questions about pain (average, worst), which the note names as left out."""
     fields = BASE + ["pain_avg_week,visit,,text,Average pain over the last 7 days,,,integer,0,10,,,,,,,,",
                      "pain_worst,visit,,text,Worst pain in the last 7 days,,,integer,0,10,,,,,,,,",
                      "pain_score_now,visit,,text,Pain right now,,,integer,0,10,,,,,,,,"] + INFUSION
@@ -128,11 +133,51 @@ def test_a_pain_column_named_score_is_not_the_total_of_the_other_pain_columns():
             "1,week_4_arm_1,2024-04-01,3,5,2,2,,"]
     files = _redcap(fields, rows)
     p = inspect(files)
-    assert [r for r in p.review if "pain_nrs" in r] == [
-        "Proj_DATA_2024-05-01_1200.csv: the columns 'pain_avg_week', 'pain_worst', 'pain_score_now' all look like "
-        "pain_nrs: keep one as the measure and give the others the role \"ignore\". If they are scores of different "
-        "visits, give each the date column of its visit (\"time\": one of 'visit_date', 'inf_date')."]
+    assert not [r for r in p.review if "pain_nrs" in r]
     assert not any("ignored as its items" in n for n in p.notes)
+    cols = _columns(files)
+    assert [cols[h].column.role for h in ("pain_score_now", "pain_avg_week", "pain_worst")] == \
+        ["measure", "ignore", "ignore"]
+    assert any("'pain_score_now' (the pain now) is read as pain_nrs; 'pain_avg_week', 'pain_worst'" in n and
+               "left out" in n for n in p.notes)
+    # The pain now of 01/03 and 01/04, three days before and 28 days after the infusion of 04/03.
+    assert _values(load_files(files), "pain_nrs") == [["1", -3.0, 5.0], ["1", 28.0, 2.0]]
+
+
+def test_the_pain_now_is_read_beside_worst_and_least_pain():
+    """A clinic's export with the pain now and two BPI questions: 'Pain score' was refused with "keep one";
+    it is the score read (P1 7 on 10/01, 5 on 10/02: days 0 and 31), 'Worst pain', 'Least pain' left out."""
+    files = _sheet("Patient ID,Visit date,Pain score,Worst pain,Least pain\n"
+                   "P1,2024-01-10,7,9,4\nP1,2024-02-10,5,7,3\nP2,2024-01-11,6,8,2\nP2,2024-02-12,4,6,1\n")
+    p = inspect(files)
+    assert not p.review
+    cols = _columns(files)
+    assert [cols[h].column.role for h in ("Pain score", "Worst pain", "Least pain")] == ["measure", "ignore", "ignore"]
+    assert _values(load_files(files), "pain_nrs") == [["P1", 0.0, 7.0], ["P1", 31.0, 5.0],
+                                                      ["P2", 0.0, 6.0], ["P2", 32.0, 4.0]]
+
+
+@pytest.mark.parametrize("others", ["Schmerz in Ruhe,Pain with activity,Pain at night",
+                                    "Pain during the day,Douleur moyenne,Maximal pain"])
+def test_the_pain_now_is_read_beside_pain_at_rest_with_activity_at_night(others):
+    """'Current pain intensity (0-10)' (6, 4) is the pain now; the three others (5, 4, 3 on each row) are left out."""
+    files = _sheet(f"Patient,Visit date,Current pain intensity (0-10),{others}\n"
+                   "P1,2024-03-04,6,5,4,3\nP2,2024-03-11,4,5,4,3\n")
+    assert not inspect(files).review
+    assert _values(load_files(files), "pain_nrs") == [["P1", 0.0, 6.0], ["P2", 0.0, 4.0]]
+
+
+@pytest.mark.parametrize("header", ["Pain score,Pain now", "Pain score,Worst pain,Pain last 7 days",
+                                    "Pain score,Worst pain,Pain score left knee"])
+def test_two_pain_nows_or_a_pain_column_of_another_kind_are_still_asked(header):
+    """Two names of the pain now, or a column neither the pain now nor worst/least/average/...: which one is the
+    measure is asked, as before."""
+    n = header.count(",") + 1
+    files = _sheet(f"Patient,Visit date,{header}\nP1,2024-03-04,{','.join(['5'] * n)}\n"
+                   f"P2,2024-03-11,{','.join(['4'] * n)}\n")
+    review = inspect(files).review
+    assert len(review) == 1 and f"the columns {', '.join(repr(h) for h in header.split(','))} all look like " \
+        "pain_nrs: keep one" in review[0]
 
 
 def test_a_pain_goal_is_not_a_second_pain_score_without_the_word_score_deciding():
@@ -198,7 +243,8 @@ def test_a_recall_period_is_no_visit():
 @pytest.mark.parametrize("baseline,visit,days", [
     ("NRS vorher", "NRS 4 Wochen", 28), ("NRS voor", "NRS 4 weken", 28), ("NRS voor", "NRS 3 maanden", 91),
     ("NRS basal", "NRS 4 semanas", 28), ("NRS basal", "NRS 3 meses", 91), ("NRS baseline", "NRS 6/52", 42),
-    ("NRS baseline", "NRS 3/12", 91), ("NRS baseline", "NRS 1 yr", 365), ("NRS T0", "NRS 3m", 91)])
+    ("NRS baseline", "NRS 3/12", 91), ("NRS baseline", "NRS 1 yr", 365), ("NRS T0", "NRS M3", 91), ("NRS T0", "NRS 3 mo", 91),
+    ("NRS baseline", "NRS 5/7", 5)])
 def test_visit_words_of_other_languages_and_shorthand_are_read(baseline, visit, days):
     """Weeks x 7; months x 365.25/12 rounded (3 -> 91); a year 365.25 rounded (365); 6/52 is 6 weeks, 3/12
     3 months. Before: refused with the advice to keep one column, or the visit read at the infusion day."""
@@ -255,3 +301,49 @@ def test_an_infusion_log_with_a_24_hour_score_loads():
     scores are days 1 and 33."""
     ds = load_files(_sheet(LOG))
     assert [d for p, d, v in _values(ds, "pain_nrs") if p == "P1" and d == int(d)] == [0.0, 1.0, 32.0, 33.0]
+
+
+# F. Numbers in a header that are no visit ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("header,read", [
+    ("Pain 30m post", None), ("NRS 5m", None), ("Pain 6 m walk", None),  # minutes or metres: 'm' alone is no month
+    ("NRS M3", ("at", 91.0)), ("NRS 3 mo", ("at", 91.0)), ("NRS 3 months", ("at", 91.0)),
+    ("Worst pain 24h", None), ("Pain 24h average", None), ("Average pain 7d", None),  # what the score sums up
+    ("Douleur moyenne 7 jours", None), ("Dolor promedio 7 días", None), ("Durchschnittlicher Schmerz 7 Tage", None),
+    ("Worst pain week 4", ("at", 28.0)),  # a visit named unit first is no period
+    ("NRS 24/7", None), ("NRS 5/7", ("at", 5.0)), ("NRS 7/10", None),  # 24/7: always; x/7 only 1-6 days
+    ("NRS 1.5h", ("at", 0.0625)), ("NRS 1.5 wk", None)])  # 1.5 h = 1.5/24 days, not 5 h; 1.5 weeks: which day?
+def test_what_a_header_says_of_its_visit(header, read):
+    assert visit_of(header) == read
+
+
+def test_a_score_30_minutes_after_each_infusion_is_a_post_score_not_month_30():
+    """'Pain 30m post' was read as month 30 (day 913). It is the post score: after the infusion, by
+    courses.post_offset_hours (1 hour: minute 60 of day 0). The infusions of 10/01 and 11/01 are one course (day 0)."""
+    files = _sheet("Patient ID,Infusion date,Ketamine dose (mg),Pain pre,Pain 30m post\n"
+                   "P1,2024-01-10,100,7,5\nP1,2024-01-11,100,6,4\nP2,2024-01-11,100,6,3\nP2,2024-01-12,100,5,3\n")
+    cols = _columns(files)
+    assert (cols["Pain 30m post"].column.timing, cols["Pain 30m post"].column.offset_days) == ("after_start", None)
+    minutes = [[p, round(d * 24 * 60), v] for p, d, v in _values(load_files(files), "pain_nrs")]
+    assert minutes == [["P1", 0, 7.0], ["P1", 60, 5.0], ["P1", 1440, 6.0], ["P1", 1500, 4.0],
+                       ["P2", 0, 6.0], ["P2", 60, 3.0], ["P2", 1440, 5.0], ["P2", 1500, 3.0]]
+
+
+@pytest.mark.parametrize("date,score", [("Visit date", "Worst pain 24h"), ("Visit date", "NRS 24h"),
+                                        ("Infusion date", "Pain 24h average"), ("Infusion date", "Average pain 7d")])
+def test_a_recall_period_or_a_lone_column_in_a_visit_log_is_read_at_the_rows_date(date, score):
+    """Each row is scored on its own date: P1 on 10/01 and 10/02 (days 0 and 31), P2 on 11/01 and 12/02 (0, 32).
+    'Worst pain 24h' had moved to the next day and 'Average pain 7d' would have moved 7 days. A lone 'NRS 24h'
+    beside a 'Visit date' is no offset from it either: only a treatment's date is counted from."""
+    files = _sheet(f"Patient ID,{date},PHQ-9 total,{score}\n"
+                   "P1,2024-01-10,12,8\nP1,2024-02-10,10,6\nP2,2024-01-11,14,7\nP2,2024-02-12,9,5\n")
+    assert _columns(files)[score].column.offset_days is None
+    assert _values(load_files(files), "pain_nrs") == [["P1", 0.0, 8.0], ["P1", 31.0, 6.0],
+                                                      ["P2", 0.0, 7.0], ["P2", 32.0, 5.0]]
+
+
+def test_a_lone_24_hour_score_beside_the_infusion_date_is_the_day_after():
+    """P1's infusions of 04/03 and 05/04 are two courses (days 0 and 32): the 24-hour scores are days 1 and 33."""
+    files = _sheet("Patient,Infusion date,Ketamine dose (mg),NRS 24h\nP1,2024-03-04,100,6\nP1,2024-04-05,100,5\n"
+                   "P2,2024-03-11,100,4\n")
+    assert _values(load_files(files), "pain_nrs") == [["P1", 1.0, 6.0], ["P1", 33.0, 5.0], ["P2", 1.0, 4.0]]
