@@ -409,7 +409,8 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
     roles, unmapped, missing = resolve_columns(table, fspec)
     f = table.file
     has_treatment = bool(_positions(roles, "treatment")) or any(c.treatment for c in roles.values())
-    status_ks = entry_status.status_columns(f, table.header, roles, table.column, has_treatment, obs.notes)
+    status_ks = entry_status.status_columns(f, table.header, roles, table.column, has_treatment, obs.notes,
+                                             spec.courses.start_actions)
     route_ks = routes.route_columns(f, table.header, roles, has_treatment, obs.notes)
     unmapped = [u for u in unmapped if u not in {table.header[k] for k in status_ks + route_ks}]
     if unmapped:

@@ -137,6 +137,64 @@ def test_the_role_status_in_a_mapping_withdraws_rows_in_error_of_any_name():
         "entry marked 'Deleted' in 'Flag' (charted in error): not read"] * 2
 
 
+ADMIN_STATUS_MAR = ("PAT_ID,TAKEN_TIME,MEDICATION_NAME,Administration Status,DOSE",
+                    f"P1,2024-03-04T09:00:00,{KET},Given,500",
+                    f"P1,2024-03-05T09:00:00,{KET},Held,",
+                    f"P1,2024-03-18T09:00:00,{KET},Not Given,",
+                    f"P2,2024-03-05T09:00:00,{KET},Given,500",
+                    f"P2,2024-03-05T09:00:00,{KET},Documented in Error,",
+                    f"P2,2024-03-12T09:00:00,{KET},Refused,")
+
+
+@pytest.mark.parametrize("use_mapping", [False, True])
+def test_a_column_of_administration_actions_named_status_is_the_action_column(use_mapping):
+    """'Administration Status' holds the MAR's actions. P1: Given 500 on day 0; Held and Not Given (day 14, a
+    course of its own if read) are no administrations: one course, 500 mg, 1 administration. P2: its Given is
+    withdrawn by the 'Documented in Error' of its minute, and Refused is no administration: no course.
+    Read as the entry status, P1 had 2 courses (the Not Given one without a dose) and P2 one; a saved mapping
+    giving the column the role "action" was refused."""
+    cols = {"PAT_ID": "patient_id", "TAKEN_TIME": "date", "MEDICATION_NAME": "treatment",
+            "Administration Status": "action", "DOSE": "dose"}
+    ds = load_files(mar(*ADMIN_STATUS_MAR), mapping=_mapping(cols) if use_mapping else None)
+    assert courses(ds) == [("P1", 0.0, 500.0, 1)]
+    assert [(line, r) for line, c, r in reasons(ds) if c == "Administration Status"] == [
+        (3, "not the start of an administration (action 'Held')"),
+        (4, "not the start of an administration (action 'Not Given')"),
+        (5, "administration withdrawn by line 6 (Documented in Error)"),
+        (6, "not the start of an administration (action 'Documented in Error')"),
+        (7, "not the start of an administration (action 'Refused')")]
+
+
+@pytest.mark.parametrize("header", ["Status", "Statut", "Admin Status"])
+def test_a_status_named_column_of_bags_and_rate_changes_is_the_action_column(header):
+    """New Bag / Rate Change / Stopped under a status name: P1's bag of day 21 is cancelled at its minute, so
+    P1 has one course (day 0, 500 mg, 1 administration: rate changes and stops are none), P2 one."""
+    ds = load_files(mar(f"PAT_ID,TAKEN_TIME,MEDICATION_NAME,{header},DOSE",
+                        f"P1,2024-03-04T09:00:00,{KET},New Bag,500", f"P1,2024-03-04T11:00:00,{KET},Rate Change,",
+                        f"P1,2024-03-04T13:00:00,{KET},Stopped,", f"P1,2024-03-25T09:00:00,{KET},New Bag,500",
+                        f"P1,2024-03-25T09:00:00,{KET},Canceled,", P2_BAG))
+    assert courses(ds) == [("P1", 0.0, 500.0, 1), ("P2", 0.0, 500.0, 1)]
+    assert (5, header, "administration withdrawn by line 6 (Canceled)") in reasons(ds)
+    roles = {c.header: c.column.role for f in inspect(mar(f"PAT_ID,TAKEN_TIME,MEDICATION_NAME,{header},DOSE",
+                                                          f"P1,2024-03-04T09:00:00,{KET},New Bag,500",
+                                                          f"P1,2024-03-04T09:00:00,{KET},Canceled,")).files
+             for c in f.columns}
+    assert roles[header] == "action"
+
+
+@pytest.mark.parametrize("cells", [["Given", "Documented in Error"], ["New Bag", "Canceled"],
+                                   ["Verified", "Not Given", "In Error"], ["Held", "Deleted"]])
+def test_a_column_holding_administration_actions_is_no_entry_status(cells):
+    assert not entry_status.looks_like_status("Status", np.array(cells, dtype=object))
+
+
+def test_a_mapping_start_action_also_tells_the_action_column():
+    """A clinic's own start word ('Infused', in courses.start_actions) beside 'Canceled' is an action column."""
+    cells = np.array(["Infused", "Canceled"], dtype=object)
+    assert entry_status.looks_like_status("Status", cells)
+    assert not entry_status.looks_like_status("Status", cells, start_actions=["Infused"])
+
+
 # --- 2. Dose units written DOSE_UNIT ---------------------------------------------------------------
 
 @pytest.mark.parametrize("unit", ["DOSE_UNIT", "Dose_Unit", "ADMIN_DOSE_UNIT", "DOSE_UNIT_C"])
