@@ -411,7 +411,7 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
     has_treatment = bool(_positions(roles, "treatment")) or any(c.treatment for c in roles.values())
     status_ks = entry_status.status_columns(f, table.header, roles, table.column, has_treatment, obs.notes,
                                              spec.courses.start_actions)
-    route_ks = routes.route_columns(f, table.header, roles, has_treatment, obs.notes)
+    route_ks = routes.route_columns(f, table.header, roles, has_treatment, obs.notes, table.column, obs.warnings)
     unmapped = [u for u in unmapped if u not in {table.header[k] for k in status_ks + route_ks}]
     if unmapped:
         obs.notes.append(f"{table.file}: {len(unmapped)} column(s) not in the mapping were ignored: "
@@ -674,13 +674,15 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
         contributes |= not_chosen
         obs.warnings += dosage_forms.unchosen_infusions_warning(text[not_chosen], spec.courses.treatments, f)
         adm = start & (label != "")
-        if route_ks:  # only an intravenous (or unwritten) route is an infusion (io/routes.py)
+        if route_ks:  # a route known not to be intravenous is no infusion; an unknown one is said (io/routes.py)
             route = table.column(route_ks[0])
             oral = adm & routes.not_intravenous(route, roles[route_ks[0]].codes)
             obs.exclude(rows[oral], f, lines[oral], table.header[route_ks[0]], route[oral],
                         routes.reasons(route[oral], label[oral]))
             contributes |= oral
             adm &= ~oral
+            obs.warnings += routes.unknown_warning(
+                route[adm & routes.unknown(route, roles[route_ks[0]].codes)], f, table.header[route_ks[0]])
         contributes |= adm
         idx, tm = placed(adm, tcol, table.header[k])
         t, ht = tm["t"], tm["has_time"]

@@ -308,16 +308,91 @@ def test_subcutaneous_lidocaine_is_no_lidocaine_infusion():
         (2, "ROUTE", "route 'Subcutaneous' is not intravenous: not an infusion of 'Lidocaine infusion'")]
 
 
-@pytest.mark.parametrize("route", ["IV", "i.v.", "Intravenous", "IV infusion", "IV Push", "IV bolus", "IVPB",
-                                   "intravenös", "Continuous IV Infusion", "i.v.-Infusion", ""])
+@pytest.mark.parametrize("route", [
+    "IV", "i.v.", "Intravenous", "IV infusion", "IV Push", "IV bolus", "IVPB", "intravenös", "Continuous IV Infusion",
+    "i.v.-Infusion", "", "IVP", "IV PCA", "IV/PCA", "Infusion", "Continuous Infusion", "Intravenous (IV)",
+    "IV (Intravenous)", "IV - Intravenous", "IV Infusion over 4 hours", "IV injection", "Slow IV Push",
+    "IV Bolus over 5 min", "IV Cont", "IV intermittent", "IV Pump", "IV inf.", "Intraveineux", "Voie intraveineuse",
+    "Perfusion IV", "EV", "e.v.", "i.v. Perfusor", "IV infuus", "6", "endovenosa", "Intravenoso", "Kurzinfusion"])
 def test_intravenous_routes_are_infusions(route):
-    assert not routes.not_intravenous(np.array([route], dtype=object))[0]
+    """However a clinic writes 'intravenous' (Epic's ROUTE_C code 6 too), the route is known: no warning."""
+    cells = np.array([route], dtype=object)
+    assert not routes.not_intravenous(cells)[0] and not routes.unknown(cells)[0]
 
 
-@pytest.mark.parametrize("route", ["Oral", "PO", "Subcutaneous", "Intradermal", "Topical", "Intranasal",
-                                   "Intramuscular", "Epidural"])
-def test_other_routes_are_not(route):
+@pytest.mark.parametrize("route", [
+    "Oral", "PO", "p.o.", "Subcutaneous", "SC", "SQ", "s.c.", "Sub-Q", "Intradermal", "ID", "Topical", "Transdermal",
+    "Intranasal", "IN", "Nasal", "Intramuscular", "IM", "i.m.", "Epidural", "Intrathecal", "Sublingual", "SL",
+    "Buccal", "Rectal", "PR", "Inhaled", "Nebulised", "Perineural", "Nerve block", "Infiltration", "Local",
+    "Ophthalmic", "Otic", "Vaginal", "Subcutaneous infusion", "Epidural infusion",
+    "subkutan", "peroral", "intramuskulär", "Peridural", "rektal", "Nervenblockade",  # German
+    "Voie orale", "sous-cutanée", "intramusculaire", "péridurale",  # French
+    "Vía oral", "subcutánea", "tópica",  # Spanish
+    "sottocutanea", "intramuscolare", "rettale",  # Italian
+    "Oraal", "subcutaan", "intramusculair", "rectaal"])  # Dutch
+def test_routes_known_not_to_be_intravenous_are_not(route):
     assert routes.not_intravenous(np.array([route], dtype=object))[0]
+
+
+@pytest.mark.parametrize("route", ["Miscellaneous", "15", "IV/PO"])
+def test_an_unknown_route_is_neither(route):
+    """Not known (Epic's code 15, a route naming IV and oral): kept as an administration, with a warning."""
+    cells = np.array([route], dtype=object)
+    assert not routes.not_intravenous(cells)[0] and routes.unknown(cells)[0]
+
+
+ROUTE_MAR = ("PAT_ID,TAKEN_TIME,MEDICATION_NAME,ROUTE,MAR_ACTION,DOSE",
+             f"P1,2024-03-04T09:00:00,{KET},Intravenous (IV),New Bag,500",
+             f"P1,2024-03-04T11:00:00,{KET},Intravenous (IV),Rate Change,",
+             f"P2,2024-03-05T09:00:00,{KET},IV Infusion over 4 hours,New Bag,500",
+             "P2,2024-03-05T08:55:00,ondansetron 4 mg inj,IVP,Given,4")
+
+
+def test_routes_written_otherwise_keep_the_courses():
+    """'Intravenous (IV)' and 'IV Infusion over 4 hours' are intravenous: one course each, 500 mg. Read as not
+    intravenous, ketamine was 'never given intravenously', not proposed, and the load asked for a treatment."""
+    ds = load_files(mar(*ROUTE_MAR))
+    assert courses(ds) == [("P1", 0.0, 500.0, 1), ("P2", 0.0, 500.0, 1)]
+    assert not any(c == "ROUTE" for _, c, _ in reasons(ds))
+    assert not any("route" in w for w in ds.report.warnings)
+
+
+def test_epic_route_code_6_is_intravenous_and_another_code_is_kept_with_a_warning():
+    """ROUTE_C 6 (intravenous): P1 and P2 one course each. P1's bag with code 15 on day 14 (a route not known
+    here) is kept: P1's second course, 500 mg, and a warning naming '15'."""
+    ds = load_files(mar("PAT_ID,TAKEN_TIME,MEDICATION_NAME,MAR_ACTION,DOSE,ROUTE_C",
+                        f"P1,2024-03-04T09:00:00,{KET},New Bag,500,6", f"P1,2024-03-04T11:00:00,{KET},Rate Change,,6",
+                        f"P2,2024-03-05T09:00:00,{KET},New Bag,500,6", f"P1,2024-03-18T09:00:00,{KET},New Bag,500,15"))
+    assert courses(ds) == [("P1", 0.0, 500.0, 1), ("P1", 14.0, 500.0, 1), ("P2", 0.0, 500.0, 1)]
+    (w,) = [w for w in ds.report.warnings if "route" in w]
+    assert w.startswith("mar.csv: 1 administration(s) have a route in 'ROUTE_C' not known here ('15')")
+
+
+def test_a_route_column_the_mapping_ignores_is_not_read_as_the_route():
+    """The mapping says "ignore" for ROUTE: its routes are not read (P1's and P2's bags are their courses). P1's
+    oral 20 mg on day 14 is then read as an administration (a second course of 20 mg): the mapping's decision,
+    with a warning saying how to leave such rows out."""
+    cols = {"PAT_ID": "patient_id", "TAKEN_TIME": "date", "MEDICATION_NAME": "treatment", "ROUTE": "ignore",
+            "MAR_ACTION": "action", "DOSE": "dose"}
+    ds = load_files(mar(*ROUTE_MAR, "P1,2024-03-18T09:00:00,ketamine,Oral,Given,20"), mapping=_mapping(cols))
+    assert courses(ds) == [("P1", 0.0, 500.0, 1), ("P1", 14.0, 20.0, 1), ("P2", 0.0, 500.0, 1)]
+    (w,) = [w for w in ds.report.warnings if "'ROUTE'" in w]
+    assert "('Oral')" in w and "the role 'ignore'" in w and 'the role "route"' in w
+    # Not mentioned by the mapping at all, the column is read as the route: the oral row is left out.
+    del cols["ROUTE"]
+    ds = load_files(mar(*ROUTE_MAR, "P1,2024-03-18T09:00:00,ketamine,Oral,Given,20"), mapping=_mapping(cols))
+    assert courses(ds) == [("P1", 0.0, 500.0, 1), ("P2", 0.0, 500.0, 1)]
+    assert (6, "ROUTE", "route 'Oral' is not intravenous: not an infusion of 'Ketamine infusion'") in reasons(ds)
+
+
+def test_a_drug_with_rows_of_an_unknown_route_is_still_proposed():
+    """Lidocaine charted 'Subcutaneous' once and with an unknown route once is not 'never given intravenously':
+    proposed as a treatment (its subcutaneous row left out by its route, the other kept with a warning)."""
+    files = mar("PAT_ID,TAKEN_TIME,MEDICATION_NAME,MAR_ACTION,DOSE,ROUTE",
+                "P1,2024-03-04T08:50:00,lidocaine 1 % injection,Given,0.5,Subcutaneous",
+                "P1,2024-03-04T09:00:00,lidocaine 1 % injection,Given,100,Miscellaneous",
+                f"P2,2024-03-05T09:00:00,{KET},New Bag,500,IV")
+    assert set(inspect(files).spec.courses.treatments.values()) == {"Ketamine infusion", "Lidocaine infusion"}
 
 
 # --- 6. Bolus from the bag ---------------------------------------------------------------------------
