@@ -37,6 +37,9 @@ from .time_units import to_days
 from .values import CHECKED
 
 _DAY_NS = 86_400 * 10 ** 9
+#: A dose cell that writes no dose: dashes (a 'Restarted after hold' row's '-') or an NA word. Missing, as an empty
+#: cell is; only a written dose that is no amount ('UNK', '?', '-99') makes its course's dose unknown.
+_NO_DOSE_WRITTEN = re.compile(r"(?i)\s*(?:[-\u2010-\u2015\u2212.]*|n\s?[/.]?\s?a\.?)\s*")  # hyphens, dashes, minus
 
 #: Words a clinic writes in a treatment column to say "no treatment" (read as an empty cell).
 NO_TREATMENT = frozenset({"-", "--", "—", "–", "/", "0", "none", "no", "nein", "keine", "kein", "non", "aucun",
@@ -704,7 +707,8 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
                                  "(decimal points; then 1,200 = 1200) or true (decimal commas) in the mapping.")
             # A dose written but not read ('UNK', '-99': no amount) makes its course's total unknown (courses.py):
             # summed without it, the course's dose was too small and looked right.
-            badd = (~pv.missing) & ((pv.reason != "") | (np.nan_to_num(pv.value) < 0))
+            unwritten = pd.Series(cells, dtype=object).astype(str).str.fullmatch(_NO_DOSE_WRITTEN).to_numpy(dtype=bool)
+            badd = (~pv.missing) & ~unwritten & ((pv.reason != "") | (np.nan_to_num(pv.value) < 0))
             if badd.any():
                 dose = np.where(badd, -np.inf, dose)
                 obs.notes.append(f"{f}: {int(badd.sum())} dose value(s) in {table.header[dcols[0]]!r} are not amounts "

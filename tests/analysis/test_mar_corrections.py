@@ -220,6 +220,18 @@ def test_the_unit_column_before_the_dose_is_never_the_dose():
     assert not any("not numbers" in n for n in ds.report.notes)
 
 
+@pytest.mark.parametrize("cell,dose", [("-", 1000.0), ("--", 1000.0), ("—", 1000.0), ("n/a", 1000.0), ("", 1000.0),
+                                       ("UNK", None), ("NASK", None), ("?", None), ("-99", None)])
+def test_only_a_written_dose_that_is_no_amount_makes_the_course_dose_unknown(cell, dose):
+    """Two 500 mg bags and a 'Restarted after hold' the next day: one course of 3 administrations. A dash or NA
+    word writes no dose (the restart adds none: 1000 mg); a code that is no amount (UNK, NASK, '?', -99) says a
+    dose was given but not what it was: the course has no dose (summed without it, 1000 mg would look right)."""
+    ds = load_files(mar(MAR_HEAD, f"P1,2024-03-04T09:00:00,{KET},New Bag,500", f"P1,2024-03-05T09:00:00,{KET},New Bag,500",
+                        f"P1,2024-03-05T12:00:00,{KET},Restarted after hold,{cell}"))
+    assert courses(ds) == [("P1", 0.0, dose, 3)]
+    assert any("not amounts" in n for n in ds.report.notes) == (dose is None)
+
+
 # --- 3., 4. Corrections of an administration --------------------------------------------------------
 
 MAR_HEAD = "PAT_ID,TAKEN_TIME,MEDICATION_NAME,MAR_ACTION,DOSE"
