@@ -665,9 +665,10 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
             tm0 = times.for_column(tcol, table, roles)
             minute = tm0["t"] // (60 * 10 ** 9) if times.kind == "date" else tm0["t"]
             key = pd.DataFrame({"p": pid, "x": entry_status.normalised(text), "t": minute})
+            dk = dose_units.dose_columns(table, _positions(roles, "dose"))
             start, listed = mar_actions.read_actions(table.column(acts[0]), has, key, tm0["ok"] & has_pid,
                                                      spec.courses.start_actions, f, table.header[acts[0]], rows,
-                                                     lines, obs)
+                                                     lines, obs, table.column(dk[0]) if dk else None)
             contributes |= listed
         label = _courses.treatment_labels(text, spec.courses.treatments)
         not_chosen = start & (label == "")

@@ -258,6 +258,25 @@ def test_a_cancel_above_its_bag_withdraws_the_nearest_bag_below_it():
     assert (4, "MAR_ACTION", "administration withdrawn by line 3 (Canceled Entry)") in reasons(ds)
 
 
+def test_a_cancel_with_a_dose_withdraws_the_bag_of_that_dose_in_a_newest_first_export():
+    """Newest first: New Bag 500 (charted again) / Canceled Entry 50 / New Bag 50, all P1 09:00. The cancel
+    carries 50 mg: it withdraws the 50 mg bag below it, not the 500 mg bag above it. P1: 500 mg, 1 administration
+    (by position alone P1's course was 50 mg)."""
+    ds = load_files(mar(MAR_HEAD, P2_BAG, f"P1,2024-03-04T09:00:00,{KET},New Bag,500",
+                        f"P1,2024-03-04T09:00:00,{KET},Canceled Entry,50", f"P1,2024-03-04T09:00:00,{KET},New Bag,50"))
+    assert courses(ds) == [("P1", 0.0, 500.0, 1), ("P2", 0.0, 500.0, 1)]
+    assert reasons(ds) == [(4, "MAR_ACTION", "not the start of an administration (action 'Canceled Entry')"),
+                           (5, "MAR_ACTION", "administration withdrawn by line 4 (Canceled Entry)")]
+
+
+def test_a_cancel_whose_dose_matches_no_bag_withdraws_the_nearest_bag_above():
+    """Canceled Entry 250 at a minute of bags of 50 and 500 mg: no bag of 250 mg, so the nearest above (50 mg)."""
+    ds = load_files(mar(MAR_HEAD, f"P1,2024-03-04T09:00:00,{KET},New Bag,500", f"P1,2024-03-04T09:00:00,{KET},New Bag,50",
+                        f"P1,2024-03-04T09:00:00,{KET},Canceled Entry,250", P2_BAG))
+    assert courses(ds) == [("P1", 0.0, 500.0, 1), ("P2", 0.0, 500.0, 1)]
+    assert (3, "MAR_ACTION", "administration withdrawn by line 4 (Canceled Entry)") in reasons(ds)
+
+
 @pytest.mark.parametrize("action", ["Canceled", "Cancelled", "Unchart", "Uncharted", "Undo", "Error", "ENTERED  IN ERROR"])
 def test_every_correction_word_withdraws_the_bag_of_its_minute(action):
     """P1's second bag (day 21, a course of its own if read) is withdrawn: P1 has one course."""
