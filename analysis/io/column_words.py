@@ -44,9 +44,14 @@ WORDS = {
                  r"inf[\s_]*drug|medication[\s_]*name|med[\s_]*name|agent|infusion[\s_]*agent|substance|wirkstoff|"
                  r"substanz|produit|principe[\s_]*actif",
     "dose": r"dose|dosis|dosage|posologie|dosering|mg|mg/kg",
-    # Not "status": a 'Result Status' says whether the entry is valid (Auth (Verified), In Error), the role "status"
-    # (analysis/io/entry_status.py); read as the action it hid the record's real actions ('Admin Event').
-    "action": r"action|mar[\s_]*action|aktion|admin[\s_]*action|admin[\s_]*event",
+    # A MAR's 'Status', 'Administration Status', 'Statut' holds its actions (Given, Not Given, New Bag, Held): the
+    # proposal gives a status column whose values say whether the entry is valid ('Result Status': Auth (Verified),
+    # In Error) the role "status" before the actions (analysis/io/entry_status.py), and the status of an order,
+    # result or entry is never the action (read as the action, a 'Result Status' hid the real 'Admin Event').
+    "action": r"action|mar[\s_]*action|aktion|admin[\s_]*action|admin[\s_]*event|"
+              r"(?<!result\s)(?<!order\s)(?<!entry\s)(?<!record\s)(?<!row\s)(?<!value\s)(?<!visit\s)(?<!patient\s)"
+              r"(?<!encounter\s)(?<!charting\s)(?<!documentation\s)(?<!eintrag\s)(?<!ergebnis\s)"
+              r"(?:status|statut(?!\sdu\sr[ée]sultat))",
     "route": r"route|admin[\s_]*route|route[\s_]*of[\s_]*administration|applikationsweg|applikationsart|"
              r"verabreichungsweg|voie|voie[\s_]*d[\s_']*administration|vía|via[\s_]*de[\s_]*administración|"
              r"via[\s_]*di[\s_]*somministrazione|toedieningsweg",

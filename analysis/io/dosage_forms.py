@@ -29,8 +29,10 @@ NOT_INFUSED = re.compile(
 
 def given_otherwise(text: np.ndarray, route: np.ndarray) -> list:
     """The medication texts of a record with a route column (:mod:`analysis.io.routes`) never given
-    intravenously: every row of the text names another route (``lidocaine (PF) 1 % injection``, always
-    ``Subcutaneous``). For :func:`only_infused`'s ``otherwise``."""
+    intravenously: every row of the text names a route known not to be intravenous (``lidocaine (PF) 1 %
+    injection``, always ``Subcutaneous``). A text with one row of an intravenous, unwritten or unknown route
+    (``IVP``, ``6``) is kept: dropped, a clinic writing its routes in a way not known here lost every course.
+    For :func:`only_infused`'s ``otherwise``."""
     from .routes import not_intravenous
 
     other = pd.Series(not_intravenous(route)).groupby(pd.Series(text, dtype=object).astype(str)).all()

@@ -11,8 +11,15 @@ reason. Other statuses (verified, final, preliminary, ...) leave the row as it i
 The status is not the action of an administration record (``Begin Bag``, ``Rate Change``): read as the
 action, ``Auth (Verified)`` was asked to be a start, and every rate change became an administration.
 
+A column whose values are administration actions (:data:`ADMINISTRATION_ACTIONS`: ``Given``, ``Not Given``,
+``Held``, ``Refused``, ``New Bag``, ``Rate Change``, ``Stopped``, ...) is the action column, whatever its name
+(``Status``, ``Administration Status``, ``Statut``) and even when some of its values say ``Canceled`` or
+``Documented in Error``: those are the record's corrections, which withdraw the administration they correct.
+Read as the entry status, its ``Not Given`` and ``Held`` rows became administrations and the bag a
+``Documented in Error`` row withdraws stayed.
+
 A column the mapping does not read (no role, ``ignore``, ``covariate``) is read as the entry status when
-its name says status and some of its few values say in error: an entry marked in error is never data,
+its name says status and some of its few values say in error (and none is an administration action): an entry marked in error is never data,
 so it is left out (with a note naming the column) rather than read because the mapping was written
 before the role existed.
 """
@@ -24,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import MappingError
-from .spec import Column
+from .spec import DEFAULT_START_ACTIONS, Column
 
 #: A status saying the entry is not valid (compared with case and spaces normalised).
 ERROR_STATUS = frozenset({
@@ -40,6 +47,22 @@ ERROR_STATUS = frozenset({
 #: that those charted were not.
 STATUS_NAME = re.compile(r"(?:(?:result|entry|record|row|charting|documentation|admin|administration|mar|value|"
                          r"eintrag|ergebnis)\s)?(?:status|statut|estado|stato)|statut\sdu\sr[ée]sultat")
+
+#: Actions of an administration record that no entry status says (normalised): a column holding one is the action
+#: column. Besides the start actions (``courses.start_actions``): a bolus from the bag, what says a dose was not
+#: given, and the running infusion's changes. Corrections (``Canceled``, ``Documented in Error``) are left out:
+#: an entry status says them too, so they tell neither column apart.
+ADMINISTRATION_ACTIONS = frozenset({" ".join(a.casefold().split()) for a in DEFAULT_START_ACTIONS} | {
+    "bolus from bag", "bag bolus", "bolus from infusion", "bolus from pump", "given", "administered",
+    "not given", "not administered", "held", "hold", "on hold", "refused", "patient refused", "missed", "omitted",
+    "not done", "rate change", "rate changed", "rate verify", "rate verified", "stopped", "stop", "paused", "pause",
+    "restarted", "resumed", "restart", "site change", "waste", "wasted", "continued", "infusing", "new bag",
+    "bolus", "push", "self administered", "patient's own med",
+    # other languages of the exports read here
+    "verabreicht", "gegeben", "nicht gegeben", "nicht verabreicht", "pausiert", "gestoppt", "abgelehnt",
+    "administré", "administre", "non administré", "non administre", "refusé", "refuse", "suspendu", "arrêté",
+    "administrado", "no administrado", "rechazado", "somministrato", "non somministrato", "rifiutato",
+    "toegediend", "niet toegediend", "geweigerd"})
 
 R_IN_ERROR = "entry marked {status!r} in {column!r} (charted in error): not read"
 #: Roles a status column may wrongly have in a mapping written before the role "status".
@@ -59,19 +82,31 @@ def in_error(cells: np.ndarray, codes: dict | None = None) -> np.ndarray:
     return pd.Series(normalised(cells)).isin(ERROR_STATUS).to_numpy()
 
 
-def looks_like_status(header: str, cells: np.ndarray) -> bool:
+def holds_actions(cells: np.ndarray, start_actions=()) -> bool:
+    """Some cell is an administration action (:data:`ADMINISTRATION_ACTIONS`, or one of ``start_actions``, a
+    mapping's ``courses.start_actions``)."""
+    known = ADMINISTRATION_ACTIONS | {" ".join(str(a).casefold().split()) for a in start_actions}
+    return bool(pd.Series(normalised(pd.unique(cells[cells != ""]))).isin(known).any())
+
+
+def looks_like_status(header: str, cells: np.ndarray, start_actions=()) -> bool:
     """A column named as a status (``Result Status``, ``ENTRY_STATUS``) with a few distinct values, at least
-    one of which says the entry is in error."""
+    one of which says the entry is in error and none of which is an administration action
+    (:func:`holds_actions`: such a column is the action column)."""
     if not STATUS_NAME.fullmatch(" ".join(re.split(r"[\W_]+", header.casefold())).strip()):
         return False
     distinct = pd.unique(cells[cells != ""])
-    return 1 <= len(distinct) <= 20 and bool(in_error(np.asarray(distinct, dtype=object)).any())
+    return 1 <= len(distinct) <= 20 and bool(in_error(np.asarray(distinct, dtype=object)).any()) and \
+        not holds_actions(np.asarray(distinct, dtype=object), start_actions)
 
 
-def status_columns(file: str, header: list, roles: dict, column, has_treatment: bool, notes: list) -> list[int]:
+def status_columns(file: str, header: list, roles: dict, column, has_treatment: bool, notes: list,
+                   start_actions=()) -> list[int]:
     """The positions of the file's status columns: those with the role ``"status"``, and those the mapping
-    leaves unread (or reads as a covariate or as the action) that :func:`looks_like_status`; for the latter,
-    ``roles`` is changed to ``"status"`` and a note says so. ``column(k)``: the cells of column ``k``.
+    leaves unread (or reads as a covariate or as the action) that :func:`looks_like_status` (``start_actions``:
+    the mapping's); for the latter, ``roles`` is changed to ``"status"`` and a note says so. ``column(k)``: the
+    cells of column ``k``. A column holding administration actions is never taken for the status, nor refused
+    as the action.
 
     Raises
     ------
@@ -82,7 +117,8 @@ def status_columns(file: str, header: list, roles: dict, column, has_treatment: 
     found = [k for k, c in roles.items() if c.role == "status"]
     for k, h in enumerate(header):  # a loop over the file's columns
         role = roles[k].role if k in roles else "ignore"
-        if not h or k in found or role not in _NOT_READ_AS_STATUS or not looks_like_status(h, column(k)):
+        if not h or k in found or role not in _NOT_READ_AS_STATUS or \
+                not looks_like_status(h, column(k), start_actions):
             continue
         if role == "action" and has_treatment:
             raise MappingError(

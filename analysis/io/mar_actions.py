@@ -9,9 +9,11 @@ Of the rows of a treatment (:func:`read_actions`):
   of its own, and its dose is already in the bag's (counted, it made a course of five bags six
   administrations and 2525 mg). Listed with that reason, even where a mapping lists it as a start;
 * a correction (:data:`CANCEL_ACTIONS`: ``Canceled Entry``, ``Entered in Error``, ``Canceled``,
-  ``Unchart``, ``Undo``, ...) withdraws **one** start of the same patient, medication text and minute: the
-  nearest one above it in the file not yet withdrawn (else the nearest one below it, for an export sorted
-  so). A clinic that cancels a bag charted with the wrong dose and charts it again at the same minute
+  ``Unchart``, ``Undo``, ...) withdraws **one** start of the same patient, medication text and minute: where
+  the correction carries a dose, one with that dose if there is one; then the nearest one above it in the file
+  not yet withdrawn (else the nearest one below it, for an export sorted so). An export sorted newest first
+  lists ``Canceled Entry 50`` above the 50 mg bag it cancels and below the 500 mg bag charted again: by
+  position alone it withdrew the 500 mg bag and the course was 50 mg. A clinic that cancels a bag charted with the wrong dose and charts it again at the same minute
   keeps the second bag; withdrawing every start of that minute left the patient without a course. A
   correction that finds no such start withdraws nothing (which one it meant is not guessed), with a
   warning;
@@ -72,8 +74,32 @@ def _withdrawn(group: np.ndarray, is_start: np.ndarray, is_cancel: np.ndarray) -
     return paired["row"].to_numpy(dtype=np.int64), paired["start"].to_numpy(dtype=np.int64)
 
 
+def _paired(group: np.ndarray, start: np.ndarray, cancel: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_withdrawn`, then each correction left unpaired with the nearest start below it (an export sorted
+    by action puts the correction above its start)."""
+    by, gone = _withdrawn(group, start, cancel)
+    left = np.setdiff1d(np.flatnonzero(cancel), by)
+    if len(left):
+        rest = start.copy()
+        rest[gone] = False
+        back = np.arange(len(group))[::-1]
+        only = np.zeros(len(group), dtype=bool)
+        only[left] = True
+        by2, gone2 = _withdrawn(group[back], rest[back], only[back])
+        by, gone = np.concatenate([by, back[by2]]), np.concatenate([gone, back[gone2]])
+    return by, gone
+
+
+def _amounts(dose: np.ndarray | None, n: int) -> np.ndarray:
+    """The doses as numbers (NaN where none is written or it is no plain number)."""
+    if dose is None:
+        return np.full(n, np.nan)
+    return pd.to_numeric(pd.Series(dose, dtype=object).astype(str).str.strip(), errors="coerce").to_numpy(dtype=float)
+
+
 def read_actions(action: np.ndarray, has: np.ndarray, key: pd.DataFrame, key_ok: np.ndarray, start_actions,
-                 file: str, header: str, rows: np.ndarray, lines: np.ndarray, obs) -> tuple[np.ndarray, np.ndarray]:
+                 file: str, header: str, rows: np.ndarray, lines: np.ndarray, obs,
+                 dose: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The rows of a treatment (``has``) that start an administration, after the corrections.
 
     Parameters
@@ -87,6 +113,8 @@ def read_actions(action: np.ndarray, has: np.ndarray, key: pd.DataFrame, key_ok:
         ``courses.start_actions``.
     file, header, rows, lines, obs
         For the listing of the rows left out (:meth:`analysis.io.translate.Observations.exclude`) and the warnings.
+    dose : array of str, optional
+        The dose column's cells: a correction with a dose withdraws a start of that dose first.
 
     Returns
     -------
@@ -114,16 +142,19 @@ def read_actions(action: np.ndarray, has: np.ndarray, key: pd.DataFrame, key_ok:
     codes = key[key_ok].groupby(list(key.columns), sort=False, dropna=False).ngroup().to_numpy()
     group[key_ok] = codes
     mine = key_ok & (start | cancel)
-    by, gone = _withdrawn(group, start & mine, cancel & mine)
-    left = np.setdiff1d(np.flatnonzero(cancel & mine), by)
-    if len(left):  # a correction above its start (an export sorted by action): the nearest start below it
-        rest = start & mine
-        rest[gone] = False
-        back = np.arange(len(norm))[::-1]
-        only = np.zeros(len(norm), dtype=bool)
-        only[left] = True
-        by2, gone2 = _withdrawn(group[back], rest[back], only[back])
-        by, gone = np.concatenate([by, back[by2]]), np.concatenate([gone, back[gone2]])
+    # A correction with a dose first withdraws a start of its dose (grouped by minute and dose), then the others
+    # pair by position among the starts left.
+    amount = _amounts(dose, len(norm))
+    dosed = mine & ~np.isnan(amount)
+    by, gone = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    if (dosed & cancel).any():
+        by_dose = np.full(len(norm), -1, dtype=np.int64)
+        by_dose[dosed] = pd.DataFrame({"g": group[dosed], "d": amount[dosed]}).groupby(["g", "d"]).ngroup().to_numpy()
+        by, gone = _paired(by_dose, start & dosed, cancel & dosed)
+    rest_start, rest_cancel = start & mine, cancel & mine
+    rest_start[gone], rest_cancel[by] = False, False
+    by2, gone2 = _paired(group, rest_start, rest_cancel)
+    by, gone = np.concatenate([by, by2]), np.concatenate([gone, gone2])
     why = (R_CANCELLED + pd.Series(lines[by]).astype(str) + " (" + pd.Series(action[by]).astype(str) + ")").to_numpy(
         dtype=object)
     obs.exclude(rows[gone], file, lines[gone], header, action[gone], why)

@@ -27,16 +27,18 @@ def propose(p, t, treatments: dict, treatment_words: dict, notes: list, review: 
     rk = next((i for i, h in enumerate(t.header) if p.spec.columns.get(h) and p.spec.columns[h].role == "route"),
               None)
     if rk is not None:
-        # A drug whose every text is given by another route (a subcutaneous lidocaine injection before the
-        # cannula, a topical cream) is no infusion studied. A drug given both ways keeps its pattern: the
+        # A drug whose every row names a route known not to be intravenous (a subcutaneous lidocaine injection
+        # before the cannula, a topical cream) is no infusion studied; one row of an intravenous, unwritten or
+        # unknown route ('IVP', Epic's code 6) keeps it (dropped, such a clinic lost every course). A drug
+        # given both ways keeps its pattern: the
         # loader leaves its other rows out by their route, with that reason (exact texts instead of the
         # pattern dropped next month's new infusion texts as co-medications).
         otherwise = set(dosage_forms.given_otherwise(t.column(k), t.column(rk)))
         for word in [w for w in treatments if w in treatment_words]:
             texts = [str(n) for n in main if word in str(n).casefold()]
             if texts and all(x in otherwise for x in texts):
-                notes.append(f"{p.name}: {', '.join(map(repr, texts[:3]))} are given by another route than "
-                             f"intravenously on every row: not read as {treatments.pop(word)!r}.")
+                notes.append(f"{p.name}: {', '.join(map(repr, texts[:3]))} are given by a route known not to be "
+                             f"intravenous on every row: not read as {treatments.pop(word)!r}.")
     treatments = dosage_forms.only_infused(treatments, main, p.name, notes, review)
     unmatched = [n for n in main if not any(w in str(n).casefold() for w in treatment_words)]
     if treatments and unmatched:

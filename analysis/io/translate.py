@@ -37,6 +37,9 @@ from .time_units import to_days
 from .values import CHECKED
 
 _DAY_NS = 86_400 * 10 ** 9
+#: A dose cell that writes no dose: dashes (a 'Restarted after hold' row's '-') or an NA word. Missing, as an empty
+#: cell is; only a written dose that is no amount ('UNK', '?', '-99') makes its course's dose unknown.
+_NO_DOSE_WRITTEN = re.compile(r"(?i)\s*(?:[-\u2010-\u2015\u2212.]*|n\s?[/.]?\s?a\.?)\s*")  # hyphens, dashes, minus
 
 #: Words a clinic writes in a treatment column to say "no treatment" (read as an empty cell).
 NO_TREATMENT = frozenset({"-", "--", "—", "–", "/", "0", "none", "no", "nein", "keine", "kein", "non", "aucun",
@@ -409,8 +412,9 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
     roles, unmapped, missing = resolve_columns(table, fspec)
     f = table.file
     has_treatment = bool(_positions(roles, "treatment")) or any(c.treatment for c in roles.values())
-    status_ks = entry_status.status_columns(f, table.header, roles, table.column, has_treatment, obs.notes)
-    route_ks = routes.route_columns(f, table.header, roles, has_treatment, obs.notes)
+    status_ks = entry_status.status_columns(f, table.header, roles, table.column, has_treatment, obs.notes,
+                                             spec.courses.start_actions)
+    route_ks = routes.route_columns(f, table.header, roles, has_treatment, obs.notes, table.column, obs.warnings)
     unmapped = [u for u in unmapped if u not in {table.header[k] for k in status_ks + route_ks}]
     if unmapped:
         obs.notes.append(f"{table.file}: {len(unmapped)} column(s) not in the mapping were ignored: "
@@ -661,9 +665,10 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
             tm0 = times.for_column(tcol, table, roles)
             minute = tm0["t"] // (60 * 10 ** 9) if times.kind == "date" else tm0["t"]
             key = pd.DataFrame({"p": pid, "x": entry_status.normalised(text), "t": minute})
+            dk = dose_units.dose_columns(table, _positions(roles, "dose"))
             start, listed = mar_actions.read_actions(table.column(acts[0]), has, key, tm0["ok"] & has_pid,
                                                      spec.courses.start_actions, f, table.header[acts[0]], rows,
-                                                     lines, obs)
+                                                     lines, obs, table.column(dk[0]) if dk else None)
             contributes |= listed
         label = _courses.treatment_labels(text, spec.courses.treatments)
         not_chosen = start & (label == "")
@@ -673,13 +678,15 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
         contributes |= not_chosen
         obs.warnings += dosage_forms.unchosen_infusions_warning(text[not_chosen], spec.courses.treatments, f)
         adm = start & (label != "")
-        if route_ks:  # only an intravenous (or unwritten) route is an infusion (io/routes.py)
+        if route_ks:  # a route known not to be intravenous is no infusion; an unknown one is said (io/routes.py)
             route = table.column(route_ks[0])
             oral = adm & routes.not_intravenous(route, roles[route_ks[0]].codes)
             obs.exclude(rows[oral], f, lines[oral], table.header[route_ks[0]], route[oral],
                         routes.reasons(route[oral], label[oral]))
             contributes |= oral
             adm &= ~oral
+            obs.warnings += routes.unknown_warning(
+                route[adm & routes.unknown(route, roles[route_ks[0]].codes)], f, table.header[route_ks[0]])
         contributes |= adm
         idx, tm = placed(adm, tcol, table.header[k])
         t, ht = tm["t"], tm["has_time"]
@@ -701,7 +708,8 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
                                  "(decimal points; then 1,200 = 1200) or true (decimal commas) in the mapping.")
             # A dose written but not read ('UNK', '-99': no amount) makes its course's total unknown (courses.py):
             # summed without it, the course's dose was too small and looked right.
-            badd = (~pv.missing) & ((pv.reason != "") | (np.nan_to_num(pv.value) < 0))
+            unwritten = pd.Series(cells, dtype=object).astype(str).str.fullmatch(_NO_DOSE_WRITTEN).to_numpy(dtype=bool)
+            badd = (~pv.missing) & ~unwritten & ((pv.reason != "") | (np.nan_to_num(pv.value) < 0))
             if badd.any():
                 dose = np.where(badd, -np.inf, dose)
                 obs.notes.append(f"{f}: {int(badd.sum())} dose value(s) in {table.header[dcols[0]]!r} are not amounts "

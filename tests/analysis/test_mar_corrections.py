@@ -137,6 +137,64 @@ def test_the_role_status_in_a_mapping_withdraws_rows_in_error_of_any_name():
         "entry marked 'Deleted' in 'Flag' (charted in error): not read"] * 2
 
 
+ADMIN_STATUS_MAR = ("PAT_ID,TAKEN_TIME,MEDICATION_NAME,Administration Status,DOSE",
+                    f"P1,2024-03-04T09:00:00,{KET},Given,500",
+                    f"P1,2024-03-05T09:00:00,{KET},Held,",
+                    f"P1,2024-03-18T09:00:00,{KET},Not Given,",
+                    f"P2,2024-03-05T09:00:00,{KET},Given,500",
+                    f"P2,2024-03-05T09:00:00,{KET},Documented in Error,",
+                    f"P2,2024-03-12T09:00:00,{KET},Refused,")
+
+
+@pytest.mark.parametrize("use_mapping", [False, True])
+def test_a_column_of_administration_actions_named_status_is_the_action_column(use_mapping):
+    """'Administration Status' holds the MAR's actions. P1: Given 500 on day 0; Held and Not Given (day 14, a
+    course of its own if read) are no administrations: one course, 500 mg, 1 administration. P2: its Given is
+    withdrawn by the 'Documented in Error' of its minute, and Refused is no administration: no course.
+    Read as the entry status, P1 had 2 courses (the Not Given one without a dose) and P2 one; a saved mapping
+    giving the column the role "action" was refused."""
+    cols = {"PAT_ID": "patient_id", "TAKEN_TIME": "date", "MEDICATION_NAME": "treatment",
+            "Administration Status": "action", "DOSE": "dose"}
+    ds = load_files(mar(*ADMIN_STATUS_MAR), mapping=_mapping(cols) if use_mapping else None)
+    assert courses(ds) == [("P1", 0.0, 500.0, 1)]
+    assert [(line, r) for line, c, r in reasons(ds) if c == "Administration Status"] == [
+        (3, "not the start of an administration (action 'Held')"),
+        (4, "not the start of an administration (action 'Not Given')"),
+        (5, "administration withdrawn by line 6 (Documented in Error)"),
+        (6, "not the start of an administration (action 'Documented in Error')"),
+        (7, "not the start of an administration (action 'Refused')")]
+
+
+@pytest.mark.parametrize("header", ["Status", "Statut", "Admin Status"])
+def test_a_status_named_column_of_bags_and_rate_changes_is_the_action_column(header):
+    """New Bag / Rate Change / Stopped under a status name: P1's bag of day 21 is cancelled at its minute, so
+    P1 has one course (day 0, 500 mg, 1 administration: rate changes and stops are none), P2 one."""
+    ds = load_files(mar(f"PAT_ID,TAKEN_TIME,MEDICATION_NAME,{header},DOSE",
+                        f"P1,2024-03-04T09:00:00,{KET},New Bag,500", f"P1,2024-03-04T11:00:00,{KET},Rate Change,",
+                        f"P1,2024-03-04T13:00:00,{KET},Stopped,", f"P1,2024-03-25T09:00:00,{KET},New Bag,500",
+                        f"P1,2024-03-25T09:00:00,{KET},Canceled,", P2_BAG))
+    assert courses(ds) == [("P1", 0.0, 500.0, 1), ("P2", 0.0, 500.0, 1)]
+    assert (5, header, "administration withdrawn by line 6 (Canceled)") in reasons(ds)
+    roles = {c.header: c.column.role for f in inspect(mar(f"PAT_ID,TAKEN_TIME,MEDICATION_NAME,{header},DOSE",
+                                                          f"P1,2024-03-04T09:00:00,{KET},New Bag,500",
+                                                          f"P1,2024-03-04T09:00:00,{KET},Canceled,")).files
+             for c in f.columns}
+    assert roles[header] == "action"
+
+
+@pytest.mark.parametrize("cells", [["Given", "Documented in Error"], ["New Bag", "Canceled"],
+                                   ["Verified", "Not Given", "In Error"], ["Held", "Deleted"]])
+def test_a_column_holding_administration_actions_is_no_entry_status(cells):
+    assert not entry_status.looks_like_status("Status", np.array(cells, dtype=object))
+
+
+def test_a_mapping_start_action_also_tells_the_action_column():
+    """A clinic's own start word ('Infused', in courses.start_actions) beside 'Canceled' is an action column."""
+    cells = np.array(["Infused", "Canceled"], dtype=object)
+    assert entry_status.looks_like_status("Status", cells)
+    assert not entry_status.looks_like_status("Status", cells, start_actions=["Infused"])
+
+
 # --- 2. Dose units written DOSE_UNIT ---------------------------------------------------------------
 
 @pytest.mark.parametrize("unit", ["DOSE_UNIT", "Dose_Unit", "ADMIN_DOSE_UNIT", "DOSE_UNIT_C"])
@@ -160,6 +218,18 @@ def test_the_unit_column_before_the_dose_is_never_the_dose():
                         f"P2,2024-03-05T09:00:00,{KET},New Bag,mg,500"))
     assert courses(ds) == [("P1", 0.0, 1000.0, 2), ("P2", 0.0, 500.0, 1)]
     assert not any("not numbers" in n for n in ds.report.notes)
+
+
+@pytest.mark.parametrize("cell,dose", [("-", 1000.0), ("--", 1000.0), ("—", 1000.0), ("n/a", 1000.0), ("", 1000.0),
+                                       ("UNK", None), ("NASK", None), ("?", None), ("-99", None)])
+def test_only_a_written_dose_that_is_no_amount_makes_the_course_dose_unknown(cell, dose):
+    """Two 500 mg bags and a 'Restarted after hold' the next day: one course of 3 administrations. A dash or NA
+    word writes no dose (the restart adds none: 1000 mg); a code that is no amount (UNK, NASK, '?', -99) says a
+    dose was given but not what it was: the course has no dose (summed without it, 1000 mg would look right)."""
+    ds = load_files(mar(MAR_HEAD, f"P1,2024-03-04T09:00:00,{KET},New Bag,500", f"P1,2024-03-05T09:00:00,{KET},New Bag,500",
+                        f"P1,2024-03-05T12:00:00,{KET},Restarted after hold,{cell}"))
+    assert courses(ds) == [("P1", 0.0, dose, 3)]
+    assert any("not amounts" in n for n in ds.report.notes) == (dose is None)
 
 
 # --- 3., 4. Corrections of an administration --------------------------------------------------------
@@ -186,6 +256,25 @@ def test_a_cancel_above_its_bag_withdraws_the_nearest_bag_below_it():
                         f"P1,2024-03-25T09:00:00,{KET},New Bag,500", P2_BAG))
     assert courses(ds) == [("P1", 0.0, 500.0, 1), ("P2", 0.0, 500.0, 1)]
     assert (4, "MAR_ACTION", "administration withdrawn by line 3 (Canceled Entry)") in reasons(ds)
+
+
+def test_a_cancel_with_a_dose_withdraws_the_bag_of_that_dose_in_a_newest_first_export():
+    """Newest first: New Bag 500 (charted again) / Canceled Entry 50 / New Bag 50, all P1 09:00. The cancel
+    carries 50 mg: it withdraws the 50 mg bag below it, not the 500 mg bag above it. P1: 500 mg, 1 administration
+    (by position alone P1's course was 50 mg)."""
+    ds = load_files(mar(MAR_HEAD, P2_BAG, f"P1,2024-03-04T09:00:00,{KET},New Bag,500",
+                        f"P1,2024-03-04T09:00:00,{KET},Canceled Entry,50", f"P1,2024-03-04T09:00:00,{KET},New Bag,50"))
+    assert courses(ds) == [("P1", 0.0, 500.0, 1), ("P2", 0.0, 500.0, 1)]
+    assert reasons(ds) == [(4, "MAR_ACTION", "not the start of an administration (action 'Canceled Entry')"),
+                           (5, "MAR_ACTION", "administration withdrawn by line 4 (Canceled Entry)")]
+
+
+def test_a_cancel_whose_dose_matches_no_bag_withdraws_the_nearest_bag_above():
+    """Canceled Entry 250 at a minute of bags of 50 and 500 mg: no bag of 250 mg, so the nearest above (50 mg)."""
+    ds = load_files(mar(MAR_HEAD, f"P1,2024-03-04T09:00:00,{KET},New Bag,500", f"P1,2024-03-04T09:00:00,{KET},New Bag,50",
+                        f"P1,2024-03-04T09:00:00,{KET},Canceled Entry,250", P2_BAG))
+    assert courses(ds) == [("P1", 0.0, 500.0, 1), ("P2", 0.0, 500.0, 1)]
+    assert (3, "MAR_ACTION", "administration withdrawn by line 4 (Canceled Entry)") in reasons(ds)
 
 
 @pytest.mark.parametrize("action", ["Canceled", "Cancelled", "Unchart", "Uncharted", "Undo", "Error", "ENTERED  IN ERROR"])
@@ -250,16 +339,91 @@ def test_subcutaneous_lidocaine_is_no_lidocaine_infusion():
         (2, "ROUTE", "route 'Subcutaneous' is not intravenous: not an infusion of 'Lidocaine infusion'")]
 
 
-@pytest.mark.parametrize("route", ["IV", "i.v.", "Intravenous", "IV infusion", "IV Push", "IV bolus", "IVPB",
-                                   "intravenös", "Continuous IV Infusion", "i.v.-Infusion", ""])
+@pytest.mark.parametrize("route", [
+    "IV", "i.v.", "Intravenous", "IV infusion", "IV Push", "IV bolus", "IVPB", "intravenös", "Continuous IV Infusion",
+    "i.v.-Infusion", "", "IVP", "IV PCA", "IV/PCA", "Infusion", "Continuous Infusion", "Intravenous (IV)",
+    "IV (Intravenous)", "IV - Intravenous", "IV Infusion over 4 hours", "IV injection", "Slow IV Push",
+    "IV Bolus over 5 min", "IV Cont", "IV intermittent", "IV Pump", "IV inf.", "Intraveineux", "Voie intraveineuse",
+    "Perfusion IV", "EV", "e.v.", "i.v. Perfusor", "IV infuus", "6", "endovenosa", "Intravenoso", "Kurzinfusion"])
 def test_intravenous_routes_are_infusions(route):
-    assert not routes.not_intravenous(np.array([route], dtype=object))[0]
+    """However a clinic writes 'intravenous' (Epic's ROUTE_C code 6 too), the route is known: no warning."""
+    cells = np.array([route], dtype=object)
+    assert not routes.not_intravenous(cells)[0] and not routes.unknown(cells)[0]
 
 
-@pytest.mark.parametrize("route", ["Oral", "PO", "Subcutaneous", "Intradermal", "Topical", "Intranasal",
-                                   "Intramuscular", "Epidural"])
-def test_other_routes_are_not(route):
+@pytest.mark.parametrize("route", [
+    "Oral", "PO", "p.o.", "Subcutaneous", "SC", "SQ", "s.c.", "Sub-Q", "Intradermal", "ID", "Topical", "Transdermal",
+    "Intranasal", "IN", "Nasal", "Intramuscular", "IM", "i.m.", "Epidural", "Intrathecal", "Sublingual", "SL",
+    "Buccal", "Rectal", "PR", "Inhaled", "Nebulised", "Perineural", "Nerve block", "Infiltration", "Local",
+    "Ophthalmic", "Otic", "Vaginal", "Subcutaneous infusion", "Epidural infusion",
+    "subkutan", "peroral", "intramuskulär", "Peridural", "rektal", "Nervenblockade",  # German
+    "Voie orale", "sous-cutanée", "intramusculaire", "péridurale",  # French
+    "Vía oral", "subcutánea", "tópica",  # Spanish
+    "sottocutanea", "intramuscolare", "rettale",  # Italian
+    "Oraal", "subcutaan", "intramusculair", "rectaal"])  # Dutch
+def test_routes_known_not_to_be_intravenous_are_not(route):
     assert routes.not_intravenous(np.array([route], dtype=object))[0]
+
+
+@pytest.mark.parametrize("route", ["Miscellaneous", "15", "IV/PO"])
+def test_an_unknown_route_is_neither(route):
+    """Not known (Epic's code 15, a route naming IV and oral): kept as an administration, with a warning."""
+    cells = np.array([route], dtype=object)
+    assert not routes.not_intravenous(cells)[0] and routes.unknown(cells)[0]
+
+
+ROUTE_MAR = ("PAT_ID,TAKEN_TIME,MEDICATION_NAME,ROUTE,MAR_ACTION,DOSE",
+             f"P1,2024-03-04T09:00:00,{KET},Intravenous (IV),New Bag,500",
+             f"P1,2024-03-04T11:00:00,{KET},Intravenous (IV),Rate Change,",
+             f"P2,2024-03-05T09:00:00,{KET},IV Infusion over 4 hours,New Bag,500",
+             "P2,2024-03-05T08:55:00,ondansetron 4 mg inj,IVP,Given,4")
+
+
+def test_routes_written_otherwise_keep_the_courses():
+    """'Intravenous (IV)' and 'IV Infusion over 4 hours' are intravenous: one course each, 500 mg. Read as not
+    intravenous, ketamine was 'never given intravenously', not proposed, and the load asked for a treatment."""
+    ds = load_files(mar(*ROUTE_MAR))
+    assert courses(ds) == [("P1", 0.0, 500.0, 1), ("P2", 0.0, 500.0, 1)]
+    assert not any(c == "ROUTE" for _, c, _ in reasons(ds))
+    assert not any("route" in w for w in ds.report.warnings)
+
+
+def test_epic_route_code_6_is_intravenous_and_another_code_is_kept_with_a_warning():
+    """ROUTE_C 6 (intravenous): P1 and P2 one course each. P1's bag with code 15 on day 14 (a route not known
+    here) is kept: P1's second course, 500 mg, and a warning naming '15'."""
+    ds = load_files(mar("PAT_ID,TAKEN_TIME,MEDICATION_NAME,MAR_ACTION,DOSE,ROUTE_C",
+                        f"P1,2024-03-04T09:00:00,{KET},New Bag,500,6", f"P1,2024-03-04T11:00:00,{KET},Rate Change,,6",
+                        f"P2,2024-03-05T09:00:00,{KET},New Bag,500,6", f"P1,2024-03-18T09:00:00,{KET},New Bag,500,15"))
+    assert courses(ds) == [("P1", 0.0, 500.0, 1), ("P1", 14.0, 500.0, 1), ("P2", 0.0, 500.0, 1)]
+    (w,) = [w for w in ds.report.warnings if "route" in w]
+    assert w.startswith("mar.csv: 1 administration(s) have a route in 'ROUTE_C' not known here ('15')")
+
+
+def test_a_route_column_the_mapping_ignores_is_not_read_as_the_route():
+    """The mapping says "ignore" for ROUTE: its routes are not read (P1's and P2's bags are their courses). P1's
+    oral 20 mg on day 14 is then read as an administration (a second course of 20 mg): the mapping's decision,
+    with a warning saying how to leave such rows out."""
+    cols = {"PAT_ID": "patient_id", "TAKEN_TIME": "date", "MEDICATION_NAME": "treatment", "ROUTE": "ignore",
+            "MAR_ACTION": "action", "DOSE": "dose"}
+    ds = load_files(mar(*ROUTE_MAR, "P1,2024-03-18T09:00:00,ketamine,Oral,Given,20"), mapping=_mapping(cols))
+    assert courses(ds) == [("P1", 0.0, 500.0, 1), ("P1", 14.0, 20.0, 1), ("P2", 0.0, 500.0, 1)]
+    (w,) = [w for w in ds.report.warnings if "'ROUTE'" in w]
+    assert "('Oral')" in w and "the role 'ignore'" in w and 'the role "route"' in w
+    # Not mentioned by the mapping at all, the column is read as the route: the oral row is left out.
+    del cols["ROUTE"]
+    ds = load_files(mar(*ROUTE_MAR, "P1,2024-03-18T09:00:00,ketamine,Oral,Given,20"), mapping=_mapping(cols))
+    assert courses(ds) == [("P1", 0.0, 500.0, 1), ("P2", 0.0, 500.0, 1)]
+    assert (6, "ROUTE", "route 'Oral' is not intravenous: not an infusion of 'Ketamine infusion'") in reasons(ds)
+
+
+def test_a_drug_with_rows_of_an_unknown_route_is_still_proposed():
+    """Lidocaine charted 'Subcutaneous' once and with an unknown route once is not 'never given intravenously':
+    proposed as a treatment (its subcutaneous row left out by its route, the other kept with a warning)."""
+    files = mar("PAT_ID,TAKEN_TIME,MEDICATION_NAME,MAR_ACTION,DOSE,ROUTE",
+                "P1,2024-03-04T08:50:00,lidocaine 1 % injection,Given,0.5,Subcutaneous",
+                "P1,2024-03-04T09:00:00,lidocaine 1 % injection,Given,100,Miscellaneous",
+                f"P2,2024-03-05T09:00:00,{KET},New Bag,500,IV")
+    assert set(inspect(files).spec.courses.treatments.values()) == {"Ketamine infusion", "Lidocaine infusion"}
 
 
 # --- 6. Bolus from the bag ---------------------------------------------------------------------------
