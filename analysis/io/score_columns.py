@@ -102,7 +102,12 @@ def visit_of(h: str) -> tuple[str, float | None] | None:
     if _RECALL.search(h):
         return None
     summary = _SUMMARY.search(h) is not None
-    m = _VISIT.search(h) or (None if summary else _VISIT_AFTER.search(h))
+    m = _VISIT.search(h) or _VISIT_AFTER.search(h)
+    # 'Worst pain 24h', 'Average pain 7d': the period the worst or the average is over, no visit. A period of
+    # weeks or months after such a word is the visit ('Worst pain 4 weeks', 'Average pain 3 months').
+    if m and summary and m.re is _VISIT_AFTER and (m.group("h") or (m.group("d") and float(
+            m.group("n").replace(",", ".")) <= 7)):
+        return None
     if m:
         n, g = float(m.group("n").replace(",", ".")), m.groupdict()
         if n != int(n) and not g.get("h"):
@@ -199,7 +204,7 @@ _QUALIFIED = re.compile(r"(?i)(?<![^\W_])(?:worst|least|average|avg|mean|usual|t
                         r"during\s+the\s+day|m[áa]xim[oa]|m[íi]nim[oa]|massim[oa]|minim[oa]")
 #: The words a name of the pain now may have beside its pain words: 'Pain score', 'NRS (0-10)', 'Current pain
 #: intensity', 'pain_score_now', BPI's 'Pain right now', 'Schmerz aktuell', 'Douleur actuelle'.
-_CURRENT = re.compile(r"(?i)score|scores|nrs|vas|numeric|rating|scale|intensity|level|current|currently|now|right|today|"
+_CURRENT = re.compile(r"(?i)score|scores|nrs|vas|numeric|rating|scale|intensity|level|current|currently|now|today|"
                       r"the|of|your|pain|schmerz\w*|douleur|dolor|dolore|pijn\w*|eva|aktuell\w*|jetzt|heute|"
                       r"st[äa]rke|intensit[äa]t|wert|actuelle?|maintenant|aujourd|hui|intensit[ée]|niveau|actual|ahora|"
                       r"hoy|intensidad|nivel|puntuaci[oó]n|attuale|ora|oggi|intensit[àa]|livello|punteggio|huidige?|nu|"
@@ -217,7 +222,9 @@ def _current_pain(cols: dict, ks: list, fields: dict, file: str, notes: list) ->
         return [cols[k].header] + ([f.label] if f is not None and f.label else [])
 
     def plain(k):
-        return all(_CURRENT.fullmatch(w) for x in words(k) for w in re.findall(r"[^\W_]+", x))
+        # 'right' only in 'right now': 'NRS right' names a side.
+        return all(_CURRENT.fullmatch(w) for x in words(k)
+                   for w in re.findall(r"[^\W_]+", re.sub(r"(?i)\bright\s+now\b", "now", x)))
 
     def qualified(k):
         return any(_QUALIFIED.search(x) for x in words(k))

@@ -347,3 +347,18 @@ def test_a_lone_24_hour_score_beside_the_infusion_date_is_the_day_after():
     files = _sheet("Patient,Infusion date,Ketamine dose (mg),NRS 24h\nP1,2024-03-04,100,6\nP1,2024-04-05,100,5\n"
                    "P2,2024-03-11,100,4\n")
     assert _values(load_files(files), "pain_nrs") == [["P1", 1.0, 6.0], ["P1", 33.0, 5.0], ["P2", 1.0, 4.0]]
+
+
+@pytest.mark.parametrize("header, expected", [
+    ("Worst pain 4 weeks", ("at", 28.0)), ("Average pain 3 months", ("at", 91.0)),  # visits after such a word
+    ("Worst pain 24h", None), ("Average pain 7d", None), ("Pain 24h average", None)])  # periods the worst is over
+def test_a_period_of_hours_or_a_week_after_worst_or_average_is_a_recall_a_longer_one_a_visit(header, expected):
+    from analysis.io.score_columns import visit_of
+    assert visit_of(header) == expected
+
+
+def test_a_side_is_no_current_pain():
+    """'NRS right' beside 'NRS worst': 'right' names a side, not 'right now': asked, not chosen."""
+    files = _sheet("Patient,Visit date,NRS right,NRS worst\nP1,2024-03-04,8,9\nP1,2024-03-11,4,6\n"
+                   "P2,2024-03-05,6,7\nP2,2024-03-12,5,6\n")
+    assert any("all look like pain_nrs" in r or "keep one" in r for r in inspect(files).review)
