@@ -67,7 +67,12 @@ NOT_INTRAVENOUS = re.compile(
     r"blocco\s*nervoso|zenuwblok\w*|plexus\w*|infiltra\w*|local|locale|lokal\w*|lokaal|"
     # other body routes
     r"rect\w*|rekt\w*|rett\w*|p\.?\s?r\.?|vagin\w*|intraartic\w*|intra-artic\w*|intraarticul\w*|"
-    r"intravesic\w*|intraoss\w*)(?!\w)"
+    r"intravesic\w*|intraoss\w*|"
+    # written otherwise: S/C, s/q, continuous subcutaneous infusion (CSCI), an intrathecal pump, a wound or
+    # nerve catheter, regional blocks, by mouth, tablets, drops
+    r"s/c|s/q|csci|i/t|it\s+(?:pump|infusion)|wound\s*cath\w*|interscalene|nerve\s*cath\w*|regional|pcea|caudal|"
+    r"spinal|ganglion|stellate|\w*block\w*|by\s+mouth|mouth|tablets?|gastrostom\w*|jejunostom\w*|oromucos\w*|"
+    r"drops?|eye|ear)(?!\w)"
     r"|^\s*(?:in|id|it)\s*$")
 
 R_ROUTE = "route {route!r} is not intravenous: not an infusion of {label!r}"

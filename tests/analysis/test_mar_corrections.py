@@ -356,6 +356,10 @@ def test_intravenous_routes_are_infusions(route):
     "Intranasal", "IN", "Nasal", "Intramuscular", "IM", "i.m.", "Epidural", "Intrathecal", "Sublingual", "SL",
     "Buccal", "Rectal", "PR", "Inhaled", "Nebulised", "Perineural", "Nerve block", "Infiltration", "Local",
     "Ophthalmic", "Otic", "Vaginal", "Subcutaneous infusion", "Epidural infusion",
+    # an infusion word beside another route is that route (a subcutaneous or intrathecal pump is no IV infusion)
+    "S/C infusion", "s/c pump", "CSCI infusion", "CSCI", "IT pump", "Wound catheter infusion", "Interscalene infusion",
+    "S/C", "By mouth", "Tablet", "Gastrostomy", "Oromucosal", "Eye drops", "PCEA", "Caudal", "Spinal",
+    "Stellate ganglion block",
     "subkutan", "peroral", "intramuskulär", "Peridural", "rektal", "Nervenblockade",  # German
     "Voie orale", "sous-cutanée", "intramusculaire", "péridurale",  # French
     "Vía oral", "subcutánea", "tópica",  # Spanish
