@@ -207,7 +207,8 @@ def read_table(file: str, data: bytes, *, encoding: str | None = None, delimiter
                 "name to it, or delete the column.", file=file)
     blank = (frame == "").all(axis=1).to_numpy() & ~too_many
     below, below_reason = _below_table(frame, blank, lines)
-    if not below.any():
+    # (A REDCap data dictionary lists fields, one per row: a last field named 'total' is no summary.)
+    if not below.any() and not (header and header[0].strip().casefold().startswith("variable / field name")):
         below, below_reason = _summary_rows(frame, blank)
     # The header again under the table's first rows: two exports (of two months, two sites) pasted one under
     # the other. Read as data, 'Datum' in the date column made the dates "ambiguous" and the export refused.
@@ -270,6 +271,13 @@ SUMMARY_LABEL = re.compile(
     r"totale)\s*(?:[:=].*)?$")
 
 
+#: The labels of :data:`SUMMARY_LABEL` that no patient id is (not the short ones, 'N', 'SD', 'MW', 'Min').
+SURE_SUMMARY_LABEL = re.compile(
+    r"(?i)^(?:mean|average|median|standard\s+deviation|totals?|mean\s*\(sd\)|mean\s*±\s*sd|mittelwert|"
+    r"durchschnitt|summe|gesamt|anzahl|moyenne|médiane|mediane|somme|écart[\s-]type|gemiddelde|mediaan|totaal|media|"
+    r"promedio|mediana|suma|totale)\s*(?:[:=].*)?$|^n\s*=\s*\d+\s*$")
+
+
 def _summary_rows(frame: pd.DataFrame, blank: np.ndarray) -> tuple[np.ndarray, str]:
     """The rows at the bottom of the table whose first cell labels a summary (:data:`SUMMARY_LABEL`): a
     clinic's ``Mean`` or ``n=`` row under its patients. Read as data, ``Mean`` with the mean age became a
@@ -280,14 +288,21 @@ def _summary_rows(frame: pd.DataFrame, blank: np.ndarray) -> tuple[np.ndarray, s
         return below, ""
     first = frame.iloc[:, 0]
     summary = first.str.fullmatch(SUMMARY_LABEL).to_numpy(dtype=bool)
-    # A summary leaves a column empty that every patient row fills (the date, the id of a second column):
-    # a last patient whose id reads like a label ('SD', 'N', 'MW' as initials or a Y/N column) fills them all.
-    filled = (frame != "").to_numpy()
-    rows = ~blank & ~summary
-    always = filled[rows].all(axis=0) if rows.any() else np.zeros(frame.shape[1], dtype=bool)
-    summary &= (~filled[:, always]).any(axis=1) if always.any() else np.zeros(len(frame), dtype=bool)
     data = np.flatnonzero(~blank & ~summary)
     if not summary.any() or not len(data) or not summary[data[-1] + 1:].any():
+        return below, ""
+    # The last rows labelled so are cut when one of them is surely a summary: labelled with a word no id is
+    # ('Mean', 'Mittelwert', 'Total'), or leaving empty a column every patient row fills (the date). A last
+    # patient whose id reads like a short label ('SD', 'N', 'MW' as initials, the N rows of a Y/N column)
+    # fills them all and stays a patient.
+    filled = (frame != "").to_numpy()
+    rows = ~blank & ~summary
+    always = filled[rows].all(axis=0)
+    tail = np.arange(data[-1] + 1, len(frame))
+    sure = first.iloc[tail].str.fullmatch(SURE_SUMMARY_LABEL).to_numpy(dtype=bool)
+    if always.any():
+        sure |= (~filled[tail][:, always]).any(axis=1)
+    if not (sure & summary[tail]).any():
         return below, ""
     below[data[-1] + 1:] = True
     labels = list(dict.fromkeys(first[below & summary].str.slice(0, 20)))

@@ -89,10 +89,11 @@ def test_summary_rows_at_the_bottom_do_not_take_the_last_patients_id():
     check_three_patients(ds)
     assert ledger(ds) == [
         ("sheet.csv", 11, "Patient", "", fill_down.R_UNDATED),
-        # No column is filled on every patient row here (ids written once, a dateless mean row above): the
-        # labelled rows are not cut as summaries (tables._summary_rows) and are excluded by the rows' checks.
-        ("sheet.csv", 12, "NRS", "5,3", "no date (or day) in this row for this value"),
-        ("sheet.csv", 13, "(row)", "", "nothing to read in this row (no score, treatment or covariate)")]
+        # 'Mittelwert' is a word no id is: it and the 'Total' under it are below the table (tables._summary_rows)
+        ("sheet.csv", 12, "(row)", "", "below the table: a summary row ('Mittelwert', 'Total') under the patients' "
+                                       "rows is not a patient"),
+        ("sheet.csv", 13, "(row)", "", "below the table: a summary row ('Mittelwert', 'Total') under the patients' "
+                                       "rows is not a patient")]
     assert "; 1 row(s) without an id were not filled" in "\n".join(ds.report.notes)
     assert ds.report.files["sheet.csv"].rows_used == 9
     assert ds.report.files["sheet.csv"].rows_excluded == 3

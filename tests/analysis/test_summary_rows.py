@@ -75,3 +75,15 @@ def test_a_redcap_dictionary_whose_last_field_is_named_total_keeps_it():
                             'total,phq,,calc,PHQ-9 total,"sum([phq_1],[phq_2])",,,,,,,,,,,,']) + "\n"
     t = read_table("P_DataDictionary_2024-06-01.csv", dictionary.encode())
     assert len(t.cells) == 2 and not len(t.below_table)
+
+
+@pytest.mark.parametrize("sheet", [
+    # every column filled on the summary rows too: 'Mean' is a word no id is, the 'SD' row below it goes with it
+    "Patient ID,Day,NRS,Age\nP1,0,8,45\nP1,14,5,45\nP2,0,4,52\nP2,14,7,52\nMean,14,6,48.5\nSD,14.5,1.8,4.9\n",
+    # an infusion date missing for one patient: no column every row fills
+    "Patient,Age,Infusion date,NRS baseline,NRS 4 wk\nP1,45,2024-01-10,8,4\nP2,52,,7,5\nP3,38,2024-02-03,6,2\n"
+    "Mean,45,,7,3.7\n"])
+def test_rows_labelled_with_a_word_no_id_is_are_cut_also_when_they_fill_every_column(sheet):
+    ds = load_files({"sheet.csv": sheet.encode()})
+    assert not {"Mean", "SD"} & set(ds.patients["patient_id"]) and not {"Mean", "SD"} & set(ds.assessments["patient_id"])
+    assert ds.report.exclusions["reason"].str.contains("a summary row").any()
