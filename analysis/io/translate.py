@@ -715,6 +715,11 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
                 obs.notes.append(f"{f}: {int(badd.sum())} dose value(s) in {table.header[dcols[0]]!r} are not amounts "
                                  f"(e.g. {', '.join(map(repr, pd.unique(cells[badd])[:3]))}: not numbers, or negative "
                                  "missing-data codes): the courses they belong to have no dose.")
+            dashed = unwritten & (cells != "")
+            if dashed.any():
+                obs.notes.append(f"{f}: {int(dashed.sum())} administration(s) write no dose in "
+                                 f"{table.header[dcols[0]]!r} ({', '.join(map(repr, pd.unique(cells[dashed])[:3]))}): "
+                                 "their courses' doses are the sums of the doses written.")
             unit_k = next(iter(dose_units.unit_columns(table, dcols[0])), None)
             if unit_k is not None:
                 dose = dose_units.one_unit_doses(dose, table.column(unit_k)[idx], label[idx], f, table.header[unit_k], obs)

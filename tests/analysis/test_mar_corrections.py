@@ -230,6 +230,8 @@ def test_only_a_written_dose_that_is_no_amount_makes_the_course_dose_unknown(cel
                         f"P1,2024-03-05T12:00:00,{KET},Restarted after hold,{cell}"))
     assert courses(ds) == [("P1", 0.0, dose, 3)]
     assert any("not amounts" in n for n in ds.report.notes) == (dose is None)
+    # a dash or NA word is said in a note: the course's dose is the sum of the doses written
+    assert any("write no dose" in n for n in ds.report.notes) == (dose is not None and cell != "")
 
 
 # --- 3., 4. Corrections of an administration --------------------------------------------------------
