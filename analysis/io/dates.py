@@ -331,7 +331,14 @@ def _zone_offset_ns(g: _Groups) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     # A zone's abbreviation (CST, CDT) names the local zone the system writes its times in: the time is taken
     # as written, a wall-clock time like the times of the files beside it that carry no zone (converted to
     # UTC, an evening score on an infusion day moved to the next day against a date-only start).
-    zoned = zoned & ~g.present("tzname")
+    named = g.present("tzname")
+    if named.any() and (zoned & ~named).any():
+        # Beside offsets in the same column ('-05:00' and 'CDT'), an abbreviation is converted as they are:
+        # read as written it would be hours off the values around it.
+        minutes = pd.Series(g.text("tzname"), dtype=object).str.lower().map(ZONE_NAMES).fillna(0).to_numpy()
+        offset = np.where(named, minutes.astype(np.int64) * 60 * _NS, offset)
+    else:
+        zoned = zoned & ~named
     return np.where(zoned & valid, offset, 0), zoned, valid
 
 

@@ -355,6 +355,13 @@ def test_zone_abbreviations_are_read_as_wall_clock_times(written, local):
     assert ns == ns_of(local) and not bad and has_time
 
 
+def test_abbreviations_beside_offsets_in_one_column_are_converted_as_the_offsets_are():
+    """'-05:00' and 'CDT' (-5) in one column: both converted to UTC, so that the two are not 5 hours apart."""
+    fmt = detect_date_format(["2024-03-24T08:30:00-05:00", "2024-03-24 13:30:00 CDT"])
+    ns, _, bad, _ = parse_datetimes(["2024-03-24T08:30:00-05:00", "2024-03-24 13:30:00 CDT"], fmt.order)
+    assert ns.tolist() == [ns_of("2024-03-24 13:30"), ns_of("2024-03-24 18:30")] and not bad.any()
+
+
 def test_a_zone_on_a_day_first_value_is_converted_too():
     assert one("01.03.2024 10:00 +01:00", "DMY")[0] == ns_of("2024-03-01 09:00")
 
