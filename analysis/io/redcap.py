@@ -430,6 +430,12 @@ def decode_time_points(table: TextTable, fspec, fields: dict[str, Field]) -> Non
             continue
         if _codes_are_days(f, h, events):
             continue
+        unread_labels = [str(f.choices[c]) for c, d in zip(used, used_days) if np.isnan(d)]
+        if (~np.isnan(used_days)).any() and all(_NOT_A_DAY_LABEL.search(x) for x in unread_labels):
+            # The labels are time points but for one naming no time ('99, Unscheduled'): they decide where they
+            # read; the other rows keep their label and are excluded at loading with their reason (listed).
+            table.cells.iloc[:, k] = cells.map(f.choices).fillna(cells).to_numpy(dtype=object)
+            continue
         unread = [f"{c}, {f.choices[c]}" for c, d in zip(used, used_days) if np.isnan(d)]
         example = ", ".join(f'"{c}": "..."' for c in list(f.choices)[:3])
         raise MappingError(
@@ -471,10 +477,22 @@ def _codes_are_days(f: Field, header: str, events: bool) -> bool:
     read = ~np.isnan(labels)
     if (labels[read] != codes[read]).any():
         return False
+    # A label numbering visits ('Visit 2', 'T1', 'Session 3') or naming no time ('Unscheduled', 'Other') says its
+    # code is no day: 'Visit 5' coded 5 is no day 5, 'Unscheduled' coded 99 no day 99.
+    if any(_NOT_A_DAY_LABEL.search(str(x)) for x in f.choices.values()):
+        return False
     step = np.unique(np.diff(np.sort(codes)))
     numbering = len(codes) >= 2 and len(step) == 1 and step[0] in (1.0, 10.0, 100.0)
-    named = bool(_DAYS_NAME.search(f"{f.name} {f.label}"))
-    return bool((read & (labels != 0)).any()) or named or not numbering
+    # Without a label that says its day, codes that number nothing are days only from a day 0 (the baseline or
+    # the infusion: '0, Pre-infusion | 7, One week | 28, One month'); a field's name alone ('Study day') does not
+    # make '1, Screening | 2, Infusion | 3, Follow-up' days 1, 2, 3 (no day 0).
+    named = bool(_DAYS_NAME.search(f"{f.name} {f.label}"))  # 'Days since infusion': 0, 1, 2, 3 are days
+    return bool((read & (labels != 0)).any()) or ((not numbering or named) and bool((codes == 0).any()))
+
+
+_NOT_A_DAY_LABEL = re.compile(r"(?i)\b(?:visit|visite|visita|besuch|bezoek|session|sitzung|séance|sesi[oó]n|t)\s*#?\d+\b|"
+                              r"\b(?:unscheduled|unplanned|other|unknown|ungeplant|sonstige|andere|autre|imprévu|otro|"
+                              r"no\s+programad\w*|altro|overig|ongepland)\b")
 
 
 def record_dates_for_instances(table: TextTable, fspec) -> str | None:

@@ -173,3 +173,26 @@ def test_redcap_events_named_for_the_days_of_an_infusion_course_are_asked_about(
     assert any("'redcap_event_name' names the visits, but not when they were" in r for r in inspect(files).review)
     with pytest.raises(MappingError, match="names the visits, but not when they were"):
         load_files(files)
+
+
+@pytest.mark.parametrize("choices, codes, field, label", [
+    # visit numbers are no days, whatever the codes' steps
+    ("1, Visit 1 | 2, Visit 2 | 5, Visit 5", ["1", "2", "5", "1", "5"], "fu_timepoint", "Timepoint"),
+    ("2, T1 | 3, T2 | 5, T3", ["2", "3", "5", "2", "5"], "fu_timepoint", "Timepoint"),
+    # a field named for days does not make a numbering from 1 days
+    ("1, Screening | 2, Infusion | 3, Follow-up", ["1", "2", "3", "1", "3"], "study_day", "Study day")])
+def test_codes_of_visit_numbers_or_of_a_numbering_from_1_are_no_days(choices, codes, field, label):
+    files, mapping = _project(choices, codes, field=field, label=label)
+    with pytest.raises(MappingError, match="is mapped as the day, but its choices neither read as time points"):
+        load_files(files, mapping=mapping)
+
+
+def test_an_unscheduled_choice_beside_time_points_is_excluded_not_day_99():
+    """'99, Unscheduled' was read as day 99. The labels decide where they read (0, 7, 14); the unscheduled row is
+    excluded with its reason."""
+    files, mapping = _project("0, Baseline | 7, Week 1 | 14, Week 2 | 99, Unscheduled", ["0", "7", "99", "0", "14"])
+    ds = load_files(files, mapping=mapping)
+    assert scores(ds) == {"1": [(0.0, 8), (7.0, 3)], "2": [(0.0, 7), (14.0, 4)]}
+    ex = ds.report.exclusions
+    ex = ex[ex["column"] == "fu_day"]  # (the row's infusion date, written on every row, is listed as a repeat)
+    assert ex["value"].tolist() == ["Unscheduled"] and ex["line"].tolist() == [4]
