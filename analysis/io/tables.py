@@ -209,7 +209,7 @@ def read_table(file: str, data: bytes, *, encoding: str | None = None, delimiter
     below, below_reason = _below_table(frame, blank, lines)
     # (A REDCap data dictionary lists fields, one per row: a last field named 'total' is no summary.)
     if not below.any() and not (header and header[0].strip().casefold().startswith("variable / field name")):
-        below, below_reason = _summary_rows(frame, blank)
+        below, below_reason = _summary_rows(frame, blank, header[0] if header else None)
     # The header again under the table's first rows: two exports (of two months, two sites) pasted one under
     # the other. Read as data, 'Datum' in the date column made the dates "ambiguous" and the export refused.
     again = np.zeros(len(frame), dtype=bool)
@@ -278,7 +278,12 @@ SURE_SUMMARY_LABEL = re.compile(
     r"promedio|mediana|suma|totale)\s*(?:[:=].*)?$|^n\s*=\s*\d+\s*$")
 
 
-def _summary_rows(frame: pd.DataFrame, blank: np.ndarray) -> tuple[np.ndarray, str]:
+#: A first column that holds the patients' ids (by its name).
+_ID_HEADER = re.compile(r"(?i)patient|subject|record|participant|proband|pseudonym|case|fall|\bpat\b|\bid\b|\bnr\b|"
+                        r"n°|code|pid|paciente|patiënt|sujet|studien?\s*id|study\s*(?:id|no|number)")
+
+
+def _summary_rows(frame: pd.DataFrame, blank: np.ndarray, header_of: str | None = None) -> tuple[np.ndarray, str]:
     """The rows at the bottom of the table whose first cell labels a summary (:data:`SUMMARY_LABEL`): a
     clinic's ``Mean`` or ``n=`` row under its patients. Read as data, ``Mean`` with the mean age became a
     patient (one patient too many, its age in every grouping). Only the last rows: a ``Total`` between
@@ -288,23 +293,29 @@ def _summary_rows(frame: pd.DataFrame, blank: np.ndarray) -> tuple[np.ndarray, s
         return below, ""
     first = frame.iloc[:, 0]
     summary = first.str.fullmatch(SUMMARY_LABEL).to_numpy(dtype=bool)
-    data = np.flatnonzero(~blank & ~summary)
-    if not summary.any() or not len(data) or not summary[data[-1] + 1:].any():
+    if not summary.any():
         return below, ""
-    # The last rows labelled so are cut when one of them is surely a summary: labelled with a word no id is
-    # ('Mean', 'Mittelwert', 'Total'), or leaving empty a column every patient row fills (the date). A last
-    # patient whose id reads like a short label ('SD', 'N', 'MW' as initials, the N rows of a Y/N column)
-    # fills them all and stays a patient.
+    # A labelled row is surely a summary when it leaves empty a column every patient row fills (the date), or
+    # when its label is a word no id is ('Mean', 'Total', 'Mittelwert', 'n=4') in a first column that holds the
+    # ids. A last patient whose id reads like a short label ('SD', 'N', 'MW' as initials), or a first column of
+    # categories ('Included' Y/N, 'Arm' ... 'Total', 'Nerve' ... 'Median'), fills them all and stays data.
     filled = (frame != "").to_numpy()
     rows = ~blank & ~summary
-    always = filled[rows].all(axis=0)
-    tail = np.arange(data[-1] + 1, len(frame))
-    sure = first.iloc[tail].str.fullmatch(SURE_SUMMARY_LABEL).to_numpy(dtype=bool)
+    always = filled[rows].all(axis=0) if rows.any() else np.zeros(frame.shape[1], dtype=bool)
+    sure = np.zeros(len(frame), dtype=bool)
     if always.any():
-        sure |= (~filled[tail][:, always]).any(axis=1)
-    if not (sure & summary[tail]).any():
+        sure |= (~filled[:, always]).any(axis=1)
+    if _ID_HEADER.search(str(frame.columns[0]) if header_of is None else header_of):
+        sure |= first.str.fullmatch(SURE_SUMMARY_LABEL).to_numpy(dtype=bool)
+    sure &= summary
+    # The cut starts at the first sure summary of the last rows that are all labelled (or empty): the rows
+    # labelled so under it ('SD' under 'Mean') go with it; those above it stay.
+    other = np.flatnonzero(~(summary | blank))
+    start = other[-1] + 1 if len(other) else 0
+    sure_tail = np.flatnonzero(sure[start:])
+    if not len(sure_tail):
         return below, ""
-    below[data[-1] + 1:] = True
+    below[start + sure_tail[0]:] = True
     labels = list(dict.fromkeys(first[below & summary].str.slice(0, 20)))
     return below, (f"below the table: a summary row ({', '.join(map(repr, labels[:3]))}) under the patients' rows is "
                    "not a patient")

@@ -87,3 +87,21 @@ def test_rows_labelled_with_a_word_no_id_is_are_cut_also_when_they_fill_every_co
     ds = load_files({"sheet.csv": sheet.encode()})
     assert not {"Mean", "SD"} & set(ds.patients["patient_id"]) and not {"Mean", "SD"} & set(ds.assessments["patient_id"])
     assert ds.report.exclusions["reason"].str.contains("a summary row").any()
+
+
+@pytest.mark.parametrize("sheet, patients", [
+    # patients whose first cell reads like a short label, with a summary row under them: only the summary is cut
+    ("Included,Patient ID,Infusion date,NRS baseline,NRS week 4\nY,P1,2024-01-10,7,4\nY,P2,2024-02-01,8,5\n"
+     "N,P3,2024-02-03,6,2\nN,P4,2024-02-05,6,3\nTotal,,,27,14\n", ["P1", "P2", "P3", "P4"]),
+    ("Patient,Infusion date,NRS baseline,NRS week 4\nAB,2024-01-10,7,4\nCK,2024-02-01,8,5\nMW,2024-02-03,6,2\n"
+     "Mean,,7,3.7\n", ["AB", "CK", "MW"]),
+    ("Patient,Infusion date,NRS baseline,NRS week 4\nAB,2024-01-10,7,4\nCK,2024-02-01,8,5\nSD,2024-02-03,6,2\n"
+     "Mean,2024-01-25,7,3.7\n", ["AB", "CK", "SD"]),
+    # a first column of categories whose values read like labels: no summary
+    ("Nerve,Patient,Infusion date,NRS baseline,NRS week 4\nUlnar,P1,2024-01-10,7,4\nRadial,P2,2024-02-01,8,5\n"
+     "Median,P3,2024-02-03,6,2\nMedian,P4,2024-02-05,6,3\n", ["P1", "P2", "P3", "P4"]),
+    ("Arm,Patient,Infusion date,NRS baseline,NRS week 4\nKetamine,P1,2024-01-10,7,4\nControl,P2,2024-02-01,8,5\n"
+     "Total,P3,2024-02-03,6,2\n", ["P1", "P2", "P3"])])
+def test_patients_above_or_beside_a_summary_row_stay_patients(sheet, patients):
+    ds = load_files({"sheet.csv": sheet.encode()})
+    assert sorted(ds.assessments["patient_id"].unique()) == patients
