@@ -332,7 +332,7 @@ def _zone_offset_ns(g: _Groups) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     # as written, a wall-clock time like the times of the files beside it that carry no zone (converted to
     # UTC, an evening score on an infusion day moved to the next day against a date-only start).
     named = g.present("tzname")
-    if named.any() and (zoned & ~named).any():
+    if named.any() and (g.present("tzsign") & ~named).any():  # offsets such as -05:00 (not Z or UTC)
         # Beside offsets in the same column ('-05:00' and 'CDT'), an abbreviation is converted as they are:
         # read as written it would be hours off the values around it.
         minutes = pd.Series(g.text("tzname"), dtype=object).str.lower().map(ZONE_NAMES).fillna(0).to_numpy()

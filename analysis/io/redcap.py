@@ -431,7 +431,7 @@ def decode_time_points(table: TextTable, fspec, fields: dict[str, Field]) -> Non
         if _codes_are_days(f, h, events):
             continue
         unread_labels = [str(f.choices[c]) for c, d in zip(used, used_days) if np.isnan(d)]
-        if (~np.isnan(used_days)).any() and all(_NOT_A_DAY_LABEL.search(x) for x in unread_labels):
+        if (~np.isnan(used_days)).any() and all(_NO_TIME_LABEL.search(x) for x in unread_labels):
             # The labels are time points but for one naming no time ('99, Unscheduled'): they decide where they
             # read; the other rows keep their label and are excluded at loading with their reason (listed).
             table.cells.iloc[:, k] = cells.map(f.choices).fillna(cells).to_numpy(dtype=object)
@@ -477,22 +477,29 @@ def _codes_are_days(f: Field, header: str, events: bool) -> bool:
     read = ~np.isnan(labels)
     if (labels[read] != codes[read]).any():
         return False
-    # A label numbering visits ('Visit 2', 'T1', 'Session 3') or naming no time ('Unscheduled', 'Other') says its
-    # code is no day: 'Visit 5' coded 5 is no day 5, 'Unscheduled' coded 99 no day 99.
-    if any(_NOT_A_DAY_LABEL.search(str(x)) for x in f.choices.values()):
+    # A label naming no time ('Unscheduled', 'Other') says its code is no day ('Unscheduled' coded 99 is no day 99).
+    if any(_NO_TIME_LABEL.search(str(x)) for x in f.choices.values()):
+        return False
+    # A label that says its day, the same as its code ('7, Day 7'; inside a visit's name: '7, Visit 2 (day 7)').
+    said = [m for c, x in f.choices.items() for m in [_DAY_IN_LABEL.search(str(x))]
+            if m and float(m.group(1)) == float(c) and float(c) != 0]
+    if bool((read & (labels != 0)).any()) or said:
+        return True
+    # Labels numbering visits ('Visit 5', 'T1') with no day said: 'Visit 5' coded 5 is no day 5.
+    if any(_VISIT_NUMBER_LABEL.search(str(x)) for x in f.choices.values()):
         return False
     step = np.unique(np.diff(np.sort(codes)))
     numbering = len(codes) >= 2 and len(step) == 1 and step[0] in (1.0, 10.0, 100.0)
-    # Without a label that says its day, codes that number nothing are days only from a day 0 (the baseline or
-    # the infusion: '0, Pre-infusion | 7, One week | 28, One month'); a field's name alone ('Study day') does not
-    # make '1, Screening | 2, Infusion | 3, Follow-up' days 1, 2, 3 (no day 0).
-    named = bool(_DAYS_NAME.search(f"{f.name} {f.label}"))  # 'Days since infusion': 0, 1, 2, 3 are days
-    return bool((read & (labels != 0)).any()) or ((not numbering or named) and bool((codes == 0).any()))
+    # A field's name alone ('Study day') does not make a numbering from 1 days ('1, Screening | 2, Infusion |
+    # 3, Follow-up'); named for days and starting at day 0 it does ('Days since infusion': 0, 1, 2, 3).
+    named = bool(_DAYS_NAME.search(f"{f.name} {f.label}"))
+    return not numbering or (named and bool((codes == 0).any()))
 
 
-_NOT_A_DAY_LABEL = re.compile(r"(?i)\b(?:visit|visite|visita|besuch|bezoek|session|sitzung|séance|sesi[oó]n|t)\s*#?\d+\b|"
-                              r"\b(?:unscheduled|unplanned|other|unknown|ungeplant|sonstige|andere|autre|imprévu|otro|"
-                              r"no\s+programad\w*|altro|overig|ongepland)\b")
+_DAY_IN_LABEL = re.compile(r"(?i)\b(?:day|tag|jour|d[ií]a|dag|giorno)\s*(\d+)\b")
+_VISIT_NUMBER_LABEL = re.compile(r"(?i)\b(?:visit|visite|visita|besuch|bezoek|session|sitzung|séance|sesi[oó]n|t)\s*#?\d+\b")
+_NO_TIME_LABEL = re.compile(r"(?i)\b(?:unscheduled|unplanned|other|unknown|ungeplant|sonstige|andere|autre|imprévu|otro|"
+                            r"no\s+programad\w*|altro|overig|ongepland)\b")
 
 
 def record_dates_for_instances(table: TextTable, fspec) -> str | None:

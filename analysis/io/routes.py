@@ -70,9 +70,9 @@ NOT_INTRAVENOUS = re.compile(
     r"intravesic\w*|intraoss\w*|"
     # written otherwise: S/C, s/q, continuous subcutaneous infusion (CSCI), an intrathecal pump, a wound or
     # nerve catheter, regional blocks, by mouth, tablets, drops
-    r"s/c|s/q|csci|i/t|it\s+(?:pump|infusion)|wound\s*cath\w*|interscalene|nerve\s*cath\w*|regional|pcea|caudal|"
-    r"spinal|ganglion|stellate|\w*block\w*|by\s+mouth|mouth|tablets?|gastrostom\w*|jejunostom\w*|oromucos\w*|"
-    r"drops?|eye|ear)(?!\w)"
+    r"s/c|s/q|csci|i/t|it\s+(?:pump|infusion)|wound\s*cath\w*|interscalene|nerve\s*cath\w*|pcea|caudal|"
+    r"spinal|ganglion\s*block|stellate\s*ganglion|by\s+mouth|mouth|tablets?|gastrostom\w*|jejunostom\w*|"
+    r"oromucos\w*|eye\s*drops?|ear\s*drops?)(?!\w)"
     r"|^\s*(?:in|id|it)\s*$")
 
 R_ROUTE = "route {route!r} is not intravenous: not an infusion of {label!r}"

@@ -106,7 +106,7 @@ def visit_of(h: str) -> tuple[str, float | None] | None:
     # 'Worst pain 24h', 'Average pain 7d': the period the worst or the average is over, no visit. A period of
     # weeks or months after such a word is the visit ('Worst pain 4 weeks', 'Average pain 3 months').
     if m and summary and m.re is _VISIT_AFTER and (m.group("h") or (m.group("d") and float(
-            m.group("n").replace(",", ".")) <= 7)):
+            m.group("n").replace(",", ".")) <= 7) or (m.group("w") and float(m.group("n").replace(",", ".")) <= 1)):
         return None
     if m:
         n, g = float(m.group("n").replace(",", ".")), m.groupdict()
@@ -114,7 +114,9 @@ def visit_of(h: str) -> tuple[str, float | None] | None:
             return None
         return "at", (n / 24 if g.get("h") else n if g.get("d") else 7.0 * n if g.get("w") else
                       float(round(365.25 / 12 * n)) if g.get("m") else float(round(365.25 * n)))
-    m = None if summary else _UK_VISIT.search(h)
+    m = _UK_VISIT.search(h)
+    if m and summary and (m.group("n7") or (m.group("u") == "52" and int(m.group("n")) <= 1)):
+        return None  # 'Worst pain 1/52': the week the worst is over, as 'Worst pain 7d'; 'Worst pain 6/52' a visit
     if m:
         if m.group("n7"):
             return "at", float(m.group("n7"))
@@ -224,7 +226,7 @@ def _current_pain(cols: dict, ks: list, fields: dict, file: str, notes: list) ->
     def plain(k):
         # 'right' only in 'right now': 'NRS right' names a side.
         return all(_CURRENT.fullmatch(w) for x in words(k)
-                   for w in re.findall(r"[^\W_]+", re.sub(r"(?i)\bright\s+now\b", "now", x)))
+                   for w in re.findall(r"[^\W_]+", re.sub(r"(?i)(?<![^\W_])right[\s_-]*now(?![^\W_])", "now", x)))
 
     def qualified(k):
         return any(_QUALIFIED.search(x) for x in words(k))

@@ -196,3 +196,24 @@ def test_an_unscheduled_choice_beside_time_points_is_excluded_not_day_99():
     ex = ds.report.exclusions
     ex = ex[ex["column"] == "fu_day"]  # (the row's infusion date, written on every row, is listed as a repeat)
     assert ex["value"].tolist() == ["Unscheduled"] and ex["line"].tolist() == [4]
+
+
+@pytest.mark.parametrize("choices, codes, days", [
+    # labels that say their day beside a visit number: the codes agree, they are the days
+    ("0, Visit 1 (baseline) | 7, Visit 2 (day 7) | 28, Visit 3 (day 28)", ["0", "7", "28", "0", "7"],
+     {"1": [(0.0, 8), (7.0, 3), (28.0, 5)], "2": [(0.0, 7), (7.0, 4)]}),
+    # codes that number nothing, with no day 0 either: days as written
+    ("7, One week | 28, One month | 91, Three months", ["7", "28", "91", "7", "91"],
+     {"1": [(7.0, 8), (28.0, 3), (91.0, 5)], "2": [(7.0, 7), (91.0, 4)]})])
+def test_codes_that_are_days_are_read_as_days(choices, codes, days):
+    files, mapping = _project(choices, codes, field="fu_timepoint", label="Timepoint")
+    assert scores(load_files(files, mapping=mapping)) == days
+
+
+def test_a_visit_numbered_choice_among_time_points_is_asked_not_dropped():
+    """'3, Visit 3' beside 'Baseline' and 'Week 1' codes 1-3: the codes number the choices, the label says no day:
+    refused (asked), not the Visit 3 rows dropped."""
+    files, mapping = _project("1, Baseline | 2, Week 1 | 3, Visit 3", ["1", "2", "3", "1", "3"], field="fu_timepoint",
+                              label="Timepoint")
+    with pytest.raises(MappingError, match="is mapped as the day"):
+        load_files(files, mapping=mapping)

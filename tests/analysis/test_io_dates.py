@@ -362,6 +362,13 @@ def test_abbreviations_beside_offsets_in_one_column_are_converted_as_the_offsets
     assert ns.tolist() == [ns_of("2024-03-24 13:30"), ns_of("2024-03-24 18:30")] and not bad.any()
 
 
+def test_a_utc_value_beside_abbreviations_does_not_convert_them():
+    """One 'Z' among CST times: the CST times stay wall-clock (only offsets such as -05:00 convert them)."""
+    values = ["2024-03-04 20:30:00 CST", "2024-03-11 10:00:00Z"]
+    ns, _, bad, _ = parse_datetimes(values, "YMD")
+    assert ns[0] == ns_of("2024-03-04 20:30") and not bad.any()
+
+
 def test_a_zone_on_a_day_first_value_is_converted_too():
     assert one("01.03.2024 10:00 +01:00", "DMY")[0] == ns_of("2024-03-01 09:00")
 

@@ -346,7 +346,8 @@ def test_subcutaneous_lidocaine_is_no_lidocaine_infusion():
     "i.v.-Infusion", "", "IVP", "IV PCA", "IV/PCA", "Infusion", "Continuous Infusion", "Intravenous (IV)",
     "IV (Intravenous)", "IV - Intravenous", "IV Infusion over 4 hours", "IV injection", "Slow IV Push",
     "IV Bolus over 5 min", "IV Cont", "IV intermittent", "IV Pump", "IV inf.", "Intraveineux", "Voie intraveineuse",
-    "Perfusion IV", "EV", "e.v.", "i.v. Perfusor", "IV infuus", "6", "endovenosa", "Intravenoso", "Kurzinfusion"])
+    "Perfusion IV", "EV", "e.v.", "i.v. Perfusor", "IV infuus", "6", "endovenosa", "Intravenoso", "Kurzinfusion",
+    "IV regional", "Regional IV", "Infusion - line blocked"])
 def test_intravenous_routes_are_infusions(route):
     """However a clinic writes 'intravenous' (Epic's ROUTE_C code 6 too), the route is known: no warning."""
     cells = np.array([route], dtype=object)
@@ -371,7 +372,7 @@ def test_routes_known_not_to_be_intravenous_are_not(route):
     assert routes.not_intravenous(np.array([route], dtype=object))[0]
 
 
-@pytest.mark.parametrize("route", ["Miscellaneous", "15", "IV/PO"])
+@pytest.mark.parametrize("route", ["Miscellaneous", "15", "IV/PO", "Bier block", "Block room"])
 def test_an_unknown_route_is_neither(route):
     """Not known (Epic's code 15, a route naming IV and oral): kept as an administration, with a warning."""
     cells = np.array([route], dtype=object)

@@ -362,3 +362,18 @@ def test_a_side_is_no_current_pain():
     files = _sheet("Patient,Visit date,NRS right,NRS worst\nP1,2024-03-04,8,9\nP1,2024-03-11,4,6\n"
                    "P2,2024-03-05,6,7\nP2,2024-03-12,5,6\n")
     assert any("all look like pain_nrs" in r or "keep one" in r for r in inspect(files).review)
+
+
+@pytest.mark.parametrize("header, expected", [
+    ("Average pain 1 week", None), ("Worst pain 1 wk", None), ("Worst pain 1/52", None),  # the week it is over
+    ("Worst pain 6/52", ("at", 42.0)), ("Worst pain 6 weeks", ("at", 42.0))])  # a visit either way
+def test_a_week_after_worst_or_average_is_a_recall_more_weeks_a_visit(header, expected):
+    from analysis.io.score_columns import visit_of
+    assert visit_of(header) == expected
+
+
+def test_pain_right_now_written_with_underscores_is_the_current_pain():
+    files = _sheet("Patient,Visit date,pain_right_now,pain_worst\nP1,2024-03-04,8,9\nP1,2024-03-11,4,6\n"
+                   "P2,2024-03-05,6,7\nP2,2024-03-12,5,6\n")
+    cols = _columns(files)
+    assert (cols["pain_right_now"].column.role, cols["pain_worst"].column.role) == ("measure", "ignore")
