@@ -28,6 +28,11 @@ def unit_columns(table: TextTable, dose_k: int) -> list[int]:
     return sorted(found, key=lambda u: not re.search(r"(?i)dos", table.header[u]))
 
 
+def is_unit_column(header: str, cells) -> bool:
+    """A column named for a unit ('DOSE_UNIT', 'Dose Unit') whose filled cells are dose units (mg, mg/kg/hr)."""
+    return bool(_UNIT.search(header)) and _dose_units(cells)
+
+
 def dose_columns(table: TextTable, ks: list[int]) -> list[int]:
     """The dose columns, without a unit column the mapping also calls the dose ('DOSE_UNIT' beside 'DOSE',
     both named with "dose"): its cells are units, never a dose."""

@@ -21,7 +21,7 @@ from ..measures import MEASURES
 from ..errors import DatasetError, MappingError
 from ..mapping import canonical, normalize_name
 from . import courses as _courses
-from . import choice_scores, dosage_forms, entry_status, excel_serials, fill_down, mar_treatments, headers, leave_out, observation_items, redcap, \
+from . import choice_scores, dosage_forms, dose_units, entry_status, excel_serials, fill_down, mar_treatments, headers, leave_out, observation_items, redcap, \
     side_by_side, time_units, treatment_arms, visits, worded_scales, workbooks
 from .identifiers.names import name_reason
 from .counted_from import read_time_points
@@ -444,6 +444,10 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
             continue
         if has_word("treatment", label) and not numeric:
             cols[k] = ColumnProposal(h, Column("treatment", time=time_of), "treatment name", ex)
+            continue
+        if has_word("dose", label) and dose_units.is_unit_column(h, filled):
+            cols[k] = ColumnProposal(h, Column("ignore"), "the dose's unit (read beside the dose: rates and mixed "
+                                     "units are never summed)", ex)
             continue
         if has_word("dose", label) and (numeric or row_kind == "administrations" or _numbers_but_codes(filled)):
             # In a medication record the dose column is the dose even with units in its cells ('0.5 mg/kg'):

@@ -525,3 +525,14 @@ def test_new_infusion_texts_left_out_by_a_saved_mapping_of_exact_texts_are_warne
     (w,) = [w for w in ds.report.warnings if "name a drug studied as an infusion" in w]
     assert w.startswith("mar.csv: 1 row(s) name") and "'KETAMINE 250 MG IN NS 250 ML IV INFUSION'" in w
     assert "oral solution" not in w  # another form: rightly not a course
+
+
+def test_the_proposal_shows_a_dose_unit_column_as_no_dose():
+    """'DOSE_UNIT' was proposed as a second 'dose' column (the loader reads it as the unit, but the assistant showed
+    two doses). It is proposed as ignored, and still read as the dose's unit: the rate is not summed."""
+    files = mar("PAT_ID,TAKEN_TIME,MEDICATION_NAME,MAR_ACTION,DOSE_UNIT,DOSE",
+                f"P1,2024-03-04T09:00:00,{KET},New Bag,mg/kg/hr,0.5", f"P2,2024-03-05T09:00:00,{KET},New Bag,mg,500")
+    roles = {c.header: c.column.role for f in inspect(files).files for c in f.columns}
+    assert (roles["DOSE_UNIT"], roles["DOSE"]) == ("ignore", "dose")
+    ds = load_files(files)
+    assert "dose" not in ds.treatments.columns  # a rate beside an amount: no course dose, with a warning

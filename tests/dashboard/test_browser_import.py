@@ -123,3 +123,33 @@ def test_a_workbook_with_one_sheet_per_patient(server, browser, tmp_path):  # no
     book.write_bytes(_xlsx(sheets))
     expected = _immediate_responders(load_files({book.name: book.read_bytes()}), "Ketamine")
     _through_the_assistant(server, browser, book, "one sheet per patient", expected, "sheet_per_patient", 2400)
+
+
+def _ehr_export(n: int = 12) -> dict[str, bytes]:
+    """An Epic-style flowsheet and MAR: each patient's score before (08:30) and after (14:00) a 09:00 IV bag; P01's
+    12:00 score of 1 is 'In Error' (read, P01 was a responder); P02 has an oral ketamine two weeks later
+    (read as a course, it ended P02's first course's follow-up)."""
+    flow = ["PAT_ID,RECORDED_TIME,FLOWSHEET_ROW_NAME,MEAS_VALUE,Result Status"]
+    mar = ["PAT_ID,TAKEN_TIME,MEDICATION_NAME,ROUTE,MAR_ACTION,DOSE,DOSE_UNIT"]
+    for i in range(1, n + 1):
+        p, day = f"P{i:02d}", f"2024-03-{i:02d}"
+        flow += [f"{p},{day}T08:30:00,Pain Score (0-10),8,Auth (Verified)",
+                 f"{p},{day}T14:00:00,Pain Score (0-10),{4 + i % 5},Auth (Verified)"]
+        mar.append(f"{p},{day}T09:00:00,ketamine 500 mg in NS 500 mL infusion,Intravenous,New Bag,500,mg")
+    flow.append("P01,2024-03-01T12:00:00,Pain Score (0-10),1,In Error")
+    mar.append("P02,2024-03-16T09:00:00,ketamine 10 mg/mL oral solution,Oral,Given,20,mg")
+    return {"flowsheet.csv": ("\n".join(flow) + "\n").encode(), "mar.csv": ("\n".join(mar) + "\n").encode()}
+
+
+def test_an_ehr_export_with_entry_statuses_and_routes(server, browser, tmp_path):  # noqa: F811
+    files = _ehr_export()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, data in files.items():
+            z.writestr(name, data)
+    zpath = tmp_path / "ehr_export.zip"
+    zpath.write_bytes(buf.getvalue())
+    ds = load_files(files)
+    assert len(ds.treatments) == 12  # the oral dose is no course
+    expected = _immediate_responders(ds, "Ketamine infusion")
+    _through_the_assistant(server, browser, zpath, "EHR export", expected, "ehr", 3000)
