@@ -9,7 +9,6 @@ artifacts/screenshots/.
 """
 from __future__ import annotations
 
-import io
 import sys
 import zipfile
 from pathlib import Path
@@ -30,6 +29,14 @@ def _immediate_responders(ds, treatment: str) -> str:
     r = responder_rate(build_episodes(ds, Definitions()), by=["treatment"])
     row = r[r["treatment"] == treatment].iloc[0]
     return formatting.fmt_estimate(row.estimate, row.ci_low, row.ci_high).split(")")[0]
+
+
+def _zipped(files: dict[str, bytes], path: Path) -> Path:
+    """``files`` written as one zip at ``path`` (an export uploaded as a clinic would)."""
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in files.items():
+            z.writestr(name, data)
+    return path
 
 
 def _through_the_assistant(server, browser, path: Path, detected: str, expected: str, name: str,
@@ -55,12 +62,7 @@ def _through_the_assistant(server, browser, path: Path, detected: str, expected:
 
 def test_redcap_export_through_the_import_assistant(server, browser, tmp_path):  # noqa: F811
     shape = ces.export_shape("redcap_raw", ces.make_cohort(30, seed=5))
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as z:
-        for name, data in shape.files.items():
-            z.writestr(name, data)
-    zpath = tmp_path / "redcap_export.zip"
-    zpath.write_bytes(buf.getvalue())
+    zpath = _zipped(shape.files, tmp_path / "redcap_export.zip")
     # What the page must show: the proposal's reading, as the API gives it.
     expected = _immediate_responders(load_files(shape.files), ces.KETAMINE)
     _through_the_assistant(server, browser, zpath, "redcap export", expected, "redcap", 3000)
@@ -95,12 +97,7 @@ def test_a_redcap_export_without_dates_whose_events_name_time_points(server, bro
                  "\"Choices, Calculations, OR Slider Labels\",Field Note,Text Validation Type OR Show Slider Number\n"
                  "record_id,visit,,text,Record ID,,,\nketamine_given,visit,,yesno,Ketamine infusion given,,,\n"
                  "nrs_pain,visit,,text,Pain NRS (0-10),,,integer\n").encode()}
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as z:
-        for name, data in files.items():
-            z.writestr(name, data)
-    zpath = tmp_path / "redcap_events.zip"
-    zpath.write_bytes(buf.getvalue())
+    zpath = _zipped(files, tmp_path / "redcap_events.zip")
     expected = _immediate_responders(load_files(files), "Ketamine infusion")
     _through_the_assistant(server, browser, zpath, "its events name time points", expected, "redcap_events", 2400)
 
@@ -143,12 +140,7 @@ def _ehr_export(n: int = 12) -> dict[str, bytes]:
 
 def test_an_ehr_export_with_entry_statuses_and_routes(server, browser, tmp_path):  # noqa: F811
     files = _ehr_export()
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as z:
-        for name, data in files.items():
-            z.writestr(name, data)
-    zpath = tmp_path / "ehr_export.zip"
-    zpath.write_bytes(buf.getvalue())
+    zpath = _zipped(files, tmp_path / "ehr_export.zip")
     ds = load_files(files)
     assert len(ds.treatments) == 12  # the oral dose is no course
     expected = _immediate_responders(ds, "Ketamine infusion")
