@@ -389,7 +389,10 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
             answers = None if numeric else answer_column(measure_of(label) or "", filled, h, t.file, notes)
             worded = None if numeric or answers else worded_scales.worded_answers(measure_of(label) or "", filled)
             if answers or worded:
-                cols[k] = ColumnProposal(h, Column("measure", measure=measure_of(label), codes=answers or worded),
+                # Timed by its form's date as any other field of the form (without it a labels export's items were
+                # dated by the survey timestamp, and never paired with the form's calc total).
+                cols[k] = ColumnProposal(h, Column("measure", measure=measure_of(label), time=time_of,
+                                                   codes=answers or worded),
                                          "a questionnaire item's answers, read as their codes 0-3" if answers else
                                          "the scale's worded answers, read as their codes", ex)
                 continue
@@ -630,6 +633,7 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
                                         spec=FileSpec(match=t.file, redcap="labels")))
                 continue
             t.header = redcap.labels_to_fields(t, dictionary)
+            redcap.checkbox_labels_as_ticks(t, dictionary)
         if hint:
             source = "redcap"
             if hint == "raw" and not dictionary:

@@ -83,6 +83,7 @@ def read_files(items, spec: MappingSpec, notes: list[str]) -> tuple[list, dict]:
                     "given. Add the dictionary (Project Setup > Data Dictionary > Download) to the folder or zip.",
                     file=t.file)
             t.header = redcap.labels_to_fields(t, dictionary)
+            redcap.checkbox_labels_as_ticks(t, dictionary)
         if fspec.redcap:
             redcap.blank_survey_placeholders(t)
             # Time points of a choice field read as their labels, and counted from their record's date.
