@@ -359,6 +359,13 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
         if row_kind == "administrations" and has_word("route", h):
             cols[k] = ColumnProposal(h, Column("route"), "the route: only intravenous rows are infusions", ex)
             continue
+        if core is not None and not date_cols and time_units.relative_day_name(h) and len(filled) and \
+                _is_number(filled).mean() > 0.9 and not any(c.column.role in ("date", "day") for c in cols.values()):
+            # A de-identified extract's days from an index date ('DAYS_FROM_INDEX') instead of dates.
+            unit = time_units.elapsed_time_unit(h)
+            cols[k] = ColumnProposal(h, Column("day"), f"{unit} since an index date, read as days" if unit else
+                                     "day numbers (days since an index date)", ex)
+            continue
         if core is not None and not any(has_word(w, h) for w in core) and k not in (item_hint, action_k):
             cols[k] = ColumnProposal(h, Column("ignore"), f"describes the {row_kind[:-1]}, not a score", ex)
             continue
@@ -529,7 +536,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
     fp = FileProposal(t.file, kind, t.describe(), t.n, ordered, dates, spec=spec)
     if "item" in roles:
         item_k = next(k for k in sorted(cols) if cols[k].column.role == "item")
-        fp.items, fp.questions = observation_items.propose_items(t, item_k, cols)
+        fp.items, fp.questions = observation_items.propose_items(t, item_k, cols, notes)
     return fp
 
 

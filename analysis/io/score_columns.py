@@ -23,7 +23,8 @@ from .spec import Column, slug
 _HUNDRED = re.compile(r"(?i)\bmm\b|\b0\s*[-–]\s*100\b|/\s*100\b")
 
 
-def other_scale(m: str, filled: np.ndarray, h: str, f, file: str, notes: list) -> tuple[str, str] | None:
+def other_scale(m: str, filled: np.ndarray, h: str, f, file: str, notes: list,
+                what: str = "column") -> tuple[str, str] | None:
     """``(measure name, why)`` when a column that looks like the known measure ``m`` holds many values
     above its range (a 0-100 VAS or REDCap slider named "pain"), or whose name says a 0-100 scale ('VAS 1 wk
     (mm)', whose values may all happen to be 10 or less): it is read under its own name (relief % is
@@ -48,7 +49,7 @@ def other_scale(m: str, filled: np.ndarray, h: str, f, file: str, notes: list) -
         other = f"{other}_0_{slider_top if slider else 100:g}"
     said = (f"it is a slider from 0 to {slider_top:g}" if slider and not named else
             "its name says a 0-100 scale" if named else f"holds values up to {top:g} (beyond {hi:g})")
-    notes.append(f"{file}: column {h!r} looks like {m} but {said}: it is read as the measure {other!r}, e.g. a "
+    notes.append(f"{file}: {what} {h!r} looks like {m} but {said}: it is read as the measure {other!r}, e.g. a "
                  "0-100 VAS.")
     return other, ("a 0-100 scale by its name" if named else f"a slider from 0 to {slider_top:g}" if slider
                    else f"score up to {top:g}") + \
