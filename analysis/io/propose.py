@@ -21,6 +21,7 @@ from ..measures import MEASURES
 from ..errors import DatasetError, MappingError
 from ..mapping import canonical, normalize_name
 from . import courses as _courses
+from . import redcap_arms
 from . import choice_scores, dosage_forms, dose_units, entry_status, excel_serials, fill_down, mar_treatments, headers, leave_out, observation_items, redcap, \
     side_by_side, time_units, treatment_arms, visits, worded_scales, workbooks
 from .identifiers.names import name_reason
@@ -522,6 +523,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
     visits.events_for_undated_scores(cols, t, notes, review)
     visits.scored_events(cols, t, review)
     ordered = [cols[k] for k in sorted(cols)]
+    ordered += redcap_arms.arm_proposal(t, cols, notes, review) if kind_hint else []
     roles = [c.column.role for c in ordered]
     if ("item" in roles) != ("value" in roles):
         missing = "value" if "item" in roles else "item"
@@ -699,11 +701,13 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
         if p.kind == "administration record":
             treatments = mar_treatments.propose(p, next(t for t in data_tables if t.file == p.name), treatments,
                                                 _TREATMENT_WORDS, notes, review)
-        elif p.spec is not None and any(c.column.role == "treatment" and not c.column.codes for c in p.columns):
+        elif p.spec is not None and any(c.column.role == "treatment" and not c.column.codes and
+                                        c.header != redcap_arms.ARM_COLUMN for c in p.columns):  # 'Arm 1' is no dose
             # A table whose treatment cells carry the dose ("Ketamin 0,5 mg/kg", "Ketamin 0,75 mg/kg"): one
             # treatment, not one per dose. The text before the first digit names it.
             t = next(t for t in data_tables if t.file == p.name)
-            k = next(i for i, h in enumerate(t.header) if p.spec.columns.get(h) and p.spec.columns[h].role == "treatment")
+            k = next(i for i, h in enumerate(t.header) if p.spec.columns.get(h) and p.spec.columns[h].role == "treatment"
+                     and h != redcap_arms.ARM_COLUMN)
             texts = pd.unique(t.column(k)[t.column(k) != ""])
             bases = {str(x): re.split(r"\d", str(x), maxsplit=1)[0].strip(" ,;:-(") for x in texts}
             if any(b != x for x, b in bases.items()) and all(bases.values()):
