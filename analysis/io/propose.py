@@ -523,7 +523,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
     visits.events_for_undated_scores(cols, t, notes, review)
     visits.scored_events(cols, t, review)
     ordered = [cols[k] for k in sorted(cols)]
-    ordered += redcap_arms.arm_proposal(t, cols, notes, review) if kind_hint else []
+    ordered += [ColumnProposal(*a) for a in redcap_arms.arm_proposal(t, cols, notes, review)] if kind_hint else []
     roles = [c.column.role for c in ordered]
     if ("item" in roles) != ("value" in roles):
         missing = "value" if "item" in roles else "item"

@@ -47,10 +47,8 @@ def _event_position(header: list) -> int | None:
 
 
 def arm_proposal(t, cols: dict, notes: list, review: list) -> list:
-    """``[ColumnProposal]`` of the arm column for a REDCap export table ``t`` whose columns are proposed as
-    ``cols`` (position -> ColumnProposal); ``[]`` when the export has fewer than two arms."""
-    from .propose import ColumnProposal
-
+    """``[(header, Column, why, examples)]`` of the arm column for a REDCap export table ``t`` whose columns are
+    proposed as ``cols`` (position -> ColumnProposal); ``[]`` when the export has fewer than two arms."""
     k = _event_position(t.header)
     if k is None:
         return []
@@ -81,12 +79,12 @@ def arm_proposal(t, cols: dict, notes: list, review: list) -> list:
                      " each record's arm is read as its treatment, given on its baseline event (day 0, the first "
                      f"treatment's day). Rename the arms under \"treatments\" in the mapping, or give {ARM_COLUMN!r} "
                      "the role \"covariate\" if the arms are not treatments.")
-        proposal = ColumnProposal(ARM_COLUMN, Column("treatment"), "the record's REDCap arm, read as its treatment on "
-                                  "its baseline event", examples)
+        proposal = (ARM_COLUMN, Column("treatment"), "the record's REDCap arm, read as its treatment on its baseline "
+                    "event", examples)
     else:
-        proposal = ColumnProposal(ARM_COLUMN, Column("covariate", name="arm"), "the record's REDCap arm: a patient "
-                                  "characteristic (compare the arms with --by arm)", examples)
-    add_arm_column(t, {ARM_COLUMN: proposal.column})  # the later steps of the proposal read it as a column
+        proposal = (ARM_COLUMN, Column("covariate", name="arm"), "the record's REDCap arm: a patient characteristic "
+                    "(compare the arms with --by arm)", examples)
+    add_arm_column(t, {ARM_COLUMN: proposal[1]})  # the later steps of the proposal read it as a column
     return [proposal]
 
 
