@@ -83,7 +83,10 @@ _DAY_NS = 86_400 * _NS
 _MIN_YEAR, _MAX_YEAR = 1678, 2261  # the whole years int64 nanoseconds since 1970 can hold
 
 # A time of day: 14:30, 14:30:00, 14:30:00.123, 14h30, 14h, 2:30 PM, 2 p.m.
-_TIME = (r"(?P<H>\d{1,2})(?:(?P<hsep>[:hH])(?P<M>\d{2})?(?::(?P<S>\d{2})(?:[.,](?P<F>\d{1,9}))?)?)?"
+# Oracle's default timestamp writes the clock with dots, ``04-MAR-24 09.00.00.000000 AM``: read only with its
+# seconds (``HH.MM.SS``), so that a decimal number (``7.25``) is never a time.
+_TIME = (r"(?P<H>\d{1,2})(?:(?P<hsep>[:hH])(?P<M>\d{2})?(?::(?P<S>\d{2})(?:[.,](?P<F>\d{1,9}))?)?"
+         r"|(?P<dots>\.)(?P<Md>\d{2})\.(?P<Sd>\d{2})(?:[.,](?P<Fd>\d{1,9}))?)?"
          r"(?: ?(?P<ampm>[aApP])\.?[mM]\.?)?")
 #: Zone abbreviations as EHR reports write them after the time (Cerner's ``03/09/2024 21:30:00 CST``): read, and
 #: the time taken as written (wall-clock; see _zone_offset_ns). Their offsets from UTC in minutes, for reference
@@ -303,11 +306,13 @@ def _time_fields(g: _Groups) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.nda
     (meaningful only where written); midnight: the time is exactly 00:00:00.
     """
     written = g.present("H")
-    h, mnt, s = g.int("H"), g.int("M"), g.int("S")
-    frac = g.fields["F"]
+    dots = g.present("dots")
+    h = g.int("H")
+    mnt, s = np.where(dots, g.int("Md"), g.int("M")), np.where(dots, g.int("Sd"), g.int("S"))
+    frac = pc.if_else(pa.array(dots), g.fields["Fd"], g.fields["F"])
     frac_ns = np.asarray(pc.cast(pc.if_else(pc.equal(frac, ""), "0",
                                             pc.utf8_rpad(frac, width=9, padding="0")), pa.int64()))
-    hsep = g.text("hsep")
+    hsep = np.where(dots, ":", g.text("hsep"))
     ampm = np.char.lower(g.text("ampm").astype(str))
     has_ampm = ampm != ""
     has_m, has_s = mnt >= 0, s >= 0

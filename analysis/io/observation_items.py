@@ -21,9 +21,11 @@ import numpy as np
 import pandas as pd
 
 from ..mapping import normalize_name
+from ..definitions import KNOWN_MEASURES
 from ..measures import MEASURES
 from .column_words import measure_of, question_after_items
 from .questionnaires import each_distinct, sum_items
+from .score_columns import other_scale
 
 
 #: An item mapped as one question of a questionnaire (the mapping's "items"): ``"phq9 item 3"``.
@@ -180,7 +182,7 @@ def questionnaire_item_rows(named: dict[str, str | None], top: dict[str, float] 
     return out
 
 
-def propose_items(t, item_k: int, cols: dict) -> tuple[dict, dict]:
+def propose_items(t, item_k: int, cols: dict, notes: list | None = None) -> tuple[dict, dict]:
     """``(items, questions)`` of an observation file (table ``t``, item column ``item_k``, the proposed
     columns ``cols``): ``items`` maps each item to ``(rows, proposed measure or None)``; ``questions`` the
     single questions of a questionnaire (:func:`questionnaire_item_rows`), which are proposed as no measure.
@@ -197,6 +199,18 @@ def propose_items(t, item_k: int, cols: dict) -> tuple[dict, dict]:
                 for it, n in counts.items() for m in [named[str(it)]]}
     for name, target in summed_questions(questions, proposed).items():
         proposed[name] = (proposed[name][0], target)
+    # A 0-100 scale charted under a pain name ('Pain Score (VAS)' in mm) is not the 0-10 NRS: read as the NRS, its
+    # values above 10 were excluded as out of range and those of 10 or less kept as NRS scores. Kept apart under
+    # its own name, as a score column of a spreadsheet is (score_columns.other_scale).
+    value_k = next((k for k in sorted(cols) if cols[k].column.role == "value"), None)
+    if value_k is not None:
+        values = t.column(value_k)
+        for name, (n, m) in list(proposed.items()):
+            if m in KNOWN_MEASURES:
+                other = other_scale(m, values[(items == name) & (values != "")], name, None, t.file,
+                                    [] if notes is None else notes, what="item")
+                if other is not None:
+                    proposed[name] = (n, other[0])
     return proposed, questions
 
 

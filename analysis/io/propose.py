@@ -21,6 +21,7 @@ from ..measures import MEASURES
 from ..errors import DatasetError, MappingError
 from ..mapping import canonical, normalize_name
 from . import courses as _courses
+from . import redcap_arms
 from . import choice_scores, dosage_forms, dose_units, entry_status, excel_serials, fill_down, mar_treatments, headers, leave_out, observation_items, redcap, \
     side_by_side, time_units, treatment_arms, visits, worded_scales, workbooks
 from .identifiers.names import name_reason
@@ -359,6 +360,13 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
         if row_kind == "administrations" and has_word("route", h):
             cols[k] = ColumnProposal(h, Column("route"), "the route: only intravenous rows are infusions", ex)
             continue
+        if core is not None and not date_cols and time_units.relative_day_name(h) and len(filled) and \
+                _is_number(filled).mean() > 0.9 and not any(c.column.role in ("date", "day") for c in cols.values()):
+            # A de-identified extract's days from an index date ('DAYS_FROM_INDEX') instead of dates.
+            unit = time_units.elapsed_time_unit(h)
+            cols[k] = ColumnProposal(h, Column("day"), f"{unit} since an index date, read as days" if unit else
+                                     "day numbers (days since an index date)", ex)
+            continue
         if core is not None and not any(has_word(w, h) for w in core) and k not in (item_hint, action_k):
             cols[k] = ColumnProposal(h, Column("ignore"), f"describes the {row_kind[:-1]}, not a score", ex)
             continue
@@ -389,7 +397,10 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
             answers = None if numeric else answer_column(measure_of(label) or "", filled, h, t.file, notes)
             worded = None if numeric or answers else worded_scales.worded_answers(measure_of(label) or "", filled)
             if answers or worded:
-                cols[k] = ColumnProposal(h, Column("measure", measure=measure_of(label), codes=answers or worded),
+                # Timed by its form's date as any other field of the form (without it a labels export's items were
+                # dated by the survey timestamp, and never paired with the form's calc total).
+                cols[k] = ColumnProposal(h, Column("measure", measure=measure_of(label), time=time_of,
+                                                   codes=answers or worded),
                                          "a questionnaire item's answers, read as their codes 0-3" if answers else
                                          "the scale's worded answers, read as their codes", ex)
                 continue
@@ -512,6 +523,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
     visits.events_for_undated_scores(cols, t, notes, review)
     visits.scored_events(cols, t, review)
     ordered = [cols[k] for k in sorted(cols)]
+    ordered += [ColumnProposal(*a) for a in redcap_arms.arm_proposal(t, cols, notes, review)] if kind_hint else []
     roles = [c.column.role for c in ordered]
     if ("item" in roles) != ("value" in roles):
         missing = "value" if "item" in roles else "item"
@@ -526,7 +538,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
     fp = FileProposal(t.file, kind, t.describe(), t.n, ordered, dates, spec=spec)
     if "item" in roles:
         item_k = next(k for k in sorted(cols) if cols[k].column.role == "item")
-        fp.items, fp.questions = observation_items.propose_items(t, item_k, cols)
+        fp.items, fp.questions = observation_items.propose_items(t, item_k, cols, notes)
     return fp
 
 
@@ -630,6 +642,7 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
                                         spec=FileSpec(match=t.file, redcap="labels")))
                 continue
             t.header = redcap.labels_to_fields(t, dictionary)
+            redcap.checkbox_labels_as_ticks(t, dictionary)
         if hint:
             source = "redcap"
             if hint == "raw" and not dictionary:
@@ -688,11 +701,13 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
         if p.kind == "administration record":
             treatments = mar_treatments.propose(p, next(t for t in data_tables if t.file == p.name), treatments,
                                                 _TREATMENT_WORDS, notes, review)
-        elif p.spec is not None and any(c.column.role == "treatment" and not c.column.codes for c in p.columns):
+        elif p.spec is not None and any(c.column.role == "treatment" and not c.column.codes and
+                                        c.header != redcap_arms.ARM_COLUMN for c in p.columns):  # 'Arm 1' is no dose
             # A table whose treatment cells carry the dose ("Ketamin 0,5 mg/kg", "Ketamin 0,75 mg/kg"): one
             # treatment, not one per dose. The text before the first digit names it.
             t = next(t for t in data_tables if t.file == p.name)
-            k = next(i for i, h in enumerate(t.header) if p.spec.columns.get(h) and p.spec.columns[h].role == "treatment")
+            k = next(i for i, h in enumerate(t.header) if p.spec.columns.get(h) and p.spec.columns[h].role == "treatment"
+                     and h != redcap_arms.ARM_COLUMN)
             texts = pd.unique(t.column(k)[t.column(k) != ""])
             bases = {str(x): re.split(r"\d", str(x), maxsplit=1)[0].strip(" ,;:-(") for x in texts}
             if any(b != x for x, b in bases.items()) and all(bases.values()):

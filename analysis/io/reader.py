@@ -20,7 +20,7 @@ from ..errors import DatasetError, EmptyDatasetError, IdentifierError, MissingFi
 from .sources import _basename as basename  # the one rule for a file's name inside a path or zip
 from .sources import files_fingerprint
 from .validate import load_canonical
-from . import headers, plausibility, redcap
+from . import headers, plausibility, redcap, redcap_arms
 from .courses import build_courses, one_spelling
 from .spec import MappingSpec
 from .tables import TextTable, read_table
@@ -83,8 +83,10 @@ def read_files(items, spec: MappingSpec, notes: list[str]) -> tuple[list, dict]:
                     "given. Add the dictionary (Project Setup > Data Dictionary > Download) to the folder or zip.",
                     file=t.file)
             t.header = redcap.labels_to_fields(t, dictionary)
+            redcap.checkbox_labels_as_ticks(t, dictionary)
         if fspec.redcap:
             redcap.blank_survey_placeholders(t)
+            redcap_arms.add_arm_column(t, fspec.columns)
             # Time points of a choice field read as their labels, and counted from their record's date.
             redcap.decode_time_points(t, fspec, dictionary)
             notes += [n for n in [redcap.record_dates_for_instances(t, fspec)] if n]

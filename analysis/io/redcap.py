@@ -223,6 +223,22 @@ def labels_to_fields(table: TextTable, fields: dict[str, Field]) -> list[str]:
     return names
 
 
+def checkbox_labels_as_ticks(table: TextTable, fields: dict[str, Field]) -> None:
+    """A labels export made with "export checkbox labels" writes a ticked box as its choice's label ('Left arm')
+    and an unticked one empty: those labels become ``Checked``, in place, so that the boxes read as in any other
+    export (read as they were, no box was ticked: the regions were lost without a word). Call after
+    :func:`labels_to_fields`."""
+    for k, name in enumerate(table.header):
+        field = fields.get(checkbox_field(name, fields) or "")
+        if field is None or field.type != "checkbox":
+            continue
+        choice = checkbox_choice(name, field).strip().casefold()
+        cells = table.cells.iloc[:, k]
+        ticked = cells.str.strip().str.casefold() == choice
+        if choice and choice not in ("checked", "unchecked") and ticked.any():
+            table.cells.iloc[:, k] = cells.where(~ticked, "Checked")
+
+
 def _form_of(name: str, fields: dict) -> str | None:
     """The form of an export column named ``name`` (a field, a checkbox's box, a form's status column)."""
     field = fields.get(name) or fields.get(checkbox_field(name, fields) or "")

@@ -23,7 +23,8 @@ from .spec import Column, slug
 _HUNDRED = re.compile(r"(?i)\bmm\b|\b0\s*[-–]\s*100\b|/\s*100\b")
 
 
-def other_scale(m: str, filled: np.ndarray, h: str, f, file: str, notes: list) -> tuple[str, str] | None:
+def other_scale(m: str, filled: np.ndarray, h: str, f, file: str, notes: list,
+                what: str = "column") -> tuple[str, str] | None:
     """``(measure name, why)`` when a column that looks like the known measure ``m`` holds many values
     above its range (a 0-100 VAS or REDCap slider named "pain"), or whose name says a 0-100 scale ('VAS 1 wk
     (mm)', whose values may all happen to be 10 or less): it is read under its own name (relief % is
@@ -34,15 +35,32 @@ def other_scale(m: str, filled: np.ndarray, h: str, f, file: str, notes: list) -
                          errors="coerce").dropna()
     hi = KNOWN_MEASURES[m]["max"]
     named = hi is not None and hi < 100 and any(_HUNDRED.search(x) for x in (h, f.label if f is not None else "") if x)
-    if hi is None or not (named or len(nums) and (nums > hi).mean() >= 0.2):
+    # A REDCap slider records 0-100 unless its field sets another range (Text Validation Min/Max): a pain slider
+    # is a VAS even where every answer happens to be 10 or less.
+    slider_top = _number(f.max, 100.0) if f is not None and f.type == "slider" else None
+    slider = hi is not None and slider_top is not None and slider_top > hi
+    if hi is None or not (named or slider or len(nums) and (nums > hi).mean() >= 0.2):
         return None
     top = nums.max() if len(nums) else float("nan")
     other = slug(f.name if f is not None else _without_visit(h))
-    said = "its name says a 0-100 scale" if named else f"holds values up to {top:g} (beyond {hi:g})"
-    notes.append(f"{file}: column {h!r} looks like {m} but {said}: it is read as the measure {other!r}, e.g. a "
+    if other in KNOWN_MEASURES:
+        # A slider named 'pain_nrs' is not the NRS: under that name its values above 10 were excluded as out of
+        # range and those of 10 or less read as NRS scores.
+        other = f"{other}_0_{slider_top if slider else 100:g}"
+    said = (f"it is a slider from 0 to {slider_top:g}" if slider and not named else
+            "its name says a 0-100 scale" if named else f"holds values up to {top:g} (beyond {hi:g})")
+    notes.append(f"{file}: {what} {h!r} looks like {m} but {said}: it is read as the measure {other!r}, e.g. a "
                  "0-100 VAS.")
-    return other, ("a 0-100 scale by its name" if named else f"score up to {top:g}") + \
+    return other, ("a 0-100 scale by its name" if named else f"a slider from 0 to {slider_top:g}" if slider
+                   else f"score up to {top:g}") + \
         f": not the {KNOWN_MEASURES[m]['label']}"
+
+
+def _number(text: str, default: float) -> float:
+    try:
+        return float(text)
+    except (TypeError, ValueError):
+        return default
 
 
 _TOTAL = re.compile(r"total|score|sum|gesamt|summe|somme|puntuaci|punteggio|totaal", re.IGNORECASE)

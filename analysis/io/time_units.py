@@ -54,3 +54,22 @@ def to_days(values: np.ndarray, name: str) -> np.ndarray:
     """Numbers of a day-number column named ``name`` as days (months rounded to a whole day)."""
     per = days_per_unit(name)
     return np.round(values * per) if per == DAYS_PER_MONTH else values * per
+
+
+#: Day words of a column name.
+_DAY = re.compile(r"days?|tage?|jours?|d[ií]as?|dag(?:en)?|giorn[oi]")
+#: Words that make a day word a relative day, not a count of days ('DAYS_SUPPLY', 'Length of stay (days)').
+_RELATIVE = re.compile(r"index|study|relative|rel|offset|shifted|number|nr|no")
+
+
+def relative_day_name(name: str) -> bool:
+    """Whether a column of an observation or administration file is, by its name, the time of each row in days
+    relative to an index date, as de-identified research extracts write it instead of dates
+    (``DAYS_FROM_INDEX``, ``days_since_first_infusion``, ``Study day``, ``Day``, ``Hours after infusion``).
+    In such files every other column describes the row, so a day column needs its name to say so: a day word
+    with a word relating it to an index (``from``, ``since``, ``study``, ``relative``), or a day word alone;
+    ``DAYS_SUPPLY``, ``Days in hospital`` are counts, not times."""
+    words = _words(name)
+    if not any(_DAY.fullmatch(w) for w in words):
+        return elapsed_time_unit(name) is not None
+    return len(words) == 1 or any(_SINCE.fullmatch(w) or _RELATIVE.fullmatch(w) for w in words)

@@ -374,3 +374,14 @@ def test_a_combined_file_is_checked_on_every_row(load):
     with pytest.raises(IdentifierError, match=r"clinic\.csv.*column 'note': it holds e-mail addresses"):
         load({"clinic.csv": text})
     assert load({"clinic.csv": text.replace("ann@example.org", "tolerated well")}).report.dropped_identifier_columns == []
+
+
+def test_month_name_dates_with_dashes_are_dates_not_phone_numbers():
+    """Oracle's default timestamp (Cerner extracts) writes the clock with dots, '04-MAR-24 09.00.00.000000 AM':
+    its digits once read as a phone number in free text. Dates written day-month-year with dashes and a month
+    name are dates: allowed in a date column, and in any other column the advice to map them as a date."""
+    oracle = s("04-MAR-24 09.00.00.000000 AM", "05-MAR-24 01.00.00.000000 PM", "18-APR-24 10.30.00.000000 AM")
+    assert content_reason(oracle, allow_dates=True) is None
+    assert content_reason(s("04-MAR-2024 14:30", "11-Mar-2024 10:00"), allow_dates=True) is None
+    assert content_reason(oracle, header="ADMIN_START_DT_TM").startswith("it holds calendar dates: if these are visit")
+    assert content_reason(s("04-Mar-2024", "11-Mar-2024"), header="onset").startswith("it holds calendar dates")

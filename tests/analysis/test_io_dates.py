@@ -579,3 +579,21 @@ def test_yyyymmdd_without_separators_is_a_year_first_date_under_every_order(orde
 def test_a_column_of_yyyymmdd_dates_is_detected_as_year_first():
     fmt = detect_date_format(["20240301", "20240315 14:30", "19991231"])
     assert fmt.order == "YMD" and fmt.n_unparsed == 0 and "YYYYMMDD" in fmt.patterns
+
+
+def test_oracle_timestamps_read_with_their_dotted_clock():
+    """Oracle's default TIMESTAMP format (DD-MON-RR HH.MI.SSXFF AM), as Cerner extracts write it: the clock's
+    hours, minutes and seconds separated by dots, with fractions of a second and AM/PM."""
+    values = ["04-MAR-24 09.00.00.000000 AM", "04-MAR-24 01.30.15.500000 PM", "05-MAR-24 12.00.00.000000 AM"]
+    fmt = detect_date_format(values)
+    assert fmt.n_unparsed == 0 and fmt.has_time
+    ns, *_ = parse_datetimes(values, fmt.order)
+    assert list(pd.to_datetime(ns)) == [pd.Timestamp("2024-03-04 09:00"), pd.Timestamp("2024-03-04 13:30:15.5"),
+                                        pd.Timestamp("2024-03-05 00:00")]
+
+
+def test_a_dotted_clock_needs_its_seconds():
+    """Only the full HH.MM.SS is a clock: a time written '9.30' or a decimal such as '7.25' after a date is no
+    time (a date column with '2024-03-05 7.25' holds a value that does not read)."""
+    fmt = detect_date_format(["2024-03-05 7.25", "2024-03-06 09.30"])
+    assert fmt.n_unparsed == 2

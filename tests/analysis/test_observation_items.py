@@ -239,3 +239,23 @@ def test_one_pain_item_written_in_several_cases_is_one_item_not_a_point_to_revie
     assert not inspect(files).review
     nrs = load_files(files).assessments
     assert nrs.loc[nrs["measure"] == "pain_nrs", "value"].tolist() == [8.0, 4.0, 6.0, 3.0]
+
+
+@pytest.mark.parametrize("item", ["Pain Score (VAS)", "VAS Pain (mm)", "Pain VAS 0-100"])
+def test_a_0_100_pain_scale_charted_as_an_item_is_kept_apart_from_the_nrs(item):
+    """A flowsheet's VAS in mm under a pain name was read as the 0-10 NRS: its values above 10 excluded as out of
+    range, and a 6 mm kept as an NRS of 6. As a spreadsheet's score column, it is read under its own name (relief
+    % is scale-free): H1 80 -> 40 mm is 50% relief, H2 60 -> 6 mm 90%; no value is excluded."""
+    flow = ("Patient,Taken Time,Flowsheet Row,Value\n"
+            f"H1,2024-03-01T10:00,{item},80\nH1,2024-03-04T15:00,{item},40\n"
+            f"H2,2024-03-08T10:00,{item},60\nH2,2024-03-11T15:00,{item},6\n")
+    files = {"flowsheet.csv": flow.encode(), "mar.csv": MAR.encode()}
+    p = inspect(files)
+    measure = next(m for f in p.files for name, (_, m) in (f.items or {}).items() if name == item)
+    assert measure in ("pain_score_vas", "vas_pain_mm", "pain_vas_0_100")
+    assert any(f"item {item!r} looks like pain_nrs" in n for n in p.notes)
+    ds = load_files(files)
+    a = ds.assessments
+    assert set(a["measure"].astype(str)) == {measure}
+    assert sorted(a["value"]) == [6.0, 40.0, 60.0, 80.0]
+    assert len(ds.report.exclusions) == 0

@@ -109,7 +109,8 @@ _MONTHS = ("jan|janu?ary?|januar|janvier|janv|enero|ene|gennaio|gen|januari|feb|
 
 _L = r"[^\W\d_]"                                   # a letter
 _S = r"[^\S\n]"                                    # white space within a value
-_TIME = (rf"(?:(?:T|,{_S}*|{_S}+)\d{{1,2}}[:.h]\d{{2}}(?::\d{{2}}(?:\.\d+)?)?(?:{_S}?[AaPp]\.?[Mm]\.?)?"
+# Seconds after a dot too: Oracle's default timestamp (04-MAR-24 09.00.00.000000 AM).
+_TIME = (rf"(?:(?:T|,{_S}*|{_S}+)\d{{1,2}}[:.h]\d{{2}}(?:[:.]\d{{2}}(?:\.\d+)?)?(?:{_S}?[AaPp]\.?[Mm]\.?)?"
          rf"(?:Z|[+-]\d{{2}}:?\d{{2}})?|(?:T|{_S}+)(?:[01]\d|2[0-3])[0-5]\d)?")  # or 0930, as some EHRs write it
 _AT = r"[\(\[\{<]" + _S + r"*(?:at|arroba|chiocciola|apenstaartje|klammeraffe)" + _S + r"*[\)\]\}>]"
 _DOT = r"(?:\.|[\(\[\{<]" + _S + r"*(?:dot|punto|point|punkt)" + _S + r"*[\)\]\}>])"
@@ -128,8 +129,8 @@ _RX = {
     # in Python), written out in six languages; with or without a time.
     "date_ymd": r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}" + _TIME,
     "date_dmy": r"\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2})" + _TIME,
-    "date_words": (rf"(?i)(?:(?:{_L}+,?{_S}+)?\d{{1,2}}(?:\.|st|nd|rd|th|er|º|°)?[{_S[1:-1]}/-]*(?:de{_S}+)?"
-                   rf"(?:{_MONTHS})\.?(?:{_S}+de)?[{_S[1:-1]}/,-]*(?:\d{{4}}|'?\d{{2}})" + _TIME +
+    "date_words": (rf"(?i)(?:(?:{_L}+,?{_S}+)?\d{{1,2}}(?:\.|st|nd|rd|th|er|º|°)?(?:{_S}|[/-])*(?:de{_S}+)?"
+                   rf"(?:{_MONTHS})\.?(?:{_S}+de)?(?:{_S}|[/,-])*(?:\d{{4}}|'?\d{{2}})" + _TIME +
                    rf"|(?:{_L}+,?{_S}+)?(?:{_MONTHS})\.?{_S}+\d{{1,2}}(?:st|nd|rd|th)?,?{_S}+(?:\d{{4}}|'?\d{{2}})"
                    + _TIME + ")"),
     "iso_start": r"\d{4}-\d{1,2}-\d{1,2}.*",
