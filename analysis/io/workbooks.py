@@ -45,13 +45,13 @@ import zipfile
 from importlib.resources import as_file, files
 from pathlib import PurePosixPath
 
-import numpy as np
-
 from .. import limits
 from ..errors import DatasetError, ResourceLimitError, UnreadableFileError
 from ..mapping import canonical
+from . import workbook_sheets
 from .sources import _basename as basename  # the one rule for a file's name inside a path or zip
 from .sources import role_of
+
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
 _ROLES = ("assessments", "treatments", "patients")
@@ -170,7 +170,9 @@ def workbook_tables(name: str, data: bytes) -> tuple[list[tuple[str, bytes]], li
         raise UnreadableFileError(
             f"{name} holds no table: none of its visible sheets has two columns with values. Give the workbook "
             "that holds the data (a header row, then one row per visit or per score).", file=name)
-    tables, combined = _sheets_per_patient(tables, stem, name, notes)
+    tables = workbook_sheets.sheets_not_data(tables, name, notes)
+    tables, combined = workbook_sheets.sheets_per_patient(tables, stem, name, notes)
+    tables = workbook_sheets.sheets_per_treatment(tables, name, notes)
     out = combined
     for sheet, csv_bytes, rows in tables:
         role = sheet.strip().lower()
@@ -179,56 +181,13 @@ def workbook_tables(name: str, data: bytes) -> tuple[list[tuple[str, bytes]], li
         ours = role in _ROLES and _in_our_format(role, csv_bytes)
         if ours:  # no column of our format lists items: a text "4,5" there is the number 4.5
             csv_bytes = _QUOTED_DECIMAL_COMMA.sub(rb"\1.\2", csv_bytes)
-        csv_name = (f"{role}.csv" if ours else f"{stem}.csv" if len(tables) == 1
+        # The only table is named after the workbook; not beside the table of a workbook's patient sheets,
+        # which has that name.
+        csv_name = (f"{role}.csv" if ours else f"{stem}.csv" if len(tables) == 1 and not combined
                     else f"{stem} ({_safe_name(sheet)}).csv")
         out.append((csv_name, csv_bytes))
         notes.append(f"{name}: the sheet '{_shown(sheet)}' was read as {csv_name} ({rows:,} rows).")
     return out, notes
-
-
-#: A header that may hold the patient ('Study number', 'Pt', 'Proband', 'Sujet', 'Case'): then the sheets are no patients.
-_ID_HEADER = re.compile(r"(?i)\b(?:number|no|nr|num|id|code|pt|pat|proband\w*|sujet|subject|case|fall|study|"
-                        r"participant|teilnehmer\w*|paciente|patiente?|record|mrn|initials?)\b")
-#: Sheet names that say what else splits a workbook: years, months, sites, groups, Excel's default names.
-_NOT_A_PATIENT_SHEET = re.compile(
-    r"(?i)(?:19|20)\d\d(?:\s*[-/]\s*\d+)?|(?:sheet|tabelle|feuil|hoja|foglio|blad)\s*\d*|"
-    r"(?:site|center|centre|clinic|ward|group|arm|cohort|standort|zentrum|gruppe)\b.*|"
-    r"jan\w*|feb\w*|m[aä]r\w*|apr\w*|ma[iy]\w*|jun\w*|jul\w*|aug\w*|sep\w*|o[ck]t\w*|nov\w*|de[cz]\w*|"
-    r"q[1-4](?:\s*\d+)?|data|daten|donn[ée]es|datos|summary|overview|[üu]bersicht|scores?|infusions?|visits?")
-
-
-def _sheets_per_patient(tables: list, stem: str, name: str, notes: list) -> tuple[list, list]:
-    """A workbook kept with one sheet per patient (sheets 'P01', 'P02', ...: the same header, no column for the
-    patient, whose id is the sheet's name): those sheets are one table, ``<workbook>.csv``, with the sheet's
-    name as a first column ``Patient``. Returns the other sheets, and the combined table (``[(csv name,
-    csv bytes)]``, empty when there is none). Read sheet by sheet, each had no patient id and was refused."""
-    from .column_words import has_word
-
-    by_header: dict[bytes, list] = {}
-    for sheet, csv_bytes, rows in tables:
-        by_header.setdefault(csv_bytes.split(b"\n", 1)[0].strip(), []).append((sheet, csv_bytes, rows))
-    header, group = max(by_header.items(), key=lambda kv: len(kv[1]))
-    cells = next(csv.reader([header.decode("utf-8", "replace")]), [])
-    if len(group) < 2 or any(has_word("patient_id", c) or _ID_HEADER.search(c) for c in cells if c):
-        return tables, []
-    # Sheets named for visits ('Baseline', 'Week 4'), years, sites or Excel's defaults, or longer than an id,
-    # are no patients.
-    from .counted_from import read_time_points
-    names = [sheet.strip() for sheet, _, _ in group]
-    if any(len(n) > 24 or _NOT_A_PATIENT_SHEET.fullmatch(n) for n in names) or \
-            (~np.isnan(read_time_points(np.array(names, dtype=object), events=True)[0])).any():
-        return tables, []
-    buf = io.StringIO(newline="")
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["Patient"] + cells)
-    for sheet, csv_bytes, _ in group:  # a loop over the workbook's sheets
-        body = list(csv.reader(io.StringIO(csv_bytes.decode("utf-8"), newline="")))[1:]
-        writer.writerows([sheet.strip()] + row for row in body if any(c.strip() for c in row))
-    shown = ", ".join(f"'{_shown(sheet)}'" for sheet, _, _ in group[:4]) + (", ..." if len(group) > 4 else "")
-    notes.append(f"{name}: the sheets {shown} have the same columns and none for the patient: one sheet per "
-                 f"patient, read as one table ({stem}.csv) with each sheet's name as the patient id.")
-    rest = [t for t in tables if t[0] not in {g[0] for g in group}]
-    return rest, [(f"{stem}.csv", buf.getvalue().encode("utf-8"))]
 
 
 def _zip_with_workbooks(name: str, data: bytes) -> list[tuple[str, bytes]] | None:
