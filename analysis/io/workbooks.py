@@ -82,7 +82,7 @@ def _shown(text: str) -> str:
     return re.sub(r"[\x00-\x1f\x7f-\x9f]", " ", str(text))
 
 
-def _read_in_child(name: str, data: bytes) -> list[tuple[str, str, bytes, int, list[str]]]:
+def _read_in_child(name: str, data: bytes) -> list[tuple[str, str, bytes, int, list[str], list[int]]]:
     """:func:`analysis.io.sheet_reader.convert` in a child process whose memory is capped at the
     loader's limit (``CRPS_MAX_MEMORY_MB``), so that no workbook can take the reading process down."""
     lim = limits.current()
@@ -126,6 +126,26 @@ def _formulas_note(name: str, sheet: str, cells: list[str]) -> str:
             "stored with the formulas, then load it again.")
 
 
+def _spans(rows: list[int]) -> str:
+    """Row numbers as spans: ``17, 43-46``."""
+    spans: list[list[int]] = []
+    for r in rows:
+        if spans and r == spans[-1][1] + 1:
+            spans[-1][1] = r
+        else:
+            spans.append([r, r])
+    shown = [f"{a}" if a == b else f"{a}-{b}" for a, b in spans[:12]]
+    return ", ".join(shown) + (f" and {len(spans) - 12:,} more spans" if len(spans) > 12 else "")
+
+
+def _hidden_rows_note(name: str, sheet: str, rows: list[int]) -> str:
+    """Rows the clinic hid (a screen failure, an entry corrected below it) or a filter hides: left out as the
+    clinic sees the sheet, and named, so that nothing is lost unsaid."""
+    return (f"{name}: in the sheet '{_shown(sheet)}', {len(rows):,} hidden row(s) were not read (row(s) {_spans(rows)}): "
+            "rows hidden by hand or by a filter are left out, as the sheet shows them. If they hold data, unhide "
+            "them (or clear the filter), save the workbook and load it again.")
+
+
 def _in_our_format(role: str, csv_bytes: bytes) -> bool:
     """Whether a sheet's first line is the header of that file of our format: ``patient_id`` (or a name
     the loader maps to it) first of all, and for assessments and treatments a day or date column."""
@@ -156,9 +176,11 @@ def workbook_tables(name: str, data: bytes) -> tuple[list[tuple[str, bytes]], li
         return [(f"{stem}.txt", data)], [f"{name} is not a workbook but a text file: it was read as text."]
     sheets = _read_in_child(name, data)
     notes, tables = [], []
-    for sheet, status, csv_bytes, rows, formulas in sheets:
+    for sheet, status, csv_bytes, rows, formulas, hidden in sheets:
         if formulas:
             notes.append(_formulas_note(name, sheet, formulas))
+        if hidden:
+            notes.append(_hidden_rows_note(name, sheet, hidden))
         if status == "hidden":
             notes.append(f"{name}: the hidden sheet '{_shown(sheet)}' was not read.")
         elif status == "no table":
