@@ -152,7 +152,7 @@ def _differs(mine: list[str], theirs: list[str]) -> str:
     return " but ".join(parts) or "its columns are in another order"
 
 
-def sheets_per_patient(tables: list, stem: str, name: str, notes: list) -> tuple[list, list]:
+def sheets_per_patient(tables: list, stem: str, name: str, notes: list, what: str = "sheet") -> tuple[list, list]:
     """A workbook kept with one sheet per patient (sheets 'P01', 'P02', ...: the same columns, none for the
     patient, whose id is the sheet's name): those sheets are one table, ``<workbook>.csv``, with the sheet's
     name as a first column ``Patient``. Returns the other sheets, and the combined table (``[(csv name,
@@ -179,8 +179,8 @@ def sheets_per_patient(tables: list, stem: str, name: str, notes: list) -> tuple
             (~np.isnan(read_time_points(np.array(names, dtype=object), events=True)[0])).any():
         return tables, []
     differ = {_header(t[1]) != cells for t in group}
-    notes.append(f"{name}: the sheets {_listed([g[0] for g in group])} have the same columns and none for the patient: "
-                 f"one sheet per patient, read as one table ({stem}.csv) with each sheet's name as the patient id"
+    notes.append(f"{name}: the {what}s {_listed([g[0] for g in group])} have the same columns and none for the patient: "
+                 f"one {what} per patient, read as one table ({stem}.csv) with each {what}'s name as the patient id"
                  + (" (their free-text columns differ: each is kept under its own name)." if True in differ else "."))
     members = {g[0] for g in group}
     shapes = {_shape(n) for n in names if re.search(r"\d", n)}
@@ -190,10 +190,11 @@ def sheets_per_patient(tables: list, stem: str, name: str, notes: list) -> tuple
             continue
         own = _header(t[1])
         if _shape(t[0]) in shapes and not any(has_word("patient_id", c) or _ID_HEADER.search(c) for c in own if c):
-            notes.append(f"{name}: the sheet '{_shown(t[0])}' is named like the patients' sheets ({_listed(names, 2)}) "
+            own_name = f"{stem} ({_shown(t[0]).strip()}).csv" if what == "sheet" else "its own file"
+            notes.append(f"{name}: the {what} '{_shown(t[0])}' is named like the patients' {what}s ({_listed(names, 2)}) "
                          f"but its columns differ ({_differs(own, cells)}): it was read as a table of its own, "
-                         f"{stem} ({_shown(t[0]).strip()}).csv, with its name as the patient id. If it is the same "
-                         "table, give its columns the names of the other sheets and load the workbook again.")
+                         f"{own_name}, with its name as the patient id. If it is the same table, give its columns the "
+                         f"names of the other {what}s and load it again.")
             alone.append((t[0], _prefixed(t[1], "Patient", t[0]), t[2]))
         else:
             rest.append(t)
@@ -253,3 +254,52 @@ def name_treatments_by_sheet(fps: list, notes: list) -> None:
         p.spec = replace(p.spec, columns=columns)
         notes.append(f"{p.name}: each {yes[0].header!r} Yes is an administration of {label!r}, the name of its sheet "
                      "(rename the treatment in the mapping if needed).")
+
+
+#: The end of a file name that Apple Numbers adds to each table it exports as CSV: 'Pt 01-Table 1.csv'.
+_NUMBERS_TABLE = re.compile(r"(?i)\s*-\s*(?:table|tabelle|tableau|tabla)\s*\d+$")
+#: The name of the table of a folder's files kept one per patient (never a file of our format's names).
+PATIENT_FILES = "Patient files.csv"
+
+
+def csv_files_per_patient(files: dict[str, bytes], notes: list) -> dict[str, bytes]:
+    """A folder of CSV files kept one per patient, as Numbers exports a workbook of one sheet per patient
+    (``Pt 01-Table 1.csv``, ...: the same columns, none for the patient, whose id is the file's name): one
+    table, ``Patient files.csv``, whose first column ``Patient`` is each row's file name (without Numbers'
+    ``-Table 1``), as :func:`sheets_per_patient` reads such sheets. Read file by file, each asked for a
+    patient-id column. Only UTF-8 files separated by commas (what Numbers and Excel's CSV UTF-8 write)."""
+    from pathlib import PurePosixPath
+
+    from .sources import _basename, role_of
+
+    tables, names, texts = [], {}, {}
+    for n, data in files.items():
+        base = _basename(n)
+        if PurePosixPath(base.lower()).suffix != ".csv" or role_of(n) is not None:
+            continue
+        try:
+            text = bytes(data).decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+        except UnicodeDecodeError:
+            continue
+        if len(_header(text.encode("utf-8"))) < 2:
+            continue
+        patient = _NUMBERS_TABLE.sub("", PurePosixPath(base).stem).strip()
+        if not patient or patient in names:
+            return files
+        names[patient] = n
+        texts[patient] = text.encode("utf-8")
+        tables.append((patient, texts[patient], text.count("\n")))
+    if len(tables) < 2:
+        return files
+    found: list[str] = []
+    rest, combined = sheets_per_patient(tables, PurePosixPath(PATIENT_FILES).stem, "CSV files", found, what="file")
+    if not combined:
+        return files
+    notes += found
+    kept = {t[0] for t in rest}
+    out = {n: d for n, d in files.items() if n not in names.values() or any(names[k] == n for k in kept)}
+    for patient, csv_bytes, _ in rest:
+        if csv_bytes is not texts[patient]:  # a patient's file whose columns differ: with its Patient column
+            out[names[patient]] = csv_bytes
+    out[PATIENT_FILES] = combined[0][1]
+    return out

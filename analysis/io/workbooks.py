@@ -243,7 +243,8 @@ def expand_workbooks(files: dict[str, bytes]) -> tuple[dict[str, bytes], list[st
                 unpacked[member] = b
         files = unpacked
     if not any(is_workbook(n) for n in files):
-        return files, []
+        notes: list[str] = []  # a folder of CSV files, one per patient (a Numbers export): one table
+        return workbook_sheets.csv_files_per_patient(files, notes), notes
     if any(role_of(n) is not None for n in files if not is_workbook(n)):
         return files, []  # files of our own format: the workbook is not the data (listed as ignored)
     out: dict[str, bytes] = {}

@@ -126,8 +126,8 @@ def test_a_patient_sheet_whose_scored_columns_differ_is_read_on_its_own_and_the_
         "Patient,Date,Treatment,Pain score,Notes", "Pt 03,2024-03-09,,6,pre-assessment"]
     assert "log.xlsx: the sheet 'Pt 03' is named like the patients' sheets ('Pt 01', 'Pt 02') but its columns differ " \
            "(it has 'Pain score' but not 'NRS'): it was read as a table of its own, log (Pt 03).csv, with its name " \
-           "as the patient id. If it is the same table, give its columns the names of the other sheets and load " \
-           "the workbook again." in notes
+           "as the patient id. If it is the same table, give its columns the names of the other sheets and load it " \
+           "again." in notes
 
 
 def test_beside_the_patient_sheets_another_table_never_takes_the_workbooks_name():
@@ -188,3 +188,31 @@ def test_a_workbook_of_one_sheet_per_treatment_gives_one_group_per_treatment():
     ds = load_files({"Infusions.xlsx": _per_treatment()})
     groups = {g["group"]["treatment"]: g["patients"] for g in summarize(ds).to_dict()["groups"]}
     assert groups == {"Ketamine": 2, "Lidocaine": 1}
+
+
+# --- A folder of CSV files, one per patient (a Numbers export of such a workbook) -----------------------
+
+def _csv(rows: list[list]) -> bytes:
+    return "\r\n".join(",".join("" if v is None else v.strftime("%d/%m/%Y") if isinstance(v, dt.datetime)
+                                else str(v) for v in r) for r in rows).encode() + b"\r\n"
+
+
+def test_a_folder_of_one_csv_file_per_patient_is_one_table_with_the_file_names_as_ids():
+    """Numbers exports each sheet as '<sheet>-Table 1.csv': read file by file, each asked for a patient id."""
+    files = {"Pt 01-Table 1.csv": _csv(_log(4, (8, 4))), "Pt 02-Table 1.csv": _csv(_log(11, (6, 6), "Comments"))}
+    out, notes = expand_workbooks(files)
+    assert list(out) == ["Patient files.csv"]
+    assert out["Patient files.csv"].decode().splitlines()[:2] == [
+        "Patient,Date,Treatment,NRS,Notes,Comments", "Pt 01,02/03/2024,,8,pre-assessment,"]
+    assert any(n.startswith("CSV files: the files 'Pt 01', 'Pt 02' have the same columns and none for the patient: "
+                            "one file per patient") for n in notes)
+    ds = load_files(files, date_format="DMY")
+    assert sorted(set(ds.assessments["patient_id"])) == ["Pt 01", "Pt 02"]
+
+
+def test_csv_files_with_a_patient_column_or_of_our_format_are_left_as_they_are():
+    visits = _csv(_visits([("P01", 4, 8, 4)]))
+    files = {"2023.csv": visits, "2024.csv": visits}
+    assert expand_workbooks(files) == (files, [])
+    ours = {"assessments.csv": b"patient_id,day,measure,value\nP1,0,pain_nrs,5\n", "notes.csv": b"a,b\n1,2\n"}
+    assert expand_workbooks(ours) == (ours, [])
