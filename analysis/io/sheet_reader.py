@@ -6,7 +6,7 @@ process that reads it; in the dashboard that would be the server of every user. 
 its address space capped (``RLIMIT_AS``), so such a file kills only the child, and the parent says why.
 
 Protocol: ``python -I sheet_reader.py CAP_BYTES`` reads the workbook's bytes on stdin and writes one
-pickle on stdout: ``("ok", [(sheet, status, csv_bytes, rows, formula_cells)])`` with status ``"table"``, ``"hidden"``
+pickle on stdout: ``("ok", [(sheet, status, csv_bytes, rows, formula_cells, hidden_rows)])`` with status ``"table"``, ``"hidden"``
 or ``"no table"``, or ``("error", kind, detail)``. It imports nothing of the package (``-I``: no
 current folder, no PYTHONPATH): the standard library and python_calamine only, so the cap is spent on
 the workbook, not on pandas. Cells are written as :mod:`analysis.io.workbooks` documents.
@@ -74,11 +74,22 @@ def decimal_commas(texts: list[str]) -> list[str]:
     return [t.strip().replace(",", ".") if "," in t and _DECIMAL_COMMA.fullmatch(t) else t for t in texts]
 
 
-def sheet_csv(rows: list[list]) -> tuple[bytes, int, bool] | None:
+def sheet_csv(rows: list[list], hidden: set[int] = frozenset()) -> tuple[bytes, int, bool, list[int]] | None:
     """The CSV text of one sheet's rows, or None when it holds no table (fewer than two columns with a
     value). Empty columns left and right of the table are dropped and an empty row is an empty line,
     so line k of the CSV is row k of the sheet. The flag says whether a cell of the table is empty (only
-    then may a formula without a saved value hide there: :func:`formulas_without_values`)."""
+    then may a formula without a saved value hide there: :func:`formulas_without_values`).
+
+    ``hidden``: the sheet's hidden rows (numbered from 1: hidden by hand, or by a filter): each is an empty
+    line, as the clinic does not see it, except the header (the first row with a value). The last item
+    lists those that held a value (the load report names them)."""
+    first_row = next((k for k, r in enumerate(rows) if any(v is not None and v != "" for v in r)), None)
+    left_out = [k for k in sorted(hidden) if 0 < k <= len(rows) and k - 1 != first_row
+                and any(v is not None and v != "" for v in rows[k - 1])]
+    if left_out:
+        rows = list(rows)
+        for k in left_out:
+            rows[k - 1] = []
     # Column by column: whether a text "4,5" is a decimal depends on its column (decimal_commas).
     columns = [decimal_commas(list(map(cell_text, col))) for col in itertools.zip_longest(*rows)]
     used = [k for k, col in enumerate(columns) if any(col)]
@@ -95,7 +106,7 @@ def sheet_csv(rows: list[list]) -> tuple[bytes, int, bool] | None:
         else:
             buf.write("\n")
             gaps = True
-    return buf.getvalue().encode("utf-8"), len(rows), gaps
+    return buf.getvalue().encode("utf-8"), len(rows), gaps, left_out
 
 
 #: In an .xlsx part: a sheet of xl/workbook.xml, a relationship of its .rels (attributes in any order,
@@ -173,9 +184,58 @@ def formulas_without_values(zf, part: str) -> list[str]:
                 return cells
 
 
-def convert(data: bytes, cap: int) -> list[tuple[str, str, bytes, int, list[str]]]:
-    """Every sheet of the workbook ``data``: ``(name, status, csv bytes, rows, formula cells)``, the last the
-    cells of an .xlsx that hold a formula without a saved value (read as empty). A sheet whose grid
+#: A row tag of an .xlsx sheet (``<row r="7" hidden="1">``) and of an .ods content.xml
+#: (``<table:table-row table:visibility="filter">``), and an .ods sheet's tag (``<table:table table:name=..>``).
+_ROW = re.compile(rb"<(?:\w+:)?row\s([^>]*)>")
+_ODS_TAG = re.compile(rb"<table:(table-row|table)(?=[\s/>])([^>]*)>")
+
+
+def hidden_rows(zf, part: str) -> set[int]:
+    """The rows (numbered from 1) of .xlsx sheet ``part`` marked hidden: hidden by hand, or by a filter
+    (Excel saves the rows a filter hides so). Read piece by piece; only pieces that say "hidden" are parsed."""
+    rows, tail = set(), b""
+    with zf.open(part) as f:
+        while True:
+            piece = f.read(_PIECE)
+            buf = tail + piece
+            cut = len(buf) if not piece else buf.rfind(b">") + 1
+            if buf.find(b"hidden", 0, cut) >= 0:
+                for m in _ROW.finditer(buf, 0, cut):
+                    if b"hidden" in m[1]:
+                        a = _attributes(m[1])
+                        if a.get("hidden", "").strip().lower() in ("1", "true") and a.get("r", "").isdigit():
+                            rows.add(int(a["r"]))
+            tail = buf[cut:]
+            if not piece:
+                return rows
+
+
+def ods_hidden_rows(zf) -> dict[str, set[int]]:
+    """The hidden rows of each sheet of an .ods (``table:visibility`` "collapsed", hidden by hand, or
+    "filter", hidden by a filter), numbered from 1; rows repeated (``table:number-rows-repeated``) counted."""
+    if "content.xml" not in zf.namelist():
+        return {}
+    content = zf.read("content.xml")
+    out: dict[str, set[int]] = {}
+    sheet, row = None, 0
+    if b"table:visibility" not in content:
+        return out
+    for m in _ODS_TAG.finditer(content):
+        a = _attributes(m[2])
+        if m[1] == b"table":
+            sheet, row = a.get("table:name"), 0
+            continue
+        n = int(a.get("table:number-rows-repeated", "1") or 1)
+        if a.get("table:visibility") in ("collapsed", "filter") and sheet is not None:
+            out.setdefault(sheet, set()).update(range(row + 1, row + 1 + min(n, 1 << 20)))
+        row += n
+    return out
+
+
+def convert(data: bytes, cap: int) -> list[tuple[str, str, bytes, int, list[str], list[int]]]:
+    """Every sheet of the workbook ``data``: ``(name, status, csv bytes, rows, formula cells, hidden rows)``,
+    the formula cells those of an .xlsx that hold a formula without a saved value (read as empty), the hidden
+    rows those left out (:func:`sheet_csv`: hidden in an .xlsx or an .ods). A sheet whose grid
     (from A1) would need more than ``cap`` bytes as Python objects raises MemoryError first."""
     import zipfile
 
@@ -184,26 +244,31 @@ def convert(data: bytes, cap: int) -> list[tuple[str, str, bytes, int, list[str]
     book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     zf = zipfile.ZipFile(io.BytesIO(data)) if data[:4] == b"PK\x03\x04" else None
     parts = None
+    ods_hidden = ods_hidden_rows(zf) if zf is not None else {}
     out = []
     for meta in book.sheets_metadata:
         if meta.visible != SheetVisibleEnum.Visible:
-            out.append((meta.name, "hidden", b"", 0, []))
+            out.append((meta.name, "hidden", b"", 0, [], []))
             continue
         grid = book.get_sheet_by_name(meta.name)
         n_rows, n_cols = (grid.end[0] + 1, grid.end[1] + 1) if grid.end is not None else (0, 0)
         if n_rows * n_cols * BYTES_PER_CELL > cap:
             raise MemoryError(f"{meta.name}\0{n_rows}\0{n_cols}")
-        made = sheet_csv(grid.to_python(skip_empty_area=False))
+        hidden = ods_hidden.get(meta.name, set())
+        if zf is not None and not ods_hidden:
+            parts = sheet_parts(zf) if parts is None else parts
+            hidden = hidden_rows(zf, parts[meta.name]) if meta.name in parts else set()
+        made = sheet_csv(grid.to_python(skip_empty_area=False), hidden)
         if made is None:
-            out.append((meta.name, "no table", b"", 0, []))
+            out.append((meta.name, "no table", b"", 0, [], []))
         else:
-            csv_bytes, rows, gaps = made
+            csv_bytes, rows, gaps, left_out = made
             formulas = []
             # The sheet's XML is read a second time only where a formula may hide: in an empty cell of an .xlsx.
             if gaps and zf is not None:
                 parts = sheet_parts(zf) if parts is None else parts
                 formulas = formulas_without_values(zf, parts[meta.name]) if meta.name in parts else []
-            out.append((meta.name, "table", csv_bytes, rows, formulas))
+            out.append((meta.name, "table", csv_bytes, rows, formulas, left_out))
         del grid, made  # one sheet's cells at a time
     return out
 

@@ -45,13 +45,13 @@ import zipfile
 from importlib.resources import as_file, files
 from pathlib import PurePosixPath
 
-import numpy as np
-
 from .. import limits
 from ..errors import DatasetError, ResourceLimitError, UnreadableFileError
 from ..mapping import canonical
+from . import workbook_sheets
 from .sources import _basename as basename  # the one rule for a file's name inside a path or zip
 from .sources import role_of
+
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
 _ROLES = ("assessments", "treatments", "patients")
@@ -82,7 +82,7 @@ def _shown(text: str) -> str:
     return re.sub(r"[\x00-\x1f\x7f-\x9f]", " ", str(text))
 
 
-def _read_in_child(name: str, data: bytes) -> list[tuple[str, str, bytes, int, list[str]]]:
+def _read_in_child(name: str, data: bytes) -> list[tuple[str, str, bytes, int, list[str], list[int]]]:
     """:func:`analysis.io.sheet_reader.convert` in a child process whose memory is capped at the
     loader's limit (``CRPS_MAX_MEMORY_MB``), so that no workbook can take the reading process down."""
     lim = limits.current()
@@ -126,6 +126,26 @@ def _formulas_note(name: str, sheet: str, cells: list[str]) -> str:
             "stored with the formulas, then load it again.")
 
 
+def _spans(rows: list[int]) -> str:
+    """Row numbers as spans: ``17, 43-46``."""
+    spans: list[list[int]] = []
+    for r in rows:
+        if spans and r == spans[-1][1] + 1:
+            spans[-1][1] = r
+        else:
+            spans.append([r, r])
+    shown = [f"{a}" if a == b else f"{a}-{b}" for a, b in spans[:12]]
+    return ", ".join(shown) + (f" and {len(spans) - 12:,} more spans" if len(spans) > 12 else "")
+
+
+def _hidden_rows_note(name: str, sheet: str, rows: list[int]) -> str:
+    """Rows the clinic hid (a screen failure, an entry corrected below it) or a filter hides: left out as the
+    clinic sees the sheet, and named, so that nothing is lost unsaid."""
+    return (f"{name}: in the sheet '{_shown(sheet)}', {len(rows):,} hidden row(s) were not read (row(s) {_spans(rows)}): "
+            "rows hidden by hand or by a filter are left out, as the sheet shows them. If they hold data, unhide "
+            "them (or clear the filter), save the workbook and load it again.")
+
+
 def _in_our_format(role: str, csv_bytes: bytes) -> bool:
     """Whether a sheet's first line is the header of that file of our format: ``patient_id`` (or a name
     the loader maps to it) first of all, and for assessments and treatments a day or date column."""
@@ -156,9 +176,11 @@ def workbook_tables(name: str, data: bytes) -> tuple[list[tuple[str, bytes]], li
         return [(f"{stem}.txt", data)], [f"{name} is not a workbook but a text file: it was read as text."]
     sheets = _read_in_child(name, data)
     notes, tables = [], []
-    for sheet, status, csv_bytes, rows, formulas in sheets:
+    for sheet, status, csv_bytes, rows, formulas, hidden in sheets:
         if formulas:
             notes.append(_formulas_note(name, sheet, formulas))
+        if hidden:
+            notes.append(_hidden_rows_note(name, sheet, hidden))
         if status == "hidden":
             notes.append(f"{name}: the hidden sheet '{_shown(sheet)}' was not read.")
         elif status == "no table":
@@ -170,7 +192,9 @@ def workbook_tables(name: str, data: bytes) -> tuple[list[tuple[str, bytes]], li
         raise UnreadableFileError(
             f"{name} holds no table: none of its visible sheets has two columns with values. Give the workbook "
             "that holds the data (a header row, then one row per visit or per score).", file=name)
-    tables, combined = _sheets_per_patient(tables, stem, name, notes)
+    tables = workbook_sheets.sheets_not_data(tables, name, notes)
+    tables, combined = workbook_sheets.sheets_per_patient(tables, stem, name, notes)
+    tables = workbook_sheets.sheets_per_treatment(tables, name, notes)
     out = combined
     for sheet, csv_bytes, rows in tables:
         role = sheet.strip().lower()
@@ -179,56 +203,13 @@ def workbook_tables(name: str, data: bytes) -> tuple[list[tuple[str, bytes]], li
         ours = role in _ROLES and _in_our_format(role, csv_bytes)
         if ours:  # no column of our format lists items: a text "4,5" there is the number 4.5
             csv_bytes = _QUOTED_DECIMAL_COMMA.sub(rb"\1.\2", csv_bytes)
-        csv_name = (f"{role}.csv" if ours else f"{stem}.csv" if len(tables) == 1
+        # The only table is named after the workbook; not beside the table of a workbook's patient sheets,
+        # which has that name.
+        csv_name = (f"{role}.csv" if ours else f"{stem}.csv" if len(tables) == 1 and not combined
                     else f"{stem} ({_safe_name(sheet)}).csv")
         out.append((csv_name, csv_bytes))
         notes.append(f"{name}: the sheet '{_shown(sheet)}' was read as {csv_name} ({rows:,} rows).")
     return out, notes
-
-
-#: A header that may hold the patient ('Study number', 'Pt', 'Proband', 'Sujet', 'Case'): then the sheets are no patients.
-_ID_HEADER = re.compile(r"(?i)\b(?:number|no|nr|num|id|code|pt|pat|proband\w*|sujet|subject|case|fall|study|"
-                        r"participant|teilnehmer\w*|paciente|patiente?|record|mrn|initials?)\b")
-#: Sheet names that say what else splits a workbook: years, months, sites, groups, Excel's default names.
-_NOT_A_PATIENT_SHEET = re.compile(
-    r"(?i)(?:19|20)\d\d(?:\s*[-/]\s*\d+)?|(?:sheet|tabelle|feuil|hoja|foglio|blad)\s*\d*|"
-    r"(?:site|center|centre|clinic|ward|group|arm|cohort|standort|zentrum|gruppe)\b.*|"
-    r"jan\w*|feb\w*|m[aä]r\w*|apr\w*|ma[iy]\w*|jun\w*|jul\w*|aug\w*|sep\w*|o[ck]t\w*|nov\w*|de[cz]\w*|"
-    r"q[1-4](?:\s*\d+)?|data|daten|donn[ée]es|datos|summary|overview|[üu]bersicht|scores?|infusions?|visits?")
-
-
-def _sheets_per_patient(tables: list, stem: str, name: str, notes: list) -> tuple[list, list]:
-    """A workbook kept with one sheet per patient (sheets 'P01', 'P02', ...: the same header, no column for the
-    patient, whose id is the sheet's name): those sheets are one table, ``<workbook>.csv``, with the sheet's
-    name as a first column ``Patient``. Returns the other sheets, and the combined table (``[(csv name,
-    csv bytes)]``, empty when there is none). Read sheet by sheet, each had no patient id and was refused."""
-    from .column_words import has_word
-
-    by_header: dict[bytes, list] = {}
-    for sheet, csv_bytes, rows in tables:
-        by_header.setdefault(csv_bytes.split(b"\n", 1)[0].strip(), []).append((sheet, csv_bytes, rows))
-    header, group = max(by_header.items(), key=lambda kv: len(kv[1]))
-    cells = next(csv.reader([header.decode("utf-8", "replace")]), [])
-    if len(group) < 2 or any(has_word("patient_id", c) or _ID_HEADER.search(c) for c in cells if c):
-        return tables, []
-    # Sheets named for visits ('Baseline', 'Week 4'), years, sites or Excel's defaults, or longer than an id,
-    # are no patients.
-    from .counted_from import read_time_points
-    names = [sheet.strip() for sheet, _, _ in group]
-    if any(len(n) > 24 or _NOT_A_PATIENT_SHEET.fullmatch(n) for n in names) or \
-            (~np.isnan(read_time_points(np.array(names, dtype=object), events=True)[0])).any():
-        return tables, []
-    buf = io.StringIO(newline="")
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["Patient"] + cells)
-    for sheet, csv_bytes, _ in group:  # a loop over the workbook's sheets
-        body = list(csv.reader(io.StringIO(csv_bytes.decode("utf-8"), newline="")))[1:]
-        writer.writerows([sheet.strip()] + row for row in body if any(c.strip() for c in row))
-    shown = ", ".join(f"'{_shown(sheet)}'" for sheet, _, _ in group[:4]) + (", ..." if len(group) > 4 else "")
-    notes.append(f"{name}: the sheets {shown} have the same columns and none for the patient: one sheet per "
-                 f"patient, read as one table ({stem}.csv) with each sheet's name as the patient id.")
-    rest = [t for t in tables if t[0] not in {g[0] for g in group}]
-    return rest, [(f"{stem}.csv", buf.getvalue().encode("utf-8"))]
 
 
 def _zip_with_workbooks(name: str, data: bytes) -> list[tuple[str, bytes]] | None:
@@ -262,7 +243,8 @@ def expand_workbooks(files: dict[str, bytes]) -> tuple[dict[str, bytes], list[st
                 unpacked[member] = b
         files = unpacked
     if not any(is_workbook(n) for n in files):
-        return files, []
+        notes: list[str] = []  # a folder of CSV files, one per patient (a Numbers export): one table
+        return workbook_sheets.csv_files_per_patient(files, notes), notes
     if any(role_of(n) is not None for n in files if not is_workbook(n)):
         return files, []  # files of our own format: the workbook is not the data (listed as ignored)
     out: dict[str, bytes] = {}

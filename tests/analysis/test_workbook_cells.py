@@ -160,7 +160,7 @@ def _rewrite_sheet(book: bytes, edit) -> bytes:
 
 
 def _formula_cells(book: bytes) -> list[str]:
-    (_, _, _, _, cells), = sheet_reader.convert(book, 1 << 30)
+    (_, _, _, _, cells, _), = sheet_reader.convert(book, 1 << 30)
     return cells
 
 

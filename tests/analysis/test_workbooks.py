@@ -338,18 +338,19 @@ def test_sheet_names_reach_messages_without_control_characters():
 
 
 def test_a_legend_sheet_is_not_read_as_patients():
-    # Code | Meaning beside the data: read as a patients table, its codes became patients (the Data page
+    # Code | Meaning beside the data, on a sheet whose name does not say it is a legend (one named 'Légende'
+    # is not read for its name: test_workbook_sheets.py): read as a patients table, its codes became patients (the Data page
     # counted 4 patients for 2) and its meanings a characteristic in the sidebar.
     visits = [["N° patient", "Date", "EVA douleur", "Traitement"],
               ["001", dt.date(2024, 3, 1), 8, "Kétamine IV"], ["001", dt.date(2024, 3, 8), 4, None],
               ["002", dt.date(2024, 3, 2), 7, "Kétamine IV"], ["002", dt.date(2024, 3, 9), 5, None]]
     legend = [["Code", "Signification"], ["EVA", "Échelle visuelle analogique 0-10"], ["KET", "Kétamine"]]
-    files, _ = expand_workbooks({"clinique.xlsx": _xlsx({"Suivi": visits, "Légende": legend})})
+    files, _ = expand_workbooks({"clinique.xlsx": _xlsx({"Suivi": visits, "Abréviations": legend})})
     proposal = inspect(files)
     assert proposal.review == []
-    assert any(n.startswith("clinique (Légende).csv was not read: its patient ids ('EVA', 'KET', ...) are none of the "
+    assert any(n.startswith("clinique (Abréviations).csv was not read: its patient ids ('EVA', 'KET', ...) are none of the "
                             "patients of the other files") for n in proposal.notes)
-    ds = load_files({"clinique.xlsx": _xlsx({"Suivi": visits, "Légende": legend})})
+    ds = load_files({"clinique.xlsx": _xlsx({"Suivi": visits, "Abréviations": legend})})
     assert sorted(ds.patients["patient_id"]) == ["001", "002"] and ds.covariates == []
     # A sheet of characteristics of the same patients is read.
     people = [["N° patient", "Sexe"], ["001", "F"], ["002", "M"]]
