@@ -21,7 +21,7 @@ from ..measures import MEASURES
 from ..errors import DatasetError, MappingError
 from ..mapping import canonical, normalize_name
 from . import courses as _courses
-from . import redcap_arms
+from . import redcap_arms, workbook_sheets
 from . import choice_scores, dosage_forms, dose_units, entry_status, excel_serials, fill_down, mar_treatments, headers, leave_out, observation_items, redcap, \
     side_by_side, time_units, treatment_arms, visits, worded_scales, workbooks
 from .identifiers.names import name_reason
@@ -730,6 +730,7 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
                 t.file, t.header, {k: t.column(k) for k in roles}, [k for k, r in roles.items() if r == "measure"],
                 [k for k, r in roles.items() if r == "ignore"])  # (a covariate such as Group: Ketamine/Control is no event)
             review += [point] if point else []
+    workbook_sheets.name_treatments_by_sheet(fps, notes)  # sheets named after treatments: their yes/no columns
     leave_out.tables_without_patients(fps, review, notes)
     leave_out.lookup_tables(fps, data_tables, notes)
     side_by_side.second_tables(fps, data_tables, review)

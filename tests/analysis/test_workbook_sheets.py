@@ -15,7 +15,6 @@ import pytest
 
 from analysis import load_files
 from analysis.io.propose import inspect
-from analysis.io.workbook_sheets import name_treatments_by_sheet
 from analysis.io.workbooks import expand_workbooks
 from analysis.summary import summarize
 
@@ -171,9 +170,8 @@ def test_sheets_of_the_same_columns_not_named_after_treatments_get_no_sheet_colu
 
 def test_the_yes_column_of_a_treatment_sheet_is_named_after_the_sheet():
     files, _ = expand_workbooks({"Infusions.xlsx": _per_treatment()})
-    proposal = inspect(files)
-    notes: list[str] = []
-    name_treatments_by_sheet(proposal.files, notes)
+    proposal = inspect(files)  # the proposal calls name_treatments_by_sheet
+    notes = proposal.notes
     for p in proposal.files:
         sheet = p.name.split("(")[1].rstrip(").csv")
         assert p.spec.columns["Infusion"].codes == {"Yes": sheet}
@@ -182,8 +180,6 @@ def test_the_yes_column_of_a_treatment_sheet_is_named_after_the_sheet():
            "(rename the treatment in the mapping if needed)." in notes
 
 
-@pytest.mark.xfail(reason="analysis.io.propose.inspect does not call workbook_sheets.name_treatments_by_sheet yet "
-                          "(propose.py is not this change's file)", strict=False)
 def test_a_workbook_of_one_sheet_per_treatment_gives_one_group_per_treatment():
     ds = load_files({"Infusions.xlsx": _per_treatment()})
     groups = {g["group"]["treatment"]: g["patients"] for g in summarize(ds).to_dict()["groups"]}
