@@ -364,3 +364,18 @@ def test_dates_saved_as_excel_serial_numbers_are_a_date_column_in_the_assistant(
     doc = at.session_state["mapping"]
     assert doc["files"][0]["columns"]["Visit date"] == {"role": "date", "format": "excel"}
     assert load_files(files, mapping=doc).assessments["day"].tolist() == [0.0, 7.0, 0.0, 7.0]
+
+
+def test_a_multi_arm_redcap_project_shows_its_arm_as_the_treatment_and_loads():
+    """A REDCap project whose arms are its treatment groups, with no treatment field: the assistant lists the
+    column the proposal adds, 'redcap_arm', as the treatment; the data loads with one course per record and the
+    page reports it (test_redcap_arms.py has the numbers)."""
+    import test_redcap_arms as arms
+    at = fresh_upload(arms._labels())
+    assert not at.exception, [e.value for e in at.exception]
+    boxes = role_boxes(at)
+    assert boxes["Role of redcap_arm"].value == "treatment"
+    assert "each record's arm is read as its treatment" in text(at)
+    columns = next(f["columns"] for f in at.session_state["mapping"]["files"] if "columns" in f)
+    assert columns["redcap_arm"] == "treatment"
+    assert sum(load_counts(at).values()) == 9  # every row of the export used
