@@ -307,7 +307,7 @@ def text_column(proposal, k: int, table, pid: np.ndarray, date_cols: list, revie
         return replace(proposal, why=_NOT_READ)
     # A column named for the visits reads '4 weeks' as week 4, as the load reads a counted column; any other
     # column only the usual spellings (a 'CRPS duration' of '14 months' is no time point).
-    offsets, _ = read_time_points(values, events=bool(_VISIT_COLUMN.search(table.header[k])))
+    offsets, side = read_time_points(values, events=bool(_VISIT_COLUMN.search(table.header[k])))
     # Named as visits (also 'D0', 'T0', 'Screening', which are no days after a date): most cells, for the question.
     # Half is enough to ask: left out, every visit of a patient would fall on the one date.
     named = ~np.isnan(offsets[filled]) | pd.Series(values[filled], dtype=object).str.strip().str.fullmatch(_BASELINE).to_numpy()
@@ -316,6 +316,11 @@ def text_column(proposal, k: int, table, pid: np.ndarray, date_cols: list, revie
     rows = filled & (pid != "")
     per = pd.DataFrame({"p": pid[rows], "tp": values[rows]}).groupby("p")["tp"].nunique()
     kinds = [date_kind(pid[rows], values[rows], offsets[rows], table.column(d)[rows]) for d in date_cols]
+    if (per > 1).any() and "own" in kinds and (side == 1).any():
+        # Each visit dated, one of them 'Post': on a treatment's date, after it (io/post_scores.py); its score read
+        # at the date alone was the day's baseline, and the immediate relief was lost.
+        return replace(proposal, column=Column("event"), why="the visits' names: a Post visit on a treatment's date "
+                       "is after the treatment, a Pre or Baseline one before it")
     if not (per > 1).any() or "own" in kinds:
         return replace(proposal, why=_NOT_READ)
     h = table.header[k]
