@@ -190,7 +190,8 @@ _TREATMENT_EVENT = re.compile(r"(?i)\b(infusions?|ketamin\w*|lidocain\w*|treatme
 
 
 #: A cell that is the treatment event itself, as a visit-type or event column writes it.
-_TREATMENT_EVENT_CELL = re.compile(r"(?i)\s*(?:infusions?|ketamin\w*|lidocain\w*|treatments?|therapy|booster|"
+_TREATMENT_EVENT_CELL = re.compile(r"(?i)\s*(?:(?:ketamin\w*|lidocain\w*)\s+)?"  # the drug: 'Ketamine infusion'
+                                   r"(?:infusions?|ketamin\w*|lidocain\w*|treatments?|therapy|booster|"
                                    r"behandlung|therapie|perfusion|traitement|tratamiento|trattamento|behandeling)"
                                    r"(?:\s+(?:day|tag|jour|\d+))?\s*")
 
