@@ -25,7 +25,7 @@ from ..definitions import KNOWN_MEASURES
 from ..errors import DatasetError, MappingError, MissingColumnError
 from ..mapping import normalize_name
 from . import courses as _courses
-from . import dosage_forms, dose_units, entry_status, excel_serials, mar_actions, post_scores, routes
+from . import date_years, dosage_forms, dose_units, entry_status, excel_serials, mar_actions, post_scores, routes
 from . import fill_down as _fill_down
 from .lists import count_listed, lone_list
 from .counted_from import read_time_points
@@ -61,6 +61,8 @@ R_BAD_DAY = "day is not a number"
 R_BAD_TIMEPOINT = "{col} is not a time point (Baseline, Day 7, Week 4, Month 3) or a number of days"
 R_NO_TIMEPOINT = "no time point in {col} for this value (its day after {date})"
 R_NOTHING = "nothing to read in this row (no score, treatment or covariate)"
+#: A row whose only score cell says the score is missing ('N/A', '-', 'k.A.').
+R_NO_SCORE_WRITTEN = "no score written (the cell says it is missing); nothing else to read in this row"
 R_ITEM = "item {item!r} is not mapped to a measure (ignored)"
 R_NOT_CHOSEN = "{text!r} is not a chosen treatment (co-medication?)"
 #: The same for a text that names no drug ('Baseline', 'Follow-up' in a column marking the visits).
@@ -284,6 +286,8 @@ class FileTimes:
             ns, missing, bad, has_time = _dates.parse_datetimes(values, order)
             reason = np.full(table.n, R_BAD_DATE.format(col=table.header[k], order=order), dtype=object)
             text = table.column(k)
+            year = date_years.year_reasons(text, np.asarray(bad, dtype=bool), order, table.header[k])  # '12/03/1024'
+            reason = np.where(year != "", year, reason).astype(object)
             bad = np.asarray(bad, dtype=bool).copy()
             # A cell Excel left as its date serial number (45366) among dates: say so, and what to do.
             # (the dates a clinic's export holds, as for a column of serials: a '20240' typed for 2024 is none)
@@ -489,11 +493,24 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
     for k in _positions(roles, "event"):
         side = read_time_points(table.column(k))[1]
         event_side = np.where(event_side == 0, side, event_side).astype(np.int8)
+    # A score cell that writes no score ('N/A', '-', 'k.A.'): no observation; a row with nothing else is listed
+    # with it (the column and the cell), not counted as excluded without an entry.
+    no_score = np.full(n, "", dtype=object)
+    no_score_text = np.full(n, "", dtype=object)
 
     def add_scores(mask, measure, raw, column, col: Column, timing: str, text=None) -> None:
         """``raw``: what the value rules read; ``text``: the cell as written, shown where the value is
         left out (default ``raw``; a list column's count is read, its list is shown)."""
+        from .values import parse_values
+
         text = raw if text is None else text
+        idx = np.flatnonzero(mask)
+        if len(idx):
+            missing = idx[parse_values(full(raw)[idx], rules).missing]
+            first = missing[no_score[missing] == ""]
+            no_score[first], no_score_text[first] = full(column)[first], full(text)[first]
+            mask = mask.copy()
+            mask[missing] = False
         sel, tm = placed(mask, col, column, text)
         if not len(sel):
             return
@@ -754,8 +771,10 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
         obs.covariates.append(pd.DataFrame({"row": rows[idx], "file": f, "line": lines[idx], "column": table.header[k],
                                             "raw": table.column(k)[idx], "pid": pid[idx], "name": c.name,
                                             "value": vals[idx]}))
-    nothing = ~contributes
+    nothing = ~contributes & (no_score == "")
     obs.exclude(rows[nothing], f, lines[nothing], "(row)", "", R_NOTHING)
+    blank = ~contributes & (no_score != "")
+    obs.exclude(rows[blank], f, lines[blank], no_score[blank], no_score_text[blank], R_NO_SCORE_WRITTEN)
     post_scores.settle(obs, obs.time_kind)
     if len(table.too_many_fields):
         obs.notes.append(f"{f}: {len(table.too_many_fields)} row(s) had more fields than the header and were not read "
