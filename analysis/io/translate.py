@@ -506,7 +506,8 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
         text = raw if text is None else text
         idx = np.flatnonzero(mask)
         if len(idx):
-            missing = idx[parse_values(full(raw)[idx], rules).missing]
+            codes, distinct = pd.factorize(full(raw)[idx], use_na_sentinel=False)  # the value rules per distinct cell
+            missing = idx[parse_values(np.asarray(distinct, dtype=object), rules).missing[codes]]
             first = missing[no_score[missing] == ""]
             no_score[first], no_score_text[first] = full(column)[first], full(text)[first]
             mask = mask.copy()
