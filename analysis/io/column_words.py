@@ -48,7 +48,9 @@ WORDS = {
     # proposal gives a status column whose values say whether the entry is valid ('Result Status': Auth (Verified),
     # In Error) the role "status" before the actions (analysis/io/entry_status.py), and the status of an order,
     # result or entry is never the action (read as the action, a 'Result Status' hid the real 'Admin Event').
-    "action": r"action|mar[\s_]*action|aktion|admin[\s_]*action|admin[\s_]*event|"
+    # A bare 'Status' / 'Statut' is told by its cells (courses.looks_like_actions: New Bag, Rate Change, Stopped),
+    # not by its name: a patient's Active / Completed / Withdrawn made a visit sheet a medication record.
+    "action": r"action|mar[\s_]*action|aktion|admin[\s_]*action|admin[\s_]*event|(?<=\w\s)"
               r"(?<!result\s)(?<!order\s)(?<!entry\s)(?<!record\s)(?<!row\s)(?<!value\s)(?<!visit\s)(?<!patient\s)"
               r"(?<!encounter\s)(?<!charting\s)(?<!documentation\s)(?<!eintrag\s)(?<!ergebnis\s)"
               r"(?:status|statut(?!\sdu\sr[ée]sultat))",

@@ -132,15 +132,26 @@ INFUSION_ACTION = re.compile(r"new bag|begin bag|start bag|rate change|rate veri
                              r"paused|stopped|restarted|restarted after hold", re.IGNORECASE)
 
 
-def looks_like_actions(values: np.ndarray) -> bool:
+#: A column name that says nothing but "status": its cells tell an administration's action from a patient's status.
+_BARE_STATUS = re.compile(r"(?i)\s*(?:status|statut)\s*")
+#: Actions a spreadsheet's yes/no column ('Given' / 'Not given') or a patient's status ('Completed') also writes.
+_YES_NO_STATUS = re.compile(r"(?i)given|not given|completed|due")
+
+
+def looks_like_actions(values: np.ndarray, name: str | None = None) -> bool:
     """A column of a few texts, most of them administration actions, at least one only an infusion record
-    writes ("New Bag", "Rate Change"; "Given" / "Not given" alone may be a spreadsheet's yes/no)."""
+    writes ("New Bag", "Rate Change"; "Given" / "Not given" alone may be a spreadsheet's yes/no). Under a bare
+    ``name`` 'Status' (or 'Statut'), "Given" also says so: a patient's Active / Completed / Withdrawn does not."""
     distinct = pd.unique(values[values != ""])
     if not 2 <= len(distinct) <= 20:
         return False
-    distinct = [str(v).strip() for v in distinct]
-    return np.mean([MAR_ACTION.fullmatch(v) is not None for v in distinct]) >= 0.5 and \
-        any(INFUSION_ACTION.fullmatch(v) for v in distinct)
+    distinct = [str(v).strip() for v in distinct]  # a few distinct texts
+    if np.mean([MAR_ACTION.fullmatch(v) is not None for v in distinct]) < 0.5:
+        return False
+    # An action no yes/no column and no patient's status writes ('Refused', 'Missed', 'Bolus'; not 'Completed').
+    return any(INFUSION_ACTION.fullmatch(v) or (MAR_ACTION.fullmatch(v) and not _YES_NO_STATUS.fullmatch(v))
+               for v in distinct) or (name is not None and _BARE_STATUS.fullmatch(name) is not None and
+                                      any(re.fullmatch(r"(?i)given|administered", v) for v in distinct))
 
 
 #: Generic and brand names of the treatments studied (ketamine, lidocaine), as medication texts write them.
@@ -190,7 +201,8 @@ _TREATMENT_EVENT = re.compile(r"(?i)\b(infusions?|ketamin\w*|lidocain\w*|treatme
 
 
 #: A cell that is the treatment event itself, as a visit-type or event column writes it.
-_TREATMENT_EVENT_CELL = re.compile(r"(?i)\s*(?:infusions?|ketamin\w*|lidocain\w*|treatments?|therapy|booster|"
+_TREATMENT_EVENT_CELL = re.compile(r"(?i)\s*(?:(?:ketamin\w*|lidocain\w*)\s+)?"  # the drug: 'Ketamine infusion'
+                                   r"(?:infusions?|ketamin\w*|lidocain\w*|treatments?|therapy|booster|"
                                    r"behandlung|therapie|perfusion|traitement|tratamiento|trattamento|behandeling)"
                                    r"(?:\s+(?:day|tag|jour|\d+))?\s*")
 

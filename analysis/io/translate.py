@@ -25,7 +25,7 @@ from ..definitions import KNOWN_MEASURES
 from ..errors import DatasetError, MappingError, MissingColumnError
 from ..mapping import normalize_name
 from . import courses as _courses
-from . import dosage_forms, dose_units, entry_status, excel_serials, mar_actions, routes
+from . import date_years, dosage_forms, dose_units, entry_status, excel_serials, mar_actions, post_scores, routes
 from . import fill_down as _fill_down
 from .lists import count_listed, lone_list
 from .counted_from import read_time_points
@@ -61,6 +61,8 @@ R_BAD_DAY = "day is not a number"
 R_BAD_TIMEPOINT = "{col} is not a time point (Baseline, Day 7, Week 4, Month 3) or a number of days"
 R_NO_TIMEPOINT = "no time point in {col} for this value (its day after {date})"
 R_NOTHING = "nothing to read in this row (no score, treatment or covariate)"
+#: A row whose only score cell says the score is missing ('N/A', '-', 'k.A.').
+R_NO_SCORE_WRITTEN = "no score written (the cell says it is missing); nothing else to read in this row"
 R_ITEM = "item {item!r} is not mapped to a measure (ignored)"
 R_NOT_CHOSEN = "{text!r} is not a chosen treatment (co-medication?)"
 #: The same for a text that names no drug ('Baseline', 'Follow-up' in a column marking the visits).
@@ -84,6 +86,7 @@ class Observations:
     zones: list = field(default_factory=list)      # (file, date column, has a zone, has a time without one)
     warnings: list = field(default_factory=list)   # plausibility warnings found while reading (doses' units)
     summed_into: list = field(default_factory=list)  # (file, rows, lines, rows and lines carrying their sum)
+    after_start: list = field(default_factory=list)  # scores after the start, pending (io/post_scores.py)
 
     def exclude(self, row, file, line, column, value, reason) -> None:
         n = len(row)
@@ -283,6 +286,8 @@ class FileTimes:
             ns, missing, bad, has_time = _dates.parse_datetimes(values, order)
             reason = np.full(table.n, R_BAD_DATE.format(col=table.header[k], order=order), dtype=object)
             text = table.column(k)
+            year = date_years.year_reasons(text, np.asarray(bad, dtype=bool), order, table.header[k])  # '12/03/1024'
+            reason = np.where(year != "", year, reason).astype(object)
             bad = np.asarray(bad, dtype=bool).copy()
             # A cell Excel left as its date serial number (45366) among dates: say so, and what to do.
             # (the dates a clinic's export holds, as for a column of serials: a '20240' typed for 2024 is none)
@@ -482,10 +487,31 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
         obs.exclude(rows[none], f, lines[none], full(column)[none], "" if raw is None else full(raw)[none], R_NO_TIME)
         return idx[tm["ok"][idx]], tm
 
+    # Each row's visit word, where a column has the role "event" ('Post' after the treatment of its date, 'Pre',
+    # 'Baseline' before it; io/post_scores.py).
+    event_side = np.zeros(n, dtype=np.int8)
+    for k in _positions(roles, "event"):
+        side = read_time_points(table.column(k))[1]
+        event_side = np.where(event_side == 0, side, event_side).astype(np.int8)
+    # A score cell that writes no score ('N/A', '-', 'k.A.'): no observation; a row with nothing else is listed
+    # with it (the column and the cell), not counted as excluded without an entry.
+    no_score = np.full(n, "", dtype=object)
+    no_score_text = np.full(n, "", dtype=object)
+
     def add_scores(mask, measure, raw, column, col: Column, timing: str, text=None) -> None:
         """``raw``: what the value rules read; ``text``: the cell as written, shown where the value is
         left out (default ``raw``; a list column's count is read, its list is shown)."""
+        from .values import parse_values
+
         text = raw if text is None else text
+        idx = np.flatnonzero(mask)
+        if len(idx):
+            codes, distinct = pd.factorize(full(raw)[idx], use_na_sentinel=False)  # the value rules per distinct cell
+            missing = idx[parse_values(np.asarray(distinct, dtype=object), rules).missing[codes]]
+            first = missing[no_score[missing] == ""]
+            no_score[first], no_score_text[first] = full(column)[first], full(text)[first]
+            mask = mask.copy()
+            mask[missing] = False
         sel, tm = placed(mask, col, column, text)
         if not len(sel):
             return
@@ -493,20 +519,26 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
         if col.offset_days:  # a visit's column in a row per patient: that many days after the row's date
             t = t + (round(col.offset_days * _DAY_NS) if times.kind == "date" else col.offset_days)
         after_start = round(offset * 3600 * 10 ** 9) if times.kind == "date" else offset / 24.0
-        if timing == "after_start":
-            t = t + after_start
         # A baseline time point ('Baseline' counted from the infusion date) is before that day's treatment: said so,
         # it is no date-only score of unknown side on a start day (plausibility.start_day_warning).
         # A post time point ('Post', right after the infusion) is the immediate score, as a post column's is.
         side = tm["side"][sel]
         if timing == "at" and (side == 1).any():
             t = t + np.where(side == 1, after_start, 0)
+        # The visit column's word (the role "event": 'Post', 'Pre') where no time point said a side.
+        seen = np.where(side == 0, event_side[sel], 0) if timing == "at" else np.zeros(len(sel), dtype=np.int8)
         when = np.where(side == -1, "before_start", np.where(side == 1, "after_start", timing)) if timing == "at" \
             else timing
+        when = np.where(seen == -1, "before_start", np.where(seen == 1, "after_start", when)).astype(object)
         obs.scores.append(pd.DataFrame({
             "row": rows[sel], "file": f, "line": lines[sel], "column": full(column)[sel], "raw": full(raw)[sel],
             "text": full(text)[sel], "pid": pid[sel], "t": t, "has_time": tm["has_time"][sel], "measure": full(measure)[sel],
             "timing": when, "decimal_comma": table.decimal_comma}))
+        # After the start by its column or its visit's word: after the treatment only on a treatment's day (or
+        # beside a score before it on the row), decided once every file's administrations are read (io/post_scores.py).
+        shift = np.where((seen == 1) | (timing == "after_start"), after_start, 0).astype(np.asarray(t).dtype)
+        if shift.any():
+            obs.after_start.append((len(obs.scores) - 1, np.asarray(t), shift, when))
 
     # Scores in measure columns.
     for k in _positions(roles, "measure"):
@@ -740,8 +772,11 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
         obs.covariates.append(pd.DataFrame({"row": rows[idx], "file": f, "line": lines[idx], "column": table.header[k],
                                             "raw": table.column(k)[idx], "pid": pid[idx], "name": c.name,
                                             "value": vals[idx]}))
-    nothing = ~contributes
+    nothing = ~contributes & (no_score == "")
     obs.exclude(rows[nothing], f, lines[nothing], "(row)", "", R_NOTHING)
+    blank = ~contributes & (no_score != "")
+    obs.exclude(rows[blank], f, lines[blank], no_score[blank], no_score_text[blank], R_NO_SCORE_WRITTEN)
+    post_scores.settle(obs, obs.time_kind)
     if len(table.too_many_fields):
         obs.notes.append(f"{f}: {len(table.too_many_fields)} row(s) had more fields than the header and were not read "
                          f"(lines {', '.join(map(str, table.too_many_fields[:10]))}).")

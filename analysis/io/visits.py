@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..mapping import normalize_name
 from .counted_from import date_kind, read_time_points
+from .session_rows import session_codes
 from .spec import SCORE_ROLES, Column
 from .values import CHECKED
 
@@ -187,43 +188,45 @@ def _numbered_treatment_dates(found: list, notes: list) -> bool:
     return True
 
 
-#: A treatment session by its number ('Infusion #1', 'Booster 2', 'Session no. 3', 'Perfusion n°2').
-_SESSION = re.compile(r"\s*(infusion|infusions|booster|session|sitzung|séance|seance|sesión|sesion|treatment|behandlung|"
-                      r"perfusion|infusión|infusione)\s*(?:#|no\.?|nr\.?|n°|number)?\s*\d+\s*", re.IGNORECASE)
-
-
 def session_treatment(fps: list, tables: list, notes: list) -> bool:
     """No column names a treatment and no date is named like one, but a table with one date column has a
-    column numbering the treatment sessions ('Infusion #1', 'Infusion #2', 'Booster #1') beside scores
-    recorded before or after the start (or a dose): each row is a session, so each of its dates is an
-    administration, of the treatment the sessions name ('Infusion'; a booster is a session of the same
-    treatment: courses and boosters are told apart by the course rules). Returns True when one was found."""
+    column saying which rows are treatment sessions ('Infusion #1', 'Infusion #2', 'Booster #1'; 'Ketamine
+    infusion' beside 'Phone call'; 'Follow-up' rows among them) beside scores recorded before or after the
+    start (or a dose): that column is the treatment, each session row an administration of the treatment its
+    cell names, the other rows plain visits (:mod:`analysis.io.session_rows`). Returns True when one was
+    found; otherwise a visits column read for its Post and Pre words (the role "event") is left unread, as
+    there is no treatment for them to be on the side of."""
     for p in fps:
         t = next((t for t in tables if t.file == p.name), None)
         if t is None or p.spec is None or p.spec.redcap:
             continue
         dates = [c for c in p.columns if c.column.role == "date"]
         scored = any(c.column.role == "dose" or c.column.timing in ("before_start", "after_start") for c in p.columns)
-        if len(dates) != 1 or not scored:
-            continue
-        for c in p.columns:
-            if c.column.role != "ignore" or c.header not in t.header:
+        for i, c in enumerate(p.columns):
+            if c.column.role not in ("ignore", "event") or c.header not in t.header or len(dates) != 1 or not scored:
                 continue
-            cells = pd.Series(t.column(t.header.index(c.header)), dtype=object).str.strip()
-            cells = cells[cells != ""]
-            words = cells.str.extract(_SESSION)[0].where(cells.str.fullmatch(_SESSION)).dropna().str.casefold()
-            if len(cells) < 2 or len(words) < 0.9 * len(cells):
+            cells = t.column(t.header.index(c.header))
+            codes = session_codes(cells)
+            if codes is None:
                 continue
-            named = words[~words.isin(["booster", "session", "sitzung", "séance", "seance", "sesión", "sesion"])]
-            label = named.mode().iloc[0].capitalize() if len(named) else "Infusion"
-            d = dates[0]
-            col = replace(d.column, treatment=label)
-            p.columns[p.columns.index(d)] = replace(d, column=col, why=f"{d.why}; each date is a session of {label!r}")
-            p.spec.columns[d.header] = col
-            notes.append(f"{p.name}: no column names the treatment, but {c.header!r} numbers the sessions "
-                         f"({', '.join(repr(v) for v in pd.unique(cells)[:3])}): each date in {d.header!r} is read as "
-                         f"an administration of {label!r}. Rename the treatment in the mapping if needed.")
+            col = Column("treatment", codes=codes)
+            labels = sorted({v for v in codes.values() if v})
+            p.columns[i] = replace(c, column=col, why=f"the rows it names as sessions are administrations of "
+                                   f"{', '.join(map(repr, labels))}")
+            p.spec.columns[c.header] = col
+            visits = [k for k, v in codes.items() if not v]
+            notes.append(f"{p.name}: no column names the treatment, but {c.header!r} numbers the sessions or names them "
+                         f"({', '.join(repr(k) for k, v in list(codes.items())[:3] if v)}): each is read as an "
+                         f"administration of {', '.join(map(repr, labels))} on its date"
+                         + (f"; the rows {', '.join(map(repr, visits[:3]))} are visits" if visits else "")
+                         + ". Rename the treatment in the mapping (the column's \"codes\") if needed.")
             return True
+    for p in fps:
+        for i, c in enumerate(p.columns):
+            if c.column.role == "event":
+                p.columns[i] = replace(c, column=Column("ignore"), why=_NOT_READ)
+                if p.spec is not None:
+                    p.spec.columns[c.header] = Column("ignore")
     return False
 
 
@@ -307,7 +310,7 @@ def text_column(proposal, k: int, table, pid: np.ndarray, date_cols: list, revie
         return replace(proposal, why=_NOT_READ)
     # A column named for the visits reads '4 weeks' as week 4, as the load reads a counted column; any other
     # column only the usual spellings (a 'CRPS duration' of '14 months' is no time point).
-    offsets, _ = read_time_points(values, events=bool(_VISIT_COLUMN.search(table.header[k])))
+    offsets, side = read_time_points(values, events=bool(_VISIT_COLUMN.search(table.header[k])))
     # Named as visits (also 'D0', 'T0', 'Screening', which are no days after a date): most cells, for the question.
     # Half is enough to ask: left out, every visit of a patient would fall on the one date.
     named = ~np.isnan(offsets[filled]) | pd.Series(values[filled], dtype=object).str.strip().str.fullmatch(_BASELINE).to_numpy()
@@ -316,6 +319,11 @@ def text_column(proposal, k: int, table, pid: np.ndarray, date_cols: list, revie
     rows = filled & (pid != "")
     per = pd.DataFrame({"p": pid[rows], "tp": values[rows]}).groupby("p")["tp"].nunique()
     kinds = [date_kind(pid[rows], values[rows], offsets[rows], table.column(d)[rows]) for d in date_cols]
+    if (per > 1).any() and "own" in kinds and (side == 1).any():
+        # Each visit dated, one of them 'Post': on a treatment's date, after it (io/post_scores.py); its score read
+        # at the date alone was the day's baseline, and the immediate relief was lost.
+        return replace(proposal, column=Column("event"), why="the visits' names: a Post visit on a treatment's date "
+                       "is after the treatment, a Pre or Baseline one before it")
     if not (per > 1).any() or "own" in kinds:
         return replace(proposal, why=_NOT_READ)
     h = table.header[k]

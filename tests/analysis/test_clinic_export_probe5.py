@@ -165,8 +165,14 @@ def test_spss_upper_case_month_name_dates_are_read():
 
 
 def test_an_spss_system_missing_dot_is_a_missing_value_not_an_excluded_row():
+    """'.' is no score and no reason to exclude a row that has anything else (the infusion rows). The one
+    row with nothing but a '.' (patient 2's week 4, 'No treatment') is excluded and listed as such, not
+    counted as excluded without an entry."""
     ds = load_files(probe.spss_export())
-    assert ds.report.exclusions.empty
+    ex = ds.report.exclusions
+    assert ds.report.files["spss_export.csv"].rows_excluded == len(ex) == 1
+    assert (ex["column"].iat[0], ex["value"].iat[0]) == ("NRS", ".")
+    assert ex["reason"].iat[0].startswith("no score written")
 
 
 # --- 5. Excel serial dates ---------------------------------------------------------------------------

@@ -1,0 +1,58 @@
+"""A score recorded after the treatment is after it only on a day the treatment was given.
+
+A clinic's log has a row per infusion with 'Pain before' and 'Pain after', and later rows (phone calls,
+follow-up visits) that write the pain of that day in 'Pain after' too; a visit list has a 'Post' visit on
+the infusion's date, on a row of its own. The post-treatment offset (``courses.post_offset_hours``) places a
+score after the start of the treatment of its day: on the infusion's date it is the immediate score,
+whatever row holds it. On a day without any administration of the patient there is no treatment to be
+after: the offset would only move a week-4 phone call (day 28) past the week-4 window's day, to day 28.04
+(week 5). Such a score is a plain score of its date (timing ``"at"``).
+
+The rule, per score given after the start (a column with the timing ``"after_start"``, or a row whose
+visit column, the role ``"event"``, names a post visit): the offset applies when the patient has an
+administration (of any file of the export, any treatment) on the score's date, or when the same row also
+gives a score before the start (a pre and a post score on one row: the treatment is between them, whether
+or not it is recorded). Otherwise the score keeps its date.
+
+The files of an export are read one after the other (:func:`analysis.io.translate.read_rows`): the
+administrations of a later file may date a score of an earlier one, so :func:`settle` decides again over
+every score read so far each time a file has been read; the last call decides with every administration.
+docs/data-format.md, "Scores after the treatment", says the same for users.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+_DAY_NS = 86_400 * 10 ** 9
+
+
+def day_of(t: np.ndarray, kind: str | None) -> np.ndarray:
+    """The calendar day of each time: dates (nanoseconds) by their day, day numbers by their whole day."""
+    if kind == "day":
+        return np.floor(np.asarray(t, dtype=float)).astype(np.int64)
+    return np.asarray(t, dtype=np.int64) // _DAY_NS
+
+
+def settle(obs, kind: str | None) -> None:
+    """Apply or withdraw the post offset of each pending score of ``obs`` (``obs.after_start``: entries
+    ``(i, t0, shift, timing)``: the frame ``obs.scores[i]``, its times without the offset, the offset of each
+    row (0 where none) and the timing each row has when the offset applies)."""
+    if not obs.after_start:
+        return
+    admins = [a for a in obs.admins if len(a)]
+    if admins:
+        given = pd.DataFrame({"p": np.concatenate([a["pid"].to_numpy(dtype=object) for a in admins]),
+                              "d": np.concatenate([day_of(a["t"].to_numpy(), kind) for a in admins])})
+        given = pd.MultiIndex.from_frame(given.drop_duplicates())
+    before = [s["row"].to_numpy()[(s["timing"] == "before_start").to_numpy()] for s in obs.scores if len(s)]
+    before = np.concatenate(before) if before else np.zeros(0, dtype=np.int64)
+    for i, t0, shift, timing in obs.after_start:
+        s = obs.scores[i]
+        keep = np.isin(s["row"].to_numpy(), before)
+        if admins:
+            key = pd.MultiIndex.from_arrays([s["pid"].to_numpy(dtype=object), day_of(t0, kind)])
+            keep |= key.isin(given)
+        shifted = shift != 0
+        s["t"] = t0 + np.where(keep, shift, 0).astype(t0.dtype)
+        s["timing"] = np.where(shifted & ~keep, "at", timing).astype(object)

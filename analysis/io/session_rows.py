@@ -1,0 +1,71 @@
+"""Which rows of a log are the treatment: a column that names the session on some rows and other visits on others.
+
+An infusion log writes what each row is: ``Infusion #1`` ... ``Infusion #10`` and a ``Follow-up`` at day 28;
+``Ketamine infusion`` and ``Phone call``. Every row's date read as an administration made each follow-up a
+course of its own (16 episodes for 8 patients, no week-4 score); a column not read at all left the file without
+treatments ("add a treatments.csv"). Read here: the rows whose cell names a treatment session are the
+administrations, the others plain visits.
+
+A cell names a session when it is, whole:
+
+* a numbered session (``Infusion #3``, ``Booster 2``, ``Session no. 4``, ``Sitzung 5``, ``Perfusion n°2``);
+* an infusion or treatment, with or without the drug and a day or number (``Infusion``, ``Ketamine infusion``,
+  ``Infusion ketamine``, ``Lidocaine infusion day 2``, ``Treatment``, ``Ketamine``).
+
+The other cells are visits (``Follow-up``, ``Phone call``, ``Baseline``, ``Post-infusion``); a cell that names
+the treatment in any other way (``Infusion postponed``, ``Infusion (half dose)``) leaves the column unread,
+since whether it was given cannot be told. At most :data:`MAX_VISIT_KINDS` kinds of other visits, and at least
+two session rows.
+
+Each session is an administration of the drug its cell names (``Ketamine infusion`` -> ``Ketamine``), else of
+the one drug the column names, else of the treatment the sessions name (``Infusion``; a booster or a session is
+one of the same treatment). The result is the column's ``codes``: each cell -> its treatment, ``""`` for the
+visits. docs/data-format.md, "A column saying which rows are sessions", says the same for users.
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from .counted_from import BASELINE, POST
+
+_DRUG = r"ketamin\w*|ketalar|lidocain\w*|lignocain\w*|xylocain\w*"
+_INFUSION = r"infusions?|infusión|infusione|infuus|perfusi[oó]n|booster"
+_TREATMENT = r"treatments?|therapy|therapie|thérapie|behandlung|traitement|tratamiento|trattamento|behandeling"
+_SESSION_WORD = r"session|sitzung|séance|seance|sesión|sesion"
+_NUMBER = r"(?:\s*(?:#|no\.?|nr\.?|n°|number|day|tag|jour|d[ií]a)?\s*\d+)"
+#: A cell that is a treatment session (see the module docstring).
+SESSION_CELL = re.compile(
+    rf"(?i)\s*(?:(?:(?:{_DRUG})\s+)?(?:{_INFUSION}|{_TREATMENT})(?:\s+(?:of\s+|de\s+)?(?:{_DRUG}))?{_NUMBER}?|"
+    rf"(?:{_SESSION_WORD}|{_TREATMENT}){_NUMBER}|(?:{_DRUG}){_NUMBER}?)\s*")
+#: Any mention of the treatment (a cell mentioning it that is no session leaves the column unread).
+_MENTION = re.compile(rf"(?i)\b(?:{_DRUG}|{_INFUSION}|{_TREATMENT}|{_SESSION_WORD})\b")
+#: The sessions' words that name no treatment of their own (a booster is a session of the same treatment).
+_GENERIC = frozenset({"booster", "session", "sitzung", "séance", "seance", "sesión", "sesion", "treatment",
+                      "treatments"})
+#: The most kinds of other visits (Follow-up, Phone call, Baseline, ...) a column of sessions holds.
+MAX_VISIT_KINDS = 8
+
+
+def session_codes(cells: np.ndarray) -> dict | None:
+    """``{cell: treatment}`` for a column whose filled cells are sessions and visits (``""`` for a visit),
+    or None when the column is not one (see the module docstring)."""
+    filled = pd.Series(cells, dtype=object).fillna("").astype(str)
+    filled = filled[filled.str.strip() != ""]
+    counts = filled.value_counts(sort=False)
+    distinct = pd.Series(counts.index, dtype=object)
+    session = distinct.str.fullmatch(SESSION_CELL).to_numpy(dtype=bool)
+    around = (distinct.str.fullmatch(POST) | distinct.str.fullmatch(BASELINE)).to_numpy(dtype=bool)
+    other = ~session & ~around
+    if counts.to_numpy()[session].sum() < 2 or distinct[other].str.contains(_MENTION).any() or \
+            (~session).sum() > MAX_VISIT_KINDS:
+        return None
+    drug = distinct.str.extract(rf"(?i)\b({_DRUG})")[0].str.casefold().str.capitalize()
+    word = distinct.str.extract(rf"(?i)({_INFUSION}|{_TREATMENT}|{_SESSION_WORD})")[0].str.casefold()
+    drugs = pd.unique(drug[session].dropna())
+    named = word[session & ~word.isin(_GENERIC).to_numpy()].dropna().str.rstrip("s")
+    fallback = drugs[0] if len(drugs) == 1 else named.mode().iloc[0].capitalize() if len(named) else "Infusion"
+    label = drug.fillna(fallback).where(session, "")
+    return dict(zip(distinct, label))

@@ -1,0 +1,48 @@
+"""Every row counted as excluded has its entry, and a year typed wrong is said so (analysis/io/translate.py,
+analysis/io/date_years.py; docs/data-format.md, "Row accounting in an export")."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from analysis import load_files
+from analysis.io.date_years import year_reasons
+
+
+def test_a_row_whose_only_score_is_written_as_missing_is_listed_with_its_cell():
+    """Line 4 ('N/A', nothing else) was counted as excluded without an entry; it is listed with its column and
+    cell. Line 3's 'N/A' beside a treatment is no entry: the row is used."""
+    sheet = ("Patient,Date,Treatment,NRS\nA,2024-03-01,,8\nA,2024-03-04,Ketamine,N/A\nA,2024-03-11,,N/A\n"
+             "A,2024-04-01,,5\n")
+    report = load_files({"s.csv": sheet.encode()}).report
+    counts = report.files["s.csv"]
+    ex = report.exclusions
+    assert (counts.rows_read, counts.rows_used, counts.rows_excluded) == (4, 3, 1)
+    assert ex[["line", "column", "value"]].values.tolist() == [[4, "NRS", "N/A"]]
+    assert ex["reason"].iat[0].startswith("no score written")
+
+
+def test_every_row_counted_as_excluded_has_an_entry():
+    """Score cells of every kind that read as no value, on rows with nothing else."""
+    sheet = ("Patient,Date,Treatment,NRS\nA,2024-03-01,,8\nA,2024-03-04,Ketamine,\nA,2024-03-11,,-\n"
+             "A,2024-03-12,,n/a\nA,2024-03-13,,.\nA,2024-03-14,,oops\nA,2024-04-01,,5\n")
+    report = load_files({"s.csv": sheet.encode()}).report
+    assert report.files["s.csv"].rows_excluded == len(set(report.exclusions["line"])) == 4
+
+
+def test_a_date_with_a_year_typed_wrong_says_the_year():
+    sheet = ("Patient,Date,Treatment,NRS\nA,01/03/2024,,8\nA,04/03/2024,Ketamine,\nA,12/03/1024,,4\n"
+             "A,25/03/2024,,5\n")
+    ex = load_files({"s.csv": sheet.encode()}).report.exclusions
+    assert ex[["line", "column", "value"]].values.tolist() == [[4, "Date", "12/03/1024"]]
+    assert ex["reason"].iat[0] == "Date: the year 1024 is out of range (a typo? dates are read for the years 1678-2261)"
+
+
+@pytest.mark.parametrize("cell, order, year", [("12/03/1024", "DMY", "1024"), ("03/12/3024", "MDY", "3024"),
+                                               ("1024-03-12", "DMY", "1024"), ("12/03/1024 14:30", "DMY", "1024"),
+                                               ("31/04/1024", "DMY", None),  # no 31 April whatever the year
+                                               ("12/13/1024", "DMY", None), ("March 1024", "DMY", None)])
+def test_only_a_date_that_fails_by_its_year_alone_is_said_to(cell, order, year):
+    reason = year_reasons(np.array([cell], dtype=object), np.array([True]), order, "Date")[0]
+    assert reason == ("" if year is None else f"Date: the year {year} is out of range (a typo? dates are read for "
+                      "the years 1678-2261)")
