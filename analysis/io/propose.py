@@ -315,7 +315,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
     # "Admin Event" column says "Begin Bag"): without it every rate change and hold would be a treatment.
     action_k = next((k for k, h in enumerate(header) if h and k not in cols and has_word("action", h)), None)
     if action_k is None:
-        action_k = next((k for k, h in enumerate(header) if h and k not in cols and _courses.looks_like_actions(t.column(k))), None)
+        action_k = next((k for k, h in enumerate(header) if h and k not in cols and _courses.looks_like_actions(t.column(k), h)), None)
     has_action = action_k is not None
     has_treatment = any(has_word("treatment", h) for k, h in enumerate(header) if h and k not in cols)
     # A column of medication texts under another name (Cerner's "Order Mnemonic", a sheet's "Infusion").

@@ -59,3 +59,20 @@ def test_given_and_not_given_alone_are_no_actions_under_another_name():
     assert not looks_like_actions(np.array(["Given", "Not given"], dtype=object), name="Infusion")
     assert not looks_like_actions(np.array(["Given", "Not given"], dtype=object))
     assert looks_like_actions(np.array(["Given", "Not given", "Refused"], dtype=object))
+
+
+def test_a_mar_whose_bare_status_says_given_or_not_given_reads_it_as_the_action():
+    """A medication record with a bare 'Status' of Given / Not Given: the proposal passes the column's name to
+    looks_like_actions, so a Not Given dose is no administration. H1: given on 03-04, not given on 03-18: one
+    course; H2: given on 03-11: one course."""
+    from analysis.io.propose import inspect
+    mar = ("Patient,Medication,Status,Admin Date/Time\n"
+           "H1,Ketamine infusion,Given,2024-03-04T09:00\nH1,Ketamine infusion,Not Given,2024-03-18T09:00\n"
+           "H2,Ketamine infusion,Given,2024-03-11T09:00\n").encode()
+    flow = ("Patient,Taken Time,Flowsheet Row,Value\nH1,2024-03-01T10:00,Pain Score,8\nH1,2024-03-19T10:00,Pain Score,4\n"
+            "H2,2024-03-08T10:00,Pain Score,6\nH2,2024-03-12T10:00,Pain Score,3\n").encode()
+    files = {"mar.csv": mar, "flowsheet.csv": flow}
+    roles = {c.header: c.column.role for f in inspect(files).files for c in f.columns}
+    assert roles["Status"] == "action"
+    courses = load_files(files).treatments
+    assert courses.groupby("patient_id").size().to_dict() == {"H1": 1, "H2": 1}
