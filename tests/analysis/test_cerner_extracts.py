@@ -1,0 +1,101 @@
+"""Cerner / Oracle Health extracts: clinical events and the medication administration record
+(docs/data-format.md, "Clinic exports": entry status, dates of an EHR row, corrected results, MAR actions,
+medication orders).
+
+Each test is a small invented extract with its expected numbers worked out by hand. Definitions used
+(docs/methods.md): the baseline is the last score with start - 14 <= day <= start; immediate relief is
+100 x (baseline - s) / baseline for the first score s with start < day <= start + 2; administrations of
+one treatment at most 7 days apart are one course.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from clinic_checks import group
+from analysis import load_files
+from analysis.io import entry_status
+
+PAIN = "Pain Intensity (0-10)"
+
+
+def extract(events: list[str], mar: list[str]) -> dict[str, bytes]:
+    return {"clinical_events.csv": ("\n".join(events) + "\n").encode(), "mar.csv": ("\n".join(mar) + "\n").encode()}
+
+
+def reasons(ds, file: str) -> list:
+    ex = ds.report.exclusions
+    ex = ex[ex["file"] == file]
+    return list(zip(ex["line"], ex["column"], ex["reason"]))
+
+
+def courses(ds) -> list:
+    t = ds.treatments
+    return [(p, round(float(d), 3), int(a)) for p, d, a in zip(t["patient_id"], t["day"], t["administrations"])]
+
+
+def scores(ds, patient: str) -> list:
+    a = ds.assessments
+    a = a[(a["patient_id"] == patient) & (a["measure"] == "pain_nrs")].sort_values("day")
+    return [(round(float(d), 4), float(v)) for d, v in zip(a["day"], a["value"])]
+
+
+# --- 1. The entry status of a Cerner extract: RESULT_STATUS_CD_DISP ------------------------------------
+
+def _status_extract(status: str) -> dict[str, bytes]:
+    events = [f"PERSON_ID,EVENT_CD_DISP,RESULT_VAL,EVENT_END_DT_TM,{status}",
+              f"C1,{PAIN},8,2024/03/04 08:00:00,Auth (Verified)",
+              f"C1,{PAIN},0,2024/03/04 12:00:00,In Error",
+              f"C1,{PAIN},6,2024/03/04 15:00:00,Auth (Verified)",
+              f"C2,{PAIN},7,2024/03/05 08:00:00,Auth (Verified)",
+              f"C2,{PAIN},5,2024/03/05 15:00:00,Auth (Verified)"]
+    mar = [f"PERSON_ID,ORDER_MNEMONIC,ADMIN_DOSE,EVENT_TYPE,ADMIN_START_DT_TM,{status}",
+           "C1,ketamine,40,Begin Bag,2024/03/04 09:00:00,Auth (Verified)",
+           "C2,ketamine,40,Begin Bag,2024/03/05 09:00:00,Auth (Verified)",
+           "C2,ketamine,40,Begin Bag,2024/03/19 09:00:00,In Error"]
+    return extract(events, mar)
+
+
+@pytest.mark.parametrize("status", ["RESULT_STATUS_CD_DISP", "RESULT_STATUS_CD", "RESULT_STATUS_DISP",
+                                    "EVENT_STATUS_DISP", "Result Status Display"])
+def test_cerners_status_column_withdraws_the_score_and_the_bag_in_error(status):
+    """C1's 0 at 12:00 is In Error: its immediate score is the 6 at 15:00 (8 -> 6: 25 %), C2's the 5
+    (7 -> 5: 28.57 %); read, the 0 made C1 100 %. C2's bag of 03/19 is In Error: one course each, not a
+    second course for C2 on day 14."""
+    ds = load_files(_status_extract(status))
+    assert courses(ds) == [("C1", 0.0, 1), ("C2", 0.0, 1)]
+    assert scores(ds, "C1") == [(-0.0417, 8.0), (0.25, 6.0)]
+    assert group(ds)["immediate_relief_pct"]["estimate"] == pytest.approx((25 + 200 / 7) / 2)
+    why = f"entry marked 'In Error' in {status!r} (charted in error): not read"
+    assert reasons(ds, "clinical_events.csv") == [(3, status, why)]
+    assert reasons(ds, "mar.csv") == [(4, status, why)]
+
+
+@pytest.mark.parametrize("status", ["In Error", "Inerror", "INERRNOMUT", "InErrNoView", "Not Done", "Superseded"])
+def test_cerner_statuses_that_leave_no_result_withdraw_the_row(status):
+    assert entry_status.in_error(np.array([status], dtype=object))[0]
+
+
+@pytest.mark.parametrize("status", ["Auth (Verified)", "Modified", "Altered", "Unauth", "In Progress",
+                                    "Transcribed"])
+def test_the_current_cerner_statuses_keep_the_row(status):
+    """'Modified' and 'Altered' are the current version of a corrected result: it is the one to read."""
+    assert not entry_status.in_error(np.array([status], dtype=object))[0]
+
+
+def test_a_result_not_done_is_listed_as_no_result_not_as_an_error():
+    events = ["PERSON_ID,EVENT_CD_DISP,RESULT_VAL,EVENT_END_DT_TM,RESULT_STATUS_CD_DISP",
+              f"C1,{PAIN},8,2024/03/04 08:00:00,Auth (Verified)", f"C1,{PAIN},0,2024/03/04 12:00:00,Not Done",
+              f"C1,{PAIN},6,2024/03/04 15:00:00,Auth (Verified)"]
+    ds = load_files(extract(events, ["PERSON_ID,ORDER_MNEMONIC,EVENT_TYPE,ADMIN_START_DT_TM",
+                                     "C1,ketamine,Begin Bag,2024/03/04 09:00:00"]))
+    assert reasons(ds, "clinical_events.csv") == [
+        (3, "RESULT_STATUS_CD_DISP", "entry marked 'Not Done' in 'RESULT_STATUS_CD_DISP' (no result): not read")]
+
+
+def test_not_done_among_the_statuses_does_not_make_the_status_an_action_column():
+    """'Not Done' is both a result's status and an administration's action: beside 'Auth (Verified)' and
+    'In Error' the column is the status; beside 'Begin Bag' it is the action."""
+    assert entry_status.looks_like_status("RESULT_STATUS_CD_DISP",
+                                          np.array(["Auth (Verified)", "Not Done", "In Error"], dtype=object))
+    assert not entry_status.looks_like_status("Status", np.array(["Begin Bag", "Not Done", "In Error"], dtype=object))
