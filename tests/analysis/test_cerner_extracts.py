@@ -14,7 +14,8 @@ import pytest
 
 from clinic_checks import group
 from analysis import load_files
-from analysis.io import entry_status
+from analysis.io import ehr_times, entry_status
+from analysis.io.propose import inspect
 
 PAIN = "Pain Intensity (0-10)"
 
@@ -99,3 +100,90 @@ def test_not_done_among_the_statuses_does_not_make_the_status_an_action_column()
     assert entry_status.looks_like_status("RESULT_STATUS_CD_DISP",
                                           np.array(["Auth (Verified)", "Not Done", "In Error"], dtype=object))
     assert not entry_status.looks_like_status("Status", np.array(["Begin Bag", "Not Done", "In Error"], dtype=object))
+
+
+# --- 2. The time of a clinical event: EVENT_END_DT_TM, never the charting or bookkeeping times -------------
+
+TIMES_HEADER = ("PERSON_ID,EVENT_CD_DISP,RESULT_VAL,VALID_FROM_DT_TM,PERFORMED_DT_TM,EVENT_END_DT_TM,"
+                "VALID_UNTIL_DT_TM,UPDT_DT_TM,RESULT_STATUS_CD_DISP")
+
+
+def _timed(performed: str, event_end: str, value: int, patient: str = "C1") -> str:
+    return (f"{patient},{PAIN},{value},{performed},{performed},{event_end},31-DEC-2100 00:00,{performed},"
+            "Auth (Verified)")
+
+
+TIMED_EVENTS = [TIMES_HEADER,
+                _timed("2024/03/01 10:10:00", "2024/03/01 10:00:00", 5),
+                _timed("2024/03/04 10:40:00", "2024/03/04 08:00:00", 8),  # taken before the 09:00 start, charted after
+                _timed("2024/03/04 15:10:00", "2024/03/04 15:00:00", 3),
+                _timed("2024/03/05 08:10:00", "2024/03/05 08:00:00", 7, "C2"),
+                _timed("2024/03/05 15:10:00", "2024/03/05 15:00:00", 2, "C2")]
+TIMED_MAR = ["PERSON_ID,ORDER_MNEMONIC,ADMIN_DOSE,EVENT_TYPE,ADMIN_START_DT_TM,ADMIN_END_DT_TM,UPDT_DT_TM",
+             "C1,ketamine,40,Begin Bag,2024/03/04 09:00:00,2024/03/04 13:00:00,2024/03/04 13:05:00",
+             "C2,ketamine,40,Begin Bag,2024/03/05 09:00:00,2024/03/05 13:00:00,2024/03/05 13:05:00"]
+
+
+def test_scores_are_timed_by_event_end_not_by_when_they_were_charted_or_updated():
+    """C1's 8 was taken at 08:00 (EVENT_END_DT_TM), before the 09:00 start, and charted at 10:40
+    (PERFORMED_DT_TM, VALID_FROM_DT_TM, UPDT_DT_TM). Timed by EVENT_END: C1's baseline is the 8 and its
+    immediate score the 3 (62.5 %), C2 7 -> 2 (71.43 %): mean 66.96 %. Timed by PERFORMED, C1's baseline
+    was the 5 of 03/01 and the 8 its immediate score (-60 %)."""
+    ds = load_files(extract(TIMED_EVENTS, TIMED_MAR))
+    assert scores(ds, "C1") == [(-2.9583, 5.0), (-0.0417, 8.0), (0.25, 3.0)]
+    assert group(ds)["immediate_relief_pct"]["estimate"] == pytest.approx((62.5 + 500 / 7) / 2)
+    roles = {(f.name, c.header): c.column.role for f in inspect(extract(TIMED_EVENTS, TIMED_MAR)).files
+             for c in f.columns}
+    assert [roles["clinical_events.csv", h] for h in ("EVENT_END_DT_TM", "PERFORMED_DT_TM", "VALID_FROM_DT_TM",
+                                                      "VALID_UNTIL_DT_TM", "UPDT_DT_TM")] == \
+        ["date", "ignore", "ignore", "ignore", "ignore"]
+    assert [roles["mar.csv", h] for h in ("ADMIN_START_DT_TM", "UPDT_DT_TM")] == ["date", "ignore"]
+
+
+def test_the_proposal_says_which_times_it_does_not_read():
+    notes = inspect(extract(TIMED_EVENTS, TIMED_MAR)).notes
+    assert ("clinical_events.csv: 'VALID_FROM_DT_TM', 'VALID_UNTIL_DT_TM', 'UPDT_DT_TM' say when this version of "
+            "each row was valid or last updated (the extract's bookkeeping), not when the score was taken: not read "
+            "as dates.") in notes
+    assert ("clinical_events.csv: 'PERFORMED_DT_TM' say when the rows were charted; the times are read from "
+            "'EVENT_END_DT_TM', when they were taken.") in notes
+
+
+@pytest.mark.parametrize("taken, charted", [("TAKEN_TIME", "RECORDED_TIME"), ("Taken Time", "Entry Time"),
+                                            ("Collected Date", "Verified Date")])
+def test_an_epic_taken_time_dates_the_scores_beside_its_charting_time(taken, charted):
+    events = [f"PAT_ID,{charted},{taken},FLO_MEAS_NAME,MEAS_VALUE",
+              "P1,2024-03-04 10:40,2024-03-04 08:00,Pain Score (0-10),8"]
+    roles = {c.header: c.column.role for f in inspect({"flowsheet.csv": ("\n".join(events) + "\n").encode()}).files
+             for c in f.columns}
+    assert (roles[taken], roles[charted]) == ("date", "ignore")
+
+
+@pytest.mark.parametrize("header", ["VALID_UNTIL_DT_TM", "VALID_FROM_DT_TM", "UPDT_DT_TM", "LAST_UPDATE_DTTM",
+                                    "Date Modified", "CREATE_DT_TM", "Extracted"])
+def test_bookkeeping_times_are_known_by_their_names(header):
+    assert ehr_times.bookkeeping(header)
+
+
+@pytest.mark.parametrize("header", ["EVENT_END_DT_TM", "Taken Time", "Visit Date", "ADMIN_START_DT_TM",
+                                    "Date of infusion", "Updrs score date"])
+def test_times_of_the_data_are_no_bookkeeping(header):
+    assert not ehr_times.bookkeeping(header)
+
+
+def test_a_mapping_dating_scores_by_a_bookkeeping_time_is_warned_about_and_never_suggested():
+    """A saved mapping giving VALID_FROM_DT_TM (first) and EVENT_END_DT_TM the role date: the warning says the
+    scores are dated by the bookkeeping time; VALID_UNTIL_DT_TM is never suggested as the time of the scores."""
+    mapping = {"crps_outcomes_mapping": 1, "files": [
+        {"match": "clinical_events.csv", "columns": {
+            "PERSON_ID": "patient_id", "EVENT_CD_DISP": "item", "RESULT_VAL": "value", "VALID_FROM_DT_TM": "date",
+            "PERFORMED_DT_TM": "ignore", "EVENT_END_DT_TM": "date", "VALID_UNTIL_DT_TM": "date",
+            "UPDT_DT_TM": "ignore", "RESULT_STATUS_CD_DISP": "status"}},
+        {"match": "mar.csv", "columns": {"PERSON_ID": "patient_id", "ORDER_MNEMONIC": "treatment",
+                                         "ADMIN_DOSE": "dose", "EVENT_TYPE": "action", "ADMIN_START_DT_TM": "date",
+                                         "ADMIN_END_DT_TM": "ignore", "UPDT_DT_TM": "ignore"}}],
+        "items": {PAIN: "pain_nrs"}, "courses": {"treatments": {"ketamine": "Ketamine infusion"}}}
+    warnings = load_files(extract(TIMED_EVENTS, TIMED_MAR), mapping=mapping).report.warnings
+    said = [w for w in warnings if "are dated by" in w]
+    assert len(said) == 1 and "'VALID_FROM_DT_TM'" in said[0] and 'role "ignore"' in said[0]
+    assert not any('"time": "VALID_UNTIL_DT_TM"' in w for w in warnings)
