@@ -119,6 +119,21 @@ def looks_like_status(header: str, cells: np.ndarray, start_actions=()) -> bool:
         not holds_actions(distinct[~either], start_actions)
 
 
+#: Statuses of a valid entry (normalised): Epic's and Cerner's results, verified, preliminary or corrected.
+VALID_STATUS = frozenset({"auth (verified)", "auth", "authenticated", "verified", "final", "preliminary", "prelim",
+                          "modified", "altered", "corrected", "amended", "unauth", "unverified", "in progress",
+                          "transcribed", "signed", "validated"})
+
+
+def only_statuses(header: str, cells: np.ndarray) -> bool:
+    """A column named as a status whose every value is an entry's status, valid (:data:`VALID_STATUS`) or not: the
+    status of an extract without rows in error (``Auth (Verified)``, ``Modified``), not a covariate."""
+    if not STATUS_NAME.fullmatch(" ".join(re.split(r"[\W_]+", header.casefold())).strip()):
+        return False
+    distinct = pd.unique(cells[cells != ""])
+    return 1 <= len(distinct) <= 20 and bool(pd.Series(normalised(distinct)).isin(VALID_STATUS | ERROR_STATUS).all())
+
+
 def status_columns(file: str, header: list, roles: dict, column, has_treatment: bool, notes: list,
                    start_actions=()) -> list[int]:
     """The positions of the file's status columns: those with the role ``"status"``, and those the mapping

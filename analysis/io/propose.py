@@ -291,7 +291,8 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
     # An entry's status ('Result Status': Auth (Verified) / In Error): rows in error are withdrawn. Not an item's
     # value ('result') nor a MAR action ('status'), which read so made a MAR an observation file.
     for k, h in enumerate(header):
-        if h and k not in cols and entry_status.looks_like_status(h, t.column(k)):
+        if h and k not in cols and (entry_status.looks_like_status(h, t.column(k)) or
+                                    entry_status.only_statuses(h, t.column(k))):
             cols[k] = ColumnProposal(h, Column("status"), "the entry's status: rows in error are left out",
                                      _distinct(t.column(k), 3))
     # What kind of file: one observation per row (item + value), an administration record (treatment

@@ -25,7 +25,7 @@ from ..definitions import KNOWN_MEASURES
 from ..errors import DatasetError, MappingError, MissingColumnError
 from ..mapping import normalize_name
 from . import courses as _courses
-from . import dosage_forms, dose_units, entry_status, excel_serials, mar_actions, routes
+from . import dosage_forms, dose_units, entry_status, excel_serials, mar_actions, routes, withdrawn_rows
 from . import fill_down as _fill_down
 from .lists import count_listed, lone_list
 from .counted_from import read_time_points
@@ -424,12 +424,13 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
                          + ", ".join(repr(m) for m in missing[:12]) + ".")
     rows = row0 + np.arange(table.n)
     obs.rows.append((f, table.n, row0, table.line))
-    if status_ks:  # entries charted in error: withdrawn before anything of them is read (io/entry_status.py)
-        gone, column, value, why = entry_status.withdrawn(table, roles, status_ks)
-        obs.exclude(rows[gone], f, table.line[gone], column[gone], value[gone], why[gone])
-        if gone.any():
-            table = replace(table, cells=table.cells[~gone].reset_index(drop=True), line=table.line[~gone])
-            rows = rows[~gone]
+    # Entries in error, superseded versions, orders never given: withdrawn before anything of them is read.
+    gone, column, value, why = withdrawn_rows.withdrawn(table, roles, status_ks, has_treatment,
+                                                        bool(_positions(roles, "action")), obs)
+    obs.exclude(rows[gone], f, table.line[gone], column[gone], value[gone], why[gone])
+    if gone.any():
+        table = replace(table, cells=table.cells[~gone].reset_index(drop=True), line=table.line[~gone])
+        rows = rows[~gone]
     n, lines = table.n, table.line
     pid_cols = _positions(roles, "patient_id")
     if len(pid_cols) != 1:

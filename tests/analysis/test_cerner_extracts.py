@@ -14,7 +14,7 @@ import pytest
 
 from clinic_checks import group
 from analysis import load_files
-from analysis.io import ehr_times, entry_status
+from analysis.io import ehr_times, entry_status, superseded
 from analysis.io.propose import inspect
 
 PAIN = "Pain Intensity (0-10)"
@@ -187,3 +187,150 @@ def test_a_mapping_dating_scores_by_a_bookkeeping_time_is_warned_about_and_never
     said = [w for w in warnings if "are dated by" in w]
     assert len(said) == 1 and "'VALID_FROM_DT_TM'" in said[0] and 'role "ignore"' in said[0]
     assert not any('"time": "VALID_UNTIL_DT_TM"' in w for w in warnings)
+
+
+# --- 3. Corrected results: the superseded version is withdrawn by its VALID_UNTIL_DT_TM -------------------
+
+VERSIONS_HEADER = "PERSON_ID,EVENT_CD_DISP,RESULT_VAL,EVENT_END_DT_TM,RESULT_STATUS_CD_DISP,VALID_UNTIL_DT_TM"
+VERSIONS_MAR = ["PERSON_ID,ORDER_MNEMONIC,EVENT_TYPE,ADMIN_START_DT_TM",
+                "C1,ketamine,Begin Bag,04-MAR-2024 09:00", "C2,ketamine,Begin Bag,05-MAR-2024 09:00"]
+C2_SCORES = [f"C2,{PAIN},7,05-MAR-2024 08:00,Auth (Verified),31-DEC-2100 00:00",
+             f"C2,{PAIN},5,05-MAR-2024 15:00,Auth (Verified),31-DEC-2100 00:00"]
+R_SUPERSEDED = ("superseded version of a corrected result ('VALID_UNTIL_DT_TM' is a past time, not the open-ended "
+                "31-DEC-2100 of the current version): not read")
+
+
+def test_a_result_corrected_at_the_same_time_keeps_only_its_correction():
+    """C1's 15:00 score was charted 1 and corrected to 4 at 17:00: the extract keeps both versions, the first
+    valid until 04-MAR-2024 17:00. C1: 8 -> 4 (50 %), C2: 7 -> 5 (28.57 %), mean 39.29 % from 2 patients.
+    Read, both versions conflicted and were left out: C1 had no immediate score."""
+    events = [VERSIONS_HEADER, f"C1,{PAIN},8,04-MAR-2024 08:00,Auth (Verified),31-DEC-2100 00:00",
+              f"C1,{PAIN},1,04-MAR-2024 15:00,Auth (Verified),04-MAR-2024 17:00",
+              f"C1,{PAIN},4,04-MAR-2024 15:00,Modified,31-DEC-2100 00:00", *C2_SCORES]
+    ds = load_files(extract(events, VERSIONS_MAR))
+    assert scores(ds, "C1") == [(-0.0417, 8.0), (0.25, 4.0)]
+    g = group(ds)
+    assert (g["immediate_relief_pct"]["estimate"], g["immediate_relief_pct"]["n"]) == \
+        (pytest.approx((50 + 200 / 7) / 2), 2)
+    assert reasons(ds, "clinical_events.csv") == [(3, "VALID_UNTIL_DT_TM", R_SUPERSEDED)]
+    assert list(ds.report.exclusions.loc[ds.report.exclusions["line"] == 3, "value"]) == ["04-MAR-2024 17:00"]
+
+
+def test_a_result_corrected_to_another_time_is_read_at_the_corrected_time_only():
+    """C1's pre-infusion score was charted at 10:00 (after the 09:00 start) and corrected to 08:00, value 9.
+    Read, the superseded 10:00 version was C1's immediate score. C1: 9 -> 6 (33.33 %)."""
+    events = [VERSIONS_HEADER, f"C1,{PAIN},9,04-MAR-2024 10:00,Auth (Verified),04-MAR-2024 10:20",
+              f"C1,{PAIN},9,04-MAR-2024 08:00,Modified,31-DEC-2100 00:00",
+              f"C1,{PAIN},6,04-MAR-2024 15:00,Auth (Verified),31-DEC-2100 00:00", *C2_SCORES]
+    ds = load_files(extract(events, VERSIONS_MAR))
+    assert scores(ds, "C1") == [(-0.0417, 9.0), (0.25, 6.0)]
+    assert group(ds)["immediate_relief_pct"]["estimate"] == pytest.approx((100 / 3 + 200 / 7) / 2)
+
+
+@pytest.mark.parametrize("cell, current", [("31-DEC-2100 00:00", True), ("", True), ("9999-12-31", True),
+                                           ("12/31/2100 00:00:00", True), ("73415", True), ("2100-12-31T00:00:00Z", True),
+                                           ("04-MAR-2024 17:00", False), ("2024/03/04 17:00:00", False),
+                                           ("20240304", False), ("45355.7", False)])
+def test_only_an_open_ended_or_empty_valid_until_is_the_current_version(cell, current):
+    old, k, unread, _ = superseded.superseded(["PERSON_ID", "VALID_UNTIL_DT_TM"],
+                                              lambda j: np.array(["C1", cell], dtype=object)[j:j + 1])
+    assert k == 1 and bool(old[0]) is not current and not unread.any()
+
+
+def test_a_valid_until_whose_year_does_not_read_keeps_its_row_with_a_note():
+    events = [VERSIONS_HEADER, f"C1,{PAIN},8,04-MAR-2024 08:00,Auth (Verified),open",
+              f"C1,{PAIN},4,04-MAR-2024 15:00,Auth (Verified),31-DEC-2100 00:00", *C2_SCORES]
+    ds = load_files(extract(events, VERSIONS_MAR))
+    assert scores(ds, "C1") == [(-0.0417, 8.0), (0.25, 4.0)]
+    assert any("'VALID_UNTIL_DT_TM' ('open') are no time whose year reads" in n for n in ds.report.notes)
+
+
+@pytest.mark.parametrize("header, found", [("VALID_UNTIL_DT_TM", True), ("Valid Until", True), ("VALID_TO_DTTM", True),
+                                           ("valid_until", True), ("VALID_FROM_DT_TM", False), ("Valid", False),
+                                           ("UPDT_DT_TM", False)])
+def test_the_valid_until_column_is_known_by_its_name(header, found):
+    assert (superseded.valid_until_column(["PERSON_ID", header]) == 1) is found
+
+
+def test_corrected_results_without_a_valid_until_column_are_warned_about_and_their_conflict_listed():
+    """Without VALID_UNTIL_DT_TM the extract does not say which version was replaced: C1's two 15:00 scores
+    conflict (both left out, as before), and a warning says why and what to export."""
+    events = ["PERSON_ID,EVENT_CD_DISP,RESULT_VAL,EVENT_END_DT_TM,RESULT_STATUS_CD_DISP",
+              f"C1,{PAIN},8,04-MAR-2024 08:00,Auth (Verified)", f"C1,{PAIN},1,04-MAR-2024 15:00,Auth (Verified)",
+              f"C1,{PAIN},4,04-MAR-2024 15:00,Modified", f"C1,{PAIN},0,04-MAR-2024 16:00,In Error"]
+    ds = load_files(extract(events, VERSIONS_MAR[:2]))
+    assert scores(ds, "C1") == [(-0.0417, 8.0)]
+    assert [r for _, _, r in reasons(ds, "clinical_events.csv")][:2] == [
+        "conflicting values for the same patient, day and measure (clinical_events.csv line 3, "
+        "clinical_events.csv line 4)"] * 2
+    said = [w for w in ds.report.warnings if "corrected results" in w]
+    assert len(said) == 1 and said[0].startswith("clinical_events.csv: 1 row(s) are marked 'Modified' in "
+                                                 "'RESULT_STATUS_CD_DISP', corrected results")
+    assert "VALID_UNTIL_DT_TM" in said[0]
+
+
+# --- 5. Medication orders loaded as the treatments: an order discontinued was never given ------------------
+
+ORDERS = ["PAT_ID,DESCRIPTION,FREQUENCY,ORDER_START,ORDER_END,ORDER_STATUS",
+          "P1,KETAMINE 0.5 MG/KG IV INFUSION OVER 4 HR,Once,2024-03-04 09:00,2024-03-04 13:00,Completed",
+          "P1,KETAMINE 0.5 MG/KG IV INFUSION OVER 4 HR,Once,2024-03-15 09:00,2024-03-15 09:00,Discontinued",
+          "P1,ONDANSETRON 4 MG IV,Q8H PRN,2024-03-04 09:00,2024-03-05 09:00,Completed",
+          "P2,KETAMINE 0.5 MG/KG IV INFUSION OVER 4 HR,Once,2024-03-05 09:00,2024-03-05 13:00,Completed",
+          "P2,KETAMINE 0.5 MG/KG IV INFUSION OVER 4 HR,Once,2024-03-19 09:00,2024-03-19 09:00,Cancelled",
+          "P2,KETAMINE 0.5 MG/KG IV INFUSION OVER 4 HR,Once,2024-03-26 09:00,2024-03-26 13:00,Voided"]
+FLOW = ["PAT_ID,RECORDED_TIME,FLO_MEAS_NAME,MEAS_VALUE", "P1,2024-03-04 08:00,Pain Score (0-10),8",
+        "P1,2024-03-04 15:00,Pain Score (0-10),4", "P2,2024-03-05 08:00,Pain Score (0-10),7",
+        "P2,2024-03-05 15:00,Pain Score (0-10),5"]
+
+
+def _orders_mapping(order_columns: dict) -> dict:
+    return {"crps_outcomes_mapping": 1, "files": [
+        {"match": "flowsheet.csv", "columns": {"PAT_ID": "patient_id", "RECORDED_TIME": "date",
+                                               "FLO_MEAS_NAME": "item", "MEAS_VALUE": "value"}},
+        {"match": "medication_orders.csv", "columns": order_columns}],
+        "items": {"Pain Score (0-10)": "pain_nrs"}, "courses": {"treatments": {"ketamin": "Ketamine infusion"}}}
+
+
+def _orders(rows: list[str]) -> dict[str, bytes]:
+    return {"flowsheet.csv": ("\n".join(FLOW) + "\n").encode(),
+            "medication_orders.csv": ("\n".join(rows) + "\n").encode()}
+
+
+@pytest.mark.parametrize("status_role", ["ignore", "status"])
+def test_orders_discontinued_cancelled_or_voided_are_no_courses(status_role):
+    """P1's order of day 11 was discontinued, P2's of day 14 cancelled and of day 21 voided: one course each.
+    Read, P1 had a second course on day 11 and P2 on day 14 (its voided order a third administration)."""
+    cols = {"PAT_ID": "patient_id", "DESCRIPTION": "treatment", "FREQUENCY": "ignore", "ORDER_START": "date",
+            "ORDER_END": "date", "ORDER_STATUS": status_role}
+    ds = load_files(_orders(ORDERS), mapping=_orders_mapping(cols))
+    assert courses(ds) == [("P1", 0.0, 1), ("P2", 0.0, 1)]
+    listed = [(line, c, r) for line, c, r in reasons(ds, "medication_orders.csv") if c == "ORDER_STATUS"]
+    assert [line for line, _, _ in listed] == [3, 6, 7]
+    assert listed[0][2] == ("order marked 'Discontinued' in 'ORDER_STATUS' (discontinued or cancelled): not read as "
+                            "an administration")
+    said = [w for w in ds.report.warnings if "look like medication orders" in w]
+    assert said == ["medication_orders.csv: the rows look like medication orders ('ORDER_START', 'ORDER_END', "
+                    "'FREQUENCY'), not a record of administrations: each order of a chosen treatment is read as one "
+                    "administration at its date, but an order says a dose was to be given, not that it was. 3 "
+                    "order(s) discontinued or cancelled in 'ORDER_STATUS' were left out. Load the medication "
+                    "administration record (MAR) if the EHR can export it."]
+
+
+def test_orders_without_a_status_are_read_with_a_warning_saying_so():
+    cols = {"PAT_ID": "patient_id", "DESCRIPTION": "treatment", "FREQUENCY": "ignore", "ORDER_START": "date",
+            "ORDER_END": "date"}
+    rows = [",".join(r.split(",")[:5]) for r in ORDERS[:4]]
+    ds = load_files(_orders(rows), mapping=_orders_mapping(cols))
+    assert courses(ds) == [("P1", 0.0, 1), ("P1", 11.0, 1)]
+    assert any("No column gives the orders' status" in w for w in ds.report.warnings)
+
+
+def test_an_order_status_beside_the_actions_of_an_administration_record_is_not_read():
+    """In a MAR (an action column), 'Order Status: Discontinued' says no more doses were to come: the bag
+    charted stays an administration."""
+    mar = ["PAT_ID,TAKEN_TIME,MEDICATION_NAME,MAR_ACTION,ORDER_STATUS",
+           "P1,2024-03-04 09:00,ketamine 500 mg in NS 500 mL infusion,New Bag,Discontinued",
+           "P2,2024-03-05 09:00,ketamine 500 mg in NS 500 mL infusion,New Bag,Completed"]
+    ds = load_files({"flowsheet.csv": ("\n".join(FLOW) + "\n").encode(), "mar.csv": ("\n".join(mar) + "\n").encode()})
+    assert courses(ds) == [("P1", 0.0, 1), ("P2", 0.0, 1)]
+    assert not any("medication orders" in w for w in ds.report.warnings)
