@@ -662,6 +662,7 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
         has = text != ""
         acts = _positions(roles, "action")
         start = has.copy()
+        label = _courses.treatment_labels(text, spec.courses.treatments)
         if acts:  # the MAR's actions: starts, corrections, boluses from the bag (io/mar_actions.py)
             tm0 = times.for_column(tcol, table, roles)
             minute = tm0["t"] // (60 * 10 ** 9) if times.kind == "date" else tm0["t"]
@@ -669,9 +670,8 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
             dk = dose_units.dose_columns(table, _positions(roles, "dose"))
             start, listed = mar_actions.read_actions(table.column(acts[0]), has, key, tm0["ok"] & has_pid,
                                                      spec.courses.start_actions, f, table.header[acts[0]], rows,
-                                                     lines, obs, table.column(dk[0]) if dk else None)
+                                                     lines, obs, table.column(dk[0]) if dk else None, label)
             contributes |= listed
-        label = _courses.treatment_labels(text, spec.courses.treatments)
         not_chosen = start & (label == "")
         obs.exclude(rows[not_chosen], f, lines[not_chosen], table.header[k], text[not_chosen],
                     recode(text[not_chosen], lambda x: (R_NOT_CHOSEN if _courses.medication_text(x) else

@@ -334,3 +334,55 @@ def test_an_order_status_beside_the_actions_of_an_administration_record_is_not_r
     ds = load_files({"flowsheet.csv": ("\n".join(FLOW) + "\n").encode(), "mar.csv": ("\n".join(mar) + "\n").encode()})
     assert courses(ds) == [("P1", 0.0, 1), ("P2", 0.0, 1)]
     assert not any("medication orders" in w for w in ds.report.warnings)
+
+
+# --- 4. Cerner MAR actions: 'Infuse' alone is an intermittent infusion ---------------------------------------
+
+INFUSE_MAR = ["PERSON_ID,ORDER_MNEMONIC,ADMIN_DOSE,DOSAGE_UNIT,EVENT_TYPE,ADMIN_START_DT_TM",
+              "C1,ketamine,40,mg,Begin Bag,2024/03/04 09:00:00", "C1,ketamine,20,mg,Rate Change,2024/03/04 10:00:00",
+              "C1,ketamine,,,Infuse,2024/03/04 13:00:00", "C1,midazolam,1,mg,Given,2024/03/04 09:05:00",
+              "C2,ketamine,40,mg,Infuse,2024/03/05 09:00:00", "C2,ketamine,40,mg,Infuse,2024/03/08 09:00:00",
+              "C2,ketamine,40,mg,Not Done,2024/03/19 09:00:00",
+              "C3,ketamine,20,mg,Rate Change,2024/03/06 10:00:00", "C3,ketamine,40,mg,Not Given,2024/03/06 09:00:00"]
+INFUSE_EVENTS = ["PERSON_ID,EVENT_CD_DISP,RESULT_VAL,EVENT_END_DT_TM",
+                 f"C1,{PAIN},8,2024/03/04 08:00:00", f"C1,{PAIN},4,2024/03/04 15:00:00",
+                 f"C2,{PAIN},7,2024/03/05 08:00:00", f"C2,{PAIN},5,2024/03/05 15:00:00",
+                 f"C3,{PAIN},6,2024/03/06 08:00:00"]
+
+
+def test_infuse_rows_of_a_patient_without_a_begin_bag_are_the_administrations():
+    """C1's Infuse at 13:00 is the volume of its Begin Bag: one administration. C2 has only Infuse rows (an IV
+    piggyback): two administrations 3 days apart, one course of 80 mg; its Not Done is none. Read before, C2 had
+    no course and nothing said so."""
+    ds = load_files(extract(INFUSE_EVENTS, INFUSE_MAR))
+    assert courses(ds) == [("C1", 0.0, 1), ("C2", 0.0, 2)]
+    assert list(ds.treatments["dose"]) == [40.0, 80.0]
+    assert (4, "EVENT_TYPE", "not the start of an administration (action 'Infuse')") in reasons(ds, "mar.csv")
+    said = [w for w in ds.report.warnings if "'Infuse'" in w and "without any start" in w]
+    assert len(said) == 1 and said[0].startswith("mar.csv: 1 patient(s) (C2) have their 'Ketamine infusion' rows")
+
+
+def test_a_patient_whose_treatment_rows_hold_no_start_is_named_in_a_warning():
+    """C3 has a Rate Change and a Not Given of ketamine: no course, and a warning names C3 and its actions."""
+    ds = load_files(extract(INFUSE_EVENTS, INFUSE_MAR))
+    said = [w for w in ds.report.warnings if "none whose action starts an administration" in w]
+    assert said == ["mar.csv: 1 patient(s) (C3) have rows of 'Ketamine infusion' but none whose action starts an "
+                    "administration (their actions: 'Rate Change', 'Not Given'): they have no course from this "
+                    "file. If one of these actions starts an administration, add it to courses.start_actions in "
+                    "the mapping."]
+
+
+def test_infuse_listed_as_a_start_action_is_a_start_everywhere():
+    """A mapping listing 'Infuse' under start_actions reads every Infuse row as a start, beside a Begin Bag too
+    (C1: 2 administrations), with no warning about it."""
+    mapping = {"crps_outcomes_mapping": 1, "files": [
+        {"match": "clinical_events.csv", "columns": {"PERSON_ID": "patient_id", "EVENT_CD_DISP": "item",
+                                                     "RESULT_VAL": "value", "EVENT_END_DT_TM": "date"}},
+        {"match": "mar.csv", "columns": {"PERSON_ID": "patient_id", "ORDER_MNEMONIC": "treatment",
+                                         "ADMIN_DOSE": "dose", "DOSAGE_UNIT": "ignore", "EVENT_TYPE": "action",
+                                         "ADMIN_START_DT_TM": "date"}}],
+        "items": {PAIN: "pain_nrs"},
+        "courses": {"treatments": {"ketamine": "Ketamine infusion"}, "start_actions": ["Begin Bag", "Infuse"]}}
+    ds = load_files(extract(INFUSE_EVENTS, INFUSE_MAR), mapping=mapping)
+    assert courses(ds) == [("C1", 0.0, 2), ("C2", 0.0, 2)]
+    assert not any("without any start" in w for w in ds.report.warnings)
