@@ -22,6 +22,7 @@ Other date columns (a visit date, an admission date) are left as they are.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from .spec import Column
 
@@ -59,11 +60,9 @@ def keep_clinical_times(cols: dict, header: list, date_cols: list, file: str, no
     """The date columns ``date_cols`` (positions) less those that are not times of the data (module docstring):
     those are given the role ``ignore`` in ``cols`` (column proposals), with a note. A loop over the few date
     columns."""
-    from .propose import ColumnProposal
-
     def drop(ks: list, why: str) -> None:
-        for k in ks:
-            cols[k] = ColumnProposal(header[k], Column("ignore"), why, cols[k].examples)
+        for k in ks:  # the proposal kept, its role and reason changed (propose.ColumnProposal)
+            cols[k] = replace(cols[k], column=Column("ignore"), why=why)
 
     kept = list(date_cols)
     books = [k for k in kept if bookkeeping(header[k])]
