@@ -2,11 +2,14 @@
 
 Flowsheets and administration records keep an entry charted in error, with a status column saying so
 (Epic's and Cerner's ``Result Status``: ``Auth (Verified)`` / ``In Error``; ``Entry Status``,
-``Status``): a pain score of 2 charted on the wrong patient and marked ``In Error`` stayed in the
+``Status``; Cerner's extracts name the code and its display text apart, ``RESULT_STATUS_CD`` and
+``RESULT_STATUS_CD_DISP``, and both are read as the status): a pain score of 2 charted on the wrong patient and marked ``In Error`` stayed in the
 export, and read as a score it became the immediate post-infusion score (75 % relief). Such a column is
 the role ``"status"``: a row whose status says the entry is in error, cancelled or deleted
 (:data:`ERROR_STATUS`) is withdrawn, whatever else it holds, and listed once with the status as its
-reason. Other statuses (verified, final, preliminary, ...) leave the row as it is.
+reason. So is a Cerner result ``Not Done`` (no result) or ``Superseded`` (the version its correction
+replaced). Other statuses (verified, final, preliminary, Cerner's ``Modified``/``Altered`` current version
+of a corrected result, ``Unauth``, ``In Progress``, ...) leave the row as it is.
 
 The status is not the action of an administration record (``Begin Bag``, ``Rate Change``): read as the
 action, ``Auth (Verified)`` was asked to be a start, and every rate change became an administration.
@@ -38,6 +41,12 @@ ERROR_STATUS = frozenset({
     "in error", "entered in error", "error", "charted in error", "documented in error", "mar in error",
     "canceled", "cancelled", "canceled entry", "cancelled entry", "deleted", "unchart", "uncharted", "invalid",
     "voided", "void", "retracted", "erroneous", "wrong patient",
+    # Cerner's result statuses (code set 8) that leave no result: the CDF meanings of In Error ('INERROR',
+    # 'INERRNOMUT', 'INERRNOVIEW'), a result 'Not Done', and 'Superseded', the version a correction replaced.
+    # 'Modified', 'Altered' (the corrected version), 'Auth (Verified)', 'Unauth', 'In Progress', 'Transcribed'
+    # leave the row as it is, as Epic's 'Final' and 'Preliminary' do.
+    "inerror", "inerrnomut", "inerrnoview", "in error no mut", "in error no view", "not done", "notdone",
+    "superseded",
     # other languages of the exports read here
     "fehlerhaft", "storniert", "gelöscht", "irrtümlich", "annulé", "annule", "supprimé", "erreur", "anulado",
     "eliminado", "erróneo", "annullato", "errore", "geannuleerd", "verwijderd", "foutief"})
@@ -45,8 +54,11 @@ ERROR_STATUS = frozenset({
 #: A column name saying it holds the status of the entry itself (its words, whatever the separators). Not an
 #: order's, visit's or patient's status: an 'Order Status' of Canceled says no more doses were to be given, not
 #: that those charted were not.
-STATUS_NAME = re.compile(r"(?:(?:result|entry|record|row|charting|documentation|admin|administration|mar|value|"
-                         r"eintrag|ergebnis)\s)?(?:status|statut|estado|stato)|statut\sdu\sr[ée]sultat")
+#: Cerner writes a coded column's code and its display text apart, as suffixes of its name: ``RESULT_STATUS_CD``,
+#: ``RESULT_STATUS_CD_DISP``, ``EVENT_STATUS_DISP`` (the display text is the one that says ``In Error``).
+STATUS_NAME = re.compile(r"(?:(?:result|entry|record|row|charting|documentation|admin|administration|mar|value|event|"
+                         r"eintrag|ergebnis)\s)?(?:status|statut|estado|stato)(?:\s(?:cd|code))?"
+                         r"(?:\s(?:disp|display|desc|description|text|meaning|mean))?|statut\sdu\sr[ée]sultat")
 
 #: Actions of an administration record that no entry status says (normalised): a column holding one is the action
 #: column. Besides the start actions (``courses.start_actions``): a bolus from the bag, what says a dose was not
@@ -57,6 +69,7 @@ ADMINISTRATION_ACTIONS = frozenset({" ".join(a.casefold().split()) for a in DEFA
     "not given", "not administered", "held", "hold", "on hold", "refused", "patient refused", "missed", "omitted",
     "not done", "rate change", "rate changed", "rate verify", "rate verified", "stopped", "stop", "paused", "pause",
     "restarted", "resumed", "restart", "site change", "waste", "wasted", "continued", "infusing", "new bag",
+    "infuse",
     "bolus", "push", "self administered", "patient's own med",
     # other languages of the exports read here
     "verabreicht", "gegeben", "nicht gegeben", "nicht verabreicht", "pausiert", "gestoppt", "abgelehnt",
@@ -65,6 +78,9 @@ ADMINISTRATION_ACTIONS = frozenset({" ".join(a.casefold().split()) for a in DEFA
     "toegediend", "niet toegediend", "geweigerd"})
 
 R_IN_ERROR = "entry marked {status!r} in {column!r} (charted in error): not read"
+#: Statuses that withdraw a row for another reason than an error (normalised), and what the reason says instead.
+_NOT_AN_ERROR = {"not done": "no result", "notdone": "no result",
+                 "superseded": "a version replaced by its correction"}
 #: Roles a status column may wrongly have in a mapping written before the role "status".
 _NOT_READ_AS_STATUS = ("ignore", "covariate", "action")
 
@@ -96,8 +112,26 @@ def looks_like_status(header: str, cells: np.ndarray, start_actions=()) -> bool:
     if not STATUS_NAME.fullmatch(" ".join(re.split(r"[\W_]+", header.casefold())).strip()):
         return False
     distinct = pd.unique(cells[cells != ""])
-    return 1 <= len(distinct) <= 20 and bool(in_error(np.asarray(distinct, dtype=object)).any()) and \
-        not holds_actions(np.asarray(distinct, dtype=object), start_actions)
+    distinct = np.asarray(distinct, dtype=object)
+    # 'Not Done' is both a result's status and an administration's action: it tells neither column apart.
+    either = pd.Series(normalised(distinct)).isin(ERROR_STATUS & ADMINISTRATION_ACTIONS).to_numpy()
+    return 1 <= len(distinct) <= 20 and bool(in_error(distinct).any()) and \
+        not holds_actions(distinct[~either], start_actions)
+
+
+#: Statuses of a valid entry (normalised): Epic's and Cerner's results, verified, preliminary or corrected.
+VALID_STATUS = frozenset({"auth (verified)", "auth", "authenticated", "verified", "final", "preliminary", "prelim",
+                          "modified", "altered", "corrected", "amended", "unauth", "unverified", "in progress",
+                          "transcribed", "signed", "validated"})
+
+
+def only_statuses(header: str, cells: np.ndarray) -> bool:
+    """A column named as a status whose every value is an entry's status, valid (:data:`VALID_STATUS`) or not: the
+    status of an extract without rows in error (``Auth (Verified)``, ``Modified``), not a covariate."""
+    if not STATUS_NAME.fullmatch(" ".join(re.split(r"[\W_]+", header.casefold())).strip()):
+        return False
+    distinct = pd.unique(cells[cells != ""])
+    return 1 <= len(distinct) <= 20 and bool(pd.Series(normalised(distinct)).isin(VALID_STATUS | ERROR_STATUS).all())
 
 
 def status_columns(file: str, header: list, roles: dict, column, has_treatment: bool, notes: list,
@@ -144,7 +178,14 @@ def withdrawn(table, roles: dict, ks: list[int]) -> tuple[np.ndarray, np.ndarray
         hit = in_error(cells, roles[k].codes) & ~out
         column[hit], value[hit] = table.header[k], cells[hit]
         codes, said = pd.factorize(pd.Series(cells[hit], dtype=object))
-        reason[hit] = np.asarray([R_IN_ERROR.format(status=s, column=table.header[k]) for s in said],
-                                 dtype=object)[codes] if len(codes) else reason[hit]
+        reason[hit] = np.asarray([_reason(s, table.header[k]) for s in said], dtype=object)[codes] \
+            if len(codes) else reason[hit]
         out |= hit
     return out, column, value, reason
+
+
+def _reason(status: str, column: str) -> str:
+    """The listing's reason for a row withdrawn by its ``status`` (one call per distinct status)."""
+    why = _NOT_AN_ERROR.get(" ".join(str(status).casefold().split()))
+    return R_IN_ERROR.format(status=status, column=column) if why is None else \
+        R_IN_ERROR.format(status=status, column=column).replace("charted in error", why)

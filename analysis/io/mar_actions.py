@@ -19,7 +19,14 @@ Of the rows of a treatment (:func:`read_actions`):
   warning;
 * any other action that is no known MAR action (``Wrong Patient``), or says the start did not happen
   (``Not Given``, ``Refused``, ``Missed``), at the same patient, medication and minute as a start is not
-  taken as a correction but warned about: it may withdraw it.
+  taken as a correction but warned about: it may withdraw it.* Cerner charts a continuous infusion as ``Begin Bag`` (then ``Rate Change``, and ``Infuse``: the volume
+  infused since), but an intermittent infusion (IV piggyback) often as ``Infuse`` alone. So where a patient's
+  rows of a treatment (its label, else its medication text) hold no start action, each of their ``Infuse`` rows
+  (:data:`INFUSE`) starts an administration, with a warning naming the patients; beside a ``Begin Bag`` they
+  are the bag's volume, not starts. (Read so, four of eight patients charted only ``Infuse`` had no course, and
+  nothing said so.)
+* a patient whose rows of a chosen treatment hold no start at all (only ``Rate Change``, ``Not Given``) has no
+  course from this file: a warning names them and their actions.
 """
 from __future__ import annotations
 
@@ -36,6 +43,8 @@ CANCEL_ACTIONS = frozenset({"canceled entry", "cancelled entry", "charted in err
                             "void", "voided", "retracted"})
 #: A bolus drawn from the running bag (normalised).
 FROM_BAG = frozenset({"bolus from bag", "bag bolus", "bolus from infusion", "bolus from pump"})
+#: Cerner's 'Infuse': the volume of a running bag beside its 'Begin Bag'; alone, an intermittent infusion (normalised).
+INFUSE = frozenset({"infuse"})
 #: Actions saying a charted start did not happen, worth a word beside a start of the same minute.
 _DID_NOT_HAPPEN = frozenset({"not given", "refused", "missed", "not done", "omitted"})
 
@@ -99,7 +108,7 @@ def _amounts(dose: np.ndarray | None, n: int) -> np.ndarray:
 
 def read_actions(action: np.ndarray, has: np.ndarray, key: pd.DataFrame, key_ok: np.ndarray, start_actions,
                  file: str, header: str, rows: np.ndarray, lines: np.ndarray, obs,
-                 dose: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+                 dose: np.ndarray | None = None, label: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The rows of a treatment (``has``) that start an administration, after the corrections.
 
     Parameters
@@ -115,6 +124,8 @@ def read_actions(action: np.ndarray, has: np.ndarray, key: pd.DataFrame, key_ok:
         For the listing of the rows left out (:meth:`analysis.io.translate.Observations.exclude`) and the warnings.
     dose : array of str, optional
         The dose column's cells: a correction with a dose withdraws a start of that dose first.
+    label : array of str, optional
+        The chosen treatment of each row ('' for none): the rows of a patient's treatment that hold no start.
 
     Returns
     -------
@@ -127,6 +138,13 @@ def read_actions(action: np.ndarray, has: np.ndarray, key: pd.DataFrame, key_ok:
     starts = {" ".join(str(s).casefold().split()) for s in start_actions} - FROM_BAG
     s = pd.Series(norm)
     is_start = has & s.isin(starts).to_numpy()
+    treatment = key["x"].to_numpy(dtype=object) if label is None else \
+        np.where(label != "", label, key["x"].to_numpy(dtype=object)).astype(object)
+    is_start |= _infuse_alone(norm, action, has & ~is_start & ~s.isin(starts).to_numpy(), is_start,
+                              key["p"].to_numpy(dtype=object), treatment, file, obs)
+    if label is not None:
+        _warn_without_start(action, has & (label != ""), is_start, key["p"].to_numpy(dtype=object), label, file,
+                            obs)
     from_bag = has & s.isin(FROM_BAG).to_numpy()
     cancel = has & s.isin(CANCEL_ACTIONS).to_numpy()
     not_start = has & ~is_start & ~from_bag
@@ -196,3 +214,39 @@ def _warn_unknown_beside_starts(norm, action, other, start, group, file, lines, 
             f"{', '.join(str(x) for x in lines[doubt][:5])}) are charted at the same patient, medication and minute "
             "as an administration, which was kept: if they withdraw it (an entry charted in error), remove that "
             "administration's row, or check the record.")
+
+
+def _infuse_alone(norm, action, other, is_start, pid, treatment, file, obs) -> np.ndarray:
+    """The ``Infuse`` rows (among ``other``) of a patient and treatment with no start action: the starts of an
+    intermittent infusion (module docstring), with a warning."""
+    infuse = other & pd.Series(norm).isin(INFUSE).to_numpy() & (pid != "")
+    if not infuse.any():
+        return infuse
+    pair = pd.MultiIndex.from_arrays([pid, treatment])
+    alone = infuse & ~pair.isin(pair[is_start])
+    if alone.any():
+        who = pd.unique(pid[alone])
+        obs.warnings.append(
+            f"{file}: {len(who)} patient(s) ({', '.join(map(str, who[:8]))}{' ...' if len(who) > 8 else ''}) have "
+            f"their {', '.join(repr(str(t)) for t in pd.unique(treatment[alone])[:3])} rows charted as "
+            f"{action[alone][0]!r} without any start ('Begin Bag', 'New Bag', 'Given'): each of their "
+            f"{int(alone.sum())} {action[alone][0]!r} row(s) is read as an administration (an intermittent infusion, "
+            "IV piggyback, is charted so). Beside a 'Begin Bag', an 'Infuse' row is the bag's volume, not a start.")
+    return alone
+
+
+def _warn_without_start(action, chosen, is_start, pid, label, file, obs) -> None:
+    """A warning naming the patients whose rows of a chosen treatment hold no start action (no course from them)."""
+    rows = chosen & (pid != "")
+    if not rows.any():
+        return
+    pair = pd.MultiIndex.from_arrays([pid, label])
+    none = rows & ~pair.isin(pair[is_start & rows])
+    if none.any():
+        who = pd.unique(pid[none])
+        obs.warnings.append(
+            f"{file}: {len(who)} patient(s) ({', '.join(map(str, who[:8]))}{' ...' if len(who) > 8 else ''}) have rows "
+            f"of {', '.join(repr(str(t)) for t in pd.unique(label[none])[:3])} but none whose action starts an "
+            f"administration (their actions: {', '.join(repr(str(a)) for a in pd.unique(action[none])[:4])}): they "
+            "have no course from this file. If one of these actions starts an administration, add it to "
+            "courses.start_actions in the mapping.")

@@ -309,6 +309,7 @@ def second_date_warnings(spec, tables) -> list[str]:
     score charted after the start then reads as an immediate score. ``tables``: the export's
     ``(TextTable, FileSpec)`` pairs; a loop over the few date columns."""
     from .dates import detect_date_format
+    from .ehr_times import bookkeeping
 
     out = []
     for t, fspec in tables:
@@ -333,7 +334,15 @@ def second_date_warnings(spec, tables) -> list[str]:
         if len(read) != len(dates):
             continue
         first = read[dates[0]]
+        if bookkeeping(dates[0]):
+            out.append(f"{t.file}: the scores ({', '.join(map(repr, untimed[:3]))}) are dated by {dates[0]!r}, the "
+                       "first date column with a value in the row, which says when this version of the row was valid "
+                       f"or updated, not when the score was taken: give {dates[0]!r} the role \"ignore\" in the "
+                       "mapping (Cerner's clinical time is EVENT_END_DT_TM).")
+            continue
         for h in dates[1:]:
+            if bookkeeping(h):  # the row's bookkeeping (VALID_UNTIL_DT_TM, UPDT_DT_TM): never the time to suggest
+                continue
             ns, ok, _ = read[h]
             both = first[1] & ok
             differ = both & (ns != first[0])

@@ -22,7 +22,7 @@ from ..errors import DatasetError, MappingError
 from ..mapping import canonical, normalize_name
 from . import courses as _courses
 from . import redcap_arms, workbook_sheets
-from . import choice_scores, dosage_forms, dose_units, entry_status, excel_serials, fill_down, mar_treatments, headers, leave_out, observation_items, redcap, \
+from . import choice_scores, dosage_forms, dose_units, ehr_times, entry_status, excel_serials, fill_down, mar_treatments, headers, leave_out, observation_items, redcap, \
     side_by_side, time_units, treatment_arms, visits, worded_scales, workbooks
 from .identifiers.names import name_reason
 from .counted_from import read_time_points
@@ -292,7 +292,8 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
     # An entry's status ('Result Status': Auth (Verified) / In Error): rows in error are withdrawn. Not an item's
     # value ('result') nor a MAR action ('status'), which read so made a MAR an observation file.
     for k, h in enumerate(header):
-        if h and k not in cols and entry_status.looks_like_status(h, t.column(k)):
+        if h and k not in cols and (entry_status.looks_like_status(h, t.column(k)) or
+                                    entry_status.only_statuses(h, t.column(k))):
             cols[k] = ColumnProposal(h, Column("status"), "the entry's status: rows in error are left out",
                                      _distinct(t.column(k), 3))
     # What kind of file: one observation per row (item + value), an administration record (treatment
@@ -515,8 +516,8 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
                          "give it the role \"ignore\" if it is not an outcome.")
             continue
         cols[k] = visits.text_column(ColumnProposal(h, Column("ignore"), "", ex), k, t, pid, date_cols, review, notes)
-    if len(date_cols) >= 2:
-        date_cols = _without_charting_times(cols, header, date_cols, t.file, notes)
+    if len(date_cols) >= 2:  # only the time a score was taken dates it (io/ehr_times.py)
+        date_cols = ehr_times.keep_clinical_times(cols, header, date_cols, t.file, notes)
     if kind_hint is None and len(date_cols) >= 2:
         visits.pair_with_dates(cols, header, date_cols, t.file, review)
     one_column_per_score(cols, t.file, fields, review, notes, [header[d] for d in date_cols], t.column)
@@ -582,28 +583,6 @@ _SEQUENCE_NAME = re.compile(
     # The day's number within a multi-day course: 'Day of course', 'Infusion day', 'Behandlungstag', 'jour de cure'.
     r"|^\s*(day\s*(of|in)\s*(the\s*)?(course|infusion|treatment|cycle|cure)|(course|infusion|treatment|cycle)\s*day"
     r"|behandlungstag|infusionstag|tag\s*der\s*(infusion|behandlung)|jour\s*de\s*(cure|perfusion|traitement))\s*$")
-#: Date columns that say when something was *taken* (Epic's 'Taken Time', 'Collected', 'Performed') and those that
-#: say when it was *charted* ('Recorded Time', 'Entry Time', 'Filed'): an EHR export often has both.
-_CLINICAL_TIME = re.compile(r"(?i)\b(taken|collected|performed|observed|measured|obtained|administered|given)\b")
-_CHARTING_TIME = re.compile(r"(?i)\b(recorded|record|entry|entered|filed|charted|documented|documentation)\b")
-
-
-def _without_charting_times(cols: dict, header: list, date_cols: list, file: str, notes: list) -> list:
-    """Beside a date column saying when a score was taken, one saying when it was charted is not a time of the
-    data (role ignore, with a note). Dated by the first of them, scores charted after a 09:00 start became
-    immediate scores (immediate relief 32% instead of 39% in a probe); the charting time is not when it happened."""
-    clinical = [k for k in date_cols if _CLINICAL_TIME.search(header[k]) and not _CHARTING_TIME.search(header[k])]
-    charting = [k for k in date_cols if _CHARTING_TIME.search(header[k]) and not _CLINICAL_TIME.search(header[k])]
-    if not clinical or not charting:
-        return date_cols
-    for k in charting:
-        cols[k] = ColumnProposal(header[k], Column("ignore"), "when it was charted, not when it happened",
-                                 cols[k].examples)
-    notes.append(f"{file}: {', '.join(repr(header[k]) for k in charting)} say when the rows were charted; the times "
-                 f"are read from {header[clinical[0]]!r}, when they were taken.")
-    return [k for k in date_cols if k not in charting]
-
-
 #: Words of a medication text that name the treatment studied (generic names and brands), with its label.
 _TREATMENT_WORDS = {"ketamin": "Ketamine infusion", "ketalar": "Ketamine infusion",
                     "lidocain": "Lidocaine infusion", "xylocain": "Lidocaine infusion"}

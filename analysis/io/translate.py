@@ -25,7 +25,8 @@ from ..definitions import KNOWN_MEASURES
 from ..errors import DatasetError, MappingError, MissingColumnError
 from ..mapping import normalize_name
 from . import courses as _courses
-from . import date_years, dosage_forms, dose_units, entry_status, excel_serials, mar_actions, post_scores, routes
+from . import date_years, dosage_forms, dose_units, entry_status, excel_serials, mar_actions, post_scores, routes, \
+    withdrawn_rows
 from . import fill_down as _fill_down
 from .lists import count_listed, lone_list
 from .counted_from import read_time_points
@@ -429,12 +430,13 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
                          + ", ".join(repr(m) for m in missing[:12]) + ".")
     rows = row0 + np.arange(table.n)
     obs.rows.append((f, table.n, row0, table.line))
-    if status_ks:  # entries charted in error: withdrawn before anything of them is read (io/entry_status.py)
-        gone, column, value, why = entry_status.withdrawn(table, roles, status_ks)
-        obs.exclude(rows[gone], f, table.line[gone], column[gone], value[gone], why[gone])
-        if gone.any():
-            table = replace(table, cells=table.cells[~gone].reset_index(drop=True), line=table.line[~gone])
-            rows = rows[~gone]
+    # Entries in error, superseded versions, orders never given: withdrawn before anything of them is read.
+    gone, column, value, why = withdrawn_rows.withdrawn(table, roles, status_ks, has_treatment,
+                                                        bool(_positions(roles, "action")), obs)
+    obs.exclude(rows[gone], f, table.line[gone], column[gone], value[gone], why[gone])
+    if gone.any():
+        table = replace(table, cells=table.cells[~gone].reset_index(drop=True), line=table.line[~gone])
+        rows = rows[~gone]
     n, lines = table.n, table.line
     pid_cols = _positions(roles, "patient_id")
     if len(pid_cols) != 1:
@@ -693,6 +695,7 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
         has = text != ""
         acts = _positions(roles, "action")
         start = has.copy()
+        label = _courses.treatment_labels(text, spec.courses.treatments)
         if acts:  # the MAR's actions: starts, corrections, boluses from the bag (io/mar_actions.py)
             tm0 = times.for_column(tcol, table, roles)
             minute = tm0["t"] // (60 * 10 ** 9) if times.kind == "date" else tm0["t"]
@@ -700,9 +703,8 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
             dk = dose_units.dose_columns(table, _positions(roles, "dose"))
             start, listed = mar_actions.read_actions(table.column(acts[0]), has, key, tm0["ok"] & has_pid,
                                                      spec.courses.start_actions, f, table.header[acts[0]], rows,
-                                                     lines, obs, table.column(dk[0]) if dk else None)
+                                                     lines, obs, table.column(dk[0]) if dk else None, label)
             contributes |= listed
-        label = _courses.treatment_labels(text, spec.courses.treatments)
         not_chosen = start & (label == "")
         obs.exclude(rows[not_chosen], f, lines[not_chosen], table.header[k], text[not_chosen],
                     recode(text[not_chosen], lambda x: (R_NOT_CHOSEN if _courses.medication_text(x) else

@@ -1,0 +1,93 @@
+"""Superseded versions of a corrected result: the rows an extract keeps of what a correction replaced.
+
+A Cerner (Oracle Health) extract of clinical events keeps every version of a corrected result: the
+corrected one (status ``Modified`` or ``Altered``) and the one it replaced, whose ``VALID_UNTIL_DT_TM``
+is the time of the correction; the current version's is open-ended, ``31-DEC-2100`` (or empty). Read
+as a score, the replaced version either conflicted with its correction at the same time (both left out:
+immediate relief 51 % from 6 patients instead of 40 % from 8 in a probe) or, corrected to another time,
+stood as a score of its own.
+
+So, in a file with a valid-until column (:data:`VALID_UNTIL_NAME`: ``VALID_UNTIL_DT_TM``, ``Valid Until``,
+``VALID_TO``, whatever its role in the mapping), a row whose valid-until is a time before the year
+:data:`OPEN_ENDED_YEAR` is withdrawn (:func:`superseded`), listed once with :data:`R_SUPERSEDED`. An
+empty cell, or a year from 2100 on (Cerner's ``31-DEC-2100``, another system's ``9999-12-31``), is the
+current version. A cell whose year cannot be read leaves its row as it is, with a note.
+
+Without such a column an extract does not say which version a correction replaced: where a file's status
+column marks some rows ``Modified``/``Altered``/``Corrected``, a warning says that the replaced versions,
+if exported too, conflict with their corrections (:func:`corrected_without_versions_warning`).
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from .entry_status import normalised
+
+#: A column name saying until when the row's version was valid (its words, whatever the separators).
+VALID_UNTIL_NAME = re.compile(r"valid\s(?:until|to|thru|through|end)(?:\s(?:dt\stm|dttm|dt|date|time|date\stime|"
+                              r"datetime|ts|timestamp))?")
+#: The year from which a valid-until time is open-ended: the current version (Cerner writes 31-DEC-2100).
+OPEN_ENDED_YEAR = 2100
+#: Statuses of the current version of a corrected result (normalised).
+CORRECTED = frozenset({"modified", "altered", "corrected", "amended", "revised", "correction"})
+
+R_SUPERSEDED = ("superseded version of a corrected result ({column!r} is a past time, not the open-ended "
+                "31-DEC-2100 of the current version): not read")
+
+
+def valid_until_column(header: list) -> int | None:
+    """The position of the file's valid-until column, if it has one."""
+    for k, h in enumerate(header):  # a loop over the file's columns
+        if h and VALID_UNTIL_NAME.fullmatch(" ".join(re.split(r"[\W_]+", str(h).casefold())).strip()):
+            return k
+    return None
+
+
+def _years(cells: np.ndarray) -> np.ndarray:
+    """The year of each time (NaN where none reads): a four-digit year anywhere in the cell (``31-DEC-2100
+    00:00``, ``2024/03/04 17:00:00``, ``12/31/2100``), the first four digits of a compact date
+    (``20240304``), or the year of an Excel serial number (73051 is 2100-01-01)."""
+    s = pd.Series(cells, dtype=object).fillna("").astype(str).str.strip()
+    year = pd.to_numeric(s.str.extract(r"(?<!\d)(\d{4})(?!\d)", expand=False), errors="coerce")
+    compact = pd.to_numeric(s.str.extract(r"^((?:19|20|21|99)\d{2})\d{4}(?:\d{4,6})?$", expand=False), errors="coerce")
+    serial = pd.to_numeric(s.where(s.str.fullmatch(r"\d{5}(?:\.\d+)?")), errors="coerce")
+    from_serial = np.where(serial >= 73051, OPEN_ENDED_YEAR, np.where(serial > 0, 1900, np.nan))
+    return year.fillna(compact).fillna(pd.Series(from_serial)).to_numpy(dtype=float)
+
+
+def superseded(header: list, column) -> tuple[np.ndarray | None, int | None, np.ndarray, str | None]:
+    """The rows a valid-until column says are superseded versions.
+
+    ``column(k)``: the cells of column ``k``. Returns (mask of the rows withdrawn, or None without such a
+    column; its position; the mask of the cells whose year did not read; the reason of the withdrawn rows)."""
+    k = valid_until_column(header)
+    if k is None:
+        return None, None, np.zeros(0, dtype=bool), None
+    cells = column(k)
+    filled = pd.Series(cells, dtype=object).fillna("").astype(str).str.strip().to_numpy() != ""
+    year = _years(cells)
+    return filled & (year < OPEN_ENDED_YEAR), k, filled & np.isnan(year), R_SUPERSEDED.format(column=header[k])
+
+
+def unread_note(file: str, header: str, cells: np.ndarray) -> str:
+    """The note for the valid-until cells whose year did not read (their rows are kept)."""
+    shown = ", ".join(repr(str(v)) for v in pd.unique(cells)[:3])
+    return (f"{file}: {len(cells)} cell(s) of {header!r} ({shown}) are no time whose year reads: their rows are read "
+            "as current versions (a superseded version of a corrected result has a past time there).")
+
+
+def corrected_without_versions_warning(file: str, header: str, status: np.ndarray) -> list[str]:
+    """A warning when the status column ``header`` marks rows as corrected (``Modified``, ``Altered``) in a file
+    without a valid-until column: which version each replaced is not said."""
+    hit = pd.Series(normalised(status)).isin(CORRECTED).to_numpy()
+    if not hit.any():
+        return []
+    shown = ", ".join(repr(str(v)) for v in pd.unique(status[hit])[:3])
+    return [f"{file}: {int(hit.sum())} row(s) are marked {shown} in {header!r}, corrected results, and the file has "
+            "no column saying until when each version was valid (Cerner's VALID_UNTIL_DT_TM): the versions they "
+            "replaced, if the extract kept them, are read as scores too. At the same time as their correction they "
+            "are listed as conflicting values and both are left out; at another time the replaced value stands. "
+            "Export VALID_UNTIL_DT_TM (the replaced versions are then left out) or only the current versions."]
