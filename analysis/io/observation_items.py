@@ -276,5 +276,7 @@ def item_notes(file: str, items: dict, questions: dict, notes: list, review: lis
     pains = [it for it, (n, m) in items.items() if m == "pain_nrs"]
     # 'Pain Score (0-10)', 'PAIN SCORE (0-10)', 'Pain score (0-10) ' are one item (the mapping matches names so).
     if len({normalize_name(p) for p in pains}) > 1:
-        review.append(f"{file}: several items look like the pain score ({', '.join(map(repr, pains))}); keep "
-                      "only the one on the 0-10 scale under \"items\".")
+        review.append(f"{file}: several items look like the pain score ({', '.join(map(repr, pains))}): read together "
+                      "they would be one measure. Keep under \"items\" only the scale patients rate themselves (the "
+                      "0-10 NRS); observer scales such as FLACC and Wong-Baker FACES are also scored 0-10 but measure "
+                      "pain another way and must not be pooled with it.")
