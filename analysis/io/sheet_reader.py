@@ -121,6 +121,17 @@ def _texts(row: list, width: int) -> list[str]:
     return [" ".join(cell_text(row[j]).split()) if j < len(row) else "" for j in range(width)]
 
 
+def _shape(text: str) -> str:
+    return re.sub(r"\d+", "9", re.sub(r"[^\W\d_]+", "a", text))
+
+
+def _data_like(below: list[str], after: list[str]) -> bool:
+    """Whether the row under a header is a first row of data (all text: ids, text dates): its first cell is
+    shaped as the one under it (``P01`` over ``P02``), where a name (``Patient``) is not."""
+    j = next((j for j in range(len(below)) if below[j] or after[j]), None)
+    return j is not None and bool(below[j]) and bool(after[j]) and _shape(below[j]) == _shape(after[j])
+
+
 def group_names(top: list[str], below: list[str], across: list[tuple[int, int]] | None = None,
                 down: set[int] = frozenset()) -> list[str] | None:
     """One header from a header of two rows, or None when ``top`` is no row of groups over ``below``.
@@ -196,6 +207,8 @@ def two_row_header(rows: list[list], merged: list[Merge] | None) -> tuple[list[l
             return rows, None  # a number or a date under it: the row below is data, not names
         width = max(len(rows[h]), len(below_row))
         top, below = _texts(rows[h], width), _texts(below_row, width)
+        if h + 2 < len(rows) and _data_like(below, _texts(rows[h + 2], width)):
+            return rows, None
         spans = [(c0, c1, r1) for (r0, c0), (r1, c1) in (merged or []) if r0 == h and c0 < width]
         across = [(c0, min(c1, width - 1)) for c0, c1, r1 in spans if r1 == h and c1 > c0]
         down = {j for c0, c1, r1 in spans if r1 > h for j in range(c0, min(c1, width - 1) + 1)}

@@ -23,7 +23,8 @@ become ``<workbook> (<sheet>).csv``. Hidden sheets and sheets without a table ar
 load report says so (:func:`expand_workbooks` returns the notes). Beside files in our own format
 (``assessments.csv``, ...), a workbook is not read (it is listed as ignored, as before workbooks were
 read: e.g. the workbook those CSV files were saved from); Excel's and LibreOffice's lock files
-(``~$x.xlsx``) are never read.
+(``~$x.xlsx``) are never read. A header of two rows (visits merged over their columns, the columns' names
+below) is one header, ``Week 4 NRS``, with a note (:func:`analysis.io.sheet_reader.two_row_header`).
 
 The reader is python-calamine (Rust's calamine): it reads all these formats, evaluates no formula
 (cells hold the values Excel saved; an .xlsx formula saved without a value, as openpyxl writes it, is
