@@ -6,8 +6,9 @@ process that reads it; in the dashboard that would be the server of every user. 
 its address space capped (``RLIMIT_AS``), so such a file kills only the child, and the parent says why.
 
 Protocol: ``python -I sheet_reader.py CAP_BYTES`` reads the workbook's bytes on stdin and writes one
-pickle on stdout: ``("ok", [(sheet, status, csv_bytes, rows, formula_cells, hidden_rows)])`` with status ``"table"``, ``"hidden"``
-or ``"no table"``, or ``("error", kind, detail)``. It imports nothing of the package (``-I``: no
+pickle on stdout: ``("ok", [(sheet, status, csv_bytes, rows, formula_cells, hidden_rows)], headers)`` with status
+``"table"``, ``"hidden"`` or ``"no table"`` and ``headers`` the sheets whose header of two rows was read as one
+(``{sheet: (row, names)}``: :func:`two_row_header`), or ``("error", kind, detail)``. It imports nothing of the package (``-I``: no
 current folder, no PYTHONPATH): the standard library and python_calamine only, so the cap is spent on
 the workbook, not on pandas. Cells are written as :mod:`analysis.io.workbooks` documents.
 """
@@ -107,6 +108,118 @@ def sheet_csv(rows: list[list], hidden: set[int] = frozenset()) -> tuple[bytes, 
             buf.write("\n")
             gaps = True
     return buf.getvalue().encode("utf-8"), len(rows), gaps, left_out
+
+
+#: How many rows at the top of a sheet are searched for a header of two rows (as the CSV reader searches
+#: for the header row: analysis.io.tables.HEADER_SEARCH_ROWS).
+HEADER_SEARCH_ROWS = 30
+
+Merge = tuple[tuple[int, int], tuple[int, int]]  # ((first row, first column), (last row, last column)), from 0
+
+
+def _texts(row: list, width: int) -> list[str]:
+    return [" ".join(cell_text(row[j]).split()) if j < len(row) else "" for j in range(width)]
+
+
+def _shape(text: str) -> str:
+    return re.sub(r"\d+", "9", re.sub(r"[^\W\d_]+", "a", text))
+
+
+def _data_like(below: list[str], after: list[str]) -> bool:
+    """Whether the row under a header is a first row of data (all text: ids, text dates): its first cell is
+    shaped as the one under it (``P01`` over ``P02``), where a name (``Patient``) is not."""
+    j = next((j for j in range(len(below)) if below[j] or after[j]), None)
+    return j is not None and bool(below[j]) and bool(after[j]) and _shape(below[j]) == _shape(after[j])
+
+
+def group_names(top: list[str], below: list[str], across: list[tuple[int, int]] | None = None,
+                down: set[int] = frozenset()) -> list[str] | None:
+    """One header from a header of two rows, or None when ``top`` is no row of groups over ``below``.
+
+    ``top`` names groups of the columns (visits: ``Baseline``, ``Week 4``) and ``below`` the columns of each
+    group (``Date``, ``NRS``, ``PHQ-9`` again and again). Each column is then named by both, the group first
+    (``Week 4 NRS``, as the sheet reads from top to bottom; the proposal reads either order as the visit), and a
+    column named in one row only keeps that name (``Patient`` typed in row 1, or in row 2, or merged down).
+
+    ``across``: the spans (first, last column) of the cells of ``top`` merged across columns; ``down``: the
+    columns whose cell of ``top`` is merged down over ``below``. Without merges (a CSV, a sheet whose group
+    names are centred across their columns without merging them) a group runs from its name rightwards to the
+    next name of ``top``, and is read so only when that is what the names show: ``below`` repeats names, each
+    at most once in a group, and the groups make every name of the grouped columns distinct. A title above
+    the header is never a group: a group that starts at the table's left edge (over the patient column) is
+    read as a title, and then ``None``."""
+    width = max(len(top), len(below))
+    top, below = top + [""] * (width - len(top)), below + [""] * (width - len(below))
+    used = [j for j in range(width) if top[j] or below[j]]
+    if not used or sum(1 for b in below if b) < 2:
+        return None
+    groups: list[tuple[int, int]] = []
+    if across:
+        groups = sorted((a, b) for a, b in across if b > a and top[a] and any(below[a:b + 1]))
+        if not groups:
+            return None
+    else:
+        starts = [j for j in range(width) if top[j] and j not in down]
+        # A name over an empty column of ``below`` (Patient, typed in row 1) is that column's own name.
+        starts = [j for j in starts if below[j]]
+        if len(starts) < 2:
+            return None
+        ends = [j for j in range(width) if top[j]][1:] + [width]
+        for a in starts:
+            b = min(e for e in ends if e > a) - 1
+            while b > a and not below[b]:
+                b -= 1
+            groups.append((a, b))
+        inside = [below[a:b + 1] for a, b in groups]
+        if any(len(set(g)) < len(g) for g in inside):
+            return None  # a name twice in one group: these are no groups of the same columns
+        seen = [n for g in inside for n in g if n]
+        if len(set(seen)) == len(seen) or sum(1 for g in inside if set(g) & {n for n in seen if seen.count(n) > 1}) < 2:
+            return None  # no name repeated from group to group: nothing the groups tell apart
+    if groups[0][0] == used[0]:
+        return None  # a title over the table from its left edge (the patient column is under no group)
+    group_of = {j: top[a] for a, b in groups for j in range(a, b + 1)}
+    out = []
+    for j in range(width):
+        if j in down or j not in group_of:
+            out.append(" ".join(t for t in (top[j], below[j] if j not in down else "") if t))
+        else:
+            out.append(f"{group_of[j]} {below[j]}" if below[j] else group_of[j])
+    if not across:
+        grouped = [out[j] for j in group_of]
+        if len(set(grouped)) < len(grouped):
+            return None
+    return out
+
+
+def two_row_header(rows: list[list], merged: list[Merge] | None) -> tuple[list[list], tuple[int, list[str]] | None]:
+    """``rows`` with a header of two rows (:func:`group_names`) made one: the joined names in the first row,
+    the second row empty (line numbers in messages stay the sheet's); and ``(first row from 1, names)``, or
+    ``(rows, None)`` when the sheet's header is one row. The first two rows with values among the first
+    :data:`HEADER_SEARCH_ROWS` are tried, each after title rows (a single value) only; ``merged`` the sheet's
+    merged cells (None: not known, as for a CSV)."""
+    filled = [k for k, r in enumerate(rows[:HEADER_SEARCH_ROWS]) if any(v is not None and v != "" for v in r)]
+    for h in filled:
+        if h + 1 >= len(rows) or not any(v is not None and v != "" for v in rows[h + 1]):
+            return rows, None
+        below_row = rows[h + 1]
+        if any(v is not None and v != "" and not isinstance(v, str) for v in below_row):
+            return rows, None  # a number or a date under it: the row below is data, not names
+        width = max(len(rows[h]), len(below_row))
+        top, below = _texts(rows[h], width), _texts(below_row, width)
+        if h + 2 < len(rows) and _data_like(below, _texts(rows[h + 2], width)):
+            return rows, None
+        spans = [(c0, c1, r1) for (r0, c0), (r1, c1) in (merged or []) if r0 == h and c0 < width]
+        across = [(c0, min(c1, width - 1)) for c0, c1, r1 in spans if r1 == h and c1 > c0]
+        down = {j for c0, c1, r1 in spans if r1 > h for j in range(c0, min(c1, width - 1) + 1)}
+        names = group_names(top, below, across, down)
+        if names is not None:
+            rows = list(rows)
+            rows[h], rows[h + 1] = names, []
+            return rows, (h + 1, names)
+        if sum(1 for t in top if t) >= 2:
+            return rows, None  # the header: no title above it, and no groups in it
+    return rows, None
 
 
 #: In an .xlsx part: a sheet of xl/workbook.xml, a relationship of its .rels (attributes in any order,
@@ -232,10 +345,52 @@ def ods_hidden_rows(zf) -> dict[str, set[int]]:
     return out
 
 
-def convert(data: bytes, cap: int) -> list[tuple[str, str, bytes, int, list[str], list[int]]]:
+#: The tags of an .ods content.xml that place its cells: a sheet, a row, a cell or a cell covered by a merge.
+_ODS_CELL_TAG = re.compile(rb"<table:(table|table-row|table-cell|covered-table-cell)(?=[\s/>])([^>]*)>")
+_ODS_SHEET_TAG = re.compile(rb"<table:table(?=[\s>])")
+
+
+def ods_merged_cells(zf) -> dict[str, list[Merge]]:
+    """The merged cells of each sheet of an .ods (``table:number-columns-spanned``, ``number-rows-spanned``)
+    among its first :data:`HEADER_SEARCH_ROWS` + 1 rows, where a header is (calamine gives no merges of an
+    .ods); rows and columns repeated (``number-rows-repeated``, ``number-columns-repeated``) counted."""
+    if "content.xml" not in zf.namelist():
+        return {}
+    content = zf.read("content.xml")
+    if b"-spanned" not in content:
+        return {}
+    out: dict[str, list[Merge]] = {}
+    sheet, first, row, col, pos = None, 0, -1, 0, 0
+    while True:
+        m = _ODS_CELL_TAG.search(content, pos)
+        if m is None:
+            return out
+        pos = m.end()
+        a = _attributes(m[2])
+        if m[1] == b"table":
+            sheet, row, col = a.get("table:name"), -1, 0
+        elif m[1] == b"table-row":
+            first, row, col = row + 1, row + int(a.get("table:number-rows-repeated", "1") or 1), 0
+            if row > HEADER_SEARCH_ROWS:  # below the header: on to the next sheet
+                nxt = _ODS_SHEET_TAG.search(content, pos)
+                if nxt is None:
+                    return out
+                pos = nxt.start()
+        else:
+            n = int(a.get("table:number-columns-repeated", "1") or 1)
+            across = int(a.get("table:number-columns-spanned", "1") or 1)
+            down = int(a.get("table:number-rows-spanned", "1") or 1)
+            if (across > 1 or down > 1) and sheet is not None and row >= 0:
+                out.setdefault(sheet, []).append(((first, col), (first + down - 1, col + across - 1)))
+            col += min(n, 1 << 14)
+
+
+def convert(data: bytes, cap: int, headers: dict | None = None) -> list[tuple[str, str, bytes, int, list[str], list[int]]]:
     """Every sheet of the workbook ``data``: ``(name, status, csv bytes, rows, formula cells, hidden rows)``,
     the formula cells those of an .xlsx that hold a formula without a saved value (read as empty), the hidden
-    rows those left out (:func:`sheet_csv`: hidden in an .xlsx or an .ods). A sheet whose grid
+    rows those left out (:func:`sheet_csv`: hidden in an .xlsx or an .ods). ``headers`` (when given) receives
+    ``{sheet: (row, names)}`` for each sheet whose header of two rows was read as one (:func:`two_row_header`).
+    A sheet whose grid
     (from A1) would need more than ``cap`` bytes as Python objects raises MemoryError first."""
     import zipfile
 
@@ -245,6 +400,7 @@ def convert(data: bytes, cap: int) -> list[tuple[str, str, bytes, int, list[str]
     zf = zipfile.ZipFile(io.BytesIO(data)) if data[:4] == b"PK\x03\x04" else None
     parts = None
     ods_hidden = ods_hidden_rows(zf) if zf is not None else {}
+    ods_merged = ods_merged_cells(zf) if zf is not None and "content.xml" in zf.namelist() else None
     out = []
     for meta in book.sheets_metadata:
         if meta.visible != SheetVisibleEnum.Visible:
@@ -258,7 +414,9 @@ def convert(data: bytes, cap: int) -> list[tuple[str, str, bytes, int, list[str]
         if zf is not None and not ods_hidden:
             parts = sheet_parts(zf) if parts is None else parts
             hidden = hidden_rows(zf, parts[meta.name]) if meta.name in parts else set()
-        made = sheet_csv(grid.to_python(skip_empty_area=False), hidden)
+        merged = ods_merged.get(meta.name, []) if ods_merged is not None else grid.merged_cell_ranges
+        rows, header = two_row_header(grid.to_python(skip_empty_area=False), merged)
+        made = sheet_csv(rows, hidden)
         if made is None:
             out.append((meta.name, "no table", b"", 0, [], []))
         else:
@@ -269,7 +427,9 @@ def convert(data: bytes, cap: int) -> list[tuple[str, str, bytes, int, list[str]
                 parts = sheet_parts(zf) if parts is None else parts
                 formulas = formulas_without_values(zf, parts[meta.name]) if meta.name in parts else []
             out.append((meta.name, "table", csv_bytes, rows, formulas, left_out))
-        del grid, made  # one sheet's cells at a time
+            if header is not None and headers is not None:
+                headers[meta.name] = header
+        del grid, made, rows  # one sheet's cells at a time
     return out
 
 
@@ -281,7 +441,8 @@ def main() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (cap + (256 << 20), cap + (256 << 20)))
     data = sys.stdin.buffer.read()
     try:
-        result = ("ok", convert(data, cap))
+        headers: dict = {}
+        result = ("ok", convert(data, cap, headers), headers)
     except MemoryError as e:
         result = ("error", "memory", str(e))
     except Exception as e:  # noqa: BLE001 - calamine's errors: the parent says what to do

@@ -23,7 +23,8 @@ become ``<workbook> (<sheet>).csv``. Hidden sheets and sheets without a table ar
 load report says so (:func:`expand_workbooks` returns the notes). Beside files in our own format
 (``assessments.csv``, ...), a workbook is not read (it is listed as ignored, as before workbooks were
 read: e.g. the workbook those CSV files were saved from); Excel's and LibreOffice's lock files
-(``~$x.xlsx``) are never read.
+(``~$x.xlsx``) are never read. A header of two rows (visits merged over their columns, the columns' names
+below) is one header, ``Week 4 NRS``, with a note (:func:`analysis.io.sheet_reader.two_row_header`).
 
 The reader is python-calamine (Rust's calamine): it reads all these formats, evaluates no formula
 (cells hold the values Excel saved; an .xlsx formula saved without a value, as openpyxl writes it, is
@@ -82,9 +83,10 @@ def _shown(text: str) -> str:
     return re.sub(r"[\x00-\x1f\x7f-\x9f]", " ", str(text))
 
 
-def _read_in_child(name: str, data: bytes) -> list[tuple[str, str, bytes, int, list[str], list[int]]]:
+def _read_in_child(name: str, data: bytes) -> tuple[list[tuple[str, str, bytes, int, list[str], list[int]]], dict]:
     """:func:`analysis.io.sheet_reader.convert` in a child process whose memory is capped at the
-    loader's limit (``CRPS_MAX_MEMORY_MB``), so that no workbook can take the reading process down."""
+    loader's limit (``CRPS_MAX_MEMORY_MB``), so that no workbook can take the reading process down. Returns
+    the sheets and ``{sheet: (row, names)}`` for those whose header of two rows was read as one."""
     lim = limits.current()
     script = files("analysis.io") / "sheet_reader.py"
     try:
@@ -105,7 +107,7 @@ def _read_in_child(name: str, data: bytes) -> list[tuple[str, str, bytes, int, l
     except Exception:  # noqa: BLE001 - a child that printed nothing usable
         raise UnreadableFileError(f"{name} is not a readable workbook. {_RESAVE}", file=name) from None
     if result[0] == "ok":
-        return result[1]
+        return result[1], result[2]
     kind, detail = result[1], result[2]
     if kind == "memory":
         sheet, rows, cols = (detail.split("\0") + ["", "0", "0"])[:3]
@@ -146,6 +148,16 @@ def _hidden_rows_note(name: str, sheet: str, rows: list[int]) -> str:
             "them (or clear the filter), save the workbook and load it again.")
 
 
+def _two_row_header_note(name: str, sheet: str, header: tuple[int, list[str]]) -> str:
+    """A header of two rows (visits merged over the columns of row 2) read as one: said, with the names each
+    column now has, since those are the names a mapping file uses."""
+    row, names = header
+    shown = ", ".join(repr(n) for n in names[:8] if n) + (" ..." if len(names) > 8 else "")
+    return (f"{name}: in the sheet '{_shown(sheet)}', the header is two rows ({row} and {row + 1}: groups of columns, "
+            f"such as visits, over the columns' names): each column is named by both, {shown}; row {row + 1} is not "
+            "read as data.")
+
+
 def _in_our_format(role: str, csv_bytes: bytes) -> bool:
     """Whether a sheet's first line is the header of that file of our format: ``patient_id`` (or a name
     the loader maps to it) first of all, and for assessments and treatments a day or date column."""
@@ -174,9 +186,11 @@ def workbook_tables(name: str, data: bytes) -> tuple[list[tuple[str, bytes]], li
         # Not a workbook at all: "Export to Excel" buttons write tab-separated text or an HTML page and
         # name it .xls. Text is read as the CSV it is; anything else is refused by the CSV reader's checks.
         return [(f"{stem}.txt", data)], [f"{name} is not a workbook but a text file: it was read as text."]
-    sheets = _read_in_child(name, data)
+    sheets, headers = _read_in_child(name, data)
     notes, tables = [], []
     for sheet, status, csv_bytes, rows, formulas, hidden in sheets:
+        if sheet in headers and status == "table":
+            notes.append(_two_row_header_note(name, sheet, headers[sheet]))
         if formulas:
             notes.append(_formulas_note(name, sheet, formulas))
         if hidden:
