@@ -324,7 +324,7 @@ def hidden_rows(zf, part: str) -> set[int]:
 
 
 def ods_hidden_rows(zf) -> dict[str, set[int]]:
-    """The hidden rows of each sheet of an .ods (``table:visibility`` "collapsed", hidden by hand, or
+    """The hidden rows of each sheet of an .ods (``table:visibility`` "collapse" (the ODF standard; "collapsed" read too), hidden by hand, or
     "filter", hidden by a filter), numbered from 1; rows repeated (``table:number-rows-repeated``) counted."""
     if "content.xml" not in zf.namelist():
         return {}
@@ -339,7 +339,7 @@ def ods_hidden_rows(zf) -> dict[str, set[int]]:
             sheet, row = a.get("table:name"), 0
             continue
         n = int(a.get("table:number-rows-repeated", "1") or 1)
-        if a.get("table:visibility") in ("collapsed", "filter") and sheet is not None:
+        if a.get("table:visibility") in ("collapse", "collapsed", "filter") and sheet is not None:
             out.setdefault(sheet, set()).update(range(row + 1, row + 1 + min(n, 1 << 20)))
         row += n
     return out

@@ -72,9 +72,14 @@ def _key(cells: list[str]) -> tuple:
 
 
 def sheets_not_data(tables: list, name: str, notes: list) -> list:
-    """``tables`` without the sheets named as templates, examples, instructions or lists (a note for each).
-    Kept when no other sheet holds a table: then the name is all that says so, and the data must be there."""
-    dropped = [t for t in tables if _NOT_DATA_SHEET.search(t[0])]
+    """``tables`` without the sheets named as templates, examples, instructions or lists (a note for each),
+    when what they hold says so too: the columns of another sheet (a template or an example patient beside the
+    data, or beside the patients' sheets), or a short list of choices (three columns or fewer). A sheet so named
+    whose table is like no other ('Final sample', 'Outcomes (from template)' beside a referral list) is the data
+    and is read, as is the only table of a workbook: the name alone does not say it holds no data."""
+    named = [t for t in tables if _NOT_DATA_SHEET.search(t[0])]
+    others = {_key(_header(t[1])) for t in tables if t not in named}
+    dropped = [t for t in named if _key(_header(t[1])) in others or len([c for c in _header(t[1]) if c.strip()]) <= 3]
     if not dropped or len(dropped) == len(tables):
         return tables
     for sheet, _, _ in dropped:

@@ -3,7 +3,7 @@
 The specification (docs/data-format.md, "Workbooks"): a hidden row (a screen failure, an entry corrected on
 the row below) is left out as the sheet shows it, never silently: a note names the sheet and the rows. The
 header row is read even when hidden. .xlsx (``<row hidden="1">``, also where a filter hid it) and .ods
-(``table:visibility="collapsed"`` or ``"filter"``) alike.
+(``table:visibility="collapse"`` or ``"filter"``) alike.
 """
 from __future__ import annotations
 
@@ -92,7 +92,7 @@ def test_a_hidden_header_row_is_still_the_header():
 
 
 def test_rows_hidden_in_a_libreoffice_workbook_are_not_read_either():
-    book = _ods({3: "collapsed", 5: "filter", 6: "filter"})
+    book = _ods({3: "collapse", 5: "filter", 6: "filter"})
     files, notes = expand_workbooks({"Visits.ods": book})
     assert files["Visits.csv"].decode().splitlines() == [
         "Patient,Include,Date,NRS", "P01,Yes,2024-03-01,8", "", "P01,Yes,2024-03-29,5", "", ""]

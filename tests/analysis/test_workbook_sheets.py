@@ -76,6 +76,19 @@ def test_a_sheet_whose_name_only_contains_such_letters_is_read(name):
     assert len(files) == 2 and not any("was not read" in n for n in notes)
 
 
+@pytest.mark.parametrize("name", ["Final sample", "Outcomes (from template)", "Example patients"])
+def test_a_sheet_so_named_whose_table_is_like_no_other_is_the_data_and_is_read(name):
+    """Dropped by its name beside a referral list, the clinic's only data sheet was lost and the load refused with
+    a message about the other sheet. Only a sheet with another sheet's columns (a template, an example patient)
+    or a short list of choices is left out."""
+    referrals = [["Referral date", "Source", "Waiting weeks"], [_day(1), "GP", 6], [_day(3), "Neurology", 9]]
+    book = _xlsx({name: _visits([("P01", 4, 8, 4), ("P02", 11, 6, 6)]), "Referrals": referrals})
+    files, notes = expand_workbooks({"Clinic.xlsx": book})
+    assert not any("was not read" in n for n in notes)
+    ds = load_files({"Clinic.xlsx": book})
+    assert sorted(set(ds.assessments["patient_id"])) == ["P01", "P02"]
+
+
 def test_a_workbook_whose_only_table_is_named_template_is_still_read():
     """The name is all that says so; the data must be somewhere, so it is read."""
     files, _ = expand_workbooks({"Clinic.xlsx": _xlsx({"Template": _visits([("P01", 4, 8, 4)])})})
