@@ -709,7 +709,7 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
                 t.file, t.header, {k: t.column(k) for k in roles}, [k for k, r in roles.items() if r == "measure"],
                 [k for k, r in roles.items() if r == "ignore"])  # (a covariate such as Group: Ketamine/Control is no event)
             review += [point] if point else []
-    workbook_sheets.name_treatments_by_sheet(fps, notes)  # sheets named after treatments: their yes/no columns
+    workbook_sheets.name_treatments_by_sheet(fps, notes, data_tables)  # sheets named after treatments: their yes/no columns
     leave_out.tables_without_patients(fps, review, notes)
     leave_out.lookup_tables(fps, data_tables, notes)
     side_by_side.second_tables(fps, data_tables, review)

@@ -230,7 +230,7 @@ def sheets_per_treatment(tables: list, name: str, notes: list) -> list:
     return out
 
 
-def name_treatments_by_sheet(fps: list, notes: list) -> None:
+def name_treatments_by_sheet(fps: list, notes: list, tables: list | None = None) -> None:
     """In the proposal (:func:`analysis.io.propose.inspect`, on its file proposals): a table read with a
     ``Sheet`` column (:func:`sheets_per_treatment`) whose yes/no column gives the treatment events
     (``Infusion``: Yes) names those events after its sheet (``Ketamine``, ``Lidocaine``), and its ``Sheet``
@@ -259,6 +259,26 @@ def name_treatments_by_sheet(fps: list, notes: list) -> None:
         p.spec = replace(p.spec, columns=columns)
         notes.append(f"{p.name}: each {yes[0].header!r} Yes is an administration of {label!r}, the name of its sheet "
                      "(rename the treatment in the mapping if needed).")
+    for p in fps:  # the treatment column's own texts name no drug ('Infusion'): the sheet names it
+        table = next((t for t in tables or [] if t.file == p.name), None)
+        sheet = next((c for c in p.columns if c.header == "Sheet"), None)
+        treat = [c for c in p.columns if c is not sheet and c.column.role == "treatment"]
+        if p.spec is None or table is None or sheet is None or len(treat) != 1 or treat[0].column.codes:
+            continue
+        labels = {str(v).strip() for v in sheet.examples}
+        cells = table.column(table.header.index(treat[0].header))
+        texts = sorted({str(v) for v in cells[cells != ""]})
+        if len(labels) != 1 or not texts or any(_TREATMENT_SHEET.search(x) for x in texts):
+            continue
+        label = labels.pop()
+        treat[0].column = replace(treat[0].column, codes={x: label for x in texts})
+        treat[0].why = f"its texts ({', '.join(map(repr, texts[:3]))}) name no drug: the administrations of {label!r}"
+        sheet.column = Column("ignore")
+        sheet.why = "the sheet's name: it names the treatment of its rows"
+        p.spec = replace(p.spec, columns={**p.spec.columns, treat[0].header: treat[0].column, sheet.header: sheet.column})
+        notes.append(f"{p.name}: its {treat[0].header!r} cells ({', '.join(map(repr, texts[:3]))}) name no drug: each is "
+                     f"an administration of {label!r}, the name of its sheet (rename the treatment in the mapping if "
+                     "needed).")
 
 
 #: The end of a file name that Apple Numbers adds to each table it exports as CSV: 'Pt 01-Table 1.csv'.

@@ -225,3 +225,20 @@ def test_csv_files_with_a_patient_column_or_of_our_format_are_left_as_they_are()
     assert expand_workbooks(files) == (files, [])
     ours = {"assessments.csv": b"patient_id,day,measure,value\nP1,0,pain_nrs,5\n", "notes.csv": b"a,b\n1,2\n"}
     assert expand_workbooks(ours) == (ours, [])
+
+
+def test_treatment_sheets_whose_treatment_column_names_no_drug_are_named_by_their_sheets():
+    """Sheets 'Ketamine' and 'Lidocaine' whose own Treatment column says only 'Infusion': read as written, both
+    sheets were one treatment, 'Infusion', pooled. P01 8 -> 4 and P02 6 -> 3 (ketamine: 50% each) and P03 7 -> 7
+    (lidocaine: 0%): immediate relief 50% (n = 2) and 0% (n = 1)."""
+    def sheet(rows):
+        out = [["Patient", "Date", "Treatment", "NRS"]]
+        for pid, first, before, after in rows:
+            out += [[pid, _day(first - 2), None, before], [pid, _day(first), "Infusion", None],
+                    [pid, _day(first + 1), None, after]]
+        return out
+    book = _xlsx({"Ketamine": sheet([("P01", 4, 8, 4), ("P02", 8, 6, 3)]), "Lidocaine": sheet([("P03", 11, 7, 7)])})
+    table = summarize(load_files({"Infusions.xlsx": book}), models=False).to_frame()
+    imm = table[table["statistic"] == "immediate_relief_pct"].set_index("treatment")
+    assert imm["estimate"].round(6).to_dict() == {"Ketamine": 50.0, "Lidocaine": 0.0}
+    assert imm["n"].to_dict() == {"Ketamine": 2, "Lidocaine": 1}
