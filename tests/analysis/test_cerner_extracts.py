@@ -418,3 +418,15 @@ def test_infuse_listed_as_a_start_action_is_a_start_everywhere():
     ds = load_files(extract(INFUSE_EVENTS, INFUSE_MAR), mapping=mapping)
     assert courses(ds) == [("C1", 0.0, 2), ("C2", 0.0, 2)]
     assert not any("without any start" in w for w in ds.report.warnings)
+
+
+def test_a_status_code_column_beside_its_display_text_is_no_score():
+    """RESULT_STATUS_CD (25, 31: the codes of RESULT_STATUS_CD_DISP) was read as a measure 'result_status_cd'."""
+    files = _status_extract("RESULT_STATUS_CD_DISP")
+    codes = {"Auth (Verified)": "25", "In Error": "31"}
+    events = files["clinical_events.csv"].decode().splitlines()
+    events = [events[0] + ",RESULT_STATUS_CD"] + [r + "," + codes[r.rsplit(",", 1)[1]] for r in events[1:]]
+    files["clinical_events.csv"] = ("\n".join(events) + "\n").encode()
+    roles = {c.header: c.column.role for f in inspect(files).files for c in f.columns}
+    assert roles["RESULT_STATUS_CD"] == "ignore" and roles["RESULT_STATUS_CD_DISP"] == "status"
+    assert set(load_files(files).assessments["measure"]) == {"pain_nrs"}
