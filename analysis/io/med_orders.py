@@ -32,6 +32,8 @@ ORDER_STATUS_NAME = re.compile(r"(?:order|orders|ord)\s(?:status|state)(?:\s(?:c
                                r"(?:\s(?:disp|display|desc|description|text|name))?")
 #: An order's date (``ORDER_START``, ``Order Date``, ``ORDERING_DATE``, ``ORIG_ORDER_DT_TM``).
 _ORDER_DATE = re.compile(r"\b(?:order|ordered|ordering)\b")
+#: A date column of an administration: when a dose was taken, given or infused.
+_ADMINISTERED = re.compile(r"\b(?:taken|given|admin|administered|administration|infusion|infused|dose|mar|charted)\b")
 #: An order's frequency (``FREQUENCY``, ``Order Frequency``, ``FREQUENCY_CD_DISP``).
 _FREQUENCY = re.compile(r"(?:order\s)?(?:frequency|freq)(?:\s(?:cd|code))?(?:\s(?:disp|display|name))?")
 #: Order statuses saying the order was not carried out (normalised).
@@ -52,8 +54,13 @@ def looks_like_orders(header: list, date_ks: list[int], has_treatment: bool, has
     file's date columns."""
     if not has_treatment or has_action:
         return []
-    return [header[k] for k in date_ks if _ORDER_DATE.search(_words(header[k]))] + \
-        [h for h in header if h and _FREQUENCY.fullmatch(_words(h))]
+    ordered = [header[k] for k in date_ks if _ORDER_DATE.search(_words(header[k]))]
+    # Dated by an order's start, never by a dose's time: a MAR of doses given (TAKEN_TIME) or an infusion log
+    # (Infusion Date) with a FREQUENCY and an ORDER_STATUS column records administrations, and a dose given before
+    # its order was discontinued is still given.
+    if not ordered or any(_ADMINISTERED.search(_words(header[k])) for k in date_ks):
+        return []
+    return ordered + [h for h in header if h and _FREQUENCY.fullmatch(_words(h))]
 
 
 def status_column(header: list, status_ks: list[int]) -> int | None:

@@ -28,7 +28,7 @@ from .spec import Column
 
 ARM_COLUMN = "redcap_arm"
 #: The arm at the end of an event: raw ``_arm_2``, labels ``(Arm 2: Lidocaine)`` or ``(Arm 2)``.
-_ARM = re.compile(r"(?i)_arm_(\d+)\s*$|\(\s*arm\s*(\d+)\s*(?::\s*([^)]*?))?\s*\)\s*$")
+_ARM = re.compile(r"(?i)_arm_(\d+)\s*$|\(\s*arm\s*(\d+)\s*(?::\s*(.*?))?\s*\)\s*$")
 
 
 def record_arms(events: np.ndarray) -> np.ndarray:

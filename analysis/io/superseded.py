@@ -8,7 +8,9 @@ immediate relief 51 % from 6 patients instead of 40 % from 8 in a probe) or, cor
 stood as a score of its own.
 
 So, in a file with a valid-until column (:data:`VALID_UNTIL_NAME`: ``VALID_UNTIL_DT_TM``, ``Valid Until``,
-``VALID_TO``, whatever its role in the mapping), a row whose valid-until is a time before the year
+``VALID_TO``, whatever its role in the mapping) that writes the current versions open-ended (some cell from
+the year 2100 on: without one, the column is no version's validity, e.g. a medication order's end or a
+consent's expiry, and nothing is withdrawn), a row whose valid-until is a time before the year
 :data:`OPEN_ENDED_YEAR` is withdrawn (:func:`superseded`), listed once with :data:`R_SUPERSEDED`. An
 empty cell, or a year from 2100 on (Cerner's ``31-DEC-2100``, another system's ``9999-12-31``), is the
 current version. A cell whose year cannot be read leaves its row as it is, with a note.
@@ -55,7 +57,13 @@ def _years(cells: np.ndarray) -> np.ndarray:
     compact = pd.to_numeric(s.str.extract(r"^((?:19|20|21|99)\d{2})\d{4}(?:\d{4,6})?$", expand=False), errors="coerce")
     serial = pd.to_numeric(s.where(s.str.fullmatch(r"\d{5}(?:\.\d+)?")), errors="coerce")
     from_serial = np.where(serial >= 73051, OPEN_ENDED_YEAR, np.where(serial > 0, 1900, np.nan))
-    return year.fillna(compact).fillna(pd.Series(from_serial)).to_numpy(dtype=float)
+    # Oracle's default DD-MON-RR (31-DEC-00 12.00.00.000000 AM): two digits, 00-49 the 2000s, 50-99 the 1900s, and
+    # 31-DEC-00, the open-ended 31-DEC-2100 written so, the current version.
+    rr = s.str.extract(r"(?i)^(\d{1,2})[-/. ]([a-z]{3})[-/. ](\d{2})(?!\d)")
+    yy = pd.to_numeric(rr[2], errors="coerce")
+    sentinel = (pd.to_numeric(rr[0], errors="coerce") == 31) & (rr[1].str.casefold() == "dec") & (yy == 0)
+    two_digit = pd.Series(np.where(sentinel, OPEN_ENDED_YEAR, np.where(yy < 50, 2000 + yy, 1900 + yy)))
+    return year.fillna(compact).fillna(pd.Series(from_serial)).fillna(two_digit).to_numpy(dtype=float)
 
 
 def superseded(header: list, column) -> tuple[np.ndarray | None, int | None, np.ndarray, str | None]:
@@ -69,6 +77,10 @@ def superseded(header: list, column) -> tuple[np.ndarray | None, int | None, np.
     cells = column(k)
     filled = pd.Series(cells, dtype=object).fillna("").astype(str).str.strip().to_numpy() != ""
     year = _years(cells)
+    if not (filled & (year >= OPEN_ENDED_YEAR)).any():
+        # No current version written open-ended: not an extract of versions. A medication order's end, a consent's
+        # expiry or a flowsheet's VALID_TO of 2024-12-31 withdrew every row.
+        return None, None, np.zeros(0, dtype=bool), None
     return filled & (year < OPEN_ENDED_YEAR), k, filled & np.isnan(year), R_SUPERSEDED.format(column=header[k])
 
 

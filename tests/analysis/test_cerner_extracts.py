@@ -232,9 +232,28 @@ def test_a_result_corrected_to_another_time_is_read_at_the_corrected_time_only()
                                            ("04-MAR-2024 17:00", False), ("2024/03/04 17:00:00", False),
                                            ("20240304", False), ("45355.7", False)])
 def test_only_an_open_ended_or_empty_valid_until_is_the_current_version(cell, current):
-    old, k, unread, _ = superseded.superseded(["PERSON_ID", "VALID_UNTIL_DT_TM"],
-                                              lambda j: np.array(["C1", cell], dtype=object)[j:j + 1])
-    assert k == 1 and bool(old[0]) is not current and not unread.any()
+    """(Beside a current version written open-ended, as every extract of versions has.)"""
+    cells = {0: np.array(["C1", "C1"], dtype=object), 1: np.array(["31-DEC-2100 00:00", cell], dtype=object)}
+    old, k, unread, _ = superseded.superseded(["PERSON_ID", "VALID_UNTIL_DT_TM"], cells.get)
+    assert k == 1 and bool(old[1]) is not current and not unread.any()
+
+
+@pytest.mark.parametrize("cells", [["2024-04-03", "2024-04-10"], ["31-12-2024", "31-12-2024"], ["", "2025-01-01"]])
+def test_a_valid_until_column_without_an_open_ended_version_withdraws_nothing(cells):
+    """A medication order's end, a consent's expiry, a flowsheet's VALID_TO of 2024-12-31: no current version is
+    written open-ended, so the column says nothing of versions. Read as versions, every dated row was withdrawn
+    and the export refused for want of treatments or scores."""
+    old, k, _, _ = superseded.superseded(["PERSON_ID", "Valid Until"],
+                                         {0: np.array(["C1", "C2"], dtype=object), 1: np.array(cells, dtype=object)}.get)
+    assert old is None and k is None
+
+
+def test_oracles_two_digit_year_writes_the_open_ended_version_as_31_dec_00():
+    """DD-MON-RR: 31-DEC-00 is the current version's 31-DEC-2100; 04-MAR-24 a past time (2024)."""
+    cells = np.array(["31-DEC-00 12.00.00.000000 AM", "04-MAR-24 05.00.00.000000 PM", "31-DEC-99 12.00.00 AM"],
+                     dtype=object)
+    old, k, unread, _ = superseded.superseded(["VALID_UNTIL_DT_TM"], {0: cells}.get)
+    assert k == 0 and old.tolist() == [False, True, True] and not unread.any()
 
 
 def test_a_valid_until_whose_year_does_not_read_keeps_its_row_with_a_note():
@@ -316,6 +335,19 @@ def test_orders_discontinued_cancelled_or_voided_are_no_courses(status_role):
                     "administration record (MAR) if the EHR can export it."]
 
 
+@pytest.mark.parametrize("date", ["TAKEN_TIME", "Infusion Date", "ADMIN_DT_TM"])
+def test_doses_given_with_a_frequency_and_an_order_status_are_no_orders(date):
+    """A record of doses given (dated when given) that carries its order's FREQUENCY and ORDER_STATUS: a dose given
+    before its order was discontinued is still given. Read as orders, P1's dose of day 11 was left out."""
+    rows = [f"PAT_ID,DESCRIPTION,{date},DOSE,FREQUENCY,ORDER_STATUS",
+            "P1,Ketamine 500 mg in NS 500 mL,2024-03-04 09:00,500,Once,Completed",
+            "P1,Ketamine 500 mg in NS 500 mL,2024-03-15 09:00,500,Once,Discontinued",
+            "P2,Ketamine 500 mg in NS 500 mL,2024-03-05 09:00,500,Once,Completed"]
+    ds = load_files(_orders(rows))
+    assert courses(ds) == [("P1", 0.0, 1), ("P1", 11.0, 1), ("P2", 0.0, 1)]
+    assert not any("look like medication orders" in w for w in ds.report.warnings)
+
+
 def test_orders_without_a_status_are_read_with_a_warning_saying_so():
     cols = {"PAT_ID": "patient_id", "DESCRIPTION": "treatment", "FREQUENCY": "ignore", "ORDER_START": "date",
             "ORDER_END": "date"}
@@ -386,3 +418,15 @@ def test_infuse_listed_as_a_start_action_is_a_start_everywhere():
     ds = load_files(extract(INFUSE_EVENTS, INFUSE_MAR), mapping=mapping)
     assert courses(ds) == [("C1", 0.0, 2), ("C2", 0.0, 2)]
     assert not any("without any start" in w for w in ds.report.warnings)
+
+
+def test_a_status_code_column_beside_its_display_text_is_no_score():
+    """RESULT_STATUS_CD (25, 31: the codes of RESULT_STATUS_CD_DISP) was read as a measure 'result_status_cd'."""
+    files = _status_extract("RESULT_STATUS_CD_DISP")
+    codes = {"Auth (Verified)": "25", "In Error": "31"}
+    events = files["clinical_events.csv"].decode().splitlines()
+    events = [events[0] + ",RESULT_STATUS_CD"] + [r + "," + codes[r.rsplit(",", 1)[1]] for r in events[1:]]
+    files["clinical_events.csv"] = ("\n".join(events) + "\n").encode()
+    roles = {c.header: c.column.role for f in inspect(files).files for c in f.columns}
+    assert roles["RESULT_STATUS_CD"] == "ignore" and roles["RESULT_STATUS_CD_DISP"] == "status"
+    assert set(load_files(files).assessments["measure"]) == {"pain_nrs"}

@@ -77,3 +77,14 @@ def test_a_record_in_two_arms_without_dates_is_a_point_to_review():
     assert any("are in more than one arm (a crossover)" in r for r in inspect(files).review)
     with pytest.raises(MappingError, match="crossover"):
         load_files(files)
+
+
+def test_an_arms_name_may_hold_parentheses():
+    """'Week 4 (Arm 1: Ketamine (high dose))' is arm 1, named 'Ketamine (high dose)'; an event without an arm has
+    none."""
+    import numpy as np
+
+    from analysis.io.redcap_arms import record_arms
+    events = np.array(["Week 4 (Arm 1: Ketamine (high dose))", "baseline_arm_2", "Week 4 (Arm 2)", "screening", ""],
+                      dtype=object)
+    assert record_arms(events).tolist() == ["Ketamine (high dose)", "Arm 2", "Arm 2", "", ""]
