@@ -34,11 +34,12 @@ _ARM = re.compile(r"(?i)_arm_(\d+)\s*$|\(\s*arm\s*(\d+)\s*(?::\s*(.*?))?\s*\)\s*
 def record_arms(events: np.ndarray) -> np.ndarray:
     """Each event's arm: its name in a labels export (``Lidocaine``), else ``Arm <n>``; "" without an arm."""
     s = pd.Series(events, dtype=object).fillna("").astype(str)
-    m = s.str.extract(_ARM)
-    number = m[0].fillna(m[1])
-    name = m[2].fillna("").str.strip()
-    out = np.where(name != "", name, "Arm " + number.fillna("")).astype(object)
-    out[number.isna().to_numpy()] = ""
+    m = s.str.extract(_ARM).astype(object)
+    number = m[0].where(m[0].notna(), m[1])
+    armless = number.isna().to_numpy()
+    name = m[2].where(m[2].notna(), "").astype(str).str.strip()
+    out = np.where(name != "", name, "Arm " + number.where(~armless, "").astype(str)).astype(object)
+    out[armless] = ""
     return out
 
 
