@@ -145,3 +145,26 @@ def test_an_ehr_export_with_entry_statuses_and_routes(server, browser, tmp_path)
     assert len(ds.treatments) == 12  # the oral dose is no course
     expected = _immediate_responders(ds, "Ketamine infusion")
     _through_the_assistant(server, browser, zpath, "EHR export", expected, "ehr", 3000)
+
+
+def test_a_multi_arm_redcap_labels_export_whose_arms_are_the_treatments(server, browser, tmp_path):  # noqa: F811
+    """A REDCap labels export of a two-arm project without a treatment field nor dates ('Week 4 (Arm 2:
+    Lidocaine)'): the assistant lists 'redcap_arm' as the treatment and Pain relief shows each arm's immediate
+    responder rate as the API gives it."""
+    rng = __import__("numpy").random.default_rng(21)
+    rows = ["Record ID,Event Name,Current pain (0-10),Complete?"]
+    for p in range(1, 25):
+        arm, name = (1, "Ketamine") if p % 3 else (2, "Lidocaine")
+        base = int(rng.integers(6, 10))
+        for event, pain in (("Baseline", base), ("Day 1", max(0, base - int(rng.integers(0, 6)))),
+                            ("Week 4", max(0, base - int(rng.integers(0, 4))))):
+            rows.append(f"{p},{event} (Arm {arm}: {name}),{pain},Complete")
+    header = ("Variable / Field Name,Form Name,Section Header,Field Type,Field Label,"
+              "\"Choices, Calculations, OR Slider Labels\",Field Note,Text Validation Type OR Show Slider Number\n")
+    files = {"KetLido_DATA_LABELS_2024-05-01_1200.csv": ("\n".join(rows) + "\n").encode(),
+             "KetLido_DataDictionary_2024-05-01.csv": (header + "record_id,pain,,text,Record ID,,,\n"
+                                                       "nrs,pain,,text,Current pain (0-10),,,integer\n").encode()}
+    zpath = _zipped(files, tmp_path / "redcap_arms.zip")
+    expected = _immediate_responders(load_files(files), "Lidocaine")
+    _through_the_assistant(server, browser, zpath, "each record's arm is read as its treatment", expected,
+                           "redcap_arms", 2400)
