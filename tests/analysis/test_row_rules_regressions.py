@@ -2,13 +2,18 @@
 
 * A score after the treatment written with its date only, beside a timed MAR in another file, is after that
   day's administration (not at midnight + the offset, before a 09:00 infusion, as the day's baseline).
+* A bare 'Status' beside a treatment column: a patient's or a visit's status is no action; a yes/no of the
+  treatment given (Yes / No, Done / Postponed, Given / Cancelled) is the action of the treatment rows; any other
+  is the action, and the proposal asks which values start an administration.
 """
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from clinic_checks import check_rate, group, relief, scores
+from clinic_checks import check_rate, columns, group, relief
 from analysis import load_files
+from analysis.io.courses import looks_like_actions, status_kind
 
 COHORT = {"A": (8, 4, 5), "B": (6, 5, 6), "C": (10, 5, 8)}   # baseline, post, week 4
 HOUR = 1 / 24
@@ -53,3 +58,76 @@ def test_a_date_only_post_score_is_after_the_timed_administration_of_its_day(sam
     infusion = ds.treatments[ds.treatments["patient_id"] == "A"]["day"].min()
     before, after = a["day"].to_numpy()[:2]
     assert before < infusion < after   # pre at the day's midnight, post after the 09:00 start
+
+
+# A bare 'Status' beside a treatment column (analysis/io/courses.py status_kind, analysis/io/visits.py
+# status_action; docs/data-format.md, the role `action`).
+
+def _sheet(status: dict) -> bytes:
+    """A visit sheet: baseline, the infusion (Ketamine, its Status), post on day 1, a planned infusion on day 14
+    (Ketamine, its Status), week 4; ``status``: {"given": cell, "planned": cell, "visit": cell of the score rows}."""
+    rows = ["Patient,Date,Treatment,NRS,Status"]
+    for i, (pid, (b, p, w4)) in enumerate(COHORT.items()):
+        v = status.get("visit", "")
+        rows += [f"{pid},2024-03-{1 + i:02d},,{b},{v}", f"{pid},2024-03-{4 + i:02d},Ketamine,,{status['given']}",
+                 f"{pid},2024-03-{5 + i:02d},,{p},{v}", f"{pid},2024-03-{18 + i:02d},{status['planned_treatment']},,"
+                 f"{status['planned']}", f"{pid},2024-04-{1 + i:02d},,{w4},{v}"]
+    return _csv(rows)
+
+
+def _check_one_course_each(files):
+    ds = load_files(files)
+    assert ds.treatments.groupby("patient_id").size().to_dict() == {"A": 1, "B": 1, "C": 1}
+    g = group(ds)
+    assert g["immediate_relief_pct"]["estimate"] == pytest.approx((relief(8, 4) + relief(6, 5) + relief(10, 5)) / 3)
+    check_rate(g["responder_rate_by_week"]["4"], 1, 3)   # A 37.5%, B 0%, C 20%
+    return ds
+
+
+@pytest.mark.parametrize("given, not_given", [("Yes", "No"), ("Done", "Postponed"), ("Given", "Cancelled"),
+                                              ("Given", "Not given"), ("Ja", "Verschoben")])
+def test_a_status_saying_whether_the_treatment_was_given_is_its_action(given, not_given):
+    """The day-14 Ketamine row marked No / Postponed / Cancelled is no infusion: one course per patient and week-4
+    relief counted from the day-4 infusion (read as an infusion, it made a second course, and the week-4 scores
+    fell before its week 4: n = 0). The proposal says so in a note."""
+    from analysis.io.propose import inspect
+    files = {"v.csv": _sheet({"given": given, "planned": not_given, "planned_treatment": "Ketamine"})}
+    col = columns(files)[("v.csv", "Status")]
+    assert col.role == "action" and col.codes == {given: "Given", not_given: "Not given"}
+    assert any("'Status' on the treatment rows says whether the treatment was given" in n
+               for n in inspect(files).notes)
+    _check_one_course_each(files)
+
+
+def test_a_status_of_other_values_beside_a_treatment_is_the_action_and_asked_about():
+    """'Pending' / 'Booked' starts nothing known: the proposal asks for courses.start_actions, as before
+    the patient-status fix (never read as nothing, with the planned row as an infusion)."""
+    from analysis.io.propose import inspect
+    files = {"v.csv": _sheet({"given": "Infused", "planned": "Pending", "planned_treatment": "Ketamine"})}
+    assert columns(files)[("v.csv", "Status")].role == "action"
+    assert any("courses.start_actions" in r for r in inspect(files).review)
+
+
+def test_a_visit_attendance_status_is_no_action():
+    """Attended / Completed / Missed / Cancelled: the visit's attendance, not the MAR's action (read as one, the
+    sheet was refused: "none of the actions ('Completed') is known to start an administration")."""
+    files = {"v.csv": _sheet({"given": "Completed", "planned": "Missed", "planned_treatment": "",
+                              "visit": "Attended"})}
+    assert columns(files)[("v.csv", "Status")].role != "action"
+    _check_one_course_each(files)
+
+
+@pytest.mark.parametrize("cells, kind", [
+    (["Yes", "No"], "given"), (["Done", "Postponed"], "given"), (["Given", "Not given", "Cancelled"], "given"),
+    (["Active", "Completed", "Withdrawn"], "patient"), (["Attended", "Missed", "Cancelled", "Completed"], "patient"),
+    (["Aktiv", "Abgeschlossen", "Ausgeschieden"], "patient"), (["Actif", "Perdu de vue"], "patient"),
+    (["New Bag", "Rate Change", "Stopped"], "other"), (["Pending", "Infused"], "other")])
+def test_what_a_bare_status_says(cells, kind):
+    assert status_kind(np.array(cells, dtype=object)) == kind
+
+
+def test_a_mar_writing_given_on_every_row_is_still_read_by_its_cells():
+    assert looks_like_actions(np.array(["Given", "Not Given", "Given"], dtype=object), name="Status")
+    assert not looks_like_actions(np.array(["Given", "", "", "Cancelled", ""], dtype=object), name="Status")
+    assert not looks_like_actions(np.array(["Attended", "Missed", "Cancelled", "Completed"], dtype=object),
+                                  name="Status")
