@@ -509,7 +509,8 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
         idx = np.flatnonzero(mask)
         if len(idx):
             codes, distinct = pd.factorize(full(raw)[idx], use_na_sentinel=False)  # the value rules per distinct cell
-            missing = idx[parse_values(np.asarray(distinct, dtype=object), rules).missing[codes]]
+            dash = pd.Series(distinct, dtype=object).astype(str).str.fullmatch(r"\s*[-–—]{1,3}\s*").to_numpy()  # '-': none
+            missing = idx[(parse_values(np.asarray(distinct, dtype=object), rules).missing | dash)[codes]]
             first = missing[no_score[missing] == ""]
             no_score[first], no_score_text[first] = full(column)[first], full(text)[first]
             mask = mask.copy()

@@ -5,6 +5,7 @@
 * A bare 'Status' beside a treatment column: a patient's or a visit's status is no action; a yes/no of the
   treatment given (Yes / No, Done / Postponed, Given / Cancelled) is the action of the treatment rows; any other
   is the action, and the proposal asks which values start an administration.
+* A dash score cell ('-', '--', '—') writes no score, as 'N/A': its row is listed once, "no score written".
 """
 from __future__ import annotations
 
@@ -131,3 +132,20 @@ def test_a_mar_writing_given_on_every_row_is_still_read_by_its_cells():
     assert not looks_like_actions(np.array(["Given", "", "", "Cancelled", ""], dtype=object), name="Status")
     assert not looks_like_actions(np.array(["Attended", "Missed", "Cancelled", "Completed"], dtype=object),
                                   name="Status")
+
+
+@pytest.mark.parametrize("dash", ["-", "--", "—"])
+def test_a_dash_score_cell_writes_no_score_and_its_row_is_listed_once(dash):
+    """A row whose NRS and PHQ-9 are both '-': one entry, 'no score written', as for 'N/A' (before: one 'not a
+    number' entry per cell, and the report's count of excluded rows disagreed with its list)."""
+    rows = ["Patient,Date,Treatment,NRS,PHQ-9"]
+    for i, (pid, (b, p, w4)) in enumerate(COHORT.items()):
+        rows += [f"{pid},2024-03-{1 + i:02d},,{b},12", f"{pid},2024-03-{4 + i:02d},Ketamine,,",
+                 f"{pid},2024-03-{5 + i:02d},,{p},", f"{pid},2024-04-{1 + i:02d},,{w4},9"]
+    rows.append(f"A,2024-05-01,,{dash},{dash}")
+    ds = load_files({"v.csv": _csv(rows)})
+    ex = ds.report.exclusions
+    assert len(ex) == ds.report.rows_excluded == 1
+    assert ex.iloc[0]["column"] == "NRS" and ex.iloc[0]["value"] == dash
+    assert ex.iloc[0]["reason"].startswith("no score written")
+    check_rate(group(ds)["responder_rate_by_week"]["4"], 1, 3)
