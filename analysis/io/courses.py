@@ -133,25 +133,92 @@ INFUSION_ACTION = re.compile(r"new bag|begin bag|start bag|rate change|rate veri
 
 
 #: A column name that says nothing but "status": its cells tell an administration's action from a patient's status.
-_BARE_STATUS = re.compile(r"(?i)\s*(?:status|statut)\s*")
+_BARE_STATUS = re.compile(r"(?i)\s*(?:status|statut|estado|stato)\s*")
 #: Actions a spreadsheet's yes/no column ('Given' / 'Not given') or a patient's status ('Completed') also writes.
 _YES_NO_STATUS = re.compile(r"(?i)given|not given|completed|due")
+#: A patient's status in a study or a clinic's list, or a visit's attendance (English, German, French, Spanish,
+#: Italian, Dutch): no administration's action ('Completed' is a patient who finished, 'Missed' a visit).
+_PATIENT_STATUS = re.compile(
+    r"(?i)\s*(?:active|inactive|completed?|finished|withdrawn|withdrew|screen(?:ing)?[\s-]*fail(?:ed|ure)?|"
+    r"lost[\s-]*to[\s-]*follow[\s-]*up|ltfu|discharged|enrolled|enroled|ongoing|deceased|died|dropped[\s-]*out|"
+    r"drop[\s-]*out|excluded|included|terminated|on[\s-]*hold|closed|open|waiting[\s-]*list|referred|"
+    r"attended|arrived|checked[\s-]*in|seen|missed|cancell?ed|dna|did[\s-]*not[\s-]*attend|no[\s-]*show|"
+    r"rescheduled|scheduled|booked|"
+    r"aktiv|inaktiv|abgeschlossen|ausgeschieden|abgebrochen|entlassen|verstorben|laufend|eingeschlossen|"
+    r"ausgeschlossen|erschienen|nicht[\s-]*erschienen|abgesagt|"
+    r"actif|active|inactif|termin[ée]e?|retir[ée]e?|sortie?|perdue?[\s-]*de[\s-]*vue|en[\s-]*cours|d[ée]c[ée]d[ée]e?|"
+    r"inclus|exclue?|pr[ée]sente?|absente?|annul[ée]e?|"
+    r"activ[oa]|inactiv[oa]|completad[oa]|retirad[oa]|alta|perdid[oa]|en[\s-]*curso|fallecid[oa]|asisti[oó]|"
+    r"no[\s-]*asisti[oó]|cancelad[oa]|"
+    r"attiv[oa]|completat[oa]|ritirat[oa]|dimess[oa]|decedut[oa]|assente|annullat[oa]|"
+    r"actief|afgerond|gestopt|uitgevallen|overleden|aanwezig|afwezig|afgezegd)\s*")
+#: What a row's 'Status' writes when it says whether the treatment of its row was given: a yes, or done/given
+#: (English, German, French, Spanish, Italian, Dutch) ...
+_GIVEN_WORDS = re.compile(
+    r"(?i)\s*(?:yes|y|ja|j|oui|s[ií]|x|✓|✔|true|done|given|administered|performed|gegeben|verabreicht|erfolgt|"
+    r"durchgef[üu]hrt|fait|faite|administr[ée]e?|r[ée]alis[ée]e?|realizad[oa]|administrad[oa]|somministrat[oa]|"
+    r"gedaan|toegediend|gegeven)\s*")
+#: ... or a no, or not given, postponed, cancelled.
+_NOT_GIVEN_WORDS = re.compile(
+    r"(?i)\s*(?:no|n|nein|non|false|not[\s-]*given|not[\s-]*done|not[\s-]*administered|postponed|deferred|"
+    r"cancell?ed|rescheduled|missed|refused|declined|held|nicht[\s-]*gegeben|nicht[\s-]*erfolgt|verschoben|"
+    r"abgesagt|ausgefallen|annul[ée]e?|report[ée]e?|non[\s-]*administr[ée]e?|non[\s-]*fait|cancelad[oa]|"
+    r"aplazad[oa]|pospuest[oa]|no[\s-]*administrad[oa]|rinviat[oa]|annullat[oa]|non[\s-]*somministrat[oa]|"
+    r"niet[\s-]*gegeven|uitgesteld|geannuleerd)\s*")
+
+
+def bare_status(name: str | None) -> bool:
+    """A column named only 'Status' (or 'Statut', 'Estado', 'Stato')."""
+    return name is not None and _BARE_STATUS.fullmatch(str(name)) is not None
+
+
+def status_kind(values: np.ndarray) -> str:
+    """What a bare 'Status' column's cells say: ``"given"`` when each is a yes or a no of the treatment given
+    (Yes / No, Done / Postponed, Given / Cancelled / Not given), with at least one yes; ``"patient"`` when most
+    are a patient's or a visit's status (Active / Completed / Withdrawn; Attended / Missed / Cancelled) and none
+    only an infusion record writes; else ``"other"``."""
+    distinct = [str(v).strip() for v in pd.unique(values[values != ""])]
+    if not distinct:
+        return "other"
+    yes = [_GIVEN_WORDS.fullmatch(v) is not None for v in distinct]
+    no = [_NOT_GIVEN_WORDS.fullmatch(v) is not None for v in distinct]
+    if any(yes) and all(a or b for a, b in zip(yes, no)):
+        return "given"
+    if np.mean([_PATIENT_STATUS.fullmatch(v) is not None for v in distinct]) >= 0.5 and \
+            not any(INFUSION_ACTION.fullmatch(v) for v in distinct):
+        return "patient"
+    return "other"
+
+
+def given_codes(values: np.ndarray) -> dict:
+    """A "given" status column's codes as actions: each yes -> ``"Given"`` (a start), each no -> ``"Not given"``."""
+    distinct = [str(v) for v in pd.unique(values[values != ""])]
+    return {v: "Given" if _GIVEN_WORDS.fullmatch(v.strip()) else "Not given" for v in distinct}
 
 
 def looks_like_actions(values: np.ndarray, name: str | None = None) -> bool:
     """A column of a few texts, most of them administration actions, at least one only an infusion record
     writes ("New Bag", "Rate Change"; "Given" / "Not given" alone may be a spreadsheet's yes/no). Under a bare
-    ``name`` 'Status' (or 'Statut'), "Given" also says so: a patient's Active / Completed / Withdrawn does not."""
+    ``name`` 'Status' (or 'Statut'): a patient's or a visit's status (Active / Completed / Withdrawn, Attended /
+    Missed) never is; a yes/no of the treatment given (Given / Not given, Yes / No, Done / Postponed) is when it
+    is written on (nearly) every row, as a MAR writes an action on each entry. A sheet that writes it only on
+    its treatment rows is no MAR: :func:`analysis.io.visits.text_column` reads it as the action of those rows."""
     distinct = pd.unique(values[values != ""])
     if not 2 <= len(distinct) <= 20:
         return False
     distinct = [str(v).strip() for v in distinct]  # a few distinct texts
+    if bare_status(name):
+        kind = status_kind(values)
+        if kind == "patient":
+            return False
+        if kind == "given":
+            return bool((values != "").mean() >= 0.9) and any(re.fullmatch(r"(?i)given|administered", v)
+                                                              for v in distinct)
     if np.mean([MAR_ACTION.fullmatch(v) is not None for v in distinct]) < 0.5:
         return False
     # An action no yes/no column and no patient's status writes ('Refused', 'Missed', 'Bolus'; not 'Completed').
     return any(INFUSION_ACTION.fullmatch(v) or (MAR_ACTION.fullmatch(v) and not _YES_NO_STATUS.fullmatch(v))
-               for v in distinct) or (name is not None and _BARE_STATUS.fullmatch(name) is not None and
-                                      any(re.fullmatch(r"(?i)given|administered", v) for v in distinct))
+               for v in distinct)
 
 
 #: Generic and brand names of the treatments studied (ketamine, lidocaine), as medication texts write them.

@@ -49,7 +49,8 @@ def propose(p, t, treatments: dict, treatment_words: dict, notes: list, review: 
         # Rows of the treatment whose actions hold no known start would all be left out: ask.
         mine = ~pd.Series(t.column(k)).str.contains(_CO_MED.pattern, case=False, regex=True).to_numpy(dtype=bool) \
             & (t.column(k) != "")
-        actions = pd.unique(t.column(acts[0])[mine])
+        codes = p.spec.columns[t.header[acts[0]]].codes or {}  # a sheet's Status of Yes / No: Given / Not given
+        actions = pd.unique(pd.Series(t.column(acts[0])[mine], dtype=object).map(lambda v: codes.get(v, v)))
         starts = {" ".join(a.casefold().split()) for a in DEFAULT_START_ACTIONS} - mar_actions.FROM_BAG
         if len(actions) and not any(" ".join(str(a).casefold().split()) in starts for a in actions):
             review.append(f"{p.name}: none of the actions of the treatment rows ({', '.join(map(repr, actions[:8]))}) "

@@ -14,6 +14,14 @@ administration (of any file of the export, any treatment) on the score's date, o
 gives a score before the start (a pre and a post score on one row: the treatment is between them, whether
 or not it is recorded). Otherwise the score keeps its date.
 
+Where the offset applies to a score written with its date only (no time of day) and the patient's
+administration that day has a time (a timed MAR in another file: New Bag at 09:00), the score is placed
+after the administration: at the latest start of that patient's administrations on that day plus the
+offset (counted from midnight, the post score fell at 01:00, before a 09:00 infusion, and became that
+day's baseline). Where the administration is date-only too (the treatment row of the same sheet), the
+latest start is that midnight and the score is where it always was. A score before the start written
+with its date only stays at the day's midnight: before any administration of that day.
+
 The files of an export are read one after the other (:func:`analysis.io.translate.read_rows`): the
 administrations of a later file may date a score of an earlier one, so :func:`settle` decides again over
 every score read so far each time a file has been read; the last call decides with every administration.
@@ -43,16 +51,25 @@ def settle(obs, kind: str | None) -> None:
     admins = [a for a in obs.admins if len(a)]
     if admins:
         given = pd.DataFrame({"p": np.concatenate([a["pid"].to_numpy(dtype=object) for a in admins]),
-                              "d": np.concatenate([day_of(a["t"].to_numpy(), kind) for a in admins])})
-        given = pd.MultiIndex.from_frame(given.drop_duplicates())
+                              "d": np.concatenate([day_of(a["t"].to_numpy(), kind) for a in admins]),
+                              "t": np.concatenate([a["t"].to_numpy() for a in admins])})
+        latest = given.groupby(["p", "d"], sort=False)["t"].max()  # the latest start of a patient's day
+        given = latest.index
     before = [s["row"].to_numpy()[(s["timing"] == "before_start").to_numpy()] for s in obs.scores if len(s)]
     before = np.concatenate(before) if before else np.zeros(0, dtype=np.int64)
     for i, t0, shift, timing in obs.after_start:
         s = obs.scores[i]
         keep = np.isin(s["row"].to_numpy(), before)
+        start = t0
         if admins:
             key = pd.MultiIndex.from_arrays([s["pid"].to_numpy(dtype=object), day_of(t0, kind)])
             keep |= key.isin(given)
+            if kind == "date" and "has_time" in s:
+                # A date-only score after the start: after the day's (latest) administration, not after midnight.
+                pos = latest.index.get_indexer(key)
+                at = latest.to_numpy()[np.maximum(pos, 0)].astype(t0.dtype)
+                later = ~s["has_time"].to_numpy(dtype=bool) & (pos >= 0) & (at > t0)
+                start = np.where(later, at, t0).astype(t0.dtype)
         shifted = shift != 0
-        s["t"] = t0 + np.where(keep, shift, 0).astype(t0.dtype)
+        s["t"] = start + np.where(keep, shift, 0).astype(t0.dtype)
         s["timing"] = np.where(shifted & ~keep, "at", timing).astype(object)

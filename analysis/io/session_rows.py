@@ -12,7 +12,9 @@ A cell names a session when it is, whole:
 * an infusion or treatment, with or without the drug and a day or number (``Infusion``, ``Ketamine infusion``,
   ``Infusion ketamine``, ``Lidocaine infusion day 2``, ``Treatment``, ``Ketamine``).
 
-The other cells are visits (``Follow-up``, ``Phone call``, ``Baseline``, ``Post-infusion``); a cell that names
+A cell with a follow-up, call or review word is a visit even where it names the infusion (``Infusion
+follow-up``, ``Post-infusion call``, ``Ketamine phone review``, ``Nachsorge Infusion``, ``Suivi perfusion``):
+:data:`VISIT_WORDS`. The other cells are visits (``Follow-up``, ``Phone call``, ``Baseline``, ``Post-infusion``); a cell that names
 the treatment in any other way (``Infusion postponed``, ``Infusion (half dose)``) leaves the column unread,
 since whether it was given cannot be told. At most :data:`MAX_VISIT_KINDS` kinds of other visits, and at least
 two session rows.
@@ -42,6 +44,14 @@ SESSION_CELL = re.compile(
     rf"(?:{_SESSION_WORD}|{_TREATMENT}){_NUMBER}|(?:{_DRUG}){_NUMBER}?)\s*")
 #: Any mention of the treatment (a cell mentioning it that is no session leaves the column unread).
 _MENTION = re.compile(rf"(?i)\b(?:{_DRUG}|{_INFUSION}|{_TREATMENT}|{_SESSION_WORD})\b")
+#: Words of a visit after (or around) the treatment, never a session whatever else the cell says: a follow-up,
+#: a call or a review (English, German, French, Spanish, Italian, Dutch). Read as a session, 'Infusion follow-up'
+#: left the log unread ("add a treatments.csv").
+VISIT_WORDS = re.compile(
+    r"(?i)(?:^|[\s\W_])(?:follow[\s-]*ups?|f/?u|calls?|phone|telephone|tel\.?|telefon\w*|anruf|review|check[\s-]*in|"
+    r"check[\s-]*up|nachsorge|nachkontrolle|kontrolle|verlaufskontrolle|suivi|appel|t[ée]l[ée]phon\w*|contr[ôo]le|"
+    r"seguimiento|llamada|control|revisi[oó]n|controllo|telefonata|richiamo|nacontrole|controle|telefonisch|"
+    r"belafspraak)(?:$|[\s\W_\d])")
 #: The sessions' words that name no treatment of their own (a booster is a session of the same treatment).
 _GENERIC = frozenset({"booster", "session", "sitzung", "séance", "seance", "sesión", "sesion", "treatment",
                       "treatments"})
@@ -56,9 +66,10 @@ def session_codes(cells: np.ndarray) -> dict | None:
     filled = filled[filled.str.strip() != ""]
     counts = filled.value_counts(sort=False)
     distinct = pd.Series(counts.index, dtype=object)
-    session = distinct.str.fullmatch(SESSION_CELL).to_numpy(dtype=bool)
+    visit = distinct.str.contains(VISIT_WORDS).to_numpy(dtype=bool)
+    session = distinct.str.fullmatch(SESSION_CELL).to_numpy(dtype=bool) & ~visit
     around = (distinct.str.fullmatch(POST) | distinct.str.fullmatch(BASELINE)).to_numpy(dtype=bool)
-    other = ~session & ~around
+    other = ~session & ~around & ~visit
     if counts.to_numpy()[session].sum() < 2 or distinct[other].str.contains(_MENTION).any() or \
             (~session).sum() > MAX_VISIT_KINDS:
         return None

@@ -509,7 +509,8 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
         idx = np.flatnonzero(mask)
         if len(idx):
             codes, distinct = pd.factorize(full(raw)[idx], use_na_sentinel=False)  # the value rules per distinct cell
-            missing = idx[parse_values(np.asarray(distinct, dtype=object), rules).missing[codes]]
+            dash = pd.Series(distinct, dtype=object).astype(str).str.fullmatch(r"\s*[-–—]{1,3}\s*").to_numpy()  # '-': none
+            missing = idx[(parse_values(np.asarray(distinct, dtype=object), rules).missing | dash)[codes]]
             first = missing[no_score[missing] == ""]
             no_score[first], no_score_text[first] = full(column)[first], full(text)[first]
             mask = mask.copy()
@@ -701,7 +702,9 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
             minute = tm0["t"] // (60 * 10 ** 9) if times.kind == "date" else tm0["t"]
             key = pd.DataFrame({"p": pid, "x": entry_status.normalised(text), "t": minute})
             dk = dose_units.dose_columns(table, _positions(roles, "dose"))
-            start, listed = mar_actions.read_actions(table.column(acts[0]), has, key, tm0["ok"] & has_pid,
+            act = table.column(acts[0])  # a sheet's Status of Yes / Postponed read through its codes (io/visits.py)
+            act = recode(act, lambda v, c=roles[acts[0]].codes: c.get(v, v)) if roles[acts[0]].codes else act
+            start, listed = mar_actions.read_actions(act, has, key, tm0["ok"] & has_pid,
                                                      spec.courses.start_actions, f, table.header[acts[0]], rows,
                                                      lines, obs, table.column(dk[0]) if dk else None, label)
             contributes |= listed

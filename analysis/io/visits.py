@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 
 from ..mapping import normalize_name
+from . import courses as _courses
+from .column_words import has_word
 from .counted_from import date_kind, read_time_points
 from .session_rows import session_codes
 from .spec import SCORE_ROLES, Column
@@ -306,6 +308,9 @@ def text_column(proposal, k: int, table, pid: np.ndarray, date_cols: list, revie
     """
     values = table.column(k)
     filled = values != ""
+    status = status_action(proposal, k, table, notes)
+    if status is not None:
+        return status
     if not date_cols or filled.sum() < 2:
         return replace(proposal, why=_NOT_READ)
     # A column named for the visits reads '4 weeks' as week 4, as the load reads a counted column; any other
@@ -358,6 +363,44 @@ def text_column(proposal, k: int, table, pid: np.ndarray, date_cols: list, revie
                       f"\"counted_from\": \"{table.header[ref]}\"}}; the rows whose time point does not read are "
                       "then excluded, each with its reason.")
     return replace(proposal, why="the visits' time points (a point to review)")
+
+
+def status_action(proposal, k: int, table, notes: list):
+    """The proposal for a bare 'Status' column ``k`` beside a treatment column (its name, or medication texts),
+    or None. Its cells a patient's or a visit's status (Active / Withdrawn, Attended / Missed): None (read as
+    such, not as the action). Its cells a yes/no of the treatment given (Yes / No, Done / Postponed, Given /
+    Cancelled / Not given), written on the treatment's rows: the role ``action`` with codes reading each yes as
+    ``Given`` (an administration) and each no as ``Not given``, and a note. Any other status: the role
+    ``action`` as written (the proposal asks which of its values start an administration when none is known).
+    Left unread, the treatment row marked No or Postponed became an infusion (two courses per patient and
+    no week-4 relief)."""
+    h = table.header[k]
+    if not _courses.bare_status(h):
+        return None
+    values = table.column(k)
+    treated = np.zeros(table.n, dtype=bool)
+    for j, name in enumerate(table.header):
+        if j != k and name and (has_word("treatment", name) or _courses.looks_like_medications(table.column(j), False)):
+            treated |= table.column(j) != ""
+    filled = values != ""
+    kind = _courses.status_kind(values)
+    if not treated.any() or not filled.any() or kind == "patient":
+        return None
+    on_treatment = (treated[filled]).mean() >= 0.9
+    if kind == "given" and on_treatment:
+        codes = _courses.given_codes(values)
+        given = [v for v, a in codes.items() if a == "Given"]
+        not_given = [v for v, a in codes.items() if a != "Given"]
+        notes.append(f"{table.file}: {h!r} on the treatment rows says whether the treatment was given: read as the "
+                     f"administration's action, {', '.join(map(repr, given))} = given"
+                     + (f"; the rows marked {', '.join(map(repr, not_given))} are no administration (listed as "
+                        "excluded)" if not_given else "") + ". Change its codes in the mapping if that is wrong.")
+        return replace(proposal, column=Column("action", codes=codes),
+                       why="whether the treatment of the row was given (yes = an administration)")
+    notes.append(f"{table.file}: {h!r} beside the treatment column is read as the administration's action: only "
+                 "the values listed in courses.start_actions (New Bag, Given, Administered, ...) start an "
+                 "administration; give it the role \"ignore\" if it says something else.")
+    return replace(proposal, column=Column("action"), why="the treatment row's status (its action)")
 
 
 def _unread_visits(proposal, k: int, table, pid: np.ndarray, date_cols: list, review: list):

@@ -107,3 +107,17 @@ def test_a_visit_type_marking_ketamine_infusion_rows_without_pre_post_scores_is_
     nrs = np.array(["8", "", "5", "7", ""], dtype=object)
     point = marked_treatment_rows("v.csv", ["Visit type", "NRS"], {0: cells, 1: nrs}, [1], [0])
     assert point is not None and "'Ketamine infusion'" in point
+
+
+@pytest.mark.parametrize("follow_up", ["Infusion follow-up", "Post-infusion call", "Ketamine infusion phone review",
+                                       "Infusion FU", "Nachsorge Infusion", "Suivi perfusion",
+                                       "Seguimiento infusión"])
+def test_a_follow_up_row_that_names_the_infusion_is_a_visit(follow_up):
+    """A follow-up, call or review word makes the row a visit whatever else it says (read as a session, or as a
+    mention of the treatment, the log was left unread: "add a treatments.csv"). Same numbers as with 'Follow-up'."""
+    assert session_codes(np.array(["Infusion #1", "Infusion #2", follow_up], dtype=object))[follow_up] == ""
+    ds = load_files({"log.csv": _ten_day_log(follow_up)})
+    assert ds.treatments.groupby("patient_id").size().to_dict() == {"A": 1, "B": 1, "C": 1}
+    g = group(ds)
+    assert g["immediate_relief_pct"]["estimate"] == pytest.approx((relief(8, 4) + relief(6, 5) + relief(10, 5)) / 3)
+    check_rate(g["responder_rate_by_week"]["4"], 1, 3)
