@@ -225,14 +225,19 @@ def _infuse_alone(norm, action, other, is_start, pid, treatment, file, obs) -> n
     pair = pd.MultiIndex.from_arrays([pid, treatment])
     alone = infuse & ~pair.isin(pair[is_start])
     if alone.any():
-        who = pd.unique(pid[alone])
         obs.warnings.append(
-            f"{file}: {len(who)} patient(s) ({', '.join(map(str, who[:8]))}{' ...' if len(who) > 8 else ''}) have "
+            f"{file}: {_patients(pid[alone])} have "
             f"their {', '.join(repr(str(t)) for t in pd.unique(treatment[alone])[:3])} rows charted as "
             f"{action[alone][0]!r} without any start ('Begin Bag', 'New Bag', 'Given'): each of their "
             f"{int(alone.sum())} {action[alone][0]!r} row(s) is read as an administration (an intermittent infusion, "
             "IV piggyback, is charted so). Beside a 'Begin Bag', an 'Infuse' row is the bag's volume, not a start.")
     return alone
+
+
+def _patients(pid: np.ndarray) -> str:
+    """'3 patient(s) (C1, C2, C3)' for a warning: the distinct ids, the first 8 named."""
+    who = pd.unique(pid)
+    return f"{len(who)} patient(s) ({', '.join(map(str, who[:8]))}{' ...' if len(who) > 8 else ''})"
 
 
 def _warn_without_start(action, chosen, is_start, pid, label, file, obs) -> None:
@@ -243,9 +248,8 @@ def _warn_without_start(action, chosen, is_start, pid, label, file, obs) -> None
     pair = pd.MultiIndex.from_arrays([pid, label])
     none = rows & ~pair.isin(pair[is_start & rows])
     if none.any():
-        who = pd.unique(pid[none])
         obs.warnings.append(
-            f"{file}: {len(who)} patient(s) ({', '.join(map(str, who[:8]))}{' ...' if len(who) > 8 else ''}) have rows "
+            f"{file}: {_patients(pid[none])} have rows "
             f"of {', '.join(repr(str(t)) for t in pd.unique(label[none])[:3])} but none whose action starts an "
             f"administration (their actions: {', '.join(repr(str(a)) for a in pd.unique(action[none])[:4])}): they "
             "have no course from this file. If one of these actions starts an administration, add it to "

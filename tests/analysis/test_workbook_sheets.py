@@ -8,9 +8,7 @@ treatments keep their name as a column; the tables of a workbook never share a n
 from __future__ import annotations
 
 import datetime as dt
-import io
 
-import openpyxl
 import pytest
 
 from analysis import load_files
@@ -19,16 +17,7 @@ from analysis.io.workbooks import expand_workbooks
 from analysis.summary import summarize
 
 
-def _xlsx(sheets: dict[str, list[list]]) -> bytes:
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(row)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+from test_workbooks import _xlsx  # noqa: E402  (one way of writing a test workbook)
 
 
 def _day(n: int) -> dt.datetime:
