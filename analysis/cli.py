@@ -413,7 +413,7 @@ def format_report(ds) -> str:
                f"({', '.join(ds.measures)}); treatment courses: {len(ds.treatments)}")
     ex = r.exclusions
     if len(ex):
-        out.append(f"Excluded rows ({len(ex)}):")
+        out.append(f"{r.exclusions_heading()}:")
         for row in ex.head(MAX_PRINTED_EXCLUSIONS).itertuples(index=False):
             val = f" = {row.value!r}" if str(row.value) != "" else ""
             out.append(f"  {row.file} line {row.line}, column {row.column}{val}: {row.reason}")

@@ -83,6 +83,14 @@ class LoadReport:
     def rows_excluded(self) -> int:
         return sum(c.rows_excluded for c in self.files.values())
 
+    def exclusions_heading(self) -> str:
+        """The heading of the list of exclusions, as the CLI and the Data page print it: its rows, and its entries
+        where they are more (a row of a clinic export may have several values left out, each listed)."""
+        ex = self.exclusions
+        rows = len(ex[["file", "line"]].drop_duplicates()) if len(ex) else 0
+        return f"Excluded rows ({rows:,})" if rows == len(ex) else \
+            f"Excluded rows ({rows:,}; {len(ex):,} entries: a row may have several values left out)"
+
     def to_dict(self) -> dict:
         """The JSON document of ``python -m analysis validate --json`` (see docs/cli.md)."""
         ex = self.exclusions

@@ -212,7 +212,8 @@ for warning in getattr(rep, "warnings", []):
 for note in rep.notes:
     st.caption(md(note))
 
-st.markdown(f"**Excluded rows** ({len(rep.exclusions):,})")
+heading, _, count = rep.exclusions_heading().partition(" (")
+st.markdown(f"**{heading}** ({md(count)}")
 if len(rep.exclusions):
     st.dataframe(rep.exclusions, hide_index=True, width="stretch", key="exclusions")
 else:

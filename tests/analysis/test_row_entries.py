@@ -46,3 +46,15 @@ def test_only_a_date_that_fails_by_its_year_alone_is_said_to(cell, order, year):
     reason = year_reasons(np.array([cell], dtype=object), np.array([True]), order, "Date")[0]
     assert reason == ("" if year is None else f"Date: the year {year} is out of range (a typo? dates are read for "
                       "the years 1678-2261)")
+
+
+def test_the_heading_counts_excluded_rows_and_says_when_entries_are_more():
+    """One visit row with two values that do not read (NRS 'x', PHQ-9 'y') is one excluded row with two entries:
+    the heading said 'Excluded rows (2)' for one row."""
+    from analysis.cli import format_report
+    sheet = ("Patient,Date,Treatment,NRS,PHQ-9\nA,2024-03-01,,8,12\nA,2024-03-04,Ketamine,,\nA,2024-03-05,,x,y\n"
+             "A,2024-04-01,,4,6\n").encode()
+    ds = load_files({"visits.csv": sheet})
+    assert len(ds.report.exclusions) == 2
+    assert ds.report.exclusions_heading() == "Excluded rows (1; 2 entries: a row may have several values left out)"
+    assert "Excluded rows (1; 2 entries: a row may have several values left out):" in format_report(ds)
