@@ -22,8 +22,9 @@ Of the rows of a treatment (:func:`read_actions`):
   taken as a correction but warned about: it may withdraw it.* Cerner charts a continuous infusion as ``Begin Bag`` (then ``Rate Change``, and ``Infuse``: the volume
   infused since), but an intermittent infusion (IV piggyback) often as ``Infuse`` alone. So where a patient's
   rows of a treatment (its label, else its medication text) hold no start action, each of their ``Infuse`` rows
-  (:data:`INFUSE`) starts an administration, with a warning naming the patients; beside a ``Begin Bag`` they
-  are the bag's volume, not starts. (Read so, four of eight patients charted only ``Infuse`` had no course, and
+  (:data:`INFUSE`) starts an administration, with a warning naming the patients, as does an ``Infuse`` row with
+  no start of its patient and treatment within the courses' gap (``courses.gap_days``, either side: a later
+  course charted as ``Infuse`` alone); beside a ``Begin Bag`` they are the bag's volume, not starts. (Read so, four of eight patients charted only ``Infuse`` had no course, and
   nothing said so.)
 * a patient whose rows of a chosen treatment hold no start at all (only ``Rate Change``, ``Not Given``) has no
   course from this file: a warning names them and their actions.
@@ -108,7 +109,8 @@ def _amounts(dose: np.ndarray | None, n: int) -> np.ndarray:
 
 def read_actions(action: np.ndarray, has: np.ndarray, key: pd.DataFrame, key_ok: np.ndarray, start_actions,
                  file: str, header: str, rows: np.ndarray, lines: np.ndarray, obs,
-                 dose: np.ndarray | None = None, label: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+                 dose: np.ndarray | None = None, label: np.ndarray | None = None,
+                 infuse_gap: float | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The rows of a treatment (``has``) that start an administration, after the corrections.
 
     Parameters
@@ -126,6 +128,9 @@ def read_actions(action: np.ndarray, has: np.ndarray, key: pd.DataFrame, key_ok:
         The dose column's cells: a correction with a dose withdraws a start of that dose first.
     label : array of str, optional
         The chosen treatment of each row ('' for none): the rows of a patient's treatment that hold no start.
+    infuse_gap : float, optional
+        The courses' gap in the unit of ``key["t"]``: an ``Infuse`` row with no start of its patient and treatment
+        within it (either side) starts an administration (a later course charted as ``Infuse`` alone).
 
     Returns
     -------
@@ -141,7 +146,8 @@ def read_actions(action: np.ndarray, has: np.ndarray, key: pd.DataFrame, key_ok:
     treatment = key["x"].to_numpy(dtype=object) if label is None else \
         np.where(label != "", label, key["x"].to_numpy(dtype=object)).astype(object)
     is_start |= _infuse_alone(norm, action, has & ~is_start & ~s.isin(starts).to_numpy(), is_start,
-                              key["p"].to_numpy(dtype=object), treatment, file, obs)
+                              key["p"].to_numpy(dtype=object), treatment, file, obs,
+                              key["t"].to_numpy() if "t" in key else None, key_ok, infuse_gap)
     if label is not None:
         _warn_without_start(action, has & (label != ""), is_start, key["p"].to_numpy(dtype=object), label, file,
                             obs)
@@ -216,19 +222,40 @@ def _warn_unknown_beside_starts(norm, action, other, start, group, file, lines, 
             "administration's row, or check the record.")
 
 
-def _infuse_alone(norm, action, other, is_start, pid, treatment, file, obs) -> np.ndarray:
-    """The ``Infuse`` rows (among ``other``) of a patient and treatment with no start action: the starts of an
-    intermittent infusion (module docstring), with a warning."""
+def _far_from_starts(infuse: np.ndarray, is_start: np.ndarray, pair_code: np.ndarray, t, ok, gap) -> np.ndarray:
+    """The ``infuse`` rows with no start of their patient and treatment within ``gap`` (either side, in the unit
+    of ``t``): a later course charted as ``Infuse`` alone, not the volume of a bag begun days or weeks before."""
+    far = np.zeros(len(infuse), dtype=bool)
+    if t is None or gap is None:
+        return far
+    t = np.asarray(t, dtype=float)
+    mine, starts = infuse & ok, is_start & ok
+    if not mine.any() or not starts.any():
+        return far
+    left = pd.DataFrame({"t": t[mine], "g": pair_code[mine], "i": np.flatnonzero(mine)}).sort_values("t")
+    right = pd.DataFrame({"t": t[starts], "g": pair_code[starts], "s": t[starts]}).sort_values("t")
+    near = pd.merge_asof(left, right, on="t", by="g", direction="nearest")
+    far[near["i"].to_numpy()] = ~(np.abs(near["t"] - near["s"]) <= gap).to_numpy()  # NaN: the pair has no start
+    return far
+
+
+def _infuse_alone(norm, action, other, is_start, pid, treatment, file, obs, t=None, ok=None, gap=None) -> np.ndarray:
+    """The ``Infuse`` rows (among ``other``) of a patient and treatment with no start action, or none within the
+    course gap (``gap``, in the unit of the times ``t``): the starts of an intermittent infusion (module
+    docstring), with a warning."""
     infuse = other & pd.Series(norm).isin(INFUSE).to_numpy() & (pid != "")
     if not infuse.any():
         return infuse
     pair = pd.MultiIndex.from_arrays([pid, treatment])
     alone = infuse & ~pair.isin(pair[is_start])
+    alone |= _far_from_starts(infuse & ~alone, is_start, pd.factorize(pair)[0], t,
+                              np.ones(len(infuse), dtype=bool) if ok is None else ok, gap)
     if alone.any():
         obs.warnings.append(
             f"{file}: {_patients(pid[alone])} have "
             f"their {', '.join(repr(str(t)) for t in pd.unique(treatment[alone])[:3])} rows charted as "
-            f"{action[alone][0]!r} without any start ('Begin Bag', 'New Bag', 'Given'): each of their "
+            f"{action[alone][0]!r} without any start ('Begin Bag', 'New Bag', 'Given') near them (none, or none within "
+            "the courses' gap of days): each of their "
             f"{int(alone.sum())} {action[alone][0]!r} row(s) is read as an administration (an intermittent infusion, "
             "IV piggyback, is charted so). Beside a 'Begin Bag', an 'Infuse' row is the bag's volume, not a start.")
     return alone

@@ -706,7 +706,8 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
             act = recode(act, lambda v, c=roles[acts[0]].codes: c.get(v, v)) if roles[acts[0]].codes else act
             start, listed = mar_actions.read_actions(act, has, key, tm0["ok"] & has_pid,
                                                      spec.courses.start_actions, f, table.header[acts[0]], rows,
-                                                     lines, obs, table.column(dk[0]) if dk else None, label)
+                                                     lines, obs, table.column(dk[0]) if dk else None, label,
+                                                     spec.courses.gap_days * (1440 if times.kind == "date" else 1))
             contributes |= listed
         not_chosen = start & (label == "")
         obs.exclude(rows[not_chosen], f, lines[not_chosen], table.header[k], text[not_chosen],

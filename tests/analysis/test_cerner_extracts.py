@@ -394,6 +394,20 @@ def test_infuse_rows_of_a_patient_without_a_begin_bag_are_the_administrations():
     assert len(said) == 1 and said[0].startswith("mar.csv: 1 patient(s) (C2) have their 'Ketamine infusion' rows")
 
 
+def test_a_later_course_charted_as_infuse_alone_is_a_course_beside_an_earlier_begin_bag():
+    """C1: a Begin Bag on 03-04 (its Infuse at 13:00 the bag's volume), then an IV piggyback on 05-03 charted as
+    Infuse alone, 60 days later, beyond the courses' gap of 7 days: two courses. Before, the Begin Bag of March
+    made every later Infuse of C1 a bag's volume, and the May course was lost."""
+    mar = ["PERSON_ID,ORDER_MNEMONIC,ADMIN_DOSE,DOSAGE_UNIT,EVENT_TYPE,ADMIN_START_DT_TM",
+           "C1,ketamine,40,mg,Begin Bag,2024/03/04 09:00:00", "C1,ketamine,,,Infuse,2024/03/04 13:00:00",
+           "C1,ketamine,40,mg,Infuse,2024/05/03 09:00:00"]
+    events = ["PERSON_ID,EVENT_CD_DISP,RESULT_VAL,EVENT_END_DT_TM", f"C1,{PAIN},8,2024/03/04 08:00:00",
+              f"C1,{PAIN},4,2024/03/04 15:00:00", f"C1,{PAIN},7,2024/05/03 08:00:00", f"C1,{PAIN},3,2024/05/03 15:00:00"]
+    ds = load_files(extract(events, mar))
+    assert courses(ds) == [("C1", 0.0, 1), ("C1", 60.0, 1)]
+    assert (3, "EVENT_TYPE", "not the start of an administration (action 'Infuse')") in reasons(ds, "mar.csv")
+
+
 def test_a_patient_whose_treatment_rows_hold_no_start_is_named_in_a_warning():
     """C3 has a Rate Change and a Not Given of ketamine: no course, and a warning names C3 and its actions."""
     ds = load_files(extract(INFUSE_EVENTS, INFUSE_MAR))
