@@ -69,6 +69,11 @@ WORDS = {
 }
 
 
+def header_words(name: str) -> str:
+    """A header's words in lower case, one space apart: ``RESULT_STATUS_CD_DISP`` -> ``result status cd disp``."""
+    return " ".join(re.split(r"[\W_]+", str(name).casefold())).strip()
+
+
 def has_word(word: str, name: str) -> bool:
     tokens = " ".join(re.split(r"[\W_]+", name.casefold()))
     return re.search(rf"(?:^|\s)(?:{WORDS[word]})(?:\s|$)", tokens) is not None or \

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from .column_words import header_words as _words  # its patterns ignore case
 from .spec import Column
 
 #: Date columns that say when something was *taken* (Epic's 'Taken Time', 'Collected', 'Performed') and those
@@ -44,11 +45,6 @@ BOOKKEEPING_TIME = re.compile(r"(?i)(?:^|[\W_])(valid[\W_]*(?:from|until|to|thru
 
 _WHY_BOOKKEEPING = "when this version of the row was valid or updated, not when the score was taken"
 _WHY_CHARTING = "when it was charted, not when it happened"
-
-
-def _words(header: str) -> str:
-    """A header's words, separated by spaces (``EVENT_END_DT_TM`` -> ``EVENT END DT TM``)."""
-    return " ".join(re.split(r"[\W_]+", header)).strip()
 
 
 def bookkeeping(header: str) -> bool:

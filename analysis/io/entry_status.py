@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import MappingError
+from .column_words import header_words
 from .spec import DEFAULT_START_ACTIONS, Column
 
 #: A status saying the entry is not valid (compared with case and spaces normalised).
@@ -105,11 +106,16 @@ def holds_actions(cells: np.ndarray, start_actions=()) -> bool:
     return bool(pd.Series(normalised(pd.unique(cells[cells != ""]))).isin(known).any())
 
 
+def named_as_status(header: str) -> bool:
+    """The column's name is an entry's status (:data:`STATUS_NAME`: ``Result Status``, ``RESULT_STATUS_CD_DISP``)."""
+    return STATUS_NAME.fullmatch(header_words(header)) is not None
+
+
 def looks_like_status(header: str, cells: np.ndarray, start_actions=()) -> bool:
     """A column named as a status (``Result Status``, ``ENTRY_STATUS``) with a few distinct values, at least
     one of which says the entry is in error and none of which is an administration action
     (:func:`holds_actions`: such a column is the action column)."""
-    if not STATUS_NAME.fullmatch(" ".join(re.split(r"[\W_]+", header.casefold())).strip()):
+    if not named_as_status(header):
         return False
     distinct = pd.unique(cells[cells != ""])
     distinct = np.asarray(distinct, dtype=object)
@@ -128,7 +134,7 @@ VALID_STATUS = frozenset({"auth (verified)", "auth", "authenticated", "verified"
 def only_statuses(header: str, cells: np.ndarray) -> bool:
     """A column named as a status whose every value is an entry's status, valid (:data:`VALID_STATUS`) or not: the
     status of an extract without rows in error (``Auth (Verified)``, ``Modified``), not a covariate."""
-    if not STATUS_NAME.fullmatch(" ".join(re.split(r"[\W_]+", header.casefold())).strip()):
+    if not named_as_status(header):
         return False
     distinct = pd.unique(cells[cells != ""])
     return 1 <= len(distinct) <= 20 and bool(pd.Series(normalised(distinct)).isin(VALID_STATUS | ERROR_STATUS).all())

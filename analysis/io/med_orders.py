@@ -25,6 +25,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from .column_words import header_words as _words
 from .entry_status import normalised
 
 #: A column name saying it holds an order's status (its words, whatever the separators).
@@ -43,10 +44,6 @@ NOT_GIVEN = frozenset({"discontinued", "discontinue", "dc", "d/c", "dc'd", "dced
                        "gestopt", "geannuleerd"})
 
 R_NOT_GIVEN = "order marked {status!r} in {column!r} (discontinued or cancelled): not read as an administration"
-
-
-def _words(header: str) -> str:
-    return " ".join(re.split(r"[\W_]+", str(header).casefold())).strip()
 
 
 def looks_like_orders(header: list, date_ks: list[int], has_treatment: bool, has_action: bool) -> list[str]:

@@ -496,7 +496,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
                                      f"score: {KNOWN_MEASURES[m]['label']}" + (
                                          f", recorded {timing.replace('_', ' ')}" if timing != "at" else ""), ex)
             continue
-        if numeric and entry_status.STATUS_NAME.fullmatch(" ".join(re.split(r"[\W_]+", h.casefold())).strip()):
+        if numeric and entry_status.named_as_status(h):
             # Cerner's RESULT_STATUS_CD: the status's numeric codes, beside their display text (RESULT_STATUS_CD_DISP).
             cols[k] = ColumnProposal(h, Column("ignore"), "a status's codes, not a score", ex)
             continue

@@ -26,6 +26,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from .column_words import header_words
 from .entry_status import normalised
 
 #: A column name saying until when the row's version was valid (its words, whatever the separators).
@@ -43,7 +44,7 @@ R_SUPERSEDED = ("superseded version of a corrected result ({column!r} is a past 
 def valid_until_column(header: list) -> int | None:
     """The position of the file's valid-until column, if it has one."""
     for k, h in enumerate(header):  # a loop over the file's columns
-        if h and VALID_UNTIL_NAME.fullmatch(" ".join(re.split(r"[\W_]+", str(h).casefold())).strip()):
+        if h and VALID_UNTIL_NAME.fullmatch(header_words(h)):
             return k
     return None
 
