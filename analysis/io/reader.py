@@ -23,7 +23,7 @@ from .validate import load_canonical
 from . import headers, plausibility, redcap, redcap_arms
 from .courses import build_courses, one_spelling
 from .spec import MappingSpec
-from .tables import TextTable, read_table
+from .tables import TextTable, read_table, two_row_header_note
 from .translate import R_COVARIATE_CONFLICT, Observations, read_rows, resolve_columns, scale_max
 
 _DAY_NS = 86_400 * 10 ** 9
@@ -71,6 +71,8 @@ def read_files(items, spec: MappingSpec, notes: list[str]) -> tuple[list, dict]:
         if fspec.kind == "redcap_dictionary":
             dictionary.update(redcap.read_dictionary(t))
             continue
+        if t.two_row_header:
+            notes.append(two_row_header_note(f"{name}:", t.header_row, t.header))
         if t.skipped:
             notes.append(f"{name}: the header is on line {t.header_row}; the line(s) above it were skipped "
                          f"({'; '.join(repr(s[:60]) for s in t.skipped[:3])}).")

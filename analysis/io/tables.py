@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import MissingColumnError, UnreadableFileError
+from .sheet_reader import two_row_header
 
 DELIMITERS = (",", ";", "\t", "|", "^")  # REDCap offers all five
 
@@ -59,6 +60,8 @@ class TextTable:
     below_reason: str = ""
     #: Lines that repeat the header (two exports pasted one under the other), not read.
     repeated_header: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    #: The header is two rows (groups of columns over the columns' names) read as one; the second is not data.
+    two_row_header: bool = False
 
     def column(self, k: int) -> np.ndarray:
         return self.cells.iloc[:, k].to_numpy(dtype=object)
@@ -181,6 +184,7 @@ def read_table(file: str, data: bytes, *, encoding: str | None = None, delimiter
     if h < 0 or h >= len(rows):
         raise UnreadableFileError(f"{file}: header_row {header_row} is beyond the end of the file "
                                   f"({len(rows)} lines).", file=file)
+    rows, h, joined = _one_header(rows, h, given=bool(header_row))
     skipped = [" ".join(c.strip() for c in r if c.strip()) for r in rows[:h] if any(c.strip() for c in r)]
     header = [" ".join(c.split()) for c in rows[h]]
     body = rows[h + 1:]
@@ -220,8 +224,34 @@ def read_table(file: str, data: bytes, *, encoding: str | None = None, delimiter
     table = TextTable(file=file, header=header, cells=frame[keep].reset_index(drop=True), line=lines[keep],
                       encoding=enc, delimiter=delim, header_row=h + 1, decimal_comma=dc, skipped=skipped,
                       too_many_fields=lines[too_many], below_table=lines[below & ~blank & ~too_many & ~again],
-                      below_reason=below_reason, repeated_header=lines[again & ~below])
+                      below_reason=below_reason, repeated_header=lines[again & ~below], two_row_header=joined)
     return table
+
+
+def _one_header(rows: list[list[str]], h: int, given: bool) -> tuple[list[list[str]], int, bool]:
+    """A header of two rows (visits over their columns' names, as a sheet with such a header is saved as CSV)
+    made one, as a workbook's is (:func:`analysis.io.sheet_reader.two_row_header`: the same rules, without
+    merged cells): ``(rows, header index, joined)``. The row of names is then an empty line, so that line
+    numbers stay the file's. Tried at the header row found (or given), and, when that row is the names' row, at
+    the filled row above it; a first data row under the header is never read as names."""
+    starts = [h] if given else [k for k in (_filled_above(rows, h), h) if k is not None]
+    for k in starts:
+        joined, found = two_row_header(rows[k:], None)
+        if found is not None and found[0] == 1:
+            return rows[:k] + joined, k, True
+    return rows, h, False
+
+
+def two_row_header_note(where: str, row: int, names: list[str]) -> str:
+    """The load report's note on a header of two rows read as one (``where``: ``"name:"`` of a CSV, ``"name: in the sheet 'S',"`` of a sheet),
+    with the names each column now has, since those are the names a mapping file uses."""
+    shown = ", ".join(repr(n) for n in names[:8] if n) + (" ..." if len(names) > 8 else "")
+    return (f"{where} the header is two rows ({row} and {row + 1}: groups of columns, such as visits, over the "
+            f"columns' names): each column is named by both, {shown}; row {row + 1} is not read as data.")
+
+
+def _filled_above(rows: list[list[str]], h: int) -> int | None:
+    return next((k for k in range(h - 1, -1, -1) if any(c.strip() for c in rows[k])), None)
 
 
 #: The first cell of a row that starts the notes under a table (a legend, remarks, the source): ``Notes:``,

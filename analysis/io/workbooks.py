@@ -52,6 +52,7 @@ from ..mapping import canonical
 from . import workbook_sheets
 from .sources import _basename as basename  # the one rule for a file's name inside a path or zip
 from .sources import role_of
+from .tables import two_row_header_note
 
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xlsb", ".xls", ".ods")
@@ -149,13 +150,8 @@ def _hidden_rows_note(name: str, sheet: str, rows: list[int]) -> str:
 
 
 def _two_row_header_note(name: str, sheet: str, header: tuple[int, list[str]]) -> str:
-    """A header of two rows (visits merged over the columns of row 2) read as one: said, with the names each
-    column now has, since those are the names a mapping file uses."""
-    row, names = header
-    shown = ", ".join(repr(n) for n in names[:8] if n) + (" ..." if len(names) > 8 else "")
-    return (f"{name}: in the sheet '{_shown(sheet)}', the header is two rows ({row} and {row + 1}: groups of columns, "
-            f"such as visits, over the columns' names): each column is named by both, {shown}; row {row + 1} is not "
-            "read as data.")
+    """A header of two rows (visits merged over the columns of row 2) read as one (:func:`two_row_header_note`)."""
+    return two_row_header_note(f"{name}: in the sheet '{_shown(sheet)}',", *header)
 
 
 def _in_our_format(role: str, csv_bytes: bytes) -> bool:

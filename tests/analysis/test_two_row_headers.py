@@ -23,6 +23,7 @@ from odf.text import P
 
 from analysis import load_files
 from analysis.io.sheet_reader import group_names
+from analysis.io.tables import read_table
 from analysis.io.workbooks import expand_workbooks
 from analysis.summary import summarize
 
@@ -267,6 +268,56 @@ def test_a_row_of_visits_over_repeated_names_is_read_as_their_groups():
     (["", "", "Baseline", "", "Week 4", ""], ["Patient", "Date", "NRS", "PHQ-9", "Pain", "Mood"]),  # no repeats
     (["", "Scores", "", "", "", ""], ["Patient", "NRS", "PHQ-9", "NRS", "PHQ-9", "Notes"]),    # one group only
     (["Patient", "Date", "NRS", "PHQ-9"], ["0-10", "", "0-10", ""]),                          # a header, no groups
+    (["Patient", "Date", "NRS pre", "NRS post", "NRS"], ["", "yyyy-mm-dd", "0-10", "0-10", "0-10"]),  # units
 ])
 def test_a_row_above_the_header_that_is_no_row_of_groups_is_left_alone(top, below):
     assert group_names(top, below) is None
+
+
+# --- A CSV saved from such a sheet: the same header of two rows, without merges -----------------------------
+
+def _csv(ids_in_row_1: bool = True, title: str | None = None, dated: bool = True) -> bytes:
+    """The sheet above saved as CSV (Excel writes a merged cell's value in its first column only)."""
+    names = (["Date"] if dated else []) + ["NRS", "PHQ-9"]
+    top = (["Patient", "Infusion date"] if ids_in_row_1 else ["", ""])
+    below = (["", ""] if ids_in_row_1 else ["Patient", "Infusion date"])
+    for visit in VISITS:
+        top += [visit] + [""] * (len(names) - 1)
+        below += names
+    lines = ([title + "," * (len(top) - 1)] if title else []) + [",".join(top), ",".join(below)]
+    for i, (pid, (nrs, phq)) in enumerate(COHORT.items()):
+        cells = [pid, _infusion(i)] + _visit_cells(i, nrs, phq, dated)
+        lines.append(",".join("" if c is None else str(c) for c in cells))
+    return ("\r\n".join(lines) + "\r\n").encode()
+
+
+@pytest.mark.parametrize("ids_in_row_1", [True, False])
+def test_a_csv_saved_from_a_sheet_with_visits_over_the_names_is_read_as_the_workbook_is(ids_in_row_1):
+    """Before: the visits' row was skipped as a title, and NRS, NRS.1 ... were one measure kept once."""
+    data = _csv(ids_in_row_1)
+    assert _summary({"Outcomes.csv": data}) == EXPECTED
+    ds = load_files({"Outcomes.csv": data})
+    assert any(n.startswith("Outcomes.csv: the header is two rows (1 and 2: groups of columns") and
+               "'Baseline Date', 'Baseline NRS'" in n and n.endswith("row 2 is not read as data.")
+               for n in ds.report.notes)
+
+
+def test_a_csv_with_a_title_above_its_two_header_rows_keeps_the_title_as_a_title():
+    data = _csv(title="Ketamine clinic 2024", dated=False)
+    table = read_table("Outcomes.csv", data)
+    assert table.header_row == 2 and table.two_row_header and table.skipped == ["Ketamine clinic 2024"]
+    assert table.header[:4] == ["Patient", "Infusion date", "Baseline NRS", "Baseline PHQ-9"]
+    assert list(table.line) == [4, 5, 6]  # the file's lines: row 3 (the names) is no data row
+    assert _summary({"Outcomes.csv": data}) == EXPECTED
+
+
+def test_the_header_row_of_a_saved_mapping_reads_the_two_rows_the_same():
+    """``inspect --write-mapping`` stores the header's first line; loading with it joins the two rows again."""
+    table = read_table("Outcomes.csv", _csv(), header_row=1)
+    assert table.two_row_header and table.header[2] == "Baseline Date"
+
+
+def test_a_csv_whose_first_data_row_is_all_text_keeps_its_one_header_row():
+    data = b"Patient,Site,Comments\r\nP01,North,tolerated well\r\nP02,South,nausea\r\n"
+    table = read_table("Visits.csv", data)
+    assert not table.two_row_header and table.header == ["Patient", "Site", "Comments"] and table.n == 2
