@@ -24,6 +24,8 @@ ASSESS = "patient_id,day,pain_nrs\nP0001,0,7\nP0002,0,5\nP0003,0,6\n"
     "achternaam", "voornaam", "Telefon", "teléfono", "Handynummer", "Adresse", "dirección", "indirizzo", "PLZ",
     "code_postal", "codigo_postal", "codice_fiscale", "DNI", "BSN", "Sozialversicherungsnummer", "SVNR", "NIR",
     "numero_historia", "Fallnummer", "nhs", "NHS No.", "d.o.b.", "courriel", "correo_electronico",
+    # data warehouses: OMOP's birth_datetime, Cerner's BIRTH_DT_TM, PCORnet's BIRTH_DATE and BIRTH_TIME
+    "birth_datetime", "BIRTH_DT_TM", "birthDateTime", "BIRTH_DATE", "BIRTH_TIME", "day_of_birth",
 ])
 def test_identifier_names_are_flagged(name):
     assert name_reason(name) is not None
@@ -385,3 +387,24 @@ def test_month_name_dates_with_dashes_are_dates_not_phone_numbers():
     assert content_reason(s("04-MAR-2024 14:30", "11-Mar-2024 10:00"), allow_dates=True) is None
     assert content_reason(oracle, header="ADMIN_START_DT_TM").startswith("it holds calendar dates: if these are visit")
     assert content_reason(s("04-Mar-2024", "11-Mar-2024"), header="onset").startswith("it holds calendar dates")
+
+
+def test_an_empty_column_named_as_a_birth_date_holds_no_identifier_and_is_not_refused():
+    """A data warehouse's person table carries BIRTH_DATE or day_of_birth empty (only the year filled): the export
+    was refused for a column that holds nothing. A filled one is refused as before."""
+    kw = dict(skip_name_check=set(), date_columns=set())
+    assert find_identifier_columns({"BIRTH_DATE": [], "day_of_birth": []}, {}, distinct=True, **kw) == []
+    assert find_identifier_columns({"BIRTH_DATE": s("", " ", None)}, {}, **kw) == []
+    assert find_identifier_columns({"birth_datetime": ["1965-01-01 00:00:00"]}, {}, distinct=True, **kw) == [
+        ("birth_datetime", "its name says it holds a date of birth")]
+
+
+def test_an_export_with_an_empty_birth_date_column_loads_and_a_filled_birth_datetime_is_refused():
+    from analysis import load_files
+    rows = "Patient,Visit date,Treatment,NRS,BIRTH_DATE\n" + "".join(
+        f"P{p},2024-03-0{d},{t},{v},\n" for p in (1, 2, 3) for d, t, v in ((1, "", 7), (4, "Ketamine", 7), (9, "", 4)))
+    ds = load_files({"visits.csv": rows.encode()})
+    assert len(ds.assessments) == 9 and len(ds.treatments) == 3
+    filled = rows.replace("BIRTH_DATE", "birth_datetime").replace(",\n", ",1965-01-01 00:00:00\n")
+    with pytest.raises(IdentifierError, match=r"column 'birth_datetime': its name says it holds a date of birth"):
+        load_files({"visits.csv": filled.encode()})

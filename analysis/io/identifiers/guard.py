@@ -43,7 +43,8 @@ def _cache_key(values: list[str], allow_dates: bool, ordered: bool = False):
 
 def find_identifier_columns(df, headers: dict[str, str], *, skip_name_check: set[str],
                             date_columns: set[str], cache: dict | None = None,
-                            distinct: bool = False, dates_mappable: bool = True) -> list[tuple[str, str]]:
+                            distinct: bool = False, dates_mappable: bool = True,
+                            empty_holds_nothing: bool = True) -> list[tuple[str, str]]:
     """Columns of ``df`` that look like direct identifiers.
 
     Parameters
@@ -71,6 +72,11 @@ def find_identifier_columns(df, headers: dict[str, str], *, skip_name_check: set
         date (assessments, treatments): then the message suggests it; otherwise (patients) it says
         to remove or convert the dates.
 
+    empty_holds_nothing : bool
+        A column without a value is no identifier whatever its name (a data warehouse's empty
+        ``BIRTH_DATE`` or ``day_of_birth``: refusing the export for it protected nothing). False where
+        an empty list of values means "not read" (:class:`IdentifierGuard`: numbers that cannot hold one).
+
     Returns
     -------
     list of (column, why)
@@ -83,6 +89,9 @@ def find_identifier_columns(df, headers: dict[str, str], *, skip_name_check: set
             why = name_reason(header) if header != col else None
         else:
             why = name_reason(header) or name_reason(col)
+        if why is not None and empty_holds_nothing and \
+                not len(_given_distinct(df[col]) if distinct else _distinct(df[col])):
+            continue
         if why is None:
             values = _given_distinct(df[col]) if distinct else _distinct(df[col])
             if not all(map(_IS_STR, values)):
@@ -156,7 +165,7 @@ class IdentifierGuard:
         ``mappable``: the file may hold visit or treatment dates (not the patients file)."""
         found = find_identifier_columns(
             distinct, t.header, skip_name_check={c for c in distinct if c in CANONICAL_NAMES}, date_columns=dates,
-            cache=self.content_answers, distinct=True, dates_mappable=mappable)
+            cache=self.content_answers, distinct=True, dates_mappable=mappable, empty_holds_nothing=False)
         if not found:
             return
         if not self.drop_identifiers:

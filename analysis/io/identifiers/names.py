@@ -139,7 +139,8 @@ _PERSON_WORDS = {"patient", "patients", "patienten", "paciente", "paziente", "pa
 # (``birth_weight``, ``place_of_birth``, ``birth_year``: a year is not a full date).
 _BIRTH_WORDS = {"birth", "born", "nacimiento", "nac", "naissance", "naiss", "nascita", "nasc", "geboorte",
                 "geburt", "geburts", "geb", "geboren"}
-_DATE_WORDS = {"date", "dt", "day", "datum", "fecha", "data", "f", "dat", "fec", "d", "jour", "dia", "giorno"}
+_DATE_WORDS = {"date", "dt", "day", "datum", "fecha", "data", "f", "dat", "fec", "d", "jour", "dia", "giorno",
+               "datetime", "dttm", "dtm", "timestamp", "time"}  # OMOP's birth_datetime, Cerner's BIRTH_DT_TM
 
 
 @functools.lru_cache(maxsize=4096)
@@ -162,7 +163,7 @@ def name_reason(name: str) -> str | None:
     if compact in ("dob", "bday") or "dob" in words or (words & _BIRTH_WORDS and words & _DATE_WORDS):
         return why(_DOB)
     if any(w.startswith(("geburtsdat", "geboortedat", "birthdat", "dateofbirth", "fechanac", "datanasc",
-                         "datenaiss")) for w in toks):
+                         "datenaiss")) for w in toks + [compact]):
         return why(_DOB)
     if compact in _EXACT_NAMES:
         return why(_EXACT_NAMES[compact])
