@@ -71,8 +71,9 @@ def read_files(items, spec: MappingSpec, notes: list[str]) -> tuple[list, dict]:
         if fspec.kind == "redcap_dictionary":
             dictionary.update(redcap.read_dictionary(t))
             continue
+        notes += t.notes
         if t.two_row_header:
-            notes.append(two_row_header_note(f"{name}:", t.header_row, t.header))
+            notes.append(two_row_header_note(f"{name}:", t.header_row, t.header, t.two_row_header))
         if t.skipped:
             notes.append(f"{name}: the header is on line {t.header_row}; the line(s) above it were skipped "
                          f"({'; '.join(repr(s[:60]) for s in t.skipped[:3])}).")
@@ -440,7 +441,7 @@ def _report(obs, scores, admins, course_of, covs, cov_used, canon, tables, notes
         for lines, reason in ((t.too_many_fields, f"row has more fields than the header has columns ({len(t.header)})"),
                               (t.below_table, t.below_reason),
                               (t.repeated_header, f"repeats the header of line {t.header_row} (exports pasted one "
-                                                  "under the other?): not data")):
+                                                  "under the other?): not data"), *t.set_aside):
             if not len(lines):
                 continue
             c = files[t.file]

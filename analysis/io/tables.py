@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..errors import MissingColumnError, UnreadableFileError
 from .sheet_reader import two_row_header
+from .survey_exports import qualtrics_rows, surveymonkey_header
 
 DELIMITERS = (",", ";", "\t", "|", "^")  # REDCap offers all five
 
@@ -60,8 +61,13 @@ class TextTable:
     below_reason: str = ""
     #: Lines that repeat the header (two exports pasted one under the other), not read.
     repeated_header: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    #: The header is two rows (groups of columns over the columns' names) read as one; the second is not data.
-    two_row_header: bool = False
+    #: The header is two rows read as one (the second is not data): ``"groups"`` (groups of columns over the
+    #: columns' names), ``"surveymonkey"`` (questions over their answers' columns); ``""``: one row.
+    two_row_header: str = ""
+    #: Rows of data that are not read, each kind with its reason (a survey's preview responses): listed.
+    set_aside: list = field(default_factory=list)
+    #: What the load report says of the file's reading (a survey tool's rows under the header).
+    notes: list = field(default_factory=list)
 
     def column(self, k: int) -> np.ndarray:
         return self.cells.iloc[:, k].to_numpy(dtype=object)
@@ -209,7 +215,13 @@ def read_table(file: str, data: bytes, *, encoding: str | None = None, delimiter
             raise MissingColumnError(
                 f"{file}: column {k + 1} has values but no header name (header on line {h + 1}). Add a header "
                 "name to it, or delete the column.", file=file)
+    description, survey_rows, survey_notes = qualtrics_rows(file, header, frame, lines)
+    if description.any():  # the header's own rows: no data, so blank (line numbers stay the file's)
+        frame.loc[description] = ""
     blank = (frame == "").all(axis=1).to_numpy() & ~too_many
+    set_aside = np.zeros(len(frame), dtype=bool)
+    for rows, _ in survey_rows:
+        set_aside |= rows
     below, below_reason = _below_table(frame, blank, lines)
     # (A REDCap data dictionary lists fields, one per row: a last field named 'total' is no summary.)
     if not below.any() and not (header and header[0].strip().casefold().startswith("variable / field name")):
@@ -219,35 +231,43 @@ def read_table(file: str, data: bytes, *, encoding: str | None = None, delimiter
     again = np.zeros(len(frame), dtype=bool)
     if sum(1 for name in header if name) >= 2:
         again = ~too_many & (frame == pd.Series(header, index=frame.columns[:width])).all(axis=1).to_numpy()
-    keep = ~blank & ~too_many & ~below & ~again
+    keep = ~blank & ~too_many & ~below & ~again & ~set_aside
     dc = (delim != ",") if decimal_comma is None else bool(decimal_comma)
     table = TextTable(file=file, header=header, cells=frame[keep].reset_index(drop=True), line=lines[keep],
                       encoding=enc, delimiter=delim, header_row=h + 1, decimal_comma=dc, skipped=skipped,
                       too_many_fields=lines[too_many], below_table=lines[below & ~blank & ~too_many & ~again],
-                      below_reason=below_reason, repeated_header=lines[again & ~below], two_row_header=joined)
+                      below_reason=below_reason, repeated_header=lines[again & ~below], two_row_header=joined,
+                      set_aside=[(lines[rows & ~below], why) for rows, why in survey_rows], notes=survey_notes)
     return table
 
 
-def _one_header(rows: list[list[str]], h: int, given: bool) -> tuple[list[list[str]], int, bool]:
+def _one_header(rows: list[list[str]], h: int, given: bool) -> tuple[list[list[str]], int, str]:
     """A header of two rows (visits over their columns' names, as a sheet with such a header is saved as CSV)
     made one, as a workbook's is (:func:`analysis.io.sheet_reader.two_row_header`: the same rules, without
-    merged cells): ``(rows, header index, joined)``. The row of names is then an empty line, so that line
-    numbers stay the file's. Tried at the header row found (or given), and, when that row is the names' row, at
+    merged cells): ``(rows, header index, how)``, ``how`` being ``"groups"``, ``"surveymonkey"`` (its questions
+    over their answers' columns: :func:`~analysis.io.survey_exports.surveymonkey_header`) or ``""`` (one row).
+    The second row is then an empty line, so that line numbers stay the file's. Tried at the header row found (or given), and, when that row is the names' row, at
     the filled row above it; a first data row under the header is never read as names."""
     starts = [h] if given else [k for k in (_filled_above(rows, h), h) if k is not None]
     for k in starts:
+        names = surveymonkey_header(rows[k], rows[k + 1]) if k + 1 < len(rows) else None
+        if names is not None:
+            return rows[:k] + [names, []] + rows[k + 2:], k, "surveymonkey"
         joined, found = two_row_header(rows[k:], None)
         if found is not None and found[0] == 1:
-            return rows[:k] + joined, k, True
-    return rows, h, False
+            return rows[:k] + joined, k, "groups"
+    return rows, h, ""
 
 
-def two_row_header_note(where: str, row: int, names: list[str]) -> str:
-    """The load report's note on a header of two rows read as one (``where``: ``"name:"`` of a CSV, ``"name: in the sheet 'S',"`` of a sheet),
-    with the names each column now has, since those are the names a mapping file uses."""
+def two_row_header_note(where: str, row: int, names: list[str], how: str = "groups") -> str:
+    """The load report's note on a header of two rows read as one (``where``: ``"name:"`` of a CSV, ``"name: in
+    the sheet 'S',"`` of a sheet), with the names each column now has, since those are the names a mapping file
+    uses. ``how``: groups of columns over their names, or SurveyMonkey's questions over their answers."""
     shown = ", ".join(repr(n) for n in names[:8] if n) + (" ..." if len(names) > 8 else "")
-    return (f"{where} the header is two rows ({row} and {row + 1}: groups of columns, such as visits, over the "
-            f"columns' names): each column is named by both, {shown}; row {row + 1} is not read as data.")
+    what = ("a SurveyMonkey export: its questions over their answers' columns ('Response', or a matrix's "
+            "statements)" if how == "surveymonkey" else "groups of columns, such as visits, over the columns' names")
+    return (f"{where} the header is two rows ({row} and {row + 1}: {what}): each column is named by both, "
+            f"{shown}; row {row + 1} is not read as data.")
 
 
 def _filled_above(rows: list[list[str]], h: int) -> int | None:

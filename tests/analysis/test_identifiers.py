@@ -26,6 +26,8 @@ ASSESS = "patient_id,day,pain_nrs\nP0001,0,7\nP0002,0,5\nP0003,0,6\n"
     "numero_historia", "Fallnummer", "nhs", "NHS No.", "d.o.b.", "courriel", "correo_electronico",
     # data warehouses: OMOP's birth_datetime, Cerner's BIRTH_DT_TM, PCORnet's BIRTH_DATE and BIRTH_TIME
     "birth_datetime", "BIRTH_DT_TM", "birthDateTime", "BIRTH_DATE", "BIRTH_TIME", "day_of_birth",
+    # survey tools: Qualtrics' respondent data
+    "IPAddress", "ip_address", "LocationLatitude", "LocationLongitude", "RecipientEmail", "RecipientFirstName",
 ])
 def test_identifier_names_are_flagged(name):
     assert name_reason(name) is not None
@@ -408,3 +410,9 @@ def test_an_export_with_an_empty_birth_date_column_loads_and_a_filled_birth_date
     filled = rows.replace("BIRTH_DATE", "birth_datetime").replace(",\n", ",1965-01-01 00:00:00\n")
     with pytest.raises(IdentifierError, match=r"column 'birth_datetime': its name says it holds a date of birth"):
         load_files({"visits.csv": filled.encode()})
+
+
+def test_an_ip_address_and_a_geolocation_are_named_as_what_they_are():
+    """Before: Qualtrics' IPAddress was refused as 'a national ID number', which sent users looking for one."""
+    assert name_reason("IPAddress") == "its name says it holds an IP address"
+    assert name_reason("LocationLatitude") == "its name says it holds a geolocation (latitude or longitude)"

@@ -14,6 +14,8 @@ _ADDRESS = "street address"
 _NATIONAL = "national ID number"
 _ZIP = "ZIP/postcode"
 _MRN = "medical record number"
+_IP = "IP address"
+_GEO = "geolocation (latitude or longitude)"
 
 
 def _fold(text: str) -> str:
@@ -51,7 +53,11 @@ _EXACT_NAMES = {
                      "numerosecu", "numerodesecuritesociale", "tarjetasanitaria", "tesserasanitaria", "cip",
                      "personnummer", "cpr", "ahv", "avs", "passport", "passportnumber", "pasaporte", "passeport",
                      "reisepass", "paspoort", "passaporto", "insurancenumber", "medicare", "medicarenumber",
-                     "medicaid", "healthcardnumber", "driverslicense", "driverlicense", "ipaddress", "ip"], _NATIONAL),
+                     "medicaid", "healthcardnumber", "driverslicense", "driverlicense"], _NATIONAL),
+    # Survey tools record them with each response (Qualtrics' IPAddress, LocationLatitude, LocationLongitude).
+    **dict.fromkeys(["ipaddress", "ip", "ipaddr", "ipv4", "ipv6"], _IP),
+    **dict.fromkeys(["latitude", "longitude", "locationlatitude", "locationlongitude", "geolocation", "gps",
+                     "gpscoordinates", "coordinates"], _GEO),
     **dict.fromkeys(["zip", "zipcode", "postcode", "postalcode", "plz", "postleitzahl", "codepostal", "codigopostal",
                      "cap", "postcodecode"], _ZIP),
     **dict.fromkeys(["mrn", "medicalrecordnumber", "hospitalnumber", "hospitalno", "recordnumber", "nhc", "ipp",
@@ -97,7 +103,8 @@ _PHRASES = {
     **dict.fromkeys(["socialsecurity", "securitesociale", "seguridadsocial", "nationalid", "nationalinsurance",
                      "insurancenumber", "nhsnumber", "nhsno", "nhsnum", "nhsnr", "nhsid", "chinumber",
                      "codicefiscale", "tarjetasanitaria", "tesserasanitaria", "healthcard", "medicarenumber",
-                     "driverslicense", "driverlicense", "numerosecu", "ipaddress"], _NATIONAL),
+                     "driverslicense", "driverlicense", "numerosecu"], _NATIONAL),
+    **dict.fromkeys(["ipaddress"], _IP),
     **dict.fromkeys(["medicalrecord", "hospitalnumber", "hospitalno", "recordnumber", "historiaclinica",
                      "numerohistoria", "numerodossier", "cartellaclinica", "casenumber", "accountnumber",
                      "encounternumber", "patientennummer", "ziekenhuisnummer"], _MRN),
@@ -157,7 +164,7 @@ def name_reason(name: str) -> str | None:
     words = set(toks)
 
     def why(kind: str) -> str:
-        return f"its name says it holds {'an' if kind[0] in 'aeiou' else 'a'} {kind}"
+        return f"its name says it holds {'an' if kind[0].lower() in 'aeiou' else 'a'} {kind}"
 
     # Date of birth first: it stays refused even when the column is mapped as a date.
     if compact in ("dob", "bday") or "dob" in words or (words & _BIRTH_WORDS and words & _DATE_WORDS):

@@ -1,0 +1,93 @@
+"""What a survey tool writes beside the answers: Qualtrics' rows under the header, and its responses that are
+no respondent's (docs/data-format.md, "Survey exports").
+
+A Qualtrics CSV names its columns in line 1 (``StartDate``, ``Status``, ``ResponseId``, ``Q2_1``) and, under
+them, the questions' texts (line 2: ``Response ID``, ``Please rate your pain ...``) and, in exports since 2017,
+import ids (line 3: ``{"ImportId":"QID2_1"}``). Those lines are the header's, not answers: read as data they
+were listed among the excluded rows, and their texts made the columns look like text. Its ``Status`` column
+tells the kind of each response: a preview or test of the survey by its authors, or spam, is no patient's
+answer (Qualtrics' codes: 0 IP Address, 1 Survey Preview, 2 Survey Test, 4 Imported, 8 Spam, 9 Survey Preview
+Spam, 12 Imported Spam, 16 Offline, 17 Offline Survey Preview, 32 EX, 40 EX Spam, 48 EX Offline, 256
+Synthetic; the labels export writes the names).
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+_RESPONSE_ID = re.compile(r"(?i)^response\s*_?id$")
+#: A Qualtrics response id (``R_1OwWpKQ3nEw9WUW``).
+_RESPONSE = re.compile(r"^R_[0-9A-Za-z]{8,}$")
+_SURVEY_DATES = {"startdate", "enddate", "recordeddate"}
+#: Responses that are no respondent's: by label and by code.
+NOT_RESPONSES = {"survey preview": "1", "survey test": "2", "spam": "8", "survey preview spam": "9",
+                 "imported spam": "12", "offline survey preview": "17", "ex spam": "40", "synthetic": "256"}
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[\s_]+", "", text).casefold()
+
+
+def qualtrics_rows(file: str, header: list[str], frame: pd.DataFrame, lines: np.ndarray
+                   ) -> tuple[np.ndarray, list[tuple[np.ndarray, str]], list[str]]:
+    """For a Qualtrics export (a ``ResponseId`` column beside its survey dates): ``(description, set_aside,
+    notes)``: the rows under the header that describe its columns (the questions' texts, the import ids); per
+    kind of response that is no respondent's (a preview, a test, spam), a mask of its rows and the reason they
+    are left out; and the report's notes. Nothing for any other table."""
+    description = np.zeros(len(frame), dtype=bool)
+    names = [_compact(h) for h in header]
+    rid = next((k for k, h in enumerate(header) if _RESPONSE_ID.match(h.strip())), None)
+    if rid is None or not _SURVEY_DATES & set(names) or not len(frame):
+        return description, [], []
+    ids = frame.iloc[:, rid].to_numpy(dtype=object)
+    for k in range(min(2, len(frame))):
+        cell = str(ids[k])
+        if _RESPONSE.match(cell) or not (_compact(cell) in ("responseid", names[rid]) or cell.startswith("{")):
+            break
+        description[k] = True
+    notes = []
+    if description.any():
+        shown = " and ".join(str(v) for v in lines[description])
+        notes.append(f"{file}: a Qualtrics export: line(s) {shown} under the header (the questions' texts"
+                     f"{' and import ids' if description.sum() > 1 else ''}) describe its columns and were not read "
+                     "as answers.")
+    status = next((k for k, n in enumerate(names) if n == "status"), None)
+    if status is None:
+        return description, [], notes
+    cells = pd.Series(frame.iloc[:, status].to_numpy(dtype=object)).astype(str).str.strip()
+    codes = {code: name for name, code in NOT_RESPONSES.items()}
+    kind = cells.str.casefold().map(lambda v: v if v in NOT_RESPONSES else codes.get(v)).to_numpy(dtype=object)
+    set_aside = []
+    for name in NOT_RESPONSES:
+        rows = (kind == name) & ~description
+        if rows.any():
+            written = "/".join(sorted(set(cells[rows])))
+            set_aside.append((rows, f"Status {written!r}: a Qualtrics {name} response, no respondent's answers"))
+    return description, set_aside, notes
+
+
+#: What SurveyMonkey writes in its header's second row under a question of one column.
+_ONE_ANSWER = {"response", "open-ended response", "open ended response"}
+
+
+def surveymonkey_header(top: list[str], below: list[str]) -> list[str] | None:
+    """One header from SurveyMonkey's two (``Respondent ID``, ``Collector ID`` ... in row 1), or None for any
+    other table. Row 1 names each question over its first column; row 2 says ``Response`` under a question of
+    one column and names the options or statements of a question of several (a matrix: the PHQ-9's nine
+    statements under "Over the last 2 weeks, how often ..."). Each column is named by its question, and a
+    matrix's columns by the question and the statement, ``question - statement``, as Qualtrics names them."""
+    if not {"respondentid", "collectorid"} <= {_compact(t) for t in top}:
+        return None
+    width = max(len(top), len(below))
+    top, below = top + [""] * (width - len(top)), below + [""] * (width - len(below))
+    names, question = [], ""
+    for t, b in zip(top, below):
+        t, b = " ".join(t.split()), " ".join(b.split())
+        question = t or question
+        if not b or b.casefold() in _ONE_ANSWER:
+            names.append(t)
+        else:
+            names.append(f"{question} - {b}" if question else b)
+    return names

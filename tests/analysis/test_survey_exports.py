@@ -1,0 +1,88 @@
+"""Survey tools' exports: what they write beside the answers is not read as answers.
+
+The specification (docs/data-format.md, "Survey exports"): a Qualtrics CSV's lines 2 and 3 (the questions' texts,
+the import ids) belong to its header and are not data, with a note; its responses whose ``Status`` is a preview,
+a test or spam (by name or by Qualtrics' code) are excluded and listed with that reason; a SurveyMonkey export's
+two header rows (questions, then ``Response`` or a matrix's statements) are one header, ``question - statement``.
+"""
+from __future__ import annotations
+
+import pytest
+
+from analysis import load_files
+from analysis.io.survey_exports import surveymonkey_header
+from analysis.io.tables import read_table
+
+META = ["StartDate", "EndDate", "Status", "Progress", "Duration (in seconds)", "Finished", "RecordedDate",
+        "ResponseId", "study_id", "Q2_1"]
+TEXTS = ["Start Date", "End Date", "Response Type", "Progress", "Duration (in seconds)", "Finished",
+         "Recorded Date", "Response ID", "Study ID", "Please rate your pain RIGHT NOW - Pain"]
+IMPORT = ['"{""ImportId"":""startDate"",""timeZone"":""America/Denver""}"', '"{""ImportId"":""endDate""}"',
+          '"{""ImportId"":""status""}"', '"{""ImportId"":""progress""}"', '"{""ImportId"":""duration""}"',
+          '"{""ImportId"":""finished""}"', '"{""ImportId"":""recordedDate""}"', '"{""ImportId"":""_recordId""}"',
+          '"{""ImportId"":""QID5_TEXT""}"', '"{""ImportId"":""QID2_1""}"']
+
+
+def _qualtrics(statuses: list[str], legacy: bool = False) -> bytes:
+    lines = [",".join(META), ",".join(f'"{t}"' for t in TEXTS)] + ([] if legacy else [",".join(IMPORT)])
+    for i, status in enumerate(statuses):
+        pid = "test" if status not in ("0", "IP Address") else f"S{i % 4:02d}"
+        lines.append(f"2024-03-0{1 + i // 4} 09:0{i % 4}:00,2024-03-0{1 + i // 4} 09:1{i % 4}:00,{status},100,600,1,"
+                     f"2024-03-0{1 + i // 4} 09:1{i % 4}:01,R_{i:04d}abcdEFGHijkl,{pid},{7 - i % 3}")
+    return ("\r\n".join(lines) + "\r\n").encode("utf-8-sig")
+
+
+@pytest.mark.parametrize("legacy", [False, True])
+def test_the_questions_texts_and_import_ids_under_a_qualtrics_header_are_not_answers(legacy):
+    table = read_table("survey.csv", _qualtrics(["0"] * 8, legacy))
+    first = 3 if legacy else 4
+    assert table.n == 8 and list(table.line) == list(range(first, first + 8))
+    assert table.cells.iloc[0, 7] == "R_0000abcdEFGHijkl"
+    assert table.notes == [f"survey.csv: a Qualtrics export: line(s) {'2' if legacy else '2 and 3'} under the header "
+                           f"(the questions' texts{'' if legacy else ' and import ids'}) describe its columns and "
+                           "were not read as answers."]
+
+
+@pytest.mark.parametrize("preview, test", [("1", "2"), ("Survey Preview", "Survey Test")])
+def test_previews_and_tests_of_the_survey_are_excluded_and_listed(preview, test):
+    """Before: the authors' preview responses (study id 'test') were analysed as a patient's answers."""
+    table = read_table("survey.csv", _qualtrics(["0"] * 8 + [preview, test]))
+    assert table.n == 8
+    assert [(list(lines), why) for lines, why in table.set_aside] == [
+        ([12], f"Status {preview!r}: a Qualtrics survey preview response, no respondent's answers"),
+        ([13], f"Status {test!r}: a Qualtrics survey test response, no respondent's answers")]
+    ds = load_files({"survey.csv": _qualtrics(["0"] * 8 + [preview, test]),
+                     "infusions.csv": b"study_id,date,treatment\nS00,2024-02-28,Ketamine\n"})
+    ex = ds.report.exclusions
+    assert set(ex.loc[ex["line"].isin([12, 13]), "file"]) == {"survey.csv"}
+    assert "test" not in set(ds.assessments["patient_id"])
+    assert not set(ex.loc[ex["file"] == "survey.csv", "line"]) & {2, 3}
+
+
+def test_a_table_with_a_response_id_but_no_survey_dates_is_no_qualtrics_export():
+    data = b"ResponseId,Patient,NRS\nResponse ID,x,y\nR_0001abcdEFGHijkl,P1,7\n"
+    table = read_table("t.csv", data)
+    assert table.n == 2 and not table.notes and not table.set_aside
+
+
+def test_surveymonkey_names_each_column_by_its_question_and_a_matrix_statement():
+    top = ["Respondent ID", "Collector ID", "Start Date", "Custom Data 1", "Pain now (0-10)",
+           "Over the last 2 weeks, how often ...?", "", "Comments"]
+    below = ["", "", "", "", "Response", "Little interest or pleasure in doing things", "Feeling down", "Open-Ended Response"]
+    assert surveymonkey_header(top, below) == [
+        "Respondent ID", "Collector ID", "Start Date", "Custom Data 1", "Pain now (0-10)",
+        "Over the last 2 weeks, how often ...? - Little interest or pleasure in doing things",
+        "Over the last 2 weeks, how often ...? - Feeling down", "Comments"]
+    assert surveymonkey_header(["Patient", "Date"], ["", "Response"]) is None
+
+
+def test_a_surveymonkey_csv_reads_with_one_header_and_its_data_from_line_3():
+    """Before: refused, 'column 13 has values but no header name' (a matrix's columns are named in row 2 only)."""
+    data = ("Respondent ID,Collector ID,Start Date,End Date,Custom Data 1,Pain now (0-10),"
+            "\"Over the last 2 weeks, how often?\",,\r\n"
+            ",,,,,Response,Little interest,Feeling down,Poor appetite\r\n"
+            "1146,4315,05/31/2024 03:52:35 PM,05/31/2024 04:00:00 PM,S01,6,Not at all,Several days,Not at all\r\n"
+            ).encode()
+    table = read_table("monkey.csv", data)
+    assert table.two_row_header == "surveymonkey" and table.n == 1 and list(table.line) == [3]
+    assert table.header[5:7] == ["Pain now (0-10)", "Over the last 2 weeks, how often? - Little interest"]
