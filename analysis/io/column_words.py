@@ -146,13 +146,29 @@ def _not_intensity(tokens: str) -> bool:
         (PAIN_ASPECT.search(tokens) is not None and PAIN_INTENSITY_WORDS.search(tokens) is None)
 
 
+#: The LOINC codes of the known measures, as research data warehouses write an observation's item (OMOP's
+#: ``measurement_source_value``, PCORnet's ``OBSCLIN_CODE``, i2b2's ``concept_cd`` ``LOINC:72514-3``): the 0-10
+#: numeric pain rating (not 38208-5 'Pain severity - Reported', of any scale), the PHQ-9 and GAD-7 totals.
+LOINC_MEASURES = {"72514-3": "pain_nrs", "44261-6": "phq9", "70274-6": "gad7"}
+_LOINC = re.compile(r"(?i)\s*(?:loinc\s*:\s*)?(\d{1,7}-\d)\s*")
+
+
+def loinc_measure(code: str) -> str | None:
+    """The known measure a LOINC code stands for (``72514-3``, ``LOINC:72514-3`` -> ``pain_nrs``), else None."""
+    m = _LOINC.fullmatch(str(code))
+    return LOINC_MEASURES.get(m.group(1)) if m else None
+
+
 def measure_of(name: str) -> str | None:
-    """The known measure a column or item name names (``"Pain Score (0-10)"`` -> ``pain_nrs``); None for
-    another scale of the PHQ family (:data:`OTHER_SCALES`) and for a name about pain that is not its
-    intensity (:data:`NOT_PAIN_INTENSITY`: ``Pain relief``, ``Pain interference``, ``Pain goal``)."""
+    """The known measure a column or item name names (``"Pain Score (0-10)"`` -> ``pain_nrs``; a LOINC code,
+    :data:`LOINC_MEASURES`); None for another scale of the PHQ family (:data:`OTHER_SCALES`) and for a name
+    about pain that is not its intensity (:data:`NOT_PAIN_INTENSITY`: ``Pain relief``, ``Pain interference``,
+    ``Pain goal``)."""
     c = canonical(name)
     if c in KNOWN_MEASURES:
         return c
+    if _LOINC.fullmatch(str(name)):
+        return loinc_measure(name)
     if OTHER_SCALES.search(str(name)):
         return None
     tokens = " ".join(re.split(r"[\W_]+", name.casefold()))

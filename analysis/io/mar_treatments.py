@@ -4,10 +4,32 @@ and what to ask when the record's actions start no administration.
 """
 from __future__ import annotations
 
+import re
+
+import numpy as np
 import pandas as pd
 
 from . import dosage_forms, mar_actions
+from .column_words import has_word
 from .spec import DEFAULT_START_ACTIONS
+
+#: A drug's strength or form, as a medication record names what it gave (``KETAMINE 50 MG/ML INJ SOLN``,
+#: ``gabapentin 300 MG Oral Capsule``, ``LIDOCAINE 2% (20 MG/ML) IV SOLN``): a concentration, or a strength
+#: beside a form.
+_STRENGTH = re.compile(r"(?i)\d\s*(?:mg|mcg|µg|g|units?)\s*/\s*\d*\s*ml|\d\s*%")
+_FORM = re.compile(r"(?i)\b(?:inj|injection|injectable|soln|solution|ij|tab|tablet|caps?|capsule|oral|iv|ivpb|"
+                   r"patch|cream|spray|vial|amp|ampoule|premix|bag|infusion)\b")
+_DOSE = re.compile(r"(?i)\d\s*(?:mg|mcg|µg|g|ml|units?)\b(?!\s*/\s*kg)")
+
+
+def names_medications(values: np.ndarray) -> bool:
+    """A treatment column that names medications as a medication record does, drug with strength and form
+    (``KETAMINE 50 MG/ML INJ SOLN`` beside ``ONDANSETRON HCL 4 MG/2ML IJ SOLN``), with or without an action
+    column (PCORnet's MED_ADMIN, OMOP's drug_exposure): read as an administration record's drugs are
+    (:func:`propose`), its co-medications are no treatments and the drug studied given by mouth no infusion.
+    Not a sheet's ``Ketamin 0,5 mg/kg`` (a dose per kg, no strength nor form)."""
+    texts = [str(v) for v in pd.unique(values[values != ""])[:200]]
+    return any(_STRENGTH.search(v) or (_FORM.search(v) and _DOSE.search(v)) for v in texts)
 
 
 def propose(p, t, treatments: dict, treatment_words: dict, notes: list, review: list) -> dict:
@@ -62,3 +84,32 @@ def propose(p, t, treatments: dict, treatment_words: dict, notes: list, review: 
     if co:
         notes.append(f"{p.name}: {', '.join(map(repr, co[:5]))} look like co-medications and are not treatments.")
     return treatments
+
+
+def names_medications_in(p, tables: list) -> bool:
+    """The file proposal ``p`` (its table among ``tables``) has a treatment column naming medications
+    (:func:`names_medications`)."""
+    t = next((t for t in tables if t.file == p.name), None)
+    if t is None or p.spec is None:
+        return False
+    ks = [k for k, h in enumerate(t.header) if p.spec.columns.get(h) is not None
+          and p.spec.columns[h].role == "treatment" and not p.spec.columns[h].codes]
+    return any(names_medications(t.column(k)) for k in ks)
+
+
+def route_column(t, treatment_ks: list, cols: dict) -> int | None:
+    """The route column of a table whose treatment column (among ``treatment_ks``) names medications, its text
+    route (``Intravenous``, ``Oral``) before a coded one (PCORnet's SNOMED ``47625008``); None otherwise."""
+    if not any(names_medications(t.column(k)) for k in treatment_ks):
+        return None
+    ks = [k for k, h in enumerate(t.header) if h and k not in cols and has_word("route", h)]
+    text = [k for k in ks if not pd.to_numeric(pd.Series(t.column(k)[t.column(k) != ""][:200]),
+                                               errors="coerce").notna().all()]
+    return (text or ks or [None])[0]
+
+
+def row_key(header: str, filled: np.ndarray) -> bool:
+    """A row's own identifier (PCORnet's ``MEDADMINID``, ``OBSCLINID``): a name ending in ``id`` over
+    numbers that differ on every row. Read as a score, it was a measure counting 1, 2, 3, ..."""
+    return str(header).casefold().endswith("id") and len(filled) >= 10 and pd.Series(filled).is_unique and \
+        bool(pd.Series(filled).str.fullmatch(r"\d+").all())

@@ -23,7 +23,7 @@ from ..mapping import canonical, normalize_name
 from . import courses as _courses
 from . import redcap_arms, workbook_sheets
 from . import choice_scores, dosage_forms, dose_units, ehr_times, entry_status, excel_serials, fill_down, mar_treatments, headers, leave_out, observation_items, redcap, \
-    side_by_side, time_units, treatment_arms, visits, worded_scales, workbooks
+    side_by_side, time_units, treatment_arms, visits, warehouse_tables, worded_scales, workbooks
 from .identifiers.names import name_reason
 from .counted_from import read_time_points
 from .column_words import covariate_name, has_word, id_like, measure_of, question_after_items
@@ -196,6 +196,17 @@ def _constant_within(pid: np.ndarray, values: np.ndarray) -> bool:
 def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review: list, notes: list,
                    order_hints: dict) -> FileProposal:
     """Roles for the columns of one data file."""
+    if kind_hint is None:  # a research data warehouse's table (OMOP, PCORnet, i2b2), by its standard names
+        fp = warehouse_tables.proposal(t, notes, order_hints, _date_like, _distinct, ColumnProposal, FileProposal)
+        if fp is not None and fp.spec.kind == "data":
+            fp.spec = replace(fp.spec, decimal_comma=decimal_comma_scores(t, fp.columns, notes))
+            fp.reading = t.describe()
+            item_k = next((t.header.index(c.header) for c in fp.columns if c.column.role == "item"), None)
+            if item_k is not None:
+                fp.items, fp.questions = observation_items.propose_items(
+                    t, item_k, {t.header.index(c.header): c for c in fp.columns}, notes)
+        if fp is not None:
+            return fp
     cols: dict[int, ColumnProposal] = {}
     header = t.header
     fields = dictionary or {}
@@ -326,6 +337,11 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
     has_treatment = has_treatment or drug_k is not None
     row_kind = "observations" if has_item and has_value else "administrations" if has_action and has_treatment \
         else "table"
+    # A treatment column naming medications (drug, strength, form) reads its route column as the route, with or
+    # without an action column: oral ketamine is no infusion course. A text route before a coded one.
+    route_k = mar_treatments.route_column(t, [k for k, h in enumerate(header) if h and k not in cols and k != action_k
+                                              and (k == drug_k or has_word("treatment", h))], cols) \
+        if row_kind != "observations" else None
     # The remaining columns.
     keys = [normalize_name(h) for h in header]
     for k, h in enumerate(header):
@@ -358,8 +374,9 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
         label = f.label if f is not None else h
         core = ("item", "value") if row_kind == "observations" else ("treatment", "action", "dose") \
             if row_kind == "administrations" else None
-        if row_kind == "administrations" and has_word("route", h):
-            cols[k] = ColumnProposal(h, Column("route"), "the route: only intravenous rows are infusions", ex)
+        if (row_kind == "administrations" or route_k is not None) and has_word("route", h):
+            cols[k] = ColumnProposal(h, Column("route"), "the route: only intravenous rows are infusions", ex) \
+                if route_k in (None, k) else ColumnProposal(h, Column("ignore"), "the route again (coded)", ex)
             continue
         if core is not None and not date_cols and time_units.relative_day_name(h) and len(filled) and \
                 _is_number(filled).mean() > 0.9 and not any(c.column.role in ("date", "day") for c in cols.values()):
@@ -382,7 +399,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
             cols[k] = ColumnProposal(h, Column("ignore"), f"the question asked after the items of {after} (how "
                                      "difficult ...): not part of its score", ex)
             continue
-        if f is None and id_like(h):
+        if f is None and (id_like(h) or mar_treatments.row_key(h, filled)):
             cols[k] = ColumnProposal(h, Column("ignore"), "an identifier or code, not a score", ex)
             continue
         if not len(filled):
@@ -637,7 +654,7 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
         else:
             notes += [n for n in [headers.number_repeated(t)] if n]
         fp = _propose_table(t, hint, dictionary if hint else {}, review, notes, order_hints)
-        if fp.kind.startswith("observations") or fp.kind == "administration record":
+        if fp.kind.startswith(("observations", "administration record", "medication administrations")):
             source = "flowsheet" if source != "redcap" else source
         fps.append(fp)
     # One date order for the whole export: the one every unambiguous column shows.
@@ -681,7 +698,7 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
     # Treatments: in an administration record, the medication names that look like the treatment.
     treatments = {}
     for p in fps:
-        if p.kind == "administration record":
+        if p.kind == "administration record" or mar_treatments.names_medications_in(p, data_tables):
             treatments = mar_treatments.propose(p, next(t for t in data_tables if t.file == p.name), treatments,
                                                 _TREATMENT_WORDS, notes, review)
         elif p.spec is not None and any(c.column.role == "treatment" and not c.column.codes and

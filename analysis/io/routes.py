@@ -45,6 +45,16 @@ INFUSED = re.compile(r"(?i)(?<![\w.])(?:infusion|infus\w*|inf\.?|infuus|perfusio
                      r"bolus|pump|pca|tropfinfusion|kurzinfusion|dauerinfusion|goteo|flebo\w*)(?!\w)")
 #: Epic's numeric route code (``ROUTE_C``) for intravenous.
 EPIC_IV_CODES = frozenset({"6"})
+#: The route codes of research data warehouses: SNOMED CT (PCORnet's ``MEDADMIN_ROUTE``) and OMOP's standard
+#: route concepts (``route_concept_id``). Intravenous: SNOMED 47625008, OMOP 4171047.
+CODED_IV = frozenset({"47625008", "4171047"})
+#: Not intravenous. SNOMED: oral 26643006, subcutaneous 34206005, intramuscular 78421000, topical 6064005, nasal
+#: 46713006, sublingual 37839007, transdermal 45890007, rectal 37161004, epidural 404820008, intrathecal 72607000;
+#: OMOP: oral 4132161, subcutaneous 4142048, intramuscular 4302612, topical 4263689, transdermal 4262099,
+#: sublingual 4292110, rectal 4290759.
+CODED_NOT_IV = frozenset({"26643006", "34206005", "78421000", "6064005", "46713006", "37839007", "45890007",
+                          "37161004", "404820008", "72607000", "4132161", "4142048", "4302612", "4263689", "4262099",
+                          "4292110", "4290759"})
 #: Routes known not to be intravenous (searched as whole words, any case). The short abbreviations that are
 #: also words (IN, ID, IT) only as the whole cell.
 NOT_INTRAVENOUS = re.compile(
@@ -115,8 +125,8 @@ def _kinds(route: np.ndarray, codes: dict | None = None) -> tuple[np.ndarray, np
     distinct route is matched once."""
     codes_, uniques = pd.factorize(_routes(route, codes), use_na_sentinel=False)
     u = pd.Series(uniques, dtype=object).astype(str)
-    said_iv = u.str.contains(INTRAVENOUS) | u.str.strip().isin(EPIC_IV_CODES)
-    said_other = u.str.contains(NOT_INTRAVENOUS)
+    said_iv = u.str.contains(INTRAVENOUS) | u.str.strip().isin(EPIC_IV_CODES | CODED_IV)
+    said_other = u.str.contains(NOT_INTRAVENOUS) | u.str.strip().isin(CODED_NOT_IV)
     # Both said ('IV/PO'): neither, so kept with the warning of an unknown route.
     other = said_other & ~said_iv
     iv = (u.str.strip() == "") | ((said_iv | u.str.contains(INFUSED)) & ~said_other)

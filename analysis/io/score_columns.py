@@ -510,6 +510,20 @@ _DECIMAL_COMMA = re.compile(r"\s*-?\d+,\d{1,2}\s*")
 _DECIMAL_POINT = re.compile(r"\s*-?\d*\.\d+\s*")
 
 
+def _points_not_commas(t, columns: list) -> bool | None:
+    """False (and the table read so) for a file whose decimal comma is only its delimiter's default (a
+    ``|``-separated warehouse extract) while its numbers (in any column) write decimals with a point
+    (``89.0``) and never with a comma; else None. Read with a decimal comma, its description said "decimal
+    comma" and a ``1.234`` could read as a thousand."""
+    cells = pd.Series(np.concatenate([t.column(k) for k, h in enumerate(t.header) if h]) if any(t.header) else [],
+                      dtype=object)
+    if not cells.str.fullmatch(_DECIMAL_POINT).fillna(False).any() or \
+            cells.str.fullmatch(_DECIMAL_COMMA).fillna(False).any():
+        return None
+    t.decimal_comma = False
+    return False
+
+
 def decimal_comma_scores(t, columns: list, notes: list) -> bool | None:
     """True for a comma-separated file whose score columns write decimals with a comma (``7,5``, quoted in
     the file: a spreadsheet in a European language saved as CSV with commas) and never with a point; None
@@ -518,6 +532,8 @@ def decimal_comma_scores(t, columns: list, notes: list) -> bool | None:
     Why: read with points only, every such score was excluded ("a decimal comma (7,5)") and a patient's
     relief went missing, though nothing else in the file could mean 7,5. Only the columns proposed as
     known scores in points decide: elsewhere a quoted ``1,3`` may be a list (body regions ``1,3``)."""
+    if t.decimal_comma and t.delimiter not in (";", "\t"):
+        return _points_not_commas(t, columns)
     if t.decimal_comma or t.delimiter != ",":
         return None
     ks = [t.header.index(c.header) for c in columns if c.column.role == "measure" and c.header in t.header
