@@ -96,13 +96,16 @@ def sittings(measure: np.ndarray, pid: np.ndarray, t: np.ndarray) -> tuple[np.nd
 
 
 def sum_question_rows(pid: np.ndarray, t: np.ndarray, targets: np.ndarray, names: np.ndarray, values: np.ndarray,
-                      text: dict | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                      text: dict | None = None, notes: list | None = None, warnings: list | None = None,
+                      file: str = "") -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The questionnaires charted one question per row: the rows of one patient and one measure at one
     sitting (:func:`sittings`) are one questionnaire, summed by :func:`~analysis.io.questionnaires.sum_items` (every item answered with
     a whole number in the item range, or its answer, 'Several days'; never prorated).
 
     ``targets``: each row's "items" entry (``"phq9 item 3"``, :func:`question_of`); ``names``: the item as
-    charted; ``values``: the value as charted; ``text``: the mapping's ``values.text``.
+    charted; ``values``: the value as charted; ``text``: the mapping's ``values.text``; ``notes``, ``warnings``:
+    where to say how the answers' numbers were read (questions numbered 1-4 read as 0-3,
+    :func:`~analysis.io.questionnaires.item_coding`), naming ``file``.
 
     Returns ``(carrier, score, reason, summed_into)``: the row that carries its questionnaire's score (its first
     row in time: the questionnaire is dated when it was begun), that score as text, for the rows of a questionnaire without a score why (``""`` elsewhere),
@@ -135,7 +138,7 @@ def sum_question_rows(pid: np.ndarray, t: np.ndarray, targets: np.ndarray, names
             cell[g[on]] = values[idx[on]]
             cells.append(cell)
             headers.append(str(names[idx[on]][0]) if on.any() else f"{m} item {j + 1}")
-        total, measured, why, column, value = sum_items(m, headers, cells, None, text)
+        total, measured, why, column, value = sum_items(m, headers, cells, None, text, notes, warnings, file)
         answered = np.column_stack([c != "" for c in cells]).sum(axis=1)
         gap = np.flatnonzero(measured & np.isnan(total) & (value == "") & (column != ""))
         why[gap] = each_distinct(lambda a, c: R_QUESTIONS_MISSING.format(answered=a, items=k_items, measure=m, item=c),
