@@ -10,8 +10,9 @@ conflicting PHQ-9 values of one visit, and an answer of 1 a PHQ-9 of 1. Where th
 charted as its own row (``PHQ-9 Total Score``), that row is read and the questions are left out, with a note.
 Where it is not, and every question of the questionnaire is charted (1 ... 9 of the PHQ-9), they are mapped as
 its questions (``"PHQ-9 Item 3": "phq9 item 3"``) and summed: the questions charted for one patient at one
-time are one questionnaire, scored by the rule of :mod:`analysis.io.questionnaires` (every item answered
-0-3; never prorated), its score carried by the first of its rows (:func:`sum_question_rows`).
+sitting (within :data:`SITTING_MINUTES` of the first, :func:`sittings`) are one questionnaire, scored by the
+rule of :mod:`analysis.io.questionnaires` (every item answered 0-3; never prorated), its score carried by its
+first row in time (:func:`sum_question_rows`).
 """
 from __future__ import annotations
 
@@ -50,17 +51,64 @@ R_QUESTIONS_MISSING = ("{answered} of {items} questions of {measure} charted for
 R_QUESTIONS_UNANSWERED = "no question of {measure} answered at this time ({value!r}): no {measure} score"
 
 
+#: The items of one questionnaire a patient answers at one sitting are charted within this many minutes of the
+#: first: an app or a flowsheet stamps each answer with its own second (``phq9_q1`` at 09:14:55, ``phq9_q2`` at
+#: 09:15:03), and grouped by their exact times each answer was a questionnaire of one item, all lost. Half an
+#: hour holds a sitting, slow or interrupted, and stays well short of the hours between two sittings of one day
+#: (before and after an infusion).
+SITTING_MINUTES = 30
+
+
+def sittings(measure: np.ndarray, pid: np.ndarray, t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(sitting, head)`` of question rows (their measure, patient and time: ``int64`` nanoseconds, or days
+    as floats): the rows of one patient and questionnaire charted within :data:`SITTING_MINUTES` of the first
+    row of their sitting are one sitting; the first row after that window opens the next. ``sitting``: each
+    row's sitting number; ``head``: the position of its sitting's first row (the earliest time; of rows at
+    that time, the first in the file)."""
+    n = len(pid)
+    t = np.asarray(t)
+    if t.dtype.kind == "f":
+        seconds = (t - t.min()) * 86400.0
+    else:  # nanoseconds: differences taken as integers, so that no precision is lost before the division
+        ti = t.astype(np.int64)
+        seconds = (ti - ti.min()) / 1e9
+    block = pd.DataFrame({"m": measure, "p": pid}).groupby(["m", "p"], sort=False).ngroup().to_numpy()
+    order = np.lexsort((np.arange(n), seconds, block))
+    b, sec = block[order], seconds[order]
+    window = SITTING_MINUTES * 60.0
+    # One increasing key over every block: block b's times shifted beyond every time of the blocks before it.
+    span = float(sec.max()) + window + 1.0
+    key = b * span + sec
+    beyond = np.searchsorted(key, key + window, side="right")   # the first row after the window a row opens
+    start = np.zeros(n, dtype=bool)
+    frontier = np.flatnonzero(np.r_[True, b[1:] != b[:-1]])
+    while len(frontier):  # a loop over a patient's sittings (one step for the sittings of every patient at once)
+        start[frontier] = True
+        nxt = beyond[frontier]
+        inside = nxt < n
+        frontier, nxt = frontier[inside], nxt[inside]
+        frontier = nxt[b[nxt] == b[frontier]]
+    number = np.cumsum(start) - 1
+    sitting, head = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
+    sitting[order] = number
+    head[order] = order[np.flatnonzero(start)][number]
+    return sitting, head
+
+
 def sum_question_rows(pid: np.ndarray, t: np.ndarray, targets: np.ndarray, names: np.ndarray, values: np.ndarray,
-                      text: dict | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The questionnaires charted one question per row: the rows of one patient, one time and one measure
-    are one questionnaire, summed by :func:`~analysis.io.questionnaires.sum_items` (every item answered with
+                      text: dict | None = None, notes: list | None = None, warnings: list | None = None,
+                      file: str = "") -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The questionnaires charted one question per row: the rows of one patient and one measure at one
+    sitting (:func:`sittings`) are one questionnaire, summed by :func:`~analysis.io.questionnaires.sum_items` (every item answered with
     a whole number in the item range, or its answer, 'Several days'; never prorated).
 
     ``targets``: each row's "items" entry (``"phq9 item 3"``, :func:`question_of`); ``names``: the item as
-    charted; ``values``: the value as charted; ``text``: the mapping's ``values.text``.
+    charted; ``values``: the value as charted; ``text``: the mapping's ``values.text``; ``notes``, ``warnings``:
+    where to say how the answers' numbers were read (questions numbered 1-4 read as 0-3,
+    :func:`~analysis.io.questionnaires.item_coding`), naming ``file``.
 
-    Returns ``(carrier, score, reason, summed_into)``: the row that carries its questionnaire's score (the first
-    of its rows), that score as text, for the rows of a questionnaire without a score why (``""`` elsewhere),
+    Returns ``(carrier, score, reason, summed_into)``: the row that carries its questionnaire's score (its first
+    row in time: the questionnaire is dated when it was begun), that score as text, for the rows of a questionnaire without a score why (``""`` elsewhere),
     and for the other rows of a scored questionnaire the position of the row carrying the score they are summed
     into (-1 elsewhere)."""
     n = len(pid)
@@ -71,13 +119,15 @@ def sum_question_rows(pid: np.ndarray, t: np.ndarray, targets: np.ndarray, names
     parsed = pd.Series(targets, dtype=object).map(question_of)
     measure = parsed.str[0].to_numpy(dtype=object)
     number = parsed.str[1].to_numpy(dtype=np.int64)
-    group = pd.DataFrame({"m": measure, "p": pid, "t": t}).groupby(["m", "p", "t"], sort=False).ngroup().to_numpy()
+    group, head = sittings(measure, pid, t)
     for m in pd.unique(measure):  # a loop over the few questionnaires charted
         k_items = MEASURES[m].items
         idx = np.flatnonzero(measure == m)
-        # Groups numbered 0..G-1 for this measure, in the order of their first rows.
-        _, first, g = np.unique(group[idx], return_index=True, return_inverse=True)
-        n_groups = len(first)
+        # Sittings numbered 0..G-1 for this measure, each carried by its first row in time.
+        _, g = np.unique(group[idx], return_inverse=True)
+        n_groups = int(g.max()) + 1
+        heads = np.empty(n_groups, dtype=np.int64)
+        heads[g] = head[idx]
         slot = g * k_items + (number[idx] - 1)
         twice = np.bincount(slot, minlength=n_groups * k_items) > 1
         headers, cells = [], []
@@ -88,7 +138,7 @@ def sum_question_rows(pid: np.ndarray, t: np.ndarray, targets: np.ndarray, names
             cell[g[on]] = values[idx[on]]
             cells.append(cell)
             headers.append(str(names[idx[on]][0]) if on.any() else f"{m} item {j + 1}")
-        total, measured, why, column, value = sum_items(m, headers, cells, None, text)
+        total, measured, why, column, value = sum_items(m, headers, cells, None, text, notes, warnings, file)
         answered = np.column_stack([c != "" for c in cells]).sum(axis=1)
         gap = np.flatnonzero(measured & np.isnan(total) & (value == "") & (column != ""))
         why[gap] = each_distinct(lambda a, c: R_QUESTIONS_MISSING.format(answered=a, items=k_items, measure=m, item=c),
@@ -111,10 +161,10 @@ def sum_question_rows(pid: np.ndarray, t: np.ndarray, targets: np.ndarray, names
                                    names[a].astype(str), values[a].astype(str), values[b].astype(str))
         scored = why == ""
         reason[idx] = why[g]
-        carriers = idx[first[scored]]
+        carriers = heads[scored]
         carrier[carriers] = True
         score[carriers] = total[scored].astype(np.int64).astype(str)
-        summed_into[idx] = np.where(scored[g], idx[first[g]], -1)
+        summed_into[idx] = np.where(scored[g], heads[g], -1)
         summed_into[carriers] = -1
     return carrier, score, reason, summed_into
 
@@ -260,9 +310,10 @@ def item_notes(file: str, items: dict, questions: dict, notes: list, review: lis
         total = [it for it, (_, m) in items.items() if m == measure]
         if any(question_of(items[name][1]) for name in names):
             notes.append(f"{file}: {', '.join(map(repr, names[:10]))} are the single questions of {measure}, charted one "
-                         f"per row, and no row gives its total: the questions charted for a patient at one time are "
-                         f"summed into its score (every item answered, never prorated; each questionnaire without a "
-                         f"score is listed in the report with its reason).")
+                         f"per row, and no row gives its total: the questions charted for a patient at one sitting "
+                         f"(within {SITTING_MINUTES} minutes of its first question) are summed into its score, at the "
+                         f"time of its first question (every item answered, never prorated; each questionnaire without "
+                         f"a score is listed in the report with its reason).")
             continue
         notes.append(f"{file}: {', '.join(map(repr, names[:10]))} are single questions of {measure}, charted one "
                      f"per row: not read (a question is not the score) and counted in the report. "

@@ -21,6 +21,13 @@ The proposal reads an item column as answers when most of its cells are (:data:`
 whose text is no answer ('Several dyas', '?', 'refused') is then one item that does not read: that row has no
 score, and the reason names the text and the fix (its code under ``values.text``, or correcting the cell).
 
+Items numbered from 1 (:func:`item_coding`): a survey tool may number the answers of a 0-3 item 1-4 (Qualtrics'
+default: 1 = Not at all ... 4 = Nearly every day). Where the item columns of a file hold no 0 and a 4 in two
+rows or more, every item is read as its code - 1, with a note: read as they stand, the rows with a 4 lost their
+score and every other row was 9 points too high. Where the codes could be either (every answer 1-3: no 0 and no
+4; or a 4 in one row only, which may be a typo) they are read as 0-3, with a warning saying so; so they are
+where a 0 and a 4 are both found (a 4 is out of range).
+
 Every step works on whole columns (one numpy operation per item column): no loop over rows.
 """
 from __future__ import annotations
@@ -136,7 +143,7 @@ def item_numbers(headers: list[str]) -> tuple[str, list[int]] | None:
     return (parts[0].group(1).strip().lower(), numbers) if len(set(numbers)) == len(numbers) else None
 
 
-R_ITEM_RANGE = "{item!r} is {value!r}, not a whole number from 0 to {top}: no {measure} score for this row"
+R_ITEM_RANGE = "{item!r} is {value!r}, not a whole number from {low} to {top}: no {measure} score for this row"
 R_ITEM_ANSWER = ("text answer {value!r} in {item!r} is not an answer of {measure} (Not at all 0, Several days 1, "
                  "More than half the days 2, Nearly every day 3): no {measure} score for this row. Give it its code "
                  "under values.text in the mapping (the import assistant's text answers) or correct the cell")
@@ -155,8 +162,68 @@ def check_items(measure: str, headers: list[str], file: str) -> None:
             f"them all, give these columns the role \"ignore\".", file=file)
 
 
+def _scale_name(measure: str) -> str:
+    """The questionnaire's name as written on it ('PHQ-9', 'GAD-7')."""
+    return MEASURES[measure].label.split(" ")[0]
+
+
+def item_coding(measure: str, headers: list[str], cells: list[np.ndarray], labelled: list[bool] | None = None,
+                text: dict | None = None, file: str = "") -> tuple[int, str, str]:
+    """``(shift, note, warning)``: how the numbers in the item columns of ``measure`` (every row of a file) are
+    codes of its answers (module docstring). ``shift`` is 1 when the codes are numbered from 1 (4s in two rows
+    or more and no 0; each item is read as its code - 1), else 0. ``note`` says so when they are shifted;
+    ``warning`` when a 0-3 reading is not certain (neither a 0 nor a 4; a 4 in one row only, a typo or codes
+    from 1; both a 0 and a 4). Only the cells that are numbers count; an
+    answer in words ('Several days') or a cell coded by the mapping (``values.text``, a column's ``codes``)
+    says its own code, and items with any are never shifted."""
+    m = MEASURES[measure]
+    if not m.items or m.item_max is None or not cells or (labelled and any(labelled)):
+        return 0, "", ""
+    words = set(ANSWER_CODES) if m.item_max == 3 else set()
+    words |= {" ".join(str(k).casefold().split()) for k in (text or {})}
+    top, name = m.item_max, _scale_name(measure)
+    numbers, worded = [], False
+    rows_above = np.zeros(len(cells[0]), dtype=bool)
+    for col in cells:  # a loop over the questionnaire's items
+        cell = pd.Series(col, dtype=object).fillna("").astype(str).str.strip()
+        answered = (cell != "") & ~cell.str.casefold().isin(NA_TOKENS)
+        worded |= bool(_answer_key(cell[answered]).isin(words).any())
+        x = pd.to_numeric(cell.str.replace(",", ".", regex=False), errors="coerce").where(answered)
+        rows_above |= (x == top + 1).to_numpy()
+        numbers.append(x.dropna().to_numpy(dtype=float))
+    x = np.concatenate(numbers)
+    if worded or not len(x):
+        return 0, "", ""
+    zeros, above = int((x == 0).sum()), int((x == top + 1).sum())
+    cols = f"{headers[0]!r} ... {headers[-1]!r}" if len(headers) > 1 else repr(headers[0])
+    where = f"{file}: " if file else ""
+    codes = "{" + ", ".join(f'"{c}": "{c - 1}"' for c in range(1, top + 2)) + "}"
+    if above and not zeros and rows_above.sum() >= 2:
+        return 1, (f"{where}{name} items coded 1-{top + 1} (Qualtrics' default) were read as 0-{top}: {cols} hold "
+                   f"{above} answer(s) of {top + 1} and no 0, so each item is its code - 1 (1 = Not at all ... "
+                   f"{top + 1} = Nearly every day). Read as they stand, the rows with a {top + 1} had no {name} and "
+                   f"every other {name} was {m.items} points too high."), ""
+    if above and not zeros:
+        return 0, "", (f"{where}the items of {name} ({cols}) hold a {top + 1} in one row only and no 0: read as "
+                       f"0-{top}, that row excluded (a {top + 1} is out of range). If the survey numbers its answers "
+                       f"from 1 (Qualtrics' default: 1 = Not at all ... {top + 1} = Nearly every day), every {name} "
+                       f"read is {m.items} points too high: then give each item the codes {codes} in the mapping.")
+    if above:
+        return 0, "", (f"{where}the items of {name} ({cols}) hold both 0 ({zeros} answer(s)) and {top + 1} ({above}): "
+                       f"read as 0-{top}, each row with a {top + 1} excluded. If the survey numbers its answers from 1 "
+                       f"(1 = Not at all ... {top + 1} = Nearly every day), every {name} read is {m.items} points too "
+                       f"high: check the export's codes.")
+    if not zeros and ((x >= 1) & (x <= top) & (x == np.floor(x))).all():
+        return 0, "", (f"{where}every answer to the items of {name} ({cols}) is 1-{top}, with no 0 and no {top + 1}: "
+                       f"read as 0-{top} (1 = Several days). If the survey numbers its answers from 1 (Qualtrics' "
+                       f"default: 1 = Not at all ... {top + 1} = Nearly every day), every {name} read is {m.items} "
+                       f"points too high: then give each item the codes {codes} in the mapping.")
+    return 0, "", ""
+
+
 def sum_items(measure: str, headers: list[str], cells: list[np.ndarray], labelled: list[bool] | None = None,
-              text: dict | None = None) -> tuple:
+              text: dict | None = None, notes: list | None = None, warnings: list | None = None,
+              file: str = "") -> tuple:
     """Sum the items of each row (the rule in the module docstring).
 
     Parameters
@@ -175,6 +242,9 @@ def sum_items(measure: str, headers: list[str], cells: list[np.ndarray], labelle
         The mapping's ``values.text`` (answer -> value, None to exclude it on purpose): consulted for an
         answered cell (not empty, not an NA word) before it is read as a number. Answers of
         :data:`ANSWER_CODES` read as their codes (for items scored 0-3).
+    notes, warnings : list, optional
+        Where to say how the numbers were read as codes (:func:`item_coding`: items numbered from 1 are read
+        as their code - 1), with the ``file`` named.
 
     Returns
     -------
@@ -188,6 +258,11 @@ def sum_items(measure: str, headers: list[str], cells: list[np.ndarray], labelle
     """
     m = MEASURES[measure]
     n = len(cells[0]) if cells else 0
+    shift, note, warning = item_coding(measure, headers, cells, labelled, text, file)
+    if note and notes is not None:
+        notes.append(note)
+    if warning and warnings is not None:
+        warnings.append(warning)
     answered = np.zeros((n, len(cells)), dtype=bool)
     valid = np.zeros((n, len(cells)), dtype=bool)
     values = np.zeros((n, len(cells)))
@@ -202,7 +277,7 @@ def sum_items(measure: str, headers: list[str], cells: list[np.ndarray], labelle
         rule = key.map(mapped) if mapped else pd.Series(np.nan, index=key.index, dtype=object)
         by_rule = key.isin(list(mapped)).to_numpy() & answered[:, j]
         on_purpose = by_rule & rule.isna().to_numpy()
-        x = pd.to_numeric(text_j.str.replace(",", ".", regex=False), errors="coerce").to_numpy(dtype=float)
+        x = pd.to_numeric(text_j.str.replace(",", ".", regex=False), errors="coerce").to_numpy(dtype=float) - shift
         x = np.where(code.notna().to_numpy(), pd.to_numeric(code, errors="coerce").to_numpy(dtype=float), x)
         x = np.where(by_rule & ~on_purpose, pd.to_numeric(rule, errors="coerce").to_numpy(dtype=float), x)
         valid[:, j] = answered[:, j] & (x >= 0) & (x <= m.item_max) & (x == np.floor(x))
@@ -224,7 +299,8 @@ def sum_items(measure: str, headers: list[str], cells: list[np.ndarray], labelle
     column[rows] = headers_a[first_bad[rows]]
     value[rows] = cells_a[rows, first_bad[rows]]
     templates = np.asarray([R_ITEM_RANGE, R_ITEM_ANSWER, R_ITEM_EXCLUDED], dtype=object)
-    reason[rows] = each_distinct(lambda c, v, t: t.format(item=c, value=v, top=m.item_max, measure=measure),
+    reason[rows] = each_distinct(lambda c, v, t: t.format(item=c, value=v, low=shift, top=m.item_max + shift,
+                                                          measure=measure),
                                   column[rows], value[rows], templates[kind[rows, first_bad[rows]]])
     gaps = measured & ~bad & ~complete
     first_gap = (~answered).argmax(axis=1)
