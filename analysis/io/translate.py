@@ -586,7 +586,7 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
         cells = [recode(table.column(k), lambda v, cc=roles[k].codes: cc.get(v, v)) if roles[k].codes
                  else table.column(k) for k in ks]
         total, measured, why, item, text = sum_items(measure, headers, cells, [bool(roles[k].codes) for k in ks],
-                                                     rules.text)
+                                                     rules.text, obs.notes, obs.warnings, f)
         bad = why != ""
         obs.exclude(rows[bad], f, lines[bad], item[bad], text[bad], why[bad])
         contributes |= bad
@@ -659,7 +659,7 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
             vh = table.header[values[0]]
             sel, tm = placed(question, roles[values[0]], vh, value)
             carrier, total, why, into = sum_question_rows(pid[sel], tm["t"][sel], measure[sel], item[sel], value[sel],
-                                                          rules.text)
+                                                          rules.text, obs.notes, obs.warnings, f)
             obs.exclude(rows[sel[why != ""]], f, lines[sel[why != ""]], vh, value[sel[why != ""]], why[why != ""])
             part = sel[into >= 0]
             obs.summed_into.append((f, rows[part], lines[part], rows[sel[into[into >= 0]]], lines[sel[into[into >= 0]]]))

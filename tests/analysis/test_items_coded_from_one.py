@@ -57,8 +57,6 @@ def test_a_qualtrics_export_coded_1_to_4_is_summed_as_code_minus_one():
     assert sorted(set(ds.report.exclusions["line"])) == [2, 3]
 
 
-@pytest.mark.xfail(strict=True, reason="the load report gets the note once analysis/io/translate.py passes "
-                                       "obs.notes and obs.warnings to sum_items (see the helper's report)")
 def test_the_load_report_says_the_items_were_read_as_code_minus_one():
     _, ds = _load(CODED_1_TO_4)
     assert any("PHQ-9 items coded 1-4 (Qualtrics' default) were read as 0-3" in n for n in ds.report.notes)
