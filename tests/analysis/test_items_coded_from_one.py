@@ -6,7 +6,6 @@ files' own codes, minus one per item, summed by hand."""
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 from analysis import load_files
 from analysis.io.observation_items import sum_question_rows
