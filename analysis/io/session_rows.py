@@ -52,6 +52,35 @@ VISIT_WORDS = re.compile(
     r"check[\s-]*up|nachsorge|nachkontrolle|kontrolle|verlaufskontrolle|suivi|appel|t[ée]l[ée]phon\w*|contr[ôo]le|"
     r"seguimiento|llamada|control|revisi[oó]n|controllo|telefonata|richiamo|nacontrole|controle|telefonisch|"
     r"belafspraak)(?:$|[\s\W_\d])")
+#: Words of a visit type, as a practice-management or EHR encounter report writes it in its 'Procedure' or
+#: 'Appt Type' (English, German, French, Spanish, Italian, Dutch): an office, clinic or new-patient visit, a
+#: consult(ation), a telehealth or video visit, a post-op visit, an intake, an evaluation. Read as a treatment,
+#: each 'Office Visit - Est' started an episode of its own and ended the infusion's follow-up (no week-4 rate).
+VISIT_TYPE_WORDS = re.compile(
+    r"(?i)(?:^|[\s\W_])(?:(?:office|clinic|return|virtual|video|telehealth|telemedicine|tele|follow[\s-]*up|"
+    r"established|est\.?|new|initial|annual|sick|well|wellness|routine|in[\s-]*person)[\s-]*(?:patient[\s-]*)?"
+    r"visits?|(?:new|established|est\.?)[\s-]*(?:patient|pt)\b|consult(?:ation)?s?|telehealth|telemedicine|"
+    r"televisit|tele[\s-]*consult\w*|post[\s-]*op(?:erative)?|intake|(?:re[\s-]*)?eval(?:uation)?s?|"
+    r"e/m|erstvorstellung|wiedervorstellung|sprechstunde|konsil\w*|konsultation|visite|consulta|visita|"
+    r"spreekuur|intakegesprek)(?:$|[\s\W_\d])")
+#: A dose or a route in a medication text ('ketamine 50 mg IV push'): such a cell is an order, not a visit.
+_DOSE_OR_ROUTE = re.compile(r"(?i)\d\s*(?:mg|mcg|µg|ug|g|ml|iu|units?|%)(?![a-z])|\b(?:iv|i\.v\.|po|push|bolus|drip|"
+                            r"pca|ivpb)\b")
+#: 'Pain control' names what a drug is for, not a visit (VISIT_WORDS reads 'control' as the Spanish visit).
+_PAIN_CONTROL = re.compile(r"(?i)pain[\s-]*control")
+
+
+def names_a_visit(cells) -> np.ndarray:
+    """Whether each cell of a treatment column names a visit rather than a treatment: a visit type
+    (:data:`VISIT_TYPE_WORDS`: ``Office Visit - Est``, ``New Patient Visit``, ``Consult``, ``Telehealth``) or a
+    follow-up, call or review word (:data:`VISIT_WORDS`: ``Follow Up``, ``Phone call``, ``Check-in``), in a cell
+    that writes no dose or route (``ketamine 50 mg IV`` is an order, whatever else it says). Such a row is a
+    plain visit: its scores are read, and it starts no course."""
+    s = pd.Series(cells, dtype=object).fillna("").astype(str)
+    words = s.str.contains(VISIT_TYPE_WORDS) | (s.str.contains(VISIT_WORDS) & ~s.str.contains(_PAIN_CONTROL))
+    return (words & ~s.str.contains(_DOSE_OR_ROUTE)).to_numpy(dtype=bool)
+
+
 #: The sessions' words that name no treatment of their own (a booster is a session of the same treatment).
 _GENERIC = frozenset({"booster", "session", "sitzung", "séance", "seance", "sesión", "sesion", "treatment",
                       "treatments"})
@@ -66,7 +95,7 @@ def session_codes(cells: np.ndarray) -> dict | None:
     filled = filled[filled.str.strip() != ""]
     counts = filled.value_counts(sort=False)
     distinct = pd.Series(counts.index, dtype=object)
-    visit = distinct.str.contains(VISIT_WORDS).to_numpy(dtype=bool)
+    visit = distinct.str.contains(VISIT_WORDS).to_numpy(dtype=bool) | names_a_visit(distinct)
     session = distinct.str.fullmatch(SESSION_CELL).to_numpy(dtype=bool) & ~visit
     around = (distinct.str.fullmatch(POST) | distinct.str.fullmatch(BASELINE)).to_numpy(dtype=bool)
     other = ~session & ~around & ~visit
