@@ -38,10 +38,17 @@ _INFUSION = r"infusions?|infusión|infusione|infuus|perfusi[oó]n|booster"
 _TREATMENT = r"treatments?|therapy|therapie|thérapie|behandlung|traitement|tratamiento|trattamento|behandeling"
 _SESSION_WORD = r"session|sitzung|séance|seance|sesión|sesion"
 _NUMBER = r"(?:\s*(?:#|no\.?|nr\.?|n°|number|day|tag|jour|d[ií]a)?\s*\d+)"
+#: What an appointment type adds to a session without making it another thing: its duration (``4hr``,
+#: ``4 hr``, ``(2h)``, ``90 min``), the route (``IV``), a dose (``0.5 mg/kg``, ``50mg``), a number (``#3``) or
+#: ``Booster``, alone or in brackets, after a dash or a comma. Read as something else, ``Ketamine Infusion 4hr``
+#: left an appointment report without treatments.
+_QUALIFIER = (r"(?:\s*[-–,/:]?\s*[(\[]?\s*(?:\d+(?:[.,]\d+)?\s*(?:h|hr|hrs|hours?|std|min|mins|minutes?)\.?|"
+              r"i\.?v\.?|\d+(?:[.,]\d+)?\s*(?:mg|mcg|µg|ug)(?:\s*/\s*kg)?|(?:#|no\.?|nr\.?|n°)\s*\d+|booster)"
+              r"\s*[)\]]?)*")
 #: A cell that is a treatment session (see the module docstring).
 SESSION_CELL = re.compile(
-    rf"(?i)\s*(?:(?:(?:{_DRUG})\s+)?(?:{_INFUSION}|{_TREATMENT})(?:\s+(?:of\s+|de\s+)?(?:{_DRUG}))?{_NUMBER}?|"
-    rf"(?:{_SESSION_WORD}|{_TREATMENT}){_NUMBER}|(?:{_DRUG}){_NUMBER}?)\s*")
+    rf"(?i)\s*(?:i\.?v\.?\s+)?(?:(?:(?:{_DRUG})\s+)?(?:{_INFUSION}|{_TREATMENT})(?:\s+(?:of\s+|de\s+)?(?:{_DRUG}))?"
+    rf"{_NUMBER}?|(?:{_SESSION_WORD}|{_TREATMENT}){_NUMBER}|(?:{_DRUG}){_NUMBER}?){_QUALIFIER}\s*")
 #: Any mention of the treatment (a cell mentioning it that is no session leaves the column unread).
 _MENTION = re.compile(rf"(?i)\b(?:{_DRUG}|{_INFUSION}|{_TREATMENT}|{_SESSION_WORD})\b")
 #: Words of a visit after (or around) the treatment, never a session whatever else the cell says: a follow-up,
@@ -109,3 +116,4 @@ def session_codes(cells: np.ndarray) -> dict | None:
     fallback = drugs[0] if len(drugs) == 1 else named.mode().iloc[0].capitalize() if len(named) else "Infusion"
     label = drug.fillna(fallback).where(session, "")
     return dict(zip(distinct, label))
+
