@@ -117,3 +117,35 @@ def session_codes(cells: np.ndarray) -> dict | None:
     label = drug.fillna(fallback).where(session, "")
     return dict(zip(distinct, label))
 
+
+#: A column named for the sessions' number ('Infusion #', 'Session no.', 'Infusion Nr', 'Sitzung Nr.').
+SESSION_NUMBER_NAME = re.compile(
+    rf"(?i)\s*(?:(?:{_DRUG})\s+)?(?:{_INFUSION}|{_SESSION_WORD}|{_TREATMENT})\s*(?:#|no\.?|nr\.?|n°|number|num)\s*")
+
+
+def numbered_session_codes(name: str, cells: np.ndarray, named: str = "") -> dict | None:
+    """``{cell: treatment}`` for a column named for the sessions' number (:data:`SESSION_NUMBER_NAME`: ``Infusion
+    #``) whose filled cells are the numbers (``1`` ... ``6``) and sessions or visits as :func:`session_codes` reads
+    them (``Booster``, ``Follow-up``): each number or session is an administration of the drug the column's name
+    names, else of the one drug ``named`` (the file's name: ``Ketamine Infusion Log - 2024.csv``) names, else of
+    what the name names (``Infusion``); ``""`` for the visits. None when the column is not one."""
+    if not SESSION_NUMBER_NAME.fullmatch(str(name)):
+        return None
+    filled = pd.Series(cells, dtype=object).fillna("").astype(str).str.strip()
+    filled = filled[filled != ""]
+    numbered = filled.str.fullmatch(r"\d{1,3}")
+    if numbered.sum() < 2:
+        return None
+    rest = pd.unique(filled[~numbered])
+    words = session_codes(np.asarray(list(rest) * 2, dtype=object)) if len(rest) else {}
+    if words is None and not all(names_a_visit(np.asarray(rest, dtype=object))):
+        return None
+    drugs = [d for d in (re.findall(rf"(?i)\b({_DRUG})", str(name)) or re.findall(rf"(?i)\b({_DRUG})", named))]
+    kinds = {d.casefold().capitalize() for d in drugs}
+    word = re.match(rf"(?i)\s*(?:(?:{_DRUG})\s+)?(\w+)", str(name)).group(1).casefold()
+    label = kinds.pop() if len(kinds) == 1 else "Infusion" if word in _GENERIC else word.capitalize()
+    codes = {v: label for v in pd.unique(filled[numbered])}
+    for v in rest:
+        session = bool(SESSION_CELL.fullmatch(v)) and not names_a_visit(np.asarray([v], dtype=object))[0]
+        codes[v] = label if session else ""
+    return codes
