@@ -7,7 +7,8 @@ what starts an episode) is a run of administrations of one treatment:
 * only rows that start an administration count (with an action column: the ``start_actions``;
   "Rate Change", "Stopped", "Held" are not administrations);
 * only chosen treatments count (``treatments`` patterns: ondansetron or midazolam given with the
-  ketamine are not treatments unless chosen);
+  ketamine are not treatments unless chosen), and a cell naming a visit (``Office Visit - Est``,
+  ``Follow Up``: :func:`analysis.io.session_rows.names_a_visit`) is never one;
 * administrations of the same treatment at most ``gap_days`` apart (start to start) form one course,
   which starts at its first administration;
 * the dose of a course is the sum of its administrations' doses; ``administrations`` counts them;
@@ -25,6 +26,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from .session_rows import names_a_visit
 from .values import CHECKED
 
 _DAY_NS = 86_400 * 10 ** 9
@@ -34,16 +36,22 @@ def treatment_labels(text: np.ndarray, patterns: dict) -> np.ndarray:
     """The treatment label of each row's treatment text ("" = not a chosen treatment).
 
     ``patterns`` maps a text to look for (case-insensitive, anywhere in the cell) to a label; the
-    first pattern that matches wins. Without patterns every non-empty text is its own label.
+    first pattern that matches wins. Without patterns every non-empty text is its own label. A text that
+    names a visit, not a treatment (an encounter report's ``Office Visit - Est``, ``New Patient Consult``,
+    ``Follow Up``: :func:`analysis.io.session_rows.names_a_visit`), is never a treatment, even where a
+    pattern matches it (``Ketamine follow-up``): its row is a plain visit.
     """
     s = pd.Series(text, dtype=object).fillna("").astype(str)
+    visit = names_a_visit(s.to_numpy(dtype=object))
     if not patterns:
-        return s.to_numpy(dtype=object)
+        return s.where(~visit, "").to_numpy(dtype=object)
     out = np.full(len(s), "", dtype=object)
+    out[visit] = "-"  # taken: no pattern gives a visit a label
     low = s.str.casefold()
     for pattern, label in patterns.items():
         hit = low.str.contains(pattern.casefold(), regex=False).to_numpy() & (out == "")
         out[hit] = label
+    out[visit] = ""
     return out
 
 

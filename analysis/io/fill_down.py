@@ -95,7 +95,54 @@ def propose(fps: list, tables: list, notes: list) -> None:
         if mark is None or not _in_blocks(t, mark[0]):
             continue
         p.spec = replace(p.spec, fill_down=(mark[0],))
+        _covariates_within_patients(p, t, mark[0], fps, notes)
         notes.append(f"{p.name}: the patient id {mark[0]!r} is written on each patient's first row only ({mark[1]} "
                      f"row(s) with values but no id below one of its {mark[2]} ids): it is filled down into the rows "
                      "below it that have a date (fill_down); rows without a date, such as totals, are not filled. "
                      "The load report counts the rows filled.")
+
+
+def _covariates_within_patients(p, t, id_column: str, fps: list, notes: list) -> None:
+    """The covariates of a file whose id is filled down, checked again on the filled ids: a column is a covariate
+    when it is the same on each patient's rows, and before the fill each patient had one row ('Infusion #' 1 ... 6
+    read as "the same for each patient", then left empty on 166 rows as differing). Such a column named for the
+    sessions' number, in an export without a treatment, is the treatment (each number a session:
+    :func:`analysis.io.session_rows.numbered_session_codes`); any other is not read (it describes the row)."""
+    from .session_rows import numbered_session_codes
+    from .spec import Column
+
+    dates = [c.header for c in p.columns if c.column.role in ("date", "day") and c.header in t.header]
+    if not dates:
+        return
+    dated = np.zeros(t.n, dtype=bool)
+    for h in dates:  # a total row's 'Total' is no date: its row keeps no id, as at the load
+        dated |= pd.Series(t.column(t.header.index(h)), dtype=object).astype(str).str.contains(r"\d").to_numpy()
+    raw = pd.Series(t.column(t.header.index(id_column)), dtype=object).fillna("").astype(str).str.strip().to_numpy()
+    pid = fill_ids(raw, dated)[0]
+    treated = any(c.column.role == "treatment" or c.column.treatment for f in fps for c in f.columns)
+    for i, c in enumerate(p.columns):  # a loop over the file's columns, a handful
+        if c.column.role != "covariate" or c.header not in t.header:
+            continue
+        cells = t.column(t.header.index(c.header))
+        rows = (pid != "") & (cells != "") & dated
+        if not (pd.DataFrame({"p": pid[rows], "v": cells[rows]}).groupby("p")["v"].nunique() > 1).any():
+            continue
+        codes = None if treated else numbered_session_codes(c.header, cells[rows], p.name)
+        if codes is not None:
+            col = Column("treatment", codes=codes)
+            labels = sorted({v for v in codes.values() if v})
+            why = f"numbers the sessions: each is an administration of {', '.join(map(repr, labels))}"
+            treated = True
+            # Said before the fill: now a column gives the treatments.
+            notes[:] = [n for n in notes if not n.startswith("No column gives treatments")]
+            notes.append(f"{p.name}: {c.header!r} numbers each patient's sessions ("
+                         f"{', '.join(repr(k) for k in list(codes)[:3])}, ...) once the patient id is filled down: "
+                         f"each row is read as an administration of {', '.join(map(repr, labels))} on its date. "
+                         "Rename the treatment in the mapping (the column's \"codes\") if needed.")
+        else:
+            col, why = Column("ignore"), "differs between a patient's rows once the id is filled down: no covariate"
+            notes.append(f"{p.name}: {c.header!r} differs between a patient's rows once the patient id is filled "
+                         "down, so it is no covariate and is not read; give it a role in the mapping if it is a score "
+                         "or the treatment.")
+        p.columns[i] = replace(c, column=col, why=why)
+        p.spec.columns[c.header] = col

@@ -26,6 +26,9 @@ Of the rows of a treatment (:func:`read_actions`):
   no start of its patient and treatment within the courses' gap (``courses.gap_days``, either side: a later
   course charted as ``Infuse`` alone); beside a ``Begin Bag`` they are the bag's volume, not starts. (Read so, four of eight patients charted only ``Infuse`` had no course, and
   nothing said so.)
+* an appointment's status in the action column (``Appt Status``: Checked Out / Cancelled / No Show) is no
+  action: the rows whose appointment took place are the administrations, and nothing is a correction
+  (:mod:`analysis.io.appointment_status`);
 * a patient whose rows of a chosen treatment hold no start at all (only ``Rate Change``, ``Not Given``) has no
   course from this file: a warning names them and their actions.
 """
@@ -34,6 +37,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .appointment_status import is_appointment_status, read_statuses
 from .courses import MAR_ACTION
 from .entry_status import normalised
 
@@ -139,6 +143,8 @@ def read_actions(action: np.ndarray, has: np.ndarray, key: pd.DataFrame, key_ok:
     listed : ndarray of bool
         The rows of the treatment listed here as left out (each once).
     """
+    if is_appointment_status(action, header):  # Checked Out / Cancelled: whether the visit took place, no MAR action
+        return read_statuses(action, has, file, header, rows, lines, obs)
     norm = normalised(action)
     starts = {" ".join(str(s).casefold().split()) for s in start_actions} - FROM_BAG
     s = pd.Series(norm)

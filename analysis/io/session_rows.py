@@ -38,10 +38,17 @@ _INFUSION = r"infusions?|infusión|infusione|infuus|perfusi[oó]n|booster"
 _TREATMENT = r"treatments?|therapy|therapie|thérapie|behandlung|traitement|tratamiento|trattamento|behandeling"
 _SESSION_WORD = r"session|sitzung|séance|seance|sesión|sesion"
 _NUMBER = r"(?:\s*(?:#|no\.?|nr\.?|n°|number|day|tag|jour|d[ií]a)?\s*\d+)"
+#: What an appointment type adds to a session without making it another thing: its duration (``4hr``,
+#: ``4 hr``, ``(2h)``, ``90 min``), the route (``IV``), a dose (``0.5 mg/kg``, ``50mg``), a number (``#3``) or
+#: ``Booster``, alone or in brackets, after a dash or a comma. Read as something else, ``Ketamine Infusion 4hr``
+#: left an appointment report without treatments.
+_QUALIFIER = (r"(?:\s*[-–,/:]?\s*[(\[]?\s*(?:\d+(?:[.,]\d+)?\s*(?:h|hr|hrs|hours?|std|min|mins|minutes?)\.?|"
+              r"i\.?v\.?|\d+(?:[.,]\d+)?\s*(?:mg|mcg|µg|ug)(?:\s*/\s*kg)?|(?:#|no\.?|nr\.?|n°)\s*\d+|booster)"
+              r"\s*[)\]]?)*")
 #: A cell that is a treatment session (see the module docstring).
 SESSION_CELL = re.compile(
-    rf"(?i)\s*(?:(?:(?:{_DRUG})\s+)?(?:{_INFUSION}|{_TREATMENT})(?:\s+(?:of\s+|de\s+)?(?:{_DRUG}))?{_NUMBER}?|"
-    rf"(?:{_SESSION_WORD}|{_TREATMENT}){_NUMBER}|(?:{_DRUG}){_NUMBER}?)\s*")
+    rf"(?i)\s*(?:i\.?v\.?\s+)?(?:(?:(?:{_DRUG})\s+)?(?:{_INFUSION}|{_TREATMENT})(?:\s+(?:of\s+|de\s+)?(?:{_DRUG}))?"
+    rf"{_NUMBER}?|(?:{_SESSION_WORD}|{_TREATMENT}){_NUMBER}|(?:{_DRUG}){_NUMBER}?){_QUALIFIER}\s*")
 #: Any mention of the treatment (a cell mentioning it that is no session leaves the column unread).
 _MENTION = re.compile(rf"(?i)\b(?:{_DRUG}|{_INFUSION}|{_TREATMENT}|{_SESSION_WORD})\b")
 #: Words of a visit after (or around) the treatment, never a session whatever else the cell says: a follow-up,
@@ -52,6 +59,35 @@ VISIT_WORDS = re.compile(
     r"check[\s-]*up|nachsorge|nachkontrolle|kontrolle|verlaufskontrolle|suivi|appel|t[ée]l[ée]phon\w*|contr[ôo]le|"
     r"seguimiento|llamada|control|revisi[oó]n|controllo|telefonata|richiamo|nacontrole|controle|telefonisch|"
     r"belafspraak)(?:$|[\s\W_\d])")
+#: Words of a visit type, as a practice-management or EHR encounter report writes it in its 'Procedure' or
+#: 'Appt Type' (English, German, French, Spanish, Italian, Dutch): an office, clinic or new-patient visit, a
+#: consult(ation), a telehealth or video visit, a post-op visit, an intake, an evaluation. Read as a treatment,
+#: each 'Office Visit - Est' started an episode of its own and ended the infusion's follow-up (no week-4 rate).
+VISIT_TYPE_WORDS = re.compile(
+    r"(?i)(?:^|[\s\W_])(?:(?:office|clinic|return|virtual|video|telehealth|telemedicine|tele|follow[\s-]*up|"
+    r"established|est\.?|new|initial|annual|sick|well|wellness|routine|in[\s-]*person)[\s-]*(?:patient[\s-]*)?"
+    r"visits?|(?:new|established|est\.?)[\s-]*(?:patient|pt)\b|consult(?:ation)?s?|telehealth|telemedicine|"
+    r"televisit|tele[\s-]*consult\w*|post[\s-]*op(?:erative)?|intake|(?:re[\s-]*)?eval(?:uation)?s?|"
+    r"e/m|erstvorstellung|wiedervorstellung|sprechstunde|konsil\w*|konsultation|visite|consulta|visita|"
+    r"spreekuur|intakegesprek)(?:$|[\s\W_\d])")
+#: A dose or a route in a medication text ('ketamine 50 mg IV push'): such a cell is an order, not a visit.
+_DOSE_OR_ROUTE = re.compile(r"(?i)\d\s*(?:mg|mcg|µg|ug|g|ml|iu|units?|%)(?![a-z])|\b(?:iv|i\.v\.|po|push|bolus|drip|"
+                            r"pca|ivpb)\b")
+#: 'Pain control' names what a drug is for, not a visit (VISIT_WORDS reads 'control' as the Spanish visit).
+_PAIN_CONTROL = re.compile(r"(?i)pain[\s-]*control")
+
+
+def names_a_visit(cells) -> np.ndarray:
+    """Whether each cell of a treatment column names a visit rather than a treatment: a visit type
+    (:data:`VISIT_TYPE_WORDS`: ``Office Visit - Est``, ``New Patient Visit``, ``Consult``, ``Telehealth``) or a
+    follow-up, call or review word (:data:`VISIT_WORDS`: ``Follow Up``, ``Phone call``, ``Check-in``), in a cell
+    that writes no dose or route (``ketamine 50 mg IV`` is an order, whatever else it says). Such a row is a
+    plain visit: its scores are read, and it starts no course."""
+    s = pd.Series(cells, dtype=object).fillna("").astype(str)
+    words = s.str.contains(VISIT_TYPE_WORDS) | (s.str.contains(VISIT_WORDS) & ~s.str.contains(_PAIN_CONTROL))
+    return (words & ~s.str.contains(_DOSE_OR_ROUTE)).to_numpy(dtype=bool)
+
+
 #: The sessions' words that name no treatment of their own (a booster is a session of the same treatment).
 _GENERIC = frozenset({"booster", "session", "sitzung", "séance", "seance", "sesión", "sesion", "treatment",
                       "treatments"})
@@ -66,7 +102,7 @@ def session_codes(cells: np.ndarray) -> dict | None:
     filled = filled[filled.str.strip() != ""]
     counts = filled.value_counts(sort=False)
     distinct = pd.Series(counts.index, dtype=object)
-    visit = distinct.str.contains(VISIT_WORDS).to_numpy(dtype=bool)
+    visit = distinct.str.contains(VISIT_WORDS).to_numpy(dtype=bool) | names_a_visit(distinct)
     session = distinct.str.fullmatch(SESSION_CELL).to_numpy(dtype=bool) & ~visit
     around = (distinct.str.fullmatch(POST) | distinct.str.fullmatch(BASELINE)).to_numpy(dtype=bool)
     other = ~session & ~around & ~visit
@@ -80,3 +116,36 @@ def session_codes(cells: np.ndarray) -> dict | None:
     fallback = drugs[0] if len(drugs) == 1 else named.mode().iloc[0].capitalize() if len(named) else "Infusion"
     label = drug.fillna(fallback).where(session, "")
     return dict(zip(distinct, label))
+
+
+#: A column named for the sessions' number ('Infusion #', 'Session no.', 'Infusion Nr', 'Sitzung Nr.').
+SESSION_NUMBER_NAME = re.compile(
+    rf"(?i)\s*(?:(?:{_DRUG})\s+)?(?:{_INFUSION}|{_SESSION_WORD}|{_TREATMENT})\s*(?:#|no\.?|nr\.?|n°|number|num)\s*")
+
+
+def numbered_session_codes(name: str, cells: np.ndarray, named: str = "") -> dict | None:
+    """``{cell: treatment}`` for a column named for the sessions' number (:data:`SESSION_NUMBER_NAME`: ``Infusion
+    #``) whose filled cells are the numbers (``1`` ... ``6``) and sessions or visits as :func:`session_codes` reads
+    them (``Booster``, ``Follow-up``): each number or session is an administration of the drug the column's name
+    names, else of the one drug ``named`` (the file's name: ``Ketamine Infusion Log - 2024.csv``) names, else of
+    what the name names (``Infusion``); ``""`` for the visits. None when the column is not one."""
+    if not SESSION_NUMBER_NAME.fullmatch(str(name)):
+        return None
+    filled = pd.Series(cells, dtype=object).fillna("").astype(str).str.strip()
+    filled = filled[filled != ""]
+    numbered = filled.str.fullmatch(r"\d{1,3}")
+    if numbered.sum() < 2:
+        return None
+    rest = pd.unique(filled[~numbered])
+    words = session_codes(np.asarray(list(rest) * 2, dtype=object)) if len(rest) else {}
+    if words is None and not all(names_a_visit(np.asarray(rest, dtype=object))):
+        return None
+    drugs = [d for d in (re.findall(rf"(?i)\b({_DRUG})", str(name)) or re.findall(rf"(?i)\b({_DRUG})", named))]
+    kinds = {d.casefold().capitalize() for d in drugs}
+    word = re.match(rf"(?i)\s*(?:(?:{_DRUG})\s+)?(\w+)", str(name)).group(1).casefold()
+    label = kinds.pop() if len(kinds) == 1 else "Infusion" if word in _GENERIC else word.capitalize()
+    codes = {v: label for v in pd.unique(filled[numbered])}
+    for v in rest:
+        session = bool(SESSION_CELL.fullmatch(v)) and not names_a_visit(np.asarray([v], dtype=object))[0]
+        codes[v] = label if session else ""
+    return codes

@@ -1,0 +1,79 @@
+"""An appointment's status read where a file's action column is expected: whether the visit took place.
+
+An appointment or encounter report of a practice-management system (ModMed, Nextech, eClinicalWorks) writes
+each appointment's status beside its type: ``Appt Status`` Checked Out / Cancelled / No Show. Read as the
+actions of a medication-administration record, no status was a start ("Checked Out" is no ``Given``) and a
+``Cancelled`` at the minute of an infusion would withdraw it as a correction does. An appointment status is
+none of that:
+
+* a status saying the appointment took place (:data:`HELD`: ``Checked Out``, ``Completed``, ``Arrived``,
+  ``Checked In``, ``Seen``, ``Attended``) makes the session of its row an administration;
+* any other status (:data:`NOT_HELD`: ``Cancelled``, ``No Show``, ``Rescheduled``, ``Did not attend``; or
+  one that does not say it took place: ``Scheduled``, ``Confirmed``) gives no administration: that row's
+  treatment is listed as excluded, with the status as the reason. Its scores, if any, are read as a plain
+  visit's (a pre-infusion score taken before the infusion was called off is still the patient's score);
+* a status is never a correction: it withdraws no other row's administration.
+
+A column is an appointment status by its name (:data:`STATUS_NAME`: ``Appt Status``, ``Appointment Status``,
+``Visit Status``, ``Encounter Status``) or, whatever its name, when every value is an appointment's status and
+one of them only an appointment writes (``Checked Out``, ``No Show``, ``Arrived``). docs/data-format.md,
+"Appointment and encounter reports", says the same for users.
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+#: The name of an appointment's, a visit's or an encounter's status column (English, German, French, Spanish).
+STATUS_NAME = re.compile(r"(?i)^\s*(?:appt|appointment|visit|encounter|termin|terminstatus|rendez[\s-]*vous|rdv|cita|"
+                         r"besuch)[\s_./-]*(?:status|state|statut|estado)\s*$")
+#: An appointment that took place.
+HELD = re.compile(r"(?i)\s*(?:checked[\s-]*out|check[\s-]*out|checked[\s-]*in|check[\s-]*in|completed?|arrived|seen|"
+                  r"attended|kept|done|in[\s-]*room|roomed|with[\s-]*provider|ready[\s-]*for[\s-]*checkout|"
+                  r"erschienen|abgeschlossen|termin[ée]e?|pr[ée]sente?|atendid[oa]|completad[oa])\s*")
+#: An appointment that did not take place.
+NOT_HELD = re.compile(r"(?i)\s*(?:cancell?ed|cancell?ed[\s-]*by[\s-]*(?:patient|pt|clinic|office|provider)|late[\s-]*cancel\w*|"
+                      r"no[\s-]*show|noshow|did[\s-]*not[\s-]*attend|dna|rescheduled|bumped|missed|"
+                      r"left[\s-]*without[\s-]*being[\s-]*seen|lwbs|deleted|abgesagt|nicht[\s-]*erschienen|"
+                      r"annul[ée]e?|absente?|cancelad[oa]|no[\s-]*asisti[oó])\s*")
+#: Statuses only an appointment writes (a MAR's 'Completed' or 'Missed' could be either).
+_ONLY_APPOINTMENTS = re.compile(r"(?i)\s*(?:checked[\s-]*out|check[\s-]*out|checked[\s-]*in|arrived|no[\s-]*show|noshow|"
+                                r"rescheduled|did[\s-]*not[\s-]*attend|dna|lwbs|late[\s-]*cancel\w*|roomed|in[\s-]*room|"
+                                r"nicht[\s-]*erschienen)\s*")
+#: The other statuses of a booking, that do not say it took place.
+_BOOKED = re.compile(r"(?i)\s*(?:scheduled|confirmed|booked|pending|unconfirmed|tentative|waitlist(?:ed)?|"
+                     r"geplant|best[äa]tigt|pr[ée]vue?|confirm[ée]e?|programad[oa]|confirmad[oa])\s*")
+
+R_NOT_HELD = "the appointment did not take place (status {status!r}): no administration"
+
+
+def is_appointment_status(values: np.ndarray, name: str | None = None) -> bool:
+    """Whether a column is an appointment's status (module docstring): by its ``name``, or by its values."""
+    if name is not None and STATUS_NAME.fullmatch(str(name)):
+        return True
+    distinct = pd.Series(pd.unique(values[values != ""]), dtype=object).astype(str)
+    if not 1 <= len(distinct) <= 20:
+        return False
+    known = distinct.str.fullmatch(HELD) | distinct.str.fullmatch(NOT_HELD) | distinct.str.fullmatch(_BOOKED)
+    return bool(known.all() and distinct.str.fullmatch(_ONLY_APPOINTMENTS).any())
+
+
+def held(values: np.ndarray) -> np.ndarray:
+    """Whether each status says the appointment took place (:data:`HELD`)."""
+    return pd.Series(values, dtype=object).fillna("").astype(str).str.fullmatch(HELD).to_numpy(dtype=bool)
+
+
+def read_statuses(status: np.ndarray, has: np.ndarray, file: str, header: str, rows: np.ndarray, lines: np.ndarray,
+                  obs) -> tuple[np.ndarray, np.ndarray]:
+    """The rows of a treatment (``has``) whose appointment took place (their administrations), and the rows
+    listed as left out (the others, each with its status as the reason): as
+    :func:`analysis.io.mar_actions.read_actions` returns them, without its corrections."""
+    start = has & held(status)
+    gone = has & ~start
+    codes, uniques = pd.factorize(pd.Series(status[gone], dtype=object))
+    said = np.asarray([R_NOT_HELD.format(status=str(u)) for u in uniques], dtype=object)
+    obs.exclude(rows[gone], file, lines[gone], header, status[gone],
+                said[codes] if len(codes) else np.zeros(0, dtype=object))
+    return start, gone
