@@ -26,7 +26,7 @@ from ..errors import DatasetError, MappingError, MissingColumnError
 from ..mapping import normalize_name
 from . import courses as _courses
 from . import date_years, dosage_forms, dose_units, entry_status, excel_serials, mar_actions, post_scores, routes, \
-    withdrawn_rows
+    session_rows, withdrawn_rows
 from . import fill_down as _fill_down
 from .lists import count_listed, lone_list
 from .counted_from import read_time_points
@@ -691,7 +691,7 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
                  np.where(table.column(k) != "", roles[k].treatment, "").astype(object)) for k in dated]
     for k, tcol, text in sources:
         none = pd.Series(text, dtype=object).str.strip().str.casefold().str.split().str.join(" ").isin(
-            NO_TREATMENT).to_numpy()
+            NO_TREATMENT).to_numpy() | session_rows.names_a_visit(text)  # a visit's row: no treatment row
         text = np.where(none, "", text).astype(object)
         has = text != ""
         acts = _positions(roles, "action")

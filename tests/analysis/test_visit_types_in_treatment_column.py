@@ -56,6 +56,9 @@ def test_office_visits_in_a_procedure_column_are_visits_and_the_infusions_keep_t
     check_rate(g["responder_rate_by_week"]["4"], 4, 6)
     assert g["immediate_relief_pct"]["estimate"] == pytest.approx(
         np.mean([relief(pre, post) for pre, post, _, _ in COHORT.values()]))
+    # A visit's row is no treatment row left out: never listed as "not a chosen treatment", which sent users to
+    # add 'Office Visit - Est' to courses.treatments.
+    assert not ds.report.exclusions["reason"].str.contains("not a chosen treatment").any()
 
 
 @pytest.mark.parametrize("cell", ["Office Visit - Est", "New Patient Visit", "Established Patient Visit",
