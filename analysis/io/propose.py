@@ -21,7 +21,7 @@ from ..measures import MEASURES
 from ..errors import DatasetError, MappingError
 from ..mapping import canonical, normalize_name
 from . import courses as _courses
-from . import redcap_arms, workbook_sheets
+from . import redcap_arms, survey_exports, workbook_sheets
 from . import choice_scores, dosage_forms, dose_units, ehr_times, entry_status, excel_serials, fill_down, mar_treatments, headers, leave_out, observation_items, redcap, \
     side_by_side, time_units, treatment_arms, visits, warehouse_tables, worded_scales, workbooks
 from .identifiers.names import name_reason
@@ -210,6 +210,9 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
     cols: dict[int, ColumnProposal] = {}
     header = t.header
     fields = dictionary or {}
+    tool, about, carried = survey_exports.about_the_response(header) if kind_hint is None else (None, {}, [])
+    for k, why in about.items():
+        cols[k] = ColumnProposal(header[k], Column("ignore"), f"{tool}: {why}", _distinct(t.column(k), 3))
     # Patient id: the REDCap record id, or the first column whose name says so.
     pid_k = None
     if kind_hint in ("raw", "labels") and header:
@@ -218,10 +221,12 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
         pid_k = header.index(rid) if rid in header else None if rid or header[0] in redcap.SPECIAL_COLUMNS else 0
     else:
         scored = [(0 if canonical(h) == "patient_id" else 1 if has_word("patient_id", h) else 2, k)
-                  for k, h in enumerate(header) if h]
+                  for k, h in enumerate(header) if h and k not in cols]
         scored.sort()
         if scored and scored[0][0] < 2:
             pid_k = scored[0][1]
+        else:  # a survey tool's field for the study's code of the respondent (Custom Data 1), when filled
+            pid_k = next((k for k in carried if (t.column(k) != "").any()), None)
     if pid_k is None:
         review.append(f"{t.file}: no column looks like the patient id: give one column the role \"patient_id\".")
     else:
@@ -310,7 +315,8 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
     # What kind of file: one observation per row (item + value), an administration record (treatment
     # + action), or a table of scores. In the first two, the other columns describe the observation or
     # the administration (units, routes, item codes): they are not scores or covariates.
-    has_item = any(has_word("item", h) and not _is_number(t.column(k)[t.column(k) != ""][:200]).mean() > 0.9
+    has_item = any(has_word("item", h) and (t.column(k) != "").any() and
+                   not _is_number(t.column(k)[t.column(k) != ""][:200]).mean() > 0.9
                    for k, h in enumerate(header) if h and k not in cols)
     if not has_item:
         # No column is called like an item name, but one text column names scores (e.g. "Pain (NRS)").
@@ -371,7 +377,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
         if k == drug_k:
             cols[k] = ColumnProposal(h, Column("treatment", time=time_of), "names the medication given", ex)
             continue
-        label = f.label if f is not None else h
+        label = f.label if f is not None else t.labels.get(k, h)
         core = ("item", "value") if row_kind == "observations" else ("treatment", "action", "dose") \
             if row_kind == "administrations" else None
         if (row_kind == "administrations" or route_k is not None) and has_word("route", h):

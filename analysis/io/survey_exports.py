@@ -27,20 +27,23 @@ NOT_RESPONSES = {"survey preview": "1", "survey test": "2", "spam": "8", "survey
 
 
 def _compact(text: str) -> str:
-    return re.sub(r"[\s_]+", "", text).casefold()
+    """A name without case, spaces or punctuation: ``Duration (in seconds)`` is ``durationinseconds``."""
+    return re.sub(r"[\W_]+", "", text).casefold()
 
 
 def qualtrics_rows(file: str, header: list[str], frame: pd.DataFrame, lines: np.ndarray
-                   ) -> tuple[np.ndarray, list[tuple[np.ndarray, str]], list[str]]:
+                   ) -> tuple[np.ndarray, list[tuple[np.ndarray, str]], list[str], dict[int, str]]:
     """For a Qualtrics export (a ``ResponseId`` column beside its survey dates): ``(description, set_aside,
-    notes)``: the rows under the header that describe its columns (the questions' texts, the import ids); per
-    kind of response that is no respondent's (a preview, a test, spam), a mask of its rows and the reason they
-    are left out; and the report's notes. Nothing for any other table."""
+    notes, labels)``: the rows under the header that describe its columns (the questions' texts, the import
+    ids); per kind of response that is no respondent's (a preview, a test, spam), a mask of its rows and the
+    reason they are left out; the report's notes; and each column's question text where it says more than the
+    column's name (``Q2_1``: ``Please rate your pain RIGHT NOW ... - Pain``), which the proposal reads as a
+    REDCap field's label. Nothing for any other table."""
     description = np.zeros(len(frame), dtype=bool)
     names = [_compact(h) for h in header]
     rid = next((k for k, h in enumerate(header) if _RESPONSE_ID.match(h.strip())), None)
     if rid is None or not _SURVEY_DATES & set(names) or not len(frame):
-        return description, [], []
+        return description, [], [], {}
     ids = frame.iloc[:, rid].to_numpy(dtype=object)
     for k in range(min(2, len(frame))):
         cell = str(ids[k])
@@ -48,14 +51,18 @@ def qualtrics_rows(file: str, header: list[str], frame: pd.DataFrame, lines: np.
             break
         description[k] = True
     notes = []
+    labels = {}
     if description.any():
+        texts = frame.iloc[int(np.flatnonzero(description)[0])].to_numpy(dtype=object)
+        labels = {k: " ".join(str(texts[k]).split()) for k in range(min(len(header), len(texts)))
+                  if str(texts[k]).strip() and _compact(str(texts[k])) != names[k] and not str(texts[k]).startswith("{")}
         shown = " and ".join(str(v) for v in lines[description])
         notes.append(f"{file}: a Qualtrics export: line(s) {shown} under the header (the questions' texts"
                      f"{' and import ids' if description.sum() > 1 else ''}) describe its columns and were not read "
                      "as answers.")
     status = next((k for k, n in enumerate(names) if n == "status"), None)
     if status is None:
-        return description, [], notes
+        return description, [], notes, labels
     cells = pd.Series(frame.iloc[:, status].to_numpy(dtype=object)).astype(str).str.strip()
     codes = {code: name for name, code in NOT_RESPONSES.items()}
     kind = cells.str.casefold().map(lambda v: v if v in NOT_RESPONSES else codes.get(v)).to_numpy(dtype=object)
@@ -65,7 +72,7 @@ def qualtrics_rows(file: str, header: list[str], frame: pd.DataFrame, lines: np.
         if rows.any():
             written = "/".join(sorted(set(cells[rows])))
             set_aside.append((rows, f"Status {written!r}: a Qualtrics {name} response, no respondent's answers"))
-    return description, set_aside, notes
+    return description, set_aside, notes, labels
 
 
 #: What SurveyMonkey writes in its header's second row under a question of one column.
@@ -91,3 +98,51 @@ def surveymonkey_header(top: list[str], below: list[str]) -> list[str] | None:
         else:
             names.append(f"{question} - {b}" if question else b)
     return names
+
+
+#: Columns a survey tool writes about each response (not the respondent's answers), by tool: the compact name
+#: and why it is not read. The time of the answers is the tool's end time (when the respondent submitted them).
+_ABOUT_THE_RESPONSE = {
+    "Qualtrics": {"startdate": "when the respondent opened the survey (the answers' time is EndDate)",
+                  "recordeddate": "when Qualtrics recorded the response (the answers' time is EndDate)",
+                  "responseid": "the response's id, not the patient's", "status": "the response's kind",
+                  "progress": "how much of the survey was answered", "durationinseconds": "the time spent answering",
+                  "finished": "whether the survey was finished", "distributionchannel": "how the survey was sent",
+                  "userlanguage": "the survey's language"},
+    "SurveyMonkey": {"respondentid": "the response's id, not the patient's", "collectorid": "how the survey was sent",
+                     "startdate": "when the respondent opened the survey (the answers' time is End Date)"},
+    "Microsoft Forms": {"id": "the response's number, not the patient's",
+                        "starttime": "when the respondent opened the form (the answers' time is Completion time)",
+                        "lastmodifiedtime": "when the response was last edited (the answers' time is Completion time)",
+                        "email": "the respondent's account ('anonymous' when the form collects none)",
+                        "name": "the respondent's account name (empty when the form collects none)"},
+}
+#: Where a survey tool carries the study's own code of the respondent, when no question asks for it.
+_CARRIED_ID = {"Qualtrics": ("externalreference", "externaldatareference"),
+               "SurveyMonkey": ("customdata1", "customdata"), "Microsoft Forms": ()}
+
+
+def survey_tool(header: list[str]) -> str | None:
+    """Which survey tool wrote a table with this header (its own columns), or None."""
+    names = {_compact(h) for h in header}
+    if "responseid" in names and _SURVEY_DATES & names:
+        return "Qualtrics"
+    if {"respondentid", "collectorid"} <= names:
+        return "SurveyMonkey"
+    if {"id", "starttime", "completiontime"} <= names:
+        return "Microsoft Forms"
+    return None
+
+
+def about_the_response(header: list[str]) -> tuple[str | None, dict[int, str], list[int]]:
+    """``(tool, {column: why it is not read}, columns that may carry the patient's code)`` for a survey tool's
+    table (:func:`survey_tool`); ``(None, {}, [])`` for any other. Read as they were, a response id was the
+    patient (each response a patient of its own: no course ever matched), the survey's duration a measure,
+    its language a covariate, and three date columns left the answers' time to review."""
+    tool = survey_tool(header)
+    if tool is None:
+        return None, {}, []
+    about = _ABOUT_THE_RESPONSE[tool]
+    roles = {k: about[_compact(h)] for k, h in enumerate(header) if _compact(h) in about}
+    carried = [k for k, h in enumerate(header) if _compact(h) in _CARRIED_ID[tool]]
+    return tool, roles, carried

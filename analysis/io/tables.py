@@ -68,6 +68,8 @@ class TextTable:
     set_aside: list = field(default_factory=list)
     #: What the load report says of the file's reading (a survey tool's rows under the header).
     notes: list = field(default_factory=list)
+    #: A column's label where the file gives one beside its name (a Qualtrics question's text): column -> text.
+    labels: dict = field(default_factory=dict)
 
     def column(self, k: int) -> np.ndarray:
         return self.cells.iloc[:, k].to_numpy(dtype=object)
@@ -215,7 +217,7 @@ def read_table(file: str, data: bytes, *, encoding: str | None = None, delimiter
             raise MissingColumnError(
                 f"{file}: column {k + 1} has values but no header name (header on line {h + 1}). Add a header "
                 "name to it, or delete the column.", file=file)
-    description, survey_rows, survey_notes = qualtrics_rows(file, header, frame, lines)
+    description, survey_rows, survey_notes, labels = qualtrics_rows(file, header, frame, lines)
     if description.any():  # the header's own rows: no data, so blank (line numbers stay the file's)
         frame.loc[description] = ""
     blank = (frame == "").all(axis=1).to_numpy() & ~too_many
@@ -237,7 +239,8 @@ def read_table(file: str, data: bytes, *, encoding: str | None = None, delimiter
                       encoding=enc, delimiter=delim, header_row=h + 1, decimal_comma=dc, skipped=skipped,
                       too_many_fields=lines[too_many], below_table=lines[below & ~blank & ~too_many & ~again],
                       below_reason=below_reason, repeated_header=lines[again & ~below], two_row_header=joined,
-                      set_aside=[(lines[rows & ~below], why) for rows, why in survey_rows], notes=survey_notes)
+                      set_aside=[(lines[rows & ~below], why) for rows, why in survey_rows], notes=survey_notes,
+                      labels=labels)
     return table
 
 

@@ -86,3 +86,48 @@ def test_a_surveymonkey_csv_reads_with_one_header_and_its_data_from_line_3():
     table = read_table("monkey.csv", data)
     assert table.two_row_header == "surveymonkey" and table.n == 1 and list(table.line) == [3]
     assert table.header[5:7] == ["Pain now (0-10)", "Over the last 2 weeks, how often? - Little interest"]
+
+
+# --- How the proposal reads a survey tool's own columns ----------------------------------------------------
+
+def _propose(files: dict) -> dict:
+    from analysis.io.propose import inspect
+    return {(fp.name, c.header): (c.column.role, c.column.measure) for fp in inspect(files).files for c in fp.columns}
+
+
+def test_a_qualtrics_questions_text_names_its_score_and_its_own_columns_are_not_read():
+    """Before: Q2_1 was the measure 'q2_1' (summarize: "Unknown measure 'pain_nrs'"), 'Duration (in seconds)' a
+    measure, and three date columns left the answers' time to review."""
+    roles = _propose({"survey.csv": _qualtrics(["0"] * 8),
+                      "infusions.csv": b"study_id,date,time,treatment\nS00,2024-02-28,10:00,Ketamine\n"})
+    assert roles[("survey.csv", "Q2_1")] == ("measure", "pain_nrs")
+    assert roles[("survey.csv", "EndDate")][0] == "date"
+    assert roles[("survey.csv", "study_id")][0] == "patient_id"
+    for own in ("StartDate", "RecordedDate", "ResponseId", "Status", "Progress", "Duration (in seconds)", "Finished"):
+        assert roles[("survey.csv", own)][0] == "ignore", own
+
+
+def test_surveymonkeys_custom_data_is_the_patient_when_no_question_asks_for_it():
+    """Before: 'Respondent ID' (one per response) was the patient, so no survey matched an infusion: 0 episodes."""
+    data = ("Respondent ID,Collector ID,Start Date,End Date,Custom Data 1,Pain now (0-10)\r\n"
+            ",,,,,Response\r\n"
+            "1146,4315,05/31/2024 03:52:35 PM,05/31/2024 04:00:00 PM,S01,6\r\n"
+            "1147,4315,06/03/2024 09:50:00 AM,06/03/2024 10:00:00 AM,S01,3\r\n").encode()
+    roles = _propose({"monkey.csv": data})
+    assert roles[("monkey.csv", "Custom Data 1")][0] == "patient_id"
+    assert [roles[("monkey.csv", h)][0] for h in ("Respondent ID", "Collector ID", "Start Date")] == ["ignore"] * 3
+    assert roles[("monkey.csv", "End Date")][0] == "date"
+
+
+def test_microsoft_forms_response_number_is_not_the_patient_and_an_anonymous_email_is_no_identifier():
+    """Before: 'ID' (the response's number) was the patient: 0 analysable episodes, and no warning."""
+    data = ("ID,Start time,Completion time,Email,Name,Last modified time,Participant code,Pain now (0-10)\n"
+            "1,2024-01-04 12:55:15,2024-01-04 13:00:00,anonymous,,,S04-003,8\n"
+            "2,2024-01-12 08:58:22,2024-01-12 09:00:00,anonymous,,,S04-012,6\n").encode()
+    roles = _propose({"forms.csv": data})
+    assert roles[("forms.csv", "Participant code")][0] == "patient_id"
+    assert roles[("forms.csv", "Completion time")][0] == "date"
+    for own in ("ID", "Start time", "Email", "Name", "Last modified time"):
+        assert roles[("forms.csv", own)][0] == "ignore", own
+    ds = load_files({"forms.csv": data, "log.csv": b"Participant code,Infusion date,Treatment\nS04-003,2024-01-05,Ketamine\n"})
+    assert set(ds.assessments["patient_id"]) == {"S04-003", "S04-012"}

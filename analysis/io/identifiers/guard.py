@@ -16,6 +16,9 @@ from .content import _distinct, _kind_of_distinct, _reason, numbers_never_flagge
 from .names import name_reason, rename_hint
 
 _IS_STR = str.__instancecheck__  # isinstance(v, str), mapped in C
+#: Cells that hold no identifier whatever their column: Microsoft Forms writes ``anonymous`` in the Email column
+#: of a form that does not collect names.
+_HOLDS_NOTHING = frozenset({"anonymous", "Anonymous", "ANONYMOUS"})
 
 
 def _given_distinct(values) -> list[str]:
@@ -73,8 +76,9 @@ def find_identifier_columns(df, headers: dict[str, str], *, skip_name_check: set
         to remove or convert the dates.
 
     empty_holds_nothing : bool
-        A column without a value is no identifier whatever its name (a data warehouse's empty
-        ``BIRTH_DATE`` or ``day_of_birth``: refusing the export for it protected nothing). False where
+        A column without a value (or only ``anonymous``, as Microsoft Forms fills the Email of an
+        anonymous form) is no identifier whatever its name (a data warehouse's empty ``BIRTH_DATE`` or
+        ``day_of_birth``: refusing the export for it protected nothing). False where
         an empty list of values means "not read" (:class:`IdentifierGuard`: numbers that cannot hold one).
 
     Returns
@@ -89,8 +93,8 @@ def find_identifier_columns(df, headers: dict[str, str], *, skip_name_check: set
             why = name_reason(header) if header != col else None
         else:
             why = name_reason(header) or name_reason(col)
-        if why is not None and empty_holds_nothing and \
-                not len(_given_distinct(df[col]) if distinct else _distinct(df[col])):
+        if why is not None and empty_holds_nothing and not set(
+                _given_distinct(df[col]) if distinct else _distinct(df[col])) - _HOLDS_NOTHING:
             continue
         if why is None:
             values = _given_distinct(df[col]) if distinct else _distinct(df[col])
