@@ -262,7 +262,8 @@ def cmd_summarize(args: argparse.Namespace) -> int:
     except (DatasetError, AnalysisError, ValueError) as e:
         return _fail(args, e)
     if args.json:
-        print(json.dumps(result.to_dict(), indent=2))
+        # The load's warnings in the document too: a script reading only stdout would not see them on stderr.
+        print(json.dumps({**result.to_dict(), "load_warnings": list(ds.report.warnings)}, indent=2))
     else:
         print(result.to_text())
     say_load_doubts(ds.report, args.path)

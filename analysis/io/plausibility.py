@@ -15,6 +15,7 @@ import pandas as pd
 from ..definitions import KNOWN_MEASURES
 from .courses import one_spelling
 from .lists import NONE_WORDS
+from . import untimed_starts
 
 #: Medications commonly given alongside an infusion; a treatment label naming one is probably a
 #: co-medication, not the treatment being studied.
@@ -156,29 +157,6 @@ def start_day_warning(score_pid, score_ns, score_has_time, start_pid, start_ns, 
     return [f"{int(on_start.sum())} score(s) of {n_pat} patient(s) are dated on a treatment start day without a "
             "time of day: they count as the BASELINE of that course (day 0). If some were taken after the "
             f"treatment, {advice}."]
-
-
-def untimed_start_warning(score_pid, score_ns, score_has_time, start_pid, start_ns) -> list[str]:
-    """The warning when scores with a time of day fall on the day of a treatment start that has none (a date
-    only, read as 00:00): every such score counts as after the treatment, the one taken before it too (a
-    survey at 08:05 before a date-only infusion became the immediate score, and the relief 0%). Which side of
-    the treatment each is on cannot be known without its time."""
-    day_ns = 86_400 * 10 ** 9
-    start_ns = np.asarray(start_ns, dtype=np.int64)
-    untimed = start_ns % day_ns == 0
-    if not untimed.any():
-        return []
-    starts = pd.MultiIndex.from_arrays([_patient_key(np.asarray(start_pid)[untimed]), start_ns[untimed] // day_ns])
-    key = pd.MultiIndex.from_arrays([_patient_key(score_pid), np.asarray(score_ns, dtype=np.int64) // day_ns])
-    on = np.asarray(score_has_time, dtype=bool) & (np.asarray(score_ns, dtype=np.int64) % day_ns != 0) & \
-        np.asarray(key.isin(starts), dtype=bool)
-    if not on.any():
-        return []
-    n_pat = pd.unique(np.asarray(score_pid, dtype=object)[on]).size
-    return [f"{int(on.sum())} score(s) of {n_pat} patient(s) have a time of day on the day of a treatment start that "
-            "has a date only (read as 00:00): they all count as AFTER the treatment (immediate scores), also any "
-            "taken before it. Give the treatment's time (a time field or column beside its date, or a date with its "
-            "time), so that each score is placed before or after it."]
 
 
 def mixed_zone_warning(zoned: list[str], local: list[str]) -> str | None:
@@ -371,9 +349,8 @@ def export_warnings(spec, tables, scores: pd.DataFrame, admins: pd.DataFrame, co
         out += start_day_warning(scores["pid"].to_numpy()[at], scores["t"].to_numpy()[at],
                                  scores["has_time"].to_numpy()[at], courses["patient_id"].to_numpy(),
                                  courses["start"].to_numpy(), EXPORT_TIME_ADVICE)
-        out += untimed_start_warning(scores["pid"].to_numpy()[at], scores["t"].to_numpy()[at],
-                                     scores["has_time"].to_numpy()[at], courses["patient_id"].to_numpy(),
-                                     courses["start"].to_numpy())
+    if "untimed_start" in scores:  # timed scores on the day of a start without a time: placed by a rule
+        out += untimed_starts.warning(scores["pid"].to_numpy(), scores["untimed_start"].to_numpy())
     out += swapped_date_warnings(tables) + ids_written_once_warnings(tables) + second_date_warnings(spec, tables) + \
         first_of_month_warnings(spec, tables)
     if len(scores) and len(courses):

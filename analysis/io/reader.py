@@ -20,7 +20,7 @@ from ..errors import DatasetError, EmptyDatasetError, IdentifierError, MissingFi
 from .sources import _basename as basename  # the one rule for a file's name inside a path or zip
 from .sources import files_fingerprint
 from .validate import load_canonical
-from . import headers, plausibility, redcap, redcap_arms
+from . import headers, plausibility, redcap, redcap_arms, untimed_starts
 from .courses import build_courses, one_spelling
 from .spec import MappingSpec
 from .tables import TextTable, read_table, two_row_header_note
@@ -176,6 +176,26 @@ def load_export(files: dict[str, bytes], spec: MappingSpec, drop_identifiers: bo
     covs = _observations(obs.covariates, ["row", "file", "line", "column", "raw", "pid", "name", "value"])
     admins = _without_duplicates(admins, obs, scores["row"].to_numpy(), notes)
 
+    # Treatment courses; then the scores with a time of day on the day of a start without one (a date only):
+    # before or after it by their labels, else by their order (analysis/io/untimed_starts.py). Every row read
+    # counts, a pre-infusion survey whose pain is left out too: it still was before the infusion.
+    gap = spec.courses.gap_days * (_DAY_NS if kind == "date" else 1.0)
+    tdtype = np.int64 if kind == "date" else float
+    labels, merged = one_spelling(admins["label"].to_numpy(dtype=object))
+    if merged:
+        notes.append("Treatment names that differ only in case or spacing are one treatment: "
+                     + ", ".join(f"{a!r} -> {b!r}" for a, b in list(merged.items())[:5]) + ".")
+    courses, course_of = build_courses(admins["pid"].to_numpy(dtype=object), admins["t"].to_numpy(dtype=tdtype),
+                                       labels,
+                                       admins["dose"].to_numpy(dtype=float), gap, spec.courses.boosters)
+    scores["untimed_start"] = np.zeros(len(scores), dtype=bool)
+    if kind == "date" and len(scores) and len(courses):
+        t, on = untimed_starts.place(scores["pid"].to_numpy(dtype=object), scores["t"].to_numpy(dtype=np.int64),
+                                     scores["has_time"].to_numpy(dtype=bool), scores["measure"].to_numpy(dtype=object),
+                                     scores["timing"].to_numpy(dtype=object), courses["patient_id"].to_numpy(),
+                                     courses["start"].to_numpy(dtype=np.int64))
+        scores["t"], scores["untimed_start"] = t, on
+
     # Score values by the value rules (7/10, ranges, text answers), per measure's scale.
     rules = ValueRules.from_dict(spec.values)
     value = np.full(len(scores), np.nan)
@@ -195,16 +215,7 @@ def load_export(files: dict[str, bytes], spec: MappingSpec, drop_identifiers: bo
     scores["rule"] = rule_used
     scores = scores[np.isfinite(value)].reset_index(drop=True) if len(scores) else scores
 
-    # Courses, and each patient's day 0 (their first course; else their first score).
-    gap = spec.courses.gap_days * (_DAY_NS if kind == "date" else 1.0)
-    tdtype = np.int64 if kind == "date" else float
-    labels, merged = one_spelling(admins["label"].to_numpy(dtype=object))
-    if merged:
-        notes.append("Treatment names that differ only in case or spacing are one treatment: "
-                     + ", ".join(f"{a!r} -> {b!r}" for a, b in list(merged.items())[:5]) + ".")
-    courses, course_of = build_courses(admins["pid"].to_numpy(dtype=object), admins["t"].to_numpy(dtype=tdtype),
-                                       labels,
-                                       admins["dose"].to_numpy(dtype=float), gap, spec.courses.boosters)
+    # Each patient's day 0 (their first course; else their first score).
     first = courses.groupby("patient_id")["start"].min() if len(courses) else pd.Series(dtype=tdtype)
     first_score = scores.groupby("pid")["t"].min() if len(scores) else pd.Series(dtype=tdtype)
     no_course = first_score.index.difference(first.index)

@@ -8,7 +8,8 @@ rounded to a whole day, as the visit columns' ``offset_days`` and the time point
 word it is days, as before. The proposal
 (:func:`analysis.io.propose.inspect`) gives the role ``day`` to a numeric column named by such a unit
 and a word relating it to the treatment (``after``, ``since``, ``post``, ``follow-up``, ``nach``,
-``seit``, ``après``, ...): ``Infusion duration (hours)`` is not a time.
+``seit``, ``après``, ...): ``Infusion duration (hours)`` is not a time. A column of days takes a time of day
+from a time column beside it (:func:`with_time_of_day`: ``DAYS_FROM_INDEX`` 3 at ``OBS_TIME`` 09:15 is day 3.385).
 """
 from __future__ import annotations
 
@@ -73,3 +74,31 @@ def relative_day_name(name: str) -> bool:
     if not any(_DAY.fullmatch(w) for w in words):
         return elapsed_time_unit(name) is not None
     return len(words) == 1 or any(_SINCE.fullmatch(w) or _RELATIVE.fullmatch(w) for w in words)
+
+
+def with_time_of_day(col: tuple, table, k: int, t: int) -> tuple:
+    """The day numbers of column ``k`` (its entry of ``FileTimes.cols``: days, has_time, ok, bad, why, column,
+    text) completed by the time of day of column ``t``: day 3 at 09:15 is day 3 + 9.25 / 24 = 3.385, as a date
+    and its time column make one time (de-identified extracts: ``DAYS_FROM_INDEX`` beside ``OBS_TIME``). A row
+    without a time keeps its day; a time that does not read (``24:00``, ``morning``) excludes the row with that
+    reason, never placing it at the day's start. Only a column of days takes a time of day: ``Hours after
+    infusion`` at 09:15 is no time."""
+    from ..errors import MappingError
+    from .dates import parse_times
+
+    per = days_per_unit(table.header[k])
+    if per != 1.0:
+        raise MappingError(f"Mapping for {table.file}: the time column {table.header[t]!r} completes "
+                           f"{table.header[k]!r}, which counts {({1 / 24: 'hours', 7.0: 'weeks'}).get(per, 'months')}, not days: a time "
+                           "of day completes a date or a day number. Give the time column the role \"ignore\".",
+                           file=table.file, column=table.header[t])
+    day, has_time, ok, bad, why, column, text = col
+    t_ns, missing, t_bad = parse_times(table.column(t))
+    t_bad = np.asarray(t_bad, dtype=bool) & ~np.asarray(missing, dtype=bool) & ok
+    timed = ok & ~np.asarray(missing, dtype=bool) & ~t_bad
+    day = np.where(timed, day + np.asarray(t_ns, dtype=np.int64) / (86_400 * 10 ** 9), day)
+    why, column, text = why.copy(), column.copy(), text.copy()
+    why[t_bad] = f"{table.header[t]} is not a time of day (hh:mm)"
+    column[t_bad] = table.header[t]
+    text[t_bad] = table.column(t)[t_bad]
+    return day, has_time, ok & ~t_bad, bad | t_bad, why, column, text

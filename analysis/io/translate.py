@@ -34,7 +34,7 @@ from .observation_items import question_of, sum_question_rows
 from .questionnaires import check_items, sum_items
 from .spec import Column, FileSpec, MappingSpec
 from .tables import TextTable
-from .time_units import to_days
+from .time_units import to_days, with_time_of_day
 from .values import CHECKED
 
 _DAY_NS = 86_400 * 10 ** 9
@@ -233,19 +233,21 @@ class FileTimes:
         for k in _positions(roles, "time"):
             c = roles[k]
             target = _by_header(table, roles, c.date, "time column's \"date\"") if c.date else None
-            if target is None:
-                if len(date_cols) != 1:
+            if target is None:  # the file's one date column, or its one day column (DAYS_FROM_INDEX)
+                if len(date_cols or day_cols) != 1:
                     raise MappingError(
                         f"Mapping for {table.file}: the time column {table.header[k]!r} must say which date column it "
                         "completes (\"date\": \"<column>\"), since the file has "
                         f"{'no' if not date_cols else len(date_cols)} date columns.", file=table.file)
-                target = date_cols[0]
+                target = (date_cols or day_cols)[0]
             if target in times:
                 raise MappingError(
                     f"Mapping for {table.file}: the time columns {table.header[times[target]]!r} and {table.header[k]!r} "
                     f"both complete the date column {table.header[target]!r}; give one of them the role \"ignore\" "
                     "(or another \"date\").", file=table.file)
             times[target] = k
+            if target in day_cols:  # day 3 at 09:15 is day 3.385 (analysis/io/time_units.py)
+                self.cols[target] = with_time_of_day(self.cols[target], table, target, k)
         for k in date_cols:
             self.kind = "date"
             c = roles[k]

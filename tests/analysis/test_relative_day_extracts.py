@@ -38,3 +38,52 @@ def test_days_from_an_index_date_time_the_rows(day):
     ("Infusion duration (hours)", False), ("Dose days", False)])
 def test_a_relative_day_is_named_so(name, relative):
     assert relative_day_name(name) is relative
+
+
+# A de-identified extract with the time of day beside the day (the review's case09: DAYS_FROM_INDEX + OBS_TIME /
+# ADMIN_TIME): the proposal reads the time columns as times, and the loader took them only beside a date column.
+TIMED_OBS = ("PATIENT_ID,DAYS_FROM_INDEX,OBS_TIME,FLO_MEAS_NAME,MEAS_VALUE\n"
+             "a1,30,08:30,Pain Score (0-10),8\na1,30,{late},Pain Score (0-10),4\na1,58,10:00,Pain Score (0-10),6\n"
+             "b2,0,08:00,Pain Score (0-10),5\nb2,0,12:00,Pain Score (0-10),4\nb2,28,10:00,Pain Score (0-10),2\n")
+TIMED_MAR = ("PATIENT_ID,DAYS_FROM_INDEX,ADMIN_TIME,MEDICATION_NAME,MAR_ACTION,DOSE,ROUTE\n"
+             "a1,30,09:00,KETAMINE 500 MG/10 ML IV SOLN,Given,35,Intravenous\n"
+             "b2,0,09:00,KETAMINE 500 MG/10 ML IV SOLN,Given,40,Intravenous\n")
+
+
+def _timed(late: str = "14:00") -> dict:
+    return {"flowsheet_obs.csv": TIMED_OBS.format(late=late).encode(), "mar_admin.csv": TIMED_MAR.encode()}
+
+
+def test_a_time_of_day_beside_days_from_an_index_completes_the_day_and_the_proposal_loads():
+    """a1: infusion day 30 at 09:00, 8 at 08:30 (baseline), 4 at 14:00 (day 30.583: 50%); b2: infusion day 0 at
+    09:00, 5 at 08:00, 4 at 12:00 (20%): immediate relief 35% (n = 2). Before, loading the proposal was refused:
+    "the time column 'OBS_TIME' must say which date column it completes"."""
+    files = _timed()
+    p = inspect(files)
+    roles = {c.header: c.column.role for f in p.files for c in f.columns}
+    assert roles["OBS_TIME"] == roles["ADMIN_TIME"] == "time" and not p.review
+    ds = load_files(files)
+    a1 = ds.assessments[ds.assessments["patient_id"] == "a1"].sort_values("day")
+    assert a1["day"].round(6).tolist() == [round(-0.5 / 24, 6), round(5 / 24, 6), round(28 + 1 / 24, 6)]
+    table = summarize(ds, models=False).to_frame().set_index("statistic")
+    assert table.loc["immediate_relief_pct", "estimate"] == pytest.approx((50 + 20) / 2)
+    assert table.loc["immediate_relief_pct", "n"] == 2
+
+
+def test_a_time_beside_a_day_that_does_not_read_leaves_the_row_out_with_its_reason():
+    ds = load_files(_timed(late="afternoon"))
+    ex = ds.report.exclusions
+    assert ex["reason"].tolist() == ["OBS_TIME is not a time of day (hh:mm)"]
+    assert (ex["column"].tolist(), ex["value"].tolist()) == (["OBS_TIME"], ["afternoon"])
+
+
+def test_a_time_of_day_beside_hours_after_an_infusion_is_refused():
+    from analysis.errors import MappingError
+    from analysis.io.spec import Column, FileSpec, MappingSpec
+
+    sheet = "Patient,Hours after infusion,Time,NRS\nP1,-1,08:00,8\nP1,4,13:00,4\n"
+    spec = MappingSpec(files=[FileSpec(match="sheet.csv", columns={
+        "Patient": Column("patient_id"), "Hours after infusion": Column("day"), "Time": Column("time"),
+        "NRS": Column("measure", measure="pain_nrs")})])
+    with pytest.raises(MappingError, match="counts hours, not days"):
+        load_files({"sheet.csv": sheet.encode()}, mapping=spec)

@@ -1,29 +1,115 @@
-"""Scores with a time of day on the day of a treatment start that has a date only are warned about
-(analysis/io/plausibility.py, untimed_start_warning): the start reads as 00:00, so a survey taken at 08:05
-before the infusion counts as its immediate score (the review's project: immediate relief 0% instead of 62.5%)."""
+"""Scores with a time of day on the day of a treatment start that has none (a date only, or 00:00 as an ETL
+writes a missing time) are placed by a rule and warned about (analysis/io/untimed_starts.py; docs/data-format.md,
+"Dates and times in clinic exports"). The start reads as 00:00, so by the times a survey taken at 09:15 before the
+infusion was after it: the immediate score, and the immediate relief ~0% (the reviews' Qualtrics, Google Forms and
+OMOP exports: ~40% in truth). Per patient, start day and measure, the scores labelled before the treatment, or else
+the earliest, are placed at the start (day 0, the baseline); the later ones, and those labelled after it, are after.
+"""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from analysis import load_files
-from analysis.io.plausibility import untimed_start_warning
+from analysis.io.spec import Column, FileSpec, MappingSpec
+from analysis.io.untimed_starts import place
+from clinic_checks import group, relief, scores
 from test_redcap_boxes_and_questions import DICT_HEADER
 
 DAY = 86_400 * 10 ** 9
 HOUR = 3_600 * 10 ** 9
 
 
-def test_a_timed_score_on_a_date_only_start_day_is_counted_and_others_are_not():
-    # P1 starts on day 10 with a date only: its 08:05 score is warned about, its score of day 9 is not;
-    # P2 starts at 09:00: its 08:05 score is placed by the times.
-    pid = np.array(["P1", "P1", "P2"], dtype=object)
-    ns = np.array([10 * DAY + 8 * HOUR, 9 * DAY + 8 * HOUR, 10 * DAY + 8 * HOUR])
-    (warning,) = untimed_start_warning(pid, ns, [True, True, True], np.array(["P1", "P2"], dtype=object),
-                                       np.array([10 * DAY, 10 * DAY + 9 * HOUR]))
-    assert warning.startswith("1 score(s) of 1 patient(s) have a time of day on the day of a treatment start that "
-                              "has a date only")
-    assert untimed_start_warning(pid, ns, [False, False, False], np.array(["P1"], dtype=object),
-                                 np.array([10 * DAY])) == []  # date-only scores: the start-day warning's case
+def test_the_earliest_timed_score_of_a_date_only_start_day_is_placed_at_the_start_on_its_own_date():
+    # P1 starts on day 10 with a date only: its 08:05 score is placed at 00:00 of day 10 (never day 9), its 14:00
+    # score stays after the start, its score of day 9 is not on the start day; P2 starts at 09:00: its 08:05 score
+    # is placed by the times.
+    pid = np.array(["P1", "P1", "P1", "P2"], dtype=object)
+    ns = np.array([10 * DAY + 8 * HOUR, 10 * DAY + 14 * HOUR, 9 * DAY + 8 * HOUR, 10 * DAY + 8 * HOUR])
+    t, on = place(pid, ns, [True] * 4, ["pain_nrs"] * 4, ["at"] * 4, np.array(["P1", "P2"], dtype=object),
+                  np.array([10 * DAY, 10 * DAY + 9 * HOUR]))
+    assert t.tolist() == [10 * DAY, 10 * DAY + 14 * HOUR, 9 * DAY + 8 * HOUR, 10 * DAY + 8 * HOUR]
+    assert on.tolist() == [True, True, False, False]
+
+
+def test_a_label_before_the_treatment_decides_and_a_label_after_it_is_never_the_baseline():
+    # Day 10, date-only start. P1: a Pre at 09:15 and an unlabelled score at 08:00 (earlier): the Pre is the baseline,
+    # the other stays after. P2: a Post at 08:00 and an unlabelled score at 09:00: the unlabelled one is the earliest
+    # that can be before. P3: its only score, at 15:00, is the baseline (as a date-only score would be); P3's PHQ-9 of
+    # that day is placed apart from its pain.
+    pid = np.array(["P1", "P1", "P2", "P2", "P3", "P3"], dtype=object)
+    ns = 10 * DAY + np.array([9.25, 8, 8, 9, 15, 16]) * HOUR
+    timing = ["before_start", "at", "after_start", "at", "at", "at"]
+    measure = ["pain_nrs"] * 5 + ["phq9"]
+    t, on = place(pid, ns.astype(np.int64), [True] * 6, measure, timing, np.array(["P1", "P2", "P3"], dtype=object),
+                  np.full(3, 10 * DAY))
+    assert ((t - 10 * DAY) / HOUR).tolist() == [0, 8, 8, 0, 0, 0]
+    assert on.all()
+
+
+def test_scores_written_with_a_date_only_are_not_placed_by_the_rule():
+    t, on = place(np.array(["P1"], dtype=object), np.array([10 * DAY]), [False], ["pain_nrs"], ["at"],
+                  np.array(["P1"], dtype=object), np.array([10 * DAY]))
+    assert t.tolist() == [10 * DAY] and not on.any()
+
+
+# A survey (Qualtrics, Google Forms: each response timed) beside an infusion log with dates only.
+SURVEY_MAPPING = MappingSpec(files=[
+    FileSpec(match="survey.csv", columns={"Timestamp": Column("date"), "Participant": Column("patient_id"),
+                                          "Visit": Column("event"),
+                                          "Pain": Column("measure", measure="pain_nrs")}),
+    FileSpec(match="log.csv", columns={"Participant": Column("patient_id"), "Infusion date": Column("date"),
+                                       "Drug": Column("treatment")})])
+COHORT = {"P1": (8, 8, 4), "P2": (6, 7, 3), "P3": (9, 10, 6)}   # baseline visit, before the infusion, after it
+
+
+def _survey(pre: str = "Infusion day", post: str = "Infusion day", log_time: str = "") -> dict:
+    survey, log = ["Timestamp,Participant,Visit,Pain"], ["Participant,Infusion date,Drug"]
+    for i, (pid, (b, before, after)) in enumerate(COHORT.items()):
+        survey += [f"3/{11 + i}/2024 10:00:12,{pid},Baseline,{b}", f"3/{14 + i}/2024 9:15:33,{pid},{pre},{before}",
+                   f"3/{14 + i}/2024 14:40:05,{pid},{post},{after}"]
+        log.append(f"{pid},3/{14 + i}/2024{log_time},Ketamine")
+    return {"survey.csv": ("\n".join(survey) + "\n").encode(), "log.csv": ("\n".join(log) + "\n").encode()}
+
+
+def _immediate(ds) -> float:
+    return group(ds)["immediate_relief_pct"]["estimate"]
+
+
+def test_a_survey_taken_before_a_date_only_infusion_is_its_baseline_and_the_later_one_its_immediate_score():
+    """By hand: 8 -> 4 50%, 7 -> 3 57.1%, 10 -> 6 40% (before: the 09:15 survey was the immediate score, 0%, -16.7%,
+    -11.1%)."""
+    ds = load_files(_survey(), mapping=SURVEY_MAPPING)
+    assert scores(ds)["P1"] == [(round(-3 + 10 / 24 + 12 / 86_400, 6), 8.0), (0.0, 8.0),
+                              (round((14 * 60 + 40) / 1440 + 5 / 86_400, 6), 4.0)]
+    assert _immediate(ds) == pytest.approx((relief(8, 4) + relief(7, 3) + relief(10, 6)) / 3)
+    (warning,) = [w for w in ds.report.warnings if "treatment start that has no time" in w]
+    assert warning.startswith("6 score(s) of 3 patient(s) have a time of day on the day of a treatment start")
+    assert "the earliest, count as its baseline" in warning and "Give the treatment's time" in warning
+
+
+def test_pre_and_post_visits_on_a_date_only_infusion_day_are_baseline_and_immediate():
+    """The review's variant: 'Pre-infusion' / 'Post-infusion' visits, the role "event": the Pre row (timing before the
+    start) kept its 09:15 and was after the 00:00 start, with no warning; now it is the baseline, and warned about."""
+    ds = load_files(_survey(pre="Pre-infusion", post="Post-infusion"), mapping=SURVEY_MAPPING)
+    assert scores(ds)["P1"][1] == (0.0, 8.0)
+    assert _immediate(ds) == pytest.approx((relief(8, 4) + relief(7, 3) + relief(10, 6)) / 3)
+    assert any(w.startswith("6 score(s) of 3 patient(s) have a time of day") for w in ds.report.warnings)
+
+
+def test_an_etl_midnight_on_every_infusion_is_a_date_only_start():
+    """An OMOP drug_exposure_start_datetime of '2024-03-04 00:00:00' (the date, with a time the source did not
+    have) places the scores as a date only does."""
+    assert _immediate(load_files(_survey(log_time=" 00:00:00"), mapping=SURVEY_MAPPING)) == pytest.approx(
+        (relief(8, 4) + relief(7, 3) + relief(10, 6)) / 3)
+
+
+def test_timed_starts_place_the_scores_by_their_times_as_before():
+    """An infusion at 09:00: the 09:15 survey is after it (the immediate score) and nothing is warned about."""
+    ds = load_files(_survey(log_time=" 9:00"), mapping=SURVEY_MAPPING)
+    assert scores(ds)["P1"][1] == (round(15 / 1440 + 33 / 86_400, 6), 8.0)
+    assert _immediate(ds) == pytest.approx((relief(8, 8) + relief(6, 7) + relief(9, 10)) / 3)
+    assert not any("treatment start that has no time" in w for w in ds.report.warnings)
 
 
 def test_a_redcap_survey_timestamp_before_a_date_only_infusion_is_warned_about():

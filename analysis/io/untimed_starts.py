@@ -1,0 +1,104 @@
+"""Scores with a time of day on the day of a treatment start that has none: which are before it.
+
+An infusion log gives dates only (``2024-03-04``), or an ETL writes a missing time as ``2024-03-04 00:00:00``,
+while the scores carry times (a survey's timestamp, an EHR measurement's datetime). The start reads as 00:00,
+so by the times every score of that day is after it: the pre-infusion survey at 09:15 became the immediate
+score and the immediate relief ~0% (a Qualtrics survey, a Google Form, an OMOP extract: ~40% in truth). A
+time of day cannot be placed against a start without one.
+
+The rule (one place; docs/data-format.md, "Dates and times in clinic exports", says the same for users): a
+course start is **untimed** when it is at 00:00 of its date (a date only, or 00:00 written as its time). On
+such a day, per patient and measure, the scores with a time of day are placed so:
+
+* those labelled before the treatment (timing ``"before_start"``: a ``Pre`` visit, a ``Pain before``
+  column) count as before it; where none of that day is so labelled, the **earliest** score with a time
+  does (a score labelled after it is never that one);
+* a score counted before the treatment is placed **at** the start, at 00:00 of its own date (never on the
+  day before): day 0, which the episode rules count as the course's baseline, as a date-only score on a
+  start day is (:func:`analysis.io.plausibility.scores_on_start_days`); a single score on such a day is
+  thus the baseline;
+* the later ones keep their times and count as after it (immediate scores), and so do the scores labelled
+  after it (``Post``).
+
+Scores written with a date only are where they were (00:00 of the start day: the baseline). Day numbers
+(no calendar) have no time of day to place, so only dates are placed. The load warns of every such day
+(:func:`warning`): the rule is a guess that only the treatment's time makes unnecessary.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+_DAY_NS = 86_400 * 10 ** 9
+
+
+def _key(pid, day) -> pd.MultiIndex:
+    # Patient ids as text (an id read as 7 and as "7" are one patient), as the other start-day rules compare them.
+    ids = pd.Index(np.asarray(pid, dtype=object)).astype(str)
+    return pd.MultiIndex.from_arrays([ids, np.asarray(day, dtype=np.int64)])
+
+
+def on_untimed_start_days(score_pid, score_ns, score_has_time, start_pid, start_ns) -> np.ndarray:
+    """Which scores have a time of day and fall on the date of a course start at 00:00 (untimed) of their
+    patient. Times are nanoseconds since 1970-01-01 (``analysis.io.dates.parse_datetimes``)."""
+    start_ns = np.asarray(start_ns, dtype=np.int64)
+    score_ns = np.asarray(score_ns, dtype=np.int64)
+    untimed = start_ns % _DAY_NS == 0
+    if not untimed.any() or not len(score_ns):
+        return np.zeros(len(score_ns), dtype=bool)
+    starts = _key(np.asarray(start_pid, dtype=object)[untimed], start_ns[untimed] // _DAY_NS)
+    on_day = np.asarray(_key(score_pid, score_ns // _DAY_NS).isin(starts), dtype=bool)
+    return np.asarray(score_has_time, dtype=bool) & on_day
+
+
+def place(score_pid, score_ns, score_has_time, measure, timing, start_pid, start_ns) -> tuple[np.ndarray, np.ndarray]:
+    """The scores' times with those before an untimed start placed at it (see the module docstring).
+
+    Parameters
+    ----------
+    score_pid, score_ns, score_has_time, measure, timing : array-like, one per score
+        Patient, time (nanoseconds), whether the date has a time of day, measure, and timing
+        (``"before_start"``, ``"after_start"`` or ``"at"``).
+    start_pid, start_ns : array-like, one per course
+        The patient and start (nanoseconds) of each course.
+
+    Returns
+    -------
+    t : ndarray of int64
+        The times, those counted before the start set to 00:00 of their date.
+    on : ndarray of bool
+        The scores with a time of day on an untimed start day (placed by this rule, moved or not).
+    """
+    t = np.asarray(score_ns, dtype=np.int64).copy()
+    on = on_untimed_start_days(score_pid, t, score_has_time, start_pid, start_ns)
+    if not on.any():
+        return t, on
+    idx = np.flatnonzero(on)
+    timing = np.asarray(timing, dtype=object)[idx]
+    day = t[idx] // _DAY_NS
+    frame = pd.DataFrame({"p": pd.Index(np.asarray(score_pid, dtype=object)[idx]).astype(str), "d": day,
+                          "m": np.asarray(measure, dtype=object)[idx], "t": t[idx],
+                          "before": timing == "before_start", "after": timing == "after_start"})
+    groups = frame.groupby(["p", "d", "m"], sort=False)
+    labelled = groups["before"].transform("any").to_numpy(dtype=bool)
+    # The earliest score not labelled after the start, where no score of the day is labelled before it.
+    unlabelled_t = frame["t"].where(~frame["after"])
+    earliest = (unlabelled_t == unlabelled_t.groupby([frame["p"], frame["d"], frame["m"]], sort=False)
+                .transform("min")).to_numpy(dtype=bool)
+    before = frame["before"].to_numpy(dtype=bool) | (~labelled & earliest)
+    t[idx[before]] = day[before] * _DAY_NS
+    return t, on
+
+
+def warning(score_pid, on) -> list[str]:
+    """The warning for the scores ``on`` untimed start days (:func:`place`); empty list when there are none."""
+    on = np.asarray(on, dtype=bool)
+    if not on.any():
+        return []
+    n_pat = pd.unique(np.asarray(score_pid, dtype=object)[on]).size
+    return [f"{int(on.sum())} score(s) of {n_pat} patient(s) have a time of day on the day of a treatment start that "
+            "has no time (a date only, or 00:00), so the times cannot say which were taken before it. Per patient "
+            "and measure, the scores of that day labelled before the treatment (a Pre visit), or else the earliest, "
+            "count as its baseline (placed at the start, day 0); the later ones, and those labelled after it (Post), "
+            "count as after it (immediate scores). Give the treatment's time (a time field or column beside its "
+            "date, or a date with its time), so that each score is placed by its time."]
