@@ -195,6 +195,11 @@ def load_export(files: dict[str, bytes], spec: MappingSpec, drop_identifiers: bo
                                      scores["timing"].to_numpy(dtype=object), courses["patient_id"].to_numpy(),
                                      courses["start"].to_numpy(dtype=np.int64))
         scores["t"], scores["untimed_start"] = t, on
+        scores["t"], moved = untimed_starts.whole_days_after(
+            scores["pid"].to_numpy(dtype=object), scores["t"].to_numpy(dtype=np.int64),
+            scores["has_time"].to_numpy(dtype=bool), scores["measure"].to_numpy(dtype=object),
+            admins["pid"].to_numpy(dtype=object), admins["t"].to_numpy(dtype=np.int64))
+        notes += untimed_starts.whole_days_note(moved)
 
     # Score values by the value rules (7/10, ranges, text answers), per measure's scale.
     rules = ValueRules.from_dict(spec.values)

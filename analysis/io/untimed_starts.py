@@ -102,3 +102,48 @@ def warning(score_pid, on) -> list[str]:
             "count as its baseline (placed at the start, day 0); the later ones, and those labelled after it (Post), "
             "count as after it (immediate scores). Give the treatment's time (a time field or column beside its "
             "date, or a date with its time), so that each score is placed by its time."]
+
+
+def whole_days_after(score_pid, score_ns, score_has_time, measure, admin_pid, admin_ns) -> tuple[np.ndarray, np.ndarray]:
+    """The scores' times with the follow-up of a patient whose treatments have no time of day counted in whole days.
+
+    A patient's days are counted from the start of their first course. When every administration of the patient
+    is untimed (00:00: a date-only infusion log), a score's time of day is only a fraction of a day added to its
+    date: a week-4 survey taken on day 28 at 09:15 read as day 28.39 fell in week 5 (week k is ``7(k-1) < day <=
+    7k``), and every weekly rate of a date-only log beside timed surveys lost the scores of its last day. Such a
+    score after the patient's first treatment day is placed at 00:00 of its own date (day 28), as a date-only score
+    is, when it is the patient's only score of its measure that day and no administration is on that day (there, the time of day is what places the scores
+    before or after the treatment: :func:`place`, ``post_scores.settle``). Several scores of a measure on one day
+    (a pain diary) keep their times, which order them.
+
+    Returns the times and which scores were placed so."""
+    t = np.asarray(score_ns, dtype=np.int64).copy()
+    moved = np.zeros(len(t), dtype=bool)
+    admin_ns = np.asarray(admin_ns, dtype=np.int64)
+    if not len(t) or not len(admin_ns):
+        return t, moved
+    admin_ids = pd.Index(np.asarray(admin_pid, dtype=object)).astype(str)
+    timed = pd.Series(admin_ns % _DAY_NS != 0).groupby(np.asarray(admin_ids)).any()
+    untimed_patients = timed.index[~timed.to_numpy(dtype=bool)]
+    ids = pd.Index(np.asarray(score_pid, dtype=object)).astype(str)
+    day = t // _DAY_NS
+    admin_days = _key(admin_ids, admin_ns // _DAY_NS)
+    first = pd.Series(admin_ns // _DAY_NS).groupby(np.asarray(admin_ids)).min()
+    after_first = day > first.reindex(ids).to_numpy(dtype=float, na_value=np.inf)
+    key = _key(ids, day)
+    only = pd.DataFrame({"p": ids, "d": day, "m": np.asarray(measure, dtype=object)}).groupby(
+        ["p", "d", "m"], sort=False)["d"].transform("size").to_numpy() == 1
+    moved = (np.asarray(score_has_time, dtype=bool) & (t % _DAY_NS != 0) & np.asarray(ids.isin(untimed_patients))
+             & ~np.asarray(key.isin(admin_days), dtype=bool) & only & after_first)
+    t[moved] = day[moved] * _DAY_NS
+    return t, moved
+
+
+def whole_days_note(moved) -> list[str]:
+    """The load report's note on the scores :func:`whole_days_after` placed at their date."""
+    n = int(np.count_nonzero(moved))
+    if not n:
+        return []
+    return [f"{n} score(s) with a time of day, of patients whose treatments have dates only, are counted by their "
+            "date (a survey on day 28 at 09:15 is day 28, week 4): the follow-up of a date-only start is counted in "
+            "whole days. A day with several scores of a measure keeps their times."]

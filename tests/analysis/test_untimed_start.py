@@ -137,3 +137,23 @@ def test_out_of_range_values_that_are_all_missing_data_codes_are_warned_about_as
     warnings = load_files({"sheet.csv": sheet.encode()}).report.warnings
     assert any("every one is a negative code (-99), as exports write missing data" in w for w in warnings), warnings
     assert not any("0-100 VAS" in w for w in warnings)
+
+
+def test_the_follow_up_of_a_date_only_start_is_counted_in_whole_days():
+    """A week-4 survey on day 28 at 09:15 after a date-only infusion was day 28.39: week 5 (week k is 7(k-1) < day
+    <= 7k), so a date-only log lost every week-4 survey of day 28 (the Qualtrics review: 24 labelled 'week_4', 8
+    counted). It is day 28, as a date-only score is. Several scores of a measure on one day keep their times (a pain
+    diary), and so do scores on an administration day and before the first one."""
+    files = _survey()
+    lines = files["survey.csv"].decode().splitlines()
+    for i, pid in enumerate(COHORT):
+        lines.append(f"4/{11 + i}/2024 9:15:00,{pid},Week 4,5")  # day 28 after 3/{14+i}
+    lines += ["4/12/2024 8:00:00,P1,Diary,6", "4/12/2024 20:00:00,P1,Diary,4"]  # two scores on day 29
+    ds = load_files({**files, "survey.csv": ("\n".join(lines) + "\n").encode()}, mapping=SURVEY_MAPPING)
+    p1 = scores(ds)["P1"]
+    assert (28.0, 5.0) in p1
+    assert (round(29 + 8 / 24, 6), 6.0) in p1 and (round(29 + 20 / 24, 6), 4.0) in p1
+    assert p1[0] == (round(-3 + 10 / 24 + 12 / 86_400, 6), 8.0)  # before the first infusion: as written
+    assert group(ds)["responder_rate_by_week"]["4"]["n"] == 3
+    assert any(n.startswith("3 score(s) with a time of day, of patients whose treatments have dates only, are counted "
+                            "by their date") for n in ds.report.notes)
