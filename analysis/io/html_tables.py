@@ -15,8 +15,19 @@ import io
 import re
 from html.parser import HTMLParser
 
-#: The start of a file that is a web page (after a byte-order mark and white space).
-_HTML_START = re.compile(rb"^\s*(?:<!doctype\s+html|<html|<table|<\?xml[^>]*>\s*<html|<meta|<head|<body)", re.I)
+#: The start of a file that is a web page (after a byte-order mark, white space, an XML declaration, comments such
+#: as Internet Explorer's ``<!-- saved from url=... -->`` and a doctype).
+_HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*(?:<!doctype\s+html[^>]*>\s*)?(?:<!--.*?-->\s*)*"
+                         rb"(?:<html|<table|<meta|<head|<body)", re.I | re.S)
+#: Excel 2003's XML spreadsheet (SpreadsheetML), also named .xls by "Export to Excel" buttons.
+_SPREADSHEET_ML = re.compile(rb"<\?mso-application\s+progid=\"Excel\.Sheet\"|urn:schemas-microsoft-com:office:spreadsheet",
+                             re.I)
+
+
+def is_spreadsheet_ml(data: bytes) -> bool:
+    """Whether ``data`` is an Excel 2003 XML spreadsheet (``<Workbook xmlns="urn:schemas-microsoft-com:office:
+    spreadsheet">``): not read (Excel and LibreOffice open it and save it as .xlsx)."""
+    return data[:4096].lstrip(b"\xef\xbb\xbf").lstrip().startswith(b"<?xml") and bool(_SPREADSHEET_ML.search(data[:4096]))
 
 
 def looks_like_html_table(data: bytes) -> bool:
@@ -25,59 +36,104 @@ def looks_like_html_table(data: bytes) -> bool:
     return bool(_HTML_START.match(head)) and re.search(rb"<table\b", data[:1 << 20], re.I) is not None
 
 
+class _Table:
+    """One table being read: its rows, the row and cell being read, and the cells that span rows down from above
+    (``rowspan``): ``{column: (text, rows left)}``."""
+
+    def __init__(self):
+        self.rows: list[list[str]] = []
+        self.row: list[str] | None = None
+        self.cell: list[str] | None = None
+        self.span = (1, 1)
+        self.down: dict[int, tuple[str, int]] = {}
+
+    def _fill_down(self):
+        """Place the cells spanning down from rows above at the row's current position."""
+        while self.row is not None and len(self.row) in self.down:
+            k = len(self.row)
+            text, left = self.down.pop(k)
+            self.row.append(text)
+            if left > 1:
+                self.down[k] = (text, left - 1)
+
+    def start_row(self):
+        self.end_row()
+        self.row = []
+        self._fill_down()
+
+    def start_cell(self, attrs):
+        self.end_cell()
+        if self.row is None:
+            self.start_row()
+        self.cell = []
+        self.span = (_span(attrs.get("colspan")), _span(attrs.get("rowspan")))
+
+    def end_cell(self):
+        if self.cell is not None and self.row is not None:
+            text = " ".join("".join(self.cell).split())
+            cols, rows = self.span
+            for j in range(cols):
+                if rows > 1:  # the cell's text in its first row; the rows below get an empty cell, as a merge saved as CSV
+                    self.down[len(self.row)] = ("", rows - 1)
+                self.row.append(text if j == 0 else "")
+            self._fill_down()
+        self.cell, self.span = None, (1, 1)
+
+    def end_row(self):
+        self.end_cell()
+        if self.row is not None:
+            self._fill_down()
+            self.rows.append(self.row)
+            # Spans that the next row does not reach still count down (a row shorter than the spans).
+        self.row = None
+
+
+def _span(value) -> int:
+    value = (value or "1").strip()
+    return min(int(value), 1000) if value.isdigit() and int(value) > 0 else 1
+
+
 class _Tables(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.tables: list[list[list[str]]] = []
-        self.open: list[list[list[str]]] = []  # nested tables being read
-        self.row: list[str] | None = None
-        self.cell: list[str] | None = None
-        self.span = 1
+        self.open: list[_Table] = []  # nested tables being read: each keeps its own row and cell
         self.skip = 0  # inside <script> or <style>
 
     def handle_starttag(self, tag, attrs):
+        table = self.open[-1] if self.open else None
         if tag in ("script", "style"):
             self.skip += 1
         elif tag == "table":
-            self.open.append([])
-        elif tag == "tr" and self.open:
-            self._end_row()
-            self.row = []
-        elif tag in ("td", "th") and self.open:
-            self._end_cell()
-            if self.row is None:
-                self.row = []
-            self.cell = []
-            span = dict(attrs).get("colspan") or "1"
-            self.span = min(int(span), 1000) if span.strip().isdigit() and int(span) > 0 else 1
-        elif tag == "br" and self.cell is not None:
-            self.cell.append(" ")
+            self.open.append(_Table())
+        elif tag == "tr" and table is not None:
+            table.start_row()
+        elif tag in ("td", "th") and table is not None:
+            table.start_cell(dict(attrs))
+        elif tag == "br" and table is not None and table.cell is not None:
+            table.cell.append(" ")
 
     def handle_endtag(self, tag):
+        table = self.open[-1] if self.open else None
         if tag in ("script", "style"):
             self.skip = max(0, self.skip - 1)
+        elif table is None:
+            return
         elif tag in ("td", "th"):
-            self._end_cell()
+            table.end_cell()
         elif tag == "tr":
-            self._end_row()
-        elif tag == "table" and self.open:
-            self._end_row()
-            self.tables.append(self.open.pop())
+            table.end_row()
+        elif tag == "table":
+            self.finish()
 
     def handle_data(self, data):
-        if self.cell is not None and not self.skip:
-            self.cell.append(data)
+        if self.open and self.open[-1].cell is not None and not self.skip:
+            self.open[-1].cell.append(data)
 
-    def _end_cell(self):
-        if self.cell is not None and self.row is not None:
-            self.row += [" ".join("".join(self.cell).split())] + [""] * (self.span - 1)
-        self.cell, self.span = None, 1
-
-    def _end_row(self):
-        self._end_cell()
-        if self.row is not None and self.open:
-            self.open[-1].append(self.row)
-        self.row = None
+    def finish(self):
+        table = self.open.pop()
+        table.end_row()
+        self.tables.append(table.rows)
 
 
 def html_table_csv(data: bytes) -> bytes | None:
@@ -92,8 +148,7 @@ def html_table_csv(data: bytes) -> bytes | None:
     parser.feed(text.lstrip("\ufeff"))
     parser.close()
     while parser.open:  # a page cut short: the tables left open still count
-        parser._end_row()
-        parser.tables.append(parser.open.pop())
+        parser.finish()
     tables = [t for t in parser.tables if any(any(c for c in r) for r in t)]
     if not tables:
         return None

@@ -259,7 +259,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
                 date_cols.append(k)
                 form_date.setdefault(f.form, h)
             continue
-        if "date of birth" in (name_reason(h) or ""):
+        if "date of birth" in (name_reason(h) or name_reason(t.labels.get(k, "")) or ""):
             # Never a time source: dating treatments or scores by it was refused by the identifier guard after
             # all, with a confusing message once the column was dropped.
             cols[k] = ColumnProposal(h, Column("ignore"), "a date of birth: an identifier, remove it from the "

@@ -109,7 +109,9 @@ def guard(table: TextTable, fspec: MappingSpec, drop: bool, dropped: list) -> No
     trusted = {"patient_id", "measure", "item", "value", "treatment", "dose", "action", "checkbox", "list", "sum_item", "event", "day"}
     cols = {str(k): np.asarray(pd.unique(table.column(k)[table.column(k) != ""]), dtype=object)
             for k, h in enumerate(table.header) if h}
-    headers = {str(k): table.header[k] for k in range(len(table.header)) if table.header[k]}
+    # A column named by a code (Qualtrics' Q6) is checked by its question's text too ('Q6 (Date of birth)').
+    headers = {str(k): (f"{table.header[k]} ({table.labels[k]})" if table.labels.get(k) else table.header[k])
+               for k in range(len(table.header)) if table.header[k]}
     found = identifiers.find_identifier_columns(
         cols, headers, skip_name_check={str(k) for k, c in roles.items() if c.role in trusted},
         # A column mapped "ignore" is never read or kept: its dates (a charting time) are not identifiers to refuse.

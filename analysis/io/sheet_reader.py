@@ -170,8 +170,8 @@ def group_names(top: list[str], below: list[str], across: list[tuple[int, int]] 
             while b > a and not below[b]:
                 b -= 1
             groups.append((a, b))
-        if sum(1 for a, b in groups if b > a) < 2:
-            return None  # names over names one by one: a header over a row of units or scales, no groups
+        if all(b == a for a, b in groups) and all(top[j] for j in used):
+            return None  # a whole header over a row of units or scales (names over names one by one): no groups
         inside = [below[a:b + 1] for a, b in groups]
         if any(len(set(g)) < len(g) for g in inside):
             return None  # a name twice in one group: these are no groups of the same columns

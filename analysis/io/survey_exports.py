@@ -45,6 +45,9 @@ def qualtrics_rows(file: str, header: list[str], frame: pd.DataFrame, lines: np.
     if rid is None or not _SURVEY_DATES & set(names) or not len(frame):
         return description, [], [], {}
     ids = frame.iloc[:, rid].to_numpy(dtype=object)
+    # Qualtrics' own ids (R_...) in most data rows: a 'Response ID' of another tool (an ePRO's numbers) is no sign.
+    if np.mean([bool(_RESPONSE.match(str(v))) for v in ids[:200]]) < 0.5:
+        return description, [], [], {}
     for k in range(min(2, len(frame))):
         cell = str(ids[k])
         if _RESPONSE.match(cell) or not (_compact(cell) in ("responseid", names[rid]) or cell.startswith("{")):
@@ -85,10 +88,16 @@ def surveymonkey_header(top: list[str], below: list[str]) -> list[str] | None:
     one column and names the options or statements of a question of several (a matrix: the PHQ-9's nine
     statements under "Over the last 2 weeks, how often ..."). Each column is named by its question, and a
     matrix's columns by the question and the statement, ``question - statement``, as Qualtrics names them."""
-    if not {"respondentid", "collectorid"} <= {_compact(t) for t in top}:
+    names = [_compact(t) for t in top]
+    if not {"respondentid", "collectorid"} <= set(names):
         return None
     width = max(len(top), len(below))
     top, below = top + [""] * (width - len(top)), below + [""] * (width - len(below))
+    # The second row is a header's only when it is empty under the response's ids (a data row has them: a CSV
+    # whose second header row was deleted starts its data there) and says "Response" somewhere.
+    if any(below[names.index(n)].strip() for n in ("respondentid", "collectorid")) or \
+            not any(b.strip().casefold() in _ONE_ANSWER for b in below):
+        return None
     names, question = [], ""
     for t, b in zip(top, below):
         t, b = " ".join(t.split()), " ".join(b.split())

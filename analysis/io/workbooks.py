@@ -50,7 +50,7 @@ from .. import limits
 from ..errors import DatasetError, ResourceLimitError, UnreadableFileError
 from ..mapping import canonical
 from . import workbook_sheets
-from .html_tables import html_table_csv, looks_like_html_table
+from .html_tables import html_table_csv, is_spreadsheet_ml, looks_like_html_table
 from .sources import _basename as basename  # the one rule for a file's name inside a path or zip
 from .sources import role_of
 from .tables import two_row_header_note
@@ -183,12 +183,17 @@ def workbook_tables(name: str, data: bytes) -> tuple[list[tuple[str, bytes]], li
         # Not a workbook at all: "Export to Excel" buttons write tab-separated text or an HTML page and
         # name it .xls. A page's table is read as the sheet Excel shows; text as the CSV it is; anything
         # else is refused by the CSV reader's checks.
+        if is_spreadsheet_ml(data):
+            raise UnreadableFileError(
+                f"{name} is not a workbook but an Excel 2003 XML spreadsheet (SpreadsheetML), which is not read: open it "
+                "in Excel or LibreOffice, save it as .xlsx (or as CSV UTF-8) and load that file.", file=name)
         if looks_like_html_table(data):
             table = html_table_csv(data)
             if table is not None:
                 return [(f"{stem}.csv", table)], [
                     f"{name} is not a workbook but a web page (HTML) holding a table, as \"Export to Excel\" "
-                    "buttons write: its table was read as the sheet Excel shows."]
+                    f"buttons write: its largest table was read, as {stem}.csv (a cell spanning rows or columns "
+                    "written once, as a merged cell saved as CSV), and line numbers in messages are that table's rows."]
         return [(f"{stem}.txt", data)], [f"{name} is not a workbook but a text file: it was read as text."]
     sheets, headers = _read_in_child(name, data)
     notes, tables = [], []

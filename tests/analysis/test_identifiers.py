@@ -25,7 +25,7 @@ ASSESS = "patient_id,day,pain_nrs\nP0001,0,7\nP0002,0,5\nP0003,0,6\n"
     "code_postal", "codigo_postal", "codice_fiscale", "DNI", "BSN", "Sozialversicherungsnummer", "SVNR", "NIR",
     "numero_historia", "Fallnummer", "nhs", "NHS No.", "d.o.b.", "courriel", "correo_electronico",
     # data warehouses: OMOP's birth_datetime, Cerner's BIRTH_DT_TM, PCORnet's BIRTH_DATE and BIRTH_TIME
-    "birth_datetime", "BIRTH_DT_TM", "birthDateTime", "BIRTH_DATE", "BIRTH_TIME", "day_of_birth",
+    "birth_datetime", "BIRTH_DT_TM", "birthDateTime", "BIRTH_DATE", "day_of_birth",
     # survey tools: Qualtrics' respondent data
     "IPAddress", "ip_address", "LocationLatitude", "LocationLongitude", "RecipientEmail", "RecipientFirstName",
 ])
@@ -41,6 +41,7 @@ def test_identifier_names_are_flagged(name):
     "nhs_trust", "phone_followup", "email_consent", "street_drug_use", "zip3", "postcode_district",
     "address_type", "birth_weight", "birth_year", "place_of_birth", "drug_name", "nombre_farmaco", "nom_traitement",
     "record_id", "insurance_type", "Geschlecht", "Altersgruppe", "visit_date", "fecha_visita",
+    "GPS", "gps_score", "time_since_birth_years", "visit_datetime", "Date/Time", "dttm",
 ])
 def test_ordinary_names_are_not_flagged(name):
     assert name_reason(name) is None

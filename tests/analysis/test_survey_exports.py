@@ -131,3 +131,37 @@ def test_microsoft_forms_response_number_is_not_the_patient_and_an_anonymous_ema
         assert roles[("forms.csv", own)][0] == "ignore", own
     ds = load_files({"forms.csv": data, "log.csv": b"Participant code,Infusion date,Treatment\nS04-003,2024-01-05,Ketamine\n"})
     assert set(ds.assessments["patient_id"]) == {"S04-003", "S04-012"}
+
+
+def test_a_question_coded_q6_asking_the_date_of_birth_is_refused_as_one():
+    """Before: line 2 ('Date of birth') was set aside as the header's, so Q6 was a column of dates, proposed as the
+    answers' date and kept (the regression review's case61)."""
+    import pytest
+    from analysis.errors import IdentifierError
+    data = _qualtrics(["0"] * 8).decode("utf-8-sig").splitlines()
+    data[0] += ',"Q6"'
+    data[1] += ',"Date of birth"'
+    data[2] += ',"{""ImportId"":""QID6""}"'
+    data[3:] = [line + f",1950-01-{10 + i}" for i, line in enumerate(data[3:])]
+    files = {"survey.csv": ("\r\n".join(data) + "\r\n").encode(),
+             "infusions.csv": b"study_id,date,time,treatment\nS00,2024-02-28,10:00,Ketamine\n"}
+    assert _propose(files)[("survey.csv", "Q6")][0] == "ignore"
+    with pytest.raises(IdentifierError, match=r"column 'Q6 \(Date of birth\)': its name says it holds a date of birth"):
+        load_files(files)
+
+
+def test_a_table_with_a_response_id_column_of_another_tool_keeps_its_status_values():
+    """An ePRO export with 'Response ID' numbers and a Status of 1/2 is no Qualtrics export: nothing is set aside
+    (the regression review's case27: every row was set aside as a Qualtrics preview)."""
+    data = b"Response ID,Patient,StartDate,Status,Pain NRS\n1001,P1,2024-03-01,1,7\n1002,P1,2024-03-05,2,4\n"
+    table = read_table("epro.csv", data)
+    assert table.n == 2 and not table.set_aside and not table.notes
+
+
+def test_a_surveymonkey_header_without_its_second_row_keeps_its_first_data_row():
+    """People delete SurveyMonkey's second header row; its first data row was then joined into the header and lost,
+    unlisted (the regression review's case36)."""
+    data = (b"Respondent ID,Collector ID,Start Date,Patient,Pain NRS\n114000,4315,05/31/2024,P1,8\n"
+            b"114001,4315,06/03/2024,P1,3\n")
+    table = read_table("survey.csv", data)
+    assert not table.two_row_header and table.n == 2 and table.header[3] == "Patient"

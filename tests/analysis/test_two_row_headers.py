@@ -321,3 +321,12 @@ def test_a_csv_whose_first_data_row_is_all_text_keeps_its_one_header_row():
     data = b"Patient,Site,Comments\r\nP01,North,tolerated well\r\nP02,South,nausea\r\n"
     table = read_table("Visits.csv", data)
     assert not table.two_row_header and table.header == ["Patient", "Site", "Comments"] and table.n == 2
+
+
+def test_visits_over_one_column_each_are_groups_when_row_2_names_a_column_row_1_does_not():
+    """Row 1 is no whole header when a column is named in row 2 only (Patient): visits over one NRS column each
+    are read as before the units-row rule (the regression review's case09 and case11 workbooks were refused)."""
+    assert group_names(["", "Baseline", "Week 1", "Week 4"], ["Patient", "NRS", "NRS", "NRS"]) == [
+        "Patient", "Baseline NRS", "Week 1 NRS", "Week 4 NRS"]
+    assert group_names(["", "Baseline", "", "Week 1", "Week 4"], ["Patient", "NRS", "PHQ-9", "NRS", "NRS"]) == [
+        "Patient", "Baseline NRS", "Baseline PHQ-9", "Week 1 NRS", "Week 4 NRS"]

@@ -56,8 +56,9 @@ _EXACT_NAMES = {
                      "medicaid", "healthcardnumber", "driverslicense", "driverlicense"], _NATIONAL),
     # Survey tools record them with each response (Qualtrics' IPAddress, LocationLatitude, LocationLongitude).
     **dict.fromkeys(["ipaddress", "ip", "ipaddr", "ipv4", "ipv6"], _IP),
-    **dict.fromkeys(["latitude", "longitude", "locationlatitude", "locationlongitude", "geolocation", "gps",
-                     "gpscoordinates", "coordinates"], _GEO),
+    # Not 'gps' (the Global Pain Scale) nor 'coordinates'.
+    **dict.fromkeys(["latitude", "longitude", "locationlatitude", "locationlongitude", "geolocation",
+                     "gpscoordinates", "gpslocation"], _GEO),
     **dict.fromkeys(["zip", "zipcode", "postcode", "postalcode", "plz", "postleitzahl", "codepostal", "codigopostal",
                      "cap", "postcodecode"], _ZIP),
     **dict.fromkeys(["mrn", "medicalrecordnumber", "hospitalnumber", "hospitalno", "recordnumber", "nhc", "ipp",
@@ -147,7 +148,7 @@ _PERSON_WORDS = {"patient", "patients", "patienten", "paciente", "paziente", "pa
 _BIRTH_WORDS = {"birth", "born", "nacimiento", "nac", "naissance", "naiss", "nascita", "nasc", "geboorte",
                 "geburt", "geburts", "geb", "geboren"}
 _DATE_WORDS = {"date", "dt", "day", "datum", "fecha", "data", "f", "dat", "fec", "d", "jour", "dia", "giorno",
-               "datetime", "dttm", "dtm", "timestamp", "time"}  # OMOP's birth_datetime, Cerner's BIRTH_DT_TM
+               "datetime", "dttm", "dtm", "timestamp"}  # OMOP's birth_datetime, Cerner's BIRTH_DT_TM
 
 
 @functools.lru_cache(maxsize=4096)
