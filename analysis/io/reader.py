@@ -398,6 +398,25 @@ def _covariates(covs: pd.DataFrame, obs: Observations) -> tuple[pd.DataFrame, np
 _LINE_REF = re.compile(r"\b(lines?) ((?:\d+)(?:, \d+)*)")
 
 
+def _one_row_conflict(scores: pd.DataFrame, own: int, reason: str) -> str | None:
+    """The reason for a conflict whose values all come from one row of the export (``Pain Scale`` and ``Pain Scale
+    Post`` read as one measure at one time: no treatment that day places them before and after it), or None. Said
+    as "line 104, line 104", it read as a row conflicting with itself."""
+    m = _LINE_REF.search(reason) if reason.startswith("conflicting values") else None
+    if m is None:
+        return None
+    rows = [int(x) - 2 for x in m.group(2).split(", ")]
+    if not rows or any(not 0 <= i < len(scores) for i in rows):
+        return None
+    at = {(scores["file"].iat[i], scores["line"].iat[i]) for i in rows + [own]}
+    if len(at) != 1:
+        return None
+    columns = ", ".join(dict.fromkeys(repr(str(scores["column"].iat[i])) for i in rows))
+    return (f"the columns {columns} of this one row are read as the same measure at the same time, with different "
+            "values: nothing places them apart (no treatment on that day for a score before and one after it). Give "
+            "the treatment's date on this row or in a treatments file, or map the columns as different measures")
+
+
 def _report(obs, scores, admins, course_of, covs, cov_used, canon, tables, notes, dropped, fingerprint) -> LoadReport:
     """The export's own load report: its files and lines, every row used or excluded."""
     ex_parts = [e for e in obs.excluded if len(e)]
@@ -418,7 +437,8 @@ def _report(obs, scores, admins, course_of, covs, cov_used, canon, tables, notes
                 refs = [f"{scores['file'].iat[i - 2]} line {scores['line'].iat[i - 2]}" for i in lines
                         if 0 <= i - 2 < len(scores)]
                 return ", ".join(refs)
-            reasons = [_LINE_REF.sub(ref, r) for r in ca["reason"].astype(str)]
+            reasons = [_one_row_conflict(scores, own, r) or _LINE_REF.sub(ref, r)
+                       for own, r in zip(idx, ca["reason"].astype(str))]
             ex_parts.append(pd.DataFrame({"row": s["row"].to_numpy(), "file": s["file"].to_numpy(dtype=object),
                                           "line": s["line"].to_numpy(), "column": s["column"].to_numpy(dtype=object),
                                           "value": s["text"].to_numpy(dtype=object), "reason": reasons}))

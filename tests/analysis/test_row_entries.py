@@ -58,3 +58,15 @@ def test_the_heading_counts_excluded_rows_and_says_when_entries_are_more():
     assert len(ds.report.exclusions) == 2
     assert ds.report.exclusions_heading() == "Excluded rows (1; 2 entries: a row may have several values left out)"
     assert "Excluded rows (1; 2 entries: a row may have several values left out):" in format_report(ds)
+
+
+def test_two_scores_of_one_row_read_as_one_measure_say_so_instead_of_a_row_conflicting_with_itself():
+    """'Pain Scale' and 'Pain Scale Post' on a row without a treatment are one measure at one time: both are excluded,
+    and the reason said 'conflicting values ... (v.csv line 2, v.csv line 2)' (the practice review's case01)."""
+    ds = load_files({"v.csv": b"Patient,Visit Date,Pain Scale,Pain Scale Post\nP1,2024-03-04,8,4\nP1,2024-04-01,5,\n"})
+    ex = ds.report.exclusions
+    assert ex[["line", "column"]].values.tolist() == [[2, "Pain Scale"], [2, "Pain Scale Post"]]
+    assert set(ex["reason"]) == {
+        "the columns 'Pain Scale', 'Pain Scale Post' of this one row are read as the same measure at the same time, "
+        "with different values: nothing places them apart (no treatment on that day for a score before and one after "
+        "it). Give the treatment's date on this row or in a treatments file, or map the columns as different measures"}
