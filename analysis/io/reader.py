@@ -230,9 +230,12 @@ def load_export(files: dict[str, bytes], spec: MappingSpec, drop_identifiers: bo
     if len(no_course) and len(courses):
         notes.append(f"{len(no_course)} patient(s) without a treatment course were counted from their first score "
                      "(day 0 = first score).")
-    if kind == "date" and (len(scores) or len(courses)):
+    if kind == "date" and len(courses):
         notes.append("Dates were converted to days since each patient's first treatment course; the calendar dates "
                      "are not kept.")
+    elif kind == "date" and len(scores):  # no course at all: day 0 is each patient's first score
+        notes.append("Dates were converted to days since each patient's first score (no treatment course was read); "
+                     "the calendar dates are not kept.")
     s_day = _days(scores["t"].to_numpy(dtype=tdtype), ref.reindex(scores["pid"]).to_numpy(dtype=tdtype), kind) \
         if len(scores) else np.zeros(0)
     c_day = _days(courses["start"].to_numpy(dtype=tdtype), ref.reindex(courses["patient_id"]).to_numpy(dtype=tdtype),

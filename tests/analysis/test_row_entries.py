@@ -70,3 +70,11 @@ def test_two_scores_of_one_row_read_as_one_measure_say_so_instead_of_a_row_confl
         "the columns 'Pain Scale', 'Pain Scale Post' of this one row are read as the same measure at the same time, "
         "with different values: nothing places them apart (no treatment on that day for a score before and one after "
         "it). Give the treatment's date on this row or in a treatments file, or map the columns as different measures"}
+
+
+def test_without_any_course_the_report_says_days_count_from_each_patients_first_score():
+    """It said 'since each patient's first treatment course' of an export that had none (the warehouse review)."""
+    ds = load_files({"v.csv": b"Patient,Visit Date,NRS\nP1,2024-03-04,8\nP1,2024-04-01,5\n"})
+    assert "Dates were converted to days since each patient's first score (no treatment course was read); the " \
+           "calendar dates are not kept." in ds.report.notes
+    assert sorted(ds.assessments["day"]) == [0.0, 28.0]
