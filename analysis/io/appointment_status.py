@@ -51,12 +51,14 @@ R_NOT_HELD = "the appointment did not take place (status {status!r}): no adminis
 
 def is_appointment_status(values: np.ndarray, name: str | None = None) -> bool:
     """Whether a column is an appointment's status (module docstring): by its ``name``, or by its values."""
-    if name is not None and STATUS_NAME.fullmatch(str(name)):
-        return True
     distinct = pd.Series(pd.unique(values[values != ""]), dtype=object).astype(str)
     if not 1 <= len(distinct) <= 20:
         return False
     known = distinct.str.fullmatch(HELD) | distinct.str.fullmatch(NOT_HELD) | distinct.str.fullmatch(_BOOKED)
+    if name is not None and STATUS_NAME.fullmatch(str(name)):
+        # Named so, its values still decide: a medication record's 'Visit Status' of Given / Held is the MAR's
+        # action (read by its name alone, every 'Given' infusion was "an appointment that did not take place").
+        return bool(known.any())
     return bool(known.all() and distinct.str.fullmatch(_ONLY_APPOINTMENTS).any())
 
 

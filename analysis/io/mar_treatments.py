@@ -113,3 +113,28 @@ def row_key(header: str, filled: np.ndarray) -> bool:
     numbers that differ on every row. Read as a score, it was a measure counting 1, 2, 3, ..."""
     return str(header).casefold().endswith("id") and len(filled) >= 10 and pd.Series(filled).is_unique and \
         bool(pd.Series(filled).str.fullmatch(r"\d+").all())
+
+
+def dose_text_treatments(p, t, treatments: dict, arm_column: str, notes: list) -> None:
+    """A clinic table whose treatment cells carry the dose or strength (``Ketamin 0,5 mg/kg``, ``Ketamine 50 mg/mL``,
+    ``Neridronate 100 mg IV``): one treatment per drug, not one per dose, named by the text before the first digit
+    (added to ``treatments``); a co-medication among them (``Ondansetron 4 mg``) is no treatment."""
+    from .plausibility import _CO_MED
+    k = next(i for i, h in enumerate(t.header) if p.spec.columns.get(h) and p.spec.columns[h].role == "treatment"
+             and h != arm_column)
+    texts = pd.unique(t.column(k)[t.column(k) != ""])
+    bases = {str(x): re.split(r"\d", str(x), maxsplit=1)[0].strip(" ,;:-(") for x in texts}
+    if not (any(b != x for x, b in bases.items()) and all(bases.values())):
+        return
+    merged = {}
+    for b in sorted(set(bases.values()), key=len, reverse=True):
+        merged[b.casefold()] = b
+    co = [b for b in merged.values() if _CO_MED.search(b)]  # ondansetron given beside the ketamine: no course
+    merged = {key: b for key, b in merged.items() if b not in co} or merged
+    if co and len(merged) < len(set(bases.values())):
+        notes.append(f"{p.name}: {', '.join(map(repr, co[:5]))} look like co-medications and are not treatments.")
+    if len(merged) < len(texts):
+        treatments.update(merged)
+        notes.append(f"{p.name}: treatment texts with doses ({', '.join(map(repr, list(texts)[:3]))}) are read as the "
+                     f"treatments {', '.join(map(repr, sorted(set(merged.values()))))}; the dose column (if any) gives "
+                     "the doses.")

@@ -221,12 +221,13 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
         pid_k = header.index(rid) if rid in header else None if rid or header[0] in redcap.SPECIAL_COLUMNS else 0
     else:
         scored = [(0 if canonical(h) == "patient_id" else 1 if has_word("patient_id", h) else 2, k)
-                  for k, h in enumerate(header) if h and k not in cols]
+                  for k, h in enumerate(header) if h and k not in cols and (t.column(k) != "").any()]
         scored.sort()
         if scored and scored[0][0] < 2:
             pid_k = scored[0][1]
-        else:  # a survey tool's field for the study's code of the respondent (Custom Data 1), when filled
-            pid_k = next((k for k in carried if (t.column(k) != "").any()), None)
+        elif carried:  # a survey tool's field for the study's code of the respondent (Custom Data 1)
+            best = survey_exports.carried_patient([t.column(k) for k in carried])
+            pid_k = carried[best] if best is not None else None
     if pid_k is None:
         review.append(f"{t.file}: no column looks like the patient id: give one column the role \"patient_id\".")
     else:
@@ -611,8 +612,9 @@ _SEQUENCE_NAME = re.compile(
     r"|^\s*(day\s*(of|in)\s*(the\s*)?(course|infusion|treatment|cycle|cure)|(course|infusion|treatment|cycle)\s*day"
     r"|behandlungstag|infusionstag|tag\s*der\s*(infusion|behandlung)|jour\s*de\s*(cure|perfusion|traitement))\s*$")
 #: Words of a medication text that name the treatment studied (generic names and brands), with its label.
-_TREATMENT_WORDS = {"ketamin": "Ketamine infusion", "ketalar": "Ketamine infusion",
-                    "lidocain": "Lidocaine infusion", "xylocain": "Lidocaine infusion"}
+_TREATMENT_WORDS = {"ketamin": "Ketamine infusion", "ketalar": "Ketamine infusion", "ketanest": "Ketamine infusion",
+                    "lidocain": "Lidocaine infusion", "xylocain": "Lidocaine infusion",
+                    "lignocain": "Lidocaine infusion"}
 def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal:
     """Detect what the files are and propose a mapping for them. ``date_format`` (YMD, DMY, MDY)
     decides dates that read two ways."""
@@ -704,27 +706,16 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
     # Treatments: in an administration record, the medication names that look like the treatment.
     treatments = {}
     for p in fps:
-        if p.kind == "administration record" or mar_treatments.names_medications_in(p, data_tables):
+        # A warehouse's medication table reads as a MAR's drugs (co-medications out, routes); a clinic's own log
+        # of drugs with strengths (Ketamine 50 mg/mL, Neridronate 100 mg IV) keeps each drug studied (below).
+        if p.kind == "administration record" or (warehouse_tables.MODEL.search(p.kind)
+                                                 and mar_treatments.names_medications_in(p, data_tables)):
             treatments = mar_treatments.propose(p, next(t for t in data_tables if t.file == p.name), treatments,
                                                 _TREATMENT_WORDS, notes, review)
         elif p.spec is not None and any(c.column.role == "treatment" and not c.column.codes and
                                         c.header != redcap_arms.ARM_COLUMN for c in p.columns):  # 'Arm 1' is no dose
-            # A table whose treatment cells carry the dose ("Ketamin 0,5 mg/kg", "Ketamin 0,75 mg/kg"): one
-            # treatment, not one per dose. The text before the first digit names it.
-            t = next(t for t in data_tables if t.file == p.name)
-            k = next(i for i, h in enumerate(t.header) if p.spec.columns.get(h) and p.spec.columns[h].role == "treatment"
-                     and h != redcap_arms.ARM_COLUMN)
-            texts = pd.unique(t.column(k)[t.column(k) != ""])
-            bases = {str(x): re.split(r"\d", str(x), maxsplit=1)[0].strip(" ,;:-(") for x in texts}
-            if any(b != x for x, b in bases.items()) and all(bases.values()):
-                merged = {}
-                for b in sorted(set(bases.values()), key=len, reverse=True):
-                    merged[b.casefold()] = b
-                if len(merged) < len(texts):
-                    treatments.update(merged)
-                    notes.append(f"{p.name}: treatment texts with doses ({', '.join(map(repr, list(texts)[:3]))}) are "
-                                 f"read as the treatments {', '.join(map(repr, sorted(set(bases.values()))))}; the "
-                                 "dose column (if any) gives the doses.")
+            mar_treatments.dose_text_treatments(p, next(t for t in data_tables if t.file == p.name), treatments,
+                                                redcap_arms.ARM_COLUMN, notes)
     if not any(c.column.role == "treatment" for p in fps for c in p.columns) and \
             not visits.dated_treatment(fps, dictionary, notes, review) and \
             not visits.session_treatment(fps, data_tables, notes):

@@ -81,10 +81,13 @@ _VISIT = re.compile(r"(?i)\b(?:(?P<d>day|d|j|jour|tag|dag|d[ií]a|giorno)|(?P<w>
 # 'NRS 3 mo', 'NRS 1 yr', and the Dutch, Spanish and Italian units ('4 weken', '3 maanden', '4 semanas', '3 meses',
 # '3 mesi'). Not a bare 'm' after the number: 'Pain 30m post' is 30 minutes after an infusion, not month 30 (day
 # 913); 'NRS 5m' and 'Pain 6 m walk' are no visits either ('M3' before the number, '3 mo', '3 months' are).
-# Minutes are not read as a visit: such a column keeps its pre/post timing. Not a number joined to a name by a
-# hyphen: 'EQ-5D' is no visit at day 5; nor the decimals of a number, '1.5h' is no visit at 5 hours.
+# Minutes written out ('Pain 15 min', 'Pain 30 min', '30 minutes post': a nerve block's log) are that many minutes
+# after the treatment, so two such columns are two times, not one measure twice; never a walk test ('6 min walk').
+# Not a number joined to a name by a hyphen: 'EQ-5D' is no visit at day 5; nor the decimals of a number, '1.5h' is
+# no visit at 5 hours.
 _VISIT_AFTER = re.compile(
     r"(?i)(?<![-\w.,])(?P<n>\d+(?:[.,]\d+)?)\s*(?:(?P<h>h|hr|hrs|hours?|std|stunden?|heures?|uur|horas?|ore)"
+    r"|(?P<mi>min|mins|minutes?|minuten?|minutos?|minuti)(?!\s*(?:walk|gait|test|mwt)\b)"
     r"|(?P<d>d|days?|tage?n?|jours?|dagen|dag|d[ií]as?|giorni)"
     r"|(?P<w>w|wk|wks|weeks?|wochen?|semaines?|weken|semanas?|settimane)"
     r"|(?P<m>mo|mos|mths?|months?|monate?n?|mois|maanden?|mes|meses|mesi)"
@@ -112,7 +115,7 @@ _VISIT_LIKE = re.compile(r"(?i)\d|^(fu|follow|followup|visit|visite|besuch|kontr
 
 
 def visit_of(h: str) -> tuple[str, float | None] | None:
-    """``("at", days after the date)`` for a header naming a visit ('NRS week 4' 28; hours / 24, weeks x 7, months
+    """``("at", days after the date)`` for a header naming a visit ('NRS week 4' 28; minutes / 1440, hours / 24, weeks x 7, months
     x 365.25/12 and years x 365.25 rounded to a whole day), ``("before_start", None)`` for a baseline ('NRS
     baseline', 'NRS vorher', 'NRS T0'); None for anything else, for a recall period ('pain last 7 days', 'Worst
     pain 24h', 'Average pain 7d': :data:`_SUMMARY`) and for part of a day, week, month or year ('NRS 1.5 wk': which
@@ -128,9 +131,9 @@ def visit_of(h: str) -> tuple[str, float | None] | None:
         return None
     if m:
         n, g = float(m.group("n").replace(",", ".")), m.groupdict()
-        if n != int(n) and not g.get("h"):
+        if n != int(n) and not (g.get("h") or g.get("mi")):
             return None
-        return "at", (n / 24 if g.get("h") else n if g.get("d") else 7.0 * n if g.get("w") else
+        return "at", (n / 1440 if g.get("mi") else n / 24 if g.get("h") else n if g.get("d") else 7.0 * n if g.get("w") else
                       float(round(365.25 / 12 * n)) if g.get("m") else float(round(365.25 * n)))
     m = _UK_VISIT.search(h)
     if m and summary and (m.group("n7") or (m.group("u") == "52" and int(m.group("n")) <= 1)):

@@ -73,6 +73,10 @@ VISIT_TYPE_WORDS = re.compile(
 #: A dose or a route in a medication text ('ketamine 50 mg IV push'): such a cell is an order, not a visit.
 _DOSE_OR_ROUTE = re.compile(r"(?i)\d\s*(?:mg|mcg|µg|ug|g|ml|iu|units?|%)(?![a-z])|\b(?:iv|i\.v\.|po|push|bolus|drip|"
                             r"pca|ivpb)\b")
+#: Procedures and drugs a pain clinic gives besides infusions: a cell naming one is a treatment, never a visit.
+#: (A drug's name alone does not: 'Ketamine follow-up', 'Ketamine consult' are visits about it.)
+_PROCEDURE = re.compile(rf"(?i)\b(?:blocks?|injections?|stimulat\w*|tms|infus\w*|botox|botulinum|ablation|rfa|"
+                        rf"epidural|{_SESSION_WORD})\b")
 #: 'Pain control' names what a drug is for, not a visit (VISIT_WORDS reads 'control' as the Spanish visit).
 _PAIN_CONTROL = re.compile(r"(?i)pain[\s-]*control")
 
@@ -81,11 +85,15 @@ def names_a_visit(cells) -> np.ndarray:
     """Whether each cell of a treatment column names a visit rather than a treatment: a visit type
     (:data:`VISIT_TYPE_WORDS`: ``Office Visit - Est``, ``New Patient Visit``, ``Consult``, ``Telehealth``) or a
     follow-up, call or review word (:data:`VISIT_WORDS`: ``Follow Up``, ``Phone call``, ``Check-in``), in a cell
-    that writes no dose or route (``ketamine 50 mg IV`` is an order, whatever else it says). Such a row is a
-    plain visit: its scores are read, and it starts no course."""
+    that writes no dose or route (``ketamine 50 mg IV`` is an order, whatever else it says) and names no drug,
+    infusion, procedure or session (a medication record's ``KETAMINE INFUSION - PAIN CONSULT SERVICE``,
+    ``Ketamine infusion - follow-up dose``, ``Lidocaine Infusion Clinic Visit`` are infusions: blanked as visits,
+    such a record lost its courses unsaid). Such a row is a plain visit: its scores are read, and it starts no
+    course."""
     s = pd.Series(cells, dtype=object).fillna("").astype(str)
     words = s.str.contains(VISIT_TYPE_WORDS) | (s.str.contains(VISIT_WORDS) & ~s.str.contains(_PAIN_CONTROL))
-    return (words & ~s.str.contains(_DOSE_OR_ROUTE)).to_numpy(dtype=bool)
+    named = s.str.contains(_PROCEDURE)
+    return (words & ~s.str.contains(_DOSE_OR_ROUTE) & ~named).to_numpy(dtype=bool)
 
 
 #: The sessions' words that name no treatment of their own (a booster is a session of the same treatment).

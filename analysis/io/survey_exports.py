@@ -128,7 +128,7 @@ _ABOUT_THE_RESPONSE = {
 }
 #: Where a survey tool carries the study's own code of the respondent, when no question asks for it.
 _CARRIED_ID = {"Qualtrics": ("externalreference", "externaldatareference"),
-               "SurveyMonkey": ("customdata1", "customdata"), "Microsoft Forms": ()}
+               "SurveyMonkey": tuple(f"customdata{n}" for n in ("", 1, 2, 3, 4, 5)), "Microsoft Forms": ()}
 
 
 def survey_tool(header: list[str]) -> str | None:
@@ -138,9 +138,18 @@ def survey_tool(header: list[str]) -> str | None:
         return "Qualtrics"
     if {"respondentid", "collectorid"} <= names:
         return "SurveyMonkey"
-    if {"id", "starttime", "completiontime"} <= names:
+    if {"id", "starttime", "completiontime"} <= names and names & {"email", "name"}:
         return "Microsoft Forms"
     return None
+
+
+def carried_patient(columns: list[np.ndarray]) -> int | None:
+    """Which of the tool's fields for the study's code (:func:`about_the_response`'s third value, their cells in
+    ``columns``) holds the patients: the one with the most distinct values, at least 3 (a site written there,
+    ``North`` / ``South``, is no patient); None when none does."""
+    counts = [len(pd.unique(c[c != ""])) for c in columns]
+    best = int(np.argmax(counts)) if counts else -1
+    return best if best >= 0 and counts[best] >= 3 else None
 
 
 def about_the_response(header: list[str]) -> tuple[str | None, dict[int, str], list[int]]:

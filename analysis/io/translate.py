@@ -693,7 +693,9 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
                  np.where(table.column(k) != "", roles[k].treatment, "").astype(object)) for k in dated]
     for k, tcol, text in sources:
         none = pd.Series(text, dtype=object).str.strip().str.casefold().str.split().str.join(" ").isin(
-            NO_TREATMENT).to_numpy() | session_rows.names_a_visit(text)  # a visit's row: no treatment row
+            NO_TREATMENT).to_numpy()
+        if not _positions(roles, "action"):  # a visit's row is no treatment row (never in a medication record)
+            none |= session_rows.names_a_visit(text)
         text = np.where(none, "", text).astype(object)
         has = text != ""
         acts = _positions(roles, "action")

@@ -31,6 +31,8 @@ items of their own, not read as measures (:mod:`analysis.io.observation_items`).
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -90,6 +92,14 @@ def _value(t, header: list, item_k: int | None, names: tuple, notes: list) -> in
     return best
 
 
+#: The data models' names, as the proposal writes them in a file's kind ("observations, OMOP CDM measurement").
+MODEL = re.compile(r"OMOP CDM|PCORnet CDM|i2b2")
+#: How the OMOP CDM names a column: ``visit_start_date``, ``visit_concept_id``, ``visit_source_value``, ``quantity``.
+_OMOP_NAME = re.compile(r"(?i)(?:_(?:id|date|datetime|time|source_value|source_concept_id|concept_id|value|name|"
+                        r"number|quantity|reason|status|count)$|^(?:quantity|sig|refills|days_supply|lot_number|"
+                        r"range_low|range_high|stop_reason|unique_device_id|value_as_string|modifier_source_value)$)")
+
+
 def _omop(t, header: list, notes: list):
     low = {str(h).casefold() for h in header}
     if "person_id" not in low or not any(h.endswith("_concept_id") for h in low):
@@ -120,7 +130,13 @@ def _omop(t, header: list, notes: list):
             roles[_find(header, "gender_concept_id")] = (
                 Column("covariate", name="sex", codes={"8507": "M", "8532": "F"}), "the patient's sex (8507 M, 8532 F)")
         return "OMOP CDM", "person", roles
-    return "OMOP CDM", next((h[:-len("_id")] for h in header if str(h).casefold().endswith("_id")), "table"), None
+    # Another table of the model (visit_occurrence, procedure_occurrence) holds no scores: not read, with a note.
+    # Only when every column is named as the model names them: a researcher's own table with person_id and a
+    # concept id beside its scores (pain_score) is read as any table is (it was dropped unsaid).
+    if not all(_OMOP_NAME.search(str(h)) for h in header if str(h).strip()):
+        return None
+    return "OMOP CDM", next((h[:-len("_id")] for h in header if str(h).casefold().endswith("_id")
+                             and str(h).casefold() != "person_id"), "table"), None
 
 
 def _pcornet(t, header: list, notes: list):

@@ -96,3 +96,17 @@ def test_a_booster_appointment_is_a_session_of_the_same_treatment():
 ])
 def test_an_appointment_status_is_told_by_its_name_or_by_values_only_appointments_write(name, values, expected):
     assert is_appointment_status(np.array(values, dtype=object), name) is expected
+
+
+def test_a_medication_records_visit_status_of_given_and_held_stays_its_action():
+    """Named like an appointment's status, its values say otherwise: every 'Given' infusion was listed as "the
+    appointment did not take place" and the export refused for want of treatments (the regression review's case14).
+    By hand: K01 8 -> 4 50%, K02 6 -> 3 50%, K03 (Held on the 6th, given on the 7th) 5 -> 3 40%: 46.67%."""
+    log = (b"Patient ID,Admin Time,Medication,Dose (mg),Visit Status\nK01,2024-03-04 09:00,Ketamine,35,Given\n"
+           b"K02,2024-03-05 09:00,Ketamine,40,Given\nK03,2024-03-06 09:00,Ketamine,40,Held\n"
+           b"K03,2024-03-07 09:00,Ketamine,40,Given\n")
+    scores = (b"Patient ID,Recorded,Pain score (0-10)\nK01,2024-03-04 08:30,8\nK01,2024-03-04 14:00,4\n"
+              b"K02,2024-03-05 08:30,6\nK02,2024-03-05 14:00,3\nK03,2024-03-07 08:30,5\nK03,2024-03-07 14:00,3\n")
+    ds = load_files({"infusion_log.csv": log, "pain_scores.csv": scores})
+    assert sorted(ds.treatments["patient_id"]) == ["K01", "K02", "K03"]
+    assert round(group(ds)["immediate_relief_pct"]["estimate"], 2) == 46.67

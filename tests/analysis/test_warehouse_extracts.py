@@ -111,7 +111,9 @@ def test_oral_ketamine_in_a_pcornet_med_admin_is_no_infusion_course_by_its_route
 
 
 def test_a_medication_table_under_other_names_reads_its_drugs_and_route_as_a_medication_record_does():
-    # Not recognised as PCORnet (no PATID, renamed columns): the medication names and route still decide.
+    # Not recognised as PCORnet (no PATID, renamed columns): read as a clinic's own log of drugs with strengths,
+    # each drug studied by its name before the strength (a clinic's Neridronate beside its Ketamine stays a
+    # treatment), a co-medication none, and the route read: oral ketamine is no infusion.
     files = {k: v.replace(b"PATID", b"Patient ID").replace(b"MEDADMIN_START", b"Given").replace(b"OBSCLIN_CODE", b"Code")
              for k, v in _pcornet(",").items()}
     p = inspect(files)
@@ -119,7 +121,22 @@ def test_a_medication_table_under_other_names_reads_its_drugs_and_route_as_a_med
     roles = {c.header: c.column.role for c in med.columns}
     assert roles["RAW_MEDADMIN_ROUTE"] == "route" and roles["MEDADMIN_ROUTE"] == "ignore"
     assert roles["MEDADMINID"] == "ignore"  # the row's own id, no measure
-    assert list(p.spec.courses.treatments.values()) == ["Ketamine infusion"]
+    assert list(p.spec.courses.treatments.values()) == ["KETAMINE"]
+    ds = load_files(files, drop_identifiers=True)
+    assert ds.treatments.treatment.value_counts().to_dict() == {"KETAMINE": N}
+    reasons = ds.report.exclusions.reason
+    assert (reasons == "route 'Oral' is not intravenous: not an infusion of 'KETAMINE'").sum() == len(range(0, N, 3))
+
+
+def test_a_clinics_drug_log_with_strengths_keeps_every_drug_studied_and_no_co_medication():
+    """Not a warehouse table: 'Ketamine 50 mg/mL' and 'Neridronate 100 mg IV' are two treatments (the regression
+    review's case03: the MAR reading kept only ketamine/lidocaine spellings and dropped the neridronate arm)."""
+    rows = ["Patient,Date,Drug,NRS pre,NRS post"]
+    for i in range(8):
+        drug = "Ketamine 50 mg/mL" if i < 4 else "Neridronate 100 mg IV"
+        rows += [f"P{i},2024-03-{10 + i},{drug},8,4", f"P{i},2024-03-{10 + i},Ondansetron 4 mg IV,,"]
+    ds = load_files({"log.csv": ("\n".join(rows) + "\n").encode()})
+    assert ds.treatments.treatment.value_counts().to_dict() == {"Ketamine": 4, "Neridronate": 4}
 
 
 # PCORnet OBS_CLIN -----------------------------------------------------------------------------------------------
