@@ -112,7 +112,9 @@ def test_surveymonkeys_custom_data_is_the_patient_when_no_question_asks_for_it()
     data = ("Respondent ID,Collector ID,Start Date,End Date,Custom Data 1,Pain now (0-10)\r\n"
             ",,,,,Response\r\n"
             "1146,4315,05/31/2024 03:52:35 PM,05/31/2024 04:00:00 PM,S01,6\r\n"
-            "1147,4315,06/03/2024 09:50:00 AM,06/03/2024 10:00:00 AM,S01,3\r\n").encode()
+            "1147,4315,06/03/2024 09:50:00 AM,06/03/2024 10:00:00 AM,S01,3\r\n"
+            "1148,4315,06/04/2024 09:50:00 AM,06/04/2024 10:00:00 AM,S02,5\r\n"
+            "1149,4315,06/05/2024 09:50:00 AM,06/05/2024 10:00:00 AM,S03,7\r\n").encode()
     roles = _propose({"monkey.csv": data})
     assert roles[("monkey.csv", "Custom Data 1")][0] == "patient_id"
     assert [roles[("monkey.csv", h)][0] for h in ("Respondent ID", "Collector ID", "Start Date")] == ["ignore"] * 3
@@ -165,3 +167,15 @@ def test_a_surveymonkey_header_without_its_second_row_keeps_its_first_data_row()
             b"114001,4315,06/03/2024,P1,3\n")
     table = read_table("survey.csv", data)
     assert not table.two_row_header and table.n == 2 and table.header[3] == "Patient"
+
+
+def test_a_survey_field_holding_a_site_is_not_the_patient():
+    """Custom Data 1 held North / South, Custom Data 2 the study ids: the sites were the patients (the regression
+    review's case13)."""
+    rows = ["Respondent ID,Collector ID,Start Date,End Date,Custom Data 1,Custom Data 2,Pain now (0-10)",
+            ",,,,,,Response"]
+    rows += [f"{1200 + i},4315,06/0{1 + i}/2024 09:50:00 AM,06/0{1 + i}/2024 10:00:00 AM,{'North' if i % 2 else 'South'},"
+             f"S0{i},{3 + i}" for i in range(6)]
+    roles = _propose({"monkey.csv": ("\r\n".join(rows) + "\r\n").encode()})
+    assert roles[("monkey.csv", "Custom Data 2")][0] == "patient_id"
+    assert roles[("monkey.csv", "Custom Data 1")][0] != "patient_id"
