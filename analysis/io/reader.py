@@ -190,18 +190,7 @@ def load_export(files: dict[str, bytes], spec: MappingSpec, drop_identifiers: bo
     courses, course_of = build_courses(admins["pid"].to_numpy(dtype=object), admins["t"].to_numpy(dtype=tdtype),
                                        labels,
                                        admins["dose"].to_numpy(dtype=float), gap, spec.courses.boosters)
-    scores["untimed_start"] = np.zeros(len(scores), dtype=bool)
-    if kind == "date" and len(scores) and len(courses):
-        t, on = untimed_starts.place(scores["pid"].to_numpy(dtype=object), scores["t"].to_numpy(dtype=np.int64),
-                                     scores["has_time"].to_numpy(dtype=bool), scores["measure"].to_numpy(dtype=object),
-                                     scores["timing"].to_numpy(dtype=object), courses["patient_id"].to_numpy(),
-                                     courses["start"].to_numpy(dtype=np.int64))
-        scores["t"], scores["untimed_start"] = t, on
-        scores["t"], moved = untimed_starts.whole_days_after(
-            scores["pid"].to_numpy(dtype=object), scores["t"].to_numpy(dtype=np.int64),
-            scores["has_time"].to_numpy(dtype=bool), scores["measure"].to_numpy(dtype=object),
-            admins["pid"].to_numpy(dtype=object), admins["t"].to_numpy(dtype=np.int64))
-        notes += untimed_starts.whole_days_note(moved)
+    notes += untimed_starts.settle(scores, courses, admins, kind)
 
     # Score values by the value rules (7/10, ranges, text answers), per measure's scale.
     rules = ValueRules.from_dict(spec.values)

@@ -51,6 +51,11 @@ def on_untimed_start_days(score_pid, score_ns, score_has_time, start_pid, start_
     return np.asarray(score_has_time, dtype=bool) & on_day
 
 
+#: How far back an earlier score of the measure makes a lone score on a date-only start day an after-score: the
+#: longest baseline window a user can choose (analysis.definitions, ``baseline_window_days``).
+_EARLIER_DAYS = 90
+
+
 def place(score_pid, score_ns, score_has_time, measure, timing, start_pid, start_ns) -> tuple[np.ndarray, np.ndarray]:
     """The scores' times with those before an untimed start placed at it (see the module docstring).
 
@@ -79,15 +84,38 @@ def place(score_pid, score_ns, score_has_time, measure, timing, start_pid, start
     frame = pd.DataFrame({"p": pd.Index(np.asarray(score_pid, dtype=object)[idx]).astype(str), "d": day,
                           "m": np.asarray(measure, dtype=object)[idx], "t": t[idx],
                           "before": timing == "before_start", "after": timing == "after_start"})
-    groups = frame.groupby(["p", "d", "m"], sort=False)
-    labelled = groups["before"].transform("any").to_numpy(dtype=bool)
-    # The earliest score not labelled after the start, where no score of the day is labelled before it.
-    unlabelled_t = frame["t"].where(~frame["after"])
-    earliest = (unlabelled_t == unlabelled_t.groupby([frame["p"], frame["d"], frame["m"]], sort=False)
-                .transform("min")).to_numpy(dtype=bool)
-    before = frame["before"].to_numpy(dtype=bool) | (~labelled & earliest)
+    keys = ["p", "d", "m"]
+    labelled = frame.groupby(keys, sort=False)["before"].transform("any").to_numpy(dtype=bool)
+    # Unlabelled days: the scores not labelled after the start, in time order, are split at the longest wait
+    # between two of them (the infusion is in it: a declined survey at 08:40 and the pre at 09:15 are before, the
+    # post at 14:00 after); a lone one is the baseline unless the patient has an earlier score of the measure
+    # (an evening diary's entry on the infusion day is its post score).
+    free = frame[~frame["after"] & ~frame["before"]].sort_values(keys + ["t"], kind="stable")
+    gap = free.groupby(keys, sort=False)["t"].diff()
+    longest = gap.groupby([free[k] for k in keys], sort=False).transform("max")
+    cut = (gap == longest) & gap.notna()
+    past_cut = cut.groupby([free[k] for k in keys], sort=False).cummax().to_numpy(dtype=bool)
+    size = free.groupby(keys, sort=False)["t"].transform("size").to_numpy()
+    lone = size == 1
+    if lone.any():
+        lone_rows = free[lone]
+        earlier = _earlier_score(lone_rows, score_pid, t, measure)
+        past_cut[np.flatnonzero(lone)[earlier]] = True
+    before_free = pd.Series(~past_cut, index=free.index).reindex(frame.index, fill_value=False).to_numpy(dtype=bool)
+    before = frame["before"].to_numpy(dtype=bool) | (~labelled & before_free)
     t[idx[before]] = day[before] * _DAY_NS
     return t, on
+
+
+def _earlier_score(rows: pd.DataFrame, score_pid, score_ns, measure) -> np.ndarray:
+    """For each of ``rows`` (columns p, d, m: a patient, day and measure), whether the patient has a score of that
+    measure on one of the :data:`_EARLIER_DAYS` days before."""
+    every = pd.DataFrame({"p": pd.Index(np.asarray(score_pid, dtype=object)).astype(str),
+                          "m": np.asarray(measure, dtype=object),
+                          "e": np.asarray(score_ns, dtype=np.int64) // _DAY_NS})
+    pairs = rows[["p", "m", "d"]].reset_index(drop=True).reset_index().merge(every, on=["p", "m"])
+    hit = pairs[(pairs["e"] < pairs["d"]) & (pairs["e"] >= pairs["d"] - _EARLIER_DAYS)]["index"].unique()
+    return np.isin(np.arange(len(rows)), hit)
 
 
 def warning(score_pid, on) -> list[str]:
@@ -98,10 +126,12 @@ def warning(score_pid, on) -> list[str]:
     n_pat = pd.unique(np.asarray(score_pid, dtype=object)[on]).size
     return [f"{int(on.sum())} score(s) of {n_pat} patient(s) have a time of day on the day of a treatment start that "
             "has no time (a date only, or 00:00), so the times cannot say which were taken before it. Per patient "
-            "and measure, the scores of that day labelled before the treatment (a Pre visit), or else the earliest, "
-            "count as its baseline (placed at the start, day 0); the later ones, and those labelled after it (Post), "
-            "count as after it (immediate scores). Give the treatment's time (a time field or column beside its "
-            "date, or a date with its time), so that each score is placed by its time."]
+            "and measure, the scores of that day labelled before the treatment (a Pre visit), or else those before "
+            "the day's longest wait between two scores, count as its baseline (placed at the start, day 0); the "
+            "later ones, and those labelled after it (Post), count as after it (immediate scores). A day's only "
+            "score is the baseline, unless the patient has an earlier score of the measure: then it is after. Give "
+            "the treatment's time (a time field or column beside its date, or a date with its time), so that each "
+            "score is placed by its time."]
 
 
 def whole_days_after(score_pid, score_ns, score_has_time, measure, admin_pid, admin_ns) -> tuple[np.ndarray, np.ndarray]:
@@ -147,3 +177,36 @@ def whole_days_note(moved) -> list[str]:
     return [f"{n} score(s) with a time of day, of patients whose treatments have dates only, are counted by their "
             "date (a survey on day 28 at 09:15 is day 28, week 4): the follow-up of a date-only start is counted in "
             "whole days. A day with several scores of a measure keeps their times."]
+
+
+def settle(scores: pd.DataFrame, courses: pd.DataFrame, admins: pd.DataFrame, kind: str) -> list[str]:
+    """Apply :func:`place` and :func:`whole_days_after` to an export's scores (in place: their ``t``, and
+    ``untimed_start`` for the warning); returns the report's notes. ``kind``: ``"date"`` (times in nanoseconds) or
+    ``"day"`` (day numbers, which a time-of-day column makes fractional: ``DAYS_FROM_INDEX`` 3 at 09:15 is 3.385;
+    a start on a whole day has no time, as a date-only one)."""
+    scores["untimed_start"] = np.zeros(len(scores), dtype=bool)
+    if not len(scores) or not len(courses):
+        return []
+    if kind == "date":
+        t0 = scores["t"].to_numpy(dtype=np.int64)
+        has_time = scores["has_time"].to_numpy(dtype=bool)
+        starts, given = courses["start"].to_numpy(dtype=np.int64), admins["t"].to_numpy(dtype=np.int64)
+    else:  # day numbers as nanoseconds of a calendar that starts on day 0: a whole day is 00:00
+        days = scores["t"].to_numpy(dtype=float)
+        t0 = np.rint(days * _DAY_NS).astype(np.int64)
+        has_time = np.isfinite(days) & (days % 1 != 0)
+        starts = np.rint(courses["start"].to_numpy(dtype=float) * _DAY_NS).astype(np.int64)
+        given = np.rint(admins["t"].to_numpy(dtype=float) * _DAY_NS).astype(np.int64)
+    pid, measure = scores["pid"].to_numpy(dtype=object), scores["measure"].to_numpy(dtype=object)
+    t, on = place(pid, t0, has_time, measure, scores["timing"].to_numpy(dtype=object), courses["patient_id"].to_numpy(),
+                  starts)
+    t, moved = whole_days_after(pid, t, has_time, measure, admins["pid"].to_numpy(dtype=object), given)
+    if kind == "date":
+        scores["t"] = t
+    else:  # only the scores placed get new day numbers (whole days); the others keep theirs exactly
+        changed = t != t0
+        days = days.copy()
+        days[changed] = t[changed] // _DAY_NS
+        scores["t"] = days
+    scores["untimed_start"] = on
+    return whole_days_note(moved)

@@ -85,7 +85,8 @@ def test_a_survey_taken_before_a_date_only_infusion_is_its_baseline_and_the_late
     assert _immediate(ds) == pytest.approx((relief(8, 4) + relief(7, 3) + relief(10, 6)) / 3)
     (warning,) = [w for w in ds.report.warnings if "treatment start that has no time" in w]
     assert warning.startswith("6 score(s) of 3 patient(s) have a time of day on the day of a treatment start")
-    assert "the earliest, count as its baseline" in warning and "Give the treatment's time" in warning
+    assert "before the day's longest wait between two scores, count as its baseline" in warning
+    assert "Give the treatment's time" in warning
 
 
 def test_pre_and_post_visits_on_a_date_only_infusion_day_are_baseline_and_immediate():
@@ -157,3 +158,26 @@ def test_the_follow_up_of_a_date_only_start_is_counted_in_whole_days():
     assert group(ds)["responder_rate_by_week"]["4"]["n"] == 3
     assert any(n.startswith("3 score(s) with a time of day, of patients whose treatments have dates only, are counted "
                             "by their date") for n in ds.report.notes)
+
+
+def test_the_day_is_split_at_its_longest_wait_so_an_unread_first_survey_does_not_move_the_pre_score_after():
+    # Day 10, date-only start. P1: a declined survey at 08:40 (its value is excluded later, but it was taken), the
+    # pre at 09:15, the post at 14:00: the infusion is in the 4 h 45 wait, so 08:40 and 09:15 are before. (Before:
+    # the earliest only, and the 09:15 pre score became the immediate score: 0% relief.)
+    pid = np.array(["P1"] * 3, dtype=object)
+    ns = (10 * DAY + np.array([8 + 40 / 60, 9.25, 14]) * HOUR).astype(np.int64)
+    t, _ = place(pid, ns, [True] * 3, ["pain_nrs"] * 3, ["at"] * 3, np.array(["P1"], dtype=object),
+                 np.array([10 * DAY]))
+    assert ((t - 10 * DAY) / HOUR).tolist() == [0, 0, 14]
+
+
+def test_a_days_only_score_is_after_the_start_when_the_patient_has_an_earlier_one():
+    # An evening diary (21:00 every day), infusions with dates only: the infusion day's entry is its post score,
+    # the evening before its baseline (the regression review's case07: it became the baseline, relief 13% vs 41%).
+    # P2 has no earlier score: its one score of the start day is the baseline, as a date-only one is.
+    pid = np.array(["P1", "P1", "P2"], dtype=object)
+    ns = np.array([9 * DAY + 21 * HOUR, 10 * DAY + 21 * HOUR, 10 * DAY + 21 * HOUR])
+    t, on = place(pid, ns, [True] * 3, ["pain_nrs"] * 3, ["at"] * 3, np.array(["P1", "P2"], dtype=object),
+                  np.array([10 * DAY, 10 * DAY]))
+    assert ((t - 10 * DAY) / HOUR).tolist() == [-3, 21, 0]
+    assert on.tolist() == [False, True, True]
