@@ -20,6 +20,7 @@ import pytest
 from analysis import load_files
 from analysis.io.propose import inspect
 from analysis.io.score_columns import visit_of
+from analysis.summary import summarize
 
 DICT_HEADER = ('"Variable / Field Name","Form Name","Section Header","Field Type","Field Label","Choices, Calculations, '
                'OR Slider Labels","Field Note","Text Validation Type OR Show Slider Number","Text Validation Min",'
@@ -312,7 +313,11 @@ def test_an_infusion_log_with_a_24_hour_score_loads():
     ("Douleur moyenne 7 jours", None), ("Dolor promedio 7 días", None), ("Durchschnittlicher Schmerz 7 Tage", None),
     ("Worst pain week 4", ("at", 28.0)),  # a visit named unit first is no period
     ("NRS 24/7", None), ("NRS 5/7", ("at", 5.0)), ("NRS 7/10", None),  # 24/7: always; x/7 only 1-6 days
-    ("NRS 1.5h", ("at", 0.0625)), ("NRS 1.5 wk", None)])  # 1.5 h = 1.5/24 days, not 5 h; 1.5 weeks: which day?
+    ("NRS 1.5h", ("at", 0.0625)), ("NRS 1.5 wk", None),  # 1.5 h = 1.5/24 days, not 5 h; 1.5 weeks: which day?
+    # minutes written out: a nerve block's 15- and 30-minute scores are two times (they were one measure twice,
+    # refused for review 'keep one'); never a walk test
+    ("Pain 15 min", ("at", 15 / 1440)), ("Pain 30 min", ("at", 30 / 1440)), ("NRS 30 minutes post", ("at", 30 / 1440)),
+    ("6 min walk (m)", None), ("Distance 6 min walk test", None)])
 def test_what_a_header_says_of_its_visit(header, read):
     assert visit_of(header) == read
 
@@ -377,3 +382,17 @@ def test_pain_right_now_written_with_underscores_is_the_current_pain():
                    "P2,2024-03-05,6,7\nP2,2024-03-12,5,6\n")
     cols = _columns(files)
     assert (cols["pain_right_now"].column.role, cols["pain_worst"].column.role) == ("measure", "ignore")
+
+
+def test_a_nerve_block_log_reads_its_15_and_30_minute_scores_as_two_times_after_the_block():
+    """Stellate ganglion and lumbar sympathetic blocks with Pain Pre / 15 min / 30 min / 2 wk F/U: the immediate
+    relief is the 15-minute score's (the first after the block). By hand: 6 -> 3 50%, 8 -> 6 25%, 5 -> 1 80%, 7 -> 7
+    0%: 38.75%; week 2 is the 2-week follow-up. Before: refused, 'keep one' of the three pain columns."""
+    rows = ["Pt ID,DOS,Time In,Procedure,Pain Pre,Pain 15 min,Pain 30 min,Pain 2 wk F/U"]
+    for i, (pre, m15, m30, wk2) in enumerate([(6, 3, 2, 5), (8, 6, 5, 8), (5, 1, 1, 2), (7, 7, 6, 7)]):
+        rows.append(f"B{i},03/{11 + i}/2024,{8 + i:02d}:00,Stellate Ganglion Block,{pre},{m15},{m30},{wk2}")
+    ds = load_files({"blocks.csv": ("\n".join(rows) + "\n").encode()})
+    b0 = sorted(d for p, d, v in _values(ds, "pain_nrs") if p == "B0")
+    assert b0 == [0.0, pytest.approx(15 / 1440), pytest.approx(30 / 1440), 14.0]
+    (g,) = summarize(ds, models=False).to_dict()["groups"]
+    assert g["immediate_relief_pct"]["estimate"] == pytest.approx((50 + 25 + 80 + 0) / 4)
