@@ -95,6 +95,33 @@ def sittings(measure: np.ndarray, pid: np.ndarray, t: np.ndarray) -> tuple[np.nd
     return sitting, head
 
 
+def repeated_rounds(group: np.ndarray, head: np.ndarray, number: np.ndarray, t: np.ndarray,
+                    items: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(group, head)`` of :func:`sittings` with a sitting that holds the whole questionnaire twice or more, one
+    round after the other (every item once, then every item again: a PHQ-9 before an infusion and one 20 minutes
+    later), split into one sitting per round. A sitting whose repeated items do not make whole rounds (an answer
+    corrected halfway) is left as it is: its item charted twice gives no score, as before. ``number``: each row's
+    item number; ``items``: the questionnaire's number of items, per row."""
+    n = len(group)
+    frame = pd.DataFrame({"g": group, "t": np.asarray(t), "i": np.arange(n), "q": number, "k": items})
+    frame = frame.sort_values(["g", "t", "i"], kind="stable")
+    occ = frame.groupby(["g", "q"], sort=False).cumcount()
+    frame["r"] = occ.groupby(frame["g"], sort=False).cummax()
+    rounds = frame.groupby(["g", "r"], sort=False)
+    whole = (rounds["q"].transform("size") == frame["k"]) & (rounds["q"].transform("nunique") == frame["k"])
+    split = whole.groupby(frame["g"], sort=False).transform("all") & (frame.groupby("g", sort=False)["r"]
+                                                                       .transform("max") > 0)
+    if not split.any():
+        return group, head
+    new_group, new_head = group.copy(), head.copy()
+    part = frame[split.to_numpy()]
+    ids = part.groupby(["g", "r"], sort=False).ngroup().to_numpy() + int(group.max()) + 1
+    first = part.groupby(["g", "r"], sort=False)["i"].transform("first").to_numpy()
+    new_group[part["i"].to_numpy()] = ids
+    new_head[part["i"].to_numpy()] = first
+    return new_group, new_head
+
+
 def sum_question_rows(pid: np.ndarray, t: np.ndarray, targets: np.ndarray, names: np.ndarray, values: np.ndarray,
                       text: dict | None = None, notes: list | None = None, warnings: list | None = None,
                       file: str = "") -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -120,6 +147,8 @@ def sum_question_rows(pid: np.ndarray, t: np.ndarray, targets: np.ndarray, names
     measure = parsed.str[0].to_numpy(dtype=object)
     number = parsed.str[1].to_numpy(dtype=np.int64)
     group, head = sittings(measure, pid, t)
+    items = np.asarray([MEASURES[m].items for m in measure], dtype=np.int64)
+    group, head = repeated_rounds(group, head, number, t, items)
     for m in pd.unique(measure):  # a loop over the few questionnaires charted
         k_items = MEASURES[m].items
         idx = np.flatnonzero(measure == m)

@@ -123,3 +123,13 @@ def test_sittings_are_numbered_per_patient_and_questionnaire_and_carried_by_the_
     s_days, _ = sittings(np.array(["phq9"] * 3, dtype=object), np.array(["A"] * 3, dtype=object),
                          np.array([0.0, 0.0, 28.0]))
     assert s_days[0] == s_days[1] != s_days[2]
+
+
+def test_a_whole_questionnaire_answered_again_within_half_an_hour_is_a_second_questionnaire():
+    """Every question at 09:00, then every question again at 09:20 (a re-administration): two PHQ-9s, 8 and 18.
+    Before: one sitting with every question charted twice, both lost under "charted twice ... at this time" (the
+    regression review's case16). A single answer given again stays "charted twice" (the test above)."""
+    rows = _sitting(U1, "2024-01-04", (9, 0, 0), A1) + _sitting(U1, "2024-01-04", (9, 20, 0), A3)
+    got, ds = _phq({"painlog_export.csv": _diary(rows), "infusion_calendar.csv": CALENDAR.encode()})
+    assert got == [[U1, 8.0], [U1, 18.0]]
+    assert not ds.report.exclusions["reason"].str.contains("charted twice").any()
