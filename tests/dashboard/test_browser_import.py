@@ -168,3 +168,30 @@ def test_a_multi_arm_redcap_labels_export_whose_arms_are_the_treatments(server, 
     expected = _immediate_responders(load_files(files), "Lidocaine")
     _through_the_assistant(server, browser, zpath, "each record's arm is read as its treatment", expected,
                            "redcap_arms", 2400)
+
+
+def test_a_qualtrics_survey_beside_a_date_only_infusion_log(server, browser, tmp_path):  # noqa: F811
+    """A Qualtrics export (its question-text and import-id lines under the header, a preview response, Q2_1 named
+    by its question) with an infusion log of dates only: the assistant says the Qualtrics lines are not answers,
+    and Pain relief shows the immediate responder rate the API gives (the survey before the infusion its baseline,
+    the one after it the immediate score)."""
+    rng = __import__("numpy").random.default_rng(5)
+    lines = ['StartDate,EndDate,Status,Progress,Finished,RecordedDate,ResponseId,study_id,Q2_1',
+             '"Start Date","End Date","Response Type",Progress,Finished,"Recorded Date","Response ID","Study ID",'
+             '"Please rate your pain RIGHT NOW - Pain (0 = no pain, 10 = worst pain imaginable)"',
+             ",".join(f'"{{""ImportId"":""{k}""}}"' for k in ("startDate", "endDate", "status", "progress", "finished",
+                                                            "recordedDate", "_recordId", "QID5_TEXT", "QID2_1"))]
+    log = ["Study ID,Infusion date,Drug"]
+    for p in range(1, 19):
+        day = f"2024-03-{p + 5:02d}"
+        pre = int(rng.integers(6, 10))
+        post = max(0, pre - int(rng.integers(0, 6)))
+        for i, (hm, pain) in enumerate((("09:10", pre), ("14:40", post))):
+            lines.append(f"{day} {hm}:00,{day} {hm}:59,0,100,1,{day} {hm}:59,R_{p:03d}{i}abcdEFGHijk,S{p:02d},{pain}")
+        log.append(f"S{p:02d},{day},Ketamine")
+    lines.append("2024-02-01 10:00:00,2024-02-01 10:01:00,1,100,1,2024-02-01 10:01:01,R_999Xabcdefghijk,test,0")
+    files = {"CRPS_Survey_March 2024.csv": ("\r\n".join(lines) + "\r\n").encode("utf-8-sig"),
+             "infusion_log.csv": ("\n".join(log) + "\n").encode()}
+    zpath = _zipped(files, tmp_path / "qualtrics.zip")
+    expected = _immediate_responders(load_files(files), "Ketamine")
+    _through_the_assistant(server, browser, zpath, "a Qualtrics export", expected, "qualtrics", 2400)
