@@ -22,7 +22,7 @@ from ..errors import DatasetError, MappingError
 from ..mapping import canonical, normalize_name
 from . import courses as _courses
 from . import redcap_arms, survey_exports, workbook_sheets
-from . import choice_scores, dosage_forms, dose_units, ehr_times, entry_status, excel_serials, fill_down, mar_treatments, headers, leave_out, observation_items, redcap, \
+from . import choice_scores, dosage_forms, item_statements, dose_units, ehr_times, entry_status, excel_serials, fill_down, mar_treatments, headers, leave_out, observation_items, redcap, \
     side_by_side, time_units, treatment_arms, visits, warehouse_tables, worded_scales, workbooks
 from .identifiers.names import name_reason
 from .counted_from import read_time_points
@@ -395,6 +395,10 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
         if core is not None and not any(has_word(w, h) for w in core) and k not in (item_hint, action_k):
             cols[k] = ColumnProposal(h, Column("ignore"), f"describes the {row_kind[:-1]}, not a score", ex)
             continue
+        stated = item_statements.statement_item(h, label, filled, time_of, t.file, notes) if f is None else None
+        if stated is not None:  # 'Over the last 2 weeks, ... [Little interest or pleasure in doing things]'
+            cols[k] = ColumnProposal(h, stated.column, stated.why, ex)
+            continue
         if re.search(r"comment|kommentar|bemerkung|notes?|notiz|remarque|commentaire|observaciones|note|opmerking|"
                      r"free[\s_]*text|freitext", h.casefold()):
             cols[k] = ColumnProposal(h, Column("ignore"), "free text (comments are not read)", ex)
@@ -508,7 +512,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
         if listed is not None:
             cols[k] = ColumnProposal(h, listed, "body regions listed in one cell: the regions are counted", ex)
             continue
-        m = measure_of(label) or (measure_of(f.name) if f is not None else None)
+        m = measure_of(label) or measure_of(f.name if f is not None else h)  # a Qualtrics label, else its name
         timing = "before_start" if has_word("before", label) else "after_start" if has_word("after", label) else "at"
         if m and numeric:
             other = other_scale(m, filled, h, f, t.file, notes)
@@ -548,6 +552,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
         date_cols = ehr_times.keep_clinical_times(cols, header, date_cols, t.file, notes)
     if kind_hint is None and len(date_cols) >= 2:
         visits.pair_with_dates(cols, header, date_cols, t.file, review)
+    item_statements.statement_sets(cols, t.labels, t.file, review, notes, t.column)
     one_column_per_score(cols, t.file, fields, review, notes, [header[d] for d in date_cols], t.column)
     visits.events_for_undated_scores(cols, t, notes, review)
     visits.scored_events(cols, t, review)

@@ -15,7 +15,7 @@ from ..measures import MEASURES
 from ..mapping import canonical
 from .column_words import measure_of
 from .lists import column_codes_verdict, several_listed
-from .questionnaires import item_numbers, unread_items
+from .questionnaires import item_coding, item_numbers, unread_items
 from .spec import Column, slug
 
 
@@ -485,16 +485,7 @@ def summed_items(cols: dict, ks: list, measure: str, file: str, notes: list, col
     headers = [cols[k].header for k in ks]
     if m is None or not m.items or len(ks) != m.items or not _numbered_items(headers) or column_cells is None:
         return False
-    numbers = []
-    for k in ks:
-        cells = column_cells(k)
-        cells = cells[cells != ""]
-        if cols[k].column.codes:
-            cells = pd.Series(cells, dtype=object).replace(cols[k].column.codes).to_numpy(dtype=object)
-        numbers.append(pd.to_numeric(pd.Series(cells, dtype=object).astype(str).str.replace(",", ".", regex=False),
-                                     errors="coerce").dropna())
-    x = pd.concat(numbers)
-    if len(x) and ((x > m.item_max) | (x < 0)).mean() > 0.05:
+    if not items_in_range(cols, ks, measure, column_cells, from_one=calc is None):
         return False
     for k in ks:
         cols[k] = replace(cols[k], column=replace(cols[k].column, role="sum_item"),
@@ -507,6 +498,25 @@ def summed_items(cols: dict, ks: list, measure: str, file: str, notes: list, col
                  f"0-{m.item_max} (answers read by their labels); a row with an item missing or out of range has no "
                  "score and is listed in the report (no prorating).")
     return True
+
+
+def items_in_range(cols: dict, ks: list, measure: str, column_cells, from_one: bool = True) -> bool:
+    """Whether (nearly) every number in the item columns ``ks`` of ``measure`` (after their ``codes``) lies in the
+    item range 0 ... item_max: more than 5% beyond it are no items (``PHQ9_1`` ... holding totals per visit up to
+    27); one typo is, its row excluded at loading. ``from_one``: answers coded from 1 (Qualtrics' default, 1-4
+    for 0-3; :func:`analysis.io.questionnaires.item_coding` reads them as code - 1 at loading) are in range too;
+    without it, a 4 counts as beyond the range."""
+    m = MEASURES[measure]
+    cells = []
+    for k in ks:
+        c = column_cells(k)
+        cells.append(pd.Series(c, dtype=object).replace(cols[k].column.codes).to_numpy(dtype=object)
+                     if cols[k].column.codes else c)
+    shift = item_coding(measure, [cols[k].header for k in ks], cells, [bool(cols[k].column.codes) for k in ks])[0] \
+        if from_one else 0
+    x = pd.concat([pd.to_numeric(pd.Series(c[c != ""], dtype=object).astype(str).str.replace(",", ".", regex=False),
+                                 errors="coerce").dropna() for c in cells]) - shift
+    return not (len(x) and ((x > m.item_max) | (x < 0)).mean() > 0.05)
 
 
 _DECIMAL_COMMA = re.compile(r"\s*-?\d+,\d{1,2}\s*")
