@@ -221,7 +221,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
         pid_k = header.index(rid) if rid in header else None if rid or header[0] in redcap.SPECIAL_COLUMNS else 0
     else:
         scored = [(0 if canonical(h) == "patient_id" else 1 if has_word("patient_id", h) else 2, k)
-                  for k, h in enumerate(header) if h and k not in cols and (t.column(k) != "").any()]
+                  for k, h in enumerate(header) if h and k not in cols and (not t.n or (t.column(k) != "").any())]
         scored.sort()
         if scored and scored[0][0] < 2:
             pid_k = scored[0][1]
