@@ -19,7 +19,7 @@ The proposal (:func:`statement_item`, :func:`statement_sets`): a column holding 
 its questionnaire, numbered by its statement (not by its place among the columns), its answers read as
 numbers or as their words (``Several days`` = 1, :mod:`analysis.io.questionnaires`). Every statement of the
 questionnaire found once, with no total beside them: the items are summed (the role ``sum_item``). Some of
-them only, or one twice: a point to review naming what is missing; part of a questionnaire is never summed.
+them only, or one twice: a note naming what is missing, and none of them read; part of a questionnaire is never summed.
 """
 from __future__ import annotations
 
@@ -132,6 +132,12 @@ def statement_item(h: str, label: str, filled: np.ndarray, time_of: str | None, 
     reason = f"{scale_name(measure)} item {n} ({statement.split(' - ')[0].split('? ')[0]})"
     if not len(filled) or _numbers(filled).notna().mean() > 0.9:
         return StatedItem(Column("measure", measure=measure, time=time_of), reason)
+    # Answers written with their code first, '0 - Not at all', '2 = More than half the days': read as the code.
+    distinct = pd.Series(pd.unique(filled), dtype=object).astype(str)
+    lead = distinct.str.extract(r"^\s*(\d+)\s*[-–:=.)]\s*[^\d\s]")[0]
+    if len(distinct) and lead.notna().all():
+        return StatedItem(Column("measure", measure=measure, time=time_of, codes=dict(zip(distinct, lead))),
+                          f"{reason}, its answers read by the code written first ('0 - Not at all' is 0)")
     codes = answer_column(measure, filled, h, file, notes)
     if codes:
         return StatedItem(Column("measure", measure=measure, time=time_of, codes=codes),
@@ -145,8 +151,8 @@ def statement_sets(cols: dict, labels: dict, file: str, review: list, notes: lis
     summed (``sum_item``) when each of its statements is there once, read, with its answers in the item
     range (0-3, or Qualtrics' 1-4: :func:`analysis.io.score_columns.items_in_range`), and no other column is
     read as the questionnaire (a total beside them is read as its score, the items ignored, as for any
-    questionnaire). Otherwise a point to review says which statements are missing, twice or not read, and
-    none of them is read. ``cols``: column position -> proposal; ``labels``: column position -> question text."""
+    questionnaire). Otherwise a note says which statements are missing, twice or not read, and none of them is
+    read (the rest of the export loads). ``cols``: column position -> proposal; ``labels``: column position -> question text."""
     from .score_columns import items_in_range
     found: dict = {}
     for k, c in cols.items():
@@ -181,11 +187,13 @@ def statement_sets(cols: dict, labels: dict, file: str, review: list, notes: lis
         said += [f"{cols[k].header!r} not read as answers" for k in unread]
         if not said:
             said = [f"answers beyond 0-{m.item_max}"]
-        review.append(f"{file}: the columns {', '.join(repr(cols[k].header) for k in ks)} hold statements of the "
-                      f"{scale_name(measure)} (items {', '.join(str(numbers[k]) for k in ks)}), "
-                      f"{'; '.join(said)}: its score is the sum of its {m.items} items and is never summed from part "
-                      "of them. Add the missing items to the export and map each with the role \"sum_item\" "
-                      "(with its \"codes\" if its answers are words), or give these columns the role \"ignore\".")
+        # A note, not a point to review: the rest of the export (the pain scores) loads; refused for a grid it
+        # cannot sum, a clinic lost everything for one PHQ column.
+        notes.append(f"{file}: the columns {', '.join(repr(cols[k].header) for k in ks)} hold statements of the "
+                     f"{scale_name(measure)} (items {', '.join(str(numbers[k]) for k in ks)}), "
+                     f"{'; '.join(said)}: its score is the sum of its {m.items} items and is never summed from part "
+                     "of them, so they are not read. To read them, add the missing items to the export and map each "
+                     "with the role \"sum_item\" (with its \"codes\" if its answers are words).")
         for k in ks:
             cols[k] = replace(cols[k], column=Column("ignore"),
                               why=cols[k].why.split(":")[0] + f": not read, the {scale_name(measure)} is incomplete")

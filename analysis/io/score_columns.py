@@ -174,8 +174,8 @@ def visit_columns(cols: dict, ks: list, measure: str, file: str, notes: list, da
     if hours and not timed:
         # Hours after a date without a time of day would count from midnight: 'NRS 2h' at 02:00, before a 09:00
         # infusion, read as the baseline. Asked, not guessed.
-        review.append(f"{file}: the columns {', '.join(repr(cols[k].header) for k in hours)} are hours after the start, "
-                      f"but {dates[0]!r} has no time of day: add the start's time as a time column (role \"time\", "
+        review.append(f"{file}: the columns {', '.join(repr(cols[k].header) for k in hours)} are hours or minutes "
+                      f"after the start, but {dates[0]!r} has no time of day: add the start's time as a time column (role \"time\", "
                       f"\"date\": {dates[0]!r}), or set each column's offset_days by hand (days after the date).")
         return True
     for k, (timing, offset) in placed.items():

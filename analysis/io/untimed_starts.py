@@ -29,6 +29,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..definitions import Definitions
+
 _DAY_NS = 86_400 * 10 ** 9
 
 
@@ -51,9 +53,12 @@ def on_untimed_start_days(score_pid, score_ns, score_has_time, start_pid, start_
     return np.asarray(score_has_time, dtype=bool) & on_day
 
 
+#: The shortest wait between two scores of an untimed start day that an infusion can be in (it takes longer).
+_WAIT_NS = 3_600 * 10 ** 9
 #: How far back an earlier score of the measure makes a lone score on a date-only start day an after-score: the
-#: longest baseline window a user can choose (analysis.definitions, ``baseline_window_days``).
-_EARLIER_DAYS = 90
+#: baseline window (analysis.definitions, ``baseline_window_days``, its default): an earlier score further back
+#: could not be the baseline, so the lone score is needed as one.
+_EARLIER_DAYS = int(Definitions().baseline_window_days)
 
 
 def place(score_pid, score_ns, score_has_time, measure, timing, start_pid, start_ns) -> tuple[np.ndarray, np.ndarray]:
@@ -86,14 +91,17 @@ def place(score_pid, score_ns, score_has_time, measure, timing, start_pid, start
                           "before": timing == "before_start", "after": timing == "after_start"})
     keys = ["p", "d", "m"]
     labelled = frame.groupby(keys, sort=False)["before"].transform("any").to_numpy(dtype=bool)
-    # Unlabelled days: the scores not labelled after the start, in time order, are split at the longest wait
-    # between two of them (the infusion is in it: a declined survey at 08:40 and the pre at 09:15 are before, the
-    # post at 14:00 after); a lone one is the baseline unless the patient has an earlier score of the measure
-    # (an evening diary's entry on the infusion day is its post score).
+    # Unlabelled days: the scores not labelled after the start, in time order, are split at the day's first wait
+    # of an hour or more between two of them (an infusion takes longer: a declined survey at 08:40 and the pre at
+    # 09:15 are before, the post at 14:00 after; pre 07:00, post 11:00 and an evening score 22:00 split after
+    # 07:00), or after the first where no wait is that long; a lone one is the baseline unless the patient has an
+    # earlier score of the measure in the baseline window (an evening diary's entry on the infusion day is its
+    # post score).
     free = frame[~frame["after"] & ~frame["before"]].sort_values(keys + ["t"], kind="stable")
     gap = free.groupby(keys, sort=False)["t"].diff()
-    longest = gap.groupby([free[k] for k in keys], sort=False).transform("max")
-    cut = (gap == longest) & gap.notna()
+    long_wait = gap >= _WAIT_NS
+    any_long = long_wait.groupby([free[k] for k in keys], sort=False).transform("any")
+    cut = (long_wait | (~any_long & gap.notna())) & gap.notna()
     past_cut = cut.groupby([free[k] for k in keys], sort=False).cummax().to_numpy(dtype=bool)
     size = free.groupby(keys, sort=False)["t"].transform("size").to_numpy()
     lone = size == 1
@@ -103,7 +111,12 @@ def place(score_pid, score_ns, score_has_time, measure, timing, start_pid, start
         past_cut[np.flatnonzero(lone)[earlier]] = True
     before_free = pd.Series(~past_cut, index=free.index).reindex(frame.index, fill_value=False).to_numpy(dtype=bool)
     before = frame["before"].to_numpy(dtype=bool) | (~labelled & before_free)
-    t[idx[before]] = day[before] * _DAY_NS
+    # The last score before the treatment is placed at the start (00:00, the baseline); earlier ones of that day
+    # just before it, a nanosecond apart in their order (placed together at 00:00 they became "conflicting
+    # values for the same patient, day and measure" and were both left out).
+    moved = frame[before].sort_values(keys + ["t"], kind="stable")
+    behind = moved.groupby(keys, sort=False).cumcount(ascending=False).to_numpy()
+    t[idx[moved.index.to_numpy()]] = moved["d"].to_numpy() * _DAY_NS - behind
     return t, on
 
 
@@ -127,24 +140,26 @@ def warning(score_pid, on) -> list[str]:
     return [f"{int(on.sum())} score(s) of {n_pat} patient(s) have a time of day on the day of a treatment start that "
             "has no time (a date only, or 00:00), so the times cannot say which were taken before it. Per patient "
             "and measure, the scores of that day labelled before the treatment (a Pre visit), or else those before "
-            "the day's longest wait between two scores, count as its baseline (placed at the start, day 0); the "
+            "the day's first wait of an hour or more between two scores, count as its baseline (placed at the start, day 0); the "
             "later ones, and those labelled after it (Post), count as after it (immediate scores). A day's only "
-            "score is the baseline, unless the patient has an earlier score of the measure: then it is after. Give "
+            "score is the baseline, unless the patient has an earlier score of the measure in the baseline window "
+            "(14 days): then it is after. Give "
             "the treatment's time (a time field or column beside its date, or a date with its time), so that each "
             "score is placed by its time."]
 
 
 def whole_days_after(score_pid, score_ns, score_has_time, measure, admin_pid, admin_ns) -> tuple[np.ndarray, np.ndarray]:
-    """The scores' times with the follow-up of a patient whose treatments have no time of day counted in whole days.
+    """The scores' times with the follow-up of an administration without a time of day counted in whole days.
 
-    A patient's days are counted from the start of their first course. When every administration of the patient
-    is untimed (00:00: a date-only infusion log), a score's time of day is only a fraction of a day added to its
-    date: a week-4 survey taken on day 28 at 09:15 read as day 28.39 fell in week 5 (week k is ``7(k-1) < day <=
-    7k``), and every weekly rate of a date-only log beside timed surveys lost the scores of its last day. Such a
-    score after the patient's first treatment day is placed at 00:00 of its own date (day 28), as a date-only score
-    is, when it is the patient's only score of its measure that day and no administration is on that day (there, the time of day is what places the scores
-    before or after the treatment: :func:`place`, ``post_scores.settle``). Several scores of a measure on one day
-    (a pain diary) keep their times, which order them.
+    A patient's days are counted from the start of their first course. When the administration a score follows
+    (the patient's latest one on an earlier day) is untimed (00:00: a date-only infusion log), a score's time of
+    day is only a fraction of a day added to its date: a week-4 survey taken on day 28 at 09:15 read as day
+    28.39 fell in week 5 (week k is ``7(k-1) < day <= 7k``), and every weekly rate of a date-only log beside
+    timed surveys lost the scores of its last day. Such a score is placed at 00:00 of its own date (day 28), as a
+    date-only score is, when it is the patient's only score of its measure that day and no administration is on
+    that day (there, the time of day is what places the scores before or after the treatment: :func:`place`,
+    ``post_scores.settle``). Several scores of a measure on one day (a pain diary) keep their times, which order
+    them. A patient whose later course has a time keeps the times after it.
 
     Returns the times and which scores were placed so."""
     t = np.asarray(score_ns, dtype=np.int64).copy()
@@ -152,19 +167,21 @@ def whole_days_after(score_pid, score_ns, score_has_time, measure, admin_pid, ad
     admin_ns = np.asarray(admin_ns, dtype=np.int64)
     if not len(t) or not len(admin_ns):
         return t, moved
-    admin_ids = pd.Index(np.asarray(admin_pid, dtype=object)).astype(str)
-    timed = pd.Series(admin_ns % _DAY_NS != 0).groupby(np.asarray(admin_ids)).any()
-    untimed_patients = timed.index[~timed.to_numpy(dtype=bool)]
     ids = pd.Index(np.asarray(score_pid, dtype=object)).astype(str)
     day = t // _DAY_NS
-    admin_days = _key(admin_ids, admin_ns // _DAY_NS)
-    first = pd.Series(admin_ns // _DAY_NS).groupby(np.asarray(admin_ids)).min()
-    after_first = day > first.reindex(ids).to_numpy(dtype=float, na_value=np.inf)
-    key = _key(ids, day)
+    given = pd.DataFrame({"p": pd.Index(np.asarray(admin_pid, dtype=object)).astype(str), "d": admin_ns // _DAY_NS,
+                          "untimed": admin_ns % _DAY_NS == 0})
+    # A day with a timed administration counts as timed (two bags of one day, one of them timed).
+    given = given.groupby(["p", "d"], as_index=False)["untimed"].all().sort_values("d", kind="stable")
+    scores = pd.DataFrame({"p": ids, "d": day, "i": np.arange(len(t))}).sort_values("d", kind="stable")
+    follows = pd.merge_asof(scores, given, on="d", by="p", allow_exact_matches=False)
+    after_untimed = np.zeros(len(t), dtype=bool)
+    after_untimed[follows["i"].to_numpy()] = follows["untimed"].eq(True).to_numpy(dtype=bool)  # no match: NaN
+    admin_days = _key(given["p"], given["d"])
     only = pd.DataFrame({"p": ids, "d": day, "m": np.asarray(measure, dtype=object)}).groupby(
         ["p", "d", "m"], sort=False)["d"].transform("size").to_numpy() == 1
-    moved = (np.asarray(score_has_time, dtype=bool) & (t % _DAY_NS != 0) & np.asarray(ids.isin(untimed_patients))
-             & ~np.asarray(key.isin(admin_days), dtype=bool) & only & after_first)
+    moved = (np.asarray(score_has_time, dtype=bool) & (t % _DAY_NS != 0) & after_untimed
+             & ~np.asarray(_key(ids, day).isin(admin_days), dtype=bool) & only)
     t[moved] = day[moved] * _DAY_NS
     return t, moved
 
@@ -206,7 +223,7 @@ def settle(scores: pd.DataFrame, courses: pd.DataFrame, admins: pd.DataFrame, ki
     else:  # only the scores placed get new day numbers (whole days); the others keep theirs exactly
         changed = t != t0
         days = days.copy()
-        days[changed] = t[changed] // _DAY_NS
+        days[changed] = t[changed] / _DAY_NS  # a whole day, or a nanosecond before one (ordered before the start)
         scores["t"] = days
     scores["untimed_start"] = on
     return whole_days_note(moved)

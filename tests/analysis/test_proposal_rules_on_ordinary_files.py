@@ -134,7 +134,7 @@ def test_hours_after_a_date_without_a_time_are_asked_not_counted_from_midnight()
              "mar.csv": b(["Patient,Medication,MAR Action,Taken Time", "P1,Ketamine infusion,Given,2024-03-01 09:00",
                            "P2,Ketamine infusion,Given,2024-03-08 10:00", "P3,Ketamine infusion,Given,2024-03-15 09:30"])}
     review = " ".join(inspect(files).review)
-    assert "'NRS 2h' are hours after the start, but 'Infusion date' has no time of day" in review
+    assert "'NRS 2h' are hours or minutes after the start, but 'Infusion date' has no time of day" in review
 
 
 def test_monthly_visits_on_real_days_are_not_warned_about_as_first_of_month_dates():

@@ -85,7 +85,7 @@ def test_a_survey_taken_before_a_date_only_infusion_is_its_baseline_and_the_late
     assert _immediate(ds) == pytest.approx((relief(8, 4) + relief(7, 3) + relief(10, 6)) / 3)
     (warning,) = [w for w in ds.report.warnings if "treatment start that has no time" in w]
     assert warning.startswith("6 score(s) of 3 patient(s) have a time of day on the day of a treatment start")
-    assert "before the day's longest wait between two scores, count as its baseline" in warning
+    assert "before the day's first wait of an hour or more between two scores, count as its baseline" in warning
     assert "Give the treatment's time" in warning
 
 
@@ -160,7 +160,7 @@ def test_the_follow_up_of_a_date_only_start_is_counted_in_whole_days():
                             "by their date") for n in ds.report.notes)
 
 
-def test_the_day_is_split_at_its_longest_wait_so_an_unread_first_survey_does_not_move_the_pre_score_after():
+def test_the_day_is_split_at_its_first_wait_of_an_hour_so_an_unread_first_survey_does_not_move_the_pre_score_after():
     # Day 10, date-only start. P1: a declined survey at 08:40 (its value is excluded later, but it was taken), the
     # pre at 09:15, the post at 14:00: the infusion is in the 4 h 45 wait, so 08:40 and 09:15 are before. (Before:
     # the earliest only, and the 09:15 pre score became the immediate score: 0% relief.)
@@ -168,7 +168,9 @@ def test_the_day_is_split_at_its_longest_wait_so_an_unread_first_survey_does_not
     ns = (10 * DAY + np.array([8 + 40 / 60, 9.25, 14]) * HOUR).astype(np.int64)
     t, _ = place(pid, ns, [True] * 3, ["pain_nrs"] * 3, ["at"] * 3, np.array(["P1"], dtype=object),
                  np.array([10 * DAY]))
-    assert ((t - 10 * DAY) / HOUR).tolist() == [0, 0, 14]
+    # The pre score is at the start; the declined survey a nanosecond before it (together at 00:00 they were
+    # "conflicting values" and both left out).
+    assert (t - 10 * DAY).tolist() == [-1, 0, 14 * HOUR]
 
 
 def test_a_days_only_score_is_after_the_start_when_the_patient_has_an_earlier_one():
@@ -181,3 +183,31 @@ def test_a_days_only_score_is_after_the_start_when_the_patient_has_an_earlier_on
                   np.array([10 * DAY, 10 * DAY]))
     assert ((t - 10 * DAY) / HOUR).tolist() == [-3, 21, 0]
     assert on.tolist() == [False, True, True]
+
+
+def test_scores_before_the_first_hours_wait_stay_apart_and_a_later_evening_score_is_after():
+    """Pre 07:00, post 11:00, evening 22:00 on a date-only infusion day, intake 13 days before: the first wait of an
+    hour or more is 07:00 -> 11:00, so only 07:00 is before (split at the longest wait, 11:00 -> 22:00, the post score
+    became the baseline: the final regression review's case01). Two scores before the first such wait (a declined
+    survey, then the pre) stay apart, a nanosecond before the start and at it (together at 00:00 they were
+    "conflicting values" and both left out)."""
+    pid = np.array(["P1"] * 4, dtype=object)
+    ns = np.array([-3 * DAY + 9 * HOUR, 10 * DAY + 7 * HOUR, 10 * DAY + 11 * HOUR, 10 * DAY + 22 * HOUR])
+    t, _ = place(pid, ns, [True] * 4, ["pain_nrs"] * 4, ["at"] * 4, np.array(["P1"], dtype=object),
+                 np.array([10 * DAY]))
+    assert (t[1:] - 10 * DAY).tolist() == [0, 11 * HOUR, 22 * HOUR]
+    ns = np.array([10 * DAY + 8 * HOUR, 10 * DAY + 8.5 * HOUR, 10 * DAY + 14 * HOUR]).astype(np.int64)
+    t, _ = place(pid[:3], ns, [True] * 3, ["pain_nrs"] * 3, ["at"] * 3, np.array(["P1"], dtype=object),
+                 np.array([10 * DAY]))
+    assert (t - 10 * DAY).tolist() == [-1, 0, 14 * HOUR]
+
+
+def test_a_lone_score_after_an_earlier_one_outside_the_baseline_window_is_the_baseline():
+    """An intake 21 days before and one score at 09:00 on the date-only infusion day: the intake cannot be the
+    baseline (14-day window), so the lone score is (with a 90-day look-back it was an after-score and the episode
+    had no baseline: the final regression review's case03)."""
+    pid = np.array(["P1", "P1"], dtype=object)
+    ns = np.array([-11 * DAY + 9 * HOUR, 10 * DAY + 9 * HOUR])
+    t, _ = place(pid, ns, [True] * 2, ["pain_nrs"] * 2, ["at"] * 2, np.array(["P1"], dtype=object),
+                 np.array([10 * DAY]))
+    assert t[1] == 10 * DAY
