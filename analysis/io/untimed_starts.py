@@ -29,7 +29,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..definitions import Definitions
 
 _DAY_NS = 86_400 * 10 ** 9
 
@@ -56,9 +55,10 @@ def on_untimed_start_days(score_pid, score_ns, score_has_time, start_pid, start_
 #: The shortest wait between two scores of an untimed start day that an infusion can be in (it takes longer).
 _WAIT_NS = 3_600 * 10 ** 9
 #: How far back an earlier score of the measure makes a lone score on a date-only start day an after-score: the
-#: baseline window (analysis.definitions, ``baseline_window_days``, its default): an earlier score further back
-#: could not be the baseline, so the lone score is needed as one.
-_EARLIER_DAYS = int(Definitions().baseline_window_days)
+#: day before, as a daily diary has one (its infusion day's evening entry is the post score). A score further
+#: back (a screening visit 3-10 days before) leaves the lone score the baseline, as a date-only score on a start
+#: day is: the pre-infusion score of a patient whose post score is missing (an EHR extract's usual gap).
+_EARLIER_DAYS = 1
 
 
 def place(score_pid, score_ns, score_has_time, measure, timing, start_pid, start_ns) -> tuple[np.ndarray, np.ndarray]:
@@ -94,9 +94,8 @@ def place(score_pid, score_ns, score_has_time, measure, timing, start_pid, start
     # Unlabelled days: the scores not labelled after the start, in time order, are split at the day's first wait
     # of an hour or more between two of them (an infusion takes longer: a declined survey at 08:40 and the pre at
     # 09:15 are before, the post at 14:00 after; pre 07:00, post 11:00 and an evening score 22:00 split after
-    # 07:00), or after the first where no wait is that long; a lone one is the baseline unless the patient has an
-    # earlier score of the measure in the baseline window (an evening diary's entry on the infusion day is its
-    # post score).
+    # 07:00), or after the first where no wait is that long; a lone one is the baseline unless the patient has a
+    # score of the measure the day before (a daily diary: its infusion day's evening entry is the post score).
     free = frame[~frame["after"] & ~frame["before"]].sort_values(keys + ["t"], kind="stable")
     gap = free.groupby(keys, sort=False)["t"].diff()
     long_wait = gap >= _WAIT_NS
@@ -142,8 +141,8 @@ def warning(score_pid, on) -> list[str]:
             "and measure, the scores of that day labelled before the treatment (a Pre visit), or else those before "
             "the day's first wait of an hour or more between two scores, count as its baseline (placed at the start, day 0); the "
             "later ones, and those labelled after it (Post), count as after it (immediate scores). A day's only "
-            "score is the baseline, unless the patient has an earlier score of the measure in the baseline window "
-            "(14 days): then it is after. Give "
+            "score is the baseline, unless the patient has a score of the measure the day before (a daily diary): "
+            "then it is after. Give "
             "the treatment's time (a time field or column beside its date, or a date with its time), so that each "
             "score is placed by its time."]
 

@@ -202,12 +202,24 @@ def test_scores_before_the_first_hours_wait_stay_apart_and_a_later_evening_score
     assert (t - 10 * DAY).tolist() == [-1, 0, 14 * HOUR]
 
 
-def test_a_lone_score_after_an_earlier_one_outside_the_baseline_window_is_the_baseline():
-    """An intake 21 days before and one score at 09:00 on the date-only infusion day: the intake cannot be the
-    baseline (14-day window), so the lone score is (with a 90-day look-back it was an after-score and the episode
-    had no baseline: the final regression review's case03)."""
+def test_a_lone_score_after_an_earlier_one_weeks_before_is_the_baseline():
+    """An intake 21 days before and one score at 09:00 on the date-only infusion day: the lone score is the baseline
+    (with a 90-day look-back it was an after-score and the episode had no baseline: the final regression review's
+    case03)."""
     pid = np.array(["P1", "P1"], dtype=object)
     ns = np.array([-11 * DAY + 9 * HOUR, 10 * DAY + 9 * HOUR])
+    t, _ = place(pid, ns, [True] * 2, ["pain_nrs"] * 2, ["at"] * 2, np.array(["P1"], dtype=object),
+                 np.array([10 * DAY]))
+    assert t[1] == 10 * DAY
+
+
+def test_a_lone_pre_score_after_a_screening_visit_days_before_stays_the_baseline():
+    """An EHR extract: a screening score 5 days before, the pre-infusion score at 08:30 on the date-only infusion
+    day, its post score missing. The lone score is the baseline (read as after the start it was the immediate
+    score against the screening, 3 more immediate scores than the truth: the final check of the OMOP review's
+    case04). Only a score the day before (a daily diary) makes a lone score an after-score."""
+    pid = np.array(["P1", "P1"], dtype=object)
+    ns = np.array([5 * DAY + 9 * HOUR, 10 * DAY + 8.5 * HOUR]).astype(np.int64)
     t, _ = place(pid, ns, [True] * 2, ["pain_nrs"] * 2, ["at"] * 2, np.array(["P1"], dtype=object),
                  np.array([10 * DAY]))
     assert t[1] == 10 * DAY
