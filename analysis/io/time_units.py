@@ -101,4 +101,6 @@ def with_time_of_day(col: tuple, table, k: int, t: int) -> tuple:
     why[t_bad] = f"{table.header[t]} is not a time of day (hh:mm)"
     column[t_bad] = table.header[t]
     text[t_bad] = table.column(t)[t_bad]
-    return day, has_time, ok & ~t_bad, bad | t_bad, why, column, text
+    # Only such a row has a time of day, as a date with its time has (a day column's rows are otherwise all
+    # "timed", being exact numbers): untimed_starts places the scores of a day whose start has none by it.
+    return day, timed, ok & ~t_bad, bad | t_bad, why, column, text

@@ -226,7 +226,8 @@ class FileTimes:
                 # A column of time points in words (REDCap events) says so of a cell that is none.
                 words = bad.any() and (~np.isnan(read_time_points(table.column(k)[ok], events=True)[0])).any()
                 why = R_BAD_TIMEPOINT.format(col=table.header[k]) if words else R_BAD_DAY
-                self.cols[k] = (day, np.ones(table.n, dtype=bool), ok, bad,
+                # A day number has no time of day (unless a time column completes it: time_units.with_time_of_day).
+                self.cols[k] = (day, np.zeros(table.n, dtype=bool), ok, bad,
                                 np.full(table.n, why, dtype=object), np.full(table.n, table.header[k], dtype=object),
                                 table.column(k))
         times = {}

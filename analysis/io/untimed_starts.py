@@ -199,7 +199,7 @@ def settle(scores: pd.DataFrame, courses: pd.DataFrame, admins: pd.DataFrame, ki
     """Apply :func:`place` and :func:`whole_days_after` to an export's scores (in place: their ``t``, and
     ``untimed_start`` for the warning); returns the report's notes. ``kind``: ``"date"`` (times in nanoseconds) or
     ``"day"`` (day numbers, which a time-of-day column makes fractional: ``DAYS_FROM_INDEX`` 3 at 09:15 is 3.385;
-    a start on a whole day has no time, as a date-only one)."""
+    a start on a whole day has no time, as a date-only one; a day number written with a fraction is exact)."""
     scores["untimed_start"] = np.zeros(len(scores), dtype=bool)
     if not len(scores) or not len(courses):
         return []
@@ -210,7 +210,9 @@ def settle(scores: pd.DataFrame, courses: pd.DataFrame, admins: pd.DataFrame, ki
     else:  # day numbers as nanoseconds of a calendar that starts on day 0: a whole day is 00:00
         days = scores["t"].to_numpy(dtype=float)
         t0 = np.rint(days * _DAY_NS).astype(np.int64)
-        has_time = np.isfinite(days) & (days % 1 != 0)
+        # Only a time of day from a time column (DAYS_FROM_INDEX + OBS_TIME) is one: a day number written with
+        # its fraction (0.25, 6 hours after day 0's start) is exact, as the start's whole day is.
+        has_time = scores["has_time"].to_numpy(dtype=bool) & np.isfinite(days) & (days % 1 != 0)
         starts = np.rint(courses["start"].to_numpy(dtype=float) * _DAY_NS).astype(np.int64)
         given = np.rint(admins["t"].to_numpy(dtype=float) * _DAY_NS).astype(np.int64)
     pid, measure = scores["pid"].to_numpy(dtype=object), scores["measure"].to_numpy(dtype=object)
