@@ -33,10 +33,13 @@ import pandas as pd
 _DAY_NS = 86_400 * 10 ** 9
 
 
+def _ids(pid) -> pd.Index:
+    """Patient ids as text (an id read as 7 and as "7" are one patient), as the other start-day rules compare them."""
+    return pd.Index(np.asarray(pid, dtype=object)).astype(str)
+
+
 def _key(pid, day) -> pd.MultiIndex:
-    # Patient ids as text (an id read as 7 and as "7" are one patient), as the other start-day rules compare them.
-    ids = pd.Index(np.asarray(pid, dtype=object)).astype(str)
-    return pd.MultiIndex.from_arrays([ids, np.asarray(day, dtype=np.int64)])
+    return pd.MultiIndex.from_arrays([_ids(pid), np.asarray(day, dtype=np.int64)])
 
 
 def on_untimed_start_days(score_pid, score_ns, score_has_time, start_pid, start_ns) -> np.ndarray:
@@ -86,7 +89,7 @@ def place(score_pid, score_ns, score_has_time, measure, timing, start_pid, start
     idx = np.flatnonzero(on)
     timing = np.asarray(timing, dtype=object)[idx]
     day = t[idx] // _DAY_NS
-    frame = pd.DataFrame({"p": pd.Index(np.asarray(score_pid, dtype=object)[idx]).astype(str), "d": day,
+    frame = pd.DataFrame({"p": _ids(np.asarray(score_pid, dtype=object)[idx]), "d": day,
                           "m": np.asarray(measure, dtype=object)[idx], "t": t[idx],
                           "before": timing == "before_start", "after": timing == "after_start"})
     keys = ["p", "d", "m"]
@@ -122,7 +125,7 @@ def place(score_pid, score_ns, score_has_time, measure, timing, start_pid, start
 def _earlier_score(rows: pd.DataFrame, score_pid, score_ns, measure) -> np.ndarray:
     """For each of ``rows`` (columns p, d, m: a patient, day and measure), whether the patient has a score of that
     measure on one of the :data:`_EARLIER_DAYS` days before."""
-    every = pd.DataFrame({"p": pd.Index(np.asarray(score_pid, dtype=object)).astype(str),
+    every = pd.DataFrame({"p": _ids(score_pid),
                           "m": np.asarray(measure, dtype=object),
                           "e": np.asarray(score_ns, dtype=np.int64) // _DAY_NS})
     pairs = rows[["p", "m", "d"]].reset_index(drop=True).reset_index().merge(every, on=["p", "m"])
@@ -166,9 +169,9 @@ def whole_days_after(score_pid, score_ns, score_has_time, measure, admin_pid, ad
     admin_ns = np.asarray(admin_ns, dtype=np.int64)
     if not len(t) or not len(admin_ns):
         return t, moved
-    ids = pd.Index(np.asarray(score_pid, dtype=object)).astype(str)
+    ids = _ids(score_pid)
     day = t // _DAY_NS
-    given = pd.DataFrame({"p": pd.Index(np.asarray(admin_pid, dtype=object)).astype(str), "d": admin_ns // _DAY_NS,
+    given = pd.DataFrame({"p": _ids(admin_pid), "d": admin_ns // _DAY_NS,
                           "untimed": admin_ns % _DAY_NS == 0})
     # A day with a timed administration counts as timed (two bags of one day, one of them timed).
     given = given.groupby(["p", "d"], as_index=False)["untimed"].all().sort_values("d", kind="stable")
