@@ -84,7 +84,6 @@ class _Table:
         if self.row is not None:
             self._fill_down()
             self.rows.append(self.row)
-            # Spans that the next row does not reach still count down (a row shorter than the spans).
         self.row = None
 
 
