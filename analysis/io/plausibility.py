@@ -250,9 +250,12 @@ def ids_written_once(t, fspec) -> tuple[str, int, int] | None:
         return None
     k = t.header.index(ids[0])
     pid = pd.Series(t.column(k), dtype=object).fillna("").astype(str).str.strip()
+    written = pid[pid != ""]
+    # The cheap conditions first: a file with each id on many rows (a flowsheet) needs no look at its other cells.
+    if len(pid) - len(written) < 2 or pid.iat[0] == "" or len(written) < 2 or not written.is_unique:
+        return None
     others = t.cells.drop(columns=t.cells.columns[k]).fillna("").astype(str).apply(lambda c: c.str.strip() != "")
     blank = (pid == "").to_numpy() & others.any(axis=1).to_numpy()
-    written = pid[pid != ""]
     # Blocks, not summary rows at the bottom (Mean, SD under a table of one row per patient): some row
     # without an id is followed by a row with one.
     interleaved = bool((blank[:-1] & (pid != "").to_numpy()[1:]).any())

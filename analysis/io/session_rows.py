@@ -90,10 +90,12 @@ def names_a_visit(cells) -> np.ndarray:
     ``Ketamine infusion - follow-up dose``, ``Lidocaine Infusion Clinic Visit`` are infusions: blanked as visits,
     such a record lost its courses unsaid). Such a row is a plain visit: its scores are read, and it starts no
     course."""
-    s = pd.Series(cells, dtype=object).fillna("").astype(str)
+    # Each distinct text is tested once: a medication record repeats a few drug names over its rows.
+    codes, uniques = pd.factorize(pd.Series(cells, dtype=object).fillna("").astype(str))
+    s = pd.Series(uniques, dtype=object)
     words = s.str.contains(VISIT_TYPE_WORDS) | (s.str.contains(VISIT_WORDS) & ~s.str.contains(_PAIN_CONTROL))
     named = s.str.contains(_PROCEDURE)
-    return (words & ~s.str.contains(_DOSE_OR_ROUTE) & ~named).to_numpy(dtype=bool)
+    return (words & ~s.str.contains(_DOSE_OR_ROUTE) & ~named).to_numpy(dtype=bool)[codes]
 
 
 #: The sessions' words that name no treatment of their own (a booster is a session of the same treatment).
