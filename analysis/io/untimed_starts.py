@@ -150,52 +150,60 @@ def warning(score_pid, on) -> list[str]:
             "score is placed by its time."]
 
 
-def whole_days_after(score_pid, score_ns, score_has_time, measure, admin_pid, admin_ns) -> tuple[np.ndarray, np.ndarray]:
-    """The scores' times with the follow-up of an administration without a time of day counted in whole days.
+def whole_days_after(score_pid, score_ns, score_has_time, measure, admin_pid, admin_ns, start_pid=None,
+                     start_ns=None) -> tuple[np.ndarray, np.ndarray]:
+    """The scores' times with the follow-up of a course counted in whole days from its start's date.
 
-    A patient's days are counted from the start of their first course. When the administration a score follows
-    (the patient's latest one on an earlier day) is untimed (00:00: a date-only infusion log), a score's time of
-    day is only a fraction of a day added to its date: a week-4 survey taken on day 28 at 09:15 read as day
-    28.39 fell in week 5 (week k is ``7(k-1) < day <= 7k``), and every weekly rate of a date-only log beside
-    timed surveys lost the scores of its last day. Such a score is placed at 00:00 of its own date (day 28), as a
-    date-only score is, when it is the patient's only score of its measure that day and no administration is on
-    that day (there, the time of day is what places the scores before or after the treatment: :func:`place`,
-    ``post_scores.settle``). Several scores of a measure on one day (a pain diary) keep their times, which order
-    them. A patient whose later course has a time keeps the times after it.
+    Week k of an episode is ``7(k-1) < day - start <= 7k``. A follow-up visit's time of day against the
+    start's is only a fraction of a day: a week-4 visit on day 28 at 14:00 after an infusion started at 08:45 was
+    day 28.22 after the start, week 5, and every weekly rate of a clinic's timed export lost its visits of the
+    week's last day to the next week (two reviews: week-4 responders "100% (n = 1)" of 37 visits; a date-only
+    log beside timed surveys the same). So a score with a time of day on a later date than the start of the
+    course it follows (the patient's latest course starting on an earlier date) is placed at that start's time
+    of day on its own date (day 28 after the start: week 4; 00:00 of its date after a date-only start), when
+    it is the patient's only score of its measure that day and no administration is on that day (there, the
+    time of day is what places the scores before or after the treatment: :func:`place`,
+    ``post_scores.settle``). Several scores of a measure on one day (a pain diary, an inpatient's scores) keep
+    their times, which order them. Scores on the start's own date and before any course are not moved.
 
-    Returns the times and which scores were placed so."""
+    ``start_pid``, ``start_ns``: the courses' starts (default: each administration as its own start).
+    Returns the times and which scores were moved."""
     t = np.asarray(score_ns, dtype=np.int64).copy()
     moved = np.zeros(len(t), dtype=bool)
     admin_ns = np.asarray(admin_ns, dtype=np.int64)
-    if not len(t) or not len(admin_ns):
+    if start_ns is None:
+        start_pid, start_ns = admin_pid, admin_ns
+    start_ns = np.asarray(start_ns, dtype=np.int64)
+    if not len(t) or not len(admin_ns) or not len(start_ns):
         return t, moved
     ids = _ids(score_pid)
     day = t // _DAY_NS
-    given = pd.DataFrame({"p": _ids(admin_pid), "d": admin_ns // _DAY_NS,
-                          "untimed": admin_ns % _DAY_NS == 0})
-    # A day with a timed administration counts as timed (two bags of one day, one of them timed).
-    given = given.groupby(["p", "d"], as_index=False)["untimed"].all().sort_values("d", kind="stable")
+    # The start a score follows: the patient's latest course start on an earlier date (the first of that date).
+    starts = pd.DataFrame({"p": _ids(start_pid), "d": start_ns // _DAY_NS, "tod": start_ns % _DAY_NS})
+    starts = starts.sort_values(["d", "tod"], kind="stable").drop_duplicates(["p", "d"]).sort_values("d", kind="stable")
     scores = pd.DataFrame({"p": ids, "d": day, "i": np.arange(len(t))}).sort_values("d", kind="stable")
-    follows = pd.merge_asof(scores, given, on="d", by="p", allow_exact_matches=False)
-    after_untimed = np.zeros(len(t), dtype=bool)
-    after_untimed[follows["i"].to_numpy()] = follows["untimed"].eq(True).to_numpy(dtype=bool)  # no match: NaN
-    admin_days = _key(given["p"], given["d"])
+    follows = pd.merge_asof(scores, starts, on="d", by="p", allow_exact_matches=False)
+    tod = np.full(len(t), -1, dtype=np.int64)  # -1: no course before the score's date
+    tod[follows["i"].to_numpy()] = follows["tod"].fillna(-1).to_numpy(dtype=np.int64)
+    admin_days = _key(admin_pid, admin_ns // _DAY_NS)
     only = pd.DataFrame({"p": ids, "d": day, "m": np.asarray(measure, dtype=object)}).groupby(
         ["p", "d", "m"], sort=False)["d"].transform("size").to_numpy() == 1
-    moved = (np.asarray(score_has_time, dtype=bool) & (t % _DAY_NS != 0) & after_untimed
+    target = day * _DAY_NS + np.maximum(tod, 0)
+    moved = (np.asarray(score_has_time, dtype=bool) & (tod >= 0) & (t != target)
              & ~np.asarray(_key(ids, day).isin(admin_days), dtype=bool) & only)
-    t[moved] = day[moved] * _DAY_NS
+    t[moved] = target[moved]
     return t, moved
 
 
 def whole_days_note(moved) -> list[str]:
-    """The load report's note on the scores :func:`whole_days_after` placed at their date."""
+    """The load report's note on the scores :func:`whole_days_after` placed."""
     n = int(np.count_nonzero(moved))
     if not n:
         return []
-    return [f"{n} score(s) with a time of day, of patients whose treatments have dates only, are counted by their "
-            "date (a survey on day 28 at 09:15 is day 28, week 4): the follow-up of a date-only start is counted in "
-            "whole days. A day with several scores of a measure keeps their times."]
+    return [f"{n} follow-up score(s) with a time of day are counted in whole days after their course's start (a "
+            "visit on day 28 at 14:00 after an infusion started at 08:45 is day 28, week 4, not day 28.22, week 5; "
+            "after a start with a date only, at 00:00 of its date). A day with several scores of a measure, or with "
+            "a treatment, keeps their times."]
 
 
 def settle(scores: pd.DataFrame, courses: pd.DataFrame, admins: pd.DataFrame, kind: str) -> list[str]:
@@ -221,7 +229,8 @@ def settle(scores: pd.DataFrame, courses: pd.DataFrame, admins: pd.DataFrame, ki
     pid, measure = scores["pid"].to_numpy(dtype=object), scores["measure"].to_numpy(dtype=object)
     t, on = place(pid, t0, has_time, measure, scores["timing"].to_numpy(dtype=object), courses["patient_id"].to_numpy(),
                   starts)
-    t, moved = whole_days_after(pid, t, has_time, measure, admins["pid"].to_numpy(dtype=object), given)
+    t, moved = whole_days_after(pid, t, has_time, measure, admins["pid"].to_numpy(dtype=object), given,
+                                courses["patient_id"].to_numpy(dtype=object), starts)
     if kind == "date":
         scores["t"] = t
     else:  # only the scores placed get new day numbers (whole days); the others keep theirs exactly

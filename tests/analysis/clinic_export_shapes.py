@@ -55,6 +55,10 @@ R2 courses. Administrations of the same treatment (same label after mapping) who
 R3 scores on treatment rows. A "pre" score column on an administration row is a score at the
    administration's time (on the first day it is the baseline); a "post" score column is at the
    administration's time + 1 hour (1/24 day).
+R3b follow-up in whole days. A score with a time of day on a later date than the start of the course it
+   follows (the patient's latest course starting on an earlier date) is at that start's time of day on its
+   own date (whole days after the start: a week-4 visit at 14:00 after an 08:45 start is day 28, week 4),
+   when it is the patient's only score of its measure that day and no administration is on that day.
 R4 text values. ``"7/10"`` -> 7 (denominator = the scale maximum); a range ``"6-7"`` -> its
    midpoint 6.5; ``"Denies pain"`` -> 0; ``"Patient asleep"``, ``"Refused"``, ``"Unable to rate"``
    -> excluded with a reason (they are in ``expected["excluded_values"]``, not in canonical); a
@@ -432,6 +436,7 @@ def canonical_tables(patients: pd.DataFrame, administrations: pd.DataFrame, obse
                   [["patient_id", "day", "treatment", "dose", "administrations"]].reset_index(drop=True))
 
     obs = observations[observations["patient_id"].isin(t0.index)].copy()
+    obs["t"] = _whole_days_after_start(obs, courses, adm)
     obs["day"] = (obs["t"] - obs["patient_id"].map(t0)).to_numpy(np.int64) / MINUTES_PER_DAY
     assessments = (obs.sort_values(["patient_id", "day", "measure"], kind="stable")
                    [["patient_id", "day", "measure", "value"]].reset_index(drop=True))
@@ -439,6 +444,26 @@ def canonical_tables(patients: pd.DataFrame, administrations: pd.DataFrame, obse
     pats = patients[patients["patient_id"].isin(set(t0.index) | set(obs["patient_id"]))]
     return {"assessments": assessments, "treatments": treatments,
             "patients": pats.sort_values("patient_id", kind="stable").reset_index(drop=True)}
+
+
+def _whole_days_after_start(obs: pd.DataFrame, courses: pd.DataFrame, adm: pd.DataFrame) -> np.ndarray:
+    """R3b: the observations' times (minutes), follow-up scores moved to whole days after their course's start."""
+    t = obs["t"].to_numpy(np.int64).copy()
+    date = t // MINUTES_PER_DAY
+    timed = t % MINUTES_PER_DAY != 0
+    admin_dates = set(zip(adm["patient_id"], adm["t"] // MINUTES_PER_DAY))
+    counts = pd.Series(list(zip(obs["patient_id"], date, obs["measure"]))).value_counts()
+    starts = {}
+    for pid, st in zip(courses["patient_id"], courses["t"]):  # a loop over a test cohort's courses
+        starts.setdefault(pid, []).append(int(st))
+    for i, (pid, m) in enumerate(zip(obs["patient_id"], obs["measure"])):  # a loop over a test cohort's scores
+        earlier = [st for st in starts.get(pid, []) if st // MINUTES_PER_DAY < date[i]]
+        if not timed[i] or not earlier or (pid, date[i]) in admin_dates or counts[(pid, date[i], m)] != 1:
+            continue
+        latest = max(st // MINUTES_PER_DAY for st in earlier)
+        first_that_day = min(st for st in earlier if st // MINUTES_PER_DAY == latest)
+        t[i] = date[i] * MINUTES_PER_DAY + first_that_day % MINUTES_PER_DAY
+    return t
 
 
 def _to_csv_bytes(df: pd.DataFrame) -> bytes:

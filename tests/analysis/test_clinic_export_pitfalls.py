@@ -259,8 +259,9 @@ def test_a_classic_redcap_project_with_month_first_dates_and_seconds_gives_the_h
     check_rate(g["immediate_responder_rate"], 4, 6)       # 30.0% (10 -> 7) counts
     check_rate(g["responder_rate_by_week"]["4"], sum(relief(a, s) >= 30 for (a, _), s in zip(pre_post, day25)), 6)
     diary = ds.assessments[(ds.assessments["patient_id"] == "1")].sort_values("day")["day"].tolist()
-    # Infusion 03/04/2024 09:00; diary 03/05/2024 14:30:15 and 03/29/2024 11:00:42.
-    assert diary[-2:] == pytest.approx([1 + (5.5 * 3600 + 15) / 86400, 25 + (2 * 3600 + 42) / 86400])
+    # Infusion 03/04/2024 09:00; diary 03/05/2024 14:30:15 and 03/29/2024 11:00:42: each the day's only score,
+    # counted in whole days after the start (docs/data-format.md, "Dates and times in clinic exports").
+    assert diary[-2:] == pytest.approx([1.0, 25.0])
 
 
 # --- Dates with month names -----------------------------------------------------------------------

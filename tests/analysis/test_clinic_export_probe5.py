@@ -61,7 +61,8 @@ ITALIAN_IMMEDIATE = [relief(a, b) for a, b, _ in probe.ITALIAN.values()]
 
 def check_italian(ds) -> None:
     assert ds.report.exclusions.empty
-    assert scores(ds)["101"] == [(round(-3 + 1 / 24, 6), 8), (round(5 / 24, 6), 5), (round(27 + 2 / 24, 6), 6)]
+    # The day-27 visit two hours after the infusion's hour: 27 whole days after the start.
+    assert scores(ds)["101"] == [(round(-3 + 1 / 24, 6), 8), (round(5 / 24, 6), 5), (27.0, 6)]
     g = group(ds)
     assert g["immediate_relief_pct"]["estimate"] == pytest.approx(np.mean(ITALIAN_IMMEDIATE))
     check_rate(g["immediate_responder_rate"], 3, 5)
@@ -433,13 +434,13 @@ def test_visit_type_infusion_rows_beside_days_from_infusion_are_the_course():
 
 def test_times_written_as_bare_12_hour_clock_hours_place_the_scores_around_the_infusion():
     """'8 AM' is before the '9 AM' infusion (baseline), '2 PM' 5 hours after it (day 0.2083), '12 PM' is noon
-    (day 27.125). U1 8->4 50%, U2 7->6 14.3%, U3 9->5 44.4%, U4 6->2 66.7%: mean 43.85%, 3 of 4;
+    (on day 27: 27 whole days after the start). U1 8->4 50%, U2 7->6 14.3%, U3 9->5 44.4%, U4 6->2 66.7%: mean 43.85%, 3 of 4;
     week 4: U1 25%, U2 14.3%, U3 55.6%, U4 16.7%: 1 of 4."""
     files = probe.bare_pm_hours()
     assert roles(files)[("us_sheet.csv", "Time")] == "time"
     ds = load_files(files)
     assert ds.report.exclusions.empty
-    assert scores(ds)["U1"] == [(round(-1 / 24, 6), 8), (round(5 / 24, 6), 4), (27.125, 6)]
+    assert scores(ds)["U1"] == [(round(-1 / 24, 6), 8), (round(5 / 24, 6), 4), (27.0, 6)]
     g = group(ds)
     assert g["immediate_relief_pct"]["estimate"] == pytest.approx(np.mean([relief(a, b) for a, b, _ in
                                                                            probe.TWELVE_HOUR.values()]))
@@ -468,7 +469,7 @@ def test_ids_written_as_floats_in_one_file_are_warned_about_with_each_pair():
 # --- 20. A Stata export with %tc date-times and an event column ---------------------------------------------
 
 # 1: 7->3 57.1%, 2: 8->7 12.5%, 3: 6->4 33.3%, 4: 9->4 55.6%: mean 39.63%, 3 of 4;
-# week 4 (day 27.04): 1 42.9%, 2 12.5%, 3 0%, 4 44.4%: 2 of 4.
+# week 4 (day 27): 1 42.9%, 2 12.5%, 3 0%, 4 44.4%: 2 of 4.
 STATA_IMMEDIATE = [relief(a, b) for a, b, _ in probe.STATA.values()]
 
 
@@ -491,7 +492,7 @@ def test_a_stata_event_column_chosen_as_the_treatment_gives_the_hand_computed_re
     doc["courses"]["treatments"] = {"infusion": "Ketamine infusion"}
     ds = load_files(files, mapping=doc)
     assert len(ds.treatments) == 4 and (ds.treatments["day"] == 0).all()
-    assert scores(ds)["1"] == [(-0.03125, 7), (round(4.75 / 24, 6), 3), (round(27 + 1 / 24, 6), 4)]
+    assert scores(ds)["1"] == [(-0.03125, 7), (round(4.75 / 24, 6), 3), (27.0, 4)]  # follow-up in whole days
     g = group(ds)
     assert g["immediate_relief_pct"]["estimate"] == pytest.approx(np.mean(STATA_IMMEDIATE))
     check_rate(g["immediate_responder_rate"], 3, 4)

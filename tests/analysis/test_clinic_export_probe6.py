@@ -143,7 +143,8 @@ def test_a_flowsheet_with_a_date_and_a_separate_taken_time_and_its_mar_give_the_
     assert ds.report.exclusions["reason"].tolist() == [
         "item 'Pain Location' is not mapped to a measure (ignored)",
         "not the start of an administration (action 'Rate Change')"]
-    assert scores(ds)["F2"] == [(round(-2 / 24, 6), 6), (round(5 / 24, 6), 5), (round(28 - 1 / 24, 6), 6)]
+    # The week-4 score at 09:00 on day 28 after a 10:00 start: 28 whole days after it.
+    assert scores(ds)["F2"] == [(round(-2 / 24, 6), 6), (round(5 / 24, 6), 5), (28.0, 6)]
     g = group(ds)
     assert g["immediate_relief_pct"]["estimate"] == pytest.approx(np.mean([relief(8, 4), relief(6, 5), relief(9, 3)]))
     check_rate(g["immediate_responder_rate"], 2, 3)
@@ -197,7 +198,8 @@ def test_a_mar_with_given_not_given_and_bolus_from_bag_gives_one_course_per_infu
     part of its infusion, no administration of its own, its dose in the bag's (0.5 mg/kg, not 0.6); 'Not
     Given' is no administration; ondansetron is a co-medication; the pre-infusion score charted by two
     encounters counts once. E1 8->4 50%, E2 6->5 16.7%, E3 9->3 66.7%; week 4: E1 (day 28.0) 25%, E2 (day
-    27.96) 0%, E3 at day 28.04 is in week 5: 0 of 2."""
+    28, at 09:00 after a 10:00 start) 0%, E3 (day 28, at 11:00 after a 10:00 start: 28 whole days, week 4; it
+    was day 28.04, week 5, before follow-up was counted in whole days) 55.6%: 1 of 3."""
     ds = load_files(probe.mar_given_not_given_bolus())
     ex = ds.report.exclusions
     assert list(zip(ex["file"], ex["line"], ex["reason"])) == [
@@ -212,7 +214,7 @@ def test_a_mar_with_given_not_given_and_bolus_from_bag_gives_one_course_per_infu
     g = group(ds)
     assert g["immediate_relief_pct"]["estimate"] == pytest.approx(np.mean([relief(8, 4), relief(6, 5), relief(9, 3)]))
     check_rate(g["immediate_responder_rate"], 2, 3)
-    check_rate(g["responder_rate_by_week"]["4"], 0, 2)
+    check_rate(g["responder_rate_by_week"]["4"], 1, 3)
 
 
 def test_doses_in_different_units_are_not_summed_into_one_course_dose():

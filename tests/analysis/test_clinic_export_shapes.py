@@ -67,12 +67,30 @@ def _courses(adm: pd.DataFrame, booster: dict) -> pd.DataFrame:
     return c.reset_index(drop=True)
 
 
+def _whole_days_after_start(obs: pd.DataFrame, courses: pd.DataFrame, adm: pd.DataFrame) -> pd.Series:
+    """R3b: a timed score alone of its measure on its date, on a later date than its course's start and a date
+    without an administration, is at the start's time of day on its own date."""
+    date = obs["time"].dt.normalize()
+    starts = (courses.assign(date=courses["time"].dt.normalize()).sort_values("time")
+              .drop_duplicates(["patient_id", "date"]).sort_values("date")[["patient_id", "date", "time"]]
+              .rename(columns={"time": "start"}))
+    keyed = obs.assign(date=date, i=np.arange(len(obs))).sort_values("date")
+    follows = pd.merge_asof(keyed, starts, on="date", by="patient_id", allow_exact_matches=False).sort_values("i")
+    start = pd.Series(follows["start"].to_numpy(), index=obs.index)
+    admin_dates = set(zip(adm["patient_id"], adm["time"].dt.normalize()))
+    on_admin_date = pd.Series([k in admin_dates for k in zip(obs["patient_id"], date)], index=obs.index)
+    alone = obs.groupby([obs["patient_id"], date, obs["measure"]])["value"].transform("size") == 1
+    move = (obs["time"] != date) & start.notna() & ~on_admin_date & alone
+    return obs["time"].where(~move, date + (start - start.dt.normalize()))
+
+
 def _as_canonical(adm: pd.DataFrame, obs: pd.DataFrame, booster: dict) -> dict[str, pd.DataFrame]:
-    """R1: days since each patient's first course start, from Timestamps."""
+    """R1: days since each patient's first course start, from Timestamps (R3b: follow-up in whole days)."""
     courses = _courses(adm, booster)
     t0 = courses.groupby("patient_id")["time"].min()
     courses["day"] = (courses["time"] - courses["patient_id"].map(t0)) / DAY
-    obs = obs.dropna(subset=["value"]).copy()
+    obs = obs.dropna(subset=["value"]).reset_index(drop=True)
+    obs["time"] = _whole_days_after_start(obs, courses, adm)
     obs["day"] = (obs["time"] - obs["patient_id"].map(t0)) / DAY
     key_a, key_t = ["patient_id", "day", "measure"], ["patient_id", "day", "treatment"]
     return {"assessments": obs[key_a + ["value"]].sort_values(key_a).reset_index(drop=True),

@@ -156,8 +156,8 @@ def test_the_follow_up_of_a_date_only_start_is_counted_in_whole_days():
     assert (round(29 + 8 / 24, 6), 6.0) in p1 and (round(29 + 20 / 24, 6), 4.0) in p1
     assert p1[0] == (round(-3 + 10 / 24 + 12 / 86_400, 6), 8.0)  # before the first infusion: as written
     assert group(ds)["responder_rate_by_week"]["4"]["n"] == 3
-    assert any(n.startswith("3 score(s) with a time of day, of patients whose treatments have dates only, are counted "
-                            "by their date") for n in ds.report.notes)
+    assert any(n.startswith("3 follow-up score(s) with a time of day are counted in whole days after their course's "
+                            "start") for n in ds.report.notes)
 
 
 def test_the_day_is_split_at_its_first_wait_of_an_hour_so_an_unread_first_survey_does_not_move_the_pre_score_after():
