@@ -13,6 +13,7 @@ from analysis.escaping import markdown_text as md
 from analysis.mapping import CANONICAL_NAMES, parse_mapping_bytes
 from analysis.io.sources import looks_canonical
 from analysis.io.spec import is_spec_document
+from analysis.io.stat_files import expand_stat_files
 from analysis.io.workbooks import expand_workbooks
 from analysis.present.groups import episode_exclusion_counts
 from dashboard import assistant, cache, state
@@ -39,12 +40,15 @@ def _on_upload() -> None:
         ss["_upload_error"] = (f"Two uploaded files have the same name ({', '.join(twice)}): only one can be read. "
                                "Remove one of them (the x next to it) or rename it.")
     elif files:
-        # A workbook becomes the CSV files of its sheets here, so the import assistant reads those. One that
-        # cannot be read is kept as it is: loading it gives its message on this page and on every other.
+        # A workbook becomes the CSV files of its sheets here, and an SPSS, Stata or SAS file its CSV, so the
+        # import assistant reads those. One that cannot be read is kept as it is: loading it gives its message
+        # on this page and on every other.
         raw = {f.name: f.getvalue() for f in files}
         try:
             with LOAD_SLOTS:  # a workbook's reading counts as the upload's parse (one at a time, issue 15)
-                ss["upload_files"], ss["_upload_notes"] = expand_workbooks(raw)
+                expanded, stat_notes = expand_stat_files(raw)
+                expanded, book_notes = expand_workbooks(expanded)
+                ss["upload_files"], ss["_upload_notes"] = expanded, stat_notes + book_notes
         except DatasetError:
             ss["upload_files"], ss["_upload_notes"] = raw, []
         ss["upload_names"] = sorted(raw)  # as uploaded (the workbook, not its sheets): the data's label
