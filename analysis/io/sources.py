@@ -90,7 +90,10 @@ def collect_files(files: dict[str, bytes]) -> tuple[dict[str, tuple[str, bytes]]
         name, data = items[0]
         suffix = PurePosixPath(name.lower()).suffix
         if suffix not in TABLE_EXTENSIONS:
-            what = "an Excel workbook" if suffix in (".xlsx", ".xls", ".xlsm", ".ods") else f"a '{suffix or name}' file"
+            from .stat_files import STAT_SUFFIXES  # read as a CSV by load_files before it comes here
+
+            what = "an Excel workbook" if suffix in (".xlsx", ".xls", ".xlsm", ".ods") else \
+                STAT_SUFFIXES.get(suffix) or f"a '{suffix or name}' file"
             raise UnreadableFileError(f"{name} is {what}, not a CSV or Parquet file. {_SAVE_AS_CSV}", file=name)
         role = role_of(name)
         if role in ("treatments", "patients"):

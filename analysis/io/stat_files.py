@@ -119,9 +119,11 @@ def _read_in_child(name: str, suffix: str, data: bytes) -> tuple[bytes, dict]:
                                  "dates or visits, scores, treatment, covariates) and save the file again.", file=name)
     if kind == "memory":
         rows, cols = (detail.split("\0") + ["", ""])[:2] if detail else ("", "")
-        size = f"Its header declares {rows} rows x {cols} variables. " if rows else ""
-        if rows.isdigit():
+        size = ""
+        if rows.isdigit():  # the count in the file's header, checked before any row is read
             size = f"Its header declares {int(rows):,} rows x {int(cols or 0):,} variables. "
+        elif rows.startswith("more than "):  # a header without a (believable) count: the rows read say it
+            size = f"It holds more than {int(rows[10:]):,} rows x {int(cols or 0):,} variables. "
         raise ResourceLimitError(too_big + size + split, file=name)
     raise UnreadableFileError(f"{name} is not a readable file of its kind ({what}; {_shown(detail)}). It may be "
                               f"damaged, or saved by a version or with an option this reader does not know. "

@@ -105,7 +105,8 @@ def _user_missing(frame, meta, numeric: dict):
                 num = pd.to_numeric(col, errors="coerce")
                 mask |= ((num >= lo) & (num <= hi)).fillna(False).to_numpy(dtype=bool)
         if mask.any():
-            found[var] = (int(mask.sum()), [str(x) for x in pd.unique(col[mask].astype(str))[:3]])
+            shown = pd.unique(col[mask])[:3]
+            found[var] = (int(mask.sum()), [str(x) for x in (shown if col.dtype == object else number_text(shown))])
             frame[var] = col.mask(mask)
     for var, is_number in numeric.items():
         col = frame[var]

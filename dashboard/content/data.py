@@ -107,12 +107,13 @@ else:
         "Upload **one .zip** holding `assessments.csv` (required), `treatments.csv` and `patients.csv`, or the "
         "CSV files themselves, **or your clinic's own export as it is**: a REDCap export with its data "
         "dictionary, an EHR flowsheet with its medication-administration record, a spreadsheet (the workbook "
-        "itself, .xlsx/.xls/.ods, or saved as CSV), a survey's responses (Qualtrics, SurveyMonkey, Microsoft or "
+        "itself, .xlsx/.xls/.ods, or saved as CSV), an SPSS, Stata or SAS data file (.sav, .dta, .sas7bdat, ...), "
+        "a survey's responses (Qualtrics, SurveyMonkey, Microsoft or "
         "Google Forms) beside an infusion log, or a research data warehouse's tables (OMOP, PCORnet, i2b2). "
         "An export opens the import assistant below. Files stay in this browser session's memory: no other "
         "user can see them. The formats are described in `docs/data-format.md`.")
     # Any file type is accepted here so that a wrong one (e.g. a PDF) gets the loader's explanation.
-    st.file_uploader("Dataset files (.zip, .csv, or an Excel/LibreOffice workbook)", accept_multiple_files=True, key="_w_upload",
+    st.file_uploader("Dataset files (.zip, .csv, an Excel/LibreOffice workbook, or an SPSS/Stata/SAS file)", accept_multiple_files=True, key="_w_upload",
                      on_change=_on_upload)
     lim = limits.current()
     st.caption(f"Limits of this server: up to {lim.max_columns:,} columns a file, lines up to "
