@@ -40,13 +40,8 @@ from pathlib import PurePosixPath
 
 from .. import limits
 from ..errors import DatasetError, ResourceLimitError, UnreadableFileError
-from .sources import ROLES
+from .sources import ROLES, STAT_SUFFIXES
 from .sources import _basename as basename
-
-#: The statistical packages' data files read, and what each is called in messages.
-STAT_SUFFIXES = {".sav": "an SPSS data file", ".zsav": "a compressed SPSS data file",
-                 ".por": "an SPSS portable file", ".dta": "a Stata data file",
-                 ".sas7bdat": "a SAS data set", ".xpt": "a SAS transport file"}
 #: Seconds a file may take to read (a child process: analysis.io.stat_reader).
 _TIMEOUT = 300
 _RESAVE = {".sav": "Open it in SPSS and save it again (File > Save As > SPSS Statistics (*.sav)), or export it "

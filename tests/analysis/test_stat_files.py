@@ -142,6 +142,14 @@ def test_dates_and_times_are_written_as_iso_text_and_whole_numbers_without_decim
     assert _csv_of("a.xpt", (tmp_path / "a.xpt").read_bytes()) == _csv_of("a.sav", sav)
 
 
+def test_an_spss_portable_file_is_read_as_a_sav_is(tmp_path):
+    df = pd.DataFrame({"PID": ["P1", "P2"], "VDATE": [dt.date(2024, 3, 4), dt.date(2024, 3, 5)], "NRS": [7.0, 6.5]})
+    pyreadstat.write_por(df, str(tmp_path / "a.por"), variable_format={"VDATE": "DATE11"})
+    (name, csv_bytes), notes = stat_file_table("a.por", (tmp_path / "a.por").read_bytes())
+    assert (name, csv_bytes.decode()) == ("a.csv", "PID,VDATE,NRS\nP1,2024-03-04,7\nP2,2024-03-05,6.5\n")
+    assert notes[0] == "a.por (an SPSS portable file) was read as a.csv (2 rows, 3 variables)."
+
+
 def test_a_variable_with_only_some_values_labelled_keeps_its_numbers(tmp_path):
     """An NRS with 0 = "No pain" and 10 = "Worst pain": the labels name the scale's ends, not the values. Even
     where the data hold only 0 and 10 the numbers stay (two labels at least 4 apart are a scale's anchors)."""
