@@ -101,7 +101,7 @@ def add_inspect_parser(sub) -> None:
 
 def read_path_files(path: str) -> tuple[dict[str, bytes], list[str]]:
     """Every file of a folder (hidden files left out), or the one file given; workbooks as the CSV
-    files of their sheets, with notes saying how each sheet was read."""
+    files of their sheets and SPSS/Stata/SAS files as CSV files, with notes saying how each was read."""
     from pathlib import Path
 
     p = Path(path)
@@ -114,9 +114,12 @@ def read_path_files(path: str) -> tuple[dict[str, bytes], list[str]]:
             files = {p.name: p.read_bytes()}
     except OSError as e:
         raise DatasetError(f"Cannot read {p}: {e.strerror or e}.", file=str(p)) from None
+    from .io.stat_files import expand_stat_files
     from .io.workbooks import expand_workbooks
 
-    return expand_workbooks(files)  # a workbook: the CSV files of its sheets, named after them
+    files, stat_notes = expand_stat_files(files)  # study.dta: study.csv, its value labels and dates written out
+    files, book_notes = expand_workbooks(files)  # a workbook: the CSV files of its sheets, named after them
+    return files, stat_notes + book_notes
 
 
 def cmd_inspect(args: argparse.Namespace) -> int:

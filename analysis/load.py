@@ -34,6 +34,7 @@ from .errors import EmptyDatasetError, MissingFileError, UnreadableFileError
 from .memory import numpy_hugepage_switch
 from .io.columns import NA_TOKENS
 from .io.sources import ROLES, refuse_outside_link, role_of, looks_canonical
+from .io.stat_files import expand_stat_files, is_stat_file
 from .io.workbooks import expand_workbooks, is_workbook
 from .io.validate import load_canonical
 
@@ -86,9 +87,10 @@ def load_dataset(path: str | Path, mapping: object = None, drop_identifiers: boo
         if p.is_dir():
             entries = sorted(f for f in p.iterdir() if f.is_file() and not f.name.startswith("."))
             known = [f for f in entries if role_of(f.name) is not None]
-            if not known and any(is_workbook(f.name) for f in entries):
-                # A workbook is read as the CSV files of its sheets (analysis.io.workbooks): every file of
-                # the folder goes through load_files, which decides between our format and an export.
+            if not known and any(is_workbook(f.name) or is_stat_file(f.name) for f in entries):
+                # A workbook is read as the CSV files of its sheets (analysis.io.workbooks), an SPSS, Stata or
+                # SAS file as a CSV file (analysis.io.stat_files): every file of the folder goes through
+                # load_files, which decides between our format and an export.
                 # (Beside files of our format a workbook is not the data: the rule below ignores it.)
                 for f in entries:
                     refuse_outside_link(f)
@@ -143,10 +145,11 @@ def load_files(files: dict[str, bytes], mapping: object = None, drop_identifiers
     Dataset
         See :func:`load_dataset`; both functions run the same code.
     """
+    files, stat_notes = expand_stat_files(files)
     files, book_notes = expand_workbooks(files)
     with _memory_pool_for_loading():
         dataset = _load_files(files, mapping, drop_identifiers, source, date_format)
-    dataset.report.notes[:0] = book_notes  # which sheets were read, first
+    dataset.report.notes[:0] = stat_notes + book_notes  # which files and sheets were read, first
     return dataset
 
 

@@ -21,7 +21,7 @@ from ..measures import MEASURES
 from ..errors import DatasetError, MappingError
 from ..mapping import canonical, normalize_name
 from . import courses as _courses
-from . import redcap_arms, survey_exports, workbook_sheets
+from . import redcap_arms, stat_files, survey_exports, workbook_sheets
 from . import choice_scores, dosage_forms, item_statements, dose_units, ehr_times, entry_status, excel_serials, fill_down, mar_treatments, headers, leave_out, observation_items, redcap, \
     side_by_side, time_units, treatment_arms, visits, warehouse_tables, worded_scales, workbooks
 from .identifiers.names import name_reason
@@ -623,7 +623,9 @@ _TREATMENT_WORDS = {"ketamin": "Ketamine infusion", "ketalar": "Ketamine infusio
 def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal:
     """Detect what the files are and propose a mapping for them. ``date_format`` (YMD, DMY, MDY)
     decides dates that read two ways."""
+    files, stat_notes = stat_files.expand_stat_files(files)  # an SPSS, Stata or SAS file as the CSV it holds
     files, book_notes = workbooks.expand_workbooks(files)  # a workbook as it is: the tables of its sheets
+    book_notes = stat_notes + book_notes
     redcap.refuse_headerless(files)
     tables = _tables(files)
     if not tables:

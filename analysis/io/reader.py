@@ -35,7 +35,8 @@ def expand(files: dict[str, bytes]) -> list[tuple[str, bytes]]:
     files; every one checked against the resource limits (:mod:`analysis.limits`) before it is parsed."""
     from .. import limits
 
-    items = [(basename(k), bytes(v)) for k, v in files.items()]
+    # (bytes as they are: an SPSS/Stata/SAS file's CSV carries its variables' labels, analysis.io.stat_files)
+    items = [(basename(k), v if isinstance(v, bytes) else bytes(v)) for k, v in files.items()]
     out = []
     for name, data in items:
         if not name.lower().endswith(".zip"):

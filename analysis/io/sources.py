@@ -21,6 +21,10 @@ from .csv_reader import _SAVE_AS_CSV
 ROLES = ("assessments", "treatments", "patients")
 CSV_EXTENSIONS = (".csv", ".tsv", ".txt")
 TABLE_EXTENSIONS = CSV_EXTENSIONS + (".parquet",)
+#: The statistical packages' data files (read as CSV files by analysis.io.stat_files), and what each is called.
+STAT_SUFFIXES = {".sav": "an SPSS data file", ".zsav": "a compressed SPSS data file",
+                 ".por": "an SPSS portable file", ".dta": "a Stata data file",
+                 ".sas7bdat": "a SAS data set", ".xpt": "a SAS transport file"}
 
 
 def refuse_outside_link(f: Path) -> None:
@@ -90,7 +94,9 @@ def collect_files(files: dict[str, bytes]) -> tuple[dict[str, tuple[str, bytes]]
         name, data = items[0]
         suffix = PurePosixPath(name.lower()).suffix
         if suffix not in TABLE_EXTENSIONS:
-            what = "an Excel workbook" if suffix in (".xlsx", ".xls", ".xlsm", ".ods") else f"a '{suffix or name}' file"
+            # (a statistical file is read as a CSV by load_files before it comes here: analysis.io.stat_files)
+            what = "an Excel workbook" if suffix in (".xlsx", ".xls", ".xlsm", ".ods") else \
+                STAT_SUFFIXES.get(suffix) or f"a '{suffix or name}' file"
             raise UnreadableFileError(f"{name} is {what}, not a CSV or Parquet file. {_SAVE_AS_CSV}", file=name)
         role = role_of(name)
         if role in ("treatments", "patients"):

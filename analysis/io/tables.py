@@ -218,6 +218,9 @@ def read_table(file: str, data: bytes, *, encoding: str | None = None, delimiter
                 f"{file}: column {k + 1} has values but no header name (header on line {h + 1}). Add a header "
                 "name to it, or delete the column.", file=file)
     description, survey_rows, survey_notes, labels = qualtrics_rows(file, header, frame, lines)
+    # An SPSS, Stata or SAS file's variable labels, as Qualtrics' question texts (analysis.io.stat_files).
+    given = getattr(data, "column_labels", None) or {}
+    labels.update({k: given[h] for k, h in enumerate(header) if given.get(h) and k not in labels})
     if description.any():  # the header's own rows: no data, so blank (line numbers stay the file's)
         frame.loc[description] = ""
     blank = (frame == "").all(axis=1).to_numpy() & ~too_many

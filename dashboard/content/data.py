@@ -13,6 +13,7 @@ from analysis.escaping import markdown_text as md
 from analysis.mapping import CANONICAL_NAMES, parse_mapping_bytes
 from analysis.io.sources import looks_canonical
 from analysis.io.spec import is_spec_document
+from analysis.io.stat_files import expand_stat_files
 from analysis.io.workbooks import expand_workbooks
 from analysis.present.groups import episode_exclusion_counts
 from dashboard import assistant, cache, state
@@ -39,12 +40,15 @@ def _on_upload() -> None:
         ss["_upload_error"] = (f"Two uploaded files have the same name ({', '.join(twice)}): only one can be read. "
                                "Remove one of them (the x next to it) or rename it.")
     elif files:
-        # A workbook becomes the CSV files of its sheets here, so the import assistant reads those. One that
-        # cannot be read is kept as it is: loading it gives its message on this page and on every other.
+        # A workbook becomes the CSV files of its sheets here, and an SPSS, Stata or SAS file its CSV, so the
+        # import assistant reads those. One that cannot be read is kept as it is: loading it gives its message
+        # on this page and on every other.
         raw = {f.name: f.getvalue() for f in files}
         try:
             with LOAD_SLOTS:  # a workbook's reading counts as the upload's parse (one at a time, issue 15)
-                ss["upload_files"], ss["_upload_notes"] = expand_workbooks(raw)
+                expanded, stat_notes = expand_stat_files(raw)
+                expanded, book_notes = expand_workbooks(expanded)
+                ss["upload_files"], ss["_upload_notes"] = expanded, stat_notes + book_notes
         except DatasetError:
             ss["upload_files"], ss["_upload_notes"] = raw, []
         ss["upload_names"] = sorted(raw)  # as uploaded (the workbook, not its sheets): the data's label
@@ -103,12 +107,13 @@ else:
         "Upload **one .zip** holding `assessments.csv` (required), `treatments.csv` and `patients.csv`, or the "
         "CSV files themselves, **or your clinic's own export as it is**: a REDCap export with its data "
         "dictionary, an EHR flowsheet with its medication-administration record, a spreadsheet (the workbook "
-        "itself, .xlsx/.xls/.ods, or saved as CSV), a survey's responses (Qualtrics, SurveyMonkey, Microsoft or "
+        "itself, .xlsx/.xls/.ods, or saved as CSV), an SPSS, Stata or SAS data file (.sav, .dta, .sas7bdat, ...), "
+        "a survey's responses (Qualtrics, SurveyMonkey, Microsoft or "
         "Google Forms) beside an infusion log, or a research data warehouse's tables (OMOP, PCORnet, i2b2). "
         "An export opens the import assistant below. Files stay in this browser session's memory: no other "
         "user can see them. The formats are described in `docs/data-format.md`.")
     # Any file type is accepted here so that a wrong one (e.g. a PDF) gets the loader's explanation.
-    st.file_uploader("Dataset files (.zip, .csv, or an Excel/LibreOffice workbook)", accept_multiple_files=True, key="_w_upload",
+    st.file_uploader("Dataset files (.zip, .csv, an Excel/LibreOffice workbook, or an SPSS/Stata/SAS file)", accept_multiple_files=True, key="_w_upload",
                      on_change=_on_upload)
     lim = limits.current()
     st.caption(f"Limits of this server: up to {lim.max_columns:,} columns a file, lines up to "
