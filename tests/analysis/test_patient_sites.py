@@ -1,0 +1,115 @@
+"""Patients of several sites: the same patient code at two sites is two patients (docs/data-format.md,
+"Patients of several sites"). Pooled data numbered per site once became one patient per code: fewer
+patients, timelines mixed, silently wrong numbers."""
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import pandas as pd
+import pytest
+
+from analysis import load_dataset, load_files
+from analysis.errors import DatasetError
+
+
+def _site_log(ids, start: str, seed: int, site: str | None = None, pad: bool = True) -> pd.DataFrame:
+    """A clinic's infusion log: per patient an infusion day (Yes) with its baseline score, then two follow-ups."""
+    rows = []
+    t0 = pd.Timestamp(start)
+    for i, pid in enumerate(ids):
+        d = t0 + pd.Timedelta(days=3 * i)
+        code = f"{pid:03d}" if pad else str(pid)
+        for k, (days, nrs, inf) in enumerate([(0, 8, "Yes"), (7, 3 + (seed + i) % 3, ""), (28, 6, "")]):
+            row = {"Patient": code, "Date": (d + pd.Timedelta(days=days)).strftime("%Y-%m-%d"),
+                   "Ketamine infusion": inf, "NRS": nrs}
+            rows.append({"Site": site, **row} if site else row)
+    return pd.DataFrame(rows)
+
+
+def _csv(frame: pd.DataFrame) -> bytes:
+    return frame.to_csv(index=False).encode()
+
+
+def test_a_site_column_that_changes_within_a_patient_code_makes_the_site_part_of_the_patient():
+    pooled = pd.concat([_site_log([1, 2, 3], "2023-03-01", 0, "Boston", pad=False),
+                        _site_log([1, 2], "2023-03-02", 1, "Leiden", pad=False)])
+    ds = load_files({"pooled_3sites.csv": _csv(pooled)})
+    assert sorted(ds.patients["patient_id"]) == ["Boston:1", "Boston:2", "Boston:3", "Leiden:1", "Leiden:2"]
+    assert dict(zip(ds.patients["patient_id"], ds.patients["site"]))["Leiden:2"] == "Leiden"
+    assert len(ds.treatments) == 5
+    assert any("numbered per site" in n and "'Site'" in n for n in ds.report.notes)
+
+
+def test_a_site_column_constant_within_each_patient_code_leaves_the_codes_as_they_are():
+    pooled = pd.concat([_site_log([1, 2], "2023-03-01", 0, "Boston", pad=False),
+                        _site_log([3, 4], "2023-03-02", 1, "Leiden", pad=False)])
+    ds = load_files({"pooled.csv": _csv(pooled)})
+    assert sorted(ds.patients["patient_id"]) == ["1", "2", "3", "4"]
+    assert not any("numbered per site" in n for n in ds.report.notes)
+
+
+def test_the_mapping_can_say_that_the_site_column_is_not_part_of_the_patient(tmp_path):
+    pooled = pd.concat([_site_log([1, 2], "2023-03-01", 0, "Boston", pad=False),
+                        _site_log([1, 2], "2023-03-02", 1, "Leiden", pad=False)])
+    (tmp_path / "pooled.csv").write_bytes(_csv(pooled))
+    from analysis.io.propose import auto_spec
+    spec = auto_spec({"pooled.csv": _csv(pooled)}).to_json()
+    spec["patient_ids"] = {"site_column": None}
+    ds = load_dataset(tmp_path / "pooled.csv", mapping=spec)
+    assert sorted(ds.patients["patient_id"]) == ["1", "2"]
+
+
+def test_two_clinics_logs_with_the_same_codes_and_overlapping_timelines_are_read_with_ids_per_file(tmp_path):
+    (tmp_path / "Ketamine_log_North.csv").write_bytes(_csv(_site_log([1, 2, 3], "2023-03-01", 0)))
+    (tmp_path / "Ketamine_log_South.csv").write_bytes(_csv(_site_log([1, 2, 3, 4], "2023-03-02", 1)))
+    ds = load_dataset(tmp_path)
+    assert len(ds.patients) == 7
+    assert {"North:001", "South:001", "South:004"} <= set(ds.patients["patient_id"])
+    assert set(ds.patients["site"]) == {"North", "South"}
+    assert ds.report.warnings[0].startswith("Patient ids are read per file: Ketamine_log_North.csv as site 'North'")
+    assert not len(ds.report.exclusions)  # no row of one clinic is a 'duplicate' of the other's
+
+
+def test_two_logs_with_the_same_codes_one_after_the_other_are_a_question_the_mapping_answers(tmp_path):
+    (tmp_path / "log_2022.csv").write_bytes(_csv(_site_log([1, 2, 3], "2022-01-01", 0)))
+    (tmp_path / "log_2023.csv").write_bytes(_csv(_site_log([1, 2, 3], "2023-01-01", 1)))
+    with pytest.raises(DatasetError, match=r"the same patients.*\"per_file\": false.*\"per_file\": true"):
+        load_dataset(tmp_path)
+    from analysis.io.propose import auto_spec
+    spec = auto_spec({p.name: p.read_bytes() for p in tmp_path.iterdir()}).to_json()
+    same = load_dataset(tmp_path, mapping={**spec, "patient_ids": {"per_file": False}})
+    assert len(same.patients) == 3
+    apart = load_dataset(tmp_path, mapping={**spec, "patient_ids": {"per_file": True}})
+    assert len(apart.patients) == 6
+
+
+def test_the_mapping_rejects_a_patient_ids_entry_it_does_not_know(tmp_path):
+    from analysis.io import spec as export_spec
+    with pytest.raises(Exception, match="per_site"):
+        export_spec.from_json({"crps_outcomes_mapping": 1, "files": [], "patient_ids": {"per_site": "Site"}})
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+def test_files_of_the_same_name_in_a_zips_site_folders_are_named_by_their_folder():
+    z = _zip({"North/Ketamine_log.csv": _csv(_site_log([1, 2], "2023-03-01", 0)),
+              "South/Ketamine_log.csv": _csv(_site_log([1, 2, 3], "2023-03-02", 1))})
+    ds = load_files({"registry.zip": z})
+    assert set(ds.report.files) == {"North/Ketamine_log.csv", "South/Ketamine_log.csv"}
+    assert sorted(ds.patients["patient_id"]) == ["North:001", "North:002", "South:001", "South:002", "South:003"]
+
+
+def test_a_folder_of_site_folders_is_read_as_its_zip_would_be(tmp_path):
+    for site, ids, start, seed in (("North", [1, 2], "2023-03-01", 0), ("South", [1, 2, 3], "2023-03-02", 1)):
+        (tmp_path / site).mkdir()
+        (tmp_path / site / "Ketamine_log.csv").write_bytes(_csv(_site_log(ids, start, seed)))
+    ds = load_dataset(tmp_path)
+    assert len(ds.patients) == 5
