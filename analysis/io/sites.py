@@ -37,7 +37,7 @@ SITE_HEADER = re.compile(
     r"(?: name| code| id| nr| no)?")
 #: The most sites a column may name (more is not a site column: a free-text field).
 MAX_SITES = 50
-PATIENT_IDS_KEYS = {"site_column", "per_file"}
+PATIENT_IDS_KEYS = {"site_column", "per_file", "ignore_leading_zeros"}
 
 
 def check_patient_ids(v, where: str) -> dict:
@@ -52,8 +52,9 @@ def check_patient_ids(v, where: str) -> dict:
     col = v.get("site_column")
     if col is not None and (not isinstance(col, str) or not col.strip()):
         raise _err(f"{where}, patient_ids", f"\"site_column\" is a column name (e.g. \"Site\") or null, got {col!r}.")
-    if "per_file" in v and not isinstance(v["per_file"], bool):
-        raise _err(f"{where}, patient_ids", f"\"per_file\" is true or false, got {v['per_file']!r}.")
+    for key in ("per_file", "ignore_leading_zeros"):
+        if key in v and not isinstance(v[key], bool):
+            raise _err(f"{where}, patient_ids", f"\"{key}\" is true or false, got {v[key]!r}.")
     return dict(v)
 
 

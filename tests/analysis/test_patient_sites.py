@@ -113,3 +113,44 @@ def test_a_folder_of_site_folders_is_read_as_its_zip_would_be(tmp_path):
         (tmp_path / site / "Ketamine_log.csv").write_bytes(_csv(_site_log(ids, start, seed)))
     ds = load_dataset(tmp_path)
     assert len(ds.patients) == 5
+
+
+def _scores_and_infusions(score_ids, infusion_ids):
+    scores = pd.DataFrame({"record_id": [i for i in score_ids for _ in range(2)],
+                           "visit_date": ["2023-03-01", "2023-03-08"] * len(score_ids),
+                           "nrs": [8, 4] * len(score_ids)})
+    infusions = pd.DataFrame({"Study ID": infusion_ids, "Infusion date": ["2023-03-01"] * len(infusion_ids),
+                              "Drug": ["Ketamine"] * len(infusion_ids)})
+    return {"scores.csv": _csv(scores), "Infusion_log.csv": _csv(infusions)}
+
+
+def test_ids_written_with_and_without_leading_zeros_in_two_files_are_one_patient_each():
+    ds = load_files(_scores_and_infusions(["1", "2", "10"], ["001", "002", "010"]))
+    assert sorted(ds.patients["patient_id"]) == ["001", "002", "010"]
+    assert len(ds.assessments) == 6 and len(ds.treatments) == 3
+    assert any("differ only by leading zeros are one patient" in n for n in ds.report.notes)
+
+
+def test_a_file_that_writes_one_number_two_ways_keeps_its_ids_apart():
+    files = _scores_and_infusions(["1", "01", "2"], ["001", "002"])
+    ds = load_files(files)
+    assert "1" in set(ds.patients["patient_id"]) and "01" in set(ds.patients["patient_id"])
+
+
+def test_the_mapping_can_keep_ids_with_leading_zeros_apart(tmp_path):
+    files = _scores_and_infusions(["1", "2"], ["001", "002"])
+    from analysis.io.propose import auto_spec
+    spec = {**auto_spec(files).to_json(), "patient_ids": {"ignore_leading_zeros": False}}
+    ds = load_files(files, mapping=spec)
+    assert len(ds.patients) == 4
+
+
+def test_scores_and_treatments_of_files_that_share_no_patient_are_warned_about_with_their_id_columns():
+    scores = pd.DataFrame({"record_id": ["1", "1", "2", "2"], "visit_date": ["2023-03-01", "2023-03-08"] * 2,
+                           "nrs": [8, 4, 7, 3]})
+    mar = pd.DataFrame({"PAT_ID": ["Z41190", "Z62053"], "TAKEN_TIME": ["2023-03-01 09:10"] * 2,
+                        "MEDICATION_NAME": ["KETAMINE 500 MG/50 ML IV SOLN"] * 2, "MAR_ACTION": ["New Bag"] * 2})
+    ds = load_files({"scores.csv": _csv(scores), "mar.csv": _csv(mar)})
+    warning = ds.report.warnings[0]
+    assert warning.startswith("The patients with scores and the patients with treatments share no id")
+    assert "scores.csv ('record_id')" in warning and "mar.csv ('PAT_ID')" in warning and "'Z41190'" in warning
