@@ -20,7 +20,7 @@ from ..errors import DatasetError, EmptyDatasetError, IdentifierError, MissingFi
 from .sources import _basename as basename  # the one rule for a file's name inside a path or zip
 from .sources import files_fingerprint
 from .validate import load_canonical
-from . import headers, id_links, plausibility, redcap, redcap_arms, sites, untimed_starts
+from . import headers, id_links, plausibility, pulls, redcap, redcap_arms, sites, untimed_starts
 from .courses import build_courses, one_spelling
 from .spec import MappingSpec
 from .tables import TextTable, read_table, two_row_header_note
@@ -194,6 +194,7 @@ def load_export(files: dict[str, bytes], spec: MappingSpec, drop_identifiers: bo
     scores, admins, covs = sites.assign_sites(tables, spec, scores, admins, covs, obs.time_kind or "date", notes,
                                               site_warnings)
     site_warnings += id_links.unlinked_warning(tables, scores, admins)
+    scores = pulls.later_pull_values(scores, obs, notes, site_warnings)
     admins = _without_duplicates(admins, obs, scores["row"].to_numpy(), notes)
 
     # Treatment courses; then the scores with a time of day on the day of a start without one (a date only):

@@ -154,3 +154,16 @@ def test_scores_and_treatments_of_files_that_share_no_patient_are_warned_about_w
     warning = ds.report.warnings[0]
     assert warning.startswith("The patients with scores and the patients with treatments share no id")
     assert "scores.csv ('record_id')" in warning and "mar.csv ('PAT_ID')" in warning and "'Z41190'" in warning
+
+
+def test_a_score_corrected_between_two_pulls_of_one_export_is_the_later_pulls_value():
+    first = _site_log([1, 2, 3, 4], "2023-03-01", 0)
+    later = pd.concat([first, _site_log([5], "2023-04-01", 0)], ignore_index=True)
+    later.loc[1, "NRS"] = 2  # patient 001's week-1 score, corrected in the later pull
+    ds = load_files({"Pain_log_to_2023-03-31.csv": _csv(first), "Pain_log_to_2023-06-30.csv": _csv(later)})
+    a = ds.assessments
+    assert a[(a["patient_id"] == "001") & (a["day"] == 7)]["value"].tolist() == [2]
+    assert any("the later pull's value is used" in w for w in ds.report.warnings)
+    ex = ds.report.exclusions
+    assert ex[ex["reason"].str.startswith("replaced by the later pull's value")]["file"].tolist() == \
+        ["Pain_log_to_2023-03-31.csv"]
