@@ -188,7 +188,8 @@ def assign_sites(tables, spec, scores: pd.DataFrame, admins: pd.DataFrame, covs:
         warnings.append(
             f"Patient ids are read per file: {', '.join(f'{f} as site {s!r}' for f, s in labels.items())} "
             f"({why}), so patient 1 of one file and patient 1 of another are two patients (a patient is the site "
-            "and the id, 'North:1'); the site is kept as the covariate site. If they are the same patients, say so "
+            f"and the id, '{next(iter(labels.values()))}:1'); the site is kept as the covariate site. If they are the "
+            "same patients, say so "
             "in the mapping: \"patient_ids\": {\"per_file\": false}.")
     if not len(columns) and not files:
         return scores, admins, covs
