@@ -86,6 +86,13 @@ def load_dataset(path: str | Path, mapping: object = None, drop_identifiers: boo
     try:
         if p.is_dir():
             entries = sorted(f for f in p.iterdir() if f.is_file() and not f.name.startswith("."))
+            if not entries:
+                # One folder per site or system (North/Ketamine_log.csv, South/Ketamine_log.csv), as a zip holds
+                # them: the files of the subfolders are read, named by their folder where their names collide.
+                inner = _subfolder_files(p)
+                if inner:
+                    return load_files(inner, mapping=mapping, drop_identifiers=drop_identifiers, source=str(p),
+                                      date_format=date_format)
             known = [f for f in entries if role_of(f.name) is not None]
             if not known and any(is_workbook(f.name) or is_stat_file(f.name) for f in entries):
                 # A workbook is read as the CSV files of its sheets (analysis.io.workbooks), an SPSS, Stata or
@@ -122,6 +129,16 @@ def load_dataset(path: str | Path, mapping: object = None, drop_identifiers: boo
         raise UnreadableFileError(f"Cannot read {p}: {e.strerror or e}.", file=str(p)) from None
     return load_files(files, mapping=mapping, drop_identifiers=drop_identifiers, source=str(p),
                       date_format=date_format)
+
+
+def _subfolder_files(p: Path) -> dict[str, bytes]:
+    """The files of a folder's subfolders (one level down; hidden ones left out), as ``folder/name``."""
+    out = {}
+    for sub in sorted(d for d in p.iterdir() if d.is_dir() and not d.name.startswith(".") and d.name != "__MACOSX"):
+        for f in sorted(f for f in sub.iterdir() if f.is_file() and not f.name.startswith(".")):
+            refuse_outside_link(f)
+            out[f"{sub.name}/{f.name}"] = f.read_bytes()
+    return out
 
 
 def load_files(files: dict[str, bytes], mapping: object = None, drop_identifiers: bool = False,

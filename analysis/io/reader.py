@@ -20,7 +20,7 @@ from ..errors import DatasetError, EmptyDatasetError, IdentifierError, MissingFi
 from .sources import _basename as basename  # the one rule for a file's name inside a path or zip
 from .sources import files_fingerprint
 from .validate import load_canonical
-from . import headers, plausibility, redcap, redcap_arms, untimed_starts
+from . import headers, id_links, plausibility, pulls, redcap, redcap_arms, sites, untimed_starts
 from .courses import build_courses, one_spelling
 from .spec import MappingSpec
 from .tables import TextTable, read_table, two_row_header_note
@@ -32,29 +32,42 @@ _CANONICAL = ("assessments.csv", "treatments.csv", "patients.csv")
 
 def expand(files: dict[str, bytes]) -> list[tuple[str, bytes]]:
     """The files to read: a zip's members (folders, hidden files and ``__MACOSX`` left out), or the
-    files; every one checked against the resource limits (:mod:`analysis.limits`) before it is parsed."""
+    files; every one checked against the resource limits (:mod:`analysis.limits`) before it is parsed.
+
+    A file is named by its own name (``Ketamine_log.csv``), and by its folder too where two files of the
+    same name come from different folders (a zip of one folder per site: ``North/Ketamine_log.csv`` and
+    ``South/Ketamine_log.csv``)."""
     from .. import limits
 
-    # (bytes as they are: an SPSS/Stata/SAS file's CSV carries its variables' labels, analysis.io.stat_files)
-    items = [(basename(k), v if isinstance(v, bytes) else bytes(v)) for k, v in files.items()]
     out = []
-    for name, data in items:
-        if not name.lower().endswith(".zip"):
-            out.append((name, data))
+    for key, v in files.items():
+        if not basename(key).lower().endswith(".zip"):
+            # bytes as they are: an SPSS/Stata/SAS file's CSV carries its variables' labels (analysis.io.stat_files)
+            out.append((str(key), v if isinstance(v, bytes) else bytes(v)))
             continue
+        name = basename(key)
         try:
-            out += [(basename(m), b) for m, b in limits.safe_unzip(name, data)]
+            out += [(m, b) for m, b in limits.safe_unzip(name, bytes(v))]
         except DatasetError:
             raise
         except Exception as e:  # BadZipFile, encrypted members, unsupported compression
             raise UnreadableFileError(f"{name} is not a readable zip file ({type(e).__name__}). Re-create the zip, "
                                       "or give the files unzipped.", file=name) from None
+    out = [(n, d) for n, d in zip(_file_names([n for n, _ in out]), (d for _, d in out))]
     names = [n for n, _ in out]
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:
         raise DatasetError(f"Two files are called {dup[0]!r}; give each file once.", file=dup[0])
     limits.check_dataset_files([(n, d) for n, d in out if n.lower().endswith((".csv", ".tsv", ".txt"))])
     return out
+
+
+def _file_names(paths: list[str]) -> list[str]:
+    """Each file's name: its base name, or ``folder/name`` (its nearest folder) where base names collide."""
+    parts = [p.replace("\\", "/").rstrip("/").split("/") for p in paths]
+    base = [q[-1] for q in parts]
+    folder = [q[-2] if len(q) > 1 else "" for q in parts]
+    return [f"{d}/{b}" if d and base.count(b) > 1 else b for b, d in zip(base, folder)]
 
 
 def read_files(items, spec: MappingSpec, notes: list[str]) -> tuple[list, dict]:
@@ -177,6 +190,12 @@ def load_export(files: dict[str, bytes], spec: MappingSpec, drop_identifiers: bo
     admins = _observations(obs.admins, ["row", "file", "line", "column", "raw", "pid", "t", "has_time", "label",
                                         "dose"])
     covs = _observations(obs.covariates, ["row", "file", "line", "column", "raw", "pid", "name", "value"])
+    site_warnings: list[str] = []
+    scores, admins, covs = id_links.same_numbers(spec, scores, admins, covs, notes)
+    scores, admins, covs = sites.assign_sites(tables, spec, scores, admins, covs, obs.time_kind or "date", notes,
+                                              site_warnings)
+    site_warnings += id_links.unlinked_warning(tables, scores, admins)
+    scores = pulls.later_pull_values(scores, obs, notes, site_warnings)
     admins = _without_duplicates(admins, obs, scores["row"].to_numpy(), notes)
 
     # Treatment courses; then the scores with a time of day on the day of a start without one (a date only):
@@ -264,7 +283,7 @@ def load_export(files: dict[str, bytes], spec: MappingSpec, drop_identifiers: bo
     notes = _how_read(tables, scores, admins, covs, courses) + notes
     report = _report(obs, scores, admins, course_of, covs, cov_used, canon_report, tables, notes, dropped,
                      files_fingerprint(items))
-    report = replace(report, warnings=plausibility.export_warnings(
+    report = replace(report, warnings=site_warnings + plausibility.export_warnings(
         spec, tables, scores, admins, courses, course_of, obs, report))
     if ds is None:
         err = EmptyDatasetError(f"No usable scores: every score of the export was excluded"

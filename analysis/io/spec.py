@@ -33,7 +33,8 @@ same file. JSON is written; TOML with the same structure is read too. docs/data-
       "values": {"ranges": "midpoint", "fractions": true, "text": {"Denies pain": 0}},
       "courses": {"treatments": {"ketamine": "Ketamine infusion"}, "start_actions": ["New Bag", "Given"],
                   "gap_days": 7, "boosters": {"Ketamine infusion": "Ketamine booster"},
-                  "post_offset_hours": 1}
+                  "post_offset_hours": 1},
+      "patient_ids": {"site_column": "Site", "per_file": false}   # whose numbering the ids are (optional)
     }
 """
 from __future__ import annotations
@@ -81,7 +82,7 @@ DEFAULT_START_ACTIONS = ("New Bag", "Begin Bag", "Start Bag", "Given", "Started"
 _COLUMN_KEYS = {"role", "measure", "timing", "name", "codes", "date", "time", "format", "scale_max", "treatment",
                 "offset_days", "means_none", "counted_from", "listed"}
 _FILE_KEYS = {"match", "kind", "header_row", "delimiter", "encoding", "decimal_comma", "redcap", "columns", "fill_down"}
-_TOP_KEYS = {MARKER, "source", "date_format", "files", "items", "values", "courses", "note"}
+_TOP_KEYS = {MARKER, "source", "date_format", "files", "items", "values", "courses", "note", "patient_ids"}
 _COURSE_KEYS = {"treatments", "start_actions", "gap_days", "boosters", "post_offset_hours", "dose"}
 
 
@@ -198,6 +199,10 @@ class MappingSpec:
     items: dict = field(default_factory=dict)
     values: dict = field(default_factory=dict)
     courses: CourseRules = field(default_factory=CourseRules)
+    #: Whose numbering the patient ids are (analysis/io/sites.py): ``site_column`` (a column naming the site: the
+    #: patient is the site and the id; null: no column is), ``per_file`` (true: each file numbers its own patients;
+    #: false: an id is the same patient in every file). Empty: decided from the data.
+    patient_ids: dict = field(default_factory=dict)
 
     def file_for(self, name: str) -> FileSpec | None:
         for f in self.files:
@@ -216,6 +221,8 @@ class MappingSpec:
             d["items"] = dict(self.items)
         d["values"] = dict(self.values) if self.values else {}
         d["courses"] = self.courses.to_json()
+        if self.patient_ids:
+            d["patient_ids"] = dict(self.patient_ids)
         return d
 
     def dumps(self) -> str:
@@ -403,8 +410,10 @@ def from_json(obj, where: str = "file") -> MappingSpec:
                                                     f"{where}, courses.post_offset_hours"))
     if courses.post_offset_hours <= 0:
         raise _err(f"{where}, courses.post_offset_hours", "must be more than 0 (a score after the start).")
+    from .sites import check_patient_ids
+    patient_ids = check_patient_ids(obj["patient_ids"], where) if "patient_ids" in obj else {}
     return MappingSpec(files=tuple(files), source=source, date_format=order, items=dict(items),
-                       values=dict(values), courses=courses)
+                       values=dict(values), courses=courses, patient_ids=patient_ids)
 
 
 def is_spec_document(obj) -> bool:

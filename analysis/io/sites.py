@@ -1,0 +1,218 @@
+"""Whose numbering a patient id is: the site's (a ``Site`` column of a pooled file) or the file's.
+
+Clinics number their patients from 1 (or ``001``) each; pooled, patient ``1`` of Boston and patient ``1`` of
+Leiden are two patients. Read as one id they became one patient with two timelines (a silent wrong number), so:
+
+* **A site column.** A column named for the site (``Site``, ``Centre``, ``Clinic``, ``Hospital``, ``Standort``,
+  ... alone or with ``name``/``code``/``id``: :data:`SITE_HEADER`) whose value changes within one patient id is
+  part of the patient's identity: the patient is the site and the id (``Boston:1``); the site is kept as the
+  covariate ``site``.
+* **Ids per file.** Several files that each hold a whole dataset (scores and treatments), whose ids overlap but
+  which share no score (not two pulls of one export: those repeat rows), are read with ids per file (the site is
+  the file's name) when the same id's timelines in the two files overlap in time (two patients can be treated
+  at once; one patient's record is not split that way); otherwise the load stops with the two readings to choose
+  from.
+
+The mapping says it explicitly (``"patient_ids"`` in :mod:`analysis.io.spec`): ``{"site_column": "Site"}``,
+``{"site_column": null}`` (no column is a site), ``{"per_file": true}`` or ``{"per_file": false}``.
+docs/data-format.md, "Patients of several sites".
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DatasetError
+from ..mapping import normalize_name
+from .column_words import header_words
+
+#: A header that names the site of the row: the word alone or with a qualifier (``Site``, ``Study site``,
+#: ``Centre name``, ``Klinik``, ``Standort``); ``Pain location`` or ``Site of pain`` is not one.
+SITE_HEADER = re.compile(
+    r"(?:study |treating |recruiting |data access )?"
+    r"(?:site|sites|center|centre|centro|clinic|clinique|clinica|kliniek|klinik|klinikum|location|hospital|"
+    r"hôpital|hopital|ospedale|ziekenhuis|spital|krankenhaus|standort|zentrum|institution|dag|redcap data access group)"
+    r"(?: name| code| id| nr| no)?")
+#: The most sites a column may name (more is not a site column: a free-text field).
+MAX_SITES = 50
+PATIENT_IDS_KEYS = {"site_column", "per_file", "ignore_leading_zeros"}
+
+
+def check_patient_ids(v, where: str) -> dict:
+    """The mapping's ``"patient_ids"`` entry, checked: ``site_column`` (a column name, or null: no site column)
+    and ``per_file`` (true: each file numbers its own patients; false: the same id is the same patient in every
+    file)."""
+    from .spec import _check_keys, _err
+
+    if not isinstance(v, dict):
+        raise _err(where, "\"patient_ids\" must be an object, e.g. {\"site_column\": \"Site\"} or {\"per_file\": true}.")
+    _check_keys(v, PATIENT_IDS_KEYS, f"{where}, patient_ids")
+    col = v.get("site_column")
+    if col is not None and (not isinstance(col, str) or not col.strip()):
+        raise _err(f"{where}, patient_ids", f"\"site_column\" is a column name (e.g. \"Site\") or null, got {col!r}.")
+    for key in ("per_file", "ignore_leading_zeros"):
+        if key in v and not isinstance(v[key], bool):
+            raise _err(f"{where}, patient_ids", f"\"{key}\" is true or false, got {v[key]!r}.")
+    return dict(v)
+
+
+def _row_ids(scores: pd.DataFrame, admins: pd.DataFrame, covs: pd.DataFrame) -> pd.Series:
+    """The patient id of each row read (row key -> id)."""
+    parts = [f[["row", "pid"]] for f in (scores, admins, covs) if len(f)]
+    if not parts:
+        return pd.Series(dtype=object)
+    both = pd.concat(parts, ignore_index=True).drop_duplicates("row")
+    return pd.Series(both["pid"].to_numpy(dtype=object), index=both["row"].to_numpy(dtype=np.int64))
+
+
+def _site_columns(tables, spec, row_ids: pd.Series) -> dict[str, np.ndarray]:
+    """file -> the site of each of its rows (by row key - first row key), for files with a site column
+    that is part of the patient's identity."""
+    from .translate import resolve_columns
+
+    said = spec.patient_ids
+    out = {}
+    row0 = 0
+    for t, fspec in tables:
+        first, row0 = row0, row0 + t.n
+        if "site_column" in said and said["site_column"] is None:
+            continue
+        roles = resolve_columns(t, fspec)[0]
+        if "site_column" in said:
+            ks = [k for k, h in enumerate(t.header) if h and normalize_name(h) == normalize_name(said["site_column"])]
+        else:
+            ks = [k for k, h in enumerate(t.header) if h and SITE_HEADER.fullmatch(header_words(h))
+                  and (k not in roles or roles[k].role in ("ignore", "covariate"))]
+        for k in ks[:1]:
+            site = np.char.strip(t.column(k).astype(str)).astype(object)
+            rows = np.arange(first, first + t.n)
+            pid = row_ids.reindex(rows).to_numpy(dtype=object)
+            has = pd.notna(pid)
+            if "site_column" not in said:
+                named = site[has]
+                n_sites = len(pd.unique(named))
+                if (named == "").any() or not 2 <= n_sites <= MAX_SITES:
+                    continue
+                per_id = pd.Series(named).groupby(pid[has].astype(str)).nunique()
+                if not (per_id > 1).any():
+                    continue  # the ids are one numbering across the sites: the site is an ordinary covariate
+            out[t.file] = (site, t.header[k], first)
+    return out
+
+
+def _whole_datasets(scores: pd.DataFrame, admins: pd.DataFrame) -> list[str]:
+    """The files that each hold scores and treatments, in the order read."""
+    if not len(scores) or not len(admins):
+        return []
+    both = set(scores["file"]) & set(admins["file"])
+    return [f for f in dict.fromkeys(scores["file"]) if f in both]
+
+
+def _site_labels(files: list[str]) -> dict[str, str]:
+    """Each file's site label: its name without the words every one of the names shares
+    (``Ketamine_log_North.csv``, ``Ketamine_log_South.csv`` -> ``North``, ``South``), or its name."""
+    words = [re.split(r"[\s_\-.]+", re.sub(r"\.[A-Za-z]+$", "", f.replace("\\", "/").replace("/", " "))) for f in files]
+    lead = 0
+    while all(len(w) > lead + 1 for w in words) and len({w[lead] for w in words}) == 1:
+        lead += 1
+    trail = 0
+    while all(len(w) > lead + trail + 1 for w in words) and len({w[-1 - trail] for w in words}) == 1:
+        trail += 1
+    labels = [" ".join(w[lead:len(w) - trail]) for w in words]
+    if len(set(labels)) < len(labels) or not all(labels):
+        labels = list(files)
+    return dict(zip(files, labels))
+
+
+def _per_file(spec, scores: pd.DataFrame, admins: pd.DataFrame, kind: str) -> tuple[list[str], str]:
+    """The files whose ids are their own (``[]``: none) and why."""
+    said = spec.patient_ids.get("per_file")
+    if said is False:
+        return [], ""
+    if said is True:
+        return list(dict.fromkeys(list(scores["file"]) + list(admins["file"]))), "the mapping says so"
+    files = _whole_datasets(scores, admins)
+    if len(files) < 2:
+        return [], ""
+    ids = {f: set(scores.loc[scores["file"] == f, "pid"]) | set(admins.loc[admins["file"] == f, "pid"])
+           for f in files}
+    shared = set.union(*[ids[a] & ids[b] for i, a in enumerate(files) for b in files[i + 1:]])
+    if not shared:
+        return [], ""
+    # Pulls of one export repeat most of their scores; two sites' files share one by chance at most (patient 3 had
+    # 7 on 2024-02-29 at both): up to 1 in 20 of the smaller file's scores.
+    key = scores[["file", "pid", "t", "measure", "raw"]].astype(str)
+    in_both = int((key.groupby(["pid", "t", "measure", "raw"])["file"].nunique() > 1).sum())
+    if in_both * 20 >= scores["file"].value_counts().reindex(files).min():
+        return [], ""
+    # Each shared id's time span in each file; two spans that overlap are two patients treated at the same time.
+    obs = pd.concat([scores[["file", "pid", "t"]], admins[["file", "pid", "t"]]], ignore_index=True)
+    obs = obs[obs["pid"].isin(shared) & obs["file"].isin(files)]
+    obs["t"] = obs["t"].astype(np.int64 if kind == "date" else float)
+    span = obs.groupby(["pid", "file"])["t"].agg(["min", "max"]).reset_index()
+    lo = span.groupby("pid")["min"].max()
+    hi = span.groupby("pid")["max"].min()
+    overlapping = int((lo <= hi).sum())
+    examples = ", ".join(repr(p) for p in sorted(shared, key=str)[:3])
+    if overlapping * 2 >= len(shared):
+        return files, (f"{len(shared)} patient id(s) are in more than one of them ({examples} ...) and for "
+                       f"{overlapping} of them the files give two timelines at the same time")
+    raise DatasetError(
+        f"The files {', '.join(files)} each hold a whole dataset (scores and treatments), and {len(shared)} patient "
+        f"id(s) are in more than one of them ({examples} ...), but no score is in two files. Are they the same "
+        "patients (one clinic's records split over files), or different patients at each file (each site numbers "
+        "its own)? Say which in the mapping: \"patient_ids\": {\"per_file\": false} (the same patients) or "
+        "{\"per_file\": true} (different patients at each file); `python -m analysis inspect PATH --write-mapping "
+        "FILE` writes a mapping to edit (docs/data-format.md, \"Patients of several sites\").")
+
+
+def assign_sites(tables, spec, scores: pd.DataFrame, admins: pd.DataFrame, covs: pd.DataFrame, kind: str,
+                 notes: list[str], warnings: list[str]):
+    """Make each patient id the site's (a site column) or the file's (ids per file): see the module docstring.
+    Returns the observations with their ids rewritten (``site:id``) and a covariate ``site`` per patient."""
+    site_of_row = pd.Series(dtype=object)
+    columns = _site_columns(tables, spec, _row_ids(scores, admins, covs))
+    for file, (site, header, first) in columns.items():
+        site_of_row = pd.concat([site_of_row, pd.Series(site, index=np.arange(first, first + len(site)))])
+    if len(columns):
+        names = ", ".join(f"{f} ({h!r})" for f, (_, h, _) in columns.items())
+        notes.append(f"Patient ids are numbered per site: the site column of {names} changes within one patient id, "
+                     "so a patient is the site and the id ('Boston:1' and 'Leiden:1' are two patients); the site is "
+                     "kept as the covariate site. If the ids are one numbering across the sites, say so in the "
+                     "mapping: \"patient_ids\": {\"site_column\": null}.")
+    files, why = ([], "") if len(columns) else _per_file(spec, scores, admins, kind)
+    labels = _site_labels(files) if files else {}
+    if files:
+        warnings.append(
+            f"Patient ids are read per file: {', '.join(f'{f} as site {s!r}' for f, s in labels.items())} "
+            f"({why}), so patient 1 of one file and patient 1 of another are two patients (a patient is the site "
+            f"and the id, '{next(iter(labels.values()))}:1'); the site is kept as the covariate site. If they are the "
+            "same patients, say so "
+            "in the mapping: \"patient_ids\": {\"per_file\": false}.")
+    if not len(columns) and not files:
+        return scores, admins, covs
+
+    def site(frame: pd.DataFrame) -> np.ndarray:
+        if not len(frame):
+            return np.zeros(0, dtype=object)
+        by_row = site_of_row.reindex(frame["row"].to_numpy(dtype=np.int64)).to_numpy(dtype=object)
+        by_file = frame["file"].map(labels).to_numpy(dtype=object)
+        out = np.where(pd.notna(by_row), by_row, by_file)
+        return np.where(pd.notna(out) & (out != ""), out, None)
+
+    sites = []
+    for frame in (scores, admins, covs):
+        s = site(frame)
+        if len(frame):
+            pid = frame["pid"].astype(str).to_numpy(dtype=object)
+            frame["pid"] = np.where(pd.notna(s), s.astype(str) + ":" + pid, frame["pid"].to_numpy(dtype=object))
+            sites.append(frame.assign(name="site", value=s)[pd.notna(s)])
+    if not len(covs) or "site" not in set(covs["name"]):
+        new = pd.concat(sites, ignore_index=True).drop_duplicates("pid")
+        new = new.assign(column=new["file"].map({f: h for f, (_, h, _) in columns.items()}).fillna("(file)"),
+                         raw=new["value"])
+        covs = pd.concat([covs, new[["row", "file", "line", "column", "raw", "pid", "name", "value"]]],
+                         ignore_index=True)
+    return scores, admins, covs

@@ -1,0 +1,169 @@
+"""Patients of several sites: the same patient code at two sites is two patients (docs/data-format.md,
+"Patients of several sites"). Pooled data numbered per site once became one patient per code: fewer
+patients, timelines mixed, silently wrong numbers."""
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import pandas as pd
+import pytest
+
+from analysis import load_dataset, load_files
+from analysis.errors import DatasetError
+
+
+def _site_log(ids, start: str, seed: int, site: str | None = None, pad: bool = True) -> pd.DataFrame:
+    """A clinic's infusion log: per patient an infusion day (Yes) with its baseline score, then two follow-ups."""
+    rows = []
+    t0 = pd.Timestamp(start)
+    for i, pid in enumerate(ids):
+        d = t0 + pd.Timedelta(days=3 * i)
+        code = f"{pid:03d}" if pad else str(pid)
+        for k, (days, nrs, inf) in enumerate([(0, 8, "Yes"), (7, 3 + (seed + i) % 3, ""), (28, 6, "")]):
+            row = {"Patient": code, "Date": (d + pd.Timedelta(days=days)).strftime("%Y-%m-%d"),
+                   "Ketamine infusion": inf, "NRS": nrs}
+            rows.append({"Site": site, **row} if site else row)
+    return pd.DataFrame(rows)
+
+
+def _csv(frame: pd.DataFrame) -> bytes:
+    return frame.to_csv(index=False).encode()
+
+
+def test_a_site_column_that_changes_within_a_patient_code_makes_the_site_part_of_the_patient():
+    pooled = pd.concat([_site_log([1, 2, 3], "2023-03-01", 0, "Boston", pad=False),
+                        _site_log([1, 2], "2023-03-02", 1, "Leiden", pad=False)])
+    ds = load_files({"pooled_3sites.csv": _csv(pooled)})
+    assert sorted(ds.patients["patient_id"]) == ["Boston:1", "Boston:2", "Boston:3", "Leiden:1", "Leiden:2"]
+    assert dict(zip(ds.patients["patient_id"], ds.patients["site"]))["Leiden:2"] == "Leiden"
+    assert len(ds.treatments) == 5
+    assert any("numbered per site" in n and "'Site'" in n for n in ds.report.notes)
+
+
+def test_a_site_column_constant_within_each_patient_code_leaves_the_codes_as_they_are():
+    pooled = pd.concat([_site_log([1, 2], "2023-03-01", 0, "Boston", pad=False),
+                        _site_log([3, 4], "2023-03-02", 1, "Leiden", pad=False)])
+    ds = load_files({"pooled.csv": _csv(pooled)})
+    assert sorted(ds.patients["patient_id"]) == ["1", "2", "3", "4"]
+    assert not any("numbered per site" in n for n in ds.report.notes)
+
+
+def test_the_mapping_can_say_that_the_site_column_is_not_part_of_the_patient(tmp_path):
+    pooled = pd.concat([_site_log([1, 2], "2023-03-01", 0, "Boston", pad=False),
+                        _site_log([1, 2], "2023-03-02", 1, "Leiden", pad=False)])
+    (tmp_path / "pooled.csv").write_bytes(_csv(pooled))
+    from analysis.io.propose import auto_spec
+    spec = auto_spec({"pooled.csv": _csv(pooled)}).to_json()
+    spec["patient_ids"] = {"site_column": None}
+    ds = load_dataset(tmp_path / "pooled.csv", mapping=spec)
+    assert sorted(ds.patients["patient_id"]) == ["1", "2"]
+
+
+def test_two_clinics_logs_with_the_same_codes_and_overlapping_timelines_are_read_with_ids_per_file(tmp_path):
+    (tmp_path / "Ketamine_log_North.csv").write_bytes(_csv(_site_log([1, 2, 3], "2023-03-01", 0)))
+    (tmp_path / "Ketamine_log_South.csv").write_bytes(_csv(_site_log([1, 2, 3, 4], "2023-03-02", 1)))
+    ds = load_dataset(tmp_path)
+    assert len(ds.patients) == 7
+    assert {"North:001", "South:001", "South:004"} <= set(ds.patients["patient_id"])
+    assert set(ds.patients["site"]) == {"North", "South"}
+    assert ds.report.warnings[0].startswith("Patient ids are read per file: Ketamine_log_North.csv as site 'North'")
+    assert not len(ds.report.exclusions)  # no row of one clinic is a 'duplicate' of the other's
+
+
+def test_two_logs_with_the_same_codes_one_after_the_other_are_a_question_the_mapping_answers(tmp_path):
+    (tmp_path / "log_2022.csv").write_bytes(_csv(_site_log([1, 2, 3], "2022-01-01", 0)))
+    (tmp_path / "log_2023.csv").write_bytes(_csv(_site_log([1, 2, 3], "2023-01-01", 1)))
+    with pytest.raises(DatasetError, match=r"the same patients.*\"per_file\": false.*\"per_file\": true"):
+        load_dataset(tmp_path)
+    from analysis.io.propose import auto_spec
+    spec = auto_spec({p.name: p.read_bytes() for p in tmp_path.iterdir()}).to_json()
+    same = load_dataset(tmp_path, mapping={**spec, "patient_ids": {"per_file": False}})
+    assert len(same.patients) == 3
+    apart = load_dataset(tmp_path, mapping={**spec, "patient_ids": {"per_file": True}})
+    assert len(apart.patients) == 6
+
+
+def test_the_mapping_rejects_a_patient_ids_entry_it_does_not_know(tmp_path):
+    from analysis.io import spec as export_spec
+    with pytest.raises(Exception, match="per_site"):
+        export_spec.from_json({"crps_outcomes_mapping": 1, "files": [], "patient_ids": {"per_site": "Site"}})
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+def test_files_of_the_same_name_in_a_zips_site_folders_are_named_by_their_folder():
+    z = _zip({"North/Ketamine_log.csv": _csv(_site_log([1, 2], "2023-03-01", 0)),
+              "South/Ketamine_log.csv": _csv(_site_log([1, 2, 3], "2023-03-02", 1))})
+    ds = load_files({"registry.zip": z})
+    assert set(ds.report.files) == {"North/Ketamine_log.csv", "South/Ketamine_log.csv"}
+    assert sorted(ds.patients["patient_id"]) == ["North:001", "North:002", "South:001", "South:002", "South:003"]
+
+
+def test_a_folder_of_site_folders_is_read_as_its_zip_would_be(tmp_path):
+    for site, ids, start, seed in (("North", [1, 2], "2023-03-01", 0), ("South", [1, 2, 3], "2023-03-02", 1)):
+        (tmp_path / site).mkdir()
+        (tmp_path / site / "Ketamine_log.csv").write_bytes(_csv(_site_log(ids, start, seed)))
+    ds = load_dataset(tmp_path)
+    assert len(ds.patients) == 5
+
+
+def _scores_and_infusions(score_ids, infusion_ids):
+    scores = pd.DataFrame({"record_id": [i for i in score_ids for _ in range(2)],
+                           "visit_date": ["2023-03-01", "2023-03-08"] * len(score_ids),
+                           "nrs": [8, 4] * len(score_ids)})
+    infusions = pd.DataFrame({"Study ID": infusion_ids, "Infusion date": ["2023-03-01"] * len(infusion_ids),
+                              "Drug": ["Ketamine"] * len(infusion_ids)})
+    return {"scores.csv": _csv(scores), "Infusion_log.csv": _csv(infusions)}
+
+
+def test_ids_written_with_and_without_leading_zeros_in_two_files_are_one_patient_each():
+    ds = load_files(_scores_and_infusions(["1", "2", "10"], ["001", "002", "010"]))
+    assert sorted(ds.patients["patient_id"]) == ["001", "002", "010"]
+    assert len(ds.assessments) == 6 and len(ds.treatments) == 3
+    assert any("differ only by leading zeros are one patient" in n for n in ds.report.notes)
+
+
+def test_a_file_that_writes_one_number_two_ways_keeps_its_ids_apart():
+    files = _scores_and_infusions(["1", "01", "2"], ["001", "002"])
+    ds = load_files(files)
+    assert "1" in set(ds.patients["patient_id"]) and "01" in set(ds.patients["patient_id"])
+
+
+def test_the_mapping_can_keep_ids_with_leading_zeros_apart(tmp_path):
+    files = _scores_and_infusions(["1", "2"], ["001", "002"])
+    from analysis.io.propose import auto_spec
+    spec = {**auto_spec(files).to_json(), "patient_ids": {"ignore_leading_zeros": False}}
+    ds = load_files(files, mapping=spec)
+    assert len(ds.patients) == 4
+
+
+def test_scores_and_treatments_of_files_that_share_no_patient_are_warned_about_with_their_id_columns():
+    scores = pd.DataFrame({"record_id": ["1", "1", "2", "2"], "visit_date": ["2023-03-01", "2023-03-08"] * 2,
+                           "nrs": [8, 4, 7, 3]})
+    mar = pd.DataFrame({"PAT_ID": ["Z41190", "Z62053"], "TAKEN_TIME": ["2023-03-01 09:10"] * 2,
+                        "MEDICATION_NAME": ["KETAMINE 500 MG/50 ML IV SOLN"] * 2, "MAR_ACTION": ["New Bag"] * 2})
+    ds = load_files({"scores.csv": _csv(scores), "mar.csv": _csv(mar)})
+    warning = ds.report.warnings[0]
+    assert warning.startswith("The patients with scores and the patients with treatments share no id")
+    assert "scores.csv ('record_id')" in warning and "mar.csv ('PAT_ID')" in warning and "'Z41190'" in warning
+
+
+def test_a_score_corrected_between_two_pulls_of_one_export_is_the_later_pulls_value():
+    first = _site_log([1, 2, 3, 4], "2023-03-01", 0)
+    later = pd.concat([first, _site_log([5], "2023-04-01", 0)], ignore_index=True)
+    later.loc[1, "NRS"] = 2  # patient 001's week-1 score, corrected in the later pull
+    ds = load_files({"Pain_log_to_2023-03-31.csv": _csv(first), "Pain_log_to_2023-06-30.csv": _csv(later)})
+    a = ds.assessments
+    assert a[(a["patient_id"] == "001") & (a["day"] == 7)]["value"].tolist() == [2]
+    assert any("the later pull's value is used" in w for w in ds.report.warnings)
+    ex = ds.report.exclusions
+    assert ex[ex["reason"].str.startswith("replaced by the later pull's value")]["file"].tolist() == \
+        ["Pain_log_to_2023-03-31.csv"]
