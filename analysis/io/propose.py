@@ -23,7 +23,7 @@ from ..mapping import canonical, normalize_name
 from . import courses as _courses
 from . import redcap_arms, survey_exports, workbook_sheets
 from . import choice_scores, dosage_forms, item_statements, dose_units, ehr_times, entry_status, excel_serials, fill_down, mar_treatments, headers, leave_out, observation_items, redcap, \
-    side_by_side, time_units, treatment_arms, visits, warehouse_tables, worded_scales, workbooks
+    session_dates, side_by_side, time_units, treatment_arms, visits, warehouse_tables, worded_scales, workbooks
 from .identifiers.names import name_reason
 from .counted_from import read_time_points
 from .column_values import constant_within as _constant_within, date_like as _date_like, distinct as _distinct, \
@@ -466,7 +466,8 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
             cols[k] = ColumnProposal(h, Column("ignore"), "a status's codes, not a score", ex)
             continue
         few = pd.Series(filled).nunique() <= 12
-        if constant and (few or not numeric) and (has_word("covariate", label) or few):
+        # Numbers named as a covariate (age, BMI, duration of CRPS), one per patient, are one however many there are.
+        if constant and (few or not numeric or has_word("covariate", label)) and (has_word("covariate", label) or few):
             cols[k] = ColumnProposal(h, Column("covariate", name=covariate_name(label)),
                                      "the same for each patient: a covariate", ex)
             continue
@@ -658,8 +659,11 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
                                         c.header != redcap_arms.ARM_COLUMN for c in p.columns):  # 'Arm 1' is no dose
             mar_treatments.dose_text_treatments(p, next(t for t in data_tables if t.file == p.name), treatments,
                                                 redcap_arms.ARM_COLUMN, notes)
-    if not any(c.column.role == "treatment" for p in fps for c in p.columns) and \
-            not visits.dated_treatment(fps, dictionary, notes, review) and \
+    # Dates named for a treatment: a later session of a file's treatment (a booster's date beside the drug), or,
+    # in a file naming no treatment of its own, the administrations of the treatment the date names.
+    session_dates.propose(fps, dictionary, notes)
+    dated = visits.dated_treatment(fps, dictionary, notes, review)
+    if not dated and not any(c.column.role == "treatment" for p in fps for c in p.columns) and \
             not visits.session_treatment(fps, data_tables, notes):
         notes.append("No column gives treatments: relief analyses need treatment courses; score trajectories work.")
         for p in fps:
