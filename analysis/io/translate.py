@@ -735,7 +735,7 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
         idx, tm = placed(adm, tcol, table.header[k])
         t, ht = tm["t"], tm["has_time"]
         dose = np.full(len(idx), np.nan)
-        dcols = dose_units.dose_columns(table, [k for k in _positions(roles, "dose")]) if len(sources) == 1 else []  # whose dose, of several dates in a row?
+        dcols = dose_units.dose_columns(table, [k for k in _positions(roles, "dose")]) if len(sources) == 1 or tcols == [k] else []  # whose dose, of several dates?
         if dcols:
             from .number_grouping import file_decimals, read_grouped_thousands
             from .values import ValueRules, parse_values

@@ -137,3 +137,11 @@ def test_an_age_in_a_file_with_one_row_per_patient_is_a_covariate():
         f"P{i:02d},{20 + i},2024-01-{i + 1:02d},8,4" for i in range(20)]
     files = {"patients.csv": ("\n".join(rows) + "\n").encode()}
     assert columns(files)[("patients.csv", "Age")].role == "covariate"
+
+
+def test_the_dose_of_the_drug_column_is_still_read_beside_booster_dates():
+    """The dose written beside the drug is its infusion's (the boosters' dates, read as sessions, take none)."""
+    data = TRACKER.replace(b"Patient,Drug,", b"Patient,Drug,Dose (mg),").replace(b"Ketamine,", b"Ketamine,50,") \
+        .replace(b"Lidocaine,", b"Lidocaine,100,")
+    t = load_files({"tracker.csv": data}).treatments.sort_values(["patient_id", "day"])
+    assert t["dose"].tolist()[::2][:2] == [50.0, 100.0] and t["dose"].isna().tolist() == [False, True, False, True, False]
