@@ -73,3 +73,27 @@ def settle(obs, kind: str | None) -> None:
         shifted = shift != 0
         s["t"] = start + np.where(keep, shift, 0).astype(t0.dtype)
         s["timing"] = np.where(shifted & ~keep, "at", timing).astype(object)
+
+
+def without_treatment(scores: pd.DataFrame, admins: pd.DataFrame, kind: str | None) -> list[str]:
+    """A warning per file and column whose scores are recorded before or after the treatment (the timing
+    ``"before_start"`` or ``"after_start"``, kept by :func:`settle`) on a day the patient has no administration
+    in any file: no course starts there, so they count as follow-up of the patient's earlier course (a booster's
+    pre and post pain beside a booster date that is not read as an administration). Said, never silent."""
+    if not len(scores):
+        return []
+    timed = scores["timing"].isin(["before_start", "after_start"]).to_numpy()
+    if not timed.any():
+        return []
+    s = scores[timed]
+    key = pd.MultiIndex.from_arrays([s["pid"].to_numpy(dtype=object), day_of(s["t"].to_numpy(), kind)])
+    given = pd.MultiIndex.from_arrays([admins["pid"].to_numpy(dtype=object), day_of(admins["t"].to_numpy(), kind)]) \
+        if len(admins) else pd.MultiIndex.from_arrays([[], []])
+    alone = s[~key.isin(given)]
+    out = []
+    for (f, col), n in alone.groupby(["file", "column"], sort=False).size().items():  # a few columns
+        out.append(f"{f}: {n} score(s) in {col!r} are recorded before or after a treatment, but the patient has no "
+                   "treatment that day: no course starts there, so they are read as follow-up of the patient's earlier "
+                   "course (if any). If a treatment was given that day (a booster), give its date the treatment in the "
+                   "mapping (\"treatment\" on that date column) or add the administration.")
+    return out

@@ -23,9 +23,11 @@ from ..mapping import canonical, normalize_name
 from . import courses as _courses
 from . import redcap_arms, stat_files, survey_exports, workbook_sheets
 from . import choice_scores, dosage_forms, item_statements, dose_units, ehr_times, entry_status, excel_serials, fill_down, mar_treatments, headers, leave_out, observation_items, redcap, \
-    side_by_side, time_units, treatment_arms, visits, warehouse_tables, worded_scales, workbooks
+    session_dates, side_by_side, time_units, treatment_arms, visits, warehouse_tables, worded_scales, workbooks
 from .identifiers.names import name_reason
 from .counted_from import read_time_points
+from .column_values import constant_within as _constant_within, date_like as _date_like, distinct as _distinct, \
+    is_number as _is_number, numbers_but_codes as _numbers_but_codes, time_like as _time_like
 from .column_words import covariate_name, has_word, id_like, measure_of, question_after_items
 from .questionnaires import answer_column
 from .score_columns import decimal_comma_scores, list_column, one_column_per_score, other_scale
@@ -126,71 +128,6 @@ def _tables(files: dict[str, bytes]):
             continue
         out.append(read_table(name, data))
     return out
-
-
-def _distinct(values: np.ndarray, k: int = 5) -> list:
-    v = values[values != ""]
-    return list(pd.unique(v)[:k])
-
-
-def _is_number(values: np.ndarray) -> np.ndarray:
-    s = pd.Series(values, dtype=object).str.replace(",", ".", regex=False)
-    return pd.to_numeric(s, errors="coerce").notna().to_numpy()
-
-
-def _numbers_but_codes(values: np.ndarray) -> bool:
-    """Numbers but for missing-data words and codes (``NA``, REDCap's ``UNK``, ``NASK``): one ``UNK`` among a
-    few doses made the dose column a patient characteristic."""
-    from .dates import NA_TOKENS
-    from .redcap import MISSING_DATA_CODES
-    text = pd.Series(values, dtype=object).astype(str).str.strip().str.casefold()
-    rest = values[~text.isin(set(NA_TOKENS) | MISSING_DATA_CODES).to_numpy()]
-    return len(rest) > 0 and _is_number(rest).mean() > 0.9
-
-
-def _date_like(values: np.ndarray, named: bool = False):
-    """The column's date format when its values are dates. A column *named* as a date may hold a few
-    bad cells (a typo, "unknown"): they are excluded one by one at loading, with their reason."""
-    from .dates import detect_date_format
-
-    v = values[values != ""]
-    if not len(v):
-        return None
-    fmt = detect_date_format(v[:5000])
-    share = 0.5 if named else 0.05
-    if fmt.n_values and fmt.n_unparsed <= share * fmt.n_values and fmt.candidates:
-        return fmt
-    return None
-
-
-def _time_like(values: np.ndarray, separated: bool = False) -> bool:
-    """Times of day, most of them (a bad cell such as 24:00 is excluded at loading, with its reason).
-    ``separated``: only clock times with a separator or a unit (09:00, 9h, 9 Uhr), not 0930."""
-    from .dates import parse_times
-
-    v = values[values != ""]
-    if not len(v):
-        return False
-    if separated and not pd.Series(v[:2000]).str.contains(r"\d\s*(?::|[hH]|[uU]hr)", regex=True).all():
-        return False
-    _, missing, bad = parse_times(v[:2000])
-    # Numbers are scores, except a column of four-digit 24-hour clock times (0930, 1415) as some
-    # EHRs write them: every value exactly four digits that reads as a time (not 12, 36, 1.5).
-    lengths = np.char.str_len(v[:2000].astype(str))
-    clock = bool((lengths == 4).all() and not bad.any())
-    return bool((~bad).mean() > 0.5) and (clock or not _is_number(v[:2000]).all())
-
-
-def _constant_within(pid: np.ndarray, values: np.ndarray) -> bool:
-    """The same value on every row of (nearly) every patient: a patient characteristic. One patient
-    whose rows disagree (a typo) does not make it something else: at loading that patient's value is
-    left empty and the rows are listed."""
-    m = values != ""
-    if not m.any():
-        return False
-    df = pd.DataFrame({"p": pid[m], "v": values[m]})
-    per = df.groupby("p")["v"].nunique()
-    return bool((per <= 1).mean() >= 0.9) if len(per) >= 10 else bool((per <= 1).sum() >= len(per) - 1 and len(per) > 1)
 
 
 def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review: list, notes: list,
@@ -529,7 +466,8 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
             cols[k] = ColumnProposal(h, Column("ignore"), "a status's codes, not a score", ex)
             continue
         few = pd.Series(filled).nunique() <= 12
-        if constant and (few or not numeric) and (has_word("covariate", label) or few):
+        # Numbers named as a covariate (age, BMI, duration of CRPS), one per patient, are one however many there are.
+        if constant and (few or not numeric or has_word("covariate", label)) and (has_word("covariate", label) or few):
             cols[k] = ColumnProposal(h, Column("covariate", name=covariate_name(label)),
                                      "the same for each patient: a covariate", ex)
             continue
@@ -723,8 +661,11 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
                                         c.header != redcap_arms.ARM_COLUMN for c in p.columns):  # 'Arm 1' is no dose
             mar_treatments.dose_text_treatments(p, next(t for t in data_tables if t.file == p.name), treatments,
                                                 redcap_arms.ARM_COLUMN, notes)
-    if not any(c.column.role == "treatment" for p in fps for c in p.columns) and \
-            not visits.dated_treatment(fps, dictionary, notes, review) and \
+    # Dates named for a treatment: a later session of a file's treatment (a booster's date beside the drug), or,
+    # in a file naming no treatment of its own, the administrations of the treatment the date names.
+    session_dates.propose(fps, dictionary, notes)
+    dated = visits.dated_treatment(fps, dictionary, notes, review)
+    if not dated and not any(c.column.role == "treatment" for p in fps for c in p.columns) and \
             not visits.session_treatment(fps, data_tables, notes):
         notes.append("No column gives treatments: relief analyses need treatment courses; score trajectories work.")
         for p in fps:

@@ -27,7 +27,7 @@ from ..mapping import normalize_name
 from . import courses as _courses
 from . import date_years, dosage_forms, dose_units, entry_status, excel_serials, mar_actions, post_scores, routes, \
     session_rows, withdrawn_rows
-from . import fill_down as _fill_down
+from . import fill_down as _fill_down, session_dates
 from .lists import count_listed, lone_list
 from .counted_from import read_time_points
 from .observation_items import question_of, sum_question_rows
@@ -677,7 +677,7 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
     # Several treatment columns only as boxes (a REDCap checkbox 'Treatment given': Ketamine infusion, Lidocaine
     # infusion), each reading its ticks as its own treatment through its codes; never beside MAR actions.
     boxes = len(tcols) > 1 and all(roles[k].codes for k in tcols) and not _positions(roles, "action")
-    if (len(tcols) > 1 and not boxes) or (tcols and dated):
+    if (len(tcols) > 1 and not boxes) or (tcols and not session_dates.of_columns(roles, dated, tcols, table.header)):
         raise MappingError(f"Mapping for {f}: only one column can give the treatment (the role \"treatment\", or "
                            "\"treatment\" on date columns, one per administration of a row).", file=f)
     sources = []
@@ -689,9 +689,10 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
             text = recode(text, lambda v, c=roles[k].codes: c.get(v, v))
         sources.append((k, roles[k], text))
     # A date in such a column is an administration of the treatment the mapping names, at that date (a row
-    # per patient may have a date column per infusion: 'Infusion 1 date', 'Infusion 2 date').
+    # per patient may have a date column per infusion: 'Infusion 1 date', 'Infusion 2 date'), or of the one a
+    # treatment column names (a booster's date beside the drug: io/session_dates.py).
     sources += [(k, Column("treatment", time=table.header[k]),
-                 np.where(table.column(k) != "", roles[k].treatment, "").astype(object)) for k in dated]
+                 session_dates.texts(k, table, roles, sources, pid, times, obs, rows, lines)) for k in dated]
     for k, tcol, text in sources:
         none = pd.Series(text, dtype=object).str.strip().str.casefold().str.split().str.join(" ").isin(
             NO_TREATMENT).to_numpy()
@@ -734,7 +735,7 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
         idx, tm = placed(adm, tcol, table.header[k])
         t, ht = tm["t"], tm["has_time"]
         dose = np.full(len(idx), np.nan)
-        dcols = dose_units.dose_columns(table, [k for k in _positions(roles, "dose")]) if len(sources) == 1 else []  # whose dose, of several dates in a row?
+        dcols = dose_units.dose_columns(table, [k for k in _positions(roles, "dose")]) if len(sources) == 1 or tcols == [k] else []  # whose dose, of several dates?
         if dcols:
             from .number_grouping import file_decimals, read_grouped_thousands
             from .values import ValueRules, parse_values

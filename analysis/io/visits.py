@@ -110,13 +110,15 @@ def pair_with_dates(cols: dict, header: list, date_cols: list, file: str, review
 
 
 def dated_treatment(fps: list, dictionary: dict, notes: list, review: list) -> bool:
-    """No column names a treatment, but one date column is named like one ("Infusion Date"; a date field
-    of a REDCap form "infusion"): each of its dates is an administration of the treatment it names.
-    Where a choice field of the same REDCap form may name the drug, that is a point to review. Returns
-    True when one was found (shown in the proposal and, at loading, in a note)."""
+    """A file with no column naming a treatment of its own, but one date column named like one ("Infusion
+    Date"; a date field of a REDCap form "infusion"): each of its dates is an administration of the treatment
+    it names, whatever the export's other files hold (an infusion log of one site beside another site's log
+    with a treatment column). Where a choice field of the same REDCap form may name the drug, that is a point
+    to review. Returns True when one was found (shown in the proposal and, at loading, in a note)."""
     found = []
     for p in fps:
-        if p.spec is None or p.kind.startswith("observations"):
+        if p.spec is None or p.kind.startswith("observations") or any(
+                c.column.role == "treatment" or c.column.treatment for c in p.columns):
             continue
         for i, c in enumerate(p.columns):
             f = (dictionary or {}).get(c.header) if p.spec.redcap else None
@@ -124,6 +126,13 @@ def dated_treatment(fps: list, dictionary: dict, notes: list, review: list) -> b
             names = [n for n in ((f.label, f.form) if f is not None else (c.header,)) if TREATMENT_DATE.search(n)]
             if c.column.role == "date" and names:
                 found.append((p, i, names[0]))
+    files = list(dict.fromkeys(id(p) for p, _, _ in found))
+    read = [_one_dated_treatment([x for x in found if id(x[0]) == f], dictionary, notes, review) for f in files]
+    return any(read)
+
+
+def _one_dated_treatment(found: list, dictionary: dict, notes: list, review: list) -> bool:
+    """:func:`dated_treatment` in one file (``found``: its date columns named like a treatment)."""
     if len(found) != 1:
         return _numbered_treatment_dates(found, notes)
     p, i, name = found[0]
