@@ -123,7 +123,7 @@ def _tables(files: dict[str, bytes]):
 
     out = []
     for name, data in expand(files):
-        if not name.lower().endswith((".csv", ".tsv", ".txt")):
+        if not name.lower().endswith((".csv", ".tsv", ".txt", ".rpt")):  # .rpt: io/fixed_width.py
             continue
         out.append(read_table(name, data))
     return out
