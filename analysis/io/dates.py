@@ -17,7 +17,7 @@ The rules
   Stata and database extracts); a column of such numbers is proposed as dates only when its name says
   date (analysis/io/propose.py), so ids and scores of eight digits are never read as dates.
 * **Month names** (what Excel writes for its ``d-mmm-yy`` format, Oracle and SAS exports, and
-  typed dates): ``4-Mar-24``, ``04-MAR-2024``, ``4 Mar 2024``, ``4. März 2024``, ``04MAR2024``,
+  typed dates): ``4-Mar-24``, ``04-MAR-2024``, ``4 Mar 2024``, ``4. März 2024``, ``04MAR2024``, ``04MAR24``,
   ``Mar 4, 2024``, ``March 4 2024``; month names and their usual abbreviations in English, German,
   French, Spanish, Italian and Dutch, any case, with or without a final dot. The month is named, so
   such a value reads the same under every order, like a year-first value.
@@ -29,7 +29,8 @@ The rules
   A year-first value needs four digits.
 * Years outside 1678-2261 (what 64-bit nanoseconds hold) and impossible dates (``31.04.2024``,
   ``29.02.2023``) are bad values.
-* A time may follow the date after ``T``, a space or a comma: ``hh:mm``, ``hh:mm:ss``, ``hh:mm:ss.fff``
+* A time may follow the date after ``T``, a space or a comma (after ``04MAR2024`` also a colon: SAS's
+  ``DATETIME20.`` ``08APR2024:08:39:00``): ``hh:mm``, ``hh:mm:ss``, ``hh:mm:ss.fff``
   (up to 9 decimals, ``.`` or ``,``), ``14h30``, with ``AM``/``PM`` (any case, ``a.m.`` too; a
   12-hour clock: hour 1-12, ``12:xx AM`` is 00:xx, ``12:xx PM`` is 12:xx), and after the time an
   optional zone ``Z``, ``UTC``, ``GMT``, ``±hh``, ``±hhmm``, ``±hh:mm`` or an abbreviation of
@@ -104,10 +105,11 @@ _DATETIME_RE = (r"^(?:(?P<y1>\d{4})(?P<s1>[-/.])(?P<m1>\d{1,2})(?P<s1b>[-/.])(?P
                 # Month names: 4-Mar-24, 4. März 2024; Mar 4, 2024; 04MAR2024 (SAS's DATE9).
                 r"|(?P<nd>\d{1,2})(?P<s3>[-/ ]|\. ?)(?P<nm>\p{L}{3,9})\.?(?P<s3b>[-/ ]|\.)(?P<ny>\d{4}|\d{2})"
                 r"|(?P<nm2>\p{L}{3,9})\.? (?P<nd2>\d{1,2}),? (?P<ny2>\d{4})"
-                r"|(?P<nd3>\d{2})(?P<nm3>\p{L}{3})(?P<ny3>\d{4})"
+                r"|(?P<nd3>\d{2})(?P<nm3>\p{L}{3})(?P<ny3>\d{4}|\d{2})"
                 # YYYYMMDD, without separators (SAS, Stata and database extracts), years 1900-2099 only.
                 r"|(?P<y5>(?:19|20)\d{2})(?P<m5>0[1-9]|1[0-2])(?P<d5>0[1-9]|[12]\d|3[01]))"
-                r"(?:(?:[Tt]|,? )(?:" + _TIME + _ZONE + r"|(?P<HH>[01]\d|2[0-3])(?P<MM>[0-5]\d)))?$")
+                # SAS's DATETIME20. joins its DATE9 and the time with a colon (08APR2024:08:39:00): after that form only.
+                r"(?:(?:[Tt]|,? |(?P<colon>:))(?:" + _TIME + _ZONE + r"|(?P<HH>[01]\d|2[0-3])(?P<MM>[0-5]\d)))?$")
 # A separate time column, and a time after a date (03/01/24 0930, as some EHRs write it), also take
 # the four digits of a 24-hour clock without a separator.
 # Excel and Access keep a time-only cell as a time on their day zero, 30 Dec 1899, and tools that read
@@ -135,7 +137,7 @@ _MONTHS = {
 }
 _MONTH_OF = {name: m for m, names in _MONTHS.items() for name in names.split()}
 #: The written pattern of each kind of month-name date (see _read_all's ``named``).
-_NAMED_PATTERNS = {1: "DD{sep}Mon{sep}{year}", 2: "Mon DD, YYYY", 3: "DDMonYYYY"}
+_NAMED_PATTERNS = {1: "DD{sep}Mon{sep}{year}", 2: "Mon DD, YYYY", 3: "DDMon{year}"}
 
 
 @dataclass(frozen=True)
@@ -383,7 +385,8 @@ def _named_dates(g: _Groups) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.nda
     month = pd.Series(name, dtype=object).str.casefold().map(_MONTH_OF).fillna(-1).to_numpy(dtype=np.int64)
     day = np.select([kind == 1, kind == 2, kind == 3], [g.int("nd"), g.int("nd2"), g.int("nd3")], -1)
     year = np.select([kind == 1, kind == 2, kind == 3], [g.int("ny"), g.int("ny2"), g.int("ny3")], -1)
-    two_digit = (kind == 1) & (g.length("ny") == 2)
+    # SAS's DATE7. and DATETIME16. write the year in two digits (08APR24, 08APR24:08:39:00).
+    two_digit = ((kind == 1) & (g.length("ny") == 2)) | ((kind == 3) & (g.length("ny3") == 2))
     year = np.where(two_digit, np.where(year <= 68, 2000 + year, 1900 + year), year)
     days, valid = _civil_days(year, month, day)
     kind = np.where(month > 0, kind, 0)
@@ -428,7 +431,7 @@ def _read_texts(texts: np.ndarray) -> _Readings:
     time_ok = ~written | tvalid
     named, days_named, valid_named, named_two_digit = _named_dates(g)
     fixed = year_first | (named > 0)
-    ok = (year_first | other | (named > 0)) & time_ok & zvalid
+    ok = (year_first | other | (named > 0)) & time_ok & zvalid & (~g.present("colon") | (named == 3))
 
     a, b, c = g.int("a"), g.int("b"), g.int("c")
     two_digit = np.where(named > 0, named_two_digit, g.length("c") == 2)

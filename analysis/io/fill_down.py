@@ -10,12 +10,18 @@ above it, in the same file, under one rule:
 * only a row with a date (or day) that reads is filled. A total or summary row at the bottom of a
   report (``Mean;;;6.1``, ``;;;6.1``, a row without a date) is not a visit of the patient above it:
   it keeps no id and is excluded, with a reason that says why it was not filled;
-* a row above the first written id has nothing to take: it stays excluded, with that reason.
+* a row above the first written id has nothing to take: it stays excluded, with that reason;
+* a printed report's page label in the id column (``Page 5 of 8``, ``Seite 2 von 8``, ``- 5 -``,
+  ``Printed: 6/3/2024``, ``Report run on ...``: :data:`PAGE_LABEL`) is no id. Its row is excluded as a page
+  header or footer, and the rows after it take the id above it: a report continues the patient of the
+  previous page (a Crystal Reports export with the id on the group header only wrote 'Page 5 of 8' into the
+  id column, and the next page's rows were read as a patient of that name).
 
 The rows filled are counted in a note of the load report, so the user sees that it happened.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import numpy as np
@@ -25,6 +31,19 @@ import pandas as pd
 R_NOTHING_ABOVE = "patient_id is missing, and no row above it has one to fill down"
 R_UNDATED = ("patient_id is missing, and not filled down: the row has no date (or day) that reads "
              "(a total or summary row?)")
+R_PAGE_LABEL = "a page header or footer of a printed report (its id cell is a page label, not a patient id): not data"
+
+_PAGE_WORD = r"(?:page|pg\.?|seite|pagina|página|blad|sida|side|strona)"
+_OF_WORD = r"(?:of|von|/|sur|de|di|van|av|af|z|aus)"
+#: A printed report's page label, whole: ``Page 5 of 8``, ``Page 5``, ``Page: 5``, ``Seite 2 von 8``,
+#: ``Page 2 sur 8``, ``Página 2 de 8``, ``- 5 -``, ``5 / 8`` after a page word; the print or run stamp of its page
+#: header or footer: ``Printed: 6/3/2024 10:22AM``, ``Printed on ...``, ``Print date ...``, ``Report run on ...``,
+#: ``Run date: ...``, ``Report date: ...``, ``Generated on ...``, ``Gedruckt am ...``, ``Druckdatum ...``,
+#: ``Imprimé le ...``, ``Stand: ...``.
+PAGE_LABEL = re.compile(
+    rf"(?i)\s*(?:{_PAGE_WORD}\s*:?\s*\d+(?:\s*{_OF_WORD}\s*\d+)?|[-–—]\s*\d+\s*[-–—]|"
+    r"(?:printed|print\s*date|date\s*printed|report\s*(?:run|date|printed|generated|created)|run\s*date|"
+    r"generated|created|gedruckt|druckdatum|erstellt|imprim[ée]|stand)\b\s*:?\s*\S.*)\s*")
 
 
 def fill_ids(pid: np.ndarray, dated: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -44,9 +63,12 @@ def fill_ids(pid: np.ndarray, dated: np.ndarray) -> tuple[np.ndarray, np.ndarray
     was_filled : ndarray of bool
         The rows whose id was filled.
     reason : ndarray of object
-        For rows still without an id, why (:data:`R_NOTHING_ABOVE`, :data:`R_UNDATED`); "" elsewhere.
+        For rows still without an id, why (:data:`R_NOTHING_ABOVE`, :data:`R_UNDATED`, :data:`R_PAGE_LABEL`);
+        "" elsewhere.
     """
     pid = np.asarray(pid, dtype=object)
+    page = page_labels(pid)
+    pid = np.where(page, "", pid).astype(object)
     empty = pid == ""
     above = pd.Series(pid, dtype=object).where(~empty).ffill().to_numpy(dtype=object)
     has_above = pd.notna(above)
@@ -55,7 +77,14 @@ def fill_ids(pid: np.ndarray, dated: np.ndarray) -> tuple[np.ndarray, np.ndarray
     reason = np.full(len(pid), "", dtype=object)
     reason[empty & ~has_above] = R_NOTHING_ABOVE
     reason[empty & has_above & ~was_filled] = R_UNDATED
+    reason[page] = R_PAGE_LABEL
     return filled, was_filled, reason
+
+
+def page_labels(cells) -> np.ndarray:
+    """Whether each cell is a printed report's page label (:data:`PAGE_LABEL`), each distinct text tested once."""
+    codes, uniques = pd.factorize(pd.Series(cells, dtype=object).fillna("").astype(str))
+    return pd.Series(uniques, dtype=object).str.fullmatch(PAGE_LABEL).to_numpy(dtype=bool)[codes]
 
 
 def note(file: str, header: str, was_filled: np.ndarray, reason: np.ndarray) -> str:
@@ -95,9 +124,11 @@ def propose(fps: list, tables: list, notes: list) -> None:
         if mark is None or not _in_blocks(t, mark[0]):
             continue
         p.spec = replace(p.spec, fill_down=(mark[0],))
+        ids = pd.Series(t.column(t.header.index(mark[0])), dtype=object).fillna("").astype(str).str.strip()
+        n_ids = int(((ids != "") & ~page_labels(ids)).sum())  # 'Page 5 of 8' is no id (fill_ids)
         _covariates_within_patients(p, t, mark[0], fps, notes)
         notes.append(f"{p.name}: the patient id {mark[0]!r} is written on each patient's first row only ({mark[1]} "
-                     f"row(s) with values but no id below one of its {mark[2]} ids): it is filled down into the rows "
+                     f"row(s) with values but no id below one of its {n_ids} ids): it is filled down into the rows "
                      "below it that have a date (fill_down); rows without a date, such as totals, are not filled. "
                      "The load report counts the rows filled.")
 
@@ -108,7 +139,7 @@ def _covariates_within_patients(p, t, id_column: str, fps: list, notes: list) ->
     read as "the same for each patient", then left empty on 166 rows as differing). Such a column named for the
     sessions' number, in an export without a treatment, is the treatment (each number a session:
     :func:`analysis.io.session_rows.numbered_session_codes`); any other is not read (it describes the row)."""
-    from .session_rows import numbered_session_codes
+    from .session_rows import numbered_session_codes, session_codes
     from .spec import Column
 
     dates = [c.header for c in p.columns if c.column.role in ("date", "day") and c.header in t.header]
@@ -120,6 +151,9 @@ def _covariates_within_patients(p, t, id_column: str, fps: list, notes: list) ->
     raw = pd.Series(t.column(t.header.index(id_column)), dtype=object).fillna("").astype(str).str.strip().to_numpy()
     pid = fill_ids(raw, dated)[0]
     treated = any(c.column.role == "treatment" or c.column.treatment for f in fps for c in f.columns)
+    # The condition of analysis.io.visits.session_treatment, which saw this column as a covariate before the fill.
+    scored = len(dates) == 1 and any(c.column.role == "dose" or c.column.timing in ("before_start", "after_start")
+                                     for c in p.columns)
     for i, c in enumerate(p.columns):  # a loop over the file's columns, a handful
         if c.column.role != "covariate" or c.header not in t.header:
             continue
@@ -128,17 +162,25 @@ def _covariates_within_patients(p, t, id_column: str, fps: list, notes: list) ->
         if not (pd.DataFrame({"p": pid[rows], "v": cells[rows]}).groupby("p")["v"].nunique() > 1).any():
             continue
         codes = None if treated else numbered_session_codes(c.header, cells[rows], p.name)
+        named = codes is None and not treated and scored
+        if named:  # 'Ketamine Infusion' / 'Follow-up Visit': read as the sessions when the id is on every row
+            codes = session_codes(cells)
         if codes is not None:
             col = Column("treatment", codes=codes)
             labels = sorted({v for v in codes.values() if v})
-            why = f"numbers the sessions: each is an administration of {', '.join(map(repr, labels))}"
+            why = (f"the rows it names as sessions are administrations of {', '.join(map(repr, labels))}" if named
+                   else f"numbers the sessions: each is an administration of {', '.join(map(repr, labels))}")
             treated = True
             # Said before the fill: now a column gives the treatments.
             notes[:] = [n for n in notes if not n.startswith("No column gives treatments")]
-            notes.append(f"{p.name}: {c.header!r} numbers each patient's sessions ("
-                         f"{', '.join(repr(k) for k in list(codes)[:3])}, ...) once the patient id is filled down: "
-                         f"each row is read as an administration of {', '.join(map(repr, labels))} on its date. "
-                         "Rename the treatment in the mapping (the column's \"codes\") if needed.")
+            visits = [k for k, v in codes.items() if not v]
+            notes.append(f"{p.name}: {c.header!r} "
+                         + ("names each patient's sessions (" + ", ".join(repr(k) for k, v in codes.items() if v)
+                            if named else "numbers each patient's sessions (" + ", ".join(repr(k) for k in list(codes)[:3]))
+                         + f", ...) once the patient id is filled down: each is read as an administration of "
+                         f"{', '.join(map(repr, labels))} on its date"
+                         + (f"; the rows {', '.join(map(repr, visits[:3]))} are visits" if named and visits else "")
+                         + ". Rename the treatment in the mapping (the column's \"codes\") if needed.")
         else:
             col, why = Column("ignore"), "differs between a patient's rows once the id is filled down: no covariate"
             notes.append(f"{p.name}: {c.header!r} differs between a patient's rows once the patient id is filled "

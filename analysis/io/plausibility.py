@@ -283,6 +283,14 @@ def ids_written_once_warnings(tables) -> list[str]:
     return out
 
 
+#: Epic Clarity's flowsheet readings (``IP_FLWSHT_MEAS``) are dated twice: ``RECORDED_TIME``, "the instant the
+#: reading was taken", and ``ENTRY_TIME``, "the instant the reading was entered" (Epic's EHI table documentation).
+#: Only these column names, bare or qualified by their table (``m.RECORDED_TIME``): a report's 'Recorded Time'
+#: beside an 'Entry Time' may mean either, and the hint keeps its "if".
+_CLARITY_TAKEN = re.compile(r"(?i)(?:\w+\.)?recorded_time")
+_CLARITY_CHARTED = re.compile(r"(?i)(?:\w+\.)?entry_time")
+
+
 def second_date_warnings(spec, tables) -> list[str]:
     """A warning per file whose scores are dated by the first of several date columns (they have no
     ``time``) while another date column of the same rows says otherwise: an EHR's charting time
@@ -327,7 +335,18 @@ def second_date_warnings(spec, tables) -> list[str]:
             ns, ok, _ = read[h]
             both = first[1] & ok
             differ = both & (ns != first[0])
-            if differ.any():
+            clarity = _CLARITY_CHARTED.fullmatch(dates[0]) and _CLARITY_TAKEN.fullmatch(h)
+            if differ.any() and _CLARITY_TAKEN.fullmatch(dates[0]) and _CLARITY_CHARTED.fullmatch(h):
+                continue  # dated by when the reading was taken, as they should be: no hint to the charting time
+            if differ.any() and clarity:
+                hours = np.abs(ns[differ] - first[0][differ]).max() / 3.6e12
+                out.append(f"{t.file}: the scores ({', '.join(map(repr, untimed[:3]))}) are dated by {dates[0]!r}, the "
+                           f"first date column with a value in the row, but {h!r} differs from it in {int(differ.sum())} "
+                           f"of {int(both.sum())} rows (by up to {hours:.1f} hours). In Epic Clarity's flowsheet "
+                           f"readings (IP_FLWSHT_MEAS) {h!r} is when the reading was taken and {dates[0]!r} when it was "
+                           f"entered: give the score columns \"time\": \"{h}\" in the mapping, or a pre-treatment score "
+                           "charted after the start is read as an immediate score.")
+            elif differ.any():
                 hours = np.abs(ns[differ] - first[0][differ]).max() / 3.6e12
                 out.append(f"{t.file}: the scores ({', '.join(map(repr, untimed[:3]))}) are dated by {dates[0]!r}, the first "
                            f"date column with a value in the row, but {h!r} differs from it in {int(differ.sum())} of "

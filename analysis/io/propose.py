@@ -24,6 +24,7 @@ from . import courses as _courses
 from . import redcap_arms, stat_files, survey_exports, workbook_sheets
 from . import choice_scores, dosage_forms, item_statements, dose_units, ehr_times, entry_status, excel_serials, fill_down, mar_treatments, headers, leave_out, observation_items, redcap, \
     session_dates, side_by_side, time_units, treatment_arms, visits, warehouse_tables, worded_scales, workbooks
+from . import headerless
 from .identifiers.names import name_reason
 from .counted_from import read_time_points
 from .column_values import constant_within as _constant_within, date_like as _date_like, distinct as _distinct, \
@@ -124,7 +125,7 @@ def _tables(files: dict[str, bytes]):
 
     out = []
     for name, data in expand(files):
-        if not name.lower().endswith((".csv", ".tsv", ".txt")):
+        if not name.lower().endswith((".csv", ".tsv", ".txt", ".rpt")):  # .rpt: io/fixed_width.py
             continue
         out.append(read_table(name, data))
     return out
@@ -167,6 +168,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
             pid_k = carried[best] if best is not None else None
     if pid_k is None:
         review.append(f"{t.file}: no column looks like the patient id: give one column the role \"patient_id\".")
+        review.extend(headerless.review_point(t))  # a CSV saved without its column names (analysis/io/headerless.py)
     else:
         cols[pid_k] = ColumnProposal(header[pid_k], Column("patient_id"), "patient id", _distinct(t.column(pid_k), 3))
     pid = t.column(pid_k) if pid_k is not None else np.full(t.n, "", dtype=object)

@@ -58,7 +58,7 @@ def expand(files: dict[str, bytes]) -> list[tuple[str, bytes]]:
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:
         raise DatasetError(f"Two files are called {dup[0]!r}; give each file once.", file=dup[0])
-    limits.check_dataset_files([(n, d) for n, d in out if n.lower().endswith((".csv", ".tsv", ".txt"))])
+    limits.check_dataset_files([(n, d) for n, d in out if n.lower().endswith((".csv", ".tsv", ".txt", ".rpt"))])
     return out
 
 

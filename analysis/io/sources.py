@@ -20,7 +20,9 @@ from .csv_reader import _SAVE_AS_CSV
 #: The three tables of a dataset, by file stem.
 ROLES = ("assessments", "treatments", "patients")
 CSV_EXTENSIONS = (".csv", ".tsv", ".txt")
-TABLE_EXTENSIONS = CSV_EXTENSIONS + (".parquet",)
+#: SSMS's Results to File, column-aligned text (analysis/io/fixed_width.py).
+TEXT_EXTENSIONS = (".rpt",)
+TABLE_EXTENSIONS = CSV_EXTENSIONS + TEXT_EXTENSIONS + (".parquet",)
 #: The statistical packages' data files (read as CSV files by analysis.io.stat_files), and what each is called.
 STAT_SUFFIXES = {".sav": "an SPSS data file", ".zsav": "a compressed SPSS data file",
                  ".por": "an SPSS portable file", ".dta": "a Stata data file",
@@ -159,7 +161,7 @@ def looks_canonical(files: dict[str, bytes]) -> bool:
     if "assessments" in stems:
         return True
     by_name = {} if zips else {_basename(n): bytes(d) for n, d in files.items()}
-    csvs = [n for n in names if n.lower().endswith((".csv", ".tsv")) or
+    csvs = [n for n in names if n.lower().endswith((".csv", ".tsv") + TEXT_EXTENSIONS) or
             (n.lower().endswith(".txt") and _is_table(n, by_name.get(n, b"")))]
     others = [n for n in csvs if PurePosixPath(n.lower()).stem not in ROLES]
     if not others:

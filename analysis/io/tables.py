@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import MissingColumnError, UnreadableFileError
+from . import fixed_width
 from .sheet_reader import two_row_header
 from .survey_exports import qualtrics_rows, surveymonkey_header
 
@@ -81,8 +82,8 @@ class TextTable:
     def describe(self) -> str:
         enc = {"utf-8-sig": "UTF-8 with BOM", "utf-8": "UTF-8", "cp1252": "Windows-1252", "ascii": "UTF-8 (ASCII)",
                "utf-16": "UTF-16"}.get(self.encoding, self.encoding)
-        delim = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar", "^": "caret"}[self.delimiter]
-        out = f"{enc}, {delim}-separated, header on line {self.header_row}"
+        delim = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar", "^": "caret"}.get(self.delimiter)
+        out = f"{enc}, {f'{delim}-separated' if delim else 'column-aligned'}, header on line {self.header_row}"
         if self.decimal_comma:
             out += ", decimal comma"
         return out
@@ -184,6 +185,12 @@ def read_table(file: str, data: bytes, *, encoding: str | None = None, delimiter
         writes them), no in comma-separated ones.
     """
     text, enc = decode(file, data, encoding)
+    # --- Column-aligned text (SSMS Results to File): its own reader, analysis/io/fixed_width.py ---
+    if delimiter in (None, fixed_width.FIXED):
+        aligned = fixed_width.read(file, text, enc)
+        if aligned is not None and header_row in (None, aligned.header_row):
+            return aligned
+    # ---
     delim = delimiter or sniff_delimiter(text)
     rows = _rows(text, delim, file)
     if not rows:
