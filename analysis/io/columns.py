@@ -183,7 +183,7 @@ class _Table:
             self._pending[key] = pool.submit(f, c)
         pool.shutdown(wait=wait)
 
-    def typed(self, name: str, idx: np.ndarray, whole_as_integers: bool = False):
+    def typed(self, name: str, idx: np.ndarray, whole_as_integers: bool = False, text: bool = False):
         """A kept extra column, rows ``idx``: numbers where every non-empty cell is a number, otherwise
         text (NaN when empty). Decided and converted on the distinct texts of those rows.
 
@@ -191,7 +191,7 @@ class _Table:
         such as site 1/2/3, ages in years) are pandas' nullable ``Int64`` (an empty cell is ``<NA>``),
         so that a group reads "1", not "1.0", wherever it is shown or written; a column with any
         fraction, or a whole number beyond 2**53, is float64 (NaN when empty). Otherwise numbers
-        are float64."""
+        are float64. With ``text``, text whatever the cells (a postal code: ``021``, not 21)."""
         code, uniq = self.codes(name)
         sub = code[idx]
         used = np.flatnonzero(np.bincount(sub, minlength=len(uniq)) > 0) if len(sub) else np.array([], np.int64)
@@ -199,7 +199,7 @@ class _Table:
         where[used] = np.arange(len(used))
         texts = np.asarray(uniq[used], dtype=object)
         empty = texts == ""
-        if not empty.all():
+        if not empty.all() and not text:
             arr = pa.array(texts, type=pa.string())
             # A finite number needs a digit (for Arrow's cast and pandas alike): a cell without one
             # that is no NA token makes the column text, decided without trying to read numbers.

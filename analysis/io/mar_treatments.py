@@ -40,9 +40,9 @@ def propose(p, t, treatments: dict, treatment_words: dict, notes: list, review: 
     if k is None:
         return treatments
     names = pd.Series(t.column(k)[t.column(k) != ""]).value_counts()
-    from .plausibility import _CO_MED
-    main = [n for n in names.index if not _CO_MED.search(str(n))]
-    co = [n for n in names.index if _CO_MED.search(str(n))]
+    from .plausibility import co_medication, co_medications
+    main = [n for n in names.index if not co_medication(n)]
+    co = [n for n in names.index if co_medication(n)]
     for word, label in treatment_words.items():
         if any(word in str(n).casefold() for n in main):
             treatments[word] = label
@@ -69,8 +69,7 @@ def propose(p, t, treatments: dict, treatment_words: dict, notes: list, review: 
     acts = [i for i, h in enumerate(t.header) if p.spec.columns.get(h) and p.spec.columns[h].role == "action"]
     if acts:
         # Rows of the treatment whose actions hold no known start would all be left out: ask.
-        mine = ~pd.Series(t.column(k)).str.contains(_CO_MED.pattern, case=False, regex=True).to_numpy(dtype=bool) \
-            & (t.column(k) != "")
+        mine = ~co_medications(t.column(k)) & (t.column(k) != "")
         codes = p.spec.columns[t.header[acts[0]]].codes or {}  # a sheet's Status of Yes / No: Given / Not given
         actions = pd.unique(pd.Series(t.column(acts[0])[mine], dtype=object).map(lambda v: codes.get(v, v)))
         starts = {" ".join(a.casefold().split()) for a in DEFAULT_START_ACTIONS} - mar_actions.FROM_BAG
@@ -119,7 +118,7 @@ def dose_text_treatments(p, t, treatments: dict, arm_column: str, notes: list) -
     """A clinic table whose treatment cells carry the dose or strength (``Ketamin 0,5 mg/kg``, ``Ketamine 50 mg/mL``,
     ``Neridronate 100 mg IV``): one treatment per drug, not one per dose, named by the text before the first digit
     (added to ``treatments``); a co-medication among them (``Ondansetron 4 mg``) is no treatment."""
-    from .plausibility import _CO_MED
+    from .plausibility import co_medication
     k = next(i for i, h in enumerate(t.header) if p.spec.columns.get(h) and p.spec.columns[h].role == "treatment"
              and h != arm_column)
     texts = pd.unique(t.column(k)[t.column(k) != ""])
@@ -129,7 +128,7 @@ def dose_text_treatments(p, t, treatments: dict, arm_column: str, notes: list) -
     merged = {}
     for b in sorted(set(bases.values()), key=len, reverse=True):
         merged[b.casefold()] = b
-    co = [b for b in merged.values() if _CO_MED.search(b)]  # ondansetron given beside the ketamine: no course
+    co = [b for b in merged.values() if co_medication(b)]  # ondansetron given beside the ketamine: no course
     merged = {key: b for key, b in merged.items() if b not in co} or merged
     if co and len(merged) < len(set(bases.values())):
         notes.append(f"{p.name}: {', '.join(map(repr, co[:5]))} look like co-medications and are not treatments.")

@@ -24,6 +24,23 @@ CO_MEDICATIONS = ("ondansetron", "midazolam", "lorazepam", "diazepam", "propofol
                   "sodium chloride", "saline", "dextrose", "lactated ringer", "heparin", "acetaminophen",
                   "paracetamol", "ketorolac", "famotidine", "scopolamine", "magnesium")
 _CO_MED = re.compile("|".join(re.escape(m) for m in CO_MEDICATIONS), re.IGNORECASE)
+#: A diluent named after the drug it carries, to the end of the name: the drug's vehicle, no co-medication
+#: (``ketamine 500 mg in sodium chloride 0.9% 100 mL``, ``... in NS``, ``in D5W``, ``in dextrose 5%``).
+VEHICLE = re.compile(r"(?i)[\s(,]+in\s+(?:\d+(?:[.,]\d+)?\s*%\s*)?(?:sodium\s+chloride|nacl|n/?s|normal\s+saline|"
+                     r"saline|d\d{1,2}(?:w|ns|lr)|dextrose|glucose|lactated\s+ringer|ringer|lr|sterile\s+water|"
+                     r"water|swfi)\b.*$")
+
+
+def co_medication(label) -> bool:
+    """A medication name naming a co-medication (:data:`CO_MEDICATIONS`) outside the vehicle it is given in
+    (:data:`VEHICLE`): ``ondansetron 4 mg in NS`` is one, ``ketamine 500 mg in sodium chloride 0.9%`` is not."""
+    return _CO_MED.search(VEHICLE.sub("", str(label))) is not None
+
+
+def co_medications(values) -> np.ndarray:
+    """:func:`co_medication` of each of ``values`` (vectorised)."""
+    s = pd.Series(values, dtype=object).fillna("").astype(str).str.replace(VEHICLE, "", regex=True)
+    return s.str.contains(_CO_MED.pattern, case=False, regex=True).to_numpy(dtype=bool)
 
 #: Courses this close together (days) for one patient look like administrations, not courses.
 CLOSE_COURSES_DAYS = 2.0
@@ -47,7 +64,7 @@ def treatment_warnings(treatments: pd.DataFrame) -> list[str]:
         named = "; ".join(" / ".join(map(repr, t)) for t in twins[:3])
         out.append(f"Treatment labels that differ only in case or spacing ({named}) are analysed as different "
                    "treatments. If they are one, write them the same way in the treatments file.")
-    co = [lab for lab in labels if _CO_MED.search(lab)]
+    co = [lab for lab in labels if co_medication(lab)]
     if co:
         out.append(f"Treatment label(s) {', '.join(map(repr, co[:5]))} look like co-medications (given alongside the "
                    "treatment studied, e.g. against nausea or for sedation). If so, leave them out of the treatments "

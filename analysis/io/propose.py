@@ -21,7 +21,7 @@ from ..measures import MEASURES
 from ..errors import DatasetError, MappingError
 from ..mapping import canonical, normalize_name
 from . import courses as _courses
-from . import redcap_arms, stat_files, survey_exports, workbook_sheets
+from . import derived_outcomes, redcap_arms, stat_files, survey_exports, workbook_sheets
 from . import choice_scores, dosage_forms, item_statements, dose_units, ehr_times, entry_status, excel_serials, fill_down, mar_treatments, headers, leave_out, observation_items, redcap, \
     session_dates, side_by_side, time_units, treatment_arms, visits, warehouse_tables, worded_scales, workbooks
 from . import headerless
@@ -432,6 +432,10 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
             # In a medication record the dose column is the dose even with units in its cells ('0.5 mg/kg'):
             # as a covariate it was emptied by the co-medications' doses (the units are noted at loading).
             cols[k] = ColumnProposal(h, Column("dose"), "dose", ex)
+            continue
+        if f is None and (derived := derived_outcomes.derived_outcome(h)):  # 'days_to_relapse', 'relapse'
+            cols[k] = ColumnProposal(h, Column("ignore"), f"{derived} derived from the scores: not read", ex)
+            notes.append(derived_outcomes.note(t.file, h, derived))
             continue
         if f is None and numeric and (has_word("day", h) or time_units.elapsed_time_unit(h)) and \
                 not any(c.column.role in ("date", "day") for c in cols.values()):

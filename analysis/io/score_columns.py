@@ -119,7 +119,9 @@ def visit_of(h: str) -> tuple[str, float | None] | None:
     x 365.25/12 and years x 365.25 rounded to a whole day), ``("before_start", None)`` for a baseline ('NRS
     baseline', 'NRS vorher', 'NRS T0'); None for anything else, for a recall period ('pain last 7 days', 'Worst
     pain 24h', 'Average pain 7d': :data:`_SUMMARY`) and for part of a day, week, month or year ('NRS 1.5 wk': which
-    day is not known; '1.5h' is 0.0625 days)."""
+    day is not known; '1.5h' is 0.0625 days). An underscore separates words as a space does ('nrs_w4', 'nrs_wk4',
+    'nrs_week_4', 'nrs_m3', 'nrs_pre': the names R, Stata and SPSS allow)."""
+    h = h.replace("_", " ")
     if _RECALL.search(h):
         return None
     summary = _SUMMARY.search(h) is not None
@@ -150,6 +152,7 @@ def _without_visit(h: str) -> str:
     """The header without the words naming its visit: 'VAS 4 wk (mm)' -> 'VAS (mm)' (one measure for all visits)."""
     if visit_of(h) is None:
         return h
+    h = h.replace("_", " ")
     for r in (_VISIT, _VISIT_AFTER, _UK_VISIT, _BASELINE):
         h = r.sub(" ", h)
     return " ".join(h.split()) or h

@@ -10,10 +10,16 @@ stood as a score of its own.
 So, in a file with a valid-until column (:data:`VALID_UNTIL_NAME`: ``VALID_UNTIL_DT_TM``, ``Valid Until``,
 ``VALID_TO``, whatever its role in the mapping) that writes the current versions open-ended (some cell from
 the year 2100 on: without one, the column is no version's validity, e.g. a medication order's end or a
-consent's expiry, and nothing is withdrawn), a row whose valid-until is a time before the year
-:data:`OPEN_ENDED_YEAR` is withdrawn (:func:`superseded`), listed once with :data:`R_SUPERSEDED`. An
-empty cell, or a year from 2100 on (Cerner's ``31-DEC-2100``, another system's ``9999-12-31``), is the
-current version. A cell whose year cannot be read leaves its row as it is, with a note.
+consent's expiry, and nothing is withdrawn), a row whose valid-until is a past time is withdrawn
+(:func:`superseded`), listed once with :data:`R_SUPERSEDED`. An empty cell is the current version; so is a
+year from 2100 on (Cerner's ``31-DEC-2100``, another system's ``9999-12-31``) beside an event before the
+2090s. De-identification that shifts each patient's dates by decades (MIMIC-style, into 2100-2200) made a
+superseded version's shifted correction time, ``08-JUL-2114``, read as open-ended: so a valid-until is
+open-ended when it is the documented sentinel itself (31 December 2100, the year 9999: :data:`_SENTINEL`), or
+at least :data:`SENTINEL_DISTANCE_YEARS` after the row's event (its date columns; a sentinel shifted with the
+dates keeps its distance from them, 76 years from a 2024 event, where a correction follows its event within
+hours or days, also one made after the file's last event), or in a row whose event has no year.
+A cell whose year cannot be read leaves its row as it is, with a note.
 
 Without such a column an extract does not say which version a correction replaced: where a file's status
 column marks some rows ``Modified``/``Altered``/``Corrected``, a warning says that the replaced versions,
@@ -34,6 +40,10 @@ VALID_UNTIL_NAME = re.compile(r"valid\s(?:until|to|thru|through|end)(?:\s(?:dt\s
                               r"datetime|ts|timestamp))?")
 #: The year from which a valid-until time is open-ended: the current version (Cerner writes 31-DEC-2100).
 OPEN_ENDED_YEAR = 2100
+#: A valid-until from 2100 on is open-ended only this many years or more after the row's event (or when it is the
+#: sentinel itself): a correction is made within days of its event; the sentinel, shifted with the dates by
+#: de-identification or not, lies decades from them. Beside an event before 2090 every such year is open-ended.
+SENTINEL_DISTANCE_YEARS = 10
 #: Statuses of the current version of a corrected result (normalised).
 CORRECTED = frozenset({"modified", "altered", "corrected", "amended", "revised", "correction"})
 
@@ -67,11 +77,39 @@ def _years(cells: np.ndarray) -> np.ndarray:
     return year.fillna(compact).fillna(pd.Series(from_serial)).fillna(two_digit).to_numpy(dtype=float)
 
 
-def superseded(header: list, column) -> tuple[np.ndarray | None, int | None, np.ndarray, str | None]:
+#: The documented open-ended time itself: 31 December 2100 in any order of its parts (``31-DEC-2100``, ``2100-12-31``,
+#: ``12/31/2100``, ``21001231``, Oracle's two-digit ``31-DEC-00``, Excel's serial 73415; a time of day may follow),
+#: or the year 9999 (``9999-12-31``).
+_SENTINEL = re.compile(r"(?i)^(?:31[-/. ]?(?:dec|12)[-/. ]?(?:2100|00)|2100[-/.]?12[-/.]?31|12[-/. ]31[-/. ]2100|"
+                       r"73415(?:\.0*)?)(?!\d)|(?<!\d)9999(?!\d)")
+
+
+def _open_ended(cells: np.ndarray, year: np.ndarray, event_year: np.ndarray) -> np.ndarray:
+    """Whether each valid-until is open-ended (the current version): a year from 2100 on that is the sentinel
+    itself (:data:`_SENTINEL`), or :data:`SENTINEL_DISTANCE_YEARS` or more after the row's event, or beside no
+    event year. Beside an event before 2090 every year from 2100 is so: only shifted dates see a difference."""
+    s = pd.Series(cells, dtype=object).fillna("").astype(str).str.strip()
+    sentinel = s.str.contains(_SENTINEL).to_numpy(dtype=bool)
+    return (year >= OPEN_ENDED_YEAR) & (np.isnan(event_year) | sentinel | (year >= event_year + SENTINEL_DISTANCE_YEARS))
+
+
+def event_years(ks: list, column) -> np.ndarray | None:
+    """The year of each row's event: the latest year of its date columns ``ks`` (NaN where none reads); None
+    without date columns."""
+    if not ks:
+        return None
+    years = np.vstack([_years(column(k)) for k in ks])
+    filled = ~np.isnan(years)
+    return np.where(filled.any(axis=0), np.where(filled, years, -np.inf).max(axis=0), np.nan)
+
+
+def superseded(header: list, column, date_ks: list = ()) -> \
+        tuple[np.ndarray | None, int | None, np.ndarray, str | None]:
     """The rows a valid-until column says are superseded versions.
 
-    ``column(k)``: the cells of column ``k``. Returns (mask of the rows withdrawn, or None without such a
-    column; its position; the mask of the cells whose year did not read; the reason of the withdrawn rows)."""
+    ``column(k)``: the cells of column ``k``; ``date_ks``: the positions of the rows' event times (the mapping's
+    dates). Returns (mask of the rows withdrawn, or None without such a column; its position; the mask of the
+    cells whose year did not read; the reason of the withdrawn rows)."""
     k = valid_until_column(header)
     if k is None:
         return None, None, np.zeros(0, dtype=bool), None
@@ -82,7 +120,9 @@ def superseded(header: list, column) -> tuple[np.ndarray | None, int | None, np.
         # No current version written open-ended: not an extract of versions. A medication order's end, a consent's
         # expiry or a flowsheet's VALID_TO of 2024-12-31 withdrew every row.
         return None, None, np.zeros(0, dtype=bool), None
-    return filled & (year < OPEN_ENDED_YEAR), k, filled & np.isnan(year), R_SUPERSEDED.format(column=header[k])
+    event = event_years([j for j in date_ks if j != k], column)
+    current = year >= OPEN_ENDED_YEAR if event is None else _open_ended(cells, year, event)
+    return filled & ~current & ~np.isnan(year), k, filled & np.isnan(year), R_SUPERSEDED.format(column=header[k])
 
 
 def unread_note(file: str, header: str, cells: np.ndarray) -> str:

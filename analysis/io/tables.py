@@ -71,6 +71,8 @@ class TextTable:
     notes: list = field(default_factory=list)
     #: A column's label where the file gives one beside its name (a Qualtrics question's text): column -> text.
     labels: dict = field(default_factory=dict)
+    #: The file's first column, without a name, numbered the rows (R's row names): not read (:func:`_row_names`).
+    row_numbers: bool = False
 
     def column(self, k: int) -> np.ndarray:
         return self.cells.iloc[:, k].to_numpy(dtype=object)
@@ -86,6 +88,8 @@ class TextTable:
         out = f"{enc}, {f'{delim}-separated' if delim else 'column-aligned'}, header on line {self.header_row}"
         if self.decimal_comma:
             out += ", decimal comma"
+        if self.row_numbers:
+            out += ", an unnamed first column of row numbers (not read)"
         return out
 
 
@@ -219,6 +223,10 @@ def read_table(file: str, data: bytes, *, encoding: str | None = None, delimiter
         too_many |= _trimmed(extra.iloc[:, k]) != ""
     # Arrow's trim over each column: pandas' .str.strip was most of the reading time of a large export.
     frame = pd.DataFrame({k: _trimmed(frame.iloc[:, k]) for k in range(width)}, index=frame.index)
+    row_names = _row_names(header, frame, body)
+    if row_names is not None:
+        header, frame = header[1:], frame.iloc[:, 1:].set_axis(range(width - 1), axis=1)
+        width -= 1
     for k, name in enumerate(header):
         if not name and (frame.iloc[:, k] != "").any():
             raise MissingColumnError(
@@ -251,7 +259,33 @@ def read_table(file: str, data: bytes, *, encoding: str | None = None, delimiter
                       below_reason=below_reason, repeated_header=lines[again & ~below], two_row_header=joined,
                       set_aside=[(lines[rows & ~below], why) for rows, why in survey_rows], notes=survey_notes,
                       labels=labels)
+    if row_names is not None:
+        table.notes.append(f"{file}: {row_names}")
+        table.row_numbers = True
     return table
+
+
+def _row_names(header: list, frame: pd.DataFrame, body: list) -> str | None:
+    """The note for a first column without a name that numbers the rows 1, 2, ..., n (R's ``write.csv`` writes
+    its row names so, ``""`` over ``"1"``, ``"2"``, ...) or 0, 1, ..., n - 1 (pandas' ``to_csv`` with its index
+    unnamed): row numbers, not data, so not read; None for any other first column. Refused as "values but no
+    header name", an R data frame saved as CSV could not be loaded. (A last row cut short, as a sample of the
+    file's start cuts it, may break the count.)"""
+    if len(header) < 2 or header[0] or not len(frame):
+        return None
+    first = frame.iloc[:, 0]
+    rows = frame.iloc[:, 1:].ne("").any(axis=1).to_numpy() | first.ne("").to_numpy()
+    if len(body) and len(body[-1]) < len(header):
+        rows[-1] = False  # a cut line
+    numbers = pd.to_numeric(first[rows].where(first[rows].str.fullmatch(r"\d{1,9}")), errors="coerce").to_numpy()
+    if not len(numbers) or np.isnan(numbers).any():
+        return None
+    start = numbers[0]
+    if start not in (0, 1) or not np.array_equal(numbers, start + np.arange(len(numbers))):
+        return None
+    return (f"the first column has no name and numbers the rows {int(start)}, {int(start) + 1}, ... "
+            f"{int(numbers[-1])} (R's write.csv writes its row names so, pandas its index): row numbers, not data, "
+            "so it is not read.")
 
 
 def _one_header(rows: list[list[str]], h: int, given: bool) -> tuple[list[list[str]], int, str]:

@@ -26,7 +26,7 @@ from ..errors import DatasetError, MappingError, MissingColumnError
 from ..mapping import normalize_name
 from . import courses as _courses
 from . import date_years, dosage_forms, dose_units, entry_status, excel_serials, mar_actions, post_scores, routes, \
-    session_rows, withdrawn_rows
+    covariate_values, session_rows, withdrawn_rows
 from . import fill_down as _fill_down, session_dates
 from .lists import count_listed, lone_list
 from .counted_from import read_time_points
@@ -783,7 +783,7 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
         idx = np.flatnonzero(m)
         obs.covariates.append(pd.DataFrame({"row": rows[idx], "file": f, "line": lines[idx], "column": table.header[k],
                                             "raw": table.column(k)[idx], "pid": pid[idx], "name": c.name,
-                                            "value": vals[idx]}))
+                                            "value": covariate_values.top_coded(vals[idx], f, table.header[k], obs.notes)}))
     nothing = ~contributes & (no_score == "")
     obs.exclude(rows[nothing], f, lines[nothing], "(row)", "", R_NOTHING)
     blank = ~contributes & (no_score != "")

@@ -23,7 +23,8 @@ from ..definitions import KNOWN_MEASURES
 from ..errors import DatasetError, EmptyDatasetError, MissingColumnError
 from ..mapping import as_mapping, normalize_name, resolve
 from .columns import (_CHUNK, _Table, _categorical, _dates, _empty_cells, _is_text_type, _order_and_ties, _pool_empty,
-                      _same_texts, _small_int, _sort_order, _tied, zone_kinds)
+                      _same_texts, _small_int, _sort_order, _tied, _to_numpy, zone_kinds)
+from .covariate_values import postal_code
 from .csv_reader import _SMALL_FILE, _parse_csv, encoding_note
 from .identifiers.guard import IdentifierGuard
 from .ledger import Ledger
@@ -104,6 +105,17 @@ def load_canonical(files: dict[str, bytes], mapping: object = None, drop_identif
     return replace(ds, report=replace(ds.report, warnings=warnings)) if warnings else ds
 
 
+def _row_numbers(col) -> bool:
+    """A column holding 1, 2, ..., n or 0, 1, ..., n - 1, one per row in order (R's row names, pandas' index)."""
+    if not len(col):
+        return False
+    try:
+        n = _to_numpy(pc.cast(pc.utf8_trim_whitespace(col) if _is_text_type(col.type) else col, pa.int64()))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return False
+    return n[0] in (0, 1) and bool(np.array_equal(n, n[0] + np.arange(len(n))))
+
+
 class _Loader:
     """One load: reads the files, runs every check (with the identifier guard and the ledger of
     exclusions) and builds the canonical tables."""
@@ -150,6 +162,11 @@ class _Loader:
         for i, h in enumerate(header):
             text = " ".join(str(h).split())
             if not text:
+                if i == 0 and len(header) > 1 and _row_numbers(cols[0]):
+                    # R's write.csv without row.names = FALSE, pandas' to_csv with its index: no data.
+                    self.notes.append(f"{name}: the first column has no name and numbers the rows (R's row names, "
+                                      "pandas' index): row numbers, not data, so it is not read.")
+                    continue
                 if not _empty_cells(cols[i], trimmed).all():
                     filled = sum(1 for x in header if str(x).strip())
                     title = (f" Line 1 has only {filled} filled cell(s) of {len(header)}: it looks like a title above "
@@ -281,7 +298,8 @@ class _Loader:
         cov = {"patient_id": puniq[pcode[idx]]}
         for c in t.columns:
             if c != "patient_id":
-                cov[c] = t.typed(c, idx, whole_as_integers=True)  # codes 1/2/3 show as "1", not "1.0"
+                # codes 1/2/3 show as "1", not "1.0"; a postal code ('ZIP3' 021) is text, its leading zeros kept
+                cov[c] = t.typed(c, idx, whole_as_integers=True, text=postal_code(c))
         return listed, pd.DataFrame(cov, copy=False)  # fresh arrays: no consolidating copy
 
     def treatments_rows(self, t: _Table) -> tuple[str, np.ndarray]:

@@ -30,7 +30,8 @@ def withdrawn(table, roles: dict, status_ks: list[int], has_treatment: bool, has
             reason[hit] if isinstance(reason, np.ndarray) else reason
         gone[:] |= hit
 
-    old, k, unread, reason = superseded.superseded(header, table.column)
+    date_ks = [j for j, c in roles.items() if c.role == "date"]
+    old, k, unread, reason = superseded.superseded(header, table.column, date_ks)
     if old is not None:
         add(old, k, reason)
         if unread.any():
@@ -38,7 +39,6 @@ def withdrawn(table, roles: dict, status_ks: list[int], has_treatment: bool, has
     else:
         for s in status_ks:  # a loop over the (one or two) status columns
             obs.warnings += superseded.corrected_without_versions_warning(f, header[s], table.column(s)[~gone])
-    date_ks = [j for j, c in roles.items() if c.role == "date"]
     signs = med_orders.looks_like_orders(header, date_ks, has_treatment, has_action)
     if signs:
         k = med_orders.status_column(header, status_ks)
