@@ -1,9 +1,11 @@
 """Whether the files holding scores and the files holding treatments speak of the same patients.
 
 * **Ids written with and without leading zeros.** REDCap's ``record_id`` ``7`` and a log's ``Study ID`` ``007``
-  are one patient when every number-only id pairs this way one-to-one and no file writes one id both ways
-  (``7`` and ``007`` in one file are two patients there, so nothing is paired): each id is then written as its
-  longest spelling, with a note. The mapping turns it off: ``"patient_ids": {"ignore_leading_zeros": false}``.
+  are one patient where the mapping says so (``"patient_ids": {"ignore_leading_zeros": true}``) and no file writes
+  one id both ways (``7`` and ``007`` in one file are two patients there, so nothing is paired): each id is then
+  written as its longest spelling, with a note. Without it the load warns of the pairs
+  (:func:`analysis.io.plausibility`): a review found two numberings that pair by their digits alone (record 3 and
+  study number 001), which read alike joined the wrong timelines.
 * **Files that share no patient.** When the scores' files and the treatments' files have (nearly) no patient id in
   common, no episode has scores: a warning names the id columns and examples (a crosswalk of the two ids is
   needed, or another id column).
@@ -29,7 +31,9 @@ def _ids_by_file(frames) -> pd.DataFrame:
 
 def same_numbers(spec, scores: pd.DataFrame, admins: pd.DataFrame, covs: pd.DataFrame, notes: list[str]):
     """Ids that differ only by leading zeros across files, read as one id (see the module docstring)."""
-    if spec.patient_ids.get("ignore_leading_zeros") is False or not len(scores) or not len(admins):
+    # Only where the mapping says so: a review found two numberings that pair by their digits (record 3 and study
+    # number 001 are one patient, record 1 another), which read alike would join the wrong timelines.
+    if spec.patient_ids.get("ignore_leading_zeros") is not True or not len(scores) or not len(admins):
         return scores, admins, covs
     ids = _ids_by_file((scores, admins, covs))
     text = ids["pid"].astype(str)
@@ -46,20 +50,14 @@ def same_numbers(spec, scores: pd.DataFrame, admins: pd.DataFrame, covs: pd.Data
         return scores, admins, covs
     # One-to-one: the scores' ids and the treatments' ids meet only when paired (a number written one way at the
     # scores and the other at the treatments, for the ids of one side, not one patient in passing).
-    s_ids = set(scores["pid"].astype(str))
-    a_ids = set(admins["pid"].astype(str))
-    if s_ids & a_ids and len(s_ids & a_ids) >= len(two):
-        return scores, admins, covs
     longest = {t: sp[-1] for sp in two for t in sp}
     for frame in (scores, admins, covs):
         if len(frame):
             pid = frame["pid"].astype(str)
             frame["pid"] = pid.map(longest).fillna(frame["pid"]).to_numpy(dtype=object)
     ex = ", ".join(" and ".join(repr(x) for x in sp) for sp in list(two)[:3])
-    notes.append(f"Patient ids that differ only by leading zeros are one patient ({ex} ...: {len(two)} id(s)): each "
-                 "file writes every id one way, and one file's ids pair one-to-one with the other's. They are written "
-                 "as the longest spelling. If they are different patients, say so in the mapping: \"patient_ids\": "
-                 "{\"ignore_leading_zeros\": false}.")
+    notes.append(f"Patient ids that differ only by leading zeros are one patient, as the mapping says ({ex} ...: "
+                 f"{len(two)} id(s)); they are written as the longest spelling.")
     return scores, admins, covs
 
 

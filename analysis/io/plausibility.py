@@ -227,7 +227,8 @@ def unmatched_id_warning(score_pid, course_pid) -> list[str]:
             f"separators (spaces, '-', '_', '/', '.', a thousands ',') or a decimal '.0', the ids of patients with a course but no score ({', '.join(pairs[:4])}"
             f"{' ...' if len(pairs) > 4 else ''}): each is read as two patients, and their episodes have no scores. "
             "A spreadsheet program drops the leading zeros of ids it takes for numbers: write the ids the same way "
-            "in every file (format the id column as text before saving)."]
+            "in every file (format the id column as text before saving); where only leading zeros differ and the "
+            "two are one patient, the mapping can say so: \"patient_ids\": {\"ignore_leading_zeros\": true}."]
 
 
 def swapped_date_warnings(tables) -> list[str]:

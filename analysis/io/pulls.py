@@ -14,7 +14,9 @@ import re
 import numpy as np
 import pandas as pd
 
-_DATE = re.compile(r"(?<!\d)(\d{4})[-_.]?(\d{2})[-_.]?(\d{2})(?!\d)")
+#: A year-first date in a file name (``2024-06-01``, ``20240601``): a year of 19xx or 20xx, a month and a day; a
+#: day-first ``15012024`` is no date here (read as one, the January pull was the later one).
+_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-_.]?(0[1-9]|1[0-2])[-_.]?(0[1-9]|[12]\d|3[01])(?!\d)")
 #: The share of the smaller file's scores that two pulls of one export have in common (at least).
 PULL_SHARE = 0.5
 

@@ -3,15 +3,21 @@
 Clinics number their patients from 1 (or ``001``) each; pooled, patient ``1`` of Boston and patient ``1`` of
 Leiden are two patients. Read as one id they became one patient with two timelines (a silent wrong number), so:
 
-* **A site column.** A column named for the site (``Site``, ``Centre``, ``Clinic``, ``Hospital``, ``Standort``,
-  ... alone or with ``name``/``code``/``id``: :data:`SITE_HEADER`) whose value changes within one patient id is
-  part of the patient's identity: the patient is the site and the id (``Boston:1``); the site is kept as the
-  covariate ``site``.
+* **A site column.** A column named for the study site (``Site``, ``Centre``, ``Study site``, ``Standort``,
+  ``Data access group``, alone or with ``name``/``code``/``id``: :data:`AUTO_SITE_HEADER`) whose value changes
+  within one patient id is part of the patient's identity when the evidence is that of ids numbered per site:
+  every file with patients has such a column, at least a fifth of the ids are at two sites or more, and each
+  site's part of such an id holds a treatment of its own (a whole patient). The patient is then the site and
+  the id (``Boston:1``), the site is kept as the covariate ``site``, with a warning. A ``Location``, ``Clinic``
+  or ``Hospital`` column (a room, an infusion chair, a satellite of one health system, where a survey was
+  filled in) changes within a patient's own timeline, and an IV ``Site`` holds no treatment on follow-up rows:
+  a review of this rule split one clinic's patients on each, so those columns are sites only where the mapping
+  says so (``{"site_column": "Hospital"}``, any name of :data:`SITE_HEADER`).
 * **Ids per file.** Several files that each hold a whole dataset (scores and treatments), whose ids overlap but
-  which share no score (not two pulls of one export: those repeat rows), are read with ids per file (the site is
-  the file's name) when the same id's timelines in the two files overlap in time (two patients can be treated
-  at once; one patient's record is not split that way); otherwise the load stops with the two readings to choose
-  from.
+  which share no score (not two pulls of one export: those repeat rows), are one clinic's records split over
+  files (a year's log each, an infusion log and a visit sheet) as often as two sites' logs: they are read as the
+  same patients, with a warning that says how to read them per file (``{"per_file": true}``). No rule of their
+  timelines told the two apart in a review (one patient's log and visit sheet overlap in time too).
 
 The mapping says it explicitly (``"patient_ids"`` in :mod:`analysis.io.spec`): ``{"site_column": "Site"}``,
 ``{"site_column": null}`` (no column is a site), ``{"per_file": true}`` or ``{"per_file": false}``.
@@ -24,7 +30,6 @@ import re
 import numpy as np
 import pandas as pd
 
-from ..errors import DatasetError
 from ..mapping import normalize_name
 from .column_words import header_words
 
@@ -35,6 +40,13 @@ SITE_HEADER = re.compile(
     r"(?:site|sites|center|centre|centro|clinic|clinique|clinica|kliniek|klinik|klinikum|location|hospital|"
     r"hôpital|hopital|ospedale|ziekenhuis|spital|krankenhaus|standort|zentrum|institution|dag|redcap data access group)"
     r"(?: name| code| id| nr| no)?")
+#: The names of a site column read as one without the mapping saying so: a study's site or centre, a REDCap
+#: data access group (a clinic, hospital or location column is often a room or a satellite of one system).
+AUTO_SITE_HEADER = re.compile(
+    r"(?:study |treating |recruiting |data access )?(?:site|center|centre|centro|standort|dag|"
+    r"redcap data access group|data access group)(?: name| code| id| nr| no)?")
+#: The least share of a file's ids that are at two sites or more for a site column to be read as the numbering's.
+MIN_SHARED_IDS = 0.2
 #: The most sites a column may name (more is not a site column: a free-text field).
 MAX_SITES = 50
 PATIENT_IDS_KEYS = {"site_column", "per_file", "ignore_leading_zeros"}
@@ -67,39 +79,54 @@ def _row_ids(scores: pd.DataFrame, admins: pd.DataFrame, covs: pd.DataFrame) -> 
     return pd.Series(both["pid"].to_numpy(dtype=object), index=both["row"].to_numpy(dtype=np.int64))
 
 
-def _site_columns(tables, spec, row_ids: pd.Series) -> dict[str, np.ndarray]:
+def _site_columns(tables, spec, row_ids: pd.Series, admin_rows: set) -> dict[str, np.ndarray]:
     """file -> the site of each of its rows (by row key - first row key), for files with a site column
-    that is part of the patient's identity."""
+    that is part of the patient's identity (``admin_rows``: the row keys that gave an administration)."""
     from .translate import resolve_columns
 
     said = spec.patient_ids
     out = {}
     row0 = 0
+    with_rows = 0
     for t, fspec in tables:
         first, row0 = row0, row0 + t.n
         if "site_column" in said and said["site_column"] is None:
             continue
+        rows = np.arange(first, first + t.n)
+        pid = row_ids.reindex(rows).to_numpy(dtype=object)
+        has = pd.notna(pid)
+        with_rows += bool(has.any())
         roles = resolve_columns(t, fspec)[0]
         if "site_column" in said:
             ks = [k for k, h in enumerate(t.header) if h and normalize_name(h) == normalize_name(said["site_column"])]
         else:
-            ks = [k for k, h in enumerate(t.header) if h and SITE_HEADER.fullmatch(header_words(h))
+            ks = [k for k, h in enumerate(t.header) if h and AUTO_SITE_HEADER.fullmatch(header_words(h))
                   and (k not in roles or roles[k].role in ("ignore", "covariate"))]
         for k in ks[:1]:
             site = np.char.strip(t.column(k).astype(str)).astype(object)
-            rows = np.arange(first, first + t.n)
-            pid = row_ids.reindex(rows).to_numpy(dtype=object)
-            has = pd.notna(pid)
-            if "site_column" not in said:
-                named = site[has]
-                n_sites = len(pd.unique(named))
-                if (named == "").any() or not 2 <= n_sites <= MAX_SITES:
-                    continue
-                per_id = pd.Series(named).groupby(pid[has].astype(str)).nunique()
-                if not (per_id > 1).any():
-                    continue  # the ids are one numbering across the sites: the site is an ordinary covariate
+            if "site_column" not in said and not _numbered_per_site(site[has], pid[has].astype(str),
+                                                                    np.isin(rows[has], list(admin_rows))):
+                continue
             out[t.file] = (site, t.header[k], first)
+    if "site_column" not in said and len(out) < with_rows:
+        return {}  # a file without the column would keep its ids: its rows would lose their patients
     return out
+
+
+def _numbered_per_site(site: np.ndarray, pid: np.ndarray, treated: np.ndarray) -> bool:
+    """Whether a site column's values say that ids are numbered per site (module docstring): 2 to
+    :data:`MAX_SITES` sites on every row, at least :data:`MIN_SHARED_IDS` of the ids at two sites or more, and
+    every site's part of such an id holding an administration of its own."""
+    n_sites = len(pd.unique(site))
+    if (site == "").any() or not 2 <= n_sites <= MAX_SITES:
+        return False
+    rows = pd.DataFrame({"site": site, "pid": pid, "treated": treated})
+    per_id = rows.groupby("pid")["site"].nunique()
+    shared = per_id.index[per_id > 1]
+    if not len(shared) or len(shared) < MIN_SHARED_IDS * len(per_id):
+        return False  # one numbering across the sites (a patient who moved): the site is an ordinary covariate
+    parts = rows[rows["pid"].isin(shared)].groupby(["site", "pid"])["treated"].any()
+    return bool(parts.all())
 
 
 def _whole_datasets(scores: pd.DataFrame, admins: pd.DataFrame) -> list[str]:
@@ -126,13 +153,15 @@ def _site_labels(files: list[str]) -> dict[str, str]:
     return dict(zip(files, labels))
 
 
-def _per_file(spec, scores: pd.DataFrame, admins: pd.DataFrame, kind: str) -> tuple[list[str], str]:
-    """The files whose ids are their own (``[]``: none) and why."""
+def _per_file(spec, scores: pd.DataFrame, admins: pd.DataFrame, covs: pd.DataFrame, kind: str) -> tuple[list[str], str]:
+    """The files whose ids are their own (``[]``: none) and why; a warning (in ``why``, with no files) where
+    several whole datasets share ids and the mapping does not say how to read them."""
     said = spec.patient_ids.get("per_file")
     if said is False:
         return [], ""
     if said is True:
-        return list(dict.fromkeys(list(scores["file"]) + list(admins["file"]))), "the mapping says so"
+        return list(dict.fromkeys(list(scores["file"]) + list(admins["file"]) + list(covs["file"]))), \
+            "the mapping says so"
     files = _whole_datasets(scores, admins)
     if len(files) < 2:
         return [], ""
@@ -147,25 +176,14 @@ def _per_file(spec, scores: pd.DataFrame, admins: pd.DataFrame, kind: str) -> tu
     in_both = int((key.groupby(["pid", "t", "measure", "raw"])["file"].nunique() > 1).sum())
     if in_both * 20 >= scores["file"].value_counts().reindex(files).min():
         return [], ""
-    # Each shared id's time span in each file; two spans that overlap are two patients treated at the same time.
-    obs = pd.concat([scores[["file", "pid", "t"]], admins[["file", "pid", "t"]]], ignore_index=True)
-    obs = obs[obs["pid"].isin(shared) & obs["file"].isin(files)]
-    obs["t"] = obs["t"].astype(np.int64 if kind == "date" else float)
-    span = obs.groupby(["pid", "file"])["t"].agg(["min", "max"]).reset_index()
-    lo = span.groupby("pid")["min"].max()
-    hi = span.groupby("pid")["max"].min()
-    overlapping = int((lo <= hi).sum())
     examples = ", ".join(repr(p) for p in sorted(shared, key=str)[:3])
-    if overlapping * 2 >= len(shared):
-        return files, (f"{len(shared)} patient id(s) are in more than one of them ({examples} ...) and for "
-                       f"{overlapping} of them the files give two timelines at the same time")
-    raise DatasetError(
+    return [], (
         f"The files {', '.join(files)} each hold a whole dataset (scores and treatments), and {len(shared)} patient "
-        f"id(s) are in more than one of them ({examples} ...), but no score is in two files. Are they the same "
-        "patients (one clinic's records split over files), or different patients at each file (each site numbers "
-        "its own)? Say which in the mapping: \"patient_ids\": {\"per_file\": false} (the same patients) or "
-        "{\"per_file\": true} (different patients at each file); `python -m analysis inspect PATH --write-mapping "
-        "FILE` writes a mapping to edit (docs/data-format.md, \"Patients of several sites\").")
+        f"id(s) are in more than one of them ({examples} ...): they are read as the same patients (one clinic's "
+        "records split over files: a log per year, an infusion log and a visit sheet). If each file numbers its own "
+        "patients (one file per site), patient 1 of one file and patient 1 of another are two patients: say so in "
+        "the mapping, \"patient_ids\": {\"per_file\": true}; `python -m analysis inspect PATH --write-mapping FILE` "
+        "writes a mapping to edit (docs/data-format.md, \"Patients of several sites\").")
 
 
 def assign_sites(tables, spec, scores: pd.DataFrame, admins: pd.DataFrame, covs: pd.DataFrame, kind: str,
@@ -173,16 +191,19 @@ def assign_sites(tables, spec, scores: pd.DataFrame, admins: pd.DataFrame, covs:
     """Make each patient id the site's (a site column) or the file's (ids per file): see the module docstring.
     Returns the observations with their ids rewritten (``site:id``) and a covariate ``site`` per patient."""
     site_of_row = pd.Series(dtype=object)
-    columns = _site_columns(tables, spec, _row_ids(scores, admins, covs))
+    columns = _site_columns(tables, spec, _row_ids(scores, admins, covs),
+                            set(admins["row"].astype(np.int64)) if len(admins) else set())
     for file, (site, header, first) in columns.items():
         site_of_row = pd.concat([site_of_row, pd.Series(site, index=np.arange(first, first + len(site)))])
     if len(columns):
         names = ", ".join(f"{f} ({h!r})" for f, (_, h, _) in columns.items())
-        notes.append(f"Patient ids are numbered per site: the site column of {names} changes within one patient id, "
+        warnings.append(f"Patient ids are numbered per site: the site column of {names} changes within one patient id, "
                      "so a patient is the site and the id ('Boston:1' and 'Leiden:1' are two patients); the site is "
                      "kept as the covariate site. If the ids are one numbering across the sites, say so in the "
                      "mapping: \"patient_ids\": {\"site_column\": null}.")
-    files, why = ([], "") if len(columns) else _per_file(spec, scores, admins, kind)
+    files, why = ([], "") if len(columns) else _per_file(spec, scores, admins, covs, kind)
+    if why and not files:
+        warnings.append(why)
     labels = _site_labels(files) if files else {}
     if files:
         warnings.append(
