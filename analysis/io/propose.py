@@ -23,7 +23,7 @@ from ..mapping import canonical, normalize_name
 from . import courses as _courses
 from . import derived_outcomes, redcap_arms, stat_files, survey_exports, workbook_sheets
 from . import choice_scores, dosage_forms, item_statements, dose_units, ehr_times, entry_status, excel_serials, fill_down, mar_treatments, headers, leave_out, observation_items, redcap, \
-    session_dates, side_by_side, time_units, treatment_arms, visits, warehouse_tables, worded_scales, workbooks
+    side_by_side, time_units, treatment_arms, visits, warehouse_tables, worded_scales, workbooks
 from . import headerless
 from .identifiers.names import name_reason
 from .counted_from import read_time_points
@@ -564,6 +564,11 @@ _SEQUENCE_NAME = re.compile(
 _TREATMENT_WORDS = {"ketamin": "Ketamine infusion", "ketalar": "Ketamine infusion", "ketanest": "Ketamine infusion",
                     "lidocain": "Lidocaine infusion", "xylocain": "Lidocaine infusion",
                     "lignocain": "Lidocaine infusion"}
+def _holds_scores(p) -> bool:
+    """Whether a file's proposal reads scores from it."""
+    return any(c.column.role in ("measure", "sum_item", "item", "value", "checkbox", "list") for c in p.columns)
+
+
 def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal:
     """Detect what the files are and propose a mapping for them. ``date_format`` (YMD, DMY, MDY)
     decides dates that read two ways."""
@@ -667,11 +672,15 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
                                         c.header != redcap_arms.ARM_COLUMN for c in p.columns):  # 'Arm 1' is no dose
             mar_treatments.dose_text_treatments(p, next(t for t in data_tables if t.file == p.name), treatments,
                                                 redcap_arms.ARM_COLUMN, notes)
-    # Dates named for a treatment: a later session of a file's treatment (a booster's date beside the drug), or,
-    # in a file naming no treatment of its own, the administrations of the treatment the date names.
-    session_dates.propose(fps, dictionary, notes)
-    dated = visits.dated_treatment(fps, dictionary, notes, review)
-    if not dated and not any(c.column.role == "treatment" for p in fps for c in p.columns) and \
+    # Dates named for a treatment: the administrations of the treatment the date names, in an export naming no
+    # treatment, or in a file of dates only beside files that do (one site's infusion log beside another's log
+    # with a drug column). A date beside a drug column (a booster's), or in a file of scores (a follow-up's 'Last
+    # infusion date', a form 'infusion_follow_up'), is not proposed: a review found more such dates that are no
+    # session than are; the mapping names them ("treatment" on the date column) and the load warns of before/after
+    # scores on a day without a treatment (post_scores.without_treatment).
+    named = any(c.column.role == "treatment" for p in fps for c in p.columns)
+    dated = visits.dated_treatment([p for p in fps if not named or not _holds_scores(p)], dictionary, notes, review)
+    if not dated and not named and \
             not visits.session_treatment(fps, data_tables, notes):
         notes.append("No column gives treatments: relief analyses need treatment courses; score trajectories work.")
         for p in fps:

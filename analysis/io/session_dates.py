@@ -7,11 +7,13 @@ REDCap project has an infusion form (``inf_date``, ``inf_drug``) and a repeating
 dated by the first date; read as plain dates, the boosters' dates started no course, and their before and
 after scores became follow-up of the first course (fewer courses, relief lasting as long as the boosters).
 
-The proposal (:func:`propose`): in a file with one treatment column dated by a date column of its own, each
-other date column named for a treatment session (an infusion, a booster, a session, a treatment: by its
-name, or a REDCap field's label or form), and not for its end, a plan or a visit after it, gets
-``"treatment"`` naming that treatment column (``"booster_date": {"role": "date", "treatment": "inf_drug"}``).
-Loading (:func:`texts`): each date is an administration of the treatment that column names on the same row,
+The mapping says so: such a date column gets ``"treatment"`` naming the file's treatment column
+(``"booster_date": {"role": "date", "treatment": "inf_drug"}``). The proposal does not: a review of a rule
+that proposed it from the column's name (an infusion, a booster, a session) found more dates so named that are
+no session (a follow-up form's ``Today's date`` on a form ``infusion_follow_up``, ``Session cancelled date``,
+``Date ketamine first prescribed``, a ``Session date`` on every visit row) than are; the load warns instead of
+before/after scores on a day without a treatment (:func:`analysis.io.post_scores.without_treatment`), which
+names the mapping's remedy. Loading (:func:`texts`): each date is an administration of the treatment that column names on the same row,
 or, where the row names none (a REDCap booster instance), of the patient's latest treatment in that column
 before the date; a date before any of them is excluded with its reason. A booster is a session of the same
 treatment (as elsewhere: ``Ketamine Booster`` is ``Ketamine``); ``courses.boosters`` labels a patient's
@@ -19,59 +21,13 @@ courses after the first as boosters. docs/data-format.md, "Dates of later sessio
 """
 from __future__ import annotations
 
-import re
-from dataclasses import replace
-
 import numpy as np
 import pandas as pd
 
 from .spec import Column
 
-#: A date named for a treatment session ('Booster 1 date', 'Booster infusion date', 'Session 3 date', 'Datum
-#: Auffrischung').
-SESSION_DATE = re.compile(r"infusi[oó]n|infuus|infusie|perfusi[oó]n|booster|auffrischung|rappel|refuerzo|treatment|"
-                          r"behandlung|behandel|traitement|tratamiento|therap|session|sitzung|s[ée]ance|sesi[oó]n|"
-                          r"ketamin|lidocain|injection|block", re.IGNORECASE)
-#: ... but not for its end, a plan, or a visit after it ('Infusion end date', 'Next infusion due', 'Date of
-#: follow-up after infusion', 'Last treatment date').
-NOT_A_SESSION = re.compile(r"end|stop|ende|fin\b|discontinu|last|letzte|next|n[äa]chste|plan|schedul|due|geplant|"
-                           r"follow|visit|besuch|after|post|nach|since|call|review|assess|survey|question|kontrolle|"
-                           r"consult|birth|diagnos|onset|referr|consent|enrol", re.IGNORECASE)
-
 R_NO_DRUG = ("a session date ({column!r}), but neither its row nor an earlier row of the patient names the treatment in "
              "{named!r}: whose session is it?")
-
-
-def propose(fps: list, dictionary: dict, notes: list) -> None:
-    """Date columns of later sessions beside a file's one treatment column get ``"treatment"`` naming it
-    (see the module docstring); each file is decided by itself."""
-    for p in fps:  # the export's few files
-        if p.spec is None or p.kind.startswith(("observations", "administration record")):
-            continue
-        treated = [c for c in p.columns if c.column.role == "treatment"]
-        if len(treated) != 1 or not treated[0].column.time:
-            continue
-        drug = treated[0]
-        found = []
-        for i, c in enumerate(p.columns):
-            if c.column.role != "date" or c.column.treatment or c.header == drug.column.time:
-                continue
-            f = (dictionary or {}).get(c.header) if p.spec.redcap else None
-            names = (f.label, f.form) if f is not None else (c.header,)
-            if any(SESSION_DATE.search(n) for n in names) and not NOT_A_SESSION.search(names[0]):
-                found.append(i)
-        for i in found:
-            c = p.columns[i]
-            col = replace(c.column, treatment=drug.header)
-            p.columns[i] = replace(c, column=col, why=f"{c.why}; each date is a session of the treatment {drug.header!r} "
-                                   "names")
-            p.spec.columns[c.header] = col
-        if found:
-            named = ", ".join(repr(p.columns[i].header) for i in found)
-            notes.append(f"{p.name}: each date in {named} is read as a session (an administration) of the treatment "
-                         f"{drug.header!r} names on its row, or else of the patient's latest one before it (a booster is "
-                         f"a session of the same treatment; \"treatment\": {drug.header!r} on those date columns). "
-                         "With courses.boosters, courses after a patient's first are labelled as boosters.")
 
 
 def of_columns(roles: dict, dated: list, tcols: list, header: list) -> bool:

@@ -56,16 +56,24 @@ def _redcap() -> dict:
             "Registry_DataDictionary_2024-11-04.csv": DICTIONARY}
 
 
+def _sessions(files: dict, column: str, drug: str) -> dict:
+    """The proposed mapping with ``column`` read as sessions of the treatment column ``drug``."""
+    spec = inspect(files).spec.to_json()
+    for f in spec["files"]:
+        if column in f.get("columns", {}):
+            f["columns"][column] = {"role": "date", "treatment": drug}
+    return spec
+
+
 def _courses(ds) -> list:
     t = ds.treatments.sort_values(["patient_id", "day"])
     return t[["patient_id", "day", "treatment"]].values.tolist()
 
 
 def test_a_booster_date_beside_the_drug_column_is_a_session_of_the_drug_of_its_row():
-    """The wide tracker: 'Booster 1 date' is proposed with "treatment": "Drug"; A1 and A2 have a second course on
+    """The wide tracker, its 'Booster 1 date' mapped with "treatment": "Drug": A1 and A2 have a second course on
     their booster's date, of their own drug (A2's booster is Lidocaine), A3 none."""
-    assert columns({"tracker.csv": TRACKER})[("tracker.csv", "Booster 1 date")].treatment == "Drug"
-    ds = load_files({"tracker.csv": TRACKER})
+    ds = load_files({"tracker.csv": TRACKER}, mapping=_sessions({"tracker.csv": TRACKER}, "Booster 1 date", "Drug"))
     assert _courses(ds) == [["A1", 0.0, "Ketamine"], ["A1", 51.0, "Ketamine"], ["A2", 0.0, "Lidocaine"],
                             ["A2", 39.0, "Lidocaine"], ["A3", 0.0, "Ketamine"]]
     # The booster's before score is its course's baseline, its after score right after its start.
@@ -77,8 +85,7 @@ def test_a_redcap_booster_instrument_without_the_drug_is_a_session_of_the_patien
     """The REDCap infusion form names the drug (inf_drug), the repeating 'booster' instrument only its date: each
     booster is a course of the drug of the patient's infusion before it (record 2: Lidocaine)."""
     files = _redcap()
-    assert columns(files)[("Registry_DATA_2024-11-04_1532.csv", "booster_date")].treatment == "inf_drug"
-    ds = load_files(files)
+    ds = load_files(files, mapping=_sessions(files, "booster_date", "inf_drug"))
     assert _courses(ds) == [["1", 0.0, "Ketamine"], ["1", 87.0, "Ketamine"], ["1", 167.0, "Ketamine"],
                             ["2", 0.0, "Lidocaine"], ["2", 120.0, "Lidocaine"], ["3", 0.0, "Ketamine"]]
 
@@ -86,29 +93,39 @@ def test_a_redcap_booster_instrument_without_the_drug_is_a_session_of_the_patien
 def test_a_booster_date_before_any_drug_of_the_patient_is_excluded_with_its_reason():
     rows = [_HEADER] + _redcap_rows("1", 53, "1", "2023-04-18", ["2023-01-14"])
     files = {**_redcap(), "Registry_DATA_2024-11-04_1532.csv": ("\n".join(rows) + "\n").encode()}
-    ds = load_files(files)
+    ds = load_files(files, mapping=_sessions(files, "booster_date", "inf_drug"))
     assert _courses(ds) == [["1", 0.0, "Ketamine"]]
     ex = ds.report.exclusions
     gone = ex[ex["column"] == "booster_date"]
     assert len(gone) == 1 and "names the treatment in 'inf_drug'" in gone["reason"].iloc[0]
 
 
-@pytest.mark.parametrize("header", ["Infusion end date", "Next infusion due date", "Follow-up after infusion date"])
-def test_an_end_a_plan_or_a_visit_after_the_infusion_is_no_session(header):
+@pytest.mark.parametrize("header", ["Booster 1 date", "Session cancelled date", "Date ketamine first prescribed",
+                                    "Next infusion due date"])
+def test_a_date_named_for_a_session_beside_the_drug_column_is_not_proposed_as_one(header):
+    # A review of a rule that proposed them: more such dates are no session than are (a cancelled session, a
+    # prescription, a plan): the mapping says which are, and the load warns of their scores (below).
     data = TRACKER.replace(b"Booster 1 date", header.encode())
     assert not columns({"tracker.csv": data})[("tracker.csv", header)].treatment
 
 
 def test_before_and_after_scores_on_a_day_without_any_treatment_are_warned_about():
-    """The safety net: the booster's date mapped as a plain date (the old proposal): its scores fall on a day
-    without a course. The load says so, naming the file, the column and the number of scores."""
-    spec = inspect({"tracker.csv": TRACKER}).spec.to_json()
-    spec["files"][0]["columns"]["Booster 1 date"] = "date"
-    ds = load_files({"tracker.csv": TRACKER}, mapping=spec)
+    """The safety net: the booster's date read as a plain date (as proposed): its scores fall on a day without a
+    course. The load says so, naming the file, the column and the number of scores."""
+    ds = load_files({"tracker.csv": TRACKER})
     assert len(ds.treatments) == 3
     warned = [w for w in ds.report.warnings if "no treatment that day" in w]
     assert any(w.startswith("tracker.csv: 2 score(s) in 'Booster 1 pain before'") for w in warned), warned
     assert any("'Booster 1 pain after'" in w for w in warned)
+
+
+def test_a_last_infusion_date_on_a_follow_up_form_beside_a_drug_log_is_no_administration():
+    # A review: a follow-up file's 'Last infusion date' became a treatment 'Last infusion' on day 0 of every patient.
+    files = {"tracker.csv": TRACKER,
+             "followup.csv": b"Patient,Visit date,Pain NRS,Last infusion date\nA1,2024-02-10,5,2024-01-10\n"
+                             b"A3,2024-02-15,4,2024-01-15\n"}
+    assert not columns(files)[("followup.csv", "Last infusion date")].treatment
+    assert set(load_files(files).treatments["treatment"]) == {"Ketamine", "Lidocaine"}
 
 
 def test_an_infusion_log_without_a_drug_column_is_read_beside_another_sites_log_with_one():
@@ -143,5 +160,6 @@ def test_the_dose_of_the_drug_column_is_still_read_beside_booster_dates():
     """The dose written beside the drug is its infusion's (the boosters' dates, read as sessions, take none)."""
     data = TRACKER.replace(b"Patient,Drug,", b"Patient,Drug,Dose (mg),").replace(b"Ketamine,", b"Ketamine,50,") \
         .replace(b"Lidocaine,", b"Lidocaine,100,")
-    t = load_files({"tracker.csv": data}).treatments.sort_values(["patient_id", "day"])
+    t = load_files({"tracker.csv": data}, mapping=_sessions({"tracker.csv": data}, "Booster 1 date", "Drug")) \
+        .treatments.sort_values(["patient_id", "day"])
     assert t["dose"].tolist()[::2][:2] == [50.0, 100.0] and t["dose"].isna().tolist() == [False, True, False, True, False]
