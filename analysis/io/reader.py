@@ -230,6 +230,7 @@ def load_export(files: dict[str, bytes], spec: MappingSpec, drop_identifiers: bo
     scores["value"] = value
     scores["rule"] = rule_used
     scores = scores[np.isfinite(value)].reset_index(drop=True) if len(scores) else scores
+    notes += untimed_starts.settle_follow_up(scores, courses, admins, kind)
     obs.warnings += post_scores.without_treatment(scores, admins, kind)  # a booster's scores without its date
 
     # Each patient's day 0 (their first course; else their first score).

@@ -150,8 +150,14 @@ def warning(score_pid, on) -> list[str]:
             "score is placed by its time."]
 
 
+#: The default baseline window (days before a course start: analysis.definitions): a score that precedes a
+#: later course by at most this many calendar days is counted in whole days before that course, so that it
+#: stays the later course's baseline candidate (see :func:`whole_days_after`).
+BASELINE_WINDOW_DAYS = 14
+
+
 def whole_days_after(score_pid, score_ns, score_has_time, measure, admin_pid, admin_ns, start_pid=None,
-                     start_ns=None) -> tuple[np.ndarray, np.ndarray]:
+                     start_ns=None, value=None) -> tuple[np.ndarray, np.ndarray]:
     """The scores' times with the follow-up of a course counted in whole days from its start's date.
 
     Week k of an episode is ``7(k-1) < day - start <= 7k``. A follow-up visit's time of day against the
@@ -161,10 +167,15 @@ def whole_days_after(score_pid, score_ns, score_has_time, measure, admin_pid, ad
     log beside timed surveys the same). So a score with a time of day on a later date than the start of the
     course it follows (the patient's latest course starting on an earlier date) is placed at that start's time
     of day on its own date (day 28 after the start: week 4; 00:00 of its date after a date-only start), when
-    it is the patient's only score of its measure that day and no administration is on that day (there, the
-    time of day is what places the scores before or after the treatment: :func:`place`,
-    ``post_scores.settle``). Several scores of a measure on one day (a pain diary, an inpatient's scores) keep
-    their times, which order them. Scores on the start's own date and before any course are not moved.
+    it is the patient's only score of its measure that day (exact repeats of it count once; pass ``value``) and
+    no administration is on that day (there, the time of day is what places the scores before or after the
+    treatment: :func:`place`, ``post_scores.settle``). A score at most :data:`BASELINE_WINDOW_DAYS` calendar days
+    before the patient's next course (a booster's pre-visit) is placed at that course's time of day instead:
+    whole days before it, so that the baseline window (``start - 14 <= day <= start``) counts calendar days too
+    (a review: the visit 14 days before a 13:00 booster, at 14:00, moved to the first course's 08:30 was 14.19
+    days before it and the booster lost its baseline). Several scores of a measure on one day (a pain diary, an
+    inpatient's scores) keep their times, which order them. Scores on a start's own date and before any course
+    are not moved.
 
     ``start_pid``, ``start_ns``: the courses' starts (default: each administration as its own start).
     Returns the times and which scores were moved."""
@@ -178,17 +189,27 @@ def whole_days_after(score_pid, score_ns, score_has_time, measure, admin_pid, ad
         return t, moved
     ids = _ids(score_pid)
     day = t // _DAY_NS
-    # The start a score follows: the patient's latest course start on an earlier date (the first of that date).
+    # The start a score follows (the patient's latest course start on an earlier date) and the next one (on a
+    # later date); the first start of a date stands for it.
     starts = pd.DataFrame({"p": _ids(start_pid), "d": start_ns // _DAY_NS, "tod": start_ns % _DAY_NS})
     starts = starts.sort_values(["d", "tod"], kind="stable").drop_duplicates(["p", "d"]).sort_values("d", kind="stable")
     scores = pd.DataFrame({"p": ids, "d": day, "i": np.arange(len(t))}).sort_values("d", kind="stable")
     follows = pd.merge_asof(scores, starts, on="d", by="p", allow_exact_matches=False)
+    before = pd.merge_asof(scores, starts.assign(next_d=starts["d"]), on="d", by="p", allow_exact_matches=False,
+                           direction="forward")
+    i = follows["i"].to_numpy()
     tod = np.full(len(t), -1, dtype=np.int64)  # -1: no course before the score's date
-    tod[follows["i"].to_numpy()] = follows["tod"].fillna(-1).to_numpy(dtype=np.int64)
+    tod[i] = follows["tod"].fillna(-1).to_numpy(dtype=np.int64)
+    next_tod = np.full(len(t), -1, dtype=np.int64)
+    near = (before["next_d"] - before["d"]).le(BASELINE_WINDOW_DAYS).to_numpy(dtype=bool)
+    next_tod[before["i"].to_numpy()] = np.where(near, before["tod"].fillna(-1).to_numpy(dtype=np.int64), -1)
     admin_days = _key(admin_pid, admin_ns // _DAY_NS)
-    only = pd.DataFrame({"p": ids, "d": day, "m": np.asarray(measure, dtype=object)}).groupby(
-        ["p", "d", "m"], sort=False)["d"].transform("size").to_numpy() == 1
-    target = day * _DAY_NS + np.maximum(tod, 0)
+    frame = pd.DataFrame({"p": ids, "d": day, "m": np.asarray(measure, dtype=object), "t": t,
+                          "v": np.asarray(value, dtype=object) if value is not None else np.arange(len(t))})
+    # The day's only score of its measure: exact repeats (a row charted twice) are one.
+    only = frame.drop_duplicates(["p", "d", "m", "t", "v"]).groupby(["p", "d", "m"], sort=False).size() \
+        .reindex(pd.MultiIndex.from_frame(frame[["p", "d", "m"]])).to_numpy() == 1
+    target = day * _DAY_NS + np.where(next_tod >= 0, next_tod, np.maximum(tod, 0))
     moved = (np.asarray(score_has_time, dtype=bool) & (tod >= 0) & (t != target)
              & ~np.asarray(_key(ids, day).isin(admin_days), dtype=bool) & only)
     t[moved] = target[moved]
@@ -202,41 +223,62 @@ def whole_days_note(moved) -> list[str]:
         return []
     return [f"{n} follow-up score(s) with a time of day are counted in whole days after their course's start (a "
             "visit on day 28 at 14:00 after an infusion started at 08:45 is day 28, week 4, not day 28.22, week 5; "
-            "after a start with a date only, at 00:00 of its date). A day with several scores of a measure, or with "
-            "a treatment, keeps their times."]
+            "after a start with a date only, at 00:00 of its date; within 14 days before a later course, in whole "
+            "days before it). A day with several scores of a measure, or with a treatment, keeps their times."]
+
+
+def _times(scores: pd.DataFrame, courses: pd.DataFrame, admins: pd.DataFrame, kind: str):
+    """``(t0, has_time, starts, given)`` in nanoseconds (``kind`` as in :func:`settle`)."""
+    if kind == "date":
+        return (scores["t"].to_numpy(dtype=np.int64), scores["has_time"].to_numpy(dtype=bool),
+                courses["start"].to_numpy(dtype=np.int64), admins["t"].to_numpy(dtype=np.int64))
+    # Day numbers as nanoseconds of a calendar that starts on day 0: a whole day is 00:00. Only a time of day
+    # from a time column (DAYS_FROM_INDEX + OBS_TIME) is one: a day number written with its fraction (0.25, 6
+    # hours after day 0's start) is exact, as the start's whole day is.
+    days = scores["t"].to_numpy(dtype=float)
+    has_time = scores["has_time"].to_numpy(dtype=bool) & np.isfinite(days) & (days % 1 != 0)
+    return (np.rint(days * _DAY_NS).astype(np.int64), has_time,
+            np.rint(courses["start"].to_numpy(dtype=float) * _DAY_NS).astype(np.int64),
+            np.rint(admins["t"].to_numpy(dtype=float) * _DAY_NS).astype(np.int64))
+
+
+def _store(scores: pd.DataFrame, t: np.ndarray, t0: np.ndarray, kind: str) -> None:
+    if kind == "date":
+        scores["t"] = t
+        return
+    # Only the scores placed get new day numbers (whole days); the others keep theirs exactly.
+    changed = t != t0
+    days = scores["t"].to_numpy(dtype=float).copy()
+    days[changed] = t[changed] / _DAY_NS  # a whole day, or a nanosecond before one (ordered before the start)
+    scores["t"] = days
 
 
 def settle(scores: pd.DataFrame, courses: pd.DataFrame, admins: pd.DataFrame, kind: str) -> list[str]:
-    """Apply :func:`place` and :func:`whole_days_after` to an export's scores (in place: their ``t``, and
-    ``untimed_start`` for the warning); returns the report's notes. ``kind``: ``"date"`` (times in nanoseconds) or
-    ``"day"`` (day numbers, which a time-of-day column makes fractional: ``DAYS_FROM_INDEX`` 3 at 09:15 is 3.385;
-    a start on a whole day has no time, as a date-only one; a day number written with a fraction is exact)."""
+    """Apply :func:`place` to an export's scores, every row read (in place: their ``t``, and ``untimed_start`` for
+    the warning). ``kind``: ``"date"`` (times in nanoseconds) or ``"day"`` (day numbers, which a time-of-day
+    column makes fractional: ``DAYS_FROM_INDEX`` 3 at 09:15 is 3.385; a start on a whole day has no time, as a
+    date-only one; a day number written with a fraction is exact). :func:`settle_follow_up` follows, once the
+    scores' values are read."""
     scores["untimed_start"] = np.zeros(len(scores), dtype=bool)
     if not len(scores) or not len(courses):
         return []
-    if kind == "date":
-        t0 = scores["t"].to_numpy(dtype=np.int64)
-        has_time = scores["has_time"].to_numpy(dtype=bool)
-        starts, given = courses["start"].to_numpy(dtype=np.int64), admins["t"].to_numpy(dtype=np.int64)
-    else:  # day numbers as nanoseconds of a calendar that starts on day 0: a whole day is 00:00
-        days = scores["t"].to_numpy(dtype=float)
-        t0 = np.rint(days * _DAY_NS).astype(np.int64)
-        # Only a time of day from a time column (DAYS_FROM_INDEX + OBS_TIME) is one: a day number written with
-        # its fraction (0.25, 6 hours after day 0's start) is exact, as the start's whole day is.
-        has_time = scores["has_time"].to_numpy(dtype=bool) & np.isfinite(days) & (days % 1 != 0)
-        starts = np.rint(courses["start"].to_numpy(dtype=float) * _DAY_NS).astype(np.int64)
-        given = np.rint(admins["t"].to_numpy(dtype=float) * _DAY_NS).astype(np.int64)
-    pid, measure = scores["pid"].to_numpy(dtype=object), scores["measure"].to_numpy(dtype=object)
-    t, on = place(pid, t0, has_time, measure, scores["timing"].to_numpy(dtype=object), courses["patient_id"].to_numpy(),
-                  starts)
-    t, moved = whole_days_after(pid, t, has_time, measure, admins["pid"].to_numpy(dtype=object), given,
-                                courses["patient_id"].to_numpy(dtype=object), starts)
-    if kind == "date":
-        scores["t"] = t
-    else:  # only the scores placed get new day numbers (whole days); the others keep theirs exactly
-        changed = t != t0
-        days = days.copy()
-        days[changed] = t[changed] / _DAY_NS  # a whole day, or a nanosecond before one (ordered before the start)
-        scores["t"] = days
+    t0, has_time, starts, _ = _times(scores, courses, admins, kind)
+    t, on = place(scores["pid"].to_numpy(dtype=object), t0, has_time, scores["measure"].to_numpy(dtype=object),
+                  scores["timing"].to_numpy(dtype=object), courses["patient_id"].to_numpy(), starts)
+    _store(scores, t, t0, kind)
     scores["untimed_start"] = on
+    return []
+
+
+def settle_follow_up(scores: pd.DataFrame, courses: pd.DataFrame, admins: pd.DataFrame, kind: str) -> list[str]:
+    """Apply :func:`whole_days_after` to an export's scores whose values were read (a duplicate row, or an
+    answer that is no score, on the same day no longer keeps a lone visit at its time); returns the notes."""
+    if not len(scores) or not len(courses):
+        return []
+    t0, has_time, starts, given = _times(scores, courses, admins, kind)
+    t, moved = whole_days_after(scores["pid"].to_numpy(dtype=object), t0, has_time,
+                                scores["measure"].to_numpy(dtype=object), admins["pid"].to_numpy(dtype=object), given,
+                                courses["patient_id"].to_numpy(dtype=object), starts,
+                                scores["value"].to_numpy(dtype=float))
+    _store(scores, t, t0, kind)
     return whole_days_note(moved)

@@ -1,0 +1,57 @@
+"""Follow-up counted in whole days after a course's start, in an export with times (analysis/io/untimed_starts.py
+``whole_days_after``; docs/data-format.md, "Dates and times in clinic exports").
+
+Week k of an episode is 7(k-1) < day - start <= 7k: a week-4 visit on day 28 at 14:00 after an 08:45 start was
+day 28.22, week 5. The cases below are a review's of the rule's first version."""
+from __future__ import annotations
+
+from clinic_checks import scores
+from analysis import load_files
+from analysis import build_episodes
+
+
+def _files(score_rows: list[str], infusion_rows: list[str]) -> dict:
+    return {"infusions.csv": ("Study ID,Infusion start,Medication\n" + "\n".join(infusion_rows) + "\n").encode(),
+            "scores.csv": ("Study ID,Visit date/time,Pain score (0-10)\n" + "\n".join(score_rows) + "\n").encode()}
+
+
+def test_a_week_4_visit_later_in_the_day_than_the_infusion_is_day_28():
+    ds = load_files(_files(["F1,2024-03-04 08:00,8", "F1,2024-03-04 12:00,4", "F1,2024-04-01 14:00,5"],
+                           ["F1,2024-03-04 08:45,Ketamine"]))
+    assert [d for d, _ in scores(ds)["F1"]][-1] == 28.0
+
+
+def test_a_visit_in_the_14_days_before_a_booster_stays_the_boosters_baseline():
+    """The visit of 17 April at 14:00 is 13.96 days before the 13:00 booster of 1 May: its baseline. Counted in whole
+    days after the first course (08:30) it was 14.19 days before the booster, outside the window, and the booster
+    had no baseline; it is counted in whole days before the booster instead (14 days: day 54.1875)."""
+    ds = load_files(_files(["B1,2024-02-23 08:00,8", "B1,2024-02-23 12:30,4", "B1,2024-04-17 14:00,7",
+                            "B1,2024-05-01 16:00,3"],
+                           ["B1,2024-02-23 08:30,Ketamine", "B1,2024-05-01 13:00,Ketamine"]))
+    days = [d for d, _ in scores(ds)["B1"]]
+    booster = ds.treatments["day"].max()
+    assert booster - days[2] == 14.0
+    table = build_episodes(ds).table
+    assert table["included"].all() and table["baseline"].tolist() == [8.0, 7.0]
+
+
+def test_a_row_charted_twice_does_not_keep_a_lone_visit_at_its_time():
+    # The exact duplicate is excluded later; it is the day's only score all the same.
+    ds = load_files(_files(["F1,2024-03-04 08:00,8", "F1,2024-03-04 12:00,4", "F1,2024-04-01 14:00,5",
+                            "F1,2024-04-01 14:00,5"],
+                           ["F1,2024-03-04 08:45,Ketamine"]))
+    assert [d for d, _ in scores(ds)["F1"]][-1] == 28.0
+
+
+def test_an_answer_that_is_no_score_does_not_keep_a_lone_visit_at_its_time():
+    ds = load_files(_files(["F1,2024-03-04 08:00,8", "F1,2024-03-04 12:00,4", "F1,2024-04-01 14:00,5",
+                            "F1,2024-04-01 16:00,Patient asleep"],
+                           ["F1,2024-03-04 08:45,Ketamine"]))
+    assert [d for d, _ in scores(ds)["F1"]][-1] == 28.0
+
+
+def test_two_scores_of_a_day_keep_their_times():
+    ds = load_files(_files(["F1,2024-03-04 08:00,8", "F1,2024-03-04 12:00,4", "F1,2024-04-01 09:00,5",
+                            "F1,2024-04-01 20:00,6"],
+                           ["F1,2024-03-04 08:45,Ketamine"]))
+    assert [d for d, _ in scores(ds)["F1"]][-2:] == [round(28 + 0.25 / 24, 6), round(28 + 11.25 / 24, 6)]
