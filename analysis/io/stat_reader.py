@@ -47,14 +47,16 @@ class Refused(Exception):
 
 
 def number_text(values):
-    """Numbers as a spreadsheet's CSV writes them: whole numbers without decimals (``7``, not ``7.0``),
-    others with up to 15 significant digits (``6.5``; ``0.1 + 0.2`` is ``0.3``); missing empty."""
+    """Numbers as a spreadsheet's CSV writes them: whole numbers without decimals (``7``, not ``7.0``; every
+    whole number a double holds exactly, up to 2**53: a 16-digit patient id ``2024031500010001`` stays itself,
+    where 15 significant digits made six patients' ids two), others with up to 15 significant digits (``6.5``;
+    ``0.1 + 0.2`` is ``0.3``); missing empty."""
     import numpy as np
 
     v = np.asarray(values, dtype="float64")
     out = np.full(len(v), "", dtype=object)
     ok = np.isfinite(v)
-    whole = ok & (v == np.round(v)) & (np.abs(v) < 1e15)
+    whole = ok & (v == np.round(v)) & (np.abs(v) <= 2.0 ** 53)
     out[whole] = v[whole].astype(np.int64).astype(str)
     rest = ok & ~whole
     if rest.any():

@@ -142,6 +142,14 @@ def test_dates_and_times_are_written_as_iso_text_and_whole_numbers_without_decim
     assert _csv_of("a.xpt", (tmp_path / "a.xpt").read_bytes()) == _csv_of("a.sav", sav)
 
 
+def test_sixteen_digit_numeric_patient_ids_stay_themselves(tmp_path):
+    # A review: ids 2024031500010001 ... 006 stored as doubles were written with 15 significant digits
+    # (2.02403150001e+15): six patients became two, silently.
+    df = pd.DataFrame({"pid": [2024031500010001.0 + k for k in range(6)], "nrs": [7.0] * 6})
+    text = _csv_of("a.sav", _sav(df, tmp_path / "a.sav", variable_format={"pid": "F16.0"}))
+    assert text.splitlines()[1:] == [f"{2024031500010001 + k},7" for k in range(6)]
+
+
 def test_an_spss_portable_file_is_read_as_a_sav_is(tmp_path):
     df = pd.DataFrame({"PID": ["P1", "P2"], "VDATE": [dt.date(2024, 3, 4), dt.date(2024, 3, 5)], "NRS": [7.0, 6.5]})
     pyreadstat.write_por(df, str(tmp_path / "a.por"), variable_format={"VDATE": "DATE11"})
