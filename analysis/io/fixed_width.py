@@ -63,11 +63,10 @@ def find_rule(text: str) -> tuple[int, list[tuple[int, int]]] | None:
     return None
 
 
-def read(file: str, text: str, encoding: str):
-    """The :class:`analysis.io.tables.TextTable` of column-aligned text (module docstring), or None when the
-    text has no header over a line of dashes."""
-    from .tables import TextTable
-
+def read(file: str, text: str, encoding: str) -> dict | None:
+    """The fields of the :class:`analysis.io.tables.TextTable` of column-aligned text (module docstring; the
+    table is built by :func:`analysis.io.tables.read_table`, which imports this module), or None when the text
+    has no header over a line of dashes."""
     found = find_rule(text)
     if found is None:
         return None
@@ -80,11 +79,11 @@ def read(file: str, text: str, encoding: str):
     blank = (body.str.strip() == "").to_numpy(dtype=bool)
     footer = body.str.fullmatch(FOOTER).to_numpy(dtype=bool) & ~blank
     keep = ~blank & ~footer
-    return TextTable(file=file, header=header, cells=cells[keep].reset_index(drop=True), line=numbers[keep],
-                     encoding=encoding, delimiter=FIXED, header_row=h + 1, decimal_comma=False,
-                     skipped=[" ".join(ln.split()) for ln in lines[:h] if ln.strip()],
-                     set_aside=[(numbers[footer], R_FOOTER)] if footer.any() else [],
-                     notes=[f"{file}: column-aligned text (a line of dashes under the header on line {h + 1}, as SQL "
+    return dict(file=file, header=header, cells=cells[keep].reset_index(drop=True), line=numbers[keep],
+                encoding=encoding, delimiter=FIXED, header_row=h + 1, decimal_comma=False,
+                skipped=[" ".join(ln.split()) for ln in lines[:h] if ln.strip()],
+                set_aside=[(numbers[footer], R_FOOTER)] if footer.any() else [],
+                notes=[f"{file}: column-aligned text (a line of dashes under the header on line {h + 1}, as SQL "
                             f"Server Management Studio's Results to File writes it): {len(header)} columns read by "
                             "their widths" + (f"; {int(footer.sum())} line(s) of its message under the results ("
                                               + ", ".join(repr(v) for v in body[footer].str.strip()[:2]) +

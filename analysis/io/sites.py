@@ -12,7 +12,7 @@ Leiden are two patients. Read as one id they became one patient with two timelin
   or ``Hospital`` column (a room, an infusion chair, a satellite of one health system, where a survey was
   filled in) changes within a patient's own timeline, and an IV ``Site`` holds no treatment on follow-up rows:
   a review of this rule split one clinic's patients on each, so those columns are sites only where the mapping
-  says so (``{"site_column": "Hospital"}``, any name of :data:`SITE_HEADER`).
+  says so (``{"site_column": "Hospital"}``, any column).
 * **Ids per file.** Several files that each hold a whole dataset (scores and treatments), whose ids overlap but
   which share no score (not two pulls of one export: those repeat rows), are one clinic's records split over
   files (a year's log each, an infusion log and a visit sheet) as often as two sites' logs: they are read as the
@@ -33,13 +33,6 @@ import pandas as pd
 from ..mapping import normalize_name
 from .column_words import header_words
 
-#: A header that names the site of the row: the word alone or with a qualifier (``Site``, ``Study site``,
-#: ``Centre name``, ``Klinik``, ``Standort``); ``Pain location`` or ``Site of pain`` is not one.
-SITE_HEADER = re.compile(
-    r"(?:study |treating |recruiting |data access )?"
-    r"(?:site|sites|center|centre|centro|clinic|clinique|clinica|kliniek|klinik|klinikum|location|hospital|"
-    r"hôpital|hopital|ospedale|ziekenhuis|spital|krankenhaus|standort|zentrum|institution|dag|redcap data access group)"
-    r"(?: name| code| id| nr| no)?")
 #: The names of a site column read as one without the mapping saying so: a study's site or centre, a REDCap
 #: data access group (a clinic, hospital or location column is often a room or a satellite of one system).
 AUTO_SITE_HEADER = re.compile(
@@ -49,27 +42,6 @@ AUTO_SITE_HEADER = re.compile(
 MIN_SHARED_IDS = 0.2
 #: The most sites a column may name (more is not a site column: a free-text field).
 MAX_SITES = 50
-PATIENT_IDS_KEYS = {"site_column", "per_file", "ignore_leading_zeros"}
-
-
-def check_patient_ids(v, where: str) -> dict:
-    """The mapping's ``"patient_ids"`` entry, checked: ``site_column`` (a column name, or null: no site column)
-    and ``per_file`` (true: each file numbers its own patients; false: the same id is the same patient in every
-    file)."""
-    from .spec import _check_keys, _err
-
-    if not isinstance(v, dict):
-        raise _err(where, "\"patient_ids\" must be an object, e.g. {\"site_column\": \"Site\"} or {\"per_file\": true}.")
-    _check_keys(v, PATIENT_IDS_KEYS, f"{where}, patient_ids")
-    col = v.get("site_column")
-    if col is not None and (not isinstance(col, str) or not col.strip()):
-        raise _err(f"{where}, patient_ids", f"\"site_column\" is a column name (e.g. \"Site\") or null, got {col!r}.")
-    for key in ("per_file", "ignore_leading_zeros"):
-        if key in v and not isinstance(v[key], bool):
-            raise _err(f"{where}, patient_ids", f"\"{key}\" is true or false, got {v[key]!r}.")
-    return dict(v)
-
-
 def _row_ids(scores: pd.DataFrame, admins: pd.DataFrame, covs: pd.DataFrame) -> pd.Series:
     """The patient id of each row read (row key -> id)."""
     parts = [f[["row", "pid"]] for f in (scores, admins, covs) if len(f)]

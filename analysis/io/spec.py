@@ -336,6 +336,26 @@ def _number(v, where: str, lo: float = 0.0) -> float:
     return float(v)
 
 
+#: The keys of the mapping's ``"patient_ids"`` (whose numbering the ids are: analysis/io/sites.py).
+PATIENT_IDS_KEYS = {"site_column", "per_file", "ignore_leading_zeros"}
+
+
+def check_patient_ids(v, where: str) -> dict:
+    """The mapping's ``"patient_ids"`` entry, checked: ``site_column`` (a column name, or null: no site column),
+    ``per_file`` (true: each file numbers its own patients; false: the same id is the same patient in every
+    file) and ``ignore_leading_zeros`` (true: ``7`` and ``007`` in two files are one patient)."""
+    if not isinstance(v, dict):
+        raise _err(where, "\"patient_ids\" must be an object, e.g. {\"site_column\": \"Site\"} or {\"per_file\": true}.")
+    _check_keys(v, PATIENT_IDS_KEYS, f"{where}, patient_ids")
+    col = v.get("site_column")
+    if col is not None and (not isinstance(col, str) or not col.strip()):
+        raise _err(f"{where}, patient_ids", f"\"site_column\" is a column name (e.g. \"Site\") or null, got {col!r}.")
+    for key in ("per_file", "ignore_leading_zeros"):
+        if key in v and not isinstance(v[key], bool):
+            raise _err(f"{where}, patient_ids", f"\"{key}\" is true or false, got {v[key]!r}.")
+    return dict(v)
+
+
 def from_json(obj, where: str = "file") -> MappingSpec:
     """Check and read a mapping document (the parsed JSON/TOML). Raises MappingError with the place."""
     if not isinstance(obj, dict) or MARKER not in obj:
@@ -410,7 +430,6 @@ def from_json(obj, where: str = "file") -> MappingSpec:
                                                     f"{where}, courses.post_offset_hours"))
     if courses.post_offset_hours <= 0:
         raise _err(f"{where}, courses.post_offset_hours", "must be more than 0 (a score after the start).")
-    from .sites import check_patient_ids
     patient_ids = check_patient_ids(obj["patient_ids"], where) if "patient_ids" in obj else {}
     return MappingSpec(files=tuple(files), source=source, date_format=order, items=dict(items),
                        values=dict(values), courses=courses, patient_ids=patient_ids)

@@ -192,8 +192,8 @@ def read_table(file: str, data: bytes, *, encoding: str | None = None, delimiter
     # --- Column-aligned text (SSMS Results to File): its own reader, analysis/io/fixed_width.py ---
     if delimiter in (None, fixed_width.FIXED):
         aligned = fixed_width.read(file, text, enc)
-        if aligned is not None and header_row in (None, aligned.header_row):
-            return aligned
+        if aligned is not None and header_row in (None, aligned["header_row"]):
+            return TextTable(**aligned)
     # ---
     delim = delimiter or sniff_delimiter(text)
     rows = _rows(text, delim, file)

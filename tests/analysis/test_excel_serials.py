@@ -52,8 +52,8 @@ def test_a_time_of_day_is_read_to_the_millisecond_as_a_whole_number_of_nanosecon
     assert ns[0] == _ns(EPOCH + pd.Timedelta(days=45366, hours=23, minutes=59, seconds=59, milliseconds=999))
 
 
-# A's infusion at 06:00 (45366.25): timed, so its follow-up keeps the times the serials give (after a date-only
-# start, a follow-up is counted in whole days: untimed_starts.whole_days_after).
+# A's infusion at 06:00 (45366.25): its follow-up with a time of day (12:00, 28 days later) is 28 whole days after
+# it, and the date-only one (45373, 00:00) 6.75 days (untimed_starts.whole_days_after moves times of day only).
 SHEET = "Patient,Visit date,Treatment,NRS\nA,45366.25,Ketamine,8\nA,45373,,5\nA,45394.5,,4\nB,45370,Ketamine,7\n" \
         "B,45377,,3\nB,45398,,6\n"
 
@@ -64,7 +64,7 @@ def test_a_sheet_whose_every_date_is_a_serial_loads_with_the_days_between_its_da
     ds = load_files(files)
     a = ds.assessments.sort_values(["patient_id", "day"])
     assert a[["patient_id", "day", "value"]].values.tolist() == [
-        ["A", 0.0, 8.0], ["A", 6.75, 5.0], ["A", 28.25, 4.0], ["B", 0.0, 7.0], ["B", 7.0, 3.0], ["B", 28.0, 6.0]]
+        ["A", 0.0, 8.0], ["A", 6.75, 5.0], ["A", 28.0, 4.0], ["B", 0.0, 7.0], ["B", 7.0, 3.0], ["B", 28.0, 6.0]]
     assert ds.treatments["day"].tolist() == [0.0, 0.0]
 
 
@@ -140,7 +140,7 @@ def test_a_serial_with_a_decimal_comma_is_read_in_a_semicolon_file():
                       b"B;45377;;3\n"}
     ds = load_files(files)
     assert ds.report.exclusions.empty
-    assert sorted(ds.assessments["day"].tolist()) == [0.0, 0.0, 7.0, 7.25]
+    assert sorted(ds.assessments["day"].tolist()) == [0.0, 0.0, 7.0, 7.0]  # 12:00 on day 7 after 06:00: 7 whole days
 
 
 @pytest.mark.parametrize("serial, date", [("45366", "2024-03-15"), ("50000", "2036-11-21")])

@@ -117,9 +117,10 @@ def test_each_time_is_its_own_questionnaire_and_an_incomplete_one_has_no_score_w
              "mar.csv": MAR.encode()}
     ds = load_files(files)
     phq = ds.assessments[ds.assessments["measure"] == "phq9"]
-    # Days from the infusion at 09:00: 08:30 is half an hour before it, 28 days + 1 h after it.
+    # Days from the infusion at 09:00: 08:30 is half an hour before it; the week-4 questionnaire at 10:00, 28
+    # days later, is 28 whole days after it (follow-up counted in whole days: untimed_starts.whole_days_after).
     assert phq[["patient_id", "value"]].values.tolist() == [["H1", 9.0], ["H1", 8.0], ["H2", 9.0]]
-    assert (phq["day"] * 48).round().tolist() == [-1, 28 * 48 + 2, -1]
+    assert (phq["day"] * 48).round().tolist() == [-1, 28 * 48, -1]
     ex = ds.report.exclusions
     assert len(ex) == 8 and set(ex["line"]) == set(range(33, 41))
     assert ex["reason"].iloc[0] == ("8 of 9 questions of phq9 charted for this patient at this time ('PHQ-9 Item 9' is "

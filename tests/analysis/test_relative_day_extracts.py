@@ -64,7 +64,8 @@ def test_a_time_of_day_beside_days_from_an_index_completes_the_day_and_the_propo
     assert roles["OBS_TIME"] == roles["ADMIN_TIME"] == "time" and not p.review
     ds = load_files(files)
     a1 = ds.assessments[ds.assessments["patient_id"] == "a1"].sort_values("day")
-    assert a1["day"].round(6).tolist() == [round(-0.5 / 24, 6), round(5 / 24, 6), round(28 + 1 / 24, 6)]
+    # The score 28 days after the infusion, an hour later in the day: 28 whole days after it (whole-day follow-up).
+    assert a1["day"].round(6).tolist() == [round(-0.5 / 24, 6), round(5 / 24, 6), 28.0]
     table = summarize(ds, models=False).to_frame().set_index("statistic")
     assert table.loc["immediate_relief_pct", "estimate"] == pytest.approx((50 + 20) / 2)
     assert table.loc["immediate_relief_pct", "n"] == 2
