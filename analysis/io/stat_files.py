@@ -154,6 +154,12 @@ def _notes(name: str, csv_name: str, info: dict) -> list[str]:
         shown = "; ".join(f"{_shown(v)}: {c:,} ({', '.join(map(_shown, vals))})" for v, (c, vals) in list(missing.items())[:6])
         notes.append(f"{name}: {cells:,} cell(s) hold a user-missing or extended missing value, read as empty "
                      f"({shown}).")
+    big = info.get("beyond_exact") or []
+    if big:
+        notes.append(f"{name}: {_listed([_shown(v) for v in big])} hold(s) whole numbers above 9,007,199,254,740,992 "
+                     "(2**53), which the file stores as decimal numbers that cannot hold every such number exactly: "
+                     "if they are patient ids, two patients may already share one. Save ids as text (a string "
+                     "variable) in the program that wrote the file.")
     dates = info["dates"]
     if dates:
         shown = ", ".join(f"{_shown(v)} ({_shown(fmt) or kind})" for v, (kind, fmt) in list(dates.items())[:8])

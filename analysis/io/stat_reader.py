@@ -48,15 +48,16 @@ class Refused(Exception):
 
 def number_text(values):
     """Numbers as a spreadsheet's CSV writes them: whole numbers without decimals (``7``, not ``7.0``; every
-    whole number a double holds exactly, up to 2**53: a 16-digit patient id ``2024031500010001`` stays itself,
-    where 15 significant digits made six patients' ids two), others with up to 15 significant digits (``6.5``;
-    ``0.1 + 0.2`` is ``0.3``); missing empty."""
+    whole number as the double holds it, up to 2**63: a 16-digit patient id ``2024031500010001`` stays itself,
+    where 15 significant digits made six patients' ids two; above 2**53 a double may already have rounded an
+    id, :func:`convert` says so), others with up to 15 significant digits (``6.5``; ``0.1 + 0.2`` is ``0.3``);
+    missing empty."""
     import numpy as np
 
     v = np.asarray(values, dtype="float64")
     out = np.full(len(v), "", dtype=object)
     ok = np.isfinite(v)
-    whole = ok & (v == np.round(v)) & (np.abs(v) <= 2.0 ** 53)
+    whole = ok & (v == np.round(v)) & (np.abs(v) < 2.0 ** 63)
     out[whole] = v[whole].astype(np.int64).astype(str)
     rest = ok & ~whole
     if rest.any():
@@ -217,8 +218,12 @@ def convert(path: str, suffix: str, cap: int, max_columns: int) -> tuple[bytes, 
     csv_bytes = table.to_csv(index=False, lineterminator="\n").encode("utf-8")
     names = {v: " ".join(str(lab).split()) for v, lab in (meta.column_names_to_labels or {}).items()
              if lab and str(lab).strip() and " ".join(str(lab).split()) != v}
+    # Whole numbers beyond 2**53 are not all held exactly by a double: ids stored as numbers may have been rounded
+    # by the program that saved the file (two patients one id), whatever is written here.
+    big = [v for v in frame.columns if numeric.get(v) and pd.api.types.is_numeric_dtype(frame[v])
+           and (pd.to_numeric(frame[v], errors="coerce").abs() > 2.0 ** 53).any()]
     info = {"rows": len(frame), "columns": n_cols, "labelled": labelled, "numbers_kept": kept, "missing": missing,
-            "dates": dates, "variable_labels": names}
+            "dates": dates, "variable_labels": names, "beyond_exact": big}
     return csv_bytes, info
 
 

@@ -169,11 +169,11 @@ def whole_days_after(score_pid, score_ns, score_has_time, measure, admin_pid, ad
     of day on its own date (day 28 after the start: week 4; 00:00 of its date after a date-only start), when
     it is the patient's only score of its measure that day (exact repeats of it count once; pass ``value``) and
     no administration is on that day (there, the time of day is what places the scores before or after the
-    treatment: :func:`place`, ``post_scores.settle``). A score at most :data:`BASELINE_WINDOW_DAYS` calendar days
-    before the patient's next course (a booster's pre-visit) is placed at that course's time of day instead:
-    whole days before it, so that the baseline window (``start - 14 <= day <= start``) counts calendar days too
-    (a review: the visit 14 days before a 13:00 booster, at 14:00, moved to the first course's 08:30 was 14.19
-    days before it and the booster lost its baseline). Several scores of a measure on one day (a pain diary, an
+    treatment: :func:`place`, ``post_scores.settle``). A score exactly :data:`BASELINE_WINDOW_DAYS` calendar days
+    before the patient's next course (a booster's pre-visit on the window's first day) is placed at the later of
+    the two courses' times of day, so that it stays in that course's baseline window (``start - 14 <= day <=
+    start``; a review: the visit 14 days before a 13:00 booster, at 14:00, moved to the first course's 08:30 was
+    14.19 days before it, and the booster lost its baseline). Several scores of a measure on one day (a pain diary, an
     inpatient's scores) keep their times, which order them. Scores on a start's own date and before any course
     are not moved.
 
@@ -201,15 +201,20 @@ def whole_days_after(score_pid, score_ns, score_has_time, measure, admin_pid, ad
     tod = np.full(len(t), -1, dtype=np.int64)  # -1: no course before the score's date
     tod[i] = follows["tod"].fillna(-1).to_numpy(dtype=np.int64)
     next_tod = np.full(len(t), -1, dtype=np.int64)
-    near = (before["next_d"] - before["d"]).le(BASELINE_WINDOW_DAYS).to_numpy(dtype=bool)
-    next_tod[before["i"].to_numpy()] = np.where(near, before["tod"].fillna(-1).to_numpy(dtype=np.int64), -1)
+    # Only a score on the window's first day needs the next course's time of day: one 1-13 days before it is in
+    # its window at any time of day (a review: moving those too put course 1's week-12 visits in week 13).
+    edge = (before["next_d"] - before["d"]).eq(BASELINE_WINDOW_DAYS).to_numpy(dtype=bool)
+    next_tod[before["i"].to_numpy()] = np.where(edge, before["tod"].fillna(-1).to_numpy(dtype=np.int64), -1)
     admin_days = _key(admin_pid, admin_ns // _DAY_NS)
     frame = pd.DataFrame({"p": ids, "d": day, "m": np.asarray(measure, dtype=object), "t": t,
                           "v": np.asarray(value, dtype=object) if value is not None else np.arange(len(t))})
     # The day's only score of its measure: exact repeats (a row charted twice) are one.
     only = frame.drop_duplicates(["p", "d", "m", "t", "v"]).groupby(["p", "d", "m"], sort=False).size() \
         .reindex(pd.MultiIndex.from_frame(frame[["p", "d", "m"]])).to_numpy() == 1
-    target = day * _DAY_NS + np.where(next_tod >= 0, next_tod, np.maximum(tod, 0))
+    # At the later of the two times of day: whole days after its course (or less) and exactly 14 days before the
+    # next one. Where the next course starts later in the day, a visit on the last day of a week of its course
+    # counts in the next week of it: one time cannot serve both (the baseline is kept; docs/data-format.md).
+    target = day * _DAY_NS + np.maximum(np.maximum(tod, 0), next_tod)
     moved = (np.asarray(score_has_time, dtype=bool) & (tod >= 0) & (t != target)
              & ~np.asarray(_key(ids, day).isin(admin_days), dtype=bool) & only)
     t[moved] = target[moved]
@@ -223,8 +228,8 @@ def whole_days_note(moved) -> list[str]:
         return []
     return [f"{n} follow-up score(s) with a time of day are counted in whole days after their course's start (a "
             "visit on day 28 at 14:00 after an infusion started at 08:45 is day 28, week 4, not day 28.22, week 5; "
-            "after a start with a date only, at 00:00 of its date; within 14 days before a later course, in whole "
-            "days before it). A day with several scores of a measure, or with a treatment, keeps their times."]
+            "after a start with a date only, at 00:00 of its date; 14 days before a later course, in its baseline "
+            "window). A day with several scores of a measure, or with a treatment, keeps their times."]
 
 
 def _times(scores: pd.DataFrame, courses: pd.DataFrame, admins: pd.DataFrame, kind: str):

@@ -58,9 +58,9 @@ R3 scores on treatment rows. A "pre" score column on an administration row is a 
 R3b follow-up in whole days. A score with a time of day on a later date than the start of the course it
    follows (the patient's latest course starting on an earlier date) is at that start's time of day on its
    own date (whole days after the start: a week-4 visit at 14:00 after an 08:45 start is day 28, week 4),
-   when it is the patient's only score of its measure that day and no administration is on that day; at most
-   14 calendar days before the patient's next course start, at that start's time of day instead (whole days
-   before it: its baseline window counts calendar days too).
+   when it is the patient's only score of its measure that day and no administration is on that day; exactly
+   14 calendar days before the patient's next course start, at the later of the two starts' times of day (in
+   that course's baseline window).
 R4 text values. ``"7/10"`` -> 7 (denominator = the scale maximum); a range ``"6-7"`` -> its
    midpoint 6.5; ``"Denies pain"`` -> 0; ``"Patient asleep"``, ``"Refused"``, ``"Unable to rate"``
    -> excluded with a reason (they are in ``expected["excluded_values"]``, not in canonical); a
@@ -462,14 +462,14 @@ def _whole_days_after_start(obs: pd.DataFrame, courses: pd.DataFrame, adm: pd.Da
         earlier = [st for st in starts.get(pid, []) if st // MINUTES_PER_DAY < date[i]]
         if not timed[i] or not earlier or (pid, date[i]) in admin_dates or counts[(pid, date[i], m)] != 1:
             continue
-        later = [st for st in starts[pid] if 0 < st // MINUTES_PER_DAY - date[i] <= 14]
+        latest = max(st // MINUTES_PER_DAY for st in earlier)
+        tod = min(st for st in earlier if st // MINUTES_PER_DAY == latest) % MINUTES_PER_DAY
+        later = [st for st in starts[pid] if st // MINUTES_PER_DAY > date[i]]
         if later:
             nearest = min(st // MINUTES_PER_DAY for st in later)
-            ref = min(st for st in later if st // MINUTES_PER_DAY == nearest)
-        else:
-            latest = max(st // MINUTES_PER_DAY for st in earlier)
-            ref = min(st for st in earlier if st // MINUTES_PER_DAY == latest)
-        t[i] = date[i] * MINUTES_PER_DAY + ref % MINUTES_PER_DAY
+            if nearest - date[i] == 14:
+                tod = max(tod, min(st for st in later if st // MINUTES_PER_DAY == nearest) % MINUTES_PER_DAY)
+        t[i] = date[i] * MINUTES_PER_DAY + tod
     return t
 
 

@@ -77,17 +77,20 @@ def _whole_days_after_start(obs: pd.DataFrame, courses: pd.DataFrame, adm: pd.Da
     keyed = obs.assign(date=date, i=np.arange(len(obs))).sort_values("date")
     follows = pd.merge_asof(keyed, starts, on="date", by="patient_id", allow_exact_matches=False).sort_values("i")
     start = pd.Series(follows["start"].to_numpy(), index=obs.index)
-    # ... at most 14 calendar days before the next course, at that course's time of day (its baseline window).
+    # ... exactly 14 calendar days before the next course, at the later of the two times of day (its baseline window).
     ahead = pd.merge_asof(keyed, starts.assign(next_date=starts["date"]), on="date", by="patient_id",
                           allow_exact_matches=False, direction="forward").sort_values("i")
-    near = ((ahead["next_date"] - ahead["date"]) <= pd.Timedelta(days=14)).to_numpy()
-    ref = pd.Series(np.where(near, ahead["start"].to_numpy(), follows["start"].to_numpy()), index=obs.index)
+    edge = ((ahead["next_date"] - ahead["date"]) == pd.Timedelta(days=14)).to_numpy()
+    own = pd.Series(follows["start"].to_numpy(), index=obs.index)
+    own_tod = own - own.dt.normalize()
+    nxt = pd.Series(ahead["start"].to_numpy(), index=obs.index)
+    next_tod = (nxt - nxt.dt.normalize()).where(edge)
+    tod = own_tod.where(~(next_tod > own_tod), next_tod)
     admin_dates = set(zip(adm["patient_id"], adm["time"].dt.normalize()))
     on_admin_date = pd.Series([k in admin_dates for k in zip(obs["patient_id"], date)], index=obs.index)
     alone = obs.groupby([obs["patient_id"], date, obs["measure"]])["value"].transform("size") == 1
     move = (obs["time"] != date) & start.notna() & ~on_admin_date & alone
-    ref = pd.to_datetime(ref)
-    return obs["time"].where(~move, date + (ref - ref.dt.normalize()))
+    return obs["time"].where(~move, date + tod)
 
 
 def _as_canonical(adm: pd.DataFrame, obs: pd.DataFrame, booster: dict) -> dict[str, pd.DataFrame]:

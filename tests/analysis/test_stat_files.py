@@ -150,6 +150,16 @@ def test_sixteen_digit_numeric_patient_ids_stay_themselves(tmp_path):
     assert text.splitlines()[1:] == [f"{2024031500010001 + k},7" for k in range(6)]
 
 
+def test_ids_beyond_what_a_double_holds_exactly_are_written_as_held_and_named_in_a_note(tmp_path):
+    # 17 digits: the double holds 20240315000100000 + 4k exactly (multiples of 4 there); 15 significant digits
+    # made them one patient. Beyond 2**53 the saving program may have rounded ids already: said so.
+    df = pd.DataFrame({"pid": [20240315000100000.0 + 4 * k for k in range(6)], "nrs": [7.0] * 6})
+    sav = _sav(df, tmp_path / "a.sav", variable_format={"pid": "F17.0"})
+    assert _csv_of("a.sav", sav).splitlines()[1:] == [f"{20240315000100000 + 4 * k},7" for k in range(6)]
+    _, notes = expand_stat_files({"a.sav": sav})
+    assert any("pid hold(s) whole numbers above 9,007,199,254,740,992" in n for n in notes)
+
+
 def test_an_spss_portable_file_is_read_as_a_sav_is(tmp_path):
     df = pd.DataFrame({"PID": ["P1", "P2"], "VDATE": [dt.date(2024, 3, 4), dt.date(2024, 3, 5)], "NRS": [7.0, 6.5]})
     pyreadstat.write_por(df, str(tmp_path / "a.por"), variable_format={"VDATE": "DATE11"})

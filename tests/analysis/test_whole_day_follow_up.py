@@ -55,3 +55,21 @@ def test_two_scores_of_a_day_keep_their_times():
                             "F1,2024-04-01 20:00,6"],
                            ["F1,2024-03-04 08:45,Ketamine"]))
     assert [d for d, _ in scores(ds)["F1"]][-2:] == [round(28 + 0.25 / 24, 6), round(28 + 11.25 / 24, 6)]
+
+
+def test_a_week_12_visit_ten_days_before_an_afternoon_booster_stays_in_week_12():
+    # A review of a first version that gave every score 1-14 days before a course that course's time of day: the
+    # 08:00 visit of day 84 after an 08:30 start went to 13:00 (day 84.19, week 13).
+    ds = load_files(_files(["W1,2024-01-08 08:00,8", "W1,2024-01-08 11:30,4", "W1,2024-04-01 08:00,5",
+                            "W1,2024-04-11 12:40,8", "W1,2024-04-11 16:00,4"],
+                           ["W1,2024-01-08 08:30,Ketamine", "W1,2024-04-11 13:00,Ketamine"]))
+    assert [d for d, _ in scores(ds)["W1"]][2] == 84.0
+
+
+def test_a_day_2_score_ten_days_before_a_booster_stays_the_immediate_score():
+    # ... and the 07:30 score two days after an 08:30 start went to 14:00 (day 2.23, outside the immediate window).
+    ds = load_files(_files(["C1,2024-03-04 08:00,8", "C1,2024-03-06 07:30,4", "C1,2024-03-16 13:40,8",
+                            "C1,2024-03-16 17:00,4"],
+                           ["C1,2024-03-04 08:30,Ketamine", "C1,2024-03-16 14:00,Ketamine"]))
+    table = build_episodes(ds).table
+    assert table["immediate_t"].tolist()[0] == 2.0 and table["immediate_relief_pct"].tolist()[0] == 50.0
