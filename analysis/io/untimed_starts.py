@@ -29,6 +29,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..definitions import KNOWN_MEASURES
+
 
 _DAY_NS = 86_400 * 10 ** 9
 
@@ -208,9 +210,11 @@ def whole_days_after(score_pid, score_ns, score_has_time, measure, admin_pid, ad
     admin_days = _key(admin_pid, admin_ns // _DAY_NS)
     frame = pd.DataFrame({"p": ids, "d": day, "m": np.asarray(measure, dtype=object), "t": t,
                           "v": np.asarray(value, dtype=object) if value is not None else np.arange(len(t))})
-    # The day's only score of its measure: exact repeats (a row charted twice) are one.
-    only = frame.drop_duplicates(["p", "d", "m", "t", "v"]).groupby(["p", "d", "m"], sort=False).size() \
-        .reindex(pd.MultiIndex.from_frame(frame[["p", "d", "m"]])).to_numpy() == 1
+    # The day's only score of its measure: exact repeats (a row charted twice) are one, and a value the load will
+    # exclude (NaN in ``value``: out of its measure's range) is none.
+    counted = frame[pd.notna(frame["v"])] if value is not None else frame
+    only = counted.drop_duplicates(["p", "d", "m", "t", "v"]).groupby(["p", "d", "m"], sort=False).size() \
+        .reindex(pd.MultiIndex.from_frame(frame[["p", "d", "m"]])).fillna(0).to_numpy() == 1
     # At the later of the two times of day: whole days after its course (or less) and exactly 14 days before the
     # next one. Where the next course starts later in the day, a visit on the last day of a week of its course
     # counts in the next week of it: one time cannot serve both (the baseline is kept; docs/data-format.md).
@@ -276,14 +280,21 @@ def settle(scores: pd.DataFrame, courses: pd.DataFrame, admins: pd.DataFrame, ki
 
 
 def settle_follow_up(scores: pd.DataFrame, courses: pd.DataFrame, admins: pd.DataFrame, kind: str) -> list[str]:
-    """Apply :func:`whole_days_after` to an export's scores whose values were read (a duplicate row, or an
-    answer that is no score, on the same day no longer keeps a lone visit at its time); returns the notes."""
+    """Apply :func:`whole_days_after` to an export's scores whose values were read (a duplicate row, an answer
+    that is no score, or a value out of its measure's range on the same day no longer keeps a lone visit at its
+    time); returns the notes."""
     if not len(scores) or not len(courses):
         return []
+    value = scores["value"].to_numpy(dtype=float).copy()
+    for m, idx in scores.groupby("measure", sort=False).indices.items():  # a loop over a few measures
+        known = KNOWN_MEASURES.get(m)
+        if known is not None:
+            lo, hi = known["min"], known["max"]
+            bad = ((value[idx] < lo) if lo is not None else False) | ((value[idx] > hi) if hi is not None else False)
+            value[idx[bad]] = np.nan
     t0, has_time, starts, given = _times(scores, courses, admins, kind)
     t, moved = whole_days_after(scores["pid"].to_numpy(dtype=object), t0, has_time,
                                 scores["measure"].to_numpy(dtype=object), admins["pid"].to_numpy(dtype=object), given,
-                                courses["patient_id"].to_numpy(dtype=object), starts,
-                                scores["value"].to_numpy(dtype=float))
+                                courses["patient_id"].to_numpy(dtype=object), starts, value)
     _store(scores, t, t0, kind)
     return whole_days_note(moved)

@@ -73,3 +73,16 @@ def test_a_day_2_score_ten_days_before_a_booster_stays_the_immediate_score():
                            ["C1,2024-03-04 08:30,Ketamine", "C1,2024-03-16 14:00,Ketamine"]))
     table = build_episodes(ds).table
     assert table["immediate_t"].tolist()[0] == 2.0 and table["immediate_relief_pct"].tolist()[0] == 50.0
+
+
+def test_a_value_out_of_its_range_does_not_keep_a_lone_visit_at_its_time():
+    # A flowsheet's 12 on a 0-10 item is excluded (out of range) after the placing; it was counted as the day's
+    # second score, and the week-4 visit stayed at day 28.26 (week 5).
+    rows = ["F2,2024-03-04 08:00,Pain Score (0-10),8", "F2,2024-03-04 12:00,Pain Score (0-10),4",
+            "F2,2024-04-01 15:00,Pain Score (0-10),4", "F2,2024-04-01 15:05,Pain Score (0-10),12"]
+    rows += [f"G{k},2024-03-0{k} 09:00,Pain Score (0-10),{k}" for k in range(1, 8)]
+    files = {"flowsheet.csv": ("PAT_ID,RECORDED_TIME,FLO_MEAS_NAME,MEAS_VALUE\n" + "\n".join(rows) + "\n").encode(),
+             "mar.csv": b"PAT_ID,TAKEN_TIME,MEDICATION_NAME,MAR_ACTION\nF2,2024-03-04 08:45,KETAMINE 100 MG IV,New Bag\n"}
+    ds = load_files(files)
+    assert ds.report.exclusions["reason"].tolist() == ["out of range for pain_nrs (valid 0-10)"]
+    assert [d for d, _ in scores(ds)["F2"]][-1] == 28.0
