@@ -564,9 +564,22 @@ _SEQUENCE_NAME = re.compile(
 _TREATMENT_WORDS = {"ketamin": "Ketamine infusion", "ketalar": "Ketamine infusion", "ketanest": "Ketamine infusion",
                     "lidocain": "Lidocaine infusion", "xylocain": "Lidocaine infusion",
                     "lignocain": "Lidocaine infusion"}
-def _holds_scores(p) -> bool:
-    """Whether a file's proposal reads scores from it."""
-    return any(c.column.role in ("measure", "sum_item", "item", "value", "checkbox", "list") for c in p.columns)
+def _patient_ids(p, data_tables) -> set:
+    """The patient ids a file's proposal reads (its patient-id column's filled cells)."""
+    t = next((t for t in data_tables if t.file == p.name), None)
+    heads = [c.header for c in p.columns if c.column.role == "patient_id"]
+    if t is None or not heads or heads[0] not in t.header:
+        return set()
+    ids = pd.Series(t.column(t.header.index(heads[0])), dtype=object).fillna("").astype(str).str.strip()
+    return set(ids[ids != ""])
+
+
+def _other_patients(fps: list, data_tables) -> list:
+    """The files whose patients have no treatment in another file's treatment column (another site's patients):
+    there a date named for a treatment gives the administrations, as in an export without a treatment column."""
+    treated = set().union(*[_patient_ids(p, data_tables) for p in fps
+                            if any(c.column.role == "treatment" for c in p.columns)])
+    return [p for p in fps if not _patient_ids(p, data_tables) & treated]
 
 
 def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal:
@@ -673,13 +686,14 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
             mar_treatments.dose_text_treatments(p, next(t for t in data_tables if t.file == p.name), treatments,
                                                 redcap_arms.ARM_COLUMN, notes)
     # Dates named for a treatment: the administrations of the treatment the date names, in an export naming no
-    # treatment, or in a file of dates only beside files that do (one site's infusion log beside another's log
-    # with a drug column). A date beside a drug column (a booster's), or in a file of scores (a follow-up's 'Last
-    # infusion date', a form 'infusion_follow_up'), is not proposed: a review found more such dates that are no
-    # session than are; the mapping names them ("treatment" on the date column) and the load warns of before/after
-    # scores on a day without a treatment (post_scores.without_treatment).
+    # treatment, or in a file whose patients have no treatment in the files that name one (one site's infusion
+    # log or visit sheet beside another site's log with a drug column). A date beside a drug column (a booster's),
+    # or of patients treated in another file (a follow-up's 'Last infusion date', a log of each infusion of a
+    # tracker's courses), is not proposed: reviews found more such dates that are no session, or sessions
+    # counted twice, than are; the mapping names them ("treatment" on the date column) and the load warns of
+    # before/after scores on a day without a treatment (post_scores.without_treatment).
     named = any(c.column.role == "treatment" for p in fps for c in p.columns)
-    dated = visits.dated_treatment([p for p in fps if not named or not _holds_scores(p)], dictionary, notes, review)
+    dated = visits.dated_treatment(_other_patients(fps, data_tables) if named else fps, dictionary, notes, review)
     if not dated and not named and \
             not visits.session_treatment(fps, data_tables, notes):
         notes.append("No column gives treatments: relief analyses need treatment courses; score trajectories work.")

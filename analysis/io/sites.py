@@ -110,8 +110,13 @@ def _whole_datasets(scores: pd.DataFrame, admins: pd.DataFrame) -> list[str]:
 
 
 def _site_labels(files: list[str]) -> dict[str, str]:
-    """Each file's site label: its name without the words every one of the names shares
-    (``Ketamine_log_North.csv``, ``Ketamine_log_South.csv`` -> ``North``, ``South``), or its name."""
+    """Each file's site label: its folder where every file is in one (``North/Ketamine_log.csv`` and
+    ``North/Demographics.csv`` -> ``North``: a site's demographics file is the site's too), else its name without
+    the words every one of the names shares (``Ketamine_log_North.csv``, ``Ketamine_log_South.csv`` -> ``North``,
+    ``South``), or its name."""
+    folders = [f.replace("\\", "/").rsplit("/", 1)[0] if "/" in f.replace("\\", "/") else "" for f in files]
+    if all(folders) and len(set(folders)) > 1:
+        return dict(zip(files, (d.rsplit("/", 1)[-1] for d in folders)))
     words = [re.split(r"[\s_\-.]+", re.sub(r"\.[A-Za-z]+$", "", f.replace("\\", "/").replace("/", " "))) for f in files]
     lead = 0
     while all(len(w) > lead + 1 for w in words) and len({w[lead] for w in words}) == 1:

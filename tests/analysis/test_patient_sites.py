@@ -148,6 +148,21 @@ def test_files_of_the_same_name_in_a_zips_site_folders_are_named_by_their_folder
     assert sorted(ds.patients["patient_id"]) == ["North:001", "North:002", "South:001", "South:002", "South:003"]
 
 
+def test_with_ids_per_file_a_sites_demographics_file_in_its_folder_is_that_sites(tmp_path):
+    # A review: per file, 'North Demographics' was a site of its own: no analysed patient had a sex.
+    members = {}
+    for site, ids, start, seed in (("North", [1, 2], "2023-03-01", 0), ("South", [1, 2, 3], "2023-03-02", 1)):
+        members[f"{site}/Ketamine_log.csv"] = _csv(_site_log(ids, start, seed))
+        members[f"{site}/Demographics.csv"] = _csv(pd.DataFrame({"Patient": [f"{i:03d}" for i in ids],
+                                                                 "Sex": ["F" if site == "North" else "M"] * len(ids)}))
+    z = _zip(members)
+    from analysis.io.propose import auto_spec
+    spec = {**auto_spec({"registry.zip": z}).to_json(), "patient_ids": {"per_file": True}}
+    p = load_files({"registry.zip": z}, mapping=spec).patients.set_index("patient_id")
+    assert sorted(p.index) == ["North:001", "North:002", "South:001", "South:002", "South:003"]
+    assert p.filter(regex="(?i)sex").iloc[:, 0].tolist() == ["F", "F", "M", "M", "M"]
+
+
 def test_a_folder_of_site_folders_is_read_as_its_zip_would_be(tmp_path):
     for site, ids, start, seed in (("North", [1, 2], "2023-03-01", 0), ("South", [1, 2, 3], "2023-03-02", 1)):
         (tmp_path / site).mkdir()

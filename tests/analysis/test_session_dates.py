@@ -128,6 +128,26 @@ def test_a_last_infusion_date_on_a_follow_up_form_beside_a_drug_log_is_no_admini
     assert set(load_files(files).treatments["treatment"]) == {"Ketamine", "Lidocaine"}
 
 
+def test_a_log_of_each_infusion_of_a_trackers_courses_is_not_a_second_treatment():
+    # A review: a tracker (drug, start date) and a log of each infusion's date, without the drug, of the same
+    # patients: the log's dates became a treatment 'Infusion' beside every real course (36 courses for 18).
+    files = {"tracker.csv": b"Patient,Drug,Treatment start date,Pain before,Pain after\nS01,Lidocaine,2024-02-11,7,2\n"
+                            b"S02,Ketamine,2024-02-12,8,3\n",
+             "infusions.csv": b"Patient,Infusion date\nS01,2024-02-11\nS01,2024-02-12\nS02,2024-02-12\nS02,2024-02-13\n"}
+    assert set(load_files(files).treatments["treatment"]) == {"Lidocaine", "Ketamine"}
+
+
+def test_one_sites_visit_sheet_with_an_infusion_date_is_read_beside_another_sites_drug_log():
+    # A review: site A's visits (scores and a 'Ketamine infusion date') beside site B's log with a treatment
+    # column: site A's infusions were dropped, silently.
+    files = {"SiteA_visits.csv": b"Patient,Visit date,Pain NRS,Ketamine infusion date\nA1,2024-01-12,8,2024-01-12\n"
+                                 b"A1,2024-01-19,4,\n",
+             "SiteB_log.csv": b"Patient,Date,Treatment,Pain NRS\nB1,2024-01-12,Ketamine infusion,8\n"
+                              b"B1,2024-01-19,,5\n"}
+    ds = load_files(files)
+    assert sorted(ds.treatments["patient_id"]) == ["A1", "B1"]
+
+
 def test_an_infusion_log_without_a_drug_column_is_read_beside_another_sites_log_with_one():
     """Site A: scores and an infusion log (dates only); site B: a log with a Treatment column. Each site's
     patient has a course (before: B1 only)."""
