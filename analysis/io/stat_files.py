@@ -154,6 +154,13 @@ def _notes(name: str, csv_name: str, info: dict) -> list[str]:
         shown = "; ".join(f"{_shown(v)}: {c:,} ({', '.join(map(_shown, vals))})" for v, (c, vals) in list(missing.items())[:6])
         notes.append(f"{name}: {cells:,} cell(s) hold a user-missing or extended missing value, read as empty "
                      f"({shown}).")
+    scales = info.get("scales") or []
+    if scales:
+        notes.append(f"{name}: {_listed([_shown(v) for v in scales])} give(s) a word to each of 5 or more numbered "
+                     "values, as a rating scale's labels do (Wong-Baker FACES: 0 = No hurt ... 10 = Hurts worst), and "
+                     "were written as the words. If one is a score, its numbers are not read from the words: save "
+                     "the file with values instead of value labels, or map the column as its measure and give each "
+                     "word its number under \"values\": {\"text\": {...}} (docs/data-format.md).")
     big = info.get("beyond_exact") or []
     if big:
         notes.append(f"{name}: {_listed([_shown(v) for v in big])} hold(s) whole numbers above 9,007,199,254,740,992 "

@@ -184,7 +184,7 @@ def convert(path: str, suffix: str, cap: int, max_columns: int) -> tuple[bytes, 
     missing_values = getattr(meta, "missing_ranges", None) or {}
     value_labels = getattr(meta, "variable_value_labels", None) or {}
     formats = meta.original_variable_types or {}
-    out, labelled, kept, dates = {}, {}, {}, {}
+    out, labelled, kept, dates, scales = {}, {}, {}, {}, []
     for var in frame.columns:
         col = frame[var]
         labels = value_labels.get(var) or {}
@@ -207,6 +207,8 @@ def convert(path: str, suffix: str, cap: int, max_columns: int) -> tuple[bytes, 
             keyed = pd.to_numeric(col, errors="coerce") if numeric.get(var) else col.astype(object)
             out[var] = keyed.map(labels).where(keyed.notna(), "").fillna("").astype(str).to_numpy(dtype=object)
             labelled[var] = shown
+            if numeric.get(var) and len(labels) >= 5 and all(float(k).is_integer() for k in labels):
+                scales.append(var)  # a word for each of 5+ numbered values: a rating scale's labels, perhaps
             continue
         if rule in ("anchors", "some"):
             kept[var] = (rule, shown)
@@ -223,7 +225,7 @@ def convert(path: str, suffix: str, cap: int, max_columns: int) -> tuple[bytes, 
     big = [v for v in frame.columns if numeric.get(v) and pd.api.types.is_numeric_dtype(frame[v])
            and (pd.to_numeric(frame[v], errors="coerce").abs() > 2.0 ** 53).any()]
     info = {"rows": len(frame), "columns": n_cols, "labelled": labelled, "numbers_kept": kept, "missing": missing,
-            "dates": dates, "variable_labels": names, "beyond_exact": big}
+            "dates": dates, "variable_labels": names, "beyond_exact": big, "scales": scales}
     return csv_bytes, info
 
 

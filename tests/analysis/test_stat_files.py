@@ -160,6 +160,18 @@ def test_ids_beyond_what_a_double_holds_exactly_are_written_as_held_and_named_in
     assert any("pid hold(s) whole numbers above 9,007,199,254,740,992" in n for n in notes)
 
 
+def test_a_fully_labelled_rating_scale_is_named_in_a_note_saying_its_numbers_are_words_now(tmp_path):
+    # A review: Wong-Baker FACES 0/2/4/6/8/10, each labelled, became words; the load said only that no column
+    # is a measure.
+    faces = {0: "No hurt", 2: "Hurts little bit", 4: "Hurts little more", 6: "Hurts even more", 8: "Hurts whole lot",
+             10: "Hurts worst"}
+    df = pd.DataFrame({"pid": ["P1", "P2", "P3"], "faces": [8.0, 4.0, 6.0], "trt": [1.0, 1.0, 2.0]})
+    sav = _sav(df, tmp_path / "a.sav", variable_value_labels={"faces": faces, "trt": {1: "Ketamine", 2: "PT"}})
+    _, notes = expand_stat_files({"a.sav": sav})
+    said = [n for n in notes if "numbered values" in n]
+    assert len(said) == 1 and said[0].startswith("a.sav: faces give(s) a word") and "trt" not in said[0]
+
+
 def test_an_spss_portable_file_is_read_as_a_sav_is(tmp_path):
     df = pd.DataFrame({"PID": ["P1", "P2"], "VDATE": [dt.date(2024, 3, 4), dt.date(2024, 3, 5)], "NRS": [7.0, 6.5]})
     pyreadstat.write_por(df, str(tmp_path / "a.por"), variable_format={"VDATE": "DATE11"})
