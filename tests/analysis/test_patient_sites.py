@@ -239,3 +239,13 @@ def test_day_first_dates_in_pull_names_are_no_dates_so_neither_pull_is_taken_as_
     ds = load_files({"Pain_log_export_15012024.csv": _csv(first), "Pain_log_export_01022024.csv": _csv(later)})
     a = ds.assessments
     assert a[(a["patient_id"] == "001") & (a["day"] == 7)].empty  # both values left out as conflicting, as before
+
+
+def test_two_sites_logs_whose_scores_meet_by_chance_are_still_warned_about():
+    # A review: study days 0, 1, 7, 28 and scores 0-10 make a fifth of two sites' scores alike; with more than 1 in
+    # 20 alike, the files passed as pulls of one export (not pulls either: fewer than half), and nothing was said.
+    def log(scores):
+        return _csv(pd.DataFrame([{"Patient": f"{i:03d}", "Day": d, "Ketamine infusion": "Yes" if d == 0 else "",
+                                   "NRS": s} for i in range(1, 6) for d, s in zip((0, 1, 7, 28), scores)]))
+    ds = load_files({"Ketamine_log_North.csv": log([8, 4, 5, 6]), "Ketamine_log_South.csv": log([8, 3, 4, 7])})
+    assert any("each hold a whole dataset" in w and "\"per_file\": true" in w for w in ds.report.warnings)
