@@ -78,8 +78,11 @@ def settle(obs, kind: str | None) -> None:
 def without_treatment(scores: pd.DataFrame, admins: pd.DataFrame, kind: str | None) -> list[str]:
     """A warning per file and column whose scores are recorded before or after the treatment (the timing
     ``"before_start"`` or ``"after_start"``, kept by :func:`settle`) on a day the patient has no administration
-    in any file: no course starts there, so they count as follow-up of the patient's earlier course (a booster's
-    pre and post pain beside a booster date that is not read as an administration). Said, never silent."""
+    in any file, where that day has both a before and an after score (a booster's pre and post pain beside a
+    booster date that is not read as an administration): no course starts there, so they count as follow-up of
+    the patient's earlier course. Said, never silent. A day with a before score alone is a visit's (a sheet
+    whose 'NRS pre' column is also the visit's pain: a review's 167 false warnings), as one with an after score
+    alone is (a phone call's pain in 'Pain after')."""
     if not len(scores):
         return []
     timed = scores["timing"].isin(["before_start", "after_start"]).to_numpy()
@@ -89,7 +92,10 @@ def without_treatment(scores: pd.DataFrame, admins: pd.DataFrame, kind: str | No
     key = pd.MultiIndex.from_arrays([s["pid"].to_numpy(dtype=object), day_of(s["t"].to_numpy(), kind)])
     given = pd.MultiIndex.from_arrays([admins["pid"].to_numpy(dtype=object), day_of(admins["t"].to_numpy(), kind)]) \
         if len(admins) else pd.MultiIndex.from_arrays([[], []])
-    alone = s[~key.isin(given)]
+    off = s[~key.isin(given)]
+    day = pd.Series(day_of(off["t"].to_numpy(), kind), index=off.index)
+    both = off.assign(d=day).groupby(["pid", "d"])["timing"].transform("nunique") > 1
+    alone = off[both.to_numpy(dtype=bool)]
     out = []
     for (f, col), n in alone.groupby(["file", "column"], sort=False).size().items():  # a few columns
         out.append(f"{f}: {n} score(s) in {col!r} are recorded before or after a treatment, but the patient has no "

@@ -183,3 +183,12 @@ def test_the_dose_of_the_drug_column_is_still_read_beside_booster_dates():
     t = load_files({"tracker.csv": data}, mapping=_sessions({"tracker.csv": data}, "Booster 1 date", "Drug")) \
         .treatments.sort_values(["patient_id", "day"])
     assert t["dose"].tolist()[::2][:2] == [50.0, 100.0] and t["dose"].isna().tolist() == [False, True, False, True, False]
+
+
+def test_a_visit_rows_pain_in_a_before_column_without_an_after_score_is_not_warned_about():
+    # A review: a clinic sheet whose 'NRS pre' is also each visit's pain (NRS post empty on visit rows) drew 167
+    # warnings of booster scores without a booster. A before score alone on its day is a visit's.
+    data = (b"Patient;Date;Treatment;NRS pre;NRS post\nP01;11/06/2023;Ketamine infusion;7;3\n"
+            b"P01;18/06/2023;;2;\nP01;09/07/2023;;7;\nP02;12/06/2023;Ketamine infusion;8;4\nP02;19/06/2023;;5;\n")
+    ds = load_files({"visits.csv": data})
+    assert not [w for w in ds.report.warnings if "no treatment that day" in w]
