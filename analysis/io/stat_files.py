@@ -29,12 +29,10 @@ header before its rows. The file is read in a child process whose memory is capp
 """
 from __future__ import annotations
 
-import io
 import pickle
 import re
 import subprocess
 import sys
-import zipfile
 from importlib.resources import as_file, files
 from pathlib import PurePosixPath
 
@@ -205,34 +203,13 @@ def stat_file_table(name: str, data: bytes) -> tuple[tuple[str, LabelledCSV], li
     return (csv_name, LabelledCSV(csv_bytes, info["variable_labels"])), _notes(name, csv_name, info)
 
 
-def _zip_with_stat_files(name: str, data: bytes) -> list[tuple[str, bytes]] | None:
-    """The members of zip ``name`` (folder parts dropped) when one of them is a statistical file, else None (the
-    zip is then read as before)."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            if not any(is_stat_file(i.filename) for i in zf.infolist() if not i.is_dir()):
-                return None
-        members = limits.safe_unzip(name, data)
-    except DatasetError:
-        raise
-    except Exception:  # noqa: BLE001 - not a readable zip: the zip readers say so, as before
-        return None
-    return [(basename(m), b) for m, b in members]
-
-
 def expand_stat_files(files: dict[str, bytes]) -> tuple[dict[str, bytes], list[str]]:
     """``files`` with each statistical file replaced by its CSV (:func:`stat_file_table`), and the notes. A zip
     holding one is unpacked first (its members are then read as if given one by one). Two files of the same
     name after that (``study.dta`` given with ``study.csv``) are refused: one of them would be silently lost."""
-    zips = {n: _zip_with_stat_files(n, bytes(d)) for n, d in files.items() if str(n).lower().endswith(".zip")}
-    if any(m is not None for m in zips.values()):
-        unpacked: dict[str, bytes] = {}
-        for n, d in files.items():
-            for member, b in (zips.get(n) or [(n, d)]):
-                if member in unpacked:
-                    raise DatasetError(f"Two files are named {member} (in {n} and another): keep only one.", file=n)
-                unpacked[member] = b
-        files = unpacked
+    from .workbooks import unpack_zips_holding
+
+    files = unpack_zips_holding(files, is_stat_file)
     if not any(is_stat_file(n) for n in files):
         return files, []
     from .sources import role_of

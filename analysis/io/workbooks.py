@@ -235,12 +235,12 @@ def workbook_tables(name: str, data: bytes) -> tuple[list[tuple[str, bytes]], li
     return out, notes
 
 
-def _zip_with_workbooks(name: str, data: bytes) -> list[tuple[str, bytes]] | None:
-    """The members of zip ``name`` (folder parts dropped) when one of them is a workbook, else None (the
-    zip is then read as before: a dataset zip or a clinic export's zip)."""
+def _zip_members_if(name: str, data: bytes, wanted) -> list[tuple[str, bytes]] | None:
+    """The members of zip ``name`` (folder parts dropped) when one of them is ``wanted`` (a predicate on its
+    name), else None (the zip is then read as before: a dataset zip or a clinic export's zip)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            if not any(is_workbook(i.filename) for i in zf.infolist() if not i.is_dir()):
+            if not any(wanted(i.filename) for i in zf.infolist() if not i.is_dir()):
                 return None
         members = limits.safe_unzip(name, data)
     except DatasetError:
@@ -250,21 +250,29 @@ def _zip_with_workbooks(name: str, data: bytes) -> list[tuple[str, bytes]] | Non
     return [(basename(m), b) for m, b in members]
 
 
+def unpack_zips_holding(files: dict[str, bytes], wanted) -> dict[str, bytes]:
+    """``files`` with each zip that holds a file ``wanted`` (a predicate on its name: a workbook, a statistical
+    file) replaced by its members, read then as if given one by one. Two files of the same name after that
+    (``visits.xlsx`` given with ``visits.csv``) are refused: one of them would be silently lost."""
+    zips = {n: _zip_members_if(n, bytes(d), wanted) for n, d in files.items() if str(n).lower().endswith(".zip")}
+    if not any(m is not None for m in zips.values()):
+        return files
+    unpacked: dict[str, bytes] = {}
+    for n, d in files.items():
+        for member, b in (zips.get(n) or [(n, d)]):
+            if member in unpacked:
+                raise DatasetError(f"Two files are named {member} (in {n} and another): keep only one.", file=n)
+            unpacked[member] = b
+    return unpacked
+
+
 def expand_workbooks(files: dict[str, bytes]) -> tuple[dict[str, bytes], list[str]]:
     """``files`` with each workbook replaced by its tables (:func:`workbook_tables`), and the notes.
     A zip that holds a workbook is unpacked first (its members are then read as if given one by one).
 
     Two files of the same name after that (``visits.xlsx`` given with ``visits.csv``) are refused:
     one of them would be silently lost."""
-    zips = {n: _zip_with_workbooks(n, bytes(d)) for n, d in files.items() if str(n).lower().endswith(".zip")}
-    if any(m is not None for m in zips.values()):
-        unpacked: dict[str, bytes] = {}
-        for n, d in files.items():
-            for member, b in (zips.get(n) or [(n, d)]):
-                if member in unpacked:
-                    raise DatasetError(f"Two files are named {member} (in {n} and another): keep only one.", file=n)
-                unpacked[member] = b
-        files = unpacked
+    files = unpack_zips_holding(files, is_workbook)
     if not any(is_workbook(n) for n in files):
         notes: list[str] = []  # a folder of CSV files, one per patient (a Numbers export): one table
         return workbook_sheets.csv_files_per_patient(files, notes), notes
