@@ -114,12 +114,10 @@ def read_path_files(path: str) -> tuple[dict[str, bytes], list[str]]:
             files = {p.name: p.read_bytes()}
     except OSError as e:
         raise DatasetError(f"Cannot read {p}: {e.strerror or e}.", file=str(p)) from None
-    from .io.stat_files import expand_stat_files
-    from .io.workbooks import expand_workbooks
+    from .io.stat_files import expand_file_formats
 
-    files, stat_notes = expand_stat_files(files)  # study.dta: study.csv, its value labels and dates written out
-    files, book_notes = expand_workbooks(files)  # a workbook: the CSV files of its sheets, named after them
-    return files, stat_notes + book_notes
+    # study.dta: study.csv, its value labels and dates written out; a workbook: the CSV files of its sheets
+    return expand_file_formats(files)
 
 
 def cmd_inspect(args: argparse.Namespace) -> int:

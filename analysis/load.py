@@ -34,8 +34,8 @@ from .errors import EmptyDatasetError, MissingFileError, UnreadableFileError
 from .memory import numpy_hugepage_switch
 from .io.columns import NA_TOKENS
 from .io.sources import ROLES, refuse_outside_link, role_of, looks_canonical
-from .io.stat_files import expand_stat_files, is_stat_file
-from .io.workbooks import expand_workbooks, is_workbook
+from .io.stat_files import expand_file_formats, is_stat_file
+from .io.workbooks import is_workbook
 from .io.validate import load_canonical
 
 __all__ = ["load_dataset", "load_files", "ROLES", "NA_TOKENS"]
@@ -162,11 +162,10 @@ def load_files(files: dict[str, bytes], mapping: object = None, drop_identifiers
     Dataset
         See :func:`load_dataset`; both functions run the same code.
     """
-    files, stat_notes = expand_stat_files(files)
-    files, book_notes = expand_workbooks(files)
+    files, format_notes = expand_file_formats(files)
     with _memory_pool_for_loading():
         dataset = _load_files(files, mapping, drop_identifiers, source, date_format)
-    dataset.report.notes[:0] = stat_notes + book_notes  # which files and sheets were read, first
+    dataset.report.notes[:0] = format_notes  # which files and sheets were read, first
     return dataset
 
 

@@ -28,8 +28,6 @@ import pandas as pd
 
 #: The delimiter a :class:`analysis.io.tables.TextTable` read from column-aligned text is given.
 FIXED = "fixed"
-#: File name endings of such text: SSMS's Results to File.
-EXTENSIONS = (".rpt",)
 #: A line of dashes under the header: runs of at least one dash, separated by spaces; two columns at least.
 _RULE = re.compile(r"^ *-+(?: +-+)+ *$")
 #: The lines SQL Server writes under the results: not data.

@@ -89,12 +89,12 @@ def without_treatment(scores: pd.DataFrame, admins: pd.DataFrame, kind: str | No
     if not timed.any():
         return []
     s = scores[timed]
-    key = pd.MultiIndex.from_arrays([s["pid"].to_numpy(dtype=object), day_of(s["t"].to_numpy(), kind)])
+    day = day_of(s["t"].to_numpy(), kind)
+    key = pd.MultiIndex.from_arrays([s["pid"].to_numpy(dtype=object), day])
     given = pd.MultiIndex.from_arrays([admins["pid"].to_numpy(dtype=object), day_of(admins["t"].to_numpy(), kind)]) \
         if len(admins) else pd.MultiIndex.from_arrays([[], []])
-    off = s[~key.isin(given)]
-    day = pd.Series(day_of(off["t"].to_numpy(), kind), index=off.index)
-    both = off.assign(d=day).groupby(["pid", "d"])["timing"].transform("nunique") > 1
+    off = s.assign(d=day)[~key.isin(given)]
+    both = off.groupby(["pid", "d"])["timing"].transform("nunique") > 1
     alone = off[both.to_numpy(dtype=bool)]
     out = []
     for (f, col), n in alone.groupby(["file", "column"], sort=False).size().items():  # a few columns

@@ -23,8 +23,9 @@ from ..mapping import canonical, normalize_name
 from . import courses as _courses
 from . import derived_outcomes, redcap_arms, stat_files, survey_exports, workbook_sheets
 from . import choice_scores, dosage_forms, item_statements, dose_units, ehr_times, entry_status, excel_serials, fill_down, mar_treatments, headers, leave_out, observation_items, redcap, \
-    side_by_side, time_units, treatment_arms, visits, warehouse_tables, worded_scales, workbooks
+    side_by_side, time_units, treatment_arms, visits, warehouse_tables, worded_scales
 from . import headerless
+from .sources import CSV_EXTENSIONS, TEXT_EXTENSIONS
 from .identifiers.names import name_reason
 from .counted_from import read_time_points
 from .column_values import constant_within as _constant_within, date_like as _date_like, distinct as _distinct, \
@@ -125,7 +126,7 @@ def _tables(files: dict[str, bytes]):
 
     out = []
     for name, data in expand(files):
-        if not name.lower().endswith((".csv", ".tsv", ".txt", ".rpt")):  # .rpt: io/fixed_width.py
+        if not name.lower().endswith(CSV_EXTENSIONS + TEXT_EXTENSIONS):  # .rpt: io/fixed_width.py (column-aligned text)
             continue
         out.append(read_table(name, data))
     return out
@@ -585,9 +586,8 @@ def _other_patients(fps: list, data_tables) -> list:
 def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal:
     """Detect what the files are and propose a mapping for them. ``date_format`` (YMD, DMY, MDY)
     decides dates that read two ways."""
-    files, stat_notes = stat_files.expand_stat_files(files)  # an SPSS, Stata or SAS file as the CSV it holds
-    files, book_notes = workbooks.expand_workbooks(files)  # a workbook as it is: the tables of its sheets
-    book_notes = stat_notes + book_notes
+    # An SPSS, Stata or SAS file as the CSV it holds; a workbook as it is: the tables of its sheets.
+    files, book_notes = stat_files.expand_file_formats(files)
     redcap.refuse_headerless(files)
     tables = _tables(files)
     if not tables:

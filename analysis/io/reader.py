@@ -18,7 +18,7 @@ from . import identifiers
 from ..dataset import EXCLUSION_COLUMNS, FileCounts, LoadReport
 from ..errors import DatasetError, EmptyDatasetError, IdentifierError, MissingFileError, UnreadableFileError
 from .sources import _basename as basename  # the one rule for a file's name inside a path or zip
-from .sources import files_fingerprint
+from .sources import CSV_EXTENSIONS, TEXT_EXTENSIONS, files_fingerprint
 from .validate import load_canonical
 from . import headers, id_links, plausibility, post_scores, pulls, redcap, redcap_arms, sites, untimed_starts
 from .courses import build_courses, one_spelling
@@ -58,7 +58,7 @@ def expand(files: dict[str, bytes]) -> list[tuple[str, bytes]]:
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:
         raise DatasetError(f"Two files are called {dup[0]!r}; give each file once.", file=dup[0])
-    limits.check_dataset_files([(n, d) for n, d in out if n.lower().endswith((".csv", ".tsv", ".txt", ".rpt"))])
+    limits.check_dataset_files([(n, d) for n, d in out if n.lower().endswith(CSV_EXTENSIONS + TEXT_EXTENSIONS)])
     return out
 
 
@@ -192,8 +192,7 @@ def load_export(files: dict[str, bytes], spec: MappingSpec, drop_identifiers: bo
     covs = _observations(obs.covariates, ["row", "file", "line", "column", "raw", "pid", "name", "value"])
     site_warnings: list[str] = []
     scores, admins, covs = id_links.same_numbers(spec, scores, admins, covs, notes)
-    scores, admins, covs = sites.assign_sites(tables, spec, scores, admins, covs, obs.time_kind or "date", notes,
-                                              site_warnings)
+    scores, admins, covs = sites.assign_sites(tables, spec, scores, admins, covs, site_warnings)
     site_warnings += id_links.unlinked_warning(tables, scores, admins)
     scores = pulls.later_pull_values(scores, obs, notes, site_warnings)
     admins = _without_duplicates(admins, obs, scores["row"].to_numpy(), notes)

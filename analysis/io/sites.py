@@ -130,7 +130,7 @@ def _site_labels(files: list[str]) -> dict[str, str]:
     return dict(zip(files, labels))
 
 
-def _per_file(spec, scores: pd.DataFrame, admins: pd.DataFrame, covs: pd.DataFrame, kind: str) -> tuple[list[str], str]:
+def _per_file(spec, scores: pd.DataFrame, admins: pd.DataFrame, covs: pd.DataFrame) -> tuple[list[str], str]:
     """The files whose ids are their own (``[]``: none) and why; a warning (in ``why``, with no files) where
     several whole datasets share ids and the mapping does not say how to read them."""
     said = spec.patient_ids.get("per_file")
@@ -164,8 +164,8 @@ def _per_file(spec, scores: pd.DataFrame, admins: pd.DataFrame, covs: pd.DataFra
         "writes a mapping to edit (docs/data-format.md, \"Patients of several sites\").")
 
 
-def assign_sites(tables, spec, scores: pd.DataFrame, admins: pd.DataFrame, covs: pd.DataFrame, kind: str,
-                 notes: list[str], warnings: list[str]):
+def assign_sites(tables, spec, scores: pd.DataFrame, admins: pd.DataFrame, covs: pd.DataFrame,
+                 warnings: list[str]):
     """Make each patient id the site's (a site column) or the file's (ids per file): see the module docstring.
     Returns the observations with their ids rewritten (``site:id``) and a covariate ``site`` per patient."""
     site_of_row = pd.Series(dtype=object)
@@ -179,7 +179,7 @@ def assign_sites(tables, spec, scores: pd.DataFrame, admins: pd.DataFrame, covs:
                      "so a patient is the site and the id ('Boston:1' and 'Leiden:1' are two patients); the site is "
                      "kept as the covariate site. If the ids are one numbering across the sites, say so in the "
                      "mapping: \"patient_ids\": {\"site_column\": null}.")
-    files, why = ([], "") if len(columns) else _per_file(spec, scores, admins, covs, kind)
+    files, why = ([], "") if len(columns) else _per_file(spec, scores, admins, covs)
     if why and not files:
         warnings.append(why)
     labels = _site_labels(files) if files else {}

@@ -229,3 +229,14 @@ def expand_stat_files(files: dict[str, bytes]) -> tuple[dict[str, bytes], list[s
                                "one of them, or rename one.", file=name)
         out[parts[0]] = parts[1]
     return out, notes
+
+
+def expand_file_formats(files: dict[str, bytes]) -> tuple[dict[str, bytes], list[str]]:
+    """``files`` with each SPSS, Stata or SAS file replaced by its CSV (:func:`expand_stat_files`) and each workbook
+    by the CSV files of its sheets (:func:`analysis.io.workbooks.expand_workbooks`), and their notes: what every
+    loader, ``inspect`` and the Data page's upload read before anything else."""
+    from .workbooks import expand_workbooks
+
+    files, stat_notes = expand_stat_files(files)
+    files, book_notes = expand_workbooks(files)
+    return files, stat_notes + book_notes

@@ -158,8 +158,8 @@ def warning(score_pid, on) -> list[str]:
 BASELINE_WINDOW_DAYS = 14
 
 
-def whole_days_after(score_pid, score_ns, score_has_time, measure, admin_pid, admin_ns, start_pid=None,
-                     start_ns=None, value=None) -> tuple[np.ndarray, np.ndarray]:
+def whole_days_after(score_pid, score_ns, score_has_time, measure, admin_pid, admin_ns, start_pid, start_ns,
+                     value=None) -> tuple[np.ndarray, np.ndarray]:
     """The scores' times with the follow-up of a course counted in whole days from its start's date.
 
     Week k of an episode is ``7(k-1) < day - start <= 7k``. A follow-up visit's time of day against the
@@ -179,13 +179,10 @@ def whole_days_after(score_pid, score_ns, score_has_time, measure, admin_pid, ad
     inpatient's scores) keep their times, which order them. Scores on a start's own date and before any course
     are not moved.
 
-    ``start_pid``, ``start_ns``: the courses' starts (default: each administration as its own start).
-    Returns the times and which scores were moved."""
+    ``start_pid``, ``start_ns``: the courses' starts. Returns the times and which scores were moved."""
     t = np.asarray(score_ns, dtype=np.int64).copy()
     moved = np.zeros(len(t), dtype=bool)
     admin_ns = np.asarray(admin_ns, dtype=np.int64)
-    if start_ns is None:
-        start_pid, start_ns = admin_pid, admin_ns
     start_ns = np.asarray(start_ns, dtype=np.int64)
     if not len(t) or not len(admin_ns) or not len(start_ns):
         return t, moved

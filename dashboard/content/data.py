@@ -13,8 +13,7 @@ from analysis.escaping import markdown_text as md
 from analysis.mapping import CANONICAL_NAMES, parse_mapping_bytes
 from analysis.io.sources import looks_canonical
 from analysis.io.spec import is_spec_document
-from analysis.io.stat_files import expand_stat_files
-from analysis.io.workbooks import expand_workbooks
+from analysis.io.stat_files import expand_file_formats
 from analysis.present.groups import episode_exclusion_counts
 from dashboard import assistant, cache, state
 from dashboard.uploads import LOAD_SLOTS, upload_headers
@@ -46,9 +45,7 @@ def _on_upload() -> None:
         raw = {f.name: f.getvalue() for f in files}
         try:
             with LOAD_SLOTS:  # a workbook's reading counts as the upload's parse (one at a time, issue 15)
-                expanded, stat_notes = expand_stat_files(raw)
-                expanded, book_notes = expand_workbooks(expanded)
-                ss["upload_files"], ss["_upload_notes"] = expanded, stat_notes + book_notes
+                ss["upload_files"], ss["_upload_notes"] = expand_file_formats(raw)
         except DatasetError:
             ss["upload_files"], ss["_upload_notes"] = raw, []
         ss["upload_names"] = sorted(raw)  # as uploaded (the workbook, not its sheets): the data's label
