@@ -226,6 +226,14 @@ def _memory_pool_for_loading():
 
 def _load_files(files: dict[str, bytes], mapping, drop_identifiers: bool, source: str,
                 date_format: str | None) -> Dataset:
+    from .io.tables import read_once
+
+    with read_once():  # the checks, the proposal and the reading parse each file once
+        return _load_files_once(files, mapping, drop_identifiers, source, date_format)
+
+
+def _load_files_once(files: dict[str, bytes], mapping, drop_identifiers: bool, source: str,
+                     date_format: str | None) -> Dataset:
     spec = _export_spec(mapping)
     # A clinic export: no assessments/treatments/patients file (also in a zip), and not a single CSV in
     # the canonical format (patient_id and day/date columns).

@@ -8,9 +8,13 @@ spreadsheet shows: the first line of the file is 1, a quoted cell with a line br
 """
 from __future__ import annotations
 
+import copy
 import csv
+import hashlib
 import io
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -172,9 +176,26 @@ def find_header_row(rows: list[list[str]]) -> int:
     return 0
 
 
+#: The tables read so far in a :func:`read_once` block: (file, digest, encoding, delimiter, header row) -> table.
+_READ: ContextVar[dict | None] = ContextVar("tables_read", default=None)
+
+
+@contextmanager
+def read_once():
+    """Within this block each file is parsed once: a later :func:`read_table` of the same bytes, with the same
+    reading, gets a copy of the first table. Why: a load proposes how to read an export and then reads it, and
+    both read every file (at 5,000 patients a flowsheet export's parse and checks, twice, were 7 of its 19 s;
+    docs/performance.md). The block is one load: nothing is kept after it."""
+    token = _READ.set({})
+    try:
+        yield
+    finally:
+        _READ.reset(token)
+
+
 def read_table(file: str, data: bytes, *, encoding: str | None = None, delimiter: str | None = None,
                header_row: int | None = None, decimal_comma: bool | None = None) -> TextTable:
-    """Read one export file into a :class:`TextTable`.
+    """Read one export file into a :class:`TextTable` (once per :func:`read_once` block).
 
     Parameters
     ----------
@@ -188,6 +209,25 @@ def read_table(file: str, data: bytes, *, encoding: str | None = None, delimiter
         Read ``7,5`` as 7.5. Default: yes in semicolon- and tab-separated files (as a European Excel
         writes them), no in comma-separated ones.
     """
+    read = _READ.get()
+    if read is None or type(data) is not bytes:  # (a statistical file's bytes carry its labels: read each time)
+        return _read_table(file, data, encoding, delimiter, header_row, decimal_comma)
+    digest = hashlib.blake2b(data, digest_size=16).digest()
+    found = read.get((file, digest, encoding, delimiter, header_row))
+    if found is None:
+        found = _read_table(file, data, encoding, delimiter, header_row, None)
+        read[(file, digest, encoding, delimiter, header_row)] = found
+        # The header row found is the one a later reading given it finds: :func:`_one_header` tries that row
+        # first, and the rows above it only when none is given.
+        read.setdefault((file, digest, encoding, delimiter, found.header_row), found)
+    table = copy.deepcopy(found)  # the reader changes its tables (a REDCap labels export's header)
+    if decimal_comma is not None and table.delimiter != fixed_width.FIXED:  # (column-aligned text has no say)
+        table.decimal_comma = bool(decimal_comma)
+    return table
+
+
+def _read_table(file: str, data: bytes, encoding: str | None, delimiter: str | None, header_row: int | None,
+                decimal_comma: bool | None) -> TextTable:
     text, enc = decode(file, data, encoding)
     # --- Column-aligned text (SSMS Results to File): its own reader, analysis/io/fixed_width.py ---
     if delimiter in (None, fixed_width.FIXED):
