@@ -25,6 +25,7 @@ from . import derived_outcomes, redcap_arms, stat_files, survey_exports, workboo
 from . import choice_scores, dosage_forms, item_statements, dose_units, ehr_times, entry_status, excel_serials, fill_down, mar_treatments, headers, leave_out, observation_items, redcap, \
     side_by_side, time_units, treatment_arms, visits, warehouse_tables, worded_scales
 from . import headerless
+from .id_column import patient_id_rank
 from .sources import CSV_EXTENSIONS, TEXT_EXTENSIONS
 from .identifiers.names import name_reason
 from .counted_from import read_time_points
@@ -159,7 +160,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
         rid = next(iter(fields), None)
         pid_k = header.index(rid) if rid in header else None if rid or header[0] in redcap.SPECIAL_COLUMNS else 0
     else:
-        scored = [(0 if canonical(h) == "patient_id" else 1 if has_word("patient_id", h) else 2, k)
+        scored = [(patient_id_rank(h, header), k)
                   for k, h in enumerate(header) if h and k not in cols and (not t.n or (t.column(k) != "").any())]
         scored.sort()
         if scored and scored[0][0] < 2:
