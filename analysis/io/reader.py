@@ -522,8 +522,12 @@ def _top(report: LoadReport) -> str:
     ex = report.exclusions
     if not len(ex):
         return ""
-    top = ex["reason"].value_counts().index[0]
-    return f"; most often: {top}"
+    # A covariate left empty excludes no score: it is no reason why there are none.
+    reasons = ex["reason"].astype(str)
+    reasons = reasons[~reasons.str.startswith("covariate ")]
+    if not len(reasons):
+        return ""
+    return f"; most often: {reasons.value_counts().index[0]}"
 
 
 def _no_scores(obs: Observations, tables) -> DatasetError:

@@ -13,20 +13,31 @@ from analysis.io.propose import inspect
 @pytest.mark.parametrize("name", ["entry_id", "Response ID", "Encounter ID", "visit_no", "order_number", "row id",
                                   "CSN_ID", "Observation id"])
 def test_the_id_of_another_thing_a_row_may_be_is_no_patient_id(name):
-    assert patient_id_rank(name, [name, "Patient"]) == 2
+    assert patient_id_rank(name, [name, "Patient"]) == 3
 
 
 @pytest.mark.parametrize("name", ["Patient", "Patient ID", "participant_code", "Subject", "Pat.-Nr.", "Study ID",
-                                  "ID", "record_id", "record", "Record"])
+                                  "Studien-ID", "record_id", "record", "Record", "N° anonymat", "Teilnehmer-Nr"])
 def test_names_that_say_patient_id(name):
-    assert patient_id_rank(name, [name]) <= 1
+    assert patient_id_rank(name, [name]) == 1
 
 
-def test_record_is_an_id_only_as_the_whole_name():
-    assert patient_id_rank("Record date", ["Record date"]) == 2
+@pytest.mark.parametrize("name", ["ID", "Code", "Fall", "Patient age", "pid"])
+def test_names_with_only_an_id_word_come_after_those_that_say_patient(name):
+    assert patient_id_rank(name, [name]) == 2
 
 
-@pytest.mark.parametrize("name,rank", [("id", 2), ("code.coding.code", 2), ("subject.reference", 1),
+def test_a_sheets_case_column_before_its_study_id_is_not_the_patient():
+    sheet = b"Fall,Studien-ID,Datum,NRS\n1,KS-01,2024-03-01,7\n2,KS-01,2024-03-08,4\n3,KS-02,2024-03-01,6\n"
+    assert _patient_column({"s.csv": sheet})["s.csv"] == ["Studien-ID"]
+
+
+@pytest.mark.parametrize("name", ["Record date", "Study", "Encounter ID"])
+def test_names_that_are_no_patient_id(name):
+    assert patient_id_rank(name, [name]) == 3
+
+
+@pytest.mark.parametrize("name,rank", [("id", 3), ("code.coding.code", 3), ("subject.reference", 1),
                                        ("patient.reference", 1)])
 def test_a_fhir_resources_patient_is_its_subject_reference(name, rank):
     assert patient_id_rank(name, ["resourceType", "id", "code.coding.code", "subject.reference"]) == rank
