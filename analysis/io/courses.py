@@ -170,6 +170,7 @@ _GIVEN_WORDS = re.compile(
 _NOT_GIVEN_WORDS = re.compile(
     r"(?i)\s*(?:no|n|nein|non|false|not[\s-]*given|not[\s-]*done|not[\s-]*administered|postponed|deferred|"
     r"cancell?ed|rescheduled|missed|refused|declined|held|nicht[\s-]*gegeben|nicht[\s-]*erfolgt|verschoben|"
+    r"nicht[\s-]*verabreicht|nicht[\s-]*durchgef[üu]hrt|niet[\s-]*toegediend|"
     r"abgesagt|ausgefallen|annul[ée]e?|report[ée]e?|non[\s-]*administr[ée]e?|non[\s-]*fait|cancelad[oa]|"
     r"aplazad[oa]|pospuest[oa]|no[\s-]*administrad[oa]|rinviat[oa]|annullat[oa]|non[\s-]*somministrat[oa]|"
     r"niet[\s-]*gegeven|uitgesteld|geannuleerd)\s*")

@@ -25,6 +25,7 @@ from . import derived_outcomes, redcap_arms, stat_files, survey_exports, workboo
 from . import choice_scores, dosage_forms, item_statements, dose_units, ehr_times, entry_status, excel_serials, fill_down, mar_treatments, headers, leave_out, observation_items, redcap, \
     side_by_side, time_units, treatment_arms, visits, warehouse_tables, worded_scales
 from . import headerless
+from .id_column import patient_id_rank
 from .sources import CSV_EXTENSIONS, TEXT_EXTENSIONS
 from .identifiers.names import name_reason
 from .counted_from import read_time_points
@@ -159,10 +160,10 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
         rid = next(iter(fields), None)
         pid_k = header.index(rid) if rid in header else None if rid or header[0] in redcap.SPECIAL_COLUMNS else 0
     else:
-        scored = [(0 if canonical(h) == "patient_id" else 1 if has_word("patient_id", h) else 2, k)
+        scored = [(patient_id_rank(h, header), k)
                   for k, h in enumerate(header) if h and k not in cols and (not t.n or (t.column(k) != "").any())]
         scored.sort()
-        if scored and scored[0][0] < 2:
+        if scored and scored[0][0] < 3:
             pid_k = scored[0][1]
         elif carried:  # a survey tool's field for the study's code of the respondent (Custom Data 1)
             best = survey_exports.carried_patient([t.column(k) for k in carried])
@@ -423,7 +424,10 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
             cols[k] = ColumnProposal(h, Column("value"), "observation value", ex)
             continue
         if has_word("treatment", label) and not numeric:
-            cols[k] = ColumnProposal(h, Column("treatment", time=time_of), "treatment name", ex)
+            first = next((c.header for c in cols.values() if c.column.role == "treatment"), None)
+            # One column names a row's treatment (a KIS's Medikament beside its Wirkstoff: two were refused on loading).
+            cols[k] = ColumnProposal(h, Column("treatment", time=time_of), "treatment name", ex) if first is None else \
+                ColumnProposal(h, Column("ignore"), f"names the treatment again ({first!r} is read)", ex)
             continue
         if has_word("dose", label) and dose_units.is_unit_column(h, filled):
             cols[k] = ColumnProposal(h, Column("ignore"), "the dose's unit (read beside the dose: rates and mixed "
@@ -471,6 +475,9 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
         if numeric and entry_status.named_as_status(h):
             # Cerner's RESULT_STATUS_CD: the status's numeric codes, beside their display text (RESULT_STATUS_CD_DISP).
             cols[k] = ColumnProposal(h, Column("ignore"), "a status's codes, not a score", ex)
+            continue
+        if name_reason(h) is not None:  # an identifier by its name (a KIS's Fallnummer, MRN): never a score
+            cols[k] = ColumnProposal(h, Column("ignore"), f"an identifier ({name_reason(h)}): not read", ex)
             continue
         few = pd.Series(filled).nunique() <= 12
         # Numbers named as a covariate (age, BMI, duration of CRPS), one per patient, are one however many there are.

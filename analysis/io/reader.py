@@ -20,7 +20,7 @@ from ..errors import DatasetError, EmptyDatasetError, IdentifierError, MissingFi
 from .sources import _basename as basename  # the one rule for a file's name inside a path or zip
 from .sources import CSV_EXTENSIONS, TEXT_EXTENSIONS, files_fingerprint
 from .validate import load_canonical
-from . import headers, id_links, plausibility, post_scores, pulls, redcap, redcap_arms, sites, untimed_starts
+from . import headers, id_links, plausibility, post_scores, pulls, redcap, redcap_arms, sites, two_systems, untimed_starts
 from .courses import build_courses, one_spelling
 from .spec import MappingSpec
 from .tables import TextTable, read_table, two_row_header_note
@@ -229,6 +229,7 @@ def load_export(files: dict[str, bytes], spec: MappingSpec, drop_identifiers: bo
     scores["value"] = value
     scores["rule"] = rule_used
     scores = scores[np.isfinite(value)].reset_index(drop=True) if len(scores) else scores
+    scores = two_systems.without_copies(scores, admins, obs, kind, site_warnings)  # a visit typed into two systems
     notes += untimed_starts.settle_follow_up(scores, courses, admins, kind)
     obs.warnings += post_scores.without_treatment(scores, admins, kind)  # a booster's scores without its date
 
@@ -521,8 +522,12 @@ def _top(report: LoadReport) -> str:
     ex = report.exclusions
     if not len(ex):
         return ""
-    top = ex["reason"].value_counts().index[0]
-    return f"; most often: {top}"
+    # A covariate left empty excludes no score: it is no reason why there are none.
+    reasons = ex["reason"].astype(str)
+    reasons = reasons[~reasons.str.startswith("covariate ")]
+    if not len(reasons):
+        return ""
+    return f"; most often: {reasons.value_counts().index[0]}"
 
 
 def _no_scores(obs: Observations, tables) -> DatasetError:

@@ -62,7 +62,7 @@ _EXACT_NAMES = {
     **dict.fromkeys(["zip", "zipcode", "postcode", "postalcode", "plz", "postleitzahl", "codepostal", "codigopostal",
                      "cap", "postcodecode"], _ZIP),
     **dict.fromkeys(["mrn", "medicalrecordnumber", "hospitalnumber", "hospitalno", "recordnumber", "nhc", "ipp",
-                     "fallnummer", "fallnr", "aufnahmenummer", "patientennummer", "numerohistoria",
+                     "fallnummer", "fallnr", "aufnahmenummer", "patientennummer", "patientennr", "numerohistoria",
                      "historiaclinica", "numerodossier", "cartellaclinica", "ziekenhuisnummer", "urn", "emrn",
                      "ehrnumber", "accountnumber", "encounternumber"], _MRN),
 }

@@ -1,0 +1,59 @@
+"""Which column a proposal takes as the patient id: the one whose name says so, not an id of something else.
+
+Specification: analysis/io/id_column.py; docs/data-format.md, "What the proposal decides by itself".
+"""
+from __future__ import annotations
+
+import pytest
+
+from analysis.io.id_column import patient_id_rank
+from analysis.io.propose import inspect
+
+
+@pytest.mark.parametrize("name", ["entry_id", "Response ID", "Encounter ID", "visit_no", "order_number", "row id",
+                                  "CSN_ID", "Observation id"])
+def test_the_id_of_another_thing_a_row_may_be_is_no_patient_id(name):
+    assert patient_id_rank(name, [name, "Patient"]) == 3
+
+
+@pytest.mark.parametrize("name", ["Patient", "Patient ID", "participant_code", "Subject", "Pat.-Nr.", "Study ID",
+                                  "Studien-ID", "record_id", "record", "Record", "N° anonymat", "Teilnehmer-Nr"])
+def test_names_that_say_patient_id(name):
+    assert patient_id_rank(name, [name]) == 1
+
+
+@pytest.mark.parametrize("name", ["ID", "Code", "Fall", "Patient age", "pid"])
+def test_names_with_only_an_id_word_come_after_those_that_say_patient(name):
+    assert patient_id_rank(name, [name]) == 2
+
+
+def test_a_sheets_case_column_before_its_study_id_is_not_the_patient():
+    sheet = b"Fall,Studien-ID,Datum,NRS\n1,KS-01,2024-03-01,7\n2,KS-01,2024-03-08,4\n3,KS-02,2024-03-01,6\n"
+    assert _patient_column({"s.csv": sheet})["s.csv"] == ["Studien-ID"]
+
+
+@pytest.mark.parametrize("name", ["Record date", "Study", "Encounter ID"])
+def test_names_that_are_no_patient_id(name):
+    assert patient_id_rank(name, [name]) == 3
+
+
+@pytest.mark.parametrize("name,rank", [("id", 3), ("code.coding.code", 3), ("subject.reference", 1),
+                                       ("patient.reference", 1)])
+def test_a_fhir_resources_patient_is_its_subject_reference(name, rank):
+    assert patient_id_rank(name, ["resourceType", "id", "code.coding.code", "subject.reference"]) == rank
+
+
+def _patient_column(files):
+    proposal = inspect(files)
+    return {f.name: [c.header for c in f.columns if c.column.role == "patient_id"] for f in proposal.files}
+
+
+def test_a_diary_apps_entry_id_before_the_participant_code_is_not_the_patient():
+    diary = (b"entry_id,participant_code,recorded_at,pain_intensity\n000001,CRPS-101,2024-02-25 19:16,8\n"
+             b"000002,CRPS-101,2024-02-26 20:08,6\n000003,CRPS-102,2024-02-25 21:00,7\n")
+    assert _patient_column({"diary_export.csv": diary})["diary_export.csv"] == ["participant_code"]
+
+
+def test_a_redcap_api_files_record_column_is_the_patient():
+    surveys = b"record,completed,pain_now\nKC-001,2024-06-10T10:00:00,6\nKC-001,2024-06-10T14:45:00,3\n"
+    assert _patient_column({"pain_surveys.csv": surveys})["pain_surveys.csv"] == ["record"]
