@@ -255,3 +255,30 @@ def both_sides_notes(file: str, header: str, values: np.ndarray, listed: ListCou
     shown = ", ".join(repr(str(v)) for v in pd.unique(pd.Series(cells, dtype=object))[:3])
     return [f"{file}, column {header!r}: {len(cells)} cell(s) name a region on both sides ({shown}): each such item "
             "counts as two regions, the left and the right (docs/data-format.md, \"Body regions listed in one cell\")."]
+
+
+def rows_of_one_visit(file: str, header: str, patient: np.ndarray, when: list[np.ndarray], listed: ListCounts,
+                      lines: np.ndarray) -> list[str]:
+    """The load's warning on a list column written one row per region (``Patient, Exam date, Affected region``:
+    two or more rows of one patient and date, ``when`` the row's date and time cells as written, each listing
+    its items), or none. Each row is read as a count of its own; the visit's rows then repeat one time with
+    counts of 1, and all but one are excluded as duplicates or conflicts: the visit's number of regions is lost
+    (0 of 30 spreads seen where there were 20). The rows are not merged: which columns make a region (a 'Side'
+    beside it) is the clinic's to say."""
+    read = ~listed.missing & (listed.reason == "") & (np.asarray(patient, dtype=object) != "")
+    if not when or read.sum() < 2:
+        return []
+    key = pd.DataFrame({"p": np.asarray(patient, dtype=object)[read],
+                        **{f"w{i}": np.asarray(w, dtype=object)[read] for i, w in enumerate(when)}})
+    shared = key.duplicated(keep=False).to_numpy()
+    if not shared.any():
+        return []
+    visits = key[shared].drop_duplicates()
+    first = key[shared].groupby(list(key.columns), sort=False).ngroup().to_numpy() == 0
+    shown = ", ".join(str(int(x)) for x in np.asarray(lines)[read][shared][first][:3])
+    return [f"{file}, column {header!r}: {len(visits)} visit(s) of one patient and date have several rows, each "
+            f"listing its regions (e.g. lines {shown}): each row is read as a count of its own, so the repeated rows "
+            "of a visit are excluded as duplicates or conflicts and the visit's number of regions is lost. Write a "
+            "visit's regions in one cell, one row per visit ('left hand, right foot'; a 'Side' column joined to its "
+            "region: 'left hand'), or a count of regions per visit (docs/data-format.md, \"Body regions listed in "
+            "one cell\")."]

@@ -28,7 +28,7 @@ from . import courses as _courses
 from . import date_years, dosage_forms, dose_units, entry_status, excel_serials, mar_actions, post_scores, routes, \
     covariate_values, session_rows, withdrawn_rows
 from . import fill_down as _fill_down, session_dates
-from .lists import both_sides_notes, count_listed, lone_list_notes
+from .lists import both_sides_notes, count_listed, lone_list_notes, rows_of_one_visit
 from .counted_from import read_time_points
 from .observation_items import question_of, sum_question_rows
 from .questionnaires import check_items, sum_items
@@ -607,6 +607,8 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
         elif c.listed is None:
             obs.notes += lone_list_notes(f, table.header[k], c.measure, vals)
         obs.notes += both_sides_notes(f, table.header[k], vals, listed)
+        when = [table.column(j) for r in ("date", "time", "day") for j in _positions(roles, r)] if not c.time else []
+        obs.warnings += rows_of_one_visit(f, table.header[k], pid, when, listed, lines)
         bad = listed.reason != ""
         obs.exclude(rows[bad], f, lines[bad], table.header[k], vals[bad], listed.reason[bad])
         contributes |= bad
