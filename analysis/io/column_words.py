@@ -7,6 +7,7 @@ measures (pain/NRS/VAS/EVA/douleur/Schmerz, PHQ-9, GAD-7, ...) and the usual nam
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from ..definitions import KNOWN_MEASURES
 from ..measures import MEASURES
@@ -14,7 +15,21 @@ from ..mapping import canonical
 from .spec import slug
 
 
-# Words in column names (matched on whole words of the lower-cased name, accents kept).
+def fold(text: str) -> str:
+    """A name as its words are matched: lower case, accents dropped (``Régions atteintes`` -> ``regions atteintes``,
+    ``Gliedmaßen`` -> ``gliedmassen``). The name tables below are folded the same way when the module loads, so
+    a header matches whether or not its export kept the accents (``Regions atteintes``, a cp1252 ``Régions``)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", str(text).casefold()) if not unicodedata.combining(c))
+
+
+def _folded(pattern: str) -> str:
+    # A table's regular expression with its words folded as :func:`fold` folds a name (the syntax is ASCII; a
+    # casefold of the pattern would turn '\W' into '\w').
+    return "".join(c for c in unicodedata.normalize("NFKD", pattern.replace("ß", "ss"))
+                   if not unicodedata.combining(c))
+
+
+# Words in column names (matched on whole words of the folded name: :func:`fold`).
 MEASUREWORDS = [
     ("pain_nrs", r"pain|nrs|vas|eva|douleur|schmerz\w*|dolor|dolore|pijn(?:score|intensiteit|niveau)?|smerte|num(?:eric)?\s*rating"),
     # 'PHQ' alone (also with an item, visit or range number: phq_3, PHQ (0-27)) is the PHQ-9; the other
@@ -24,10 +39,16 @@ MEASUREWORDS = [
     ("css", r"crps\s*severity|css"),
     ("pgic", r"pgic|global\s*impression"),
     # Plural "limbs", "body parts": a count or a list; one "limb" is a covariate (the limb with CRPS).
-    ("regions_affected", r"regions?|body\s*regions?|körperregion\w*|zones?|regiones|areas?\s*affected|"
+    # English, German, French, Spanish, Italian, Dutch ('Régions atteintes', 'Zonas afectadas', 'Aree colpite',
+    # 'Aangedane gebieden'): a regions header the proposal did not know was ignored without a word.
+    ("regions_affected", r"regions?|regionen|regioni|regio(?:\s*s)?|body\s*regions?|körperregion\w*|zones?|zonas?|"
+                         r"regiones|areas?\s*affected|(?:affected|body)\s*areas?|areas?\s*afectadas|"
+                         r"aree\s*(?:colpite|interessate|affette)|aangedane\s*(?:gebieden|regio\w*)|lichaamsregio\w*|"
+                         r"lichaamsgebieden|"
                          r"body\s*parts?|körperteile|parties\s*du\s*corps|partes\s*del\s*cuerpo|parti\s*del\s*corpo|"
                          r"lichaamsdelen|limbs|extremities|extremitäten|gliedmaßen|membres\s*atteints|ledematen"),
 ]
+MEASUREWORDS = [(measure, _folded(pattern)) for measure, pattern in MEASUREWORDS]
 WORDS = {
     "patient_id": r"record[\s_]*id|patient[\s_]*id|pat[\s_]*id|patient|subject|pseudonym|n°\s*patient|"
                   r"nr|id|code|study[\s_]*id|participant|pid|fall(?:nummer)?|paciente|patiente?|paziente|"
@@ -67,6 +88,7 @@ WORDS = {
                  r"altersgruppe|site|centre|center|zentrum|crps[\s_]*type|typ|type|limb|extremität|membre|"
                  r"inciting|ursache|duration|dauer|durée|group|gruppe|arm|bmi|smoker|raucher",
 }
+WORDS = {role: _folded(pattern) for role, pattern in WORDS.items()}
 
 
 def header_words(name: str) -> str:
@@ -75,9 +97,9 @@ def header_words(name: str) -> str:
 
 
 def has_word(word: str, name: str) -> bool:
-    tokens = " ".join(re.split(r"[\W_]+", name.casefold()))
+    tokens = " ".join(re.split(r"[\W_]+", fold(name)))
     return re.search(rf"(?:^|\s)(?:{WORDS[word]})(?:\s|$)", tokens) is not None or \
-        re.search(rf"(?:^|\s)(?:{WORDS[word]})(?:\s|$)", " ".join(name.casefold().split())) is not None
+        re.search(rf"(?:^|\s)(?:{WORDS[word]})(?:\s|$)", " ".join(fold(name).split())) is not None
 
 
 #: Covariate names in other languages and exports -> the names the product's docs and demo use.
@@ -88,13 +110,14 @@ COVARIATE_NAMES = [
     ("crps_type", r"crps[\s_-]*(?:type|typ|tipo)"),
     ("site", r"site|centre|center|zentrum|standort|department(?:[\s_]*name)?|sede|locatie|data[\s_]*access[\s_]*group"),
 ]
+COVARIATE_NAMES = [(name, _folded(pattern)) for name, pattern in COVARIATE_NAMES]
 
 
 def covariate_name(label: str) -> str:
     """``Geschlecht`` -> ``sex``, ``AGE_GROUP`` -> ``age_band``; otherwise the label as a name."""
-    text = " ".join(re.split(r"[\W_]+", label.casefold())).strip()
+    text = " ".join(re.split(r"[\W_]+", fold(label))).strip()
     for name, pattern in COVARIATE_NAMES:
-        if re.fullmatch(rf"(?:{pattern})", text) or re.fullmatch(rf"(?:{pattern})", label.casefold().strip()):
+        if re.fullmatch(rf"(?:{pattern})", text) or re.fullmatch(rf"(?:{pattern})", fold(label).strip()):
             return name
     return slug(label)
 
@@ -129,16 +152,16 @@ def question_after_items(name: str) -> str | None:
 #: douleur', a 0-10 relief rating or a percent), interference (BPI), a goal or acceptable level, a change.
 #: Read as the 0-10 pain score, a relief of 7 became a pain of 7 (a clinic's best responders its worst) and a
 #: relief of 50% a pain of 0.5.
-NOT_PAIN_INTENSITY = re.compile(
+NOT_PAIN_INTENSITY = re.compile(_folded(
     r"(?:^|\s|schmerz)(?:relie\w*|reduc\w*|improv\w*|chang\w*|interfer\w*|goals?|acceptab\w*|tolerab\w*|"
     r"catastroph\w*|linderung|besserung|verbesserung|reduktion|veränderung|beeinträchtigung|ziel|soulag\w*|"
     r"amélior\w*|ameli\w*|diminution|interférence|objectif|alivio|mejor\w*|reducci\w*|objetivo|verlicht\w*|"
-    r"vermindering|verbetering|doel|sollievo|riduzion\w*|migliora\w*|obiettivo)(?:\s|$|\d)")
+    r"vermindering|verbetering|doel|sollievo|riduzion\w*|migliora\w*|obiettivo)(?:\s|$|\d)"))
 #: Names about pain that are no intensity unless the name also says it is one: its quality, duration, onset or
 #: frequency ('Pain duration (months)', 'Schmerzdauer'), but 'Pain Score (Duration 24h)' is a score.
-PAIN_ASPECT = re.compile(r"(?:^|\s|schmerz)(?:qualit\w*|duration|dauer|onset|frequen\w*|häufigkeit)(?:\s|$|\d)")
-PAIN_INTENSITY_WORDS = re.compile(r"(?:^|\s)(?:score|nrs|vas|eva|intensity|intensität|intensité|intensidad|"
-                                  r"level|rating|scale|skala|échelle|escala|niveau|stärke)(?:\s|$|\d)")
+PAIN_ASPECT = re.compile(_folded(r"(?:^|\s|schmerz)(?:qualit\w*|duration|dauer|onset|frequen\w*|häufigkeit)(?:\s|$|\d)"))
+PAIN_INTENSITY_WORDS = re.compile(_folded(r"(?:^|\s)(?:score|nrs|vas|eva|intensity|intensität|intensité|intensidad|"
+                                          r"level|rating|scale|skala|échelle|escala|niveau|stärke)(?:\s|$|\d)"))
 
 
 def _not_intensity(tokens: str) -> bool:
@@ -171,7 +194,7 @@ def measure_of(name: str) -> str | None:
         return loinc_measure(name)
     if OTHER_SCALES.search(str(name)):
         return None
-    tokens = " ".join(re.split(r"[\W_]+", name.casefold()))
+    tokens = " ".join(re.split(r"[\W_]+", fold(name)))
     for measure, pattern in MEASUREWORDS:
         if re.search(rf"(?:^|\s)(?:{pattern})(?:\s|$|\d)", tokens):
             return None if measure == "pain_nrs" and _not_intensity(tokens) else measure

@@ -20,7 +20,12 @@ The rule for one cell (docs/data-format.md, "The role list", states it for users
    ``en`` between spaces ("and" in English, German, French, Spanish, Italian, Dutch). Each item is
    trimmed (spaces and full stops at either end), runs of spaces become one, and items equal apart
    from case are one item (``Left hand, left HAND`` is 1). The count is the number of distinct items.
-   Items are not interpreted: ``L hand`` and ``left hand`` are two items.
+   Items are not interpreted (``L hand`` and ``left hand`` are two items), with one exception: an
+   item naming both sides (:data:`BOTH_SIDES`: ``both hands``, ``bilateral lower limbs``, ``beide
+   Hände``, ``Hand bds.``, ``Fuß beidseits``, ``deux mains``, ``mains bilatérales``, ``ambas manos``,
+   ``entrambe le mani``) is two items, the left and the right of what it names without that word
+   (``both hands`` and ``bilateral hands`` are the same two; ``left hand, both feet`` is 3). Counted
+   as one, ``left hand`` then ``both hands`` hid the spread to the other hand.
 5. *Codes*: a column whose cells are all numbers or lists of numbers separated by commas or
    semicolons (``1,3``, ``2; 4``, ``2``) lists *codes* (a form's choices exported as their codes:
    REDCap, an EHR's coded list) when two different lists prove it, or one list beside single numbers
@@ -52,6 +57,13 @@ NOT_MEASURED = frozenset(t for t in NA_TOKENS if t != "none")
 NONE_WORDS = frozenset({"none", "no", "nil", "0", "-", "--", "—", "–", "no region", "no regions", "nothing",
                         "keine", "kein", "keines", "nein", "aucun", "aucune", "non", "ninguno", "ninguna", "nada",
                         "nessuno", "nessuna", "geen", "nee"})
+#: A word saying an item is on both sides (English, German, French, Spanish, Italian, Dutch), as a whole
+#: word anywhere in the (case-folded) item: ``both hands``, ``bilateral feet``, ``beide Hände``, ``Hand bds.``,
+#: ``Fuß beidseits``, ``deux mains``, ``les deux pieds``, ``mains bilatérales``, ``ambos pies``,
+#: ``entrambe le mani``, ``beide handen``, ``handen beiderzijds``.
+BOTH_SIDES = (r"(?:^|(?<=[\s(]))(?:both|bilateral(?:ly|es)?|bilat|bds|beide[nrs]?|beidseits|beidseitig(?:e[nrs]?)?|"
+              r"beiderseits|(?:les\s)?deux|bilat[ée]ral(?:e|es|s)?|ambos|ambas|entrambi|entrambe|bilaterali|"
+              r"beiderzijds|bilateraal)\.?(?=$|[\s)])")
 #: The separators of a list (a regular expression over the case-folded cell, spaces collapsed).
 SEPARATORS = r"\s*[,;/|+&\n\r]\s*|\s(?:and|und|et|y|e|en)\s"
 
@@ -112,6 +124,16 @@ def lone_list(values: np.ndarray) -> str | None:
     return str(norm[listed].iloc[0])
 
 
+def lone_list_notes(file: str, header: str, measure: str, values: np.ndarray) -> list[str]:
+    """The load's note on a column read as counts with one cell listing numbers (:func:`lone_list`), or none."""
+    if (lone := lone_list(values)) is None:
+        return []
+    return [f"{file}, column {header!r}: one cell lists numbers ({lone!r}) among single numbers: read as counts of "
+            f"{measure}, that cell excluded. If the column lists codes of regions (2 = region 2), these counts are "
+            "wrong: give the column \"listed\": \"codes\" in the mapping (docs/data-format.md, \"Body regions "
+            "listed in one cell\")."]
+
+
 def column_codes_verdict(values: np.ndarray) -> str:
     """:func:`codes_verdict` of a column's cells as written (empty, not-measured and none cells left out)."""
     return codes_verdict(_measured_distinct(values))
@@ -121,13 +143,15 @@ def column_codes_verdict(values: np.ndarray) -> str:
 class ListCounts:
     """Per cell: ``count`` (float; NaN where not read), ``missing`` (not measured) and ``reason``
     (``""`` where read or missing; otherwise why the cell is excluded). ``items`` is the number of
-    items each cell lists before any check (0 for a missing cell), for the proposal."""
+    items each cell lists before any check (0 for a missing cell), for the proposal. ``both_sides``: the
+    cells read with an item naming both sides counted as two (rule 4), for the load's note."""
 
     count: np.ndarray
     missing: np.ndarray
     reason: np.ndarray
     items: np.ndarray
     codes: bool = False  # the column lists codes (rule 5): a single number is one code, not a count
+    both_sides: np.ndarray | None = None  # the cell counts an item naming both sides as two (rule 4)
 
 
 def _normal(texts: pd.Series) -> pd.Series:
@@ -181,12 +205,19 @@ def count_listed(values: np.ndarray, listed: str | None = None) -> ListCounts:
     reason[bad_number] = [R_NOT_WHOLE.format(value=v) for v in u.iloc[bad_number]]
     listed = ~(missing | none | number)
     items = np.zeros(n, dtype=np.int64)
+    both_sides = np.zeros(n, dtype=bool)
     if listed.any():
         parts = norm[listed].str.split(SEPARATORS, regex=True).explode()
         parts = parts.str.strip(" .").str.replace(r"\s+", " ", regex=True)
         has_sep = norm[listed].str.contains(SEPARATORS, regex=True).to_numpy(dtype=bool)
         kept = parts[parts != ""]
-        distinct = kept.groupby(level=0).nunique().reindex(norm.index[listed], fill_value=0).to_numpy()
+        # An item naming both sides is its left and its right (rule 4): two items keyed by what it names.
+        both = kept.str.contains(BOTH_SIDES, regex=True)
+        named = kept[both].str.replace(BOTH_SIDES, "", regex=True).str.strip(" .()").str.replace(r"\s+", " ", regex=True)
+        sides = pd.concat([kept[~both], named + " (left)", named + " (right)"])
+        distinct = sides.groupby(level=0).nunique().reindex(norm.index[listed], fill_value=0).to_numpy()
+        both_sides[np.flatnonzero(listed)] = both.groupby(level=0).any().reindex(norm.index[listed],
+                                                                                 fill_value=False).to_numpy(dtype=bool)
         items[listed] = distinct
         odd = (kept.isin(NONE_WORDS) | kept.str.fullmatch(_NUMBER)).groupby(level=0).any() \
             .reindex(norm.index[listed], fill_value=False).to_numpy(dtype=bool)
@@ -202,7 +233,9 @@ def count_listed(values: np.ndarray, listed: str | None = None) -> ListCounts:
         count[idx[ok]] = distinct[ok]
         reason[idx] = r
     count[reason != ""] = np.nan
-    return ListCounts(count=count[codes_of], missing=missing[codes_of], reason=reason[codes_of], items=items[codes_of])
+    both_sides &= reason == ""
+    return ListCounts(count=count[codes_of], missing=missing[codes_of], reason=reason[codes_of], items=items[codes_of],
+                      both_sides=both_sides[codes_of])
 
 
 def several_listed(values: np.ndarray) -> float:
@@ -211,3 +244,41 @@ def several_listed(values: np.ndarray) -> float:
     lc = count_listed(values[values != ""])
     measured = ~lc.missing
     return float((lc.items[measured] >= 2).mean()) if measured.any() else 0.0
+
+
+def both_sides_notes(file: str, header: str, values: np.ndarray, listed: ListCounts) -> list[str]:
+    """The load's note on the cells of a list column (``values``, read as ``listed``) that counted an item naming
+    both sides as two (rule 4): one note, or none when no cell did."""
+    if listed.both_sides is None or not listed.both_sides.any():
+        return []
+    cells = values[listed.both_sides]
+    shown = ", ".join(repr(str(v)) for v in pd.unique(pd.Series(cells, dtype=object))[:3])
+    return [f"{file}, column {header!r}: {len(cells)} cell(s) name a region on both sides ({shown}): each such item "
+            "counts as two regions, the left and the right (docs/data-format.md, \"Body regions listed in one cell\")."]
+
+
+def rows_of_one_visit(file: str, header: str, patient: np.ndarray, when: list[np.ndarray], listed: ListCounts,
+                      lines: np.ndarray) -> list[str]:
+    """The load's warning on a list column written one row per region (``Patient, Exam date, Affected region``:
+    two or more rows of one patient and date, ``when`` the row's date and time cells as written, each listing
+    its items), or none. Each row is read as a count of its own; the visit's rows then repeat one time with
+    counts of 1, and all but one are excluded as duplicates or conflicts: the visit's number of regions is lost
+    (0 of 30 spreads seen where there were 20). The rows are not merged: which columns make a region (a 'Side'
+    beside it) is the clinic's to say."""
+    read = ~listed.missing & (listed.reason == "") & (np.asarray(patient, dtype=object) != "")
+    if not when or read.sum() < 2:
+        return []
+    key = pd.DataFrame({"p": np.asarray(patient, dtype=object)[read],
+                        **{f"w{i}": np.asarray(w, dtype=object)[read] for i, w in enumerate(when)}})
+    shared = key.duplicated(keep=False).to_numpy()
+    if not shared.any():
+        return []
+    visits = key[shared].drop_duplicates()
+    first = key[shared].groupby(list(key.columns), sort=False).ngroup().to_numpy() == 0
+    shown = ", ".join(str(int(x)) for x in np.asarray(lines)[read][shared][first][:3])
+    return [f"{file}, column {header!r}: {len(visits)} visit(s) of one patient and date have several rows, each "
+            f"listing its regions (e.g. lines {shown}): each row is read as a count of its own, so the repeated rows "
+            "of a visit are excluded as duplicates or conflicts and the visit's number of regions is lost. Write a "
+            "visit's regions in one cell, one row per visit ('left hand, right foot'; a 'Side' column joined to its "
+            "region: 'left hand'), or a count of regions per visit (docs/data-format.md, \"Body regions listed in "
+            "one cell\")."]

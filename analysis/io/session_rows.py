@@ -77,8 +77,41 @@ _DOSE_OR_ROUTE = re.compile(r"(?i)\d\s*(?:mg|mcg|µg|ug|g|ml|iu|units?|%)(?![a-z
 #: (A drug's name alone does not: 'Ketamine follow-up', 'Ketamine consult' are visits about it.)
 _PROCEDURE = re.compile(rf"(?i)\b(?:blocks?|injections?|stimulat\w*|tms|infus\w*|botox|botulinum|ablation|rfa|"
                         rf"epidural|{_SESSION_WORD})\b")
+#: Words of a procedure that ends or removes a treatment, as a procedure or appointment report writes it beside the
+#: treatment's own rows (English, German, French, Spanish, Italian, Dutch): a lead, device or pump removal, an
+#: explant, a lead pull, a trial's end, a discontinuation (``SCS Trial Lead Removal``, ``Pump explant``, ``End of trial``,
+#: ``Discontinue ketamine``, ``Elektrodenentfernung``, ``SCS-Explantation``, ``Retrait des électrodes``,
+#: ``Retirada de electrodos``, ``Rimozione elettrodi``, ``Verwijdering proefelektrode``). Read as a treatment, the
+#: removal 7 days after an SCS trial's lead placement started a course of its own and cut each trial's follow-up at
+#: day 7. ('Ablation' is not one: in English a radiofrequency ablation is a treatment.)
+REMOVAL_WORDS = re.compile(
+    r"(?i)(?:^|[\s\W_])(?:remov(?:al|ed|e)s?|explant(?:ation|ed|s)?|end[\s-]+of[\s-]+(?:the[\s-]+)?trial|"
+    r"trial[\s-]+(?:end|ended|over|termination)|leads?[\s-]+pull(?:ed)?|discontinu\w*|\w*entfernung|entfernt|\w*explantation|ausbau|"
+    r"absetzen|abgesetzt|retrait|fin[\s-]+(?:de[\s-]+l[\s'’]*|du[\s-]+)?(?:essai|test)|retirada|retiro|"
+    r"extracci[oó]n|explante|rimozione|espianto|verwijder(?:ing|d)|uitname|explantatie)(?:$|[\s\W_\d])")
 #: 'Pain control' names what a drug is for, not a visit (VISIT_WORDS reads 'control' as the Spanish visit).
 _PAIN_CONTROL = re.compile(r"(?i)pain[\s-]*control")
+
+
+def ends_a_treatment(cells) -> np.ndarray:
+    """Whether each cell of a treatment column names a procedure that ends or removes a treatment
+    (:data:`REMOVAL_WORDS`: ``SCS Trial Lead Removal``, ``Pump explant``, ``Discontinue ketamine``), in a cell that
+    writes no dose or route (``Ketamine 0.5 mg/kg/h IV - discontinued`` is a medication order)."""
+    codes, uniques = pd.factorize(pd.Series(cells, dtype=object).fillna("").astype(str))
+    s = pd.Series(uniques, dtype=object)
+    return (s.str.contains(REMOVAL_WORDS) & ~s.str.contains(_DOSE_OR_ROUTE)).to_numpy(dtype=bool)[codes]
+
+
+def removal_notes(file: str, header: str, cells) -> list[str]:
+    """The load's note on the rows of a treatment column read as visits because they end or remove a treatment
+    (:func:`ends_a_treatment`): one note, or none when there are no such rows."""
+    ended = pd.Series(cells, dtype=object)[ends_a_treatment(cells)]
+    if not len(ended):
+        return []
+    shown = ", ".join(repr(str(v)) for v in ended.value_counts().index[:3])
+    return [f"{file}, column {header!r}: {len(ended)} row(s) end or remove a treatment ({shown}): read as visits "
+            "(their scores kept), not as treatment starts (docs/data-format.md, \"Appointment and encounter "
+            "reports\")."]
 
 
 def names_a_visit(cells) -> np.ndarray:
@@ -88,14 +121,16 @@ def names_a_visit(cells) -> np.ndarray:
     that writes no dose or route (``ketamine 50 mg IV`` is an order, whatever else it says) and names no drug,
     infusion, procedure or session (a medication record's ``KETAMINE INFUSION - PAIN CONSULT SERVICE``,
     ``Ketamine infusion - follow-up dose``, ``Lidocaine Infusion Clinic Visit`` are infusions: blanked as visits,
-    such a record lost its courses unsaid). Such a row is a plain visit: its scores are read, and it starts no
-    course."""
+    such a record lost its courses unsaid); or a procedure that ends or removes a treatment
+    (:func:`ends_a_treatment`: ``SCS Trial Lead Removal``, ``Pump explant``), whatever treatment it names. Such a
+    row is a plain visit: its scores are read, and it starts no course."""
     # Each distinct text is tested once: a medication record repeats a few drug names over its rows.
     codes, uniques = pd.factorize(pd.Series(cells, dtype=object).fillna("").astype(str))
     s = pd.Series(uniques, dtype=object)
     words = s.str.contains(VISIT_TYPE_WORDS) | (s.str.contains(VISIT_WORDS) & ~s.str.contains(_PAIN_CONTROL))
     named = s.str.contains(_PROCEDURE)
-    return (words & ~s.str.contains(_DOSE_OR_ROUTE) & ~named).to_numpy(dtype=bool)[codes]
+    ends = s.str.contains(REMOVAL_WORDS)
+    return (((words & ~named) | ends) & ~s.str.contains(_DOSE_OR_ROUTE)).to_numpy(dtype=bool)[codes]
 
 
 #: The sessions' words that name no treatment of their own (a booster is a session of the same treatment).

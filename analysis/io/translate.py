@@ -28,7 +28,7 @@ from . import courses as _courses
 from . import date_years, dosage_forms, dose_units, entry_status, excel_serials, mar_actions, post_scores, routes, \
     covariate_values, session_rows, withdrawn_rows
 from . import fill_down as _fill_down, session_dates
-from .lists import count_listed, lone_list
+from .lists import both_sides_notes, count_listed, lone_list_notes, rows_of_one_visit
 from .counted_from import read_time_points
 from .observation_items import question_of, sum_question_rows
 from .questionnaires import check_items, sum_items
@@ -604,11 +604,11 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
         listed = count_listed(vals, c.listed)
         if listed.codes:
             obs.notes.append(_codes_note(f, table.header[k], c.measure, vals[~listed.missing]))
-        elif c.listed is None and (lone := lone_list(vals)) is not None:
-            obs.notes.append(f"{f}, column {table.header[k]!r}: one cell lists numbers ({lone!r}) among single numbers: "
-                             f"read as counts of {c.measure}, that cell excluded. If the column lists codes of "
-                             "regions (2 = region 2), these counts are wrong: give the column \"listed\": \"codes\" "
-                             "in the mapping (docs/data-format.md, \"Body regions listed in one cell\").")
+        elif c.listed is None:
+            obs.notes += lone_list_notes(f, table.header[k], c.measure, vals)
+        obs.notes += both_sides_notes(f, table.header[k], vals, listed)
+        when = [table.column(j) for r in ("date", "time", "day") for j in _positions(roles, r)] if not c.time else []
+        obs.warnings += rows_of_one_visit(f, table.header[k], pid, when, listed, lines)
         bad = listed.reason != ""
         obs.exclude(rows[bad], f, lines[bad], table.header[k], vals[bad], listed.reason[bad])
         contributes |= bad
@@ -698,6 +698,7 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
             NO_TREATMENT).to_numpy()
         if not _positions(roles, "action"):  # a visit's row is no treatment row (never in a medication record)
             none |= session_rows.names_a_visit(text)
+            obs.notes += session_rows.removal_notes(f, table.header[k], text)
         text = np.where(none, "", text).astype(object)
         has = text != ""
         acts = _positions(roles, "action")
