@@ -63,7 +63,7 @@ WORDS = {
     "treatment": r"treatment|behandlung|traitement|tratamiento|trattamento|therapy|therapie|thérapie|drug|"
                  r"medication|medikament|médicament|medicamento|farmaco|intervention|procedure|infusion[\s_]*drug|"
                  r"inf[\s_]*drug|medication[\s_]*name|med[\s_]*name|agent|infusion[\s_]*agent|substance|wirkstoff|"
-                 r"substanz|produit|principe[\s_]*actif",
+                 r"substanz|produit|principe[\s_]*actif|medicatie|geneesmiddel|medicamentos|farmaci|medicazione",
     "dose": r"dose|dosis|dosage|posologie|dosering|mg|mg/kg",
     # A MAR's 'Status', 'Administration Status', 'Statut' holds its actions (Given, Not Given, New Bag, Held): the
     # proposal gives a status column whose values say whether the entry is valid ('Result Status': Auth (Verified),
@@ -80,8 +80,11 @@ WORDS = {
              r"via[\s_]*di[\s_]*somministrazione|toedieningsweg",
     "item": r"item|flo[\s_]*meas[\s_]*name|measure[\s_]*name|measure|measurement|observation|parameter|"
             r"component|question|display[\s_]*name|test|variable|mesure|messgröße|assessment|scale|"
-            r"score[\s_]*name|kennzahl|paramètre|paramètre|row[\s_]*name|flowsheet[\s_]*row|name",
-    "value": r"value|meas[\s_]*value|result|wert|valeur|valor|valore|answer|response",
+            r"score[\s_]*name|kennzahl|paramètre|paramètre|row[\s_]*name|flowsheet[\s_]*row|name|"
+            # A hospital system's measurement list in German, Dutch, Spanish, Italian; a UK coded-entry report's Term.
+            r"messung|messart|bezeichnung|meting|bepaling|omschrijving|parámetro|medición|misura|misurazione|term",
+    "value": r"value|meas[\s_]*value|result|wert|valeur|valor|valore|answer|response|"
+             r"messwert|ergebnis|uitslag|waarde|résultat|resultado|risultato|numeric[\s_]*value",
     "before": r"pre|before|vor|avant|prä|prae|antes|prima|voor|baseline",
     "after": r"post|after|nach|après|apres|después|despues|dopo|na",
     "covariate": r"sex|gender|geschlecht|sexe|sexo|sesso|geslacht|age|alter|âge|edad|età|leeftijd|age[\s_]*band|"

@@ -26,6 +26,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from .column_words import fold
 from .session_rows import names_a_visit
 from .values import CHECKED
 
@@ -35,7 +36,7 @@ _DAY_NS = 86_400 * 10 ** 9
 def treatment_labels(text: np.ndarray, patterns: dict) -> np.ndarray:
     """The treatment label of each row's treatment text ("" = not a chosen treatment).
 
-    ``patterns`` maps a text to look for (case-insensitive, anywhere in the cell) to a label; the
+    ``patterns`` maps a text to look for (case- and accent-insensitive, anywhere in the cell) to a label; the
     first pattern that matches wins. Without patterns every non-empty text is its own label. A text that
     names a visit, not a treatment (an encounter report's ``Office Visit - Est``, ``New Patient Consult``,
     ``Follow Up``: :func:`analysis.io.session_rows.names_a_visit`), is never a treatment, even where a
@@ -47,21 +48,37 @@ def treatment_labels(text: np.ndarray, patterns: dict) -> np.ndarray:
         return s.where(~visit, "").to_numpy(dtype=object)
     out = np.full(len(s), "", dtype=object)
     out[visit] = "-"  # taken: no pattern gives a visit a label
-    low = s.str.casefold()
+    low = s.map(fold)  # accents too: 'lidocain' finds a French record's 'Lidocaïne', 'ketamin' its 'KÉTAMINE'
     for pattern, label in patterns.items():
-        hit = low.str.contains(pattern.casefold(), regex=False).to_numpy() & (out == "")
+        hit = low.str.contains(fold(pattern), regex=False).to_numpy() & (out == "")
         out[hit] = label
     out[visit] = ""
     return out
 
 
+#: A drug's name as another language writes it -> as English does (after :func:`fold`): German ``Ketamin``,
+#: French ``Kétamine``, Spanish and Italian ``Ketamina``; ``Lidocain``, ``Lidocaïne``, ``Lidocaína``, and the
+#: British ``Lignocaine``.
+_DRUG_SPELLINGS = ((re.compile(r"\b(es|s-)?ketamin[ae]?\b"), r"\1ketamine"),
+                   (re.compile(r"\b(?:lidocain[ae]?|lignocain[ae]?)\b"), "lidocaine"))
+
+
+def _spelling_key(label: str) -> str:
+    key = " ".join(fold(label).split())
+    for pattern, english in _DRUG_SPELLINGS:
+        key = pattern.sub(english, key)
+    return key
+
+
 def one_spelling(labels: np.ndarray) -> tuple[np.ndarray, dict]:
-    """Treatment labels that differ only in case or spacing (``Ketamine``, ``ketamine``, ``KETAMINE ``) as one
-    treatment, written as its most frequent spelling (ties: the one written first). Returns the labels
-    and ``{spelling: the label it became}`` for the spellings that changed. Why: typed by hand, one drug's
-    courses fell into groups of a few patients each, and every comparison by treatment split it."""
+    """Treatment labels that differ only in case, spacing, accents or the language of the drug's name
+    (``Ketamine``, ``ketamine``, ``KETAMINE ``, ``Ketamin``, ``Kétamine``) as one treatment, written as its most
+    frequent spelling (ties: the one written first). Returns the labels and ``{spelling: the label it became}``
+    for the spellings that changed. Why: typed by hand, one drug's courses fell into groups of a few patients
+    each, and every comparison by treatment split it (a review: sites in Graz and Boston, 'Ketamin' and
+    'Ketamine', two groups)."""
     codes, uniques = pd.factorize(pd.Series(labels, dtype=object).fillna("").astype(str))
-    keys = pd.Series(uniques, dtype=object).str.split().str.join(" ").str.casefold()
+    keys = pd.Series(uniques, dtype=object).map(_spelling_key)
     if len(uniques) < 2 or keys.nunique() == len(uniques):
         return labels, {}
     count = np.bincount(codes[codes >= 0], minlength=len(uniques))

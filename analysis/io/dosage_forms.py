@@ -17,6 +17,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from .column_words import fold
 from .courses import treatment_labels
 
 #: Words of a medication text naming a form other than an infusion or injection.
@@ -47,7 +48,7 @@ def only_infused(treatments: dict, texts: list, file: str, notes: list, review: 
     out = dict(treatments)
     otherwise = set(map(str, otherwise))
     for word, label in treatments.items():  # a loop over the few drugs studied
-        mine = [str(n) for n in texts if word in str(n).casefold()]
+        mine = [str(n) for n in texts if word in fold(n)]
         other = [n for n in mine if NOT_INFUSED.search(n) or n in otherwise]
         if not other:
             continue

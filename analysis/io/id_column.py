@@ -25,7 +25,8 @@ _ANOTHER_THINGS_ID = re.compile(
 _ID_WORD = r"(?:id|nr|no|n°|number|nummer|numéro|numero|code|key|identifier|ref|reference|pseudonym)"
 _PATIENT_ID = re.compile(
     r"(?:patient|patients|patienten|pat|subject|subj|participant|pseudonym|proband|probanden|teilnehmer|"
-    r"deelnemer|paciente|patiente?|paziente|patiënt|patiëntnummer|anonymat|n° anonymat|record)"
+    r"deelnemer|paciente|patiente?|paziente|patiënt|patiëntnummer|anonymat|n° anonymat|record|studienummer|"
+    r"studiennummer|studiencode|studycode|proefpersoon|deelnemernummer|teilnehmernummer|probandennummer)"
     rf"(?: {_ID_WORD})?|(?:study|studien|studie|étude|etude|estudio|studio) {_ID_WORD}")
 
 

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from . import dosage_forms, mar_actions
-from .column_words import has_word
+from .column_words import fold, has_word
 from .spec import DEFAULT_START_ACTIONS
 
 #: A drug's strength or form, as a medication record names what it gave (``KETAMINE 50 MG/ML INJ SOLN``,
@@ -44,7 +44,7 @@ def propose(p, t, treatments: dict, treatment_words: dict, notes: list, review: 
     main = [n for n in names.index if not co_medication(n)]
     co = [n for n in names.index if co_medication(n)]
     for word, label in treatment_words.items():
-        if any(word in str(n).casefold() for n in main):
+        if any(word in fold(n) for n in main):
             treatments[word] = label
     rk = next((i for i, h in enumerate(t.header) if p.spec.columns.get(h) and p.spec.columns[h].role == "route"),
               None)
@@ -57,12 +57,12 @@ def propose(p, t, treatments: dict, treatment_words: dict, notes: list, review: 
         # pattern dropped next month's new infusion texts as co-medications).
         otherwise = set(dosage_forms.given_otherwise(t.column(k), t.column(rk)))
         for word in [w for w in treatments if w in treatment_words]:
-            texts = [str(n) for n in main if word in str(n).casefold()]
+            texts = [str(n) for n in main if word in fold(n)]
             if texts and all(x in otherwise for x in texts):
                 notes.append(f"{p.name}: {', '.join(map(repr, texts[:3]))} are given by a route known not to be "
                              f"intravenous on every row: not read as {treatments.pop(word)!r}.")
     treatments = dosage_forms.only_infused(treatments, main, p.name, notes, review)
-    unmatched = [n for n in main if not any(w in str(n).casefold() for w in treatment_words)]
+    unmatched = [n for n in main if not any(w in fold(n) for w in treatment_words)]
     if treatments and unmatched:
         notes.append(f"{p.name}: {', '.join(map(repr, unmatched[:5]))} match no treatment studied and are "
                      "not read as treatments; add them to courses.treatments if they are one.")

@@ -204,7 +204,8 @@ def load_export(files: dict[str, bytes], spec: MappingSpec, drop_identifiers: bo
     tdtype = np.int64 if kind == "date" else float
     labels, merged = one_spelling(admins["label"].to_numpy(dtype=object))
     if merged:
-        notes.append("Treatment names that differ only in case or spacing are one treatment: "
+        notes.append("Treatment names that differ only in case, spacing, accents or the language of the drug's name are one "
+                     "treatment: "
                      + ", ".join(f"{a!r} -> {b!r}" for a, b in list(merged.items())[:5]) + ".")
     courses, course_of = build_courses(admins["pid"].to_numpy(dtype=object), admins["t"].to_numpy(dtype=tdtype),
                                        labels,
