@@ -275,7 +275,8 @@ def render(files: dict[str, bytes], ctx) -> None:
     c2.number_input("Administrations at most this many days apart are one course", min_value=0.0, max_value=365.0,
                     value=7.0, step=1.0, key="_w_gap_days", on_change=_on_option, args=(("courses", "gap_days"), "_w_gap_days"),
                     help="One row per infusion day, or a medication record's bags: merged into one course that "
-                         "starts at the first administration.")
+                         "starts at the first administration. Counted in calendar days: 09:00 and 09:30 a week "
+                         "later are 7 days apart.")
 
     files_doc = doc.get("files", [])
     for fi, fdoc in enumerate(files_doc):

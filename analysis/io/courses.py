@@ -10,7 +10,11 @@ what starts an episode) is a run of administrations of one treatment:
   ketamine are not treatments unless chosen), and a cell naming a visit (``Office Visit - Est``,
   ``Follow Up``: :func:`analysis.io.session_rows.names_a_visit`) is never one;
 * administrations of the same treatment at most ``gap_days`` apart (start to start) form one course,
-  which starts at its first administration;
+  which starts at its first administration. The gap is counted in calendar days, the difference of the
+  administrations' dates, whatever their times of day: weekly infusions at 09:00 and, a week later, at 09:30
+  (7.02 days by the clock), or across a change to or from daylight saving time, are 7 days apart and one
+  course with a gap of 7 (compared by the clock, a weekly series fell into a course per infusion). Day numbers
+  are compared by their whole days (the floor: day 7.4 is day 7), so whole day numbers are compared as written;
 * the dose of a course is the sum of its administrations' doses; ``administrations`` counts them;
 * with ``boosters``, a patient's courses of a treatment after their first are labelled as boosters.
 
@@ -102,7 +106,9 @@ def build_courses(patient: np.ndarray, time: np.ndarray, label: np.ndarray, dose
     dose : array of float
         NaN where no dose was given; -inf where one was written that is no amount (the course then has no dose).
     gap : float
-        Largest gap, in the unit of ``time``, between two administrations of one course.
+        Largest gap, in the unit of ``time``, between two administrations of one course; only whole days of it
+        count, and the administrations are compared by their calendar days (dates: the days since 1970 of the
+        times, which are UTC where zoned; day numbers: their floor), not by their exact times.
 
     Returns
     -------
@@ -121,8 +127,12 @@ def build_courses(patient: np.ndarray, time: np.ndarray, label: np.ndarray, dose
     df = df.sort_values(["p", "l", "t", "i"], kind="stable")
     same = (df["p"].to_numpy() == np.roll(df["p"].to_numpy(), 1)) & (df["l"].to_numpy() == np.roll(df["l"].to_numpy(), 1))
     same[0] = False
-    step = np.diff(df["t"].to_numpy(), prepend=df["t"].to_numpy()[:1])
-    new = ~same | (step > gap)
+    # Calendar days, not the clock: 09:00 and 09:30 a week later are 7 days apart (module docstring).
+    t = df["t"].to_numpy()
+    per_day = _DAY_NS if np.issubdtype(t.dtype, np.integer) else 1.0
+    day = t // _DAY_NS if per_day == _DAY_NS else np.floor(t)
+    step = np.diff(day, prepend=day[:1])
+    new = ~same | (step > gap / per_day)
     cid = np.cumsum(new) - 1
     df["c"] = cid
     g = df.groupby("c", sort=True)

@@ -444,8 +444,9 @@ def export_warnings(spec, tables, scores: pd.DataFrame, admins: pd.DataFrame, co
         per = pd.Series(course_of).value_counts()
         if (per > 1).any():
             out.append(f"{len(admins)} administration row(s) were merged into {len(courses)} course(s) (administrations "
-                       f"of one treatment at most {spec.courses.gap_days:g} days apart are one course, starting at "
-                       "the first). Check the patient timeline if that is not how the clinic counts courses.")
+                       f"of one treatment on dates at most {spec.courses.gap_days:g} days apart, whatever their time "
+                       "of day, are one course, starting at the first). Check the patient timeline if that is not "
+                       "how the clinic counts courses.")
     out += treatment_warnings(courses.rename(columns={"start": "day"}).assign(
         day=lambda d: np.asarray(d["day"], dtype=float) / (86_400e9 if np.issubdtype(
             np.asarray(courses["start"]).dtype, np.integer) else 1.0)))

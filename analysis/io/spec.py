@@ -172,7 +172,8 @@ class CourseRules:
     start_actions : tuple of str
         With an ``action`` column, only rows whose action is one of these start an administration.
     gap_days : float
-        Administrations of one treatment at most this many days apart (start to start) are one course.
+        Administrations of one treatment at most this many days apart (start to start) are one course,
+        counted in calendar days (the dates' difference, whatever the times of day).
     boosters : {label: booster label}
         A patient's courses of ``label`` after their first are labelled ``booster label``.
     post_offset_hours : float

@@ -13,10 +13,10 @@ such a day, per patient and measure, the scores with a time of day are placed so
 * those labelled before the treatment (timing ``"before_start"``: a ``Pre`` visit, a ``Pain before``
   column) count as before it; where none of that day is so labelled, the **earliest** score with a time
   does (a score labelled after it is never that one);
-* a score counted before the treatment is placed **at** the start, at 00:00 of its own date (never on the
-  day before): day 0, which the episode rules count as the course's baseline, as a date-only score on a
-  start day is (:func:`analysis.io.plausibility.scores_on_start_days`); a single score on such a day is
-  thus the baseline;
+* a score counted before the treatment is placed **at** the start, at 00:00 of its own date (an earlier one
+  of that day a millisecond before it, in their order): day 0, which the episode rules count as the course's
+  baseline, as a date-only score on a start day is (:func:`analysis.io.plausibility.scores_on_start_days`); a
+  single score on such a day is thus the baseline;
 * the later ones keep their times and count as after it (immediate scores), and so do the scores labelled
   after it (``Post``).
 
@@ -64,6 +64,12 @@ _WAIT_NS = 3_600 * 10 ** 9
 #: back (a screening visit 3-10 days before) leaves the lone score the baseline, as a date-only score on a start
 #: day is: the pre-infusion score of a patient whose post score is missing (an EHR extract's usual gap).
 _EARLIER_DAYS = 1
+
+
+#: How far apart :func:`place` and :func:`whole_days_after` keep the scores they place on one day, in their order: a
+#: millisecond. The days since the patient's first course are floats, in which a nanosecond is lost after day ~100
+#: (two scores of one day became one day: "conflicting values", both left out); a millisecond is kept for 270 years.
+_APART_NS = 10 ** 6
 
 
 def place(score_pid, score_ns, score_has_time, measure, timing, start_pid, start_ns) -> tuple[np.ndarray, np.ndarray]:
@@ -116,11 +122,12 @@ def place(score_pid, score_ns, score_has_time, measure, timing, start_pid, start
     before_free = pd.Series(~past_cut, index=free.index).reindex(frame.index, fill_value=False).to_numpy(dtype=bool)
     before = frame["before"].to_numpy(dtype=bool) | (~labelled & before_free)
     # The last score before the treatment is placed at the start (00:00, the baseline); earlier ones of that day
-    # just before it, a nanosecond apart in their order (placed together at 00:00 they became "conflicting
-    # values for the same patient, day and measure" and were both left out).
+    # just before it, a millisecond apart in their order (placed together at 00:00 they became "conflicting
+    # values for the same patient, day and measure" and were both left out; so they did a nanosecond apart after
+    # day ~100, where the float days lose it: a later course's baseline was lost).
     moved = frame[before].sort_values(keys + ["t"], kind="stable")
     behind = moved.groupby(keys, sort=False).cumcount(ascending=False).to_numpy()
-    t[idx[moved.index.to_numpy()]] = moved["d"].to_numpy() * _DAY_NS - behind
+    t[idx[moved.index.to_numpy()]] = moved["d"].to_numpy() * _DAY_NS - behind * _APART_NS
     return t, on
 
 
@@ -168,16 +175,21 @@ def whole_days_after(score_pid, score_ns, score_has_time, measure, admin_pid, ad
     week's last day to the next week (two reviews: week-4 responders "100% (n = 1)" of 37 visits; a date-only
     log beside timed surveys the same). So a score with a time of day on a later date than the start of the
     course it follows (the patient's latest course starting on an earlier date) is placed at that start's time
-    of day on its own date (day 28 after the start: week 4; 00:00 of its date after a date-only start), when
-    it is the patient's only score of its measure that day (exact repeats of it count once; pass ``value``) and
-    no administration is on that day (there, the time of day is what places the scores before or after the
-    treatment: :func:`place`, ``post_scores.settle``). A score exactly :data:`BASELINE_WINDOW_DAYS` calendar days
-    before the patient's next course (a booster's pre-visit on the window's first day) is placed at the later of
-    the two courses' times of day, so that it stays in that course's baseline window (``start - 14 <= day <=
-    start``; a review: the visit 14 days before a 13:00 booster, at 14:00, moved to the first course's 08:30 was
-    14.19 days before it, and the booster lost its baseline). Several scores of a measure on one day (a pain diary, an
-    inpatient's scores) keep their times, which order them. Scores on a start's own date and before any course
-    are not moved.
+    of day on its own date (day 28 after the start: week 4; 00:00 of its date after a date-only start), when no
+    administration is on that day (there, the time of day is what places the scores before or after the
+    treatment: :func:`place`, ``post_scores.settle``) and every score of its measure that day has a time of day.
+    Several scores of a measure on such a day (a nurse's and a physician's pain 20 minutes apart at the day-28
+    visit, a pain diary's morning and evening entries) are all counted on that whole day, their order kept: the
+    day's last one at the target, each earlier one :data:`_APART_NS` (a millisecond) before the next (as
+    :func:`place` orders the scores before a start), and scores at one time (a row charted twice, or conflicting values) stay at one time. (A
+    review: kept at their times only where a day had two scores, a double-charted week-4 visit at 14:00 and 14:20
+    after an 08:45 start stayed at days 28.22 and 28.23, week 5, and week 4 lost half its visits.) A value
+    ``value`` gives as NaN (one the load will exclude: out of its measure's range) is neither placed nor counted.
+    A score exactly :data:`BASELINE_WINDOW_DAYS` calendar days before the patient's next course (a booster's
+    pre-visit on the window's first day) is placed at the later of the two courses' times of day, so that it stays
+    in that course's baseline window (``start - 14 <= day <= start``; a review: the visit 14 days before a 13:00
+    booster, at 14:00, moved to the first course's 08:30 was 14.19 days before it, and the booster lost its
+    baseline). Scores on a start's own date and before any course are not moved.
 
     ``start_pid``, ``start_ns``: the courses' starts. Returns the times and which scores were moved."""
     t = np.asarray(score_ns, dtype=np.int64).copy()
@@ -205,21 +217,30 @@ def whole_days_after(score_pid, score_ns, score_has_time, measure, admin_pid, ad
     edge = (before["next_d"] - before["d"]).eq(BASELINE_WINDOW_DAYS).to_numpy(dtype=bool)
     next_tod[before["i"].to_numpy()] = np.where(edge, before["tod"].fillna(-1).to_numpy(dtype=np.int64), -1)
     admin_days = _key(admin_pid, admin_ns // _DAY_NS)
-    frame = pd.DataFrame({"p": ids, "d": day, "m": np.asarray(measure, dtype=object), "t": t,
+    has_time = np.asarray(score_has_time, dtype=bool)
+    frame = pd.DataFrame({"p": ids, "d": day, "m": np.asarray(measure, dtype=object), "t": t, "h": has_time,
                           "v": np.asarray(value, dtype=object) if value is not None else np.arange(len(t))})
-    # The day's only score of its measure: exact repeats (a row charted twice) are one, and a value the load will
-    # exclude (NaN in ``value``: out of its measure's range) is none.
-    counted = frame[pd.notna(frame["v"])] if value is not None else frame
-    only = counted.drop_duplicates(["p", "d", "m", "t", "v"]).groupby(["p", "d", "m"], sort=False).size() \
-        .reindex(pd.MultiIndex.from_frame(frame[["p", "d", "m"]])).fillna(0).to_numpy() == 1
+    # A value the load will exclude (NaN in ``value``: out of its measure's range) is no score of its day: it is
+    # neither placed nor counted.
+    keys = ["p", "d", "m"]
+    counted = frame[pd.notna(frame["v"])]
+    all_timed = counted.groupby(keys, sort=False)["h"].transform("all").reindex(frame.index, fill_value=False)
     # At the later of the two times of day: whole days after its course (or less) and exactly 14 days before the
     # next one. Where the next course starts later in the day, a visit on the last day of a week of its course
     # counts in the next week of it: one time cannot serve both (the baseline is kept; docs/data-format.md).
     target = day * _DAY_NS + np.maximum(np.maximum(tod, 0), next_tod)
-    moved = (np.asarray(score_has_time, dtype=bool) & (tod >= 0) & (t != target)
-             & ~np.asarray(_key(ids, day).isin(admin_days), dtype=bool) & only)
-    t[moved] = target[moved]
-    return t, moved
+    placed = (has_time & (tod >= 0) & ~np.asarray(_key(ids, day).isin(admin_days), dtype=bool)
+              & pd.notna(frame["v"]).to_numpy(dtype=bool) & all_timed.to_numpy(dtype=bool))
+    # The day's last time at the target, each earlier one a millisecond before the next, so that their order is
+    # kept; scores at one time (a row charted twice, conflicting values) stay at one time, as written.
+    rows = frame[placed]
+    # Ranked by the time of day (below 2**53 ns: exact as the float rank's values, which whole times are not).
+    behind = (rows["t"] - rows["d"] * _DAY_NS).groupby([rows[k] for k in keys], sort=False) \
+        .rank(method="dense", ascending=False).to_numpy(dtype=np.int64) - 1
+    new_t = t.copy()
+    new_t[placed] = target[placed] - behind * _APART_NS
+    moved = new_t != t
+    return new_t, moved
 
 
 def whole_days_note(moved) -> list[str]:
@@ -230,7 +251,9 @@ def whole_days_note(moved) -> list[str]:
     return [f"{n} follow-up score(s) with a time of day are counted in whole days after their course's start (a "
             "visit on day 28 at 14:00 after an infusion started at 08:45 is day 28, week 4, not day 28.22, week 5; "
             "after a start with a date only, at 00:00 of its date; 14 days before a later course, in its baseline "
-            "window). A day with several scores of a measure, or with a treatment, keeps their times."]
+            "window). Several scores of a measure on such a day (a visit charted twice, a diary's morning and evening "
+            "entries) all count on that day, in their order; a day with a treatment, or with a score without a time, "
+            "keeps their times."]
 
 
 def _times(scores: pd.DataFrame, courses: pd.DataFrame, admins: pd.DataFrame, kind: str):
@@ -255,7 +278,7 @@ def _store(scores: pd.DataFrame, t: np.ndarray, t0: np.ndarray, kind: str) -> No
     # Only the scores placed get new day numbers (whole days); the others keep theirs exactly.
     changed = t != t0
     days = scores["t"].to_numpy(dtype=float).copy()
-    days[changed] = t[changed] / _DAY_NS  # a whole day, or a nanosecond before one (ordered before the start)
+    days[changed] = t[changed] / _DAY_NS  # a whole day, or just before one (in their order)
     scores["t"] = days
 
 
@@ -289,6 +312,9 @@ def settle_follow_up(scores: pd.DataFrame, courses: pd.DataFrame, admins: pd.Dat
             lo, hi = known["min"], known["max"]
             bad = ((value[idx] < lo) if lo is not None else False) | ((value[idx] > hi) if hi is not None else False)
             value[idx[bad]] = np.nan
+    # The scores :func:`settle` placed on an untimed start's day are where they belong (one placed just before
+    # 00:00 is on the day before by its date, but no follow-up of the course before).
+    value[scores["untimed_start"].to_numpy(dtype=bool)] = np.nan
     t0, has_time, starts, given = _times(scores, courses, admins, kind)
     t, moved = whole_days_after(scores["pid"].to_numpy(dtype=object), t0, has_time,
                                 scores["measure"].to_numpy(dtype=object), admins["pid"].to_numpy(dtype=object), given,

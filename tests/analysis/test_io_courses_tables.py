@@ -29,9 +29,11 @@ def test_daily_administrations_within_the_gap_are_one_course_starting_at_the_fir
 
 
 def test_a_gap_longer_than_gap_days_starts_a_new_course_and_exactly_gap_days_does_not():
-    courses, course_of = _courses([0, 7, 14.01, 20])  # 7 apart: same; 7.01 apart: new; 5.99: same
-    assert list(courses["start"] / DAY) == [0, 14.01]
-    assert list(course_of) == [0, 0, 1, 1]
+    # Calendar days: dates 7 apart are the same course whatever the times of day (day 7 at 00:00, day 14 at 23:45:
+    # 7.99 days by the clock); dates 8 apart are not (day 14 at 23:45, day 22 at 00:15: 7.02 days by the clock).
+    courses, course_of = _courses([0, 7, 14.99, 22.01, 27])
+    assert list(courses["start"] / DAY) == [0, 22.01]
+    assert list(course_of) == [0, 0, 0, 1, 1]
 
 
 def test_the_gap_is_measured_from_the_previous_administration_not_the_course_start():
