@@ -58,6 +58,24 @@ TREATMENT_COMPARISON_REFERENCES = [
 # ----------------------------------------------------------------------------------------------
 # The definitions as sentences (dashboard, export, summarize)
 # ----------------------------------------------------------------------------------------------
+def _responder_sentence(d) -> str:
+    """Who responds: for pain the definitions' threshold (IMMPACT); for a measure with conventional
+    rules in the registry (PHQ-9, GAD-7) those rules and their reference, never the pain one."""
+    m = measure(d.measure)
+    if d.measure == "pain_nrs" or not m.known:
+        return (f"Responder: relief >= {d.threshold:g}% (thresholds shown: "
+                + ", ".join(f"{t:g}%" for t in d.thresholds) + "; IMMPACT, Dworkin et al. 2008).")
+    if m.response_pct is None and m.remission_below is None:
+        return (f"Responder: relief >= {d.threshold:g}% (the threshold chosen: {m.short_label} has no "
+                "conventional response rule).")
+    rules = []
+    if m.response_pct is not None:
+        rules.append(f"Response: a reduction from baseline of at least {m.response_pct:g}%")
+    if m.remission_below is not None:
+        rules.append(f"remission: a score below {m.remission_below:g}")
+    return f"{'; '.join(rules)} ({m.short_label}; {m.reference})."
+
+
 def describe(d) -> list[str]:
     """The definitions as plain sentences, for the UI and the methods text (``Definitions.describe``)."""
     pct = f"{d.conf_level:.0%}"
@@ -69,8 +87,7 @@ def describe(d) -> list[str]:
         "episodes without one, or with baseline 0, are excluded.",
         "Relief % = 100 x (baseline - score) / baseline; negative means worse than baseline.",
         f"Immediate relief: the first follow-up score within {d.immediate_window_days:g} days after the start.",
-        f"Responder: relief >= {d.threshold:g}% (thresholds shown: "
-        + ", ".join(f"{t:g}%" for t in d.thresholds) + "; IMMPACT, Dworkin et al. 2008).",
+        _responder_sentence(d),
         "Relief over time: week k covers days 7(k-1) < t <= 7k after the start; each episode contributes "
         "the mean relief of its scores in that week.",
         f"Relief duration: among immediate responders, time to the first follow-up score with relief < {d.threshold:g}%; "

@@ -8,6 +8,12 @@ and ``n``, where ``n`` is the number of episodes it is computed from: episodes w
 score (immediate statistics), episodes with a score in that week (weekly rates), and the episodes
 in the Kaplan-Meier curve, i.e. the immediate responders (duration statistics).
 
+For a secondary measure with conventional rules in the registry (PHQ-9, GAD-7:
+:func:`conventional_rules`) the responders are the measure's response (>= 50% reduction), whatever
+the pain threshold of the definitions, and each group also has remission (score below the cut-off)
+at baseline (week 0) and the report weeks; the text states the measure's rules and references, never
+the IMMPACT pain thresholds. These are the numbers of the dashboard's Secondary outcomes page.
+
 ``counts`` has per group ``patients`` (every patient with an episode in the group),
 ``patients_analysable`` (those with an analysable episode: the patients every statistic comes from),
 ``episodes``, ``episodes_used`` and ``episodes_excluded``; ``table`` also has ``n_patients`` (the
@@ -20,7 +26,7 @@ analysable episode, and cells whose ``n_patients`` is smaller; the text output f
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -28,10 +34,23 @@ import pandas as pd
 from .dataset import Dataset
 from .definitions import Definitions
 from .duration import SurvivalByGroup, relief_duration
-from .episodes import Episodes, apply_filters, build_episodes, group_labels
+from .episodes import Episodes, apply_filters, build_episodes, group_labels, with_definitions
+from .measures import Measure, measure as measure_entry
 from .relief import immediate_relief, responder_rate, select, weekly_episode_relief
+from .secondary import remission_over_time
 
 STAT_COLUMNS = ["estimate", "ci_low", "ci_high", "n"]
+#: The primary outcome: its responders follow the definitions' threshold (IMMPACT by default).
+PAIN_MEASURE = Definitions().measure
+
+
+def conventional_rules(measure: str) -> Measure | None:
+    """The registry entry of a secondary measure with a conventional response or remission rule
+    (PHQ-9, GAD-7: >= 50% reduction, score < 5); None for pain and for measures without one."""
+    m = measure_entry(measure)
+    if measure == PAIN_MEASURE or (m.response_pct is None and m.remission_below is None):
+        return None
+    return m
 
 
 @dataclass(frozen=True)
@@ -58,6 +77,7 @@ class Summary:
     def to_dict(self) -> dict:
         """The JSON document of ``summarize --json`` (documented in docs/cli.md)."""
         by = list(self.by)
+        rules = conventional_rules(self.definitions.measure)
         groups = []
         tab = self.table
         for row in self.counts.itertuples(index=False):
@@ -86,7 +106,13 @@ class Summary:
                 "median_relief_duration_days": stat("median_relief_duration_days"),
                 "relief_survival_by_week": {str(w): stat("relief_survival", w) for w in self.definitions.report_weeks},
             })
+            if rules is not None and rules.remission_below is not None:
+                groups[-1]["remission_rate_by_week"] = {str(w): stat("remission_rate", w)
+                                                        for w in (0, *self.definitions.report_weeks)}
         lr = self.logrank
+        extra = {} if rules is None else {"conventional_rules": {
+            "measure": rules.name, "label": rules.label, "response_reduction_pct": rules.response_pct,
+            "remission_below": rules.remission_below, "reference": rules.reference}}
         return {
             "definitions": self.definitions.to_dict(),
             "by": by,
@@ -96,14 +122,22 @@ class Summary:
             "logrank": None if lr is None else {"chi2": _json_number(lr.chi2), "df": int(lr.df),
                                                 "p_value": _json_number(lr.p_value), "method": lr.method},
             "models": self.models,
+            **extra,
         }
 
     def to_text(self) -> str:
         """A human-readable table: one block per group."""
         d = self.definitions
-        lines = [f"CRPS Outcomes - summary ({d.measure}, responder threshold {d.threshold:g}%, "
+        rules = conventional_rules(d.measure)
+        rule_text = f"responder threshold {d.threshold:g}%" if rules is None else ", ".join(
+            t for t in (f"response >= {rules.response_pct:g}% reduction" if rules.response_pct is not None else "",
+                        f"remission = score < {rules.remission_below:g}" if rules.remission_below is not None
+                        else "") if t)
+        lines = [f"CRPS Outcomes - summary ({d.measure}, {rule_text}, "
                  f"{_conf_label(d.conf_level)} confidence intervals)", ""]
         doc = self.to_dict()
+        # A secondary measure with a conventional rule reports response (and remission), not pain responders.
+        resp = "response" if rules is not None and rules.response_pct is not None else "responders"
         for g, analysable in zip(doc["groups"], self.counts["patients_analysable"]):
             label = ", ".join(f"{k}={v}" for k, v in g["group"].items()) or "All episodes"
             # the count the dashboard and the export hide a group by: its patients with an analysable episode
@@ -115,12 +149,16 @@ class Summary:
                          f"excluded {g['episodes_excluded']}")
             cl = d.conf_level
             lines.append("   " + _fmt("mean immediate relief (%)", g["immediate_relief_pct"], pct=False, conf_level=cl))
-            lines.append("   " + _fmt(f"immediate responders (>= {d.threshold:g}%)", g["immediate_responder_rate"],
+            lines.append("   " + _fmt(f"immediate {resp} (>= {d.threshold:g}%)", g["immediate_responder_rate"],
                                       pct=True, conf_level=cl))
             for w, s in g["responder_rate_by_week"].items():
-                lines.append("   " + _fmt(f"responders in week {w}", s, pct=True, conf_level=cl))
+                lines.append("   " + _fmt(f"{resp} in week {w}", s, pct=True, conf_level=cl))
+            for w, s in g.get("remission_rate_by_week", {}).items():
+                when = "at baseline" if w == "0" else f"in week {w}"
+                lines.append("   " + _fmt(f"remission (< {rules.remission_below:g}) {when}", s, pct=True,
+                                          conf_level=cl))
             lines.append("   " + _fmt("median relief duration (days)", g["median_relief_duration_days"], pct=False,
-                                      conf_level=cl))
+                                      conf_level=cl, median=True))
             for w, s in g["relief_survival_by_week"].items():
                 lines.append("   " + _fmt(f"still relieved at week {w} (KM)", s, pct=True, conf_level=cl))
             lines.append("")
@@ -193,14 +231,20 @@ def _conf_label(conf_level: float) -> str:
     return f"{100 * conf_level:.10g}%"
 
 
-def _fmt(label: str, s: dict | None, pct: bool, conf_level: float = 0.95) -> str:
-    if s is None or s["estimate"] is None:
-        return f"{label:<38} not estimable" + (f" (n = {s['n']})" if s else "")
+def _fmt(label: str, s: dict | None, pct: bool, conf_level: float = 0.95, median: bool = False) -> str:
+    """``median``: a median duration, whose estimate is missing when the curve stays above 50% (not
+    reached) while its interval may still have a lower limit: that limit is printed."""
     k = 100.0 if pct else 1.0
     unit = "%" if pct else ""
 
     def f(x):
         return "NA" if x is None else f"{k * x:.1f}{unit}"
+
+    if median and s is not None and s["estimate"] is None and s["ci_low"] is not None:
+        return (f"{label:<38} not reached  ({_conf_label(conf_level)} CI {f(s['ci_low'])} to not reached; "
+                f"n = {s['n']})")
+    if s is None or s["estimate"] is None:
+        return f"{label:<38} not estimable" + (f" (n = {s['n']})" if s else "")
 
     return (f"{label:<38} {f(s['estimate'])}  ({_conf_label(conf_level)} CI {f(s['ci_low'])} to "
             f"{f(s['ci_high'])}; n = {s['n']})")
@@ -229,6 +273,15 @@ def summarize(dataset: Dataset | Episodes, definitions: Definitions | None = Non
         d = episodes.definitions
     else:
         d = definitions or Definitions()
+        episodes = None
+    rules = conventional_rules(d.measure)
+    if rules is not None and rules.response_pct is not None and \
+            (d.threshold, tuple(d.thresholds)) != (rules.response_pct, (rules.response_pct,)):
+        # PHQ-9, GAD-7: response is the measure's own rule (as on the Secondary outcomes page), never the
+        # pain responder threshold; the relief duration then starts from the same responders.
+        d = replace(d, threshold=float(rules.response_pct), thresholds=(float(rules.response_pct),))
+        episodes = with_definitions(episodes, d) if episodes is not None else None
+    if episodes is None:
         episodes = build_episodes(dataset, d)
     by = list(by)
 
@@ -257,6 +310,9 @@ def summarize(dataset: Dataset | Episodes, definitions: Definitions | None = Non
     for w in d.report_weeks:
         parts.append(responder_rate(episodes, d.threshold, by, filters, week=w, weekly=weekly)
                      .assign(statistic="responder_rate"))
+    if rules is not None and rules.remission_below is not None:
+        rem = remission_over_time(episodes, by=by, filters=filters)
+        parts.append(rem[rem["week"].isin([0, *d.report_weeks])].assign(statistic="remission_rate"))
     dur = relief_duration(episodes, by, filters, selected=sel)
     med = dur.medians()
     if len(med):

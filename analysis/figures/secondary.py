@@ -2,6 +2,7 @@
 of datasets without treatments."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -10,6 +11,27 @@ from ..measures import measure_label, measure_short, response_rules
 from ..present.labels import ALL_GROUPS
 from .over_time import share_over_time_figure, time_series_figure
 from .style import _conf
+
+
+def whole_week_ticks(fig: go.Figure, table: pd.DataFrame) -> go.Figure:
+    """Ticks on whole weeks only (a week is a count: no "0.5"), about ten at most."""
+    if len(table) and "week" in table.columns:
+        span = float(table["week"].max() - min(0, table["week"].min()))
+        fig.update_xaxes(tick0=0, dtick=max(1, int(-(-span // 10))))
+    return fig
+
+
+def _rate_figure(fig: go.Figure, table: pd.DataFrame) -> go.Figure:
+    """A rate per week with its interval as error bars on each point as well as the band: a single
+    follow-up week is one point, whose band has no width and would not show."""
+    for tr in fig.data:
+        if tr.mode and "markers" in tr.mode and tr.customdata is not None and len(tr.customdata):
+            cd = np.asarray(tr.customdata, dtype=float)
+            y = np.asarray(tr.y, dtype=float)
+            tr.error_y = {"type": "data", "symmetric": False, "array": np.clip(cd[:, 1] - y, 0, None),
+                          "arrayminus": np.clip(y - cd[:, 0], 0, None), "color": tr.line.color,
+                          "thickness": 1.2, "width": 4}
+    return whole_week_ticks(fig, table)
 
 
 def score_over_time_figure(table: pd.DataFrame, by=("treatment",), *, measure: str,
@@ -24,16 +46,16 @@ def score_over_time_figure(table: pd.DataFrame, by=("treatment",), *, measure: s
     short = measure_short(measure)
     lvl = f"{_conf(t):.0%}" if len(t) else "95%"
     if statistic == "mean_change":
-        return time_series_figure(
+        return whole_week_ticks(time_series_figure(
             t, by, title=f"{short}: change from baseline", y_title=f"Change in {short} score (points)",
             value_label="mean change", groups=groups, group_n=group_n, style=style, hlines=(),
             subtitle=f"Mean change (score - baseline; negative = better); bands = {lvl} CI; week 0 = baseline",
-            caption=methods.caption_scores(measure))
-    return time_series_figure(
+            caption=methods.caption_scores(measure)), t)
+    return whole_week_ticks(time_series_figure(
         t, by, title=f"{short} over time", y_title=f"Mean {label}", value_label="mean score",
         groups=groups, group_n=group_n, style=style,
         subtitle=f"Mean score per week; bands = {lvl} CI; week 0 = baseline; n per week in the hover",
-        caption=methods.caption_scores(measure))
+        caption=methods.caption_scores(measure)), t)
 
 
 def remission_figure(table: pd.DataFrame, by=("treatment",), *, measure: str, groups=None, group_n=None,
@@ -45,11 +67,12 @@ def remission_figure(table: pd.DataFrame, by=("treatment",), *, measure: str, gr
     below = float(table["below"].iloc[0]) if len(table) and "below" in table.columns else float("nan")
     short = measure_short(measure)
     lvl = f"{_conf(table):.0%}" if len(table) else "95%"
-    return share_over_time_figure(
+    return _rate_figure(share_over_time_figure(
         table, by, title=f"{short}: remission (score < {below:g}) over time", y_title="Episodes in remission (%)",
         value_label="in remission", groups=groups, group_n=group_n, style=style,
-        subtitle=f"Share of episodes with a weekly mean score < {below:g}; bands = {lvl} CI (Wilson); week 0 = baseline",
-        caption=methods.caption_remission(measure, below))
+        subtitle=f"Share of episodes with a weekly mean score < {below:g}; bars and bands = {lvl} CI (Wilson); "
+                 "week 0 = baseline",
+        caption=methods.caption_remission(measure, below)), table)
 
 
 def secondary_response_figure(table: pd.DataFrame, by=("treatment",), *, measure: str, groups=None,
@@ -63,11 +86,12 @@ def secondary_response_figure(table: pd.DataFrame, by=("treatment",), *, measure
         response_rules().get(measure, 50.0))
     short = measure_short(measure)
     lvl = f"{_conf(t):.0%}" if len(t) else "95%"
-    return share_over_time_figure(
+    return _rate_figure(share_over_time_figure(
         t, by, title=f"{short}: response (\u2265 {thr:g}% reduction) over time", y_title="Responders (% of episodes)",
         value_label="responders", groups=groups, group_n=group_n, style=style,
-        subtitle=f"Share of episodes with a weekly mean score \u2265 {thr:g}% below baseline; bands = {lvl} CI",
-        caption=methods.caption_secondary_response(measure, thr))
+        subtitle=f"Share of episodes with a weekly mean score \u2265 {thr:g}% below baseline; bars and bands = "
+                 f"{lvl} CI (Wilson)",
+        caption=methods.caption_secondary_response(measure, thr)), t)
 
 
 def trajectory_figure(table: pd.DataFrame, by=(), *, measure: str, groups=None, group_n=None,

@@ -44,6 +44,9 @@ def fmt_estimate(estimate, ci_low=None, ci_high=None, n=None, *, kind: str = "pr
     level = f"{conf_level:.0%}"
     n_txt = "" if n is None else f", {fmt_n(n)}"
     if not _finite(estimate):
+        if kind == "days" and _finite(ci_low):
+            # A median not reached still has a lower limit: the curve's band reached 50% there.
+            return f"{unbounded} ({level} CI {fmt_num(ci_low, digits)}{EN_DASH}{unbounded}){n_txt}"
         what = unbounded if kind == "days" else "not estimable"
         return f"{what}{n_txt}"
 

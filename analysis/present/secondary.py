@@ -2,8 +2,11 @@
 (where the measure has a conventional definition), and time to spread for body regions."""
 from __future__ import annotations
 
+import pandas as pd
+
 from analysis import duration, relief, secondary
 from analysis.definitions import Definitions
+from analysis.measures import measure as measure_entry
 
 from .duration import logrank_row
 from .formatting import duration_table, format_result
@@ -41,7 +44,8 @@ def secondary_panel(res: dict, d: Definitions, by, measure: str, stem: str | Non
     ``d``: the page's definitions (its minimum group size and CI level); ``stem``: the file stem of the
     measure's tables and figures (default the measure's name). ``shown``: ``scores`` (and
     ``response``, ``remission``) with small groups and cells removed, ``scores_table`` (weekly mean
-    scores formatted), for body regions ``hide``, ``spread_medians`` and ``spread_table``.
+    scores formatted), ``rates_table`` (response and remission per week formatted, where the measure has
+    them: :func:`rates_table`), for body regions ``hide``, ``spread_medians`` and ``spread_table``.
     ``warnings``: no episode with a baseline score (the export then leaves the measure out).
     """
     by = tuple(by)
@@ -74,6 +78,8 @@ def secondary_panel(res: dict, d: Definitions, by, measure: str, stem: str | Non
                 P.methods |= methods_of(res[part])
             P.figures.append(FigureSpec(f"{stem}_{part}", builder, (s.shown, by),
                                         dict(measure=measure, groups=groups, group_n=group_n), s.note))
+    if "response" in P.shown or "remission" in P.shown:
+        P.shown["rates_table"] = rates_table(P.shown.get("response"), P.shown.get("remission"), by, measure)
     if "spread" in res:
         spread = res["spread"]
         hide = survival_groups_to_hide(spread, sizes, m)
@@ -93,6 +99,39 @@ def secondary_panel(res: dict, d: Definitions, by, measure: str, stem: str | Non
         P.figures.append(FigureSpec("time_to_spread_km", "time_to_spread_figure", (spread,),
                                     dict(definitions=sd, exclude=hide, groups=groups), note))
     return P
+
+
+def rates_table(response, remission, by, measure: str) -> pd.DataFrame:
+    """Response and remission of a measure per week as the page prints them beside its charts: one row
+    per rule, group and week with the estimate, its interval (Wilson), n (episodes with a score that week)
+    and patients. ``response`` and ``remission``: the rows that may be shown (small cells removed), as
+    drawn and as exported (``{stem}_response``, ``{stem}_remission``); None where the measure has no rule."""
+    rule = measure_entry(measure)
+    parts = []
+    response_rows = None
+    if response is not None:
+        r = response_rows = (response[response["statistic"] == "responder_rate"] if "statistic" in response.columns
+                             else response)
+        thr = float(r["threshold"].iloc[0]) if len(r) and "threshold" in r.columns else rule.response_pct
+        parts.append(format_result(r, by, kind="proportion", extra=("week",)).assign(
+            outcome=f"Response (\u2265 {thr:g}% reduction)"))
+    if remission is not None:
+        below = float(remission["below"].iloc[0]) if len(remission) else rule.remission_below
+        parts.append(format_result(remission, by, kind="proportion", extra=("week",)).assign(
+            outcome=f"Remission (score < {below:g})"))
+    if not parts:
+        return pd.DataFrame()
+    out = pd.concat(parts, ignore_index=True)
+    # The count behind each rate ("7/30"): the interval is the estimate's, the count makes it checkable.
+    # (a share of episodes: the count is estimate x n where a table does not carry it).
+    counts = pd.concat([p for p in (response_rows, remission) if p is not None], ignore_index=True)
+    k = counts["estimate"] * counts["n"]
+    if "successes" in counts.columns:
+        k = pd.to_numeric(counts["successes"], errors="coerce").fillna(k)
+    if len(out):
+        out.insert(out.columns.get_loc("n (episodes)"), "episodes / n", [
+            f"{int(round(a))}/{int(b)}" if pd.notna(a) and pd.notna(b) else "" for a, b in zip(k, counts["n"])])
+    return out[["outcome", *[c for c in out.columns if c != "outcome"]]]
 
 
 def named(table, stem: str, measure: str):

@@ -49,6 +49,10 @@ if choices:
             state.draw(panel.figure(f"{measure}_response"), key="fig_sec_response")
         if "remission" in panel.shown:
             state.draw(panel.figure(f"{measure}_remission"), key="fig_sec_remission")
+        if "rates_table" in panel.shown:
+            st.markdown(f"**{markdown_text(measure_short(measure))}: response and remission per week** "
+                        f"({d.conf_level:.0%} CI, Wilson; n = episodes with a score that week)")
+            st.dataframe(panel.shown["rates_table"], hide_index=True, width="stretch", key="sec_rates_table")
         if measure not in RESPONSE_PCT and measure not in REMISSION_BELOW:
             st.caption(f"No conventional response or remission definition for {markdown_text(measure_label(measure))}: "
                        "mean score and change from baseline are shown.")

@@ -31,6 +31,7 @@ from analysis.definitions import Definitions
 from analysis.export import compute_results
 from analysis.load import load_dataset
 from analysis.present.labels import row_labels
+from analysis.present.secondary import rates_table
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "dashboard" / "app.py")
@@ -174,7 +175,11 @@ def check_secondary(at, ex):
     sc = shown(ex["phq9_scores"])
     assert len(sc)
     expected = format_result(sc[sc["statistic"] == "mean_score"], BY, kind="number", extra=("week",))
-    assert_same_table(at.dataframe[0].value, expected, "PHQ-9 weekly mean scores")
+    assert_same_table(at.dataframe[1].value, expected, "PHQ-9 weekly mean scores")
+    # response and remission per week, beside their charts: the export's rows that are not suppressed
+    expected = rates_table(shown(ex["phq9_response"]), shown(ex["phq9_remission"]), BY, "phq9")
+    assert len(expected) and expected["outcome"].nunique() == 2
+    assert_same_table(at.dataframe[0].value, expected, "PHQ-9 response and remission")
     med = shown(ex["time_to_spread_medians"])
     assert len(med)
     expected = duration_table(med, med.iloc[0:0], BY, conf_level=0.95).rename(columns={
