@@ -21,6 +21,7 @@ from analysis.io.column_words import measure_of
 from analysis.io.spec import ROLES, SCORE_ROLES, TIMINGS
 from analysis.measures import MEASURES
 from dashboard import cache
+from dashboard.mapping_edits import carry_edits
 
 ss = st.session_state
 
@@ -235,9 +236,35 @@ def start(files: dict[str, bytes]) -> None:
     except DatasetError as err:
         ss["_assist_error"] = str(err)
         return
-    if not export_spec.is_spec_document(ss.get("mapping")) or not ss.get("_assist_saved"):
-        ss["mapping"] = proposal.spec.to_json()
+    proposed = proposal.spec.to_json()
+    previous, edited = ss.get("_assist_proposed"), ss.get("mapping")
+    ss["_assist_proposed"] = proposed
+    ss.pop("_assist_kept", None)
+    if export_spec.is_spec_document(edited) and ss.get("_assist_saved"):
+        pass  # a mapping the clinic uploaded is read as it is
+    elif export_spec.is_spec_document(edited) and previous and edited != previous:
+        # A corrected upload of the same export: the clinician's edits stay where their columns still exist.
+        carried = carry_edits(previous, edited, proposed, [f.name for f in proposal.files])
+        try:
+            export_spec.from_json(carried.mapping)
+            ss["mapping"] = carried.mapping
+        except DatasetError:
+            ss["mapping"] = proposed
+            carried.mapping, carried.kept_columns, carried.kept_options = proposed, [], []
+            carried.dropped_columns = ["(the edits do not fit the new files: the proposal is used)"]
+        if carried.any:
+            ss["_assist_kept"] = carried.message()
+    else:
+        ss["mapping"] = proposed
     ss.pop("_assist_saved", None)
+
+
+def _start_again() -> None:
+    """The button beside the kept edits: the mapping proposed for these files, without the edits."""
+    if ss.get("_assist_proposed"):
+        ss["mapping"] = copy.deepcopy(ss["_assist_proposed"])
+    ss.pop("_assist_kept", None)
+    ss.pop("_assist_error", None)
 
 
 def render(files: dict[str, bytes], ctx) -> None:
@@ -264,6 +291,9 @@ def render(files: dict[str, bytes], ctx) -> None:
         st.caption(markdown_text(n))
     if ss.get("_assist_error"):
         st.error(ss["_assist_error"])
+    if ss.get("_assist_kept"):
+        st.info(f"**New upload, same export.** {markdown_text(ss['_assist_kept'])}", icon=":material/history:")
+        st.button("Start again from the proposal (drop my changes)", key="assist_start_again", on_click=_start_again)
 
     c1, c2 = st.columns(2)
     ss["_w_date_format"] = doc.get("date_format") or ""
