@@ -230,6 +230,10 @@ ep = state.run_safely(cache.episodes, ctx.key, ds, ctx.definitions, what="the tr
 if ep is not None:
     ex = episode_exclusion_counts(ep)
     st.markdown("**Episodes excluded from relief analyses**")
+    if ctx.definitions.measure not in ds.measures:
+        st.warning(f"The outcome measure `{ctx.definitions.measure}` has no score in this dataset (its measures: "
+                   f"{md(', '.join(ds.measures) or 'none')}): no episode has a baseline score of it. If a column "
+                   f"holds it under another name, give that column the name {ctx.definitions.measure} above.")
     if len(ex):
         st.dataframe(ex, hide_index=True, width="content")
     else:
