@@ -245,21 +245,22 @@ def start(files: dict[str, bytes]) -> None:
     ss["_assist_proposed"] = proposed
     ss.pop("_assist_kept", None)
     if export_spec.is_spec_document(edited) and ss.get("_assist_saved"):
-        pass  # a mapping the clinic uploaded is read as it is
-    elif export_spec.is_spec_document(edited) and previous and edited != previous:
+        ss.pop("_assist_edits", None)  # a mapping the clinic uploaded is read as it is
+    elif export_spec.is_spec_document(edited) and previous and (edited != previous or ss.get("_assist_edits")):
         # A corrected upload of the same export: the clinician's edits stay where their columns still exist.
-        carried = carry_edits(previous, edited, proposed, [f.name for f in proposal.files])
+        carried = carry_edits(previous, edited, proposed, [f.name for f in proposal.files], ss.get("_assist_edits"))
         try:
             export_spec.from_json(carried.mapping)
-            ss["mapping"] = carried.mapping
+            ss["mapping"], ss["_assist_edits"] = carried.mapping, carried.remembered
+            if carried.any:
+                ss["_assist_kept"] = carried.message()
         except DatasetError:
             ss["mapping"] = proposed
-            carried.mapping, carried.kept_columns, carried.kept_options = proposed, [], []
-            carried.dropped_columns = ["(the edits do not fit the new files: the proposal is used)"]
-        if carried.any:
-            ss["_assist_kept"] = carried.message()
+            ss.pop("_assist_edits", None)
+            ss["_assist_kept"] = "Your changes do not fit the new files: the mapping proposed for them is used."
     else:
         ss["mapping"] = proposed
+        ss.pop("_assist_edits", None)
     ss.pop("_assist_saved", None)
 
 
@@ -268,6 +269,7 @@ def _start_again() -> None:
     if ss.get("_assist_proposed"):
         ss["mapping"] = copy.deepcopy(ss["_assist_proposed"])
     ss.pop("_assist_kept", None)
+    ss.pop("_assist_edits", None)
     ss.pop("_assist_error", None)
 
 

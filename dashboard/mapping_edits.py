@@ -31,16 +31,19 @@ _MISSING = object()
 
 @dataclass
 class CarriedEdits:
-    """The new mapping with the edits applied, and what was kept and dropped (column headers, option labels)."""
+    """The new mapping with the edits applied; what was kept, dropped or is waiting for its file; and the edits
+    to remember for the next upload (:func:`carry_edits`)."""
 
     mapping: dict
+    remembered: dict
     kept_columns: list[str] = field(default_factory=list)
     dropped_columns: list[str] = field(default_factory=list)
     kept_options: list[str] = field(default_factory=list)
+    waiting: list[str] = field(default_factory=list)
 
     @property
     def any(self) -> bool:
-        return bool(self.kept_columns or self.dropped_columns or self.kept_options)
+        return bool(self.kept_columns or self.dropped_columns or self.kept_options or self.waiting)
 
     def message(self) -> str:
         """The sentence the Data page shows after the upload ('' when nothing had been edited)."""
@@ -54,6 +57,9 @@ class CarriedEdits:
         if self.dropped_columns:
             parts.append("changes to columns no longer in the files were dropped: "
                          + ", ".join(f"'{h}'" for h in self.dropped_columns))
+        if self.waiting:
+            parts.append("your changes to the columns of " + ", ".join(f"'{m}'" for m in self.waiting)
+                         + " are kept for when that file is uploaded again")
         if not parts:
             return ""
         text = "; ".join(parts)
@@ -89,44 +95,63 @@ def _same_file(old_match: str, new_match: str, names: list[str]) -> bool:
                and fnmatch.fnmatchcase(n.casefold(), new_match.casefold()) for n in names)
 
 
-def carry_edits(old_proposal: dict, edited: dict, new_proposal: dict, names: list[str]) -> CarriedEdits:
+def _edits_of(proposal: dict, edited: dict, remembered: dict | None) -> dict:
+    """The edits to carry: those of ``edited`` against ``proposal`` for the files it holds, and the
+    ``remembered`` ones of files it does not hold (removed from the upload for a while: waiting)."""
+    out = copy.deepcopy(remembered) if remembered else {"files": {}, "options": {}}
+    base = {f.get("match"): f for f in proposal.get("files", [])}
+    for fdoc in edited.get("files", []):
+        match = fdoc.get("match")
+        if match not in base:
+            continue
+        old_cols = base[match].get("columns", {})
+        entry = {"columns": {h: c for h, c in fdoc.get("columns", {}).items() if old_cols.get(h) != c}}
+        if fdoc.get("fill_down") != base[match].get("fill_down"):
+            entry["fill_down"] = fdoc.get("fill_down", [])
+        out["files"][match] = entry  # the file was there: its edits are those of the mapping, as they are now
+    before, now = _option_paths(proposal), _option_paths(edited)
+    out["options"] = {path: now[path] for path in OPTION_LABELS if now[path] != before[path]}
+    return out
+
+
+def carry_edits(old_proposal: dict, edited: dict, new_proposal: dict, names: list[str],
+                remembered: dict | None = None) -> CarriedEdits:
     """``new_proposal`` with the edits of ``edited`` (relative to ``old_proposal``) applied.
 
     ``names``: the file names of the new upload. A column's edit is kept when a file of the new proposal is
-    the same file (:func:`_same_file`) and has that column; otherwise it is dropped (and listed). The options
-    outside the files are kept when at least one file is the same (a different export starts afresh).
+    the same file (:func:`_same_file`) and has that column, and dropped (and listed) when the file is there
+    without that column. The edits of a file that is not in the new upload wait in ``remembered`` (returned
+    in :attr:`CarriedEdits.remembered`, to be given back at the next upload): a clinic that removes the old
+    data file and then adds the corrected one keeps them. The options outside the files are kept when at
+    least one file is the same (a different export starts afresh).
     """
-    out = CarriedEdits(copy.deepcopy(new_proposal))
-    old_files = {f.get("match"): f for f in old_proposal.get("files", [])}
+    edits = _edits_of(old_proposal, edited, remembered)
+    out = CarriedEdits(copy.deepcopy(new_proposal), {"files": {}, "options": edits["options"]})
     new_files = out.mapping.get("files", [])
-    paired = False
-    for fdoc in edited.get("files", []):
-        base = old_files.get(fdoc.get("match"))
-        if base is None:
+    known = {f.get("match") for f in old_proposal.get("files", [])} | set(edits["files"])
+    paired = any(_same_file(m, n.get("match", ""), names) for m in known for n in new_files)
+    for match, entry in edits["files"].items():
+        target = next((n for n in new_files if _same_file(match, n.get("match", ""), names)), None)
+        if target is None:
+            if entry["columns"] or "fill_down" in entry:
+                out.remembered["files"][match] = entry
+                out.waiting.append(match)
             continue
-        target = next((n for n in new_files if _same_file(fdoc["match"], n.get("match", ""), names)), None)
-        paired |= target is not None
-        old_cols, cols = base.get("columns", {}), fdoc.get("columns", {})
-        for header, col in cols.items():
-            if old_cols.get(header) == col:
-                continue
-            if target is not None and header in target.get("columns", {}):
+        for header, col in entry["columns"].items():
+            if header in target.get("columns", {}):
                 target["columns"][header] = copy.deepcopy(col)
                 out.kept_columns.append(header)
             else:
                 out.dropped_columns.append(header)
-        if fdoc.get("fill_down") != base.get("fill_down"):
-            fill = [h for h in fdoc.get("fill_down", []) if target is not None and h in target.get("columns", {})]
-            if target is not None:
-                if fill:
-                    target["fill_down"] = fill
-                else:
-                    target.pop("fill_down", None)
-                out.kept_options.append("the patient id filled down")
+        if "fill_down" in entry:
+            fill = [h for h in entry["fill_down"] if h in target.get("columns", {})]
+            if fill:
+                target["fill_down"] = fill
+            else:
+                target.pop("fill_down", None)
+            out.kept_options.append("the patient id filled down")
     if paired:
-        before, now = _option_paths(old_proposal), _option_paths(edited)
-        for path, label in OPTION_LABELS.items():
-            if now[path] != before[path]:
-                _set_path(out.mapping, path, now[path])
-                out.kept_options.append(label)
+        for path, value in edits["options"].items():
+            _set_path(out.mapping, path, value)
+            out.kept_options.append(OPTION_LABELS[path])
     return out

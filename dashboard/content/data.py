@@ -138,7 +138,8 @@ if is_export:
     assistant.start(ss["upload_files"])
     if ss.get("mapping") != before:
         st.rerun()  # load with the proposed mapping before anything is shown
-elif ss["source"] == "upload" and is_spec_document(ss.get("mapping")):
+elif ss["source"] == "upload" and ss.get("upload_files") and is_spec_document(ss.get("mapping")):
+    # (no files at all: the clinic removed them to add corrected ones; the mapping and its edits wait for them)
     ss["mapping"] = {}  # files in the product's own format after an export: its mapping no longer applies
     st.rerun()
 

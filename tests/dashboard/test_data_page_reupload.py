@@ -93,3 +93,18 @@ def test_a_first_upload_and_an_unedited_reupload_say_nothing_about_kept_changes(
     _upload(at, _corrected(shape.files))
     assert _role(at, "phq9_total") == "measure"
     assert not any("were kept" in i.value for i in at.info)
+
+
+def test_edits_survive_removing_the_old_data_file_and_adding_the_corrected_one():
+    # In the browser a clinic removes the old file (its x) and then adds the corrected one: for a moment
+    # the upload is the data dictionary alone, which has none of the data file's columns.
+    at, shape = _edited_redcap_upload()
+    dictionary = {n: b for n, b in shape.files.items() if "Dictionary" in n}
+    _upload(at, dictionary)
+    assert not at.exception, [e.value for e in at.exception]
+    assert "are kept for when that file is uploaded again" in " ".join(i.value for i in at.info)
+    _upload(at, _corrected(shape.files))
+    assert _role(at, "phq9_total") == "ignore"
+    assert _role(at, "regions___2") == "ignore"
+    assert at.session_state["mapping"]["courses"]["gap_days"] == 3.0
+    assert "Your changes to 2 columns were kept" in " ".join(i.value for i in at.info)
