@@ -9,6 +9,7 @@ document; the preview, the load report and the warnings follow on the same rerun
 from __future__ import annotations
 
 import copy
+from difflib import get_close_matches
 
 import pandas as pd
 import streamlit as st
@@ -21,6 +22,8 @@ from analysis.io.column_words import measure_of
 from analysis.io.spec import ROLES, SCORE_ROLES, TIMINGS
 from analysis.measures import MEASURES
 from dashboard import cache
+from dashboard.mapping_edits import carry_edits
+from dashboard.page_words import for_page
 
 ss = st.session_state
 
@@ -39,6 +42,8 @@ SOURCE_LABELS = {"redcap": "a REDCap export", "flowsheet": "an EHR export (obser
 DATE_CHOICES = {"": "as detected", "YMD": "year-first (2024-03-01)", "DMY": "day-first (01.03.2024, 01/03/2024)",
                 "MDY": "month-first (03/01/2024)"}
 NOT_A_MEASURE = "(not a measure: ignore)"
+#: What the proposal calls a REDCap labels export given without its data dictionary (analysis.io.propose).
+LABELS_WITHOUT_DICTIONARY = "REDCap labels export (no dictionary)"
 
 
 def _doc() -> dict:
@@ -235,9 +240,37 @@ def start(files: dict[str, bytes]) -> None:
     except DatasetError as err:
         ss["_assist_error"] = str(err)
         return
-    if not export_spec.is_spec_document(ss.get("mapping")) or not ss.get("_assist_saved"):
-        ss["mapping"] = proposal.spec.to_json()
+    proposed = proposal.spec.to_json()
+    previous, edited = ss.get("_assist_proposed"), ss.get("mapping")
+    ss["_assist_proposed"] = proposed
+    ss.pop("_assist_kept", None)
+    if export_spec.is_spec_document(edited) and ss.get("_assist_saved"):
+        ss.pop("_assist_edits", None)  # a mapping the clinic uploaded is read as it is
+    elif export_spec.is_spec_document(edited) and previous and (edited != previous or ss.get("_assist_edits")):
+        # A corrected upload of the same export: the clinician's edits stay where their columns still exist.
+        carried = carry_edits(previous, edited, proposed, [f.name for f in proposal.files], ss.get("_assist_edits"))
+        try:
+            export_spec.from_json(carried.mapping)
+            ss["mapping"], ss["_assist_edits"] = carried.mapping, carried.remembered
+            if carried.any:
+                ss["_assist_kept"] = carried.message()
+        except DatasetError:
+            ss["mapping"] = proposed
+            ss.pop("_assist_edits", None)
+            ss["_assist_kept"] = "Your changes do not fit the new files: the mapping proposed for them is used."
+    else:
+        ss["mapping"] = proposed
+        ss.pop("_assist_edits", None)
     ss.pop("_assist_saved", None)
+
+
+def _start_again() -> None:
+    """The button beside the kept edits: the mapping proposed for these files, without the edits."""
+    if ss.get("_assist_proposed"):
+        ss["mapping"] = copy.deepcopy(ss["_assist_proposed"])
+    ss.pop("_assist_kept", None)
+    ss.pop("_assist_edits", None)
+    ss.pop("_assist_error", None)
 
 
 def render(files: dict[str, bytes], ctx) -> None:
@@ -247,23 +280,39 @@ def render(files: dict[str, bytes], ctx) -> None:
     try:
         proposal = cache.inspect_upload(key, files, doc.get("date_format"))
     except DatasetError as err:
-        st.error(str(err))
+        if for_page(str(err)) != ctx.error:  # the Data page shows the load's error already: not twice
+            st.error(markdown_text(for_page(str(err))))
         return
     st.subheader("Import assistant")
-    st.caption("Your files are a clinic export, not the product's own format. Below is how they will be read: "
-               "check the role of every column and the rules, look at the first patients as they will be "
-               "read, then download the mapping to reuse it next time. Every page of the dashboard uses this "
-               "reading.")
-    st.markdown(f"**Detected:** {SOURCE_LABELS.get(proposal.source, markdown_text(proposal.source))}")
+    no_dictionary = [f.name for f in proposal.files if f.kind == LABELS_WITHOUT_DICTIONARY]
+    if not no_dictionary:
+        st.caption("Your files are a clinic export, not the product's own format. Below is how they will be read: "
+                   "check the role of every column and the rules, look at the first patients as they will be "
+                   "read, then download the mapping to reuse it next time. Every page of the dashboard uses this "
+                   "reading.")
+    detected = ("a REDCap labels export, without its data dictionary" if no_dictionary
+                else SOURCE_LABELS.get(proposal.source, markdown_text(proposal.source)))
+    st.markdown(f"**Detected:** {detected}")
     rows = [{"file": f.name, "what it is": f.kind, "how it is written": f.reading, "data rows": f.n_rows,
              "dates": "; ".join(f"{c}: {d}" for c, d in f.dates.items())} for f in proposal.files]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="assist_detected")
+    if no_dictionary:
+        # Without the dictionary no column is known: a table of roles and notes about treatments would
+        # describe a reading that cannot happen. The error above says what to upload.
+        st.info("The columns of " + ", ".join(markdown_text(n) for n in no_dictionary) + " are shown once the "
+                "project's data dictionary is uploaded with the export (in REDCap: Project Setup > Data Dictionary > "
+                "Download).", icon=":material/upload_file:")
+        return
     if proposal.review:
-        st.warning("**To decide before loading:**\n\n" + "\n".join(f"- {markdown_text(r)}" for r in proposal.review))
+        st.warning("**To decide before loading:**\n\n" + "\n".join(f"- {markdown_text(for_page(r))}"
+                                                                   for r in proposal.review))
     for n in proposal.notes:
-        st.caption(markdown_text(n))
+        st.caption(markdown_text(for_page(n)))
     if ss.get("_assist_error"):
         st.error(ss["_assist_error"])
+    if ss.get("_assist_kept"):
+        st.info(f"**New upload, same export.** {markdown_text(ss['_assist_kept'])}", icon=":material/history:")
+        st.button("Start again from the proposal (drop my changes)", key="assist_start_again", on_click=_start_again)
 
     c1, c2 = st.columns(2)
     ss["_w_date_format"] = doc.get("date_format") or ""
@@ -338,6 +387,7 @@ def render(files: dict[str, bytes], ctx) -> None:
                                         max_value=float(export_spec.MAX_OFFSET_DAYS),
                                         value=None, step=1.0, key=f"{wkey}_offset", label_visibility="collapsed",
                                         placeholder="none", on_change=_on_offset, args=(fi, header, wkey))
+    unknown_measures(doc, proposal.spec.to_json())
     items = {}
     for f in proposal.files:
         items.update({k: n for k, (n, _) in f.items.items()})
@@ -416,6 +466,26 @@ def render(files: dict[str, bytes], ctx) -> None:
     c2.file_uploader("Use a saved mapping", type=["json", "toml"], key="_w_saved_mapping",
                      on_change=_on_saved_mapping)
     preview(ctx)
+
+
+def unknown_measures(doc: dict, proposed: dict) -> None:
+    """Say which measure names typed in the name boxes are not known measures (a typo such as 'pain nrs' would
+    make a new measure, read without range checks, and leave the outcome without scores)."""
+    was = {(f.get("match"), h): c for f in proposed.get("files", []) for h, c in f.get("columns", {}).items()}
+    lines = []
+    for f in doc.get("files", []):
+        for header, col in f.get("columns", {}).items():
+            if isinstance(col, str) or col.get("role") not in SCORE_ROLES:
+                continue
+            name, before = col.get("measure"), was.get((f.get("match"), header))
+            if not name or name in KNOWN_MEASURES or (isinstance(before, dict) and before.get("measure") == name):
+                continue
+            close = get_close_matches(export_spec.slug(name), list(KNOWN_MEASURES), n=1, cutoff=0.6)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            lines.append(f"- '{markdown_text(name)}' (column '{markdown_text(header)}') is not a known measure{hint}")
+    if lines:
+        st.warning("\n".join(lines) + "\n\nKnown measures: " + ", ".join(KNOWN_MEASURES) + ". A new name is read "
+                   "without range checks, as a measure of its own.", icon=":material/spellcheck:")
 
 
 def preview(ctx) -> None:

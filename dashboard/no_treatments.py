@@ -11,6 +11,7 @@ import streamlit as st
 
 from analysis import measures
 from analysis.escaping import markdown_text as md
+from analysis.io.spec import is_spec_document
 from analysis.present.formatting import format_result
 from analysis.present.suppression import suppress
 from dashboard import cache, state
@@ -27,12 +28,33 @@ WORK_WITHOUT = {
 }
 
 
-def summary() -> str:
-    """One paragraph: which pages need treatments, which work without."""
-    works = ", ".join(f"**{t}** ({what})" for t, what in WORK_WITHOUT.values())
+#: What gives the treatment dates in an uploaded clinic export, by the kind its mapping was proposed for.
+EXPORT_TREATMENTS = {
+    "flowsheet": "the medication administration record (MAR) exported with the flowsheet: a file with the patient, "
+                 "the administration date and time, and the medication",
+    "redcap": "the instrument where the infusions are recorded (its date and drug fields), in the same REDCap export",
+}
+_ANY_EXPORT = ("a file or column with the treatment dates: an infusion log or a medication administration record "
+               "(patient, date, treatment)")
+
+
+def _missing() -> str:
+    """What to add for treatments, in the words of what was loaded: a clinic export names its own record."""
+    mapping = st.session_state.get("mapping")
+    if st.session_state.get("source") == "upload" and is_spec_document(mapping):
+        what = EXPORT_TREATMENTS.get(mapping.get("source"), _ANY_EXPORT)
+        return (f"This export has **no treatments**: none of its files gives treatment dates. Upload {what}, "
+                "together with the export. Relief from baseline, responders and relief duration are measured from "
+                f"a treatment start, so **{', '.join(NEED_TREATMENTS)}** need them.")
     return (f"This dataset has **no treatments** (no treatments.csv): relief from baseline, responders and relief "
             f"duration are measured from a treatment start, so **{', '.join(NEED_TREATMENTS)}** need a "
-            "treatments.csv (patient_id, day, treatment). Without it: " + works + ".")
+            "treatments.csv (patient_id, day, treatment).")
+
+
+def summary() -> str:
+    """One paragraph: which pages need treatments (and what to add for them), which work without."""
+    works = ", ".join(f"**{t}** ({what})" for t, what in WORK_WITHOUT.values())
+    return _missing() + " Without them: " + works + "."
 
 
 def require_treatments(ctx, page: str) -> None:

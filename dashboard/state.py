@@ -20,7 +20,7 @@ from analysis import methods
 from analysis.definitions import CHOICES, CONF_TYPES, Definitions
 from analysis.errors import AnalysisError, DatasetError
 from analysis.escaping import markdown_text as md  # every text from data shown as Markdown goes through md()
-from dashboard import cache
+from dashboard import cache, page_words
 from dashboard.covariates import (
     covariate_kind, covariate_levels, covariate_range, filter_values_for, groupable_covariates,
 )
@@ -203,7 +203,7 @@ def _load_dataset(ctx: Context) -> None:
                     ctx.dataset = cache.load_folder(folder)
                 ctx.key = "folder:" + ctx.dataset.report.fingerprint
     except (DatasetError, AnalysisError) as err:
-        ctx.error, ctx.error_obj, ctx.dataset = str(err), err, None
+        ctx.error, ctx.error_obj, ctx.dataset = page_words.for_page(str(err)), err, None  # no CLI option words
     except Exception as err:  # noqa: BLE001 - never a traceback for a user's file
         log.exception("Unexpected error while loading a dataset")
         ctx.error, ctx.error_obj, ctx.dataset = GENERIC_ERROR, err, None
@@ -392,6 +392,11 @@ def show_choices(ctx: Context) -> None:
         f"**KM CI:** {d.km_conf_type} · **Minimum group:** {d.min_cell_size} patients"
         + (" · **first episode only**" if d.first_episode_only else "")
         + (" · **re-treatment = loss of relief**" if d.retreatment_is_event else ""))
+    if ctx.dataset is not None and d.measure not in ctx.dataset.measures:  # else "no baseline" everywhere, unexplained
+        st.warning(f"The outcome measure `{d.measure}` has no score in this dataset (its measures: "
+                   f"{md(', '.join(ctx.dataset.measures) or 'none')}): relief, responders and their duration are "
+                   f"computed from it, so they are empty. If a column holds it under another name, give that column "
+                   f"the name {d.measure} on the Data page.", icon=":material/warning:")
 
 
 def show_definitions(ctx: Context, measure_definitions: Definitions | None = None) -> None:

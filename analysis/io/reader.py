@@ -18,7 +18,7 @@ from . import identifiers
 from ..dataset import EXCLUSION_COLUMNS, FileCounts, LoadReport
 from ..errors import DatasetError, EmptyDatasetError, IdentifierError, MissingFileError, UnreadableFileError
 from .sources import _basename as basename  # the one rule for a file's name inside a path or zip
-from .sources import CSV_EXTENSIONS, TEXT_EXTENSIONS, files_fingerprint
+from .sources import CSV_EXTENSIONS, TEXT_EXTENSIONS, files_fingerprint, zip_problem
 from .validate import load_canonical
 from . import headers, id_links, plausibility, post_scores, pulls, redcap, redcap_arms, sites, two_systems, untimed_starts
 from .courses import build_courses, one_spelling
@@ -51,7 +51,7 @@ def expand(files: dict[str, bytes]) -> list[tuple[str, bytes]]:
         except DatasetError:
             raise
         except Exception as e:  # BadZipFile, encrypted members, unsupported compression
-            raise UnreadableFileError(f"{name} is not a readable zip file ({type(e).__name__}). Re-create the zip, "
+            raise UnreadableFileError(f"{name} {zip_problem(bytes(v), e)}. Re-create the zip, "
                                       "or give the files unzipped.", file=name) from None
     out = [(n, d) for n, d in zip(_file_names([n for n, _ in out]), (d for _, d in out))]
     names = [n for n, _ in out]

@@ -57,6 +57,10 @@ def _unzip(name: str, data: bytes) -> list[tuple[str, bytes]]:
             known = [i for i in members if role_of(i.filename) is not None]
             # Zip bombs: declared sizes and ratios before unpacking, counted while unpacking (issue 15).
             limits.check_archive(name, zf, known)
+            if not members and any("__MACOSX" in i.filename for i in zf.infolist()):  # the files were left out
+                raise MissingFileError(
+                    f"{name} holds no data file, only the hidden copies macOS adds (__MACOSX): zip the export's "
+                    "files themselves (select them, then Compress) and load that zip.", file=name)
             if not known:
                 listed = ", ".join(_basename(i.filename) for i in members[:10]) or "nothing"
                 raise MissingFileError(
@@ -66,8 +70,17 @@ def _unzip(name: str, data: bytes) -> list[tuple[str, bytes]]:
     except DatasetError:
         raise
     except Exception as e:  # BadZipFile, encrypted members, unsupported compression, corrupt data
-        raise UnreadableFileError(f"{name} is not a readable zip file ({type(e).__name__}: {e}). "
-                                  "Re-create the zip, or give the CSV files directly.", file=name) from None
+        raise UnreadableFileError(f"{name} {zip_problem(data, e)}. Re-create the zip, or give the CSV files "
+                                  "directly.", file=name) from None
+
+
+def zip_problem(data: bytes, err: Exception) -> str:
+    """Why a zip cannot be read, in plain words (not the reader's class names)."""
+    if not data:
+        return "is empty (0 bytes): nothing was written into it, or the copy was cut off"
+    if "encrypted" in str(err).lower() or "password" in str(err).lower():
+        return "is protected by a password: make the zip again without one"
+    return "is not a readable zip file: it is damaged or incomplete (cut off while it was copied or downloaded?)"
 
 
 def collect_files(files: dict[str, bytes]) -> tuple[dict[str, tuple[str, bytes]], bool, list[str]]:

@@ -65,6 +65,12 @@ _LOCK_FILE = re.compile(r"^(~\$|\.~lock\.)")
 _TIMEOUT = 300
 #: A text cell written with a decimal comma ("4,5"; not "1,234") as the sheet's CSV quotes it: ``"4,5"``.
 _QUOTED_DECIMAL_COMMA = re.compile(rb'(?m)(?:^|(?<=,))"\s*([+-]?\d+),(\d{1,2}|\d{4,})\s*"(?=,|$)')
+#: The streams an encrypted .xlsx (an OLE container, not a zip) holds, as its directory writes their names.
+_ENCRYPTED_STREAMS = ("EncryptedPackage".encode("utf-16-le"), "EncryptionInfo".encode("utf-16-le"))
+_PASSWORD = ("is protected by a password: open it in Excel, remove the password (File > Info > Protect Workbook > "
+             "Encrypt with Password: clear it), save, and load (upload) the file again.")
+_DAMAGED = ("is not a readable workbook: it is damaged or incomplete (cut off while it was copied, downloaded or "
+            "uploaded?).")
 _RESAVE = ("Open it in Excel (or LibreOffice) and save it again, or save the sheet as 'CSV UTF-8 (Comma "
            "delimited) (*.csv)' and load that file.")
 
@@ -116,8 +122,9 @@ def _read_in_child(name: str, data: bytes) -> tuple[list[tuple[str, str, bytes, 
         raise ResourceLimitError(too_big + f"The sheet '{_shown(sheet)}' spans {int(rows):,} rows x {int(cols):,} "
                                  "columns from A1. " + far, file=name)
     if kind == "password":
-        raise UnreadableFileError(f"{name} is protected by a password. {_RESAVE}", file=name)
-    raise UnreadableFileError(f"{name} is not a readable workbook ({detail}). {_RESAVE}", file=name)
+        raise UnreadableFileError(f"{name} {_PASSWORD}", file=name)
+    # The reader's own words (a class name such as CalamineError) mean nothing to a clinic: plain words.
+    raise UnreadableFileError(f"{name} {_DAMAGED} {_RESAVE}", file=name)
 
 
 def _formulas_note(name: str, sheet: str, cells: list[str]) -> str:
@@ -176,9 +183,11 @@ def workbook_tables(name: str, data: bytes) -> tuple[list[tuple[str, bytes]], li
                 limits.check_archive(name, zf, zf.infolist())
         except DatasetError:
             raise
-        except Exception as e:  # noqa: BLE001 - a damaged zip: said below, like any unreadable workbook
-            raise UnreadableFileError(f"{name} is not a readable workbook ({type(e).__name__}). {_RESAVE}",
-                                      file=name) from None
+        except Exception:  # noqa: BLE001 - a damaged zip: said below, like any unreadable workbook
+            raise UnreadableFileError(f"{name} {_DAMAGED} {_RESAVE}", file=name) from None
+    elif data[:4] == b"\xd0\xcf\x11\xe0" and all(s in data for s in _ENCRYPTED_STREAMS):
+        # An .xlsx saved with a password is not a zip but an OLE container of its encrypted package.
+        raise UnreadableFileError(f"{name} {_PASSWORD}", file=name)
     elif data[:4] != b"\xd0\xcf\x11\xe0":
         # Not a workbook at all: "Export to Excel" buttons write tab-separated text or an HTML page and
         # name it .xls. A page's table is read as the sheet Excel shows; text as the CSV it is; anything

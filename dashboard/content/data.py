@@ -138,7 +138,8 @@ if is_export:
     assistant.start(ss["upload_files"])
     if ss.get("mapping") != before:
         st.rerun()  # load with the proposed mapping before anything is shown
-elif ss["source"] == "upload" and is_spec_document(ss.get("mapping")):
+elif ss["source"] == "upload" and ss.get("upload_files") and is_spec_document(ss.get("mapping")):
+    # (no files at all: the clinic removed them to add corrected ones; the mapping and its edits wait for them)
     ss["mapping"] = {}  # files in the product's own format after an export: its mapping no longer applies
     st.rerun()
 
@@ -230,6 +231,10 @@ ep = state.run_safely(cache.episodes, ctx.key, ds, ctx.definitions, what="the tr
 if ep is not None:
     ex = episode_exclusion_counts(ep)
     st.markdown("**Episodes excluded from relief analyses**")
+    if ctx.definitions.measure not in ds.measures:
+        st.warning(f"The outcome measure `{ctx.definitions.measure}` has no score in this dataset (its measures: "
+                   f"{md(', '.join(ds.measures) or 'none')}): no episode has a baseline score of it. If a column "
+                   f"holds it under another name, give that column the name {ctx.definitions.measure} above.")
     if len(ex):
         st.dataframe(ex, hide_index=True, width="content")
     else:
