@@ -33,6 +33,9 @@ def add_dataset_arguments(p: argparse.ArgumentParser) -> None:
                    help="drop columns that look like direct identifiers instead of refusing the dataset")
     p.add_argument("--date-format", choices=("YMD", "DMY", "MDY"), default=None,
                    help="for a clinic export whose dates read two ways (03/04/2024): the order they are written in")
+    p.add_argument("--time-zone", metavar="ZONE", default=None,
+                   help="for a clinic export: the clinic's time zone (e.g. America/New_York); times written with a "
+                        "zone (Z, -05:00, a Qualtrics file's timeZone) are converted to its local time")
 
 
 def mapping_from_args(args: argparse.Namespace) -> dict[str, str]:
@@ -55,10 +58,10 @@ def load_from_args(args: argparse.Namespace):
             raise DatasetError("--map cannot be combined with a clinic-export mapping file: put the column roles "
                                "in the mapping file.", file="--map")
         return load_dataset(dataset_path(args.path), mapping=args.mapping, drop_identifiers=args.drop_identifiers,
-                            date_format=args.date_format)
+                            date_format=args.date_format, time_zone=args.time_zone)
     mapping = mapping_from_args(args)
     return load_dataset(dataset_path(args.path), mapping=mapping or None, drop_identifiers=args.drop_identifiers,
-                        date_format=args.date_format)
+                        date_format=args.date_format, time_zone=args.time_zone)
 
 
 def dataset_path(path: str):
