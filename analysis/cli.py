@@ -98,6 +98,8 @@ def add_inspect_parser(sub) -> None:
     p.add_argument("--write-mapping", metavar="FILE", help="save the proposed mapping (JSON) to FILE")
     p.add_argument("--date-format", choices=("YMD", "DMY", "MDY"), default=None,
                    help="the order of dates that read two ways (03/04/2024)")
+    p.add_argument("--time-zone", metavar="ZONE", default=None,
+                   help="the clinic's time zone (e.g. America/New_York), written into the mapping as \"time_zone\"")
     p.add_argument("--json", action="store_true", help="write the findings as one JSON document")
     p.set_defaults(func=cmd_inspect)
 
@@ -129,6 +131,10 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     try:
         files, sheets = read_path_files(args.path)
         proposal = inspect(files, date_format=args.date_format)
+        if args.time_zone:
+            from dataclasses import replace
+            from .io.spec import check_time_zone
+            proposal.spec = replace(proposal.spec, time_zone=check_time_zone(args.time_zone, "--time-zone"))
     except DatasetError as e:
         return _fail(args, e)
     if args.write_mapping:

@@ -38,7 +38,9 @@ The rules
   system's local wall-clock time, as the times of other files without a zone). Hours run 0-23 (``24:00`` is refused),
   minutes and seconds 0-59.
 * **Time zones** are converted to UTC, as the canonical loader does (analysis/io/columns.py, ``_dates``);
-  values without a zone are wall-clock times taken as written.
+  values without a zone are wall-clock times taken as written. :func:`parse_datetimes` converts them to a
+  clinic's zone instead (``time_zone``), or reads offsets as the wall-clock time written
+  (``offsets_as_written``): a clinic export's rules, analysis/io/time_zones.py.
 * **Midnight-only columns.** When every time written in a column is exactly 00:00 (Excel writes
   every date-only cell as ``2024-03-01 00:00:00``), the column is read as dates *without* times
   (``has_time`` is False), so that a separate time column applies and a score on a treatment day is

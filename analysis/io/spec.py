@@ -452,6 +452,9 @@ def check_time_zone(name, where: str = "time_zone") -> str | None:
         return None
     try:
         ZoneInfo(str(name).strip())
+        # zoneinfo knows a few abbreviations (EST, MST, HST) as fixed offsets: a clinic's zone keeps its summer time.
+        if "/" not in str(name) and str(name).strip().upper() not in ("UTC", "GMT"):
+            raise ValueError(name)
     except (ValueError, KeyError, OSError):
         raise _err(where, f"time_zone {name!r} is not a time zone name: use the IANA name of the clinic's zone, "
                           "e.g. \"America/New_York\", \"America/Denver\", \"America/Los_Angeles\", "
