@@ -378,7 +378,7 @@ class _Readings:
     named: np.ndarray       # month-name date: 0 no, 1 ``4-Mar-24``, 2 ``Mar 4, 2024``, 3 ``04MAR2024``
     any_zone: np.ndarray    # a zone is written (an abbreviation too, whether or not converted)
     zone_offset: np.ndarray  # the written zone's offset from UTC in ns (an abbreviation's too), 0 where none
-    numeric_offset: np.ndarray  # the zone is an offset other than 0 (``-08:00``; not ``Z``, ``UTC``, ``+00:00``)
+    numeric_offset: np.ndarray  # the zone's offset is not 0 (``-08:00``, ``CST``; not ``Z``, ``UTC``, ``+00:00``)
 
     @property
     def fixed(self) -> np.ndarray:
@@ -472,7 +472,8 @@ def _read_texts(texts: np.ndarray) -> _Readings:
     ns["YMD"] = np.where(v, days_fixed * _DAY_NS + base, 0)
     valid["YMD"] = v
     any_zone = g.matched & g.present("tz") & zvalid
-    numeric = any_zone & g.present("tzsign") & ~((g.int("tzh") == 0) & (g.int("tzm") <= 0))
+    # An offset from UTC other than 0, written as a number or an abbreviation (not Z, UTC, GMT, +00:00).
+    numeric = any_zone & (written_offset != 0)
     readings = _Readings(ns, valid, year_first, written & tvalid, midnight, zoned & zvalid, sep, two_digit, named,
                          any_zone, np.where(any_zone, written_offset, 0), numeric)
     for a in (*ns.values(), *valid.values(), *(getattr(readings, f) for f in _ARRAY_FIELDS)):
@@ -560,7 +561,7 @@ def detect_date_format(values) -> DateFormat:
         midnight_only=midnight_only,
         has_zone=bool((parsed & r.zoned).any()),
         has_local_time=bool((written & ~r.zoned).any()) and not midnight_only,
-        has_offset=bool((parsed & r.numeric_offset).any()),
+        has_offset=bool((parsed & r.zoned & r.numeric_offset).any()),
         has_utc=bool((parsed & r.zoned & ~r.numeric_offset).any()),
         unparsed_examples=tuple(texts[present & ~any_order][:3]),
         patterns=patterns,
@@ -629,7 +630,7 @@ def parse_datetimes(values, order: str, *, midnight_only_is_date: bool = True, t
         local = ok & r.time_written & ~r.any_zone if written_in and written_in != time_zone else None
         ns = wall_clock(ns, written - r.zone_offset, ok & r.any_zone, time_zone, local=local, written_in=written_in)
     elif offsets_as_written:
-        ns = np.where(ok & r.numeric_offset, written, ns)
+        ns = np.where(ok & r.zoned & r.numeric_offset, written, ns)
     return (ns[codes], missing[codes], (~missing & ~ok)[codes], has_time[codes])
 
 

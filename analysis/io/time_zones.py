@@ -25,6 +25,8 @@ import pandas as pd
 
 from . import dates as _dates
 
+_DAY_NS = 86_400 * 10 ** 9
+
 
 def wall_clock(ns: np.ndarray, utc: np.ndarray, zoned: np.ndarray, zone: str, *, local=None,
                written_in: str | None = None) -> np.ndarray:
@@ -93,13 +95,23 @@ def read_dates(values: np.ndarray, order: str, fmt, spec, obs, table, k: int):
     # With the clinic's zone every time is its local time; so are offsets read as written, and dates without a time.
     converted = fmt.has_zone and not zone and not (as_written and not fmt.has_utc)
     local = fmt.has_local_time or (dated and not fmt.has_time and not fmt.has_zone) or (as_written and fmt.has_offset)
+    if as_written and fmt.has_offset:
+        obs.notes.append(f"{table.file}, column {table.header[k]!r}: times with an offset ({fmt.examples[0]}) are "
+                         "read as the local time written, on the date written, since no time of the export is in UTC; if the "
+                         "offset is not the clinic's own, set \"time_zone\" in the mapping (CLI: --time-zone).")
     if survey_zone and not zone:
         obs.zone_rules.setdefault("survey", []).append((table.file, table.header[k], survey_zone))
         local = False
     obs.zones.append((table.file, table.header[k], converted, local))
-    if not zone:
-        obs.zone_rules.setdefault("utc", []).extend([f"{table.file} {table.header[k]!r}"] if fmt.has_utc else [])
-        obs.zone_rules.setdefault("offsets", []).extend([f"{table.file} {table.header[k]!r}"] if fmt.has_offset else [])
+    if not zone and fmt.has_utc:
+        obs.zone_rules.setdefault("utc", []).append(f"{table.file} {table.header[k]!r}")
+    if not zone and fmt.has_offset and not as_written:
+        # Converted to UTC beside times in UTC: the times whose UTC date is not the date written (16:30-08:00).
+        written = _dates.parse_datetimes(values, order, offsets_as_written=True)[0]
+        moved = ~np.asarray(missing) & ~np.asarray(bad) & (written // _DAY_NS != np.asarray(ns) // _DAY_NS)
+        if moved.any():
+            obs.zone_rules.setdefault("offsets", []).append(
+                (f"{table.file} {table.header[k]!r}", int(moved.sum()), values[np.flatnonzero(moved)[0]]))
     # Decided again with every date column read (the files are read one after the other): the last decides.
     for old in obs.zone_rules.pop("warnings", []):
         if old in obs.warnings:
@@ -111,16 +123,19 @@ def read_dates(values: np.ndarray, order: str, fmt, spec, obs, table, k: int):
     return ns, missing, bad, has_time
 
 
-def utc_date_warning(utc: list[str], offsets: list[str]) -> str | None:
-    """The warning when some columns write times in UTC (``Z``) and others with offsets (``-08:00``): both are
-    converted to UTC, which orders them right, but a calendar date is then UTC's."""
+def utc_date_warning(utc: list[str], offsets: list[tuple]) -> str | None:
+    """The warning when some columns write times in UTC (``Z``) and others with offsets (``-08:00``) whose UTC date
+    is not the date written (``offsets``: column, how many, an example): both are converted to UTC, which orders
+    them right, but counts them on UTC dates."""
     if not utc or not offsets:
         return None
-    return (f"Times in UTC ({', '.join(utc[:3])}) stand beside times with an offset ({', '.join(offsets[:3])}): both "
-            "were converted to UTC, so they are ordered right, but their dates are UTC's: a visit at 16:30-08:00 is "
-            "on the next date (a week-4 visit on day 28 counts in week 5). Set \"time_zone\" in the mapping to the "
-            "clinic's zone (e.g. \"America/Los_Angeles\"; CLI: --time-zone): every time is then converted to its "
-            "local time and date.")
+    n = sum(count for _, count, _ in offsets)
+    return (f"Times in UTC ({', '.join(utc[:3])}) stand beside times with an offset "
+            f"({', '.join(col for col, _, _ in offsets[:3])}): both were converted to UTC, so they are ordered right, "
+            f"but {n} time(s) with an offset fall on another date in UTC than the one written (e.g. {offsets[0][2]}): "
+            "a visit on day 28 can count on day 29, in week 5. Set \"time_zone\" in the mapping to the clinic's zone "
+            "(e.g. \"America/Los_Angeles\"; CLI: --time-zone): every time is then converted to its local time and "
+            "date.")
 
 
 def survey_zone_warning(survey_zones: list, zones: list) -> str | None:

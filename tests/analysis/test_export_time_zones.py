@@ -67,6 +67,7 @@ def test_an_export_whose_zoned_times_all_carry_offsets_reads_them_on_the_dates_w
     days = _days(ds)
     assert days[0] < 0 < days[1] < 1 and days[2] == 28
     assert not [w for w in ds.report.warnings if "zone" in w.casefold() or "UTC" in w]
+    assert any("scores.csv, column 'Taken'" in n and "read as the local time written" in n for n in ds.report.notes)
 
 
 # A Denver patient's diary in UTC beside a date-only infusion log: the evening entry after the infusion of 4 March
