@@ -123,9 +123,8 @@ def test_a_qualtrics_surveys_zone_beside_times_without_one_is_warned_of_with_the
     assert said and "line 3" in said[0] and "log.csv 'Infusion Date'" in said[0] and "\"time_zone\"" in said[0]
 
 
-def test_the_cli_option_names_the_clinics_zone_as_the_mapping_does():
-    from analysis.load import _load_files
-    ds = _load_files(QUALTRICS_FILES, SURVEY_MAPPING, False, "upload", None, "America/New_York")
+def test_the_load_option_names_the_clinics_zone_as_the_mapping_does():
+    ds = load_files(QUALTRICS_FILES, mapping=SURVEY_MAPPING, time_zone="America/New_York")   # CLI: --time-zone
     assert _days(ds)[1] > 0
 
 
