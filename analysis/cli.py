@@ -33,6 +33,9 @@ def add_dataset_arguments(p: argparse.ArgumentParser) -> None:
                    help="drop columns that look like direct identifiers instead of refusing the dataset")
     p.add_argument("--date-format", choices=("YMD", "DMY", "MDY"), default=None,
                    help="for a clinic export whose dates read two ways (03/04/2024): the order they are written in")
+    p.add_argument("--time-zone", metavar="ZONE", default=None,
+                   help="for a clinic export: the clinic's time zone (e.g. America/New_York); times written with a "
+                        "zone (Z, -05:00, a Qualtrics file's timeZone) are converted to its local time")
 
 
 def mapping_from_args(args: argparse.Namespace) -> dict[str, str]:
@@ -55,10 +58,10 @@ def load_from_args(args: argparse.Namespace):
             raise DatasetError("--map cannot be combined with a clinic-export mapping file: put the column roles "
                                "in the mapping file.", file="--map")
         return load_dataset(dataset_path(args.path), mapping=args.mapping, drop_identifiers=args.drop_identifiers,
-                            date_format=args.date_format)
+                            date_format=args.date_format, time_zone=args.time_zone)
     mapping = mapping_from_args(args)
     return load_dataset(dataset_path(args.path), mapping=mapping or None, drop_identifiers=args.drop_identifiers,
-                        date_format=args.date_format)
+                        date_format=args.date_format, time_zone=args.time_zone)
 
 
 def dataset_path(path: str):
@@ -95,6 +98,8 @@ def add_inspect_parser(sub) -> None:
     p.add_argument("--write-mapping", metavar="FILE", help="save the proposed mapping (JSON) to FILE")
     p.add_argument("--date-format", choices=("YMD", "DMY", "MDY"), default=None,
                    help="the order of dates that read two ways (03/04/2024)")
+    p.add_argument("--time-zone", metavar="ZONE", default=None,
+                   help="the clinic's time zone (e.g. America/New_York), written into the mapping as \"time_zone\"")
     p.add_argument("--json", action="store_true", help="write the findings as one JSON document")
     p.set_defaults(func=cmd_inspect)
 
@@ -126,6 +131,10 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     try:
         files, sheets = read_path_files(args.path)
         proposal = inspect(files, date_format=args.date_format)
+        if args.time_zone:
+            from dataclasses import replace
+            from .io.spec import check_time_zone
+            proposal.spec = replace(proposal.spec, time_zone=check_time_zone(args.time_zone, "--time-zone"))
     except DatasetError as e:
         return _fail(args, e)
     if args.write_mapping:

@@ -42,7 +42,7 @@ __all__ = ["load_dataset", "load_files", "ROLES", "NA_TOKENS"]
 
 
 def load_dataset(path: str | Path, mapping: object = None, drop_identifiers: bool = False,
-                 date_format: str | None = None) -> Dataset:
+                 date_format: str | None = None, time_zone: str | None = None) -> Dataset:
     """Load and validate a dataset from a folder, a ``.zip`` or a single CSV/Parquet file.
 
     Parameters
@@ -60,6 +60,9 @@ def load_dataset(path: str | Path, mapping: object = None, drop_identifiers: boo
         the dataset.
     date_format : {"YMD", "DMY", "MDY"}, optional
         For a clinic export whose dates read two ways (``03/04/2024``): the order they are written in.
+    time_zone : str, optional
+        For a clinic export: the clinic's time zone (IANA name, ``America/New_York``); times written with a zone
+        are converted to its wall-clock time (the mapping's ``"time_zone"``, docs/data-format.md, "Time").
 
     A folder or zip that is a clinic export (REDCap, flowsheet, spreadsheet; no ``assessments.csv``)
     is read with ``mapping`` when it is a clinic mapping (:mod:`analysis.io.spec`), otherwise with
@@ -92,7 +95,7 @@ def load_dataset(path: str | Path, mapping: object = None, drop_identifiers: boo
                 inner = _subfolder_files(p)
                 if inner:
                     return load_files(inner, mapping=mapping, drop_identifiers=drop_identifiers, source=str(p),
-                                      date_format=date_format)
+                                      date_format=date_format, time_zone=time_zone)
             known = [f for f in entries if role_of(f.name) is not None]
             if not known and any(is_workbook(f.name) or is_stat_file(f.name) for f in entries):
                 # A workbook is read as the CSV files of its sheets (analysis.io.workbooks), an SPSS, Stata or
@@ -102,7 +105,8 @@ def load_dataset(path: str | Path, mapping: object = None, drop_identifiers: boo
                 for f in entries:
                     refuse_outside_link(f)
                 return load_files({f.name: f.read_bytes() for f in entries}, mapping=mapping,
-                                  drop_identifiers=drop_identifiers, source=str(p), date_format=date_format)
+                                  drop_identifiers=drop_identifiers, source=str(p), date_format=date_format,
+                                  time_zone=time_zone)
             # The names decide, except for a single file (its first line then does).
             # (A .txt file's first line says whether it is a table: Excel's "Unicode Text" is a .txt.)
             listed = {f.name: (f.read_bytes() if len(entries) == 1 or f.suffix.lower() == ".txt" else b"")
@@ -110,7 +114,8 @@ def load_dataset(path: str | Path, mapping: object = None, drop_identifiers: boo
             if spec is not None or (mapping is None and not looks_canonical(listed)):
                 # A clinic export (REDCap, flowsheet, spreadsheet): every file of the folder is read.
                 return load_files({f.name: f.read_bytes() for f in entries}, mapping=spec,
-                                  drop_identifiers=drop_identifiers, source=str(p), date_format=date_format)
+                                  drop_identifiers=drop_identifiers, source=str(p), date_format=date_format,
+                                  time_zone=time_zone)
             if not known:
                 found = ", ".join(f.name for f in entries[:10]) or "nothing"
                 if entries and all(f.stat().st_size == 0 for f in entries):
@@ -128,7 +133,7 @@ def load_dataset(path: str | Path, mapping: object = None, drop_identifiers: boo
     except OSError as e:
         raise UnreadableFileError(f"Cannot read {p}: {e.strerror or e}.", file=str(p)) from None
     return load_files(files, mapping=mapping, drop_identifiers=drop_identifiers, source=str(p),
-                      date_format=date_format)
+                      date_format=date_format, time_zone=time_zone)
 
 
 def _subfolder_files(p: Path) -> dict[str, bytes]:
@@ -142,7 +147,7 @@ def _subfolder_files(p: Path) -> dict[str, bytes]:
 
 
 def load_files(files: dict[str, bytes], mapping: object = None, drop_identifiers: bool = False,
-               source: str = "upload", date_format: str | None = None) -> Dataset:
+               source: str = "upload", date_format: str | None = None, time_zone: str | None = None) -> Dataset:
     """Load and validate a dataset from files held in memory (e.g. dashboard uploads).
 
     Parameters
@@ -164,7 +169,7 @@ def load_files(files: dict[str, bytes], mapping: object = None, drop_identifiers
     """
     files, format_notes = expand_file_formats(files)
     with _memory_pool_for_loading():
-        dataset = _load_files(files, mapping, drop_identifiers, source, date_format)
+        dataset = _load_files(files, mapping, drop_identifiers, source, date_format, time_zone)
     dataset.report.notes[:0] = format_notes  # which files and sheets were read, first
     return dataset
 
@@ -225,15 +230,15 @@ def _memory_pool_for_loading():
 
 
 def _load_files(files: dict[str, bytes], mapping, drop_identifiers: bool, source: str,
-                date_format: str | None) -> Dataset:
+                date_format: str | None, time_zone: str | None = None) -> Dataset:
     from .io.tables import read_once
 
     with read_once():  # the checks, the proposal and the reading parse each file once
-        return _load_files_once(files, mapping, drop_identifiers, source, date_format)
+        return _load_files_once(files, mapping, drop_identifiers, source, date_format, time_zone)
 
 
 def _load_files_once(files: dict[str, bytes], mapping, drop_identifiers: bool, source: str,
-                     date_format: str | None) -> Dataset:
+                     date_format: str | None, time_zone: str | None) -> Dataset:
     spec = _export_spec(mapping)
     # A clinic export: no assessments/treatments/patients file (also in a zip), and not a single CSV in
     # the canonical format (patient_id and day/date columns).
@@ -246,6 +251,9 @@ def _load_files_once(files: dict[str, bytes], mapping, drop_identifiers: bool, s
             spec = auto_spec(files, date_format, proposed)  # refuses, saying what to review, when not certain
         elif date_format is not None:
             spec = replace(spec, date_format=date_format)
+        if time_zone is not None:
+            from .io.spec import check_time_zone
+            spec = replace(spec, time_zone=check_time_zone(time_zone, "--time-zone"))
         dataset = load_export(files, spec, drop_identifiers=drop_identifiers, source=source)
         dataset.report.notes.extend(_proposal_notes(proposed, dataset.report.notes, drop_identifiers))
         return dataset

@@ -319,6 +319,11 @@ def render(files: dict[str, bytes], ctx) -> None:
     c1.selectbox("Date format", list(DATE_CHOICES), format_func=DATE_CHOICES.get, key="_w_date_format",
                  on_change=_on_option, args=(("date_format",), "_w_date_format", True),
                  help="Only needed when the dates read two ways (03/04/2024): detected otherwise.")
+    ss["_w_time_zone"] = doc.get("time_zone") or ""
+    c1.text_input("Clinic's time zone", key="_w_time_zone", placeholder="e.g. America/New_York",
+                  on_change=_on_option, args=(("time_zone",), "_w_time_zone", True),
+                  help="Times written with a zone (Z, -05:00, a Qualtrics survey's zone) are converted to this "
+                       "zone's local time. Empty: they are read as docs/data-format.md, \"Time zones\", says.")
     courses = doc.get("courses", {})
     ss["_w_gap_days"] = float(courses.get("gap_days", 7.0))
     c2.number_input("Administrations at most this many days apart are one course", min_value=0.0, max_value=365.0,

@@ -38,7 +38,9 @@ The rules
   system's local wall-clock time, as the times of other files without a zone). Hours run 0-23 (``24:00`` is refused),
   minutes and seconds 0-59.
 * **Time zones** are converted to UTC, as the canonical loader does (analysis/io/columns.py, ``_dates``);
-  values without a zone are wall-clock times taken as written.
+  values without a zone are wall-clock times taken as written. :func:`parse_datetimes` converts them to a
+  clinic's zone instead (``time_zone``), or reads offsets as the wall-clock time written
+  (``offsets_as_written``): a clinic export's rules, analysis/io/time_zones.py.
 * **Midnight-only columns.** When every time written in a column is exactly 00:00 (Excel writes
   every date-only cell as ``2024-03-01 00:00:00``), the column is read as dates *without* times
   (``has_time`` is False), so that a separate time column applies and a score on a treatment day is
@@ -171,6 +173,9 @@ class DateFormat:
         At least one value carries a time of day without a zone (a wall-clock time, taken as written).
     unparsed_examples : tuple of str
         Up to 3 distinct values, as written, that parse under no order.
+    has_offset, has_utc : bool
+        At least one value carries an offset other than 0 (``-08:00``); at least one is written in UTC (``Z``,
+        ``UTC``, ``GMT``, ``+00:00``).
     patterns : tuple of str
         The written patterns of the values that parse under ``order`` (or under the candidates), most
         frequent first, e.g. ``("DD.MM.YYYY",)``.
@@ -187,6 +192,8 @@ class DateFormat:
     has_local_time: bool = False
     unparsed_examples: tuple[str, ...] = ()
     patterns: tuple[str, ...] = ()
+    has_offset: bool = False
+    has_utc: bool = False
 
     def describe(self) -> str:
         """The format in plain words, e.g. ``"day-first dates (DD.MM.YYYY), with times"``."""
@@ -329,28 +336,31 @@ def _time_fields(g: _Groups) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.nda
     return ns, written, valid, valid & (ns == 0)
 
 
-def _zone_offset_ns(g: _Groups) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Extracted zone groups -> ``(offset ns to subtract for UTC, zoned, valid)``."""
+def _zone_offset_ns(g: _Groups) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Extracted zone groups -> ``(offset ns to subtract for UTC, zoned, valid, written offset ns)``; the last
+    is the offset of every zone written, an abbreviation's too (taken as written, so not in the first)."""
     zoned = g.present("tz")
     tzh, tzm = g.int("tzh"), g.int("tzm")
     sign = np.where(g.text("tzsign") == "-", -1, 1)
     valid = ~zoned | ((tzh <= 23) & (tzm <= 59))
     offset = sign * (np.maximum(tzh, 0) * 60 + np.maximum(tzm, 0)) * 60 * _NS
+    named = g.present("tzname")
+    minutes = pd.Series(g.text("tzname"), dtype=object).str.lower().map(ZONE_NAMES).fillna(0).to_numpy()
+    written = np.where(zoned & valid, np.where(named, minutes.astype(np.int64) * 60 * _NS, offset), 0)
     # A zone's abbreviation (CST, CDT) names the local zone the system writes its times in: the time is taken
     # as written, a wall-clock time like the times of the files beside it that carry no zone (converted to
     # UTC, an evening score on an infusion day moved to the next day against a date-only start).
-    named = g.present("tzname")
     if named.any() and (g.present("tzsign") & ~named).any():  # offsets such as -05:00 (not Z or UTC)
         # Beside offsets in the same column ('-05:00' and 'CDT'), an abbreviation is converted as they are:
         # read as written it would be hours off the values around it.
-        minutes = pd.Series(g.text("tzname"), dtype=object).str.lower().map(ZONE_NAMES).fillna(0).to_numpy()
-        offset = np.where(named, minutes.astype(np.int64) * 60 * _NS, offset)
+        offset = written
     else:
         zoned = zoned & ~named
-    return np.where(zoned & valid, offset, 0), zoned, valid
+    return np.where(zoned & valid, offset, 0), zoned, valid, written
 
 
-_ARRAY_FIELDS = ("year_first", "time_written", "midnight", "zoned", "sep", "two_digit", "named")
+_ARRAY_FIELDS = ("year_first", "time_written", "midnight", "zoned", "sep", "two_digit", "named", "any_zone",
+                 "zone_offset", "numeric_offset")
 
 
 @dataclass(frozen=True)
@@ -366,6 +376,9 @@ class _Readings:
     sep: np.ndarray         # the date's separator
     two_digit: np.ndarray   # the year has two digits
     named: np.ndarray       # month-name date: 0 no, 1 ``4-Mar-24``, 2 ``Mar 4, 2024``, 3 ``04MAR2024``
+    any_zone: np.ndarray    # a zone is written (an abbreviation too, whether or not converted)
+    zone_offset: np.ndarray  # the written zone's offset from UTC in ns (an abbreviation's too), 0 where none
+    numeric_offset: np.ndarray  # the zone's offset is not 0 (``-08:00``, ``CST``; not ``Z``, ``UTC``, ``+00:00``)
 
     @property
     def fixed(self) -> np.ndarray:
@@ -427,7 +440,7 @@ def _read_texts(texts: np.ndarray) -> _Readings:
     military = g.matched & g.present("HH")
     tns = np.where(military, (g.int("HH") * 60 + g.int("MM")) * 60 * _NS, tns)
     written, tvalid, midnight = written | military, tvalid | military, np.where(military, tns == 0, midnight)
-    offset, zoned, zvalid = _zone_offset_ns(g)
+    offset, zoned, zvalid, written_offset = _zone_offset_ns(g)
     time_ok = ~written | tvalid
     named, days_named, valid_named, named_two_digit = _named_dates(g)
     fixed = year_first | (named > 0)
@@ -458,7 +471,11 @@ def _read_texts(texts: np.ndarray) -> _Readings:
     v = ok & fixed & valid_fixed
     ns["YMD"] = np.where(v, days_fixed * _DAY_NS + base, 0)
     valid["YMD"] = v
-    readings = _Readings(ns, valid, year_first, written & tvalid, midnight, zoned & zvalid, sep, two_digit, named)
+    any_zone = g.matched & g.present("tz") & zvalid
+    # An offset from UTC other than 0, written as a number or an abbreviation (not Z, UTC, GMT, +00:00).
+    numeric = any_zone & (written_offset != 0)
+    readings = _Readings(ns, valid, year_first, written & tvalid, midnight, zoned & zvalid, sep, two_digit, named,
+                         any_zone, np.where(any_zone, written_offset, 0), numeric)
     for a in (*ns.values(), *valid.values(), *(getattr(readings, f) for f in _ARRAY_FIELDS)):
         a.setflags(write=False)  # shared by every reader of the same texts (_read_all): never changed in place
     return readings
@@ -544,12 +561,15 @@ def detect_date_format(values) -> DateFormat:
         midnight_only=midnight_only,
         has_zone=bool((parsed & r.zoned).any()),
         has_local_time=bool((written & ~r.zoned).any()) and not midnight_only,
+        has_offset=bool((parsed & r.zoned & r.numeric_offset).any()),
+        has_utc=bool((parsed & r.zoned & ~r.numeric_offset).any()),
         unparsed_examples=tuple(texts[present & ~any_order][:3]),
         patterns=patterns,
     )
 
 
-def parse_datetimes(values, order: str, *, midnight_only_is_date: bool = True
+def parse_datetimes(values, order: str, *, midnight_only_is_date: bool = True, time_zone: str | None = None,
+                    written_in: str | None = None, offsets_as_written: bool = False
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Dates (optionally with times) read under a given order of day, month and year.
 
@@ -563,12 +583,21 @@ def parse_datetimes(values, order: str, *, midnight_only_is_date: bool = True
     midnight_only_is_date : bool, default True
         When every time written in the column is 00:00:00 (Excel's date cells), ``has_time`` is
         False for every value.
+    time_zone : str, optional
+        The clinic's zone (an IANA name): every value written with a zone (``Z``, ``-08:00``, ``EST``) is
+        converted to this zone's wall-clock time, daylight saving time included, and so is a time without a
+        zone when ``written_in`` names its zone.
+    written_in : str, optional
+        The zone of the times written without one (a Qualtrics file's ``timeZone``); used with ``time_zone``.
+    offsets_as_written : bool, default False
+        Without ``time_zone``: a value with an offset other than 0 (``16:30-08:00``) is its wall-clock time as
+        written (16:30 of its own date), not UTC; values in UTC (``Z``) are still converted to UTC.
 
     Returns
     -------
     ns : ndarray of int64
         Nanoseconds since 1970-01-01 00:00, wall-clock time as written (naive); a value with a zone
-        is converted to UTC. 0 where missing or bad.
+        is converted to UTC (see ``time_zone`` and ``offsets_as_written``). 0 where missing or bad.
     missing : ndarray of bool
         Empty cell or an NA token.
     bad : ndarray of bool
@@ -592,7 +621,17 @@ def parse_datetimes(values, order: str, *, midnight_only_is_date: bool = True
         written = has_time & used
         if written.any() and r.midnight[written].all():
             has_time = np.zeros_like(has_time)
-    return (r.ns[order][codes], missing[codes], (~missing & ~ok)[codes], has_time[codes])
+    ns = r.ns[order]
+    # The wall-clock time written: ns plus the offset subtracted for UTC (an abbreviation's was not, unless beside
+    # offsets in its column: r.zoned).
+    written = np.where(r.zoned, ns + r.zone_offset, ns)
+    if time_zone is not None:
+        from .time_zones import wall_clock
+        local = ok & r.time_written & ~r.any_zone if written_in and written_in != time_zone else None
+        ns = wall_clock(ns, written - r.zone_offset, ok & r.any_zone, time_zone, local=local, written_in=written_in)
+    elif offsets_as_written:
+        ns = np.where(ok & r.zoned & r.numeric_offset, written, ns)
+    return (ns[codes], missing[codes], (~missing & ~ok)[codes], has_time[codes])
 
 
 def swapped_by_a_spreadsheet(values) -> tuple[int, int] | None:
@@ -713,6 +752,29 @@ def conflicting_times(date_ns, date_has_time, time_ns, time_missing) -> np.ndarr
     date_ns = np.asarray(date_ns, dtype=np.int64)
     both = np.asarray(date_has_time, dtype=bool) & ~np.asarray(time_missing, dtype=bool)
     return both & (np.mod(date_ns, _DAY_NS) != np.asarray(time_ns, dtype=np.int64))
+
+
+def all_dotted(values: np.ndarray) -> bool:
+    """Every date is written with dots, day, month and year (``01.03.2024``, ``1.3.24``)."""
+    v = pd.Series(values[values != ""], dtype=object)
+    return bool(len(v)) and bool(v.str.match(r"^\s*\d{1,2}\.\d{1,2}\.\d{2,4}(?:\D|$)").all())
+
+
+def dotted_order(values: np.ndarray, fmt, order: str | None, own_format: bool) -> tuple[str | None, str | None]:
+    """The order of a column of dates written with dots, and the note saying it is day-first, or ``(order, None)``.
+
+    ``order`` is the export's (``"date_format"``) or the column's own (``own_format``). Dotted dates that read two
+    ways are day-first when no order is given; an export-wide ``MDY`` (the order of its slashed dates) leaves them
+    day-first too: dots are never month-first. A column's own format is kept."""
+    example = fmt.examples[0] if fmt.examples else "01.03.2024"
+    if order is None and fmt.order is None and dotted_day_first(values, fmt):
+        return "DMY", (f"dotted dates such as {example} are read day-first (DD.MM.YYYY), the only order written with "
+                       "dots; set \"date_format\" to change it.")
+    if not own_format and order == "MDY" and fmt.order != "MDY" and all_dotted(values):
+        return "DMY", (f"dotted dates such as {example} are read day-first (DD.MM.YYYY), the only order written with "
+                       "dots: the export's \"date_format\" MDY is not applied to them; give the column its own "
+                       "\"format\" to change it.")
+    return order, None
 
 
 def dotted_day_first(values: np.ndarray, fmt) -> bool:

@@ -178,17 +178,21 @@ def start_day_warning(score_pid, score_ns, score_has_time, start_pid, start_ns, 
 
 def mixed_zone_warning(zoned: list[str], local: list[str]) -> str | None:
     """The warning when some date columns (``"file 'column'"``) hold times with a zone (converted to UTC)
-    and some hold times without one (taken as written); None otherwise. For any reader: the canonical
-    files can mix them as well."""
+    and some hold local times or dates: times without a zone (taken as written) or dates without a time (a
+    date is a local date too: an evening entry in UTC is on the next date); None otherwise. For any reader:
+    the canonical files can mix them as well."""
     if not zoned or not local:
         return None
 
     def named(cols):
         return ", ".join(cols[:4]) + (" ..." if len(cols) > 4 else "")
-    return (f"Times with a time zone ({named(zoned)}) were converted to UTC, but times without one ({named(local)}) "
-            "were taken as written. If those are local times, the two are hours apart (the zone's offset), which can "
-            "put a score on the wrong side of a treatment start (e.g. a post-treatment score read as the baseline). "
-            "Export every time the same way (all with a zone, or all as local times without one).")
+    return (f"Times with a time zone ({named(zoned)}) were converted to UTC, but the times or dates without one "
+            f"({named(local)}) were taken as written. If those are local times or dates, the two are hours apart "
+            "(the zone's offset), which can put a score on the wrong side of a treatment start (e.g. a "
+            "post-treatment score read as the baseline) or an evening entry on the next date. Export every time the "
+            "same way (all with a zone, or all as local times without one), or, for a clinic export, name the "
+            "clinic's zone in the mapping, \"time_zone\": \"America/New_York\" (CLI: --time-zone): the times with "
+            "a zone are then converted to its local times.")
 
 
 def _id_key(ids: pd.Index) -> pd.Index:

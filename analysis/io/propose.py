@@ -590,6 +590,12 @@ def _other_patients(fps: list, data_tables) -> list:
     return [p for p in fps if not _patient_ids(p, data_tables) & treated]
 
 
+def _separators(fmt) -> set[str]:
+    """The separators of a date column's day-month dates (``/`` of ``MM/DD/YYYY``, ``.`` of ``DD.MM.YYYY``); year-first
+    and month-name dates, which read the same in every order, give none."""
+    return {p[2] for p in fmt.patterns if not p.startswith("YYYY") and "Mon" not in p and len(p) > 2}
+
+
 def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal:
     """Detect what the files are and propose a mapping for them. ``date_format`` (YMD, DMY, MDY)
     decides dates that read two ways."""
@@ -645,17 +651,19 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
     orders = {p.spec.columns[c.header].format for p in fps if p.spec for c in p.columns
               if c.column.role == "date" and c.column.format not in (None, excel_serials.EXCEL)}
     chosen_order = date_format
-    decided = set()
+    # The orders the other date columns show, by the separator they are written with: a hint only for dates written
+    # the same way (dotted dates are day-first in any export; they say nothing of its slashed ones).
+    decided: dict[str, set] = {}
     for p in fps:
         for c in p.columns:
-            if c.column.role == "date" and c.header in p.dates:
+            if c.column.role == "date" and (c.header in p.dates or c.column.format in orders - {None}):
                 from .dates import detect_date_format
                 t = next(t for t in data_tables if t.file == p.name)
                 k = t.header.index(c.header)
                 fmt = detect_date_format(t.column(k)[t.column(k) != ""])
-                if fmt.order:
-                    decided.add(fmt.order)
-    decided |= {o for o in orders if o}
+                order = fmt.order or (c.column.format if c.column.format != excel_serials.EXCEL else None)
+                for sep in _separators(fmt) if order and order != "YMD" else ():
+                    decided.setdefault(sep, set()).add(order)
     ambiguous = order_hints.get("ambiguous", [])
     if date_format is not None:
         bad = [(f, h) for f, h, fmt in ambiguous if date_format not in fmt.candidates]
@@ -663,11 +671,13 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
             review.append(f"{bad[0][0]}, {bad[0][1]!r}: the dates do not read as {date_format}.")
         ambiguous = []
     if ambiguous:
-        shared = [o for o in decided if all(o in fmt.candidates for _, _, fmt in ambiguous)]
-        if len(decided - {"YMD"}) == 1 and shared:
+        hints = set().union(*(decided.get(sep, set()) for _, _, fmt in ambiguous for sep in _separators(fmt)))
+        shared = [o for o in hints if all(o in fmt.candidates for _, _, fmt in ambiguous)]
+        if len(hints) == 1 and shared:
             chosen_order = shared[0]
             notes.append(f"The dates of {', '.join(repr(h) for _, h, _ in ambiguous)} could be read two ways; they are "
-                         f"read as {chosen_order}, the order the other date columns of this export show.")
+                         f"read as {chosen_order}, the order the other date columns of this export written the same "
+                         "way show.")
         else:
             for file, h, fmt in ambiguous:
                 review.append(f"{file}, {h!r}: {fmt.describe()} ({fmt.example_text()}). Set \"date_format\" "

@@ -20,7 +20,8 @@ from ..errors import DatasetError, EmptyDatasetError, IdentifierError, MissingFi
 from .sources import _basename as basename  # the one rule for a file's name inside a path or zip
 from .sources import CSV_EXTENSIONS, TEXT_EXTENSIONS, files_fingerprint, zip_problem
 from .validate import load_canonical
-from . import headers, id_links, plausibility, post_scores, pulls, redcap, redcap_arms, sites, two_systems, untimed_starts
+from . import headers, id_links, plausibility, post_scores, pulls, redcap, redcap_arms, sites, time_zones, two_systems, \
+    untimed_starts
 from .courses import build_courses, one_spelling
 from .spec import MappingSpec
 from .tables import TextTable, read_table, two_row_header_note
@@ -172,6 +173,7 @@ def load_export(files: dict[str, bytes], spec: MappingSpec, drop_identifiers: bo
     dropped: list = []
     tables, dictionary = read_files(items, spec, notes)
     obs = Observations()
+    obs.zone_rules["offsets_as_written"] = time_zones.export_offsets_as_written(tables, spec)
     row0 = 0
     coded: set[str] = set()
     for t, fspec in tables:

@@ -9,6 +9,7 @@ same file. JSON is written; TOML with the same structure is read too. docs/data-
       "crps_outcomes_mapping": 1,
       "source": "spreadsheet",                # redcap | flowsheet | spreadsheet (informational)
       "date_format": "DMY",                   # YMD | DMY | MDY, for every date column (optional)
+      "time_zone": "Europe/Berlin",           # the clinic's zone: zoned times converted to it (optional)
       "files": [
         {"match": "Ketamin_*.csv",            # file name pattern (case-insensitive; * and ?)
          "kind": "data",                      # data | redcap_dictionary | ignore
@@ -82,7 +83,7 @@ DEFAULT_START_ACTIONS = ("New Bag", "Begin Bag", "Start Bag", "Given", "Started"
 _COLUMN_KEYS = {"role", "measure", "timing", "name", "codes", "date", "time", "format", "scale_max", "treatment",
                 "offset_days", "means_none", "counted_from", "listed"}
 _FILE_KEYS = {"match", "kind", "header_row", "delimiter", "encoding", "decimal_comma", "redcap", "columns", "fill_down"}
-_TOP_KEYS = {MARKER, "source", "date_format", "files", "items", "values", "courses", "note", "patient_ids"}
+_TOP_KEYS = {MARKER, "source", "date_format", "time_zone", "files", "items", "values", "courses", "note", "patient_ids"}
 _COURSE_KEYS = {"treatments", "start_actions", "gap_days", "boosters", "post_offset_hours", "dose"}
 
 
@@ -197,6 +198,10 @@ class MappingSpec:
     files: tuple = ()
     source: str | None = None
     date_format: str | None = None
+    #: The clinic's own time zone (an IANA name, ``America/New_York``): times written with a zone (``Z``, ``-05:00``,
+    #: ``EST``, a Qualtrics file's ``timeZone``) are converted to its wall-clock time, as the times without a zone
+    #: are written (analysis/io/time_zones.py). None: zoned times are read as before (UTC, or as written).
+    time_zone: str | None = None
     items: dict = field(default_factory=dict)
     values: dict = field(default_factory=dict)
     courses: CourseRules = field(default_factory=CourseRules)
@@ -217,6 +222,8 @@ class MappingSpec:
             d["source"] = self.source
         if self.date_format:
             d["date_format"] = self.date_format
+        if self.time_zone:
+            d["time_zone"] = self.time_zone
         d["files"] = [f.to_json() for f in self.files]
         if self.items:
             d["items"] = dict(self.items)
@@ -371,6 +378,7 @@ def from_json(obj, where: str = "file") -> MappingSpec:
     if order is not None and order not in DATE_ORDERS:
         raise _err(where, f"date_format {order!r} is not one of {', '.join(DATE_ORDERS)} "
                           "(YMD = 2024-03-01, DMY = 01.03.2024 or 01/03/2024, MDY = 03/01/2024).")
+    time_zone = check_time_zone(obj.get("time_zone"), where)
     files_in = obj.get("files", [])
     if not isinstance(files_in, list):
         raise _err(where, "\"files\" must be a list of objects.")
@@ -432,8 +440,28 @@ def from_json(obj, where: str = "file") -> MappingSpec:
     if courses.post_offset_hours <= 0:
         raise _err(f"{where}, courses.post_offset_hours", "must be more than 0 (a score after the start).")
     patient_ids = check_patient_ids(obj["patient_ids"], where) if "patient_ids" in obj else {}
-    return MappingSpec(files=tuple(files), source=source, date_format=order, items=dict(items),
+    return MappingSpec(files=tuple(files), source=source, date_format=order, time_zone=time_zone, items=dict(items),
                        values=dict(values), courses=courses, patient_ids=patient_ids)
+
+
+def check_time_zone(name, where: str = "time_zone") -> str | None:
+    """A clinic's time zone as the mapping or the CLI names it: an IANA name known to :mod:`zoneinfo`
+    (``America/New_York``, ``Europe/Berlin``, ``UTC``), or None. Raises MappingError for any other text."""
+    from zoneinfo import ZoneInfo
+
+    if name is None or (isinstance(name, str) and not name.strip()):
+        return None
+    try:
+        ZoneInfo(str(name).strip())
+        # zoneinfo knows a few abbreviations (EST, MST, HST) as fixed offsets: a clinic's zone keeps its summer time.
+        if "/" not in str(name) and str(name).strip().upper() not in ("UTC", "GMT"):
+            raise ValueError(name)
+    except (ValueError, KeyError, OSError):
+        raise _err(where, f"time_zone {name!r} is not a time zone name: use the IANA name of the clinic's zone, "
+                          "e.g. \"America/New_York\", \"America/Denver\", \"America/Los_Angeles\", "
+                          "\"Europe/Berlin\" (abbreviations such as EST are not zones: they do not say when "
+                          "daylight saving time applies).") from None
+    return str(name).strip()
 
 
 def is_spec_document(obj) -> bool:

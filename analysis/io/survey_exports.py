@@ -8,10 +8,13 @@ were listed among the excluded rows, and their texts made the columns look like 
 tells the kind of each response: a preview or test of the survey by its authors, or spam, is no patient's
 answer (Qualtrics' codes: 0 IP Address, 1 Survey Preview, 2 Survey Test, 4 Imported, 8 Spam, 9 Survey Preview
 Spam, 12 Imported Spam, 16 Offline, 17 Offline Survey Preview, 32 EX, 40 EX Spam, 48 EX Offline, 256
-Synthetic; the labels export writes the names).
+Synthetic; the labels export writes the names). The import ids of its date columns name the zone of their
+times (``{"ImportId":"endDate","timeZone":"America/Denver"}``): the survey account's, which need not be the
+clinic's (analysis/io/time_zones.py).
 """
 from __future__ import annotations
 
+import json
 import re
 
 import numpy as np
@@ -76,6 +79,35 @@ def qualtrics_rows(file: str, header: list[str], frame: pd.DataFrame, lines: np.
             written = "/".join(sorted(set(cells[rows])))
             set_aside.append((rows, f"Status {written!r}: a Qualtrics {name} response, no respondent's answers"))
     return description, set_aside, notes, labels
+
+
+def qualtrics_zones(header: list[str], description_rows: list[list[str]]) -> dict[int, str]:
+    """The zone of each column of a Qualtrics export whose import-id row names one (``{"ImportId":"endDate",
+    "timeZone":"America/Denver"}``): ``{column position: zone}``. Rows that are not such JSON give nothing."""
+    zones = {}
+    for row in description_rows:
+        for k, cell in enumerate(row[:len(header)]):
+            text = str(cell).strip()
+            if not text.startswith("{") or "timezone" not in text.casefold():
+                continue
+            try:
+                found = json.loads(text)
+            except ValueError:
+                continue
+            zone = next((v for key, v in found.items() if str(key).casefold() == "timezone"), None) \
+                if isinstance(found, dict) else None
+            if isinstance(zone, str) and zone.strip() and _known_zone(zone.strip()):
+                zones[k] = zone.strip()
+    return zones
+
+
+def _known_zone(name: str) -> bool:
+    from zoneinfo import ZoneInfo
+    try:
+        ZoneInfo(name)
+    except (ValueError, KeyError, OSError):
+        return False
+    return True
 
 
 #: What SurveyMonkey writes in its header's second row under a question of one column.

@@ -23,7 +23,7 @@ import pandas as pd
 from ..errors import MissingColumnError, UnreadableFileError
 from . import fixed_width
 from .sheet_reader import two_row_header
-from .survey_exports import qualtrics_rows, surveymonkey_header
+from .survey_exports import qualtrics_rows, qualtrics_zones, surveymonkey_header
 
 DELIMITERS = (",", ";", "\t", "|", "^")  # REDCap offers all five
 
@@ -75,6 +75,8 @@ class TextTable:
     notes: list = field(default_factory=list)
     #: A column's label where the file gives one beside its name (a Qualtrics question's text): column -> text.
     labels: dict = field(default_factory=dict)
+    #: The zone of a column's times where the file names it (a Qualtrics export's line 3): column -> IANA name.
+    time_zones: dict = field(default_factory=dict)
     #: The file's first column, without a name, numbered the rows (R's row names): not read (:func:`_row_names`).
     row_numbers: bool = False
 
@@ -276,6 +278,7 @@ def _read_table(file: str, data: bytes, encoding: str | None, delimiter: str | N
     # An SPSS, Stata or SAS file's variable labels, as Qualtrics' question texts (analysis.io.stat_files).
     given = getattr(data, "column_labels", None) or {}
     labels.update({k: given[h] for k, h in enumerate(header) if given.get(h) and k not in labels})
+    zones = qualtrics_zones(header, frame[description].to_numpy().tolist())  # line 3's "timeZone"
     if description.any():  # the header's own rows: no data, so blank (line numbers stay the file's)
         frame.loc[description] = ""
     blank = (frame == "").all(axis=1).to_numpy() & ~too_many
@@ -298,7 +301,7 @@ def _read_table(file: str, data: bytes, encoding: str | None, delimiter: str | N
                       too_many_fields=lines[too_many], below_table=lines[below & ~blank & ~too_many & ~again],
                       below_reason=below_reason, repeated_header=lines[again & ~below], two_row_header=joined,
                       set_aside=[(lines[rows & ~below], why) for rows, why in survey_rows], notes=survey_notes,
-                      labels=labels)
+                      labels=labels, time_zones=zones)
     if row_names is not None:
         table.notes.append(f"{file}: {row_names}")
         table.row_numbers = True

@@ -27,7 +27,7 @@ from ..mapping import normalize_name
 from . import courses as _courses
 from . import date_years, dosage_forms, dose_units, entry_status, excel_serials, mar_actions, post_scores, routes, \
     covariate_values, session_rows, withdrawn_rows
-from . import fill_down as _fill_down, session_dates
+from . import fill_down as _fill_down, session_dates, time_zones
 from .lists import both_sides_notes, count_listed, lone_list_notes, rows_of_one_visit
 from .counted_from import read_time_points
 from .observation_items import question_of, sum_question_rows
@@ -84,7 +84,8 @@ class Observations:
     notes: list = field(default_factory=list)
     time_kind: str | None = None                   # "date" or "day"
     item_counts: dict = field(default_factory=dict)  # (file, item) -> (rows, mapped measure or None)
-    zones: list = field(default_factory=list)      # (file, date column, has a zone, has a time without one)
+    zones: list = field(default_factory=list)  # (file, date column, has a zone (UTC), local times or dates: time_zones)
+    zone_rules: dict = field(default_factory=dict)  # "offsets_as_written", "survey" zones (analysis/io/time_zones.py)
     warnings: list = field(default_factory=list)   # plausibility warnings found while reading (doses' units)
     summed_into: list = field(default_factory=list)  # (file, rows, lines, rows and lines carrying their sum)
     after_start: list = field(default_factory=list)  # scores after the start, pending (io/post_scores.py)
@@ -259,11 +260,9 @@ class FileTimes:
                 continue
             order = c.format or spec.date_format
             fmt = _dates.detect_date_format(values)
-            if order is None and fmt.order is None and _dates.dotted_day_first(values, fmt):
-                order = "DMY"
-                obs.notes.append(f"{table.file}, column {table.header[k]!r}: dotted dates such as "
-                                 f"{fmt.examples[0] if fmt.examples else '01.03.2024'} are read day-first (DD.MM.YYYY), "
-                                 "the only order written with dots; set \"date_format\" to change it.")
+            order, dotted = _dates.dotted_order(values, fmt, order, bool(c.format))
+            if dotted:
+                obs.notes.append(f"{table.file}, column {table.header[k]!r}: {dotted}")
             if order is None:
                 if fmt.order is None:
                     if fmt.candidates:
@@ -286,8 +285,7 @@ class FileTimes:
                 else:
                     order = fmt.order
             self.order_used[table.header[k]] = order
-            obs.zones.append((table.file, table.header[k], fmt.has_zone, fmt.has_local_time))
-            ns, missing, bad, has_time = _dates.parse_datetimes(values, order)
+            ns, missing, bad, has_time = time_zones.read_dates(values, order, fmt, spec, obs, table, k)
             reason = np.full(table.n, R_BAD_DATE.format(col=table.header[k], order=order), dtype=object)
             text = table.column(k)
             year = date_years.year_reasons(text, np.asarray(bad, dtype=bool), order, table.header[k])  # '12/03/1024'
