@@ -14,7 +14,9 @@ what starts an episode) is a run of administrations of one treatment:
   administrations' dates, whatever their times of day: weekly infusions at 09:00 and, a week later, at 09:30
   (7.02 days by the clock), or across a change to or from daylight saving time, are 7 days apart and one
   course with a gap of 7 (compared by the clock, a weekly series fell into a course per infusion). Day numbers
-  are compared by their whole days (the floor: day 7.4 is day 7), so whole day numbers are compared as written;
+  are compared by their difference rounded to whole days (they have no calendar: day 0 may be a 14:00 infusion, and
+  day 7.83 the next one on the 8th morning after: 8 days), so whole day numbers are compared as written; a gap
+  given in parts of a day (``gap_days`` 0.5: a bag every 12 hours) is a length of time, compared by the clock;
 * the dose of a course is the sum of its administrations' doses; ``administrations`` counts them;
 * with ``boosters``, a patient's courses of a treatment after their first are labelled as boosters.
 
@@ -106,9 +108,10 @@ def build_courses(patient: np.ndarray, time: np.ndarray, label: np.ndarray, dose
     dose : array of float
         NaN where no dose was given; -inf where one was written that is no amount (the course then has no dose).
     gap : float
-        Largest gap, in the unit of ``time``, between two administrations of one course; only whole days of it
-        count, and the administrations are compared by their calendar days (dates: the days since 1970 of the
-        times, which are UTC where zoned; day numbers: their floor), not by their exact times.
+        Largest gap, in the unit of ``time``, between two administrations of one course. A gap of whole days
+        compares the administrations by their calendar days (dates: the days since 1970 of the times, which are
+        UTC where zoned; day numbers: their difference rounded to whole days), not by their exact times; a gap in
+        parts of a day compares them by the clock.
 
     Returns
     -------
@@ -130,8 +133,16 @@ def build_courses(patient: np.ndarray, time: np.ndarray, label: np.ndarray, dose
     # Calendar days, not the clock: 09:00 and 09:30 a week later are 7 days apart (module docstring).
     t = df["t"].to_numpy()
     per_day = _DAY_NS if np.issubdtype(t.dtype, np.integer) else 1.0
-    day = t // _DAY_NS if per_day == _DAY_NS else np.floor(t)
-    step = np.diff(day, prepend=day[:1])
+    if float(gap / per_day) % 1:
+        # A gap in parts of a day (0.5: a bag every 12 hours is one course) is a length of time, by the clock.
+        step = np.diff(t, prepend=t[:1]) / per_day
+    elif per_day == _DAY_NS:
+        day = t // _DAY_NS  # calendar days: the dates' difference
+        step = np.diff(day, prepend=day[:1])
+    else:
+        # Day numbers have no calendar (day 0 may be a 14:00 infusion): their difference in whole days, rounded
+        # (7.02 is 7; 7.83, the next infusion on the 8th morning after, is 8).
+        step = np.rint(np.diff(t, prepend=t[:1]))
     new = ~same | (step > gap / per_day)
     cid = np.cumsum(new) - 1
     df["c"] = cid

@@ -86,20 +86,38 @@ _PROCEDURE = re.compile(rf"(?i)\b(?:blocks?|injections?|stimulat\w*|tms|infus\w*
 #: day 7. ('Ablation' is not one: in English a radiofrequency ablation is a treatment.)
 REMOVAL_WORDS = re.compile(
     r"(?i)(?:^|[\s\W_])(?:remov(?:al|ed|e)s?|explant(?:ation|ed|s)?|end[\s-]+of[\s-]+(?:the[\s-]+)?trial|"
-    r"trial[\s-]+(?:end|ended|over|termination)|leads?[\s-]+pull(?:ed)?|discontinu\w*|\w*entfernung|entfernt|\w*explantation|ausbau|"
+    r"trial[\s-]+(?:end|ended|over|termination)|leads?[\s-]+pull(?:ed)?|pull(?:ed)?[\s-]+(?:the[\s-]+)?(?:trial[\s-]+)?leads?|"
+    r"leads?[\s-]+(?:out|d/c)|discontinu\w*|\w*entfernung|entfernt|\w*explantation|ausbau|"
     r"absetzen|abgesetzt|retrait|fin[\s-]+(?:de[\s-]+l[\s'’]*|du[\s-]+)?(?:essai|test)|retirada|retiro|"
     r"extracci[oó]n|explante|rimozione|espianto|verwijder(?:ing|d)|uitname|explantatie)(?:$|[\s\W_\d])")
+#: What a cell with a removal word may still give: a drug, an infusion, an injection or block, or a new device
+#: (an implant, a placement, a replacement, a revision). Such a cell is no removal: an Epic MAR's
+#: '[DISCONTINUED] ketamine (KETALAR) infusion' (the order's status beside a real infusion), 'Ketamine Infusion -
+#: discontinued early (nausea)' (given, and stopped), 'SCS explant and DRG stimulator implant' (a new device), 'SCS
+#: lead revision (removal and replacement)'. Read as visits, a review's MAR lost 18 of 24 courses.
+_GIVEN_DESPITE_REMOVAL = re.compile(
+    r"(?i)infus\w*|perfus\w*|inject\w*|injiz\w*|\bblocks?\b|blockade|\bbotox|botulinum|ketamin\w*|k[ée]tamin\w*|"
+    r"lidoca\w*|lidoka\w*|lignoca\w*|xylocain\w*|\bimplant(?:ed|s)?\b|implantation|placement|insertion|inserted|"
+    r"replace\w*|revision|\bnew\s+(?:device|ipg|pump|battery)|\bdrg\b|pla[cz]ierung|einlage|neuanlage|wechsel|"
+    r"mise\s+en\s+place|pose\b|remplacement|colocaci[oó]n|sustituci[oó]n|impianto|posizionamento|sostituzione|"
+    r"plaatsing|vervanging")
+#: An order to stop a drug, the whole cell ('Discontinue ketamine', 'D/C lidocaine'): a removal whatever drug it names.
+_STOP_ORDER = re.compile(r"(?i)^\s*(?:discontinue|d/c|stop)\s+(?:the\s+)?[a-zäöüéèàç-]+\s*$")
 #: 'Pain control' names what a drug is for, not a visit (VISIT_WORDS reads 'control' as the Spanish visit).
 _PAIN_CONTROL = re.compile(r"(?i)pain[\s-]*control")
 
 
 def ends_a_treatment(cells) -> np.ndarray:
     """Whether each cell of a treatment column names a procedure that ends or removes a treatment
-    (:data:`REMOVAL_WORDS`: ``SCS Trial Lead Removal``, ``Pump explant``, ``Discontinue ketamine``), in a cell that
-    writes no dose or route (``Ketamine 0.5 mg/kg/h IV - discontinued`` is a medication order)."""
+    (:data:`REMOVAL_WORDS`: ``SCS Trial Lead Removal``, ``Pump explant``, ``Trial leads D/C``), in a cell that
+    writes no dose or route (``Ketamine 0.5 mg/kg/h IV - discontinued`` is a medication order) and names nothing
+    given (:data:`_GIVEN_DESPITE_REMOVAL`: a drug, an infusion, a block, a new device: ``[DISCONTINUED] ketamine
+    infusion``, ``SCS explant and DRG stimulator implant`` are treatments)."""
     codes, uniques = pd.factorize(pd.Series(cells, dtype=object).fillna("").astype(str))
     s = pd.Series(uniques, dtype=object)
-    return (s.str.contains(REMOVAL_WORDS) & ~s.str.contains(_DOSE_OR_ROUTE)).to_numpy(dtype=bool)[codes]
+    given = s.str.contains(_GIVEN_DESPITE_REMOVAL) & ~s.str.contains(_STOP_ORDER)
+    removal = s.str.contains(REMOVAL_WORDS) | s.str.contains(_STOP_ORDER)
+    return (removal & ~s.str.contains(_DOSE_OR_ROUTE) & ~given).to_numpy(dtype=bool)[codes]
 
 
 def removal_notes(file: str, header: str, cells) -> list[str]:
@@ -121,15 +139,16 @@ def names_a_visit(cells) -> np.ndarray:
     that writes no dose or route (``ketamine 50 mg IV`` is an order, whatever else it says) and names no drug,
     infusion, procedure or session (a medication record's ``KETAMINE INFUSION - PAIN CONSULT SERVICE``,
     ``Ketamine infusion - follow-up dose``, ``Lidocaine Infusion Clinic Visit`` are infusions: blanked as visits,
-    such a record lost its courses unsaid); or a procedure that ends or removes a treatment
-    (:func:`ends_a_treatment`: ``SCS Trial Lead Removal``, ``Pump explant``), whatever treatment it names. Such a
+    such a record lost its courses unsaid); or a procedure that ends or removes a treatment and gives none
+    (:func:`ends_a_treatment`: ``SCS Trial Lead Removal``, ``Pump explant``). Such a
     row is a plain visit: its scores are read, and it starts no course."""
     # Each distinct text is tested once: a medication record repeats a few drug names over its rows.
     codes, uniques = pd.factorize(pd.Series(cells, dtype=object).fillna("").astype(str))
     s = pd.Series(uniques, dtype=object)
     words = s.str.contains(VISIT_TYPE_WORDS) | (s.str.contains(VISIT_WORDS) & ~s.str.contains(_PAIN_CONTROL))
     named = s.str.contains(_PROCEDURE)
-    ends = s.str.contains(REMOVAL_WORDS)
+    ends = (s.str.contains(REMOVAL_WORDS) | s.str.contains(_STOP_ORDER)) & \
+        ~(s.str.contains(_GIVEN_DESPITE_REMOVAL) & ~s.str.contains(_STOP_ORDER))
     return (((words & ~named) | ends) & ~s.str.contains(_DOSE_OR_ROUTE)).to_numpy(dtype=bool)[codes]
 
 

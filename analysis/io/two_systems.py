@@ -12,6 +12,9 @@ come from different files, and no administration of the patient is on that date 
 date-only score and a timed one are its scores before and after, not copies). The copy is excluded, naming the
 timed score's file and line. Where a date-only score and timed scores of other files differ in value on such a
 date, all stay (two scores of the day, or a typo in one system: the load cannot tell) and a warning counts them.
+Only files that agree on at least :data:`COPIES_AGREE` of their shared dates are copies: a clinic visit's score
+and an evening diary entry typed in with its date are two measurements, equal by chance on some days (a review:
+35 diary entries were excluded as copies and 29 called typos).
 """
 from __future__ import annotations
 
@@ -19,6 +22,9 @@ import numpy as np
 import pandas as pd
 
 _DAY_NS = 86_400 * 10 ** 9
+#: The share of a date-only file's scores, among those with a timed score of another file on their date, that
+#: must equal it for the two files to be one set of visits typed twice (a review's nurse sheet: 150 of 160).
+COPIES_AGREE = 0.8
 
 
 def without_copies(scores: pd.DataFrame, admins: pd.DataFrame, obs, kind: str, warnings: list[str]) -> pd.DataFrame:
@@ -40,6 +46,13 @@ def without_copies(scores: pd.DataFrame, admins: pd.DataFrame, obs, kind: str, w
                           "i": np.arange(len(scores))})
     pairs = frame[~timed & ~treated].merge(frame[timed & ~treated], on=["p", "d", "m"], suffixes=("", "_timed"))
     pairs = pairs[pairs["f"] != pairs["f_timed"]]
+    if not len(pairs):
+        return scores
+    # Copies agree: two files holding one set of visits give the same value on (nearly) every date both have.
+    # Two kinds of measurement (a clinic visit and an evening diary typed in with dates) agree by chance only.
+    agree = pairs.assign(same=pairs["v"] == pairs["v_timed"]).drop_duplicates("i").groupby(["f", "f_timed"])["same"]
+    copies = agree.mean()[lambda x: x >= COPIES_AGREE].index
+    pairs = pairs[pd.MultiIndex.from_frame(pairs[["f", "f_timed"]]).isin(copies)]
     if not len(pairs):
         return scores
     same = pairs[pairs["v"] == pairs["v_timed"]].drop_duplicates("i")

@@ -80,3 +80,26 @@ def test_an_extract_counted_in_days_compares_the_whole_days_of_its_administratio
     courses = ds.treatments.sort_values(["patient_id", "day"])
     assert courses["patient_id"].tolist() == ["D1", "D1", "D2"]
     assert courses["administrations"].tolist() == [2, 1, 2]
+
+
+def test_day_numbers_counted_from_an_afternoon_dose_compare_their_difference_not_their_floors():
+    # A regression review: day 0.0 is a 14:00 infusion and the next is on the 8th morning after (day 7.83): 8 days,
+    # two courses. Floors (0 and 7) made them one, and the second course's week 4 was lost.
+    import numpy as np
+
+    from analysis.io.courses import build_courses
+    courses, _ = build_courses(np.array(["P", "P", "Q", "Q"], dtype=object), np.array([0.0, 7.8333, 0.0, 7.02]),
+                               np.array(["K"] * 4, dtype=object), np.full(4, np.nan), 7.0, {})
+    assert courses["patient_id"].tolist() == ["P", "P", "Q"]
+
+
+def test_a_gap_in_parts_of_a_day_is_a_length_of_time():
+    # gap_days 0.5: a bag every 12 hours over three days is one course (by calendar days, one per day).
+    import numpy as np
+
+    from analysis.io.courses import build_courses
+    hour = 3_600 * 10 ** 9
+    t = np.array([8, 20, 32, 44, 56], dtype=np.int64) * hour + 1_704_067_200 * 10 ** 9
+    courses, _ = build_courses(np.array(["P"] * 5, dtype=object), t, np.array(["K"] * 5, dtype=object),
+                               np.full(5, np.nan), 0.5 * 86_400 * 10 ** 9, {})
+    assert courses["administrations"].tolist() == [5]

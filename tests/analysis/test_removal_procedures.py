@@ -20,7 +20,7 @@ from analysis.io.session_rows import ends_a_treatment, names_a_visit
     "SCS explanted", "Lead pull", "End of trial", "SCS trial ended", "Discontinue ketamine",
     "Elektrodenentfernung", "Entfernung der Testelektrode", "SCS-Explantation", "Retrait des électrodes",
     "Explantation SCS", "Fin de l'essai", "Retirada de electrodos", "Rimozione elettrodi",
-    "Verwijdering proefelektrode",
+    "Verwijdering proefelektrode", "Trial leads D/C", "SCS trial - leads out", "Pull trial leads", "D/C lidocaine",
 ])
 def test_a_procedure_ending_or_removing_a_treatment_is_a_visit(cell):
     cells = np.array([cell], dtype=object)
@@ -31,6 +31,15 @@ def test_a_procedure_ending_or_removing_a_treatment_is_a_visit(cell):
     "SCS Trial Lead Placement", "SCS Permanent Implant", "Ketamine Infusion", "PT Treatment", "Lidocaine infusion",
     "Stellate ganglion block", "Radiofrequency ablation", "Intrathecal pump refill", "Botox injection",
     "Ketamine 0.5 mg/kg/h IV - discontinued",      # a medication order's status: the order, not a removal
+    # An Epic MAR's order status beside a real infusion; an infusion given and stopped; a new device (a regression
+    # review: 18 of 24 courses of a MAR lost, and every DRG implant after an SCS explant).
+    "[DISCONTINUED] ketamine (KETALAR) infusion", "ketamine (KETALAR) infusion [Discontinued]",
+    "KETAMINE INFUSION (DISCONTINUED)", "Ketamine Infusion - discontinued early (nausea)",
+    "Lidocaine infusion - pump removed", "Perfusion de kétamine - retrait du cathéter", "Ketamin-Perfusor abgesetzt",
+    "Stellate ganglion block - needle removed", "Botox injection (prior dose discontinued)",
+    "SCS explant and DRG stimulator implant", "Removal of SCS, placement of DRG stimulator",
+    "Intrathecal pump replacement (old pump removed)",
+    "Remove and replace SCS battery (IPG)",
 ])
 def test_ordinary_treatments_and_medication_orders_are_untouched(cell):
     cells = np.array([cell], dtype=object)
@@ -72,3 +81,15 @@ def test_the_load_says_which_rows_end_or_remove_a_treatment():
 def test_a_report_without_removals_gets_no_note():
     report = b"\n".join(r for r in _procedure_report().split(b"\n") if b"Removal" not in r)
     assert not any("end or remove a treatment" in n for n in load_files({"r.csv": report}).report.notes)
+
+
+def test_a_mar_whose_medication_names_carry_the_orders_status_keeps_every_course():
+    mar = (b"Patient,Medication,Action,Action Time,Dose,Dose Unit,Route\n"
+           + b"".join(f"P{i},{name},New Bag,03/1{i}/2024 09:00,0.5,mg/kg/hr,Intravenous\n".encode()
+                      for i, name in enumerate(["[DISCONTINUED] ketamine (KETALAR) infusion",
+                                                "ketamine (KETALAR) infusion [Discontinued]",
+                                                "ketamine (KETALAR) infusion"], start=1)))
+    scores = b"Patient,Time,NRS\n" + b"".join(f"P{i},03/1{i}/2024 08:00,7\nP{i},03/1{i}/2024 13:00,3\n".encode()
+                                               for i in (1, 2, 3))
+    ds = load_files({"mar.csv": mar, "flowsheet.csv": scores})
+    assert len(ds.treatments) == 3

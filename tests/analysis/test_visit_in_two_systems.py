@@ -31,9 +31,12 @@ def test_a_date_only_copy_of_a_timed_follow_up_score_is_excluded_naming_the_time
 
 
 def test_different_values_of_one_date_in_two_systems_are_both_read_with_a_warning():
-    ds = _load(b"Patient,Date,NRS\nP2,2024-04-02,5\n")
+    # Four visits typed twice agree; the fifth differs (a typo in one system): both of it are read, and said.
+    survey = SURVEY + b"P1,2024-04-08 10:00,5\nP1,2024-04-15 10:00,6\nP1,2024-04-22 10:00,5\n"
+    ds = _load(b"Patient,Date,NRS\nP1,2024-04-01,4\nP1,2024-04-08,5\nP1,2024-04-15,6\nP1,2024-04-22,5\n"
+               b"P2,2024-04-02,5\n", survey)
     assert sorted(_week4(ds, "P2")) == [5.0, 6.0]
-    assert len(ds.report.exclusions) == 0
+    assert len(ds.report.exclusions) == 4
     warning = next(w for w in ds.report.warnings if "another value" in w)
     assert "patient P2" in warning and "5 in nurse.csv, 6 in survey.csv" in warning
 
@@ -50,3 +53,12 @@ def test_a_date_only_and_a_timed_score_of_one_file_are_left_to_that_files_rules(
     ds = load_files({"infusions.csv": INFUSIONS, "survey.csv": survey})
     assert not any("two systems" in str(r) for r in ds.report.exclusions["reason"])
     assert not any("two systems" in w for w in ds.report.warnings)
+
+
+def test_two_kinds_of_measurement_that_agree_only_by_chance_are_no_copies():
+    # A clinic visit (timed) and an evening diary typed in with its date: equal on one date of three.
+    survey = (b"Patient,Survey time,NRS\nP1,2024-03-04 08:00,7\nP1,2024-03-04 13:00,3\nP1,2024-04-01 10:00,4\n"
+              b"P1,2024-04-08 10:00,5\nP1,2024-04-15 10:00,6\nP2,2024-03-05 08:00,8\nP2,2024-03-05 13:00,4\n")
+    ds = _load(b"Patient,Date,NRS\nP1,2024-04-01,4\nP1,2024-04-08,3\nP1,2024-04-15,2\n", survey)
+    assert len(ds.report.exclusions) == 0
+    assert not any("two systems" in w or "another value" in w for w in ds.report.warnings)
