@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
+
 from ..mapping import canonical
 from .column_words import has_word
 from .identifiers.names import name_reason
@@ -20,11 +22,12 @@ from .identifiers.names import name_reason
 _ANOTHER_THINGS_ID = re.compile(
     r"(?:entry|row|response|observation|obs|encounter|enc|visit|order|event|admin|administration|transaction|"
     r"submission|result|specimen|accession|line|item|question|form|instance|note|document|message|appointment|"
-    r"appt|claim|charge|sample|survey|csn|resource)[\s_.-]*(?:id|nr|no|number|key|code)")
+    r"appt|claim|charge|sample|survey|csn|resource|encntr|measurement|condition|procedure|drug[\s_]*exposure|"
+    r"visit[\s_]*occurrence|device[\s_]*exposure|specimen)[\s_.-]*(?:id|nr|no|number|key|code)")
 #: A name that is the patient's (study) id and nothing else: a patient word, then perhaps an id word.
 _ID_WORD = r"(?:id|nr|no|n°|number|nummer|numéro|numero|code|key|identifier|ref|reference|pseudonym)"
 _PATIENT_ID = re.compile(
-    r"(?:patient|patients|patienten|pat|subject|subj|participant|pseudonym|proband|probanden|teilnehmer|"
+    r"(?:patient|patients|patienten|pat|person|subject|subj|participant|pseudonym|proband|probanden|teilnehmer|"
     r"deelnemer|paciente|patiente?|paziente|patiënt|patiëntnummer|anonymat|n° anonymat|record|studienummer|"
     r"studiennummer|studiencode|studycode|proefpersoon|deelnemernummer|teilnehmernummer|probandennummer)"
     rf"(?: {_ID_WORD})?|(?:study|studien|studie|étude|etude|estudio|studio) {_ID_WORD}")
@@ -52,3 +55,31 @@ def patient_id_rank(name: str, header: list[str]) -> int:
     if _PATIENT_ID.fullmatch(tokens.replace("_", " ")):
         return 1
     return 2 if has_word("patient_id", name) else 3
+
+
+def patient_column(scored: list[tuple[int, int]], column) -> int:
+    """The patient id column among the ranked names ``scored`` (``(rank, position)``, rank < 3 for candidates;
+    :func:`patient_id_rank`), looking at the values too (``column(position)``: the column's cells). A regression
+    review found the names alone wrong where a patient-named column came after the right ``ID`` or ``Code``: the
+    protocol's ``Study code`` (the same on every row), a ``Study ID`` of two values (S01, S02), a ``Subject`` of
+    visit kinds, initials (two patients 'J.M.'), a database's row counter ``Record No``. So:
+
+    * a candidate with one value on every row is none, where another has several;
+    * one whose every row has its own value (a row counter) is none, where another repeats (a patient's rows);
+    * a patient-named candidate (rank 1) with fewer distinct values than an id-named one (rank 2, ``ID``,
+      ``Code``) does not win by its name: the first of them in the file does, as before names were ranked.
+    Otherwise the best rank, then the first in the file."""
+    shape = {}
+    for _, k in scored:
+        cells = column(k)
+        cells = cells[cells != ""]
+        shape[k] = (len(cells), len(pd.unique(cells)))
+    named = [(rank, k) for rank, k in sorted(scored) if rank < 3]
+    keep = [c for c in named if not (shape[c[1]][0] > 1 and shape[c[1]][1] == 1)] or named
+    per_row = [c for c in keep if shape[c[1]][0] >= 3 and shape[c[1]][1] == shape[c[1]][0]]
+    if len(per_row) < len(keep):
+        keep = [c for c in keep if c not in per_row]
+    best = keep[0]
+    if best[0] == 1 and any(rank == 2 and shape[k][1] > shape[best[1]][1] for rank, k in keep):
+        return min(k for _, k in keep)
+    return best[1]

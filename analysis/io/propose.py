@@ -24,8 +24,8 @@ from . import courses as _courses
 from . import derived_outcomes, redcap_arms, stat_files, survey_exports, workbook_sheets
 from . import choice_scores, dosage_forms, item_statements, dose_units, ehr_times, entry_status, excel_serials, fill_down, mar_treatments, headers, leave_out, observation_items, redcap, \
     side_by_side, time_units, treatment_arms, visits, warehouse_tables, worded_scales
-from . import headerless
-from .id_column import patient_id_rank
+from . import headerless, treatment_columns
+from .id_column import patient_column, patient_id_rank
 from .sources import CSV_EXTENSIONS, TEXT_EXTENSIONS
 from .identifiers.names import name_reason
 from .counted_from import read_time_points
@@ -162,9 +162,8 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
     else:
         scored = [(patient_id_rank(h, header), k)
                   for k, h in enumerate(header) if h and k not in cols and (not t.n or (t.column(k) != "").any())]
-        scored.sort()
-        if scored and scored[0][0] < 3:
-            pid_k = scored[0][1]
+        if any(rank < 3 for rank, _ in scored):
+            pid_k = patient_column(scored, t.column)
         elif carried:  # a survey tool's field for the study's code of the respondent (Custom Data 1)
             best = survey_exports.carried_patient([t.column(k) for k in carried])
             pid_k = carried[best] if best is not None else None
@@ -420,14 +419,13 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
                 not any(c.column.role == "item" for c in cols.values()):
             cols[k] = ColumnProposal(h, Column("item"), "observation name", ex)
             continue
-        if has_word("value", h) and not any(c.column.role == "value" for c in cols.values()):
+        # (Only beside an item column: a sheet's 'Ergebnis' or 'Result' beside its NRS column is no observation list.)
+        if has_word("value", h) and row_kind == "observations" and not any(c.column.role == "value" for c in cols.values()):
             cols[k] = ColumnProposal(h, Column("value"), "observation value", ex)
             continue
         if has_word("treatment", label) and not numeric:
-            first = next((c.header for c in cols.values() if c.column.role == "treatment"), None)
-            # One column names a row's treatment (a KIS's Medikament beside its Wirkstoff: two were refused on loading).
-            cols[k] = ColumnProposal(h, Column("treatment", time=time_of), "treatment name", ex) if first is None else \
-                ColumnProposal(h, Column("ignore"), f"names the treatment again ({first!r} is read)", ex)
+            cols[k] = treatment_columns.another(cols, k, h, time_of, ex, t, review) or \
+                ColumnProposal(h, Column("treatment", time=time_of), "treatment name", ex)
             continue
         if has_word("dose", label) and dose_units.is_unit_column(h, filled):
             cols[k] = ColumnProposal(h, Column("ignore"), "the dose's unit (read beside the dose: rates and mixed "

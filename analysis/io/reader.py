@@ -173,7 +173,8 @@ def load_export(files: dict[str, bytes], spec: MappingSpec, drop_identifiers: bo
     dropped: list = []
     tables, dictionary = read_files(items, spec, notes)
     obs = Observations()
-    obs.zone_rules["offsets_as_written"] = time_zones.export_offsets_as_written(tables, spec)
+    obs.zone_rules["offsets_as_written"], two_zones = time_zones.export_offsets_as_written(tables, spec)
+    obs.warnings += [two_zones] if two_zones else []
     row0 = 0
     coded: set[str] = set()
     for t, fspec in tables:

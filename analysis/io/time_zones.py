@@ -14,11 +14,15 @@ The rules (docs/data-format.md, "Time"):
   local time, as the times written without a zone are.
 * **Without it**, an export whose zoned times all carry offsets other than 0 (``-08:00``, ``+01:00``: a system
   writing the clinic's local offset) reads each as the wall-clock time written, on the date written: a visit at
-  ``16:30-08:00`` is on its own date, not at 00:30 UTC of the next one. An export with times in UTC (``Z``) keeps
+  ``16:30-08:00`` is on its own date, not at 00:30 UTC of the next one; unless it writes two offsets on one date
+  (two zones: a hospital's ``-05:00`` and its patients' phones' ``-04:00``; read as written, a diary's pre-infusion
+  score 30 minutes before a start read as after it), which are converted to UTC, with a warning. An export with times in UTC (``Z``) keeps
   converting every zoned time to UTC (the order of an infusion at ``17:00Z`` and a score at ``13:30-08:00`` stays
   right; their dates are UTC's) and warns when times or dates without a zone stand beside them.
 """
 from __future__ import annotations
+
+import re
 
 import numpy as np
 import pandas as pd
@@ -63,23 +67,55 @@ def offsets_as_written(formats: list) -> bool:
     return any(f.has_offset for f in formats) and not any(f.has_utc for f in formats)
 
 
-def export_offsets_as_written(tables, spec) -> bool:
-    """:func:`offsets_as_written` over the date columns the mapping names in every file (``tables``: (TextTable,
-    FileSpec) pairs). False with the mapping's ``time_zone`` (which converts every zone)."""
+#: A date and a time with a numeric offset, as ISO 8601 writes them (the offset read off the end).
+_DATE_AND_OFFSET = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})[T ][0-9:.]+\s*([+-]\d{2}(?::?\d{2})?)\s*$")
+
+
+def two_zones(columns: list[np.ndarray]) -> tuple[str, str, str] | None:
+    """``(date, offset, other offset)`` where the export writes two offsets on one date (a hospital's MAR at
+    ``-05:00`` and its patients' phones at ``-04:00`` on the same day: two zones, not one zone's summer and winter
+    time, which change overnight); None otherwise. The day a zone changes its offset is taken for two zones too
+    (rare: a time before 02:00 and one after it on that day)."""
+    parts = [pd.Series(pd.unique(c[c != ""]), dtype=object).str.extract(_DATE_AND_OFFSET) for c in columns]
+    found = pd.concat(parts, ignore_index=True).dropna() if parts else pd.DataFrame()
+    if not len(found):
+        return None
+    found[1] = found[1].str.replace(":", "", regex=False).str.pad(5, side="right", fillchar="0")
+    offsets = found.drop_duplicates().groupby(0)[1].agg(list)
+    both = offsets[offsets.map(len) > 1]
+    return (str(both.index[0]), *sorted(both.iloc[0])[:2]) if len(both) else None
+
+
+def export_offsets_as_written(tables, spec) -> tuple[bool, str | None]:
+    """``(as written, warning)``: :func:`offsets_as_written` over the date columns the mapping names in every file
+    (``tables``: (TextTable, FileSpec) pairs), except where the export writes two zones (:func:`two_zones`: then
+    every zoned time is converted to UTC, which orders them right, and the warning says so). False with the
+    mapping's ``time_zone`` (which converts every zone)."""
     from ..errors import DatasetError, MappingError
     from .translate import resolve_columns
 
     if spec.time_zone:
-        return False
-    formats = []
+        return False, None
+    formats, columns = [], []
     for table, fspec in tables:
         try:
             roles = resolve_columns(table, fspec)[0]
         except (DatasetError, MappingError):  # the file's own reading says what is wrong with its mapping
             continue
-        formats += [_dates.detect_date_format(table.column(k)) for k, c in roles.items()
-                    if c.role == "date" and c.format != "excel"]
-    return offsets_as_written(formats)
+        dated = [k for k, c in roles.items() if c.role == "date" and c.format != "excel"]
+        formats += [_dates.detect_date_format(table.column(k)) for k in dated]
+        columns += [table.column(k) for k in dated]
+    if not offsets_as_written(formats):
+        return False, None
+    both = two_zones(columns)
+    if both is None:
+        return True, None
+    day, a, b = (both[0], *(f"{o[:3]}:{o[3:]}" for o in both[1:]))
+    return False, (f"The export writes times of two time zones on one date ({a} and {b} on {day}: a hospital's "
+                   "system and patients' phones in another zone?): every time with an offset was converted to UTC, "
+                   "which orders them right, but counts them on UTC dates (an evening visit west of Greenwich on the "
+                   "next date). Set \"time_zone\" in the mapping to the clinic's zone (CLI: --time-zone) to count "
+                   "them on its dates.")
 
 
 def read_dates(values: np.ndarray, order: str, fmt, spec, obs, table, k: int):
