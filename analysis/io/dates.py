@@ -626,7 +626,7 @@ def parse_datetimes(values, order: str, *, midnight_only_is_date: bool = True, t
     # offsets in its column: r.zoned).
     written = np.where(r.zoned, ns + r.zone_offset, ns)
     if time_zone is not None:
-        from .time_zones import wall_clock
+        from .zone_clock import wall_clock
         local = ok & r.time_written & ~r.any_zone if written_in and written_in != time_zone else None
         ns = wall_clock(ns, written - r.zone_offset, ok & r.any_zone, time_zone, local=local, written_in=written_in)
     elif offsets_as_written:

@@ -424,7 +424,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
             cols[k] = ColumnProposal(h, Column("value"), "observation value", ex)
             continue
         if has_word("treatment", label) and not numeric:
-            cols[k] = treatment_columns.another(cols, k, h, time_of, ex, t, review) or \
+            cols[k] = treatment_columns.another(cols, k, h, time_of, ex, t, review, ColumnProposal) or \
                 ColumnProposal(h, Column("treatment", time=time_of), "treatment name", ex)
             continue
         if has_word("dose", label) and dose_units.is_unit_column(h, filled):

@@ -16,7 +16,7 @@ import pandas as pd
 
 from . import identifiers
 from ..dataset import EXCLUSION_COLUMNS, FileCounts, LoadReport
-from ..errors import DatasetError, EmptyDatasetError, IdentifierError, MissingFileError, UnreadableFileError
+from ..errors import DatasetError, EmptyDatasetError, IdentifierError, MappingError, MissingFileError, UnreadableFileError
 from .sources import _basename as basename  # the one rule for a file's name inside a path or zip
 from .sources import CSV_EXTENSIONS, TEXT_EXTENSIONS, files_fingerprint, zip_problem
 from .validate import load_canonical
@@ -118,6 +118,18 @@ def read_files(items, spec: MappingSpec, notes: list[str]) -> tuple[list, dict]:
     return tables, dictionary
 
 
+def _date_columns(tables) -> list[np.ndarray]:
+    """The cells of every column the mapping names a date (not Excel serials), in every file."""
+    columns = []
+    for table, fspec in tables:
+        try:
+            roles = resolve_columns(table, fspec)[0]
+        except (DatasetError, MappingError):  # the file's own reading says what is wrong with its mapping
+            continue
+        columns += [table.column(k) for k, c in roles.items() if c.role == "date" and c.format != "excel"]
+    return columns
+
+
 def guard(table: TextTable, fspec: MappingSpec, drop: bool, dropped: list) -> None:
     """The identifier guard on an export file's own columns (before anything is kept)."""
     roles, _, _ = resolve_columns(table, fspec)
@@ -173,7 +185,7 @@ def load_export(files: dict[str, bytes], spec: MappingSpec, drop_identifiers: bo
     dropped: list = []
     tables, dictionary = read_files(items, spec, notes)
     obs = Observations()
-    obs.zone_rules["offsets_as_written"], two_zones = time_zones.export_offsets_as_written(tables, spec)
+    obs.zone_rules["offsets_as_written"], two_zones = time_zones.export_offsets_as_written(_date_columns(tables), spec)
     obs.warnings += [two_zones] if two_zones else []
     row0 = 0
     coded: set[str] = set()

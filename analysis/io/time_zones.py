@@ -32,35 +32,6 @@ from . import dates as _dates
 _DAY_NS = 86_400 * 10 ** 9
 
 
-def wall_clock(ns: np.ndarray, utc: np.ndarray, zoned: np.ndarray, zone: str, *, local=None,
-               written_in: str | None = None) -> np.ndarray:
-    """Times as ``zone``'s wall-clock time (nanoseconds, naive).
-
-    Parameters
-    ----------
-    ns : ndarray of int64
-        The times as read (:func:`analysis.io.dates.parse_datetimes`).
-    utc : ndarray of int64
-        The UTC instant of each value written with a zone (used where ``zoned``).
-    zoned : ndarray of bool
-    zone : str
-        The clinic's zone (IANA name).
-    local : ndarray of bool, optional
-        Values without a zone whose wall-clock time is ``written_in``'s (a Qualtrics file's ``timeZone``):
-        converted from that zone. A time in the hour daylight saving time repeats is taken in standard time; one
-        in the hour it skips is moved forward.
-    """
-    out = np.array(ns, dtype=np.int64, copy=True)
-    if zoned.any():
-        out[zoned] = pd.DatetimeIndex(utc[zoned].astype("datetime64[ns]")).tz_localize("UTC") \
-            .tz_convert(zone).tz_localize(None).asi8
-    if local is not None and local.any() and written_in:
-        at = pd.DatetimeIndex(ns[local].astype("datetime64[ns]")).tz_localize(
-            written_in, ambiguous=np.zeros(int(local.sum()), dtype=bool), nonexistent="shift_forward")
-        out[local] = at.tz_convert(zone).tz_localize(None).asi8
-    return out
-
-
 def offsets_as_written(formats: list) -> bool:
     """True when the export's zoned times (``formats``: the DateFormat of each date column) carry offsets other
     than 0 and none is in UTC: each is read as the wall-clock time written (module docstring)."""
@@ -86,25 +57,14 @@ def two_zones(columns: list[np.ndarray]) -> tuple[str, str, str] | None:
     return (str(both.index[0]), *sorted(both.iloc[0])[:2]) if len(both) else None
 
 
-def export_offsets_as_written(tables, spec) -> tuple[bool, str | None]:
-    """``(as written, warning)``: :func:`offsets_as_written` over the date columns the mapping names in every file
-    (``tables``: (TextTable, FileSpec) pairs), except where the export writes two zones (:func:`two_zones`: then
-    every zoned time is converted to UTC, which orders them right, and the warning says so). False with the
-    mapping's ``time_zone`` (which converts every zone)."""
-    from ..errors import DatasetError, MappingError
-    from .translate import resolve_columns
-
+def export_offsets_as_written(columns: list[np.ndarray], spec) -> tuple[bool, str | None]:
+    """``(as written, warning)``: :func:`offsets_as_written` over the export's date columns (``columns``: the cells of
+    each column the mapping names a date, in every file), except where the export writes two zones
+    (:func:`two_zones`: then every zoned time is converted to UTC, which orders them right, and the warning says
+    so). False with the mapping's ``time_zone`` (which converts every zone)."""
     if spec.time_zone:
         return False, None
-    formats, columns = [], []
-    for table, fspec in tables:
-        try:
-            roles = resolve_columns(table, fspec)[0]
-        except (DatasetError, MappingError):  # the file's own reading says what is wrong with its mapping
-            continue
-        dated = [k for k, c in roles.items() if c.role == "date" and c.format != "excel"]
-        formats += [_dates.detect_date_format(table.column(k)) for k in dated]
-        columns += [table.column(k) for k in dated]
+    formats = [_dates.detect_date_format(c) for c in columns]
     if not offsets_as_written(formats):
         return False, None
     both = two_zones(columns)

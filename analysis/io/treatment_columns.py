@@ -28,11 +28,10 @@ def names_drugs(cells: np.ndarray) -> bool:
     return bool(texts.str.contains(DRUG_WORDS).any())
 
 
-def another(cols: dict, k: int, header: str, time_of, ex, table, review: list):
+def another(cols: dict, k: int, header: str, time_of, ex, table, review: list, ColumnProposal):
     """``None`` when column ``k`` (``header``) is the file's first treatment-named column (the caller proposes it);
-    otherwise the proposal of the two columns settled in ``cols`` and the proposal for ``k`` returned."""
-    from .propose import ColumnProposal
-
+    otherwise the proposal of the two columns settled in ``cols`` and the proposal for ``k`` returned
+    (``ColumnProposal``: the proposal's class, passed in as warehouse_tables gets it)."""
     first = next((j for j, c in cols.items() if c.column.role == "treatment"), None)
     if first is None:
         return None

@@ -16,7 +16,7 @@ from dashboard.uploads import upload_headers
     ((43.21, 40.66, 45.72), {"kind": "percent"}, "43.2% (95% CI 40.7\u201345.7%)"),
     ((-3.2, -6.1, -0.4), {"kind": "percent"}, "-3.2% (95% CI -6.1 to -0.4%)"),
     ((24.0, 22.0, np.nan), {"kind": "days"}, "24 days (95% CI 22\u2013not reached)"),
-    ((np.nan, 30.0, np.nan, 5), {"kind": "days"}, "not reached, n = 5"),
+    ((np.nan, 30.0, np.nan, 5), {"kind": "days"}, "not reached (95% CI 30–not reached), n = 5"),
     ((np.nan, np.nan, np.nan, 0), {}, "not estimable, n = 0"),
 ])
 def test_fmt_estimate(args, kw, expected):
