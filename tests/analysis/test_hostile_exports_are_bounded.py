@@ -62,6 +62,22 @@ def test_rowspans_that_repeat_cells_far_beyond_the_cells_written_are_refused_bef
     assert "spans (colspan/rowspan) repeat cells beyond what a clinic's export holds" in msg
 
 
+def test_a_table_over_a_limit_is_refused_naming_the_page_the_user_gave_not_the_csv_read_from_it():
+    page = _page("<tr><td>P2</td><td>" + "x" * (1100 * 1024) + "</td><td>5</td></tr>")
+    with pytest.raises(ResourceLimitError) as e:
+        load_files({"export.xls": page})
+    assert str(e.value).startswith("export.xls: line 3 is 1.1 MB long; the limit is 1.0 MB (CRPS_MAX_LINE_KB).")
+
+
+def test_a_page_too_large_to_parse_within_the_memory_limit_is_refused_before_it_is_parsed(monkeypatch):
+    monkeypatch.setenv("CRPS_MAX_MEMORY_MB", "1")  # html.parser: about 40 bytes a byte of page
+    page = _page("<tr><td>P2</td><td>2024-01-02</td><td>7</td></tr>" * 600)  # 29 KB
+    with pytest.raises(ResourceLimitError) as e:
+        html_table_csv(page, "export.xls")
+    assert str(e.value).startswith("export.xls: reading this web page's table (29 KB) would need about 1.4 MB of "
+                                   "memory; the limit is 1.0 MB (CRPS_MAX_MEMORY_MB).")
+
+
 def test_a_1_mb_page_of_colspans_is_refused_in_seconds_within_a_few_hundred_mb(tmp_path):
     (tmp_path / "export.xls").write_bytes(_page("<tr>" + "<td colspan=999>" * 55_000 + "</tr>"))
     code = ("import json, sys, time\n"
