@@ -21,6 +21,11 @@ The limits (environment variable, default)
     columns (10,000 columns: about 4 s).
 ``CRPS_MAX_LINE_KB`` (1024)
     The longest line of a text file, in KiB (a file without line breaks is one line).
+``CRPS_MAX_ZIP_FILES`` (200)
+    The files one zip may hold (folders, ``__MACOSX/`` and hidden files not counted). A clinic's export
+    holds a handful (REDCap: the records and the data dictionary; an EHR extract: a table per kind of
+    record); one folder per site with a few files each stays under 200 for 50 sites. Each file is read,
+    checked and reported on its own (about 10-100 ms each), so 10,000 tiny files in a 2 MB zip took minutes.
 
 Values are read when a check runs, so a test or a server can change them with the environment
 (``CRPS_MAX_COLUMNS=5000 python -m analysis validate ...``). Non-numbers or values <= 0 are
@@ -30,6 +35,8 @@ API (for every reader: analysis/load.py and analysis/io/)
 --------------------------------------------------------
 ``check_text_file(name, data)``
     Before parsing a CSV/TSV/text file: line length, number of columns and the memory estimate.
+``check_columns(name, columns)``
+    The column limit alone, for a table whose columns are not separators (column-aligned text).
 ``check_parquet_file(name, data)``
     Before reading a Parquet file: columns and the uncompressed size from its footer.
 ``check_dataset_files(files)``
@@ -54,7 +61,7 @@ import numpy as np
 
 from .errors import ResourceLimitError
 
-__all__ = ["Limits", "current", "check_text_file", "check_parquet_file", "check_dataset_files",
+__all__ = ["Limits", "current", "check_text_file", "check_columns", "check_parquet_file", "check_dataset_files",
            "estimate_text_memory", "safe_unzip", "check_archive", "ResourceLimitError"]
 
 MB = 1024 ** 2
@@ -66,6 +73,7 @@ _SETTINGS = {
     "max_zip_ratio": ("CRPS_MAX_ZIP_RATIO", 200, 1),
     "max_columns": ("CRPS_MAX_COLUMNS", 2000, 1),
     "max_line": ("CRPS_MAX_LINE_KB", 1024, 1024),
+    "max_zip_files": ("CRPS_MAX_ZIP_FILES", 200, 1),
 }
 
 # Memory model of the loader (analysis/load.py), fitted on the growth of the peak resident memory
@@ -87,6 +95,7 @@ class Limits:
     max_zip_ratio: float
     max_columns: int
     max_line: int
+    max_zip_files: int = 200
 
     def env(self, field: str) -> str:
         """The environment variable of a limit, e.g. ``CRPS_MAX_COLUMNS``."""
@@ -201,10 +210,7 @@ def check_text_file(name: str, data: bytes, limits: Limits | None = None) -> int
         _refuse(name, f"line {shape.longest_at:,} is {_size(shape.longest_line)} long; the limit is "
                       f"{_size(lim.max_line)} ({lim.env('max_line')}). Check that the file is a CSV table with "
                       "one row per line.")
-    if shape.columns > lim.max_columns:
-        _refuse(name, f"the header has about {shape.columns:,} columns; the limit is {lim.max_columns:,} "
-                      f"({lim.env('max_columns')}). Keep only the columns the analysis needs (patient_id, day, "
-                      "scores, treatment, covariates).")
+    check_columns(name, shape.columns, lim, about=True)
     need = estimate_text_memory(shape)
     if need > lim.max_memory:
         _refuse(name, f"this file ({_size(shape.size)}, {shape.rows:,} lines x {shape.columns:,} columns) would "
@@ -212,6 +218,17 @@ def check_text_file(name: str, data: bytes, limits: Limits | None = None) -> int
                       f"({lim.env('max_memory')}). Split it (e.g. by year), or raise the limit on a machine "
                       "with more memory.")
     return need
+
+
+def check_columns(name: str, columns: int, limits: Limits | None = None, about: bool = False) -> None:
+    """Refuse a table whose header has more than ``CRPS_MAX_COLUMNS`` columns (``about``: the count is an upper
+    bound, as separators counted in the raw header line). Used for delimited text and for column-aligned text
+    (:mod:`analysis.io.fixed_width`, whose columns are the runs of its line of dashes)."""
+    lim = limits or current()
+    if columns > lim.max_columns:
+        _refuse(name, f"the header has {'about ' if about else ''}{columns:,} columns; the limit is {lim.max_columns:,} "
+                      f"({lim.env('max_columns')}). Keep only the columns the analysis needs (patient_id, day, "
+                      "scores, treatment, covariates).")
 
 
 def check_parquet_file(name: str, data: bytes, limits: Limits | None = None) -> int:
@@ -306,7 +323,8 @@ def _read_capped(name: str, zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: 
 def safe_unzip(name: str, data: bytes, keep=None, limits: Limits | None = None) -> list[tuple[str, bytes]]:
     """Unpack the members of a zip that ``keep(member_name)`` accepts (default: all files).
 
-    Directories, ``__MACOSX/`` and hidden files are skipped. The declared sizes are checked first
+    Directories, ``__MACOSX/`` and hidden files are skipped. A zip of more such files than
+    ``CRPS_MAX_ZIP_FILES`` is refused before any is unpacked. The declared sizes are checked first
     (:func:`check_archive`); while unpacking, the bytes are counted and the unpacking stops at the
     limit, so a zip whose headers lie is refused too.
 
@@ -327,6 +345,10 @@ def safe_unzip(name: str, data: bytes, keep=None, limits: Limits | None = None) 
         infos = [i for i in zf.infolist() if not i.is_dir() and "__MACOSX" not in i.filename
                  and not i.filename.rsplit("/", 1)[-1].startswith(".")
                  and (keep is None or keep(i.filename))]
+        if len(infos) > lim.max_zip_files:
+            _refuse(name, f"it holds {len(infos):,} files; the limit is {lim.max_zip_files:,} ({lim.env('max_zip_files')}). "
+                          "A clinic's export has a handful of files: zip only the export's data files, or split the export "
+                          "(e.g. by site) and load each part.")
         check_archive(name, zf, infos, lim)
         out, used = [], 0
         for info in infos:

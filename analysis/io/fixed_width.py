@@ -16,6 +16,9 @@ Read here (:func:`read`):
   ``Warning: Null value is eliminated ...`` SQL Server adds) is no data: excluded and listed, as not data;
   empty lines are not read.
 
+A line of dashes with more runs than the column limit (``CRPS_MAX_COLUMNS``, 2000) is refused as a delimited
+header with that many columns is (:func:`analysis.limits.check_columns`), before any row is cut into cells.
+
 A file is read so only when its first lines have such a header and line of dashes (:func:`find_rule`); psql's
 aligned output (``-----+-----``) is read as a table separated by ``|``.
 """
@@ -25,6 +28,8 @@ import re
 
 import numpy as np
 import pandas as pd
+
+from .. import limits
 
 #: The delimiter a :class:`analysis.io.tables.TextTable` read from column-aligned text is given.
 FIXED = "fixed"
@@ -69,6 +74,7 @@ def read(file: str, text: str, encoding: str) -> dict | None:
     if found is None:
         return None
     h, spans = found
+    limits.check_columns(file, len(spans))  # the runs of dashes are its columns: the limit of delimited text
     lines = _lines(text)
     header = [" ".join(lines[h][s:e].split()) for s, e in spans]
     body = pd.Series(lines[h + 2:], dtype=object).str.rstrip("\r")

@@ -7,6 +7,13 @@ column looks like the patient id". This module reads the page's largest table: o
 per ``<td>``/``<th>`` (its text, white space collapsed, entities such as ``&amp;`` decoded; a cell spanning
 columns, ``colspan``, fills them with empty cells, as a merged cell saved as CSV does). Nothing is fetched or
 run: Python's ``html.parser`` only tokenises the text, and scripts and styles are skipped.
+
+Spans are bounded while the page is read, before memory grows: ``<td colspan=999>`` written 200,000 times is a
+4 MB page whose table would have 200 million cells (4 GB). A row may have at most the column limit of text files
+(``CRPS_MAX_COLUMNS``), and the table at most :data:`SPAN_FACTOR` times the cells the page writes out (plus one
+row), and no more than the memory limit (``CRPS_MAX_MEMORY_MB``) allows at :data:`BYTES_PER_CELL`; a page over
+either is refused with :class:`~analysis.errors.ResourceLimitError` naming the page. A spanned cell is empty
+(its text is written once), so the CSV holds at most the page's text plus a comma per cell.
 """
 from __future__ import annotations
 
@@ -14,6 +21,19 @@ import csv
 import io
 import re
 from html.parser import HTMLParser
+
+from .. import limits
+from ..errors import ResourceLimitError
+
+#: How many times the cells a page writes (``<td>``, ``<th>``) its table may hold once spans are filled in. A
+#: clinic's export merges a few header cells and a patient's cell over their rows: a table a few times its written
+#: cells at most; 10 leaves room for any of those and stops a page whose spans repeat cells a thousand times.
+SPAN_FACTOR = 10
+#: Memory of one cell while the page's table is built, written as CSV and then loaded (a list slot, its comma in
+#: the CSV text, twice, and the loader's 11 bytes per cell: measured about 30; with a margin).
+BYTES_PER_CELL = 40
+#: Memory per byte of page while ``html.parser`` reads it (a plain 11 MB table: 460 MB at the peak; with a margin).
+BYTES_PER_PAGE_BYTE = 50
 
 #: The start of a file that is a web page (after a byte-order mark, white space, an XML declaration, comments such
 #: as Internet Explorer's ``<!-- saved from url=... -->`` and a doctype).
@@ -40,7 +60,8 @@ class _Table:
     """One table being read: its rows, the row and cell being read, and the cells that span rows down from above
     (``rowspan``): ``{column: (text, rows left)}``."""
 
-    def __init__(self):
+    def __init__(self, budget: "_Budget"):
+        self.budget = budget
         self.rows: list[list[str]] = []
         self.row: list[str] | None = None
         self.cell: list[str] | None = None
@@ -51,6 +72,7 @@ class _Table:
         """Place the cells spanning down from rows above at the row's current position."""
         while self.row is not None and len(self.row) in self.down:
             k = len(self.row)
+            self.budget.take(len(self.rows) + 1, k + 1, 1)
             text, left = self.down.pop(k)
             self.row.append(text)
             if left > 1:
@@ -72,6 +94,7 @@ class _Table:
         if self.cell is not None and self.row is not None:
             text = " ".join("".join(self.cell).split())
             cols, rows = self.span
+            self.budget.take(len(self.rows) + 1, len(self.row) + cols, cols)
             for j in range(cols):
                 if rows > 1:  # the cell's text in its first row; the rows below get an empty cell, as a merge saved as CSV
                     self.down[len(self.row)] = ("", rows - 1)
@@ -87,14 +110,40 @@ class _Table:
         self.row = None
 
 
+class _Budget:
+    """The cells a page's tables may still have (see the module docstring), counted as they are made."""
+
+    def __init__(self, name: str, written: int, lim: limits.Limits):
+        self.name, self.lim, self.written = name, lim, written
+        self.cells = 0
+        self.allowed = min(SPAN_FACTOR * written + lim.max_columns, lim.max_memory // BYTES_PER_CELL)
+
+    def take(self, row: int, width: int, cells: int) -> None:
+        """Count ``cells`` more, in row ``row`` (1-based) now ``width`` cells wide; refuse past a limit."""
+        self.cells += cells
+        if width > self.lim.max_columns:
+            raise ResourceLimitError(
+                f"{self.name}: row {row:,} of its table would have more than {self.lim.max_columns:,} columns, the limit "
+                f"({self.lim.env('max_columns')}): its cells span (colspan) more columns than a clinic's export holds. "
+                "Open the file in Excel, save the sheet as CSV and load that file.", file=self.name)
+        if self.cells > self.allowed:
+            raise ResourceLimitError(
+                f"{self.name}: its table would have more than {self.allowed:,} cells while the page writes "
+                f"{self.written:,}: spans (colspan/rowspan) repeat cells beyond what a clinic's export holds "
+                f"(at most {SPAN_FACTOR} times the cells written, within {limits._size(self.lim.max_memory)} of memory, "
+                f"{self.lim.env('max_memory')}). Open the file in Excel, save the sheet as CSV and load that file.",
+                file=self.name)
+
+
 def _span(value) -> int:
     value = (value or "1").strip()
     return min(int(value), 1000) if value.isdigit() and int(value) > 0 else 1
 
 
 class _Tables(HTMLParser):
-    def __init__(self):
+    def __init__(self, budget: _Budget):
         super().__init__(convert_charrefs=True)
+        self.budget = budget
         self.tables: list[list[list[str]]] = []
         self.open: list[_Table] = []  # nested tables being read: each keeps its own row and cell
         self.skip = 0  # inside <script> or <style>
@@ -104,7 +153,7 @@ class _Tables(HTMLParser):
         if tag in ("script", "style"):
             self.skip += 1
         elif tag == "table":
-            self.open.append(_Table())
+            self.open.append(_Table(self.budget))
         elif tag == "tr" and table is not None:
             table.start_row()
         elif tag in ("td", "th") and table is not None:
@@ -135,15 +184,26 @@ class _Tables(HTMLParser):
         self.tables.append(table.rows)
 
 
-def html_table_csv(data: bytes) -> bytes | None:
-    """The page's largest table (by cells) as UTF-8 CSV bytes, or None when it holds no table with a value."""
+def html_table_csv(data: bytes, name: str = "the page") -> bytes | None:
+    """The page's largest table (by cells) as UTF-8 CSV bytes, or None when it holds no table with a value.
+
+    Raises :class:`~analysis.errors.ResourceLimitError` (naming ``name``) for a page too large to read within the
+    memory limit, or whose spans would repeat cells past the budget of the module docstring.
+    """
+    lim = limits.current()
+    if len(data) * BYTES_PER_PAGE_BYTE > lim.max_memory:
+        raise ResourceLimitError(
+            f"{name}: reading this web page's table ({limits._size(len(data))}) would need about "
+            f"{limits._size(len(data) * BYTES_PER_PAGE_BYTE)} of memory; the limit is {limits._size(lim.max_memory)} "
+            f"({lim.env('max_memory')}). Open the file in Excel, save the sheet as CSV and load that file.", file=name)
     charset = re.search(rb"charset\s*=\s*[\"']?([\w-]+)", data[:4096], re.I)
     encoding = charset.group(1).decode("ascii", "replace") if charset else "utf-8"
     try:
         text = data.decode(encoding)
     except (LookupError, UnicodeDecodeError):
         text = data.decode("cp1252", errors="replace")
-    parser = _Tables()
+    written = len(re.findall(r"<t[dh][\s>/]", text, re.I))
+    parser = _Tables(_Budget(name, written, lim))
     parser.feed(text.lstrip("\ufeff"))
     parser.close()
     while parser.open:  # a page cut short: the tables left open still count

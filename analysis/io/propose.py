@@ -110,14 +110,24 @@ class Proposal:
                 "mapping": self.spec.to_json()}
 
 
+def _glob_escaped(text: str) -> str:
+    """``text`` as a literal part of an ``fnmatch`` pattern: ``[``, ``]``, ``?``, ``*`` each in a set of one."""
+    return re.sub(r"([\[\]?*])", r"[\1]", text)
+
+
 def name_pattern(name: str, others: list[str]) -> str:
     """A file-name pattern that matches this export again next month: the dates and numbers in the
     name become ``*`` (``CRPS_DATA_2024-06-01_1200.csv`` -> ``CRPS_DATA_*.csv``), unless the
-    pattern would also match another file of the export."""
+    pattern would also match another file of the export. The name's own ``[``, ``]``, ``?`` and ``*`` are
+    written escaped (``Pain clinic [final] 2024.csv`` -> ``Pain clinic [[]final[]] *.csv``): characters of
+    the name, not wildcards."""
     p = PurePosixPath(name)
-    stem = re.sub(r"\*+", "*", re.sub(r"\d[\d_\-.]*\d|\d", "*", p.stem))
-    pattern = stem + p.suffix
-    if pattern == name or sum(fnmatch.fnmatchcase(o.casefold(), pattern.casefold()) for o in others) != 1:
+    parts = re.split(r"\d[\d_\-.]*\d|\d", p.stem)
+    if len(parts) == 1:  # no number in the name: the name itself (matched exactly, FileSpec.matches)
+        return name
+    stem = re.sub(r"(?<!\[)\*{2,}", "*", "*".join(_glob_escaped(part) for part in parts))
+    pattern = stem + _glob_escaped(p.suffix)
+    if sum(fnmatch.fnmatchcase(o.casefold(), pattern.casefold()) for o in others) != 1:
         return name
     return pattern
 

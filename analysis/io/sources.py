@@ -13,7 +13,7 @@ import zipfile
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from .. import limits
-from ..errors import DatasetError, MissingFileError, UnreadableFileError
+from ..errors import DatasetError, MissingFileError, ResourceLimitError, UnreadableFileError
 from ..mapping import canonical
 from .csv_reader import _SAVE_AS_CSV
 
@@ -185,6 +185,8 @@ def looks_canonical(files: dict[str, bytes]) -> bool:
         name, data = next(iter(files.items()))
         try:
             t = read_table(_basename(name), bytes(data)[:65536])
+        except ResourceLimitError:
+            return False  # over a limit (a column-aligned text of 5,000 columns): the export reader says which
         except DatasetError:
             return True
         keys = [canonical(h) for h in t.header]

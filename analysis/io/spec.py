@@ -145,7 +145,10 @@ class FileSpec:
     fill_down: tuple = ()
 
     def matches(self, name: str) -> bool:
-        return fnmatch.fnmatchcase(name.casefold(), self.match.casefold())
+        """Whether file ``name`` is this file: its exact name (``Pain clinic [final].csv``, whose brackets are
+        characters, not a wildcard set), or a match of the pattern (``*``, ``?``, ``[...]``: a user's glob and
+        the proposal's escaped pattern, :func:`analysis.io.propose.name_pattern`); case is ignored."""
+        return name.casefold() == self.match.casefold() or fnmatch.fnmatchcase(name.casefold(), self.match.casefold())
 
     def to_json(self) -> dict:
         d = {"match": self.match}

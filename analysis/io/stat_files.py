@@ -118,6 +118,10 @@ def _read_in_child(name: str, suffix: str, data: bytes) -> tuple[bytes, dict]:
         elif rows.startswith("more than "):  # a header without a (believable) count: the rows read say it
             size = f"It holds more than {int(rows[10:]):,} rows x {int(cols or 0):,} variables. "
         raise ResourceLimitError(too_big + size + split, file=name)
+    if re.search(r"must have magnitude|is out of range|OverflowError", detail):
+        # Python's words for a date of the file's own past any calendar (days=-2147483648): damaged bytes.
+        raise UnreadableFileError(f"{name} is damaged: it holds a date (or a header value) no date can have ({what}), "
+                                  f"as a file cut short or altered does. {_RESAVE[suffix]}", file=name)
     raise UnreadableFileError(f"{name} is not a readable file of its kind ({what}; {_shown(detail)}). It may be "
                               f"damaged, or saved by a version or with an option this reader does not know. "
                               f"{_RESAVE[suffix]}", file=name)

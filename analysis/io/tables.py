@@ -137,6 +137,9 @@ def _trimmed(column: pd.Series) -> np.ndarray:
 
 
 def _rows(text: str, delimiter: str, file: str) -> list[list[str]]:
+    # Python's csv refuses a field over 128 KB ("field larger than field limit"): a REDCap dictionary's choices
+    # of a long list can be. The text is in memory already (within the file limits): no field can be longer.
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     try:
         return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False))
     except csv.Error as e:

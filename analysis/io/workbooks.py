@@ -109,7 +109,7 @@ def _read_in_child(name: str, data: bytes) -> tuple[list[tuple[str, str, bytes, 
     far = ("A sheet reaches very far right or down (a value or a format in a far cell counts): delete the empty "
            "rows and columns after the table and save it again, or save the sheet as CSV and load that file.")
     if proc.returncode != 0:  # the child was killed: an allocation over its cap aborts it
-        raise ResourceLimitError(too_big + far, file=name)
+        raise ResourceLimitError(too_big + (_ods_repeats(data) or far), file=name)
     try:
         result = pickle.loads(proc.stdout)  # our own child's output, never a file's bytes
     except Exception:  # noqa: BLE001 - a child that printed nothing usable
@@ -117,6 +117,10 @@ def _read_in_child(name: str, data: bytes) -> tuple[list[tuple[str, str, bytes, 
     if result[0] == "ok":
         return result[1], result[2]
     kind, detail = result[1], result[2]
+    if kind == "memory" and not detail:  # a real MemoryError (it has no message): the cells hold more than they show
+        raise ResourceLimitError(too_big + (_ods_repeats(data) or (
+            "Its cells hold more than the sheet's size shows (a long text repeated in many cells, or many sheets): "
+            "save the sheet that holds the data as CSV and load that file.")), file=name)
     if kind == "memory":
         sheet, rows, cols = (detail.split("\0") + ["", "0", "0"])[:3]
         raise ResourceLimitError(too_big + f"The sheet '{_shown(sheet)}' spans {int(rows):,} rows x {int(cols):,} "
@@ -125,6 +129,27 @@ def _read_in_child(name: str, data: bytes) -> tuple[list[tuple[str, str, bytes, 
         raise UnreadableFileError(f"{name} {_PASSWORD}", file=name)
     # The reader's own words (a class name such as CalamineError) mean nothing to a clinic: plain words.
     raise UnreadableFileError(f"{name} {_DAMAGED} {_RESAVE}", file=name)
+
+
+def _ods_repeats(data: bytes) -> str | None:
+    """What makes an .ods too large when its cells are repeated (``table:number-rows-repeated`` and
+    ``number-columns-repeated``: one written cell stands for many), in words; None for anything else."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf, zf.open("content.xml") as f:
+            most = {"rows": 1, "columns": 1}
+            tail = b""
+            for block in iter(lambda: f.read(1 << 20), b""):  # 1 MB at a time: the parent's memory stays small
+                for kind, n in re.findall(rb"number-(rows|columns)-repeated=\"(\d{1,9})\"", tail + block):
+                    most[kind.decode()] = max(most[kind.decode()], int(n))
+                tail = block[-64:]
+    except Exception:  # noqa: BLE001 - not an .ods: the general message applies
+        return None
+    if most["rows"] * most["columns"] < 10_000:
+        return None
+    return (f"A sheet repeats its cells: a row written once stands for {most['rows']:,} rows and a cell for "
+            f"{most['columns']:,} cells across (number-rows-repeated, number-columns-repeated), each copy held in "
+            "memory. Delete the repeated rows and columns after the table and save it again, or save the sheet as "
+            "CSV and load that file.")
 
 
 def _formulas_note(name: str, sheet: str, cells: list[str]) -> str:
@@ -197,8 +222,9 @@ def workbook_tables(name: str, data: bytes) -> tuple[list[tuple[str, bytes]], li
                 f"{name} is not a workbook but an Excel 2003 XML spreadsheet (SpreadsheetML), which is not read: open it "
                 "in Excel or LibreOffice, save it as .xlsx (or as CSV UTF-8) and load that file.", file=name)
         if looks_like_html_table(data):
-            table = html_table_csv(data)
+            table = html_table_csv(data, name)
             if table is not None:
+                limits.check_text_file(name, table)  # refused here, naming the page the user gave, not {stem}.csv
                 return [(f"{stem}.csv", table)], [
                     f"{name} is not a workbook but a web page (HTML) holding a table, as \"Export to Excel\" "
                     f"buttons write: its largest table was read, as {stem}.csv (a cell spanning rows or columns "
