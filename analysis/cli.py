@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from .errors import DatasetError
+from .escaping import terminal_text
 from .memory import ordinary_pages_for_this_process
 
 #: Exclusions printed by ``validate`` without ``--json`` (all of them are in the JSON document).
@@ -332,16 +333,39 @@ def add_export_parser(sub) -> None:
     add_export_arguments(p)
 
 
+class TerminalSafeStream:
+    """The CLI's output stream: everything printed goes through :func:`terminal_text`.
+
+    File names, column headers and values reach messages, notes, warnings and report tables; a
+    control character among them (``exp\\x1b]0;TITLE\\x07ort.csv`` sets the terminal's title) or a
+    right-to-left override is shown as an escape. :func:`main` puts one on stdout and stderr for
+    the command's run, so no print of the CLI can bypass it; the analysis layer's messages keep
+    the text as it is.
+    """
+
+    def __init__(self, raw):
+        self.raw = raw
+
+    def write(self, text: str) -> int:
+        return self.raw.write(terminal_text(text))
+
+    def __getattr__(self, name):  # flush, fileno, isatty, encoding, ... of the real stream
+        return getattr(self.raw, name)
+
+
 class TerminalProgress:
     """A one-line progress bar on a terminal; plain lines (every 10%) when stderr is not a TTY."""
 
     def __init__(self, stream=None, width: int = 28):
         self.stream = stream or sys.stderr
+        # the bar's own carriage returns redraw the line: past the escaping stream, message escaped
+        self.stream = getattr(self.stream, "raw", self.stream)
         self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
         self.width = width
         self._last = -1
 
     def __call__(self, fraction: float, message: str) -> None:
+        message = terminal_text(message)
         f = min(max(float(fraction), 0.0), 1.0)
         pct = int(round(100 * f))
         if self.tty:
@@ -459,7 +483,18 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the CLI; returns the exit code (0 ok, 1 unusable dataset, 2 usage error)."""
+    """Run the CLI; returns the exit code (0 ok, 1 unusable dataset, 2 usage error).
+
+    What it prints goes through :class:`TerminalSafeStream` (no control character from data)."""
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = TerminalSafeStream(out), TerminalSafeStream(err)
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
+def _main(argv: list[str] | None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

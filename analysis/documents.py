@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .dataset import Dataset
+from .escaping import markdown_text
 from .resources import demo_path
 
 DEMO_DIR = demo_path().resolve()  # compared with resolved paths by is_demo()
@@ -49,15 +50,15 @@ def md_inline(s: str) -> str:
     link, an image or raw HTML in a Markdown viewer (issue 15)."""
     parts = str(s).split("`")
     if len(parts) % 2 == 0:  # an unpaired backtick (from data) would leave a "code" part live
-        return md_escape(str(s)).replace("`", "\\`")
+        return md_escape(str(s))
     return "`".join(p if i % 2 else md_escape(p) for i, p in enumerate(parts))
 
 
 def md_escape(s: str) -> str:
-    """The Markdown metacharacters that make links, images, autolinks and raw HTML, escaped."""
-    for c in ("\\", "[", "]", "<", "|"):  # `>` alone makes no tag; `!` no image without `[`
-        s = s.replace(c, "\\" + c)
-    return " ".join(s.splitlines())
+    """``s`` as plain Markdown text: the product's one rule, :func:`analysis.escaping.markdown_text`
+    (links, images, autolinks, raw HTML, code, emphasis, math and table pipes escaped; line breaks
+    become spaces). The documents and the dashboard escape alike."""
+    return markdown_text(s)
 
 
 def blocks_to_markdown(blocks) -> str:

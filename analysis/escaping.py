@@ -9,6 +9,9 @@ are rendered and never used as paths:
   emphasis, math or Streamlit directive can come out of data.
 * :func:`markdown_code` - a value shown as inline code in Markdown (any backticks in it cannot close
   the span).
+* :func:`terminal_text` - text the command line prints: control characters (C0 but newline and
+  tab, DEL, C1) and the bidirectional overrides and isolates are shown as escapes (``\\x1b``,
+  ``\\u202e``), so a file name cannot set the terminal's title, move the cursor or reverse a line.
 * :func:`plotly_text` - text that Plotly renders with its HTML-like markup (titles, legends, tick
   and hover labels, annotations): ``<``, ``>`` and ``&`` become entities, so ``<a href>`` is shown,
   not followed.
@@ -24,7 +27,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["markdown_text", "markdown_code", "plotly_text", "safe_slug", "check_member_name",
+__all__ = ["markdown_text", "markdown_code", "plotly_text", "terminal_text", "safe_slug", "check_member_name",
            "UnsafeNameError"]
 
 #: The Markdown metacharacters that make links, images, autolinks, raw HTML, code, emphasis, math
@@ -73,6 +76,27 @@ def plotly_text(value) -> str:
     every text it draws; the entities are drawn as the characters themselves.
     """
     return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+#: What :func:`terminal_text` replaces: C0 controls but newline and tab (``\\x1b`` starts the escape
+#: sequences that set a terminal's title or move its cursor; ``\\r`` rewrites a line), DEL and the C1
+#: controls (``\\x9b`` is a one-byte escape sequence on some terminals) as ``\\xNN``; the Unicode
+#: bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069), which reverse the
+#: text after them, as ``\\uNNNN`` (the same escape in a JSON string means the same character, so
+#: the JSON documents the CLI prints stay valid and say the same).
+_TERMINAL = {**{c: f"\\x{c:02x}" for c in [*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F]},
+             **{c: f"\\u{c:04x}" for c in [*range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A)]}}
+
+
+def terminal_text(value) -> str:
+    """``value`` as text that is safe to print on a terminal (see ``_TERMINAL``).
+
+    Examples
+    --------
+    >>> print(terminal_text("exp\\x1b]0;TITLE\\x07ort.csv NRS\\u202eevil"))
+    exp\\x1b]0;TITLE\\x07ort.csv NRS\\u202eevil
+    """
+    return str(value).translate(_TERMINAL)
 
 
 class UnsafeNameError(ValueError):

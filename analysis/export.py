@@ -83,6 +83,21 @@ class ChromiumMissingError(ExportError):
     """Static images were requested but no Chromium/Chrome browser is installed."""
 
 
+class ChromiumStartError(ChromiumMissingError):
+    """Chromium is installed but could not start, or drew no image in :data:`IMAGE_TIMEOUT_SECONDS`.
+
+    A subclass of :class:`ChromiumMissingError`: the export writes everything but the images and
+    says why, as when there is no browser."""
+
+
+#: The longest wait for one image (a figure takes well under a second; the first, with Chromium's
+#: start, a few seconds). Past it the export stops waiting instead of hanging.
+IMAGE_TIMEOUT_SECONDS = 120.0
+CHROMIUM_START_HINT = ("Chromium could not start ({reason}): the figures were not written. Chromium needs about "
+                       "1 GB of memory: check the machine's memory and any limit on it (ulimit -v, a container's "
+                       "memory limit), or export without images (--format none)")
+
+
 @dataclass(frozen=True)
 class ExportResult:
     """What an export wrote.
@@ -261,16 +276,97 @@ def image_session(keep_warm: bool = False):
         server = _kaleido_server()
         was_running = bool(server is not None and server.is_running())
         if not was_running:
-            kaleido.start_sync_server(mathjax=False, silence_warnings=True, browser_cls=offline_chromium_class())
+            _start_image_server()
 
         def render(fig, fmt: str, scale: float = 2, width: int | None = None, height: int | None = None) -> bytes:
-            return _to_image(fig, fmt, scale, width, height)
+            try:
+                return _bounded(_to_image, fig, fmt, scale, width, height)
+            except ChromiumStartError:
+                if not _bounded_failed_by_timeout():
+                    # a server whose browser never started is stopped, so the next session tries again
+                    kaleido.stop_sync_server(silence_warnings=True)
+                raise
 
         try:
             yield render
         finally:
-            if not was_running and not keep_warm:
+            if not was_running and not keep_warm and _kaleido_server() is not None and _kaleido_server().is_running():
                 kaleido.stop_sync_server(silence_warnings=True)
+
+
+_TIMED_OUT = threading.local()
+
+
+def _bounded(fn, *args):
+    """``fn(*args)`` in a helper thread, waiting at most :data:`IMAGE_TIMEOUT_SECONDS`.
+
+    Kaleido's server answers through a queue; a browser that hangs would leave the caller waiting
+    for ever (and holding the image lock). Raises :class:`ChromiumStartError` on the timeout.
+    """
+    box: dict = {}
+
+    def run():
+        try:
+            box["value"] = fn(*args)
+        except BaseException as e:  # noqa: BLE001 - handed to the caller below
+            box["error"] = e
+
+    t = threading.Thread(target=run, daemon=True, name="image-render")
+    t.start()
+    t.join(IMAGE_TIMEOUT_SECONDS)
+    _TIMED_OUT.value = t.is_alive()
+    if t.is_alive():
+        raise ChromiumStartError(CHROMIUM_START_HINT.format(
+            reason=f"no image after {IMAGE_TIMEOUT_SECONDS:g} s"))
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+def _bounded_failed_by_timeout() -> bool:
+    return bool(getattr(_TIMED_OUT, "value", False))
+
+
+def _start_image_server() -> None:
+    """Start Kaleido's server so that a browser that fails to start is an error, not a hang.
+
+    Kaleido starts Chromium in a thread of its own; when the start fails (``BrowserFailedError: The
+    browser seemed to close immediately``, e.g. under a memory limit) that thread dies with a
+    traceback on stderr while the server still counts as running, and every image request then
+    waits for ever. The server's coroutine is wrapped: a failed start is kept, with its reason, and
+    every request is answered with :class:`ChromiumStartError` until the server is stopped.
+    """
+    import kaleido
+
+    server = kaleido._global_server
+    serve = type(server)._server
+
+    async def guarded(*args, **kwargs):
+        try:
+            await serve(server, *args, **kwargs)
+        except Exception as e:  # noqa: BLE001 - any failure of the browser's start
+            # choreographer's BrowserFailedError holds a tuple of sentences: the first says what failed
+            first = e.args[0] if e.args else ""
+            first = first[0] if isinstance(first, (tuple, list)) and first else first
+            reason = " ".join(str(first).split()).rstrip(".") or type(e).__name__
+            _refuse_requests(server, ChromiumStartError(CHROMIUM_START_HINT.format(reason=reason)))
+
+    server._server = guarded  # the instance attribute is what open() calls
+    try:
+        kaleido.start_sync_server(mathjax=False, silence_warnings=True, browser_cls=offline_chromium_class())
+    finally:
+        del server._server
+
+
+def _refuse_requests(server, error: Exception) -> None:
+    """Answer every request on Kaleido's queue with ``error`` until the server is stopped (``None``)."""
+    while True:
+        task = server._task_queue.get()
+        if task is None:
+            server._task_queue.task_done()
+            return
+        server._return_queue.put(error)
+        server._task_queue.task_done()
 
 
 def _to_image(fig, fmt: str, scale: float, width: int | None, height: int | None) -> bytes:
@@ -280,6 +376,8 @@ def _to_image(fig, fmt: str, scale: float, width: int | None, height: int | None
         warnings.filterwarnings("ignore", message="The kopts argument is ignored if using a server")
         try:
             return fig.to_image(format=fmt, scale=scale, width=width, height=height)
+        except ChromiumMissingError:
+            raise
         except RuntimeError as e:
             if "Chrome" in str(e) or "chrom" in str(e).lower():
                 raise ChromiumMissingError(CHROMIUM_HINT) from None
@@ -657,7 +755,7 @@ def offline_chromium_class():
 
 
 __all__ = [
-    "CHROMIUM_HINT", "ChromiumMissingError", "ExportError", "ExportResult", "Bundle", "build_bundle",
+    "CHROMIUM_HINT", "ChromiumMissingError", "ChromiumStartError", "ExportError", "ExportResult", "Bundle", "build_bundle",
     "export_bundle", "export_zip_bytes", "suppress_small_cells", "neutralise_formulas", "table_csv_bytes",
     "find_chromium", "check_chromium", "image_session", "figure_image_bytes", "publication_figure",
     "software_versions",

@@ -309,7 +309,7 @@ def render(files: dict[str, bytes], ctx) -> None:
     for n in proposal.notes:
         st.caption(markdown_text(for_page(n)))
     if ss.get("_assist_error"):
-        st.error(ss["_assist_error"])
+        st.error(markdown_text(ss["_assist_error"]))
     if ss.get("_assist_kept"):
         st.info(f"**New upload, same export.** {markdown_text(ss['_assist_kept'])}", icon=":material/history:")
         st.button("Start again from the proposal (drop my changes)", key="assist_start_again", on_click=_start_again)
@@ -338,7 +338,7 @@ def render(files: dict[str, bytes], ctx) -> None:
             continue
         fp = next((f for f in proposal.files if export_spec.FileSpec(match=fdoc["match"]).matches(f.name)), None)
         examples = {c.header: ", ".join(str(e) for e in c.examples[:3]) for c in (fp.columns if fp else [])}
-        with st.expander(f"Columns of {fdoc['match']}", expanded=True):
+        with st.expander(f"Columns of {markdown_text(fdoc['match'])}", expanded=True):
             ids = [h for h, c in fdoc.get("columns", {}).items()
                    if (c if isinstance(c, str) else c.get("role")) == "patient_id"]
             if ids:
@@ -362,15 +362,15 @@ def render(files: dict[str, bytes], ctx) -> None:
                 row = st.columns([3, 3, 2, 2, 2])
                 row[0].markdown(f"`{markdown_text(header)}`  \n{markdown_text(examples.get(header, ''))[:80]}")
                 ss[f"{wkey}_role"] = col["role"]
-                row[1].selectbox(f"Role of {header}", ROLES, format_func=ROLE_LABELS.get, key=f"{wkey}_role",
+                row[1].selectbox(f"Role of {markdown_text(header)}", ROLES, format_func=ROLE_LABELS.get, key=f"{wkey}_role",
                                  label_visibility="collapsed", on_change=_on_role, args=(fi, header, wkey))
                 if col["role"] in SCORE_ROLES + ("covariate",):
                     ss[f"{wkey}_name"] = col.get("measure") or col.get("name") or ""
-                    row[2].text_input(f"Name of {header}", key=f"{wkey}_name", label_visibility="collapsed",
+                    row[2].text_input(f"Name of {markdown_text(header)}", key=f"{wkey}_name", label_visibility="collapsed",
                                       on_change=_on_name, args=(fi, header, wkey))
                 if col["role"] in ("measure", "list"):
                     ss[f"{wkey}_timing"] = col.get("timing", "at")
-                    row[3].selectbox(f"Timing of {header}", TIMINGS, format_func=TIMING_LABELS.get,
+                    row[3].selectbox(f"Timing of {markdown_text(header)}", TIMINGS, format_func=TIMING_LABELS.get,
                                      key=f"{wkey}_timing", label_visibility="collapsed", on_change=_on_timing,
                                      args=(fi, header, wkey))
                 if col["role"] == "checkbox":
@@ -381,14 +381,14 @@ def render(files: dict[str, bytes], ctx) -> None:
                 if col["role"] == "day":
                     dates = [""] + [h for h, c in fdoc["columns"].items() if (c if isinstance(c, str) else c["role"]) == "date"]
                     ss[f"{wkey}_from"] = col.get("counted_from") if col.get("counted_from") in dates else ""
-                    row[4].selectbox(f"Counted from (date) of {header}", dates, key=f"{wkey}_from",
+                    row[4].selectbox(f"Counted from (date) of {markdown_text(header)}", dates, key=f"{wkey}_from",
                                      format_func=lambda h: f"after {h}" if h else "days since the first course",
                                      label_visibility="collapsed", on_change=_on_counted_from, args=(fi, header, wkey),
                                      help="Time points ('Baseline', 'Week 4') counted from a date of the same row (the "
                                           "infusion date on each visit row): a score's day is that date plus its time point.")
                 if col["role"] in SCORE_ROLES:
                     ss[f"{wkey}_offset"] = col.get("offset_days")
-                    row[4].number_input(f"Days after the date of {header}", min_value=-float(export_spec.MAX_OFFSET_DAYS),
+                    row[4].number_input(f"Days after the date of {markdown_text(header)}", min_value=-float(export_spec.MAX_OFFSET_DAYS),
                                         max_value=float(export_spec.MAX_OFFSET_DAYS),
                                         value=None, step=1.0, key=f"{wkey}_offset", label_visibility="collapsed",
                                         placeholder="none", on_change=_on_offset, args=(fi, header, wkey))
@@ -406,7 +406,7 @@ def render(files: dict[str, bytes], ctx) -> None:
                 if current and current not in options:
                     options = options + [current]
                 ss[wkey] = current or NOT_A_MEASURE
-                st.selectbox(f"{item} ({n:,} rows)", options, key=wkey, on_change=_on_item, args=(item, wkey))
+                st.selectbox(f"{markdown_text(item)} ({n:,} rows)", options, key=wkey, on_change=_on_item, args=(item, wkey))
     with st.expander("Value and course rules", expanded=False):
         values = doc.get("values", {})
         ss["_w_ranges"] = values.get("ranges", "midpoint")

@@ -29,7 +29,7 @@ from .id_column import patient_column, patient_id_rank
 from .sources import CSV_EXTENSIONS, TEXT_EXTENSIONS
 from .identifiers.names import name_reason
 from .counted_from import read_time_points
-from .column_values import constant_within as _constant_within, date_like as _date_like, distinct as _distinct, \
+from .column_values import DateScreen, constant_within as _constant_within, date_like as _date_like, distinct as _distinct, \
     is_number as _is_number, numbers_but_codes as _numbers_but_codes, time_like as _time_like
 from .column_words import covariate_name, has_word, id_like, measure_of, question_after_items
 from .questionnaires import answer_column
@@ -187,6 +187,8 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
     date_cols: list[int] = []
     form_date: dict[str, str] = {}
     survey_dates: list = []
+    screen = DateScreen([t.column(k) if h and k not in cols else np.empty(0, dtype=object)
+                         for k, h in enumerate(header)])
     for k, h in enumerate(header):
         if not h or k in cols:
             continue
@@ -196,7 +198,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
             if h.endswith("_complete") and f is None:
                 continue
             if f.validation.startswith(("date_", "datetime_")) or f.validation in ("date", "datetime"):
-                fmt = _date_like(vals)
+                fmt = _date_like(vals, screen=screen.counts(k))
                 if fmt is not None:
                     dates[h] = fmt.describe()
                     # The validation type (date_dmy) is how REDCap's forms show the field, not the order of the
@@ -217,7 +219,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
                                      "export (or load with --drop-identifiers)", [])
             continue
         named_date = has_word("date", re.sub(r"(?<=[a-z])(?=[A-Z])", " ", h))  # 'VisitDate' too
-        fmt = _date_like(vals, named=named_date)
+        fmt = _date_like(vals, named=named_date, screen=screen.counts(k))
         # Numbers are dates only as YYYYMMDD in a column named as a date: 8-digit ids and scores are not.
         if fmt is not None and (not _is_number(vals[vals != ""][:200]).all()
                                 or (named_date and fmt.patterns == ("YYYYMMDD",))):

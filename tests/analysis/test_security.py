@@ -142,6 +142,25 @@ def test_escaping_helpers():
     assert safe_slug("José García", 1) == "m1_Jose_Garcia"
 
 
+@pytest.mark.parametrize("text", [
+    "(http://host.example/tx.png)", "www.host.example", "![px](http://host/tx.png)", "$x^2$ and *bold* ~~s~~",
+    "<b>x</b> | a", "back\\slash `tick", "a\n# heading"])
+def test_the_documents_escape_markdown_by_the_same_rule_as_the_dashboard(text):
+    from analysis.documents import md_escape
+
+    assert md_escape(text) == markdown_text(text)
+
+
+def test_methods_md_makes_no_autolink_math_or_emphasis_from_a_treatment_name():
+    from analysis.documents import blocks_to_markdown
+
+    md = blocks_to_markdown([("p", "Courses of (http://host.example/tx.png) $5 *a* and `code` kept."),
+                             ("table", pd.DataFrame({"treatment": ["www.host.example $1 *x*"]}))])
+    assert "http\\://host" in md and "www\\.host" in md
+    assert "\\$5 \\*a\\*" in md and "\\$1 \\*x\\*" in md
+    assert "`code`" in md  # the document's own code spans stay
+
+
 # ---------------------------------------------------------------------------------------------- finding 9
 @pytest.fixture(scope="module")
 def demo():

@@ -192,3 +192,54 @@ def test_one_upload_is_parsed_at_a_time():
         assert not done.wait(1.0)
     t.join(30)
     assert done.is_set()
+
+
+# ------------------------------------------------------------------- the import assistant (session 13)
+
+def _clinic_export_with_hostile_names() -> dict[str, bytes]:
+    """A clinic export (not the product's format) whose headers and file name are Markdown attacks."""
+    rows = ["Patient ID,Visit Date,Pain NRS,Treatment,Days since infusion,"
+            f"{IMG},[click](javascript:alert(1))"]
+    for i in range(12):
+        pid = f"P{i:02d}"
+        rows += [f"{pid},2024-01-0{i % 9 + 1},8,ketamine,0,{i % 5},x",
+                 f"{pid},2024-01-1{i % 9 + 1},{3 + i % 4},,10,{i % 3},y"]
+    return {"![px](https:host.example).csv": "\n".join(rows).encode()}
+
+
+def _assistant_texts(at: AppTest) -> list[str]:
+    """Every Markdown-rendered text and every widget and expander label of the page."""
+    return texts(at) + [w.label for kind in ("text_input", "number_input", "radio")
+                        for w in getattr(at, kind) if getattr(w, "label", None)]
+
+
+def test_headers_and_file_names_of_a_clinic_export_never_render_as_markdown_in_the_import_assistant():
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    at.switch_page("content/data.py").run()
+    at.radio(key="_w_source").set_value("upload").run()
+    at.file_uploader(key="_w_upload").set_value(
+        [(n, b, "text/csv") for n, b in _clinic_export_with_hostile_names().items()]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = _assistant_texts(at)
+    assert any(t.startswith("Role of") for t in shown), "the assistant's column table was not shown"
+    assert any(t.startswith("Columns of") for t in shown)
+    for text in shown:
+        for pattern, what in LIVE:
+            assert not pattern.search(text), f"{what} from data in {text!r}"
+
+
+def test_an_assistant_error_naming_a_hostile_file_is_shown_as_text():
+    """The assistant's own error (a saved mapping that is not a mapping) names the file: escaped."""
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    at.switch_page("content/data.py").run()
+    at.radio(key="_w_source").set_value("upload").run()
+    at.file_uploader(key="_w_upload").set_value(
+        [(n, b, "text/csv") for n, b in _clinic_export_with_hostile_names().items()]).run()
+    at.file_uploader(key="_w_saved_mapping").set_value(
+        ("![px](https:host.example).json", b'{"something": "else"}', "application/json")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    errors = [str(e.value) for e in at.error]
+    assert any("is not an import mapping" in e for e in errors), errors
+    for text in _assistant_texts(at):
+        for pattern, what in LIVE:
+            assert not pattern.search(text), f"{what} from data in {text!r}"
