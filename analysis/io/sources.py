@@ -80,6 +80,9 @@ def zip_problem(data: bytes, err: Exception) -> str:
         return "is empty (0 bytes): nothing was written into it, or the copy was cut off"
     if "encrypted" in str(err).lower() or "password" in str(err).lower():
         return "is protected by a password: make the zip again without one"
+    if isinstance(err, NotImplementedError) or "compression" in str(err).lower():  # Deflate64, 7-Zip's LZMA/PPMd
+        return ("uses a compression method this reader does not know (Windows' Deflate64, 7-Zip's LZMA or PPMd; "
+                "Windows' Send to > Compressed folder makes an ordinary zip)")
     return "is not a readable zip file: it is damaged or incomplete (cut off while it was copied or downloaded?)"
 
 

@@ -206,3 +206,12 @@ def test_a_stata_file_with_an_impossible_date_is_said_to_be_damaged(monkeypatch)
         stat_files._read_in_child("study.dta", ".dta", b"\0" * 100)
     assert str(e.value).startswith("study.dta is damaged: it holds a date (or a header value) no date can have")
     assert "magnitude" not in str(e.value)
+
+
+def test_a_zip_of_an_unknown_compression_says_so_not_that_it_is_damaged():
+    import zipfile
+
+    from analysis.io.sources import zip_problem
+    reason = zip_problem(b"PK\x03\x04", NotImplementedError("That compression method is not supported"))
+    assert "compression method" in reason and "damaged" not in reason
+    assert "damaged" in zip_problem(b"PK\x03\x04", zipfile.BadZipFile("File is not a zip file"))
