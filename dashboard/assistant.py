@@ -245,21 +245,21 @@ def start(files: dict[str, bytes]) -> None:
     ss["_assist_proposed"] = proposed
     ss.pop("_assist_kept", None)
     ss.pop("_assist_other", None)
-    contents = file_contents(proposed, files)
-    old_contents = ss.get("_assist_contents") or {}
-    ss["_assist_contents"] = contents
+    old_files, waiting = ss.get("_assist_files") or {}, ss.get("_assist_contents") or {}
+    ss["_assist_files"], ss["_assist_contents"] = files, {}
     # A mapping file the clinic loaded is carried like edits (against the proposal it replaced): its entries
     # for a file removed for a moment wait for that file, as the clinician's own changes do.
     if export_spec.is_spec_document(edited) and previous and (edited != previous or ss.get("_assist_edits")):
         # A corrected upload of the same export: the clinician's edits stay where their columns still exist.
+        # What the files hold says whether they are the export edited (read only when there are edits to carry).
+        old_contents = {**waiting, **file_contents(previous, old_files)}
         carried = carry_edits(previous, edited, proposed, [f.name for f in proposal.files], ss.get("_assist_edits"),
-                              (old_contents, contents))
+                              (old_contents, file_contents(proposed, files)))
         try:
             export_spec.from_json(carried.mapping)
             ss["mapping"], ss["_assist_edits"] = carried.mapping, carried.remembered
             # The content of the files whose edits wait: to know them again when they come back.
-            ss["_assist_contents"] = {**{m: c for m, c in old_contents.items() if m in carried.remembered["files"]},
-                                      **contents}
+            ss["_assist_contents"] = {m: c for m, c in old_contents.items() if m in carried.remembered["files"]}
             if carried.other_export:
                 ss.pop("_assist_edits", None)
                 ss["_assist_other"] = carried.message()
