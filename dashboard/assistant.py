@@ -22,7 +22,7 @@ from analysis.io.column_words import measure_of
 from analysis.io.spec import ROLES, SCORE_ROLES, TIMINGS
 from analysis.measures import MEASURES
 from dashboard import cache
-from dashboard.mapping_edits import carry_edits
+from dashboard.mapping_edits import carry_edits, file_contents
 from dashboard.page_words import for_page
 
 ss = st.session_state
@@ -244,15 +244,26 @@ def start(files: dict[str, bytes]) -> None:
     previous, edited = ss.get("_assist_proposed"), ss.get("mapping")
     ss["_assist_proposed"] = proposed
     ss.pop("_assist_kept", None)
-    if export_spec.is_spec_document(edited) and ss.get("_assist_saved"):
-        ss.pop("_assist_edits", None)  # a mapping the clinic uploaded is read as it is
-    elif export_spec.is_spec_document(edited) and previous and (edited != previous or ss.get("_assist_edits")):
+    ss.pop("_assist_other", None)
+    old_files, waiting = ss.get("_assist_files") or {}, ss.get("_assist_contents") or {}
+    ss["_assist_files"], ss["_assist_contents"] = files, {}
+    # A mapping file the clinic loaded is carried like edits (against the proposal it replaced): its entries
+    # for a file removed for a moment wait for that file, as the clinician's own changes do.
+    if export_spec.is_spec_document(edited) and previous and (edited != previous or ss.get("_assist_edits")):
         # A corrected upload of the same export: the clinician's edits stay where their columns still exist.
-        carried = carry_edits(previous, edited, proposed, [f.name for f in proposal.files], ss.get("_assist_edits"))
+        # What the files hold says whether they are the export edited (read only when there are edits to carry).
+        old_contents = {**waiting, **file_contents(previous, old_files)}
+        carried = carry_edits(previous, edited, proposed, [f.name for f in proposal.files], ss.get("_assist_edits"),
+                              (old_contents, file_contents(proposed, files)))
         try:
             export_spec.from_json(carried.mapping)
             ss["mapping"], ss["_assist_edits"] = carried.mapping, carried.remembered
-            if carried.any:
+            # The content of the files whose edits wait: to know them again when they come back.
+            ss["_assist_contents"] = {m: c for m, c in old_contents.items() if m in carried.remembered["files"]}
+            if carried.other_export:
+                ss.pop("_assist_edits", None)
+                ss["_assist_other"] = carried.message()
+            elif carried.any:
                 ss["_assist_kept"] = carried.message()
         except DatasetError:
             ss["mapping"] = proposed
@@ -313,6 +324,8 @@ def render(files: dict[str, bytes], ctx) -> None:
     if ss.get("_assist_kept"):
         st.info(f"**New upload, same export.** {markdown_text(ss['_assist_kept'])}", icon=":material/history:")
         st.button("Start again from the proposal (drop my changes)", key="assist_start_again", on_click=_start_again)
+    if ss.get("_assist_other"):
+        st.info(f"**New upload, another export.** {markdown_text(ss['_assist_other'])}", icon=":material/history:")
 
     c1, c2 = st.columns(2)
     ss["_w_date_format"] = doc.get("date_format") or ""
