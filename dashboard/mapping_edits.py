@@ -61,7 +61,7 @@ def file_contents(proposal: dict, files: dict[str, bytes]) -> dict[str, FileCont
     for fdoc in proposal.get("files", []):
         if fdoc.get("kind", "data") != "data":
             continue
-        name = next((n for n in files if fnmatch.fnmatchcase(n.casefold(), fdoc.get("match", "").casefold())), None)
+        name = next((n for n in files if _takes(n, fdoc.get("match", ""))), None)
         if name is None:
             continue
         try:
@@ -175,8 +175,13 @@ def _same_file(old_match: str, new_match: str, names: list[str]) -> bool:
     """Two entries describe the same file: the same pattern, or an uploaded name both patterns take."""
     if old_match == new_match:
         return True
-    return any(fnmatch.fnmatchcase(n.casefold(), old_match.casefold())
-               and fnmatch.fnmatchcase(n.casefold(), new_match.casefold()) for n in names)
+    return any(_takes(n, old_match) and _takes(n, new_match) for n in names)
+
+
+def _takes(name: str, match: str) -> bool:
+    """Whether a mapping entry's ``match`` takes file ``name``: its exact name (brackets are characters there) or
+    the pattern, as the loader decides (analysis.io.spec.FileSpec.matches)."""
+    return name.casefold() == match.casefold() or fnmatch.fnmatchcase(name.casefold(), match.casefold())
 
 
 def _edits_of(proposal: dict, edited: dict, remembered: dict | None) -> dict:
