@@ -277,6 +277,8 @@ def cmd_summarize(args: argparse.Namespace) -> int:
         print(json.dumps({**result.to_dict(), "load_warnings": list(ds.report.warnings)}, indent=2))
     else:
         print(result.to_text())
+    if result.note:  # the threshold asked for was replaced by the measure's own response rule
+        print(f"note: {result.note}", file=sys.stderr)
     say_load_doubts(ds.report, args.path)
     return 0
 

@@ -12,7 +12,7 @@ import math
 
 from dataclasses import asdict, dataclass, fields, replace
 
-from .measures import known_measures_table
+from .measures import Measure, known_measures_table, measure as measure_entry
 from .methods import describe
 
 #: Scales of the pointwise Kaplan-Meier intervals (``km_conf_type``; the CLI's ``--conf-type``).
@@ -159,3 +159,42 @@ class Definitions:
     def describe(self) -> list[str]:
         """The definitions as plain sentences, for the UI and the methods text (:func:`analysis.methods.describe`)."""
         return describe(self)
+
+
+#: The primary outcome: its responders follow the definitions' threshold (IMMPACT by default).
+PAIN_MEASURE = "pain_nrs"
+
+
+def conventional_rules(measure: str) -> Measure | None:
+    """The registry entry of a secondary measure with a conventional response or remission rule
+    (PHQ-9, GAD-7: >= 50% reduction, score < 5); None for pain and for measures without one."""
+    m = measure_entry(measure)
+    if measure == PAIN_MEASURE or (m.response_pct is None and m.remission_below is None):
+        return None
+    return m
+
+
+def definitions_for_measure(d: Definitions) -> tuple[Definitions, str | None]:
+    """The definitions every number of an analysis of ``d.measure`` follows, and a note when they differ
+    from ``d``.
+
+    For a measure with a conventional response rule in the registry (PHQ-9, GAD-7: a reduction of at
+    least 50%) its responders are that response: ``threshold`` = the rule's percentage and ``thresholds``
+    = (it,), so the responder rates, the relief duration (which starts from the responders and ends at
+    relief below the same percentage), the tables, figures and texts all use one threshold. The note
+    says so when the threshold asked for (by default pain's 30%) is replaced; it is None otherwise.
+    Every other measure (pain, a clinic's own score) keeps ``d`` as it is. ``summarize``, the export
+    and the dashboard's definitions all take their definitions from here.
+    """
+    rules = conventional_rules(d.measure)
+    if rules is None or rules.response_pct is None:
+        return d, None
+    pct = float(rules.response_pct)
+    if (d.threshold, tuple(d.thresholds)) == (pct, (pct,)):
+        return d, None
+    note = None
+    if d.threshold != pct:
+        note = (f"the responder threshold {d.threshold:g}% (pain relief, IMMPACT) does not apply to "
+                f"{rules.short_label}: its responders are its own response, a reduction from baseline of at least "
+                f"{pct:g}% ({rules.citation}), and the relief duration ends at a reduction below {pct:g}%.")
+    return replace(d, threshold=pct, thresholds=(pct,)), note

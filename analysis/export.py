@@ -590,7 +590,7 @@ def build_bundle(dataset: Dataset, definitions: Definitions | None = None, by=("
     manifest = {
         "created": created, "generator": "CRPS Outcomes analysis.export",
         "dataset_fingerprint_sha256": dataset.report.fingerprint, "source": Path(str(dataset.source)).name,
-        "definitions": d.to_dict(), "by": list(R.by), "filters": _jsonable(filters),
+        "definitions": R.definitions.to_dict(), "by": list(R.by), "filters": _jsonable(filters),
         "names": dict(R.names),
         "formats": list(fmts), "scale": scale, "width": width, "height": height,
         "include_episode_table": include_episode_table, "images_skipped": B.images_skipped,

@@ -62,7 +62,7 @@ def _responder_sentence(d) -> str:
     """Who responds: for pain the definitions' threshold (IMMPACT); for a measure with conventional
     rules in the registry (PHQ-9, GAD-7) those rules and their reference, never the pain one."""
     m = measure(d.measure)
-    if d.measure == "pain_nrs" or not m.known:
+    if d.measure == "pain_nrs":
         return (f"Responder: relief >= {d.threshold:g}% (thresholds shown: "
                 + ", ".join(f"{t:g}%" for t in d.thresholds) + "; IMMPACT, Dworkin et al. 2008).")
     if m.response_pct is None and m.remission_below is None:
@@ -130,6 +130,19 @@ def software_versions() -> dict[str, str]:
     return out
 
 
+def _responder_clause(d) -> str:
+    """Who responded, for the methods paragraph: the IMMPACT pain threshold, a measure's own response
+    rule (PHQ-9, GAD-7), or the threshold chosen for a measure without a conventional rule."""
+    m = measure(d.measure)
+    if d.measure == "pain_nrs":
+        return f"a responder had relief of at least {d.threshold:g}% (IMMPACT; Dworkin et al. 2008)"
+    if m.response_pct is not None and d.threshold == m.response_pct:
+        return (f"a responder had a reduction of at least {m.response_pct:g}%, the conventional response of the "
+                f"{m.short_label} ({m.citation or m.reference})")
+    return (f"a responder had relief of at least {d.threshold:g}% (the threshold chosen: {m.short_label} has "
+            "no conventional response rule)")
+
+
 def methods_paragraph(d, by, filters: dict | None, fingerprint: str) -> str:
     """One citable paragraph stating every definition used (``fingerprint``: the dataset's SHA-256)."""
     lvl = f"{d.conf_level:.0%}"
@@ -139,7 +152,7 @@ def methods_paragraph(d, by, filters: dict | None, fingerprint: str) -> str:
         f"the {d.baseline_window_days:g} days up to the start; follow-up scores were those after the start, before "
         f"the patient's next treatment and within {d.max_followup_days:g} days. Relief was the percentage reduction "
         f"from baseline; immediate relief was measured at the first score within {d.immediate_window_days:g} days of "
-        f"the start, and a responder had relief of at least {d.threshold:g}% (IMMPACT; Dworkin et al. 2008). Weekly "
+        f"the start, and {_responder_clause(d)}. Weekly "
         f"relief was the mean of an episode's scores in each week (observed cases). Relief duration among immediate "
         f"responders was the time to the first score with relief below {d.threshold:g}%, "
         + ("with the next treatment counted as loss of relief" if d.retreatment_is_event else
@@ -186,7 +199,7 @@ def methods_blocks(dataset, R, created: str, *, demo: bool) -> list[tuple[str, o
     b.append(("h2", "Definitions"))
     b.append(("p", "Parameter values: " + ", ".join(
         f"{k} = {v}" for k, v in d.to_dict().items()) + "."))
-    b.append(("ul", describe(d)))
+    b.append(("ul", describe(d) + ([f"Note: {R.definitions_note}"] if getattr(R, "definitions_note", None) else [])))
     b.append(("h2", "Selection and grouping"))
     b.append(("ul", [
         f"Filters: {filters_text(R.filters)}.",

@@ -26,33 +26,19 @@ analysable episode, and cells whose ``n_patients`` is smaller; the text output f
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from .dataset import Dataset
-from .definitions import Definitions
+from .definitions import PAIN_MEASURE, Definitions, conventional_rules, definitions_for_measure  # noqa: F401 (public here too)
 from .duration import SurvivalByGroup, relief_duration
 from .episodes import Episodes, apply_filters, build_episodes, group_labels, with_definitions
-from .measures import Measure, measure as measure_entry
 from .relief import immediate_relief, responder_rate, select, weekly_episode_relief
 from .secondary import remission_over_time
 
 STAT_COLUMNS = ["estimate", "ci_low", "ci_high", "n"]
-#: The primary outcome: its responders follow the definitions' threshold (IMMPACT by default).
-PAIN_MEASURE = Definitions().measure
-
-
-def conventional_rules(measure: str) -> Measure | None:
-    """The registry entry of a secondary measure with a conventional response or remission rule
-    (PHQ-9, GAD-7: >= 50% reduction, score < 5); None for pain and for measures without one."""
-    m = measure_entry(measure)
-    if measure == PAIN_MEASURE or (m.response_pct is None and m.remission_below is None):
-        return None
-    return m
-
-
 @dataclass(frozen=True)
 class Summary:
     """Headline results. ``.table`` is tidy: group columns, ``statistic``, ``week``, estimate, CI, n."""
@@ -66,6 +52,9 @@ class Summary:
     #: Treatment-comparison models (:func:`analysis.comparisons.models_summary`); None when not computed
     #: (``models=False``, or ``treatment`` not among the groups, or fewer than two treatments).
     models: dict | None = field(default=None, repr=False)
+    #: Why the definitions differ from those asked for (:func:`analysis.definitions.definitions_for_measure`:
+    #: a PHQ-9 analysis asked for with pain's 30% threshold); None when they do not.
+    note: str | None = None
 
     @property
     def logrank(self):
@@ -112,7 +101,8 @@ class Summary:
         lr = self.logrank
         extra = {} if rules is None else {"conventional_rules": {
             "measure": rules.name, "label": rules.label, "response_reduction_pct": rules.response_pct,
-            "remission_below": rules.remission_below, "reference": rules.reference}}
+            "remission_below": rules.remission_below, "reference": rules.reference,
+            **({"note": self.note} if self.note else {})}}
         return {
             "definitions": self.definitions.to_dict(),
             "by": by,
@@ -274,13 +264,12 @@ def summarize(dataset: Dataset | Episodes, definitions: Definitions | None = Non
     else:
         d = definitions or Definitions()
         episodes = None
+    # PHQ-9, GAD-7: response is the measure's own rule (as on the Secondary outcomes page), never the
+    # pain responder threshold; the relief duration then starts from the same responders.
+    d, note = definitions_for_measure(d)
     rules = conventional_rules(d.measure)
-    if rules is not None and rules.response_pct is not None and \
-            (d.threshold, tuple(d.thresholds)) != (rules.response_pct, (rules.response_pct,)):
-        # PHQ-9, GAD-7: response is the measure's own rule (as on the Secondary outcomes page), never the
-        # pain responder threshold; the relief duration then starts from the same responders.
-        d = replace(d, threshold=float(rules.response_pct), thresholds=(float(rules.response_pct),))
-        episodes = with_definitions(episodes, d) if episodes is not None else None
+    if episodes is not None and d != episodes.definitions:
+        episodes = with_definitions(episodes, d)
     if episodes is None:
         episodes = build_episodes(dataset, d)
     by = list(by)
@@ -331,4 +320,4 @@ def summarize(dataset: Dataset | Episodes, definitions: Definitions | None = Non
         model_doc = models_summary(episodes, [c for c in by if c != "treatment"], filters,
                                    duration=dur if by == ["treatment"] else None)
     return Summary(definitions=d, by=tuple(by), counts=counts, table=table, duration=dur, filters=filters,
-                   models=model_doc)
+                   models=model_doc, note=note)

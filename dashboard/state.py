@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import streamlit as st
 
 from analysis import methods
-from analysis.definitions import CHOICES, CONF_TYPES, Definitions
+from analysis.definitions import CHOICES, CONF_TYPES, Definitions, definitions_for_measure
 from analysis.errors import AnalysisError, DatasetError
 from analysis.escaping import markdown_text as md  # every text from data shown as Markdown goes through md()
 from dashboard import cache, page_words
@@ -400,8 +400,9 @@ def show_choices(ctx: Context) -> None:
 
 
 def show_definitions(ctx: Context, measure_definitions: Definitions | None = None) -> None:
-    """The full definitions (:func:`analysis.methods.describe`) as text at the foot of a page."""
-    d = measure_definitions or ctx.definitions
+    """The full definitions (:func:`analysis.methods.describe`) as text at the foot of a page; for a measure
+    with its own response rule (PHQ-9, GAD-7) its definitions (:func:`definitions_for_measure`: one threshold)."""
+    d, _ = definitions_for_measure(measure_definitions or ctx.definitions)
     st.divider()
     st.markdown("**Definitions used on this page**")
     st.caption("  \n".join(md(line) for line in methods.describe(d)))

@@ -13,7 +13,7 @@ from typing import Callable
 import pandas as pd
 
 from analysis.dataset import Dataset
-from analysis.definitions import Definitions
+from analysis.definitions import PAIN_MEASURE, Definitions, definitions_for_measure
 from analysis.episodes import apply_filters, build_episodes
 from analysis.errors import AnalysisError, DatasetError
 from analysis.escaping import safe_slug
@@ -51,6 +51,9 @@ class Results:
     panels: dict = field(default_factory=dict)
     counts: dict = field(default_factory=dict)
     names: dict = field(default_factory=dict)
+    #: Why ``definitions`` differ from those asked for (a PHQ-9 export asked for with pain's 30% threshold:
+    #: :func:`analysis.definitions.definitions_for_measure`); None when they do not.
+    definitions_note: str | None = None
 
     def _merged(self, attribute: str) -> list:
         return [getattr(P, attribute) for P in self.panels.values()]
@@ -88,12 +91,14 @@ def compute_results(dataset: Dataset, definitions: Definitions | None = None, by
                     progress: Progress | None = None) -> Results:
     """Every panel of the dashboard for this state (definitions, grouping ``by``, ``filters``), plus the
     headline summary and the load report: the export's content."""
-    d = definitions or Definitions()
+    # One threshold for every number of the bundle: a PHQ-9 export's responders, relief duration, tables,
+    # figures and texts all follow the measure's own response rule, as summarize does.
+    d, note = definitions_for_measure(definitions or Definitions())
     by = tuple(by or ())
     m = d.min_cell_size
     if d.measure not in dataset.measures:
         raise AnalysisError(f"Unknown measure {d.measure!r}: this dataset has {', '.join(dataset.measures) or 'none'}.")
-    R = Results(definitions=d, by=by, filters=filters)
+    R = Results(definitions=d, by=by, filters=filters, definitions_note=note)
     say = progress or (lambda f, msg: None)
 
     say(0.02, "building episodes")
@@ -101,8 +106,8 @@ def compute_results(dataset: Dataset, definitions: Definitions | None = None, by
     require_analysable(ep, d, filters)
     sizes = group_sizes(ep, by, filters)
     small = small_group_labels(sizes, m)
-    R.panels["selection"] = Panel(sizes=sizes, warnings=[
-        f"Suppressed (fewer than {m} patients {ANALYSABLE}): {', '.join(small)}."] if small else [])
+    R.panels["selection"] = Panel(sizes=sizes, warnings=([note[:1].upper() + note[1:]] if note else []) + (
+        [f"Suppressed (fewer than {m} patients {ANALYSABLE}): {', '.join(small)}."] if small else []))
     R.counts["sizes"] = sizes
 
     say(0.06, "pain relief")
@@ -125,11 +130,17 @@ def compute_results(dataset: Dataset, definitions: Definitions | None = None, by
         "summary": suppress_small_cells(st_, m, columns=["group_patients", "n_patients"]),
         "group_counts": suppress_small_cells(summ.counts.rename(
             columns={"patients": "n_patients", "patients_analysable": "n_patients_analysable"}), m)})
-    try:
-        pres = published_results(ep, filters, summary=summ if by == ("treatment",) else None)
-        R.panels["published"] = published_panel(pres, d)
-    except DatasetError as e:
-        R.panels["published"] = Panel(warnings=[f"Comparison with published figures skipped: {e}"])
+    if d.measure != PAIN_MEASURE:
+        # the publications report pain relief: a PHQ-9 response or a clinic's own score is not comparable
+        R.panels["published"] = Panel(warnings=[
+            f"Comparison with published figures left out: the publications report pain relief (pain scores), "
+            f"not {d.measure}."])
+    else:
+        try:
+            pres = published_results(ep, filters, summary=summ if by == ("treatment",) else None)
+            R.panels["published"] = published_panel(pres, d)
+        except DatasetError as e:
+            R.panels["published"] = Panel(warnings=[f"Comparison with published figures skipped: {e}"])
 
     say(0.36, "Table 1")
     group = by[0] if by else "treatment"
