@@ -84,8 +84,10 @@ def plotly_text(value) -> str:
 #: bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069), which reverse the
 #: text after them, as ``\\uNNNN`` (the same escape in a JSON string means the same character, so
 #: the JSON documents the CLI prints stay valid and say the same).
-_TERMINAL = {**{c: f"\\x{c:02x}" for c in [*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F]},
-             **{c: f"\\u{c:04x}" for c in [*range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A)]}}
+# (DEL as \u007f: JSON keeps it raw, and a \x escape would make a --json output invalid; C0 controls never reach
+# the output raw from JSON, which writes them \u001b.)
+_TERMINAL = {**{c: f"\\x{c:02x}" for c in [*range(0x00, 0x09), *range(0x0B, 0x20)]},
+             **{c: f"\\u{c:04x}" for c in [0x7F, *range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A)]}}
 
 
 def terminal_text(value) -> str:

@@ -320,6 +320,11 @@ def _read_capped(name: str, zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: 
     return bytes(out)
 
 
+#: The files of a zip a load may read (tables, workbooks, statistical files, mappings, nested zips).
+_DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".tab", ".rpt", ".parquet", ".xlsx", ".xlsm", ".xls", ".ods", ".sav",
+                  ".zsav", ".por", ".dta", ".sas7bdat", ".xpt", ".json", ".toml", ".zip", ".htm", ".html")
+
+
 def safe_unzip(name: str, data: bytes, keep=None, limits: Limits | None = None) -> list[tuple[str, bytes]]:
     """Unpack the members of a zip that ``keep(member_name)`` accepts (default: all files).
 
@@ -345,8 +350,10 @@ def safe_unzip(name: str, data: bytes, keep=None, limits: Limits | None = None) 
         infos = [i for i in zf.infolist() if not i.is_dir() and "__MACOSX" not in i.filename
                  and not i.filename.rsplit("/", 1)[-1].startswith(".")
                  and (keep is None or keep(i.filename))]
-        if len(infos) > lim.max_zip_files:
-            _refuse(name, f"it holds {len(infos):,} files; the limit is {lim.max_zip_files:,} ({lim.env('max_zip_files')}). "
+        # Only the files a load reads count (a multi-site study's README, codebook.pdf and logos do not).
+        data = [i for i in infos if i.filename.lower().endswith(_DATA_SUFFIXES)]
+        if len(data) > lim.max_zip_files:
+            _refuse(name, f"it holds {len(data):,} data files; the limit is {lim.max_zip_files:,} ({lim.env('max_zip_files')}). "
                           "A clinic's export has a handful of files: zip only the export's data files, or split the export "
                           "(e.g. by site) and load each part.")
         check_archive(name, zf, infos, lim)

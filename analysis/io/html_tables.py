@@ -26,9 +26,10 @@ from .. import limits
 from ..errors import ResourceLimitError
 
 #: How many times the cells a page writes (``<td>``, ``<th>``) its table may hold once spans are filled in. A
-#: clinic's export merges a few header cells and a patient's cell over their rows: a table a few times its written
-#: cells at most; 10 leaves room for any of those and stops a page whose spans repeat cells a thousand times.
-SPAN_FACTOR = 10
+#: clinic's export merges a few header cells and a patient's cell over their rows; a report writer's layout spans
+#: each cell over 14-20 columns (a review: 10 refused one). 50 leaves room for those and stops a page whose spans
+#: repeat cells a thousand times (the memory bound, below, holds either way).
+SPAN_FACTOR = 50
 #: Memory of one cell while the page's table is built, written as CSV and then loaded (a list slot, its comma in
 #: the CSV text, twice, and the loader's 11 bytes per cell: measured about 30; with a margin).
 BYTES_PER_CELL = 40
@@ -127,12 +128,13 @@ class _Budget:
                 f"({self.lim.env('max_columns')}): its cells span (colspan) more columns than a clinic's export holds. "
                 "Open the file in Excel, save the sheet as CSV and load that file.", file=self.name)
         if self.cells > self.allowed:
+            by_memory = self.allowed == self.lim.max_memory // BYTES_PER_CELL
+            why = (f"more than {limits._size(self.lim.max_memory)} of memory allows ({self.lim.env('max_memory')})"
+                   if by_memory else f"more than {SPAN_FACTOR} times the cells the page writes ({self.written:,})")
             raise ResourceLimitError(
-                f"{self.name}: its table would have more than {self.allowed:,} cells while the page writes "
-                f"{self.written:,}: spans (colspan/rowspan) repeat cells beyond what a clinic's export holds "
-                f"(at most {SPAN_FACTOR} times the cells written, within {limits._size(self.lim.max_memory)} of memory, "
-                f"{self.lim.env('max_memory')}). Open the file in Excel, save the sheet as CSV and load that file.",
-                file=self.name)
+                f"{self.name}: its table would have more than {self.allowed:,} cells, {why}: its spans "
+                "(colspan/rowspan) repeat cells beyond what a clinic's export holds. Open the file in Excel, save "
+                "the sheet as CSV and load that file.", file=self.name)
 
 
 def _span(value) -> int:

@@ -23,7 +23,11 @@ _ANOTHER_THINGS_ID = re.compile(
     r"(?:entry|row|response|observation|obs|encounter|enc|visit|order|event|admin|administration|transaction|"
     r"submission|result|specimen|accession|line|item|question|form|instance|note|document|message|appointment|"
     r"appt|claim|charge|sample|survey|csn|resource|encntr|measurement|condition|procedure|drug[\s_]*exposure|"
-    r"visit[\s_]*occurrence|device[\s_]*exposure|specimen)[\s_.-]*(?:id|nr|no|number|key|code)")
+    r"visit[\s_]*occurrence|device[\s_]*exposure|specimen|"
+    # Who or where treated, and what: a site, a provider, a department, a diagnosis or drug code.
+    r"site|centre|center|clinic|location|facility|department|dept|ward|unit|provider|physician|doctor|nurse|"
+    r"staff|user|prescriber|icd[\s_.-]*(?:9|10)?(?:[\s_.-]*cm)?|diagnosis|dx|drug|medication|med|ndc|rxnorm|"
+    r"atc|lot|batch|device|study[\s_]*site|arm|group|cohort)[\s_.-]*(?:id|nr|no|number|key|code)")
 #: A name that is the patient's (study) id and nothing else: a patient word, then perhaps an id word.
 _ID_WORD = r"(?:id|nr|no|n°|number|nummer|numéro|numero|code|key|identifier|ref|reference|pseudonym)"
 _PATIENT_ID = re.compile(
@@ -59,13 +63,16 @@ def patient_id_rank(name: str, header: list[str]) -> int:
 
 def patient_column(scored: list[tuple[int, int]], column) -> int:
     """The patient id column among the ranked names ``scored`` (``(rank, position)``, rank < 3 for candidates;
-    :func:`patient_id_rank`), looking at the values too (``column(position)``: the column's cells). A regression
-    review found the names alone wrong where a patient-named column came after the right ``ID`` or ``Code``: the
-    protocol's ``Study code`` (the same on every row), a ``Study ID`` of two values (S01, S02), a ``Subject`` of
-    visit kinds, initials (two patients 'J.M.'), a database's row counter ``Record No``. So:
+    :func:`patient_id_rank`), looking at the values too (``column(position)``: the column's cells). Reviews found
+    the names alone wrong where a patient-named column came after the right ``ID`` or ``Code`` (the protocol's
+    ``Study code``, the same on every row; a ``Study ID`` of two values; a ``Subject`` of visit kinds; initials; a
+    database's row counter ``Record No``), and the values alone wrong where each row is another patient (a sheet of
+    one row per patient beside a ``site_id``: 24 patients read as 3). So:
 
-    * a candidate with one value on every row is none, where another has several;
-    * one whose every row has its own value (a row counter) is none, where another repeats (a patient's rows);
+    * a candidate with one value on every row is none where another varies without being unique to each row (a
+      file of one patient keeps its ``Patient ID`` beside a row counter);
+    * one whose every row has its own value (a row counter) is none where another candidate repeats over at
+      least five values, two rows each on average (the patients of a long file; not three sites);
     * a patient-named candidate (rank 1) with fewer distinct values than an id-named one (rank 2, ``ID``,
       ``Code``) does not win by its name: the first of them in the file does, as before names were ranked.
     Otherwise the best rank, then the first in the file."""
@@ -74,11 +81,21 @@ def patient_column(scored: list[tuple[int, int]], column) -> int:
         cells = column(k)
         cells = cells[cells != ""]
         shape[k] = (len(cells), len(pd.unique(cells)))
-    named = [(rank, k) for rank, k in sorted(scored) if rank < 3]
-    keep = [c for c in named if not (shape[c[1]][0] > 1 and shape[c[1]][1] == 1)] or named
-    per_row = [c for c in keep if shape[c[1]][0] >= 3 and shape[c[1]][1] == shape[c[1]][0]]
-    if len(per_row) < len(keep):
-        keep = [c for c in keep if c not in per_row]
+
+    def per_row(k):
+        return shape[k][0] >= 3 and shape[k][1] == shape[k][0]
+
+    def constant(k):
+        return shape[k][0] > 1 and shape[k][1] == 1
+
+    def patients(k):  # values that look like a long file's patients: five or more, two rows each on average
+        return shape[k][1] >= 5 and shape[k][0] >= 2 * shape[k][1]
+
+    keep = [(rank, k) for rank, k in sorted(scored) if rank < 3]
+    if any(not constant(k) and not per_row(k) for _, k in keep):
+        keep = [c for c in keep if not constant(c[1])] or keep
+    if any(patients(k) for _, k in keep):
+        keep = [c for c in keep if not per_row(c[1])] or keep
     best = keep[0]
     if best[0] == 1 and any(rank == 2 and shape[k][1] > shape[best[1]][1] for rank, k in keep):
         return min(k for _, k in keep)

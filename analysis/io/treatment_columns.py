@@ -3,7 +3,8 @@
 A German KIS exports ``Medikament`` (``Ketanest S 25 mg/ml``) beside ``Wirkstoff`` (``Esketamin``); a registry
 ``Treatment`` (``Infusion`` / ``Booster``) beside ``Medication`` (the drug); a sheet ``Drug class`` (``NMDA
 antagonist``) beside ``Drug``. The loader reads one treatment column per file (two were refused), and a review found
-the first one read where the second named the drugs (a booster's group instead of lidocaine's). So: the column
+the first one read where the second named the drugs (a booster's group instead of lidocaine's). A column whose name
+says it is a history (``Previous treatment``, ``Prior therapy``, ``Allergies (drug)``) is never the one read. So: the column
 whose cells name a drug studied (ketamine, lidocaine, by :data:`DRUG_WORDS`) is read, and the other not, with its
 reason; where both or neither do, the first is read, and where neither names a drug, the choice is a point to
 review. docs/data-format.md, "What the proposal decides by itself".
@@ -22,6 +23,18 @@ from .spec import Column
 DRUG_WORDS = re.compile(r"ketamin|ketalar|ketanest|lidocain|lidokain|xylocain|lignocain")
 
 
+#: A treatment column's name that says it is a history, not the row's treatment: a previous, prior or failed treatment,
+#: an allergy (English, German, French, Spanish, Italian, Dutch).
+HISTORY = re.compile(r"previous|prior|past|history|former|earlier|failed|allerg\w*|contraindicat\w*|vorherige?|"
+                     r"fr[uü]her\w*|bisherige?|vorbehandlung|anamnes\w*|ant[ée]rieur\w*|ant[ée]c[ée]dent\w*|"
+                     r"pr[ée]c[ée]dent\w*|previo|previa|anterior|precedente|eerdere|vorige")
+
+
+def is_history(header: str) -> bool:
+    """Whether a column's name says it holds a history of treatments (``Previous treatment``), not the row's."""
+    return HISTORY.search(fold(header)) is not None
+
+
 def names_drugs(cells: np.ndarray) -> bool:
     """Whether some cell of a treatment column names a drug studied."""
     texts = pd.Series(pd.unique(cells[cells != ""]), dtype=object).map(fold)
@@ -36,6 +49,12 @@ def another(cols: dict, k: int, header: str, time_of, ex, table, review: list, C
     if first is None:
         return None
     a, b = cols[first].header, header
+    if is_history(b):  # 'Previous treatment' beside 'Treatment': the patient's history, never the row's treatment
+        return ColumnProposal(b, Column("ignore"), f"a history of treatments ({a!r} is the row's)", ex)
+    if is_history(a):
+        cols[first] = ColumnProposal(a, Column("ignore"), f"a history of treatments ({b!r} is the row's)",
+                                     cols[first].examples)
+        return ColumnProposal(b, Column("treatment", time=time_of), "treatment name", ex)
     drugs_a, drugs_b = names_drugs(table.column(first)), names_drugs(table.column(k))
     if drugs_b and not drugs_a:  # the second names the drugs: it is the treatment, the first not read
         cols[first] = ColumnProposal(a, Column("ignore"), f"names the treatment's kind ({b!r} names the drug)",

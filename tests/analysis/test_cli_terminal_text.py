@@ -60,5 +60,11 @@ def test_an_error_naming_a_file_is_printed_with_escapes(tmp_path, capsys):
 
 def test_terminal_text_keeps_lines_and_tabs_and_shows_every_other_control():
     assert terminal_text("a\tb\nc") == "a\tb\nc"
-    assert terminal_text("a\rb\x00\x7f\x9b\u2066") == "a\\x0db\\x00\\x7f\\u009b\\u2066"
-    assert terminal_text("José García 7/10") == "José García 7/10"
+    assert terminal_text("a\rb\x00\x7f\x9b\u2066") == "a\\x0db\\x00\\u007f\\u009b\\u2066"
+
+
+def test_a_file_name_with_del_keeps_the_json_valid():
+    # JSON keeps DEL raw; shown as \x7f it made `--json` output invalid (a review's file 'Schmerz<DEL>.csv').
+    import json
+    shown = terminal_text(json.dumps({"name": "Schmerz\x7f.csv"}, ensure_ascii=False))
+    assert shown == '{"name": "Schmerz\\u007f.csv"}' and json.loads(shown)["name"] == "Schmerz\x7f.csv"

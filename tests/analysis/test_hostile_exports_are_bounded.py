@@ -58,8 +58,17 @@ def test_rowspans_that_repeat_cells_far_beyond_the_cells_written_are_refused_bef
     with pytest.raises(ResourceLimitError) as e:
         html_table_csv(page, "export.xls")
     msg = str(e.value)
-    assert msg.startswith("export.xls: its table would have more than 13,060 cells while the page writes 1,106:")
+    assert msg.startswith("export.xls: its table would have more than 57,300 cells, more than 50 times the cells the "
+                          "page writes (1,106):")
     assert "spans (colspan/rowspan) repeat cells beyond what a clinic's export holds" in msg
+
+
+def test_a_report_writers_layout_of_cells_spanning_twenty_columns_is_read():
+    # A regression review: each cell spanning 14-20 columns, 120 rows (ten times the cells written was refused).
+    rows = "".join(f"<tr><td colspan=20>P{k % 30}</td><td colspan=20>2024-03-{1 + k % 28:02d}</td>"
+                   f"<td colspan=20>{k % 10}</td></tr>" for k in range(120))
+    page = _page("<tr><th colspan=20>Patient</th><th colspan=20>Date</th><th colspan=20>NRS</th></tr>" + rows)
+    assert html_table_csv(page, "report.xls").count(b"\n") >= 121
 
 
 def test_a_table_over_a_limit_is_refused_naming_the_page_the_user_gave_not_the_csv_read_from_it():
@@ -130,7 +139,14 @@ def test_a_zip_of_more_files_than_the_limit_is_refused_before_any_is_read():
     with pytest.raises(ResourceLimitError) as e:
         load_files({"export.zip": many})
     assert time.perf_counter() - started < 2
-    assert str(e.value).startswith("export.zip: it holds 201 files; the limit is 200 (CRPS_MAX_ZIP_FILES).")
+    assert str(e.value).startswith("export.zip: it holds 201 data files; the limit is 200 (CRPS_MAX_ZIP_FILES).")
+
+
+def test_a_zips_readme_codebook_and_logos_do_not_count_toward_the_file_limit(monkeypatch):
+    monkeypatch.setenv("CRPS_MAX_ZIP_FILES", "2")
+    files = {"North/visits.csv": VISITS.encode(), "South/visits.csv": VISITS.replace("P0", "S0").encode(),
+             "README.txt.pdf": b"%PDF", "North/codebook.pdf": b"%PDF", "North/logo.png": b"\x89PNG"}
+    assert load_files({"export.zip": _zip(files)}) is not None
 
 
 def test_the_zip_file_limit_counts_data_files_not_folders_or_macos_copies(monkeypatch):
@@ -139,7 +155,7 @@ def test_the_zip_file_limit_counts_data_files_not_folders_or_macos_copies(monkey
              "__MACOSX/North/._visits.csv": b"x", "__MACOSX/South/._visits.csv": b"x"}
     assert load_files({"export.zip": _zip(files)}) is not None
     monkeypatch.setenv("CRPS_MAX_ZIP_FILES", "1")
-    with pytest.raises(ResourceLimitError, match="holds 2 files; the limit is 1"):
+    with pytest.raises(ResourceLimitError, match="holds 2 data files; the limit is 1"):
         load_files({"export.zip": _zip(files)})
 
 

@@ -28,7 +28,8 @@ def test_names_with_only_an_id_word_come_after_those_that_say_patient(name):
 
 
 def test_a_sheets_case_column_before_its_study_id_is_not_the_patient():
-    sheet = b"Fall,Studien-ID,Datum,NRS\n1,KS-01,2024-03-01,7\n2,KS-01,2024-03-08,4\n3,KS-02,2024-03-01,6\n"
+    rows = [f"{3 * p + d + 1},KS-0{p + 1},2024-03-{1 + 7 * d:02d},{7 - d}" for p in range(6) for d in range(3)]
+    sheet = ("Fall,Studien-ID,Datum,NRS\n" + "\n".join(rows) + "\n").encode()
     assert _patient_column({"s.csv": sheet})["s.csv"] == ["Studien-ID"]
 
 

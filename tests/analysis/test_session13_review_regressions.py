@@ -73,3 +73,24 @@ def test_two_zones_offsets_on_one_date_are_compared_in_utc_with_a_warning():
     a = ds.assessments.sort_values("day")
     assert a["day"].iloc[0] <= 0 < a["day"].iloc[1]  # the 8 is the baseline, the 3 after the start
     assert any("two time zones on one date (-04:00 and -05:00 on 2024-04-30" in w for w in ds.report.warnings)
+
+
+def test_a_previous_treatment_column_is_never_the_rows_treatment():
+    # A regression review: 'Previous treatment' (Ketamine, Gabapentin) beside 'Treatment' (a nerve block, graded
+    # motor imagery) was read for naming drugs: groups of the patients' history instead of their treatments.
+    rows = [f"P{p},2024-01-{8 + p:02d},{treat},{prev}" for p, treat, prev in
+            ((1, "Stellate ganglion block", "Ketamine"), (2, "Graded motor imagery", "Gabapentin"),
+             (3, "Stellate ganglion block", "none"), (4, "Graded motor imagery", "Lidocaine"))]
+    roles = _roles(_sheet("Patient ID,Treatment Date,Treatment,Previous treatment", rows))
+    assert roles["Treatment"] == "treatment" and roles["Previous treatment"] == "ignore"
+
+
+@pytest.mark.parametrize("rows,header,right", [
+    # One row per patient beside a site: the patient id, not the three sites (24 patients were read as 3).
+    ([f"{p},{101 + p % 3},2024-01-{1 + p:02d},8,4" for p in range(1, 25)], "record_id,site_id,infusion_date,nrs_baseline,nrs_week4", "record_id"),
+    # One patient's own file beside the provider who treated each visit.
+    ([f"P001,2024-01-{d:02d},Ketamine,{7 - d % 3},PR0{1 + d % 3}" for d in range(1, 8)], "Patient ID,Date,Drug,NRS,Provider ID", "Patient ID"),
+])
+def test_a_sites_or_providers_id_is_never_the_patient_id(rows, header, right):
+    roles = _roles(_sheet(header, rows))
+    assert [h for h, r in roles.items() if r == "patient_id"] == [right]
