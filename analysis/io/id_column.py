@@ -26,7 +26,7 @@ _ANOTHER_THINGS_ID = re.compile(
     r"visit[\s_]*occurrence|device[\s_]*exposure|specimen|"
     # Who or where treated, and what: a site, a provider, a department, a diagnosis or drug code.
     r"site|centre|center|clinic|location|facility|department|dept|ward|unit|provider|physician|doctor|nurse|"
-    r"staff|user|prescriber|icd[\s_.-]*(?:9|10)?(?:[\s_.-]*cm)?|diagnosis|dx|drug|medication|med|ndc|rxnorm|"
+    r"staff|prescriber|icd[\s_.-]*(?:9|10)?(?:[\s_.-]*cm)?|diagnosis|dx|drug|medication|med|ndc|rxnorm|"
     r"atc|lot|batch|device|study[\s_]*site|arm|group|cohort)[\s_.-]*(?:id|nr|no|number|key|code)")
 #: A name that is the patient's (study) id and nothing else: a patient word, then perhaps an id word.
 _ID_WORD = r"(?:id|nr|no|n°|number|nummer|numéro|numero|code|key|identifier|ref|reference|pseudonym)"

@@ -22,7 +22,7 @@ def test_names_that_say_patient_id(name):
     assert patient_id_rank(name, [name]) == 1
 
 
-@pytest.mark.parametrize("name", ["ID", "Code", "Fall", "Patient age", "pid"])
+@pytest.mark.parametrize("name", ["ID", "Code", "Fall", "Patient age", "pid", "user_id"])  # a diary app's user
 def test_names_with_only_an_id_word_come_after_those_that_say_patient(name):
     assert patient_id_rank(name, [name]) == 2
 
