@@ -32,9 +32,14 @@ _ANOTHER_THINGS_ID = re.compile(
 _ID_WORD = r"(?:id|nr|no|n°|number|nummer|numéro|numero|code|key|identifier|ref|reference|pseudonym)"
 _PATIENT_ID = re.compile(
     r"(?:patient|patients|patienten|pat|person|subject|subj|participant|pseudonym|proband|probanden|teilnehmer|"
-    r"deelnemer|paciente|patiente?|paziente|patiënt|patiëntnummer|anonymat|n° anonymat|record|studienummer|"
-    r"studiennummer|studiencode|studycode|proefpersoon|deelnemernummer|teilnehmernummer|probandennummer)"
-    rf"(?: {_ID_WORD})?|(?:study|studien|studie|étude|etude|estudio|studio) {_ID_WORD}")
+    r"deelnemer|paciente|patiente?|paziente|patiënt|patiëntnummer|anonymat|n° anonymat|proefpersoon|"
+    r"deelnemernummer|teilnehmernummer|probandennummer)"
+    rf"(?: {_ID_WORD})?|record id")
+#: A study's or a record's number: an id word, as ``ID`` or ``Code`` is (a study's own code may be the protocol's, the
+#: same on every row; REDCap's API writes the record id as ``record``, a database's ``Record No`` counts rows).
+_STUDY_OR_RECORD = re.compile(
+    rf"(?:study|studien|studie|étude|etude|estudio|studio) {_ID_WORD}|studienummer|studiennummer|studiencode|"
+    r"studycode|record(?: (?:no|nr|number|nummer))?")
 
 
 def patient_id_rank(name: str, header: list[str]) -> int:
@@ -58,23 +63,25 @@ def patient_id_rank(name: str, header: list[str]) -> int:
         return 3
     if _PATIENT_ID.fullmatch(tokens.replace("_", " ")):
         return 1
+    if _STUDY_OR_RECORD.fullmatch(tokens.replace("_", " ")):
+        return 2
     return 2 if has_word("patient_id", name) else 3
 
 
 def patient_column(scored: list[tuple[int, int]], column) -> int:
     """The patient id column among the ranked names ``scored`` (``(rank, position)``, rank < 3 for candidates;
-    :func:`patient_id_rank`), looking at the values too (``column(position)``: the column's cells). Reviews found
-    the names alone wrong where a patient-named column came after the right ``ID`` or ``Code`` (the protocol's
-    ``Study code``, the same on every row; a ``Study ID`` of two values; a ``Subject`` of visit kinds; initials; a
-    database's row counter ``Record No``), and the values alone wrong where each row is another patient (a sheet of
-    one row per patient beside a ``site_id``: 24 patients read as 3). So:
+    :func:`patient_id_rank`), looking at the values too (``column(position)``: the column's cells), but never
+    against the names: a value rule drops a candidate only for another of the same or a better rank. Reviews found
+    the names alone wrong (an ``ID`` or ``Code`` before the protocol's ``Study code``, the same on every row; a row
+    counter ``Record``; a patient-named column of initials or visit kinds after the right ``ID``) and the values
+    alone wrong (a sheet of one row per patient beside a ``Surgeon ID``; one patient's chart beside a ``Session
+    ID``). So, among candidates of the same or a better rank:
 
-    * a candidate with one value on every row is none where another varies without being unique to each row (a
-      file of one patient keeps its ``Patient ID`` beside a row counter);
-    * one whose every row has its own value (a row counter) is none where another candidate repeats over at
-      least five values, two rows each on average (the patients of a long file; not three sites);
-    * a patient-named candidate (rank 1) with fewer distinct values than an id-named one (rank 2, ``ID``,
-      ``Code``) does not win by its name: the first of them in the file does, as before names were ranked.
+    * a candidate with one value on every row is none where another varies without being unique to each row;
+    * one whose every row has its own value (a row counter) is none where another repeats, two rows or more per
+      value on average (a long file's patients);
+    * a patient-named candidate (rank 1) with fewer distinct values, two or more, than an id-named one (rank 2,
+      ``ID``, ``Code``) does not win by its name: the first of them in the file does.
     Otherwise the best rank, then the first in the file."""
     shape = {}
     for _, k in scored:
@@ -88,15 +95,15 @@ def patient_column(scored: list[tuple[int, int]], column) -> int:
     def constant(k):
         return shape[k][0] > 1 and shape[k][1] == 1
 
-    def patients(k):  # values that look like a long file's patients: five or more, two rows each on average
-        return shape[k][1] >= 5 and shape[k][0] >= 2 * shape[k][1]
+    def repeats(k):  # a long file's patients: two or more, with two rows or more each on average
+        return shape[k][1] >= 2 and shape[k][0] >= 2 * shape[k][1]
 
-    keep = [(rank, k) for rank, k in sorted(scored) if rank < 3]
-    if any(not constant(k) and not per_row(k) for _, k in keep):
-        keep = [c for c in keep if not constant(c[1])] or keep
-    if any(patients(k) for _, k in keep):
-        keep = [c for c in keep if not per_row(c[1])] or keep
+    named = [(rank, k) for rank, k in sorted(scored) if rank < 3]
+    keep = [(rank, k) for rank, k in named
+            if not (constant(k) and any(r <= rank and not constant(o) and not per_row(o) for r, o in named))
+            and not (per_row(k) and any(r <= rank and repeats(o) for r, o in named))] or named
     best = keep[0]
-    if best[0] == 1 and any(rank == 2 and shape[k][1] > shape[best[1]][1] for rank, k in keep):
+    if best[0] == 1 and shape[best[1]][1] >= 2 and \
+            any(rank == 2 and shape[k][1] > shape[best[1]][1] for rank, k in keep):
         return min(k for _, k in keep)
     return best[1]

@@ -94,3 +94,22 @@ def test_a_previous_treatment_column_is_never_the_rows_treatment():
 def test_a_sites_or_providers_id_is_never_the_patient_id(rows, header, right):
     roles = _roles(_sheet(header, rows))
     assert [h for h, r in roles.items() if r == "patient_id"] == [right]
+
+
+
+@pytest.mark.parametrize("header,rows,right", [
+    # A sheet of one row per patient beside a surgeon who treated several: the patient id, never the surgeon's.
+    ("Patient ID,Surgeon ID,infusion_date,drug,nrs_baseline,nrs_week4",
+     [f"P{p:02d},S{1 + p % 5},2024-01-{p:02d},Ketamine,8,{3 + p % 3}" for p in range(1, 11)], "Patient ID"),
+    # One patient's chart over two sessions: one patient, not two.
+    ("Patient ID,Session ID,Date,Treatment,NRS",
+     [f"P07,{s},2024-0{2 + s}-{d:02d},{'Ketamine' if d == 1 else ''},{n}" for s in (1, 2)
+      for d, n in ((1, 8), (2, 4), (29, 5))], "Patient ID"),
+    # A row counter before the patient id of a long file of three patients.
+    ("Record No,Patient ID,Date,Treatment,NRS",
+     [f"{3 * p + j + 1},P{p + 1},2024-03-{d:02d},{'Ketamine' if j == 0 else ''},{n}" for p in range(3)
+      for j, (d, n) in enumerate(((1, 8), (2, 4), (29, 5)))], "Patient ID"),
+])
+def test_the_values_never_overrule_a_better_name(header, rows, right):
+    roles = _roles(_sheet(header, rows))
+    assert [h for h, r in roles.items() if r == "patient_id"] == [right]
