@@ -25,6 +25,7 @@ from . import derived_outcomes, redcap_arms, stat_files, survey_exports, workboo
 from . import choice_scores, dosage_forms, item_statements, dose_units, ehr_times, entry_status, excel_serials, fill_down, mar_treatments, headers, leave_out, observation_items, redcap, \
     side_by_side, time_units, treatment_arms, visits, warehouse_tables, worded_scales
 from . import headerless, treatment_columns
+from .treatment_columns import TREATMENT_WORDS
 from .id_column import patient_column, patient_id_rank
 from .sources import CSV_EXTENSIONS, TEXT_EXTENSIONS
 from .identifiers.names import name_reason
@@ -578,10 +579,6 @@ _SEQUENCE_NAME = re.compile(
     # The day's number within a multi-day course: 'Day of course', 'Infusion day', 'Behandlungstag', 'jour de cure'.
     r"|^\s*(day\s*(of|in)\s*(the\s*)?(course|infusion|treatment|cycle|cure)|(course|infusion|treatment|cycle)\s*day"
     r"|behandlungstag|infusionstag|tag\s*der\s*(infusion|behandlung)|jour\s*de\s*(cure|perfusion|traitement))\s*$")
-#: Words of a medication text that name the treatment studied (generic names and brands), with its label.
-_TREATMENT_WORDS = {"ketamin": "Ketamine infusion", "ketalar": "Ketamine infusion", "ketanest": "Ketamine infusion",
-                    "lidocain": "Lidocaine infusion", "xylocain": "Lidocaine infusion",
-                    "lignocain": "Lidocaine infusion"}
 def _patient_ids(p, data_tables) -> set:
     """The patient ids a file's proposal reads (its patient-id column's filled cells)."""
     t = next((t for t in data_tables if t.file == p.name), None)
@@ -707,7 +704,7 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
         if p.kind == "administration record" or (warehouse_tables.MODEL.search(p.kind)
                                                  and mar_treatments.names_medications_in(p, data_tables)):
             treatments = mar_treatments.propose(p, next(t for t in data_tables if t.file == p.name), treatments,
-                                                _TREATMENT_WORDS, notes, review)
+                                                TREATMENT_WORDS, notes, review)
         elif p.spec is not None and any(c.column.role == "treatment" and not c.column.codes and
                                         c.header != redcap_arms.ARM_COLUMN for c in p.columns):  # 'Arm 1' is no dose
             mar_treatments.dose_text_treatments(p, next(t for t in data_tables if t.file == p.name), treatments,

@@ -19,8 +19,13 @@ import pandas as pd
 from .column_words import fold
 from .spec import Column
 
-#: Words of a treatment's text that name a drug studied (generic names and brands, in any language, accents folded).
-DRUG_WORDS = re.compile(r"ketamin|ketalar|ketanest|lidocain|lidokain|xylocain|lignocain")
+#: Words of a medication text that name the treatment studied (generic names and brands), with its label: the
+#: proposal's patterns for courses.treatments (analysis/io/propose.py, mar_treatments.py).
+TREATMENT_WORDS = {"ketamin": "Ketamine infusion", "ketalar": "Ketamine infusion", "ketanest": "Ketamine infusion",
+                   "lidocain": "Lidocaine infusion", "xylocain": "Lidocaine infusion",
+                   "lignocain": "Lidocaine infusion"}
+#: Words of a treatment's text that name a drug studied (accents folded): those above, and German's 'Lidokain'.
+DRUG_WORDS = re.compile("|".join([*TREATMENT_WORDS, "lidokain"]))
 
 
 #: A treatment column's name that says it is a history, not the row's treatment: a previous, prior or failed treatment,

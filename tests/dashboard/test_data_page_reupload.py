@@ -29,13 +29,19 @@ def _role(at: AppTest, header: str):
     return col if isinstance(col, str) else col["role"]
 
 
-def _edited_redcap_upload():
-    """A REDCap export uploaded, then on the Data page: PHQ-9 ignored, a region box ignored, 3 days a course."""
+def _redcap_upload():
+    """A REDCap export uploaded on the Data page."""
     shape = ces.export_shape("redcap_raw", ces.make_cohort(12, seed=3))
     at = AppTest.from_file(APP, default_timeout=90).run()
     at.switch_page("content/data.py").run()
     at.radio(key="_w_source").set_value("upload").run()
     _upload(at, shape.files)
+    return at, shape
+
+
+def _edited_redcap_upload():
+    """A REDCap export uploaded, then on the Data page: PHQ-9 ignored, a region box ignored, 3 days a course."""
+    at, shape = _redcap_upload()
     next(sb for sb in at.selectbox if sb.label == "Role of phq9_total").set_value("ignore").run()
     next(sb for sb in at.selectbox if sb.label == "Role of regions___2").set_value("ignore").run()
     at.number_input(key="_w_gap_days").set_value(3.0).run()
@@ -85,11 +91,7 @@ def test_the_clinician_can_start_again_from_the_proposal_after_a_reupload():
 
 
 def test_a_first_upload_and_an_unedited_reupload_say_nothing_about_kept_changes():
-    shape = ces.export_shape("redcap_raw", ces.make_cohort(12, seed=3))
-    at = AppTest.from_file(APP, default_timeout=90).run()
-    at.switch_page("content/data.py").run()
-    at.radio(key="_w_source").set_value("upload").run()
-    _upload(at, shape.files)
+    at, shape = _redcap_upload()
     _upload(at, _corrected(shape.files))
     assert _role(at, "phq9_total") == "measure"
     assert not any("were kept" in i.value for i in at.info)
