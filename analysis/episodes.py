@@ -232,6 +232,27 @@ def build_episodes_by_measure(dataset: Dataset, definitions: Definitions | None 
     return out
 
 
+_CANONICAL_STEMS = ("assessments", "treatments", "patients")
+
+
+def _no_treatments_message(dataset: Dataset) -> str:
+    """Why relief cannot be computed, with what to do: a dataset in this product's format lacks its
+    treatments.csv; a clinic export (a PT visit grid, a survey file) lacks a column read as the
+    treatment, which a mapping gives (naming a treatments.csv there would send the user the wrong way)."""
+    later = ("Score trajectories since the first assessment (analysis.trajectories; the dashboard's Overview "
+             "and Secondary outcomes) work without it.")
+    files = list(dataset.report.files) if dataset.report is not None else []
+    stems = {f.rsplit("/", 1)[-1].rsplit(".", 1)[0].lower() for f in files}
+    if files and not stems & set(_CANONICAL_STEMS):
+        return ("This dataset has no treatments, so relief cannot be computed: no column of "
+                f"{', '.join(files[:3])}{' ...' if len(files) > 3 else ''} was read as the treatment. In the mapping, "
+                "give the column that names the treatment or the visit type (e.g. 'Service', 'Note Type', "
+                "'Procedure') the role treatment, or add the file that lists the treatments (docs/data-format.md, "
+                f"\"Clinic exports\"). {later}")
+    return ("This dataset has no treatments, so relief cannot be computed: add a treatments.csv "
+            f"(patient_id, day, treatment) to the dataset. {later}")
+
+
 class _Courses:
     """The treatment courses as episodes before any score is looked at (what every measure shares):
     ``ep`` (episode_id, patient_id, start, treatment, next_start, next_t, course_number, sorted by
@@ -241,11 +262,7 @@ class _Courses:
     def __init__(self, dataset: Dataset):
         tr = dataset.treatments
         if len(tr) == 0:
-            raise AnalysisError(
-                "This dataset has no treatments, so relief cannot be computed: add a treatments.csv "
-                "(patient_id, day, treatment) to the dataset. Score trajectories since the first assessment "
-                "(analysis.trajectories; the dashboard's Overview and Secondary outcomes) work without it."
-            )
+            raise AnalysisError(_no_treatments_message(dataset))
         ep = tr[["patient_id", "day", "treatment"]].rename(columns={"day": "start"})
         # Integer patient codes shared by episodes and scores (no hashing of millions of strings): the
         # scores' categorical codes, and the same codes looked up for the few treatment rows.

@@ -121,6 +121,16 @@ def load_dataset(path: str | Path, mapping: object = None, drop_identifiers: boo
                 if entries and all(f.stat().st_size == 0 for f in entries):
                     raise EmptyDatasetError(f"{entries[0].name} is empty (0 bytes): export the data again, then load it.",
                                             file=entries[0].name)
+                if mapping is not None and not looks_canonical(listed):
+                    # A plain column mapping (--map Client=patient_id) renames columns of our own files; given
+                    # for a clinic export, the export's reading wants a clinic-export mapping instead.
+                    raise MissingFileError(
+                        f"The folder {p} holds no assessments.csv (found: {found}): a plain column mapping (--map, "
+                        "or a .csv/.json of pairs) renames the columns of files in this product's format, named "
+                        "assessments.csv, treatments.csv and patients.csv. For a clinic export, let inspect propose "
+                        "how each column is read (python -m analysis inspect PATH --write-mapping mapping.json), "
+                        "correct that file (e.g. the patient id column) and load with --mapping mapping.json "
+                        "(docs/data-format.md, \"The mapping file\").", file=str(p))
                 raise MissingFileError(
                     f"The folder {p} holds no assessments.csv (found: {found}). Name the files assessments.csv, "
                     "treatments.csv and patients.csv, or give the path of a single CSV file.", file=str(p))

@@ -143,3 +143,23 @@ def test_grouping_by_patient_id_is_a_clear_error(cohort):
 
     with pytest.raises(AnalysisError, match="Cannot group by patient_id"):
         relief_over_time(build_episodes(cohort), by=("patient_id",))
+
+
+def test_a_clinic_export_without_a_treatment_column_is_told_to_map_one_not_to_add_a_treatments_csv():
+    # A physical-therapy visit grid (WebPT style) with pain scores but no column read as the treatment: the fix is
+    # in the mapping (the visit type's column as the treatment), not a file of this product's format.
+    from analysis import load_files
+    grid = ("Patient ID,Date of Service,Current Pain\n" +
+            "".join(f"PT{p},2024-0{m}-1{p},{7 - m}\n" for p in range(1, 4) for m in range(1, 4))).encode()
+    ds = load_files({"Visits_Analysis_Grid.csv": grid})
+    with pytest.raises(AnalysisError) as err:
+        build_episodes(ds)
+    message = str(err.value)
+    assert "no column of Visits_Analysis_Grid.csv was read as the treatment" in message
+    assert "the role treatment" in message and "add a treatments.csv" not in message
+
+
+def test_a_dataset_in_our_format_without_treatments_is_told_to_add_a_treatments_csv(load):
+    ds = load({"assessments.csv": "patient_id,day,pain_nrs\nP1,0,7\nP1,7,5\n"})
+    with pytest.raises(AnalysisError, match=r"add a treatments\.csv \(patient_id, day, treatment\)"):
+        build_episodes(ds)

@@ -473,6 +473,26 @@ def test_folder_without_assessments(tmp_path):
         load_dataset(tmp_path)
 
 
+def test_a_plain_column_mapping_given_for_a_clinic_export_folder_points_to_a_clinic_export_mapping(tmp_path):
+    # A practice-software export (SimplePractice) loaded with --map Client=patient_id: the rename is for files in
+    # our format, so the message says how an export is mapped instead of only asking to rename the files.
+    (tmp_path / "appointments_export.csv").write_text("Date,Time,Client,Service,Status\n01/08/2024,9:00 AM,C1,"
+                                                      "Ketamine Infusion,Show\n")
+    (tmp_path / "measures_export.csv").write_text("Date,Client,Measure,Score\n01/08/2024,C1,Pain,7\n")
+    with pytest.raises(MissingFileError) as err:
+        load_dataset(tmp_path, mapping={"Client": "patient_id"})
+    message = str(err.value)
+    assert "holds no assessments.csv (found: appointments_export.csv, measures_export.csv)" in message
+    assert "inspect PATH --write-mapping mapping.json" in message and "--mapping mapping.json" in message
+
+
+def test_a_folder_of_our_format_under_other_names_with_a_plain_mapping_keeps_the_renaming_advice(tmp_path):
+    (tmp_path / "readme.md").write_text("x")
+    with pytest.raises(MissingFileError, match="Name the files assessments.csv") as err:
+        load_dataset(tmp_path, mapping={"Subject": "patient_id"})
+    assert "inspect" not in str(err.value)
+
+
 def test_a_folder_holding_a_damaged_workbook_says_to_save_it_again_or_as_csv(tmp_path):
     # A readable workbook is read (tests/analysis/test_workbooks.py); a damaged one says what to do.
     (tmp_path / "Ketamine_tracker.xlsx").write_bytes(b"PK\x03\x04 a workbook")
