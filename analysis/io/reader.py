@@ -20,7 +20,7 @@ from ..errors import DatasetError, EmptyDatasetError, IdentifierError, MappingEr
 from .sources import _basename as basename  # the one rule for a file's name inside a path or zip
 from .sources import CSV_EXTENSIONS, TEXT_EXTENSIONS, files_fingerprint, zip_problem
 from .validate import load_canonical
-from . import headers, id_links, plausibility, post_scores, pulls, redcap, redcap_arms, sites, time_zones, two_systems, \
+from . import episode_clocks, headers, id_links, plausibility, post_scores, pulls, redcap, redcap_arms, sites, time_zones, two_systems, \
     untimed_starts
 from .courses import build_courses, one_spelling
 from .spec import MappingSpec
@@ -209,6 +209,7 @@ def load_export(files: dict[str, bytes], spec: MappingSpec, drop_identifiers: bo
     scores, admins, covs = id_links.same_numbers(spec, scores, admins, covs, notes)
     scores, admins, covs = sites.assign_sites(tables, spec, scores, admins, covs, site_warnings)
     site_warnings += id_links.unlinked_warning(tables, scores, admins)
+    site_warnings += episode_clocks.warnings(tables)  # days counted again from each episode of care
     scores = pulls.later_pull_values(scores, obs, notes, site_warnings)
     admins = _without_duplicates(admins, obs, scores["row"].to_numpy(), notes)
 
