@@ -552,6 +552,33 @@ def _no_scores(obs: Observations, tables) -> DatasetError:
     if all(t.n == 0 for t, _ in tables):
         return EmptyDatasetError(f"{names} {'has' if len(tables) == 1 else 'have'} a header but no data rows: export "
                                  "the data again (with its rows), then load it.")
+    why = _excluded_reasons(obs)
+    if why:
+        # Scores were read and every one excluded (a cell '6/3/8' of current/best/worst pain in one column): say
+        # why, with an example, instead of leaving the user to guess between a missing measure and the cells.
+        return EmptyDatasetError(
+            f"No scores were read from {names}: every score cell was excluded. The most frequent reasons: {why}. "
+            "`python -m analysis validate` lists every excluded cell; `python -m analysis inspect` shows how each "
+            "column is read.")
     return EmptyDatasetError(
         f"No scores were read from {names}: no column is mapped as a measure (or no item as a measure), or every "
         "score was excluded. Run `python -m analysis inspect` on the export to see the proposed roles.")
+
+
+def _excluded_reasons(obs: Observations) -> str:
+    """The three most frequent reasons of the cells excluded so far, each with its count and a first example
+    (file, line, column, the cell as written); "" when nothing was excluded."""
+    if not obs.excluded:
+        return ""
+    ex = pd.concat(obs.excluded, ignore_index=True)
+    ex = ex[ex["reason"].astype(str) != ""]
+    if ex.empty:
+        return ""
+    counts = ex["reason"].value_counts(sort=True)
+    first = ex.drop_duplicates("reason").set_index("reason")
+    parts = []
+    for reason, n in counts.head(3).items():
+        e = first.loc[reason]
+        parts.append(f"{reason} ({n} cell(s); e.g. {e['file']}, line {int(e['line'])}, column {str(e['column'])!r}: "
+                     f"{str(e['value'])!r})")
+    return "; ".join(parts)
