@@ -26,6 +26,7 @@ same file. JSON is written; TOML with the same structure is read too. docs/data-
            "Schmerz vor (NRS)": {"role": "measure", "measure": "pain_nrs", "timing": "before_start"},
            "Schmerz (NRS)": {"role": "measure", "measure": "pain_nrs"},
            "Betroffene Regionen": {"role": "list", "measure": "regions_affected"},   # "Hand li.; Fuß re."
+           # (a file of one region per row: "one_per_row": true, "side": "Seite": each visit's rows counted together)
            "regions___0": {"role": "checkbox", "measure": "regions_affected", "means_none": true},  # "None of these"
            "Geschlecht": {"role": "covariate", "name": "sex", "codes": {"1": "Female", "2": "Male"}},
            "Kommentar": "ignore"}}

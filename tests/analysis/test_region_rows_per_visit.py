@@ -209,3 +209,12 @@ def test_the_options_are_written_into_the_mapping_and_read_back():
     col = spec.files[0].columns["Affected region"]
     assert (col.one_per_row, col.side) == (True, "Side")
     assert col.to_json() == {"role": "list", "measure": "regions_affected", "one_per_row": True, "side": "Side"}
+
+
+def test_two_visits_of_one_day_at_different_times_are_not_proposed_per_row():
+    header = "Patient,Exam time,Affected region,Side"
+    rows = ["P01,2024-03-01 09:00,hand,left", "P01,2024-03-01 15:00,foot,left", "P02,2024-03-01 09:00,knee,right",
+            "P02,2024-03-01 16:30,hand,right", "P02,2024-04-01 10:00,foot,left"]
+    p = inspect({"regions.csv": ("\n".join([header] + rows) + "\n").encode()})
+    col = {c.header: c.column for f in p.files for c in f.columns}["Affected region"]
+    assert col.role == "list" and not col.one_per_row
