@@ -87,8 +87,9 @@ def _on_role(fi: int, header: str, wkey: str) -> None:
         new["means_none"] = True
     if old.get("counted_from") and role == "day":
         new["counted_from"] = old["counted_from"]
-    if old.get("listed") and role == "list":  # region codes, as the proposal decided them
-        new["listed"] = old["listed"]
+    for k in ("listed", "one_per_row", "side"):  # region codes; regions one per row, with their side
+        if old.get(k) and role == "list":
+            new[k] = old[k]
     cols[header] = new["role"] if len(new) == 1 else new
     fill = doc["files"][fi].get("fill_down")
     if fill and role != "patient_id" and header in fill:  # only the patient id is filled down

@@ -134,6 +134,14 @@ def lone_list_notes(file: str, header: str, measure: str, values: np.ndarray) ->
             "listed in one cell\")."]
 
 
+def codes_note(file: str, column: str, measure: str, cells: np.ndarray) -> str:
+    """The note saying a column of body regions lists codes (rule 5)."""
+    shown = ", ".join(repr(str(v)) for v in pd.unique(cells)[:3])
+    return (f"{file}, column {column!r}: its cells list codes (e.g. {shown}): each cell's {measure} is the number "
+            "of distinct codes it lists, so a single number is one code, not a count (docs/data-format.md, \"Body "
+            "regions listed in one cell\").")
+
+
 def column_codes_verdict(values: np.ndarray) -> str:
     """:func:`codes_verdict` of a column's cells as written (empty, not-measured and none cells left out)."""
     return codes_verdict(_measured_distinct(values))
@@ -152,6 +160,11 @@ class ListCounts:
     items: np.ndarray
     codes: bool = False  # the column lists codes (rule 5): a single number is one code, not a count
     both_sides: np.ndarray | None = None  # the cell counts an item naming both sides as two (rule 4)
+    #: Each row's distinct cell (an index into ``keys``), and the items each distinct cell lists (rules 4 and 5:
+    #: case-folded, trimmed, an item naming both sides as its left and its right), indexed by that cell: what
+    #: rows merged into one visit count (analysis/io/region_rows.py). Cells read as a count or none list none.
+    cell: np.ndarray | None = None
+    keys: pd.Series | None = None
 
 
 def _normal(texts: pd.Series) -> pd.Series:
@@ -196,7 +209,7 @@ def count_listed(values: np.ndarray, listed: str | None = None) -> ListCounts:
         items = np.zeros(n, dtype=np.int64)
         items[measured] = distinct
         return ListCounts(count=count[codes_of], missing=missing[codes_of], reason=reason[codes_of],
-                          items=items[codes_of], codes=True)
+                          items=items[codes_of], codes=True, cell=codes_of, keys=listed_codes.dropna())
     number = norm.str.fullmatch(_NUMBER).to_numpy(dtype=bool) & ~missing & ~none
     x = pd.to_numeric(norm[number].str.replace(",", ".", regex=False), errors="coerce").to_numpy(dtype=float)
     whole = (x >= 0) & (x == np.floor(x))
@@ -206,6 +219,7 @@ def count_listed(values: np.ndarray, listed: str | None = None) -> ListCounts:
     listed = ~(missing | none | number)
     items = np.zeros(n, dtype=np.int64)
     both_sides = np.zeros(n, dtype=bool)
+    sides = pd.Series(dtype=object)
     if listed.any():
         parts = norm[listed].str.split(SEPARATORS, regex=True).explode()
         parts = parts.str.strip(" .").str.replace(r"\s+", " ", regex=True)
@@ -235,7 +249,7 @@ def count_listed(values: np.ndarray, listed: str | None = None) -> ListCounts:
     count[reason != ""] = np.nan
     both_sides &= reason == ""
     return ListCounts(count=count[codes_of], missing=missing[codes_of], reason=reason[codes_of], items=items[codes_of],
-                      both_sides=both_sides[codes_of])
+                      both_sides=both_sides[codes_of], cell=codes_of, keys=sides)
 
 
 def several_listed(values: np.ndarray) -> float:
@@ -263,8 +277,8 @@ def rows_of_one_visit(file: str, header: str, patient: np.ndarray, when: list[np
     two or more rows of one patient and date, ``when`` the row's date and time cells as written, each listing
     its items), or none. Each row is read as a count of its own; the visit's rows then repeat one time with
     counts of 1, and all but one are excluded as duplicates or conflicts: the visit's number of regions is lost
-    (0 of 30 spreads seen where there were 20). The rows are not merged: which columns make a region (a 'Side'
-    beside it) is the clinic's to say."""
+    (0 of 30 spreads seen where there were 20). Given for a mapping without ``"one_per_row"``: which columns make a
+    region (a 'Side' beside it) is then the clinic's to say (the proposal says so itself: analysis/io/region_rows.py)."""
     read = ~listed.missing & (listed.reason == "") & (np.asarray(patient, dtype=object) != "")
     if not when or read.sum() < 2:
         return []
@@ -278,7 +292,7 @@ def rows_of_one_visit(file: str, header: str, patient: np.ndarray, when: list[np
     shown = ", ".join(str(int(x)) for x in np.asarray(lines)[read][shared][first][:3])
     return [f"{file}, column {header!r}: {len(visits)} visit(s) of one patient and date have several rows, each "
             f"listing its regions (e.g. lines {shown}): each row is read as a count of its own, so the repeated rows "
-            "of a visit are excluded as duplicates or conflicts and the visit's number of regions is lost. Write a "
-            "visit's regions in one cell, one row per visit ('left hand, right foot'; a 'Side' column joined to its "
-            "region: 'left hand'), or a count of regions per visit (docs/data-format.md, \"Body regions listed in "
-            "one cell\")."]
+            "of a visit are excluded as duplicates or conflicts and the visit's number of regions is lost. Give the "
+            "column \"one_per_row\": true in the mapping (and \"side\": the column of the side, if any) to count "
+            "each visit's rows together; or write a visit's regions in one cell, one row per visit ('left hand, right "
+            "foot'), or a count of regions per visit (docs/data-format.md, \"Body regions listed in one cell\")."]

@@ -24,7 +24,7 @@ from . import courses as _courses
 from . import derived_outcomes, redcap_arms, stat_files, survey_exports, workbook_sheets
 from . import choice_scores, dosage_forms, item_statements, dose_units, ehr_times, entry_status, excel_serials, fill_down, mar_treatments, headers, leave_out, observation_items, redcap, \
     side_by_side, time_units, treatment_arms, visits, warehouse_tables, worded_scales
-from . import headerless, treatment_columns
+from . import headerless, region_rows, treatment_columns
 from .treatment_columns import TREATMENT_WORDS
 from .id_column import patient_column, patient_id_rank
 from .sources import CSV_EXTENSIONS, TEXT_EXTENSIONS
@@ -519,6 +519,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
     one_column_per_score(cols, t.file, fields, review, notes, [header[d] for d in date_cols], t.column)
     visits.events_for_undated_scores(cols, t, notes, review)
     visits.scored_events(cols, t, review)
+    region_rows.propose_per_row(cols, t, pid, review, notes)  # body regions one per row: counted per visit
     ordered = [cols[k] for k in sorted(cols)]
     ordered += [ColumnProposal(*a) for a in redcap_arms.arm_proposal(t, cols, notes, review)] if kind_hint else []
     roles = [c.column.role for c in ordered]

@@ -489,11 +489,11 @@ def _report(obs, scores, admins, course_of, covs, cov_used, canon, tables, notes
         used_rows.append(covs["row"].to_numpy()[cov_used])
     used = np.unique(np.concatenate(used_rows)) if used_rows else np.zeros(0, dtype=np.int64)
     # Rows summed into a score another row carries (a questionnaire charted one question per row) share its fate.
-    for file, members, m_lines, carriers, c_lines in obs.summed_into:
+    for file, members, m_lines, carriers, c_lines, *how in obs.summed_into:  # (how: a list's rows merged per visit)
         kept = np.isin(carriers, used)
         used = np.union1d(used, members[kept])
         ex_parts.append(pd.DataFrame({"row": members[~kept], "file": file, "line": m_lines[~kept], "column": "(row)",
-                                      "value": "", "reason": ("summed into the score of line " + pd.Series(
+                                      "value": "", "reason": ((how or ["summed into the score of line "])[0] + pd.Series(
                                           c_lines[~kept], dtype=np.int64).astype(str) + ", which is excluded").to_numpy(
                                           dtype=object)}))
     ex = pd.concat(ex_parts, ignore_index=True) if ex_parts else pd.DataFrame(

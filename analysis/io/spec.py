@@ -26,6 +26,7 @@ same file. JSON is written; TOML with the same structure is read too. docs/data-
            "Schmerz vor (NRS)": {"role": "measure", "measure": "pain_nrs", "timing": "before_start"},
            "Schmerz (NRS)": {"role": "measure", "measure": "pain_nrs"},
            "Betroffene Regionen": {"role": "list", "measure": "regions_affected"},   # "Hand li.; Fuß re."
+           # (a file of one region per row: "one_per_row": true, "side": "Seite": each visit's rows counted together)
            "regions___0": {"role": "checkbox", "measure": "regions_affected", "means_none": true},  # "None of these"
            "Geschlecht": {"role": "covariate", "name": "sex", "codes": {"1": "Female", "2": "Male"}},
            "Kommentar": "ignore"}}
@@ -81,7 +82,7 @@ DEFAULT_START_ACTIONS = ("New Bag", "Begin Bag", "Start Bag", "Given", "Started"
                          "Start Infusion", "Begin Infusion", "New Infusion")
 
 _COLUMN_KEYS = {"role", "measure", "timing", "name", "codes", "date", "time", "format", "scale_max", "treatment",
-                "offset_days", "means_none", "counted_from", "listed"}
+                "offset_days", "means_none", "counted_from", "listed", "one_per_row", "side"}
 _FILE_KEYS = {"match", "kind", "header_row", "delimiter", "encoding", "decimal_comma", "redcap", "columns", "fill_down"}
 _TOP_KEYS = {MARKER, "source", "date_format", "time_zone", "files", "items", "values", "courses", "note", "patient_ids"}
 _COURSE_KEYS = {"treatments", "start_actions", "gap_days", "boosters", "post_offset_hours", "dose"}
@@ -117,11 +118,16 @@ class Column:
     #: code) or ``"counts"`` (a single number is the count, a list of numbers is excluded). None (the default):
     #: decided from the file's cells (rule 5 of analysis/io/lists.py); the proposal writes what it decided.
     listed: str | None = None
+    #: For a ``list`` column: true when the file writes one item per row (``Patient, Exam date, Affected region``):
+    #: the rows of one patient and time are one visit, counted together (analysis/io/region_rows.py).
+    one_per_row: bool = False
+    #: For a ``list`` column: the column whose cell is joined to each item of its row (``Side``: left + hand).
+    side: str | None = None
 
     def to_json(self):
         d = {"role": self.role}
         for k in ("measure", "name", "codes", "date", "time", "format", "treatment", "offset_days", "means_none",
-                  "counted_from", "listed"):
+                  "counted_from", "listed", "one_per_row", "side"):
             v = getattr(self, k)
             if v:
                 d[k] = v
@@ -302,6 +308,13 @@ def _column(v, where: str) -> Column:
     if listed is not None and (role != "list" or listed not in ("codes", "counts")):
         raise _err(where, "\"listed\" is for a list column only: \"codes\" (a cell of numbers lists codes of "
                           "regions, 1,3 = 2 regions, 2 = 1 region) or \"counts\" (a single number is the count).")
+    one_per_row, side = v.get("one_per_row", False), v.get("side")
+    if not isinstance(one_per_row, bool) or (one_per_row and role != "list"):
+        raise _err(where, "\"one_per_row\" is true or false, for a list column only: true when the file writes one "
+                          "item per row, so that the rows of one patient and time are counted as one visit.")
+    if side is not None and (role != "list" or not isinstance(side, str) or not side.strip()):
+        raise _err(where, "\"side\" is for a list column only: the name of the column whose cell is joined to each "
+                          "item of its row, e.g. \"Side\" (left + hand = left hand).")
     codes = v.get("codes")
     if codes is not None and (not isinstance(codes, dict)
                               or not all(isinstance(k, str) and isinstance(x, (str, int, float)) for k, x in codes.items())):
@@ -312,7 +325,8 @@ def _column(v, where: str) -> Column:
                   date=v.get("date") and _text(v["date"], where), time=v.get("time") and _text(v["time"], where),
                   format=fmt, treatment=v.get("treatment") and _text(v["treatment"], where),
                   offset_days=float(offset) if offset is not None else None, means_none=means_none,
-                  counted_from=counted_from and counted_from.strip(), listed=listed)
+                  counted_from=counted_from and counted_from.strip(), listed=listed,
+                  one_per_row=one_per_row, side=side and side.strip())
 
 
 def _fill_down(v, cols: dict, where: str) -> tuple:

@@ -27,8 +27,8 @@ from ..mapping import normalize_name
 from . import courses as _courses
 from . import date_years, dosage_forms, dose_units, entry_status, excel_serials, mar_actions, post_scores, routes, \
     covariate_values, session_rows, withdrawn_rows
-from . import fill_down as _fill_down, session_dates, time_zones
-from .lists import both_sides_notes, count_listed, lone_list_notes, rows_of_one_visit
+from . import fill_down as _fill_down, region_rows, session_dates, time_zones
+from .lists import codes_note, count_listed
 from .counted_from import read_time_points
 from .observation_items import question_of, sum_question_rows
 from .questionnaires import check_items, sum_items
@@ -140,14 +140,6 @@ def _by_header(table: TextTable, roles: dict[int, Column], name: str, role_hint:
             return k
     raise MappingError(f"Mapping for {table.file}: the {role_hint} refers to the column {name!r}, which is not a "
                        f"mapped column of the file.", file=table.file)
-
-
-def _codes_note(file: str, column: str, measure: str, cells: np.ndarray) -> str:
-    """The note saying a column of body regions lists codes (rule 5 of :mod:`analysis.io.lists`)."""
-    shown = ", ".join(repr(str(v)) for v in pd.unique(cells)[:3])
-    return (f"{file}, column {column!r}: its cells list codes (e.g. {shown}): each cell's {measure} is the number "
-            "of distinct codes it lists, so a single number is one code, not a count (docs/data-format.md, \"Body "
-            "regions listed in one cell\").")
 
 
 def _day_numbers(table: TextTable, k: int, counted: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -544,13 +536,14 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
         if shift.any():
             obs.after_start.append((len(obs.scores) - 1, np.asarray(t), shift, when))
 
-    # Scores in measure columns.
+    # Scores in measure columns (a visit's score on each of its regions' rows read once: io/region_rows.py).
+    visits = region_rows.VisitRows(table, roles, pid, times, obs.notes)
     for k in _positions(roles, "measure"):
         c = roles[k]
         vals = table.column(k)
         if c.codes:  # a score asked as a choice, exported as its labels: back to the codes
             vals = recode(vals, lambda v, cc=c.codes: cc.get(v, v))
-        m = vals != ""
+        m = (vals != "") & ~visits.repeated(vals, table.header[k], c)
         add_scores(m, c.measure, vals, table.header[k], c, c.timing)
     # Checkbox groups: the number of boxes ticked (a visit with none ticked has no value; with only a box
     # meaning none ticked, 0).
@@ -594,25 +587,10 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
         ok = measured & ~bad
         add_scores(ok, measure, np.where(ok, total, 0).astype(np.int64).astype(str).astype(object), headers[0],
                    roles[ks[0]], timing)
-    # Lists in one cell ("left hand, right foot"): the number of distinct items (io/lists.py); a cell the
-    # rule cannot count is excluded here with its reason, a count of 0 by the validator (the measure's range).
+    # Lists in one cell ("left hand, right foot"): the number of distinct items (io/lists.py); a cell the rule
+    # cannot count is excluded with its reason, a count of 0 by the validator; one item per row: io/region_rows.py.
     for k in _positions(roles, "list"):
-        c = roles[k]
-        vals = table.column(k)
-        listed = count_listed(vals, c.listed)
-        if listed.codes:
-            obs.notes.append(_codes_note(f, table.header[k], c.measure, vals[~listed.missing]))
-        elif c.listed is None:
-            obs.notes += lone_list_notes(f, table.header[k], c.measure, vals)
-        obs.notes += both_sides_notes(f, table.header[k], vals, listed)
-        when = [table.column(j) for r in ("date", "time", "day") for j in _positions(roles, r)] if not c.time else []
-        obs.warnings += rows_of_one_visit(f, table.header[k], pid, when, listed, lines)
-        bad = listed.reason != ""
-        obs.exclude(rows[bad], f, lines[bad], table.header[k], vals[bad], listed.reason[bad])
-        contributes |= bad
-        ok = ~listed.missing & ~bad
-        counts = np.where(ok, listed.count, 0).astype(np.int64).astype(str).astype(object)
-        add_scores(ok, c.measure, counts, table.header[k], c, c.timing, text=vals)
+        region_rows.read_list_column(k, table, roles, pid, rows, obs, visits, add_scores, contributes)
     # Long observations: item and value columns.
     items, values = _positions(roles, "item"), _positions(roles, "value")
     if items or values:
@@ -642,7 +620,7 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
             idx = np.flatnonzero(listed)
             lc = count_listed(value[idx])
             if lc.codes:
-                obs.notes.append(_codes_note(f, f"{table.header[values[0]]} ({LISTED_MEASURE})", LISTED_MEASURE,
+                obs.notes.append(codes_note(f, f"{table.header[values[0]]} ({LISTED_MEASURE})", LISTED_MEASURE,
                                              value[idx][~lc.missing]))
             bad = lc.reason != ""
             obs.exclude(rows[idx[bad]], f, lines[idx[bad]], table.header[values[0]], value[idx[bad]], lc.reason[bad])
