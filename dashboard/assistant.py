@@ -19,6 +19,7 @@ from analysis.errors import DatasetError
 from analysis.escaping import markdown_text
 from analysis.io import spec as export_spec
 from analysis.io.column_words import measure_of
+from analysis.io.item_treatments import TREATMENT
 from analysis.io.spec import ROLES, SCORE_ROLES, TIMINGS
 from analysis.measures import MEASURES
 from dashboard import cache
@@ -412,8 +413,9 @@ def render(files: dict[str, bytes], ctx) -> None:
         items.update({k: n for k, (n, _) in f.items.items()})
     if items:
         with st.expander("Observation items: which are measures", expanded=True):
-            st.caption("Items not chosen as a measure are ignored and counted in the load report.")
-            options = [NOT_A_MEASURE] + list(KNOWN_MEASURES)
+            st.caption("Items not chosen as a measure are ignored and counted in the load report; an item chosen as "
+                       "'treatment' (a procedure listed among the scores) gives administrations of the treatment it names.")
+            options = [NOT_A_MEASURE] + list(KNOWN_MEASURES) + [TREATMENT]
             for i, (item, n) in enumerate(sorted(items.items(), key=lambda x: -x[1])):
                 wkey = f"_w_item_{i}"
                 current = doc.get("items", {}).get(item)

@@ -12,7 +12,9 @@ Where it is not, and every question of the questionnaire is charted (1 ... 9 of 
 its questions (``"PHQ-9 Item 3": "phq9 item 3"``) and summed: the questions charted for one patient at one
 sitting (within :data:`SITTING_MINUTES` of the first, :func:`sittings`) are one questionnaire, scored by the
 rule of :mod:`analysis.io.questionnaires` (every item answered 0-3; never prorated), its score carried by its
-first row in time (:func:`sum_question_rows`).
+first row in time (:func:`sum_question_rows`). An item naming the giving of a drug studied, with no score
+(a coded-entry report's ``Intravenous infusion of ketamine``, its value empty), is proposed as a treatment, not a
+measure (:mod:`analysis.io.item_treatments`).
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ import pandas as pd
 from ..mapping import normalize_name
 from ..definitions import KNOWN_MEASURES
 from ..measures import MEASURES
+from . import item_treatments
 from .column_words import measure_of, question_after_items
 from .questionnaires import each_distinct, sum_items
 from .score_columns import other_scale
@@ -265,6 +268,7 @@ def propose_items(t, item_k: int, cols: dict, notes: list | None = None) -> tupl
     """``(items, questions)`` of an observation file (table ``t``, item column ``item_k``, the proposed
     columns ``cols``): ``items`` maps each item to ``(rows, proposed measure or None)``; ``questions`` the
     single questions of a questionnaire (:func:`questionnaire_item_rows`), which are proposed as no measure.
+    An item that is a treatment given is proposed as ``"treatment"`` (:func:`~analysis.io.item_treatments.treatment_items`).
     An item is proposed as a measure when at least half of its values read as a score (body regions are
     counted from the lists they are charted as, so they need not read as numbers)."""
     items = t.column(item_k)
@@ -278,10 +282,15 @@ def propose_items(t, item_k: int, cols: dict, notes: list | None = None) -> tupl
                 for it, n in counts.items() for m in [named[str(it)]]}
     for name, target in summed_questions(questions, proposed).items():
         proposed[name] = (proposed[name][0], target)
+    # A procedure listed among the scores (a coded-entry report's 'Intravenous infusion of ketamine', no value): a
+    # treatment given (io/item_treatments.py).
+    value_k = next((k for k in sorted(cols) if cols[k].column.role == "value"), None)
+    for name in item_treatments.treatment_items(items, None if value_k is None else t.column(value_k),
+                                                [it for it, (_, m) in proposed.items() if m is None and it not in questions]):
+        proposed[name] = (proposed[name][0], item_treatments.TREATMENT)
     # A 0-100 scale charted under a pain name ('Pain Score (VAS)' in mm) is not the 0-10 NRS: read as the NRS, its
     # values above 10 were excluded as out of range and those of 10 or less kept as NRS scores. Kept apart under
     # its own name, as a score column of a spreadsheet is (score_columns.other_scale).
-    value_k = next((k for k in sorted(cols) if cols[k].column.role == "value"), None)
     if value_k is not None:
         values = t.column(value_k)
         for name, (n, m) in list(proposed.items()):
@@ -349,6 +358,7 @@ def item_notes(file: str, items: dict, questions: dict, notes: list, review: lis
                      + (f"The score is read from {total[0]!r}." if total else
                         f"No row gives the {measure} total: chart it (or export the items as columns, where "
                         "they are summed) to have the score."))
+    item_treatments.item_notes(file, items, notes)
     unmapped = [it for it, (n, m) in items.items() if not m and it not in questions]
     if unmapped:
         notes.append(f"{file}: items not read as measures (ignored and counted in the report): "

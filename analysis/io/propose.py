@@ -24,7 +24,7 @@ from . import courses as _courses
 from . import derived_outcomes, redcap_arms, stat_files, survey_exports, workbook_sheets
 from . import choice_scores, dosage_forms, item_statements, dose_units, ehr_times, entry_status, excel_serials, fill_down, mar_treatments, headers, leave_out, observation_items, redcap, \
     side_by_side, time_units, treatment_arms, visits, warehouse_tables, worded_scales
-from . import headerless, region_rows, treatment_columns
+from . import headerless, item_treatments, region_rows, treatment_columns
 from .treatment_columns import TREATMENT_WORDS
 from .id_column import patient_column, patient_id_rank
 from .sources import CSV_EXTENSIONS, TEXT_EXTENSIONS
@@ -710,6 +710,7 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
                                         c.header != redcap_arms.ARM_COLUMN for c in p.columns):  # 'Arm 1' is no dose
             mar_treatments.dose_text_treatments(p, next(t for t in data_tables if t.file == p.name), treatments,
                                                 redcap_arms.ARM_COLUMN, notes)
+    item_treatments.propose_treatments(items, fps, treatments)  # procedures listed among the observations
     # Dates named for a treatment: the administrations of the treatment the date names, in an export naming no
     # treatment, or in a file whose patients have no treatment in the files that name one (one site's infusion
     # log or visit sheet beside another site's log with a drug column). A date beside a drug column (a booster's),
@@ -717,7 +718,7 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
     # tracker's courses), is not proposed: reviews found more such dates that are no session, or sessions
     # counted twice, than are; the mapping names them ("treatment" on the date column) and the load warns of
     # before/after scores on a day without a treatment (post_scores.without_treatment).
-    named = any(c.column.role == "treatment" for p in fps for c in p.columns)
+    named = any(c.column.role == "treatment" for p in fps for c in p.columns) or item_treatments.TREATMENT in items.values()
     dated = visits.dated_treatment(_other_patients(fps, data_tables) if named else fps, dictionary, notes, review)
     if not dated and not named and \
             not visits.session_treatment(fps, data_tables, notes):

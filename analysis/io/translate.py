@@ -26,7 +26,7 @@ from ..errors import DatasetError, MappingError, MissingColumnError
 from ..mapping import normalize_name
 from . import courses as _courses
 from . import date_years, dosage_forms, dose_units, entry_status, excel_serials, mar_actions, post_scores, routes, \
-    covariate_values, session_rows, withdrawn_rows
+    covariate_values, item_treatments, session_rows, withdrawn_rows
 from . import fill_down as _fill_down, region_rows, session_dates, time_zones
 from .lists import codes_note, count_listed
 from .counted_from import read_time_points
@@ -600,6 +600,7 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
         item, value = table.column(items[0]), table.column(values[0])
         lookup = {normalize_name(k): v for k, v in spec.items.items()}
         measure = recode(item, lambda s: lookup.get(normalize_name(s)))
+        item, given = item_treatments.treatment_rows(table, items[0], values[0], measure, rows, lines, obs, contributes)
         mapped = pd.notna(measure) & (item != "")
         unm = ~mapped & (item != "")
         counts = pd.Series(item[unm]).value_counts()
@@ -669,6 +670,7 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
     # treatment column names (a booster's date beside the drug: io/session_dates.py).
     sources += [(k, Column("treatment", time=table.header[k]),
                  session_dates.texts(k, table, roles, sources, pid, times, obs, rows, lines)) for k in dated]
+    sources += [(items[0], Column("treatment"), given)] if items and (given != "").any() else []  # io/item_treatments.py
     for k, tcol, text in sources:
         none = pd.Series(text, dtype=object).str.strip().str.casefold().str.split().str.join(" ").isin(
             NO_TREATMENT).to_numpy()

@@ -1,0 +1,184 @@
+"""The items of a one-row-per-observation export that are treatments given, not scores.
+
+A UK coded-entry report (SystmOne, EMIS: ``Date``, ``Code``, ``Term``, ``Numeric value``) lists a patient's
+procedures and scores in one list: ``Intravenous infusion of ketamine`` with no value beside ``Numeric pain
+rating scale score`` ``9``. Read as observations only, the infusions were items "not a measure (ignored)" and
+the export had no treatments ("relief cannot be computed").
+
+An item mapped to :data:`TREATMENT` (the mapping's ``"items": {"Intravenous infusion of ketamine":
+"treatment"}``) is a treatment: each of its rows whose value is empty or a yes (``Given``, ``Yes``, ``1``) is an
+administration of the treatment the item names, at the row's date and time, read as a treatment column's text
+is (``courses.treatments``, visits and removals left out, courses by the course rules: :mod:`analysis.io.courses`).
+A row whose value says it was not given (``Not given``, ``Declined``, ``No``, ``0``) is excluded with that reason,
+and so is a row with any other value (a number is no yes: ``50`` may be a dose, and is never guessed to be one).
+
+The proposal maps an item to :data:`TREATMENT` (:func:`treatment_items`) when its name names a drug studied
+(:data:`~analysis.io.treatment_columns.DRUG_WORDS`, the words of ``TREATMENT_WORDS``), when it is no measure's
+name, and when its values are empty or yes/no words only. Never: an item naming a history (``Previous ketamine
+infusion``: :func:`~analysis.io.treatment_columns.is_history`), a visit about the treatment (``Ketamine infusion
+review``: :mod:`analysis.io.session_rows`), an entry saying the treatment was not given or only planned
+(``Ketamine infusion declined``, ``... not given``, ``... DNA``, ``Referral for ketamine infusion``) or an
+infusion record's action that starts nothing (``Ketamine infusion stopped``), another form than an infusion
+(``Lidocaine 5% plaster``, ``Esketamine nasal spray``: :data:`~analysis.io.dosage_forms.NOT_INFUSED`), a dose
+(``Ketamine dose (mg)``), or a score (``Pain score after ketamine infusion``, its values numbers). An item naming
+another procedure or drug (``Stellate ganglion block``) is not proposed, as a medication record's co-medications
+are not (:func:`analysis.io.mar_treatments.propose`): a note names it, and the mapping can make it a treatment.
+docs/data-format.md, "Procedures listed among the observations".
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from .column_words import fold, has_word, measure_of
+from .courses import _GIVEN_WORDS, _NOT_GIVEN_WORDS, INFUSION_ACTION, medication_text
+from .dosage_forms import NOT_INFUSED
+from .questionnaires import each_distinct
+from .session_rows import _PROCEDURE, VISIT_WORDS, ends_a_treatment, names_a_visit
+from .spec import DEFAULT_START_ACTIONS
+from .treatment_columns import DRUG_WORDS, TREATMENT_WORDS, is_history
+from .values import CHECKED
+
+#: The mapping's "items" target that makes an item a treatment, not a measure.
+TREATMENT = "treatment"
+
+#: Words of an entry about a treatment that records none given: it was asked for, planned, booked or offered, or
+#: the patient did not come ('Referral for ketamine infusion', 'Ketamine infusion booked', '... DNA'). The words
+#: saying it was not given ('declined', 'not given', 'cancelled') are a status column's (:mod:`analysis.io.courses`).
+_PLANNED = re.compile(r"referrals?|referred|refer|requests?|requested|planned|plan|booked|scheduled|offered|"
+                      r"discussed|considered|consider|advised|advice|suitable|unsuitable|consent|consented|"
+                      r"waiting list|wait list|dna|did not attend|no show|not attended|contraindicated|"
+                      r"ueberweisung|uberweisung|geplant|demande|planifie|prevu|solicitud|programado|"
+                      r"richiesta|programmato|verwijzing|gepland")
+#: The actions that start an administration (folded), of those only an infusion record writes.
+_STARTS = {fold(a) for a in DEFAULT_START_ACTIONS}
+#: A number after 'no' ('Infusion no. 3') numbers the entry; it says nothing was not given.
+_NUMBERED = re.compile(r"(?i)\b(?:no|nr|n°)\.?\s*\d+")
+
+R_NOT_GIVEN = "{value!r} in the row of the treatment {item!r}: not given (not an administration)"
+R_NOT_A_YES = ("{value!r} in the row of the treatment {item!r} is neither empty nor a yes: not read as an "
+               "administration (a number is never guessed to be a dose)")
+
+
+def _says_not_given(name: str) -> bool:
+    """The name holds one to three words saying the treatment was not given or only planned (module docstring), or
+    an infusion record's action that starts nothing (``Ketamine infusion stopped``, ``... rate change``: dated when
+    the infusion stopped or changed, it would start a course hours late, after its own post score)."""
+    tokens = re.findall(r"[^\W_]+", fold(_NUMBERED.sub(" ", name)))
+    # (a letter alone, 'n=12', is no 'N' for no)
+    windows = [w for k in (1, 2, 3) for i in range(len(tokens) - k + 1) for w in [" ".join(tokens[i:i + k])] if len(w) > 1]
+    return any(_NOT_GIVEN_WORDS.fullmatch(w) or _PLANNED.fullmatch(w) or
+               (INFUSION_ACTION.fullmatch(w) and w not in _STARTS) for w in windows)
+
+
+def names_an_administration(name: str) -> bool:
+    """Whether an item's name names the giving of a drug studied (module docstring): ``Intravenous infusion of
+    ketamine``, ``Ketamine infusion``, ``Lidocaine IV``; not ``Previous ketamine infusion``, ``Ketamine infusion
+    declined``, ``Ketamine infusion review``, ``Ketamine dose (mg)``, ``Pain score after ketamine infusion``."""
+    name = str(name)
+    if DRUG_WORDS.search(fold(name)) is None or measure_of(name) is not None or is_history(name):
+        return False
+    if NOT_INFUSED.search(name):  # 'Lidocaine 5% plaster', 'Esketamine nasal spray': no infusion studied
+        return False
+    if VISIT_WORDS.search(name) or names_a_visit(np.asarray([name], dtype=object))[0] or \
+            ends_a_treatment(np.asarray([name], dtype=object))[0]:
+        return False
+    # A dose word without an amount ('Ketamine dose (mg)') is a quantity; with one ('Ketamine 0.5 mg/kg infusion') a
+    # medication text.
+    if has_word("dose", name) and not re.search(r"\d", name):
+        return False
+    return not _says_not_given(name)
+
+
+def _yes(values: np.ndarray) -> np.ndarray:
+    s = pd.Series(values, dtype=object).fillna("").astype(str).str.strip()
+    return (s.str.fullmatch(_GIVEN_WORDS.pattern) | s.str.casefold().isin(CHECKED)).to_numpy(dtype=bool)
+
+
+def _no(values: np.ndarray) -> np.ndarray:
+    s = pd.Series(values, dtype=object).fillna("").astype(str).str.strip()
+    return (s.str.fullmatch(_NOT_GIVEN_WORDS.pattern) | (s == "0")).to_numpy(dtype=bool)
+
+
+def treatment_items(items: np.ndarray, values: np.ndarray | None, candidates: list[str]) -> list[str]:
+    """The items among ``candidates`` (names proposed as no measure) that are treatments given: their name names
+    an administration (:func:`names_an_administration`) and each of their values (``values``: the file's value
+    column, None without one) is empty or a yes/no word, at least one empty or a yes."""
+    out = []
+    for name in candidates:  # a loop over the few distinct items
+        if not names_an_administration(name):
+            continue
+        v = np.full(int((items == name).sum()), "", dtype=object) if values is None else values[items == name]
+        filled = v != ""
+        yes, no = _yes(v), _no(v)
+        if (yes | no | ~filled).all() and (yes | ~filled).any():
+            out.append(name)
+    return out
+
+
+def treatment_rows(table, item_k: int, value_k: int, measure: np.ndarray, rows: np.ndarray, lines: np.ndarray, obs,
+              contributes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rows of an observation file (``table``: item column ``item_k``, value column ``value_k``) whose item is
+    mapped to :data:`TREATMENT` (``measure``: each row's "items" entry): ``(items, given)``, the file's items with
+    those rows' blanked (they are no scores), and the text of each administration (the item's name; ``""``
+    elsewhere), to be read as a treatment column's. Rows of a treatment not given, or with another value, are
+    excluded here with their reason (``obs``, marked in ``contributes``)."""
+    item, value = table.column(item_k), table.column(value_k)
+    treat = pd.Series(measure, dtype=object).fillna("").astype(str).str.strip().str.casefold().eq(TREATMENT).to_numpy()
+    if not treat.any():
+        return item, np.full(len(item), "", dtype=object)
+    for it, n in pd.Series(item[treat]).value_counts().items():
+        obs.item_counts[(table.file, it)] = (int(n), TREATMENT)
+    filled = value != ""
+    yes, no = np.zeros(len(value), dtype=bool), np.zeros(len(value), dtype=bool)
+    yes[treat], no[treat] = _yes(value[treat]), _no(value[treat])  # the value words of the treatment rows only
+    for bad, why in ((treat & filled & no, R_NOT_GIVEN), (treat & filled & ~yes & ~no, R_NOT_A_YES)):
+        idx = np.flatnonzero(bad)
+        reasons = each_distinct(lambda v, i, w=why: w.format(value=v, item=i), value[idx], item[idx])
+        obs.exclude(rows[idx], table.file, lines[idx], table.header[value_k], value[idx], reasons)
+        contributes[idx] = True
+    given = np.where(treat & (~filled | yes), item, "").astype(object)
+    return np.where(treat, "", item).astype(object), given
+
+
+def propose_treatments(items: dict, fps: list, treatments: dict) -> None:
+    """The proposal's ``courses.treatments`` (``treatments``, completed here) for the items proposed as treatments
+    (``items``: item -> target): each drug studied they name under its label (``TREATMENT_WORDS``: ``Intravenous
+    infusion of ketamine`` -> ``Ketamine infusion``, as a medication record's texts are named), an item naming
+    none under its own name. Not where another file's treatment column is read without patterns (each text its
+    own treatment): a pattern would leave that file's texts out."""
+    names = [it for it, m in items.items() if m == TREATMENT]
+    if not names or (not treatments and any(c.column.role == TREATMENT and not c.column.codes
+                                            for p in fps for c in p.columns)):
+        return
+    for word, label in TREATMENT_WORDS.items():
+        mine = [n for n in names if word in fold(n)]
+        if mine and word not in treatments and label in treatments.values():
+            # A medication record's drug named by its infused texts only (dosage_forms.only_infused: its oral form
+            # is no course): the word again would match that form; the items' own names do not.
+            treatments.update({fold(n): label for n in mine})
+        elif mine:
+            treatments.setdefault(word, label)
+    treatments.update({n: n for n in names if not any(fold(w) in fold(n) for w in treatments)})
+
+
+def item_notes(file: str, items: dict, notes: list) -> None:
+    """The proposal's notes on the items of one observation file read as treatments, and on the items naming
+    another drug or procedure, not read (``items``: item -> (rows, target))."""
+    given = [it for it, (_, m) in items.items() if m == TREATMENT]
+    if given:
+        notes.append(f"{file}: {', '.join(map(repr, given[:10]))} {'names' if len(given) == 1 else 'name'} a treatment "
+                     "given, with no score: each of its rows (the value empty or a yes) is read as an administration of "
+                     "that treatment at its date and time (\"items\": \"treatment\"), and the administrations are "
+                     "grouped into courses by the course rules; a row saying it was not given is excluded with its "
+                     "reason.")
+    other = [it for it, (_, m) in items.items() if not m and (medication_text(str(it)) or _PROCEDURE.search(str(it)))
+             and measure_of(str(it)) is None]
+    if other:
+        notes.append(f"{file}: {', '.join(map(repr, other[:10]))} {'names' if len(other) == 1 else 'name'} a drug or a "
+                     "procedure but not the giving of a drug studied (another drug or procedure, a dose, a history, or "
+                     "an entry saying it was not given or only planned): not read as a treatment. If the rows of one "
+                     "are administrations of a treatment studied, map it to \"treatment\" under \"items\" (and add it "
+                     "to courses.treatments).")
