@@ -275,7 +275,8 @@ def _immediate_window(d) -> str:
 
 def caption_relief_distribution(d) -> str:
     """Immediate relief per episode (box plot)."""
-    return (f"Relief % = 100 x (baseline - score) / baseline at the first follow-up score within "
+    formula = measure(d.measure if d is not None else "pain_nrs").improvement_formula()
+    return (f"{formula} at the first follow-up score within "
             f"{_immediate_window(d)} after the start; negative = worse than baseline. Dashed lines: 30% (moderately) "
             "and 50% (substantially) important improvement (IMMPACT).")
 
