@@ -242,5 +242,5 @@ def remission_rules() -> dict[str, float]:
     return {m.name: m.remission_below for m in MEASURES.values() if m.remission_below is not None}
 
 
-__all__ = ["Measure", "MEASURES", "IMPROVEMENT_FORMULA", "measure", "improvement_pct", "direction_note", "measure_label", "measure_short", "known_measures_table",
-           "response_rules", "remission_rules"]
+__all__ = ["Measure", "MEASURES", "IMPROVEMENT_FORMULA", "measure", "improvement_pct", "direction_note",
+           "measure_label", "measure_short", "known_measures_table", "response_rules", "remission_rules"]

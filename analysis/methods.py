@@ -208,7 +208,8 @@ def methods_blocks(dataset, R, created: str, *, demo: bool) -> list[tuple[str, o
     b.append(("h2", "Definitions"))
     b.append(("p", "Parameter values: " + ", ".join(
         f"{k} = {v}" for k, v in d.to_dict().items()) + "."))
-    b.append(("ul", describe(d, dataset.measure_entry(d.measure)) + ([f"Note: {R.definitions_note}"] if getattr(R, "definitions_note", None) else [])))
+    b.append(("ul", describe(d, dataset.measure_entry(d.measure))
+              + ([f"Note: {R.definitions_note}"] if getattr(R, "definitions_note", None) else [])))
     b.append(("h2", "Selection and grouping"))
     b.append(("ul", [
         f"Filters: {filters_text(R.filters)}.",

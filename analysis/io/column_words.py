@@ -52,8 +52,8 @@ MEASUREWORDS = [
 # alone is the Pain Catastrophizing Scale, except the SF-12/SF-36 Physical Component Summary ('SF12 PCS', 'PCS-12');
 # 'PCS_3', 'PSEQ 7' are items (or visits), not the totals.
 MEASUREWORDS = [
-    ("pcs", r"(?<!sf\s)(?<!sf12\s)(?<!sf36\s)(?<!sf\s12\s)(?<!sf\s36\s)pcs(?!\s*(?:[1-9]|1[0-3]|36)(?!\d))(?:\s*total)?|"
-            r"pain\s*catastroph\w*(?:\s*scale)?"),
+    ("pcs", r"(?<!sf\s)(?<!sf12\s)(?<!sf36\s)(?<!sf\s12\s)(?<!sf\s36\s)"
+            r"pcs(?!\s*(?:[1-9]|1[0-3]|36)(?!\d))(?:\s*total)?|pain\s*catastroph\w*(?:\s*scale)?"),
     ("pseq", r"pseq(?!\s*(?:[1-9]|10)(?!\d))(?:\s*total)?|pain\s*self\s*efficacy(?:\s*questionnaire)?"),
     ("eq_vas", r"eq\s*(?:5\s*d\s*(?:[35]\s*l\s*)?)?vas|euroqol\s*(?:5\s*d\s*)?vas"),
 ] + MEASUREWORDS

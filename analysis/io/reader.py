@@ -20,8 +20,9 @@ from ..errors import DatasetError, EmptyDatasetError, IdentifierError, MappingEr
 from .sources import _basename as basename  # the one rule for a file's name inside a path or zip
 from .sources import CSV_EXTENSIONS, TEXT_EXTENSIONS, files_fingerprint, zip_problem
 from .validate import load_canonical
-from . import headers, id_links, missing_codes, plausibility, post_scores, pulls, redcap, redcap_arms, sites, time_zones, two_systems, \
+from . import headers, id_links, plausibility, post_scores, pulls, redcap, redcap_arms, sites, time_zones, two_systems, \
     untimed_starts
+from . import missing_codes
 from .courses import build_courses, one_spelling
 from .spec import MappingSpec
 from .tables import TextTable, read_table, two_row_header_note
@@ -314,7 +315,8 @@ def load_export(files: dict[str, bytes], spec: MappingSpec, drop_identifiers: bo
 
 
 def _without_missing_codes(scores: pd.DataFrame, value: np.ndarray, obs: Observations) -> np.ndarray:
-    """``value`` with the missing-value codes of measures without a range taken out (NaN), each excluded with its reason."""
+    """``value`` with the missing-value codes of measures without a range taken out (NaN), each excluded with its
+    reason (analysis/io/missing_codes.py)."""
     measure = scores["measure"].to_numpy(dtype=object)
     codes = missing_codes.missing_value_codes(measure, value)
     if not codes.any():

@@ -479,9 +479,9 @@ def check_measures(v, where: str) -> dict:
         known = MEASURES.get(name)
         if hib is not None and known is not None and hib == known.lower_is_better:
             way = "lower" if known.lower_is_better else "higher"
-            raise _err(f"{w}.{name}", f"{known.label}: a {way} score is better ({known.citation or known.reference}); a mapping "
-                                      "cannot turn the direction of a measure the product knows. Map the column to "
-                                      "another name if it holds another scale.")
+            raise _err(f"{w}.{name}", f"{known.label}: a {way} score is better ({known.citation or known.reference}); "
+                                      "a mapping cannot turn the direction of a measure the product knows. Map the "
+                                      "column to another name if it holds another scale.")
         out[name] = {"higher_is_better": hib} if hib is not None else {}
     return out
 

@@ -181,3 +181,14 @@ def test_an_eq_vas_column_of_an_export_is_read_as_eq_vas_and_improvement_counts_
     s = summarize(ds, Definitions(measure="eq_vas", report_weeks=(6,)), by=(), models=False).to_dict()
     assert s["groups"][0]["responder_rate_by_week"]["6"]["estimate"] == pytest.approx(0.5)
     assert s["measure_direction"]["lower_is_better"] is False
+
+
+def test_the_patient_timeline_draws_the_threshold_above_the_baseline_of_a_higher_is_better_measure():
+    from analysis.timeline import patient_timeline
+
+    d = Definitions(measure="eq_vas", threshold=30.0)
+    ep = patient_timeline(cohort("eq_vas"), d, "A").episodes
+    assert ep["threshold_score"].iloc[0] == pytest.approx(52.0)      # 40 x 1.3: relief is lost below it
+    assert bool(ep["responder"].iloc[0])
+    pain = patient_timeline(cohort("pain_nrs"), Definitions(threshold=30.0), "C").episodes
+    assert pain["threshold_score"].iloc[0] == pytest.approx(14.0)     # 20 x 0.7, as before

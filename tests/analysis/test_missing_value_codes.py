@@ -39,7 +39,8 @@ def _export(average_pain: list[str]) -> dict[str, bytes]:
     """Patients P1-P4, a referral (5 days before the infusion) and a review (14 days after it)."""
     rows = ["PatientID,AssessmentDate,BPIAveragePain"]
     for i in range(4):
-        rows += [f"P{i + 1},2024-03-0{i + 1},{average_pain[2 * i]}", f"P{i + 1},2024-03-{i + 20},{average_pain[2 * i + 1]}"]
+        rows += [f"P{i + 1},2024-03-0{i + 1},{average_pain[2 * i]}",
+                 f"P{i + 1},2024-03-{i + 20},{average_pain[2 * i + 1]}"]
     inf = ["PatientID,Infusion date,Drug"] + [f"P{i + 1},2024-03-0{i + 6},Ketamine" for i in range(4)]
     return {"extract.csv": ("\n".join(rows) + "\n").encode(), "infusions.csv": ("\n".join(inf) + "\n").encode()}
 
