@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .measures import Measure, measure
+
 EXCLUSION_COLUMNS = ["file", "line", "column", "value", "reason"]
 
 
@@ -199,6 +201,8 @@ class Dataset:
     ``assessments`` is the canonical long table (module doc). A dataset loaded from a wide file keeps
     its scores as :class:`WideScores` (``wide_scores``) and builds the long table the first time
     ``assessments`` is read; :meth:`measure_scores` gives one measure's scores without building it.
+    ``directions``: ``{measure: higher_is_better}`` as the mapping declared them (``"measures"``),
+    for measures the registry does not know; :meth:`measure_entry` gives the entry with it.
     """
 
     long_assessments: pd.DataFrame | None = field(repr=False)
@@ -207,6 +211,11 @@ class Dataset:
     report: LoadReport = field(repr=False)
     source: str = ""
     wide_scores: WideScores | None = field(default=None, repr=False)
+    directions: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def measure_entry(self, name: str) -> Measure:
+        """The registry entry of a measure, with the direction the mapping declared for one it does not know."""
+        return measure(name, self.directions.get(name))
 
     def __post_init__(self) -> None:
         if self.long_assessments is None and self.wide_scores is None:
@@ -264,7 +273,8 @@ class Dataset:
 
     @classmethod
     def from_frames(cls, assessments: pd.DataFrame, treatments: pd.DataFrame | None = None,
-                    patients: pd.DataFrame | None = None, source: str = "in-memory") -> "Dataset":
+                    patients: pd.DataFrame | None = None, source: str = "in-memory",
+                    directions: dict | None = None) -> "Dataset":
         """Build a dataset from canonical frames already in memory (tests, generators).
 
         No validation beyond dtype normalisation: use :func:`analysis.load_dataset` for files.
@@ -298,4 +308,5 @@ class Dataset:
             p = p.sort_values("patient_id").reset_index(drop=True)
         files = {"assessments": FileCounts(len(a), len(a), 0)}
         report = LoadReport(files=files, exclusions=pd.DataFrame(columns=EXCLUSION_COLUMNS))
-        return cls(long_assessments=a, treatments=t, patients=p, report=report, source=source)
+        return cls(long_assessments=a, treatments=t, patients=p, report=report, source=source,
+                   directions=dict(directions or {}))

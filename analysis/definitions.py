@@ -156,9 +156,10 @@ class Definitions:
             raise ValueError(f"Unknown definition(s): {', '.join(sorted(unknown))}")
         return cls(**d)
 
-    def describe(self) -> list[str]:
-        """The definitions as plain sentences, for the UI and the methods text (:func:`analysis.methods.describe`)."""
-        return describe(self)
+    def describe(self, entry: Measure | None = None) -> list[str]:
+        """The definitions as plain sentences, for the UI and the methods text (:func:`analysis.methods.describe`;
+        ``entry``: the measure's entry with the direction the mapping declared, ``Dataset.measure_entry``)."""
+        return describe(self, entry)
 
 
 #: The primary outcome: its responders follow the definitions' threshold (IMMPACT by default).

@@ -214,7 +214,7 @@ def relief_duration(episodes: Episodes, by=DEFAULT_BY, filters: dict | None = No
     Parameters
     ----------
     episodes : Episodes
-        Built for the pain measure (or any lower-is-better measure).
+        Built for the pain measure or any other (relief in the measure's direction: analysis.measures).
     by : sequence of str
         Grouping columns (treatment and/or covariates).
     filters : dict, optional

@@ -8,7 +8,9 @@ Definitions (docs/methods.md; every window is a field of :class:`~analysis.defin
 * **Baseline.** The last score of the measure with ``start - baseline_window_days <= day <= start``.
   An episode without one, or with baseline 0 (relief undefined), is excluded from relief analyses
   and keeps its reason in ``exclusion_reason``.
-* **Relief %** of a follow-up score s: ``100 * (baseline - s) / baseline`` (negative = worse).
+* **Relief %** of a follow-up score s: ``100 * (baseline - s) / baseline`` (negative = worse) for a
+  lower-is-better measure (pain); ``100 * (s - baseline) / baseline`` for a higher-is-better one
+  (EQ VAS): the measure's direction from the registry or the mapping (:func:`analysis.measures.improvement_pct`).
 * **Immediate** score: the first follow-up score with ``start < day <= start + immediate_window_days``.
 
 Everything is vectorised with sorted as-of lookups (``searchsorted`` on integer patient codes and
@@ -24,6 +26,7 @@ import pandas as pd
 from .dataset import Dataset
 from .definitions import Definitions
 from .errors import AnalysisError
+from .measures import Measure, improvement_pct, measure as registry_entry
 
 MISSING_LABEL = "(missing)"
 
@@ -49,12 +52,23 @@ class Episodes:
         (day - start, > 0), ``value``, ``relief_pct`` (NaN for excluded episodes).
     definitions : Definitions
     covariates : list of str
+    measure_entry : Measure
+        The measure's registry entry with its direction (``lower_is_better``) as ``relief_pct`` used it.
     """
 
     table: pd.DataFrame = field(repr=False)
     followup: pd.DataFrame = field(repr=False)
     definitions: Definitions
     covariates: tuple = ()
+    measure_entry: Measure | None = None
+
+    def __post_init__(self) -> None:
+        if self.measure_entry is None:
+            object.__setattr__(self, "measure_entry", registry_entry(self.definitions.measure))
+
+    @property
+    def lower_is_better(self) -> bool:
+        return self.measure_entry.lower_is_better
 
     @property
     def included(self) -> pd.DataFrame:
@@ -95,17 +109,10 @@ def elapsed(later, earlier) -> np.ndarray:
         return np.round(np.asarray(later, dtype=float) - np.asarray(earlier, dtype=float), TIME_DECIMALS)
 
 
-def relief_pct(baseline, score):
-    """Relief % = 100 x (baseline - score) / baseline. NaN where baseline is 0 or missing."""
-    baseline = np.asarray(baseline, dtype=float)
-    score = np.asarray(score, dtype=float)
-    # in place: the same operations in the same order, without four temporaries of every score
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.asarray(np.subtract(baseline, score))
-        np.multiply(100.0, out, out=out)
-        np.divide(out, baseline, out=out)
-    out[~(baseline > 0)] = np.nan
-    return out
+def relief_pct(baseline, score, lower_is_better: bool = True):
+    """Relief % = 100 x (baseline - score) / baseline (lower is better; ``100 x (score - baseline) /
+    baseline`` when not): :func:`analysis.measures.improvement_pct`. NaN where baseline is 0 or missing."""
+    return improvement_pct(baseline, score, lower_is_better)
 
 
 def _is_sorted_pairs(a: np.ndarray, b: np.ndarray) -> bool:
@@ -227,8 +234,10 @@ def build_episodes_by_measure(dataset: Dataset, definitions: Definitions | None 
     out = {}
     for m in measures:
         dm = d if m == d.measure else d.replace(measure=m)
-        table, fu = courses.episodes(dataset, dm, fresh_table=len(measures) > 1)
-        out[m] = Episodes(table=table, followup=fu, definitions=dm, covariates=tuple(courses.covariates))
+        entry = dataset.measure_entry(m)
+        table, fu = courses.episodes(dataset, dm, entry.lower_is_better, fresh_table=len(measures) > 1)
+        out[m] = Episodes(table=table, followup=fu, definitions=dm, covariates=tuple(courses.covariates),
+                          measure_entry=entry)
     return out
 
 
@@ -301,8 +310,9 @@ class _Courses:
         self.cov = _patient_columns(ep, dataset.patients, self.covariates, self.ids, ep_code) if self.covariates \
             else None
 
-    def episodes(self, dataset: Dataset, d: Definitions, fresh_table: bool = False):
-        """The episode table and follow-up of ``d.measure`` (``fresh_table``: leave ``self.ep`` as it is)."""
+    def episodes(self, dataset: Dataset, d: Definitions, lower_is_better: bool = True, fresh_table: bool = False):
+        """The episode table and follow-up of ``d.measure``, lower or higher being better (``fresh_table``:
+        leave ``self.ep`` as it is)."""
         # The measure's scores as arrays (numpy selection: far cheaper than .loc on the long table).
         who, sc_day, sc_value = dataset.measure_scores(d.measure)
         ep_code, start = self.ep_code, self.start
@@ -331,7 +341,7 @@ class _Courses:
         e = _asof_backward(sc_code, sc_day, ep_code, start, allow_exact=False,
                            ranks=None if ranks is None else (ranks[1], ranks[0]))
         table, fu = _measure_episodes(self.ep.copy() if fresh_table else self.ep, d, start, self.next_start,
-                                      b, e, sc_day, sc_value, patient_ids)
+                                      b, e, sc_day, sc_value, patient_ids, lower_is_better)
         if self.covariates:
             table = pd.concat([table, self.cov], axis=1) if self.cov is not None else \
                 table.merge(self.patients, on="patient_id", how="left")
@@ -368,7 +378,8 @@ def _patient_columns(ep: pd.DataFrame, patients: pd.DataFrame, covariates: list,
     return patients[covariates].take(pos).reset_index(drop=True)
 
 
-def _measure_episodes(ep: pd.DataFrame, d: Definitions, start, next_start, b, e, sc_day, sc_value, patient_ids):
+def _measure_episodes(ep: pd.DataFrame, d: Definitions, start, next_start, b, e, sc_day, sc_value, patient_ids,
+                      lower_is_better: bool = True):
     """The measure's columns of the episode table and its follow-up table (see :func:`build_episodes_by_measure`).
 
     ``b``: position of each episode's baseline score (-1: none); ``e``: episode of each score (-1: none);
@@ -406,7 +417,7 @@ def _measure_episodes(ep: pd.DataFrame, d: Definitions, start, next_start, b, e,
         "patient_id": patient_ids(rows),
         "t": t,
         "value": value,
-        "relief_pct": relief_pct(baseline_of[e], value),
+        "relief_pct": relief_pct(baseline_of[e], value, lower_is_better),
     }, copy=False)  # fresh arrays: no copy into consolidated blocks (millions of rows)
 
     # Per-episode summaries from the (episode_id, t)-sorted follow-up: first and last rows per episode.

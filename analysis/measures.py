@@ -9,7 +9,14 @@ shows the same table for users.
 
 A measure the registry does not know (a clinic's own scale) is analysed all the same:
 :func:`measure` gives it an entry built from its name (label = the name, no valid range, lower is
-better, no response or remission rule).
+better unless the mapping declares it higher-is-better, no response or remission rule).
+
+Direction. Relief and improvement are always "better than baseline, as a % of baseline":
+:func:`improvement_pct` is the one definition, ``100 x (baseline - score) / baseline`` for a
+lower-is-better measure (pain, catastrophizing, depression) and ``100 x (score - baseline) /
+baseline`` for a higher-is-better one (EQ VAS, self-efficacy, physical function). Every analysis of
+relief (immediate relief, responder rates, relief over time, time to loss of relief, a secondary
+measure's response) reads the episodes' ``relief_pct``, computed with it.
 
 References
 ----------
@@ -24,10 +31,18 @@ with the Patient Health Questionnaire-9. Med Care 2004;42:1194-1201.
 Spitzer RL, Kroenke K, Williams JBW, Löwe B. A brief measure for assessing generalized anxiety
 disorder: the GAD-7. Arch Intern Med 2006;166:1092-1097.
 Harden RN et al. Development of a severity score for CRPS. Pain 2010;151:870-876.
+Sullivan MJL, Bishop SR, Pivik J. The Pain Catastrophizing Scale: development and validation.
+Psychol Assess 1995;7:524-532.
+Nicholas MK. The pain self-efficacy questionnaire: taking pain into account. Eur J Pain
+2007;11:153-163.
+EuroQol Research Foundation. EQ-5D-5L User Guide, 2019 (the EQ VAS: 0 = the worst, 100 = the best
+health you can imagine).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+import numpy as np
 
 
 @dataclass(frozen=True)
@@ -45,7 +60,13 @@ class Measure:
     min, max : int or None
         Valid range of a score (inclusive); the loader excludes scores outside it. ``None``: no bound.
     lower_is_better : bool
-        Direction: relief-style "% reduction from baseline" is an improvement for lower-is-better measures.
+        Direction: True when a lower score is better (pain; relief = % reduction from baseline), False
+        when a higher score is better (EQ VAS; improvement = % increase over baseline). See
+        :func:`improvement_pct`.
+    direction_declared : bool
+        For a measure the registry does not know: True when the mapping declared its direction
+        (``"measures": {"promis_pf": {"higher_is_better": true}}``), False when it was taken as
+        lower-is-better for want of a declaration (outputs say so: :func:`direction_note`).
     unit : str
         What one unit of the score is ("points", "regions").
     response_pct : float or None
@@ -81,6 +102,15 @@ class Measure:
     known: bool = True
     items: int | None = None
     item_max: int | None = None
+    direction_declared: bool = False
+
+    @property
+    def higher_is_better(self) -> bool:
+        return not self.lower_is_better
+
+    def improvement_formula(self) -> str:
+        """The definition of relief (improvement) % in words, for methods texts and captions."""
+        return IMPROVEMENT_FORMULA[self.lower_is_better]
 
     def range_text(self) -> str:
         """The valid range in words: ``"0-10"``, ``"1 or more"``, ``"any value"``."""
@@ -115,18 +145,71 @@ MEASURES: dict[str, Measure] = {m.name: m for m in (
     Measure("pgic", "PGIC (1 = very much improved, 7 = very much worse)", "PGIC", 1, 7, unit="category",
             reference="Patient Global Impression of Change, 7 categories (Guy, ECDEU Assessment Manual 1976; "
                       "used as the anchor by Farrar et al. 2001)"),
+    Measure("pcs", "Pain Catastrophizing Scale (0-52)", "Pain Catastrophizing Scale", 0, 52, unit="points",
+            reference="13 items 0-4, higher = more catastrophizing (lower is better): Sullivan et al., "
+                      "Psychol Assess 1995;7:524-532",
+            citation="Sullivan et al. 1995"),
+    Measure("pseq", "Pain Self-Efficacy Questionnaire (0-60)", "Pain Self-Efficacy Questionnaire", 0, 60,
+            lower_is_better=False, unit="points",
+            reference="10 items 0-6, higher = more confidence to function despite pain (higher is better): "
+                      "Nicholas, Eur J Pain 2007;11:153-163",
+            citation="Nicholas 2007"),
+    Measure("eq_vas", "EQ VAS (0-100)", "EQ VAS", 0, 100, lower_is_better=False, unit="points",
+            reference="EQ-5D visual analogue scale, 0 = the worst and 100 = the best health you can imagine "
+                      "(higher is better): EuroQol Research Foundation, EQ-5D-5L User Guide 2019",
+            citation="EuroQol 2019"),
     Measure("regions_affected", "Body regions affected (count)", "Body regions affected", 1, None,
             unit="regions", reference="the product's spread outcome: an increase above the episode's baseline count"),
 )}
 
 
-def measure(name: str) -> Measure:
+#: Relief (improvement) % by direction (``lower_is_better`` -> the formula in words).
+IMPROVEMENT_FORMULA = {True: "Relief % = 100 x (baseline - score) / baseline",
+                       False: "Improvement % = 100 x (score - baseline) / baseline"}
+
+
+def measure(name: str, higher_is_better: bool | None = None) -> Measure:
     """The registry entry of a measure; for a measure the registry does not know, one built from its
-    name (label = the name, no range, lower is better, no response or remission rule)."""
+    name (label = the name, no range, no response or remission rule), lower is better unless
+    ``higher_is_better`` (the mapping's declaration, ``Dataset.directions``) says otherwise."""
     known = MEASURES.get(name)
     if known is not None:
         return known
-    return Measure(name=name, label=name, short_label=str(name).split(" (")[0], known=False)
+    return Measure(name=name, label=name, short_label=str(name).split(" (")[0], known=False,
+                   lower_is_better=not higher_is_better, direction_declared=higher_is_better is not None)
+
+
+def improvement_pct(baseline, score, lower_is_better: bool = True):
+    """Relief (improvement) % of a score: how much better than baseline, as a % of baseline.
+
+    ``100 x (baseline - score) / baseline`` for a lower-is-better measure, ``100 x (score - baseline)
+    / baseline`` for a higher-is-better one; negative = worse than baseline either way. NaN where
+    the baseline is 0 or missing (and where it is negative: a % of it would turn the sign over).
+    """
+    baseline = np.asarray(baseline, dtype=float)
+    score = np.asarray(score, dtype=float)
+    # in place: the same operations in the same order, without four temporaries of every score
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.asarray(np.subtract(baseline, score) if lower_is_better else np.subtract(score, baseline))
+        np.multiply(100.0, out, out=out)
+        np.divide(out, baseline, out=out)
+    out[~(baseline > 0)] = np.nan
+    return out
+
+
+def direction_note(m: Measure) -> str:
+    """What outputs say about a measure's direction: empty for the primary lower-is-better pain
+    score's usual case (a registry measure, lower is better); otherwise one sentence."""
+    if m.known and m.lower_is_better:
+        return ""
+    if m.known or m.direction_declared:
+        way = "lower" if m.lower_is_better else "higher"
+        how = "the registry of measures" if m.known else "the mapping"
+        return (f"{m.short_label}: a {way} score is better ({how}); {m.improvement_formula()}, "
+                "so a positive % is an improvement.")
+    return (f"{m.short_label} is not a measure the product knows: it was taken as lower-is-better "
+            f"({IMPROVEMENT_FORMULA[True]}). If a higher score is better, declare it in the mapping: "
+            f'"measures": {{"{m.name}": {{"higher_is_better": true}}}}.')
 
 
 def measure_label(name: str) -> str:
@@ -159,5 +242,5 @@ def remission_rules() -> dict[str, float]:
     return {m.name: m.remission_below for m in MEASURES.values() if m.remission_below is not None}
 
 
-__all__ = ["Measure", "MEASURES", "measure", "measure_label", "measure_short", "known_measures_table",
-           "response_rules", "remission_rules"]
+__all__ = ["Measure", "MEASURES", "IMPROVEMENT_FORMULA", "measure", "improvement_pct", "direction_note",
+           "measure_label", "measure_short", "known_measures_table", "response_rules", "remission_rules"]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import importlib.metadata
 import platform
 
-from .measures import measure, measure_label, measure_short
+from .measures import direction_note, measure, measure_label, measure_short
 
 SOFTWARE = ("pandas", "numpy", "scipy", "plotly", "streamlit", "kaleido")
 
@@ -76,8 +76,12 @@ def _responder_sentence(d) -> str:
     return f"{'; '.join(rules)} ({m.short_label}; {m.reference})."
 
 
-def describe(d) -> list[str]:
-    """The definitions as plain sentences, for the UI and the methods text (``Definitions.describe``)."""
+def describe(d, entry=None) -> list[str]:
+    """The definitions as plain sentences, for the UI and the methods text (``Definitions.describe``).
+
+    ``entry``: the measure's registry entry with the direction the mapping declared
+    (``Dataset.measure_entry``); default the registry's (an unknown measure: lower is better)."""
+    entry = entry if entry is not None else measure(d.measure)
     pct = f"{d.conf_level:.0%}"
     lines = [
         f"Outcome measure: {measure_label(d.measure)}.",
@@ -85,7 +89,8 @@ def describe(d) -> list[str]:
         f"those after the start, before the patient's next treatment, and no later than day {d.max_followup_days:g}.",
         f"Baseline: the last score from {d.baseline_window_days:g} days before the start up to the start day; "
         "episodes without one, or with baseline 0, are excluded.",
-        "Relief % = 100 x (baseline - score) / baseline; negative means worse than baseline.",
+        f"{entry.improvement_formula()}; negative means worse than baseline.",
+        *([note] if (note := direction_note(entry)) else []),
         f"Immediate relief: the first follow-up score within {d.immediate_window_days:g} days after the start.",
         _responder_sentence(d),
         "Relief over time: week k covers days 7(k-1) < t <= 7k after the start; each episode contributes "
@@ -143,15 +148,19 @@ def _responder_clause(d) -> str:
             "no conventional response rule)")
 
 
-def methods_paragraph(d, by, filters: dict | None, fingerprint: str) -> str:
-    """One citable paragraph stating every definition used (``fingerprint``: the dataset's SHA-256)."""
+def methods_paragraph(d, by, filters: dict | None, fingerprint: str, entry=None) -> str:
+    """One citable paragraph stating every definition used (``fingerprint``: the dataset's SHA-256;
+    ``entry``: as in :func:`describe`)."""
+    entry = entry if entry is not None else measure(d.measure)
+    change = "percentage reduction from baseline" if entry.lower_is_better else \
+        "percentage increase over baseline (a higher score is better)"
     lvl = f"{d.conf_level:.0%}"
     grp = ", ".join(by) if by else "all episodes together"
     return (
         f"Each treatment course started an episode. Baseline was the last {measure_label(d.measure)} score in "
         f"the {d.baseline_window_days:g} days up to the start; follow-up scores were those after the start, before "
-        f"the patient's next treatment and within {d.max_followup_days:g} days. Relief was the percentage reduction "
-        f"from baseline; immediate relief was measured at the first score within {d.immediate_window_days:g} days of "
+        f"the patient's next treatment and within {d.max_followup_days:g} days. Relief was the {change}; "
+        f"immediate relief was measured at the first score within {d.immediate_window_days:g} days of "
         f"the start, and {_responder_clause(d)}. Weekly "
         f"relief was the mean of an episode's scores in each week (observed cases). Relief duration among immediate "
         f"responders was the time to the first score with relief below {d.threshold:g}%, "
@@ -199,7 +208,8 @@ def methods_blocks(dataset, R, created: str, *, demo: bool) -> list[tuple[str, o
     b.append(("h2", "Definitions"))
     b.append(("p", "Parameter values: " + ", ".join(
         f"{k} = {v}" for k, v in d.to_dict().items()) + "."))
-    b.append(("ul", describe(d) + ([f"Note: {R.definitions_note}"] if getattr(R, "definitions_note", None) else [])))
+    b.append(("ul", describe(d, dataset.measure_entry(d.measure))
+              + ([f"Note: {R.definitions_note}"] if getattr(R, "definitions_note", None) else [])))
     b.append(("h2", "Selection and grouping"))
     b.append(("ul", [
         f"Filters: {filters_text(R.filters)}.",
@@ -241,7 +251,7 @@ def methods_blocks(dataset, R, created: str, *, demo: bool) -> list[tuple[str, o
     b.append(("p", "CRPS Outcomes (this export); " + ", ".join(f"{k} {v}" for k, v in sw.items())
               + ". Static figures: Plotly with Kaleido (Chromium)."))
     b.append(("h2", "Suggested methods paragraph"))
-    b.append(("p", methods_paragraph(d, R.by, R.filters, rep.fingerprint)))
+    b.append(("p", methods_paragraph(d, R.by, R.filters, rep.fingerprint, dataset.measure_entry(d.measure))))
     b.append(("h2", "References"))
     b.append(("ul", [
         *REFERENCES,
@@ -266,7 +276,8 @@ def _immediate_window(d) -> str:
 
 def caption_relief_distribution(d) -> str:
     """Immediate relief per episode (box plot)."""
-    return (f"Relief % = 100 x (baseline - score) / baseline at the first follow-up score within "
+    formula = measure(d.measure if d is not None else "pain_nrs").improvement_formula()
+    return (f"{formula} at the first follow-up score within "
             f"{_immediate_window(d)} after the start; negative = worse than baseline. Dashed lines: 30% (moderately) "
             "and 50% (substantially) important improvement (IMMPACT).")
 

@@ -35,6 +35,7 @@ from .dataset import Dataset
 from .definitions import PAIN_MEASURE, Definitions, conventional_rules, definitions_for_measure  # noqa: F401 (public here too)
 from .duration import SurvivalByGroup, relief_duration
 from .episodes import Episodes, apply_filters, build_episodes, group_labels, with_definitions
+from .measures import Measure, direction_note, measure as measure_entry
 from .relief import immediate_relief, responder_rate, select, weekly_episode_relief
 from .secondary import remission_over_time
 
@@ -55,6 +56,21 @@ class Summary:
     #: Why the definitions differ from those asked for (:func:`analysis.definitions.definitions_for_measure`:
     #: a PHQ-9 analysis asked for with pain's 30% threshold); None when they do not.
     note: str | None = None
+    #: The measure's registry entry with its direction as the relief was computed (``Episodes.measure_entry``);
+    #: None: the registry's entry of ``definitions.measure``.
+    measure_entry: Measure | None = None
+
+    @property
+    def direction(self) -> dict | None:
+        """The ``measure_direction`` of ``summarize --json``: which way is better and who said so; None for a
+        registry measure where lower is better (pain: nothing to say)."""
+        m = self.measure_entry if self.measure_entry is not None else measure_entry(self.definitions.measure)
+        note = direction_note(m)
+        if not note:
+            return None
+        source = "registry" if m.known else "mapping" if m.direction_declared else "assumed"
+        return {"measure": m.name, "lower_is_better": m.lower_is_better, "source": source,
+                "relief_pct": m.improvement_formula(), "note": note}
 
     @property
     def logrank(self):
@@ -113,6 +129,7 @@ class Summary:
                                                 "p_value": _json_number(lr.p_value), "method": lr.method},
             "models": self.models,
             **extra,
+            **({"measure_direction": self.direction} if self.direction is not None else {}),
         }
 
     def to_text(self) -> str:
@@ -165,7 +182,7 @@ class Summary:
             lines.append(f"Relief duration estimand: {self.duration.estimand}.")
         lines.extend(_models_text(self.models, d))
         lines.append("")
-        lines.extend("Definition: " + s for s in d.describe())
+        lines.extend("Definition: " + s for s in d.describe(self.measure_entry))
         return "\n".join(lines)
 
 
@@ -320,4 +337,4 @@ def summarize(dataset: Dataset | Episodes, definitions: Definitions | None = Non
         model_doc = models_summary(episodes, [c for c in by if c != "treatment"], filters,
                                    duration=dur if by == ["treatment"] else None)
     return Summary(definitions=d, by=tuple(by), counts=counts, table=table, duration=dur, filters=filters,
-                   models=model_doc, note=note)
+                   models=model_doc, note=note, measure_entry=episodes.measure_entry)

@@ -59,7 +59,8 @@ class PatientTimeline:
         ``baseline_day``, ``baseline``, ``included``, ``exclusion_reason``, ``immediate_day``,
         ``immediate_value``, ``immediate_relief_pct``, ``responder`` (immediate relief >= the
         threshold), ``threshold_score`` (the score above which relief is below the threshold:
-        baseline x (1 - threshold / 100)), ``n_followup``, ``last_followup_day``, ``loss_day`` (the day
+        baseline x (1 - threshold / 100); below which, baseline x (1 + threshold / 100), for a
+        higher-is-better measure), ``n_followup``, ``last_followup_day``, ``loss_day`` (the day
         relief was lost; NaN when not lost or not a responder), ``loss_by`` ("score" or "re-treatment"),
         ``censored_day`` (responders whose relief was not lost: their last follow-up score), ``outcome``
         (a sentence).
@@ -214,7 +215,7 @@ def _episodes(dataset: Dataset, d: Definitions, pid: str, scores: pd.DataFrame, 
         return _empty(_EPISODE_COLUMNS), _empty(_POINT_COLUMNS)
     own = scores.assign(patient_id=pid)[["patient_id", "day", "measure", "value"]]
     one = Dataset.from_frames(own, tr, dataset.patients[(dataset.patients["patient_id"].astype(str) == pid).to_numpy()],
-                              source="one patient")
+                              source="one patient", directions=dataset.directions)
     ep = build_episodes(one, d)
     t = ep.table.sort_values("start", kind="stable").reset_index(drop=True)
     # episode_id is the course's position in (patient, start) order: course = episode_id + 1.
@@ -246,7 +247,9 @@ def _episodes(dataset: Dataset, d: Definitions, pid: str, scores: pd.DataFrame, 
         "immediate_value": t["immediate_value"].to_numpy(float),
         "immediate_relief_pct": t["immediate_relief_pct"].to_numpy(float),
         "responder": responder,
-        "threshold_score": np.where(t["included"], t["baseline"].to_numpy(float) * (1 - thr / 100.0), np.nan),
+        # the score at which relief reaches the threshold: below baseline, or above it when higher is better
+        "threshold_score": np.where(t["included"], t["baseline"].to_numpy(float)
+                                    * (1 - (1 if ep.lower_is_better else -1) * thr / 100.0), np.nan),
         "n_followup": t["n_followup"].to_numpy(np.int64),
         "last_followup_day": start + t["last_followup_t"].to_numpy(float),
         "loss_day": np.where(event, start + time, np.nan),

@@ -405,7 +405,8 @@ def show_definitions(ctx: Context, measure_definitions: Definitions | None = Non
     d, _ = definitions_for_measure(measure_definitions or ctx.definitions)
     st.divider()
     st.markdown("**Definitions used on this page**")
-    st.caption("  \n".join(md(line) for line in methods.describe(d)))
+    entry = ctx.dataset.measure_entry(d.measure) if ctx.dataset is not None else None  # the mapping's direction
+    st.caption("  \n".join(md(line) for line in methods.describe(d, entry)))
 
 
 def run_safely(fn, *args, what: str = "this analysis", **kwargs):

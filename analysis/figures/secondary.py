@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .. import methods
-from ..measures import measure_label, measure_short, response_rules
+from ..measures import measure as measure_entry, measure_label, measure_short, response_rules
 from ..present.labels import ALL_GROUPS
 from .over_time import share_over_time_figure, time_series_figure
 from .style import _conf
@@ -46,10 +46,12 @@ def score_over_time_figure(table: pd.DataFrame, by=("treatment",), *, measure: s
     short = measure_short(measure)
     lvl = f"{_conf(t):.0%}" if len(t) else "95%"
     if statistic == "mean_change":
+        lower_is_better = measure_entry(measure).lower_is_better  # the registry's direction (EQ VAS: higher)
         return whole_week_ticks(time_series_figure(
             t, by, title=f"{short}: change from baseline", y_title=f"Change in {short} score (points)",
             value_label="mean change", groups=groups, group_n=group_n, style=style, hlines=(),
-            subtitle=f"Mean change (score - baseline; negative = better); bands = {lvl} CI; week 0 = baseline",
+            subtitle=f"Mean change (score - baseline; {'negative' if lower_is_better else 'positive'} = better); "
+                     f"bands = {lvl} CI; week 0 = baseline",
             caption=methods.caption_scores(measure)), t)
     return whole_week_ticks(time_series_figure(
         t, by, title=f"{short} over time", y_title=f"Mean {label}", value_label="mean score",

@@ -39,7 +39,8 @@ def patient_timeline_figure(timeline, *, measures=None, style: str = "screen") -
     episode boundary); a dotted line marks where the follow-up window ends before the next course.
     On the outcome measure's panel: the baseline (square), immediate (diamond) and follow-up (circle;
     filled = relief >= threshold, open = below) scores of each episode, the responder threshold of each
-    responding episode (baseline x (1 - threshold/100); relief is lost above it), and a dashed vertical
+    responding episode (baseline x (1 - threshold/100), relief lost above it; x (1 + threshold/100), lost
+    below it, for a higher-is-better measure), and a dashed vertical
     line where relief was lost. All text from the data is HTML-escaped (Plotly renders tags).
     """
     tl = timeline

@@ -48,6 +48,15 @@ MEASUREWORDS = [
                          r"body\s*parts?|körperteile|parties\s*du\s*corps|partes\s*del\s*cuerpo|parti\s*del\s*corpo|"
                          r"lichaamsdelen|limbs|extremities|extremitäten|gliedmaßen|membres\s*atteints|ledematen"),
 ]
+# Questionnaires beside pain, looked for before it ('Pain Catastrophizing', 'EQ VAS' are not the pain score). 'PCS'
+# alone is the Pain Catastrophizing Scale, except the SF-12/SF-36 Physical Component Summary ('SF12 PCS', 'PCS-12');
+# 'PCS_3', 'PSEQ 7' are items (or visits), not the totals.
+MEASUREWORDS = [
+    ("pcs", r"(?<!sf\s)(?<!sf12\s)(?<!sf36\s)(?<!sf\s12\s)(?<!sf\s36\s)"
+            r"pcs(?!\s*(?:[1-9]|1[0-3]|36)(?!\d))(?:\s*total)?|pain\s*catastroph\w*(?:\s*scale)?"),
+    ("pseq", r"pseq(?!\s*(?:[1-9]|10)(?!\d))(?:\s*total)?|pain\s*self\s*efficacy(?:\s*questionnaire)?"),
+    ("eq_vas", r"eq\s*(?:5\s*d\s*(?:[35]\s*l\s*)?)?vas|euroqol\s*(?:5\s*d\s*)?vas"),
+] + MEASUREWORDS
 MEASUREWORDS = [(measure, _folded(pattern)) for measure, pattern in MEASUREWORDS]
 WORDS = {
     "patient_id": r"record[\s_]*id|patient[\s_]*id|pat[\s_]*id|patient|subject|pseudonym|n°\s*patient|"

@@ -22,6 +22,7 @@ from .sources import CSV_EXTENSIONS, TEXT_EXTENSIONS, files_fingerprint, zip_pro
 from .validate import load_canonical
 from . import episode_clocks, headers, id_links, plausibility, post_scores, pulls, redcap, redcap_arms, sites, time_zones, two_systems, \
     untimed_starts
+from . import missing_codes
 from .courses import build_courses, one_spelling
 from .spec import MappingSpec
 from .tables import TextTable, read_table, two_row_header_note
@@ -243,6 +244,8 @@ def load_export(files: dict[str, bytes], spec: MappingSpec, drop_identifiers: bo
             obs.exclude(s["row"], s["file"].to_numpy(dtype=object), s["line"], s["column"].to_numpy(dtype=object),
                         s["text"].to_numpy(dtype=object), pv.reason[bad])
             value[idx[bad | pv.missing]] = np.nan
+    if len(scores):  # 99, -9, ... in the scores of a measure without a known range (io/missing_codes.py)
+        value = _without_missing_codes(scores, value, obs)
     scores["value"] = value
     scores["rule"] = rule_used
     scores = scores[np.isfinite(value)].reset_index(drop=True) if len(scores) else scores
@@ -309,7 +312,22 @@ def load_export(files: dict[str, bytes], spec: MappingSpec, drop_identifiers: bo
                                 f"{_top(report)}. Fix the rows listed in the load report, then load again.")
         err.report = report
         raise err
-    return replace(ds, report=report, source=source)
+    return replace(ds, report=report, source=source, directions=spec.directions)  # the mapping's "measures"
+
+
+def _without_missing_codes(scores: pd.DataFrame, value: np.ndarray, obs: Observations) -> np.ndarray:
+    """``value`` with the missing-value codes of measures without a range taken out (NaN), each excluded with its
+    reason (analysis/io/missing_codes.py)."""
+    measure = scores["measure"].to_numpy(dtype=object)
+    codes = missing_codes.missing_value_codes(measure, value)
+    if not codes.any():
+        return value
+    reasons, warnings = missing_codes.code_reasons(measure, value, codes)
+    s = scores[codes]
+    obs.exclude(s["row"], s["file"].to_numpy(dtype=object), s["line"], s["column"].to_numpy(dtype=object),
+                s["text"].to_numpy(dtype=object), reasons[codes])
+    obs.warnings += warnings
+    return np.where(codes, np.nan, value)
 
 
 def _coded_covariates(table: TextTable, fspec, choices: dict) -> set[str]:

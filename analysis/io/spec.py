@@ -36,7 +36,8 @@ same file. JSON is written; TOML with the same structure is read too. docs/data-
       "courses": {"treatments": {"ketamine": "Ketamine infusion"}, "start_actions": ["New Bag", "Given"],
                   "gap_days": 7, "boosters": {"Ketamine infusion": "Ketamine booster"},
                   "post_offset_hours": 1},
-      "patient_ids": {"site_column": "Site", "per_file": false}   # whose numbering the ids are (optional)
+      "patient_ids": {"site_column": "Site", "per_file": false},  # whose numbering the ids are (optional)
+      "measures": {"promis_pf": {"higher_is_better": true}}        # a clinic's own scale where higher is better
     }
 """
 from __future__ import annotations
@@ -84,7 +85,10 @@ DEFAULT_START_ACTIONS = ("New Bag", "Begin Bag", "Start Bag", "Given", "Started"
 _COLUMN_KEYS = {"role", "measure", "timing", "name", "codes", "date", "time", "format", "scale_max", "treatment",
                 "offset_days", "means_none", "counted_from", "listed", "one_per_row", "side"}
 _FILE_KEYS = {"match", "kind", "header_row", "delimiter", "encoding", "decimal_comma", "redcap", "columns", "fill_down"}
-_TOP_KEYS = {MARKER, "source", "date_format", "time_zone", "files", "items", "values", "courses", "note", "patient_ids"}
+_TOP_KEYS = {MARKER, "source", "date_format", "time_zone", "files", "items", "values", "courses", "note", "patient_ids",
+             "measures"}
+#: What the mapping may say about a measure (``"measures": {name: {...}}``).
+_MEASURE_KEYS = {"higher_is_better"}
 _COURSE_KEYS = {"treatments", "start_actions", "gap_days", "boosters", "post_offset_hours", "dose"}
 
 
@@ -218,6 +222,14 @@ class MappingSpec:
     #: patient is the site and the id; null: no column is), ``per_file`` (true: each file numbers its own patients;
     #: false: an id is the same patient in every file). Empty: decided from the data.
     patient_ids: dict = field(default_factory=dict)
+    #: Facts about measures the registry does not know: ``{name: {"higher_is_better": bool}}`` (the direction
+    #: relief is computed in: analysis/measures.py). Empty: every such measure is taken as lower-is-better.
+    measures: dict = field(default_factory=dict)
+
+    @property
+    def directions(self) -> dict:
+        """``{measure: higher_is_better}`` as declared (``Dataset.directions``)."""
+        return {m: bool(v["higher_is_better"]) for m, v in self.measures.items() if "higher_is_better" in v}
 
     def file_for(self, name: str) -> FileSpec | None:
         for f in self.files:
@@ -240,6 +252,8 @@ class MappingSpec:
         d["courses"] = self.courses.to_json()
         if self.patient_ids:
             d["patient_ids"] = dict(self.patient_ids)
+        if self.measures:
+            d["measures"] = {m: dict(v) for m, v in self.measures.items()}
         return d
 
     def dumps(self) -> str:
@@ -457,8 +471,33 @@ def from_json(obj, where: str = "file") -> MappingSpec:
     if courses.post_offset_hours <= 0:
         raise _err(f"{where}, courses.post_offset_hours", "must be more than 0 (a score after the start).")
     patient_ids = check_patient_ids(obj["patient_ids"], where) if "patient_ids" in obj else {}
+    measures = check_measures(obj.get("measures", {}), where)
     return MappingSpec(files=tuple(files), source=source, date_format=order, time_zone=time_zone, items=dict(items),
-                       values=dict(values), courses=courses, patient_ids=patient_ids)
+                       values=dict(values), courses=courses, patient_ids=patient_ids, measures=measures)
+
+
+def check_measures(v, where: str) -> dict:
+    """The ``measures`` section: ``{name: {"higher_is_better": true|false}}``. A measure of the registry keeps the
+    registry's direction (declaring the other one is an error: the registry cites where its direction comes from)."""
+    w = f"{where}, measures"
+    if not isinstance(v, dict):
+        raise _err(w, 'must be an object of measure name -> facts, e.g. {"promis_pf": {"higher_is_better": true}}.')
+    out = {}
+    for name, facts in v.items():
+        if not isinstance(name, str) or not name.strip() or not isinstance(facts, dict):
+            raise _err(w, f'{name!r}: expected a measure name and an object, e.g. {{"higher_is_better": true}}.')
+        _check_keys(facts, _MEASURE_KEYS, f"{w}.{name}")
+        hib = facts.get("higher_is_better")
+        if hib is not None and not isinstance(hib, bool):
+            raise _err(f"{w}.{name}", f"higher_is_better must be true or false, got {hib!r}.")
+        known = MEASURES.get(name)
+        if hib is not None and known is not None and hib == known.lower_is_better:
+            way = "lower" if known.lower_is_better else "higher"
+            raise _err(f"{w}.{name}", f"{known.label}: a {way} score is better ({known.citation or known.reference}); "
+                                      "a mapping cannot turn the direction of a measure the product knows. Map the "
+                                      "column to another name if it holds another scale.")
+        out[name] = {"higher_is_better": hib} if hib is not None else {}
+    return out
 
 
 def check_time_zone(name, where: str = "time_zone") -> str | None:

@@ -81,9 +81,9 @@ st.subheader("Episodes")
 table = episode_display_table(tl)
 if len(table):
     st.dataframe(table, hide_index=True, width="stretch", key="tl_episodes")
-    st.caption("One episode per treatment course (its number is the course's in the chart). Relief % = 100 x "
-               "(baseline - score) / baseline. The outcome is derived exactly as on the Relief duration page, "
-               "under the definitions in the sidebar.")
+    formula = ctx.dataset.measure_entry(d.measure).improvement_formula()  # in the measure's direction
+    st.caption(f"One episode per treatment course (its number is the course's in the chart). {formula}. The outcome "
+               "is derived exactly as on the Relief duration page, under the definitions in the sidebar.")
     if d.first_episode_only and len(tl.episodes) < len(tl.courses):
         st.caption("First episode of each treatment only: later courses of the same treatment are not analysed.")
 else:
