@@ -73,6 +73,31 @@ def _says_not_given(name: str) -> bool:
                (INFUSION_ACTION.fullmatch(w) and w not in _STARTS) for w in windows)
 
 
+#: The words a procedure entry's name is made of besides the drug (folded): the giving of an infusion or injection,
+#: its route, a dose and a number ('Intravenous infusion of ketamine', 'Ketamin-Infusion i.v.', 'Perfusion de
+#: kétamine', 'Ketamine infuus', 'Lidocaine IV 1.5 mg/kg', 'Infusion no. 3'). A name with any other word
+#: ('Ketamine side effects', 'Currently on ketamine', 'Seen in ketamine infusion clinic', 'Ketamine infusion started
+#: (Y/N)', '... checklist complete', '... patient tolerated') is a question or a note about the treatment, not its
+#: administration: the regression review found each of these proposed, starting courses at reviews and checklists.
+_ADMINISTRATION_WORDS = frozenset(
+    "intravenous intravenously intraven intravenos intravenose intravenoese intraveneuse endovenous endovenosa "
+    "endovenoso endoveineuse iv i v ev infusion infusions infusie infuus infusio infusione infusao perfusion perfusie "
+    "infusiones infusioni injection injectie injektion iniezione inyeccion bolus drip administration administered "
+    "administration gabe verabreichung toediening somministrazione administracion of de du des der die das di del "
+    "della van the a an with met mit con avec by per mg kg ml mcg ug g h hr hrs hour hours min no nr number session "
+    "sitzung seance sesion seduta sessie treatment therapy behandlung therapie traitement tratamiento trattamento "
+    "behandeling".split())
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+def _only_administration_words(name: str) -> bool:
+    """Every word of the name is a drug word (:data:`~analysis.io.treatment_columns.DRUG_WORDS`), a number, or one of
+    :data:`_ADMINISTRATION_WORDS`."""
+    tokens = _TOKEN.findall(fold(name))
+    return bool(tokens) and all(t in _ADMINISTRATION_WORDS or t.isdigit() or DRUG_WORDS.search(t) is not None
+                                for t in tokens)
+
+
 def names_an_administration(name: str) -> bool:
     """Whether an item's name names the giving of a drug studied (module docstring): ``Intravenous infusion of
     ketamine``, ``Ketamine infusion``, ``Lidocaine IV``; not ``Previous ketamine infusion``, ``Ketamine infusion
@@ -89,7 +114,7 @@ def names_an_administration(name: str) -> bool:
     # medication text.
     if has_word("dose", name) and not re.search(r"\d", name):
         return False
-    return not _says_not_given(name)
+    return not _says_not_given(name) and _only_administration_words(name)
 
 
 def _yes(values: np.ndarray) -> np.ndarray:
@@ -104,18 +129,42 @@ def _no(values: np.ndarray) -> np.ndarray:
 
 def treatment_items(items: np.ndarray, values: np.ndarray | None, candidates: list[str]) -> list[str]:
     """The items among ``candidates`` (names proposed as no measure) that are treatments given: their name names
-    an administration (:func:`names_an_administration`) and each of their values (``values``: the file's value
-    column, None without one) is empty or a yes/no word, at least one empty or a yes."""
+    an administration (:func:`names_an_administration`) and every one of their values (``values``: the file's value
+    column, None without one) is empty, as a procedure entry of a coded-entry report is. Items answered yes or no are
+    questions ('Currently on ketamine: Yes', 'Ketamine infusion started (Y/N)'), left to the mapping: the regression
+    review found them proposed and starting courses at medication reviews. (A mapped item reads a yes as given.)"""
     out = []
     for name in candidates:  # a loop over the few distinct items
         if not names_an_administration(name):
             continue
-        v = np.full(int((items == name).sum()), "", dtype=object) if values is None else values[items == name]
-        filled = v != ""
-        yes, no = _yes(v), _no(v)
-        if (yes | no | ~filled).all() and (yes | ~filled).any():
+        if values is None or not (values[items == name] != "").any():
             out.append(name)
     return out
+
+
+def unless_other_sources(fps: list, notes: list) -> None:
+    """Items proposed as treatments (:func:`treatment_items`) are set aside when another file of the export gives the
+    treatments (an administration record, a column naming the treatment, a date named for one): read beside it, a
+    flowsheet's documentation rows were the same administrations again, at their own times (a checklist at 08:20
+    started the course before the 08:40 baseline score), and their treatment patterns left a dated infusion sheet's
+    rows out. The items are then proposed as no measure (an empty target, so that the note on other drugs does
+    not name them), with a note saying how to read them."""
+    from .visits import TREATMENT_DATE
+    other = [p.name for p in fps if p.spec is not None and not p.kind.startswith("observations") and (
+        p.kind == "administration record" or any(
+            c.column.role == TREATMENT or c.column.treatment or (c.column.role == "date" and TREATMENT_DATE.search(c.header))
+            for c in p.columns))]
+    if not other:
+        return
+    for p in fps:
+        given = [it for it, (_, m) in p.items.items() if m == TREATMENT]
+        for it in given:
+            p.items[it] = (p.items[it][0], "")
+        if given:
+            notes.append(f"{p.name}: {', '.join(map(repr, given[:10]))} {'names' if len(given) == 1 else 'name'} a "
+                         f"treatment given, but {other[0]} gives the export's treatments: not read as administrations "
+                         "(the same infusions read twice, or at a documentation row's time). If its rows are "
+                         "administrations that file does not hold, map it to \"treatment\" under \"items\".")
 
 
 def treatment_rows(table, item_k: int, value_k: int, measure: np.ndarray, rows: np.ndarray, lines: np.ndarray, obs,
@@ -174,7 +223,7 @@ def item_notes(file: str, items: dict, notes: list) -> None:
                      "that treatment at its date and time (\"items\": \"treatment\"), and the administrations are "
                      "grouped into courses by the course rules; a row saying it was not given is excluded with its "
                      "reason.")
-    other = [it for it, (_, m) in items.items() if not m and (medication_text(str(it)) or _PROCEDURE.search(str(it)))
+    other = [it for it, (_, m) in items.items() if m is None and (medication_text(str(it)) or _PROCEDURE.search(str(it)))
              and measure_of(str(it)) is None]
     if other:
         notes.append(f"{file}: {', '.join(map(repr, other[:10]))} {'names' if len(other) == 1 else 'name'} a drug or a "

@@ -691,6 +691,7 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
                 review.append(f"{file}, {h!r}: {fmt.describe()} ({fmt.example_text()}). Set \"date_format\" "
                               f"to one of {', '.join(fmt.candidates)} in the mapping (CLI: --date-format).")
     # Long observations: item names -> measures.
+    item_treatments.unless_other_sources(fps, notes)  # procedure items only where no other file gives treatments
     items = {}
     for p in fps:
         for it, (n, m) in p.items.items():

@@ -10,6 +10,7 @@ from analysis import load_files
 from analysis.definitions import Definitions
 from analysis.episodes import build_episodes
 from analysis.io import spec as export_spec
+from analysis.io.item_treatments import names_an_administration
 from analysis.io.propose import inspect
 
 HEADER = ["Study ID", "Date", "Time", "Code", "Term", "Numeric value"]
@@ -102,14 +103,44 @@ def test_an_infusion_named_other_ways_is_an_administration(item):
     assert dict(inspect(report(rows)).spec.items)[item] == "treatment"
 
 
-def test_beside_a_medication_record_whose_oral_doses_are_left_out_the_items_add_their_own_names_not_the_drug():
-    """The record's ketamine is named by its infused text only (its oral solution is no course): the items'
-    ketamine is added under its own name, since the word 'ketamin' would match the oral solution again."""
+def test_beside_a_medication_record_the_items_are_not_read_and_the_oral_doses_stay_out():
+    """The record gives the administrations: the items would read them twice, at the documentation's time (the
+    regression review: a checklist at 08:20 started the course before its 08:40 baseline). A note says how to read
+    them; the record's ketamine stays named by its infused text only (its oral solution is no course)."""
     files = report()
     files["mar.csv"] = (b"Patient,Medication,Action,Admin Date/Time,Route\n"
                         b"S001,KETAMINE 200 MG IN NS 250 ML IV INFUSION,New Bag,2024-08-02T08:00,Intravenous\n"
                         b"S001,KETAMINE 10 MG ORAL SOLUTION,Given,2024-08-09T08:00,Oral\n"
                         b"S003,KETAMINE 200 MG IN NS 250 ML IV INFUSION,New Bag,2024-08-05T08:00,Intravenous\n")
-    treatments = inspect(files).spec.courses.treatments
-    assert "ketamin" not in treatments
-    assert treatments["intravenous infusion of ketamine"] == "Ketamine infusion"
+    proposal = inspect(files)
+    treatments = proposal.spec.courses.treatments
+    assert "ketamin" not in treatments and "intravenous infusion of ketamine" not in treatments
+    assert "treatment" not in dict(proposal.spec.items).values()
+    assert any("but mar.csv gives the export's treatments: not read as administrations" in n for n in proposal.notes)
+    assert not any("not the giving of a drug studied" in n and "Intravenous infusion of ketamine" in n
+                   for n in proposal.notes)
+
+
+@pytest.mark.parametrize("item", ["Ketamine side effects", "Currently on ketamine", "Seen in ketamine infusion clinic",
+                                  "Ketamine infusion started (Y/N)", "Ketamine infusion - patient tolerated",
+                                  "Has the patient had ketamine before?", "Ketamine level",
+                                  "Ketamine infusion pre-procedure checklist complete", "Ketamin-Infusion Nebenwirkungen"])
+def test_a_question_or_note_about_the_treatment_is_not_its_administration(item):
+    # The regression review's items: each, proposed as a treatment, started courses at reviews, checklists and
+    # side-effect entries.
+    assert not names_an_administration(item)
+
+
+def test_an_item_answered_yes_or_no_is_a_question_not_proposed_as_administrations():
+    rows = [(p, d, t, (c, term), ("Yes" if (c, term) == KETAMINE else v)) for p, d, t, (c, term), v in ROWS]
+    items = dict(inspect(report(rows)).spec.items)
+    assert KETAMINE[1] not in items and items[LIDOCAINE[1]] == "treatment"  # the lidocaine entries stay empty
+
+
+def test_a_dated_infusion_sheet_beside_the_report_keeps_its_infusions():
+    # Regression review case09: the items' 'ketamin' pattern left the sheet's 'Infusion' dates out as a co-medication.
+    files = report()
+    files["infusions.csv"] = b"Study ID,Infusion date\nS001,02/08/2024\nS003,05/08/2024\n"
+    proposal = inspect(files)
+    assert "treatment" not in dict(proposal.spec.items).values()
+    assert not proposal.spec.courses.treatments.get("ketamin")
