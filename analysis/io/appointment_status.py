@@ -1,23 +1,35 @@
 """An appointment's status read where a file's action column is expected: whether the visit took place.
 
-An appointment or encounter report of a practice-management system (ModMed, Nextech, eClinicalWorks) writes
-each appointment's status beside its type: ``Appt Status`` Checked Out / Cancelled / No Show. Read as the
-actions of a medication-administration record, no status was a start ("Checked Out" is no ``Given``) and a
-``Cancelled`` at the minute of an infusion would withdraw it as a correction does. An appointment status is
-none of that:
+An appointment or encounter report of a practice-management system (ModMed, Nextech, eClinicalWorks) or of a
+practice's booking software (SimplePractice, Jane, IntakeQ) writes each appointment's status beside its type:
+``Appt Status`` Checked Out / Cancelled / No Show, SimplePractice's ``Status`` Show / Canceled / Late Canceled /
+No Show / Clinician Canceled, Jane's ``State`` Arrived / No Show / Cancelled. Read as the actions of a
+medication-administration record, no status was a start ("Checked Out" is no ``Given``) and a ``Cancelled`` at
+the minute of an infusion would withdraw it as a correction does; read as an entry's status
+(:mod:`analysis.io.entry_status`), a ``Canceled`` appointment was "charted in error" and a ``No Show`` an
+infusion. An appointment status is none of that:
 
 * a status saying the appointment took place (:data:`HELD`: ``Checked Out``, ``Completed``, ``Arrived``,
-  ``Checked In``, ``Seen``, ``Attended``) makes the session of its row an administration;
-* any other status (:data:`NOT_HELD`: ``Cancelled``, ``No Show``, ``Rescheduled``, ``Did not attend``; or
-  one that does not say it took place: ``Scheduled``, ``Confirmed``) gives no administration: that row's
-  treatment is listed as excluded, with the status as the reason. Its scores, if any, are read as a plain
-  visit's (a pre-infusion score taken before the infusion was called off is still the patient's score);
+  ``Checked In``, ``Seen``, ``Attended``, ``Show``, ``Fulfilled``) makes the session of its row an
+  administration;
+* any other status (:data:`NOT_HELD`: ``Cancelled``, ``Late Canceled``, ``Clinician Canceled``, ``No Show``,
+  ``Missed``, ``Rescheduled``, ``Did not attend``; or one that does not say it took place: ``Scheduled``,
+  ``Confirmed``) gives no administration: that row's treatment is listed as excluded, with the status as the
+  reason. Its scores, if any, are read as a plain visit's (a pre-infusion score taken before the infusion was
+  called off is still the patient's score);
+* where no status of the column says an appointment took place, a ``Confirmed`` one did (:data:`CONFIRMED`):
+  IntakeQ keeps an appointment that took place as ``Confirmed`` and writes only ``Confirmed``, ``Canceled``,
+  ``Missed``, ``Declined``. Read as booked only, every infusion of such an export was dropped. A warning says
+  so: an appointment confirmed for a date after the export was taken would be counted too;
 * a status is never a correction: it withdraws no other row's administration.
 
 A column is an appointment status by its name (:data:`STATUS_NAME`: ``Appt Status``, ``Appointment Status``,
-``Visit Status``, ``Encounter Status``) or, whatever its name, when every value is an appointment's status and
-one of them only an appointment writes (``Checked Out``, ``No Show``, ``Arrived``). docs/data-format.md,
-"Appointment and encounter reports", says the same for users.
+``Visit Status``, ``Encounter Status``) or, whatever its name (``Status``, ``State``), when every value is an
+appointment's status and either one of them only an appointment writes (``Checked Out``, ``No Show``,
+``Arrived``, ``Show``, ``Late Canceled``) or a booking (``Confirmed``, ``Scheduled``, ``Booked``) stands beside
+one that did not take place (``Canceled``, ``Missed``). A medication record's ``Status`` of Given / Held /
+Refused holds values no appointment writes: it stays the record's action (its ``Held`` is a dose not given).
+docs/data-format.md, "Appointment and encounter reports", says the same for users.
 """
 from __future__ import annotations
 
@@ -32,21 +44,38 @@ STATUS_NAME = re.compile(r"(?i)^\s*(?:appt|appointment|visit|encounter|termin|te
 #: An appointment that took place.
 HELD = re.compile(r"(?i)\s*(?:checked[\s-]*out|check[\s-]*out|checked[\s-]*in|check[\s-]*in|completed?|arrived|seen|"
                   r"attended|kept|done|in[\s-]*room|roomed|with[\s-]*provider|ready[\s-]*for[\s-]*checkout|"
+                  r"show|showed|fulfilled|"
                   r"erschienen|abgeschlossen|termin[ée]e?|pr[ée]sente?|atendid[oa]|completad[oa])\s*")
 #: An appointment that did not take place.
-NOT_HELD = re.compile(r"(?i)\s*(?:cancell?ed|cancell?ed[\s-]*by[\s-]*(?:patient|pt|clinic|office|provider)|late[\s-]*cancel\w*|"
+NOT_HELD = re.compile(r"(?i)\s*(?:cancell?ed|cancell?ed[\s-]*by[\s-]*\w+|late[\s-]*cancel\w*|"
+                      r"(?:client|patient|pt|clinician|clinic|provider|practitioner|therapist|doctor|office|staff)"
+                      r"[\s-]*cancell?ed|declined|not[\s-]*seen|no[\s-]*showed|"
                       r"no[\s-]*show|noshow|did[\s-]*not[\s-]*attend|dna|rescheduled|bumped|missed|"
                       r"left[\s-]*without[\s-]*being[\s-]*seen|lwbs|deleted|abgesagt|nicht[\s-]*erschienen|"
                       r"annul[ée]e?|absente?|cancelad[oa]|no[\s-]*asisti[oó])\s*")
 #: Statuses only an appointment writes (a MAR's 'Completed' or 'Missed' could be either).
 _ONLY_APPOINTMENTS = re.compile(r"(?i)\s*(?:checked[\s-]*out|check[\s-]*out|checked[\s-]*in|arrived|no[\s-]*show|noshow|"
                                 r"rescheduled|did[\s-]*not[\s-]*attend|dna|lwbs|late[\s-]*cancel\w*|roomed|in[\s-]*room|"
-                                r"nicht[\s-]*erschienen)\s*")
+                                r"nicht[\s-]*erschienen|show|showed|no[\s-]*showed|fulfilled|"
+                                r"(?:client|patient|pt|clinician|clinic|provider|practitioner|therapist|doctor|office|staff)"
+                                r"[\s-]*cancell?ed|cancell?ed[\s-]*by[\s-]*\w+)\s*")
 #: The other statuses of a booking, that do not say it took place.
 _BOOKED = re.compile(r"(?i)\s*(?:scheduled|confirmed|booked|pending|unconfirmed|tentative|waitlist(?:ed)?|"
+                     r"waiting[\s-]*confirmation|awaiting[\s-]*confirmation|requested|"
                      r"geplant|best[äa]tigt|pr[ée]vue?|confirm[ée]e?|programad[oa]|confirmad[oa])\s*")
+#: A booking firm enough to tell, beside a status of an appointment that did not take place, a column of
+#: appointments (a patient's or an order's status writes neither).
+_FIRM_BOOKING = re.compile(r"(?i)\s*(?:scheduled|confirmed|booked|geplant|best[äa]tigt|confirm[ée]e?|programad[oa]|"
+                           r"confirmad[oa])\s*")
+#: Where no status says an appointment took place, the one that did (IntakeQ's Confirmed).
+CONFIRMED = re.compile(r"(?i)\s*(?:confirmed|best[äa]tigt|confirm[ée]e?|confirmad[oa])\s*")
 
 R_NOT_HELD = "the appointment did not take place (status {status!r}): no administration"
+W_CONFIRMED = ("{file}: {header!r} says of no appointment that it took place (no 'Show', 'Arrived', 'Completed', "
+               "'Checked Out'): its {confirmed} appointment(s) marked {words} are read as having taken place (IntakeQ "
+               "keeps an appointment that took place as 'Confirmed'); those marked otherwise ({others}) give no "
+               "administration. An appointment confirmed for a date after the export was taken is counted too: "
+               "leave such rows out of the export if it has any.")
 
 
 def is_appointment_status(values: np.ndarray, name: str | None = None) -> bool:
@@ -59,12 +88,16 @@ def is_appointment_status(values: np.ndarray, name: str | None = None) -> bool:
         # Named so, its values still decide: a medication record's 'Visit Status' of Given / Held is the MAR's
         # action (read by its name alone, every 'Given' infusion was "an appointment that did not take place").
         return bool(known.any())
-    return bool(known.all() and distinct.str.fullmatch(_ONLY_APPOINTMENTS).any())
+    booking = distinct.str.fullmatch(_FIRM_BOOKING).any() and distinct.str.fullmatch(NOT_HELD).any()
+    return bool(known.all() and (distinct.str.fullmatch(_ONLY_APPOINTMENTS).any() or booking))
 
 
 def held(values: np.ndarray) -> np.ndarray:
-    """Whether each status says the appointment took place (:data:`HELD`)."""
-    return pd.Series(values, dtype=object).fillna("").astype(str).str.fullmatch(HELD).to_numpy(dtype=bool)
+    """Whether each status says the appointment took place (:data:`HELD`; where none of ``values`` does,
+    :data:`CONFIRMED`)."""
+    cells = pd.Series(values, dtype=object).fillna("").astype(str)
+    said = cells.str.fullmatch(HELD)
+    return (said if said.any() else cells.str.fullmatch(CONFIRMED)).to_numpy(dtype=bool)
 
 
 def read_statuses(status: np.ndarray, has: np.ndarray, file: str, header: str, rows: np.ndarray, lines: np.ndarray,
@@ -74,6 +107,11 @@ def read_statuses(status: np.ndarray, has: np.ndarray, file: str, header: str, r
     :func:`analysis.io.mar_actions.read_actions` returns them, without its corrections."""
     start = has & held(status)
     gone = has & ~start
+    if start.any() and not pd.Series(status, dtype=object).fillna("").astype(str).str.fullmatch(HELD).any():
+        obs.warnings.append(W_CONFIRMED.format(
+            file=file, header=header, confirmed=int(start.sum()),
+            words=", ".join(repr(str(v)) for v in pd.unique(status[start])),
+            others=", ".join(repr(str(v)) for v in pd.unique(status[gone])[:6]) or "none"))
     codes, uniques = pd.factorize(pd.Series(status[gone], dtype=object))
     said = np.asarray([R_NOT_HELD.format(status=str(u)) for u in uniques], dtype=object)
     obs.exclude(rows[gone], file, lines[gone], header, status[gone],

@@ -21,6 +21,13 @@ A column whose values are administration actions (:data:`ADMINISTRATION_ACTIONS`
 Read as the entry status, its ``Not Given`` and ``Held`` rows became administrations and the bag a
 ``Documented in Error`` row withdraws stayed.
 
+An appointment's status (:mod:`analysis.io.appointment_status`: SimplePractice's ``Status`` of Show / Canceled /
+No Show) is no entry's: its ``Canceled`` is an appointment that did not take place, not an entry charted in
+error, and its ``No Show`` no valid entry of an infusion. Such a column is never proposed as the status; given the
+role ``"status"`` in a mapping, it is read as the action of a file with a treatment and no action column (the rows
+whose appointment took place are the administrations, the others listed with their status), and not read
+otherwise (a score on a cancelled appointment's row is read as any visit's), with a note.
+
 A column the mapping does not read (no role, ``ignore``, ``covariate``) is read as the entry status when
 its name says status and some of its few values say in error (and none is an administration action): an entry marked in error is never data,
 so it is left out (with a note naming the column) rather than read because the mapping was written
@@ -34,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import MappingError
+from .appointment_status import is_appointment_status
 from .column_words import header_words
 from .spec import DEFAULT_START_ACTIONS, Column
 
@@ -122,7 +130,7 @@ def looks_like_status(header: str, cells: np.ndarray, start_actions=()) -> bool:
     # 'Not Done' is both a result's status and an administration's action: it tells neither column apart.
     either = pd.Series(normalised(distinct)).isin(ERROR_STATUS & ADMINISTRATION_ACTIONS).to_numpy()
     return 1 <= len(distinct) <= 20 and bool(in_error(distinct).any()) and \
-        not holds_actions(distinct[~either], start_actions)
+        not holds_actions(distinct[~either], start_actions) and not is_appointment_status(distinct, header)
 
 
 #: Statuses of a valid entry (normalised): Epic's and Cerner's results, verified, preliminary or corrected.
@@ -137,7 +145,8 @@ def only_statuses(header: str, cells: np.ndarray) -> bool:
     if not named_as_status(header):
         return False
     distinct = pd.unique(cells[cells != ""])
-    return 1 <= len(distinct) <= 20 and bool(pd.Series(normalised(distinct)).isin(VALID_STATUS | ERROR_STATUS).all())
+    return 1 <= len(distinct) <= 20 and bool(pd.Series(normalised(distinct)).isin(VALID_STATUS | ERROR_STATUS).all()) \
+        and not is_appointment_status(np.asarray(distinct, dtype=object), header)
 
 
 def status_columns(file: str, header: list, roles: dict, column, has_treatment: bool, notes: list,
@@ -154,7 +163,8 @@ def status_columns(file: str, header: list, roles: dict, column, has_treatment: 
         When the action column of an administration record is such a status column: its real actions
         (New Bag, Rate Change) would then be read as nothing, and each rate change as an administration.
     """
-    found = [k for k, c in roles.items() if c.role == "status"]
+    found = _not_appointments(file, header, roles, column, has_treatment, notes,
+                              [k for k, c in roles.items() if c.role == "status"])
     for k, h in enumerate(header):  # a loop over the file's columns
         role = roles[k].role if k in roles else "ignore"
         if not h or k in found or role not in _NOT_READ_AS_STATUS or \
@@ -171,6 +181,27 @@ def status_columns(file: str, header: list, roles: dict, column, has_treatment: 
         notes.append(f"{file}: {h!r} says whether each entry is valid: rows it marks in error (In Error, Canceled, "
                      "Deleted, ...) are left out, each listed with its status (the role \"status\" in the mapping).")
     return sorted(found)
+
+
+def _not_appointments(file: str, header: list, roles: dict, column, has_treatment: bool, notes: list,
+                      ks: list[int]) -> list[int]:
+    """The columns ``ks`` (given the role ``"status"``) less those holding an appointment's status (module
+    docstring): each of these becomes the file's action where it has a treatment and no action column, else is
+    not read; ``roles`` is changed so, and a note says it."""
+    keep = []
+    for k in ks:  # a loop over the (one or two) status columns
+        if not is_appointment_status(column(k), header[k]):
+            keep.append(k)
+            continue
+        action = has_treatment and not any(c.role == "action" for c in roles.values())
+        roles[k] = Column("action", codes=roles[k].codes) if action else Column("ignore")
+        shown = ", ".join(repr(str(v)) for v in pd.unique(column(k)[column(k) != ""])[:5])
+        notes.append(f"{file}: {header[k]!r} holds appointment statuses ({shown}), not whether an entry was charted "
+                     "in error: " + ("read as whether each appointment took place (the role \"action\"): the "
+                                     "treatment of an appointment that did not take place is no administration, listed "
+                                     "with its status." if action else "not read (a score on a cancelled "
+                                                                         "appointment's row is read as any visit's)."))
+    return keep
 
 
 def withdrawn(table, roles: dict, ks: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

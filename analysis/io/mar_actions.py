@@ -26,9 +26,9 @@ Of the rows of a treatment (:func:`read_actions`):
   no start of its patient and treatment within the courses' gap (``courses.gap_days``, either side: a later
   course charted as ``Infuse`` alone); beside a ``Begin Bag`` they are the bag's volume, not starts. (Read so, four of eight patients charted only ``Infuse`` had no course, and
   nothing said so.)
-* an appointment's status in the action column (``Appt Status``: Checked Out / Cancelled / No Show) is no
-  action: the rows whose appointment took place are the administrations, and nothing is a correction
-  (:mod:`analysis.io.appointment_status`);
+* an appointment's status in the action column (``Appt Status``: Checked Out / Cancelled / No Show;
+  SimplePractice's ``Status``: Show / Late Canceled) is no action: the rows whose appointment took place are the
+  administrations, and nothing is a correction (:mod:`analysis.io.appointment_status`);
 * a patient whose rows of a chosen treatment hold no start at all (only ``Rate Change``, ``Not Given``) has no
   course from this file: a warning names them and their actions.
 """

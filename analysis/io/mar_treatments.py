@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from . import dosage_forms, mar_actions
+from .appointment_status import is_appointment_status
 from .column_words import fold, has_word
 from .spec import DEFAULT_START_ACTIONS
 
@@ -67,7 +68,7 @@ def propose(p, t, treatments: dict, treatment_words: dict, notes: list, review: 
         notes.append(f"{p.name}: {', '.join(map(repr, unmatched[:5]))} match no treatment studied and are "
                      "not read as treatments; add them to courses.treatments if they are one.")
     acts = [i for i, h in enumerate(t.header) if p.spec.columns.get(h) and p.spec.columns[h].role == "action"]
-    if acts:
+    if acts and not is_appointment_status(t.column(acts[0]), t.header[acts[0]]):  # (Show / Arrived: took place)
         # Rows of the treatment whose actions hold no known start would all be left out: ask.
         mine = ~co_medications(t.column(k)) & (t.column(k) != "")
         codes = p.spec.columns[t.header[acts[0]]].codes or {}  # a sheet's Status of Yes / No: Given / Not given

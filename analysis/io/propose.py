@@ -26,6 +26,7 @@ from . import choice_scores, dosage_forms, item_statements, dose_units, ehr_time
     side_by_side, time_units, treatment_arms, visits, warehouse_tables, worded_scales
 from . import headerless, item_treatments, region_rows, treatment_columns
 from .treatment_columns import TREATMENT_WORDS
+from .appointment_status import is_appointment_status
 from .id_column import patient_column, patient_id_rank
 from .sources import CSV_EXTENSIONS, TEXT_EXTENSIONS
 from .identifiers.names import name_reason
@@ -288,11 +289,14 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
     action_k = next((k for k, h in enumerate(header) if h and k not in cols and has_word("action", h)), None)
     if action_k is None:
         action_k = next((k for k, h in enumerate(header) if h and k not in cols and _courses.looks_like_actions(t.column(k), h)), None)
-    has_action = action_k is not None
+    if action_k is None:  # an appointment's status (Show / No Show / Canceled): whether its session took place
+        action_k = next((k for k, h in enumerate(header) if h and k not in cols and is_appointment_status(t.column(k), h)), None)
+    # An appointment report is no medication record: its scores are read (io/appointment_status.py).
+    has_action = action_k is not None and not is_appointment_status(t.column(action_k), header[action_k])
     has_treatment = any(has_word("treatment", h) for k, h in enumerate(header) if h and k not in cols)
     # A column of medication texts under another name (Cerner's "Order Mnemonic", a sheet's "Infusion").
     drug_k = None if has_treatment else next((k for k, h in enumerate(header) if h and k not in cols and k != action_k
-                                              and _courses.looks_like_medications(t.column(k), action_k is not None)),
+                                              and _courses.looks_like_medications(t.column(k), has_action)),
                                              None)
     has_treatment = has_treatment or drug_k is not None
     row_kind = "observations" if has_item and has_value else "administrations" if has_action and has_treatment \
@@ -528,8 +532,8 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
         review.append(f"{t.file}: one observation per row, but no column looks like the observation's {missing}: "
                       f"give one column the role \"{missing}\".")
     kind = {"raw": "REDCap raw export", "labels": "REDCap labels export"}.get(kind_hint or "") or (
-        "observations (one row per observation)" if "item" in roles else "administration record" if "action" in roles
-        else "table")
+        "observations (one row per observation)" if "item" in roles else "appointment report" if action_k is not None
+        and not has_action and "action" in roles else "administration record" if "action" in roles else "table")
     spec = FileSpec(match=t.file, columns={c.header: c.column for c in ordered}, redcap=kind_hint,
                     header_row=t.header_row if t.header_row != 1 else None,
                     decimal_comma=decimal_comma_scores(t, ordered, notes))
