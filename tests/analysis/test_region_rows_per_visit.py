@@ -218,3 +218,38 @@ def test_two_visits_of_one_day_at_different_times_are_not_proposed_per_row():
     p = inspect({"regions.csv": ("\n".join([header] + rows) + "\n").encode()})
     col = {c.header: c.column for f in p.files for c in f.columns}["Affected region"]
     assert col.role == "list" and not col.one_per_row
+
+
+def test_a_region_column_not_named_for_the_affected_regions_stays_a_point_to_review():
+    # A skin-temperature sheet measures each limb (the affected one and the other side): one row per limb is no
+    # list of CRPS regions (the regression review: 2 'regions' at every visit, 6 invented spreads).
+    rows = [f"T{i},2024-0{m}-1{i},{side} {limb},3{i}.{m}" for i in range(1, 4) for m in (2, 3)
+            for side in ("Left", "Right") for limb in (("hand",) if m == 2 else ("hand", "foot"))]
+    p = inspect({"temperature.csv": ("\n".join(["Patient,Exam date,Region,Skin temp (C)"] + rows) + "\n").encode()})
+    col = {c.header: c.column for f in p.files for c in f.columns}["Region"]
+    assert not col.one_per_row
+    assert any("'Region': named like the body regions" in r and '"one_per_row": true' in r for r in p.review)
+
+
+def test_a_one_cell_list_per_visit_beside_a_second_note_of_the_day_is_not_merged():
+    # Regression review: the infusion day's clinic review and nursing note name the same region in other words
+    # ('left hand' / 'L hand'); merged as one visit, the baseline doubled and every patient seemed to improve.
+    rows = ["V1,2024-01-03,Clinic,left hand", "V1,2024-01-10,Infusion,left hand", "V1,2024-01-10,Nursing note,L hand",
+            "V1,2024-02-07,Clinic,left hand", 'V1,2024-03-06,Clinic,"left hand, right foot"',
+            "V2,2024-01-12,Infusion,right foot", "V2,2024-01-12,Nursing note,R foot", "V2,2024-02-09,Clinic,right foot"]
+    p = inspect({"visits.csv": ("\n".join(["Patient,Visit date,Visit type,Affected regions"] + rows) + "\n").encode()})
+    col = {c.header: c.column for f in p.files for c in f.columns}["Affected regions"]
+    assert not col.one_per_row
+
+
+def test_a_laterality_coded_l_r_b_is_joined_with_b_for_both_sides():
+    # DICOM's laterality codes: B is both sides (hand B = left hand and right hand).
+    assert list(side_words(np.asarray(["L", "R", "B", "Bil", "L/R", "b."], dtype=object))) == \
+        ["left", "right", "both", "both", "both", "both"]
+    rows = ["E1,2024-02-26,Hand,L", "E1,2024-02-26,Hand,R", "E1,2024-03-29,Hand,B", "E1,2024-03-29,Foot,L",
+            "E2,2024-02-26,Foot,R", "E2,2024-03-29,Foot,R", "E2,2024-03-29,Knee,B"]
+    data = ("\n".join(["Patient,Exam date,Affected region,Laterality"] + rows) + "\n").encode()
+    p = inspect({"findings.csv": data})
+    col = {c.header: c.column for f in p.files for c in f.columns}["Affected region"]
+    assert col.one_per_row and col.side == "Laterality"
+    assert [v for _, v in _counts(load_files({"findings.csv": data}))] == [2.0, 3.0, 1.0, 3.0]
