@@ -260,7 +260,8 @@ def measure_of(name: str) -> str | None:
     :data:`LOINC_MEASURES`); None for another scale of the PHQ family (:data:`OTHER_SCALES`), for a name
     about pain that is not its intensity (:data:`NOT_PAIN_INTENSITY`: ``Pain relief``, ``Pain interference``,
     ``Pain goal``) and for another pain scale (:func:`named_scale`: ``EQ-5D-5L Pain/Discomfort``, ``EQ VAS``,
-    ``PROMIS Pain Intensity 3a T-score``). Camel case is split (``BPIAveragePain`` is a pain score)."""
+    ``PROMIS Pain Intensity 3a T-score``), unless the name also names another measure (``PGIC pain improvement``
+    is the PGIC). Camel case is split (``BPIAveragePain`` is a pain score)."""
     c = canonical(name)
     if c in KNOWN_MEASURES:
         return c
@@ -271,7 +272,7 @@ def measure_of(name: str) -> str | None:
     tokens = words(name)
     for measure, pattern in MEASUREWORDS:
         if re.search(rf"(?:^|\s)(?:{pattern})(?:\s|$|\d)", tokens):
-            if measure == "pain_nrs" and named_scale(name):
-                continue  # not the pain score; perhaps a measure of its own below
-            return None if measure == "pain_nrs" and _not_intensity(tokens) else measure
+            if measure == "pain_nrs" and (named_scale(name) or _not_intensity(tokens)):
+                continue  # not the pain score; perhaps a measure named below ('Pain Catastrophizing Scale')
+            return measure
     return None

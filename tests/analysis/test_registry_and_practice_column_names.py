@@ -216,3 +216,10 @@ def test_a_pastor_export_says_its_t_scores_are_t_scores_not_a_0_100_vas():
     assert roles["PROMIS Pain Intensity 3a T-score"] == ("measure", "promis_pain_intensity_3a_t_score")
     note = next(n for n in proposal.notes if "PROMIS Pain Intensity 3a T-score" in n)
     assert "T-score" in note.split("is read as")[1] and "0-100 VAS" not in note and "looks like pain_nrs" not in note
+
+
+def test_a_name_about_pain_that_is_no_pain_score_may_still_name_another_known_measure():
+    """'PGIC pain improvement' was no measure at all: the pain word, not the intensity, ended the search; the
+    measures named after the pain score (the PGIC, a registry's scale) are now looked for too."""
+    assert measure_of("PGIC pain improvement") == "pgic"
+    assert measure_of("Pain improvement") is None
