@@ -2,7 +2,7 @@
 
 The name tables of the proposal (:mod:`analysis.io.propose`), in English, German, French, Spanish,
 Italian and Dutch: words that name a role (patient id, date, treatment, item, ...), the known
-measures (pain/NRS/VAS/EVA/douleur/Schmerz, PHQ-9, GAD-7, ...) and the usual names of covariates.
+measures (pain/NRS/NPRS/VAS/EVA/douleur/Schmerz, PHQ-9, GAD-7, ...) and the usual names of covariates.
 """
 from __future__ import annotations
 
@@ -13,6 +13,26 @@ from ..definitions import KNOWN_MEASURES
 from ..measures import MEASURES
 from ..mapping import canonical
 from .spec import slug
+
+
+#: Where a name written in camel case (``BPIAveragePain``, ``EpisodeID``, ``PHQ9Total``) starts a word: a capital
+#: after a small letter, a capitalised word after an acronym of three capitals or more (``BPIPain``: ``BPI``,
+#: ``Pain``; not after two, ``NRSbaseline`` and ``VASmm`` stay one word), a capitalised word after a digit.
+_CAMEL = re.compile(r"(?<=[a-zß-öø-ÿ])(?=[A-ZÀ-ÖØ-Þ])|(?<=[A-ZÀ-ÖØ-Þ]{3})(?=[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ])|"
+                    r"(?<=\d)(?=[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ])")
+
+
+def split_camel(name: str) -> str:
+    """A name with its camel-case words apart: ``BPIAveragePain`` -> ``BPI Average Pain``, ``ClientId`` ->
+    ``Client Id``, ``PHQ9Total`` -> ``PHQ9 Total``; a name in one case is left as it is (``BODYREGIONSUM``). Read
+    as one word, ``EpisodeID`` named no id and became a measure ``episodeid``, ``BPIAveragePain`` no pain."""
+    return _CAMEL.sub(" ", str(name))
+
+
+def words(name: str) -> str:
+    """A name's words as the word rules match them: camel case split (:func:`split_camel`), folded
+    (:func:`fold`), one space apart: ``EQ-5D-5L Pain/Discomfort`` -> ``eq 5d 5l pain discomfort``."""
+    return " ".join(t for t in re.split(r"[\W_]+", fold(split_camel(name))) if t)
 
 
 def fold(text: str) -> str:
@@ -31,7 +51,8 @@ def _folded(pattern: str) -> str:
 
 # Words in column names (matched on whole words of the folded name: :func:`fold`).
 MEASUREWORDS = [
-    ("pain_nrs", r"pain|nrs|vas|eva|douleur|schmerz\w*|dolor|dolore|pijn(?:score|intensiteit|niveau)?|smerte|num(?:eric)?\s*rating"),
+    # 'NPRS' (numeric pain rating scale), the physical therapists' name: 'NPRS Current', 'NPRS Worst'.
+    ("pain_nrs", r"pain|nrs|nprs|vas|eva|douleur|schmerz\w*|dolor|dolore|pijn(?:score|intensiteit|niveau)?|smerte|num(?:eric)?\s*rating"),
     # 'PHQ' alone (also with an item, visit or range number: phq_3, PHQ (0-27)) is the PHQ-9; the other
     # scales of the family are told apart by OTHER_SCALES below.
     ("phq9", r"phq"),
@@ -41,10 +62,12 @@ MEASUREWORDS = [
     # Plural "limbs", "body parts": a count or a list; one "limb" is a covariate (the limb with CRPS).
     # English, German, French, Spanish, Italian, Dutch ('Régions atteintes', 'Zonas afectadas', 'Aree colpite',
     # 'Aangedane gebieden'): a regions header the proposal did not know was ignored without a word.
-    ("regions_affected", r"regions?|regionen|regioni|regio(?:\s*s)?|body\s*regions?|körperregion\w*|zones?|zonas?|"
+    ("regions_affected", r"regions?|regionen|regioni|regio(?:\s*s)?|body\s*regions?|körperregion\w*|(?<!time )zones?|zonas?|"
                          r"regiones|areas?\s*affected|(?:affected|body)\s*areas?|areas?\s*afectadas|"
                          r"aree\s*(?:colpite|interessate|affette)|aangedane\s*(?:gebieden|regio\w*)|lichaamsregio\w*|"
                          r"lichaamsgebieden|"
+                         # CHOIR's body map writes the count in one word: 'BODYREGIONSUM'.
+                         r"bodyregions?(?:sum|count|total)?|painfulregions?|regionsum|regioncount|"
                          r"body\s*parts?|körperteile|parties\s*du\s*corps|partes\s*del\s*cuerpo|parti\s*del\s*corpo|"
                          r"lichaamsdelen|limbs|extremities|extremitäten|gliedmaßen|membres\s*atteints|ledematen"),
 ]
@@ -59,7 +82,7 @@ MEASUREWORDS = [
 ] + MEASUREWORDS
 MEASUREWORDS = [(measure, _folded(pattern)) for measure, pattern in MEASUREWORDS]
 WORDS = {
-    "patient_id": r"record[\s_]*id|patient[\s_]*id|pat[\s_]*id|patient|subject|pseudonym|n°\s*patient|"
+    "patient_id": r"record[\s_]*id|patient[\s_]*id|pat[\s_]*id|patient|subject|pseudonym|n°\s*patient|client|"
                   r"nr|id|code|study[\s_]*id|participant|pid|fall(?:nummer)?|paciente|patiente?|paziente|"
                   r"patiënt|patiëntnummer",
     "time": r"time|heure|uhrzeit|zeit|hora|ora|tijd",
@@ -104,14 +127,24 @@ WORDS = {role: _folded(pattern) for role, pattern in WORDS.items()}
 
 
 def header_words(name: str) -> str:
-    """A header's words in lower case, one space apart: ``RESULT_STATUS_CD_DISP`` -> ``result status cd disp``."""
-    return " ".join(re.split(r"[\W_]+", str(name).casefold())).strip()
+    """A header's words in lower case, one space apart: ``RESULT_STATUS_CD_DISP`` -> ``result status cd disp``,
+    ``ResultStatus`` -> ``result status``."""
+    return " ".join(re.split(r"[\W_]+", split_camel(name).casefold())).strip()
+
+
+#: The roles whose words are also looked for in a name's camel-case words (``ClientId``, ``EpisodeID``,
+#: ``VisitDate``, ``DoseMg``, ``AgeGroup``). Not the others: a survey tool's ``RecipientFirstName`` and ``ResponseId``
+#: would name an observation's item and value (``name``, ``response``), a ``UserAgent`` a treatment.
+CAMEL_ROLES = {"patient_id", "date", "dose", "covariate"}
 
 
 def has_word(word: str, name: str) -> bool:
-    tokens = " ".join(re.split(r"[\W_]+", fold(name)))
-    return re.search(rf"(?:^|\s)(?:{WORDS[word]})(?:\s|$)", tokens) is not None or \
-        re.search(rf"(?:^|\s)(?:{WORDS[word]})(?:\s|$)", " ".join(fold(name).split())) is not None
+    """Whether ``name`` has a word of the role ``word`` (:data:`WORDS`): split at anything but letters and digits,
+    or at spaces only (``Pat.-Nr.``), and for the roles :data:`CAMEL_ROLES` with camel case split too."""
+    pattern = rf"(?:^|\s)(?:{WORDS[word]})(?:\s|$)"
+    return any(re.search(pattern, tokens) is not None for tokens in (
+        " ".join(re.split(r"[\W_]+", fold(name))), " ".join(fold(name).split()),
+        words(name) if word in CAMEL_ROLES else ""))
 
 
 #: Covariate names in other languages and exports -> the names the product's docs and demo use.
@@ -127,7 +160,7 @@ COVARIATE_NAMES = [(name, _folded(pattern)) for name, pattern in COVARIATE_NAMES
 
 def covariate_name(label: str) -> str:
     """``Geschlecht`` -> ``sex``, ``AGE_GROUP`` -> ``age_band``; otherwise the label as a name."""
-    text = " ".join(re.split(r"[\W_]+", fold(label))).strip()
+    text = words(label)
     for name, pattern in COVARIATE_NAMES:
         if re.fullmatch(rf"(?:{pattern})", text) or re.fullmatch(rf"(?:{pattern})", fold(label).strip()):
             return name
@@ -135,7 +168,8 @@ def covariate_name(label: str) -> str:
 
 
 def id_like(name: str) -> bool:
-    tokens = re.split(r"[\W_]+", name.casefold())
+    """Whether a name ends with an id word: ``visit_id``, ``Order No``, ``EpisodeID``."""
+    tokens = re.split(r"[\W_]+", split_camel(name).casefold())
     return bool(tokens) and tokens[-1] in ("id", "nr", "no", "number", "nummer", "numéro", "code", "key", "csn", "fin")
 
 
@@ -166,7 +200,7 @@ def question_after_items(name: str) -> str | None:
 #: relief of 50% a pain of 0.5.
 NOT_PAIN_INTENSITY = re.compile(_folded(
     r"(?:^|\s|schmerz)(?:relie\w*|reduc\w*|improv\w*|chang\w*|interfer\w*|goals?|acceptab\w*|tolerab\w*|"
-    r"catastroph\w*|linderung|besserung|verbesserung|reduktion|veränderung|beeinträchtigung|ziel|soulag\w*|"
+    r"catastroph\w*|behavio\w*|linderung|besserung|verbesserung|reduktion|veränderung|beeinträchtigung|ziel|soulag\w*|"
     r"amélior\w*|ameli\w*|diminution|interférence|objectif|alivio|mejor\w*|reducci\w*|objetivo|verlicht\w*|"
     r"vermindering|verbetering|doel|sollievo|riduzion\w*|migliora\w*|obiettivo)(?:\s|$|\d)"))
 #: Names about pain that are no intensity unless the name also says it is one: its quality, duration, onset or
@@ -179,6 +213,42 @@ PAIN_INTENSITY_WORDS = re.compile(_folded(r"(?:^|\s)(?:score|nrs|vas|eva|intensi
 def _not_intensity(tokens: str) -> bool:
     return NOT_PAIN_INTENSITY.search(tokens) is not None or \
         (PAIN_ASPECT.search(tokens) is not None and PAIN_INTENSITY_WORDS.search(tokens) is None)
+
+
+#: The EQ-5D (EuroQol) by its name: 'EQ-5D-5L', 'EQ5D', 'eq5d_pd', 'EuroQol'; its visual analogue scale 'EQ VAS',
+#: 'EQ-VAS', 'eq_vas'.
+EQ5D = re.compile(r"(?:^|\s)(?:eq\s?5\s?d\w*|euro\s?qol\w*|eq\s?vas|eqvas)(?:\s|$)")
+#: The word of the EQ-5D's pain dimension beside pain: 'Pain/Discomfort' (and its German, French, Spanish, Italian and
+#: Dutch versions: 'Schmerzen/Körperliche Beschwerden', 'Douleurs/gêne', 'Dolor/Malestar', 'Dolore/Fastidio',
+#: 'Pijn/Klachten'); the name of a score says it is one ('Pain/discomfort NRS').
+_DISCOMFORT = re.compile(_folded(r"(?:^|\s)(?:discomfort|beschwerden|gêne|malestar|fastidio|klachten|ongemak)(?:\s|$)"))
+_SAYS_NRS = re.compile(r"(?:^|\s)(?:nrs|nprs|numeric|intensity)(?:\s|$)")
+#: A T-score (PROMIS: 50 is the reference population's mean, 10 its standard deviation): 'PROMIS Pain Intensity 3a
+#: T-score', 'promis_pain_intensity_tscore', 'PROMIS_PAIN_BEHAVIOR', 'Pain T-Wert'.
+T_SCORE = re.compile(_folded(r"(?:^|\s)(?:promis(?:\d\w*)?|t\s?scores?|t\s?werte?)(?:\s|$|\d)"))
+
+
+def named_scale(name: str) -> str | None:
+    """What a column is when its name says a scale that is none of the known measures, else None: an EQ-5D
+    dimension (``EQ-5D-5L Pain/Discomfort``, ``EQ5D Pain``, ``Pain/Discomfort``: a level 1-5, 1 = none), its index,
+    the EQ VAS (``EQ VAS``: the patient's health today, 0-100), a T-score (``PROMIS Pain Intensity 3a T-score``,
+    ``PROMIS_PAIN_BEHAVIOR``: 50 is the reference population's mean). None of them is the 0-10 pain score
+    (:func:`measure_of`): read as it, the EQ-5D levels of a file without any pain score made its "pain"
+    responders, and a T-score read as a 0-100 VAS gave a percent relief that means nothing."""
+    tokens = words(name)
+    eq5d, pain = EQ5D.search(tokens), re.search(rf"(?:^|\s)(?:{dict(MEASUREWORDS)['pain_nrs']})(?:\s|$)", tokens)
+    if eq5d and re.search(r"(?:^|\s)(?:eq\s?vas|eqvas|vas)(?:\s|$)", tokens):
+        return "the EQ VAS: the patient's health today, 0-100 (100 = the best imaginable), not pain"
+    if eq5d and re.search(r"(?:^|\s)(?:index|utility|value|tariff)(?:\s|$)", tokens):
+        return "the EQ-5D index: a utility, 1 = full health"
+    if (eq5d and pain) or (_DISCOMFORT.search(tokens) and (eq5d or (pain and not _SAYS_NRS.search(tokens)))):
+        return ("the EQ-5D's pain/discomfort dimension: a level 1-5 (1-3 in the EQ-5D-3L), 1 = none, not the 0-10 "
+                "pain score")
+    if eq5d:
+        return "an EQ-5D dimension: a level 1-5 (1-3 in the EQ-5D-3L), 1 = no problems"
+    if T_SCORE.search(tokens):
+        return "a T-score (PROMIS: 50 = the reference population's mean, 10 its SD), neither a 0-10 score nor a VAS"
+    return None
 
 
 #: The LOINC codes of the known measures, as research data warehouses write an observation's item (OMOP's
@@ -196,9 +266,11 @@ def loinc_measure(code: str) -> str | None:
 
 def measure_of(name: str) -> str | None:
     """The known measure a column or item name names (``"Pain Score (0-10)"`` -> ``pain_nrs``; a LOINC code,
-    :data:`LOINC_MEASURES`); None for another scale of the PHQ family (:data:`OTHER_SCALES`) and for a name
+    :data:`LOINC_MEASURES`); None for another scale of the PHQ family (:data:`OTHER_SCALES`), for a name
     about pain that is not its intensity (:data:`NOT_PAIN_INTENSITY`: ``Pain relief``, ``Pain interference``,
-    ``Pain goal``)."""
+    ``Pain goal``) and for another pain scale (:func:`named_scale`: ``EQ-5D-5L Pain/Discomfort``, ``EQ VAS``,
+    ``PROMIS Pain Intensity 3a T-score``), unless the name also names another measure (``PGIC pain improvement``
+    is the PGIC). Camel case is split (``BPIAveragePain`` is a pain score)."""
     c = canonical(name)
     if c in KNOWN_MEASURES:
         return c
@@ -206,8 +278,10 @@ def measure_of(name: str) -> str | None:
         return loinc_measure(name)
     if OTHER_SCALES.search(str(name)):
         return None
-    tokens = " ".join(re.split(r"[\W_]+", fold(name)))
+    tokens = words(name)
     for measure, pattern in MEASUREWORDS:
         if re.search(rf"(?:^|\s)(?:{pattern})(?:\s|$|\d)", tokens):
-            return None if measure == "pain_nrs" and _not_intensity(tokens) else measure
+            if measure == "pain_nrs" and (named_scale(name) or _not_intensity(tokens)):
+                continue  # not the pain score; perhaps a measure named below ('Pain Catastrophizing Scale')
+            return measure
     return None

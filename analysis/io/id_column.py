@@ -15,12 +15,12 @@ import re
 import pandas as pd
 
 from ..mapping import canonical
-from .column_words import has_word
+from .column_words import has_word, split_camel
 from .identifiers.names import name_reason
 
 #: An id word after the name of another thing a row may be: an entry, a response, an encounter, an order...
 _ANOTHER_THINGS_ID = re.compile(
-    r"(?:entry|row|response|observation|obs|encounter|enc|visit|order|event|admin|administration|transaction|"
+    r"(?:entry|row|response|observation|obs|encounter|enc|episode|visit|order|event|admin|administration|transaction|"
     r"submission|result|specimen|accession|line|item|question|form|instance|note|document|message|appointment|"
     r"appt|claim|charge|sample|survey|csn|resource|encntr|measurement|condition|procedure|drug[\s_]*exposure|"
     r"visit[\s_]*occurrence|device[\s_]*exposure|specimen|"
@@ -33,7 +33,10 @@ _ID_WORD = r"(?:id|nr|no|n°|number|nummer|numéro|numero|code|key|identifier|re
 _PATIENT_ID = re.compile(
     r"(?:patient|patients|patienten|pat|person|subject|subj|participant|pseudonym|proband|probanden|teilnehmer|"
     r"deelnemer|paciente|patiente?|paziente|patiënt|patiëntnummer|anonymat|n° anonymat|proefpersoon|"
-    r"deelnemernummer|teilnehmernummer|probandennummer)"
+    r"deelnemernummer|teilnehmernummer|probandennummer|"
+    # The patient of practice software (psychotherapy, physical therapy, ketamine clinics: SimplePractice's 'Client',
+    # IntakeQ's 'ClientId'); its 'Client Name', 'ClientEmail' are identifiers the guard refuses (rank 3).
+    r"client|klient|cliënt)"
     rf"(?: {_ID_WORD})?|record id")
 #: A study's or a record's number: an id word, as ``ID`` or ``Code`` is (a study's own code may be the protocol's, the
 #: same on every row; REDCap's API writes the record id as ``record``, a database's ``Record No`` counts rows).
@@ -44,11 +47,12 @@ _STUDY_OR_RECORD = re.compile(
 
 def patient_id_rank(name: str, header: list[str]) -> int:
     """How strongly ``name`` says patient id: 0, the product's own ``patient_id``; 1, a patient word and perhaps an
-    id word (``Patient``, ``Patient ID``, ``participant_code``, ``Studien-ID``, ``Pat.-Nr.``, ``record_id``,
-    ``record``, ``N° anonymat``); 2, another name with an id word (``ID``, ``Code``, ``Fall``, ``Patient age``);
+    id word (``Patient``, ``Patient ID``, ``PatientID``, ``participant_code``, ``Studien-ID``, ``Pat.-Nr.``,
+    ``record_id``, ``record``, ``N° anonymat``, practice software's ``Client``, ``ClientId``); 2, another name with an id word (``ID``, ``Code``, ``Fall``, ``Patient age``);
     3, not a patient id by its name. The first column of the best rank is proposed.
 
-    A name saying the id of another thing (``entry_id``, ``Encounter ID``, ``order_no``) is 3. In a FHIR
+    A name saying the id of another thing (``entry_id``, ``Encounter ID``, ``EpisodeID``: a registry's episode of
+    care, ``order_no``) is 3. In a FHIR
     resource flattened to a table (a ``resourceType`` column) only ``subject.reference`` (or
     ``patient.reference``) is one: its ``id`` is the row's own, its ``code.coding.code`` the observation's code.
     A name the identifier guard refuses (a German KIS's ``Fallnummer``, the admission's number, and its
@@ -56,7 +60,7 @@ def patient_id_rank(name: str, header: list[str]) -> int:
     if canonical(name) == "patient_id":
         return 0
     folded = " ".join(name.casefold().split())
-    tokens = " ".join(t for t in re.split(r"[^\w°]+", folded) if t)
+    tokens = " ".join(t for t in re.split(r"[^\w°]+", " ".join(split_camel(name).casefold().split())) if t)
     if any(h.casefold() == "resourcetype" for h in header):  # a FHIR resource flattened: its patient is a reference
         return 1 if folded in ("subject.reference", "patient.reference") else 3
     if _ANOTHER_THINGS_ID.fullmatch(tokens) or name_reason(name) is not None:

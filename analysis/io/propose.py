@@ -33,7 +33,7 @@ from .identifiers.names import name_reason
 from .counted_from import read_time_points
 from .column_values import DateScreen, constant_within as _constant_within, date_like as _date_like, distinct as _distinct, \
     is_number as _is_number, numbers_but_codes as _numbers_but_codes, time_like as _time_like
-from .column_words import covariate_name, has_word, id_like, measure_of, question_after_items
+from .column_words import covariate_name, has_word, id_like, measure_of, named_scale, question_after_items
 from .questionnaires import answer_column
 from .score_columns import decimal_comma_scores, list_column, one_column_per_score, other_scale
 from .spec import Column, CourseRules, FileSpec, MappingSpec, slug
@@ -508,10 +508,10 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
                          "\"measure\" if it is an outcome.")
             continue
         if numeric and not constant:
-            name = slug(f.name if f is not None else h)
+            name, scale = slug(f.name if f is not None else h), named_scale(label)  # 'EQ VAS', a PROMIS T-score
             cols[k] = ColumnProposal(h, Column("measure", measure=name, timing=timing, time=time_of),
-                                     "numbers that change over time: read as a score", ex)
-            notes.append(f"{t.file}: column {h!r} is read as the measure {name!r} (numbers that change over time); "
+                                     scale or "numbers that change over time: read as a score", ex)
+            notes.append(f"{t.file}: column {h!r} is read as the measure {name!r} ({scale or 'numbers that change over time'}); "
                          "give it the role \"ignore\" if it is not an outcome.")
             continue
         cols[k] = visits.text_column(ColumnProposal(h, Column("ignore"), "", ex), k, t, pid, date_cols, review, notes)

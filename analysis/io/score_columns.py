@@ -13,7 +13,7 @@ import pandas as pd
 from ..definitions import KNOWN_MEASURES
 from ..measures import MEASURES
 from ..mapping import canonical
-from .column_words import measure_of
+from .column_words import measure_of, split_camel
 from .lists import column_codes_verdict, several_listed
 from .questionnaires import item_coding, item_numbers, unread_items
 from .spec import Column, slug
@@ -229,8 +229,8 @@ _QUALIFIED = re.compile(r"(?i)(?<![^\W_])(?:worst|least|average|avg|mean|usual|t
                         r"notte|notturno|ergste|minste|gemiddeld[e]?|rust|activiteit|beweging|nacht)(?![^\W_])|"
                         r"during\s+the\s+day|m[áa]xim[oa]|m[íi]nim[oa]|massim[oa]|minim[oa]")
 #: The words a name of the pain now may have beside its pain words: 'Pain score', 'NRS (0-10)', 'Current pain
-#: intensity', 'pain_score_now', BPI's 'Pain right now', 'Schmerz aktuell', 'Douleur actuelle'.
-_CURRENT = re.compile(r"(?i)score|scores|nrs|vas|numeric|rating|scale|intensity|level|current|currently|now|today|"
+#: intensity', 'pain_score_now', BPI's 'Pain right now' ('BPIPainNow'), 'NPRS Current', 'Schmerz aktuell', 'Douleur actuelle'.
+_CURRENT = re.compile(r"(?i)score|scores|nrs|nprs|bpi|vas|numeric|rating|scale|intensity|level|current|currently|now|today|"
                       r"the|of|your|pain|schmerz\w*|douleur|dolor|dolore|pijn\w*|eva|aktuell\w*|jetzt|heute|"
                       r"st[äa]rke|intensit[äa]t|wert|actuelle?|maintenant|aujourd|hui|intensit[ée]|niveau|actual|ahora|"
                       r"hoy|intensidad|nivel|puntuaci[oó]n|attuale|ora|oggi|intensit[àa]|livello|punteggio|huidige?|nu|"
@@ -243,9 +243,9 @@ def _current_pain(cols: dict, ks: list, fields: dict, file: str, notes: list) ->
     'Worst pain', 'Least pain'; REDCap 'pain_score_now' "Pain right now" beside 'pain_avg_week', 'pain_worst'):
     it is read and the others ignored, with a note naming them. Otherwise (two plain names, or a name that is
     neither, 'NRS left') ``ks`` as they are: which one is the measure is asked."""
-    def words(k):
+    def words(k):  # camel case split: 'BPIWorstPain' is worst pain
         f = fields.get(cols[k].header)
-        return [cols[k].header] + ([f.label] if f is not None and f.label else [])
+        return [split_camel(cols[k].header)] + ([f.label] if f is not None and f.label else [])
 
     def plain(k):
         # 'right' only in 'right now': 'NRS right' names a side.
@@ -328,6 +328,36 @@ def _visit_like(headers: list) -> bool:
         all(visit_of(h) is not None for h in headers)
 
 
+def _region_flags(cols: dict, file: str, notes: list, column_cells) -> None:
+    """A body map's flag columns beside its count (CHOIR's ``X101`` ... ``X238``, 1 for each painful region,
+    beside ``BODYREGIONSUM``): columns holding only 0 and 1, not read as a known measure, whose sum is on every row
+    the count read as regions_affected, are the regions it counts. They are not read (with a note): proposed as
+    covariates, each was left empty for every patient whose regions changed between surveys."""
+    count = [k for k, c in cols.items() if c.column.role == "measure" and c.column.measure == "regions_affected"]
+    flags = [k for k, c in cols.items() if c.column.role in ("covariate", "measure") and k not in count
+             and c.column.measure not in KNOWN_MEASURES]
+    if len(count) != 1 or len(flags) < 3 or column_cells is None:
+        return
+    cells = np.column_stack([pd.Series(column_cells(k), dtype=object).astype(str).str.strip().to_numpy(dtype=object)
+                             for k in flags])
+    if not np.isin(cells, ["0", "1", ""]).all():
+        flags = [k for k, ok in zip(flags, np.isin(cells, ["0", "1", ""]).all(axis=0)) if ok]
+        cells = cells[:, np.isin(cells, ["0", "1", ""]).all(axis=0)]
+    if len(flags) < 3:
+        return
+    total = pd.to_numeric(pd.Series(column_cells(count[0]), dtype=object), errors="coerce").to_numpy(dtype=float)
+    rows = ~np.isnan(total) & (cells != "").all(axis=1)
+    if rows.sum() < 3 or not ((cells[rows] == "1").sum(axis=1) == total[rows]).all():
+        return
+    for k in flags:
+        cols[k] = replace(cols[k], column=Column("ignore"),
+                          why=f"a body region (0/1) counted in {cols[count[0]].header!r}")
+    shown = ", ".join(repr(cols[k].header) for k in flags[:3])
+    notes.append(f"{file}: the {len(flags)} columns of 0 and 1 ({shown}, ...) add up to {cols[count[0]].header!r} on "
+                 f"every row: they are the body regions it counts, read as regions_affected; the columns themselves "
+                 "are not read.")
+
+
 def one_column_per_score(cols: dict, file: str, fields: dict, review: list, notes: list,
                           dates: list = (), column_cells=None) -> None:
     """Several columns read as the same measure at the same time (PHQ-9 items 1-9 and their total,
@@ -341,6 +371,7 @@ def one_column_per_score(cols: dict, file: str, fields: dict, review: list, note
     # A baseline column beside visit columns ('NRS baseline', 'NRS week 4'): the baseline was proposed
     # before the start, so the week-4 column alone was at the date too and both were conflicting values.
     _same_scale(cols, file, notes)
+    _region_flags(cols, file, notes, column_cells)
     _visit_groups(cols, file, notes, dates, review)
     groups: dict = {}
     for k, c in cols.items():
