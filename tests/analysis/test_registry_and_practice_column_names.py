@@ -34,7 +34,7 @@ def test_the_eq5d_pain_discomfort_dimension_is_not_the_pain_score(name):
 
 @pytest.mark.parametrize("name", ["EQ VAS", "EQ-VAS", "eq_vas", "EQ-5D VAS"])
 def test_the_eq_vas_is_health_today_and_never_the_pain_score(name):
-    assert measure_of(name) is None
+    assert measure_of(name) == "eq_vas"  # the registry's own measure (higher is better), never pain_nrs
     assert "health today" in named_scale(name)
 
 
@@ -61,7 +61,8 @@ def test_a_uk_proms_file_of_eq5d_levels_and_the_eq_vas_gives_no_pain_score():
     assert roles["EQ-5D-5L Pain/Discomfort"] == ("measure", "eq_5d_5l_pain_discomfort")
     assert roles["EQ VAS"] == ("measure", "eq_vas")
     assert not any("looks like pain_nrs" in n for n in proposal.notes)
-    assert any("EQ VAS" in n and "health today" in n for n in proposal.notes)
+    from analysis.measures import measure
+    assert measure("eq_vas").known and not measure("eq_vas").lower_is_better  # the registry's EQ VAS: health today
     ds = load_files(files, date_format="DMY")
     assert "pain_nrs" not in set(ds.assessments["measure"])
 
