@@ -20,14 +20,17 @@ infusion. An appointment status is none of that:
 * where no status of the column says an appointment took place, a ``Confirmed`` one did (:data:`CONFIRMED`):
   IntakeQ keeps an appointment that took place as ``Confirmed`` and writes only ``Confirmed``, ``Canceled``,
   ``Missed``, ``Declined``. Read as booked only, every infusion of such an export was dropped. A warning says
-  so: an appointment confirmed for a date after the export was taken would be counted too;
+  so: an appointment confirmed for a date after the export was taken would be counted too. So is an infusion
+  schedule's ``Scheduled`` beside its ``Cancelled`` (any firm booking, where no status says one took place);
 * a status is never a correction: it withdraws no other row's administration.
 
 A column is an appointment status by its name (:data:`STATUS_NAME`: ``Appt Status``, ``Appointment Status``,
 ``Visit Status``, ``Encounter Status``) or, whatever its name (``Status``, ``State``), when every value is an
 appointment's status and either one of them only an appointment writes (``Checked Out``, ``No Show``,
-``Arrived``, ``Show``, ``Late Canceled``) or a booking (``Confirmed``, ``Scheduled``, ``Booked``) stands beside
-one that did not take place (``Canceled``, ``Missed``). A medication record's ``Status`` of Given / Held /
+``Arrived``, ``Show``, ``Late Canceled``) or, under a status's name (``Status``, ``State``), a booking
+(``Confirmed``, ``Scheduled``, ``Booked``) stands beside one that did not take place (``Canceled``, ``Missed``).
+A warning names a column of which no treatment row took place, and one whose 'Confirmed' rows outnumber those
+that took place. A medication record's ``Status`` of Given / Held /
 Refused holds values no appointment writes: it stays the record's action (its ``Held`` is a dose not given).
 docs/data-format.md, "Appointment and encounter reports", says the same for users.
 """
@@ -41,6 +44,11 @@ import pandas as pd
 #: The name of an appointment's, a visit's or an encounter's status column (English, German, French, Spanish).
 STATUS_NAME = re.compile(r"(?i)^\s*(?:appt|appointment|visit|encounter|termin|terminstatus|rendez[\s-]*vous|rdv|cita|"
                          r"besuch)[\s_./-]*(?:status|state|statut|estado)\s*$")
+#: A bare status column's name ('Status', 'State'): a booking beside a cancellation tells an appointment
+#: status only under such a name (or :data:`STATUS_NAME`): a 'Consent', 'Insurance verified', 'Prior auth' or
+#: 'Transport' column of Confirmed / Declined / Booked / Cancelled is no appointment's (the regression review: each
+#: dropped the infusions of the patients it said 'Declined', or every infusion).
+BARE_STATUS_NAME = re.compile(r"(?i)^\s*(?:status|state|statut|estado|stato|zustand)\s*$")
 #: An appointment that took place.
 HELD = re.compile(r"(?i)\s*(?:checked[\s-]*out|check[\s-]*out|checked[\s-]*in|check[\s-]*in|completed?|arrived|seen|"
                   r"attended|kept|done|in[\s-]*room|roomed|with[\s-]*provider|ready[\s-]*for[\s-]*checkout|"
@@ -71,6 +79,13 @@ _FIRM_BOOKING = re.compile(r"(?i)\s*(?:scheduled|confirmed|booked|geplant|best[�
 CONFIRMED = re.compile(r"(?i)\s*(?:confirmed|best[äa]tigt|confirm[ée]e?|confirmad[oa])\s*")
 
 R_NOT_HELD = "the appointment did not take place (status {status!r}): no administration"
+R_NO_STATUS = "the appointment's status is empty, so it is not said to have taken place: no administration"
+W_NONE_HELD = ("{file}: no appointment of {header!r} is said to have taken place ({words}): all {n} treatment row(s) "
+               "are left out. If {header!r} is not the appointments' status, give it the role \"ignore\" in the "
+               "mapping.")
+W_MOSTLY_BOOKED = ("{file}: {header!r} marks {booked} treatment row(s) 'Confirmed' and {held} as taken place: the "
+                   "'Confirmed' ones are read as booked only (no administration). If 'Confirmed' means the treatment "
+                   "was given, check the courses: they are fewer than the rows.")
 W_CONFIRMED = ("{file}: {header!r} says of no appointment that it took place (no 'Show', 'Arrived', 'Completed', "
                "'Checked Out'): its {confirmed} appointment(s) marked {words} are read as having taken place (IntakeQ "
                "keeps an appointment that took place as 'Confirmed'); those marked otherwise ({others}) give no "
@@ -88,16 +103,23 @@ def is_appointment_status(values: np.ndarray, name: str | None = None) -> bool:
         # Named so, its values still decide: a medication record's 'Visit Status' of Given / Held is the MAR's
         # action (read by its name alone, every 'Given' infusion was "an appointment that did not take place").
         return bool(known.any())
-    booking = distinct.str.fullmatch(_FIRM_BOOKING).any() and distinct.str.fullmatch(NOT_HELD).any()
+    booking = distinct.str.fullmatch(_FIRM_BOOKING).any() and distinct.str.fullmatch(NOT_HELD).any() and \
+        (name is None or named_status(name))
     return bool(known.all() and (distinct.str.fullmatch(_ONLY_APPOINTMENTS).any() or booking))
 
 
+def named_status(name: str) -> bool:
+    """A column named as a status: ``Status``, ``State`` (:data:`BARE_STATUS_NAME`) or an appointment's status
+    (:data:`STATUS_NAME`)."""
+    return bool(BARE_STATUS_NAME.fullmatch(str(name)) or STATUS_NAME.fullmatch(str(name)))
+
+
 def held(values: np.ndarray) -> np.ndarray:
-    """Whether each status says the appointment took place (:data:`HELD`; where none of ``values`` does,
-    :data:`CONFIRMED`)."""
+    """Whether each status says the appointment took place (:data:`HELD`; where none of ``values`` does, a firm
+    booking: IntakeQ's ``Confirmed``, an infusion schedule's ``Scheduled`` beside its ``Cancelled``)."""
     cells = pd.Series(values, dtype=object).fillna("").astype(str)
     said = cells.str.fullmatch(HELD)
-    return (said if said.any() else cells.str.fullmatch(CONFIRMED)).to_numpy(dtype=bool)
+    return (said if said.any() else cells.str.fullmatch(_FIRM_BOOKING)).to_numpy(dtype=bool)
 
 
 def read_statuses(status: np.ndarray, has: np.ndarray, file: str, header: str, rows: np.ndarray, lines: np.ndarray,
@@ -107,13 +129,24 @@ def read_statuses(status: np.ndarray, has: np.ndarray, file: str, header: str, r
     :func:`analysis.io.mar_actions.read_actions` returns them, without its corrections."""
     start = has & held(status)
     gone = has & ~start
-    if start.any() and not pd.Series(status, dtype=object).fillna("").astype(str).str.fullmatch(HELD).any():
+    cells = pd.Series(status, dtype=object).fillna("").astype(str)
+    said_held = cells.str.fullmatch(HELD).to_numpy(dtype=bool)
+    if start.any() and not said_held.any():
         obs.warnings.append(W_CONFIRMED.format(
             file=file, header=header, confirmed=int(start.sum()),
             words=", ".join(repr(str(v)) for v in pd.unique(status[start])),
             others=", ".join(repr(str(v)) for v in pd.unique(status[gone])[:6]) or "none"))
+    booked = has & cells.str.fullmatch(CONFIRMED).to_numpy(dtype=bool)
+    if said_held.any() and booked.sum() > (has & said_held).sum():
+        # A tracker whose 'Confirmed' means the infusion was confirmed given, beside a few 'Completed' (a course
+        # finished): read as booked only, most infusions would go unsaid (the regression review's case18).
+        obs.warnings.append(W_MOSTLY_BOOKED.format(file=file, header=header, booked=int(booked.sum()),
+                                                   held=int((has & said_held).sum())))
+    if has.any() and not start.any():
+        obs.warnings.append(W_NONE_HELD.format(file=file, header=header, n=int(has.sum()),
+                                               words=", ".join(repr(str(v)) for v in pd.unique(status[has])[:6])))
     codes, uniques = pd.factorize(pd.Series(status[gone], dtype=object))
-    said = np.asarray([R_NOT_HELD.format(status=str(u)) for u in uniques], dtype=object)
+    said = np.asarray([R_NOT_HELD.format(status=str(u)) if str(u) else R_NO_STATUS for u in uniques], dtype=object)
     obs.exclude(rows[gone], file, lines[gone], header, status[gone],
                 said[codes] if len(codes) else np.zeros(0, dtype=object))
     return start, gone

@@ -26,7 +26,7 @@ from . import choice_scores, dosage_forms, item_statements, dose_units, ehr_time
     side_by_side, time_units, treatment_arms, visits, warehouse_tables, worded_scales
 from . import headerless, item_treatments, region_rows, treatment_columns
 from .treatment_columns import TREATMENT_WORDS
-from .appointment_status import is_appointment_status
+from .appointment_status import is_appointment_status, named_status
 from .id_column import patient_column, patient_id_rank
 from .sources import CSV_EXTENSIONS, TEXT_EXTENSIONS
 from .identifiers.names import name_reason
@@ -290,7 +290,8 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
     if action_k is None:
         action_k = next((k for k, h in enumerate(header) if h and k not in cols and _courses.looks_like_actions(t.column(k), h)), None)
     if action_k is None:  # an appointment's status (Show / No Show / Canceled): whether its session took place
-        action_k = next((k for k, h in enumerate(header) if h and k not in cols and is_appointment_status(t.column(k), h)), None)
+        found = [k for k, h in enumerate(header) if h and k not in cols and is_appointment_status(t.column(k), h)]
+        action_k = min(found, key=lambda k: not named_status(header[k]), default=None)  # 'Status' first
     # An appointment report is no medication record: its scores are read (io/appointment_status.py).
     has_action = action_k is not None and not is_appointment_status(t.column(action_k), header[action_k])
     has_treatment = any(has_word("treatment", h) for k, h in enumerate(header) if h and k not in cols)

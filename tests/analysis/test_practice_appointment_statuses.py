@@ -147,3 +147,43 @@ def test_an_appointment_status_is_told_by_values_only_an_appointment_or_a_bookin
 def test_an_appointment_status_is_never_proposed_as_an_entrys_status(values, entry):
     cells = np.array(values, dtype=object)
     assert entry_status.looks_like_status("Status", cells) is entry
+
+
+@pytest.mark.parametrize("name,values", [("Consent", ["Confirmed", "Declined"]),
+                                         ("Insurance verified", ["Confirmed", "Declined"]),
+                                         ("Prior auth", ["Confirmed", "Pending", "Declined"]),
+                                         ("Transport", ["Booked", "Cancelled"]),
+                                         ("Follow-up call", ["Scheduled", "Declined"])])
+def test_a_booking_beside_a_cancellation_tells_an_appointment_status_only_under_a_status_name(name, values):
+    # The regression review: each of these columns, read as the appointments' status, dropped the infusions of the
+    # patients it said 'Declined' (or every infusion); they are a consent, an insurer's answer, a taxi.
+    assert not is_appointment_status(np.array(values, dtype=object), name)
+    assert is_appointment_status(np.array(values, dtype=object), "Status")
+
+
+def test_an_insurance_column_before_the_status_leaves_the_status_the_appointments():
+    files = _export(SIMPLEPRACTICE, status="Insurance,Status")
+    rows = files["appointments_export.csv"].decode().splitlines()
+    files["appointments_export.csv"] = ("\n".join([rows[0]] + [
+        r.rsplit(",", 1)[0] + ("," + ("Declined" if ",P2," in r else "Confirmed")) + "," + r.rsplit(",", 1)[1]
+        for r in rows[1:]]) + "\n").encode()
+    ds = load_files(files)
+    assert _courses(ds) == COURSES
+
+
+def test_a_schedule_of_scheduled_and_cancelled_infusions_reads_scheduled_as_given_with_a_warning():
+    ds = load_files(_export({"held": "Scheduled", "cancelled": "Cancelled", "no_show": "Cancelled",
+                             "late": "Cancelled", "clinician": "Cancelled"}))
+    assert _courses(ds) == COURSES
+    assert any("'Scheduled'" in w and "read as having taken place" in w for w in ds.report.warnings)
+
+
+def test_a_status_column_of_which_no_treatment_row_took_place_is_warned():
+    files = _export({"held": "Cancelled", "cancelled": "Cancelled", "no_show": "No Show", "late": "Cancelled",
+                     "clinician": "Cancelled"})
+    try:
+        ds = load_files(files)
+    except Exception as err:  # no treatments at all: the dataset loads, relief is unavailable
+        raise AssertionError(err)
+    assert len(ds.treatments) == 0
+    assert any("no appointment of 'Status' is said to have taken place" in w for w in ds.report.warnings)
