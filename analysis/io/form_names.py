@@ -26,6 +26,14 @@ FORM_VALUE = re.compile(
     r"(?i)\b(?:check(?:[\s-]*in)?|questionnaires?|surveys?|forms?|intake|assessments?|progress|screening|"
     r"consent|evaluation|fragebogen|formular|formulaire|cuestionario|formulario|questionario|vragenlijst)\b")
 
+#: A treatment cell that names a form filled in, read as a plain visit (:func:`~analysis.io.session_rows.names_a_visit`):
+#: :data:`FORM_VALUE` without the words a therapy session is also called by (a physiotherapy practice's
+#: ``Physiotherapy Initial Assessment`` is its first session), nor those already visit words (``intake``,
+#: ``evaluation``).
+FORM_CELL = re.compile(
+    r"(?i)\b(?:check|questionnaires?|surveys?|forms?|screening|consent|fragebogen|formular|formulaire|cuestionario|"
+    r"formulario|questionario|vragenlijst)\b")
+
 
 def names_forms(name: str, values: np.ndarray) -> bool:
     """Whether a column names the forms filled in (module docstring): by its name, or by its values, every

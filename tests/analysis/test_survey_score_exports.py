@@ -3,14 +3,18 @@ beside its score (Osmind's ``Patient ID, Survey, Score, Date Completed``; Simple
 Score, Completed On``), and IntakeQ's responses, whose ``Questionnaire`` column names the form
 (``Ketamine Progress Check``). The scores are read as the questionnaires the rows name, never as one measure
 ``score`` mixing them (analysis/io/item_columns.py); the form's name is never a treatment given
-(analysis/io/form_names.py). The expected values are the files' own cells, read by hand."""
+(analysis/io/form_names.py; a treatment cell naming a form is a plain visit: analysis/io/session_rows.py). The
+expected values are the files' own cells, read by hand."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from analysis import load_files
 from analysis.errors import DatasetError
+from analysis.io import spec as export_spec
 from analysis.io.propose import inspect
+from analysis.io.session_rows import names_a_visit
 
 EVENTS = ("Patient ID,Event Date,Start Time,Appointment Type\n"
           'K1,"Feb 5, 2024",9:00 AM,IV Ketamine Infusion\n'
@@ -111,3 +115,20 @@ def test_the_proposal_says_at_once_that_a_patient_column_of_person_names_will_be
     assert roles(p, "Appointments Report.csv")["Patient"] == "patient_id"
     said = [n for n in p.notes if "'Patient' holds person names" in n]
     assert len(said) == 1 and "--drop-identifiers drops the column, leaving no patient id" in said[0]
+
+
+def test_a_mapping_that_reads_the_questionnaire_column_as_the_treatment_starts_no_course_at_a_form_submitted():
+    # A mapping saved before (the proposal took 'Questionnaire' for the medication given): each cell names a form
+    # filled in, a plain visit whose scores are read, not an administration.
+    mapping = export_spec.from_json(inspect({"infusions.csv": INFUSIONS.encode(),
+                                             "responses.csv": RESPONSES.encode()}).spec.to_json())
+    mapping.files[1].columns["Questionnaire"] = export_spec.Column("treatment")
+    ds = load_files({"infusions.csv": INFUSIONS.encode(), "responses.csv": RESPONSES.encode()}, mapping=mapping)
+    assert set(ds.treatments["treatment"].astype(str)) == {"IV Ketamine Infusion"} and len(ds.treatments) == 2
+    assert len(ds.assessments) == 4
+
+
+def test_a_treatment_cell_naming_a_form_is_a_visit_but_an_assessment_session_or_an_infusion_stays_a_treatment():
+    cells = ["Ketamine Progress Check", "Pre-Ketamine Questionnaire", "Ketamine Intake Form",
+             "Physiotherapy Initial Assessment", "Ketamine infusion assessment", "IV Ketamine Infusion"]
+    assert names_a_visit(np.asarray(cells, dtype=object)).tolist() == [True, True, True, False, False, False]
