@@ -24,10 +24,11 @@ from . import courses as _courses
 from . import derived_outcomes, redcap_arms, stat_files, survey_exports, workbook_sheets
 from . import choice_scores, dosage_forms, item_statements, dose_units, ehr_times, entry_status, excel_serials, fill_down, mar_treatments, headers, leave_out, observation_items, redcap, \
     side_by_side, time_units, treatment_arms, visits, warehouse_tables, worded_scales
-from . import headerless, item_treatments, region_rows, treatment_columns
+from . import form_names, headerless, item_columns, item_treatments, region_rows, treatment_columns
 from .treatment_columns import TREATMENT_WORDS
 from .appointment_status import is_appointment_status, named_status
 from .id_column import patient_column, patient_id_rank
+from .identifier_notes import identifier_notes
 from .sources import CSV_EXTENSIONS, TEXT_EXTENSIONS
 from .identifiers.names import name_reason
 from .counted_from import read_time_points
@@ -284,6 +285,10 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
                     item_hint = k
                     break
     has_value = any(has_word("value", h) for k, h in enumerate(header) if h and k not in cols)
+    # A survey export's 'Survey' (PHQ-9, GAD-7) beside its 'Score': one observation per row (io/item_columns.py).
+    pair = None if has_value or kind_hint else item_columns.score_beside_items(t, cols)
+    item_hint, value_k = pair if pair else (item_hint, None)
+    has_item, has_value = has_item or pair is not None, has_value or pair is not None
     # The action column, by its name ("MAR Action") or by its values ("New Bag", "Rate Change"; Cerner's
     # "Admin Event" column says "Begin Bag"): without it every rate change and hold would be a treatment.
     action_k = next((k for k, h in enumerate(header) if h and k not in cols and has_word("action", h)), None)
@@ -295,10 +300,11 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
     # An appointment report is no medication record: its scores are read (io/appointment_status.py).
     has_action = action_k is not None and not is_appointment_status(t.column(action_k), header[action_k])
     has_treatment = any(has_word("treatment", h) for k, h in enumerate(header) if h and k not in cols)
-    # A column of medication texts under another name (Cerner's "Order Mnemonic", a sheet's "Infusion").
+    # A column of medication texts under another name (Cerner's "Order Mnemonic", a sheet's "Infusion"); never the
+    # form filled in ('Questionnaire': Ketamine Progress Check), which made each submission a course (io/form_names.py).
     drug_k = None if has_treatment else next((k for k, h in enumerate(header) if h and k not in cols and k != action_k
-                                              and _courses.looks_like_medications(t.column(k), has_action)),
-                                             None)
+                                              and _courses.looks_like_medications(t.column(k), has_action)
+                                              and not form_names.names_forms(h, t.column(k))), None)
     has_treatment = has_treatment or drug_k is not None
     row_kind = "observations" if has_item and has_value else "administrations" if has_action and has_treatment \
         else "table"
@@ -350,7 +356,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
             cols[k] = ColumnProposal(h, Column("day"), f"{unit} since an index date, read as days" if unit else
                                      "day numbers (days since an index date)", ex)
             continue
-        if core is not None and not any(has_word(w, h) for w in core) and k not in (item_hint, action_k):
+        if core is not None and not any(has_word(w, h) for w in core) and k not in (item_hint, action_k, value_k):
             cols[k] = ColumnProposal(h, Column("ignore"), f"describes the {row_kind[:-1]}, not a score", ex)
             continue
         stated = item_statements.statement_item(h, label, filled, time_of, t.file, notes) if f is None else None
@@ -438,7 +444,8 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
             cols[k] = ColumnProposal(h, Column("item"), "observation name", ex)
             continue
         # (Only beside an item column: a sheet's 'Ergebnis' or 'Result' beside its NRS column is no observation list.)
-        if has_word("value", h) and row_kind == "observations" and not any(c.column.role == "value" for c in cols.values()):
+        if (has_word("value", h) or k == value_k) and row_kind == "observations" and \
+                not any(c.column.role == "value" for c in cols.values()):
             cols[k] = ColumnProposal(h, Column("value"), "observation value", ex)
             continue
         if has_word("treatment", label) and not numeric:
@@ -525,6 +532,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
     visits.events_for_undated_scores(cols, t, notes, review)
     visits.scored_events(cols, t, review)
     region_rows.propose_per_row(cols, t, pid, review, notes)  # body regions one per row: counted per visit
+    item_columns.mixed_scores(t, cols, ColumnProposal, review)  # never one measure of PHQ-9 and GAD-7 scores
     ordered = [cols[k] for k in sorted(cols)]
     ordered += [ColumnProposal(*a) for a in redcap_arms.arm_proposal(t, cols, notes, review)] if kind_hint else []
     roles = [c.column.role for c in ordered]
@@ -762,20 +770,7 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
             notes.append(f"{p.name}: text answers such as 'Denies pain' are excluded unless the mapping gives them a "
                          "value under values.text (e.g. {\"Denies pain\": 0}).")
     # The identifier guard's verdicts, so that a column it will refuse is not proposed as a covariate.
-    from . import identifiers
-    for p in fps:
-        t = next((t for t in data_tables if t.file == p.name), None)
-        if t is None or p.spec is None:
-            continue
-        trusted = {c.header for c in p.columns if c.column.role not in ("covariate", "ignore", "date", "time")}
-        sample = {h: np.asarray(pd.unique(t.column(k)[t.column(k) != ""]), dtype=object)
-                  for k, h in enumerate(t.header) if h and h not in trusted}
-        found = identifiers.find_identifier_columns(
-            sample, {h: h for h in sample}, skip_name_check=set(),
-            date_columns={c.header for c in p.columns if c.column.role in ("date", "time", "ignore")})
-        for h, why in found:
-            notes.append(f"{p.name}: column {h!r} looks like a direct identifier ({why}): loading refuses the export "
-                         "until it is removed, or drops it with --drop-identifiers (dashboard: the checkbox).")
+    identifier_notes(fps, data_tables, notes)
     return Proposal(source=source, files=fps, spec=spec, review=review, notes=notes)
 
 

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from .counted_from import BASELINE, POST
+from .form_names import FORM_CELL
 
 _DRUG = r"ketamin\w*|ketalar|lidocain\w*|lignocain\w*|xylocain\w*"
 _INFUSION = r"infusions?|infusión|infusione|infuus|perfusi[oó]n|booster"
@@ -135,7 +136,8 @@ def removal_notes(file: str, header: str, cells) -> list[str]:
 def names_a_visit(cells) -> np.ndarray:
     """Whether each cell of a treatment column names a visit rather than a treatment: a visit type
     (:data:`VISIT_TYPE_WORDS`: ``Office Visit - Est``, ``New Patient Visit``, ``Consult``, ``Telehealth``) or a
-    follow-up, call or review word (:data:`VISIT_WORDS`: ``Follow Up``, ``Phone call``, ``Check-in``), in a cell
+    follow-up, call or review word (:data:`VISIT_WORDS`: ``Follow Up``, ``Phone call``, ``Check-in``) or a form
+    filled in (:data:`~analysis.io.form_names.FORM_CELL`: ``Ketamine Progress Check``), in a cell
     that writes no dose or route (``ketamine 50 mg IV`` is an order, whatever else it says) and names no drug,
     infusion, procedure or session (a medication record's ``KETAMINE INFUSION - PAIN CONSULT SERVICE``,
     ``Ketamine infusion - follow-up dose``, ``Lidocaine Infusion Clinic Visit`` are infusions: blanked as visits,
@@ -146,6 +148,7 @@ def names_a_visit(cells) -> np.ndarray:
     codes, uniques = pd.factorize(pd.Series(cells, dtype=object).fillna("").astype(str))
     s = pd.Series(uniques, dtype=object)
     words = s.str.contains(VISIT_TYPE_WORDS) | (s.str.contains(VISIT_WORDS) & ~s.str.contains(_PAIN_CONTROL))
+    words |= s.str.contains(FORM_CELL)  # a form filled in: 'Ketamine Progress Check' (io/form_names.py)
     named = s.str.contains(_PROCEDURE)
     ends = (s.str.contains(REMOVAL_WORDS) | s.str.contains(_STOP_ORDER)) & \
         ~(s.str.contains(_GIVEN_DESPITE_REMOVAL) & ~s.str.contains(_STOP_ORDER))
