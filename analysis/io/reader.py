@@ -589,7 +589,8 @@ def _excluded_reasons(obs: Observations) -> str:
     if not obs.excluded:
         return ""
     ex = pd.concat(obs.excluded, ignore_index=True)
-    ex = ex[ex["reason"].astype(str) != ""]
+    # Cells, not rows: a row with nothing to read ('k.A.', not stated, in every score cell) had no score to exclude.
+    ex = ex[(ex["reason"].astype(str) != "") & (ex["column"].astype(str) != "(row)")]
     if ex.empty:
         return ""
     counts = ex["reason"].value_counts(sort=True)
