@@ -200,7 +200,7 @@ def question_after_items(name: str) -> str | None:
 #: relief of 50% a pain of 0.5.
 NOT_PAIN_INTENSITY = re.compile(_folded(
     r"(?:^|\s|schmerz)(?:relie\w*|reduc\w*|improv\w*|chang\w*|interfer\w*|goals?|acceptab\w*|tolerab\w*|"
-    r"catastroph\w*|behavio\w*|linderung|besserung|verbesserung|reduktion|veränderung|beeinträchtigung|ziel|soulag\w*|"
+    r"catastroph\w*|behavio\w*|detect|linderung|besserung|verbesserung|reduktion|veränderung|beeinträchtigung|ziel|soulag\w*|"
     r"amélior\w*|ameli\w*|diminution|interférence|objectif|alivio|mejor\w*|reducci\w*|objetivo|verlicht\w*|"
     r"vermindering|verbetering|doel|sollievo|riduzion\w*|migliora\w*|obiettivo)(?:\s|$|\d)"))
 #: Names about pain that are no intensity unless the name also says it is one: its quality, duration, onset or
@@ -222,7 +222,7 @@ EQ5D = re.compile(r"(?:^|\s)(?:eq\s?5\s?d\w*|euro\s?qol\w*|eq\s?vas|eqvas)(?:\s|
 #: Dutch versions: 'Schmerzen/Körperliche Beschwerden', 'Douleurs/gêne', 'Dolor/Malestar', 'Dolore/Fastidio',
 #: 'Pijn/Klachten'); the name of a score says it is one ('Pain/discomfort NRS').
 _DISCOMFORT = re.compile(_folded(r"(?:^|\s)(?:discomfort|beschwerden|gêne|malestar|fastidio|klachten|ongemak)(?:\s|$)"))
-_SAYS_NRS = re.compile(r"(?:^|\s)(?:nrs|nprs|numeric|intensity)(?:\s|$)")
+_SAYS_NRS = re.compile(r"(?:^|\s)(?:nrs|nprs|numeric|intensity|0 10|1 10)(?:\s|$)")
 #: A T-score (PROMIS: 50 is the reference population's mean, 10 its standard deviation): 'PROMIS Pain Intensity 3a
 #: T-score', 'promis_pain_intensity_tscore', 'PROMIS_PAIN_BEHAVIOR', 'Pain T-Wert'.
 T_SCORE = re.compile(_folded(r"(?:^|\s)(?:promis(?:\d\w*)?|t\s?scores?|t\s?werte?)(?:\s|$|\d)"))
@@ -246,7 +246,10 @@ def named_scale(name: str) -> str | None:
                 "pain score")
     if eq5d:
         return "an EQ-5D dimension: a level 1-5 (1-3 in the EQ-5D-3L), 1 = no problems"
-    if T_SCORE.search(tokens):
+    # PROMIS names a 0-10 rating too (PROMIS-29's 'Pain Intensity (0-10)', Global07 'Pain'): only the name of a
+    # T-score or of a PROMIS measure without such a rating is one (the regression review: the 0-10 items refused).
+    if T_SCORE.search(tokens) and (re.search(_folded(r"(?:^|\s)t\s?(?:scores?|werte?)(?:\s|$)"), tokens) or not
+                                   re.search(r"(?:^|\s)(?:0 10|1 10|global0?7|nrs|numeric)(?:\s|$)", tokens)):
         return "a T-score (PROMIS: 50 = the reference population's mean, 10 its SD), neither a 0-10 score nor a VAS"
     return None
 

@@ -20,7 +20,10 @@ from .identifiers.names import name_reason
 
 #: An id word after the name of another thing a row may be: an entry, a response, an encounter, an order...
 _ANOTHER_THINGS_ID = re.compile(
+    # (a patient's or a client's visit, encounter, session: 'Patient Visit ID', 'PatientEncounterID', 'ClientVisitID')
+    r"(?:(?:patient|pat|client)[\s_]*)?"
     r"(?:entry|row|response|observation|obs|encounter|enc|episode|visit|order|event|admin|administration|transaction|"
+    r"session|assessment|infusion|treatment|therapy|booster|"
     r"submission|result|specimen|accession|line|item|question|form|instance|note|document|message|appointment|"
     r"appt|claim|charge|sample|survey|csn|resource|encntr|measurement|condition|procedure|drug[\s_]*exposure|"
     r"visit[\s_]*occurrence|device[\s_]*exposure|specimen|"
@@ -33,16 +36,18 @@ _ID_WORD = r"(?:id|nr|no|n°|number|nummer|numéro|numero|code|key|identifier|re
 _PATIENT_ID = re.compile(
     r"(?:patient|patients|patienten|pat|person|subject|subj|participant|pseudonym|proband|probanden|teilnehmer|"
     r"deelnemer|paciente|patiente?|paziente|patiënt|patiëntnummer|anonymat|n° anonymat|proefpersoon|"
-    r"deelnemernummer|teilnehmernummer|probandennummer|"
-    # The patient of practice software (psychotherapy, physical therapy, ketamine clinics: SimplePractice's 'Client',
-    # IntakeQ's 'ClientId'); its 'Client Name', 'ClientEmail' are identifiers the guard refuses (rank 3).
-    r"client|klient|cliënt)"
-    rf"(?: {_ID_WORD})?|record id")
+    r"deelnemernummer|teilnehmernummer|probandennummer)"
+    rf"(?: durable)?(?: {_ID_WORD})?")
+#: The patient of practice software (psychotherapy, physical therapy, ketamine clinics: SimplePractice's 'Client',
+#: IntakeQ's 'ClientId'), rank 2: a patient word wins over it (a payer's or an insurer's 'Client' beside 'Patient ID'
+#: merged 12 patients into 2 in the regression review). Its 'Client Name', 'ClientEmail' are identifiers the guard
+#: refuses (rank 3).
+_CLIENT_ID = re.compile(rf"(?:client|klient|cliënt)(?: {_ID_WORD})?")
 #: A study's or a record's number: an id word, as ``ID`` or ``Code`` is (a study's own code may be the protocol's, the
 #: same on every row; REDCap's API writes the record id as ``record``, a database's ``Record No`` counts rows).
 _STUDY_OR_RECORD = re.compile(
     rf"(?:study|studien|studie|étude|etude|estudio|studio) {_ID_WORD}|studienummer|studiennummer|studiencode|"
-    r"studycode|record(?: (?:no|nr|number|nummer))?")
+    r"studycode|record(?: (?:id|no|nr|number|nummer))?")
 
 
 def patient_id_rank(name: str, header: list[str]) -> int:
@@ -65,9 +70,12 @@ def patient_id_rank(name: str, header: list[str]) -> int:
         return 1 if folded in ("subject.reference", "patient.reference") else 3
     if _ANOTHER_THINGS_ID.fullmatch(tokens) or name_reason(name) is not None:
         return 3
-    if _PATIENT_ID.fullmatch(tokens.replace("_", " ")):
-        return 1
-    if _STUDY_OR_RECORD.fullmatch(tokens.replace("_", " ")):
+    spaced = tokens.replace("_", " ")
+    if _PATIENT_ID.fullmatch(spaced):
+        # A warehouse's surrogate 'PatientKey' changes with each version of the patient's record; its
+        # 'PatientDurableKey' does not (Epic Caboodle): the durable one first.
+        return 2 if spaced.endswith(" key") and " durable " not in f" {spaced} " else 1
+    if _CLIENT_ID.fullmatch(spaced) or _STUDY_OR_RECORD.fullmatch(spaced):
         return 2
     return 2 if has_word("patient_id", name) else 3
 

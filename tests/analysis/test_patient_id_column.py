@@ -16,14 +16,16 @@ def test_the_id_of_another_thing_a_row_may_be_is_no_patient_id(name):
     assert patient_id_rank(name, [name, "Patient"]) == 3
 
 
-@pytest.mark.parametrize("name", ["Patient", "Patient ID", "participant_code", "Subject", "Pat.-Nr.", "record_id",
-                                  "N° anonymat", "Teilnehmer-Nr"])
+@pytest.mark.parametrize("name", ["Patient", "Patient ID", "participant_code", "Subject", "Pat.-Nr.",
+                                  "N° anonymat", "Teilnehmer-Nr", "PatientDurableKey"])
 def test_names_that_say_patient_id(name):
     assert patient_id_rank(name, [name]) == 1
 
 
 @pytest.mark.parametrize("name", ["ID", "Code", "Fall", "Patient age", "pid", "user_id",  # a diary app's user
-                                  "Study ID", "Studien-ID", "Study code", "record", "Record No"])  # (a study's or a record's)
+                                  "Study ID", "Studien-ID", "Study code", "record", "Record No",  # (a study's or a record's)
+                                  "record_id", "RecordID", "Client", "ClientId",  # (REDCap's record; practice software)
+                                  "PatientKey"])  # (a warehouse's surrogate key: a new one per version of the record)
 def test_names_with_only_an_id_word_come_after_those_that_say_patient(name):
     assert patient_id_rank(name, [name]) == 2
 

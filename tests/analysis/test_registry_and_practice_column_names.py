@@ -130,9 +130,46 @@ def test_a_webpt_visit_grid_reads_nprs_current_as_the_pain_now_as_it_reads_curre
 
 # 4. The patient of practice software: its client.
 
-@pytest.mark.parametrize("name", ["Client", "ClientId", "Client ID", "client_id", "PatientID"])
-def test_practice_softwares_client_is_a_patient_word(name):
-    assert patient_id_rank(name, [name]) == 1
+@pytest.mark.parametrize("name", ["Client", "ClientId", "Client ID", "client_id"])
+def test_practice_softwares_client_is_a_candidate_after_the_patient_words(name):
+    # Rank 2, as an id word: a payer's or an insurer's 'ClientId' before 'PatientId' merged 12 patients into 2.
+    assert patient_id_rank(name, [name]) == 2
+    assert patient_id_rank("PatientID", [name, "PatientID"]) == 1
+
+
+def test_a_payers_client_id_before_the_patient_id_leaves_the_patient_id_the_patient():
+    rows = [f"C{p % 2},P{p:03d},2024-01-{1 + p:02d},{'Ketamine' if d == 0 else ''},{6 - d}"
+            for p in range(6) for d in (0, 1, 28 if p < 3 else 27)]
+    data = ("ClientId,PatientId,Date,Treatment,Pain\n" + "\n".join(
+        r.replace("2024-01-", "2024-02-") if r.endswith(",4") or r.endswith(",3") and False else r for r in rows)
+        + "\n").encode()
+    cols = {c.header: c.column.role for f in inspect({"visits.csv": data}).files for c in f.columns}
+    assert cols["PatientId"] == "patient_id" and cols["ClientId"] != "patient_id"
+
+
+@pytest.mark.parametrize("header,first", [("RecordID,StudyID", "{n}"), ("AssessmentID,StudyID", "A{v}")])
+def test_a_row_or_assessment_counter_before_the_study_id_is_not_the_patient(header, first):
+    rows = []
+    n = 0
+    for p in range(4):
+        for v, d in enumerate((1, 2, 29)):
+            n += 1
+            rows.append(f"{first.format(n=n, v=p * 3 + v)},KET{p:03d},2024-03-{d:02d},{'Ketamine' if v == 0 else ''},"
+                        f"{6 - v}")
+    data = (f"{header},VisitDate,Treatment,Pain\n" + "\n".join(rows) + "\n").encode()
+    cols = {c.header: c.column.role for f in inspect({"visits.csv": data}).files for c in f.columns}
+    assert cols["StudyID"] == "patient_id"
+
+
+@pytest.mark.parametrize("name", ["Pain/Discomfort (0-10)", "PROMIS-29 Pain Intensity (0-10)", "PROMIS Global07 Pain",
+                                  "Pain Intensity (PROMIS, 0-10)"])
+def test_a_0_to_10_rating_named_with_discomfort_or_promis_is_the_pain_score(name):
+    assert measure_of(name) == "pain_nrs"
+
+
+@pytest.mark.parametrize("name", ["painDETECT", "PainDetectScore", "PainDETECT total"])
+def test_the_paindetect_screen_is_not_the_pain_score(name):
+    assert measure_of(name) != "pain_nrs"
 
 
 @pytest.mark.parametrize("name", ["Client Name", "ClientName", "ClientEmail", "EpisodeID", "Episode ID"])
