@@ -145,7 +145,7 @@ MEASURES: dict[str, Measure] = {m.name: m for m in (
     Measure("pgic", "PGIC (1 = very much improved, 7 = very much worse)", "PGIC", 1, 7, unit="category",
             reference="Patient Global Impression of Change, 7 categories (Guy, ECDEU Assessment Manual 1976; "
                       "used as the anchor by Farrar et al. 2001)"),
-    Measure("pcs", "Pain Catastrophizing Scale (0-52)", "Pain Catastrophizing Scale", 0, 52, unit="points",
+    Measure("pcs_total", "Pain Catastrophizing Scale (0-52)", "Pain Catastrophizing Scale", 0, 52, unit="points",
             reference="13 items 0-4, higher = more catastrophizing (lower is better): Sullivan et al., "
                       "Psychol Assess 1995;7:524-532",
             citation="Sullivan et al. 1995"),

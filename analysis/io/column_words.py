@@ -71,16 +71,22 @@ MEASUREWORDS = [
                          r"body\s*parts?|körperteile|parties\s*du\s*corps|partes\s*del\s*cuerpo|parti\s*del\s*corpo|"
                          r"lichaamsdelen|limbs|extremities|extremitäten|gliedmaßen|membres\s*atteints|ledematen"),
 ]
-# Questionnaires beside pain, looked for before it ('Pain Catastrophizing', 'EQ VAS' are not the pain score). 'PCS'
-# alone is the Pain Catastrophizing Scale, except the SF-12/SF-36 Physical Component Summary ('SF12 PCS', 'PCS-12');
-# 'PCS_3', 'PSEQ 7' are items (or visits), not the totals.
+# Questionnaires beside pain, looked for before it ('Pain Catastrophizing', 'EQ VAS' are not the pain score). The
+# Pain Catastrophizing Scale's and the Pain Self-Efficacy Questionnaire's totals only by a name that is the total's
+# and nothing else ('PCS total', 'Pain Catastrophizing Scale', 'PSEQ', 'PSEQ-10 total'): a bare 'PCS' is as often the
+# SF-12/SF-36 Physical Component Summary (a T-score, higher is better), and 'pcs_01', 'PCS Q1', 'PCS rumination',
+# 'pseq_01' are items or subscales (read as the total, a file of items was refused as several columns of one
+# measure, and a subscale took the total's name: the regression review).
 MEASUREWORDS = [
-    ("pcs", r"(?<!sf\s)(?<!sf12\s)(?<!sf36\s)(?<!sf\s12\s)(?<!sf\s36\s)"
-            r"pcs(?!\s*(?:[1-9]|1[0-3]|36)(?!\d))(?:\s*total)?|pain\s*catastroph\w*(?:\s*scale)?"),
-    ("pseq", r"pseq(?!\s*(?:[1-9]|10)(?!\d))(?:\s*total)?|pain\s*self\s*efficacy(?:\s*questionnaire)?"),
+    ("pcs_total", r"pcs\s*(?:total|score|sum|gesamt)(?:\s*score)?(?:\s*0\s*52)?|pcs\s*0\s*52|"
+                  r"pain\s*catastroph\w*(?:\s*scale)?(?:\s*(?:total|score|sum))?(?:\s*0\s*52)?"),
+    ("pseq", r"pseq(?:\s*10)?(?:\s*(?:total|score|sum))?(?:\s*0\s*60)?|"
+             r"pain\s*self\s*efficacy(?:\s*questionnaire)?(?:\s*(?:total|score|sum))?(?:\s*0\s*60)?"),
     ("eq_vas", r"eq\s*(?:5\s*d\s*(?:[35]\s*l\s*)?)?vas|euroqol\s*(?:5\s*d\s*)?vas"),
 ] + MEASUREWORDS
 MEASUREWORDS = [(measure, _folded(pattern)) for measure, pattern in MEASUREWORDS]
+#: The measures named only by the whole name (above), not by a word of it.
+_WHOLE_NAME = frozenset({"pcs_total", "pseq"})
 WORDS = {
     "patient_id": r"record[\s_]*id|patient[\s_]*id|pat[\s_]*id|patient|subject|pseudonym|n°\s*patient|client|"
                   r"nr|id|code|study[\s_]*id|participant|pid|fall(?:nummer)?|paciente|patiente?|paziente|"
@@ -283,6 +289,10 @@ def measure_of(name: str) -> str | None:
         return None
     tokens = words(name)
     for measure, pattern in MEASUREWORDS:
+        if measure in _WHOLE_NAME:
+            if re.fullmatch(pattern, tokens):
+                return measure
+            continue
         if re.search(rf"(?:^|\s)(?:{pattern})(?:\s|$|\d)", tokens):
             if measure == "pain_nrs" and (named_scale(name) or _not_intensity(tokens)):
                 continue  # not the pain score; perhaps a measure named below ('Pain Catastrophizing Scale')

@@ -20,6 +20,8 @@ file, line, column and the reason, and one warning per measure says how many wer
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -29,6 +31,10 @@ from ..measures import MEASURES
 MISSING_CODES = (99.0, 999.0, -9.0, -99.0, -999.0)
 #: A positive code is one when every other value of its measure is at most this share of it.
 CODE_SHARE = 0.8
+
+
+#: A measure's name saying it is scored 0-100: 'vas_pain_mm', 'VAS (0-100)', 'pain_percent', 'QuickDASH'.
+_HUNDRED = re.compile(r"(?i)(?:^|[^a-z])(?:vas|mm|100|percent|pct|dash|quickdash)(?:$|[^a-z])|quickdash|eq_vas")
 
 
 def missing_value_codes(measure: np.ndarray, value: np.ndarray) -> np.ndarray:
@@ -42,7 +48,9 @@ def missing_value_codes(measure: np.ndarray, value: np.ndarray) -> np.ndarray:
     if not coded.any():
         return out
     code, names = pd.factorize(np.asarray(measure, dtype=object))
-    unknown = np.array([n not in MEASURES for n in names], dtype=bool)  # one per measure, not per row
+    # One per measure, not per row. A measure named as a 0-100 scale (a VAS in mm, a percent, the QuickDASH) may
+    # score a real 99 above a small cohort's other scores (the regression review: a baseline of 99 dropped).
+    unknown = np.array([n not in MEASURES and not _HUNDRED.search(str(n)) for n in names], dtype=bool)
     other = ~coded & np.isfinite(value)
     k = len(names)
     top = np.full(k, -np.inf)

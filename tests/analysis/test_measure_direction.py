@@ -86,7 +86,7 @@ def test_relief_of_a_higher_is_better_measure_is_lost_when_the_score_falls_back(
 
 def test_the_pseq_is_higher_is_better_and_the_pcs_lower_is_better_by_the_registry():
     assert not MEASURES["pseq"].lower_is_better and "Nicholas" in MEASURES["pseq"].reference
-    assert MEASURES["pcs"].lower_is_better and "Sullivan" in MEASURES["pcs"].reference
+    assert MEASURES["pcs_total"].lower_is_better and "Sullivan" in MEASURES["pcs_total"].reference
     assert not MEASURES["eq_vas"].lower_is_better and "EuroQol" in MEASURES["eq_vas"].reference
     ep = build_episodes(cohort("pseq"), Definitions(measure="pseq"))
     assert by_patient(ep, "immediate_relief_pct")["A"] == pytest.approx(50.0)
@@ -144,7 +144,7 @@ def test_the_mapping_declares_a_direction_and_writes_it_back():
 
 
 @pytest.mark.parametrize("measures, words", [
-    ({"pcs": {"higher_is_better": True}}, "cannot turn the direction"),
+    ({"pcs_total": {"higher_is_better": True}}, "cannot turn the direction"),
     ({"promis_pf": {"higher_is_better": "yes"}}, "must be true or false"),
     ({"promis_pf": {"better": "higher"}}, "better"),
     (["promis_pf"], "must be an object"),
@@ -155,8 +155,12 @@ def test_a_wrong_direction_in_the_mapping_is_refused_with_its_place(measures, wo
 
 
 @pytest.mark.parametrize("name, expected", [
-    ("PCS total", "pcs"), ("PCSTotal", "pcs"), ("Pain Catastrophizing Scale", "pcs"), ("PCS (0-52)", "pcs"),
-    ("PSEQ", "pseq"), ("PSEQTotal", "pseq"), ("Pain Self-Efficacy Questionnaire", "pseq"),
+    ("PCS total", "pcs_total"), ("PCSTotal", "pcs_total"), ("Pain Catastrophizing Scale", "pcs_total"),
+    ("PCS (0-52)", "pcs_total"), ("PSEQ", "pseq"), ("PSEQTotal", "pseq"), ("Pain Self-Efficacy Questionnaire", "pseq"),
+    ("PSEQ-10", "pseq"), ("PSEQ_10_total", "pseq"),
+    # a bare PCS may be the SF-12's physical component summary; items and subscales are not the totals
+    ("PCS", None), ("PCS (SF-12)", None), ("pcs_01", None), ("PCS Q1", None), ("PCS rumination", None),
+    ("pseq_01", None), ("PSEQ item 3", None),
     ("EQ VAS", "eq_vas"), ("EQ-VAS", "eq_vas"), ("EQ5D VAS", "eq_vas"), ("EQ-5D-5L VAS", "eq_vas"),
     # the SF-12 physical component summary and single items are not the PCS total
     ("SF12 PCS", None), ("PCS-12", None), ("PCS_3", None), ("PSEQ 7", None),

@@ -18,7 +18,7 @@ def test_the_registry_holds_each_measures_documented_facts():
         "gad7": (0, 21, "GAD-7 anxiety (0-21)", "GAD-7 anxiety", 50.0, 5.0),
         "css": (0, 16, "CRPS Severity Score (0-16)", "CRPS Severity Score", None, None),
         "pgic": (1, 7, "PGIC (1 = very much improved, 7 = very much worse)", "PGIC", None, None),
-        "pcs": (0, 52, "Pain Catastrophizing Scale (0-52)", "Pain Catastrophizing Scale", None, None),
+        "pcs_total": (0, 52, "Pain Catastrophizing Scale (0-52)", "Pain Catastrophizing Scale", None, None),
         "pseq": (0, 60, "Pain Self-Efficacy Questionnaire (0-60)", "Pain Self-Efficacy Questionnaire", None, None),
         "eq_vas": (0, 100, "EQ VAS (0-100)", "EQ VAS", None, None),
         "regions_affected": (1, None, "Body regions affected (count)", "Body regions affected", None, None),
@@ -51,7 +51,7 @@ def test_the_loaders_table_is_derived_and_unchanged():
         "pgic": {"min": 1, "max": 7, "lower_is_better": True,
                  "label": "PGIC (1 = very much improved, 7 = very much worse)"},
         # added with their directions: the Pain Catastrophizing Scale, the PSEQ and the EQ VAS
-        "pcs": {"min": 0, "max": 52, "lower_is_better": True, "label": "Pain Catastrophizing Scale (0-52)"},
+        "pcs_total": {"min": 0, "max": 52, "lower_is_better": True, "label": "Pain Catastrophizing Scale (0-52)"},
         "pseq": {"min": 0, "max": 60, "lower_is_better": False, "label": "Pain Self-Efficacy Questionnaire (0-60)"},
         "eq_vas": {"min": 0, "max": 100, "lower_is_better": False, "label": "EQ VAS (0-100)"},
         "regions_affected": {"min": 1, "max": None, "lower_is_better": True,

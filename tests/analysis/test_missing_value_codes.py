@@ -18,7 +18,7 @@ def codes(measure, values):
 
 def test_a_99_beyond_every_other_score_of_a_measure_without_a_range_is_a_code():
     assert codes(["bpi"] * 4, [6, 99, 4, 7]) == [False, True, False, False]
-    assert codes(["pcs_total"] * 3, [52, 99, 0]) == [False, True, False]       # 52 <= 0.8 x 99
+    assert codes(["catastrophizing"] * 3, [52, 99, 0]) == [False, True, False]  # 52 <= 0.8 x 99
     assert codes(["x"] * 3, [-9, 3, 0]) == [True, False, False]                  # no other score is negative
     assert codes(["x"] * 3, [999, 700, 12]) == [True, False, False]
 
@@ -27,6 +27,12 @@ def test_a_99_among_scores_of_a_0_100_scale_is_a_score():
     assert codes(["vas_mm"] * 3, [99, 85, 20]) == [False, False, False]
     assert codes(["change"] * 3, [-9, -4, 2]) == [False, False, False]           # negatives are scores here
     assert codes(["only_codes"] * 2, [99, 99]) == [False, False]                  # nothing to compare with
+
+
+def test_a_99_of_a_measure_named_as_a_0_100_scale_is_a_score_even_above_a_small_cohorts_others():
+    # The regression review: one real baseline of 99 on a VAS in mm (others up to 79) was dropped as a code.
+    assert codes(["vas_pain_mm"] * 4, [99, 79, 40, 20]) == [False] * 4
+    assert codes(["quickdash"] * 3, [99, 70, 30]) == [False] * 3
 
 
 def test_each_measure_is_judged_by_its_own_scores_and_registry_measures_by_their_range():
