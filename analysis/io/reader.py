@@ -205,6 +205,7 @@ def load_export(files: dict[str, bytes], spec: MappingSpec, drop_identifiers: bo
                                         "measure", "timing", "decimal_comma"])
     admins = _observations(obs.admins, ["row", "file", "line", "column", "raw", "pid", "t", "has_time", "label",
                                         "dose"])
+    score_columns = set(scores["column"].astype(str)) if len(scores) else set()  # (for a load left without scores)
     covs = _observations(obs.covariates, ["row", "file", "line", "column", "raw", "pid", "name", "value"])
     site_warnings: list[str] = []
     scores, admins, covs = id_links.same_numbers(spec, scores, admins, covs, notes)
@@ -293,7 +294,7 @@ def load_export(files: dict[str, bytes], spec: MappingSpec, drop_identifiers: bo
     canon["patients.csv"] = _csv(patients) if len(patients.columns) > 1 else \
         pd.DataFrame({"patient_id": pids}).to_csv(index=False, lineterminator="\n").encode("utf-8")
     if not len(assessments):
-        raise _no_scores(obs, tables)
+        raise _no_scores(obs, tables, score_columns)
     try:
         ds = load_canonical(canon, source=source)
         canon_report = ds.report
@@ -565,12 +566,12 @@ def _top(report: LoadReport) -> str:
     return f"; most often: {reasons.value_counts().index[0]}"
 
 
-def _no_scores(obs: Observations, tables) -> DatasetError:
+def _no_scores(obs: Observations, tables, score_columns: set = frozenset()) -> DatasetError:
     names = ", ".join(t.file for t, _ in tables)
     if all(t.n == 0 for t, _ in tables):
         return EmptyDatasetError(f"{names} {'has' if len(tables) == 1 else 'have'} a header but no data rows: export "
                                  "the data again (with its rows), then load it.")
-    why = _excluded_reasons(obs)
+    why = _excluded_reasons(obs, score_columns)
     if why:
         # Scores were read and every one excluded (a cell '6/3/8' of current/best/worst pain in one column): say
         # why, with an example, instead of leaving the user to guess between a missing measure and the cells.
@@ -583,14 +584,15 @@ def _no_scores(obs: Observations, tables) -> DatasetError:
         "score was excluded. Run `python -m analysis inspect` on the export to see the proposed roles.")
 
 
-def _excluded_reasons(obs: Observations) -> str:
-    """The three most frequent reasons of the cells excluded so far, each with its count and a first example
-    (file, line, column, the cell as written); "" when nothing was excluded."""
+def _excluded_reasons(obs: Observations, score_columns: set) -> str:
+    """The three most frequent reasons of the score cells (of ``score_columns``) excluded so far, each with its
+    count and a first example (file, line, column, the cell as written); "" when none was excluded (the
+    treatment rows of appointments that did not take place are no reason why no score was read)."""
     if not obs.excluded:
         return ""
     ex = pd.concat(obs.excluded, ignore_index=True)
     # Cells, not rows: a row with nothing to read ('k.A.', not stated, in every score cell) had no score to exclude.
-    ex = ex[(ex["reason"].astype(str) != "") & (ex["column"].astype(str) != "(row)")]
+    ex = ex[(ex["reason"].astype(str) != "") & ex["column"].astype(str).isin(score_columns)]
     if ex.empty:
         return ""
     counts = ex["reason"].value_counts(sort=True)

@@ -30,3 +30,16 @@ def test_no_measure_column_at_all_keeps_the_advice_to_look_at_the_roles():
         "NPRS (current/best/worst)": "ignore"}}]}
     with pytest.raises(EmptyDatasetError, match="no column is mapped as a measure"):
         load_files({"report.csv": _REPORT}, mapping=mapping)
+
+
+def test_treatment_rows_left_out_are_no_reason_why_no_score_was_read():
+    # An appointment report whose only pain column is not read: its No Show rows' exclusions are the treatments',
+    # and naming them as the reason no score was read sent the user the wrong way (the regression review).
+    report = ("Start Date,Patient,Treatment,State,Notes\n2024-03-04,J1,Physiotherapy Treatment,Arrived,fine\n"
+              "2024-03-11,J1,Physiotherapy Treatment,No Show,\n").encode()
+    mapping = {"crps_outcomes_mapping": 1, "files": [{"match": "report.csv", "columns": {
+        "Start Date": "date", "Patient": "patient_id", "Treatment": "treatment", "State": "action",
+        "Notes": "ignore"}}]}
+    with pytest.raises(EmptyDatasetError, match="no column is mapped as a measure") as err:
+        load_files({"report.csv": report}, mapping=mapping)
+    assert "did not take place" not in str(err.value)
