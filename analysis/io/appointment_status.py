@@ -119,7 +119,12 @@ def held(values: np.ndarray) -> np.ndarray:
     booking: IntakeQ's ``Confirmed``, an infusion schedule's ``Scheduled`` beside its ``Cancelled``)."""
     cells = pd.Series(values, dtype=object).fillna("").astype(str)
     said = cells.str.fullmatch(HELD)
-    return (said if said.any() else cells.str.fullmatch(_FIRM_BOOKING)).to_numpy(dtype=bool)
+    if said.any():
+        return said.to_numpy(dtype=bool)
+    # Nothing says an appointment took place: a firm booking did, and so did an appointment whose status is left
+    # blank beside those that did not ('', 'No Show', 'Cancelled': a log that writes only what went wrong; read as
+    # not held, the second review's infusion log lost every infusion).
+    return (cells.str.fullmatch(_FIRM_BOOKING) | (cells.str.strip() == "")).to_numpy(dtype=bool)
 
 
 def read_statuses(status: np.ndarray, has: np.ndarray, file: str, header: str, rows: np.ndarray, lines: np.ndarray,
@@ -134,7 +139,7 @@ def read_statuses(status: np.ndarray, has: np.ndarray, file: str, header: str, r
     if start.any() and not said_held.any():
         obs.warnings.append(W_CONFIRMED.format(
             file=file, header=header, confirmed=int(start.sum()),
-            words=", ".join(repr(str(v)) for v in pd.unique(status[start])),
+            words=", ".join(repr(str(v)) if str(v) else "(blank)" for v in pd.unique(status[start])),
             others=", ".join(repr(str(v)) for v in pd.unique(status[gone])[:6]) or "none"))
     booked = has & cells.str.fullmatch(CONFIRMED).to_numpy(dtype=bool)
     if said_held.any() and booked.sum() > (has & said_held).sum():

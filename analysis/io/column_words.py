@@ -252,10 +252,11 @@ def named_scale(name: str) -> str | None:
                 "pain score")
     if eq5d:
         return "an EQ-5D dimension: a level 1-5 (1-3 in the EQ-5D-3L), 1 = no problems"
-    # PROMIS names a 0-10 rating too (PROMIS-29's 'Pain Intensity (0-10)', Global07 'Pain'): only the name of a
-    # T-score or of a PROMIS measure without such a rating is one (the regression review: the 0-10 items refused).
-    if T_SCORE.search(tokens) and (re.search(_folded(r"(?:^|\s)t\s?(?:scores?|werte?)(?:\s|$)"), tokens) or not
-                                   re.search(r"(?:^|\s)(?:0 10|1 10|global0?7|nrs|numeric)(?:\s|$)", tokens)):
+    # A name saying T-score, or a PROMIS measure's (its short forms are scored as T-scores); not PROMIS's 0-10 ratings
+    # (PROMIS-29's pain intensity item, Global07 'Pain', a name with 0-10), refused as T-scores in the reviews.
+    if re.search(_folded(r"(?:^|\s)t\s?(?:scores?|werte?)(?:\s|$)"), tokens) or (
+            T_SCORE.search(tokens) and not re.search(r"(?:^|\s)(?:0 10|1 10|29|global0?7|nrs|numeric|item)(?:\s|$)",
+                                                     tokens)):
         return "a T-score (PROMIS: 50 = the reference population's mean, 10 its SD), neither a 0-10 score nor a VAS"
     return None
 

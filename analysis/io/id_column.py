@@ -29,7 +29,8 @@ _ANOTHER_THINGS_ID = re.compile(
     r"visit[\s_]*occurrence|device[\s_]*exposure|specimen|"
     # Who or where treated, and what: a site, a provider, a department, a diagnosis or drug code.
     r"site|centre|center|clinic|location|facility|department|dept|ward|unit|provider|physician|doctor|nurse|"
-    r"staff|prescriber|icd[\s_.-]*(?:9|10)?(?:[\s_.-]*cm)?|diagnosis|dx|drug|medication|med|ndc|rxnorm|"
+    r"staff|prescriber|surgeon|consultant|an(?:a)?esthetist|clinician|therapist|practitioner|referrer|referring|"
+    r"icd[\s_.-]*(?:9|10)?(?:[\s_.-]*cm)?|diagnosis|dx|drug|medication|med|ndc|rxnorm|"
     r"atc|lot|batch|device|study[\s_]*site|arm|group|cohort)[\s_.-]*(?:id|nr|no|number|key|code)")
 #: A name that is the patient's (study) id and nothing else: a patient word, then perhaps an id word.
 _ID_WORD = r"(?:id|nr|no|n°|number|nummer|numéro|numero|code|key|identifier|ref|reference|pseudonym)"
@@ -37,17 +38,20 @@ _PATIENT_ID = re.compile(
     r"(?:patient|patients|patienten|pat|person|subject|subj|participant|pseudonym|proband|probanden|teilnehmer|"
     r"deelnemer|paciente|patiente?|paziente|patiënt|patiëntnummer|anonymat|n° anonymat|proefpersoon|"
     r"deelnemernummer|teilnehmernummer|probandennummer)"
-    rf"(?: durable)?(?: {_ID_WORD})?")
+    rf"(?: durable)?(?: {_ID_WORD})?|record id")
 #: The patient of practice software (psychotherapy, physical therapy, ketamine clinics: SimplePractice's 'Client',
 #: IntakeQ's 'ClientId'), rank 2: a patient word wins over it (a payer's or an insurer's 'Client' beside 'Patient ID'
 #: merged 12 patients into 2 in the regression review). Its 'Client Name', 'ClientEmail' are identifiers the guard
 #: refuses (rank 3).
 _CLIENT_ID = re.compile(rf"(?:client|klient|cliënt)(?: {_ID_WORD})?")
+#: Words of a patient's characteristic or of something else about the patient, not an id.
+_CHARACTERISTIC = re.compile(r"(?:^|\s)(?:age|sex|gender|geschlecht|alter|type|typ|status|visit|visits|dob|birth|weight|"
+                             r"height|bmi|initials|name|email|phone|address|group|arm|count|years?)(?:\s|$)")
 #: A study's or a record's number: an id word, as ``ID`` or ``Code`` is (a study's own code may be the protocol's, the
 #: same on every row; REDCap's API writes the record id as ``record``, a database's ``Record No`` counts rows).
 _STUDY_OR_RECORD = re.compile(
     rf"(?:study|studien|studie|étude|etude|estudio|studio) {_ID_WORD}|studienummer|studiennummer|studiencode|"
-    r"studycode|record(?: (?:id|no|nr|number|nummer))?")
+    r"studycode|record(?: (?:no|nr|number|nummer))?")
 
 
 def patient_id_rank(name: str, header: list[str]) -> int:
@@ -77,6 +81,10 @@ def patient_id_rank(name: str, header: list[str]) -> int:
         return 2 if spaced.endswith(" key") and " durable " not in f" {spaced} " else 1
     if _CLIENT_ID.fullmatch(spaced) or _STUDY_OR_RECORD.fullmatch(spaced):
         return 2
+    # A patient's characteristic ('PatientAge', 'Patient sex', 'ClientVisit') is no id (the second regression review:
+    # split from camel case, 'PatientAge' before 'StudyID' merged 16 patients into 6).
+    if _CHARACTERISTIC.search(spaced):
+        return 3
     return 2 if has_word("patient_id", name) else 3
 
 

@@ -88,14 +88,20 @@ _ADMINISTRATION_WORDS = frozenset(
     "sitzung seance sesion seduta sessie treatment therapy behandlung therapie traitement tratamiento trattamento "
     "behandeling".split())
 _TOKEN = re.compile(r"[^\W_]+")
+#: The words that make a drug entry an infusion (one of them is needed): 'Ketamine 10 mg' (an oral issue), 'Esketamine
+#: 84 mg' (a nasal session), 'Lidocaine 1% injection' (a trigger point) were read as infusions in the second review.
+_INFUSION_WORDS = frozenset("intravenous intravenously intraven intravenos intravenose intravenoese intraveneuse "
+                            "endovenous endovenosa endovenoso endoveineuse iv ev infusion infusions infusie infuus "
+                            "infusio infusione infusao perfusion perfusie infusiones infusioni drip".split())
 
 
 def _only_administration_words(name: str) -> bool:
     """Every word of the name is a drug word (:data:`~analysis.io.treatment_columns.DRUG_WORDS`), a number, or one of
     :data:`_ADMINISTRATION_WORDS`."""
     tokens = _TOKEN.findall(fold(name))
-    return bool(tokens) and all(t in _ADMINISTRATION_WORDS or t.isdigit() or DRUG_WORDS.search(t) is not None
-                                for t in tokens)
+    return bool(tokens) and all(t in _ADMINISTRATION_WORDS or t.isdigit() or (DRUG_WORDS.search(t) is not None and
+                                                                           not t.startswith("esketamin"))
+                                for t in tokens) and any(t in _INFUSION_WORDS for t in tokens)
 
 
 def names_an_administration(name: str) -> bool:
@@ -115,6 +121,29 @@ def names_an_administration(name: str) -> bool:
     if has_word("dose", name) and not re.search(r"\d", name):
         return False
     return not _says_not_given(name) and _only_administration_words(name)
+
+
+_DAY_NS = 86_400 * 10**9
+
+
+def entry_times(pid: np.ndarray, t: np.ndarray, has_time: np.ndarray, scores) -> tuple[np.ndarray, np.ndarray]:
+    """The time of each administration read from a coded entry (``t`` in nanoseconds, of patients ``pid``): the
+    entry's own time where the patient's scores of that date (``scores``: the file's, with ``pid``, ``t``) lie on
+    both sides of it (a pre-infusion score at 07:40, the entry at 08:00, the post score at 11:00); otherwise its date
+    only, the day's scores then placed by the rules for a start without a time (:mod:`analysis.io.untimed_starts`:
+    their labels, else their order). An entry's time is when it was written: in the regression review an entry at
+    15:30, after the 13:00 post-infusion score, made that score the baseline, and a flowsheet row at 07:55, before
+    the 08:30 baseline, left every episode without one."""
+    t = np.asarray(t, dtype=np.int64)
+    day = t - np.mod(t, _DAY_NS)
+    inside = np.zeros(len(t), dtype=bool)
+    if scores is not None and len(scores) and len(t):
+        st = scores["t"].to_numpy(dtype=np.int64)
+        span = pd.DataFrame({"p": scores["pid"].to_numpy(dtype=object), "d": st - np.mod(st, _DAY_NS), "t": st}
+                            ).groupby(["p", "d"])["t"].agg(["min", "max"])
+        at = span.reindex(pd.MultiIndex.from_arrays([np.asarray(pid, dtype=object), day]))
+        inside = ((at["min"].to_numpy() < t) & (t < at["max"].to_numpy())) & np.asarray(has_time, dtype=bool)
+    return np.where(inside, t, day), inside
 
 
 def _yes(values: np.ndarray) -> np.ndarray:

@@ -221,6 +221,15 @@ def propose_per_row(cols: dict, t, pid: np.ndarray, review: list, notes: list) -
         if sides and side_k is None:
             continue  # a side column of other words ('B', 'L/R'?): asked, not dropped unsaid
         side = header[side_k] if side_k is not None else None
+        visit_of = pd.DataFrame({"p": pid[read], **{f"w{j}": t.column(j)[read] for j in times}}).groupby(
+            ["p"] + [f"w{j}" for j in times], sort=False).ngroup().to_numpy()
+        # Another text column saying something of each region's row ('Region status': Active / Resolved, a resolved
+        # region still listed at later exams) may qualify what the rows count: asked, not merged (second review).
+        if any(pd.Series(t.column(j)[read]).groupby(visit_of).nunique().gt(1).any()
+               for j, p in cols.items() if j not in (k, side_k) and j not in times and
+               p.column.role not in ("patient_id", "measure", "list", "checkbox", "sum_item") and
+               not _numbers_only(t.column(j)[read])):
+            continue
         item = pd.Series(vals[read], dtype=object).str.casefold().str.strip()
         if side_k is not None:
             item = item + " | " + side_words(t.column(side_k)[read])
@@ -240,6 +249,12 @@ def propose_per_row(cols: dict, t, pid: np.ndarray, review: list, notes: list) -
                      f"visit(s) of one patient and date have several rows): read with \"one_per_row\"{joined}: each "
                      "visit's regions_affected is the number of distinct regions of its rows (docs/data-format.md, "
                      "\"Body regions listed in one cell\").")
+
+
+def _numbers_only(cells: np.ndarray) -> bool:
+    """Every filled cell is a number (a score repeated on a visit's rows, not a word about each row)."""
+    filled = pd.Series(cells[cells != ""], dtype=object)
+    return bool(pd.to_numeric(filled, errors="coerce").notna().all())
 
 
 def _side_column(cells: np.ndarray) -> bool:

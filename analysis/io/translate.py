@@ -713,6 +713,9 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
         contributes |= adm
         idx, tm = placed(adm, tcol, table.header[k])
         t, ht = tm["t"], tm["has_time"]
+        if items and k == items[0] and times.kind == "date":  # a coded entry's time: kept only inside the day's scores
+            mine = [sc for sc in obs.scores if len(sc) and (sc["file"].iloc[0] == f)]
+            t, ht = item_treatments.entry_times(pid, t, ht, pd.concat(mine) if mine else None)
         dose = np.full(len(idx), np.nan)
         dcols = dose_units.dose_columns(table, [k for k in _positions(roles, "dose")]) if len(sources) == 1 or tcols == [k] else []  # whose dose, of several dates?
         if dcols:

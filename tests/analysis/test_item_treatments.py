@@ -124,7 +124,9 @@ def test_beside_a_medication_record_the_items_are_not_read_and_the_oral_doses_st
 @pytest.mark.parametrize("item", ["Ketamine side effects", "Currently on ketamine", "Seen in ketamine infusion clinic",
                                   "Ketamine infusion started (Y/N)", "Ketamine infusion - patient tolerated",
                                   "Has the patient had ketamine before?", "Ketamine level",
-                                  "Ketamine infusion pre-procedure checklist complete", "Ketamin-Infusion Nebenwirkungen"])
+                                  "Ketamine infusion pre-procedure checklist complete", "Ketamin-Infusion Nebenwirkungen",
+                                  # (second review: a nasal session, an oral issue, a trigger-point injection)
+                                  "Esketamine 84 mg", "Ketamine 10 mg", "Lidocaine 1% injection"])
 def test_a_question_or_note_about_the_treatment_is_not_its_administration(item):
     # The regression review's items: each, proposed as a treatment, started courses at reviews, checklists and
     # side-effect entries.
@@ -144,3 +146,18 @@ def test_a_dated_infusion_sheet_beside_the_report_keeps_its_infusions():
     proposal = inspect(files)
     assert "treatment" not in dict(proposal.spec.items).values()
     assert not proposal.spec.courses.treatments.get("ketamin")
+
+
+def test_an_entry_written_after_the_days_scores_is_read_at_its_date_and_one_between_them_at_its_time():
+    # The entry's time is when it was written. Between the pre (07:40) and post (11:00) scores it is kept; written at
+    # 15:30, after the post score, it would have made that score the baseline: read at its date, the day's scores
+    # are placed by their order (the first the baseline, the next the immediate score).
+    from analysis.io.item_treatments import entry_times
+    import numpy as np
+    import pandas as pd
+    ns = lambda h: np.int64(pd.Timestamp(f"2024-08-02 {h}").value)
+    scores = pd.DataFrame({"pid": ["S1", "S1", "S2", "S2"], "t": [ns("07:40"), ns("11:00"), ns("08:30"), ns("13:00")]})
+    t, has_time = entry_times(np.array(["S1", "S2"], dtype=object), np.array([ns("08:00"), ns("15:30")]),
+                              np.array([True, True]), scores)
+    assert list(has_time) == [True, False]
+    assert t[0] == ns("08:00") and t[1] == np.int64(pd.Timestamp("2024-08-02").value)

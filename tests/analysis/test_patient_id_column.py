@@ -16,15 +16,15 @@ def test_the_id_of_another_thing_a_row_may_be_is_no_patient_id(name):
     assert patient_id_rank(name, [name, "Patient"]) == 3
 
 
-@pytest.mark.parametrize("name", ["Patient", "Patient ID", "participant_code", "Subject", "Pat.-Nr.",
-                                  "N° anonymat", "Teilnehmer-Nr", "PatientDurableKey"])
+@pytest.mark.parametrize("name", ["Patient", "Patient ID", "participant_code", "Subject", "Pat.-Nr.", "record_id",
+                                  "RecordID", "N° anonymat", "Teilnehmer-Nr", "PatientDurableKey"])
 def test_names_that_say_patient_id(name):
     assert patient_id_rank(name, [name]) == 1
 
 
-@pytest.mark.parametrize("name", ["ID", "Code", "Fall", "Patient age", "pid", "user_id",  # a diary app's user
+@pytest.mark.parametrize("name", ["ID", "Code", "Fall", "pid", "user_id",  # a diary app's user
                                   "Study ID", "Studien-ID", "Study code", "record", "Record No",  # (a study's or a record's)
-                                  "record_id", "RecordID", "Client", "ClientId",  # (REDCap's record; practice software)
+                                  "Client", "ClientId",  # (practice software's client, after the patient words)
                                   "PatientKey"])  # (a warehouse's surrogate key: a new one per version of the record)
 def test_names_with_only_an_id_word_come_after_those_that_say_patient(name):
     assert patient_id_rank(name, [name]) == 2
@@ -61,3 +61,21 @@ def test_a_diary_apps_entry_id_before_the_participant_code_is_not_the_patient():
 def test_a_redcap_api_files_record_column_is_the_patient():
     surveys = b"record,completed,pain_now\nKC-001,2024-06-10T10:00:00,6\nKC-001,2024-06-10T14:45:00,3\n"
     assert _patient_column({"pain_surveys.csv": surveys})["pain_surveys.csv"] == ["record"]
+
+
+@pytest.mark.parametrize("name", ["Patient age", "PatientAge", "PatientSex", "PatientType", "ClientVisit",
+                                  "surgeon_id", "SurgeonID", "consultant_id", "clinician_id", "anaesthetist_code",
+                                  "TherapistId", "AssessmentID", "SessionID", "Patient Visit ID"])
+def test_a_patients_characteristic_or_another_persons_or_things_id_is_no_patient_id(name):
+    # The second regression review: split from camel case, 'PatientAge' before 'StudyID' merged 16 patients into 6,
+    # and a wide REDCap report's 'surgeon_id' took the patients' place (3 patients for 16).
+    assert patient_id_rank(name, [name]) == 3
+
+
+def test_a_one_row_per_patient_report_keeps_its_record_id_beside_a_surgeon_id():
+    rows = ["record_id,surgeon_id,infusion_date,treatment,nrs_pre,nrs_d1,nrs_w4"] + [
+        f"{i},S{i % 2 + 1},2024-02-{i + 1:02d},Ketamine,{5 + i % 4},{2 + i % 3},{4 + i % 3}" for i in range(1, 9)]
+    from analysis.io.propose import inspect
+    cols = {c.header: c.column.role for f in inspect({"report.csv": ("\n".join(rows) + "\n").encode()}).files
+            for c in f.columns}
+    assert cols["record_id"] == "patient_id"

@@ -187,3 +187,12 @@ def test_a_status_column_of_which_no_treatment_row_took_place_is_warned():
         raise AssertionError(err)
     assert len(ds.treatments) == 0
     assert any("no appointment of 'Status' is said to have taken place" in w for w in ds.report.warnings)
+
+
+def test_a_log_that_writes_only_what_went_wrong_reads_its_blank_statuses_as_given_with_a_warning():
+    # The second review: '', 'No Show', 'Cancelled' (nothing says an appointment took place): the blank rows were
+    # all left out and the log lost every infusion.
+    ds = load_files(_export({"held": "", "cancelled": "Cancelled", "no_show": "No Show", "late": "Cancelled",
+                             "clinician": "Cancelled"}))
+    assert _courses(ds) == COURSES
+    assert any("marked (blank) are read as having taken place" in w for w in ds.report.warnings)

@@ -253,3 +253,15 @@ def test_a_laterality_coded_l_r_b_is_joined_with_b_for_both_sides():
     col = {c.header: c.column for f in p.files for c in f.columns}["Affected region"]
     assert col.one_per_row and col.side == "Laterality"
     assert [v for _, v in _counts(load_files({"findings.csv": data}))] == [2.0, 3.0, 1.0, 3.0]
+
+
+def test_a_column_qualifying_each_regions_row_leaves_the_file_a_point_to_review():
+    # A tracker's 'Region status' (Active / Resolved: a resolved region still listed at later exams) says what the
+    # rows count; merged as one visit's regions, 18 of 24 patients' counts were wrong (second review).
+    rows = ["R1,2024-03-03,Hand,Right,Active", "R1,2024-03-03,Foot,Left,Active", "R1,2024-04-04,Hand,Right,Resolved",
+            "R1,2024-04-04,Foot,Left,Active", "R2,2024-03-05,Knee,Left,Active", "R2,2024-03-05,Hand,Left,Active",
+            "R2,2024-04-06,Knee,Left,Resolved", "R2,2024-04-06,Hand,Left,Resolved"]
+    data = ("\n".join(["Patient,Exam date,CRPS region,Side,Region status"] + rows) + "\n").encode()
+    p = inspect({"regions.csv": data})
+    assert not {c.header: c.column for f in p.files for c in f.columns}["CRPS region"].one_per_row
+    assert any("'CRPS region': named like the body regions" in r for r in p.review)

@@ -147,7 +147,7 @@ def test_a_payers_client_id_before_the_patient_id_leaves_the_patient_id_the_pati
     assert cols["PatientId"] == "patient_id" and cols["ClientId"] != "patient_id"
 
 
-@pytest.mark.parametrize("header,first", [("RecordID,StudyID", "{n}"), ("AssessmentID,StudyID", "A{v}")])
+@pytest.mark.parametrize("header,first", [("AssessmentID,StudyID", "A{v}")])
 def test_a_row_or_assessment_counter_before_the_study_id_is_not_the_patient(header, first):
     rows = []
     n = 0
@@ -162,7 +162,7 @@ def test_a_row_or_assessment_counter_before_the_study_id_is_not_the_patient(head
 
 
 @pytest.mark.parametrize("name", ["Pain/Discomfort (0-10)", "PROMIS-29 Pain Intensity (0-10)", "PROMIS Global07 Pain",
-                                  "Pain Intensity (PROMIS, 0-10)"])
+                                  "Pain Intensity (PROMIS, 0-10)", "PROMIS-29 Pain Intensity"])
 def test_a_0_to_10_rating_named_with_discomfort_or_promis_is_the_pain_score(name):
     assert measure_of(name) == "pain_nrs"
 
