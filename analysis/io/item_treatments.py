@@ -127,23 +127,39 @@ _DAY_NS = 86_400 * 10**9
 
 
 def entry_times(pid: np.ndarray, t: np.ndarray, has_time: np.ndarray, scores) -> tuple[np.ndarray, np.ndarray]:
-    """The time of each administration read from a coded entry (``t`` in nanoseconds, of patients ``pid``): the
-    entry's own time where the patient's scores of that date (``scores``: the file's, with ``pid``, ``t``) lie on
-    both sides of it (a pre-infusion score at 07:40, the entry at 08:00, the post score at 11:00); otherwise its date
-    only, the day's scores then placed by the rules for a start without a time (:mod:`analysis.io.untimed_starts`:
-    their labels, else their order). An entry's time is when it was written: in the regression review an entry at
-    15:30, after the 13:00 post-infusion score, made that score the baseline, and a flowsheet row at 07:55, before
-    the 08:30 baseline, left every episode without one."""
+    """The time of each administration read from a coded entry (``t`` in nanoseconds, of patients ``pid``), or its
+    date only. An entry's time is when it was written, which may be after the post-infusion score (an entry at
+    15:30 after pain at 08:30 and 13:00 made the 13:00 score the baseline) or before the pre-infusion one (a row at
+    07:55 before pain at 08:30 and 13:00 left the episode without a baseline). Per measure of the patient's scores
+    that date (``scores``: the file's, with ``pid``, ``t``, ``measure``), counting those before and after the entry:
+
+    * a measure with scores on both sides (pre 07:40, entry 08:00, post 11:00): the entry's time is kept;
+    * else a measure with two or more on one side and none on the other: its date only, the day's scores then placed
+      by the rules for a start without a time (:mod:`analysis.io.untimed_starts`: their labels, else their order);
+    * else (one score on one side: the pre score of an infusion whose post score came the next day, or a week-12
+      score taken before the next infusion) the time is kept: read at its date only, the lone morning score was
+      taken for the immediate score and the week-12 score lost (the third review).
+    """
     t = np.asarray(t, dtype=np.int64)
     day = t - np.mod(t, _DAY_NS)
-    inside = np.zeros(len(t), dtype=bool)
-    if scores is not None and len(scores) and len(t):
-        st = scores["t"].to_numpy(dtype=np.int64)
-        span = pd.DataFrame({"p": scores["pid"].to_numpy(dtype=object), "d": st - np.mod(st, _DAY_NS), "t": st}
-                            ).groupby(["p", "d"])["t"].agg(["min", "max"])
-        at = span.reindex(pd.MultiIndex.from_arrays([np.asarray(pid, dtype=object), day]))
-        inside = ((at["min"].to_numpy() < t) & (t < at["max"].to_numpy())) & np.asarray(has_time, dtype=bool)
-    return np.where(inside, t, day), inside
+    keep = np.asarray(has_time, dtype=bool).copy()
+    if scores is None or not len(scores) or not len(t) or not keep.any():
+        return np.where(keep, t, day), keep
+    st = scores["t"].to_numpy(dtype=np.int64)
+    sc = pd.DataFrame({"p": scores["pid"].to_numpy(dtype=object), "d": st - np.mod(st, _DAY_NS), "st": st,
+                       "m": scores["measure"].to_numpy(dtype=object)})
+    rows = np.flatnonzero(keep)
+    ad = pd.DataFrame({"a": rows, "p": np.asarray(pid, dtype=object)[rows], "d": day[rows], "t": t[rows]})
+    both = ad.merge(sc, on=["p", "d"])  # each entry beside its patient's scores of that date (a few per entry)
+    if both.empty:
+        return np.where(keep, t, day), keep
+    both["before"], both["after"] = both["st"] < both["t"], both["st"] > both["t"]
+    per = both.groupby(["a", "m"])[["before", "after"]].sum()
+    inside = per[(per["before"] > 0) & (per["after"] > 0)].index.get_level_values("a")
+    lopsided = per[((per["before"] >= 2) & (per["after"] == 0)) | ((per["after"] >= 2) & (per["before"] == 0))]
+    dated = np.setdiff1d(lopsided.index.get_level_values("a").to_numpy(), inside.to_numpy())
+    keep[dated.astype(np.int64)] = False
+    return np.where(keep, t, day), keep
 
 
 def _yes(values: np.ndarray) -> np.ndarray:

@@ -176,7 +176,7 @@ def _propose_table(t: TextTable, kind_hint: str | None, dictionary: dict, review
         scored = [(patient_id_rank(h, header), k)
                   for k, h in enumerate(header) if h and k not in cols and (not t.n or (t.column(k) != "").any())]
         if any(rank < 3 for rank, _ in scored):
-            pid_k = patient_column(scored, t.column)
+            pid_k = patient_column(scored, t.column, lambda k: header[k])
         elif carried:  # a survey tool's field for the study's code of the respondent (Custom Data 1)
             best = survey_exports.carried_patient([t.column(k) for k in carried])
             pid_k = carried[best] if best is not None else None

@@ -225,7 +225,9 @@ def propose_per_row(cols: dict, t, pid: np.ndarray, review: list, notes: list) -
             ["p"] + [f"w{j}" for j in times], sort=False).ngroup().to_numpy()
         # Another text column saying something of each region's row ('Region status': Active / Resolved, a resolved
         # region still listed at later exams) may qualify what the rows count: asked, not merged (second review).
-        if any(pd.Series(t.column(j)[read]).groupby(visit_of).nunique().gt(1).any()
+        # (Any such column, also one whose word is the same on all rows of a visit: a remission's 'Resolved' on every
+        # region of the last exam was counted as regions in the third review.)
+        if any(len(pd.unique(t.column(j)[read][t.column(j)[read] != ""])) > 1
                for j, p in cols.items() if j not in (k, side_k) and j not in times and
                p.column.role not in ("patient_id", "measure", "list", "checkbox", "sum_item") and
                not _numbers_only(t.column(j)[read])):

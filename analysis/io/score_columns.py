@@ -500,7 +500,8 @@ def list_column(h: str, names: list, filled: np.ndarray, all_numbers: bool, cons
     review.append(f"{file}, {h!r}: named like the body regions, with one region per cell that changes within "
                   f"patients (e.g. {shown}). Keep the role \"list\" to count the regions listed in each cell as "
                   f"{measure} (each cell here counts 1; if the file writes a visit's regions one per row, add "
-                  f"\"one_per_row\": true to count each visit's rows together), or give it the role \"ignore\".")
+                  f"\"one_per_row\": true to count each visit's rows together, and \"side\": the column of each "
+                  f"region's side if there is one), or give it the role \"ignore\".")
     return column
 
 

@@ -156,8 +156,16 @@ def test_an_entry_written_after_the_days_scores_is_read_at_its_date_and_one_betw
     import numpy as np
     import pandas as pd
     ns = lambda h: np.int64(pd.Timestamp(f"2024-08-02 {h}").value)
-    scores = pd.DataFrame({"pid": ["S1", "S1", "S2", "S2"], "t": [ns("07:40"), ns("11:00"), ns("08:30"), ns("13:00")]})
-    t, has_time = entry_times(np.array(["S1", "S2"], dtype=object), np.array([ns("08:00"), ns("15:30")]),
-                              np.array([True, True]), scores)
-    assert list(has_time) == [True, False]
+    # S3: PHQ-9 at 07:00, the entry at 07:55, pain at 08:30 and 13:00 (written before the pre score: its date);
+    # S4: pain at 08:30, the entry at 09:00, the post score the next day (one score before it: its time kept, else the
+    # lone 08:30 score was read as the immediate one); S5: pain 08:30 and 13:00, the entry at 15:30, PHQ-9 at 16:00.
+    pids = ["S1", "S1", "S2", "S2", "S3", "S3", "S3", "S4", "S5", "S5", "S5"]
+    times = [ns("07:40"), ns("11:00"), ns("08:30"), ns("13:00"), ns("07:00"), ns("08:30"), ns("13:00"), ns("08:30"),
+             ns("08:30"), ns("13:00"), ns("16:00")]
+    measures = ["pain_nrs"] * 4 + ["phq9", "pain_nrs", "pain_nrs", "pain_nrs", "pain_nrs", "pain_nrs", "phq9"]
+    scores = pd.DataFrame({"pid": pids, "t": times, "measure": measures})
+    t, has_time = entry_times(np.array(["S1", "S2", "S3", "S4", "S5"], dtype=object),
+                              np.array([ns("08:00"), ns("15:30"), ns("07:55"), ns("09:00"), ns("15:30")]),
+                              np.array([True] * 5), scores)
+    assert list(has_time) == [True, False, False, True, False]
     assert t[0] == ns("08:00") and t[1] == np.int64(pd.Timestamp("2024-08-02").value)
