@@ -79,9 +79,11 @@ MEASUREWORDS = [
 # measure, and a subscale took the total's name: the regression review).
 MEASUREWORDS = [
     ("pcs_total", r"pcs\s*(?:total|score|sum|gesamt)(?:\s*score)?(?:\s*0\s*52)?|pcs\s*0\s*52|"
-                  r"pain\s*catastroph\w*(?:\s*scale)?(?:\s*(?:total|score|sum))?(?:\s*0\s*52)?"),
+                  r"pain\s*catastroph\w*(?:\s*scale)?(?:\s*pcs)?(?:\s*(?:total|score|sum))?(?:\s*score)?"
+                  r"(?:\s*pcs)?(?:\s*0\s*52)?"),
     ("pseq", r"pseq(?:\s*10)?(?:\s*(?:total|score|sum))?(?:\s*0\s*60)?|"
-             r"pain\s*self\s*efficacy(?:\s*questionnaire)?(?:\s*(?:total|score|sum))?(?:\s*0\s*60)?"),
+             r"pain\s*self\s*efficacy(?:\s*questionnaire)?(?:\s*pseq(?:\s*10)?)?(?:\s*(?:total|score|sum))?"
+             r"(?:\s*score)?(?:\s*0\s*60)?"),
     ("eq_vas", r"eq\s*(?:5\s*d\s*(?:[35]\s*l\s*)?)?vas|euroqol\s*(?:5\s*d\s*)?vas"),
 ] + MEASUREWORDS
 MEASUREWORDS = [(measure, _folded(pattern)) for measure, pattern in MEASUREWORDS]

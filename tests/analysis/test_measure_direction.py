@@ -157,7 +157,8 @@ def test_a_wrong_direction_in_the_mapping_is_refused_with_its_place(measures, wo
 @pytest.mark.parametrize("name, expected", [
     ("PCS total", "pcs_total"), ("PCSTotal", "pcs_total"), ("Pain Catastrophizing Scale", "pcs_total"),
     ("PCS (0-52)", "pcs_total"), ("PSEQ", "pseq"), ("PSEQTotal", "pseq"), ("Pain Self-Efficacy Questionnaire", "pseq"),
-    ("PSEQ-10", "pseq"), ("PSEQ_10_total", "pseq"),
+    ("PSEQ-10", "pseq"), ("PSEQ_10_total", "pseq"), ("Pain Self-Efficacy Questionnaire (PSEQ)", "pseq"),
+    ("Pain Catastrophizing Scale (PCS)", "pcs_total"), ("Pain Catastrophizing Scale Total Score", "pcs_total"),
     # a bare PCS may be the SF-12's physical component summary; items and subscales are not the totals
     ("PCS", None), ("PCS (SF-12)", None), ("pcs_01", None), ("PCS Q1", None), ("PCS rumination", None),
     ("pseq_01", None), ("PSEQ item 3", None),
