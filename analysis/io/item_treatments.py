@@ -134,8 +134,9 @@ def entry_times(pid: np.ndarray, t: np.ndarray, has_time: np.ndarray, scores) ->
     that date (``scores``: the file's, with ``pid``, ``t``, ``measure``), counting those before and after the entry:
 
     * a measure with scores on both sides (pre 07:40, entry 08:00, post 11:00): the entry's time is kept;
-    * else a measure with two or more on one side and none on the other: its date only, the day's scores then placed
-      by the rules for a start without a time (:mod:`analysis.io.untimed_starts`: their labels, else their order);
+    * else a measure with two or more on one side and none on the other, or a score at the entry's very minute (one
+      consultation time for everything): its date only, the day's scores then placed by the rules for a start
+      without a time (:mod:`analysis.io.untimed_starts`: their labels, else their order);
     * else (one score on one side: the pre score of an infusion whose post score came the next day, or a week-12
       score taken before the next infusion) the time is kept: read at its date only, the lone morning score was
       taken for the immediate score and the week-12 score lost (the third review).
@@ -154,10 +155,14 @@ def entry_times(pid: np.ndarray, t: np.ndarray, has_time: np.ndarray, scores) ->
     if both.empty:
         return np.where(keep, t, day), keep
     both["before"], both["after"] = both["st"] < both["t"], both["st"] > both["t"]
-    per = both.groupby(["a", "m"])[["before", "after"]].sum()
+    both["same"] = both["st"] == both["t"]
+    per = both.groupby(["a", "m"])[["before", "after", "same"]].sum()
     inside = per[(per["before"] > 0) & (per["after"] > 0)].index.get_level_values("a")
     lopsided = per[((per["before"] >= 2) & (per["after"] == 0)) | ((per["after"] >= 2) & (per["before"] == 0))]
-    dated = np.setdiff1d(lopsided.index.get_level_values("a").to_numpy(), inside.to_numpy())
+    # A score at the entry's very minute: one consultation time written on the pre score, the entry and the post score
+    # (all 09:00); kept, the two scores of that minute conflicted (the fourth review). Its date: placed by their order.
+    same = per[per["same"] > 0].index.get_level_values("a")
+    dated = np.setdiff1d(np.union1d(lopsided.index.get_level_values("a").to_numpy(), same.to_numpy()), inside.to_numpy())
     keep[dated.astype(np.int64)] = False
     return np.where(keep, t, day), keep
 

@@ -227,7 +227,7 @@ def propose_per_row(cols: dict, t, pid: np.ndarray, review: list, notes: list) -
         # region still listed at later exams) may qualify what the rows count: asked, not merged (second review).
         # (Any such column, also one whose word is the same on all rows of a visit: a remission's 'Resolved' on every
         # region of the last exam was counted as regions in the third review.)
-        if any(len(pd.unique(t.column(j)[read][t.column(j)[read] != ""])) > 1
+        if any(_qualifies_rows(t.column(j)[read], visit_of)
                for j, p in cols.items() if j not in (k, side_k) and j not in times and
                p.column.role not in ("patient_id", "measure", "list", "checkbox", "sum_item") and
                not _numbers_only(t.column(j)[read])):
@@ -251,6 +251,23 @@ def propose_per_row(cols: dict, t, pid: np.ndarray, review: list, notes: list) -
                      f"visit(s) of one patient and date have several rows): read with \"one_per_row\"{joined}: each "
                      "visit's regions_affected is the number of distinct regions of its rows (docs/data-format.md, "
                      "\"Body regions listed in one cell\").")
+
+
+#: Words saying a region's state on its row ('Active', 'Resolved', 'Present'): such a column qualifies what the rows count.
+_STATE_WORDS = re.compile(r"(?i)\s*(?:active|inactive|resolved|resolving|remission|remitted|in remission|present|absent|"
+                          r"ongoing|persistent|healed|improved|worse|worsened|new|spread|yes|no|y|n)\s*")
+
+
+def _qualifies_rows(cells: np.ndarray, visit_of: np.ndarray) -> bool:
+    """A text column beside the regions' rows that may say what they count: its words differ between one visit's rows
+    (a sign's category, a severity), or are words of a region's state (a 'Region status' of Active / Resolved, the
+    same on every row of a visit in remission). A visit's own words (its type, the examiner) do not."""
+    filled = cells != ""
+    if len(pd.unique(cells[filled])) < 2:
+        return False
+    if pd.Series(cells).groupby(visit_of).nunique().gt(1).any():
+        return True
+    return bool(pd.Series(cells[filled], dtype=object).str.fullmatch(_STATE_WORDS).mean() >= 0.5)
 
 
 def _numbers_only(cells: np.ndarray) -> bool:

@@ -169,3 +169,15 @@ def test_an_entry_written_after_the_days_scores_is_read_at_its_date_and_one_betw
                               np.array([True] * 5), scores)
     assert list(has_time) == [True, False, False, True, False]
     assert t[0] == ns("08:00") and t[1] == np.int64(pd.Timestamp("2024-08-02").value)
+
+
+def test_an_entry_at_the_minute_of_the_days_scores_is_read_at_its_date():
+    # One consultation time for the pre score, the entry and the post score (all 09:00): kept, the two 09:00 scores
+    # conflicted and every episode was lost (the fourth review); at its date the scores are placed by their order.
+    from analysis.io.item_treatments import entry_times
+    import numpy as np
+    import pandas as pd
+    nine = np.int64(pd.Timestamp("2024-03-04 09:00").value)
+    scores = pd.DataFrame({"pid": ["S1", "S1"], "t": [nine, nine], "measure": ["pain_nrs", "pain_nrs"]})
+    t, has_time = entry_times(np.array(["S1"], dtype=object), np.array([nine]), np.array([True]), scores)
+    assert not has_time[0] and t[0] == np.int64(pd.Timestamp("2024-03-04").value)

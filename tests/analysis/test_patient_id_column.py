@@ -79,3 +79,15 @@ def test_a_one_row_per_patient_report_keeps_its_record_id_beside_a_surgeon_id():
     cols = {c.header: c.column.role for f in inspect({"report.csv": ("\n".join(rows) + "\n").encode()}).files
             for c in f.columns}
     assert cols["record_id"] == "patient_id"
+
+
+@pytest.mark.parametrize("name", ["PtID", "AnonID", "ResearchID", "PseudoID", "ScreeningID", "StudyPatientID"])
+def test_an_id_of_the_patient_by_another_word_in_camel_case_stays_a_candidate(name):
+    # The fourth review: read by its unsplit name, 'AnonID' lost to a study number the same on every row (1 patient).
+    assert patient_id_rank(name, [name]) == 2
+
+
+@pytest.mark.parametrize("name", ["CourseID", "AdmissionID", "CycleID", "TxID", "AnesthesiologistID",
+                                  "AttendingPhysicianID", "PhysiotherapistID", "RaterID", "ReferralID"])
+def test_a_course_or_a_persons_id_in_camel_case_is_no_patient_id(name):
+    assert patient_id_rank(name, [name]) == 3

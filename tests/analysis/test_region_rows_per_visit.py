@@ -265,3 +265,11 @@ def test_a_column_qualifying_each_regions_row_leaves_the_file_a_point_to_review(
     p = inspect({"regions.csv": data})
     assert not {c.header: c.column for f in p.files for c in f.columns}["CRPS region"].one_per_row
     assert any("'CRPS region': named like the body regions" in r for r in p.review)
+
+
+def test_a_visits_own_words_beside_the_region_rows_leave_them_merged():
+    # A 'Visit type' (Baseline / Follow-up) is the visit's, the same on its rows: no question (the fourth review).
+    rows = ["R1,2024-03-03,Hand,Right,Baseline", "R1,2024-03-03,Foot,Left,Baseline", "R1,2024-04-04,Hand,Right,Follow-up",
+            "R2,2024-03-05,Knee,Left,Baseline", "R2,2024-04-06,Knee,Left,Follow-up", "R2,2024-04-06,Hand,Left,Follow-up"]
+    data = ("\n".join(["Patient,Exam date,CRPS region,Side,Visit type"] + rows) + "\n").encode()
+    assert {c.header: c.column for f in inspect({"regions.csv": data}).files for c in f.columns}["CRPS region"].one_per_row
