@@ -83,6 +83,9 @@ R_NO_STATUS = "the appointment's status is empty, so it is not said to have take
 W_NONE_HELD = ("{file}: no appointment of {header!r} is said to have taken place ({words}): all {n} treatment row(s) "
                "are left out. If {header!r} is not the appointments' status, give it the role \"ignore\" in the "
                "mapping.")
+W_BLANK = ("{file}: {n} treatment row(s) have an empty {header!r} beside statuses saying other appointments took "
+           "place: they are not said to have taken place and are left out (each listed). If an empty status means the "
+           "treatment was given, write it in the export or give {header!r} the role \"ignore\" in the mapping.")
 W_MOSTLY_BOOKED = ("{file}: {header!r} marks {booked} treatment row(s) 'Confirmed' and {held} as taken place: the "
                    "'Confirmed' ones are read as booked only (no administration). If 'Confirmed' means the treatment "
                    "was given, check the courses: they are fewer than the rows.")
@@ -147,6 +150,11 @@ def read_statuses(status: np.ndarray, has: np.ndarray, file: str, header: str, r
         # finished): read as booked only, most infusions would go unsaid (the regression review's case18).
         obs.warnings.append(W_MOSTLY_BOOKED.format(file=file, header=header, booked=int(booked.sum()),
                                                    held=int((has & said_held).sum())))
+    blank = has & (cells.str.strip() == "").to_numpy(dtype=bool) & ~start
+    if blank.any():
+        # Beside 'Show' / 'No Show', a blank is not said to have taken place; a log that leaves given infusions blank
+        # would lose them, listed one by one but unsaid in the report (the fourth review): said here.
+        obs.warnings.append(W_BLANK.format(file=file, header=header, n=int(blank.sum())))
     if has.any() and not start.any():
         obs.warnings.append(W_NONE_HELD.format(file=file, header=header, n=int(has.sum()),
                                                words=", ".join(repr(str(v)) for v in pd.unique(status[has])[:6])))

@@ -196,3 +196,9 @@ def test_a_log_that_writes_only_what_went_wrong_reads_its_blank_statuses_as_give
                              "clinician": "Cancelled"}))
     assert _courses(ds) == COURSES
     assert any("marked (blank) are read as having taken place" in w for w in ds.report.warnings)
+
+
+def test_blank_statuses_beside_show_are_left_out_and_the_report_says_so():
+    ds = load_files(_export({"held": "Show", "cancelled": "", "no_show": "No Show", "late": "Canceled",
+                             "clinician": "Canceled"}))
+    assert any("1 treatment row(s) have an empty 'Status'" in w for w in ds.report.warnings)
