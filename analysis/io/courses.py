@@ -200,12 +200,12 @@ _PATIENT_STATUS = re.compile(
     r"actief|afgerond|gestopt|uitgevallen|overleden|aanwezig|afwezig|afgezegd)\s*")
 #: What a row's 'Status' writes when it says whether the treatment of its row was given: a yes, or done/given
 #: (English, German, French, Spanish, Italian, Dutch) ...
-_GIVEN_WORDS = re.compile(
+GIVEN_WORDS = re.compile(
     r"(?i)\s*(?:yes|y|ja|j|oui|s[ií]|x|✓|✔|true|done|given|administered|performed|gegeben|verabreicht|erfolgt|"
     r"durchgef[üu]hrt|fait|faite|administr[ée]e?|r[ée]alis[ée]e?|realizad[oa]|administrad[oa]|somministrat[oa]|"
     r"gedaan|toegediend|gegeven)\s*")
 #: ... or a no, or not given, postponed, cancelled.
-_NOT_GIVEN_WORDS = re.compile(
+NOT_GIVEN_WORDS = re.compile(
     r"(?i)\s*(?:no|n|nein|non|false|not[\s-]*given|not[\s-]*done|not[\s-]*administered|postponed|deferred|"
     r"cancell?ed|rescheduled|missed|refused|declined|held|nicht[\s-]*gegeben|nicht[\s-]*erfolgt|verschoben|"
     r"nicht[\s-]*verabreicht|nicht[\s-]*durchgef[üu]hrt|niet[\s-]*toegediend|"
@@ -227,8 +227,8 @@ def status_kind(values: np.ndarray) -> str:
     distinct = [str(v).strip() for v in pd.unique(values[values != ""])]
     if not distinct:
         return "other"
-    yes = [_GIVEN_WORDS.fullmatch(v) is not None for v in distinct]
-    no = [_NOT_GIVEN_WORDS.fullmatch(v) is not None for v in distinct]
+    yes = [GIVEN_WORDS.fullmatch(v) is not None for v in distinct]
+    no = [NOT_GIVEN_WORDS.fullmatch(v) is not None for v in distinct]
     if any(yes) and all(a or b for a, b in zip(yes, no)):
         return "given"
     if np.mean([_PATIENT_STATUS.fullmatch(v) is not None for v in distinct]) >= 0.5 and \
@@ -240,7 +240,7 @@ def status_kind(values: np.ndarray) -> str:
 def given_codes(values: np.ndarray) -> dict:
     """A "given" status column's codes as actions: each yes -> ``"Given"`` (a start), each no -> ``"Not given"``."""
     distinct = [str(v) for v in pd.unique(values[values != ""])]
-    return {v: "Given" if _GIVEN_WORDS.fullmatch(v.strip()) else "Not given" for v in distinct}
+    return {v: "Given" if GIVEN_WORDS.fullmatch(v.strip()) else "Not given" for v in distinct}
 
 
 def looks_like_actions(values: np.ndarray, name: str | None = None) -> bool:

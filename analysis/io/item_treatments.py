@@ -33,10 +33,10 @@ import numpy as np
 import pandas as pd
 
 from .column_words import fold, has_word, measure_of
-from .courses import _GIVEN_WORDS, _NOT_GIVEN_WORDS, INFUSION_ACTION, medication_text
+from .courses import GIVEN_WORDS, NOT_GIVEN_WORDS, INFUSION_ACTION, medication_text
 from .dosage_forms import NOT_INFUSED
 from .questionnaires import each_distinct
-from .session_rows import _PROCEDURE, VISIT_WORDS, ends_a_treatment, names_a_visit
+from .session_rows import PROCEDURE, VISIT_WORDS, ends_a_treatment, names_a_visit
 from .spec import DEFAULT_START_ACTIONS
 from .treatment_columns import DRUG_WORDS, TREATMENT_WORDS, is_history
 from .values import CHECKED
@@ -69,7 +69,7 @@ def _says_not_given(name: str) -> bool:
     tokens = re.findall(r"[^\W_]+", fold(_NUMBERED.sub(" ", name)))
     # (a letter alone, 'n=12', is no 'N' for no)
     windows = [w for k in (1, 2, 3) for i in range(len(tokens) - k + 1) for w in [" ".join(tokens[i:i + k])] if len(w) > 1]
-    return any(_NOT_GIVEN_WORDS.fullmatch(w) or _PLANNED.fullmatch(w) or
+    return any(NOT_GIVEN_WORDS.fullmatch(w) or _PLANNED.fullmatch(w) or
                (INFUSION_ACTION.fullmatch(w) and w not in _STARTS) for w in windows)
 
 
@@ -169,12 +169,12 @@ def entry_times(pid: np.ndarray, t: np.ndarray, has_time: np.ndarray, scores) ->
 
 def _yes(values: np.ndarray) -> np.ndarray:
     s = pd.Series(values, dtype=object).fillna("").astype(str).str.strip()
-    return (s.str.fullmatch(_GIVEN_WORDS.pattern) | s.str.casefold().isin(CHECKED)).to_numpy(dtype=bool)
+    return (s.str.fullmatch(GIVEN_WORDS.pattern) | s.str.casefold().isin(CHECKED)).to_numpy(dtype=bool)
 
 
 def _no(values: np.ndarray) -> np.ndarray:
     s = pd.Series(values, dtype=object).fillna("").astype(str).str.strip()
-    return (s.str.fullmatch(_NOT_GIVEN_WORDS.pattern) | (s == "0")).to_numpy(dtype=bool)
+    return (s.str.fullmatch(NOT_GIVEN_WORDS.pattern) | (s == "0")).to_numpy(dtype=bool)
 
 
 def treatment_items(items: np.ndarray, values: np.ndarray | None, candidates: list[str]) -> list[str]:
@@ -273,7 +273,7 @@ def item_notes(file: str, items: dict, notes: list) -> None:
                      "that treatment at its date and time (\"items\": \"treatment\"), and the administrations are "
                      "grouped into courses by the course rules; a row saying it was not given is excluded with its "
                      "reason.")
-    other = [it for it, (_, m) in items.items() if m is None and (medication_text(str(it)) or _PROCEDURE.search(str(it)))
+    other = [it for it, (_, m) in items.items() if m is None and (medication_text(str(it)) or PROCEDURE.search(str(it)))
              and measure_of(str(it)) is None]
     if other:
         notes.append(f"{file}: {', '.join(map(repr, other[:10]))} {'names' if len(other) == 1 else 'name'} a drug or a "

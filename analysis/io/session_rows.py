@@ -76,7 +76,7 @@ _DOSE_OR_ROUTE = re.compile(r"(?i)\d\s*(?:mg|mcg|µg|ug|g|ml|iu|units?|%)(?![a-z
                             r"pca|ivpb)\b")
 #: Procedures and drugs a pain clinic gives besides infusions: a cell naming one is a treatment, never a visit.
 #: (A drug's name alone does not: 'Ketamine follow-up', 'Ketamine consult' are visits about it.)
-_PROCEDURE = re.compile(rf"(?i)\b(?:blocks?|injections?|stimulat\w*|tms|infus\w*|botox|botulinum|ablation|rfa|"
+PROCEDURE = re.compile(rf"(?i)\b(?:blocks?|injections?|stimulat\w*|tms|infus\w*|botox|botulinum|ablation|rfa|"
                         rf"epidural|{_SESSION_WORD})\b")
 #: Words of a procedure that ends or removes a treatment, as a procedure or appointment report writes it beside the
 #: treatment's own rows (English, German, French, Spanish, Italian, Dutch): a lead, device or pump removal, an
@@ -149,7 +149,7 @@ def names_a_visit(cells) -> np.ndarray:
     s = pd.Series(uniques, dtype=object)
     words = s.str.contains(VISIT_TYPE_WORDS) | (s.str.contains(VISIT_WORDS) & ~s.str.contains(_PAIN_CONTROL))
     words |= s.str.contains(FORM_CELL)  # a form filled in: 'Ketamine Progress Check' (io/form_names.py)
-    named = s.str.contains(_PROCEDURE)
+    named = s.str.contains(PROCEDURE)
     ends = (s.str.contains(REMOVAL_WORDS) | s.str.contains(_STOP_ORDER)) & \
         ~(s.str.contains(_GIVEN_DESPITE_REMOVAL) & ~s.str.contains(_STOP_ORDER))
     return (((words & ~named) | ends) & ~s.str.contains(_DOSE_OR_ROUTE)).to_numpy(dtype=bool)[codes]
