@@ -36,17 +36,20 @@ def _rate_figure(fig: go.Figure, table: pd.DataFrame) -> go.Figure:
 
 def score_over_time_figure(table: pd.DataFrame, by=("treatment",), *, measure: str,
                            statistic: str = "mean_score", groups=None, group_n=None,
-                           style: str = "screen") -> go.Figure:
+                           style: str = "screen", lower_is_better: bool | None = None) -> go.Figure:
     """Mean score (or mean change from baseline) per week, week 0 = baseline.
 
     ``table`` is ``analysis.secondary.score_over_time`` (``statistic`` in mean_score / mean_change).
+    ``lower_is_better``: the direction the episodes were derived with (``EpisodeTable.lower_is_better``,
+    which follows a direction the mapping declared); default the registry's.
     """
     t = table[table["statistic"] == statistic] if "statistic" in table.columns else table
     label = measure_label(measure)
     short = measure_short(measure)
     lvl = f"{_conf(t):.0%}" if len(t) else "95%"
     if statistic == "mean_change":
-        lower_is_better = measure_entry(measure).lower_is_better  # the registry's direction (EQ VAS: higher)
+        if lower_is_better is None:  # the registry's direction (EQ VAS: higher)
+            lower_is_better = measure_entry(measure).lower_is_better
         return whole_week_ticks(time_series_figure(
             t, by, title=f"{short}: change from baseline", y_title=f"Change in {short} score (points)",
             value_label="mean change", groups=groups, group_n=group_n, style=style, hlines=(),

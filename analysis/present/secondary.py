@@ -19,13 +19,13 @@ SPREAD_MEASURE = "regions_affected"
 
 def secondary_results(ep, by, filters) -> dict:
     """The analyses of one secondary measure (``ep.definitions.measure``; unsuppressed): ``sizes``,
-    weekly ``scores``, and where the measure has them ``remission``, ``response`` (its conventional
+    weekly ``scores``, ``lower_is_better`` (the direction the episodes used), and where the measure has them ``remission``, ``response`` (its conventional
     relief cut-off, not the responder threshold) and time to ``spread`` with its ``spread_medians``."""
     m = ep.definitions.measure
     rows = relief.select(ep, by, filters)                                # the included episodes,
     w = secondary.weekly_episode_scores(ep, by, filters, selected=rows)  # their weekly scores (the common input
     g = relief.weekly_grouping(w, by)                                    # of scores and remission) and its grouping
-    out = {"sizes": group_sizes(ep, by, filters, selected=rows),
+    out = {"sizes": group_sizes(ep, by, filters, selected=rows), "lower_is_better": ep.lower_is_better,
            "scores": secondary.score_over_time(ep, by, filters, weekly=w, groups=g)}
     if m in secondary.REMISSION_BELOW:
         out["remission"] = secondary.remission_over_time(ep, by=by, filters=filters, weekly=w, groups=g)
@@ -67,7 +67,8 @@ def secondary_panel(res: dict, d: Definitions, by, measure: str, stem: str | Non
     P.methods |= methods_of(res["scores"])
     for stat in ("mean_score", "mean_change"):
         P.figures.append(FigureSpec(f"{stem}_{stat}", "score_over_time_figure", (sc, by),
-                                    dict(measure=measure, statistic=stat, groups=groups, group_n=group_n),
+                                    dict(measure=measure, statistic=stat, groups=groups, group_n=group_n,
+                                         lower_is_better=res.get("lower_is_better")),
                                     scores.note))
     for part, builder in (("response", "secondary_response_figure"), ("remission", "remission_figure")):
         if part in res:

@@ -197,3 +197,15 @@ def test_the_patient_timeline_draws_the_threshold_above_the_baseline_of_a_higher
     assert bool(ep["responder"].iloc[0])
     pain = patient_timeline(cohort("pain_nrs"), Definitions(threshold=30.0), "C").episodes
     assert pain["threshold_score"].iloc[0] == pytest.approx(14.0)     # 20 x 0.7, as before
+
+
+@pytest.mark.parametrize("directions, better", [({"promis_pf": True}, "positive = better"),
+                                                (None, "negative = better")])
+def test_the_secondary_change_figure_says_which_sign_is_better_by_the_mapping_declared_direction(directions, better):
+    from analysis.present import secondary_panel, secondary_results
+
+    d = Definitions(measure="promis_pf", min_cell_size=1)  # four patients: shown, not suppressed
+    ep = build_episodes(cohort("promis_pf", directions), d)
+    panel = secondary_panel(secondary_results(ep, (), None), d, (), "promis_pf")
+    spec = next(f for f in panel.figures if f.name == "promis_pf_mean_change")
+    assert better in json.dumps(spec.build().to_plotly_json(), default=str)
