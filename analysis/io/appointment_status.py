@@ -42,8 +42,11 @@ import numpy as np
 import pandas as pd
 
 #: The name of an appointment's, a visit's or an encounter's status column (English, German, French, Spanish).
-STATUS_NAME = re.compile(r"(?i)^\s*(?:appt|appointment|visit|encounter|termin|terminstatus|rendez[\s-]*vous|rdv|cita|"
-                         r"besuch)[\s_./-]*(?:status|state|statut|estado)\s*$")
+STATUS_NAME = re.compile(r"(?i)^\s*(?:(?:appt|appointment|visit|encounter|termin|terminstatus|rendez[\s-]*vous|rdv|"
+                         r"cita|besuch|afspraak|appuntamento)[\s_./-]*(?:status|state|statut|estado|stato)|"
+                         # the other order of French, Spanish, Italian: 'Statut du rendez-vous', 'Estado de la cita'
+                         r"(?:statut|estado|stato|status)[\s_./-]*(?:(?:du|de|del|della|dell|de[\s_]+la|van[\s_]+de)"
+                         r"[\s_.'’/-]*)?(?:rendez[\s-]*vous|rdv|cita|appuntamento|afspraak|visita|termins?))\s*$")
 #: A bare status column's name ('Status', 'State'): a booking beside a cancellation tells an appointment
 #: status only under such a name (or :data:`STATUS_NAME`): a 'Consent', 'Insurance verified', 'Prior auth' or
 #: 'Transport' column of Confirmed / Declined / Booked / Cancelled is no appointment's (the regression review: each
@@ -53,30 +56,44 @@ BARE_STATUS_NAME = re.compile(r"(?i)^\s*(?:status|state|statut|estado|stato|zust
 HELD = re.compile(r"(?i)\s*(?:checked[\s-]*out|check[\s-]*out|checked[\s-]*in|check[\s-]*in|completed?|arrived|seen|"
                   r"attended|kept|done|in[\s-]*room|roomed|with[\s-]*provider|ready[\s-]*for[\s-]*checkout|"
                   r"show|showed|fulfilled|"
-                  r"erschienen|abgeschlossen|termin[ée]e?|pr[ée]sente?|atendid[oa]|completad[oa])\s*")
+                  r"erschienen|abgeschlossen|termin[ée]e?|pr[ée]sente?|atendid[oa]|completad[oa]|"
+                  # French (Doctolib), Dutch, Italian, Spanish
+                  r"honor[ée]e?|r[ée]alis[ée]e?|effectu[ée]e?|venue?|verschenen|afgerond|effettuat[oa]|eseguit[oa]|"
+                  r"completat[oa]|asisti[oó]|realizad[oa])\s*")
 #: An appointment that did not take place.
 NOT_HELD = re.compile(r"(?i)\s*(?:cancell?ed|cancell?ed[\s-]*by[\s-]*\w+|late[\s-]*cancel\w*|"
                       r"(?:client|patient|pt|clinician|clinic|provider|practitioner|therapist|doctor|office|staff)"
                       r"[\s-]*cancell?ed|declined|not[\s-]*seen|no[\s-]*showed|"
                       r"no[\s-]*show|noshow|did[\s-]*not[\s-]*attend|dna|rescheduled|bumped|missed|"
                       r"left[\s-]*without[\s-]*being[\s-]*seen|lwbs|deleted|abgesagt|nicht[\s-]*erschienen|"
-                      r"annul[ée]e?|absente?|cancelad[oa]|no[\s-]*asisti[oó])\s*")
+                      r"annul[ée]e?|absente?|cancelad[oa]|no[\s-]*asisti[oó]|storniert|nicht[\s-]*wahrgenommen|"
+                      r"non[\s-]*(?:honor[ée]e?|r[ée]alis[ée]e?|effectu[ée]e?|venue?|effettuat[oa]|presentat[oa])|"
+                      r"niet[\s-]*verschenen|geannuleerd|afgezegd|annullat[oa]|disdett[oa]|assente|"
+                      r"no[\s-]*realizad[oa]|no[\s-]*se[\s-]*present[oó])\s*")
 #: Statuses only an appointment writes (a MAR's 'Completed' or 'Missed' could be either).
 _ONLY_APPOINTMENTS = re.compile(r"(?i)\s*(?:checked[\s-]*out|check[\s-]*out|checked[\s-]*in|arrived|no[\s-]*show|noshow|"
                                 r"rescheduled|did[\s-]*not[\s-]*attend|dna|lwbs|late[\s-]*cancel\w*|roomed|in[\s-]*room|"
-                                r"nicht[\s-]*erschienen|show|showed|no[\s-]*showed|fulfilled|"
+                                r"erschienen|nicht[\s-]*erschienen|nicht[\s-]*wahrgenommen|verschenen|"
+                                r"niet[\s-]*verschenen|asisti[oó]|no[\s-]*asisti[oó]|no[\s-]*se[\s-]*present[oó]|"
+                                r"show|showed|no[\s-]*showed|fulfilled|"
                                 r"(?:client|patient|pt|clinician|clinic|provider|practitioner|therapist|doctor|office|staff)"
                                 r"[\s-]*cancell?ed|cancell?ed[\s-]*by[\s-]*\w+)\s*")
 #: The other statuses of a booking, that do not say it took place.
 _BOOKED = re.compile(r"(?i)\s*(?:scheduled|confirmed|booked|pending|unconfirmed|tentative|waitlist(?:ed)?|"
                      r"waiting[\s-]*confirmation|awaiting[\s-]*confirmation|requested|"
-                     r"geplant|best[äa]tigt|pr[ée]vue?|confirm[ée]e?|programad[oa]|confirmad[oa])\s*")
+                     r"geplant|best[äa]tigt|pr[ée]vue?|confirm[ée]e?|programad[oa]|confirmad[oa]|gepland|bevestigd|"
+                     r"programmat[oa]|confermat[oa]|prenotat[oa])\s*")
 #: A booking firm enough to tell, beside a status of an appointment that did not take place, a column of
 #: appointments (a patient's or an order's status writes neither).
 _FIRM_BOOKING = re.compile(r"(?i)\s*(?:scheduled|confirmed|booked|geplant|best[äa]tigt|confirm[ée]e?|programad[oa]|"
-                           r"confirmad[oa])\s*")
+                           r"confirmad[oa]|gepland|bevestigd|programmat[oa]|confermat[oa]|prenotat[oa])\s*")
+#: Statuses of an appointment that another column can write too: a payment's 'Honoré' / 'Non honoré' (a cheque
+#: honoured or bounced), a claim's 'Non presentato' (not submitted), a transport's 'Afgezegd'. They tell an
+#: appointment status only under a status's name ('Statut', 'Stato', 'Status'), as a booking does.
+_NAMED_APPOINTMENTS = re.compile(r"(?i)\s*(?:(?:non[\s-]*)?honor[ée]e?|non[\s-]*venue?|venue?|absente?|assente|"
+                                 r"non[\s-]*presentat[oa]|disdett[oa]|afgezegd)\s*")
 #: Where no status says an appointment took place, the one that did (IntakeQ's Confirmed).
-CONFIRMED = re.compile(r"(?i)\s*(?:confirmed|best[äa]tigt|confirm[ée]e?|confirmad[oa])\s*")
+CONFIRMED = re.compile(r"(?i)\s*(?:confirmed|best[äa]tigt|confirm[ée]e?|confirmad[oa]|bevestigd|confermat[oa])\s*")
 
 R_NOT_HELD = "the appointment did not take place (status {status!r}): no administration"
 R_NO_STATUS = "the appointment's status is empty, so it is not said to have taken place: no administration"
@@ -98,7 +115,7 @@ W_CONFIRMED = ("{file}: {header!r} says of no appointment that it took place (no
 
 def is_appointment_status(values: np.ndarray, name: str | None = None) -> bool:
     """Whether a column is an appointment's status (module docstring): by its ``name``, or by its values."""
-    distinct = pd.Series(pd.unique(values[values != ""]), dtype=object).astype(str)
+    distinct = pd.Series(pd.unique(_cells(values[values != ""])), dtype=object)
     if not 1 <= len(distinct) <= 20:
         return False
     known = distinct.str.fullmatch(HELD) | distinct.str.fullmatch(NOT_HELD) | distinct.str.fullmatch(_BOOKED)
@@ -106,9 +123,15 @@ def is_appointment_status(values: np.ndarray, name: str | None = None) -> bool:
         # Named so, its values still decide: a medication record's 'Visit Status' of Given / Held is the MAR's
         # action (read by its name alone, every 'Given' infusion was "an appointment that did not take place").
         return bool(known.any())
-    booking = distinct.str.fullmatch(_FIRM_BOOKING).any() and distinct.str.fullmatch(NOT_HELD).any() and \
-        (name is None or named_status(name))
-    return bool(known.all() and (distinct.str.fullmatch(_ONLY_APPOINTMENTS).any() or booking))
+    as_status = name is None or named_status(name)
+    booking = distinct.str.fullmatch(_FIRM_BOOKING).any() and distinct.str.fullmatch(NOT_HELD).any() and as_status
+    named = as_status and distinct.str.fullmatch(_NAMED_APPOINTMENTS).any()
+    return bool(known.all() and (distinct.str.fullmatch(_ONLY_APPOINTMENTS).any() or booking or named))
+
+
+def _cells(values: np.ndarray) -> pd.Series:
+    # An export's 'Honoré' may come decomposed (e + a combining accent, as macOS writes it): composed, it is matched.
+    return pd.Series(values, dtype=object).fillna("").astype(str).str.normalize("NFC")
 
 
 def named_status(name: str) -> bool:
@@ -120,7 +143,7 @@ def named_status(name: str) -> bool:
 def held(values: np.ndarray) -> np.ndarray:
     """Whether each status says the appointment took place (:data:`HELD`; where none of ``values`` does, a firm
     booking: IntakeQ's ``Confirmed``, an infusion schedule's ``Scheduled`` beside its ``Cancelled``)."""
-    cells = pd.Series(values, dtype=object).fillna("").astype(str)
+    cells = _cells(values)
     said = cells.str.fullmatch(HELD)
     if said.any():
         return said.to_numpy(dtype=bool)
@@ -137,7 +160,7 @@ def read_statuses(status: np.ndarray, has: np.ndarray, file: str, header: str, r
     :func:`analysis.io.mar_actions.read_actions` returns them, without its corrections."""
     start = has & held(status)
     gone = has & ~start
-    cells = pd.Series(status, dtype=object).fillna("").astype(str)
+    cells = _cells(status)
     said_held = cells.str.fullmatch(HELD).to_numpy(dtype=bool)
     if start.any() and not said_held.any():
         obs.warnings.append(W_CONFIRMED.format(
