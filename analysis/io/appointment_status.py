@@ -29,6 +29,12 @@ A column is an appointment status by its name (:data:`STATUS_NAME`: ``Appt Statu
 appointment's status and either one of them only an appointment writes (``Checked Out``, ``No Show``,
 ``Arrived``, ``Show``, ``Late Canceled``) or, under a status's name (``Status``, ``State``), a booking
 (``Confirmed``, ``Scheduled``, ``Booked``) stands beside one that did not take place (``Canceled``, ``Missed``).
+In other languages (docs/data-format.md lists the words): ``Erschienen``, ``Verschenen``, ``Asistió`` and their
+negations are written only by an appointment; Doctolib's ``Honoré`` / ``Non honoré``, ``Absent``, ``Non
+presentato``, ``Disdetto``, ``Afgezegd`` (:data:`_NAMED_APPOINTMENTS`) also by a payment, a claim or a taxi, and tell
+an appointment status only under a status's name, as a booking does; ``Réalisé``, ``Effettuato``, ``Realizada``
+(done, as an order's ``Completed``) only beside one of those or under an appointment status's name. Statuses are
+matched whatever their case, with or without accents, composed or not.
 A warning names a column of which no treatment row took place, and one whose 'Confirmed' rows outnumber those
 that took place. A medication record's ``Status`` of Given / Held /
 Refused holds values no appointment writes: it stays the record's action (its ``Held`` is a dose not given).

@@ -11,6 +11,10 @@ administration of the treatment the item names, at the row's date and time, read
 is (``courses.treatments``, visits and removals left out, courses by the course rules: :mod:`analysis.io.courses`).
 A row whose value says it was not given (``Not given``, ``Declined``, ``No``, ``0``) is excluded with that reason,
 and so is a row with any other value (a number is no yes: ``50`` may be a dose, and is never guessed to be one).
+So is a row whose free text (a ``Text``, ``Comment``, ``Notes``, ``Free text`` column: :data:`COMMENT_NAME`) says it
+was not given (``Not given - BP high``, ``Declined``, ``Pt DNA``: :func:`comment_says_not_given`), the value left
+empty: read by its value only, such an entry was an infusion. A negation about something else (``No side effects``,
+``Not painful``, ``Antiemetic declined``) keeps it.
 
 The proposal maps an item to :data:`TREATMENT` (:func:`treatment_items`) when its name names a drug studied
 (:data:`~analysis.io.treatment_columns.DRUG_WORDS`, the words of ``TREATMENT_WORDS``), when it is no measure's
@@ -58,6 +62,7 @@ _STARTS = {fold(a) for a in DEFAULT_START_ACTIONS}
 _NUMBERED = re.compile(r"(?i)\b(?:no|nr|n°)\.?\s*\d+")
 
 R_NOT_GIVEN = "{value!r} in the row of the treatment {item!r}: not given (not an administration)"
+R_COMMENT_NOT_GIVEN = "{value!r} in {header!r} of the treatment {item!r}: not given (not an administration)"
 R_NOT_A_YES = ("{value!r} in the row of the treatment {item!r} is neither empty nor a yes: not read as an "
                "administration (a number is never guessed to be a dose)")
 
@@ -167,6 +172,56 @@ def entry_times(pid: np.ndarray, t: np.ndarray, has_time: np.ndarray, scores) ->
     return np.where(keep, t, day), keep
 
 
+#: The name of a coded entry's free text ('Text', 'Comment', 'Notes', 'Free text', EMIS's 'Associated text'; German,
+#: French, Spanish, Italian, Dutch), folded.
+COMMENT_NAME = re.compile(r"\s*(?:(?:free|associated|entry|clinical|clinician|additional|further|staff|nurse)[\s_]*)?"
+                          r"(?:text|comments?|notes?|remarks?|free[\s_-]*text|freetext|narrative)|"
+                          r"freitext|kommentare?|bemerkung(?:en)?|anmerkung(?:en)?|notiz(?:en)?|commentaires?|"
+                          r"remarques?|texte(?:[\s_]+libre)?|comentarios?|notas?|observaci[oó]n(?:es)?|opmerking(?:en)?|"
+                          r"toelichting|notitie|commenti|commento|osservazioni|testo(?:[\s_]+libero)?\s*")
+#: Words saying an entry was not given besides a status's (:data:`~analysis.io.courses.NOT_GIVEN_WORDS`): an omitted
+#: dose, a patient who did not come ('DNA', 'Pt did not attend', 'Nicht erschienen').
+_NOT_GIVEN_ALSO = re.compile(r"omitted|omission|dna|did not attend|not attended|no show|not performed|not started|"
+                             r"abandoned|absent|nicht erschienen|niet verschenen|non presentat[oa]|no asistio|ausente")
+#: A comment's clauses: split at punctuation, a dash between words and the words joining a reason ('Not given - BP
+#: high', 'Declined as anxious', 'Antiemetic declined but infusion given').
+_CLAUSE = re.compile(r"[,;.:!?()\[\]\n/+&]|\s[-\u2013\u2014]+|[-\u2013\u2014]+\s|\b(?:as|because|due to|since|but|and|"
+                     r"then|so|wegen|weil|aber|und|car|mais|et|parce que|porque|pero|perche|ma|omdat|maar)\b")
+#: Words a clause about the entry itself is made of besides what it says (the patient, a verb's helper, the giving of
+#: the drug): 'Ketamine infusion not given', 'Cancelled by patient', 'Pt refused'. ('no' is none: 'No show'.)
+_FILLER = (_ADMINISTRATION_WORDS - {"no", "nr", "number"}) | frozenset(
+    "patient pt pts client was were is has been had it today this dose doses planned scheduled per patienten "
+    "patientin patiente paciente paziente wurde ist a ete fue e stato werd is".split())
+#: A clause of one of these is no statement about the treatment: 'no side effects' is not 'no'.
+_BARE_NO = frozenset({"no", "n", "nein", "non", "false"})
+
+
+def comment_says_not_given(text: str) -> bool:
+    """Whether an entry's free text says its treatment was not given: one of its clauses (:data:`_CLAUSE`) is, besides
+    the entry's own words (:data:`_FILLER`, a drug studied, a number), only a word or phrase saying it was not given
+    (``Not given``, ``Declined``, ``Cancelled``, ``Not done``, ``Refused``, ``Omitted``, ``DNA``: the status words of
+    :data:`~analysis.io.courses.NOT_GIVEN_WORDS` and :data:`_NOT_GIVEN_ALSO`), and none says it was given (``Not given
+    at 09:00, given at 11:30``). A negation about something else keeps the entry: ``Given``, ``Tolerated well``, ``No
+    side effects``, ``Not painful``, ``Antiemetic declined``, ``Refused cannulation`` (that last one unclear, it is
+    left as the entry says)."""
+    said_not = said_given = False
+    for clause in _CLAUSE.split(fold(text)):
+        rest = " ".join(t for t in _TOKEN.findall(clause)
+                        if not (t in _FILLER or t.isdigit() or DRUG_WORDS.search(t) is not None))
+        if not rest or rest in _BARE_NO:
+            continue
+        if NOT_GIVEN_WORDS.fullmatch(rest) or _NOT_GIVEN_ALSO.fullmatch(rest):
+            said_not = True
+        elif GIVEN_WORDS.fullmatch(rest):
+            said_given = True
+    return said_not and not said_given
+
+
+def _comment_columns(table, item_k: int, value_k: int) -> list[int]:
+    return [k for k, h in enumerate(table.header) if k not in (item_k, value_k) and h and
+            COMMENT_NAME.fullmatch(fold(str(h)).strip())]
+
+
 def _yes(values: np.ndarray) -> np.ndarray:
     s = pd.Series(values, dtype=object).fillna("").astype(str).str.strip()
     return (s.str.fullmatch(GIVEN_WORDS.pattern) | s.str.casefold().isin(CHECKED)).to_numpy(dtype=bool)
@@ -238,7 +293,22 @@ def treatment_rows(table, item_k: int, value_k: int, measure: np.ndarray, rows: 
         reasons = each_distinct(lambda v, i, w=why: w.format(value=v, item=i), value[idx], item[idx])
         obs.exclude(rows[idx], table.file, lines[idx], table.header[value_k], value[idx], reasons)
         contributes[idx] = True
-    given = np.where(treat & (~filled | yes), item, "").astype(object)
+    kept = treat & (~filled | yes)
+    for k in _comment_columns(table, item_k, value_k):
+        # The value column says nothing of an entry left empty; its free text may ('Not given - BP high'): read as
+        # given, the infusion that was not given started a course (io/item_treatments.py, comment_says_not_given).
+        text = table.column(k)
+        idx = np.flatnonzero(kept & (text != ""))
+        if not len(idx):
+            continue
+        said = each_distinct(comment_says_not_given, text[idx]).astype(bool)
+        idx = idx[said]
+        reasons = each_distinct(lambda v, i, h=table.header[k]: R_COMMENT_NOT_GIVEN.format(value=v, item=i, header=h),
+                                text[idx], item[idx])
+        obs.exclude(rows[idx], table.file, lines[idx], table.header[k], text[idx], reasons)
+        contributes[idx] = True
+        kept[idx] = False
+    given = np.where(kept, item, "").astype(object)
     return np.where(treat, "", item).astype(object), given
 
 
@@ -271,8 +341,8 @@ def item_notes(file: str, items: dict, notes: list) -> None:
         notes.append(f"{file}: {', '.join(map(repr, given[:10]))} {'names' if len(given) == 1 else 'name'} a treatment "
                      "given, with no score: each of its rows (the value empty or a yes) is read as an administration of "
                      "that treatment at its date and time (\"items\": \"treatment\"), and the administrations are "
-                     "grouped into courses by the course rules; a row saying it was not given is excluded with its "
-                     "reason.")
+                     "grouped into courses by the course rules; a row saying it was not given (its value, or its "
+                     "free text: 'Not given', 'Declined', 'DNA') is excluded with its reason.")
     other = [it for it, (_, m) in items.items() if m is None and (medication_text(str(it)) or PROCEDURE.search(str(it)))
              and measure_of(str(it)) is None]
     if other:
