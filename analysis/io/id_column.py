@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from ..mapping import canonical
@@ -115,20 +116,24 @@ def patient_column(scored: list[tuple[int, int]], column, record_names=None) -> 
       value on average (a long file's patients);
     * an id-named candidate (rank 2) whose every row has its own value is a row number where a column named for
       the patient (rank 1, ``Patient Number``, ``Pt #``) or for the patient's record number (``MRN``, ``Case
-      number``, which the identifier guard refuses) writes one of its ids on two rows or more, ids with digits
-      (``1001``, ``P-07``): a sheet of one row per treatment course, a few patients with a second course (the
-      ``ID`` 1, 2, 3, ... was taken, and each course became a patient). Only a record number left: no column is
-      proposed (asked), rather than the counter;
+      number``, which the identifier guard refuses) writes one of its ids on two rows or more, or on the first
+      row of a block of rows only (filled down), ids with digits (``1001``, ``P-07``): a sheet of one row per
+      treatment course, a few patients with a second course (the ``ID`` 1, 2, 3, ... was taken, and each course
+      became a patient). Only a record number left: no column is proposed (asked), rather than the counter;
     * a patient-named candidate (rank 1) with fewer distinct values, two or more, than an id-named one (rank 2,
       ``ID``, ``Code``) does not win by its name: the first of them in the file does.
     Otherwise the best rank, then the first in the file. Returns None where no candidate is left."""
     names = record_names or (lambda k: None)
     evidence = [k for rank, k in scored if rank <= 1 or _MRN_NAME.fullmatch(name_reason(names(k) or "") or "")]
-    shape, digits = {}, {}
+    shape, digits, blocks = {}, {}, {}
     for rank, k in scored:
         if rank >= 3 and k not in evidence:
             continue
         cells = column(k)
+        written = np.flatnonzero(cells != "")
+        followed = written[written + 1 < len(cells)]
+        # Written on each block's first row only, blank below (filled down: analysis/io/fill_down.py).
+        blocks[k] = len(written) >= 2 and (cells[followed + 1] == "").sum() >= len(written) / 2
         cells = cells[cells != ""]
         uniq = pd.unique(cells)
         shape[k] = (len(cells), len(uniq))
@@ -148,7 +153,7 @@ def patient_column(scored: list[tuple[int, int]], column, record_names=None) -> 
         return shape[k][1] >= 2 and shape[k][0] >= 2 * shape[k][1]
 
     def patients_repeat(k):  # some patient's id on two rows or more (a second treatment course)
-        return shape[k][1] >= 2 and shape[k][0] > shape[k][1] and digits[k]
+        return shape[k][1] >= 2 and (shape[k][0] > shape[k][1] or blocks[k]) and digits[k]
 
     named = [(rank, k) for rank, k in sorted(scored) if rank < 3]
     counters = {k for rank, k in named if rank >= 2 and per_row(k) and any(patients_repeat(o) for o in evidence)}

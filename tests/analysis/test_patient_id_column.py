@@ -156,3 +156,11 @@ def test_a_patient_number_written_with_pt_or_a_hash_says_patient(name):
 @pytest.mark.parametrize("name", ["#", "No.", "S.No", "Sr No", "Serial", "Row"])
 def test_a_row_number_by_its_name_is_no_candidate(name):
     assert patient_id_rank(name, [name]) == 3
+
+
+def test_a_row_counter_beside_a_patient_number_written_on_each_blocks_first_row_only_is_not_the_patient():
+    # Before: the blank cells below each written number hid its repeats, and the counter was the patient.
+    rows = [f"{3 * p + c + 1},{1001 + p if c == 0 else ''},2024-0{c + 1}-1{p},{7 - c}" for p in range(6) for c in range(3)]
+    proposal = inspect({"s.csv": ("ID,Patient Number,Visit date,NRS\n" + "\n".join(rows) + "\n").encode()})
+    assert [c.header for f in proposal.files for c in f.columns if c.column.role == "patient_id"] == ["Patient Number"]
+    assert proposal.files[0].spec.fill_down == ("Patient Number",)
