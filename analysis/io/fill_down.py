@@ -150,6 +150,8 @@ def _covariates_within_patients(p, t, id_column: str, fps: list, notes: list) ->
         dated |= pd.Series(t.column(t.header.index(h)), dtype=object).astype(str).str.contains(r"\d").to_numpy()
     raw = pd.Series(t.column(t.header.index(id_column)), dtype=object).fillna("").astype(str).str.strip().to_numpy()
     pid = fill_ids(raw, dated)[0]
+    from .region_rows import propose_after_fill_down  # body regions one per row, on the filled ids
+    propose_after_fill_down(p, t, pid, notes)
     treated = any(c.column.role == "treatment" or c.column.treatment for f in fps for c in f.columns)
     # The condition of analysis.io.visits.session_treatment, which saw this column as a covariate before the fill.
     scored = len(dates) == 1 and any(c.column.role == "dose" or c.column.timing in ("before_start", "after_start")

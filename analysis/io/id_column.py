@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from ..mapping import canonical
@@ -35,13 +36,14 @@ _ANOTHER_THINGS_ID = re.compile(
     r"behandler|"
     r"icd[\s_.-]*(?:9|10)?(?:[\s_.-]*cm)?|diagnosis|dx|drug|medication|med|ndc|rxnorm|"
     r"atc|lot|batch|device|study[\s_]*site|arm|group|cohort)[\s_.-]*(?:id|nr|no|number|key|code)")
-#: A name that is the patient's (study) id and nothing else: a patient word, then perhaps an id word.
+#: A name that is the patient's (study) id and nothing else: a patient word, then perhaps an id word; 'Pt' only with a
+#: number word ('Pt #', 'Pt No': 'PtID' is rank 2 by its id word, as before).
 _ID_WORD = r"(?:id|nr|no|n°|number|nummer|numéro|numero|code|key|identifier|ref|reference|pseudonym)"
 _PATIENT_ID = re.compile(
     r"(?:patient|patients|patienten|pat|person|(?:study )?subject|subj|participant|pseudonym|proband|probanden|teilnehmer|"
     r"deelnemer|paciente|patiente?|paziente|patiënt|patiëntnummer|anonymat|n° anonymat|proefpersoon|"
     r"deelnemernummer|teilnehmernummer|probandennummer)"
-    rf"(?: durable)?(?: {_ID_WORD})?|record id")
+    rf"(?: durable)?(?: {_ID_WORD})?|record id|pt (?:no|nr|number|n°)")
 #: The patient of practice software (psychotherapy, physical therapy, ketamine clinics: SimplePractice's 'Client',
 #: IntakeQ's 'ClientId'), rank 2: a patient word wins over it (a payer's or an insurer's 'Client' beside 'Patient ID'
 #: merged 12 patients into 2 in the regression review). Its 'Client Name', 'ClientEmail' are identifiers the guard
@@ -72,7 +74,9 @@ def patient_id_rank(name: str, header: list[str]) -> int:
     if canonical(name) == "patient_id":
         return 0
     folded = " ".join(name.casefold().split())
-    tokens = " ".join(t for t in re.split(r"[^\w°]+", " ".join(split_camel(name).casefold().split())) if t)
+    # A '#' is a number word ('Pt #', 'Patient #'): kept as one, not dropped with the other signs.
+    words = " ".join(split_camel(name.replace("#", " no ")).casefold().split())
+    tokens = " ".join(t for t in re.split(r"[^\w°]+", words) if t)
     if any(h.casefold() == "resourcetype" for h in header):  # a FHIR resource flattened: its patient is a reference
         return 1 if folded in ("subject.reference", "patient.reference") else 3
     if _ANOTHER_THINGS_ID.fullmatch(tokens) or name_reason(name) is not None:
@@ -93,10 +97,12 @@ def patient_id_rank(name: str, header: list[str]) -> int:
     return 2 if has_word("patient_id", name) else 3
 
 
+#: The identifier guard's reason for a patient's record number ('MRN', 'Case number', 'Hospital No').
+_MRN_NAME = re.compile(r".*medical record number.*")
 _RECORD = re.compile(r"(?i)\s*record[\s_]*(?:id|no|nr|number)?\s*|\s*Record(?:ID|Id|No|Nr)\s*")
 
 
-def patient_column(scored: list[tuple[int, int]], column, record_names=None) -> int:
+def patient_column(scored: list[tuple[int, int]], column, record_names=None) -> int | None:
     """The patient id column among the ranked names ``scored`` (``(rank, position)``, rank < 3 for candidates;
     :func:`patient_id_rank`), looking at the values too (``column(position)``: the column's cells), but never
     against the names: a value rule drops a candidate only for another of the same or a better rank. Reviews found
@@ -108,14 +114,31 @@ def patient_column(scored: list[tuple[int, int]], column, record_names=None) -> 
     * a candidate with one value on every row is none where another varies without being unique to each row;
     * one whose every row has its own value (a row counter) is none where another repeats, two rows or more per
       value on average (a long file's patients);
+    * an id-named candidate (rank 2) whose every row has its own value is a row number where a column named for
+      the patient (rank 1, ``Patient Number``, ``Pt #``) or for the patient's record number (``MRN``, ``Case
+      number``, which the identifier guard refuses) writes one of its ids on two rows or more, or on the first
+      row of a block of rows only (filled down), ids with digits (``1001``, ``P-07``): a sheet of one row per
+      treatment course, a few patients with a second course (the ``ID`` 1, 2, 3, ... was taken, and each course
+      became a patient). Only a record number left: no column is proposed (asked), rather than the counter;
     * a patient-named candidate (rank 1) with fewer distinct values, two or more, than an id-named one (rank 2,
       ``ID``, ``Code``) does not win by its name: the first of them in the file does.
-    Otherwise the best rank, then the first in the file."""
-    shape = {}
-    for _, k in scored:
+    Otherwise the best rank, then the first in the file. Returns None where no candidate is left."""
+    names = record_names or (lambda k: None)
+    evidence = [k for rank, k in scored if rank <= 1 or _MRN_NAME.fullmatch(name_reason(names(k) or "") or "")]
+    shape, digits, blocks = {}, {}, {}
+    for rank, k in scored:
+        if rank >= 3 and k not in evidence:
+            continue
         cells = column(k)
+        written = np.flatnonzero(cells != "")
+        followed = written[written + 1 < len(cells)]
+        # Written on each block's first row only, blank below (filled down: analysis/io/fill_down.py).
+        blocks[k] = len(written) >= 2 and (cells[followed + 1] == "").sum() >= len(written) / 2
         cells = cells[cells != ""]
-        shape[k] = (len(cells), len(pd.unique(cells)))
+        uniq = pd.unique(cells)
+        shape[k] = (len(cells), len(uniq))
+        digits[k] = bool(len(uniq)) and float(pd.Series(uniq, dtype=object).astype(str).str.contains(r"\d").mean()) \
+            >= 0.9
 
     def per_row(k):
         return shape[k][0] >= 3 and shape[k][1] == shape[k][0]
@@ -129,10 +152,17 @@ def patient_column(scored: list[tuple[int, int]], column, record_names=None) -> 
     def repeats(k):  # a long file's patients: two or more, with two rows or more each on average
         return shape[k][1] >= 2 and shape[k][0] >= 2 * shape[k][1]
 
+    def patients_repeat(k):  # some patient's id on two rows or more (a second treatment course)
+        return shape[k][1] >= 2 and (shape[k][0] > shape[k][1] or blocks[k]) and digits[k]
+
     named = [(rank, k) for rank, k in sorted(scored) if rank < 3]
+    counters = {k for rank, k in named if rank >= 2 and per_row(k) and any(patients_repeat(o) for o in evidence)}
     keep = [(rank, k) for rank, k in named
             if not (constant(k) and any(r <= rank and not constant(o) and not per_row(o) for r, o in named))
-            and not (per_row(k) and any((r <= rank or record(k)) and repeats(o) for r, o in named))] or named
+            and not (per_row(k) and any((r <= rank or record(k)) and repeats(o) for r, o in named))
+            and k not in counters] or [(rank, k) for rank, k in named if k not in counters]
+    if not keep:
+        return None
     best = keep[0]
     if best[0] == 1 and shape[best[1]][1] >= 2 and \
             any(rank == 2 and shape[k][1] > shape[best[1]][1] for rank, k in keep):

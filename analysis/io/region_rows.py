@@ -24,6 +24,14 @@ listed in one cell", states the rule for users:
    for none are read one at a time as before: beside listed rows of their visit they are its duplicate or conflict.
 4. Another score column of those rows writing one value per visit on each of its rows (the visit's NRS on every
    region's row) is read once per visit and value; different values stay, and the validator lists their conflict.
+5. The proposal merges the rows only where no other text column beside them says a region's STATE (mostly words
+   such as ``Active`` / ``Resolved`` / ``Past``, or any cell saying a region is not or no longer affected:
+   ``resolved since March``, ``none``, ``normal``): counted, a resolved region would be an affected one, so such a
+   file stays a point to review. A per-region attribute saying no state (a severity ``3`` or ``mild``, a sign's
+   category, free notes ``swelling``) leaves the regions counted per visit; the column itself is not read.
+6. A patient id written on each patient's block's first row only (``fill_down``, :mod:`analysis.io.fill_down`):
+   the proposal looks at the regions again on the filled ids (before the fill each patient had one row, and the
+   regions read as a covariate, then as nothing).
 
 Everything works on arrays (a groupby over the rows' items): no Python loop over rows.
 """
@@ -221,16 +229,15 @@ def propose_per_row(cols: dict, t, pid: np.ndarray, review: list, notes: list) -
         if sides and side_k is None:
             continue  # a side column of other words ('B', 'L/R'?): asked, not dropped unsaid
         side = header[side_k] if side_k is not None else None
-        visit_of = pd.DataFrame({"p": pid[read], **{f"w{j}": t.column(j)[read] for j in times}}).groupby(
-            ["p"] + [f"w{j}" for j in times], sort=False).ngroup().to_numpy()
-        # Another text column saying something of each region's row ('Region status': Active / Resolved, a resolved
-        # region still listed at later exams) may qualify what the rows count: asked, not merged (second review).
+        # Another text column saying the STATE of each region's row ('Region status': Active / Resolved, a resolved
+        # region still listed at later exams) qualifies what the rows count: asked, not merged (second review).
         # (Any such column, also one whose word is the same on all rows of a visit: a remission's 'Resolved' on every
-        # region of the last exam was counted as regions in the third review.)
-        if any(_qualifies_rows(t.column(j)[read], visit_of)
-               for j, p in cols.items() if j not in (k, side_k) and j not in times and
-               p.column.role not in ("patient_id", "measure", "list", "checkbox", "sum_item") and
-               not _numbers_only(t.column(j)[read])):
+        # region of the last exam was counted as regions in the third review.) A per-region attribute that says no
+        # state (a severity, a sign's category, free notes) leaves the regions counted (rule 5).
+        extra = [j for j, p in cols.items() if j not in (k, side_k) and j not in times and
+                 p.column.role not in ("patient_id", "measure", "list", "checkbox", "sum_item") and
+                 not _numbers_only(t.column(j)[read])]
+        if any(_qualifies_rows(t.column(j)[read]) for j in extra):
             continue
         item = pd.Series(vals[read], dtype=object).str.casefold().str.strip()
         if side_k is not None:
@@ -255,19 +262,28 @@ def propose_per_row(cols: dict, t, pid: np.ndarray, review: list, notes: list) -
 
 #: Words saying a region's state on its row ('Active', 'Resolved', 'Present'): such a column qualifies what the rows count.
 _STATE_WORDS = re.compile(r"(?i)\s*(?:active|inactive|resolved|resolving|remission|remitted|in remission|present|absent|"
-                          r"ongoing|persistent|healed|improved|worse|worsened|new|spread|yes|no|y|n)\s*")
+                          r"ongoing|persistent|healed|improved|worse|worsened|new|spread|yes|no|y|n|past|current|"
+                          r"previous|prior|former|historical|history)\s*")
+#: Words, anywhere in a cell, saying a region listed is not (or no longer) affected: one such note among free notes
+#: ('resolved since March') is enough to ask, since the row would be counted as an affected region.
+_NOT_AFFECTED = re.compile(r"(?i)\b(?:resolv\w*|remission|remitted|healed|inactive|absent|past|previous(?:ly)?|prior|"
+                           r"former(?:ly)?|historic\w*|history|no longer|not (?:affected|involved|active|present)|"
+                           r"unaffected|uninvolved|ruled out|normal|none|nil|negative|neg)\b")
 
 
-def _qualifies_rows(cells: np.ndarray, visit_of: np.ndarray) -> bool:
-    """A text column beside the regions' rows that may say what they count: its words differ between one visit's rows
-    (a sign's category, a severity), or are words of a region's state (a 'Region status' of Active / Resolved, the
-    same on every row of a visit in remission). A visit's own words (its type, the examiner) do not."""
-    filled = cells != ""
-    if len(pd.unique(cells[filled])) < 2:
+def _qualifies_rows(cells: np.ndarray) -> bool:
+    """A text column beside the regions' rows that may say what they count: mostly words of a region's state (a
+    'Region status' of Active / Resolved, also the same on every row of a visit in remission), or any cell with a word
+    saying a region is not, or no longer, affected (a note 'resolved'). Words of another kind, the same on a visit's
+    rows (its type, the examiner) or differing between them (a severity 'mild' / 'severe', a sign's category, free
+    notes 'swelling', 'colour change'), say no state: the regions are counted (rule 5)."""
+    filled = pd.Series(cells[cells != ""], dtype=object)
+    if not len(filled):
         return False
-    if pd.Series(cells).groupby(visit_of).nunique().gt(1).any():
+    uniq = pd.Series(pd.unique(filled), dtype=object)
+    if uniq.str.contains(_NOT_AFFECTED).any():
         return True
-    return bool(pd.Series(cells[filled], dtype=object).str.fullmatch(_STATE_WORDS).mean() >= 0.5)
+    return len(uniq) >= 2 and bool(filled.str.fullmatch(_STATE_WORDS).mean() >= 0.5)
 
 
 def _numbers_only(cells: np.ndarray) -> bool:
@@ -280,3 +296,30 @@ def _side_column(cells: np.ndarray) -> bool:
     """Nearly every filled cell is a word for the left, the right or both sides."""
     filled = cells[cells != ""]
     return bool(len(filled)) and float(np.isin(side_words(filled), ["left", "right", "both"]).mean()) >= 0.9
+
+
+def propose_after_fill_down(p, t, pid: np.ndarray, notes: list) -> None:
+    """A body-regions column of a file whose patient id is written on each block's first row only (``fill_down``,
+    :mod:`analysis.io.fill_down`), proposed again on the filled ids (``pid``): before the fill each patient had one
+    row, so its one region per row read as the same for each patient, a covariate, and then as no covariate at all
+    once filled: no region was counted. Read on the filled ids, its visits' rows are counted together as in
+    :func:`propose_per_row` (rule 6), and left as they were where that does not apply.
+
+    ``p``: the file's :class:`analysis.io.propose.FileProposal` (its columns and spec are changed in place)."""
+    from .column_words import measure_of
+
+    at = {c.header: i for i, c in enumerate(p.columns)}
+    cols = {t.header.index(c.header): c for c in p.columns if c.header in t.header}
+    regions = [k for k, c in cols.items() if c.column.role == "covariate" and measure_of(t.header[k]) ==
+               "regions_affected" and not _numbers_only(t.column(k))]
+    for k in regions:  # a handful of columns
+        before = dict(cols)
+        cols[k] = replace(cols[k], column=Column("list", measure="regions_affected"))
+        propose_per_row(cols, t, pid, [], notes)
+        if not cols[k].column.one_per_row:
+            cols = before
+            continue
+        for j, c in cols.items():
+            if c is not before.get(j):
+                p.columns[at[c.header]] = c
+                p.spec.columns[c.header] = c.column

@@ -91,3 +91,76 @@ def test_an_id_of_the_patient_by_another_word_in_camel_case_stays_a_candidate(na
                                   "AttendingPhysicianID", "PhysiotherapistID", "RaterID", "ReferralID"])
 def test_a_course_or_a_persons_id_in_camel_case_is_no_patient_id(name):
     assert patient_id_rank(name, [name]) == 3
+
+
+# --------------------------------------------------------------------------------------------------
+# A row counter beside a patient number that repeats (one row per treatment course)
+# --------------------------------------------------------------------------------------------------
+
+def _courses(counter: str, patient: str, courses=(2, 1, 1, 2, 1, 1, 1, 1, 2, 1)) -> dict:
+    """Ten patients, 13 treatment courses (three patients with a second one): fewer than two rows per patient."""
+    rows, row = [], 0
+    for p, n in enumerate(courses):
+        for c in range(n):
+            row += 1
+            rows.append(f"{row},{1001 + p},2024-{1 + 4 * c:02d}-{10 + p:02d},Ketamine,{7 - c}")
+    return {"courses.csv": (f"{counter},{patient},Start date,Treatment,NRS\n" + "\n".join(rows) + "\n").encode()}
+
+
+@pytest.mark.parametrize("counter", ["ID", "No.", "#", "Row", "S.No", "Sr No", "Serial"])
+@pytest.mark.parametrize("patient", ["Patient Number", "Patient No", "Pt #"])
+def test_a_row_counter_beside_a_repeating_patient_number_is_not_the_patient(counter, patient):
+    # Before: the counter 'ID' (1 ... 13) was taken, and each course was a patient of its own.
+    assert _patient_column(_courses(counter, patient))["courses.csv"] == [patient]
+
+
+def test_the_rows_of_one_patient_are_read_as_one_patients():
+    from analysis import load_files
+    sheet = _courses("ID", "Patient Number")["courses.csv"].decode().replace(",Treatment", "").replace(",Ketamine", "")
+    ds = load_files({"courses.csv": sheet.encode()})
+    assert ds.assessments["patient_id"].nunique() == 10 and len(ds.assessments) == 13
+
+
+@pytest.mark.parametrize("counter", ["ID", "No."])
+def test_a_row_counter_beside_a_repeating_case_number_is_asked_about_not_taken(counter):
+    # 'Case number' is a record number the identifier guard refuses: the counter is still no patient id.
+    proposal = inspect(_courses(counter, "Case number"))
+    assert [c.header for f in proposal.files for c in f.columns if c.column.role == "patient_id"] == []
+    assert any("no column looks like the patient id" in r for r in proposal.review)
+
+
+def test_in_a_sheet_of_one_row_per_patient_the_id_column_is_the_patient():
+    assert _patient_column(_courses("ID", "Treatment course", courses=(1,) * 10))["courses.csv"] == ["ID"]
+    assert _patient_column(_courses("ID", "Patient Number", courses=(1,) * 10))["courses.csv"] == ["Patient Number"]
+
+
+def test_a_unique_id_beside_a_patient_column_of_initials_that_repeat_stays_the_patient():
+    # Initials (no digits) that two patients share are no proof of a second course.
+    rows = [f"{i},{ini},2024-03-{i:02d},Ketamine,{5 + i % 3}" for i, ini in
+            enumerate(["JD", "AB", "JD", "MK", "LT", "AB", "RS", "PW"], start=1)]
+    files = {"s.csv": ("ID,Patient,Start date,Treatment,NRS\n" + "\n".join(rows) + "\n").encode()}
+    assert _patient_column(files)["s.csv"] == ["ID"]
+
+
+def test_an_id_repeating_in_step_with_the_patient_number_leaves_the_patient_number_by_its_name():
+    rows = [f"{10 + p},{1001 + p},2024-{1 + c:02d}-{10 + p:02d},Ketamine,{7 - c}" for p in range(6) for c in range(3)]
+    files = {"s.csv": ("ID,Patient Number,Start date,Treatment,NRS\n" + "\n".join(rows) + "\n").encode()}
+    assert _patient_column(files)["s.csv"] == ["Patient Number"]
+
+
+@pytest.mark.parametrize("name", ["Pt #", "Pt No", "Pt. No.", "Patient #"])
+def test_a_patient_number_written_with_pt_or_a_hash_says_patient(name):
+    assert patient_id_rank(name, [name]) == 1
+
+
+@pytest.mark.parametrize("name", ["#", "No.", "S.No", "Sr No", "Serial", "Row"])
+def test_a_row_number_by_its_name_is_no_candidate(name):
+    assert patient_id_rank(name, [name]) == 3
+
+
+def test_a_row_counter_beside_a_patient_number_written_on_each_blocks_first_row_only_is_not_the_patient():
+    # Before: the blank cells below each written number hid its repeats, and the counter was the patient.
+    rows = [f"{3 * p + c + 1},{1001 + p if c == 0 else ''},2024-0{c + 1}-1{p},{7 - c}" for p in range(6) for c in range(3)]
+    proposal = inspect({"s.csv": ("ID,Patient Number,Visit date,NRS\n" + "\n".join(rows) + "\n").encode()})
+    assert [c.header for f in proposal.files for c in f.columns if c.column.role == "patient_id"] == ["Patient Number"]
+    assert proposal.files[0].spec.fill_down == ("Patient Number",)

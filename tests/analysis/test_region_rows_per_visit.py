@@ -273,3 +273,80 @@ def test_a_visits_own_words_beside_the_region_rows_leave_them_merged():
             "R2,2024-03-05,Knee,Left,Baseline", "R2,2024-04-06,Knee,Left,Follow-up", "R2,2024-04-06,Hand,Left,Follow-up"]
     data = ("\n".join(["Patient,Exam date,CRPS region,Side,Visit type"] + rows) + "\n").encode()
     assert {c.header: c.column for f in inspect({"regions.csv": data}).files for c in f.columns}["CRPS region"].one_per_row
+
+
+# --------------------------------------------------------------------------------------------------
+# A per-region attribute beside the rows (rule 5) and a patient id filled down (rule 6)
+# --------------------------------------------------------------------------------------------------
+
+#: Two patients, two exams each: the truth is 2, 3 regions (R1) and 1, 2 regions (R2).
+BLOCKS = [("R1", "2024-03-03", [("Hand", "Right"), ("Foot", "Left")]),
+          ("R1", "2024-04-04", [("Hand", "Right"), ("Foot", "Left"), ("Knee", "Left")]),
+          ("R2", "2024-03-05", [("Knee", "Left")]),
+          ("R2", "2024-04-06", [("Knee", "Left"), ("Hand", "Left")])]
+TRUTH = [("R1", 2.0), ("R1", 3.0), ("R2", 1.0), ("R2", 2.0)]
+
+
+def _with_attribute(words: list[str]) -> list[str]:
+    cells = iter(words)
+    return [f"{p},{d},{region},{side},{next(cells)}" for p, d, regions in BLOCKS for region, side in regions]
+
+
+@pytest.mark.parametrize("name,words", [
+    ("Severity", ["3", "2", "4", "1", "2", "3", "2", "4"]),
+    ("Severity", ["mild", "moderate", "severe", "mild", "moderate", "mild", "severe", "mild"]),
+    ("Notes", ["swelling", "colour change", "worse at night", "", "allodynia", "sweating", "cold", "stiff"]),
+    ("Sign category", ["Sensory", "Vasomotor", "Sensory", "Motor", "Sudomotor", "Sensory", "Vasomotor", "Motor"]),
+])
+def test_a_per_region_attribute_beside_the_rows_leaves_each_visits_regions_counted(name, words):
+    # Before: the file was a point to review, not read ('Region, Side, Severity' or 'Region, Side, Notes').
+    data = ("\n".join([f"Patient,Exam date,CRPS region,Side,{name}"] + _with_attribute(words)) + "\n").encode()
+    p = inspect({"regions.csv": data})
+    col = {c.header: c.column for f in p.files for c in f.columns}["CRPS region"]
+    assert col.one_per_row and col.side == "Side" and not p.review
+    assert _counts(load_files({"regions.csv": data})) == TRUTH
+
+
+@pytest.mark.parametrize("name,words", [
+    ("Status", ["Current", "Current", "Current", "Past", "Current", "Current", "Past", "Current"]),
+    ("Notes", ["swelling", "colour change", "swelling", "resolved since March", "allodynia", "cold", "cold", "stiff"]),
+    ("Severity", ["mild", "moderate", "severe", "none", "moderate", "mild", "severe", "mild"]),
+])
+def test_words_saying_a_region_is_not_or_no_longer_affected_keep_the_question(name, words):
+    # A past or resolved region is listed but not affected: counted, the visit's number would be too high.
+    data = ("\n".join([f"Patient,Exam date,CRPS region,Side,{name}"] + _with_attribute(words)) + "\n").encode()
+    p = inspect({"regions.csv": data})
+    assert not {c.header: c.column for f in p.files for c in f.columns}["CRPS region"].one_per_row
+    assert any("'CRPS region': named like the body regions" in r for r in p.review)
+
+
+def _filled_down() -> list[str]:
+    """The patient id on the first row of each patient's block, blank below it."""
+    rows, seen = [], set()
+    for p, d, regions in BLOCKS:
+        for region, side in regions:
+            rows.append(f"{p if p not in seen else ''},{d},{region},{side}")
+            seen.add(p)
+    return rows
+
+
+def test_a_patient_id_written_on_each_blocks_first_row_only_still_counts_each_visits_regions():
+    # Before: with the id on the first row only, each patient had one row before the fill and the regions read as a
+    # covariate, then as none once filled: no region was counted (the file had no score).
+    data = ("\n".join([HEADER.replace("Affected", "CRPS")] + _filled_down()) + "\n").encode()
+    p = inspect({"regions.csv": data})
+    f = p.files[0]
+    col = {c.header: c.column for c in f.columns}["CRPS region"]
+    assert f.spec.fill_down == ("Patient",) and col.one_per_row and col.side == "Side"
+    ds = load_files({"regions.csv": data})
+    assert _counts(ds) == TRUTH
+    counts = ds.report.files["regions.csv"]
+    assert (counts.rows_read, counts.rows_used, counts.rows_excluded) == (8, 8, 0)  # the merged rows used with their visit
+    assert any("filled down from the row above in 6 row(s)" in n for n in ds.report.notes)
+
+
+def test_a_filled_down_id_with_a_mapping_that_says_so_reads_the_same():
+    mapping = _mapping()
+    mapping["files"][0]["fill_down"] = ["Patient"]
+    ds = _load(_filled_down(), mapping)
+    assert _counts(ds) == TRUTH
