@@ -12,6 +12,7 @@ import unicodedata
 from ..definitions import KNOWN_MEASURES
 from ..measures import MEASURES
 from ..mapping import canonical
+from ..measure_names import named_direction, name_words, sf_family
 from .spec import slug
 
 
@@ -256,10 +257,15 @@ def named_scale(name: str) -> str | None:
         return "an EQ-5D dimension: a level 1-5 (1-3 in the EQ-5D-3L), 1 = no problems"
     # A name saying T-score, or a PROMIS measure's (its short forms are scored as T-scores); not PROMIS's 0-10 ratings
     # (PROMIS-29's pain intensity item, Global07 'Pain', a name with 0-10), refused as T-scores in the reviews.
+    if sf_family(name):
+        # 'SF-36 Bodily Pain' is 0-100 with a higher score for less pain: read as the pain score, its relief turned over.
+        return "a scale of the SF-36 / SF-12: higher is better health, not the 0-10 pain score"
     if re.search(_folded(r"(?:^|\s)t\s?(?:scores?|werte?)(?:\s|$)"), tokens) or (
             T_SCORE.search(tokens) and not re.search(r"(?:^|\s)(?:0 10|1 10|29|global0?7|nrs|numeric|item)(?:\s|$)",
                                                      tokens)):
-        return "a T-score (PROMIS: 50 = the reference population's mean, 10 its SD), neither a 0-10 score nor a VAS"
+        way = named_direction(name)
+        return "a T-score (PROMIS: 50 = the reference population's mean, 10 its SD), neither a 0-10 score nor a VAS" + \
+            (f"; {'higher' if way[0] else 'lower'} is better ({way[1]})" if way else "")
     return None
 
 
@@ -276,6 +282,31 @@ def loinc_measure(code: str) -> str | None:
     return LOINC_MEASURES.get(m.group(1)) if m else None
 
 
+#: An SF-12 / SF-36 component summary by its name: the version ('SF-12', 'SF12v2', 'SF-36') or the short name with
+#: it ('PCS-12', 'MCS12', 'PCS-36'), and the summary ('PCS', 'MCS', 'Physical Component Summary'). 'PCS-12' only with
+#: its hyphen: 'PCS 12', 'pcs_12' are as often the Pain Catastrophizing Scale's item 12.
+_SF_VERSION = re.compile(r"(?:^| )(?:sf (12|36)(?: v [12])?|short form (12|36))(?: |$)")
+_SF_WHICH = re.compile(r"(?:^| )(?:(pcs)|(mcs)|(physical)(?: health)? component (?:summary|score)|"
+                       r"(mental)(?: health)? component (?:summary|score))(?: |$)")
+_SF_SHORT = re.compile(r"(?i)(?<![^\W_])(?:(p)cs(?:-12|[\s_]*36)|(m)cs[\s_-]*(12|36))(?![^\W_])")
+
+
+def sf_summary(name: str) -> str | None:
+    """The registry's SF-12 / SF-36 component summary a name says (``SF-12 PCS``, ``PCS-12``, ``SF12_PCS``,
+    ``SF-36 MCS``, ``MCS-12``, ``Physical Component Summary (SF-12)`` -> ``sf12_pcs`` ...), else None: a summary
+    without its version ('Physical Component Summary', read under its own name, higher is better by its name:
+    :mod:`analysis.measure_names`), a bare ``PCS`` (as often the Pain Catastrophizing Scale)."""
+    w = name_words(name)
+    short = _SF_SHORT.search(str(name))
+    if short:
+        version = short.group(3) or ("12" if "-12" in short.group(0) else "36")
+        return f"sf{version}_{'pcs' if short.group(1) else 'mcs'}"
+    version, which = _SF_VERSION.search(w), _SF_WHICH.search(w)
+    if version is None or which is None:
+        return None
+    return f"sf{version.group(1) or version.group(2)}_{'pcs' if which.group(1) or which.group(3) else 'mcs'}"
+
+
 def measure_of(name: str) -> str | None:
     """The known measure a column or item name names (``"Pain Score (0-10)"`` -> ``pain_nrs``; a LOINC code,
     :data:`LOINC_MEASURES`); None for another scale of the PHQ family (:data:`OTHER_SCALES`), for a name
@@ -290,6 +321,9 @@ def measure_of(name: str) -> str | None:
         return loinc_measure(name)
     if OTHER_SCALES.search(str(name)):
         return None
+    summary = sf_summary(name)
+    if summary is not None or sf_family(name):
+        return summary  # an SF-12 / SF-36 summary, or another SF scale ('SF-36 Bodily Pain': no pain score)
     tokens = words(name)
     for measure, pattern in MEASUREWORDS:
         if measure in _WHOLE_NAME:
