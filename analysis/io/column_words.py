@@ -307,13 +307,25 @@ def sf_summary(name: str) -> str | None:
     return f"sf{version.group(1) or version.group(2)}_{'pcs' if which.group(1) or which.group(3) else 'mcs'}"
 
 
+#: The Brief Pain Inventory (Cleeland & Ryan 1994): its four severity items ('BPI Worst', 'BPI Least', 'BPI Average',
+#: 'BPI Now', and their mean 'BPI Severity') are 0-10 pain ratings, named with or without the word pain; its seven
+#: interference items (general activity, mood, walking, work, relations, sleep, enjoyment of life) are no pain score,
+#: though 'Brief Pain Inventory - Mood' says pain.
+_BPI = re.compile(r"(?:^|\s)(?:bpi\w*|brief pain inventory)(?:\s|$)")
+_BPI_SEVERITY = re.compile(r"(?:^|\s)(?:worst|least|average|avg|mean|now|current|currently|severity)(?:\s|$)")
+_BPI_INTERFERENCE = re.compile(r"(?:^|\s)(?:general activity|activity|mood|walking|walk|work|relations\w*|sleep|"
+                               r"enjoyment|life|interference|interf|relief)(?:\s|$)")
+
+
 def measure_of(name: str) -> str | None:
     """The known measure a column or item name names (``"Pain Score (0-10)"`` -> ``pain_nrs``; a LOINC code,
     :data:`LOINC_MEASURES`); None for another scale of the PHQ family (:data:`OTHER_SCALES`), for a name
     about pain that is not its intensity (:data:`NOT_PAIN_INTENSITY`: ``Pain relief``, ``Pain interference``,
     ``Pain goal``) and for another pain scale (:func:`named_scale`: ``EQ-5D-5L Pain/Discomfort``, ``EQ VAS``,
     ``PROMIS Pain Intensity 3a T-score``), unless the name also names another measure (``PGIC pain improvement``
-    is the PGIC). Camel case is split (``BPIAveragePain`` is a pain score)."""
+    is the PGIC). Camel case is split (``BPIAveragePain`` is a pain score). A Brief Pain Inventory's severity item
+    is the pain score without the word pain (``BPI Worst``, ``BPI_avg``), its interference items never are
+    (``BPI Mood``, ``Brief Pain Inventory - Sleep``)."""
     c = canonical(name)
     if c in KNOWN_MEASURES:
         return c
@@ -325,6 +337,11 @@ def measure_of(name: str) -> str | None:
     if summary is not None or sf_family(name):
         return summary  # an SF-12 / SF-36 summary, or another SF scale ('SF-36 Bodily Pain': no pain score)
     tokens = words(name)
+    if _BPI.search(tokens):
+        if _BPI_INTERFERENCE.search(tokens) or _not_intensity(tokens):
+            return None  # 'BPI Mood', 'Brief Pain Inventory - Sleep': an interference item, no pain score
+        if _BPI_SEVERITY.search(tokens):
+            return "pain_nrs"  # 'BPI Worst', 'BPI_avg', 'BPI Now': a severity item, a 0-10 pain rating
     for measure, pattern in MEASUREWORDS:
         if measure in _WHOLE_NAME:
             if re.fullmatch(pattern, tokens):
