@@ -145,15 +145,26 @@ def header_words(name: str) -> str:
 #: ``VisitDate``, ``DoseMg``, ``AgeGroup``). Not the others: a survey tool's ``RecipientFirstName`` and ``ResponseId``
 #: would name an observation's item and value (``name``, ``response``), a ``UserAgent`` a treatment.
 CAMEL_ROLES = {"patient_id", "date", "dose", "covariate"}
+#: The English words of a score's timing, also looked for in camel case: ``PainNRSPre`` / ``PainNRSPost``, ``NRSPre``,
+#: ``preNRS``, ``postNRS`` are the scores before and after the treatment as ``Pain NRS pre`` / ``Pain NRS post`` are
+#: (read as one word, they were two columns of one measure, a question). Not every word of the roles: a ``SerumNa``
+#: is no score after a treatment (Dutch ``na``), a ``VorName`` none before one.
+CAMEL_TIMING = {"before": r"pre|before|baseline", "after": r"post|after"}
 
 
 def has_word(word: str, name: str) -> bool:
     """Whether ``name`` has a word of the role ``word`` (:data:`WORDS`): split at anything but letters and digits,
-    or at spaces only (``Pat.-Nr.``), and for the roles :data:`CAMEL_ROLES` with camel case split too."""
+    or at spaces only (``Pat.-Nr.``), and for the roles :data:`CAMEL_ROLES` with camel case split too (for
+    ``before`` and ``after`` only their English words, :data:`CAMEL_TIMING`)."""
     pattern = rf"(?:^|\s)(?:{WORDS[word]})(?:\s|$)"
+    camel = words(name) if word in CAMEL_ROLES or word in CAMEL_TIMING else ""
+    if word in CAMEL_TIMING:
+        pattern_camel = rf"(?:^|\s)(?:{CAMEL_TIMING[word]})(?:\s|$)"
+        if camel and re.search(pattern_camel, camel):
+            return True
+        camel = ""
     return any(re.search(pattern, tokens) is not None for tokens in (
-        " ".join(re.split(r"[\W_]+", fold(name))), " ".join(fold(name).split()),
-        words(name) if word in CAMEL_ROLES else ""))
+        " ".join(re.split(r"[\W_]+", fold(name))), " ".join(fold(name).split()), camel))
 
 
 #: Covariate names in other languages and exports -> the names the product's docs and demo use.
