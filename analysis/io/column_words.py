@@ -90,6 +90,12 @@ MEASUREWORDS = [
 MEASUREWORDS = [(measure, _folded(pattern)) for measure, pattern in MEASUREWORDS]
 #: The measures named only by the whole name (above), not by a word of it.
 _WHOLE_NAME = frozenset({"pcs_total", "pseq"})
+#: A visit beside such a whole name, as a wide sheet names its columns ('PSEQ baseline', 'PSEQ week 4', 'PSEQ 3
+#: months', 'PSEQ_wk4', 'PCS total M3', 'Baseline PSEQ'): the visit's unit with its number, or a baseline, pre or post
+#: (the visit is read from the header as for 'NRS week 4': score_columns.visit_of). A bare number stays an item
+#: ('PSEQ 7', 'PCS_3'), and so does a bare 'm' after one ('3m': minutes or months, as 'Pain 30m').
+_VISIT_WORDS = (r"(?:baseline|pre|post|before|after|(?:day|d|week|wk|w|month|mo|m|year|yr|y)\s?\d+|"
+                r"\d+\s?(?:h|hr|hrs|hours?|days?|d|weeks?|wks?|wk|w|months?|mos?|mo|years?|yrs?|yr|y))")
 WORDS = {
     "patient_id": r"record[\s_]*id|patient[\s_]*id|pat[\s_]*id|patient|subject|pseudonym|n°\s*patient|client|"
                   r"nr|id|code|study[\s_]*id|participant|pid|fall(?:nummer)?|paciente|patiente?|paziente|"
@@ -355,7 +361,7 @@ def measure_of(name: str) -> str | None:
             return "pain_nrs"  # 'BPI Worst', 'BPI_avg', 'BPI Now': a severity item, a 0-10 pain rating
     for measure, pattern in MEASUREWORDS:
         if measure in _WHOLE_NAME:
-            if re.fullmatch(pattern, tokens):
+            if re.fullmatch(rf"(?:{_VISIT_WORDS}\s)?(?:{pattern})(?:\s{_VISIT_WORDS})?", tokens):
                 return measure
             continue
         if re.search(rf"(?:^|\s)(?:{pattern})(?:\s|$|\d)", tokens):
