@@ -37,12 +37,21 @@ Nicholas MK. The pain self-efficacy questionnaire: taking pain into account. Eur
 2007;11:153-163.
 EuroQol Research Foundation. EQ-5D-5L User Guide, 2019 (the EQ VAS: 0 = the worst, 100 = the best
 health you can imagine).
+Ware JE, Kosinski M, Keller SD. A 12-Item Short-Form Health Survey: construction of scales and preliminary
+tests of reliability and validity. Med Care 1996;34:220-233 (the SF-12's component summaries).
+Ware JE, Kosinski M, Keller SD. SF-36 Physical and Mental Health Summary Scales: A User's Manual. Boston:
+The Health Institute, 1994 (the SF-36's component summaries).
+Cella D et al. The Patient-Reported Outcomes Measurement Information System (PROMIS) developed and tested
+its first wave of adult self-reported health outcome item banks: 2005-2008. J Clin Epidemiol
+2010;63:1179-1194 (:mod:`analysis.measure_names`).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import numpy as np
+
+from .measure_names import named_direction
 
 
 @dataclass(frozen=True)
@@ -65,8 +74,13 @@ class Measure:
         :func:`improvement_pct`.
     direction_declared : bool
         For a measure the registry does not know: True when the mapping declared its direction
-        (``"measures": {"promis_pf": {"higher_is_better": true}}``), False when it was taken as
-        lower-is-better for want of a declaration (outputs say so: :func:`direction_note`).
+        (``"measures": {"promis_pf": {"higher_is_better": true}}``), False when it was taken from its
+        name (``direction_source``) or as lower-is-better for want of a declaration (outputs say so:
+        :func:`direction_note`).
+    direction_source : str
+        For a measure the registry does not know and the mapping does not declare: why its name gives its
+        direction (:func:`analysis.measure_names.named_direction`: an SF-36 scale, a PROMIS domain); empty
+        otherwise.
     unit : str
         What one unit of the score is ("points", "regions").
     response_pct : float or None
@@ -103,10 +117,17 @@ class Measure:
     items: int | None = None
     item_max: int | None = None
     direction_declared: bool = False
+    direction_source: str = ""
 
     @property
     def higher_is_better(self) -> bool:
         return not self.lower_is_better
+
+    @property
+    def direction_origin(self) -> str:
+        """Who says which way is better: ``"registry"``, ``"mapping"``, ``"name"`` or ``"assumed"``."""
+        return "registry" if self.known else "mapping" if self.direction_declared else \
+            "name" if self.direction_source else "assumed"
 
     def improvement_formula(self) -> str:
         """The definition of relief (improvement) % in words, for methods texts and captions."""
@@ -158,6 +179,17 @@ MEASURES: dict[str, Measure] = {m.name: m for m in (
             reference="EQ-5D visual analogue scale, 0 = the worst and 100 = the best health you can imagine "
                       "(higher is better): EuroQol Research Foundation, EQ-5D-5L User Guide 2019",
             citation="EuroQol 2019"),
+    # Norm-based T-scores (50 = the US general population's mean, 10 its SD), higher = better health. No fixed
+    # range: 0-100 is generous (observed scores lie within about 5-75) and excludes only what no scoring gives.
+    *(Measure(f"sf{v}_{k.lower()}", f"SF-{v} {what} Component Summary (T-score)",
+              f"SF-{v} {what} Component Summary", 0, 100,
+              lower_is_better=False, unit="points",
+              reference=f"norm-based T-score, 50 = the general population's mean, higher = better {what.lower()} "
+                        f"health: Ware et al., {ref}",
+              citation=f"Ware et al. {year}")
+      for v, ref, year in (("12", "Med Care 1996;34:220-233", "1996"),
+                           ("36", "SF-36 Physical and Mental Health Summary Scales: A User's Manual, 1994", "1994"))
+      for k, what in (("PCS", "Physical"), ("MCS", "Mental"))),
     Measure("regions_affected", "Body regions affected (count)", "Body regions affected", 1, None,
             unit="regions", reference="the product's spread outcome: an increase above the episode's baseline count"),
 )}
@@ -171,10 +203,16 @@ IMPROVEMENT_FORMULA = {True: "Relief % = 100 x (baseline - score) / baseline",
 def measure(name: str, higher_is_better: bool | None = None) -> Measure:
     """The registry entry of a measure; for a measure the registry does not know, one built from its
     name (label = the name, no range, no response or remission rule), lower is better unless
-    ``higher_is_better`` (the mapping's declaration, ``Dataset.directions``) says otherwise."""
+    ``higher_is_better`` (the mapping's declaration, ``Dataset.directions``) or, without a declaration, the
+    name (:func:`analysis.measure_names.named_direction`: a PROMIS function domain, an SF-36 scale) says
+    otherwise."""
     known = MEASURES.get(name)
     if known is not None:
         return known
+    named = named_direction(name) if higher_is_better is None else None
+    if named is not None:
+        return Measure(name=name, label=name, short_label=str(name).split(" (")[0], known=False,
+                       lower_is_better=not named[0], direction_source=named[1])
     return Measure(name=name, label=name, short_label=str(name).split(" (")[0], known=False,
                    lower_is_better=not higher_is_better, direction_declared=higher_is_better is not None)
 
@@ -202,11 +240,14 @@ def direction_note(m: Measure) -> str:
     score's usual case (a registry measure, lower is better); otherwise one sentence."""
     if m.known and m.lower_is_better:
         return ""
-    if m.known or m.direction_declared:
+    if m.known or m.direction_declared or m.direction_source:
         way = "lower" if m.lower_is_better else "higher"
-        how = "the registry of measures" if m.known else "the mapping"
-        return (f"{m.short_label}: a {way} score is better ({how}); {m.improvement_formula()}, "
-                "so a positive % is an improvement.")
+        how = "the registry of measures" if m.known else "the mapping" if m.direction_declared else m.direction_source
+        note = f"{m.short_label}: a {way} score is better ({how}); {m.improvement_formula()}, so a positive % is an improvement."
+        if m.direction_origin == "name":
+            note += (" If the name misleads, declare the direction in the mapping: "
+                     f'"measures": {{"{m.name}": {{"higher_is_better": {str(m.lower_is_better).lower()}}}}}.')
+        return note
     return (f"{m.short_label} is not a measure the product knows: it was taken as lower-is-better "
             f"({IMPROVEMENT_FORMULA[True]}). If a higher score is better, declare it in the mapping: "
             f'"measures": {{"{m.name}": {{"higher_is_better": true}}}}.')

@@ -68,7 +68,7 @@ class Summary:
         note = direction_note(m)
         if not note:
             return None
-        source = "registry" if m.known else "mapping" if m.direction_declared else "assumed"
+        source = m.direction_origin
         return {"measure": m.name, "lower_is_better": m.lower_is_better, "source": source,
                 "relief_pct": m.improvement_formula(), "note": note}
 

@@ -12,6 +12,7 @@ import unicodedata
 from ..definitions import KNOWN_MEASURES
 from ..measures import MEASURES
 from ..mapping import canonical
+from ..measure_names import named_direction, name_words, sf_family
 from .spec import slug
 
 
@@ -89,6 +90,12 @@ MEASUREWORDS = [
 MEASUREWORDS = [(measure, _folded(pattern)) for measure, pattern in MEASUREWORDS]
 #: The measures named only by the whole name (above), not by a word of it.
 _WHOLE_NAME = frozenset({"pcs_total", "pseq"})
+#: A visit beside such a whole name, as a wide sheet names its columns ('PSEQ baseline', 'PSEQ week 4', 'PSEQ 3
+#: months', 'PSEQ_wk4', 'PCS total M3', 'Baseline PSEQ'): the visit's unit with its number, or a baseline, pre or post
+#: (the visit is read from the header as for 'NRS week 4': score_columns.visit_of). A bare number stays an item
+#: ('PSEQ 7', 'PCS_3'), and so does a bare 'm' after one ('3m': minutes or months, as 'Pain 30m').
+_VISIT_WORDS = (r"(?:baseline|pre|post|before|after|(?:day|d|week|wk|w|month|mo|m|year|yr|y)\s?\d+|"
+                r"\d+\s?(?:h|hr|hrs|hours?|days?|d|weeks?|wks?|wk|w|months?|mos?|mo|years?|yrs?|yr|y))")
 WORDS = {
     "patient_id": r"record[\s_]*id|patient[\s_]*id|pat[\s_]*id|patient|subject|pseudonym|n°\s*patient|client|"
                   r"nr|id|code|study[\s_]*id|participant|pid|fall(?:nummer)?|paciente|patiente?|paziente|"
@@ -144,15 +151,26 @@ def header_words(name: str) -> str:
 #: ``VisitDate``, ``DoseMg``, ``AgeGroup``). Not the others: a survey tool's ``RecipientFirstName`` and ``ResponseId``
 #: would name an observation's item and value (``name``, ``response``), a ``UserAgent`` a treatment.
 CAMEL_ROLES = {"patient_id", "date", "dose", "covariate"}
+#: The English words of a score's timing, also looked for in camel case: ``PainNRSPre`` / ``PainNRSPost``, ``NRSPre``,
+#: ``preNRS``, ``postNRS`` are the scores before and after the treatment as ``Pain NRS pre`` / ``Pain NRS post`` are
+#: (read as one word, they were two columns of one measure, a question). Not every word of the roles: a ``SerumNa``
+#: is no score after a treatment (Dutch ``na``), a ``VorName`` none before one.
+CAMEL_TIMING = {"before": r"pre|before|baseline", "after": r"post|after"}
 
 
 def has_word(word: str, name: str) -> bool:
     """Whether ``name`` has a word of the role ``word`` (:data:`WORDS`): split at anything but letters and digits,
-    or at spaces only (``Pat.-Nr.``), and for the roles :data:`CAMEL_ROLES` with camel case split too."""
+    or at spaces only (``Pat.-Nr.``), and for the roles :data:`CAMEL_ROLES` with camel case split too (for
+    ``before`` and ``after`` only their English words, :data:`CAMEL_TIMING`)."""
     pattern = rf"(?:^|\s)(?:{WORDS[word]})(?:\s|$)"
+    camel = words(name) if word in CAMEL_ROLES or word in CAMEL_TIMING else ""
+    if word in CAMEL_TIMING:
+        pattern_camel = rf"(?:^|\s)(?:{CAMEL_TIMING[word]})(?:\s|$)"
+        if camel and re.search(pattern_camel, camel):
+            return True
+        camel = ""
     return any(re.search(pattern, tokens) is not None for tokens in (
-        " ".join(re.split(r"[\W_]+", fold(name))), " ".join(fold(name).split()),
-        words(name) if word in CAMEL_ROLES else ""))
+        " ".join(re.split(r"[\W_]+", fold(name))), " ".join(fold(name).split()), camel))
 
 
 #: Covariate names in other languages and exports -> the names the product's docs and demo use.
@@ -256,10 +274,15 @@ def named_scale(name: str) -> str | None:
         return "an EQ-5D dimension: a level 1-5 (1-3 in the EQ-5D-3L), 1 = no problems"
     # A name saying T-score, or a PROMIS measure's (its short forms are scored as T-scores); not PROMIS's 0-10 ratings
     # (PROMIS-29's pain intensity item, Global07 'Pain', a name with 0-10), refused as T-scores in the reviews.
+    if sf_family(name):
+        # 'SF-36 Bodily Pain' is 0-100 with a higher score for less pain: read as the pain score, its relief turned over.
+        return "a scale of the SF-36 / SF-12: higher is better health, not the 0-10 pain score"
     if re.search(_folded(r"(?:^|\s)t\s?(?:scores?|werte?)(?:\s|$)"), tokens) or (
             T_SCORE.search(tokens) and not re.search(r"(?:^|\s)(?:0 10|1 10|29|global0?7|nrs|numeric|item)(?:\s|$)",
                                                      tokens)):
-        return "a T-score (PROMIS: 50 = the reference population's mean, 10 its SD), neither a 0-10 score nor a VAS"
+        way = named_direction(name)
+        return "a T-score (PROMIS: 50 = the reference population's mean, 10 its SD), neither a 0-10 score nor a VAS" + \
+            (f"; {'higher' if way[0] else 'lower'} is better ({way[1]})" if way else "")
     return None
 
 
@@ -276,13 +299,50 @@ def loinc_measure(code: str) -> str | None:
     return LOINC_MEASURES.get(m.group(1)) if m else None
 
 
+#: An SF-12 / SF-36 component summary by its name: the version ('SF-12', 'SF12v2', 'SF-36') or the short name with
+#: it ('PCS-12', 'MCS12', 'PCS-36'), and the summary ('PCS', 'MCS', 'Physical Component Summary'). 'PCS-12' only with
+#: its hyphen: 'PCS 12', 'pcs_12' are as often the Pain Catastrophizing Scale's item 12.
+_SF_VERSION = re.compile(r"(?:^| )(?:sf (12|36)(?: v [12])?|short form (12|36))(?: |$)")
+_SF_WHICH = re.compile(r"(?:^| )(?:(pcs)|(mcs)|(physical)(?: health)? component (?:summary|score)|"
+                       r"(mental)(?: health)? component (?:summary|score))(?: |$)")
+_SF_SHORT = re.compile(r"(?i)(?<![^\W_])(?:(p)cs(?:-12|[\s_]*36)|(m)cs[\s_-]*(12|36))(?![^\W_])")
+
+
+def sf_summary(name: str) -> str | None:
+    """The registry's SF-12 / SF-36 component summary a name says (``SF-12 PCS``, ``PCS-12``, ``SF12_PCS``,
+    ``SF-36 MCS``, ``MCS-12``, ``Physical Component Summary (SF-12)`` -> ``sf12_pcs`` ...), else None: a summary
+    without its version ('Physical Component Summary', read under its own name, higher is better by its name:
+    :mod:`analysis.measure_names`), a bare ``PCS`` (as often the Pain Catastrophizing Scale)."""
+    w = name_words(name)
+    short = _SF_SHORT.search(str(name))
+    if short:
+        version = short.group(3) or ("12" if "-12" in short.group(0) else "36")
+        return f"sf{version}_{'pcs' if short.group(1) else 'mcs'}"
+    version, which = _SF_VERSION.search(w), _SF_WHICH.search(w)
+    if version is None or which is None:
+        return None
+    return f"sf{version.group(1) or version.group(2)}_{'pcs' if which.group(1) or which.group(3) else 'mcs'}"
+
+
+#: The Brief Pain Inventory (Cleeland & Ryan 1994): its four severity items ('BPI Worst', 'BPI Least', 'BPI Average',
+#: 'BPI Now', and their mean 'BPI Severity') are 0-10 pain ratings, named with or without the word pain; its seven
+#: interference items (general activity, mood, walking, work, relations, sleep, enjoyment of life) are no pain score,
+#: though 'Brief Pain Inventory - Mood' says pain.
+_BPI = re.compile(r"(?:^|\s)(?:bpi\w*|brief pain inventory)(?:\s|$)")
+_BPI_SEVERITY = re.compile(r"(?:^|\s)(?:worst|least|average|avg|mean|now|current|currently|severity)(?:\s|$)")
+_BPI_INTERFERENCE = re.compile(r"(?:^|\s)(?:general activity|activity|mood|walking|walk|work|relations\w*|sleep|"
+                               r"enjoyment|life|interference|interf|relief)(?:\s|$)")
+
+
 def measure_of(name: str) -> str | None:
     """The known measure a column or item name names (``"Pain Score (0-10)"`` -> ``pain_nrs``; a LOINC code,
     :data:`LOINC_MEASURES`); None for another scale of the PHQ family (:data:`OTHER_SCALES`), for a name
     about pain that is not its intensity (:data:`NOT_PAIN_INTENSITY`: ``Pain relief``, ``Pain interference``,
     ``Pain goal``) and for another pain scale (:func:`named_scale`: ``EQ-5D-5L Pain/Discomfort``, ``EQ VAS``,
     ``PROMIS Pain Intensity 3a T-score``), unless the name also names another measure (``PGIC pain improvement``
-    is the PGIC). Camel case is split (``BPIAveragePain`` is a pain score)."""
+    is the PGIC). Camel case is split (``BPIAveragePain`` is a pain score). A Brief Pain Inventory's severity item
+    is the pain score without the word pain (``BPI Worst``, ``BPI_avg``), its interference items never are
+    (``BPI Mood``, ``Brief Pain Inventory - Sleep``)."""
     c = canonical(name)
     if c in KNOWN_MEASURES:
         return c
@@ -290,10 +350,18 @@ def measure_of(name: str) -> str | None:
         return loinc_measure(name)
     if OTHER_SCALES.search(str(name)):
         return None
+    summary = sf_summary(name)
+    if summary is not None or sf_family(name):
+        return summary  # an SF-12 / SF-36 summary, or another SF scale ('SF-36 Bodily Pain': no pain score)
     tokens = words(name)
+    if _BPI.search(tokens):
+        if _BPI_INTERFERENCE.search(tokens) or _not_intensity(tokens):
+            return None  # 'BPI Mood', 'Brief Pain Inventory - Sleep': an interference item, no pain score
+        if _BPI_SEVERITY.search(tokens):
+            return "pain_nrs"  # 'BPI Worst', 'BPI_avg', 'BPI Now': a severity item, a 0-10 pain rating
     for measure, pattern in MEASUREWORDS:
         if measure in _WHOLE_NAME:
-            if re.fullmatch(pattern, tokens):
+            if re.fullmatch(rf"(?:{_VISIT_WORDS}\s)?(?:{pattern})(?:\s{_VISIT_WORDS})?", tokens):
                 return measure
             continue
         if re.search(rf"(?:^|\s)(?:{pattern})(?:\s|$|\d)", tokens):

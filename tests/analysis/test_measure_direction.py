@@ -1,5 +1,5 @@
-"""Relief in the measure's direction: for a higher-is-better measure (EQ VAS, PSEQ, a clinic's PROMIS physical
-function declared in the mapping) relief is the % increase over baseline, in every analysis of relief.
+"""Relief in the measure's direction: for a higher-is-better measure (EQ VAS, PSEQ, a clinic's own function
+score declared in the mapping) relief is the % increase over baseline, in every analysis of relief.
 
 The hand-made cohort (treatment on day 0; baseline on day -1; immediate score on day 1; week 2 score on day 10;
 week 4 score on day 25):
@@ -101,24 +101,24 @@ def test_pain_relief_is_unchanged_a_reduction_from_baseline():
 
 
 def test_a_measure_declared_higher_is_better_in_the_mapping_is_computed_upwards():
-    declared = build_episodes(cohort("promis_pf", {"promis_pf": True}), Definitions(measure="promis_pf"))
+    declared = build_episodes(cohort("function_score", {"function_score": True}), Definitions(measure="function_score"))
     assert by_patient(declared, "immediate_relief_pct") == pytest.approx({"A": 50.0, "B": 60.0, "C": -10.0,
                                                                           "D": 50.0})
-    undeclared = build_episodes(cohort("promis_pf"), Definitions(measure="promis_pf"))
+    undeclared = build_episodes(cohort("function_score"), Definitions(measure="function_score"))
     assert by_patient(undeclared, "immediate_relief_pct")["A"] == pytest.approx(-50.0)
 
 
 def test_outputs_say_an_unknown_measure_was_taken_as_lower_is_better():
-    doc = summarize(cohort("promis_pf"), Definitions(measure="promis_pf"), by=(), models=False).to_dict()
+    doc = summarize(cohort("function_score"), Definitions(measure="function_score"), by=(), models=False).to_dict()
     assert doc["measure_direction"]["source"] == "assumed" and doc["measure_direction"]["lower_is_better"]
-    assert '"measures": {"promis_pf": {"higher_is_better": true}}' in doc["measure_direction"]["note"]
-    assert any("taken as lower-is-better" in line for line in describe(Definitions(measure="promis_pf")))
-    declared = summarize(cohort("promis_pf", {"promis_pf": True}), Definitions(measure="promis_pf"), by=(),
+    assert '"measures": {"function_score": {"higher_is_better": true}}' in doc["measure_direction"]["note"]
+    assert any("taken as lower-is-better" in line for line in describe(Definitions(measure="function_score")))
+    declared = summarize(cohort("function_score", {"function_score": True}), Definitions(measure="function_score"), by=(),
                          models=False)
     assert declared.to_dict()["measure_direction"] == {
-        "measure": "promis_pf", "lower_is_better": False, "source": "mapping",
+        "measure": "function_score", "lower_is_better": False, "source": "mapping",
         "relief_pct": "Improvement % = 100 x (score - baseline) / baseline",
-        "note": direction_note(measure("promis_pf", True))}
+        "note": direction_note(measure("function_score", True))}
     assert "Improvement % = 100 x (score - baseline) / baseline" in declared.to_text()
 
 
@@ -135,19 +135,19 @@ def test_the_methods_text_of_a_higher_is_better_measure_names_its_formula():
 
 
 def test_the_mapping_declares_a_direction_and_writes_it_back():
-    doc = {"crps_outcomes_mapping": 1, "files": [], "measures": {"promis_pf": {"higher_is_better": True}}}
+    doc = {"crps_outcomes_mapping": 1, "files": [], "measures": {"function_score": {"higher_is_better": True}}}
     spec = export_spec.from_json(doc)
-    assert spec.directions == {"promis_pf": True}
-    assert export_spec.from_json(json.loads(spec.dumps())).directions == {"promis_pf": True}
+    assert spec.directions == {"function_score": True}
+    assert export_spec.from_json(json.loads(spec.dumps())).directions == {"function_score": True}
     assert export_spec.from_json({**doc, "measures": {"eq_vas": {"higher_is_better": True}}}).directions == \
         {"eq_vas": True}  # the registry's own direction: accepted
 
 
 @pytest.mark.parametrize("measures, words", [
     ({"pcs_total": {"higher_is_better": True}}, "cannot turn the direction"),
-    ({"promis_pf": {"higher_is_better": "yes"}}, "must be true or false"),
-    ({"promis_pf": {"better": "higher"}}, "better"),
-    (["promis_pf"], "must be an object"),
+    ({"function_score": {"higher_is_better": "yes"}}, "must be true or false"),
+    ({"function_score": {"better": "higher"}}, "better"),
+    (["function_score"], "must be an object"),
 ])
 def test_a_wrong_direction_in_the_mapping_is_refused_with_its_place(measures, words):
     with pytest.raises(MappingError, match=words):
@@ -160,11 +160,11 @@ def test_a_wrong_direction_in_the_mapping_is_refused_with_its_place(measures, wo
     ("PSEQ-10", "pseq"), ("PSEQ_10_total", "pseq"), ("Pain Self-Efficacy Questionnaire (PSEQ)", "pseq"),
     ("Pain Catastrophizing Scale (PCS)", "pcs_total"), ("Pain Catastrophizing Scale Total Score", "pcs_total"),
     # a bare PCS may be the SF-12's physical component summary; items and subscales are not the totals
-    ("PCS", None), ("PCS (SF-12)", None), ("pcs_01", None), ("PCS Q1", None), ("PCS rumination", None),
+    ("PCS", None), ("PCS (SF-12)", "sf12_pcs"), ("pcs_01", None), ("PCS Q1", None), ("PCS rumination", None),
     ("pseq_01", None), ("PSEQ item 3", None),
     ("EQ VAS", "eq_vas"), ("EQ-VAS", "eq_vas"), ("EQ5D VAS", "eq_vas"), ("EQ-5D-5L VAS", "eq_vas"),
     # the SF-12 physical component summary and single items are not the PCS total
-    ("SF12 PCS", None), ("PCS-12", None), ("PCS_3", None), ("PSEQ 7", None),
+    ("SF12 PCS", "sf12_pcs"), ("PCS-12", "sf12_pcs"), ("PCS_3", None), ("PSEQ 7", None),
 ])
 def test_the_proposal_knows_the_names_of_the_new_measures(name, expected):
     assert measure_of(name) == expected
@@ -199,13 +199,13 @@ def test_the_patient_timeline_draws_the_threshold_above_the_baseline_of_a_higher
     assert pain["threshold_score"].iloc[0] == pytest.approx(14.0)     # 20 x 0.7, as before
 
 
-@pytest.mark.parametrize("directions, better", [({"promis_pf": True}, "positive = better"),
+@pytest.mark.parametrize("directions, better", [({"function_score": True}, "positive = better"),
                                                 (None, "negative = better")])
 def test_the_secondary_change_figure_says_which_sign_is_better_by_the_mapping_declared_direction(directions, better):
     from analysis.present import secondary_panel, secondary_results
 
-    d = Definitions(measure="promis_pf", min_cell_size=1)  # four patients: shown, not suppressed
-    ep = build_episodes(cohort("promis_pf", directions), d)
-    panel = secondary_panel(secondary_results(ep, (), None), d, (), "promis_pf")
-    spec = next(f for f in panel.figures if f.name == "promis_pf_mean_change")
+    d = Definitions(measure="function_score", min_cell_size=1)  # four patients: shown, not suppressed
+    ep = build_episodes(cohort("function_score", directions), d)
+    panel = secondary_panel(secondary_results(ep, (), None), d, (), "function_score")
+    spec = next(f for f in panel.figures if f.name == "function_score_mean_change")
     assert better in json.dumps(spec.build().to_plotly_json(), default=str)

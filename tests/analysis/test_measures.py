@@ -21,10 +21,12 @@ def test_the_registry_holds_each_measures_documented_facts():
         "pcs_total": (0, 52, "Pain Catastrophizing Scale (0-52)", "Pain Catastrophizing Scale", None, None),
         "pseq": (0, 60, "Pain Self-Efficacy Questionnaire (0-60)", "Pain Self-Efficacy Questionnaire", None, None),
         "eq_vas": (0, 100, "EQ VAS (0-100)", "EQ VAS", None, None),
+        **{f"sf{v}_{k}": (0, 100, f"SF-{v} {w} Component Summary (T-score)", f"SF-{v} {w} Component Summary", None,
+                          None) for v in ("12", "36") for k, w in (("pcs", "Physical"), ("mcs", "Mental"))},
         "regions_affected": (1, None, "Body regions affected (count)", "Body regions affected", None, None),
     }
     assert list(MEASURES) == list(expected)
-    higher_is_better = {"pseq", "eq_vas"}
+    higher_is_better = {"pseq", "eq_vas", "sf12_pcs", "sf12_mcs", "sf36_pcs", "sf36_mcs"}
     for name, (lo, hi, label, short, resp, rem) in expected.items():
         m = MEASURES[name]
         assert (m.min, m.max, m.label, m.short_label, m.response_pct, m.remission_below) == (lo, hi, label, short,
@@ -54,6 +56,10 @@ def test_the_loaders_table_is_derived_and_unchanged():
         "pcs_total": {"min": 0, "max": 52, "lower_is_better": True, "label": "Pain Catastrophizing Scale (0-52)"},
         "pseq": {"min": 0, "max": 60, "lower_is_better": False, "label": "Pain Self-Efficacy Questionnaire (0-60)"},
         "eq_vas": {"min": 0, "max": 100, "lower_is_better": False, "label": "EQ VAS (0-100)"},
+        # added with their direction: the SF-12's and SF-36's component summaries (T-scores, higher is better)
+        **{f"sf{v}_{k}": {"min": 0, "max": 100, "lower_is_better": False,
+                          "label": f"SF-{v} {w} Component Summary (T-score)"}
+           for v in ("12", "36") for k, w in (("pcs", "Physical"), ("mcs", "Mental"))},
         "regions_affected": {"min": 1, "max": None, "lower_is_better": True,
                              "label": "Body regions affected (count)"},
     }
