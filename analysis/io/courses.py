@@ -34,6 +34,7 @@ import pandas as pd
 
 from .column_words import fold
 from .session_rows import names_a_visit
+from .treatment_spellings import spelling_key, treatment_keys
 from .values import CHECKED
 
 _DAY_NS = 86_400 * 10 ** 9
@@ -62,30 +63,21 @@ def treatment_labels(text: np.ndarray, patterns: dict) -> np.ndarray:
     return out
 
 
-#: A drug's name as another language writes it -> as English does (after :func:`fold`): German ``Ketamin``,
-#: French ``Kétamine``, Spanish and Italian ``Ketamina``; ``Lidocain``, ``Lidocaïne``, ``Lidocaína``, and the
-#: British ``Lignocaine``.
-_DRUG_SPELLINGS = ((re.compile(r"\b(es|s-)?ketamin[ae]?\b"), r"\1ketamine"),
-                   (re.compile(r"\b(?:lidocain[ae]?|lignocain[ae]?)\b"), "lidocaine"))
-
-
-def _spelling_key(label: str) -> str:
-    key = " ".join(fold(label).split())
-    for pattern, english in _DRUG_SPELLINGS:
-        key = pattern.sub(english, key)
-    return key
-
-
 def one_spelling(labels: np.ndarray) -> tuple[np.ndarray, dict]:
-    """Treatment labels that differ only in case, spacing, accents or the language of the drug's name
-    (``Ketamine``, ``ketamine``, ``KETAMINE ``, ``Ketamin``, ``Kétamine``) as one treatment, written as its most
-    frequent spelling (ties: the one written first). Returns the labels and ``{spelling: the label it became}``
-    for the spellings that changed. Why: typed by hand, one drug's courses fell into groups of a few patients
-    each, and every comparison by treatment split it (a review: sites in Graz and Boston, 'Ketamin' and
-    'Ketamine', two groups)."""
+    """Treatment labels that are one treatment written differently as one, written as its most frequent spelling
+    (ties: the one written first): labels that differ only in case, spacing, accents, punctuation, word order or
+    the language of the drug's name (``Ketamine``, ``KETAMINE ``, ``Ketamin``, ``Kétamine``, ``IV ketamine`` and
+    ``Ketamine IV``), or only by the words of an infusion (``Ketamine IV``, ``ketamine infusion``, and a bare
+    ``Ketamine`` where no label of the drug names another route or form):
+    :mod:`analysis.io.treatment_spellings`. Returns the labels and ``{spelling: the label it became}`` for the
+    spellings that changed. Why: typed by hand, one drug's courses fell into groups of a few patients each, and
+    every comparison by treatment split it (a review: sites in Graz and Boston, 'Ketamin' and 'Ketamine', two
+    groups; a sheet with 'Ketamine IV', 'IV ketamine', 'ketamine infusion' and 'Ketamine', four)."""
     codes, uniques = pd.factorize(pd.Series(labels, dtype=object).fillna("").astype(str))
-    keys = pd.Series(uniques, dtype=object).map(_spelling_key)
-    if len(uniques) < 2 or keys.nunique() == len(uniques):
+    if len(uniques) < 2:
+        return labels, {}
+    keys = treatment_keys(uniques)[0]
+    if keys.nunique() == len(uniques):
         return labels, {}
     count = np.bincount(codes[codes >= 0], minlength=len(uniques))
     spellings = pd.DataFrame({"key": keys, "text": uniques, "n": count})
@@ -93,6 +85,57 @@ def one_spelling(labels: np.ndarray) -> tuple[np.ndarray, dict]:
     chosen = best.reindex(keys).to_numpy(dtype=object)
     merged = {u: c for u, c in zip(uniques, chosen) if u != c}
     return chosen[codes], merged
+
+
+def spelling_notes(labels: np.ndarray, merged: dict) -> list[str]:
+    """The load report's notes on :func:`one_spelling`'s merges of ``labels`` (the labels before), each rule
+    named: a merge by route words said to be one "only in case or spacing" hid a judgement from its reader; and a
+    warning where a bare name was kept apart from its drug's infusion labels because another route is written."""
+    if not len(labels):
+        return []
+    uniques = pd.unique(pd.Series(labels, dtype=object).fillna("").astype(str))
+    why = dict(zip(uniques, treatment_keys(uniques)[1]))
+    out = []
+    spelled = [f"{a!r} -> {b!r}" for a, b in merged.items() if spelling_key(a) == spelling_key(b)]
+    if spelled:
+        out.append("Treatment names that differ only in case, spacing, punctuation, word order, accents or the language "
+                   "of the drug's name are one treatment: " + ", ".join(spelled[:8])
+                   + (f" and {len(spelled) - 8} more" if len(spelled) > 8 else "") + ".")
+    routed = [f"{a!r} -> {b!r}" for a, b in merged.items() if spelling_key(a) != spelling_key(b)]
+    if routed:
+        out.append("Treatment names that differ only by the words of an infusion (IV, i.v., intravenous, infusion, "
+                   "drip; a bare drug name where no label of the drug names another route or form) are one "
+                   "treatment: " + ", ".join(routed[:8]) + (f" and {len(routed) - 8} more" if len(routed) > 8 else "")
+                   + ". If one of them is given another way, say so in its label (e.g. 'Ketamine oral').")
+    kept = [u for u in uniques if why[u]]
+    if kept:
+        out.append(f"Treatment name(s) {', '.join(map(repr, kept[:5]))} name no route, and the same drug is also "
+                   "written with a route or form other than an infusion (oral, nasal, patch, ...): they are kept apart "
+                   "from the drug's infusion labels. If they are the infusion, write them so (e.g. 'Ketamine IV'; "
+                   "mapping: courses.treatments).")
+    return out
+
+
+def route_warnings(labels: np.ndarray) -> list[str]:
+    """The warnings of :func:`spelling_notes` that a route or form decided (merged by infusion words, or a bare
+    name kept apart), for a clinic export's load warnings: judgements, not spellings."""
+    merged = one_spelling(labels)[1]
+    return [n for n in spelling_notes(labels, merged) if not n.startswith("Treatment names that differ only in case")]
+
+
+def twin_labels_warning(labels) -> list[str]:
+    """The canonical files' warning where labels look like one treatment written differently (the rules of
+    :func:`one_spelling`, which a clinic export applies): the canonical files' labels are taken as written, so
+    ``Ketamine IV``, ``IV ketamine`` and ``ketamine infusion`` are three treatments, and only the warning says so."""
+    labels = pd.unique(pd.Series(labels, dtype=object).astype(str))
+    merged = one_spelling(labels)[1]
+    twins = [[name] + [s for s, into in merged.items() if into == name] for name in dict.fromkeys(merged.values())]
+    if not twins:
+        return []
+    named = "; ".join(" / ".join(map(repr, t)) for t in twins[:3])
+    return [f"Treatment labels that look like one treatment written differently (in case, spacing, word order, or "
+            f"only by the words of an infusion: IV, infusion, drip) ({named}) are analysed as different treatments. "
+            "If they are one, write them the same way in the treatments file."]
 
 
 def build_courses(patient: np.ndarray, time: np.ndarray, label: np.ndarray, dose: np.ndarray,
@@ -117,7 +160,8 @@ def build_courses(patient: np.ndarray, time: np.ndarray, label: np.ndarray, dose
     -------
     courses : DataFrame
         ``patient_id``, ``start`` (time of the first administration), ``treatment``, ``dose`` (sum;
-        NaN when no administration had a dose), ``administrations``; sorted by patient and start.
+        NaN when no administration had a dose), ``administrations``; sorted by patient and start, and courses
+        that start at the same time in the order of their first administrations in the input.
     course_of : ndarray of int64
         For each administration, the row of its course in ``courses``.
     """
@@ -153,8 +197,11 @@ def build_courses(patient: np.ndarray, time: np.ndarray, label: np.ndarray, dose
     }).reset_index(drop=True)
     # -inf: a dose written but not an amount (translate.py): the course's total is not known.
     courses["dose"] = courses["dose"].where(courses["dose"] != -np.inf)
-    order = np.lexsort((courses["treatment"].to_numpy(dtype=object).astype(str),
-                        courses["start"].to_numpy(), courses["patient_id"].to_numpy(dtype=object).astype(str)))
+    # Courses that start at the same time keep the order of their first rows in the source (a stable order,
+    # not the labels' alphabet): the follow-up of a day's courses goes to the last one written (docs/methods.md,
+    # "Two courses on the same day"), and sorted by label it went to lidocaine before ketamine whatever the file.
+    order = np.lexsort((g["i"].first().to_numpy(), courses["start"].to_numpy(),
+                        courses["patient_id"].to_numpy(dtype=object).astype(str)))
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order))
     courses = courses.iloc[order].reset_index(drop=True)
@@ -167,6 +214,30 @@ def build_courses(patient: np.ndarray, time: np.ndarray, label: np.ndarray, dose
     course_of = np.empty(n, dtype=np.int64)
     course_of[df["i"].to_numpy()] = rank[cid]
     return courses, course_of
+
+
+def same_day_follow_up(pid: np.ndarray, day: np.ndarray, label: np.ndarray, close: np.ndarray) -> str:
+    """The sentence that names which of a patient's courses on one day got the follow-up ("" if none share a day).
+
+    ``pid``, ``day``, ``label``: the courses in the loader's order (by patient and day, courses of one day in the
+    order they were written); ``close``: the courses followed closely by another treatment's. Of a day's courses
+    the follow-up goes to the last one written (docs/methods.md, "Two courses on the same day"): a warning that
+    only said the first "has little or none" left a reader to guess that the numbers of 'lidocaine' were really
+    those of the combined infusion, or of 'ketamine' alone."""
+    n = len(pid)
+    if n < 2 or not close.any():
+        return ""
+    same = np.zeros(n, dtype=bool)
+    same[1:] = (pid[1:] == pid[:-1]) & (day[1:] == day[:-1])
+    first = np.flatnonzero(~same)
+    last = np.append(first[1:] - 1, n - 1)
+    shared = (last > first) & close[first] & (label[first] != label[last])
+    if not shared.any():
+        return ""
+    pairs = pd.Series([f"{b!r} after {a!r}" for a, b in zip(label[first[shared]], label[last[shared]])]).value_counts()
+    told = ", ".join(f"{k} ({v})" for k, v in pairs.iloc[:3].items())
+    return (f" Of {int(shared.sum())} day(s) with courses of several treatments, the follow-up went to the course "
+            f"written last that day: {told}; the earlier course has none.")
 
 
 #: What a medication-administration record writes in its action column (Epic, Cerner, others).

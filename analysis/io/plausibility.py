@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..definitions import KNOWN_MEASURES
-from .courses import one_spelling
+from .courses import route_warnings, same_day_follow_up, twin_labels_warning
 from .lists import NONE_WORDS
 from . import untimed_starts
 
@@ -58,12 +58,7 @@ def treatment_warnings(treatments: pd.DataFrame) -> list[str]:
     if not len(treatments):
         return out
     labels = pd.unique(treatments["treatment"].astype(str))
-    merged = one_spelling(labels)[1]  # the rule a clinic export applies, here only named
-    twins = [[name] + [s for s, into in merged.items() if into == name] for name in dict.fromkeys(merged.values())]
-    if twins:
-        named = "; ".join(" / ".join(map(repr, t)) for t in twins[:3])
-        out.append(f"Treatment labels that differ only in case or spacing ({named}) are analysed as different "
-                   "treatments. If they are one, write them the same way in the treatments file.")
+    out += twin_labels_warning(labels)  # the rule a clinic export applies, here only named (io/courses.py)
     co = [lab for lab in labels if co_medication(lab)]
     if co:
         out.append(f"Treatment label(s) {', '.join(map(repr, co[:5]))} look like co-medications (given alongside the "
@@ -102,8 +97,8 @@ def treatment_warnings(treatments: pd.DataFrame) -> list[str]:
         out.append(f"{int(nxt.sum())} course(s) of {pd.unique(pid[nxt]).size} patient(s) are followed within "
                    f"{CLOSE_COURSES_DAYS:g} days by a course of another treatment ({', '.join(pairs.index[:3])}): the "
                    "follow-up of a course ends where the next begins, so these have little or none (no immediate "
-                   "relief). If they are one combined treatment, give both the same label (mapping: courses.treatments, "
-                   "e.g. both patterns -> 'Ketamine + lidocaine').")
+                   f"relief).{same_day_follow_up(pid, day, label, nxt)} If they are one combined treatment, give both the "
+                   "same label (mapping: courses.treatments, e.g. both patterns -> 'Ketamine + lidocaine').")
     return out
 
 
@@ -451,6 +446,7 @@ def export_warnings(spec, tables, scores: pd.DataFrame, admins: pd.DataFrame, co
                        f"of one treatment on dates at most {spec.courses.gap_days:g} days apart, whatever their time "
                        "of day, are one course, starting at the first). Check the patient timeline if that is not "
                        "how the clinic counts courses.")
+    out += route_warnings(admins["label"].to_numpy(dtype=object)) if len(admins) else []  # io/treatment_spellings.py
     out += treatment_warnings(courses.rename(columns={"start": "day"}).assign(
         day=lambda d: np.asarray(d["day"], dtype=float) / (86_400e9 if np.issubdtype(
             np.asarray(courses["start"]).dtype, np.integer) else 1.0)))
