@@ -107,7 +107,7 @@ def test_fraction_scores_in_canonical_assessments_give_a_warning_naming_the_fix(
 
 def test_hand_typed_dates_among_iso_dates_give_a_warning(load):
     body = "".join(f"P{i},2024-03-{10 + i:02d},5\nP{i},{10 + i:02d}/03/2024,4\n" for i in range(1, 5))
-    ds = load({A: "patient_id,date,pain_nrs\n" + body + "P9,2024-03-01,3\n" * 0})
+    ds = load({A: "patient_id,date,pain_nrs\n" + body})
     w = [w for w in ds.report.warnings if "column 'date'" in w]
     assert w and "YYYY-MM-DD" in w[0] and "4 of 8" in w[0]
 
