@@ -258,6 +258,21 @@ def add_summarize_parser(sub) -> None:
     p.set_defaults(func=cmd_summarize)
 
 
+def unknown_measure_message(measure: str, measures) -> str:
+    """Why ``--measure`` names no measure of the dataset, and what to do: where labels are other words for it
+    (``NRS``, ``Pain`` for ``pain_nrs``), the ``--map`` that reads all of them as it; ``--measure NRS`` would
+    analyse only the rows written ``NRS``."""
+    from .io.measure_spellings import map_advice, other_words
+
+    has = f"Unknown measure {measure!r}: this dataset has {', '.join(measures) or 'none'}."
+    words = other_words(measure, measures)
+    if not words:
+        return f"{has} Choose one with --measure."
+    return (f"{has} {', '.join(repr(w) for w in words)} look like {measure!r}: if they are that scale, read them all "
+            f"as it with {map_advice(measure, measures)} (or a mapping file). --measure with one of them would analyse "
+            "only the scores under that label.")
+
+
 def cmd_summarize(args: argparse.Namespace) -> int:
     from .errors import AnalysisError
     from .summary import summarize
@@ -266,8 +281,7 @@ def cmd_summarize(args: argparse.Namespace) -> int:
         definitions = definitions_from_args(args)
         ds = load_from_args(args)
         if definitions.measure not in ds.measures:
-            raise AnalysisError(f"Unknown measure {definitions.measure!r}: this dataset has "
-                                f"{', '.join(ds.measures) or 'none'}. Choose one with --measure.")
+            raise AnalysisError(unknown_measure_message(definitions.measure, ds.measures))
         result = summarize(ds, definitions, by=grouping_from_args(args), filters=filters_from_args(args),
                            models=not args.no_models)
     except (DatasetError, AnalysisError, ValueError) as e:

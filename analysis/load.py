@@ -267,7 +267,46 @@ def _load_files_once(files: dict[str, bytes], mapping, drop_identifiers: bool, s
         dataset = load_export(files, spec, drop_identifiers=drop_identifiers, source=source)
         dataset.report.notes.extend(_proposal_notes(proposed, dataset.report.notes, drop_identifiers))
         return dataset
+    if mapping is None:
+        from .io.near_canonical import misfit
+
+        why = misfit(files)
+        if why is not None:
+            return _as_export(files, why, drop_identifiers, source, date_format, time_zone)
     return load_canonical(files, mapping=mapping, drop_identifiers=drop_identifiers, source=source)
+
+
+def _as_export(files, why: str, drop_identifiers: bool, source: str, date_format, time_zone) -> Dataset:
+    """Files named ``assessments.csv``/``treatments.csv`` that are not in the format (:mod:`analysis.io.near_canonical`),
+    read as a clinic export. Where that reading cannot decide, the canonical loader's refusal is given (its
+    messages are the ones the format's docs explain), ending with the inspect route."""
+    from .errors import DatasetError
+    from .io.near_canonical import INSPECT_ADVICE
+    from .io.propose import auto_spec
+    from .io.reader import load_export
+
+    proposed: list[str] = []
+    try:
+        spec = auto_spec(files, date_format, proposed)
+        if time_zone is not None:
+            from .io.spec import check_time_zone
+            spec = replace(spec, time_zone=check_time_zone(time_zone, "--time-zone"))
+        dataset = load_export(files, spec, drop_identifiers=drop_identifiers, source=source)
+    except DatasetError as export_error:
+        if "holds dates" in why:
+            raise  # the export reading's question (the order of the dates: --date-format) is the one to answer
+        try:
+            dataset = load_canonical(files, drop_identifiers=drop_identifiers, source=source)
+        except DatasetError as e:
+            first = str(export_error).split(". ")[0]
+            advice = INSPECT_ADVICE.format(path=source if source != "upload" else "PATH")
+            e.args = (f"{e}{advice} (Read as a clinic export: {first}.)",) + tuple(e.args[1:])
+            raise
+        return dataset
+    dataset.report.notes.extend(_proposal_notes(proposed, dataset.report.notes, drop_identifiers))
+    dataset.report.notes.insert(0, f"{why}: the files were read as a clinic export (the columns as inspect proposes "
+                                   "them), not in the product's own format.")
+    return dataset
 
 
 def _proposal_notes(proposed: list[str], loaded: list[str], drop_identifiers: bool) -> list[str]:

@@ -28,6 +28,8 @@ from .covariate_values import postal_code
 from .csv_reader import _SMALL_FILE, _parse_csv, encoding_note
 from .identifiers.guard import IdentifierGuard
 from .ledger import Ledger
+from .lost_cells import lost_cell_warnings
+from .measure_spellings import merge_spellings, other_word_warnings
 from .parquet_reader import _parse_parquet
 from .dates import parse_datetimes
 from .plausibility import (CANONICAL_TIME_ADVICE, measure_name_warnings, mixed_zone_warning, start_day_warning,
@@ -101,7 +103,8 @@ def load_canonical(files: dict[str, bytes], mapping: object = None, drop_identif
     zones = mixed_zone_warning([f"{f} {c!r}" for f, c, z, _ in loader.zones if z],
                                [f"{f} {c!r}" for f, c, _, local in loader.zones if local])
     warnings = loader.warnings + ([zones] if zones else []) + treatment_warnings(ds.treatments) + \
-        measure_name_warnings(_measure_names(ds))
+        measure_name_warnings(_measure_names(ds)) + other_word_warnings(_measure_names(ds)) + \
+        lost_cell_warnings(ds.report.exclusions, {f: c.rows_read for f, c in ds.report.files.items()})
     return replace(ds, report=replace(ds.report, warnings=warnings)) if warnings else ds
 
 
@@ -341,12 +344,15 @@ class _Loader:
                                   f"{time_col}, measure and value).")
             time = self.check_ids_and_time(t, time_col)
             label_code, labels = t.codes("measure")
-            resolved = []
+            resolved, was_mapped = [], []
             for u in labels:
                 new, mapped = resolve(u, self.cmap)
                 if mapped:
                     self.used_keys.add(normalize_name(u))
                 resolved.append(new)
+                was_mapped.append(mapped)
+            resolved, merged = merge_spellings(labels, resolved, was_mapped, t.file)  # 'PHQ-9' beside 'PHQ9'
+            self.notes += merged
             names = sorted(set(resolved) - {""})
             index = {n: i for i, n in enumerate(names)}
             # The smallest integer type: 8.9 million codes at registry scale, and every array of the

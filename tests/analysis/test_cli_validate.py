@@ -53,7 +53,7 @@ def test_validate_json_document(dataset, capsys):
 
 
 def test_unusable_dataset_exits_1_with_message_and_no_traceback(tmp_path, capsys):
-    (tmp_path / "assessments.csv").write_text("subject,day,pain_nrs\nP1,0,7\n")
+    (tmp_path / "assessments.csv").write_text("foo,day,pain_nrs\nP1,0,7\n")
     code, out, err = run(["validate", tmp_path], capsys)
     assert code == 1 and out == ""
     assert err.startswith("error: assessments.csv: required column 'patient_id' is missing")
@@ -61,7 +61,7 @@ def test_unusable_dataset_exits_1_with_message_and_no_traceback(tmp_path, capsys
 
 
 def test_unusable_dataset_json(tmp_path, capsys):
-    (tmp_path / "assessments.csv").write_text("subject,day,pain_nrs\nP1,0,7\n")
+    (tmp_path / "assessments.csv").write_text("foo,day,pain_nrs\nP1,0,7\n")
     code, out, _ = run(["validate", tmp_path, "--json"], capsys)
     doc = json.loads(out)
     assert code == 1 and doc["ok"] is False

@@ -335,8 +335,8 @@ def test_days_and_dates_cannot_be_mixed_across_files(load):
 # ------------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("files, error, pattern", [
-    ({A: "subject,day,pain_nrs\nP1,0,7\n"}, MissingColumnError,
-     r"assessments\.csv: required column 'patient_id' is missing \(columns found: subject, day, pain_nrs\)"),
+    ({A: "foo,day,pain_nrs\nP1,0,7\n"}, MissingColumnError,
+     r"assessments\.csv: required column 'patient_id' is missing \(columns found: foo, day, pain_nrs\)"),
     ({A: "patient_id,visit,pain_nrs\nP1,0,7\n"}, MissingColumnError, r"assessments\.csv: required column 'day'"),
     ({A: "patient_id,day,measure\nP1,0,pain_nrs\n"}, MissingColumnError,
      r"assessments\.csv: required column 'value' is missing"),
@@ -378,7 +378,7 @@ def test_dataset_level_errors(load, files, error, pattern):
 
 def test_dataset_error_carries_file_and_column(load):
     with pytest.raises(MissingColumnError) as info:
-        load({A: "subject,day,pain_nrs\nP1,0,7\n"})
+        load({A: "foo,day,pain_nrs\nP1,0,7\n"})
     assert info.value.file == A and info.value.column == "patient_id"
     assert "map" in str(info.value)  # says what to do
 
