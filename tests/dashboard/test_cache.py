@@ -70,7 +70,8 @@ def test_secondary_measure_equals_the_analyses(cache, demo, threshold):
     for m in ("phq9", "regions_affected", "css"):
         dm = d.replace(measure=m)
         ep = build_episodes(demo, dm)
-        ref = {"sizes": groups.group_sizes(ep, BY, FILTERS), "scores": secondary.score_over_time(ep, BY, FILTERS)}
+        ref = {"sizes": groups.group_sizes(ep, BY, FILTERS), "lower_is_better": ep.lower_is_better,
+               "scores": secondary.score_over_time(ep, BY, FILTERS)}
         if m in secondary.REMISSION_BELOW:
             ref["remission"] = secondary.remission_over_time(ep, by=BY, filters=FILTERS)
         if m in secondary.RESPONSE_PCT:
