@@ -23,7 +23,7 @@ from .validate import load_canonical
 from . import episode_clocks, headers, id_links, plausibility, post_scores, pulls, redcap, redcap_arms, sites, time_zones, two_systems, \
     untimed_starts
 from . import missing_codes
-from .courses import build_courses, one_spelling
+from .courses import build_courses, one_spelling, spelling_notes
 from .spec import MappingSpec
 from .tables import TextTable, read_table, two_row_header_note
 from .translate import R_COVARIATE_CONFLICT, Observations, read_rows, resolve_columns, scale_max
@@ -221,10 +221,9 @@ def load_export(files: dict[str, bytes], spec: MappingSpec, drop_identifiers: bo
     gap = spec.courses.gap_days * (_DAY_NS if kind == "date" else 1.0)
     tdtype = np.int64 if kind == "date" else float
     labels, merged = one_spelling(admins["label"].to_numpy(dtype=object))
-    if merged:
-        notes.append("Treatment names that differ only in case, spacing, accents or the language of the drug's name are one "
-                     "treatment: "
-                     + ", ".join(f"{a!r} -> {b!r}" for a, b in list(merged.items())[:5]) + ".")
+    # the route merges and kept-apart names are load warnings (plausibility.export_warnings); the note names the rest
+    notes += [n for n in spelling_notes(admins["label"].to_numpy(dtype=object), merged)
+              if n.startswith("Treatment names that differ only in case")]
     courses, course_of = build_courses(admins["pid"].to_numpy(dtype=object), admins["t"].to_numpy(dtype=tdtype),
                                        labels,
                                        admins["dose"].to_numpy(dtype=float), gap, spec.courses.boosters)

@@ -31,5 +31,5 @@ def test_a_sheet_with_three_spellings_of_one_drug_gives_one_treatment_and_says_s
                       b"D,2024-03-02,Ketamine,\nD,2024-03-01,,7\nD,2024-03-29,,7\n"}
     ds = load_files(files)
     assert ds.treatments["treatment"].tolist() == ["Ketamine"] * 4
-    assert any("differ only in case, spacing, accents or the language of the drug's name are one treatment" in n and "'ketamine' -> 'Ketamine'" in n
+    assert any("differ only in case, spacing, punctuation, word order, accents or the language of the drug's name are one treatment" in n and "'ketamine' -> 'Ketamine'" in n
                for n in ds.report.notes)
