@@ -24,11 +24,14 @@ listed in one cell", states the rule for users:
    for none are read one at a time as before: beside listed rows of their visit they are its duplicate or conflict.
 4. Another score column of those rows writing one value per visit on each of its rows (the visit's NRS on every
    region's row) is read once per visit and value; different values stay, and the validator lists their conflict.
-5. The proposal merges the rows only where no other text column beside them says a region's STATE (mostly words
-   such as ``Active`` / ``Resolved`` / ``Past``, or any cell saying a region is not or no longer affected:
-   ``resolved since March``, ``none``, ``normal``): counted, a resolved region would be an affected one, so such a
-   file stays a point to review. A per-region attribute saying no state (a severity ``3`` or ``mild``, a sign's
-   category, free notes ``swelling``) leaves the regions counted per visit; the column itself is not read.
+5. The proposal merges the rows only where no other text column beside them may say what a row counts: any
+   cell saying a region is not or no longer affected (``resolved since March``, ``none``, ``normal``), words
+   differing between a visit's rows (a state ``aktiv`` / ``abgeheilt``, free notes ``swelling`` / ``recovered``),
+   or mostly words of a state (``Active`` / ``Resolved`` / ``Past``): counted, a resolved region would be an
+   affected one, so such a file stays a point to review. Only a per-region attribute that cannot say a region is
+   unaffected (a severity ``3`` or ``mild`` / ``schwer`` / ``sévère`` / ``leve``, a Budapest sign category
+   ``Sensory`` / ``Sudomotor/edema``), or a visit's own words, the same on its rows (its type, the examiner), leave
+   the regions counted per visit; the column itself is not read.
 6. A patient id written on each patient's block's first row only (``fill_down``, :mod:`analysis.io.fill_down`):
    the proposal looks at the regions again on the filled ids (before the fill each patient had one row, and the
    regions read as a covariate, then as nothing).
@@ -229,21 +232,23 @@ def propose_per_row(cols: dict, t, pid: np.ndarray, review: list, notes: list) -
         if sides and side_k is None:
             continue  # a side column of other words ('B', 'L/R'?): asked, not dropped unsaid
         side = header[side_k] if side_k is not None else None
-        # Another text column saying the STATE of each region's row ('Region status': Active / Resolved, a resolved
-        # region still listed at later exams) qualifies what the rows count: asked, not merged (second review).
-        # (Any such column, also one whose word is the same on all rows of a visit: a remission's 'Resolved' on every
-        # region of the last exam was counted as regions in the third review.) A per-region attribute that says no
-        # state (a severity, a sign's category, free notes) leaves the regions counted (rule 5).
+        visit = pd.DataFrame({"p": pid[read], **{f"w{j}": t.column(j)[read] for j in times}}).groupby(
+            ["p"] + [f"w{j}" for j in times], sort=False).ngroup().to_numpy()
+        # Another text column saying something of each region's row ('Region status': Active / Resolved, a resolved
+        # region still listed at later exams; 'Zustand': aktiv / abgeheilt; notes 'recovered') may qualify what the
+        # rows count: asked, not merged (second review; also one whose word is the same on all rows of a visit: a
+        # remission's 'Resolved' on every region of the last exam was counted as regions in the third review).
+        # Only a per-region attribute that cannot say a region is unaffected (a severity, a sign's category) leaves
+        # the regions counted (rule 5): a list of state words in every language cannot be complete (the fifteenth
+        # review's 'abgeheilt', 'guéri', 'settled', 'gone now' were counted as affected regions).
         extra = [j for j, p in cols.items() if j not in (k, side_k) and j not in times and
                  p.column.role not in ("patient_id", "measure", "list", "checkbox", "sum_item") and
                  not _numbers_only(t.column(j)[read])]
-        if any(_qualifies_rows(t.column(j)[read]) for j in extra):
+        if any(_qualifies_rows(t.column(j)[read], visit) for j in extra):
             continue
         item = pd.Series(vals[read], dtype=object).str.casefold().str.strip()
         if side_k is not None:
             item = item + " | " + side_words(t.column(side_k)[read])
-        visit = pd.DataFrame({"p": pid[read], **{f"w{j}": t.column(j)[read] for j in times}}).groupby(
-            ["p"] + [f"w{j}" for j in times], sort=False).ngroup().to_numpy()
         different = item.groupby(visit).nunique()
         if not (different > 1).any() or (different > 1).mean() < 0.1:
             continue
@@ -271,19 +276,46 @@ _NOT_AFFECTED = re.compile(r"(?i)\b(?:resolv\w*|remission|remitted|healed|inacti
                            r"unaffected|uninvolved|ruled out|normal|none|nil|negative|neg)\b")
 
 
-def _qualifies_rows(cells: np.ndarray) -> bool:
-    """A text column beside the regions' rows that may say what they count: mostly words of a region's state (a
-    'Region status' of Active / Resolved, also the same on every row of a visit in remission), or any cell with a word
-    saying a region is not, or no longer, affected (a note 'resolved'). Words of another kind, the same on a visit's
-    rows (its type, the examiner) or differing between them (a severity 'mild' / 'severe', a sign's category, free
-    notes 'swelling', 'colour change'), say no state: the regions are counted (rule 5)."""
-    filled = pd.Series(cells[cells != ""], dtype=object)
-    if not len(filled):
+def _qualifies_rows(cells: np.ndarray, visit_of: np.ndarray) -> bool:
+    """A text column beside the regions' rows that may say what they count (rule 5): any cell with a word saying a
+    region is not, or no longer, affected (a note 'resolved', a severity 'none'); else, unless every word is a
+    per-region attribute (:func:`_attribute_words`: a severity, a sign's category), words differing between one
+    visit's rows (a state 'aktiv' / 'abgeheilt', free notes 'swelling' / 'recovered'), or mostly words of a
+    region's state (a 'Region status' of Active / Resolved, also the same on every row of a visit in remission).
+    A visit's own words (its type, the examiner: the same on its rows) do not."""
+    filled = cells != ""
+    words = pd.Series(cells[filled], dtype=object)
+    if not len(words):
         return False
-    uniq = pd.Series(pd.unique(filled), dtype=object)
+    uniq = pd.Series(pd.unique(words), dtype=object)
     if uniq.str.contains(_NOT_AFFECTED).any():
         return True
-    return len(uniq) >= 2 and bool(filled.str.fullmatch(_STATE_WORDS).mean() >= 0.5)
+    if _attribute_words(uniq):
+        return False
+    if words.groupby(visit_of[filled]).nunique().gt(1).any():
+        return True
+    return len(uniq) >= 2 and bool(words.str.fullmatch(_STATE_WORDS).mean() >= 0.5)
+
+
+#: A severity word (English, German, French, Spanish, Italian, Dutch), alone or two joined ('mild-moderate').
+_SEVERITY = (r"(?:very\s+)?(?:mild|moderate|severe|minimal|slight|marked|extreme|leicht|leichtgradig|gering|"
+             r"geringgradig|m[äa]e?(?:ss|ß)ig|mittel|mittelgradig|mittelschwer|schwer|schwergradig|hochgradig|stark|"
+             r"l[ée]g[èe]re?|mod[ée]r[ée]e?|s[ée]v[èe]re|leve|liger[oa]|moderad[oa]|sever[oa]|grave|lieve|moderat[oa]|"
+             r"licht|matig|ernstig)")
+#: A sign category of the Budapest criteria (sensory, vasomotor, sudomotor/oedema, motor/trophic), in those languages.
+_SIGN = (r"(?:sensory|sensorisch|sensitif|sensitive|sensoriel(?:le)?|sensorial|sensoriale|vasomotor(?:isch)?|"
+         r"vasomot(?:eur|rice)|vasomotorio|sudomotor(?:isch)?|sudomot(?:eur|rice)|sudomotorio|motor(?:isch)?|"
+         r"mot(?:eur|rice)|motorio|trophic|trophisch|trophique|tr[óo]fico|trofico|o?edema|[öo]dem|[œo]e?d[èe]me)")
+_JOIN = r"\s*(?:/|,|;|&|\+|-|\bto\b|\band\b|\bund\b|\bet\b|\bà\b|\by\b|\ba\b|\bbis\b)\s*"
+_ATTRIBUTE = re.compile(rf"(?i)\s*(?:{_SEVERITY}(?:{_JOIN}{_SEVERITY})?|{_SIGN}(?:{_JOIN}{_SIGN})*)\s*\.?\s*")
+
+
+def _attribute_words(uniq: pd.Series) -> bool:
+    """Every word is a per-region attribute that cannot say a region is unaffected: a number (a severity score), a
+    severity word (``mild``, ``mittelgradig``, ``sévère``, ``moderado``), a sign category of the Budapest criteria
+    (``Sensory``, ``Vasomotor``, ``Sudomotor/edema``, ``Motor/trophic``)."""
+    number = pd.to_numeric(uniq, errors="coerce").notna()
+    return bool((number | uniq.str.fullmatch(_ATTRIBUTE)).all())
 
 
 def _numbers_only(cells: np.ndarray) -> bool:

@@ -295,11 +295,16 @@ def _with_attribute(words: list[str]) -> list[str]:
 @pytest.mark.parametrize("name,words", [
     ("Severity", ["3", "2", "4", "1", "2", "3", "2", "4"]),
     ("Severity", ["mild", "moderate", "severe", "mild", "moderate", "mild", "severe", "mild"]),
-    ("Notes", ["swelling", "colour change", "worse at night", "", "allodynia", "sweating", "cold", "stiff"]),
+    ("Schweregrad", ["leicht", "mittelgradig", "schwer", "leicht", "mäßig", "leicht", "schwer", "leicht"]),
+    ("Sévérité", ["légère", "modérée", "sévère", "légère", "modérée", "légère", "sévère", "légère"]),
+    ("Severidad", ["leve", "moderado", "severo", "leve", "moderada", "leve", "grave", "leve"]),
     ("Sign category", ["Sensory", "Vasomotor", "Sensory", "Motor", "Sudomotor", "Sensory", "Vasomotor", "Motor"]),
+    ("Sign category", ["Sensory", "Vasomotor", "Sudomotor/edema", "Motor/trophic", "Sensory", "Sensory", "Vasomotor",
+                       "Motor/trophic"]),
 ])
 def test_a_per_region_attribute_beside_the_rows_leaves_each_visits_regions_counted(name, words):
-    # Before: the file was a point to review, not read ('Region, Side, Severity' or 'Region, Side, Notes').
+    # Before: the file was a point to review, not read ('Region, Side, Severity'). A severity or a sign's category
+    # cannot say a region is unaffected, so the regions are counted and the attribute is not read.
     data = ("\n".join([f"Patient,Exam date,CRPS region,Side,{name}"] + _with_attribute(words)) + "\n").encode()
     p = inspect({"regions.csv": data})
     col = {c.header: c.column for f in p.files for c in f.columns}["CRPS region"]
@@ -311,6 +316,13 @@ def test_a_per_region_attribute_beside_the_rows_leaves_each_visits_regions_count
     ("Status", ["Current", "Current", "Current", "Past", "Current", "Current", "Past", "Current"]),
     ("Notes", ["swelling", "colour change", "swelling", "resolved since March", "allodynia", "cold", "cold", "stiff"]),
     ("Severity", ["mild", "moderate", "severe", "none", "moderate", "mild", "severe", "mild"]),
+    # The regression review's look-alikes: a resolved region in other words, counted as affected until then.
+    ("Zustand", ["aktiv", "aktiv", "aktiv", "abgeheilt", "aktiv", "aktiv", "abgeheilt", "aktiv"]),
+    ("Statut", ["actif", "actif", "actif", "guéri", "actif", "actif", "guéri", "actif"]),
+    ("Notes", ["swelling", "colour change", "swelling", "recovered", "allodynia", "cold", "settled", "stiff"]),
+    ("Notes", ["swelling", "colour change", "swelling", "gone now", "allodynia", "cold", "cleared", "stiff"]),
+    # Free notes are asked about even when none says so: no list of words can tell every way of writing it.
+    ("Notes", ["swelling", "colour change", "worse at night", "", "allodynia", "sweating", "cold", "stiff"]),
 ])
 def test_words_saying_a_region_is_not_or_no_longer_affected_keep_the_question(name, words):
     # A past or resolved region is listed but not affected: counted, the visit's number would be too high.
@@ -350,3 +362,20 @@ def test_a_filled_down_id_with_a_mapping_that_says_so_reads_the_same():
     mapping["files"][0]["fill_down"] = ["Patient"]
     ds = _load(_filled_down(), mapping)
     assert _counts(ds) == TRUTH
+
+
+def test_a_resolved_region_in_german_beside_a_filled_down_patient_id_is_not_counted_as_affected():
+    # The regression review's D11: 'Zustand' aktiv / abgeheilt with the id on each patient's first row only was read
+    # as 3 regions at R1's second exam (one of them healed). Nothing is counted (as before the fill-down rule).
+    states = iter(["aktiv", "aktiv", "aktiv", "abgeheilt", "aktiv", "aktiv", "abgeheilt", "aktiv"])
+    data = ("\n".join(["Patient,Exam date,CRPS region,Side,Zustand"] +
+                       [f"{r},{next(states)}" for r in _filled_down()]) + "\n").encode()
+    col = {c.header: c.column for f in inspect({"regions.csv": data}).files for c in f.columns}["CRPS region"]
+    assert not col.one_per_row
+
+
+def test_a_severity_beside_a_filled_down_patient_id_still_counts_each_visits_regions():
+    severity = iter(["mild", "moderate", "severe", "mild", "moderate", "mild", "severe", "mild"])
+    data = ("\n".join(["Patient,Exam date,CRPS region,Side,Severity"] +
+                       [f"{r},{next(severity)}" for r in _filled_down()]) + "\n").encode()
+    assert _counts(load_files({"regions.csv": data})) == TRUTH
