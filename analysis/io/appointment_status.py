@@ -30,9 +30,11 @@ appointment's status and either one of them only an appointment writes (``Checke
 ``Arrived``, ``Show``, ``Late Canceled``) or, under a status's name (``Status``, ``State``), a booking
 (``Confirmed``, ``Scheduled``, ``Booked``) stands beside one that did not take place (``Canceled``, ``Missed``).
 In other languages (docs/data-format.md lists the words): ``Erschienen``, ``Verschenen``, ``Asistió`` and their
-negations are written only by an appointment; Doctolib's ``Honoré`` / ``Non honoré``, ``Absent``, ``Non
-presentato``, ``Disdetto``, ``Afgezegd`` (:data:`_NAMED_APPOINTMENTS`) also by a payment, a claim or a taxi, and tell
-an appointment status only under a status's name, as a booking does; ``Réalisé``, ``Effettuato``, ``Realizada``
+negations are written only by an appointment; Doctolib's ``Honoré`` / ``Non honoré``, ``Non presentato``,
+``Disdetto``, ``Afgezegd`` (:data:`_NAMED_APPOINTMENTS`) also by a payment, a claim or a taxi, and tell an appointment
+status only under a status's name and beside a status saying one took place (``Honoré``, ``Effettuato``);
+``Absent``, ``Present``, ``Venu`` (:data:`_ATTENDANCE`: any register's attendance) only under an appointment status's
+name (``Statut du rendez-vous``, ``Appt Status``); ``Réalisé``, ``Effettuato``, ``Realizada``
 (done, as an order's ``Completed``) only beside one of those or under an appointment status's name. Statuses are
 matched whatever their case, with or without accents, composed or not.
 A warning names a column of which no treatment row took place, and one whose 'Confirmed' rows outnumber those
@@ -94,10 +96,18 @@ _BOOKED = re.compile(r"(?i)\s*(?:scheduled|confirmed|booked|pending|unconfirmed|
 _FIRM_BOOKING = re.compile(r"(?i)\s*(?:scheduled|confirmed|booked|geplant|best[äa]tigt|confirm[ée]e?|programad[oa]|"
                            r"confirmad[oa]|gepland|bevestigd|programmat[oa]|confermat[oa]|prenotat[oa])\s*")
 #: Statuses of an appointment that another column can write too: a payment's 'Honoré' / 'Non honoré' (a cheque
-#: honoured or bounced), a claim's 'Non presentato' (not submitted), a transport's 'Afgezegd'. They tell an
-#: appointment status only under a status's name ('Statut', 'Stato', 'Status'), as a booking does.
-_NAMED_APPOINTMENTS = re.compile(r"(?i)\s*(?:(?:non[\s-]*)?honor[ée]e?|non[\s-]*venue?|venue?|absente?|assente|"
-                                 r"non[\s-]*presentat[oa]|disdett[oa]|afgezegd)\s*")
+#: honoured or bounced), a claim's 'Non presentato' (not submitted) or 'Disdetto', a transport's 'Afgezegd'. Under a
+#: bare status's name ('Statut', 'Stato', 'Status') they tell an appointment status only beside a status saying an
+#: appointment took place (:data:`HELD`, not an attendance word): Doctolib's 'Honoré' / 'Non honoré', an Italian
+#: 'Effettuato' / 'Non presentato'. A claim's 'Stato' of 'Non presentato' / 'Disdetto' alone excluded every infusion
+#: as "the appointment did not take place" (the regression review).
+_NAMED_APPOINTMENTS = re.compile(r"(?i)\s*(?:(?:non[\s-]*)?honor[ée]e?|non[\s-]*presentat[oa]|disdett[oa]|"
+                                 r"afgezegd)\s*")
+#: Attendance words any register writes (a class, a shift, a log of given infusions: 'Present' / 'Absent' beside
+#: the infusion's pre and post scores): an appointment's status only under an appointment status's name
+#: (:data:`STATUS_NAME`). Under a bare 'Status' they dropped the 'Absent' rows of given infusions (the regression
+#: review).
+_ATTENDANCE = re.compile(r"(?i)\s*(?:absente?|assente|pr[ée]sente?|presenti|non[\s-]*venue?|venue?)\s*")
 #: Where no status says an appointment took place, the one that did (IntakeQ's Confirmed).
 CONFIRMED = re.compile(r"(?i)\s*(?:confirmed|best[äa]tigt|confirm[ée]e?|confirmad[oa]|bevestigd|confermat[oa])\s*")
 
@@ -131,7 +141,8 @@ def is_appointment_status(values: np.ndarray, name: str | None = None) -> bool:
         return bool(known.any())
     as_status = name is None or named_status(name)
     booking = distinct.str.fullmatch(_FIRM_BOOKING).any() and distinct.str.fullmatch(NOT_HELD).any() and as_status
-    named = as_status and distinct.str.fullmatch(_NAMED_APPOINTMENTS).any()
+    took_place = distinct.str.fullmatch(HELD) & ~distinct.str.fullmatch(_ATTENDANCE)
+    named = as_status and distinct.str.fullmatch(_NAMED_APPOINTMENTS).any() and took_place.any()
     return bool(known.all() and (distinct.str.fullmatch(_ONLY_APPOINTMENTS).any() or booking or named))
 
 

@@ -188,32 +188,56 @@ _NOT_GIVEN_ALSO = re.compile(r"omitted|omission|dna|did not attend|not attended|
 _CLAUSE = re.compile(r"[,;.:!?()\[\]\n/+&]|\s[-\u2013\u2014]+|[-\u2013\u2014]+\s|\b(?:as|because|due to|since|but|and|"
                      r"then|so|wegen|weil|aber|und|car|mais|et|parce que|porque|pero|perche|ma|omdat|maar)\b")
 #: Words a clause about the entry itself is made of besides what it says (the patient, a verb's helper, the giving of
-#: the drug): 'Ketamine infusion not given', 'Cancelled by patient', 'Pt refused'. ('no' is none: 'No show'.)
-_FILLER = (_ADMINISTRATION_WORDS - {"no", "nr", "number"}) | frozenset(
+#: the drug): 'Ketamine infusion not given', 'Cancelled by patient', 'Pt refused'. ('no' is none: 'No show'. A bolus is
+#: none: 'Bolus declined' on an infusion entry says the infusion was given without its bolus, the regression review.)
+_FILLER = (_ADMINISTRATION_WORDS - {"no", "nr", "number", "bolus"}) | frozenset(
     "patient pt pts client was were is has been had it today this dose doses planned scheduled per patienten "
     "patientin patiente paciente paziente wurde ist a ete fue e stato werd is".split())
 #: A clause of one of these is no statement about the treatment: 'no side effects' is not 'no'.
 _BARE_NO = frozenset({"no", "n", "nein", "non", "false"})
+#: Words naming a part of the treatment or something given beside it (folded): a verdict after one ('Top up -
+#: declined', 'Bolus: not given', 'Premed - refused') is about that part, not the entry.
+_ANOTHER_PART = re.compile(r"\b(?:bolus(?:es)?|top[\s-]*ups?|loading|antiemetics?|anti[\s-]*emetics?|premeds?|"
+                           r"premedications?|pre[\s-]*medications?|dose[\s-]*(?:increase|escalation|change)s?|"
+                           r"aufsattigung|aufdosierung|dosiserhohung)\b")
 
 
-def comment_says_not_given(text: str) -> bool:
+def _drug_of(token: str) -> str | None:
+    """The drug studied a word names (its label in ``TREATMENT_WORDS``; German's 'Lidokain' is lidocaine), or None."""
+    m = DRUG_WORDS.search(token)
+    return None if m is None else TREATMENT_WORDS.get(m.group(0), "Lidocaine infusion")
+
+
+def comment_says_not_given(text: str, item: str = "") -> bool:
     """Whether an entry's free text says its treatment was not given: one of its clauses (:data:`_CLAUSE`) is, besides
-    the entry's own words (:data:`_FILLER`, a drug studied, a number), only a word or phrase saying it was not given
-    (``Not given``, ``Declined``, ``Cancelled``, ``Not done``, ``Refused``, ``Omitted``, ``DNA``: the status words of
-    :data:`~analysis.io.courses.NOT_GIVEN_WORDS` and :data:`_NOT_GIVEN_ALSO`), and none says it was given (``Not given
-    at 09:00, given at 11:30``). A negation about something else keeps the entry: ``Given``, ``Tolerated well``, ``No
-    side effects``, ``Not painful``, ``Antiemetic declined``, ``Refused cannulation`` (that last one unclear, it is
-    left as the entry says)."""
+    the entry's own words (:data:`_FILLER`, the drug the entry's ``item`` names, a number), only a word or phrase
+    saying it was not given (``Not given``, ``Declined``, ``Cancelled``, ``Not done``, ``Refused``, ``Omitted``,
+    ``DNA``: the status words of :data:`~analysis.io.courses.NOT_GIVEN_WORDS` and :data:`_NOT_GIVEN_ALSO`), and none
+    says it was given (``Not given at 09:00, given at 11:30``). A negation about something else keeps the entry:
+    ``Given``, ``Tolerated well``, ``No side effects``, ``Not painful``, ``Antiemetic declined``, ``Refused
+    cannulation`` (that last one unclear, it is left as the entry says); so does one about another drug (``Lidocaine
+    not given`` on a ketamine entry) or a part of the treatment (``Bolus declined``, ``Top up - declined``: a bare
+    verdict after a clause naming another drug or part is that clause's). An item naming no drug studied (mapped by
+    hand) takes any drug studied as its own."""
+    own = {d for t in _TOKEN.findall(fold(str(item))) for d in [_drug_of(t)] if d}
     said_not = said_given = False
+    other = False  # the clause before names another drug or a part of the treatment, and says nothing of it
     for clause in _CLAUSE.split(fold(text)):
-        rest = " ".join(t for t in _TOKEN.findall(clause)
-                        if not (t in _FILLER or t.isdigit() or DRUG_WORDS.search(t) is not None))
+        tokens = _TOKEN.findall(clause)
+        drugs = {d for t in tokens for d in [_drug_of(t)] if d}
+        names_other = bool(drugs - own) if own else False
+        names_other = names_other or _ANOTHER_PART.search(clause) is not None
+        rest = " ".join(t for t in tokens if not (t in _FILLER or t.isdigit() or (_drug_of(t) is not None and
+                                                                                 (not own or _drug_of(t) in own))))
         if not rest or rest in _BARE_NO:
+            other = other or names_other
             continue
-        if NOT_GIVEN_WORDS.fullmatch(rest) or _NOT_GIVEN_ALSO.fullmatch(rest):
+        verdict_not = NOT_GIVEN_WORDS.fullmatch(rest) or _NOT_GIVEN_ALSO.fullmatch(rest)
+        if verdict_not and not (other and not drugs & own and not set(tokens) & _INFUSION_WORDS):
             said_not = True
         elif GIVEN_WORDS.fullmatch(rest):
             said_given = True
+        other = names_other and not verdict_not and not GIVEN_WORDS.fullmatch(rest)
     return said_not and not said_given
 
 
@@ -301,7 +325,7 @@ def treatment_rows(table, item_k: int, value_k: int, measure: np.ndarray, rows: 
         idx = np.flatnonzero(kept & (text != ""))
         if not len(idx):
             continue
-        said = each_distinct(comment_says_not_given, text[idx]).astype(bool)
+        said = each_distinct(comment_says_not_given, text[idx], item[idx]).astype(bool)
         idx = idx[said]
         reasons = each_distinct(lambda v, i, h=table.header[k]: R_COMMENT_NOT_GIVEN.format(value=v, item=i, header=h),
                                 text[idx], item[idx])

@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from analysis import load_files
+from analysis.errors import MappingError
 from analysis.io.appointment_status import held, is_appointment_status
 
 APPOINTMENTS = [("P1", "08.01.2024", "09:00", "Ketamine Infusion", "held"),
@@ -136,3 +137,48 @@ def test_a_payment_column_of_honoured_and_bounced_beside_the_status_drops_no_inf
     assert _courses(ds) == COURSES
     assert _left_out(ds) == LEFT_OUT
     assert set(ds.report.exclusions["column"]) == {"Statut"}
+
+
+#: A log of given infusions, one row each with its pre and post scores, and a 'Status' of another thing (a sign
+#: present or absent): every infusion was given (the regression review's A09: the 'Absent' rows were dropped).
+PRESENT_ABSENT_LOG = ("Patient ID,Infusion date,Drug,Pain pre,Pain post,Status\n"
+                      "K001,2024-01-08,Ketamine,6,4,Absent\n"
+                      "K002,2024-01-11,Ketamine,9,4,Present\n"
+                      "K003,2024-01-14,Ketamine,6,2,Present\n"
+                      "K004,2024-01-17,Ketamine,8,7,Absent\n")
+
+
+def test_a_bare_status_of_present_and_absent_on_a_log_of_given_infusions_drops_no_infusion():
+    ds = load_files({"infusions.csv": PRESENT_ABSENT_LOG.encode()})
+    assert sorted(ds.treatments["patient_id"]) == ["K001", "K002", "K003", "K004"]
+    assert not ds.report.exclusions["reason"].astype(str).str.contains("did not take place").any()
+
+
+@pytest.mark.parametrize("name,values", [("Status", ["Present", "Absent"]), ("Statut", ["Présent", "Absent"]),
+                                         ("Statut", ["Venu", "Non venu"]), ("Stato", ["Presente", "Assente"]),
+                                         ("Stato", ["Non presentato", "Disdetto"]),   # a claim's (A08)
+                                         ("Status", ["Afgezegd"])])
+def test_attendance_words_and_a_claims_words_under_a_bare_status_name_are_no_appointments_status(name, values):
+    assert not is_appointment_status(np.array(values, dtype=object), name)
+
+
+@pytest.mark.parametrize("name,values", [("Statut du rendez-vous", ["Présent", "Absent"]),
+                                         ("Appt Status", ["Present", "Absent"]),
+                                         ("Statut du rendez-vous", ["Venu", "Non venu"]),
+                                         ("Stato", ["Effettuato", "Non presentato", "Disdetto"]),
+                                         ("STATUT", ["HONORE", "NON HONORE"])])
+def test_attendance_words_under_an_appointments_status_name_and_doctolibs_words_under_statut_are_read(name, values):
+    assert is_appointment_status(np.array(values, dtype=object), name)
+
+
+def test_a_bare_stato_of_a_claim_excludes_no_infusion_as_an_appointment_not_held():
+    # Every infusion given, the claim not submitted ('Non presentato') or withdrawn ('Disdetto'): read as an
+    # appointment's status, every row was "the appointment did not take place" and the load said "no treatments".
+    log = ("Patient ID,Infusion date,Drug,Pain pre,Pain post,Stato\nK001,2024-01-08,Ketamine,9,3,Non presentato\n"
+           "K002,2024-01-11,Ketamine,8,2,Disdetto\nK003,2024-01-14,Ketamine,7,4,Non presentato\n")
+    try:
+        ds = load_files({"infusions.csv": log.encode()})
+    except MappingError as e:  # a question on the actions is fine; an appointment's reason is not
+        assert "did not take place" not in str(e)
+    else:
+        assert not ds.report.exclusions["reason"].astype(str).str.contains("did not take place").any()

@@ -112,3 +112,26 @@ def test_a_saved_mapping_reads_the_free_text_the_same_way():
     mapping = export_spec.from_json(inspect(report(), date_format="DMY").spec.to_json())
     ds = load_files(report(), mapping=mapping)
     assert sorted(ds.report.exclusions["line"]) == [5, 7, 11]
+
+
+@pytest.mark.parametrize("text", ["Bolus declined", "Bolus not given, infusion only", "Top up - declined",
+                                  "Top up: not given", "Dose increase declined", "Infusion given, top up declined",
+                                  "Lidocaine not given today", "Lidocaine not given - ketamine only",
+                                  "Premed - refused"])
+def test_a_negation_about_a_bolus_a_top_up_or_another_drug_keeps_the_ketamine_entry(text):
+    # The regression review (B02, B03, B06-B08): the bolus and any drug studied were read as the entry's own words,
+    # and a bare 'declined' after 'Top up -' as the entry's, so each of these dropped a ketamine infusion.
+    ds = _load(report(_with_text(text)))
+    assert _s001_administrations(ds) == 2
+    assert 5 not in set(ds.report.exclusions["line"])
+    assert not comment_says_not_given(text, KETAMINE[1])
+
+
+def test_only_the_drug_the_entry_names_is_its_own_in_its_text():
+    assert comment_says_not_given("Lidocaine not given", LIDOCAINE[1])
+    assert comment_says_not_given("Lidokain nicht gegeben", "Lidocaine IV")
+    assert not comment_says_not_given("Lidocaine not given", KETAMINE[1])
+    assert not comment_says_not_given("Ketamine declined", LIDOCAINE[1])
+    # A verdict on the entry itself after a part's clause still drops it.
+    assert comment_says_not_given("Top up: declined. Infusion not given", KETAMINE[1])
+    assert comment_says_not_given("Bolus - ketamine declined", KETAMINE[1])
