@@ -120,12 +120,16 @@ def patient_column(scored: list[tuple[int, int]], column, record_names=None) -> 
       row of a block of rows only (filled down), ids with digits (``1001``, ``P-07``): a sheet of one row per
       treatment course, a few patients with a second course (the ``ID`` 1, 2, 3, ... was taken, and each course
       became a patient). Only a record number left: no column is proposed (asked), rather than the counter;
+    * in the two rules above, a candidate unique to each row is a row counter only where its values count the rows
+      (:func:`_counts_rows`) or the repeating column is no list's places (:func:`_list_places`): codes
+      ``CRPS-001`` ... beside a ``Pt #`` counting 1 ... 12 at each of two clinics are the patients (the third
+      regression review: 24 patients read as 12);
     * a patient-named candidate (rank 1) with fewer distinct values, two or more, than an id-named one (rank 2,
       ``ID``, ``Code``) does not win by its name: the first of them in the file does.
     Otherwise the best rank, then the first in the file. Returns None where no candidate is left."""
     names = record_names or (lambda k: None)
     evidence = [k for rank, k in scored if rank <= 1 or _MRN_NAME.fullmatch(name_reason(names(k) or "") or "")]
-    shape, digits, blocks = {}, {}, {}
+    shape, digits, blocks, counts, places = {}, {}, {}, {}, {}
     for rank, k in scored:
         if rank >= 3 and k not in evidence:
             continue
@@ -137,11 +141,15 @@ def patient_column(scored: list[tuple[int, int]], column, record_names=None) -> 
         cells = cells[cells != ""]
         uniq = pd.unique(cells)
         shape[k] = (len(cells), len(uniq))
+        counts[k], places[k] = _counts_rows(cells), _list_places(cells)
         digits[k] = bool(len(uniq)) and float(pd.Series(uniq, dtype=object).astype(str).str.contains(r"\d").mean()) \
             >= 0.9
 
     def per_row(k):
         return shape[k][0] >= 3 and shape[k][1] == shape[k][0]
+
+    def counter(k, o):  # a row number beside o: a coded id (CRPS-001) is a patient's own beside places on a list
+        return per_row(k) and (counts[k] or not places[o])
 
     def constant(k):
         return shape[k][0] > 1 and shape[k][1] == 1
@@ -156,10 +164,10 @@ def patient_column(scored: list[tuple[int, int]], column, record_names=None) -> 
         return shape[k][1] >= 2 and (shape[k][0] > shape[k][1] or blocks[k]) and digits[k]
 
     named = [(rank, k) for rank, k in sorted(scored) if rank < 3]
-    counters = {k for rank, k in named if rank >= 2 and per_row(k) and any(patients_repeat(o) for o in evidence)}
+    counters = {k for rank, k in named if rank >= 2 and any(counter(k, o) and patients_repeat(o) for o in evidence)}
     keep = [(rank, k) for rank, k in named
             if not (constant(k) and any(r <= rank and not constant(o) and not per_row(o) for r, o in named))
-            and not (per_row(k) and any((r <= rank or record(k)) and repeats(o) for r, o in named))
+            and not any(counter(k, o) and (r <= rank or record(k)) and repeats(o) for r, o in named)
             and k not in counters] or [(rank, k) for rank, k in named if k not in counters]
     if not keep:
         return None
@@ -168,3 +176,29 @@ def patient_column(scored: list[tuple[int, int]], column, record_names=None) -> 
             any(rank == 2 and shape[k][1] > shape[best[1]][1] for rank, k in keep):
         return min(k for _, k in keep)
     return best[1]
+
+
+def _counts_rows(cells: np.ndarray) -> bool:
+    """Whether a column's written cells count the rows: whole numbers, each (but a few) one more than the row's
+    before (1, 2, 3 ...; 000001, 000002; 5000, 5001 ...), or the numbers 1 to n (0 to n - 1) in any order (a sorted
+    sheet). An id unique to each row but coded (``CRPS-001``, ``P0001``, text) is a patient's own id, not a row's
+    number: the third regression review's sheet of one row per patient, ``ID`` CRPS-001 ... CRPS-024 beside a
+    ``Pt #`` restarting at each clinic, read the two clinics' patients as one (24 patients as 12)."""
+    values = pd.to_numeric(pd.Series(cells, dtype=object).astype(str).str.strip(), errors="coerce").to_numpy(float)
+    if not len(values) or np.isnan(values).any() or (values % 1 != 0).any():
+        return False
+    if len(values) < 2 or (np.diff(values) == 1).mean() >= 0.8:
+        return True
+    ordered = np.sort(values) - values.min()
+    return values.min() in (0, 1) and np.array_equal(ordered, np.arange(len(values)))
+
+
+def _list_places(cells: np.ndarray) -> bool:
+    """Whether a column's written cells are places on a list counted again from 1 in file order (1 ... 12 at one
+    clinic, 1 ... 12 at the next; 1 ... 4 each day): whole numbers, each (but a few) one more than the row's before
+    or 1 again, going back to 1 at least once. A patient number of a long file (1001, 1001, 1002; P-07) is none."""
+    values = pd.to_numeric(pd.Series(cells, dtype=object).astype(str).str.strip(), errors="coerce").to_numpy(float)
+    if len(values) < 3 or np.isnan(values).any() or values.min() != 1:
+        return False
+    again = values[1:] == 1
+    return bool(again.any()) and ((np.diff(values) == 1) | again).mean() >= 0.9

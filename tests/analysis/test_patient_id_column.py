@@ -164,3 +164,59 @@ def test_a_row_counter_beside_a_patient_number_written_on_each_blocks_first_row_
     proposal = inspect({"s.csv": ("ID,Patient Number,Visit date,NRS\n" + "\n".join(rows) + "\n").encode()})
     assert [c.header for f in proposal.files for c in f.columns if c.column.role == "patient_id"] == ["Patient Number"]
     assert proposal.files[0].spec.fill_down == ("Patient Number",)
+
+
+# --------------------------------------------------------------------------------------------------
+# A coded id unique to each row is no row counter beside places on each clinic's list
+# --------------------------------------------------------------------------------------------------
+
+def _two_clinics(ids, patient: str) -> dict:
+    """One row per patient, 12 at each of two clinics, each clinic's list numbered 1 ... 12."""
+    rows = [f"{ids(12 * c + p)},{clinic},{p + 1},2024-0{1 + c}-{10 + p},Ketamine,{7 - p % 3},{3 + p % 2}"
+            for c, clinic in enumerate(["North", "South"]) for p in range(12)]
+    return {"courses.csv": (f"ID,Clinic,{patient},Infusion date,Drug,Pain pre,Pain post\n" + "\n".join(rows)
+                            + "\n").encode()}
+
+
+@pytest.mark.parametrize("patient", ["Pt #", "Patient Number"])
+@pytest.mark.parametrize("code", ["CRPS-{:03d}", "P{:04d}", "S{:02d}X"])
+def test_a_coded_study_id_beside_a_number_counting_each_clinics_list_from_1_is_the_patient(code, patient):
+    # Before: the 'ID' was taken for a row counter, and the two clinics' patients 1 ... 12 were read as one (24 as 12).
+    assert _patient_column(_two_clinics(lambda i: code.format(i + 1), patient))["courses.csv"] == ["ID"]
+
+
+def test_the_two_clinics_patients_are_read_as_24_patients():
+    from analysis import load_files
+    ds = load_files(_two_clinics(lambda i: f"CRPS-{i + 1:03d}", "Pt #"))
+    assert ds.assessments["patient_id"].nunique() == 24 and ds.treatments["patient_id"].nunique() == 24
+
+
+def test_a_row_counter_beside_a_number_counting_each_clinics_list_from_1_is_still_no_patient():
+    # The ID 1 ... 24 counts the rows: the patient-named column keeps it (sites: tests/analysis/test_patient_sites.py).
+    assert _patient_column(_two_clinics(lambda i: str(i + 1), "Pt #"))["courses.csv"] == ["Pt #"]
+
+
+@pytest.mark.parametrize("code", ["C-{:03d}", "R{:04d}"])
+def test_a_coded_row_id_beside_a_repeating_patient_number_is_still_not_the_patient(code):
+    # Patient numbers 1001 ... with a second course are no list's places: the coded course id is a row's.
+    files = _courses("ID", "Patient Number")
+    text = files["courses.csv"].decode().splitlines()
+    rows = [code.format(int(r.split(",", 1)[0])) + "," + r.split(",", 1)[1] for r in text[1:]]
+    files = {"courses.csv": ("\n".join([text[0], *rows]) + "\n").encode()}
+    assert _patient_column(files)["courses.csv"] == ["Patient Number"]
+
+
+def test_a_coded_entry_id_beside_a_long_files_repeating_patient_id_is_not_the_patient():
+    rows = [f"E-{3 * p + c + 1:03d},P{p + 1:02d},2024-0{c + 1}-1{p},{7 - c}" for p in range(6) for c in range(3)]
+    files = {"s.csv": ("ID,Patient ID,Visit date,NRS\n" + "\n".join(rows) + "\n").encode()}
+    assert _patient_column(files)["s.csv"] == ["Patient ID"]
+
+
+@pytest.mark.parametrize("values, counts", [
+    (["1", "2", "3", "4"], True), (["000001", "000002", "000003"], True), (["5000", "5001", "5002"], True),
+    (["3", "1", "4", "2"], True), (["CRPS-001", "CRPS-002", "CRPS-003"], False), (["P0001", "P0002", "P0003"], False),
+    (["17", "4", "230", "9"], False), (["1.5", "2.5", "3.5"], False)])
+def test_a_row_counter_by_its_values_is_whole_numbers_counting_the_rows(values, counts):
+    import numpy as np
+    from analysis.io.id_column import _counts_rows
+    assert _counts_rows(np.array(values, dtype=object)) is counts
