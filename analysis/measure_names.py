@@ -18,7 +18,9 @@ Their instruments fix the direction, so the name says it:
 
 A name that says neither stays unknown (lower taken as better, and outputs say so); the mapping's declaration
 (``"measures": {name: {"higher_is_better": ...}}``) always wins over the name. A bare ``pcs`` is no SF score (as
-often the Pain Catastrophizing Scale), nor is ``pcs_12`` (its item 12): only ``pcs_36``.
+often the Pain Catastrophizing Scale), nor is ``pcs_12`` / ``mcs_12`` / ``pcs_36`` without the SF (its items are
+named so), nor a single question of the SF-36 (``sf36_q1``, ``sf_36_item_2``: a raw answer, the question's
+own direction).
 """
 from __future__ import annotations
 
@@ -39,10 +41,14 @@ def name_words(name: str) -> str:
 
 
 _SF = r"(?:sf|rand|vr) (?:8|12|36)(?: v [12])?"
-#: The SF family: any scale or summary of it, a component summary without its version, and the summaries named by
-#: their short names with the version ('mcs 12', 'pcs 36'; not 'pcs 12', the Pain Catastrophizing Scale's item 12).
+#: The SF family: any scale or summary of it named with its instrument, and a component summary without its
+#: version. Not a short name with a number alone ('pcs 12', 'mcs 12', 'pcs 36'): the Pain Catastrophizing Scale's
+#: items are named so as often.
 _SF_NAME = re.compile(rf"(?:^| )(?:{_SF}|short form (?:8|12|36)|(?:physical|mental)(?: health)? component "
-                      rf"(?:summary|summaries|score)|mcs (?:12|36)|pcs 36)(?: |$)")
+                      rf"(?:summary|summaries|score))(?: |$)")
+#: A questionnaire's single question ('sf36_q1', 'sf_36_item_2', 'SF-12 question 3'): a raw answer, whose direction
+#: is the question's (SF-36 Q1 general health: 1 = excellent ... 5 = poor), not the scored scale's.
+_ITEM = re.compile(r"(?:^| )(?:q|qu|item|items|question|frage|vraag)(?: |$)")
 _PROMIS = re.compile(r"(?:^| )(?:promis|t scores?|t werte?)(?: |$)")
 _PROMIS_HIGHER = re.compile(
     r"(?:^| )(?:physical function\w*|pf|upper extremity|mobility|(?:ability to )?participat\w*|social roles?|"
@@ -64,7 +70,7 @@ def named_direction(name: str) -> tuple[bool, str] | None:
     rules), else None: ``promis_physical_function_t_score`` -> ``(True, "a PROMIS function domain ...")``,
     ``sf_36_bodily_pain`` -> ``(True, ...)``, ``promis_pain_interference`` -> ``(False, ...)``."""
     w = name_words(name)
-    if _SF_NAME.search(w):
+    if _SF_NAME.search(w) and not _ITEM.search(w):
         return True, "an SF-36 / SF-12 score by its name, scored so that a higher score is better health: Ware et al."
     if _PROMIS.search(w):
         # A symptom first: 'PROMIS Pain Interference' also has no function word, 'Sleep-related impairment' no 'pf'.

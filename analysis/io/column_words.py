@@ -91,11 +91,14 @@ MEASUREWORDS = [(measure, _folded(pattern)) for measure, pattern in MEASUREWORDS
 #: The measures named only by the whole name (above), not by a word of it.
 _WHOLE_NAME = frozenset({"pcs_total", "pseq"})
 #: A visit beside such a whole name, as a wide sheet names its columns ('PSEQ baseline', 'PSEQ week 4', 'PSEQ 3
-#: months', 'PSEQ_wk4', 'PCS total M3', 'Baseline PSEQ'): the visit's unit with its number, or a baseline, pre or post
-#: (the visit is read from the header as for 'NRS week 4': score_columns.visit_of). A bare number stays an item
-#: ('PSEQ 7', 'PCS_3'), and so does a bare 'm' after one ('3m': minutes or months, as 'Pain 30m').
-_VISIT_WORDS = (r"(?:baseline|pre|post|before|after|(?:day|d|week|wk|w|month|mo|m|year|yr|y)\s?\d+|"
-                r"\d+\s?(?:h|hr|hrs|hours?|days?|d|weeks?|wks?|wk|w|months?|mos?|mo|years?|yrs?|yr|y))")
+#: months', 'PSEQ_wk4', 'PCS total month 3', 'Baseline PSEQ'): the visit's unit spelled out (day, week or wk, month,
+#: year, hours) with its number, or a baseline, pre or post (the visit is read from the header as for 'NRS week 4':
+#: score_columns.visit_of). A bare number stays an item ('PSEQ 7', 'PCS_3'), and so does a number after a letter
+#: ('PSEQ_W1' ... 'PSEQ_W10' are the PSEQ's ten items as often as weeks 1-10, 'PSEQ_M1', 'PSEQ d1', 'PSEQ Y2'; read as
+#: visits, a sheet of items and their total became a question: the regression review) and a bare 'm' after one
+#: ('3m': minutes or months, as 'Pain 30m').
+_VISIT_WORDS = (r"(?:baseline|pre|post|before|after|(?:day|week|wk|month|year)\s?\d+|"
+                r"\d+\s?(?:hours?|days?|weeks?|wks?|months?|years?))")
 WORDS = {
     "patient_id": r"record[\s_]*id|patient[\s_]*id|pat[\s_]*id|patient|subject|pseudonym|n°\s*patient|client|"
                   r"nr|id|code|study[\s_]*id|participant|pid|fall(?:nummer)?|paciente|patiente?|paziente|"
@@ -236,8 +239,21 @@ PAIN_INTENSITY_WORDS = re.compile(_folded(r"(?:^|\s)(?:score|nrs|vas|eva|intensi
                                           r"level|rating|scale|skala|échelle|escala|niveau|stärke)(?:\s|$|\d)"))
 
 
+#: Names of a pain that is not the score of the visit: an earlier or usual one ('PreviousPain', 'Previous Pain',
+#: 'Prior pain', 'Last pain', 'Usual pain', 'Pain history', 'History of pain'). Read as the pain score beside
+#: 'Pain pre' / 'Pain post', it was a third, untimed score at the infusion: the rows' scores clashed and 15 of 18
+#: infusions were dropped as duplicates (the regression review). The word comes before the pain ('Pain prior to
+#: infusion' is the score before it; 'Worst pain in the last 24 h' a BPI severity item).
+PAIN_HISTORY = re.compile(_folded(
+    r"(?:^|\s)(?:previous|prior|last|usual|past|earlier|former|historical|vorherige\w*|frühere\w*|letzte\w*|"
+    r"vorige|eerdere)(?:\s(?:nrs|vas|numeric|average|avg))?\s(?:pain|nrs|nprs|vas|schmerz\w*|pijn)(?:\s|$)|"
+    r"(?:^|\s)(?:douleur|dolor|dolore)\s(?:précédente|antérieure|habituelle|anterior|previo|habitual|precedente|"
+    r"abituale)(?:\s|$)|"
+    r"(?:^|\s)(?:pain|schmerz)\s?(?:history|hx|anamnese)(?:\s|$)|(?:^|\s)history\sof\s(?:the\s)?pain(?:\s|$)"))
+
+
 def _not_intensity(tokens: str) -> bool:
-    return NOT_PAIN_INTENSITY.search(tokens) is not None or \
+    return NOT_PAIN_INTENSITY.search(tokens) is not None or PAIN_HISTORY.search(tokens) is not None or \
         (PAIN_ASPECT.search(tokens) is not None and PAIN_INTENSITY_WORDS.search(tokens) is None)
 
 
@@ -260,8 +276,11 @@ def named_scale(name: str) -> str | None:
     the EQ VAS (``EQ VAS``: the patient's health today, 0-100), a T-score (``PROMIS Pain Intensity 3a T-score``,
     ``PROMIS_PAIN_BEHAVIOR``: 50 is the reference population's mean). None of them is the 0-10 pain score
     (:func:`measure_of`): read as it, the EQ-5D levels of a file without any pain score made its "pain"
-    responders, and a T-score read as a 0-100 VAS gave a percent relief that means nothing."""
+    responders, and a T-score read as a 0-100 VAS gave a percent relief that means nothing. A pain of another time
+    (:data:`PAIN_HISTORY`: ``Previous Pain``, ``Usual pain``, ``Pain history``) is no score of the visit either."""
     tokens = words(name)
+    if PAIN_HISTORY.search(tokens):
+        return "a pain of another time (previous, prior, last, usual, a history): not the score at this visit"
     eq5d, pain = EQ5D.search(tokens), re.search(rf"(?:^|\s)(?:{dict(MEASUREWORDS)['pain_nrs']})(?:\s|$)", tokens)
     if eq5d and re.search(r"(?:^|\s)(?:eq\s?vas|eqvas|vas)(?:\s|$)", tokens):
         return "the EQ VAS: the patient's health today, 0-100 (100 = the best imaginable), not pain"
@@ -299,25 +318,22 @@ def loinc_measure(code: str) -> str | None:
     return LOINC_MEASURES.get(m.group(1)) if m else None
 
 
-#: An SF-12 / SF-36 component summary by its name: the version ('SF-12', 'SF12v2', 'SF-36') or the short name with
-#: it ('PCS-12', 'MCS12', 'PCS-36'), and the summary ('PCS', 'MCS', 'Physical Component Summary'). 'PCS-12' only with
-#: its hyphen: 'PCS 12', 'pcs_12' are as often the Pain Catastrophizing Scale's item 12.
+#: An SF-12 / SF-36 component summary by its name: the version ('SF-12', 'SF12v2', 'SF-36', 'Short Form 12') with the
+#: summary ('PCS', 'MCS', 'Physical Component Summary'). A short name with a number and no SF ('PCS-12', 'PCS_12',
+#: 'PCS36', 'MCS-12') is not enough: 'PCS-12' is as often the Pain Catastrophizing Scale's item 12 (a sheet of items
+#: PCS-1 ... PCS-13 offered its item 12 as the SF-12 summary, higher-is-better: the regression review).
 _SF_VERSION = re.compile(r"(?:^| )(?:sf (12|36)(?: v [12])?|short form (12|36))(?: |$)")
 _SF_WHICH = re.compile(r"(?:^| )(?:(pcs)|(mcs)|(physical)(?: health)? component (?:summary|score)|"
                        r"(mental)(?: health)? component (?:summary|score))(?: |$)")
-_SF_SHORT = re.compile(r"(?i)(?<![^\W_])(?:(p)cs(?:-12|[\s_]*36)|(m)cs[\s_-]*(12|36))(?![^\W_])")
 
 
 def sf_summary(name: str) -> str | None:
-    """The registry's SF-12 / SF-36 component summary a name says (``SF-12 PCS``, ``PCS-12``, ``SF12_PCS``,
-    ``SF-36 MCS``, ``MCS-12``, ``Physical Component Summary (SF-12)`` -> ``sf12_pcs`` ...), else None: a summary
-    without its version ('Physical Component Summary', read under its own name, higher is better by its name:
-    :mod:`analysis.measure_names`), a bare ``PCS`` (as often the Pain Catastrophizing Scale)."""
+    """The registry's SF-12 / SF-36 component summary a name says with its instrument (``SF-12 PCS``, ``SF12_PCS``,
+    ``SF-36 MCS``, ``PCS-12 (SF-12)``, ``Physical Component Summary (SF-12)`` -> ``sf12_pcs`` ...), else None: a
+    summary without its version ('Physical Component Summary', read under its own name, higher is better by its
+    name: :mod:`analysis.measure_names`), a bare ``PCS`` or ``PCS-12`` / ``MCS-12`` (the Pain Catastrophizing Scale
+    and its items as often)."""
     w = name_words(name)
-    short = _SF_SHORT.search(str(name))
-    if short:
-        version = short.group(3) or ("12" if "-12" in short.group(0) else "36")
-        return f"sf{version}_{'pcs' if short.group(1) else 'mcs'}"
     version, which = _SF_VERSION.search(w), _SF_WHICH.search(w)
     if version is None or which is None:
         return None
@@ -332,6 +348,10 @@ _BPI = re.compile(r"(?:^|\s)(?:bpi\w*|brief pain inventory)(?:\s|$)")
 _BPI_SEVERITY = re.compile(r"(?:^|\s)(?:worst|least|average|avg|mean|now|current|currently|severity)(?:\s|$)")
 _BPI_INTERFERENCE = re.compile(r"(?:^|\s)(?:general activity|activity|mood|walking|walk|work|relations\w*|sleep|"
                                r"enjoyment|life|interference|interf|relief)(?:\s|$)")
+#: The BPI's questions about treatment ('What treatments or medications are you receiving', 'how much relief have
+#: they provided'): 'BPI Current Medication', 'BPI Q7 Current Treatment' are no severity item though they say
+#: "current" (read as the pain score, a numeric answer or a dose would have been a pain rating).
+_BPI_TREATMENT = re.compile(r"(?:^|\s)(?:medic\w*|meds|treatments?|therap\w*|drugs?|analgesi\w*|doses?)(?:\s|$)")
 
 
 def measure_of(name: str) -> str | None:
@@ -341,8 +361,8 @@ def measure_of(name: str) -> str | None:
     ``Pain goal``) and for another pain scale (:func:`named_scale`: ``EQ-5D-5L Pain/Discomfort``, ``EQ VAS``,
     ``PROMIS Pain Intensity 3a T-score``), unless the name also names another measure (``PGIC pain improvement``
     is the PGIC). Camel case is split (``BPIAveragePain`` is a pain score). A Brief Pain Inventory's severity item
-    is the pain score without the word pain (``BPI Worst``, ``BPI_avg``), its interference items never are
-    (``BPI Mood``, ``Brief Pain Inventory - Sleep``)."""
+    is the pain score without the word pain (``BPI Worst``, ``BPI_avg``), its interference and treatment items never
+    are (``BPI Mood``, ``Brief Pain Inventory - Sleep``, ``BPI Current Medication``)."""
     c = canonical(name)
     if c in KNOWN_MEASURES:
         return c
@@ -355,8 +375,8 @@ def measure_of(name: str) -> str | None:
         return summary  # an SF-12 / SF-36 summary, or another SF scale ('SF-36 Bodily Pain': no pain score)
     tokens = words(name)
     if _BPI.search(tokens):
-        if _BPI_INTERFERENCE.search(tokens) or _not_intensity(tokens):
-            return None  # 'BPI Mood', 'Brief Pain Inventory - Sleep': an interference item, no pain score
+        if _BPI_INTERFERENCE.search(tokens) or _BPI_TREATMENT.search(tokens) or _not_intensity(tokens):
+            return None  # 'BPI Mood', 'BPI Current Medication': an interference or treatment item, no pain score
         if _BPI_SEVERITY.search(tokens):
             return "pain_nrs"  # 'BPI Worst', 'BPI_avg', 'BPI Now': a severity item, a 0-10 pain rating
     for measure, pattern in MEASUREWORDS:

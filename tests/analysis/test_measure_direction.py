@@ -164,7 +164,7 @@ def test_a_wrong_direction_in_the_mapping_is_refused_with_its_place(measures, wo
     ("pseq_01", None), ("PSEQ item 3", None),
     ("EQ VAS", "eq_vas"), ("EQ-VAS", "eq_vas"), ("EQ5D VAS", "eq_vas"), ("EQ-5D-5L VAS", "eq_vas"),
     # the SF-12 physical component summary and single items are not the PCS total
-    ("SF12 PCS", "sf12_pcs"), ("PCS-12", "sf12_pcs"), ("PCS_3", None), ("PSEQ 7", None),
+    ("SF12 PCS", "sf12_pcs"), ("PCS-12 (SF-12)", "sf12_pcs"), ("PCS-12", None), ("PCS_3", None), ("PSEQ 7", None),
 ])
 def test_the_proposal_knows_the_names_of_the_new_measures(name, expected):
     assert measure_of(name) == expected

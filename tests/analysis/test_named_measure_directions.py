@@ -44,8 +44,8 @@ def _relief(ds, name):
     return s["groups"][0]["immediate_relief_pct"]["estimate"], s["measure_direction"]
 
 
-@pytest.mark.parametrize("header", ["SF-12 PCS", "PCS-12", "SF12_PCS", "SF-12v2 PCS", "Physical Component Summary (SF-12)",
-                                    "SF12PCS"])
+@pytest.mark.parametrize("header", ["SF-12 PCS", "PCS-12 (SF-12)", "SF12_PCS", "SF-12v2 PCS",
+                                    "Physical Component Summary (SF-12)", "SF12PCS", "Short Form 12 PCS"])
 def test_an_sf12_physical_component_summary_is_read_as_the_registry_measure_where_higher_is_better(header):
     ds = load_files(_export(pcs_header=header), source="export")
     assert "sf12_pcs" in ds.measures
@@ -55,10 +55,12 @@ def test_an_sf12_physical_component_summary_is_read_as_the_registry_measure_wher
 
 
 @pytest.mark.parametrize("name, expected", [
-    ("SF-36 MCS", "sf36_mcs"), ("MCS-12", "sf12_mcs"), ("MCS_12", "sf12_mcs"), ("SF-36 PCS", "sf36_pcs"),
-    ("PCS36", "sf36_pcs"), ("Mental Component Summary (SF-36)", "sf36_mcs"), ("SF-12 MCS week 4", "sf12_mcs"),
-    # look-alikes: a bare PCS (the Pain Catastrophizing Scale as often), its items, its total
-    ("PCS", None), ("PCS 12", None), ("pcs_12", None), ("PCS_3", None), ("PCS total", "pcs_total"),
+    ("SF-36 MCS", "sf36_mcs"), ("SF12 MCS", "sf12_mcs"), ("MCS-12 (SF-12)", "sf12_mcs"), ("SF-36 PCS", "sf36_pcs"),
+    ("Mental Component Summary (SF-36)", "sf36_mcs"), ("SF-12 MCS week 4", "sf12_mcs"),
+    # look-alikes: a bare PCS (the Pain Catastrophizing Scale as often), its items with or without a hyphen, its total;
+    # a short name with a number but no SF ('MCS-12', 'PCS36') is not enough either
+    ("PCS", None), ("PCS 12", None), ("pcs_12", None), ("PCS-12", None), ("PCS_3", None), ("PCS total", "pcs_total"),
+    ("MCS-12", None), ("MCS_12", None), ("PCS36", None),
     # a version-less summary is read under its own name, higher is better by its name (below)
     ("Physical Component Summary", None),
     # an SF scale with 'pain' in its name is no pain score: 0-100, higher = less pain
@@ -74,7 +76,7 @@ def test_sf36_bodily_pain_is_said_to_be_an_sf_scale_and_higher_is_better_under_i
 
 
 @pytest.mark.parametrize("name, higher", [
-    ("physical_component_summary", True), ("mental_component_summary", True), ("mcs_12", True),
+    ("physical_component_summary", True), ("mental_component_summary", True), ("sf12_mcs_score", True),
     ("sf_36_role_physical", True), ("promis_physical_function_t_score", True), ("promis_pf", True),
     ("promis_29_physical_function", True), ("PROMIS Ability to Participate in Social Roles and Activities", True),
     ("promis_satisfaction_with_social_roles", True), ("PROMIS Global Physical Health", True),
@@ -88,7 +90,7 @@ def test_a_promis_or_sf_name_gives_the_direction_of_its_instrument(name, higher)
     assert "by its name" in direction_note(m)
 
 
-@pytest.mark.parametrize("name", ["pcs", "pcs_12", "fatigue", "physical_function", "depression_score", "pf",
+@pytest.mark.parametrize("name", ["pcs", "pcs_12", "mcs_12", "pcs_36", "fatigue", "physical_function", "depression_score", "pf",
                                   "my_clinic_scale", "function_score"])
 def test_a_name_without_the_instrument_keeps_the_assumed_direction_and_says_so(name):
     m = measure(name)

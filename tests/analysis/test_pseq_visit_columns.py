@@ -34,11 +34,11 @@ def _sheet(stem="PSEQ", visits=("baseline", "week 4", "3 months")) -> dict[str, 
 
 @pytest.mark.parametrize("name, expected", [
     ("PSEQ baseline", "pseq"), ("PSEQ week 4", "pseq"), ("PSEQ 3 months", "pseq"), ("PSEQ_wk4", "pseq"),
-    ("PSEQ M3", "pseq"), ("Baseline PSEQ", "pseq"), ("Pain Self-Efficacy Questionnaire week 4", "pseq"),
+    ("PSEQ month 3", "pseq"), ("Baseline PSEQ", "pseq"), ("Pain Self-Efficacy Questionnaire week 4", "pseq"),
     ("PCS total baseline", "pcs_total"), ("PCS total week 4", "pcs_total"),
-    # still no visit: items, a bare PCS, an ambiguous '3m'
+    # still no visit: items, a bare PCS, an ambiguous '3m', a number after a letter (PSEQ_W1: an item as often)
     ("PSEQ 7", None), ("PCS_3", None), ("pseq_01", None), ("PSEQ item 3", None), ("PCS baseline", None),
-    ("PSEQ 3m", None),
+    ("PSEQ 3m", None), ("PSEQ M3", None), ("PSEQ_W1", None),
 ])
 def test_a_whole_name_measure_with_a_visit_is_that_measure(name, expected):
     assert measure_of(name) == expected
