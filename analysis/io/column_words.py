@@ -240,12 +240,12 @@ PAIN_INTENSITY_WORDS = re.compile(_folded(r"(?:^|\s)(?:score|nrs|vas|eva|intensi
 
 
 #: Names of a pain that is not the score of the visit: an earlier or usual one ('PreviousPain', 'Previous Pain',
-#: 'Prior pain', 'Last pain', 'Usual pain', 'Pain history', 'History of pain'). Read as the pain score beside
+#: 'Prior pain', 'Usual pain', 'Pain history', 'History of pain'; not 'Last pain score', an EHR's latest score). Read as the pain score beside
 #: 'Pain pre' / 'Pain post', it was a third, untimed score at the infusion: the rows' scores clashed and 15 of 18
 #: infusions were dropped as duplicates (the regression review). The word comes before the pain ('Pain prior to
 #: infusion' is the score before it; 'Worst pain in the last 24 h' a BPI severity item).
 PAIN_HISTORY = re.compile(_folded(
-    r"(?:^|\s)(?:previous|prior|last|usual|past|earlier|former|historical|vorherige\w*|frühere\w*|letzte\w*|"
+    r"(?:^|\s)(?:previous|prior|usual|past|earlier|former|historical|vorherige\w*|frühere\w*|"
     r"vorige|eerdere)(?:\s(?:nrs|vas|numeric|average|avg))?\s(?:pain|nrs|nprs|vas|schmerz\w*|pijn)(?:\s|$)|"
     r"(?:^|\s)(?:douleur|dolor|dolore)\s(?:précédente|antérieure|habituelle|anterior|previo|habitual|precedente|"
     r"abituale)(?:\s|$)|"
@@ -280,7 +280,7 @@ def named_scale(name: str) -> str | None:
     (:data:`PAIN_HISTORY`: ``Previous Pain``, ``Usual pain``, ``Pain history``) is no score of the visit either."""
     tokens = words(name)
     if PAIN_HISTORY.search(tokens):
-        return "a pain of another time (previous, prior, last, usual, a history): not the score at this visit"
+        return "a pain of another time (previous, prior, usual, a history): not the score at this visit"
     eq5d, pain = EQ5D.search(tokens), re.search(rf"(?:^|\s)(?:{dict(MEASUREWORDS)['pain_nrs']})(?:\s|$)", tokens)
     if eq5d and re.search(r"(?:^|\s)(?:eq\s?vas|eqvas|vas)(?:\s|$)", tokens):
         return "the EQ VAS: the patient's health today, 0-100 (100 = the best imaginable), not pain"

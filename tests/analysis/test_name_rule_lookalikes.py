@@ -72,7 +72,7 @@ def test_a_summary_named_with_its_sf_instrument_is_still_the_registry_summary(na
     assert measure_of(name) == expected
 
 
-@pytest.mark.parametrize("previous", ["PreviousPain", "Previous Pain", "Prior pain", "Last pain", "Usual pain",
+@pytest.mark.parametrize("previous", ["PreviousPain", "Previous Pain", "Prior pain", "Usual pain",
                                       "Pain history"])
 @pytest.mark.parametrize("pre, post", [("PainNRSPre", "PainNRSPost"), ("Pain pre", "Pain post")])
 def test_a_previous_pain_beside_the_pre_and_post_scores_is_not_a_third_pain_score(pre, post, previous):
@@ -94,7 +94,8 @@ def test_a_previous_pain_that_changes_from_visit_to_visit_is_read_under_its_own_
 
 
 @pytest.mark.parametrize("name, expected", [
-    ("Pain prior to infusion", "pain_nrs"), ("Worst pain in the last 24 hours", "pain_nrs"), ("Pain pre", "pain_nrs"),
+    ("Pain prior to infusion", "pain_nrs"), ("Last Pain Score", "pain_nrs"),  # an EHR's latest score
+    ("Worst pain in the last 24 hours", "pain_nrs"), ("Pain pre", "pain_nrs"),
     ("PreviousPain", None), ("Douleur précédente", None), ("Vorheriger Schmerz", None),
 ])
 def test_only_a_history_word_before_the_pain_makes_it_a_pain_of_another_time(name, expected):
