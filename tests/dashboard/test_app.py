@@ -271,18 +271,30 @@ def test_any_upload_gives_a_message_not_a_traceback(files, expect):
 
 
 def test_missing_column_is_mapped_interactively_and_the_mapping_downloads():
-    files = {"assessments.csv": b"Subject,day,pain_nrs\nE1,-1,8\nE1,1,2\n",
+    # ('Subject' would be read by the clinic-export reading as the patient: io/near_canonical.py; 'foo' is no name of it)
+    files = {"assessments.csv": b"foo,day,pain_nrs\nE1,-1,8\nE1,1,2\n",
              "treatments.csv": b"patient_id,day,treatment\nE1,0,ketamine_iv\n"}
     at = new_app()
     upload(at, files, zipped=False)
     assert at.error and "patient_id" in at.error[0].value
-    at.selectbox(key="_w_fix_src").set_value("Subject").run()
+    at.selectbox(key="_w_fix_src").set_value("foo").run()
     next(b for b in at.button if b.label == "Use this column").click().run()
     assert_clean(at)
     assert not at.error, [e.value for e in at.error]
-    assert at.session_state["mapping"] == {"Subject": "patient_id"}
+    assert at.session_state["mapping"] == {"foo": "patient_id"}
     goto(at, "overview")
     assert at.metric[0].value == "1"
+
+
+def test_files_named_as_the_format_but_headed_as_an_export_load_without_a_question():
+    files = {"assessments.csv": b"Subject,day,pain_nrs\nE1,-1,8\nE1,1,2\nE2,-1,6\nE2,1,3\n",
+             "treatments.csv": b"Subject,day,treatment\nE1,0,ketamine_iv\nE2,0,ketamine_iv\n"}
+    at = new_app()
+    upload(at, files, zipped=False)
+    assert_clean(at)
+    assert not at.error, [e.value for e in at.error]
+    goto(at, "overview")
+    assert at.metric[0].value == "2"
 
 
 def test_identifier_column_is_refused_then_dropped_on_request():
