@@ -34,10 +34,26 @@ def _key(name: str) -> str:
 _SPELLINGS = {_key(s): m.name for m in MEASURES.values() for s in (m.name, m.label, m.short_label)}
 
 
+#: A range written after a name: ``PHQ-9 (0-27)``, ``Pain 0-10``, ``NRS [0–10]``.
+_RANGE = re.compile(r"[\s(\[]*(\d+(?:[.,]\d+)?)\s*[-\u2013]\s*(\d+(?:[.,]\d+)?)[\s)\]]*$")
+
+
+def _name_and_range(label: str) -> tuple[str, tuple[float, float] | None]:
+    hit = _RANGE.search(str(label))
+    if hit is None or not hit.start():
+        return str(label), None
+    return str(label)[:hit.start()], (float(hit.group(1).replace(",", ".")), float(hit.group(2).replace(",", ".")))
+
+
 def spelled_measure(label: str) -> str | None:
-    """The known measure ``label`` spells another way (:data:`_SPELLINGS`), when the clinic-export name rules
-    agree (``measure_of``), else None."""
+    """The known measure ``label`` spells another way (:data:`_SPELLINGS`), also followed by the measure's own range
+    (``PHQ-9 (0-27)``), when the clinic-export name rules agree (``measure_of``), else None."""
     m = _SPELLINGS.get(_key(label))
+    if m is None:
+        name, span = _name_and_range(label)
+        m = _SPELLINGS.get(_key(name)) if span is not None else None
+        if m is not None and span != (MEASURES[m].min, MEASURES[m].max):
+            m = None  # another range: another scale or a rescaled one ('Pain 0-100')
     return m if m is not None and m in KNOWN_MEASURES and measure_of(str(label)) == m else None
 
 
@@ -57,6 +73,16 @@ def merge_spellings(labels, resolved: list[str], mapped: list[bool], file: str) 
         text = " ".join(str(label).split())
         if text != m:
             merged.setdefault(m, []).append(text)
+    # Another word for a merged measure among the labels ('Pain NRS' merged, 'Pain (0-10)' not): the merge would
+    # analyse part of its scores under the measure's name; leave the labels as written, so the question is asked
+    # (the second regression review)
+    # (where the measure's own name is written too, the merge stands and the other words are warned of)
+    written = {str(x) for x in labels}
+    for m in [m for m in merged if m not in written and other_words(m, [str(x) for x, o in zip(labels, out) if o != m])]:
+        for i, (label, new) in enumerate(zip(labels, resolved)):
+            if out[i] == m and new != m:
+                out[i] = new
+        del merged[m]
     notes = []
     for m, spellings in merged.items():
         written = sorted(set(spellings))
@@ -68,9 +94,15 @@ def merge_spellings(labels, resolved: list[str], mapped: list[bool], file: str) 
 
 
 def other_words(measure: str, names) -> list[str]:
-    """The measure names in ``names`` that are another word for ``measure`` (``NRS``, ``Pain`` for ``pain_nrs``)."""
+    """The measure names in ``names`` that are another word for ``measure`` (``NRS``, ``Pain`` for ``pain_nrs``), also
+    with a range after it (``Pain (0-10)``: not warned of, a file also writing ``Pain NRS`` had half its scores
+    analysed without a word; the second regression review)."""
+    def ranged_word(n) -> bool:  # 'Pain (0-10)'; not 'Pain NRS 0-100' (another range: not this scale as written)
+        name, span = _name_and_range(n)
+        return span == (MEASURES[measure].min, MEASURES[measure].max) and _MEASURE_ALIASES.get(_key(name)) == measure
+
     return sorted(str(n) for n in names if str(n) not in KNOWN_MEASURES
-                  and _MEASURE_ALIASES.get(_key(n)) == measure)
+                  and (_MEASURE_ALIASES.get(_key(n)) == measure or (measure in MEASURES and ranged_word(n))))
 
 
 def map_advice(measure: str, names) -> str:

@@ -56,8 +56,11 @@ def misfit(files: dict[str, bytes]) -> str | None:
         if "patient_id" not in keys or not {"day", "date", "datetime"} & set(keys):
             return (f"{base}'s columns ({', '.join(t.header[:8])}) are not the format's own (patient_id, day or "
                     "date, ...)")
+        # the canonical loader takes the time from 'day' where there is one (a 'date' beside it is ignored, with a
+        # note): only that column says whether the file fits
+        times = ("day",) if "day" in keys else ("date", "datetime")
         for k, key in enumerate(keys):
-            if key not in ("day", "date", "datetime"):
+            if key not in times:
                 continue
             values = np.asarray(t.column(k), dtype=object)
             values = values[values != ""][:2000]

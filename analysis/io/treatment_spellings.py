@@ -45,7 +45,12 @@ OTHER_ROUTE_WORDS = frozenset({
     "subcutaneous", "topical", "cream", "creme", "gel", "ointment", "lozenge", "lozenges", "troche", "troches",
     "tablet", "tablets", "tab", "tabs", "capsule", "capsules", "spray", "patch", "patches", "plaster", "transdermal",
     "sublingual", "sl", "buccal", "drops", "syrup", "mouthwash", "lollipop", "suppository", "rectal",
-    "inhaled", "nebulised", "nebulized"})
+    "inhaled", "nebulised", "nebulized",
+    # injections and blocks (the second regression review: a bare 'Ketamine' beside 'Ketamine epidural' or
+    # 'Lidocaine nerve block' joined the IV group)
+    "epidural", "intrathecal", "it", "caudal", "block", "blocks", "nerve", "sgb", "stellate", "ganglion", "plexus",
+    "injection", "injections", "inj", "injected", "intradermal", "infiltration", "local", "trigger", "ivra", "bier",
+    "regional", "perineural", "intraarticular", "joint", "catheter", "pump", "spinal"})
 #: Words of a dose beside the drug (not the drug's name): units, and anything with a digit.
 _DOSE_WORDS = frozenset({"mg", "kg", "ml", "mcg", "ug", "g", "h", "hr", "hrs", "min", "units", "iu", "per", "dose"})
 

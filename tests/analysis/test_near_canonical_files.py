@@ -116,3 +116,23 @@ def test_one_or_two_unreadable_cells_in_a_large_file_give_no_warning(load):
     body = "".join(f"P{i},-1,5\nP{i},1,4\n" for i in range(1, 40)) + "P1,2,x\n"
     ds = load({A: "patient_id,day,pain_nrs\n" + body})
     assert ds.report.warnings == [] and len(ds.report.exclusions) == 1
+
+
+def test_a_canonical_day_beside_a_date_column_written_day_first_still_loads_as_the_format(load):
+    # the second regression review: the canonical loader takes the time from 'day' and ignores the 'date' beside it
+    ds = load({A: "patient_id,day,pain_nrs,date\nP1,-2,8,13/03/2024\nP1,1,4,16/03/2024\nP2,-1,6,13/03/2024\n"
+                  "P2,2,3,16/03/2024\n", T: CANON_T})
+    assert [r[:2] + r[3:] for r in rows(ds)] == [("P1", -2.0, 8.0), ("P1", 1.0, 4.0), ("P2", -1.0, 6.0),
+                                                   ("P2", 2.0, 3.0)]
+    assert not any("read as a clinic export" in n for n in ds.report.notes)
+
+
+def test_a_label_with_the_measures_own_range_is_the_measure_and_another_word_beside_a_spelling_asks(load):
+    ds = load({A: "patient_id,day,measure,value\nP1,-1,PHQ-9,20\nP1,1,PHQ-9 (0-27),10\nP2,-1,PHQ9,12\n"
+                  "P2,1,PHQ-9 (0-27),6\n", T: CANON_T})
+    assert list(ds.measures) == ["phq9"] and len(rows(ds)) == 4
+    # 'Pain NRS' spells pain_nrs, 'Pain (0-10)' is another word for it: merging the one would analyse half the
+    # scores as pain_nrs, so neither is merged (the question of the file's measures is asked instead)
+    ds = load({A: "patient_id,day,measure,value\nP1,-1,Pain NRS,8\nP1,1,Pain (0-10),4\nP2,-1,Pain NRS,6\n"
+                  "P2,1,Pain (0-10),3\n", T: CANON_T})
+    assert "pain_nrs" not in ds.measures

@@ -101,3 +101,12 @@ def test_the_canonical_files_keep_labels_as_written_and_warn_of_route_and_order_
 
 def test_the_canonical_warning_is_silent_for_other_routes_and_other_drugs():
     assert twin_labels_warning(["Ketamine IV", "oral ketamine", "esketamine", "lidocaine patch", "lidocaine"]) == []
+
+
+def test_a_bare_drug_name_beside_an_injection_or_a_block_of_that_drug_stays_apart_from_its_infusions():
+    # the second regression review: epidural, intrathecal, nerve blocks and injections are other routes too
+    for other in ("Ketamine epidural", "Ketamine intrathecal", "Lidocaine nerve block", "Lidocaine SGB",
+                  "Ketamine injection", "Lidocaine IVRA", "Lidocaine trigger point injection"):
+        drug = other.split()[0]
+        out = _merged(drug, f"{drug} IV", f"{drug} IV", other)
+        assert out[0] == drug and out[1:3] == [f"{drug} IV"] * 2 and out[3] == other, other
