@@ -484,7 +484,7 @@ def parse_formats(formats) -> tuple[str, ...]:
 def build_bundle(dataset: Dataset, definitions: Definitions | None = None, by=("treatment",),
                  filters: dict | None = None, formats=IMAGE_FORMATS, scale: float = 2,
                  width: int | None = None, height: int | None = None, include_episode_table: bool = False,
-                 progress: Progress | None = None) -> Bundle:
+                 progress: Progress | None = None, published_matches: dict | None = None) -> Bundle:
     """Compute everything and return the bundle in memory (see the module docstring).
 
     Parameters
@@ -509,6 +509,9 @@ def build_bundle(dataset: Dataset, definitions: Definitions | None = None, by=("
         identifiers) and the values of excluded input cells. Off by default.
     progress : callable(fraction, message), optional
         Called as the work advances (fraction in [0, 1]).
+    published_matches : dict, optional
+        Published treatment -> this dataset's treatment its figures are compared with (the page's choice;
+        :func:`analysis.published.compare_with_published`).
 
     Raises
     ------
@@ -523,7 +526,7 @@ def build_bundle(dataset: Dataset, definitions: Definitions | None = None, by=("
     say = progress or (lambda f, msg: None)
     created = _dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
     R = compute_results(dataset, d, by, filters, include_episode_table,
-                        progress=lambda f, msg: say(0.5 * f, msg))
+                        progress=lambda f, msg: say(0.5 * f, msg), published_matches=published_matches)
     B = Bundle(warnings=list(R.warnings))
 
     # No browser: say so now and draw no publication versions (they would only feed the images).

@@ -25,7 +25,9 @@ Columns of the reference file
     ``immediate_relief_pct``, ``responder_rate`` (weekly, observed cases),
     ``median_relief_duration_days`` or ``relief_survival`` (Kaplan-Meier, still relieved).
 ``treatment``
-    This dataset's treatment label it is compared with (e.g. ``ketamine_iv``).
+    The treatment the figure describes (e.g. ``ketamine_iv``); which of this dataset's treatments it is
+    compared with is :func:`analysis.published_match.match_treatments`' rule (the same name, else the one
+    treatment naming the same drug, else the user's choice).
 ``week_from``, ``week_to``
     For weekly statistics: every report week of the summary in this range is compared.
 ``source``, ``citation``, ``doi``, ``design``, ``definition_note``
@@ -47,6 +49,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import DatasetError
+from .published_match import match_treatments
 from .resources import published_figures_path
 
 DEFAULT_PATH = published_figures_path()
@@ -64,9 +67,10 @@ STATISTICS = {
 KINDS = ("estimate", "upper_bound")
 UNITS = ("proportion", "days", "percent")
 
-COMPARISON_COLUMNS = ["id", "source", "quantity", "kind", "unit", "treatment", "week", "published_value",
-                      "published_ci_low", "published_ci_high", "dataset_label", "estimate", "ci_low", "ci_high", "n",
-                      "includes", "verdict", "verdict_text", "citation", "doi", "design", "definition_note"]
+COMPARISON_COLUMNS = ["id", "source", "quantity", "kind", "unit", "treatment", "dataset_treatment", "week",
+                      "published_value", "published_ci_low", "published_ci_high", "dataset_label", "estimate",
+                      "ci_low", "ci_high", "n", "includes", "verdict", "verdict_text", "citation", "doi", "design",
+                      "definition_note"]
 
 #: Why a clinic's figure and a published one can differ even when both are right.
 LIMITATIONS = [
@@ -177,9 +181,21 @@ def _verdict(kind: str, value: float, lo: float, hi: float, unit: str) -> tuple[
                             f"published {fmt(value)}.")
 
 
+def dataset_treatments(summary_or_results) -> list[str]:
+    """The treatments a published figure can be compared with: those of the summary's table and counts (a
+    Summary), or of the table."""
+    is_table = isinstance(summary_or_results, pd.DataFrame)
+    table = summary_or_results if is_table else summary_or_results.table
+    mine = list(table["treatment"].astype(str).unique()) if "treatment" in table.columns else []
+    counts = None if is_table else summary_or_results.counts
+    if counts is not None and "treatment" in counts.columns:
+        mine += list(counts["treatment"].astype(str).unique())
+    return list(dict.fromkeys(mine))
+
+
 def compare_with_published(summary_or_results, published_df: pd.DataFrame | None = None, *,
                            threshold: float | None = None, min_cell_size: int | None = None,
-                           group_patients: dict | None = None) -> pd.DataFrame:
+                           group_patients: dict | None = None, matches: dict | None = None) -> pd.DataFrame:
     """Each published figure beside this dataset's estimate and CI, with a verdict.
 
     Parameters
@@ -198,12 +214,17 @@ def compare_with_published(summary_or_results, published_df: pd.DataFrame | None
     group_patients : dict, optional
         Treatment -> patients with an analysable episode, when a table (not a Summary) is given and
         small groups must be hidden.
+    matches : dict, optional
+        Published treatment -> this dataset's treatment it is compared with (or
+        :data:`analysis.published_match.NOT_COMPARED`): the user's choice, over the matching rule of
+        :func:`analysis.published_match.match_treatments`.
 
     Returns
     -------
     DataFrame
         One row per published figure and matching report week: ``id``, ``source``, ``quantity``,
-        ``kind``, ``unit``, ``treatment``, ``week``, ``published_value``, ``published_ci_low``,
+        ``kind``, ``unit``, ``treatment`` (the published one), ``dataset_treatment`` (this dataset's treatment
+        compared with it; empty when none), ``week``, ``published_value``, ``published_ci_low``,
         ``published_ci_high``, ``dataset_label``, ``estimate``, ``ci_low``, ``ci_high``, ``n`` (this
         dataset; NaN when not available), ``includes`` (this dataset's CI includes the published
         value; NA when not estimable), ``verdict`` (``includes``, ``above``, ``below``,
@@ -227,6 +248,7 @@ def compare_with_published(summary_or_results, published_df: pd.DataFrame | None
         report_weeks = tuple(sorted(int(w) for w in table["week"].dropna().unique())) if len(table) else ()
     thr_txt = f"{thr:g}" if thr is not None else "T"
     has_treatment = "treatment" in table.columns
+    matched = match_treatments(pub["treatment"], dataset_treatments(summary_or_results), matches).set_index("treatment")
     rows = []
     for p in pub.itertuples(index=False):
         weekly = p.statistic in ("responder_rate", "relief_survival")
@@ -236,11 +258,15 @@ def compare_with_published(summary_or_results, published_df: pd.DataFrame | None
             weeks = [w for w in report_weeks if lo_w <= w <= hi_w] or [None]
         else:
             weeks = [None]
+        m = matched.loc[str(p.treatment)]
+        own = m.dataset_treatment if isinstance(m.dataset_treatment, str) else None
         for week in weeks:
-            label = f"{p.treatment}: " + STATISTICS[p.statistic].format(thr=thr_txt, week=week if week else "?")
+            label = (f"{own if own is not None else p.treatment}: "
+                     + STATISTICS[p.statistic].format(thr=thr_txt, week=week if week else "?"))
             base = {
                 "id": p.id, "source": p.source, "quantity": p.quantity, "kind": p.kind, "unit": p.unit,
-                "treatment": p.treatment, "week": np.nan if week is None else float(week),
+                "treatment": p.treatment, "dataset_treatment": own if own is not None else "",
+                "week": np.nan if week is None else float(week),
                 "published_value": p.published_value, "published_ci_low": p.published_ci_low,
                 "published_ci_high": p.published_ci_high, "dataset_label": label,
                 "estimate": np.nan, "ci_low": np.nan, "ci_high": np.nan, "n": np.nan,
@@ -248,28 +274,30 @@ def compare_with_published(summary_or_results, published_df: pd.DataFrame | None
             }
             match = table[table["statistic"] == p.statistic] if len(table) else table
             if has_treatment and len(match):
-                match = match[match["treatment"].astype(str) == str(p.treatment)]
+                match = match[match["treatment"].astype(str) == own] if own is not None else match.iloc[0:0]
             if len(match):
                 match = match[match["week"].isna()] if week is None else match[match["week"] == week]
             too_small = (mcs is not None and group_patients is not None
-                         and 0 < group_patients.get(p.treatment, 0) < mcs)
+                         and own is not None and 0 < group_patients.get(own, 0) < mcs)
             # a cell of a large enough group may still come from fewer patients (e.g. a late week)
             small_cell = (mcs is not None and len(match) and "n_patients" in match.columns
                           and not pd.to_numeric(match["n_patients"].iloc[0], errors="coerce") >= mcs)
-            if too_small:
+            if own is None:  # no treatment of this dataset is the published one (or the user must say which)
+                base.update(includes=pd.NA, verdict="not available", verdict_text=m.text)
+            elif too_small:
                 base.update(includes=pd.NA, verdict="group too small",
-                            verdict_text=f"'{p.treatment}' has fewer than {mcs} patients with an analysable "
+                            verdict_text=f"'{own}' has fewer than {mcs} patients with an analysable "
                                          "episode: not shown.")
             elif small_cell and not (weekly and week is None):
                 base.update(includes=pd.NA, verdict="group too small",
-                            verdict_text=f"'{p.treatment}': this estimate comes from fewer than {mcs} patients: "
+                            verdict_text=f"'{own}': this estimate comes from fewer than {mcs} patients: "
                                          "not shown.")
             elif weekly and week is None:
                 base.update(includes=pd.NA, verdict="not available",
                             verdict_text=f"This dataset reports no week in {p.week_from:g}\u2013{p.week_to:g}.")
             elif not has_treatment or not len(match):
                 base.update(includes=pd.NA, verdict="not available",
-                            verdict_text=f"No estimate for treatment '{p.treatment}' in this dataset (or selection).")
+                            verdict_text=f"No estimate for your treatment '{own}' in this dataset (or selection).")
             else:
                 r = match.iloc[0]
                 base.update(estimate=float(r["estimate"]), ci_low=float(r["ci_low"]), ci_high=float(r["ci_high"]),

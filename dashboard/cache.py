@@ -234,9 +234,10 @@ def comparison(key: str, _dataset, d: Definitions, filters):
     return present.published_results(_ep(key, _dataset, d), filters)
 
 
-def comparison_panel(key: str, _dataset, d: Definitions, filters):
-    """The Compare with published figures page."""
-    return present.published_panel(comparison(key, _dataset, d, filters), d)
+def comparison_panel(key: str, _dataset, d: Definitions, filters, matches: dict | None = None):
+    """The Compare with published figures page (``matches``: the user's choice of the treatment compared with
+    each published one; the comparison is redone from the cached summary)."""
+    return present.published_panel(comparison(key, _dataset, d, filters), d, matches=matches)
 
 
 # ---------------------------------------------------------------------------------------------- figures

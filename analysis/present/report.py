@@ -88,9 +88,10 @@ class Results:
 
 def compute_results(dataset: Dataset, definitions: Definitions | None = None, by=("treatment",),
                     filters: dict | None = None, include_episode_table: bool = False,
-                    progress: Progress | None = None) -> Results:
+                    progress: Progress | None = None, published_matches: dict | None = None) -> Results:
     """Every panel of the dashboard for this state (definitions, grouping ``by``, ``filters``), plus the
-    headline summary and the load report: the export's content."""
+    headline summary and the load report: the export's content. ``published_matches``: the treatment each
+    published treatment is compared with, as the user chose it (:func:`analysis.published.compare_with_published`)."""
     # One threshold for every number of the bundle: a PHQ-9 export's responders, relief duration, tables,
     # figures and texts all follow the measure's own response rule, as summarize does.
     d, note = definitions_for_measure(definitions or Definitions())
@@ -137,7 +138,8 @@ def compute_results(dataset: Dataset, definitions: Definitions | None = None, by
             f"not {d.measure}."])
     else:
         try:
-            pres = published_results(ep, filters, summary=summ if by == ("treatment",) else None)
+            pres = published_results(ep, filters, summary=summ if by == ("treatment",) else None,
+                                     matches=published_matches)
             R.panels["published"] = published_panel(pres, d)
         except DatasetError as e:
             R.panels["published"] = Panel(warnings=[f"Comparison with published figures skipped: {e}"])

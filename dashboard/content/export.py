@@ -11,6 +11,7 @@ from analysis.escaping import markdown_text as md
 from dashboard import state
 from dashboard import no_treatments
 from dashboard.export_buttons import chromium_path
+from dashboard.published_choices import kept_choices
 
 st.title("Export for a paper or a report")
 ctx = state.require_dataset()
@@ -42,7 +43,8 @@ if not has_browser:
     st.warning(f"{export.CHROMIUM_HINT}. Without it the bundle holds the tables, the methods text and the HTML "
                "report, but no PNG/SVG/PDF images.", icon=":material/image_not_supported:")
 
-signature = repr((ctx.key, d, by, ctx.filters, tuple(fmts), scale, episode_table))
+published_matches = kept_choices()  # the Compare with published figures page's choices
+signature = repr((ctx.key, d, by, ctx.filters, tuple(fmts), scale, episode_table, sorted(published_matches.items())))
 if st.button("Build the export", type="primary", icon=":material/inventory_2:", key="exp_build"):
     bar = st.progress(0.0, text="Starting ...")
 
@@ -51,7 +53,8 @@ if st.button("Build the export", type="primary", icon=":material/inventory_2:", 
 
     try:
         bundle = export.build_bundle(ctx.dataset, d, by=by, filters=ctx.filters, formats=fmts, scale=scale,
-                                     include_episode_table=episode_table, progress=_progress)
+                                     include_episode_table=episode_table, progress=_progress,
+                                     published_matches=published_matches)
     except (DatasetError, AnalysisError, ValueError) as err:
         bar.empty()
         st.error(md(f"Cannot build the export: {err}"))
