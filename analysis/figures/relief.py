@@ -9,7 +9,7 @@ from plotly.subplots import make_subplots
 from .. import methods
 from ..present.labels import row_labels
 from .style import (AXIS_RESPONDERS, GREY, OKABE_ITO, STYLES, _band, _conf, _empty, _finish, _grouped,
-                    _labels_in_order, _n_text, _threshold_lines, _thresholds, colour_for, rgba)
+                    _labels_in_order, _n_text, _threshold_lines, _thresholds, colour_for, rgba, wrap_text)
 
 
 # Dots drawn per group in the relief distribution: above this, a seeded random sample of this many.
@@ -18,8 +18,9 @@ DISTRIBUTION_MAX_POINTS = 2_000
 
 def relief_distribution_figure(episodes_table: pd.DataFrame, by=("treatment",), *,
                                value: str = "immediate_relief_pct", thresholds=None,
-                               definitions=None, groups=None, style: str = "screen") -> go.Figure:
+                               definitions=None, groups=None, style: str = "screen", empty: str = "") -> go.Figure:
     """Distribution of immediate relief per group: box plot with every episode as a point.
+    ``empty``: the reason printed when nothing is drawn (no data, rather than small groups hidden).
 
     Parameters
     ----------
@@ -30,7 +31,7 @@ def relief_distribution_figure(episodes_table: pd.DataFrame, by=("treatment",), 
     title = "Immediate relief per treatment episode"
     t = episodes_table[episodes_table[value].notna()] if len(episodes_table) else episodes_table
     if not len(t):
-        return _empty(title, "No episode with an immediate score in the selection.", style)
+        return _empty(title, wrap_text(empty, 80) or "No episode with an immediate score in the selection.", style)
     by, labels, order, colours = _grouped(t, by, groups)
     fig = go.Figure()
     sampled = False
@@ -86,8 +87,9 @@ def relief_distribution_figure(episodes_table: pd.DataFrame, by=("treatment",), 
 
 
 def responder_summary_figure(mean_table: pd.DataFrame, rates_table: pd.DataFrame, by=("treatment",), *,
-                             definitions=None, groups=None, style: str = "screen") -> go.Figure:
+                             definitions=None, groups=None, style: str = "screen", empty: str = "") -> go.Figure:
     """Dot-and-whisker: mean immediate relief (left) and responder rates per threshold (right).
+    ``empty``: the reason printed when nothing is drawn (no data, rather than small groups hidden).
 
     Parameters
     ----------
@@ -98,7 +100,7 @@ def responder_summary_figure(mean_table: pd.DataFrame, rates_table: pd.DataFrame
     """
     title = "Immediate relief and responders, with 95% confidence intervals"
     if not len(mean_table) and not len(rates_table):
-        return _empty(title, "No group large enough to show.", style)
+        return _empty(title, wrap_text(empty, 80) or "No group large enough to show.", style)
     by = list(by)
     order = _labels_in_order(pd.concat([mean_table[by], rates_table[by]]) if by else mean_table, by, groups)
     # Screen: groups along x. Publication (a narrow column): a forest layout, groups down the y axis
@@ -174,15 +176,16 @@ def responder_summary_figure(mean_table: pd.DataFrame, rates_table: pd.DataFrame
 
 def cumulative_responders_figure(table: pd.DataFrame, by=("treatment",), *, thresholds=None,
                                  week: int | None = None, definitions=None, groups=None,
-                                 style: str = "screen") -> go.Figure:
+                                 style: str = "screen", empty: str = "") -> go.Figure:
     """Cumulative responder curve: share of episodes with at least each % relief, with bands.
 
-    ``table`` is ``analysis.relief.cumulative_responders`` (``reduction_pct``, proportions).
+    ``table`` is ``analysis.relief.cumulative_responders`` (``reduction_pct``, proportions); ``empty``: the
+    reason printed when nothing is drawn (no data, rather than small groups hidden).
     """
     when = "immediately after treatment" if week is None else f"in week {week}"
     title = f"Cumulative responders {when}"
     if not len(table):
-        return _empty(title, "No group large enough to show.", style)
+        return _empty(title, wrap_text(empty, 80) or "No group large enough to show.", style)
     by, labels, order, colours = _grouped(table, by, groups)
     fig = go.Figure()
     lvl = f"{_conf(table):.0%}"

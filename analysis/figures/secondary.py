@@ -7,10 +7,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .. import methods
-from ..measures import measure as measure_entry, measure_label, measure_short, response_rules
+from ..measures import measure as measure_entry, measure_label, measure_short, remission_rules, response_rules
 from ..present.labels import ALL_GROUPS
 from .over_time import share_over_time_figure, time_series_figure
-from .style import _conf
+from .style import _conf, _empty, wrap_text
 
 
 def whole_week_ticks(fig: go.Figure, table: pd.DataFrame) -> go.Figure:
@@ -34,19 +34,28 @@ def _rate_figure(fig: go.Figure, table: pd.DataFrame) -> go.Figure:
     return whole_week_ticks(fig, table)
 
 
+def _nothing_to_show(title: str, empty: str, style: str) -> go.Figure:
+    """An empty chart that says why (no data of this kind), where the generic one says groups were hidden."""
+    return _empty(title, wrap_text(empty, 80), style)
+
+
 def score_over_time_figure(table: pd.DataFrame, by=("treatment",), *, measure: str,
                            statistic: str = "mean_score", groups=None, group_n=None,
-                           style: str = "screen", lower_is_better: bool | None = None) -> go.Figure:
+                           style: str = "screen", lower_is_better: bool | None = None, empty: str = "") -> go.Figure:
     """Mean score (or mean change from baseline) per week, week 0 = baseline.
 
     ``table`` is ``analysis.secondary.score_over_time`` (``statistic`` in mean_score / mean_change).
     ``lower_is_better``: the direction the episodes were derived with (``EpisodeTable.lower_is_better``,
-    which follows a direction the mapping declared); default the registry's.
+    which follows a direction the mapping declared); default the registry's. ``empty``: why there is
+    nothing to draw when that is not small groups hidden (the chart then says it instead).
     """
     t = table[table["statistic"] == statistic] if "statistic" in table.columns else table
     label = measure_label(measure)
     short = measure_short(measure)
     lvl = f"{_conf(t):.0%}" if len(t) else "95%"
+    if empty and not len(t):
+        return _nothing_to_show(f"{short}: change from baseline" if statistic == "mean_change" else
+                                f"{short} over time", empty, style)
     if statistic == "mean_change":
         if lower_is_better is None:  # the registry's direction (EQ VAS: higher)
             lower_is_better = measure_entry(measure).lower_is_better
@@ -64,16 +73,24 @@ def score_over_time_figure(table: pd.DataFrame, by=("treatment",), *, measure: s
 
 
 def remission_figure(table: pd.DataFrame, by=("treatment",), *, measure: str, groups=None, group_n=None,
-                     style: str = "screen") -> go.Figure:
+                     style: str = "screen", empty: str = "") -> go.Figure:
     """Proportion in remission (score below the cut-off) per week.
 
-    ``table`` is ``analysis.secondary.remission_over_time`` (``below`` column).
+    ``table`` is ``analysis.secondary.remission_over_time`` (``below`` column); an empty table takes the
+    measure's cut-off from its rule (a title never reads "score < nan"). ``empty``: why there is nothing to
+    draw when that is not small groups hidden.
     """
-    below = float(table["below"].iloc[0]) if len(table) and "below" in table.columns else float("nan")
+    below = (float(table["below"].iloc[0]) if len(table) and "below" in table.columns
+             else remission_rules().get(measure, measure_entry(measure).remission_below))
+    below = float("nan") if below is None else float(below)
     short = measure_short(measure)
+    title = (f"{short}: remission (score < {below:g}) over time" if np.isfinite(below)
+             else f"{short}: remission over time")
+    if empty and not len(table):
+        return _nothing_to_show(title, empty, style)
     lvl = f"{_conf(table):.0%}" if len(table) else "95%"
     return _rate_figure(share_over_time_figure(
-        table, by, title=f"{short}: remission (score < {below:g}) over time", y_title="Episodes in remission (%)",
+        table, by, title=title, y_title="Episodes in remission (%)",
         value_label="in remission", groups=groups, group_n=group_n, style=style,
         subtitle=f"Share of episodes with a weekly mean score < {below:g}; bars and bands = {lvl} CI (Wilson); "
                  "week 0 = baseline",
@@ -81,15 +98,18 @@ def remission_figure(table: pd.DataFrame, by=("treatment",), *, measure: str, gr
 
 
 def secondary_response_figure(table: pd.DataFrame, by=("treatment",), *, measure: str, groups=None,
-                              group_n=None, style: str = "screen") -> go.Figure:
+                              group_n=None, style: str = "screen", empty: str = "") -> go.Figure:
     """Response (% reduction from baseline >= threshold) per week for a secondary measure.
 
-    ``table`` is ``analysis.relief.relief_over_time`` built on episodes of that measure.
+    ``table`` is ``analysis.relief.relief_over_time`` built on episodes of that measure; ``empty``: why
+    there is nothing to draw when that is not small groups hidden.
     """
     t = table[table["statistic"] == "responder_rate"] if "statistic" in table.columns else table
     thr = float(t["threshold"].dropna().iloc[0]) if len(t) and t["threshold"].notna().any() else float(
         response_rules().get(measure, 50.0))
     short = measure_short(measure)
+    if empty and not len(t):
+        return _nothing_to_show(f"{short}: response (\u2265 {thr:g}% reduction) over time", empty, style)
     lvl = f"{_conf(t):.0%}" if len(t) else "95%"
     return _rate_figure(share_over_time_figure(
         t, by, title=f"{short}: response (\u2265 {thr:g}% reduction) over time", y_title="Responders (% of episodes)",

@@ -220,10 +220,14 @@ def patient_timeline_figure(timeline, *, measures=None, style: str = "screen") -
     fig.update_xaxes(title_text=x_title, row=rows, col=1)
     n_out = int(mtab.loc[mtab["outcome"], "n_scores"].sum()) if len(mtab) else 0
     n_lost = int(ep["loss_day"].notna().sum()) if len(ep) else 0
+    n_resp = int(ep["responder"].fillna(False).astype(bool).sum()) if len(ep) else 0
     out_short = measure_short(d.measure)
+    # "relief lost 0 times" read as relief kept, for a patient who never had any to lose.
+    relief_txt = (f"never reached the responder threshold (relief \u2265 {thr:g}%)" if not n_resp else
+                  f"immediate responder in {n_resp} episode{'s' if n_resp != 1 else ''}, relief lost "
+                  f"{n_lost} time{'s' if n_lost != 1 else ''} (responder: relief \u2265 {thr:g}%)")
     subtitle = (f"{len(courses)} treatment course{'s' if len(courses) != 1 else ''}, {len(ep)} episode"
-                f"{'s' if len(ep) != 1 else ''} analysed, {n_out} {esc(out_short)} scores; relief lost "
-                f"{n_lost} time{'s' if n_lost != 1 else ''} (responder: relief \u2265 {thr:g}%)")
+                f"{'s' if len(ep) != 1 else ''} analysed, {n_out} {esc(out_short)} scores; {relief_txt}")
     if not len(courses):
         subtitle = f"No treatment course: scores only; {n_out} {esc(out_short)} scores"
     caption = methods.caption_patient_timeline(d)

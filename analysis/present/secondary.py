@@ -9,6 +9,7 @@ from analysis.definitions import Definitions
 from analysis.measures import measure as measure_entry
 
 from .duration import logrank_row
+from .empty import no_analysable_reason, selection_counts
 from .formatting import duration_table, format_result
 from .groups import group_sizes
 from .panel import FigureSpec, Panel, methods_of
@@ -19,13 +20,14 @@ SPREAD_MEASURE = "regions_affected"
 
 def secondary_results(ep, by, filters) -> dict:
     """The analyses of one secondary measure (``ep.definitions.measure``; unsuppressed): ``sizes``,
-    weekly ``scores``, ``lower_is_better`` (the direction the episodes used), and where the measure has them ``remission``, ``response`` (its conventional
+    the ``selection`` (:func:`~analysis.present.empty.selection_counts`), weekly ``scores``, ``lower_is_better`` (the direction the episodes used), and where the measure has them ``remission``, ``response`` (its conventional
     relief cut-off, not the responder threshold) and time to ``spread`` with its ``spread_medians``."""
     m = ep.definitions.measure
     rows = relief.select(ep, by, filters)                                # the included episodes,
     w = secondary.weekly_episode_scores(ep, by, filters, selected=rows)  # their weekly scores (the common input
     g = relief.weekly_grouping(w, by)                                    # of scores and remission) and its grouping
     out = {"sizes": group_sizes(ep, by, filters, selected=rows), "lower_is_better": ep.lower_is_better,
+           "selection": selection_counts(ep, filters),
            "scores": secondary.score_over_time(ep, by, filters, weekly=w, groups=g)}
     if m in secondary.REMISSION_BELOW:
         out["remission"] = secondary.remission_over_time(ep, by=by, filters=filters, weekly=w, groups=g)
@@ -46,7 +48,9 @@ def secondary_panel(res: dict, d: Definitions, by, measure: str, stem: str | Non
     ``response``, ``remission``) with small groups and cells removed, ``scores_table`` (weekly mean
     scores formatted), ``rates_table`` (response and remission per week formatted, where the measure has
     them: :func:`rates_table`), for body regions ``hide``, ``spread_medians`` and ``spread_table``.
-    ``warnings``: no episode with a baseline score (the export then leaves the measure out).
+    ``warnings``: why no episode can be analysed (no baseline score: the export then leaves the measure
+    out), also ``shown["empty"]`` and written in each chart instead of "no group large enough": nothing
+    was hidden, there is nothing to show.
     """
     by = tuple(by)
     stem = stem or measure
@@ -54,21 +58,26 @@ def secondary_panel(res: dict, d: Definitions, by, measure: str, stem: str | Non
     sd = d.replace(measure=measure)
     sizes = res["sizes"]
     P = Panel(sizes=sizes)
+    empty = ""
     if not sizes["episodes"].sum():
-        P.warnings.append(f"{measure}: no episode has a baseline score; no figure.")
+        empty = (no_analysable_reason(res["selection"], sd, measure, "weekly score, change from baseline, response "
+                                      "or remission") if "selection" in res else "") or \
+            f"{measure}: no episode has a baseline score; no figure."
+        P.warnings.append(empty)
+    P.shown["empty"] = empty
     groups = sizes["label"].tolist()
     group_n = dict(zip(sizes["label"], sizes["episodes"]))
     scores = suppress(res["scores"], by, sizes, m, counted=ANALYSABLE)
     sc = scores.shown
     P.notes.append(scores.note)
-    P.shown = {"scores": sc, "scores_table": format_result(sc[sc["statistic"] == "mean_score"], by,
-                                                                 kind="number", extra=("week",))}
+    P.shown.update(scores=sc, scores_table=format_result(sc[sc["statistic"] == "mean_score"], by,
+                                                         kind="number", extra=("week",)))
     P.tables[f"{stem}_scores"] = named(suppressed_table(res["scores"], by, sizes, m), stem, measure)
     P.methods |= methods_of(res["scores"])
     for stat in ("mean_score", "mean_change"):
         P.figures.append(FigureSpec(f"{stem}_{stat}", "score_over_time_figure", (sc, by),
                                     dict(measure=measure, statistic=stat, groups=groups, group_n=group_n,
-                                         lower_is_better=res.get("lower_is_better")),
+                                         lower_is_better=res.get("lower_is_better"), empty=empty),
                                     scores.note))
     for part, builder in (("response", "secondary_response_figure"), ("remission", "remission_figure")):
         if part in res:
@@ -78,7 +87,8 @@ def secondary_panel(res: dict, d: Definitions, by, measure: str, stem: str | Non
             if part == "remission":
                 P.methods |= methods_of(res[part])
             P.figures.append(FigureSpec(f"{stem}_{part}", builder, (s.shown, by),
-                                        dict(measure=measure, groups=groups, group_n=group_n), s.note))
+                                        dict(measure=measure, groups=groups, group_n=group_n, empty=empty),
+                                        s.note))
     if "response" in P.shown or "remission" in P.shown:
         P.shown["rates_table"] = rates_table(P.shown.get("response"), P.shown.get("remission"), by, measure)
     if "spread" in res:

@@ -55,8 +55,12 @@ def suppress_small_cells(table: pd.DataFrame, min_cell_size: int, columns=None) 
         columns = ["n_patients"] if "n_patients" in out.columns else (["n"] if "n" in out.columns else [])
     columns = [c for c in columns if c in out.columns]
     small = np.zeros(len(out), dtype=bool)
+    # A count of 0 is no data, not a hidden cell: its note must not read as small-cell suppression.
+    none = np.zeros(len(out), dtype=bool)
     for c in columns:
-        small |= ~(pd.to_numeric(out[c], errors="coerce").fillna(-1).to_numpy() >= m)
+        count = pd.to_numeric(out[c], errors="coerce")
+        small |= ~(count.fillna(-1).to_numpy() >= m)
+        none |= (count == 0).to_numpy()
     for c in SUPPRESSED_COLUMNS:
         if c in out.columns and small.any():
             if pd.api.types.is_integer_dtype(out[c]):
@@ -69,7 +73,8 @@ def suppress_small_cells(table: pd.DataFrame, min_cell_size: int, columns=None) 
                 out[c] = out[c].astype(object)
                 out.loc[small, c] = None
     out["suppressed"] = small
-    out["suppression_note"] = np.where(small, f"fewer than {m} patients: not shown", "")
+    out["suppression_note"] = np.where(none, "no patient: nothing to estimate",
+                                       np.where(small, f"fewer than {m} patients: not shown", ""))
     return out
 
 
@@ -114,7 +119,8 @@ class Suppressed:
     shown : DataFrame
         The rows that may be shown.
     hidden_groups : list of str
-        Labels of groups with fewer than ``min_cell_size`` patients (removed entirely).
+        Labels of groups with fewer than ``min_cell_size`` patients (removed entirely), including
+        those of :attr:`empty_groups`.
     hidden_cells : int
         Rows of otherwise shown groups removed because that cell (e.g. a late week) has fewer than
         ``min_cell_size`` patients.
@@ -136,14 +142,30 @@ class Suppressed:
     counted: str = ""
 
     @property
+    def empty_groups(self) -> list:
+        """Groups removed because nobody in them has what is drawn (0 patients counted): nothing to
+        show, which is not small-cell suppression."""
+        return [g for g in self.hidden_groups if self.hidden_counts.get(g, 1) == 0]
+
+    @property
+    def suppressed(self) -> bool:
+        """Whether anything was hidden for being too small (not merely empty)."""
+        return bool(self.hidden_cells) or len(self.empty_groups) < len(self.hidden_groups)
+
+    @property
     def note(self) -> str:
-        """A sentence for the page, or '' when nothing was hidden."""
+        """A sentence for the page, or '' when nothing was hidden. Groups with nothing to show are
+        named apart: only groups and cells hidden for their size are said to be suppressed."""
         parts = []
         m = self.min_cell_size
-        if self.hidden_groups:
-            counted = f" {self.counted}" if self.counted else ""
+        counted = f" {self.counted}" if self.counted else ""
+        empty = self.empty_groups
+        if empty:
+            parts.append(f"Nothing to show for {', '.join(empty)}: no patient{counted or ' in this selection'}.")
+        small = [g for g in self.hidden_groups if g not in empty]
+        if small:
             names = [f"{g} ({self.hidden_counts[g]} patient{'s' if self.hidden_counts[g] != 1 else ''}{counted})"
-                     if g in self.hidden_counts else g for g in self.hidden_groups]
+                     if g in self.hidden_counts else g for g in small]
             if self.hidden_counts:
                 parts.append(f"Not shown: {', '.join(names)}. Groups with fewer than {m} patients{counted} are "
                              "hidden: estimates from so few patients are unreliable and could identify individuals.")
@@ -190,8 +212,10 @@ def suppress(result: pd.DataFrame, by, sizes: pd.DataFrame, min_cell_size: int,
     keep = ~labels.isin(small).to_numpy() if len(result) else np.zeros(0, dtype=bool)
     hidden_cells = 0
     if cell_column and cell_column in result.columns and len(result):
-        cell_ok = (pd.to_numeric(result[cell_column], errors="coerce").fillna(0) >= int(min_cell_size)).to_numpy()
-        lost = keep & ~cell_ok
+        count = pd.to_numeric(result[cell_column], errors="coerce").to_numpy(dtype=float)
+        cell_ok = count >= int(min_cell_size)   # an unknown (NaN) count is not shown
+        # A cell of 0 patients has no estimate to hide: it is dropped without being called suppressed.
+        lost = keep & ~cell_ok & (count != 0)
         hidden_cells = int(lost.sum())
         cell_groups = tuple(dict.fromkeys(labels[lost].astype(str).tolist()))
         keep &= cell_ok

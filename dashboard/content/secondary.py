@@ -9,6 +9,26 @@ from analysis.escaping import markdown_text
 from analysis.secondary import REMISSION_BELOW, RESPONSE_PCT
 from dashboard import cache, no_treatments, state
 
+
+def _draw_measure(panel, measure: str, conf_level: float) -> None:
+    """The charts and tables of one measure with analysable episodes."""
+    state.draw(panel.figure(f"{measure}_mean_score"), key="fig_sec_score")
+    state.draw(panel.figure(f"{measure}_mean_change"), key="fig_sec_change")
+    if "response" in panel.shown:
+        state.draw(panel.figure(f"{measure}_response"), key="fig_sec_response")
+    if "remission" in panel.shown:
+        state.draw(panel.figure(f"{measure}_remission"), key="fig_sec_remission")
+    if "rates_table" in panel.shown:
+        st.markdown(f"**{markdown_text(measure_short(measure))}: response and remission per week** "
+                    f"({conf_level:.0%} CI, Wilson; n = episodes with a score that week)")
+        st.dataframe(panel.shown["rates_table"], hide_index=True, width="stretch", key="sec_rates_table")
+    if measure not in RESPONSE_PCT and measure not in REMISSION_BELOW:
+        st.caption(f"No conventional response or remission definition for {markdown_text(measure_label(measure))}: "
+                   "mean score and change from baseline are shown.")
+    with st.expander("Weekly mean scores with 95% CIs (table)"):
+        st.dataframe(panel.shown["scores_table"], hide_index=True, width="stretch", key="sec_scores_table")
+
+
 st.title("Secondary outcomes")
 ctx = state.require_dataset()
 state.show_choices(ctx)
@@ -40,31 +60,24 @@ if choices:
                              what=f"the {measure_short(measure)} results")
     if panel is not None:
         state.small_note(panel.notes[0] if panel.notes else "")
-        if panel.sizes["episodes"].sum() == 0:
-            st.warning(f"No treatment episode has a {markdown_text(measure_short(measure))} baseline score in the baseline "
-                       f"window ({d.baseline_window_days:g} days before the start).")
-        state.draw(panel.figure(f"{measure}_mean_score"), key="fig_sec_score")
-        state.draw(panel.figure(f"{measure}_mean_change"), key="fig_sec_change")
-        if "response" in panel.shown:
-            state.draw(panel.figure(f"{measure}_response"), key="fig_sec_response")
-        if "remission" in panel.shown:
-            state.draw(panel.figure(f"{measure}_remission"), key="fig_sec_remission")
-        if "rates_table" in panel.shown:
-            st.markdown(f"**{markdown_text(measure_short(measure))}: response and remission per week** "
-                        f"({d.conf_level:.0%} CI, Wilson; n = episodes with a score that week)")
-            st.dataframe(panel.shown["rates_table"], hide_index=True, width="stretch", key="sec_rates_table")
-        if measure not in RESPONSE_PCT and measure not in REMISSION_BELOW:
-            st.caption(f"No conventional response or remission definition for {markdown_text(measure_label(measure))}: "
-                       "mean score and change from baseline are shown.")
-        with st.expander("Weekly mean scores with 95% CIs (table)"):
-            st.dataframe(panel.shown["scores_table"], hide_index=True, width="stretch", key="sec_scores_table")
+        empty = panel.shown.get("empty", "")
+        if empty:
+            # Nothing was hidden: no episode has what every chart here starts from. One reason instead of
+            # four empty charts that said "no group large enough" (and offered their downloads).
+            st.warning(markdown_text(empty))
+            parts = ["over time", "change from baseline"] + [p for p in ("response", "remission") if p in panel.shown]
+            st.caption(f"Not drawn: {markdown_text(measure_short(measure))} {', '.join(parts)}, and their tables.")
+        else:
+            _draw_measure(panel, measure, d.conf_level)
 
 if spread:
     st.subheader("Symptom spread (body regions affected)")
     sd = d.replace(measure="regions_affected")
     panel = state.run_safely(cache.secondary_panel, ctx.key, ctx.dataset, sd, by, ctx.filters,
                              shown, what="symptom spread")
-    if panel is not None:
+    if panel is not None and panel.shown.get("empty"):
+        st.warning(markdown_text(panel.shown["empty"]))
+    elif panel is not None:
         state.draw(panel.figure("regions_affected_mean_score"), key="fig_regions")
         state.small_note(panel.notes[-1])
         state.draw(panel.figure("time_to_spread_km"), key="fig_spread")

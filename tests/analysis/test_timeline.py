@@ -194,3 +194,17 @@ def test_display_table(ds):
     assert t["Baseline (day: score)"].tolist() == ["day -1: 8", "day 59: 6"]
     assert t["Immediate (day: score, relief)"].tolist() == ["day 1: 2 (75%)", "day 61: 5 (17%)"]
     assert isinstance(t, pd.DataFrame) and t["Outcome"].iloc[0] == "relief lost on day 30 (30 days after the start)"
+
+
+def test_headline_of_a_patient_who_never_responded_says_so_rather_than_relief_lost_0_times(load):
+    ds = load({"assessments.csv": "patient_id,day,pain_nrs\nN1,-1,8\nN1,1,7\nN1,20,7\n",
+               "treatments.csv": "patient_id,day,treatment\nN1,0,ketamine_iv\n"})
+    sub = figures.patient_timeline_figure(patient_timeline(ds, Definitions(), "N1")).layout.title.subtitle.text.replace("<br>", " ")
+    assert "never reached the responder threshold (relief \u2265 30%)" in sub
+    assert "relief lost" not in sub
+
+
+def test_headline_of_a_responder_counts_the_responses_and_the_losses(ds):
+    sub = figures.patient_timeline_figure(patient_timeline(ds, Definitions(), "P1")).layout.title.subtitle.text
+    sub = sub.replace("<br>", " ")  # the subtitle is wrapped to the figure's width
+    assert "immediate responder in 1 episode, relief lost 1 time (responder: relief \u2265 30%)" in sub

@@ -14,7 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from analysis import cohort, duration, relief, secondary
-from analysis.present import groups
+from analysis.present import empty, groups
 from analysis.definitions import Definitions
 from analysis.episodes import build_episodes
 from analysis.load import load_dataset
@@ -71,7 +71,7 @@ def test_secondary_measure_equals_the_analyses(cache, demo, threshold):
         dm = d.replace(measure=m)
         ep = build_episodes(demo, dm)
         ref = {"sizes": groups.group_sizes(ep, BY, FILTERS), "lower_is_better": ep.lower_is_better,
-               "scores": secondary.score_over_time(ep, BY, FILTERS)}
+               "selection": empty.selection_counts(ep, FILTERS), "scores": secondary.score_over_time(ep, BY, FILTERS)}
         if m in secondary.REMISSION_BELOW:
             ref["remission"] = secondary.remission_over_time(ep, by=BY, filters=FILTERS)
         if m in secondary.RESPONSE_PCT:
