@@ -85,13 +85,36 @@ class LoadReport:
     def rows_excluded(self) -> int:
         return sum(c.rows_excluded for c in self.files.values())
 
+    def partly_used(self) -> dict[str, int]:
+        """Per file, the rows used that still have an entry in the list of exclusions: a value left out of a row
+        whose other values are used (an NRS of 14 beside a PHQ-9 that is used). The list names every row excluded
+        whole and these, so per file: rows listed = ``rows_excluded`` + ``partly_used``."""
+        ex = self.exclusions
+        listed = ex[["file", "line"]].drop_duplicates()["file"].astype(str).value_counts().to_dict() if len(ex) else {}
+        return {f: max(int(listed.get(f, 0)) - c.rows_excluded, 0) for f, c in self.files.items()}
+
+    def row_table(self) -> pd.DataFrame:
+        """The load report's table of files, as the Data page shows it: rows read = rows used + rows excluded (whole
+        rows), and the rows used with a value excluded, which the list of exclusions names too."""
+        partly = self.partly_used()
+        return pd.DataFrame([{"file": f, "rows read": c.rows_read, "rows used": c.rows_used,
+                              "rows excluded": c.rows_excluded, "rows used with a value excluded": partly[f]}
+                             for f, c in self.files.items()],
+                            columns=["file", "rows read", "rows used", "rows excluded",
+                                     "rows used with a value excluded"])
+
     def exclusions_heading(self) -> str:
-        """The heading of the list of exclusions, as the CLI and the Data page print it: its rows, and its entries
-        where they are more (a row of a clinic export may have several values left out, each listed)."""
+        """The heading of the list of exclusions, as the CLI and the Data page print it: its rows, split into the rows
+        excluded whole and the used rows with a value excluded when there are both kinds (so that it adds up with
+        the files' counts), and its entries where they are more (a row may have several values left out, each
+        listed)."""
         ex = self.exclusions
         rows = len(ex[["file", "line"]].drop_duplicates()) if len(ex) else 0
-        return f"Excluded rows ({rows:,})" if rows == len(ex) else \
-            f"Excluded rows ({rows:,}; {len(ex):,} entries: a row may have several values left out)"
+        partly = sum(self.partly_used().values())
+        head, split = ("Excluded rows and values", f" rows: {rows - partly:,} excluded, {partly:,} used with a value "
+                       "excluded") if partly else ("Excluded rows", "")
+        return f"{head} ({rows:,}{split})" if rows == len(ex) else \
+            f"{head} ({rows:,}{split}; {len(ex):,} entries: a row may have several values left out)"
 
     def to_dict(self) -> dict:
         """The JSON document of ``python -m analysis validate --json`` (see docs/cli.md)."""

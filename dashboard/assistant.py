@@ -9,6 +9,7 @@ document; the preview, the load report and the warnings follow on the same rerun
 from __future__ import annotations
 
 import copy
+import re
 from difflib import get_close_matches
 
 import pandas as pd
@@ -22,6 +23,7 @@ from analysis.io.column_words import measure_of
 from analysis.io.item_treatments import TREATMENT
 from analysis.io.spec import ROLES, SCORE_ROLES, TIMINGS
 from analysis.measures import MEASURES
+from analysis.present.formatting import day_text, natural_order
 from dashboard import cache
 from dashboard.mapping_edits import carry_edits, file_contents
 from dashboard.page_words import for_page
@@ -37,6 +39,8 @@ ROLE_LABELS = {
     "status": "entry status (rows in error left out)", "route": "route (only intravenous rows are infusions)",
     "ignore": "ignore",
 }
+#: The widths of the column table's columns: the timing's options ("when recorded") need 3 to be read whole.
+_COLUMN_WIDTHS = [3, 3, 2, 3, 2]
 TIMING_LABELS = {"at": "when recorded", "before_start": "before start", "after_start": "after start"}
 SOURCE_LABELS = {"redcap": "a REDCap export", "flowsheet": "an EHR export (observations and administrations)",
                  "spreadsheet": "a spreadsheet"}
@@ -308,7 +312,8 @@ def render(files: dict[str, bytes], ctx) -> None:
     st.markdown(f"**Detected:** {detected}")
     rows = [{"file": f.name, "what it is": f.kind, "how it is written": f.reading, "data rows": f.n_rows,
              "dates": "; ".join(f"{c}: {d}" for c, d in f.dates.items())} for f in proposal.files]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="assist_detected")
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="assist_detected",
+                 column_config={"dates": st.column_config.TextColumn("dates", width="large")})
     if no_dictionary:
         # Without the dictionary no column is known: a table of roles and notes about treatments would
         # describe a reading that cannot happen. The error above says what to upload.
@@ -342,7 +347,7 @@ def render(files: dict[str, bytes], ctx) -> None:
     courses = doc.get("courses", {})
     ss["_w_gap_days"] = float(courses.get("gap_days", 7.0))
     c2.number_input("Administrations at most this many days apart are one course", min_value=0.0, max_value=365.0,
-                    value=7.0, step=1.0, key="_w_gap_days", on_change=_on_option, args=(("courses", "gap_days"), "_w_gap_days"),
+                    value=7.0, step=1.0, format="%g", key="_w_gap_days", on_change=_on_option, args=(("courses", "gap_days"), "_w_gap_days"),
                     help="One row per infusion day, or a medication record's bags: merged into one course that "
                          "starts at the first administration. Counted in calendar days: 09:00 and 09:30 a week "
                          "later are 7 days apart.")
@@ -352,7 +357,7 @@ def render(files: dict[str, bytes], ctx) -> None:
         if fdoc.get("kind", "data") != "data":
             continue
         fp = next((f for f in proposal.files if export_spec.FileSpec(match=fdoc["match"]).matches(f.name)), None)
-        examples = {c.header: ", ".join(str(e) for e in c.examples[:3]) for c in (fp.columns if fp else [])}
+        examples = {c.header: ", ".join(_example(e) for e in c.examples[:3]) for c in (fp.columns if fp else [])}
         with st.expander(f"Columns of {markdown_text(fdoc['match'])}", expanded=True):
             ids = [h for h, c in fdoc.get("columns", {}).items()
                    if (c if isinstance(c, str) else c.get("role")) == "patient_id"]
@@ -363,7 +368,7 @@ def render(files: dict[str, bytes], ctx) -> None:
                             help="Empty cells of the patient id column take the id above them, on rows with a date; rows "
                                  "without one (totals) are not filled. Merged cells and report layouts are exported "
                                  "so.")
-            head = st.columns([3, 3, 2, 2, 2])
+            head = st.columns(_COLUMN_WIDTHS)
             head[0].markdown("**column** (examples)")
             head[1].markdown("**role**")
             head[2].markdown("**name**")
@@ -374,7 +379,7 @@ def render(files: dict[str, bytes], ctx) -> None:
             for ci, (header, col) in enumerate(fdoc.get("columns", {}).items()):
                 col = {"role": col} if isinstance(col, str) else col
                 wkey = f"_w_col_{fi}_{ci}"
-                row = st.columns([3, 3, 2, 2, 2])
+                row = st.columns(_COLUMN_WIDTHS)
                 row[0].markdown(f"`{markdown_text(header)}`  \n{markdown_text(examples.get(header, ''))[:80]}")
                 ss[f"{wkey}_role"] = col["role"]
                 row[1].selectbox(f"Role of {markdown_text(header)}", ROLES, format_func=ROLE_LABELS.get, key=f"{wkey}_role",
@@ -405,7 +410,7 @@ def render(files: dict[str, bytes], ctx) -> None:
                     ss[f"{wkey}_offset"] = col.get("offset_days")
                     row[4].number_input(f"Days after the date of {markdown_text(header)}", min_value=-float(export_spec.MAX_OFFSET_DAYS),
                                         max_value=float(export_spec.MAX_OFFSET_DAYS),
-                                        value=None, step=1.0, key=f"{wkey}_offset", label_visibility="collapsed",
+                                        value=None, step=1.0, format="%g", key=f"{wkey}_offset", label_visibility="collapsed",
                                         placeholder="none", on_change=_on_offset, args=(fi, header, wkey))
     unknown_measures(doc, proposal.spec.to_json())
     items = {}
@@ -462,7 +467,7 @@ def render(files: dict[str, bytes], ctx) -> None:
                        on_change=_on_option, args=(("courses", "start_actions"), "_w_starts"))
         ss["_w_post_offset"] = float(courses.get("post_offset_hours", 1.0))
         st.number_input("A score recorded after the start on a treatment row is placed this many hours after it",
-                        min_value=0.01, max_value=48.0, value=1.0, step=0.5, key="_w_post_offset",
+                        min_value=0.01, max_value=48.0, value=1.0, step=0.5, format="%g", key="_w_post_offset",
                         on_change=_on_option, args=(("courses", "post_offset_hours"), "_w_post_offset"))
         boost = dict(courses.get("boosters", {}))
         labels = sorted(set(ctx.dataset.treatments["treatment"])) if ctx.dataset is not None else []
@@ -487,6 +492,12 @@ def render(files: dict[str, bytes], ctx) -> None:
     c2.file_uploader("Use a saved mapping", type=["json", "toml"], key="_w_saved_mapping",
                      on_change=_on_saved_mapping)
     preview(ctx)
+
+
+def _example(value) -> str:
+    """A column's example as the reading takes it: a whole number written by a spreadsheet as ``7.0`` is 7."""
+    text = str(value)
+    return re.sub(r"^(-?\d+)\.0+$", r"\1", text.strip())
 
 
 def unknown_measures(doc: dict, proposed: dict) -> None:
@@ -516,12 +527,15 @@ def preview(ctx) -> None:
     if ds is None:
         st.info("Nothing can be read yet: see the message above.")
         return
-    ids = list(pd.unique(ds.patients["patient_id"].astype(str)))[:3]
+    st.caption("Days count from the patient's first course; a score within a day is shown with the hours after "
+               "that day's start (0 + 1 h: an hour after the infusion).")
+    ids = natural_order(pd.unique(ds.patients["patient_id"].astype(str)))[:3]
     for pid in ids:
-        t = ds.treatments[ds.treatments["patient_id"].astype(str) == pid]
-        a = ds.assessments[ds.assessments["patient_id"].astype(str) == pid]
+        t = ds.treatments[ds.treatments["patient_id"].astype(str) == pid].drop(columns="patient_id")
+        a = ds.assessments[ds.assessments["patient_id"].astype(str) == pid].drop(columns="patient_id").head(12)
         st.markdown(f"Patient `{markdown_text(pid)}`: {len(t)} course(s), {len(a)} score(s)")
         c1, c2 = st.columns([2, 3])
-        c1.dataframe(t.drop(columns="patient_id").round(3), hide_index=True, width="stretch", key=f"prev_t_{pid}")
-        c2.dataframe(a.drop(columns="patient_id").astype({"measure": str}).round(3).head(12), hide_index=True,
+        c1.dataframe(t.round(3).assign(day=day_text(t["day"])), hide_index=True, width="stretch",
+                     key=f"prev_t_{pid}", column_config={"treatment": st.column_config.TextColumn(width="medium")})
+        c2.dataframe(a.astype({"measure": str}).round(3).assign(day=day_text(a["day"])), hide_index=True,
                      width="stretch", key=f"prev_a_{pid}")

@@ -20,7 +20,7 @@ from ..errors import DatasetError, EmptyDatasetError, IdentifierError, MappingEr
 from .sources import _basename as basename  # the one rule for a file's name inside a path or zip
 from .sources import CSV_EXTENSIONS, TEXT_EXTENSIONS, files_fingerprint, zip_problem
 from .validate import load_canonical
-from . import episode_clocks, headers, id_links, plausibility, post_scores, pulls, redcap, redcap_arms, sites, time_zones, two_systems, \
+from . import choice_codes, episode_clocks, headers, id_links, plausibility, post_scores, pulls, redcap, redcap_arms, sites, time_zones, two_systems, \
     untimed_starts
 from . import missing_codes
 from .courses import build_courses, one_spelling, spelling_notes
@@ -72,8 +72,10 @@ def _file_names(paths: list[str]) -> list[str]:
     return [f"{d}/{b}" if d and base.count(b) > 1 else b for b, d in zip(base, folder)]
 
 
-def read_files(items, spec: MappingSpec, notes: list[str]) -> tuple[list, dict]:
-    """Read every data file of the export (and the REDCap dictionary) as text tables."""
+def read_files(items, spec: MappingSpec, notes: list[str], warnings: list[str] | None = None) -> tuple[list, dict]:
+    """Read every data file of the export (and the REDCap dictionary) as text tables. A raw export's choice codes
+    written as other numbers (``1.0``) are read as the dictionary's codes, and codes it does not have are load
+    ``warnings`` (analysis/io/choice_codes.py)."""
     tables, dictionary = [], {}
     for name, data in items:
         fspec = spec.file_for(name)
@@ -106,6 +108,7 @@ def read_files(items, spec: MappingSpec, notes: list[str]) -> tuple[list, dict]:
         if fspec.redcap:
             redcap.blank_survey_placeholders(t)
             redcap_arms.add_arm_column(t, fspec.columns)
+            choice_codes.align_codes(t, fspec, dictionary, notes, warnings if warnings is not None else notes)
             # Time points of a choice field read as their labels, and counted from their record's date.
             redcap.decode_time_points(t, fspec, dictionary)
             notes += [n for n in [redcap.record_dates_for_instances(t, fspec)] if n]
@@ -184,8 +187,10 @@ def load_export(files: dict[str, bytes], spec: MappingSpec, drop_identifiers: bo
     items = expand(files)
     notes: list[str] = []
     dropped: list = []
-    tables, dictionary = read_files(items, spec, notes)
+    code_warnings: list[str] = []
+    tables, dictionary = read_files(items, spec, notes, code_warnings)
     obs = Observations()
+    obs.warnings += code_warnings
     obs.zone_rules["offsets_as_written"], two_zones = time_zones.export_offsets_as_written(_date_columns(tables), spec)
     obs.warnings += [two_zones] if two_zones else []
     row0 = 0

@@ -270,6 +270,18 @@ def workbook_tables(name: str, data: bytes) -> tuple[list[tuple[str, bytes]], li
     return out, notes
 
 
+#: The note :func:`workbook_tables` writes for each sheet read (the one place that says where a table came from).
+_READ_AS = re.compile(r"(?P<book>.+?): the sheet '(?P<sheet>.*)' was read as (?P<table>.+?) \([\d,]+ rows\)\.")
+
+
+def sheet_origins(notes: list[str]) -> dict[str, str]:
+    """Each table read from a workbook sheet (by the name the load report gives it, ``infusion_log.csv``) -> the
+    workbook and sheet it is, as a user knows them (``infusion_log.xlsx, sheet 'Infusions'``), from the load
+    report's ``notes``: a list of excluded rows should name the file the user gave, not a CSV they never had."""
+    found = (_READ_AS.fullmatch(str(n)) for n in notes)
+    return {m["table"]: f"{m['book']}, sheet '{m['sheet']}'" for m in found if m}
+
+
 def _zip_members_if(name: str, data: bytes, wanted) -> list[tuple[str, bytes]] | None:
     """The members of zip ``name`` (folder parts dropped) when one of them is ``wanted`` (a predicate on its
     name), else None (the zip is then read as before: a dataset zip or a clinic export's zip)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from .labels import row_labels
@@ -197,3 +198,32 @@ def weekly_n_table(result: pd.DataFrame, by, statistic: str | None = None) -> pd
     wide.columns.name = None
     wide.index.name = "week"
     return wide.reset_index()
+
+
+def day_text(days) -> list[str]:
+    """Days since the first course as the import preview shows them: a whole day as its number (``28``), a part
+    of a day as the day and the hours and minutes after its start (``0 + 1 h`` for 0.0417: a score an hour after
+    the infusion; before day 0: ``0 - 6 h``), never a fraction that reads as nothing (``0.042``); empty where
+    missing."""
+    d = pd.Series(np.asarray(days, dtype=float))
+    if not len(d):
+        return []
+    step = pd.Series(np.where(d < 0, -1.0, 1.0))
+    whole = d.abs().floordiv(1) * step + 0.0  # toward 0 (before day 0: 0 - 6 h); + 0.0: no "-0"
+    minutes = ((d - whole).abs() * 1440).round()
+    whole, minutes = whole.where(minutes < 1440, whole + step), minutes.where(minutes < 1440, 0)
+    hours, mins = minutes.floordiv(60), minutes.mod(60)
+    after = (hours.map("{:.0f} h".format).where(hours > 0, "") + " " +
+             mins.map("{:.0f} min".format).where(mins > 0, "")).str.strip()
+    text = whole.map("{:.0f}".format) + (step.map({1.0: " + ", -1.0: " - "}) + after).where(after != "", "")
+    return text.where(d.notna(), "").tolist()
+
+
+def natural_order(ids) -> list[str]:
+    """Identifiers in the order a reader expects, numbers by their value (1, 2, 10, not 1, 10, 2; ``C-2`` before
+    ``C-10``): by the text before the first number, then that number, then the whole identifier."""
+    s = pd.Series(list(ids), dtype=object).astype(str)
+    parts = s.str.extract(r"^(\D*)(\d*)")
+    order = pd.DataFrame({"prefix": parts[0].str.casefold(), "number": pd.to_numeric(parts[1], errors="coerce"),
+                          "id": s}).sort_values(["prefix", "number", "id"], na_position="first", kind="stable")
+    return order["id"].tolist()

@@ -14,6 +14,7 @@ from analysis.mapping import CANONICAL_NAMES, parse_mapping_bytes
 from analysis.io.sources import looks_canonical
 from analysis.io.spec import is_spec_document
 from analysis.io.stat_files import expand_file_formats
+from analysis.io.workbooks import sheet_origins
 from analysis.present.groups import episode_exclusion_counts
 from dashboard import assistant, cache, state
 from dashboard.uploads import LOAD_SLOTS, upload_headers
@@ -191,15 +192,23 @@ if ctx.dataset is None:
 # ---------------------------------------------------------------------------------------------- report
 ds = ctx.dataset
 rep = ds.report
-st.success(f"Loaded: {md(ctx.source_label)}.", icon=":material/check_circle:")
+uploaded = ctx.source_label.removeprefix("Uploaded: ")  # (the label says "Uploaded: ..." in the sidebar)
+st.success(f"Loaded: {md(uploaded)} (uploaded)." if uploaded != ctx.source_label else
+           f"Loaded: {md(ctx.source_label)}.", icon=":material/check_circle:")
 st.subheader("Load report")
-counts = pd.DataFrame([{"file": name, "rows read": c.rows_read, "rows used": c.rows_used,
-                        "rows excluded": c.rows_excluded} for name, c in rep.files.items()])
-c1, c2 = st.columns([3, 2])
+# A workbook's tables are named by the workbook and sheet the user gave, not the CSV name they are read under.
+# (an upload's workbook is opened on upload: its notes are the upload's)
+origins = sheet_origins(list(rep.notes) + list(ss.get("_upload_notes", [])))
+files_table = rep.row_table()
+files_table["file"] = files_table["file"].map(lambda f: origins.get(f, f))
+# The table has the page's whole width: beside the Patients metric its last columns were cut off.
+st.dataframe(files_table, hide_index=True, width="stretch", key="load_counts")
+st.caption("Rows read = rows used + rows excluded. The list of excluded rows below names both the rows excluded and "
+           "the rows used with a value excluded (a score out of range on a row whose other values are used).")
+c1, c2 = st.columns([1, 3])
 with c1:
-    st.dataframe(counts, hide_index=True, width="stretch", key="load_counts")
-with c2:
     st.metric("Patients", f"{len(ds.patients):,}")
+with c2:
     st.caption(f"Measures: {md(', '.join(ds.measures) or 'none')} · Covariates: {md(', '.join(ds.covariates) or 'none')} · "
                f"Fingerprint (SHA-256): `{rep.fingerprint[:16]}…`")
 
@@ -219,7 +228,9 @@ for note in rep.notes:
 heading, _, count = rep.exclusions_heading().partition(" (")
 st.markdown(f"**{heading}** ({md(count)}")
 if len(rep.exclusions):
-    st.dataframe(rep.exclusions, hide_index=True, width="stretch", key="exclusions")
+    shown = rep.exclusions.assign(file=rep.exclusions["file"].map(lambda f: origins.get(f, f)))
+    st.dataframe(shown, hide_index=True, width="stretch", key="exclusions",
+                 column_config={"reason": st.column_config.TextColumn("reason", width="large")})
 else:
     st.write("None: every row was used.")
 
