@@ -59,7 +59,9 @@ def published_panel(res: dict, d: Definitions, matches: dict | None = None) -> P
         "Published figure (source)": [f"{q} ({s})" for q, s in zip(cmp["quantity"], cmp["source"])],
         "Published value": [published_value(r) for r in cmp.itertuples()],
         "This dataset": [f"{lab}: {own_value(r)}" for lab, r in zip(cmp["dataset_label"], cmp.itertuples())],
-        "Verdict": [f"{v}: {t}" for v, t in zip(cmp["verdict"], cmp["verdict_text"])],
+        # the verdict word, then its sentence (once: 'Inconclusive: ...' already says it)
+        "Verdict": [t if str(t).casefold().startswith(str(v).casefold()) else f"{v}: {t}"
+                    for v, t in zip(cmp["verdict"], cmp["verdict_text"])],
     })
     # The export says which comparisons wait for a choice (the page shows these texts beside its selectboxes).
     P = Panel(warnings=[f"Comparison with published figures: {t}" for t in
