@@ -110,3 +110,17 @@ def test_a_bare_drug_name_beside_an_injection_or_a_block_of_that_drug_stays_apar
         drug = other.split()[0]
         out = _merged(drug, f"{drug} IV", f"{drug} IV", other)
         assert out[0] == drug and out[1:3] == [f"{drug} IV"] * 2 and out[3] == other, other
+
+
+def test_a_treatment_text_with_a_dose_inside_its_name_is_read_by_the_name_without_the_dose():
+    # the second regression review: 'Lidocaine 5% patch' was taken by the bare 'lidocaine' pattern, not by
+    # 'lidocaine patch' (the patches were analysed as the bare name's courses)
+    from analysis.io.courses import treatment_labels
+    texts = np.array(["Lidocaine 5% patch", "Lidocaine patch", "Lidocaine IV", "Lidocaine", "Ketamine 0.5 mg/kg IV"],
+                     dtype=object)
+    patterns = {"lidocaine patch": "Lidocaine patch", "lidocaine iv": "Lidocaine IV", "lidocaine": "Lidocaine",
+                "ketamine iv": "Ketamine IV", "ketamine": "Ketamine"}
+    assert treatment_labels(texts, patterns).tolist() == ["Lidocaine patch", "Lidocaine patch", "Lidocaine IV",
+                                                          "Lidocaine", "Ketamine IV"]
+    # a pattern naming a dose still finds it where it is written
+    assert treatment_labels(texts, {"ketamine 0.5": "K 0.5", "ketamine": "K"}).tolist()[-1] == "K 0.5"
