@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..definitions import KNOWN_MEASURES
+from .course_gaps import split_programme_warnings
 from .courses import route_warnings, same_day_follow_up, twin_labels_warning
 from .lists import NONE_WORDS
 from . import untimed_starts
@@ -446,6 +447,10 @@ def export_warnings(spec, tables, scores: pd.DataFrame, admins: pd.DataFrame, co
                        f"of one treatment on dates at most {spec.courses.gap_days:g} days apart, whatever their time "
                        "of day, are one course, starting at the first). Check the patient timeline if that is not "
                        "how the clinic counts courses.")
+        # Weekly sessions with one missed: two courses, two episodes (io/course_gaps.py)
+        out += split_programme_warnings(admins["pid"].to_numpy(dtype=object),
+                                        admins["t"].to_numpy(dtype=courses["start"].dtype),
+                                        admins["label"].to_numpy(dtype=object), course_of, spec.courses.gap_days)
     out += route_warnings(admins["label"].to_numpy(dtype=object)) if len(admins) else []  # io/treatment_spellings.py
     out += treatment_warnings(courses.rename(columns={"start": "day"}).assign(
         day=lambda d: np.asarray(d["day"], dtype=float) / (86_400e9 if np.issubdtype(
