@@ -86,8 +86,8 @@ def split_programme_warnings(pid: np.ndarray, t: np.ndarray, label: np.ndarray, 
         widest = int(split.loc[split["l"] == name, "step"].max())
         out.append(
             f"Treatment {name!r}: {n} of its {total} courses began more than {gap_days:g} and at most "
-            f"{int(weekly[name] * CADENCES)} days after the patient's previous session, while its sessions recur about weekly (median {weekly[name]:g} "
-            f"days apart): these look like one programme split where a session was missed, each part a treatment "
+            f"{int(weekly[name] * CADENCES)} days after the patient's previous session, while its sessions recur "
+            f"about weekly (median {weekly[name]:g} days apart): these look like one programme split where a session was missed, each part a treatment "
             f"episode of its own (e.g. patient {first['p']}: sessions on {_when(first['after'], dates)} and "
             f"{_when(first['t'], dates)}, {int(first['step'])} days apart, are two courses). Administrations at most "
             f"{gap_days:g} days apart are one course. If a programme is one treatment episode, raise the course gap: "
