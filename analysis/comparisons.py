@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from .comparison_words import not_estimable_reason
 from .competing import cumulative_incidence
 from .cox import CoxResult, cox_regression
 from .duration import (ESTIMAND_COMPETING, ESTIMAND_COMPOSITE, ESTIMAND_CENSORED, SurvivalByGroup, km_by_group,
@@ -107,6 +108,14 @@ def _responder_rows(episodes: Episodes, selected: pd.DataFrame, weekly: pd.DataF
     return t.assign(responder=reaches(t["relief_pct"], thr).astype(int)).reset_index(drop=True)
 
 
+def _contrast(rows: pd.DataFrame, reference: str | None) -> list | None:
+    """The treatments a model without a fit was to compare: the reference and the others among
+    ``rows`` (None: every treatment in the rows)."""
+    if reference is None:
+        return None
+    return [t for t in pd.unique(rows["treatment"]) if t != reference] + [reference] if len(rows) else [reference]
+
+
 def _outcome_label(outcome) -> str:
     return "immediate response" if outcome == OUTCOME_IMMEDIATE else f"response in week {int(outcome)}"
 
@@ -179,18 +188,24 @@ def responder_comparison(episodes: Episodes, covariates=(), outcomes=None, measu
                 label = "unadjusted" if not adjust else "adjusted for " + ", ".join(adjust)
                 base = {"outcome": _outcome_label(outcome), "measure": measure, "adjustment": label}
                 if isinstance(fit, AnalysisError):
+                    why = not_estimable_reason(complete, base["outcome"], measure, _contrast(complete, reference),
+                                               fallback=str(fit).removeprefix("risk_regression: "), covariates=adjust)
                     rows.append(pd.DataFrame([{**base, "term": "treatment", "n": len(complete),
-                                               "n_dropped": n_dropped, "note": str(fit)}]))
+                                               "n_patients": complete["patient_id"].nunique(),
+                                               "n_dropped": n_dropped, "note": why}]))
                     continue
                 res = fit[str(measure).upper()]
-                tab = res.table[res.table["covariate"] == "treatment"].drop(columns=["covariate", "level",
-                                                                                     "reference", "measure"])
+                tab = res.table[res.table["covariate"] == "treatment"]
+                # why each term without an estimate has none, from its two treatments' responders
+                tab = tab.assign(note=[not_estimable_reason(complete, base["outcome"], measure, (lv, rf),
+                                                            covariates=adjust)
+                                       if pd.isna(e) else "" for e, lv, rf in
+                                       zip(tab["estimate"], tab["level"], tab["reference"])])
+                tab = tab.drop(columns=["covariate", "level", "reference", "measure"])
                 tab.insert(0, "adjustment", label)
                 tab.insert(0, "measure", measure)
                 tab.insert(0, "outcome", _outcome_label(outcome))
                 tab["n_dropped"] = n_dropped
-                tab["note"] = "" if res.converged else ("not estimable: a treatment with no (or only) responders, "
-                                                        "or too little variation among the rows used")
                 rows.append(tab)
     cols = ["outcome", "measure", "adjustment", "term", "estimate", "ci_low", "ci_high", "p_value", "se", "n",
             "events", "n_patients", "n_dropped", "method", "conf_level", "note"]

@@ -26,6 +26,7 @@ from .definitions import KNOWN_MEASURES, Definitions
 from .duration import relief_duration_data
 from .episodes import build_episodes, falls_below, reaches
 from .errors import AnalysisError
+from .present.formatting import natural_order
 from .relief import select
 
 #: Columns of the treatments table that are not a course's "details" (dose, sessions, ...).
@@ -85,8 +86,9 @@ class PatientTimeline:
 
 
 def patient_ids(dataset: Dataset) -> list[str]:
-    """The dataset's patient identifiers (pseudonymous, as loaded), sorted, for a patient chooser."""
-    return sorted(dataset.patients["patient_id"].astype(str).tolist())
+    """The dataset's patient identifiers (pseudonymous, as loaded) for a patient chooser, in the order a
+    reader expects: numbers by their value (P2 before P10; :func:`analysis.present.formatting.natural_order`)."""
+    return natural_order(dataset.patients["patient_id"].astype(str))
 
 
 def _measure_order(measures, outcome: str) -> list[str]:

@@ -98,9 +98,26 @@ def _url_problem(name: str, value) -> str | None:
             return f"must be a number from {lo:g} to {hi:g}"
     if name == "ci" and value not in CONF_TYPES:
         return f"must be one of {', '.join(CONF_TYPES)}"
-    if name == "by" and len(value) > _MAX_GROUPINGS:
-        return f"at most {_MAX_GROUPINGS} groupings at once; the first {_MAX_GROUPINGS} are used"
     return None
+
+
+def _url_grouping_message(asked: list, options: list) -> tuple[list, str | None]:
+    """The groupings a URL's ``by=`` gives on this dataset (its values that are groupings here, at most
+    ``_MAX_GROUPINGS``, in their order) and what the page says about it (None when every value is used):
+    which values are not groupings of this data, and which grouping is used, or that none is."""
+    valid = [v for v in asked if v in options]
+    used = valid[:_MAX_GROUPINGS]
+    if used == asked:
+        return used, None
+    problems = []
+    unknown = [v for v in asked if v not in options]
+    if unknown:
+        problems.append(f"{', '.join(map(repr, unknown))} " + ("is not a grouping" if len(unknown) == 1 else
+                        "are not groupings") + f" of this data (it can be grouped by {', '.join(options)})")
+    if len(valid) > _MAX_GROUPINGS:
+        problems.append(f"at most {_MAX_GROUPINGS} groupings at once")
+    result = f"grouped by {' and '.join(used)}" if used else "no grouping is used: all episodes together"
+    return used, f"by={','.join(asked)}: {'; '.join(problems)}; {result}"
 
 
 def _format(kind, value) -> str:
@@ -131,9 +148,10 @@ def _init_from_url() -> None:
             problem = _url_problem(name, value)
             if problem:
                 ignored.append(f"{name}={qp[name]!r} ({problem})")
-                if name == "by" and isinstance(value, list):
-                    ss[_KEPT + key] = value[:_MAX_GROUPINGS]
                 continue
+            if name == "by":  # which of them are groupings is known once the dataset is loaded (render_sidebar)
+                ss["_url_by"] = value
+                value = value[:_MAX_GROUPINGS]
             ss[_KEPT + key] = value
     if ignored:
         ss["_url_warning"] = "Ignored in the address: " + "; ".join(ignored) + "."
@@ -142,6 +160,7 @@ def _init_from_url() -> None:
             cov = name[len(_COV_PREFIX):]
             ss[f"_url_cov_{cov}"] = qp[name]
     if qp.get("src") == "upload" and "upload_files" not in ss:
+        ss.pop("_url_by", None)  # the groupings belong to the uploaded data, not to the demo shown meanwhile
         ss["_url_warning"] = ("This address was bookmarked on uploaded data, which is never stored: upload the files "
                               "again on the Data page. Showing the demo cohort meanwhile.")
 
@@ -319,6 +338,11 @@ def render_sidebar() -> Context:
             filter_text.append(f"{cov} in {', '.join(chosen) if chosen else '(nothing selected)'}")
 
     by_options = ["treatment", *groupable_covariates(ds.patients)] if ds is not None else ["treatment"]
+    if ds is not None and "_url_by" in ss:  # the address's groupings, checked against this dataset once
+        used, message = _url_grouping_message(ss.pop("_url_by"), by_options)
+        if message:
+            ss[_KEPT + "grp_by"] = used
+            ss["_url_warning"] = " ".join(filter(None, [ss.get("_url_warning"), f"In the address, {message}."]))
     sb.multiselect("Compare groups by", by_options, default=["treatment"], **_bound("grp_by", by_options),
                    max_selections=_MAX_GROUPINGS, placeholder="All episodes together",
                    help="Each chart shows one line (or box) per group: treatment and/or a patient characteristic.")

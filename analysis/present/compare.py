@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis import relief
+from analysis.comparison_words import adjustment_labels, covariate_labels, term_labels
 from analysis.definitions import Definitions
 from analysis.errors import AnalysisError
 
@@ -72,6 +73,30 @@ def _ci(row, scale=1.0, digits=2, unit=""):
             f"{scale * row['ci_high']:.{digits}f})")
 
 
+def _readable(table: pd.DataFrame) -> pd.DataFrame:
+    """A model table as a reader sees it: the course variables' names in words in the terms and the
+    adjustment (``course_number`` -> ``course number (per additional course)``). The export keeps the names."""
+    out = table.assign(term=term_labels(table["term"]))
+    if "covariate" in out.columns:
+        out = out.assign(covariate=covariate_labels(out["covariate"]))
+    return out.assign(adjustment=adjustment_labels(out["adjustment"])) if "adjustment" in out.columns else out
+
+
+def _reasons(rows: pd.DataFrame) -> list[str]:
+    """One sentence per reason a responder comparison is not estimable: the outcome (and adjustment)
+    and the measures it concerns, then the reason (``note``)."""
+    bad = rows[rows["estimate"].isna() & rows["note"].astype(bool)]
+    out = []
+    for (outcome, adjustment, note), g in bad.groupby(["outcome", "adjustment", "note"], sort=False):
+        measures = " and ".join(dict.fromkeys(g["measure"].map(_MEASURE_NAMES).fillna(g["measure"])))
+        where = outcome if adjustment == "unadjusted" else f"{outcome}, {adjustment}"
+        out.append(f"{where} ({measures}): {str(note).removeprefix('not estimable: ')}.")
+    return out
+
+
+_MEASURE_NAMES = {"RD": "risk difference", "RR": "risk ratio", "OR": "odds ratio"}
+
+
 def failed(part) -> bool:
     return isinstance(part, dict) and "error" in part
 
@@ -80,7 +105,10 @@ def compare_panel(res: dict, d: Definitions) -> Panel:
     """What the page shows, from :func:`compare_results`.
 
     ``shown``: ``kept`` and ``left_out`` (the treatments compared and those too small), per part the
-    display table (``responders``, ``cox``, ``estimands``, ``boosters``, ``next_course``; rows of fewer than ``min_cell_size`` patients removed), ``cox_info`` (n, events,
+    display table (``responders``, ``cox``, ``estimands``, ``boosters``, ``next_course``; rows of fewer
+    than ``min_cell_size`` patients removed; course variables named in words), ``responders_note``
+    (the outcomes no episode has, left out of ``responders``), ``responders_reasons`` (why each
+    comparison without an estimate has none, one sentence each), ``cox_info`` (n, events,
     the proportional-hazards note), ``errors`` (part -> why it was not computed), ``subgroups``
     (shown rows). ``tables``: the export's (rows below the minimum blanked).
     """
@@ -95,15 +123,28 @@ def compare_panel(res: dict, d: Definitions) -> Panel:
     P.warnings += [f"{PARTS[k]}: not computed ({e})." for k, e in P.shown["errors"].items()]
     rc = res.get("responders")
     if rc is not None and not failed(rc):
-        show = rc.copy()
-        show["effect"] = [_ci(r, 100.0, 1, " pts") if r["measure"] == "RD" else _ci(r) for _, r in show.iterrows()]
-        show["p"] = show["p_value"].map(fmt_p)
-        P.shown["responders"] = show[["outcome", "measure", "adjustment", "term", "effect", "p", "n", "n_patients",
-                                      "n_dropped", "note"]].rename(columns={
-            "effect": f"estimate ({pct} CI)", "n": "episodes", "n_patients": "patients",
-            "n_dropped": "left out (missing covariate)"})
         P.tables["comparison_responders"] = rc
         P.methods |= methods_of(rc)
+        rc = _readable(rc)
+        # An outcome no episode has (e.g. no score in week 12) says nothing row by row: one sentence instead.
+        empty = rc["n"].fillna(0) == 0
+        if empty.any():
+            gone = rc[empty].drop_duplicates("outcome")
+            P.shown["responders_note"] = "Not shown: " + "; ".join(
+                f"{o} ({n.removeprefix('not estimable: ')})" for o, n in zip(gone["outcome"], gone["note"])) + "."
+        show = rc[~empty].copy()
+        show["effect"] = [_ci(r, 100.0, 1, " pts") if r["measure"] == "RD" else _ci(r) for _, r in show.iterrows()]
+        # The reasons are sentences: under the table, whole, rather than in a column cut at the page's edge.
+        P.shown["responders_reasons"] = _reasons(show)
+        show.loc[show["estimate"].isna(), "effect"] = "not estimable (see below)"
+        show["p"] = show["p_value"].map(fmt_p)
+        show["n_patients"] = show["n_patients"].astype("Int64")
+        columns = ["outcome", "measure", "adjustment", "term", "effect", "p", "n", "n_patients", "n_dropped"]
+        if not show["n_dropped"].fillna(0).any() and (show["adjustment"] == "unadjusted").all():
+            columns.remove("n_dropped")  # nothing is adjusted for, so nothing can be missing
+        P.shown["responders"] = show[columns].rename(columns={
+            "effect": f"estimate ({pct} CI)", "n": "episodes", "n_patients": "patients",
+            "n_dropped": "left out (missing covariate)"})
         rd = rc[(rc["measure"] == "RD") & rc["estimate"].notna()]
         if len(rd):
             P.figures.append(FigureSpec("comparison_responders_rd", "model_terms_figure", (rd,),
@@ -111,14 +152,15 @@ def compare_panel(res: dict, d: Definitions) -> Panel:
     cox = res.get("cox")
     if cox is not None and not failed(cox):
         t = cox.table
+        P.tables["comparison_relief_hazard"] = t
+        t = _readable(t)
         P.shown["cox"] = t.assign(**{
             f"hazard ratio ({pct} CI)": [_ci(r.rename({"hazard_ratio": "estimate"})) for _, r in t.iterrows()],
             "p": t["p_value"].map(fmt_p)})[["term", f"hazard ratio ({pct} CI)", "p", "note"]]
         P.shown["cox_info"] = {"ph_note": cox.ph_note, "n": cox.n, "events": cox.events,
                                "n_patients": cox.n_patients, "n_dropped": cox.n_dropped}
-        P.tables["comparison_relief_hazard"] = t
         P.tables["comparison_relief_hazard_ph"] = cox.ph_test.assign(note=cox.ph_note)
-        P.methods |= methods_of(t)
+        P.methods |= methods_of(cox.table)
         P.test_names.append("proportional-hazards check (R cox.zph, Kaplan-Meier transform) of the Cox model")
         P.figures.append(FigureSpec("comparison_hazard_ratios", "model_terms_figure", (t,), dict(kind="hazard")))
     sg = res.get("subgroups")
@@ -126,6 +168,7 @@ def compare_panel(res: dict, d: Definitions) -> Panel:
         hidden = sg["n_patients"].fillna(0) < m
         if hidden.any():
             P.notes.append(f"Not shown: {int(hidden.sum())} subgroup(s) with fewer than {m} patients.")
+        sg = sg.assign(covariate=covariate_labels(sg["covariate"]))
         P.shown["subgroups"] = sg[~hidden]
         P.figures.append(FigureSpec("comparison_subgroups", "subgroup_forest_figure", (sg[~hidden],)))
     est = res.get("estimands")
@@ -143,7 +186,7 @@ def compare_panel(res: dict, d: Definitions) -> Panel:
                "median_relief_duration_days": (1.0, 0, " d")}
         b = b.assign(value=[_ci(r, *fmt[r["statistic"]]) for _, r in b.iterrows()])
         P.shown["boosters"] = b.pivot_table(index=["treatment", "course_band"], columns="statistic", values="value",
-                                            aggfunc="first").reset_index()
+                                            aggfunc="first").reset_index().rename(columns={"course_band": "course"})
     nc = res.get("next_course")
     if nc is not None and not failed(nc):
         P.tables["time_to_next_course"] = suppress_small_cells(nc, m, columns=["n_patients"])

@@ -6,8 +6,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from analysis.comparison_words import covariate_label
 from analysis.comparisons import ESTIMANDS
 from analysis.duration import relief_estimand
+from analysis.escaping import markdown_text as md
 from analysis.present.compare import comparable_treatments
 from dashboard import cache, state
 from dashboard import no_treatments
@@ -39,7 +41,7 @@ extra = [c for c in ctx.dataset.treatments.columns if c not in ("patient_id", "d
 options = [*ep.covariates, "course_number", *extra]
 c1, c2 = st.columns(2)
 reference = c1.selectbox("Reference treatment", comparable, key="cmp_reference")
-covariates = c2.multiselect("Adjust for", options, default=[], key="cmp_covariates",
+covariates = c2.multiselect("Adjust for", options, default=[], key="cmp_covariates", format_func=covariate_label,
                             help="Patient covariates, the course number (1st, 2nd, ... course of a treatment) or a "
                                  "numeric column of the treatments file (e.g. the dose). Rows with a missing value are "
                                  "left out and counted.")
@@ -47,7 +49,8 @@ others = [t for t in comparable if t != reference]
 c3, c4, c5 = st.columns(3)
 contrast = c3.selectbox("Subgroups: treatment", others, key="cmp_contrast")
 groupable = [c for c in ep.covariates if ep.table[c].nunique() <= 12] + ["course_band"]
-sub_covs = c4.multiselect("Subgroups: split by", groupable, default=groupable[:2], key="cmp_subgroups")
+sub_covs = c4.multiselect("Subgroups: split by", groupable, default=groupable[:2], key="cmp_subgroups",
+                          format_func=covariate_label)
 measure = c5.radio("Subgroups: measure", ["RD", "RR"], horizontal=True, key="cmp_measure",
                    format_func=lambda m: {"RD": "risk difference", "RR": "risk ratio"}[m])
 
@@ -72,6 +75,10 @@ def failed(part: str) -> bool:
 st.header("Responders")
 if not failed("responders") and "responders" in shown:
     st.dataframe(shown["responders"], hide_index=True, width="stretch")
+    if shown.get("responders_reasons"):
+        st.markdown("**Not estimable:**\n" + "\n".join(f"- {md(r)}" for r in shown["responders_reasons"]))
+    if shown.get("responders_note"):
+        st.caption(md(shown["responders_note"]))
     st.caption("RD = risk difference of responders (relief \u2265 "
                f"{d.threshold:g}%), in percentage points; RR = risk ratio. GEE with independence working correlation "
                "and robust variance, patients as clusters (R geepack::geeglm). Weeks: observed cases.")
@@ -86,8 +93,8 @@ if not failed("cox") and "cox" in shown:
     st.dataframe(shown["cox"], hide_index=True, width="stretch")
     st.caption(f"Cox model among immediate responders: {info['n']} episodes of {info['n_patients']} patients, "
                f"{info['events']} losses of relief; {info['n_dropped']} left out for a missing covariate. Above 1: "
-               "relief is lost sooner. course_number: per additional course of the same treatment (does relief "
-               "shorten with each booster?). Efron ties, robust variance with patients as clusters (R coxph).")
+               "relief is lost sooner. Course number: the ratio per additional course of the same treatment (does "
+               "relief shorten with each booster?). Efron ties, robust variance with patients as clusters (R coxph).")
     st.info(info["ph_note"])
     state.draw(panel.figure("comparison_hazard_ratios"), key="fig_cmp_cox")
 

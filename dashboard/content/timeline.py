@@ -80,7 +80,9 @@ if cap:
 st.subheader("Episodes")
 table = episode_display_table(tl)
 if len(table):
-    st.dataframe(table, hide_index=True, width="stretch", key="tl_episodes")
+    # A static table wraps its text: the outcome sentences and details stay readable on a laptop screen,
+    # where a scrolling grid of eight columns cuts them after the first few words.
+    st.table(table.set_index("Episode"))
     formula = ctx.dataset.measure_entry(d.measure).improvement_formula()  # in the measure's direction
     st.caption(f"One episode per treatment course (its number is the course's in the chart). {formula}. The outcome "
                "is derived exactly as on the Relief duration page, under the definitions in the sidebar.")

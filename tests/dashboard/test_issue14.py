@@ -80,7 +80,7 @@ def test_timeline_on_the_demo_cohort():
     at.selectbox(key="tl_patient").set_value(PATIENT).run()
     clean(at)
     expected = episode_display_table(patient_timeline(demo, Definitions(), PATIENT))
-    shown = at.dataframe[0].value
+    shown = at.table[0].value
     assert shown["Outcome"].tolist() == expected["Outcome"].tolist()
     assert sum(o.startswith("relief lost on day") for o in shown["Outcome"]) == 3
     fig = specs(at)
@@ -100,7 +100,7 @@ def test_timeline_on_the_demo_cohort():
     at.sidebar.slider(key="def_threshold").set_value(50.0).run()
     clean(at)
     d50 = Definitions(threshold=50.0, thresholds=(30.0, 50.0))
-    assert at.dataframe[0].value["Outcome"].tolist() == episode_display_table(
+    assert at.table[0].value["Outcome"].tolist() == episode_display_table(
         patient_timeline(demo, d50, PATIENT))["Outcome"].tolist()
 
 
@@ -115,7 +115,7 @@ def test_timeline_on_one_patient_one_course_no_follow_up():
     goto(at, "timeline")
     clean(at, "timeline")
     assert at.selectbox(key="tl_patient").options == ["E1"]
-    t = at.dataframe[0].value
+    t = at.table[0].value
     assert t["Outcome"].tolist() == ["no score within the immediate window: not in the relief analyses"]
     assert t["Details"].tolist() == ["dose_mg 35"]
     fig = specs(at)[0]
