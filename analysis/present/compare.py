@@ -67,10 +67,14 @@ def compare_results(ep, d: Definitions, filters, covariates: tuple = (), referen
 
 
 def _ci(row, scale=1.0, digits=2, unit=""):
+    # a bound that does not exist is written in words: a median's upper limit is 'not reached' where the curve's
+    # band never falls to 50% (it read "14 d (14 to nan)")
+    def bound(x):
+        return f"{scale * x:.{digits}f}" if pd.notna(x) else ("not reached" if unit.strip() == "d" else "NA")
+
     if pd.isna(row["estimate"]):
-        return "not estimable"
-    return (f"{scale * row['estimate']:.{digits}f}{unit} ({scale * row['ci_low']:.{digits}f} to "
-            f"{scale * row['ci_high']:.{digits}f})")
+        return "not reached" if unit.strip() == "d" and pd.notna(row.get("ci_low")) else "not estimable"
+    return f"{scale * row['estimate']:.{digits}f}{unit} ({bound(row['ci_low'])} to {bound(row['ci_high'])})"
 
 
 def _readable(table: pd.DataFrame) -> pd.DataFrame:

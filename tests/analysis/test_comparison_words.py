@@ -114,3 +114,13 @@ def test_the_page_names_the_course_variables_in_words_and_the_export_keeps_the_c
         assert "course_number" not in text and "course_band" not in text, spec.name
     assert "course_number" in set(P.tables["comparison_relief_hazard"]["term"])
     assert P.tables["comparison_responders"]["adjustment"].str.contains("course_number").any()
+
+
+def test_a_median_whose_upper_limit_is_not_reached_says_so_in_words_not_nan():
+    import pandas as pd
+    from analysis.present.compare import _ci
+    assert _ci(pd.Series({"estimate": 14.0, "ci_low": 14.0, "ci_high": float("nan")}), 1.0, 0, " d") == \
+        "14 d (14 to not reached)"
+    assert _ci(pd.Series({"estimate": float("nan"), "ci_low": 30.0, "ci_high": float("nan")}), 1.0, 0, " d") == \
+        "not reached"
+    assert "nan" not in _ci(pd.Series({"estimate": 0.5, "ci_low": 0.2, "ci_high": float("nan")}))
