@@ -22,6 +22,7 @@ from analysis.io import spec as export_spec
 from analysis.io.column_words import measure_of
 from analysis.io.item_treatments import TREATMENT
 from analysis.io.spec import ROLES, SCORE_ROLES, TIMINGS
+from analysis.io.treatment_hint import NO_TREATMENTS
 from analysis.measures import MEASURES
 from analysis.present.formatting import day_text, natural_order
 from dashboard import cache
@@ -324,8 +325,11 @@ def render(files: dict[str, bytes], ctx) -> None:
     if proposal.review:
         st.warning("**To decide before loading:**\n\n" + "\n".join(f"- {markdown_text(for_page(r))}"
                                                                    for r in proposal.review))
+    treated = any((c if isinstance(c, str) else c.get("role")) == "treatment"
+                  for f in doc.get("files", []) for c in f.get("columns", {}).values())
     for n in proposal.notes:
-        st.caption(markdown_text(for_page(n)))
+        if not (treated and n.startswith(NO_TREATMENTS)):  # the clinician gave a column the role since
+            st.caption(markdown_text(for_page(n)))
     if ss.get("_assist_error"):
         st.error(markdown_text(ss["_assist_error"]))
     if ss.get("_assist_kept"):
@@ -450,8 +454,8 @@ def render(files: dict[str, bytes], ctx) -> None:
         treat = dict(courses.get("treatments", {}))
         frame = pd.DataFrame({"text to look for": list(treat), "treatment label": list(treat.values())})
         ss["_w_treat_frame"] = frame
-        st.caption("Which treatment texts are the treatments studied (empty table: every treatment text, as "
-                   "written). Others, e.g. co-medications, are left out and counted.")
+        st.caption("**Treatments list:** which treatment texts are the treatments studied (empty table: every "
+                   "treatment text, as written, but a visit's). Others, e.g. co-medications, are left out and counted.")
         st.data_editor(frame, key="_w_treat", num_rows="dynamic", hide_index=True,
                        on_change=_on_table, args=(("courses", "treatments"), "_w_treat", "text to look for",
                                                   "treatment label"))

@@ -1,9 +1,10 @@
 """The loader's messages in the Data page's words.
 
 The loader (``analysis/``) speaks to both the command line and the dashboard, so some of its messages
-name command-line options (``--date-format``, ``--map 'X=date'``, ``--drop-identifiers``) or a folder.
-On the Data page there is no folder and no option: a widget does the same thing, and the message
-points to it. The command line keeps its own words; only what the page shows is rewritten here.
+name command-line options (``--date-format``, ``--map 'X=date'``, ``--drop-identifiers``), a folder or a key of the
+mapping file (``courses.treatments``).
+On the Data page there is no folder, option or mapping file to edit: a widget does the same thing,
+and the message points to it. The command line keeps its own words; only what the page shows is rewritten here.
 """
 from __future__ import annotations
 
@@ -30,6 +31,28 @@ _REWRITES: tuple[tuple[re.Pattern, str], ...] = (
      "give the column the role 'date (and time)' in the import assistant"),
     (re.compile(r"or drops it with --drop-identifiers \(dashboard: the checkbox\)\."),
      "or drops it when 'Drop columns that look like identifiers' is ticked above."),
+    (re.compile(r"or load with (?:drop_identifiers=True \(CLI: --drop-identifiers\)|--drop-identifiers) to drop it\."),
+     "or tick 'Drop columns that look like identifiers' above to drop it."),
+    (re.compile(r"and --drop-identifiers drops the column, leaving no patient id"),
+     "and ticking 'Drop columns that look like identifiers' drops the column, leaving no patient id"),
+    # No treatments (analysis.io.treatment_hint): the role box of the column.
+    (re.compile(r"give that column the role \"treatment\" in the mapping;"),
+     "give that column the role 'treatment' in the import assistant's columns below;"),
+    # The treatments chosen (courses.treatments): the assistant's treatments list. Exclusion reasons first, short:
+    # they are read in a table's cell.
+    (re.compile(r"is not a chosen treatment \(courses\.treatments\)"),
+     "is not a treatment chosen in the import assistant"),
+    (re.compile(r"is not a chosen treatment \(co-medication\?\)"),
+     "is not a treatment chosen in the import assistant (a co-medication?)"),
+    (re.compile(r"\(mapping: courses\.treatments"),
+     "(import assistant: the treatments list under Value and course rules"),
+    (re.compile(r"; mapping: courses\.treatments\)"),
+     "; import assistant: the treatments list under Value and course rules)"),
+    (re.compile(r"\(courses\.treatments\)"), "(the import assistant's treatments list, under Value and course rules)"),
+    (re.compile(r"\b(?:under|in) courses\.treatments\b"),
+     "in the import assistant's treatments list (Value and course rules)"),
+    (re.compile(r"courses\.treatments"),
+     "the import assistant's treatments list (Value and course rules)"),
 )
 
 

@@ -24,7 +24,7 @@ from . import courses as _courses
 from . import derived_outcomes, redcap_arms, stat_files, survey_exports, workbook_sheets
 from . import choice_scores, dosage_forms, item_statements, dose_units, ehr_times, entry_status, excel_serials, fill_down, mar_treatments, headers, leave_out, observation_items, redcap, \
     side_by_side, time_units, treatment_arms, visits, warehouse_tables, worded_scales
-from . import form_names, headerless, item_columns, item_treatments, region_rows, treatment_columns
+from . import form_names, headerless, treatment_hint, item_columns, item_treatments, region_rows, treatment_columns
 from .treatment_columns import TREATMENT_WORDS
 from .appointment_status import is_appointment_status, named_status
 from .id_column import patient_column, patient_id_rank
@@ -736,7 +736,7 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
     dated = visits.dated_treatment(_other_patients(fps, data_tables) if named else fps, dictionary, notes, review)
     if not dated and not named and \
             not visits.session_treatment(fps, data_tables, notes):
-        notes.append("No column gives treatments: relief analyses need treatment courses; score trajectories work.")
+        notes.append(treatment_hint.no_treatments_note(fps, data_tables))
         for p in fps:
             t = next((t for t in data_tables if t.file == p.name), None)
             roles = {t.header.index(c.header): c.column.role for c in p.columns} if t is not None else {}
@@ -753,6 +753,8 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
     visits.undated_treatments(fps, data_tables, review)
     treatment_arms.arm_columns(fps, data_tables, review)
     fill_down.propose(fps, data_tables, notes)
+    # The identifier guard's verdicts, so that a column it will refuse is not proposed as a covariate.
+    identifier_notes(fps, data_tables, notes)
     data_specs = [replace(p.spec, match=name_pattern(p.name, [f.name for f in fps])) for p in fps if p.spec is not None]
     values = {"ranges": "midpoint", "fractions": True, "text": {}}
     annotated = _annotated_share(fps, data_tables, items)
@@ -769,8 +771,6 @@ def inspect(files: dict[str, bytes], date_format: str | None = None) -> Proposal
             texts = [it for it in p.items]
             notes.append(f"{p.name}: text answers such as 'Denies pain' are excluded unless the mapping gives them a "
                          "value under values.text (e.g. {\"Denies pain\": 0}).")
-    # The identifier guard's verdicts, so that a column it will refuse is not proposed as a covariate.
-    identifier_notes(fps, data_tables, notes)
     return Proposal(source=source, files=fps, spec=spec, review=review, notes=notes)
 
 

@@ -153,8 +153,8 @@ def guard(table: TextTable, fspec: MappingSpec, drop: bool, dropped: list) -> No
         listed = "; ".join(f"column {headers[c]!r}: {why}" for c, why in found)
         raise IdentifierError(
             f"{table.file}: {'a column looks' if len(found) == 1 else 'columns look'} like direct identifiers "
-            f"({listed}). The data must be anonymised: remove the column from the export, map a visit or treatment "
-            "date column as a date, or load with --drop-identifiers to drop it."
+            f"({listed}). The data must be anonymised: remove the column from the export, or load with "
+            "--drop-identifiers to drop it."
             + identifiers.rename_hint(why for _, why in found),
             file=table.file, column=headers[found[0][0]])
     for c, why in found:

@@ -29,6 +29,7 @@ from . import date_years, dosage_forms, dose_units, entry_status, excel_serials,
     covariate_values, item_treatments, session_rows, withdrawn_rows
 from . import fill_down as _fill_down, region_rows, session_dates, time_zones
 from .lists import codes_note, count_listed
+from .not_chosen import reasons as not_chosen_reasons, scored_rows
 from .counted_from import read_time_points
 from .observation_items import question_of, sum_question_rows
 from .questionnaires import check_items, sum_items
@@ -65,9 +66,6 @@ R_NOTHING = "nothing to read in this row (no score, treatment or covariate)"
 #: A row whose only score cell says the score is missing ('N/A', '-', 'k.A.').
 R_NO_SCORE_WRITTEN = "no score written (the cell says it is missing); nothing else to read in this row"
 R_ITEM = "item {item!r} is not mapped to a measure (ignored)"
-R_NOT_CHOSEN = "{text!r} is not a chosen treatment (co-medication?)"
-#: The same for a text that names no drug ('Baseline', 'Follow-up' in a column marking the visits).
-R_NOT_CHOSEN_EVENT = "{text!r} is not a chosen treatment (courses.treatments)"
 R_COVARIATE_CONFLICT = "covariate {name!r} differs between rows of this patient ({values}): left empty"
 
 
@@ -696,8 +694,7 @@ def read_rows(table: TextTable, fspec: FileSpec, spec: MappingSpec, obs: Observa
             contributes |= listed
         not_chosen = start & (label == "")
         obs.exclude(rows[not_chosen], f, lines[not_chosen], table.header[k], text[not_chosen],
-                    recode(text[not_chosen], lambda x: (R_NOT_CHOSEN if _courses.medication_text(x) else
-                                                        R_NOT_CHOSEN_EVENT).format(text=x)))
+                    not_chosen_reasons(text[not_chosen], np.isin(rows[not_chosen], scored_rows(obs.scores, f))))
         contributes |= not_chosen
         obs.warnings += dosage_forms.unchosen_infusions_warning(text[not_chosen], spec.courses.treatments, f)
         adm = start & (label != "")

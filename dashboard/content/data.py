@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from analysis import limits
-from analysis.errors import DatasetError, IdentifierError, MissingColumnError
+from analysis.errors import DatasetError, MissingColumnError
 from analysis.escaping import markdown_code as code
 from analysis.escaping import markdown_text as md
 from analysis.mapping import CANONICAL_NAMES, parse_mapping_bytes
@@ -16,7 +16,7 @@ from analysis.io.spec import is_spec_document
 from analysis.io.stat_files import expand_file_formats
 from analysis.io.workbooks import sheet_origins
 from analysis.present.groups import episode_exclusion_counts
-from dashboard import assistant, cache, state
+from dashboard import assistant, cache, page_words, state
 from dashboard.uploads import LOAD_SLOTS, upload_headers
 
 ss = st.session_state
@@ -156,9 +156,6 @@ if ctx.error:
             c1, c2 = st.columns([3, 1])
             c1.selectbox("Column in your file", cols, key="_w_fix_src", label_visibility="collapsed")
             c2.button("Use this column", on_click=_add_mapping, args=("_w_fix_src", err.column), type="primary")
-    if isinstance(err, IdentifierError):
-        st.warning("Tick **Drop columns that look like identifiers** above to drop the column(s) and continue, or "
-                   "remove them from the file.")
 
 if is_export:
     assistant.render(ss["upload_files"], ctx)
@@ -220,15 +217,20 @@ else:
     st.write("Passed: no column looks like a direct identifier (names, dates of birth, contact details, "
              "record numbers).")
 
+# An export's messages name mapping keys (courses.treatments) the assistant's widgets stand for: in their words.
+said = page_words.for_page if is_export else str
 for warning in getattr(rep, "warnings", []):
-    st.warning(md(warning), icon=":material/warning:")
+    st.warning(md(said(warning)), icon=":material/warning:")
 for note in rep.notes:
-    st.caption(md(note))
+    st.caption(md(said(note)))
 
 heading, _, count = rep.exclusions_heading().partition(" (")
 st.markdown(f"**{heading}** ({md(count)}")
 if len(rep.exclusions):
-    shown = rep.exclusions.assign(file=rep.exclusions["file"].map(lambda f: origins.get(f, f)))
+    reasons = rep.exclusions["reason"].astype(str)
+    words = {r: said(r) for r in pd.unique(reasons)}  # per distinct reason
+    shown = rep.exclusions.assign(file=rep.exclusions["file"].map(lambda f: origins.get(f, f)),
+                                  reason=reasons.map(words))
     st.dataframe(shown, hide_index=True, width="stretch", key="exclusions",
                  column_config={"reason": st.column_config.TextColumn("reason", width="large")})
 else:

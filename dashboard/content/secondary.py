@@ -6,6 +6,7 @@ import streamlit as st
 
 from analysis.measures import measure_label, measure_short
 from analysis.escaping import markdown_text
+from analysis.io.spec import is_spec_document
 from analysis.secondary import REMISSION_BELOW, RESPONSE_PCT
 from dashboard import cache, no_treatments, state
 
@@ -29,6 +30,17 @@ def _draw_measure(panel, measure: str, conf_level: float) -> None:
         st.dataframe(panel.shown["scores_table"], hide_index=True, width="stretch", key="sec_scores_table")
 
 
+def no_secondary_measures() -> str:
+    """What to add for secondary measures, in the words of what was loaded: an uploaded clinic export has no
+    assessments.csv, its columns get their roles in the import assistant."""
+    if st.session_state.get("source") == "upload" and is_spec_document(st.session_state.get("mapping")):
+        return ("This dataset has no secondary measures (only the pain score). If the export has a column of "
+                "PHQ-9, GAD-7, CSS or other scores, give it the role 'score (measure)' and its name (phq9, gad7, "
+                "css) in the import assistant on the Data page; otherwise export those scores with the data.")
+    return ("This dataset has no secondary measures (only the pain score). Add columns such as phq9, gad7, css or "
+            "regions_affected to assessments.csv to see them here.")
+
+
 st.title("Secondary outcomes")
 ctx = state.require_dataset()
 state.show_choices(ctx)
@@ -40,8 +52,7 @@ d, by = ctx.definitions, ctx.by
 all_measures = ctx.dataset.measures
 measures = [m for m in all_measures if m != d.measure]
 if not measures:
-    st.info("This dataset has no secondary measures (only the pain score). Add columns such as phq9, gad7, css or "
-            "regions_affected to assessments.csv to see them here.")
+    st.info(no_secondary_measures())
     state.show_definitions(ctx)
     st.stop()
 

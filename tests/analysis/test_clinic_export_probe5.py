@@ -421,7 +421,8 @@ def test_visit_type_infusion_rows_beside_days_from_infusion_are_the_course():
     # The visit rows' scores are used; a follow-up visit is no treatment row (session_rows.names_a_visit), and
     # another word is listed as not chosen, never as a co-medication.
     reasons = set(ds.report.exclusions["reason"].astype(str))
-    assert reasons == {"'Baseline' is not a chosen treatment (courses.treatments)"}
+    assert reasons == {"'Baseline' is not a chosen treatment (courses.treatments): its scores are used; the row is "
+                       "only not a treatment"}
     assert scores(ds)["T1"] == [(-7.0, 9), (0.0, 8), (1.0, 5), (28.0, 6)]
     assert len(ds.treatments) == 5 and (ds.treatments["day"] == 0).all()
     g = group(ds)

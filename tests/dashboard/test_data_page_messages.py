@@ -158,3 +158,68 @@ def test_a_flowsheet_without_its_medication_record_names_the_record_not_a_treatm
     assert "treatments.csv" not in said
     at.switch_page("content/pain_relief.py").run()
     assert any("medication administration record (MAR)" in i.value for i in at.info)
+
+
+# ------------------------------------------------------------------- fresh-eyes review 15, items 7-9 (d3, d2)
+sys.path.insert(0, str(ROOT / "tests" / "analysis"))
+from test_clinician_words_pt_log import pt_report  # noqa: E402
+
+
+def exclusion_reasons(at: AppTest) -> set:
+    frame = next(d.value for d in at.dataframe if "reason" in getattr(d.value, "columns", []))
+    return set(frame["reason"].astype(str))
+
+
+def test_a_pt_report_with_a_provider_column_says_once_what_to_do_in_the_pages_words():
+    at = upload(pt_report())
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and "or tick 'Drop columns that look like identifiers' above to drop it." in errors[0]
+    said = shown(at)
+    assert "--drop-identifiers" not in said and "as a date" not in errors[0]
+    assert not [w for w in at.warning if "Drop columns" in w.value]  # the error says it: not a second time
+    roles = {sb.label: sb.value for sb in at.selectbox if str(sb.key or "").endswith("_role")}
+    assert roles["Role of Provider"] == "ignore"  # not the covariate 'provider' the guard refuses
+    assert "'Appointment Type' in appointments_report.csv ('Physical Therapy Session'" in said
+    assert "give that column the role 'treatment' in the import assistant's columns below" in said
+    assert "courses.treatments" not in said and "in the mapping" not in said
+
+
+def test_evaluation_rows_of_a_pt_report_say_their_scores_are_used_without_mapping_file_words():
+    at = upload(pt_report())
+    at.checkbox(key="_w_drop").check().run()
+    next(sb for sb in at.selectbox if sb.label == "Role of Appointment Type").set_value("treatment").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert exclusion_reasons(at) == {
+        "'Initial Evaluation' names a visit, not a treatment session: its scores are used; the row is only not a "
+        "treatment",
+        "'Re-evaluation' names a visit, not a treatment session: its scores are used; the row is only not a treatment"}
+    said = shown(at)
+    assert "No column gives treatments" not in said  # the clinician gave the column the role since
+    assert "courses.treatments" not in said
+
+
+def test_a_treatment_text_not_chosen_in_an_export_is_said_in_the_assistants_words():
+    frame = pd.DataFrame({"Patient": ["P1"] * 4 + ["P2"] * 4,
+                          "Date": ["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-04"] * 2,
+                          "Visit type": ["Massage", "Infusion", "", ""] * 2, "NRS": ["", "", 4, 3] * 2})
+    at = upload({"log.csv": frame.to_csv(index=False).encode()})
+    doc = at.session_state["mapping"]
+    doc["files"][0]["columns"]["Visit type"] = "treatment"
+    doc["courses"]["treatments"] = {"Infusion": "Ketamine"}  # what the assistant's treatments list writes
+    at.session_state["mapping"] = doc
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert exclusion_reasons(at) == {"'Massage' is not a treatment chosen in the import assistant"}
+    # The command line keeps its own words.
+    cli = load_files({"log.csv": frame.to_csv(index=False).encode()}, mapping=doc).report.exclusions["reason"]
+    assert set(cli) == {"'Massage' is not a chosen treatment (courses.treatments)"}
+
+
+def test_the_secondary_outcomes_page_of_an_export_points_to_the_import_assistant_not_to_assessments_csv():
+    at = upload(pt_report())
+    at.checkbox(key="_w_drop").check().run()
+    next(sb for sb in at.selectbox if sb.label == "Role of Appointment Type").set_value("treatment").run()
+    at.switch_page("content/secondary.py").run()
+    said = "\n".join(i.value for i in at.info)
+    assert "in the import assistant on the Data page" in said
+    assert "assessments.csv" not in said
