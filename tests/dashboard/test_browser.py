@@ -182,7 +182,7 @@ def test_upload_and_check_a_number(server, browser, tmp_path):
     # A non-default threshold from the address must survive the upload and the page change (a CI run
     # once showed the widgets' minimums instead: tests/dashboard/test_sidebar_choices.py).
     _upload(page, server, zpath, "?thr=40")
-    page.get_by_text("Loaded: Uploaded: tiny.zip").wait_for(timeout=30_000)
+    page.get_by_text("Loaded: tiny.zip (uploaded)").wait_for(timeout=30_000)
     _no_errors(page)
     page.screenshot(path=str(SHOTS / "data_upload.png"))
     # Pain relief on the upload: 6 episodes, immediate reliefs 75, 50, 0, 55.6, 80, 0%: responders

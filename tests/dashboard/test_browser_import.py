@@ -46,7 +46,7 @@ def _through_the_assistant(server, browser, path: Path, detected: str, expected:
     page = browser.new_page(viewport={"width": 1400, "height": height})
     _upload(page, server, path)
     page.get_by_role("heading", name="Import assistant").wait_for(timeout=60_000)
-    page.get_by_text(f"Loaded: Uploaded: {path.name}").wait_for(timeout=60_000)
+    page.get_by_text(f"Loaded: {path.name} (uploaded)").wait_for(timeout=60_000)
     _wait_idle(page)
     _no_errors(page)
     page.get_by_text(detected, exact=False).first.wait_for(timeout=10_000)
