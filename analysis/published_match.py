@@ -20,6 +20,8 @@ docs/dashboard.md ("Compare with published figures") and docs/methods.md say the
 """
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from .io.column_words import fold
@@ -35,9 +37,21 @@ MATCH_COLUMNS = ["treatment", "drugs", "candidates", "dataset_treatment", "how",
 _DRUG_NAMES = {w: label.split()[0].casefold() for w, label in TREATMENT_WORDS.items()} | {"lidokain": "lidocaine"}
 
 
+#: A ketamine enantiomer or metabolite, another drug than the racemic ketamine of the published figures: the drug
+#: word matched inside 'Esketamine' and 'Norketamine' (the third regression review compared an esketamine
+#: clinic with them).
+_OTHER_KETAMINES = re.compile(r"\b(es|s|r|ar|nor|dehydronor)[\s-]?ketamin\w*")
+_OTHER_KETAMINE_NAMES = {"es": "esketamine", "s": "esketamine", "r": "arketamine", "ar": "arketamine",
+                         "nor": "norketamine", "dehydronor": "dehydronorketamine"}
+
+
 def drugs_named(label) -> frozenset:
-    """The drugs a treatment's label names (``{'ketamine'}`` for ``Ketamin i.v.``, ``ketamine_iv``, ``Ketalar``)."""
-    return frozenset(_DRUG_NAMES.get(w, w) for w in DRUG_WORDS.findall(fold(label)))
+    """The drugs a treatment's label names (``{'ketamine'}`` for ``Ketamin i.v.``, ``ketamine_iv``, ``Ketalar``;
+    ``{'esketamine'}`` for ``Esketamine``, ``S-Ketamin``)."""
+    text = fold(label)
+    others = frozenset(_OTHER_KETAMINE_NAMES[prefix] for prefix in _OTHER_KETAMINES.findall(text))
+    text = _OTHER_KETAMINES.sub(" ", text)
+    return frozenset(_DRUG_NAMES.get(w, w) for w in DRUG_WORDS.findall(text)) | others
 
 
 def _routes(label) -> frozenset:
@@ -77,7 +91,11 @@ def match_treatments(published_treatments, dataset_treatments, matches: dict | N
                                       f"{_quote(cands)} all name {names}: choose one to compare.")
         else:
             have = f" (your treatments: {_quote(mine)})" if mine else ""
-            row = (None, "none", f"None of your treatments names {names}{have}: the figures for '{pub}' are "
-                                 "not compared. If one of them is that treatment under another name, choose it.")
+            other_way = [t for t in mine if drugs and mine_drugs[t] == drugs]
+            what = (f"None of your treatments is {names} given as in the figures ({_quote(other_way)} "
+                    f"{'names' if len(other_way) == 1 else 'name'} another route or form)" if other_way else
+                    f"None of your treatments names {names}")
+            row = (None, "none", f"{what}{have}: the figures for '{pub}' are not compared. If one of them is that "
+                                 "treatment under another name, choose it.")
         rows.append((pub, names, cands, *row))
     return pd.DataFrame(rows, columns=MATCH_COLUMNS)

@@ -3,7 +3,7 @@
 The course rule (:func:`analysis.io.courses.build_courses`: administrations of one treatment at most ``gap_days``
 apart are one course, 7 days by default) fits infusion series: five daily ketamine infusions are one course, and a
 booster a few weeks later is a course (an episode) of its own, by design. A programme of weekly sessions (physical
-therapy, a weekly lidocaine series) is split by the same rule wherever one session is missed: sessions 14 days apart
+therapy, occupational therapy, graded motor imagery) is split by the same rule wherever one session is missed: sessions 14 days apart
 are two courses, two treatment episodes. A clinician review: a physiotherapy appointment report of 25 patients with
 one 7-week programme each became 42 treatment episodes, and nothing but a plain "merged into 42 course(s)" said so.
 
@@ -15,7 +15,11 @@ The rule of the warning, per treatment (its labels as the courses read them, bef
   patient's previous session of it (more than ``gap_days`` and at most 3 x the cadence after it: 8 to 21 days for a
   weekly programme with the default gap): a session or two missed, not a new programme.
 
-Five daily infusions and monthly boosters (cadence 1 day) never warn; nor do daily infusions with a 10-day break: at a
+A treatment naming a drug studied (ketamine, lidocaine, ...: :data:`analysis.io.treatment_columns.DRUG_WORDS`) never
+warns: its boosters are episodes by design, also where they are given weekly and then fortnightly (the third
+regression review: a 5-day induction with boosters on days 14, 21, 28, 42 and 56 looked like a weekly programme, and
+the advice, a gap of 14 days, would have merged every induction with its boosters). Five daily infusions and monthly
+boosters (cadence 1 day) never warn; nor do daily infusions with a 10-day break: at a
 daily cadence a 10-day pause is no missed session but a planned break, which the clinic's own rule makes a new
 course. The warning never changes the courses: the default gap stays, and the fix (the course gap) is the user's.
 """
@@ -24,7 +28,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .column_words import fold
 from .courses import one_spelling
+from .treatment_columns import DRUG_WORDS
 
 _DAY_NS = 86_400 * 10 ** 9
 #: The cadence of a weekly programme: the median interval between a patient's consecutive sessions, in days.
@@ -69,6 +75,7 @@ def split_programme_warnings(pid: np.ndarray, t: np.ndarray, label: np.ndarray, 
     df["begins"] = np.r_[True, c[1:] != c[:-1]]
     df["after"] = np.r_[0, df["t"].to_numpy()[:-1]]
     cadence = df[df["step"] > 0].groupby("l")["step"].median()
+    cadence = cadence[[DRUG_WORDS.search(fold(str(name))) is None for name in cadence.index]]  # boosters: by design
     weekly = cadence[(cadence >= WEEKLY[0]) & (cadence <= WEEKLY[1])]
     if weekly.empty:
         return []

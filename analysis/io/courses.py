@@ -41,7 +41,7 @@ _DAY_NS = 86_400 * 10 ** 9
 
 
 #: A dose written in a treatment text: '5%', '0.5 mg/kg', '200 MG', '250 ml', '1,5 mg/kg/h'.
-_DOSE_IN_TEXT = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)?\s*(?:%|(?:mg|mcg|µg|ug|g|ml|l|iu|units?|meq|mmol)"
+DOSE_IN_TEXT = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)?\s*(?:%|(?:mg|mcg|µg|ug|g|ml|l|iu|units?|meq|mmol)"
                            r"(?:\s*/\s*(?:kg|h|hr|hour|min|ml|l|24\s*h))*(?![\w]))?")
 
 
@@ -61,12 +61,14 @@ def treatment_labels(text: np.ndarray, patterns: dict) -> np.ndarray:
     out = np.full(len(s), "", dtype=object)
     out[visit] = "-"  # taken: no pattern gives a visit a label
     low = s.map(fold)  # accents too: 'lidocain' finds a French record's 'Lidocaïne', 'ketamin' its 'KÉTAMINE'
-    # ... and also without its doses: the proposal names 'Lidocaine 5% patch' by 'lidocaine patch', which is in the
-    # text only once '5%' is left out (else the bare 'lidocaine' took the patches: the second regression review)
-    bare = low.str.replace(_DOSE_IN_TEXT, " ", regex=True).str.split().str.join(" ")
+    # ... and a text that, without its doses, IS the pattern: the proposal names 'Lidocaine 5% patch' by 'lidocaine
+    # patch' (else the bare 'lidocaine' took the patches: the second regression review). Only the whole text: found
+    # inside it, 'ketamine infusion' took 'Esketamine 0.25 mg/kg infusion' and 'lidocaine infusion' took 'Ketamine
+    # 50 mg + Lidocaine 100 mg infusion' (the third)
+    bare = low.str.replace(DOSE_IN_TEXT, " ", regex=True).str.split().str.join(" ")
     for pattern, label in patterns.items():
         p = fold(pattern)
-        hit = (low.str.contains(p, regex=False) | bare.str.contains(" ".join(p.split()), regex=False)).to_numpy()
+        hit = (low.str.contains(p, regex=False) | (bare == " ".join(p.split()))).to_numpy()
         hit &= out == ""
         out[hit] = label
     out[visit] = ""

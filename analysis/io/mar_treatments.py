@@ -115,6 +115,39 @@ def row_key(header: str, filled: np.ndarray) -> bool:
         bool(pd.Series(filled).str.fullmatch(r"\d+").all())
 
 
+#: Words written after a dose that say nothing of which treatment it is: the bag's diluent and volume, the time
+#: it runs over, the units ('KETAMINE 200 MG IN NS 250 ML', 'Ketamine 0.5 mg/kg over 4 h').
+_BESIDE_A_DOSE = frozenset("in ns nacl saline sodium chloride normal dextrose glucose d5w w water over for at per "
+                           "bag premix premixed syringe piggyback ivpb of via rate total dose doses h hr hrs hour hours "
+                           "min mins minute minutes day days x mg kg ml mcg ug g units iu mmol meq l".split())
+
+
+def _base_name(text: str) -> str:
+    """The treatment a text with a dose names: the text before the first digit (``Ketamin 0,5 mg/kg`` -> ``Ketamin``,
+    ``KETAMINE 200 MG IN NS 250 ML`` -> ``KETAMINE``) where the words after the dose are an infusion's, a diluent's,
+    a time's or units; else the whole text without its doses (``Lidocaine 2% 5 ml SGB`` -> ``Lidocaine SGB``,
+    ``Ketamine 100 mg IV + Midazolam 2 mg IV`` -> ``Ketamine IV + Midazolam IV``; not a pharmacy's description in
+    capitals, ``KETAMINE 10 MG/ML INJ SOLN`` -> ``KETAMINE``), which
+    :func:`analysis.io.courses.treatment_labels` finds by the text without its doses. Cut at the digit, a nerve
+    block, tablets and a combination were the bare drug's courses, merged with its infusions (the third regression
+    review)."""
+    from .courses import DOSE_IN_TEXT
+    from .treatment_spellings import IV_WORDS, words
+
+    first = re.search(r"\d", text)
+    base = (text if first is None else text[:first.start()]).strip(" ,;:-(")
+    if first is None or text == text.upper():
+        # a pharmacy's description in capitals ('KETAMINE 10 MG/ML ORAL SOLN'): its form words are the product's,
+        # and the record's route column says how it was given
+        return base
+    after = DOSE_IN_TEXT.sub(" ", text[first.start():])
+    if text != text.upper():  # 'Ketamine 50 mg IN' is intranasal; 'KETAMINE 200 MG IN NS' in saline
+        after = re.sub(r"\bIN\b", "intranasal", after)
+    if not set(words(after)) - IV_WORDS - _BESIDE_A_DOSE or not base:
+        return base
+    return " ".join(DOSE_IN_TEXT.sub(" ", text).split())
+
+
 def dose_text_treatments(p, t, treatments: dict, arm_column: str, notes: list) -> None:
     """A clinic table whose treatment cells carry the dose or strength (``Ketamin 0,5 mg/kg``, ``Ketamine 50 mg/mL``,
     ``Neridronate 100 mg IV``): one treatment per drug, not one per dose, named by the text before the first digit
@@ -123,13 +156,16 @@ def dose_text_treatments(p, t, treatments: dict, arm_column: str, notes: list) -
     k = next(i for i, h in enumerate(t.header) if p.spec.columns.get(h) and p.spec.columns[h].role == "treatment"
              and h != arm_column)
     texts = pd.unique(t.column(k)[t.column(k) != ""])
-    bases = {str(x): re.split(r"\d", str(x), maxsplit=1)[0].strip(" ,;:-(") for x in texts}
+    bases = {str(x): _base_name(str(x)) for x in texts}
     if not (any(b != x for x, b in bases.items()) and all(bases.values())):
         return
     merged = {}
     for b in sorted(set(bases.values()), key=len, reverse=True):
         merged[b.casefold()] = b
-    co = [b for b in merged.values() if co_medication(b)]  # ondansetron given beside the ketamine: no course
+    from .treatment_columns import DRUG_WORDS
+    # ondansetron given beside the ketamine: no course; 'Ketamine IV + Midazolam IV' names the drug studied: a
+    # combination, a treatment of its own (the third regression review)
+    co = [b for b in merged.values() if co_medication(b) and DRUG_WORDS.search(fold(b)) is None]
     merged = {key: b for key, b in merged.items() if b not in co} or merged
     if co and len(merged) < len(set(bases.values())):
         notes.append(f"{p.name}: {', '.join(map(repr, co[:5]))} look like co-medications and are not treatments.")

@@ -130,17 +130,18 @@ def test_the_panel_says_which_treatment_was_matched_and_the_export_warns_of_a_qu
     assert m.text == ("The figures for 'ketamine_iv' are compared with your treatment 'Ketamine infusion': the "
                       "one that names ketamine.")
     assert P.tables["published_comparison"]["estimate"].notna().any() and not P.warnings
-    two = published_results(build_episodes(_clinic(["Ketamine", "Esketamine"]), d), None)
+    two = published_results(build_episodes(_clinic(["Ketamine", "Ketamine 2-day protocol"]), d), None)
     P2 = published_panel(two, d)
-    assert P2.shown["treatments"] == ["Esketamine", "Ketamine"]
+    assert P2.shown["treatments"] == ["Ketamine", "Ketamine 2-day protocol"]
     assert len(P2.warnings) == 1 and "Which of your treatments" in P2.warnings[0]
-    P3 = published_panel(two, d, matches={"ketamine_iv": "Esketamine"})
-    assert not P3.warnings and (P3.tables["published_comparison"]["dataset_treatment"] == "Esketamine").all()
+    P3 = published_panel(two, d, matches={"ketamine_iv": "Ketamine 2-day protocol"})
+    assert not P3.warnings and (P3.tables["published_comparison"]["dataset_treatment"] ==
+                                "Ketamine 2-day protocol").all()
 
 
 def test_the_export_compares_the_treatment_chosen_on_the_page():
     from analysis.present.report import compute_results
-    ds = _clinic(["Ketamine", "Esketamine"])
+    ds = _clinic(["Ketamine", "Ketamine 2-day protocol"])
     d = Definitions(min_cell_size=1)
     asked = compute_results(ds, d)
     assert any("Which of your treatments do the figures for 'ketamine_iv' describe?" in w for w in asked.warnings)
@@ -148,3 +149,17 @@ def test_the_export_compares_the_treatment_chosen_on_the_page():
     table = chosen.panels["published"].tables["published_comparison"]
     assert (table["dataset_treatment"] == "Ketamine").all() and table["estimate"].notna().any()
     assert not any("Which of your treatments" in w for w in chosen.warnings)
+
+
+def test_esketamine_and_norketamine_are_other_drugs_than_the_published_ketamine():
+    # the third regression review: the drug word matched inside 'Esketamine', and an esketamine clinic was compared
+    assert drugs_named("Esketamine infusion") == {"esketamine"} and drugs_named("S-Ketamin i.v.") == {"esketamine"}
+    assert drugs_named("Norketamine") == {"norketamine"} and drugs_named("Ketamin i.v.") == {"ketamine"}
+    m = match_treatments(["ketamine_iv"], ["Esketamine infusion"]).iloc[0]
+    assert m.how == "none" and m.dataset_treatment is None
+
+
+def test_a_treatment_of_the_drug_by_another_route_is_named_as_such_when_nothing_is_compared():
+    m = match_treatments(["ketamine_iv"], ["Ketamine IN", "Lidocaine patch"]).iloc[0]
+    assert m.how == "none" and "'Ketamine IN' names another route or form" in m.text
+    assert "None of your treatments names ketamine" not in m.text

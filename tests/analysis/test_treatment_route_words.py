@@ -124,3 +124,41 @@ def test_a_treatment_text_with_a_dose_inside_its_name_is_read_by_the_name_withou
                                                           "Lidocaine", "Ketamine IV"]
     # a pattern naming a dose still finds it where it is written
     assert treatment_labels(texts, {"ketamine 0.5": "K 0.5", "ketamine": "K"}).tolist()[-1] == "K 0.5"
+
+
+def test_a_text_that_only_contains_a_pattern_once_its_doses_are_left_out_is_not_that_treatment():
+    # the third regression review: 'ketamine infusion' took esketamine, 'lidocaine infusion' a combination
+    from analysis.io.courses import treatment_labels
+    texts = np.array(["Esketamine 0.25 mg/kg infusion", "Ketamine 50 mg + Lidocaine 100 mg infusion",
+                      "Ketamine 100 mg IV + Midazolam 2 mg IV", "Ketamine 0.5 mg/kg infusion"], dtype=object)
+    patterns = {"ketamine + lidocaine infusion": "Ketamine + Lidocaine", "ketamine infusion": "Ketamine infusion",
+                "lidocaine infusion": "Lidocaine infusion", "esketamine": "Esketamine", "ketamine iv": "Ketamine IV"}
+    assert treatment_labels(texts, patterns).tolist() == ["Esketamine", "Ketamine + Lidocaine", "",
+                                                          "Ketamine infusion"]
+
+
+def test_the_treatment_a_dosed_text_names_keeps_a_route_written_after_the_dose():
+    from analysis.io.mar_treatments import _base_name
+    assert _base_name("Lidocaine 2% 5 ml SGB") == "Lidocaine SGB"
+    assert _base_name("Ketamine 10 mg PO") == "Ketamine PO"
+    assert _base_name("Ketamine 50 mg IN") == "Ketamine IN"
+    # an infusion's dose, a bag's strength or a German dose: the drug alone, as before
+    assert _base_name("Ketamine 0.5 mg/kg IV") == "Ketamine"
+    assert _base_name("KETAMINE 200 MG IN NS 250 ML") == "KETAMINE"
+    assert _base_name("Ketamin 0,5 mg/kg") == "Ketamin"
+    assert _base_name("Ketamine 0.5 mg/kg IV over 4 h") == "Ketamine"
+    # a combination is not the first drug alone (it joined that drug's infusions)
+    assert _base_name("Ketamine 100 mg IV + Midazolam 2 mg IV") == "Ketamine IV + Midazolam IV"
+    assert _base_name("Ketamine 50 mg + Lidocaine 100 mg infusion") == "Ketamine + Lidocaine infusion"
+
+
+def test_a_combination_written_with_its_doses_is_its_own_treatment_in_a_clinic_export():
+    from analysis import load_files
+    rows = ["Patient ID,Date,Treatment"] + [f"{p},2024-03-0{p},Ketamine IV" for p in range(1, 4)] + \
+        [f"{p},2024-03-0{p},Ketamine {50 * p} mg IV + Midazolam {p} mg IV" for p in range(4, 7)]
+    scores = ["Patient ID,Date,Pain NRS"] + [f"{p},2024-03-0{p},8" for p in range(1, 7)] + \
+        [f"{p},2024-03-0{p + 1},4" for p in range(1, 7)]
+    ds = load_files({"infusion_log.csv": ("\n".join(rows) + "\n").encode(),
+                     "pain_scores.csv": ("\n".join(scores) + "\n").encode()})
+    assert sorted(ds.treatments["treatment"].value_counts().items()) == [("Ketamine IV", 3),
+                                                                        ("Ketamine IV + Midazolam IV", 3)]

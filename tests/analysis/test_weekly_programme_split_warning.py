@@ -81,7 +81,7 @@ def _days(schedule: dict) -> tuple:
     pid = np.array([p for p, days in schedule.items() for _ in days], dtype=object)
     t = np.array([d for days in schedule.values() for d in days], dtype=float)
     course = np.cumsum(np.r_[True, (pid[1:] != pid[:-1]) | (np.diff(t) > 7)]) - 1
-    return pid, t, np.full(len(t), "Lidocaine weekly", dtype=object), course
+    return pid, t, np.full(len(t), "Physiotherapy", dtype=object), course
 
 
 def test_two_split_courses_are_too_few_to_warn_and_three_are_enough():
@@ -104,3 +104,12 @@ def test_a_course_beginning_more_than_three_cadences_after_the_last_session_is_a
     # Four weeks after the last session (28 days > 3 x 7): a second programme, not a missed session.
     schedule = {f"P{i}": [0, 7, 14, 42, 49, 56] for i in range(6)}
     assert split_programme_warnings(*_days(schedule), 7.0) == []
+
+
+def test_weekly_then_fortnightly_ketamine_boosters_are_episodes_by_design_and_do_not_warn():
+    # the third regression review: a 5-day induction, boosters on days 14, 21, 28, 42 and 56; a gap of 14 days
+    # (the advice) would have merged each induction with its boosters
+    schedule = {f"P{i}": [0, 1, 2, 3, 4, 14, 21, 28, 42, 56] for i in range(8)}
+    pid, t, _, course = _days(schedule)
+    assert split_programme_warnings(pid, t, np.full(len(t), "Ketamine infusion", dtype=object), course, 7.0) == []
+    assert len(split_programme_warnings(pid, t, np.full(len(t), "Physiotherapy", dtype=object), course, 7.0)) == 1
