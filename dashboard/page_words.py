@@ -30,9 +30,9 @@ _REWRITES: tuple[tuple[re.Pattern, str], ...] = (
     (re.compile(r"map the column as a date \(mapping role 'date'\)"),
      "give the column the role 'date (and time)' in the import assistant"),
     (re.compile(r"or drops it with --drop-identifiers \(dashboard: the checkbox\)\."),
-     "or drops it when 'Drop columns that look like identifiers' is ticked above."),
+     "or drops it when 'Drop columns that look like identifiers' is ticked on the Data page."),
     (re.compile(r"or load with (?:drop_identifiers=True \(CLI: --drop-identifiers\)|--drop-identifiers) to drop it\."),
-     "or tick 'Drop columns that look like identifiers' above to drop it."),
+     "or tick 'Drop columns that look like identifiers' on the Data page to drop it."),
     (re.compile(r"and --drop-identifiers drops the column, leaving no patient id"),
      "and ticking 'Drop columns that look like identifiers' drops the column, leaving no patient id"),
     # No treatments (analysis.io.treatment_hint): the role box of the column.

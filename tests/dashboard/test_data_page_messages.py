@@ -173,7 +173,7 @@ def exclusion_reasons(at: AppTest) -> set:
 def test_a_pt_report_with_a_provider_column_says_once_what_to_do_in_the_pages_words():
     at = upload(pt_report())
     errors = [e.value for e in at.error]
-    assert len(errors) == 1 and "or tick 'Drop columns that look like identifiers' above to drop it." in errors[0]
+    assert len(errors) == 1 and "or tick 'Drop columns that look like identifiers' on the Data page to drop it." in errors[0]
     said = shown(at)
     assert "--drop-identifiers" not in said and "as a date" not in errors[0]
     assert not [w for w in at.warning if "Drop columns" in w.value]  # the error says it: not a second time
