@@ -79,8 +79,8 @@ def one_spelling(labels: np.ndarray) -> tuple[np.ndarray, dict]:
     """Treatment labels that are one treatment written differently as one, written as its most frequent spelling
     (ties: the one written first): labels that differ only in case, spacing, accents, punctuation, word order or
     the language of the drug's name (``Ketamine``, ``KETAMINE ``, ``Ketamin``, ``Kétamine``, ``IV ketamine`` and
-    ``Ketamine IV``), or only by the words of an infusion (``Ketamine IV``, ``ketamine infusion``, and a bare
-    ``Ketamine`` where no label of the drug names another route or form):
+    ``Ketamine IV``), or only by the words of an infusion (``Ketamine IV``, ``ketamine infusion``; a bare ``Ketamine``
+    beside them stays apart, with a warning):
     :mod:`analysis.io.treatment_spellings`. Returns the labels and ``{spelling: the label it became}`` for the
     spellings that changed. Why: typed by hand, one drug's courses fell into groups of a few patients each, and
     every comparison by treatment split it (a review: sites in Graz and Boston, 'Ketamin' and 'Ketamine', two
@@ -116,15 +116,14 @@ def spelling_notes(labels: np.ndarray, merged: dict) -> list[str]:
     routed = [f"{a!r} -> {b!r}" for a, b in merged.items() if spelling_key(a) != spelling_key(b)]
     if routed:
         out.append("Treatment names that differ only by the words of an infusion (IV, i.v., intravenous, infusion, "
-                   "drip; a bare drug name where no label of the drug names another route or form) are one "
-                   "treatment: " + ", ".join(routed[:8]) + (f" and {len(routed) - 8} more" if len(routed) > 8 else "")
+                   "drip) are one treatment: " + ", ".join(routed[:8]) + (f" and {len(routed) - 8} more" if len(routed) > 8 else "")
                    + ". If one of them is given another way, say so in its label (e.g. 'Ketamine oral').")
     kept = [u for u in uniques if why[u]]
     if kept:
-        out.append(f"Treatment name(s) {', '.join(map(repr, kept[:5]))} name no route, and the same drug is also "
-                   "written with a route or form other than an infusion (oral, nasal, patch, ...): they are kept apart "
-                   "from the drug's infusion labels. If they are the infusion, write them so (e.g. 'Ketamine IV'; "
-                   "mapping: courses.treatments).")
+        out.append(f"Treatment name(s) {', '.join(map(repr, kept[:5]))} name no route, beside the same drug's "
+                   "infusion labels: they are kept apart (such a name may be the infusion, another form, or a text "
+                   "cut at its dose such as a combination). If they are the infusion, write them so (e.g. "
+                   "'Ketamine IV'; mapping: courses.treatments).")
     return out
 
 

@@ -185,7 +185,7 @@ def _counts_rows(cells: np.ndarray) -> bool:
     number: the third regression review's sheet of one row per patient, ``ID`` CRPS-001 ... CRPS-024 beside a
     ``Pt #`` restarting at each clinic, read the two clinics' patients as one (24 patients as 12)."""
     values = pd.to_numeric(pd.Series(cells, dtype=object).astype(str).str.strip(), errors="coerce").to_numpy(float)
-    if not len(values) or np.isnan(values).any() or (values % 1 != 0).any():
+    if not len(values) or not np.isfinite(values).all() or (values % 1 != 0).any():  # 'inf' is no row number
         return False
     if len(values) < 2 or (np.diff(values) == 1).mean() >= 0.8:
         return True

@@ -115,37 +115,29 @@ def row_key(header: str, filled: np.ndarray) -> bool:
         bool(pd.Series(filled).str.fullmatch(r"\d+").all())
 
 
-#: Words written after a dose that say nothing of which treatment it is: the bag's diluent and volume, the time
-#: it runs over, the units ('KETAMINE 200 MG IN NS 250 ML', 'Ketamine 0.5 mg/kg over 4 h').
-_BESIDE_A_DOSE = frozenset("in ns nacl saline sodium chloride normal dextrose glucose d5w w water over for at per "
-                           "bag premix premixed syringe piggyback ivpb of via rate total dose doses h hr hrs hour hours "
-                           "min mins minute minutes day days x mg kg ml mcg ug g units iu mmol meq l".split())
-
-
 def _base_name(text: str) -> str:
     """The treatment a text with a dose names: the text before the first digit (``Ketamin 0,5 mg/kg`` -> ``Ketamin``,
-    ``KETAMINE 200 MG IN NS 250 ML`` -> ``KETAMINE``) where the words after the dose are an infusion's, a diluent's,
-    a time's or units; else the whole text without its doses (``Lidocaine 2% 5 ml SGB`` -> ``Lidocaine SGB``,
-    ``Ketamine 100 mg IV + Midazolam 2 mg IV`` -> ``Ketamine IV + Midazolam IV``; not a pharmacy's description in
-    capitals, ``KETAMINE 10 MG/ML INJ SOLN`` -> ``KETAMINE``), which
-    :func:`analysis.io.courses.treatment_labels` finds by the text without its doses. Cut at the digit, a nerve
-    block, tablets and a combination were the bare drug's courses, merged with its infusions (the third regression
-    review)."""
-    from .courses import DOSE_IN_TEXT
-    from .treatment_spellings import IV_WORDS, words
+    ``Ketamine 0.5 mg/kg booster``, ``KETAMINE 200 MG IN NS 250 ML`` -> ``KETAMINE``), with the words written after the
+    dose that name another route or form than an infusion (``Lidocaine 2% 5 ml SGB`` -> ``Lidocaine SGB``,
+    ``Ketamine 10 mg PO`` -> ``Ketamine PO``, ``Ketamine 50 mg IN`` -> ``Ketamine IN``); a pharmacy's description in
+    capitals keeps its drug's name alone (its form words are the product's: ``KETAMINE 10 MG/ML ORAL SOLN``; the
+    record's route column says how it was given). Only route words: any other word after the dose (a booster, a
+    cycle, a note, a time in another language) named a treatment of its own per wording (the fourth regression
+    review), and cut at the digit, a nerve block and tablets were the drug's infusions (the third)."""
+    from .treatment_spellings import IV_WORDS, OTHER_ROUTE_WORDS, words
 
     first = re.search(r"\d", text)
     base = (text if first is None else text[:first.start()]).strip(" ,;:-(")
-    if first is None or text == text.upper():
-        # a pharmacy's description in capitals ('KETAMINE 10 MG/ML ORAL SOLN'): its form words are the product's,
-        # and the record's route column says how it was given
+    if first is None or not base or text == text.upper():
         return base
-    after = DOSE_IN_TEXT.sub(" ", text[first.start():])
-    if text != text.upper():  # 'Ketamine 50 mg IN' is intranasal; 'KETAMINE 200 MG IN NS' in saline
-        after = re.sub(r"\bIN\b", "intranasal", after)
-    if not set(words(after)) - IV_WORDS - _BESIDE_A_DOSE or not base:
+    after = text[first.start():]
+    if not set(words(text)) & OTHER_ROUTE_WORDS - set(words(text[:first.start()])):
         return base
-    return " ".join(DOSE_IN_TEXT.sub(" ", text).split())
+    nasal = "intranasal" in words(text)
+    kept = [tok for tok in after.split() if words(tok) and (
+        set(words(tok)) & (OTHER_ROUTE_WORDS | IV_WORDS) or (tok == "IN" and nasal))]
+    routes = [tok for tok in kept if set(words(tok)) & OTHER_ROUTE_WORDS or tok == "IN"]
+    return " ".join([base, *kept]) if routes else base
 
 
 def dose_text_treatments(p, t, treatments: dict, arm_column: str, notes: list) -> None:
@@ -162,10 +154,7 @@ def dose_text_treatments(p, t, treatments: dict, arm_column: str, notes: list) -
     merged = {}
     for b in sorted(set(bases.values()), key=len, reverse=True):
         merged[b.casefold()] = b
-    from .treatment_columns import DRUG_WORDS
-    # ondansetron given beside the ketamine: no course; 'Ketamine IV + Midazolam IV' names the drug studied: a
-    # combination, a treatment of its own (the third regression review)
-    co = [b for b in merged.values() if co_medication(b) and DRUG_WORDS.search(fold(b)) is None]
+    co = [b for b in merged.values() if co_medication(b)]  # ondansetron given beside the ketamine: no course
     merged = {key: b for key, b in merged.items() if b not in co} or merged
     if co and len(merged) < len(set(bases.values())):
         notes.append(f"{p.name}: {', '.join(map(repr, co[:5]))} look like co-medications and are not treatments.")

@@ -20,9 +20,13 @@ def test_labels_that_differ_only_by_infusion_words_or_word_order_are_one_treatme
     assert out == ["Ketamine IV"] * 6
 
 
-def test_a_bare_drug_name_joins_its_infusion_labels_where_no_other_route_is_written():
-    assert _merged("Ketamine", "ketamine infusion", "ketamine infusion", "Lidocaine", "lidocaine IV") == \
-        ["ketamine infusion"] * 3 + ["Lidocaine"] * 2
+def test_a_bare_drug_name_stays_apart_from_its_infusion_labels_with_a_warning():
+    # the third regression review: a bare name may be a dose text cut at its dose (a combination, a nerve block)
+    labels = np.array(["Ketamine", "ketamine infusion", "ketamine infusion", "Lidocaine", "lidocaine IV"], dtype=object)
+    out, merged = one_spelling(labels)
+    assert out.tolist() == ["Ketamine", "ketamine infusion", "ketamine infusion", "Lidocaine", "lidocaine IV"]
+    kept = [n for n in spelling_notes(labels, merged) if "kept apart" in n]
+    assert len(kept) == 1 and "'Ketamine'" in kept[0] and "'Lidocaine'" in kept[0]
 
 
 def test_labels_that_name_the_same_words_in_another_order_are_one_spelling():
@@ -36,7 +40,7 @@ def test_oral_and_intravenous_ketamine_stay_apart():
 
 def test_ketamine_and_esketamine_stay_apart():
     assert _merged("ketamine", "esketamine", "esketamine infusion", "Ketamine IV") == \
-        ["ketamine", "esketamine", "esketamine", "ketamine"]  # ties: the spelling written first
+        ["ketamine", "esketamine", "esketamine infusion", "Ketamine IV"]
 
 
 def test_lidocaine_and_a_lidocaine_patch_stay_apart_and_the_patch_keeps_a_bare_name_apart_from_the_infusion():
@@ -49,12 +53,13 @@ def test_lidocaine_and_a_lidocaine_patch_stay_apart_and_the_patch_keeps_a_bare_n
 
 def test_two_doses_written_in_the_label_stay_two_treatments():
     assert _merged("ketamine 0.5 mg/kg", "ketamine 1 mg/kg", "Ketamine IV 0.5 mg/kg") == \
-        ["ketamine 0.5 mg/kg", "ketamine 1 mg/kg", "ketamine 0.5 mg/kg"]
+        ["ketamine 0.5 mg/kg", "ketamine 1 mg/kg", "Ketamine IV 0.5 mg/kg"]
 
 
 def test_capital_in_of_a_medication_record_in_capitals_is_no_intranasal_route():
-    # 'IN NS' is "in saline": the bare name still joins the infusion.
-    assert _merged("KETAMINE 200 MG IN NS INFUSION", "KETAMINE 200 MG IN NS") == ["KETAMINE 200 MG IN NS INFUSION"] * 2
+    # 'IN NS' is "in saline": no other route is named (the bare name stays apart as any bare name does)
+    assert _merged("KETAMINE 200 MG IN NS INFUSION", "KETAMINE 200 MG INFUSION IN NS") == \
+        ["KETAMINE 200 MG IN NS INFUSION"] * 2
 
 
 def test_a_word_of_an_infusion_alone_names_no_drug_and_is_left_as_written():
@@ -76,12 +81,12 @@ def _sheet(labels: list) -> dict:
     return {"infusions.csv": ("\n".join(rows) + "\n").encode(), "pain_scores.csv": ("\n".join(pain) + "\n").encode()}
 
 
-def test_a_clinic_export_reads_one_drug_written_four_ways_as_one_treatment_with_a_warning():
+def test_a_clinic_export_reads_one_drug_written_three_ways_as_one_treatment_and_warns_of_the_bare_name():
     ds = load_files(_sheet(["Ketamine IV", "Ketamine IV", "IV ketamine", "ketamine infusion", "Ketamine"]))
-    assert ds.treatments["treatment"].tolist() == ["Ketamine IV"] * 5
+    assert ds.treatments["treatment"].tolist() == ["Ketamine IV"] * 4 + ["Ketamine"]
     said = [w for w in ds.report.warnings if "words of an infusion" in w]
-    assert len(said) == 1 and "'Ketamine' -> 'Ketamine IV'" in said[0] and "'ketamine infusion' -> 'Ketamine IV'" \
-        in said[0]
+    assert len(said) == 1 and "'ketamine infusion' -> 'Ketamine IV'" in said[0] and "'Ketamine' ->" not in said[0]
+    assert any("'Ketamine'" in w and "kept apart" in w for w in ds.report.warnings)
 
 
 def test_a_clinic_export_keeps_oral_ketamine_apart_and_warns_of_the_bare_name():
@@ -147,18 +152,20 @@ def test_the_treatment_a_dosed_text_names_keeps_a_route_written_after_the_dose()
     assert _base_name("KETAMINE 200 MG IN NS 250 ML") == "KETAMINE"
     assert _base_name("Ketamin 0,5 mg/kg") == "Ketamin"
     assert _base_name("Ketamine 0.5 mg/kg IV over 4 h") == "Ketamine"
-    # a combination is not the first drug alone (it joined that drug's infusions)
-    assert _base_name("Ketamine 100 mg IV + Midazolam 2 mg IV") == "Ketamine IV + Midazolam IV"
-    assert _base_name("Ketamine 50 mg + Lidocaine 100 mg infusion") == "Ketamine + Lidocaine infusion"
+    # the fourth regression review: any other word after the dose keeps the drug's name (a booster, a cycle, a note)
+    assert _base_name("Ketamine 0.5 mg/kg booster") == "Ketamine"
+    assert _base_name("Ketamine 0,5 mg/kg i.v. Kurzinfusion über 4 Std.") == "Ketamine"
+    assert _base_name("Ketamine 0.5 mg/kg infusion (cycle 2)") == "Ketamine"
+    assert _base_name("Ketamine 100 mg IV + Midazolam 2 mg IV") == "Ketamine"
 
 
-def test_a_combination_written_with_its_doses_is_its_own_treatment_in_a_clinic_export():
-    from analysis import load_files
+def test_a_combination_written_with_its_doses_is_not_analysed_as_the_infusion():
+    # the third regression review: 'Ketamine 100 mg IV + Midazolam 2 mg IV' (read as 'Ketamine') joined 'Ketamine IV'
     rows = ["Patient ID,Date,Treatment"] + [f"{p},2024-03-0{p},Ketamine IV" for p in range(1, 4)] + \
         [f"{p},2024-03-0{p},Ketamine {50 * p} mg IV + Midazolam {p} mg IV" for p in range(4, 7)]
     scores = ["Patient ID,Date,Pain NRS"] + [f"{p},2024-03-0{p},8" for p in range(1, 7)] + \
         [f"{p},2024-03-0{p + 1},4" for p in range(1, 7)]
     ds = load_files({"infusion_log.csv": ("\n".join(rows) + "\n").encode(),
                      "pain_scores.csv": ("\n".join(scores) + "\n").encode()})
-    assert sorted(ds.treatments["treatment"].value_counts().items()) == [("Ketamine IV", 3),
-                                                                        ("Ketamine IV + Midazolam IV", 3)]
+    assert sorted(ds.treatments["treatment"].value_counts().items()) == [("Ketamine", 3), ("Ketamine IV", 3)]
+    assert any("'Ketamine'" in w and "kept apart" in w for w in ds.report.warnings)
