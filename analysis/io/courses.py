@@ -41,7 +41,7 @@ _DAY_NS = 86_400 * 10 ** 9
 
 
 #: A dose written in a treatment text: '5%', '0.5 mg/kg', '200 MG', '250 ml', '1,5 mg/kg/h'.
-DOSE_IN_TEXT = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)?\s*(?:%|(?:mg|mcg|µg|ug|g|ml|l|iu|units?|meq|mmol)"
+_DOSE_IN_TEXT = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)?\s*(?:%|(?:mg|mcg|µg|ug|g|ml|l|iu|units?|meq|mmol)"
                            r"(?:\s*/\s*(?:kg|h|hr|hour|min|ml|l|24\s*h))*(?![\w]))?")
 
 
@@ -65,7 +65,7 @@ def treatment_labels(text: np.ndarray, patterns: dict) -> np.ndarray:
     # patch' (else the bare 'lidocaine' took the patches: the second regression review). Only the whole text: found
     # inside it, 'ketamine infusion' took 'Esketamine 0.25 mg/kg infusion' and 'lidocaine infusion' took 'Ketamine
     # 50 mg + Lidocaine 100 mg infusion' (the third)
-    bare = low.str.replace(DOSE_IN_TEXT, " ", regex=True).str.split().str.join(" ")
+    bare = low.str.replace(_DOSE_IN_TEXT, " ", regex=True).str.split().str.join(" ")
     for pattern, label in patterns.items():
         p = fold(pattern)
         hit = (low.str.contains(p, regex=False) | (bare == " ".join(p.split()))).to_numpy()
